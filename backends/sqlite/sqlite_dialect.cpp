@@ -1,0 +1,51 @@
+// SQLite: the embedded default. Double-quoted identifiers, ?NNN placeholders, RETURNING for
+// generated keys (SQLite 3.35+), time points as ISO-8601 text, booleans as 0/1.
+
+#include <ar/dialect.hpp>
+
+#include <array>
+#include <string>
+
+namespace ar::backends {
+
+namespace {
+
+class sqlite_dialect final : public dialect {
+ public:
+  std::span<const std::string_view> schemes() const override {
+    static constexpr std::array<std::string_view, 2> names{"sqlite3", "sqlite"};
+    return names;
+  }
+  std::string_view soci_backend() const override { return "sqlite3"; }
+
+  void placeholder(std::string& out, std::size_t index) const override {
+    out += '?';
+    out += std::to_string(index);
+  }
+
+  std::string_view column_type(value_type type) const override {
+    switch (type) {
+      case value_type::int32:
+      case value_type::int64:
+      case value_type::boolean: return "INTEGER";
+      case value_type::float64: return "REAL";
+      case value_type::text:
+      case value_type::time: return "TEXT";
+    }
+    return "TEXT";
+  }
+
+  // Exactly "INTEGER PRIMARY KEY" makes the column an alias of the rowid.
+  std::string_view generated_key_definition(value_type) const override { return "INTEGER PRIMARY KEY"; }
+
+  // SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
+  std::size_t max_parameters() const override { return 32766; }
+
+  std::vector<std::string> session_setup() const override { return {"PRAGMA foreign_keys = ON"}; }
+};
+
+}  // namespace
+
+void register_sqlite() { register_dialect(std::make_shared<sqlite_dialect>()); }
+
+}  // namespace ar::backends

@@ -1,0 +1,42 @@
+# ar_set_warnings(<target>...)
+#
+# Turns on the project's warnings, as errors, for targets that this project
+# builds itself (the library, tests, docs, benchmarks, header checks).
+# The flags are always PRIVATE: they never reach INTERFACE/PUBLIC properties,
+# so nothing leaks into a consumer's build.
+#
+# AR_WARNING_FLAGS holds the same flags as a plain list (GCC/Clang spelling);
+# the compile-fail harness passes it to the compiler it runs by hand.
+
+option(AR_WARNINGS_AS_ERRORS "Build ar's own targets with -Werror" ON)
+
+set(AR_WARNING_FLAGS -Wall -Wextra -Wpedantic)
+if(AR_WARNINGS_AS_ERRORS)
+  list(APPEND AR_WARNING_FLAGS -Werror)
+endif()
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 false positive on "literal" + std::string at -O2 (GCC PR105329).
+  list(APPEND AR_WARNING_FLAGS -Wno-restrict)
+endif()
+
+function(ar_set_warnings)
+  if(ARGC EQUAL 0)
+    message(FATAL_ERROR "ar_set_warnings: expected at least one target")
+  endif()
+  foreach(target IN LISTS ARGV)
+    if(NOT TARGET ${target})
+      message(FATAL_ERROR "ar_set_warnings: '${target}' is not a target")
+    endif()
+    get_target_property(_type ${target} TYPE)
+    if(_type STREQUAL "INTERFACE_LIBRARY")
+      message(FATAL_ERROR
+        "ar_set_warnings: '${target}' is an INTERFACE library; warning flags "
+        "must never be put in INTERFACE properties")
+    endif()
+    if(MSVC)
+      target_compile_options(${target} PRIVATE /W4 $<$<BOOL:${AR_WARNINGS_AS_ERRORS}>:/WX>)
+    else()
+      target_compile_options(${target} PRIVATE ${AR_WARNING_FLAGS})
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,16 @@
+#ifndef AR_AR_HPP
+#define AR_AR_HPP
+
+// Everything ar offers, in one include.
+
+#include <ar/crud.hpp>
+#include <ar/database.hpp>
+#include <ar/dialect.hpp>
+#include <ar/error.hpp>
+#include <ar/model.hpp>
+#include <ar/observe.hpp>
+#include <ar/schema.hpp>
+#include <ar/transaction.hpp>
+#include <ar/value.hpp>
+
+#endif  // AR_AR_HPP

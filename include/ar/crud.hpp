@@ -1,0 +1,249 @@
+#ifndef AR_CRUD_HPP
+#define AR_CRUD_HPP
+
+// Create, read, update, destroy. Every function takes the database first, or uses the one the
+// model is bound to (ar::bind<M>, else the default database). Every value is a bound parameter.
+//
+//   ar::insert(user);                    // INSERT, writes the generated key back into user.id
+//   user.age = 42; ar::update(user);     // UPDATE by primary key; ar::record_not_found if gone
+//   ar::save(user);                      // insert when new (key 0), else update
+//   std::optional<User> u = ar::find<User>(7);
+//   User v = ar::find_or_throw<User>(7); // ar::record_not_found when there is no such row
+//   ar::destroy(user);                   // DELETE by primary key; false when nothing was there
+//   ar::insert_all(users);               // one multi-row INSERT per batch
+
+#include <ar/database.hpp>
+#include <ar/detail/crud_sql.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/error.hpp>
+#include <ar/model.hpp>
+#include <ar/transaction.hpp>
+#include <ar/value.hpp>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+
+template <std::size_t N>
+struct value_buffer {
+  std::array<value, N> data;
+  std::size_t size = 0;
+  void push_back(value v) { data[size++] = std::move(v); }
+  std::span<const value> span() const noexcept { return {data.data(), size}; }
+};
+
+template <model M>
+std::string key_string(const key_type_of<M>& key) {
+  return to_string(to_value(key));
+}
+
+template <model M>
+bool has_generated_key_unset(const M& record) {
+  if constexpr (model_of<M>::generated_key)
+    return primary_key(record) == key_type_of<M>{};
+  else
+    return false;
+}
+
+template <model M>
+void require_default_constructible() {
+  static_assert(std::is_default_constructible_v<M>,
+                "ar fills records from rows: the model needs a default constructor");
+}
+
+}  // namespace detail
+
+// INSERT. A generated key that is still 0 is left to the database and written back.
+template <model M>
+void insert(const database& db, M& record) {
+  auto& state = db.state();
+  const bool generate = detail::has_generated_key_unset(record);
+  detail::value_buffer<model_of<M>::size> params;
+  detail::append_values(record, params, !generate);
+  if (!generate) {
+    detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key), params.span());
+    return;
+  }
+  const std::string& sql = detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert);
+  detail::column_binding key = detail::bind_column(primary_key(record));
+  if (db.dialect().supports_returning()) {
+    detail::run(state, sql, params.span(), {&key, 1});
+  } else {
+    detail::run(state, sql, params.span());
+    detail::run(state, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+  }
+}
+
+// UPDATE every column but the key, by key. Throws ar::record_not_found when no row has the key.
+template <model M>
+void update(const database& db, const M& record) {
+  static_assert(model_of<M>::size > 1, "ar::update needs a model with a column besides its primary key");
+  auto& state = db.state();
+  detail::value_buffer<model_of<M>::size> params;
+  detail::append_values(record, params, false);
+  params.push_back(to_value(primary_key(record)));
+  const auto result = detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::update), params.span());
+  if (result.rows_affected == 0)
+    throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(primary_key(record)));
+}
+
+// Insert when new, else update. "New" means a generated key that is still 0; a model whose key
+// the program supplies is written with one insert-or-update statement.
+template <model M>
+void save(const database& db, M& record) {
+  if constexpr (model_of<M>::generated_key) {
+    if (detail::has_generated_key_unset(record))
+      insert(db, record);
+    else
+      update(db, record);
+  } else {
+    auto& state = db.state();
+    detail::value_buffer<model_of<M>::size> params;
+    detail::append_values(record, params, true);
+    detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
+  }
+}
+
+// The record with this primary key, if there is one.
+template <model M>
+std::optional<M> find(const database& db, const key_type_of<M>& key) {
+  detail::require_default_constructible<M>();
+  auto& state = db.state();
+  M staging{};
+  std::array<detail::column_binding, model_of<M>::size> columns;
+  detail::bind_record(staging, columns);
+  const std::array<value, 1> params{to_value(key)};
+  bool found = false;
+  auto on_row = [&] { found = true; };
+  detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::select_by_key), params, columns,
+              detail::row_callback::of(on_row));
+  if (!found) return std::nullopt;
+  return std::optional<M>(std::move(staging));
+}
+
+// The record with this primary key; throws ar::record_not_found when there is none.
+template <model M>
+M find_or_throw(const database& db, const key_type_of<M>& key) {
+  if (auto found = find<M>(db, key)) return std::move(*found);
+  throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(key));
+}
+
+// DELETE by primary key; true when a row was deleted.
+template <model M>
+bool destroy_by_key(const database& db, const key_type_of<M>& key) {
+  auto& state = db.state();
+  const std::array<value, 1> params{to_value(key)};
+  return detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::destroy), params).rows_affected > 0;
+}
+
+template <model M>
+bool destroy(const database& db, const M& record) {
+  return destroy_by_key<M>(db, primary_key(record));
+}
+
+// Inserts many records with one multi-row INSERT per batch (as many rows as the backend's
+// parameter limit allows), writing generated keys back. More than one batch runs in a
+// transaction, unless one is already open on the database.
+template <model M>
+void insert_all(const database& db, std::span<M> records) {
+  using def = model_of<M>;
+  auto& state = db.state();
+  std::vector<M*> generated, keyed;
+  for (M& r : records) (detail::has_generated_key_unset(r) ? generated : keyed).push_back(&r);
+
+  const std::size_t max_params = db.dialect().max_parameters();
+  auto batch_size = [&](std::size_t per_row) { return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row); };
+  const std::size_t gen_batch = batch_size(def::size - 1), key_batch = batch_size(def::size);
+  const std::size_t statements = (generated.size() + gen_batch - 1) / gen_batch + (keyed.size() + key_batch - 1) / key_batch;
+
+  std::optional<transaction> tx;
+  if (statements > 1 && !db.in_transaction()) tx.emplace(db);
+
+  std::vector<value> params;
+  auto write = [&](std::span<M* const> rows, bool with_key, std::size_t batch) {
+    for (std::size_t at = 0; at < rows.size(); at += batch) {
+      const std::size_t n = std::min(batch, rows.size() - at);
+      params.clear();
+      for (std::size_t i = 0; i < n; ++i) detail::append_values(*rows[at + i], params, with_key);
+      if (with_key) {
+        detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key, n), params);
+        continue;
+      }
+      if (!db.dialect().supports_returning()) {
+        for (std::size_t i = 0; i < n; ++i) insert(db, *rows[at + i]);
+        continue;
+      }
+      // Keys come back in no promised order; the database hands them out in increasing order
+      // within one statement, so sorted keys match the rows in VALUES order.
+      std::vector<key_type_of<M>> keys;
+      keys.reserve(n);
+      key_type_of<M> key{};
+      detail::column_binding binding = detail::bind_column(key);
+      auto on_row = [&] { keys.push_back(key); };
+      detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert, n), params, {&binding, 1},
+                  detail::row_callback::of(on_row));
+      if (keys.size() != n)
+        throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
+                    std::to_string(n) + " rows inserted into '" + std::string(def::table) + "'");
+      std::sort(keys.begin(), keys.end());
+      for (std::size_t i = 0; i < n; ++i) primary_key(*rows[at + i]) = keys[i];
+    }
+  };
+  write(generated, false, def::size == 1 ? 1 : gen_batch);
+  write(keyed, true, key_batch);
+  if (tx) tx->commit();
+}
+
+template <model M>
+void insert_all(const database& db, std::vector<M>& records) {
+  insert_all(db, std::span<M>(records));
+}
+
+// The same, on the database the model is bound to.
+template <model M>
+void insert(M& record) {
+  insert(database_for<M>(), record);
+}
+template <model M>
+void update(const M& record) {
+  update(database_for<M>(), record);
+}
+template <model M>
+void save(M& record) {
+  save(database_for<M>(), record);
+}
+template <model M>
+std::optional<M> find(const key_type_of<M>& key) {
+  return find<M>(database_for<M>(), key);
+}
+template <model M>
+M find_or_throw(const key_type_of<M>& key) {
+  return find_or_throw<M>(database_for<M>(), key);
+}
+template <model M>
+bool destroy_by_key(const key_type_of<M>& key) {
+  return destroy_by_key<M>(database_for<M>(), key);
+}
+template <model M>
+bool destroy(const M& record) {
+  return destroy(database_for<M>(), record);
+}
+template <model M>
+void insert_all(std::span<M> records) {
+  insert_all(database_for<M>(), records);
+}
+template <model M>
+void insert_all(std::vector<M>& records) {
+  insert_all(database_for<M>(), std::span<M>(records));
+}
+
+}  // namespace ar
+
+#endif  // AR_CRUD_HPP

@@ -1,0 +1,87 @@
+#ifndef AR_DATABASE_HPP
+#define AR_DATABASE_HPP
+
+// Databases: ar::open(url) connects through SOCI and registers the database under a name;
+// each model is bound to one database (by default the first one opened).
+
+#include <ar/dialect.hpp>
+#include <ar/model.hpp>
+#include <ar/value.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ar {
+
+namespace detail {
+class database_state;
+}
+
+// A handle to an open database; copies share the connection.
+class database {
+ public:
+  database() = default;
+  explicit database(std::shared_ptr<detail::database_state> state) noexcept : state_(std::move(state)) {}
+
+  const std::string& name() const;
+  const std::string& url() const;
+  const ar::dialect& dialect() const;
+  bool is_open() const noexcept;
+
+  // Runs one statement with its values bound to the placeholders (see dialect().placeholder);
+  // returns the number of rows it changed.
+  std::uint64_t execute(std::string_view sql, std::initializer_list<value> params = {}) const;
+
+  // Prepared statements are cached per connection by SQL text.
+  std::size_t cached_statements() const;
+  void clear_statement_cache() const;
+
+  bool in_transaction() const;
+
+  // Closes the connection and removes the name from the registry. Handles become unusable.
+  void close();
+
+  detail::database_state& state() const;
+
+  friend bool operator==(const database& a, const database& b) noexcept { return a.state_ == b.state_; }
+
+ private:
+  std::shared_ptr<detail::database_state> state_;
+};
+
+// Opens a database from a SOCI connection string ("sqlite3://db=:memory:",
+// "postgresql://host=127.0.0.1 port=5432 dbname=app user=app") and registers it under `name`.
+// Throws ar::connection_error when it cannot connect, ar::configuration_error when the name is
+// taken or the scheme unknown.
+database open(std::string_view url, std::string_view name = "default");
+
+// The open database registered under `name`; throws ar::configuration_error if there is none.
+database get_database(std::string_view name);
+// The first opened database that is still open; throws ar::configuration_error if none is.
+database default_database();
+void close_all();
+
+namespace detail {
+void bind_model(const table_meta* model, std::string_view database_name);
+database database_for(const table_meta* model);
+}  // namespace detail
+
+// Binds model M to the database registered under `name` (resolved when used, so the database
+// may be opened later).
+template <model M>
+void bind(std::string_view database_name) {
+  detail::bind_model(&table_meta_v<M>, database_name);
+}
+
+// The database model M lives on: the one it is bound to, else the default database.
+template <model M>
+database database_for() {
+  return detail::database_for(&table_meta_v<M>);
+}
+
+}  // namespace ar
+
+#endif  // AR_DATABASE_HPP

@@ -1,0 +1,33 @@
+#ifndef AR_DETAIL_CRUD_SQL_HPP
+#define AR_DETAIL_CRUD_SQL_HPP
+
+// The SQL of the CRUD statements of a table, rendered once per database and kept (src/sql.cpp).
+
+#include <ar/model.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ar::detail {
+
+class database_state;
+
+enum class crud_kind : std::uint8_t {
+  insert,            // INSERT without the generated key, RETURNING it where the dialect can
+  insert_with_key,   // INSERT with every column
+  upsert,            // INSERT with every column, updating the row when the key exists
+  update,            // UPDATE every non-key column WHERE key = ?
+  destroy,           // DELETE WHERE key = ?
+  select_by_key,     // SELECT every column WHERE key = ?
+  create_table,
+  create_table_if_not_exists,
+  drop_table_if_exists,
+};
+
+// The SQL for `kind` on `table`; `rows` is the number of VALUES rows for the inserts.
+const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows = 1);
+
+}  // namespace ar::detail
+
+#endif  // AR_DETAIL_CRUD_SQL_HPP

@@ -1,0 +1,72 @@
+#ifndef AR_DETAIL_EXECUTE_HPP
+#define AR_DETAIL_EXECUTE_HPP
+
+// The one place where statements run (src/database.cpp): templates describe where each result
+// column goes and what the parameters are; the compiled part binds them through SOCI, runs the
+// statement through the statement cache and the observation point, and translates errors.
+
+#include <ar/model.hpp>
+#include <ar/value.hpp>
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace ar::detail {
+
+class database_state;
+
+// Where one result column is written: a field of type T (or std::optional<T>) at `target`.
+struct column_binding {
+  value_type type;
+  bool nullable;
+  void* target;
+};
+
+template <class T>
+column_binding bind_column(T& field) noexcept {
+  return {field_traits<T>::type, field_traits<T>::nullable, static_cast<void*>(&field)};
+}
+
+// Called after each fetched row has been written to the bound columns.
+struct row_callback {
+  void* context = nullptr;
+  void (*call)(void*) = nullptr;
+
+  template <class F>
+  static row_callback of(F& f) noexcept {
+    return {static_cast<void*>(&f), [](void* c) { (*static_cast<F*>(c))(); }};
+  }
+};
+
+struct run_result {
+  std::uint64_t rows_fetched = 0;
+  std::uint64_t rows_affected = 0;
+};
+
+enum class cache_policy : std::uint8_t { cache, once };
+
+run_result run(database_state& db, std::string_view sql, std::span<const value> params,
+               std::span<const column_binding> columns = {}, row_callback on_row = {},
+               cache_policy policy = cache_policy::cache);
+
+// Binds every column of a model record, in the model's column order.
+template <model M>
+void bind_record(M& record, std::span<column_binding> out) noexcept {
+  std::size_t i = 0;
+  model_of<M>::for_each_column([&](auto column) { out[i++] = bind_column(decltype(column)::get(record)); });
+}
+
+// Appends the parameter values of a record's columns, skipping the primary key if asked.
+template <model M, class Out>
+void append_values(const M& record, Out& out, bool with_key) {
+  std::size_t i = 0;
+  model_of<M>::for_each_column([&](auto column) {
+    if (with_key || i != model_of<M>::primary_key_index) out.push_back(to_value(decltype(column)::get(record)));
+    ++i;
+  });
+}
+
+}  // namespace ar::detail
+
+#endif  // AR_DETAIL_EXECUTE_HPP

@@ -1,0 +1,283 @@
+#ifndef AR_DETAIL_MODEL_DEF_HPP
+#define AR_DETAIL_MODEL_DEF_HPP
+
+// What AR_MODEL builds: a model definition type that holds the table name, the persisted
+// fields (member pointer, field name, column name) and the primary key, all at compile time.
+
+#include <ar/value.hpp>
+
+#include <boost/hana/pair.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace ar::detail {
+
+template <class...>
+inline constexpr bool always_false = false;
+
+template <class... T>
+struct type_list {
+  static constexpr std::size_t size = sizeof...(T);
+};
+
+template <class T>
+struct member_pointer_traits;
+template <class C, class T>
+struct member_pointer_traits<T C::*> {
+  using class_type = C;
+  using value_type = T;
+};
+
+template <char... C>
+inline constexpr char chars_v[] = {C..., '\0'};
+
+template <char... C>
+constexpr std::string_view to_string_view(boost::hana::string<C...>) {
+  return {chars_v<C...>, sizeof...(C)};
+}
+
+// One persisted field as AR_FIELDS names it.
+template <auto Ptr, class Name>
+struct field_decl {
+  static constexpr auto pointer = Ptr;
+  using name_type = Name;
+};
+
+// Stands in for a field that failed its static_assert, so that no second error follows.
+struct invalid_field {};
+
+// One persisted field with its final column name.
+template <auto Ptr, class Name, class Column>
+struct column_def {
+  using type = typename member_pointer_traits<decltype(Ptr)>::value_type;
+  using traits = field_traits<type>;
+  using name_type = Name;
+  static constexpr auto pointer = Ptr;
+  static constexpr std::string_view name = to_string_view(Name{});
+  static constexpr std::string_view column = to_string_view(Column{});
+  static constexpr value_type kind = traits::type;
+  static constexpr bool nullable = traits::nullable;
+
+  template <class Model>
+  static constexpr auto& get(Model& m) noexcept {
+    return m.*Ptr;
+  }
+};
+
+// Hana accessor for one member, so that a model is also a hana::Struct.
+template <auto Ptr>
+struct member_accessor {
+  template <class Object>
+  constexpr decltype(auto) operator()(Object&& o) const noexcept {
+    return static_cast<Object&&>(o).*Ptr;
+  }
+};
+
+template <class... Fields>
+struct fields_clause {};
+struct fields_begin {};
+template <class Name, class Column>
+struct column_clause {
+  using name_type = Name;
+};
+template <class Name>
+struct primary_key_clause {
+  using name_type = Name;
+};
+
+template <class Name, class Column>
+constexpr column_clause<Name, Column> make_column_clause(Name, Column) {
+  return {};
+}
+template <class Name>
+constexpr primary_key_clause<Name> make_primary_key_clause(Name) {
+  return {};
+}
+
+template <class... Fields>
+constexpr fields_clause<Fields...> make_fields_clause(fields_begin, Fields...) {
+  return {};
+}
+
+template <class Self, class Name, class Probe>
+constexpr auto make_field(Name, Probe) {
+  if constexpr (!std::is_invocable_v<Probe, Self*>) {
+    static_assert(always_false<Probe>,
+                  "AR_FIELDS lists a name that is not a member of the model: declare the member in "
+                  "the struct, or remove the name from AR_FIELDS");
+    return invalid_field{};
+  } else {
+    using pointer_type = std::invoke_result_t<Probe, Self*>;
+    if constexpr (!std::is_member_object_pointer_v<pointer_type>) {
+      static_assert(always_false<Probe>,
+                    "AR_FIELDS lists a member that is not a non-static data member: list only the "
+                    "data members that are stored in the table");
+      return invalid_field{};
+    } else {
+      constexpr pointer_type pointer = Probe{}(static_cast<Self*>(nullptr));
+      using type = typename member_pointer_traits<pointer_type>::value_type;
+      if constexpr (!is_field_type_v<type>) {
+        static_assert(always_false<Probe>,
+                      "AR_FIELDS lists a member whose type ar cannot store: use std::int32_t, "
+                      "std::int64_t, double, bool, std::string, ar::time_point, or std::optional of "
+                      "one of them");
+        return invalid_field{};
+      } else {
+        return field_decl<pointer, Name>{};
+      }
+    }
+  }
+}
+
+// The column of a field: the one AR_COLUMN gives, else the field's own name.
+template <class Name, class... Clauses>
+struct column_for {
+  using type = Name;
+};
+template <class Name, class Clause, class... Rest>
+struct column_for<Name, Clause, Rest...> : column_for<Name, Rest...> {};
+template <class Name, class Column, class... Rest>
+struct column_for<Name, column_clause<Name, Column>, Rest...> {
+  using type = Column;
+};
+
+template <class Clause>
+inline constexpr bool is_fields_clause_v = false;
+template <class... F>
+inline constexpr bool is_fields_clause_v<fields_clause<F...>> = true;
+
+template <class Clause>
+inline constexpr bool is_primary_key_clause_v = false;
+template <class N>
+inline constexpr bool is_primary_key_clause_v<primary_key_clause<N>> = true;
+
+template <class... Clauses>
+struct find_fields_clause;
+template <>
+struct find_fields_clause<> {
+  using type = fields_clause<>;
+};
+template <class C, class... Rest>
+struct find_fields_clause<C, Rest...> : find_fields_clause<Rest...> {};
+template <class... F, class... Rest>
+struct find_fields_clause<fields_clause<F...>, Rest...> {
+  using type = fields_clause<F...>;
+};
+
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+template <std::size_t N>
+constexpr std::size_t index_of(const std::array<std::string_view, N>& names, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == name) return i;
+  return npos;
+}
+
+template <std::size_t N>
+constexpr bool all_distinct(const std::array<std::string_view, N>& names) {
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = i + 1; j < N; ++j)
+      if (names[i] == names[j]) return false;
+  return true;
+}
+
+// Which field is the primary key: the one AR_PRIMARY_KEY names, else the field named `id`.
+template <std::size_t N, class... Clauses>
+constexpr std::size_t primary_key_index(const std::array<std::string_view, N>& names) {
+  std::size_t found = index_of(names, "id");
+  (
+      [&] {
+        if constexpr (is_primary_key_clause_v<Clauses>) {
+          found = index_of(names, to_string_view(typename Clauses::name_type{}));
+        }
+      }(),
+      ...);
+  return found;
+}
+
+template <class Clause, std::size_t N>
+constexpr bool names_known_field(const std::array<std::string_view, N>& names) {
+  if constexpr (requires { typename Clause::name_type; })
+    return index_of(names, to_string_view(typename Clause::name_type{})) != npos;
+  else
+    return true;
+}
+
+template <class T, value_type Kind = field_traits<T>::type>
+inline constexpr bool is_integral_key_v = !field_traits<T>::nullable && (Kind == value_type::int32 || Kind == value_type::int64);
+
+template <class Model, class Table, std::size_t Pk, class... Columns>
+struct model_definition {
+  using model_type = Model;
+  using columns = type_list<Columns...>;
+  using primary_key = std::tuple_element_t<Pk, std::tuple<Columns...>>;
+  static constexpr std::string_view table = to_string_view(Table{});
+  static constexpr std::size_t size = sizeof...(Columns);
+  static constexpr std::size_t primary_key_index = Pk;
+  // An integer primary key is generated by the database; any other key is supplied by the program.
+  static constexpr bool generated_key = is_integral_key_v<typename primary_key::type>;
+
+  template <class F>
+  static constexpr void for_each_column(F&& f) {
+    (f(Columns{}), ...);
+  }
+
+  static constexpr auto hana_accessors() {
+    return boost::hana::make_tuple(
+        boost::hana::make_pair(typename Columns::name_type{}, member_accessor<Columns::pointer>{})...);
+  }
+};
+
+template <class Self, class Table, class... Clauses>
+constexpr auto make_model(Table, Clauses...) {
+  constexpr std::size_t fields_clauses = (std::size_t{is_fields_clause_v<Clauses>} + ... + 0);
+  constexpr std::size_t key_clauses = (std::size_t{is_primary_key_clause_v<Clauses>} + ... + 0);
+  static_assert(fields_clauses == 1,
+                "AR_MODEL needs exactly one AR_FIELDS(...) clause listing the members stored in the table");
+  static_assert(key_clauses <= 1, "AR_MODEL takes at most one AR_PRIMARY_KEY(field) clause");
+  using fields = typename find_fields_clause<Clauses...>::type;
+  return [&]<class... F>(fields_clause<F...>) {
+    if constexpr (fields_clauses != 1 || key_clauses > 1 || sizeof...(F) == 0) {
+      static_assert(sizeof...(F) != 0 || fields_clauses != 1, "AR_FIELDS must list at least one member");
+      return invalid_field{};
+    } else if constexpr ((std::is_same_v<F, invalid_field> || ...)) {
+      return invalid_field{};  // the field's own static_assert has said what is wrong
+    } else {
+      constexpr std::array<std::string_view, sizeof...(F)> names{to_string_view(typename F::name_type{})...};
+      constexpr std::array<std::string_view, sizeof...(F)> columns{
+          to_string_view(typename column_for<typename F::name_type, Clauses...>::type{})...};
+      constexpr std::size_t pk = primary_key_index<sizeof...(F), Clauses...>(names);
+      static_assert(all_distinct(names), "AR_FIELDS lists the same member twice: list each member once");
+      static_assert(all_distinct(columns),
+                    "two fields of the model map to the same column: give each field its own AR_COLUMN name");
+      static_assert((names_known_field<Clauses>(names) && ...),
+                    "AR_COLUMN or AR_PRIMARY_KEY names a field that AR_FIELDS does not list: list the member in "
+                    "AR_FIELDS, or correct the name");
+      static_assert(pk != npos,
+                    "the model has no primary key: add a field named `id` to AR_FIELDS, or name the key "
+                    "with AR_PRIMARY_KEY(field)");
+      if constexpr (pk == npos || !(names_known_field<Clauses>(names) && ...)) {
+        return invalid_field{};
+      } else {
+        using key_type = typename member_pointer_traits<
+            std::remove_cv_t<decltype(std::tuple_element_t<pk, std::tuple<F...>>::pointer)>>::value_type;
+        static_assert(!field_traits<key_type>::nullable,
+                      "the primary key cannot be a std::optional: a stored record always has a key");
+        return model_definition<Self, Table, pk,
+                                column_def<F::pointer, typename F::name_type,
+                                           typename column_for<typename F::name_type, Clauses...>::type>...>{};
+      }
+    }
+  }(fields{});
+}
+
+}  // namespace ar::detail
+
+#endif  // AR_DETAIL_MODEL_DEF_HPP

@@ -1,0 +1,59 @@
+#ifndef AR_DIALECT_HPP
+#define AR_DIALECT_HPP
+
+// What differs between databases, and nothing else. Each backend (backends/<name>/) implements
+// one dialect and registers it; the core asks the dialect and never names a backend.
+
+#include <ar/value.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ar {
+
+struct table_meta;
+
+class dialect {
+ public:
+  virtual ~dialect() = default;
+
+  // The URL schemes this dialect serves: "sqlite3" in "sqlite3://db=:memory:".
+  virtual std::span<const std::string_view> schemes() const = 0;
+  // The SOCI backend to load for it.
+  virtual std::string_view soci_backend() const = 0;
+
+  // Appends an identifier, quoted. Identifiers come only from model metadata.
+  virtual void quote_identifier(std::string& out, std::string_view identifier) const;
+  // Appends the placeholder of the index-th (1-based) bound parameter.
+  virtual void placeholder(std::string& out, std::size_t index) const = 0;
+
+  // DDL: the column type of a value type, and the column definition of a generated integer key.
+  virtual std::string_view column_type(value_type type) const = 0;
+  virtual std::string_view generated_key_definition(value_type type) const = 0;
+
+  // Whether INSERT ... RETURNING gives back generated keys (else last_insert_id_sql is run).
+  virtual bool supports_returning() const { return true; }
+  virtual std::string_view last_insert_id_sql() const { return {}; }
+
+  // The most parameters one statement may bind.
+  virtual std::size_t max_parameters() const = 0;
+
+  // Appends the clause that turns an INSERT into an insert-or-update on the primary key.
+  virtual void upsert_clause(std::string& out, const table_meta& table) const;
+
+  // Statements run once on every new connection.
+  virtual std::vector<std::string> session_setup() const { return {}; }
+};
+
+// Makes a dialect available to ar::open under its schemes.
+void register_dialect(std::shared_ptr<const dialect> d);
+// The dialect serving a URL scheme, or nullptr.
+const dialect* find_dialect(std::string_view scheme);
+
+}  // namespace ar
+
+#endif  // AR_DIALECT_HPP

@@ -1,0 +1,64 @@
+#ifndef AR_ERROR_HPP
+#define AR_ERROR_HPP
+
+#include <stdexcept>
+#include <string>
+
+namespace ar {
+
+// The root of every exception `ar` throws: catch `ar::error` to catch them all.
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A lookup by primary key found no row (find_or_throw), or an update/destroy matched no row.
+class record_not_found : public error {
+ public:
+  record_not_found(std::string table, std::string key);
+  const std::string& table() const noexcept { return table_; }
+  // The key that was looked up, as it would appear in a query log.
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string table_;
+  std::string key_;
+};
+
+// The database refused a statement. Carries the SQL text (with placeholders: values are always
+// bound, never spliced), the backend's own message and the name of the database.
+class database_error : public error {
+ public:
+  database_error(std::string database, std::string sql, std::string backend_message);
+  const std::string& database() const noexcept { return database_; }
+  const std::string& sql() const noexcept { return sql_; }
+  const std::string& backend_message() const noexcept { return backend_message_; }
+
+ private:
+  std::string database_;
+  std::string sql_;
+  std::string backend_message_;
+};
+
+// Opening a database failed: bad URL, unknown backend, unreachable server.
+class connection_error : public error {
+ public:
+  using error::error;
+};
+
+// The program asked for something that is not set up: a database name that is not open, a
+// model bound to a missing database, a value that does not fit the column it is meant for.
+class configuration_error : public error {
+ public:
+  using error::error;
+};
+
+// Misuse of a transaction: a second one opened on the same database, commit after rollback.
+class transaction_error : public error {
+ public:
+  using error::error;
+};
+
+}  // namespace ar
+
+#endif  // AR_ERROR_HPP

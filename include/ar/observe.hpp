@@ -1,0 +1,100 @@
+#ifndef AR_OBSERVE_HPP
+#define AR_OBSERVE_HPP
+
+// The observation point: every statement ar sends passes here, with its SQL text, its bound
+// parameters, the database it ran on and how long it took. Statement counters, the N+1 guard
+// and a user's query log all hang on it.
+
+#include <ar/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ar {
+
+class database;
+
+struct statement_event {
+  std::string_view sql;
+  std::span<const value> params;
+  std::string_view database;
+  std::chrono::nanoseconds duration;
+  // False when the database refused the statement (an ar::database_error follows).
+  bool succeeded;
+};
+
+using statement_observer = std::function<void(const statement_event&)>;
+
+// Keeps an observer registered while it lives. Observers run on the thread that ran the
+// statement, after it finished; they must not run statements themselves.
+class observer_handle {
+ public:
+  observer_handle() = default;
+  explicit observer_handle(std::uint64_t id) noexcept : id_(id) {}
+  observer_handle(observer_handle&& other) noexcept : id_(std::exchange(other.id_, 0)) {}
+  observer_handle& operator=(observer_handle&& other) noexcept;
+  observer_handle(const observer_handle&) = delete;
+  observer_handle& operator=(const observer_handle&) = delete;
+  ~observer_handle() { reset(); }
+  void reset() noexcept;
+
+ private:
+  std::uint64_t id_ = 0;
+};
+
+// Calls `observer` for every statement on every database until the handle is destroyed.
+[[nodiscard]] observer_handle observe(statement_observer observer);
+
+// Counts the statements sent while it lives, in all and per database, and keeps their SQL.
+//
+//   ar::statement_counter counter;
+//   auto users = ...;
+//   assert(counter.count() == 2);
+class statement_counter {
+ public:
+  statement_counter();
+  statement_counter(const statement_counter&) = delete;
+  statement_counter& operator=(const statement_counter&) = delete;
+
+  std::size_t count() const;
+  std::size_t count(std::string_view database_name) const;
+  std::size_t count(const database& db) const;
+  // The SQL text of every statement counted, in order.
+  std::vector<std::string> statements() const;
+  void reset();
+
+ private:
+  struct state {
+    mutable std::mutex mutex;
+    std::vector<std::pair<std::string, std::string>> seen;  // database, sql
+  };
+  std::shared_ptr<state> state_;
+  observer_handle handle_;
+};
+
+// The query log: one callback for every statement (replaces the previous one; an empty
+// function turns the log off).
+void set_query_log(statement_observer log);
+// A query log that writes one line per statement: "[db] 0.042 ms  SQL  -- params: 1, 'x'".
+statement_observer log_to(std::ostream& out);
+// The line log_to writes, without the newline.
+std::string format_event(const statement_event& event);
+
+namespace detail {
+// True when anything observes statements (skips the clock when nothing does).
+bool observed() noexcept;
+void notify(const statement_event& event);
+}  // namespace detail
+
+}  // namespace ar
+
+#endif  // AR_OBSERVE_HPP

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what ar needs to build and test on Debian 12 (bookworm), as root.
+# Only missing packages are installed; apt-get update runs only if something
+# is missing. Idempotent.
+#
+#   scripts/install-deps.sh               build + test dependencies
+#   scripts/install-deps.sh --postgresql  ... plus the PostgreSQL 15 server
+set -euo pipefail
+
+packages=(
+  cmake g++ make ninja-build ccache
+  libboost-dev libsoci-dev librange-v3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev libpq-dev sqlite3
+)
+
+for arg in "$@"; do
+  case "$arg" in
+    --postgresql) packages+=(postgresql-15) ;;
+    -h|--help)
+      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0 ;;
+    *) echo "install-deps.sh: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=()
+if ((EUID != 0)); then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "install-deps: missing packages (${missing[*]}) and not root; run as root" >&2
+    exit 1
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

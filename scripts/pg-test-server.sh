@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 server for ar's tests.
+#
+#   scripts/pg-test-server.sh start    (re)create and start it, create database ar_test
+#   scripts/pg-test-server.sh stop     stop it and remove its directory
+#   scripts/pg-test-server.sh status   tell whether it is running
+#   scripts/pg-test-server.sh env      print AR_TEST_POSTGRESQL=<SOCI connection string>
+#
+#   export "$(scripts/pg-test-server.sh env)"
+#
+# Port: AR_PG_PORT (default 55433). Data: /tmp/ar-pg-<port>. Unix socket in /tmp.
+# Server binaries: AR_PG_BIN (default /usr/lib/postgresql/15/bin).
+# As root the server runs as the postgres user (runuser); otherwise as the
+# current user, who must be able to run initdb.
+set -euo pipefail
+
+PORT="${AR_PG_PORT:-55433}"
+PG_BIN="${AR_PG_BIN:-/usr/lib/postgresql/15/bin}"
+BASE="/tmp/ar-pg-${PORT}"
+DATA="${BASE}/data"
+LOG="${BASE}/server.log"
+DB="ar_test"
+SUPERUSER="postgres"
+
+die() { echo "pg-test-server: $*" >&2; exit 1; }
+
+if ! [[ "$PORT" =~ ^[0-9]+$ ]]; then
+  die "AR_PG_PORT must be a number, not '$PORT'"
+fi
+
+# Run a server binary as the right user, from a directory that user can read.
+if ((EUID == 0)); then
+  id -u postgres >/dev/null 2>&1 || die "user 'postgres' does not exist (install postgresql-15)"
+  as_pg() { (cd / && runuser -u postgres -- "$@"); }
+else
+  as_pg() { (cd / && "$@"); }
+fi
+
+pg() {
+  local tool="$1"; shift
+  [[ -x "$PG_BIN/$tool" ]] || die "$PG_BIN/$tool not found (scripts/install-deps.sh --postgresql)"
+  as_pg "$PG_BIN/$tool" "$@"
+}
+
+is_running() {
+  [[ -f "$DATA/postmaster.pid" ]] && pg pg_ctl -D "$DATA" status >/dev/null 2>&1
+}
+
+stop_server() {
+  if [[ -d "$DATA" ]] && is_running; then
+    pg pg_ctl -D "$DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
+      || pg pg_ctl -D "$DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 \
+      || true
+  fi
+  rm -rf "$BASE"
+}
+
+start_server() {
+  # A server left over from an earlier run on this port: stop and recreate it.
+  if [[ -e "$BASE" ]]; then
+    echo "pg-test-server: removing the earlier server in $BASE"
+    stop_server
+  fi
+  if [[ -x "$PG_BIN/pg_isready" ]] && "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" >/dev/null 2>&1; then
+    die "another server already listens on 127.0.0.1:$PORT (set AR_PG_PORT to use another port)"
+  fi
+
+  mkdir -p "$BASE"
+  chmod 700 "$BASE"
+  if ((EUID == 0)); then
+    chown postgres:postgres "$BASE"
+  fi
+
+  if ! pg initdb -D "$DATA" -U "$SUPERUSER" --auth=trust -E UTF8 --no-locale >"$BASE/initdb.log" 2>&1; then
+    cat "$BASE/initdb.log" >&2
+    die "initdb failed"
+  fi
+
+  if ! pg pg_ctl -D "$DATA" -l "$LOG" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      >/dev/null; then
+    [[ -f "$LOG" ]] && cat "$LOG" >&2
+    die "the server did not start"
+  fi
+
+  if ! pg createdb -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" "$DB"; then
+    [[ -f "$LOG" ]] && tail -n 50 "$LOG" >&2
+    die "createdb $DB failed"
+  fi
+  echo "pg-test-server: PostgreSQL running on 127.0.0.1:$PORT, database $DB, data in $BASE"
+}
+
+case "${1:-}" in
+  start)  start_server ;;
+  stop)   stop_server; echo "pg-test-server: stopped (port $PORT)" ;;
+  status)
+    if [[ -d "$DATA" ]] && is_running; then
+      echo "pg-test-server: running on 127.0.0.1:$PORT (data in $BASE)"
+    else
+      echo "pg-test-server: not running (port $PORT)"; exit 3
+    fi ;;
+  env)    echo "AR_TEST_POSTGRESQL=postgresql://host=127.0.0.1 port=$PORT dbname=$DB user=$SUPERUSER" ;;
+  *)      echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+esac

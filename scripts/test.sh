@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# THE test command: installs missing dependencies, builds ar (Debug) with its
+# tests, docs and benchmarks in build/, starts a throwaway PostgreSQL server
+# and runs every test with ctest.
+#
+#   ./scripts/test.sh [extra ctest arguments, e.g. -R sqlite or -L compile_fail]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+BUILD_DIR="$ROOT/build"
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+section() { printf '\n==== %s ====\n' "$*"; }
+
+section "Dependencies"
+./scripts/install-deps.sh --postgresql
+
+# Debug builds carry -g, for which ccache hashes the working directory: turn
+# that off so the consumer.add_subdirectory test reuses the main build's objects.
+export CCACHE_NOHASHDIR=true
+
+section "Configure ($BUILD_DIR, Debug)"
+generator=()
+if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
+  generator=(-G Ninja)
+fi
+cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" \
+  -DCMAKE_BUILD_TYPE=Debug \
+  -DAR_BUILD_TESTS=ON \
+  -DAR_BUILD_DOCS=ON \
+  -DAR_BUILD_BENCHMARKS=ON
+
+section "Build (-j$JOBS)"
+cmake --build "$BUILD_DIR" -j "$JOBS"
+
+section "PostgreSQL test server"
+trap './scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
+./scripts/pg-test-server.sh start
+export "$(./scripts/pg-test-server.sh env)"
+echo "AR_TEST_POSTGRESQL=$AR_TEST_POSTGRESQL"
+
+section "Tests (ctest -j$JOBS)"
+status=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" || status=$?
+
+section "Done: ctest exit status $status"
+exit "$status"

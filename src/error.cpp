@@ -1,0 +1,16 @@
+#include <ar/error.hpp>
+
+#include <utility>
+
+namespace ar {
+
+record_not_found::record_not_found(std::string table, std::string key)
+    : error("ar: no row in '" + table + "' has the primary key " + key), table_(std::move(table)), key_(std::move(key)) {}
+
+database_error::database_error(std::string database, std::string sql, std::string backend_message)
+    : error("ar: database '" + database + "' refused a statement: " + backend_message + "\n  SQL: " + sql),
+      database_(std::move(database)),
+      sql_(std::move(sql)),
+      backend_message_(std::move(backend_message)) {}
+
+}  // namespace ar

@@ -1,0 +1,157 @@
+#include "database_state.hpp"
+
+#include <ar/detail/crud_sql.hpp>
+#include <ar/dialect.hpp>
+
+namespace ar::detail {
+
+namespace {
+
+void column_list(std::string& out, const dialect& d, const table_meta& t, bool with_key) {
+  bool first = true;
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    if (!with_key && i == t.primary_key) continue;
+    if (!first) out += ", ";
+    first = false;
+    d.quote_identifier(out, t.columns[i].column);
+  }
+}
+
+std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning) {
+  std::string out = "INSERT INTO ";
+  d.quote_identifier(out, t.table);
+  const std::size_t per_row = with_key ? t.columns.size() : t.columns.size() - 1;
+  if (per_row == 0) {
+    // Only a generated key: every column takes its default.
+    out += " DEFAULT VALUES";  // callers insert such rows one at a time
+  } else {
+    out += " (";
+    column_list(out, d, t, with_key);
+    out += ") VALUES ";
+    std::size_t index = 1;
+    for (std::size_t r = 0; r < rows; ++r) {
+      out += r ? ", (" : "(";
+      for (std::size_t c = 0; c < per_row; ++c) {
+        if (c) out += ", ";
+        d.placeholder(out, index++);
+      }
+      out += ')';
+    }
+  }
+  if (returning) {
+    out += " RETURNING ";
+    d.quote_identifier(out, t.key().column);
+  }
+  return out;
+}
+
+std::string render_update(const dialect& d, const table_meta& t) {
+  std::string out = "UPDATE ";
+  d.quote_identifier(out, t.table);
+  out += " SET ";
+  std::size_t index = 1;
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    if (i == t.primary_key) continue;
+    if (index > 1) out += ", ";
+    d.quote_identifier(out, t.columns[i].column);
+    out += " = ";
+    d.placeholder(out, index++);
+  }
+  out += " WHERE ";
+  d.quote_identifier(out, t.key().column);
+  out += " = ";
+  d.placeholder(out, index);
+  return out;
+}
+
+std::string render_select_by_key(const dialect& d, const table_meta& t) {
+  std::string out = "SELECT ";
+  column_list(out, d, t, true);
+  out += " FROM ";
+  d.quote_identifier(out, t.table);
+  out += " WHERE ";
+  d.quote_identifier(out, t.key().column);
+  out += " = ";
+  d.placeholder(out, 1);
+  return out;
+}
+
+std::string render_delete(const dialect& d, const table_meta& t) {
+  std::string out = "DELETE FROM ";
+  d.quote_identifier(out, t.table);
+  out += " WHERE ";
+  d.quote_identifier(out, t.key().column);
+  out += " = ";
+  d.placeholder(out, 1);
+  return out;
+}
+
+std::string render_create(const dialect& d, const table_meta& t, bool if_not_exists) {
+  std::string out = if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
+  d.quote_identifier(out, t.table);
+  out += " (";
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    const column_meta& c = t.columns[i];
+    if (i) out += ", ";
+    d.quote_identifier(out, c.column);
+    out += ' ';
+    if (i == t.primary_key && t.generated_key) {
+      out += d.generated_key_definition(c.type);
+      continue;
+    }
+    out += d.column_type(c.type);
+    if (!c.nullable) out += " NOT NULL";
+    if (i == t.primary_key) out += " PRIMARY KEY";
+  }
+  out += ')';
+  return out;
+}
+
+std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::size_t rows) {
+  switch (kind) {
+    case crud_kind::insert: return render_insert(d, t, rows, false, d.supports_returning());
+    case crud_kind::insert_with_key: return render_insert(d, t, rows, true, false);
+    case crud_kind::upsert: {
+      std::string out = render_insert(d, t, rows, true, false);
+      d.upsert_clause(out, t);
+      return out;
+    }
+    case crud_kind::update: return render_update(d, t);
+    case crud_kind::destroy: return render_delete(d, t);
+    case crud_kind::select_by_key: return render_select_by_key(d, t);
+    case crud_kind::create_table: return render_create(d, t, false);
+    case crud_kind::create_table_if_not_exists: return render_create(d, t, true);
+    case crud_kind::drop_table_if_exists: {
+      std::string out = "DROP TABLE IF EXISTS ";
+      d.quote_identifier(out, t.table);
+      return out;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {
+  std::lock_guard lock(db.mutex);
+  const crud_key key{&table, kind, rows};
+  if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
+  return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;
+}
+
+}  // namespace ar::detail
+
+#include <ar/database.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/schema.hpp>
+
+namespace ar::detail {
+
+void run_ddl(const database& db, const table_meta& table, crud_kind kind) {
+  const std::string& sql = crud_sql(db.state(), table, kind);
+  run(db.state(), sql, {}, {}, {}, cache_policy::once);
+  // Prepared statements may refer to the table as it was (PostgreSQL keeps their plans).
+  db.clear_statement_cache();
+}
+
+}  // namespace ar::detail

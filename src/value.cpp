@@ -1,0 +1,110 @@
+#include <ar/error.hpp>
+#include <ar/value.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace ar {
+
+namespace {
+
+constexpr std::size_t max_shown = 200;  // longer strings are cut in logs
+
+}  // namespace
+
+std::string to_string(const value& v) {
+  switch (v.index()) {
+    case 0: return "NULL";
+    case 1: return std::to_string(std::get<std::int32_t>(v));
+    case 2: return std::to_string(std::get<std::int64_t>(v));
+    case 3: {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::get<double>(v));
+      return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+    }
+    case 4: return std::get<bool>(v) ? "true" : "false";
+    case 5: {
+      const std::string& s = std::get<std::string>(v);
+      std::string out = "'";
+      for (std::size_t i = 0; i < s.size() && i < max_shown; ++i) {
+        if (s[i] == '\'') out += '\'';
+        out += s[i];
+      }
+      out += '\'';
+      if (s.size() > max_shown) out += "... (" + std::to_string(s.size()) + " bytes)";
+      return out;
+    }
+    default: return "'" + format_time(std::get<time_point>(v)) + "'";
+  }
+}
+
+std::string format_time(time_point t) {
+  using namespace std::chrono;
+  const auto us = floor<microseconds>(t.time_since_epoch());
+  const auto day = floor<days>(us);
+  const year_month_day ymd{sys_days{day}};
+  const hh_mm_ss<microseconds> tod{us - day};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d.%06lld", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()), static_cast<long long>(tod.subseconds().count()));
+  return buf;
+}
+
+time_point parse_time(std::string_view text) {
+  using namespace std::chrono;
+  auto fail = [&]() -> time_point {
+    throw error("ar: cannot read '" + std::string(text) + "' as a time point (expected YYYY-MM-DD HH:MM:SS[.ffffff])");
+  };
+  std::size_t pos = 0;
+  auto number = [&](std::size_t digits) {
+    int n = 0;
+    if (pos + digits > text.size()) fail();
+    for (std::size_t i = 0; i < digits; ++i) {
+      const char c = text[pos + i];
+      if (c < '0' || c > '9') fail();
+      n = n * 10 + (c - '0');
+    }
+    pos += digits;
+    return n;
+  };
+  auto expect = [&](auto pred) {
+    if (pos >= text.size() || !pred(text[pos])) fail();
+    ++pos;
+  };
+  const int y = number(4);
+  expect([](char c) { return c == '-'; });
+  const int mo = number(2);
+  expect([](char c) { return c == '-'; });
+  const int d = number(2);
+  expect([](char c) { return c == ' ' || c == 'T'; });
+  const int h = number(2);
+  expect([](char c) { return c == ':'; });
+  const int mi = number(2);
+  expect([](char c) { return c == ':'; });
+  const int s = number(2);
+  long long micros = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 6) micros = micros * 10 + (text[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) fail();
+    for (int i = digits; i < 6; ++i) micros *= 10;
+  }
+  // A UTC offset of zero may follow (Z, +00, +00:00).
+  const std::string_view rest = text.substr(pos);
+  if (!(rest.empty() || rest == "Z" || rest == "+00" || rest == "+00:00")) fail();
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) fail();
+  const auto since_epoch = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} + microseconds{micros};
+  return time_point{duration_cast<time_point::duration>(since_epoch)};
+}
+
+}  // namespace ar

@@ -1,0 +1,273 @@
+#include "../support/backends.hpp"
+#include "../support/models.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <limits>
+
+namespace {
+
+using namespace std::chrono;
+using ar_test::country;
+using ar_test::everything;
+using ar_test::tag;
+using ar_test::user;
+
+ar::time_point micros(long long us) { return ar::time_point{duration_cast<ar::time_point::duration>(microseconds{us})}; }
+
+class crud : public ar_test::backend_test {
+ protected:
+  void SetUp() override {
+    backend_test::SetUp();
+    ar::create_tables<everything, user, country, tag>(db);
+  }
+};
+
+TEST_P(crud, insert_writes_the_generated_key_back_and_find_reads_the_row) {
+  user a{0, "ada", std::nullopt};
+  user b{0, "bob", "black"};
+  ar::insert(db, a);
+  ar::insert(db, b);
+  EXPECT_GT(a.id, 0);
+  EXPECT_GT(b.id, a.id);
+  EXPECT_EQ(ar::find<user>(db, a.id), a);
+  EXPECT_EQ(ar::find<user>(db, b.id), b);
+}
+
+TEST_P(crud, every_field_type_round_trips_with_values) {
+  everything e;
+  e.i32 = std::numeric_limits<std::int32_t>::min();
+  e.i64 = std::numeric_limits<std::int64_t>::max();
+  e.f64 = -1234.5678901234567;
+  e.flag = true;
+  e.text = "héllo wörld — 日本語 🎉";
+  e.at = micros(1'709'210'096'123'456);  // 2024-02-29 12:34:56.123456
+  e.opt_i32 = std::numeric_limits<std::int32_t>::max();
+  e.opt_i64 = std::numeric_limits<std::int64_t>::min();
+  e.opt_f64 = 1e-300;
+  e.opt_flag = false;
+  e.opt_text = "";
+  e.opt_at = micros(-2'208'988'800'000'000 + 1);  // 1900-01-01 00:00:00.000001
+  ar::insert(db, e);
+  auto back = ar::find<everything>(db, e.id);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, e);
+}
+
+TEST_P(crud, every_optional_field_round_trips_as_null) {
+  everything e;
+  e.text = "";
+  ar::insert(db, e);
+  auto back = ar::find_or_throw<everything>(db, e.id);
+  EXPECT_EQ(back, e);
+  EXPECT_FALSE(back.opt_i32 || back.opt_i64 || back.opt_f64 || back.opt_flag || back.opt_text || back.opt_at);
+}
+
+TEST_P(crud, integer_extremes_round_trip_in_both_directions) {
+  for (std::int64_t v : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-1}, std::int64_t{0},
+                         std::numeric_limits<std::int64_t>::max()}) {
+    everything e;
+    e.i64 = v;
+    e.opt_i64 = v;
+    e.i32 = static_cast<std::int32_t>(v > 0 ? std::numeric_limits<std::int32_t>::max() : std::numeric_limits<std::int32_t>::min());
+    ar::insert(db, e);
+    auto back = ar::find_or_throw<everything>(db, e.id);
+    EXPECT_EQ(back.i64, v);
+    EXPECT_EQ(back.opt_i64, v);
+    EXPECT_EQ(back.i32, e.i32);
+  }
+}
+
+TEST_P(crud, update_writes_every_column_and_a_missing_row_is_an_error) {
+  user u{0, "ada", std::nullopt};
+  ar::insert(db, u);
+  u.name = "ada lovelace";
+  u.hair_color = "brown";
+  ar::update(db, u);
+  EXPECT_EQ(ar::find_or_throw<user>(db, u.id), u);
+
+  u.hair_color.reset();
+  ar::update(db, u);
+  EXPECT_EQ(ar::find_or_throw<user>(db, u.id).hair_color, std::nullopt);
+
+  user ghost{u.id + 1000, "ghost", std::nullopt};
+  EXPECT_THROW(ar::update(db, ghost), ar::record_not_found);
+}
+
+TEST_P(crud, save_inserts_a_new_record_then_updates_it) {
+  user u{0, "ada", std::nullopt};
+  ar::statement_counter counter;
+  ar::save(db, u);
+  ASSERT_GT(u.id, 0);
+  u.name = "ada 2";
+  ar::save(db, u);
+  EXPECT_EQ(counter.count(), 2u);
+  const auto sql = counter.statements();
+  EXPECT_EQ(sql[0].rfind("INSERT", 0), 0u) << sql[0];
+  EXPECT_EQ(sql[1].rfind("UPDATE", 0), 0u) << sql[1];
+  EXPECT_EQ(ar::find_or_throw<user>(db, u.id).name, "ada 2");
+}
+
+TEST_P(crud, save_with_a_program_supplied_key_inserts_or_updates_in_one_statement) {
+  country fr{"FR", "France", 67'000'000};
+  ar::statement_counter counter;
+  ar::save(db, fr);
+  fr.population = 68'000'000;
+  ar::save(db, fr);
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_EQ(ar::find_or_throw<country>(db, "FR"), fr);
+}
+
+TEST_P(crud, insert_with_an_explicit_key_keeps_it) {
+  user u{4242, "chosen", std::nullopt};
+  ar::insert(db, u);
+  EXPECT_EQ(u.id, 4242);
+  EXPECT_EQ(ar::find_or_throw<user>(db, 4242).name, "chosen");
+}
+
+TEST_P(crud, a_32_bit_generated_key_in_a_renamed_column_works) {
+  tag t{0, "c++"};
+  ar::insert(db, t);
+  EXPECT_GT(t.tag_id, 0);
+  t.label = "c++20";
+  ar::save(db, t);
+  EXPECT_EQ(ar::find_or_throw<tag>(db, t.tag_id), t);
+}
+
+TEST_P(crud, find_returns_nothing_and_find_or_throw_throws_for_a_missing_key) {
+  EXPECT_EQ(ar::find<user>(db, 99), std::nullopt);
+  try {
+    (void)ar::find_or_throw<user>(db, 99);
+    FAIL() << "expected ar::record_not_found";
+  } catch (const ar::record_not_found& e) {
+    EXPECT_EQ(e.table(), "users");
+    EXPECT_EQ(e.key(), "99");
+    EXPECT_NE(std::string(e.what()).find("users"), std::string::npos);
+  }
+  EXPECT_THROW((void)ar::find_or_throw<country>(db, "XX"), ar::record_not_found);
+}
+
+TEST_P(crud, destroy_deletes_by_key_and_says_whether_a_row_went) {
+  user u{0, "ada", std::nullopt};
+  ar::insert(db, u);
+  EXPECT_TRUE(ar::destroy(db, u));
+  EXPECT_EQ(ar::find<user>(db, u.id), std::nullopt);
+  EXPECT_FALSE(ar::destroy(db, u));
+  country c{"DE", "Germany", 1};
+  ar::insert(db, c);
+  EXPECT_TRUE(ar::destroy_by_key<country>(db, "DE"));
+  EXPECT_FALSE(ar::destroy_by_key<country>(db, "DE"));
+}
+
+TEST_P(crud, insert_all_sends_one_statement_per_batch_and_writes_keys_back) {
+  std::vector<user> users;
+  for (int i = 0; i < 100; ++i) users.push_back({0, "user" + std::to_string(i), i % 2 ? std::optional<std::string>("black") : std::nullopt});
+  ar::statement_counter counter;
+  ar::insert_all(db, users);
+  EXPECT_EQ(counter.count(), 1u);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_GT(users[i].id, 0);
+    if (i > 0) {
+      EXPECT_GT(users[i].id, users[i - 1].id);
+    }
+  }
+  for (const user& u : users) EXPECT_EQ(ar::find_or_throw<user>(db, u.id), u);
+}
+
+TEST_P(crud, insert_all_splits_past_the_bind_limit_inside_one_transaction) {
+  // Two parameters per row: past the limit, the rows need a second statement.
+  const std::size_t rows = db.dialect().max_parameters() / 2 + 10;
+  std::vector<user> users(rows);
+  for (std::size_t i = 0; i < rows; ++i) users[i].name = "u" + std::to_string(i);
+  ar::statement_counter counter;
+  ar::insert_all(db, users);
+  const auto sql = counter.statements();
+  ASSERT_EQ(sql.size(), 4u);  // BEGIN, two INSERTs, COMMIT
+  EXPECT_EQ(sql.front(), "BEGIN");
+  EXPECT_EQ(sql.back(), "COMMIT");
+  EXPECT_EQ(ar::find_or_throw<user>(db, users.back().id).name, "u" + std::to_string(rows - 1));
+  EXPECT_EQ(ar::find_or_throw<user>(db, users.front().id).name, "u0");
+}
+
+TEST_P(crud, insert_all_rolls_back_every_batch_when_one_fails) {
+  const std::size_t per_batch = db.dialect().max_parameters() / 3;
+  std::vector<country> countries(per_batch + 5);
+  for (std::size_t i = 0; i < countries.size(); ++i) countries[i] = {"C" + std::to_string(i), "n", 1};
+  countries.back().code = "C0";  // the second batch repeats a key of the first
+  EXPECT_THROW(ar::insert_all(db, countries), ar::database_error);
+  EXPECT_EQ(ar::find<country>(db, "C1"), std::nullopt);
+  EXPECT_FALSE(db.in_transaction());
+}
+
+TEST_P(crud, statements_are_prepared_once_and_reused) {
+  user u{0, "a", std::nullopt};
+  ar::insert(db, u);
+  (void)ar::find<user>(db, u.id);
+  const std::size_t cached = db.cached_statements();
+  for (int i = 0; i < 5; ++i) {
+    user v{0, "b", std::nullopt};
+    ar::insert(db, v);
+    (void)ar::find<user>(db, v.id);
+  }
+  EXPECT_EQ(db.cached_statements(), cached);
+}
+
+TEST_P(crud, sql_uses_the_column_names_and_bound_placeholders) {
+  ar::statement_counter counter;
+  user u{0, "x'); DROP TABLE users; --", std::nullopt};
+  ar::insert(db, u);
+  (void)ar::find<user>(db, u.id);
+  const auto sql = counter.statements();
+  ASSERT_EQ(sql.size(), 2u);
+  const bool pg = GetParam() == "postgresql";
+  EXPECT_EQ(sql[0], pg ? R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (:1, :2) RETURNING "id")"
+                       : R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?1, ?2) RETURNING "id")");
+  EXPECT_EQ(sql[1], pg ? R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" = :1)"
+                       : R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" = ?1)");
+  EXPECT_EQ(ar::find_or_throw<user>(db, u.id).name, "x'); DROP TABLE users; --");
+}
+
+TEST_P(crud, a_refused_statement_is_a_database_error_with_its_sql) {
+  user u{0, "ada", std::nullopt};
+  ar::insert(db, u);
+  user twin{u.id, "twin", std::nullopt};
+  try {
+    ar::insert(db, twin);
+    FAIL() << "expected ar::database_error";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.database(), "default");
+    EXPECT_NE(e.sql().find("INSERT INTO \"users\""), std::string::npos);
+    EXPECT_FALSE(e.backend_message().empty());
+    EXPECT_NE(std::string(e.what()).find(e.sql()), std::string::npos);
+  }
+  EXPECT_EQ(ar::find_or_throw<user>(db, u.id).name, "ada");
+}
+
+TEST_P(crud, create_table_makes_non_optional_fields_not_null) {
+  EXPECT_THROW(db.execute(R"(INSERT INTO "users" ("user_name") VALUES (NULL))"), ar::database_error);
+  EXPECT_NO_THROW(db.execute(R"(INSERT INTO "users" ("user_name", "hair_color") VALUES ('n', NULL))"));
+}
+
+TEST_P(crud, create_table_fails_on_an_existing_table_unless_asked_not_to) {
+  EXPECT_THROW(ar::create_table<user>(db), ar::database_error);
+  EXPECT_NO_THROW(ar::create_table<user>(db, ar::if_not_exists));
+  ar::drop_table<user>(db);
+  ar::drop_table<user>(db);  // IF EXISTS
+  EXPECT_THROW((void)ar::find<user>(db, 1), ar::database_error);
+}
+
+TEST_P(crud, operations_without_a_database_use_the_models_database) {
+  user u{0, "implicit", std::nullopt};
+  ar::insert(u);  // the default database: the first one opened
+  ar::save(u);
+  EXPECT_EQ(ar::find_or_throw<user>(u.id).name, "implicit");
+  EXPECT_TRUE(ar::destroy(u));
+  EXPECT_EQ(ar::find<user>(u.id), std::nullopt);
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(crud);
+
+}  // namespace
