@@ -34,6 +34,7 @@
 
 #define AR_MODEL(Self, table, ...)                                                                   \
   using ar_self = Self;                                                                              \
+  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_DECL, ~, __VA_ARGS__)                                              \
   static constexpr auto ar_model_definition() {                                                      \
     return ::ar::detail::make_model<Self>(BOOST_HANA_STRING(table)                                   \
                                               AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_META, ~, __VA_ARGS__)); \
@@ -41,7 +42,6 @@
   struct hana_accessors_impl {                                                                       \
     static constexpr auto apply() { return decltype(Self::ar_model_definition())::hana_accessors(); } \
   };                                                                                                 \
-  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_DECL, ~, __VA_ARGS__)                                              \
   static_assert(true, "")
 
 // Each clause is a parenthesised (KIND, args...) list; AR_MODEL dispatches on KIND twice: once for
@@ -52,18 +52,21 @@
 #define AR_DETAIL_CLAUSE_DECL_I(kind, ...) AR_PP_CAT(AR_DETAIL_DECL_, kind)(__VA_ARGS__)
 
 #define AR_DETAIL_META_FIELDS(...) \
-  ::ar::detail::make_fields_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_FIELD(AR_DETAIL_FIELD, ~, __VA_ARGS__))
-#define AR_DETAIL_FIELD(data, member)                                                                 \
-  , ::ar::detail::make_field<ar_self>(                                                                \
-        BOOST_HANA_STRING(#member),                                                                   \
-        [](auto* ar_p) -> decltype(&std::remove_pointer_t<decltype(ar_p)>::member) {                  \
-          return &std::remove_pointer_t<decltype(ar_p)>::member;                                      \
-        })
+  ::ar::detail::make_fields_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_META, ~, __VA_ARGS__))
+#define AR_DETAIL_FIELD_META(data, index, member) \
+  , ::ar::detail::make_field<ar_self, index>(BOOST_HANA_STRING(#member))
+// Each field gets a probe: a member template that exists only when the member does, so that a
+// wrong name becomes ar's static_assert instead of a hard error.
+#define AR_DETAIL_DECL_FIELDS(...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_DECL, ~, __VA_ARGS__)
+#define AR_DETAIL_FIELD_DECL(data, index, member)                                               \
+  template <class ar_T>                                                                         \
+  static constexpr auto ar_field_probe(::ar::detail::field_index<index>, ar_T*)->decltype(&ar_T::member) { \
+    return &ar_T::member;                                                                       \
+  }
 #define AR_DETAIL_META_COLUMN(member, column) \
   ::ar::detail::make_column_clause(BOOST_HANA_STRING(#member), BOOST_HANA_STRING(column))
 #define AR_DETAIL_META_PRIMARY_KEY(member) ::ar::detail::make_primary_key_clause(BOOST_HANA_STRING(#member))
 
-#define AR_DETAIL_DECL_FIELDS(...)
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
 

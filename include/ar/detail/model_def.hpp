@@ -50,8 +50,10 @@ struct field_decl {
   using name_type = Name;
 };
 
-// Stands in for a field that failed its static_assert, so that no second error follows.
-struct invalid_field {};
+// Stands in for a field or model that failed its static_assert, so that no second error follows.
+struct invalid_field {
+  static constexpr auto hana_accessors() { return boost::hana::make_tuple(); }
+};
 
 // One persisted field with its final column name.
 template <auto Ptr, class Name, class Column>
@@ -106,25 +108,28 @@ constexpr fields_clause<Fields...> make_fields_clause(fields_begin, Fields...) {
   return {};
 }
 
-template <class Self, class Name, class Probe>
-constexpr auto make_field(Name, Probe) {
-  if constexpr (!std::is_invocable_v<Probe, Self*>) {
-    static_assert(always_false<Probe>,
+template <int I>
+struct field_index {};
+
+template <class Self, int I, class Name>
+constexpr auto make_field(Name) {
+  if constexpr (!requires { Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)); }) {
+    static_assert(always_false<Name>,
                   "AR_FIELDS lists a name that is not a member of the model: declare the member in "
                   "the struct, or remove the name from AR_FIELDS");
     return invalid_field{};
   } else {
-    using pointer_type = std::invoke_result_t<Probe, Self*>;
+    constexpr auto pointer = Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr));
+    using pointer_type = std::remove_cv_t<decltype(pointer)>;
     if constexpr (!std::is_member_object_pointer_v<pointer_type>) {
-      static_assert(always_false<Probe>,
+      static_assert(always_false<Name>,
                     "AR_FIELDS lists a member that is not a non-static data member: list only the "
                     "data members that are stored in the table");
       return invalid_field{};
     } else {
-      constexpr pointer_type pointer = Probe{}(static_cast<Self*>(nullptr));
       using type = typename member_pointer_traits<pointer_type>::value_type;
       if constexpr (!is_field_type_v<type>) {
-        static_assert(always_false<Probe>,
+        static_assert(always_false<Name>,
                       "AR_FIELDS lists a member whose type ar cannot store: use std::int32_t, "
                       "std::int64_t, double, bool, std::string, ar::time_point, or std::optional of "
                       "one of them");
@@ -254,22 +259,31 @@ constexpr auto make_model(Table, Clauses...) {
       constexpr std::array<std::string_view, sizeof...(F)> columns{
           to_string_view(typename column_for<typename F::name_type, Clauses...>::type{})...};
       constexpr std::size_t pk = primary_key_index<sizeof...(F), Clauses...>(names);
-      static_assert(all_distinct(names), "AR_FIELDS lists the same member twice: list each member once");
-      static_assert(all_distinct(columns),
-                    "two fields of the model map to the same column: give each field its own AR_COLUMN name");
-      static_assert((names_known_field<Clauses>(names) && ...),
-                    "AR_COLUMN or AR_PRIMARY_KEY names a field that AR_FIELDS does not list: list the member in "
-                    "AR_FIELDS, or correct the name");
-      static_assert(pk != npos,
-                    "the model has no primary key: add a field named `id` to AR_FIELDS, or name the key "
-                    "with AR_PRIMARY_KEY(field)");
-      if constexpr (pk == npos || !(names_known_field<Clauses>(names) && ...)) {
+      using key_field = std::conditional_t<pk == npos, void, std::tuple_element_t<pk == npos ? 0 : pk, std::tuple<F...>>>;
+      // One check at a time, so that a mistake gives one error.
+      if constexpr (!all_distinct(names)) {
+        static_assert(always_false<F...>, "AR_FIELDS lists the same member twice: list each member once");
+        return invalid_field{};
+      } else if constexpr (!all_distinct(columns)) {
+        static_assert(always_false<F...>,
+                      "two fields of the model map to the same column: give each field its own AR_COLUMN name");
+        return invalid_field{};
+      } else if constexpr (!(names_known_field<Clauses>(names) && ...)) {
+        static_assert(always_false<F...>,
+                      "AR_COLUMN or AR_PRIMARY_KEY names a field that AR_FIELDS does not list: list the member in "
+                      "AR_FIELDS, or correct the name");
+        return invalid_field{};
+      } else if constexpr (pk == npos) {
+        static_assert(always_false<F...>,
+                      "the model has no primary key: add a field named `id` to AR_FIELDS, or name the key "
+                      "with AR_PRIMARY_KEY(field)");
+        return invalid_field{};
+      } else if constexpr (field_traits<typename member_pointer_traits<
+                               std::remove_cv_t<decltype(key_field::pointer)>>::value_type>::nullable) {
+        static_assert(always_false<F...>,
+                      "the primary key cannot be a std::optional: a stored record always has a key");
         return invalid_field{};
       } else {
-        using key_type = typename member_pointer_traits<
-            std::remove_cv_t<decltype(std::tuple_element_t<pk, std::tuple<F...>>::pointer)>>::value_type;
-        static_assert(!field_traits<key_type>::nullable,
-                      "the primary key cannot be a std::optional: a stored record always has a key");
         return model_definition<Self, Table, pk,
                                 column_def<F::pointer, typename F::name_type,
                                            typename column_for<typename F::name_type, Clauses...>::type>...>{};
