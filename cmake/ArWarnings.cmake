@@ -8,7 +8,9 @@
 # AR_WARNING_FLAGS holds the same flags as a plain list (GCC/Clang spelling);
 # the compile-fail harness passes it to the compiler it runs by hand.
 
-option(AR_WARNINGS_AS_ERRORS "Build ar's own targets with -Werror" ON)
+# -Werror is for ar's own development: when ar is a subdirectory of someone else's project, a
+# newer compiler's new warning must not break their build.
+option(AR_WARNINGS_AS_ERRORS "Build ar's own targets with -Werror" ${PROJECT_IS_TOP_LEVEL})
 
 set(AR_WARNING_FLAGS -Wall -Wextra -Wpedantic)
 if(AR_WARNINGS_AS_ERRORS)

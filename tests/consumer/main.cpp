@@ -1,4 +1,37 @@
-// Placeholder: to be replaced by a real model/CRUD program.
+// An outside program using ar the way a user does: one include, one model, SQLite in memory.
+// Exits non-zero when anything does not behave.
 #include <ar/ar.hpp>
 
-int main() { return 0; }
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <string>
+
+struct note {
+  std::int64_t id = 0;
+  std::string title;
+  std::optional<std::string> body;
+  bool pinned = false;
+
+  AR_MODEL(note, "notes", AR_FIELDS(id, title, body, pinned));
+};
+
+int main() {
+  try {
+    auto db = ar::open("sqlite3://db=:memory:");
+    ar::create_table<note>(db);
+    ar::statement_counter counter;
+    note n{0, "hello", std::nullopt, true};
+    ar::insert(n);
+    const auto back = ar::find<note>(n.id);
+    if (n.id <= 0 || !back || back->title != "hello" || back->body || !back->pinned || counter.count() != 2) {
+      std::cerr << "consumer: unexpected result\n";
+      return 1;
+    }
+    std::cout << "consumer: ok (" << counter.count() << " statements)\n";
+    return 0;
+  } catch (const ar::error& e) {
+    std::cerr << "consumer: " << e.what() << '\n';
+    return 1;
+  }
+}

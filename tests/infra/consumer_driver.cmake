@@ -10,6 +10,7 @@
 #   CXX_COMPILER, CXX_COMPILER_LAUNCHER, BUILD_TYPE   copied from the main build
 #   BACKENDS             '|'-separated AR_BACKENDS of the main build
 #   PREFIX_PATH          '|'-separated CMAKE_PREFIX_PATH of the main build
+#   EXTRA_CONFIGURE_ARGS '|'-separated extra arguments for the consumer's configure step
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -99,6 +100,11 @@ elseif(MODE STREQUAL "add_subdirectory")
   endif()
 else()
   message(FATAL_ERROR "consumer_driver: MODE must be find_package or add_subdirectory, not '${MODE}'")
+endif()
+
+if(EXTRA_CONFIGURE_ARGS)
+  string(REPLACE "|" ";" _extra "${EXTRA_CONFIGURE_ARGS}")
+  list(APPEND _configure_args ${_extra})
 endif()
 
 list(PREPEND _configure_args "${CMAKE_COMMAND}")
