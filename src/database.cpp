@@ -39,6 +39,13 @@ registry& the_registry() {
   return r;
 }
 
+// The database named "default" if one is open, else the first opened. Caller holds the lock.
+std::shared_ptr<database_state> default_state(registry& r) {
+  for (const auto& s : r.open)
+    if (s->name == "default") return s;
+  return r.open.empty() ? nullptr : r.open.front();
+}
+
 // Keeps passwords out of error messages.
 std::string redact(std::string_view url) {
   std::string out(url);
@@ -234,10 +241,11 @@ database database_for(const table_meta* model) {
     std::lock_guard lock(r.mutex);
     auto it = r.bindings.find(model);
     if (it == r.bindings.end()) {
-      if (r.open.empty())
+      auto state = default_state(r);
+      if (!state)
         throw configuration_error("ar: no database is open for table '" + std::string(model->table) +
                                   "'; call ar::open(url) first");
-      return database(r.open.front());
+      return database(std::move(state));
     }
     name = it->second;
   }
@@ -338,8 +346,9 @@ database get_database(std::string_view name) {
 database default_database() {
   auto& r = detail::the_registry();
   std::lock_guard lock(r.mutex);
-  if (r.open.empty()) throw configuration_error("ar: no database is open; call ar::open(url) first");
-  return database(r.open.front());
+  auto state = detail::default_state(r);
+  if (!state) throw configuration_error("ar: no database is open; call ar::open(url) first");
+  return database(std::move(state));
 }
 
 void close_all() {

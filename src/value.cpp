@@ -22,7 +22,11 @@ std::string to_string(const value& v) {
     case 3: {
       char buf[64];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::get<double>(v));
-      return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+      if (ec != std::errc{}) return "?";
+      std::string out(buf, end);
+      // Keep doubles distinguishable from integers in logs: 5 is written 5.0.
+      if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
+      return out;
     }
     case 4: return std::get<bool>(v) ? "true" : "false";
     case 5: {

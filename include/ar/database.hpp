@@ -60,7 +60,9 @@ database open(std::string_view url, std::string_view name = "default");
 
 // The open database registered under `name`; throws ar::configuration_error if there is none.
 database get_database(std::string_view name);
-// The first opened database that is still open; throws ar::configuration_error if none is.
+// The database models use unless bound elsewhere: the one named "default" (the name ar::open
+// gives when none is passed) if it is open, else the first opened. Throws
+// ar::configuration_error when no database is open.
 database default_database();
 void close_all();
 
@@ -70,7 +72,7 @@ database database_for(const table_meta* model);
 }  // namespace detail
 
 // Binds model M to the database registered under `name` (resolved when used, so the database
-// may be opened later).
+// may be opened later). Unbound models use default_database().
 template <model M>
 void bind(std::string_view database_name) {
   detail::bind_model(&table_meta_v<M>, database_name);

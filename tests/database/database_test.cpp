@@ -38,7 +38,10 @@ TEST_F(registry, names_are_unique_and_looked_up) {
   EXPECT_THROW(ar::open("sqlite3://db=:memory:", "a"), ar::configuration_error);
   auto b = ar::open("sqlite3://db=:memory:", "b");
   EXPECT_EQ(ar::get_database("b"), b);
-  EXPECT_EQ(ar::default_database(), a);  // the first opened
+  EXPECT_EQ(ar::default_database(), a);  // none is named "default": the first opened
+  auto d = ar::open("sqlite3://db=:memory:");
+  EXPECT_EQ(d.name(), "default");
+  EXPECT_EQ(ar::default_database(), d);  // the one named "default" wins
   EXPECT_THROW(ar::get_database("c"), ar::configuration_error);
   EXPECT_EQ(b.name(), "b");
   EXPECT_EQ(b.url(), "sqlite3://db=:memory:");

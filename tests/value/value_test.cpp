@@ -43,6 +43,7 @@ TEST(value_to_string, renders_each_type_for_logs) {
   EXPECT_EQ(ar::to_string(ar::value{std::int32_t{-5}}), "-5");
   EXPECT_EQ(ar::to_string(ar::value{std::int64_t{INT64_MIN}}), "-9223372036854775808");
   EXPECT_EQ(ar::to_string(ar::value{1.5}), "1.5");
+  EXPECT_EQ(ar::to_string(ar::value{5.0}), "5.0");
   EXPECT_EQ(ar::to_string(ar::value{true}), "true");
   EXPECT_EQ(ar::to_string(ar::value{std::string("it's")}), "'it''s'");
   EXPECT_EQ(ar::to_string(ar::value{at(2024, 1, 2, 3, 4, 5, 6)}), "'2024-01-02 03:04:05.000006'");
