@@ -8,7 +8,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make ninja-build ccache
+  cmake g++ clang-14 make ninja-build ccache
   libboost-dev libsoci-dev librange-v3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpq-dev sqlite3
