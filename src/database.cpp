@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -178,54 +179,134 @@ soci::statement& prepared(database_state& db, std::string_view sql) {
 
 }  // namespace
 
-run_result run(database_state& db, std::string_view sql, std::span<const value> params,
-               std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
-  std::lock_guard lock(db.mutex);
-  if (!db.session) throw configuration_error("ar: database '" + db.name + "' is closed");
+struct cursor::impl {
+  impl(database_state& d, std::string_view s, std::span<const value> p, std::span<const column_binding> c)
+      : db(d), sql(s), params(p), columns(c), b(p, c) {}
 
-  const bool observing = observed();
-  const auto start = observing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  auto report = [&](bool succeeded) {
-    if (!observing) return;
-    notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded});
-  };
-
-  run_result result;
+  database_state& db;
+  std::unique_lock<std::mutex> lock;
+  std::string_view sql;
+  std::span<const value> params;
+  std::span<const column_binding> columns;
+  binder b;
+  bool observing = false;
+  std::chrono::steady_clock::time_point start;
   std::unique_ptr<soci::statement> once;
   soci::statement* st = nullptr;
+  bool executed = false;
+  bool done = false;
+  std::uint64_t rows = 0;
+  std::uint64_t affected = 0;
+
+  void report(bool succeeded) {
+    if (observing)
+      notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded});
+  }
+
+  // Ends the statement: its bindings point into the caller's memory, and the connection is free.
+  void finish(bool succeeded, bool evict) noexcept {
+    if (done) return;
+    done = true;
+    try {
+      if (evict || !once) {
+        if (evict) db.statements.erase(std::string(sql));
+        else if (st) st->bind_clean_up();
+      }
+    } catch (...) {
+    }
+    try {
+      report(succeeded);
+    } catch (...) {
+    }
+    db.reader.store(std::thread::id{});
+    if (lock.owns_lock()) lock.unlock();
+  }
+
+  [[noreturn]] void fail() {
+    try {
+      throw;
+    } catch (const soci::soci_error& e) {
+      finish(false, true);
+      throw database_error(db.name, std::string(sql), e.get_error_message());
+    } catch (...) {
+      finish(false, true);
+      throw;
+    }
+  }
+};
+
+cursor::cursor(database_state& db, std::string_view sql, std::span<const value> params,
+               std::span<const column_binding> columns, cache_policy policy)
+    : impl_(std::make_unique<impl>(db, sql, params, columns)) {
+  if (db.reader.load() == std::this_thread::get_id())
+    throw error("ar: database '" + db.name +
+                "' is still reading a stream on this thread; finish or destroy the stream before running "
+                "another statement on that database");
+  impl& i = *impl_;
+  i.lock = std::unique_lock(db.mutex);
+  if (!db.session) {
+    i.lock.unlock();
+    throw configuration_error("ar: database '" + db.name + "' is closed");
+  }
+  db.reader.store(std::this_thread::get_id());
+  i.observing = observed();
+  if (i.observing) i.start = std::chrono::steady_clock::now();
   try {
     if (policy == cache_policy::cache) {
-      st = &prepared(db, sql);
+      i.st = &prepared(db, sql);
     } else {
-      once = std::make_unique<soci::statement>(*db.session);
-      once->alloc();
-      once->prepare(std::string(sql), soci::details::st_one_time_query);
-      st = once.get();
+      i.once = std::make_unique<soci::statement>(*db.session);
+      i.once->alloc();
+      i.once->prepare(std::string(sql), soci::details::st_one_time_query);
+      i.st = i.once.get();
     }
-    binder b(params, columns);
-    st->bind_clean_up();
-    b.exchange(*st);
-    st->define_and_bind();
-    bool got = st->execute(true);
-    while (got && !columns.empty()) {
-      b.finish_row();
-      ++result.rows_fetched;
-      if (on_row.call) on_row.call(on_row.context);
-      got = st->fetch();
-    }
-    if (columns.empty()) result.rows_affected = static_cast<std::uint64_t>(st->get_affected_rows());
-    st->bind_clean_up();  // the bindings point into the caller's memory
-  } catch (const soci::soci_error& e) {
-    db.statements.erase(std::string(sql));
-    report(false);
-    throw database_error(db.name, std::string(sql), e.get_error_message());
+    i.st->bind_clean_up();
+    i.b.exchange(*i.st);
+    i.st->define_and_bind();
   } catch (...) {
-    db.statements.erase(std::string(sql));
-    report(false);
-    throw;
+    i.fail();
   }
-  report(true);
-  return result;
+}
+
+cursor::~cursor() {
+  if (!impl_) return;
+  // A cursor left before its last row: drop the statement rather than keep it half-read.
+  impl_->finish(true, !impl_->done && impl_->executed && !impl_->columns.empty());
+}
+
+bool cursor::next() {
+  impl& i = *impl_;
+  if (i.done) return false;
+  try {
+    bool got = false;
+    if (!i.executed) {
+      i.executed = true;
+      got = i.st->execute(true);
+    } else {
+      got = i.st->fetch();
+    }
+    if (got && !i.columns.empty()) {
+      i.b.finish_row();
+      ++i.rows;
+      return true;
+    }
+    if (i.columns.empty()) i.affected = static_cast<std::uint64_t>(i.st->get_affected_rows());
+  } catch (...) {
+    i.fail();
+  }
+  i.finish(true, false);
+  return false;
+}
+
+std::uint64_t cursor::rows_fetched() const noexcept { return impl_->rows; }
+std::uint64_t cursor::rows_affected() const noexcept { return impl_->affected; }
+
+run_result run(database_state& db, std::string_view sql, std::span<const value> params,
+               std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
+  cursor c(db, sql, params, columns, policy);
+  while (c.next())
+    if (on_row.call) on_row.call(on_row.context);
+  return {c.rows_fetched(), c.rows_affected()};
 }
 
 void bind_model(const table_meta* model, std::string_view database_name) {

@@ -6,12 +6,14 @@
 
 #include <soci/soci.h>
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 namespace ar::detail {
@@ -50,6 +52,8 @@ class database_state {
   std::unordered_map<std::string, std::unique_ptr<soci::statement>, string_hash, std::equal_to<>> statements;
   std::unordered_map<crud_key, std::string, crud_key_hash> crud;
   bool in_transaction = false;
+  // The thread reading a stream from this connection, if any: it must not wait for itself.
+  std::atomic<std::thread::id> reader{};
 
   // Drops prepared statements and the connection.
   void close_connection() noexcept;

@@ -44,6 +44,26 @@ class postgresql_dialect final : public dialect {
   // The wire protocol counts parameters in 16 bits.
   std::size_t max_parameters() const override { return 65535; }
 
+  // libpq receives a whole result at once: streams read a WITH HOLD cursor in batches (it lives
+  // outside any transaction, so a stream neither needs nor disturbs one).
+  std::string declare_cursor(std::string_view name, std::string_view select) const override {
+    std::string out = "DECLARE ";
+    quote_identifier(out, name);
+    out += " NO SCROLL CURSOR WITH HOLD FOR ";
+    out += select;
+    return out;
+  }
+  std::string fetch_cursor(std::string_view name, std::size_t rows) const override {
+    std::string out = "FETCH FORWARD " + std::to_string(rows) + " FROM ";
+    quote_identifier(out, name);
+    return out;
+  }
+  std::string close_cursor(std::string_view name) const override {
+    std::string out = "CLOSE ";
+    quote_identifier(out, name);
+    return out;
+  }
+
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.
   std::vector<std::string> session_setup() const override { return {"SET client_min_messages TO WARNING"}; }
 };

@@ -38,6 +38,9 @@ class sqlite_dialect final : public dialect {
   // Exactly "INTEGER PRIMARY KEY" makes the column an alias of the rowid.
   std::string_view generated_key_definition(value_type) const override { return "INTEGER PRIMARY KEY"; }
 
+  // SQLite accepts OFFSET only after a LIMIT.
+  std::string_view no_limit() const override { return "-1"; }
+
   // SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
   std::size_t max_parameters() const override { return 32766; }
 

@@ -7,10 +7,14 @@
 #include <ar/database.hpp>
 #include <ar/dialect.hpp>
 #include <ar/error.hpp>
+#include <ar/expr.hpp>
 #include <ar/model.hpp>
 #include <ar/observe.hpp>
+#include <ar/query.hpp>
 #include <ar/schema.hpp>
+#include <ar/stream.hpp>
 #include <ar/transaction.hpp>
 #include <ar/value.hpp>
+#include <ar/views.hpp>
 
 #endif  // AR_AR_HPP

@@ -39,11 +39,22 @@ class dialect {
   virtual bool supports_returning() const { return true; }
   virtual std::string_view last_insert_id_sql() const { return {}; }
 
+  // What LIMIT takes to mean "no limit" when only OFFSET is wanted, or empty when OFFSET may
+  // stand alone.
+  virtual std::string_view no_limit() const { return {}; }
+
   // The most parameters one statement may bind.
   virtual std::size_t max_parameters() const = 0;
 
   // Appends the clause that turns an INSERT into an insert-or-update on the primary key.
   virtual void upsert_clause(std::string& out, const table_meta& table) const;
+
+  // Streaming in constant memory. A dialect whose driver receives whole results at once (libpq)
+  // reads a stream through a server-side cursor: these give its statements. The default, empty
+  // strings, means the driver already reads row by row.
+  virtual std::string declare_cursor(std::string_view /*name*/, std::string_view /*select*/) const { return {}; }
+  virtual std::string fetch_cursor(std::string_view /*name*/, std::size_t /*rows*/) const { return {}; }
+  virtual std::string close_cursor(std::string_view /*name*/) const { return {}; }
 
   // Statements run once on every new connection.
   virtual std::vector<std::string> session_setup() const { return {}; }

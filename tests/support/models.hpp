@@ -63,6 +63,32 @@ struct tag {
   friend bool operator==(const tag&, const tag&) = default;
 };
 
+// diesel's benchmark post: for queries on a second table.
+struct post {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string title;
+  std::optional<std::string> body;
+
+  AR_MODEL(post, "posts", AR_FIELDS(id, user_id, title, body));
+
+  friend bool operator==(const post&, const post&) = default;
+};
+
+// A person with every kind of column a filter compares.
+struct person {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::int32_t> age;
+  double score = 0;
+  bool active = false;
+  ar::time_point joined{};
+
+  AR_MODEL(person, "people", AR_FIELDS(id, name, age, score, active, joined));
+
+  friend bool operator==(const person&, const person&) = default;
+};
+
 }  // namespace ar_test
 
 #endif  // AR_TESTS_SUPPORT_MODELS_HPP

@@ -9,6 +9,7 @@
 #include <ar/value.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -45,6 +46,27 @@ struct run_result {
 };
 
 enum class cache_policy : std::uint8_t { cache, once };
+
+// A statement being executed: holds its connection until the last row is read or it is destroyed.
+// The parameters and the column targets must outlive it.
+class cursor {
+ public:
+  cursor(database_state& db, std::string_view sql, std::span<const value> params,
+         std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache);
+  cursor(const cursor&) = delete;
+  cursor& operator=(const cursor&) = delete;
+  ~cursor();
+
+  // Reads the next row into the bound columns; false after the last (or for a statement without
+  // result columns, once it has run).
+  bool next();
+  std::uint64_t rows_fetched() const noexcept;
+  std::uint64_t rows_affected() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 run_result run(database_state& db, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns = {}, row_callback on_row = {},

@@ -44,9 +44,10 @@ constexpr std::string_view to_string_view(boost::hana::string<C...>) {
 }
 
 // One persisted field as AR_FIELDS names it.
-template <auto Ptr, class Name>
+template <auto Ptr, class Name, int Index>
 struct field_decl {
   static constexpr auto pointer = Ptr;
+  static constexpr int index = Index;
   using name_type = Name;
 };
 
@@ -55,9 +56,11 @@ struct invalid_field {
   static constexpr auto hana_accessors() { return boost::hana::make_tuple(); }
 };
 
-// One persisted field with its final column name.
-template <auto Ptr, class Name, class Column>
+// One persisted field with its final column name. Index identifies the field within its model
+// (the number AR_FIELDS gave it; the column handles of Model::c carry the same number).
+template <auto Ptr, class Name, class Column, int Index>
 struct column_def {
+  static constexpr int index = Index;
   using type = typename member_pointer_traits<decltype(Ptr)>::value_type;
   using traits = field_traits<type>;
   using name_type = Name;
@@ -135,7 +138,7 @@ constexpr auto make_field(Name) {
                       "one of them");
         return invalid_field{};
       } else {
-        return field_decl<pointer, Name>{};
+        return field_decl<pointer, Name, I>{};
       }
     }
   }
@@ -286,7 +289,8 @@ constexpr auto make_model(Table, Clauses...) {
       } else {
         return model_definition<Self, Table, pk,
                                 column_def<F::pointer, typename F::name_type,
-                                           typename column_for<typename F::name_type, Clauses...>::type>...>{};
+                                           typename column_for<typename F::name_type, Clauses...>::type,
+                                           F::index>...>{};
       }
     }
   }(fields{});

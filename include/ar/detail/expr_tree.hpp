@@ -1,0 +1,97 @@
+#ifndef AR_DETAIL_EXPR_TREE_HPP
+#define AR_DETAIL_EXPR_TREE_HPP
+
+// The run-time form of a query expression: a small tree stored in a flat vector, children before
+// parents, with its bound values beside it. Typed expressions (ar/expr.hpp) are checked at compile
+// time and then lowered to this form; SQL is rendered from it per dialect (src/query_sql.cpp).
+
+#include <ar/value.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace ar {
+struct table_meta;
+}
+
+namespace ar::detail {
+
+enum class node_kind : std::uint8_t {
+  column,       // table, first = column index in the table
+  param,        // first = index into params
+  compare,      // op, first / second = operands
+  logical_and,  // first / second
+  logical_or,   // first / second
+  logical_not,  // first
+  like,         // first = operand, second = pattern
+  not_like,
+  in,           // first = operand, second = first param, third = number of params
+  not_in,
+  between,      // first = operand, second = low, third = high
+  is_null,      // first
+  is_not_null,
+};
+
+enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
+
+struct node {
+  node_kind kind;
+  compare_op op = compare_op::eq;
+  std::uint32_t first = 0;
+  std::uint32_t second = 0;
+  std::uint32_t third = 0;
+  const table_meta* table = nullptr;
+};
+
+struct expr_tree {
+  std::vector<node> nodes;
+  std::vector<value> params;
+
+  std::uint32_t root() const noexcept { return static_cast<std::uint32_t>(nodes.size() - 1); }
+
+  // Copies another tree in; returns the index its root now has.
+  std::uint32_t append(const expr_tree& other) {
+    const auto node_offset = static_cast<std::uint32_t>(nodes.size());
+    const auto param_offset = static_cast<std::uint32_t>(params.size());
+    for (node n : other.nodes) {
+      switch (n.kind) {
+        case node_kind::column: break;
+        case node_kind::param: n.first += param_offset; break;
+        case node_kind::in:
+        case node_kind::not_in:
+          n.first += node_offset;
+          n.second += param_offset;
+          break;
+        case node_kind::between:
+          n.first += node_offset;
+          n.second += node_offset;
+          n.third += node_offset;
+          break;
+        case node_kind::logical_not:
+        case node_kind::is_null:
+        case node_kind::is_not_null: n.first += node_offset; break;
+        default:
+          n.first += node_offset;
+          n.second += node_offset;
+          break;
+      }
+      nodes.push_back(n);
+    }
+    params.insert(params.end(), other.params.begin(), other.params.end());
+    return static_cast<std::uint32_t>(nodes.size() - 1);
+  }
+
+  std::uint32_t add(node n) {
+    nodes.push_back(n);
+    return root();
+  }
+
+  std::uint32_t add_param(value v) {
+    params.push_back(std::move(v));
+    return add(node{node_kind::param, compare_op::eq, static_cast<std::uint32_t>(params.size() - 1)});
+  }
+};
+
+}  // namespace ar::detail
+
+#endif  // AR_DETAIL_EXPR_TREE_HPP

@@ -1,0 +1,45 @@
+#ifndef AR_DETAIL_QUERY_STATE_HPP
+#define AR_DETAIL_QUERY_STATE_HPP
+
+// What a query is at run time: the table, the conditions, the order, the limits. Queries share it
+// immutably; every adaptor makes a changed copy (src/query_sql.cpp renders it).
+
+#include <ar/detail/expr_tree.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ar {
+class dialect;
+struct table_meta;
+}  // namespace ar
+
+namespace ar::detail {
+
+struct order_key {
+  expr_tree tree;
+  bool descending = false;
+};
+
+struct query_state {
+  const table_meta* table = nullptr;
+  std::optional<expr_tree> where;
+  std::vector<order_key> order;
+  std::vector<expr_tree> selected;  // empty: every column of the model, in model order
+  bool distinct = false;
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> offset;
+};
+
+enum class aggregate_kind : std::uint8_t { none, count, exists, sum, min, max, avg };
+
+// Appends the SELECT statement of `state` to `sql` and its bound values, in placeholder order, to
+// `params`. With an aggregate, the statement computes it (of `argument` where one is needed).
+void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                   aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr);
+
+}  // namespace ar::detail
+
+#endif  // AR_DETAIL_QUERY_STATE_HPP

@@ -1,0 +1,415 @@
+#ifndef AR_EXPR_HPP
+#define AR_EXPR_HPP
+
+// Typed column expressions. AR_MODEL gives every model a static member `c` with one column handle
+// per field, so conditions read like the seed's `Post.c.status == 'published'`:
+//
+//   User::c.age >= 18 && User::c.name.like("A%")
+//   !User::c.email.is_null() || User::c.id.in({1, 2, 3})
+//   User::c.created.between(start, end)
+//
+// Every value becomes a bound parameter. Mistakes are compile errors with a sentence: comparing a
+// text column with a number, combining something that is not a condition with &&, and so on.
+
+#include <ar/detail/expr_tree.hpp>
+#include <ar/model.hpp>
+#include <ar/value.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace ar {
+
+template <class M, int I>
+struct column;
+template <class T, class... Models>
+struct expr;
+template <class... Models>
+struct order_term;
+
+namespace detail {
+
+// --- which column a handle names --------------------------------------------------------------
+
+template <class List, int I, std::size_t Position = 0>
+struct find_column {
+  static constexpr bool found = false;
+};
+template <class C, class... Rest, int I, std::size_t Position>
+struct find_column<type_list<C, Rest...>, I, Position> : find_column<type_list<Rest...>, I, Position + 1> {};
+template <class C, class... Rest, int I, std::size_t Position>
+  requires(C::index == I)
+struct find_column<type_list<C, Rest...>, I, Position> {
+  static constexpr bool found = true;
+  static constexpr std::size_t position = Position;
+  using def = C;
+};
+
+template <class M, int I>
+using column_lookup = find_column<typename model_of<M>::columns, I>;
+
+// --- the kind of value an operand holds ---------------------------------------------------------
+
+enum class category : std::uint8_t { number, text, boolean, time, optional_value, null, unsupported };
+
+template <class T>
+struct strip_optional {
+  using type = T;
+};
+template <class T>
+struct strip_optional<std::optional<T>> {
+  using type = T;
+};
+
+template <class T>
+constexpr category category_of_value() {
+  using D = std::remove_cvref_t<T>;
+  if constexpr (std::is_same_v<D, bool>)
+    return category::boolean;
+  else if constexpr (std::is_arithmetic_v<D> && !std::is_same_v<D, char>)
+    return category::number;
+  else if constexpr (std::is_convertible_v<const D&, std::string_view>)
+    return category::text;
+  else if constexpr (std::is_same_v<D, time_point>)
+    return category::time;
+  else if constexpr (std::is_same_v<D, std::nullopt_t>)
+    return category::null;
+  else if constexpr (requires { typename D::value_type; } && std::is_same_v<D, std::optional<typename D::value_type>>)
+    return category::optional_value;
+  else
+    return category::unsupported;
+}
+
+template <class T>
+struct is_expression : std::false_type {};
+template <class M, int I>
+struct is_expression<column<M, I>> : std::true_type {};
+template <class T, class... Models>
+struct is_expression<expr<T, Models...>> : std::true_type {};
+
+template <class T>
+inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
+
+// The scalar C++ type of an expression (optional stripped), and the models it uses.
+template <class E>
+struct expression_traits;
+template <class M, int I>
+struct expression_traits<column<M, I>> {
+  using scalar = typename strip_optional<typename column_lookup<M, I>::def::type>::type;
+  using models = type_list<M>;
+};
+template <class T, class... Models>
+struct expression_traits<expr<T, Models...>> {
+  using scalar = T;
+  using models = type_list<Models...>;
+};
+
+template <class X>
+constexpr category category_of() {
+  if constexpr (is_expression_v<X>)
+    return category_of_value<typename expression_traits<std::remove_cvref_t<X>>::scalar>();
+  else
+    return category_of_value<X>();
+}
+
+template <class A, class B>
+struct concat_lists;
+template <class... A, class... B>
+struct concat_lists<type_list<A...>, type_list<B...>> {
+  using type = type_list<A..., B...>;
+};
+
+template <class X>
+struct models_of {
+  using type = type_list<>;
+};
+template <class X>
+  requires is_expression_v<X>
+struct models_of<X> {
+  using type = typename expression_traits<std::remove_cvref_t<X>>::models;
+};
+
+template <class T, class List>
+struct make_expr;
+template <class T, class... Models>
+struct make_expr<T, type_list<Models...>> {
+  using type = expr<T, Models...>;
+};
+
+template <class T, class L, class R>
+using binary_result_t =
+    typename make_expr<T, typename concat_lists<typename models_of<L>::type, typename models_of<R>::type>::type>::type;
+
+// --- lowering operands into a tree ------------------------------------------------------------
+
+template <class M, int I>
+std::uint32_t lower(expr_tree& tree, const column<M, I>&) {
+  static_assert(column_lookup<M, I>::found, "ar: this column handle does not belong to its model");
+  return tree.add(node{node_kind::column, compare_op::eq,
+                       static_cast<std::uint32_t>(column_lookup<M, I>::position), 0, 0, &table_meta_v<M>});
+}
+template <class T, class... Models>
+std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
+  return tree.append(e.tree);
+}
+
+// A plain value compared with an expression of scalar type Scalar: bound as that type.
+template <class Scalar, class V>
+value as_parameter(const V& v) {
+  if constexpr (std::is_same_v<Scalar, std::string>)
+    return value{std::string(std::string_view(v))};
+  else
+    return value{static_cast<Scalar>(v)};
+}
+
+template <class Scalar, class X>
+std::uint32_t lower_operand(expr_tree& tree, const X& x) {
+  if constexpr (is_expression_v<X>)
+    return lower(tree, x);
+  else
+    return tree.add_param(as_parameter<Scalar>(x));
+}
+
+template <class L, class R>
+constexpr void check_comparable() {
+  constexpr category l = category_of<L>(), r = category_of<R>();
+  static_assert(l != category::null && r != category::null,
+                "ar: a comparison with std::nullopt is never true in SQL: use .is_null() or .is_not_null()");
+  static_assert(l != category::optional_value && r != category::optional_value,
+                "ar: compare a column with a plain value, not a std::optional: test for NULL with "
+                ".is_null(), or compare with *value when it is there");
+  static_assert(l != category::unsupported && r != category::unsupported,
+                "ar: this value has a type a column cannot hold: use a number, a string, a bool or an "
+                "ar::time_point");
+  static_assert(l == r || l == category::null || r == category::null || l == category::optional_value ||
+                    r == category::optional_value || l == category::unsupported || r == category::unsupported,
+                "ar: the two sides of this comparison have different kinds of values: compare a text column "
+                "with a string, a number column with a number, a bool column with a bool, a time column with an "
+                "ar::time_point");
+}
+
+template <class L, class R>
+auto make_compare(compare_op op, const L& l, const R& r) {
+  check_comparable<L, R>();
+  using scalar = typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
+  binary_result_t<bool, L, R> out;
+  const auto a = lower_operand<scalar>(out.tree, l);
+  const auto b = lower_operand<scalar>(out.tree, r);
+  out.tree.add(node{node_kind::compare, op, a, b});
+  return out;
+}
+
+// A condition: an expression of type bool (a comparison, in, like, between, is_null, a bool column).
+template <class X>
+constexpr bool is_condition() {
+  if constexpr (is_expression_v<X>)
+    return std::is_same_v<typename expression_traits<std::remove_cvref_t<X>>::scalar, bool>;
+  else
+    return false;
+}
+
+template <class L, class R>
+auto make_logical(node_kind kind, const L& l, const R& r) {
+  static_assert(is_condition<L>() && is_condition<R>(),
+                "ar: && and || combine conditions (comparisons, in, like, between, is_null), not bare "
+                "columns or values");
+  binary_result_t<bool, L, R> out;
+  const auto a = lower(out.tree, l);
+  const auto b = lower(out.tree, r);
+  out.tree.add(node{kind, compare_op::eq, a, b});
+  return out;
+}
+
+// Methods shared by column handles and expressions.
+template <class Derived>
+struct expression_methods {
+  // IN (values...). An empty list matches nothing.
+  template <std::ranges::input_range R>
+  auto in(const R& values) const {
+    return make_in(node_kind::in, values);
+  }
+  template <class V>
+  auto in(std::initializer_list<V> values) const {
+    return make_in(node_kind::in, values);
+  }
+  // NOT IN (values...). An empty list matches everything.
+  template <std::ranges::input_range R>
+  auto not_in(const R& values) const {
+    return make_in(node_kind::not_in, values);
+  }
+  template <class V>
+  auto not_in(std::initializer_list<V> values) const {
+    return make_in(node_kind::not_in, values);
+  }
+  // LIKE pattern (% and _ are the wildcards). Only for text.
+  auto like(std::string_view pattern) const { return make_like(node_kind::like, pattern); }
+  auto not_like(std::string_view pattern) const { return make_like(node_kind::not_like, pattern); }
+  auto is_null() const { return make_unary(node_kind::is_null); }
+  auto is_not_null() const { return make_unary(node_kind::is_not_null); }
+  // BETWEEN low AND high, both ends included.
+  template <class Low, class High>
+  auto between(const Low& low, const High& high) const {
+    check_comparable<Derived, Low>();
+    check_comparable<Derived, High>();
+    using scalar = typename expression_traits<Derived>::scalar;
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    const auto a = lower(out.tree, self());
+    const auto lo = lower_operand<scalar>(out.tree, low);
+    const auto hi = lower_operand<scalar>(out.tree, high);
+    out.tree.add(node{node_kind::between, compare_op::eq, a, lo, hi});
+    return out;
+  }
+  auto asc() const;
+  auto desc() const;
+
+ private:
+  const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+
+  template <class R>
+  auto make_in(node_kind kind, const R& values) const {
+    using scalar = typename expression_traits<Derived>::scalar;
+    using element = std::ranges::range_value_t<R>;
+    check_comparable<Derived, element>();
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    const auto operand = lower(out.tree, self());
+    const auto first = static_cast<std::uint32_t>(out.tree.params.size());
+    std::uint32_t count = 0;
+    for (const auto& v : values) {
+      out.tree.params.push_back(as_parameter<scalar>(v));
+      ++count;
+    }
+    out.tree.add(node{kind, compare_op::eq, operand, first, count});
+    return out;
+  }
+
+  auto make_like(node_kind kind, std::string_view pattern) const {
+    static_assert(std::is_same_v<typename expression_traits<Derived>::scalar, std::string>,
+                  "ar: like() matches text: use it on a std::string column");
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    const auto operand = lower(out.tree, self());
+    const auto p = out.tree.add_param(value{std::string(pattern)});
+    out.tree.add(node{kind, compare_op::eq, operand, p});
+    return out;
+  }
+
+  auto make_unary(node_kind kind) const {
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    const auto operand = lower(out.tree, self());
+    out.tree.add(node{kind, compare_op::eq, operand});
+    return out;
+  }
+};
+
+}  // namespace detail
+
+// A column handle: Model::c.<field>. Empty; the model is looked up only when it is used, so the
+// handles can be declared inside the model itself.
+template <class M, int I>
+struct column : detail::expression_methods<column<M, I>> {};
+
+// A typed expression: T is the C++ type of its SQL value (bool for conditions).
+template <class T, class... Models>
+struct expr : detail::expression_methods<expr<T, Models...>> {
+  detail::expr_tree tree;
+};
+
+// One ORDER BY key.
+template <class... Models>
+struct order_term {
+  detail::expr_tree tree;
+  bool descending = false;
+};
+
+template <class X>
+  requires detail::is_expression_v<X>
+auto asc(const X& x) {
+  typename detail::make_expr<bool, typename detail::models_of<X>::type>::type lowered;
+  detail::lower(lowered.tree, x);
+  return [&]<class... Ms>(detail::type_list<Ms...>) {
+    return order_term<Ms...>{std::move(lowered.tree), false};
+  }(typename detail::models_of<X>::type{});
+}
+
+template <class X>
+  requires detail::is_expression_v<X>
+auto desc(const X& x) {
+  auto term = asc(x);
+  term.descending = true;
+  return term;
+}
+
+template <class Derived>
+auto detail::expression_methods<Derived>::asc() const {
+  return ar::asc(self());
+}
+template <class Derived>
+auto detail::expression_methods<Derived>::desc() const {
+  return ar::desc(self());
+}
+
+// --- operators (found by argument-dependent lookup on column and expr) --------------------------
+
+namespace detail {
+template <class L, class R>
+concept comparison_operands = (is_expression_v<L> || is_expression_v<R>);
+}  // namespace detail
+
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator==(const L& l, const R& r) {
+  return detail::make_compare(detail::compare_op::eq, l, r);
+}
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator!=(const L& l, const R& r) {
+  return detail::make_compare(detail::compare_op::ne, l, r);
+}
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator<(const L& l, const R& r) {
+  return detail::make_compare(detail::compare_op::lt, l, r);
+}
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator<=(const L& l, const R& r) {
+  return detail::make_compare(detail::compare_op::le, l, r);
+}
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator>(const L& l, const R& r) {
+  return detail::make_compare(detail::compare_op::gt, l, r);
+}
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator>=(const L& l, const R& r) {
+  return detail::make_compare(detail::compare_op::ge, l, r);
+}
+
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator&&(const L& l, const R& r) {
+  return detail::make_logical(detail::node_kind::logical_and, l, r);
+}
+template <class L, class R>
+  requires detail::comparison_operands<L, R>
+auto operator||(const L& l, const R& r) {
+  return detail::make_logical(detail::node_kind::logical_or, l, r);
+}
+template <class X>
+  requires detail::is_expression_v<X>
+auto operator!(const X& x) {
+  static_assert(detail::is_condition<X>(), "ar: ! negates a condition (a comparison, in, like, between, is_null)");
+  typename detail::make_expr<bool, typename detail::models_of<X>::type>::type out;
+  const auto a = detail::lower(out.tree, x);
+  out.tree.add(detail::node{detail::node_kind::logical_not, detail::compare_op::eq, a});
+  return out;
+}
+
+}  // namespace ar
+
+#endif  // AR_EXPR_HPP

@@ -1,0 +1,219 @@
+#ifndef AR_QUERY_HPP
+#define AR_QUERY_HPP
+
+// A query is a value: ar::from<User>() names a table, each adaptor (ar/views/) returns a new query
+// or, for terminal adaptors, runs it. Adaptor closures compose with | into reusable fragments:
+//
+//   auto adults = ar::filter(User::c.age >= 18) | ar::order_by(User::c.name);
+//   std::vector<User> page = ar::from<User>() | adults | ar::take(20) | ar::to_vector;
+//
+// Row is what a query yields: the model, or a std::tuple / struct of selected columns (Staging is
+// what a row is read into before it becomes a Row).
+
+#include <ar/database.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/detail/query_state.hpp>
+#include <ar/expr.hpp>
+#include <ar/model.hpp>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ar {
+
+template <model M, class Row = M, class Staging = Row>
+class query;
+
+namespace detail {
+
+// How a row is read: the columns of a model, or one column per tuple element.
+template <class Staging>
+struct staging_binder;
+
+template <model M>
+struct staging_binder<M> {
+  static constexpr std::size_t size = model_of<M>::size;
+  static void bind(M& m, std::span<column_binding> out) noexcept { bind_record(m, out); }
+};
+
+template <class... T>
+struct staging_binder<std::tuple<T...>> {
+  static constexpr std::size_t size = sizeof...(T);
+  static void bind(std::tuple<T...>& t, std::span<column_binding> out) noexcept {
+    std::apply([&](auto&... element) {
+      std::size_t i = 0;
+      ((out[i++] = bind_column(element)), ...);
+    }, t);
+  }
+};
+
+// Turns what was read into a Row.
+template <class Row, class Staging>
+Row make_row(Staging&& staging) {
+  if constexpr (std::is_same_v<Row, std::remove_cvref_t<Staging>>) {
+    return std::move(staging);
+  } else {
+    return std::apply([](auto&&... v) { return Row{std::move(v)...}; }, std::move(staging));
+  }
+}
+
+template <class T>
+inline constexpr bool is_query_v = false;
+template <class M, class R, class S>
+inline constexpr bool is_query_v<query<M, R, S>> = true;
+
+template <class Root, class X>
+constexpr bool belongs_to_model() {
+  return []<class... Ms>(type_list<Ms...>) { return (std::is_same_v<Ms, Root> && ...); }(typename models_of<X>::type{});
+}
+
+// The run-time tree of an expression.
+template <class X>
+expr_tree to_tree(const X& x) {
+  expr_tree tree;
+  lower(tree, x);
+  return tree;
+}
+
+}  // namespace detail
+
+template <model M, class Row, class Staging>
+class query {
+ public:
+  using model_type = M;
+  using row_type = Row;
+  using staging_type = Staging;
+
+  // Every row of M's table, on M's database (resolved when the query runs).
+  query() : state_(initial_state()) {}
+  // Every row of M's table, on `db`.
+  explicit query(ar::database db) : db_(std::move(db)), state_(initial_state()) {}
+  query(ar::database db, std::shared_ptr<const detail::query_state> state)
+      : db_(std::move(db)), state_(std::move(state)) {}
+
+  // The database the query runs on.
+  ar::database database() const { return db_ == ar::database{} ? database_for<M>() : db_; }
+
+  struct rendered {
+    std::string sql;
+    std::vector<value> parameters;  // bound to the placeholders, in order
+  };
+  // The statement the query sends, for its database's dialect or for the one given.
+  rendered render() const { return render(database().dialect()); }
+  rendered render(const dialect& d) const {
+    rendered r;
+    detail::render_select(r.sql, r.parameters, d, *state_);
+    return r;
+  }
+  std::string to_sql() const { return render().sql; }
+  std::string to_sql(const dialect& d) const { return render(d).sql; }
+  std::vector<value> parameters() const { return render().parameters; }
+
+  const detail::query_state& state() const noexcept { return *state_; }
+
+  // A copy of this query with its state changed by `change`.
+  template <class F>
+  query transformed(F&& change) const {
+    auto next = std::make_shared<detail::query_state>(*state_);
+    change(*next);
+    return query(db_, std::move(next));
+  }
+
+  // The same query yielding other rows.
+  template <class Row2, class Staging2 = Row2, class F>
+  query<M, Row2, Staging2> with_rows(F&& change) const {
+    auto next = std::make_shared<detail::query_state>(*state_);
+    change(*next);
+    return query<M, Row2, Staging2>(db_, std::move(next));
+  }
+
+ private:
+  static const std::shared_ptr<const detail::query_state>& initial_state() {
+    static const auto initial = [] {
+      auto s = std::make_shared<detail::query_state>();
+      s->table = &table_meta_v<M>;
+      return std::shared_ptr<const detail::query_state>(std::move(s));
+    }();
+    return initial;
+  }
+
+  ar::database db_;
+  std::shared_ptr<const detail::query_state> state_;
+};
+
+// Every row of model M's table (on M's database, or on `db`).
+template <model M>
+query<M> from() {
+  return query<M>();
+}
+template <model M>
+query<M> from(const database& db) {
+  return query<M>(db);
+}
+
+// An adaptor closure: query | closure applies it; closure | closure composes them.
+template <class F>
+struct closure {
+  F fn;
+
+  // closure(query) is query | closure.
+  template <class Q>
+    requires detail::is_query_v<std::remove_cvref_t<Q>>
+  decltype(auto) operator()(Q&& q) const {
+    return fn(std::forward<Q>(q));
+  }
+};
+template <class F>
+closure(F) -> closure<F>;
+
+template <class Q, class F>
+  requires detail::is_query_v<std::remove_cvref_t<Q>>
+decltype(auto) operator|(Q&& q, const closure<F>& c) {
+  return c.fn(std::forward<Q>(q));
+}
+
+template <class F, class G>
+auto operator|(closure<F> first, closure<G> second) {
+  return closure{[first = std::move(first), second = std::move(second)](const auto& q) {
+    return second.fn(first.fn(q));
+  }};
+}
+
+namespace detail {
+
+// Runs a query and hands each row, as Staging, to on_row.
+template <class M, class Row, class Staging, class OnRow>
+void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Staging& staging, OnRow&& on_row,
+                  aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr) {
+  const ar::database db = q.database();
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), state, aggregate, argument);
+  std::array<column_binding, staging_binder<Staging>::size> columns;
+  staging_binder<Staging>::bind(staging, columns);
+  run(db.state(), sql, params, columns, row_callback::of(on_row));
+}
+
+// Runs an aggregate of a query into one value.
+template <class Result, class M, class Row, class Staging>
+Result scalar_of(const query<M, Row, Staging>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {
+  const ar::database db = q.database();
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), q.state(), aggregate, argument);
+  Result result{};
+  column_binding column = bind_column(result);
+  run(db.state(), sql, params, {&column, 1});
+  return result;
+}
+
+}  // namespace detail
+
+}  // namespace ar
+
+#endif  // AR_QUERY_HPP

@@ -1,0 +1,16 @@
+#ifndef AR_VIEWS_HPP
+#define AR_VIEWS_HPP
+
+// Every query adaptor.
+
+#include <ar/views/aggregate.hpp>
+#include <ar/views/distinct.hpp>
+#include <ar/views/drop.hpp>
+#include <ar/views/filter.hpp>
+#include <ar/views/first.hpp>
+#include <ar/views/order_by.hpp>
+#include <ar/views/select.hpp>
+#include <ar/views/take.hpp>
+#include <ar/views/to_vector.hpp>
+
+#endif  // AR_VIEWS_HPP

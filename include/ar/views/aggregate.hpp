@@ -1,0 +1,84 @@
+#ifndef AR_VIEWS_AGGREGATE_HPP
+#define AR_VIEWS_AGGREGATE_HPP
+
+// Terminal aggregates: count, exists, sum(column), min(column), max(column), avg(column).
+// They respect filter, and take / drop / distinct (then they run over a subquery).
+//   std::int64_t adults = from<User>() | filter(User::c.age >= 18) | count;
+//   std::optional<int> oldest = from<User>() | max(User::c.age);
+
+#include <ar/query.hpp>
+#include <ar/views/select.hpp>
+
+#include <cstdint>
+#include <optional>
+
+namespace ar {
+
+namespace detail {
+
+struct count_fn {
+  template <class M, class R, class S>
+  std::int64_t operator()(const query<M, R, S>& q) const {
+    return scalar_of<std::int64_t>(q, aggregate_kind::count);
+  }
+};
+
+struct exists_fn {
+  template <class M, class R, class S>
+  bool operator()(const query<M, R, S>& q) const {
+    const ar::database db = q.database();
+    std::string sql;
+    std::vector<value> params;
+    render_select(sql, params, db.dialect(), q.state(), aggregate_kind::exists);
+    std::int64_t one = 0;
+    column_binding column = bind_column(one);
+    return run(db.state(), sql, params, {&column, 1}).rows_fetched > 0;
+  }
+};
+
+template <class Column>
+using column_scalar_t = typename expression_traits<Column>::scalar;
+
+template <aggregate_kind Kind, class Column>
+auto make_aggregate(const Column& column) {
+  static_assert(is_column_v<Column>, "ar: sum, min, max and avg take a column handle (Model::c.field)");
+  using scalar = column_scalar_t<Column>;
+  constexpr bool numeric = category_of_value<scalar>() == category::number;
+  if constexpr (Kind == aggregate_kind::sum || Kind == aggregate_kind::avg)
+    static_assert(numeric, "ar: sum and avg add numbers: use them on a number column");
+  // SUM of integers is an integer (0 over no rows); MIN / MAX keep the column's type; AVG is a
+  // double; the last three have no value over no rows.
+  using result = std::conditional_t<
+      Kind == aggregate_kind::sum, std::conditional_t<std::is_same_v<scalar, double>, double, std::int64_t>,
+      std::conditional_t<Kind == aggregate_kind::avg, std::optional<double>, std::optional<scalar>>>;
+  return closure{[tree = to_tree(column)]<class M, class R, class S>(const query<M, R, S>& q) {
+    static_assert(belongs_to_model<M, Column>(), "ar: the aggregated column belongs to another model than the query's");
+    return scalar_of<result>(q, Kind, &tree);
+  }};
+}
+
+}  // namespace detail
+
+inline constexpr closure<detail::count_fn> count{};
+inline constexpr closure<detail::exists_fn> exists{};
+
+template <class Column>
+auto sum(const Column& column) {
+  return detail::make_aggregate<detail::aggregate_kind::sum>(column);
+}
+template <class Column>
+auto min(const Column& column) {
+  return detail::make_aggregate<detail::aggregate_kind::min>(column);
+}
+template <class Column>
+auto max(const Column& column) {
+  return detail::make_aggregate<detail::aggregate_kind::max>(column);
+}
+template <class Column>
+auto avg(const Column& column) {
+  return detail::make_aggregate<detail::aggregate_kind::avg>(column);
+}
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_AGGREGATE_HPP

@@ -1,0 +1,23 @@
+#ifndef AR_VIEWS_DISTINCT_HPP
+#define AR_VIEWS_DISTINCT_HPP
+
+// distinct: SELECT DISTINCT (most useful after select()).
+
+#include <ar/query.hpp>
+
+namespace ar {
+
+namespace detail {
+struct distinct_fn {
+  template <class M, class R, class S>
+  query<M, R, S> operator()(const query<M, R, S>& q) const {
+    return q.transformed([](query_state& s) { s.distinct = true; });
+  }
+};
+}  // namespace detail
+
+inline constexpr closure<detail::distinct_fn> distinct{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_DISTINCT_HPP

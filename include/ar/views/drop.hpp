@@ -1,0 +1,32 @@
+#ifndef AR_VIEWS_DROP_HPP
+#define AR_VIEWS_DROP_HPP
+
+// drop(n): skip the first n rows (OFFSET). Like ranges::views::drop: take(10) | drop(2) is the
+// 3rd to 10th rows.
+
+#include <ar/error.hpp>
+#include <ar/query.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+namespace ar {
+
+struct drop_fn {
+  auto operator()(std::int64_t n) const {
+    if (n < 0) throw error("ar::drop(" + std::to_string(n) + "): the number of rows cannot be negative");
+    return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
+      return q.transformed([&](detail::query_state& s) {
+        s.offset = s.offset.value_or(0) + n;
+        if (s.limit) s.limit = std::max<std::int64_t>(*s.limit - n, 0);
+      });
+    }};
+  }
+};
+
+inline constexpr drop_fn drop{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_DROP_HPP

@@ -1,0 +1,36 @@
+#ifndef AR_VIEWS_FIRST_HPP
+#define AR_VIEWS_FIRST_HPP
+
+// first: the first row, or nothing (terminal). Without order_by, "first" is by primary key.
+
+#include <ar/query.hpp>
+
+#include <optional>
+
+namespace ar {
+
+namespace detail {
+struct first_fn {
+  template <class M, class R, class S>
+  std::optional<R> operator()(const query<M, R, S>& q) const {
+    query_state state = q.state();
+    state.limit = state.limit ? std::min<std::int64_t>(*state.limit, 1) : 1;
+    if (state.order.empty()) {
+      expr_tree key;
+      key.add(node{node_kind::column, compare_op::eq, static_cast<std::uint32_t>(model_of<M>::primary_key_index), 0, 0,
+                   &table_meta_v<M>});
+      state.order.push_back(order_key{std::move(key), false});
+    }
+    std::optional<R> result;
+    S staging{};
+    for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
+    return result;
+  }
+};
+}  // namespace detail
+
+inline constexpr closure<detail::first_fn> first{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_FIRST_HPP

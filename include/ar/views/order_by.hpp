@@ -1,0 +1,61 @@
+#ifndef AR_VIEWS_ORDER_BY_HPP
+#define AR_VIEWS_ORDER_BY_HPP
+
+// order_by(keys...): ORDER BY, ascending unless a key is wrapped in desc(). Later order_by keys
+// come after earlier ones.
+//   from<User>() | order_by(ar::desc(User::c.age), User::c.name)
+
+#include <ar/query.hpp>
+
+namespace ar {
+
+namespace detail {
+template <class Key>
+order_key to_order_key(const Key& key) {
+  if constexpr (is_expression_v<Key>)
+    return order_key{to_tree(key), false};
+  else
+    return order_key{key.tree, key.descending};
+}
+
+template <class Key>
+struct order_key_models {
+  using type = typename models_of<Key>::type;
+};
+template <class... Ms>
+struct order_key_models<order_term<Ms...>> {
+  using type = type_list<Ms...>;
+};
+
+template <class Root, class Key>
+constexpr bool order_key_belongs() {
+  return []<class... Ms>(type_list<Ms...>) { return (std::is_same_v<Ms, Root> && ...); }(
+      typename order_key_models<Key>::type{});
+}
+
+template <class Key>
+inline constexpr bool is_order_term_v = false;
+template <class... Ms>
+inline constexpr bool is_order_term_v<order_term<Ms...>> = true;
+}  // namespace detail
+
+struct order_by_fn {
+  template <class... Keys>
+  auto operator()(const Keys&... keys) const {
+    static_assert(sizeof...(Keys) > 0, "ar::order_by needs at least one key");
+    static_assert(((detail::is_expression_v<Keys> || detail::is_order_term_v<Keys>) && ...),
+                  "ar::order_by takes columns (Model::c.field), or asc(column) / desc(column)");
+    return closure{[terms = std::vector<detail::order_key>{detail::to_order_key(keys)...}]<class M, class R, class S>(
+                       const query<M, R, S>& q) {
+      static_assert((detail::order_key_belongs<M, Keys>() && ...),
+                    "ar::order_by: a key is a column of another model than the query's");
+      return q.transformed([&](detail::query_state& s) { s.order.insert(s.order.end(), terms.begin(), terms.end()); });
+    }};
+  }
+};
+
+inline constexpr order_by_fn order_by{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_ORDER_BY_HPP

@@ -1,0 +1,62 @@
+#ifndef AR_VIEWS_SELECT_HPP
+#define AR_VIEWS_SELECT_HPP
+
+// select(columns...): rows of a std::tuple of those columns, instead of whole records.
+// select_as<S>(columns...): rows of S, built as S{column1, column2, ...}.
+//   for (auto [id, name] : from<User>() | select(User::c.id, User::c.name) | to_vector) ...
+
+#include <ar/query.hpp>
+
+#include <tuple>
+
+namespace ar {
+
+namespace detail {
+template <class X>
+inline constexpr bool is_column_v = false;
+template <class M, int I>
+inline constexpr bool is_column_v<column<M, I>> = true;
+
+template <class X>
+struct column_field_type;
+template <class M, int I>
+struct column_field_type<column<M, I>> {
+  using type = typename column_lookup<M, I>::def::type;
+};
+
+template <class Row, class... Columns>
+auto make_select(const Columns&... columns) {
+  static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
+  static_assert((is_column_v<Columns> && ...), "ar::select takes column handles (Model::c.field)");
+  using staging = std::tuple<typename column_field_type<Columns>::type...>;
+  using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
+  if constexpr (!std::is_void_v<Row>) {
+    static_assert(requires(typename column_field_type<Columns>::type... v) { Row{std::move(v)...}; },
+                  "ar::select_as<S>: S cannot be built from the selected columns: give S one member per "
+                  "column, in the same order, of the same types");
+  }
+  return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class M, class R, class S>(
+                     const query<M, R, S>& q) {
+    static_assert((belongs_to_model<M, Columns>() && ...),
+                  "ar::select: a column belongs to another model than the query's");
+    return q.template with_rows<row, staging>([&](query_state& s) { s.selected = trees; });
+  }};
+}
+}  // namespace detail
+
+struct select_fn {
+  template <class... Columns>
+  auto operator()(const Columns&... columns) const {
+    return detail::make_select<void>(columns...);
+  }
+};
+inline constexpr select_fn select{};
+
+template <class Row, class... Columns>
+auto select_as(const Columns&... columns) {
+  return detail::make_select<Row>(columns...);
+}
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_SELECT_HPP

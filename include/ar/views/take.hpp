@@ -1,0 +1,29 @@
+#ifndef AR_VIEWS_TAKE_HPP
+#define AR_VIEWS_TAKE_HPP
+
+// take(n): at most n rows (LIMIT). Like ranges::views::take: take(10) | take(5) is 5 rows, and
+// drop(2) | take(3) is the 3rd to 5th rows.
+
+#include <ar/error.hpp>
+#include <ar/query.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+namespace ar {
+
+struct take_fn {
+  auto operator()(std::int64_t n) const {
+    if (n < 0) throw error("ar::take(" + std::to_string(n) + "): the number of rows cannot be negative");
+    return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
+      return q.transformed([&](detail::query_state& s) { s.limit = s.limit ? std::min(*s.limit, n) : n; });
+    }};
+  }
+};
+
+inline constexpr take_fn take{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_TAKE_HPP

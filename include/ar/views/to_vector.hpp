@@ -1,0 +1,29 @@
+#ifndef AR_VIEWS_TO_VECTOR_HPP
+#define AR_VIEWS_TO_VECTOR_HPP
+
+// to_vector: runs the query and returns every row (terminal).
+
+#include <ar/query.hpp>
+
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+struct to_vector_fn {
+  template <class M, class R, class S>
+  std::vector<R> operator()(const query<M, R, S>& q) const {
+    static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
+    std::vector<R> rows;
+    S staging{};
+    for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
+    return rows;
+  }
+};
+}  // namespace detail
+
+inline constexpr closure<detail::to_vector_fn> to_vector{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_TO_VECTOR_HPP

@@ -1,0 +1,202 @@
+#include <ar/detail/query_state.hpp>
+#include <ar/dialect.hpp>
+#include <ar/model.hpp>
+
+namespace ar::detail {
+
+namespace {
+
+struct renderer {
+  std::string& sql;
+  std::vector<value>& params;
+  const dialect& d;
+  std::size_t placeholders = 0;
+
+  void placeholder(value v) {
+    d.placeholder(sql, ++placeholders);
+    params.push_back(std::move(v));
+  }
+
+  static bool is_leaf(const node& n) { return n.kind == node_kind::column || n.kind == node_kind::param; }
+
+  // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
+  void operand(const expr_tree& t, std::uint32_t i) {
+    if (is_leaf(t.nodes[i])) return expr(t, i);
+    sql += '(';
+    expr(t, i);
+    sql += ')';
+  }
+
+  void expr(const expr_tree& t, std::uint32_t i) {
+    const node& n = t.nodes[i];
+    switch (n.kind) {
+      case node_kind::column: d.quote_identifier(sql, n.table->columns[n.first].column); return;
+      case node_kind::param: placeholder(t.params[n.first]); return;
+      case node_kind::compare: {
+        static constexpr const char* ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
+        operand(t, n.first);
+        sql += ops[static_cast<int>(n.op)];
+        operand(t, n.second);
+        return;
+      }
+      case node_kind::logical_and:
+        for (std::uint32_t child : {n.first, n.second}) {
+          if (child != n.first) sql += " AND ";
+          const bool wrap = t.nodes[child].kind == node_kind::logical_or;  // AND binds tighter
+          if (wrap) sql += '(';
+          expr(t, child);
+          if (wrap) sql += ')';
+        }
+        return;
+      case node_kind::logical_or:
+        expr(t, n.first);
+        sql += " OR ";
+        expr(t, n.second);
+        return;
+      case node_kind::logical_not:
+        sql += "NOT (";
+        expr(t, n.first);
+        sql += ')';
+        return;
+      case node_kind::like:
+      case node_kind::not_like:
+        operand(t, n.first);
+        sql += n.kind == node_kind::like ? " LIKE " : " NOT LIKE ";
+        operand(t, n.second);
+        return;
+      case node_kind::in:
+      case node_kind::not_in:
+        if (n.third == 0) {  // IN () is not SQL: an empty list matches nothing (NOT IN: everything)
+          sql += n.kind == node_kind::in ? "1 = 0" : "1 = 1";
+          return;
+        }
+        operand(t, n.first);
+        sql += n.kind == node_kind::in ? " IN (" : " NOT IN (";
+        for (std::uint32_t k = 0; k < n.third; ++k) {
+          if (k) sql += ", ";
+          placeholder(t.params[n.second + k]);
+        }
+        sql += ')';
+        return;
+      case node_kind::between:
+        operand(t, n.first);
+        sql += " BETWEEN ";
+        operand(t, n.second);
+        sql += " AND ";
+        operand(t, n.third);
+        return;
+      case node_kind::is_null:
+      case node_kind::is_not_null:
+        operand(t, n.first);
+        sql += n.kind == node_kind::is_null ? " IS NULL" : " IS NOT NULL";
+        return;
+    }
+  }
+
+  void select_list(const query_state& q) {
+    if (q.selected.empty()) {
+      for (std::size_t i = 0; i < q.table->columns.size(); ++i) {
+        if (i) sql += ", ";
+        d.quote_identifier(sql, q.table->columns[i].column);
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < q.selected.size(); ++i) {
+      if (i) sql += ", ";
+      expr(q.selected[i], q.selected[i].root());
+    }
+  }
+
+  void from_where(const query_state& q) {
+    sql += " FROM ";
+    d.quote_identifier(sql, q.table->table);
+    if (q.where) {
+      sql += " WHERE ";
+      expr(*q.where, q.where->root());
+    }
+  }
+
+  void order_limit(const query_state& q) {
+    if (!q.order.empty()) {
+      sql += " ORDER BY ";
+      for (std::size_t i = 0; i < q.order.size(); ++i) {
+        if (i) sql += ", ";
+        expr(q.order[i].tree, q.order[i].tree.root());
+        if (q.order[i].descending) sql += " DESC";
+      }
+    }
+    if (q.limit) {
+      sql += " LIMIT ";
+      placeholder(value{*q.limit});
+    } else if (q.offset && !d.no_limit().empty()) {
+      sql += " LIMIT ";
+      sql += d.no_limit();
+    }
+    if (q.offset) {
+      sql += " OFFSET ";
+      placeholder(value{*q.offset});
+    }
+  }
+
+  void plain(const query_state& q) {
+    sql += q.distinct ? "SELECT DISTINCT " : "SELECT ";
+    select_list(q);
+    from_where(q);
+    order_limit(q);
+  }
+
+  void aggregate(const query_state& q, aggregate_kind kind, const expr_tree* argument) {
+    // DISTINCT, LIMIT and OFFSET shape the rows an aggregate sees: then it runs over a subquery.
+    const bool wrap = q.distinct || q.limit || q.offset;
+    sql += "SELECT ";
+    auto call = [&](const char* open, const char* close) {
+      sql += open;
+      expr(*argument, argument->root());
+      sql += close;
+    };
+    switch (kind) {
+      case aggregate_kind::count: sql += "COUNT(*)"; break;
+      case aggregate_kind::exists: sql += "1"; break;
+      case aggregate_kind::sum: call("COALESCE(SUM(", "), 0)"); break;
+      case aggregate_kind::min: call("MIN(", ")"); break;
+      case aggregate_kind::max: call("MAX(", ")"); break;
+      case aggregate_kind::avg: call("AVG(", ")"); break;
+      case aggregate_kind::none: break;
+    }
+    if (wrap) {
+      sql += " FROM (";
+      plain(q);
+      sql += ") AS ";
+      d.quote_identifier(sql, "ar_rows");
+    } else {
+      from_where(q);
+    }
+    if (kind == aggregate_kind::exists) sql += " LIMIT 1";
+  }
+};
+
+}  // namespace
+
+void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                   aggregate_kind aggregate, const expr_tree* argument) {
+  renderer r{sql, params, d};
+  if (aggregate == aggregate_kind::none)
+    r.plain(state);
+  else
+    r.aggregate(state, aggregate, argument);
+}
+
+}  // namespace ar::detail
+
+#include <ar/stream.hpp>
+
+#include <atomic>
+
+namespace ar::detail {
+
+std::string next_cursor_name() {
+  static std::atomic<std::uint64_t> counter{0};
+  return "ar_stream_" + std::to_string(++counter);
+}
+
+}  // namespace ar::detail

@@ -1,0 +1,138 @@
+// Streaming: rows come one at a time from a live cursor, in constant memory, and compose with
+// range-v3 and std::ranges views.
+
+#include "../support/backends.hpp"
+#include "../support/models.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/take.hpp>
+#include <range/v3/view/transform.hpp>
+
+#include <fstream>
+#include <ranges>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using ar_test::user;
+
+class streams : public ar_test::backend_test {
+ protected:
+  void SetUp() override {
+    backend_test::SetUp();
+    ar::create_table<user>(db);
+  }
+
+  void seed(int n) {
+    std::vector<user> users(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) users[i].name = "user" + std::to_string(i);
+    ar::insert_all(db, users);
+  }
+};
+
+TEST_P(streams, a_stream_yields_the_same_rows_as_to_vector) {
+  seed(2500);  // more than one batch where the backend reads in batches
+  auto q = ar::from<user>(db) | ar::filter(user::c.id > 10) | ar::order_by(user::c.id);
+  const auto expected = q | ar::to_vector;
+  std::vector<user> streamed;
+  for (const user& u : q | ar::stream) streamed.push_back(u);
+  EXPECT_EQ(streamed, expected);
+  EXPECT_EQ(streamed.size(), 2490u);
+}
+
+TEST_P(streams, range_v3_and_std_views_compose_with_a_stream) {
+  seed(20);
+  std::vector<std::string> names;
+  {
+    auto rows = ar::from<user>(db) | ar::order_by(user::c.id) | ar::stream;
+    for (const std::string& n : rows | ranges::views::filter([](const user& u) { return u.id % 2 == 0; }) |
+                                    ranges::views::transform([](const user& u) { return u.name; }) | ranges::views::take(3))
+      names.push_back(n);
+  }  // left before its end: destroying it frees the connection
+  EXPECT_EQ(names, (std::vector<std::string>{"user1", "user3", "user5"}));
+
+  auto again = ar::from<user>(db) | ar::order_by(user::c.id) | ar::take(4) | ar::stream;
+  static_assert(std::ranges::input_range<decltype(again)>);
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id : again | std::views::transform([](const user& u) { return u.id; })) ids.push_back(id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2, 3, 4}));
+}
+
+TEST_P(streams, selected_columns_stream_too) {
+  seed(3);
+  std::vector<std::string> names;
+  for (auto [name] : ar::from<user>(db) | ar::select(user::c.name) | ar::order_by(user::c.id) | ar::stream) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"user0", "user1", "user2"}));
+}
+
+TEST_P(streams, an_empty_result_is_an_empty_range) {
+  int n = 0;
+  for (const user& u : ar::from<user>(db) | ar::stream) n += static_cast<int>(u.id);
+  EXPECT_EQ(n, 0);
+}
+
+TEST_P(streams, leaving_a_stream_early_frees_the_connection) {
+  seed(3000);
+  {
+    auto rows = ar::from<user>(db) | ar::stream;
+    auto it = rows.begin();
+    ASSERT_NE(it, rows.end());
+    EXPECT_EQ(it->name, "user0");
+  }
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 3000);
+}
+
+std::size_t resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)) / 1024;
+}
+
+TEST_P(streams, memory_stays_flat_over_a_million_rows) {
+  constexpr std::int64_t rows = 1'000'000;
+  if (GetParam() == "postgresql")
+    db.execute(R"(INSERT INTO "users" ("user_name") SELECT 'user' || g FROM generate_series(1, 1000000) AS g)");
+  else
+    db.execute(R"(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+                  INSERT INTO "users" ("user_name") SELECT 'user' || i FROM n)");
+  std::int64_t seen = 0;
+  std::size_t total_length = 0;
+  std::size_t after_warmup = 0;
+  std::size_t peak = 0;
+  for (const user& u : ar::from<user>(db) | ar::stream) {
+    ++seen;
+    total_length += u.name.size();
+    if (seen == 20'000) after_warmup = resident_kib();
+    if (seen % 50'000 == 0) peak = std::max(peak, resident_kib());
+  }
+  EXPECT_EQ(seen, rows);
+  EXPECT_GT(total_length, 0u);
+  // Materialising the rows would take well over 50 MiB; the stream's growth past its first batches
+  // must stay within a few MiB whatever the number of rows.
+  EXPECT_LT(peak - std::min(peak, after_warmup), 8u * 1024) << "resident KiB after 20k rows: " << after_warmup
+                                                             << ", peak: " << peak;
+}
+
+TEST_P(streams, another_statement_while_a_stream_is_open_is_an_error_or_works) {
+  seed(5);
+  auto rows = ar::from<user>(db) | ar::stream;
+  auto it = rows.begin();
+  ASSERT_NE(it, rows.end());
+  if (GetParam() == "sqlite") {
+    // The stream holds the connection: a second statement on this thread would wait for itself.
+    EXPECT_THROW((void)(ar::from<user>(db) | ar::count), ar::error);
+  } else {
+    // A server-side cursor leaves the connection free between batches.
+    EXPECT_EQ(ar::from<user>(db) | ar::count, 5);
+  }
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(streams);
+
+}  // namespace
