@@ -175,33 +175,47 @@ std::uint32_t lower_operand(expr_tree& tree, const X& x) {
     return tree.add_param(as_parameter<Scalar>(x));
 }
 
+// One static_assert, the one that says what is wrong.
 template <class L, class R>
 constexpr void check_comparable() {
   constexpr category l = category_of<L>(), r = category_of<R>();
-  static_assert(l != category::null && r != category::null,
-                "ar: a comparison with std::nullopt is never true in SQL: use .is_null() or .is_not_null()");
-  static_assert(l != category::optional_value && r != category::optional_value,
-                "ar: compare a column with a plain value, not a std::optional: test for NULL with "
-                ".is_null(), or compare with *value when it is there");
-  static_assert(l != category::unsupported && r != category::unsupported,
-                "ar: this value has a type a column cannot hold: use a number, a string, a bool or an "
-                "ar::time_point");
-  static_assert(l == r || l == category::null || r == category::null || l == category::optional_value ||
-                    r == category::optional_value || l == category::unsupported || r == category::unsupported,
-                "ar: the two sides of this comparison have different kinds of values: compare a text column "
-                "with a string, a number column with a number, a bool column with a bool, a time column with an "
-                "ar::time_point");
+  if constexpr (l == category::null || r == category::null) {
+    static_assert(always_false<L, R>,
+                  "ar: a comparison with std::nullopt is never true in SQL: use .is_null() or .is_not_null()");
+  } else if constexpr (l == category::optional_value || r == category::optional_value) {
+    static_assert(always_false<L, R>,
+                  "ar: compare a column with a plain value, not a std::optional: test for NULL with .is_null(), or "
+                  "compare with *value when it is there");
+  } else if constexpr (l == category::unsupported || r == category::unsupported) {
+    static_assert(always_false<L, R>,
+                  "ar: this value has a type a column cannot hold: use a number, a string, a bool or an ar::time_point");
+  } else if constexpr (l != r) {
+    static_assert(always_false<L, R>,
+                  "ar: the two sides of this comparison have different kinds of values: compare a text column with a "
+                  "string, a number column with a number, a bool column with a bool, a time column with an "
+                  "ar::time_point");
+  }
+}
+
+template <class L, class R>
+constexpr bool comparable() {
+  constexpr category l = category_of<L>(), r = category_of<R>();
+  return l == r && l != category::null && l != category::optional_value && l != category::unsupported;
 }
 
 template <class L, class R>
 auto make_compare(compare_op op, const L& l, const R& r) {
   check_comparable<L, R>();
+  if constexpr (!comparable<L, R>()) {
+    return binary_result_t<bool, L, R>{};  // the static_assert above has said what is wrong
+  } else {
   using scalar = typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
   binary_result_t<bool, L, R> out;
   const auto a = lower_operand<scalar>(out.tree, l);
   const auto b = lower_operand<scalar>(out.tree, r);
   out.tree.add(node{node_kind::compare, op, a, b});
   return out;
+  }
 }
 
 // A condition: an expression of type bool (a comparison, in, like, between, is_null, a bool column).
@@ -256,6 +270,9 @@ struct expression_methods {
   auto between(const Low& low, const High& high) const {
     check_comparable<Derived, Low>();
     check_comparable<Derived, High>();
+    if constexpr (!comparable<Derived, Low>() || !comparable<Derived, High>()) {
+      return typename make_expr<bool, typename models_of<Derived>::type>::type{};
+    } else {
     using scalar = typename expression_traits<Derived>::scalar;
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
     const auto a = lower(out.tree, self());
@@ -263,6 +280,7 @@ struct expression_methods {
     const auto hi = lower_operand<scalar>(out.tree, high);
     out.tree.add(node{node_kind::between, compare_op::eq, a, lo, hi});
     return out;
+    }
   }
   auto asc() const;
   auto desc() const;
@@ -275,6 +293,9 @@ struct expression_methods {
     using scalar = typename expression_traits<Derived>::scalar;
     using element = std::ranges::range_value_t<R>;
     check_comparable<Derived, element>();
+    if constexpr (!comparable<Derived, element>()) {
+      return typename make_expr<bool, typename models_of<Derived>::type>::type{};
+    } else {
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
     const auto operand = lower(out.tree, self());
     const auto first = static_cast<std::uint32_t>(out.tree.params.size());
@@ -285,6 +306,7 @@ struct expression_methods {
     }
     out.tree.add(node{kind, compare_op::eq, operand, first, count});
     return out;
+    }
   }
 
   auto make_like(node_kind kind, std::string_view pattern) const {
