@@ -200,3 +200,19 @@ std::string next_cursor_name() {
 }
 
 }  // namespace ar::detail
+
+#include <ar/error.hpp>
+#include <ar/expr.hpp>
+
+#include <sstream>
+
+namespace ar::detail {
+
+void throw_out_of_range(long double v, std::string_view type) {
+  std::ostringstream text;
+  text.precision(20);
+  text << "ar: the value " << v << " is out of the range of the " << type << " column it is compared with";
+  throw error(text.str());
+}
+
+}  // namespace ar::detail

@@ -16,6 +16,7 @@
 #include <ar/value.hpp>
 
 #include <initializer_list>
+#include <utility>
 #include <optional>
 #include <ranges>
 #include <string>
@@ -67,6 +68,11 @@ struct strip_optional<std::optional<T>> {
 };
 
 template <class T>
+inline constexpr bool is_optional_v = false;
+template <class T>
+inline constexpr bool is_optional_v<std::optional<T>> = true;
+
+template <class T>
 constexpr category category_of_value() {
   using D = std::remove_cvref_t<T>;
   if constexpr (std::is_same_v<D, bool>)
@@ -79,7 +85,7 @@ constexpr category category_of_value() {
     return category::time;
   else if constexpr (std::is_same_v<D, std::nullopt_t>)
     return category::null;
-  else if constexpr (requires { typename D::value_type; } && std::is_same_v<D, std::optional<typename D::value_type>>)
+  else if constexpr (is_optional_v<D>)
     return category::optional_value;
   else
     return category::unsupported;
@@ -158,13 +164,28 @@ std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
   return tree.append(e.tree);
 }
 
-// A plain value compared with an expression of scalar type Scalar: bound as that type.
+[[noreturn]] void throw_out_of_range(long double v, std::string_view type);
+
+// A plain value compared with an expression of scalar type Scalar: bound as that type, never
+// silently changed (a fraction for an integer column does not compile; an integer out of the
+// column's range throws ar::error).
 template <class Scalar, class V>
 value as_parameter(const V& v) {
-  if constexpr (std::is_same_v<Scalar, std::string>)
+  using D = std::remove_cvref_t<V>;
+  if constexpr (std::is_same_v<Scalar, std::string>) {
     return value{std::string(std::string_view(v))};
-  else
+  } else if constexpr (std::is_integral_v<Scalar> && !std::is_same_v<Scalar, bool> && std::is_arithmetic_v<D>) {
+    static_assert(std::is_integral_v<D>,
+                  "ar: an integer column is compared with a floating-point value, whose fraction would be lost: "
+                  "compare it with an integer");
+    if constexpr (std::is_integral_v<D>) {
+      if (!std::in_range<Scalar>(v))
+        throw_out_of_range(static_cast<long double>(v), sizeof(Scalar) == 4 ? "std::int32_t" : "std::int64_t");
+    }
     return value{static_cast<Scalar>(v)};
+  } else {
+    return value{static_cast<Scalar>(v)};
+  }
 }
 
 template <class Scalar, class X>

@@ -77,6 +77,78 @@
   ::ar::detail::make_column_clause(BOOST_HANA_STRING(#member), BOOST_HANA_STRING(column))
 #define AR_DETAIL_META_PRIMARY_KEY(member) ::ar::detail::make_primary_key_clause(BOOST_HANA_STRING(#member))
 
+// Relations: AR_BELONGS_TO(name, Target, foreign_key, options...) on the model holding the foreign
+// key; AR_HAS_ONE / AR_HAS_MANY(name, Target, foreign_key, options...) on the model it refers to.
+// Options: AR_OWNER_KEY(field) (the key the foreign key refers to, default: the primary key),
+// AR_INVERSE(relation) (the relation on Target that points back), AR_DEPENDENT(destroy | delete |
+// nullify | restrict) (has_one / has_many: what destroying the owner does to the related rows).
+#define AR_BELONGS_TO(name, Target, foreign_key, ...) (BELONGS_TO, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
+#define AR_HAS_ONE(name, Target, foreign_key, ...) (HAS_ONE, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
+#define AR_HAS_MANY(name, Target, foreign_key, ...) (HAS_MANY, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
+#define AR_OWNER_KEY(field) ::ar::detail::make_owner_key(BOOST_HANA_STRING(#field))
+#define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
+#define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
+#define AR_DETAIL_DEPENDENT_destroy destroy
+#define AR_DETAIL_DEPENDENT_delete remove
+#define AR_DETAIL_DEPENDENT_nullify nullify
+#define AR_DETAIL_DEPENDENT_restrict restrict
+
+#define AR_DETAIL_META_RELATION(kind, name, Target, foreign_key, ...)                                          \
+  ::ar::detail::make_relation<::ar::detail::relation_kind::kind, ar_self, Target, &ar_self::ar_slot_##name>( \
+      BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#foreign_key) __VA_OPT__(, ) __VA_ARGS__)
+#define AR_DETAIL_META_BELONGS_TO(...) AR_DETAIL_META_RELATION(belongs_to, __VA_ARGS__)
+#define AR_DETAIL_META_HAS_ONE(...) AR_DETAIL_META_RELATION(has_one, __VA_ARGS__)
+#define AR_DETAIL_META_HAS_MANY(...) AR_DETAIL_META_RELATION(has_many, __VA_ARGS__)
+
+// Every relation: its cache on the record, name() to read it (loading it once), name(ar::reload),
+// and name_query() for the relation as a query to refine.
+#define AR_DETAIL_DECL_RELATION(name)                                                                  \
+  mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
+  template <class ar_S = ar_self>                                                                      \
+  decltype(auto) name() const {                                                                        \
+    return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
+  }                                                                                                    \
+  template <class ar_S = ar_self>                                                                      \
+  decltype(auto) name(::ar::reload_t) const {                                                          \
+    return ::ar::detail::relation_reload(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
+  }                                                                                                    \
+  template <class ar_S = ar_self>                                                                      \
+  auto name##_query() const {                                                                          \
+    return ::ar::detail::relation_query(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));    \
+  }
+// belongs_to: name_associate(parent) sets the foreign key (save the record to store it);
+// name_dissociate() clears it (the foreign key must be optional).
+#define AR_DETAIL_DECL_BELONGS_TO(name, ...)                                                          \
+  AR_DETAIL_DECL_RELATION(name)                                                                       \
+  template <class ar_S = ar_self, class ar_P>                                                         \
+  void name##_associate(const ar_P& parent) {                                                         \
+    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent);    \
+  }                                                                                                   \
+  template <class ar_S = ar_self>                                                                     \
+  void name##_dissociate() {                                                                          \
+    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));           \
+  }
+// has_one: name_set(child) points the child at this record and saves it.
+#define AR_DETAIL_DECL_HAS_ONE(name, ...)                                                             \
+  AR_DETAIL_DECL_RELATION(name)                                                                       \
+  template <class ar_S = ar_self, class ar_C>                                                         \
+  void name##_set(ar_C& child) {                                                                      \
+    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
+  }
+// has_many: name_add(child) points the child at this record and saves it; name_create(child)
+// does the same with a new record and returns it, key and all.
+#define AR_DETAIL_DECL_HAS_MANY(name, ...)                                                            \
+  AR_DETAIL_DECL_RELATION(name)                                                                       \
+  template <class ar_S = ar_self, class ar_C>                                                         \
+  void name##_add(ar_C& child) {                                                                      \
+    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
+  }                                                                                                   \
+  template <class ar_S = ar_self, class ar_C>                                                         \
+  ar_C name##_create(ar_C child) {                                                                    \
+    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
+    return child;                                                                                     \
+  }
+
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
 

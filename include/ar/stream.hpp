@@ -19,10 +19,13 @@
 
 #include <ar/query.hpp>
 
+#include <range/v3/range_fwd.hpp>
+
 #include <cstddef>
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <ranges>
 
 namespace ar {
 
@@ -39,8 +42,9 @@ void for_each_row_of(database_state& db, const std::string& sql, std::array<colu
 }
 }  // namespace detail
 
+// A view (range-v3's and the standard's): copies share one cursor, as input ranges may.
 template <class M, class Row, class Staging>
-class stream_range {
+class stream_range : public ranges::view_base {
   struct state {
     ar::database db;
     std::string sql;
@@ -97,7 +101,8 @@ class stream_range {
     state* s_ = nullptr;
   };
 
-  explicit stream_range(const query<M, Row, Staging>& q) : s_(std::make_unique<state>()) {
+  stream_range() = default;
+  explicit stream_range(const query<M, Row, Staging>& q) : s_(std::make_shared<state>()) {
     s_->db = q.database();
     detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
     detail::staging_binder<Staging>::bind(s_->staging, s_->columns);
@@ -105,6 +110,7 @@ class stream_range {
 
   // Starts the statement and reads the first row.
   iterator begin() {
+    if (!s_) return iterator();
     state& s = *s_;
     if (!s.started) {
       s.started = true;
@@ -154,7 +160,7 @@ class stream_range {
     s.current.emplace(std::move(s.batch[s.next_in_batch++]));
   }
 
-  std::unique_ptr<state> s_;
+  std::shared_ptr<state> s_;
 };
 
 namespace detail {
@@ -170,5 +176,10 @@ struct stream_fn {
 inline constexpr closure<detail::stream_fn> stream{};
 
 }  // namespace ar
+
+namespace std::ranges {
+template <class M, class Row, class Staging>
+inline constexpr bool enable_view<ar::stream_range<M, Row, Staging>> = true;
+}  // namespace std::ranges
 
 #endif  // AR_STREAM_HPP

@@ -145,6 +145,13 @@ TEST(serialize, fragments_compose_into_reusable_scopes) {
   EXPECT_EQ(page(ar::from<person>()).to_sql(sqlite()), direct.to_sql(sqlite()));
 }
 
+TEST(serialize, an_integer_out_of_the_columns_range_is_an_error_not_a_wrapped_value) {
+  EXPECT_THROW((void)(person::c.age == 5'000'000'000LL), ar::error);
+  EXPECT_THROW((void)person::c.age.in({std::int64_t{1}, std::int64_t{1} << 40}), ar::error);
+  const auto r = (ar::from<person>() | ar::filter(person::c.age == 2'000'000'000LL)).render(sqlite());
+  EXPECT_EQ(std::get<std::int32_t>(r.parameters.at(0)), 2'000'000'000);
+}
+
 TEST(serialize, negative_take_or_drop_is_an_error) {
   EXPECT_THROW(ar::take(-1), ar::error);
   EXPECT_THROW(ar::drop(-3), ar::error);

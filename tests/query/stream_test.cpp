@@ -63,6 +63,17 @@ TEST_P(streams, range_v3_and_std_views_compose_with_a_stream) {
   EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2, 3, 4}));
 }
 
+TEST_P(streams, a_stream_is_a_view_that_pipes_straight_into_range_v3) {
+  seed(5);
+  static_assert(ranges::view_<decltype(ar::from<user>(db) | ar::stream)>);
+  static_assert(std::ranges::view<decltype(ar::from<user>(db) | ar::stream)>);
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id : ar::from<user>(db) | ar::order_by(ar::desc(user::c.id)) | ar::stream |
+                             ranges::views::transform([](const user& u) { return u.id; }))
+    ids.push_back(id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{5, 4, 3, 2, 1}));
+}
+
 TEST_P(streams, selected_columns_stream_too) {
   seed(3);
   std::vector<std::string> names;

@@ -4,6 +4,7 @@
 // What AR_MODEL builds: a model definition type that holds the table name, the persisted
 // fields (member pointer, field name, column name) and the primary key, all at compile time.
 
+#include <ar/detail/relation_def.hpp>
 #include <ar/value.hpp>
 
 #include <boost/hana/pair.hpp>
@@ -25,6 +26,13 @@ inline constexpr bool always_false = false;
 template <class... T>
 struct type_list {
   static constexpr std::size_t size = sizeof...(T);
+};
+
+template <class T, class List>
+struct prepend;
+template <class T, class... L>
+struct prepend<T, type_list<L...>> {
+  using type = type_list<T, L...>;
 };
 
 template <class T>
@@ -210,9 +218,16 @@ constexpr std::size_t primary_key_index(const std::array<std::string_view, N>& n
   return found;
 }
 
+template <class Clause>
+inline constexpr bool names_a_field_v = false;
+template <class N, class C>
+inline constexpr bool names_a_field_v<column_clause<N, C>> = true;
+template <class N>
+inline constexpr bool names_a_field_v<primary_key_clause<N>> = true;
+
 template <class Clause, std::size_t N>
 constexpr bool names_known_field(const std::array<std::string_view, N>& names) {
-  if constexpr (requires { typename Clause::name_type; })
+  if constexpr (names_a_field_v<Clause>)
     return index_of(names, to_string_view(typename Clause::name_type{})) != npos;
   else
     return true;
@@ -221,10 +236,12 @@ constexpr bool names_known_field(const std::array<std::string_view, N>& names) {
 template <class T, value_type Kind = field_traits<T>::type>
 inline constexpr bool is_integral_key_v = !field_traits<T>::nullable && (Kind == value_type::int32 || Kind == value_type::int64);
 
-template <class Model, class Table, std::size_t Pk, class... Columns>
+template <class Model, class Table, std::size_t Pk, class Relations, class... Columns>
 struct model_definition {
   using model_type = Model;
   using columns = type_list<Columns...>;
+  // The relations AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY declared, in order.
+  using relations = Relations;
   using primary_key = std::tuple_element_t<Pk, std::tuple<Columns...>>;
   static constexpr std::string_view table = to_string_view(Table{});
   static constexpr std::size_t size = sizeof...(Columns);
@@ -241,6 +258,16 @@ struct model_definition {
     return boost::hana::make_tuple(
         boost::hana::make_pair(typename Columns::name_type{}, member_accessor<Columns::pointer>{})...);
   }
+};
+
+template <class... Clauses>
+struct relations_of {
+  using type = type_list<>;
+};
+template <class C, class... Rest>
+struct relations_of<C, Rest...> {
+  using rest = typename relations_of<Rest...>::type;
+  using type = std::conditional_t<is_relation_v<C>, typename prepend<C, rest>::type, rest>;
 };
 
 template <class Self, class Table, class... Clauses>
@@ -287,7 +314,7 @@ constexpr auto make_model(Table, Clauses...) {
                       "the primary key cannot be a std::optional: a stored record always has a key");
         return invalid_field{};
       } else {
-        return model_definition<Self, Table, pk,
+        return model_definition<Self, Table, pk, typename relations_of<Clauses...>::type,
                                 column_def<F::pointer, typename F::name_type,
                                            typename column_for<typename F::name_type, Clauses...>::type,
                                            F::index>...>{};

@@ -1,0 +1,137 @@
+#ifndef AR_DETAIL_RELATION_DEF_HPP
+#define AR_DETAIL_RELATION_DEF_HPP
+
+// What AR_BELONGS_TO, AR_HAS_ONE and AR_HAS_MANY declare: a relation type naming its kind, its
+// owner and target models, its foreign key, options, and the record member that caches it. The
+// target may still be incomplete where the relation is declared, so nothing here looks inside it;
+// the checks run where the relation is used (ar/relation.hpp).
+
+#include <boost/hana/string.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+
+namespace ar {
+
+// What happens to a has_many / has_one's records when their owner is destroyed.
+enum class dependent_kind : std::uint8_t {
+  none,     // nothing: they keep a foreign key that points nowhere
+  destroy,  // each is destroyed through ar::destroy (their own dependents apply)
+  remove,   // one DELETE ... WHERE fk = key (AR_DEPENDENT(delete))
+  nullify,  // one UPDATE ... SET fk = NULL (the foreign key must be optional)
+  restrict  // destroying the owner throws ar::restrict_error while any exist
+};
+
+// Tag: u.posts(ar::reload) loads the relation again.
+struct reload_t {
+  explicit constexpr reload_t() = default;
+};
+inline constexpr reload_t reload{};
+
+namespace detail {
+
+enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many };
+
+// The cache of one relation on one record. Copies share what was loaded (it is immutable), and
+// the cache takes no part in comparing records.
+struct relation_slot {
+  std::shared_ptr<const void> value;
+  bool loaded = false;
+
+  friend constexpr bool operator==(const relation_slot&, const relation_slot&) noexcept { return true; }
+};
+
+template <class Name>
+struct owner_key_option {
+  using name_type = Name;
+};
+template <class Name>
+struct inverse_option {
+  using name_type = Name;
+};
+template <dependent_kind Kind>
+struct dependent_option {
+  static constexpr dependent_kind kind = Kind;
+};
+
+template <class Name>
+constexpr owner_key_option<Name> make_owner_key(Name) {
+  return {};
+}
+template <class Name>
+constexpr inverse_option<Name> make_inverse(Name) {
+  return {};
+}
+
+template <class Option>
+inline constexpr int option_rank = 0;  // 1 owner key, 2 inverse, 3 dependent
+template <class N>
+inline constexpr int option_rank<owner_key_option<N>> = 1;
+template <class N>
+inline constexpr int option_rank<inverse_option<N>> = 2;
+template <dependent_kind K>
+inline constexpr int option_rank<dependent_option<K>> = 3;
+
+template <int Rank, class Default, class... Options>
+struct find_option {
+  using type = Default;
+};
+template <int Rank, class Default, class O, class... Rest>
+struct find_option<Rank, Default, O, Rest...>
+    : std::conditional_t<option_rank<O> == Rank, std::type_identity<O>, find_option<Rank, Default, Rest...>> {};
+
+struct no_option {
+  using name_type = void;
+  static constexpr dependent_kind kind = dependent_kind::none;
+};
+
+template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
+struct relation_def {
+  static constexpr relation_kind kind = Kind;
+  using owner = Owner;
+  using target = Target;
+  using name_type = Name;
+  using foreign_key_name = ForeignKey;
+  // The key the foreign key refers to, by name (void: the primary key of the model it refers to).
+  using owner_key_name = typename find_option<1, no_option, Options...>::type::name_type;
+  // The relation on the target that points back, by name (void: none declared).
+  using inverse_name = typename find_option<2, no_option, Options...>::type::name_type;
+  static constexpr dependent_kind dependent = find_option<3, no_option, Options...>::type::kind;
+  static constexpr auto slot = Slot;
+  static constexpr std::size_t option_count = sizeof...(Options);
+  static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
+  static constexpr bool options_unique =
+      (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1;
+};
+
+template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
+constexpr relation_def<Kind, Owner, Target, Slot, Name, ForeignKey, Options...> make_relation(Name, ForeignKey, Options...) {
+  return {};
+}
+
+// Implemented in ar/relation.hpp; declared here so that the members AR_MODEL writes can name them.
+template <class Owner, class Name>
+decltype(auto) relation_get(const Owner& owner, Name);
+template <class Owner, class Name>
+decltype(auto) relation_reload(const Owner& owner, Name);
+template <class Owner, class Name>
+auto relation_query(const Owner& owner, Name);
+template <class Owner, class Name, class Child>
+void relation_add(Owner& owner, Name, Child& child);
+template <class Owner, class Name, class Parent>
+void relation_associate(Owner& owner, Name, const Parent& parent);
+template <class Owner, class Name>
+void relation_dissociate(Owner& owner, Name);
+
+template <class Clause>
+inline constexpr bool is_relation_v = false;
+template <relation_kind K, class O, class T, auto S, class N, class F, class... Opts>
+inline constexpr bool is_relation_v<relation_def<K, O, T, S, N, F, Opts...>> = true;
+
+}  // namespace detail
+}  // namespace ar
+
+#endif  // AR_DETAIL_RELATION_DEF_HPP
