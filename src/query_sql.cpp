@@ -177,6 +177,26 @@ struct renderer {
 
 }  // namespace
 
+void render_delete(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state) {
+  renderer r{sql, params, d};
+  sql += "DELETE";
+  r.from_where(state);
+}
+
+void render_nullify(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                    std::size_t column) {
+  renderer r{sql, params, d};
+  sql += "UPDATE ";
+  d.quote_identifier(sql, state.table->table);
+  sql += " SET ";
+  d.quote_identifier(sql, state.table->columns[column].column);
+  sql += " = NULL";
+  if (state.where) {
+    sql += " WHERE ";
+    r.expr(*state.where, state.where->root());
+  }
+}
+
 void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
                    aggregate_kind aggregate, const expr_tree* argument) {
   renderer r{sql, params, d};

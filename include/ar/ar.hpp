@@ -11,6 +11,7 @@
 #include <ar/model.hpp>
 #include <ar/observe.hpp>
 #include <ar/query.hpp>
+#include <ar/relation.hpp>
 #include <ar/schema.hpp>
 #include <ar/stream.hpp>
 #include <ar/transaction.hpp>

@@ -135,17 +135,46 @@ M find_or_throw(const database& db, const key_type_of<M>& key) {
   throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(key));
 }
 
-// DELETE by primary key; true when a row was deleted.
+namespace detail {
 template <model M>
-bool destroy_by_key(const database& db, const key_type_of<M>& key) {
+inline constexpr bool has_dependents_v = []<class... R>(type_list<R...>) {
+  return ((R::dependent != dependent_kind::none) || ...);
+}(typename model_of<M>::relations{});
+}  // namespace detail
+
+namespace detail {
+// The DELETE of one row by key, nothing else.
+template <model M>
+bool delete_row(const database& db, const key_type_of<M>& key) {
   auto& state = db.state();
   const std::array<value, 1> params{to_value(key)};
-  return detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::destroy), params).rows_affected > 0;
+  return run(state, crud_sql(state, table_meta_v<M>, crud_kind::destroy), params).rows_affected > 0;
 }
+}  // namespace detail
+
+// DELETE by primary key; true when a row was deleted. A model with AR_DEPENDENT relations is
+// read first, so that its dependents can be handled (see destroy).
+template <model M>
+bool destroy(const database& db, const M& record);
 
 template <model M>
+bool destroy_by_key(const database& db, const key_type_of<M>& key) {
+  if constexpr (detail::has_dependents_v<M>) {
+    if (auto record = find<M>(db, key)) return destroy(db, *record);
+    return false;
+  } else {
+    return detail::delete_row<M>(db, key);
+  }
+}
+
+// DELETE by primary key; true when a row was deleted. With AR_DEPENDENT relations, their rows are
+// handled first, in one transaction (see ar/relation.hpp).
+template <model M>
 bool destroy(const database& db, const M& record) {
-  return destroy_by_key<M>(db, primary_key(record));
+  if constexpr (detail::has_dependents_v<M>)
+    return detail::destroy_with_dependents(db, record);
+  else
+    return detail::delete_row<M>(db, primary_key(record));
 }
 
 // Inserts many records with one multi-row INSERT per batch (as many rows as the backend's
@@ -245,5 +274,8 @@ void insert_all(std::vector<M>& records) {
 }
 
 }  // namespace ar
+
+// Relations (their dependents take part in destroy) build on CRUD.
+#include <ar/relation.hpp>
 
 #endif  // AR_CRUD_HPP

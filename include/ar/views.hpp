@@ -4,6 +4,7 @@
 // Every query adaptor.
 
 #include <ar/views/aggregate.hpp>
+#include <ar/views/delete_all.hpp>
 #include <ar/views/distinct.hpp>
 #include <ar/views/drop.hpp>
 #include <ar/views/filter.hpp>

@@ -15,6 +15,8 @@
 
 namespace ar {
 
+class database;
+
 // What happens to a has_many / has_one's records when their owner is destroyed.
 enum class dependent_kind : std::uint8_t {
   none,     // nothing: they keep a foreign key that points nowhere
@@ -125,6 +127,9 @@ template <class Owner, class Name, class Parent>
 void relation_associate(Owner& owner, Name, const Parent& parent);
 template <class Owner, class Name>
 void relation_dissociate(Owner& owner, Name);
+
+template <class M>
+bool destroy_with_dependents(const database& db, const M& record);
 
 template <class Clause>
 inline constexpr bool is_relation_v = false;

@@ -1,0 +1,488 @@
+#ifndef AR_RELATION_HPP
+#define AR_RELATION_HPP
+
+// Relations, declared in AR_MODEL (see ar/model.hpp):
+//
+//   struct User {  ...  AR_MODEL(User, "users", AR_FIELDS(id, name),
+//                                AR_HAS_MANY(posts, Post, user_id, AR_INVERSE(user)),
+//                                AR_HAS_ONE(profile, Profile, user_id)); };
+//   struct Post {  ...  AR_MODEL(Post, "posts", AR_FIELDS(id, user_id, title),
+//                                AR_BELONGS_TO(user, Post_owner = User, user_id)); };
+//
+//   const std::vector<Post>& posts = user.posts();   // one statement the first time, none after
+//   std::shared_ptr<const User> author = post.user(); // empty when the key is null or dangling
+//   auto drafts = user.posts_query() | ar::filter(Post::c.status == "draft") | ar::count;
+//
+// A relation loads through its target model's database and caches what it found on the record,
+// "nothing" and "empty" included. A null key runs no statement. Errors are thrown and leave the
+// cache as it was. The checks of a declaration (the foreign key exists on the right model, the key
+// types agree, the inverse points back) run where the relation is first used.
+
+#include <ar/crud.hpp>
+#include <ar/detail/relation_def.hpp>
+#include <ar/error.hpp>
+#include <ar/query.hpp>
+#include <ar/transaction.hpp>
+#include <ar/views/aggregate.hpp>
+#include <ar/views/delete_all.hpp>
+#include <ar/views/filter.hpp>
+#include <ar/views/first.hpp>
+#include <ar/views/to_vector.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace ar {
+
+// A relation name that the model does not declare.
+class relation_not_found : public error {
+ public:
+  using error::error;
+};
+
+// Destroying a record whose AR_DEPENDENT(restrict) relation still has rows.
+class restrict_error : public error {
+ public:
+  using error::error;
+};
+
+namespace detail {
+
+// --- looking things up by name ----------------------------------------------------------------
+
+template <class Name, class List>
+struct column_named {
+  static constexpr bool found = false;
+};
+template <class Name, class C, class... Rest>
+struct column_named<Name, type_list<C, Rest...>> : column_named<Name, type_list<Rest...>> {};
+template <class Name, class C, class... Rest>
+  requires std::is_same_v<typename C::name_type, Name>
+struct column_named<Name, type_list<C, Rest...>> {
+  static constexpr bool found = true;
+  using def = C;
+};
+
+template <class Name, class List>
+struct relation_named {
+  static constexpr bool found = false;
+};
+template <class Name, class R, class... Rest>
+struct relation_named<Name, type_list<R, Rest...>> : relation_named<Name, type_list<Rest...>> {};
+template <class Name, class R, class... Rest>
+  requires std::is_same_v<typename R::name_type, Name>
+struct relation_named<Name, type_list<R, Rest...>> {
+  static constexpr bool found = true;
+  using type = R;
+};
+
+template <class M, class Name>
+using find_relation = relation_named<Name, typename model_of<M>::relations>;
+
+// The key a relation's foreign key refers to: the one AR_OWNER_KEY names, else the primary key.
+template <class M, class KeyName>
+struct referenced_key {
+  using lookup = column_named<KeyName, typename model_of<M>::columns>;
+  static constexpr bool found = lookup::found;
+  using def = typename lookup::def;
+};
+template <class M>
+struct referenced_key<M, void> {
+  static constexpr bool found = true;
+  using def = typename model_of<M>::primary_key;
+};
+
+template <class T>
+using scalar_t = typename strip_optional<T>::type;
+
+template <class A, class B>
+constexpr bool keys_compatible() {
+  using a = scalar_t<A>;
+  using b = scalar_t<B>;
+  constexpr bool integral_a = std::is_same_v<a, std::int32_t> || std::is_same_v<a, std::int64_t>;
+  constexpr bool integral_b = std::is_same_v<b, std::int32_t> || std::is_same_v<b, std::int64_t>;
+  return std::is_same_v<a, b> || (integral_a && integral_b);
+}
+
+// --- one relation -----------------------------------------------------------------------------
+
+// The cache of a relation on a record. The member is mutable, but access through a member pointer
+// does not see that; the cast only restores it.
+template <class Rel>
+relation_slot& slot_of(const typename Rel::owner& record) noexcept {
+  return const_cast<relation_slot&>(record.*Rel::slot);
+}
+
+template <class Rel>
+struct relation_ops {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  static constexpr bool belongs = Rel::kind == relation_kind::belongs_to;
+  static constexpr bool many = Rel::kind == relation_kind::has_many;
+  // The model holding the foreign key, and the model holding the key it refers to.
+  using fk_model = std::conditional_t<belongs, owner, target>;
+  using key_model = std::conditional_t<belongs, target, owner>;
+  using fk_lookup = column_named<typename Rel::foreign_key_name, typename model_of<fk_model>::columns>;
+  using key_lookup = referenced_key<key_model, typename Rel::owner_key_name>;
+
+  static constexpr bool well_formed() {
+    if constexpr (!Rel::options_known || !Rel::options_unique) {
+      static_assert(always_false<Rel>,
+                    "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation) and AR_DEPENDENT(kind), "
+                    "each at most once");
+      return false;
+    } else if constexpr (!fk_lookup::found && belongs) {
+      static_assert(always_false<Rel>,
+                    "AR_BELONGS_TO: the foreign key is not a field of the model declaring the relation: a "
+                    "belongs_to's foreign key is on its own model; list it there in AR_FIELDS");
+      return false;
+    } else if constexpr (!fk_lookup::found) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_ONE / AR_HAS_MANY: the foreign key is not a field of the target model: a has_one's or "
+                    "has_many's foreign key is on the model it points to; list it there in AR_FIELDS");
+      return false;
+    } else if constexpr (!key_lookup::found) {
+      static_assert(always_false<Rel>,
+                    "AR_OWNER_KEY names a field that the referenced model does not list in AR_FIELDS");
+      return false;
+    } else if constexpr (!keys_compatible<typename fk_lookup::def::type, typename key_lookup::def::type>()) {
+      static_assert(always_false<Rel>,
+                    "ar relation: the foreign key and the key it refers to have different types: make them the "
+                    "same (an integer with an integer, a string with a string)");
+      return false;
+    } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
+      static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");
+      return false;
+    } else if constexpr (Rel::dependent == dependent_kind::nullify && !fk_lookup::def::nullable) {
+      static_assert(always_false<Rel>, "AR_DEPENDENT(nullify) needs a std::optional foreign key to set to NULL");
+      return false;
+    } else {
+      return inverse_well_formed();
+    }
+  }
+
+  static constexpr bool inverse_well_formed() {
+    if constexpr (std::is_void_v<typename Rel::inverse_name>) {
+      return true;
+    } else {
+      using lookup = find_relation<target, typename Rel::inverse_name>;
+      if constexpr (!lookup::found) {
+        static_assert(always_false<Rel>, "AR_INVERSE names no relation of the target model");
+        return false;
+      } else {
+        using inverse = typename lookup::type;
+        constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
+                                               : inverse::kind == relation_kind::belongs_to;
+        if constexpr (!complementary) {
+          static_assert(always_false<Rel>,
+                        "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
+                        "pairs with a has_one or has_many, and a has_one or has_many with a belongs_to");
+          return false;
+        } else if constexpr (!std::is_same_v<typename inverse::target, owner> ||
+                             !std::is_same_v<typename inverse::foreign_key_name, typename Rel::foreign_key_name>) {
+          static_assert(always_false<Rel>,
+                        "AR_INVERSE names a relation that does not point back to this model through the same "
+                        "foreign key");
+          return false;
+        } else {
+          return true;
+        }
+      }
+    }
+  }
+
+  static constexpr bool ok = well_formed();
+};
+
+template <class Rel, bool = relation_ops<Rel>::ok>
+struct relation_impl;
+
+// Only for well-formed relations: the static_assert above has spoken for the others.
+template <class Rel>
+struct relation_impl<Rel, true> : relation_ops<Rel> {
+  using base = relation_ops<Rel>;
+  using typename base::owner;
+  using typename base::target;
+  using fk_def = typename base::fk_lookup::def;
+  using key_def = typename base::key_lookup::def;
+  using key_scalar = scalar_t<typename key_def::type>;
+  using fk_column = column<typename base::fk_model, fk_def::index>;
+  using key_column = column<typename base::key_model, key_def::index>;
+  // The column of the target that is compared with the owner's value.
+  using match_column = std::conditional_t<base::belongs, key_column, fk_column>;
+  using result = std::conditional_t<base::many, std::vector<target>, std::shared_ptr<const target>>;
+
+  // The value the related rows must have, or nothing when the key is null (or not yet generated).
+  static std::optional<key_scalar> lookup_value(const owner& o) {
+    if constexpr (base::belongs) {
+      const auto& fk = o.*fk_def::pointer;
+      if constexpr (fk_def::nullable) {
+        if (!fk) return std::nullopt;
+        return static_cast<key_scalar>(*fk);
+      } else {
+        return static_cast<key_scalar>(fk);
+      }
+    } else {
+      const auto& key = o.*key_def::pointer;
+      if constexpr (key_def::nullable) {
+        if (!key) return std::nullopt;
+        return *key;
+      } else {
+        if (key_def::index == model_of<owner>::primary_key::index && model_of<owner>::generated_key &&
+            key == key_scalar{})
+          return std::nullopt;  // not saved yet: nothing can point at it
+        return key;
+      }
+    }
+  }
+
+  static query<target> query_for(const owner& o) {
+    const auto v = lookup_value(o);
+    if (!v) return from<target>() | filter(match_column{}.in(std::vector<key_scalar>{}));  // never a whole table
+    return from<target>() | filter(match_column{} == *v);
+  }
+
+  // A copy of a record's fields, without its relation caches (which could hold a cycle).
+  template <class M>
+  static std::shared_ptr<const M> fields_of(const M& record) {
+    auto copy = std::make_shared<M>();
+    model_of<M>::for_each_column([&](auto c) { decltype(c)::get(*copy) = decltype(c)::get(record); });
+    return copy;
+  }
+
+  // Points each loaded child's inverse belongs_to at the owner, so that reading it costs nothing.
+  template <class Range>
+  static void fill_inverse(Range& children, const owner& o) {
+    if constexpr (!base::belongs && !std::is_void_v<typename Rel::inverse_name>) {
+      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+      std::shared_ptr<const owner> shared = fields_of(o);
+      for (target& child : children) child.*inverse::slot = relation_slot{shared, true};
+    }
+  }
+
+  static void load(const owner& o) {
+    std::shared_ptr<const void> value;
+    if (const auto v = lookup_value(o)) {
+      auto rows = query_for(o) | to_vector;
+      fill_inverse(rows, o);
+      if constexpr (base::many)
+        value = std::make_shared<const std::vector<target>>(std::move(rows));
+      else if (!rows.empty())
+        value = std::make_shared<const target>(std::move(rows.front()));  // has_one: the first by key
+    } else if constexpr (base::many) {
+      value = std::make_shared<const std::vector<target>>();
+    }
+    relation_slot& slot = slot_of<Rel>(o);
+    slot.value = std::move(value);
+    slot.loaded = true;
+  }
+
+  static decltype(auto) cached(const owner& o) {
+    const relation_slot& slot = o.*Rel::slot;
+    if constexpr (base::many)
+      return static_cast<const std::vector<target>&>(*static_cast<const std::vector<target>*>(slot.value.get()));
+    else
+      return std::shared_ptr<const target>(slot.value, static_cast<const target*>(slot.value.get()));
+  }
+
+  static decltype(auto) get(const owner& o) {
+    if (!(o.*Rel::slot).loaded) load(o);
+    return cached(o);
+  }
+
+  static decltype(auto) reload(const owner& o) {
+    load(o);
+    return cached(o);
+  }
+
+  static key_scalar owner_key_or_throw(const owner& o) {
+    const auto v = lookup_value(o);
+    if (!v)
+      throw error("ar: cannot add to '" + std::string(to_string_view(typename Rel::name_type{})) + "' of a '" +
+                  std::string(model_of<owner>::table) + "' record that has no key yet: save it first");
+    return *v;
+  }
+
+  // has_one / has_many: point the child at the owner, save it, keep a loaded cache true.
+  static void add(const owner& o, target& child) {
+    const key_scalar key = owner_key_or_throw(o);
+    using fk_type = typename fk_def::type;
+    child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
+    save(child);
+    relation_slot& slot = slot_of<Rel>(o);
+    auto stored = fields_of(child);
+    if constexpr (base::many) {
+      if (!slot.loaded) return;  // the other children are not known: it loads when read
+      auto rows = std::make_shared<std::vector<target>>(*static_cast<const std::vector<target>*>(slot.value.get()));
+      bool replaced = false;
+      for (target& row : *rows)
+        if (primary_key(row) == primary_key(child)) {
+          row = *stored;
+          replaced = true;
+        }
+      if (!replaced) rows->push_back(*stored);
+      slot.value = std::move(rows);
+    } else {
+      slot = relation_slot{std::move(stored), true};  // has_one: the child set is the one it has
+    }
+  }
+
+  // belongs_to: point the owner at the parent (not saved: save the owner to store it).
+  static void associate(owner& o, const target& parent) {
+    const auto& key = parent.*key_def::pointer;
+    if constexpr (!key_def::nullable) {
+      if (key_def::index == model_of<target>::primary_key::index && model_of<target>::generated_key && key == key_scalar{})
+        throw error("ar: cannot associate a '" + std::string(model_of<target>::table) +
+                    "' record that has no key yet: save it first");
+      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(key);
+    } else {
+      if (!key) throw error("ar: cannot associate a record whose key is NULL");
+      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(*key);
+    }
+    o.*Rel::slot = relation_slot{fields_of(parent), true};
+  }
+
+  static void dissociate(owner& o) {
+    static_assert(fk_def::nullable,
+                  "dissociate sets the foreign key to NULL: it needs a std::optional foreign key");
+    if constexpr (fk_def::nullable) {
+      (o.*fk_def::pointer).reset();
+      o.*Rel::slot = relation_slot{nullptr, true};
+    }
+  }
+};
+
+// A relation whose declaration is wrong: its static_assert has said why; these keep the compiler quiet.
+template <class Rel>
+struct relation_impl<Rel, false> {
+  static int get(const typename Rel::owner&) { return 0; }
+  static int reload(const typename Rel::owner&) { return 0; }
+  static int query_for(const typename Rel::owner&) { return 0; }
+  template <class... A>
+  static void add(A&&...) {}
+  template <class... A>
+  static void associate(A&&...) {}
+  template <class... A>
+  static void dissociate(A&&...) {}
+};
+
+template <class Owner, class Name>
+using relation_for = relation_impl<typename find_relation<Owner, Name>::type>;
+
+template <class Owner, class Name>
+decltype(auto) relation_get(const Owner& owner, Name) {
+  return relation_for<Owner, Name>::get(owner);
+}
+template <class Owner, class Name>
+decltype(auto) relation_reload(const Owner& owner, Name) {
+  return relation_for<Owner, Name>::reload(owner);
+}
+template <class Owner, class Name>
+auto relation_query(const Owner& owner, Name) {
+  return relation_for<Owner, Name>::query_for(owner);
+}
+template <class Owner, class Name, class Child>
+void relation_add(Owner& owner, Name, Child& child) {
+  using rel = typename find_relation<Owner, Name>::type;
+  static_assert(std::is_same_v<Child, typename rel::target>,
+                "ar: add / set / create take a record of the relation's target model");
+  relation_for<Owner, Name>::add(owner, child);
+}
+template <class Owner, class Name, class Parent>
+void relation_associate(Owner& owner, Name, const Parent& parent) {
+  using rel = typename find_relation<Owner, Name>::type;
+  static_assert(std::is_same_v<Parent, typename rel::target>, "ar: associate takes a record of the relation's target model");
+  relation_for<Owner, Name>::associate(owner, parent);
+}
+template <class Owner, class Name>
+void relation_dissociate(Owner& owner, Name) {
+  relation_for<Owner, Name>::dissociate(owner);
+}
+
+// Calls f.template operator()<R>() for the relation R named `name`; throws ar::relation_not_found.
+template <model M, class F>
+void with_relation_named(std::string_view name, F&& f) {
+  bool found = false;
+  [&]<class... R>(type_list<R...>) {
+    ((!found && name == to_string_view(typename R::name_type{}) ? (found = true, f.template operator()<R>(), 0) : 0), ...);
+  }(typename model_of<M>::relations{});
+  if (!found)
+    throw relation_not_found("ar: model '" + std::string(model_of<M>::table) + "' has no relation named '" +
+                             std::string(name) + "'");
+}
+
+}  // namespace detail
+
+// Forgets what a record's relations have loaded: every relation, or the one named.
+template <model M>
+void clear_relation_cache(const M& record) {
+  [&]<class... R>(detail::type_list<R...>) { ((detail::slot_of<R>(record) = detail::relation_slot{}), ...); }(
+      typename model_of<M>::relations{});
+}
+template <model M>
+void clear_relation_cache(const M& record, std::string_view name) {
+  detail::with_relation_named<M>(name, [&]<class R>() { detail::slot_of<R>(record) = detail::relation_slot{}; });
+}
+
+// Loads the relation named `name` again (one statement, or none for a null key).
+template <model M>
+void reload_relation(const M& record, std::string_view name) {
+  detail::with_relation_named<M>(name, [&]<class R>() { (void)detail::relation_impl<R>::reload(record); });
+}
+
+// Whether the relation named `name` is loaded on this record.
+template <model M>
+bool relation_loaded(const M& record, std::string_view name) {
+  bool loaded = false;
+  detail::with_relation_named<M>(name, [&]<class R>() { loaded = (record.*R::slot).loaded; });
+  return loaded;
+}
+
+namespace detail {
+
+// ar::destroy of a record with AR_DEPENDENT relations: in one transaction on the record's database,
+// refuse while a restrict relation has rows, then destroy, delete or nullify the dependents, then
+// delete the record. Dependents on another database are handled there, outside that transaction.
+template <class M>
+bool destroy_with_dependents(const database& db, const M& record) {
+  std::optional<transaction> tx;
+  if (!db.in_transaction()) tx.emplace(db);
+  using relations = typename model_of<M>::relations;
+  [&]<class... R>(type_list<R...>) {
+    (
+        [&] {
+          if constexpr (R::dependent == dependent_kind::restrict) {
+            if (relation_impl<R>::query_for(record) | exists)
+              throw restrict_error("ar: cannot destroy the '" + std::string(model_of<M>::table) + "' record with key " +
+                                   to_string(to_value(primary_key(record))) + ": its '" +
+                                   std::string(to_string_view(typename R::name_type{})) +
+                                   "' still has rows (AR_DEPENDENT(restrict))");
+          }
+        }(),
+        ...);
+    (
+        [&] {
+          if constexpr (R::dependent == dependent_kind::destroy) {
+            for (const auto& child : relation_impl<R>::query_for(record) | to_vector) destroy(child);
+          } else if constexpr (R::dependent == dependent_kind::remove) {
+            (void)(relation_impl<R>::query_for(record) | delete_all);
+          } else if constexpr (R::dependent == dependent_kind::nullify) {
+            nullify_all(relation_impl<R>::query_for(record), typename relation_impl<R>::fk_column{});
+          }
+        }(),
+        ...);
+  }(relations{});
+  const bool gone = delete_row<M>(db, primary_key(record));
+  if (tx) tx->commit();
+  return gone;
+}
+
+}  // namespace detail
+
+}  // namespace ar
+
+#endif  // AR_RELATION_HPP

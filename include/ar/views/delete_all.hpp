@@ -1,0 +1,56 @@
+#ifndef AR_VIEWS_DELETE_ALL_HPP
+#define AR_VIEWS_DELETE_ALL_HPP
+
+// delete_all: DELETE the rows a query's filters select, in one statement (terminal); returns the
+// number of rows deleted. It deletes rows, not records: no AR_DEPENDENT handling, no callbacks.
+//   from<Post>() | filter(Post::c.title.like("draft%")) | delete_all;
+
+#include <ar/error.hpp>
+#include <ar/query.hpp>
+
+#include <cstdint>
+
+namespace ar {
+
+namespace detail {
+
+void render_delete(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state);
+void render_nullify(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                    std::size_t column);
+
+inline void require_plain_filter(const query_state& s, const char* what) {
+  if (!s.order.empty() || s.limit || s.offset || s.distinct || !s.selected.empty())
+    throw error(std::string("ar::") + what + " applies to what filter selects: order_by, take, drop, distinct and "
+                "select do not apply to it");
+}
+
+struct delete_all_fn {
+  template <class M, class R, class S>
+  std::uint64_t operator()(const query<M, R, S>& q) const {
+    require_plain_filter(q.state(), "delete_all");
+    const ar::database db = q.database();
+    std::string sql;
+    std::vector<value> params;
+    render_delete(sql, params, db.dialect(), q.state());
+    return run(db.state(), sql, params).rows_affected;
+  }
+};
+
+// UPDATE ... SET column = NULL for the rows a query's filters select.
+template <class M, class R, class S, int I>
+std::uint64_t nullify_all(const query<M, R, S>& q, column<M, I>) {
+  require_plain_filter(q.state(), "nullify");
+  const ar::database db = q.database();
+  std::string sql;
+  std::vector<value> params;
+  render_nullify(sql, params, db.dialect(), q.state(), column_lookup<M, I>::position);
+  return run(db.state(), sql, params).rows_affected;
+}
+
+}  // namespace detail
+
+inline constexpr closure<detail::delete_all_fn> delete_all{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_DELETE_ALL_HPP
