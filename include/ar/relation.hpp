@@ -85,11 +85,7 @@ using find_relation = relation_named<Name, typename model_of<M>::relations>;
 
 // The key a relation's foreign key refers to: the one AR_OWNER_KEY names, else the primary key.
 template <class M, class KeyName>
-struct referenced_key {
-  using lookup = column_named<KeyName, typename model_of<M>::columns>;
-  static constexpr bool found = lookup::found;
-  using def = typename lookup::def;
-};
+struct referenced_key : column_named<KeyName, typename model_of<M>::columns> {};
 template <class M>
 struct referenced_key<M, void> {
   static constexpr bool found = true;
@@ -390,13 +386,13 @@ void relation_add(Owner& owner, Name, Child& child) {
   using rel = typename find_relation<Owner, Name>::type;
   static_assert(std::is_same_v<Child, typename rel::target>,
                 "ar: add / set / create take a record of the relation's target model");
-  relation_for<Owner, Name>::add(owner, child);
+  if constexpr (std::is_same_v<Child, typename rel::target>) relation_for<Owner, Name>::add(owner, child);
 }
 template <class Owner, class Name, class Parent>
 void relation_associate(Owner& owner, Name, const Parent& parent) {
   using rel = typename find_relation<Owner, Name>::type;
   static_assert(std::is_same_v<Parent, typename rel::target>, "ar: associate takes a record of the relation's target model");
-  relation_for<Owner, Name>::associate(owner, parent);
+  if constexpr (std::is_same_v<Parent, typename rel::target>) relation_for<Owner, Name>::associate(owner, parent);
 }
 template <class Owner, class Name>
 void relation_dissociate(Owner& owner, Name) {
