@@ -119,11 +119,7 @@ struct renderer {
   void order_limit(const query_state& q) {
     if (!q.order.empty()) {
       sql += " ORDER BY ";
-      for (std::size_t i = 0; i < q.order.size(); ++i) {
-        if (i) sql += ", ";
-        expr(q.order[i].tree, q.order[i].tree.root());
-        if (q.order[i].descending) sql += " DESC";
-      }
+      order_by_keys(q);
     }
     if (q.limit) {
       sql += " LIMIT ";
@@ -138,11 +134,56 @@ struct renderer {
     }
   }
 
+  void order_by_keys(const query_state& q) {
+    for (std::size_t i = 0; i < q.order.size(); ++i) {
+      if (i) sql += ", ";
+      expr(q.order[i].tree, q.order[i].tree.root());
+      if (q.order[i].descending) sql += " DESC";
+    }
+  }
+
   void plain(const query_state& q) {
+    if (q.partition && (q.limit || q.offset)) return per_partition(q);
     sql += q.distinct ? "SELECT DISTINCT " : "SELECT ";
     select_list(q);
     from_where(q);
     order_limit(q);
+  }
+
+  // LIMIT / OFFSET per value of a column: rank the rows of each value with a window function and
+  // keep the ranks wanted (an eager load's "k children per parent", in one statement).
+  void per_partition(const query_state& q) {
+    sql += "SELECT ";
+    select_list(q);
+    sql += " FROM (SELECT ";
+    select_list(q);
+    sql += ", ROW_NUMBER() OVER (PARTITION BY ";
+    d.quote_identifier(sql, q.table->columns[*q.partition].column);
+    sql += " ORDER BY ";
+    if (q.order.empty())
+      d.quote_identifier(sql, q.table->key().column);
+    else
+      order_by_keys(q);
+    sql += ") AS ";
+    d.quote_identifier(sql, "ar_rank");
+    from_where(q);
+    sql += ") AS ";
+    d.quote_identifier(sql, "ar_ranked");
+    sql += " WHERE ";
+    d.quote_identifier(sql, "ar_rank");
+    sql += " > ";
+    const std::int64_t skip = q.offset.value_or(0);
+    placeholder(value{skip});
+    if (q.limit) {
+      sql += " AND ";
+      d.quote_identifier(sql, "ar_rank");
+      sql += " <= ";
+      placeholder(value{skip + *q.limit});
+    }
+    sql += " ORDER BY ";
+    d.quote_identifier(sql, q.table->columns[*q.partition].column);
+    sql += ", ";
+    d.quote_identifier(sql, "ar_rank");
   }
 
   void aggregate(const query_state& q, aggregate_kind kind, const expr_tree* argument) {

@@ -59,6 +59,37 @@ class transaction_error : public error {
   using error::error;
 };
 
+// A relation name that the model does not declare (in a path, a cache call, ...). Names the model.
+class relation_not_found : public error {
+ public:
+  using error::error;
+};
+
+// A relation path that is not a dot-separated list of names ("posts..comments", ".posts", "").
+class invalid_relation_path : public error {
+ public:
+  using error::error;
+};
+
+// Destroying a record whose AR_DEPENDENT(restrict) relation still has rows.
+class restrict_error : public error {
+ public:
+  using error::error;
+};
+
+// Strict loading: a relation was read lazily although it was not eager-loaded. Names the model and
+// the relation.
+class lazy_load_error : public error {
+ public:
+  lazy_load_error(std::string model, std::string relation);
+  const std::string& model() const noexcept { return model_; }
+  const std::string& relation() const noexcept { return relation_; }
+
+ private:
+  std::string model_;
+  std::string relation_;
+};
+
 }  // namespace ar
 
 #endif  // AR_ERROR_HPP

@@ -19,7 +19,9 @@
 // Later clauses (relationships) go in the same list.
 //
 // AR_MODEL also declares `static constexpr ... c`: one column handle per field, for queries
-// (User::c.age >= 18; see ar/expr.hpp). A model therefore cannot have a member named `c`.
+// (User::c.age >= 18; see ar/expr.hpp), and `ar_context`, what the record knows of the query that
+// read it (ar/loading.hpp). A model therefore cannot have members of those names. Neither takes
+// part in copying semantics beyond sharing, nor in ==.
 //
 // A model is also a hana::Struct: hana::keys(user), hana::members(user) and hana::for_each work.
 
@@ -66,7 +68,8 @@
   struct ar_columns {                                                             \
     AR_PP_FOR_EACH_INDEXED(AR_DETAIL_COLUMN_HANDLE, ~, __VA_ARGS__)               \
   };                                                                              \
-  static constexpr ar_columns c{};
+  static constexpr ar_columns c{};                                                \
+  mutable ::ar::detail::record_context ar_context{};
 #define AR_DETAIL_COLUMN_HANDLE(data, index, member) ::ar::column<ar_self, index> member;
 #define AR_DETAIL_FIELD_DECL(data, index, member)                                               \
   template <class ar_T>                                                                         \

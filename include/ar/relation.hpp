@@ -38,18 +38,6 @@
 
 namespace ar {
 
-// A relation name that the model does not declare.
-class relation_not_found : public error {
- public:
-  using error::error;
-};
-
-// Destroying a record whose AR_DEPENDENT(restrict) relation still has rows.
-class restrict_error : public error {
- public:
-  using error::error;
-};
-
 namespace detail {
 
 // --- looking things up by name ----------------------------------------------------------------
@@ -286,7 +274,7 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   }
 
   static decltype(auto) get(const owner& o) {
-    if (!(o.*Rel::slot).loaded) load(o);
+    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o);
     return cached(o);
   }
 
@@ -480,5 +468,8 @@ bool destroy_with_dependents(const database& db, const M& record) {
 }  // namespace detail
 
 }  // namespace ar
+
+// Loading strategies (batching, strict mode, eager loading) complete the lazy access above.
+#include <ar/loading.hpp>
 
 #endif  // AR_RELATION_HPP

@@ -7,6 +7,7 @@
 #include <ar/detail/expr_tree.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct order_key {
   bool descending = false;
 };
 
+struct eager_node;
+
 struct query_state {
   const table_meta* table = nullptr;
   std::optional<expr_tree> where;
@@ -31,7 +34,19 @@ struct query_state {
   bool distinct = false;
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
+  // Relations to eager-load after the rows are read (ar/loading.hpp).
+  std::shared_ptr<const std::vector<eager_node>> eager;
+  // Records of this query load strictly / batch their lazy loads.
+  bool strict = false;
+  bool auto_batch = true;
+  // With a position: LIMIT / OFFSET count the rows of each value of that column (a window
+  // function), as an eager load's per-parent limit needs.
+  std::optional<std::size_t> partition;
 };
+
+// After a query of whole records has read them: eager loads and the records' shared context.
+template <class M>
+void finish_rows(const query_state& state, std::vector<M>& rows);
 
 enum class aggregate_kind : std::uint8_t { none, count, exists, sum, min, max, avg };
 

@@ -26,6 +26,19 @@ enum class dependent_kind : std::uint8_t {
   restrict  // destroying the owner throws ar::restrict_error while any exist
 };
 
+namespace detail {
+struct load_context;
+
+// What a record knows of the query that read it: its siblings, for automatic batching, and
+// whether it loads strictly. Copies share it; it takes no part in comparing records.
+struct record_context {
+  std::shared_ptr<load_context> shared;
+  bool strict = false;
+
+  friend constexpr bool operator==(const record_context&, const record_context&) noexcept { return true; }
+};
+}  // namespace detail
+
 // Tag: u.posts(ar::reload) loads the relation again.
 struct reload_t {
   explicit constexpr reload_t() = default;
@@ -130,6 +143,10 @@ void relation_dissociate(Owner& owner, Name);
 
 template <class M>
 bool destroy_with_dependents(const database& db, const M& record);
+// Before a relation's lazy load (ar/loading.hpp): refuses under strict loading; loads the relation
+// for every sibling when the record has some, returning true.
+template <class Rel, class Owner>
+bool before_lazy_load(const Owner& owner);
 
 template <class Clause>
 inline constexpr bool is_relation_v = false;

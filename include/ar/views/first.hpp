@@ -24,6 +24,13 @@ struct first_fn {
     std::optional<R> result;
     S staging{};
     for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
+    if constexpr (std::is_same_v<R, M>) {
+      if (result && state.eager) {
+        std::vector<R> one{std::move(*result)};
+        finish_rows(state, one);
+        result.emplace(std::move(one.front()));
+      }
+    }
     return result;
   }
 };
@@ -32,5 +39,8 @@ struct first_fn {
 inline constexpr closure<detail::first_fn> first{};
 
 }  // namespace ar
+
+// Relations and their loading (finish_rows) build on this header; a model with relations needs them.
+#include <ar/relation.hpp>
 
 #endif  // AR_VIEWS_FIRST_HPP

@@ -17,6 +17,7 @@ struct to_vector_fn {
     std::vector<R> rows;
     S staging{};
     for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
+    if constexpr (std::is_same_v<R, M>) finish_rows(q.state(), rows);
     return rows;
   }
 };
@@ -25,5 +26,8 @@ struct to_vector_fn {
 inline constexpr closure<detail::to_vector_fn> to_vector{};
 
 }  // namespace ar
+
+// Relations and their loading (finish_rows) build on this header; a model with relations needs them.
+#include <ar/relation.hpp>
 
 #endif  // AR_VIEWS_TO_VECTOR_HPP

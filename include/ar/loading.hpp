@@ -1,0 +1,521 @@
+#ifndef AR_LOADING_HPP
+#define AR_LOADING_HPP
+
+// Loading strategies for relations.
+//
+// Eager:   from<User>() | with("posts.comments", "profile") | to_vector
+//          runs the main statement, then one statement per relation per level for all parents at
+//          once (fk IN (...), split at the backend's bind limit), grouped in memory. A modifier
+//          refines one path: with("posts", [](ar::query<Post> q) { return q | filter(...); }); a
+//          take(k) in a modifier keeps k rows per parent (one statement, a window function).
+// In hand: ar::load(users, "posts.comments") does the same for records already read.
+// Lazy:    u.posts() loads on first access. Records that came from one collection query share a
+//          context: the first lazy access of a relation loads it for all of them in one statement
+//          (automatic batching; opt out per query with no_auto_batching, or globally).
+// Strict:  lazily touching a relation that was not loaded throws ar::lazy_load_error (per query
+//          with strict_loading, per record with ar::set_strict, or globally).
+
+#include <ar/error.hpp>
+#include <ar/query.hpp>
+#include <ar/relation.hpp>
+#include <ar/views/filter.hpp>
+#include <ar/views/order_by.hpp>
+#include <ar/views/to_vector.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+
+// --- the path tree --------------------------------------------------------------------------
+
+struct eager_node {
+  std::string name;
+  // A std::function<query<T>(query<T>)> for the relation's target T, or null.
+  std::shared_ptr<const void> modifier;
+  std::vector<eager_node> children;
+};
+
+struct relation_table;
+
+// One relation of a model, as the run time sees it.
+struct relation_entry {
+  std::string_view name;
+  relation_kind kind;
+  std::type_index target;
+  const relation_table& (*target_table)();
+  // Loads the relation for `owners` (pointers to records of the owning model) and continues with
+  // the node's children.
+  void (*eager_load)(const std::vector<const void*>& owners, const eager_node& node);
+};
+
+struct relation_table {
+  std::string_view model;
+  std::vector<relation_entry> relations;
+
+  const relation_entry& find(std::string_view name) const {
+    for (const auto& r : relations)
+      if (r.name == name) return r;
+    throw relation_not_found("ar: model '" + std::string(model) + "' has no relation named '" + std::string(name) + "'");
+  }
+};
+
+// Splits "posts.comments" into its names; throws ar::invalid_relation_path.
+std::vector<std::string_view> split_relation_path(std::string_view path);
+
+template <class M>
+const relation_table& relation_table_of();
+
+// Adds a path to a tree, checking every name against the models it passes through. Returns the
+// node of the last name.
+inline eager_node& add_path(std::vector<eager_node>& tree, const relation_table& root, std::string_view path) {
+  const relation_table* table = &root;
+  std::vector<eager_node>* level = &tree;
+  eager_node* node = nullptr;
+  for (std::string_view name : split_relation_path(path)) {
+    const relation_entry& entry = table->find(name);
+    node = nullptr;
+    for (auto& n : *level)
+      if (n.name == name) node = &n;
+    if (!node) {
+      level->push_back(eager_node{std::string(name), nullptr, {}});
+      node = &level->back();
+    }
+    level = &node->children;
+    table = &entry.target_table();
+  }
+  return *node;
+}
+
+// --- global switches ---------------------------------------------------------------------------
+
+inline std::atomic<bool>& strict_loading_flag() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+inline std::atomic<bool>& auto_batching_flag() {
+  static std::atomic<bool> flag{true};
+  return flag;
+}
+
+// --- the siblings of a collection ---------------------------------------------------------------
+
+// What one relation needs to load for every sibling at once, and what it found.
+template <class Key>
+struct batch {
+  std::vector<Key> keys;  // distinct, non-null
+  bool loaded = false;
+  std::unordered_map<Key, std::shared_ptr<const void>> results;
+};
+
+struct load_context {
+  bool strict = false;
+  bool auto_batch = true;
+  // One batch per relation of the model, in declaration order (type-erased batch<Key>).
+  std::vector<std::shared_ptr<void>> batches;
+};
+
+// --- loading one relation for many owners --------------------------------------------------------
+
+template <class M>
+void share_context(const std::vector<const void*>& records, bool strict = false, bool auto_batch = true);
+
+template <class Rel>
+struct eager_ops {
+  using impl = relation_impl<Rel>;
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  using key = typename impl::key_scalar;
+  using match_def = std::conditional_t<impl::belongs, typename impl::key_def, typename impl::fk_def>;
+  using modifier_fn = std::function<query<target>(query<target>)>;
+
+  static constexpr std::size_t relation_index() {
+    return []<class... R>(type_list<R...>) {
+      std::size_t i = 0, found = 0;
+      ((std::is_same_v<R, Rel> ? (found = i, ++i) : ++i), ...);
+      return found;
+    }(typename model_of<owner>::relations{});
+  }
+
+  // The target rows whose matching column holds one of `keys`, grouped by that value: a vector for
+  // has_many, the first by primary key for has_one, the row for belongs_to. One statement per
+  // chunk of keys; none without keys.
+  static std::unordered_map<key, std::shared_ptr<const void>> select_in(const std::vector<key>& keys,
+                                                                         const modifier_fn* modifier) {
+    std::unordered_map<key, std::shared_ptr<const void>> grouped;
+    if (keys.empty()) return grouped;
+    query<target> base = from<target>();
+    if (modifier) base = (*modifier)(base);
+    if constexpr (!impl::belongs)
+      if (base.state().order.empty()) base = base | order_by(column<target, model_of<target>::primary_key::index>{});
+    const bool per_parent = base.state().limit.has_value() || base.state().offset.has_value();
+    const ar::database db = base.database();
+    const std::size_t used = base.parameters().size();
+    const std::size_t limit = db.dialect().max_parameters();
+    const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
+
+    std::unordered_map<key, std::vector<target>> rows_by_key;
+    for (std::size_t at = 0; at < keys.size(); at += chunk) {
+      const std::size_t n = std::min(chunk, keys.size() - at);
+      std::vector<key> part(keys.begin() + static_cast<std::ptrdiff_t>(at), keys.begin() + static_cast<std::ptrdiff_t>(at + n));
+      query<target> q = base.transformed([&](query_state& s) {
+        // The keys join the modifier's conditions; take / drop become per-parent bounds.
+        expr_tree in = to_tree(typename impl::match_column{}.in(part));
+        if (!s.where) {
+          s.where = std::move(in);
+        } else {
+          expr_tree both;
+          const auto a = both.append(*s.where);
+          const auto b = both.append(in);
+          both.add(node{node_kind::logical_and, compare_op::eq, a, b});
+          s.where = std::move(both);
+        }
+        if (per_parent) s.partition = column_lookup<target, match_def::index>::position;
+      });
+      for (target& row : q | to_vector) {
+        const auto& value = row.*match_def::pointer;
+        if constexpr (match_def::nullable) {
+          if (!value) continue;
+          rows_by_key[static_cast<key>(*value)].push_back(std::move(row));
+        } else {
+          rows_by_key[static_cast<key>(value)].push_back(std::move(row));
+        }
+      }
+    }
+    for (auto& [k, rows] : rows_by_key) {
+      if constexpr (impl::many)
+        grouped.emplace(k, std::make_shared<const std::vector<target>>(std::move(rows)));
+      else
+        grouped.emplace(k, std::make_shared<const target>(std::move(rows.front())));
+    }
+    return grouped;
+  }
+
+  // The cache value of an owner whose lookup value found nothing (or was null).
+  static std::shared_ptr<const void> nothing() {
+    if constexpr (impl::many)
+      return empty_collection();
+    else
+      return nullptr;
+  }
+  static const std::shared_ptr<const void>& empty_collection() {
+    static const std::shared_ptr<const void> empty = std::make_shared<const std::vector<target>>();
+    return empty;
+  }
+
+  // Stores a loaded value in an owner's cache; has_one / has_many children learn their owner.
+  static void assign(const owner& o, std::shared_ptr<const void> value) {
+    if constexpr (!impl::belongs && !std::is_void_v<typename Rel::inverse_name>) {
+      if (value) {
+        using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+        std::shared_ptr<const owner> shared = impl::fields_of(o);
+        auto set = [&](const target& child) { slot_of<inverse>(child) = relation_slot{shared, true}; };
+        if constexpr (impl::many)
+          for (const target& child : *static_cast<const std::vector<target>*>(value.get())) set(child);
+        else
+          set(*static_cast<const target*>(value.get()));
+      }
+    }
+    slot_of<Rel>(o) = relation_slot{std::move(value), true};
+  }
+
+  // The loaded targets, once each, for the next level.
+  static std::vector<const void*> loaded_targets(const std::unordered_map<key, std::shared_ptr<const void>>& grouped) {
+    std::vector<const void*> out;
+    for (const auto& [k, value] : grouped) {
+      if constexpr (impl::many)
+        for (const target& t : *static_cast<const std::vector<target>*>(value.get())) out.push_back(&t);
+      else
+        out.push_back(value.get());
+    }
+    return out;
+  }
+
+  static void continue_with(const std::vector<const void*>& targets, const eager_node& node) {
+    for (const eager_node& child : node.children)
+      relation_table_of<target>().find(child.name).eager_load(targets, child);
+  }
+
+  static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+    std::vector<key> keys;
+    std::unordered_set<key> seen;
+    for (const void* p : owners)
+      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
+        if (seen.insert(*v).second) keys.push_back(*v);
+    const auto* modifier = static_cast<const modifier_fn*>(node.modifier.get());
+    const auto grouped = select_in(keys, modifier);
+    for (const void* p : owners) {
+      const owner& o = *static_cast<const owner*>(p);
+      const auto v = impl::lookup_value(o);
+      auto it = v ? grouped.find(*v) : grouped.end();
+      assign(o, it == grouped.end() ? nothing() : it->second);
+    }
+    auto targets = loaded_targets(grouped);
+    share_context<target>(targets);
+    continue_with(targets, node);
+  }
+
+  // Lazy access with siblings: the first one loads the relation for all of them.
+  static bool load_from_batch(const owner& o) {
+    const auto& context = o.ar_context.shared;
+    if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
+    auto& b = *static_cast<batch<key>*>(context->batches.at(relation_index()).get());
+    if (!b.loaded) {
+      b.results = select_in(b.keys, nullptr);
+      b.loaded = true;
+      auto targets = loaded_targets(b.results);
+      share_context<target>(targets);
+    }
+    const auto v = impl::lookup_value(o);
+    auto it = v ? b.results.find(*v) : b.results.end();
+    assign(o, it == b.results.end() ? nothing() : it->second);
+    return true;
+  }
+
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
+    auto b = std::make_shared<batch<key>>();
+    std::unordered_set<key> seen;
+    for (const void* p : records)
+      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
+        if (seen.insert(*v).second) b->keys.push_back(*v);
+    return b;
+  }
+};
+
+// Gives records read together one context, so that their lazy loads are batched.
+template <class M>
+void share_context(const std::vector<const void*>& records, bool strict, bool auto_batch) {
+  if constexpr (model_of<M>::relations::size > 0) {
+    if (records.empty()) return;
+    if (records.size() < 2 && !strict) return;  // a record alone has no siblings
+    auto context = std::make_shared<load_context>();
+    context->strict = strict;
+    context->auto_batch = auto_batch;
+    [&]<class... R>(type_list<R...>) { (context->batches.push_back(eager_ops<R>::make_batch(records)), ...); }(
+        typename model_of<M>::relations{});
+    for (const void* p : records) static_cast<const M*>(p)->ar_context.shared = context;
+  }
+}
+
+template <class Rel>
+void relation_entry_load(const std::vector<const void*>& owners, const eager_node& node) {
+  eager_ops<Rel>::eager_load(owners, node);
+}
+
+template <class Rel>
+const relation_table& target_table() {
+  return relation_table_of<typename Rel::target>();
+}
+
+template <class M>
+const relation_table& relation_table_of() {
+  static const relation_table table = [] {
+    relation_table t{model_of<M>::table, {}};
+    [&]<class... R>(type_list<R...>) {
+      (t.relations.push_back(relation_entry{to_string_view(typename R::name_type{}), R::kind,
+                                            std::type_index(typeid(typename R::target)), &target_table<R>,
+                                            &relation_entry_load<R>}),
+       ...);
+    }(typename model_of<M>::relations{});
+    return t;
+  }();
+  return table;
+}
+
+// Runs the eager loads a query asked for, and gives its records one context.
+template <class M>
+void finish_rows(const query_state& state, std::vector<M>& rows) {
+  if constexpr (model_of<M>::relations::size > 0) {
+    std::vector<const void*> records;
+    records.reserve(rows.size());
+    for (const M& r : rows) records.push_back(&r);
+    if (state.eager)
+      for (const eager_node& node : *state.eager) relation_table_of<M>().find(node.name).eager_load(records, node);
+    share_context<M>(records, state.strict, state.auto_batch);
+  } else {
+    if (state.eager && !state.eager->empty())
+      throw error("ar: with(...) on a model without relations");  // unreachable: with() checks names
+  }
+}
+
+}  // namespace detail
+
+// Turns strict loading on or off for every record (default off).
+inline void set_strict_loading(bool on) { detail::strict_loading_flag().store(on); }
+// Turns automatic batching of lazy loads on or off for every query (default on).
+inline void set_auto_batching(bool on) { detail::auto_batching_flag().store(on); }
+
+// Strict loading for one record: reading a relation it has not loaded throws ar::lazy_load_error.
+template <model M>
+void set_strict(const M& record, bool on = true) {
+  record.ar_context.strict = on;
+}
+
+namespace detail {
+
+template <class M>
+bool strict_for(const M& record) {
+  return strict_loading_flag().load() || record.ar_context.strict ||
+         (record.ar_context.shared && record.ar_context.shared->strict);
+}
+
+// Called by a relation's first lazy access: strict mode refuses it; with siblings it is batched.
+template <class Rel, class Owner>
+bool before_lazy_load(const Owner& o) {
+  if (strict_for(o))
+    throw lazy_load_error(std::string(model_of<typename Rel::owner>::table),
+                          std::string(to_string_view(typename Rel::name_type{})));
+  return eager_ops<Rel>::load_from_batch(o);
+}
+
+template <class M>
+void apply_paths(std::vector<eager_node>& tree, std::string_view path) {
+  add_path(tree, relation_table_of<M>(), path);
+}
+
+}  // namespace detail
+
+namespace detail {
+
+// The model a modifier takes: from its parameter, query<T> (or const query<T>&).
+template <class F, class = void>
+struct modifier_parameter {
+  using type = void;
+};
+template <class Call>
+struct modifier_parameter_of_call {
+  using type = void;
+};
+template <class R, class C, class A>
+struct modifier_parameter_of_call<R (C::*)(A) const> {
+  using type = std::remove_cvref_t<A>;
+};
+template <class R, class C, class A>
+struct modifier_parameter_of_call<R (C::*)(A)> {
+  using type = std::remove_cvref_t<A>;
+};
+template <class F>
+struct modifier_parameter<F, std::void_t<decltype(&F::operator())>> {
+  using type = typename modifier_parameter_of_call<decltype(&F::operator())>::type;
+};
+
+template <class Modifier>
+void attach_modifier(eager_node& node, const std::vector<eager_node>&, const relation_table& root, std::string_view path,
+                     Modifier modifier) {
+  using parameter = typename modifier_parameter<Modifier>::type;
+  static_assert(!std::is_void_v<parameter> && is_query_v<parameter>,
+                "ar::with(path, modifier): the modifier takes the relation's query by type, e.g. "
+                "[](ar::query<Post> q) { return q | ar::filter(...); }");
+  if constexpr (!std::is_void_v<parameter> && is_query_v<parameter>) {
+    using target = typename parameter::model_type;
+    using result = std::invoke_result_t<Modifier, parameter>;
+    static_assert(std::is_same_v<std::remove_cvref_t<result>, query<target>>,
+                  "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
+                  "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
+    // The path's last relation must lead to the modifier's model.
+    const relation_table* table = &root;
+    const relation_entry* entry = nullptr;
+    for (std::string_view name : split_relation_path(path)) {
+      entry = &table->find(name);
+      table = &entry->target_table();
+    }
+    if (entry->target != std::type_index(typeid(target)))
+      throw error("ar::with: the modifier of '" + std::string(path) + "' takes a query of another model than the one '" +
+                  std::string(entry->name) + "' leads to");
+    auto previous = std::static_pointer_cast<const std::function<query<target>(query<target>)>>(node.modifier);
+    std::function<query<target>(query<target>)> fn = [previous, modifier](query<target> q) {
+      if (previous) q = (*previous)(std::move(q));
+      return query<target>(modifier(std::move(q)));
+    };
+    node.modifier = std::make_shared<const std::function<query<target>(query<target>)>>(std::move(fn));
+  }
+}
+
+}  // namespace detail
+
+// with(paths...): eager-load the relations the dotted paths name. Every path is checked against
+// the models before anything runs; a wrong one throws ar::invalid_relation_path or
+// ar::relation_not_found and changes nothing.
+struct with_fn {
+  template <class... Paths>
+    requires(std::is_convertible_v<const Paths&, std::string_view> && ...)
+  auto operator()(const Paths&... paths) const {
+    return closure{[list = std::vector<std::string>{std::string(std::string_view(paths))...}]<class M, class R, class S>(
+                       const query<M, R, S>& q) {
+      static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
+      auto tree = q.state().eager ? *q.state().eager : std::vector<detail::eager_node>{};
+      for (const std::string& path : list) detail::apply_paths<M>(tree, path);
+      auto shared = std::make_shared<const std::vector<detail::eager_node>>(std::move(tree));
+      return q.transformed([&](detail::query_state& s) { s.eager = shared; });
+    }};
+  }
+
+  // with(path, modifier): the modifier refines the query of the path's last relation; its
+  // parameter names the target model: [](ar::query<Post> q) { return q | ar::filter(...); }.
+  template <class Modifier>
+  auto operator()(std::string_view path, Modifier modifier) const {
+    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(
+                       const query<M, R, S>& q) {
+      static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
+      auto tree = q.state().eager ? *q.state().eager : std::vector<detail::eager_node>{};
+      detail::eager_node& node = detail::add_path(tree, detail::relation_table_of<M>(), path);
+      detail::attach_modifier(node, tree, detail::relation_table_of<M>(), path, modifier);
+      auto shared = std::make_shared<const std::vector<detail::eager_node>>(std::move(tree));
+      return q.transformed([&](detail::query_state& s) { s.eager = shared; });
+    }};
+  }
+};
+
+inline constexpr with_fn with{};
+
+namespace detail {
+struct strict_loading_fn {
+  template <class M, class R, class S>
+  query<M, R, S> operator()(const query<M, R, S>& q) const {
+    return q.transformed([](query_state& s) { s.strict = true; });
+  }
+};
+struct no_auto_batching_fn {
+  template <class M, class R, class S>
+  query<M, R, S> operator()(const query<M, R, S>& q) const {
+    return q.transformed([](query_state& s) { s.auto_batch = false; });
+  }
+};
+}  // namespace detail
+
+// Records of this query load strictly: a relation not eager-loaded throws when read.
+inline constexpr closure<detail::strict_loading_fn> strict_loading{};
+// Records of this query load their relations one record at a time (no automatic batching).
+inline constexpr closure<detail::no_auto_batching_fn> no_auto_batching{};
+
+// Eager-loads relations of records already in hand: the same statements as with(...).
+template <model M, class... Paths>
+void load(const std::vector<M>& records, const Paths&... paths) {
+  std::vector<detail::eager_node> tree;
+  (detail::apply_paths<M>(tree, std::string_view(paths)), ...);
+  std::vector<const void*> pointers;
+  pointers.reserve(records.size());
+  for (const M& r : records) pointers.push_back(&r);
+  for (const detail::eager_node& node : tree) detail::relation_table_of<M>().find(node.name).eager_load(pointers, node);
+}
+template <model M, class... Paths>
+void load(const M& record, const Paths&... paths) {
+  std::vector<detail::eager_node> tree;
+  (detail::apply_paths<M>(tree, std::string_view(paths)), ...);
+  const std::vector<const void*> pointers{&record};
+  for (const detail::eager_node& node : tree) detail::relation_table_of<M>().find(node.name).eager_load(pointers, node);
+}
+
+}  // namespace ar
+
+#endif  // AR_LOADING_HPP

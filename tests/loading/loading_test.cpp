@@ -1,0 +1,364 @@
+// Eager loading, automatic batching and strict mode, held to the statement-count contract of
+// DESIGN.md: one test per row of its table, on every backend.
+
+#include "../relation/models.hpp"
+#include "../support/backends.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace rel;
+
+class loading : public ar_test::backend_test {
+ protected:
+  void SetUp() override {
+    backend_test::SetUp();
+    ar::create_tables<user, post, comment, profile, order, order_item, audit, member, account>(db);
+    // 3 users x 2 posts x 2 comments, as in the reference suite; carol has nothing.
+    for (std::string name : {"ada", "bob", "cyd"}) {
+      user u{0, name};
+      ar::insert(db, u);
+      users.push_back(u);
+      for (int p = 0; p < 2; ++p) {
+        post x{0, u.id, name + "-post" + std::to_string(p)};
+        ar::insert(db, x);
+        for (int c = 0; c < 2; ++c) {
+          comment y{0, x.id, x.title + "-comment" + std::to_string(c)};
+          ar::insert(db, y);
+        }
+      }
+      profile pr{0, u.id, name + "'s bio"};
+      ar::insert(db, pr);
+    }
+    user carol{0, "carol"};
+    ar::insert(db, carol);
+  }
+
+  void TearDown() override {
+    ar::set_strict_loading(false);
+    ar::set_auto_batching(true);
+    backend_test::TearDown();
+  }
+
+  auto all_users() { return ar::from<user>(db) | ar::order_by(user::c.id); }
+
+  std::vector<user> users;
+};
+
+TEST_P(loading, the_main_query_alone_is_one_statement) {
+  ar::statement_counter counter;
+  EXPECT_EQ((all_users() | ar::to_vector).size(), 4u);
+  EXPECT_EQ(counter.count(), 1u);
+}
+
+TEST_P(loading, lazy_access_without_batching_is_one_plus_n) {
+  ar::statement_counter counter;
+  std::size_t posts = 0;
+  for (const user& u : all_users() | ar::no_auto_batching | ar::to_vector) posts += u.posts().size();
+  EXPECT_EQ(posts, 6u);
+  EXPECT_EQ(counter.count(), 1u + 4u);
+}
+
+TEST_P(loading, lazy_access_with_automatic_batching_is_two) {
+  ar::statement_counter counter;
+  std::size_t posts = 0;
+  for (const user& u : all_users() | ar::to_vector) posts += u.posts().size();
+  EXPECT_EQ(posts, 6u);
+  EXPECT_EQ(counter.count(), 2u);
+}
+
+TEST_P(loading, automatic_batching_goes_down_the_levels) {
+  ar::statement_counter counter;
+  std::size_t comments = 0;
+  for (const user& u : all_users() | ar::to_vector)
+    for (const post& p : u.posts()) comments += p.comments().size();
+  EXPECT_EQ(comments, 12u);
+  EXPECT_EQ(counter.count(), 3u);  // users, posts of all users, comments of all posts
+}
+
+TEST_P(loading, automatic_batching_can_be_turned_off_globally) {
+  ar::set_auto_batching(false);
+  ar::statement_counter counter;
+  for (const user& u : all_users() | ar::to_vector) (void)u.posts();
+  EXPECT_EQ(counter.count(), 1u + 4u);
+}
+
+TEST_P(loading, strict_mode_refuses_a_lazy_load_and_sends_nothing) {
+  auto rows = all_users() | ar::strict_loading | ar::to_vector;
+  ar::statement_counter counter;
+  try {
+    (void)rows[0].posts();
+    FAIL() << "expected ar::lazy_load_error";
+  } catch (const ar::lazy_load_error& e) {
+    EXPECT_EQ(e.model(), "users");
+    EXPECT_EQ(e.relation(), "posts");
+    EXPECT_NE(std::string(e.what()).find("posts"), std::string::npos);
+  }
+  EXPECT_EQ(counter.count(), 0u);
+  // What was eager-loaded reads freely.
+  auto loaded = all_users() | ar::strict_loading | ar::with("posts") | ar::to_vector;
+  EXPECT_EQ(loaded[0].posts().size(), 2u);
+  EXPECT_THROW((void)loaded[0].profile(), ar::lazy_load_error);
+}
+
+TEST_P(loading, strict_mode_per_record_and_globally) {
+  user one = ar::find_or_throw<user>(db, users[0].id);
+  ar::set_strict(one);
+  EXPECT_THROW((void)one.posts(), ar::lazy_load_error);
+  ar::set_strict(one, false);
+  EXPECT_EQ(one.posts().size(), 2u);
+
+  ar::set_strict_loading(true);
+  user two = ar::find_or_throw<user>(db, users[1].id);
+  EXPECT_THROW((void)two.profile(), ar::lazy_load_error);
+  ar::load(two, "profile");
+  EXPECT_NE(two.profile(), nullptr);
+}
+
+TEST_P(loading, with_one_relation_is_two_statements) {
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);
+  counter.reset();
+  std::size_t posts = 0;
+  for (const user& u : rows) posts += u.posts().size();
+  EXPECT_EQ(posts, 6u);
+  EXPECT_TRUE(rows[3].posts().empty());  // empty, never "not loaded"
+  EXPECT_EQ(counter.count(), 0u);
+
+  counter.reset();
+  auto with_author = ar::from<post>(db) | ar::with("author") | ar::to_vector;
+  for (const post& p : with_author) EXPECT_NE(p.author(), nullptr);
+  auto with_profile = all_users() | ar::with("profile") | ar::to_vector;
+  EXPECT_EQ(with_profile[0].profile()->bio, "ada's bio");
+  EXPECT_EQ(with_profile[3].profile(), nullptr);
+  EXPECT_EQ(counter.count(), 4u);
+}
+
+TEST_P(loading, with_two_relations_is_three_statements) {
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts", "profile") | ar::to_vector;
+  EXPECT_EQ(rows[1].posts().size(), 2u);
+  EXPECT_EQ(rows[1].profile()->bio, "bob's bio");
+  EXPECT_EQ(counter.count(), 3u);
+}
+
+TEST_P(loading, a_nested_path_is_one_statement_per_level) {
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts.comments") | ar::to_vector;
+  std::size_t comments = 0;
+  for (const user& u : rows)
+    for (const post& p : u.posts()) comments += p.comments().size();
+  EXPECT_EQ(comments, 12u);
+  EXPECT_EQ(counter.count(), 3u);
+}
+
+TEST_P(loading, paths_sharing_a_prefix_load_it_once) {
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts.comments", "posts.author") | ar::to_vector;
+  EXPECT_EQ(rows[0].posts()[0].comments().size(), 2u);
+  EXPECT_EQ(rows[0].posts()[0].author()->username, "ada");
+  EXPECT_EQ(counter.count(), 4u);  // users, posts, comments, authors
+}
+
+TEST_P(loading, a_main_query_returning_nothing_sends_no_relation_statement) {
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::filter(user::c.username == "nobody") | ar::with("posts.comments", "profile") | ar::to_vector;
+  EXPECT_TRUE(rows.empty());
+  EXPECT_EQ(counter.count(), 1u);
+}
+
+TEST_P(loading, a_level_without_keys_sends_no_statement) {
+  post lonely{0, std::nullopt, "lonely"};
+  ar::insert(db, lonely);
+  ar::statement_counter counter;
+  auto rows = ar::from<post>(db) | ar::filter(post::c.user_id.is_null()) | ar::with("author") | ar::to_vector;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].author(), nullptr);
+  EXPECT_EQ(counter.count(), 1u);
+}
+
+TEST_P(loading, a_second_access_of_a_loaded_relation_is_free) {
+  auto rows = all_users() | ar::with("posts") | ar::to_vector;
+  ar::statement_counter counter;
+  (void)rows[0].posts();
+  (void)rows[0].posts();
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(loading, eager_belongs_to_gives_siblings_the_same_parent_object) {
+  auto rows = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("author") | ar::to_vector;
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0].author(), rows[1].author());  // ada's two posts: one object
+  EXPECT_NE(rows[0].author(), rows[2].author());
+}
+
+TEST_P(loading, eager_has_many_fills_the_inverse_belongs_to) {
+  auto rows = all_users() | ar::with("posts") | ar::to_vector;
+  ar::statement_counter counter;
+  for (const user& u : rows)
+    for (const post& p : u.posts()) EXPECT_EQ(p.author()->username, u.username);
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(loading, eager_and_lazy_give_the_same_records) {
+  auto eager = all_users() | ar::with("posts.comments", "profile") | ar::to_vector;
+  auto lazy = all_users() | ar::no_auto_batching | ar::to_vector;
+  auto batched = all_users() | ar::to_vector;
+  auto by_id = [](std::vector<post> v) {
+    std::sort(v.begin(), v.end(), [](const post& a, const post& b) { return a.id < b.id; });
+    return v;
+  };
+  for (std::size_t i = 0; i < eager.size(); ++i) {
+    EXPECT_EQ(by_id(eager[i].posts()), by_id(lazy[i].posts()));
+    EXPECT_EQ(by_id(eager[i].posts()), by_id(batched[i].posts()));
+    for (const post& p : eager[i].posts()) {
+      auto lazy_post = ar::find_or_throw<post>(db, p.id);
+      EXPECT_EQ(p.comments().size(), lazy_post.comments().size());
+    }
+    EXPECT_EQ(eager[i].profile() == nullptr, lazy[i].profile() == nullptr);
+    if (eager[i].profile()) {
+      EXPECT_EQ(*eager[i].profile(), *lazy[i].profile());
+    }
+  }
+}
+
+TEST_P(loading, a_modifier_refines_its_own_path_only) {
+  post draft{0, users[0].id, "draft", "draft"};
+  ar::insert(db, draft);
+  comment c{0, draft.id, "on the draft"};
+  ar::insert(db, c);
+  auto only_drafts = [](ar::query<post> q) { return q | ar::filter(post::c.status == "draft"); };
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts", only_drafts) | ar::with("posts.comments") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+  ASSERT_EQ(rows[0].posts().size(), 1u);
+  EXPECT_EQ(rows[0].posts()[0].title, "draft");
+  EXPECT_EQ(rows[0].posts()[0].comments().size(), 1u);  // comments unconstrained
+  EXPECT_TRUE(rows[1].posts().empty());
+  // The later path did not overwrite the modifier, and a modifier on a nested path leaves the
+  // levels above it alone.
+  auto first_comment_only = [](ar::query<comment> q) { return q | ar::filter(comment::c.text.like("%comment0")); };
+  auto nested = all_users() | ar::with("posts.comments", first_comment_only) | ar::to_vector;
+  EXPECT_EQ(nested[1].posts().size(), 2u);
+  for (const post& p : nested[1].posts()) EXPECT_EQ(p.comments().size(), 1u);
+}
+
+TEST_P(loading, take_in_a_modifier_is_per_parent_in_one_statement) {
+  auto newest_one = [](ar::query<post> q) { return q | ar::order_by(ar::desc(post::c.id)) | ar::take(1); };
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts", newest_one) | ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);
+  const auto sql = counter.statements();
+  EXPECT_NE(sql[1].find("ROW_NUMBER() OVER (PARTITION BY \"user_id\""), std::string::npos) << sql[1];
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(rows[i].posts().size(), 1u) << i;
+    EXPECT_EQ(rows[i].posts()[0].title, rows[i].username + "-post1");
+  }
+  EXPECT_TRUE(rows[3].posts().empty());
+  auto second = [](ar::query<post> q) { return q | ar::order_by(post::c.id) | ar::drop(1) | ar::take(5); };
+  auto skipped = all_users() | ar::with("posts", second) | ar::to_vector;
+  ASSERT_EQ(skipped[0].posts().size(), 1u);
+  EXPECT_EQ(skipped[0].posts()[0].title, "ada-post1");
+}
+
+TEST_P(loading, a_modifier_of_another_model_is_an_error_before_anything_runs) {
+  auto wrong = [](ar::query<comment> q) { return q; };
+  ar::statement_counter counter;
+  EXPECT_THROW((void)(all_users() | ar::with("posts", wrong)), ar::error);
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(loading, invalid_paths_are_errors_before_anything_runs_and_nothing_is_kept) {
+  ar::statement_counter counter;
+  for (const char* bad : {"", ".posts", "posts.", "posts..comments", "."})
+    EXPECT_THROW((void)(all_users() | ar::with(bad)), ar::invalid_relation_path) << bad;
+  try {
+    (void)(all_users() | ar::with("posts.nope"));
+    FAIL() << "expected ar::relation_not_found";
+  } catch (const ar::relation_not_found& e) {
+    EXPECT_NE(std::string(e.what()).find("'posts'"), std::string::npos) << e.what();  // the model it looked in
+    EXPECT_NE(std::string(e.what()).find("'nope'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)(all_users() | ar::with("posts", "nope")), ar::relation_not_found);
+  EXPECT_EQ(counter.count(), 0u);
+  auto base = all_users() | ar::with("profile");
+  EXPECT_THROW((void)(base | ar::with("posts", "wrong")), ar::relation_not_found);
+  auto rows = base | ar::to_vector;  // the failed call left the query as it was
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_FALSE(ar::relation_loaded(rows[0], "posts"));
+}
+
+TEST_P(loading, cyclic_and_self_pointing_paths_are_finite) {
+  ar::statement_counter counter;
+  auto rows = ar::from<post>(db) | ar::with("author.posts.author") | ar::to_vector;
+  EXPECT_EQ(rows[0].author()->posts()[0].author()->username, rows[0].author()->username);
+  EXPECT_EQ(counter.count(), 4u);
+}
+
+TEST_P(loading, records_in_hand_load_with_the_same_statements) {
+  auto rows = all_users() | ar::to_vector;
+  ar::statement_counter counter;
+  ar::load(rows, "posts.comments", "profile");
+  EXPECT_EQ(counter.count(), 3u);
+  counter.reset();
+  EXPECT_EQ(rows[2].posts()[1].comments().size(), 2u);
+  EXPECT_EQ(rows[2].profile()->bio, "cyd's bio");
+  EXPECT_EQ(counter.count(), 0u);
+  EXPECT_THROW(ar::load(rows, "posts.bogus"), ar::relation_not_found);
+}
+
+TEST_P(loading, first_eager_loads_too) {
+  ar::statement_counter counter;
+  auto one = all_users() | ar::with("posts") | ar::first;
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->posts().size(), 2u);
+  EXPECT_EQ(counter.count(), 2u);
+}
+
+TEST_P(loading, key_lists_past_the_bind_limit_are_split) {
+  if (GetParam() == "postgresql") {
+    db.execute(R"(INSERT INTO "users" ("username") SELECT 'bulk' || g FROM generate_series(1, 70000) AS g)");
+  } else {
+    db.execute(R"(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 70000)
+                  INSERT INTO "users" ("username") SELECT 'bulk' || i FROM n)");
+  }
+  ar::statement_counter counter;
+  auto rows = ar::from<user>(db) | ar::with("posts") | ar::to_vector;
+  EXPECT_EQ(rows.size(), 70004u);
+  const std::size_t limit = db.dialect().max_parameters();
+  const std::size_t chunks = (rows.size() + limit - 2) / (limit - 1);
+  EXPECT_EQ(counter.count(), 1u + chunks);
+  std::size_t posts = 0;
+  for (const user& u : rows) posts += u.posts().size();
+  EXPECT_EQ(posts, 6u);
+}
+
+TEST_P(loading, two_databases_get_one_statement_each) {
+  auto other = ar_test::open_backend(GetParam(), "other");
+  ar::create_table<order>(other);
+  ar::bind<order>("other");
+  for (const user& u : users) {
+    order o{0, u.id, u.username + "-order"};
+    ar::insert(o);
+  }
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("orders") | ar::to_vector;
+  EXPECT_EQ(counter.count(db), 1u);
+  EXPECT_EQ(counter.count(other), 1u);
+  EXPECT_EQ(rows[0].orders().size(), 1u);
+  EXPECT_EQ(rows[0].orders()[0].number, "ada-order");
+  ar::bind<order>("default");
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(loading);
+
+}  // namespace
