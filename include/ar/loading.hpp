@@ -422,6 +422,7 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
     static_assert(std::is_same_v<std::remove_cvref_t<result>, query<target>>,
                   "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
                   "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
+    if constexpr (std::is_same_v<std::remove_cvref_t<result>, query<target>>) {
     // The path's last relation must lead to the modifier's model.
     const relation_table* table = &root;
     const relation_entry* entry = nullptr;
@@ -438,6 +439,7 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
       return query<target>(modifier(std::move(q)));
     };
     node.modifier = std::make_shared<const std::function<query<target>(query<target>)>>(std::move(fn));
+    }
   }
 }
 
@@ -463,6 +465,7 @@ struct with_fn {
   // with(path, modifier): the modifier refines the query of the path's last relation; its
   // parameter names the target model: [](ar::query<Post> q) { return q | ar::filter(...); }.
   template <class Modifier>
+    requires(!std::is_convertible_v<const Modifier&, std::string_view>)
   auto operator()(std::string_view path, Modifier modifier) const {
     return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(
                        const query<M, R, S>& q) {
@@ -477,6 +480,107 @@ struct with_fn {
 };
 
 inline constexpr with_fn with{};
+
+
+// --- paths checked at compile time ----------------------------------------------------------------
+
+// A string literal as a template argument: ar::with_path<"posts.comments">.
+template <std::size_t N>
+struct fixed_string {
+  char chars[N]{};
+  constexpr fixed_string(const char (&text)[N]) {
+    for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
+  }
+  constexpr std::string_view view() const { return {chars, N - 1}; }
+};
+
+namespace detail {
+
+template <class M>
+constexpr std::size_t relation_position(std::string_view name) {
+  return []<class... R>(type_list<R...>, std::string_view n) {
+    std::size_t i = 0, found = static_cast<std::size_t>(-1);
+    ((to_string_view(typename R::name_type{}) == n && found == static_cast<std::size_t>(-1) ? (found = i, ++i) : ++i),
+     ...);
+    return found;
+  }(typename model_of<M>::relations{}, name);
+}
+
+template <std::size_t I, class List>
+struct nth;
+template <std::size_t I, class T, class... Rest>
+struct nth<I, type_list<T, Rest...>> : nth<I - 1, type_list<Rest...>> {};
+template <class T, class... Rest>
+struct nth<0, type_list<T, Rest...>> {
+  using type = T;
+};
+
+// Whether `path`, from `begin` on, names relations that exist, starting at model M.
+template <class M, fixed_string Path, std::size_t Begin>
+constexpr bool path_exists() {
+  constexpr std::string_view path = Path.view();
+  constexpr std::size_t dot = path.find('.', Begin);
+  constexpr std::size_t end = dot == std::string_view::npos ? path.size() : dot;
+  constexpr std::string_view name = path.substr(Begin, end - Begin);
+  if constexpr (name.empty()) {
+    return false;
+  } else {
+    constexpr std::size_t position = relation_position<M>(name);
+    if constexpr (position == static_cast<std::size_t>(-1)) {
+      return false;
+    } else if constexpr (end == path.size()) {
+      return true;
+    } else {
+      using next = typename nth<position, typename model_of<M>::relations>::type::target;
+      return path_exists<next, Path, end + 1>();
+    }
+  }
+}
+
+// The model a checked path leads to.
+template <class M, fixed_string Path, std::size_t Begin>
+struct path_target {
+  static constexpr std::string_view path = Path.view();
+  static constexpr std::size_t dot = path.find('.', Begin);
+  static constexpr std::size_t end = dot == std::string_view::npos ? path.size() : dot;
+  using next = typename nth<relation_position<M>(path.substr(Begin, end - Begin)), typename model_of<M>::relations>::type::target;
+  using type = typename std::conditional_t<end == path.size(), std::type_identity<next>, path_target<next, Path, end + 1>>::type;
+};
+
+template <fixed_string... Paths>
+struct with_path_fn {
+  template <class M, class R, class S>
+  query<M, R, S> operator()(const query<M, R, S>& q) const {
+    static_assert((path_exists<M, Paths, 0>() && ...),
+                  "ar::with_path: a path names a relation the model does not declare, or is not a dot-separated "
+                  "list of relation names");
+    return q | ar::with(Paths.view()...);
+  }
+};
+
+}  // namespace detail
+
+// with_path<"posts.comments", "profile">: with(...) whose paths are checked at compile time, so a
+// typo does not compile.
+template <fixed_string... Paths>
+inline constexpr closure<detail::with_path_fn<Paths...>> with_path{};
+
+// with_path_modified<"posts">(modifier): with(path, modifier) with the path checked at compile
+// time; the modifier may be generic ([](auto q) { return q | ar::filter(...); }).
+template <fixed_string Path, class Modifier>
+auto with_path_modified(Modifier modifier) {
+  return closure{[modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+    static_assert(detail::path_exists<M, Path, 0>(),
+                  "ar::with_path_modified: the path names a relation the model does not declare, or is not a "
+                  "dot-separated list of relation names");
+    if constexpr (detail::path_exists<M, Path, 0>()) {
+      using target = typename detail::path_target<M, Path, 0>::type;
+      return q | ar::with(Path.view(), [modifier](query<target> t) { return query<target>(modifier(std::move(t))); });
+    } else {
+      return q;
+    }
+  }};
+}
 
 namespace detail {
 struct strict_loading_fn {

@@ -297,6 +297,19 @@ TEST_P(loading, invalid_paths_are_errors_before_anything_runs_and_nothing_is_kep
   EXPECT_FALSE(ar::relation_loaded(rows[0], "posts"));
 }
 
+TEST_P(loading, paths_checked_at_compile_time_load_the_same) {
+  static_assert(ar::detail::path_exists<user, "posts.comments", 0>());
+  static_assert(!ar::detail::path_exists<user, "posts.coments", 0>());
+  static_assert(!ar::detail::path_exists<user, "posts..comments", 0>());
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with_path<"posts.comments", "profile"> | ar::to_vector;
+  EXPECT_EQ(counter.count(), 4u);
+  EXPECT_EQ(rows[0].posts()[0].comments().size(), 2u);
+  auto drafts = all_users() | ar::with_path_modified<"posts">([](auto q) { return q | ar::filter(post::c.status == "draft"); }) |
+                ar::to_vector;
+  EXPECT_TRUE(drafts[0].posts().empty());
+}
+
 TEST_P(loading, cyclic_and_self_pointing_paths_are_finite) {
   ar::statement_counter counter;
   auto rows = ar::from<post>(db) | ar::with("author.posts.author") | ar::to_vector;
