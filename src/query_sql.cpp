@@ -11,6 +11,44 @@ struct renderer {
   std::vector<value>& params;
   const dialect& d;
   std::size_t placeholders = 0;
+  // Inside a subquery, columns are qualified: by its alias (ar_s1, ar_s2, ...) for its own table,
+  // by the enclosing scope's name for the correlation.
+  std::size_t depth = 0;
+
+  void scope_name(std::size_t level, const table_meta& table) {
+    if (level == 0) {
+      d.quote_identifier(sql, table.table);
+    } else {
+      d.quote_identifier(sql, "ar_s" + std::to_string(level));
+    }
+  }
+
+  void subquery_body(const subquery& sub, const char* what) {
+    sql += "(SELECT ";
+    sql += what;
+    sql += " FROM ";
+    d.quote_identifier(sql, sub.table->table);
+    sql += " AS ";
+    ++depth;
+    scope_name(depth, *sub.table);
+    sql += " WHERE ";
+    scope_name(depth, *sub.table);
+    sql += '.';
+    d.quote_identifier(sql, sub.table->columns[sub.inner_column].column);
+    sql += " = ";
+    scope_name(depth - 1, *sub.outer_table);
+    sql += '.';
+    d.quote_identifier(sql, sub.outer_table->columns[sub.outer_column].column);
+    if (sub.where) {
+      sql += " AND ";
+      const bool wrap = sub.where->nodes.back().kind == node_kind::logical_or;
+      if (wrap) sql += '(';
+      expr(*sub.where, sub.where->root());
+      if (wrap) sql += ')';
+    }
+    --depth;
+    sql += ')';
+  }
 
   void placeholder(value v) {
     d.placeholder(sql, ++placeholders);
@@ -30,7 +68,18 @@ struct renderer {
   void expr(const expr_tree& t, std::uint32_t i) {
     const node& n = t.nodes[i];
     switch (n.kind) {
-      case node_kind::column: d.quote_identifier(sql, n.table->columns[n.first].column); return;
+      case node_kind::column:
+        if (depth > 0) {
+          scope_name(depth, *n.table);
+          sql += '.';
+        }
+        d.quote_identifier(sql, n.table->columns[n.first].column);
+        return;
+      case node_kind::exists:
+      case node_kind::not_exists:
+        sql += n.kind == node_kind::exists ? "EXISTS " : "NOT EXISTS ";
+        subquery_body(*t.subqueries[n.first], "1");
+        return;
       case node_kind::param: placeholder(t.params[n.first]); return;
       case node_kind::compare: {
         static constexpr const char* ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
@@ -107,6 +156,14 @@ struct renderer {
     }
   }
 
+  // with_count's subqueries, after the columns.
+  void counts(const query_state& q) {
+    for (const auto& c : q.counts) {
+      sql += ", ";
+      subquery_body(*c.count, "COUNT(*)");
+    }
+  }
+
   void from_where(const query_state& q) {
     sql += " FROM ";
     d.quote_identifier(sql, q.table->table);
@@ -146,6 +203,7 @@ struct renderer {
     if (q.partition && (q.limit || q.offset)) return per_partition(q);
     sql += q.distinct ? "SELECT DISTINCT " : "SELECT ";
     select_list(q);
+    counts(q);
     from_where(q);
     order_limit(q);
   }

@@ -54,6 +54,13 @@ struct relation_entry {
   relation_kind kind;
   std::type_index target;
   const relation_table& (*target_table)();
+  // The subquery correlation: target.inner_column = owner.outer_column (positions in the tables).
+  const table_meta* target_meta;
+  std::uint32_t inner_column;
+  std::uint32_t outer_column;
+  ar::database (*target_database)();
+  // has_many: stores a count on a record of the owning model.
+  void (*store_count)(const void* record, std::int64_t n);
   // Loads the relation for `owners` (pointers to records of the owning model) and continues with
   // the node's children.
   void (*eager_load)(const std::vector<const void*>& owners, const eager_node& node);
@@ -226,7 +233,9 @@ struct eager_ops {
           set(*static_cast<const target*>(value.get()));
       }
     }
-    slot_of<Rel>(o) = relation_slot{std::move(value), true};
+    relation_slot& slot = slot_of<Rel>(o);
+    slot.value = std::move(value);
+    slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
   }
 
   // The loaded targets, once each, for the next level.
@@ -317,15 +326,47 @@ const relation_table& target_table() {
   return relation_table_of<typename Rel::target>();
 }
 
+template <class Rel>
+ar::database target_database() {
+  return ::ar::database_for<typename Rel::target>();
+}
+
+template <class Rel>
+void store_count(const void* record, std::int64_t n) {
+  slot_of<Rel>(*static_cast<const typename Rel::owner*>(record)).count = n;
+}
+
+template <class Rel>
+relation_entry entry_of() {
+  using impl = relation_impl<Rel>;
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  std::uint32_t inner = 0, outer = 0;
+  if constexpr (impl::belongs) {
+    inner = static_cast<std::uint32_t>(column_lookup<target, impl::key_def::index>::position);
+    outer = static_cast<std::uint32_t>(column_lookup<owner, impl::fk_def::index>::position);
+  } else {
+    inner = static_cast<std::uint32_t>(column_lookup<target, impl::fk_def::index>::position);
+    outer = static_cast<std::uint32_t>(column_lookup<owner, impl::key_def::index>::position);
+  }
+  return relation_entry{to_string_view(typename Rel::name_type{}),
+                        Rel::kind,
+                        std::type_index(typeid(target)),
+                        &target_table<Rel>,
+                        &table_meta_v<target>,
+                        inner,
+                        outer,
+                        &target_database<Rel>,
+                        impl::many ? &store_count<Rel> : nullptr,
+                        &relation_entry_load<Rel>};
+}
+
 template <class M>
 const relation_table& relation_table_of() {
   static const relation_table table = [] {
     relation_table t{model_of<M>::table, {}};
     [&]<class... R>(type_list<R...>) {
-      (t.relations.push_back(relation_entry{to_string_view(typename R::name_type{}), R::kind,
-                                            std::type_index(typeid(typename R::target)), &target_table<R>,
-                                            &relation_entry_load<R>}),
-       ...);
+      (t.relations.push_back(entry_of<R>()), ...);
     }(typename model_of<M>::relations{});
     return t;
   }();
@@ -376,6 +417,18 @@ bool before_lazy_load(const Owner& o) {
     throw lazy_load_error(std::string(model_of<typename Rel::owner>::table),
                           std::string(to_string_view(typename Rel::name_type{})));
   return eager_ops<Rel>::load_from_batch(o);
+}
+
+template <class Owner, class Name>
+std::int64_t relation_count(const Owner& o, Name) {
+  using rel = typename find_relation<Owner, Name>::type;
+  relation_slot& slot = slot_of<rel>(o);
+  if (slot.count) return *slot.count;
+  if (slot.loaded) return static_cast<std::int64_t>(static_cast<const std::vector<typename rel::target>*>(slot.value.get())->size());
+  if (strict_for(o))
+    throw lazy_load_error(std::string(model_of<Owner>::table), std::string(to_string_view(Name{})) + " (count)");
+  slot.count = relation_impl<rel>::query_for(o) | count;
+  return *slot.count;
 }
 
 template <class M>

@@ -139,9 +139,14 @@
     ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
   }
 // has_many: name_add(child) points the child at this record and saves it; name_create(child)
-// does the same with a new record and returns it, key and all.
+// does the same with a new record and returns it, key and all; name_count() counts the rows (from
+// with_count or a loaded collection when it can, else one COUNT statement, then cached).
 #define AR_DETAIL_DECL_HAS_MANY(name, ...)                                                            \
   AR_DETAIL_DECL_RELATION(name)                                                                       \
+  template <class ar_S = ar_self>                                                                     \
+  std::int64_t name##_count() const {                                                                 \
+    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
+  }                                                                                                   \
   template <class ar_S = ar_self, class ar_C>                                                         \
   void name##_add(ar_C& child) {                                                                      \
     ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \

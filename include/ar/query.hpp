@@ -199,6 +199,26 @@ void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Sta
   run(db.state(), sql, params, columns, row_callback::of(on_row));
 }
 
+// The same for whole records, reading with_count's counts after the model's columns into each
+// record's relation caches.
+template <class M, class OnRow>
+void for_each_counted_row(const query<M, M, M>& q, const query_state& state, M& staging, OnRow&& on_row) {
+  if (state.counts.empty()) return for_each_row(q, state, staging, std::forward<OnRow>(on_row));
+  const ar::database db = q.database();
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), state);
+  std::vector<column_binding> columns(model_of<M>::size + state.counts.size());
+  std::vector<std::int64_t> counts(state.counts.size());
+  bind_record(staging, std::span<column_binding>(columns.data(), model_of<M>::size));
+  for (std::size_t i = 0; i < counts.size(); ++i) columns[model_of<M>::size + i] = bind_column(counts[i]);
+  auto row = [&] {
+    for (std::size_t i = 0; i < counts.size(); ++i) state.counts[i].store(&staging, counts[i]);
+    on_row();
+  };
+  run(db.state(), sql, params, columns, row_callback::of(row));
+}
+
 // Runs an aggregate of a query into one value.
 template <class Result, class M, class Row, class Staging>
 Result scalar_of(const query<M, Row, Staging>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {

@@ -17,6 +17,7 @@
 // Statements: SQLite 1; PostgreSQL DECLARE, one FETCH per started batch of rows (plus one that
 // finds the end when the last batch is full), CLOSE.
 
+#include <ar/error.hpp>
 #include <ar/query.hpp>
 
 #include <range/v3/range_fwd.hpp>
@@ -103,6 +104,9 @@ class stream_range : public ranges::view_base {
 
   stream_range() = default;
   explicit stream_range(const query<M, Row, Staging>& q) : s_(std::make_shared<state>()) {
+    if (q.state().eager || !q.state().counts.empty())
+      throw error("ar::stream reads rows one by one: with(...) and with_count(...) do not apply to it; use to_vector, "
+                  "or ar::load on the records you keep");
     s_->db = q.database();
     detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
     detail::staging_binder<Staging>::bind(s_->staging, s_->columns);

@@ -13,5 +13,6 @@
 #include <ar/views/select.hpp>
 #include <ar/views/take.hpp>
 #include <ar/views/to_vector.hpp>
+#include <ar/views/where_has.hpp>
 
 #endif  // AR_VIEWS_HPP

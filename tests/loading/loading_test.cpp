@@ -372,6 +372,69 @@ TEST_P(loading, two_databases_get_one_statement_each) {
   ar::bind<order>("default");
 }
 
+TEST_P(loading, where_has_and_doesnt_have_filter_through_relations_in_one_statement) {
+  post draft{0, users[1].id, "bob-draft", "draft"};
+  ar::insert(db, draft);
+  ar::statement_counter counter;
+  auto with_posts = all_users() | ar::where_has("posts") | ar::to_vector;
+  EXPECT_EQ(with_posts.size(), 3u);
+  auto without = all_users() | ar::doesnt_have("posts") | ar::to_vector;
+  ASSERT_EQ(without.size(), 1u);
+  EXPECT_EQ(without[0].username, "carol");
+  auto drafting = all_users() | ar::where_has("posts", [](ar::query<post> q) { return q | ar::filter(post::c.status == "draft"); }) |
+                  ar::to_vector;
+  ASSERT_EQ(drafting.size(), 1u);
+  EXPECT_EQ(drafting[0].username, "bob");
+  EXPECT_EQ(counter.count(), 3u);
+  const auto sql = counter.statements();
+  EXPECT_NE(sql[2].find(R"(EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND "ar_s1"."status" = )"),
+            std::string::npos)
+      << sql[2];
+}
+
+TEST_P(loading, where_has_follows_a_path_and_belongs_to) {
+  (void)(ar::from<comment>(db) | ar::filter(comment::c.text.like("bob%")) | ar::delete_all);
+  auto commented = all_users() | ar::where_has("posts.comments") | ar::to_vector;
+  EXPECT_EQ(commented.size(), 2u);  // bob's posts lost their comments
+  auto by_ada = ar::from<post>(db) | ar::where_has("author", [](ar::query<user> q) { return q | ar::filter(user::c.username == "ada"); }) |
+                ar::count;
+  EXPECT_EQ(by_ada, 2);
+  EXPECT_EQ(ar::from<post>(db) | ar::doesnt_have("comments") | ar::count, 2);
+}
+
+TEST_P(loading, with_count_counts_per_parent_in_the_main_statement) {
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with_count("posts", "orders") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_EQ(rows[0].posts_count(), 2);
+  EXPECT_EQ(rows[3].posts_count(), 0);
+  EXPECT_EQ(rows[3].orders_count(), 0);
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_FALSE(ar::relation_loaded(rows[0], "posts"));  // counted, not loaded
+  user lone = ar::find_or_throw<user>(db, users[2].id);
+  counter.reset();
+  EXPECT_EQ(lone.posts_count(), 2);  // one COUNT, then cached
+  EXPECT_EQ(lone.posts_count(), 2);
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_THROW((void)(all_users() | ar::with_count("profile")), ar::error);  // not a has_many
+  EXPECT_THROW((void)(all_users() | ar::with_count("nope")), ar::relation_not_found);
+}
+
+TEST_P(loading, subqueries_refuse_a_relation_that_crosses_databases) {
+  auto other = ar_test::open_backend(GetParam(), "other");
+  ar::create_table<order>(other);
+  ar::bind<order>("other");
+  try {
+    (void)(all_users() | ar::where_has("orders"));
+    FAIL() << "expected ar::error";
+  } catch (const ar::error& e) {
+    EXPECT_NE(std::string(e.what()).find("crosses databases"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)(all_users() | ar::with_count("orders")), ar::error);
+  EXPECT_THROW((void)(all_users() | ar::doesnt_have("orders")), ar::error);
+  ar::bind<order>("default");
+}
+
 AR_INSTANTIATE_BACKEND_SUITE(loading);
 
 }  // namespace

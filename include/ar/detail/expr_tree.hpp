@@ -8,6 +8,7 @@
 #include <ar/value.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace ar {
@@ -30,6 +31,8 @@ enum class node_kind : std::uint8_t {
   between,      // first = operand, second = low, third = high
   is_null,      // first
   is_not_null,
+  exists,       // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
+  not_exists,
 };
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
@@ -43,9 +46,22 @@ struct node {
   const table_meta* table = nullptr;
 };
 
+struct expr_tree;
+
+// A subquery over a related table, correlated with the enclosing query through one column each:
+// inner.inner_column = outer.outer_column, and its own conditions.
+struct subquery {
+  const table_meta* table = nullptr;
+  std::uint32_t inner_column = 0;
+  const table_meta* outer_table = nullptr;
+  std::uint32_t outer_column = 0;
+  std::shared_ptr<const expr_tree> where;  // may be null
+};
+
 struct expr_tree {
   std::vector<node> nodes;
   std::vector<value> params;
+  std::vector<std::shared_ptr<const subquery>> subqueries;
 
   std::uint32_t root() const noexcept { return static_cast<std::uint32_t>(nodes.size() - 1); }
 
@@ -53,6 +69,7 @@ struct expr_tree {
   std::uint32_t append(const expr_tree& other) {
     const auto node_offset = static_cast<std::uint32_t>(nodes.size());
     const auto param_offset = static_cast<std::uint32_t>(params.size());
+    const auto subquery_offset = static_cast<std::uint32_t>(subqueries.size());
     for (node n : other.nodes) {
       switch (n.kind) {
         case node_kind::column: break;
@@ -70,6 +87,8 @@ struct expr_tree {
         case node_kind::logical_not:
         case node_kind::is_null:
         case node_kind::is_not_null: n.first += node_offset; break;
+        case node_kind::exists:
+        case node_kind::not_exists: n.first += subquery_offset; break;
         default:
           n.first += node_offset;
           n.second += node_offset;
@@ -78,6 +97,7 @@ struct expr_tree {
       nodes.push_back(n);
     }
     params.insert(params.end(), other.params.begin(), other.params.end());
+    subqueries.insert(subqueries.end(), other.subqueries.begin(), other.subqueries.end());
     return static_cast<std::uint32_t>(nodes.size() - 1);
   }
 

@@ -42,6 +42,13 @@ struct query_state {
   // With a position: LIMIT / OFFSET count the rows of each value of that column (a window
   // function), as an eager load's per-parent limit needs.
   std::optional<std::size_t> partition;
+  // with_count: one COUNT subquery per entry, read after the model's columns, each stored on the
+  // record by `store`.
+  struct counted {
+    std::shared_ptr<const subquery> count;
+    void (*store)(const void* record, std::int64_t n);
+  };
+  std::vector<counted> counts;
 };
 
 // After a query of whole records has read them: eager loads and the records' shared context.

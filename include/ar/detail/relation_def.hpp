@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 
@@ -54,6 +55,8 @@ enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many };
 struct relation_slot {
   std::shared_ptr<const void> value;
   bool loaded = false;
+  // has_many: the number of rows, when with_count or name_count() has counted them.
+  std::optional<std::int64_t> count{};
 
   friend constexpr bool operator==(const relation_slot&, const relation_slot&) noexcept { return true; }
 };
@@ -140,6 +143,8 @@ template <class Owner, class Name, class Parent>
 void relation_associate(Owner& owner, Name, const Parent& parent);
 template <class Owner, class Name>
 void relation_dissociate(Owner& owner, Name);
+template <class Owner, class Name>
+std::int64_t relation_count(const Owner& owner, Name);
 
 template <class M>
 bool destroy_with_dependents(const database& db, const M& record);

@@ -23,7 +23,10 @@ struct first_fn {
     }
     std::optional<R> result;
     S staging{};
-    for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
+    if constexpr (std::is_same_v<R, M>)
+      for_each_counted_row(q, state, staging, [&] { result.emplace(std::move(staging)); });
+    else
+      for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
     if constexpr (std::is_same_v<R, M>) {
       if (result && state.eager) {
         std::vector<R> one{std::move(*result)};

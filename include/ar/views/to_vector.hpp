@@ -16,8 +16,12 @@ struct to_vector_fn {
     static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
     std::vector<R> rows;
     S staging{};
-    for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
-    if constexpr (std::is_same_v<R, M>) finish_rows(q.state(), rows);
+    if constexpr (std::is_same_v<R, M>) {
+      for_each_counted_row(q, q.state(), staging, [&] { rows.push_back(std::move(staging)); });
+      finish_rows(q.state(), rows);
+    } else {
+      for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
+    }
     return rows;
   }
 };

@@ -1,0 +1,186 @@
+#ifndef AR_VIEWS_WHERE_HAS_HPP
+#define AR_VIEWS_WHERE_HAS_HPP
+
+// Filtering and counting through relations, in the same statement (correlated subqueries, so the
+// related model must live on the same database):
+//
+//   from<User>() | where_has("posts")                       // users with at least one post
+//   from<User>() | where_has("posts", [](ar::query<Post> q) { return q | filter(Post::c.status == "draft"); })
+//   from<User>() | where_has("posts.comments")              // with a post that has a comment
+//   from<User>() | doesnt_have("posts")                     // users without posts
+//   from<User>() | with_count("posts") | to_vector          // u.posts_count() costs nothing then
+
+#include <ar/error.hpp>
+#include <ar/loading.hpp>
+#include <ar/query.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ar {
+
+namespace detail {
+
+inline void require_same_database(const ar::database& owner_db, const relation_entry& entry, std::string_view what) {
+  const ar::database target_db = entry.target_database();
+  if (!(target_db == owner_db))
+    throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +
+                owner_db.name() + "' and '" + target_db.name() +
+                "'): a subquery cannot reach another database; load the relation instead");
+}
+
+// The correlated subquery chain of a path; the innermost gets `where`.
+inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, const relation_table& root,
+                                                       const table_meta& root_meta, std::string_view path,
+                                                       std::shared_ptr<const expr_tree> where, std::string_view what) {
+  std::vector<const relation_entry*> entries;
+  const relation_table* table = &root;
+  for (std::string_view name : split_relation_path(path)) {
+    const relation_entry& entry = table->find(name);
+    require_same_database(db, entry, what);
+    entries.push_back(&entry);
+    table = &entry.target_table();
+  }
+  std::shared_ptr<const subquery> inner;
+  for (std::size_t i = entries.size(); i-- > 0;) {
+    auto sub = std::make_shared<subquery>();
+    sub->table = entries[i]->target_meta;
+    sub->inner_column = entries[i]->inner_column;
+    sub->outer_table = i == 0 ? &root_meta : entries[i - 1]->target_meta;
+    sub->outer_column = entries[i]->outer_column;
+    if (inner) {
+      auto exists = std::make_shared<expr_tree>();
+      exists->subqueries.push_back(inner);
+      exists->add(node{node_kind::exists, compare_op::eq, 0});
+      sub->where = std::move(exists);
+    } else {
+      sub->where = where;
+    }
+    inner = std::move(sub);
+  }
+  return inner;
+}
+
+template <class M, class R, class S>
+query<M, R, S> and_where(const query<M, R, S>& q, expr_tree condition) {
+  return q.transformed([&](query_state& s) {
+    if (!s.where) {
+      s.where = std::move(condition);
+      return;
+    }
+    expr_tree both;
+    const auto a = both.append(*s.where);
+    const auto b = both.append(condition);
+    both.add(node{node_kind::logical_and, compare_op::eq, a, b});
+    s.where = std::move(both);
+  });
+}
+
+template <class M, class R, class S>
+query<M, R, S> exists_filter(const query<M, R, S>& q, std::string_view path, std::shared_ptr<const expr_tree> where,
+                             bool negate, std::string_view what) {
+  const ar::database db = q.database();
+  expr_tree condition;
+  condition.subqueries.push_back(subquery_chain(db, relation_table_of<M>(), table_meta_v<M>, path, std::move(where), what));
+  condition.add(node{negate ? node_kind::not_exists : node_kind::exists, compare_op::eq, 0});
+  return and_where(q, std::move(condition));
+}
+
+// The conditions of a modifier's query, checked to lead where the path does.
+template <class M, class Modifier>
+std::shared_ptr<const expr_tree> modifier_conditions(std::string_view path, const Modifier& modifier, std::string_view what) {
+  using parameter = typename modifier_parameter<Modifier>::type;
+  static_assert(!std::is_void_v<parameter> && is_query_v<parameter>,
+                "ar::where_has(path, modifier): the modifier takes the relation's query by type, e.g. "
+                "[](ar::query<Post> q) { return q | ar::filter(...); }");
+  if constexpr (!std::is_void_v<parameter> && is_query_v<parameter>) {
+    using target = typename parameter::model_type;
+    const relation_table* table = &relation_table_of<M>();
+    const relation_entry* entry = nullptr;
+    for (std::string_view name : split_relation_path(path)) {
+      entry = &table->find(name);
+      table = &entry->target_table();
+    }
+    if (entry->target != std::type_index(typeid(target)))
+      throw error("ar::" + std::string(what) + ": the modifier of '" + std::string(path) +
+                  "' takes a query of another model than the one '" + std::string(entry->name) + "' leads to");
+    const auto refined = query<target>(modifier(from<target>()));
+    const query_state& s = refined.state();
+    if (!s.order.empty() || s.limit || s.offset || s.distinct || !s.selected.empty() || s.eager)
+      throw error("ar::" + std::string(what) + ": the modifier may only filter (order_by, take, drop, select and with "
+                  "mean nothing in an existence test)");
+    return s.where ? std::make_shared<const expr_tree>(*s.where) : nullptr;
+  } else {
+    return nullptr;
+  }
+}
+
+}  // namespace detail
+
+struct where_has_fn {
+  // Rows with at least one related row (along a dotted path).
+  auto operator()(std::string_view path) const {
+    return closure{[path = std::string(path)]<class M, class R, class S>(const query<M, R, S>& q) {
+      return detail::exists_filter(q, path, nullptr, false, "where_has");
+    }};
+  }
+  // Rows with at least one related row that the modifier's conditions select.
+  template <class Modifier>
+  auto operator()(std::string_view path, Modifier modifier) const {
+    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+      return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, "where_has"), false, "where_has");
+    }};
+  }
+};
+inline constexpr where_has_fn where_has{};
+
+struct doesnt_have_fn {
+  // Rows without any related row (along a dotted path).
+  auto operator()(std::string_view path) const {
+    return closure{[path = std::string(path)]<class M, class R, class S>(const query<M, R, S>& q) {
+      return detail::exists_filter(q, path, nullptr, true, "doesnt_have");
+    }};
+  }
+  template <class Modifier>
+  auto operator()(std::string_view path, Modifier modifier) const {
+    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+      return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, "doesnt_have"), true,
+                                   "doesnt_have");
+    }};
+  }
+};
+inline constexpr doesnt_have_fn doesnt_have{};
+
+struct with_count_fn {
+  // Counts the rows of has_many relations per record in the main statement: afterwards
+  // u.posts_count() answers without a statement.
+  template <class... Names>
+    requires(std::is_convertible_v<const Names&, std::string_view> && ...)
+  auto operator()(const Names&... names) const {
+    return closure{[list = std::vector<std::string>{std::string(std::string_view(names))...}]<class M, class R, class S>(
+                       const query<M, R, S>& q) {
+      static_assert(std::is_same_v<R, M>, "ar::with_count counts for whole records: use it before select");
+      const ar::database db = q.database();
+      std::vector<detail::query_state::counted> counted;
+      for (const std::string& name : list) {
+        const detail::relation_entry& entry = detail::relation_table_of<M>().find(name);
+        if (!entry.store_count)
+          throw error("ar::with_count: '" + name + "' is not a has_many relation of '" + std::string(model_of<M>::table) + "'");
+        detail::require_same_database(db, entry, "with_count");
+        auto sub = std::make_shared<detail::subquery>();
+        sub->table = entry.target_meta;
+        sub->inner_column = entry.inner_column;
+        sub->outer_table = &table_meta_v<M>;
+        sub->outer_column = entry.outer_column;
+        counted.push_back({std::move(sub), entry.store_count});
+      }
+      return q.transformed([&](detail::query_state& s) { s.counts.insert(s.counts.end(), counted.begin(), counted.end()); });
+    }};
+  }
+};
+inline constexpr with_count_fn with_count{};
+
+}  // namespace ar
+
+#endif  // AR_VIEWS_WHERE_HAS_HPP
