@@ -335,3 +335,87 @@ void throw_out_of_range(long double v, std::string_view type) {
 }
 
 }  // namespace ar::detail
+
+#include <ar/tree.hpp>
+
+namespace ar::detail {
+
+std::string render_tree(const dialect& d, const table_meta& table, std::size_t key_column, std::size_t fk_column,
+                        bool ancestors) {
+  auto q = [&](std::string& out, std::string_view id) { d.quote_identifier(out, id); };
+  const std::string_view key = table.columns[key_column].column;
+  const std::string_view fk = table.columns[fk_column].column;
+  std::string sql = "WITH RECURSIVE ";
+  q(sql, "ar_tree");
+  sql += " (";
+  q(sql, "ar_key");
+  sql += ", ";
+  q(sql, "ar_depth");
+  sql += ") AS (SELECT ";
+  // ancestors: start from the record's parent and climb; descendants: start from its children.
+  q(sql, ancestors ? fk : key);
+  sql += ", 1 FROM ";
+  q(sql, table.table);
+  sql += " WHERE ";
+  q(sql, ancestors ? key : fk);
+  sql += " = ";
+  d.placeholder(sql, 1);
+  sql += " UNION ALL SELECT ";
+  q(sql, "ar_step");
+  sql += '.';
+  q(sql, ancestors ? fk : key);
+  sql += ", ";
+  q(sql, "ar_tree");
+  sql += '.';
+  q(sql, "ar_depth");
+  sql += " + 1 FROM ";
+  q(sql, table.table);
+  sql += " AS ";
+  q(sql, "ar_step");
+  sql += " JOIN ";
+  q(sql, "ar_tree");
+  sql += " ON ";
+  q(sql, "ar_step");
+  sql += '.';
+  q(sql, ancestors ? key : fk);
+  sql += " = ";
+  q(sql, "ar_tree");
+  sql += '.';
+  q(sql, "ar_key");
+  sql += " WHERE ";
+  q(sql, "ar_tree");
+  sql += '.';
+  q(sql, "ar_depth");
+  sql += " < ";
+  d.placeholder(sql, 2);
+  sql += ") SELECT ";
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (i) sql += ", ";
+    q(sql, table.table);
+    sql += '.';
+    q(sql, table.columns[i].column);
+  }
+  sql += " FROM ";
+  q(sql, table.table);
+  sql += " JOIN ";
+  q(sql, "ar_tree");
+  sql += " ON ";
+  q(sql, table.table);
+  sql += '.';
+  q(sql, key);
+  sql += " = ";
+  q(sql, "ar_tree");
+  sql += '.';
+  q(sql, "ar_key");
+  sql += " ORDER BY ";
+  q(sql, "ar_tree");
+  sql += '.';
+  q(sql, "ar_depth");
+  sql += ", ";
+  q(sql, table.table);
+  sql += '.';
+  q(sql, key);
+  return sql;
+}
+
+}  // namespace ar::detail

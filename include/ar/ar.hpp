@@ -15,6 +15,7 @@
 #include <ar/schema.hpp>
 #include <ar/stream.hpp>
 #include <ar/transaction.hpp>
+#include <ar/tree.hpp>
 #include <ar/value.hpp>
 #include <ar/views.hpp>
 

@@ -31,6 +31,12 @@ namespace ar {
 
 namespace detail {
 
+// Whether a model has a belongs_to pointing at itself (a tree): updates check for cycles.
+template <model M>
+inline constexpr bool has_self_reference_v = []<class... R>(type_list<R...>) {
+  return ((R::kind == relation_kind::belongs_to && std::is_same_v<typename R::owner, typename R::target>) || ...);
+}(typename model_of<M>::relations{});
+
 template <std::size_t N>
 struct value_buffer {
   std::array<value, N> data;
@@ -85,6 +91,7 @@ void insert(const database& db, M& record) {
 template <model M>
 void update(const database& db, const M& record) {
   static_assert(model_of<M>::size > 1, "ar::update needs a model with a column besides its primary key");
+  if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(record);
   auto& state = db.state();
   detail::value_buffer<model_of<M>::size> params;
   detail::append_values(record, params, false);

@@ -469,7 +469,9 @@ bool destroy_with_dependents(const database& db, const M& record) {
 
 }  // namespace ar
 
-// Loading strategies (batching, strict mode, eager loading) complete the lazy access above.
+// Loading strategies (batching, strict mode, eager loading) complete the lazy access above; trees
+// (ancestors, descendants, the cycle check of update) build on self-referential relations.
 #include <ar/loading.hpp>
+#include <ar/tree.hpp>
 
 #endif  // AR_RELATION_HPP

@@ -148,6 +148,9 @@ std::int64_t relation_count(const Owner& owner, Name);
 
 template <class M>
 bool destroy_with_dependents(const database& db, const M& record);
+// Refuses a record that would become its own ancestor (ar/tree.hpp).
+template <class M>
+void check_no_cycle(const M& record);
 // Before a relation's lazy load (ar/loading.hpp): refuses under strict loading; loads the relation
 // for every sibling when the record has some, returning true.
 template <class Rel, class Owner>
