@@ -14,6 +14,8 @@ struct renderer {
   // Inside a subquery, columns are qualified: by its alias (ar_s1, ar_s2, ...) for its own table,
   // by the enclosing scope's name for the correlation.
   std::size_t depth = 0;
+  // Outside subqueries: qualify columns with their table's name (a join shares the statement).
+  bool qualify = false;
 
   void scope_name(std::size_t level, const table_meta& table) {
     if (level == 0) {
@@ -69,7 +71,7 @@ struct renderer {
     const node& n = t.nodes[i];
     switch (n.kind) {
       case node_kind::column:
-        if (depth > 0) {
+        if (depth > 0 || qualify) {
           scope_name(depth, *n.table);
           sql += '.';
         }
@@ -416,6 +418,66 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   sql += '.';
   q(sql, key);
   return sql;
+}
+
+}  // namespace ar::detail
+
+#include <ar/through.hpp>
+
+namespace ar::detail {
+
+void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
+                    std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
+                    const std::vector<value>& keys, const expr_tree* conditions) {
+  renderer r{sql, params, d};
+  auto q = [&](std::string_view id) { d.quote_identifier(sql, id); };
+  sql += "SELECT ";
+  for (std::size_t i = 0; i < target.columns.size(); ++i) {
+    if (i) sql += ", ";
+    q(target.table);
+    sql += '.';
+    q(target.columns[i].column);
+  }
+  sql += ", ";
+  q("ar_j");
+  sql += '.';
+  q(join.columns[join_owner].column);
+  sql += " FROM ";
+  q(target.table);
+  sql += " JOIN ";
+  q(join.table);
+  sql += " AS ";
+  q("ar_j");
+  sql += " ON ";
+  q("ar_j");
+  sql += '.';
+  q(join.columns[join_target].column);
+  sql += " = ";
+  q(target.table);
+  sql += '.';
+  q(target.columns[target_key].column);
+  sql += " WHERE ";
+  q("ar_j");
+  sql += '.';
+  q(join.columns[join_owner].column);
+  sql += " IN (";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i) sql += ", ";
+    r.placeholder(keys[i]);
+  }
+  sql += ')';
+  if (conditions) {
+    // The target's own columns, qualified by its table name (the join could share their names).
+    sql += " AND (";
+    r.qualify = true;
+    r.expr(*conditions, conditions->root());
+    r.qualify = false;
+    sql += ')';
+  }
+  sql += " ORDER BY ";
+  q(target.table);
+  sql += '.';
+  q(target.columns[target_key].column);
 }
 
 }  // namespace ar::detail

@@ -59,6 +59,8 @@ struct relation_entry {
   std::uint32_t inner_column;
   std::uint32_t outer_column;
   ar::database (*target_database)();
+  // Whether the relation can be a correlated subquery (where_has, with_count): not through a join.
+  bool subquery;
   // has_many: stores a count on a record of the owning model.
   void (*store_count)(const void* record, std::int64_t n);
   // Loads the relation for `owners` (pointers to records of the owning model) and continues with
@@ -137,6 +139,16 @@ struct load_context {
 template <class M>
 void share_context(const std::vector<const void*>& records, bool strict = false, bool auto_batch = true);
 
+// The position of a relation among its owner's relations.
+template <class Rel>
+constexpr std::size_t relation_position_of() {
+  return []<class... R>(type_list<R...>) {
+    std::size_t i = 0, found = 0;
+    ((std::is_same_v<R, Rel> ? (found = i, ++i) : ++i), ...);
+    return found;
+  }(typename model_of<typename Rel::owner>::relations{});
+}
+
 template <class Rel>
 struct eager_ops {
   using impl = relation_impl<Rel>;
@@ -146,13 +158,7 @@ struct eager_ops {
   using match_def = std::conditional_t<impl::belongs, typename impl::key_def, typename impl::fk_def>;
   using modifier_fn = std::function<query<target>(query<target>)>;
 
-  static constexpr std::size_t relation_index() {
-    return []<class... R>(type_list<R...>) {
-      std::size_t i = 0, found = 0;
-      ((std::is_same_v<R, Rel> ? (found = i, ++i) : ++i), ...);
-      return found;
-    }(typename model_of<owner>::relations{});
-  }
+  static constexpr std::size_t relation_index() { return relation_position_of<Rel>(); }
 
   // The target rows whose matching column holds one of `keys`, grouped by that value: a vector for
   // has_many, the first by primary key for has_one, the row for belongs_to. One statement per
@@ -338,9 +344,22 @@ void store_count(const void* record, std::int64_t n) {
 
 template <class Rel>
 relation_entry entry_of() {
-  using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
+  if constexpr (Rel::kind == relation_kind::has_many_through) {
+    return relation_entry{to_string_view(typename Rel::name_type{}),
+                          Rel::kind,
+                          std::type_index(typeid(target)),
+                          &target_table<Rel>,
+                          &table_meta_v<target>,
+                          0,
+                          0,
+                          &target_database<Rel>,
+                          false,
+                          nullptr,
+                          &relation_entry_load<Rel>};
+  } else {
+  using impl = relation_impl<Rel>;
   std::uint32_t inner = 0, outer = 0;
   if constexpr (impl::belongs) {
     inner = static_cast<std::uint32_t>(column_lookup<target, impl::key_def::index>::position);
@@ -357,8 +376,10 @@ relation_entry entry_of() {
                         inner,
                         outer,
                         &target_database<Rel>,
+                        true,
                         impl::many ? &store_count<Rel> : nullptr,
                         &relation_entry_load<Rel>};
+  }
 }
 
 template <class M>
@@ -674,5 +695,10 @@ void load(const M& record, const Paths&... paths) {
 }
 
 }  // namespace ar
+
+// Many-to-many through join models, and trees (ancestors, descendants, the cycle check of
+// update), build on relations and their loading.
+#include <ar/through.hpp>
+#include <ar/tree.hpp>
 
 #endif  // AR_LOADING_HPP

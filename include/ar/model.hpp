@@ -88,6 +88,10 @@
 #define AR_BELONGS_TO(name, Target, foreign_key, ...) (BELONGS_TO, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
 #define AR_HAS_ONE(name, Target, foreign_key, ...) (HAS_ONE, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
 #define AR_HAS_MANY(name, Target, foreign_key, ...) (HAS_MANY, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
+// Many-to-many through a join model: AR_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk)
+// where Join has owner_fk -> this model's key and target_fk -> Target's key.
+#define AR_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...) \
+  (HAS_MANY_THROUGH, name, Target, Join, owner_fk, target_fk __VA_OPT__(, ) __VA_ARGS__)
 #define AR_OWNER_KEY(field) ::ar::detail::make_owner_key(BOOST_HANA_STRING(#field))
 #define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
 #define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
@@ -99,6 +103,11 @@
 #define AR_DETAIL_META_RELATION(kind, name, Target, foreign_key, ...)                                          \
   ::ar::detail::make_relation<::ar::detail::relation_kind::kind, ar_self, Target, &ar_self::ar_slot_##name>( \
       BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#foreign_key) __VA_OPT__(, ) __VA_ARGS__)
+#define AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...)                       \
+  ::ar::detail::make_relation<::ar::detail::relation_kind::has_many_through, ar_self, Target,                 \
+                              &ar_self::ar_slot_##name>(BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#owner_fk), \
+                                                        ::ar::detail::make_through<Join>(BOOST_HANA_STRING(#target_fk)) \
+                                                            __VA_OPT__(, ) __VA_ARGS__)
 #define AR_DETAIL_META_BELONGS_TO(...) AR_DETAIL_META_RELATION(belongs_to, __VA_ARGS__)
 #define AR_DETAIL_META_HAS_ONE(...) AR_DETAIL_META_RELATION(has_one, __VA_ARGS__)
 #define AR_DETAIL_META_HAS_MANY(...) AR_DETAIL_META_RELATION(has_many, __VA_ARGS__)
@@ -155,6 +164,33 @@
   ar_C name##_create(ar_C child) {                                                                    \
     ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
     return child;                                                                                     \
+  }
+
+// has_many_through: name_attach(target[, join prototype]) adds a join row (the prototype's other
+// fields are stored too); name_detach(target) removes it; name_sync(keys) makes the targets exactly
+// those keys, in one transaction; name_toggle(target) attaches or detaches.
+#define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                       \
+  AR_DETAIL_DECL_RELATION(name)                                                                          \
+  template <class ar_S = ar_self, class ar_T>                                                            \
+  void name##_attach(const ar_T& target) {                                                               \
+    ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,           \
+                                  static_cast<const void*>(nullptr));                                    \
+  }                                                                                                      \
+  template <class ar_S = ar_self, class ar_T, class ar_J>                                                \
+  void name##_attach(const ar_T& target, const ar_J& prototype) {                                        \
+    ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target, &prototype); \
+  }                                                                                                      \
+  template <class ar_S = ar_self, class ar_T>                                                            \
+  bool name##_detach(const ar_T& target) {                                                               \
+    return ::ar::detail::relation_detach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
+  }                                                                                                      \
+  template <class ar_S = ar_self, class ar_K>                                                            \
+  void name##_sync(const ar_K& keys) {                                                                   \
+    ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);              \
+  }                                                                                                      \
+  template <class ar_S = ar_self, class ar_T>                                                            \
+  bool name##_toggle(const ar_T& target) {                                                               \
+    return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
   }
 
 #define AR_DETAIL_DECL_COLUMN(...)

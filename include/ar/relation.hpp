@@ -114,7 +114,9 @@ struct relation_ops {
   using key_lookup = referenced_key<key_model, typename Rel::owner_key_name>;
 
   static constexpr bool well_formed() {
-    if constexpr (!Rel::options_known || !Rel::options_unique) {
+    if constexpr (Rel::kind == relation_kind::has_many_through) {
+      return through_well_formed();
+    } else if constexpr (!Rel::options_known || !Rel::options_unique) {
       static_assert(always_false<Rel>,
                     "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation) and AR_DEPENDENT(kind), "
                     "each at most once");
@@ -146,6 +148,31 @@ struct relation_ops {
       return false;
     } else {
       return inverse_well_formed();
+    }
+  }
+
+  // has_many_through: both foreign keys are fields of the join model, of the types of the keys they
+  // refer to (the owner's and the target's primary keys).
+  static constexpr bool through_well_formed() {
+    using join = typename Rel::through_model;
+    using owner_fk = column_named<typename Rel::foreign_key_name, typename model_of<join>::columns>;
+    using target_fk = column_named<typename Rel::through_target_key, typename model_of<join>::columns>;
+    if constexpr (!Rel::options_known || !Rel::options_unique || Rel::dependent != dependent_kind::none ||
+                  !std::is_void_v<typename Rel::owner_key_name> || !std::is_void_v<typename Rel::inverse_name>) {
+      static_assert(always_false<Rel>, "AR_HAS_MANY_THROUGH takes no options: it joins primary keys through the join model");
+      return false;
+    } else if constexpr (!owner_fk::found || !target_fk::found) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: both foreign keys must be fields of the join model: list them in its AR_FIELDS");
+      return false;
+    } else if constexpr (!keys_compatible<typename owner_fk::def::type, typename model_of<owner>::primary_key::type>() ||
+                         !keys_compatible<typename target_fk::def::type, typename model_of<target>::primary_key::type>()) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: a foreign key of the join model and the key it refers to have different "
+                    "types: make them the same");
+      return false;
+    } else {
+      return true;
     }
   }
 
@@ -469,9 +496,7 @@ bool destroy_with_dependents(const database& db, const M& record) {
 
 }  // namespace ar
 
-// Loading strategies (batching, strict mode, eager loading) complete the lazy access above; trees
-// (ancestors, descendants, the cycle check of update) build on self-referential relations.
+// Loading strategies (batching, strict mode, eager loading) complete the lazy access above.
 #include <ar/loading.hpp>
-#include <ar/tree.hpp>
 
 #endif  // AR_RELATION_HPP

@@ -48,7 +48,7 @@ inline constexpr reload_t reload{};
 
 namespace detail {
 
-enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many };
+enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through };
 
 // The cache of one relation on one record. Copies share what was loaded (it is immutable), and
 // the cache takes no part in comparing records.
@@ -74,6 +74,17 @@ struct dependent_option {
   static constexpr dependent_kind kind = Kind;
 };
 
+// has_many_through: the join model, and the join model's foreign key to the target.
+template <class Through, class TargetKey>
+struct through_option {
+  using model = Through;
+  using name_type = TargetKey;
+};
+template <class Through, class TargetKey>
+constexpr through_option<Through, TargetKey> make_through(TargetKey) {
+  return {};
+}
+
 template <class Name>
 constexpr owner_key_option<Name> make_owner_key(Name) {
   return {};
@@ -91,6 +102,8 @@ template <class N>
 inline constexpr int option_rank<inverse_option<N>> = 2;
 template <dependent_kind K>
 inline constexpr int option_rank<dependent_option<K>> = 3;
+template <class T, class N>
+inline constexpr int option_rank<through_option<T, N>> = 4;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -102,6 +115,7 @@ struct find_option<Rank, Default, O, Rest...>
 
 struct no_option {
   using name_type = void;
+  using model = void;
   static constexpr dependent_kind kind = dependent_kind::none;
 };
 
@@ -117,12 +131,15 @@ struct relation_def {
   // The relation on the target that points back, by name (void: none declared).
   using inverse_name = typename find_option<2, no_option, Options...>::type::name_type;
   static constexpr dependent_kind dependent = find_option<3, no_option, Options...>::type::kind;
+  // has_many_through: the join model and its foreign key to the target (void otherwise).
+  using through_model = typename find_option<4, no_option, Options...>::type::model;
+  using through_target_key = typename find_option<4, no_option, Options...>::type::name_type;
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
   static constexpr bool options_unique =
       (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1;
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
@@ -145,6 +162,14 @@ template <class Owner, class Name>
 void relation_dissociate(Owner& owner, Name);
 template <class Owner, class Name>
 std::int64_t relation_count(const Owner& owner, Name);
+template <class Owner, class Name, class Target, class Join>
+void relation_attach(Owner& owner, Name, const Target& target, const Join* prototype);
+template <class Owner, class Name, class Target>
+bool relation_detach(Owner& owner, Name, const Target& target);
+template <class Owner, class Name, class Keys>
+void relation_sync(Owner& owner, Name, const Keys& keys);
+template <class Owner, class Name, class Target>
+bool relation_toggle(Owner& owner, Name, const Target& target);
 
 template <class M>
 bool destroy_with_dependents(const database& db, const M& record);

@@ -23,6 +23,9 @@ namespace ar {
 namespace detail {
 
 inline void require_same_database(const ar::database& owner_db, const relation_entry& entry, std::string_view what) {
+  if (!entry.subquery)
+    throw error("ar::" + std::string(what) + ": '" + std::string(entry.name) +
+                "' goes through a join model; test or count the join model's own relation instead");
   const ar::database target_db = entry.target_database();
   if (!(target_db == owner_db))
     throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +

@@ -1,0 +1,363 @@
+#ifndef AR_THROUGH_HPP
+#define AR_THROUGH_HPP
+
+// Many-to-many through a join model that stays an ordinary model with its own fields:
+//
+//   struct Post { ... AR_MODEL(Post, "posts", AR_FIELDS(id, title),
+//                              AR_HAS_MANY_THROUGH(tags, Tag, PostTag, post_id, tag_id)); };
+//   struct Tag  { ... AR_MODEL(Tag, "tags", AR_FIELDS(id, name),
+//                              AR_HAS_MANY_THROUGH(posts, Post, PostTag, tag_id, post_id)); };
+//   struct PostTag { std::int64_t id; std::int64_t post_id; std::int64_t tag_id; ar::time_point created_at;
+//                    AR_MODEL(PostTag, "post_tags", AR_FIELDS(id, post_id, tag_id, created_at)); };
+//
+// post.tags() loads in one statement when the join model and the target share a database (the
+// join is done in SQL), in two when they do not; with("tags") adds one statement per level in the
+// first case, two in the second. Writes: tags_attach(tag[, join prototype]), tags_detach(tag),
+// tags_sync(keys) (one transaction, only the statements needed), tags_toggle(tag).
+
+#include <ar/crud.hpp>
+#include <ar/error.hpp>
+#include <ar/loading.hpp>
+#include <ar/relation.hpp>
+#include <ar/views/delete_all.hpp>
+#include <ar/views/select.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace ar::detail {
+
+// SELECT target columns and the join's owner key FROM target JOIN join ON join.target_fk =
+// target.key WHERE join.owner_fk IN (placeholders) [AND conditions on the target] ORDER BY
+// target.key. Its parameters: the keys, then the conditions' values.
+void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
+                    std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
+                    const std::vector<value>& keys, const expr_tree* conditions);
+
+template <class Rel>
+struct through_impl {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  using join = typename Rel::through_model;
+  using owner_key_def = typename model_of<owner>::primary_key;
+  using target_key_def = typename model_of<target>::primary_key;
+  using join_owner_def = typename column_named<typename Rel::foreign_key_name, typename model_of<join>::columns>::def;
+  using join_target_def = typename column_named<typename Rel::through_target_key, typename model_of<join>::columns>::def;
+  using key_scalar = scalar_t<typename owner_key_def::type>;
+  using target_key = scalar_t<typename target_key_def::type>;
+  using join_owner_column = column<join, join_owner_def::index>;
+  using join_target_column = column<join, join_target_def::index>;
+  using target_key_column = column<target, target_key_def::index>;
+  using modifier_fn = std::function<query<target>(query<target>)>;
+  static constexpr bool belongs = false;
+  static constexpr bool many = true;
+
+  static std::optional<key_scalar> lookup_value(const owner& o) {
+    const auto& key = o.*owner_key_def::pointer;
+    if (model_of<owner>::generated_key && key == key_scalar{}) return std::nullopt;  // not saved yet
+    return key;
+  }
+
+  static bool joined_in_sql() { return ::ar::database_for<join>() == ::ar::database_for<target>(); }
+
+  // The targets of one owner as a query: EXISTS a join row pointing at them from this owner.
+  static query<target> query_for(const owner& o) {
+    const auto v = lookup_value(o);
+    if (!v) return from<target>() | filter(target_key_column{}.in(std::vector<target_key>{}));
+    auto where = std::make_shared<expr_tree>(to_tree(join_owner_column{} == *v));
+    auto sub = std::make_shared<subquery>();
+    sub->table = &table_meta_v<join>;
+    sub->inner_column = static_cast<std::uint32_t>(column_lookup<join, join_target_def::index>::position);
+    sub->outer_table = &table_meta_v<target>;
+    sub->outer_column = static_cast<std::uint32_t>(column_lookup<target, target_key_def::index>::position);
+    sub->where = std::move(where);
+    expr_tree exists;
+    exists.subqueries.push_back(std::move(sub));
+    exists.add(node{node_kind::exists, compare_op::eq, 0});
+    return from<target>().transformed([&](query_state& s) { s.where = std::move(exists); });
+  }
+
+  // Targets grouped by owner key, for `keys`: one statement when the join is done in SQL (per
+  // chunk of keys), else the join rows then the targets.
+  static std::unordered_map<key_scalar, std::vector<target>> select_in(const std::vector<key_scalar>& keys,
+                                                                        const modifier_fn* modifier) {
+    std::unordered_map<key_scalar, std::vector<target>> grouped;
+    if (keys.empty()) return grouped;
+    query<target> refined = from<target>();
+    if (modifier) refined = (*modifier)(refined);
+    const query_state& rs = refined.state();
+    if (!rs.order.empty() || rs.limit || rs.offset || rs.distinct)
+      throw error("ar::with: a modifier of a has_many_through relation may only filter");
+    const ar::database target_db = ::ar::database_for<target>();
+    const std::size_t limit = target_db.dialect().max_parameters();
+    const std::size_t used = refined.parameters().size();
+    const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
+    if (joined_in_sql()) {
+      for (std::size_t at = 0; at < keys.size(); at += chunk) {
+        const std::size_t n = std::min(chunk, keys.size() - at);
+        std::vector<value> key_values;
+        for (std::size_t i = 0; i < n; ++i) key_values.push_back(to_value(keys[at + i]));
+        std::string sql;
+        std::vector<value> params;
+        render_through(sql, params, target_db.dialect(), table_meta_v<target>,
+                       column_lookup<target, target_key_def::index>::position, table_meta_v<join>,
+                       column_lookup<join, join_owner_def::index>::position,
+                       column_lookup<join, join_target_def::index>::position, key_values, rs.where ? &*rs.where : nullptr);
+        target staging{};
+        key_scalar owner_key{};
+        std::array<column_binding, model_of<target>::size + 1> columns;
+        bind_record(staging, std::span<column_binding>(columns.data(), model_of<target>::size));
+        columns.back() = bind_column(owner_key);
+        auto on_row = [&] { grouped[owner_key].push_back(std::move(staging)); };
+        run(target_db.state(), sql, params, columns, row_callback::of(on_row));
+      }
+      return grouped;
+    }
+    // The join model lives elsewhere: read its rows, then the targets they point at.
+    std::vector<std::pair<key_scalar, target_key>> links;
+    for (std::size_t at = 0; at < keys.size(); at += chunk) {
+      const std::size_t n = std::min(chunk, keys.size() - at);
+      std::vector<key_scalar> part(keys.begin() + static_cast<std::ptrdiff_t>(at), keys.begin() + static_cast<std::ptrdiff_t>(at + n));
+      for (auto [o, t] : from<join>() | filter(join_owner_column{}.in(part)) | select(join_owner_column{}, join_target_column{}) | to_vector)
+        links.emplace_back(static_cast<key_scalar>(o), static_cast<target_key>(t));
+    }
+    std::vector<target_key> wanted;
+    std::unordered_set<target_key> seen;
+    for (const auto& link : links)
+      if (seen.insert(link.second).second) wanted.push_back(link.second);
+    std::unordered_map<target_key, std::shared_ptr<const target>> by_key;
+    for (std::size_t at = 0; at < wanted.size(); at += chunk) {
+      const std::size_t n = std::min(chunk, wanted.size() - at);
+      std::vector<target_key> part(wanted.begin() + static_cast<std::ptrdiff_t>(at), wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
+      for (target& t : refined | filter(target_key_column{}.in(part)) | to_vector) {
+        const target_key k = t.*target_key_def::pointer;
+        by_key.emplace(k, std::make_shared<const target>(std::move(t)));
+      }
+    }
+    for (const auto& [o, t] : links)
+      if (auto it = by_key.find(t); it != by_key.end()) grouped[o].push_back(*it->second);
+    for (auto& [o, rows] : grouped)
+      std::sort(rows.begin(), rows.end(),
+                [](const target& a, const target& b) { return a.*target_key_def::pointer < b.*target_key_def::pointer; });
+    return grouped;
+  }
+
+  static void load(const owner& o) {
+    std::shared_ptr<const void> value;
+    if (const auto v = lookup_value(o)) {
+      auto grouped = select_in({*v}, nullptr);
+      value = std::make_shared<const std::vector<target>>(std::move(grouped[*v]));
+    } else {
+      value = std::make_shared<const std::vector<target>>();
+    }
+    relation_slot& slot = slot_of<Rel>(o);
+    slot.value = std::move(value);
+    slot.loaded = true;
+  }
+
+  static const std::vector<target>& cached(const owner& o) {
+    return *static_cast<const std::vector<target>*>((o.*Rel::slot).value.get());
+  }
+  static const std::vector<target>& get(const owner& o) {
+    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o);
+    return cached(o);
+  }
+  static const std::vector<target>& reload(const owner& o) {
+    load(o);
+    return cached(o);
+  }
+
+  static key_scalar saved_key(const owner& o) {
+    const auto v = lookup_value(o);
+    if (!v)
+      throw error("ar: cannot change '" + std::string(to_string_view(typename Rel::name_type{})) + "' of a '" +
+                  std::string(model_of<owner>::table) + "' record that has no key yet: save it first");
+    return *v;
+  }
+  static target_key saved_target_key(const target& t) {
+    const target_key k = t.*target_key_def::pointer;
+    if (model_of<target>::generated_key && k == target_key{})
+      throw error("ar: cannot link a '" + std::string(model_of<target>::table) + "' record that has no key yet: save it first");
+    return k;
+  }
+
+  template <class Prototype>
+  static void attach(const owner& o, const target& t, const Prototype* prototype) {
+    join link{};
+    if constexpr (!std::is_void_v<Prototype>) {
+      static_assert(std::is_same_v<Prototype, join>, "ar: attach's second argument is a record of the join model");
+      link = *prototype;
+      primary_key(link) = key_type_of<join>{};
+    }
+    link.*join_owner_def::pointer = static_cast<scalar_t<typename join_owner_def::type>>(saved_key(o));
+    link.*join_target_def::pointer = static_cast<scalar_t<typename join_target_def::type>>(saved_target_key(t));
+    insert(link);
+    relation_slot& slot = slot_of<Rel>(o);
+    if (!slot.loaded) return;
+    auto rows = std::make_shared<std::vector<target>>(cached(o));
+    rows->push_back(*fields_of_target(t));
+    slot.value = std::move(rows);
+  }
+
+  static std::shared_ptr<const target> fields_of_target(const target& t) {
+    auto copy = std::make_shared<target>();
+    model_of<target>::for_each_column([&](auto c) { decltype(c)::get(*copy) = decltype(c)::get(t); });
+    return copy;
+  }
+
+  static bool detach(const owner& o, const target& t) {
+    const auto removed = from<join>() |
+                         filter(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t)) |
+                         delete_all;
+    relation_slot& slot = slot_of<Rel>(o);
+    if (slot.loaded) {
+      auto rows = std::make_shared<std::vector<target>>(cached(o));
+      std::erase_if(*rows, [&](const target& r) { return r.*target_key_def::pointer == t.*target_key_def::pointer; });
+      slot.value = std::move(rows);
+    }
+    return removed > 0;
+  }
+
+  template <class Keys>
+  static void sync(const owner& o, const Keys& keys) {
+    const key_scalar key = saved_key(o);
+    std::vector<target_key> wanted;
+    for (const auto& k : keys) wanted.push_back(static_cast<target_key>(k));
+    const ar::database db = ::ar::database_for<join>();
+    std::optional<transaction> tx;
+    if (!db.in_transaction()) tx.emplace(db);
+    std::unordered_set<target_key> current;
+    for (auto [k] : from<join>() | filter(join_owner_column{} == key) | select(join_target_column{}) | to_vector)
+      current.insert(static_cast<target_key>(k));
+    const std::unordered_set<target_key> keep(wanted.begin(), wanted.end());
+    std::vector<target_key> remove;
+    for (const auto& k : current)
+      if (!keep.count(k)) remove.push_back(k);
+    if (!remove.empty())
+      (void)(from<join>() | filter(join_owner_column{} == key && join_target_column{}.in(remove)) | delete_all);
+    std::vector<join> add;
+    std::unordered_set<target_key> added;
+    for (const auto& k : wanted) {
+      if (current.count(k) || !added.insert(k).second) continue;
+      join link{};
+      link.*join_owner_def::pointer = static_cast<scalar_t<typename join_owner_def::type>>(key);
+      link.*join_target_def::pointer = static_cast<scalar_t<typename join_target_def::type>>(k);
+      add.push_back(std::move(link));
+    }
+    if (!add.empty()) insert_all(db, add);
+    if (tx) tx->commit();
+    slot_of<Rel>(o) = relation_slot{};  // loads again, true, when read
+  }
+
+  static bool toggle(const owner& o, const target& t) {
+    const bool linked = from<join>() |
+                        filter(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t)) | exists;
+    if (linked) {
+      detach(o, t);
+      return false;
+    }
+    attach(o, t, static_cast<const void*>(nullptr));
+    return true;
+  }
+};
+
+template <class Rel>
+  requires(Rel::kind == relation_kind::has_many_through)
+struct relation_impl<Rel, true> : through_impl<Rel> {};
+
+// Eager loading and automatic batching of a through relation.
+template <class Rel>
+  requires(Rel::kind == relation_kind::has_many_through)
+struct eager_ops<Rel> {
+  using impl = through_impl<Rel>;
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  using key = typename impl::key_scalar;
+
+  static std::shared_ptr<const void> value_for(std::unordered_map<key, std::vector<target>>& grouped, const std::optional<key>& v) {
+    if (v)
+      if (auto it = grouped.find(*v); it != grouped.end())
+        return std::make_shared<const std::vector<target>>(it->second);
+    return std::make_shared<const std::vector<target>>();
+  }
+
+  static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+    std::vector<key> keys;
+    std::unordered_set<key> seen;
+    for (const void* p : owners)
+      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
+        if (seen.insert(*v).second) keys.push_back(*v);
+    auto grouped = impl::select_in(keys, static_cast<const typename impl::modifier_fn*>(node.modifier.get()));
+    std::vector<const void*> targets;
+    for (const void* p : owners) {
+      const owner& o = *static_cast<const owner*>(p);
+      auto value = value_for(grouped, impl::lookup_value(o));
+      for (const target& t : *static_cast<const std::vector<target>*>(value.get())) targets.push_back(&t);
+      relation_slot& slot = slot_of<Rel>(o);
+      slot.value = std::move(value);
+      slot.loaded = true;
+    }
+    share_context<target>(targets);
+    for (const eager_node& child : node.children)
+      relation_table_of<target>().find(child.name).eager_load(targets, child);
+  }
+
+  static bool load_from_batch(const owner& o) {
+    const auto& context = o.ar_context.shared;
+    if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
+    auto& b = *static_cast<batch<key>*>(context->batches.at(relation_position_of<Rel>()).get());
+    if (!b.loaded) {
+      auto grouped = impl::select_in(b.keys, nullptr);
+      for (auto& [k, rows] : grouped) b.results.emplace(k, std::make_shared<const std::vector<target>>(std::move(rows)));
+      b.loaded = true;
+    }
+    const auto v = impl::lookup_value(o);
+    auto it = v ? b.results.find(*v) : b.results.end();
+    relation_slot& slot = slot_of<Rel>(o);
+    slot.value = it == b.results.end() ? std::make_shared<const std::vector<target>>() : it->second;
+    slot.loaded = true;
+    return true;
+  }
+
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
+    auto b = std::make_shared<batch<key>>();
+    std::unordered_set<key> seen;
+    for (const void* p : records)
+      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
+        if (seen.insert(*v).second) b->keys.push_back(*v);
+    return b;
+  }
+};
+
+template <class Owner, class Name, class Target, class Join>
+void relation_attach(Owner& owner, Name, const Target& t, const Join* prototype) {
+  using rel = typename find_relation<Owner, Name>::type;
+  static_assert(std::is_same_v<Target, typename rel::target>, "ar: attach takes a record of the relation's target model");
+  if constexpr (std::is_same_v<Target, typename rel::target>) relation_impl<rel>::attach(owner, t, prototype);
+}
+template <class Owner, class Name, class Target>
+bool relation_detach(Owner& owner, Name, const Target& t) {
+  using rel = typename find_relation<Owner, Name>::type;
+  static_assert(std::is_same_v<Target, typename rel::target>, "ar: detach takes a record of the relation's target model");
+  return relation_impl<rel>::detach(owner, t);
+}
+template <class Owner, class Name, class Keys>
+void relation_sync(Owner& owner, Name, const Keys& keys) {
+  relation_impl<typename find_relation<Owner, Name>::type>::sync(owner, keys);
+}
+template <class Owner, class Name, class Target>
+bool relation_toggle(Owner& owner, Name, const Target& t) {
+  using rel = typename find_relation<Owner, Name>::type;
+  static_assert(std::is_same_v<Target, typename rel::target>, "ar: toggle takes a record of the relation's target model");
+  return relation_impl<rel>::toggle(owner, t);
+}
+
+}  // namespace ar::detail
+
+#endif  // AR_THROUGH_HPP

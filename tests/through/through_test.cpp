@@ -1,0 +1,200 @@
+// Many-to-many through a join model that is an ordinary model; friendships as a self
+// many-to-many with two relations between the same pair of models.
+
+#include "../support/backends.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct tag;
+struct post_tag;
+
+struct post {
+  std::int64_t id = 0;
+  std::string title;
+  AR_MODEL(post, "posts", AR_FIELDS(id, title), AR_HAS_MANY_THROUGH(tags, tag, post_tag, post_id, tag_id));
+};
+
+struct tag {
+  std::int64_t id = 0;
+  std::string name;
+  AR_MODEL(tag, "tags", AR_FIELDS(id, name), AR_HAS_MANY_THROUGH(posts, post, post_tag, tag_id, post_id));
+  friend bool operator==(const tag&, const tag&) = default;
+};
+
+struct post_tag {
+  std::int64_t id = 0;
+  std::int64_t post_id = 0;
+  std::int64_t tag_id = 0;
+  std::optional<std::string> added_by;
+  AR_MODEL(post_tag, "post_tags", AR_FIELDS(id, post_id, tag_id, added_by));
+};
+
+struct friendship;
+struct person {
+  std::int64_t id = 0;
+  std::string name;
+  AR_MODEL(person, "people", AR_FIELDS(id, name), AR_HAS_MANY_THROUGH(friends, person, friendship, person_id, friend_id),
+           AR_HAS_MANY_THROUGH(friend_of, person, friendship, friend_id, person_id));
+};
+struct friendship {
+  std::int64_t id = 0;
+  std::int64_t person_id = 0;
+  std::int64_t friend_id = 0;
+  AR_MODEL(friendship, "friendships", AR_FIELDS(id, person_id, friend_id));
+};
+
+std::vector<std::string> names(const std::vector<tag>& tags) {
+  std::vector<std::string> out;
+  for (const auto& t : tags) out.push_back(t.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class through : public ar_test::backend_test {
+ protected:
+  void SetUp() override {
+    backend_test::SetUp();
+    ar::create_tables<post, tag, post_tag, person, friendship>(db);
+    for (auto* p : {&p1, &p2, &p3}) ar::insert(db, *p);
+    for (auto* t : {&cpp, &sql, &orm}) ar::insert(db, *t);
+    link(p1, cpp);
+    link(p1, orm);
+    link(p2, sql);
+  }
+  void link(const post& p, const tag& t) {
+    post_tag pt{0, p.id, t.id, std::nullopt};
+    ar::insert(db, pt);
+  }
+  post p1{0, "one"}, p2{0, "two"}, p3{0, "three"};
+  tag cpp{0, "c++"}, sql{0, "sql"}, orm{0, "orm"};
+};
+
+TEST_P(through, lazy_access_is_one_statement_with_the_join_in_sql) {
+  ar::statement_counter counter;
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
+  EXPECT_TRUE(p3.tags().empty());
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_EQ(names(cpp.posts().empty() ? std::vector<tag>{} : std::vector<tag>{}), std::vector<std::string>{});
+  EXPECT_EQ(cpp.posts().size(), 1u);
+  EXPECT_EQ(cpp.posts()[0].title, "one");
+}
+
+TEST_P(through, eager_with_tags_is_two_statements) {
+  ar::statement_counter counter;
+  auto posts = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("tags") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_EQ(names(posts[0].tags()), (std::vector<std::string>{"c++", "orm"}));
+  EXPECT_EQ(names(posts[1].tags()), (std::vector<std::string>{"sql"}));
+  EXPECT_TRUE(posts[2].tags().empty());
+  EXPECT_EQ(counter.count(), 2u);
+  const auto sql_text = counter.statements()[1];
+  EXPECT_NE(sql_text.find(R"(JOIN "post_tags" AS "ar_j")"), std::string::npos) << sql_text;
+}
+
+TEST_P(through, a_join_model_on_another_database_costs_one_more_statement) {
+  auto other = ar_test::open_backend(GetParam(), "other");
+  ar::create_table<post_tag>(other);
+  ar::bind<post_tag>("other");
+  post_tag a{0, p1.id, sql.id, std::nullopt}, b{0, p2.id, orm.id, std::nullopt};
+  ar::insert(a);
+  ar::insert(b);
+  ar::statement_counter counter;
+  auto posts = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("tags") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+  EXPECT_EQ(counter.count(other), 1u);
+  EXPECT_EQ(names(posts[0].tags()), (std::vector<std::string>{"sql"}));
+  EXPECT_EQ(names(posts[1].tags()), (std::vector<std::string>{"orm"}));
+  post fresh = ar::find_or_throw<post>(db, p1.id);
+  counter.reset();
+  EXPECT_EQ(names(fresh.tags()), (std::vector<std::string>{"sql"}));
+  EXPECT_EQ(counter.count(), 2u);  // lazily: the join rows, then the tags
+  ar::bind<post_tag>("default");
+}
+
+TEST_P(through, automatic_batching_works_through_a_join) {
+  ar::statement_counter counter;
+  std::size_t total = 0;
+  for (const post& p : ar::from<post>(db) | ar::to_vector) total += p.tags().size();
+  EXPECT_EQ(total, 3u);
+  EXPECT_EQ(counter.count(), 2u);
+}
+
+TEST_P(through, eager_and_lazy_agree) {
+  auto eager = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("tags") | ar::to_vector;
+  for (const post& e : eager) {
+    post lazy = ar::find_or_throw<post>(db, e.id);
+    EXPECT_EQ(names(e.tags()), names(lazy.tags()));
+  }
+}
+
+TEST_P(through, attach_detach_keep_a_loaded_cache_true) {
+  EXPECT_EQ(p3.tags().size(), 0u);
+  ar::statement_counter counter;
+  p3.tags_attach(cpp, post_tag{0, 0, 0, "ada"});
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_EQ(names(p3.tags()), (std::vector<std::string>{"c++"}));
+  auto join = ar::from<post_tag>(db) | ar::filter(post_tag::c.post_id == p3.id) | ar::first;
+  ASSERT_TRUE(join);
+  EXPECT_EQ(join->added_by, "ada");  // the join model's own fields are stored
+  EXPECT_TRUE(p3.tags_detach(cpp));
+  EXPECT_TRUE(p3.tags().empty());
+  EXPECT_FALSE(p3.tags_detach(cpp));
+  EXPECT_EQ(p3.tags_query() | ar::count, 0);
+}
+
+TEST_P(through, sync_sends_only_the_statements_needed_in_one_transaction) {
+  ar::statement_counter counter;
+  p1.tags_sync(std::vector<std::int64_t>{cpp.id, sql.id});  // keep c++, drop orm, add sql
+  const auto sql_text = counter.statements();
+  ASSERT_EQ(sql_text.size(), 5u);  // BEGIN, read, delete, insert, COMMIT
+  EXPECT_EQ(sql_text.front(), "BEGIN");
+  EXPECT_EQ(sql_text.back(), "COMMIT");
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "sql"}));
+  counter.reset();
+  p1.tags_sync(std::vector<std::int64_t>{cpp.id, sql.id});  // nothing to change
+  EXPECT_EQ(counter.count(), 3u);                           // BEGIN, read, COMMIT
+  p1.tags_sync(std::vector<std::int64_t>{});
+  EXPECT_TRUE(p1.tags().empty());
+}
+
+TEST_P(through, toggle_attaches_then_detaches) {
+  EXPECT_TRUE(p2.tags_toggle(cpp));
+  EXPECT_EQ(names(p2.tags()), (std::vector<std::string>{"c++", "sql"}));
+  EXPECT_FALSE(p2.tags_toggle(cpp));
+  EXPECT_EQ(names(p2.tags()), (std::vector<std::string>{"sql"}));
+}
+
+TEST_P(through, linking_unsaved_records_is_an_error) {
+  post fresh{0, "fresh"};
+  tag unsaved{0, "new"};
+  EXPECT_THROW(fresh.tags_attach(cpp), ar::error);
+  EXPECT_THROW(p1.tags_attach(unsaved), ar::error);
+}
+
+TEST_P(through, friendships_are_two_relations_between_the_same_models) {
+  person ann{0, "ann"}, ben{0, "ben"}, cat{0, "cat"};
+  for (auto* x : {&ann, &ben, &cat}) ar::insert(db, *x);
+  ann.friends_attach(ben);
+  ann.friends_attach(cat);
+  cat.friends_attach(ben);
+  ar::statement_counter counter;
+  auto people = ar::from<person>(db) | ar::order_by(person::c.id) | ar::with("friends", "friend_of") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+  EXPECT_EQ(people[0].friends().size(), 2u);   // ann -> ben, cat
+  EXPECT_EQ(people[1].friend_of().size(), 2u); // ben <- ann, cat
+  EXPECT_TRUE(people[1].friends().empty());
+  EXPECT_EQ(people[2].friend_of()[0].name, "ann");
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(through);
+
+}  // namespace
