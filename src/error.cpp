@@ -13,9 +13,8 @@ database_error::database_error(std::string database, std::string sql, std::strin
       sql_(std::move(sql)),
       backend_message_(std::move(backend_message)) {}
 
-lazy_load_error::lazy_load_error(std::string model, std::string relation)
-    : error("ar: strict loading: '" + relation + "' of a '" + model +
-            "' record was not eager-loaded; add it to the query's with(...), or load it with ar::load"),
+lazy_load_error::lazy_load_error(std::string model, std::string relation, std::string_view remedy)
+    : error("ar: strict loading: '" + relation + "' of a '" + model + "' record was not loaded; " + std::string(remedy)),
       model_(std::move(model)),
       relation_(std::move(relation)) {}
 

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ar {
 
@@ -81,7 +82,8 @@ class restrict_error : public error {
 // the relation.
 class lazy_load_error : public error {
  public:
-  lazy_load_error(std::string model, std::string relation);
+  lazy_load_error(std::string model, std::string relation,
+                  std::string_view remedy = "add it to the query's with(...), or load it with ar::load");
   const std::string& model() const noexcept { return model_; }
   const std::string& relation() const noexcept { return relation_; }
 

@@ -138,6 +138,8 @@ struct load_context {
 
 template <class M>
 void share_context(const std::vector<const void*>& records, bool strict = false, bool auto_batch = true);
+template <class M>
+bool strict_for(const M& record);
 
 // The position of a relation among its owner's relations.
 template <class Rel>
@@ -275,8 +277,10 @@ struct eager_ops {
       auto it = v ? grouped.find(*v) : grouped.end();
       assign(o, it == grouped.end() ? nothing() : it->second);
     }
+    // What was loaded for strict records loads strictly too, as they did.
+    const bool strict = !owners.empty() && strict_for(*static_cast<const owner*>(owners.front()));
     auto targets = loaded_targets(grouped);
-    share_context<target>(targets);
+    share_context<target>(targets, strict);
     continue_with(targets, node);
   }
 
@@ -401,9 +405,9 @@ void finish_rows(const query_state& state, std::vector<M>& rows) {
     std::vector<const void*> records;
     records.reserve(rows.size());
     for (const M& r : rows) records.push_back(&r);
+    share_context<M>(records, state.strict, state.auto_batch);
     if (state.eager)
       for (const eager_node& node : *state.eager) relation_table_of<M>().find(node.name).eager_load(records, node);
-    share_context<M>(records, state.strict, state.auto_batch);
   } else {
     if (state.eager && !state.eager->empty())
       throw error("ar: with(...) on a model without relations");  // unreachable: with() checks names
@@ -447,7 +451,8 @@ std::int64_t relation_count(const Owner& o, Name) {
   if (slot.count) return *slot.count;
   if (slot.loaded) return static_cast<std::int64_t>(static_cast<const std::vector<typename rel::target>*>(slot.value.get())->size());
   if (strict_for(o))
-    throw lazy_load_error(std::string(model_of<Owner>::table), std::string(to_string_view(Name{})) + " (count)");
+    throw lazy_load_error(std::string(model_of<Owner>::table), std::string(to_string_view(Name{})),
+                          "count it in the query with with_count(...)");
   slot.count = relation_impl<rel>::query_for(o) | count;
   return *slot.count;
 }
@@ -649,7 +654,14 @@ auto with_path_modified(Modifier modifier) {
                   "dot-separated list of relation names");
     if constexpr (detail::path_exists<M, Path, 0>()) {
       using target = typename detail::path_target<M, Path, 0>::type;
-      return q | ar::with(Path.view(), [modifier](query<target> t) { return query<target>(modifier(std::move(t))); });
+      using result = std::remove_cvref_t<std::invoke_result_t<const Modifier&, query<target>>>;
+      static_assert(std::is_same_v<result, query<target>>,
+                    "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
+                    "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
+      if constexpr (std::is_same_v<result, query<target>>)
+        return q | ar::with(Path.view(), [modifier](query<target> t) { return modifier(std::move(t)); });
+      else
+        return q;
     } else {
       return q;
     }

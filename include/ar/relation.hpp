@@ -27,6 +27,8 @@
 #include <ar/views/delete_all.hpp>
 #include <ar/views/filter.hpp>
 #include <ar/views/first.hpp>
+#include <ar/views/order_by.hpp>
+#include <ar/views/take.hpp>
 #include <ar/views/to_vector.hpp>
 
 #include <memory>
@@ -278,7 +280,11 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   static void load(const owner& o) {
     std::shared_ptr<const void> value;
     if (const auto v = lookup_value(o)) {
-      auto rows = query_for(o) | to_vector;
+      // has_one: the first match by key, as eager loading takes it.
+      auto q = query_for(o);
+      if constexpr (!base::belongs && !base::many)
+        q = q | order_by(column<target, model_of<target>::primary_key::index>{}) | take(1);
+      auto rows = q | to_vector;
       fill_inverse(rows, o);
       if constexpr (base::many)
         value = std::make_shared<const std::vector<target>>(std::move(rows));
@@ -325,7 +331,11 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
     save(child);
     relation_slot& slot = slot_of<Rel>(o);
-    auto stored = fields_of(child);
+    auto stored = std::const_pointer_cast<target>(fields_of(child));
+    if constexpr (!std::is_void_v<typename Rel::inverse_name>) {
+      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+      slot_of<inverse>(*stored) = relation_slot{fields_of(o), true};
+    }
     if constexpr (base::many) {
       if (!slot.loaded) return;  // the other children are not known: it loads when read
       auto rows = std::make_shared<std::vector<target>>(*static_cast<const std::vector<target>*>(slot.value.get()));
@@ -429,14 +439,17 @@ void with_relation_named(std::string_view name, F&& f) {
 }  // namespace detail
 
 // Forgets what a record's relations have loaded: every relation, or the one named.
+// (A record read with siblings also stops sharing their batch, so that the next read is fresh.)
 template <model M>
 void clear_relation_cache(const M& record) {
   [&]<class... R>(detail::type_list<R...>) { ((detail::slot_of<R>(record) = detail::relation_slot{}), ...); }(
       typename model_of<M>::relations{});
+  record.ar_context.shared.reset();
 }
 template <model M>
 void clear_relation_cache(const M& record, std::string_view name) {
   detail::with_relation_named<M>(name, [&]<class R>() { detail::slot_of<R>(record) = detail::relation_slot{}; });
+  record.ar_context.shared.reset();
 }
 
 // Loads the relation named `name` again (one statement, or none for a null key).

@@ -303,7 +303,7 @@ struct eager_ops<Rel> {
       slot.value = std::move(value);
       slot.loaded = true;
     }
-    share_context<target>(targets);
+    share_context<target>(targets, !owners.empty() && strict_for(*static_cast<const owner*>(owners.front())));
     for (const eager_node& child : node.children)
       relation_table_of<target>().find(child.name).eager_load(targets, child);
   }

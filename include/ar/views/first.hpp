@@ -28,7 +28,7 @@ struct first_fn {
     else
       for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
     if constexpr (std::is_same_v<R, M>) {
-      if (result && state.eager) {
+      if (result) {
         std::vector<R> one{std::move(*result)};
         finish_rows(state, one);
         result.emplace(std::move(one.front()));
