@@ -9,6 +9,7 @@
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
 #include <ar/model.hpp>
+#include <ar/morph.hpp>
 #include <ar/observe.hpp>
 #include <ar/query.hpp>
 #include <ar/relation.hpp>

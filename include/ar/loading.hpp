@@ -61,6 +61,8 @@ struct relation_entry {
   ar::database (*target_database)();
   // Whether the relation can be a correlated subquery (where_has, with_count): not through a join.
   bool subquery;
+  // A condition on the target every subquery adds (morph_many / morph_one: the owner's type).
+  std::shared_ptr<const expr_tree> (*condition)();
   // has_many: stores a count on a record of the owning model.
   void (*store_count)(const void* record, std::int64_t n);
   // Loads the relation for `owners` (pointers to records of the owning model) and continues with
@@ -71,13 +73,30 @@ struct relation_entry {
 struct relation_table {
   std::string_view model;
   std::vector<relation_entry> relations;
+  // Past a morph_to the model is known only per row: any name is accepted here and checked
+  // against each target model when it loads.
+  bool any = false;
 
-  const relation_entry& find(std::string_view name) const {
+  const relation_entry& find(std::string_view name) const;
+};
+
+inline const relation_table& wildcard_table() {
+  static const relation_table table{"(any model a morph_to may point at)", {}, true};
+  return table;
+}
+
+inline const relation_entry& relation_table::find(std::string_view name) const {
+  if (any) {
+    static const relation_entry entry{"", relation_kind::morph_to, std::type_index(typeid(void)), &wildcard_table,
+                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr};
+    return entry;
+  }
+  {
     for (const auto& r : relations)
       if (r.name == name) return r;
     throw relation_not_found("ar: model '" + std::string(model) + "' has no relation named '" + std::string(name) + "'");
   }
-};
+}
 
 // Splits "posts.comments" into its names; throws ar::invalid_relation_path.
 std::vector<std::string_view> split_relation_path(std::string_view path);
@@ -186,6 +205,15 @@ struct eager_ops {
       query<target> q = base.transformed([&](query_state& s) {
         // The keys join the modifier's conditions; take / drop become per-parent bounds.
         expr_tree in = to_tree(typename impl::match_column{}.in(part));
+        if constexpr (impl::morph) {
+          // morph_many / morph_one: only the rows of the owner's type.
+          auto typed = impl::of_this_type(from<target>());
+          expr_tree both;
+          const auto a = both.append(in);
+          const auto b = both.append(*typed.state().where);
+          both.add(node{node_kind::logical_and, compare_op::eq, a, b});
+          in = std::move(both);
+        }
         if (!s.where) {
           s.where = std::move(in);
         } else {
@@ -347,10 +375,38 @@ void store_count(const void* record, std::int64_t n) {
 }
 
 template <class Rel>
+std::shared_ptr<const expr_tree> subquery_condition() {
+  if constexpr (relation_impl<Rel>::morph) {
+    auto typed = relation_impl<Rel>::of_this_type(from<typename Rel::target>());
+    return std::make_shared<const expr_tree>(*typed.state().where);
+  } else {
+    return nullptr;
+  }
+}
+
+template <class Rel>
+const relation_table& any_table() {
+  return wildcard_table();
+}
+
+template <class Rel>
 relation_entry entry_of() {
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  if constexpr (Rel::kind == relation_kind::has_many_through) {
+  if constexpr (Rel::kind == relation_kind::morph_to) {
+    return relation_entry{to_string_view(typename Rel::name_type{}),
+                          Rel::kind,
+                          std::type_index(typeid(void)),
+                          &any_table<Rel>,
+                          nullptr,
+                          0,
+                          0,
+                          nullptr,
+                          false,
+                          nullptr,
+                          nullptr,
+                          &relation_entry_load<Rel>};
+  } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
                           std::type_index(typeid(target)),
@@ -360,6 +416,7 @@ relation_entry entry_of() {
                           0,
                           &target_database<Rel>,
                           false,
+                          nullptr,
                           nullptr,
                           &relation_entry_load<Rel>};
   } else {
@@ -381,6 +438,7 @@ relation_entry entry_of() {
                         outer,
                         &target_database<Rel>,
                         true,
+                        &subquery_condition<Rel>,
                         impl::many ? &store_count<Rel> : nullptr,
                         &relation_entry_load<Rel>};
   }
@@ -710,6 +768,7 @@ void load(const M& record, const Paths&... paths) {
 
 // Many-to-many through join models, and trees (ancestors, descendants, the cycle check of
 // update), build on relations and their loading.
+#include <ar/morph.hpp>
 #include <ar/through.hpp>
 #include <ar/tree.hpp>
 

@@ -92,6 +92,14 @@
 // where Join has owner_fk -> this model's key and target_fk -> Target's key.
 #define AR_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...) \
   (HAS_MANY_THROUGH, name, Target, Join, owner_fk, target_fk __VA_OPT__(, ) __VA_ARGS__)
+// Polymorphic: AR_MORPH_TO(name, type_field, id_field) on the child, which points at a record of
+// any model that declares AR_MORPH_MANY(name, Child, as) or AR_MORPH_ONE(name, Child, as) to it
+// (the child's fields are as_type and as_id). AR_MORPH_NAME("Post") sets the type value a model is
+// stored under (default: its table name).
+#define AR_MORPH_TO(name, type_field, id_field) (MORPH_TO, name, type_field, id_field)
+#define AR_MORPH_MANY(name, Target, as) (MORPH_MANY, name, Target, as##_id, as##_type)
+#define AR_MORPH_ONE(name, Target, as) (MORPH_ONE, name, Target, as##_id, as##_type)
+#define AR_MORPH_NAME(name) (MORPH_NAME, name)
 #define AR_OWNER_KEY(field) ::ar::detail::make_owner_key(BOOST_HANA_STRING(#field))
 #define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
 #define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
@@ -108,6 +116,14 @@
                               &ar_self::ar_slot_##name>(BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#owner_fk), \
                                                         ::ar::detail::make_through<Join>(BOOST_HANA_STRING(#target_fk)) \
                                                             __VA_OPT__(, ) __VA_ARGS__)
+#define AR_DETAIL_META_MORPH_TO(name, type_field, id_field)                                            \
+  ::ar::detail::make_relation<::ar::detail::relation_kind::morph_to, ar_self, void, &ar_self::ar_slot_##name>( \
+      BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#id_field), ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
+#define AR_DETAIL_META_MORPH_MANY(name, Target, id_field, type_field)                                   \
+  AR_DETAIL_META_RELATION(has_many, name, Target, id_field, ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
+#define AR_DETAIL_META_MORPH_ONE(name, Target, id_field, type_field)                                    \
+  AR_DETAIL_META_RELATION(has_one, name, Target, id_field, ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
+#define AR_DETAIL_META_MORPH_NAME(name) ::ar::detail::make_morph_name(BOOST_HANA_STRING(name))
 #define AR_DETAIL_META_BELONGS_TO(...) AR_DETAIL_META_RELATION(belongs_to, __VA_ARGS__)
 #define AR_DETAIL_META_HAS_ONE(...) AR_DETAIL_META_RELATION(has_one, __VA_ARGS__)
 #define AR_DETAIL_META_HAS_MANY(...) AR_DETAIL_META_RELATION(has_many, __VA_ARGS__)
@@ -192,6 +208,36 @@
   bool name##_toggle(const ar_T& target) {                                                               \
     return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
   }
+
+// morph_to: name() gives an ar::morph_ref; name_associate(parent) sets both fields (save to store).
+#define AR_DETAIL_DECL_MORPH_TO(name, ...)                                                             \
+  mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
+  template <class ar_S = ar_self>                                                                      \
+  decltype(auto) name() const {                                                                        \
+    return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
+  }                                                                                                    \
+  template <class ar_S = ar_self>                                                                      \
+  decltype(auto) name(::ar::reload_t) const {                                                          \
+    return ::ar::detail::relation_reload(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
+  }                                                                                                    \
+  template <class ar_S = ar_self, class ar_P>                                                          \
+  void name##_associate(const ar_P& parent) {                                                          \
+    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent);     \
+  }                                                                                                    \
+  template <class ar_S = ar_self>                                                                      \
+  void name##_dissociate() {                                                                           \
+    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));            \
+  }
+// morph_many / morph_one: has_many / has_one whose rows carry this model's morph name; the model
+// registers itself as a possible target of the children's morph_to.
+#define AR_DETAIL_DECL_MORPH_MANY(name, ...)                                                           \
+  AR_DETAIL_DECL_HAS_MANY(name)                                                                        \
+  inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
+#define AR_DETAIL_DECL_MORPH_ONE(name, ...)                                                            \
+  AR_DETAIL_DECL_HAS_ONE(name)                                                                         \
+  inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
+#define AR_DETAIL_DECL_MORPH_NAME(...)                                                                 \
+  inline static const bool ar_morph_registered_name = ::ar::detail::register_morph_parent<ar_self>();
 
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)

@@ -118,6 +118,11 @@ struct relation_ops {
   static constexpr bool well_formed() {
     if constexpr (Rel::kind == relation_kind::has_many_through) {
       return through_well_formed();
+    } else if constexpr (!morph_type_ok()) {
+      static_assert(always_false<Rel>,
+                    "AR_MORPH_MANY / AR_MORPH_ONE: the target needs a std::string field <as>_type and a field "
+                    "<as>_id, listed in its AR_FIELDS");
+      return false;
     } else if constexpr (!Rel::options_known || !Rel::options_unique) {
       static_assert(always_false<Rel>,
                     "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation) and AR_DEPENDENT(kind), "
@@ -150,6 +155,18 @@ struct relation_ops {
       return false;
     } else {
       return inverse_well_formed();
+    }
+  }
+
+  static constexpr bool morph_type_ok() {
+    if constexpr (std::is_void_v<typename Rel::morph_type_field>) {
+      return true;
+    } else {
+      using lookup = column_named<typename Rel::morph_type_field, typename model_of<target>::columns>;
+      if constexpr (!lookup::found)
+        return false;
+      else
+        return std::is_same_v<typename lookup::def::type, std::string>;
     }
   }
 
@@ -211,6 +228,31 @@ struct relation_ops {
   static constexpr bool ok = well_formed();
 };
 
+// morph_to: no target model to look into; the fields are on the model itself.
+template <class Rel>
+  requires(Rel::kind == relation_kind::morph_to)
+struct relation_ops<Rel> {
+  using owner = typename Rel::owner;
+  // morph_to: a std::string type field and an integer id field on the model itself.
+  static constexpr bool morph_to_well_formed() {
+    using type_lookup = column_named<typename Rel::morph_type_field, typename model_of<owner>::columns>;
+    using id_lookup = column_named<typename Rel::foreign_key_name, typename model_of<owner>::columns>;
+    if constexpr (!type_lookup::found || !id_lookup::found) {
+      static_assert(always_false<Rel>, "AR_MORPH_TO: the type field and the id field must be fields of the model");
+      return false;
+    } else if constexpr (!std::is_same_v<scalar_t<typename type_lookup::def::type>, std::string> ||
+                         !keys_compatible<typename id_lookup::def::type, std::int64_t>()) {
+      static_assert(always_false<Rel>,
+                    "AR_MORPH_TO: the type field must be a std::string and the id field an integer (optional or not)");
+      return false;
+    } else {
+      return true;
+    }
+  }
+
+  static constexpr bool ok = morph_to_well_formed();
+};
+
 template <class Rel, bool = relation_ops<Rel>::ok>
 struct relation_impl;
 
@@ -253,10 +295,22 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     }
   }
 
+  static constexpr bool morph = !std::is_void_v<typename Rel::morph_type_field>;
+
+  // morph_many / morph_one: the rows must also carry the owner's morph name.
+  static query<target> of_this_type(query<target> q) {
+    if constexpr (morph) {
+      using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
+      return q | filter(column<target, type_def::index>{} == std::string(model_of<owner>::morph_name));
+    } else {
+      return q;
+    }
+  }
+
   static query<target> query_for(const owner& o) {
     const auto v = lookup_value(o);
     if (!v) return from<target>() | filter(match_column{}.in(std::vector<key_scalar>{}));  // never a whole table
-    return from<target>() | filter(match_column{} == *v);
+    return of_this_type(from<target>() | filter(match_column{} == *v));
   }
 
   // A copy of a record's fields, without its relation caches (which could hold a cycle).
@@ -329,6 +383,10 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     const key_scalar key = owner_key_or_throw(o);
     using fk_type = typename fk_def::type;
     child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
+    if constexpr (morph) {
+      using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
+      child.*type_def::pointer = std::string(model_of<owner>::morph_name);
+    }
     save(child);
     relation_slot& slot = slot_of<Rel>(o);
     auto stored = std::const_pointer_cast<target>(fields_of(child));
@@ -416,8 +474,9 @@ void relation_add(Owner& owner, Name, Child& child) {
 template <class Owner, class Name, class Parent>
 void relation_associate(Owner& owner, Name, const Parent& parent) {
   using rel = typename find_relation<Owner, Name>::type;
-  static_assert(std::is_same_v<Parent, typename rel::target>, "ar: associate takes a record of the relation's target model");
-  if constexpr (std::is_same_v<Parent, typename rel::target>) relation_for<Owner, Name>::associate(owner, parent);
+  constexpr bool fits = rel::kind == relation_kind::morph_to || std::is_same_v<Parent, typename rel::target>;
+  static_assert(fits, "ar: associate takes a record of the relation's target model");
+  if constexpr (fits) relation_for<Owner, Name>::associate(owner, parent);
 }
 template <class Owner, class Name>
 void relation_dissociate(Owner& owner, Name) {

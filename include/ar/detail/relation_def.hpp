@@ -48,7 +48,7 @@ inline constexpr reload_t reload{};
 
 namespace detail {
 
-enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through };
+enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through, morph_to };
 
 // The cache of one relation on one record. Copies share what was loaded (it is immutable), and
 // the cache takes no part in comparing records.
@@ -85,6 +85,28 @@ constexpr through_option<Through, TargetKey> make_through(TargetKey) {
   return {};
 }
 
+// Polymorphic relations: the field holding the type of the other side (morph_to on the child;
+// morph_many / morph_one on each parent, whose rows must carry the parent's morph name).
+template <class TypeField>
+struct morph_option {
+  using name_type = TypeField;
+};
+template <class TypeField>
+constexpr morph_option<TypeField> make_morph(TypeField) {
+  return {};
+}
+// AR_MORPH_NAME: the type value stored for a model (default: its table name).
+template <class Name>
+struct morph_name_clause {
+  using name_type = Name;
+};
+template <class Name>
+constexpr morph_name_clause<Name> make_morph_name(Name) {
+  return {};
+}
+template <class M>
+bool register_morph_parent();
+
 template <class Name>
 constexpr owner_key_option<Name> make_owner_key(Name) {
   return {};
@@ -104,6 +126,8 @@ template <dependent_kind K>
 inline constexpr int option_rank<dependent_option<K>> = 3;
 template <class T, class N>
 inline constexpr int option_rank<through_option<T, N>> = 4;
+template <class N>
+inline constexpr int option_rank<morph_option<N>> = 5;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -134,12 +158,14 @@ struct relation_def {
   // has_many_through: the join model and its foreign key to the target (void otherwise).
   using through_model = typename find_option<4, no_option, Options...>::type::model;
   using through_target_key = typename find_option<4, no_option, Options...>::type::name_type;
+  // Polymorphic: the field holding the other side's type (void otherwise).
+  using morph_type_field = typename find_option<5, no_option, Options...>::type::name_type;
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
   static constexpr bool options_unique =
       (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1;
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>

@@ -25,12 +25,23 @@ namespace detail {
 inline void require_same_database(const ar::database& owner_db, const relation_entry& entry, std::string_view what) {
   if (!entry.subquery)
     throw error("ar::" + std::string(what) + ": '" + std::string(entry.name) +
-                "' goes through a join model; test or count the join model's own relation instead");
+                "' cannot be a subquery (it goes through a join model, or points at several models); test or count "
+                "a direct relation instead");
   const ar::database target_db = entry.target_database();
   if (!(target_db == owner_db))
     throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +
                 owner_db.name() + "' and '" + target_db.name() +
                 "'): a subquery cannot reach another database; load the relation instead");
+}
+
+inline std::shared_ptr<const expr_tree> both_conditions(std::shared_ptr<const expr_tree> a, std::shared_ptr<const expr_tree> b) {
+  if (!a) return b;
+  if (!b) return a;
+  auto both = std::make_shared<expr_tree>();
+  const auto x = both->append(*a);
+  const auto y = both->append(*b);
+  both->add(node{node_kind::logical_and, compare_op::eq, x, y});
+  return both;
 }
 
 // The correlated subquery chain of a path; the innermost gets `where`.
@@ -52,14 +63,14 @@ inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, co
     sub->inner_column = entries[i]->inner_column;
     sub->outer_table = i == 0 ? &root_meta : entries[i - 1]->target_meta;
     sub->outer_column = entries[i]->outer_column;
+    std::shared_ptr<const expr_tree> own = where;
     if (inner) {
       auto exists = std::make_shared<expr_tree>();
       exists->subqueries.push_back(inner);
       exists->add(node{node_kind::exists, compare_op::eq, 0});
-      sub->where = std::move(exists);
-    } else {
-      sub->where = where;
+      own = std::move(exists);
     }
+    sub->where = both_conditions(entries[i]->condition ? entries[i]->condition() : nullptr, std::move(own));
     inner = std::move(sub);
   }
   return inner;
@@ -176,6 +187,7 @@ struct with_count_fn {
         sub->inner_column = entry.inner_column;
         sub->outer_table = &table_meta_v<M>;
         sub->outer_column = entry.outer_column;
+        if (entry.condition) sub->where = entry.condition();
         counted.push_back({std::move(sub), entry.store_count});
       }
       return q.transformed([&](detail::query_state& s) { s.counts.insert(s.counts.end(), counted.begin(), counted.end()); });

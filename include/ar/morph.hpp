@@ -1,0 +1,279 @@
+#ifndef AR_MORPH_HPP
+#define AR_MORPH_HPP
+
+// Polymorphic relations. The child stores the other side's type and key:
+//
+//   struct Comment { ... std::string commentable_type; std::int64_t commentable_id;
+//     AR_MODEL(Comment, "comments", AR_FIELDS(id, commentable_type, commentable_id, body),
+//              AR_MORPH_TO(commentable, commentable_type, commentable_id)); };
+//   struct Post  { ... AR_MODEL(Post, "posts", AR_FIELDS(id, title),
+//                               AR_MORPH_MANY(comments, Comment, commentable)); };
+//   struct Video { ... AR_MODEL(Video, "videos", AR_FIELDS(id, url),
+//                               AR_MORPH_MANY(comments, Comment, commentable)); };
+//
+//   post.comments()           // comments whose commentable_type is "posts": a has_many
+//   comment.commentable()     // an ar::morph_ref: .as<Post>(), .is<Video>(), .type()
+//
+// The type value of a model is its table name unless AR_MORPH_NAME says otherwise. Every model
+// that declares AR_MORPH_MANY / AR_MORPH_ONE (or AR_MORPH_NAME) registers itself, so that a
+// morph_to can load it; a type value that no model registers is an ar::error naming it.
+// Eager with("commentable") runs one statement per distinct type; lazy loads are one statement
+// each (they are not batched across siblings).
+
+#include <ar/crud.hpp>
+#include <ar/error.hpp>
+#include <ar/loading.hpp>
+#include <ar/relation.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <vector>
+
+namespace ar {
+
+// What a morph_to points at: a record of one of the registered models, or nothing.
+class morph_ref {
+ public:
+  morph_ref() = default;
+  morph_ref(std::shared_ptr<const void> object, std::type_index type, std::string name)
+      : object_(std::move(object)), type_(type), name_(std::move(name)) {}
+
+  explicit operator bool() const noexcept { return object_ != nullptr; }
+  // The type value stored in the row ("posts").
+  const std::string& type() const noexcept { return name_; }
+  template <class T>
+  bool is() const noexcept {
+    return object_ && type_ == std::type_index(typeid(T));
+  }
+  // The record, if it is a T.
+  template <class T>
+  std::shared_ptr<const T> as() const noexcept {
+    if (!is<T>()) return nullptr;
+    return std::shared_ptr<const T>(object_, static_cast<const T*>(object_.get()));
+  }
+  const void* get() const noexcept { return object_.get(); }
+  std::type_index type_index() const noexcept { return type_; }
+
+  friend bool operator==(const morph_ref& a, const morph_ref& b) noexcept { return a.object_ == b.object_; }
+
+ private:
+  std::shared_ptr<const void> object_;
+  std::type_index type_ = typeid(void);
+  std::string name_;
+};
+
+namespace detail {
+
+// One model a morph_to may point at.
+struct morph_target {
+  std::type_index type;
+  // The records with these keys, by key (one statement; none for no keys).
+  std::unordered_map<std::int64_t, std::shared_ptr<const void>> (*load)(const std::vector<std::int64_t>& keys);
+  const relation_table& (*table)();
+  std::int64_t (*key_of)(const void* record);
+};
+
+struct morph_registry {
+  std::mutex mutex;
+  std::unordered_map<std::string, morph_target> targets;
+};
+inline morph_registry& the_morph_registry() {
+  static morph_registry r;
+  return r;
+}
+
+inline const morph_target& morph_target_named(std::string_view name, std::string_view child_table) {
+  auto& r = the_morph_registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.targets.find(std::string(name));
+  if (it == r.targets.end())
+    throw error("ar: a '" + std::string(child_table) + "' row names the type '" + std::string(name) +
+                "', which no model registers: declare AR_MORPH_MANY / AR_MORPH_ONE to it, or AR_MORPH_NAME(\"" +
+                std::string(name) + "\") on the model it means");
+  return it->second;
+}
+
+template <class M>
+std::unordered_map<std::int64_t, std::shared_ptr<const void>> load_morph_targets(const std::vector<std::int64_t>& keys) {
+  using key_def = typename model_of<M>::primary_key;
+  std::unordered_map<std::int64_t, std::shared_ptr<const void>> out;
+  if (keys.empty()) return out;
+  const std::size_t chunk = ::ar::database_for<M>().dialect().max_parameters() - 1;
+  for (std::size_t at = 0; at < keys.size(); at += chunk) {
+    std::vector<std::int64_t> part(keys.begin() + static_cast<std::ptrdiff_t>(at),
+                                   keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + chunk)));
+    for (M& row : from<M>() | filter(column<M, key_def::index>{}.in(part)) | to_vector) {
+      const auto k = static_cast<std::int64_t>(row.*key_def::pointer);
+      out.emplace(k, std::make_shared<const M>(std::move(row)));
+    }
+  }
+  return out;
+}
+
+template <class M>
+std::int64_t morph_key_of(const void* record) {
+  return static_cast<std::int64_t>(static_cast<const M*>(record)->*model_of<M>::primary_key::pointer);
+}
+
+template <class M>
+bool register_morph_parent() {
+  static_assert(is_integral_key_v<typename model_of<M>::primary_key::type>,
+                "a model a morph_to points at needs an integer primary key (the child stores it in an integer field)");
+  auto& r = the_morph_registry();
+  std::lock_guard lock(r.mutex);
+  r.targets.insert_or_assign(std::string(model_of<M>::morph_name),
+                             morph_target{std::type_index(typeid(M)), &load_morph_targets<M>, &relation_table_of<M>,
+                                          &morph_key_of<M>});
+  return true;
+}
+
+template <class Rel>
+struct morph_to_impl {
+  using owner = typename Rel::owner;
+  using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<owner>::columns>::def;
+  using id_def = typename column_named<typename Rel::foreign_key_name, typename model_of<owner>::columns>::def;
+
+  // The type and key the record points at, or nothing.
+  static std::optional<std::pair<std::string, std::int64_t>> target_of(const owner& o) {
+    const auto& type = o.*type_def::pointer;
+    const auto& id = o.*id_def::pointer;
+    std::string name;
+    if constexpr (type_def::nullable) {
+      if (!type) return std::nullopt;
+      name = *type;
+    } else {
+      name = type;
+    }
+    if (name.empty()) return std::nullopt;
+    if constexpr (id_def::nullable) {
+      if (!id) return std::nullopt;
+      return std::pair{std::move(name), static_cast<std::int64_t>(*id)};
+    } else {
+      return std::pair{std::move(name), static_cast<std::int64_t>(id)};
+    }
+  }
+
+  static void load(const owner& o) {
+    std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
+    if (const auto t = target_of(o)) {
+      const morph_target& target = morph_target_named(t->first, model_of<owner>::table);
+      auto found = target.load({t->second});
+      if (auto it = found.find(t->second); it != found.end())
+        value = std::make_shared<const morph_ref>(it->second, target.type, t->first);
+    }
+    relation_slot& slot = slot_of<Rel>(o);
+    slot.value = std::move(value);
+    slot.loaded = true;
+  }
+
+  static const morph_ref& cached(const owner& o) { return *static_cast<const morph_ref*>((o.*Rel::slot).value.get()); }
+  static morph_ref get(const owner& o) {
+    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o);
+    return cached(o);
+  }
+  static morph_ref reload(const owner& o) {
+    load(o);
+    return cached(o);
+  }
+  static int query_for(const owner&) {
+    static_assert(always_false<Rel>, "a morph_to has no query: its target's model depends on each row");
+    return 0;
+  }
+
+  template <class Parent>
+  static void associate(owner& o, const Parent& parent) {
+    static_assert(model<Parent>, "morph_to associate takes a record of a model");
+    if constexpr (model<Parent>) {
+      const auto key = primary_key(parent);
+      if (model_of<Parent>::generated_key && key == key_type_of<Parent>{})
+        throw error("ar: cannot associate a '" + std::string(model_of<Parent>::table) + "' record that has no key yet: save it first");
+      o.*type_def::pointer = std::string(model_of<Parent>::morph_name);
+      o.*id_def::pointer = static_cast<scalar_t<typename id_def::type>>(key);
+      auto copy = std::make_shared<Parent>();
+      model_of<Parent>::for_each_column([&](auto c) { decltype(c)::get(*copy) = decltype(c)::get(parent); });
+      slot_of<Rel>(o) = relation_slot{std::make_shared<const morph_ref>(std::move(copy), std::type_index(typeid(Parent)),
+                                                                        std::string(model_of<Parent>::morph_name)),
+                                      true};
+    }
+  }
+
+  static void dissociate(owner& o) {
+    static_assert(id_def::nullable, "dissociate sets the id field to NULL: it needs a std::optional id field");
+    if constexpr (id_def::nullable) {
+      (o.*id_def::pointer).reset();
+      if constexpr (type_def::nullable)
+        (o.*type_def::pointer).reset();
+      else
+        (o.*type_def::pointer).clear();
+      slot_of<Rel>(o) = relation_slot{std::make_shared<const morph_ref>(), true};
+    }
+  }
+
+  template <class... A>
+  static void add(A&&...) {
+    static_assert(always_false<Rel, A...>, "a morph_to points at one record: use associate");
+  }
+};
+
+template <class Rel>
+  requires(Rel::kind == relation_kind::morph_to)
+struct relation_impl<Rel, true> : morph_to_impl<Rel> {};
+
+// with("commentable"): one statement per distinct type, then each type's own relations.
+template <class Rel>
+  requires(Rel::kind == relation_kind::morph_to)
+struct eager_ops<Rel> {
+  using impl = morph_to_impl<Rel>;
+  using owner = typename Rel::owner;
+
+  static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+    std::unordered_map<std::string, std::vector<std::int64_t>> keys_by_type;
+    std::vector<std::string> types;  // in the order first met, for a stable order of statements
+    for (const void* p : owners)
+      if (auto t = impl::target_of(*static_cast<const owner*>(p))) {
+        auto [it, fresh] = keys_by_type.try_emplace(t->first);
+        if (fresh) types.push_back(t->first);
+        it->second.push_back(t->second);
+      }
+    std::unordered_map<std::string, std::unordered_map<std::int64_t, std::shared_ptr<const void>>> loaded;
+    for (const std::string& type : types) {
+      const morph_target& target = morph_target_named(type, model_of<owner>::table);
+      auto& keys = keys_by_type[type];
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      loaded.emplace(type, target.load(keys));
+    }
+    for (const void* p : owners) {
+      const owner& o = *static_cast<const owner*>(p);
+      std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
+      if (auto t = impl::target_of(o)) {
+        auto& by_key = loaded[t->first];
+        if (auto it = by_key.find(t->second); it != by_key.end())
+          value = std::make_shared<const morph_ref>(it->second, morph_target_named(t->first, "").type, t->first);
+      }
+      relation_slot& slot = slot_of<Rel>(o);
+      slot.value = std::move(value);
+      slot.loaded = true;
+    }
+    // Deeper paths continue per type, on that type's relations.
+    for (const std::string& type : types) {
+      const morph_target& target = morph_target_named(type, model_of<owner>::table);
+      std::vector<const void*> records;
+      for (const auto& [k, record] : loaded[type]) records.push_back(record.get());
+      for (const eager_node& child : node.children) target.table().find(child.name).eager_load(records, child);
+    }
+  }
+
+  static bool load_from_batch(const owner&) { return false; }
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>&) { return nullptr; }
+};
+
+}  // namespace detail
+
+}  // namespace ar
+
+#endif  // AR_MORPH_HPP

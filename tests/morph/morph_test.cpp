@@ -1,0 +1,182 @@
+// Polymorphic relations: morph_to on the child, morph_many / morph_one on each parent.
+
+#include "../support/backends.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+struct comment;
+struct cover;
+
+struct article {
+  std::int64_t id = 0;
+  std::string title;
+  AR_MODEL(article, "articles", AR_FIELDS(id, title), AR_MORPH_MANY(comments, comment, commentable),
+           AR_MORPH_ONE(picture, cover, imageable));
+};
+
+struct video {
+  std::int64_t id = 0;
+  std::string url;
+  AR_MODEL(video, "videos", AR_FIELDS(id, url), AR_MORPH_MANY(comments, comment, commentable), AR_MORPH_NAME("Video"));
+};
+
+struct comment {
+  std::int64_t id = 0;
+  std::string commentable_type;
+  std::optional<std::int64_t> commentable_id;
+  std::string body;
+  AR_MODEL(comment, "comments", AR_FIELDS(id, commentable_type, commentable_id, body),
+           AR_MORPH_TO(commentable, commentable_type, commentable_id));
+};
+
+struct cover {
+  std::int64_t id = 0;
+  std::string imageable_type;
+  std::int64_t imageable_id = 0;
+  std::string path;
+  AR_MODEL(cover, "covers", AR_FIELDS(id, imageable_type, imageable_id, path), AR_MORPH_TO(imageable, imageable_type, imageable_id));
+};
+
+class morphs : public ar_test::backend_test {
+ protected:
+  void SetUp() override {
+    backend_test::SetUp();
+    ar::create_tables<article, video, comment, cover>(db);
+    for (auto* a : {&a1, &a2}) ar::insert(db, *a);
+    ar::insert(db, v1);
+    add(a1, "on a1");
+    add(a1, "again on a1");
+    add(a2, "on a2");
+    comment on_video{0, "Video", v1.id, "on v1"};
+    ar::insert(db, on_video);
+  }
+  void add(const article& a, std::string body) {
+    comment c{0, "articles", a.id, std::move(body)};
+    ar::insert(db, c);
+  }
+  article a1{0, "first"}, a2{0, "second"};
+  video v1{0, "https://example.org/v1"};
+};
+
+TEST_P(morphs, morph_many_filters_by_the_parents_type) {
+  ar::statement_counter counter;
+  EXPECT_EQ(a1.comments().size(), 2u);
+  EXPECT_EQ(v1.comments().size(), 1u);
+  EXPECT_EQ(v1.comments()[0].body, "on v1");
+  EXPECT_EQ(counter.count(), 2u);
+  // v1 and a1 have the same key (each table's first row): the type keeps their comments apart.
+  ASSERT_EQ(v1.id, a1.id);
+  EXPECT_EQ(a1.comments().size(), 2u);
+}
+
+TEST_P(morphs, eager_morph_many_is_two_statements) {
+  ar::statement_counter counter;
+  auto articles = ar::from<article>(db) | ar::order_by(article::c.id) | ar::with("comments") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_EQ(articles[0].comments().size(), 2u);
+  EXPECT_EQ(articles[1].comments().size(), 1u);
+  const auto sql = counter.statements()[1];
+  EXPECT_NE(sql.find(R"("commentable_type" = )"), std::string::npos) << sql;
+}
+
+TEST_P(morphs, morph_to_reads_whatever_the_row_points_at) {
+  auto comments = ar::from<comment>(db) | ar::order_by(comment::c.id) | ar::no_auto_batching | ar::to_vector;
+  ar::statement_counter counter;
+  auto first = comments[0].commentable();
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first.is<article>());
+  EXPECT_EQ(first.as<article>()->title, "first");
+  EXPECT_EQ(first.as<video>(), nullptr);
+  EXPECT_EQ(first.type(), "articles");
+  auto last = comments[3].commentable();
+  EXPECT_EQ(last.type(), "Video");
+  EXPECT_EQ(last.as<video>()->url, "https://example.org/v1");
+  EXPECT_EQ(counter.count(), 2u);
+  (void)comments[0].commentable();
+  EXPECT_EQ(counter.count(), 2u);  // cached
+}
+
+TEST_P(morphs, eager_morph_to_is_one_statement_per_distinct_type) {
+  ar::statement_counter counter;
+  auto comments = ar::from<comment>(db) | ar::order_by(comment::c.id) | ar::with("commentable") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1u + 2u);  // the comments, the articles, the videos
+  EXPECT_EQ(comments[0].commentable().as<article>()->title, "first");
+  EXPECT_EQ(comments[0].commentable(), comments[1].commentable());  // one object for one parent
+  EXPECT_EQ(comments[3].commentable().as<video>()->id, v1.id);
+  EXPECT_EQ(counter.count(), 3u);
+}
+
+TEST_P(morphs, eager_paths_continue_past_a_morph_to_per_type) {
+  ar::statement_counter counter;
+  auto comments = ar::from<comment>(db) | ar::with("commentable.comments") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1u + 2u + 2u);
+  for (const comment& c : comments) {
+    if (auto a = c.commentable().as<article>()) {
+      EXPECT_GE(a->comments().size(), 1u);
+    }
+    if (auto v = c.commentable().as<video>()) {
+      EXPECT_EQ(v->comments().size(), 1u);
+    }
+  }
+}
+
+TEST_P(morphs, an_unknown_type_in_the_data_is_an_error_naming_it) {
+  comment odd{0, "Photo", 1, "on a photo"};
+  ar::insert(db, odd);
+  try {
+    (void)odd.commentable();
+    FAIL() << "expected ar::error";
+  } catch (const ar::error& e) {
+    EXPECT_NE(std::string(e.what()).find("'Photo'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)(ar::from<comment>(db) | ar::with("commentable") | ar::to_vector), ar::error);
+}
+
+TEST_P(morphs, a_null_or_dangling_target_is_none) {
+  comment lonely{0, "", std::nullopt, "lonely"};
+  ar::insert(db, lonely);
+  ar::statement_counter counter;
+  EXPECT_FALSE(lonely.commentable());
+  EXPECT_EQ(counter.count(), 0u);
+  comment dangling{0, "articles", a1.id + 1000, "dangling"};
+  EXPECT_FALSE(dangling.commentable());
+  EXPECT_EQ(counter.count(), 1u);
+}
+
+TEST_P(morphs, writes_set_the_type_and_key) {
+  comment c = a2.comments_create(comment{0, "", std::nullopt, "created"});
+  EXPECT_EQ(c.commentable_type, "articles");
+  EXPECT_EQ(c.commentable_id, a2.id);
+  comment moved{0, "", std::nullopt, "moved"};
+  moved.commentable_associate(v1);
+  EXPECT_EQ(moved.commentable_type, "Video");
+  EXPECT_EQ(moved.commentable().as<video>()->id, v1.id);
+  ar::insert(db, moved);
+  EXPECT_EQ(v1.comments(ar::reload).size(), 2u);
+  moved.commentable_dissociate();
+  EXPECT_FALSE(moved.commentable());
+  cover pic{0, "", 0, "a1.png"};
+  a1.picture_set(pic);
+  EXPECT_EQ(pic.imageable_type, "articles");
+  EXPECT_EQ(a1.picture()->path, "a1.png");
+  EXPECT_EQ(pic.imageable().as<article>()->id, a1.id);
+}
+
+TEST_P(morphs, where_has_and_with_count_keep_to_the_parents_type) {
+  EXPECT_EQ(ar::from<article>(db) | ar::where_has("comments") | ar::count, 2);
+  EXPECT_EQ(ar::from<video>(db) | ar::where_has("comments") | ar::count, 1);
+  auto counted = ar::from<article>(db) | ar::order_by(article::c.id) | ar::with_count("comments") | ar::to_vector;
+  EXPECT_EQ(counted[0].comments_count(), 2);
+  EXPECT_EQ(counted[1].comments_count(), 1);
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(morphs);
+
+}  // namespace
