@@ -428,7 +428,8 @@ namespace ar::detail {
 
 void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
                     std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
-                    const std::vector<value>& keys, const expr_tree* conditions) {
+                    const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
+                    const expr_tree* conditions) {
   renderer r{sql, params, d};
   auto q = [&](std::string_view id) { d.quote_identifier(sql, id); };
   sql += "SELECT ";
@@ -466,6 +467,14 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
     r.placeholder(keys[i]);
   }
   sql += ')';
+  if (join_type) {
+    sql += " AND ";
+    q("ar_j");
+    sql += '.';
+    q(join.columns[join_type->first].column);
+    sql += " = ";
+    r.placeholder(join_type->second);
+  }
   if (conditions) {
     // The target's own columns, qualified by its table name (the join could share their names).
     sql += " AND (";

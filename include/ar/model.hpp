@@ -100,6 +100,11 @@
 #define AR_MORPH_MANY(name, Target, as) (MORPH_MANY, name, Target, as##_id, as##_type)
 #define AR_MORPH_ONE(name, Target, as) (MORPH_ONE, name, Target, as##_id, as##_type)
 #define AR_MORPH_NAME(name) (MORPH_NAME, name)
+// Polymorphic many-to-many: AR_MORPH_MANY_THROUGH(tags, Tag, Tagging, taggable, tag_id) on each
+// parent (the join's fields: taggable_type, taggable_id, tag_id); on the target,
+// AR_HAS_MANY_THROUGH(posts, Post, Tagging, tag_id, taggable_id, AR_MORPH_TARGET(taggable_type)).
+#define AR_MORPH_MANY_THROUGH(name, Target, Join, as, target_fk) (MORPH_MANY_THROUGH, name, Target, Join, as##_id, target_fk, as##_type)
+#define AR_MORPH_TARGET(type_field) ::ar::detail::make_morph_target(BOOST_HANA_STRING(#type_field))
 #define AR_OWNER_KEY(field) ::ar::detail::make_owner_key(BOOST_HANA_STRING(#field))
 #define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
 #define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
@@ -123,6 +128,9 @@
   AR_DETAIL_META_RELATION(has_many, name, Target, id_field, ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
 #define AR_DETAIL_META_MORPH_ONE(name, Target, id_field, type_field)                                    \
   AR_DETAIL_META_RELATION(has_one, name, Target, id_field, ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
+#define AR_DETAIL_META_MORPH_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, type_field)          \
+  AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk,                                  \
+                                  ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
 #define AR_DETAIL_META_MORPH_NAME(name) ::ar::detail::make_morph_name(BOOST_HANA_STRING(name))
 #define AR_DETAIL_META_BELONGS_TO(...) AR_DETAIL_META_RELATION(belongs_to, __VA_ARGS__)
 #define AR_DETAIL_META_HAS_ONE(...) AR_DETAIL_META_RELATION(has_one, __VA_ARGS__)
@@ -235,6 +243,9 @@
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_ONE(name, ...)                                                            \
   AR_DETAIL_DECL_HAS_ONE(name)                                                                         \
+  inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
+#define AR_DETAIL_DECL_MORPH_MANY_THROUGH(name, ...)                                                   \
+  AR_DETAIL_DECL_HAS_MANY_THROUGH(name)                                                                \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_NAME(...)                                                                 \
   inline static const bool ar_morph_registered_name = ::ar::detail::register_morph_parent<ar_self>();

@@ -170,6 +170,19 @@ struct relation_ops {
     }
   }
 
+  template <class Field>
+  static constexpr bool through_type_ok() {
+    if constexpr (std::is_void_v<Field>) {
+      return true;
+    } else {
+      using lookup = column_named<Field, typename model_of<typename Rel::through_model>::columns>;
+      if constexpr (!lookup::found)
+        return false;
+      else
+        return std::is_same_v<typename lookup::def::type, std::string>;
+    }
+  }
+
   // has_many_through: both foreign keys are fields of the join model, of the types of the keys they
   // refer to (the owner's and the target's primary keys).
   static constexpr bool through_well_formed() {
@@ -178,7 +191,13 @@ struct relation_ops {
     using target_fk = column_named<typename Rel::through_target_key, typename model_of<join>::columns>;
     if constexpr (!Rel::options_known || !Rel::options_unique || Rel::dependent != dependent_kind::none ||
                   !std::is_void_v<typename Rel::owner_key_name> || !std::is_void_v<typename Rel::inverse_name>) {
-      static_assert(always_false<Rel>, "AR_HAS_MANY_THROUGH takes no options: it joins primary keys through the join model");
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH takes no options but AR_MORPH_TARGET: it joins primary keys through the join "
+                    "model");
+      return false;
+    } else if constexpr (!through_type_ok<typename Rel::morph_type_field>() ||
+                         !through_type_ok<typename Rel::morph_target_field>()) {
+      static_assert(always_false<Rel>, "a polymorphic through relation needs a std::string type field on the join model");
       return false;
     } else if constexpr (!owner_fk::found || !target_fk::found) {
       static_assert(always_false<Rel>,

@@ -38,7 +38,8 @@ namespace ar::detail {
 // target.key. Its parameters: the keys, then the conditions' values.
 void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
                     std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
-                    const std::vector<value>& keys, const expr_tree* conditions);
+                    const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
+                    const expr_tree* conditions);
 
 template <class Rel>
 struct through_impl {
@@ -57,6 +58,33 @@ struct through_impl {
   using modifier_fn = std::function<query<target>(query<target>)>;
   static constexpr bool belongs = false;
   static constexpr bool many = true;
+  static constexpr bool morph = false;  // no morph_many-style condition on the target itself
+
+  // Polymorphic many-to-many: the join rows carry the owner's type (AR_MORPH_MANY_THROUGH) or the
+  // target's (AR_MORPH_TARGET).
+  using join_type_field =
+      std::conditional_t<!std::is_void_v<typename Rel::morph_type_field>, typename Rel::morph_type_field,
+                         typename Rel::morph_target_field>;
+  static constexpr bool typed_join = !std::is_void_v<join_type_field>;
+  static std::string join_type_value() {
+    if constexpr (!std::is_void_v<typename Rel::morph_type_field>)
+      return std::string(model_of<owner>::morph_name);
+    else
+      return std::string(model_of<target>::morph_name);
+  }
+  template <class L = join>
+  static auto join_type_column() {
+    using def = typename column_named<join_type_field, typename model_of<L>::columns>::def;
+    return column<L, def::index>{};
+  }
+  // The join rows of this relation: the owner key test, with the type test when there is one.
+  template <class Condition>
+  static auto typed(const Condition& condition) {
+    if constexpr (typed_join)
+      return condition && join_type_column() == join_type_value();
+    else
+      return condition;
+  }
 
   static std::optional<key_scalar> lookup_value(const owner& o) {
     const auto& key = o.*owner_key_def::pointer;
@@ -70,7 +98,7 @@ struct through_impl {
   static query<target> query_for(const owner& o) {
     const auto v = lookup_value(o);
     if (!v) return from<target>() | filter(target_key_column{}.in(std::vector<target_key>{}));
-    auto where = std::make_shared<expr_tree>(to_tree(join_owner_column{} == *v));
+    auto where = std::make_shared<expr_tree>(to_tree(typed(join_owner_column{} == *v)));
     auto sub = std::make_shared<subquery>();
     sub->table = &table_meta_v<join>;
     sub->inner_column = static_cast<std::uint32_t>(column_lookup<join, join_target_def::index>::position);
@@ -105,10 +133,16 @@ struct through_impl {
         for (std::size_t i = 0; i < n; ++i) key_values.push_back(to_value(keys[at + i]));
         std::string sql;
         std::vector<value> params;
+        std::optional<std::pair<std::size_t, value>> join_type;
+        if constexpr (typed_join) {
+          using type_def = typename column_named<join_type_field, typename model_of<join>::columns>::def;
+          join_type.emplace(column_lookup<join, type_def::index>::position, value{join_type_value()});
+        }
         render_through(sql, params, target_db.dialect(), table_meta_v<target>,
                        column_lookup<target, target_key_def::index>::position, table_meta_v<join>,
                        column_lookup<join, join_owner_def::index>::position,
-                       column_lookup<join, join_target_def::index>::position, key_values, rs.where ? &*rs.where : nullptr);
+                       column_lookup<join, join_target_def::index>::position, key_values, join_type,
+                       rs.where ? &*rs.where : nullptr);
         target staging{};
         key_scalar owner_key{};
         std::array<column_binding, model_of<target>::size + 1> columns;
@@ -124,7 +158,7 @@ struct through_impl {
     for (std::size_t at = 0; at < keys.size(); at += chunk) {
       const std::size_t n = std::min(chunk, keys.size() - at);
       std::vector<key_scalar> part(keys.begin() + static_cast<std::ptrdiff_t>(at), keys.begin() + static_cast<std::ptrdiff_t>(at + n));
-      for (auto [o, t] : from<join>() | filter(join_owner_column{}.in(part)) | select(join_owner_column{}, join_target_column{}) | to_vector)
+      for (auto [o, t] : from<join>() | filter(typed(join_owner_column{}.in(part))) | select(join_owner_column{}, join_target_column{}) | to_vector)
         links.emplace_back(static_cast<key_scalar>(o), static_cast<target_key>(t));
     }
     std::vector<target_key> wanted;
@@ -197,12 +231,20 @@ struct through_impl {
     }
     link.*join_owner_def::pointer = static_cast<scalar_t<typename join_owner_def::type>>(saved_key(o));
     link.*join_target_def::pointer = static_cast<scalar_t<typename join_target_def::type>>(saved_target_key(t));
+    set_join_type(link);
     insert(link);
     relation_slot& slot = slot_of<Rel>(o);
     if (!slot.loaded) return;
     auto rows = std::make_shared<std::vector<target>>(cached(o));
     rows->push_back(*fields_of_target(t));
     slot.value = std::move(rows);
+  }
+
+  static void set_join_type(join& link) {
+    if constexpr (typed_join) {
+      using type_def = typename column_named<join_type_field, typename model_of<join>::columns>::def;
+      link.*type_def::pointer = join_type_value();
+    }
   }
 
   static std::shared_ptr<const target> fields_of_target(const target& t) {
@@ -213,7 +255,7 @@ struct through_impl {
 
   static bool detach(const owner& o, const target& t) {
     const auto removed = from<join>() |
-                         filter(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t)) |
+                         filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) |
                          delete_all;
     relation_slot& slot = slot_of<Rel>(o);
     if (slot.loaded) {
@@ -233,14 +275,14 @@ struct through_impl {
     std::optional<transaction> tx;
     if (!db.in_transaction()) tx.emplace(db);
     std::unordered_set<target_key> current;
-    for (auto [k] : from<join>() | filter(join_owner_column{} == key) | select(join_target_column{}) | to_vector)
+    for (auto [k] : from<join>() | filter(typed(join_owner_column{} == key)) | select(join_target_column{}) | to_vector)
       current.insert(static_cast<target_key>(k));
     const std::unordered_set<target_key> keep(wanted.begin(), wanted.end());
     std::vector<target_key> remove;
     for (const auto& k : current)
       if (!keep.count(k)) remove.push_back(k);
     if (!remove.empty())
-      (void)(from<join>() | filter(join_owner_column{} == key && join_target_column{}.in(remove)) | delete_all);
+      (void)(from<join>() | filter(typed(join_owner_column{} == key && join_target_column{}.in(remove))) | delete_all);
     std::vector<join> add;
     std::unordered_set<target_key> added;
     for (const auto& k : wanted) {
@@ -248,6 +290,7 @@ struct through_impl {
       join link{};
       link.*join_owner_def::pointer = static_cast<scalar_t<typename join_owner_def::type>>(key);
       link.*join_target_def::pointer = static_cast<scalar_t<typename join_target_def::type>>(k);
+      set_join_type(link);
       add.push_back(std::move(link));
     }
     if (!add.empty()) insert_all(db, add);
@@ -257,7 +300,8 @@ struct through_impl {
 
   static bool toggle(const owner& o, const target& t) {
     const bool linked = from<join>() |
-                        filter(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t)) | exists;
+                        filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) |
+                        exists;
     if (linked) {
       detach(o, t);
       return false;

@@ -13,18 +13,21 @@ namespace {
 
 struct comment;
 struct cover;
+struct label;
+struct tagging;
 
 struct article {
   std::int64_t id = 0;
   std::string title;
   AR_MODEL(article, "articles", AR_FIELDS(id, title), AR_MORPH_MANY(comments, comment, commentable),
-           AR_MORPH_ONE(picture, cover, imageable));
+           AR_MORPH_ONE(picture, cover, imageable), AR_MORPH_MANY_THROUGH(labels, label, tagging, taggable, label_id));
 };
 
 struct video {
   std::int64_t id = 0;
   std::string url;
-  AR_MODEL(video, "videos", AR_FIELDS(id, url), AR_MORPH_MANY(comments, comment, commentable), AR_MORPH_NAME("Video"));
+  AR_MODEL(video, "videos", AR_FIELDS(id, url), AR_MORPH_MANY(comments, comment, commentable), AR_MORPH_NAME("Video"),
+           AR_MORPH_MANY_THROUGH(labels, label, tagging, taggable, label_id));
 };
 
 struct comment {
@@ -44,11 +47,29 @@ struct cover {
   AR_MODEL(cover, "covers", AR_FIELDS(id, imageable_type, imageable_id, path), AR_MORPH_TO(imageable, imageable_type, imageable_id));
 };
 
+// Polymorphic many-to-many: labels on articles and on videos through one join model.
+struct label {
+  std::int64_t id = 0;
+  std::string name;
+  AR_MODEL(label, "labels", AR_FIELDS(id, name),
+           AR_HAS_MANY_THROUGH(articles, article, tagging, label_id, taggable_id, AR_MORPH_TARGET(taggable_type)),
+           AR_HAS_MANY_THROUGH(videos, video, tagging, label_id, taggable_id, AR_MORPH_TARGET(taggable_type)));
+};
+
+struct tagging {
+  std::int64_t id = 0;
+  std::int64_t label_id = 0;
+  std::string taggable_type;
+  std::int64_t taggable_id = 0;
+  AR_MODEL(tagging, "taggings", AR_FIELDS(id, label_id, taggable_type, taggable_id),
+           AR_MORPH_TO(taggable, taggable_type, taggable_id));
+};
+
 class morphs : public ar_test::backend_test {
  protected:
   void SetUp() override {
     backend_test::SetUp();
-    ar::create_tables<article, video, comment, cover>(db);
+    ar::create_tables<article, video, comment, cover, label, tagging>(db);
     for (auto* a : {&a1, &a2}) ar::insert(db, *a);
     ar::insert(db, v1);
     add(a1, "on a1");
@@ -175,6 +196,38 @@ TEST_P(morphs, where_has_and_with_count_keep_to_the_parents_type) {
   auto counted = ar::from<article>(db) | ar::order_by(article::c.id) | ar::with_count("comments") | ar::to_vector;
   EXPECT_EQ(counted[0].comments_count(), 2);
   EXPECT_EQ(counted[1].comments_count(), 1);
+}
+
+TEST_P(morphs, polymorphic_many_to_many_keeps_each_type_to_itself) {
+  label hot{0, "hot"}, old{0, "old"};
+  ar::insert(db, hot);
+  ar::insert(db, old);
+  ASSERT_EQ(a1.id, v1.id);  // the same key in two tables: only the type tells them apart
+  a1.labels_attach(hot);
+  v1.labels_attach(old);
+  a2.labels_attach(hot);
+  ar::statement_counter counter;
+  ASSERT_EQ(a1.labels(ar::reload).size(), 1u);
+  EXPECT_EQ(a1.labels()[0].name, "hot");
+  ASSERT_EQ(v1.labels(ar::reload).size(), 1u);
+  EXPECT_EQ(v1.labels()[0].name, "old");
+  EXPECT_EQ(counter.count(), 2u);
+  counter.reset();
+  auto labels = ar::from<label>(db) | ar::order_by(label::c.id) | ar::with("articles", "videos") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+  EXPECT_EQ(labels[0].articles().size(), 2u);
+  EXPECT_TRUE(labels[0].videos().empty());
+  EXPECT_EQ(labels[1].videos().size(), 1u);
+  EXPECT_TRUE(labels[1].articles().empty());
+  auto taggings = ar::from<tagging>(db) | ar::order_by(tagging::c.id) | ar::with("taggable") | ar::to_vector;
+  EXPECT_TRUE(taggings[0].taggable().is<article>());
+  EXPECT_TRUE(taggings[1].taggable().is<video>());
+  EXPECT_TRUE(v1.labels_detach(old));
+  EXPECT_TRUE(v1.labels().empty());
+  EXPECT_EQ(a1.labels(ar::reload).size(), 1u);  // the article with the same key kept its label
+  a1.labels_sync(std::vector<std::int64_t>{old.id});
+  EXPECT_EQ(a1.labels()[0].name, "old");
+  EXPECT_EQ(ar::from<tagging>(db) | ar::count, 2);
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(morphs);

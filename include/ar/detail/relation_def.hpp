@@ -95,6 +95,16 @@ template <class TypeField>
 constexpr morph_option<TypeField> make_morph(TypeField) {
   return {};
 }
+// has_many_through whose join rows carry the target's type (the reverse side of a polymorphic
+// many-to-many).
+template <class TypeField>
+struct morph_target_option {
+  using name_type = TypeField;
+};
+template <class TypeField>
+constexpr morph_target_option<TypeField> make_morph_target(TypeField) {
+  return {};
+}
 // AR_MORPH_NAME: the type value stored for a model (default: its table name).
 template <class Name>
 struct morph_name_clause {
@@ -128,6 +138,8 @@ template <class T, class N>
 inline constexpr int option_rank<through_option<T, N>> = 4;
 template <class N>
 inline constexpr int option_rank<morph_option<N>> = 5;
+template <class N>
+inline constexpr int option_rank<morph_target_option<N>> = 6;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -160,12 +172,14 @@ struct relation_def {
   using through_target_key = typename find_option<4, no_option, Options...>::type::name_type;
   // Polymorphic: the field holding the other side's type (void otherwise).
   using morph_type_field = typename find_option<5, no_option, Options...>::type::name_type;
+  // has_many_through: the join model's field holding the target's type (void otherwise).
+  using morph_target_field = typename find_option<6, no_option, Options...>::type::name_type;
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
   static constexpr bool options_unique =
       (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1;
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
