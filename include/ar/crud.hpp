@@ -91,7 +91,7 @@ void insert(const database& db, M& record) {
 template <model M>
 void update(const database& db, const M& record) {
   static_assert(model_of<M>::size > 1, "ar::update needs a model with a column besides its primary key");
-  if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(record);
+  if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
   auto& state = db.state();
   detail::value_buffer<model_of<M>::size> params;
   detail::append_values(record, params, false);

@@ -339,6 +339,14 @@ struct eager_ops {
   }
 };
 
+template <class Rel>
+std::shared_ptr<void> make_batch_checked(const std::vector<const void*>& records) {
+  if constexpr (relation_ops<Rel>::ok)
+    return eager_ops<Rel>::make_batch(records);
+  else
+    return nullptr;
+}
+
 // Gives records read together one context, so that their lazy loads are batched.
 template <class M>
 void share_context(const std::vector<const void*>& records, bool strict, bool auto_batch) {
@@ -348,7 +356,9 @@ void share_context(const std::vector<const void*>& records, bool strict, bool au
     auto context = std::make_shared<load_context>();
     context->strict = strict;
     context->auto_batch = auto_batch;
-    [&]<class... R>(type_list<R...>) { (context->batches.push_back(eager_ops<R>::make_batch(records)), ...); }(
+    [&]<class... R>(type_list<R...>) {
+      (context->batches.push_back(relation_ops<R>::ok ? make_batch_checked<R>(records) : nullptr), ...);
+    }(
         typename model_of<M>::relations{});
     for (const void* p : records) static_cast<const M*>(p)->ar_context.shared = context;
   }
@@ -444,12 +454,22 @@ relation_entry entry_of() {
   }
 }
 
+template <class Rel>
+relation_entry entry_of_checked() {
+  if constexpr (relation_ops<Rel>::ok)
+    return entry_of<Rel>();
+  else
+    return relation_entry{"", Rel::kind, std::type_index(typeid(void)), &wildcard_table, nullptr, 0, 0, nullptr, false,
+                          nullptr, nullptr, nullptr};
+}
+
 template <class M>
 const relation_table& relation_table_of() {
   static const relation_table table = [] {
     relation_table t{model_of<M>::table, {}};
     [&]<class... R>(type_list<R...>) {
-      (t.relations.push_back(entry_of<R>()), ...);
+      // A relation whose declaration is wrong has said so in its static_assert; it gets no entry.
+      ((relation_ops<R>::ok ? t.relations.push_back(entry_of_checked<R>()) : void()), ...);
     }(typename model_of<M>::relations{});
     return t;
   }();
@@ -570,6 +590,13 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
     if (entry->target != std::type_index(typeid(target)))
       throw error("ar::with: the modifier of '" + std::string(path) + "' takes a query of another model than the one '" +
                   std::string(entry->name) + "' leads to");
+    if (entry->kind == relation_kind::has_many_through) {
+      // Checked now, before anything runs: a through relation's modifier may only filter.
+      const query_state& s = modifier(from<target>()).state();
+      if (!s.order.empty() || s.limit || s.offset || s.distinct)
+        throw error("ar::with: a modifier of the has_many_through relation '" + std::string(entry->name) +
+                    "' may only filter");
+    }
     auto previous = std::static_pointer_cast<const std::function<query<target>(query<target>)>>(node.modifier);
     std::function<query<target>(query<target>)> fn = [previous, modifier](query<target> q) {
       if (previous) q = (*previous)(std::move(q));

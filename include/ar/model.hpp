@@ -29,6 +29,7 @@
 #include <ar/detail/pp.hpp>
 #include <ar/value.hpp>
 
+#include <initializer_list>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -210,6 +211,10 @@
   }                                                                                                      \
   template <class ar_S = ar_self, class ar_K>                                                            \
   void name##_sync(const ar_K& keys) {                                                                   \
+    ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);              \
+  }                                                                                                      \
+  template <class ar_S = ar_self, class ar_K>                                                            \
+  void name##_sync(std::initializer_list<ar_K> keys) {                                                   \
     ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);              \
   }                                                                                                      \
   template <class ar_S = ar_self, class ar_T>                                                            \

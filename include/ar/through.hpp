@@ -98,6 +98,14 @@ struct through_impl {
   static query<target> query_for(const owner& o) {
     const auto v = lookup_value(o);
     if (!v) return from<target>() | filter(target_key_column{}.in(std::vector<target_key>{}));
+    if (!joined_in_sql()) {
+      // The join model lives on another database: read its keys there (one statement) and ask the
+      // target's database for those.
+      std::vector<target_key> keys;
+      for (auto [k] : from<join>() | filter(typed(join_owner_column{} == *v)) | select(join_target_column{}) | to_vector)
+        keys.push_back(static_cast<target_key>(k));
+      return from<target>() | filter(target_key_column{}.in(keys));
+    }
     auto where = std::make_shared<expr_tree>(to_tree(typed(join_owner_column{} == *v)));
     auto sub = std::make_shared<subquery>();
     sub->table = &table_meta_v<join>;

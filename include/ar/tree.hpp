@@ -38,11 +38,11 @@ constexpr bool is_self_belongs_to_v =
     Rel::kind == relation_kind::belongs_to && std::is_same_v<typename Rel::owner, typename Rel::target>;
 
 template <class M, class Rel>
-std::vector<M> tree_walk(const M& record, bool ancestors) {
+std::vector<M> tree_walk(const M& record, bool ancestors, const ar::database* on = nullptr) {
   static_assert(is_self_belongs_to_v<Rel>,
                 "ar::ancestors / ar::descendants follow a self-referential belongs_to (a model's parent)");
   using impl = relation_impl<Rel>;
-  const ar::database db = ::ar::database_for<M>();
+  const ar::database db = on ? *on : ::ar::database_for<M>();
   // Both walks start from the record's own key: its parent row up, or its children down.
   const auto start = record.*impl::key_def::pointer;
   std::vector<M> rows;
@@ -96,7 +96,7 @@ namespace detail {
 // Before ar::update / ar::save stores a record: along every self-referential belongs_to, its new
 // parent must not be the record itself or one of its descendants.
 template <class M>
-void check_no_cycle(const M& record) {
+void check_no_cycle(const database& db, const M& record) {
   [&]<class... R>(type_list<R...>) {
     (
         [&] {
@@ -107,7 +107,7 @@ void check_no_cycle(const M& record) {
             const auto self = record.*impl::key_def::pointer;
             bool cycle = *parent == self;
             if (!cycle) {
-              for (const M& d : tree_walk<M, R>(record, false))
+              for (const M& d : tree_walk<M, R>(record, false, &db))
                 if (d.*impl::key_def::pointer == *parent) cycle = true;
             }
             if (cycle)

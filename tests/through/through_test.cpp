@@ -117,6 +117,11 @@ TEST_P(through, a_join_model_on_another_database_costs_one_more_statement) {
   counter.reset();
   EXPECT_EQ(names(fresh.tags()), (std::vector<std::string>{"sql"}));
   EXPECT_EQ(counter.count(), 2u);  // lazily: the join rows, then the tags
+  counter.reset();
+  EXPECT_EQ(fresh.tags_query() | ar::count, 1);  // the join's keys there, the count here
+  EXPECT_EQ(counter.count(), 2u);
+  fresh.tags_sync({cpp.id, orm.id});
+  EXPECT_EQ(names(fresh.tags()), (std::vector<std::string>{"c++", "orm"}));
   ar::bind<post_tag>("default");
 }
 
@@ -171,6 +176,13 @@ TEST_P(through, toggle_attaches_then_detaches) {
   EXPECT_EQ(names(p2.tags()), (std::vector<std::string>{"c++", "sql"}));
   EXPECT_FALSE(p2.tags_toggle(cpp));
   EXPECT_EQ(names(p2.tags()), (std::vector<std::string>{"sql"}));
+}
+
+TEST_P(through, an_ordering_modifier_is_refused_before_anything_runs) {
+  ar::statement_counter counter;
+  EXPECT_THROW((void)(ar::from<post>(db) | ar::with("tags", [](ar::query<tag> q) { return q | ar::order_by(tag::c.name); })),
+               ar::error);
+  EXPECT_EQ(counter.count(), 0u);
 }
 
 TEST_P(through, linking_unsaved_records_is_an_error) {

@@ -215,7 +215,7 @@ template <class M>
 bool destroy_with_dependents(const database& db, const M& record);
 // Refuses a record that would become its own ancestor (ar/tree.hpp).
 template <class M>
-void check_no_cycle(const M& record);
+void check_no_cycle(const database& db, const M& record);
 // Before a relation's lazy load (ar/loading.hpp): refuses under strict loading; loads the relation
 // for every sibling when the record has some, returning true.
 template <class Rel, class Owner>

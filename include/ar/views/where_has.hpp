@@ -180,7 +180,9 @@ struct with_count_fn {
       for (const std::string& name : list) {
         const detail::relation_entry& entry = detail::relation_table_of<M>().find(name);
         if (!entry.store_count)
-          throw error("ar::with_count: '" + name + "' is not a has_many relation of '" + std::string(model_of<M>::table) + "'");
+          throw error("ar::with_count counts a direct has_many; '" + name + "' of '" + std::string(model_of<M>::table) +
+                      "' is not one (a has_one, a belongs_to, or through a join model: count the join model's "
+                      "relation instead)");
         detail::require_same_database(db, entry, "with_count");
         auto sub = std::make_shared<detail::subquery>();
         sub->table = entry.target_meta;
