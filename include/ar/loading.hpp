@@ -587,6 +587,9 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
       entry = &table->find(name);
       table = &entry->target_table();
     }
+    if (entry->kind == relation_kind::morph_to)
+      throw error("ar::with: '" + std::string(entry->name) +
+                  "' is a morph_to, whose rows point at several models: it takes no modifier");
     if (entry->target != std::type_index(typeid(target)))
       throw error("ar::with: the modifier of '" + std::string(path) + "' takes a query of another model than the one '" +
                   std::string(entry->name) + "' leads to");
@@ -656,18 +659,32 @@ struct fixed_string {
     for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
   }
   constexpr std::string_view view() const { return {chars, N - 1}; }
+  // The first '.' at or after `from`, or the length (plain loops: UBSan's checks keep
+  // string_view::find out of constant expressions).
+  constexpr std::size_t dot_from(std::size_t from) const {
+    for (std::size_t i = from; i + 1 < N; ++i)
+      if (chars[i] == '.') return i;
+    return N - 1;
+  }
+  constexpr bool same(std::size_t begin, std::size_t end, std::string_view name) const {
+    if (end - begin != name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+      if (chars[begin + i] != name[i]) return false;
+    return true;
+  }
 };
 
 namespace detail {
 
-template <class M>
-constexpr std::size_t relation_position(std::string_view name) {
-  return []<class... R>(type_list<R...>, std::string_view n) {
+template <class M, fixed_string Path>
+constexpr std::size_t relation_position(std::size_t begin, std::size_t end) {
+  return []<class... R>(type_list<R...>, std::size_t b, std::size_t e) {
     std::size_t i = 0, found = static_cast<std::size_t>(-1);
-    ((to_string_view(typename R::name_type{}) == n && found == static_cast<std::size_t>(-1) ? (found = i, ++i) : ++i),
+    ((Path.same(b, e, to_string_view(typename R::name_type{})) && found == static_cast<std::size_t>(-1) ? (found = i, ++i)
+                                                                                                        : ++i),
      ...);
     return found;
-  }(typename model_of<M>::relations{}, name);
+  }(typename model_of<M>::relations{}, begin, end);
 }
 
 template <std::size_t I, class List>
@@ -682,18 +699,18 @@ struct nth<0, type_list<T, Rest...>> {
 // Whether `path`, from `begin` on, names relations that exist, starting at model M.
 template <class M, fixed_string Path, std::size_t Begin>
 constexpr bool path_exists() {
-  constexpr std::string_view path = Path.view();
-  constexpr std::size_t dot = path.find('.', Begin);
-  constexpr std::size_t end = dot == std::string_view::npos ? path.size() : dot;
-  constexpr std::string_view name = path.substr(Begin, end - Begin);
-  if constexpr (name.empty()) {
+  constexpr std::size_t end = Path.dot_from(Begin);
+  constexpr std::size_t length = Path.view().size();
+  if constexpr (end == Begin) {
     return false;
   } else {
-    constexpr std::size_t position = relation_position<M>(name);
+    constexpr std::size_t position = relation_position<M, Path>(Begin, end);
     if constexpr (position == static_cast<std::size_t>(-1)) {
       return false;
-    } else if constexpr (end == path.size()) {
+    } else if constexpr (end == length) {
       return true;
+    } else if constexpr (nth<position, typename model_of<M>::relations>::type::kind == relation_kind::morph_to) {
+      return true;  // past a morph_to the model depends on each row: the rest is checked when it loads
     } else {
       using next = typename nth<position, typename model_of<M>::relations>::type::target;
       return path_exists<next, Path, end + 1>();
@@ -704,11 +721,10 @@ constexpr bool path_exists() {
 // The model a checked path leads to.
 template <class M, fixed_string Path, std::size_t Begin>
 struct path_target {
-  static constexpr std::string_view path = Path.view();
-  static constexpr std::size_t dot = path.find('.', Begin);
-  static constexpr std::size_t end = dot == std::string_view::npos ? path.size() : dot;
-  using next = typename nth<relation_position<M>(path.substr(Begin, end - Begin)), typename model_of<M>::relations>::type::target;
-  using type = typename std::conditional_t<end == path.size(), std::type_identity<next>, path_target<next, Path, end + 1>>::type;
+  static constexpr std::size_t end = Path.dot_from(Begin);
+  using next = typename nth<relation_position<M, Path>(Begin, end), typename model_of<M>::relations>::type::target;
+  using type = typename std::conditional_t<end == Path.view().size(), std::type_identity<next>,
+                                           path_target<next, Path, end + 1>>::type;
 };
 
 template <fixed_string... Paths>

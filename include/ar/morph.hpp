@@ -43,7 +43,7 @@ class morph_ref {
       : object_(std::move(object)), type_(type), name_(std::move(name)) {}
 
   explicit operator bool() const noexcept { return object_ != nullptr; }
-  // The type value stored in the row ("posts").
+  // The type value stored in the row ("posts"); empty when the row names no type.
   const std::string& type() const noexcept { return name_; }
   template <class T>
   bool is() const noexcept {
@@ -71,6 +71,8 @@ namespace detail {
 // One model a morph_to may point at.
 struct morph_target {
   std::type_index type;
+  // Two models registered under one name: using the name is an error, not a guess.
+  std::string conflict;
   // The records with these keys, by key (one statement; none for no keys).
   std::unordered_map<std::int64_t, std::shared_ptr<const void>> (*load)(const std::vector<std::int64_t>& keys);
   const relation_table& (*table)();
@@ -92,8 +94,11 @@ inline const morph_target& morph_target_named(std::string_view name, std::string
   auto it = r.targets.find(std::string(name));
   if (it == r.targets.end())
     throw error("ar: a '" + std::string(child_table) + "' row names the type '" + std::string(name) +
-                "', which no model registers: declare AR_MORPH_MANY / AR_MORPH_ONE to it, or AR_MORPH_NAME(\"" +
-                std::string(name) + "\") on the model it means");
+                "', which no model registers: declare AR_MORPH_MANY / AR_MORPH_ONE / AR_MORPH_MANY_THROUGH to it, or "
+                "AR_MORPH_NAME(\"" + std::string(name) + "\") on the model it means");
+  if (!it->second.conflict.empty())
+    throw error("ar: two models register the morph name '" + std::string(name) + "' (" + it->second.conflict +
+                "): give one of them another AR_MORPH_NAME");
   return it->second;
 }
 
@@ -125,9 +130,14 @@ bool register_morph_parent() {
                 "a model a morph_to points at needs an integer primary key (the child stores it in an integer field)");
   auto& r = the_morph_registry();
   std::lock_guard lock(r.mutex);
-  r.targets.insert_or_assign(std::string(model_of<M>::morph_name),
-                             morph_target{std::type_index(typeid(M)), &load_morph_targets<M>, &relation_table_of<M>,
-                                          &morph_key_of<M>});
+  const std::string name(model_of<M>::morph_name);
+  auto it = r.targets.find(name);
+  if (it != r.targets.end() && it->second.type != std::type_index(typeid(M))) {
+    it->second.conflict = "tables '" + std::string(model_of<M>::table) + "' and another";
+    return false;
+  }
+  r.targets.insert_or_assign(name, morph_target{std::type_index(typeid(M)), {}, &load_morph_targets<M>,
+                                                &relation_table_of<M>, &morph_key_of<M>});
   return true;
 }
 
@@ -164,6 +174,8 @@ struct morph_to_impl {
       auto found = target.load({t->second});
       if (auto it = found.find(t->second); it != found.end())
         value = std::make_shared<const morph_ref>(it->second, target.type, t->first);
+      else
+        value = std::make_shared<const morph_ref>(nullptr, target.type, t->first);  // dangling: no record, its type
     }
     relation_slot& slot = slot_of<Rel>(o);
     slot.value = std::move(value);
@@ -252,8 +264,11 @@ struct eager_ops<Rel> {
       std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
       if (auto t = impl::target_of(o)) {
         auto& by_key = loaded[t->first];
+        const std::type_index type = morph_target_named(t->first, "").type;
         if (auto it = by_key.find(t->second); it != by_key.end())
-          value = std::make_shared<const morph_ref>(it->second, morph_target_named(t->first, "").type, t->first);
+          value = std::make_shared<const morph_ref>(it->second, type, t->first);
+        else
+          value = std::make_shared<const morph_ref>(nullptr, type, t->first);  // dangling: no record, its type
       }
       relation_slot& slot = slot_of<Rel>(o);
       slot.value = std::move(value);
