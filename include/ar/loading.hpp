@@ -595,7 +595,8 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
                   std::string(entry->name) + "' leads to");
     if (entry->kind == relation_kind::has_many_through) {
       // Checked now, before anything runs: a through relation's modifier may only filter.
-      const query_state& s = modifier(from<target>()).state();
+      const query<target> refined = modifier(from<target>());
+      const query_state& s = refined.state();
       if (!s.order.empty() || s.limit || s.offset || s.distinct)
         throw error("ar::with: a modifier of the has_many_through relation '" + std::string(entry->name) +
                     "' may only filter");
