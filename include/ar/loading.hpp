@@ -160,6 +160,17 @@ void share_context(const std::vector<const void*>& records, bool strict = false,
 template <class M>
 bool strict_for(const M& record);
 
+// The distinct, non-null values a relation looks for, over some of its owners (type-erased).
+template <class Impl>
+std::vector<typename Impl::key_scalar> distinct_lookup_values(const std::vector<const void*>& owners) {
+  std::vector<typename Impl::key_scalar> keys;
+  std::unordered_set<typename Impl::key_scalar> seen;
+  for (const void* p : owners)
+    if (auto v = Impl::lookup_value(*static_cast<const typename Impl::owner*>(p)))
+      if (seen.insert(*v).second) keys.push_back(*v);
+  return keys;
+}
+
 // The position of a relation among its owner's relations.
 template <class Rel>
 constexpr std::size_t relation_position_of() {
@@ -292,11 +303,7 @@ struct eager_ops {
   }
 
   static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    std::vector<key> keys;
-    std::unordered_set<key> seen;
-    for (const void* p : owners)
-      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
-        if (seen.insert(*v).second) keys.push_back(*v);
+    const std::vector<key> keys = distinct_lookup_values<impl>(owners);
     const auto* modifier = static_cast<const modifier_fn*>(node.modifier.get());
     const auto grouped = select_in(keys, modifier);
     for (const void* p : owners) {
@@ -331,10 +338,7 @@ struct eager_ops {
 
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
     auto b = std::make_shared<batch<key>>();
-    std::unordered_set<key> seen;
-    for (const void* p : records)
-      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
-        if (seen.insert(*v).second) b->keys.push_back(*v);
+    b->keys = distinct_lookup_values<impl>(records);
     return b;
   }
 };

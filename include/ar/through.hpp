@@ -340,11 +340,7 @@ struct eager_ops<Rel> {
   }
 
   static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    std::vector<key> keys;
-    std::unordered_set<key> seen;
-    for (const void* p : owners)
-      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
-        if (seen.insert(*v).second) keys.push_back(*v);
+    const std::vector<key> keys = distinct_lookup_values<impl>(owners);
     auto grouped = impl::select_in(keys, static_cast<const typename impl::modifier_fn*>(node.modifier.get()));
     std::vector<const void*> targets;
     for (const void* p : owners) {
@@ -379,10 +375,7 @@ struct eager_ops<Rel> {
 
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
     auto b = std::make_shared<batch<key>>();
-    std::unordered_set<key> seen;
-    for (const void* p : records)
-      if (auto v = impl::lookup_value(*static_cast<const owner*>(p)))
-        if (seen.insert(*v).second) b->keys.push_back(*v);
+    b->keys = distinct_lookup_values<impl>(records);
     return b;
   }
 };
