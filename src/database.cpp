@@ -290,7 +290,15 @@ bool cursor::next() {
       ++i.rows;
       return true;
     }
-    if (i.columns.empty()) i.affected = static_cast<std::uint64_t>(i.st->get_affected_rows());
+    if (i.columns.empty()) {
+      i.affected = static_cast<std::uint64_t>(i.st->get_affected_rows());
+      // A statement that returned rows nobody reads (PRAGMA ..., SELECT through execute) is still
+      // open on SQLite and would keep its transaction: drop it rather than leave it half-read.
+      if (got) {
+        i.finish(true, true);
+        return false;
+      }
+    }
   } catch (...) {
     i.fail();
   }

@@ -1,4 +1,4 @@
-// SQLite: the embedded default. Double-quoted identifiers, ?NNN placeholders, RETURNING for
+// SQLite: the embedded default. Double-quoted identifiers, positional ? placeholders, RETURNING for
 // generated keys (SQLite 3.35+), time points as ISO-8601 text, booleans as 0/1.
 
 #include <ar/dialect.hpp>
@@ -18,10 +18,9 @@ class sqlite_dialect final : public dialect {
   }
   std::string_view soci_backend() const override { return "sqlite3"; }
 
-  void placeholder(std::string& out, std::size_t index) const override {
-    out += '?';
-    out += std::to_string(index);
-  }
+  // Plain positional '?': SQLite resolves numbered ones (?NNN) with a search per parameter, which
+  // made preparing a long IN list quadratic (1.1 s for 30,000 keys).
+  void placeholder(std::string& out, std::size_t) const override { out += '?'; }
 
   std::string_view column_type(value_type type) const override {
     switch (type) {

@@ -224,9 +224,9 @@ TEST_P(crud, sql_uses_the_column_names_and_bound_placeholders) {
   ASSERT_EQ(sql.size(), 2u);
   const bool pg = GetParam() == "postgresql";
   EXPECT_EQ(sql[0], pg ? R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (:1, :2) RETURNING "id")"
-                       : R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?1, ?2) RETURNING "id")");
+                       : R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?) RETURNING "id")");
   EXPECT_EQ(sql[1], pg ? R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" = :1)"
-                       : R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" = ?1)");
+                       : R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" = ?)");
   EXPECT_EQ(ar::find_or_throw<user>(db, u.id).name, "x'); DROP TABLE users; --");
 }
 

@@ -97,13 +97,30 @@ TEST_F(registry, a_sqlite_file_keeps_its_rows_across_connections) {
   std::filesystem::remove(path);
 }
 
+TEST_F(registry, execute_of_a_statement_that_returns_rows_leaves_no_read_open) {
+  const auto path = std::filesystem::temp_directory_path() / ("ar_test_rows_" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  const std::string url = "sqlite3://db=" + path.string();
+  auto reader = ar::open(url, "reader");
+  ar::create_table<user>(reader);
+  user u{0, "a", std::nullopt};
+  ar::insert(reader, u);
+  reader.execute(R"(SELECT * FROM "users")");  // rows nobody reads
+  auto writer = ar::open(url, "writer");
+  user v{0, "b", std::nullopt};
+  EXPECT_NO_THROW(ar::insert(writer, v));  // a statement left open on the reader would lock this out
+  writer.close();
+  reader.close();
+  std::filesystem::remove(path);
+}
+
 class raw_execute : public ar_test::backend_test {};
 
 TEST_P(raw_execute, binds_values_and_reports_changed_rows) {
   ar::create_table<user>(db);
   const bool pg = GetParam() == "postgresql";
   const std::string insert = pg ? R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (:1, :2))"
-                                : R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?1, ?2))";
+                                : R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?))";
   EXPECT_EQ(db.execute(insert, {std::string("a"), ar::null}), 1u);
   EXPECT_EQ(db.execute(insert, {std::string("b"), std::string("red")}), 1u);
   EXPECT_EQ(db.execute(R"(UPDATE "users" SET "hair_color" = 'x')"), 2u);

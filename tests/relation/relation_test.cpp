@@ -325,7 +325,7 @@ TEST_P(relations, a_failure_while_destroying_rolls_every_dependent_back) {
   // its posts were destroyed, and the rollback must bring them back.
   db.execute(R"(CREATE TABLE "pins" ("id" INTEGER PRIMARY KEY, "user_id" BIGINT NOT NULL REFERENCES "users" ("id")))");
   db.execute(GetParam() == "postgresql" ? R"(INSERT INTO "pins" ("id", "user_id") VALUES (1, :1))"
-                                        : R"(INSERT INTO "pins" ("id", "user_id") VALUES (1, ?1))",
+                                        : R"(INSERT INTO "pins" ("id", "user_id") VALUES (1, ?))",
              {ada.id});
   EXPECT_THROW(ar::destroy(db, ada), ar::database_error);
   EXPECT_FALSE(db.in_transaction());

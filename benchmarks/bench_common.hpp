@@ -1,0 +1,238 @@
+// What every workload of the suite shares: where the seeded databases live, how a raw twin
+// reaches the same data, how statements are counted, and the hand-written helpers the raw twins
+// use (a statement cache for the sqlite3 C API, IN lists).
+//
+// Conventions (see docs/benchmarks.md):
+//   - every benchmark is named W<n>/<variant>/<size>; variants: orm, orm_lazy, orm_auto,
+//     orm_eager, raw_sqlite3, raw_soci; on PostgreSQL the variant starts with pg_ (pg_orm_eager,
+//     pg_raw_soci);
+//   - every ORM variant reports the counter `statements`: the statements one iteration sends,
+//     counted at ar's observation point on one extra run outside the timed loop;
+//   - items_per_second counts the rows (records) one iteration materialises;
+//   - an ORM variant and its raw twins read the same seeded SQLite database (in memory, shared
+//     by their connections) or the same PostgreSQL schema, each through its own connection;
+//   - SQLite benchmarks are timed in CPU time, PostgreSQL ones in wall-clock time (see add()).
+
+#ifndef AR_BENCH_COMMON_HPP
+#define AR_BENCH_COMMON_HPP
+
+#include <ar/ar.hpp>
+
+#include <benchmark/benchmark.h>
+#include <soci/soci.h>
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace bench {
+
+// --- the seeded databases ---------------------------------------------------------------------
+
+// The SQLite database `name`: an in-memory database in shared-cache mode,
+// file:ar_bench_<pid>_<name>?mode=memory&cache=shared, which every connection of this process that
+// opens that name shares (ar's, the raw sqlite3 one and SOCI's), so the twins read the very rows
+// ar seeded, with no file system, fsync or file locks in the measurement. It lives as long as ar's
+// connection to it.
+std::string sqlite_uri(std::string_view name);
+
+// Opens the database `name` in ar under the same name (empty until seeded).
+ar::database open_sqlite(std::string_view name);
+// After seeding (PostgreSQL: ANALYZE; nothing to do on SQLite).
+void after_seeding(const ar::database& db);
+
+// PostgreSQL: the SOCI connection string in AR_BENCH_POSTGRESQL, or nullptr when it is not set
+// (the pg_ variants are then not registered at all).
+const char* postgresql_url();
+// Opens (in ar, under `name`) a connection whose search_path is the schema ar_bench_<name>,
+// created afresh; the schema is dropped at exit.
+ar::database open_postgresql(std::string_view name);
+
+// What a raw twin holds on to. Connections, and everything prepared on them, belong to this
+// file and are closed in order by cleanup(): a workload keeps references only.
+class extras {
+ public:
+  // The object of type T kept under `key`, default-constructed on first use; destroyed before
+  // the connection it was made for.
+  template <class T>
+  T& get(const std::string& key) {
+    auto& slot = items_[key];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+  void clear() { items_.clear(); }
+
+ private:
+  std::map<std::string, std::shared_ptr<void>> items_;
+};
+
+class sqlite_statements;
+
+struct raw_sqlite_connection {
+  sqlite3* db = nullptr;
+  std::unique_ptr<sqlite_statements> statements;
+};
+// A raw sqlite3 connection to the SQLite database `name`, with its statement cache.
+raw_sqlite_connection& raw_sqlite(std::string_view name);
+
+struct soci_connection {
+  std::unique_ptr<soci::session> session;
+  bench::extras extras;
+};
+// A SOCI session on the SQLite database `name`.
+soci_connection& soci_sqlite(std::string_view name);
+// A SOCI session on the PostgreSQL schema of `name` (see open_postgresql).
+soci_connection& soci_postgresql(std::string_view name);
+
+// Runs at the end of main: closes every connection and drops the PostgreSQL schemas.
+void cleanup();
+
+// Registers a benchmark under its full name (W<n>/<variant>/<size>), reported in microseconds.
+// SQLite runs in this process, so its benchmarks are timed in CPU time, which other processes on a
+// busy machine disturb least. A PostgreSQL benchmark (add_pg) is timed in wall-clock time, since
+// the server's work is not this process's CPU time; Google Benchmark appends "/real_time" to its
+// name.
+template <class F>
+benchmark::internal::Benchmark* add(const std::string& name, F&& f) {
+  return benchmark::RegisterBenchmark(name.c_str(), std::forward<F>(f))->Unit(benchmark::kMicrosecond);
+}
+template <class F>
+benchmark::internal::Benchmark* add_pg(const std::string& name, F&& f) {
+  return add(name, std::forward<F>(f))->UseRealTime();
+}
+
+// --- running ----------------------------------------------------------------------------------
+
+// Fails the benchmark (without aborting the others) when a run did not read what it should:
+// every variant of a workload must read the same number of records.
+void expect_rows(benchmark::State& state, std::size_t got, std::size_t expected);
+// The same for the statements an ORM variant sends, where the contract fixes their number.
+void expect_statements(benchmark::State& state, std::size_t got, std::size_t expected);
+// How many benchmarks failed one of those checks: ar_bench exits with status 1 when any did, so
+// that the smoke test (ctest benchmarks.smoke) catches a broken workload or a changed count.
+int failures();
+
+// The loop every workload benchmark runs. `once` performs one iteration and returns the number of
+// records it materialised. It runs once untimed before the loop, so that every variant starts
+// with its statements prepared and its pages cached; for an ORM variant (run_counted) that run
+// also counts the statements at ar's observation point, so that counting costs nothing inside
+// the timed loop. items_per_second counts `expected` records per iteration.
+template <class F>
+void timed_loop(benchmark::State& state, std::size_t expected, F& once, std::size_t rows) {
+  for (auto _ : state) {
+    rows = once();
+    benchmark::DoNotOptimize(rows);
+  }
+  expect_rows(state, rows, expected);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(expected));
+}
+
+template <class F>
+void run(benchmark::State& state, std::size_t expected, F&& once) {
+  const std::size_t rows = once();
+  timed_loop(state, expected, once, rows);
+}
+
+// With AR_BENCH_SHOW_SQL set, prints the statements a counted run sent (to stderr), so that the
+// raw twins can be checked against them.
+void show_statements(const benchmark::State& state, const ar::statement_counter& counter);
+
+template <class F>
+void run_counted(benchmark::State& state, std::size_t expected, F&& once,
+                 std::optional<std::size_t> expected_statements = std::nullopt) {
+  std::size_t rows = 0;
+  {
+    ar::statement_counter counter;
+    rows = once();
+    state.counters["statements"] = static_cast<double>(counter.count());
+    show_statements(state, counter);
+    if (expected_statements) expect_statements(state, counter.count(), *expected_statements);
+  }
+  timed_loop(state, expected, once, rows);
+}
+
+// For the benchmarks that write their own loop: counts what one call sends.
+template <class F>
+void report_statements(benchmark::State& state, F&& one_iteration) {
+  ar::statement_counter counter;
+  one_iteration();
+  state.counters["statements"] = static_cast<double>(counter.count());
+}
+
+// --- the raw twins' tools -----------------------------------------------------------------------
+
+// Hand-written code caches its prepared statements too (preparing costs ~3 µs): by SQL text.
+class sqlite_statements {
+ public:
+  explicit sqlite_statements(sqlite3* db) : db_(db) {}
+  sqlite_statements(const sqlite_statements&) = delete;
+  sqlite_statements& operator=(const sqlite_statements&) = delete;
+  ~sqlite_statements();
+  // The statement for `sql`, reset (prepared on first use).
+  sqlite3_stmt* get(const std::string& sql);
+  sqlite3* db() const noexcept { return db_; }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// "prefix (?, ?, ?)suffix" with n placeholders, for the sqlite3 C API.
+std::string sqlite_in(std::string_view prefix, std::size_t n, std::string_view suffix = {});
+// "prefix (:k0, :k1, ...)suffix" for SOCI (which renumbers them for PostgreSQL).
+std::string soci_in(std::string_view prefix, std::size_t n, std::string_view suffix = {});
+
+inline std::optional<std::string> column_optional_text(sqlite3_stmt* st, int i) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i)),
+                     static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+}
+inline std::string column_text(sqlite3_stmt* st, int i) {
+  return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i)),
+                     static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+}
+
+// A SOCI statement with n key parameters (use) and row variables (into), prepared once per key
+// count and kept, as a careful hand-written loader would: Row holds the into() targets.
+template <class Row>
+struct soci_in_statement {
+  std::vector<long long> keys;
+  Row row;
+  std::unique_ptr<soci::statement> st;
+};
+
+template <class Row>
+class soci_in_cache {
+ public:
+  // bind_into(statement&, Row&) exchanges the into() targets; sql_for(n) gives the SQL.
+  template <class BindInto, class SqlFor>
+  soci_in_statement<Row>& get(soci::session& s, std::size_t n, BindInto&& bind_into, SqlFor&& sql_for) {
+    auto& slot = cache_[n];
+    if (!slot) {
+      slot = std::make_unique<soci_in_statement<Row>>();
+      slot->keys.resize(n);
+      slot->st = std::make_unique<soci::statement>(s);
+      slot->st->alloc();
+      slot->st->prepare(sql_for(n));
+      bind_into(*slot->st, slot->row);
+      for (std::size_t i = 0; i < n; ++i) slot->st->exchange(soci::use(slot->keys[i]));
+      slot->st->define_and_bind();
+    }
+    return *slot;
+  }
+
+ private:
+  std::map<std::size_t, std::unique_ptr<soci_in_statement<Row>>> cache_;
+};
+
+}  // namespace bench
+
+#endif  // AR_BENCH_COMMON_HPP

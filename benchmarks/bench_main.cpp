@@ -1,0 +1,47 @@
+// ar_bench: the workloads W1-W11 of ../shared/reference/performance.md, each ORM variant beside its
+// raw twins. Registered here, in workload order, so that the output reads W1, W2, ... W11.
+//
+//   ar_bench --benchmark_filter='W4|W1/.*/(100|1000)$' --benchmark_min_time=0.05
+//   AR_BENCH_POSTGRESQL='postgresql://host=127.0.0.1 port=5432 dbname=x user=y' ar_bench   # adds pg_ variants
+
+#include "bench_common.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <iostream>
+
+namespace bench {
+void register_query_benchmarks(bool postgresql);      // W1, W2
+void register_crud_benchmarks();                      // W3, W5
+void register_loading_benchmarks(bool postgresql);    // W4, W7
+void register_relation_benchmarks();                  // W8, W9, W10
+void register_render_benchmarks();                    // W11
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  const bool postgresql = bench::postgresql_url() != nullptr;
+  if (!postgresql)
+    std::cerr << "ar_bench: AR_BENCH_POSTGRESQL is not set: the PostgreSQL variants (pg_*) are skipped\n";
+  bench::register_query_benchmarks(postgresql);
+  bench::register_crud_benchmarks();
+  bench::register_loading_benchmarks(postgresql);
+  bench::register_relation_benchmarks();
+  bench::register_render_benchmarks();
+  int status = 0;
+  try {
+    benchmark::RunSpecifiedBenchmarks();
+  } catch (const std::exception& e) {
+    std::cerr << "ar_bench: " << e.what() << '\n';
+    status = 1;
+  }
+  benchmark::Shutdown();
+  bench::cleanup();
+  if (bench::failures() > 0) {
+    std::cerr << "ar_bench: " << bench::failures()
+              << " benchmark(s) failed a check (records read or statements sent): see ERROR OCCURRED above\n";
+    status = 1;
+  }
+  return status;
+}
