@@ -312,10 +312,12 @@ struct eager_ops {
       auto it = v ? grouped.find(*v) : grouped.end();
       assign(o, it == grouped.end() ? nothing() : it->second);
     }
-    // What was loaded for strict records loads strictly too, as they did.
-    const bool strict = !owners.empty() && strict_for(*static_cast<const owner*>(owners.front()));
+    // What was loaded for strict records loads strictly too, as they did; and batches as they do.
+    const owner* first = owners.empty() ? nullptr : static_cast<const owner*>(owners.front());
+    const bool strict = first && strict_for(*first);
+    const bool batching = !first || !first->ar_context.shared || first->ar_context.shared->auto_batch;
     auto targets = loaded_targets(grouped);
-    share_context<target>(targets, strict);
+    share_context<target>(targets, strict, batching);
     continue_with(targets, node);
   }
 

@@ -358,6 +358,11 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
       if constexpr (!base::belongs && !base::many)
         q = q | order_by(column<target, model_of<target>::primary_key::index>{}) | take(1);
       auto rows = q | to_vector;
+      // Children read for a record that opted out of batching (or loads strictly) do the same.
+      if (const auto& mine = o.ar_context.shared; mine && !rows.empty() && rows.front().ar_context.shared) {
+        rows.front().ar_context.shared->auto_batch = mine->auto_batch;
+        rows.front().ar_context.shared->strict = mine->strict;
+      }
       fill_inverse(rows, o);
       if constexpr (base::many)
         value = std::make_shared<const std::vector<target>>(std::move(rows));

@@ -84,6 +84,15 @@ TEST_P(loading, automatic_batching_goes_down_the_levels) {
   EXPECT_EQ(counter.count(), 3u);  // users, posts of all users, comments of all posts
 }
 
+TEST_P(loading, turning_batching_off_for_a_query_reaches_the_records_it_loads) {
+  ar::statement_counter counter;
+  std::size_t comments = 0;
+  for (const user& u : all_users() | ar::no_auto_batching | ar::to_vector)
+    for (const post& p : u.posts()) comments += p.comments().size();
+  EXPECT_EQ(comments, 12u);
+  EXPECT_EQ(counter.count(), 1u + 4u + 6u);  // users, posts per user, comments per post
+}
+
 TEST_P(loading, automatic_batching_can_be_turned_off_globally) {
   ar::set_auto_batching(false);
   ar::statement_counter counter;
