@@ -348,6 +348,11 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   const std::string_view key = table.columns[key_column].column;
   const std::string_view fk = table.columns[fk_column].column;
   std::string sql = "WITH RECURSIVE ";
+  auto qualified = [&](std::string_view scope, std::string_view column) {
+    d.quote_identifier(sql, scope);
+    sql += '.';
+    d.quote_identifier(sql, column);
+  };
   q(sql, "ar_tree");
   sql += " (";
   q(sql, "ar_key");
@@ -363,13 +368,9 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   sql += " = ";
   d.placeholder(sql, 1);
   sql += " UNION ALL SELECT ";
-  q(sql, "ar_step");
-  sql += '.';
-  q(sql, ancestors ? fk : key);
+  qualified("ar_step", ancestors ? fk : key);
   sql += ", ";
-  q(sql, "ar_tree");
-  sql += '.';
-  q(sql, "ar_depth");
+  qualified("ar_tree", "ar_depth");
   sql += " + 1 FROM ";
   q(sql, table.table);
   sql += " AS ";
@@ -377,46 +378,30 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   sql += " JOIN ";
   q(sql, "ar_tree");
   sql += " ON ";
-  q(sql, "ar_step");
-  sql += '.';
-  q(sql, ancestors ? key : fk);
+  qualified("ar_step", ancestors ? key : fk);
   sql += " = ";
-  q(sql, "ar_tree");
-  sql += '.';
-  q(sql, "ar_key");
+  qualified("ar_tree", "ar_key");
   sql += " WHERE ";
-  q(sql, "ar_tree");
-  sql += '.';
-  q(sql, "ar_depth");
+  qualified("ar_tree", "ar_depth");
   sql += " < ";
   d.placeholder(sql, 2);
   sql += ") SELECT ";
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     if (i) sql += ", ";
-    q(sql, table.table);
-    sql += '.';
-    q(sql, table.columns[i].column);
+    qualified(table.table, table.columns[i].column);
   }
   sql += " FROM ";
   q(sql, table.table);
   sql += " JOIN ";
   q(sql, "ar_tree");
   sql += " ON ";
-  q(sql, table.table);
-  sql += '.';
-  q(sql, key);
+  qualified(table.table, key);
   sql += " = ";
-  q(sql, "ar_tree");
-  sql += '.';
-  q(sql, "ar_key");
+  qualified("ar_tree", "ar_key");
   sql += " ORDER BY ";
-  q(sql, "ar_tree");
-  sql += '.';
-  q(sql, "ar_depth");
+  qualified("ar_tree", "ar_depth");
   sql += ", ";
-  q(sql, table.table);
-  sql += '.';
-  q(sql, key);
+  qualified(table.table, key);
   return sql;
 }
 
@@ -432,17 +417,18 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
                     const expr_tree* conditions) {
   renderer r{sql, params, d};
   auto q = [&](std::string_view id) { d.quote_identifier(sql, id); };
+  auto qualified = [&](std::string_view scope, std::string_view column) {
+    q(scope);
+    sql += '.';
+    q(column);
+  };
   sql += "SELECT ";
   for (std::size_t i = 0; i < target.columns.size(); ++i) {
     if (i) sql += ", ";
-    q(target.table);
-    sql += '.';
-    q(target.columns[i].column);
+    qualified(target.table, target.columns[i].column);
   }
   sql += ", ";
-  q("ar_j");
-  sql += '.';
-  q(join.columns[join_owner].column);
+  qualified("ar_j", join.columns[join_owner].column);
   sql += " FROM ";
   q(target.table);
   sql += " JOIN ";
@@ -450,17 +436,11 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
   sql += " AS ";
   q("ar_j");
   sql += " ON ";
-  q("ar_j");
-  sql += '.';
-  q(join.columns[join_target].column);
+  qualified("ar_j", join.columns[join_target].column);
   sql += " = ";
-  q(target.table);
-  sql += '.';
-  q(target.columns[target_key].column);
+  qualified(target.table, target.columns[target_key].column);
   sql += " WHERE ";
-  q("ar_j");
-  sql += '.';
-  q(join.columns[join_owner].column);
+  qualified("ar_j", join.columns[join_owner].column);
   sql += " IN (";
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i) sql += ", ";
@@ -484,9 +464,7 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
     sql += ')';
   }
   sql += " ORDER BY ";
-  q(target.table);
-  sql += '.';
-  q(target.columns[target_key].column);
+  qualified(target.table, target.columns[target_key].column);
 }
 
 }  // namespace ar::detail

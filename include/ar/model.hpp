@@ -139,7 +139,7 @@
 
 // Every relation: its cache on the record, name() to read it (loading it once), name(ar::reload),
 // and name_query() for the relation as a query to refine.
-#define AR_DETAIL_DECL_RELATION(name)                                                                  \
+#define AR_DETAIL_DECL_RELATION_ACCESS(name)                                                           \
   mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name() const {                                                                        \
@@ -148,23 +148,25 @@
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name(::ar::reload_t) const {                                                          \
     return ::ar::detail::relation_reload(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
-  }                                                                                                    \
+  }
+#define AR_DETAIL_DECL_RELATION(name)                                                                  \
+  AR_DETAIL_DECL_RELATION_ACCESS(name)                                                                 \
   template <class ar_S = ar_self>                                                                      \
   auto name##_query() const {                                                                          \
     return ::ar::detail::relation_query(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));    \
   }
-// belongs_to: name_associate(parent) sets the foreign key (save the record to store it);
-// name_dissociate() clears it (the foreign key must be optional).
-#define AR_DETAIL_DECL_BELONGS_TO(name, ...)                                                          \
-  AR_DETAIL_DECL_RELATION(name)                                                                       \
-  template <class ar_S = ar_self, class ar_P>                                                         \
-  void name##_associate(const ar_P& parent) {                                                         \
-    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent);    \
-  }                                                                                                   \
-  template <class ar_S = ar_self>                                                                     \
-  void name##_dissociate() {                                                                          \
-    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));           \
+// belongs_to and morph_to: name_associate(parent) sets the foreign key (save the record to store
+// it); name_dissociate() clears it (the foreign key must be optional).
+#define AR_DETAIL_DECL_ASSOCIATE(name)                                                                 \
+  template <class ar_S = ar_self, class ar_P>                                                          \
+  void name##_associate(const ar_P& parent) {                                                          \
+    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent);     \
+  }                                                                                                    \
+  template <class ar_S = ar_self>                                                                      \
+  void name##_dissociate() {                                                                           \
+    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));            \
   }
+#define AR_DETAIL_DECL_BELONGS_TO(name, ...) AR_DETAIL_DECL_RELATION(name) AR_DETAIL_DECL_ASSOCIATE(name)
 // has_one: name_set(child) points the child at this record and saves it.
 #define AR_DETAIL_DECL_HAS_ONE(name, ...)                                                             \
   AR_DETAIL_DECL_RELATION(name)                                                                       \
@@ -222,25 +224,8 @@
     return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
   }
 
-// morph_to: name() gives an ar::morph_ref; name_associate(parent) sets both fields (save to store).
-#define AR_DETAIL_DECL_MORPH_TO(name, ...)                                                             \
-  mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
-  template <class ar_S = ar_self>                                                                      \
-  decltype(auto) name() const {                                                                        \
-    return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
-  }                                                                                                    \
-  template <class ar_S = ar_self>                                                                      \
-  decltype(auto) name(::ar::reload_t) const {                                                          \
-    return ::ar::detail::relation_reload(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
-  }                                                                                                    \
-  template <class ar_S = ar_self, class ar_P>                                                          \
-  void name##_associate(const ar_P& parent) {                                                          \
-    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent);     \
-  }                                                                                                    \
-  template <class ar_S = ar_self>                                                                      \
-  void name##_dissociate() {                                                                           \
-    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));            \
-  }
+// morph_to: name() gives an ar::morph_ref (no query: the target's model depends on each row).
+#define AR_DETAIL_DECL_MORPH_TO(name, ...) AR_DETAIL_DECL_RELATION_ACCESS(name) AR_DETAIL_DECL_ASSOCIATE(name)
 // morph_many / morph_one: has_many / has_one whose rows carry this model's morph name; the model
 // registers itself as a possible target of the children's morph_to.
 #define AR_DETAIL_DECL_MORPH_MANY(name, ...)                                                           \
