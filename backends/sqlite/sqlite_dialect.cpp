@@ -44,6 +44,10 @@ class sqlite_dialect final : public dialect {
   std::size_t max_parameters() const override { return 32766; }
 
   std::vector<std::string> session_setup() const override { return {"PRAGMA foreign_keys = ON"}; }
+
+  // Every connection to ":memory:" is a database of its own, and SQLite takes one writer at a
+  // time anyway: one connection unless the program asks for more (a file database can have them).
+  std::size_t default_pool_size() const override { return 1; }
 };
 
 }  // namespace

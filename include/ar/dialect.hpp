@@ -58,6 +58,10 @@ class dialect {
 
   // Statements run once on every new connection.
   virtual std::vector<std::string> session_setup() const { return {}; }
+
+  // How many connections a database's pool holds unless ar::open is told otherwise. An embedded
+  // database whose connections would each see their own data (SQLite in memory) says 1.
+  virtual std::size_t default_pool_size() const { return 4; }
 };
 
 // Makes a dialect available to ar::open under its schemes.
