@@ -23,7 +23,7 @@ std::string render_insert(const dialect& d, const table_meta& t, std::size_t row
   const std::size_t per_row = with_key ? t.columns.size() : t.columns.size() - 1;
   if (per_row == 0) {
     // Only a generated key: every column takes its default.
-    out += " DEFAULT VALUES";  // callers insert such rows one at a time
+    out += d.insert_default_values();  // callers insert such rows one at a time
   } else {
     out += " (";
     column_list(out, d, t, with_key);
@@ -99,11 +99,12 @@ std::string render_create(const dialect& d, const table_meta& t, bool if_not_exi
       out += d.generated_key_definition(c.type);
       continue;
     }
-    out += d.column_type(c.type);
+    out += i == t.primary_key ? d.key_column_type(c.type) : d.column_type(c.type);
     if (!c.nullable) out += " NOT NULL";
     if (i == t.primary_key) out += " PRIMARY KEY";
   }
   out += ')';
+  out += d.table_options();
   return out;
 }
 

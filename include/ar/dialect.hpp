@@ -62,6 +62,14 @@ class dialect {
   // How many connections a database's pool holds unless ar::open is told otherwise. An embedded
   // database whose connections would each see their own data (SQLite in memory) says 1.
   virtual std::size_t default_pool_size() const { return 4; }
+
+  // DDL: the column type of a primary key the program supplies (not generated). A database that
+  // cannot index an unbounded type (MySQL's TEXT) gives a bounded one here.
+  virtual std::string_view key_column_type(value_type type) const { return column_type(type); }
+  // DDL: what follows the closing parenthesis of CREATE TABLE (storage engine, character set).
+  virtual std::string_view table_options() const { return {}; }
+  // The end of an INSERT whose every column takes its default (a table of only a generated key).
+  virtual std::string_view insert_default_values() const { return " DEFAULT VALUES"; }
 };
 
 // Makes a dialect available to ar::open under its schemes.

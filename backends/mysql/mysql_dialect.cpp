@@ -1,0 +1,123 @@
+// MySQL's dialect, for MariaDB 10.5 and later (Debian 12 ships 10.11): backquoted identifiers,
+// :N placeholders (SOCI's mysql backend splits the statement at each :name and writes the escaped
+// values in, client side), INSERT ... RETURNING for generated keys (MariaDB 10.5+, multi-row too:
+// a server without it is refused when the connection opens, with a message that says so),
+// AUTO_INCREMENT keys, DATETIME(6) in UTC for time points, BOOLEAN (TINYINT(1)), utf8mb4 text
+// compared byte for byte (utf8mb4_nopad_bin) like the other backends, InnoDB tables, strict SQL mode.
+
+#include <ar/dialect.hpp>
+#include <ar/model.hpp>
+
+#include <array>
+#include <string>
+
+namespace ar::backends {
+
+namespace {
+
+// Every connection: exact errors instead of silent truncation or zero dates, UTC, utf8mb4 with
+// byte-wise comparison for literals and parameters too. Setting sql_mode is also where a server
+// without INSERT ... RETURNING is turned away: the IF gives it a value no server accepts, and the
+// error quotes that value, which says what is wrong.
+constexpr std::string_view sql_mode_and_version_check =
+    "SET SESSION sql_mode = IF(VERSION() LIKE '%MariaDB%' AND "
+    "CAST(SUBSTRING_INDEX(VERSION(), '.', 1) AS UNSIGNED) * 1000 + "
+    "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(VERSION(), '.', 2), '.', -1) AS UNSIGNED) >= 10005, "
+    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+    "CONCAT('ar needs MariaDB 10.5 or later for mysql databases (INSERT ... RETURNING gives back generated "
+    "keys), and this server is ', VERSION()))";
+
+class mysql_dialect final : public dialect {
+ public:
+  std::span<const std::string_view> schemes() const override {
+    static constexpr std::array<std::string_view, 2> names{"mysql", "mariadb"};
+    return names;
+  }
+  std::string_view soci_backend() const override { return "mysql"; }
+
+  void quote_identifier(std::string& out, std::string_view identifier) const override {
+    out += '`';
+    for (char c : identifier) {
+      if (c == '`') out += '`';
+      out += c;
+    }
+    out += '`';
+  }
+
+  // SOCI's mysql backend takes :name placeholders only (no ?), binds by position, and writes each
+  // value into the statement text, escaped, before sending it.
+  void placeholder(std::string& out, std::size_t index) const override {
+    out += ':';
+    out += std::to_string(index);
+  }
+
+  std::string_view column_type(value_type type) const override {
+    switch (type) {
+      case value_type::int32: return "INT";
+      case value_type::int64: return "BIGINT";
+      case value_type::float64: return "DOUBLE";
+      case value_type::boolean: return "BOOLEAN";
+      // LONGTEXT: as unbounded as TEXT elsewhere (MySQL's TEXT stops at 64 KiB).
+      case value_type::text: return "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
+      case value_type::time: return "DATETIME(6)";
+    }
+    return "LONGTEXT";
+  }
+
+  // InnoDB indexes at most 3072 bytes of a key: 768 utf8mb4 characters. A longer string key is
+  // refused by the server (strict mode), never cut.
+  std::string_view key_column_type(value_type type) const override {
+    if (type == value_type::text) return "VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
+    return column_type(type);
+  }
+
+  std::string_view generated_key_definition(value_type type) const override {
+    return type == value_type::int32 ? "INT NOT NULL AUTO_INCREMENT PRIMARY KEY"
+                                     : "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
+  }
+
+  std::string_view table_options() const override {
+    return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+  }
+
+  std::string_view insert_default_values() const override { return " () VALUES ()"; }
+
+  // MySQL accepts OFFSET only after a LIMIT; its manual's "no limit" is the largest BIGINT UNSIGNED.
+  std::string_view no_limit() const override { return "18446744073709551615"; }
+
+  // SOCI writes values into the text, so the server sees no parameters; the limit that stays is
+  // the size of a statement (max_allowed_packet, 16 MiB by default). 65535, the protocol's limit
+  // for a prepared statement's parameters, keeps statements well below it for keys and rows.
+  std::size_t max_parameters() const override { return 65535; }
+
+  void upsert_clause(std::string& out, const table_meta& table) const override {
+    out += " ON DUPLICATE KEY UPDATE ";
+    if (table.columns.size() == 1) {  // nothing to update: keep the row as it is
+      quote_identifier(out, table.key().column);
+      out += " = ";
+      quote_identifier(out, table.key().column);
+      return;
+    }
+    bool first = true;
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+      if (i == table.primary_key) continue;
+      if (!first) out += ", ";
+      first = false;
+      quote_identifier(out, table.columns[i].column);
+      out += " = VALUES(";
+      quote_identifier(out, table.columns[i].column);
+      out += ')';
+    }
+  }
+
+  std::vector<std::string> session_setup() const override {
+    return {std::string(sql_mode_and_version_check), "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
+            "SET SESSION time_zone = '+00:00'"};
+  }
+};
+
+}  // namespace
+
+void register_mysql() { register_dialect(std::make_shared<mysql_dialect>()); }
+
+}  // namespace ar::backends
