@@ -5,6 +5,8 @@
 #
 #   scripts/install-deps.sh               build + test dependencies
 #   scripts/install-deps.sh --postgresql  ... plus the PostgreSQL 15 server
+#   scripts/install-deps.sh --mariadb     ... plus the MariaDB server (10.11); no service is
+#                                         started (scripts/mariadb-test-server.sh runs its own)
 set -euo pipefail
 
 packages=(
@@ -17,8 +19,9 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --postgresql) packages+=(postgresql-15) ;;
+    --mariadb) packages+=(mariadb-server mariadb-client libsoci-mysql4.0) ;;
     -h|--help)
-      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
       exit 0 ;;
     *) echo "install-deps.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
@@ -49,7 +52,19 @@ if ((EUID != 0)); then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+
+# Package scripts (mariadb-server's, postgresql's) start their service after installing it. On a
+# machine without an init system, or where the tests run their own servers, that start fails or
+# takes the default port: while we install, a policy-rc.d forbids it (101: action not allowed). One
+# that is already there is left as it is.
+POLICY=/usr/sbin/policy-rc.d
+if [[ ! -e "$POLICY" ]]; then
+  "${SUDO[@]}" sh -c "printf '#!/bin/sh\n# installed by ar scripts/install-deps.sh while it runs\nexit 101\n' > $POLICY && chmod 755 $POLICY"
+  trap '"${SUDO[@]}" rm -f "$POLICY"' EXIT
+fi
+
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq --no-install-recommends \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
 echo "install-deps: done"

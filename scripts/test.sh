@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE test command: installs missing dependencies, builds ar (Debug) with its
-# tests, docs and benchmarks in build/, starts a throwaway PostgreSQL server
-# and runs every test with ctest.
+# tests, docs and benchmarks in build/, starts throwaway PostgreSQL and MariaDB
+# servers and runs every test with ctest (each suite on SQLite, PostgreSQL and
+# MariaDB). The servers are stopped on exit, whatever happened.
 #
 #   ./scripts/test.sh [extra ctest arguments, e.g. -R sqlite or -L compile_fail]
 set -euo pipefail
@@ -14,7 +15,7 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "Dependencies"
-./scripts/install-deps.sh --postgresql
+./scripts/install-deps.sh --postgresql --mariadb
 
 # Debug builds carry -g, for which ccache hashes the working directory: turn
 # that off so the consumer.add_subdirectory test reuses the main build's objects.
@@ -34,11 +35,18 @@ cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" \
 section "Build (-j$JOBS)"
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
-section "PostgreSQL test server"
-trap './scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
+section "Test servers (PostgreSQL, MariaDB)"
+stop_servers() {
+  ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+}
+trap stop_servers EXIT
 ./scripts/pg-test-server.sh start
 export "$(./scripts/pg-test-server.sh env)"
 echo "AR_TEST_POSTGRESQL=$AR_TEST_POSTGRESQL"
+./scripts/mariadb-test-server.sh start
+export "$(./scripts/mariadb-test-server.sh env)"
+echo "AR_TEST_MARIADB=$AR_TEST_MARIADB"
 
 section "Tests (ctest -j$JOBS)"
 status=0
