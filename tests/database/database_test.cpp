@@ -118,12 +118,10 @@ class raw_execute : public ar_test::backend_test {};
 
 TEST_P(raw_execute, binds_values_and_reports_changed_rows) {
   ar::create_table<user>(db);
-  const bool pg = GetParam() == "postgresql";
-  const std::string insert = pg ? R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (:1, :2))"
-                                : R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?))";
+  const std::string insert = ar_test::sql_for(db, "INSERT INTO {users} ({user_name}, {hair_color}) VALUES (?, ?)");
   EXPECT_EQ(db.execute(insert, {std::string("a"), ar::null}), 1u);
   EXPECT_EQ(db.execute(insert, {std::string("b"), std::string("red")}), 1u);
-  EXPECT_EQ(db.execute(R"(UPDATE "users" SET "hair_color" = 'x')"), 2u);
+  EXPECT_EQ(db.execute(ar_test::sql_for(db, "UPDATE {users} SET {hair_color} = 'x'")), 2u);
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(raw_execute);

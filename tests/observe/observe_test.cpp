@@ -89,7 +89,7 @@ TEST_P(observation, the_query_log_writes_one_line_per_statement) {
   const std::string log = out.str();
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1);
   EXPECT_NE(log.find("[default] "), std::string::npos) << log;
-  EXPECT_NE(log.find(" ms  INSERT INTO \"users\""), std::string::npos) << log;
+  EXPECT_NE(log.find(" ms  " + ar_test::sql_for(db, "INSERT INTO {users}")), std::string::npos) << log;
   EXPECT_NE(log.find("-- params: 'it''s', NULL"), std::string::npos) << log;
 }
 

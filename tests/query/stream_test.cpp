@@ -109,6 +109,8 @@ TEST_P(streams, memory_stays_flat_over_a_million_rows) {
   constexpr std::int64_t rows = 1'000'000;
   if (GetParam() == "postgresql")
     db.execute(R"(INSERT INTO "users" ("user_name") SELECT 'user' || g FROM generate_series(1, 1000000) AS g)");
+  else if (GetParam() == "mariadb")
+    db.execute("INSERT INTO `users` (`user_name`) SELECT CONCAT('user', seq) FROM seq_1_to_1000000");
   else
     db.execute(R"(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
                   INSERT INTO "users" ("user_name") SELECT 'user' || i FROM n)");
@@ -124,6 +126,9 @@ TEST_P(streams, memory_stays_flat_over_a_million_rows) {
   }
   EXPECT_EQ(seen, rows);
   EXPECT_GT(total_length, 0u);
+  // SOCI's mysql backend receives the whole result before the first row: there a stream still
+  // reads row by row, but not in constant memory (see capabilities).
+  if (!ar_test::capabilities_of(GetParam()).streams_in_constant_memory) return;
   // Materialising the rows would take well over 50 MiB; the stream's growth past its first batches
   // must stay within a few MiB whatever the number of rows.
   EXPECT_LT(peak - std::min(peak, after_warmup), 8u * 1024) << "resident KiB after 20k rows: " << after_warmup
@@ -135,7 +140,7 @@ TEST_P(streams, another_statement_while_a_stream_is_open_is_an_error_or_works) {
   auto rows = ar::from<user>(db) | ar::stream;
   auto it = rows.begin();
   ASSERT_NE(it, rows.end());
-  if (GetParam() == "sqlite") {
+  if (ar_test::capabilities_of(GetParam()).stream_holds_the_connection) {
     // The stream holds the connection: a second statement on this thread would wait for itself.
     EXPECT_THROW((void)(ar::from<user>(db) | ar::count), ar::error);
   } else {

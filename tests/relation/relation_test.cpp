@@ -78,7 +78,7 @@ TEST_P(relations, has_many_loads_every_child_once) {
   EXPECT_EQ(titles(ada.posts()), (std::vector<std::string>{"first", "second"}));
   EXPECT_EQ(counter.count(), 1u);
   const auto sql = counter.statements();
-  EXPECT_NE(sql[0].find(R"(FROM "posts" WHERE "user_id" = )"), std::string::npos) << sql[0];
+  EXPECT_NE(sql[0].find(ar_test::sql_for(db, "FROM {posts} WHERE {user_id} = ")), std::string::npos) << sql[0];
 }
 
 TEST_P(relations, an_owner_without_children_gets_an_empty_collection_once) {
@@ -323,15 +323,15 @@ TEST_P(relations, restrict_refuses_while_rows_exist_and_changes_nothing) {
 TEST_P(relations, a_failure_while_destroying_rolls_every_dependent_back) {
   // A table ar does not know holds a real foreign key to the user: deleting the user fails after
   // its posts were destroyed, and the rollback must bring them back.
-  db.execute(R"(CREATE TABLE "pins" ("id" INTEGER PRIMARY KEY, "user_id" BIGINT NOT NULL REFERENCES "users" ("id")))");
-  db.execute(GetParam() == "postgresql" ? R"(INSERT INTO "pins" ("id", "user_id") VALUES (1, :1))"
-                                        : R"(INSERT INTO "pins" ("id", "user_id") VALUES (1, ?))",
-             {ada.id});
+  // A table-level FOREIGN KEY: MySQL ignores a REFERENCES written on the column.
+  db.execute(ar_test::sql_for(db, "CREATE TABLE {pins} ({id} INTEGER PRIMARY KEY, {user_id} BIGINT NOT NULL, "
+                                  "FOREIGN KEY ({user_id}) REFERENCES {users} ({id}))"));
+  db.execute(ar_test::sql_for(db, "INSERT INTO {pins} ({id}, {user_id}) VALUES (1, ?)"), {ada.id});
   EXPECT_THROW(ar::destroy(db, ada), ar::database_error);
   EXPECT_FALSE(db.in_transaction());
   EXPECT_EQ(ada.posts_query() | ar::count, 2);
   EXPECT_TRUE(ar::find<user>(db, ada.id).has_value());
-  db.execute(R"(DROP TABLE "pins")");
+  db.execute(ar_test::sql_for(db, "DROP TABLE {pins}"));
 }
 
 TEST_P(relations, destroy_by_key_applies_dependents_too) {

@@ -1,8 +1,11 @@
 #include "backends.hpp"
 
+#include <soci/soci.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <stdexcept>
+#include <memory>
 #include <unistd.h>
 #include <vector>
 
@@ -14,6 +17,12 @@ struct opened {
   ar::database db;
   std::string schema;  // PostgreSQL only
 };
+
+// The MariaDB databases open_backend created: dropped after the connections are closed.
+std::vector<std::string>& mariadb_databases() {
+  static std::vector<std::string> all;
+  return all;
+}
 
 std::vector<opened>& opened_databases() {
   static std::vector<opened> all;
@@ -27,6 +36,64 @@ std::string postgresql_url() {
         "AR_TEST_POSTGRESQL is not set: run the suite through scripts/test.sh, or point it at a server, "
         "e.g. AR_TEST_POSTGRESQL='postgresql://host=127.0.0.1 port=55433 dbname=ar_test user=postgres'");
   return url;
+}
+
+const char* const mariadb_scheme = "mysql://";
+
+std::string mariadb_url() {
+  const char* url = std::getenv("AR_TEST_MARIADB");
+  if (!url || !*url)
+    throw std::runtime_error(
+        "AR_TEST_MARIADB is not set: run the suite through scripts/test.sh, or point it at a server, "
+        "e.g. AR_TEST_MARIADB='mysql://host=127.0.0.1 port=53306 db=ar_test user=root' "
+        "(scripts/mariadb-test-server.sh start starts one)");
+  std::string s = url;
+  if (s.rfind(mariadb_scheme, 0) != 0 && s.rfind("mariadb://", 0) != 0)
+    throw std::runtime_error("AR_TEST_MARIADB must start with mysql:// (or mariadb://), not: " + s);
+  return s;
+}
+
+// The connection string of a SOCI URL (what follows "scheme://").
+std::string connection_string(const std::string& url) { return url.substr(url.find("://") + 3); }
+
+// The connection string with its database (db= or dbname=) replaced by `database`.
+std::string with_database(const std::string& conn, const std::string& database) {
+  std::vector<std::string> parts;
+  std::string current;
+  bool quoted = false;
+  for (char c : conn) {
+    if (c == '\'') quoted = !quoted;
+    if (c == ' ' && !quoted) {
+      if (!current.empty()) parts.push_back(std::move(current));
+      current.clear();
+      continue;
+    }
+    current += c;
+  }
+  if (!current.empty()) parts.push_back(std::move(current));
+  std::string out;
+  for (const std::string& p : parts) {
+    if (p.rfind("db=", 0) == 0 || p.rfind("dbname=", 0) == 0) continue;
+    out += p;
+    out += ' ';
+  }
+  return out + "dbname=" + database;
+}
+
+// One connection per test process, outside ar (no query log, no statement counters, no registry
+// entry): it creates and drops the databases the tests work in.
+soci::session& mariadb_bootstrap(bool reconnect = false) {
+  static std::unique_ptr<soci::session> session;
+  if (!session || reconnect) session = std::make_unique<soci::session>("mysql", connection_string(mariadb_url()));
+  return *session;
+}
+
+void mariadb_bootstrap_run(const std::string& sql) {
+  try {
+    mariadb_bootstrap() << sql;
+  } catch (const soci::soci_error&) {
+    mariadb_bootstrap(true) << sql;  // the connection may have timed out between tests: once more
+  }
 }
 
 }  // namespace
@@ -47,6 +114,19 @@ ar::database open_backend(const std::string& backend, const std::string& name) {
     opened_databases().push_back({db, schema});
     return db;
   }
+  if (backend == "mariadb") {
+    // A database of its own, named in the connection string: every connection the database layer
+    // opens for it (a pool) works there, with no per-connection USE.
+    static std::atomic<int> counter{0};
+    const std::string url = mariadb_url();
+    const std::string database = "ar_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    mariadb_bootstrap_run("DROP DATABASE IF EXISTS `" + database + "`");
+    mariadb_bootstrap_run("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
+    mariadb_databases().push_back(database);
+    auto db = ar::open(url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database), name);
+    opened_databases().push_back({db, {}});
+    return db;
+  }
   throw std::invalid_argument("unknown test backend " + backend);
 }
 
@@ -62,8 +142,57 @@ void close_backends() {
   }
   opened_databases().clear();
   ar::close_all();
+  // After the connections are gone: a transaction left open would hold locks DROP waits for.
+  std::vector<std::string> databases;
+  databases.swap(mariadb_databases());
+  for (const std::string& database : databases) {
+    try {
+      mariadb_bootstrap_run("DROP DATABASE IF EXISTS `" + database + "`");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "could not drop test database " << database << ": " << e.what();
+    }
+  }
 }
 
-capabilities capabilities_of(const std::string&) { return {}; }
+std::string sql_for(const ar::dialect& d, std::string_view text) {
+  std::string out;
+  std::size_t placeholders = 0;
+  bool in_literal = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_literal) {
+      out += c;
+      if (c == '\'') in_literal = false;
+    } else if (c == '\'') {
+      out += c;
+      in_literal = true;
+    } else if (c == '?') {
+      d.placeholder(out, ++placeholders);
+    } else if (c == '{') {
+      const std::size_t end = text.find('}', i);
+      if (end == std::string_view::npos) throw std::invalid_argument("sql_for: unclosed { in " + std::string(text));
+      d.quote_identifier(out, text.substr(i + 1, end - i - 1));
+      i = end;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+capabilities capabilities_of(const std::string& backend) {
+  capabilities c;
+  if (backend == "sqlite") {
+    c.stream_holds_the_connection = true;
+    c.stores_nan = false;
+  }
+  if (backend == "mariadb") {
+    c.streams_in_constant_memory = false;
+    c.stream_holds_the_connection = true;
+    c.stores_nan = false;
+    c.stores_infinity = false;
+  }
+  return c;
+}
 
 }  // namespace ar_test

@@ -2,29 +2,52 @@
 #define AR_TESTS_SUPPORT_BACKENDS_HPP
 
 // The backends every suite runs on. SQLite is in memory; PostgreSQL is the server named by
-// AR_TEST_POSTGRESQL (scripts/test.sh starts one). A missing server fails the test: never skipped.
+// AR_TEST_POSTGRESQL, MariaDB the one named by AR_TEST_MARIADB (scripts/test.sh starts both). A
+// missing server fails the test: never skipped.
 
 #include <ar/ar.hpp>
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 namespace ar_test {
 
-// Opens the backend under `name` in a fresh namespace (a new in-memory database, or a new
-// PostgreSQL schema first on the search path).
+// Opens the backend under `name` in a fresh namespace (a new in-memory database, a new
+// PostgreSQL schema first on the search path, a new MariaDB database named in the connection
+// string).
 ar::database open_backend(const std::string& backend, const std::string& name = "default");
 // Drops what open_backend created and closes every database.
 void close_backends();
 
-// What differs between backends, for the few tests that must know.
+// What differs between backends, for the few tests that must know (as SOCI's own tests declare
+// per backend what it can do). Each one states a true difference of the backend, never a failure
+// to hide.
 struct capabilities {
   bool returning = true;
+  // A stream holds one row at a time in the client. SOCI's mysql backend receives a whole result
+  // before the first row (mysql_store_result): a stream there still reads row by row, but the
+  // result sits in the client's memory while it does.
+  bool streams_in_constant_memory = true;
+  // A stream reads through a statement that keeps its connection until the last row (SQLite;
+  // MySQL, which has no server-side cursor outside stored programs). PostgreSQL's streams read a
+  // server-side cursor in batches and leave the connection free in between.
+  bool stream_holds_the_connection = false;
+  // A double column stores NaN / the infinities. PostgreSQL has both. SQLite has the infinities, but
+  // binds NaN as NULL. MySQL has neither (and SOCI's mysql backend refuses to bind them).
+  bool stores_nan = true;
+  bool stores_infinity = true;
 };
 capabilities capabilities_of(const std::string& backend);
 
-// A suite parameterised by backend name: GetParam() is "sqlite" or "postgresql".
+// SQL text in the spelling of a database's dialect, for the tests that write or expect statements
+// themselves: {name} is the identifier `name` quoted (`"name"`, `` `name` ``), each ? outside a
+// '...' literal is the next placeholder (?, :1, ...). Everything else is kept as written.
+std::string sql_for(const ar::dialect& d, std::string_view text);
+inline std::string sql_for(const ar::database& db, std::string_view text) { return sql_for(db.dialect(), text); }
+
+// A suite parameterised by backend name: GetParam() is "sqlite", "postgresql" or "mariadb".
 class backend_test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { db = open_backend(GetParam()); }
@@ -37,6 +60,7 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
 }  // namespace ar_test
 
 #define AR_INSTANTIATE_BACKEND_SUITE(suite) \
-  INSTANTIATE_TEST_SUITE_P(backends, suite, ::testing::Values("sqlite", "postgresql"), ::ar_test::backend_name)
+  INSTANTIATE_TEST_SUITE_P(backends, suite, ::testing::Values("sqlite", "postgresql", "mariadb"), \
+                           ::ar_test::backend_name)
 
 #endif  // AR_TESTS_SUPPORT_BACKENDS_HPP

@@ -97,7 +97,7 @@ TEST_P(through, eager_with_tags_is_two_statements) {
   EXPECT_TRUE(posts[2].tags().empty());
   EXPECT_EQ(counter.count(), 2u);
   const auto sql_text = counter.statements()[1];
-  EXPECT_NE(sql_text.find(R"(JOIN "post_tags" AS "ar_j")"), std::string::npos) << sql_text;
+  EXPECT_NE(sql_text.find(ar_test::sql_for(db, "JOIN {post_tags} AS {ar_j}")), std::string::npos) << sql_text;
 }
 
 TEST_P(through, a_join_model_on_another_database_costs_one_more_statement) {
