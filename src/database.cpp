@@ -16,15 +16,167 @@ namespace ar {
 
 namespace detail {
 
-database_state::database_state(std::string n, std::string u, const ar::dialect& d)
-    : name(std::move(n)), url(std::move(u)), dialect(d) {}
+database_state::database_state(std::string n, std::string u, const ar::dialect& d, std::size_t size,
+                               std::chrono::milliseconds w, std::vector<std::string> setup)
+    : name(std::move(n)),
+      url(std::move(u)),
+      dialect(d),
+      pool_size(size == 0 ? std::max<std::size_t>(1, d.default_pool_size()) : size),
+      wait(w),
+      on_connect(std::move(setup)) {}
 
-database_state::~database_state() { close_connection(); }
+database_state::~database_state() { close(); }
 
-void database_state::close_connection() noexcept {
-  statements.clear();  // statements must go before the session they were prepared on
-  session.reset();
-  in_transaction = false;
+namespace {
+
+// What the calling thread holds: the connection of each database it has a transaction open on,
+// and how many connections of each database it holds at all (to refuse waiting for itself).
+struct thread_holdings {
+  std::vector<std::pair<const database_state*, connection*>> transactions;
+  std::vector<std::pair<const database_state*, std::size_t>> held;
+
+  std::size_t holds(const database_state* db) const noexcept {
+    for (const auto& [d, n] : held)
+      if (d == db) return n;
+    return 0;
+  }
+  std::size_t& held_of(const database_state* db) {
+    for (auto& [d, n] : held)
+      if (d == db) return n;
+    return held.emplace_back(db, 0).second;
+  }
+  void drop_held(const database_state* db) noexcept {
+    for (auto it = held.begin(); it != held.end(); ++it)
+      if (it->first == db) {
+        if (it->second > 0 && --it->second == 0) held.erase(it);
+        return;
+      }
+  }
+};
+
+thread_local thread_holdings this_thread_holds;
+
+}  // namespace
+
+connection* transaction_connection(const database_state& db) noexcept {
+  for (const auto& [d, c] : this_thread_holds.transactions)
+    if (d == &db) return c;
+  return nullptr;
+}
+
+void begin_thread_transaction(const database_state& db, connection* c) {
+  this_thread_holds.transactions.emplace_back(&db, c);
+}
+
+void end_thread_transaction(const database_state& db) noexcept {
+  std::erase_if(this_thread_holds.transactions, [&](const auto& t) { return t.first == &db; });
+}
+
+connection* database_state::acquire() {
+  std::unique_lock lock(pool_mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (closed()) throw configuration_error("ar: database '" + name + "' is closed");
+    if (!idle_.empty()) {
+      connection* c = idle_.back().release();
+      idle_.pop_back();
+      ++this_thread_holds.held_of(this);
+      return c;
+    }
+    if (all_.size() + connecting_ < pool_size) {
+      ++connecting_;
+      lock.unlock();
+      std::unique_ptr<connection> fresh;
+      try {
+        fresh = connect();
+      } catch (...) {
+        lock.lock();
+        --connecting_;
+        released_.notify_one();
+        throw;
+      }
+      lock.lock();
+      --connecting_;
+      if (closed()) throw configuration_error("ar: database '" + name + "' is closed");
+      all_.push_back(fresh.get());
+      ++this_thread_holds.held_of(this);
+      return fresh.release();
+    }
+    if (this_thread_holds.holds(this) > 0)
+      throw error("ar: database '" + name + "' has no free connection (its pool holds " + std::to_string(pool_size) +
+                  ") and this thread already holds one: a stream is still reading. Finish or destroy the stream "
+                  "before running another statement on that database, or open it with a larger pool_size");
+    if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        all_.size() + connecting_ >= pool_size)
+      throw connection_error("ar: no connection of database '" + name + "' became free within " +
+                             std::to_string(wait.count()) + " ms (all " + std::to_string(pool_size) +
+                             " are in use); open it with a larger pool_size or a longer wait");
+  }
+}
+
+void database_state::release(connection* c) noexcept {
+  this_thread_holds.drop_held(this);
+  std::unique_ptr<connection> owned(c);
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!closed() && !c->broken) {
+      if (c->clear_requested.load(std::memory_order_relaxed)) c->clear_statements();
+      idle_.push_back(std::move(owned));
+    } else {
+      std::erase(all_, c);
+    }
+  }
+  released_.notify_one();
+  // A dropped connection closes here, outside the lock.
+}
+
+void database_state::pin(connection* c) noexcept {
+  std::lock_guard lock(pool_mutex_);
+  ++c->pins;
+}
+
+void database_state::unpin(connection* c) noexcept {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (--c->pins != 0) return;
+  }
+  release(c);
+}
+
+void database_state::close() noexcept {
+  std::vector<std::unique_ptr<connection>> dropped;
+  {
+    std::lock_guard lock(pool_mutex_);
+    closed_.store(true, std::memory_order_release);
+    dropped.swap(idle_);
+    for (const auto& c : dropped) std::erase(all_, c.get());
+  }
+  released_.notify_all();
+}
+
+std::size_t database_state::open_connections() const {
+  std::lock_guard lock(pool_mutex_);
+  return all_.size();
+}
+
+std::size_t database_state::cached_statements() const {
+  std::lock_guard lock(pool_mutex_);
+  std::size_t n = 0;
+  for (const connection* c : all_) n += c->statement_count.load(std::memory_order_relaxed);
+  return n;
+}
+
+void database_state::clear_statement_cache() {
+  std::lock_guard lock(pool_mutex_);
+  for (auto& c : idle_) c->clear_statements();
+  // Connections in use are cleared by their holder, at its next statement or when released.
+  connection* own = transaction_connection(*this);
+  for (connection* c : all_) {
+    if (c == own && !c->busy)
+      c->clear_statements();
+    else if (c->statement_count.load(std::memory_order_relaxed) != 0)
+      c->clear_requested.store(true, std::memory_order_relaxed);
+  }
 }
 
 namespace {
@@ -169,22 +321,39 @@ class binder {
   std::vector<staged_value> column_stage_;
 };
 
-soci::statement& prepared(database_state& db, std::string_view sql) {
-  if (auto it = db.statements.find(sql); it != db.statements.end()) return *it->second;
-  auto st = std::make_unique<soci::statement>(*db.session);
+soci::statement& prepared(connection& c, std::string_view sql) {
+  if (auto it = c.statements.find(sql); it != c.statements.end()) return *it->second;
+  auto st = std::make_unique<soci::statement>(*c.session);
   st->alloc();
   st->prepare(std::string(sql), soci::details::st_repeatable_query);
-  return *db.statements.emplace(std::string(sql), std::move(st)).first->second;
+  auto& out = *c.statements.emplace(std::string(sql), std::move(st)).first->second;
+  c.statement_count.store(c.statements.size(), std::memory_order_relaxed);
+  return out;
+}
+
+void evict(connection& c, std::string_view sql) {
+  if (auto it = c.statements.find(sql); it != c.statements.end()) {
+    c.statements.erase(it);
+    c.statement_count.store(c.statements.size(), std::memory_order_relaxed);
+  }
+}
+
+[[noreturn]] void throw_stream_open(const database_state& db) {
+  throw error("ar: database '" + db.name +
+              "' is still reading a stream on this connection; finish or destroy the stream before running "
+              "another statement on that database from this thread");
 }
 
 }  // namespace
 
 struct cursor::impl {
-  impl(database_state& d, std::string_view s, std::span<const value> p, std::span<const column_binding> c)
-      : db(d), sql(s), params(p), columns(c), b(p, c) {}
+  impl(database_state& d, connection* c, bool own, std::string_view s, std::span<const value> p,
+       std::span<const column_binding> cols)
+      : db(d), conn(c), owned(own), sql(s), params(p), columns(cols), b(p, cols) {}
 
   database_state& db;
-  std::unique_lock<std::mutex> lock;
+  connection* conn;
+  bool owned;  // taken from the pool for this statement alone
   std::string_view sql;
   std::span<const value> params;
   std::span<const column_binding> columns;
@@ -204,68 +373,106 @@ struct cursor::impl {
   }
 
   // Ends the statement: its bindings point into the caller's memory, and the connection is free.
-  void finish(bool succeeded, bool evict) noexcept {
+  void finish(bool succeeded, bool drop) noexcept {
     if (done) return;
     done = true;
     try {
-      if (evict || !once) {
-        if (evict) db.statements.erase(std::string(sql));
-        else if (st) st->bind_clean_up();
+      if (drop) {
+        once.reset();
+        evict(*conn, sql);
+      } else if (!once && st) {
+        st->bind_clean_up();
       }
     } catch (...) {
     }
+    once.reset();
     try {
       report(succeeded);
     } catch (...) {
     }
-    db.reader.store(std::thread::id{});
-    if (lock.owns_lock()) lock.unlock();
+    conn->busy = false;
+    if (owned) db.release(conn);
   }
 
   [[noreturn]] void fail() {
     try {
       throw;
     } catch (const soci::soci_error& e) {
+      // A connection that lost its server is dropped when released; the next statement opens a new one.
+      if (!conn->session->is_connected()) conn->broken = true;
+      std::string message = e.get_error_message();
       finish(false, true);
-      throw database_error(db.name, std::string(sql), e.get_error_message());
+      throw database_error(db.name, std::string(sql), std::move(message));
     } catch (...) {
       finish(false, true);
       throw;
     }
   }
+
+  void start_statement(cache_policy policy) {
+    if (conn->clear_requested.load(std::memory_order_relaxed)) conn->clear_statements();
+    observing = observed();
+    if (observing) start = std::chrono::steady_clock::now();
+    try {
+      if (policy == cache_policy::cache) {
+        st = &prepared(*conn, sql);
+      } else {
+        once = std::make_unique<soci::statement>(*conn->session);
+        once->alloc();
+        once->prepare(std::string(sql), soci::details::st_one_time_query);
+        st = once.get();
+      }
+      st->bind_clean_up();
+      b.exchange(*st);
+      st->define_and_bind();
+    } catch (...) {
+      fail();
+    }
+  }
 };
 
+namespace {
+
+// The calling thread's transaction connection on `db`, else one from the pool (owned: true).
+std::pair<connection*, bool> connection_for(database_state& db) {
+  if (connection* c = transaction_connection(db)) {
+    if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
+    if (c->busy) throw_stream_open(db);
+    return {c, false};
+  }
+  return {db.acquire(), true};
+}
+
+}  // namespace
+
 cursor::cursor(database_state& db, std::string_view sql, std::span<const value> params,
-               std::span<const column_binding> columns, cache_policy policy)
-    : impl_(std::make_unique<impl>(db, sql, params, columns)) {
-  if (db.reader.load() == std::this_thread::get_id())
-    throw error("ar: database '" + db.name +
-                "' is still reading a stream on this thread; finish or destroy the stream before running "
-                "another statement on that database");
-  impl& i = *impl_;
-  i.lock = std::unique_lock(db.mutex);
-  if (!db.session) {
-    i.lock.unlock();
-    throw configuration_error("ar: database '" + db.name + "' is closed");
-  }
-  db.reader.store(std::this_thread::get_id());
-  i.observing = observed();
-  if (i.observing) i.start = std::chrono::steady_clock::now();
+               std::span<const column_binding> columns, cache_policy policy) {
+  auto [conn, owned] = connection_for(db);
+  conn->busy = true;
   try {
-    if (policy == cache_policy::cache) {
-      i.st = &prepared(db, sql);
-    } else {
-      i.once = std::make_unique<soci::statement>(*db.session);
-      i.once->alloc();
-      i.once->prepare(std::string(sql), soci::details::st_one_time_query);
-      i.st = i.once.get();
-    }
-    i.st->bind_clean_up();
-    i.b.exchange(*i.st);
-    i.st->define_and_bind();
+    impl_ = std::make_unique<impl>(db, conn, owned, sql, params, columns);
   } catch (...) {
-    i.fail();
+    conn->busy = false;
+    if (owned) db.release(conn);
+    throw;
   }
+  impl_->start_statement(policy);
+}
+
+cursor::cursor(connection_pin& pin, std::string_view sql, std::span<const value> params,
+               std::span<const column_binding> columns, cache_policy policy) {
+  database_state& db = pin.db();
+  if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
+  connection& conn = pin.conn();
+  if (conn.busy) throw_stream_open(db);
+  conn.busy = true;
+  try {
+    impl_ = std::make_unique<impl>(db, &conn, false, sql, params, columns);
+  } catch (...) {
+    conn.busy = false;
+    throw;
+  }
+  impl_->start_statement(policy);
 }
 
 cursor::~cursor() {
@@ -317,6 +524,49 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
   return {c.rows_fetched(), c.rows_affected()};
 }
 
+run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
+               std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
+  cursor c(pin, sql, params, columns, policy);
+  while (c.next())
+    if (on_row.call) on_row.call(on_row.context);
+  return {c.rows_fetched(), c.rows_affected()};
+}
+
+connection_pin::connection_pin(database_state& db) : db_(&db), conn_(transaction_connection(db)) {
+  if (conn_) {
+    if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
+  } else {
+    conn_ = db.acquire();
+  }
+  db.pin(conn_);
+}
+
+connection_pin::~connection_pin() { db_->unpin(conn_); }
+
+std::unique_ptr<connection> database_state::connect() {
+  auto c = std::make_unique<connection>();
+  const std::size_t sep = url.find("://");
+  try {
+    c->session = std::make_unique<soci::session>(std::string(dialect.soci_backend()), url.substr(sep + 3));
+  } catch (const soci::soci_error& e) {
+    throw connection_error("ar::open: cannot connect to " + redact(url) + ": " + e.get_error_message());
+  }
+  auto setup = dialect.session_setup();
+  setup.insert(setup.end(), on_connect.begin(), on_connect.end());
+  for (const std::string& sql : setup) {
+    try {
+      soci::statement st(*c->session);
+      st.alloc();
+      st.prepare(sql, soci::details::st_one_time_query);
+      st.define_and_bind();
+      st.execute(true);
+    } catch (const soci::soci_error& e) {
+      throw database_error(name, sql, e.get_error_message());
+    }
+  }
+  return c;
+}
+
 void bind_model(const table_meta* model, std::string_view database_name) {
   auto& r = the_registry();
   std::lock_guard lock(r.mutex);
@@ -346,11 +596,7 @@ database database_for(const table_meta* model) {
 const std::string& database::name() const { return state().name; }
 const std::string& database::url() const { return state().url; }
 const ar::dialect& database::dialect() const { return state().dialect; }
-bool database::is_open() const noexcept {
-  if (!state_) return false;
-  std::lock_guard lock(state_->mutex);
-  return state_->session != nullptr;
-}
+bool database::is_open() const noexcept { return state_ && !state_->closed(); }
 
 detail::database_state& database::state() const {
   if (!state_) throw configuration_error("ar: this ar::database handle refers to no database");
@@ -361,20 +607,11 @@ std::uint64_t database::execute(std::string_view sql, std::initializer_list<valu
   return detail::run(state(), sql, std::span<const value>(params.begin(), params.size())).rows_affected;
 }
 
-std::size_t database::cached_statements() const {
-  std::lock_guard lock(state().mutex);
-  return state_->statements.size();
-}
-
-void database::clear_statement_cache() const {
-  std::lock_guard lock(state().mutex);
-  state_->statements.clear();
-}
-
-bool database::in_transaction() const {
-  std::lock_guard lock(state().mutex);
-  return state_->in_transaction;
-}
+std::size_t database::cached_statements() const { return state().cached_statements(); }
+void database::clear_statement_cache() const { state().clear_statement_cache(); }
+std::size_t database::pool_size() const { return state().pool_size; }
+std::size_t database::open_connections() const { return state().open_connections(); }
+bool database::in_transaction() const { return detail::transaction_connection(state()) != nullptr; }
 
 void database::close() {
   if (!state_) return;
@@ -383,11 +620,10 @@ void database::close() {
     std::lock_guard lock(r.mutex);
     std::erase(r.open, state_);
   }
-  std::lock_guard lock(state_->mutex);
-  state_->close_connection();
+  state_->close();
 }
 
-database open(std::string_view url, std::string_view name) {
+database open(std::string_view url, std::string_view name, const open_options& options) {
   const auto sep = url.find("://");
   if (sep == std::string_view::npos)
     throw configuration_error("ar::open: '" + detail::redact(url) +
@@ -397,8 +633,10 @@ database open(std::string_view url, std::string_view name) {
   const dialect* d = find_dialect(scheme);
   if (!d) throw configuration_error("ar::open: no backend is registered for '" + std::string(scheme) + "://'");
   if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
+  if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
 
-  auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d);
+  auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d, options.pool_size,
+                                                        options.wait, options.on_connect);
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);
@@ -407,12 +645,8 @@ database open(std::string_view url, std::string_view name) {
         throw configuration_error("ar::open: a database named '" + std::string(name) +
                                   "' is already open; close it or choose another name");
   }
-  try {
-    state->session = std::make_unique<soci::session>(std::string(d->soci_backend()), std::string(url.substr(sep + 3)));
-  } catch (const soci::soci_error& e) {
-    throw connection_error("ar::open: cannot connect to " + detail::redact(url) + ": " + e.get_error_message());
-  }
-  for (const std::string& setup : d->session_setup()) detail::run(*state, setup, {}, {}, {}, detail::cache_policy::once);
+  // The first connection opens now, so that a wrong URL fails here.
+  state->release(state->acquire());
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);
@@ -447,10 +681,7 @@ void close_all() {
     std::lock_guard lock(r.mutex);
     all.swap(r.open);
   }
-  for (auto& s : all) {
-    std::lock_guard lock(s->mutex);
-    s->close_connection();
-  }
+  for (auto& s : all) s->close();
 }
 
 }  // namespace ar

@@ -7,14 +7,16 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace ar::detail {
 
@@ -36,28 +38,80 @@ struct crud_key_hash {
   }
 };
 
-// One open database: its connection, its prepared statements and its rendered SQL.
+// One connection of a database's pool, with the statements prepared on it. Only the thread that
+// holds it (through a cursor, a transaction or a stream) touches its session and statements.
+struct connection {
+  std::unique_ptr<soci::session> session;
+  std::unordered_map<std::string, std::unique_ptr<soci::statement>, string_hash, std::equal_to<>> statements;
+  std::atomic<std::size_t> statement_count{0};
+  // Set by clear_statement_cache while another thread holds the connection: its holder clears.
+  std::atomic<bool> clear_requested{false};
+  // Transactions and streams keeping it out of the pool (guarded by the pool's mutex).
+  std::size_t pins = 0;
+  // A cursor is running on it.
+  bool busy = false;
+  // It lost its server: dropped instead of going back to the pool.
+  bool broken = false;
+
+  void clear_statements() noexcept {
+    statements.clear();  // statements must go before the session they were prepared on
+    statement_count.store(0, std::memory_order_relaxed);
+    clear_requested.store(false, std::memory_order_relaxed);
+  }
+  ~connection() { clear_statements(); }
+};
+
+// One open database: a pool of connections and the SQL rendered for it.
 class database_state {
  public:
-  database_state(std::string name, std::string url, const ar::dialect& dialect);
+  database_state(std::string name, std::string url, const ar::dialect& dialect, std::size_t pool_size,
+                 std::chrono::milliseconds wait, std::vector<std::string> on_connect);
   ~database_state();
 
   const std::string name;
   const std::string url;
   const ar::dialect& dialect;
+  const std::size_t pool_size;
+  const std::chrono::milliseconds wait;
+  const std::vector<std::string> on_connect;
 
-  // Guards everything below: one connection serves one statement at a time.
-  std::mutex mutex;
-  std::unique_ptr<soci::session> session;
-  std::unordered_map<std::string, std::unique_ptr<soci::statement>, string_hash, std::equal_to<>> statements;
+  // A connection for the calling thread: an idle one, a new one while the pool has room, or the
+  // next one released (waiting up to `wait`). Throws when the database is closed, when the wait
+  // times out, and when this thread already holds all it could get (it would wait for itself).
+  connection* acquire();
+  // Gives a connection back (or drops it when it is broken or the database closed).
+  void release(connection* c) noexcept;
+  // Pins keep a held connection out of the pool; the last unpin gives it back.
+  void pin(connection* c) noexcept;
+  void unpin(connection* c) noexcept;
+  // Opens a connection and runs the dialect's and the program's setup statements on it.
+  std::unique_ptr<connection> connect();
+
+  bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+  // Drops the idle connections now and the others when they are released.
+  void close() noexcept;
+  std::size_t open_connections() const;
+  std::size_t cached_statements() const;
+  void clear_statement_cache();
+
+  // Rendered CRUD statements, by table, kind and row count.
+  std::mutex crud_mutex;
   std::unordered_map<crud_key, std::string, crud_key_hash> crud;
-  bool in_transaction = false;
-  // The thread reading a stream from this connection, if any: it must not wait for itself.
-  std::atomic<std::thread::id> reader{};
 
-  // Drops prepared statements and the connection.
-  void close_connection() noexcept;
+ private:
+  mutable std::mutex pool_mutex_;
+  std::condition_variable released_;
+  std::vector<std::unique_ptr<connection>> idle_;
+  std::vector<connection*> all_;  // idle and held
+  std::size_t connecting_ = 0;    // connections being opened outside the lock
+  std::atomic<bool> closed_{false};
 };
+
+// The connection the calling thread's open transaction on `db` runs on, or nullptr; every statement
+// the thread sends to `db` goes there while it is open.
+connection* transaction_connection(const database_state& db) noexcept;
+void begin_thread_transaction(const database_state& db, connection* c);
+void end_thread_transaction(const database_state& db) noexcept;
 
 }  // namespace ar::detail
 

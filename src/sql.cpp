@@ -134,7 +134,7 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
 }  // namespace
 
 const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {
-  std::lock_guard lock(db.mutex);
+  std::lock_guard lock(db.crud_mutex);
   const crud_key key{&table, kind, rows};
   if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
   return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;

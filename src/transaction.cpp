@@ -6,27 +6,18 @@
 
 namespace ar {
 
-namespace {
-
-void set_in_transaction(database& db, bool value) {
-  std::lock_guard lock(db.state().mutex);
-  db.state().in_transaction = value;
-}
-
-}  // namespace
-
 transaction::transaction() : transaction(default_database()) {}
 
+// The transaction keeps one connection for itself; until it ends, every statement this thread
+// sends to the database runs on that connection, and other threads use the rest of the pool.
 transaction::transaction(database db) : db_(std::move(db)) {
-  {
-    auto& state = db_.state();
-    std::lock_guard lock(state.mutex);
-    if (state.in_transaction)
-      throw transaction_error("ar: a transaction is already open on database '" + state.name +
-                              "'; nested transactions are not supported");
-  }
-  detail::run(db_.state(), "BEGIN", {});
-  set_in_transaction(db_, true);
+  auto& state = db_.state();
+  if (detail::transaction_connection(state))
+    throw transaction_error("ar: a transaction is already open on database '" + state.name +
+                            "' in this thread; nested transactions are not supported");
+  pin_ = std::make_unique<detail::connection_pin>(state);
+  detail::run(*pin_, "BEGIN", {});
+  detail::begin_thread_transaction(state, &pin_->conn());
   active_ = true;
 }
 
@@ -35,32 +26,45 @@ transaction::~transaction() {
   try {
     rollback();
   } catch (...) {
-    // A destructor must not throw; the connection is in an unknown state, so drop its statements.
-    if (db_.is_open()) db_.clear_statement_cache();
+    // A destructor must not throw. The connection is in an unknown state: drop it.
+    end();
   }
+}
+
+void transaction::end() noexcept {
+  active_ = false;
+  if (!pin_) return;
+  detail::end_thread_transaction(db_.state());
+  pin_.reset();
 }
 
 void transaction::commit() {
   if (!active_) throw transaction_error("ar: commit() on a transaction that is no longer active");
-  active_ = false;
   try {
-    detail::run(db_.state(), "COMMIT", {});
+    detail::run(*pin_, "COMMIT", {});
   } catch (...) {
-    set_in_transaction(db_, false);
     try {
-      detail::run(db_.state(), "ROLLBACK", {});
+      detail::run(*pin_, "ROLLBACK", {});
     } catch (...) {
+      pin_->conn().broken = true;
     }
+    end();
     throw;
   }
-  set_in_transaction(db_, false);
+  end();
 }
 
 void transaction::rollback() {
   if (!active_) throw transaction_error("ar: rollback() on a transaction that is no longer active");
-  active_ = false;
-  set_in_transaction(db_, false);
-  detail::run(db_.state(), "ROLLBACK", {});
+  try {
+    detail::run(*pin_, "ROLLBACK", {});
+  } catch (...) {
+    // Whatever the transaction did is not committed; the connection is not to be trusted.
+    pin_->conn().broken = true;
+    end();
+    throw;
+  }
+  end();
 }
 
 }  // namespace ar

@@ -82,8 +82,10 @@ void insert(const database& db, M& record) {
   if (db.dialect().supports_returning()) {
     detail::run(state, sql, params.span(), {&key, 1});
   } else {
-    detail::run(state, sql, params.span());
-    detail::run(state, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+    // The generated key is per session: both statements run on one connection.
+    detail::connection_pin pin(state);
+    detail::run(pin, sql, params.span());
+    detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
   }
 }
 

@@ -8,11 +8,14 @@
 #include <ar/model.hpp>
 #include <ar/value.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ar {
 
@@ -20,7 +23,23 @@ namespace detail {
 class database_state;
 }
 
-// A handle to an open database; copies share the connection.
+// How ar::open sets up a database's connection pool.
+struct open_options {
+  // The most connections the pool opens; 0 takes the backend's default (SQLite: 1, since every
+  // connection to ":memory:" is a database of its own; PostgreSQL and MariaDB: 4). Connections
+  // open when first needed and stay open until the database is closed.
+  std::size_t pool_size = 0;
+  // How long a statement waits for a connection when all are in use before it throws
+  // ar::connection_error.
+  std::chrono::milliseconds wait = std::chrono::seconds(30);
+  // Statements run on every new connection, after the backend's own (e.g. "SET search_path TO app").
+  // They are not observed: a pool opening a connection does not change statement counts.
+  std::vector<std::string> on_connect = {};
+};
+
+// A handle to an open database and its pool of connections; copies share them. Any thread may use
+// it: each statement takes a free connection (or the calling thread's transaction connection) and
+// gives it back when it is done.
 class database {
  public:
   database() = default;
@@ -35,10 +54,15 @@ class database {
   // returns the number of rows it changed.
   std::uint64_t execute(std::string_view sql, std::initializer_list<value> params = {}) const;
 
-  // Prepared statements are cached per connection by SQL text.
+  // Prepared statements are cached per connection by SQL text: the count is over all of them.
   std::size_t cached_statements() const;
   void clear_statement_cache() const;
 
+  // The most connections the pool opens, and how many are open now.
+  std::size_t pool_size() const;
+  std::size_t open_connections() const;
+
+  // Whether the calling thread has a transaction open on this database.
   bool in_transaction() const;
 
   // Closes the connection and removes the name from the registry. Handles become unusable.
@@ -55,8 +79,8 @@ class database {
 // Opens a database from a SOCI connection string ("sqlite3://db=:memory:",
 // "postgresql://host=127.0.0.1 port=5432 dbname=app user=app") and registers it under `name`.
 // Throws ar::connection_error when it cannot connect, ar::configuration_error when the name is
-// taken or the scheme unknown.
-database open(std::string_view url, std::string_view name = "default");
+// taken or the scheme unknown. The first connection opens at once, the others when needed.
+database open(std::string_view url, std::string_view name = "default", const open_options& options = {});
 
 // The open database registered under `name`; throws ar::configuration_error if there is none.
 database get_database(std::string_view name);

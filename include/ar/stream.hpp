@@ -7,12 +7,14 @@
 //   auto rows = ar::stream(ar::from<User>() | ar::filter(User::c.age >= 18));
 //   for (const std::string& name : rows | ranges::views::transform(&User::name)) ...
 //
-// On SQLite the stream steps the statement row by row and holds the connection while it is open:
-// running another statement on that database from the same thread throws ar::error (it would
-// otherwise wait for itself); destroying the stream, or reading it to the end, frees it. On
-// PostgreSQL (whose client library receives whole results) it reads a server-side cursor in
-// batches of `stream_batch_rows` rows, one FETCH statement each, and the connection stays free
-// between batches. Single pass: begin() once.
+// On SQLite the stream steps the statement row by row and holds its connection while it is open:
+// with no other connection in the pool (SQLite's default of one), running another statement on
+// that database from the same thread throws ar::error (it would otherwise wait for itself);
+// destroying the stream, or reading it to the end, frees it. On PostgreSQL (whose client library
+// receives whole results) it reads a server-side cursor in batches of `stream_batch_rows` rows, one
+// FETCH statement each, on a connection it keeps until closed (the thread's transaction connection
+// if it has one); that connection is free for the thread's other statements between batches.
+// Single pass: begin() once.
 //
 // Statements: SQLite 1; PostgreSQL DECLARE, one FETCH per started batch of rows (plus one that
 // finds the end when the last batch is full), CLOSE.
@@ -38,8 +40,9 @@ std::string next_cursor_name();
 
 // Runs a statement without parameters, calling on_row for each row read into `columns`.
 template <std::size_t N, class OnRow>
-void for_each_row_of(database_state& db, const std::string& sql, std::array<column_binding, N>& columns, OnRow&& on_row) {
-  run(db, sql, {}, columns, row_callback::of(on_row), cache_policy::once);
+void for_each_row_of(connection_pin& pin, const std::string& sql, std::array<column_binding, N>& columns,
+                     OnRow&& on_row) {
+  run(pin, sql, {}, columns, row_callback::of(on_row), cache_policy::once);
 }
 }  // namespace detail
 
@@ -54,7 +57,9 @@ class stream_range : public ranges::view_base {
     std::array<detail::column_binding, detail::staging_binder<Staging>::size> columns;
     std::optional<detail::cursor> cursor;
     std::optional<Row> current;
-    // Reading a server-side cursor in batches (empty names: the driver streams by itself).
+    // Reading a server-side cursor in batches (empty names: the driver streams by itself), on the
+    // connection it was declared on.
+    std::optional<detail::connection_pin> pin;
     std::string cursor_name;
     std::string fetch_sql;
     std::vector<Row> batch;
@@ -69,10 +74,11 @@ class stream_range : public ranges::view_base {
       if (!open_on_server) return;
       open_on_server = false;
       try {
-        detail::run(db.state(), db.dialect().close_cursor(cursor_name), {}, {}, {}, detail::cache_policy::once);
+        detail::run(*pin, db.dialect().close_cursor(cursor_name), {}, {}, {}, detail::cache_policy::once);
       } catch (...) {
         // The cursor dies with the connection at the latest.
       }
+      pin.reset();
     }
   };
 
@@ -124,7 +130,8 @@ class stream_range : public ranges::view_base {
       if (declare.empty()) {
         s.cursor.emplace(s.db.state(), s.sql, s.params, s.columns);
       } else {
-        detail::run(s.db.state(), declare, s.params, {}, {}, detail::cache_policy::once);
+        s.pin.emplace(s.db.state());
+        detail::run(*s.pin, declare, s.params, {}, {}, detail::cache_policy::once);
         s.open_on_server = true;
         s.fetch_sql = d.fetch_cursor(s.cursor_name, stream_batch_rows);
       }
@@ -152,7 +159,7 @@ class stream_range : public ranges::view_base {
       s.next_in_batch = 0;
       if (more) {
         s.fetched_once = true;
-        detail::for_each_row_of(s.db.state(), s.fetch_sql, s.columns,
+        detail::for_each_row_of(*s.pin, s.fetch_sql, s.columns,
                                 [&] { s.batch.push_back(detail::make_row<Row>(std::move(s.staging))); });
       }
       if (s.batch.empty()) {

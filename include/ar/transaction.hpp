@@ -2,12 +2,21 @@
 #define AR_TRANSACTION_HPP
 
 // An RAII transaction on one database: commit() makes it stick; leaving the scope without
-// committing (an exception, an early return) rolls it back. Nested transactions on the same
-// database are not supported: opening a second one throws ar::transaction_error.
+// committing (an exception, an early return) rolls it back. It keeps one of the database's pooled
+// connections: while it is open, every statement the opening thread sends to that database runs in
+// it, and only those (other threads, and statements to other databases, are not part of it).
+// Nested transactions on the same database in one thread are not supported: opening a second one
+// throws ar::transaction_error. A transaction belongs to the thread that opened it.
 
 #include <ar/database.hpp>
 
+#include <memory>
+
 namespace ar {
+
+namespace detail {
+class connection_pin;
+}
 
 class transaction {
  public:
@@ -24,7 +33,10 @@ class transaction {
   const database& db() const noexcept { return db_; }
 
  private:
+  void end() noexcept;
+
   database db_;
+  std::unique_ptr<detail::connection_pin> pin_;
   bool active_ = false;
 };
 

@@ -3,9 +3,10 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
-#include <stdexcept>
 #include <memory>
+#include <stdexcept>
 #include <unistd.h>
 #include <vector>
 
@@ -15,14 +16,10 @@ namespace {
 
 struct opened {
   ar::database db;
-  std::string schema;  // PostgreSQL only
+  std::string schema;            // PostgreSQL only
+  std::string mariadb_database;  // MariaDB only: dropped after the connections are closed
+  std::string file;              // SQLite files: removed after the connections are closed
 };
-
-// The MariaDB databases open_backend created: dropped after the connections are closed.
-std::vector<std::string>& mariadb_databases() {
-  static std::vector<std::string> all;
-  return all;
-}
 
 std::vector<opened>& opened_databases() {
   static std::vector<opened> all;
@@ -38,8 +35,6 @@ std::string postgresql_url() {
   return url;
 }
 
-const char* const mariadb_scheme = "mysql://";
-
 std::string mariadb_url() {
   const char* url = std::getenv("AR_TEST_MARIADB");
   if (!url || !*url)
@@ -48,7 +43,7 @@ std::string mariadb_url() {
         "e.g. AR_TEST_MARIADB='mysql://host=127.0.0.1 port=53306 db=ar_test user=root' "
         "(scripts/mariadb-test-server.sh start starts one)");
   std::string s = url;
-  if (s.rfind(mariadb_scheme, 0) != 0 && s.rfind("mariadb://", 0) != 0)
+  if (s.rfind("mysql://", 0) != 0 && s.rfind("mariadb://", 0) != 0)
     throw std::runtime_error("AR_TEST_MARIADB must start with mysql:// (or mariadb://), not: " + s);
   return s;
 }
@@ -96,35 +91,49 @@ void mariadb_bootstrap_run(const std::string& sql) {
   }
 }
 
+std::string unique_suffix() {
+  static std::atomic<int> counter{0};
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++);
+}
+
 }  // namespace
 
-ar::database open_backend(const std::string& backend, const std::string& name) {
+ar::database open_backend(const std::string& backend, const std::string& name, ar::open_options options) {
   if (backend == "sqlite") {
-    auto db = ar::open("sqlite3://db=:memory:", name);
-    opened_databases().push_back({db, {}});
+    auto db = ar::open("sqlite3://db=:memory:", name, options);
+    opened_databases().push_back({db, {}, {}, {}});
+    return db;
+  }
+  if (backend == "sqlite_file") {
+    // A file of its own, for pools of more than one connection (each connection to ":memory:" is
+    // a database of its own). Removed by close_backends.
+    const std::string path = "/tmp/ar_test_" + unique_suffix() + ".sqlite3";
+    std::remove(path.c_str());
+    auto db = ar::open("sqlite3://db=" + path + " timeout=10", name, options);
+    opened_databases().push_back({db, {}, {}, path});
     return db;
   }
   if (backend == "postgresql") {
-    static std::atomic<int> counter{0};
-    auto db = ar::open(postgresql_url(), name);
-    const std::string schema = "ar_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    const std::string schema = "ar_test_" + unique_suffix();
+    // Every pooled connection works in the schema (it may not exist yet when the first connects).
+    options.on_connect.push_back("SET search_path TO " + schema);
+    auto db = ar::open(postgresql_url(), name, options);
     db.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     db.execute("CREATE SCHEMA " + schema);
-    db.execute("SET search_path TO " + schema);
-    opened_databases().push_back({db, schema});
+    opened_databases().push_back({db, schema, {}, {}});
     return db;
   }
   if (backend == "mariadb") {
-    // A database of its own, named in the connection string: every connection the database layer
-    // opens for it (a pool) works there, with no per-connection USE.
-    static std::atomic<int> counter{0};
+    // A database of its own, named in the connection string: every connection of the pool works
+    // there, with no per-connection USE.
     const std::string url = mariadb_url();
-    const std::string database = "ar_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    const std::string database = "ar_test_" + unique_suffix();
     mariadb_bootstrap_run("DROP DATABASE IF EXISTS `" + database + "`");
     mariadb_bootstrap_run("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
-    mariadb_databases().push_back(database);
-    auto db = ar::open(url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database), name);
-    opened_databases().push_back({db, {}});
+    opened_databases().push_back({{}, {}, database, {}});
+    auto db = ar::open(url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database), name,
+                       options);
+    opened_databases().back().db = db;
     return db;
   }
   throw std::invalid_argument("unknown test backend " + backend);
@@ -140,17 +149,26 @@ void close_backends() {
       }
     }
   }
+  std::vector<std::string> mariadb_databases;
+  std::vector<std::string> files;
+  for (const auto& o : opened_databases()) {
+    if (!o.mariadb_database.empty()) mariadb_databases.push_back(o.mariadb_database);
+    if (!o.file.empty()) files.push_back(o.file);
+  }
   opened_databases().clear();
   ar::close_all();
   // After the connections are gone: a transaction left open would hold locks DROP waits for.
-  std::vector<std::string> databases;
-  databases.swap(mariadb_databases());
-  for (const std::string& database : databases) {
+  for (const std::string& database : mariadb_databases) {
     try {
       mariadb_bootstrap_run("DROP DATABASE IF EXISTS `" + database + "`");
     } catch (const std::exception& e) {
       ADD_FAILURE() << "could not drop test database " << database << ": " << e.what();
     }
+  }
+  for (const std::string& f : files) {
+    std::remove(f.c_str());
+    std::remove((f + "-journal").c_str());
+    std::remove((f + "-wal").c_str());
   }
 }
 

@@ -14,10 +14,12 @@
 
 namespace ar_test {
 
-// Opens the backend under `name` in a fresh namespace (a new in-memory database, a new
-// PostgreSQL schema first on the search path, a new MariaDB database named in the connection
-// string).
-ar::database open_backend(const std::string& backend, const std::string& name = "default");
+// Opens the backend under `name` in a fresh namespace: a new in-memory database ("sqlite"), a new
+// file ("sqlite_file", for pools of more than one connection), a new PostgreSQL schema on every
+// connection's search path, a new MariaDB database named in the connection string. `options` go
+// to ar::open.
+ar::database open_backend(const std::string& backend, const std::string& name = "default",
+                          ar::open_options options = {});
 // Drops what open_backend created and closes every database.
 void close_backends();
 

@@ -16,6 +16,7 @@
 namespace ar::detail {
 
 class database_state;
+struct connection;
 
 // Where one result column is written: a field of type T (or std::optional<T>) at `target`.
 struct column_binding {
@@ -47,11 +48,33 @@ struct run_result {
 
 enum class cache_policy : std::uint8_t { cache, once };
 
+// Keeps one connection of a database for its holder (a transaction, a stream reading a server-side
+// cursor, statements that must share a session) until destroyed: the calling thread's transaction
+// connection on that database if it has one, else one taken from the pool.
+class connection_pin {
+ public:
+  explicit connection_pin(database_state& db);
+  connection_pin(const connection_pin&) = delete;
+  connection_pin& operator=(const connection_pin&) = delete;
+  ~connection_pin();
+
+  database_state& db() const noexcept { return *db_; }
+  connection& conn() const noexcept { return *conn_; }
+
+ private:
+  database_state* db_;
+  connection* conn_;
+};
+
 // A statement being executed: holds its connection until the last row is read or it is destroyed.
-// The parameters and the column targets must outlive it.
+// The parameters and the column targets must outlive it. Given a database, it runs on the calling
+// thread's transaction connection there, else on a connection from the pool; given a pin, on the
+// pinned connection.
 class cursor {
  public:
   cursor(database_state& db, std::string_view sql, std::span<const value> params,
+         std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache);
+  cursor(connection_pin& pin, std::string_view sql, std::span<const value> params,
          std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache);
   cursor(const cursor&) = delete;
   cursor& operator=(const cursor&) = delete;
@@ -69,6 +92,9 @@ class cursor {
 };
 
 run_result run(database_state& db, std::string_view sql, std::span<const value> params,
+               std::span<const column_binding> columns = {}, row_callback on_row = {},
+               cache_policy policy = cache_policy::cache);
+run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns = {}, row_callback on_row = {},
                cache_policy policy = cache_policy::cache);
 
