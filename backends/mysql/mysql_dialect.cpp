@@ -24,8 +24,8 @@ constexpr std::string_view sql_mode_and_version_check =
     "CAST(SUBSTRING_INDEX(VERSION(), '.', 1) AS UNSIGNED) * 1000 + "
     "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(VERSION(), '.', 2), '.', -1) AS UNSIGNED) >= 10005, "
     "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
-    "CONCAT('ar needs MariaDB 10.5 or later for mysql databases (INSERT ... RETURNING gives back generated "
-    "keys), and this server is ', VERSION()))";
+    "CONCAT('ar needs MariaDB 10.5 or later (INSERT ... RETURNING gives back generated keys) but this "
+    "server is ', VERSION()))";  // no comma in the message: the server quotes it up to the first one
 
 class mysql_dialect final : public dialect {
  public:
