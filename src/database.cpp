@@ -33,6 +33,7 @@ namespace {
 // and how many connections of each database it holds at all (to refuse waiting for itself).
 struct thread_holdings {
   std::vector<std::pair<const database_state*, connection*>> transactions;
+  std::vector<std::pair<const database_state*, connection*>> pinned;
   std::vector<std::pair<const database_state*, std::size_t>> held;
 
   std::size_t holds(const database_state* db) const noexcept {
@@ -72,7 +73,7 @@ void end_thread_transaction(const database_state& db) noexcept {
   std::erase_if(this_thread_holds.transactions, [&](const auto& t) { return t.first == &db; });
 }
 
-connection* database_state::acquire() {
+std::pair<connection*, bool> database_state::acquire() {
   std::unique_lock lock(pool_mutex_);
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
@@ -81,7 +82,7 @@ connection* database_state::acquire() {
       connection* c = idle_.back().release();
       idle_.pop_back();
       ++this_thread_holds.held_of(this);
-      return c;
+      return {c, true};
     }
     if (all_.size() + connecting_ < pool_size) {
       ++connecting_;
@@ -100,12 +101,15 @@ connection* database_state::acquire() {
       if (closed()) throw configuration_error("ar: database '" + name + "' is closed");
       all_.push_back(fresh.get());
       ++this_thread_holds.held_of(this);
-      return fresh.release();
+      return {fresh.release(), true};
     }
-    if (this_thread_holds.holds(this) > 0)
+    if (this_thread_holds.holds(this) > 0) {
+      for (const auto& [d, c] : this_thread_holds.pinned)
+        if (d == this && !c->busy) return {c, false};
       throw error("ar: database '" + name + "' has no free connection (its pool holds " + std::to_string(pool_size) +
                   ") and this thread already holds one: a stream is still reading. Finish or destroy the stream "
                   "before running another statement on that database, or open it with a larger pool_size");
+    }
     if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         all_.size() + connecting_ >= pool_size)
       throw connection_error("ar: no connection of database '" + name + "' became free within " +
@@ -440,7 +444,7 @@ std::pair<connection*, bool> connection_for(database_state& db) {
     if (c->busy) throw_stream_open(db);
     return {c, false};
   }
-  return {db.acquire(), true};
+  return db.acquire();
 }
 
 }  // namespace
@@ -536,12 +540,21 @@ connection_pin::connection_pin(database_state& db) : db_(&db), conn_(transaction
   if (conn_) {
     if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
   } else {
-    conn_ = db.acquire();
+    conn_ = db.acquire().first;
+    this_thread_holds.pinned.emplace_back(&db, conn_);
   }
   db.pin(conn_);
 }
 
-connection_pin::~connection_pin() { db_->unpin(conn_); }
+connection_pin::~connection_pin() {
+  auto& pinned = this_thread_holds.pinned;
+  for (auto it = pinned.begin(); it != pinned.end(); ++it)
+    if (it->first == db_ && it->second == conn_) {
+      pinned.erase(it);
+      break;
+    }
+  db_->unpin(conn_);
+}
 
 std::unique_ptr<connection> database_state::connect() {
   auto c = std::make_unique<connection>();
@@ -646,7 +659,7 @@ database open(std::string_view url, std::string_view name, const open_options& o
                                   "' is already open; close it or choose another name");
   }
   // The first connection opens now, so that a wrong URL fails here.
-  state->release(state->acquire());
+  state->release(state->acquire().first);
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);

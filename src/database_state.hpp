@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace ar::detail {
@@ -76,9 +77,11 @@ class database_state {
   const std::vector<std::string> on_connect;
 
   // A connection for the calling thread: an idle one, a new one while the pool has room, or the
-  // next one released (waiting up to `wait`). Throws when the database is closed, when the wait
-  // times out, and when this thread already holds all it could get (it would wait for itself).
-  connection* acquire();
+  // next one released (waiting up to `wait`); owned: true. When the pool is exhausted and this
+  // thread holds one of its connections already, it would wait for itself: it gets a connection it
+  // pinned (a stream's, free between batches) if one is free (owned: false), else an error. Throws
+  // when the database is closed and when the wait times out.
+  std::pair<connection*, bool> acquire();
   // Gives a connection back (or drops it when it is broken or the database closed).
   void release(connection* c) noexcept;
   // Pins keep a held connection out of the pool; the last unpin gives it back.
