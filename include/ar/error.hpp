@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace ar {
@@ -76,6 +77,20 @@ class invalid_relation_path : public error {
 class restrict_error : public error {
  public:
   using error::error;
+};
+
+// A write through relations that cross databases failed after it had already changed another
+// database. Writes are atomic per database only: what was written there stands. Names those
+// databases; what() also carries the original error's message.
+class partial_write_error : public error {
+ public:
+  partial_write_error(std::string what, std::vector<std::string> written)
+      : error(std::move(what)), written_(std::move(written)) {}
+  // The databases whose changes stand.
+  const std::vector<std::string>& written_databases() const noexcept { return written_; }
+
+ private:
+  std::vector<std::string> written_;
 };
 
 // Strict loading: a relation was read lazily although it was not eager-loaded. Names the model and

@@ -31,6 +31,7 @@
 #include <ar/views/take.hpp>
 #include <ar/views/to_vector.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -553,39 +554,64 @@ namespace detail {
 
 // ar::destroy of a record with AR_DEPENDENT relations: in one transaction on the record's database,
 // refuse while a restrict relation has rows, then destroy, delete or nullify the dependents, then
-// delete the record. Dependents on another database are handled there, outside that transaction.
+// delete the record. Dependents on another database are handled there, outside that transaction:
+// writes are atomic per database only. When a later step fails after such a dependent was already
+// changed, ar::partial_write_error says so and names the database whose changes stand.
 template <class M>
 bool destroy_with_dependents(const database& db, const M& record) {
   std::optional<transaction> tx;
   if (!db.in_transaction()) tx.emplace(db);
+  std::vector<std::string> written_elsewhere;
+  auto note_write = [&]<class R>() {
+    const database target_db = ::ar::database_for<typename R::target>();
+    if (target_db != db && std::find(written_elsewhere.begin(), written_elsewhere.end(), target_db.name()) ==
+                               written_elsewhere.end())
+      written_elsewhere.push_back(target_db.name());
+  };
   using relations = typename model_of<M>::relations;
-  [&]<class... R>(type_list<R...>) {
-    (
-        [&] {
-          if constexpr (R::dependent == dependent_kind::restrict) {
-            if (relation_impl<R>::query_for(record) | exists)
-              throw restrict_error("ar: cannot destroy the '" + std::string(model_of<M>::table) + "' record with key " +
-                                   to_string(to_value(primary_key(record))) + ": its '" +
-                                   std::string(to_string_view(typename R::name_type{})) +
-                                   "' still has rows (AR_DEPENDENT(restrict))");
-          }
-        }(),
-        ...);
-    (
-        [&] {
-          if constexpr (R::dependent == dependent_kind::destroy) {
-            for (const auto& child : relation_impl<R>::query_for(record) | to_vector) destroy(child);
-          } else if constexpr (R::dependent == dependent_kind::remove) {
-            (void)(relation_impl<R>::query_for(record) | delete_all);
-          } else if constexpr (R::dependent == dependent_kind::nullify) {
-            nullify_all(relation_impl<R>::query_for(record), typename relation_impl<R>::fk_column{});
-          }
-        }(),
-        ...);
-  }(relations{});
-  const bool gone = delete_row<M>(db, primary_key(record));
-  if (tx) tx->commit();
-  return gone;
+  try {
+    [&]<class... R>(type_list<R...>) {
+      (
+          [&] {
+            if constexpr (R::dependent == dependent_kind::restrict) {
+              if (relation_impl<R>::query_for(record) | exists)
+                throw restrict_error("ar: cannot destroy the '" + std::string(model_of<M>::table) + "' record with key " +
+                                     to_string(to_value(primary_key(record))) + ": its '" +
+                                     std::string(to_string_view(typename R::name_type{})) +
+                                     "' still has rows (AR_DEPENDENT(restrict))");
+            }
+          }(),
+          ...);
+      (
+          [&] {
+            if constexpr (R::dependent == dependent_kind::destroy) {
+              for (const auto& child : relation_impl<R>::query_for(record) | to_vector) {
+                destroy(child);
+                note_write.template operator()<R>();
+              }
+            } else if constexpr (R::dependent == dependent_kind::remove) {
+              if ((relation_impl<R>::query_for(record) | delete_all) > 0) note_write.template operator()<R>();
+            } else if constexpr (R::dependent == dependent_kind::nullify) {
+              if (nullify_all(relation_impl<R>::query_for(record), typename relation_impl<R>::fk_column{}) > 0)
+                note_write.template operator()<R>();
+            }
+          }(),
+          ...);
+    }(relations{});
+    const bool gone = delete_row<M>(db, primary_key(record));
+    if (tx) tx->commit();
+    return gone;
+  } catch (const std::exception& e) {
+    if (written_elsewhere.empty()) throw;
+    std::string names;
+    for (const auto& n : written_elsewhere) names += (names.empty() ? "'" : ", '") + n + "'";
+    throw partial_write_error("ar::destroy of the '" + std::string(model_of<M>::table) + "' record with key " +
+                                  to_string(to_value(primary_key(record))) + " failed after its dependents on database " +
+                                  names + " were already changed; those changes stand, while database '" + db.name() +
+                                  "' was rolled back (writes through relations are atomic per database only, not across "
+                                  "databases): " + e.what(),
+                              std::move(written_elsewhere));
+  }
 }
 
 }  // namespace detail
