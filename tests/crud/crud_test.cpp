@@ -74,6 +74,22 @@ TEST_P(crud, string_keys_compare_exactly) {
   EXPECT_FALSE(ar::find<country>(db, "Ab"));
 }
 
+TEST_P(crud, a_string_key_past_the_backends_limit_is_refused_never_cut) {
+  const std::size_t limit = ar_test::capabilities_of(GetParam()).string_key_max_chars;
+  const std::size_t longest = limit ? limit : 5000;
+  country fits{std::string(longest - 1, 'x') + "\xc3\xa9", "fits", 1};  // the last character takes two bytes
+  ar::insert(db, fits);
+  EXPECT_EQ(ar::find_or_throw<country>(db, fits.code).code, fits.code);
+  country longer{std::string(longest, 'y') + "z", "longer", 2};
+  if (limit) {
+    EXPECT_THROW(ar::insert(db, longer), ar::database_error);
+    EXPECT_FALSE(ar::find<country>(db, longer.code.substr(0, limit)));
+  } else {
+    ar::insert(db, longer);
+    EXPECT_EQ(ar::find_or_throw<country>(db, longer.code).name, "longer");
+  }
+}
+
 TEST_P(crud, non_finite_doubles_round_trip_or_are_refused) {
   const auto caps = ar_test::capabilities_of(GetParam());
   for (double v : {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),

@@ -16,6 +16,7 @@ using ar_test::user;
 
 const ar::dialect& sqlite() { return *ar::find_dialect("sqlite3"); }
 const ar::dialect& postgresql() { return *ar::find_dialect("postgresql"); }
+const ar::dialect& mysql() { return *ar::find_dialect("mysql"); }
 
 std::string params_of(const std::vector<ar::value>& params) {
   std::string out;
@@ -27,6 +28,8 @@ TEST(serialize, from_alone_selects_every_column_in_model_order) {
   auto q = ar::from<user>();
   EXPECT_EQ(q.to_sql(sqlite()), R"(SELECT "id", "user_name", "hair_color" FROM "users")");
   EXPECT_EQ(q.to_sql(postgresql()), R"(SELECT "id", "user_name", "hair_color" FROM "users")");
+  EXPECT_EQ(q.to_sql(mysql()), "SELECT `id`, `user_name`, `hair_color` FROM `users`");
+  EXPECT_EQ(&mysql(), ar::find_dialect("mariadb"));
 }
 
 TEST(serialize, filter_order_take_drop_in_each_dialect) {
@@ -38,12 +41,17 @@ TEST(serialize, filter_order_take_drop_in_each_dialect) {
   EXPECT_EQ(params_of(s.parameters), "18, 10, 20");
   EXPECT_EQ(q.to_sql(postgresql()),
             R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= :1 ORDER BY "age" DESC, "name" LIMIT :2 OFFSET :3)");
+  EXPECT_EQ(q.to_sql(mysql()),
+            "SELECT `id`, `name`, `age`, `score`, `active`, `joined` FROM `people` WHERE `age` >= :1 ORDER BY `age` DESC, `name` LIMIT :2 OFFSET :3");
 }
 
 TEST(serialize, offset_without_limit_follows_the_dialect) {
   auto q = ar::from<user>() | ar::drop(5);
   EXPECT_EQ(q.to_sql(sqlite()), R"(SELECT "id", "user_name", "hair_color" FROM "users" LIMIT -1 OFFSET ?)");
   EXPECT_EQ(q.to_sql(postgresql()), R"(SELECT "id", "user_name", "hair_color" FROM "users" OFFSET :1)");
+  // MySQL, like SQLite, takes OFFSET only after a LIMIT: its manual's "no limit" is 2^64 - 1.
+  EXPECT_EQ(q.to_sql(mysql()),
+            "SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT 18446744073709551615 OFFSET :1");
 }
 
 TEST(serialize, take_and_drop_compose_like_range_views) {

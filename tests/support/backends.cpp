@@ -209,6 +209,7 @@ capabilities capabilities_of(const std::string& backend) {
     c.stream_holds_the_connection = true;
     c.stores_nan = false;
     c.stores_infinity = false;
+    c.string_key_max_chars = 768;
   }
   return c;
 }

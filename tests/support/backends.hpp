@@ -40,6 +40,9 @@ struct capabilities {
   // binds NaN as NULL. MySQL has neither (and SOCI's mysql backend refuses to bind them).
   bool stores_nan = true;
   bool stores_infinity = true;
+  // The longest string primary key, in characters, or 0 for no limit. MySQL cannot make TEXT a key:
+  // a string key is VARCHAR(768), the most InnoDB indexes in utf8mb4 (3072 bytes).
+  std::size_t string_key_max_chars = 0;
 };
 capabilities capabilities_of(const std::string& backend);
 
