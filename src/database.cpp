@@ -218,119 +218,143 @@ std::string redact(std::string_view url) {
   return out;
 }
 
-// Staging for the columns and parameters SOCI cannot exchange with our field types directly.
-struct staged_value {
-  long long integer = 0;
-  double real = 0;
-  int flag = 0;
-  std::string text;
-  soci::indicator indicator = soci::i_ok;
-};
-
-class binder {
- public:
-  binder(std::span<const value> params, std::span<const column_binding> columns)
-      : params_(params), columns_(columns), param_stage_(params.size()), column_stage_(columns.size()) {}
-
-  void exchange(soci::statement& st) {
-    for (std::size_t i = 0; i < columns_.size(); ++i) bind_column(st, columns_[i], column_stage_[i]);
-    for (std::size_t i = 0; i < params_.size(); ++i) bind_param(st, params_[i], param_stage_[i]);
+slot_kind kind_of(value_type t) noexcept {
+  switch (t) {
+    case value_type::int32:
+    case value_type::int64: return slot_kind::integer;
+    case value_type::float64: return slot_kind::real;
+    case value_type::boolean: return slot_kind::flag;
+    case value_type::text:
+    case value_type::time: return slot_kind::text;
   }
+  return slot_kind::text;
+}
 
-  // Moves the staged values of the row just fetched into the fields.
-  void finish_row() {
-    for (std::size_t i = 0; i < columns_.size(); ++i) finish_column(columns_[i], column_stage_[i]);
+// The slot a parameter needs; a NULL fits whatever the slot already is.
+slot_kind kind_of(const value& v, slot_kind current) noexcept {
+  switch (v.index()) {
+    case 1:
+    case 2: return slot_kind::integer;
+    case 3: return slot_kind::real;
+    case 4: return slot_kind::flag;
+    case 5:
+    case 6: return slot_kind::text;
+    default: return current;
   }
+}
 
- private:
-  static void bind_column(soci::statement& st, const column_binding& c, staged_value& s) {
-    if (!c.nullable) {
-      switch (c.type) {
-        case value_type::int32: st.exchange(soci::into(*static_cast<std::int32_t*>(c.target))); return;
-        case value_type::int64: st.exchange(soci::into(*static_cast<std::int64_t*>(c.target))); return;
-        case value_type::float64: st.exchange(soci::into(*static_cast<double*>(c.target))); return;
-        case value_type::text: st.exchange(soci::into(*static_cast<std::string*>(c.target))); return;
-        case value_type::boolean: st.exchange(soci::into(s.flag)); return;
-        case value_type::time: st.exchange(soci::into(s.text)); return;
-      }
+void exchange_slot(soci::statement& st, slot_kind kind, staged_value& s, bool into) {
+  switch (kind) {
+    case slot_kind::integer:
+      into ? st.exchange(soci::into(s.integer, s.indicator)) : st.exchange(soci::use(s.integer, s.indicator));
+      return;
+    case slot_kind::real:
+      into ? st.exchange(soci::into(s.real, s.indicator)) : st.exchange(soci::use(s.real, s.indicator));
+      return;
+    case slot_kind::flag:
+      into ? st.exchange(soci::into(s.flag, s.indicator)) : st.exchange(soci::use(s.flag, s.indicator));
+      return;
+    case slot_kind::text:
+      into ? st.exchange(soci::into(s.text, s.indicator)) : st.exchange(soci::use(s.text, s.indicator));
+      return;
+  }
+}
+
+// Binds the statement's slots for these parameters and columns, unless it is bound already with
+// slots of the same kinds.
+void bind_slots(prepared_statement& p, std::span<const value> params, std::span<const column_binding> columns) {
+  bool same = p.bound && p.param_kinds.size() == params.size() && p.column_kinds.size() == columns.size();
+  for (std::size_t i = 0; same && i < columns.size(); ++i) same = p.column_kinds[i] == kind_of(columns[i].type);
+  for (std::size_t i = 0; same && i < params.size(); ++i) same = p.param_kinds[i] == kind_of(params[i], p.param_kinds[i]);
+  if (same) return;
+  soci::statement& st = *p.statement;
+  if (p.bound) st.bind_clean_up();
+  p.bound = false;
+  p.column_kinds.resize(columns.size());
+  p.param_kinds.resize(params.size());
+  p.columns.assign(columns.size(), staged_value{});
+  p.params.assign(params.size(), staged_value{});
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    p.column_kinds[i] = kind_of(columns[i].type);
+    exchange_slot(st, p.column_kinds[i], p.columns[i], true);
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    p.param_kinds[i] = kind_of(params[i], slot_kind::integer);
+    exchange_slot(st, p.param_kinds[i], p.params[i], false);
+  }
+  st.define_and_bind();
+  p.bound = true;
+}
+
+void stage_params(prepared_statement& p, std::span<const value> params) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    staged_value& s = p.params[i];
+    const value& v = params[i];
+    s.indicator = soci::i_ok;
+    switch (v.index()) {
+      case 0: s.indicator = soci::i_null; break;
+      case 1: s.integer = std::get<std::int32_t>(v); break;
+      case 2: s.integer = std::get<std::int64_t>(v); break;
+      case 3: s.real = std::get<double>(v); break;
+      case 4: s.flag = std::get<bool>(v) ? 1 : 0; break;
+      case 5: s.text = std::get<std::string>(v); break;
+      case 6: s.text = format_time(std::get<time_point>(v)); break;
     }
-    switch (c.type) {
-      case value_type::int32:
-      case value_type::int64: st.exchange(soci::into(s.integer, s.indicator)); return;
-      case value_type::float64: st.exchange(soci::into(s.real, s.indicator)); return;
-      case value_type::boolean: st.exchange(soci::into(s.flag, s.indicator)); return;
-      case value_type::text:
-      case value_type::time: st.exchange(soci::into(s.text, s.indicator)); return;
-    }
   }
+}
 
-  template <class T, class U>
-  static void assign(void* target, bool nullable, bool is_null, U&& v) {
-    if (nullable) {
-      auto& field = *static_cast<std::optional<T>*>(target);
-      if (is_null)
-        field.reset();
-      else
-        field = T(std::forward<U>(v));
-    } else {
-      *static_cast<T*>(target) = T(std::forward<U>(v));
-    }
+template <class T, class U>
+void assign(void* target, bool nullable, bool is_null, U&& v) {
+  if (nullable) {
+    auto& field = *static_cast<std::optional<T>*>(target);
+    if (is_null)
+      field.reset();
+    else
+      field = T(std::forward<U>(v));
+  } else {
+    *static_cast<T*>(target) = T(std::forward<U>(v));
   }
+}
 
-  static void finish_column(const column_binding& c, staged_value& s) {
-    if (!c.nullable && c.type != value_type::boolean && c.type != value_type::time) return;  // bound directly
-    const bool is_null = c.nullable && s.indicator == soci::i_null;
+// Moves the staged values of the row just fetched into the fields.
+void finish_row(prepared_statement& p, std::span<const column_binding> columns) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const column_binding& c = columns[i];
+    staged_value& s = p.columns[i];
+    const bool is_null = s.indicator == soci::i_null;
+    if (is_null && !c.nullable)
+      throw error("ar: result column " + std::to_string(i + 1) +
+                  " is NULL, but the field it belongs to is not a std::optional");
     switch (c.type) {
       case value_type::int32: {
         if (!is_null && (s.integer < INT32_MIN || s.integer > INT32_MAX))
           throw error("ar: a value read from the database does not fit the std::int32_t field it belongs to: " +
                       std::to_string(s.integer));
         assign<std::int32_t>(c.target, c.nullable, is_null, static_cast<std::int32_t>(s.integer));
-        return;
+        break;
       }
-      case value_type::int64: assign<std::int64_t>(c.target, c.nullable, is_null, s.integer); return;
-      case value_type::float64: assign<double>(c.target, c.nullable, is_null, s.real); return;
-      case value_type::boolean: assign<bool>(c.target, c.nullable, is_null, s.flag != 0); return;
-      case value_type::text: assign<std::string>(c.target, c.nullable, is_null, std::move(s.text)); return;
+      case value_type::int64: assign<std::int64_t>(c.target, c.nullable, is_null, s.integer); break;
+      case value_type::float64: assign<double>(c.target, c.nullable, is_null, s.real); break;
+      case value_type::boolean: assign<bool>(c.target, c.nullable, is_null, s.flag != 0); break;
+      case value_type::text: assign<std::string>(c.target, c.nullable, is_null, std::move(s.text)); break;
       case value_type::time:
         assign<time_point>(c.target, c.nullable, is_null, is_null ? time_point{} : parse_time(s.text));
-        return;
+        break;
     }
   }
+}
 
-  static void bind_param(soci::statement& st, const value& v, staged_value& s) {
-    switch (v.index()) {
-      case 0:
-        s.indicator = soci::i_null;
-        st.exchange(soci::use(s.integer, s.indicator));
-        return;
-      case 1: st.exchange(soci::use(std::get<std::int32_t>(v))); return;
-      case 2: st.exchange(soci::use(std::get<std::int64_t>(v))); return;
-      case 3: st.exchange(soci::use(std::get<double>(v))); return;
-      case 4:
-        s.flag = std::get<bool>(v) ? 1 : 0;
-        st.exchange(soci::use(s.flag));
-        return;
-      case 5: st.exchange(soci::use(std::get<std::string>(v))); return;
-      case 6:
-        s.text = format_time(std::get<time_point>(v));
-        st.exchange(soci::use(s.text));
-        return;
-    }
-  }
+std::unique_ptr<prepared_statement> prepare(connection& c, std::string_view sql, soci::details::statement_type type) {
+  auto p = std::make_unique<prepared_statement>();
+  p->statement = std::make_unique<soci::statement>(*c.session);
+  p->statement->alloc();
+  p->statement->prepare(std::string(sql), type);
+  return p;
+}
 
-  std::span<const value> params_;
-  std::span<const column_binding> columns_;
-  std::vector<staged_value> param_stage_;
-  std::vector<staged_value> column_stage_;
-};
-
-soci::statement& prepared(connection& c, std::string_view sql) {
+prepared_statement& prepared(connection& c, std::string_view sql) {
   if (auto it = c.statements.find(sql); it != c.statements.end()) return *it->second;
-  auto st = std::make_unique<soci::statement>(*c.session);
-  st->alloc();
-  st->prepare(std::string(sql), soci::details::st_repeatable_query);
-  auto& out = *c.statements.emplace(std::string(sql), std::move(st)).first->second;
+  auto& out = *c.statements.emplace(std::string(sql), prepare(c, sql, soci::details::st_repeatable_query)).first->second;
   c.statement_count.store(c.statements.size(), std::memory_order_relaxed);
   return out;
 }
@@ -353,7 +377,7 @@ void evict(connection& c, std::string_view sql) {
 struct cursor::impl {
   impl(database_state& d, connection* c, bool own, std::string_view s, std::span<const value> p,
        std::span<const column_binding> cols)
-      : db(d), conn(c), owned(own), sql(s), params(p), columns(cols), b(p, cols) {}
+      : db(d), conn(c), owned(own), sql(s), params(p), columns(cols) {}
 
   database_state& db;
   connection* conn;
@@ -361,10 +385,10 @@ struct cursor::impl {
   std::string_view sql;
   std::span<const value> params;
   std::span<const column_binding> columns;
-  binder b;
   bool observing = false;
   std::chrono::steady_clock::time_point start;
-  std::unique_ptr<soci::statement> once;
+  std::unique_ptr<prepared_statement> once;
+  prepared_statement* ps = nullptr;
   soci::statement* st = nullptr;
   bool executed = false;
   bool done = false;
@@ -381,15 +405,10 @@ struct cursor::impl {
     if (done) return;
     done = true;
     try {
-      if (drop) {
-        once.reset();
-        evict(*conn, sql);
-      } else if (!once && st) {
-        st->bind_clean_up();
-      }
+      once.reset();
+      if (drop) evict(*conn, sql);
     } catch (...) {
     }
-    once.reset();
     try {
       report(succeeded);
     } catch (...) {
@@ -419,16 +438,14 @@ struct cursor::impl {
     if (observing) start = std::chrono::steady_clock::now();
     try {
       if (policy == cache_policy::cache) {
-        st = &prepared(*conn, sql);
+        ps = &prepared(*conn, sql);
       } else {
-        once = std::make_unique<soci::statement>(*conn->session);
-        once->alloc();
-        once->prepare(std::string(sql), soci::details::st_one_time_query);
-        st = once.get();
+        once = prepare(*conn, sql, soci::details::st_one_time_query);
+        ps = once.get();
       }
-      st->bind_clean_up();
-      b.exchange(*st);
-      st->define_and_bind();
+      st = ps->statement.get();
+      bind_slots(*ps, params, columns);
+      stage_params(*ps, params);
     } catch (...) {
       fail();
     }
@@ -497,7 +514,7 @@ bool cursor::next() {
       got = i.st->fetch();
     }
     if (got && !i.columns.empty()) {
-      i.b.finish_row();
+      finish_row(*i.ps, i.columns);
       ++i.rows;
       return true;
     }

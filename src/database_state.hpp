@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -39,11 +40,34 @@ struct crud_key_hash {
   }
 };
 
+// Where SOCI reads and writes the values of one column or parameter. A prepared statement binds
+// its slots once; each execution copies parameters in and fetched values out, so re-running a
+// cached statement allocates no new SOCI bindings.
+enum class slot_kind : std::uint8_t { integer, real, flag, text };
+
+struct staged_value {
+  long long integer = 0;
+  double real = 0;
+  int flag = 0;
+  std::string text;
+  soci::indicator indicator = soci::i_ok;
+};
+
+struct prepared_statement {
+  std::vector<slot_kind> param_kinds;
+  std::vector<slot_kind> column_kinds;
+  std::vector<staged_value> params;
+  std::vector<staged_value> columns;
+  bool bound = false;
+  // Last, so that it goes first: its bindings point into the slots above.
+  std::unique_ptr<soci::statement> statement;
+};
+
 // One connection of a database's pool, with the statements prepared on it. Only the thread that
 // holds it (through a cursor, a transaction or a stream) touches its session and statements.
 struct connection {
   std::unique_ptr<soci::session> session;
-  std::unordered_map<std::string, std::unique_ptr<soci::statement>, string_hash, std::equal_to<>> statements;
+  std::unordered_map<std::string, std::unique_ptr<prepared_statement>, string_hash, std::equal_to<>> statements;
   std::atomic<std::size_t> statement_count{0};
   // Set by clear_statement_cache while another thread holds the connection: its holder clears.
   std::atomic<bool> clear_requested{false};
