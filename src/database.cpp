@@ -591,7 +591,10 @@ std::unique_ptr<connection> database_state::connect() {
       st.define_and_bind();
       st.execute(true);
     } catch (const soci::soci_error& e) {
-      throw database_error(name, sql, e.get_error_message());
+      // A connection its setup refuses (a server too old for the dialect, a bad on_connect
+      // statement) is no connection at all.
+      throw connection_error("ar: database '" + name + "': a new connection's setup statement failed: " +
+                             e.get_error_message() + "\n  SQL: " + sql);
     }
   }
   return c;

@@ -37,6 +37,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ar {
@@ -557,17 +558,34 @@ namespace detail {
 // delete the record. Dependents on another database are handled there, outside that transaction:
 // writes are atomic per database only. When a later step fails after such a dependent was already
 // changed, ar::partial_write_error says so and names the database whose changes stand.
+// The databases other than its own that the innermost ar::destroy running on this thread has
+// changed: a nested destroy (a dependent's own dependents) reports into it.
+inline std::vector<std::string>*& destroy_written_elsewhere() {
+  thread_local std::vector<std::string>* current = nullptr;
+  return current;
+}
+
 template <class M>
 bool destroy_with_dependents(const database& db, const M& record) {
   std::optional<transaction> tx;
   if (!db.in_transaction()) tx.emplace(db);
   std::vector<std::string> written_elsewhere;
-  auto note_write = [&]<class R>() {
-    const database target_db = ::ar::database_for<typename R::target>();
-    if (target_db != db && std::find(written_elsewhere.begin(), written_elsewhere.end(), target_db.name()) ==
-                               written_elsewhere.end())
-      written_elsewhere.push_back(target_db.name());
+  auto note = [&](const std::string& name) {
+    if (name != db.name() && std::find(written_elsewhere.begin(), written_elsewhere.end(), name) == written_elsewhere.end())
+      written_elsewhere.push_back(name);
   };
+  auto note_write = [&]<class R>() { note(::ar::database_for<typename R::target>().name()); };
+  std::vector<std::string>* const outer = std::exchange(destroy_written_elsewhere(), &written_elsewhere);
+  struct restore {
+    std::vector<std::string>* outer;
+    std::vector<std::string>* self;
+    ~restore() {
+      destroy_written_elsewhere() = outer;
+      if (outer)
+        for (const auto& n : *self)
+          if (std::find(outer->begin(), outer->end(), n) == outer->end()) outer->push_back(n);
+    }
+  } restore_outer{outer, &written_elsewhere};
   using relations = typename model_of<M>::relations;
   try {
     [&]<class... R>(type_list<R...>) {
@@ -605,12 +623,14 @@ bool destroy_with_dependents(const database& db, const M& record) {
     if (written_elsewhere.empty()) throw;
     std::string names;
     for (const auto& n : written_elsewhere) names += (names.empty() ? "'" : ", '") + n + "'";
+    std::vector<std::string> written = written_elsewhere;
     throw partial_write_error("ar::destroy of the '" + std::string(model_of<M>::table) + "' record with key " +
                                   to_string(to_value(primary_key(record))) + " failed after its dependents on database " +
                                   names + " were already changed; those changes stand, while database '" + db.name() +
-                                  "' was rolled back (writes through relations are atomic per database only, not across "
-                                  "databases): " + e.what(),
-                              std::move(written_elsewhere));
+                                  (tx ? "' was rolled back" : "' is left to the transaction open on it") +
+                                  " (writes through relations are atomic per database only, not across databases): " +
+                                  e.what(),
+                              std::move(written));
   }
 }
 

@@ -205,12 +205,36 @@ TEST_P(cross_database, a_write_that_fails_after_changing_another_database_says_t
     const std::string what = e.what();
     EXPECT_NE(what.find("'other'"), std::string::npos) << what;
     EXPECT_NE(what.find("not across databases"), std::string::npos) << what;
-    EXPECT_NE(std::find(e.written_databases().begin(), e.written_databases().end(), "other"),
-              e.written_databases().end());
+    // The posts' database, and the comments' one below it (each post's comments went with it).
+    auto written = e.written_databases();
+    std::sort(written.begin(), written.end());
+    EXPECT_EQ(written, (std::vector<std::string>{"other", "third"}));
+    EXPECT_NE(what.find("was rolled back"), std::string::npos) << what;
   }
   // The users' database rolled back; the posts' database kept what it did.
   EXPECT_NE(ar::find<user>(users[0].id), std::nullopt);
   EXPECT_EQ(ar::from<post>() | ar::filter(post::c.user_id == users[0].id) | ar::count, 0);
+  EXPECT_EQ(ar::from<comment>() | ar::count, 2);  // only bob's post's comments remain
+
+  // Inside a transaction the caller opened, the owner's database is left to that transaction.
+  {
+    ar::transaction tx(users_db);
+    try {
+      ar::destroy(users[1]);  // bob has no pin: this one succeeds, in the transaction
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+    }
+    users_db.execute(ar_test::sql_for(users_db, "INSERT INTO {pins} ({user_id}) VALUES (?)"), {users[0].id});
+    user again = ar::find_or_throw<user>(users[0].id);
+    post fresh{0, again.id, "ada-3", "live"};
+    ar::insert(fresh);
+    try {
+      ar::destroy(again);
+      ADD_FAILURE() << "expected ar::partial_write_error";
+    } catch (const ar::partial_write_error& e) {
+      EXPECT_NE(std::string(e.what()).find("left to the transaction"), std::string::npos) << e.what();
+    }
+  }
   // A failure before anything was written elsewhere is the original error.
   users_db.execute(ar_test::sql_for(users_db, "INSERT INTO {pins} ({user_id}) VALUES (?)"), {users[2].id});
   EXPECT_THROW(ar::destroy(users[2]), ar::database_error);  // cy has no posts: nothing written elsewhere
