@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -56,6 +57,13 @@ bool has_generated_key_unset(const M& record) {
     return primary_key(record) == key_type_of<M>{};
   else
     return false;
+}
+
+// A bound for what a value adds to a statement's text when the driver writes it in (see
+// dialect::max_statement_bytes): an escaped string may double, plus its quotes.
+inline std::size_t text_bytes(const value& v) noexcept {
+  if (const auto* s = std::get_if<std::string>(&v)) return 2 * s->size() + 4;
+  return 32;
 }
 
 template <model M>
@@ -187,8 +195,9 @@ bool destroy(const database& db, const M& record) {
 }
 
 // Inserts many records with one multi-row INSERT per batch (as many rows as the backend's
-// parameter limit allows), writing generated keys back. More than one batch runs in a
-// transaction, unless one is already open on the database.
+// parameter limit allows, and, where the backend limits a statement's size, as its bytes allow),
+// writing generated keys back. More than one batch runs in a transaction, unless one is already
+// open on the database.
 template <model M>
 void insert_all(const database& db, std::span<M> records) {
   using def = model_of<M>;
@@ -200,16 +209,49 @@ void insert_all(const database& db, std::span<M> records) {
   auto batch_size = [&](std::size_t per_row) { return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row); };
   const std::size_t gen_batch = batch_size(def::size - 1), key_batch = batch_size(def::size);
   const std::size_t statements = (generated.size() + gen_batch - 1) / gen_batch + (keyed.size() + key_batch - 1) / key_batch;
-
-  std::optional<transaction> tx;
-  if (statements > 1 && !db.in_transaction()) tx.emplace(db);
+  const std::size_t max_bytes = db.dialect().max_statement_bytes();
 
   std::vector<value> params;
-  auto write = [&](std::span<M* const> rows, bool with_key, std::size_t batch) {
-    for (std::size_t at = 0; at < rows.size(); at += batch) {
-      const std::size_t n = std::min(batch, rows.size() - at);
+  bool several = statements > 1;
+  if (max_bytes && !several) {  // within the bind limit, the rows may still be too large for one statement
+    std::size_t total = 0;
+    for (M& r : records) {
       params.clear();
-      for (std::size_t i = 0; i < n; ++i) detail::append_values(*rows[at + i], params, with_key);
+      detail::append_values(r, params, true);
+      for (const value& v : params) total += detail::text_bytes(v);
+      if (total > max_bytes) {
+        several = true;
+        break;
+      }
+    }
+  }
+
+  std::optional<transaction> tx;
+  if (several && !db.in_transaction()) tx.emplace(db);
+
+  // The rows from `at` that one statement takes, their values in params: at most `batch`, and
+  // within max_bytes (but always one).
+  auto fill = [&](std::span<M* const> rows, std::size_t at, bool with_key, std::size_t batch) {
+    const std::size_t most = std::min(batch, rows.size() - at);
+    params.clear();
+    std::size_t n = 0, bytes = 0;
+    for (; n < most; ++n) {
+      const std::size_t before = params.size();
+      detail::append_values(*rows[at + n], params, with_key);
+      if (!max_bytes) continue;
+      std::size_t row = 0;
+      for (std::size_t k = before; k < params.size(); ++k) row += detail::text_bytes(params[k]);
+      if (n > 0 && bytes + row > max_bytes) {
+        params.erase(params.begin() + static_cast<std::ptrdiff_t>(before), params.end());
+        break;
+      }
+      bytes += row;
+    }
+    return n;
+  };
+  auto write = [&](std::span<M* const> rows, bool with_key, std::size_t batch) {
+    for (std::size_t at = 0, n = 0; at < rows.size(); at += n) {
+      n = fill(rows, at, with_key, batch);
       if (with_key) {
         detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key, n), params);
         continue;

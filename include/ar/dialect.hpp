@@ -70,6 +70,10 @@ class dialect {
   virtual std::string_view table_options() const { return {}; }
   // The end of an INSERT whose every column takes its default (a table of only a generated key).
   virtual std::string_view insert_default_values() const { return " DEFAULT VALUES"; }
+  // The most bytes of values a multi-row INSERT should carry, where the driver writes the values
+  // into the statement's text and the server limits its size (MySQL's max_allowed_packet); 0 where
+  // values travel apart from the text and only max_parameters counts.
+  virtual std::size_t max_statement_bytes() const { return 0; }
 };
 
 // Makes a dialect available to ar::open under its schemes.

@@ -249,6 +249,27 @@ TEST_P(crud, insert_all_splits_past_the_bind_limit_inside_one_transaction) {
   EXPECT_EQ(ar::find_or_throw<user>(db, users.front().id).name, "u0");
 }
 
+TEST_P(crud, insert_all_of_large_rows_fits_each_statement_to_the_backend) {
+  // 24 MiB of text in 3,000 rows: far below the bind limit, but past the size of one MySQL
+  // statement (SOCI's mysql backend writes the values into its text; max_allowed_packet is 16 MiB).
+  const std::size_t rows = 3000;
+  std::vector<user> users(rows);
+  for (std::size_t i = 0; i < rows; ++i) users[i].name = std::to_string(i) + std::string(8 * 1024, 'x');
+  ar::statement_counter counter;
+  ar::insert_all(db, users);
+  const auto sql = counter.statements();
+  if (db.dialect().max_statement_bytes()) {
+    EXPECT_GE(sql.size(), 2u + 6u);  // BEGIN, at least 6 INSERTs of at most 4 MiB, COMMIT
+  }
+  if (sql.size() > 1) {  // batches split by size go in one transaction, like those split by count
+    EXPECT_EQ(sql.front(), "BEGIN");
+    EXPECT_EQ(sql.back(), "COMMIT");
+  }
+  EXPECT_EQ(ar::from<user>(db) | ar::count, static_cast<std::int64_t>(rows));
+  for (std::size_t i : {std::size_t{0}, rows / 2, rows - 1})
+    EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id).name, users[i].name) << i;
+}
+
 TEST_P(crud, insert_all_rolls_back_every_batch_when_one_fails) {
   const std::size_t per_batch = db.dialect().max_parameters() / 3;
   std::vector<country> countries(per_batch + 5);
