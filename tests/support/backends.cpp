@@ -79,7 +79,16 @@ std::string with_database(const std::string& conn, const std::string& database) 
 // entry): it creates and drops the databases the tests work in.
 soci::session& mariadb_bootstrap(bool reconnect = false) {
   static std::unique_ptr<soci::session> session;
-  if (!session || reconnect) session = std::make_unique<soci::session>("mysql", connection_string(mariadb_url()));
+  if (!session || reconnect) {
+    session.reset();
+    try {
+      session = std::make_unique<soci::session>("mysql", connection_string(mariadb_url()));
+    } catch (const soci::soci_error& e) {
+      throw std::runtime_error("cannot connect to the MariaDB server that AR_TEST_MARIADB names: " +
+                               e.get_error_message() +
+                               " (scripts/mariadb-test-server.sh start starts one on 127.0.0.1:53306)");
+    }
+  }
   return *session;
 }
 
