@@ -154,6 +154,16 @@ TEST_P(crud, update_writes_every_column_and_a_missing_row_is_an_error) {
   EXPECT_THROW(ar::update(db, ghost), ar::record_not_found);
 }
 
+TEST_P(crud, updating_a_record_to_the_values_it_has_is_no_missing_row) {
+  // The row matches though nothing changes (MySQL counts changed rows unless the client asks for
+  // matched ones).
+  user u{0, "same", "red"};
+  ar::insert(db, u);
+  EXPECT_NO_THROW(ar::update(db, u));
+  EXPECT_NO_THROW(ar::save(db, u));
+  EXPECT_EQ(ar::find_or_throw<user>(db, u.id), u);
+}
+
 TEST_P(crud, save_inserts_a_new_record_then_updates_it) {
   user u{0, "ada", std::nullopt};
   ar::statement_counter counter;
