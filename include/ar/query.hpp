@@ -118,10 +118,19 @@ class query {
 
   // A copy of this query with its state changed by `change`.
   template <class F>
-  query transformed(F&& change) const {
+  query transformed(F&& change) const& {
     auto next = std::make_shared<detail::query_state>(*state_);
     change(*next);
     return query(db_, std::move(next));
+  }
+  // The same from a temporary query: when nothing else shares its state (a pipeline being built),
+  // the state is changed in place rather than copied.
+  template <class F>
+  query transformed(F&& change) && {
+    if (state_.use_count() != 1) return std::as_const(*this).transformed(std::forward<F>(change));
+    // The state was made non-const (make_shared<query_state>) and this query is its only owner.
+    change(const_cast<detail::query_state&>(*state_));
+    return std::move(*this);
   }
 
   // The same query yielding other rows.
@@ -175,6 +184,12 @@ template <class Q, class F>
   requires detail::is_query_v<std::remove_cvref_t<Q>>
 decltype(auto) operator|(Q&& q, const closure<F>& c) {
   return c.fn(std::forward<Q>(q));
+}
+// A temporary closure may give up what it holds (a filter's condition) to the query.
+template <class Q, class F>
+  requires detail::is_query_v<std::remove_cvref_t<Q>>
+decltype(auto) operator|(Q&& q, closure<F>&& c) {
+  return std::move(c.fn)(std::forward<Q>(q));
 }
 
 template <class F, class G>

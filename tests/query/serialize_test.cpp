@@ -144,6 +144,23 @@ TEST(serialize, a_query_is_a_value_and_adaptors_never_change_it) {
   EXPECT_NE(narrowed.to_sql(sqlite()), before);
 }
 
+TEST(serialize, a_pipeline_built_from_temporaries_changes_no_query_it_shares_state_with) {
+  // Temporaries are changed in place only while nothing else holds their state.
+  const auto base = ar::from<user>() | ar::filter(user::c.id > 1);
+  auto copy = base;
+  auto moved = std::move(copy) | ar::filter(user::c.id < 9);  // copy's state is shared with base
+  EXPECT_EQ(base.to_sql(sqlite()), R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ?)");
+  EXPECT_EQ(moved.to_sql(sqlite()),
+            R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ? AND "id" < ?)");
+  // A filter kept in a variable gives each query its own copy of the condition.
+  const auto named = ar::filter(user::c.name == "ada");
+  auto once = ar::from<user>() | named;
+  auto twice = ar::from<user>() | ar::filter(user::c.id > 1) | named;
+  EXPECT_EQ(once.render(sqlite()).parameters.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(twice.render(sqlite()).parameters.at(1)), "ada");
+  EXPECT_EQ(std::get<std::string>((ar::from<user>() | named).render(sqlite()).parameters.at(0)), "ada");
+}
+
 TEST(serialize, fragments_compose_into_reusable_scopes) {
   auto adults = ar::filter(person::c.age >= 18) | ar::order_by(person::c.name);
   auto page = adults | ar::take(2);

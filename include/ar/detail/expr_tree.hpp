@@ -70,6 +70,7 @@ struct expr_tree {
     const auto node_offset = static_cast<std::uint32_t>(nodes.size());
     const auto param_offset = static_cast<std::uint32_t>(params.size());
     const auto subquery_offset = static_cast<std::uint32_t>(subqueries.size());
+    nodes.reserve(nodes.size() + other.nodes.size() + 1);  // + 1: the node that usually joins the two
     for (node n : other.nodes) {
       switch (n.kind) {
         case node_kind::column: break;

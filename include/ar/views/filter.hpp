@@ -6,29 +6,57 @@
 
 #include <ar/query.hpp>
 
+#include <type_traits>
+#include <utility>
+
 namespace ar {
+
+namespace detail {
+
+// ANDs a condition into a query's WHERE, in place.
+inline void and_where(query_state& s, expr_tree&& tree) {
+  if (!s.where) {
+    s.where = std::move(tree);
+    return;
+  }
+  expr_tree& w = *s.where;
+  const auto a = w.root();
+  const auto b = w.append(tree);
+  w.add(node{node_kind::logical_and, compare_op::eq, a, b});
+}
+
+template <class Condition>
+struct filter_closure {
+  expr_tree tree;
+
+  template <class Q>
+  static void check() {
+    static_assert(belongs_to_model<typename std::remove_cvref_t<Q>::model_type, Condition>(),
+                  "ar::filter: the condition uses a column of another model than the query's: filter a "
+                  "query of that model instead");
+  }
+  // A filter kept for reuse copies its condition into each query it is applied to...
+  template <class Q>
+  std::remove_cvref_t<Q> operator()(Q&& q) const& {
+    check<Q>();
+    return std::forward<Q>(q).transformed([&](query_state& s) { and_where(s, expr_tree(tree)); });
+  }
+  // ... a temporary one moves it there.
+  template <class Q>
+  std::remove_cvref_t<Q> operator()(Q&& q) && {
+    check<Q>();
+    return std::forward<Q>(q).transformed([&](query_state& s) { and_where(s, std::move(tree)); });
+  }
+};
+
+}  // namespace detail
 
 struct filter_fn {
   template <class Condition>
   auto operator()(const Condition& condition) const {
     static_assert(detail::is_condition<Condition>(),
                   "ar::filter takes a condition: a comparison, in, like, between, is_null, or a bool column");
-    return closure{[tree = detail::to_tree(condition)]<class M, class R, class S>(const query<M, R, S>& q) {
-      static_assert(detail::belongs_to_model<M, Condition>(),
-                    "ar::filter: the condition uses a column of another model than the query's: filter a "
-                    "query of that model instead");
-      return q.transformed([&](detail::query_state& s) {
-        if (!s.where) {
-          s.where = tree;
-          return;
-        }
-        detail::expr_tree both;
-        const auto a = both.append(*s.where);
-        const auto b = both.append(tree);
-        both.add(detail::node{detail::node_kind::logical_and, detail::compare_op::eq, a, b});
-        s.where = std::move(both);
-      });
-    }};
+    return closure<detail::filter_closure<Condition>>{{detail::to_tree(condition)}};
   }
 };
 
