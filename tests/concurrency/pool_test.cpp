@@ -146,11 +146,11 @@ TEST_P(pools, closing_a_database_fails_later_statements_on_every_thread) {
 
 AR_INSTANTIATE_BACKEND_SUITE(pools);
 
-// Eight threads share one PostgreSQL database through a pool of four connections, each doing
-// mixed reads and writes (inserts, updates, transactions that commit or roll back, eager loads,
+// Eight threads share one server database through a pool of four connections, each doing mixed
+// reads and writes (inserts, updates, transactions that commit or roll back, eager loads,
 // aggregates), and check every result they get.
-TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_postgresql) {
-  auto db = ar_test::open_backend("postgresql", "default", {.pool_size = 4});
+void eight_threads_mixed_reads_and_writes(const std::string& backend) {
+  auto db = ar_test::open_backend(backend, "default", {.pool_size = 4});
   ar::create_tables<user, post, comment>(db);
   constexpr int threads = 8;
   constexpr int rounds = 25;
@@ -209,6 +209,15 @@ TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_postgresql) {
   EXPECT_LE(db.open_connections(), 4u);
   EXPECT_GE(db.open_connections(), 2u);
   ar_test::close_backends();
+}
+
+TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_postgresql) {
+  eight_threads_mixed_reads_and_writes("postgresql");
+}
+
+// The same on MariaDB: InnoDB's row locks and REPEATABLE READ snapshots instead of PostgreSQL's.
+TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_mariadb) {
+  eight_threads_mixed_reads_and_writes("mariadb");
 }
 
 }  // namespace
