@@ -6,6 +6,7 @@
 #include <ar/observe.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <thread>
 #include <string>
@@ -75,7 +76,7 @@ void end_thread_transaction(const database_state& db) noexcept {
 
 std::pair<connection*, bool> database_state::acquire() {
   std::unique_lock lock(pool_mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + wait;
+  std::optional<std::chrono::steady_clock::time_point> deadline;  // read the clock only when waiting
   for (;;) {
     if (closed()) throw configuration_error("ar: database '" + name + "' is closed");
     if (!idle_.empty()) {
@@ -110,7 +111,8 @@ std::pair<connection*, bool> database_state::acquire() {
                   ") and this thread already holds one: a stream is still reading. Finish or destroy the stream "
                   "before running another statement on that database, or open it with a larger pool_size");
     }
-    if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+    if (!deadline) deadline = std::chrono::steady_clock::now() + wait;
+    if (released_.wait_until(lock, *deadline) == std::cv_status::timeout && idle_.empty() &&
         all_.size() + connecting_ >= pool_size)
       throw connection_error("ar: no connection of database '" + name + "' became free within " +
                              std::to_string(wait.count()) + " ms (all " + std::to_string(pool_size) +
