@@ -5,11 +5,15 @@
 #   scripts/pg-test-server.sh stop     stop it and remove its directory
 #   scripts/pg-test-server.sh status   tell whether it is running
 #   scripts/pg-test-server.sh env      print AR_TEST_POSTGRESQL=<SOCI connection string>
+#   scripts/pg-test-server.sh halt     stop it at once, as a crash would, keeping its data
+#   scripts/pg-test-server.sh resume   start the halted server again on the same data
 #
 #   export "$(scripts/pg-test-server.sh env)"
 #
 # Port: AR_PG_PORT (default 55433). Data: /tmp/ar-pg-<port>. Unix socket in /tmp.
 # Server binaries: AR_PG_BIN (default /usr/lib/postgresql/15/bin).
+# AR_PG_DURABLE=1 keeps fsync and synchronous commits on (the fault tests, which halt the server
+# and check that committed data survived); by default they are off, for speed.
 # As root the server runs as the postgres user (runuser); otherwise as the
 # current user, who must be able to run initdb.
 set -euo pipefail
@@ -55,6 +59,21 @@ stop_server() {
   rm -rf "$BASE"
 }
 
+server_options() {
+  local opts="-c listen_addresses=127.0.0.1 -p $PORT -k /tmp"
+  if [[ "${AR_PG_DURABLE:-0}" != 1 ]]; then
+    opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  echo "$opts"
+}
+
+run_server() {
+  if ! pg pg_ctl -D "$DATA" -l "$LOG" -w -t 60 start -o "$(server_options)" >/dev/null; then
+    [[ -f "$LOG" ]] && cat "$LOG" >&2
+    die "the server did not start"
+  fi
+}
+
 start_server() {
   # A server left over from an earlier run on this port: stop and recreate it.
   if [[ -e "$BASE" ]]; then
@@ -76,12 +95,7 @@ start_server() {
     die "initdb failed"
   fi
 
-  if ! pg pg_ctl -D "$DATA" -l "$LOG" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      >/dev/null; then
-    [[ -f "$LOG" ]] && cat "$LOG" >&2
-    die "the server did not start"
-  fi
+  run_server
 
   if ! pg createdb -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" "$DB"; then
     [[ -f "$LOG" ]] && tail -n 50 "$LOG" >&2
@@ -100,5 +114,13 @@ case "${1:-}" in
       echo "pg-test-server: not running (port $PORT)"; exit 3
     fi ;;
   env)    echo "AR_TEST_POSTGRESQL=postgresql://host=127.0.0.1 port=$PORT dbname=$DB user=$SUPERUSER" ;;
-  *)      echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  halt)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    pg pg_ctl -D "$DATA" -m immediate -w -t 30 stop >/dev/null
+    echo "pg-test-server: halted (port $PORT, data kept in $BASE)" ;;
+  resume)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    is_running || run_server
+    echo "pg-test-server: running again on 127.0.0.1:$PORT" ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume" >&2; exit 2 ;;
 esac

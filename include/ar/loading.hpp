@@ -49,6 +49,9 @@ struct eager_node {
 struct relation_table;
 
 // One relation of a model, as the run time sees it.
+// Stores what an eager load read into its owners' caches (does not throw).
+using eager_commit = std::function<void()>;
+
 struct relation_entry {
   std::string_view name;
   relation_kind kind;
@@ -66,8 +69,10 @@ struct relation_entry {
   // has_many: stores a count on a record of the owning model.
   void (*store_count)(const void* record, std::int64_t n);
   // Loads the relation for `owners` (pointers to records of the owning model) and continues with
-  // the node's children.
-  void (*eager_load)(const std::vector<const void*>& owners, const eager_node& node);
+  // the node's children; returns what stores the loaded records in the owners' caches. Nothing an
+  // owner holds changes before every statement of the path has succeeded: a failure leaves the
+  // owners' caches as they were.
+  eager_commit (*eager_load)(const std::vector<const void*>& owners, const eager_node& node);
 };
 
 struct relation_table {
@@ -297,28 +302,30 @@ struct eager_ops {
     return out;
   }
 
+  // The next levels load into the records just read, which no one else sees yet: stored at once.
   static void continue_with(const std::vector<const void*>& targets, const eager_node& node) {
-    for (const eager_node& child : node.children)
-      relation_table_of<target>().find(child.name).eager_load(targets, child);
+    for (const eager_node& child : node.children) relation_table_of<target>().find(child.name).eager_load(targets, child)();
   }
 
-  static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
     const std::vector<key> keys = distinct_lookup_values<impl>(owners);
     const auto* modifier = static_cast<const modifier_fn*>(node.modifier.get());
-    const auto grouped = select_in(keys, modifier);
-    for (const void* p : owners) {
-      const owner& o = *static_cast<const owner*>(p);
-      const auto v = impl::lookup_value(o);
-      auto it = v ? grouped.find(*v) : grouped.end();
-      assign(o, it == grouped.end() ? nothing() : it->second);
-    }
+    auto grouped = std::make_shared<const std::unordered_map<key, std::shared_ptr<const void>>>(select_in(keys, modifier));
     // What was loaded for strict records loads strictly too, as they did; and batches as they do.
     const owner* first = owners.empty() ? nullptr : static_cast<const owner*>(owners.front());
     const bool strict = first && strict_for(*first);
     const bool batching = !first || !first->ar_context.shared || first->ar_context.shared->auto_batch;
-    auto targets = loaded_targets(grouped);
+    auto targets = loaded_targets(*grouped);
     share_context<target>(targets, strict, batching);
     continue_with(targets, node);
+    return [owners, grouped] {
+      for (const void* p : owners) {
+        const owner& o = *static_cast<const owner*>(p);
+        const auto v = impl::lookup_value(o);
+        auto it = v ? grouped->find(*v) : grouped->end();
+        assign(o, it == grouped->end() ? nothing() : it->second);
+      }
+    };
   }
 
   // Lazy access with siblings: the first one loads the relation for all of them.
@@ -371,8 +378,18 @@ void share_context(const std::vector<const void*>& records, bool strict, bool au
 }
 
 template <class Rel>
-void relation_entry_load(const std::vector<const void*>& owners, const eager_node& node) {
-  eager_ops<Rel>::eager_load(owners, node);
+eager_commit relation_entry_load(const std::vector<const void*>& owners, const eager_node& node) {
+  return eager_ops<Rel>::eager_load(owners, node);
+}
+
+// Runs the eager loads of a tree for records the program holds, then stores them: when a
+// statement fails, no record's cache has changed.
+template <class M>
+void eager_load_all(const std::vector<const void*>& records, const std::vector<eager_node>& tree) {
+  std::vector<eager_commit> commits;
+  commits.reserve(tree.size());
+  for (const eager_node& node : tree) commits.push_back(relation_table_of<M>().find(node.name).eager_load(records, node));
+  for (const eager_commit& commit : commits) commit();
 }
 
 template <class Rel>
@@ -490,8 +507,7 @@ void finish_rows(const query_state& state, std::vector<M>& rows) {
     records.reserve(rows.size());
     for (const M& r : rows) records.push_back(&r);
     share_context<M>(records, state.strict, state.auto_batch);
-    if (state.eager)
-      for (const eager_node& node : *state.eager) relation_table_of<M>().find(node.name).eager_load(records, node);
+    if (state.eager) eager_load_all<M>(records, *state.eager);
   } else {
     if (state.eager && !state.eager->empty())
       throw error("ar: with(...) on a model without relations");  // unreachable: with() checks names
@@ -804,14 +820,14 @@ void load(const std::vector<M>& records, const Paths&... paths) {
   std::vector<const void*> pointers;
   pointers.reserve(records.size());
   for (const M& r : records) pointers.push_back(&r);
-  for (const detail::eager_node& node : tree) detail::relation_table_of<M>().find(node.name).eager_load(pointers, node);
+  detail::eager_load_all<M>(pointers, tree);
 }
 template <model M, class... Paths>
 void load(const M& record, const Paths&... paths) {
   std::vector<detail::eager_node> tree;
   (detail::apply_paths<M>(tree, std::string_view(paths)), ...);
   const std::vector<const void*> pointers{&record};
-  for (const detail::eager_node& node : tree) detail::relation_table_of<M>().find(node.name).eager_load(pointers, node);
+  detail::eager_load_all<M>(pointers, tree);
 }
 
 }  // namespace ar

@@ -242,7 +242,7 @@ struct eager_ops<Rel> {
   using impl = morph_to_impl<Rel>;
   using owner = typename Rel::owner;
 
-  static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
     std::unordered_map<std::string, std::vector<std::int64_t>> keys_by_type;
     std::vector<std::string> types;  // in the order first met, for a stable order of statements
     for (const void* p : owners)
@@ -259,6 +259,8 @@ struct eager_ops<Rel> {
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       loaded.emplace(type, target.load(keys));
     }
+    auto values = std::make_shared<std::vector<std::shared_ptr<const void>>>();
+    values->reserve(owners.size());
     for (const void* p : owners) {
       const owner& o = *static_cast<const owner*>(p);
       std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
@@ -270,17 +272,22 @@ struct eager_ops<Rel> {
         else
           value = std::make_shared<const morph_ref>(nullptr, type, t->first);  // dangling: no record, its type
       }
-      relation_slot& slot = slot_of<Rel>(o);
-      slot.value = std::move(value);
-      slot.loaded = true;
+      values->push_back(std::move(value));
     }
-    // Deeper paths continue per type, on that type's relations.
+    // Deeper paths continue per type, on that type's relations (records no one else sees yet).
     for (const std::string& type : types) {
       const morph_target& target = morph_target_named(type, model_of<owner>::table);
       std::vector<const void*> records;
       for (const auto& [k, record] : loaded[type]) records.push_back(record.get());
-      for (const eager_node& child : node.children) target.table().find(child.name).eager_load(records, child);
+      for (const eager_node& child : node.children) target.table().find(child.name).eager_load(records, child)();
     }
+    return [owners, values] {
+      for (std::size_t i = 0; i < owners.size(); ++i) {
+        relation_slot& slot = slot_of<Rel>(*static_cast<const owner*>(owners[i]));
+        slot.value = (*values)[i];
+        slot.loaded = true;
+      }
+    };
   }
 
   static bool load_from_batch(const owner&) { return false; }

@@ -339,21 +339,27 @@ struct eager_ops<Rel> {
     return std::make_shared<const std::vector<target>>();
   }
 
-  static void eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
     const std::vector<key> keys = distinct_lookup_values<impl>(owners);
     auto grouped = impl::select_in(keys, static_cast<const typename impl::modifier_fn*>(node.modifier.get()));
     std::vector<const void*> targets;
+    auto values = std::make_shared<std::vector<std::shared_ptr<const void>>>();
+    values->reserve(owners.size());
     for (const void* p : owners) {
-      const owner& o = *static_cast<const owner*>(p);
-      auto value = value_for(grouped, impl::lookup_value(o));
+      auto value = value_for(grouped, impl::lookup_value(*static_cast<const owner*>(p)));
       for (const target& t : *static_cast<const std::vector<target>*>(value.get())) targets.push_back(&t);
-      relation_slot& slot = slot_of<Rel>(o);
-      slot.value = std::move(value);
-      slot.loaded = true;
+      values->push_back(std::move(value));
     }
     share_context<target>(targets, !owners.empty() && strict_for(*static_cast<const owner*>(owners.front())));
     for (const eager_node& child : node.children)
-      relation_table_of<target>().find(child.name).eager_load(targets, child);
+      relation_table_of<target>().find(child.name).eager_load(targets, child)();
+    return [owners, values] {
+      for (std::size_t i = 0; i < owners.size(); ++i) {
+        relation_slot& slot = slot_of<Rel>(*static_cast<const owner*>(owners[i]));
+        slot.value = (*values)[i];
+        slot.loaded = true;
+      }
+    };
   }
 
   static bool load_from_batch(const owner& o) {
