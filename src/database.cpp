@@ -318,20 +318,17 @@ void assign(void* target, bool nullable, bool is_null, U&& v) {
   }
 }
 
-// Moves the staged values of the row just fetched into the fields.
+// Moves the staged values of the row just fetched into the fields (the SOCI path; a native
+// statement writes the fields itself, with the same checks: src/native.hpp).
 void finish_row(prepared_statement& p, std::span<const column_binding> columns) {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const column_binding& c = columns[i];
     staged_value& s = p.columns[i];
     const bool is_null = s.indicator == soci::i_null;
-    if (is_null && !c.nullable)
-      throw error("ar: result column " + std::to_string(i + 1) +
-                  " is NULL, but the field it belongs to is not a std::optional");
+    if (is_null && !c.nullable) throw_null_into_required(i);
     switch (c.type) {
       case value_type::int32: {
-        if (!is_null && (s.integer < INT32_MIN || s.integer > INT32_MAX))
-          throw error("ar: a value read from the database does not fit the std::int32_t field it belongs to: " +
-                      std::to_string(s.integer));
+        if (!is_null && (s.integer < INT32_MIN || s.integer > INT32_MAX)) throw_out_of_int32(s.integer);
         assign<std::int32_t>(c.target, c.nullable, is_null, static_cast<std::int32_t>(s.integer));
         break;
       }
@@ -346,17 +343,22 @@ void finish_row(prepared_statement& p, std::span<const column_binding> columns) 
   }
 }
 
-std::unique_ptr<prepared_statement> prepare(connection& c, std::string_view sql, soci::details::statement_type type) {
+// Prepares a statement on the connection: natively when the connection has a native side.
+std::unique_ptr<prepared_statement> prepare(connection& c, std::string_view sql, bool cached) {
   auto p = std::make_unique<prepared_statement>();
+  if (c.native) {
+    p->native = c.native->prepare(sql, cached);
+    return p;
+  }
   p->statement = std::make_unique<soci::statement>(*c.session);
   p->statement->alloc();
-  p->statement->prepare(std::string(sql), type);
+  p->statement->prepare(std::string(sql), cached ? soci::details::st_repeatable_query : soci::details::st_one_time_query);
   return p;
 }
 
 prepared_statement& prepared(connection& c, std::string_view sql) {
   if (auto it = c.statements.find(sql); it != c.statements.end()) return *it->second;
-  auto& out = *c.statements.emplace(std::string(sql), prepare(c, sql, soci::details::st_repeatable_query)).first->second;
+  auto& out = *c.statements.emplace(std::string(sql), prepare(c, sql, true)).first->second;
   c.statement_count.store(c.statements.size(), std::memory_order_relaxed);
   return out;
 }
@@ -374,12 +376,39 @@ void evict(connection& c, std::string_view sql) {
               "another statement on that database from this thread");
 }
 
-}  // namespace
+// The calling thread's transaction connection on `db`, else one from the pool (owned: true).
+std::pair<connection*, bool> connection_for(database_state& db) {
+  if (connection* c = transaction_connection(db)) {
+    if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
+    if (c->busy) throw_stream_open(db);
+    return {c, false};
+  }
+  return db.acquire();
+}
 
-struct cursor::impl {
-  impl(database_state& d, connection* c, bool own, std::string_view s, std::span<const value> p,
-       std::span<const column_binding> cols)
-      : db(d), conn(c), owned(own), sql(s), params(p), columns(cols) {}
+// The connection a pin holds, for one statement.
+connection& pinned_connection(connection_pin& pin) {
+  database_state& db = pin.db();
+  if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
+  connection& conn = pin.conn();
+  if (conn.busy) throw_stream_open(db);
+  return conn;
+}
+
+// One execution of a statement, from taking its connection to giving it back. A cursor keeps one
+// on the heap (it outlives the call that made it); run() keeps it on its stack, so that running a
+// cached statement allocates nothing of its own.
+struct execution {
+  execution(database_state& d, std::pair<connection*, bool> c, std::string_view s, std::span<const value> p,
+       std::span<const column_binding> cols) noexcept
+      : db(d), conn(c.first), owned(c.second), sql(s), params(p), columns(cols) {
+    conn->busy = true;
+  }
+  execution(const execution&) = delete;
+  execution& operator=(const execution&) = delete;
+  // An execution left before its last row: a native statement is reset, which ends its read; a
+  // SOCI statement, which cannot be, is dropped rather than kept half-read.
+  ~execution() { finish(true, executed && !columns.empty()); }
 
   database_state& db;
   connection* conn;
@@ -391,7 +420,8 @@ struct cursor::impl {
   std::chrono::steady_clock::time_point start;
   std::unique_ptr<prepared_statement> once;
   prepared_statement* ps = nullptr;
-  soci::statement* st = nullptr;
+  native_statement* native = nullptr;  // the native path, or:
+  soci::statement* st = nullptr;       // the SOCI path
   bool executed = false;
   bool done = false;
   std::uint64_t rows = 0;
@@ -403,12 +433,18 @@ struct cursor::impl {
   }
 
   // Ends the statement: its bindings point into the caller's memory, and the connection is free.
-  void finish(bool succeeded, bool drop) noexcept {
+  // `unfinished`: it failed or was not read to the end. A native statement is reset either way and
+  // stays cached unless it failed; a SOCI statement that is unfinished is dropped.
+  void finish(bool succeeded, bool unfinished) noexcept {
     if (done) return;
     done = true;
     try {
-      once.reset();
-      if (drop) evict(*conn, sql);
+      if (native) native->reset();
+      const bool drop = native ? !succeeded : unfinished;
+      if (once)
+        once.reset();
+      else if (drop && ps)
+        evict(*conn, sql);
     } catch (...) {
     }
     try {
@@ -422,6 +458,11 @@ struct cursor::impl {
   [[noreturn]] void fail() {
     try {
       throw;
+    } catch (const native_error& e) {
+      if (e.connection_lost()) conn->broken = true;
+      std::string message = e.what();
+      finish(false, true);
+      throw database_error(db.name, std::string(sql), std::move(message));
     } catch (const soci::soci_error& e) {
       // A connection that lost its server is dropped when released; the next statement opens a new one.
       if (!conn->session->is_connected()) conn->broken = true;
@@ -442,41 +483,82 @@ struct cursor::impl {
       if (policy == cache_policy::cache) {
         ps = &prepared(*conn, sql);
       } else {
-        once = prepare(*conn, sql, soci::details::st_one_time_query);
+        once = prepare(*conn, sql, false);
         ps = once.get();
       }
-      st = ps->statement.get();
-      bind_slots(*ps, params, columns);
-      stage_params(*ps, params);
+      if (ps->native) {
+        native = ps->native.get();
+        native->bind(params);
+      } else {
+        st = ps->statement.get();
+        bind_slots(*ps, params, columns);
+        stage_params(*ps, params);
+      }
     } catch (...) {
       fail();
     }
   }
-};
 
-namespace {
-
-// The calling thread's transaction connection on `db`, else one from the pool (owned: true).
-std::pair<connection*, bool> connection_for(database_state& db) {
-  if (connection* c = transaction_connection(db)) {
-    if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
-    if (c->busy) throw_stream_open(db);
-    return {c, false};
+  // The next row into the columns: false after the last (or, without columns, once it has run).
+  bool next() {
+    if (done) return false;
+    try {
+      if (native) {
+        executed = true;
+        const bool got = native->step();
+        if (got && !columns.empty()) {
+          native->read(columns);
+          ++rows;
+          return true;
+        }
+        // Without columns, a row is one nobody reads (PRAGMA ..., SELECT through execute): the
+        // reset in finish ends it.
+        if (columns.empty()) affected = native->affected_rows();
+        finish(true, false);
+        return false;
+      }
+      bool got = false;
+      if (!executed) {
+        executed = true;
+        got = st->execute(true);
+      } else {
+        got = st->fetch();
+      }
+      if (got && !columns.empty()) {
+        finish_row(*ps, columns);
+        ++rows;
+        return true;
+      }
+      if (columns.empty()) {
+        affected = static_cast<std::uint64_t>(st->get_affected_rows());
+        // A statement that returned rows nobody reads (PRAGMA ..., SELECT through execute) is still
+        // open on SQLite and would keep its transaction: drop it rather than leave it half-read.
+        if (got) {
+          finish(true, true);
+          return false;
+        }
+      }
+    } catch (...) {
+      fail();
+    }
+    finish(true, false);
+    return false;
   }
-  return db.acquire();
-}
+};
 
 }  // namespace
 
+struct cursor::impl : execution {
+  using execution::execution;
+};
+
 cursor::cursor(database_state& db, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns, cache_policy policy) {
-  auto [conn, owned] = connection_for(db);
-  conn->busy = true;
+  const auto conn = connection_for(db);
   try {
-    impl_ = std::make_unique<impl>(db, conn, owned, sql, params, columns);
+    impl_ = std::make_unique<impl>(db, conn, sql, params, columns);
   } catch (...) {
-    conn->busy = false;
-    if (owned) db.release(conn);
+    if (conn.second) db.release(conn.first);
     throw;
   }
   impl_->start_statement(policy);
@@ -484,75 +566,39 @@ cursor::cursor(database_state& db, std::string_view sql, std::span<const value> 
 
 cursor::cursor(connection_pin& pin, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns, cache_policy policy) {
-  database_state& db = pin.db();
-  if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
-  connection& conn = pin.conn();
-  if (conn.busy) throw_stream_open(db);
-  conn.busy = true;
-  try {
-    impl_ = std::make_unique<impl>(db, &conn, false, sql, params, columns);
-  } catch (...) {
-    conn.busy = false;
-    throw;
-  }
+  connection& conn = pinned_connection(pin);
+  impl_ = std::make_unique<impl>(pin.db(), std::pair{&conn, false}, sql, params, columns);
   impl_->start_statement(policy);
 }
 
-cursor::~cursor() {
-  if (!impl_) return;
-  // A cursor left before its last row: drop the statement rather than keep it half-read.
-  impl_->finish(true, !impl_->done && impl_->executed && !impl_->columns.empty());
-}
+cursor::~cursor() = default;
 
-bool cursor::next() {
-  impl& i = *impl_;
-  if (i.done) return false;
-  try {
-    bool got = false;
-    if (!i.executed) {
-      i.executed = true;
-      got = i.st->execute(true);
-    } else {
-      got = i.st->fetch();
-    }
-    if (got && !i.columns.empty()) {
-      finish_row(*i.ps, i.columns);
-      ++i.rows;
-      return true;
-    }
-    if (i.columns.empty()) {
-      i.affected = static_cast<std::uint64_t>(i.st->get_affected_rows());
-      // A statement that returned rows nobody reads (PRAGMA ..., SELECT through execute) is still
-      // open on SQLite and would keep its transaction: drop it rather than leave it half-read.
-      if (got) {
-        i.finish(true, true);
-        return false;
-      }
-    }
-  } catch (...) {
-    i.fail();
-  }
-  i.finish(true, false);
-  return false;
-}
+bool cursor::next() { return impl_->next(); }
 
 std::uint64_t cursor::rows_fetched() const noexcept { return impl_->rows; }
 std::uint64_t cursor::rows_affected() const noexcept { return impl_->affected; }
 
+namespace {
+
+run_result run_to_end(execution& e, row_callback on_row, cache_policy policy) {
+  e.start_statement(policy);
+  while (e.next())
+    if (on_row.call) on_row.call(on_row.context);
+  return {e.rows, e.affected};
+}
+
+}  // namespace
+
 run_result run(database_state& db, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
-  cursor c(db, sql, params, columns, policy);
-  while (c.next())
-    if (on_row.call) on_row.call(on_row.context);
-  return {c.rows_fetched(), c.rows_affected()};
+  execution e(db, connection_for(db), sql, params, columns);
+  return run_to_end(e, on_row, policy);
 }
 
 run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
-  cursor c(pin, sql, params, columns, policy);
-  while (c.next())
-    if (on_row.call) on_row.call(on_row.context);
-  return {c.rows_fetched(), c.rows_affected()};
+  execution e(pin.db(), {&pinned_connection(pin), false}, sql, params, columns);
+  return run_to_end(e, on_row, policy);
 }
 
 connection_pin::connection_pin(database_state& db) : db_(&db), conn_(transaction_connection(db)) {
@@ -599,6 +645,8 @@ std::unique_ptr<connection> database_state::connect() {
                              e.get_error_message() + "\n  SQL: " + sql);
     }
   }
+  // Every later statement goes through the backend's own API when it has one (src/native.hpp).
+  if (const native_driver* driver = find_native_driver(dialect.soci_backend())) c->native = driver->attach(*c->session);
   return c;
 }
 

@@ -1,6 +1,8 @@
 #ifndef AR_SRC_DATABASE_STATE_HPP
 #define AR_SRC_DATABASE_STATE_HPP
 
+#include "native.hpp"
+
 #include <ar/detail/crud_sql.hpp>
 #include <ar/dialect.hpp>
 
@@ -53,7 +55,10 @@ struct staged_value {
   soci::indicator indicator = soci::i_ok;
 };
 
+// A statement prepared on a connection: the backend's native statement when the connection has a
+// native side (src/native.hpp), else a SOCI statement with its staging slots.
 struct prepared_statement {
+  std::unique_ptr<native_statement> native;
   std::vector<slot_kind> param_kinds;
   std::vector<slot_kind> column_kinds;
   std::vector<staged_value> params;
@@ -67,6 +72,9 @@ struct prepared_statement {
 // holds it (through a cursor, a transaction or a stream) touches its session and statements.
 struct connection {
   std::unique_ptr<soci::session> session;
+  // The backend's native side of the session, when it has one: every statement goes through it.
+  // After the session, so that it goes first.
+  std::unique_ptr<native_connection> native;
   std::unordered_map<std::string, std::unique_ptr<prepared_statement>, string_hash, std::equal_to<>> statements;
   std::atomic<std::size_t> statement_count{0};
   // Set by clear_statement_cache while another thread holds the connection: its holder clears.
@@ -79,7 +87,8 @@ struct connection {
   bool broken = false;
 
   void clear_statements() noexcept {
-    statements.clear();  // statements must go before the session they were prepared on
+    statements.clear();  // statements must go before the session they were prepared on (SQLite
+                         // refuses to close a connection with statements left)
     statement_count.store(0, std::memory_order_relaxed);
     clear_requested.store(false, std::memory_order_relaxed);
   }

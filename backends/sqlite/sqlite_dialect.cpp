@@ -52,6 +52,11 @@ class sqlite_dialect final : public dialect {
 
 }  // namespace
 
-void register_sqlite() { register_dialect(std::make_shared<sqlite_dialect>()); }
+void register_sqlite_native();  // sqlite_native.cpp: statements through the sqlite3 C API
+
+void register_sqlite() {
+  register_dialect(std::make_shared<sqlite_dialect>());
+  register_sqlite_native();
+}
 
 }  // namespace ar::backends

@@ -1,0 +1,181 @@
+// SQLite's native execution: statements prepared, bound, stepped and read with the sqlite3 C API
+// on the connection SOCI opened, without SOCI's statement layer (its into/use machinery costs
+// 1.3-1.4x raw sqlite3 per row). See src/native.hpp.
+
+#include "native.hpp"
+
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ar::backends {
+
+namespace sqlite_native {
+
+::sqlite3* session_handle(soci::session& session);  // sqlite_session_handle.cpp
+
+namespace {
+
+using detail::column_binding;
+using detail::native_error;
+
+[[noreturn]] void fail(::sqlite3* db) { throw native_error(sqlite3_errmsg(db)); }
+
+class statement final : public detail::native_statement {
+ public:
+  statement(::sqlite3* db, sqlite3_stmt* st) noexcept
+      : db_(db), st_(st), parameters_(st ? sqlite3_bind_parameter_count(st) : 0) {}
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement() override { sqlite3_finalize(st_); }
+
+  void bind(std::span<const value> params) override {
+    if (!st_) {
+      if (!params.empty()) throw native_error("the statement is empty, but " + std::to_string(params.size()) +
+                                              " values were given for it");
+      return;
+    }
+    // Placeholders left without a value are NULL, never the value of a previous execution.
+    if (params.size() < static_cast<std::size_t>(parameters_)) sqlite3_clear_bindings(st_);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int at = static_cast<int>(i) + 1;
+      const value& v = params[i];
+      int rc = SQLITE_OK;
+      switch (v.index()) {
+        case 0: rc = sqlite3_bind_null(st_, at); break;
+        case 1: rc = sqlite3_bind_int64(st_, at, *std::get_if<std::int32_t>(&v)); break;
+        case 2: rc = sqlite3_bind_int64(st_, at, *std::get_if<std::int64_t>(&v)); break;
+        case 3: rc = sqlite3_bind_double(st_, at, *std::get_if<double>(&v)); break;
+        case 4: rc = sqlite3_bind_int(st_, at, *std::get_if<bool>(&v) ? 1 : 0); break;
+        case 5: {
+          // The value outlives the execution, and every execution binds again: no copy.
+          const std::string& s = *std::get_if<std::string>(&v);
+          rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+          break;
+        }
+        case 6: {
+          const std::string s = format_time(*std::get_if<time_point>(&v));
+          rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          break;
+        }
+        default: break;
+      }
+      if (rc != SQLITE_OK)
+        throw native_error("cannot bind parameter " + std::to_string(at) + ": " + sqlite3_errmsg(db_));
+    }
+  }
+
+  bool step() override {
+    if (!st_) return false;
+    const int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_);
+  }
+
+  void read(std::span<const column_binding> columns) override {
+    const auto available = static_cast<std::size_t>(sqlite3_column_count(st_));
+    if (columns.size() > available)
+      throw native_error("the statement returns " + std::to_string(available) + " columns, but " +
+                         std::to_string(columns.size()) + " were to be read");
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const column_binding& c = columns[i];
+      const int col = static_cast<int>(i);
+      // One call per value; the type is asked only when the value could be a NULL (0, 0.0, no text).
+      switch (c.type) {
+        case value_type::int32:
+        case value_type::int64:
+        case value_type::boolean: {
+          const sqlite3_int64 v = sqlite3_column_int64(st_, col);
+          if (v == 0 && sqlite3_column_type(st_, col) == SQLITE_NULL)
+            detail::store_null(c, i);
+          else
+            detail::store_integer(c, v);
+          break;
+        }
+        case value_type::float64: {
+          const double v = sqlite3_column_double(st_, col);
+          if (v == 0 && sqlite3_column_type(st_, col) == SQLITE_NULL)
+            detail::store_null(c, i);
+          else
+            detail::store_real(c, v);
+          break;
+        }
+        case value_type::text:
+        case value_type::time: {
+          const unsigned char* text = sqlite3_column_text(st_, col);
+          if (text == nullptr) {
+            if (sqlite3_column_type(st_, col) == SQLITE_NULL) {
+              detail::store_null(c, i);
+              break;
+            }
+            if (sqlite3_errcode(db_) == SQLITE_NOMEM) fail(db_);
+            detail::store_text(c, {});  // an empty BLOB
+            break;
+          }
+          const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st_, col));
+          detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size));
+          break;
+        }
+      }
+    }
+  }
+
+  std::uint64_t affected_rows() override { return static_cast<std::uint64_t>(sqlite3_changes(db_)); }
+
+  void reset() noexcept override { sqlite3_reset(st_); }
+
+ private:
+  ::sqlite3* db_;
+  sqlite3_stmt* st_;
+  int parameters_;
+};
+
+class connection final : public detail::native_connection {
+ public:
+  explicit connection(::sqlite3* db) noexcept : db_(db) {}
+
+  std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
+    sqlite3_stmt* st = nullptr;
+    // Only the first statement of the text runs, as through SOCI.
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                      persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = sqlite3_errmsg(db_);
+      sqlite3_finalize(st);
+      throw native_error(message);
+    }
+    try {
+      return std::make_unique<statement>(db_, st);
+    } catch (...) {
+      sqlite3_finalize(st);
+      throw;
+    }
+  }
+
+ private:
+  ::sqlite3* db_;
+};
+
+class driver final : public detail::native_driver {
+ public:
+  std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
+    ::sqlite3* db = session_handle(session);
+    if (db == nullptr) return nullptr;
+    return std::make_unique<connection>(db);
+  }
+};
+
+}  // namespace
+
+}  // namespace sqlite_native
+
+void register_sqlite_native() {
+  detail::register_native_driver("sqlite3", std::make_shared<sqlite_native::driver>());
+}
+
+}  // namespace ar::backends

@@ -1,0 +1,147 @@
+#ifndef AR_SRC_NATIVE_HPP
+#define AR_SRC_NATIVE_HPP
+
+// Native execution: a backend may run statements through its driver's own API instead of SOCI's
+// statement layer, on the connection SOCI opened. SOCI still connects (and runs each connection's
+// setup statements); src/database.cpp runs every later statement of a connection through its native
+// side when the backend registered a native driver, else through SOCI. Internal: no public header
+// includes this, and the core finds a driver by the SOCI backend's name, never by naming a backend.
+
+#include <ar/detail/execute.hpp>
+#include <ar/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace soci {
+class session;
+}
+
+namespace ar::detail {
+
+// A driver refused something (prepare, bind, step): its message. The cursor turns it into an
+// ar::database_error that carries the SQL and the database's name.
+class native_error : public std::runtime_error {
+ public:
+  explicit native_error(const std::string& message, bool connection_lost = false)
+      : std::runtime_error(message), connection_lost_(connection_lost) {}
+  // The connection is gone: it is dropped instead of going back to the pool.
+  bool connection_lost() const noexcept { return connection_lost_; }
+
+ private:
+  bool connection_lost_;
+};
+
+// One prepared statement on one connection. It runs many times (when cached): bind, then step
+// until it says there is no row left (or stop early), then reset. The cursor resets it after every
+// execution, read to the end or not, so that a cached statement holds nothing of the database (no
+// read transaction, no lock) between executions.
+class native_statement {
+ public:
+  virtual ~native_statement() = default;
+  // Binds the values of the next execution. They outlive the execution (the cursor's contract),
+  // so a driver may point at text instead of copying it. The statement is reset.
+  virtual void bind(std::span<const value> params) = 0;
+  // Runs the statement to its next row (the first call executes it): true when there is a row.
+  virtual bool step() = 0;
+  // Writes the current row into the bound fields, with the conversions and checks of the store_*
+  // functions below.
+  virtual void read(std::span<const column_binding> columns) = 0;
+  // The rows the execution that just ended inserted, updated or deleted.
+  virtual std::uint64_t affected_rows() = 0;
+  // Ready to run again; ends an execution that was not read to the end.
+  virtual void reset() noexcept = 0;
+};
+
+// The native side of one connection.
+class native_connection {
+ public:
+  virtual ~native_connection() = default;
+  // `persistent`: it goes to the statement cache and runs again and again.
+  virtual std::unique_ptr<native_statement> prepare(std::string_view sql, bool persistent) = 0;
+};
+
+// A backend's native driver.
+class native_driver {
+ public:
+  virtual ~native_driver() = default;
+  // The native side of a session SOCI opened for this driver's backend, or nullptr when this
+  // session cannot have one (then its statements go through SOCI).
+  virtual std::unique_ptr<native_connection> attach(soci::session& session) const = 0;
+};
+
+// Backends register their driver next to their dialect, under the SOCI backend's name ("sqlite3").
+void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver);
+const native_driver* find_native_driver(std::string_view soci_backend);
+
+// Writing what a driver read into a field: the same conversions and errors on every path.
+[[noreturn]] void throw_null_into_required(std::size_t index);  // 0-based column index
+[[noreturn]] void throw_out_of_int32(long long v);
+
+namespace native_store {
+
+template <class T, class U>
+inline void assign(const column_binding& c, U&& v) {
+  if (c.nullable)
+    *static_cast<std::optional<T>*>(c.target) = T(std::forward<U>(v));
+  else
+    *static_cast<T*>(c.target) = T(std::forward<U>(v));
+}
+
+}  // namespace native_store
+
+// A NULL: an empty optional, or an error for a field that is not a std::optional.
+inline void store_null(const column_binding& c, std::size_t index) {
+  if (!c.nullable) throw_null_into_required(index);
+  switch (c.type) {
+    case value_type::int32: static_cast<std::optional<std::int32_t>*>(c.target)->reset(); return;
+    case value_type::int64: static_cast<std::optional<std::int64_t>*>(c.target)->reset(); return;
+    case value_type::float64: static_cast<std::optional<double>*>(c.target)->reset(); return;
+    case value_type::boolean: static_cast<std::optional<bool>*>(c.target)->reset(); return;
+    case value_type::text: static_cast<std::optional<std::string>*>(c.target)->reset(); return;
+    case value_type::time: static_cast<std::optional<time_point>*>(c.target)->reset(); return;
+  }
+}
+
+// An integer into an int32 (range-checked), int64 or boolean (non-zero) field.
+inline void store_integer(const column_binding& c, long long v) {
+  switch (c.type) {
+    case value_type::int32:
+      if (v < INT32_MIN || v > INT32_MAX) throw_out_of_int32(v);
+      native_store::assign<std::int32_t>(c, static_cast<std::int32_t>(v));
+      return;
+    case value_type::int64: native_store::assign<std::int64_t>(c, static_cast<std::int64_t>(v)); return;
+    case value_type::boolean: native_store::assign<bool>(c, v != 0); return;
+    default: return;
+  }
+}
+
+inline void store_real(const column_binding& c, double v) { native_store::assign<double>(c, v); }
+
+// Text into a string field (assigned in place, so its capacity is reused) or a time field.
+inline void store_text(const column_binding& c, std::string_view text) {
+  if (c.type == value_type::time) {
+    native_store::assign<time_point>(c, parse_time(text));
+    return;
+  }
+  if (c.nullable) {
+    auto& field = *static_cast<std::optional<std::string>*>(c.target);
+    if (field)
+      field->assign(text);
+    else
+      field.emplace(text);
+  } else {
+    static_cast<std::string*>(c.target)->assign(text);
+  }
+}
+
+}  // namespace ar::detail
+
+#endif  // AR_SRC_NATIVE_HPP
