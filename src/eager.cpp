@@ -6,8 +6,12 @@
 namespace ar::detail {
 
 std::vector<std::string_view> split_relation_path(std::string_view path) {
-  auto invalid = [&](const char* why) {
-    throw invalid_relation_path("ar: invalid relation path '" + std::string(path) + "': " + why);
+  auto invalid = [&](const std::string& why) {
+    // A path is shown whole up to a point: a megabyte of it helps nobody read the message.
+    constexpr std::size_t shown = 200;
+    std::string text(path.substr(0, shown));
+    if (path.size() > shown) text += "... (" + std::to_string(path.size()) + " bytes)";
+    throw invalid_relation_path("ar: invalid relation path '" + text + "': " + why);
   };
   if (path.empty()) invalid("it is empty");
   std::vector<std::string_view> names;
@@ -20,6 +24,10 @@ std::vector<std::string_view> split_relation_path(std::string_view path) {
       if (dot == std::string_view::npos) invalid("it ends with a dot");
       invalid("it has an empty name between two dots");
     }
+    // Loading, subqueries and the path tree each go one level deeper per name: a bound keeps a
+    // path of a self-referential relation ("children.children...") from exhausting the stack.
+    if (names.size() == max_relation_path_names)
+      invalid("it names more than " + std::to_string(max_relation_path_names) + " relations");
     names.push_back(name);
     if (dot == std::string_view::npos) break;
     start = dot + 1;

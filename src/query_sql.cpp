@@ -2,6 +2,9 @@
 #include <ar/dialect.hpp>
 #include <ar/model.hpp>
 
+#include <cstdint>
+#include <limits>
+
 namespace ar::detail {
 
 namespace {
@@ -238,7 +241,10 @@ struct renderer {
       sql += " AND ";
       d.quote_identifier(sql, "ar_rank");
       sql += " <= ";
-      placeholder(value{skip + *q.limit});
+      // The last rank kept; past INT64_MAX it is INT64_MAX (no partition has more rows), never an
+      // overflow: drop(n) | take(m) with both near INT64_MAX is a valid pipeline.
+      constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+      placeholder(value{*q.limit > most - skip ? most : skip + *q.limit});
     }
     sql += " ORDER BY ";
     d.quote_identifier(sql, q.table->columns[*q.partition].column);

@@ -103,7 +103,11 @@ inline const relation_entry& relation_table::find(std::string_view name) const {
   }
 }
 
-// Splits "posts.comments" into its names; throws ar::invalid_relation_path.
+// The most names one relation path may have (a path tree of that depth loads level by level).
+inline constexpr std::size_t max_relation_path_names = 64;
+
+// Splits "posts.comments" into its names; throws ar::invalid_relation_path (also past
+// max_relation_path_names names).
 std::vector<std::string_view> split_relation_path(std::string_view path);
 
 template <class M>

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace ar {
@@ -18,7 +19,10 @@ struct drop_fn {
     if (n < 0) throw error("ar::drop(" + std::to_string(n) + "): the number of rows cannot be negative");
     return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
       return q.transformed([&](detail::query_state& s) {
-        s.offset = s.offset.value_or(0) + n;
+        // Rows skipped past INT64_MAX are INT64_MAX rows (no table has more), never an overflow.
+        const std::int64_t skipped = s.offset.value_or(0);
+        s.offset = n > std::numeric_limits<std::int64_t>::max() - skipped ? std::numeric_limits<std::int64_t>::max()
+                                                                            : skipped + n;
         if (s.limit) s.limit = std::max<std::int64_t>(*s.limit - n, 0);
       });
     }};
