@@ -11,6 +11,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ clang-14 make ninja-build ccache
+  libclang-rt-14-dev  # clang's sanitizer runtimes and libFuzzer (scripts/fuzz.sh)
   libboost-dev libsoci-dev librange-v3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpq-dev sqlite3

@@ -1,0 +1,565 @@
+// libFuzzer target: relation paths, as every user-facing entry takes them.
+//
+// The input is one header byte, for two of the entries a modifier byte, then the paths, one per
+// line ('\n'); a path is any bytes (NUL, dots, UTF-8 or not). The header byte h chooses
+//
+//   root model  h % 10         user, post, comment, profile, order, order_item, tag, post_tag,
+//                              note, category (fuzz_models.hpp)
+//   entry       (h / 10) % 8   0 with(paths...)        1 ar::load(records, paths...)
+//                              2 where_has(path)       3 doesnt_have(path)
+//                              4 with_count(names...)  5 with(path, modifier)
+//                              6 where_has(path, modifier)   7 all of 0-4
+//   run         h >= 80        also run the queries on the in-memory SQLite database
+//
+// and the modifier byte one of the modifiers below (each a query of one model: it may or may not
+// be the model the path leads to). E.g. "P" + "posts.comments\nprofile" is user, with, run.
+//
+// Every outcome is checked against the fuzzer's own copy of the model graph (`graph`): a valid
+// path never throws, a malformed one throws ar::invalid_relation_path, an unknown name
+// ar::relation_not_found, a path a subquery cannot follow (a join model, a morph_to) or a
+// modifier of another model ar::error; nothing else ever comes out. Several paths build the same
+// tree whether given at once or one with() at a time. Run, a query may fail only with ar::error,
+// sends at most 1 + 2 statements per relation in the path tree (no N+1), and every statement it
+// sends passes the same SQL check as rendered ones (fuzz_support.hpp).
+
+#include "fuzz_models.hpp"
+#include "fuzz_support.hpp"
+
+#include <ar/ar.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <vector>
+
+namespace {
+
+using namespace fuzz;
+
+// --- the oracle: the model graph of fuzz_models.hpp ---------------------------------------------
+
+enum model_id : int {
+  m_user, m_post, m_comment, m_profile, m_order, m_order_item, m_tag, m_post_tag, m_note, m_category,
+  model_count,
+  m_any = -1  // past a morph_to: any model
+};
+enum class rk { belongs_to, has_one, has_many, through, morph_many, morph_to };
+struct rel {
+  std::string_view name;
+  int target;
+  rk kind;
+};
+const std::vector<rel> graph[model_count] = {
+    /* user */ {{"posts", m_post, rk::has_many}, {"profile", m_profile, rk::has_one}, {"orders", m_order, rk::has_many}},
+    /* post */
+    {{"author", m_user, rk::belongs_to},
+     {"comments", m_comment, rk::has_many},
+     {"tags", m_tag, rk::through},
+     {"notes", m_note, rk::morph_many}},
+    /* comment */ {{"post", m_post, rk::belongs_to}},
+    /* profile */ {{"owner", m_user, rk::belongs_to}},
+    /* order */ {{"buyer", m_user, rk::belongs_to}, {"items", m_order_item, rk::has_many}},
+    /* order_item */ {{"parent", m_order, rk::belongs_to}},
+    /* tag */ {{"posts", m_post, rk::through}},
+    /* post_tag */ {},
+    /* note */ {{"notable", m_any, rk::morph_to}},
+    /* category */
+    {{"parent", m_category, rk::belongs_to}, {"children", m_category, rk::has_many}, {"notes", m_note, rk::morph_many}},
+};
+
+enum class outcome { ok, invalid_path, not_found, error };
+
+const char* name_of(outcome o) {
+  switch (o) {
+    case outcome::ok: return "no exception";
+    case outcome::invalid_path: return "ar::invalid_relation_path";
+    case outcome::not_found: return "ar::relation_not_found";
+    case outcome::error: return "ar::error";
+  }
+  return "?";
+}
+
+std::vector<std::string_view> split(std::string_view path) {
+  std::vector<std::string_view> names;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) {
+      names.push_back(path.substr(start));
+      return names;
+    }
+    names.push_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+}
+
+struct walked {
+  outcome result = outcome::ok;
+  int model = 0;            // where the path leads (m_any past a morph_to)
+  rk kind = rk::has_many;   // the last relation's kind (morph_to past a morph_to)
+};
+
+// What following `path` from `root` gives; `subquery`: as where_has / doesnt_have follow it.
+walked walk(int root, std::string_view path, bool subquery) {
+  walked w;
+  w.model = root;
+  const auto names = split(path);
+  for (std::string_view n : names)
+    if (n.empty()) return {outcome::invalid_path, root, rk::has_many};
+  if (names.size() > ar::detail::max_relation_path_names) return {outcome::invalid_path, root, rk::has_many};
+  for (std::string_view n : names) {
+    if (w.model == m_any) {  // a morph_to's wildcard takes any name
+      if (subquery) return {outcome::error, w.model, w.kind};
+      w.kind = rk::morph_to;
+      continue;
+    }
+    const rel* found = nullptr;
+    for (const rel& r : graph[w.model])
+      if (r.name == n) found = &r;
+    if (!found) return {outcome::not_found, w.model, w.kind};
+    if (subquery && (found->kind == rk::through || found->kind == rk::morph_to)) return {outcome::error, w.model, w.kind};
+    w.model = found->target;
+    w.kind = found->kind;
+  }
+  return w;
+}
+
+// The first failure among several paths, as with(p1, p2, ...) and load(...) check them in order.
+outcome first_failure(int root, const std::vector<std::string>& paths) {
+  for (const auto& p : paths)
+    if (auto w = walk(root, p, false); w.result != outcome::ok) return w.result;
+  return outcome::ok;
+}
+
+outcome with_count_outcome(int root, const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    const rel* found = nullptr;
+    for (const rel& r : graph[root])
+      if (r.name == n) found = &r;
+    if (!found) return outcome::not_found;
+    if (found->kind != rk::has_many && found->kind != rk::morph_many) return outcome::error;
+  }
+  return outcome::ok;
+}
+
+// Runs f and says which of ar's exceptions came out; any other exception escapes (a crash).
+template <class F>
+outcome outcome_of(F&& f) {
+  try {
+    f();
+    return outcome::ok;
+  } catch (const ar::invalid_relation_path&) {
+    return outcome::invalid_path;
+  } catch (const ar::relation_not_found&) {
+    return outcome::not_found;
+  } catch (const ar::error&) {
+    return outcome::error;
+  }
+}
+
+std::string shown(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const auto& p : paths) {
+    if (!out.empty()) out += ", ";
+    out += '"';
+    for (char c : p) {
+      if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out;
+}
+
+void expect(outcome got, outcome want, std::string_view what, const std::vector<std::string>& paths) {
+  if (got != want)
+    fail(std::string(what) + " of " + shown(paths) + ": " + name_of(got) + " where the model graph says " + name_of(want));
+}
+
+// --- the database --------------------------------------------------------------------------------
+
+const identifiers& relation_identifiers() {
+  static const identifiers ids{&ar::table_meta_v<user>,    &ar::table_meta_v<post>,       &ar::table_meta_v<comment>,
+                               &ar::table_meta_v<profile>, &ar::table_meta_v<order>,      &ar::table_meta_v<order_item>,
+                               &ar::table_meta_v<tag>,     &ar::table_meta_v<post_tag>,   &ar::table_meta_v<note>,
+                               &ar::table_meta_v<category>};
+  return ids;
+}
+
+// Opens sqlite3://db=:memory: once, with a little of everything: several children per parent (so
+// that N+1 would show in the statement count), null keys, a tree five levels deep, notes on posts
+// and on categories.
+void ensure_database() {
+  static const bool done = [] {
+    auto db = ar::open("sqlite3://db=:memory:");
+    ar::create_tables<user, post, comment, profile, order, order_item, tag, post_tag, note, category>(db);
+    std::vector<user> users;
+    for (const char* n : {"ann", "bob", "cy", "dee", "eve", "fay"}) users.push_back({0, n});
+    ar::insert_all(users);
+    std::vector<post> posts;
+    for (const user& u : users)
+      for (int i = 0; i < 2; ++i) posts.push_back({0, u.id, u.username + " " + std::to_string(i), i ? "draft" : "published"});
+    posts.push_back({0, std::nullopt, "orphan", "published"});
+    ar::insert_all(posts);
+    std::vector<comment> comments;
+    for (const post& p : posts)
+      for (int i = 0; i < 2; ++i) comments.push_back({0, p.id, "on " + p.title});
+    ar::insert_all(comments);
+    std::vector<profile> profiles;
+    for (std::size_t i = 0; i < 4; ++i) profiles.push_back({0, users[i].id, "bio"});
+    ar::insert_all(profiles);
+    std::vector<order> orders;
+    for (std::size_t i = 0; i < 5; ++i) orders.push_back({0, users[i].id, "o" + std::to_string(i)});
+    orders.push_back({0, std::nullopt, "walk-in"});
+    ar::insert_all(orders);
+    std::vector<order_item> items;
+    for (const order& o : orders)
+      for (int i = 0; i < 2; ++i) items.push_back({0, o.id, "sku" + std::to_string(i), i + 1});
+    ar::insert_all(items);
+    std::vector<tag> tags{{0, "t1"}, {0, "t2"}, {0, "t3"}};
+    ar::insert_all(tags);
+    std::vector<post_tag> links;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+      links.push_back({0, posts[i].id, tags[i % 3].id});
+      if (i % 2) links.push_back({0, posts[i].id, tags[(i + 1) % 3].id});
+    }
+    ar::insert_all(links);
+    std::vector<category> cats;
+    auto add = [&](std::optional<std::int64_t> parent, const char* name) {
+      category c{0, parent, name};
+      ar::insert(c);
+      cats.push_back(c);
+      return c.id;
+    };
+    const std::int64_t root = add(std::nullopt, "root");
+    const std::int64_t a = add(root, "a"), b = add(root, "b");
+    const std::int64_t a1 = add(a, "a1");
+    add(b, "b1");
+    add(add(a1, "a11"), "a111");
+    std::vector<note> notes;
+    for (std::size_t i = 0; i < 4; ++i) notes.push_back({0, "posts", posts[i].id, "n"});
+    for (std::size_t i = 0; i < 3; ++i) notes.push_back({0, "categories", cats[i].id, "n"});
+    notes.push_back({0, "posts", std::nullopt, "about nothing"});
+    ar::insert_all(notes);
+    return true;
+  }();
+  (void)done;
+}
+
+// Every statement sent while this lives is checked and counted.
+struct sent_statements {
+  std::size_t count = 0;
+  ar::observer_handle handle;
+  sent_statements()
+      : handle(ar::observe([this](const ar::statement_event& e) {
+          ++count;
+          check_sql(e.sql, e.params.size(), dialects()[0], relation_identifiers(), "a statement sent");
+        })) {}
+};
+
+// --- the eager tree ------------------------------------------------------------------------------
+
+bool same_tree(const std::vector<ar::detail::eager_node>& a, const std::vector<ar::detail::eager_node>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || (a[i].modifier == nullptr) != (b[i].modifier == nullptr)) return false;
+    if (!same_tree(a[i].children, b[i].children)) return false;
+  }
+  return true;
+}
+
+std::size_t tree_size(const std::vector<ar::detail::eager_node>& t) {
+  std::size_t n = t.size();
+  for (const auto& node : t) n += tree_size(node.children);
+  return n;
+}
+
+// Whether the tree holds the path, name by name.
+bool holds(const std::vector<ar::detail::eager_node>& tree, std::string_view path) {
+  const std::vector<ar::detail::eager_node>* level = &tree;
+  for (std::string_view name : split(path)) {
+    const ar::detail::eager_node* found = nullptr;
+    for (const auto& n : *level)
+      if (n.name == name) {
+        if (found) return false;  // one node per name and level
+        found = &n;
+      }
+    if (!found) return false;
+    level = &found->children;
+  }
+  return true;
+}
+
+// with(p1, ..., pk) for k = 1..4 at once.
+template <class M>
+ar::query<M> with_at_once(const std::vector<std::string>& p) {
+  switch (p.size()) {
+    case 1: return ar::from<M>() | ar::with(p[0]);
+    case 2: return ar::from<M>() | ar::with(p[0], p[1]);
+    case 3: return ar::from<M>() | ar::with(p[0], p[1], p[2]);
+    default: return ar::from<M>() | ar::with(p[0], p[1], p[2], p[3]);
+  }
+}
+
+template <class M>
+void load_at_once(const std::vector<M>& records, const std::vector<std::string>& p) {
+  switch (p.size()) {
+    case 1: return ar::load(records, p[0]);
+    case 2: return ar::load(records, p[0], p[1]);
+    case 3: return ar::load(records, p[0], p[1], p[2]);
+    default: return ar::load(records, p[0], p[1], p[2], p[3]);
+  }
+}
+
+template <class M>
+ar::query<M> with_count_at_once(const std::vector<std::string>& p) {
+  switch (p.size()) {
+    case 1: return ar::from<M>() | ar::with_count(p[0]);
+    case 2: return ar::from<M>() | ar::with_count(p[0], p[1]);
+    case 3: return ar::from<M>() | ar::with_count(p[0], p[1], p[2]);
+    default: return ar::from<M>() | ar::with_count(p[0], p[1], p[2], p[3]);
+  }
+}
+
+// Renders for every dialect and checks each statement.
+template <class Q>
+void check_rendered(const Q& q, std::string_view what) {
+  for (const auto& dc : dialects()) {
+    const auto r = q.render(*dc.d);
+    check_sql(r.sql, r.parameters.size(), dc, relation_identifiers(), what);
+  }
+}
+
+// A query run on the database may fail, with ar::error only (a morph_to's wildcard checks names
+// per row), and costs at most 1 + 2 statements per node of its tree.
+template <class F>
+void run_bounded(std::size_t nodes, std::string_view what, const std::vector<std::string>& paths, F&& f) {
+  sent_statements sent;
+  (void)throws_ar_error(f);
+  if (sent.count > 1 + 2 * nodes)
+    fail(std::string(what) + " of " + shown(paths) + " sent " + std::to_string(sent.count) + " statements for " +
+         std::to_string(nodes) + " relations");
+}
+
+// --- the entries ---------------------------------------------------------------------------------
+
+template <class M>
+void entry_with(int root, const std::vector<std::string>& paths, bool run) {
+  const outcome want = first_failure(root, paths);
+  // One with() per path...
+  ar::query<M> chained = ar::from<M>();
+  const outcome one_by_one = outcome_of([&] {
+    for (const auto& p : paths) chained = chained | ar::with(p);
+  });
+  expect(one_by_one, want, "with(p) | with(q) ...", paths);
+  // ... and all at once, as a temporary and from a query kept: the same.
+  const std::vector<std::string> first(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
+  ar::query<M> at_once;
+  expect(outcome_of([&] { at_once = with_at_once<M>(first); }), first_failure(root, first), "with(p, q, ...)", first);
+  if (want != outcome::ok) return;
+  const auto& tree = *chained.state().eager;
+  for (const auto& p : paths)
+    FUZZ_CHECK(holds(tree, p), "the eager tree lacks " + shown({p}));
+  if (first.size() == paths.size())
+    FUZZ_CHECK(same_tree(tree, *at_once.state().eager), "with(p, q) and with(p) | with(q) differ for " + shown(paths));
+  // with() adds nothing to the main statement.
+  check_rendered(chained, "with");
+  FUZZ_CHECK(chained.render(*dialects()[0].d).sql == ar::from<M>().render(*dialects()[0].d).sql);
+  if (run) run_bounded(tree_size(tree), "with", paths, [&] { (void)(chained | ar::to_vector); });
+}
+
+template <class M>
+void entry_load(int root, const std::vector<std::string>& paths, bool run) {
+  const outcome want = first_failure(root, paths);
+  std::vector<M> records;
+  if (run) records = ar::from<M>() | ar::to_vector;
+  // Paths are checked before anything loads: without records nothing runs at all.
+  const std::vector<std::string> first(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
+  const outcome first_want = first_failure(root, first);
+  if (!run) {
+    expect(outcome_of([&] { load_at_once(records, first); }), first_want, "load(records, ...)", first);
+    return;
+  }
+  std::vector<ar::detail::eager_node> tree;
+  if (first_want == outcome::ok)
+    for (const auto& p : first) ar::detail::add_path(tree, ar::detail::relation_table_of<M>(), p);
+  sent_statements sent;
+  try {
+    load_at_once(records, first);
+    FUZZ_CHECK(first_want == outcome::ok, "load(records, " + shown(first) + ") did not throw");
+  } catch (const ar::invalid_relation_path&) {
+    FUZZ_CHECK(first_want == outcome::invalid_path, "load(records, " + shown(first) + ")");
+  } catch (const ar::relation_not_found&) {
+    // Past a morph_to, names are checked against each row's model when it loads.
+    FUZZ_CHECK(first_want == outcome::not_found || first_want == outcome::ok, "load(records, " + shown(first) + ")");
+  } catch (const ar::error&) {
+    FUZZ_CHECK(first_want == outcome::ok, "load(records, " + shown(first) + ")");
+  }
+  if (sent.count > 2 * tree_size(tree))
+    fail("load(records, " + shown(first) + ") sent " + std::to_string(sent.count) + " statements");
+  (void)want;
+}
+
+template <class M>
+void entry_where_has(int root, const std::vector<std::string>& paths, bool run, bool negate) {
+  for (const auto& p : paths) {
+    const outcome want = walk(root, p, true).result;
+    ar::query<M> q;
+    const outcome got = outcome_of([&] { q = negate ? ar::from<M>() | ar::doesnt_have(p) : ar::from<M>() | ar::where_has(p); });
+    expect(got, want, negate ? "doesnt_have" : "where_has", {p});
+    if (got != outcome::ok) continue;
+    check_rendered(q, negate ? "doesnt_have" : "where_has");
+    if (run) run_bounded(0, "where_has", {p}, [&] { (void)(q | ar::count); });
+  }
+}
+
+template <class M>
+void entry_with_count(int root, const std::vector<std::string>& names, bool run) {
+  const std::vector<std::string> first(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, names.size())));
+  ar::query<M> q;
+  const outcome got = outcome_of([&] { q = with_count_at_once<M>(first); });
+  expect(got, with_count_outcome(root, first), "with_count", first);
+  if (got != outcome::ok) return;
+  check_rendered(q, "with_count");
+  if (run) run_bounded(0, "with_count", first, [&] { (void)(q | ar::to_vector); });
+}
+
+// The modifiers: each a query of one model, some only filtering.
+struct modifier_info {
+  int model;
+  bool filter_only;
+};
+constexpr modifier_info modifiers[] = {{m_post, true},     {m_comment, false},   {m_tag, true},  {m_category, false},
+                                       {m_user, true},     {m_note, false},      {m_order_item, false}, {m_post, false},
+                                       {m_category, true}, {m_profile, true}};
+constexpr std::size_t modifier_count = sizeof modifiers / sizeof modifiers[0];
+
+template <class F>
+void with_modifier(std::size_t which, F&& f) {
+  switch (which) {
+    case 0: return f([](ar::query<post> q) { return q | ar::filter(post::c.status == "published"); });
+    case 1: return f([](ar::query<comment> q) { return q | ar::order_by(ar::desc(comment::c.id)) | ar::take(1); });
+    case 2: return f([](ar::query<tag> q) { return q | ar::filter(tag::c.name.like("t%")); });
+    case 3: return f([](ar::query<category> q) { return q | ar::drop(1) | ar::take(2); });
+    case 4: return f([](ar::query<user> q) { return q | ar::filter(user::c.username != "bob"); });
+    case 5: return f([](ar::query<note> q) { return q | ar::take(1); });
+    case 6: return f([](ar::query<order_item> q) { return q | ar::filter(order_item::c.quantity > 1) | ar::drop(1); });
+    case 7: return f([](ar::query<post> q) { return q | ar::distinct; });
+    case 8: return f([](ar::query<category> q) { return q | ar::filter(category::c.parent_id.is_not_null()); });
+    default: return f([](ar::query<profile> q) { return q | ar::filter(profile::c.bio.in({"bio", "none"})); });
+  }
+}
+
+template <class M>
+void entry_with_modifier(int root, const std::vector<std::string>& paths, std::size_t which, bool run) {
+  const modifier_info& info = modifiers[which];
+  for (const auto& p : paths) {
+    const walked w = walk(root, p, false);
+    outcome want = w.result;
+    if (want == outcome::ok) {
+      if (w.kind == rk::morph_to || w.model != info.model || (w.kind == rk::through && !info.filter_only))
+        want = outcome::error;
+    }
+    ar::query<M> q;
+    with_modifier(which, [&](auto modifier) {
+      expect(outcome_of([&] { q = ar::from<M>() | ar::with(p, modifier); }), want, "with(path, modifier " + std::to_string(which) + ")", {p});
+    });
+    if (want != outcome::ok) continue;
+    FUZZ_CHECK(holds(*q.state().eager, p));
+    if (run) run_bounded(tree_size(*q.state().eager), "with(path, modifier)", {p}, [&] { (void)(q | ar::to_vector); });
+  }
+}
+
+template <class M>
+void entry_where_has_modifier(int root, const std::vector<std::string>& paths, std::size_t which, bool run) {
+  const modifier_info& info = modifiers[which];
+  for (const auto& p : paths) {
+    const walked w = walk(root, p, false);
+    outcome want = w.result;
+    if (want == outcome::ok) {
+      if (w.model != info.model || !info.filter_only)
+        want = outcome::error;
+      else
+        want = walk(root, p, true).result;
+    }
+    ar::query<M> q;
+    with_modifier(which, [&](auto modifier) {
+      expect(outcome_of([&] { q = ar::from<M>() | ar::where_has(p, modifier); }), want,
+             "where_has(path, modifier " + std::to_string(which) + ")", {p});
+    });
+    if (want != outcome::ok) continue;
+    check_rendered(q, "where_has(path, modifier)");
+    if (run) run_bounded(0, "where_has(path, modifier)", {p}, [&] { (void)(q | ar::count); });
+  }
+}
+
+template <class M>
+void fuzz_root(int root, unsigned entry, std::size_t which, const std::vector<std::string>& paths, bool run) {
+  switch (entry) {
+    case 0: return entry_with<M>(root, paths, run);
+    case 1: return entry_load<M>(root, paths, run);
+    case 2: return entry_where_has<M>(root, paths, run, false);
+    case 3: return entry_where_has<M>(root, paths, run, true);
+    case 4: return entry_with_count<M>(root, paths, run);
+    case 5: return entry_with_modifier<M>(root, paths, which, run);
+    case 6: return entry_where_has_modifier<M>(root, paths, which, run);
+    default:
+      entry_with<M>(root, paths, run);
+      entry_where_has<M>(root, paths, false, false);
+      entry_with_count<M>(root, paths, false);
+      entry_load<M>(root, paths, run);
+      return;
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  ensure_database();
+  const unsigned h = data[0];
+  const int root = static_cast<int>(h % 10);
+  const unsigned entry = (h / 10) % 8;
+  const bool run = h >= 80;
+  std::size_t at = 1;
+  std::size_t which = 0;
+  if (entry == 5 || entry == 6) {
+    if (size < 2) return 0;
+    which = data[1] % modifier_count;
+    at = 2;
+  }
+  std::vector<std::string> paths;
+  std::string current;
+  for (std::size_t i = at; i < size; ++i) {
+    if (data[i] == '\n') {
+      paths.push_back(std::move(current));
+      current.clear();
+      if (paths.size() == 8) break;
+    } else {
+      current += static_cast<char>(data[i]);
+    }
+  }
+  if (paths.size() < 8) paths.push_back(std::move(current));
+
+  switch (root) {
+    case m_user: fuzz_root<user>(root, entry, which, paths, run); break;
+    case m_post: fuzz_root<post>(root, entry, which, paths, run); break;
+    case m_comment: fuzz_root<comment>(root, entry, which, paths, run); break;
+    case m_profile: fuzz_root<profile>(root, entry, which, paths, run); break;
+    case m_order: fuzz_root<order>(root, entry, which, paths, run); break;
+    case m_order_item: fuzz_root<order_item>(root, entry, which, paths, run); break;
+    case m_tag: fuzz_root<tag>(root, entry, which, paths, run); break;
+    case m_post_tag: fuzz_root<post_tag>(root, entry, which, paths, run); break;
+    case m_note: fuzz_root<note>(root, entry, which, paths, run); break;
+    default: fuzz_root<category>(root, entry, which, paths, run); break;
+  }
+  return 0;
+}
