@@ -150,7 +150,10 @@ inline std::atomic<bool>& auto_batching_flag() {
 // What one relation needs to load for every sibling at once, and what it found.
 template <class Key>
 struct batch {
-  std::vector<Key> keys;  // distinct, non-null
+  // The siblings' non-null lookup values, in their order, repeats kept: collecting them is a copy
+  // per record, paid by every collection query; sorting out the distinct ones (hashing) waits for
+  // the first lazy access, which most relations of most queries never see.
+  std::vector<Key> keys;
   bool loaded = false;
   std::unordered_map<Key, std::shared_ptr<const void>> results;
 };
@@ -169,14 +172,39 @@ void share_context(const std::vector<const void*>& records, bool strict = false,
 template <class M>
 bool strict_for(const M& record);
 
+// The non-null values a relation looks for, over some of its owners (type-erased), in the owners'
+// order, repeats kept.
+template <class Impl>
+std::vector<typename Impl::key_scalar> lookup_values(const std::vector<const void*>& owners) {
+  std::vector<typename Impl::key_scalar> keys;
+  keys.reserve(owners.size());
+  for (const void* p : owners)
+    if (auto v = Impl::lookup_value(*static_cast<const typename Impl::owner*>(p))) keys.push_back(std::move(*v));
+  return keys;
+}
+
+// Drops the repeats of a list of keys, keeping the first place of each. A repeat of the value just
+// before (children listed by parent, rows ordered by the key) costs no hashing.
+template <class Key>
+void keep_distinct(std::vector<Key>& keys) {
+  if (keys.size() < 2) return;
+  std::unordered_set<Key> seen;
+  seen.reserve(keys.size());
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (kept > 0 && keys[i] == keys[kept - 1]) continue;
+    if (!seen.insert(keys[i]).second) continue;
+    if (kept != i) keys[kept] = std::move(keys[i]);
+    ++kept;
+  }
+  keys.resize(kept);
+}
+
 // The distinct, non-null values a relation looks for, over some of its owners (type-erased).
 template <class Impl>
 std::vector<typename Impl::key_scalar> distinct_lookup_values(const std::vector<const void*>& owners) {
-  std::vector<typename Impl::key_scalar> keys;
-  std::unordered_set<typename Impl::key_scalar> seen;
-  for (const void* p : owners)
-    if (auto v = Impl::lookup_value(*static_cast<const typename Impl::owner*>(p)))
-      if (seen.insert(*v).second) keys.push_back(*v);
+  std::vector<typename Impl::key_scalar> keys = lookup_values<Impl>(owners);
+  keep_distinct(keys);
   return keys;
 }
 
@@ -218,7 +246,26 @@ struct eager_ops {
     const std::size_t limit = db.dialect().max_parameters();
     const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
 
-    std::unordered_map<key, std::vector<target>> rows_by_key;
+    // Each row goes straight to its group: a vector per key for has_many (made here, not const, so
+    // that rows can be added), the first row for has_one / belongs_to.
+    grouped.reserve(keys.size());
+    auto add = [&grouped](target&& row) {
+      const auto& value = row.*match_def::pointer;
+      key k;
+      if constexpr (match_def::nullable) {
+        if (!value) return;
+        k = static_cast<key>(*value);
+      } else {
+        k = static_cast<key>(value);
+      }
+      std::shared_ptr<const void>& slot = grouped[std::move(k)];
+      if constexpr (impl::many) {
+        if (!slot) slot = std::make_shared<std::vector<target>>();
+        const_cast<std::vector<target>*>(static_cast<const std::vector<target>*>(slot.get()))->push_back(std::move(row));
+      } else {
+        if (!slot) slot = std::make_shared<const target>(std::move(row));
+      }
+    };
     for (std::size_t at = 0; at < keys.size(); at += chunk) {
       const std::size_t n = std::min(chunk, keys.size() - at);
       std::vector<key> part(keys.begin() + static_cast<std::ptrdiff_t>(at), keys.begin() + static_cast<std::ptrdiff_t>(at + n));
@@ -245,21 +292,15 @@ struct eager_ops {
         }
         if (per_parent) s.partition = column_lookup<target, match_def::index>::position;
       });
-      for (target& row : q | to_vector) {
-        const auto& value = row.*match_def::pointer;
-        if constexpr (match_def::nullable) {
-          if (!value) continue;
-          rows_by_key[static_cast<key>(*value)].push_back(std::move(row));
-        } else {
-          rows_by_key[static_cast<key>(value)].push_back(std::move(row));
-        }
+      if (q.state().eager || !q.state().counts.empty()) {
+        // A modifier's own with(...) / with_count: the rows are finished as any query's.
+        for (target& row : q | to_vector) add(std::move(row));
+      } else {
+        // The rows get their shared context (and their siblings) once grouped, from the caller: no
+        // vector of every row first, and no context that the caller would replace.
+        target staging{};
+        for_each_row(q, q.state(), staging, [&] { add(std::move(staging)); });
       }
-    }
-    for (auto& [k, rows] : rows_by_key) {
-      if constexpr (impl::many)
-        grouped.emplace(k, std::make_shared<const std::vector<target>>(std::move(rows)));
-      else
-        grouped.emplace(k, std::make_shared<const target>(std::move(rows.front())));
     }
     return grouped;
   }
@@ -338,6 +379,7 @@ struct eager_ops {
     if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
     auto& b = *static_cast<batch<key>*>(context->batches.at(relation_index()).get());
     if (!b.loaded) {
+      keep_distinct(b.keys);
       b.results = select_in(b.keys, nullptr);
       b.loaded = true;
       auto targets = loaded_targets(b.results);
@@ -351,7 +393,7 @@ struct eager_ops {
 
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
     auto b = std::make_shared<batch<key>>();
-    b->keys = distinct_lookup_values<impl>(records);
+    b->keys = lookup_values<impl>(records);
     return b;
   }
 };

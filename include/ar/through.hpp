@@ -367,6 +367,7 @@ struct eager_ops<Rel> {
     if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
     auto& b = *static_cast<batch<key>*>(context->batches.at(relation_position_of<Rel>()).get());
     if (!b.loaded) {
+      keep_distinct(b.keys);
       auto grouped = impl::select_in(b.keys, nullptr);
       for (auto& [k, rows] : grouped) b.results.emplace(k, std::make_shared<const std::vector<target>>(std::move(rows)));
       b.loaded = true;
@@ -381,7 +382,7 @@ struct eager_ops<Rel> {
 
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
     auto b = std::make_shared<batch<key>>();
-    b->keys = distinct_lookup_values<impl>(records);
+    b->keys = lookup_values<impl>(records);
     return b;
   }
 };
