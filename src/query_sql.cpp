@@ -161,11 +161,22 @@ struct renderer {
     }
   }
 
-  // with_count's subqueries, after the columns.
-  void counts(const query_state& q) {
-    for (const auto& c : q.counts) {
+  // with_count's subqueries, after the columns; inside a derived table, each named (ar_count1, ...)
+  // for the enclosing SELECT to read.
+  void counts(const query_state& q, bool named = false) {
+    for (std::size_t i = 0; i < q.counts.size(); ++i) {
       sql += ", ";
-      subquery_body(*c.count, "COUNT(*)");
+      subquery_body(*q.counts[i].count, "COUNT(*)");
+      if (named) {
+        sql += " AS ";
+        d.quote_identifier(sql, "ar_count" + std::to_string(i + 1));
+      }
+    }
+  }
+  void count_names(const query_state& q) {
+    for (std::size_t i = 0; i < q.counts.size(); ++i) {
+      sql += ", ";
+      d.quote_identifier(sql, "ar_count" + std::to_string(i + 1));
     }
   }
 
@@ -218,8 +229,10 @@ struct renderer {
   void per_partition(const query_state& q) {
     sql += "SELECT ";
     select_list(q);
+    count_names(q);  // with_count in a modifier: the counts come out after the columns, as in plain()
     sql += " FROM (SELECT ";
     select_list(q);
+    counts(q, true);
     sql += ", ROW_NUMBER() OVER (PARTITION BY ";
     d.quote_identifier(sql, q.table->columns[*q.partition].column);
     sql += " ORDER BY ";

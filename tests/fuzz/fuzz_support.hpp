@@ -70,9 +70,10 @@ class identifiers {
   }
   bool known(const std::string& name) const {
     if (names_.count(name)) return true;
-    // Subquery scopes: ar_s1, ar_s2, ...
-    if (name.size() > 4 && name.compare(0, 4, "ar_s") == 0)
-      return name.find_first_not_of("0123456789", 4) == std::string::npos;
+    // Subquery scopes (ar_s1, ar_s2, ...) and with_count's columns in a derived table (ar_count1, ...).
+    for (std::string_view prefix : {"ar_s", "ar_count"})
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0)
+        return name.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
     return false;
   }
 

@@ -11,6 +11,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -81,6 +82,29 @@ TEST(fuzz_findings, relation_paths_have_a_bounded_depth) {
     EXPECT_NE(what.find("(899999 bytes)"), std::string::npos) << what;
     EXPECT_NE(what.find("more than 64 relations"), std::string::npos) << what;
   }
+}
+
+// with_count in an eager load's modifier with a per-parent window (take / drop) read one column
+// more than the statement had: the window's query left the counts out.
+TEST(fuzz_findings, with_count_in_a_modifier_with_a_window_counts) {
+  auto db = ar::open("sqlite3://db=:memory:", "fuzz_findings");
+  ar::bind<node>("fuzz_findings");
+  ar::create_table<node>(db);
+  node root{};
+  ar::insert(root);
+  std::vector<node> children(3, node{0, root.id});
+  ar::insert_all(children);
+  node grandchild{0, children[0].id};
+  ar::insert(grandchild);
+
+  const auto q = ar::from<node>() | ar::filter(node::c.id == root.id) |
+                 ar::with("children", [](ar::query<node> c) { return c | ar::with_count("children") | ar::take(2); });
+  const auto roots = q | ar::to_vector;
+  ASSERT_EQ(roots.size(), 1u);
+  ASSERT_EQ(roots[0].children().size(), 2u);
+  EXPECT_EQ(roots[0].children()[0].children_count(), 1);
+  EXPECT_EQ(roots[0].children()[1].children_count(), 0);
+  db.close();
 }
 
 }  // namespace
