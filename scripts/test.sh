@@ -52,5 +52,16 @@ section "Tests (ctest -j$JOBS)"
 status=0
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" || status=$?
 
+# libFuzzer, a minute per target (docs/fuzzing.md): its own clang build in build-fuzz/. Skipped for
+# a filtered run (ctest arguments given) or with AR_TEST_FUZZ_SECONDS=0; a failure fails the run.
+fuzz_seconds="${AR_TEST_FUZZ_SECONDS:-60}"
+if [[ $# -eq 0 && "$fuzz_seconds" != 0 ]]; then
+  section "Fuzzing: relation paths and the query builder, $fuzz_seconds s each (build-fuzz/)"
+  fuzz_status=0
+  ./scripts/fuzz.sh "$fuzz_seconds" || fuzz_status=$?
+  echo "fuzzing exit status $fuzz_status"
+  if (( status == 0 )); then status=$fuzz_status; fi
+fi
+
 section "Done: ctest exit status $status"
 exit "$status"
