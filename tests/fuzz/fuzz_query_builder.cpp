@@ -1,7 +1,8 @@
 // libFuzzer target: the query builder, driven by a little program the input spells.
 //
-// The input is read by FuzzedDataProvider: a first byte of flags (bit 0: also run the query on
-// the in-memory SQLite database), then up to 48 operations. Conditions are built on a stack from
+// The input is read by FuzzedDataProvider (integers from its end, strings from its start): a byte
+// of flags (bit 0: also run the query on the in-memory SQLite database; bits 1-2: the dialect that
+// select and the aggregates are checked in), then up to 48 operations. Conditions are built on a stack from
 // the typed column handles of `record` (fuzz_models.hpp): comparisons of a column with a fuzzed
 // value or another column, like, in / not_in (empty lists too), between, is_null, bool columns,
 // and &&, || and ! of what is on the stack; the pipeline takes them with filter, order_by,
@@ -20,7 +21,7 @@
 //     and a negative count throws ar::error;
 //   - a query is a value: a copy kept earlier renders the same after the pipeline went on, in
 //     place or not;
-//   - the same holds for select(...) and for the aggregates' statements;
+//   - the same holds for select(...) and for the aggregates' statements (in one dialect per input);
 //   - run on SQLite: only ar::error may come out, and count equals the size of to_vector.
 
 #include "fuzz_models.hpp"
@@ -236,7 +237,7 @@ class program {
     for (int ops = 0; ops < 48 && in_.remaining_bytes() > 0; ++ops) step(in_.ConsumeIntegralInRange<int>(0, 23));
   }
 
-  void check() {
+  void check(unsigned extra_dialect) {
     const ar::detail::query_state& s = q_.state();
     // take / drop against the reference window.
     {
@@ -261,22 +262,21 @@ class program {
       const auto r = q_.render(*dc.d);
       check_sql(r.sql, r.parameters.size(), dc, ids(), "the query");
       FUZZ_CHECK(keys_of(r.parameters) == want, "the bound values differ from the program's", r.sql);
-
-      const auto selected = q_ | ar::select(record::c.id, record::c.text, record::c.ratio);
-      const auto rs = selected.render(*dc.d);
-      check_sql(rs.sql, rs.parameters.size(), dc, ids(), "select(...)");
-      FUZZ_CHECK(keys_of(rs.parameters) == want, "select(...): the bound values differ", rs.sql);
-
-      const ar::detail::expr_tree argument = ar::detail::to_tree(record::c.big);
-      for (auto kind : {ar::detail::aggregate_kind::count, ar::detail::aggregate_kind::exists,
-                        ar::detail::aggregate_kind::sum, ar::detail::aggregate_kind::min,
-                        ar::detail::aggregate_kind::max, ar::detail::aggregate_kind::avg}) {
-        std::string sql;
-        std::vector<ar::value> params;
-        ar::detail::render_select(sql, params, *dc.d, s, kind, &argument);
-        check_sql(sql, params.size(), dc, ids(), "an aggregate");
-        FUZZ_CHECK(keys_of(params) == want_aggregate, "an aggregate: the bound values differ", sql);
-      }
+    }
+    // select(...) and the aggregates in one dialect per input (the flags' bits 1-2 choose it).
+    const dialect_case& dc = dialects()[extra_dialect % dialects().size()];
+    const auto selected = q_ | ar::select(record::c.id, record::c.text, record::c.ratio);
+    const auto rs = selected.render(*dc.d);
+    check_sql(rs.sql, rs.parameters.size(), dc, ids(), "select(...)");
+    FUZZ_CHECK(keys_of(rs.parameters) == want, "select(...): the bound values differ", rs.sql);
+    const ar::detail::expr_tree argument = ar::detail::to_tree(record::c.big);
+    for (auto kind : {ar::detail::aggregate_kind::count, ar::detail::aggregate_kind::exists, ar::detail::aggregate_kind::sum,
+                      ar::detail::aggregate_kind::min, ar::detail::aggregate_kind::max, ar::detail::aggregate_kind::avg}) {
+      std::string sql;
+      std::vector<ar::value> params;
+      ar::detail::render_select(sql, params, *dc.d, s, kind, &argument);
+      check_sql(sql, params.size(), dc, ids(), "an aggregate");
+      FUZZ_CHECK(keys_of(params) == want_aggregate, "an aggregate: the bound values differ", sql);
     }
     if (saved_) {
       const auto again = saved_->render(*dialects()[1].d);
@@ -610,7 +610,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto flags = in.ConsumeIntegral<std::uint8_t>();
   program p(in);
   p.build();
-  p.check();
+  p.check(flags >> 1);
   if (flags & 1) p.run();
   return 0;
 }
