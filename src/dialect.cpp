@@ -1,7 +1,10 @@
 #include <ar/dialect.hpp>
 #include <ar/model.hpp>
 
+#include <cmath>
+#include <cstring>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace ar {
@@ -57,6 +60,40 @@ void dialect::upsert_clause(std::string& out, const table_meta& table) const {
     quote_identifier(out, table.columns[i].column);
   }
 }
+
+namespace detail {
+
+std::string refused_parameters(const dialect& d, std::span<const value> params) {
+  // A driver past the limit fails with its own words, or none (SOCI's postgresql backend says
+  // "Cannot prepare statement"), or, where it has a larger one, runs what another backend refuses.
+  if (params.size() > d.max_parameters())
+    return "the statement binds " + std::to_string(params.size()) + " values, more than the " +
+           std::to_string(d.max_parameters()) + " one " + std::string(d.soci_backend()) +
+           " statement takes (dialect().max_parameters()): split the list into several statements";
+  const bool nul = !d.text_holds_nul(), nan = !d.stores_nan(), inf = !d.stores_infinity();
+  if (!nul && !nan && !inf) return {};
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const value& v = params[i];
+    const std::string which = "parameter " + std::to_string(i + 1);
+    if (const auto* s = std::get_if<std::string>(&v); s && nul) {
+      if (const void* at = std::memchr(s->data(), '\0', s->size()))
+        return which + " is text with a NUL byte (at byte " +
+               std::to_string(static_cast<const char*>(at) - s->data()) + " of " + std::to_string(s->size()) +
+               "), which a " + std::string(d.soci_backend()) +
+               " text column cannot hold: ar refuses it rather than let the text be cut at the NUL";
+    } else if (const auto* x = std::get_if<double>(&v)) {
+      if (nan && std::isnan(*x))
+        return which + " is NaN, which a " + std::string(d.soci_backend()) +
+               " database does not store: ar refuses it rather than store something else";
+      if (inf && std::isinf(*x))
+        return which + " is " + (*x < 0 ? "-" : "") + "infinity, which a " + std::string(d.soci_backend()) +
+               " database does not store: ar refuses it rather than store something else";
+    }
+  }
+  return {};
+}
+
+}  // namespace detail
 
 void register_dialect(std::shared_ptr<const dialect> d) {
   auto& r = the_registry();

@@ -12,6 +12,32 @@ namespace {
 
 constexpr std::size_t max_shown = 200;  // longer strings are cut in logs
 
+using std::chrono::microseconds;
+
+// The whole microseconds an ar::time_point (nanoseconds in 64 bits) holds: 1677-09-21
+// 00:12:43.145225 to 2262-04-11 23:47:16.854775. Below the first, a time point floored to the
+// microsecond no longer fits the type.
+constexpr microseconds earliest_us = std::chrono::ceil<microseconds>(time_point::min().time_since_epoch());
+constexpr microseconds latest_us = std::chrono::floor<microseconds>(time_point::max().time_since_epoch());
+
+std::string format_micros(microseconds us) {
+  using namespace std::chrono;
+  const auto day = floor<days>(us);
+  const year_month_day ymd{sys_days{day}};
+  const hh_mm_ss<microseconds> tod{us - day};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d.%06lld", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()), static_cast<long long>(tod.subseconds().count()));
+  return buf;
+}
+
+[[noreturn]] void throw_out_of_range(const std::string& what) {
+  throw error("ar: " + what + " is outside the time points ar stores (" + format_micros(earliest_us) + " to " +
+              format_micros(latest_us) + " UTC, the whole microseconds an ar::time_point holds)");
+}
+
 }  // namespace
 
 std::string to_string(const value& v) {
@@ -40,22 +66,16 @@ std::string to_string(const value& v) {
       if (s.size() > max_shown) out += "... (" + std::to_string(s.size()) + " bytes)";
       return out;
     }
-    default: return "'" + format_time(std::get<time_point>(v)) + "'";
+    // For logs, also a time point that format_time refuses.
+    default: return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
   }
 }
 
 std::string format_time(time_point t) {
-  using namespace std::chrono;
-  const auto us = floor<microseconds>(t.time_since_epoch());
-  const auto day = floor<days>(us);
-  const year_month_day ymd{sys_days{day}};
-  const hh_mm_ss<microseconds> tod{us - day};
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d.%06lld", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()), static_cast<long long>(tod.subseconds().count()));
-  return buf;
+  const auto us = std::chrono::floor<microseconds>(t.time_since_epoch());
+  // Stored, it would read back as a time that the type cannot hold (or wrap around to 2262).
+  if (us < earliest_us) throw_out_of_range("the time point " + format_micros(us) + " (floored to the microsecond)");
+  return format_micros(us);
 }
 
 time_point parse_time(std::string_view text) {
@@ -107,7 +127,9 @@ time_point parse_time(std::string_view text) {
   if (!(rest.empty() || rest == "Z" || rest == "+00" || rest == "+00:00")) fail();
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) fail();
-  const auto since_epoch = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} + microseconds{micros};
+  const microseconds since_epoch = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} + microseconds{micros};
+  // Converted to nanoseconds, a time outside the type's range would wrap around silently.
+  if (since_epoch < earliest_us || since_epoch > latest_us) throw_out_of_range("'" + std::string(text) + "'");
   return time_point{duration_cast<time_point::duration>(since_epoch)};
 }
 

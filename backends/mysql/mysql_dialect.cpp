@@ -94,6 +94,10 @@ class mysql_dialect final : public dialect {
   // save nothing measurable.
   std::size_t max_statement_bytes() const override { return 4u << 20; }
 
+  // DOUBLE holds neither NaN nor the infinities (SOCI's mysql backend refuses to bind them too).
+  bool stores_nan() const override { return false; }
+  bool stores_infinity() const override { return false; }
+
   void upsert_clause(std::string& out, const table_meta& table) const override {
     out += " ON DUPLICATE KEY UPDATE ";
     if (table.columns.size() == 1) {  // nothing to update: keep the row as it is

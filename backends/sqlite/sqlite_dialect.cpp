@@ -40,6 +40,9 @@ class sqlite_dialect final : public dialect {
   // SQLite accepts OFFSET only after a LIMIT.
   std::string_view no_limit() const override { return "-1"; }
 
+  // SQLite binds NaN as NULL: a nullable column would hold NULL instead of NaN.
+  bool stores_nan() const override { return false; }
+
   // SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
   std::size_t max_parameters() const override { return 32766; }
 

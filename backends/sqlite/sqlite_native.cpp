@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -49,7 +50,16 @@ class statement final : public detail::native_statement {
         case 0: rc = sqlite3_bind_null(st_, at); break;
         case 1: rc = sqlite3_bind_int64(st_, at, *std::get_if<std::int32_t>(&v)); break;
         case 2: rc = sqlite3_bind_int64(st_, at, *std::get_if<std::int64_t>(&v)); break;
-        case 3: rc = sqlite3_bind_double(st_, at, *std::get_if<double>(&v)); break;
+        case 3: {
+          const double x = *std::get_if<double>(&v);
+          // sqlite3_bind_double stores NaN as NULL: refused, never a NULL in its place.
+          if (std::isnan(x))
+            throw native_error("parameter " + std::to_string(at) +
+                               " is NaN, which a sqlite3 database does not store: ar refuses it rather than store "
+                               "NULL in its place");
+          rc = sqlite3_bind_double(st_, at, x);
+          break;
+        }
         case 4: rc = sqlite3_bind_int(st_, at, *std::get_if<bool>(&v) ? 1 : 0); break;
         case 5: {
           // The value outlives the execution, and every execution binds again: no copy.

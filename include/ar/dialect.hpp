@@ -74,7 +74,22 @@ class dialect {
   // into the statement's text and the server limits its size (MySQL's max_allowed_packet); 0 where
   // values travel apart from the text and only max_parameters counts.
   virtual std::size_t max_statement_bytes() const { return 0; }
+
+  // Values the database cannot hold exactly, which ar refuses before a statement runs rather than
+  // let the driver change them (see detail::refused_parameters): a NUL byte inside text (libpq cuts
+  // a string at its first), NaN (SQLite binds it as NULL), the infinities.
+  virtual bool text_holds_nul() const { return true; }
+  virtual bool stores_nan() const { return true; }
+  virtual bool stores_infinity() const { return true; }
 };
+
+namespace detail {
+// Why the database of dialect `d` cannot take a statement with these parameters, or an empty string
+// when it can: more of them than max_parameters(), or a value it cannot hold exactly ("parameter 2
+// is text with a NUL byte ..."). Statements check their parameters with it before they run, and
+// throw ar::database_error with the reason.
+std::string refused_parameters(const dialect& d, std::span<const value> params);
+}  // namespace detail
 
 // Makes a dialect available to ar::open under its schemes.
 void register_dialect(std::shared_ptr<const dialect> d);

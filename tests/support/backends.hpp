@@ -37,12 +37,27 @@ struct capabilities {
   // server-side cursor in batches and leave the connection free in between.
   bool stream_holds_the_connection = false;
   // A double column stores NaN / the infinities. PostgreSQL has both. SQLite has the infinities, but
-  // binds NaN as NULL. MySQL has neither (and SOCI's mysql backend refuses to bind them).
+  // would bind NaN as NULL: ar refuses NaN there. MySQL has neither: ar refuses both.
   bool stores_nan = true;
   bool stores_infinity = true;
   // The longest string primary key, in characters, or 0 for no limit. MySQL cannot make TEXT a key:
   // a string key is VARCHAR(768), the most InnoDB indexes in utf8mb4 (3072 bytes).
   std::size_t string_key_max_chars = 0;
+  // A text column holds a NUL byte inside a string. PostgreSQL's text cannot (ar refuses such a
+  // value with an ar::error rather than let libpq cut it at the NUL).
+  bool text_holds_nul = true;
+  // A text column holds bytes that are not UTF-8 exactly as given. SQLite stores the bytes;
+  // PostgreSQL (UTF8 databases) and MariaDB (utf8mb4, strict mode) refuse them...
+  bool text_holds_invalid_utf8 = true;
+  // ... except UTF-16 surrogates written as UTF-8 (ED A0 80 - ED BF BF), which MariaDB's utf8mb4
+  // stores as they are. PostgreSQL refuses them too.
+  bool text_holds_utf8_surrogates = true;
+  // A double column keeps the sign of -0.0. SQLite (a REAL that is a whole number is stored as an
+  // integer) and MariaDB read it back as 0.0, which is equal to it (== is true).
+  bool keeps_negative_zero = true;
+  // The longest LIKE pattern, in bytes, or 0 for no limit of its own (SQLite:
+  // SQLITE_MAX_LIKE_PATTERN_LENGTH; a longer one is a database_error, "pattern too complex").
+  std::size_t like_pattern_max_bytes = 0;
 };
 capabilities capabilities_of(const std::string& backend);
 
