@@ -22,11 +22,13 @@
 #include <ar/views/order_by.hpp>
 #include <ar/views/to_vector.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
 #include <typeindex>
 #include <unordered_map>
@@ -168,7 +170,8 @@ struct load_context {
 // --- loading one relation for many owners --------------------------------------------------------
 
 template <class M>
-void share_context(const std::vector<const void*>& records, bool strict = false, bool auto_batch = true);
+void share_context(const std::vector<const void*>& records, bool strict = false, bool auto_batch = true,
+                   std::span<const std::string_view> preloaded = {});
 template <class M>
 bool strict_for(const M& record);
 
@@ -248,8 +251,12 @@ struct eager_ops {
 
     // Each row goes straight to its group: a vector per key for has_many (made here, not const, so
     // that rows can be added), the first row for has_one / belongs_to.
+    // Rows of one key often come together (children listed by parent): the last group is kept at
+    // hand, so that they cost no hashing.
     grouped.reserve(keys.size());
-    auto add = [&grouped](target&& row) {
+    std::vector<target>* last_group = nullptr;
+    key last_key{};
+    auto add = [&](target&& row) {
       const auto& value = row.*match_def::pointer;
       key k;
       if constexpr (match_def::nullable) {
@@ -258,11 +265,16 @@ struct eager_ops {
       } else {
         k = static_cast<key>(value);
       }
-      std::shared_ptr<const void>& slot = grouped[std::move(k)];
       if constexpr (impl::many) {
-        if (!slot) slot = std::make_shared<std::vector<target>>();
-        const_cast<std::vector<target>*>(static_cast<const std::vector<target>*>(slot.get()))->push_back(std::move(row));
+        if (last_group == nullptr || !(k == last_key)) {
+          std::shared_ptr<const void>& slot = grouped[k];
+          if (!slot) slot = std::make_shared<std::vector<target>>();
+          last_group = const_cast<std::vector<target>*>(static_cast<const std::vector<target>*>(slot.get()));
+          last_key = std::move(k);
+        }
+        last_group->push_back(std::move(row));
       } else {
+        std::shared_ptr<const void>& slot = grouped[std::move(k)];
         if (!slot) slot = std::make_shared<const target>(std::move(row));
       }
     };
@@ -305,6 +317,17 @@ struct eager_ops {
     return grouped;
   }
 
+  // The relation of the targets that assign() fills in (has_one / has_many with an inverse).
+  static std::span<const std::string_view> inverse_names() {
+    if constexpr (!impl::belongs && !std::is_void_v<typename Rel::inverse_name>) {
+      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+      static constexpr std::string_view name[1] = {to_string_view(typename inverse::name_type{})};
+      return name;
+    } else {
+      return {};
+    }
+  }
+
   // The cache value of an owner whose lookup value found nothing (or was null).
   static std::shared_ptr<const void> nothing() {
     if constexpr (impl::many)
@@ -336,13 +359,24 @@ struct eager_ops {
   }
 
   // The loaded targets, once each, for the next level.
-  static std::vector<const void*> loaded_targets(const std::unordered_map<key, std::shared_ptr<const void>>& grouped) {
+  // In the order of `keys` (the owners' order), not the map's: the next level's keys, its IN list
+  // and the walks over the records then follow the rows as they were read.
+  static std::vector<const void*> loaded_targets(const std::unordered_map<key, std::shared_ptr<const void>>& grouped,
+                                                 const std::vector<key>& keys) {
     std::vector<const void*> out;
-    for (const auto& [k, value] : grouped) {
+    std::size_t n = 0;
+    if constexpr (impl::many)
+      for (const auto& [k, value] : grouped) n += static_cast<const std::vector<target>*>(value.get())->size();
+    else
+      n = grouped.size();
+    out.reserve(n);
+    for (const key& k : keys) {
+      const auto it = grouped.find(k);
+      if (it == grouped.end()) continue;
       if constexpr (impl::many)
-        for (const target& t : *static_cast<const std::vector<target>*>(value.get())) out.push_back(&t);
+        for (const target& t : *static_cast<const std::vector<target>*>(it->second.get())) out.push_back(&t);
       else
-        out.push_back(value.get());
+        out.push_back(it->second.get());
     }
     return out;
   }
@@ -360,8 +394,13 @@ struct eager_ops {
     const owner* first = owners.empty() ? nullptr : static_cast<const owner*>(owners.front());
     const bool strict = first && strict_for(*first);
     const bool batching = !first || !first->ar_context.shared || first->ar_context.shared->auto_batch;
-    auto targets = loaded_targets(*grouped);
-    share_context<target>(targets, strict, batching);
+    auto targets = loaded_targets(*grouped, keys);
+    // Every target gets its inverse (by the commit) and the next level (just below): no batch for them.
+    std::vector<std::string_view> preloaded;
+    preloaded.reserve(node.children.size() + 1);
+    for (const eager_node& child : node.children) preloaded.push_back(child.name);
+    for (std::string_view n : inverse_names()) preloaded.push_back(n);
+    share_context<target>(targets, strict, batching, preloaded);
     continue_with(targets, node);
     return [owners, grouped] {
       for (const void* p : owners) {
@@ -377,13 +416,16 @@ struct eager_ops {
   static bool load_from_batch(const owner& o) {
     const auto& context = o.ar_context.shared;
     if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
-    auto& b = *static_cast<batch<key>*>(context->batches.at(relation_index()).get());
+    auto* shared = static_cast<batch<key>*>(context->batches.at(relation_index()).get());
+    if (!shared) return false;  // preloaded for every sibling: not batched
+    auto& b = *shared;
     if (!b.loaded) {
       keep_distinct(b.keys);
       b.results = select_in(b.keys, nullptr);
       b.loaded = true;
-      auto targets = loaded_targets(b.results);
-      share_context<target>(targets);
+      auto targets = loaded_targets(b.results, b.keys);
+      const auto inverse = inverse_names();
+      share_context<target>(targets, false, true, inverse);
     }
     const auto v = impl::lookup_value(o);
     auto it = v ? b.results.find(*v) : b.results.end();
@@ -406,9 +448,19 @@ std::shared_ptr<void> make_batch_checked(const std::vector<const void*>& records
     return nullptr;
 }
 
-// Gives records read together one context, so that their lazy loads are batched.
+template <class R>
+bool is_named(std::span<const std::string_view> names) {
+  for (std::string_view n : names)
+    if (n == to_string_view(typename R::name_type{})) return true;
+  return false;
+}
+
+// Gives records read together one context, so that their lazy loads are batched. `preloaded`:
+// relations the caller stores in every one of them (an eager load's inverse and next level), which
+// need no batch: nothing reads one before the records' caches are cleared, which ends the sharing.
 template <class M>
-void share_context(const std::vector<const void*>& records, bool strict, bool auto_batch) {
+void share_context(const std::vector<const void*>& records, bool strict, bool auto_batch,
+                   std::span<const std::string_view> preloaded) {
   if constexpr (model_of<M>::relations::size > 0) {
     if (records.empty()) return;
     if (records.size() < 2 && !strict) return;  // a record alone has no siblings
@@ -416,9 +468,17 @@ void share_context(const std::vector<const void*>& records, bool strict, bool au
     context->strict = strict;
     context->auto_batch = auto_batch;
     [&]<class... R>(type_list<R...>) {
-      (context->batches.push_back(relation_ops<R>::ok ? make_batch_checked<R>(records) : nullptr), ...);
+      (context->batches.push_back(relation_ops<R>::ok && !is_named<R>(preloaded) ? make_batch_checked<R>(records)
+                                                                                : nullptr),
+       ...);
     }(
         typename model_of<M>::relations{});
+    // Nothing to share (every relation preloaded, default switches): no context, which reads the
+    // same, and costs no reference count per record.
+    if (!strict && auto_batch && std::ranges::all_of(context->batches, [](const auto& b) { return b == nullptr; })) {
+      for (const void* p : records) static_cast<const M*>(p)->ar_context.shared.reset();
+      return;
+    }
     for (const void* p : records) static_cast<const M*>(p)->ar_context.shared = context;
   }
 }

@@ -365,7 +365,9 @@ struct eager_ops<Rel> {
   static bool load_from_batch(const owner& o) {
     const auto& context = o.ar_context.shared;
     if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
-    auto& b = *static_cast<batch<key>*>(context->batches.at(relation_position_of<Rel>()).get());
+    auto* shared = static_cast<batch<key>*>(context->batches.at(relation_position_of<Rel>()).get());
+    if (!shared) return false;  // preloaded for every sibling: not batched
+    auto& b = *shared;
     if (!b.loaded) {
       keep_distinct(b.keys);
       auto grouped = impl::select_in(b.keys, nullptr);
