@@ -22,17 +22,22 @@
 // a morph_to, which a row's model may lack, and where_has nested deeper than SQLite's parser takes
 // may fail, with ar::error), sends at most 1 + 2 statements per relation in the path tree (no
 // N+1), and every statement it sends passes the same SQL check as rendered ones (fuzz_support.hpp).
+// After with(...) / ar::load(...), every relation of the path tree reads, under strict loading and
+// without a statement, exactly the rows the data holds (`world`), in key order.
 
 #include "fuzz_models.hpp"
 #include "fuzz_support.hpp"
 
 #include <ar/ar.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <vector>
 
@@ -213,6 +218,39 @@ const identifiers& relation_identifiers() {
 // Opens sqlite3://db=:memory: once, with a little of everything: several children per parent (so
 // that N+1 would show in the statement count), null keys, a tree five levels deep, notes on posts
 // and on categories.
+// Every row ensure_database inserted, as inserted (keys set): what each relation must load.
+struct world_rows {
+  std::vector<user> users;
+  std::vector<post> posts;
+  std::vector<comment> comments;
+  std::vector<profile> profiles;
+  std::vector<order> orders;
+  std::vector<order_item> items;
+  std::vector<tag> tags;
+  std::vector<post_tag> links;
+  std::vector<category> cats;
+  std::vector<note> notes;
+};
+world_rows& world() {
+  static world_rows w;
+  return w;
+}
+
+template <class M>
+const std::vector<M>& rows_of() {
+  const world_rows& w = world();
+  if constexpr (std::is_same_v<M, user>) return w.users;
+  else if constexpr (std::is_same_v<M, post>) return w.posts;
+  else if constexpr (std::is_same_v<M, comment>) return w.comments;
+  else if constexpr (std::is_same_v<M, profile>) return w.profiles;
+  else if constexpr (std::is_same_v<M, order>) return w.orders;
+  else if constexpr (std::is_same_v<M, order_item>) return w.items;
+  else if constexpr (std::is_same_v<M, tag>) return w.tags;
+  else if constexpr (std::is_same_v<M, post_tag>) return w.links;
+  else if constexpr (std::is_same_v<M, note>) return w.notes;
+  else return w.cats;
+}
+
 void ensure_database() {
   static const bool done = [] {
     auto db = ar::open("sqlite3://db=:memory:");
@@ -265,6 +303,7 @@ void ensure_database() {
     for (std::size_t i = 0; i < 3; ++i) notes.push_back({0, "categories", cats[i].id, "n"});
     notes.push_back({0, "posts", std::nullopt, "about nothing"});
     ar::insert_all(notes);
+    world() = {users, posts, comments, profiles, orders, items, tags, links, cats, notes};
     return true;
   }();
   (void)done;
@@ -369,6 +408,229 @@ void run_bounded(std::size_t nodes, std::string_view what, const std::vector<std
          std::to_string(nodes) + " relations");
 }
 
+// --- what eager loading must have loaded ---------------------------------------------------------
+
+// Read under strict loading, with no statement: every relation of the tree is loaded (an empty
+// collection or a missing record included), and holds exactly the rows the data says, in key order.
+
+using tree_nodes = std::vector<ar::detail::eager_node>;
+
+template <class T>
+std::vector<std::int64_t> ids_of(const std::vector<T>& rows) {
+  std::vector<std::int64_t> ids;
+  for (const T& r : rows) ids.push_back(r.id);
+  return ids;
+}
+
+template <class T, class P>
+std::vector<std::int64_t> ids_where(const std::vector<T>& rows, P&& keep) {
+  std::vector<std::int64_t> ids;
+  for (const T& r : rows)
+    if (keep(r)) ids.push_back(r.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+void same_rows(std::string_view what, std::int64_t owner, const std::vector<std::int64_t>& got,
+               const std::vector<std::int64_t>& want) {
+  if (got == want) return;
+  auto text = [](const std::vector<std::int64_t>& v) {
+    std::string out;
+    for (auto x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
+    return "[" + out + "]";
+  };
+  fail(std::string(what) + " of record " + std::to_string(owner) + " holds " + text(got) + " where the data has " + text(want));
+}
+
+// A record relation (belongs_to, has_one): the record's key, or none.
+template <class Ptr>
+std::vector<std::int64_t> key_of(const Ptr& p) {
+  return p ? std::vector<std::int64_t>{p->id} : std::vector<std::int64_t>{};
+}
+std::vector<std::int64_t> key_if(std::optional<std::int64_t> k) {
+  return k ? std::vector<std::int64_t>{*k} : std::vector<std::int64_t>{};
+}
+
+template <class T>
+void touch_all(const std::vector<T>& rows, const tree_nodes& children);
+void touch(const user& u, const tree_nodes& nodes);
+void touch(const post& p, const tree_nodes& nodes);
+void touch(const comment& c, const tree_nodes& nodes);
+void touch(const profile& p, const tree_nodes& nodes);
+void touch(const order& o, const tree_nodes& nodes);
+void touch(const order_item& i, const tree_nodes& nodes);
+void touch(const tag& t, const tree_nodes& nodes);
+void touch(const post_tag& l, const tree_nodes& nodes);
+void touch(const note& n, const tree_nodes& nodes);
+void touch(const category& c, const tree_nodes& nodes);
+
+template <class T>
+void touch_all(const std::vector<T>& rows, const tree_nodes& children) {
+  if (!children.empty())
+    for (const T& r : rows) touch(r, children);
+}
+template <class Ptr>
+void touch_one(const Ptr& p, const tree_nodes& children) {
+  if (p && !children.empty()) touch(*p, children);
+}
+
+[[noreturn]] void unexpected(std::string_view model, const std::string& name) {
+  fail("the eager tree of a " + std::string(model) + " has a node '" + name + "' the model graph lacks");
+}
+
+void touch(const user& u, const tree_nodes& nodes) {
+  const world_rows& w = world();
+  for (const auto& n : nodes) {
+    if (n.name == "posts") {
+      same_rows("user.posts", u.id, ids_of(u.posts()), ids_where(w.posts, [&](const post& p) { return p.user_id == u.id; }));
+      touch_all(u.posts(), n.children);
+    } else if (n.name == "profile") {
+      auto want = ids_where(w.profiles, [&](const profile& p) { return p.user_id == u.id; });
+      want.resize(std::min<std::size_t>(want.size(), 1));
+      same_rows("user.profile", u.id, key_of(u.profile()), want);
+      touch_one(u.profile(), n.children);
+    } else if (n.name == "orders") {
+      same_rows("user.orders", u.id, ids_of(u.orders()), ids_where(w.orders, [&](const order& o) { return o.user_id == u.id; }));
+      touch_all(u.orders(), n.children);
+    } else {
+      unexpected("user", n.name);
+    }
+  }
+}
+
+void touch(const post& p, const tree_nodes& nodes) {
+  const world_rows& w = world();
+  for (const auto& n : nodes) {
+    if (n.name == "author") {
+      same_rows("post.author", p.id, key_of(p.author()), key_if(p.user_id));
+      touch_one(p.author(), n.children);
+    } else if (n.name == "comments") {
+      same_rows("post.comments", p.id, ids_of(p.comments()), ids_where(w.comments, [&](const comment& c) { return c.post_id == p.id; }));
+      touch_all(p.comments(), n.children);
+    } else if (n.name == "tags") {
+      same_rows("post.tags", p.id, ids_of(p.tags()), ids_where(w.tags, [&](const tag& t) {
+        return std::any_of(w.links.begin(), w.links.end(), [&](const post_tag& l) { return l.post_id == p.id && l.tag_id == t.id; });
+      }));
+      touch_all(p.tags(), n.children);
+    } else if (n.name == "notes") {
+      same_rows("post.notes", p.id, ids_of(p.notes()),
+                ids_where(w.notes, [&](const note& x) { return x.notable_type == "posts" && x.notable_id == p.id; }));
+      touch_all(p.notes(), n.children);
+    } else {
+      unexpected("post", n.name);
+    }
+  }
+}
+
+void touch(const comment& c, const tree_nodes& nodes) {
+  for (const auto& n : nodes) {
+    if (n.name != "post") unexpected("comment", n.name);
+    same_rows("comment.post", c.id, key_of(c.post()), {c.post_id});
+    touch_one(c.post(), n.children);
+  }
+}
+
+void touch(const profile& p, const tree_nodes& nodes) {
+  for (const auto& n : nodes) {
+    if (n.name != "owner") unexpected("profile", n.name);
+    same_rows("profile.owner", p.id, key_of(p.owner()), {p.user_id});
+    touch_one(p.owner(), n.children);
+  }
+}
+
+void touch(const order& o, const tree_nodes& nodes) {
+  const world_rows& w = world();
+  for (const auto& n : nodes) {
+    if (n.name == "buyer") {
+      same_rows("order.buyer", o.id, key_of(o.buyer()), key_if(o.user_id));
+      touch_one(o.buyer(), n.children);
+    } else if (n.name == "items") {
+      same_rows("order.items", o.id, ids_of(o.items()), ids_where(w.items, [&](const order_item& i) { return i.order_id == o.id; }));
+      touch_all(o.items(), n.children);
+    } else {
+      unexpected("order", n.name);
+    }
+  }
+}
+
+void touch(const order_item& i, const tree_nodes& nodes) {
+  for (const auto& n : nodes) {
+    if (n.name != "parent") unexpected("order_item", n.name);
+    same_rows("order_item.parent", i.id, key_of(i.parent()), {i.order_id});
+    touch_one(i.parent(), n.children);
+  }
+}
+
+void touch(const tag& t, const tree_nodes& nodes) {
+  const world_rows& w = world();
+  for (const auto& n : nodes) {
+    if (n.name != "posts") unexpected("tag", n.name);
+    same_rows("tag.posts", t.id, ids_of(t.posts()), ids_where(w.posts, [&](const post& p) {
+      return std::any_of(w.links.begin(), w.links.end(), [&](const post_tag& l) { return l.post_id == p.id && l.tag_id == t.id; });
+    }));
+    touch_all(t.posts(), n.children);
+  }
+}
+
+void touch(const post_tag&, const tree_nodes& nodes) {
+  if (!nodes.empty()) unexpected("post_tag", nodes.front().name);
+}
+
+void touch(const note& x, const tree_nodes& nodes) {
+  for (const auto& n : nodes) {
+    if (n.name != "notable") unexpected("note", n.name);
+    const ar::morph_ref r = x.notable();
+    if (!x.notable_id) {
+      FUZZ_CHECK(!r, "note " + std::to_string(x.id) + " without a key points at a record");
+      continue;
+    }
+    FUZZ_CHECK(r.type() == x.notable_type, "note.notable names the type '" + r.type() + "'");
+    if (x.notable_type == "posts") {
+      FUZZ_CHECK(r.is<post>() && r.as<post>()->id == *x.notable_id, "note.notable is not its post");
+      touch_one(r.as<post>(), n.children);
+    } else {
+      FUZZ_CHECK(r.is<category>() && r.as<category>()->id == *x.notable_id, "note.notable is not its category");
+      touch_one(r.as<category>(), n.children);
+    }
+  }
+}
+
+void touch(const category& c, const tree_nodes& nodes) {
+  const world_rows& w = world();
+  for (const auto& n : nodes) {
+    if (n.name == "parent") {
+      same_rows("category.parent", c.id, key_of(c.parent()), key_if(c.parent_id));
+      touch_one(c.parent(), n.children);
+    } else if (n.name == "children") {
+      same_rows("category.children", c.id, ids_of(c.children()),
+                ids_where(w.cats, [&](const category& k) { return k.parent_id == c.id; }));
+      touch_all(c.children(), n.children);
+    } else if (n.name == "notes") {
+      same_rows("category.notes", c.id, ids_of(c.notes()),
+                ids_where(w.notes, [&](const note& x) { return x.notable_type == "categories" && x.notable_id == c.id; }));
+      touch_all(c.notes(), n.children);
+    } else {
+      unexpected("category", n.name);
+    }
+  }
+}
+
+// Reads what the records loaded along `tree`, strictly, and checks it against the data; no
+// statement may be sent (a lazy load would be one, and throws under strict loading first).
+template <class M>
+void check_loaded(const std::vector<M>& records, const tree_nodes& tree, std::string_view what,
+                  const std::vector<std::string>& paths) {
+  FUZZ_CHECK(records.size() == ids_where(rows_of<M>(), [](const M&) { return true; }).size(),
+             std::string(what) + ": the main query read " + std::to_string(records.size()) + " rows");
+  sent_statements sent;
+  try {
+    touch_all(records, tree);
+  } catch (const ar::lazy_load_error& e) {
+    fail(std::string(what) + " of " + shown(paths) + " left a relation unloaded", e.what());
+  }
+  FUZZ_CHECK(sent.count == 0, std::string(what) + " of " + shown(paths) + ": reading the loaded relations sent statements");
+}
+
 // --- the entries ---------------------------------------------------------------------------------
 
 template <class M>
@@ -393,14 +655,18 @@ void entry_with(int root, const std::vector<std::string>& paths, bool run) {
   // with() adds nothing to the main statement.
   check_rendered(chained, "with");
   FUZZ_CHECK(chained.render(*dialects()[0].d).sql == ar::from<M>().render(*dialects()[0].d).sql);
-  if (run) run_bounded(tree_size(tree), "with", paths, may_fail(root, paths), [&] { (void)(chained | ar::to_vector); });
+  if (!run) return;
+  std::optional<std::vector<M>> rows;
+  run_bounded(tree_size(tree), "with", paths, may_fail(root, paths),
+              [&] { rows = chained | ar::strict_loading | ar::to_vector; });
+  if (rows) check_loaded(*rows, tree, "with", paths);
 }
 
 template <class M>
 void entry_load(int root, const std::vector<std::string>& paths, bool run) {
   const outcome want = first_failure(root, paths);
   std::vector<M> records;
-  if (run) records = ar::from<M>() | ar::to_vector;
+  if (run) records = ar::from<M>() | ar::strict_loading | ar::to_vector;
   // Paths are checked before anything loads: without records nothing runs at all.
   const std::vector<std::string> first(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
   const outcome first_want = first_failure(root, first);
@@ -415,6 +681,7 @@ void entry_load(int root, const std::vector<std::string>& paths, bool run) {
   try {
     load_at_once(records, first);
     FUZZ_CHECK(first_want == outcome::ok, "load(records, " + shown(first) + ") did not throw");
+    check_loaded(records, tree, "load(records, ...)", first);
   } catch (const ar::invalid_relation_path&) {
     FUZZ_CHECK(first_want == outcome::invalid_path, "load(records, " + shown(first) + ")");
   } catch (const ar::relation_not_found& e) {
