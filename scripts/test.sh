@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# THE test command: installs missing dependencies, builds ar (Debug) with its
-# tests, docs and benchmarks in build/, starts throwaway PostgreSQL and MariaDB
-# servers and runs every test with ctest (each suite on SQLite, PostgreSQL and
-# MariaDB). The servers are stopped on exit, whatever happened.
+# THE test command: installs missing dependencies, builds ar (Debug, with
+# AddressSanitizer and UndefinedBehaviorSanitizer) with its tests, docs and
+# benchmarks in build/, starts throwaway PostgreSQL and MariaDB servers and runs
+# every test with ctest (each suite on SQLite, PostgreSQL and MariaDB); then
+# builds the concurrency tests with ThreadSanitizer in build-tsan/ and runs
+# them. The servers are stopped on exit, whatever happened.
 #
 #   ./scripts/test.sh [extra ctest arguments, e.g. -R sqlite or -L compile_fail]
+#
+# AR_TEST_SANITIZE=0 builds build/ without sanitizers and skips the TSan step
+# (a quicker local run; CI runs everything).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,13 +26,27 @@ section "Dependencies"
 # that off so the consumer.add_subdirectory test reuses the main build's objects.
 export CCACHE_NOHASHDIR=true
 
-section "Configure ($BUILD_DIR, Debug)"
-generator=()
-if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
-  generator=(-G Ninja)
+SANITIZE="${AR_TEST_SANITIZE:-1}"
+main_sanitizers=""
+if [[ "$SANITIZE" == 1 ]]; then
+  main_sanitizers="address,undefined"
 fi
-cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" \
+# Leaks are errors; a sanitizer report fails the test that caused it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+
+generator_for() {
+  if [[ ! -f "$1/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
+    echo "-G Ninja"
+  fi
+}
+
+section "Configure ($BUILD_DIR, Debug, sanitizers: ${main_sanitizers:-none})"
+# shellcheck disable=SC2046
+cmake -S "$ROOT" -B "$BUILD_DIR" $(generator_for "$BUILD_DIR") \
   -DCMAKE_BUILD_TYPE=Debug \
+  -DAR_SANITIZE="$main_sanitizers" \
   -DAR_BUILD_TESTS=ON \
   -DAR_BUILD_DOCS=ON \
   -DAR_BUILD_BENCHMARKS=ON
@@ -39,6 +58,8 @@ section "Test servers (PostgreSQL, MariaDB)"
 stop_servers() {
   ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  # The fault tests' own server (tests/faults), should a test have died with it running.
+  AR_PG_PORT=55437 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start
@@ -63,5 +84,21 @@ if [[ $# -eq 0 && "$fuzz_seconds" != 0 ]]; then
   if (( status == 0 )); then status=$fuzz_status; fi
 fi
 
-section "Done: ctest exit status $status"
-exit "$status"
+tsan_status=0
+if [[ "$SANITIZE" == 1 && $# -eq 0 ]]; then
+  TSAN_DIR="$ROOT/build-tsan"
+  section "ThreadSanitizer: the concurrency tests ($TSAN_DIR)"
+  # shellcheck disable=SC2046
+  cmake -S "$ROOT" -B "$TSAN_DIR" $(generator_for "$TSAN_DIR") \
+    -DCMAKE_BUILD_TYPE=Debug \
+    -DAR_SANITIZE=thread \
+    -DAR_BUILD_TESTS=ON \
+    -DAR_BUILD_DOCS=OFF \
+    -DAR_BUILD_BENCHMARKS=OFF
+  cmake --build "$TSAN_DIR" -j "$JOBS" --target test_concurrency
+  "$TSAN_DIR/tests/test_concurrency" --gtest_brief=1 || tsan_status=$?
+fi
+
+section "Done: ctest exit status $status, ThreadSanitizer exit status $tsan_status"
+if (( status != 0 )); then exit "$status"; fi
+exit "$tsan_status"

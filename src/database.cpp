@@ -480,6 +480,10 @@ struct execution {
     observing = observed();
     if (observing) start = std::chrono::steady_clock::now();
     try {
+      // A value the database cannot hold exactly, or more parameters than it takes, is refused
+      // before it reaches the driver (libpq would cut text at a NUL byte without a word).
+      if (std::string why = refused_parameters(db.dialect, params); !why.empty())
+        throw database_error(db.name, std::string(sql), std::move(why));
       if (policy == cache_policy::cache) {
         ps = &prepared(*conn, sql);
       } else {

@@ -22,9 +22,11 @@
 #define AR_TEST_ASAN 0
 #endif
 #if AR_TEST_ASAN
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (its header, sanitizer/allocator_interface.h, ships with clang only).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
+#include <cstddef>
 #include <fstream>
 #include <ranges>
 #include <string>
