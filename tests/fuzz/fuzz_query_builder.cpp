@@ -22,7 +22,9 @@
 //   - a query is a value: a copy kept earlier renders the same after the pipeline went on, in
 //     place or not;
 //   - the same holds for select(...) and for the aggregates' statements (in one dialect per input);
-//   - run on SQLite: only ar::error may come out, and count equals the size of to_vector.
+//   - run on SQLite: only ar::error may come out, count equals the size of to_vector, and without
+//     take / drop the rows read are exactly those every filter holds for under SQL's three-valued
+//     logic, computed here from the data (`tri`, `sql_value`), independently of ar's expression tree.
 
 #include "fuzz_models.hpp"
 #include "fuzz_support.hpp"
@@ -32,6 +34,9 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -75,10 +80,155 @@ std::vector<std::string> keys_of(const std::vector<ar::value>& values) {
   return keys;
 }
 
+// --- what SQLite must answer ---------------------------------------------------------------------
+
+// SQL's three truth values, and a value as SQLite holds and compares it: NULL, an integer (bools as
+// 0 / 1), a real (NaN binds as NULL), text compared byte by byte, a time point (stored as text in an
+// order that is its microseconds').
+enum class tri : std::uint8_t { f, t, null };
+tri tri_of(bool b) { return b ? tri::t : tri::f; }
+tri tri_and(tri a, tri b) {
+  if (a == tri::f || b == tri::f) return tri::f;
+  return a == tri::null || b == tri::null ? tri::null : tri::t;
+}
+tri tri_or(tri a, tri b) {
+  if (a == tri::t || b == tri::t) return tri::t;
+  return a == tri::null || b == tri::null ? tri::null : tri::f;
+}
+tri tri_not(tri a) { return a == tri::null ? a : tri_of(a == tri::f); }
+
+struct sql_value {
+  enum kind_t : std::uint8_t { null, integer, real, text, time } kind = null;
+  std::int64_t i = 0;
+  double d = 0;
+  std::string s;
+};
+
+// Thrown where this model does not say what SQLite answers: the comparison of results is skipped.
+struct unmodeled {};
+
+sql_value sql_of(bool v) { return {sql_value::integer, v ? 1 : 0, 0, {}}; }
+sql_value sql_of(std::int32_t v) { return {sql_value::integer, v, 0, {}}; }
+sql_value sql_of(std::int64_t v) { return {sql_value::integer, v, 0, {}}; }
+sql_value sql_of(double v) { return std::isnan(v) ? sql_value{} : sql_value{sql_value::real, 0, v, {}}; }
+sql_value sql_of(const std::string& v) { return {sql_value::text, 0, 0, v}; }
+sql_value sql_of(ar::time_point v) {
+  return {sql_value::time, std::chrono::floor<std::chrono::microseconds>(v.time_since_epoch()).count(), 0, {}};
+}
+template <class T>
+sql_value sql_of(const std::optional<T>& v) {
+  return v ? sql_of(*v) : sql_value{};
+}
+sql_value sql_of(tri v) { return v == tri::null ? sql_value{} : sql_of(v == tri::t); }
+
+std::optional<int> sql_compare(const sql_value& a, const sql_value& b) {
+  if (a.kind == sql_value::null || b.kind == sql_value::null) return std::nullopt;
+  auto sign = [](auto x, auto y) { return (x > y) - (x < y); };
+  if (a.kind == sql_value::integer && b.kind == sql_value::integer) return sign(a.i, b.i);
+  const auto number = [](const sql_value& v) { return v.kind == sql_value::integer || v.kind == sql_value::real; };
+  if (number(a) && number(b)) {
+    // SQLite compares an integer with a real exactly; doubles do only up to 2^53.
+    const auto as_double = [](const sql_value& v) {
+      if (v.kind == sql_value::integer && (v.i > (std::int64_t{1} << 53) || v.i < -(std::int64_t{1} << 53))) throw unmodeled{};
+      return v.kind == sql_value::integer ? static_cast<double>(v.i) : v.d;
+    };
+    return sign(as_double(a), as_double(b));
+  }
+  if (a.kind == sql_value::text && b.kind == sql_value::text) return sign(a.s.compare(b.s), 0);
+  if (a.kind == sql_value::time && b.kind == sql_value::time) return sign(a.i, b.i);
+  throw unmodeled{};
+}
+
+tri compare_tri(int op, const sql_value& a, const sql_value& b) {
+  const auto c = sql_compare(a, b);
+  if (!c) return tri::null;
+  switch (op) {
+    case 0: return tri_of(*c == 0);
+    case 1: return tri_of(*c != 0);
+    case 2: return tri_of(*c < 0);
+    case 3: return tri_of(*c <= 0);
+    case 4: return tri_of(*c > 0);
+    default: return tri_of(*c >= 0);
+  }
+}
+
+// SQLite's LIKE, modelled for ASCII without NUL: case-insensitive letters, % any run, _ one character.
+bool like_match(std::string_view v, std::string_view p) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::size_t vi = 0, pi = 0, star = std::string_view::npos, mark = 0;
+  while (vi < v.size()) {
+    if (pi < p.size() && p[pi] == '%') {
+      star = pi++;
+      mark = vi;
+    } else if (pi < p.size() && (p[pi] == '_' || lower(p[pi]) == lower(v[vi]))) {
+      ++pi;
+      ++vi;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      vi = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+tri like_tri(const sql_value& v, const std::string& pattern) {
+  if (v.kind == sql_value::null) return tri::null;
+  for (const std::string* text : {&v.s, &pattern})
+    for (unsigned char c : *text)
+      if (c == 0 || c >= 0x80) throw unmodeled{};
+  if (pattern.size() > 50000) throw unmodeled{};  // SQLite refuses longer patterns
+  return tri_of(like_match(v.s, pattern));
+}
+
+tri in_tri(const sql_value& x, const std::vector<sql_value>& list) {
+  if (list.empty()) return tri::f;  // rendered "1 = 0"
+  if (x.kind == sql_value::null) return tri::null;
+  bool saw_null = false;
+  for (const auto& e : list) {
+    const auto c = sql_compare(x, e);
+    if (!c)
+      saw_null = true;
+    else if (*c == 0)
+      return tri::t;
+  }
+  return saw_null ? tri::null : tri::f;
+}
+
+sql_value column_value(const record& r, int c) {
+  switch (c) {
+    case 0: return sql_of(r.id);
+    case 1: return sql_of(r.small);
+    case 2: return sql_of(r.big);
+    case 3: return sql_of(r.real);
+    case 4: return sql_of(r.flag);
+    case 5: return sql_of(r.text);
+    case 6: return sql_of(r.at);
+    case 7: return sql_of(r.note);
+    case 8: return sql_of(r.maybe);
+    default: return sql_of(r.ratio);
+  }
+}
+
+using record_test = std::function<tri(const record&)>;
+using item_test = std::function<tri(const item&)>;
+
+// The rows ensure_database inserted, keys set.
+std::vector<record>& all_records() {
+  static std::vector<record> rows;
+  return rows;
+}
+std::vector<item>& all_items() {
+  static std::vector<item> rows;
+  return rows;
+}
+
 // A condition on the stack, with the values it binds.
 struct entry {
   condition e;
   std::vector<ar::value> values;
+  record_test test;  // what the condition is on each row, as SQLite must find it
 };
 
 template <class E>
@@ -172,6 +322,17 @@ void with_number_column(int i, F&& f) {
     case 3: return f(record::c.real);
     case 4: return f(record::c.maybe);
     default: return f(record::c.ratio);
+  }
+}
+
+// The positions (with_column's) of the two columns with_column_pair gives.
+std::pair<int, int> column_pair(int i, int j) {
+  static constexpr int numbers[] = {0, 1, 2, 3, 8, 9};
+  switch (i % 4) {
+    case 0: return {numbers[j % 6], numbers[(j / 6) % 6]};
+    case 1: return j % 2 ? std::pair{5, 7} : std::pair{7, 5};
+    case 2: return {4, 4};
+    default: return {6, 6};
   }
 }
 
@@ -288,13 +449,42 @@ class program {
   void run() {
     sent_statements sent;
     std::optional<std::size_t> rows, counted;
-    if (!throws_ar_error([&] { rows = (q_ | ar::to_vector).size(); })) FUZZ_CHECK(rows.has_value());
+    std::optional<std::vector<std::int64_t>> ids;
+    if (!throws_ar_error([&] {
+          std::vector<std::int64_t> read;
+          for (const record& r : q_ | ar::to_vector) read.push_back(r.id);
+          rows = read.size();
+          ids = std::move(read);
+        }))
+      FUZZ_CHECK(rows.has_value());
     (void)throws_ar_error([&] { counted = static_cast<std::size_t>(q_ | ar::count); });
     (void)throws_ar_error([&] { (void)(q_ | ar::select(record::c.text, record::c.at, record::c.maybe) | ar::to_vector); });
     (void)throws_ar_error([&] { (void)(q_ | ar::sum(record::c.big)); });
     if (rows && counted)
       FUZZ_CHECK(*rows == *counted, "count says " + std::to_string(*counted) + ", to_vector read " + std::to_string(*rows),
                  q_.render(*dialects()[0].d).sql);
+    // Without take / drop, the rows are those every filter holds for, as SQL's logic says.
+    if (ids && ref_.start == 0 && !ref_.end) {
+      std::vector<std::int64_t> want;
+      try {
+        for (const record& r : all_records()) {
+          tri keep = tri::t;
+          for (const auto& test : tests_) keep = tri_and(keep, test(r));
+          if (keep == tri::t) want.push_back(r.id);
+        }
+      } catch (const unmodeled&) {
+        return;
+      }
+      std::sort(ids->begin(), ids->end());
+      if (*ids != want) {
+        auto text = [](const std::vector<std::int64_t>& v) {
+          std::string out;
+          for (auto x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
+          return "[" + out + "]";
+        };
+        fail("the query read the rows " + text(*ids) + " where SQL's logic keeps " + text(want), q_.render(*dialects()[0].d).sql);
+      }
+    }
   }
 
   static const identifiers& ids() {
@@ -310,9 +500,9 @@ class program {
   };
 
  private:
-  void push(condition c, std::vector<ar::value> values) {
+  void push(condition c, std::vector<ar::value> values, record_test test) {
     if (stack_.size() >= 16) stack_.erase(stack_.begin());
-    stack_.push_back({std::move(c), std::move(values)});
+    stack_.push_back({std::move(c), std::move(values), std::move(test)});
   }
   entry pop() {
     entry e = std::move(stack_.back());
@@ -339,7 +529,10 @@ class program {
         with_column(c, [&](auto col) {
           using S = scalar_of<decltype(col)>;
           S v = value_of<S>(in_);
-          push(reversed ? compare(o, v, col) : compare(o, col, v), {ar::value{v}});
+          const sql_value x = sql_of(v);
+          push(reversed ? compare(o, v, col) : compare(o, col, v), {ar::value{v}}, [=](const record& r) {
+            return reversed ? compare_tri(o, x, column_value(r, c)) : compare_tri(o, column_value(r, c), x);
+          });
         });
         return;
       }
@@ -351,21 +544,30 @@ class program {
           std::optional<condition> c;
           const bool threw = throws_ar_error([&] { c = compare(o, record::c.small, v); });
           FUZZ_CHECK(threw == !fits, "an int32 column compared with " + std::to_string(v));
-          if (c) push(std::move(*c), {ar::value{static_cast<std::int32_t>(v)}});
+          const sql_value x = sql_of(v);
+          if (c) push(std::move(*c), {ar::value{static_cast<std::int32_t>(v)}}, [=](const record& r) {
+            return compare_tri(o, column_value(r, 1), x);
+          });
         } else {
           const auto v = int_value<std::uint64_t>(in_);
           const bool fits = std::in_range<std::int64_t>(v);
           std::optional<condition> c;
           const bool threw = throws_ar_error([&] { c = compare(o, record::c.maybe, v); });
           FUZZ_CHECK(threw == !fits, "an int64 column compared with " + std::to_string(v));
-          if (c) push(std::move(*c), {ar::value{static_cast<std::int64_t>(v)}});
+          const sql_value x = sql_of(static_cast<std::int64_t>(v));
+          if (c) push(std::move(*c), {ar::value{static_cast<std::int64_t>(v)}}, [=](const record& r) {
+            return compare_tri(o, column_value(r, 8), x);
+          });
         }
         return;
       }
       case 3: {  // column OP column
         const int k = in_.ConsumeIntegral<std::uint8_t>(), j = in_.ConsumeIntegral<std::uint8_t>();
         const int o = in_.ConsumeIntegralInRange<int>(0, 5);
-        with_column_pair(k, j, [&](auto a, auto b) { push(compare(o, a, b), {}); });
+        const auto [ca, cb] = column_pair(k, j);
+        with_column_pair(k, j, [&, ca = ca, cb = cb](auto a, auto b) {
+          push(compare(o, a, b), {}, [=](const record& r) { return compare_tri(o, column_value(r, ca), column_value(r, cb)); });
+        });
         return;
       }
       case 4: {  // like / not_like
@@ -373,7 +575,10 @@ class program {
         const bool negate = in_.ConsumeBool();
         const bool on_note = in_.ConsumeBool();
         auto make = [&](auto col) { return negate ? normalized(col.not_like(pattern)) : normalized(col.like(pattern)); };
-        push(on_note ? make(record::c.note) : make(record::c.text), {ar::value{pattern}});
+        push(on_note ? make(record::c.note) : make(record::c.text), {ar::value{pattern}}, [=](const record& r) {
+          const tri like = like_tri(column_value(r, on_note ? 7 : 5), pattern);
+          return negate ? tri_not(like) : like;
+        });
         return;
       }
       case 5: {  // in / not_in
@@ -385,11 +590,18 @@ class program {
           using S = scalar_of<decltype(col)>;
           std::vector<S> list;
           std::vector<ar::value> values;
+          std::vector<sql_value> xs;
           for (std::size_t i = 0; i < n && in_.remaining_bytes() > 0; ++i) {
             list.push_back(value_of<S>(in_));
             values.emplace_back(S(list.back()));
+            xs.push_back(sql_of(S(list.back())));
           }
-          push(negate ? normalized(col.not_in(list)) : normalized(col.in(list)), std::move(values));
+          push(negate ? normalized(col.not_in(list)) : normalized(col.in(list)), std::move(values),
+               [=, xs = std::move(xs)](const record& r) {
+                 if (negate && xs.empty()) return tri::t;  // rendered "1 = 1"
+                 const tri in = in_tri(column_value(r, c), xs);
+                 return negate ? tri_not(in) : in;
+               });
         });
         return;
       }
@@ -399,14 +611,22 @@ class program {
           using S = scalar_of<decltype(col)>;
           S lo = value_of<S>(in_);
           S hi = value_of<S>(in_);
-          push(normalized(col.between(lo, hi)), {ar::value{lo}, ar::value{hi}});
+          const sql_value l = sql_of(lo), h = sql_of(hi);
+          push(normalized(col.between(lo, hi)), {ar::value{lo}, ar::value{hi}}, [=](const record& r) {
+            const sql_value x = column_value(r, c);
+            return tri_and(compare_tri(5, x, l), compare_tri(3, x, h));
+          });
         });
         return;
       }
       case 7: {  // is_null / is_not_null
         const int c = in_.ConsumeIntegralInRange<int>(0, column_count - 1);
         const bool negate = in_.ConsumeBool();
-        with_column(c, [&](auto col) { push(negate ? normalized(col.is_not_null()) : normalized(col.is_null()), {}); });
+        with_column(c, [&](auto col) {
+          push(negate ? normalized(col.is_not_null()) : normalized(col.is_null()), {}, [=](const record& r) {
+            return tri_of((column_value(r, c).kind == sql_value::null) != negate);
+          });
+        });
         return;
       }
       case 8:
@@ -414,13 +634,14 @@ class program {
         if (stack_.size() < 2) return;
         entry b = pop(), a = pop();
         append(a.values, b.values);
-        push(op == 8 ? normalized(a.e && b.e) : normalized(a.e || b.e), std::move(a.values));
+        push(op == 8 ? normalized(a.e && b.e) : normalized(a.e || b.e), std::move(a.values),
+             [ta = a.test, tb = b.test, op](const record& r) { return op == 8 ? tri_and(ta(r), tb(r)) : tri_or(ta(r), tb(r)); });
         return;
       }
       case 10: {  // !
         if (stack_.empty()) return;
         entry a = pop();
-        push(normalized(!a.e), std::move(a.values));
+        push(normalized(!a.e), std::move(a.values), [t = a.test](const record& r) { return tri_not(t(r)); });
         return;
       }
       case 11: {  // a condition as an operand: == bool, in (bools), between, is_null
@@ -430,7 +651,8 @@ class program {
           case 0: {
             const bool b = in_.ConsumeBool();
             append(a.values, {ar::value{b}});
-            push(normalized(a.e == b), std::move(a.values));
+            push(normalized(a.e == b), std::move(a.values),
+                 [t = a.test, b](const record& r) { return compare_tri(0, sql_of(t(r)), sql_of(b)); });
             return;
           }
           case 1: {
@@ -439,22 +661,31 @@ class program {
             // An empty list is "1 = 0": the operand, and its values, are not in the statement.
             std::vector<ar::value> values = list.empty() ? std::vector<ar::value>{} : a.values;
             for (bool b : list) values.emplace_back(b);
-            push(normalized(a.e.in(list)), std::move(values));
+            std::vector<sql_value> xs;
+            for (bool b : list) xs.push_back(sql_of(b));
+            push(normalized(a.e.in(list)), std::move(values),
+                 [t = a.test, xs = std::move(xs)](const record& r) { return in_tri(sql_of(t(r)), xs); });
             return;
           }
           case 2: {
             const bool lo = in_.ConsumeBool(), hi = in_.ConsumeBool();
             append(a.values, {ar::value{lo}, ar::value{hi}});
-            push(normalized(a.e.between(lo, hi)), std::move(a.values));
+            push(normalized(a.e.between(lo, hi)), std::move(a.values), [t = a.test, lo, hi](const record& r) {
+              const sql_value x = sql_of(t(r));
+              return tri_and(compare_tri(5, x, sql_of(lo)), compare_tri(3, x, sql_of(hi)));
+            });
             return;
           }
-          default: push(normalized(a.e.is_null()), std::move(a.values)); return;
+          default:
+            push(normalized(a.e.is_null()), std::move(a.values), [t = a.test](const record& r) { return tri_of(t(r) == tri::null); });
+            return;
         }
       }
       case 12:
       case 13: {  // filter(condition), from a temporary closure or from one kept and used twice
         if (stack_.empty()) return;
         entry a = pop();
+        tests_.push_back(a.test);
         if (op == 12) {
           append(values_, a.values);
           apply(ar::filter(a.e));
@@ -467,7 +698,10 @@ class program {
         }
         return;
       }
-      case 14: apply(ar::filter(record::c.flag)); return;
+      case 14:
+        tests_.push_back([](const record& r) { return tri_of(r.flag); });
+        apply(ar::filter(record::c.flag));
+        return;
       case 15: {  // order_by a column, desc or not, or a condition
         if (!stack_.empty() && in_.ConsumeBool()) {
           entry a = pop();
@@ -504,7 +738,16 @@ class program {
       case 19:
       case 20: {  // where_has / doesnt_have("items"), with a condition on the item or not
         const bool negate = op == 20;
+        auto exists = [negate](item_test test) {
+          return [negate, test = std::move(test)](const record& r) {
+            bool any = false;
+            for (const item& i : all_items())
+              if (i.record_id == r.id && (!test || test(i) == tri::t)) any = true;
+            return tri_of(any != negate);
+          };
+        };
         if (in_.ConsumeBool()) {
+          tests_.push_back(exists(nullptr));
           if (negate)
             apply(ar::doesnt_have("items"));
           else
@@ -513,22 +756,29 @@ class program {
         }
         std::vector<ar::value> values;
         ar::expr<bool, item> e;
+        item_test test;
         const int o = in_.ConsumeIntegralInRange<int>(0, 5);
         switch (in_.ConsumeIntegralInRange<int>(0, 2)) {
           case 0: {
             std::string sku = string_value(in_);
             e = normalized_item(compare(o, item::c.sku, sku));
             values.emplace_back(sku);
+            test = [o, x = sql_of(sku)](const item& i) { return compare_tri(o, sql_of(i.sku), x); };
             break;
           }
           case 1: {
             const auto n = int_value<std::int32_t>(in_);
             e = normalized_item(compare(o, item::c.quantity, n));
             values.emplace_back(n);
+            test = [o, x = sql_of(n)](const item& i) { return compare_tri(o, sql_of(i.quantity), x); };
             break;
           }
-          default: e = normalized_item(item::c.sku.is_null()); break;
+          default:
+            e = normalized_item(item::c.sku.is_null());
+            test = [](const item&) { return tri::f; };
+            break;
         }
+        tests_.push_back(exists(std::move(test)));
         append(values_, values);
         auto modifier = [e](ar::query<item> q) { return q | ar::filter(e); };
         if (negate)
@@ -567,6 +817,7 @@ class program {
   ar::query<record> q_ = ar::from<record>();
   std::vector<ar::value> values_;        // bound by the pipeline's conditions
   std::vector<ar::value> order_values_;  // bound by its order keys
+  std::vector<record_test> tests_;       // its filters, as SQLite must find them
   window ref_;
   std::optional<ar::query<record>> saved_;
   std::string saved_sql_;
@@ -591,6 +842,8 @@ void ensure_database() {
     for (const record& r : rows)
       for (int i = 0; i < 3; ++i) items.push_back({0, r.id, "sku" + std::to_string(i), i});
     ar::insert_all(items);
+    all_records() = rows;
+    all_items() = items;
     // Every statement also goes through the query log's formatting (values shown, times printed).
     ar::set_query_log([](const ar::statement_event& e) { (void)ar::format_event(e); });
     return true;
