@@ -3,13 +3,15 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer) with its tests, docs and
 # benchmarks in build/, starts throwaway PostgreSQL and MariaDB servers and runs
 # every test with ctest (each suite on SQLite, PostgreSQL and MariaDB); then
-# builds the concurrency tests with ThreadSanitizer in build-tsan/ and runs
+# fuzzes for a minute per libFuzzer target (scripts/fuzz.sh, clang, build-fuzz/);
+# then builds the concurrency tests with ThreadSanitizer in build-tsan/ and runs
 # them. The servers are stopped on exit, whatever happened.
 #
 #   ./scripts/test.sh [extra ctest arguments, e.g. -R sqlite or -L compile_fail]
 #
 # AR_TEST_SANITIZE=0 builds build/ without sanitizers and skips the TSan step
-# (a quicker local run; CI runs everything).
+# (a quicker local run; CI runs everything). AR_TEST_FUZZ_SECONDS=<s> fuzzes
+# each target that long instead of 60 s (0: not at all).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -72,13 +74,14 @@ echo "AR_TEST_MARIADB=$AR_TEST_MARIADB"
 section "Tests (ctest -j$JOBS)"
 status=0
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" || status=$?
+ctest_status=$status
 
 # libFuzzer, a minute per target (docs/fuzzing.md): its own clang build in build-fuzz/. Skipped for
 # a filtered run (ctest arguments given) or with AR_TEST_FUZZ_SECONDS=0; a failure fails the run.
 fuzz_seconds="${AR_TEST_FUZZ_SECONDS:-60}"
+fuzz_status=0
 if [[ $# -eq 0 && "$fuzz_seconds" != 0 ]]; then
   section "Fuzzing: relation paths and the query builder, $fuzz_seconds s each (build-fuzz/)"
-  fuzz_status=0
   ./scripts/fuzz.sh "$fuzz_seconds" || fuzz_status=$?
   echo "fuzzing exit status $fuzz_status"
   if (( status == 0 )); then status=$fuzz_status; fi
@@ -99,6 +102,6 @@ if [[ "$SANITIZE" == 1 && $# -eq 0 ]]; then
   "$TSAN_DIR/tests/test_concurrency" --gtest_brief=1 || tsan_status=$?
 fi
 
-section "Done: ctest exit status $status, ThreadSanitizer exit status $tsan_status"
+section "Done: ctest exit status $ctest_status, fuzzing exit status $fuzz_status, ThreadSanitizer exit status $tsan_status"
 if (( status != 0 )); then exit "$status"; fi
 exit "$tsan_status"
