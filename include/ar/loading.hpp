@@ -256,6 +256,8 @@ struct eager_ops {
     grouped.reserve(keys.size());
     std::vector<target>* last_group = nullptr;
     key last_key{};
+    std::size_t rows_read = 0;  // a new group reserves the mean size of the groups so far
+
     auto add = [&](target&& row) {
       const auto& value = row.*match_def::pointer;
       key k;
@@ -268,11 +270,17 @@ struct eager_ops {
       if constexpr (impl::many) {
         if (last_group == nullptr || !(k == last_key)) {
           std::shared_ptr<const void>& slot = grouped[k];
-          if (!slot) slot = std::make_shared<std::vector<target>>();
+          if (!slot) {
+            auto group = std::make_shared<std::vector<target>>();
+            if (const std::size_t before = grouped.size() - 1; before > 0)  // the groups before this one
+              group->reserve(std::min<std::size_t>(1024, (rows_read + before - 1) / before));
+            slot = std::move(group);
+          }
           last_group = const_cast<std::vector<target>*>(static_cast<const std::vector<target>*>(slot.get()));
           last_key = std::move(k);
         }
         last_group->push_back(std::move(row));
+        ++rows_read;
       } else {
         std::shared_ptr<const void>& slot = grouped[std::move(k)];
         if (!slot) slot = std::make_shared<const target>(std::move(row));
