@@ -10,6 +10,7 @@
 #   CXX_COMPILER, CXX_COMPILER_LAUNCHER, BUILD_TYPE   copied from the main build
 #   BACKENDS             '|'-separated AR_BACKENDS of the main build
 #   PREFIX_PATH          '|'-separated CMAKE_PREFIX_PATH of the main build
+#   SANITIZE             AR_SANITIZE of the main build (find_package: the consumer links its runtime)
 #   EXTRA_CONFIGURE_ARGS '|'-separated extra arguments for the consumer's configure step
 
 cmake_minimum_required(VERSION 3.25)
@@ -71,6 +72,10 @@ if(BUILD_TYPE)
 endif()
 
 if(MODE STREQUAL "find_package")
+  # The installed library is this build's: built with sanitizers, its consumer links their runtime.
+  if(SANITIZE)
+    list(APPEND _configure_args "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
+  endif()
   set(_prefix "${WORK_DIR}/prefix")
   set(_install_args --install "${AR_BINARY_DIR}" --prefix "${_prefix}")
   if(BUILD_TYPE)
