@@ -74,19 +74,20 @@ std::string refused_parameters(const dialect& d, std::span<const value> params) 
   if (!nul && !nan && !inf) return {};
   for (std::size_t i = 0; i < params.size(); ++i) {
     const value& v = params[i];
-    const std::string which = "parameter " + std::to_string(i + 1);
+    // Spelled only for the message: this loop runs for every statement.
+    auto which = [i] { return "parameter " + std::to_string(i + 1); };
     if (const auto* s = std::get_if<std::string>(&v); s && nul) {
       if (const void* at = std::memchr(s->data(), '\0', s->size()))
-        return which + " is text with a NUL byte (at byte " +
+        return which() + " is text with a NUL byte (at byte " +
                std::to_string(static_cast<const char*>(at) - s->data()) + " of " + std::to_string(s->size()) +
                "), which a " + std::string(d.soci_backend()) +
                " text column cannot hold: ar refuses it rather than let the text be cut at the NUL";
     } else if (const auto* x = std::get_if<double>(&v)) {
       if (nan && std::isnan(*x))
-        return which + " is NaN, which a " + std::string(d.soci_backend()) +
+        return which() + " is NaN, which a " + std::string(d.soci_backend()) +
                " database does not store: ar refuses it rather than store something else";
       if (inf && std::isinf(*x))
-        return which + " is " + (*x < 0 ? "-" : "") + "infinity, which a " + std::string(d.soci_backend()) +
+        return which() + " is " + (*x < 0 ? "-" : "") + "infinity, which a " + std::string(d.soci_backend()) +
                " database does not store: ar refuses it rather than store something else";
     }
   }
