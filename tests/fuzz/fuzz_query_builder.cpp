@@ -83,8 +83,8 @@ std::vector<std::string> keys_of(const std::vector<ar::value>& values) {
 // --- what SQLite must answer ---------------------------------------------------------------------
 
 // SQL's three truth values, and a value as SQLite holds and compares it: NULL, an integer (bools as
-// 0 / 1), a real (NaN binds as NULL), text compared byte by byte, a time point (stored as text in an
-// order that is its microseconds').
+// 0 / 1), a real, text compared byte by byte, a time point (stored as text in an order that is its
+// microseconds'). (A NaN is refused with ar::error before it reaches SQLite: no rows to compare.)
 enum class tri : std::uint8_t { f, t, null };
 tri tri_of(bool b) { return b ? tri::t : tri::f; }
 tri tri_and(tri a, tri b) {
