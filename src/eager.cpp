@@ -36,3 +36,10 @@ std::vector<std::string_view> split_relation_path(std::string_view path) {
 }
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+AR_EAGER_ROWS_INSTANCES(template, std::int64_t)
+AR_EAGER_ROWS_INSTANCES(template, std::string)
+
+}  // namespace ar::detail

@@ -221,140 +221,187 @@ constexpr std::size_t relation_position_of() {
   }(typename model_of<typename Rel::owner>::relations{});
 }
 
+// --- eager loading at run time ---------------------------------------------------------------------
+//
+// Loading one relation for many owners is the same work for every relation: collect the owners'
+// values, read the target rows whose column holds one of them, group the rows by that value, store
+// the groups. It is written once per key type (below, compiled into the library for the key types
+// of integer and text keys), over tables of function pointers: one per model (model_rows) and one
+// per relation (relation_loader), each a few lines of code. A program with many models and
+// relations compiles a table per model and relation, not the whole algorithm again for each.
+
+// Integer keys load as 64-bit integers: a relation between an int32 and an int64 key shares them.
+template <class K>
+using load_key_t = std::conditional_t<std::is_same_v<K, std::int32_t>, std::int64_t, K>;
+
+// What loading needs of one model's records, type-erased.
+struct model_rows {
+  std::size_t record_size;
+  // The query of every row of the model, refined by a modifier (a
+  // std::function<query<M>(query<M>)>, or null): the database it runs on and its state.
+  std::pair<ar::database, query_state> (*base)(const void* modifier);
+  // Runs `state` on `db`, handing each row read to sink(context, row), which may move from it.
+  // `finish`: the rows are finished as a query's (their own eager loads and counts) first.
+  void (*each_row)(const ar::database& db, std::shared_ptr<const query_state> state, bool finish,
+                   void (*sink)(void* context, void* row), void* context);
+  // A group of rows (a std::vector<M>): a new one, one row moved in, its rows.
+  std::shared_ptr<void> (*new_group)(std::size_t reserve);
+  void (*push)(void* group, void* row);
+  std::size_t (*group_size)(const void* group);
+  const void* (*group_data)(const void* group);
+  // One row moved into a shared record.
+  std::shared_ptr<const void> (*single)(void* row);
+  // The empty group, shared.
+  const std::shared_ptr<const void>& (*empty_group)();
+  void (*share_context)(const std::vector<const void*>& records, bool strict, bool auto_batch,
+                        std::span<const std::string_view> preloaded);
+  const relation_table& (*table)();
+  const record_context& (*context)(const void* record);
+};
+
+// What loading needs of one relation (owner -> target), type-erased but for its key type.
+template <class K>
+struct relation_loader {
+  const model_rows* owner;
+  const model_rows* target;
+  const table_meta* target_table;
+  // has_many: a group per value; has_one / belongs_to: the first row.
+  bool many;
+  // Rows come ordered by the target's primary key unless the modifier orders them (not belongs_to).
+  bool order_by_key;
+  std::uint32_t match_position;  // the target's column compared with the owners' values
+  std::uint32_t key_position;    // the target's primary key
+  std::size_t index;             // the relation's position among its owner's relations
+  // morph_many / morph_one: the condition on the owner's type, else null.
+  std::shared_ptr<const expr_tree> (*condition)();
+  // The value an owner looks for (nothing when null or not saved yet).
+  std::optional<K> (*lookup)(const void* owner);
+  // The value a target row holds in the matched column; false when null.
+  bool (*match)(const void* row, K& out);
+  // Stores a loaded value (a group, a record or null) in an owner's cache, with the children's
+  // inverse relation.
+  void (*assign)(const void* owner, std::shared_ptr<const void> value);
+  // The relation of the targets that assign() fills in, if any.
+  std::span<const std::string_view> inverse;
+};
+
+template <class K>
+using grouped_rows = std::unordered_map<K, std::shared_ptr<const void>>;
+
+template <class K>
+grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const void* modifier);
+template <class K>
+std::vector<const void*> loaded_rows(const relation_loader<K>& loader, const grouped_rows<K>& grouped,
+                                     const std::vector<K>& keys);
+template <class K>
+eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector<const void*>& owners,
+                             const eager_node& node);
+template <class K>
+bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner);
+template <class K>
+std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records);
+
+template <class M>
+std::pair<ar::database, query_state> rows_base(const void* modifier) {
+  query<M> q = from<M>();
+  if (modifier) q = (*static_cast<const std::function<query<M>(query<M>)>*>(modifier))(std::move(q));
+  return {q.database(), q.state()};
+}
+
+template <class M>
+void rows_each(const ar::database& db, std::shared_ptr<const query_state> state, bool finish,
+               void (*sink)(void*, void*), void* context) {
+  const query<M> q(db, std::move(state));
+  if (finish) {
+    for (M& row : q | to_vector) sink(context, &row);
+  } else {
+    M staging{};
+    for_each_row(q, q.state(), staging, [&] { sink(context, &staging); });
+  }
+}
+
+template <class M>
+std::shared_ptr<void> rows_new_group(std::size_t reserve) {
+  auto group = std::make_shared<std::vector<M>>();
+  group->reserve(reserve);
+  return group;
+}
+template <class M>
+void rows_push(void* group, void* row) {
+  static_cast<std::vector<M>*>(group)->push_back(std::move(*static_cast<M*>(row)));
+}
+template <class M>
+std::size_t rows_group_size(const void* group) {
+  return static_cast<const std::vector<M>*>(group)->size();
+}
+template <class M>
+const void* rows_group_data(const void* group) {
+  return static_cast<const std::vector<M>*>(group)->data();
+}
+template <class M>
+std::shared_ptr<const void> rows_single(void* row) {
+  return std::make_shared<const M>(std::move(*static_cast<M*>(row)));
+}
+template <class M>
+const std::shared_ptr<const void>& rows_empty_group() {
+  static const std::shared_ptr<const void> empty = std::make_shared<const std::vector<M>>();
+  return empty;
+}
+template <class M>
+const record_context& rows_context(const void* record) {
+  return static_cast<const M*>(record)->ar_context;
+}
+
+template <class M>
+inline constexpr model_rows model_rows_v{sizeof(M),          &rows_base<M>,        &rows_each<M>,
+                                         &rows_new_group<M>, &rows_push<M>,        &rows_group_size<M>,
+                                         &rows_group_data<M>, &rows_single<M>,     &rows_empty_group<M>,
+                                         &share_context<M>,  &relation_table_of<M>, &rows_context<M>};
+
+template <class Rel>
+std::shared_ptr<const expr_tree> subquery_condition();
+
+// The relation of the targets that assign() fills in (has_one / has_many with an inverse).
+template <class Rel, bool = relation_impl<Rel>::belongs || std::is_void_v<typename Rel::inverse_name>>
+inline constexpr std::array<std::string_view, 0> inverse_names_v{};
+template <class Rel>
+inline constexpr std::array<std::string_view, 1> inverse_names_v<Rel, false>{
+    to_string_view(typename find_relation<typename Rel::target, typename Rel::inverse_name>::type::name_type{})};
+
 template <class Rel>
 struct eager_ops {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  using key = typename impl::key_scalar;
+  using key = load_key_t<typename impl::key_scalar>;
   using match_def = std::conditional_t<impl::belongs, typename impl::key_def, typename impl::fk_def>;
-  using modifier_fn = std::function<query<target>(query<target>)>;
 
-  static constexpr std::size_t relation_index() { return relation_position_of<Rel>(); }
-
-  // The target rows whose matching column holds one of `keys`, grouped by that value: a vector for
-  // has_many, the first by primary key for has_one, the row for belongs_to. One statement per
-  // chunk of keys; none without keys.
-  static std::unordered_map<key, std::shared_ptr<const void>> select_in(const std::vector<key>& keys,
-                                                                         const modifier_fn* modifier) {
-    std::unordered_map<key, std::shared_ptr<const void>> grouped;
-    if (keys.empty()) return grouped;
-    query<target> base = from<target>();
-    if (modifier) base = (*modifier)(base);
-    if constexpr (!impl::belongs)
-      if (base.state().order.empty()) base = base | order_by(column<target, model_of<target>::primary_key::index>{});
-    const bool per_parent = base.state().limit.has_value() || base.state().offset.has_value();
-    const ar::database db = base.database();
-    const std::size_t used = base.parameters().size();
-    const std::size_t limit = db.dialect().max_parameters();
-    const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
-
-    // Each row goes straight to its group: a vector per key for has_many (made here, not const, so
-    // that rows can be added), the first row for has_one / belongs_to.
-    // Rows of one key often come together (children listed by parent): the last group is kept at
-    // hand, so that they cost no hashing.
-    grouped.reserve(keys.size());
-    std::vector<target>* last_group = nullptr;
-    key last_key{};
-    std::size_t rows_read = 0;  // a new group reserves the mean size of the groups so far
-
-    auto add = [&](target&& row) {
-      const auto& value = row.*match_def::pointer;
-      key k;
-      if constexpr (match_def::nullable) {
-        if (!value) return;
-        k = static_cast<key>(*value);
-      } else {
-        k = static_cast<key>(value);
-      }
-      if constexpr (impl::many) {
-        if (last_group == nullptr || !(k == last_key)) {
-          std::shared_ptr<const void>& slot = grouped[k];
-          if (!slot) {
-            auto group = std::make_shared<std::vector<target>>();
-            if (const std::size_t before = grouped.size() - 1; before > 0)  // the groups before this one
-              group->reserve(std::min<std::size_t>(1024, (rows_read + before - 1) / before));
-            slot = std::move(group);
-          }
-          last_group = const_cast<std::vector<target>*>(static_cast<const std::vector<target>*>(slot.get()));
-          last_key = std::move(k);
-        }
-        last_group->push_back(std::move(row));
-        ++rows_read;
-      } else {
-        std::shared_ptr<const void>& slot = grouped[std::move(k)];
-        if (!slot) slot = std::make_shared<const target>(std::move(row));
-      }
-    };
-    for (std::size_t at = 0; at < keys.size(); at += chunk) {
-      const std::size_t n = std::min(chunk, keys.size() - at);
-      std::vector<key> part(keys.begin() + static_cast<std::ptrdiff_t>(at), keys.begin() + static_cast<std::ptrdiff_t>(at + n));
-      query<target> q = base.transformed([&](query_state& s) {
-        // The keys join the modifier's conditions; take / drop become per-parent bounds.
-        expr_tree in = to_tree(typename impl::match_column{}.in(part));
-        if constexpr (impl::morph) {
-          // morph_many / morph_one: only the rows of the owner's type.
-          auto typed = impl::of_this_type(from<target>());
-          expr_tree both;
-          const auto a = both.append(in);
-          const auto b = both.append(*typed.state().where);
-          both.add(node{node_kind::logical_and, compare_op::eq, a, b});
-          in = std::move(both);
-        }
-        if (!s.where) {
-          s.where = std::move(in);
-        } else {
-          expr_tree both;
-          const auto a = both.append(*s.where);
-          const auto b = both.append(in);
-          both.add(node{node_kind::logical_and, compare_op::eq, a, b});
-          s.where = std::move(both);
-        }
-        if (per_parent) s.partition = column_lookup<target, match_def::index>::position;
-      });
-      if (q.state().eager || !q.state().counts.empty()) {
-        // A modifier's own with(...) / with_count: the rows are finished as any query's.
-        for (target& row : q | to_vector) add(std::move(row));
-      } else {
-        // The rows get their shared context (and their siblings) once grouped, from the caller: no
-        // vector of every row first, and no context that the caller would replace.
-        target staging{};
-        for_each_row(q, q.state(), staging, [&] { add(std::move(staging)); });
-      }
-    }
-    return grouped;
+  static std::optional<key> lookup(const void* o) {
+    auto v = impl::lookup_value(*static_cast<const owner*>(o));
+    if (!v) return std::nullopt;
+    return static_cast<key>(std::move(*v));
   }
 
-  // The relation of the targets that assign() fills in (has_one / has_many with an inverse).
-  static std::span<const std::string_view> inverse_names() {
-    if constexpr (!impl::belongs && !std::is_void_v<typename Rel::inverse_name>) {
-      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
-      static constexpr std::string_view name[1] = {to_string_view(typename inverse::name_type{})};
-      return name;
+  static bool match(const void* row, key& out) {
+    const auto& value = static_cast<const target*>(row)->*match_def::pointer;
+    if constexpr (match_def::nullable) {
+      if (!value) return false;
+      out = static_cast<key>(*value);
     } else {
-      return {};
+      out = static_cast<key>(value);
     }
+    return true;
   }
 
-  // The cache value of an owner whose lookup value found nothing (or was null).
-  static std::shared_ptr<const void> nothing() {
-    if constexpr (impl::many)
-      return empty_collection();
-    else
-      return nullptr;
-  }
-  static const std::shared_ptr<const void>& empty_collection() {
-    static const std::shared_ptr<const void> empty = std::make_shared<const std::vector<target>>();
-    return empty;
-  }
 
   // Stores a loaded value in an owner's cache; has_one / has_many children learn their owner.
-  static void assign(const owner& o, std::shared_ptr<const void> value) {
+  static void assign(const void* p, std::shared_ptr<const void> value) {
+    const owner& o = *static_cast<const owner*>(p);
     if constexpr (!impl::belongs && !std::is_void_v<typename Rel::inverse_name>) {
       if (value) {
-        using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+        using inverse_rel = typename find_relation<target, typename Rel::inverse_name>::type;
         std::shared_ptr<const owner> shared = impl::fields_of(o);
-        auto set = [&](const target& child) { slot_of<inverse>(child) = relation_slot{shared, true}; };
+        auto set = [&](const target& child) { slot_of<inverse_rel>(child) = relation_slot{shared, true}; };
         if constexpr (impl::many)
           for (const target& child : *static_cast<const std::vector<target>*>(value.get())) set(child);
         else
@@ -366,87 +413,246 @@ struct eager_ops {
     slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
   }
 
-  // The loaded targets, once each, for the next level.
-  // In the order of `keys` (the owners' order), not the map's: the next level's keys, its IN list
-  // and the walks over the records then follow the rows as they were read.
-  static std::vector<const void*> loaded_targets(const std::unordered_map<key, std::shared_ptr<const void>>& grouped,
-                                                 const std::vector<key>& keys) {
-    std::vector<const void*> out;
-    std::size_t n = 0;
-    if constexpr (impl::many)
-      for (const auto& [k, value] : grouped) n += static_cast<const std::vector<target>*>(value.get())->size();
-    else
-      n = grouped.size();
-    out.reserve(n);
-    for (const key& k : keys) {
-      const auto it = grouped.find(k);
-      if (it == grouped.end()) continue;
-      if constexpr (impl::many)
-        for (const target& t : *static_cast<const std::vector<target>*>(it->second.get())) out.push_back(&t);
-      else
-        out.push_back(it->second.get());
-    }
-    return out;
-  }
-
-  // The next levels load into the records just read, which no one else sees yet: stored at once.
-  static void continue_with(const std::vector<const void*>& targets, const eager_node& node) {
-    for (const eager_node& child : node.children) relation_table_of<target>().find(child.name).eager_load(targets, child)();
-  }
+  static constexpr relation_loader<key> loader{
+      &model_rows_v<owner>,
+      &model_rows_v<target>,
+      &table_meta_v<target>,
+      impl::many,
+      !impl::belongs,
+      static_cast<std::uint32_t>(column_lookup<target, match_def::index>::position),
+      static_cast<std::uint32_t>(column_lookup<target, model_of<target>::primary_key::index>::position),
+      relation_position_of<Rel>(),
+      impl::morph ? &subquery_condition<Rel> : nullptr,
+      &lookup,
+      &match,
+      &assign,
+      std::span<const std::string_view>(inverse_names_v<Rel>)};
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    const std::vector<key> keys = distinct_lookup_values<impl>(owners);
-    const auto* modifier = static_cast<const modifier_fn*>(node.modifier.get());
-    auto grouped = std::make_shared<const std::unordered_map<key, std::shared_ptr<const void>>>(select_in(keys, modifier));
-    // What was loaded for strict records loads strictly too, as they did; and batches as they do.
-    const owner* first = owners.empty() ? nullptr : static_cast<const owner*>(owners.front());
-    const bool strict = first && strict_for(*first);
-    const bool batching = !first || !first->ar_context.shared || first->ar_context.shared->auto_batch;
-    auto targets = loaded_targets(*grouped, keys);
-    // Every target gets its inverse (by the commit) and the next level (just below): no batch for them.
-    std::vector<std::string_view> preloaded;
-    preloaded.reserve(node.children.size() + 1);
-    for (const eager_node& child : node.children) preloaded.push_back(child.name);
-    for (std::string_view n : inverse_names()) preloaded.push_back(n);
-    share_context<target>(targets, strict, batching, preloaded);
-    continue_with(targets, node);
-    return [owners, grouped] {
-      for (const void* p : owners) {
-        const owner& o = *static_cast<const owner*>(p);
-        const auto v = impl::lookup_value(o);
-        auto it = v ? grouped->find(*v) : grouped->end();
-        assign(o, it == grouped->end() ? nothing() : it->second);
-      }
-    };
+    return eager_load_rows(loader, owners, node);
   }
-
   // Lazy access with siblings: the first one loads the relation for all of them.
-  static bool load_from_batch(const owner& o) {
-    const auto& context = o.ar_context.shared;
-    if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
-    auto* shared = static_cast<batch<key>*>(context->batches.at(relation_index()).get());
-    if (!shared) return false;  // preloaded for every sibling: not batched
-    auto& b = *shared;
-    if (!b.loaded) {
-      keep_distinct(b.keys);
-      b.results = select_in(b.keys, nullptr);
-      b.loaded = true;
-      auto targets = loaded_targets(b.results, b.keys);
-      const auto inverse = inverse_names();
-      share_context<target>(targets, false, true, inverse);
-    }
-    const auto v = impl::lookup_value(o);
-    auto it = v ? b.results.find(*v) : b.results.end();
-    assign(o, it == b.results.end() ? nothing() : it->second);
-    return true;
-  }
-
+  static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
-    auto b = std::make_shared<batch<key>>();
-    b->keys = lookup_values<impl>(records);
-    return b;
+    return make_rows_batch(loader, records);
   }
 };
+
+// --- the algorithm, once per key type ---------------------------------------------------------------
+
+inline bool strict_for_context(const record_context& context) {
+  return strict_loading_flag().load() || context.strict || (context.shared && context.shared->strict);
+}
+
+// An expression tree of one column of a table.
+inline expr_tree column_tree(const table_meta* table, std::uint32_t position) {
+  expr_tree tree;
+  tree.add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  return tree;
+}
+
+// Where the rows read go: their group.
+template <class K>
+struct row_sink {
+  const relation_loader<K>* loader;
+  grouped_rows<K>* grouped;
+  // Rows of one value often come together (children listed by parent): the last group is kept
+  // at hand, so that they cost no hashing.
+  void* last_group = nullptr;
+  K last_key{};
+  std::size_t rows_read = 0;  // a new group reserves the mean size of the groups so far
+
+  static void add(void* self, void* row) {
+    auto& s = *static_cast<row_sink*>(self);
+    const relation_loader<K>& l = *s.loader;
+    K k;
+    if (!l.match(row, k)) return;
+    if (l.many) {
+      if (s.last_group == nullptr || !(k == s.last_key)) {
+        std::shared_ptr<const void>& slot = (*s.grouped)[k];
+        if (!slot) {
+          std::size_t reserve = 0;
+          if (const std::size_t before = s.grouped->size() - 1; before > 0)  // the groups before this one
+            reserve = std::min<std::size_t>(1024, (s.rows_read + before - 1) / before);
+          slot = l.target->new_group(reserve);
+        }
+        s.last_group = const_cast<void*>(slot.get());
+        s.last_key = std::move(k);
+      }
+      l.target->push(s.last_group, row);
+      ++s.rows_read;
+    } else {
+      std::shared_ptr<const void>& slot = (*s.grouped)[std::move(k)];
+      if (!slot) slot = l.target->single(row);
+    }
+  }
+};
+
+// The target rows whose matched column holds one of `keys`, grouped by that value: a group for
+// has_many, the first by primary key for has_one, the row for belongs_to. One statement per chunk
+// of keys; none without keys.
+template <class K>
+grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const void* modifier) {
+  grouped_rows<K> grouped;
+  if (keys.empty()) return grouped;
+  auto [db, base] = loader.target->base(modifier);
+  if (loader.order_by_key && base.order.empty())
+    base.order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
+  const bool per_parent = base.limit.has_value() || base.offset.has_value();
+  const bool finish = base.eager || !base.counts.empty();  // a modifier's own with(...) / with_count
+  std::size_t used = 0;
+  {
+    std::string sql;
+    std::vector<value> params;
+    render_select(sql, params, db.dialect(), base);
+    used = params.size();
+  }
+  const std::size_t limit = db.dialect().max_parameters();
+  const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
+  const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
+
+  grouped.reserve(keys.size());
+  row_sink<K> sink{&loader, &grouped};
+  for (std::size_t at = 0; at < keys.size(); at += chunk) {
+    const std::size_t n = std::min(chunk, keys.size() - at);
+    auto state = std::make_shared<query_state>(base);
+    // The keys join the modifier's conditions; take / drop become per-parent bounds.
+    expr_tree in;
+    in.params.reserve(n);
+    for (std::size_t i = at; i < at + n; ++i) in.params.emplace_back(keys[i]);
+    const auto operand = in.add(node{node_kind::column, compare_op::eq, loader.match_position, 0, 0, loader.target_table});
+    in.add(node{node_kind::in, compare_op::eq, operand, 0, static_cast<std::uint32_t>(n)});
+    if (condition) {  // morph_many / morph_one: only the rows of the owner's type
+      expr_tree both;
+      const auto a = both.append(in);
+      const auto b = both.append(*condition);
+      both.add(node{node_kind::logical_and, compare_op::eq, a, b});
+      in = std::move(both);
+    }
+    if (!state->where) {
+      state->where = std::move(in);
+    } else {
+      expr_tree both;
+      const auto a = both.append(*state->where);
+      const auto b = both.append(in);
+      both.add(node{node_kind::logical_and, compare_op::eq, a, b});
+      state->where = std::move(both);
+    }
+    if (per_parent) state->partition = loader.match_position;
+    // Without a modifier's own loads, rows get their shared context (and their siblings) once
+    // grouped, from the caller: no vector of every row first, and no context that the caller
+    // would replace.
+    loader.target->each_row(db, std::move(state), finish, &row_sink<K>::add, &sink);
+  }
+  return grouped;
+}
+
+// The loaded targets, once each, for the next level. In the order of `keys` (the owners' order),
+// not the map's: the next level's keys, its IN list and the walks over the records then follow the
+// rows as they were read.
+template <class K>
+std::vector<const void*> loaded_rows(const relation_loader<K>& loader, const grouped_rows<K>& grouped,
+                                     const std::vector<K>& keys) {
+  std::vector<const void*> out;
+  const model_rows& rows = *loader.target;
+  std::size_t n = 0;
+  if (loader.many)
+    for (const auto& [k, group] : grouped) n += rows.group_size(group.get());
+  else
+    n = grouped.size();
+  out.reserve(n);
+  for (const K& k : keys) {
+    const auto it = grouped.find(k);
+    if (it == grouped.end()) continue;
+    if (loader.many) {
+      const auto* data = static_cast<const char*>(rows.group_data(it->second.get()));
+      const std::size_t size = rows.group_size(it->second.get());
+      for (std::size_t i = 0; i < size; ++i) out.push_back(data + i * rows.record_size);
+    } else {
+      out.push_back(it->second.get());
+    }
+  }
+  return out;
+}
+
+// The cache value of an owner whose value found nothing (or was null).
+template <class K>
+std::shared_ptr<const void> nothing_found(const relation_loader<K>& loader) {
+  if (loader.many) return loader.target->empty_group();
+  return nullptr;
+}
+
+template <class K>
+eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector<const void*>& owners,
+                             const eager_node& node) {
+  std::vector<K> keys;
+  keys.reserve(owners.size());
+  for (const void* p : owners)
+    if (auto v = loader.lookup(p)) keys.push_back(std::move(*v));
+  keep_distinct(keys);
+  auto grouped = std::make_shared<const grouped_rows<K>>(select_rows_in(loader, keys, node.modifier.get()));
+  // What was loaded for strict records loads strictly too, as they did; and batches as they do.
+  const record_context* first = owners.empty() ? nullptr : &loader.owner->context(owners.front());
+  const bool strict = first && strict_for_context(*first);
+  const bool batching = !first || !first->shared || first->shared->auto_batch;
+  auto targets = loaded_rows(loader, *grouped, keys);
+  // Every target gets its inverse (by the commit) and the next level (just below): no batch for them.
+  std::vector<std::string_view> preloaded;
+  preloaded.reserve(node.children.size() + loader.inverse.size());
+  for (const eager_node& child : node.children) preloaded.push_back(child.name);
+  for (std::string_view n : loader.inverse) preloaded.push_back(n);
+  loader.target->share_context(targets, strict, batching, preloaded);
+  // The next levels load into the records just read, which no one else sees yet: stored at once.
+  for (const eager_node& child : node.children) loader.target->table().find(child.name).eager_load(targets, child)();
+  return [&loader, owners, grouped] {
+    for (const void* p : owners) {
+      const auto v = loader.lookup(p);
+      auto it = v ? grouped->find(*v) : grouped->end();
+      loader.assign(p, it == grouped->end() ? nothing_found(loader) : it->second);
+    }
+  };
+}
+
+template <class K>
+bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
+  const auto& context = loader.owner->context(owner).shared;
+  if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
+  auto* shared = static_cast<batch<K>*>(context->batches.at(loader.index).get());
+  if (!shared) return false;  // preloaded for every sibling: not batched
+  auto& b = *shared;
+  if (!b.loaded) {
+    keep_distinct(b.keys);
+    b.results = select_rows_in(loader, b.keys, nullptr);
+    b.loaded = true;
+    auto targets = loaded_rows(loader, b.results, b.keys);
+    loader.target->share_context(targets, false, true, loader.inverse);
+  }
+  const auto v = loader.lookup(owner);
+  auto it = v ? b.results.find(*v) : b.results.end();
+  loader.assign(owner, it == b.results.end() ? nothing_found(loader) : it->second);
+  return true;
+}
+
+template <class K>
+std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records) {
+  auto b = std::make_shared<batch<K>>();
+  b->keys.reserve(records.size());
+  for (const void* p : records)
+    if (auto v = loader.lookup(p)) b->keys.push_back(std::move(*v));
+  return b;
+}
+
+// Integer and text keys: compiled once, in the library (src/eager.cpp).
+#define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                     \
+  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const void*);     \
+  prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,            \
+                                                 const std::vector<K>&);                                       \
+  prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,           \
+                                         const eager_node&);                                                   \
+  prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                 \
+  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);
+AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
+AR_EAGER_ROWS_INSTANCES(extern template, std::string)
 
 template <class Rel>
 std::shared_ptr<void> make_batch_checked(const std::vector<const void*>& records) {
