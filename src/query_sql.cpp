@@ -487,3 +487,27 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
 }
 
 }  // namespace ar::detail
+
+#include <ar/views/filter.hpp>
+
+namespace ar::detail {
+
+void where_related(query_state& s, const table_meta* table, std::uint32_t position, const std::optional<value>& v,
+                   const expr_tree* condition) {
+  expr_tree tree;
+  const auto column = tree.add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  if (v) {
+    const auto param = tree.add_param(*v);
+    tree.add(node{node_kind::compare, compare_op::eq, column, param});
+  } else {
+    tree.add(node{node_kind::in, compare_op::eq, column, 0, 0});  // no value: no row
+  }
+  if (condition) {
+    const auto a = tree.root();
+    const auto b = tree.append(*condition);
+    tree.add(node{node_kind::logical_and, compare_op::eq, a, b});
+  }
+  and_where(s, std::move(tree));
+}
+
+}  // namespace ar::detail

@@ -315,8 +315,7 @@ void rows_each(const ar::database& db, std::shared_ptr<const query_state> state,
   if (finish) {
     for (M& row : q | to_vector) sink(context, &row);
   } else {
-    M staging{};
-    for_each_row(q, q.state(), staging, [&] { sink(context, &staging); });
+    each_record(q, q.state(), sink, context);
   }
 }
 
@@ -325,10 +324,6 @@ std::shared_ptr<void> rows_new_group(std::size_t reserve) {
   auto group = std::make_shared<std::vector<M>>();
   group->reserve(reserve);
   return group;
-}
-template <class M>
-void rows_push(void* group, void* row) {
-  static_cast<std::vector<M>*>(group)->push_back(std::move(*static_cast<M*>(row)));
 }
 template <class M>
 std::size_t rows_group_size(const void* group) {
@@ -340,11 +335,11 @@ const void* rows_group_data(const void* group) {
 }
 template <class M>
 std::shared_ptr<const void> rows_single(void* row) {
-  return std::make_shared<const M>(std::move(*static_cast<M*>(row)));
+  return std::make_shared<M>(std::move(*static_cast<M*>(row)));  // one shared_ptr type per model
 }
 template <class M>
 const std::shared_ptr<const void>& rows_empty_group() {
-  static const std::shared_ptr<const void> empty = std::make_shared<const std::vector<M>>();
+  static const std::shared_ptr<const void> empty = std::make_shared<std::vector<M>>();
   return empty;
 }
 template <class M>
@@ -354,7 +349,7 @@ const record_context& rows_context(const void* record) {
 
 template <class M>
 inline constexpr model_rows model_rows_v{sizeof(M),          &rows_base<M>,        &rows_each<M>,
-                                         &rows_new_group<M>, &rows_push<M>,        &rows_group_size<M>,
+                                         &rows_new_group<M>, &push_record<M>,        &rows_group_size<M>,
                                          &rows_group_data<M>, &rows_single<M>,     &rows_empty_group<M>,
                                          &share_context<M>,  &relation_table_of<M>, &rows_context<M>};
 

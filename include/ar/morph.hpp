@@ -113,7 +113,7 @@ std::unordered_map<std::int64_t, std::shared_ptr<const void>> load_morph_targets
                                    keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + chunk)));
     for (M& row : from<M>() | filter(column<M, key_def::index>{}.in(part)) | to_vector) {
       const auto k = static_cast<std::int64_t>(row.*key_def::pointer);
-      out.emplace(k, std::make_shared<const M>(std::move(row)));
+      out.emplace(k, std::make_shared<M>(std::move(row)));
     }
   }
   return out;

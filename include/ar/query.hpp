@@ -234,6 +234,22 @@ void for_each_counted_row(const query<M, M, M>& q, const query_state& state, M& 
   run(db.state(), sql, params, columns, row_callback::of(row));
 }
 
+// Whole records, each read into one staging record and handed to sink(context, &record), which may
+// move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
+// reading loop, so a model compiles it once.
+template <class M>
+void each_record(const query<M, M, M>& q, const query_state& state, void (*sink)(void* context, void* record),
+                 void* context) {
+  M staging{};
+  for_each_counted_row(q, state, staging, [&] { sink(context, &staging); });
+}
+
+// A sink of each_record: moves the record to the end of a std::vector<M>.
+template <class M>
+void push_record(void* vector, void* record) {
+  static_cast<std::vector<M>*>(vector)->push_back(std::move(*static_cast<M*>(record)));
+}
+
 // Runs an aggregate of a query into one value.
 template <class Result, class M, class Row, class Staging>
 Result scalar_of(const query<M, Row, Staging>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {

@@ -328,10 +328,22 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     }
   }
 
+  // The target rows related to `o` (none when its value is null: never a whole table). Built at run
+  // time from the column's position, so that each relation compiles no expression of its own.
   static query<target> query_for(const owner& o) {
     const auto v = lookup_value(o);
-    if (!v) return from<target>() | filter(match_column{}.in(std::vector<key_scalar>{}));  // never a whole table
-    return of_this_type(from<target>() | filter(match_column{} == *v));
+    auto state = std::make_shared<query_state>(from<target>().state());
+    std::optional<value> param;
+    if (v) param = as_parameter<typename expression_traits<match_column>::scalar>(*v);
+    std::shared_ptr<const expr_tree> condition;
+    if constexpr (morph)
+      if (v) condition = std::make_shared<const expr_tree>(*of_this_type(from<target>()).state().where);
+    where_related(*state, &table_meta_v<target>,
+                  static_cast<std::uint32_t>(
+                      column_lookup<target, (base::belongs ? key_def::index : fk_def::index)>::position),
+                  param,
+                  condition.get());
+    return query<target>(ar::database{}, std::move(state));
   }
 
   // A copy of a record's fields, without its relation caches (which could hold a cycle).
@@ -367,11 +379,11 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
       }
       fill_inverse(rows, o);
       if constexpr (base::many)
-        value = std::make_shared<const std::vector<target>>(std::move(rows));
+        value = std::make_shared<std::vector<target>>(std::move(rows));
       else if (!rows.empty())
-        value = std::make_shared<const target>(std::move(rows.front()));  // has_one: the first by key
+        value = std::make_shared<target>(std::move(rows.front()));  // has_one: the first by key
     } else if constexpr (base::many) {
-      value = std::make_shared<const std::vector<target>>();
+      value = std::make_shared<std::vector<target>>();
     }
     relation_slot& slot = slot_of<Rel>(o);
     slot.value = std::move(value);

@@ -179,7 +179,7 @@ struct through_impl {
       std::vector<target_key> part(wanted.begin() + static_cast<std::ptrdiff_t>(at), wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
       for (target& t : refined | filter(target_key_column{}.in(part)) | to_vector) {
         const target_key k = t.*target_key_def::pointer;
-        by_key.emplace(k, std::make_shared<const target>(std::move(t)));
+        by_key.emplace(k, std::make_shared<target>(std::move(t)));
       }
     }
     for (const auto& [o, t] : links)
@@ -194,9 +194,9 @@ struct through_impl {
     std::shared_ptr<const void> value;
     if (const auto v = lookup_value(o)) {
       auto grouped = select_in({*v}, nullptr);
-      value = std::make_shared<const std::vector<target>>(std::move(grouped[*v]));
+      value = std::make_shared<std::vector<target>>(std::move(grouped[*v]));
     } else {
-      value = std::make_shared<const std::vector<target>>();
+      value = std::make_shared<std::vector<target>>();
     }
     relation_slot& slot = slot_of<Rel>(o);
     slot.value = std::move(value);
@@ -335,8 +335,8 @@ struct eager_ops<Rel> {
   static std::shared_ptr<const void> value_for(std::unordered_map<key, std::vector<target>>& grouped, const std::optional<key>& v) {
     if (v)
       if (auto it = grouped.find(*v); it != grouped.end())
-        return std::make_shared<const std::vector<target>>(it->second);
-    return std::make_shared<const std::vector<target>>();
+        return std::make_shared<std::vector<target>>(it->second);
+    return std::make_shared<std::vector<target>>();
   }
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
@@ -371,13 +371,13 @@ struct eager_ops<Rel> {
     if (!b.loaded) {
       keep_distinct(b.keys);
       auto grouped = impl::select_in(b.keys, nullptr);
-      for (auto& [k, rows] : grouped) b.results.emplace(k, std::make_shared<const std::vector<target>>(std::move(rows)));
+      for (auto& [k, rows] : grouped) b.results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
       b.loaded = true;
     }
     const auto v = impl::lookup_value(o);
     auto it = v ? b.results.find(*v) : b.results.end();
     relation_slot& slot = slot_of<Rel>(o);
-    slot.value = it == b.results.end() ? std::make_shared<const std::vector<target>>() : it->second;
+    slot.value = it == b.results.end() ? std::make_shared<std::vector<target>>() : it->second;
     slot.loaded = true;
     return true;
   }

@@ -6,6 +6,7 @@
 
 #include <ar/query.hpp>
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -24,6 +25,11 @@ inline void and_where(query_state& s, expr_tree&& tree) {
   const auto b = w.append(tree);
   w.add(node{node_kind::logical_and, compare_op::eq, a, b});
 }
+
+// ANDs "column = value" (or, without a value, a condition no row meets: "column IN ()") into a
+// query's WHERE, and `condition` when given: a relation's rows, without an expression type.
+void where_related(query_state& s, const table_meta* table, std::uint32_t position, const std::optional<value>& v,
+                   const expr_tree* condition);
 
 template <class Condition>
 struct filter_closure {

@@ -22,17 +22,14 @@ struct first_fn {
       state.order.push_back(order_key{std::move(key), false});
     }
     std::optional<R> result;
-    S staging{};
-    if constexpr (std::is_same_v<R, M>)
-      for_each_counted_row(q, state, staging, [&] { result.emplace(std::move(staging)); });
-    else
-      for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
     if constexpr (std::is_same_v<R, M>) {
-      if (result) {
-        std::vector<R> one{std::move(*result)};
-        finish_rows(state, one);
-        result.emplace(std::move(one.front()));
-      }
+      std::vector<M> one;
+      each_record(q, state, &push_record<M>, &one);
+      finish_rows(state, one);
+      if (!one.empty()) result.emplace(std::move(one.front()));
+    } else {
+      S staging{};
+      for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });
     }
     return result;
   }

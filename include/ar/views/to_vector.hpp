@@ -17,7 +17,7 @@ struct to_vector_fn {
     std::vector<R> rows;
     S staging{};
     if constexpr (std::is_same_v<R, M>) {
-      for_each_counted_row(q, q.state(), staging, [&] { rows.push_back(std::move(staging)); });
+      each_record(q, q.state(), &push_record<M>, &rows);
       finish_rows(q.state(), rows);
     } else {
       for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
