@@ -119,7 +119,7 @@ class query {
   // A copy of this query with its state changed by `change`.
   template <class F>
   query transformed(F&& change) const& {
-    auto next = std::make_shared<detail::query_state>(*state_);
+    auto next = detail::copy_state(*state_);
     change(*next);
     return query(db_, std::move(next));
   }
@@ -136,7 +136,7 @@ class query {
   // The same query yielding other rows.
   template <class Row2, class Staging2 = Row2, class F>
   query<M, Row2, Staging2> with_rows(F&& change) const {
-    auto next = std::make_shared<detail::query_state>(*state_);
+    auto next = detail::copy_state(*state_);
     change(*next);
     return query<M, Row2, Staging2>(db_, std::move(next));
   }

@@ -66,51 +66,9 @@ struct expr_tree {
   std::uint32_t root() const noexcept { return static_cast<std::uint32_t>(nodes.size() - 1); }
 
   // Copies another tree in; returns the index its root now has.
-  std::uint32_t append(const expr_tree& other) {
-    const auto node_offset = static_cast<std::uint32_t>(nodes.size());
-    const auto param_offset = static_cast<std::uint32_t>(params.size());
-    const auto subquery_offset = static_cast<std::uint32_t>(subqueries.size());
-    nodes.reserve(nodes.size() + other.nodes.size() + 1);  // + 1: the node that usually joins the two
-    for (node n : other.nodes) {
-      switch (n.kind) {
-        case node_kind::column: break;
-        case node_kind::param: n.first += param_offset; break;
-        case node_kind::in:
-        case node_kind::not_in:
-          n.first += node_offset;
-          n.second += param_offset;
-          break;
-        case node_kind::between:
-          n.first += node_offset;
-          n.second += node_offset;
-          n.third += node_offset;
-          break;
-        case node_kind::logical_not:
-        case node_kind::is_null:
-        case node_kind::is_not_null: n.first += node_offset; break;
-        case node_kind::exists:
-        case node_kind::not_exists: n.first += subquery_offset; break;
-        default:
-          n.first += node_offset;
-          n.second += node_offset;
-          break;
-      }
-      nodes.push_back(n);
-    }
-    params.insert(params.end(), other.params.begin(), other.params.end());
-    subqueries.insert(subqueries.end(), other.subqueries.begin(), other.subqueries.end());
-    return static_cast<std::uint32_t>(nodes.size() - 1);
-  }
-
-  std::uint32_t add(node n) {
-    nodes.push_back(n);
-    return root();
-  }
-
-  std::uint32_t add_param(value v) {
-    params.push_back(std::move(v));
-    return add(node{node_kind::param, compare_op::eq, static_cast<std::uint32_t>(params.size() - 1)});
-  }
+  std::uint32_t append(const expr_tree& other);
+  std::uint32_t add(node n);
+  std::uint32_t add_param(value v);
 };
 
 }  // namespace ar::detail

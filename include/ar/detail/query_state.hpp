@@ -51,6 +51,14 @@ struct query_state {
   std::vector<counted> counts;
 };
 
+// A changed copy of a state starts as this copy (out of line: every adaptor of every pipeline makes
+// one).
+std::shared_ptr<query_state> copy_state(const query_state& s);
+// Appends ORDER BY keys.
+void append_order(query_state& s, const std::vector<order_key>& terms);
+// ANDs a condition into the WHERE, in place.
+void and_where(query_state& s, expr_tree&& tree);
+
 // After a query of whole records has read them: eager loads and the records' shared context.
 template <class M>
 void finish_rows(const query_state& state, std::vector<M>& rows);

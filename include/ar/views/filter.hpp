@@ -14,18 +14,6 @@ namespace ar {
 
 namespace detail {
 
-// ANDs a condition into a query's WHERE, in place.
-inline void and_where(query_state& s, expr_tree&& tree) {
-  if (!s.where) {
-    s.where = std::move(tree);
-    return;
-  }
-  expr_tree& w = *s.where;
-  const auto a = w.root();
-  const auto b = w.append(tree);
-  w.add(node{node_kind::logical_and, compare_op::eq, a, b});
-}
-
 // ANDs "column = value" (or, without a value, a condition no row meets: "column IN ()") into a
 // query's WHERE, and `condition` when given: a relation's rows, without an expression type.
 void where_related(query_state& s, const table_meta* table, std::uint32_t position, const std::optional<value>& v,

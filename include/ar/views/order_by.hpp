@@ -49,7 +49,7 @@ struct order_by_fn {
                        const query<M, R, S>& q) {
       static_assert((detail::order_key_belongs<M, Keys>() && ...),
                     "ar::order_by: a key is a column of another model than the query's");
-      return q.transformed([&](detail::query_state& s) { s.order.insert(s.order.end(), terms.begin(), terms.end()); });
+      return q.transformed([&](detail::query_state& s) { detail::append_order(s, terms); });
     }};
   }
 };
