@@ -511,3 +511,37 @@ void where_related(query_state& s, const table_meta* table, std::uint32_t positi
 }
 
 }  // namespace ar::detail
+
+#include <ar/query.hpp>
+
+namespace ar::detail {
+
+void read_records(const ar::database& db, const query_state& state, void* staging,
+                  void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
+                  void (*sink)(void* context, void* record), void* context) {
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), state);
+  // The columns of the model, then one count per with_count.
+  const std::size_t total = width + state.counts.size();
+  constexpr std::size_t on_stack = 32;
+  std::array<column_binding, on_stack> stack_columns;
+  std::vector<column_binding> heap_columns;
+  std::span<column_binding> columns;
+  if (total <= on_stack) {
+    columns = std::span<column_binding>(stack_columns.data(), total);
+  } else {
+    heap_columns.resize(total);
+    columns = heap_columns;
+  }
+  bind(staging, columns.first(width));
+  std::vector<std::int64_t> counts(state.counts.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) columns[width + i] = bind_column(counts[i]);
+  auto row = [&] {
+    for (std::size_t i = 0; i < counts.size(); ++i) state.counts[i].store(staging, counts[i]);
+    sink(context, staging);
+  };
+  run(db.state(), sql, params, columns, row_callback::of(row));
+}
+
+}  // namespace ar::detail

@@ -214,34 +214,26 @@ void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Sta
   run(db.state(), sql, params, columns, row_callback::of(on_row));
 }
 
-// The same for whole records, reading with_count's counts after the model's columns into each
-// record's relation caches.
-template <class M, class OnRow>
-void for_each_counted_row(const query<M, M, M>& q, const query_state& state, M& staging, OnRow&& on_row) {
-  if (state.counts.empty()) return for_each_row(q, state, staging, std::forward<OnRow>(on_row));
-  const ar::database db = q.database();
-  std::string sql;
-  std::vector<value> params;
-  render_select(sql, params, db.dialect(), state);
-  std::vector<column_binding> columns(model_of<M>::size + state.counts.size());
-  std::vector<std::int64_t> counts(state.counts.size());
-  bind_record(staging, std::span<column_binding>(columns.data(), model_of<M>::size));
-  for (std::size_t i = 0; i < counts.size(); ++i) columns[model_of<M>::size + i] = bind_column(counts[i]);
-  auto row = [&] {
-    for (std::size_t i = 0; i < counts.size(); ++i) state.counts[i].store(&staging, counts[i]);
-    on_row();
-  };
-  run(db.state(), sql, params, columns, row_callback::of(row));
+// Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
+// with_count's counts into its relation caches, and calls sink(context, staging) after each row.
+// Compiled once, in the library (src/query_sql.cpp): a model contributes only its `bind`.
+void read_records(const ar::database& db, const query_state& state, void* staging,
+                  void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
+                  void (*sink)(void* context, void* record), void* context);
+
+template <class M>
+void bind_record_erased(void* record, std::span<column_binding> out) {
+  bind_record(*static_cast<M*>(record), out);
 }
 
 // Whole records, each read into one staging record and handed to sink(context, &record), which may
 // move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
-// reading loop, so a model compiles it once.
+// reading loop.
 template <class M>
 void each_record(const query<M, M, M>& q, const query_state& state, void (*sink)(void* context, void* record),
                  void* context) {
   M staging{};
-  for_each_counted_row(q, state, staging, [&] { sink(context, &staging); });
+  read_records(q.database(), state, &staging, &bind_record_erased<M>, model_of<M>::size, sink, context);
 }
 
 // A sink of each_record: moves the record to the end of a std::vector<M>.
