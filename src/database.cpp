@@ -6,6 +6,8 @@
 #include <ar/observe.hpp>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <chrono>
 #include <thread>
@@ -18,13 +20,15 @@ namespace ar {
 namespace detail {
 
 database_state::database_state(std::string n, std::string u, const ar::dialect& d, std::size_t size,
-                               std::chrono::milliseconds w, std::vector<std::string> setup)
+                               std::chrono::milliseconds w, std::vector<std::string> setup,
+                               std::size_t cache_size)
     : name(std::move(n)),
       url(std::move(u)),
       dialect(d),
       pool_size(size == 0 ? std::max<std::size_t>(1, d.default_pool_size()) : size),
       wait(w),
-      on_connect(std::move(setup)) {}
+      on_connect(std::move(setup)),
+      statement_cache_size(cache_size) {}
 
 database_state::~database_state() { close(); }
 
@@ -168,7 +172,7 @@ std::size_t database_state::open_connections() const {
 std::size_t database_state::cached_statements() const {
   std::lock_guard lock(pool_mutex_);
   std::size_t n = 0;
-  for (const connection* c : all_) n += c->statement_count.load(std::memory_order_relaxed);
+  for (const connection* c : all_) n += c->statements.count();
   return n;
 }
 
@@ -180,7 +184,7 @@ void database_state::clear_statement_cache() {
   for (connection* c : all_) {
     if (c == own && !c->busy)
       c->clear_statements();
-    else if (c->statement_count.load(std::memory_order_relaxed) != 0)
+    else if (c->statements.count() != 0)
       c->clear_requested.store(true, std::memory_order_relaxed);
   }
 }
@@ -344,7 +348,9 @@ void finish_row(prepared_statement& p, std::span<const column_binding> columns) 
 }
 
 // Prepares a statement on the connection: natively when the connection has a native side.
-std::unique_ptr<prepared_statement> prepare(connection& c, std::string_view sql, bool cached) {
+// `cached`: it goes to the connection's statement cache and runs again and again.
+std::unique_ptr<prepared_statement> prepare(database_state& db, connection& c, std::string_view sql, bool cached) {
+  db.statements_prepared.fetch_add(1, std::memory_order_relaxed);
   auto p = std::make_unique<prepared_statement>();
   if (c.native) {
     p->native = c.native->prepare(sql, cached);
@@ -356,18 +362,21 @@ std::unique_ptr<prepared_statement> prepare(connection& c, std::string_view sql,
   return p;
 }
 
-prepared_statement& prepared(connection& c, std::string_view sql) {
-  if (auto it = c.statements.find(sql); it != c.statements.end()) return *it->second;
-  auto& out = *c.statements.emplace(std::string(sql), prepare(c, sql, true)).first->second;
-  c.statement_count.store(c.statements.size(), std::memory_order_relaxed);
-  return out;
-}
+using cached_statement = statement_cache<prepared_statement>::entry;
 
-void evict(connection& c, std::string_view sql) {
-  if (auto it = c.statements.find(sql); it != c.statements.end()) {
-    c.statements.erase(it);
-    c.statement_count.store(c.statements.size(), std::memory_order_relaxed);
+// The connection's cached statement for `sql`, taken for one execution: the one cached if it is
+// free, else a new one, which makes room for itself by dropping the least recently used statements
+// not in use. nullptr when it cannot be cached (a statement cache of size 0, every cached statement
+// in use, or the cached one in use by an execution still running): it then runs uncached.
+cached_statement* take_cached(database_state& db, connection& c, std::string_view sql) {
+  auto& cache = c.statements;
+  if (cached_statement* e = cache.find(sql)) {
+    if (e->in_use()) return nullptr;
+    cache.acquire(*e);
+    return e;
   }
+  if (!cache.make_room()) return nullptr;
+  return &cache.insert(sql, prepare(db, c, sql, true));
 }
 
 [[noreturn]] void throw_stream_open(const database_state& db) {
@@ -418,7 +427,8 @@ struct execution {
   std::span<const column_binding> columns;
   bool observing = false;
   std::chrono::steady_clock::time_point start;
-  std::unique_ptr<prepared_statement> once;
+  std::unique_ptr<prepared_statement> once;  // an uncached statement, or:
+  cached_statement* cached = nullptr;         // the connection's cached statement
   prepared_statement* ps = nullptr;
   native_statement* native = nullptr;  // the native path, or:
   soci::statement* st = nullptr;       // the SOCI path
@@ -443,8 +453,8 @@ struct execution {
       const bool drop = native ? !succeeded : unfinished;
       if (once)
         once.reset();
-      else if (drop && ps)
-        evict(*conn, sql);
+      else if (cached)
+        conn->statements.release(*std::exchange(cached, nullptr), drop);
     } catch (...) {
     }
     try {
@@ -484,10 +494,11 @@ struct execution {
       // before it reaches the driver (libpq would cut text at a NUL byte without a word).
       if (std::string why = refused_parameters(db.dialect, params); !why.empty())
         throw database_error(db.name, std::string(sql), std::move(why));
-      if (policy == cache_policy::cache) {
-        ps = &prepared(*conn, sql);
+      if (policy == cache_policy::cache) cached = take_cached(db, *conn, sql);
+      if (cached) {
+        ps = &cached->statement();
       } else {
-        once = prepare(*conn, sql, false);
+        once = prepare(db, *conn, sql, false);
         ps = once.get();
       }
       if (ps->native) {
@@ -626,7 +637,7 @@ connection_pin::~connection_pin() {
 }
 
 std::unique_ptr<connection> database_state::connect() {
-  auto c = std::make_unique<connection>();
+  auto c = std::make_unique<connection>(statement_cache_size);
   const std::size_t sep = url.find("://");
   try {
     c->session = std::make_unique<soci::session>(std::string(dialect.soci_backend()), url.substr(sep + 3));
@@ -696,6 +707,10 @@ std::uint64_t database::execute(std::string_view sql, std::initializer_list<valu
 
 std::size_t database::cached_statements() const { return state().cached_statements(); }
 void database::clear_statement_cache() const { state().clear_statement_cache(); }
+std::size_t database::statement_cache_size() const { return state().statement_cache_size; }
+std::uint64_t database::statements_prepared() const {
+  return state().statements_prepared.load(std::memory_order_relaxed);
+}
 std::size_t database::pool_size() const { return state().pool_size; }
 std::size_t database::open_connections() const { return state().open_connections(); }
 bool database::in_transaction() const { return detail::transaction_connection(state()) != nullptr; }
@@ -721,9 +736,15 @@ database open(std::string_view url, std::string_view name, const open_options& o
   if (!d) throw configuration_error("ar::open: no backend is registered for '" + std::string(scheme) + "://'");
   if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
   if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
+  if (options.statement_cache_size > static_cast<std::size_t>(PTRDIFF_MAX))
+    throw configuration_error("ar::open: open_options::statement_cache_size is " +
+                              std::to_string(options.statement_cache_size) +
+                              ", a negative number made a std::size_t; it is the most prepared statements each "
+                              "connection keeps (0 keeps none)");
 
   auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d, options.pool_size,
-                                                        options.wait, options.on_connect);
+                                                        options.wait, options.on_connect,
+                                                        options.statement_cache_size);
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);

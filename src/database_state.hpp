@@ -2,6 +2,7 @@
 #define AR_SRC_DATABASE_STATE_HPP
 
 #include "native.hpp"
+#include "statement_cache.hpp"
 
 #include <ar/detail/crud_sql.hpp>
 #include <ar/dialect.hpp>
@@ -23,11 +24,6 @@
 #include <vector>
 
 namespace ar::detail {
-
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
 
 struct crud_key {
   const table_meta* table;
@@ -71,12 +67,15 @@ struct prepared_statement {
 // One connection of a database's pool, with the statements prepared on it. Only the thread that
 // holds it (through a cursor, a transaction or a stream) touches its session and statements.
 struct connection {
+  explicit connection(std::size_t statement_cache_size) noexcept : statements(statement_cache_size) {}
+
   std::unique_ptr<soci::session> session;
   // The backend's native side of the session, when it has one: every statement goes through it.
   // After the session, so that it goes first.
   std::unique_ptr<native_connection> native;
-  std::unordered_map<std::string, std::unique_ptr<prepared_statement>, string_hash, std::equal_to<>> statements;
-  std::atomic<std::size_t> statement_count{0};
+  // After both, so that the statements go before the session they were prepared on (SQLite
+  // refuses to close a connection with statements left).
+  statement_cache<prepared_statement> statements;
   // Set by clear_statement_cache while another thread holds the connection: its holder clears.
   std::atomic<bool> clear_requested{false};
   // Transactions and streams keeping it out of the pool (guarded by the pool's mutex).
@@ -87,19 +86,17 @@ struct connection {
   bool broken = false;
 
   void clear_statements() noexcept {
-    statements.clear();  // statements must go before the session they were prepared on (SQLite
-                         // refuses to close a connection with statements left)
-    statement_count.store(0, std::memory_order_relaxed);
+    statements.clear();
     clear_requested.store(false, std::memory_order_relaxed);
   }
-  ~connection() { clear_statements(); }
 };
 
 // One open database: a pool of connections and the SQL rendered for it.
 class database_state {
  public:
   database_state(std::string name, std::string url, const ar::dialect& dialect, std::size_t pool_size,
-                 std::chrono::milliseconds wait, std::vector<std::string> on_connect);
+                 std::chrono::milliseconds wait, std::vector<std::string> on_connect,
+                 std::size_t statement_cache_size);
   ~database_state();
 
   const std::string name;
@@ -108,6 +105,10 @@ class database_state {
   const std::size_t pool_size;
   const std::chrono::milliseconds wait;
   const std::vector<std::string> on_connect;
+  // The most statements each connection keeps prepared (0: none).
+  const std::size_t statement_cache_size;
+  // Statements prepared on its connections, cached or for one execution (any thread adds).
+  std::atomic<std::uint64_t> statements_prepared{0};
 
   // A connection for the calling thread: an idle one, a new one while the pool has room, or the
   // next one released (waiting up to `wait`); owned: true. When the pool is exhausted and this

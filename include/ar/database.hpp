@@ -35,6 +35,10 @@ struct open_options {
   // Statements run on every new connection, after the backend's own (e.g. "SET search_path TO app").
   // They are not observed: a pool opening a connection does not change statement counts.
   std::vector<std::string> on_connect = {};
+  // The most prepared statements each connection keeps, by SQL text. When a new statement would
+  // pass it, the least recently used one that no stream or cursor is reading is finalized. 0 keeps
+  // none: every statement is prepared for its execution and finalized after it.
+  std::size_t statement_cache_size = 256;
 };
 
 // A handle to an open database and its pool of connections; copies share them. Any thread may use
@@ -54,9 +58,15 @@ class database {
   // returns the number of rows it changed.
   std::uint64_t execute(std::string_view sql, std::initializer_list<value> params = {}) const;
 
-  // Prepared statements are cached per connection by SQL text: the count is over all of them.
+  // Prepared statements are cached per connection by SQL text, at most statement_cache_size() on
+  // each (open_options::statement_cache_size): the count is over all of them.
   std::size_t cached_statements() const;
   void clear_statement_cache() const;
+  std::size_t statement_cache_size() const;
+  // How many statements were prepared on the pool's connections since the database was opened
+  // (a cache hit prepares nothing): growing while the program repeats the same statements means
+  // statement_cache_size is smaller than the set of statements it runs.
+  std::uint64_t statements_prepared() const;
 
   // The most connections the pool opens, and how many are open now.
   std::size_t pool_size() const;

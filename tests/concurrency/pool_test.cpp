@@ -144,6 +144,39 @@ TEST_P(pools, closing_a_database_fails_later_statements_on_every_thread) {
                ar::configuration_error);
 }
 
+TEST_P(pools, a_small_statement_cache_keeps_its_size_on_every_connection_while_threads_churn_it) {
+  // Four threads share a pool of up to three connections that keep two statements each, and run
+  // twenty distinct statements (IN lists of 1 to 20 keys) in ever changing orders: statements keep
+  // being dropped and prepared again on every connection, and every answer stays right.
+  auto churn = ar_test::open_backend(GetParam() == "sqlite" ? "sqlite_file" : GetParam(), "churn",
+                                     {.pool_size = 3, .statement_cache_size = 2});
+  ar::create_table<user>(churn);
+  std::vector<user> users;
+  for (int i = 1; i <= 20; ++i) users.push_back({0, "u" + std::to_string(i)});
+  ar::insert_all(churn, users);
+  const std::uint64_t prepared = churn.statements_prepared();
+  std::atomic<int> wrong{0};
+  std::atomic<int> over{0};
+  auto worker = [&](int t) {
+    for (int r = 0; r < 40; ++r) {
+      const std::int64_t n = 1 + (t * 7 + r * (t + 1)) % 20;
+      std::vector<std::int64_t> keys;
+      for (std::int64_t k = 1; k <= n; ++k) keys.push_back(k);
+      if ((ar::from<user>(churn) | ar::filter(user::c.id.in(keys)) | ar::count) != n) ++wrong;
+      // Connections only open here: the count read first cannot be over the bound of those read after.
+      const std::size_t cached = churn.cached_statements();
+      if (cached > 2 * churn.open_connections()) ++over;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back(worker, t);
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(over.load(), 0);
+  EXPECT_LE(churn.cached_statements(), 2 * churn.open_connections());
+  EXPECT_GT(churn.statements_prepared() - prepared, 20u);  // twenty texts, dropped and prepared again
+}
+
 AR_INSTANTIATE_BACKEND_SUITE(pools);
 
 // Eight threads share one server database through a pool of four connections, each doing mixed
