@@ -65,9 +65,11 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
 
   std::size_t inserted = 0;
   auto write = [&](bool with_key, std::size_t batch) {
-    // The next record from `i` on that this pass writes: a key set when with_key, else unset.
+    // The next record from `i` on that this pass writes: a key set when with_key, else unset
+    // (every record, when all of them go in this pass: nothing to ask then).
+    const bool mixed = generated != 0 && keyed != 0;
     auto next = [&](std::size_t i) {
-      while (i < rows.size && rows.key_unset(rows.first, i) == with_key) ++i;
+      while (mixed && i < rows.size && rows.key_unset(rows.first, i) == with_key) ++i;
       return i;
     };
     const crud_kind kind = with_key ? crud_kind::insert_with_key : crud_kind::insert_no_return;
@@ -92,8 +94,8 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
     }
   };
-  write(false, gen_batch);
-  write(true, key_batch);
+  if (generated) write(false, gen_batch);
+  if (keyed) write(true, key_batch);
   if (tx) tx->commit();
   return inserted;
 }
