@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace ar::detail {
@@ -20,6 +21,30 @@ namespace {
 std::size_t rows_per_statement(std::size_t max_params, std::size_t per_row) noexcept {
   return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row);
 }
+
+// The values of the statement being sent. Its storage is kept for the thread's next call (a
+// multi-row insert of a few rows would otherwise spend a tenth of its time allocating it), unless
+// it grew large; a call made while another runs on the thread (from an observer) takes a new one.
+class params_buffer {
+ public:
+  params_buffer() noexcept : values_(std::exchange(spare(), {})) {}
+  params_buffer(const params_buffer&) = delete;
+  params_buffer& operator=(const params_buffer&) = delete;
+  ~params_buffer() {
+    if (values_.capacity() > kept) return;
+    values_.clear();
+    spare() = std::move(values_);
+  }
+  std::vector<value>& values() noexcept { return values_; }
+
+ private:
+  static constexpr std::size_t kept = 4096;
+  static std::vector<value>& spare() noexcept {
+    thread_local std::vector<value> values;
+    return values;
+  }
+  std::vector<value> values_;
+};
 
 }  // namespace
 
@@ -36,8 +61,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   const table_meta& table = *rows.table;
   const ar::dialect& d = db.dialect();
 
-  std::size_t generated = 0;
-  for (std::size_t i = 0; i < rows.size; ++i) generated += rows.key_unset(rows.first, i) ? 1 : 0;
+  const std::size_t generated = rows.count_key_unset(rows.first, rows.size);
   const std::size_t keyed = rows.size - generated;
 
   const std::size_t columns = table.columns.size();
@@ -46,13 +70,14 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   const std::size_t statements = (generated + gen_batch - 1) / gen_batch + (keyed + key_batch - 1) / key_batch;
   const std::size_t max_bytes = d.max_statement_bytes();
 
-  std::vector<value> params;
+  params_buffer buffer;
+  std::vector<value>& params = buffer.values();
   bool several = statements > 1;
   if (max_bytes && !several) {  // within the bind limit, the rows may still be too large for one statement
     std::size_t total = 0;
     for (std::size_t i = 0; i < rows.size && !several; ++i) {
       params.clear();
-      rows.append(rows.first, i, true, params);
+      rows.append(rows.first, i, 1, true, params);
       for (const value& v : params) total += text_bytes(v);
       several = total > max_bytes;
     }
@@ -76,9 +101,14 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
     for (std::size_t i = next(0); i < rows.size;) {
       params.clear();
       std::size_t n = 0, bytes = 0;
-      while (n < batch && i < rows.size) {
+      if (!mixed && !max_bytes) {  // the next `batch` records, in one call
+        n = std::min(batch, rows.size - i);
+        rows.append(rows.first, i, n, with_key, params);
+        i += n;
+      }
+      while (n < batch && i < rows.size) {  // else record by record
         const std::size_t before = params.size();
-        rows.append(rows.first, i, with_key, params);
+        rows.append(rows.first, i, 1, with_key, params);
         if (max_bytes) {
           std::size_t row = 0;
           for (std::size_t k = before; k < params.size(); ++k) row += text_bytes(params[k]);

@@ -28,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ar {
@@ -45,6 +46,10 @@ struct value_buffer {
   std::array<value, N> data;
   std::size_t size = 0;
   void push_back(value v) { data[size++] = std::move(v); }
+  template <class... A>
+  void emplace_back(A&&... args) {
+    data[size++] = value(std::forward<A>(args)...);
+  }
   std::span<const value> span() const noexcept { return {data.data(), size}; }
 };
 
@@ -65,9 +70,15 @@ bool has_generated_key_unset(const M& record) {
 template <model M>
 record_rows record_rows_of(std::span<const M> records) noexcept {
   return {&table_meta_v<M>, records.data(), records.size(),
+          [](const void* first, std::size_t size) {
+            std::size_t n = 0;
+            for (const M& r : std::span<const M>(static_cast<const M*>(first), size)) n += has_generated_key_unset(r) ? 1 : 0;
+            return n;
+          },
           [](const void* first, std::size_t i) { return has_generated_key_unset(static_cast<const M*>(first)[i]); },
-          [](const void* first, std::size_t i, bool with_key, std::vector<value>& out) {
-            append_values(static_cast<const M*>(first)[i], out, with_key);
+          [](const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
+            for (const M& r : std::span<const M>(static_cast<const M*>(first) + from, count))
+              append_values(r, out, with_key);
           }};
 }
 
