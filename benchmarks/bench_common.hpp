@@ -159,12 +159,16 @@ void run_counted(benchmark::State& state, std::size_t expected, F&& once,
   timed_loop(state, expected, once, rows);
 }
 
-// For the benchmarks that write their own loop: counts what one call sends.
+// For the benchmarks that write their own loop: counts what one call sends (and checks it, where
+// the contract fixes it).
 template <class F>
-void report_statements(benchmark::State& state, F&& one_iteration) {
+void report_statements(benchmark::State& state, F&& one_iteration,
+                       std::optional<std::size_t> expected_statements = std::nullopt) {
   ar::statement_counter counter;
   one_iteration();
   state.counters["statements"] = static_cast<double>(counter.count());
+  show_statements(state, counter);
+  if (expected_statements) expect_statements(state, counter.count(), *expected_statements);
 }
 
 // --- the raw twins' tools -----------------------------------------------------------------------

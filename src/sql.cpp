@@ -112,6 +112,7 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
   switch (kind) {
     case crud_kind::insert: return render_insert(d, t, rows, false, d.supports_returning());
     case crud_kind::insert_with_key: return render_insert(d, t, rows, true, false);
+    case crud_kind::insert_no_return: return render_insert(d, t, rows, false, false);
     case crud_kind::upsert: {
       std::string out = render_insert(d, t, rows, true, false);
       d.upsert_clause(out, t);

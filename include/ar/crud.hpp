@@ -10,11 +10,13 @@
 //   std::optional<User> u = ar::find<User>(7);
 //   User v = ar::find_or_throw<User>(7); // ar::record_not_found when there is no such row
 //   ar::destroy(user);                   // DELETE by primary key; false when nothing was there
-//   ar::insert_all(users);               // one multi-row INSERT per batch
+//   ar::insert_all(users);               // one multi-row INSERT per batch, keys written back
+//   ar::insert_all(users, ar::without_keys);  // the same statements without RETURNING: no key read
 
 #include <ar/database.hpp>
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/execute.hpp>
+#include <ar/detail/insert_rows.hpp>
 #include <ar/error.hpp>
 #include <ar/model.hpp>
 #include <ar/transaction.hpp>
@@ -26,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ar {
@@ -43,6 +46,10 @@ struct value_buffer {
   std::array<value, N> data;
   std::size_t size = 0;
   void push_back(value v) { data[size++] = std::move(v); }
+  template <class... A>
+  void emplace_back(A&&... args) {
+    data[size++] = value(std::forward<A>(args)...);
+  }
   std::span<const value> span() const noexcept { return {data.data(), size}; }
 };
 
@@ -59,11 +66,20 @@ bool has_generated_key_unset(const M& record) {
     return false;
 }
 
-// A bound for what a value adds to a statement's text when the driver writes it in (see
-// dialect::max_statement_bytes): an escaped string may double, plus its quotes.
-inline std::size_t text_bytes(const value& v) noexcept {
-  if (const auto* s = std::get_if<std::string>(&v)) return 2 * s->size() + 4;
-  return 32;
+// The records of a span, for the compiled insert path (ar/detail/insert_rows.hpp).
+template <model M>
+record_rows record_rows_of(std::span<const M> records) noexcept {
+  return {&table_meta_v<M>, records.data(), records.size(),
+          [](const void* first, std::size_t size) {
+            std::size_t n = 0;
+            for (const M& r : std::span<const M>(static_cast<const M*>(first), size)) n += has_generated_key_unset(r) ? 1 : 0;
+            return n;
+          },
+          [](const void* first, std::size_t i) { return has_generated_key_unset(static_cast<const M*>(first)[i]); },
+          [](const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
+            for (const M& r : std::span<const M>(static_cast<const M*>(first) + from, count))
+              append_values(r, out, with_key);
+          }};
 }
 
 template <model M>
@@ -286,6 +302,28 @@ void insert_all(const database& db, std::vector<M>& records) {
   insert_all(db, std::span<M>(records));
 }
 
+// Asks insert_all not to read the generated keys back (the records are const: nothing is written).
+struct without_keys_t {
+  explicit without_keys_t() = default;
+};
+inline constexpr without_keys_t without_keys{};
+
+// Inserts many records as insert_all does, in the same statements, batches and transaction, but
+// without RETURNING: no key is read back and the records are left as they are (a record with a key
+// set is inserted with it). Returns the number of rows inserted.
+template <model M>
+std::size_t insert_all(const database& db, std::span<const M> records, without_keys_t) {
+  return detail::insert_rows(db, detail::record_rows_of(records));
+}
+template <model M>
+std::size_t insert_all(const database& db, std::span<M> records, without_keys_t) {
+  return detail::insert_rows(db, detail::record_rows_of(std::span<const M>(records)));
+}
+template <model M>
+std::size_t insert_all(const database& db, const std::vector<M>& records, without_keys_t) {
+  return detail::insert_rows(db, detail::record_rows_of(std::span<const M>(records)));
+}
+
 // The same, on the database the model is bound to.
 template <model M>
 void insert(M& record) {
@@ -322,6 +360,18 @@ void insert_all(std::span<M> records) {
 template <model M>
 void insert_all(std::vector<M>& records) {
   insert_all(database_for<M>(), std::span<M>(records));
+}
+template <model M>
+std::size_t insert_all(std::span<const M> records, without_keys_t) {
+  return detail::insert_rows(database_for<M>(), detail::record_rows_of(records));
+}
+template <model M>
+std::size_t insert_all(std::span<M> records, without_keys_t) {
+  return detail::insert_rows(database_for<M>(), detail::record_rows_of(std::span<const M>(records)));
+}
+template <model M>
+std::size_t insert_all(const std::vector<M>& records, without_keys_t) {
+  return detail::insert_rows(database_for<M>(), detail::record_rows_of(std::span<const M>(records)));
 }
 
 }  // namespace ar

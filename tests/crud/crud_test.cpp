@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -288,6 +290,185 @@ TEST_P(crud, insert_all_rolls_back_every_batch_when_one_fails) {
   EXPECT_THROW(ar::insert_all(db, countries), ar::database_error);
   EXPECT_EQ(ar::find<country>(db, "C1"), std::nullopt);
   EXPECT_FALSE(db.in_transaction());
+}
+
+// --- insert_all(records, ar::without_keys) ---------------------------------------------------
+
+std::vector<user> some_users(std::size_t n, const std::string& prefix) {
+  std::vector<user> users(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    users[i].name = prefix + std::to_string(i);
+    if (i % 2) users[i].hair_color = "hair" + std::to_string(i);
+  }
+  return users;
+}
+
+std::vector<user> every_user(const ar::database& db) {
+  return ar::from<user>(db) | ar::order_by(user::c.id) | ar::to_vector;
+}
+
+TEST_P(crud, insert_all_without_keys_inserts_the_rows_in_one_statement_without_returning) {
+  const std::vector<user> users = some_users(3, "nokey");
+  const std::vector<user> before = users;
+  ar::statement_counter counter;
+  const std::size_t inserted = ar::insert_all(db, users, ar::without_keys);
+  EXPECT_EQ(inserted, 3u);
+  const auto sql = counter.statements();
+  ASSERT_EQ(sql.size(), 1u);
+  EXPECT_EQ(sql[0], ar_test::sql_for(db, "INSERT INTO {users} ({user_name}, {hair_color}) VALUES (?, ?), (?, ?), (?, ?)"));
+  EXPECT_EQ(users, before);  // no key written back: every id is still 0
+  for (const user& u : users) EXPECT_EQ(u.id, 0);
+
+  const std::vector<user> rows = every_user(db);
+  ASSERT_EQ(rows.size(), 3u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_GT(rows[i].id, 0) << i;
+    EXPECT_EQ(rows[i].name, users[i].name) << i;
+    EXPECT_EQ(rows[i].hair_color, users[i].hair_color) << i;
+  }
+  EXPECT_EQ(rows[1].hair_color, "hair1");
+  EXPECT_EQ(rows[0].hair_color, std::nullopt);
+}
+
+TEST_P(crud, insert_all_without_keys_takes_spans_and_the_models_database) {
+  std::vector<user> users = some_users(4, "span");
+  EXPECT_EQ(ar::insert_all(db, std::span<const user>(users).first(2), ar::without_keys), 2u);
+  EXPECT_EQ(ar::insert_all(std::span<user>(users).last(2), ar::without_keys), 2u);  // the default database
+  EXPECT_EQ(ar::insert_all(db, std::vector<user>{}, ar::without_keys), 0u);
+  const std::vector<user> rows = every_user(db);
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].name, "span" + std::to_string(i));
+  for (const user& u : users) EXPECT_EQ(u.id, 0);
+}
+
+TEST_P(crud, insert_all_without_keys_of_nothing_sends_no_statement) {
+  ar::statement_counter counter;
+  EXPECT_EQ(ar::insert_all(db, std::span<const user>(), ar::without_keys), 0u);
+  EXPECT_EQ(ar::insert_all(std::vector<country>{}, ar::without_keys), 0u);
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(crud, insert_all_without_keys_keeps_the_keys_records_have) {
+  std::vector<user> users = some_users(4, "mixed");
+  users[1].id = 7001;
+  users[3].id = 7003;
+  ar::statement_counter counter;
+  EXPECT_EQ(ar::insert_all(db, users, ar::without_keys), 4u);
+  const auto sql = counter.statements();
+  // As insert_all: the rows without a key first, then those with one, in one transaction.
+  ASSERT_EQ(sql.size(), 4u);
+  EXPECT_EQ(sql[0], "BEGIN");
+  EXPECT_EQ(sql[1], ar_test::sql_for(db, "INSERT INTO {users} ({user_name}, {hair_color}) VALUES (?, ?), (?, ?)"));
+  EXPECT_EQ(sql[2], ar_test::sql_for(db, "INSERT INTO {users} ({id}, {user_name}, {hair_color}) VALUES (?, ?, ?), (?, ?, ?)"));
+  EXPECT_EQ(sql[3], "COMMIT");
+  EXPECT_EQ(ar::find_or_throw<user>(db, 7001), users[1]);
+  EXPECT_EQ(ar::find_or_throw<user>(db, 7003), users[3]);
+  EXPECT_EQ(users[0].id, 0);
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.name == "mixed0") | ar::count, 1);
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.name == "mixed2") | ar::count, 1);
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 4);
+
+  // A model whose keys the program supplies: every row with its key.
+  const std::vector<country> countries{{"FR", "France", 68}, {"JP", "Japan", 125}};
+  EXPECT_EQ(ar::insert_all(db, countries, ar::without_keys), 2u);
+  EXPECT_EQ(ar::find_or_throw<country>(db, "JP"), countries[1]);
+}
+
+TEST_P(crud, insert_all_without_keys_splits_past_the_bind_limit_inside_one_transaction) {
+  const std::size_t rows = db.dialect().max_parameters() / 2 + 10;
+  const std::vector<user> users = some_users(rows, "u");
+  ar::statement_counter counter;
+  EXPECT_EQ(ar::insert_all(db, users, ar::without_keys), rows);
+  const auto sql = counter.statements();
+  ASSERT_EQ(sql.size(), 4u);  // BEGIN, two INSERTs, COMMIT
+  EXPECT_EQ(sql.front(), "BEGIN");
+  EXPECT_EQ(sql.back(), "COMMIT");
+  for (const std::string& s : sql) EXPECT_EQ(s.find("RETURNING"), std::string::npos) << s.substr(0, 80);
+  const std::vector<user> back = every_user(db);
+  ASSERT_EQ(back.size(), rows);
+  for (std::size_t i : {std::size_t{0}, rows / 2, rows - 1}) {
+    EXPECT_EQ(back[i].name, users[i].name) << i;
+    EXPECT_EQ(back[i].hair_color, users[i].hair_color) << i;
+  }
+}
+
+TEST_P(crud, insert_all_without_keys_rolls_back_every_batch_when_a_later_one_fails) {
+  // Two batches of rows without keys go in, then the rows with keys repeat one: nothing stays.
+  std::vector<user> users = some_users(db.dialect().max_parameters() / 2 + 10, "doomed");
+  users.push_back({9001, "first 9001", std::nullopt});
+  users.push_back({9001, "second 9001", std::nullopt});
+  ar::statement_counter counter;
+  EXPECT_THROW(ar::insert_all(db, users, ar::without_keys), ar::database_error);
+  const auto sql = counter.statements();
+  ASSERT_EQ(sql.size(), 5u);  // BEGIN, two INSERTs, the failed INSERT, ROLLBACK
+  EXPECT_EQ(sql.front(), "BEGIN");
+  EXPECT_EQ(sql.back(), "ROLLBACK");
+  EXPECT_FALSE(db.in_transaction());
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+
+  // The same with program-supplied keys, the repeat in the second batch.
+  std::vector<country> countries(db.dialect().max_parameters() / 3 + 5);
+  for (std::size_t i = 0; i < countries.size(); ++i) countries[i] = {"C" + std::to_string(i), "n", 1};
+  countries.back().code = "C0";
+  EXPECT_THROW(ar::insert_all(db, countries, ar::without_keys), ar::database_error);
+  EXPECT_EQ(ar::from<country>(db) | ar::count, 0);
+  EXPECT_FALSE(db.in_transaction());
+}
+
+TEST_P(crud, insert_all_without_keys_inside_a_transaction_leaves_it_to_the_caller) {
+  const std::vector<user> users = some_users(db.dialect().max_parameters() / 2 + 10, "held");
+  {
+    ar::transaction tx(db);
+    ar::statement_counter counter;
+    EXPECT_EQ(ar::insert_all(db, users, ar::without_keys), users.size());
+    const auto sql = counter.statements();
+    ASSERT_EQ(sql.size(), 2u);  // the two INSERTs: no BEGIN or COMMIT of its own
+    for (const std::string& s : sql) EXPECT_EQ(s.rfind("INSERT", 0), 0u) << s.substr(0, 40);
+    EXPECT_EQ(ar::from<user>(db) | ar::count, static_cast<std::int64_t>(users.size()));
+  }  // rolled back
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+}
+
+TEST_P(crud, insert_all_without_keys_sends_insert_alls_statements_without_returning) {
+  // Shapes: a few rows; rows with and without keys; past the bind limit; rows too large for one
+  // MySQL statement (MariaDB splits them by size, the others do not). insert_all and without_keys
+  // get twin records (the keys apart) and must send the same statements, RETURNING aside.
+  const std::size_t past_limit = db.dialect().max_parameters() / 2 + 10;
+  struct shape {
+    std::size_t rows;
+    std::size_t keyed_every;  // every k-th record has a key (0: none)
+    std::size_t text_bytes;
+  };
+  const std::string returning = ar_test::sql_for(db, " RETURNING {id}");
+  // Negative keys: the generated ones count up from the largest key in the table (SQLite, MariaDB).
+  std::int64_t next_key = -1;
+  for (const shape& s : {shape{5, 0, 4}, shape{7, 3, 4}, shape{past_limit, 0, 4}, shape{past_limit, 2, 4},
+                         shape{600, 0, 8 * 1024}}) {
+    auto make = [&] {
+      std::vector<user> users(s.rows);
+      for (std::size_t i = 0; i < s.rows; ++i) {
+        users[i].name = std::to_string(i) + std::string(s.text_bytes, 'x');
+        if (s.keyed_every && i % s.keyed_every == 0) users[i].id = next_key--;
+      }
+      return users;
+    };
+    std::vector<user> with_keys = make();
+    const std::vector<user> without = make();
+    ar::statement_counter counter;
+    ar::insert_all(db, with_keys);
+    std::vector<std::string> expected = counter.statements();
+    counter.reset();
+    EXPECT_EQ(ar::insert_all(db, without, ar::without_keys), s.rows);
+    const std::vector<std::string> got = counter.statements();
+    for (std::string& sql : expected)
+      if (sql.size() > returning.size() && sql.ends_with(returning)) sql.resize(sql.size() - returning.size());
+    EXPECT_EQ(got.size(), expected.size()) << s.rows << " rows, keyed every " << s.keyed_every;
+    EXPECT_TRUE(got == expected) << s.rows << " rows, keyed every " << s.keyed_every;
+    if (s.text_bytes > 1000 && db.dialect().max_statement_bytes()) {
+      EXPECT_GE(got.size(), 2u + 2u);  // BEGIN, INSERTs of at most max_statement_bytes, COMMIT
+    }
+    for (const std::string& sql : got) EXPECT_EQ(sql.find("RETURNING"), std::string::npos);
+  }
 }
 
 TEST_P(crud, statements_are_prepared_once_and_reused) {

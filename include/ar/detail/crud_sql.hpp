@@ -16,6 +16,7 @@ class database_state;
 enum class crud_kind : std::uint8_t {
   insert,            // INSERT without the generated key, RETURNING it where the dialect can
   insert_with_key,   // INSERT with every column
+  insert_no_return,  // INSERT without the generated key, never RETURNING (nothing read back)
   upsert,            // INSERT with every column, updating the row when the key exists
   update,            // UPDATE every non-key column WHERE key = ?
   destroy,           // DELETE WHERE key = ?

@@ -105,12 +105,26 @@ void bind_record(M& record, std::span<column_binding> out) noexcept {
   model_of<M>::for_each_column([&](auto column) { out[i++] = bind_column(decltype(column)::get(record)); });
 }
 
+// Appends a field's parameter value (as to_value makes it), constructed in place: no value to
+// move in and destroy, per column of every row a multi-row insert sends.
+template <class T, class Out>
+void emplace_value(Out& out, const T& field) {
+  if constexpr (field_traits<T>::nullable) {
+    if (field)
+      out.emplace_back(*field);
+    else
+      out.emplace_back();
+  } else {
+    out.emplace_back(field);
+  }
+}
+
 // Appends the parameter values of a record's columns, skipping the primary key if asked.
 template <model M, class Out>
 void append_values(const M& record, Out& out, bool with_key) {
   std::size_t i = 0;
   model_of<M>::for_each_column([&](auto column) {
-    if (with_key || i != model_of<M>::primary_key_index) out.push_back(to_value(decltype(column)::get(record)));
+    if (with_key || i != model_of<M>::primary_key_index) emplace_value(out, decltype(column)::get(record));
     ++i;
   });
 }

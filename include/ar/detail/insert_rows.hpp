@@ -1,0 +1,51 @@
+#ifndef AR_DETAIL_INSERT_ROWS_HPP
+#define AR_DETAIL_INSERT_ROWS_HPP
+
+// Multi-row inserts that read nothing back (ar::insert_all(records, ar::without_keys)). The
+// batching, the SQL, the transaction and the statements are type-independent and compiled once
+// (src/insert_rows.cpp); all a model's template adds is two small functions that read its records.
+
+#include <ar/model.hpp>
+#include <ar/value.hpp>
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ar {
+
+class database;
+
+namespace detail {
+
+// A bound for what a value adds to a statement's text when the driver writes it in (see
+// dialect::max_statement_bytes): an escaped string may double, plus its quotes.
+inline std::size_t text_bytes(const value& v) noexcept {
+  if (const auto* s = std::get_if<std::string>(&v)) return 2 * s->size() + 4;
+  return 32;
+}
+
+// The records of one model, seen through three functions: how many of them leave their key to
+// the database (a generated key still 0), whether record i does, and the values of the columns of
+// records [from, from + count) (every column, or all but the key), appended to `out` row by row
+// in the model's column order. Each takes many records per call where it can: the loops over
+// records are the model's own code, inlined, not a call per record.
+struct record_rows {
+  const table_meta* table = nullptr;
+  const void* first = nullptr;
+  std::size_t size = 0;
+  std::size_t (*count_key_unset)(const void* first, std::size_t size) = nullptr;
+  bool (*key_unset)(const void* first, std::size_t i) = nullptr;
+  void (*append)(const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) = nullptr;
+};
+
+// Inserts the records as ar::insert_all does (the same statements, in the same batches and the
+// same transaction) without RETURNING: nothing is read back. The number of rows inserted.
+std::size_t insert_rows(const database& db, const record_rows& rows);
+
+}  // namespace detail
+}  // namespace ar
+
+#endif  // AR_DETAIL_INSERT_ROWS_HPP

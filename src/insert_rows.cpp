@@ -1,0 +1,133 @@
+// ar::insert_all(records, ar::without_keys): multi-row inserts that read nothing back. Everything
+// here is the same for every model; the records are read through detail::record_rows.
+
+#include <ar/database.hpp>
+#include <ar/detail/crud_sql.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/detail/insert_rows.hpp>
+#include <ar/dialect.hpp>
+#include <ar/transaction.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace ar::detail {
+
+namespace {
+
+std::size_t rows_per_statement(std::size_t max_params, std::size_t per_row) noexcept {
+  return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row);
+}
+
+// The values of the statement being sent. Its storage is kept for the thread's next call (a
+// multi-row insert of a few rows would otherwise spend a tenth of its time allocating it), unless
+// it grew large; a call made while another runs on the thread (from an observer) takes a new one.
+class params_buffer {
+ public:
+  params_buffer() noexcept : values_(std::exchange(spare(), {})) {}
+  params_buffer(const params_buffer&) = delete;
+  params_buffer& operator=(const params_buffer&) = delete;
+  ~params_buffer() {
+    if (values_.capacity() > kept) return;
+    values_.clear();
+    spare() = std::move(values_);
+  }
+  std::vector<value>& values() noexcept { return values_; }
+
+ private:
+  static constexpr std::size_t kept = 4096;
+  static std::vector<value>& spare() noexcept {
+    thread_local std::vector<value> values;
+    return values;
+  }
+  std::vector<value> values_;
+};
+
+}  // namespace
+
+// The batches are insert_all's (include/ar/crud.hpp), so that both send as many statements: the
+// records that leave their key to the database first, in statements of as many rows as the
+// parameter limit allows, then the records with a key, in statements of their own; where the
+// dialect limits a statement's bytes, a statement also stops before the row that would pass them
+// (but takes one row at least). More than one statement runs in one transaction, unless one is
+// open on the database already. (Where a dialect has no RETURNING, insert_all inserts generated
+// keys one row at a time to read each back; this has nothing to read and keeps its batches.)
+std::size_t insert_rows(const database& db, const record_rows& rows) {
+  if (rows.size == 0) return 0;
+  database_state& state = db.state();
+  const table_meta& table = *rows.table;
+  const ar::dialect& d = db.dialect();
+
+  const std::size_t generated = rows.count_key_unset(rows.first, rows.size);
+  const std::size_t keyed = rows.size - generated;
+
+  const std::size_t columns = table.columns.size();
+  const std::size_t gen_batch = rows_per_statement(d.max_parameters(), columns - 1);
+  const std::size_t key_batch = rows_per_statement(d.max_parameters(), columns);
+  const std::size_t statements = (generated + gen_batch - 1) / gen_batch + (keyed + key_batch - 1) / key_batch;
+  const std::size_t max_bytes = d.max_statement_bytes();
+
+  params_buffer buffer;
+  std::vector<value>& params = buffer.values();
+  bool several = statements > 1;
+  if (max_bytes && !several) {  // within the bind limit, the rows may still be too large for one statement
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < rows.size && !several; ++i) {
+      params.clear();
+      rows.append(rows.first, i, 1, true, params);
+      for (const value& v : params) total += text_bytes(v);
+      several = total > max_bytes;
+    }
+  }
+  params.clear();
+  params.reserve(std::min(rows.size, std::max(gen_batch, key_batch)) * columns);
+
+  std::optional<transaction> tx;
+  if (several && !db.in_transaction()) tx.emplace(db);
+
+  std::size_t inserted = 0;
+  auto write = [&](bool with_key, std::size_t batch) {
+    // The next record from `i` on that this pass writes: a key set when with_key, else unset
+    // (every record, when all of them go in this pass: nothing to ask then).
+    const bool mixed = generated != 0 && keyed != 0;
+    auto next = [&](std::size_t i) {
+      while (mixed && i < rows.size && rows.key_unset(rows.first, i) == with_key) ++i;
+      return i;
+    };
+    const crud_kind kind = with_key ? crud_kind::insert_with_key : crud_kind::insert_no_return;
+    for (std::size_t i = next(0); i < rows.size;) {
+      params.clear();
+      std::size_t n = 0, bytes = 0;
+      if (!mixed && !max_bytes) {  // the next `batch` records, in one call
+        n = std::min(batch, rows.size - i);
+        rows.append(rows.first, i, n, with_key, params);
+        i += n;
+      }
+      while (n < batch && i < rows.size) {  // else record by record
+        const std::size_t before = params.size();
+        rows.append(rows.first, i, 1, with_key, params);
+        if (max_bytes) {
+          std::size_t row = 0;
+          for (std::size_t k = before; k < params.size(); ++k) row += text_bytes(params[k]);
+          if (n > 0 && bytes + row > max_bytes) {
+            params.erase(params.begin() + static_cast<std::ptrdiff_t>(before), params.end());
+            break;
+          }
+          bytes += row;
+        }
+        ++n;
+        i = next(i + 1);
+      }
+      inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
+    }
+  };
+  if (generated) write(false, gen_batch);
+  if (keyed) write(true, key_batch);
+  if (tx) tx->commit();
+  return inserted;
+}
+
+}  // namespace ar::detail
