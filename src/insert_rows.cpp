@@ -6,11 +6,13 @@
 #include <ar/detail/execute.hpp>
 #include <ar/detail/insert_rows.hpp>
 #include <ar/dialect.hpp>
+#include <ar/error.hpp>
 #include <ar/transaction.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -89,21 +91,36 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   if (several && !db.in_transaction()) tx.emplace(db);
 
   std::size_t inserted = 0;
+  const bool read_keys = rows.set_key != nullptr;
+  std::vector<std::size_t> batch_rows;  // the records of the statement being sent, when keys come back
+  std::vector<std::int64_t> keys;
+  // Which records leave their key to the database, asked before the first statement: the
+  // generated keys written back would make them look keyed to the second pass.
+  const bool mixed = generated != 0 && keyed != 0;
+  std::vector<char> unset;
+  if (mixed) {
+    unset.resize(rows.size);
+    for (std::size_t i = 0; i < rows.size; ++i) unset[i] = rows.key_unset(rows.first, i) ? 1 : 0;
+  }
   auto write = [&](bool with_key, std::size_t batch) {
     // The next record from `i` on that this pass writes: a key set when with_key, else unset
     // (every record, when all of them go in this pass: nothing to ask then).
-    const bool mixed = generated != 0 && keyed != 0;
     auto next = [&](std::size_t i) {
-      while (mixed && i < rows.size && rows.key_unset(rows.first, i) == with_key) ++i;
+      while (mixed && i < rows.size && (unset[i] != 0) == with_key) ++i;
       return i;
     };
-    const crud_kind kind = with_key ? crud_kind::insert_with_key : crud_kind::insert_no_return;
+    const bool returning = read_keys && !with_key;
+    const crud_kind kind =
+        with_key ? crud_kind::insert_with_key : (returning ? crud_kind::insert : crud_kind::insert_no_return);
     for (std::size_t i = next(0); i < rows.size;) {
       params.clear();
+      batch_rows.clear();
       std::size_t n = 0, bytes = 0;
       if (!mixed && !max_bytes) {  // the next `batch` records, in one call
         n = std::min(batch, rows.size - i);
         rows.append(rows.first, i, n, with_key, params);
+        if (returning)
+          for (std::size_t k = 0; k < n; ++k) batch_rows.push_back(i + k);
         i += n;
       }
       while (n < batch && i < rows.size) {  // else record by record
@@ -118,13 +135,40 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
           }
           bytes += row;
         }
+        if (returning) batch_rows.push_back(i);
         ++n;
         i = next(i + 1);
       }
-      inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
+      if (!returning) {
+        inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
+        continue;
+      }
+      // Keys come back in no promised order; the database hands them out in increasing order
+      // within one statement, so sorted keys match the rows in VALUES order.
+      std::int64_t key = 0;
+      column_binding binding = bind_column(key);
+      if (!d.supports_returning()) {  // one row per statement (see below), its key read on its connection
+        connection_pin pin(state);
+        run(pin, crud_sql(state, table, crud_kind::insert, 1), params);
+        run(pin, d.last_insert_id_sql(), {}, {&binding, 1});
+        rows.set_key(rows.first, batch_rows.front(), key);
+        ++inserted;
+        continue;
+      }
+      keys.clear();
+      keys.reserve(n);
+      auto on_row = [&] { keys.push_back(key); };
+      run(state, crud_sql(state, table, crud_kind::insert, n), params, {&binding, 1}, row_callback::of(on_row));
+      if (keys.size() != n)
+        throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
+                    std::to_string(n) + " rows inserted into '" + std::string(table.table) + "'");
+      std::sort(keys.begin(), keys.end());
+      for (std::size_t k = 0; k < n; ++k) rows.set_key(rows.first, batch_rows[k], keys[k]);
+      inserted += n;
     }
   };
-  if (generated) write(false, gen_batch);
+  // Where a generated key can only be read back one row at a time, its rows go one at a time.
+  if (generated) write(false, read_keys && !d.supports_returning() ? 1 : gen_batch);
   if (keyed) write(true, key_batch);
   if (tx) tx->commit();
   return inserted;

@@ -213,88 +213,17 @@ bool destroy(const database& db, const M& record) {
 // Inserts many records with one multi-row INSERT per batch (as many rows as the backend's
 // parameter limit allows, and, where the backend limits a statement's size, as its bytes allow),
 // writing generated keys back. More than one batch runs in a transaction, unless one is already
-// open on the database.
+// open on the database. (The batching is compiled once, in src/insert_rows.cpp.)
 template <model M>
 void insert_all(const database& db, std::span<M> records) {
-  using def = model_of<M>;
-  auto& state = db.state();
-  std::vector<M*> generated, keyed;
-  for (M& r : records) (detail::has_generated_key_unset(r) ? generated : keyed).push_back(&r);
-
-  const std::size_t max_params = db.dialect().max_parameters();
-  auto batch_size = [&](std::size_t per_row) { return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row); };
-  const std::size_t gen_batch = batch_size(def::size - 1), key_batch = batch_size(def::size);
-  const std::size_t statements = (generated.size() + gen_batch - 1) / gen_batch + (keyed.size() + key_batch - 1) / key_batch;
-  const std::size_t max_bytes = db.dialect().max_statement_bytes();
-
-  std::vector<value> params;
-  bool several = statements > 1;
-  if (max_bytes && !several) {  // within the bind limit, the rows may still be too large for one statement
-    std::size_t total = 0;
-    for (M& r : records) {
-      params.clear();
-      detail::append_values(r, params, true);
-      for (const value& v : params) total += detail::text_bytes(v);
-      if (total > max_bytes) {
-        several = true;
-        break;
-      }
-    }
+  detail::record_rows rows = detail::record_rows_of(std::span<const M>(records));
+  if constexpr (model_of<M>::generated_key) {
+    // The records are the caller's, not const: record_rows only sees them as such.
+    rows.set_key = [](const void* first, std::size_t i, std::int64_t key) {
+      primary_key(const_cast<M*>(static_cast<const M*>(first))[i]) = static_cast<key_type_of<M>>(key);
+    };
   }
-
-  std::optional<transaction> tx;
-  if (several && !db.in_transaction()) tx.emplace(db);
-
-  // The rows from `at` that one statement takes, their values in params: at most `batch`, and
-  // within max_bytes (but always one).
-  auto fill = [&](std::span<M* const> rows, std::size_t at, bool with_key, std::size_t batch) {
-    const std::size_t most = std::min(batch, rows.size() - at);
-    params.clear();
-    std::size_t n = 0, bytes = 0;
-    for (; n < most; ++n) {
-      const std::size_t before = params.size();
-      detail::append_values(*rows[at + n], params, with_key);
-      if (!max_bytes) continue;
-      std::size_t row = 0;
-      for (std::size_t k = before; k < params.size(); ++k) row += detail::text_bytes(params[k]);
-      if (n > 0 && bytes + row > max_bytes) {
-        params.erase(params.begin() + static_cast<std::ptrdiff_t>(before), params.end());
-        break;
-      }
-      bytes += row;
-    }
-    return n;
-  };
-  auto write = [&](std::span<M* const> rows, bool with_key, std::size_t batch) {
-    for (std::size_t at = 0, n = 0; at < rows.size(); at += n) {
-      n = fill(rows, at, with_key, batch);
-      if (with_key) {
-        detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key, n), params);
-        continue;
-      }
-      if (!db.dialect().supports_returning()) {
-        for (std::size_t i = 0; i < n; ++i) insert(db, *rows[at + i]);
-        continue;
-      }
-      // Keys come back in no promised order; the database hands them out in increasing order
-      // within one statement, so sorted keys match the rows in VALUES order.
-      std::vector<key_type_of<M>> keys;
-      keys.reserve(n);
-      key_type_of<M> key{};
-      detail::column_binding binding = detail::bind_column(key);
-      auto on_row = [&] { keys.push_back(key); };
-      detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert, n), params, {&binding, 1},
-                  detail::row_callback::of(on_row));
-      if (keys.size() != n)
-        throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
-                    std::to_string(n) + " rows inserted into '" + std::string(def::table) + "'");
-      std::sort(keys.begin(), keys.end());
-      for (std::size_t i = 0; i < n; ++i) primary_key(*rows[at + i]) = keys[i];
-    }
-  };
-  write(generated, false, def::size == 1 ? 1 : gen_batch);
-  write(keyed, true, key_batch);
-  if (tx) tx->commit();
+  detail::insert_rows(db, rows);
 }
 
 template <model M>

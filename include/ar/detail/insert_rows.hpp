@@ -9,6 +9,7 @@
 #include <ar/value.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <variant>
@@ -39,10 +40,15 @@ struct record_rows {
   std::size_t (*count_key_unset)(const void* first, std::size_t size) = nullptr;
   bool (*key_unset)(const void* first, std::size_t i) = nullptr;
   void (*append)(const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) = nullptr;
+  // Given (ar::insert_all without without_keys): the generated keys are read back (RETURNING, or
+  // the dialect's last-insert-id statement) and written into record i through this.
+  void (*set_key)(const void* first, std::size_t i, std::int64_t key) = nullptr;
 };
 
-// Inserts the records as ar::insert_all does (the same statements, in the same batches and the
-// same transaction) without RETURNING: nothing is read back. The number of rows inserted.
+// Inserts the records as ar::insert_all does: one multi-row INSERT per batch, the records that leave
+// their key to the database first, more than one statement in one transaction. With `set_key`,
+// each batch of generated keys comes back through RETURNING; without, nothing is read back
+// (ar::without_keys). The number of rows inserted.
 std::size_t insert_rows(const database& db, const record_rows& rows);
 
 }  // namespace detail
