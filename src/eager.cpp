@@ -43,3 +43,14 @@ AR_EAGER_ROWS_INSTANCES(template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(template, std::string)
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
+                                                          const std::vector<std::string>& paths) {
+  std::vector<eager_node> grown = tree ? *tree : std::vector<eager_node>{};
+  for (const std::string& path : paths) add_path(grown, root, path);
+  return std::make_shared<const std::vector<eager_node>>(std::move(grown));
+}
+
+}  // namespace ar::detail

@@ -278,6 +278,8 @@ struct relation_loader {
   std::optional<K> (*lookup)(const void* owner);
   // The value a target row holds in the matched column; false when null.
   bool (*match)(const void* row, K& out);
+  // A value as the matched column's parameter (bound as that column's type).
+  value (*param)(const K& key);
   // Stores a loaded value (a group, a record or null) in an owner's cache, with the children's
   // inverse relation.
   void (*assign)(const void* owner, std::shared_ptr<const void> value);
@@ -300,6 +302,8 @@ template <class K>
 bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner);
 template <class K>
 std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records);
+template <class K>
+void load_rows_for(const relation_loader<K>& loader, const void* owner);
 
 template <class M>
 std::pair<ar::database, query_state> rows_base(const void* modifier) {
@@ -377,6 +381,10 @@ struct eager_ops {
     return static_cast<key>(std::move(*v));
   }
 
+  static value param(const key& k) {
+    return as_parameter<typename expression_traits<typename impl::match_column>::scalar>(k);
+  }
+
   static bool match(const void* row, key& out) {
     const auto& value = static_cast<const target*>(row)->*match_def::pointer;
     if constexpr (match_def::nullable) {
@@ -420,6 +428,7 @@ struct eager_ops {
       impl::morph ? &subquery_condition<Rel> : nullptr,
       &lookup,
       &match,
+      &param,
       &assign,
       std::span<const std::string_view>(inverse_names_v<Rel>)};
 
@@ -432,6 +441,12 @@ struct eager_ops {
     return make_rows_batch(loader, records);
   }
 };
+
+// A relation of one record, read on its own (lazy access without siblings, reload).
+template <class Rel>
+void lazy_load(const typename Rel::owner& o) {
+  load_rows_for(eager_ops<Rel>::loader, &o);
+}
 
 // --- the algorithm, once per key type ---------------------------------------------------------------
 
@@ -514,7 +529,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     // The keys join the modifier's conditions; take / drop become per-parent bounds.
     expr_tree in;
     in.params.reserve(n);
-    for (std::size_t i = at; i < at + n; ++i) in.params.emplace_back(keys[i]);
+    for (std::size_t i = at; i < at + n; ++i) in.params.push_back(loader.param(keys[i]));
     const auto operand = in.add(node{node_kind::column, compare_op::eq, loader.match_position, 0, 0, loader.target_table});
     in.add(node{node_kind::in, compare_op::eq, operand, 0, static_cast<std::uint32_t>(n)});
     if (condition) {  // morph_many / morph_one: only the rows of the owner's type
@@ -628,6 +643,33 @@ bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
   return true;
 }
 
+// The relation of one owner: "column = value" (has_one: the first by primary key), its rows stored
+// in the owner's cache. Its rows share a context (for their own lazy loads) that batches and loads
+// strictly as the owner's siblings do.
+template <class K>
+void load_rows_for(const relation_loader<K>& loader, const void* owner) {
+  std::shared_ptr<const void> found;
+  if (const auto v = loader.lookup(owner)) {
+    auto [db, base] = loader.target->base(nullptr);
+    auto state = std::make_shared<query_state>(std::move(base));
+    const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
+    where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
+    if (!loader.many && loader.order_by_key) {  // has_one: the first by key, as eager loading takes it
+      state->order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
+      state->limit = 1;
+    }
+    grouped_rows<K> grouped;
+    row_sink<K> sink{&loader, &grouped};
+    loader.target->each_row(db, std::move(state), false, &row_sink<K>::add, &sink);
+    const std::vector<K> keys{*v};
+    const auto targets = loaded_rows(loader, grouped, keys);
+    const auto& mine = loader.owner->context(owner).shared;
+    loader.target->share_context(targets, mine ? mine->strict : false, mine ? mine->auto_batch : true, loader.inverse);
+    if (const auto it = grouped.find(*v); it != grouped.end()) found = it->second;
+  }
+  loader.assign(owner, found ? std::move(found) : nothing_found(loader));
+}
+
 template <class K>
 std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records) {
   auto b = std::make_shared<batch<K>>();
@@ -645,7 +687,8 @@ std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const st
   prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,           \
                                          const eager_node&);                                                   \
   prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                 \
-  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);
+  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);     \
+  prefix void load_rows_for<K>(const relation_loader<K>&, const void*);
 AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)
 
@@ -872,6 +915,11 @@ std::int64_t relation_count(const Owner& o, Name) {
   return *slot.count;
 }
 
+// A query's path tree (or none) with more paths added, every name checked against the models they
+// pass through (compiled once, in src/eager.cpp).
+std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
+                                                          const std::vector<std::string>& paths);
+
 template <class M>
 void apply_paths(std::vector<eager_node>& tree, std::string_view path) {
   add_path(tree, relation_table_of<M>(), path);
@@ -960,10 +1008,8 @@ struct with_fn {
     return closure{[list = std::vector<std::string>{std::string(std::string_view(paths))...}]<class M, class R, class S>(
                        const query<M, R, S>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
-      auto tree = q.state().eager ? *q.state().eager : std::vector<detail::eager_node>{};
-      for (const std::string& path : list) detail::apply_paths<M>(tree, path);
-      auto shared = std::make_shared<const std::vector<detail::eager_node>>(std::move(tree));
-      return q.transformed([&](detail::query_state& s) { s.eager = shared; });
+      auto shared = detail::with_paths(q.state().eager.get(), detail::relation_table_of<M>(), list);
+      return q.transformed([&](detail::query_state& s) { s.eager = std::move(shared); });
     }};
   }
 

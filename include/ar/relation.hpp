@@ -364,31 +364,7 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     }
   }
 
-  static void load(const owner& o) {
-    std::shared_ptr<const void> value;
-    if (const auto v = lookup_value(o)) {
-      // has_one: the first match by key, as eager loading takes it.
-      auto q = query_for(o);
-      if constexpr (!base::belongs && !base::many)
-        q = q | order_by(column<target, model_of<target>::primary_key::index>{}) | take(1);
-      auto rows = q | to_vector;
-      // Children read for a record that opted out of batching (or loads strictly) do the same.
-      if (const auto& mine = o.ar_context.shared; mine && !rows.empty() && rows.front().ar_context.shared) {
-        rows.front().ar_context.shared->auto_batch = mine->auto_batch;
-        rows.front().ar_context.shared->strict = mine->strict;
-      }
-      fill_inverse(rows, o);
-      if constexpr (base::many)
-        value = std::make_shared<std::vector<target>>(std::move(rows));
-      else if (!rows.empty())
-        value = std::make_shared<target>(std::move(rows.front()));  // has_one: the first by key
-    } else if constexpr (base::many) {
-      value = std::make_shared<std::vector<target>>();
-    }
-    relation_slot& slot = slot_of<Rel>(o);
-    slot.value = std::move(value);
-    slot.loaded = true;
-  }
+  static void load(const owner& o) { lazy_load<Rel>(o); }
 
   static decltype(auto) cached(const owner& o) {
     const relation_slot& slot = o.*Rel::slot;

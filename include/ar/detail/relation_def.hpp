@@ -220,6 +220,9 @@ void check_no_cycle(const database& db, const M& record);
 // for every sibling when the record has some, returning true.
 template <class Rel, class Owner>
 bool before_lazy_load(const Owner& owner);
+// Reads a relation of one record (ar/loading.hpp).
+template <class Rel>
+void lazy_load(const typename Rel::owner& owner);
 
 template <class Clause>
 inline constexpr bool is_relation_v = false;
