@@ -237,6 +237,7 @@ using load_key_t = std::conditional_t<std::is_same_v<K, std::int32_t>, std::int6
 // What loading needs of one model's records, type-erased.
 struct model_rows {
   std::size_t record_size;
+  std::size_t relations;  // how many relations the model declares
   // The query of every row of the model, refined by a modifier (a
   // std::function<query<M>(query<M>)>, or null): the database it runs on and its state.
   std::pair<ar::database, query_state> (*base)(const void* modifier);
@@ -352,7 +353,9 @@ const record_context& rows_context(const void* record) {
 }
 
 template <class M>
-inline constexpr model_rows model_rows_v{sizeof(M),          &rows_base<M>,        &rows_each<M>,
+inline constexpr model_rows model_rows_v{sizeof(M),
+                                         model_of<M>::relations::size,
+                                         &rows_base<M>,        &rows_each<M>,
                                          &rows_new_group<M>, &push_record<M>,        &rows_group_size<M>,
                                          &rows_group_data<M>, &rows_single<M>,     &rows_empty_group<M>,
                                          &share_context<M>,  &relation_table_of<M>, &rows_context<M>};
@@ -601,26 +604,31 @@ eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector
     if (auto v = loader.lookup(p)) keys.push_back(std::move(*v));
   keep_distinct(keys);
   auto grouped = std::make_shared<const grouped_rows<K>>(select_rows_in(loader, keys, node.modifier.get()));
-  // What was loaded for strict records loads strictly too, as they did; and batches as they do.
-  const record_context* first = owners.empty() ? nullptr : &loader.owner->context(owners.front());
-  const bool strict = first && strict_for_context(*first);
-  const bool batching = !first || !first->shared || first->shared->auto_batch;
-  auto targets = loaded_rows(loader, *grouped, keys);
-  // Every target gets its inverse (by the commit) and the next level (just below): no batch for them.
-  std::vector<std::string_view> preloaded;
-  preloaded.reserve(node.children.size() + loader.inverse.size());
-  for (const eager_node& child : node.children) preloaded.push_back(child.name);
-  for (std::string_view n : loader.inverse) preloaded.push_back(n);
-  loader.target->share_context(targets, strict, batching, preloaded);
-  // The next levels load into the records just read, which no one else sees yet: stored at once.
-  for (const eager_node& child : node.children) loader.target->table().find(child.name).eager_load(targets, child)();
-  return [&loader, owners, grouped] {
+  eager_commit commit = [&loader, owners, grouped] {
     for (const void* p : owners) {
       const auto v = loader.lookup(p);
       auto it = v ? grouped->find(*v) : grouped->end();
       loader.assign(p, it == grouped->end() ? nothing_found(loader) : it->second);
     }
   };
+  // What was loaded for strict records loads strictly too, as they did; and batches as they do.
+  const record_context* first = owners.empty() ? nullptr : &loader.owner->context(owners.front());
+  const bool strict = first && strict_for_context(*first);
+  const bool batching = !first || !first->shared || first->shared->auto_batch;
+  // Every target gets its inverse (by the commit) and the next level (just below): no batch for them.
+  std::vector<std::string_view> preloaded;
+  preloaded.reserve(node.children.size() + loader.inverse.size());
+  for (const eager_node& child : node.children) preloaded.push_back(child.name);
+  for (std::string_view n : loader.inverse)
+    if (std::find(preloaded.begin(), preloaded.end(), n) == preloaded.end()) preloaded.push_back(n);
+  // The last level of a path, whose every relation is preloaded, has nothing to share: its records
+  // were just read (no context to clear), and listing them would be all the work left.
+  if (node.children.empty() && !strict && batching && preloaded.size() == loader.target->relations) return commit;
+  auto targets = loaded_rows(loader, *grouped, keys);
+  loader.target->share_context(targets, strict, batching, preloaded);
+  // The next levels load into the records just read, which no one else sees yet: stored at once.
+  for (const eager_node& child : node.children) loader.target->table().find(child.name).eager_load(targets, child)();
+  return commit;
 }
 
 template <class K>
