@@ -1058,6 +1058,13 @@ struct fixed_string {
       if (chars[i] == '.') return i;
     return N - 1;
   }
+  // How many names the path has (dots + 1).
+  constexpr std::size_t names() const {
+    std::size_t n = 1;
+    for (std::size_t i = 0; i + 1 < N; ++i)
+      if (chars[i] == '.') ++n;
+    return n;
+  }
   constexpr bool same(std::size_t begin, std::size_t end, std::string_view name) const {
     if (end - begin != name.size()) return false;
     for (std::size_t i = 0; i < name.size(); ++i)
@@ -1123,6 +1130,8 @@ template <fixed_string... Paths>
 struct with_path_fn {
   template <class M, class R, class S>
   query<M, R, S> operator()(const query<M, R, S>& q) const {
+    static_assert(((Paths.names() <= max_relation_path_names) && ...),
+                  "ar::with_path: a path names more than 64 relations (ar::detail::max_relation_path_names)");
     static_assert((path_exists<M, Paths, 0>() && ...),
                   "ar::with_path: a path names a relation the model does not declare, or is not a dot-separated "
                   "list of relation names");
@@ -1142,6 +1151,8 @@ inline constexpr closure<detail::with_path_fn<Paths...>> with_path{};
 template <fixed_string Path, class Modifier>
 auto with_path_modified(Modifier modifier) {
   return closure{[modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+    static_assert(Path.names() <= detail::max_relation_path_names,
+                  "ar::with_path_modified: the path names more than 64 relations (ar::detail::max_relation_path_names)");
     static_assert(detail::path_exists<M, Path, 0>(),
                   "ar::with_path_modified: the path names a relation the model does not declare, or is not a "
                   "dot-separated list of relation names");
