@@ -1,0 +1,334 @@
+// PostgreSQL's native execution: statements prepared, run and read with libpq on the connection
+// SOCI opened, without SOCI's statement layer (its per-row into machinery costs 1.16-1.32x
+// hand-written SOCI when reading thousands of rows). See src/native.hpp.
+//
+// What it keeps of the SOCI path, so that both behave alike: :name placeholders become $1, $2, ...
+// in the order they appear; values go as text, written as SOCI writes them (a bool as 1 or 0, a
+// time point through format_time); results come back as text and are read with SOCI's rules (an
+// integer field also takes t/f); a statement without parameters that runs once goes through
+// PQexec, which takes several statements in one text. Every call waits for its whole result, so
+// that nothing is ever left pending on the connection (SOCI's BEGIN and COMMIT share it).
+
+#include "native.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace ar::backends {
+
+namespace postgresql_native {
+
+PGconn* session_handle(soci::session& session);  // postgresql_session_handle.cpp
+
+namespace {
+
+using detail::column_binding;
+using detail::native_error;
+
+struct result_deleter {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+// The native side of one connection, shared by its statements.
+struct link {
+  PGconn* conn;
+  std::uint64_t statements = 0;  // names the next prepared statement
+  // Prepared statements dropped while the transaction had failed (which refuses DEALLOCATE):
+  // deallocated before the next statement runs outside a failed transaction.
+  std::vector<std::string> to_deallocate;
+
+  bool lost() const noexcept { return PQstatus(conn) == CONNECTION_BAD; }
+
+  [[noreturn]] void fail(const PGresult* r) const {
+    std::string message = r ? PQresultErrorMessage(r) : "";
+    if (message.empty()) message = PQerrorMessage(conn);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    if (message.empty()) message = "libpq returned no result";
+    throw native_error(message, lost());
+  }
+
+  // The result if it is one of a statement that ran; else an error.
+  result_ptr check(PGresult* raw) const {
+    result_ptr r(raw);
+    if (r) {
+      switch (PQresultStatus(r.get())) {
+        case PGRES_COMMAND_OK:
+        case PGRES_TUPLES_OK:
+        case PGRES_EMPTY_QUERY: return r;
+        default: break;
+      }
+    }
+    fail(r.get());
+  }
+
+  void deallocate(const std::string& name) noexcept {
+    const std::string sql = "DEALLOCATE \"" + name + "\"";
+    PQclear(PQexec(conn, sql.c_str()));
+  }
+
+  // Before a statement runs: the deallocations a failed transaction put off, once it is over.
+  void catch_up() noexcept {
+    if (to_deallocate.empty() || lost() || PQtransactionStatus(conn) == PQTRANS_INERROR) return;
+    for (const std::string& name : to_deallocate) deallocate(name);
+    to_deallocate.clear();
+  }
+};
+
+// SOCI's rewriting of placeholders: :name becomes $N, numbered in the order they appear; text in
+// quotes, a :: cast and := are left alone. Unlike SOCI, double-quoted identifiers are left alone
+// too, and a colon followed by no name is kept as it is.
+std::string rewrite_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int position = 1;
+  auto is_name = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop - 1;
+      continue;
+    }
+    if (c != ':') {
+      out += c;
+      continue;
+    }
+    if (i + 1 < sql.size() && (sql[i + 1] == ':' || sql[i + 1] == '=')) {
+      out += c;
+      out += sql[++i];
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < sql.size() && is_name(sql[end])) ++end;
+    if (end == i + 1) {
+      out += c;
+      continue;
+    }
+    out += '$';
+    out += std::to_string(position++);
+    i = end - 1;
+  }
+  return out;
+}
+
+[[noreturn]] void cannot_convert(std::size_t index, std::string_view text, const char* what) {
+  throw native_error("cannot read result column " + std::to_string(index + 1) + " ('" +
+                     std::string(text.substr(0, 64)) + "') as " + what);
+}
+
+class statement final : public detail::native_statement {
+ public:
+  // `name`: the prepared statement's, else empty (the statement runs once, from `sql`).
+  statement(std::shared_ptr<link> l, std::string name, std::string sql) noexcept
+      : link_(std::move(l)), name_(std::move(name)), sql_(std::move(sql)) {}
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement() override {
+    if (name_.empty() || link_->lost()) return;
+    if (PQtransactionStatus(link_->conn) == PQTRANS_INERROR) {
+      try {
+        link_->to_deallocate.push_back(std::move(name_));
+      } catch (...) {
+      }
+      return;
+    }
+    link_->deallocate(name_);
+  }
+
+  void bind(std::span<const value> params) override {
+    reset();
+    const std::size_t n = params.size();
+    values_.resize(n);
+    owned_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const value& v = params[i];
+      std::string& own = owned_[i];
+      switch (v.index()) {
+        case 0: values_[i] = nullptr; continue;
+        case 1: write_number(own, *std::get_if<std::int32_t>(&v)); break;
+        case 2: write_number(own, *std::get_if<std::int64_t>(&v)); break;
+        case 3: {
+          const double x = *std::get_if<double>(&v);
+          if (std::isnan(x))
+            own = "NaN";
+          else if (std::isinf(x))
+            own = x < 0 ? "-Infinity" : "Infinity";
+          else
+            write_number(own, x);
+          break;
+        }
+        case 4: own = *std::get_if<bool>(&v) ? "1" : "0"; break;
+        case 5:
+          // The value outlives the execution, and NUL bytes were refused before: its own text.
+          values_[i] = std::get_if<std::string>(&v)->c_str();
+          continue;
+        case 6: own = format_time(*std::get_if<time_point>(&v)); break;
+        default: values_[i] = nullptr; continue;
+      }
+      values_[i] = own.c_str();
+    }
+  }
+
+  bool step() override {
+    if (!result_) {
+      execute();
+      rows_ = PQntuples(result_.get());
+      row_ = -1;
+    }
+    if (row_ + 1 >= rows_) return false;
+    ++row_;
+    return true;
+  }
+
+  void read(std::span<const column_binding> columns) override {
+    PGresult* r = result_.get();
+    const auto available = static_cast<std::size_t>(PQnfields(r));
+    if (columns.size() > available)
+      throw native_error("the statement returns " + std::to_string(available) + " columns, but " +
+                         std::to_string(columns.size()) + " were to be read");
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const column_binding& c = columns[i];
+      const int col = static_cast<int>(i);
+      const char* text = PQgetvalue(r, row_, col);
+      const auto size = static_cast<std::size_t>(PQgetlength(r, row_, col));
+      if (size == 0 && PQgetisnull(r, row_, col)) {
+        detail::store_null(c, i);
+        continue;
+      }
+      switch (c.type) {
+        case value_type::int32:
+        case value_type::int64:
+        case value_type::boolean: detail::store_integer(c, read_integer(text, size, i)); break;
+        case value_type::float64: detail::store_real(c, read_real(text, size, i)); break;
+        case value_type::text:
+        case value_type::time: detail::store_text(c, std::string_view(text, size)); break;
+      }
+    }
+  }
+
+  std::uint64_t affected_rows() override {
+    if (!result_) return 0;
+    const char* text = PQcmdTuples(result_.get());
+    std::uint64_t n = 0;
+    std::from_chars(text, text + std::char_traits<char>::length(text), n);
+    return n;
+  }
+
+  void reset() noexcept override {
+    result_.reset();
+    rows_ = 0;
+    row_ = -1;
+  }
+
+ private:
+  template <class T>
+  static void write_number(std::string& out, T v) {
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;  // shortest round trip
+    out.assign(buffer, end);
+  }
+
+  // An integer, or t/f (a boolean column), as SOCI reads them.
+  static long long read_integer(const char* text, std::size_t size, std::size_t index) {
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text, text + size, v);
+    if (ec == std::errc() && end == text + size) return v;
+    if (size == 1 && (*text == 't' || *text == 'f')) return *text == 't' ? 1 : 0;
+    cannot_convert(index, {text, size}, "an integer");
+  }
+
+  // PostgreSQL's spellings included: NaN, Infinity, -Infinity.
+  static double read_real(const char* text, std::size_t size, std::size_t index) {
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text, text + size, v);
+    if (ec == std::errc() && end == text + size) return v;
+    if (ec == std::errc::result_out_of_range) {
+      // What strtod makes of it (SOCI's reading), subnormal or not: the text ends with a NUL.
+      char* stop = nullptr;
+      v = std::strtod(text, &stop);
+      if (stop == text + size) return v;
+    }
+    cannot_convert(index, {text, size}, "a floating-point number");
+  }
+
+  void execute() {
+    link& l = *link_;
+    l.catch_up();
+    const int n = static_cast<int>(values_.size());
+    PGresult* r = nullptr;
+    if (!name_.empty())
+      r = PQexecPrepared(l.conn, name_.c_str(), n, values_.data(), nullptr, nullptr, 0);
+    else if (n == 0)
+      r = PQexec(l.conn, sql_.c_str());
+    else
+      r = PQexecParams(l.conn, sql_.c_str(), n, nullptr, values_.data(), nullptr, nullptr, 0);
+    result_ = l.check(r);
+  }
+
+  std::shared_ptr<link> link_;
+  std::string name_;
+  std::string sql_;
+  std::vector<const char*> values_;
+  std::vector<std::string> owned_;  // the text of the values that are not strings already
+  result_ptr result_;
+  int rows_ = 0;
+  int row_ = -1;
+};
+
+class connection final : public detail::native_connection {
+ public:
+  explicit connection(PGconn* conn) : link_(std::make_shared<link>(link{conn, 0, {}})) {}
+
+  std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
+    std::string text = rewrite_placeholders(sql);
+    if (!persistent) return std::make_unique<statement>(link_, std::string(), std::move(text));
+    link& l = *link_;
+    l.catch_up();
+    // SOCI names its own statements st_N: ar's cannot meet them.
+    std::string name = "ar_" + std::to_string(++l.statements);
+    l.check(PQprepare(l.conn, name.c_str(), text.c_str(), 0, nullptr));
+    try {
+      return std::make_unique<statement>(link_, std::move(name), std::string());
+    } catch (...) {
+      l.deallocate(name);
+      throw;
+    }
+  }
+
+ private:
+  std::shared_ptr<link> link_;
+};
+
+class driver final : public detail::native_driver {
+ public:
+  std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
+    PGconn* conn = session_handle(session);
+    if (conn == nullptr) return nullptr;
+    return std::make_unique<connection>(conn);
+  }
+};
+
+}  // namespace
+
+}  // namespace postgresql_native
+
+void register_postgresql_native() {
+  detail::register_native_driver("postgresql", std::make_shared<postgresql_native::driver>());
+}
+
+}  // namespace ar::backends

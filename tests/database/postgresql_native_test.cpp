@@ -1,0 +1,63 @@
+// PostgreSQL runs its statements through libpq on the connection SOCI opened (src/native.hpp,
+// backends/postgresql/postgresql_native.cpp). What that path must keep: SOCI's placeholders, no
+// prepared statement left on the server once the cache drops it (even when a failed transaction
+// refused DEALLOCATE at the time), and a connection free for the next statement after an error.
+
+#include "../support/backends.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+// The prepared statements of ar's on the server, on the connection this runs on.
+std::int64_t prepared_on_server(const ar::database& db) {
+  std::int64_t n = -1;
+  std::array<ar::detail::column_binding, 1> out{ar::detail::bind_column(n)};
+  // Uncached, so that it is not one of them.
+  ar::detail::run(db.state(), "SELECT COUNT(*) FROM pg_prepared_statements WHERE left(name, 3) = 'ar_'", {}, out,
+                  {}, ar::detail::cache_policy::once);
+  return n;
+}
+
+TEST(postgresql_native, placeholders_become_numbered_parameters_outside_quotes_and_casts) {
+  auto db = ar_test::open_backend("postgresql", "native", {.pool_size = 1});
+  for (auto policy : {ar::detail::cache_policy::cache, ar::detail::cache_policy::once}) {
+    std::string text;
+    std::int64_t sum = 0;
+    std::array<ar::detail::column_binding, 2> out{ar::detail::bind_column(text), ar::detail::bind_column(sum)};
+    const std::vector<ar::value> params{std::string("x"), std::int64_t{40}, std::int32_t{2}};
+    ar::detail::run(db.state(), "SELECT ':1' || :1::text || \"q:x\".c, :2::bigint + :3 FROM (SELECT '' AS c) AS \"q:x\"",
+                    params, out, {}, policy);
+    EXPECT_EQ(text, ":1x");
+    EXPECT_EQ(sum, 42);
+  }
+  ar_test::close_backends();
+}
+
+TEST(postgresql_native, a_statement_dropped_in_a_failed_transaction_is_deallocated_after_it) {
+  auto db = ar_test::open_backend("postgresql", "native", {.pool_size = 1, .statement_cache_size = 8});
+  db.execute("CREATE TABLE codes (code INTEGER PRIMARY KEY)");
+  EXPECT_EQ(prepared_on_server(db), static_cast<std::int64_t>(db.cached_statements()));
+  {
+    ar::transaction tx(db);
+    const std::vector<ar::value> one{std::int32_t{1}};
+    ar::detail::run(db.state(), "INSERT INTO codes (code) VALUES (:1)", one);
+    // The second one fails: the statement is dropped while the transaction refuses DEALLOCATE.
+    EXPECT_THROW(ar::detail::run(db.state(), "INSERT INTO codes (code) VALUES (:1)", one), ar::database_error);
+    tx.rollback();
+  }
+  EXPECT_EQ(db.execute("INSERT INTO codes (code) VALUES (7)"), 1u);
+  EXPECT_EQ(prepared_on_server(db), static_cast<std::int64_t>(db.cached_statements()));
+  db.clear_statement_cache();
+  EXPECT_EQ(prepared_on_server(db), 0);
+  ar_test::close_backends();
+}
+
+}  // namespace
