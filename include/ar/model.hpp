@@ -46,7 +46,9 @@
                                               AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_META, ~, __VA_ARGS__)); \
   }                                                                                                  \
   struct hana_accessors_impl {                                                                       \
-    static constexpr auto apply() { return decltype(Self::ar_model_definition())::hana_accessors(); } \
+    /* a template: Hana's accessors are built only when a program uses the model as a hana::Struct */ \
+    template <class ar_S = Self>                                                                     \
+    static constexpr auto apply() { return decltype(ar_S::ar_model_definition())::hana_accessors(); } \
   };                                                                                                 \
   static_assert(true, "")
 
