@@ -66,20 +66,35 @@ bool has_generated_key_unset(const M& record) {
     return false;
 }
 
-// The records of a span, for the compiled insert path (ar/detail/insert_rows.hpp).
+// The records of an array, for the compiled insert path (ar/detail/insert_rows.hpp). Plain
+// pointers and loops: a std::span per model costs its range concepts at every instantiation.
 template <model M>
-record_rows record_rows_of(std::span<const M> records) noexcept {
-  return {&table_meta_v<M>, records.data(), records.size(),
-          [](const void* first, std::size_t size) {
-            std::size_t n = 0;
-            for (const M& r : std::span<const M>(static_cast<const M*>(first), size)) n += has_generated_key_unset(r) ? 1 : 0;
-            return n;
+record_rows record_rows_of(const M* records, std::size_t size) noexcept {
+  return {&table_meta_v<M>, records, size,
+          [](const void* first, std::size_t n) {
+            const M* r = static_cast<const M*>(first);
+            std::size_t unset = 0;
+            for (std::size_t i = 0; i < n; ++i) unset += has_generated_key_unset(r[i]) ? 1 : 0;
+            return unset;
           },
           [](const void* first, std::size_t i) { return has_generated_key_unset(static_cast<const M*>(first)[i]); },
           [](const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
-            for (const M& r : std::span<const M>(static_cast<const M*>(first) + from, count))
-              append_values(r, out, with_key);
+            const M* r = static_cast<const M*>(first) + from;
+            for (std::size_t i = 0; i < count; ++i) append_values(r[i], out, with_key);
           }};
+}
+
+// insert_all: the records' generated keys are written back through set_key.
+template <model M>
+void insert_all_records(const database& db, M* records, std::size_t size) {
+  record_rows rows = record_rows_of<M>(records, size);
+  if constexpr (model_of<M>::generated_key) {
+    // The records are the caller's, not const: record_rows only sees them as such.
+    rows.set_key = [](const void* first, std::size_t i, std::int64_t key) {
+      primary_key(const_cast<M*>(static_cast<const M*>(first))[i]) = static_cast<key_type_of<M>>(key);
+    };
+  }
+  insert_rows(db, rows);
 }
 
 template <model M>
@@ -216,19 +231,12 @@ bool destroy(const database& db, const M& record) {
 // open on the database. (The batching is compiled once, in src/insert_rows.cpp.)
 template <model M>
 void insert_all(const database& db, std::span<M> records) {
-  detail::record_rows rows = detail::record_rows_of(std::span<const M>(records));
-  if constexpr (model_of<M>::generated_key) {
-    // The records are the caller's, not const: record_rows only sees them as such.
-    rows.set_key = [](const void* first, std::size_t i, std::int64_t key) {
-      primary_key(const_cast<M*>(static_cast<const M*>(first))[i]) = static_cast<key_type_of<M>>(key);
-    };
-  }
-  detail::insert_rows(db, rows);
+  detail::insert_all_records<M>(db, records.data(), records.size());
 }
 
 template <model M>
 void insert_all(const database& db, std::vector<M>& records) {
-  insert_all(db, std::span<M>(records));
+  detail::insert_all_records<M>(db, records.data(), records.size());
 }
 
 // Asks insert_all not to read the generated keys back (the records are const: nothing is written).
@@ -242,15 +250,15 @@ inline constexpr without_keys_t without_keys{};
 // set is inserted with it). Returns the number of rows inserted.
 template <model M>
 std::size_t insert_all(const database& db, std::span<const M> records, without_keys_t) {
-  return detail::insert_rows(db, detail::record_rows_of(records));
+  return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
 }
 template <model M>
 std::size_t insert_all(const database& db, std::span<M> records, without_keys_t) {
-  return detail::insert_rows(db, detail::record_rows_of(std::span<const M>(records)));
+  return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
 }
 template <model M>
 std::size_t insert_all(const database& db, const std::vector<M>& records, without_keys_t) {
-  return detail::insert_rows(db, detail::record_rows_of(std::span<const M>(records)));
+  return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
 }
 
 // The same, on the database the model is bound to.
@@ -284,23 +292,23 @@ bool destroy(const M& record) {
 }
 template <model M>
 void insert_all(std::span<M> records) {
-  insert_all(database_for<M>(), records);
+  detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
 }
 template <model M>
 void insert_all(std::vector<M>& records) {
-  insert_all(database_for<M>(), std::span<M>(records));
+  detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
 }
 template <model M>
 std::size_t insert_all(std::span<const M> records, without_keys_t) {
-  return detail::insert_rows(database_for<M>(), detail::record_rows_of(records));
+  return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));
 }
 template <model M>
 std::size_t insert_all(std::span<M> records, without_keys_t) {
-  return detail::insert_rows(database_for<M>(), detail::record_rows_of(std::span<const M>(records)));
+  return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));
 }
 template <model M>
 std::size_t insert_all(const std::vector<M>& records, without_keys_t) {
-  return detail::insert_rows(database_for<M>(), detail::record_rows_of(std::span<const M>(records)));
+  return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));
 }
 
 }  // namespace ar

@@ -735,7 +735,9 @@ void share_context(const std::vector<const void*>& records, bool strict, bool au
         typename model_of<M>::relations{});
     // Nothing to share (every relation preloaded, default switches): no context, which reads the
     // same, and costs no reference count per record.
-    if (!strict && auto_batch && std::ranges::all_of(context->batches, [](const auto& b) { return b == nullptr; })) {
+    bool any_batch = false;
+    for (const auto& b : context->batches) any_batch = any_batch || b != nullptr;
+    if (!strict && auto_batch && !any_batch) {
       for (const void* p : records) static_cast<const M*>(p)->ar_context.shared.reset();
       return;
     }
