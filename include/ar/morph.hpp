@@ -206,7 +206,7 @@ struct morph_to_impl {
       o.*type_def::pointer = std::string(model_of<Parent>::morph_name);
       o.*id_def::pointer = static_cast<scalar_t<typename id_def::type>>(key);
       auto copy = std::make_shared<Parent>();
-      model_of<Parent>::for_each_column([&](auto c) { decltype(c)::get(*copy) = decltype(c)::get(parent); });
+      model_of<Parent>::copy_columns(*copy, parent);
       slot_of<Rel>(o) = relation_slot{std::make_shared<const morph_ref>(std::move(copy), std::type_index(typeid(Parent)),
                                                                         std::string(model_of<Parent>::morph_name)),
                                       true};

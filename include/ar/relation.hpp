@@ -350,7 +350,7 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   template <class M>
   static std::shared_ptr<const M> fields_of(const M& record) {
     auto copy = std::make_shared<M>();
-    model_of<M>::for_each_column([&](auto c) { decltype(c)::get(*copy) = decltype(c)::get(record); });
+    model_of<M>::copy_columns(*copy, record);
     return copy;
   }
 

@@ -257,7 +257,7 @@ struct through_impl {
 
   static std::shared_ptr<const target> fields_of_target(const target& t) {
     auto copy = std::make_shared<target>();
-    model_of<target>::for_each_column([&](auto c) { decltype(c)::get(*copy) = decltype(c)::get(t); });
+    model_of<target>::copy_columns(*copy, t);
     return copy;
   }
 

@@ -98,35 +98,29 @@ run_result run(connection_pin& pin, std::string_view sql, std::span<const value>
                std::span<const column_binding> columns = {}, row_callback on_row = {},
                cache_policy policy = cache_policy::cache);
 
-// Binds every column of a model record, in the model's column order.
-template <model M>
-void bind_record(M& record, std::span<column_binding> out) noexcept {
+template <class M, class... C>
+void bind_columns(M& record, column_binding* out, type_list<C...>) noexcept {
   std::size_t i = 0;
-  model_of<M>::for_each_column([&](auto column) { out[i++] = bind_column(decltype(column)::get(record)); });
+  ((out[i++] = bind_column(record.*C::pointer)), ...);
 }
 
-// Appends a field's parameter value (as to_value makes it), constructed in place: no value to
-// move in and destroy, per column of every row a multi-row insert sends.
-template <class T, class Out>
-void emplace_value(Out& out, const T& field) {
-  if constexpr (field_traits<T>::nullable) {
-    if (field)
-      out.emplace_back(*field);
-    else
-      out.emplace_back();
-  } else {
-    out.emplace_back(field);
-  }
+// Binds every column of a model record, in the model's column order (a fold over the columns:
+// nothing is instantiated per column).
+template <model M>
+void bind_record(M& record, std::span<column_binding> out) noexcept {
+  bind_columns(record, out.data(), typename model_of<M>::columns{});
+}
+
+template <class M, class Out, class... C>
+void append_columns(const M& record, Out& out, bool with_key, type_list<C...>) {
+  std::size_t i = 0;
+  ((with_key || i != model_of<M>::primary_key_index ? out.push_back(to_value(record.*C::pointer)) : void(), ++i), ...);
 }
 
 // Appends the parameter values of a record's columns, skipping the primary key if asked.
 template <model M, class Out>
 void append_values(const M& record, Out& out, bool with_key) {
-  std::size_t i = 0;
-  model_of<M>::for_each_column([&](auto column) {
-    if (with_key || i != model_of<M>::primary_key_index) emplace_value(out, decltype(column)::get(record));
-    ++i;
-  });
+  append_columns(record, out, with_key, typename model_of<M>::columns{});
 }
 
 }  // namespace ar::detail

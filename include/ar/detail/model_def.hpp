@@ -272,6 +272,10 @@ struct model_definition {
     (f(Columns{}), ...);
   }
 
+  // Copies every column of `from` into `to`, not the relation caches: one fold, no lambda per
+  // column to instantiate.
+  static void copy_columns(Model& to, const Model& from) { ((to.*Columns::pointer = from.*Columns::pointer), ...); }
+
   static constexpr auto hana_accessors() {
     return boost::hana::make_tuple(
         boost::hana::make_pair(typename Columns::name_type{}, member_accessor<Columns::pointer>{})...);
