@@ -899,8 +899,7 @@ namespace detail {
 
 template <class M>
 bool strict_for(const M& record) {
-  return strict_loading_flag().load() || record.ar_context.strict ||
-         (record.ar_context.shared && record.ar_context.shared->strict);
+  return strict_for_context(record.ar_context);
 }
 
 // Called by a relation's first lazy access: strict mode refuses it; with siblings it is batched.

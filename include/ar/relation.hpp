@@ -354,16 +354,6 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     return copy;
   }
 
-  // Points each loaded child's inverse belongs_to at the owner, so that reading it costs nothing.
-  template <class Range>
-  static void fill_inverse(Range& children, const owner& o) {
-    if constexpr (!base::belongs && !std::is_void_v<typename Rel::inverse_name>) {
-      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
-      std::shared_ptr<const owner> shared = fields_of(o);
-      for (target& child : children) child.*inverse::slot = relation_slot{shared, true};
-    }
-  }
-
   static void load(const owner& o) { lazy_load<Rel>(o); }
 
   static decltype(auto) cached(const owner& o) {
