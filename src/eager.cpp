@@ -1,6 +1,7 @@
 #include <ar/error.hpp>
 #include <ar/loading.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace ar::detail {
@@ -51,6 +52,50 @@ std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eage
   std::vector<eager_node> grown = tree ? *tree : std::vector<eager_node>{};
   for (const std::string& path : paths) add_path(grown, root, path);
   return std::make_shared<const std::vector<eager_node>>(std::move(grown));
+}
+
+}  // namespace ar::detail
+
+namespace ar::detail {
+
+void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
+                        std::span<const std::string_view> preloaded) {
+  if (rows.relations.empty() || records.empty()) return;
+  if (records.size() < 2 && !strict) return;  // a record alone has no siblings
+  auto context = std::make_shared<load_context>();
+  context->strict = strict;
+  context->auto_batch = auto_batch;
+  context->batches.reserve(rows.relations.size());
+  bool any_batch = false;
+  for (const relation_batcher& r : rows.relations) {
+    const bool skip = !r.make || std::find(preloaded.begin(), preloaded.end(), r.name) != preloaded.end();
+    context->batches.push_back(skip ? nullptr : r.make(records));
+    any_batch = any_batch || context->batches.back() != nullptr;
+  }
+  // Nothing to share (every relation preloaded, default switches): no context, which reads the
+  // same, and costs no reference count per record.
+  if (!strict && auto_batch && !any_batch) {
+    for (const void* p : records) rows.context(p).shared.reset();
+    return;
+  }
+  for (const void* p : records) rows.context(p).shared = context;
+}
+
+void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
+                         const std::vector<eager_node>& tree) {
+  std::vector<eager_commit> commits;
+  commits.reserve(tree.size());
+  for (const eager_node& node : tree) commits.push_back(table.find(node.name).eager_load(records, node));
+  for (const eager_commit& commit : commits) commit();
+}
+
+void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state) {
+  std::vector<const void*> records;
+  records.reserve(n);
+  const auto* at = static_cast<const char*>(first);
+  for (std::size_t i = 0; i < n; ++i) records.push_back(at + i * rows.record_size);
+  share_rows_context(rows, records, state.strict, state.auto_batch, {});
+  if (state.eager) eager_load_rows_all(rows.table(), records, *state.eager);
 }
 
 }  // namespace ar::detail

@@ -30,7 +30,7 @@
 #include <string>
 #include <span>
 #include <string_view>
-#include <typeindex>
+#include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -57,7 +57,7 @@ using eager_commit = std::function<void()>;
 struct relation_entry {
   std::string_view name;
   relation_kind kind;
-  std::type_index target;
+  const std::type_info* target;  // the target model (typeid(void) past a morph_to)
   const relation_table& (*target_table)();
   // The subquery correlation: target.inner_column = owner.outer_column (positions in the tables).
   const table_meta* target_meta;
@@ -66,7 +66,7 @@ struct relation_entry {
   ar::database (*target_database)();
   // Whether the relation can be a correlated subquery (where_has, with_count): not through a join.
   bool subquery;
-  // A condition on the target every subquery adds (morph_many / morph_one: the owner's type).
+  // A condition on the target every subquery adds (morph_many / morph_one: the owner's type), or null.
   std::shared_ptr<const expr_tree> (*condition)();
   // has_many: stores a count on a record of the owning model.
   void (*store_count)(const void* record, std::int64_t n);
@@ -79,7 +79,7 @@ struct relation_entry {
 
 struct relation_table {
   std::string_view model;
-  std::vector<relation_entry> relations;
+  std::span<const relation_entry> relations;
   // Past a morph_to the model is known only per row: any name is accepted here and checked
   // against each target model when it loads.
   bool any = false;
@@ -94,7 +94,7 @@ inline const relation_table& wildcard_table() {
 
 inline const relation_entry& relation_table::find(std::string_view name) const {
   if (any) {
-    static const relation_entry entry{"", relation_kind::morph_to, std::type_index(typeid(void)), &wildcard_table,
+    static const relation_entry entry{"", relation_kind::morph_to, &typeid(void), &wildcard_table,
                                       nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr};
     return entry;
   }
@@ -234,10 +234,17 @@ constexpr std::size_t relation_position_of() {
 template <class K>
 using load_key_t = std::conditional_t<std::is_same_v<K, std::int32_t>, std::int64_t, K>;
 
+// A relation's batch for records read together (see share_context): null when the declaration is
+// wrong (its static_assert has said so).
+struct relation_batcher {
+  std::string_view name;
+  std::shared_ptr<void> (*make)(const std::vector<const void*>& records);
+};
+
 // What loading needs of one model's records, type-erased.
 struct model_rows {
   std::size_t record_size;
-  std::size_t relations;  // how many relations the model declares
+  std::span<const relation_batcher> relations;  // one per relation the model declares, in order
   // The query of every row of the model, refined by a modifier (a
   // std::function<query<M>(query<M>)>, or null): the database it runs on and its state.
   std::pair<ar::database, query_state> (*base)(const void* modifier);
@@ -254,11 +261,24 @@ struct model_rows {
   std::shared_ptr<const void> (*single)(void* row);
   // The empty group, shared.
   const std::shared_ptr<const void>& (*empty_group)();
-  void (*share_context)(const std::vector<const void*>& records, bool strict, bool auto_batch,
-                        std::span<const std::string_view> preloaded);
   const relation_table& (*table)();
-  const record_context& (*context)(const void* record);
+  record_context& (*context)(const void* record);
 };
+
+// Gives records read together one context, so that their lazy loads are batched (compiled once,
+// in src/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager
+// load's inverse and next level), which need no batch: nothing reads one before the records'
+// caches are cleared, which ends the sharing.
+void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
+                        std::span<const std::string_view> preloaded);
+// Runs the eager loads of a tree for records the program holds, then stores them: when a
+// statement fails, no record's cache has changed.
+void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
+                         const std::vector<eager_node>& tree);
+// The records a query just read (n of them from `first`): their context, then the eager loads
+// the query asked for.
+void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state);
+
 
 // What loading needs of one relation (owner -> target), type-erased but for its key type.
 template <class K>
@@ -314,11 +334,17 @@ std::pair<ar::database, query_state> rows_base(const void* modifier) {
 }
 
 template <class M>
+const model_rows& model_rows_of();
+
+template <class M>
 void rows_each(const ar::database& db, std::shared_ptr<const query_state> state, bool finish,
                void (*sink)(void*, void*), void* context) {
   const query<M> q(db, std::move(state));
   if (finish) {
-    for (M& row : q | to_vector) sink(context, &row);
+    std::vector<M> rows;
+    each_record(q, q.state(), &push_record<M>, &rows);
+    finish_read_rows(model_rows_of<M>(), rows.data(), rows.size(), q.state());
+    for (M& row : rows) sink(context, &row);
   } else {
     each_record(q, q.state(), sink, context);
   }
@@ -326,9 +352,10 @@ void rows_each(const ar::database& db, std::shared_ptr<const query_state> state,
 
 template <class M>
 std::shared_ptr<void> rows_new_group(std::size_t reserve) {
-  auto group = std::make_shared<std::vector<M>>();
+  auto* group = new std::vector<M>();
+  std::shared_ptr<void> shared = share_new(group);
   group->reserve(reserve);
-  return group;
+  return shared;
 }
 template <class M>
 std::size_t rows_group_size(const void* group) {
@@ -340,25 +367,39 @@ const void* rows_group_data(const void* group) {
 }
 template <class M>
 std::shared_ptr<const void> rows_single(void* row) {
-  return std::make_shared<M>(std::move(*static_cast<M*>(row)));  // one shared_ptr type per model
+  return share_new(new M(std::move(*static_cast<M*>(row))));
 }
 template <class M>
 const std::shared_ptr<const void>& rows_empty_group() {
-  static const std::shared_ptr<const void> empty = std::make_shared<std::vector<M>>();
+  static const std::shared_ptr<const void> empty = share_new(new std::vector<M>());
   return empty;
 }
 template <class M>
-const record_context& rows_context(const void* record) {
-  return static_cast<const M*>(record)->ar_context;
+record_context& rows_context(const void* record) {
+  return static_cast<const M*>(record)->ar_context;  // mutable
 }
+
+template <class Rel>
+constexpr auto batch_maker() -> std::shared_ptr<void> (*)(const std::vector<const void*>&);
+
+template <class M>
+inline constexpr auto relation_batchers_v = []<class... R>(type_list<R...>) {
+  return std::array<relation_batcher, sizeof...(R)>{
+      relation_batcher{to_string_view(typename R::name_type{}), batch_maker<R>()}...};
+}(typename model_of<M>::relations{});
 
 template <class M>
 inline constexpr model_rows model_rows_v{sizeof(M),
-                                         model_of<M>::relations::size,
+                                         std::span<const relation_batcher>(relation_batchers_v<M>),
                                          &rows_base<M>,        &rows_each<M>,
                                          &rows_new_group<M>, &push_record<M>,        &rows_group_size<M>,
                                          &rows_group_data<M>, &rows_single<M>,     &rows_empty_group<M>,
-                                         &share_context<M>,  &relation_table_of<M>, &rows_context<M>};
+                                         &relation_table_of<M>, &rows_context<M>};
+
+template <class M>
+const model_rows& model_rows_of() {
+  return model_rows_v<M>;
+}
 
 template <class Rel>
 std::shared_ptr<const expr_tree> subquery_condition();
@@ -406,7 +447,7 @@ struct eager_ops {
     if constexpr (!impl::belongs && !std::is_void_v<typename Rel::inverse_name>) {
       if (value) {
         using inverse_rel = typename find_relation<target, typename Rel::inverse_name>::type;
-        std::shared_ptr<const owner> shared = impl::fields_of(o);
+        const std::shared_ptr<const void> shared = impl::fields_of(o);
         auto set = [&](const target& child) { slot_of<inverse_rel>(child) = relation_slot{shared, true}; };
         if constexpr (impl::many)
           for (const target& child : *static_cast<const std::vector<target>*>(value.get())) set(child);
@@ -623,9 +664,9 @@ eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector
     if (std::find(preloaded.begin(), preloaded.end(), n) == preloaded.end()) preloaded.push_back(n);
   // The last level of a path, whose every relation is preloaded, has nothing to share: its records
   // were just read (no context to clear), and listing them would be all the work left.
-  if (node.children.empty() && !strict && batching && preloaded.size() == loader.target->relations) return commit;
+  if (node.children.empty() && !strict && batching && preloaded.size() == loader.target->relations.size()) return commit;
   auto targets = loaded_rows(loader, *grouped, keys);
-  loader.target->share_context(targets, strict, batching, preloaded);
+  share_rows_context(*loader.target, targets, strict, batching, preloaded);
   // The next levels load into the records just read, which no one else sees yet: stored at once.
   for (const eager_node& child : node.children) loader.target->table().find(child.name).eager_load(targets, child)();
   return commit;
@@ -643,7 +684,7 @@ bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
     b.results = select_rows_in(loader, b.keys, nullptr);
     b.loaded = true;
     auto targets = loaded_rows(loader, b.results, b.keys);
-    loader.target->share_context(targets, false, true, loader.inverse);
+    share_rows_context(*loader.target, targets, false, true, loader.inverse);
   }
   const auto v = loader.lookup(owner);
   auto it = v ? b.results.find(*v) : b.results.end();
@@ -672,7 +713,8 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
     const std::vector<K> keys{*v};
     const auto targets = loaded_rows(loader, grouped, keys);
     const auto& mine = loader.owner->context(owner).shared;
-    loader.target->share_context(targets, mine ? mine->strict : false, mine ? mine->auto_batch : true, loader.inverse);
+    share_rows_context(*loader.target, targets, mine ? mine->strict : false, mine ? mine->auto_batch : true,
+                       loader.inverse);
     if (const auto it = grouped.find(*v); it != grouped.end()) found = it->second;
   }
   loader.assign(owner, found ? std::move(found) : nothing_found(loader));
@@ -701,73 +743,23 @@ AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)
 
 template <class Rel>
-std::shared_ptr<void> make_batch_checked(const std::vector<const void*>& records) {
+constexpr auto batch_maker() -> std::shared_ptr<void> (*)(const std::vector<const void*>&) {
   if constexpr (relation_ops<Rel>::ok)
-    return eager_ops<Rel>::make_batch(records);
+    return &eager_ops<Rel>::make_batch;
   else
     return nullptr;
 }
 
-template <class R>
-bool is_named(std::span<const std::string_view> names) {
-  for (std::string_view n : names)
-    if (n == to_string_view(typename R::name_type{})) return true;
-  return false;
-}
-
-// Gives records read together one context, so that their lazy loads are batched. `preloaded`:
-// relations the caller stores in every one of them (an eager load's inverse and next level), which
-// need no batch: nothing reads one before the records' caches are cleared, which ends the sharing.
+// Gives records read together one context (see share_rows_context).
 template <class M>
 void share_context(const std::vector<const void*>& records, bool strict, bool auto_batch,
                    std::span<const std::string_view> preloaded) {
-  if constexpr (model_of<M>::relations::size > 0) {
-    if (records.empty()) return;
-    if (records.size() < 2 && !strict) return;  // a record alone has no siblings
-    auto context = std::make_shared<load_context>();
-    context->strict = strict;
-    context->auto_batch = auto_batch;
-    [&]<class... R>(type_list<R...>) {
-      (context->batches.push_back(relation_ops<R>::ok && !is_named<R>(preloaded) ? make_batch_checked<R>(records)
-                                                                                : nullptr),
-       ...);
-    }(
-        typename model_of<M>::relations{});
-    // Nothing to share (every relation preloaded, default switches): no context, which reads the
-    // same, and costs no reference count per record.
-    bool any_batch = false;
-    for (const auto& b : context->batches) any_batch = any_batch || b != nullptr;
-    if (!strict && auto_batch && !any_batch) {
-      for (const void* p : records) static_cast<const M*>(p)->ar_context.shared.reset();
-      return;
-    }
-    for (const void* p : records) static_cast<const M*>(p)->ar_context.shared = context;
-  }
+  if constexpr (model_of<M>::relations::size > 0) share_rows_context(model_rows_v<M>, records, strict, auto_batch, preloaded);
 }
 
-template <class Rel>
-eager_commit relation_entry_load(const std::vector<const void*>& owners, const eager_node& node) {
-  return eager_ops<Rel>::eager_load(owners, node);
-}
-
-// Runs the eager loads of a tree for records the program holds, then stores them: when a
-// statement fails, no record's cache has changed.
 template <class M>
 void eager_load_all(const std::vector<const void*>& records, const std::vector<eager_node>& tree) {
-  std::vector<eager_commit> commits;
-  commits.reserve(tree.size());
-  for (const eager_node& node : tree) commits.push_back(relation_table_of<M>().find(node.name).eager_load(records, node));
-  for (const eager_commit& commit : commits) commit();
-}
-
-template <class Rel>
-const relation_table& target_table() {
-  return relation_table_of<typename Rel::target>();
-}
-
-template <class Rel>
-ar::database target_database() {
-  return ::ar::database_for<typename Rel::target>();
+  eager_load_rows_all(relation_table_of<M>(), records, tree);
 }
 
 template <class Rel>
@@ -785,20 +777,19 @@ std::shared_ptr<const expr_tree> subquery_condition() {
   }
 }
 
+// A relation's entry in its model's table: names, positions and function pointers, a constant.
 template <class Rel>
-const relation_table& any_table() {
-  return wildcard_table();
-}
-
-template <class Rel>
-relation_entry entry_of() {
+constexpr relation_entry entry_of() {
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  if constexpr (Rel::kind == relation_kind::morph_to) {
+  if constexpr (!relation_ops<Rel>::ok) {
+    return relation_entry{"", Rel::kind, &typeid(void), &wildcard_table, nullptr, 0, 0, nullptr, false,
+                          nullptr, nullptr, nullptr};
+  } else if constexpr (Rel::kind == relation_kind::morph_to) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
-                          std::type_index(typeid(void)),
-                          &any_table<Rel>,
+                          &typeid(void),
+                          &wildcard_table,
                           nullptr,
                           0,
                           0,
@@ -806,76 +797,66 @@ relation_entry entry_of() {
                           false,
                           nullptr,
                           nullptr,
-                          &relation_entry_load<Rel>};
+                          &eager_ops<Rel>::eager_load};
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
-                          std::type_index(typeid(target)),
-                          &target_table<Rel>,
+                          &typeid(target),
+                          &relation_table_of<target>,
                           &table_meta_v<target>,
                           0,
                           0,
-                          &target_database<Rel>,
+                          &::ar::database_for<target>,
                           false,
                           nullptr,
                           nullptr,
-                          &relation_entry_load<Rel>};
+                          &eager_ops<Rel>::eager_load};
   } else {
-  using impl = relation_impl<Rel>;
-  std::uint32_t inner = 0, outer = 0;
-  if constexpr (impl::belongs) {
-    inner = static_cast<std::uint32_t>(column_lookup<target, impl::key_def::index>::position);
-    outer = static_cast<std::uint32_t>(column_lookup<owner, impl::fk_def::index>::position);
-  } else {
-    inner = static_cast<std::uint32_t>(column_lookup<target, impl::fk_def::index>::position);
-    outer = static_cast<std::uint32_t>(column_lookup<owner, impl::key_def::index>::position);
-  }
-  return relation_entry{to_string_view(typename Rel::name_type{}),
-                        Rel::kind,
-                        std::type_index(typeid(target)),
-                        &target_table<Rel>,
-                        &table_meta_v<target>,
-                        inner,
-                        outer,
-                        &target_database<Rel>,
-                        true,
-                        &subquery_condition<Rel>,
-                        impl::many ? &store_count<Rel> : nullptr,
-                        &relation_entry_load<Rel>};
+    using impl = relation_impl<Rel>;
+    std::uint32_t inner = 0, outer = 0;
+    if constexpr (impl::belongs) {
+      inner = static_cast<std::uint32_t>(column_lookup<target, impl::key_def::index>::position);
+      outer = static_cast<std::uint32_t>(column_lookup<owner, impl::fk_def::index>::position);
+    } else {
+      inner = static_cast<std::uint32_t>(column_lookup<target, impl::fk_def::index>::position);
+      outer = static_cast<std::uint32_t>(column_lookup<owner, impl::key_def::index>::position);
+    }
+    return relation_entry{to_string_view(typename Rel::name_type{}),
+                          Rel::kind,
+                          &typeid(target),
+                          &relation_table_of<target>,
+                          &table_meta_v<target>,
+                          inner,
+                          outer,
+                          &::ar::database_for<target>,
+                          true,
+                          impl::morph ? &subquery_condition<Rel> : nullptr,
+                          impl::many ? &store_count<Rel> : nullptr,
+                          &eager_ops<Rel>::eager_load};
   }
 }
 
-template <class Rel>
-relation_entry entry_of_checked() {
-  if constexpr (relation_ops<Rel>::ok)
-    return entry_of<Rel>();
-  else
-    return relation_entry{"", Rel::kind, std::type_index(typeid(void)), &wildcard_table, nullptr, 0, 0, nullptr, false,
-                          nullptr, nullptr, nullptr};
-}
+// A model's relations, as constants. (A relation whose declaration is wrong has said so in its
+// static_assert; its entry is a placeholder.)
+template <class M>
+inline constexpr auto relation_entries_v = []<class... R>(type_list<R...>) {
+  return std::array<relation_entry, sizeof...(R)>{entry_of<R>()...};
+}(typename model_of<M>::relations{});
+
+template <class M>
+inline constexpr relation_table relation_table_v{model_of<M>::table,
+                                                 std::span<const relation_entry>(relation_entries_v<M>)};
 
 template <class M>
 const relation_table& relation_table_of() {
-  static const relation_table table = [] {
-    relation_table t{model_of<M>::table, {}};
-    [&]<class... R>(type_list<R...>) {
-      // A relation whose declaration is wrong has said so in its static_assert; it gets no entry.
-      ((relation_ops<R>::ok ? t.relations.push_back(entry_of_checked<R>()) : void()), ...);
-    }(typename model_of<M>::relations{});
-    return t;
-  }();
-  return table;
+  return relation_table_v<M>;
 }
 
 // Runs the eager loads a query asked for, and gives its records one context.
 template <class M>
 void finish_rows(const query_state& state, std::vector<M>& rows) {
   if constexpr (model_of<M>::relations::size > 0) {
-    std::vector<const void*> records;
-    records.reserve(rows.size());
-    for (const M& r : rows) records.push_back(&r);
-    share_context<M>(records, state.strict, state.auto_batch);
-    if (state.eager) eager_load_all<M>(records, *state.eager);
+    finish_read_rows(model_rows_v<M>, rows.data(), rows.size(), state);
   } else {
     if (state.eager && !state.eager->empty())
       throw error("ar: with(...) on a model without relations");  // unreachable: with() checks names
@@ -984,7 +965,7 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
     if (entry->kind == relation_kind::morph_to)
       throw error("ar::with: '" + std::string(entry->name) +
                   "' is a morph_to, whose rows point at several models: it takes no modifier");
-    if (entry->target != std::type_index(typeid(target)))
+    if (*entry->target != typeid(target))
       throw error("ar::with: the modifier of '" + std::string(path) + "' takes a query of another model than the one '" +
                   std::string(entry->name) + "' leads to");
     if (entry->kind == relation_kind::has_many_through) {

@@ -346,12 +346,13 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     return query<target>(ar::database{}, std::move(state));
   }
 
-  // A copy of a record's fields, without its relation caches (which could hold a cycle).
+  // A copy of a record's fields, without its relation caches (which could hold a cycle), shared.
   template <class M>
-  static std::shared_ptr<const M> fields_of(const M& record) {
-    auto copy = std::make_shared<M>();
+  static std::shared_ptr<void> fields_of(const M& record) {
+    auto* copy = new M();
+    std::shared_ptr<void> shared = share_new(copy);
     model_of<M>::copy_columns(*copy, record);
-    return copy;
+    return shared;
   }
 
   static void load(const owner& o) { lazy_load<Rel>(o); }
@@ -393,7 +394,8 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
     }
     save(child);
     relation_slot& slot = slot_of<Rel>(o);
-    auto stored = std::const_pointer_cast<target>(fields_of(child));
+    const std::shared_ptr<void> stored_shared = fields_of(child);
+    target* stored = static_cast<target*>(stored_shared.get());
     if constexpr (!std::is_void_v<typename Rel::inverse_name>) {
       using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
       slot_of<inverse>(*stored) = relation_slot{fields_of(o), true};
@@ -410,7 +412,7 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
       if (!replaced) rows->push_back(*stored);
       slot.value = std::move(rows);
     } else {
-      slot = relation_slot{std::move(stored), true};  // has_one: the child set is the one it has
+      slot = relation_slot{stored_shared, true};  // has_one: the child set is the one it has
     }
   }
 

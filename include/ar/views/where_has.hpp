@@ -116,7 +116,7 @@ std::shared_ptr<const expr_tree> modifier_conditions(std::string_view path, cons
       entry = &table->find(name);
       table = &entry->target_table();
     }
-    if (entry->target != std::type_index(typeid(target)))
+    if (*entry->target != typeid(target))
       throw error("ar::" + std::string(what) + ": the modifier of '" + std::string(path) +
                   "' takes a query of another model than the one '" + std::string(entry->name) + "' leads to");
     const auto refined = query<target>(modifier(from<target>()));
