@@ -99,3 +99,39 @@ void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, 
 }
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+void finish_read_rows(const model_rows& rows, const record_buffer& read, const query_state& state) {
+  const std::vector<const void*> records = read.pointers();
+  share_rows_context(rows, records, state.strict, state.auto_batch, {});
+  if (state.eager) eager_load_rows_all(rows.table(), records, *state.eager);
+}
+
+}  // namespace ar::detail
+
+namespace ar::detail {
+
+namespace {
+// Destroys and frees a record made by share_moved_record.
+struct record_deleter {
+  const record_ops* ops;
+  void operator()(void* p) const noexcept {
+    ops->destroy(p, 1);
+    ::operator delete(p, std::align_val_t(ops->align));
+  }
+};
+}  // namespace
+
+std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row) {
+  void* p = ::operator new(ops.size, std::align_val_t(ops.align));
+  try {
+    ops.move_construct(p, row);
+  } catch (...) {
+    ::operator delete(p, std::align_val_t(ops.align));
+    throw;
+  }
+  return std::shared_ptr<void>(p, record_deleter{&ops});
+}
+
+}  // namespace ar::detail

@@ -11,6 +11,13 @@
 
 namespace ar::detail {
 
+expr_tree::expr_tree() noexcept = default;
+expr_tree::expr_tree(const expr_tree& other) = default;
+expr_tree::expr_tree(expr_tree&& other) noexcept = default;
+expr_tree& expr_tree::operator=(const expr_tree& other) = default;
+expr_tree& expr_tree::operator=(expr_tree&& other) noexcept = default;
+expr_tree::~expr_tree() = default;
+
 // Copies another tree in; returns the index its root now has.
 std::uint32_t expr_tree::append(const expr_tree& other) {
   const auto node_offset = static_cast<std::uint32_t>(nodes.size());
@@ -57,6 +64,12 @@ std::uint32_t expr_tree::add_param(value v) {
   params.push_back(std::move(v));
   return add(node{node_kind::param, compare_op::eq, static_cast<std::uint32_t>(params.size() - 1)});
 }
+std::uint32_t expr_tree::add_param(std::int32_t v) { return add_param(value{v}); }
+std::uint32_t expr_tree::add_param(std::int64_t v) { return add_param(value{v}); }
+std::uint32_t expr_tree::add_param(double v) { return add_param(value{v}); }
+std::uint32_t expr_tree::add_param(bool v) { return add_param(value{v}); }
+std::uint32_t expr_tree::add_param(std::string_view v) { return add_param(value{std::string(v)}); }
+std::uint32_t expr_tree::add_param(time_point v) { return add_param(value{v}); }
 
 std::shared_ptr<query_state> copy_state(const query_state& s) { return std::make_shared<query_state>(s); }
 

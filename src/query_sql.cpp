@@ -545,3 +545,15 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
 }
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
+                row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), state, aggregate, argument);
+  run(db.state(), sql, params, columns, on_row);
+}
+
+}  // namespace ar::detail

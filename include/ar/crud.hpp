@@ -41,18 +41,6 @@ inline constexpr bool has_self_reference_v = []<class... R>(type_list<R...>) {
   return ((R::kind == relation_kind::belongs_to && std::is_same_v<typename R::owner, typename R::target>) || ...);
 }(typename model_of<M>::relations{});
 
-template <std::size_t N>
-struct value_buffer {
-  std::array<value, N> data;
-  std::size_t size = 0;
-  void push_back(value v) { data[size++] = std::move(v); }
-  template <class... A>
-  void emplace_back(A&&... args) {
-    data[size++] = value(std::forward<A>(args)...);
-  }
-  std::span<const value> span() const noexcept { return {data.data(), size}; }
-};
-
 template <model M>
 std::string key_string(const key_type_of<M>& key) {
   return to_string(to_value(key));
@@ -110,7 +98,7 @@ template <model M>
 void insert(const database& db, M& record) {
   auto& state = db.state();
   const bool generate = detail::has_generated_key_unset(record);
-  detail::value_buffer<model_of<M>::size> params;
+  detail::parameter_list params;
   detail::append_values(record, params, !generate);
   if (!generate) {
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key), params.span());
@@ -134,9 +122,10 @@ void update(const database& db, const M& record) {
   static_assert(model_of<M>::size > 1, "ar::update needs a model with a column besides its primary key");
   if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
   auto& state = db.state();
-  detail::value_buffer<model_of<M>::size> params;
-  detail::append_values(record, params, false);
-  params.push_back(to_value(primary_key(record)));
+  const auto columns = detail::columns_of(record);
+  detail::parameter_list params;
+  params.append(columns, model_of<M>::primary_key_index);
+  params.append(columns[model_of<M>::primary_key_index]);
   const auto result = detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::update), params.span());
   if (result.rows_affected == 0)
     throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(primary_key(record)));
@@ -153,7 +142,7 @@ void save(const database& db, M& record) {
       update(db, record);
   } else {
     auto& state = db.state();
-    detail::value_buffer<model_of<M>::size> params;
+    detail::parameter_list params;
     detail::append_values(record, params, true);
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
   }
@@ -167,11 +156,12 @@ std::optional<M> find(const database& db, const key_type_of<M>& key) {
   M staging{};
   std::array<detail::column_binding, model_of<M>::size> columns;
   detail::bind_record(staging, columns);
-  const std::array<value, 1> params{to_value(key)};
+  detail::parameter_list params;
+  params.append(detail::bind_column(const_cast<key_type_of<M>&>(key)));
   bool found = false;
   auto on_row = [&] { found = true; };
-  detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::select_by_key), params, columns,
-              detail::row_callback::of(on_row));
+  detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::select_by_key), params.span(),
+              columns, detail::row_callback::of(on_row));
   if (!found) return std::nullopt;
   return std::optional<M>(std::move(staging));
 }

@@ -170,6 +170,25 @@ std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
 // silently changed (a fraction for an integer column does not compile; an integer out of the
 // column's range throws ar::error).
 template <class Scalar, class V>
+auto parameter_scalar(const V& v) {
+  using D = std::remove_cvref_t<V>;
+  if constexpr (std::is_same_v<Scalar, std::string>) {
+    return std::string_view(v);
+  } else if constexpr (std::is_integral_v<Scalar> && !std::is_same_v<Scalar, bool> && std::is_arithmetic_v<D>) {
+    static_assert(std::is_integral_v<D>,
+                  "ar: an integer column is compared with a floating-point value, whose fraction would be lost: "
+                  "compare it with an integer");
+    if constexpr (std::is_integral_v<D>) {
+      if (!std::in_range<Scalar>(v))
+        throw_out_of_range(static_cast<long double>(v), sizeof(Scalar) == 4 ? "std::int32_t" : "std::int64_t");
+    }
+    return static_cast<Scalar>(v);
+  } else {
+    return static_cast<Scalar>(v);
+  }
+}
+
+template <class Scalar, class V>
 value as_parameter(const V& v) {
   using D = std::remove_cvref_t<V>;
   if constexpr (std::is_same_v<Scalar, std::string>) {
@@ -193,7 +212,7 @@ std::uint32_t lower_operand(expr_tree& tree, const X& x) {
   if constexpr (is_expression_v<X>)
     return lower(tree, x);
   else
-    return tree.add_param(as_parameter<Scalar>(x));
+    return tree.add_param(parameter_scalar<Scalar>(x));
 }
 
 // One static_assert, the one that says what is wrong.
@@ -335,7 +354,7 @@ struct expression_methods {
                   "ar: like() matches text: use it on a std::string column");
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
     const auto operand = lower(out.tree, self());
-    const auto p = out.tree.add_param(value{std::string(pattern)});
+    const auto p = out.tree.add_param(pattern);
     out.tree.add(node{kind, compare_op::eq, operand, p});
     return out;
   }

@@ -247,18 +247,17 @@ struct model_rows {
   std::span<const relation_batcher> relations;  // one per relation the model declares, in order
   // The query of every row of the model, refined by a modifier (a
   // std::function<query<M>(query<M>)>, or null): the database it runs on and its state.
-  std::pair<ar::database, query_state> (*base)(const void* modifier);
+  std::pair<ar::database, std::shared_ptr<const query_state>> (*base)(const void* modifier);
   // Runs `state` on `db`, handing each row read to sink(context, row), which may move from it.
   // `finish`: the rows are finished as a query's (their own eager loads and counts) first.
   void (*each_row)(const ar::database& db, std::shared_ptr<const query_state> state, bool finish,
                    void (*sink)(void* context, void* row), void* context);
-  // A group of rows (a std::vector<M>): a new one, one row moved in, its rows.
-  std::shared_ptr<void> (*new_group)(std::size_t reserve);
-  void (*push)(void* group, void* row);
+  // How its records move (rows of a group are read into a record_buffer first).
+  const record_ops* ops;
+  // A group of rows (a std::vector<M>): made from a buffer's rows, its size, its rows.
+  std::shared_ptr<const void> (*make_group)(const record_buffer& rows);
   std::size_t (*group_size)(const void* group);
   const void* (*group_data)(const void* group);
-  // One row moved into a shared record.
-  std::shared_ptr<const void> (*single)(void* row);
   // The empty group, shared.
   const std::shared_ptr<const void>& (*empty_group)();
   const relation_table& (*table)();
@@ -275,9 +274,10 @@ void share_rows_context(const model_rows& rows, const std::vector<const void*>& 
 // statement fails, no record's cache has changed.
 void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
                          const std::vector<eager_node>& tree);
-// The records a query just read (n of them from `first`): their context, then the eager loads
-// the query asked for.
+// The records a query just read (n of them from `first`; or those of a buffer): their context,
+// then the eager loads the query asked for.
 void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state);
+void finish_read_rows(const model_rows& rows, const record_buffer& read, const query_state& state);
 
 
 // What loading needs of one relation (owner -> target), type-erased but for its key type.
@@ -327,11 +327,14 @@ template <class K>
 void load_rows_for(const relation_loader<K>& loader, const void* owner);
 
 template <class M>
-std::pair<ar::database, query_state> rows_base(const void* modifier) {
-  query<M> q = from<M>();
-  if (modifier) q = (*static_cast<const std::function<query<M>(query<M>)>*>(modifier))(std::move(q));
-  return {q.database(), q.state()};
+std::pair<ar::database, std::shared_ptr<const query_state>> rows_base(const void* modifier) {
+  if (!modifier) return {::ar::database_for<M>(), from<M>().shared_state()};
+  query<M> q = (*static_cast<const std::function<query<M>(query<M>)>*>(modifier))(from<M>());
+  return {q.database(), q.shared_state()};
 }
+
+// One row moved into a shared record (compiled once, in src/eager.cpp).
+std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
 
 template <class M>
 const model_rows& model_rows_of();
@@ -341,21 +344,18 @@ void rows_each(const ar::database& db, std::shared_ptr<const query_state> state,
                void (*sink)(void*, void*), void* context) {
   const query<M> q(db, std::move(state));
   if (finish) {
-    std::vector<M> rows;
-    each_record(q, q.state(), &push_record<M>, &rows);
-    finish_read_rows(model_rows_of<M>(), rows.data(), rows.size(), q.state());
-    for (M& row : rows) sink(context, &row);
+    record_buffer read(record_ops_v<M>);
+    each_record(q, q.state(), &record_buffer::sink, &read);
+    finish_read_rows(model_rows_of<M>(), read, q.state());
+    for (const void* row : read.pointers()) sink(context, const_cast<void*>(row));
   } else {
     each_record(q, q.state(), sink, context);
   }
 }
 
 template <class M>
-std::shared_ptr<void> rows_new_group(std::size_t reserve) {
-  auto* group = new std::vector<M>();
-  std::shared_ptr<void> shared = share_new(group);
-  group->reserve(reserve);
-  return shared;
+std::shared_ptr<const void> rows_make_group(const record_buffer& rows) {
+  return share_new(new std::vector<M>(vector_from<M>(rows)));
 }
 template <class M>
 std::size_t rows_group_size(const void* group) {
@@ -364,10 +364,6 @@ std::size_t rows_group_size(const void* group) {
 template <class M>
 const void* rows_group_data(const void* group) {
   return static_cast<const std::vector<M>*>(group)->data();
-}
-template <class M>
-std::shared_ptr<const void> rows_single(void* row) {
-  return share_new(new M(std::move(*static_cast<M*>(row))));
 }
 template <class M>
 const std::shared_ptr<const void>& rows_empty_group() {
@@ -392,8 +388,8 @@ template <class M>
 inline constexpr model_rows model_rows_v{sizeof(M),
                                          std::span<const relation_batcher>(relation_batchers_v<M>),
                                          &rows_base<M>,        &rows_each<M>,
-                                         &rows_new_group<M>, &push_record<M>,        &rows_group_size<M>,
-                                         &rows_group_data<M>, &rows_single<M>,     &rows_empty_group<M>,
+                                         &record_ops_v<M>,   &rows_make_group<M>,    &rows_group_size<M>,
+                                         &rows_group_data<M>, &rows_empty_group<M>,
                                          &relation_table_of<M>, &rows_context<M>};
 
 template <class M>
@@ -528,17 +524,23 @@ struct row_sink {
           std::size_t reserve = 0;
           if (const std::size_t before = s.grouped->size() - 1; before > 0)  // the groups before this one
             reserve = std::min<std::size_t>(1024, (s.rows_read + before - 1) / before);
-          slot = l.target->new_group(reserve);
+          slot = std::make_shared<record_buffer>(*l.target->ops, reserve);
         }
         s.last_group = const_cast<void*>(slot.get());
         s.last_key = std::move(k);
       }
-      l.target->push(s.last_group, row);
+      static_cast<record_buffer*>(s.last_group)->push(row);
       ++s.rows_read;
     } else {
       std::shared_ptr<const void>& slot = (*s.grouped)[std::move(k)];
-      if (!slot) slot = l.target->single(row);
+      if (!slot) slot = share_moved_record(*l.target->ops, row);
     }
+  }
+
+  // has_many: each group read into a buffer becomes the group its owners keep.
+  static void make_groups(const relation_loader<K>& l, grouped_rows<K>& grouped) {
+    if (!l.many) return;
+    for (auto& entry : grouped) entry.second = l.target->make_group(*static_cast<const record_buffer*>(entry.second.get()));
   }
 };
 
@@ -549,7 +551,8 @@ template <class K>
 grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const void* modifier) {
   grouped_rows<K> grouped;
   if (keys.empty()) return grouped;
-  auto [db, base] = loader.target->base(modifier);
+  auto [db, shared_base] = loader.target->base(modifier);
+  query_state base = *shared_base;
   if (loader.order_by_key && base.order.empty())
     base.order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
   const bool per_parent = base.limit.has_value() || base.offset.has_value();
@@ -598,6 +601,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     // would replace.
     loader.target->each_row(db, std::move(state), finish, &row_sink<K>::add, &sink);
   }
+  row_sink<K>::make_groups(loader, grouped);
   return grouped;
 }
 
@@ -700,7 +704,7 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
   std::shared_ptr<const void> found;
   if (const auto v = loader.lookup(owner)) {
     auto [db, base] = loader.target->base(nullptr);
-    auto state = std::make_shared<query_state>(std::move(base));
+    auto state = std::make_shared<query_state>(*base);
     const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
     where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
     if (!loader.many && loader.order_by_key) {  // has_one: the first by key, as eager loading takes it
@@ -710,6 +714,7 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
     grouped_rows<K> grouped;
     row_sink<K> sink{&loader, &grouped};
     loader.target->each_row(db, std::move(state), false, &row_sink<K>::add, &sink);
+    row_sink<K>::make_groups(loader, grouped);
     const std::vector<K> keys{*v};
     const auto targets = loaded_rows(loader, grouped, keys);
     const auto& mine = loader.owner->context(owner).shared;
@@ -854,13 +859,17 @@ const relation_table& relation_table_of() {
 
 // Runs the eager loads a query asked for, and gives its records one context.
 template <class M>
-void finish_rows(const query_state& state, std::vector<M>& rows) {
+void finish_rows(const query_state& state, M* rows, std::size_t n) {
   if constexpr (model_of<M>::relations::size > 0) {
-    finish_read_rows(model_rows_v<M>, rows.data(), rows.size(), state);
+    finish_read_rows(model_rows_v<M>, rows, n, state);
   } else {
     if (state.eager && !state.eager->empty())
       throw error("ar: with(...) on a model without relations");  // unreachable: with() checks names
   }
+}
+template <class M>
+void finish_rows(const query_state& state, std::vector<M>& rows) {
+  finish_rows(state, rows.data(), rows.size());
 }
 
 }  // namespace detail

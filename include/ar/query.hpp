@@ -13,6 +13,7 @@
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
 #include <ar/detail/query_state.hpp>
+#include <ar/detail/record_buffer.hpp>
 #include <ar/expr.hpp>
 #include <ar/model.hpp>
 
@@ -115,6 +116,7 @@ class query {
   std::vector<value> parameters() const { return render().parameters; }
 
   const detail::query_state& state() const noexcept { return *state_; }
+  const std::shared_ptr<const detail::query_state>& shared_state() const noexcept { return state_; }
 
   // A copy of this query with its state changed by `change`.
   template <class F>
@@ -205,13 +207,9 @@ namespace detail {
 template <class M, class Row, class Staging, class OnRow>
 void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Staging& staging, OnRow&& on_row,
                   aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr) {
-  const ar::database db = q.database();
-  std::string sql;
-  std::vector<value> params;
-  render_select(sql, params, db.dialect(), state, aggregate, argument);
   std::array<column_binding, staging_binder<Staging>::size> columns;
   staging_binder<Staging>::bind(staging, columns);
-  run(db.state(), sql, params, columns, row_callback::of(on_row));
+  run_select(q.database(), state, columns, row_callback::of(on_row), aggregate, argument);
 }
 
 // Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
@@ -236,22 +234,19 @@ void each_record(const query<M, M, M>& q, const query_state& state, void (*sink)
   read_records(q.database(), state, &staging, &bind_record_erased<M>, model_of<M>::size, sink, context);
 }
 
-// A sink of each_record: moves the record to the end of a std::vector<M>.
-template <class M>
-void push_record(void* vector, void* record) {
-  static_cast<std::vector<M>*>(vector)->push_back(std::move(*static_cast<M*>(record)));
-}
+
+// Runs `state` on `db` (an aggregate of it, when asked), its rows read into `columns` and
+// on_row called after each (compiled once, in src/query_sql.cpp).
+void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
+                row_callback on_row = {}, aggregate_kind aggregate = aggregate_kind::none,
+                const expr_tree* argument = nullptr);
 
 // Runs an aggregate of a query into one value.
 template <class Result, class M, class Row, class Staging>
 Result scalar_of(const query<M, Row, Staging>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {
-  const ar::database db = q.database();
-  std::string sql;
-  std::vector<value> params;
-  render_select(sql, params, db.dialect(), q.state(), aggregate, argument);
   Result result{};
-  column_binding column = bind_column(result);
-  run(db.state(), sql, params, {&column, 1});
+  const column_binding column = bind_column(result);
+  run_select(q.database(), q.state(), {&column, 1}, {}, aggregate, argument);
   return result;
 }
 

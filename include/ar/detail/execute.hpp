@@ -8,10 +8,13 @@
 #include <ar/model.hpp>
 #include <ar/value.hpp>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace ar::detail {
 
@@ -111,16 +114,45 @@ void bind_record(M& record, std::span<column_binding> out) noexcept {
   bind_columns(record, out.data(), typename model_of<M>::columns{});
 }
 
-template <class M, class Out, class... C>
-void append_columns(const M& record, Out& out, bool with_key, type_list<C...>) {
-  std::size_t i = 0;
-  ((with_key || i != model_of<M>::primary_key_index ? out.push_back(to_value(record.*C::pointer)) : void(), ++i), ...);
+// The values of bound columns as parameters, but the one at `skip` (compiled once, in the
+// library: a model only says where its columns are).
+inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
+void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out);
+
+// A statement's parameters, made and dropped in the library (a vector of values inlined at each
+// call is most of the code of an insert or update).
+class parameter_list {
+ public:
+  parameter_list() noexcept;
+  parameter_list(const parameter_list&) = delete;
+  parameter_list& operator=(const parameter_list&) = delete;
+  ~parameter_list();
+
+  // The values of bound columns, but the one at `skip`; or of one column.
+  void append(std::span<const column_binding> columns, std::size_t skip = no_column);
+  void append(const column_binding& column);
+  std::span<const value> span() const noexcept;
+
+ private:
+  std::vector<value> values_;
+};
+
+// Where a record's columns are, for reading them as parameters (nothing is written through them).
+template <model M>
+std::array<column_binding, model_of<M>::size> columns_of(const M& record) noexcept {
+  std::array<column_binding, model_of<M>::size> columns;
+  bind_record(const_cast<M&>(record), columns);
+  return columns;
 }
 
 // Appends the parameter values of a record's columns, skipping the primary key if asked.
-template <model M, class Out>
-void append_values(const M& record, Out& out, bool with_key) {
-  append_columns(record, out, with_key, typename model_of<M>::columns{});
+template <model M>
+void append_values(const M& record, std::vector<value>& out, bool with_key) {
+  append_bound_values(columns_of(record), with_key ? no_column : model_of<M>::primary_key_index, out);
+}
+template <model M>
+void append_values(const M& record, parameter_list& out, bool with_key) {
+  out.append(columns_of(record), with_key ? no_column : model_of<M>::primary_key_index);
 }
 
 }  // namespace ar::detail

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 namespace ar {
@@ -63,12 +64,28 @@ struct expr_tree {
   std::vector<value> params;
   std::vector<std::shared_ptr<const subquery>> subqueries;
 
+  // Out of line (src/expr_tree.cpp): a tree is made, copied and dropped by every condition a
+  // program writes, and inlining its vectors of values there is most of that code.
+  expr_tree() noexcept;
+  expr_tree(const expr_tree& other);
+  expr_tree(expr_tree&& other) noexcept;
+  expr_tree& operator=(const expr_tree& other);
+  expr_tree& operator=(expr_tree&& other) noexcept;
+  ~expr_tree();
+
   std::uint32_t root() const noexcept { return static_cast<std::uint32_t>(nodes.size() - 1); }
 
   // Copies another tree in; returns the index its root now has.
   std::uint32_t append(const expr_tree& other);
   std::uint32_t add(node n);
   std::uint32_t add_param(value v);
+  // A parameter node of each type a column holds (the value is made in the library).
+  std::uint32_t add_param(std::int32_t v);
+  std::uint32_t add_param(std::int64_t v);
+  std::uint32_t add_param(double v);
+  std::uint32_t add_param(bool v);
+  std::uint32_t add_param(std::string_view v);
+  std::uint32_t add_param(time_point v);
 };
 
 }  // namespace ar::detail

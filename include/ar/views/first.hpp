@@ -23,10 +23,13 @@ struct first_fn {
     }
     std::optional<R> result;
     if constexpr (std::is_same_v<R, M>) {
-      std::vector<M> one;
-      each_record(q, state, &push_record<M>, &one);
-      finish_rows(state, one);
-      if (!one.empty()) result.emplace(std::move(one.front()));
+      record_buffer one(record_ops_v<M>);
+      each_record(q, state, &record_buffer::sink, &one);
+      if (one.size() > 0) {
+        M& record = *static_cast<M*>(one.chunks().front().data);
+        finish_rows(state, &record, 1);
+        result.emplace(std::move(record));
+      }
     } else {
       S staging{};
       for_each_row(q, state, staging, [&] { result.emplace(make_row<R>(std::move(staging))); });

@@ -14,15 +14,18 @@ struct to_vector_fn {
   template <class M, class R, class S>
   std::vector<R> operator()(const query<M, R, S>& q) const {
     static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
-    std::vector<R> rows;
-    S staging{};
     if constexpr (std::is_same_v<R, M>) {
-      each_record(q, q.state(), &push_record<M>, &rows);
+      record_buffer read(record_ops_v<M>);
+      each_record(q, q.state(), &record_buffer::sink, &read);
+      std::vector<M> rows = vector_from<M>(read);
       finish_rows(q.state(), rows);
+      return rows;
     } else {
+      std::vector<R> rows;
+      S staging{};
       for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
+      return rows;
     }
-    return rows;
   }
 };
 }  // namespace detail

@@ -1,0 +1,120 @@
+#ifndef AR_DETAIL_RECORD_BUFFER_HPP
+#define AR_DETAIL_RECORD_BUFFER_HPP
+
+// Where records go while a statement reads them, before they become a std::vector of their model.
+//
+// Growing a std::vector<M> row by row instantiates its reallocation for every model (moving and
+// destroying the records it holds, with their exception paths): the largest piece of code a model
+// costs a program. The buffer grows in the library instead, in chunks that never move what they
+// hold (1, 2, 4, ... records, the first as large as the caller expects), and the vector is built
+// once, at its final size, by moving each record in. A model contributes two small functions: move
+// one record, destroy some.
+
+#include <cstddef>
+#include <iterator>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace ar::detail {
+
+// How records of one model move and end, type-erased.
+struct record_ops {
+  std::size_t size;
+  std::size_t align;
+  void (*move_construct)(void* to, void* from);
+  void (*destroy)(void* first, std::size_t n) noexcept;
+};
+
+template <class M>
+void move_construct_record(void* to, void* from) {
+  ::new (to) M(std::move(*static_cast<M*>(from)));
+}
+template <class M>
+void destroy_records(void* first, std::size_t n) noexcept {
+  M* records = static_cast<M*>(first);
+  for (std::size_t i = 0; i < n; ++i) records[i].~M();
+}
+
+template <class M>
+inline constexpr record_ops record_ops_v{sizeof(M), alignof(M), &move_construct_record<M>, &destroy_records<M>};
+
+class record_buffer {
+ public:
+  struct chunk {
+    void* data;
+    std::size_t capacity;
+    std::size_t used;
+  };
+
+  // `expected`: how many records the caller expects (the first chunk's size; 0 for 1).
+  explicit record_buffer(const record_ops& ops, std::size_t expected = 0) noexcept
+      : ops_(&ops), first_capacity_(expected > 0 ? expected : 1) {}
+  record_buffer(const record_buffer&) = delete;
+  record_buffer& operator=(const record_buffer&) = delete;
+  ~record_buffer();
+
+  // Moves a record in, at the end.
+  void push(void* record);
+  std::size_t size() const noexcept { return size_; }
+  const std::vector<chunk>& chunks() const noexcept { return chunks_; }
+  // Every record, in order.
+  std::vector<const void*> pointers() const;
+
+  // A sink of each_record: moves the record into the buffer at `buffer`.
+  static void sink(void* buffer, void* record);
+
+ private:
+  const record_ops* ops_;
+  std::vector<chunk> chunks_;
+  std::size_t size_ = 0;
+  std::size_t first_capacity_;
+};
+
+// Walks the records of a buffer, handing each out to be moved from (a forward iterator, for
+// std::vector's range constructor, which counts them, allocates once and moves each in).
+template <class M>
+class buffer_mover {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = M;
+  using difference_type = std::ptrdiff_t;
+  using pointer = M*;
+  using reference = M&&;
+
+  buffer_mover() = default;
+  buffer_mover(const record_buffer::chunk* chunk, std::size_t at) noexcept : chunk_(chunk), at_(at) {}
+
+  M&& operator*() const noexcept { return std::move(static_cast<M*>(chunk_->data)[at_]); }
+  buffer_mover& operator++() noexcept {
+    if (++at_ == chunk_->used) {
+      ++chunk_;
+      at_ = 0;
+    }
+    return *this;
+  }
+  buffer_mover operator++(int) noexcept {
+    buffer_mover before = *this;
+    ++*this;
+    return before;
+  }
+  friend bool operator==(const buffer_mover& a, const buffer_mover& b) noexcept {
+    return a.chunk_ == b.chunk_ && a.at_ == b.at_;
+  }
+
+ private:
+  const record_buffer::chunk* chunk_ = nullptr;
+  std::size_t at_ = 0;
+};
+
+// The records of a buffer moved into a vector of their model (the buffer keeps the moved-from
+// records, and destroys them).
+template <class M>
+std::vector<M> vector_from(const record_buffer& buffer) {
+  const auto& chunks = buffer.chunks();
+  return std::vector<M>(buffer_mover<M>(chunks.data(), 0), buffer_mover<M>(chunks.data() + chunks.size(), 0));
+}
+
+}  // namespace ar::detail
+
+#endif  // AR_DETAIL_RECORD_BUFFER_HPP
