@@ -135,3 +135,19 @@ std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row)
 }
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+void each_row(const model_rows& rows, const ar::database& db, const query_state& state, bool finish,
+              void (*sink)(void* context, void* row), void* context) {
+  if (!finish) {
+    read_records(db, state, *rows.ops, sink, context);
+    return;
+  }
+  record_buffer read(*rows.ops);
+  read_records(db, state, *rows.ops, &record_buffer::sink, &read);
+  finish_read_rows(rows, read, state);
+  for (const void* row : read.pointers()) sink(context, const_cast<void*>(row));
+}
+
+}  // namespace ar::detail

@@ -20,6 +20,19 @@ namespace ar::detail {
 
 namespace {
 
+// The values of records [from, from + count), row by row in the model's column order: every
+// column, or all but the key.
+void append_rows(const record_rows& rows, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
+  const record_ops& ops = *rows.ops;
+  std::vector<column_binding> columns(ops.columns);
+  const std::size_t skip = with_key ? no_column : rows.table->primary_key;
+  const auto* first = static_cast<const char*>(rows.first);
+  for (std::size_t i = from; i < from + count; ++i) {
+    ops.bind(const_cast<char*>(first + i * ops.size), columns);
+    append_bound_values(columns, skip, out);
+  }
+}
+
 std::size_t rows_per_statement(std::size_t max_params, std::size_t per_row) noexcept {
   return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row);
 }
@@ -79,7 +92,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
     std::size_t total = 0;
     for (std::size_t i = 0; i < rows.size && !several; ++i) {
       params.clear();
-      rows.append(rows.first, i, 1, true, params);
+      append_rows(rows, i, 1, true, params);
       for (const value& v : params) total += text_bytes(v);
       several = total > max_bytes;
     }
@@ -118,14 +131,14 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       std::size_t n = 0, bytes = 0;
       if (!mixed && !max_bytes) {  // the next `batch` records, in one call
         n = std::min(batch, rows.size - i);
-        rows.append(rows.first, i, n, with_key, params);
+        append_rows(rows, i, n, with_key, params);
         if (returning)
           for (std::size_t k = 0; k < n; ++k) batch_rows.push_back(i + k);
         i += n;
       }
       while (n < batch && i < rows.size) {  // else record by record
         const std::size_t before = params.size();
-        rows.append(rows.first, i, 1, with_key, params);
+        append_rows(rows, i, 1, with_key, params);
         if (max_bytes) {
           std::size_t row = 0;
           for (std::size_t k = before; k < params.size(); ++k) row += text_bytes(params[k]);

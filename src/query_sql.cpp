@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <new>
 
 namespace ar::detail {
 
@@ -554,6 +555,34 @@ void run_select(const ar::database& db, const query_state& state, std::span<cons
   std::vector<value> params;
   render_select(sql, params, db.dialect(), state, aggregate, argument);
   run(db.state(), sql, params, columns, on_row);
+}
+
+}  // namespace ar::detail
+
+namespace ar::detail {
+
+void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
+                  void (*sink)(void* context, void* record), void* context) {
+  // The staging record, made here for every model: the rows are read into it one by one.
+  struct staging {
+    const record_ops& ops;
+    void* at;
+    explicit staging(const record_ops& o) : ops(o), at(::operator new(o.size, std::align_val_t(o.align))) {
+      try {
+        ops.construct(at);
+      } catch (...) {
+        ::operator delete(at, std::align_val_t(ops.align));
+        throw;
+      }
+    }
+    staging(const staging&) = delete;
+    staging& operator=(const staging&) = delete;
+    ~staging() {
+      ops.destroy(at, 1);
+      ::operator delete(at, std::align_val_t(ops.align));
+    }
+  } record(ops);
+  read_records(db, state, record.at, ops.bind, ops.columns, sink, context);
 }
 
 }  // namespace ar::detail

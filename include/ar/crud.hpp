@@ -66,10 +66,7 @@ record_rows record_rows_of(const M* records, std::size_t size) noexcept {
             return unset;
           },
           [](const void* first, std::size_t i) { return has_generated_key_unset(static_cast<const M*>(first)[i]); },
-          [](const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
-            const M* r = static_cast<const M*>(first) + from;
-            for (std::size_t i = 0; i < count; ++i) append_values(r[i], out, with_key);
-          }};
+          &record_ops_v<M>};
 }
 
 // insert_all: the records' generated keys are written back through set_key.
@@ -84,6 +81,13 @@ void insert_all_records(const database& db, M* records, std::size_t size) {
   }
   insert_rows(db, rows);
 }
+
+// The row of `table` whose key is `key`, read into `record` (bound by `ops`); false when there is
+// none (compiled once, in src/crud.cpp).
+bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record, column_binding key);
+// UPDATE every column but the key, by key (`columns`: a record's bound columns); throws
+// ar::record_not_found when no row has the key.
+void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
 
 template <model M>
 void require_default_constructible() {
@@ -121,14 +125,7 @@ template <model M>
 void update(const database& db, const M& record) {
   static_assert(model_of<M>::size > 1, "ar::update needs a model with a column besides its primary key");
   if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
-  auto& state = db.state();
-  const auto columns = detail::columns_of(record);
-  detail::parameter_list params;
-  params.append(columns, model_of<M>::primary_key_index);
-  params.append(columns[model_of<M>::primary_key_index]);
-  const auto result = detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::update), params.span());
-  if (result.rows_affected == 0)
-    throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(primary_key(record)));
+  detail::update_row(db, table_meta_v<M>, detail::columns_of(record));
 }
 
 // Insert when new, else update. "New" means a generated key that is still 0; a model whose key
@@ -152,18 +149,11 @@ void save(const database& db, M& record) {
 template <model M>
 std::optional<M> find(const database& db, const key_type_of<M>& key) {
   detail::require_default_constructible<M>();
-  auto& state = db.state();
-  M staging{};
-  std::array<detail::column_binding, model_of<M>::size> columns;
-  detail::bind_record(staging, columns);
-  detail::parameter_list params;
-  params.append(detail::bind_column(const_cast<key_type_of<M>&>(key)));
-  bool found = false;
-  auto on_row = [&] { found = true; };
-  detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::select_by_key), params.span(),
-              columns, detail::row_callback::of(on_row));
-  if (!found) return std::nullopt;
-  return std::optional<M>(std::move(staging));
+  std::optional<M> found(std::in_place);
+  if (!detail::find_row(db, table_meta_v<M>, detail::record_ops_v<M>, &*found,
+                        detail::bind_column(const_cast<key_type_of<M>&>(key))))
+    found.reset();
+  return found;
 }
 
 // The record with this primary key; throws ar::record_not_found when there is none.

@@ -248,10 +248,6 @@ struct model_rows {
   // The query of every row of the model, refined by a modifier (a
   // std::function<query<M>(query<M>)>, or null): the database it runs on and its state.
   std::pair<ar::database, std::shared_ptr<const query_state>> (*base)(const void* modifier);
-  // Runs `state` on `db`, handing each row read to sink(context, row), which may move from it.
-  // `finish`: the rows are finished as a query's (their own eager loads and counts) first.
-  void (*each_row)(const ar::database& db, std::shared_ptr<const query_state> state, bool finish,
-                   void (*sink)(void* context, void* row), void* context);
   // How its records move (rows of a group are read into a record_buffer first).
   const record_ops* ops;
   // A group of rows (a std::vector<M>): made from a buffer's rows, its size, its rows.
@@ -336,22 +332,10 @@ std::pair<ar::database, std::shared_ptr<const query_state>> rows_base(const void
 // One row moved into a shared record (compiled once, in src/eager.cpp).
 std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
 
-template <class M>
-const model_rows& model_rows_of();
-
-template <class M>
-void rows_each(const ar::database& db, std::shared_ptr<const query_state> state, bool finish,
-               void (*sink)(void*, void*), void* context) {
-  const query<M> q(db, std::move(state));
-  if (finish) {
-    record_buffer read(record_ops_v<M>);
-    each_record(q, q.state(), &record_buffer::sink, &read);
-    finish_read_rows(model_rows_of<M>(), read, q.state());
-    for (const void* row : read.pointers()) sink(context, const_cast<void*>(row));
-  } else {
-    each_record(q, q.state(), sink, context);
-  }
-}
+// Runs `state` on `db`, handing each row of the model read to sink(context, row), which may move
+// from it. `finish`: the rows are finished as a query's (their own eager loads and counts) first.
+void each_row(const model_rows& rows, const ar::database& db, const query_state& state, bool finish,
+              void (*sink)(void* context, void* row), void* context);
 
 template <class M>
 std::shared_ptr<const void> rows_make_group(const record_buffer& rows) {
@@ -387,7 +371,7 @@ inline constexpr auto relation_batchers_v = []<class... R>(type_list<R...>) {
 template <class M>
 inline constexpr model_rows model_rows_v{sizeof(M),
                                          std::span<const relation_batcher>(relation_batchers_v<M>),
-                                         &rows_base<M>,        &rows_each<M>,
+                                         &rows_base<M>,
                                          &record_ops_v<M>,   &rows_make_group<M>,    &rows_group_size<M>,
                                          &rows_group_data<M>, &rows_empty_group<M>,
                                          &relation_table_of<M>, &rows_context<M>};
@@ -599,7 +583,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     // Without a modifier's own loads, rows get their shared context (and their siblings) once
     // grouped, from the caller: no vector of every row first, and no context that the caller
     // would replace.
-    loader.target->each_row(db, std::move(state), finish, &row_sink<K>::add, &sink);
+    each_row(*loader.target, db, *state, finish, &row_sink<K>::add, &sink);
   }
   row_sink<K>::make_groups(loader, grouped);
   return grouped;
@@ -713,7 +697,7 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
     }
     grouped_rows<K> grouped;
     row_sink<K> sink{&loader, &grouped};
-    loader.target->each_row(db, std::move(state), false, &row_sink<K>::add, &sink);
+    each_row(*loader.target, db, *state, false, &row_sink<K>::add, &sink);
     row_sink<K>::make_groups(loader, grouped);
     const std::vector<K> keys{*v};
     const auto targets = loaded_rows(loader, grouped, keys);

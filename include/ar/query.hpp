@@ -219,19 +219,16 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
                   void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
                   void (*sink)(void* context, void* record), void* context);
 
-template <class M>
-void bind_record_erased(void* record, std::span<column_binding> out) {
-  bind_record(*static_cast<M*>(record), out);
-}
-
 // Whole records, each read into one staging record and handed to sink(context, &record), which may
 // move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
 // reading loop.
+void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
+                  void (*sink)(void* context, void* record), void* context);
+
 template <class M>
 void each_record(const query<M, M, M>& q, const query_state& state, void (*sink)(void* context, void* record),
                  void* context) {
-  M staging{};
-  read_records(q.database(), state, &staging, &bind_record_erased<M>, model_of<M>::size, sink, context);
+  read_records(q.database(), state, record_ops_v<M>, sink, context);
 }
 
 

@@ -5,6 +5,7 @@
 // column goes and what the parameters are; the compiled part binds them through SOCI, runs the
 // statement through the statement cache and the observation point, and translates errors.
 
+#include <ar/detail/record_buffer.hpp>
 #include <ar/model.hpp>
 #include <ar/value.hpp>
 
@@ -113,6 +114,17 @@ template <model M>
 void bind_record(M& record, std::span<column_binding> out) noexcept {
   bind_columns(record, out.data(), typename model_of<M>::columns{});
 }
+
+template <model M>
+void bind_record_erased(void* record, std::span<column_binding> out) noexcept {
+  bind_record(*static_cast<M*>(record), out);
+}
+
+template <model M>
+inline constexpr record_ops record_ops_v<M>{sizeof(M),           alignof(M),
+                                            &move_construct_record<M>, &destroy_records<M>,
+                                            &construct_record<M>,      &bind_record_erased<M>,
+                                            model_of<M>::size};
 
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
 // library: a model only says where its columns are).

@@ -28,18 +28,18 @@ inline std::size_t text_bytes(const value& v) noexcept {
   return 32;
 }
 
-// The records of one model, seen through three functions: how many of them leave their key to
-// the database (a generated key still 0), whether record i does, and the values of the columns of
-// records [from, from + count) (every column, or all but the key), appended to `out` row by row
-// in the model's column order. Each takes many records per call where it can: the loops over
-// records are the model's own code, inlined, not a call per record.
+struct record_ops;
+
+// The records of one model, seen through two functions (how many of them leave their key to the
+// database, a generated key still 0; whether record i does) and how they are laid out and bound
+// (`ops`: their columns are read as parameters in the library).
 struct record_rows {
   const table_meta* table = nullptr;
   const void* first = nullptr;
   std::size_t size = 0;
   std::size_t (*count_key_unset)(const void* first, std::size_t size) = nullptr;
   bool (*key_unset)(const void* first, std::size_t i) = nullptr;
-  void (*append)(const void* first, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) = nullptr;
+  const record_ops* ops = nullptr;
   // Given (ar::insert_all without without_keys): the generated keys are read back (RETURNING, or
   // the dialect's last-insert-id statement) and written into record i through this.
   void (*set_key)(const void* first, std::size_t i, std::int64_t key) = nullptr;

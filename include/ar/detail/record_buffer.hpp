@@ -13,17 +13,26 @@
 #include <cstddef>
 #include <iterator>
 #include <new>
+#include <span>
 #include <utility>
 #include <vector>
 
 namespace ar::detail {
 
-// How records of one model move and end, type-erased.
+struct column_binding;
+
+// How records of one model are made, read, moved and ended, type-erased: what the library needs
+// to read a model's rows without a template per model.
 struct record_ops {
   std::size_t size;
   std::size_t align;
   void (*move_construct)(void* to, void* from);
   void (*destroy)(void* first, std::size_t n) noexcept;
+  void (*construct)(void* at);  // default-constructs one record
+  // Binds the `columns` columns of a record, in the model's order (null for a type that is not a
+  // model: only buffered, never read).
+  void (*bind)(void* record, std::span<column_binding> out) noexcept;
+  std::size_t columns;
 };
 
 template <class M>
@@ -37,7 +46,14 @@ void destroy_records(void* first, std::size_t n) noexcept {
 }
 
 template <class M>
-inline constexpr record_ops record_ops_v{sizeof(M), alignof(M), &move_construct_record<M>, &destroy_records<M>};
+void construct_record(void* at) {
+  ::new (at) M();
+}
+
+// A model's is completed where its columns are known (ar/detail/execute.hpp).
+template <class M>
+inline constexpr record_ops record_ops_v{sizeof(M), alignof(M), &move_construct_record<M>, &destroy_records<M>,
+                                         &construct_record<M>, nullptr, 0};
 
 class record_buffer {
  public:

@@ -10,22 +10,30 @@
 namespace ar {
 
 namespace detail {
+// Every row of a query. A function of its own, not the body of to_vector_fn's call operator:
+// compilers inline what a class body defines into each call, and a program reads a model's
+// records at many places.
+template <class M, class R, class S>
+std::vector<R> read_all(const query<M, R, S>& q) {
+  static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
+  if constexpr (std::is_same_v<R, M>) {
+    record_buffer read(record_ops_v<M>);
+    each_record(q, q.state(), &record_buffer::sink, &read);
+    std::vector<M> rows = vector_from<M>(read);
+    finish_rows(q.state(), rows);
+    return rows;
+  } else {
+    std::vector<R> rows;
+    S staging{};
+    for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
+    return rows;
+  }
+}
+
 struct to_vector_fn {
   template <class M, class R, class S>
   std::vector<R> operator()(const query<M, R, S>& q) const {
-    static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
-    if constexpr (std::is_same_v<R, M>) {
-      record_buffer read(record_ops_v<M>);
-      each_record(q, q.state(), &record_buffer::sink, &read);
-      std::vector<M> rows = vector_from<M>(read);
-      finish_rows(q.state(), rows);
-      return rows;
-    } else {
-      std::vector<R> rows;
-      S staging{};
-      for_each_row(q, q.state(), staging, [&] { rows.push_back(make_row<R>(std::move(staging))); });
-      return rows;
-    }
+    return read_all(q);
   }
 };
 }  // namespace detail
