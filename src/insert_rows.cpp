@@ -23,12 +23,16 @@ namespace {
 // The values of records [from, from + count), row by row in the model's column order: every
 // column, or all but the key.
 void append_rows(const record_rows& rows, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
+  if (count == 0) return;
   const record_ops& ops = *rows.ops;
-  std::vector<column_binding> columns(ops.columns);
   const std::size_t skip = with_key ? no_column : rows.table->primary_key;
-  const auto* first = static_cast<const char*>(rows.first);
-  for (std::size_t i = from; i < from + count; ++i) {
-    ops.bind(const_cast<char*>(first + i * ops.size), columns);
+  // The records are an array: bound once, each next record's columns are one record further on.
+  std::vector<column_binding> columns(ops.columns);
+  auto* at = const_cast<char*>(static_cast<const char*>(rows.first)) + from * ops.size;
+  ops.bind(at, columns);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0)
+      for (column_binding& c : columns) c.target = static_cast<char*>(c.target) + ops.size;
     append_bound_values(columns, skip, out);
   }
 }

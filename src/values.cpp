@@ -11,33 +11,35 @@ namespace ar::detail {
 
 namespace {
 
+// Appends the value of a bound column in place (no temporary value to move).
 template <class T>
-value read_bound(const column_binding& c) {
+void emplace_bound(const column_binding& c, std::vector<value>& out) {
   if (c.nullable) {
     const auto& field = *static_cast<const std::optional<T>*>(c.target);
-    if (!field) return value{};
-    return value{*field};
+    if (field)
+      out.emplace_back(std::in_place_type<T>, *field);
+    else
+      out.emplace_back();
+  } else {
+    out.emplace_back(std::in_place_type<T>, *static_cast<const T*>(c.target));
   }
-  return value{*static_cast<const T*>(c.target)};
-}
-
-value bound_value(const column_binding& c) {
-  switch (c.type) {
-    case value_type::int32: return read_bound<std::int32_t>(c);
-    case value_type::int64: return read_bound<std::int64_t>(c);
-    case value_type::float64: return read_bound<double>(c);
-    case value_type::boolean: return read_bound<bool>(c);
-    case value_type::text: return read_bound<std::string>(c);
-    case value_type::time: return read_bound<time_point>(c);
-  }
-  return value{};
 }
 
 }  // namespace
 
 void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out) {
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    if (i != skip) out.push_back(bound_value(columns[i]));
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i == skip) continue;
+    const column_binding& c = columns[i];
+    switch (c.type) {
+      case value_type::int32: emplace_bound<std::int32_t>(c, out); break;
+      case value_type::int64: emplace_bound<std::int64_t>(c, out); break;
+      case value_type::float64: emplace_bound<double>(c, out); break;
+      case value_type::boolean: emplace_bound<bool>(c, out); break;
+      case value_type::text: emplace_bound<std::string>(c, out); break;
+      case value_type::time: emplace_bound<time_point>(c, out); break;
+    }
+  }
 }
 
 parameter_list::parameter_list() noexcept = default;
@@ -48,7 +50,7 @@ void parameter_list::append(std::span<const column_binding> columns, std::size_t
   append_bound_values(columns, skip, values_);
 }
 
-void parameter_list::append(const column_binding& column) { values_.push_back(bound_value(column)); }
+void parameter_list::append(const column_binding& column) { append_bound_values({&column, 1}, no_column, values_); }
 
 std::span<const value> parameter_list::span() const noexcept { return values_; }
 
