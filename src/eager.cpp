@@ -47,6 +47,13 @@ AR_EAGER_ROWS_INSTANCES(template, std::string)
 
 namespace ar::detail {
 
+std::vector<std::string> path_list(std::initializer_list<std::string_view> paths) {
+  std::vector<std::string> out;
+  out.reserve(paths.size());
+  for (std::string_view p : paths) out.emplace_back(p);
+  return out;
+}
+
 std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
                                                           const std::vector<std::string>& paths) {
   std::vector<eager_node> grown = tree ? *tree : std::vector<eager_node>{};
@@ -123,6 +130,22 @@ struct record_deleter {
 };
 }  // namespace
 
+std::shared_ptr<void> share_fields(const record_ops& ops, const void* record) {
+  void* p = ::operator new(ops.size, std::align_val_t(ops.align));
+  try {
+    ops.construct(p);
+  } catch (...) {
+    ::operator delete(p, std::align_val_t(ops.align));
+    throw;
+  }
+  std::shared_ptr<void> shared(p, record_deleter{&ops});
+  std::vector<column_binding> to(ops.columns), from(ops.columns);
+  ops.bind(p, to);
+  ops.bind(const_cast<void*>(record), from);
+  copy_bound(to, from);
+  return shared;
+}
+
 std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row) {
   void* p = ::operator new(ops.size, std::align_val_t(ops.align));
   try {
@@ -148,6 +171,17 @@ void each_row(const model_rows& rows, const ar::database& db, const query_state&
   read_records(db, state, *rows.ops, &record_buffer::sink, &read);
   finish_read_rows(rows, read, state);
   for (const void* row : read.pointers()) sink(context, const_cast<void*>(row));
+}
+
+}  // namespace ar::detail
+
+namespace ar::detail {
+
+std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node) {
+  if (node && node->modifier) return node->modified(node->modifier.get());
+  auto state = std::make_shared<query_state>();
+  state->table = table;
+  return {database_for(table), std::move(state)};
 }
 
 }  // namespace ar::detail

@@ -4,8 +4,10 @@
 
 #include <ar/detail/expr_tree.hpp>
 #include <ar/detail/query_state.hpp>
+#include <ar/error.hpp>
 
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -64,6 +66,52 @@ std::uint32_t expr_tree::add_param(value v) {
   params.push_back(std::move(v));
   return add(node{node_kind::param, compare_op::eq, static_cast<std::uint32_t>(params.size() - 1)});
 }
+namespace {
+template <class T>
+void compare_column(expr_tree& tree, compare_op op, const table_meta* table, std::uint32_t position, T v) {
+  tree.nodes.reserve(tree.nodes.size() + 3);
+  const auto a = tree.add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  const auto b = tree.add_param(v);
+  tree.add(node{node_kind::compare, op, a, b});
+}
+}  // namespace
+
+void expr_tree::add_compare(compare_op op, const table_meta* table, std::uint32_t position, std::int32_t v) {
+  compare_column(*this, op, table, position, v);
+}
+void expr_tree::add_compare(compare_op op, const table_meta* table, std::uint32_t position, std::int64_t v) {
+  compare_column(*this, op, table, position, v);
+}
+void expr_tree::add_compare(compare_op op, const table_meta* table, std::uint32_t position, double v) {
+  compare_column(*this, op, table, position, v);
+}
+void expr_tree::add_compare(compare_op op, const table_meta* table, std::uint32_t position, bool v) {
+  compare_column(*this, op, table, position, v);
+}
+void expr_tree::add_compare(compare_op op, const table_meta* table, std::uint32_t position, std::string_view v) {
+  compare_column(*this, op, table, position, v);
+}
+void expr_tree::add_compare(compare_op op, const table_meta* table, std::uint32_t position, time_point v) {
+  compare_column(*this, op, table, position, v);
+}
+
+void expr_tree::add_like(node_kind kind, const table_meta* table, std::uint32_t position, std::string_view pattern) {
+  const auto a = add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  const auto p = add_param(pattern);
+  add(node{kind, compare_op::eq, a, p});
+}
+
+void expr_tree::add_unary(node_kind kind, const table_meta* table, std::uint32_t position) {
+  const auto a = add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  add(node{kind, compare_op::eq, a});
+}
+
+void expr_tree::add_logical(node_kind kind, const expr_tree& left, const expr_tree& right) {
+  const auto a = append(left);
+  const auto b = append(right);
+  add(node{kind, compare_op::eq, a, b});
+}
+
 std::uint32_t expr_tree::add_param(std::int32_t v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(std::int64_t v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(double v) { return add_param(value{v}); }
@@ -71,7 +119,19 @@ std::uint32_t expr_tree::add_param(bool v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(std::string_view v) { return add_param(value{std::string(v)}); }
 std::uint32_t expr_tree::add_param(time_point v) { return add_param(value{v}); }
 
+void push_order_key(std::vector<order_key>& terms, order_key&& key) { terms.push_back(std::move(key)); }
+
 std::shared_ptr<query_state> copy_state(const query_state& s) { return std::make_shared<query_state>(s); }
+
+void throw_negative_count(const char* adaptor, std::int64_t n) {
+  throw error("ar::" + std::string(adaptor) + "(" + std::to_string(n) + "): the number of rows cannot be negative");
+}
+
+std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&& state) {
+  if (state.use_count() != 1) return copy_state(*state);
+  // Every state is made non-const (make_shared<query_state>), and this is its only owner.
+  return std::const_pointer_cast<query_state>(std::move(state));
+}
 
 void append_order(query_state& s, const std::vector<order_key>& terms) {
   s.order.insert(s.order.end(), terms.begin(), terms.end());

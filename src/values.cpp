@@ -42,6 +42,29 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
   }
 }
 
+namespace {
+template <class T>
+void copy_field(const column_binding& to, const column_binding& from) {
+  if (to.nullable)
+    *static_cast<std::optional<T>*>(to.target) = *static_cast<const std::optional<T>*>(from.target);
+  else
+    *static_cast<T*>(to.target) = *static_cast<const T*>(from.target);
+}
+}  // namespace
+
+void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from) {
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    switch (to[i].type) {
+      case value_type::int32: copy_field<std::int32_t>(to[i], from[i]); break;
+      case value_type::int64: copy_field<std::int64_t>(to[i], from[i]); break;
+      case value_type::float64: copy_field<double>(to[i], from[i]); break;
+      case value_type::boolean: copy_field<bool>(to[i], from[i]); break;
+      case value_type::text: copy_field<std::string>(to[i], from[i]); break;
+      case value_type::time: copy_field<time_point>(to[i], from[i]); break;
+    }
+  }
+}
+
 parameter_list::parameter_list() noexcept = default;
 parameter_list::~parameter_list() = default;
 

@@ -153,6 +153,16 @@ using binary_result_t =
 
 // --- lowering operands into a tree ------------------------------------------------------------
 
+template <class X>
+inline constexpr bool is_column_v = false;
+template <class M, int I>
+inline constexpr bool is_column_v<column<M, I>> = true;
+
+template <class X>
+inline constexpr std::uint32_t column_position_v = 0;
+template <class M, int I>
+inline constexpr std::uint32_t column_position_v<column<M, I>> = static_cast<std::uint32_t>(column_lookup<M, I>::position);
+
 template <class M, int I>
 std::uint32_t lower(expr_tree& tree, const column<M, I>&) {
   static_assert(column_lookup<M, I>::found, "ar: this column handle does not belong to its model");
@@ -251,9 +261,14 @@ auto make_compare(compare_op op, const L& l, const R& r) {
   } else {
   using scalar = typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
   binary_result_t<bool, L, R> out;
-  const auto a = lower_operand<scalar>(out.tree, l);
-  const auto b = lower_operand<scalar>(out.tree, r);
-  out.tree.add(node{node_kind::compare, op, a, b});
+  if constexpr (is_column_v<L> && !is_expression_v<R>) {
+    // The common case, column <op> value: one call.
+    out.tree.add_compare(op, &table_meta_v<typename L::model_type>, column_position_v<L>, parameter_scalar<scalar>(r));
+  } else {
+    const auto a = lower_operand<scalar>(out.tree, l);
+    const auto b = lower_operand<scalar>(out.tree, r);
+    out.tree.add(node{node_kind::compare, op, a, b});
+  }
   return out;
   }
 }
@@ -273,9 +288,13 @@ auto make_logical(node_kind kind, const L& l, const R& r) {
                 "ar: && and || combine conditions (comparisons, in, like, between, is_null), not bare "
                 "columns or values");
   binary_result_t<bool, L, R> out;
-  const auto a = lower(out.tree, l);
-  const auto b = lower(out.tree, r);
-  out.tree.add(node{kind, compare_op::eq, a, b});
+  if constexpr (!is_column_v<L> && !is_column_v<R>) {
+    out.tree.add_logical(kind, l.tree, r.tree);
+  } else {
+    const auto a = lower(out.tree, l);
+    const auto b = lower(out.tree, r);
+    out.tree.add(node{kind, compare_op::eq, a, b});
+  }
   return out;
 }
 
@@ -353,16 +372,24 @@ struct expression_methods {
     static_assert(std::is_same_v<typename expression_traits<Derived>::scalar, std::string>,
                   "ar: like() matches text: use it on a std::string column");
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
-    const auto operand = lower(out.tree, self());
-    const auto p = out.tree.add_param(pattern);
-    out.tree.add(node{kind, compare_op::eq, operand, p});
+    if constexpr (is_column_v<Derived>) {
+      out.tree.add_like(kind, &table_meta_v<typename Derived::model_type>, column_position_v<Derived>, pattern);
+    } else {
+      const auto operand = lower(out.tree, self());
+      const auto p = out.tree.add_param(pattern);
+      out.tree.add(node{kind, compare_op::eq, operand, p});
+    }
     return out;
   }
 
   auto make_unary(node_kind kind) const {
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
-    const auto operand = lower(out.tree, self());
-    out.tree.add(node{kind, compare_op::eq, operand});
+    if constexpr (is_column_v<Derived>) {
+      out.tree.add_unary(kind, &table_meta_v<typename Derived::model_type>, column_position_v<Derived>);
+    } else {
+      const auto operand = lower(out.tree, self());
+      out.tree.add(node{kind, compare_op::eq, operand});
+    }
     return out;
   }
 };
@@ -372,7 +399,9 @@ struct expression_methods {
 // A column handle: Model::c.<field>. Empty; the model is looked up only when it is used, so the
 // handles can be declared inside the model itself.
 template <class M, int I>
-struct column : detail::expression_methods<column<M, I>> {};
+struct column : detail::expression_methods<column<M, I>> {
+  using model_type = M;
+};
 
 // A typed expression: T is the C++ type of its SQL value (bool for conditions).
 template <class T, class... Models>

@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct eager_node {
   // A std::function<query<T>(query<T>)> for the relation's target T, or null.
   std::shared_ptr<const void> modifier;
   std::vector<eager_node> children;
+  // With a modifier: its query of the target's rows, the database it runs on and its state (set
+  // where the program writes the modifier, for its model: nothing is compiled per model for it).
+  std::pair<ar::database, std::shared_ptr<const query_state>> (*modified)(const void* modifier) = nullptr;
 };
 
 struct relation_table;
@@ -245,9 +249,6 @@ struct relation_batcher {
 struct model_rows {
   std::size_t record_size;
   std::span<const relation_batcher> relations;  // one per relation the model declares, in order
-  // The query of every row of the model, refined by a modifier (a
-  // std::function<query<M>(query<M>)>, or null): the database it runs on and its state.
-  std::pair<ar::database, std::shared_ptr<const query_state>> (*base)(const void* modifier);
   // How its records are made, read and moved.
   const record_ops* ops;
   // A group of rows (a std::vector<M>): a new one, one row moved in, its size, its rows. The rows
@@ -300,18 +301,23 @@ struct relation_loader {
   bool (*match)(const void* row, K& out);
   // A value as the matched column's parameter (bound as that column's type).
   value (*param)(const K& key);
-  // Stores a loaded value (a group, a record or null) in an owner's cache, with the children's
-  // inverse relation.
-  void (*assign)(const void* owner, std::shared_ptr<const void> value);
-  // The relation of the targets that assign() fills in, if any.
+  // The cache of the relation on an owner.
+  relation_slot& (*slot)(const void* owner);
+  // has_one / has_many with an inverse: the cache of the inverse on a target, filled with a copy of
+  // the owner's fields (share_fields) when the targets are stored; else null.
+  relation_slot& (*inverse_slot)(const void* target);
+  // The relation of the targets that the inverse fills in, if any (by name).
   std::span<const std::string_view> inverse;
+  // For errors: the owner's table and the relation's name.
+  std::string_view owner_table;
+  std::string_view name;
 };
 
 template <class K>
 using grouped_rows = std::unordered_map<K, std::shared_ptr<const void>>;
 
 template <class K>
-grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const void* modifier);
+grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path);
 template <class K>
 std::vector<const void*> loaded_rows(const relation_loader<K>& loader, const grouped_rows<K>& grouped,
                                      const std::vector<K>& keys);
@@ -326,11 +332,14 @@ template <class K>
 void load_rows_for(const relation_loader<K>& loader, const void* owner);
 
 template <class M>
-std::pair<ar::database, std::shared_ptr<const query_state>> rows_base(const void* modifier) {
-  if (!modifier) return {::ar::database_for<M>(), from<M>().shared_state()};
+std::pair<ar::database, std::shared_ptr<const query_state>> rows_modified(const void* modifier) {
   query<M> q = (*static_cast<const std::function<query<M>(query<M>)>*>(modifier))(from<M>());
   return {q.database(), q.shared_state()};
 }
+
+// The query of every row of a table (refined by the node's modifier, if any): its database and
+// its state (compiled once, in src/eager.cpp).
+std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node);
 
 // One row moved into a shared record (compiled once, in src/eager.cpp).
 std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
@@ -381,7 +390,6 @@ inline constexpr auto relation_batchers_v = []<class... R>(type_list<R...>) {
 template <class M>
 inline constexpr model_rows model_rows_v{sizeof(M),
                                          std::span<const relation_batcher>(relation_batchers_v<M>),
-                                         &rows_base<M>,
                                          &record_ops_v<M>,   &rows_new_group<M>, &rows_push<M>,   &rows_group_size<M>,
                                          &rows_group_data<M>, &rows_empty_group<M>,
                                          &relation_table_of<M>, &rows_context<M>};
@@ -400,6 +408,21 @@ inline constexpr std::array<std::string_view, 0> inverse_names_v{};
 template <class Rel>
 inline constexpr std::array<std::string_view, 1> inverse_names_v<Rel, false>{
     to_string_view(typename find_relation<typename Rel::target, typename Rel::inverse_name>::type::name_type{})};
+
+template <class Rel>
+relation_slot& slot_erased(const void* owner) {
+  return slot_of<Rel>(*static_cast<const typename Rel::owner*>(owner));
+}
+
+
+// Stores a loaded value (a group, a record or null) in an owner's cache; has_one / has_many
+// children learn their owner.
+template <class K>
+void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
+// A relation's first lazy access (compiled once, in src/eager.cpp): refuses it under strict
+// loading, loads it for every sibling when the record has some, else for the record alone.
+template <class K>
+void lazy_load_rows(const relation_loader<K>& loader, const void* owner);
 
 template <class Rel>
 struct eager_ops {
@@ -431,23 +454,12 @@ struct eager_ops {
   }
 
 
-  // Stores a loaded value in an owner's cache; has_one / has_many children learn their owner.
-  static void assign(const void* p, std::shared_ptr<const void> value) {
-    const owner& o = *static_cast<const owner*>(p);
-    if constexpr (!impl::belongs && !std::is_void_v<typename Rel::inverse_name>) {
-      if (value) {
-        using inverse_rel = typename find_relation<target, typename Rel::inverse_name>::type;
-        const std::shared_ptr<const void> shared = impl::fields_of(o);
-        auto set = [&](const target& child) { slot_of<inverse_rel>(child) = relation_slot{shared, true}; };
-        if constexpr (impl::many)
-          for (const target& child : *static_cast<const std::vector<target>*>(value.get())) set(child);
-        else
-          set(*static_cast<const target*>(value.get()));
-      }
-    }
-    relation_slot& slot = slot_of<Rel>(o);
-    slot.value = std::move(value);
-    slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
+  static constexpr bool fills_inverse = !impl::belongs && !std::is_void_v<typename Rel::inverse_name>;
+  static constexpr auto inverse_slot() -> relation_slot& (*)(const void*) {
+    if constexpr (fills_inverse)
+      return &slot_erased<typename find_relation<target, typename Rel::inverse_name>::type>;
+    else
+      return nullptr;
   }
 
   static constexpr relation_loader<key> loader{
@@ -463,8 +475,11 @@ struct eager_ops {
       &lookup,
       &match,
       &param,
-      &assign,
-      std::span<const std::string_view>(inverse_names_v<Rel>)};
+      &slot_erased<Rel>,
+      inverse_slot(),
+      std::span<const std::string_view>(inverse_names_v<Rel>),
+      model_of<owner>::table,
+      to_string_view(typename Rel::name_type{})};
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
     return eager_load_rows(loader, owners, node);
@@ -475,6 +490,12 @@ struct eager_ops {
     return make_rows_batch(loader, records);
   }
 };
+
+// A relation's first lazy access on a record (see lazy_load_rows).
+template <class Rel>
+void lazy_access(const typename Rel::owner& o) {
+  lazy_load_rows(eager_ops<Rel>::loader, &o);
+}
 
 // A relation of one record, read on its own (lazy access without siblings, reload).
 template <class Rel>
@@ -536,10 +557,10 @@ struct row_sink {
 // has_many, the first by primary key for has_one, the row for belongs_to. One statement per chunk
 // of keys; none without keys.
 template <class K>
-grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const void* modifier) {
+grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path) {
   grouped_rows<K> grouped;
   if (keys.empty()) return grouped;
-  auto [db, shared_base] = loader.target->base(modifier);
+  auto [db, shared_base] = base_query(loader.target_table, path);
   query_state base = *shared_base;
   if (loader.order_by_key && base.order.empty())
     base.order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
@@ -635,12 +656,12 @@ eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector
   for (const void* p : owners)
     if (auto v = loader.lookup(p)) keys.push_back(std::move(*v));
   keep_distinct(keys);
-  auto grouped = std::make_shared<const grouped_rows<K>>(select_rows_in(loader, keys, node.modifier.get()));
+  auto grouped = std::make_shared<const grouped_rows<K>>(select_rows_in(loader, keys, &node));
   eager_commit commit = [&loader, owners, grouped] {
     for (const void* p : owners) {
       const auto v = loader.lookup(p);
       auto it = v ? grouped->find(*v) : grouped->end();
-      loader.assign(p, it == grouped->end() ? nothing_found(loader) : it->second);
+      assign_rows(loader, p, it == grouped->end() ? nothing_found(loader) : it->second);
     }
   };
   // What was loaded for strict records loads strictly too, as they did; and batches as they do.
@@ -679,7 +700,7 @@ bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
   }
   const auto v = loader.lookup(owner);
   auto it = v ? b.results.find(*v) : b.results.end();
-  loader.assign(owner, it == b.results.end() ? nothing_found(loader) : it->second);
+  assign_rows(loader, owner, it == b.results.end() ? nothing_found(loader) : it->second);
   return true;
 }
 
@@ -690,7 +711,7 @@ template <class K>
 void load_rows_for(const relation_loader<K>& loader, const void* owner) {
   std::shared_ptr<const void> found;
   if (const auto v = loader.lookup(owner)) {
-    auto [db, base] = loader.target->base(nullptr);
+    auto [db, base] = base_query(loader.target_table, nullptr);
     auto state = std::make_shared<query_state>(*base);
     const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
     where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
@@ -708,7 +729,7 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
                        loader.inverse);
     if (const auto it = grouped.find(*v); it != grouped.end()) found = it->second;
   }
-  loader.assign(owner, found ? std::move(found) : nothing_found(loader));
+  assign_rows(loader, owner, found ? std::move(found) : nothing_found(loader));
 }
 
 template <class K>
@@ -720,16 +741,43 @@ std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const st
   return b;
 }
 
+template <class K>
+void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value) {
+  if (loader.inverse_slot && value) {
+    const std::shared_ptr<const void> fields = share_fields(*loader.owner->ops, owner);
+    if (loader.many) {
+      const model_rows& rows = *loader.target;
+      const auto* data = static_cast<const char*>(rows.group_data(value.get()));
+      const std::size_t size = rows.group_size(value.get());
+      for (std::size_t i = 0; i < size; ++i) loader.inverse_slot(data + i * rows.record_size) = relation_slot{fields, true};
+    } else {
+      loader.inverse_slot(value.get()) = relation_slot{fields, true};
+    }
+  }
+  relation_slot& slot = loader.slot(owner);
+  slot.value = std::move(value);
+  slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
+}
+
+template <class K>
+void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
+  if (strict_for_context(loader.owner->context(owner)))
+    throw lazy_load_error(std::string(loader.owner_table), std::string(loader.name));
+  if (!load_rows_from_batch(loader, owner)) load_rows_for(loader, owner);
+}
+
 // Integer and text keys: compiled once, in the library (src/eager.cpp).
 #define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                     \
-  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const void*);     \
+  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*);     \
   prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,            \
                                                  const std::vector<K>&);                                       \
   prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,           \
                                          const eager_node&);                                                   \
   prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                 \
   prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);     \
-  prefix void load_rows_for<K>(const relation_loader<K>&, const void*);
+  prefix void load_rows_for<K>(const relation_loader<K>&, const void*);                                         \
+  prefix void assign_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);             \
+  prefix void lazy_load_rows<K>(const relation_loader<K>&, const void*);
 AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)
 
@@ -904,6 +952,8 @@ std::int64_t relation_count(const Owner& o, Name) {
 // pass through (compiled once, in src/eager.cpp).
 std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
                                                           const std::vector<std::string>& paths);
+// The paths of a with(...), kept (compiled once, in src/eager.cpp).
+std::vector<std::string> path_list(std::initializer_list<std::string_view> paths);
 
 template <class M>
 void apply_paths(std::vector<eager_node>& tree, std::string_view path) {
@@ -977,6 +1027,7 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
       return query<target>(modifier(std::move(q)));
     };
     node.modifier = std::make_shared<const std::function<query<target>(query<target>)>>(std::move(fn));
+    node.modified = &rows_modified<target>;
     }
   }
 }
@@ -990,7 +1041,7 @@ struct with_fn {
   template <class... Paths>
     requires(std::is_convertible_v<const Paths&, std::string_view> && ...)
   auto operator()(const Paths&... paths) const {
-    return closure{[list = std::vector<std::string>{std::string(std::string_view(paths))...}]<class M, class R, class S>(
+    return closure{[list = detail::path_list({std::string_view(paths)...})]<class M, class R, class S>(
                        const query<M, R, S>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
       auto shared = detail::with_paths(q.state().eager.get(), detail::relation_table_of<M>(), list);

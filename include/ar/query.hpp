@@ -129,10 +129,9 @@ class query {
   // the state is changed in place rather than copied.
   template <class F>
   query transformed(F&& change) && {
-    if (state_.use_count() != 1) return std::as_const(*this).transformed(std::forward<F>(change));
-    // The state was made non-const (make_shared<query_state>) and this query is its only owner.
-    change(const_cast<detail::query_state&>(*state_));
-    return std::move(*this);
+    auto next = detail::writable_state(std::move(state_));
+    change(*next);
+    return query(std::move(db_), std::move(next));
   }
 
   // The same query yielding other rows.

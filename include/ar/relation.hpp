@@ -349,10 +349,7 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   // A copy of a record's fields, without its relation caches (which could hold a cycle), shared.
   template <class M>
   static std::shared_ptr<void> fields_of(const M& record) {
-    auto* copy = new M();
-    std::shared_ptr<void> shared = share_new(copy);
-    model_of<M>::copy_columns(*copy, record);
-    return shared;
+    return share_fields(record_ops_v<M>, &record);
   }
 
   static void load(const owner& o) { lazy_load<Rel>(o); }
@@ -366,7 +363,7 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   }
 
   static decltype(auto) get(const owner& o) {
-    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o);
+    if (!(o.*Rel::slot).loaded) lazy_access<Rel>(o);
     return cached(o);
   }
 

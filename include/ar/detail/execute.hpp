@@ -131,6 +131,13 @@ inline constexpr record_ops record_ops_v<M>{sizeof(M),           alignof(M),
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out);
 
+// Copies the fields bound in `from` into those bound in `to` (two records of one model).
+void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
+
+// A copy of a record's fields, without its relation caches (which could hold a cycle), shared
+// (compiled once, in src/eager.cpp).
+std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
+
 // A statement's parameters, made and dropped in the library (a vector of values inlined at each
 // call is most of the code of an insert or update).
 class parameter_list {

@@ -86,6 +86,21 @@ struct expr_tree {
   std::uint32_t add_param(bool v);
   std::uint32_t add_param(std::string_view v);
   std::uint32_t add_param(time_point v);
+
+  // Whole conditions in one call each (what a condition written in a program lowers to, without
+  // a call per node at the place it is written):
+  // column <op> value,
+  void add_compare(compare_op op, const table_meta* table, std::uint32_t position, std::int32_t v);
+  void add_compare(compare_op op, const table_meta* table, std::uint32_t position, std::int64_t v);
+  void add_compare(compare_op op, const table_meta* table, std::uint32_t position, double v);
+  void add_compare(compare_op op, const table_meta* table, std::uint32_t position, bool v);
+  void add_compare(compare_op op, const table_meta* table, std::uint32_t position, std::string_view v);
+  void add_compare(compare_op op, const table_meta* table, std::uint32_t position, time_point v);
+  // column LIKE / NOT LIKE pattern, column IS [NOT] NULL,
+  void add_like(node_kind kind, const table_meta* table, std::uint32_t position, std::string_view pattern);
+  void add_unary(node_kind kind, const table_meta* table, std::uint32_t position);
+  // and the two trees joined by AND / OR (this tree is empty).
+  void add_logical(node_kind kind, const expr_tree& left, const expr_tree& right);
 };
 
 }  // namespace ar::detail

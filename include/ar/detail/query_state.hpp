@@ -54,8 +54,15 @@ struct query_state {
 // A changed copy of a state starts as this copy (out of line: every adaptor of every pipeline makes
 // one).
 std::shared_ptr<query_state> copy_state(const query_state& s);
+// Throws ar::error: take(n) / drop(n) with a negative n.
+[[noreturn]] void throw_negative_count(const char* adaptor, std::int64_t n);
+
+// A state a pipeline step may change: `state` itself when nothing else shares it (a pipeline being
+// built), else a copy.
+std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&& state);
 // Appends ORDER BY keys.
 void append_order(query_state& s, const std::vector<order_key>& terms);
+void push_order_key(std::vector<order_key>& terms, order_key&& key);
 // ANDs a condition into the WHERE, in place.
 void and_where(query_state& s, expr_tree&& tree);
 

@@ -234,6 +234,10 @@ bool before_lazy_load(const Owner& owner);
 // Reads a relation of one record (ar/loading.hpp).
 template <class Rel>
 void lazy_load(const typename Rel::owner& owner);
+// A relation's first lazy access on a record: before_lazy_load, then lazy_load when it did not
+// load (ar/loading.hpp).
+template <class Rel>
+void lazy_access(const typename Rel::owner& owner);
 
 template <class Clause>
 inline constexpr bool is_relation_v = false;

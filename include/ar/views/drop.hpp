@@ -16,7 +16,7 @@ namespace ar {
 
 struct drop_fn {
   auto operator()(std::int64_t n) const {
-    if (n < 0) throw error("ar::drop(" + std::to_string(n) + "): the number of rows cannot be negative");
+    if (n < 0) detail::throw_negative_count("drop", n);
     return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
       return q.transformed([&](detail::query_state& s) {
         // Rows skipped past INT64_MAX are INT64_MAX rows (no table has more), never an overflow.

@@ -52,6 +52,13 @@ struct filter_fn {
                   "ar::filter takes a condition: a comparison, in, like, between, is_null, or a bool column");
     return closure<detail::filter_closure<Condition>>{{detail::to_tree(condition)}};
   }
+  // A condition written in place gives up its tree (no copy).
+  template <class T, class... Models>
+  auto operator()(expr<T, Models...>&& condition) const {
+    static_assert(detail::is_condition<expr<T, Models...>>(),
+                  "ar::filter takes a condition: a comparison, in, like, between, is_null, or a bool column");
+    return closure<detail::filter_closure<expr<T, Models...>>>{{std::move(condition.tree)}};
+  }
 };
 
 inline constexpr filter_fn filter{};

@@ -45,7 +45,10 @@ struct order_by_fn {
     static_assert(sizeof...(Keys) > 0, "ar::order_by needs at least one key");
     static_assert(((detail::is_expression_v<Keys> || detail::is_order_term_v<Keys>) && ...),
                   "ar::order_by takes columns (Model::c.field), or asc(column) / desc(column)");
-    return closure{[terms = std::vector<detail::order_key>{detail::to_order_key(keys)...}]<class M, class R, class S>(
+    std::vector<detail::order_key> keys_in_order;
+    keys_in_order.reserve(sizeof...(Keys));
+    (detail::push_order_key(keys_in_order, detail::to_order_key(keys)), ...);
+    return closure{[terms = std::move(keys_in_order)]<class M, class R, class S>(
                        const query<M, R, S>& q) {
       static_assert((detail::order_key_belongs<M, Keys>() && ...),
                     "ar::order_by: a key is a column of another model than the query's");

@@ -13,11 +13,6 @@ namespace ar {
 
 namespace detail {
 template <class X>
-inline constexpr bool is_column_v = false;
-template <class M, int I>
-inline constexpr bool is_column_v<column<M, I>> = true;
-
-template <class X>
 struct column_field_type;
 template <class M, int I>
 struct column_field_type<column<M, I>> {

@@ -15,7 +15,7 @@ namespace ar {
 
 struct take_fn {
   auto operator()(std::int64_t n) const {
-    if (n < 0) throw error("ar::take(" + std::to_string(n) + "): the number of rows cannot be negative");
+    if (n < 0) detail::throw_negative_count("take", n);
     return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
       return q.transformed([&](detail::query_state& s) { s.limit = s.limit ? std::min(*s.limit, n) : n; });
     }};
