@@ -20,11 +20,10 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
     columns = heap_columns;
   }
   ops.bind(record, columns);
-  parameter_list params;
-  params.append(key);
+  const value param = value_of(key);
   bool found = false;
   auto on_row = [&] { found = true; };
-  run(state, crud_sql(state, table, crud_kind::select_by_key), params.span(), columns, row_callback::of(on_row));
+  run(state, crud_sql(state, table, crud_kind::select_by_key), {&param, 1}, columns, row_callback::of(on_row));
   return found;
 }
 

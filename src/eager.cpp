@@ -2,6 +2,7 @@
 #include <ar/loading.hpp>
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 namespace ar::detail {
@@ -125,33 +126,41 @@ struct record_deleter {
   const record_ops* ops;
   void operator()(void* p) const noexcept {
     ops->destroy(p, 1);
-    ::operator delete(p, std::align_val_t(ops->align));
+    free_records(*ops, p);
   }
 };
 }  // namespace
 
 std::shared_ptr<void> share_fields(const record_ops& ops, const void* record) {
-  void* p = ::operator new(ops.size, std::align_val_t(ops.align));
+  void* p = allocate_records(ops, 1);
   try {
     ops.construct(p);
   } catch (...) {
-    ::operator delete(p, std::align_val_t(ops.align));
+    free_records(ops, p);
     throw;
   }
   std::shared_ptr<void> shared(p, record_deleter{&ops});
-  std::vector<column_binding> to(ops.columns), from(ops.columns);
-  ops.bind(p, to);
-  ops.bind(const_cast<void*>(record), from);
-  copy_bound(to, from);
+  constexpr std::size_t on_stack = 64;
+  if (ops.columns <= on_stack) {
+    std::array<column_binding, on_stack> to, from;
+    ops.bind(p, std::span<column_binding>(to.data(), ops.columns));
+    ops.bind(const_cast<void*>(record), std::span<column_binding>(from.data(), ops.columns));
+    copy_bound(std::span<const column_binding>(to.data(), ops.columns), std::span<const column_binding>(from.data(), ops.columns));
+  } else {
+    std::vector<column_binding> to(ops.columns), from(ops.columns);
+    ops.bind(p, to);
+    ops.bind(const_cast<void*>(record), from);
+    copy_bound(to, from);
+  }
   return shared;
 }
 
 std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row) {
-  void* p = ::operator new(ops.size, std::align_val_t(ops.align));
+  void* p = allocate_records(ops, 1);
   try {
     ops.move_construct(p, row);
   } catch (...) {
-    ::operator delete(p, std::align_val_t(ops.align));
+    free_records(ops, p);
     throw;
   }
   return std::shared_ptr<void>(p, record_deleter{&ops});

@@ -567,11 +567,11 @@ void read_records(const ar::database& db, const query_state& state, const record
   struct staging {
     const record_ops& ops;
     void* at;
-    explicit staging(const record_ops& o) : ops(o), at(::operator new(o.size, std::align_val_t(o.align))) {
+    explicit staging(const record_ops& o) : ops(o), at(allocate_records(o, 1)) {
       try {
         ops.construct(at);
       } catch (...) {
-        ::operator delete(at, std::align_val_t(ops.align));
+        free_records(ops, at);
         throw;
       }
     }
@@ -579,7 +579,7 @@ void read_records(const ar::database& db, const query_state& state, const record
     staging& operator=(const staging&) = delete;
     ~staging() {
       ops.destroy(at, 1);
-      ::operator delete(at, std::align_val_t(ops.align));
+      free_records(ops, at);
     }
   } record(ops);
   read_records(db, state, record.at, ops.bind, ops.columns, sink, context);

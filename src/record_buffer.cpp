@@ -5,10 +5,22 @@
 
 namespace ar::detail {
 
+void* allocate_records(const record_ops& ops, std::size_t n) {
+  if (ops.align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n * ops.size);
+  return ::operator new(n * ops.size, std::align_val_t(ops.align));
+}
+
+void free_records(const record_ops& ops, void* p) noexcept {
+  if (ops.align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+    ::operator delete(p);
+  else
+    ::operator delete(p, std::align_val_t(ops.align));
+}
+
 record_buffer::~record_buffer() {
   for (const chunk& c : chunks_) {
     ops_->destroy(c.data, c.used);
-    ::operator delete(c.data, std::align_val_t(ops_->align));
+    free_records(*ops_, c.data);
   }
 }
 
@@ -17,7 +29,7 @@ void record_buffer::push(void* record) {
     // Each chunk doubles the records held so far: a few allocations, and nothing moves.
     const std::size_t capacity = chunks_.empty() ? first_capacity_ : std::max<std::size_t>(size_, 1);
     chunks_.reserve(chunks_.size() + 1);
-    void* data = ::operator new(capacity * ops_->size, std::align_val_t(ops_->align));
+    void* data = allocate_records(*ops_, capacity);
     chunks_.push_back(chunk{data, capacity, 0});
   }
   chunk& last = chunks_.back();

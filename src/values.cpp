@@ -65,6 +65,29 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
   }
 }
 
+namespace {
+template <class T>
+value read_field(const column_binding& c) {
+  if (c.nullable) {
+    const auto& field = *static_cast<const std::optional<T>*>(c.target);
+    return field ? value{std::in_place_type<T>, *field} : value{};
+  }
+  return value{std::in_place_type<T>, *static_cast<const T*>(c.target)};
+}
+}  // namespace
+
+value value_of(const column_binding& column) {
+  switch (column.type) {
+    case value_type::int32: return read_field<std::int32_t>(column);
+    case value_type::int64: return read_field<std::int64_t>(column);
+    case value_type::float64: return read_field<double>(column);
+    case value_type::boolean: return read_field<bool>(column);
+    case value_type::text: return read_field<std::string>(column);
+    case value_type::time: return read_field<time_point>(column);
+  }
+  return value{};
+}
+
 parameter_list::parameter_list() noexcept = default;
 parameter_list::~parameter_list() = default;
 

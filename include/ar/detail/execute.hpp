@@ -131,6 +131,9 @@ inline constexpr record_ops record_ops_v<M>{sizeof(M),           alignof(M),
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out);
 
+// The value of one bound column, as a parameter.
+value value_of(const column_binding& column);
+
 // Copies the fields bound in `from` into those bound in `to` (two records of one model).
 void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
 

@@ -35,6 +35,11 @@ struct record_ops {
   std::size_t columns;
 };
 
+// Storage for n records (plain operator new unless the model asks for more alignment than it gives:
+// the aligned form is a slower allocation), and its release.
+void* allocate_records(const record_ops& ops, std::size_t n);
+void free_records(const record_ops& ops, void* p) noexcept;
+
 template <class M>
 void move_construct_record(void* to, void* from) {
   ::new (to) M(std::move(*static_cast<M*>(from)));
