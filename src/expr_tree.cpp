@@ -4,6 +4,7 @@
 
 #include <ar/detail/expr_tree.hpp>
 #include <ar/detail/query_state.hpp>
+#include <ar/query.hpp>
 #include <ar/error.hpp>
 
 #include <memory>
@@ -118,6 +119,16 @@ std::uint32_t expr_tree::add_param(double v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(bool v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(std::string_view v) { return add_param(value{std::string(v)}); }
 std::uint32_t expr_tree::add_param(time_point v) { return add_param(value{v}); }
+
+query_core::query_core(ar::database&& db, std::shared_ptr<const query_state>&& state) noexcept
+    : db_(std::move(db)), state_(std::move(state)) {}
+query_core::query_core(const ar::database& db, const std::shared_ptr<const query_state>& state) noexcept
+    : db_(db), state_(state) {}
+query_core::query_core(const query_core& other) noexcept = default;
+query_core::query_core(query_core&& other) noexcept = default;
+query_core& query_core::operator=(const query_core& other) noexcept = default;
+query_core& query_core::operator=(query_core&& other) noexcept = default;
+query_core::~query_core() = default;
 
 void push_order_key(std::vector<order_key>& terms, order_key&& key) { terms.push_back(std::move(key)); }
 

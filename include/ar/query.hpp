@@ -81,21 +81,39 @@ expr_tree to_tree(const X& x) {
   return tree;
 }
 
+// What a query holds: its database (empty: its model's, resolved when it runs) and its state.
+// Made, copied and dropped in the library (src/expr_tree.cpp): a pipeline makes and drops a query
+// per step, and their reference counts inlined at every step were most of a pipeline's code.
+class query_core {
+ public:
+  query_core(ar::database&& db, std::shared_ptr<const query_state>&& state) noexcept;
+  query_core(const ar::database& db, const std::shared_ptr<const query_state>& state) noexcept;
+  query_core(const query_core& other) noexcept;
+  query_core(query_core&& other) noexcept;
+  query_core& operator=(const query_core& other) noexcept;
+  query_core& operator=(query_core&& other) noexcept;
+  ~query_core();
+
+ protected:
+  ar::database db_;
+  std::shared_ptr<const query_state> state_;
+};
+
 }  // namespace detail
 
 template <model M, class Row, class Staging>
-class query {
+class query : public detail::query_core {
  public:
   using model_type = M;
   using row_type = Row;
   using staging_type = Staging;
 
   // Every row of M's table, on M's database (resolved when the query runs).
-  query() : state_(initial_state()) {}
+  query() : query_core(ar::database{}, initial_state()) {}
   // Every row of M's table, on `db`.
-  explicit query(ar::database db) : db_(std::move(db)), state_(initial_state()) {}
+  explicit query(const ar::database& db) : query_core(db, initial_state()) {}
   query(ar::database db, std::shared_ptr<const detail::query_state> state)
-      : db_(std::move(db)), state_(std::move(state)) {}
+      : query_core(std::move(db), std::move(state)) {}
 
   // The database the query runs on.
   ar::database database() const { return db_ == ar::database{} ? database_for<M>() : db_; }
@@ -131,7 +149,8 @@ class query {
   query transformed(F&& change) && {
     auto next = detail::writable_state(std::move(state_));
     change(*next);
-    return query(std::move(db_), std::move(next));
+    state_ = std::move(next);
+    return std::move(*this);
   }
 
   // The same query yielding other rows.
@@ -151,9 +170,6 @@ class query {
     }();
     return initial;
   }
-
-  ar::database db_;
-  std::shared_ptr<const detail::query_state> state_;
 };
 
 // Every row of model M's table (on M's database, or on `db`).
