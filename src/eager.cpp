@@ -194,3 +194,30 @@ std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const tab
 }
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+namespace {
+// A group and its reference count in one allocation: std::vector of any model has one size.
+struct group_box {
+  alignas(std::vector<char>) unsigned char storage[sizeof(std::vector<char>)];
+  void (*destroy)(void* at) noexcept = nullptr;
+
+  group_box() = default;
+  group_box(const group_box&) = delete;
+  group_box& operator=(const group_box&) = delete;
+  ~group_box() {
+    if (destroy) destroy(storage);
+  }
+};
+}  // namespace
+
+std::shared_ptr<void> new_group(void (*construct)(void* at, std::size_t reserve), void (*destroy)(void* at) noexcept,
+                                std::size_t reserve) {
+  auto box = std::make_shared<group_box>();
+  construct(box->storage, reserve);
+  box->destroy = destroy;
+  return std::shared_ptr<void>(box, box->storage);
+}
+
+}  // namespace ar::detail
