@@ -37,6 +37,39 @@ void append_rows(const record_rows& rows, std::size_t from, std::size_t count, b
   }
 }
 
+// The generated key of the records: where record 0 holds it and its type (a generated key is an
+// int32 or int64), the next records' one record further on each.
+struct key_field {
+  char* first = nullptr;
+  value_type type = value_type::int64;
+  std::size_t stride = 0;
+
+  explicit key_field(const record_rows& rows) {
+    if (!rows.table->generated_key || rows.size == 0) return;
+    const record_ops& ops = *rows.ops;
+    std::vector<column_binding> columns(ops.columns);
+    ops.bind(const_cast<void*>(rows.first), columns);
+    const column_binding& key = columns[rows.table->primary_key];
+    first = static_cast<char*>(key.target);
+    type = key.type;
+    stride = ops.size;
+  }
+  // Whether record i leaves its key to the database (a generated key still 0).
+  bool unset(std::size_t i) const noexcept {
+    if (!first) return false;
+    const char* at = first + i * stride;
+    return type == value_type::int32 ? *reinterpret_cast<const std::int32_t*>(at) == 0
+                                     : *reinterpret_cast<const std::int64_t*>(at) == 0;
+  }
+  void set(std::size_t i, std::int64_t key) const noexcept {
+    char* at = first + i * stride;
+    if (type == value_type::int32)
+      *reinterpret_cast<std::int32_t*>(at) = static_cast<std::int32_t>(key);
+    else
+      *reinterpret_cast<std::int64_t*>(at) = key;
+  }
+};
+
 std::size_t rows_per_statement(std::size_t max_params, std::size_t per_row) noexcept {
   return per_row == 0 ? 1 : std::max<std::size_t>(1, max_params / per_row);
 }
@@ -80,7 +113,9 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   const table_meta& table = *rows.table;
   const ar::dialect& d = db.dialect();
 
-  const std::size_t generated = rows.count_key_unset(rows.first, rows.size);
+  const key_field key_of(rows);
+  std::size_t generated = 0;
+  for (std::size_t i = 0; i < rows.size; ++i) generated += key_of.unset(i) ? 1 : 0;
   const std::size_t keyed = rows.size - generated;
 
   const std::size_t columns = table.columns.size();
@@ -108,7 +143,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   if (several && !db.in_transaction()) tx.emplace(db);
 
   std::size_t inserted = 0;
-  const bool read_keys = rows.set_key != nullptr;
+  const bool read_keys = rows.write_keys;
   std::vector<std::size_t> batch_rows;  // the records of the statement being sent, when keys come back
   std::vector<std::int64_t> keys;
   // Which records leave their key to the database, asked before the first statement: the
@@ -117,7 +152,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   std::vector<char> unset;
   if (mixed) {
     unset.resize(rows.size);
-    for (std::size_t i = 0; i < rows.size; ++i) unset[i] = rows.key_unset(rows.first, i) ? 1 : 0;
+    for (std::size_t i = 0; i < rows.size; ++i) unset[i] = key_of.unset(i) ? 1 : 0;
   }
   auto write = [&](bool with_key, std::size_t batch) {
     // The next record from `i` on that this pass writes: a key set when with_key, else unset
@@ -168,7 +203,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
         connection_pin pin(state);
         run(pin, crud_sql(state, table, crud_kind::insert, 1), params);
         run(pin, d.last_insert_id_sql(), {}, {&binding, 1});
-        rows.set_key(rows.first, batch_rows.front(), key);
+        key_of.set(batch_rows.front(), key);
         ++inserted;
         continue;
       }
@@ -180,7 +215,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
         throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
                     std::to_string(n) + " rows inserted into '" + std::string(table.table) + "'");
       std::sort(keys.begin(), keys.end());
-      for (std::size_t k = 0; k < n; ++k) rows.set_key(rows.first, batch_rows[k], keys[k]);
+      for (std::size_t k = 0; k < n; ++k) key_of.set(batch_rows[k], keys[k]);
       inserted += n;
     }
   };

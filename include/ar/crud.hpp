@@ -58,27 +58,14 @@ bool has_generated_key_unset(const M& record) {
 // pointers and loops: a std::span per model costs its range concepts at every instantiation.
 template <model M>
 record_rows record_rows_of(const M* records, std::size_t size) noexcept {
-  return {&table_meta_v<M>, records, size,
-          [](const void* first, std::size_t n) {
-            const M* r = static_cast<const M*>(first);
-            std::size_t unset = 0;
-            for (std::size_t i = 0; i < n; ++i) unset += has_generated_key_unset(r[i]) ? 1 : 0;
-            return unset;
-          },
-          [](const void* first, std::size_t i) { return has_generated_key_unset(static_cast<const M*>(first)[i]); },
-          &record_ops_v<M>};
+  return {&table_meta_v<M>, records, size, &record_ops_v<M>};
 }
 
-// insert_all: the records' generated keys are written back through set_key.
+// insert_all: the records' generated keys are written back.
 template <model M>
 void insert_all_records(const database& db, M* records, std::size_t size) {
   record_rows rows = record_rows_of<M>(records, size);
-  if constexpr (model_of<M>::generated_key) {
-    // The records are the caller's, not const: record_rows only sees them as such.
-    rows.set_key = [](const void* first, std::size_t i, std::int64_t key) {
-      primary_key(const_cast<M*>(static_cast<const M*>(first))[i]) = static_cast<key_type_of<M>>(key);
-    };
-  }
+  rows.write_keys = model_of<M>::generated_key;
   insert_rows(db, rows);
 }
 

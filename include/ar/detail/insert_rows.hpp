@@ -30,23 +30,20 @@ inline std::size_t text_bytes(const value& v) noexcept {
 
 struct record_ops;
 
-// The records of one model, seen through two functions (how many of them leave their key to the
-// database, a generated key still 0; whether record i does) and how they are laid out and bound
-// (`ops`: their columns are read as parameters in the library).
+// The records of one model: an array of `size` of them from `first`, laid out and bound as `ops`
+// says (their columns, the generated key among them, are read and written in the library).
 struct record_rows {
   const table_meta* table = nullptr;
   const void* first = nullptr;
   std::size_t size = 0;
-  std::size_t (*count_key_unset)(const void* first, std::size_t size) = nullptr;
-  bool (*key_unset)(const void* first, std::size_t i) = nullptr;
   const record_ops* ops = nullptr;
-  // Given (ar::insert_all without without_keys): the generated keys are read back (RETURNING, or
-  // the dialect's last-insert-id statement) and written into record i through this.
-  void (*set_key)(const void* first, std::size_t i, std::int64_t key) = nullptr;
+  // ar::insert_all without without_keys: the generated keys are read back (RETURNING, or the
+  // dialect's last-insert-id statement) and written into the records (which are then not const).
+  bool write_keys = false;
 };
 
 // Inserts the records as ar::insert_all does: one multi-row INSERT per batch, the records that leave
-// their key to the database first, more than one statement in one transaction. With `set_key`,
+// their key to the database first, more than one statement in one transaction. With `write_keys`,
 // each batch of generated keys comes back through RETURNING; without, nothing is read back
 // (ar::without_keys). The number of rows inserted.
 std::size_t insert_rows(const database& db, const record_rows& rows);

@@ -48,11 +48,11 @@ struct order_by_fn {
     std::vector<detail::order_key> keys_in_order;
     keys_in_order.reserve(sizeof...(Keys));
     (detail::push_order_key(keys_in_order, detail::to_order_key(keys)), ...);
-    return closure{[terms = std::move(keys_in_order)]<class M, class R, class S>(
-                       const query<M, R, S>& q) {
-      static_assert((detail::order_key_belongs<M, Keys>() && ...),
+    // A temporary query (a pipeline being built) is changed in place.
+    return closure{[terms = std::move(keys_in_order)]<class Q>(Q&& q) {
+      static_assert((detail::order_key_belongs<typename std::remove_cvref_t<Q>::model_type, Keys>() && ...),
                     "ar::order_by: a key is a column of another model than the query's");
-      return q.transformed([&](detail::query_state& s) { detail::append_order(s, terms); });
+      return std::forward<Q>(q).transformed([&](detail::query_state& s) { detail::append_order(s, terms); });
     }};
   }
 };

@@ -16,8 +16,9 @@ namespace ar {
 struct take_fn {
   auto operator()(std::int64_t n) const {
     if (n < 0) detail::throw_negative_count("take", n);
-    return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
-      return q.transformed([&](detail::query_state& s) { s.limit = s.limit ? std::min(*s.limit, n) : n; });
+    // A temporary query (a pipeline being built) is changed in place.
+    return closure{[n]<class Q>(Q&& q) {
+      return std::forward<Q>(q).transformed([&](detail::query_state& s) { s.limit = s.limit ? std::min(*s.limit, n) : n; });
     }};
   }
 };
