@@ -413,11 +413,6 @@ inline constexpr model_rows model_rows_v{sizeof(M),
                                          &rows_group_data<M>, &rows_empty_group<M>,
                                          &relation_table_of<M>, &rows_context<M>};
 
-template <class M>
-const model_rows& model_rows_of() {
-  return model_rows_v<M>;
-}
-
 template <class Rel>
 std::shared_ptr<const expr_tree> subquery_condition();
 
