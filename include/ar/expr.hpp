@@ -178,7 +178,8 @@ std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
 
 // A plain value compared with an expression of scalar type Scalar: bound as that type, never
 // silently changed (a fraction for an integer column does not compile; an integer out of the
-// column's range throws ar::error).
+// column's range throws ar::error). The scalar to bind (a text as a std::string_view), or as a
+// parameter value (as_parameter).
 template <class Scalar, class V>
 auto parameter_scalar(const V& v) {
   using D = std::remove_cvref_t<V>;
@@ -200,21 +201,10 @@ auto parameter_scalar(const V& v) {
 
 template <class Scalar, class V>
 value as_parameter(const V& v) {
-  using D = std::remove_cvref_t<V>;
-  if constexpr (std::is_same_v<Scalar, std::string>) {
-    return value{std::string(std::string_view(v))};
-  } else if constexpr (std::is_integral_v<Scalar> && !std::is_same_v<Scalar, bool> && std::is_arithmetic_v<D>) {
-    static_assert(std::is_integral_v<D>,
-                  "ar: an integer column is compared with a floating-point value, whose fraction would be lost: "
-                  "compare it with an integer");
-    if constexpr (std::is_integral_v<D>) {
-      if (!std::in_range<Scalar>(v))
-        throw_out_of_range(static_cast<long double>(v), sizeof(Scalar) == 4 ? "std::int32_t" : "std::int64_t");
-    }
-    return value{static_cast<Scalar>(v)};
-  } else {
-    return value{static_cast<Scalar>(v)};
-  }
+  if constexpr (std::is_same_v<Scalar, std::string>)
+    return value{std::string(parameter_scalar<Scalar>(v))};
+  else
+    return value{parameter_scalar<Scalar>(v)};
 }
 
 template <class Scalar, class X>
