@@ -517,6 +517,9 @@ void where_related(query_state& s, const table_meta* table, std::uint32_t positi
 
 namespace ar::detail {
 
+namespace {
+// Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
+// with_count's counts into its relation caches, and calls sink(context, staging) after each row.
 void read_records(const ar::database& db, const query_state& state, void* staging,
                   void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
                   void (*sink)(void* context, void* record), void* context) {
@@ -544,6 +547,7 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
   };
   run(db.state(), sql, params, columns, row_callback::of(row));
 }
+}  // namespace
 
 }  // namespace ar::detail
 

@@ -389,7 +389,7 @@ const void* rows_group_data(const void* group) {
 }
 template <class M>
 const std::shared_ptr<const void>& rows_empty_group() {
-  static const std::shared_ptr<const void> empty = share_new(new std::vector<M>());
+  static const std::shared_ptr<const void> empty = new_group(&construct_group<M>, &destroy_group<M>, 0);
   return empty;
 }
 template <class M>

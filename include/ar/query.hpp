@@ -227,12 +227,6 @@ void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Sta
   run_select(q.database(), state, columns, row_callback::of(on_row), aggregate, argument);
 }
 
-// Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
-// with_count's counts into its relation caches, and calls sink(context, staging) after each row.
-// Compiled once, in the library (src/query_sql.cpp): a model contributes only its `bind`.
-void read_records(const ar::database& db, const query_state& state, void* staging,
-                  void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
-                  void (*sink)(void* context, void* record), void* context);
 
 // Whole records, each read into one staging record and handed to sink(context, &record), which may
 // move from it: every reader of a model's records (to_vector, first, eager loads) shares this one

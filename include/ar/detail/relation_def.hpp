@@ -50,17 +50,6 @@ namespace detail {
 
 enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through, morph_to };
 
-// A record or group shared behind a shared_ptr<void> whose deleter is a plain function: one
-// control-block type for every model, where make_shared<T> instantiates one per T.
-template <class T>
-void delete_shared(void* p) noexcept {
-  delete static_cast<T*>(p);
-}
-template <class T>
-std::shared_ptr<void> share_new(T* p) {
-  return std::shared_ptr<void>(static_cast<void*>(p), &delete_shared<T>);
-}
-
 // The cache of one relation on one record. Copies share what was loaded (it is immutable), and
 // the cache takes no part in comparing records.
 struct relation_slot {
