@@ -14,7 +14,7 @@ packages=(
   libclang-rt-14-dev  # clang's sanitizer runtimes and libFuzzer (scripts/fuzz.sh)
   libboost-dev libsoci-dev librange-v3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libpq-dev sqlite3
+  libsqlite3-dev libpq-dev libmariadb-dev sqlite3
 )
 
 for arg in "$@"; do
