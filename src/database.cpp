@@ -1,3 +1,4 @@
+#include "connection_string.hpp"
 #include "database_state.hpp"
 
 #include <ar/database.hpp>
@@ -28,7 +29,10 @@ database_state::database_state(std::string n, std::string u, const ar::dialect& 
       pool_size(size == 0 ? std::max<std::size_t>(1, d.default_pool_size()) : size),
       wait(w),
       on_connect(std::move(setup)),
-      statement_cache_size(cache_size) {}
+      statement_cache_size(cache_size),
+      driver_connection(dialect.driver_connection_string(std::string_view(url).substr(url.find("://") + 3), url)),
+      secrets(dialect.connection_secrets(std::string_view(url).substr(url.find("://") + 3))),
+      shown_url(mask_secrets(mask_spans(url, find_secrets(url)), secrets)) {}
 
 database_state::~database_state() { close(); }
 
@@ -209,20 +213,8 @@ std::shared_ptr<database_state> default_state(registry& r) {
   return r.open.empty() ? nullptr : r.open.front();
 }
 
-// Keeps passwords out of error messages.
-std::string redact(std::string_view url) {
-  std::string out(url);
-  for (std::string_view key : {"password=", "pass="}) {
-    std::size_t pos = 0;
-    while ((pos = out.find(key, pos)) != std::string::npos) {
-      std::size_t start = pos + key.size();
-      std::size_t end = out.find(' ', start);
-      out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
-      pos = start;
-    }
-  }
-  return out;
-}
+// A URL with its secrets masked, for messages about a URL that opened no database.
+std::string redact(std::string_view url) { return mask_spans(url, find_secrets(url)); }
 
 slot_kind kind_of(value_type t) noexcept {
   switch (t) {
@@ -638,11 +630,12 @@ connection_pin::~connection_pin() {
 
 std::unique_ptr<connection> database_state::connect() {
   auto c = std::make_unique<connection>(statement_cache_size);
-  const std::size_t sep = url.find("://");
   try {
-    c->session = std::make_unique<soci::session>(std::string(dialect.soci_backend()), url.substr(sep + 3));
+    c->session = std::make_unique<soci::session>(std::string(dialect.soci_backend()), driver_connection);
   } catch (const soci::soci_error& e) {
-    throw connection_error("ar::open: cannot connect to " + redact(url) + ": " + e.get_error_message());
+    // The driver's message may quote the connection string (libpq does, on a string it cannot parse).
+    throw connection_error("ar::open: cannot connect to " + shown_url + ": " +
+                           mask_secrets(e.get_error_message(), secrets));
   }
   auto setup = dialect.session_setup();
   setup.insert(setup.end(), on_connect.begin(), on_connect.end());
@@ -657,7 +650,7 @@ std::unique_ptr<connection> database_state::connect() {
       // A connection its setup refuses (a server too old for the dialect, a bad on_connect
       // statement) is no connection at all.
       throw connection_error("ar: database '" + name + "': a new connection's setup statement failed: " +
-                             e.get_error_message() + "\n  SQL: " + sql);
+                             mask_secrets(e.get_error_message(), secrets) + "\n  SQL: " + sql);
     }
   }
   // Every later statement goes through the backend's own API when it has one (src/native.hpp).
@@ -692,7 +685,7 @@ database database_for(const table_meta* model) {
 }  // namespace detail
 
 const std::string& database::name() const { return state().name; }
-const std::string& database::url() const { return state().url; }
+const std::string& database::url() const { return state().shown_url; }
 const ar::dialect& database::dialect() const { return state().dialect; }
 bool database::is_open() const noexcept { return state_ && !state_->closed(); }
 
@@ -726,6 +719,11 @@ void database::close() {
 }
 
 database open(std::string_view url, std::string_view name, const open_options& options) {
+  // Drivers take C strings: a NUL would cut the URL there and open something else.
+  if (const auto nul = url.find('\0'); nul != std::string_view::npos)
+    throw configuration_error("ar::open: the URL '" + detail::redact(url.substr(0, nul)) +
+                              "...' has a NUL byte at offset " + std::to_string(nul) +
+                              "; a connection string cannot contain one");
   const auto sep = url.find("://");
   if (sep == std::string_view::npos)
     throw configuration_error("ar::open: '" + detail::redact(url) +
@@ -734,6 +732,8 @@ database open(std::string_view url, std::string_view name, const open_options& o
   const std::string_view scheme = url.substr(0, sep);
   const dialect* d = find_dialect(scheme);
   if (!d) throw configuration_error("ar::open: no backend is registered for '" + std::string(scheme) + "://'");
+  if (std::string why = d->refuse_connection_string(url.substr(sep + 3)); !why.empty())
+    throw configuration_error("ar::open: the URL '" + detail::redact(url) + "' " + why);
   if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
   if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
   if (options.statement_cache_size > static_cast<std::size_t>(PTRDIFF_MAX))

@@ -107,6 +107,11 @@ class database_state {
   const std::vector<std::string> on_connect;
   // The most statements each connection keeps prepared (0: none).
   const std::size_t statement_cache_size;
+  // What the driver connects with (the dialect's reading of the URL), the secrets in it (passwords:
+  // masked in every message), and the URL as shown (database::url(), messages): secrets masked.
+  const std::string driver_connection;
+  const std::vector<std::string> secrets;
+  const std::string shown_url;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
 

@@ -1,3 +1,5 @@
+#include "connection_string.hpp"
+
 #include <ar/dialect.hpp>
 #include <ar/model.hpp>
 
@@ -39,6 +41,14 @@ void dialect::quote_identifier(std::string& out, std::string_view identifier) co
     out += c;
   }
   out += '"';
+}
+
+std::string dialect::driver_connection_string(std::string_view connection, std::string_view /*url*/) const {
+  return std::string(connection);
+}
+
+std::vector<std::string> dialect::connection_secrets(std::string_view connection) const {
+  return detail::secret_texts(connection);
 }
 
 void dialect::upsert_clause(std::string& out, const table_meta& table) const {

@@ -6,6 +6,7 @@
 // compared byte for byte (utf8mb4_nopad_bin) like the other backends, InnoDB tables, strict SQL mode.
 
 #include <ar/dialect.hpp>
+#include <ar/error.hpp>
 #include <ar/model.hpp>
 
 #include <array>
@@ -35,7 +36,17 @@ class mysql_dialect final : public dialect {
   }
   std::string_view soci_backend() const override { return "mysql"; }
 
+  // SOCI's mysql backend finds :name placeholders in the statement's text and knows only '...'
+  // literals, not `...` identifiers: a ' inside an identifier would hide the placeholders after it,
+  // and a : would be taken for one. Such names are refused when a statement naming them is first
+  // rendered (CREATE TABLE included), before anything reaches the server.
   void quote_identifier(std::string& out, std::string_view identifier) const override {
+    if (const std::size_t bad = identifier.find_first_of("':"); bad != std::string_view::npos)
+      throw configuration_error("ar: the identifier '" + std::string(identifier) + "' contains " +
+                                (identifier[bad] == ':' ? "a colon" : "a single quote") +
+                                ", which the mysql backend cannot send: SOCI's mysql driver would read it as part "
+                                "of a placeholder or a string literal. Map the field to another column name "
+                                "with AR_COLUMN, or rename the table");
     out += '`';
     for (char c : identifier) {
       if (c == '`') out += '`';

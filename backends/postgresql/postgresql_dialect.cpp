@@ -5,7 +5,10 @@
 
 #include <ar/dialect.hpp>
 
+#include <libpq-fe.h>
+
 #include <array>
+#include <memory>
 #include <string>
 
 namespace ar::backends {
@@ -19,6 +22,31 @@ class postgresql_dialect final : public dialect {
     return names;
   }
   std::string_view soci_backend() const override { return "postgresql"; }
+
+  // SOCI hands the connection string to libpq as it is: keyword=value pairs, or a URI. A URL such as
+  // postgresql://user:secret@host:5432/app is a libpq URI whole, so libpq gets it whole.
+  std::string driver_connection_string(std::string_view connection, std::string_view url) const override {
+    if (!parses(connection) && parses(url)) return std::string(url);
+    return std::string(connection);
+  }
+
+  // libpq's own parser finds the password whatever the syntax (quoted, escaped, in a URI); the generic
+  // scan adds what a string libpq cannot parse may hold.
+  std::vector<std::string> connection_secrets(std::string_view connection) const override {
+    std::vector<std::string> out = dialect::connection_secrets(connection);
+    for (const std::string& text : {std::string(connection), "postgresql://" + std::string(connection)}) {
+      char* error = nullptr;
+      std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> options(PQconninfoParse(text.c_str(), &error),
+                                                                             PQconninfoFree);
+      PQfreemem(error);  // it may quote the string: never shown
+      if (!options) continue;
+      for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o)
+        if (o->val != nullptr && *o->val != '\0' &&
+            (std::string_view(o->keyword) == "password" || std::string_view(o->keyword) == "sslpassword"))
+          out.emplace_back(o->val);
+    }
+    return out;
+  }
 
   void placeholder(std::string& out, std::size_t index) const override {
     out += ':';
@@ -71,6 +99,16 @@ class postgresql_dialect final : public dialect {
 
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.
   std::vector<std::string> session_setup() const override { return {"SET client_min_messages TO WARNING"}; }
+
+  static bool parses(std::string_view text) {
+    const std::string copy(text);
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(copy.c_str(), &error);
+    PQfreemem(error);
+    if (options == nullptr) return false;
+    PQconninfoFree(options);
+    return true;
+  }
 };
 
 }  // namespace

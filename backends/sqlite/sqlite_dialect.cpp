@@ -3,6 +3,7 @@
 
 #include <ar/dialect.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -47,6 +48,32 @@ class sqlite_dialect final : public dialect {
   std::size_t max_parameters() const override { return 32766; }
 
   std::vector<std::string> session_setup() const override { return {"PRAGMA foreign_keys = ON"}; }
+
+  // SOCI's sqlite3 backend opens whatever name it finds: the value of db= or dbname=, else the whole
+  // connection string. An empty one is a temporary database that vanishes with its connection, and
+  // a string with settings but no db= would open a file named after them: both are refused.
+  std::string refuse_connection_string(std::string_view connection) const override {
+    const std::string_view remedy =
+        "; write sqlite3://db=<file> (db=:memory: for a database in memory)";
+    if (connection.find('=') == std::string_view::npos) {
+      if (connection.find_first_not_of(" \t") == std::string_view::npos)
+        return "names no database file" + std::string(remedy);
+      return {};
+    }
+    std::size_t at = 0;
+    while (at < connection.size()) {
+      const std::size_t end = std::min(connection.find(' ', at), connection.size());
+      const std::string_view pair = connection.substr(at, end - at);
+      const std::size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && (pair.substr(0, eq) == "db" || pair.substr(0, eq) == "dbname")) {
+        const std::string_view name = pair.substr(eq + 1);
+        if (name.empty() || name == "\"\"") return "names no database file (its db= is empty)" + std::string(remedy);
+        return {};
+      }
+      at = end + 1;
+    }
+    return "has settings but names no database file (no db= or dbname=)" + std::string(remedy);
+  }
 
   // Every connection to ":memory:" is a database of its own, and SQLite takes one writer at a
   // time anyway: one connection unless the program asks for more (a file database can have them).

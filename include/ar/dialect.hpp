@@ -56,6 +56,17 @@ class dialect {
   virtual std::string fetch_cursor(std::string_view /*name*/, std::size_t /*rows*/) const { return {}; }
   virtual std::string close_cursor(std::string_view /*name*/) const { return {}; }
 
+  // Connection strings (what follows "scheme://" in ar::open's URL; `url` is the whole URL). What
+  // the driver is given to connect: by default that part as it is.
+  virtual std::string driver_connection_string(std::string_view connection, std::string_view url) const;
+  // Why this connection string must not reach the driver (SQLite: it names no database file, which
+  // would open a temporary database), or an empty string when it may.
+  virtual std::string refuse_connection_string(std::string_view /*connection*/) const { return {}; }
+  // The secrets of a connection string (passwords), as a driver might quote them: ar masks them in
+  // every message and in database::url(). By default: the value of every key that names a password
+  // (password, pass, pwd, ...; quoted or not) and the password of a URI (user:secret@host).
+  virtual std::vector<std::string> connection_secrets(std::string_view connection) const;
+
   // Statements run once on every new connection.
   virtual std::vector<std::string> session_setup() const { return {}; }
 

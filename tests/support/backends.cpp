@@ -229,6 +229,7 @@ capabilities capabilities_of(const std::string& backend) {
     c.string_key_max_chars = 768;
     c.text_holds_invalid_utf8 = false;
     c.keeps_negative_zero = false;
+    c.identifiers_hold_quotes_and_colons = false;
   }
   if (backend == "postgresql") {
     c.text_holds_nul = false;
