@@ -522,15 +522,18 @@ struct execution {
   //  - the connection was taken from the pool for this statement alone: not a transaction's (the
   //    server rolled the transaction back; the rest of it must not run in autocommit) nor a stream's;
   //  - nothing of it reached the caller (no row read yet), and it was not sent again already;
-  //  - sending it again cannot apply it twice: it is a SELECT (in autocommit it writes nothing), or
-  //    the driver knows it never reached the server (MariaDB's "server has gone away": the command
-  //    could not be written). Any other statement whose answer was lost may have been committed
-  //    before the connection went: it fails, as before.
+  //  - sending it again cannot apply it twice: it is a SELECT (in autocommit it writes nothing), it
+  //    failed before it executed (while being prepared), or the driver knows it never reached the
+  //    server (MariaDB's "server has gone away": the command could not be written). Any other
+  //    statement whose answer was lost may have been committed before the connection went: it
+  //    fails, as before.
   // The failed attempt is observed as failed, the second sending as resent. False: the caller fails.
   bool resend_after_lost_connection() {
     if (!owned || resent || done || rows != 0) return false;
     // Asked first: SOCI's is_connected pings the server, which replaces the driver's last error.
-    const bool never_sent = conn->checks && conn->checks->never_sent && conn->checks->never_sent(*conn->session);
+    // Before it executes, a statement is only prepared (PostgreSQL: a Parse, which changes nothing).
+    const bool never_sent = !executed || (conn->checks && conn->checks->never_sent &&
+                                          conn->checks->never_sent(*conn->session));
     if (!never_sent && !is_select(sql)) return false;
     bool lost = false;
     try {
