@@ -144,6 +144,7 @@ void database_state::release(connection* c) noexcept {
     std::lock_guard lock(pool_mutex_);
     if (!closed() && !c->broken) {
       if (c->clear_requested.load(std::memory_order_relaxed)) c->clear_statements();
+      c->went_idle();
       idle_.push_back(std::move(owned));
     } else {
       std::erase(all_, c);

@@ -87,8 +87,21 @@ struct connection {
   // The backend's checks of its session (src/native.hpp), or nullptr (SQLite: always alive).
   const session_checks* checks = nullptr;
 
-  // Whether an idle connection still has its server (no round trip).
-  bool alive() const noexcept { return !checks || !checks->alive || checks->alive(*session); }
+  // When it last went back to the pool (kept only for connections that have checks).
+  std::chrono::steady_clock::time_point idle_since{};
+
+  // Whether an idle connection still has its server (no round trip). One given back less than
+  // `checked_after` ago is taken as alive: no server restarts that fast (a statement on it would
+  // find no server to reconnect to anyway), and a busy pool pays a clock read, not a syscall.
+  static constexpr std::chrono::milliseconds checked_after{10};
+  bool alive() const noexcept {
+    if (!checks || !checks->alive) return true;
+    if (std::chrono::steady_clock::now() - idle_since < checked_after) return true;
+    return checks->alive(*session);
+  }
+  void went_idle() noexcept {
+    if (checks && checks->alive) idle_since = std::chrono::steady_clock::now();
+  }
 
   void clear_statements() noexcept {
     statements.clear();
