@@ -548,7 +548,10 @@ struct execution {
     }
     if (!lost) return false;
     conn->broken = true;
-    report(false);
+    try {
+      report(false);
+    } catch (...) {
+    }
     // The statement goes with the connection it was prepared on, which the pool drops.
     native = nullptr;
     st = nullptr;
