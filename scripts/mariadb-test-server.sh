@@ -5,6 +5,9 @@
 #   scripts/mariadb-test-server.sh stop     stop it and remove its directory
 #   scripts/mariadb-test-server.sh status   tell whether it is running
 #   scripts/mariadb-test-server.sh env      print AR_TEST_MARIADB=<SOCI connection string>
+#   scripts/mariadb-test-server.sh halt     stop it at once, as a crash would, keeping its data
+#   scripts/mariadb-test-server.sh resume   start the halted server again on the same data
+#   scripts/mariadb-test-server.sh restart  shut it down cleanly and start it again on the same data
 #
 #   export "$(scripts/mariadb-test-server.sh env)"
 #
@@ -78,6 +81,36 @@ port_taken() {
   (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
 }
 
+run_server() {
+  # Fast and disposable: no fsync, no binary log, small buffers. Strict SQL mode and exact
+  # (binary, no-pad) utf8mb4 comparison by default; UTC.
+  "$(server_bin)" --no-defaults "${RUN_AS[@]}" \
+    --datadir="$DATA" --socket="$SOCKET" --pid-file="$PIDFILE" --log-error="$LOG" \
+    --bind-address=127.0.0.1 --port="$PORT" --skip-name-resolve \
+    --skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+    --innodb-flush-method=nosync --sync-binlog=0 --innodb-buffer-pool-size=128M \
+    --innodb-log-file-size=64M --innodb-use-native-aio=0 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_nopad_bin \
+    --default-time-zone=+00:00 --max-connections=500 \
+    --sql-mode=STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
+    >/dev/null 2>&1 </dev/null &
+  local launched=$!
+
+  for _ in $(seq 1 300); do
+    is_running && break
+    if ! kill -0 "$launched" 2>/dev/null; then
+      [[ -f "$LOG" ]] && tail -n 50 "$LOG" >&2
+      die "the server exited while starting"
+    fi
+    sleep 0.2
+  done
+  if ! is_running; then
+    [[ -f "$LOG" ]] && tail -n 50 "$LOG" >&2
+    kill -TERM "$launched" 2>/dev/null || true
+    die "the server did not start within 60 s"
+  fi
+}
+
 start_server() {
   need mariadbd
   need mariadb-install-db
@@ -106,33 +139,7 @@ start_server() {
     die "mariadb-install-db failed"
   fi
 
-  # Fast and disposable: no fsync, no binary log, small buffers. Strict SQL mode and exact
-  # (binary, no-pad) utf8mb4 comparison by default; UTC.
-  "$(server_bin)" --no-defaults "${RUN_AS[@]}" \
-    --datadir="$DATA" --socket="$SOCKET" --pid-file="$PIDFILE" --log-error="$LOG" \
-    --bind-address=127.0.0.1 --port="$PORT" --skip-name-resolve \
-    --skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-    --innodb-flush-method=nosync --sync-binlog=0 --innodb-buffer-pool-size=128M \
-    --innodb-log-file-size=64M --innodb-use-native-aio=0 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_nopad_bin \
-    --default-time-zone=+00:00 --max-connections=500 \
-    --sql-mode=STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
-    >/dev/null 2>&1 </dev/null &
-  local launched=$!
-
-  for _ in $(seq 1 300); do
-    is_running && break
-    if ! kill -0 "$launched" 2>/dev/null; then
-      [[ -f "$LOG" ]] && tail -n 50 "$LOG" >&2
-      die "the server exited while starting"
-    fi
-    sleep 0.2
-  done
-  if ! is_running; then
-    [[ -f "$LOG" ]] && tail -n 50 "$LOG" >&2
-    kill -TERM "$launched" 2>/dev/null || true
-    die "the server did not start within 60 s"
-  fi
+  run_server
 
   # --skip-name-resolve: a TCP client from 127.0.0.1 is '127.0.0.1', not 'localhost'.
   if ! client -e "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
@@ -153,6 +160,31 @@ case "${1:-}" in
     else
       echo "mariadb-test-server: not running (port $PORT)"; exit 3
     fi ;;
+  halt)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    pid="$(server_pid)"
+    if [[ -n "$pid" ]] && [[ "$pid" =~ ^[0-9]+$ ]]; then
+      kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$SOCKET" "$PIDFILE"
+    echo "mariadb-test-server: halted (port $PORT, data kept in $BASE)" ;;
+  resume)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    is_running || run_server
+    echo "mariadb-test-server: running again on 127.0.0.1:$PORT" ;;
+  restart)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    pid="$(server_pid)"
+    if is_running; then
+      mariadb-admin --no-defaults --protocol=socket --socket="$SOCKET" -uroot shutdown >/dev/null 2>&1 || true
+    fi
+    if [[ -n "$pid" ]] && [[ "$pid" =~ ^[0-9]+$ ]]; then
+      for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && die "the server did not shut down within 30 s"
+    fi
+    run_server
+    echo "mariadb-test-server: restarted on 127.0.0.1:$PORT" ;;
   env)    echo "AR_TEST_MARIADB=mysql://host=127.0.0.1 port=$PORT db=$DB user=root" ;;
-  *)      echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@
 #   scripts/pg-test-server.sh env      print AR_TEST_POSTGRESQL=<SOCI connection string>
 #   scripts/pg-test-server.sh halt     stop it at once, as a crash would, keeping its data
 #   scripts/pg-test-server.sh resume   start the halted server again on the same data
+#   scripts/pg-test-server.sh restart  shut it down cleanly (fast mode) and start it again on the same data
 #
 #   export "$(scripts/pg-test-server.sh env)"
 #
@@ -122,5 +123,12 @@ case "${1:-}" in
     [[ -d "$DATA" ]] || die "no server in $BASE"
     is_running || run_server
     echo "pg-test-server: running again on 127.0.0.1:$PORT" ;;
-  *)      echo "usage: $0 start|stop|status|env|halt|resume" >&2; exit 2 ;;
+  restart)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    if is_running; then
+      pg pg_ctl -D "$DATA" -m fast -w -t 30 stop >/dev/null || die "the server did not shut down"
+    fi
+    run_server
+    echo "pg-test-server: restarted on 127.0.0.1:$PORT" ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart" >&2; exit 2 ;;
 esac

@@ -88,10 +88,23 @@ std::pair<connection*, bool> database_state::acquire() {
   for (;;) {
     if (closed()) throw configuration_error("ar: database '" + name + "' is closed");
     if (!idle_.empty()) {
-      connection* c = idle_.back().release();
+      std::unique_ptr<connection> c = std::move(idle_.back());
       idle_.pop_back();
-      ++this_thread_holds.held_of(this);
-      return {c, true};
+      // Checked outside the lock: it is out of the idle list, so no other thread takes it.
+      lock.unlock();
+      if (c->alive()) {
+        ++this_thread_holds.held_of(this);
+        return {c.release(), true};
+      }
+      // Its server went away while it was idle (a restart, an idle timeout): dropped before a
+      // statement fails on it. The next idle one is checked in turn, or a new one opened.
+      lock.lock();
+      std::erase(all_, c.get());
+      lock.unlock();
+      released_.notify_one();
+      c.reset();
+      lock.lock();
+      continue;
     }
     if (all_.size() + connecting_ < pool_size) {
       ++connecting_;
@@ -135,6 +148,7 @@ void database_state::release(connection* c) noexcept {
     std::lock_guard lock(pool_mutex_);
     if (!closed() && !c->broken) {
       if (c->clear_requested.load(std::memory_order_relaxed)) c->clear_statements();
+      c->went_idle();
       idle_.push_back(std::move(owned));
     } else {
       std::erase(all_, c);
@@ -371,6 +385,21 @@ cached_statement* take_cached(database_state& db, connection& c, std::string_vie
   return &cache.insert(sql, prepare(db, c, sql, true));
 }
 
+// A SELECT (leading blanks and parentheses aside): ar's reads, or a program's through execute.
+bool is_select(std::string_view sql) noexcept {
+  std::size_t i = 0;
+  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '('))
+    ++i;
+  constexpr std::string_view word = "select";
+  if (sql.size() - i < word.size()) return false;
+  for (std::size_t k = 0; k < word.size(); ++k)
+    if ((sql[i + k] | 0x20) != word[k]) return false;
+  if (i + word.size() == sql.size()) return true;
+  const char after = sql[i + word.size()];
+  return !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9') ||
+           after == '_');
+}
+
 [[noreturn]] void throw_stream_open(const database_state& db) {
   throw error("ar: database '" + db.name +
               "' is still reading a stream on this connection; finish or destroy the stream before running "
@@ -428,10 +457,13 @@ struct execution {
   bool done = false;
   std::uint64_t rows = 0;
   std::uint64_t affected = 0;
+  cache_policy policy = cache_policy::cache;
+  bool resent = false;        // this is the statement's second sending
+  bool lost_checked = false;  // a SOCI failure's connection was checked already
 
   void report(bool succeeded) {
     if (observing)
-      notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded});
+      notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded, resent});
   }
 
   // Ends the statement: its bindings point into the caller's memory, and the connection is free.
@@ -467,7 +499,7 @@ struct execution {
       throw database_error(db.name, std::string(sql), std::move(message));
     } catch (const soci::soci_error& e) {
       // A connection that lost its server is dropped when released; the next statement opens a new one.
-      if (!conn->session->is_connected()) conn->broken = true;
+      if (!lost_checked && !conn->session->is_connected()) conn->broken = true;
       std::string message = e.get_error_message();
       finish(false, true);
       throw database_error(db.name, std::string(sql), std::move(message));
@@ -477,11 +509,74 @@ struct execution {
     }
   }
 
-  void start_statement(cache_policy policy) {
+  // Called in a catch block, when the statement failed: true when it was sent again, on another
+  // connection, because its connection lost its server and all of this holds (docs/reliability.md,
+  // "A restarted server"):
+  //  - the connection was taken from the pool for this statement alone: not a transaction's (the
+  //    server rolled the transaction back; the rest of it must not run in autocommit) nor a stream's;
+  //  - nothing of it reached the caller (no row read yet), and it was not sent again already;
+  //  - sending it again cannot apply it twice: it is a SELECT (in autocommit it writes nothing), it
+  //    failed before it executed (while being prepared), or the driver knows it never reached the
+  //    server (MariaDB's "server has gone away": the command could not be written). Any other
+  //    statement whose answer was lost may have been committed before the connection went: it
+  //    fails, as before.
+  // The failed attempt is observed as failed, the second sending as resent. False: the caller fails.
+  bool resend_after_lost_connection() {
+    if (!owned || resent || done || rows != 0) return false;
+    // Asked first: SOCI's is_connected pings the server, which replaces the driver's last error.
+    // Before it executes, a statement is only prepared (PostgreSQL: a Parse, which changes nothing).
+    const bool never_sent = !executed || (conn->checks && conn->checks->never_sent &&
+                                          conn->checks->never_sent(*conn->session));
+    if (!never_sent && !is_select(sql)) return false;
+    bool lost = false;
+    try {
+      throw;
+    } catch (const native_error& e) {
+      lost = e.connection_lost();
+    } catch (const soci::soci_error&) {
+      lost = !conn->session->is_connected();
+      lost_checked = true;
+    } catch (...) {
+    }
+    if (!lost) return false;
+    conn->broken = true;
+    try {
+      report(false);
+    } catch (...) {
+    }
+    // The statement goes with the connection it was prepared on, which the pool drops.
+    native = nullptr;
+    st = nullptr;
+    ps = nullptr;
+    once.reset();
+    if (cached) conn->statements.release(*std::exchange(cached, nullptr), true);
+    conn->busy = false;
+    done = true;  // nothing of this execution is left, should no connection come
+    db.release(std::exchange(conn, nullptr));
+    const auto next_connection = db.acquire();
+    conn = next_connection.first;
+    owned = next_connection.second;
+    conn->busy = true;
+    done = false;
+    executed = false;
+    lost_checked = false;
+    resent = true;
+    start_statement(policy);
+    return true;
+  }
+
+  void start_statement(cache_policy how) {
+    policy = how;
     if (conn->clear_requested.load(std::memory_order_relaxed)) conn->clear_statements();
     observing = observed();
     if (observing) start = std::chrono::steady_clock::now();
     try {
+      // The connection of this transaction (or stream) lost its server: the server rolled the
+      // transaction back, and no statement of it runs anywhere else until its scope ends.
+      if (conn->broken)
+        throw database_error(db.name, std::string(sql),
+                             "the connection of this transaction (or stream) lost its server earlier: the server "
+                             "rolled the transaction back, and every statement in it fails until its scope ends");
       // A value the database cannot hold exactly, or more parameters than it takes, is refused
       // before it reaches the driver (libpq would cut text at a NUL byte without a word).
       if (std::string why = refused_parameters(db.dialect, params); !why.empty())
@@ -502,7 +597,7 @@ struct execution {
         stage_params(*ps, params);
       }
     } catch (...) {
-      fail();
+      if (!resend_after_lost_connection()) fail();
     }
   }
 
@@ -546,7 +641,8 @@ struct execution {
         }
       }
     } catch (...) {
-      fail();
+      if (!resend_after_lost_connection()) fail();
+      return next();  // sent again, on another connection
     }
     finish(true, false);
     return false;
@@ -655,6 +751,7 @@ std::unique_ptr<connection> database_state::connect() {
   }
   // Every later statement goes through the backend's own API when it has one (src/native.hpp).
   if (const native_driver* driver = find_native_driver(dialect.soci_backend())) c->native = driver->attach(*c->session);
+  c->checks = find_session_checks(dialect.soci_backend());
   return c;
 }
 

@@ -84,6 +84,24 @@ struct connection {
   bool busy = false;
   // It lost its server: dropped instead of going back to the pool.
   bool broken = false;
+  // The backend's checks of its session (src/native.hpp), or nullptr (SQLite: always alive).
+  const session_checks* checks = nullptr;
+
+  // When it last went back to the pool (kept only for connections that have checks).
+  std::chrono::steady_clock::time_point idle_since{};
+
+  // Whether an idle connection still has its server (no round trip). One given back less than
+  // `checked_after` ago is taken as alive: no server restarts that fast (a statement on it would
+  // find no server to reconnect to anyway), and a busy pool pays a clock read, not a syscall.
+  static constexpr std::chrono::milliseconds checked_after{10};
+  bool alive() const noexcept {
+    if (!checks || !checks->alive) return true;
+    if (std::chrono::steady_clock::now() - idle_since < checked_after) return true;
+    return checks->alive(*session);
+  }
+  void went_idle() noexcept {
+    if (checks && checks->alive) idle_since = std::chrono::steady_clock::now();
+  }
 
   void clear_statements() noexcept {
     statements.clear();
@@ -116,7 +134,8 @@ class database_state {
   std::atomic<std::uint64_t> statements_prepared{0};
 
   // A connection for the calling thread: an idle one, a new one while the pool has room, or the
-  // next one released (waiting up to `wait`); owned: true. When the pool is exhausted and this
+  // next one released (waiting up to `wait`); owned: true. An idle connection whose server went
+  // away meanwhile (connection::alive) is dropped, and the next idle one or a new one taken. When the pool is exhausted and this
   // thread holds one of its connections already, it would wait for itself: it gets a connection it
   // pinned (a stream's, free between batches) if one is free (owned: false), else an error. Throws
   // when the database is closed and when the wait times out.

@@ -2,6 +2,7 @@
 
 #include <ar/error.hpp>
 
+#include <list>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +21,17 @@ driver_registry& the_drivers() {
   return r;
 }
 
+struct checks_registry {
+  std::mutex mutex;
+  // A list, so that a pointer into it stays valid while more are registered.
+  std::list<std::pair<std::string, session_checks>> checks;
+};
+
+checks_registry& the_checks() {
+  static checks_registry r;
+  return r;
+}
+
 }  // namespace
 
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver) {
@@ -34,6 +46,20 @@ const native_driver* find_native_driver(std::string_view soci_backend) {
   // The latest registration wins, as for dialects.
   for (auto it = r.drivers.rbegin(); it != r.drivers.rend(); ++it)
     if (it->first == soci_backend) return it->second.get();
+  return nullptr;
+}
+
+void register_session_checks(std::string_view soci_backend, session_checks checks) {
+  auto& r = the_checks();
+  std::lock_guard lock(r.mutex);
+  r.checks.emplace_back(std::string(soci_backend), checks);
+}
+
+const session_checks* find_session_checks(std::string_view soci_backend) {
+  auto& r = the_checks();
+  std::lock_guard lock(r.mutex);
+  for (auto it = r.checks.rbegin(); it != r.checks.rend(); ++it)
+    if (it->first == soci_backend) return &it->second;
   return nullptr;
 }
 

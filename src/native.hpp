@@ -81,6 +81,22 @@ class native_driver {
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver);
 const native_driver* find_native_driver(std::string_view soci_backend);
 
+// What the pool asks a backend about a connection's session, on either path (native or SOCI),
+// without a round trip to the server. A backend with a server registers them next to its dialect,
+// under the SOCI backend's name; a backend without (SQLite) has none: its connections are always
+// alive and never lost.
+struct session_checks {
+  // Whether an idle session still has its server: false when the server closed it while it sat in
+  // the pool (a restart, an idle timeout, a pooler). Must not block: a poll of the socket, never a
+  // statement. The pool drops a session that is not alive and opens another in its place.
+  bool (*alive)(soci::session& session) noexcept = nullptr;
+  // After a statement failed on a session that lost its server: true only when the driver knows
+  // the statement never reached the server (so that sending it again cannot apply it twice).
+  bool (*never_sent)(soci::session& session) noexcept = nullptr;
+};
+void register_session_checks(std::string_view soci_backend, session_checks checks);
+const session_checks* find_session_checks(std::string_view soci_backend);
+
 // Writing what a driver read into a field: the same conversions and errors on every path.
 [[noreturn]] void throw_null_into_required(std::size_t index);  // 0-based column index
 [[noreturn]] void throw_out_of_int32(long long v);

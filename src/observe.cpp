@@ -142,6 +142,7 @@ std::string format_event(const statement_event& event) {
     }
   }
   if (!event.succeeded) line += "  (failed)";
+  if (event.resent) line += "  (resent: the connection was lost)";
   return line;
 }
 

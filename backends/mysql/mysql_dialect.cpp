@@ -137,6 +137,11 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql() { register_dialect(std::make_shared<mysql_dialect>()); }
+void register_mysql_session_checks();  // mysql_session_checks.cpp: is a pooled connection alive
+
+void register_mysql() {
+  register_dialect(std::make_shared<mysql_dialect>());
+  register_mysql_session_checks();
+}
 
 }  // namespace ar::backends

@@ -114,10 +114,12 @@ class postgresql_dialect final : public dialect {
 }  // namespace
 
 void register_postgresql_native();  // postgresql_native.cpp: statements through libpq
+void register_postgresql_session_checks();  // postgresql_session_checks.cpp: is a pooled connection alive
 
 void register_postgresql() {
   register_dialect(std::make_shared<postgresql_dialect>());
   register_postgresql_native();
+  register_postgresql_session_checks();
 }
 
 }  // namespace ar::backends

@@ -28,8 +28,12 @@ struct statement_event {
   std::span<const value> params;
   std::string_view database;
   std::chrono::nanoseconds duration;
-  // False when the database refused the statement (an ar::database_error follows).
+  // False when the database refused the statement (an ar::database_error follows), or when its
+  // connection lost its server and it is sent again on another (an event with `resent` follows).
   bool succeeded;
+  // This is the second sending of a statement whose first failed with its connection lost
+  // (docs/reliability.md, "A restarted server").
+  bool resent = false;
 };
 
 using statement_observer = std::function<void(const statement_event&)>;
