@@ -126,6 +126,11 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql() { register_dialect(std::make_shared<mysql_dialect>()); }
+void register_mysql_driver();  // mysql_driver.cpp: what the client library tells about a session
+
+void register_mysql() {
+  register_dialect(std::make_shared<mysql_dialect>());
+  register_mysql_driver();
+}
 
 }  // namespace ar::backends
