@@ -85,7 +85,7 @@ class configuration_error : public error {
 };
 
 // Misuse of a transaction: commit after rollback, an outer transaction ended while a nested one
-// is open, a transaction used from another thread.
+// is open, retry_transaction inside a transaction.
 class transaction_error : public error {
  public:
   using error::error;
