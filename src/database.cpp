@@ -495,14 +495,19 @@ struct execution {
     } catch (const native_error& e) {
       if (e.connection_lost()) conn->broken = true;
       std::string message = e.what();
+      failure_class what{e.code(), e.kind()};
       finish(false, true);
-      throw database_error(db.name, std::string(sql), std::move(message));
+      note_failure_in_transaction(message, what.kind);
+      throw database_error(db.name, std::string(sql), std::move(message), std::move(what.code), what.kind);
     } catch (const soci::soci_error& e) {
       // A connection that lost its server is dropped when released; the next statement opens a new one.
       if (!lost_checked && !conn->session->is_connected()) conn->broken = true;
       std::string message = e.get_error_message();
+      failure_class what;
+      if (conn->driver) what = conn->driver->classify(*conn->session, e);
       finish(false, true);
-      throw database_error(db.name, std::string(sql), std::move(message));
+      note_failure_in_transaction(message, what.kind);
+      throw database_error(db.name, std::string(sql), std::move(message), std::move(what.code), what.kind);
     } catch (...) {
       finish(false, true);
       throw;
@@ -565,8 +570,39 @@ struct execution {
     return true;
   }
 
+  // A statement failed on the connection of an open transaction: when the server holds the
+  // transaction no more (or refuses every statement of it until a rollback), the transaction is
+  // marked aborted, and its later statements are refused unsent. Called after finish(): the
+  // connection stays with its transaction.
+  void note_failure_in_transaction(const std::string& message, error_kind kind) noexcept {
+    if (owned) return;
+    transaction_state& tx = conn->tx;
+    if (tx.depth == 0 || tx.aborted != transaction_state::abort::none) return;
+    server_transaction status = server_transaction::none;  // a lost connection holds no transaction
+    if (!conn->broken)
+      status = conn->driver ? conn->driver->transaction_status(*conn->session, true) : server_transaction::unknown;
+    if (status == server_transaction::open || status == server_transaction::unknown) return;
+    tx.aborted = status == server_transaction::refused ? transaction_state::abort::refused
+                                                       : transaction_state::abort::rolled_back;
+    tx.cause_kind = kind;
+    try {
+      tx.cause = message;
+    } catch (...) {
+    }
+  }
+
+  // A statement on a transaction the server ended: refused, unsent and unobserved.
+  [[noreturn]] void refuse_in_aborted_transaction() {
+    const transaction_state& tx = conn->tx;
+    transaction_aborted refused(db.name, std::string(sql), tx.cause, tx.cause_kind,
+                                tx.aborted == transaction_state::abort::rolled_back);
+    finish(false, true);
+    throw refused;
+  }
+
   void start_statement(cache_policy how) {
     policy = how;
+    if (conn->tx.aborted != transaction_state::abort::none) refuse_in_aborted_transaction();
     if (conn->clear_requested.load(std::memory_order_relaxed)) conn->clear_statements();
     observing = observed();
     if (observing) start = std::chrono::steady_clock::now();
@@ -750,7 +786,10 @@ std::unique_ptr<connection> database_state::connect() {
     }
   }
   // Every later statement goes through the backend's own API when it has one (src/native.hpp).
-  if (const native_driver* driver = find_native_driver(dialect.soci_backend())) c->native = driver->attach(*c->session);
+  if (const native_driver* driver = find_native_driver(dialect.soci_backend())) {
+    c->driver = driver;
+    c->native = driver->attach(*c->session);
+  }
   c->checks = find_session_checks(dialect.soci_backend());
   return c;
 }

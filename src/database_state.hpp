@@ -64,6 +64,18 @@ struct prepared_statement {
   std::unique_ptr<soci::statement> statement;
 };
 
+// The transaction open on a connection, as ar::transaction and the execution layer see it.
+struct transaction_state {
+  // 0: none; 1: a transaction; 1 + n: with n savepoints (nested ar::transaction) open in it.
+  std::uint32_t depth = 0;
+  // How the server ended the transaction, or refuses to go on with it, after a statement in it
+  // failed: every statement is then refused unsent (ar::transaction_aborted) until a rollback
+  // (to a savepoint, for `refused`) or the transaction's end.
+  enum class abort : std::uint8_t { none, refused, rolled_back } aborted = abort::none;
+  error_kind cause_kind = error_kind::other;
+  std::string cause;  // the backend's message for the failure
+};
+
 // One connection of a database's pool, with the statements prepared on it. Only the thread that
 // holds it (through a cursor, a transaction or a stream) touches its session and statements.
 struct connection {
@@ -102,6 +114,10 @@ struct connection {
   void went_idle() noexcept {
     if (checks && checks->alive) idle_since = std::chrono::steady_clock::now();
   }
+  // The backend's driver (src/native.hpp), for what it can tell about the session; may be null.
+  const native_driver* driver = nullptr;
+  // Its holder's transaction (only the holder touches it).
+  transaction_state tx;
 
   void clear_statements() noexcept {
     statements.clear();

@@ -7,11 +7,40 @@ namespace ar {
 record_not_found::record_not_found(std::string table, std::string key)
     : error("ar: no row in '" + table + "' has the primary key " + key), table_(std::move(table)), key_(std::move(key)) {}
 
-database_error::database_error(std::string database, std::string sql, std::string backend_message)
+database_error::database_error(std::string database, std::string sql, std::string backend_message, std::string code,
+                               error_kind kind)
     : error("ar: database '" + database + "' refused a statement: " + backend_message + "\n  SQL: " + sql),
       database_(std::move(database)),
       sql_(std::move(sql)),
-      backend_message_(std::move(backend_message)) {}
+      backend_message_(std::move(backend_message)),
+      code_(std::move(code)),
+      kind_(kind) {}
+
+namespace {
+
+std::string aborted_message(const std::string& database, const std::string& sql, const std::string& cause,
+                            bool whole_transaction) {
+  std::string m = "ar: the transaction on database '" + database + "' ";
+  if (whole_transaction)
+    m += "was rolled back by the server";
+  else
+    m += "is refused by the server until it is rolled back (to a savepoint, or all of it)";
+  m += " after a statement in it failed: " + cause;
+  m += "\n  refused, not sent: " + sql;
+  m += "\n  every statement of this transaction fails until its scope ends; run the transaction again to redo "
+       "its work";
+  return m;
+}
+
+}  // namespace
+
+transaction_aborted::transaction_aborted(std::string database, std::string sql, std::string cause,
+                                         error_kind cause_kind, bool whole_transaction)
+    : transaction_error(aborted_message(database, sql, cause, whole_transaction)),
+      database_(std::move(database)),
+      sql_(std::move(sql)),
+      cause_(std::move(cause)),
+      cause_kind_(cause_kind) {}
 
 lazy_load_error::lazy_load_error(std::string model, std::string relation, std::string_view remedy)
     : error("ar: strict loading: '" + relation + "' of a '" + model + "' record was not loaded; " + std::string(remedy)),

@@ -8,6 +8,7 @@
 // includes this, and the core finds a driver by the SOCI backend's name, never by naming a backend.
 
 #include <ar/detail/execute.hpp>
+#include <ar/error.hpp>
 #include <ar/value.hpp>
 
 #include <cstddef>
@@ -22,6 +23,7 @@
 
 namespace soci {
 class session;
+class soci_error;
 }
 
 namespace ar::detail {
@@ -30,13 +32,33 @@ namespace ar::detail {
 // ar::database_error that carries the SQL and the database's name.
 class native_error : public std::runtime_error {
  public:
-  explicit native_error(const std::string& message, bool connection_lost = false)
-      : std::runtime_error(message), connection_lost_(connection_lost) {}
+  explicit native_error(const std::string& message, bool connection_lost = false, std::string code = {},
+                        error_kind kind = error_kind::other)
+      : std::runtime_error(message), connection_lost_(connection_lost), code_(std::move(code)), kind_(kind) {}
   // The connection is gone: it is dropped instead of going back to the pool.
   bool connection_lost() const noexcept { return connection_lost_; }
+  // The driver's code for the failure and its kind (see ar::database_error::code and kind).
+  const std::string& code() const noexcept { return code_; }
+  error_kind kind() const noexcept { return kind_; }
 
  private:
   bool connection_lost_;
+  std::string code_;
+  error_kind kind_;
+};
+
+// A failure the driver classified: its code and kind (ar::database_error::code, kind).
+struct failure_class {
+  std::string code;
+  error_kind kind = error_kind::other;
+};
+
+// What the server holds on a connection that had a transaction open, once a statement in it failed.
+enum class server_transaction : std::uint8_t {
+  open,     // the transaction is open and takes more statements
+  refused,  // open, but the server refuses every statement until a rollback (PostgreSQL)
+  none,     // no transaction: the server rolled it back, or the connection is gone
+  unknown,  // the driver cannot tell
 };
 
 // One prepared statement on one connection. It runs many times (when cached): bind, then step
@@ -68,13 +90,26 @@ class native_connection {
   virtual std::unique_ptr<native_statement> prepare(std::string_view sql, bool persistent) = 0;
 };
 
-// A backend's native driver.
+// A backend's native driver. A backend whose statements all go through SOCI may register one too,
+// whose attach gives nullptr, for what the driver can tell about a session (the questions below).
 class native_driver {
  public:
   virtual ~native_driver() = default;
   // The native side of a session SOCI opened for this driver's backend, or nullptr when this
   // session cannot have one (then its statements go through SOCI).
   virtual std::unique_ptr<native_connection> attach(soci::session& session) const = 0;
+  // After a statement failed on `session` inside a transaction: whether the server still holds the
+  // transaction, and takes statements in it. Asked on that error path only (and before COMMIT, with
+  // `after_failure` false, where the answer must cost no round trip); a driver may ask the server
+  // after a failure, outside the observation point.
+  virtual server_transaction transaction_status(soci::session& /*session*/, bool /*after_failure*/) const noexcept {
+    return server_transaction::unknown;
+  }
+  // The code and kind of a failure SOCI's statement layer reported on `session` (native statements
+  // say them in their native_error).
+  virtual failure_class classify(soci::session& /*session*/, const soci::soci_error& /*e*/) const {
+    return {};
+  }
 };
 
 // Backends register their driver next to their dialect, under the SOCI backend's name ("sqlite3").

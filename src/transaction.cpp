@@ -4,67 +4,180 @@
 #include <ar/error.hpp>
 #include <ar/transaction.hpp>
 
+#include <string>
+
 namespace ar {
+
+namespace {
+
+using abort_state = detail::transaction_state::abort;
+
+// The savepoint of the level-th nested transaction (1-based).
+std::string savepoint_name(std::uint32_t level) { return "ar_savepoint_" + std::to_string(level); }
+
+}  // namespace
 
 transaction::transaction() : transaction(default_database()) {}
 
 // The transaction keeps one connection for itself; until it ends, every statement this thread
-// sends to the database runs on that connection, and other threads use the rest of the pool.
+// sends to the database runs on that connection, and other threads use the rest of the pool. A
+// transaction opened while this thread has one there already is a savepoint in it.
 transaction::transaction(database db) : db_(std::move(db)) {
   auto& state = db_.state();
-  if (detail::transaction_connection(state))
-    throw transaction_error("ar: a transaction is already open on database '" + state.name +
-                            "' in this thread; nested transactions are not supported");
+  if (detail::connection* open = detail::transaction_connection(state)) {
+    pin_ = std::make_unique<detail::connection_pin>(state);  // the open transaction's connection
+    const std::uint32_t level = open->tx.depth;
+    detail::run(*pin_, "SAVEPOINT " + savepoint_name(level), {});
+    open->tx.depth = level + 1;
+    level_ = level;
+    active_ = true;
+    return;
+  }
   pin_ = std::make_unique<detail::connection_pin>(state);
   detail::run(*pin_, "BEGIN", {});
-  detail::begin_thread_transaction(state, &pin_->conn());
+  detail::connection& c = pin_->conn();
+  c.tx = {};
+  c.tx.depth = 1;
+  detail::begin_thread_transaction(state, &c);
   active_ = true;
 }
 
 transaction::~transaction() {
   if (!active_) return;
+  if (pin_->conn().tx.depth <= level_) {
+    // The transaction this one was nested in ended before it (possible only for one outliving its
+    // scope): nothing of it is left to roll back.
+    active_ = false;
+    pin_.reset();
+    return;
+  }
   try {
-    rollback();
+    undo();
   } catch (...) {
-    // A destructor must not throw. The connection is in an unknown state: drop it.
-    end();
+    // A destructor must not throw. The connection is in an unknown state: it is dropped.
+    abandon();
   }
 }
 
 void transaction::end() noexcept {
   active_ = false;
   if (!pin_) return;
-  detail::end_thread_transaction(db_.state());
+  detail::connection& c = pin_->conn();
+  if (level_ == 0) {
+    c.tx = {};
+    detail::end_thread_transaction(db_.state());
+  } else {
+    c.tx.depth = level_;
+  }
   pin_.reset();
 }
 
+void transaction::abandon() noexcept {
+  detail::connection& c = pin_->conn();
+  c.broken = true;
+  if (level_ > 0 && c.tx.aborted == abort_state::none) {
+    // The enclosing transaction is in an unknown state: it refuses its statements from now on.
+    c.tx.aborted = abort_state::refused;
+    c.tx.cause_kind = error_kind::other;
+    try {
+      c.tx.cause = "rolling back to " + savepoint_name(level_) + " failed";
+    } catch (...) {
+    }
+  }
+  end();
+}
+
+void transaction::check_innermost(const char* operation) {
+  if (!active_) throw transaction_error(std::string("ar: ") + operation + " on a transaction that is no longer active");
+  const std::uint32_t depth = pin_->conn().tx.depth;
+  if (depth <= level_) {
+    active_ = false;
+    pin_.reset();
+    throw transaction_error(std::string("ar: ") + operation + " on a transaction of database '" + db_.name() +
+                            "' that ended with the transaction it was nested in");
+  }
+  if (depth > level_ + 1)
+    throw transaction_error(std::string("ar: ") + operation + " on a transaction of database '" + db_.name() +
+                            "' while a transaction nested in it (a savepoint) is still open; end the nested one first");
+}
+
+// Rolls back (to the savepoint) and ends. Sends nothing when the server rolled the whole
+// transaction back already.
+void transaction::undo() {
+  detail::connection& c = pin_->conn();
+  if (c.tx.aborted == abort_state::rolled_back) {
+    end();
+    return;
+  }
+  // A transaction the server refuses takes its ROLLBACK (TO SAVEPOINT): that is what lifts the refusal.
+  c.tx.aborted = abort_state::none;
+  if (level_ == 0) {
+    detail::run(*pin_, "ROLLBACK", {});
+  } else {
+    const std::string name = savepoint_name(level_);
+    detail::run(*pin_, "ROLLBACK TO SAVEPOINT " + name, {});
+    detail::run(*pin_, "RELEASE SAVEPOINT " + name, {});
+  }
+  end();
+}
+
 void transaction::commit() {
-  if (!active_) throw transaction_error("ar: commit() on a transaction that is no longer active");
+  check_innermost("commit()");
+  detail::connection& c = pin_->conn();
+  const std::string sql = level_ == 0 ? std::string("COMMIT") : "RELEASE SAVEPOINT " + savepoint_name(level_);
+  // PostgreSQL answers COMMIT with ROLLBACK in a transaction it refuses: asked first, so that a
+  // transaction the server rolled back is never reported as committed.
+  if (c.tx.aborted == abort_state::none && c.driver &&
+      c.driver->transaction_status(*c.session, false) == detail::server_transaction::refused) {
+    c.tx.aborted = abort_state::refused;
+    c.tx.cause = "a statement in the transaction failed";
+  }
+  if (c.tx.aborted != abort_state::none) {
+    transaction_aborted refused(db_.name(), sql, c.tx.cause, c.tx.cause_kind,
+                                level_ == 0 || c.tx.aborted == abort_state::rolled_back);
+    try {
+      undo();
+    } catch (...) {
+      abandon();
+    }
+    throw refused;
+  }
   try {
-    detail::run(*pin_, "COMMIT", {});
+    detail::run(*pin_, sql, {});
   } catch (...) {
     try {
-      detail::run(*pin_, "ROLLBACK", {});
+      undo();
     } catch (...) {
-      pin_->conn().broken = true;
+      abandon();
     }
-    end();
     throw;
   }
   end();
 }
 
 void transaction::rollback() {
-  if (!active_) throw transaction_error("ar: rollback() on a transaction that is no longer active");
+  check_innermost("rollback()");
   try {
-    detail::run(*pin_, "ROLLBACK", {});
+    undo();
   } catch (...) {
     // Whatever the transaction did is not committed; the connection is not to be trusted.
-    pin_->conn().broken = true;
-    end();
+    abandon();
     throw;
   }
-  end();
 }
+
+namespace detail {
+
+void check_retry(const database& db, int attempts) {
+  if (attempts < 1)
+    throw configuration_error("ar::retry_transaction: attempts is " + std::to_string(attempts) +
+                              "; it is how many times the transaction may run, 1 or more");
+  if (db.in_transaction())
+    throw transaction_error("ar::retry_transaction: a transaction is already open on database '" + db.name() +
+                            "' in this thread; a deadlock ends all of it, so only a whole transaction can be run "
+                            "again: call retry_transaction outside it");
+}
+
+}  // namespace detail
 
 }  // namespace ar

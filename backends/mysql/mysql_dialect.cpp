@@ -138,10 +138,12 @@ class mysql_dialect final : public dialect {
 }  // namespace
 
 void register_mysql_session_checks();  // mysql_session_checks.cpp: is a pooled connection alive
+void register_mysql_driver();          // mysql_driver.cpp: what the client library tells about a session
 
 void register_mysql() {
   register_dialect(std::make_shared<mysql_dialect>());
   register_mysql_session_checks();
+  register_mysql_driver();
 }
 
 }  // namespace ar::backends

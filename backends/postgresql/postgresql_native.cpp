@@ -55,7 +55,17 @@ struct link {
     if (message.empty()) message = PQerrorMessage(conn);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     if (message.empty()) message = "libpq returned no result";
-    throw native_error(message, lost());
+    const char* sqlstate = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    std::string code = sqlstate ? sqlstate : "";
+    throw native_error(message, lost(), code, kind_of(code));
+  }
+
+  // The SQLSTATEs a transaction run again may not meet.
+  static error_kind kind_of(std::string_view sqlstate) noexcept {
+    if (sqlstate == "40001") return error_kind::serialization_failure;
+    if (sqlstate == "40P01") return error_kind::deadlock;
+    if (sqlstate == "55P03") return error_kind::lock_timeout;
+    return error_kind::other;
   }
 
   // The result if it is one of a statement that ran; else an error.
@@ -320,6 +330,19 @@ class driver final : public detail::native_driver {
     PGconn* conn = session_handle(session);
     if (conn == nullptr) return nullptr;
     return std::make_unique<connection>(conn);
+  }
+
+  // libpq keeps the status the server sent with its last answer: no round trip.
+  detail::server_transaction transaction_status(soci::session& session, bool) const noexcept override {
+    PGconn* conn = session_handle(session);
+    if (conn == nullptr) return detail::server_transaction::unknown;
+    switch (PQtransactionStatus(conn)) {
+      case PQTRANS_INTRANS: return detail::server_transaction::open;
+      case PQTRANS_INERROR: return detail::server_transaction::refused;  // until ROLLBACK (TO SAVEPOINT)
+      case PQTRANS_IDLE:
+      case PQTRANS_UNKNOWN: return detail::server_transaction::none;  // no transaction, or no connection
+      default: return detail::server_transaction::unknown;
+    }
   }
 };
 

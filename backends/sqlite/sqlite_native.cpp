@@ -24,7 +24,18 @@ namespace {
 using detail::column_binding;
 using detail::native_error;
 
-[[noreturn]] void fail(::sqlite3* db) { throw native_error(sqlite3_errmsg(db)); }
+// SQLite's extended result code, as the error's code; SQLITE_BUSY (the busy timeout ran out while
+// another connection held a lock) is a lock timeout, SQLITE_BUSY_SNAPSHOT (a WAL read transaction
+// that cannot become a write one) a serialization failure.
+[[noreturn]] void fail(::sqlite3* db) {
+  const int code = sqlite3_extended_errcode(db);
+  error_kind kind = error_kind::other;
+  if (code == SQLITE_BUSY_SNAPSHOT)
+    kind = error_kind::serialization_failure;
+  else if ((code & 0xff) == SQLITE_BUSY)
+    kind = error_kind::lock_timeout;
+  throw native_error(sqlite3_errmsg(db), false, std::to_string(code), kind);
+}
 
 class statement final : public detail::native_statement {
  public:
@@ -155,9 +166,8 @@ class connection final : public detail::native_connection {
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, nullptr);
     if (rc != SQLITE_OK) {
-      std::string message = sqlite3_errmsg(db_);
-      sqlite3_finalize(st);
-      throw native_error(message);
+      sqlite3_finalize(st);  // leaves the connection's error as it is
+      fail(db_);
     }
     try {
       return std::make_unique<statement>(db_, st);
@@ -177,6 +187,15 @@ class driver final : public detail::native_driver {
     ::sqlite3* db = session_handle(session);
     if (db == nullptr) return nullptr;
     return std::make_unique<connection>(db);
+  }
+
+  // SQLite rolls a transaction back by itself for some errors (SQLITE_FULL, SQLITE_IOERR,
+  // SQLITE_NOMEM, SQLITE_BUSY, SQLITE_INTERRUPT, a trigger's RAISE(ROLLBACK)): it is then back in
+  // autocommit mode.
+  detail::server_transaction transaction_status(soci::session& session, bool) const noexcept override {
+    ::sqlite3* db = session_handle(session);
+    if (db == nullptr) return detail::server_transaction::unknown;
+    return sqlite3_get_autocommit(db) ? detail::server_transaction::none : detail::server_transaction::open;
   }
 };
 

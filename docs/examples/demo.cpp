@@ -200,11 +200,21 @@ int main() try {
   }
   say("the same insert, committed: " + show(ar::find_or_throw<Album>(live.id)));
 
-  try {
+  {
     ar::transaction outer(db);
-    ar::transaction inner(db);  // nested transactions are not supported
-  } catch (const ar::transaction_error& e) {
-    say("a nested transaction: caught ar::transaction_error (" + std::string(e.what()) + ")");
+    Album bootleg{.artist_id = miles.id, .title = "Bootleg", .released = date(1970, 1, 1), .rating = std::nullopt};
+    try {
+      ar::transaction inner(db);  // nested: a SAVEPOINT in `outer`
+      ar::insert(bootleg);
+      Album twin = live;  // the same key as a row that exists: refused
+      ar::insert(twin);
+      inner.commit();
+    } catch (const ar::database_error& e) {
+      say("a nested transaction (a savepoint) failed: " + e.backend_message() + "; its scope rolled back to it");
+    }
+    say("find<Album>(" + std::to_string(bootleg.id) + ") in the outer transaction: " +
+        (ar::find<Album>(bootleg.id) ? "still there?!" : "nothing: only the savepoint was undone"));
+    outer.commit();
   }
 
   // -------------------------------------------------------------------------------------------

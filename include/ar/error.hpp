@@ -1,10 +1,11 @@
 #ifndef AR_ERROR_HPP
 #define AR_ERROR_HPP
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace ar {
 
@@ -27,19 +28,47 @@ class record_not_found : public error {
   std::string key_;
 };
 
+// What kind of failure the database reported, as far as a program can act on it. The first three
+// are retryable: the database gave up on the transaction because of other transactions running at
+// the same time, and the same transaction run again can succeed (ar::retry_transaction).
+enum class error_kind : std::uint8_t {
+  other,
+  // PostgreSQL 40001 (serializable or repeatable-read isolation), MariaDB 1020, SQLite
+  // SQLITE_BUSY_SNAPSHOT: the transaction saw data another one changed since.
+  serialization_failure,
+  // PostgreSQL 40P01, MariaDB 1213: the server chose this transaction as a deadlock's victim and
+  // rolled it back.
+  deadlock,
+  // MariaDB 1205 (innodb_lock_wait_timeout), PostgreSQL 55P03 (lock_timeout, NOWAIT), SQLite
+  // SQLITE_BUSY (the busy timeout ran out): another connection held a lock too long.
+  lock_timeout,
+};
+
 // The database refused a statement. Carries the SQL text (with placeholders: values are always
-// bound, never spliced), the backend's own message and the name of the database.
+// bound, never spliced), the backend's own message and the name of the database, and what kind of
+// failure it was: the backend's code for it and, where a program can act on it, its kind.
 class database_error : public error {
  public:
-  database_error(std::string database, std::string sql, std::string backend_message);
+  database_error(std::string database, std::string sql, std::string backend_message, std::string code = {},
+                 error_kind kind = error_kind::other);
   const std::string& database() const noexcept { return database_; }
   const std::string& sql() const noexcept { return sql_; }
   const std::string& backend_message() const noexcept { return backend_message_; }
+  // The backend's code for the failure: PostgreSQL's SQLSTATE ("23505"), MariaDB's error number
+  // ("1062"), SQLite's extended result code ("2067"); empty when the driver gave none (ar refused
+  // the statement itself, or the connection was lost before an answer).
+  const std::string& code() const noexcept { return code_; }
+  error_kind kind() const noexcept { return kind_; }
+  // A serialization failure, a deadlock or a lock timeout: the transaction, run again from its
+  // start, may succeed.
+  bool retryable() const noexcept { return kind_ != error_kind::other; }
 
  private:
   std::string database_;
   std::string sql_;
   std::string backend_message_;
+  std::string code_;
+  error_kind kind_;
 };
 
 // Opening a database failed: bad URL, unknown backend, unreachable server.
@@ -55,10 +84,39 @@ class configuration_error : public error {
   using error::error;
 };
 
-// Misuse of a transaction: a second one opened on the same database, commit after rollback.
+// Misuse of a transaction: commit after rollback, an outer transaction ended while a nested one
+// is open, retry_transaction inside a transaction.
 class transaction_error : public error {
  public:
   using error::error;
+};
+
+// The server ended the transaction (or refuses every further statement of it) after a statement in
+// it failed: a deadlock's victim (MariaDB, PostgreSQL), any failed statement on PostgreSQL, a
+// statement SQLite answered by rolling the transaction back. From then on, every statement the
+// program sends in that transaction throws this, without reaching the database, and commit()
+// throws it too; leaving the scope (or rollback()) ends the transaction quietly. On PostgreSQL, a
+// failure inside a savepoint (a nested ar::transaction) is undone when the savepoint's scope ends,
+// and the enclosing transaction goes on.
+class transaction_aborted : public transaction_error {
+ public:
+  transaction_aborted(std::string database, std::string sql, std::string cause, error_kind cause_kind,
+                      bool whole_transaction);
+  const std::string& database() const noexcept { return database_; }
+  // The statement that was refused ("COMMIT" for commit()), with placeholders.
+  const std::string& sql() const noexcept { return sql_; }
+  // The backend's message for the failure that ended the transaction, and its kind.
+  const std::string& cause() const noexcept { return cause_; }
+  error_kind cause_kind() const noexcept { return cause_kind_; }
+  // The transaction failed for a reason that running it again may not meet (a deadlock, a
+  // serialization failure, a lock timeout): ar::retry_transaction runs it again.
+  bool retryable() const noexcept { return cause_kind_ != error_kind::other; }
+
+ private:
+  std::string database_;
+  std::string sql_;
+  std::string cause_;
+  error_kind cause_kind_;
 };
 
 // A relation name that the model does not declare (in a path, a cache call, ...). Names the model.

@@ -235,6 +235,7 @@ capabilities capabilities_of(const std::string& backend) {
     c.text_holds_nul = false;
     c.text_holds_invalid_utf8 = false;
     c.text_holds_utf8_surrogates = false;
+    c.failed_statement_aborts_transaction = true;
   }
   return c;
 }

@@ -61,6 +61,10 @@ struct capabilities {
   // A table or column name may contain ' and :. SOCI's mysql driver finds :name placeholders in the
   // text knowing only '...' literals, not `...` identifiers: ar refuses such names there.
   bool identifiers_hold_quotes_and_colons = true;
+  // Any failed statement inside a transaction makes the server refuse the rest of it until a
+  // rollback (PostgreSQL: "current transaction is aborted", 25P02). SQLite and MariaDB fail that
+  // statement alone and the transaction goes on.
+  bool failed_statement_aborts_transaction = false;
 };
 capabilities capabilities_of(const std::string& backend);
 

@@ -56,12 +56,20 @@ TEST_P(transactions, a_failed_statement_inside_rolls_back_all_of_it) {
   EXPECT_EQ(ar::find<user>(db, a.id), std::nullopt);
 }
 
-TEST_P(transactions, nesting_on_one_database_is_a_clear_error) {
+TEST_P(transactions, nesting_on_one_database_makes_a_savepoint_and_a_finished_one_refuses_to_end_again) {
   ar::transaction tx(db);
-  EXPECT_THROW(ar::transaction{db}, ar::transaction_error);
+  EXPECT_FALSE(tx.nested());
+  {
+    ar::transaction inner(db);  // a savepoint in tx, not an error
+    EXPECT_TRUE(inner.nested());
+    inner.commit();
+    EXPECT_THROW(inner.commit(), ar::transaction_error);
+  }
   tx.rollback();
   EXPECT_THROW(tx.commit(), ar::transaction_error);
+  EXPECT_THROW(tx.rollback(), ar::transaction_error);
   ar::transaction again(db);  // a new one is fine once the first is over
+  EXPECT_FALSE(again.nested());
   again.commit();
 }
 
