@@ -275,8 +275,9 @@ TEST_P(lost_connection, a_transaction_whose_connection_is_lost_fails_every_state
     ar::insert(db, bea);
     relayed->relay().cut_next();
     EXPECT_THROW((void)(ar::from<guest>(db) | ar::count), ar::database_error);  // a SELECT, not sent again
-    EXPECT_THROW((void)(ar::from<guest>(db) | ar::count), ar::database_error);
-    EXPECT_THROW(tx.commit(), ar::error);
+    // The transaction is over: refused unsent, commit too.
+    EXPECT_THROW((void)(ar::from<guest>(db) | ar::count), ar::transaction_aborted);
+    EXPECT_THROW(tx.commit(), ar::transaction_aborted);
   }
   for (const observed& e : log.events) EXPECT_FALSE(e.resent) << e.sql;
   EXPECT_EQ(ar::from<guest>(db) | ar::count, 1);  // bea was rolled back by the server

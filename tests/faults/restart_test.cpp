@@ -120,13 +120,13 @@ TEST_P(server_restart, every_statement_after_a_restart_succeeds_and_only_the_ope
     ar::insert(db, lost);
     server->restart();
 
-    // Its next statement fails, typed; the transaction is over, so the one after fails too
-    // (never runs in autocommit on another connection), and so does its commit.
+    // Its next statement fails, typed; the transaction is over, so the one after is refused unsent
+    // (never runs in autocommit on another connection), and so is its commit.
     statement_log in_transaction;
     guest after{0, "after"};
     EXPECT_THROW(ar::insert(db, after), ar::database_error);
-    EXPECT_THROW((void)(ar::from<guest>(db) | ar::count), ar::database_error);
-    EXPECT_THROW(tx.commit(), ar::error);
+    EXPECT_THROW((void)(ar::from<guest>(db) | ar::count), ar::transaction_aborted);
+    EXPECT_THROW(tx.commit(), ar::transaction_aborted);
     EXPECT_FALSE(db.in_transaction());
   }
 
