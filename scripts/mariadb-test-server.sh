@@ -5,6 +5,9 @@
 #   scripts/mariadb-test-server.sh stop     stop it and remove its directory
 #   scripts/mariadb-test-server.sh status   tell whether it is running
 #   scripts/mariadb-test-server.sh env      print AR_TEST_MARIADB=<SOCI connection string>
+#   scripts/mariadb-test-server.sh freeze   SIGSTOP the server: it still accepts TCP connections
+#                                           (the kernel's backlog), never answers
+#   scripts/mariadb-test-server.sh thaw     SIGCONT it: the server goes on where it stopped
 #
 #   export "$(scripts/mariadb-test-server.sh env)"
 #
@@ -56,6 +59,10 @@ server_pid() { [[ -f "$PIDFILE" ]] && cat "$PIDFILE" 2>/dev/null || true; }
 stop_server() {
   local pid
   pid="$(server_pid)"
+  # A frozen server (freeze) cannot shut down: let it run first.
+  if [[ "$pid" =~ ^[0-9]+$ ]]; then
+    kill -CONT "$pid" 2>/dev/null || true
+  fi
   if is_running; then
     mariadb-admin --no-defaults --protocol=socket --socket="$SOCKET" -uroot shutdown >/dev/null 2>&1 || true
   fi
@@ -154,5 +161,13 @@ case "${1:-}" in
       echo "mariadb-test-server: not running (port $PORT)"; exit 3
     fi ;;
   env)    echo "AR_TEST_MARIADB=mysql://host=127.0.0.1 port=$PORT db=$DB user=root" ;;
-  *)      echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  freeze|thaw)
+    pid="$(server_pid)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || die "no server pid in $PIDFILE"
+    if [[ "$1" == freeze ]]; then
+      kill -STOP "$pid"; echo "mariadb-test-server: frozen (port $PORT)"
+    else
+      kill -CONT "$pid"; echo "mariadb-test-server: thawed (port $PORT)"
+    fi ;;
+  *)      echo "usage: $0 start|stop|status|env|freeze|thaw" >&2; exit 2 ;;
 esac

@@ -7,6 +7,9 @@
 #   scripts/pg-test-server.sh env      print AR_TEST_POSTGRESQL=<SOCI connection string>
 #   scripts/pg-test-server.sh halt     stop it at once, as a crash would, keeping its data
 #   scripts/pg-test-server.sh resume   start the halted server again on the same data
+#   scripts/pg-test-server.sh freeze   SIGSTOP the server (postmaster and its backends): it still
+#                                      accepts TCP connections (the kernel's backlog), never answers
+#   scripts/pg-test-server.sh thaw     SIGCONT them: the server goes on where it stopped
 #
 #   export "$(scripts/pg-test-server.sh env)"
 #
@@ -51,6 +54,11 @@ is_running() {
 }
 
 stop_server() {
+  # A frozen server (freeze) cannot shut down: let it run first.
+  if [[ -f "$DATA/postmaster.pid" ]]; then
+    # shellcheck disable=SC2046
+    kill -CONT $(server_pids) 2>/dev/null || true
+  fi
   if [[ -d "$DATA" ]] && is_running; then
     pg pg_ctl -D "$DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
       || pg pg_ctl -D "$DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 \
@@ -104,6 +112,15 @@ start_server() {
   echo "pg-test-server: PostgreSQL running on 127.0.0.1:$PORT, database $DB, data in $BASE"
 }
 
+# The postmaster and its children (backends, background workers), by pid.
+server_pids() {
+  local pid
+  pid="$(head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || die "no postmaster pid in $DATA/postmaster.pid"
+  echo "$pid"
+  ps -o pid= --ppid "$pid" 2>/dev/null || true
+}
+
 case "${1:-}" in
   start)  start_server ;;
   stop)   stop_server; echo "pg-test-server: stopped (port $PORT)" ;;
@@ -122,5 +139,15 @@ case "${1:-}" in
     [[ -d "$DATA" ]] || die "no server in $BASE"
     is_running || run_server
     echo "pg-test-server: running again on 127.0.0.1:$PORT" ;;
-  *)      echo "usage: $0 start|stop|status|env|halt|resume" >&2; exit 2 ;;
+  freeze)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    # shellcheck disable=SC2046
+    kill -STOP $(server_pids)
+    echo "pg-test-server: frozen (port $PORT)" ;;
+  thaw)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    # shellcheck disable=SC2046
+    kill -CONT $(server_pids)
+    echo "pg-test-server: thawed (port $PORT)" ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|freeze|thaw" >&2; exit 2 ;;
 esac

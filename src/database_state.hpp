@@ -84,6 +84,8 @@ struct connection {
   bool busy = false;
   // It lost its server: dropped instead of going back to the pool.
   bool broken = false;
+  // The statement timeout its session was last given (src/database.cpp, apply_timeout).
+  std::chrono::milliseconds timeout{0};
 
   void clear_statements() noexcept {
     statements.clear();
@@ -107,6 +109,11 @@ class database_state {
   const std::vector<std::string> on_connect;
   // The most statements each connection keeps prepared (0: none).
   const std::size_t statement_cache_size;
+  // open_options::statement_timeout and connect_timeout (0: none); set before the database is shared.
+  std::chrono::milliseconds statement_timeout{0};
+  std::chrono::milliseconds connect_timeout{0};
+  // How its backend bounds connecting and statements (src/native.hpp), or nullptr.
+  const timeout_driver* timeouts = nullptr;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
 

@@ -10,6 +10,7 @@
 #include <ar/detail/execute.hpp>
 #include <ar/value.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,9 +20,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace soci {
 class session;
+class soci_error;
 }
 
 namespace ar::detail {
@@ -30,13 +33,16 @@ namespace ar::detail {
 // ar::database_error that carries the SQL and the database's name.
 class native_error : public std::runtime_error {
  public:
-  explicit native_error(const std::string& message, bool connection_lost = false)
-      : std::runtime_error(message), connection_lost_(connection_lost) {}
+  explicit native_error(const std::string& message, bool connection_lost = false, bool timed_out = false)
+      : std::runtime_error(message), connection_lost_(connection_lost), timed_out_(timed_out) {}
   // The connection is gone: it is dropped instead of going back to the pool.
   bool connection_lost() const noexcept { return connection_lost_; }
+  // The statement ran past its timeout (set_statement_timeout): an ar::timeout_error.
+  bool timed_out() const noexcept { return timed_out_; }
 
  private:
   bool connection_lost_;
+  bool timed_out_;
 };
 
 // One prepared statement on one connection. It runs many times (when cached): bind, then step
@@ -66,6 +72,9 @@ class native_connection {
   virtual ~native_connection() = default;
   // `persistent`: it goes to the statement cache and runs again and again.
   virtual std::unique_ptr<native_statement> prepare(std::string_view sql, bool persistent) = 0;
+  // The longest each next execution may run (0: no limit); past it, step() throws a native_error
+  // that says timed_out(). Called when it changes, before the statement is bound.
+  virtual void set_statement_timeout(std::chrono::milliseconds timeout) = 0;
 };
 
 // A backend's native driver.
@@ -76,6 +85,27 @@ class native_driver {
   // session cannot have one (then its statements go through SOCI).
   virtual std::unique_ptr<native_connection> attach(soci::session& session) const = 0;
 };
+
+// How a backend bounds the time of connecting and of statements (open_options::connect_timeout,
+// statement_timeout), besides what its native connection does.
+class timeout_driver {
+ public:
+  virtual ~timeout_driver() = default;
+  // key=value pairs for the SOCI connection string (a key the URL names already keeps the URL's).
+  virtual std::vector<std::pair<std::string, std::string>> connect_parameters(
+      std::chrono::milliseconds connect_timeout, std::chrono::milliseconds statement_timeout) const = 0;
+  // A session whose statements run through SOCI: sets the server's limit of its next statements (0:
+  // none).
+  virtual void set_statement_timeout(soci::session& session, std::chrono::milliseconds timeout) const = 0;
+  // What a SOCI error of a statement on `session` says about time: the server stopped the statement
+  // at its limit (the connection is usable), or the connection was lost (which a client read
+  // timeout also does).
+  enum class verdict : std::uint8_t { other, server_timeout, connection_lost };
+  virtual verdict classify(soci::session& session, const soci::soci_error& error) const = 0;
+};
+
+void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver);
+const timeout_driver* find_timeout_driver(std::string_view soci_backend);
 
 // Backends register their driver next to their dialect, under the SOCI backend's name ("sqlite3").
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver);

@@ -126,6 +126,11 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql() { register_dialect(std::make_shared<mysql_dialect>()); }
+void register_mysql_timeouts();  // mysql_timeouts.cpp: statement and connect timeouts
+
+void register_mysql() {
+  register_dialect(std::make_shared<mysql_dialect>());
+  register_mysql_timeouts();
+}
 
 }  // namespace ar::backends

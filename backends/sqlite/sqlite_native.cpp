@@ -6,8 +6,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,15 +28,81 @@ using detail::native_error;
 
 [[noreturn]] void fail(::sqlite3* db) { throw native_error(sqlite3_errmsg(db)); }
 
+// A connection's statement timeout (set_statement_timeout): the busy timeout bounds waiting for
+// another connection's lock, and a progress handler interrupts a statement that runs past its
+// deadline. Both are installed only while a timeout is set, so statements without one run as before.
+struct limits {
+  explicit limits(::sqlite3* d) noexcept : db(d) {}
+
+  ::sqlite3* db;
+  std::chrono::milliseconds timeout{0};
+  // The execution under way, from bind to reset: the progress handler ignores prepares.
+  bool running = false;
+  std::chrono::steady_clock::time_point deadline;
+  // The busy timeout the connection had before a statement timeout replaced it (PRAGMA
+  // busy_timeout, read once), restored when the timeout is lifted.
+  int own_busy_timeout = -1;
+
+  // Every this many virtual machine instructions, the clock is read (about 20 ns): a fraction of
+  // a percent of the instructions' own time.
+  static constexpr int instructions_per_check = 1000;
+
+  static int past_deadline(void* self) noexcept {
+    const auto& l = *static_cast<const limits*>(self);
+    return l.running && std::chrono::steady_clock::now() >= l.deadline ? 1 : 0;
+  }
+
+  void set(std::chrono::milliseconds t) {
+    if (t.count() > 0 && own_busy_timeout < 0) own_busy_timeout = read_busy_timeout();
+    timeout = t;
+    if (t.count() > 0) {
+      sqlite3_busy_timeout(db, static_cast<int>(std::min<std::chrono::milliseconds::rep>(t.count(), INT32_MAX)));
+      sqlite3_progress_handler(db, instructions_per_check, &limits::past_deadline, this);
+    } else {
+      sqlite3_progress_handler(db, 0, nullptr, nullptr);
+      if (own_busy_timeout >= 0) sqlite3_busy_timeout(db, own_busy_timeout);
+    }
+  }
+
+  // An execution begins: its deadline, when it has a timeout.
+  void begin() noexcept {
+    if (timeout.count() <= 0) return;
+    deadline = std::chrono::steady_clock::now() + timeout;
+    running = true;
+  }
+  void end() noexcept { running = false; }
+
+  // A statement that failed: under a timeout, SQLITE_INTERRUPT (the progress handler) and
+  // SQLITE_BUSY once the deadline has passed (the busy timeout ran out; SQLite also answers BUSY at
+  // once where waiting could not help, which stays a database_error) are timeouts.
+  [[noreturn]] void fail(int rc) const {
+    const int primary = rc & 0xff;
+    const bool timed_out = running && (primary == SQLITE_INTERRUPT ||
+                                       (primary == SQLITE_BUSY && std::chrono::steady_clock::now() >= deadline));
+    throw native_error(sqlite3_errmsg(db), false, timed_out);
+  }
+
+ private:
+  int read_busy_timeout() const {
+    sqlite3_stmt* st = nullptr;
+    int ms = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA busy_timeout", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      ms = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ms;
+  }
+};
+
 class statement final : public detail::native_statement {
  public:
-  statement(::sqlite3* db, sqlite3_stmt* st) noexcept
-      : db_(db), st_(st), parameters_(st ? sqlite3_bind_parameter_count(st) : 0) {}
+  statement(limits& l, sqlite3_stmt* st) noexcept
+      : db_(l.db), limits_(&l), st_(st), parameters_(st ? sqlite3_bind_parameter_count(st) : 0) {}
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
   ~statement() override { sqlite3_finalize(st_); }
 
   void bind(std::span<const value> params) override {
+    limits_->begin();
     if (!st_) {
       if (!params.empty()) throw native_error("the statement is empty, but " + std::to_string(params.size()) +
                                               " values were given for it");
@@ -84,7 +152,7 @@ class statement final : public detail::native_statement {
     const int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    fail(db_);
+    limits_->fail(rc);
   }
 
   void read(std::span<const column_binding> columns) override {
@@ -137,38 +205,45 @@ class statement final : public detail::native_statement {
 
   std::uint64_t affected_rows() override { return static_cast<std::uint64_t>(sqlite3_changes(db_)); }
 
-  void reset() noexcept override { sqlite3_reset(st_); }
+  void reset() noexcept override {
+    limits_->end();
+    sqlite3_reset(st_);
+  }
 
  private:
   ::sqlite3* db_;
+  limits* limits_;  // the connection's, which outlives its statements
   sqlite3_stmt* st_;
   int parameters_;
 };
 
 class connection final : public detail::native_connection {
  public:
-  explicit connection(::sqlite3* db) noexcept : db_(db) {}
+  explicit connection(::sqlite3* db) noexcept : limits_(db) {}
 
   std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
     sqlite3_stmt* st = nullptr;
     // Only the first statement of the text runs, as through SOCI.
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+    ::sqlite3* db = limits_.db;
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                       persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, nullptr);
     if (rc != SQLITE_OK) {
-      std::string message = sqlite3_errmsg(db_);
+      std::string message = sqlite3_errmsg(db);
       sqlite3_finalize(st);
       throw native_error(message);
     }
     try {
-      return std::make_unique<statement>(db_, st);
+      return std::make_unique<statement>(limits_, st);
     } catch (...) {
       sqlite3_finalize(st);
       throw;
     }
   }
 
+  void set_statement_timeout(std::chrono::milliseconds timeout) override { limits_.set(timeout); }
+
  private:
-  ::sqlite3* db_;
+  limits limits_;
 };
 
 class driver final : public detail::native_driver {
