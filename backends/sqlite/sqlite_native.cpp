@@ -6,14 +6,15 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace ar::backends {
 
@@ -28,35 +29,65 @@ using detail::native_error;
 
 [[noreturn]] void fail(::sqlite3* db) { throw native_error(sqlite3_errmsg(db)); }
 
-// A connection's statement timeout (set_statement_timeout): the busy timeout bounds waiting for
-// another connection's lock, and a progress handler interrupts a statement that runs past its
-// deadline. Both are installed only while a timeout is set, so statements without one run as before.
+// A connection's statement timeout (set_statement_timeout), for each step of a statement (its
+// first row, then each next one: a stream's statement is not stopped because its reader is slow).
+// A progress handler interrupts a step that runs past the timeout, and a busy handler gives up
+// waiting for another connection's lock when it has waited that long. Both are installed only while
+// a timeout is set, so statements without one run as before.
 struct limits {
   explicit limits(::sqlite3* d) noexcept : db(d) {}
 
   ::sqlite3* db;
   std::chrono::milliseconds timeout{0};
-  // The execution under way, from bind to reset: the progress handler ignores prepares.
+  // From bind to reset: the handlers leave prepares and other statements alone.
   bool running = false;
+  // A step began: the progress handler's next call sets its deadline. So the clock is read only
+  // when the handler runs (every `instructions_per_check` instructions), never per row.
+  bool fresh = false;
   std::chrono::steady_clock::time_point deadline;
+  // The busy handler gave up: the step's SQLITE_BUSY is a timeout.
+  bool gave_up_waiting = false;
+  std::chrono::steady_clock::time_point waiting_since;
   // The busy timeout the connection had before a statement timeout replaced it (PRAGMA
-  // busy_timeout, read once), restored when the timeout is lifted.
+  // busy_timeout, read once: the URL's timeout=), restored when the timeout is lifted.
   int own_busy_timeout = -1;
 
-  // Every this many virtual machine instructions, the clock is read (about 20 ns): a fraction of
-  // a percent of the instructions' own time.
+  // A clock read (about 20 ns) every 1000 virtual machine instructions: a fraction of a percent of
+  // the instructions' own time.
   static constexpr int instructions_per_check = 1000;
 
   static int past_deadline(void* self) noexcept {
-    const auto& l = *static_cast<const limits*>(self);
-    return l.running && std::chrono::steady_clock::now() >= l.deadline ? 1 : 0;
+    auto& l = *static_cast<limits*>(self);
+    if (!l.running) return 0;
+    const auto now = std::chrono::steady_clock::now();
+    if (l.fresh) {
+      l.fresh = false;
+      l.deadline = now + l.timeout;
+      return 0;
+    }
+    return now >= l.deadline ? 1 : 0;
+  }
+
+  static int keep_waiting(void* self, int attempts) noexcept {
+    auto& l = *static_cast<limits*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (attempts == 0) l.waiting_since = now;
+    const auto left = l.waiting_since + l.timeout - now;
+    if (left <= std::chrono::steady_clock::duration::zero()) {
+      l.gave_up_waiting = l.running;
+      return 0;
+    }
+    // SQLite's own busy timeout sleeps 1, 2, 5, ... up to 100 ms between attempts; this stays finer.
+    const auto pause = std::chrono::milliseconds(std::min(25, 1 << std::min(attempts, 5)));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, left));
+    return 1;
   }
 
   void set(std::chrono::milliseconds t) {
     if (t.count() > 0 && own_busy_timeout < 0) own_busy_timeout = read_busy_timeout();
     timeout = t;
     if (t.count() > 0) {
-      sqlite3_busy_timeout(db, static_cast<int>(std::min<std::chrono::milliseconds::rep>(t.count(), INT32_MAX)));
+      sqlite3_busy_handler(db, &limits::keep_waiting, this);
       sqlite3_progress_handler(db, instructions_per_check, &limits::past_deadline, this);
     } else {
       sqlite3_progress_handler(db, 0, nullptr, nullptr);
@@ -64,21 +95,19 @@ struct limits {
     }
   }
 
-  // An execution begins: its deadline, when it has a timeout.
-  void begin() noexcept {
-    if (timeout.count() <= 0) return;
-    deadline = std::chrono::steady_clock::now() + timeout;
-    running = true;
+  void begin() noexcept { running = timeout.count() > 0; }
+  void next_step() noexcept {
+    fresh = true;
+    gave_up_waiting = false;
   }
   void end() noexcept { running = false; }
 
-  // A statement that failed: under a timeout, SQLITE_INTERRUPT (the progress handler) and
-  // SQLITE_BUSY once the deadline has passed (the busy timeout ran out; SQLite also answers BUSY at
-  // once where waiting could not help, which stays a database_error) are timeouts.
+  // A step that failed: under a timeout, SQLITE_INTERRUPT (the progress handler) and SQLITE_BUSY
+  // after the busy handler gave up are timeouts (SQLite also answers BUSY at once where waiting
+  // could not help: that stays a database_error).
   [[noreturn]] void fail(int rc) const {
     const int primary = rc & 0xff;
-    const bool timed_out = running && (primary == SQLITE_INTERRUPT ||
-                                       (primary == SQLITE_BUSY && std::chrono::steady_clock::now() >= deadline));
+    const bool timed_out = running && (primary == SQLITE_INTERRUPT || (primary == SQLITE_BUSY && gave_up_waiting));
     throw native_error(sqlite3_errmsg(db), false, timed_out);
   }
 
@@ -149,6 +178,7 @@ class statement final : public detail::native_statement {
 
   bool step() override {
     if (!st_) return false;
+    limits_->next_step();
     const int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;

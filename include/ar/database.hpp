@@ -44,8 +44,8 @@ struct open_options {
   // PostgreSQL, the server's statement_timeout, and the client gives up on a server that has not
   // answered 500 ms after it (the connection is then dropped); MariaDB, the server's
   // max_statement_time, and a client read timeout of the timeout plus 500 ms rounded up to whole
-  // seconds, set when a connection opens; SQLite, the busy timeout (waiting for another
-  // connection's lock) and a progress handler that interrupts the statement. An
+  // seconds, set when a connection opens; SQLite, for each step (row) of a statement, a busy
+  // handler (waiting for another connection's lock) and a progress handler that interrupts it. An
   // ar::statement_timeout_scope overrides it for the statements of one thread.
   std::chrono::milliseconds statement_timeout{0};
   // The longest opening a connection may take (PostgreSQL and MariaDB: connect_timeout, in whole
