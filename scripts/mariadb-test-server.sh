@@ -151,6 +151,23 @@ start_server() {
   echo "mariadb-test-server: MariaDB running on 127.0.0.1:$PORT, database $DB, data in $BASE"
 }
 
+# Waits until every thread of these processes is stopped (SIGSTOP is delivered asynchronously: a
+# statement sent right after `kill` must find the server frozen), at most 5 s.
+wait_stopped() {
+  local pid task state
+  for pid in "$@"; do
+    for _ in $(seq 1 250); do
+      state=stopped
+      for task in /proc/"$pid"/task/*/stat; do
+        [[ -r "$task" ]] || continue
+        [[ "$(sed -E 's/.*\) (.).*/\1/' "$task" 2>/dev/null)" == T ]] || { state=running; break; }
+      done
+      [[ "$state" == stopped ]] && break
+      sleep 0.02
+    done
+  done
+}
+
 case "${1:-}" in
   start)  start_server ;;
   stop)   stop_server; echo "mariadb-test-server: stopped (port $PORT)" ;;
@@ -165,7 +182,7 @@ case "${1:-}" in
     pid="$(server_pid)"
     [[ "$pid" =~ ^[0-9]+$ ]] || die "no server pid in $PIDFILE"
     if [[ "$1" == freeze ]]; then
-      kill -STOP "$pid"; echo "mariadb-test-server: frozen (port $PORT)"
+      kill -STOP "$pid"; wait_stopped "$pid"; echo "mariadb-test-server: frozen (port $PORT)"
     else
       kill -CONT "$pid"; echo "mariadb-test-server: thawed (port $PORT)"
     fi ;;

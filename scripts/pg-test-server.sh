@@ -121,6 +121,23 @@ server_pids() {
   ps -o pid= --ppid "$pid" 2>/dev/null || true
 }
 
+# Waits until every thread of these processes is stopped (SIGSTOP is delivered asynchronously: a
+# statement sent right after `kill` must find the server frozen), at most 5 s.
+wait_stopped() {
+  local pid task state
+  for pid in "$@"; do
+    for _ in $(seq 1 250); do
+      state=stopped
+      for task in /proc/"$pid"/task/*/stat; do
+        [[ -r "$task" ]] || continue
+        [[ "$(sed -E 's/.*\) (.).*/\1/' "$task" 2>/dev/null)" == T ]] || { state=running; break; }
+      done
+      [[ "$state" == stopped ]] && break
+      sleep 0.02
+    done
+  done
+}
+
 case "${1:-}" in
   start)  start_server ;;
   stop)   stop_server; echo "pg-test-server: stopped (port $PORT)" ;;
@@ -141,8 +158,11 @@ case "${1:-}" in
     echo "pg-test-server: running again on 127.0.0.1:$PORT" ;;
   freeze)
     [[ -d "$DATA" ]] || die "no server in $BASE"
-    # shellcheck disable=SC2046
-    kill -STOP $(server_pids)
+    pids="$(server_pids)"
+    # shellcheck disable=SC2086
+    kill -STOP $pids
+    # shellcheck disable=SC2086
+    wait_stopped $pids
     echo "pg-test-server: frozen (port $PORT)" ;;
   thaw)
     [[ -d "$DATA" ]] || die "no server in $BASE"

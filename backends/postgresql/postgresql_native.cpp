@@ -108,9 +108,15 @@ struct link {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (timeout.count() > 0) deadline = std::chrono::steady_clock::now() + timeout + grace;
     if (send() == 0) fail(nullptr);
+    // The connection is non-blocking (attach): what the socket did not take yet is flushed here,
+    // within the deadline, so that a large statement to a frozen server cannot block either.
+    for (int pending = PQflush(conn); pending != 0; pending = PQflush(conn)) {
+      if (pending < 0) fail(nullptr);
+      wait(POLLIN | POLLOUT, deadline);
+    }
     result_ptr kept;
     for (;;) {
-      if (deadline) wait_for_input(*deadline);
+      while (deadline && PQisBusy(conn)) wait(POLLIN, deadline);
       result_ptr next(PQgetResult(conn));
       if (!next) break;
       if (kept && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR) continue;
@@ -151,17 +157,20 @@ struct link {
   }
 
  private:
-  // Until libpq can hand over a result without blocking, or the deadline.
-  void wait_for_input(std::chrono::steady_clock::time_point deadline) {
-    while (PQisBusy(conn)) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  // Until the socket is ready for `events` or the deadline (none: as long as it takes); input
+  // that arrived is consumed, as libpq asks of a caller that waits for itself.
+  void wait(short events, std::optional<std::chrono::steady_clock::time_point> deadline) {
+    int wait_ms = -1;
+    if (deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) give_up();
-      pollfd p{PQsocket(conn), POLLIN, 0};
-      if (p.fd < 0) fail(nullptr);
-      const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), INT32_MAX)));
-      if (ready < 0 && errno != EINTR) fail(nullptr);
-      if (ready > 0 && PQconsumeInput(conn) == 0) fail(nullptr);
+      wait_ms = static_cast<int>(std::min<long long>(left.count(), INT32_MAX));
     }
+    pollfd p{PQsocket(conn), events, 0};
+    if (p.fd < 0) fail(nullptr);
+    const int ready = ::poll(&p, 1, wait_ms);
+    if (ready < 0 && errno != EINTR) fail(nullptr);
+    if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && PQconsumeInput(conn) == 0) fail(nullptr);
   }
 
   [[noreturn]] void give_up() {
@@ -420,6 +429,9 @@ class driver final : public detail::native_driver {
   std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
     PGconn* conn = session_handle(session);
     if (conn == nullptr) return nullptr;
+    // Sending never blocks (link::run flushes within the deadline). PQexec, which SOCI uses for
+    // its own statements, blocks as before: libpq's manual says it ignores this mode.
+    if (PQsetnonblocking(conn, 1) != 0) return nullptr;
     return std::make_unique<connection>(conn);
   }
 };

@@ -325,6 +325,24 @@ TEST_P(frozen_servers, a_transaction_whose_server_freezes_ends_without_hanging_a
   EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
 }
 
+TEST_P(frozen_servers, a_statement_too_large_for_the_socket_times_out_while_it_is_sent_to_a_frozen_server) {
+  ar::database db = ar::open(server().url(), "frozen", {.pool_size = 1, .statement_timeout = 300ms});
+  db.execute("DROP TABLE IF EXISTS users");
+  ar::create_tables<user>(db);
+  user small{0, "small"};
+  ar::insert(db, small);  // the INSERT is prepared (PostgreSQL): what is sent next is its values
+  // More than the socket buffers of both ends take (up to 4 MB to send and 32 MB to receive on
+  // Debian's loopback): sending it blocks.
+  user big{0, std::string(48u << 20, 'x')};
+  const auto began = clock_type::now();
+  {
+    frozen pause(server());
+    EXPECT_THROW(ar::insert(db, big), ar::timeout_error);
+  }
+  EXPECT_LT(clock_type::now() - began, 300ms + margin);
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 1);
+}
+
 TEST_P(frozen_servers, connecting_to_a_frozen_server_fails_within_the_connect_timeout) {
   frozen pause(server());
   const auto began = clock_type::now();
