@@ -22,6 +22,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -146,6 +147,25 @@ TEST_P(statement_timeouts, a_scope_overrides_the_databases_timeout_for_its_threa
     db.execute(slower_statement(GetParam()));
   }
   expect_timeout(db, slower_statement(GetParam()), 200ms);
+}
+
+TEST_P(statement_timeouts, setting_a_timeout_is_no_observed_statement_and_a_timed_out_one_is_observed_as_failed) {
+  db = open(200ms);
+  ar::create_tables<user>(db);
+  ar::statement_counter counter;
+  bool failed_seen = false;
+  auto handle = ar::observe([&](const ar::statement_event& e) {
+    if (!e.succeeded && std::string(e.sql) == long_statement(GetParam())) failed_seen = true;
+  });
+  {
+    ar::statement_timeout_scope patient(db, 10s);  // a new timeout for the session: not a statement of the program's
+    EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+  }
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+  EXPECT_EQ(counter.count(db), 2u) << ::testing::PrintToString(counter.statements());
+  expect_timeout(db, long_statement(GetParam()), 200ms);
+  EXPECT_TRUE(failed_seen);
+  EXPECT_EQ(counter.count(db), 3u) << ::testing::PrintToString(counter.statements());
 }
 
 TEST_P(statement_timeouts, negative_timeouts_are_refused) {
