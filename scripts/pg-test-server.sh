@@ -55,9 +55,11 @@ is_running() {
 
 stop_server() {
   # A frozen server (freeze) cannot shut down: let it run first.
-  if [[ -f "$DATA/postmaster.pid" ]]; then
+  local pid
+  pid="$(head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]]; then
     # shellcheck disable=SC2046
-    kill -CONT $(server_pids) 2>/dev/null || true
+    kill -CONT "$pid" $(ps -o pid= --ppid "$pid" 2>/dev/null) 2>/dev/null || true
   fi
   if [[ -d "$DATA" ]] && is_running; then
     pg pg_ctl -D "$DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
