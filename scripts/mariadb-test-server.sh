@@ -8,6 +8,9 @@
 #   scripts/mariadb-test-server.sh halt     stop it at once, as a crash would, keeping its data
 #   scripts/mariadb-test-server.sh resume   start the halted server again on the same data
 #   scripts/mariadb-test-server.sh restart  shut it down cleanly and start it again on the same data
+#   scripts/mariadb-test-server.sh freeze   SIGSTOP the server: it still accepts TCP connections
+#                                           (the kernel's backlog), never answers
+#   scripts/mariadb-test-server.sh thaw     SIGCONT it: the server goes on where it stopped
 #
 #   export "$(scripts/mariadb-test-server.sh env)"
 #
@@ -59,6 +62,10 @@ server_pid() { [[ -f "$PIDFILE" ]] && cat "$PIDFILE" 2>/dev/null || true; }
 stop_server() {
   local pid
   pid="$(server_pid)"
+  # A frozen server (freeze) cannot shut down: let it run first.
+  if [[ "$pid" =~ ^[0-9]+$ ]]; then
+    kill -CONT "$pid" 2>/dev/null || true
+  fi
   if is_running; then
     mariadb-admin --no-defaults --protocol=socket --socket="$SOCKET" -uroot shutdown >/dev/null 2>&1 || true
   fi
@@ -151,6 +158,23 @@ start_server() {
   echo "mariadb-test-server: MariaDB running on 127.0.0.1:$PORT, database $DB, data in $BASE"
 }
 
+# Waits until every thread of these processes is stopped (SIGSTOP is delivered asynchronously: a
+# statement sent right after `kill` must find the server frozen), at most 5 s.
+wait_stopped() {
+  local pid task state
+  for pid in "$@"; do
+    for _ in $(seq 1 250); do
+      state=stopped
+      for task in /proc/"$pid"/task/*/stat; do
+        [[ -r "$task" ]] || continue
+        [[ "$(sed -E 's/.*\) (.).*/\1/' "$task" 2>/dev/null)" == T ]] || { state=running; break; }
+      done
+      [[ "$state" == stopped ]] && break
+      sleep 0.02
+    done
+  done
+}
+
 case "${1:-}" in
   start)  start_server ;;
   stop)   stop_server; echo "mariadb-test-server: stopped (port $PORT)" ;;
@@ -186,5 +210,13 @@ case "${1:-}" in
     run_server
     echo "mariadb-test-server: restarted on 127.0.0.1:$PORT" ;;
   env)    echo "AR_TEST_MARIADB=mysql://host=127.0.0.1 port=$PORT db=$DB user=root" ;;
-  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart" >&2; exit 2 ;;
+  freeze|thaw)
+    pid="$(server_pid)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || die "no server pid in $PIDFILE"
+    if [[ "$1" == freeze ]]; then
+      kill -STOP "$pid"; wait_stopped "$pid"; echo "mariadb-test-server: frozen (port $PORT)"
+    else
+      kill -CONT "$pid"; echo "mariadb-test-server: thawed (port $PORT)"
+    fi ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart|freeze|thaw" >&2; exit 2 ;;
 esac

@@ -8,6 +8,9 @@
 #   scripts/pg-test-server.sh halt     stop it at once, as a crash would, keeping its data
 #   scripts/pg-test-server.sh resume   start the halted server again on the same data
 #   scripts/pg-test-server.sh restart  shut it down cleanly (fast mode) and start it again on the same data
+#   scripts/pg-test-server.sh freeze   SIGSTOP the server (postmaster and its backends): it still
+#                                      accepts TCP connections (the kernel's backlog), never answers
+#   scripts/pg-test-server.sh thaw     SIGCONT them: the server goes on where it stopped
 #
 #   export "$(scripts/pg-test-server.sh env)"
 #
@@ -52,6 +55,13 @@ is_running() {
 }
 
 stop_server() {
+  # A frozen server (freeze) cannot shut down: let it run first.
+  local pid
+  pid="$(head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]]; then
+    # shellcheck disable=SC2046
+    kill -CONT "$pid" $(ps -o pid= --ppid "$pid" 2>/dev/null) 2>/dev/null || true
+  fi
   if [[ -d "$DATA" ]] && is_running; then
     pg pg_ctl -D "$DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
       || pg pg_ctl -D "$DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 \
@@ -105,6 +115,32 @@ start_server() {
   echo "pg-test-server: PostgreSQL running on 127.0.0.1:$PORT, database $DB, data in $BASE"
 }
 
+# The postmaster and its children (backends, background workers), by pid.
+server_pids() {
+  local pid
+  pid="$(head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || die "no postmaster pid in $DATA/postmaster.pid"
+  echo "$pid"
+  ps -o pid= --ppid "$pid" 2>/dev/null || true
+}
+
+# Waits until every thread of these processes is stopped (SIGSTOP is delivered asynchronously: a
+# statement sent right after `kill` must find the server frozen), at most 5 s.
+wait_stopped() {
+  local pid task state
+  for pid in "$@"; do
+    for _ in $(seq 1 250); do
+      state=stopped
+      for task in /proc/"$pid"/task/*/stat; do
+        [[ -r "$task" ]] || continue
+        [[ "$(sed -E 's/.*\) (.).*/\1/' "$task" 2>/dev/null)" == T ]] || { state=running; break; }
+      done
+      [[ "$state" == stopped ]] && break
+      sleep 0.02
+    done
+  done
+}
+
 case "${1:-}" in
   start)  start_server ;;
   stop)   stop_server; echo "pg-test-server: stopped (port $PORT)" ;;
@@ -130,5 +166,18 @@ case "${1:-}" in
     fi
     run_server
     echo "pg-test-server: restarted on 127.0.0.1:$PORT" ;;
-  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart" >&2; exit 2 ;;
+  freeze)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    pids="$(server_pids)"
+    # shellcheck disable=SC2086
+    kill -STOP $pids
+    # shellcheck disable=SC2086
+    wait_stopped $pids
+    echo "pg-test-server: frozen (port $PORT)" ;;
+  thaw)
+    [[ -d "$DATA" ]] || die "no server in $BASE"
+    # shellcheck disable=SC2046
+    kill -CONT $(server_pids)
+    echo "pg-test-server: thawed (port $PORT)" ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart|freeze|thaw" >&2; exit 2 ;;
 esac

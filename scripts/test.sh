@@ -65,6 +65,9 @@ stop_servers() {
   # The restart tests' own servers (tests/faults/restart_test.cpp).
   AR_PG_PORT=55441 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   AR_MARIADB_PORT=53311 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  # The timeout tests' own servers (tests/faults/timeout_test.cpp), frozen or not.
+  AR_PG_PORT=55445 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  AR_MARIADB_PORT=53315 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start

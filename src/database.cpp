@@ -7,6 +7,8 @@
 #include <ar/observe.hpp>
 
 #include <algorithm>
+#include <exception>
+#include <iterator>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -65,6 +67,9 @@ struct thread_holdings {
 };
 
 thread_local thread_holdings this_thread_holds;
+
+// The calling thread's ar::statement_timeout_scope overrides, innermost last.
+thread_local std::vector<std::pair<const database_state*, std::chrono::milliseconds>> timeout_overrides;
 
 }  // namespace
 
@@ -425,6 +430,23 @@ connection& pinned_connection(connection_pin& pin) {
   return conn;
 }
 
+// The timeout of the calling thread's next statement on `db`: its innermost scope's, else the
+// database's.
+std::chrono::milliseconds statement_timeout_for(const database_state& db) noexcept {
+  for (auto it = timeout_overrides.rbegin(); it != timeout_overrides.rend(); ++it)
+    if (it->first == &db) return it->second;
+  return db.statement_timeout;
+}
+
+// Gives the connection's session the statement timeout its next statements run under.
+void apply_timeout(const database_state& db, connection& c, std::chrono::milliseconds timeout) {
+  if (c.native)
+    c.native->set_statement_timeout(timeout);
+  else if (db.timeouts)
+    db.timeouts->set_statement_timeout(*c.session, timeout);
+  c.timeout = timeout;
+}
+
 // One execution of a statement, from taking its connection to giving it back. A cursor keeps one
 // on the heap (it outlives the call that made it); run() keeps it on its stack, so that running a
 // cached statement allocates nothing of its own.
@@ -455,6 +477,8 @@ struct execution {
   soci::statement* st = nullptr;       // the SOCI path
   bool executed = false;
   bool done = false;
+  std::chrono::milliseconds timeout{0};         // the statement's timeout, 0: none
+  std::chrono::steady_clock::time_point begun;  // read only when it has one
   std::uint64_t rows = 0;
   std::uint64_t affected = 0;
   cache_policy policy = cache_policy::cache;
@@ -496,17 +520,30 @@ struct execution {
       if (e.connection_lost()) conn->broken = true;
       std::string message = e.what();
       failure_class what{e.code(), e.kind()};
+      const bool timed_out = e.timed_out();
       finish(false, true);
       note_failure_in_transaction(message, what.kind);
+      if (timed_out) throw timeout_error(db.name, std::string(sql), timeout, std::move(message));
       throw database_error(db.name, std::string(sql), std::move(message), std::move(what.code), what.kind);
     } catch (const soci::soci_error& e) {
+      using verdict = timeout_driver::verdict;
+      const verdict v = db.timeouts ? db.timeouts->classify(*conn->session, e) : verdict::other;
+      // The client's read timeout closes the connection: a connection lost after the statement's
+      // timeout has passed is that.
+      const bool timed_out = v == verdict::server_timeout ||
+                             (v == verdict::connection_lost && timeout.count() > 0 &&
+                              std::chrono::steady_clock::now() - begun >= timeout);
       // A connection that lost its server is dropped when released; the next statement opens a new one.
-      if (!lost_checked && !conn->session->is_connected()) conn->broken = true;
+      // (Asked only when the resend check has not: SOCI's is_connected pings the server.)
+      if (v == verdict::connection_lost ||
+          (v != verdict::server_timeout && !lost_checked && !conn->session->is_connected()))
+        conn->broken = true;
       std::string message = e.get_error_message();
       failure_class what;
       if (conn->driver) what = conn->driver->classify(*conn->session, e);
       finish(false, true);
       note_failure_in_transaction(message, what.kind);
+      if (timed_out) throw timeout_error(db.name, std::string(sql), timeout, std::move(message));
       throw database_error(db.name, std::string(sql), std::move(message), std::move(what.code), what.kind);
     } catch (...) {
       finish(false, true);
@@ -606,6 +643,7 @@ struct execution {
     if (conn->clear_requested.load(std::memory_order_relaxed)) conn->clear_statements();
     observing = observed();
     if (observing) start = std::chrono::steady_clock::now();
+    timeout = statement_timeout_for(db);
     try {
       // The connection of this transaction (or stream) lost its server: the server rolled the
       // transaction back, and no statement of it runs anywhere else until its scope ends.
@@ -613,6 +651,8 @@ struct execution {
         throw database_error(db.name, std::string(sql),
                              "the connection of this transaction (or stream) lost its server earlier: the server "
                              "rolled the transaction back, and every statement in it fails until its scope ends");
+      if (timeout.count() > 0) begun = std::chrono::steady_clock::now();
+      if (timeout != conn->timeout) apply_timeout(db, *conn, timeout);
       // A value the database cannot hold exactly, or more parameters than it takes, is refused
       // before it reaches the driver (libpq would cut text at a NUL byte without a word).
       if (std::string why = refused_parameters(db.dialect, params); !why.empty())
@@ -760,14 +800,37 @@ connection_pin::~connection_pin() {
   db_->unpin(conn_);
 }
 
+namespace {
+
+// Whether a SOCI connection string names `key` (key=value, spaces allowed around the =).
+bool names_key(std::string_view connect_string, std::string_view key) {
+  for (std::size_t at = connect_string.find(key); at != std::string_view::npos; at = connect_string.find(key, at + 1)) {
+    if (at != 0 && connect_string[at - 1] != ' ' && connect_string[at - 1] != '\t') continue;
+    std::size_t i = at + key.size();
+    while (i < connect_string.size() && (connect_string[i] == ' ' || connect_string[i] == '\t')) ++i;
+    if (i < connect_string.size() && connect_string[i] == '=') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::unique_ptr<connection> database_state::connect() {
   auto c = std::make_unique<connection>(statement_cache_size);
+  std::string connect_string = driver_connection;
+  // The backend's timeouts, unless the URL sets them itself (or is a URI, which takes no key=value).
+  if (timeouts && connect_string.find("://") == std::string::npos)
+    for (const auto& [key, value] : timeouts->connect_parameters(connect_timeout, statement_timeout))
+      if (!names_key(connect_string, key)) connect_string += " " + key + "=" + value;
+  const auto connecting = std::chrono::steady_clock::now();
   try {
-    c->session = std::make_unique<soci::session>(std::string(dialect.soci_backend()), driver_connection);
+    c->session = std::make_unique<soci::session>(std::string(dialect.soci_backend()), connect_string);
   } catch (const soci::soci_error& e) {
     // The driver's message may quote the connection string (libpq does, on a string it cannot parse).
-    throw connection_error("ar::open: cannot connect to " + shown_url + ": " +
-                           mask_secrets(e.get_error_message(), secrets));
+    std::string why = mask_secrets(e.get_error_message(), secrets);
+    if (connect_timeout.count() > 0 && std::chrono::steady_clock::now() - connecting >= connect_timeout)
+      why += " (no connection within open_options::connect_timeout, " + std::to_string(connect_timeout.count()) + " ms)";
+    throw connection_error("ar::open: cannot connect to " + shown_url + ": " + why);
   }
   auto setup = dialect.session_setup();
   setup.insert(setup.end(), on_connect.begin(), on_connect.end());
@@ -791,6 +854,13 @@ std::unique_ptr<connection> database_state::connect() {
     c->native = driver->attach(*c->session);
   }
   c->checks = find_session_checks(dialect.soci_backend());
+  if (statement_timeout.count() > 0) {
+    try {
+      apply_timeout(*this, *c, statement_timeout);
+    } catch (const std::exception& e) {
+      throw connection_error("ar: database '" + name + "': a new connection refused its statement timeout: " + e.what());
+    }
+  }
   return c;
 }
 
@@ -854,6 +924,22 @@ void database::close() {
   state_->close();
 }
 
+statement_timeout_scope::statement_timeout_scope(const database& db, std::chrono::milliseconds timeout)
+    : db_(&db.state()) {
+  if (timeout.count() < 0)
+    throw configuration_error("ar::statement_timeout_scope: a timeout cannot be negative (0: no limit)");
+  detail::timeout_overrides.emplace_back(db_, timeout);
+}
+
+statement_timeout_scope::~statement_timeout_scope() {
+  auto& overrides = detail::timeout_overrides;
+  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+    if (it->first == db_) {
+      overrides.erase(std::next(it).base());
+      return;
+    }
+}
+
 database open(std::string_view url, std::string_view name, const open_options& options) {
   // Drivers take C strings: a NUL would cut the URL there and open something else.
   if (const auto nul = url.find('\0'); nul != std::string_view::npos)
@@ -872,6 +958,10 @@ database open(std::string_view url, std::string_view name, const open_options& o
     throw configuration_error("ar::open: the URL '" + detail::redact(url) + "' " + why);
   if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
   if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
+  if (options.statement_timeout.count() < 0)
+    throw configuration_error("ar::open: open_options::statement_timeout cannot be negative (0: no limit)");
+  if (options.connect_timeout.count() < 0)
+    throw configuration_error("ar::open: open_options::connect_timeout cannot be negative (0: no limit)");
   if (options.statement_cache_size > static_cast<std::size_t>(PTRDIFF_MAX))
     throw configuration_error("ar::open: open_options::statement_cache_size is " +
                               std::to_string(options.statement_cache_size) +
@@ -881,6 +971,9 @@ database open(std::string_view url, std::string_view name, const open_options& o
   auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d, options.pool_size,
                                                         options.wait, options.on_connect,
                                                         options.statement_cache_size);
+  state->statement_timeout = options.statement_timeout;
+  state->connect_timeout = options.connect_timeout;
+  state->timeouts = detail::find_timeout_driver(d->soci_backend());
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);

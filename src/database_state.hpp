@@ -118,6 +118,8 @@ struct connection {
   const native_driver* driver = nullptr;
   // Its holder's transaction (only the holder touches it).
   transaction_state tx;
+  // The statement timeout its session was last given (src/database.cpp, apply_timeout).
+  std::chrono::milliseconds timeout{0};
 
   void clear_statements() noexcept {
     statements.clear();
@@ -146,6 +148,11 @@ class database_state {
   const std::string driver_connection;
   const std::vector<std::string> secrets;
   const std::string shown_url;
+  // open_options::statement_timeout and connect_timeout (0: none); set before the database is shared.
+  std::chrono::milliseconds statement_timeout{0};
+  std::chrono::milliseconds connect_timeout{0};
+  // How its backend bounds connecting and statements (src/native.hpp), or nullptr.
+  const timeout_driver* timeouts = nullptr;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
 

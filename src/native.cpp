@@ -63,6 +63,34 @@ const session_checks* find_session_checks(std::string_view soci_backend) {
   return nullptr;
 }
 
+namespace {
+
+struct timeout_registry {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::shared_ptr<const timeout_driver>>> drivers;
+};
+
+timeout_registry& the_timeout_drivers() {
+  static timeout_registry r;
+  return r;
+}
+
+}  // namespace
+
+void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver) {
+  auto& r = the_timeout_drivers();
+  std::lock_guard lock(r.mutex);
+  r.drivers.emplace_back(std::string(soci_backend), std::move(driver));
+}
+
+const timeout_driver* find_timeout_driver(std::string_view soci_backend) {
+  auto& r = the_timeout_drivers();
+  std::lock_guard lock(r.mutex);
+  for (auto it = r.drivers.rbegin(); it != r.drivers.rend(); ++it)
+    if (it->first == soci_backend) return it->second.get();
+  return nullptr;
+}
+
 void throw_null_into_required(std::size_t index) {
   throw error("ar: result column " + std::to_string(index + 1) +
               " is NULL, but the field it belongs to is not a std::optional");

@@ -11,6 +11,7 @@
 #include <ar/error.hpp>
 #include <ar/value.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace soci {
 class session;
@@ -33,16 +35,23 @@ namespace ar::detail {
 class native_error : public std::runtime_error {
  public:
   explicit native_error(const std::string& message, bool connection_lost = false, std::string code = {},
-                        error_kind kind = error_kind::other)
-      : std::runtime_error(message), connection_lost_(connection_lost), code_(std::move(code)), kind_(kind) {}
+                        error_kind kind = error_kind::other, bool timed_out = false)
+      : std::runtime_error(message),
+        connection_lost_(connection_lost),
+        timed_out_(timed_out),
+        code_(std::move(code)),
+        kind_(kind) {}
   // The connection is gone: it is dropped instead of going back to the pool.
   bool connection_lost() const noexcept { return connection_lost_; }
+  // The statement ran past its timeout (set_statement_timeout): an ar::timeout_error.
+  bool timed_out() const noexcept { return timed_out_; }
   // The driver's code for the failure and its kind (see ar::database_error::code and kind).
   const std::string& code() const noexcept { return code_; }
   error_kind kind() const noexcept { return kind_; }
 
  private:
   bool connection_lost_;
+  bool timed_out_;
   std::string code_;
   error_kind kind_;
 };
@@ -88,6 +97,9 @@ class native_connection {
   virtual ~native_connection() = default;
   // `persistent`: it goes to the statement cache and runs again and again.
   virtual std::unique_ptr<native_statement> prepare(std::string_view sql, bool persistent) = 0;
+  // The longest each next execution may run (0: no limit); past it, step() throws a native_error
+  // that says timed_out(). Called when it changes, before the statement is bound.
+  virtual void set_statement_timeout(std::chrono::milliseconds timeout) = 0;
 };
 
 // A backend's native driver. A backend whose statements all go through SOCI may register one too,
@@ -111,6 +123,27 @@ class native_driver {
     return {};
   }
 };
+
+// How a backend bounds the time of connecting and of statements (open_options::connect_timeout,
+// statement_timeout), besides what its native connection does.
+class timeout_driver {
+ public:
+  virtual ~timeout_driver() = default;
+  // key=value pairs for the SOCI connection string (a key the URL names already keeps the URL's).
+  virtual std::vector<std::pair<std::string, std::string>> connect_parameters(
+      std::chrono::milliseconds connect_timeout, std::chrono::milliseconds statement_timeout) const = 0;
+  // A session whose statements run through SOCI: sets the server's limit of its next statements (0:
+  // none).
+  virtual void set_statement_timeout(soci::session& session, std::chrono::milliseconds timeout) const = 0;
+  // What a SOCI error of a statement on `session` says about time: the server stopped the statement
+  // at its limit (the connection is usable), or the connection was lost (which a client read
+  // timeout also does).
+  enum class verdict : std::uint8_t { other, server_timeout, connection_lost };
+  virtual verdict classify(soci::session& session, const soci::soci_error& error) const = 0;
+};
+
+void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver);
+const timeout_driver* find_timeout_driver(std::string_view soci_backend);
 
 // Backends register their driver next to their dialect, under the SOCI backend's name ("sqlite3").
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver);

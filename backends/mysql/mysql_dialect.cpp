@@ -139,11 +139,13 @@ class mysql_dialect final : public dialect {
 
 void register_mysql_session_checks();  // mysql_session_checks.cpp: is a pooled connection alive
 void register_mysql_driver();          // mysql_driver.cpp: what the client library tells about a session
+void register_mysql_timeouts();        // mysql_timeouts.cpp: statement and connect timeouts
 
 void register_mysql() {
   register_dialect(std::make_shared<mysql_dialect>());
   register_mysql_session_checks();
   register_mysql_driver();
+  register_mysql_timeouts();
 }
 
 }  // namespace ar::backends

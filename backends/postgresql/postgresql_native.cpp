@@ -6,19 +6,25 @@
 // in the order they appear; values go as text, written as SOCI writes them (a bool as 1 or 0, a
 // time point through format_time); results come back as text and are read with SOCI's rules (an
 // integer field also takes t/f); a statement without parameters that runs once goes through
-// PQexec, which takes several statements in one text. Every call waits for its whole result, so
-// that nothing is ever left pending on the connection (SOCI's BEGIN and COMMIT share it).
+// the simple query protocol (PQsendQuery), which takes several statements in one text. Every call
+// waits for its whole result, so that nothing is ever left pending on the connection (SOCI's BEGIN
+// and COMMIT share it), except a statement past its timeout, whose connection is then dropped.
 
 #include "native.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -41,14 +47,33 @@ struct result_deleter {
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
 // The native side of one connection, shared by its statements.
+//
+// Statements are sent with libpq's asynchronous calls (PQsend*) and their results collected with
+// PQgetResult, as PQexec does; under a statement timeout (set_statement_timeout) the server's own
+// statement_timeout stops a long statement (SQLSTATE 57014: an ar::timeout_error, and the
+// connection is usable), and the client waits on the socket with poll() no longer than the timeout
+// plus `grace`: a server that has not answered by then (frozen, or cut off) is given up, without a
+// cancel request (which a frozen server would not answer either), and the connection is dropped.
 struct link {
+  explicit link(PGconn* c) noexcept : conn(c) {}
+
   PGconn* conn;
   std::uint64_t statements = 0;  // names the next prepared statement
   // Prepared statements dropped while the transaction had failed (which refuses DEALLOCATE):
   // deallocated before the next statement runs outside a failed transaction.
   std::vector<std::string> to_deallocate;
+  // The statement timeout (0: none), and the statement_timeout the server has (-1: not known, a
+  // SET made inside a transaction that has ended since, which may have rolled it back).
+  std::chrono::milliseconds timeout{0};
+  long long server_timeout = 0;
+  bool server_timeout_in_transaction = false;
+  // Given up on after a timeout: a statement may still be running there.
+  bool abandoned = false;
 
-  bool lost() const noexcept { return PQstatus(conn) == CONNECTION_BAD; }
+  // How much longer than the server's statement_timeout the client waits for its answer.
+  static constexpr std::chrono::milliseconds grace{500};
+
+  bool lost() const noexcept { return abandoned || PQstatus(conn) == CONNECTION_BAD; }
 
   [[noreturn]] void fail(const PGresult* r) const {
     std::string message = r ? PQresultErrorMessage(r) : "";
@@ -57,7 +82,9 @@ struct link {
     if (message.empty()) message = "libpq returned no result";
     const char* sqlstate = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     std::string code = sqlstate ? sqlstate : "";
-    throw native_error(message, lost(), code, kind_of(code));
+    // query_canceled (57014) is what the server's statement_timeout raises.
+    const bool timed_out = timeout.count() > 0 && code == "57014";
+    throw native_error(message, lost(), code, kind_of(code), timed_out);
   }
 
   // The SQLSTATEs a transaction run again may not meet.
@@ -69,8 +96,7 @@ struct link {
   }
 
   // The result if it is one of a statement that ran; else an error.
-  result_ptr check(PGresult* raw) const {
-    result_ptr r(raw);
+  result_ptr check(result_ptr r) const {
     if (r) {
       switch (PQresultStatus(r.get())) {
         case PGRES_COMMAND_OK:
@@ -82,9 +108,38 @@ struct link {
     fail(r.get());
   }
 
+  // Sends a command (`send` returns PQsend*'s answer) and collects its results: the first error
+  // if there is one, else the last result, as PQexec. Within the timeout and grace when there is one.
+  template <class Send>
+  result_ptr run(Send send) {
+    if (abandoned)
+      throw native_error("the connection was given up after a statement timed out on it", true);
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (timeout.count() > 0) deadline = std::chrono::steady_clock::now() + timeout + grace;
+    if (send() == 0) fail(nullptr);
+    // The connection is non-blocking (attach): what the socket did not take yet is flushed here,
+    // within the deadline, so that a large statement to a frozen server cannot block either.
+    for (int pending = PQflush(conn); pending != 0; pending = PQflush(conn)) {
+      if (pending < 0) fail(nullptr);
+      wait(POLLIN | POLLOUT, deadline);
+    }
+    result_ptr kept;
+    for (;;) {
+      while (deadline && PQisBusy(conn)) wait(POLLIN, deadline);
+      result_ptr next(PQgetResult(conn));
+      if (!next) break;
+      if (kept && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR) continue;
+      kept = std::move(next);
+    }
+    return kept;
+  }
+
   void deallocate(const std::string& name) noexcept {
     const std::string sql = "DEALLOCATE \"" + name + "\"";
-    PQclear(PQexec(conn, sql.c_str()));
+    try {
+      run([&] { return PQsendQuery(conn, sql.c_str()); });
+    } catch (...) {
+    }
   }
 
   // Before a statement runs: the deallocations a failed transaction put off, once it is over.
@@ -92,6 +147,47 @@ struct link {
     if (to_deallocate.empty() || lost() || PQtransactionStatus(conn) == PQTRANS_INERROR) return;
     for (const std::string& name : to_deallocate) deallocate(name);
     to_deallocate.clear();
+  }
+
+  // Before a statement runs: the server's statement_timeout made the connection's. SET is undone
+  // by the rollback of the transaction it ran in, so one made inside a transaction is made again
+  // after it. Not in a failed transaction, which refuses it (the statement fails anyway).
+  void sync_timeout() {
+    const PGTransactionStatusType status = PQtransactionStatus(conn);
+    if (server_timeout_in_transaction && status == PQTRANS_IDLE) {
+      server_timeout = -1;
+      server_timeout_in_transaction = false;
+    }
+    if (server_timeout == timeout.count() || status == PQTRANS_INERROR) return;
+    const std::string sql = "SET statement_timeout = " + std::to_string(timeout.count());
+    check(run([&] { return PQsendQuery(conn, sql.c_str()); }));
+    server_timeout = timeout.count();
+    server_timeout_in_transaction = status != PQTRANS_IDLE;
+  }
+
+ private:
+  // Until the socket is ready for `events` or the deadline (none: as long as it takes); input
+  // that arrived is consumed, as libpq asks of a caller that waits for itself.
+  void wait(short events, std::optional<std::chrono::steady_clock::time_point> deadline) {
+    int wait_ms = -1;
+    if (deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) give_up();
+      wait_ms = static_cast<int>(std::min<long long>(left.count(), INT32_MAX));
+    }
+    pollfd p{PQsocket(conn), events, 0};
+    if (p.fd < 0) fail(nullptr);
+    const int ready = ::poll(&p, 1, wait_ms);
+    if (ready < 0 && errno != EINTR) fail(nullptr);
+    if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && PQconsumeInput(conn) == 0) fail(nullptr);
+  }
+
+  [[noreturn]] void give_up() {
+    abandoned = true;
+    throw native_error("the server did not answer within the statement timeout of " + std::to_string(timeout.count()) +
+                           " ms (and " + std::to_string(grace.count()) +
+                           " ms more): the connection is dropped, the next statement opens a new one",
+                       true, std::string(), error_kind::other, true);
   }
 };
 
@@ -279,15 +375,13 @@ class statement final : public detail::native_statement {
   void execute() {
     link& l = *link_;
     l.catch_up();
+    l.sync_timeout();
     const int n = static_cast<int>(values_.size());
-    PGresult* r = nullptr;
-    if (!name_.empty())
-      r = PQexecPrepared(l.conn, name_.c_str(), n, values_.data(), nullptr, nullptr, 0);
-    else if (n == 0)
-      r = PQexec(l.conn, sql_.c_str());
-    else
-      r = PQexecParams(l.conn, sql_.c_str(), n, nullptr, values_.data(), nullptr, nullptr, 0);
-    result_ = l.check(r);
+    result_ = l.check(l.run([&] {
+      if (!name_.empty()) return PQsendQueryPrepared(l.conn, name_.c_str(), n, values_.data(), nullptr, nullptr, 0);
+      if (n == 0) return PQsendQuery(l.conn, sql_.c_str());
+      return PQsendQueryParams(l.conn, sql_.c_str(), n, nullptr, values_.data(), nullptr, nullptr, 0);
+    }));
   }
 
   std::shared_ptr<link> link_;
@@ -302,7 +396,7 @@ class statement final : public detail::native_statement {
 
 class connection final : public detail::native_connection {
  public:
-  explicit connection(PGconn* conn) : link_(std::make_shared<link>(link{conn, 0, {}})) {}
+  explicit connection(PGconn* conn) : link_(std::make_shared<link>(conn)) {}
 
   std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
     std::string text = rewrite_placeholders(sql);
@@ -311,7 +405,7 @@ class connection final : public detail::native_connection {
     l.catch_up();
     // SOCI names its own statements st_N: ar's cannot meet them.
     std::string name = "ar_" + std::to_string(++l.statements);
-    l.check(PQprepare(l.conn, name.c_str(), text.c_str(), 0, nullptr));
+    l.check(l.run([&] { return PQsendPrepare(l.conn, name.c_str(), text.c_str(), 0, nullptr); }));
     try {
       return std::make_unique<statement>(link_, std::move(name), std::string());
     } catch (...) {
@@ -320,8 +414,23 @@ class connection final : public detail::native_connection {
     }
   }
 
+  void set_statement_timeout(std::chrono::milliseconds timeout) override { link_->timeout = timeout; }
+
  private:
   std::shared_ptr<link> link_;
+};
+
+// libpq's connect_timeout bounds opening a connection: whole seconds, at least 2 (libpq reads 1 as 2).
+class timeouts final : public detail::timeout_driver {
+ public:
+  std::vector<std::pair<std::string, std::string>> connect_parameters(
+      std::chrono::milliseconds connect_timeout, std::chrono::milliseconds) const override {
+    if (connect_timeout.count() <= 0) return {};
+    return {{"connect_timeout", std::to_string(std::chrono::ceil<std::chrono::seconds>(connect_timeout).count())}};
+  }
+  // Every statement runs natively (the connection's set_statement_timeout).
+  void set_statement_timeout(soci::session&, std::chrono::milliseconds) const override {}
+  verdict classify(soci::session&, const soci::soci_error&) const override { return verdict::other; }
 };
 
 class driver final : public detail::native_driver {
@@ -329,6 +438,9 @@ class driver final : public detail::native_driver {
   std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
     PGconn* conn = session_handle(session);
     if (conn == nullptr) return nullptr;
+    // Sending never blocks (link::run flushes within the deadline). PQexec, which SOCI uses for
+    // its own statements, blocks as before: libpq's manual says it ignores this mode.
+    if (PQsetnonblocking(conn, 1) != 0) return nullptr;
     return std::make_unique<connection>(conn);
   }
 
@@ -352,6 +464,7 @@ class driver final : public detail::native_driver {
 
 void register_postgresql_native() {
   detail::register_native_driver("postgresql", std::make_shared<postgresql_native::driver>());
+  detail::register_timeout_driver("postgresql", std::make_shared<postgresql_native::timeouts>());
 }
 
 }  // namespace ar::backends

@@ -6,12 +6,15 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace ar::backends {
 
@@ -27,25 +30,119 @@ using detail::native_error;
 // SQLite's extended result code, as the error's code; SQLITE_BUSY (the busy timeout ran out while
 // another connection held a lock) is a lock timeout, SQLITE_BUSY_SNAPSHOT (a WAL read transaction
 // that cannot become a write one) a serialization failure.
-[[noreturn]] void fail(::sqlite3* db) {
+[[noreturn]] void fail(::sqlite3* db, bool timed_out = false) {
   const int code = sqlite3_extended_errcode(db);
   error_kind kind = error_kind::other;
   if (code == SQLITE_BUSY_SNAPSHOT)
     kind = error_kind::serialization_failure;
   else if ((code & 0xff) == SQLITE_BUSY)
     kind = error_kind::lock_timeout;
-  throw native_error(sqlite3_errmsg(db), false, std::to_string(code), kind);
+  throw native_error(sqlite3_errmsg(db), false, std::to_string(code), kind, timed_out);
 }
+
+// A connection's statement timeout (set_statement_timeout), for each step of a statement (its
+// first row, then each next one: a stream's statement is not stopped because its reader is slow).
+// A progress handler interrupts a step that runs past the timeout, and a busy handler gives up
+// waiting for another connection's lock when it has waited that long. Both are installed only while
+// a timeout is set, so statements without one run as before.
+struct limits {
+  explicit limits(::sqlite3* d) noexcept : db(d) {}
+
+  ::sqlite3* db;
+  std::chrono::milliseconds timeout{0};
+  // From bind to reset: the handlers leave prepares and other statements alone.
+  bool running = false;
+  // A step began: the progress handler's next call sets its deadline. So the clock is read only
+  // when the handler runs (every `instructions_per_check` instructions), never per row.
+  bool fresh = false;
+  std::chrono::steady_clock::time_point deadline;
+  // The busy handler gave up: the step's SQLITE_BUSY is a timeout.
+  bool gave_up_waiting = false;
+  std::chrono::steady_clock::time_point waiting_since;
+  // The busy timeout the connection had before a statement timeout replaced it (PRAGMA
+  // busy_timeout, read once: the URL's timeout=), restored when the timeout is lifted.
+  int own_busy_timeout = -1;
+
+  // A clock read (about 20 ns) every 1000 virtual machine instructions: a fraction of a percent of
+  // the instructions' own time.
+  static constexpr int instructions_per_check = 1000;
+
+  static int past_deadline(void* self) noexcept {
+    auto& l = *static_cast<limits*>(self);
+    if (!l.running) return 0;
+    const auto now = std::chrono::steady_clock::now();
+    if (l.fresh) {
+      l.fresh = false;
+      l.deadline = now + l.timeout;
+      return 0;
+    }
+    return now >= l.deadline ? 1 : 0;
+  }
+
+  static int keep_waiting(void* self, int attempts) noexcept {
+    auto& l = *static_cast<limits*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (attempts == 0) l.waiting_since = now;
+    const auto left = l.waiting_since + l.timeout - now;
+    if (left <= std::chrono::steady_clock::duration::zero()) {
+      l.gave_up_waiting = l.running;
+      return 0;
+    }
+    // SQLite's own busy timeout sleeps 1, 2, 5, ... up to 100 ms between attempts; this stays finer.
+    const auto pause = std::chrono::milliseconds(std::min(25, 1 << std::min(attempts, 5)));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, left));
+    return 1;
+  }
+
+  void set(std::chrono::milliseconds t) {
+    if (t.count() > 0 && own_busy_timeout < 0) own_busy_timeout = read_busy_timeout();
+    timeout = t;
+    if (t.count() > 0) {
+      sqlite3_busy_handler(db, &limits::keep_waiting, this);
+      sqlite3_progress_handler(db, instructions_per_check, &limits::past_deadline, this);
+    } else {
+      sqlite3_progress_handler(db, 0, nullptr, nullptr);
+      if (own_busy_timeout >= 0) sqlite3_busy_timeout(db, own_busy_timeout);
+    }
+  }
+
+  void begin() noexcept { running = timeout.count() > 0; }
+  void next_step() noexcept {
+    fresh = true;
+    gave_up_waiting = false;
+  }
+  void end() noexcept { running = false; }
+
+  // A step that failed: under a timeout, SQLITE_INTERRUPT (the progress handler) and SQLITE_BUSY
+  // after the busy handler gave up are timeouts (SQLite also answers BUSY at once where waiting
+  // could not help: that stays a database_error).
+  [[noreturn]] void fail(int rc) const {
+    const int primary = rc & 0xff;
+    const bool timed_out = running && (primary == SQLITE_INTERRUPT || (primary == SQLITE_BUSY && gave_up_waiting));
+    sqlite_native::fail(db, timed_out);
+  }
+
+ private:
+  int read_busy_timeout() const {
+    sqlite3_stmt* st = nullptr;
+    int ms = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA busy_timeout", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      ms = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ms;
+  }
+};
 
 class statement final : public detail::native_statement {
  public:
-  statement(::sqlite3* db, sqlite3_stmt* st) noexcept
-      : db_(db), st_(st), parameters_(st ? sqlite3_bind_parameter_count(st) : 0) {}
+  statement(limits& l, sqlite3_stmt* st) noexcept
+      : db_(l.db), limits_(&l), st_(st), parameters_(st ? sqlite3_bind_parameter_count(st) : 0) {}
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
   ~statement() override { sqlite3_finalize(st_); }
 
   void bind(std::span<const value> params) override {
+    limits_->begin();
     if (!st_) {
       if (!params.empty()) throw native_error("the statement is empty, but " + std::to_string(params.size()) +
                                               " values were given for it");
@@ -92,10 +189,11 @@ class statement final : public detail::native_statement {
 
   bool step() override {
     if (!st_) return false;
+    limits_->next_step();
     const int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    fail(db_);
+    limits_->fail(rc);
   }
 
   void read(std::span<const column_binding> columns) override {
@@ -148,37 +246,44 @@ class statement final : public detail::native_statement {
 
   std::uint64_t affected_rows() override { return static_cast<std::uint64_t>(sqlite3_changes(db_)); }
 
-  void reset() noexcept override { sqlite3_reset(st_); }
+  void reset() noexcept override {
+    limits_->end();
+    sqlite3_reset(st_);
+  }
 
  private:
   ::sqlite3* db_;
+  limits* limits_;  // the connection's, which outlives its statements
   sqlite3_stmt* st_;
   int parameters_;
 };
 
 class connection final : public detail::native_connection {
  public:
-  explicit connection(::sqlite3* db) noexcept : db_(db) {}
+  explicit connection(::sqlite3* db) noexcept : limits_(db) {}
 
   std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
     sqlite3_stmt* st = nullptr;
     // Only the first statement of the text runs, as through SOCI.
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+    ::sqlite3* db = limits_.db;
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                       persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, nullptr);
     if (rc != SQLITE_OK) {
       sqlite3_finalize(st);  // leaves the connection's error as it is
-      fail(db_);
+      fail(db);
     }
     try {
-      return std::make_unique<statement>(db_, st);
+      return std::make_unique<statement>(limits_, st);
     } catch (...) {
       sqlite3_finalize(st);
       throw;
     }
   }
 
+  void set_statement_timeout(std::chrono::milliseconds timeout) override { limits_.set(timeout); }
+
  private:
-  ::sqlite3* db_;
+  limits limits_;
 };
 
 class driver final : public detail::native_driver {

@@ -39,6 +39,19 @@ struct open_options {
   // pass it, the least recently used one that no stream or cursor is reading is finalized. 0 keeps
   // none: every statement is prepared for its execution and finalized after it.
   std::size_t statement_cache_size = 256;
+  // The longest a statement may run; 0 (the default): no limit. A statement past it throws
+  // ar::timeout_error. Each backend applies it its own way (docs/backends.md, "Timeouts"):
+  // PostgreSQL, the server's statement_timeout, and the client gives up on a server that has not
+  // answered 500 ms after it (the connection is then dropped); MariaDB, the server's
+  // max_statement_time, and a client read timeout of the timeout plus 500 ms rounded up to whole
+  // seconds, set when a connection opens; SQLite, for each step (row) of a statement, a busy
+  // handler (waiting for another connection's lock) and a progress handler that interrupts it. An
+  // ar::statement_timeout_scope overrides it for the statements of one thread.
+  std::chrono::milliseconds statement_timeout{0};
+  // The longest opening a connection may take (PostgreSQL and MariaDB: connect_timeout, in whole
+  // seconds rounded up; libpq waits at least 2 s). 0: no limit. A connection string that names
+  // connect_timeout itself keeps its own. Not used by SQLite.
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
 };
 
 // A handle to an open database and its pool of connections; copies share them. Any thread may use
@@ -84,6 +97,27 @@ class database {
 
  private:
   std::shared_ptr<detail::database_state> state_;
+};
+
+// Overrides open_options::statement_timeout of `db` for the statements the calling thread sends to
+// it while the scope lives (0: no limit); scopes nest, the innermost wins.
+//
+//   {
+//     ar::statement_timeout_scope quick(db, std::chrono::milliseconds(200));
+//     auto rows = ar::from<Event>(db) | ar::to_vector;  // at most 200 ms, or ar::timeout_error
+//   }
+//
+// On MariaDB, the client's read timeout stays the one its connections opened with (from
+// open_options::statement_timeout): a scope changes the server's limit.
+class statement_timeout_scope {
+ public:
+  statement_timeout_scope(const database& db, std::chrono::milliseconds timeout);
+  statement_timeout_scope(const statement_timeout_scope&) = delete;
+  statement_timeout_scope& operator=(const statement_timeout_scope&) = delete;
+  ~statement_timeout_scope();
+
+ private:
+  const detail::database_state* db_;
 };
 
 // Opens a database from a SOCI connection string ("sqlite3://db=:memory:",

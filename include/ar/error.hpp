@@ -1,6 +1,7 @@
 #ifndef AR_ERROR_HPP
 #define AR_ERROR_HPP
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -63,12 +64,29 @@ class database_error : public error {
   // start, may succeed.
   bool retryable() const noexcept { return kind_ != error_kind::other; }
 
+ protected:
+  // A subclass that words what() itself.
+  database_error(std::string what, std::string database, std::string sql, std::string backend_message);
+
  private:
   std::string database_;
   std::string sql_;
   std::string backend_message_;
   std::string code_;
   error_kind kind_;
+};
+
+// A statement ran past its timeout (open_options::statement_timeout, or an
+// ar::statement_timeout_scope) and was stopped: by the server (the connection stays usable), or by
+// the client when the server did not answer in time (the connection is dropped, the next statement
+// opens a new one). Names the database, the SQL and the timeout.
+class timeout_error : public database_error {
+ public:
+  timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout, std::string backend_message);
+  std::chrono::milliseconds timeout() const noexcept { return timeout_; }
+
+ private:
+  std::chrono::milliseconds timeout_;
 };
 
 // Opening a database failed: bad URL, unknown backend, unreachable server.

@@ -1,0 +1,81 @@
+// MariaDB's timeouts, for statements that run through SOCI's statement layer: the server's
+// max_statement_time stops a statement at its limit (error 1969, ER_STATEMENT_TIMEOUT: the
+// connection stays usable), and the client library's read and write timeouts, given to SOCI's
+// connection string when a connection opens, give up on a server that does not answer (a frozen
+// one): the client closes the connection (error 2013, CR_SERVER_LOST) and ar drops it.
+//
+// The client's timeouts are whole seconds, fixed when a connection opens: the statement timeout
+// plus 500 ms, rounded up (a 200 ms timeout reads for at most 1 s), so that a server that is alive
+// answers with its own error first. MariaDB Connector/C waits once per read or write (poll() on the
+// socket, retrying only when a signal interrupts it), not three times as MySQL's documentation of
+// MYSQL_OPT_READ_TIMEOUT says of its own old client.
+
+#include "native.hpp"
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <soci/soci.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ar::backends {
+
+namespace mysql_native {
+
+MYSQL* session_handle(soci::session& session);  // mysql_session_handle.cpp
+
+namespace {
+
+// How much longer than the server's limit the client waits for an answer.
+constexpr std::chrono::milliseconds grace{500};
+
+class timeouts final : public detail::timeout_driver {
+ public:
+  std::vector<std::pair<std::string, std::string>> connect_parameters(
+      std::chrono::milliseconds connect_timeout, std::chrono::milliseconds statement_timeout) const override {
+    std::vector<std::pair<std::string, std::string>> keys;
+    if (connect_timeout.count() > 0) keys.emplace_back("connect_timeout", seconds(connect_timeout));
+    if (statement_timeout.count() > 0) {
+      keys.emplace_back("read_timeout", seconds(statement_timeout + grace));
+      keys.emplace_back("write_timeout", seconds(statement_timeout + grace));
+    }
+    return keys;
+  }
+
+  // max_statement_time is in seconds, with a fraction (MariaDB 10.1+): 0.2 for 200 ms; 0 is no limit.
+  void set_statement_timeout(soci::session& session, std::chrono::milliseconds timeout) const override {
+    const long long ms = timeout.count();
+    std::string fraction = std::to_string(ms % 1000);
+    fraction.insert(0, 3 - fraction.size(), '0');
+    session.once << "SET SESSION max_statement_time = " + std::to_string(ms / 1000) + "." + fraction;
+  }
+
+  verdict classify(soci::session& session, const soci::soci_error& error) const override {
+    MYSQL* conn = session_handle(session);
+    const unsigned int code = conn ? mysql_errno(conn) : 0;
+    if (code == ER_STATEMENT_TIMEOUT) return verdict::server_timeout;
+    if (code == CR_SERVER_LOST || code == CR_SERVER_GONE_ERROR) return verdict::connection_lost;
+    if (error.get_error_category() == soci::soci_error::connection_error) return verdict::connection_lost;
+    return verdict::other;
+  }
+
+ private:
+  static std::string seconds(std::chrono::milliseconds t) {
+    return std::to_string(std::chrono::ceil<std::chrono::seconds>(t).count());
+  }
+};
+
+}  // namespace
+
+}  // namespace mysql_native
+
+void register_mysql_timeouts() {
+  detail::register_timeout_driver("mysql", std::make_shared<mysql_native::timeouts>());
+}
+
+}  // namespace ar::backends
