@@ -4,6 +4,8 @@
 
 #include "native.hpp"
 
+#include <ar/error.hpp>
+
 #include <sqlite3.h>
 
 #include <cmath>
@@ -176,6 +178,13 @@ class driver final : public detail::native_driver {
   std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
     ::sqlite3* db = session_handle(session);
     if (db == nullptr) return nullptr;
+    // An unknown double-quoted identifier is an error, never a string literal: else a column the
+    // table does not have reads as its own name, and `WHERE "col" != ?` matches every row. Every
+    // connection of a pool attaches here before any statement of the program's models runs.
+    for (const int option : {SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL})
+      if (sqlite3_db_config(db, option, 0, nullptr) != SQLITE_OK)
+        throw connection_error("ar: a new sqlite3 connection refused to turn off double-quoted string literals: " +
+                               std::string(sqlite3_errmsg(db)));
     return std::make_unique<connection>(db);
   }
 };
