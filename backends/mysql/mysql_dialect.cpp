@@ -126,6 +126,13 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql() { register_dialect(std::make_shared<mysql_dialect>()); }
+namespace mysql_native {
+void register_result_reader();  // mysql_result_reader.cpp: the types of a result's columns
+}
+
+void register_mysql() {
+  register_dialect(std::make_shared<mysql_dialect>());
+  mysql_native::register_result_reader();
+}
 
 }  // namespace ar::backends

@@ -94,46 +94,41 @@ class statement final : public detail::native_statement {
     if (columns.size() > available)
       throw native_error("the statement returns " + std::to_string(available) + " columns, but " +
                          std::to_string(columns.size()) + " were to be read");
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      const column_binding& c = columns[i];
-      const int col = static_cast<int>(i);
-      // One call per value; the type is asked only when the value could be a NULL (0, 0.0, no text).
-      switch (c.type) {
-        case value_type::int32:
-        case value_type::int64:
-        case value_type::boolean: {
-          const sqlite3_int64 v = sqlite3_column_int64(st_, col);
-          if (v == 0 && sqlite3_column_type(st_, col) == SQLITE_NULL)
-            detail::store_null(c, i);
-          else
-            detail::store_integer(c, v);
-          break;
-        }
-        case value_type::float64: {
-          const double v = sqlite3_column_double(st_, col);
-          if (v == 0 && sqlite3_column_type(st_, col) == SQLITE_NULL)
-            detail::store_null(c, i);
-          else
-            detail::store_real(c, v);
-          break;
-        }
-        case value_type::text:
-        case value_type::time: {
-          const unsigned char* text = sqlite3_column_text(st_, col);
-          if (text == nullptr) {
-            if (sqlite3_column_type(st_, col) == SQLITE_NULL) {
-              detail::store_null(c, i);
+    std::size_t i = 0;
+    try {
+      for (; i < columns.size(); ++i) {
+        const column_binding& c = columns[i];
+        const int col = static_cast<int>(i);
+        // The value's own type first (asking it after a conversion would be meaningless), then the
+        // value as that type: nothing is converted by SQLite, the store_* rules decide.
+        switch (sqlite3_column_type(st_, col)) {
+          case SQLITE_INTEGER: detail::store_integer(c, sqlite3_column_int64(st_, col), i); break;
+          case SQLITE_FLOAT: detail::store_real(c, sqlite3_column_double(st_, col), i); break;
+          case SQLITE_NULL: detail::store_null(c, i); break;
+          default: {
+            // TEXT, or a BLOB's bytes.
+            const unsigned char* text = sqlite3_column_text(st_, col);
+            if (text == nullptr) {
+              if (sqlite3_errcode(db_) == SQLITE_NOMEM) fail(db_);
+              detail::store_text(c, {}, i);  // an empty BLOB
               break;
             }
-            if (sqlite3_errcode(db_) == SQLITE_NOMEM) fail(db_);
-            detail::store_text(c, {});  // an empty BLOB
+            const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st_, col));
+            detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size), i);
             break;
           }
-          const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st_, col));
-          detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size));
-          break;
         }
       }
+    } catch (detail::read_failure& f) {
+      // Where the value came from: the table and column of the schema (this build of SQLite has
+      // its column metadata), else the result column's name.
+      const int col = static_cast<int>(f.index);
+      const char* table = sqlite3_column_table_name(st_, col);
+      const char* origin = sqlite3_column_origin_name(st_, col);
+      const char* name = origin ? origin : sqlite3_column_name(st_, col);
+      f.table = table ? table : "";
+      f.column = name ? name : "#" + std::to_string(f.index + 1);
+      throw;
     }
   }
 
