@@ -190,9 +190,11 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
       }
       throw_read_failure(c, index, "numeric", text);
     case value_source::floating:
-      if (const auto v = parse_double(text)) store_real(c, *v, index);  // refuses what does not fit
-      else throw_read_failure(c, index, "real", text);
-      return;
+      if (const auto v = parse_double(text)) {
+        store_real(c, *v, index);  // refuses what does not fit
+        return;
+      }
+      throw_read_failure(c, index, "real", text);
     case value_source::unknown:
       // The result does not say what it holds: a number field takes what spells a number of its
       // kind, exactly as above.
