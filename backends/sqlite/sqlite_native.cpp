@@ -99,21 +99,26 @@ class statement final : public detail::native_statement {
       for (; i < columns.size(); ++i) {
         const column_binding& c = columns[i];
         const int col = static_cast<int>(i);
-        // The value's own type first (asking it after a conversion would be meaningless), then the
-        // value as that type: nothing is converted by SQLite, the store_* rules decide.
-        switch (sqlite3_column_type(st_, col)) {
-          case SQLITE_INTEGER: detail::store_integer(c, sqlite3_column_int64(st_, col), i); break;
-          case SQLITE_FLOAT: detail::store_real(c, sqlite3_column_double(st_, col), i); break;
+        // The value's own type, then the value as that type: SQLite converts nothing, the store_*
+        // rules decide. Read through its sqlite3_value: one call that takes the connection's mutex
+        // per value (each sqlite3_column_* call takes it), and the type costs no second one. The
+        // value is unprotected, which is safe: one thread at a time holds a connection.
+        sqlite3_value* v = sqlite3_column_value(st_, col);
+        switch (sqlite3_value_type(v)) {
+          case SQLITE_INTEGER: detail::store_integer(c, sqlite3_value_int64(v), i); break;
+          case SQLITE_FLOAT: detail::store_real(c, sqlite3_value_double(v), i); break;
           case SQLITE_NULL: detail::store_null(c, i); break;
           default: {
             // TEXT, or a BLOB's bytes.
-            const unsigned char* text = sqlite3_column_text(st_, col);
+            const unsigned char* text = sqlite3_value_text(v);
             if (text == nullptr) {
-              if (sqlite3_errcode(db_) == SQLITE_NOMEM) fail(db_);
+              // No bytes but some: out of memory.
+              if (sqlite3_value_bytes(v) != 0 || sqlite3_errcode(db_) == SQLITE_NOMEM)
+                throw native_error("out of memory reading result column " + std::to_string(i + 1));
               detail::store_text(c, {}, i);  // an empty BLOB
               break;
             }
-            const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st_, col));
+            const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
             detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size), i);
             break;
           }
