@@ -79,6 +79,21 @@ struct required_text {
   AR_MODEL(required_text, "stored_values", AR_FIELDS(id, v), AR_COLUMN(v, "t"));
 };
 
+// A relation whose rows hold text where the field expects an integer.
+struct crate_item;
+
+struct crate {
+  std::int64_t id = 0;
+  AR_MODEL(crate, "crates", AR_FIELDS(id), AR_HAS_MANY(items, crate_item, crate_id));
+};
+
+struct crate_item {
+  std::int64_t id = 0;
+  std::int64_t crate_id = 0;
+  std::int64_t count = 0;
+  AR_MODEL(crate_item, "crate_items", AR_FIELDS(id, crate_id, count), AR_COLUMN(count, "label"));
+};
+
 }  // namespace stored
 
 namespace {
@@ -232,6 +247,33 @@ TEST_P(read_conversion, aggregates_read_as_before) {
   EXPECT_EQ(q | ar::avg(stored::row::c.r), std::optional<double>(2.5));
   EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::sum(stored::row::c.i), 0);
   EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::max(stored::row::c.i), std::nullopt);
+}
+
+TEST_P(read_conversion, a_relation_load_is_refused_too) {
+  db.execute(ar_test::sql_for(db, "CREATE TABLE {crates} ({id} BIGINT PRIMARY KEY)"));
+  db.execute(ar_test::sql_for(db, "CREATE TABLE {crate_items} ({id} BIGINT PRIMARY KEY, {crate_id} BIGINT, "
+                                  "{label} TEXT)"));
+  db.execute(ar_test::sql_for(db, "INSERT INTO {crates} ({id}) VALUES (1)"));
+  db.execute(ar_test::sql_for(db, "INSERT INTO {crate_items} ({id}, {crate_id}, {label}) VALUES (1, 1, 'abc')"));
+  auto check = [&](const ar::conversion_error& e) {
+    EXPECT_EQ(e.table(), "crate_items");
+    EXPECT_EQ(e.column(), "label");
+    EXPECT_EQ(e.found(), "text 'abc'");
+    EXPECT_TRUE(contains(e.sql(), "crate_items")) << e.sql();
+  };
+  try {
+    (void)(ar::from<stored::crate>(db) | ar::with("items") | ar::to_vector);
+    ADD_FAILURE() << "the eager load read 'abc' as an integer";
+  } catch (const ar::conversion_error& e) {
+    check(e);
+  }
+  stored::crate c = ar::find_or_throw<stored::crate>(db, 1);
+  try {
+    (void)c.items();
+    ADD_FAILURE() << "the lazy load read 'abc' as an integer";
+  } catch (const ar::conversion_error& e) {
+    check(e);
+  }
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(read_conversion);
