@@ -235,18 +235,6 @@ std::shared_ptr<database_state> default_state(registry& r) {
 // A URL with its secrets masked, for messages about a URL that opened no database.
 std::string redact(std::string_view url) { return mask_spans(url, find_secrets(url)); }
 
-slot_kind kind_of(value_type t) noexcept {
-  switch (t) {
-    case value_type::int32:
-    case value_type::int64: return slot_kind::integer;
-    case value_type::float64: return slot_kind::real;
-    case value_type::boolean: return slot_kind::flag;
-    case value_type::text:
-    case value_type::time: return slot_kind::text;
-  }
-  return slot_kind::text;
-}
-
 // The slot a parameter needs; a NULL fits whatever the slot already is.
 slot_kind kind_of(const value& v, slot_kind current) noexcept {
   switch (v.index()) {
@@ -281,7 +269,6 @@ void exchange_slot(soci::statement& st, slot_kind kind, staged_value& s, bool in
 // slots of the same kinds.
 void bind_slots(prepared_statement& p, std::span<const value> params, std::span<const column_binding> columns) {
   bool same = p.bound && p.param_kinds.size() == params.size() && p.column_kinds.size() == columns.size();
-  for (std::size_t i = 0; same && i < columns.size(); ++i) same = p.column_kinds[i] == kind_of(columns[i].type);
   for (std::size_t i = 0; same && i < params.size(); ++i) same = p.param_kinds[i] == kind_of(params[i], p.param_kinds[i]);
   if (same) return;
   soci::statement& st = *p.statement;
@@ -291,8 +278,10 @@ void bind_slots(prepared_statement& p, std::span<const value> params, std::span<
   p.param_kinds.resize(params.size());
   p.columns.assign(columns.size(), staged_value{});
   p.params.assign(params.size(), staged_value{});
+  // Every result column is read as text and parsed here, strictly (finish_row): SOCI's own
+  // conversions would read 2 into a bool as true, and MariaDB sends every value as text anyway.
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    p.column_kinds[i] = kind_of(columns[i].type);
+    p.column_kinds[i] = slot_kind::text;
     exchange_slot(st, p.column_kinds[i], p.columns[i], true);
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -320,41 +309,26 @@ void stage_params(prepared_statement& p, std::span<const value> params) {
   }
 }
 
-template <class T, class U>
-void assign(void* target, bool nullable, bool is_null, U&& v) {
-  if (nullable) {
-    auto& field = *static_cast<std::optional<T>*>(target);
-    if (is_null)
-      field.reset();
-    else
-      field = T(std::forward<U>(v));
-  } else {
-    *static_cast<T*>(target) = T(std::forward<U>(v));
-  }
-}
-
 // Moves the staged values of the row just fetched into the fields (the SOCI path; a native
-// statement writes the fields itself, with the same checks: src/native.hpp).
+// statement writes the fields itself): each value's text, parsed by the kind its result column
+// holds, with the rules of src/native.hpp.
 void finish_row(prepared_statement& p, std::span<const column_binding> columns) {
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const column_binding& c = columns[i];
-    staged_value& s = p.columns[i];
-    const bool is_null = s.indicator == soci::i_null;
-    if (is_null && !c.nullable) throw_null_into_required(i);
-    switch (c.type) {
-      case value_type::int32: {
-        if (!is_null && (s.integer < INT32_MIN || s.integer > INT32_MAX)) throw_out_of_int32(s.integer);
-        assign<std::int32_t>(c.target, c.nullable, is_null, static_cast<std::int32_t>(s.integer));
-        break;
-      }
-      case value_type::int64: assign<std::int64_t>(c.target, c.nullable, is_null, s.integer); break;
-      case value_type::float64: assign<double>(c.target, c.nullable, is_null, s.real); break;
-      case value_type::boolean: assign<bool>(c.target, c.nullable, is_null, s.flag != 0); break;
-      case value_type::text: assign<std::string>(c.target, c.nullable, is_null, std::move(s.text)); break;
-      case value_type::time:
-        assign<time_point>(c.target, c.nullable, is_null, is_null ? time_point{} : parse_time(s.text));
-        break;
+  std::size_t i = 0;
+  try {
+    for (; i < columns.size(); ++i) {
+      const column_binding& c = columns[i];
+      staged_value& s = p.columns[i];
+      if (s.indicator == soci::i_null)
+        store_null(c, i);
+      else
+        store_spelled(c, p.result_reader ? p.result_reader->source(*p.statement, i) : value_source::unknown, s.text, i);
     }
+  } catch (read_failure& f) {
+    if (p.result_reader)
+      p.result_reader->origin(*p.statement, f.index, f.table, f.column);
+    else
+      f.column = "#" + std::to_string(f.index + 1);
+    throw;
   }
 }
 
@@ -367,6 +341,7 @@ std::unique_ptr<prepared_statement> prepare(database_state& db, connection& c, s
     p->native = c.native->prepare(sql, cached);
     return p;
   }
+  p->result_reader = find_soci_result_reader(db.dialect.soci_backend());
   p->statement = std::make_unique<soci::statement>(*c.session);
   p->statement->alloc();
   p->statement->prepare(std::string(sql), cached ? soci::details::st_repeatable_query : soci::details::st_one_time_query);
@@ -525,6 +500,11 @@ struct execution {
       note_failure_in_transaction(message, what.kind);
       if (timed_out) throw timeout_error(db.name, std::string(sql), timeout, std::move(message));
       throw database_error(db.name, std::string(sql), std::move(message), std::move(what.code), what.kind);
+    } catch (const read_failure& f) {
+      // The statement ran, but a value it returned does not fit its field.
+      conversion_error error(db.name, std::string(sql), f.table, f.column, f.found, f.expected);
+      finish(false, true);
+      throw error;
     } catch (const soci::soci_error& e) {
       using verdict = timeout_driver::verdict;
       const verdict v = db.timeouts ? db.timeouts->classify(*conn->session, e) : verdict::other;

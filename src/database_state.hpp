@@ -59,6 +59,8 @@ struct prepared_statement {
   std::vector<slot_kind> column_kinds;
   std::vector<staged_value> params;
   std::vector<staged_value> columns;
+  // What the backend tells of a SOCI statement's result (the kind of each column), or nullptr.
+  const soci_result_reader* result_reader = nullptr;
   bool bound = false;
   // Last, so that it goes first: its bindings point into the slots above.
   std::unique_ptr<soci::statement> statement;

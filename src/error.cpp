@@ -47,7 +47,27 @@ database_error::database_error(std::string what, std::string database, std::stri
     : error(std::move(what)),
       database_(std::move(database)),
       sql_(std::move(sql)),
-      backend_message_(std::move(backend_message)) {}
+      backend_message_(std::move(backend_message)),
+      kind_(error_kind::other) {}
+
+namespace {
+
+std::string column_name(const std::string& table, const std::string& column) {
+  return table.empty() ? "column '" + column + "' (computed)" : "column '" + table + "." + column + "'";
+}
+
+}  // namespace
+
+conversion_error::conversion_error(std::string database, std::string sql, std::string table, std::string column,
+                                   std::string found, std::string expected)
+    : database_error("ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +
+                         found + ", but its field expects " + expected + "\n  SQL: " + sql,
+                     database, sql,
+                     column_name(table, column) + " holds " + found + ", but its field expects " + expected),
+      table_(std::move(table)),
+      column_(std::move(column)),
+      found_(std::move(found)),
+      expected_(std::move(expected)) {}
 
 timeout_error::timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout,
                              std::string backend_message)

@@ -3,7 +3,10 @@
 #include <ar/error.hpp>
 
 #include <list>
+#include <charconv>
+#include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +35,31 @@ checks_registry& the_checks() {
   return r;
 }
 
+struct reader_registry {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::shared_ptr<const soci_result_reader>>> readers;
+};
+
+reader_registry& the_readers() {
+  static reader_registry r;
+  return r;
+}
+
 }  // namespace
+
+void register_soci_result_reader(std::string_view soci_backend, std::shared_ptr<const soci_result_reader> reader) {
+  auto& r = the_readers();
+  std::lock_guard lock(r.mutex);
+  r.readers.emplace_back(std::string(soci_backend), std::move(reader));
+}
+
+const soci_result_reader* find_soci_result_reader(std::string_view soci_backend) {
+  auto& r = the_readers();
+  std::lock_guard lock(r.mutex);
+  for (auto it = r.readers.rbegin(); it != r.readers.rend(); ++it)
+    if (it->first == soci_backend) return it->second.get();
+  return nullptr;
+}
 
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver) {
   auto& r = the_drivers();
@@ -91,14 +118,157 @@ const timeout_driver* find_timeout_driver(std::string_view soci_backend) {
   return nullptr;
 }
 
-void throw_null_into_required(std::size_t index) {
-  throw error("ar: result column " + std::to_string(index + 1) +
-              " is NULL, but the field it belongs to is not a std::optional");
+namespace {
+
+std::string expected_by(const column_binding& c) {
+  std::string e;
+  switch (c.type) {
+    case value_type::int32: e = "an integer from -2147483648 to 2147483647 (std::int32_t)"; break;
+    case value_type::int64: e = "an integer (std::int64_t)"; break;
+    case value_type::float64: e = "a floating-point number, or an integer a double holds exactly (double)"; break;
+    case value_type::boolean: e = "a bool (0 or 1, true or false)"; break;
+    case value_type::text: e = "text (std::string)"; break;
+    case value_type::time: e = "a time (ar::time_point, written YYYY-MM-DD HH:MM:SS[.ffffff])"; break;
+  }
+  return e;
 }
 
-void throw_out_of_int32(long long v) {
-  throw error("ar: a value read from the database does not fit the std::int32_t field it belongs to: " +
-              std::to_string(v));
+// A value as a log shows it, cut after 64 bytes.
+std::string quoted(std::string_view kind, std::string_view text) {
+  std::string out(kind);
+  out += " '";
+  out.append(text.substr(0, 64));
+  out += text.size() > 64 ? "...' (" + std::to_string(text.size()) + " bytes)" : "'";
+  return out;
+}
+
+// The whole text as a double, or nothing: PostgreSQL's NaN, Infinity and -Infinity included.
+std::optional<double> parse_double(std::string_view text) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc() && end == text.data() + text.size()) return v;
+  if (ec == std::errc::result_out_of_range) {
+    // What strtod makes of it, subnormal or not (from_chars refuses them).
+    const std::string copy(text);
+    char* stop = nullptr;
+    v = std::strtod(copy.c_str(), &stop);
+    if (stop == copy.c_str() + copy.size()) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<long long> parse_integer(std::string_view text) {
+  long long v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc() && end == text.data() + text.size()) return v;
+  return std::nullopt;
+}
+
+// A numeric that is a whole number ("15", "15.000", "-3.0"): its integer part, exactly.
+std::optional<long long> parse_whole_decimal(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return parse_integer(text);
+  if (dot == 0 || text.find_first_not_of('0', dot + 1) != std::string_view::npos) return std::nullopt;
+  return parse_integer(text.substr(0, dot));
+}
+
+}  // namespace
+
+void throw_read_failure(const column_binding& c, std::size_t index, std::string found) {
+  read_failure f;
+  f.index = index;
+  f.expected = expected_by(c);
+  if (found == "NULL") f.expected += ", never NULL (the field is not a std::optional)";
+  f.found = std::move(found);
+  throw f;
+}
+
+void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind, std::string_view text) {
+  throw_read_failure(c, index, quoted(kind, text));
+}
+
+void throw_read_failure(const column_binding& c, std::size_t index, long long v) {
+  throw_read_failure(c, index, "integer " + std::to_string(v));
+}
+
+void throw_read_failure(const column_binding& c, std::size_t index, double v) {
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  throw_read_failure(c, index, "real " + std::string(buffer, end));
+}
+
+void store_time_text(const column_binding& c, std::string_view text, std::size_t index) {
+  time_point t;
+  try {
+    t = parse_time(text);
+  } catch (const error& e) {
+    std::string why = e.what();
+    if (why.starts_with("ar: ")) why.erase(0, 4);
+    read_failure f;
+    f.index = index;
+    f.found = quoted("text", text);
+    f.expected = expected_by(c) + "; " + why;
+    throw f;
+  }
+  native_store::assign<time_point>(c, t);
+}
+
+void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
+  const bool integral = c.type == value_type::int32 || c.type == value_type::int64 || c.type == value_type::boolean;
+  switch (source) {
+    case value_source::text: store_text(c, text, index); return;
+    case value_source::boolean:
+      // PostgreSQL's bool, into a bool field only.
+      if (c.type == value_type::boolean && (text == "t" || text == "f")) {
+        native_store::assign<bool>(c, text == "t");
+        return;
+      }
+      throw_read_failure(c, index, text == "t" ? "bool true" : text == "f" ? "bool false" : quoted("bool", text));
+    case value_source::integer:
+      if (const auto v = parse_integer(text)) {
+        store_integer(c, *v, index);
+        return;
+      }
+      throw_read_failure(c, index, "integer", text);
+    case value_source::decimal:
+      if (integral) {
+        if (const auto v = parse_whole_decimal(text)) {
+          store_integer(c, *v, index);
+          return;
+        }
+      } else if (c.type == value_type::float64) {
+        if (const auto v = parse_double(text)) {
+          store_real(c, *v, index);
+          return;
+        }
+      }
+      throw_read_failure(c, index, "numeric", text);
+    case value_source::floating:
+      if (const auto v = parse_double(text)) {
+        store_real(c, *v, index);  // refuses what does not fit
+        return;
+      }
+      throw_read_failure(c, index, "real", text);
+    case value_source::unknown:
+      // The result does not say what it holds: a number field takes what spells a number of its
+      // kind, exactly as above.
+      if (c.type == value_type::text || c.type == value_type::time) {
+        store_text(c, text, index);
+        return;
+      }
+      if (integral) {
+        if (const auto v = parse_whole_decimal(text)) {
+          store_integer(c, *v, index);
+          return;
+        }
+      }
+      if (c.type != value_type::boolean)
+        if (const auto v = parse_double(text)) {
+          store_real(c, *v, index);
+          return;
+        }
+      throw_read_failure(c, index, "text", text);
+  }
 }
 
 }  // namespace ar::detail

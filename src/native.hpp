@@ -12,7 +12,10 @@
 #include <ar/value.hpp>
 
 #include <chrono>
+#include <charconv>
+#include <cmath>
 #include <cstddef>
+#include <exception>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,12 +23,14 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 namespace soci {
 class session;
 class soci_error;
+class statement;
 }
 
 namespace ar::detail {
@@ -145,6 +150,32 @@ class timeout_driver {
 void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver);
 const timeout_driver* find_timeout_driver(std::string_view soci_backend);
 
+// The kind of value a text result spells (PostgreSQL's and MariaDB's results come as text): from
+// the result's column types, so that a text column is never read as a number.
+enum class value_source : std::uint8_t {
+  integer,   // int2/int4/int8/oid, TINYINT ... BIGINT, YEAR
+  decimal,   // numeric / DECIMAL
+  floating,  // float4/float8, FLOAT/DOUBLE
+  boolean,   // PostgreSQL's bool: t or f
+  text,      // everything else
+  unknown,   // the result does not say: numbers are read from their spelling, strictly
+};
+
+// What a backend's SOCI statement tells of its result, for the SOCI path (src/database.cpp), which
+// reads every value as text and stores it with store_spelled: the kind of value each column holds,
+// and, for an error, the table and column it came from. A backend without one is read by spelling
+// alone (value_source::unknown) and its errors name the column by position.
+class soci_result_reader {
+ public:
+  virtual ~soci_result_reader() = default;
+  // After the statement executed: the kind of the values of result column `index` (0-based).
+  virtual value_source source(soci::statement& st, std::size_t index) const = 0;
+  // The table (empty for a computed column) and the name of result column `index`.
+  virtual void origin(soci::statement& st, std::size_t index, std::string& table, std::string& column) const = 0;
+};
+void register_soci_result_reader(std::string_view soci_backend, std::shared_ptr<const soci_result_reader> reader);
+const soci_result_reader* find_soci_result_reader(std::string_view soci_backend);
+
 // Backends register their driver next to their dialect, under the SOCI backend's name ("sqlite3").
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver);
 const native_driver* find_native_driver(std::string_view soci_backend);
@@ -165,9 +196,34 @@ struct session_checks {
 void register_session_checks(std::string_view soci_backend, session_checks checks);
 const session_checks* find_session_checks(std::string_view soci_backend);
 
-// Writing what a driver read into a field: the same conversions and errors on every path.
-[[noreturn]] void throw_null_into_required(std::size_t index);  // 0-based column index
-[[noreturn]] void throw_out_of_int32(long long v);
+// Writing what a driver read into a field: one copy of the rules, for the three readers (SQLite's,
+// libpq's, and the SOCI path MariaDB takes). A value is stored exactly or refused: never coerced.
+//   integer field (int32, int64): an integer in range; a real or a numeric that is a whole number
+//       in range (3.0, SUM's numeric 15); never text, a fraction, a bool.
+//   double field: a real, a numeric, an integer a double holds exactly (|v| <= 2^53 and others).
+//   bool field: the integer 0 or 1, PostgreSQL's boolean; never 2, a real, text.
+//   text field: text (and a BLOB's bytes, a PostgreSQL value of any non-number type: uuid, json,
+//       timestamp, ...); never an integer, a real, a numeric or a bool.
+//   time field: text that parse_time reads.
+// A NULL goes into a std::optional only.
+
+// Where a value came from and what it was, for ar::conversion_error: a reader throws it (through
+// the store_* functions), adds the table and the column it knows of its result, and the execution
+// adds the database and the SQL. The table is empty for a computed column.
+struct read_failure : std::exception {
+  std::size_t index = 0;  // 0-based result column
+  std::string found;
+  std::string expected;
+  std::string table;
+  std::string column;
+  const char* what() const noexcept override { return "ar: a value read does not fit its field"; }
+};
+
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, std::string found);
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind,
+                                     std::string_view text);
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, long long v);
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, double v);
 
 namespace native_store {
 
@@ -183,7 +239,7 @@ inline void assign(const column_binding& c, U&& v) {
 
 // A NULL: an empty optional, or an error for a field that is not a std::optional.
 inline void store_null(const column_binding& c, std::size_t index) {
-  if (!c.nullable) throw_null_into_required(index);
+  if (!c.nullable) throw_read_failure(c, index, std::string("NULL"));
   switch (c.type) {
     case value_type::int32: static_cast<std::optional<std::int32_t>*>(c.target)->reset(); return;
     case value_type::int64: static_cast<std::optional<std::int64_t>*>(c.target)->reset(); return;
@@ -194,36 +250,93 @@ inline void store_null(const column_binding& c, std::size_t index) {
   }
 }
 
-// An integer into an int32 (range-checked), int64 or boolean (non-zero) field.
-inline void store_integer(const column_binding& c, long long v) {
+// An integer value into a field.
+inline void store_integer(const column_binding& c, long long v, std::size_t index) {
   switch (c.type) {
+    case value_type::int64: native_store::assign<std::int64_t>(c, static_cast<std::int64_t>(v)); return;
     case value_type::int32:
-      if (v < INT32_MIN || v > INT32_MAX) throw_out_of_int32(v);
+      if (v < INT32_MIN || v > INT32_MAX) break;
       native_store::assign<std::int32_t>(c, static_cast<std::int32_t>(v));
       return;
-    case value_type::int64: native_store::assign<std::int64_t>(c, static_cast<std::int64_t>(v)); return;
-    case value_type::boolean: native_store::assign<bool>(c, v != 0); return;
-    default: return;
+    case value_type::boolean:
+      if (v != 0 && v != 1) break;
+      native_store::assign<bool>(c, v == 1);
+      return;
+    case value_type::float64: {
+      // Exactly, or not at all: 2^53 + 1 has no double. (2^63 is past every long long.)
+      const auto d = static_cast<double>(v);
+      if (d >= 9223372036854775808.0 || static_cast<long long>(d) != v) break;
+      native_store::assign<double>(c, d);
+      return;
+    }
+    case value_type::text:
+    case value_type::time: break;
   }
+  throw_read_failure(c, index, v);
 }
 
-inline void store_real(const column_binding& c, double v) { native_store::assign<double>(c, v); }
+// A floating-point value into a field: an integer field takes a whole number in range only.
+inline void store_real(const column_binding& c, double v, std::size_t index) {
+  switch (c.type) {
+    case value_type::float64: native_store::assign<double>(c, v); return;
+    case value_type::int32:
+    case value_type::int64:
+      // [-2^63, 2^63): every double there converts to a long long without UB.
+      if (v >= -9223372036854775808.0 && v < 9223372036854775808.0 && std::trunc(v) == v) {
+        const auto n = static_cast<long long>(v);
+        if (c.type == value_type::int64 || (n >= INT32_MIN && n <= INT32_MAX)) {
+          store_integer(c, n, index);
+          return;
+        }
+      }
+      break;
+    case value_type::boolean:
+    case value_type::text:
+    case value_type::time: break;
+  }
+  throw_read_failure(c, index, v);
+}
 
-// Text into a string field (assigned in place, so its capacity is reused) or a time field.
-inline void store_text(const column_binding& c, std::string_view text) {
-  if (c.type == value_type::time) {
-    native_store::assign<time_point>(c, parse_time(text));
+// Text into a string field (assigned in place, so its capacity is reused) or a time field; a
+// number or bool field never takes text.
+void store_time_text(const column_binding& c, std::string_view text, std::size_t index);
+inline void store_text(const column_binding& c, std::string_view text, std::size_t index) {
+  if (c.type == value_type::text) {
+    if (c.nullable) {
+      auto& field = *static_cast<std::optional<std::string>*>(c.target);
+      if (field)
+        field->assign(text);
+      else
+        field.emplace(text);
+    } else {
+      static_cast<std::string*>(c.target)->assign(text);
+    }
     return;
   }
-  if (c.nullable) {
-    auto& field = *static_cast<std::optional<std::string>*>(c.target);
-    if (field)
-      field->assign(text);
-    else
-      field.emplace(text);
-  } else {
-    static_cast<std::string*>(c.target)->assign(text);
+  if (c.type == value_type::time) {
+    store_time_text(c, text, index);
+    return;
   }
+  throw_read_failure(c, index, "text", text);
+}
+
+// A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
+// strictly, the whole text, then stored by the rules above.
+void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
+inline void store_spelled(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
+  if (source == value_source::text) {
+    store_text(c, text, index);
+    return;
+  }
+  if (source == value_source::integer && (c.type == value_type::int64 || c.type == value_type::int32)) {
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size()) {
+      store_integer(c, v, index);
+      return;
+    }
+  }
+  store_spelled_number(c, source, text, index);
 }
 
 }  // namespace ar::detail

@@ -141,11 +141,16 @@ void register_mysql_session_checks();  // mysql_session_checks.cpp: is a pooled 
 void register_mysql_driver();          // mysql_driver.cpp: what the client library tells about a session
 void register_mysql_timeouts();        // mysql_timeouts.cpp: statement and connect timeouts
 
+namespace mysql_native {
+void register_result_reader();         // mysql_result_reader.cpp: the types of a result's columns
+}
+
 void register_mysql() {
   register_dialect(std::make_shared<mysql_dialect>());
   register_mysql_session_checks();
   register_mysql_driver();
   register_mysql_timeouts();
+  mysql_native::register_result_reader();
 }
 
 }  // namespace ar::backends

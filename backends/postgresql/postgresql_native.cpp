@@ -4,11 +4,12 @@
 //
 // What it keeps of the SOCI path, so that both behave alike: :name placeholders become $1, $2, ...
 // in the order they appear; values go as text, written as SOCI writes them (a bool as 1 or 0, a
-// time point through format_time); results come back as text and are read with SOCI's rules (an
-// integer field also takes t/f); a statement without parameters that runs once goes through
-// the simple query protocol (PQsendQuery), which takes several statements in one text. Every call
-// waits for its whole result, so that nothing is ever left pending on the connection (SOCI's BEGIN
-// and COMMIT share it), except a statement past its timeout, whose connection is then dropped.
+// time point through format_time); results come back as text and are read by the type of their
+// column (PQftype) with the rules of src/native.hpp, so that no text is ever read as a number nor t
+// as 1; a statement without parameters that runs once goes through the simple query protocol
+// (PQsendQuery), which takes several statements in one text. Every call waits for its whole result,
+// so that nothing is ever left pending on the connection (SOCI's BEGIN and COMMIT share it), except
+// a statement past its timeout, whose connection is then dropped.
 
 #include "native.hpp"
 
@@ -232,9 +233,20 @@ std::string rewrite_placeholders(std::string_view sql) {
   return out;
 }
 
-[[noreturn]] void cannot_convert(std::size_t index, std::string_view text, const char* what) {
-  throw native_error("cannot read result column " + std::to_string(index + 1) + " ('" +
-                     std::string(text.substr(0, 64)) + "') as " + what);
+// The kind of value a result column of this type holds (pg_type's OIDs, fixed since PostgreSQL 7).
+detail::value_source source_of(Oid type) noexcept {
+  switch (type) {
+    case 20:  // int8
+    case 21:  // int2
+    case 23:  // int4
+    case 26:  // oid
+      return detail::value_source::integer;
+    case 1700: return detail::value_source::decimal;  // numeric (SUM of a bigint is one)
+    case 700:                                         // float4
+    case 701: return detail::value_source::floating;  // float8
+    case 16: return detail::value_source::boolean;
+    default: return detail::value_source::text;  // text, varchar, timestamp, uuid, json, ...
+  }
 }
 
 class statement final : public detail::native_statement {
@@ -313,16 +325,19 @@ class statement final : public detail::native_statement {
       const char* text = PQgetvalue(r, row_, col);
       const auto size = static_cast<std::size_t>(PQgetlength(r, row_, col));
       if (size == 0 && PQgetisnull(r, row_, col)) {
-        detail::store_null(c, i);
+        try {
+          detail::store_null(c, i);
+        } catch (detail::read_failure& f) {
+          name_origin(f);
+          throw;
+        }
         continue;
       }
-      switch (c.type) {
-        case value_type::int32:
-        case value_type::int64:
-        case value_type::boolean: detail::store_integer(c, read_integer(text, size, i)); break;
-        case value_type::float64: detail::store_real(c, read_real(text, size, i)); break;
-        case value_type::text:
-        case value_type::time: detail::store_text(c, std::string_view(text, size)); break;
+      try {
+        detail::store_spelled(c, source_of(PQftype(r, col)), std::string_view(text, size), i);
+      } catch (detail::read_failure& f) {
+        name_origin(f);
+        throw;
       }
     }
   }
@@ -349,27 +364,26 @@ class statement final : public detail::native_statement {
     out.assign(buffer, end);
   }
 
-  // An integer, or t/f (a boolean column), as SOCI reads them.
-  static long long read_integer(const char* text, std::size_t size, std::size_t index) {
-    long long v = 0;
-    const auto [end, ec] = std::from_chars(text, text + size, v);
-    if (ec == std::errc() && end == text + size) return v;
-    if (size == 1 && (*text == 't' || *text == 'f')) return *text == 't' ? 1 : 0;
-    cannot_convert(index, {text, size}, "an integer");
-  }
-
-  // PostgreSQL's spellings included: NaN, Infinity, -Infinity.
-  static double read_real(const char* text, std::size_t size, std::size_t index) {
-    double v = 0;
-    const auto [end, ec] = std::from_chars(text, text + size, v);
-    if (ec == std::errc() && end == text + size) return v;
-    if (ec == std::errc::result_out_of_range) {
-      // What strtod makes of it (SOCI's reading), subnormal or not: the text ends with a NUL.
-      char* stop = nullptr;
-      v = std::strtod(text, &stop);
-      if (stop == text + size) return v;
+  // The table and column a value that does not fit came from: the column's name, and the name of
+  // the table PostgreSQL says it belongs to (looked up only here, on the error path).
+  void name_origin(detail::read_failure& f) const noexcept {
+    try {
+      const PGresult* r = result_.get();
+      const int col = static_cast<int>(f.index);
+      const char* name = PQfname(r, col);
+      f.column = name ? name : "#" + std::to_string(f.index + 1);
+      const Oid table = PQftable(r, col);
+      if (table == InvalidOid) return;
+      const std::string oid = std::to_string(table);
+      const char* values[] = {oid.c_str()};
+      result_ptr found(PQexecParams(link_->conn, "SELECT relname FROM pg_catalog.pg_class WHERE oid = $1::oid", 1,
+                                    nullptr, values, nullptr, nullptr, 0));
+      if (PQresultStatus(found.get()) == PGRES_TUPLES_OK && PQntuples(found.get()) == 1)
+        f.table = PQgetvalue(found.get(), 0, 0);
+      else
+        f.table = "table " + oid;
+    } catch (...) {
     }
-    cannot_convert(index, {text, size}, "a floating-point number");
   }
 
   void execute() {

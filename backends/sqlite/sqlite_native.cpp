@@ -4,6 +4,8 @@
 
 #include "native.hpp"
 
+#include <ar/error.hpp>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -201,46 +203,46 @@ class statement final : public detail::native_statement {
     if (columns.size() > available)
       throw native_error("the statement returns " + std::to_string(available) + " columns, but " +
                          std::to_string(columns.size()) + " were to be read");
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      const column_binding& c = columns[i];
-      const int col = static_cast<int>(i);
-      // One call per value; the type is asked only when the value could be a NULL (0, 0.0, no text).
-      switch (c.type) {
-        case value_type::int32:
-        case value_type::int64:
-        case value_type::boolean: {
-          const sqlite3_int64 v = sqlite3_column_int64(st_, col);
-          if (v == 0 && sqlite3_column_type(st_, col) == SQLITE_NULL)
-            detail::store_null(c, i);
-          else
-            detail::store_integer(c, v);
-          break;
-        }
-        case value_type::float64: {
-          const double v = sqlite3_column_double(st_, col);
-          if (v == 0 && sqlite3_column_type(st_, col) == SQLITE_NULL)
-            detail::store_null(c, i);
-          else
-            detail::store_real(c, v);
-          break;
-        }
-        case value_type::text:
-        case value_type::time: {
-          const unsigned char* text = sqlite3_column_text(st_, col);
-          if (text == nullptr) {
-            if (sqlite3_column_type(st_, col) == SQLITE_NULL) {
-              detail::store_null(c, i);
+    std::size_t i = 0;
+    try {
+      for (; i < columns.size(); ++i) {
+        const column_binding& c = columns[i];
+        const int col = static_cast<int>(i);
+        // The value's own type, then the value as that type: SQLite converts nothing, the store_*
+        // rules decide. Read through its sqlite3_value: one call that takes the connection's mutex
+        // per value (each sqlite3_column_* call takes it), and the type costs no second one. The
+        // value is unprotected, which is safe: one thread at a time holds a connection.
+        sqlite3_value* v = sqlite3_column_value(st_, col);
+        switch (sqlite3_value_type(v)) {
+          case SQLITE_INTEGER: detail::store_integer(c, sqlite3_value_int64(v), i); break;
+          case SQLITE_FLOAT: detail::store_real(c, sqlite3_value_double(v), i); break;
+          case SQLITE_NULL: detail::store_null(c, i); break;
+          default: {
+            // TEXT, or a BLOB's bytes.
+            const unsigned char* text = sqlite3_value_text(v);
+            if (text == nullptr) {
+              // No bytes but some: out of memory.
+              if (sqlite3_value_bytes(v) != 0 || sqlite3_errcode(db_) == SQLITE_NOMEM)
+                throw native_error("out of memory reading result column " + std::to_string(i + 1));
+              detail::store_text(c, {}, i);  // an empty BLOB
               break;
             }
-            if (sqlite3_errcode(db_) == SQLITE_NOMEM) fail(db_);
-            detail::store_text(c, {});  // an empty BLOB
+            const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
+            detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size), i);
             break;
           }
-          const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st_, col));
-          detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size));
-          break;
         }
       }
+    } catch (detail::read_failure& f) {
+      // Where the value came from: the table and column of the schema (this build of SQLite has
+      // its column metadata), else the result column's name.
+      const int col = static_cast<int>(f.index);
+      const char* table = sqlite3_column_table_name(st_, col);
+      const char* origin = sqlite3_column_origin_name(st_, col);
+      const char* name = origin ? origin : sqlite3_column_name(st_, col);
+      f.table = table ? table : "";
+      f.column = name ? name : "#" + std::to_string(f.index + 1);
+      throw;
     }
   }
 
@@ -291,6 +293,13 @@ class driver final : public detail::native_driver {
   std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
     ::sqlite3* db = session_handle(session);
     if (db == nullptr) return nullptr;
+    // An unknown double-quoted identifier is an error, never a string literal: else a column the
+    // table does not have reads as its own name, and `WHERE "col" != ?` matches every row. Every
+    // connection of a pool attaches here before any statement of the program's models runs.
+    for (const int option : {SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL})
+      if (sqlite3_db_config(db, option, 0, nullptr) != SQLITE_OK)
+        throw connection_error("ar: a new sqlite3 connection refused to turn off double-quoted string literals: " +
+                               std::string(sqlite3_errmsg(db)));
     return std::make_unique<connection>(db);
   }
 

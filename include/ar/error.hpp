@@ -65,7 +65,7 @@ class database_error : public error {
   bool retryable() const noexcept { return kind_ != error_kind::other; }
 
  protected:
-  // A subclass that words what() itself.
+  // A subclass that words what() itself (conversion_error, timeout_error): no code, kind other.
   database_error(std::string what, std::string database, std::string sql, std::string backend_message);
 
  private:
@@ -87,6 +87,33 @@ class timeout_error : public database_error {
 
  private:
   std::chrono::milliseconds timeout_;
+};
+
+// A value the database returned does not fit the field it was read into: text where a number is
+// expected ('abc', '12abc'), a fraction or an out-of-range number for an integer field (3.7, 1e20),
+// a number other than 0 or 1 for a bool, a number for a std::string, a NULL for a field that is not
+// a std::optional, a time ar::time_point cannot hold. Nothing is ever coerced (no 0, 12, 3,
+// INT64_MAX or true in its place). A database_error (the statement ran, its result could not be
+// read), so `catch (const ar::database_error&)` catches it too; backend_message() is the sentence
+// that says what was found and what was expected.
+class conversion_error : public database_error {
+ public:
+  conversion_error(std::string database, std::string sql, std::string table, std::string column, std::string found,
+                   std::string expected);
+  // The table the value came from; empty for a computed column (an aggregate, an expression).
+  const std::string& table() const noexcept { return table_; }
+  // The result column's name.
+  const std::string& column() const noexcept { return column_; }
+  // The value found, with its kind, as a log shows it: "text 'abc'", "real 3.7", "integer 2", "NULL".
+  const std::string& found() const noexcept { return found_; }
+  // What the field takes: "an integer (std::int64_t)", "a bool (0 or 1)", ...
+  const std::string& expected() const noexcept { return expected_; }
+
+ private:
+  std::string table_;
+  std::string column_;
+  std::string found_;
+  std::string expected_;
 };
 
 // Opening a database failed: bad URL, unknown backend, unreachable server.

@@ -152,16 +152,20 @@ TEST_F(sqlite_native, null_into_a_required_field_and_int32_overflow_are_refused)
   try {
     (void)ar::find<narrow>(db, 1);
     FAIL() << "expected ar::error";
-  } catch (const ar::error& e) {
-    EXPECT_EQ(std::string(e.what()), "ar: result column 3 is NULL, but the field it belongs to is not a std::optional");
+  } catch (const ar::conversion_error& e) {
+    EXPECT_EQ(e.backend_message(),
+              "column 'narrows.label' holds NULL, but its field expects text (std::string), never NULL (the field is "
+              "not a std::optional)");
+    EXPECT_EQ(e.database(), "native");
   }
   db.execute(R"(UPDATE "narrows" SET "label" = 'x', "small" = 3000000000)");
   try {
     (void)ar::find<narrow>(db, 1);
     FAIL() << "expected ar::error";
-  } catch (const ar::error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "ar: a value read from the database does not fit the std::int32_t field it belongs to: 3000000000");
+  } catch (const ar::conversion_error& e) {
+    EXPECT_EQ(e.backend_message(),
+              "column 'narrows.small' holds integer 3000000000, but its field expects an integer from -2147483648 to "
+              "2147483647 (std::int32_t)");
   }
   db.execute(R"(UPDATE "narrows" SET "small" = -7, "label" = '')");
   const auto back = ar::find<narrow>(db, 1);
