@@ -195,8 +195,6 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
         inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
         continue;
       }
-      // Keys come back in no promised order; the database hands them out in increasing order
-      // within one statement, so sorted keys match the rows in VALUES order.
       std::int64_t key = 0;
       column_binding binding = bind_column(key);
       if (!d.supports_returning()) {  // one row per statement (see below), its key read on its connection
@@ -214,15 +212,30 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       if (keys.size() != n)
         throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
                     std::to_string(n) + " rows inserted into '" + std::string(table.table) + "'");
-      std::sort(keys.begin(), keys.end());
+      // The k-th RETURNING row is the k-th VALUES row's (see keys_by_position): matched by
+      // position, never by value. Sorting would hand out other rows' keys wherever the database
+      // does not generate keys in increasing order (SQLite past the rowid INT64_MAX: random).
       for (std::size_t k = 0; k < n; ++k) key_of.set(batch_rows[k], keys[k]);
       inserted += n;
     }
   };
-  // Where a generated key can only be read back one row at a time, its rows go one at a time.
-  if (generated) write(false, read_keys && !d.supports_returning() ? 1 : gen_batch);
-  if (keyed) write(true, key_batch);
-  if (tx) tx->commit();
+  // A failed call leaves every key as it was: those written by batches before the failure (rolled
+  // back with the transaction, or left to the caller's) are taken back, so that no record keeps
+  // the key of a row that is not there, or that a retry would overwrite.
+  auto take_back_keys = [&]() noexcept {
+    if (!read_keys || generated == 0) return;
+    for (std::size_t i = 0; i < rows.size; ++i)
+      if (mixed ? unset[i] != 0 : keyed == 0) key_of.set(i, 0);
+  };
+  try {
+    // Where a generated key can only be read back one row at a time, its rows go one at a time.
+    if (generated) write(false, read_keys && !d.supports_returning() ? 1 : gen_batch);
+    if (keyed) write(true, key_batch);
+    if (tx) tx->commit();
+  } catch (...) {
+    take_back_keys();
+    throw;
+  }
   return inserted;
 }
 

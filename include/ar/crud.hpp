@@ -97,13 +97,20 @@ void insert(const database& db, M& record) {
   }
   const std::string& sql = detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert);
   detail::column_binding key = detail::bind_column(primary_key(record));
-  if (db.dialect().supports_returning()) {
-    detail::run(state, sql, params.span(), {&key, 1});
-  } else {
-    // The generated key is per session: both statements run on one connection.
-    detail::connection_pin pin(state);
-    detail::run(pin, sql, params.span());
-    detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+  try {
+    if (db.dialect().supports_returning()) {
+      detail::run(state, sql, params.span(), {&key, 1});
+    } else {
+      // The generated key is per session: both statements run on one connection.
+      detail::connection_pin pin(state);
+      detail::run(pin, sql, params.span());
+      detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+    }
+  } catch (...) {
+    // A failed insert leaves the key as it was (still unset), even when the statement failed after
+    // its RETURNING row came back (a deferred constraint checked at the implicit commit).
+    primary_key(record) = key_type_of<M>{};
+    throw;
   }
 }
 
