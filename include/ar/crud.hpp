@@ -85,10 +85,14 @@ void require_default_constructible() {
 }  // namespace detail
 
 // INSERT. A generated key that is still 0 is left to the database and written back.
+// A record whose key the program chose, in a tree (a self-referential belongs_to), is checked as
+// update checks it: its parent must not be itself or one of the rows already pointing at its key.
 template <model M>
 void insert(const database& db, M& record) {
   auto& state = db.state();
   const bool generate = detail::has_generated_key_unset(record);
+  if constexpr (detail::has_self_reference_v<M>)
+    if (!generate) detail::check_no_cycle(db, record);
   detail::parameter_list params;
   detail::append_values(record, params, !generate);
   if (!generate) {
@@ -132,6 +136,7 @@ void save(const database& db, M& record) {
     else
       update(db, record);
   } else {
+    if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
     auto& state = db.state();
     detail::parameter_list params;
     detail::append_values(record, params, true);
