@@ -107,6 +107,22 @@ class params_buffer {
 // (but takes one row at least). More than one statement runs in one transaction, unless one is
 // open on the database already. (Where a dialect has no RETURNING, insert_all inserts generated
 // keys one row at a time to read each back; this has nothing to read and keeps its batches.)
+//
+// keys_by_position: the generated keys of one multi-row INSERT ... RETURNING are given to the
+// records by position, the k-th row returned to the k-th row of VALUES, never by sorting them
+// (SQLite, once a table has held the rowid INT64_MAX, picks each new rowid at random). What that
+// rests on, backend by backend:
+// - PostgreSQL does not document the order of RETURNING rows, and its maintainers call it
+//   intentionally unspecified (pgsql-docs, May 2024); the executor inserts the rows of a VALUES
+//   list one by one in list order and emits each RETURNING row as it inserts it.
+// - MariaDB's INSERT ... RETURNING page says nothing of order; the server writes the VALUES rows in
+//   order and sends each returned row after writing it.
+// - SQLite's RETURNING page promises no order either; it collects the returned rows as it inserts
+//   them and hands them out in that order once the statement is done.
+// So the order is each backend's behaviour, not a documented promise. It is pinned by tests on
+// every backend, one where the keys are not increasing (tests/crud/crud_test.cpp,
+// insert_all_matches_keys_to_records_by_position_when_rowids_are_random); a count that differs from
+// the rows sent is an error.
 std::size_t insert_rows(const database& db, const record_rows& rows) {
   if (rows.size == 0) return 0;
   database_state& state = db.state();

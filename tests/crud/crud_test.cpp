@@ -320,6 +320,39 @@ TEST(crud_sqlite, insert_all_matches_keys_to_records_by_position_when_rowids_are
   ar_test::close_backends();
 }
 
+// The same on every backend, with keys that decrease along the VALUES rows: a sorted match would
+// give every record another row's key. PostgreSQL: an identity counting down; MariaDB: a trigger
+// that hands out keys downwards from a counter table; SQLite: rowids at random past INT64_MAX.
+TEST_P(crud, insert_all_matches_keys_to_records_by_position_when_keys_decrease) {
+  const std::string& backend = GetParam();
+  if (backend == "postgresql") {
+    db.execute("ALTER TABLE users ALTER COLUMN id SET INCREMENT BY -1 SET MINVALUE 1 RESTART WITH 100000");
+  } else if (backend == "mariadb") {
+    db.execute("CREATE TABLE key_counter (n BIGINT NOT NULL)");
+    db.execute("INSERT INTO key_counter (n) VALUES (100001)");
+    db.execute("CREATE TRIGGER users_keys_down BEFORE INSERT ON users FOR EACH ROW BEGIN "
+               "UPDATE key_counter SET n = n - 1; SET NEW.id = (SELECT n FROM key_counter); END");
+  } else {
+    db.execute(ar_test::sql_for(db, "INSERT INTO {users} ({id}, {user_name}) VALUES (9223372036854775807, 'max')"));
+  }
+  std::vector<user> users;
+  for (int i = 0; i < 20; ++i) users.push_back({0, "down" + std::to_string(i), std::nullopt});
+  ar::statement_counter counter;
+  ar::insert_all(db, users);
+  EXPECT_EQ(counter.count(), 1u);  // one multi-row INSERT ... RETURNING
+  bool increasing = true;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    ASSERT_NE(users[i].id, 0) << i;
+    EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id).name, users[i].name) << i;
+    if (i > 0 && users[i].id < users[i - 1].id) increasing = false;
+  }
+  EXPECT_FALSE(increasing) << "the keys came out increasing: the test did not make them decrease";
+  users[7].hair_color = "changed";
+  ar::save(db, users[7]);
+  for (std::size_t i = 0; i < users.size(); ++i) EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id), users[i]) << i;
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.hair_color == "changed") | ar::count, 1);
+}
+
 // A unique index on users.user_name, for the tests that make a row fail.
 void make_user_names_unique(const ar::database& db) {
   db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {users_name_unique} ON {users} ({user_name})"));
