@@ -119,10 +119,10 @@ class params_buffer {
 //   order and sends each returned row after writing it.
 // - SQLite's RETURNING page promises no order either; it collects the returned rows as it inserts
 //   them and hands them out in that order once the statement is done.
-// So the order is each backend's behaviour, not a documented promise. It is pinned by tests on
-// every backend, one where the keys are not increasing (tests/crud/crud_test.cpp,
-// insert_all_matches_keys_to_records_by_position_when_rowids_are_random); a count that differs from
-// the rows sent is an error.
+// So the order is each backend's behaviour, not a documented promise. It is pinned on every
+// backend by a test whose keys decrease along the VALUES rows (tests/crud/crud_test.cpp,
+// insert_all_matches_keys_to_records_by_position_when_keys_decrease); a count that differs from the
+// rows sent is an error.
 std::size_t insert_rows(const database& db, const record_rows& rows) {
   if (rows.size == 0) return 0;
   database_state& state = db.state();
