@@ -107,6 +107,22 @@ class params_buffer {
 // (but takes one row at least). More than one statement runs in one transaction, unless one is
 // open on the database already. (Where a dialect has no RETURNING, insert_all inserts generated
 // keys one row at a time to read each back; this has nothing to read and keeps its batches.)
+//
+// keys_by_position: the generated keys of one multi-row INSERT ... RETURNING are given to the
+// records by position, the k-th row returned to the k-th row of VALUES, never by sorting them
+// (SQLite, once a table has held the rowid INT64_MAX, picks each new rowid at random). What that
+// rests on, backend by backend:
+// - PostgreSQL does not document the order of RETURNING rows, and its maintainers call it
+//   intentionally unspecified (pgsql-docs, May 2024); the executor inserts the rows of a VALUES
+//   list one by one in list order and emits each RETURNING row as it inserts it.
+// - MariaDB's INSERT ... RETURNING page says nothing of order; the server writes the VALUES rows in
+//   order and sends each returned row after writing it.
+// - SQLite's RETURNING page promises no order either; it collects the returned rows as it inserts
+//   them and hands them out in that order once the statement is done.
+// So the order is each backend's behaviour, not a documented promise. It is pinned on every
+// backend by a test whose keys decrease along the VALUES rows (tests/crud/crud_test.cpp,
+// insert_all_matches_keys_to_records_by_position_when_keys_decrease); a count that differs from the
+// rows sent is an error.
 std::size_t insert_rows(const database& db, const record_rows& rows) {
   if (rows.size == 0) return 0;
   database_state& state = db.state();
@@ -195,8 +211,6 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
         inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
         continue;
       }
-      // Keys come back in no promised order; the database hands them out in increasing order
-      // within one statement, so sorted keys match the rows in VALUES order.
       std::int64_t key = 0;
       column_binding binding = bind_column(key);
       if (!d.supports_returning()) {  // one row per statement (see below), its key read on its connection
@@ -214,15 +228,30 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       if (keys.size() != n)
         throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
                     std::to_string(n) + " rows inserted into '" + std::string(table.table) + "'");
-      std::sort(keys.begin(), keys.end());
+      // The k-th RETURNING row is the k-th VALUES row's (see keys_by_position): matched by
+      // position, never by value. Sorting would hand out other rows' keys wherever the database
+      // does not generate keys in increasing order (SQLite past the rowid INT64_MAX: random).
       for (std::size_t k = 0; k < n; ++k) key_of.set(batch_rows[k], keys[k]);
       inserted += n;
     }
   };
-  // Where a generated key can only be read back one row at a time, its rows go one at a time.
-  if (generated) write(false, read_keys && !d.supports_returning() ? 1 : gen_batch);
-  if (keyed) write(true, key_batch);
-  if (tx) tx->commit();
+  // A failed call leaves every key as it was: those written by batches before the failure (rolled
+  // back with the transaction, or left to the caller's) are taken back, so that no record keeps
+  // the key of a row that is not there, or that a retry would overwrite.
+  auto take_back_keys = [&]() noexcept {
+    if (!read_keys || generated == 0) return;
+    for (std::size_t i = 0; i < rows.size; ++i)
+      if (mixed ? unset[i] != 0 : keyed == 0) key_of.set(i, 0);
+  };
+  try {
+    // Where a generated key can only be read back one row at a time, its rows go one at a time.
+    if (generated) write(false, read_keys && !d.supports_returning() ? 1 : gen_batch);
+    if (keyed) write(true, key_batch);
+    if (tx) tx->commit();
+  } catch (...) {
+    take_back_keys();
+    throw;
+  }
   return inserted;
 }
 

@@ -85,10 +85,14 @@ void require_default_constructible() {
 }  // namespace detail
 
 // INSERT. A generated key that is still 0 is left to the database and written back.
+// A record whose key the program chose, in a tree (a self-referential belongs_to), is checked as
+// update checks it: its parent must not be itself or one of the rows already pointing at its key.
 template <model M>
 void insert(const database& db, M& record) {
   auto& state = db.state();
   const bool generate = detail::has_generated_key_unset(record);
+  if constexpr (detail::has_self_reference_v<M>)
+    if (!generate) detail::check_no_cycle(db, record);
   detail::parameter_list params;
   detail::append_values(record, params, !generate);
   if (!generate) {
@@ -97,13 +101,20 @@ void insert(const database& db, M& record) {
   }
   const std::string& sql = detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert);
   detail::column_binding key = detail::bind_column(primary_key(record));
-  if (db.dialect().supports_returning()) {
-    detail::run(state, sql, params.span(), {&key, 1});
-  } else {
-    // The generated key is per session: both statements run on one connection.
-    detail::connection_pin pin(state);
-    detail::run(pin, sql, params.span());
-    detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+  try {
+    if (db.dialect().supports_returning()) {
+      detail::run(state, sql, params.span(), {&key, 1});
+    } else {
+      // The generated key is per session: both statements run on one connection.
+      detail::connection_pin pin(state);
+      detail::run(pin, sql, params.span());
+      detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+    }
+  } catch (...) {
+    // A failed insert leaves the key as it was (still unset), even when the statement failed after
+    // its RETURNING row came back (a deferred constraint checked at the implicit commit).
+    primary_key(record) = key_type_of<M>{};
+    throw;
   }
 }
 
@@ -125,6 +136,7 @@ void save(const database& db, M& record) {
     else
       update(db, record);
   } else {
+    if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
     auto& state = db.state();
     detail::parameter_list params;
     detail::append_values(record, params, true);

@@ -729,10 +729,11 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
     auto state = std::make_shared<query_state>(*base);
     const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
     where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
-    if (!loader.many && loader.order_by_key) {  // has_one: the first by key, as eager loading takes it
+    // Ordered by the target's key, as eager and batched loads order theirs (select_rows_in): the
+    // same rows in the same order whichever path loads them. has_one: the first by key.
+    if (loader.order_by_key && state->order.empty())
       state->order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
-      state->limit = 1;
-    }
+    if (!loader.many && loader.order_by_key) state->limit = 1;
     grouped_rows<K> grouped;
     row_sink<K> sink{&loader, &grouped};
     each_row(*loader.target, db, *state, false, &row_sink<K>::add, &sink);

@@ -203,13 +203,16 @@ struct morph_to_impl {
       const auto key = primary_key(parent);
       if (model_of<Parent>::generated_key && key == key_type_of<Parent>{})
         throw error("ar: cannot associate a '" + std::string(model_of<Parent>::table) + "' record that has no key yet: save it first");
-      o.*type_def::pointer = std::string(model_of<Parent>::morph_name);
-      o.*id_def::pointer = static_cast<scalar_t<typename id_def::type>>(key);
+      // Nothing is changed until nothing can fail: the copies are made first.
       auto copy = std::make_shared<Parent>();
       model_of<Parent>::copy_columns(*copy, parent);
-      slot_of<Rel>(o) = relation_slot{std::make_shared<const morph_ref>(std::move(copy), std::type_index(typeid(Parent)),
-                                                                        std::string(model_of<Parent>::morph_name)),
-                                      true};
+      relation_slot slot{std::make_shared<const morph_ref>(std::move(copy), std::type_index(typeid(Parent)),
+                                                           std::string(model_of<Parent>::morph_name)),
+                         true};
+      std::string type(model_of<Parent>::morph_name);
+      o.*type_def::pointer = std::move(type);
+      o.*id_def::pointer = static_cast<scalar_t<typename id_def::type>>(key);
+      slot_of<Rel>(o) = std::move(slot);
     }
   }
 

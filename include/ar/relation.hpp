@@ -381,15 +381,29 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   }
 
   // has_one / has_many: point the child at the owner, save it, keep a loaded cache true.
+  // A failed save leaves the child as it was: its foreign key and morph type are put back (its key
+  // is insert's to keep).
   static void add(const owner& o, target& child) {
     const key_scalar key = owner_key_or_throw(o);
     using fk_type = typename fk_def::type;
-    child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
+    fk_type old_fk = child.*fk_def::pointer;
+    [[maybe_unused]] std::string old_type;
     if constexpr (morph) {
       using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
-      child.*type_def::pointer = std::string(model_of<owner>::morph_name);
+      std::string type(model_of<owner>::morph_name);
+      old_type = std::exchange(child.*type_def::pointer, std::move(type));
     }
-    save(child);
+    child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
+    try {
+      save(child);
+    } catch (...) {
+      child.*fk_def::pointer = std::move(old_fk);
+      if constexpr (morph) {
+        using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
+        child.*type_def::pointer = std::move(old_type);
+      }
+      throw;
+    }
     relation_slot& slot = slot_of<Rel>(o);
     const std::shared_ptr<void> stored_shared = fields_of(child);
     target* stored = static_cast<target*>(stored_shared.get());
@@ -414,18 +428,22 @@ struct relation_impl<Rel, true> : relation_ops<Rel> {
   }
 
   // belongs_to: point the owner at the parent (not saved: save the owner to store it).
+  // Nothing is changed until nothing can fail (the parent's copy is made first).
   static void associate(owner& o, const target& parent) {
     const auto& key = parent.*key_def::pointer;
     if constexpr (!key_def::nullable) {
       if (key_def::index == model_of<target>::primary_key::index && model_of<target>::generated_key && key == key_scalar{})
         throw error("ar: cannot associate a '" + std::string(model_of<target>::table) +
                     "' record that has no key yet: save it first");
-      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(key);
     } else {
       if (!key) throw error("ar: cannot associate a record whose key is NULL");
-      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(*key);
     }
-    o.*Rel::slot = relation_slot{fields_of(parent), true};
+    relation_slot slot{fields_of(parent), true};
+    if constexpr (!key_def::nullable)
+      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(key);
+    else
+      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(*key);
+    o.*Rel::slot = std::move(slot);
   }
 
   static void dissociate(owner& o) {

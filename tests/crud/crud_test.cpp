@@ -292,6 +292,173 @@ TEST_P(crud, insert_all_rolls_back_every_batch_when_one_fails) {
   EXPECT_FALSE(db.in_transaction());
 }
 
+// --- keys are right or absent -------------------------------------------------------------
+
+// Once a table holds the rowid INT64_MAX, SQLite picks each new rowid at random: the keys of one
+// multi-row INSERT are then in no order, and only their position says which row is whose.
+TEST(crud_sqlite, insert_all_matches_keys_to_records_by_position_when_rowids_are_random) {
+  ar::database db = ar_test::open_backend("sqlite");
+  ar::create_tables<user>(db);
+  db.execute(ar_test::sql_for(db, "INSERT INTO {users} ({id}, {user_name}) VALUES (9223372036854775807, 'max')"));
+  std::vector<user> users;
+  for (int i = 0; i < 20; ++i) users.push_back({0, "random" + std::to_string(i), std::nullopt});
+  ar::insert_all(db, users);
+  bool in_order = true;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    ASSERT_NE(users[i].id, 0) << i;
+    EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id).name, users[i].name) << i;
+    if (i > 0 && users[i].id < users[i - 1].id) in_order = false;
+  }
+  EXPECT_FALSE(in_order) << "the keys came out sorted: the test did not make SQLite pick them at random";
+  // save() of a changed record touches its own row and no other.
+  users[3].hair_color = "changed";
+  ar::save(db, users[3]);
+  for (std::size_t i = 0; i < users.size(); ++i)
+    EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id), users[i]) << i;
+  EXPECT_EQ(ar::find_or_throw<user>(db, std::numeric_limits<std::int64_t>::max()).name, "max");
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.hair_color == "changed") | ar::count, 1);
+  ar_test::close_backends();
+}
+
+// The same on every backend, with keys that decrease along the VALUES rows: a sorted match would
+// give every record another row's key. PostgreSQL: an identity counting down; MariaDB: a trigger
+// that hands out keys downwards from a counter table; SQLite: rowids at random past INT64_MAX.
+TEST_P(crud, insert_all_matches_keys_to_records_by_position_when_keys_decrease) {
+  const std::string& backend = GetParam();
+  if (backend == "postgresql") {
+    db.execute("ALTER TABLE users ALTER COLUMN id SET INCREMENT BY -1 SET MINVALUE 1 RESTART WITH 100000");
+  } else if (backend == "mariadb") {
+    db.execute("CREATE TABLE key_counter (n BIGINT NOT NULL)");
+    db.execute("INSERT INTO key_counter (n) VALUES (100001)");
+    db.execute("CREATE TRIGGER users_keys_down BEFORE INSERT ON users FOR EACH ROW BEGIN "
+               "UPDATE key_counter SET n = n - 1; SET NEW.id = (SELECT n FROM key_counter); END");
+  } else {
+    db.execute(ar_test::sql_for(db, "INSERT INTO {users} ({id}, {user_name}) VALUES (9223372036854775807, 'max')"));
+  }
+  std::vector<user> users;
+  for (int i = 0; i < 20; ++i) users.push_back({0, "down" + std::to_string(i), std::nullopt});
+  ar::statement_counter counter;
+  ar::insert_all(db, users);
+  EXPECT_EQ(counter.count(), 1u);  // one multi-row INSERT ... RETURNING
+  bool increasing = true;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    ASSERT_NE(users[i].id, 0) << i;
+    EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id).name, users[i].name) << i;
+    if (i > 0 && users[i].id < users[i - 1].id) increasing = false;
+  }
+  EXPECT_FALSE(increasing) << "the keys came out increasing: the test did not make them decrease";
+  users[7].hair_color = "changed";
+  ar::save(db, users[7]);
+  for (std::size_t i = 0; i < users.size(); ++i) EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id), users[i]) << i;
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.hair_color == "changed") | ar::count, 1);
+}
+
+// A unique index on users.user_name, for the tests that make a row fail.
+void make_user_names_unique(const ar::database& db) {
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {users_name_unique} ON {users} ({user_name})"));
+}
+
+TEST_P(crud, a_failed_insert_all_leaves_every_key_as_it_was_and_a_retry_inserts_everything) {
+  make_user_names_unique(db);
+  std::vector<user> users;
+  for (int i = 0; i < 10; ++i) users.push_back({0, "k" + std::to_string(i), std::nullopt});
+  users[8].name = "k2";  // a later row repeats an earlier one
+  EXPECT_THROW(ar::insert_all(db, users), ar::database_error);
+  for (std::size_t i = 0; i < users.size(); ++i) EXPECT_EQ(users[i].id, 0) << i;
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+
+  users[8].name = "k8";
+  ar::insert_all(db, users);
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 10);
+  for (std::size_t i = 0; i < users.size(); ++i) EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id), users[i]) << i;
+}
+
+TEST_P(crud, a_failed_insert_all_of_several_batches_takes_back_the_keys_earlier_batches_wrote) {
+  make_user_names_unique(db);
+  // Two parameters per row: the first batch is full, the repeat is in the second.
+  const std::size_t rows = db.dialect().max_parameters() / 2 + 10;
+  std::vector<user> users(rows);
+  for (std::size_t i = 0; i < rows; ++i) users[i].name = "b" + std::to_string(i);
+  users.back().name = "b0";
+  // A record with a key of its own keeps it; one whose key was set keeps that.
+  users.push_back({777'777, "keyed", std::nullopt});
+  const std::vector<user> before = users;
+  ar::statement_counter counter;
+  EXPECT_THROW(ar::insert_all(db, users), ar::database_error);
+  EXPECT_EQ(counter.statements().back(), "ROLLBACK");
+  EXPECT_EQ(users, before);
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+
+  users[rows - 1].name = "b" + std::to_string(rows - 1);
+  ar::insert_all(db, users);
+  EXPECT_EQ(ar::from<user>(db) | ar::count, static_cast<std::int64_t>(users.size()));
+  for (std::size_t i : {std::size_t{0}, rows / 2, rows - 1, rows})
+    EXPECT_EQ(ar::find_or_throw<user>(db, users[i].id), users[i]) << i;
+  EXPECT_EQ(users.back().id, 777'777);
+}
+
+TEST_P(crud, a_failed_insert_all_of_a_32_bit_key_model_leaves_the_keys_as_they_were) {
+  std::vector<tag> tags;
+  for (int i = 0; i < 5; ++i) tags.push_back({0, "t" + std::to_string(i)});
+  tags.push_back({0, std::string()});
+  db.execute(ar_test::sql_for(db, "INSERT INTO {tags} ({tag_key}, {label}) VALUES (1000, 'taken')"));
+  tags[4].tag_id = 1000;  // a key already taken: the keyed statement fails after the generated ones
+  const std::vector<tag> before = tags;
+  EXPECT_THROW(ar::insert_all(db, tags), ar::database_error);
+  EXPECT_EQ(tags, before);
+  EXPECT_EQ(ar::from<tag>(db) | ar::count, 1);
+}
+
+// A constraint checked when the statement commits (a deferred foreign key) fails the INSERT after
+// its RETURNING row came back: the key that row brought is taken back too. MariaDB has no deferred
+// constraints: there the foreign key fails the statement itself.
+TEST_P(crud, an_insert_failing_at_its_commit_after_returning_its_key_leaves_the_key_unset) {
+  const std::string deferred = GetParam() == "mariadb" ? "" : " DEFERRABLE INITIALLY DEFERRED";
+  const std::string key = GetParam() == "sqlite"       ? "INTEGER PRIMARY KEY"
+                          : GetParam() == "postgresql" ? "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+                                                       : "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
+  db.execute(ar_test::sql_for(db, "CREATE TABLE {posts} ({id} " + key + ", {user_id} BIGINT NOT NULL REFERENCES {users} ({id})" +
+                                      deferred + ", {title} VARCHAR(100) NOT NULL, {body} VARCHAR(100))"));
+  ar_test::post orphan{0, 424242, "orphan", std::nullopt};  // no user 424242
+  EXPECT_THROW(ar::insert(db, orphan), ar::database_error);
+  EXPECT_EQ(orphan.id, 0);
+  std::vector<ar_test::post> orphans{{0, 424242, "a", std::nullopt}, {0, 424243, "b", std::nullopt}};
+  EXPECT_THROW(ar::insert_all(db, orphans), ar::database_error);
+  EXPECT_EQ(orphans[0].id, 0);
+  EXPECT_EQ(orphans[1].id, 0);
+  EXPECT_EQ(ar::from<ar_test::post>(db) | ar::count, 0);
+}
+
+TEST_P(crud, a_failed_insert_all_inside_a_transaction_leaves_every_key_as_it_was) {
+  make_user_names_unique(db);
+  const std::size_t rows = db.dialect().max_parameters() / 2 + 10;
+  std::vector<user> users(rows);
+  for (std::size_t i = 0; i < rows; ++i) users[i].name = "t" + std::to_string(i);
+  users.back().name = "t0";
+  {
+    ar::transaction tx(db);
+    EXPECT_THROW(ar::insert_all(db, users), ar::database_error);
+    for (std::size_t i = 0; i < rows; ++i) ASSERT_EQ(users[i].id, 0) << i;
+  }  // rolled back: the caller's to end
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+}
+
+TEST_P(crud, a_failed_insert_leaves_the_key_as_it_was) {
+  make_user_names_unique(db);
+  user a{0, "same", std::nullopt};
+  ar::insert(db, a);
+  user b{0, "same", "b"};
+  EXPECT_THROW(ar::insert(db, b), ar::database_error);
+  EXPECT_EQ(b, (user{0, "same", "b"}));
+  user c{0, "same", "c"};
+  EXPECT_THROW(ar::save(db, c), ar::database_error);
+  EXPECT_EQ(c.id, 0);
+  c.name = "other";
+  ar::save(db, c);
+  EXPECT_EQ(ar::find_or_throw<user>(db, c.id), c);
+  EXPECT_EQ(ar::find_or_throw<user>(db, a.id), a);
+}
+
 // --- insert_all(records, ar::without_keys) ---------------------------------------------------
 
 std::vector<user> some_users(std::size_t n, const std::string& prefix) {

@@ -240,6 +240,45 @@ TEST_P(loading, eager_and_lazy_give_the_same_records) {
   }
 }
 
+// Lazy, batched and eager loads give a has_many's rows in one order: by the target's key, whatever
+// order the table holds them in. Inserted in reverse key order, then the lower key updated (on
+// PostgreSQL that moves its row to the end of the heap, where a scan without ORDER BY finds it last).
+TEST_P(loading, lazy_batched_and_eager_loads_order_a_has_many_by_key) {
+  user dan{0, "dan"};
+  ar::insert(db, dan);
+  post high{9002, dan.id, "high"};
+  post low{9001, dan.id, "low"};
+  ar::insert(db, high);
+  ar::insert(db, low);
+  low.title = "low, updated";
+  ar::update(db, low);
+  auto ids = [](const std::vector<post>& v) {
+    std::vector<std::int64_t> out;
+    for (const post& p : v) out.push_back(p.id);
+    return out;
+  };
+  const std::vector<std::int64_t> by_key{9001, 9002};
+
+  ar::statement_counter counter;
+  user alone = ar::find_or_throw<user>(db, dan.id);  // a record of its own: the lazy load reads its rows alone
+  EXPECT_EQ(ids(alone.posts()), by_key);
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_NE(counter.statements().back().find("ORDER BY"), std::string::npos) << counter.statements().back();
+
+  auto unbatched = all_users() | ar::no_auto_batching | ar::to_vector;
+  auto batched = all_users() | ar::to_vector;
+  auto eager = all_users() | ar::with("posts") | ar::to_vector;
+  ASSERT_EQ(unbatched.back().id, dan.id);
+  EXPECT_EQ(ids(unbatched.back().posts()), by_key);
+  EXPECT_EQ(ids(batched.back().posts()), by_key);
+  EXPECT_EQ(ids(eager.back().posts()), by_key);
+  EXPECT_EQ(ids(alone.posts(ar::reload)), by_key);
+  for (std::size_t i = 0; i < eager.size(); ++i) {
+    EXPECT_EQ(ids(unbatched[i].posts()), ids(eager[i].posts())) << i;
+    EXPECT_EQ(ids(batched[i].posts()), ids(eager[i].posts())) << i;
+  }
+}
+
 TEST_P(loading, a_modifier_refines_its_own_path_only) {
   post draft{0, users[0].id, "draft", "draft"};
   ar::insert(db, draft);

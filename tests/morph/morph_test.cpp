@@ -190,6 +190,40 @@ TEST_P(morphs, writes_set_the_type_and_key) {
   EXPECT_EQ(pic.imageable().as<article>()->id, a1.id);
 }
 
+// A write through a morph relation that the database refuses leaves the child as it was: its
+// type and id columns and its key.
+TEST_P(morphs, a_failed_morph_add_or_set_leaves_the_child_as_it_was) {
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {comments_body_unique} ON {comments} ({body})"));
+  comment twin{0, "before", 99, "on a1"};  // the body is taken: the INSERT fails
+  EXPECT_THROW(v1.comments_add(twin), ar::database_error);
+  EXPECT_EQ(twin.id, 0);
+  EXPECT_EQ(twin.commentable_type, "before");
+  EXPECT_EQ(twin.commentable_id, std::optional<std::int64_t>(99));
+  EXPECT_EQ(twin.body, "on a1");
+  EXPECT_EQ(v1.comments(ar::reload).size(), 1u);
+
+  comment saved{0, "Video", v1.id, "saved"};  // saved on v1; moving it to a2 fails on its body
+  ar::insert(db, saved);
+  const std::int64_t saved_id = saved.id;
+  saved.body = "on a2";
+  EXPECT_THROW(a2.comments_add(saved), ar::database_error);
+  EXPECT_EQ(saved.id, saved_id);
+  EXPECT_EQ(saved.commentable_type, "Video");
+  EXPECT_EQ(saved.commentable_id, std::optional<std::int64_t>(v1.id));
+  EXPECT_EQ(saved.body, "on a2");
+
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {covers_owner_unique} ON {covers} ({imageable_type}, {imageable_id})"));
+  cover pic{0, "", 0, "a1.png"};
+  a1.picture_set(pic);
+  cover another{0, "none", 3, "again.png"};  // a1 has a cover: the unique index refuses a second
+  EXPECT_THROW(a1.picture_set(another), ar::database_error);
+  EXPECT_EQ(another.id, 0);
+  EXPECT_EQ(another.imageable_type, "none");
+  EXPECT_EQ(another.imageable_id, 3);
+  EXPECT_EQ(another.path, "again.png");
+  EXPECT_EQ(a1.picture()->path, "a1.png");
+}
+
 TEST_P(morphs, where_has_and_with_count_keep_to_the_parents_type) {
   EXPECT_EQ(ar::from<article>(db) | ar::where_has("comments") | ar::count, 2);
   EXPECT_EQ(ar::from<video>(db) | ar::where_has("comments") | ar::count, 1);

@@ -233,6 +233,61 @@ TEST_P(relations, adding_a_child_sets_its_key_saves_it_and_keeps_the_cache_true)
   EXPECT_EQ(ada.posts_query() | ar::count, 4);
 }
 
+// A write through a relation that the database refuses leaves the child as it was: its foreign
+// key and its key, field by field, and the owner's cache.
+TEST_P(relations, a_failed_add_or_create_leaves_the_child_and_the_cache_as_they_were) {
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {posts_title_unique} ON {posts} ({title})"));
+  (void)ada.posts();
+  (void)bob.posts();
+  post twin{0, std::nullopt, "first"};  // a new child whose INSERT fails
+  const post before = twin;
+  EXPECT_THROW(bob.posts_add(twin), ar::database_error);
+  EXPECT_EQ(twin, before);
+  EXPECT_FALSE(twin.user_id.has_value());
+  EXPECT_EQ(twin.id, 0);
+  EXPECT_TRUE(bob.posts().empty());
+
+  post saved{0, 7, "saved"};  // a saved child whose UPDATE fails: its old foreign key stays
+  saved.user_id = std::nullopt;
+  ar::insert(db, saved);
+  saved.title = "second";
+  const post saved_before = saved;
+  EXPECT_THROW(ada.posts_add(saved), ar::database_error);
+  EXPECT_EQ(saved, saved_before);
+  EXPECT_EQ(ar::find_or_throw<post>(db, saved.id).title, "saved");
+  EXPECT_EQ(titles(ada.posts()), (std::vector<std::string>{"first", "second"}));
+
+  EXPECT_THROW((void)bob.posts_create(post{0, std::nullopt, "second"}), ar::database_error);
+  EXPECT_TRUE(bob.posts().empty());
+  EXPECT_EQ(ar::from<post>(db) | ar::count, 3);
+}
+
+TEST_P(relations, a_failed_has_one_set_leaves_the_child_as_it_was) {
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {profiles_user_unique} ON {profiles} ({user_id})"));
+  profile first_bio{0, 0, "one"};
+  bob.profile_set(first_bio);
+  profile second_bio{0, 42, "two"};  // bob has a profile: the unique index refuses a second
+  const profile before = second_bio;
+  EXPECT_THROW(bob.profile_set(second_bio), ar::database_error);
+  EXPECT_EQ(second_bio, before);
+  ASSERT_NE(bob.profile(), nullptr);
+  EXPECT_EQ(bob.profile()->bio, "one");
+}
+
+TEST_P(relations, a_write_through_a_relation_on_a_closed_database_leaves_the_child_as_it_was) {
+  (void)ada.posts();
+  post fresh{0, 5, "fresh"};
+  post saved{0, std::nullopt, "saved"};
+  ar::insert(db, saved);
+  const post fresh_before = fresh, saved_before = saved;
+  db.close();
+  EXPECT_THROW(bob.posts_add(fresh), ar::error);
+  EXPECT_THROW(ada.posts_add(saved), ar::error);
+  EXPECT_EQ(fresh, fresh_before);
+  EXPECT_EQ(saved, saved_before);
+  EXPECT_EQ(titles(ada.posts()), (std::vector<std::string>{"first", "second"}));
+}
+
 TEST_P(relations, adding_to_an_unsaved_owner_is_an_error) {
   user fresh{0, "fresh"};
   post p{0, std::nullopt, "p"};

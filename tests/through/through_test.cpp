@@ -88,6 +88,32 @@ TEST_P(through, lazy_access_is_one_statement_with_the_join_in_sql) {
   EXPECT_EQ(cpp.posts()[0].title, "one");
 }
 
+// A failed attach, sync or toggle leaves the records and the loaded collection as they were.
+TEST_P(through, a_failed_attach_sync_or_toggle_leaves_the_records_and_the_cache_as_they_were) {
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {post_tags_link_unique} ON {post_tags} ({post_id}, {tag_id})"));
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {post_tags_by_unique} ON {post_tags} ({added_by})"));
+  ASSERT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
+  const post p1_before = p1;
+  const tag cpp_before = cpp;
+  EXPECT_THROW(p1.tags_attach(cpp), ar::database_error);  // linked already: the unique index refuses
+  EXPECT_EQ(p1.id, p1_before.id);
+  EXPECT_EQ(p1.title, p1_before.title);
+  EXPECT_EQ(cpp, cpp_before);
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
+
+  post_tag taken{0, p3.id, sql.id, "me"};
+  ar::insert(db, taken);
+  const post_tag prototype{0, 0, 0, "me"};  // its added_by is taken
+  EXPECT_THROW(p1.tags_attach(sql, prototype), ar::database_error);
+  EXPECT_EQ(prototype.id, 0);
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
+
+  db.close();
+  EXPECT_THROW(p1.tags_toggle(sql), ar::error);
+  EXPECT_THROW(p1.tags_sync(std::vector<std::int64_t>{sql.id}), ar::error);
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));  // still the loaded rows: no statement
+}
+
 TEST_P(through, eager_with_tags_is_two_statements) {
   ar::statement_counter counter;
   auto posts = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("tags") | ar::to_vector;

@@ -96,6 +96,43 @@ TEST_P(trees, a_record_cannot_become_its_own_ancestor) {
   EXPECT_EQ(names(ar::ancestors(b, "parent")), (std::vector<std::string>{"a1x", "a1", "a", "root"}));
 }
 
+TEST_P(trees, insert_with_a_chosen_key_refuses_a_self_parent_without_a_statement) {
+  category self{1000, 1000, "self"};
+  ar::statement_counter counter;
+  try {
+    ar::insert(db, self);
+    FAIL() << "expected ar::error";
+  } catch (const ar::error& e) {
+    EXPECT_NE(std::string(e.what()).find("its own ancestor"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(counter.count(), 0u);
+  EXPECT_FALSE(ar::find<category>(db, 1000));
+  EXPECT_EQ(self.id, 1000);
+}
+
+TEST_P(trees, insert_with_a_chosen_key_refuses_to_close_a_cycle_with_existing_rows) {
+  // Rows already point at key 2000 (written before their parent): inserting 2000 under one of them
+  // would close a cycle.
+  category orphan{0, 2000, "orphan"};
+  ar::insert(db, orphan);
+  category grandchild{0, orphan.id, "grandchild"};
+  ar::insert(db, grandchild);
+  category closing{2000, grandchild.id, "closing"};
+  ar::statement_counter counter;
+  try {
+    ar::insert(db, closing);
+    FAIL() << "expected ar::error";
+  } catch (const ar::error& e) {
+    EXPECT_NE(std::string(e.what()).find("its own ancestor"), std::string::npos) << e.what();
+  }
+  for (const std::string& sql : counter.statements()) EXPECT_EQ(sql.find("INSERT"), std::string::npos) << sql;
+  EXPECT_FALSE(ar::find<category>(db, 2000));
+  // Under a row outside its subtree, the same record goes in.
+  closing.parent_id = root.id;
+  ar::insert(db, closing);
+  EXPECT_EQ(names(ar::ancestors(grandchild, "parent")), (std::vector<std::string>{"orphan", "closing", "root"}));
+}
+
 TEST_P(trees, delete_and_nullify_may_filter_through_the_same_table) {
   // The subquery reads the table the statement changes (MySQL refuses that with error 1093;
   // MariaDB, from 10.3, allows it).
