@@ -43,7 +43,8 @@ transaction_aborted::transaction_aborted(std::string database, std::string sql, 
       cause_(std::move(cause)),
       cause_kind_(cause_kind) {}
 
-database_error::database_error(std::string what, std::string database, std::string sql, std::string backend_message)
+database_error::database_error(worded, std::string what, std::string database, std::string sql,
+                               std::string backend_message)
     : error(std::move(what)),
       database_(std::move(database)),
       sql_(std::move(sql)),
@@ -60,7 +61,7 @@ std::string column_name(const std::string& table, const std::string& column) {
 
 conversion_error::conversion_error(std::string database, std::string sql, std::string table, std::string column,
                                    std::string found, std::string expected)
-    : database_error("ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +
+    : database_error(worded{}, "ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +
                          found + ", but its field expects " + expected + "\n  SQL: " + sql,
                      database, sql,
                      column_name(table, column) + " holds " + found + ", but its field expects " + expected),
@@ -71,7 +72,7 @@ conversion_error::conversion_error(std::string database, std::string sql, std::s
 
 timeout_error::timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout,
                              std::string backend_message)
-    : database_error("ar: database '" + database + "' did not finish a statement within its timeout of " +
+    : database_error(worded{}, "ar: database '" + database + "' did not finish a statement within its timeout of " +
                          std::to_string(timeout.count()) + " ms: " + backend_message + "\n  SQL: " + sql,
                      database, sql, backend_message),
       timeout_(timeout) {}

@@ -66,7 +66,8 @@ class database_error : public error {
 
  protected:
   // A subclass that words what() itself (conversion_error, timeout_error): no code, kind other.
-  database_error(std::string what, std::string database, std::string sql, std::string backend_message);
+  struct worded {};
+  database_error(worded, std::string what, std::string database, std::string sql, std::string backend_message);
 
  private:
   std::string database_;
