@@ -185,9 +185,10 @@ struct batch {
 //   loads (batched, at any depth), strict loading and what was eager-loaded: the batches are
 //   thread-safe (see batch), and each record's cache is written only by the thread reading it;
 // - a record several threads read at once (a belongs_to target several owners share, a row
-//   reached from two records): reading its fields and its relations, lazy loads included, since a
-//   lazy load stores a record's value once, under a lock, only while it is not loaded
-//   (publish_loaded), and readers see it through the flag's acquire load (relation_slot::loaded);
+//   reached from two records): reading its fields and its relations and copying it, lazy loads
+//   included, since a lazy load stores a record's value once, under a lock, only while it is not
+//   loaded (publish_loaded), and readers and copies see it through the flag's acquire load
+//   (relation_slot::loaded);
 // - not: writing a record (assigning fields, save, add, associate, reload, clear_relation_cache,
 //   ar::load, name_count()'s cached count, set_strict) while another thread reads or writes it.
 // tests/concurrency/shared_records_test.cpp pins this on every backend, under ASan and TSan.
@@ -812,9 +813,16 @@ void assign_rows(const relation_loader<K>& loader, const void* owner, std::share
       const model_rows& rows = *loader.target;
       const auto* data = static_cast<const char*>(rows.group_data(value.get()));
       const std::size_t size = rows.group_size(value.get());
-      for (std::size_t i = 0; i < size; ++i) loader.inverse_slot(data + i * rows.record_size) = relation_slot{fields, true};
+      // The inverse is a belongs_to (no count): the value and the flag are all it holds.
+      for (std::size_t i = 0; i < size; ++i) {
+        relation_slot& inverse = loader.inverse_slot(data + i * rows.record_size);
+        inverse.value = fields;
+        inverse.loaded = true;
+      }
     } else {
-      loader.inverse_slot(value.get()) = relation_slot{fields, true};
+      relation_slot& inverse = loader.inverse_slot(value.get());
+      inverse.value = fields;
+      inverse.loaded = true;
     }
   }
   relation_slot& slot = loader.slot(owner);
@@ -836,10 +844,13 @@ void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::s
       const std::size_t size = rows.group_size(value.get());
       for (std::size_t i = 0; i < size; ++i) {
         relation_slot& inverse = loader.inverse_slot(data + i * rows.record_size);
-        if (!inverse.loaded) inverse = relation_slot{fields, true};
+        if (inverse.loaded) continue;
+        inverse.value = fields;
+        inverse.loaded = true;
       }
     } else if (relation_slot& inverse = loader.inverse_slot(value.get()); !inverse.loaded) {
-      inverse = relation_slot{fields, true};
+      inverse.value = fields;
+      inverse.loaded = true;
     }
     relation_slot& slot = loader.slot(owner);
     slot.value = std::move(value);

@@ -262,10 +262,14 @@ TEST_P(shared_records, a_record_several_owners_share_loads_its_relations_once_fo
           ++wrong;
           continue;
         }
+        // A copy, while other threads may be storing the author's relations: each one is copied
+        // loaded or not (and loads on the copy through the same batch), never half-stored.
+        const user copy = *author;
         const auto found = author->profile();
         const auto it = bio_of.find(author->id);
         if (it == bio_of.end() ? found != nullptr : (!found || found->bio != it->second)) ++wrong;
         if (titles(author->posts()) != expected_posts(author->id)) ++wrong;
+        if (copy.username != usernames.at(author->id) || titles(copy.posts()) != expected_posts(author->id)) ++wrong;
       }
     });
     EXPECT_EQ(counter.count(db), 3u);  // the authors, their profiles, their posts: once each

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace ar {
 
@@ -82,6 +83,23 @@ struct relation_slot {
   loaded_flag loaded = false;
   // has_many: the number of rows, when with_count or name_count() has counted them.
   std::optional<std::int64_t> count{};
+
+  relation_slot() = default;
+  relation_slot(std::shared_ptr<const void> v, bool on) noexcept : value(std::move(v)), loaded(on) {}
+  // A copy reads the flag first and the value only when it is set: copying a record that another
+  // thread is loading a relation of lazily copies that relation loaded or not, never half-stored.
+  relation_slot(const relation_slot& other) noexcept : loaded(other.loaded), count(other.count) {
+    if (loaded) value = other.value;
+  }
+  relation_slot(relation_slot&&) noexcept = default;
+  relation_slot& operator=(const relation_slot& other) noexcept {
+    const bool on = other.loaded;
+    value = on ? other.value : nullptr;
+    loaded = on;
+    count = other.count;
+    return *this;
+  }
+  relation_slot& operator=(relation_slot&&) noexcept = default;
 
   friend constexpr bool operator==(const relation_slot&, const relation_slot&) noexcept { return true; }
 };
