@@ -190,7 +190,8 @@ struct batch {
 //   loaded (publish_loaded), and readers and copies see it through the flag's acquire load
 //   (relation_slot::loaded);
 // - not: writing a record (assigning fields, save, add, associate, reload, clear_relation_cache,
-//   ar::load, name_count()'s cached count, set_strict) while another thread reads or writes it.
+//   ar::load, set_strict) while another thread reads or writes it, nor name_count() on a record
+//   another thread reads too (relation_count caches the count without a lock).
 // tests/concurrency/shared_records_test.cpp pins this on every backend, under ASan and TSan.
 struct load_context {
   bool strict = false;
