@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <string>
 
 namespace ar::detail {
@@ -87,6 +88,22 @@ void share_rows_context(const model_rows& rows, const std::vector<const void*>& 
     return;
   }
   for (const void* p : records) rows.context(p).shared = context;
+}
+
+std::mutex& lazy_store_mutex() noexcept {
+  // One lock for every lazy store: it is held for a few pointer copies, once per record's first
+  // read of a relation (the statement runs before it), and never where a relation is already
+  // loaded, which is one acquire load (relation_slot::loaded).
+  static std::mutex mutex;
+  return mutex;
+}
+
+bool publish_loaded(relation_slot& slot, std::shared_ptr<const void> value) {
+  const std::lock_guard<std::mutex> lock(lazy_store_mutex());
+  if (slot.loaded) return false;  // another thread reading this record stored it first: theirs stays
+  slot.value = std::move(value);
+  slot.loaded = true;  // after the value: whoever sees it set sees the value
+  return true;
 }
 
 void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,

@@ -27,6 +27,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <span>
@@ -154,16 +155,44 @@ inline std::atomic<bool>& auto_batching_flag() {
 // --- the siblings of a collection ---------------------------------------------------------------
 
 // What one relation needs to load for every sibling at once, and what it found.
+//
+// Threads: the siblings may be read from several threads at once (each on its own records). The
+// first lazy access of the relation, from whichever thread, loads it under `loading` and sets
+// `loaded` (release) once `results` is complete; `keys` and `results` change only under `loading`
+// while `loaded` is clear, and never after. A thread that finds `loaded` set (acquire) reads
+// `results` without a lock; one that finds it clear takes the lock and, when another thread
+// loaded the batch meanwhile, uses its result: one statement per relation per context (per chunk
+// of the bind limit), whatever the threads. The batch writes nothing into the siblings: each
+// record stores its own value from `results` when it is read (publish_loaded), so a thread never
+// writes a record another thread reads. The statements run while `loading` is held: a thread
+// waiting for the batch waits for them (a thread holding the last connection of the pool in a
+// transaction and waiting for a batch another thread is loading on that pool makes that thread's
+// load fail with ar::connection_error after open_options::wait, instead of hanging).
 template <class Key>
 struct batch {
   // The siblings' non-null lookup values, in their order, repeats kept: collecting them is a copy
   // per record, paid by every collection query; sorting out the distinct ones (hashing) waits for
   // the first lazy access, which most relations of most queries never see.
   std::vector<Key> keys;
-  bool loaded = false;
+  std::atomic<bool> loaded{false};
+  std::mutex loading;
   std::unordered_map<Key, std::shared_ptr<const void>> results;
 };
 
+// The context records read together share (record_context::shared): one per collection query, and
+// one per batch of rows a lazy or eager load read. What may be shared between threads:
+// - the records of one result, each read by one thread (disjoint records), including their lazy
+//   loads (batched, at any depth), strict loading and what was eager-loaded: the batches are
+//   thread-safe (see batch), and each record's cache is written only by the thread reading it;
+// - a record several threads read at once (a belongs_to target several owners share, a row
+//   reached from two records): reading its fields and its relations and copying it, lazy loads
+//   included, since a lazy load stores a record's value once, under a lock, only while it is not
+//   loaded (publish_loaded), and readers and copies see it through the flag's acquire load
+//   (relation_slot::loaded);
+// - not: writing a record (assigning fields, save, add, associate, reload, clear_relation_cache,
+//   ar::load, set_strict) while another thread reads or writes it, nor name_count() on a record
+//   another thread reads too (relation_count caches the count without a lock).
+// tests/concurrency/shared_records_test.cpp pins this on every backend, under ASan and TSan.
 struct load_context {
   bool strict = false;
   bool auto_batch = true;
@@ -176,6 +205,15 @@ struct load_context {
 template <class M>
 void share_context(const std::vector<const void*>& records, bool strict = false, bool auto_batch = true,
                    std::span<const std::string_view> preloaded = {});
+
+// Stores what a lazy load found in a relation's cache, unless the cache was loaded meanwhile (by
+// another thread reading the same record): under lazy_store_mutex(), value first, then the flag
+// (release). Returns whether it stored (compiled once, in src/eager.cpp). Eager loads, which fill
+// records no other thread sees yet, and reloads, which replace a value, store directly.
+bool publish_loaded(relation_slot& slot, std::shared_ptr<const void> value);
+// The lock of every lazy store (publish_loaded, and the inverses a lazy load fills in): taken once
+// per record's first read of a relation, never on the path of a relation already loaded.
+std::mutex& lazy_store_mutex() noexcept;
 template <class M>
 bool strict_for(const M& record);
 
@@ -329,7 +367,7 @@ bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner);
 template <class K>
 std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records);
 template <class K>
-void load_rows_for(const relation_loader<K>& loader, const void* owner);
+void load_rows_for(const relation_loader<K>& loader, const void* owner, bool first_access = false);
 
 template <class M>
 std::pair<ar::database, std::shared_ptr<const query_state>> rows_modified(const void* modifier) {
@@ -433,6 +471,11 @@ relation_slot& slot_erased(const void* owner) {
 // children learn their owner.
 template <class K>
 void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
+// The same for a relation's first lazy access, on a record other threads may read too: the
+// inverses it fills in and the owner's cache are stored under lazy_store_mutex(), each only while
+// not loaded (another thread reading the same record may have stored them first).
+template <class K>
+void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
 // A relation's first lazy access (compiled once, in src/eager.cpp): refuses it under strict
 // loading, loads it for every sibling when the record has some, else for the record alone.
 template <class K>
@@ -705,16 +748,21 @@ bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
   auto* shared = static_cast<batch<K>*>(context->batches.at(loader.index).get());
   if (!shared) return false;  // preloaded for every sibling: not batched
   auto& b = *shared;
-  if (!b.loaded) {
-    keep_distinct(b.keys);
-    b.results = select_rows_in(loader, b.keys, nullptr);
-    b.loaded = true;
-    auto targets = loaded_rows(loader, b.results, b.keys);
-    share_rows_context(*loader.target, targets, false, true, loader.inverse);
+  // Once per batch, whichever thread comes first; the others wait for it (see batch).
+  if (!b.loaded.load(std::memory_order_acquire)) {
+    const std::lock_guard<std::mutex> lock(b.loading);
+    if (!b.loaded.load(std::memory_order_relaxed)) {
+      keep_distinct(b.keys);
+      grouped_rows<K> results = select_rows_in(loader, b.keys, nullptr);
+      auto targets = loaded_rows(loader, results, b.keys);
+      share_rows_context(*loader.target, targets, false, true, loader.inverse);
+      b.results = std::move(results);
+      b.loaded.store(true, std::memory_order_release);
+    }
   }
   const auto v = loader.lookup(owner);
   auto it = v ? b.results.find(*v) : b.results.end();
-  assign_rows(loader, owner, it == b.results.end() ? nothing_found(loader) : it->second);
+  store_lazy_rows(loader, owner, it == b.results.end() ? nothing_found(loader) : it->second);
   return true;
 }
 
@@ -722,7 +770,7 @@ bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
 // in the owner's cache. Its rows share a context (for their own lazy loads) that batches and loads
 // strictly as the owner's siblings do.
 template <class K>
-void load_rows_for(const relation_loader<K>& loader, const void* owner) {
+void load_rows_for(const relation_loader<K>& loader, const void* owner, bool first_access) {
   std::shared_ptr<const void> found;
   if (const auto v = loader.lookup(owner)) {
     auto [db, base] = base_query(loader.target_table, nullptr);
@@ -744,7 +792,10 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner) {
                        loader.inverse);
     if (const auto it = grouped.find(*v); it != grouped.end()) found = it->second;
   }
-  assign_rows(loader, owner, found ? std::move(found) : nothing_found(loader));
+  if (first_access)
+    store_lazy_rows(loader, owner, found ? std::move(found) : nothing_found(loader));
+  else
+    assign_rows(loader, owner, found ? std::move(found) : nothing_found(loader));
 }
 
 template <class K>
@@ -764,9 +815,16 @@ void assign_rows(const relation_loader<K>& loader, const void* owner, std::share
       const model_rows& rows = *loader.target;
       const auto* data = static_cast<const char*>(rows.group_data(value.get()));
       const std::size_t size = rows.group_size(value.get());
-      for (std::size_t i = 0; i < size; ++i) loader.inverse_slot(data + i * rows.record_size) = relation_slot{fields, true};
+      // The inverse is a belongs_to (no count): the value and the flag are all it holds.
+      for (std::size_t i = 0; i < size; ++i) {
+        relation_slot& inverse = loader.inverse_slot(data + i * rows.record_size);
+        inverse.value = fields;
+        inverse.loaded = true;
+      }
     } else {
-      loader.inverse_slot(value.get()) = relation_slot{fields, true};
+      relation_slot& inverse = loader.inverse_slot(value.get());
+      inverse.value = fields;
+      inverse.loaded = true;
     }
   }
   relation_slot& slot = loader.slot(owner);
@@ -775,10 +833,40 @@ void assign_rows(const relation_loader<K>& loader, const void* owner, std::share
 }
 
 template <class K>
+void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value) {
+  if (loader.inverse_slot && value) {
+    // The rows' inverse first, then the owner: a thread that sees the owner loaded sees its rows'
+    // inverse. Rows two owners share (a key two siblings hold) get the first one's fields.
+    const std::shared_ptr<const void> fields = share_fields(*loader.owner->ops, owner);
+    const std::lock_guard<std::mutex> lock(lazy_store_mutex());
+    if (loader.slot(owner).loaded) return;  // another thread read this record first
+    if (loader.many) {
+      const model_rows& rows = *loader.target;
+      const auto* data = static_cast<const char*>(rows.group_data(value.get()));
+      const std::size_t size = rows.group_size(value.get());
+      for (std::size_t i = 0; i < size; ++i) {
+        relation_slot& inverse = loader.inverse_slot(data + i * rows.record_size);
+        if (inverse.loaded) continue;
+        inverse.value = fields;
+        inverse.loaded = true;
+      }
+    } else if (relation_slot& inverse = loader.inverse_slot(value.get()); !inverse.loaded) {
+      inverse.value = fields;
+      inverse.loaded = true;
+    }
+    relation_slot& slot = loader.slot(owner);
+    slot.value = std::move(value);
+    slot.loaded = true;
+    return;
+  }
+  publish_loaded(loader.slot(owner), std::move(value));
+}
+
+template <class K>
 void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
   if (strict_for_context(loader.owner->context(owner)))
     throw lazy_load_error(std::string(loader.owner_table), std::string(loader.name));
-  if (!load_rows_from_batch(loader, owner)) load_rows_for(loader, owner);
+  if (!load_rows_from_batch(loader, owner)) load_rows_for(loader, owner, true);
 }
 
 // Integer and text keys: compiled once, in the library (src/eager.cpp).
@@ -790,8 +878,9 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
                                          const eager_node&);                                                   \
   prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                 \
   prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);     \
-  prefix void load_rows_for<K>(const relation_loader<K>&, const void*);                                         \
+  prefix void load_rows_for<K>(const relation_loader<K>&, const void*, bool);                                   \
   prefix void assign_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);             \
+  prefix void store_lazy_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);         \
   prefix void lazy_load_rows<K>(const relation_loader<K>&, const void*);
 AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)

@@ -167,7 +167,9 @@ struct morph_to_impl {
     }
   }
 
-  static void load(const owner& o) {
+  // first_access: a lazy read, on a record other threads may read too (see publish_loaded); else
+  // a reload, which replaces the value.
+  static void load(const owner& o, bool first_access = false) {
     std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
     if (const auto t = target_of(o)) {
       const morph_target& target = morph_target_named(t->first, model_of<owner>::table);
@@ -178,13 +180,17 @@ struct morph_to_impl {
         value = std::make_shared<const morph_ref>(nullptr, target.type, t->first);  // dangling: no record, its type
     }
     relation_slot& slot = slot_of<Rel>(o);
+    if (first_access) {
+      publish_loaded(slot, std::move(value));
+      return;
+    }
     slot.value = std::move(value);
     slot.loaded = true;
   }
 
   static const morph_ref& cached(const owner& o) { return *static_cast<const morph_ref*>((o.*Rel::slot).value.get()); }
   static morph_ref get(const owner& o) {
-    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o);
+    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o, true);
     return cached(o);
   }
   static morph_ref reload(const owner& o) {

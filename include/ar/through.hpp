@@ -23,8 +23,10 @@
 #include <ar/views/select.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -190,7 +192,9 @@ struct through_impl {
     return grouped;
   }
 
-  static void load(const owner& o) {
+  // first_access: a lazy read, on a record other threads may read too (see publish_loaded); else
+  // a reload, which replaces the value.
+  static void load(const owner& o, bool first_access = false) {
     std::shared_ptr<const void> value;
     if (const auto v = lookup_value(o)) {
       auto grouped = select_in({*v}, nullptr);
@@ -199,6 +203,10 @@ struct through_impl {
       value = std::make_shared<std::vector<target>>();
     }
     relation_slot& slot = slot_of<Rel>(o);
+    if (first_access) {
+      publish_loaded(slot, std::move(value));
+      return;
+    }
     slot.value = std::move(value);
     slot.loaded = true;
   }
@@ -207,7 +215,7 @@ struct through_impl {
     return *static_cast<const std::vector<target>*>((o.*Rel::slot).value.get());
   }
   static const std::vector<target>& get(const owner& o) {
-    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o);
+    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o, true);
     return cached(o);
   }
   static const std::vector<target>& reload(const owner& o) {
@@ -368,17 +376,21 @@ struct eager_ops<Rel> {
     auto* shared = static_cast<batch<key>*>(context->batches.at(relation_position_of<Rel>()).get());
     if (!shared) return false;  // preloaded for every sibling: not batched
     auto& b = *shared;
-    if (!b.loaded) {
-      keep_distinct(b.keys);
-      auto grouped = impl::select_in(b.keys, nullptr);
-      for (auto& [k, rows] : grouped) b.results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
-      b.loaded = true;
+    // Once per batch, whichever thread comes first; the others wait for it (see batch).
+    if (!b.loaded.load(std::memory_order_acquire)) {
+      const std::lock_guard<std::mutex> lock(b.loading);
+      if (!b.loaded.load(std::memory_order_relaxed)) {
+        keep_distinct(b.keys);
+        auto grouped = impl::select_in(b.keys, nullptr);
+        std::unordered_map<key, std::shared_ptr<const void>> results;
+        for (auto& [k, rows] : grouped) results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
+        b.results = std::move(results);
+        b.loaded.store(true, std::memory_order_release);
+      }
     }
     const auto v = impl::lookup_value(o);
     auto it = v ? b.results.find(*v) : b.results.end();
-    relation_slot& slot = slot_of<Rel>(o);
-    slot.value = it == b.results.end() ? std::make_shared<std::vector<target>>() : it->second;
-    slot.loaded = true;
+    publish_loaded(slot_of<Rel>(o), it == b.results.end() ? std::make_shared<std::vector<target>>() : it->second);
     return true;
   }
 

@@ -8,11 +8,13 @@
 
 #include <boost/hana/string.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace ar {
 
@@ -50,13 +52,54 @@ namespace detail {
 
 enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through, morph_to };
 
+// Whether a relation's cache holds a loaded value. Set after the value is stored (a release
+// store) and read before the value is (an acquire load; on x86 both are plain moves): a thread
+// that sees it set sees the value stored before it. A lazy load stores the value and sets the
+// flag once, under a lock, only while the flag is clear (publish_loaded in ar/loading.hpp), so a
+// record several threads read (a belongs_to target that several owners share) is never written
+// while another thread reads its cache.
+class loaded_flag {
+ public:
+  constexpr loaded_flag(bool on = false) noexcept : on_(on) {}
+  loaded_flag(const loaded_flag& other) noexcept : on_(other.on_.load(std::memory_order_acquire)) {}
+  loaded_flag& operator=(const loaded_flag& other) noexcept {
+    on_.store(other.on_.load(std::memory_order_acquire), std::memory_order_release);
+    return *this;
+  }
+  loaded_flag& operator=(bool on) noexcept {
+    on_.store(on, std::memory_order_release);
+    return *this;
+  }
+  operator bool() const noexcept { return on_.load(std::memory_order_acquire); }
+
+ private:
+  std::atomic<bool> on_;
+};
+
 // The cache of one relation on one record. Copies share what was loaded (it is immutable), and
 // the cache takes no part in comparing records.
 struct relation_slot {
   std::shared_ptr<const void> value;
-  bool loaded = false;
+  loaded_flag loaded = false;
   // has_many: the number of rows, when with_count or name_count() has counted them.
   std::optional<std::int64_t> count{};
+
+  relation_slot() = default;
+  relation_slot(std::shared_ptr<const void> v, bool on) noexcept : value(std::move(v)), loaded(on) {}
+  // A copy reads the flag first and the value only when it is set: copying a record that another
+  // thread is loading a relation of lazily copies that relation loaded or not, never half-stored.
+  relation_slot(const relation_slot& other) noexcept : loaded(other.loaded), count(other.count) {
+    if (loaded) value = other.value;
+  }
+  relation_slot(relation_slot&&) noexcept = default;
+  relation_slot& operator=(const relation_slot& other) noexcept {
+    const bool on = other.loaded;
+    value = on ? other.value : nullptr;
+    loaded = on;
+    count = other.count;
+    return *this;
+  }
+  relation_slot& operator=(relation_slot&&) noexcept = default;
 
   friend constexpr bool operator==(const relation_slot&, const relation_slot&) noexcept { return true; }
 };
