@@ -2,9 +2,10 @@
 
 #include <ar/error.hpp>
 
-#include <list>
 #include <charconv>
 #include <cstdlib>
+#include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,108 +15,68 @@ namespace ar::detail {
 
 namespace {
 
-struct driver_registry {
-  std::mutex mutex;
-  std::vector<std::pair<std::string, std::shared_ptr<const native_driver>>> drivers;
+// What backends register next to their dialect, by SOCI backend name: one registry per kind of
+// hook, the latest registration winning (as for dialects). A list, so that a pointer into it stays
+// valid while more are registered.
+template <class T>
+class backend_registry {
+ public:
+  void add(std::string_view soci_backend, T value) {
+    std::lock_guard lock(mutex_);
+    entries_.emplace_back(std::string(soci_backend), std::move(value));
+  }
+  const T* find(std::string_view soci_backend) {
+    std::lock_guard lock(mutex_);
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
+      if (it->first == soci_backend) return &it->second;
+    return nullptr;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::list<std::pair<std::string, T>> entries_;
 };
 
-driver_registry& the_drivers() {
-  static driver_registry r;
+template <class T>
+backend_registry<T>& registry_of() {
+  static backend_registry<T> r;
   return r;
 }
 
-struct checks_registry {
-  std::mutex mutex;
-  // A list, so that a pointer into it stays valid while more are registered.
-  std::list<std::pair<std::string, session_checks>> checks;
-};
-
-checks_registry& the_checks() {
-  static checks_registry r;
-  return r;
-}
-
-struct reader_registry {
-  std::mutex mutex;
-  std::vector<std::pair<std::string, std::shared_ptr<const soci_result_reader>>> readers;
-};
-
-reader_registry& the_readers() {
-  static reader_registry r;
-  return r;
+template <class T>
+const T* find_shared(std::string_view soci_backend) {
+  const auto* found = registry_of<std::shared_ptr<const T>>().find(soci_backend);
+  return found ? found->get() : nullptr;
 }
 
 }  // namespace
 
-void register_soci_result_reader(std::string_view soci_backend, std::shared_ptr<const soci_result_reader> reader) {
-  auto& r = the_readers();
-  std::lock_guard lock(r.mutex);
-  r.readers.emplace_back(std::string(soci_backend), std::move(reader));
-}
-
-const soci_result_reader* find_soci_result_reader(std::string_view soci_backend) {
-  auto& r = the_readers();
-  std::lock_guard lock(r.mutex);
-  for (auto it = r.readers.rbegin(); it != r.readers.rend(); ++it)
-    if (it->first == soci_backend) return it->second.get();
-  return nullptr;
-}
-
 void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver) {
-  auto& r = the_drivers();
-  std::lock_guard lock(r.mutex);
-  r.drivers.emplace_back(std::string(soci_backend), std::move(driver));
+  registry_of<std::shared_ptr<const native_driver>>().add(soci_backend, std::move(driver));
 }
-
 const native_driver* find_native_driver(std::string_view soci_backend) {
-  auto& r = the_drivers();
-  std::lock_guard lock(r.mutex);
-  // The latest registration wins, as for dialects.
-  for (auto it = r.drivers.rbegin(); it != r.drivers.rend(); ++it)
-    if (it->first == soci_backend) return it->second.get();
-  return nullptr;
+  return find_shared<native_driver>(soci_backend);
 }
 
 void register_session_checks(std::string_view soci_backend, session_checks checks) {
-  auto& r = the_checks();
-  std::lock_guard lock(r.mutex);
-  r.checks.emplace_back(std::string(soci_backend), checks);
+  registry_of<session_checks>().add(soci_backend, checks);
 }
-
 const session_checks* find_session_checks(std::string_view soci_backend) {
-  auto& r = the_checks();
-  std::lock_guard lock(r.mutex);
-  for (auto it = r.checks.rbegin(); it != r.checks.rend(); ++it)
-    if (it->first == soci_backend) return &it->second;
-  return nullptr;
+  return registry_of<session_checks>().find(soci_backend);
 }
-
-namespace {
-
-struct timeout_registry {
-  std::mutex mutex;
-  std::vector<std::pair<std::string, std::shared_ptr<const timeout_driver>>> drivers;
-};
-
-timeout_registry& the_timeout_drivers() {
-  static timeout_registry r;
-  return r;
-}
-
-}  // namespace
 
 void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver) {
-  auto& r = the_timeout_drivers();
-  std::lock_guard lock(r.mutex);
-  r.drivers.emplace_back(std::string(soci_backend), std::move(driver));
+  registry_of<std::shared_ptr<const timeout_driver>>().add(soci_backend, std::move(driver));
+}
+const timeout_driver* find_timeout_driver(std::string_view soci_backend) {
+  return find_shared<timeout_driver>(soci_backend);
 }
 
-const timeout_driver* find_timeout_driver(std::string_view soci_backend) {
-  auto& r = the_timeout_drivers();
-  std::lock_guard lock(r.mutex);
-  for (auto it = r.drivers.rbegin(); it != r.drivers.rend(); ++it)
-    if (it->first == soci_backend) return it->second.get();
-  return nullptr;
+void register_soci_result_reader(std::string_view soci_backend, std::shared_ptr<const soci_result_reader> reader) {
+  registry_of<std::shared_ptr<const soci_result_reader>>().add(soci_backend, std::move(reader));
+}
+const soci_result_reader* find_soci_result_reader(std::string_view soci_backend) {
+  return find_shared<soci_result_reader>(soci_backend);
 }
 
 namespace {
