@@ -488,6 +488,20 @@ struct execution {
     if (owned) db.release(conn);
   }
 
+  // What a SOCI error says about time (the backend's timeout driver reads the error's own code, not
+  // the connection's last one, which a ping since may have replaced).
+  timeout_driver::verdict time_verdict(const soci::soci_error& e) const {
+    return db.timeouts ? db.timeouts->classify(*conn->session, e) : timeout_driver::verdict::other;
+  }
+  // The server stopped the statement at its limit, or the connection was lost once the statement's
+  // timeout had passed (the client's read timeout closes it).
+  bool ran_past_timeout(const soci::soci_error& e) const {
+    const auto v = time_verdict(e);
+    return v == timeout_driver::verdict::server_timeout ||
+           (v == timeout_driver::verdict::connection_lost && timeout.count() > 0 &&
+            std::chrono::steady_clock::now() - begun >= timeout);
+  }
+
   [[noreturn]] void fail() {
     try {
       throw;
@@ -507,12 +521,8 @@ struct execution {
       throw error;
     } catch (const soci::soci_error& e) {
       using verdict = timeout_driver::verdict;
-      const verdict v = db.timeouts ? db.timeouts->classify(*conn->session, e) : verdict::other;
-      // The client's read timeout closes the connection: a connection lost after the statement's
-      // timeout has passed is that.
-      const bool timed_out = v == verdict::server_timeout ||
-                             (v == verdict::connection_lost && timeout.count() > 0 &&
-                              std::chrono::steady_clock::now() - begun >= timeout);
+      const verdict v = time_verdict(e);
+      const bool timed_out = ran_past_timeout(e);
       // A connection that lost its server is dropped when released; the next statement opens a new one.
       // (Asked only when the resend check has not: SOCI's is_connected pings the server.)
       if (v == verdict::connection_lost ||
@@ -550,12 +560,15 @@ struct execution {
     const bool never_sent = !executed || (conn->checks && conn->checks->never_sent &&
                                           conn->checks->never_sent(*conn->session));
     if (!never_sent && !is_select(sql)) return false;
+    // A statement that ran past its timeout is not sent again, whatever became of its connection
+    // (a client's read or write timeout closes it): it fails as a timeout_error.
     bool lost = false;
     try {
       throw;
     } catch (const native_error& e) {
-      lost = e.connection_lost();
-    } catch (const soci::soci_error&) {
+      lost = e.connection_lost() && !e.timed_out();
+    } catch (const soci::soci_error& e) {
+      if (ran_past_timeout(e)) return false;
       lost = !conn->session->is_connected();
       lost_checked = true;
     } catch (...) {

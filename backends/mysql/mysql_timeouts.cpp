@@ -15,6 +15,7 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 
 #include <chrono>
@@ -56,8 +57,10 @@ class timeouts final : public detail::timeout_driver {
   }
 
   verdict classify(soci::session& session, const soci::soci_error& error) const override {
+    // The error's own number: the connection's last one may be another's since (a ping).
+    const auto* own = dynamic_cast<const soci::mysql_soci_error*>(&error);
     MYSQL* conn = session_handle(session);
-    const unsigned int code = conn ? mysql_errno(conn) : 0;
+    const unsigned int code = own ? own->err_num_ : conn ? mysql_errno(conn) : 0;
     if (code == ER_STATEMENT_TIMEOUT) return verdict::server_timeout;
     if (code == CR_SERVER_LOST || code == CR_SERVER_GONE_ERROR) return verdict::connection_lost;
     if (error.get_error_category() == soci::soci_error::connection_error) return verdict::connection_lost;
