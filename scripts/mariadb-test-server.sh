@@ -21,6 +21,9 @@
 # 127.0.0.1 without a password: this server holds nothing but test data and listens on loopback.
 set -euo pipefail
 
+# shellcheck source=scripts/test-server-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test-server-lib.sh"
+
 PORT="${AR_MARIADB_PORT:-53306}"
 BASE="/tmp/ar-mariadb-${PORT}"
 DATA="${BASE}/data"
@@ -156,23 +159,6 @@ start_server() {
     die "creating the user and database $DB failed"
   fi
   echo "mariadb-test-server: MariaDB running on 127.0.0.1:$PORT, database $DB, data in $BASE"
-}
-
-# Waits until every thread of these processes is stopped (SIGSTOP is delivered asynchronously: a
-# statement sent right after `kill` must find the server frozen), at most 5 s.
-wait_stopped() {
-  local pid task state
-  for pid in "$@"; do
-    for _ in $(seq 1 250); do
-      state=stopped
-      for task in /proc/"$pid"/task/*/stat; do
-        [[ -r "$task" ]] || continue
-        [[ "$(sed -E 's/.*\) (.).*/\1/' "$task" 2>/dev/null)" == T ]] || { state=running; break; }
-      done
-      [[ "$state" == stopped ]] && break
-      sleep 0.02
-    done
-  done
 }
 
 case "${1:-}" in

@@ -22,6 +22,9 @@
 # current user, who must be able to run initdb.
 set -euo pipefail
 
+# shellcheck source=scripts/test-server-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test-server-lib.sh"
+
 PORT="${AR_PG_PORT:-55433}"
 PG_BIN="${AR_PG_BIN:-/usr/lib/postgresql/15/bin}"
 BASE="/tmp/ar-pg-${PORT}"
@@ -122,23 +125,6 @@ server_pids() {
   [[ "$pid" =~ ^[0-9]+$ ]] || die "no postmaster pid in $DATA/postmaster.pid"
   echo "$pid"
   ps -o pid= --ppid "$pid" 2>/dev/null || true
-}
-
-# Waits until every thread of these processes is stopped (SIGSTOP is delivered asynchronously: a
-# statement sent right after `kill` must find the server frozen), at most 5 s.
-wait_stopped() {
-  local pid task state
-  for pid in "$@"; do
-    for _ in $(seq 1 250); do
-      state=stopped
-      for task in /proc/"$pid"/task/*/stat; do
-        [[ -r "$task" ]] || continue
-        [[ "$(sed -E 's/.*\) (.).*/\1/' "$task" 2>/dev/null)" == T ]] || { state=running; break; }
-      done
-      [[ "$state" == stopped ]] && break
-      sleep 0.02
-    done
-  done
 }
 
 case "${1:-}" in

@@ -807,26 +807,31 @@ std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const st
   return b;
 }
 
+// Points the inverse (a belongs_to back to the owner, so no count: the value and the flag are all
+// it holds) of each row in `value` at the owner's fields. `keep_loaded`: a row whose inverse is
+// loaded already keeps it (a lazy store: another thread's owner may have filled it first).
+template <class K>
+void fill_inverse(const relation_loader<K>& loader, const void* value, const std::shared_ptr<const void>& fields,
+                  bool keep_loaded) {
+  const auto fill = [&](relation_slot& inverse) {
+    if (keep_loaded && inverse.loaded) return;
+    inverse.value = fields;
+    inverse.loaded = true;
+  };
+  if (!loader.many) {
+    fill(loader.inverse_slot(value));
+    return;
+  }
+  const model_rows& rows = *loader.target;
+  const auto* data = static_cast<const char*>(rows.group_data(value));
+  const std::size_t size = rows.group_size(value);
+  for (std::size_t i = 0; i < size; ++i) fill(loader.inverse_slot(data + i * rows.record_size));
+}
+
 template <class K>
 void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value) {
-  if (loader.inverse_slot && value) {
-    const std::shared_ptr<const void> fields = share_fields(*loader.owner->ops, owner);
-    if (loader.many) {
-      const model_rows& rows = *loader.target;
-      const auto* data = static_cast<const char*>(rows.group_data(value.get()));
-      const std::size_t size = rows.group_size(value.get());
-      // The inverse is a belongs_to (no count): the value and the flag are all it holds.
-      for (std::size_t i = 0; i < size; ++i) {
-        relation_slot& inverse = loader.inverse_slot(data + i * rows.record_size);
-        inverse.value = fields;
-        inverse.loaded = true;
-      }
-    } else {
-      relation_slot& inverse = loader.inverse_slot(value.get());
-      inverse.value = fields;
-      inverse.loaded = true;
-    }
-  }
+  if (loader.inverse_slot && value)
+    fill_inverse(loader, value.get(), share_fields(*loader.owner->ops, owner), false);
   relation_slot& slot = loader.slot(owner);
   slot.value = std::move(value);
   slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
@@ -840,20 +845,7 @@ void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::s
     const std::shared_ptr<const void> fields = share_fields(*loader.owner->ops, owner);
     const std::lock_guard<std::mutex> lock(lazy_store_mutex());
     if (loader.slot(owner).loaded) return;  // another thread read this record first
-    if (loader.many) {
-      const model_rows& rows = *loader.target;
-      const auto* data = static_cast<const char*>(rows.group_data(value.get()));
-      const std::size_t size = rows.group_size(value.get());
-      for (std::size_t i = 0; i < size; ++i) {
-        relation_slot& inverse = loader.inverse_slot(data + i * rows.record_size);
-        if (inverse.loaded) continue;
-        inverse.value = fields;
-        inverse.loaded = true;
-      }
-    } else if (relation_slot& inverse = loader.inverse_slot(value.get()); !inverse.loaded) {
-      inverse.value = fields;
-      inverse.loaded = true;
-    }
+    fill_inverse(loader, value.get(), fields, true);
     relation_slot& slot = loader.slot(owner);
     slot.value = std::move(value);
     slot.loaded = true;
