@@ -1,5 +1,6 @@
 #include "connection_string.hpp"
 #include "database_state.hpp"
+#include "socket_watch.hpp"
 
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
@@ -458,6 +459,7 @@ struct execution {
   std::uint64_t affected = 0;
   cache_policy policy = cache_policy::cache;
   bool resent = false;        // this is the statement's second sending
+  std::uint64_t watch = 0;    // its socket's watch (socket_watch.hpp), while it is sent and executed
   bool lost_checked = false;  // a SOCI failure's connection was checked already
 
   void report(bool succeeded) {
@@ -471,6 +473,7 @@ struct execution {
   void finish(bool succeeded, bool unfinished) noexcept {
     if (done) return;
     done = true;
+    end_watch();
     try {
       if (native) native->reset();
       const bool drop = native ? !succeeded : unfinished;
@@ -486,6 +489,18 @@ struct execution {
     }
     conn->busy = false;
     if (owned) db.release(conn);
+  }
+
+  // A statement with a timeout, on a driver that cannot bound its own waits once connected: its
+  // socket is shut down at the deadline (until end_watch).
+  void start_watch() {
+    if (timeout.count() <= 0 || conn->native || !db.timeouts) return;
+    const int socket = db.timeouts->watched_socket(*conn->session);
+    if (socket >= 0) watch = watch_socket(socket, begun + timeout + db.timeouts->watch_grace());
+  }
+  // The socket was shut down at the deadline: the connection goes when released.
+  void end_watch() noexcept {
+    if (unwatch_socket(std::exchange(watch, 0))) conn->broken = true;
   }
 
   // What a SOCI error says about time (the backend's timeout driver reads the error's own code, not
@@ -580,6 +595,7 @@ struct execution {
     } catch (...) {
     }
     // The statement goes with the connection it was prepared on, which the pool drops.
+    end_watch();
     native = nullptr;
     st = nullptr;
     ps = nullptr;
@@ -645,6 +661,7 @@ struct execution {
                              "the connection of this transaction (or stream) lost its server earlier: the server "
                              "rolled the transaction back, and every statement in it fails until its scope ends");
       if (timeout.count() > 0) begun = std::chrono::steady_clock::now();
+      start_watch();
       if (timeout != conn->timeout) apply_timeout(db, *conn, timeout);
       // A value the database cannot hold exactly, or more parameters than it takes, is refused
       // before it reaches the driver (libpq would cut text at a NUL byte without a word).
@@ -692,6 +709,9 @@ struct execution {
       if (!executed) {
         executed = true;
         got = st->execute(true);
+        // Executed: the rows are the client's (MariaDB's client stores the whole result), and the
+        // caller may take its time reading them.
+        end_watch();
       } else {
         got = st->fetch();
       }

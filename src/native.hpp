@@ -145,6 +145,15 @@ class timeout_driver {
   // timeout also does).
   enum class verdict : std::uint8_t { other, server_timeout, connection_lost };
   virtual verdict classify(soci::session& session, const soci::soci_error& error) const = 0;
+  // A driver whose client cannot change how long it waits for the server once connected (MariaDB
+  // Connector/C fixes its read and write timeouts at connect) gives the socket of a session: while
+  // a statement with a timeout is sent and executed, ar shuts the socket down once the timeout
+  // plus watch_grace() has passed (src/socket_watch.hpp), and the client reports its connection
+  // lost. -1: the driver bounds its waits itself.
+  virtual int watched_socket(soci::session& /*session*/) const { return -1; }
+  // How much longer than the statement's timeout the watch waits: a server that is alive stops the
+  // statement at its own limit first, and the connection stays.
+  virtual std::chrono::milliseconds watch_grace() const { return std::chrono::milliseconds{500}; }
 };
 
 void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver);

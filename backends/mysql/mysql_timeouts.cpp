@@ -1,14 +1,13 @@
 // MariaDB's timeouts, for statements that run through SOCI's statement layer: the server's
 // max_statement_time stops a statement at its limit (error 1969, ER_STATEMENT_TIMEOUT: the
-// connection stays usable), and the client library's read and write timeouts, given to SOCI's
-// connection string when a connection opens, give up on a server that does not answer (a frozen
-// one): the client closes the connection (error 2013, CR_SERVER_LOST) and ar drops it.
+// connection stays usable), and a frozen server, which never answers, is given up on by ar's socket
+// watch (src/socket_watch.hpp): at the statement's timeout plus a grace of 500 ms (so that a server
+// that is alive answers with its own error first), the socket is shut down, the client reports the
+// connection lost (error 2013, CR_SERVER_LOST) and ar drops it.
 //
-// The client's timeouts are whole seconds, fixed when a connection opens: the statement timeout
-// plus 500 ms, rounded up (a 200 ms timeout reads for at most 1 s), so that a server that is alive
-// answers with its own error first. MariaDB Connector/C waits once per read or write (poll() on the
-// socket, retrying only when a signal interrupts it), not three times as MySQL's documentation of
-// MYSQL_OPT_READ_TIMEOUT says of its own old client.
+// Not the client's own read and write timeouts (MYSQL_OPT_READ_TIMEOUT): Connector/C fixes them
+// when a connection opens, in whole seconds, and offers no way to change them after; a timeout set
+// by ar::statement_timeout_scope, shorter or longer than the database's, would not hold.
 
 #include "native.hpp"
 
@@ -32,19 +31,13 @@ MYSQL* session_handle(soci::session& session);  // mysql_session_handle.cpp
 
 namespace {
 
-// How much longer than the server's limit the client waits for an answer.
-constexpr std::chrono::milliseconds grace{500};
-
 class timeouts final : public detail::timeout_driver {
  public:
   std::vector<std::pair<std::string, std::string>> connect_parameters(
-      std::chrono::milliseconds connect_timeout, std::chrono::milliseconds statement_timeout) const override {
+      std::chrono::milliseconds connect_timeout,
+      std::chrono::milliseconds /*statement_timeout: bounded per statement, watched_socket*/) const override {
     std::vector<std::pair<std::string, std::string>> keys;
     if (connect_timeout.count() > 0) keys.emplace_back("connect_timeout", seconds(connect_timeout));
-    if (statement_timeout.count() > 0) {
-      keys.emplace_back("read_timeout", seconds(statement_timeout + grace));
-      keys.emplace_back("write_timeout", seconds(statement_timeout + grace));
-    }
     return keys;
   }
 
@@ -65,6 +58,11 @@ class timeouts final : public detail::timeout_driver {
     if (code == CR_SERVER_LOST || code == CR_SERVER_GONE_ERROR) return verdict::connection_lost;
     if (error.get_error_category() == soci::soci_error::connection_error) return verdict::connection_lost;
     return verdict::other;
+  }
+
+  int watched_socket(soci::session& session) const override {
+    MYSQL* conn = session_handle(session);
+    return conn ? static_cast<int>(mysql_get_socket(conn)) : -1;
   }
 
  private:

@@ -149,6 +149,29 @@ TEST_P(statement_timeouts, a_scope_overrides_the_databases_timeout_for_its_threa
   expect_timeout(db, slower_statement(GetParam()), 200ms);
 }
 
+// A scope's timeout holds even when it is longer than the database's: the client library's own
+// waits (MariaDB's read timeout, fixed when a connection opens) must not end the statement first.
+TEST_P(statement_timeouts, a_scope_longer_than_the_databases_timeout_lets_a_statement_run_to_its_end) {
+  db = open(200ms);
+  create_marker(db);
+  const std::string seconds_long = GetParam() == "postgresql" ? "SELECT pg_sleep(1.6)"
+                                   : GetParam() == "mariadb"  ? "SELECT SLEEP(1.6)"
+                                                              : slower_statement(GetParam());
+  ar::statement_counter counter;
+  {
+    ar::statement_timeout_scope patient(db, 20s);
+    const auto began = clock_type::now();
+    db.execute(seconds_long);
+    if (GetParam() != "sqlite") {
+      EXPECT_GE(clock_type::now() - began, 1500ms);
+    }
+  }
+  // Ran once, on the same connection (its temporary table is there), never sent again.
+  EXPECT_EQ(counter.count(db), 1u) << ::testing::PrintToString(counter.statements());
+  EXPECT_EQ(ar::from<marker>(db) | ar::count, 1);
+  expect_timeout(db, slower_statement(GetParam()), 200ms);  // the database's timeout again
+}
+
 TEST_P(statement_timeouts, setting_a_timeout_is_no_observed_statement_and_a_timed_out_one_is_observed_as_failed) {
   db = open(200ms);
   ar::create_tables<user>(db);
@@ -318,6 +341,25 @@ TEST_P(frozen_servers, a_statement_on_a_frozen_server_throws_timeout_error_and_t
   user v{0, "after"};
   ar::insert(db, v);
   EXPECT_EQ(ar::from<user>(db) | ar::count, 2);
+}
+
+// A database opened without a timeout, and a scope that sets one: the scope's timeout holds on a
+// frozen server too (MariaDB's client, which cannot change its own read timeout once connected,
+// has its socket shut down at the deadline).
+TEST_P(frozen_servers, a_scopes_timeout_stops_a_statement_on_a_frozen_server_when_the_database_has_none) {
+  ar::database db = ar::open(server().url(), "frozen", {.pool_size = 1, .connect_timeout = 1s});
+  db.execute("DROP TABLE IF EXISTS users");
+  ar::create_tables<user>(db);
+  user u{0, "before"};
+  ar::insert(db, u);
+  {
+    frozen pause(server());
+    ar::statement_timeout_scope quick(db, 300ms);
+    const auto took = expect_timeout(db, "SELECT COUNT(*) FROM users", 300ms);
+    EXPECT_LT(took, 300ms + margin);
+  }
+  // Thawed: the database works again, on a new connection.
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 1);
 }
 
 TEST_P(frozen_servers, a_transaction_whose_server_freezes_ends_without_hanging_and_commits_nothing) {
