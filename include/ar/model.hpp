@@ -25,14 +25,18 @@
 //
 // A model is also a hana::Struct: hana::keys(user), hana::members(user) and hana::for_each work.
 
+// AR_MODEL declares column handles (Model::c), which are expressions: this header includes
+// ar/expr.hpp. What ar knows of a model type (ar::model, model_of, table_meta_v, primary_key) is
+// in ar/model_traits.hpp, below the expressions.
+
 #include <ar/detail/model_def.hpp>
 #include <ar/detail/pp.hpp>
+#include <ar/detail/relation_def.hpp>
+#include <ar/expr.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <initializer_list>
-#include <span>
-#include <string_view>
-#include <type_traits>
 
 #define AR_FIELDS(...) (FIELDS, __VA_ARGS__)
 #define AR_COLUMN(member, column) (COLUMN, member, column)
@@ -244,64 +248,5 @@
 
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
-
-namespace ar {
-
-// A type declared with AR_MODEL.
-template <class T>
-concept model = requires { T::ar_model_definition(); } &&
-                !std::is_same_v<decltype(T::ar_model_definition()), detail::invalid_field>;
-
-// The compile-time definition of a model: table, columns, primary key.
-template <model M>
-using model_of = decltype(M::ar_model_definition());
-
-// The C++ type of a model's primary key.
-template <model M>
-using key_type_of = typename model_of<M>::primary_key::type;
-
-// The run-time description of a model's table, for the non-template parts of ar (SQL rendering).
-struct column_meta {
-  std::string_view field;
-  std::string_view column;
-  value_type type;
-  bool nullable;
-};
-
-struct table_meta {
-  std::string_view table;
-  std::span<const column_meta> columns;
-  std::size_t primary_key;
-  bool generated_key;
-
-  constexpr const column_meta& key() const noexcept { return columns[primary_key]; }
-};
-
-namespace detail {
-template <class Def, class Columns = typename Def::columns>
-inline constexpr auto column_metas_v = 0;
-template <class Def, class... C>
-inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_list<C...>>{
-    column_meta{C::name, C::column, C::kind, C::nullable}...};
-}  // namespace detail
-
-template <model M>
-inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
-                                         model_of<M>::primary_key_index, model_of<M>::generated_key};
-
-// The primary key of a record.
-template <model M>
-constexpr const key_type_of<M>& primary_key(const M& record) noexcept {
-  return record.*model_of<M>::primary_key::pointer;
-}
-template <model M>
-constexpr key_type_of<M>& primary_key(M& record) noexcept {
-  return record.*model_of<M>::primary_key::pointer;
-}
-
-}  // namespace ar
-
-// The column handles AR_MODEL declares (Model::c) are defined with the expressions.
-#include <ar/expr.hpp>
 
 #endif  // AR_MODEL_HPP

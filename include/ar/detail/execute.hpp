@@ -6,7 +6,7 @@
 // statement through the statement cache and the observation point, and translates errors.
 
 #include <ar/detail/record_buffer.hpp>
-#include <ar/model.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <array>
