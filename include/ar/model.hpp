@@ -38,6 +38,24 @@
 
 #include <initializer_list>
 
+// A model that declares relations is defined where the header that implements them is visible:
+// <ar/relation.hpp> for AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY, <ar/through.hpp> for the through
+// relations, <ar/morph.hpp> for the polymorphic ones (or <ar/ar.hpp> for all). Each relation clause
+// checks it with a static_assert on these flags, which those headers set to 1. So everything a
+// model's relations need (its accessors, its tables for loading, ar::destroy's dependents, a
+// tree's cycle check, the context of the records a query reads) is defined wherever the model is,
+// and a header below the relations (ar/crud.hpp, ar/views/to_vector.hpp) may call it without
+// including them.
+#ifndef AR_DETAIL_RELATIONS_INCLUDED
+#define AR_DETAIL_RELATIONS_INCLUDED 0
+#endif
+#ifndef AR_DETAIL_THROUGH_INCLUDED
+#define AR_DETAIL_THROUGH_INCLUDED 0
+#endif
+#ifndef AR_DETAIL_MORPH_INCLUDED
+#define AR_DETAIL_MORPH_INCLUDED 0
+#endif
+
 #define AR_FIELDS(...) (FIELDS, __VA_ARGS__)
 #define AR_COLUMN(member, column) (COLUMN, member, column)
 #define AR_PRIMARY_KEY(member) (PRIMARY_KEY, member)
@@ -146,6 +164,9 @@
 // Every relation: its cache on the record, name() to read it (loading it once), name(ar::reload),
 // and name_query() for the relation as a query to refine.
 #define AR_DETAIL_DECL_RELATION_ACCESS(name)                                                           \
+  static_assert(AR_DETAIL_RELATIONS_INCLUDED,                                                          \
+                "AR_MODEL: a model that declares relations needs <ar/relation.hpp> (or <ar/ar.hpp>) "  \
+                "included before its definition");                                                     \
   mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name() const {                                                                        \
@@ -203,6 +224,9 @@
 // fields are stored too); name_detach(target) removes it; name_sync(keys) makes the targets exactly
 // those keys, in one transaction; name_toggle(target) attaches or detaches.
 #define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                       \
+  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
+                "AR_HAS_MANY_THROUGH / AR_MORPH_MANY_THROUGH: include <ar/through.hpp> (or <ar/ar.hpp>) "  \
+                "before the model's definition");                                                        \
   AR_DETAIL_DECL_RELATION(name)                                                                          \
   template <class ar_S = ar_self, class ar_T>                                                            \
   void name##_attach(const ar_T& target) {                                                               \
@@ -230,20 +254,30 @@
     return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
   }
 
+// The polymorphic clauses: their implementation is in <ar/morph.hpp>.
+#define AR_DETAIL_REQUIRE_MORPH                                                                        \
+  static_assert(AR_DETAIL_MORPH_INCLUDED,                                                              \
+                "AR_MORPH_TO / AR_MORPH_MANY / AR_MORPH_ONE / AR_MORPH_MANY_THROUGH / AR_MORPH_NAME: include " \
+                "<ar/morph.hpp> (or <ar/ar.hpp>) before the model's definition");
 // morph_to: name() gives an ar::morph_ref (no query: the target's model depends on each row).
-#define AR_DETAIL_DECL_MORPH_TO(name, ...) AR_DETAIL_DECL_RELATION_ACCESS(name) AR_DETAIL_DECL_ASSOCIATE(name)
+#define AR_DETAIL_DECL_MORPH_TO(name, ...) \
+  AR_DETAIL_REQUIRE_MORPH AR_DETAIL_DECL_RELATION_ACCESS(name) AR_DETAIL_DECL_ASSOCIATE(name)
 // morph_many / morph_one: has_many / has_one whose rows carry this model's morph name; the model
 // registers itself as a possible target of the children's morph_to.
 #define AR_DETAIL_DECL_MORPH_MANY(name, ...)                                                           \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   AR_DETAIL_DECL_HAS_MANY(name)                                                                        \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_ONE(name, ...)                                                            \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   AR_DETAIL_DECL_HAS_ONE(name)                                                                         \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_MANY_THROUGH(name, ...)                                                   \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   AR_DETAIL_DECL_HAS_MANY_THROUGH(name)                                                                \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_NAME(...)                                                                 \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   inline static const bool ar_morph_registered_name = ::ar::detail::register_morph_parent<ar_self>();
 
 #define AR_DETAIL_DECL_COLUMN(...)
