@@ -22,15 +22,18 @@
 
 //
 // A model that declares AR_MORPH_TO, AR_MORPH_MANY, AR_MORPH_ONE, AR_MORPH_MANY_THROUGH or
-// AR_MORPH_NAME is defined where this header is visible (AR_MODEL checks it).
+// AR_MORPH_NAME is defined where this header is visible (AR_MODEL checks it). It includes
+// ar/through.hpp, which AR_MORPH_MANY_THROUGH needs too.
 
 #include <ar/crud.hpp>
 #include <ar/database.hpp>
 #include <ar/error.hpp>
 #include <ar/load/algorithm.hpp>
 #include <ar/load/registry.hpp>
+#include <ar/loading.hpp>
 #include <ar/query.hpp>
 #include <ar/relation.hpp>
+#include <ar/through.hpp>
 #include <ar/views/filter.hpp>
 #include <ar/views/to_vector.hpp>
 

@@ -25,6 +25,7 @@
 #include <ar/error.hpp>
 #include <ar/load/algorithm.hpp>
 #include <ar/load/registry.hpp>
+#include <ar/loading.hpp>
 #include <ar/query.hpp>
 #include <ar/relation.hpp>
 #include <ar/transaction.hpp>

@@ -9,7 +9,7 @@ naming the file, the line and the include, when:
   - a header has an #include after its first line of code (an include at the bottom hides a cycle);
   - the includes between headers form a cycle (also within one layer);
   - a header is missing from the layer map, or the map names a header that does not exist.
-A new header goes into the map in the layer of what it holds; docs/architecture.md shows the map.
+A new header goes into the map in the layer of what it holds.
 """
 
 import os
