@@ -8,6 +8,7 @@
 #include <ar/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
+#include <ar/loading.hpp>
 #include <ar/model.hpp>
 #include <ar/morph.hpp>
 #include <ar/observe.hpp>
@@ -15,6 +16,7 @@
 #include <ar/relation.hpp>
 #include <ar/schema.hpp>
 #include <ar/stream.hpp>
+#include <ar/through.hpp>
 #include <ar/transaction.hpp>
 #include <ar/tree.hpp>
 #include <ar/value.hpp>

@@ -195,7 +195,8 @@ bool destroy_by_key(const database& db, const key_type_of<M>& key) {
 }
 
 // DELETE by primary key; true when a row was deleted. With AR_DEPENDENT relations, their rows are
-// handled first, in one transaction (see ar/relation.hpp).
+// handled first, in one transaction (destroy_with_dependents, ar/relation.hpp: a model with
+// relations is defined where that header is, so it is defined wherever this is called).
 template <model M>
 bool destroy(const database& db, const M& record) {
   if constexpr (detail::has_dependents_v<M>)
@@ -291,8 +292,5 @@ std::size_t insert_all(const std::vector<M>& records, without_keys_t) {
 }
 
 }  // namespace ar
-
-// Relations (their dependents take part in destroy) build on CRUD.
-#include <ar/relation.hpp>
 
 #endif  // AR_CRUD_HPP

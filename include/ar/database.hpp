@@ -5,7 +5,7 @@
 // each model is bound to one database (by default the first one opened).
 
 #include <ar/dialect.hpp>
-#include <ar/model.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <chrono>

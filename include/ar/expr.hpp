@@ -12,7 +12,7 @@
 // text column with a number, combining something that is not a condition with &&, and so on.
 
 #include <ar/detail/expr_tree.hpp>
-#include <ar/model.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <initializer_list>

@@ -25,14 +25,36 @@
 //
 // A model is also a hana::Struct: hana::keys(user), hana::members(user) and hana::for_each work.
 
+// AR_MODEL declares column handles (Model::c), which are expressions: this header includes
+// ar/expr.hpp. What ar knows of a model type (ar::model, model_of, table_meta_v, primary_key) is
+// in ar/model_traits.hpp, below the expressions.
+
 #include <ar/detail/model_def.hpp>
 #include <ar/detail/pp.hpp>
+#include <ar/detail/relation_def.hpp>
+#include <ar/expr.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <initializer_list>
-#include <span>
-#include <string_view>
-#include <type_traits>
+
+// A model that declares relations is defined where the header that implements them is visible:
+// <ar/relation.hpp> for AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY, <ar/through.hpp> for the through
+// relations, <ar/morph.hpp> for the polymorphic ones (or <ar/ar.hpp> for all). Each relation clause
+// checks it with a static_assert on these flags, which those headers set to 1. So everything a
+// model's relations need (its accessors, its tables for loading, ar::destroy's dependents, a
+// tree's cycle check, the context of the records a query reads) is defined wherever the model is,
+// and a header below the relations (ar/crud.hpp, ar/views/to_vector.hpp) may call it without
+// including them.
+#ifndef AR_DETAIL_RELATIONS_INCLUDED
+#define AR_DETAIL_RELATIONS_INCLUDED 0
+#endif
+#ifndef AR_DETAIL_THROUGH_INCLUDED
+#define AR_DETAIL_THROUGH_INCLUDED 0
+#endif
+#ifndef AR_DETAIL_MORPH_INCLUDED
+#define AR_DETAIL_MORPH_INCLUDED 0
+#endif
 
 #define AR_FIELDS(...) (FIELDS, __VA_ARGS__)
 #define AR_COLUMN(member, column) (COLUMN, member, column)
@@ -142,6 +164,9 @@
 // Every relation: its cache on the record, name() to read it (loading it once), name(ar::reload),
 // and name_query() for the relation as a query to refine.
 #define AR_DETAIL_DECL_RELATION_ACCESS(name)                                                           \
+  static_assert(AR_DETAIL_RELATIONS_INCLUDED,                                                          \
+                "AR_MODEL: a model that declares relations needs <ar/relation.hpp> (or <ar/ar.hpp>) "  \
+                "included before its definition");                                                     \
   mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name() const {                                                                        \
@@ -199,6 +224,9 @@
 // fields are stored too); name_detach(target) removes it; name_sync(keys) makes the targets exactly
 // those keys, in one transaction; name_toggle(target) attaches or detaches.
 #define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                       \
+  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
+                "AR_HAS_MANY_THROUGH / AR_MORPH_MANY_THROUGH: include <ar/through.hpp> (or <ar/ar.hpp>) "  \
+                "before the model's definition");                                                        \
   AR_DETAIL_DECL_RELATION(name)                                                                          \
   template <class ar_S = ar_self, class ar_T>                                                            \
   void name##_attach(const ar_T& target) {                                                               \
@@ -226,82 +254,33 @@
     return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
   }
 
+// The polymorphic clauses: their implementation is in <ar/morph.hpp>.
+#define AR_DETAIL_REQUIRE_MORPH                                                                        \
+  static_assert(AR_DETAIL_MORPH_INCLUDED,                                                              \
+                "AR_MORPH_TO / AR_MORPH_MANY / AR_MORPH_ONE / AR_MORPH_MANY_THROUGH / AR_MORPH_NAME: include " \
+                "<ar/morph.hpp> (or <ar/ar.hpp>) before the model's definition");
 // morph_to: name() gives an ar::morph_ref (no query: the target's model depends on each row).
-#define AR_DETAIL_DECL_MORPH_TO(name, ...) AR_DETAIL_DECL_RELATION_ACCESS(name) AR_DETAIL_DECL_ASSOCIATE(name)
+#define AR_DETAIL_DECL_MORPH_TO(name, ...) \
+  AR_DETAIL_REQUIRE_MORPH AR_DETAIL_DECL_RELATION_ACCESS(name) AR_DETAIL_DECL_ASSOCIATE(name)
 // morph_many / morph_one: has_many / has_one whose rows carry this model's morph name; the model
 // registers itself as a possible target of the children's morph_to.
 #define AR_DETAIL_DECL_MORPH_MANY(name, ...)                                                           \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   AR_DETAIL_DECL_HAS_MANY(name)                                                                        \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_ONE(name, ...)                                                            \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   AR_DETAIL_DECL_HAS_ONE(name)                                                                         \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_MANY_THROUGH(name, ...)                                                   \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   AR_DETAIL_DECL_HAS_MANY_THROUGH(name)                                                                \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
 #define AR_DETAIL_DECL_MORPH_NAME(...)                                                                 \
+  AR_DETAIL_REQUIRE_MORPH                                                                              \
   inline static const bool ar_morph_registered_name = ::ar::detail::register_morph_parent<ar_self>();
 
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
-
-namespace ar {
-
-// A type declared with AR_MODEL.
-template <class T>
-concept model = requires { T::ar_model_definition(); } &&
-                !std::is_same_v<decltype(T::ar_model_definition()), detail::invalid_field>;
-
-// The compile-time definition of a model: table, columns, primary key.
-template <model M>
-using model_of = decltype(M::ar_model_definition());
-
-// The C++ type of a model's primary key.
-template <model M>
-using key_type_of = typename model_of<M>::primary_key::type;
-
-// The run-time description of a model's table, for the non-template parts of ar (SQL rendering).
-struct column_meta {
-  std::string_view field;
-  std::string_view column;
-  value_type type;
-  bool nullable;
-};
-
-struct table_meta {
-  std::string_view table;
-  std::span<const column_meta> columns;
-  std::size_t primary_key;
-  bool generated_key;
-
-  constexpr const column_meta& key() const noexcept { return columns[primary_key]; }
-};
-
-namespace detail {
-template <class Def, class Columns = typename Def::columns>
-inline constexpr auto column_metas_v = 0;
-template <class Def, class... C>
-inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_list<C...>>{
-    column_meta{C::name, C::column, C::kind, C::nullable}...};
-}  // namespace detail
-
-template <model M>
-inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
-                                         model_of<M>::primary_key_index, model_of<M>::generated_key};
-
-// The primary key of a record.
-template <model M>
-constexpr const key_type_of<M>& primary_key(const M& record) noexcept {
-  return record.*model_of<M>::primary_key::pointer;
-}
-template <model M>
-constexpr key_type_of<M>& primary_key(M& record) noexcept {
-  return record.*model_of<M>::primary_key::pointer;
-}
-
-}  // namespace ar
-
-// The column handles AR_MODEL declares (Model::c) are defined with the expressions.
-#include <ar/expr.hpp>
 
 #endif  // AR_MODEL_HPP

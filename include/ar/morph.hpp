@@ -20,18 +20,38 @@
 // Eager with("commentable") runs one statement per distinct type; lazy loads are one statement
 // each (they are not batched across siblings).
 
-#include <ar/crud.hpp>
-#include <ar/error.hpp>
-#include <ar/loading.hpp>
-#include <ar/relation.hpp>
+//
+// A model that declares AR_MORPH_TO, AR_MORPH_MANY, AR_MORPH_ONE, AR_MORPH_MANY_THROUGH or
+// AR_MORPH_NAME is defined where this header is visible (AR_MODEL checks it). It includes
+// ar/through.hpp, which AR_MORPH_MANY_THROUGH needs too.
 
+#include <ar/crud.hpp>
+#include <ar/database.hpp>
+#include <ar/error.hpp>
+#include <ar/load/algorithm.hpp>
+#include <ar/load/registry.hpp>
+#include <ar/loading.hpp>
+#include <ar/query.hpp>
+#include <ar/relation.hpp>
+#include <ar/through.hpp>
+#include <ar/views/filter.hpp>
+#include <ar/views/to_vector.hpp>
+
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <typeindex>
+#include <typeinfo>
 #include <unordered_map>
+#include <utility>
 #include <vector>
+
+#undef AR_DETAIL_MORPH_INCLUDED
+#define AR_DETAIL_MORPH_INCLUDED 1
 
 namespace ar {
 
@@ -141,6 +161,7 @@ bool register_morph_parent() {
   return true;
 }
 
+// A morph_to's relation_impl (ar/detail/relation_impl.hpp picks it by the relation's kind).
 template <class Rel>
 struct morph_to_impl {
   using owner = typename Rel::owner;
@@ -240,14 +261,10 @@ struct morph_to_impl {
   }
 };
 
-template <class Rel>
-  requires(Rel::kind == relation_kind::morph_to)
-struct relation_impl<Rel, true> : morph_to_impl<Rel> {};
-
+// A morph_to's eager_ops (ar/load/registry.hpp picks it by the relation's kind).
 // with("commentable"): one statement per distinct type, then each type's own relations.
 template <class Rel>
-  requires(Rel::kind == relation_kind::morph_to)
-struct eager_ops<Rel> {
+struct morph_to_eager_ops {
   using impl = morph_to_impl<Rel>;
   using owner = typename Rel::owner;
 

@@ -247,6 +247,14 @@ void run_select(const ar::database& db, const query_state& state, std::span<cons
                 row_callback on_row = {}, aggregate_kind aggregate = aggregate_kind::none,
                 const expr_tree* argument = nullptr);
 
+// After a query of whole records has read them (n from `rows`): their eager loads and their shared
+// context, for automatic batching. Only a model with relations has either; such a model is defined
+// where <ar/relation.hpp> is visible (AR_MODEL checks it), which defines finish_rows.
+template <class M>
+void finish_records(const query_state& state, M* rows, std::size_t n) {
+  if constexpr (model_of<M>::relations::size > 0) finish_rows(state, rows, n);
+}
+
 // Runs an aggregate of a query into one value.
 template <class Result, class M, class Row, class Staging>
 Result scalar_of(const query<M, Row, Staging>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {

@@ -15,12 +15,25 @@
 // first case, two in the second. Writes: tags_attach(tag[, join prototype]), tags_detach(tag),
 // tags_sync(keys) (one transaction, only the statements needed), tags_toggle(tag).
 
+//
+// A model that declares AR_HAS_MANY_THROUGH or AR_MORPH_MANY_THROUGH is defined where this header
+// is visible (AR_MODEL checks it).
+
 #include <ar/crud.hpp>
+#include <ar/database.hpp>
+#include <ar/dialect.hpp>
 #include <ar/error.hpp>
+#include <ar/load/algorithm.hpp>
+#include <ar/load/registry.hpp>
 #include <ar/loading.hpp>
+#include <ar/query.hpp>
 #include <ar/relation.hpp>
+#include <ar/transaction.hpp>
+#include <ar/views/aggregate.hpp>
 #include <ar/views/delete_all.hpp>
+#include <ar/views/filter.hpp>
 #include <ar/views/select.hpp>
+#include <ar/views/to_vector.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -33,6 +46,9 @@
 #include <unordered_set>
 #include <vector>
 
+#undef AR_DETAIL_THROUGH_INCLUDED
+#define AR_DETAIL_THROUGH_INCLUDED 1
+
 namespace ar::detail {
 
 // SELECT target columns and the join's owner key FROM target JOIN join ON join.target_fk =
@@ -43,6 +59,7 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
                     const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
                     const expr_tree* conditions);
 
+// A has_many_through's relation_impl (ar/detail/relation_impl.hpp picks it by the relation's kind).
 template <class Rel>
 struct through_impl {
   using owner = typename Rel::owner;
@@ -327,14 +344,10 @@ struct through_impl {
   }
 };
 
+// Eager loading and automatic batching of a through relation: its eager_ops (ar/load/registry.hpp
+// picks it by the relation's kind).
 template <class Rel>
-  requires(Rel::kind == relation_kind::has_many_through)
-struct relation_impl<Rel, true> : through_impl<Rel> {};
-
-// Eager loading and automatic batching of a through relation.
-template <class Rel>
-  requires(Rel::kind == relation_kind::has_many_through)
-struct eager_ops<Rel> {
+struct through_eager_ops {
   using impl = through_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;

@@ -3,7 +3,7 @@
 
 // The SQL of the CRUD statements of a table, rendered once per database and kept (src/sql.cpp).
 
-#include <ar/model.hpp>
+#include <ar/model_traits.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -2,11 +2,13 @@
 #define AR_DETAIL_EXECUTE_HPP
 
 // The one place where statements run (src/database.cpp): templates describe where each result
-// column goes and what the parameters are; the compiled part binds them through SOCI, runs the
-// statement through the statement cache and the observation point, and translates errors.
+// column goes (column_binding, ar/detail/erased_tables.hpp) and what the parameters are; the
+// compiled part binds them through SOCI, runs the statement through the statement cache and the
+// observation point, and translates errors.
 
+#include <ar/detail/erased_tables.hpp>
 #include <ar/detail/record_buffer.hpp>
-#include <ar/model.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <array>
@@ -21,29 +23,6 @@ namespace ar::detail {
 
 class database_state;
 struct connection;
-
-// Where one result column is written: a field of type T (or std::optional<T>) at `target`.
-struct column_binding {
-  value_type type;
-  bool nullable;
-  void* target;
-};
-
-template <class T>
-column_binding bind_column(T& field) noexcept {
-  return {field_traits<T>::type, field_traits<T>::nullable, static_cast<void*>(&field)};
-}
-
-// Called after each fetched row has been written to the bound columns.
-struct row_callback {
-  void* context = nullptr;
-  void (*call)(void*) = nullptr;
-
-  template <class F>
-  static row_callback of(F& f) noexcept {
-    return {static_cast<void*>(&f), [](void* c) { (*static_cast<F*>(c))(); }};
-  }
-};
 
 struct run_result {
   std::uint64_t rows_fetched = 0;
@@ -101,30 +80,6 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
 run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns = {}, row_callback on_row = {},
                cache_policy policy = cache_policy::cache);
-
-template <class M, class... C>
-void bind_columns(M& record, column_binding* out, type_list<C...>) noexcept {
-  std::size_t i = 0;
-  ((out[i++] = bind_column(record.*C::pointer)), ...);
-}
-
-// Binds every column of a model record, in the model's column order (a fold over the columns:
-// nothing is instantiated per column).
-template <model M>
-void bind_record(M& record, std::span<column_binding> out) noexcept {
-  bind_columns(record, out.data(), typename model_of<M>::columns{});
-}
-
-template <model M>
-void bind_record_erased(void* record, std::span<column_binding> out) noexcept {
-  bind_record(*static_cast<M*>(record), out);
-}
-
-template <model M>
-inline constexpr record_ops record_ops_v<M>{sizeof(M),           alignof(M),
-                                            &move_construct_record<M>, &destroy_records<M>,
-                                            &construct_record<M>,      &bind_record_erased<M>,
-                                            model_of<M>::size};
 
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
 // library: a model only says where its columns are).

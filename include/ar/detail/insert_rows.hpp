@@ -5,7 +5,7 @@
 // batching, the SQL, the transaction and the statements are type-independent and compiled once
 // (src/insert_rows.cpp); all a model's template adds is two small functions that read its records.
 
-#include <ar/model.hpp>
+#include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
 #include <cstddef>

@@ -6,6 +6,7 @@
 
 #include <ar/detail/expr_tree.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -66,9 +67,10 @@ void push_order_key(std::vector<order_key>& terms, order_key&& key);
 // ANDs a condition into the WHERE, in place.
 void and_where(query_state& s, expr_tree&& tree);
 
-// After a query of whole records has read them: eager loads and the records' shared context.
+// After a query of whole records has read them: eager loads and the records' shared context
+// (ar/load/registry.hpp). Only a model with relations has any: see finish_records (ar/query.hpp).
 template <class M>
-void finish_rows(const query_state& state, std::vector<M>& rows);
+void finish_rows(const query_state& state, M* rows, std::size_t n);
 
 enum class aggregate_kind : std::uint8_t { none, count, exists, sum, min, max, avg };
 

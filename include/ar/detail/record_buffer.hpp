@@ -8,57 +8,20 @@
 // costs a program. The buffer grows in the library instead, in chunks that never move what they
 // hold (1, 2, 4, ... records, the first as large as the caller expects), and the vector is built
 // once, at its final size, by moving each record in. A model contributes two small functions: move
-// one record, destroy some.
+// one record, destroy some (its record_ops, ar/detail/erased_tables.hpp).
+
+#include <ar/detail/erased_tables.hpp>
 
 #include <cstddef>
 #include <iterator>
-#include <new>
-#include <span>
-#include <utility>
 #include <vector>
 
 namespace ar::detail {
-
-struct column_binding;
-
-// How records of one model are made, read, moved and ended, type-erased: what the library needs
-// to read a model's rows without a template per model.
-struct record_ops {
-  std::size_t size;
-  std::size_t align;
-  void (*move_construct)(void* to, void* from);
-  void (*destroy)(void* first, std::size_t n) noexcept;
-  void (*construct)(void* at);  // default-constructs one record
-  // Binds the `columns` columns of a record, in the model's order (null for a type that is not a
-  // model: only buffered, never read).
-  void (*bind)(void* record, std::span<column_binding> out) noexcept;
-  std::size_t columns;
-};
 
 // Storage for n records (plain operator new unless the model asks for more alignment than it gives:
 // the aligned form is a slower allocation), and its release.
 void* allocate_records(const record_ops& ops, std::size_t n);
 void free_records(const record_ops& ops, void* p) noexcept;
-
-template <class M>
-void move_construct_record(void* to, void* from) {
-  ::new (to) M(std::move(*static_cast<M*>(from)));
-}
-template <class M>
-void destroy_records(void* first, std::size_t n) noexcept {
-  M* records = static_cast<M*>(first);
-  for (std::size_t i = 0; i < n; ++i) records[i].~M();
-}
-
-template <class M>
-void construct_record(void* at) {
-  ::new (at) M();
-}
-
-// A model's is completed where its columns are known (ar/detail/execute.hpp).
-template <class M>
-inline constexpr record_ops record_ops_v{sizeof(M), alignof(M), &move_construct_record<M>, &destroy_records<M>,
-                                         &construct_record<M>, nullptr, 0};
 
 class record_buffer {
  public:

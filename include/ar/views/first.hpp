@@ -27,7 +27,7 @@ struct first_fn {
       each_record(q, state, &record_buffer::sink, &one);
       if (one.size() > 0) {
         M& record = *static_cast<M*>(one.chunks().front().data);
-        finish_rows(state, &record, 1);
+        finish_records(state, &record, 1);
         result.emplace(std::move(record));
       }
     } else {
@@ -42,8 +42,5 @@ struct first_fn {
 inline constexpr closure<detail::first_fn> first{};
 
 }  // namespace ar
-
-// Relations and their loading (finish_rows) build on this header; a model with relations needs them.
-#include <ar/relation.hpp>
 
 #endif  // AR_VIEWS_FIRST_HPP

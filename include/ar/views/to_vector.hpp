@@ -20,7 +20,7 @@ std::vector<R> read_all(const query<M, R, S>& q) {
     record_buffer read(record_ops_v<M>);
     each_record(q, q.state(), &record_buffer::sink, &read);
     std::vector<M> rows = vector_from<M>(read);
-    finish_rows(q.state(), rows);
+    finish_records(q.state(), rows.data(), rows.size());
     return rows;
   } else {
     std::vector<R> rows;
@@ -41,8 +41,5 @@ struct to_vector_fn {
 inline constexpr closure<detail::to_vector_fn> to_vector{};
 
 }  // namespace ar
-
-// Relations and their loading (finish_rows) build on this header; a model with relations needs them.
-#include <ar/relation.hpp>
 
 #endif  // AR_VIEWS_TO_VECTOR_HPP

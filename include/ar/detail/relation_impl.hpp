@@ -1,0 +1,526 @@
+#ifndef AR_DETAIL_RELATION_IMPL_HPP
+#define AR_DETAIL_RELATION_IMPL_HPP
+
+// What a relation declared in AR_MODEL does on one record (ar/relation.hpp is the public header):
+// the checks of its declaration (run where it is first used), the value its owner looks for, its
+// query, add / associate / dissociate, and the accessors AR_MODEL's members call (relation_get,
+// relation_query, ...). Lazy access calls into loading (lazy_access, before_lazy_load: ar/load/
+// registry.hpp), declared in ar/detail/relation_def.hpp.
+
+#include <ar/crud.hpp>
+#include <ar/detail/relation_def.hpp>
+#include <ar/error.hpp>
+#include <ar/expr.hpp>
+#include <ar/query.hpp>
+#include <ar/views/filter.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+
+// --- looking things up by name ----------------------------------------------------------------
+
+template <class Name, class List>
+struct column_named {
+  static constexpr bool found = false;
+};
+template <class Name, class C, class... Rest>
+struct column_named<Name, type_list<C, Rest...>> : column_named<Name, type_list<Rest...>> {};
+template <class Name, class C, class... Rest>
+  requires std::is_same_v<typename C::name_type, Name>
+struct column_named<Name, type_list<C, Rest...>> {
+  static constexpr bool found = true;
+  using def = C;
+};
+
+template <class Name, class List>
+struct relation_named {
+  static constexpr bool found = false;
+};
+template <class Name, class R, class... Rest>
+struct relation_named<Name, type_list<R, Rest...>> : relation_named<Name, type_list<Rest...>> {};
+template <class Name, class R, class... Rest>
+  requires std::is_same_v<typename R::name_type, Name>
+struct relation_named<Name, type_list<R, Rest...>> {
+  static constexpr bool found = true;
+  using type = R;
+};
+
+template <class M, class Name>
+using find_relation = relation_named<Name, typename model_of<M>::relations>;
+
+// The key a relation's foreign key refers to: the one AR_OWNER_KEY names, else the primary key.
+template <class M, class KeyName>
+struct referenced_key : column_named<KeyName, typename model_of<M>::columns> {};
+template <class M>
+struct referenced_key<M, void> {
+  static constexpr bool found = true;
+  using def = typename model_of<M>::primary_key;
+};
+
+template <class T>
+using scalar_t = typename strip_optional<T>::type;
+
+template <class A, class B>
+constexpr bool keys_compatible() {
+  using a = scalar_t<A>;
+  using b = scalar_t<B>;
+  constexpr bool integral_a = std::is_same_v<a, std::int32_t> || std::is_same_v<a, std::int64_t>;
+  constexpr bool integral_b = std::is_same_v<b, std::int32_t> || std::is_same_v<b, std::int64_t>;
+  return std::is_same_v<a, b> || (integral_a && integral_b);
+}
+
+// --- one relation -----------------------------------------------------------------------------
+
+// The cache of a relation on a record. The member is mutable, but access through a member pointer
+// does not see that; the cast only restores it.
+template <class Rel>
+relation_slot& slot_of(const typename Rel::owner& record) noexcept {
+  return const_cast<relation_slot&>(record.*Rel::slot);
+}
+
+template <class Rel>
+struct relation_ops {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  static constexpr bool belongs = Rel::kind == relation_kind::belongs_to;
+  static constexpr bool many = Rel::kind == relation_kind::has_many;
+  // The model holding the foreign key, and the model holding the key it refers to.
+  using fk_model = std::conditional_t<belongs, owner, target>;
+  using key_model = std::conditional_t<belongs, target, owner>;
+  using fk_lookup = column_named<typename Rel::foreign_key_name, typename model_of<fk_model>::columns>;
+  using key_lookup = referenced_key<key_model, typename Rel::owner_key_name>;
+
+  static constexpr bool well_formed() {
+    if constexpr (Rel::kind == relation_kind::has_many_through) {
+      return through_well_formed();
+    } else if constexpr (!morph_type_ok()) {
+      static_assert(always_false<Rel>,
+                    "AR_MORPH_MANY / AR_MORPH_ONE: the target needs a std::string field <as>_type and a field "
+                    "<as>_id, listed in its AR_FIELDS");
+      return false;
+    } else if constexpr (!Rel::options_known || !Rel::options_unique) {
+      static_assert(always_false<Rel>,
+                    "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation) and AR_DEPENDENT(kind), "
+                    "each at most once");
+      return false;
+    } else if constexpr (!fk_lookup::found && belongs) {
+      static_assert(always_false<Rel>,
+                    "AR_BELONGS_TO: the foreign key is not a field of the model declaring the relation: a "
+                    "belongs_to's foreign key is on its own model; list it there in AR_FIELDS");
+      return false;
+    } else if constexpr (!fk_lookup::found) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_ONE / AR_HAS_MANY: the foreign key is not a field of the target model: a has_one's or "
+                    "has_many's foreign key is on the model it points to; list it there in AR_FIELDS");
+      return false;
+    } else if constexpr (!key_lookup::found) {
+      static_assert(always_false<Rel>,
+                    "AR_OWNER_KEY names a field that the referenced model does not list in AR_FIELDS");
+      return false;
+    } else if constexpr (!keys_compatible<typename fk_lookup::def::type, typename key_lookup::def::type>()) {
+      static_assert(always_false<Rel>,
+                    "ar relation: the foreign key and the key it refers to have different types: make them the "
+                    "same (an integer with an integer, a string with a string)");
+      return false;
+    } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
+      static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");
+      return false;
+    } else if constexpr (Rel::dependent == dependent_kind::nullify && !fk_lookup::def::nullable) {
+      static_assert(always_false<Rel>, "AR_DEPENDENT(nullify) needs a std::optional foreign key to set to NULL");
+      return false;
+    } else {
+      return inverse_well_formed();
+    }
+  }
+
+  static constexpr bool morph_type_ok() {
+    if constexpr (std::is_void_v<typename Rel::morph_type_field>) {
+      return true;
+    } else {
+      using lookup = column_named<typename Rel::morph_type_field, typename model_of<target>::columns>;
+      if constexpr (!lookup::found)
+        return false;
+      else
+        return std::is_same_v<typename lookup::def::type, std::string>;
+    }
+  }
+
+  template <class Field>
+  static constexpr bool through_type_ok() {
+    if constexpr (std::is_void_v<Field>) {
+      return true;
+    } else {
+      using lookup = column_named<Field, typename model_of<typename Rel::through_model>::columns>;
+      if constexpr (!lookup::found)
+        return false;
+      else
+        return std::is_same_v<typename lookup::def::type, std::string>;
+    }
+  }
+
+  // has_many_through: both foreign keys are fields of the join model, of the types of the keys they
+  // refer to (the owner's and the target's primary keys).
+  static constexpr bool through_well_formed() {
+    using join = typename Rel::through_model;
+    using owner_fk = column_named<typename Rel::foreign_key_name, typename model_of<join>::columns>;
+    using target_fk = column_named<typename Rel::through_target_key, typename model_of<join>::columns>;
+    if constexpr (!Rel::options_known || !Rel::options_unique || Rel::dependent != dependent_kind::none ||
+                  !std::is_void_v<typename Rel::owner_key_name> || !std::is_void_v<typename Rel::inverse_name>) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH takes no options but AR_MORPH_TARGET: it joins primary keys through the join "
+                    "model");
+      return false;
+    } else if constexpr (!through_type_ok<typename Rel::morph_type_field>() ||
+                         !through_type_ok<typename Rel::morph_target_field>()) {
+      static_assert(always_false<Rel>, "a polymorphic through relation needs a std::string type field on the join model");
+      return false;
+    } else if constexpr (!owner_fk::found || !target_fk::found) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: both foreign keys must be fields of the join model: list them in its AR_FIELDS");
+      return false;
+    } else if constexpr (!keys_compatible<typename owner_fk::def::type, typename model_of<owner>::primary_key::type>() ||
+                         !keys_compatible<typename target_fk::def::type, typename model_of<target>::primary_key::type>()) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: a foreign key of the join model and the key it refers to have different "
+                    "types: make them the same");
+      return false;
+    } else {
+      return true;
+    }
+  }
+
+  static constexpr bool inverse_well_formed() {
+    if constexpr (std::is_void_v<typename Rel::inverse_name>) {
+      return true;
+    } else {
+      using lookup = find_relation<target, typename Rel::inverse_name>;
+      if constexpr (!lookup::found) {
+        static_assert(always_false<Rel>, "AR_INVERSE names no relation of the target model");
+        return false;
+      } else {
+        using inverse = typename lookup::type;
+        constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
+                                               : inverse::kind == relation_kind::belongs_to;
+        if constexpr (!complementary) {
+          static_assert(always_false<Rel>,
+                        "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
+                        "pairs with a has_one or has_many, and a has_one or has_many with a belongs_to");
+          return false;
+        } else if constexpr (!std::is_same_v<typename inverse::target, owner> ||
+                             !std::is_same_v<typename inverse::foreign_key_name, typename Rel::foreign_key_name>) {
+          static_assert(always_false<Rel>,
+                        "AR_INVERSE names a relation that does not point back to this model through the same "
+                        "foreign key");
+          return false;
+        } else {
+          return true;
+        }
+      }
+    }
+  }
+
+  static constexpr bool ok = well_formed();
+};
+
+// morph_to: no target model to look into; the fields are on the model itself.
+template <class Rel>
+  requires(Rel::kind == relation_kind::morph_to)
+struct relation_ops<Rel> {
+  using owner = typename Rel::owner;
+  // morph_to: a std::string type field and an integer id field on the model itself.
+  static constexpr bool morph_to_well_formed() {
+    using type_lookup = column_named<typename Rel::morph_type_field, typename model_of<owner>::columns>;
+    using id_lookup = column_named<typename Rel::foreign_key_name, typename model_of<owner>::columns>;
+    if constexpr (!type_lookup::found || !id_lookup::found) {
+      static_assert(always_false<Rel>, "AR_MORPH_TO: the type field and the id field must be fields of the model");
+      return false;
+    } else if constexpr (!std::is_same_v<scalar_t<typename type_lookup::def::type>, std::string> ||
+                         !keys_compatible<typename id_lookup::def::type, std::int64_t>()) {
+      static_assert(always_false<Rel>,
+                    "AR_MORPH_TO: the type field must be a std::string and the id field an integer (optional or not)");
+      return false;
+    } else {
+      return true;
+    }
+  }
+
+  static constexpr bool ok = morph_to_well_formed();
+};
+
+// The implementation of a well-formed relation, by kind: belongs_to, has_one and has_many below;
+// has_many_through in ar/through.hpp, morph_to in ar/morph.hpp. A model that declares one of
+// those is defined where its header is visible (AR_MODEL's static_asserts), so every use of its
+// relation_impl finds the implementation complete.
+template <class Rel>
+struct direct_relation_impl;
+template <class Rel>
+struct through_impl;
+template <class Rel>
+struct morph_to_impl;
+
+template <class Rel>
+using relation_impl_of_kind =
+    std::conditional_t<Rel::kind == relation_kind::has_many_through, through_impl<Rel>,
+                       std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_impl<Rel>, direct_relation_impl<Rel>>>;
+
+template <class Rel, bool = relation_ops<Rel>::ok>
+struct relation_impl;
+
+// Only for well-formed relations: the static_assert above has spoken for the others.
+template <class Rel>
+struct relation_impl<Rel, true> : relation_impl_of_kind<Rel> {};
+
+// belongs_to, has_one, has_many (and morph_many / morph_one, which are has_many / has_one).
+template <class Rel>
+struct direct_relation_impl : relation_ops<Rel> {
+  using base = relation_ops<Rel>;
+  using typename base::owner;
+  using typename base::target;
+  using fk_def = typename base::fk_lookup::def;
+  using key_def = typename base::key_lookup::def;
+  using key_scalar = scalar_t<typename key_def::type>;
+  using fk_column = column<typename base::fk_model, fk_def::index>;
+  using key_column = column<typename base::key_model, key_def::index>;
+  // The column of the target that is compared with the owner's value.
+  using match_column = std::conditional_t<base::belongs, key_column, fk_column>;
+  using result = std::conditional_t<base::many, std::vector<target>, std::shared_ptr<const target>>;
+
+  // The value the related rows must have, or nothing when the key is null (or not yet generated).
+  static std::optional<key_scalar> lookup_value(const owner& o) {
+    if constexpr (base::belongs) {
+      const auto& fk = o.*fk_def::pointer;
+      if constexpr (fk_def::nullable) {
+        if (!fk) return std::nullopt;
+        return static_cast<key_scalar>(*fk);
+      } else {
+        return static_cast<key_scalar>(fk);
+      }
+    } else {
+      const auto& key = o.*key_def::pointer;
+      if constexpr (key_def::nullable) {
+        if (!key) return std::nullopt;
+        return *key;
+      } else {
+        if (key_def::index == model_of<owner>::primary_key::index && model_of<owner>::generated_key &&
+            key == key_scalar{})
+          return std::nullopt;  // not saved yet: nothing can point at it
+        return key;
+      }
+    }
+  }
+
+  static constexpr bool morph = !std::is_void_v<typename Rel::morph_type_field>;
+
+  // morph_many / morph_one: the rows must also carry the owner's morph name.
+  static query<target> of_this_type(query<target> q) {
+    if constexpr (morph) {
+      using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
+      return q | filter(column<target, type_def::index>{} == std::string(model_of<owner>::morph_name));
+    } else {
+      return q;
+    }
+  }
+
+  // The target rows related to `o` (none when its value is null: never a whole table). Built at run
+  // time from the column's position, so that each relation compiles no expression of its own.
+  static query<target> query_for(const owner& o) {
+    const auto v = lookup_value(o);
+    auto state = std::make_shared<query_state>(from<target>().state());
+    std::optional<value> param;
+    if (v) param = as_parameter<typename expression_traits<match_column>::scalar>(*v);
+    std::shared_ptr<const expr_tree> condition;
+    if constexpr (morph)
+      if (v) condition = std::make_shared<const expr_tree>(*of_this_type(from<target>()).state().where);
+    where_related(*state, &table_meta_v<target>,
+                  static_cast<std::uint32_t>(
+                      column_lookup<target, (base::belongs ? key_def::index : fk_def::index)>::position),
+                  param,
+                  condition.get());
+    return query<target>(ar::database{}, std::move(state));
+  }
+
+  // A copy of a record's fields, without its relation caches (which could hold a cycle), shared.
+  template <class M>
+  static std::shared_ptr<void> fields_of(const M& record) {
+    return share_fields(record_ops_v<M>, &record);
+  }
+
+  static void load(const owner& o) { lazy_load<Rel>(o); }
+
+  static decltype(auto) cached(const owner& o) {
+    const relation_slot& slot = o.*Rel::slot;
+    if constexpr (base::many)
+      return static_cast<const std::vector<target>&>(*static_cast<const std::vector<target>*>(slot.value.get()));
+    else
+      return std::shared_ptr<const target>(slot.value, static_cast<const target*>(slot.value.get()));
+  }
+
+  static decltype(auto) get(const owner& o) {
+    if (!(o.*Rel::slot).loaded) lazy_access<Rel>(o);
+    return cached(o);
+  }
+
+  static decltype(auto) reload(const owner& o) {
+    load(o);
+    return cached(o);
+  }
+
+  static key_scalar owner_key_or_throw(const owner& o) {
+    const auto v = lookup_value(o);
+    if (!v)
+      throw error("ar: cannot add to '" + std::string(to_string_view(typename Rel::name_type{})) + "' of a '" +
+                  std::string(model_of<owner>::table) + "' record that has no key yet: save it first");
+    return *v;
+  }
+
+  // has_one / has_many: point the child at the owner, save it, keep a loaded cache true.
+  // A failed save leaves the child as it was: its foreign key and morph type are put back (its key
+  // is insert's to keep).
+  static void add(const owner& o, target& child) {
+    const key_scalar key = owner_key_or_throw(o);
+    using fk_type = typename fk_def::type;
+    fk_type old_fk = child.*fk_def::pointer;
+    [[maybe_unused]] std::string old_type;
+    if constexpr (morph) {
+      using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
+      std::string type(model_of<owner>::morph_name);
+      old_type = std::exchange(child.*type_def::pointer, std::move(type));
+    }
+    child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
+    try {
+      save(child);
+    } catch (...) {
+      child.*fk_def::pointer = std::move(old_fk);
+      if constexpr (morph) {
+        using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<target>::columns>::def;
+        child.*type_def::pointer = std::move(old_type);
+      }
+      throw;
+    }
+    relation_slot& slot = slot_of<Rel>(o);
+    const std::shared_ptr<void> stored_shared = fields_of(child);
+    target* stored = static_cast<target*>(stored_shared.get());
+    if constexpr (!std::is_void_v<typename Rel::inverse_name>) {
+      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+      slot_of<inverse>(*stored) = relation_slot{fields_of(o), true};
+    }
+    if constexpr (base::many) {
+      if (!slot.loaded) return;  // the other children are not known: it loads when read
+      auto rows = std::make_shared<std::vector<target>>(*static_cast<const std::vector<target>*>(slot.value.get()));
+      bool replaced = false;
+      for (target& row : *rows)
+        if (primary_key(row) == primary_key(child)) {
+          row = *stored;
+          replaced = true;
+        }
+      if (!replaced) rows->push_back(*stored);
+      slot.value = std::move(rows);
+    } else {
+      slot = relation_slot{stored_shared, true};  // has_one: the child set is the one it has
+    }
+  }
+
+  // belongs_to: point the owner at the parent (not saved: save the owner to store it).
+  // Nothing is changed until nothing can fail (the parent's copy is made first).
+  static void associate(owner& o, const target& parent) {
+    const auto& key = parent.*key_def::pointer;
+    if constexpr (!key_def::nullable) {
+      if (key_def::index == model_of<target>::primary_key::index && model_of<target>::generated_key && key == key_scalar{})
+        throw error("ar: cannot associate a '" + std::string(model_of<target>::table) +
+                    "' record that has no key yet: save it first");
+    } else {
+      if (!key) throw error("ar: cannot associate a record whose key is NULL");
+    }
+    relation_slot slot{fields_of(parent), true};
+    if constexpr (!key_def::nullable)
+      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(key);
+    else
+      o.*fk_def::pointer = static_cast<scalar_t<typename fk_def::type>>(*key);
+    o.*Rel::slot = std::move(slot);
+  }
+
+  static void dissociate(owner& o) {
+    static_assert(fk_def::nullable,
+                  "dissociate sets the foreign key to NULL: it needs a std::optional foreign key");
+    if constexpr (fk_def::nullable) {
+      (o.*fk_def::pointer).reset();
+      o.*Rel::slot = relation_slot{nullptr, true};
+    }
+  }
+};
+
+// A relation whose declaration is wrong: its static_assert has said why; these keep the compiler quiet.
+template <class Rel>
+struct relation_impl<Rel, false> {
+  static int get(const typename Rel::owner&) { return 0; }
+  static int reload(const typename Rel::owner&) { return 0; }
+  static int query_for(const typename Rel::owner&) { return 0; }
+  template <class... A>
+  static void add(A&&...) {}
+  template <class... A>
+  static void associate(A&&...) {}
+  template <class... A>
+  static void dissociate(A&&...) {}
+};
+
+template <class Owner, class Name>
+using relation_for = relation_impl<typename find_relation<Owner, Name>::type>;
+
+template <class Owner, class Name>
+decltype(auto) relation_get(const Owner& owner, Name) {
+  return relation_for<Owner, Name>::get(owner);
+}
+template <class Owner, class Name>
+decltype(auto) relation_reload(const Owner& owner, Name) {
+  return relation_for<Owner, Name>::reload(owner);
+}
+template <class Owner, class Name>
+auto relation_query(const Owner& owner, Name) {
+  return relation_for<Owner, Name>::query_for(owner);
+}
+template <class Owner, class Name, class Child>
+void relation_add(Owner& owner, Name, Child& child) {
+  using rel = typename find_relation<Owner, Name>::type;
+  static_assert(std::is_same_v<Child, typename rel::target>,
+                "ar: add / set / create take a record of the relation's target model");
+  if constexpr (std::is_same_v<Child, typename rel::target>) relation_for<Owner, Name>::add(owner, child);
+}
+template <class Owner, class Name, class Parent>
+void relation_associate(Owner& owner, Name, const Parent& parent) {
+  using rel = typename find_relation<Owner, Name>::type;
+  constexpr bool fits = rel::kind == relation_kind::morph_to || std::is_same_v<Parent, typename rel::target>;
+  static_assert(fits, "ar: associate takes a record of the relation's target model");
+  if constexpr (fits) relation_for<Owner, Name>::associate(owner, parent);
+}
+template <class Owner, class Name>
+void relation_dissociate(Owner& owner, Name) {
+  relation_for<Owner, Name>::dissociate(owner);
+}
+
+// Calls f.template operator()<R>() for the relation R named `name`; throws ar::relation_not_found.
+template <model M, class F>
+void with_relation_named(std::string_view name, F&& f) {
+  bool found = false;
+  [&]<class... R>(type_list<R...>) {
+    ((!found && name == to_string_view(typename R::name_type{}) ? (found = true, f.template operator()<R>(), 0) : 0), ...);
+  }(typename model_of<M>::relations{});
+  if (!found)
+    throw relation_not_found("ar: model '" + std::string(model_of<M>::table) + "' has no relation named '" +
+                             std::string(name) + "'");
+}
+
+}  // namespace detail
+
+}  // namespace ar
+
+#endif  // AR_DETAIL_RELATION_IMPL_HPP

@@ -1,0 +1,156 @@
+#ifndef AR_LOAD_PATHS_HPP
+#define AR_LOAD_PATHS_HPP
+
+// Relation paths ("posts.comments"): split and checked against the models' relation tables at run
+// time, into the path tree a query's with(...) keeps (eager_node); and checked at compile time for
+// ar::with_path (fixed_string, path_exists).
+
+#include <ar/detail/erased_tables.hpp>
+#include <ar/detail/model_def.hpp>
+#include <ar/detail/relation_def.hpp>
+#include <ar/model_traits.hpp>
+
+#include <cstddef>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+
+// The most names one relation path may have (a path tree of that depth loads level by level).
+inline constexpr std::size_t max_relation_path_names = 64;
+
+// Splits "posts.comments" into its names; throws ar::invalid_relation_path (also past
+// max_relation_path_names names).
+std::vector<std::string_view> split_relation_path(std::string_view path);
+
+// Adds a path to a tree, checking every name against the models it passes through. Returns the
+// node of the last name.
+inline eager_node& add_path(std::vector<eager_node>& tree, const relation_table& root, std::string_view path) {
+  const relation_table* table = &root;
+  std::vector<eager_node>* level = &tree;
+  eager_node* node = nullptr;
+  for (std::string_view name : split_relation_path(path)) {
+    const relation_entry& entry = table->find(name);
+    node = nullptr;
+    for (auto& n : *level)
+      if (n.name == name) node = &n;
+    if (!node) {
+      level->push_back(eager_node{std::string(name), nullptr, {}});
+      node = &level->back();
+    }
+    level = &node->children;
+    table = &entry.target_table();
+  }
+  return *node;
+}
+
+// A query's path tree (or none) with more paths added, every name checked against the models they
+// pass through (compiled once, in src/eager.cpp).
+std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
+                                                          const std::vector<std::string>& paths);
+// The paths of a with(...), kept (compiled once, in src/eager.cpp).
+std::vector<std::string> path_list(std::initializer_list<std::string_view> paths);
+
+template <class M>
+void apply_paths(std::vector<eager_node>& tree, std::string_view path) {
+  add_path(tree, relation_table_of<M>(), path);
+}
+
+}  // namespace detail
+
+// --- paths checked at compile time ----------------------------------------------------------------
+
+// A string literal as a template argument: ar::with_path<"posts.comments">.
+template <std::size_t N>
+struct fixed_string {
+  char chars[N]{};
+  constexpr fixed_string(const char (&text)[N]) {
+    for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
+  }
+  constexpr std::string_view view() const { return {chars, N - 1}; }
+  // The first '.' at or after `from`, or the length (plain loops: UBSan's checks keep
+  // string_view::find out of constant expressions).
+  constexpr std::size_t dot_from(std::size_t from) const {
+    for (std::size_t i = from; i + 1 < N; ++i)
+      if (chars[i] == '.') return i;
+    return N - 1;
+  }
+  // How many names the path has (dots + 1).
+  constexpr std::size_t names() const {
+    std::size_t n = 1;
+    for (std::size_t i = 0; i + 1 < N; ++i)
+      if (chars[i] == '.') ++n;
+    return n;
+  }
+  constexpr bool same(std::size_t begin, std::size_t end, std::string_view name) const {
+    if (end - begin != name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+      if (chars[begin + i] != name[i]) return false;
+    return true;
+  }
+};
+
+namespace detail {
+
+template <class M, fixed_string Path>
+constexpr std::size_t relation_position(std::size_t begin, std::size_t end) {
+  return []<class... R>(type_list<R...>, std::size_t b, std::size_t e) {
+    std::size_t i = 0, found = static_cast<std::size_t>(-1);
+    ((Path.same(b, e, to_string_view(typename R::name_type{})) && found == static_cast<std::size_t>(-1) ? (found = i, ++i)
+                                                                                                        : ++i),
+     ...);
+    return found;
+  }(typename model_of<M>::relations{}, begin, end);
+}
+
+template <std::size_t I, class List>
+struct nth;
+template <std::size_t I, class T, class... Rest>
+struct nth<I, type_list<T, Rest...>> : nth<I - 1, type_list<Rest...>> {};
+template <class T, class... Rest>
+struct nth<0, type_list<T, Rest...>> {
+  using type = T;
+};
+
+// Whether `path`, from `begin` on, names relations that exist, starting at model M.
+template <class M, fixed_string Path, std::size_t Begin>
+constexpr bool path_exists() {
+  constexpr std::size_t end = Path.dot_from(Begin);
+  constexpr std::size_t length = Path.view().size();
+  if constexpr (end == Begin) {
+    return false;
+  } else {
+    constexpr std::size_t position = relation_position<M, Path>(Begin, end);
+    if constexpr (position == static_cast<std::size_t>(-1)) {
+      return false;
+    } else if constexpr (end == length) {
+      return true;
+    } else if constexpr (nth<position, typename model_of<M>::relations>::type::kind == relation_kind::morph_to) {
+      return true;  // past a morph_to the model depends on each row: the rest is checked when it loads
+    } else {
+      using next = typename nth<position, typename model_of<M>::relations>::type::target;
+      return path_exists<next, Path, end + 1>();
+    }
+  }
+}
+
+// The model a checked path leads to.
+template <class M, fixed_string Path, std::size_t Begin>
+struct path_target {
+  static constexpr std::size_t end = Path.dot_from(Begin);
+  using next = typename nth<relation_position<M, Path>(Begin, end), typename model_of<M>::relations>::type::target;
+  using type = typename std::conditional_t<end == Path.view().size(), std::type_identity<next>,
+                                           path_target<next, Path, end + 1>>::type;
+};
+
+}  // namespace detail
+
+}  // namespace ar
+
+#endif  // AR_LOAD_PATHS_HPP
