@@ -98,9 +98,19 @@ TEST_P(streams, selected_columns_stream_too) {
 }
 
 TEST_P(streams, an_empty_result_is_an_empty_range) {
-  int n = 0;
-  for (const user& u : ar::from<user>(db) | ar::stream) n += static_cast<int>(u.id);
-  EXPECT_EQ(n, 0);
+  // Counts the rows a stream yields, and whether begin() == end() says it is empty.
+  auto rows_of = [](auto&& stream) {
+    const bool empty = stream.begin() == stream.end();
+    std::size_t n = 0;
+    for (const user& u : stream) n += u.name.empty() ? 0 : 1;  // begin() again: the stream is read once
+    return std::pair{empty, n};
+  };
+  EXPECT_EQ(rows_of(ar::from<user>(db) | ar::stream), (std::pair{true, std::size_t{0}}));  // an empty table
+  seed(3);
+  // A filter that matches nothing, on a table that has rows.
+  EXPECT_EQ(rows_of(ar::from<user>(db) | ar::filter(user::c.name == "nobody") | ar::stream), (std::pair{true, std::size_t{0}}));
+  // The same reading of a result that has rows sees them.
+  EXPECT_EQ(rows_of(ar::from<user>(db) | ar::stream), (std::pair{false, std::size_t{3}}));
 }
 
 TEST_P(streams, leaving_a_stream_early_frees_the_connection) {

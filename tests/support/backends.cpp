@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,10 @@
 #include <stdexcept>
 #include <unistd.h>
 #include <vector>
+
+#ifndef AR_TEST_BACKENDS
+#error "tests/CMakeLists.txt defines AR_TEST_BACKENDS: the backends libar is built with (AR_BACKENDS), comma-separated"
+#endif
 
 namespace ar_test {
 
@@ -105,7 +110,32 @@ std::string unique_suffix() {
   return std::to_string(::getpid()) + "_" + std::to_string(counter++);
 }
 
+// The dialect of a backend these helpers have no opener of their own for: the one registered under
+// the backend's name as a URL scheme.
+const ar::dialect& dialect_of_backend(const std::string& backend) {
+  const ar::dialect* d = ar::find_dialect(backend);
+  if (!d)
+    throw std::invalid_argument("test backend '" + backend + "' registers no dialect under the scheme '" + backend +
+                                "': tests/support/backends.cpp opens a backend through that scheme");
+  return *d;
+}
+
 }  // namespace
+
+const std::vector<std::string>& registered_backends() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    const std::string_view list = AR_TEST_BACKENDS;
+    for (std::size_t at = 0; at < list.size();) {
+      const std::size_t comma = std::min(list.find(',', at), list.size());
+      const std::string backend(list.substr(at, comma - at));
+      if (!backend.empty()) out.push_back(backend == "mysql" ? "mariadb" : backend);
+      at = comma + 1;
+    }
+    return out;
+  }();
+  return names;
+}
 
 ar::database open_backend(const std::string& backend, const std::string& name, ar::open_options options) {
   if (backend == "sqlite") {
@@ -145,7 +175,17 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     opened_databases().back().db = db;
     return db;
   }
-  throw std::invalid_argument("unknown test backend " + backend);
+  // A backend added since: one built on SQLite opens in memory under its own scheme; one with a
+  // server needs an opener above that gives each test a fresh namespace, as the three above do.
+  const ar::dialect& d = dialect_of_backend(backend);
+  if (d.soci_backend() == "sqlite3") {
+    auto db = ar::open(backend + "://db=:memory:", name, options);
+    opened_databases().push_back({db, {}, {}, {}});
+    return db;
+  }
+  throw std::invalid_argument("test backend '" + backend +
+                              "' needs a server: add to open_backend in tests/support/backends.cpp how a test opens "
+                              "a fresh database on it (and the environment variable that names its server)");
 }
 
 void close_backends() {
@@ -214,6 +254,14 @@ std::string sql_for(const ar::dialect& d, std::string_view text) {
 }
 
 capabilities capabilities_of(const std::string& backend) {
+  if (backend != "sqlite" && backend != "sqlite_file" && backend != "postgresql" && backend != "mariadb") {
+    // A backend added since has the capabilities of the database under it.
+    const std::string_view under = dialect_of_backend(backend).soci_backend();
+    if (under == "sqlite3") return capabilities_of("sqlite");
+    if (under == "postgresql") return capabilities_of("postgresql");
+    if (under == "mysql") return capabilities_of("mariadb");
+    return {};
+  }
   capabilities c;
   if (backend == "sqlite") {
     c.stream_holds_the_connection = true;

@@ -83,9 +83,9 @@ TEST_P(through, lazy_access_is_one_statement_with_the_join_in_sql) {
   EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
   EXPECT_TRUE(p3.tags().empty());
   EXPECT_EQ(counter.count(), 2u);
-  EXPECT_EQ(names(cpp.posts().empty() ? std::vector<tag>{} : std::vector<tag>{}), std::vector<std::string>{});
-  EXPECT_EQ(cpp.posts().size(), 1u);
+  ASSERT_EQ(cpp.posts().size(), 1u);
   EXPECT_EQ(cpp.posts()[0].title, "one");
+  EXPECT_EQ(counter.count(), 3u);  // the other direction: one statement of its own
 }
 
 // A failed attach, sync or toggle leaves the records and the loaded collection as they were.
@@ -122,8 +122,9 @@ TEST_P(through, eager_with_tags_is_two_statements) {
   EXPECT_EQ(names(posts[1].tags()), (std::vector<std::string>{"sql"}));
   EXPECT_TRUE(posts[2].tags().empty());
   EXPECT_EQ(counter.count(), 2u);
-  const auto sql_text = counter.statements()[1];
-  EXPECT_NE(sql_text.find(ar_test::sql_for(db, "JOIN {post_tags} AS {ar_j}")), std::string::npos) << sql_text;
+  EXPECT_EQ(counter.statements()[1],
+            ar_test::sql_for(db, "SELECT {tags}.{id}, {tags}.{name}, {ar_j}.{post_id} FROM {tags} JOIN {post_tags} AS {ar_j} "
+                                 "ON {ar_j}.{tag_id} = {tags}.{id} WHERE {ar_j}.{post_id} IN (?, ?, ?) ORDER BY {tags}.{id}"));
 }
 
 TEST_P(through, a_join_model_on_another_database_costs_one_more_statement) {
@@ -161,9 +162,12 @@ TEST_P(through, automatic_batching_works_through_a_join) {
 
 TEST_P(through, eager_and_lazy_agree) {
   auto eager = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("tags") | ar::to_vector;
-  for (const post& e : eager) {
-    post lazy = ar::find_or_throw<post>(db, e.id);
-    EXPECT_EQ(names(e.tags()), names(lazy.tags()));
+  ASSERT_EQ(eager.size(), 3u);  // an empty result would agree with anything
+  const std::vector<std::vector<std::string>> linked{{"c++", "orm"}, {"sql"}, {}};
+  for (std::size_t i = 0; i < eager.size(); ++i) {
+    post lazy = ar::find_or_throw<post>(db, eager[i].id);
+    EXPECT_EQ(names(eager[i].tags()), linked[i]) << eager[i].title;
+    EXPECT_EQ(names(lazy.tags()), linked[i]) << eager[i].title;
   }
 }
 
