@@ -637,9 +637,32 @@ struct execution {
     }
   }
 
+  // After a statement ran in a transaction: when the server holds the transaction no more, the
+  // statement ended it (a COMMIT or ROLLBACK the program sent, MariaDB's implicit commit before
+  // DDL), and the transaction's later statements are refused. Free: the drivers answer from what
+  // the server's last answer said (sqlite3_get_autocommit, PQtransactionStatus, MariaDB's status
+  // flags). ar's own COMMIT and ROLLBACK end the transaction state right after.
+  void note_statement_in_transaction() noexcept {
+    if (owned || !conn->driver) return;
+    transaction_state& tx = conn->tx;
+    if (tx.depth == 0 || tx.aborted != transaction_state::abort::none) return;
+    if (conn->driver->transaction_status(*conn->session, false) != server_transaction::none) return;
+    tx.aborted = transaction_state::abort::ended;
+    tx.cause_kind = error_kind::other;
+    try {
+      tx.cause = std::string(sql);
+    } catch (...) {
+    }
+  }
+
   // A statement on a transaction the server ended: refused, unsent and unobserved.
   [[noreturn]] void refuse_in_aborted_transaction() {
     const transaction_state& tx = conn->tx;
+    if (tx.aborted == transaction_state::abort::ended) {
+      transaction_aborted refused(transaction_aborted::ended_by_statement_t{}, db.name, std::string(sql), tx.cause);
+      finish(false, true);
+      throw refused;
+    }
     transaction_aborted refused(db.name, std::string(sql), tx.cause, tx.cause_kind,
                                 tx.aborted == transaction_state::abort::rolled_back);
     finish(false, true);
@@ -692,8 +715,10 @@ struct execution {
     if (done) return false;
     try {
       if (native) {
+        const bool first = !executed;
         executed = true;
         const bool got = native->step();
+        if (first) note_statement_in_transaction();
         if (got && !columns.empty()) {
           native->read(columns);
           ++rows;
@@ -709,6 +734,7 @@ struct execution {
       if (!executed) {
         executed = true;
         got = st->execute(true);
+        note_statement_in_transaction();
         // Executed: the rows are the client's (MariaDB's client stores the whole result), and the
         // caller may take its time reading them.
         end_watch();

@@ -73,7 +73,9 @@ struct transaction_state {
   // How the server ended the transaction, or refuses to go on with it, after a statement in it
   // failed: every statement is then refused unsent (ar::transaction_aborted) until a rollback
   // (to a savepoint, for `refused`) or the transaction's end.
-  enum class abort : std::uint8_t { none, refused, rolled_back } aborted = abort::none;
+  // `ended`: a statement that succeeded in it ended it (cause: that statement); the server holds
+  // no transaction, and nothing is to be rolled back.
+  enum class abort : std::uint8_t { none, refused, rolled_back, ended } aborted = abort::none;
   error_kind cause_kind = error_kind::other;
   std::string cause;  // the backend's message for the failure
 };

@@ -43,6 +43,20 @@ transaction_aborted::transaction_aborted(std::string database, std::string sql, 
       cause_(std::move(cause)),
       cause_kind_(cause_kind) {}
 
+transaction_aborted::transaction_aborted(ended_by_statement_t, std::string database, std::string sql,
+                                         std::string statement)
+    : transaction_error("ar: the transaction on database '" + database + "' was ended by a statement in it: " +
+                        statement +
+                        "\n  (a COMMIT or ROLLBACK sent through execute, or a statement the database commits the "
+                        "transaction for, as MariaDB does for DDL); what ran before it was committed or rolled back "
+                        "as that statement did\n  refused, not sent: " +
+                        sql + "\n  every statement of this transaction fails until its scope ends"),
+      database_(std::move(database)),
+      sql_(std::move(sql)),
+      cause_(std::move(statement)),
+      cause_kind_(error_kind::other),
+      ended_by_statement_(true) {}
+
 database_error::database_error(worded, std::string what, std::string database, std::string sql,
                                std::string backend_message)
     : error(std::move(what)),

@@ -105,7 +105,8 @@ void transaction::check_innermost(const char* operation) {
 // transaction back already.
 void transaction::undo() {
   detail::connection& c = pin_->conn();
-  if (c.tx.aborted == abort_state::rolled_back) {
+  // The server holds no transaction: it rolled it back, or a statement of the program's ended it.
+  if (c.tx.aborted == abort_state::rolled_back || c.tx.aborted == abort_state::ended) {
     end();
     return;
   }
@@ -133,8 +134,11 @@ void transaction::commit() {
     c.tx.cause = "a statement in the transaction failed";
   }
   if (c.tx.aborted != abort_state::none) {
-    transaction_aborted refused(db_.name(), sql, c.tx.cause, c.tx.cause_kind,
-                                level_ == 0 || c.tx.aborted == abort_state::rolled_back);
+    transaction_aborted refused =
+        c.tx.aborted == abort_state::ended
+            ? transaction_aborted(transaction_aborted::ended_by_statement_t{}, db_.name(), sql, c.tx.cause)
+            : transaction_aborted(db_.name(), sql, c.tx.cause, c.tx.cause_kind,
+                                  level_ == 0 || c.tx.aborted == abort_state::rolled_back);
     try {
       undo();
     } catch (...) {

@@ -144,10 +144,17 @@ class transaction_error : public error {
 // throws it too; leaving the scope (or rollback()) ends the transaction quietly. On PostgreSQL, a
 // failure inside a savepoint (a nested ar::transaction) is undone when the savepoint's scope ends,
 // and the enclosing transaction goes on.
+// Likewise when a statement the program ran in the transaction ended it (a COMMIT or ROLLBACK sent
+// through execute; on MariaDB, DDL, which commits implicitly): ended_by_statement() is true, cause()
+// is that statement, and what ran before it was committed or rolled back as it did.
 class transaction_aborted : public transaction_error {
  public:
   transaction_aborted(std::string database, std::string sql, std::string cause, error_kind cause_kind,
                       bool whole_transaction);
+  struct ended_by_statement_t {};
+  transaction_aborted(ended_by_statement_t, std::string database, std::string sql, std::string statement);
+  // The transaction was ended by a statement that succeeded in it (cause()), not by a failure.
+  bool ended_by_statement() const noexcept { return ended_by_statement_; }
   const std::string& database() const noexcept { return database_; }
   // The statement that was refused ("COMMIT" for commit()), with placeholders.
   const std::string& sql() const noexcept { return sql_; }
@@ -163,6 +170,7 @@ class transaction_aborted : public transaction_error {
   std::string sql_;
   std::string cause_;
   error_kind cause_kind_;
+  bool ended_by_statement_ = false;
 };
 
 // A relation name that the model does not declare (in a path, a cache call, ...). Names the model.

@@ -72,6 +72,9 @@ struct capabilities {
   // rollback (PostgreSQL: "current transaction is aborted", 25P02). SQLite and MariaDB fail that
   // statement alone and the transaction goes on.
   bool failed_statement_aborts_transaction = false;
+  // DDL inside a transaction commits it first (MariaDB's implicit commit); SQLite and PostgreSQL
+  // run DDL inside the transaction.
+  bool ddl_commits_transaction = false;
 };
 capabilities capabilities_of(const std::string& backend);
 

@@ -57,6 +57,69 @@ TEST_P(server_aborts, commit_never_reports_a_transaction_the_server_rolled_back_
   EXPECT_EQ(ar::find<user>(db, a.id).has_value(), !aborts);
 }
 
+// A statement the program runs inside a transaction that ends it (its own ROLLBACK or COMMIT sent
+// through execute): the transaction is over for ar too. Later statements are refused unsent
+// (they would run in autocommit, outside the scope's rollback), and commit() says so.
+TEST_P(server_aborts, a_statement_that_ends_the_transaction_ends_it_for_the_transaction_object) {
+  user a{0, "a", std::nullopt};
+  {
+    ar::transaction tx(db);
+    ar::insert(db, a);
+    db.execute("ROLLBACK");  // the program's own
+    ar::statement_counter counter;
+    user b{0, "b", std::nullopt};
+    try {
+      ar::insert(db, b);
+      FAIL() << "expected ar::transaction_aborted: the insert would run in autocommit";
+    } catch (const ar::transaction_aborted& e) {
+      EXPECT_TRUE(e.ended_by_statement());
+      EXPECT_FALSE(e.retryable());
+      EXPECT_EQ(e.cause(), "ROLLBACK");
+      EXPECT_NE(std::string(e.what()).find("ended by a statement"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(counter.count(db), 0u) << "refused statements are not sent";
+    EXPECT_THROW(tx.commit(), ar::transaction_aborted);
+    EXPECT_FALSE(tx.active());
+  }
+  EXPECT_FALSE(db.in_transaction());
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);  // a rolled back by the program; b never sent
+  user c{0, "c", std::nullopt};
+  ar::insert(db, c);  // the database goes on
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 1);
+}
+
+// DDL in a transaction: on MariaDB it commits the transaction first (an implicit commit), so what
+// ran before it is committed and the transaction is over; SQLite and PostgreSQL run it inside.
+TEST_P(server_aborts, ddl_that_commits_the_transaction_implicitly_ends_it_for_the_transaction_object) {
+  const bool commits = ar_test::capabilities_of(GetParam()).ddl_commits_transaction;
+  db.execute(ar_test::sql_for(db, "DROP TABLE IF EXISTS {ar_implicit}"));
+  user a{0, "a", std::nullopt};
+  user b{0, "b", std::nullopt};
+  {
+    ar::transaction tx(db);
+    ar::insert(db, a);
+    db.execute(ar_test::sql_for(db, "CREATE TABLE {ar_implicit} ({x} INTEGER)"));
+    if (commits) {
+      EXPECT_THROW(ar::insert(db, b), ar::transaction_aborted);
+      try {
+        tx.commit();
+        FAIL() << "expected ar::transaction_aborted";
+      } catch (const ar::transaction_aborted& e) {
+        EXPECT_TRUE(e.ended_by_statement());
+        EXPECT_NE(e.cause().find("CREATE TABLE"), std::string::npos) << e.cause();
+      }
+    } else {
+      ar::insert(db, b);
+      tx.commit();
+    }
+  }
+  EXPECT_FALSE(db.in_transaction());
+  // MariaDB committed a with the CREATE TABLE and never sent b; the others committed both.
+  EXPECT_EQ(ar::from<user>(db) | ar::count, commits ? 1 : 2);
+  EXPECT_TRUE(ar::find<user>(db, a.id).has_value());
+  db.execute(ar_test::sql_for(db, "DROP TABLE {ar_implicit}"));
+}
+
 TEST_P(server_aborts, a_refused_statement_carries_the_backends_code_and_kind) {
   user a{0, "a", std::nullopt};
   ar::insert(db, a);
