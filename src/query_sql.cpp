@@ -330,19 +330,6 @@ void render_select(std::string& sql, std::vector<value>& params, const dialect& 
 
 }  // namespace ar::detail
 
-#include <ar/stream.hpp>
-
-#include <atomic>
-
-namespace ar::detail {
-
-std::string next_cursor_name() {
-  static std::atomic<std::uint64_t> counter{0};
-  return "ar_stream_" + std::to_string(++counter);
-}
-
-}  // namespace ar::detail
-
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
 
