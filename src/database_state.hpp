@@ -5,7 +5,7 @@
 #include "statement_cache.hpp"
 
 #include <ar/detail/crud_sql.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 
 #include <soci/soci.h>
 

@@ -1,6 +1,6 @@
 #include "connection_string.hpp"
 
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/model.hpp>
 
 #include <cmath>
@@ -41,6 +41,45 @@ void dialect::quote_identifier(std::string& out, std::string_view identifier) co
     out += c;
   }
   out += '"';
+}
+
+void dialect::returning_clause(std::string& out, std::string_view key_column) const {
+  out += " RETURNING ";
+  quote_identifier(out, key_column);
+}
+
+void dialect::limit_clause(std::string& out, bool limit, bool offset, limit_binder& bind) const {
+  if (limit) {
+    out += " LIMIT ";
+    bind(out, row_limit::limit);
+  } else if (offset && !no_limit().empty()) {
+    out += " LIMIT ";
+    out += no_limit();
+  }
+  if (offset) {
+    out += " OFFSET ";
+    bind(out, row_limit::offset);
+  }
+}
+
+void dialect::create_table_head(std::string& out, std::string_view table, bool if_not_exists) const {
+  out += if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
+  quote_identifier(out, table);
+}
+
+void dialect::drop_table(std::string& out, std::string_view table, bool if_exists) const {
+  out += if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ";
+  quote_identifier(out, table);
+}
+
+std::string dialect::savepoint(std::string_view name) const { return "SAVEPOINT " + std::string(name); }
+
+std::string dialect::release_savepoint(std::string_view name) const {
+  return "RELEASE SAVEPOINT " + std::string(name);
+}
+
+std::string dialect::rollback_to_savepoint(std::string_view name) const {
+  return "ROLLBACK TO SAVEPOINT " + std::string(name);
 }
 
 std::string dialect::driver_connection_string(std::string_view connection, std::string_view /*url*/) const {

@@ -5,7 +5,7 @@
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/execute.hpp>
 #include <ar/detail/insert_rows.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/transaction.hpp>
 

@@ -1,5 +1,5 @@
 #include <ar/detail/query_state.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/model.hpp>
 
 #include <cstdint>
@@ -195,17 +195,18 @@ struct renderer {
       sql += " ORDER BY ";
       order_by_keys(q);
     }
-    if (q.limit) {
-      sql += " LIMIT ";
-      placeholder(value{*q.limit});
-    } else if (q.offset && !d.no_limit().empty()) {
-      sql += " LIMIT ";
-      sql += d.no_limit();
-    }
-    if (q.offset) {
-      sql += " OFFSET ";
-      placeholder(value{*q.offset});
-    }
+    if (!q.limit && !q.offset) return;
+    // The dialect spells the clause; each value is bound where it writes its placeholder.
+    struct binder final : dialect::limit_binder {
+      renderer& r;
+      const query_state& q;
+      binder(renderer& re, const query_state& qs) : r(re), q(qs) {}
+      void operator()(std::string& out, dialect::row_limit part) override {
+        r.d.placeholder(out, ++r.placeholders);
+        r.params.push_back(value{part == dialect::row_limit::limit ? *q.limit : *q.offset});
+      }
+    } bind(*this, q);
+    d.limit_clause(sql, q.limit.has_value(), q.offset.has_value(), bind);
   }
 
   void order_by_keys(const query_state& q) {
@@ -292,7 +293,7 @@ struct renderer {
     } else {
       from_where(q);
     }
-    if (kind == aggregate_kind::exists) sql += " LIMIT 1";
+    if (kind == aggregate_kind::exists) d.first_row_only(sql);
   }
 };
 
@@ -329,19 +330,6 @@ void render_select(std::string& sql, std::vector<value>& params, const dialect& 
 
 }  // namespace ar::detail
 
-#include <ar/stream.hpp>
-
-#include <atomic>
-
-namespace ar::detail {
-
-std::string next_cursor_name() {
-  static std::atomic<std::uint64_t> counter{0};
-  return "ar_stream_" + std::to_string(++counter);
-}
-
-}  // namespace ar::detail
-
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
 
@@ -367,7 +355,7 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   auto q = [&](std::string& out, std::string_view id) { d.quote_identifier(out, id); };
   const std::string_view key = table.columns[key_column].column;
   const std::string_view fk = table.columns[fk_column].column;
-  std::string sql = "WITH RECURSIVE ";
+  std::string sql(d.with_recursive());
   auto qualified = [&](std::string_view scope, std::string_view column) {
     d.quote_identifier(sql, scope);
     sql += '.';

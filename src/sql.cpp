@@ -1,7 +1,7 @@
 #include "database_state.hpp"
 
 #include <ar/detail/crud_sql.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 
 namespace ar::detail {
 
@@ -38,10 +38,7 @@ std::string render_insert(const dialect& d, const table_meta& t, std::size_t row
       out += ')';
     }
   }
-  if (returning) {
-    out += " RETURNING ";
-    d.quote_identifier(out, t.key().column);
-  }
+  if (returning) d.returning_clause(out, t.key().column);
   return out;
 }
 
@@ -87,8 +84,8 @@ std::string render_delete(const dialect& d, const table_meta& t) {
 }
 
 std::string render_create(const dialect& d, const table_meta& t, bool if_not_exists) {
-  std::string out = if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
-  d.quote_identifier(out, t.table);
+  std::string out;
+  d.create_table_head(out, t.table, if_not_exists);
   out += " (";
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     const column_meta& c = t.columns[i];
@@ -124,8 +121,8 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
     case crud_kind::create_table: return render_create(d, t, false);
     case crud_kind::create_table_if_not_exists: return render_create(d, t, true);
     case crud_kind::drop_table_if_exists: {
-      std::string out = "DROP TABLE IF EXISTS ";
-      d.quote_identifier(out, t.table);
+      std::string out;
+      d.drop_table(out, t.table, true);
       return out;
     }
   }

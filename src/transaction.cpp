@@ -27,14 +27,14 @@ transaction::transaction(database db) : db_(std::move(db)) {
   if (detail::connection* open = detail::transaction_connection(state)) {
     pin_ = std::make_unique<detail::connection_pin>(state);  // the open transaction's connection
     const std::uint32_t level = open->tx.depth;
-    detail::run(*pin_, "SAVEPOINT " + savepoint_name(level), {});
+    detail::run(*pin_, state.dialect.savepoint(savepoint_name(level)), {});
     open->tx.depth = level + 1;
     level_ = level;
     active_ = true;
     return;
   }
   pin_ = std::make_unique<detail::connection_pin>(state);
-  detail::run(*pin_, "BEGIN", {});
+  detail::run(*pin_, state.dialect.begin_transaction(), {});
   detail::connection& c = pin_->conn();
   c.tx = {};
   c.tx.depth = 1;
@@ -112,12 +112,13 @@ void transaction::undo() {
   }
   // A transaction the server refuses takes its ROLLBACK (TO SAVEPOINT): that is what lifts the refusal.
   c.tx.aborted = abort_state::none;
+  const dialect& d = db_.dialect();
   if (level_ == 0) {
-    detail::run(*pin_, "ROLLBACK", {});
+    detail::run(*pin_, d.rollback_transaction(), {});
   } else {
     const std::string name = savepoint_name(level_);
-    detail::run(*pin_, "ROLLBACK TO SAVEPOINT " + name, {});
-    detail::run(*pin_, "RELEASE SAVEPOINT " + name, {});
+    detail::run(*pin_, d.rollback_to_savepoint(name), {});
+    detail::run(*pin_, d.release_savepoint(name), {});
   }
   end();
 }
@@ -125,7 +126,9 @@ void transaction::undo() {
 void transaction::commit() {
   check_innermost("commit()");
   detail::connection& c = pin_->conn();
-  const std::string sql = level_ == 0 ? std::string("COMMIT") : "RELEASE SAVEPOINT " + savepoint_name(level_);
+  const dialect& d = db_.dialect();
+  const std::string sql =
+      level_ == 0 ? std::string(d.commit_transaction()) : d.release_savepoint(savepoint_name(level_));
   // PostgreSQL answers COMMIT with ROLLBACK in a transaction it refuses: asked first, so that a
   // transaction the server rolled back is never reported as committed.
   if (c.tx.aborted == abort_state::none && c.driver &&

@@ -5,7 +5,7 @@
 // AUTO_INCREMENT keys, DATETIME(6) in UTC for time points, BOOLEAN (TINYINT(1)), utf8mb4 text
 // compared byte for byte (utf8mb4_nopad_bin) like the other backends, InnoDB tables, strict SQL mode.
 
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/model.hpp>
 
@@ -59,7 +59,7 @@ class mysql_dialect final : public dialect {
   // value into the statement text, escaped, before sending it.
   void placeholder(std::string& out, std::size_t index) const override {
     out += ':';
-    out += std::to_string(index);
+    append_number(out, index);
   }
 
   std::string_view column_type(value_type type) const override {

@@ -1,9 +1,8 @@
-// PostgreSQL: double-quoted identifiers, :N placeholders (the native driver, postgresql_native.cpp,
-// turns them into $N as SOCI does; with $N written directly, SOCI 4.0.3 fails while describing a
-// refused statement's parameters), RETURNING for generated keys, identity
+// PostgreSQL: double-quoted identifiers, $N placeholders (libpq's own: the native driver,
+// postgresql_native.cpp, sends ar's statements as they are), RETURNING for generated keys, identity
 // columns, TIMESTAMP(6) for time points (UTC by convention), BOOLEAN.
 
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 
 #include <libpq-fe.h>
 
@@ -48,9 +47,12 @@ class postgresql_dialect final : public dialect {
     return out;
   }
 
+  // Every statement of ar's with values runs through libpq (postgresql_native.cpp), which takes
+  // the server's numbered parameters as they are: the text in the query log is the text the server
+  // gets, and nothing parses it again.
   void placeholder(std::string& out, std::size_t index) const override {
-    out += ':';
-    out += std::to_string(index);
+    out += '$';
+    append_number(out, index);
   }
 
   std::string_view column_type(value_type type) const override {

@@ -2,8 +2,9 @@
 // SOCI opened, without SOCI's statement layer (its per-row into machinery costs 1.16-1.32x
 // hand-written SOCI when reading thousands of rows). See src/native.hpp.
 //
-// What it keeps of the SOCI path, so that both behave alike: :name placeholders become $1, $2, ...
-// in the order they appear; values go as text, written as SOCI writes them (a bool as 1 or 0, a
+// ar's statements come with libpq's own $1, $2, ... placeholders (the dialect writes them) and are
+// sent as they are. What it keeps of the SOCI path, so that both behave alike: in a text written by
+// hand (db.execute), SOCI's :name placeholders become $1, $2, ... in the order they appear; values go as text, written as SOCI writes them (a bool as 1 or 0, a
 // time point through format_time); results come back as text and are read by the type of their
 // column (PQftype) with the rules of src/native.hpp, so that no text is ever read as a number nor t
 // as 1; a statement without parameters that runs once goes through the simple query protocol
@@ -192,10 +193,12 @@ struct link {
   }
 };
 
-// SOCI's rewriting of placeholders: :name becomes $N, numbered in the order they appear; text in
-// quotes, a :: cast and := are left alone. Unlike SOCI, double-quoted identifiers are left alone
-// too, and a colon followed by no name is kept as it is.
+// SOCI's rewriting of placeholders, for a text written by hand with :name ones (ar's own have no
+// colon outside quoted identifiers: they pass through unchanged): :name becomes $N, numbered in the
+// order they appear; text in quotes, a :: cast and := are left alone. Unlike SOCI, double-quoted
+// identifiers are left alone too, and a colon followed by no name is kept as it is.
 std::string rewrite_placeholders(std::string_view sql) {
+  if (sql.find(':') == std::string_view::npos) return std::string(sql);
   std::string out;
   out.reserve(sql.size() + 8);
   int position = 1;

@@ -1,7 +1,7 @@
 // SQLite: the embedded default. Double-quoted identifiers, positional ? placeholders, RETURNING for
 // generated keys (SQLite 3.35+), time points as ISO-8601 text, booleans as 0/1.
 
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 
 #include <algorithm>
 #include <array>

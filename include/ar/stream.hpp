@@ -29,6 +29,9 @@
 #include <memory>
 #include <optional>
 #include <ranges>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace ar {
 
@@ -36,14 +39,29 @@ namespace ar {
 inline constexpr std::size_t stream_batch_rows = 1000;
 
 namespace detail {
-std::string next_cursor_name();
+// A stream's statement, run for every model by the same code (src/stream.cpp): the driver steps it
+// row by row, or, where the dialect says so (declare_cursor), it is read through a server-side
+// cursor in batches. Starts when constructed; the columns must outlive it.
+class stream_cursor {
+ public:
+  stream_cursor(const ar::database& db, std::string sql, std::vector<value> params,
+                std::span<const column_binding> columns);
+  stream_cursor(const stream_cursor&) = delete;
+  stream_cursor& operator=(const stream_cursor&) = delete;
+  ~stream_cursor();
 
-// Runs a statement without parameters, calling on_row for each row read into `columns`.
-template <std::size_t N, class OnRow>
-void for_each_row_of(connection_pin& pin, const std::string& sql, std::array<column_binding, N>& columns,
-                     OnRow&& on_row) {
-  run(pin, sql, {}, columns, row_callback::of(on_row), cache_policy::once);
-}
+  // Whether rows come in batches (fetch) rather than one at a time (next).
+  bool batched() const noexcept;
+  // Reads the next row into the columns; false after the last (the connection is then free).
+  bool next();
+  // Reads the next batch, calling on_row after each row is in the columns; false, the cursor
+  // closed, when no row is left.
+  bool fetch(row_callback on_row);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 }  // namespace detail
 
 // A view (range-v3's and the standard's): copies share one cursor, as input ranges may.
@@ -55,31 +73,12 @@ class stream_range : public ranges::view_base {
     std::vector<value> params;
     Staging staging{};
     std::array<detail::column_binding, detail::staging_binder<Staging>::size> columns;
-    std::optional<detail::cursor> cursor;
+    std::optional<detail::stream_cursor> source;  // after the columns it reads into
     std::optional<Row> current;
-    // Reading a server-side cursor in batches (empty names: the driver streams by itself), on the
-    // connection it was declared on.
-    std::optional<detail::connection_pin> pin;
-    std::string cursor_name;
-    std::string fetch_sql;
+    // The rows of a batch not read yet (a server-side cursor's).
     std::vector<Row> batch;
     std::size_t next_in_batch = 0;
-    bool fetched_once = false;
-    bool open_on_server = false;
     bool started = false;
-
-    ~state() { close_server_cursor(); }
-
-    void close_server_cursor() noexcept {
-      if (!open_on_server) return;
-      open_on_server = false;
-      try {
-        detail::run(*pin, db.dialect().close_cursor(cursor_name), {}, {}, {}, detail::cache_policy::once);
-      } catch (...) {
-        // The cursor dies with the connection at the latest.
-      }
-      pin.reset();
-    }
   };
 
  public:
@@ -124,17 +123,7 @@ class stream_range : public ranges::view_base {
     state& s = *s_;
     if (!s.started) {
       s.started = true;
-      const dialect& d = s.db.dialect();
-      s.cursor_name = detail::next_cursor_name();
-      const std::string declare = d.declare_cursor(s.cursor_name, s.sql);
-      if (declare.empty()) {
-        s.cursor.emplace(s.db.state(), s.sql, s.params, s.columns);
-      } else {
-        s.pin.emplace(s.db.state());
-        detail::run(*s.pin, declare, s.params, {}, {}, detail::cache_policy::once);
-        s.open_on_server = true;
-        s.fetch_sql = d.fetch_cursor(s.cursor_name, stream_batch_rows);
-      }
+      s.source.emplace(s.db, std::move(s.sql), std::move(s.params), s.columns);
       advance(s);
     }
     return iterator(s_.get());
@@ -143,30 +132,23 @@ class stream_range : public ranges::view_base {
 
  private:
   static void advance(state& s) {
-    if (!s.open_on_server) {
-      if (s.cursor && s.cursor->next()) {
-        s.current.emplace(detail::make_row<Row>(std::move(s.staging)));
-      } else {
-        s.current.reset();
-        s.cursor.reset();
-      }
+    if (s.next_in_batch < s.batch.size()) {
+      s.current.emplace(std::move(s.batch[s.next_in_batch++]));
       return;
     }
-    // A server-side cursor: read a whole batch, so that the connection is free between batches.
-    if (s.next_in_batch == s.batch.size()) {
-      const bool more = s.batch.empty() ? !s.fetched_once : s.batch.size() == stream_batch_rows;
-      s.batch.clear();
-      s.next_in_batch = 0;
-      if (more) {
-        s.fetched_once = true;
-        detail::for_each_row_of(*s.pin, s.fetch_sql, s.columns,
-                                [&] { s.batch.push_back(detail::make_row<Row>(std::move(s.staging))); });
-      }
-      if (s.batch.empty()) {
+    if (!s.source->batched()) {
+      if (s.source->next())
+        s.current.emplace(detail::make_row<Row>(std::move(s.staging)));
+      else
         s.current.reset();
-        s.close_server_cursor();
-        return;
-      }
+      return;
+    }
+    s.batch.clear();
+    s.next_in_batch = 0;
+    auto keep = [&] { s.batch.push_back(detail::make_row<Row>(std::move(s.staging))); };
+    if (!s.source->fetch(detail::row_callback::of(keep)) || s.batch.empty()) {
+      s.current.reset();
+      return;
     }
     s.current.emplace(std::move(s.batch[s.next_in_batch++]));
   }

@@ -1,5 +1,6 @@
 // PostgreSQL runs its statements through libpq on the connection SOCI opened (src/native.hpp,
-// backends/postgresql/postgresql_native.cpp). What that path must keep: SOCI's placeholders, no
+// backends/postgresql/postgresql_native.cpp). What that path must keep: ar's $N placeholders as they
+// are and SOCI's :name ones in a text written by hand, no
 // prepared statement left on the server once the cache drops it (even when a failed transaction
 // refused DEALLOCATE at the time), and a connection free for the next statement after an error.
 
@@ -35,6 +36,25 @@ TEST(postgresql_native, placeholders_become_numbered_parameters_outside_quotes_a
     const std::vector<ar::value> params{std::string("x"), std::int64_t{40}, std::int32_t{2}};
     ar::detail::run(db.state(), "SELECT ':1' || :1::text || \"q:x\".c, :2::bigint + :3 FROM (SELECT '' AS c) AS \"q:x\"",
                     params, out, {}, policy);
+    EXPECT_EQ(text, ":1x");
+    EXPECT_EQ(sum, 42);
+  }
+  ar_test::close_backends();
+}
+
+// ar's own statements carry libpq's $N placeholders (the dialect writes them): sent as they are,
+// next to a :: cast and a colon in a literal, cached or not.
+TEST(postgresql_native, dollar_placeholders_are_sent_as_they_are) {
+  auto db = ar_test::open_backend("postgresql", "native", {.pool_size = 1});
+  std::string placeholder;
+  db.dialect().placeholder(placeholder, 2);
+  EXPECT_EQ(placeholder, "$2");
+  for (auto policy : {ar::detail::cache_policy::cache, ar::detail::cache_policy::once}) {
+    std::string text;
+    std::int64_t sum = 0;
+    std::array<ar::detail::column_binding, 2> out{ar::detail::bind_column(text), ar::detail::bind_column(sum)};
+    const std::vector<ar::value> params{std::string("x"), std::int64_t{40}, std::int32_t{2}};
+    ar::detail::run(db.state(), "SELECT ':1' || $1::text, $2::bigint + $3", params, out, {}, policy);
     EXPECT_EQ(text, ":1x");
     EXPECT_EQ(sum, 42);
   }

@@ -41,14 +41,14 @@ struct dialect_case {
   std::string_view scheme;
   const ar::dialect* d;
   char quote;     // '"' or '`'
-  bool numbered;  // :1, :2, ... (PostgreSQL, MySQL); else ? (SQLite)
+  char numbered;  // '$' for $1, $2, ... (PostgreSQL), ':' for :1, :2, ... (MySQL); else 0: ? (SQLite)
 };
 
 inline const std::vector<dialect_case>& dialects() {
   static const std::vector<dialect_case> all = [] {
-    std::vector<dialect_case> v{{"sqlite3", ar::find_dialect("sqlite3"), '"', false},
-                                {"postgresql", ar::find_dialect("postgresql"), '"', true},
-                                {"mysql", ar::find_dialect("mysql"), '`', true}};
+    std::vector<dialect_case> v{{"sqlite3", ar::find_dialect("sqlite3"), '"', 0},
+                                {"postgresql", ar::find_dialect("postgresql"), '"', '$'},
+                                {"mysql", ar::find_dialect("mysql"), '`', ':'}};
     for (const auto& c : v)
       if (!c.d) fail("no dialect registered for " + std::string(c.scheme) + ": build ar with every backend");
     return v;
@@ -127,8 +127,8 @@ inline void check_sql(std::string_view sql, std::size_t params, const dialect_ca
       if (dc.numbered) broken("a '?' in a dialect of numbered placeholders");
       ++placeholders;
       ++i;
-    } else if (c == ':') {
-      if (!dc.numbered) broken("a ':' in a dialect of '?' placeholders");
+    } else if (c == ':' || c == '$') {
+      if (c != dc.numbered) broken(std::string("a '") + c + "' that is not this dialect's placeholder");
       ++i;
       std::size_t n = 0, digits = 0;
       while (i < sql.size() && is_digit(sql[i])) {
@@ -136,9 +136,10 @@ inline void check_sql(std::string_view sql, std::size_t params, const dialect_ca
         ++i;
         if (++digits > 9) broken("a placeholder number too long");
       }
-      if (digits == 0) broken("a ':' that is not a placeholder");
+      if (digits == 0) broken(std::string("a '") + c + "' that is not a placeholder");
       if (n != ++placeholders)
-        broken("placeholder :" + std::to_string(n) + " where :" + std::to_string(placeholders) + " was due");
+        broken("placeholder " + std::string(1, c) + std::to_string(n) + " where " + std::string(1, c) +
+               std::to_string(placeholders) + " was due");
     } else if (is_alpha(c)) {
       const std::size_t start = i;
       while (i < sql.size() && (is_alpha(sql[i]) || is_digit(sql[i]))) ++i;

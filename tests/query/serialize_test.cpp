@@ -56,7 +56,7 @@ TEST(serialize, filter_order_take_drop_in_each_dialect) {
             R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= ? ORDER BY "age" DESC, "name" LIMIT ? OFFSET ?)");
   EXPECT_EQ(params_of(s.parameters), "18, 10, 20");
   EXPECT_EQ(q.to_sql(postgresql()),
-            R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= :1 ORDER BY "age" DESC, "name" LIMIT :2 OFFSET :3)");
+            R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= $1 ORDER BY "age" DESC, "name" LIMIT $2 OFFSET $3)");
   EXPECT_EQ(q.to_sql(mysql()),
             "SELECT `id`, `name`, `age`, `score`, `active`, `joined` FROM `people` WHERE `age` >= :1 ORDER BY `age` DESC, `name` LIMIT :2 OFFSET :3");
 }
@@ -64,7 +64,7 @@ TEST(serialize, filter_order_take_drop_in_each_dialect) {
 TEST(serialize, offset_without_limit_follows_the_dialect) {
   auto q = ar::from<user>() | ar::drop(5);
   EXPECT_EQ(q.to_sql(sqlite()), R"(SELECT "id", "user_name", "hair_color" FROM "users" LIMIT -1 OFFSET ?)");
-  EXPECT_EQ(q.to_sql(postgresql()), R"(SELECT "id", "user_name", "hair_color" FROM "users" OFFSET :1)");
+  EXPECT_EQ(q.to_sql(postgresql()), R"(SELECT "id", "user_name", "hair_color" FROM "users" OFFSET $1)");
   // MySQL, like SQLite, takes OFFSET only after a LIMIT: its manual's "no limit" is 2^64 - 1.
   EXPECT_EQ(q.to_sql(mysql()),
             "SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT 18446744073709551615 OFFSET :1");
@@ -121,7 +121,7 @@ TEST(serialize, and_or_not_keep_their_meaning) {
 TEST(serialize, several_filters_are_anded_and_parameters_follow_placeholders) {
   auto q = ar::from<person>() | ar::filter(person::c.age > 1 || person::c.age < 0) | ar::filter(person::c.name == "x");
   const auto r = q.render(postgresql());
-  EXPECT_EQ(r.sql.substr(r.sql.find(" WHERE ")), R"( WHERE ("age" > :1 OR "age" < :2) AND "name" = :3)");
+  EXPECT_EQ(r.sql.substr(r.sql.find(" WHERE ")), R"( WHERE ("age" > $1 OR "age" < $2) AND "name" = $3)");
   EXPECT_EQ(params_of(r.parameters), "1, 0, 'x'");
 }
 

@@ -1,0 +1,168 @@
+#ifndef AR_BACKEND_DIALECT_HPP
+#define AR_BACKEND_DIALECT_HPP
+
+// The dialect: how one database spells SQL, and what else differs between databases. Each backend
+// (backends/<name>/) implements one and registers it; the core asks the dialect and never names a
+// backend. Every piece of SQL on which databases disagree is a hook here (placeholders, quoting,
+// LIMIT/OFFSET, RETURNING, WITH RECURSIVE, DDL and its IF [NOT] EXISTS guards, the transaction
+// statements, a stream's server-side cursor); what the core still spells itself is the SQL every
+// supported database writes alike (SELECT ... FROM ... WHERE, JOIN ... ON, IN (...), ROW_NUMBER()
+// OVER (...), COUNT(*)). The defaults below are the standard spelling; a dialect overrides what
+// its database writes otherwise. docs/backends.md lists the hooks and what each backend says.
+
+#include <ar/value.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ar {
+
+struct table_meta;
+
+class dialect {
+ public:
+  virtual ~dialect() = default;
+
+  // The URL schemes this dialect serves: "sqlite3" in "sqlite3://db=:memory:".
+  virtual std::span<const std::string_view> schemes() const = 0;
+  // The SOCI backend to load for it.
+  virtual std::string_view soci_backend() const = 0;
+
+  // Appends an identifier, quoted. Identifiers come only from model metadata.
+  virtual void quote_identifier(std::string& out, std::string_view identifier) const;
+  // Appends the placeholder of the index-th (1-based) bound parameter, in the form the backend's
+  // driver sends as it is (PostgreSQL: $1, as the wire protocol numbers them; nothing rewrites it).
+  virtual void placeholder(std::string& out, std::size_t index) const = 0;
+
+  // DDL: the column type of a value type, and the column definition of a generated integer key.
+  virtual std::string_view column_type(value_type type) const = 0;
+  virtual std::string_view generated_key_definition(value_type type) const = 0;
+  // DDL: appends the start of CREATE TABLE up to the column list, the guard included:
+  // "CREATE TABLE [IF NOT EXISTS] "table"".
+  virtual void create_table_head(std::string& out, std::string_view table, bool if_not_exists) const;
+  // DDL: appends the statement that drops a table: "DROP TABLE [IF EXISTS] "table"".
+  virtual void drop_table(std::string& out, std::string_view table, bool if_exists) const;
+
+  // Transactions: the statements that begin, commit and roll back one, and those of a nested
+  // transaction's savepoint (its name is ar's, a plain identifier such as ar_savepoint_1).
+  virtual std::string_view begin_transaction() const { return "BEGIN"; }
+  virtual std::string_view commit_transaction() const { return "COMMIT"; }
+  virtual std::string_view rollback_transaction() const { return "ROLLBACK"; }
+  virtual std::string savepoint(std::string_view name) const;              // "SAVEPOINT name"
+  virtual std::string release_savepoint(std::string_view name) const;      // "RELEASE SAVEPOINT name"
+  virtual std::string rollback_to_savepoint(std::string_view name) const;  // "ROLLBACK TO SAVEPOINT name"
+
+  // Whether INSERT ... RETURNING gives back generated keys (else last_insert_id_sql is run).
+  virtual bool supports_returning() const { return true; }
+  virtual std::string_view last_insert_id_sql() const { return {}; }
+  // Appends the clause that ends an INSERT and gives back its generated key: " RETURNING "key"".
+  virtual void returning_clause(std::string& out, std::string_view key_column) const;
+
+  // Row limits. A query's LIMIT and OFFSET values are bound: the clause calls bind(out, part) where
+  // each one's placeholder goes, in the order of its text, and the value follows that order.
+  enum class row_limit : unsigned char { limit, offset };
+  class limit_binder {
+   public:
+    virtual void operator()(std::string& out, row_limit part) = 0;
+
+   protected:
+    ~limit_binder() = default;
+  };
+  // Appends the clause of a query with a limit, an offset or both (at least one):
+  // " LIMIT ? OFFSET ?", " LIMIT ?", " OFFSET ?" (or " LIMIT <no_limit()> OFFSET ?").
+  virtual void limit_clause(std::string& out, bool limit, bool offset, limit_binder& bind) const;
+  // What LIMIT takes to mean "no limit" when only OFFSET is wanted, or empty when OFFSET may
+  // stand alone (the default limit_clause reads it).
+  virtual std::string_view no_limit() const { return {}; }
+  // Appends what keeps only the first row of a query (an EXISTS test): " LIMIT 1".
+  virtual void first_row_only(std::string& out) const { out += " LIMIT 1"; }
+
+  // What opens a recursive common table expression (a tree's ancestors and descendants):
+  // "WITH RECURSIVE ".
+  virtual std::string_view with_recursive() const { return "WITH RECURSIVE "; }
+
+  // The most parameters one statement may bind.
+  virtual std::size_t max_parameters() const = 0;
+
+  // Appends the clause that turns an INSERT into an insert-or-update on the primary key.
+  virtual void upsert_clause(std::string& out, const table_meta& table) const;
+
+  // Streaming in constant memory. A dialect whose driver receives whole results at once (libpq)
+  // reads a stream through a server-side cursor: these give its statements, which the library
+  // (src/stream.cpp) runs in order: declare_cursor once with the query's values, fetch_cursor for
+  // each batch until one comes back short, close_cursor at the end or when the stream is dropped.
+  // The default, empty strings, means the driver already reads row by row: the query runs as it is.
+  virtual std::string declare_cursor(std::string_view /*name*/, std::string_view /*select*/) const { return {}; }
+  virtual std::string fetch_cursor(std::string_view /*name*/, std::size_t /*rows*/) const { return {}; }
+  virtual std::string close_cursor(std::string_view /*name*/) const { return {}; }
+
+  // Connection strings (what follows "scheme://" in ar::open's URL; `url` is the whole URL). What
+  // the driver is given to connect: by default that part as it is.
+  virtual std::string driver_connection_string(std::string_view connection, std::string_view url) const;
+  // Why this connection string must not reach the driver (SQLite: it names no database file, which
+  // would open a temporary database), or an empty string when it may.
+  virtual std::string refuse_connection_string(std::string_view /*connection*/) const { return {}; }
+  // The secrets of a connection string (passwords), as a driver might quote them: ar masks them in
+  // every message and in database::url(). By default: the value of every key that names a password
+  // (password, pass, pwd, ...; quoted or not) and the password of a URI (user:secret@host).
+  virtual std::vector<std::string> connection_secrets(std::string_view connection) const;
+
+  // Statements run once on every new connection.
+  virtual std::vector<std::string> session_setup() const { return {}; }
+
+  // How many connections a database's pool holds unless ar::open is told otherwise. An embedded
+  // database whose connections would each see their own data (SQLite in memory) says 1.
+  virtual std::size_t default_pool_size() const { return 4; }
+
+  // DDL: the column type of a primary key the program supplies (not generated). A database that
+  // cannot index an unbounded type (MySQL's TEXT) gives a bounded one here.
+  virtual std::string_view key_column_type(value_type type) const { return column_type(type); }
+  // DDL: what follows the closing parenthesis of CREATE TABLE (storage engine, character set).
+  virtual std::string_view table_options() const { return {}; }
+  // The end of an INSERT whose every column takes its default (a table of only a generated key).
+  virtual std::string_view insert_default_values() const { return " DEFAULT VALUES"; }
+  // The most bytes of values a multi-row INSERT should carry, where the driver writes the values
+  // into the statement's text and the server limits its size (MySQL's max_allowed_packet); 0 where
+  // values travel apart from the text and only max_parameters counts.
+  virtual std::size_t max_statement_bytes() const { return 0; }
+
+  // Values the database cannot hold exactly, which ar refuses before a statement runs rather than
+  // let the driver change them (see detail::refused_parameters): a NUL byte inside text (libpq cuts
+  // a string at its first), NaN (SQLite binds it as NULL), the infinities.
+  virtual bool text_holds_nul() const { return true; }
+  virtual bool stores_nan() const { return true; }
+  virtual bool stores_infinity() const { return true; }
+
+ protected:
+  // Appends n in decimal: the number of a numbered placeholder.
+  static void append_number(std::string& out, std::size_t n) {
+    char digits[20];
+    std::size_t at = sizeof digits;
+    do {
+      digits[--at] = static_cast<char>('0' + n % 10);
+      n /= 10;
+    } while (n != 0);
+    out.append(digits + at, sizeof digits - at);
+  }
+};
+
+namespace detail {
+// Why the database of dialect `d` cannot take a statement with these parameters, or an empty string
+// when it can: more of them than max_parameters(), or a value it cannot hold exactly ("parameter 2
+// is text with a NUL byte ..."). Statements check their parameters with it before they run, and
+// throw ar::database_error with the reason.
+std::string refused_parameters(const dialect& d, std::span<const value> params);
+}  // namespace detail
+
+// Makes a dialect available to ar::open under its schemes.
+void register_dialect(std::shared_ptr<const dialect> d);
+// The dialect serving a URL scheme, or nullptr.
+const dialect* find_dialect(std::string_view scheme);
+
+}  // namespace ar
+
+#endif  // AR_BACKEND_DIALECT_HPP

@@ -1,0 +1,105 @@
+// The statements of a stream (include/ar/stream.hpp), for every model by the same code. The dialect
+// says whether the driver steps the query itself or the stream reads a server-side cursor, and
+// spells the cursor's statements; the sequence (DECLARE, FETCH until a batch comes back short,
+// CLOSE) is here, out of the template.
+
+#include <ar/database.hpp>
+#include <ar/stream.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace ar::detail {
+
+namespace {
+
+// Cursor names are unique in the process, so two streams on one connection never meet.
+std::string next_cursor_name() {
+  static std::atomic<std::uint64_t> counter{0};
+  return "ar_stream_" + std::to_string(++counter);
+}
+
+}  // namespace
+
+struct stream_cursor::impl {
+  ar::database db;
+  std::string sql;
+  std::vector<value> params;
+  std::span<const column_binding> columns;
+  // The driver steps the statement, or:
+  std::optional<cursor> rows;
+  // a server-side cursor, read in batches on the connection it was declared on.
+  std::optional<connection_pin> pin;
+  std::string name;
+  std::string fetch_sql;
+  bool open_on_server = false;
+  bool fetched_once = false;
+  std::size_t last_batch = 0;
+
+  impl(const ar::database& d, std::string s, std::vector<value> p, std::span<const column_binding> c)
+      : db(d), sql(std::move(s)), params(std::move(p)), columns(c) {}
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
+  ~impl() { close(); }
+
+  void close() noexcept {
+    if (!open_on_server) return;
+    open_on_server = false;
+    try {
+      run(*pin, db.dialect().close_cursor(name), {}, {}, {}, cache_policy::once);
+    } catch (...) {
+      // The cursor dies with the connection at the latest.
+    }
+    pin.reset();
+  }
+};
+
+stream_cursor::stream_cursor(const ar::database& db, std::string sql, std::vector<value> params,
+                             std::span<const column_binding> columns)
+    : impl_(std::make_unique<impl>(db, std::move(sql), std::move(params), columns)) {
+  impl& s = *impl_;
+  const ar::dialect& d = s.db.dialect();
+  s.name = next_cursor_name();
+  const std::string declare = d.declare_cursor(s.name, s.sql);
+  if (declare.empty()) {
+    s.rows.emplace(s.db.state(), s.sql, s.params, s.columns);
+    return;
+  }
+  s.pin.emplace(s.db.state());
+  run(*s.pin, declare, s.params, {}, {}, cache_policy::once);
+  s.open_on_server = true;
+  s.fetch_sql = d.fetch_cursor(s.name, stream_batch_rows);
+}
+
+stream_cursor::~stream_cursor() = default;
+
+bool stream_cursor::batched() const noexcept { return impl_->pin.has_value(); }
+
+bool stream_cursor::next() {
+  impl& s = *impl_;
+  if (s.rows && s.rows->next()) return true;
+  s.rows.reset();  // frees the connection
+  return false;
+}
+
+bool stream_cursor::fetch(row_callback on_row) {
+  impl& s = *impl_;
+  if (!s.open_on_server) return false;
+  // A batch shorter than asked for was the last one: no FETCH to find the end.
+  if (s.fetched_once && s.last_batch < stream_batch_rows) {
+    s.close();
+    return false;
+  }
+  s.fetched_once = true;
+  s.last_batch = run(*s.pin, s.fetch_sql, {}, s.columns, on_row, cache_policy::once).rows_fetched;
+  if (s.last_batch == 0) {
+    s.close();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ar::detail
