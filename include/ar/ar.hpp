@@ -5,7 +5,7 @@
 
 #include <ar/crud.hpp>
 #include <ar/database.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
 #include <ar/loading.hpp>

@@ -4,7 +4,7 @@
 // Databases: ar::open(url) connects through SOCI and registers the database under a name;
 // each model is bound to one database (by default the first one opened).
 
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 

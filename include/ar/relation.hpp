@@ -27,7 +27,7 @@
 #include <ar/detail/execute.hpp>
 #include <ar/detail/relation_def.hpp>
 #include <ar/detail/relation_impl.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/load/registry.hpp>
 #include <ar/query.hpp>

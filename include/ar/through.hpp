@@ -21,7 +21,7 @@
 
 #include <ar/crud.hpp>
 #include <ar/database.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/load/algorithm.hpp>
 #include <ar/load/registry.hpp>

@@ -28,7 +28,7 @@ LAYERS = [
         "detail/expr_tree.hpp", "expr.hpp", "model.hpp", "detail/query_state.hpp",
     ]),
     ("SQL rendering", [
-        "dialect.hpp", "detail/crud_sql.hpp",
+        "backend/dialect.hpp", "dialect.hpp", "detail/crud_sql.hpp",
     ]),
     ("execution", [
         "database.hpp", "observe.hpp", "transaction.hpp",

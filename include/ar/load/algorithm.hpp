@@ -13,7 +13,7 @@
 #include <ar/detail/query_state.hpp>
 #include <ar/detail/record_buffer.hpp>
 #include <ar/detail/relation_def.hpp>
-#include <ar/dialect.hpp>
+#include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/load/switches.hpp>
 #include <ar/model_traits.hpp>
