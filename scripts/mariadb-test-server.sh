@@ -14,7 +14,9 @@
 #
 #   export "$(scripts/mariadb-test-server.sh env)"
 #
-# Port: AR_MARIADB_PORT (default 53306), on 127.0.0.1 only. Data, unix socket, pid file and
+# Port: AR_MARIADB_PORT (default 53306), on 127.0.0.1 only. AR_MARIADB_SERVER_ARGS: more server
+# options (space-separated, e.g. --innodb-rollback-on-timeout=ON), given at start and kept for
+# resume and restart (in /tmp/ar-mariadb-<port>/server-args). Data, unix socket, pid file and
 # log: /tmp/ar-mariadb-<port>. The server reads no option file (--no-defaults), so the machine's
 # own /etc/mysql configuration and its service, if any, play no part. As root the server runs as
 # the mysql user (--user=mysql); otherwise as the current user. The user `root` connects from
@@ -30,6 +32,7 @@ DATA="${BASE}/data"
 SOCKET="${BASE}/mysqld.sock"
 PIDFILE="${BASE}/mysqld.pid"
 LOG="${BASE}/server.log"
+ARGS_FILE="${BASE}/server-args"
 DB="ar_test"
 
 die() { echo "mariadb-test-server: $*" >&2; exit 1; }
@@ -92,6 +95,11 @@ port_taken() {
 }
 
 run_server() {
+  # The options start was given (AR_MARIADB_SERVER_ARGS), for resume and restart too.
+  local extra=()
+  if [[ -f "$ARGS_FILE" ]]; then
+    read -r -a extra <"$ARGS_FILE" || true
+  fi
   # Fast and disposable: no fsync, no binary log, small buffers. Strict SQL mode and exact
   # (binary, no-pad) utf8mb4 comparison by default; UTC.
   "$(server_bin)" --no-defaults "${RUN_AS[@]}" \
@@ -103,7 +111,7 @@ run_server() {
     --character-set-server=utf8mb4 --collation-server=utf8mb4_nopad_bin \
     --default-time-zone=+00:00 --max-connections=500 \
     --sql-mode=STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
-    >/dev/null 2>&1 </dev/null &
+    "${extra[@]}" >/dev/null 2>&1 </dev/null &
   local launched=$!
 
   for _ in $(seq 1 300); do
@@ -137,6 +145,7 @@ start_server() {
 
   mkdir -p "$DATA"
   chmod 700 "$BASE"
+  printf '%s\n' "${AR_MARIADB_SERVER_ARGS:-}" >"$ARGS_FILE"
   if ((EUID == 0)); then
     chown -R mysql:mysql "$BASE"
   fi

@@ -68,6 +68,8 @@ stop_servers() {
   # The timeout tests' own servers (tests/faults/timeout_test.cpp), frozen or not.
   AR_PG_PORT=55445 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   AR_MARIADB_PORT=53315 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  # The lock timeout test's own server, with innodb_rollback_on_timeout (tests/faults/lock_timeout_test.cpp).
+  AR_MARIADB_PORT=53317 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start

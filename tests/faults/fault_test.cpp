@@ -6,6 +6,7 @@
 
 #include "../relation/models.hpp"
 #include "../support/backends.hpp"
+#include "own_server.hpp"
 
 #include <ar/ar.hpp>
 
@@ -20,28 +21,6 @@ namespace {
 using rel::comment;
 using rel::post;
 using rel::user;
-
-// A PostgreSQL server for this test alone, on a port of its own, durable (fsync and synchronous
-// commits on) so that what was committed before a halt must still be there after it.
-class own_server {
- public:
-  own_server() { run("start"); }
-  ~own_server() { run("stop", false); }
-  void halt() { run("halt"); }
-  void resume() { run("resume"); }
-  std::string url() const {
-    return "postgresql://host=127.0.0.1 port=" + std::string(port) + " dbname=ar_test user=postgres";
-  }
-
- private:
-  static constexpr const char* port = "55437";
-  static void run(const std::string& command, bool must = true) {
-    const std::string line = std::string("AR_PG_PORT=") + port + " AR_PG_DURABLE=1 '" AR_SOURCE_DIR
-                             "/scripts/pg-test-server.sh' " + command + " >/dev/null 2>&1";
-    const int status = std::system(line.c_str());
-    if (must && status != 0) throw std::runtime_error("could not " + command + " the fault test's server: " + line);
-  }
-};
 
 class server_faults : public ::testing::Test {
  protected:
@@ -61,7 +40,9 @@ class server_faults : public ::testing::Test {
   }
   void TearDown() override { ar::close_all(); }
 
-  own_server server;
+  // A PostgreSQL server for this test alone, on a port of its own, durable (fsync and synchronous
+  // commits on) so that what was committed before a halt must still be there after it.
+  ar_test::own_server server{"postgresql", "55437", "AR_PG_DURABLE=1"};
   ar::database db;
 };
 

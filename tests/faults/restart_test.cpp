@@ -4,6 +4,8 @@
 // after the restart succeeds. A transaction open across the restart fails typed at its next
 // statement, stays failed until its scope ends, and its writes are gone.
 
+#include "own_server.hpp"
+
 #include <ar/ar.hpp>
 
 #include <gtest/gtest.h>
@@ -26,37 +28,6 @@ struct guest {
   AR_MODEL(guest, "restart_guests", AR_FIELDS(id, name));
 };
 
-// A server for this test alone, on a port of its own (not the fault tests' 55437): started when
-// the test starts, stopped when it ends, whatever happened.
-class own_server {
- public:
-  explicit own_server(std::string backend) : backend_(std::move(backend)) { run("start"); }
-  own_server(const own_server&) = delete;
-  own_server& operator=(const own_server&) = delete;
-  ~own_server() { run("stop", false); }
-  // Shut down cleanly and started again on the same data and port.
-  void restart() { run("restart"); }
-  std::string url() const {
-    if (backend_ == "postgresql")
-      return "postgresql://host=127.0.0.1 port=" + std::string(pg_port) + " dbname=ar_test user=postgres";
-    return "mysql://host=127.0.0.1 port=" + std::string(mariadb_port) + " db=ar_test user=root";
-  }
-
- private:
-  static constexpr const char* pg_port = "55441";
-  static constexpr const char* mariadb_port = "53311";
-  void run(const std::string& command, bool must = true) const {
-    const std::string line = backend_ == "postgresql"
-                                 ? std::string("AR_PG_PORT=") + pg_port + " '" AR_SOURCE_DIR "/scripts/pg-test-server.sh' "
-                                 : std::string("AR_MARIADB_PORT=") + mariadb_port +
-                                       " '" AR_SOURCE_DIR "/scripts/mariadb-test-server.sh' ";
-    const std::string full = line + command + " >/dev/null 2>&1";
-    const int status = std::system(full.c_str());
-    if (must && status != 0) throw std::runtime_error("could not " + command + " the restart test's server: " + full);
-  }
-  std::string backend_;
-};
-
 // Every statement the observation hook sees, and whether it succeeded.
 struct statement_log {
   std::vector<std::string> sql;
@@ -70,7 +41,8 @@ struct statement_log {
 class server_restart : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    server = std::make_unique<own_server>(GetParam());
+    // A server for this test alone, on a port of its own (not the fault tests' 55437).
+    server = std::make_unique<ar_test::own_server>(GetParam(), GetParam() == "postgresql" ? "55441" : "53311");
     ar::open_options options;
     options.pool_size = 4;
     db = ar::open(server->url(), "default", options);
@@ -103,7 +75,7 @@ class server_restart : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  std::unique_ptr<own_server> server;
+  std::unique_ptr<ar_test::own_server> server;
   ar::database db;
 };
 

@@ -6,6 +6,7 @@
 
 #include "../relation/models.hpp"
 #include "../support/backends.hpp"
+#include "own_server.hpp"
 
 #include <ar/ar.hpp>
 
@@ -247,39 +248,10 @@ TEST(sqlite_timeouts, a_lock_held_by_another_connection_is_a_timeout_error_after
   std::remove(path.c_str());
 }
 
-// A server of this file's own, on a port of its own, which the tests freeze (SIGSTOP: it still
-// accepts TCP connections, in the kernel's backlog, but never answers) and thaw (SIGCONT).
-class own_server {
- public:
-  explicit own_server(std::string backend) : backend_(std::move(backend)) { run("start"); }
-  ~own_server() { run("stop", false); }
-  own_server(const own_server&) = delete;
-  own_server& operator=(const own_server&) = delete;
-
-  void freeze() { run("freeze"); }
-  void thaw(bool must = true) { run("thaw", must); }
-  std::string url() const {
-    if (backend_ == "postgresql")
-      return "postgresql://host=127.0.0.1 port=55445 dbname=ar_test user=postgres";
-    return "mysql://host=127.0.0.1 port=53315 db=ar_test user=root";
-  }
-
- private:
-  void run(const std::string& command, bool must = true) const {
-    const std::string line = backend_ == "postgresql"
-                                 ? "AR_PG_PORT=55445 '" AR_SOURCE_DIR "/scripts/pg-test-server.sh' " + command
-                                 : "AR_MARIADB_PORT=53315 '" AR_SOURCE_DIR "/scripts/mariadb-test-server.sh' " + command;
-    const int status = std::system((line + " >/dev/null 2>&1").c_str());
-    if (must && status != 0) throw std::runtime_error("could not " + command + " the timeout test's server: " + line);
-  }
-
-  std::string backend_;
-};
-
 // Freezes a server until it is thawed or destroyed: a failing test never leaves it frozen.
 class frozen {
  public:
-  explicit frozen(own_server& s, bool now = true) : server_(&s) {
+  explicit frozen(ar_test::own_server& s, bool now = true) : server_(&s) {
     if (now) freeze();
   }
   ~frozen() {
@@ -297,7 +269,7 @@ class frozen {
   }
 
  private:
-  own_server* server_;
+  ar_test::own_server* server_;
   bool frozen_ = false;
 };
 
@@ -306,15 +278,15 @@ class frozen_servers : public ::testing::TestWithParam<std::string> {
   static void TearDownTestSuite() { servers().clear(); }
   void TearDown() override { ar::close_all(); }
 
-  own_server& server() {
+  ar_test::own_server& server() {
     auto& s = servers()[GetParam()];
-    if (!s) s = std::make_unique<own_server>(GetParam());
+    if (!s) s = std::make_unique<ar_test::own_server>(GetParam(), GetParam() == "postgresql" ? "55445" : "53315");
     return *s;
   }
 
  private:
-  static std::map<std::string, std::unique_ptr<own_server>>& servers() {
-    static std::map<std::string, std::unique_ptr<own_server>> all;
+  static std::map<std::string, std::unique_ptr<ar_test::own_server>>& servers() {
+    static std::map<std::string, std::unique_ptr<ar_test::own_server>> all;
     return all;
   }
 };

@@ -9,11 +9,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -247,6 +249,69 @@ TEST_P(server_ended_transactions, a_savepoint_cannot_bring_back_what_the_server_
 
 INSTANTIATE_TEST_SUITE_P(backends, server_ended_transactions, ::testing::Values("sqlite", "postgresql"),
                          ::ar_test::backend_name);
+
+// SQLite's "database or disk is full" (SQLITE_FULL, here a page limit: PRAGMA max_page_count). SQLite
+// undoes the statement alone when it wrote a statement journal (a statement with RETURNING does),
+// else the whole transaction. Either way ar asks SQLite, and never reports the other: a transaction
+// SQLite rolled back refuses every later statement unsent (in autocommit a later write would land
+// and stay) and its commit; one it kept goes on and commits.
+class sqlite_full : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db = ar_test::open_backend("sqlite");
+    ar::create_table<user>(db);
+    // The new database holds a few pages (the schema, the table): room for short rows, not 100 KB.
+    db.execute("PRAGMA max_page_count = 8");
+  }
+  void TearDown() override { ar_test::close_backends(); }
+  static std::string too_long() { return std::string(100000, 'x'); }  // 25 pages of 4 KiB
+  ar::database db;
+};
+
+TEST_F(sqlite_full, a_full_database_that_rolled_the_transaction_back_refuses_the_rest_of_it) {
+  {
+    ar::transaction tx(db);
+    user a{0, "a", std::nullopt};
+    ar::insert(db, a);
+    a.name = too_long();
+    try {
+      ar::update(db, a);  // an UPDATE without RETURNING: SQLite rolls back the whole transaction
+      FAIL() << "expected ar::database_error";
+    } catch (const ar::database_error& e) {
+      EXPECT_EQ(e.code(), "13");  // SQLITE_FULL
+    }
+    ar::statement_counter counter;
+    user later{0, "later", std::nullopt};
+    try {
+      ar::insert(db, later);
+      FAIL() << "expected ar::transaction_aborted";
+    } catch (const ar::transaction_aborted& e) {
+      EXPECT_NE(e.cause().find("full"), std::string::npos) << e.cause();
+      EXPECT_FALSE(e.ended_by_statement());
+    }
+    EXPECT_THROW(tx.commit(), ar::transaction_aborted);
+    EXPECT_EQ(counter.count(), 0u);
+  }
+  // Neither the write before the failure nor the refused one landed.
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
+}
+
+TEST_F(sqlite_full, a_full_database_that_undid_the_statement_alone_lets_the_transaction_commit) {
+  {
+    ar::transaction tx(db);
+    user a{0, "a", std::nullopt};
+    ar::insert(db, a);
+    user huge{0, too_long(), std::nullopt};
+    // An INSERT with RETURNING writes a statement journal: SQLite undoes this statement alone.
+    EXPECT_THROW(ar::insert(db, huge), ar::database_error);
+    user later{0, "later", std::nullopt};
+    ar::insert(db, later);
+    tx.commit();
+  }
+  std::vector<std::string> names;
+  for (const user& u : ar::from<user>(db) | ar::order_by(user::c.id) | ar::to_vector) names.push_back(u.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "later"}));
+}
 
 // SQLite's "database is locked" (SQLITE_BUSY) is a retryable lock timeout: two connections to one
 // file, one holding the write lock.
