@@ -17,6 +17,14 @@ void column_list(std::string& out, const dialect& d, const table_meta& t, bool w
   }
 }
 
+// " WHERE key = <placeholder index>": how every statement on one record finds it.
+void where_key(std::string& out, const dialect& d, const table_meta& t, std::size_t index) {
+  out += " WHERE ";
+  d.quote_identifier(out, t.key().column);
+  out += " = ";
+  d.placeholder(out, index);
+}
+
 std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning) {
   std::string out = "INSERT INTO ";
   d.quote_identifier(out, t.table);
@@ -54,10 +62,7 @@ std::string render_update(const dialect& d, const table_meta& t) {
     out += " = ";
     d.placeholder(out, index++);
   }
-  out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
-  out += " = ";
-  d.placeholder(out, index);
+  where_key(out, d, t, index);
   return out;
 }
 
@@ -66,20 +71,14 @@ std::string render_select_by_key(const dialect& d, const table_meta& t) {
   column_list(out, d, t, true);
   out += " FROM ";
   d.quote_identifier(out, t.table);
-  out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
-  out += " = ";
-  d.placeholder(out, 1);
+  where_key(out, d, t, 1);
   return out;
 }
 
 std::string render_delete(const dialect& d, const table_meta& t) {
   std::string out = "DELETE FROM ";
   d.quote_identifier(out, t.table);
-  out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
-  out += " = ";
-  d.placeholder(out, 1);
+  where_key(out, d, t, 1);
   return out;
 }
 
