@@ -219,13 +219,7 @@ struct through_impl {
     } else {
       value = std::make_shared<std::vector<target>>();
     }
-    relation_slot& slot = slot_of<Rel>(o);
-    if (first_access) {
-      publish_loaded(slot, std::move(value));
-      return;
-    }
-    slot.value = std::move(value);
-    slot.loaded = true;
+    store_loaded(slot_of<Rel>(o), std::move(value), first_access);
   }
 
   static const std::vector<target>& cached(const owner& o) {
