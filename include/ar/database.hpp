@@ -107,8 +107,8 @@ class database {
 //     auto rows = ar::from<Event>(db) | ar::to_vector;  // at most 200 ms, or ar::timeout_error
 //   }
 //
-// On MariaDB, the client's read timeout stays the one its connections opened with (from
-// open_options::statement_timeout): a scope changes the server's limit.
+// Each backend applies it its own way (docs/backends.md, "Timeouts"): on MariaDB the server's limit
+// and, for a server that does not answer, ar shuts the connection's socket down a little after it.
 class statement_timeout_scope {
  public:
   statement_timeout_scope(const database& db, std::chrono::milliseconds timeout);
