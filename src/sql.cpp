@@ -146,8 +146,8 @@ const std::string& crud_sql(database_state& db, const table_meta& table, crud_ki
 namespace ar::detail {
 
 void run_ddl(const database& db, const table_meta& table, crud_kind kind) {
-  const std::string& sql = crud_sql(db.state(), table, kind);
-  run(db.state(), sql, {}, {}, {}, cache_policy::once);
+  const std::string& sql = crud_sql(detail::state_of(db), table, kind);
+  run(detail::state_of(db), sql, {}, {}, {}, cache_policy::once);
   // Prepared statements may refer to the table as it was (PostgreSQL keeps their plans).
   db.clear_statement_cache();
 }
