@@ -170,7 +170,7 @@ int main() try {
   const bool gone = ar::destroy(unknown);
   say(std::string("destroy(unknown) -> ") + (gone ? "true" : "false"));
   say(std::string("destroy(unknown) again -> ") + (ar::destroy(unknown) ? "true" : "false"));
-  say(std::string("destroy_by_key<Label>(\"XYZ\") -> ") + (ar::destroy_by_key<Label>("XYZ") ? "true" : "false"));
+  say(std::string("destroy<Label>(\"XYZ\") -> ") + (ar::destroy<Label>("XYZ") ? "true" : "false"));
   try {
     ar::update(unknown);  // updating a row that is no longer there
   } catch (const ar::record_not_found& e) {

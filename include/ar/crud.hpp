@@ -184,14 +184,20 @@ bool delete_row(const database& db, const key_type_of<M>& key) {
 template <model M>
 bool destroy(const database& db, const M& record);
 
+//   ar::destroy<Post>(db, 42);  // the model named, as find<Post>(db, 42)
 template <model M>
-bool destroy_by_key(const database& db, const key_type_of<M>& key) {
+bool destroy(const database& db, const key_type_of<M>& key) {
   if constexpr (detail::has_dependents_v<M>) {
     if (auto record = find<M>(db, key)) return destroy(db, *record);
     return false;
   } else {
     return detail::delete_row<M>(db, key);
   }
+}
+// The first spelling of destroy<M>(db, key).
+template <model M>
+[[deprecated("use ar::destroy<Model>(db, key)")]] bool destroy_by_key(const database& db, const key_type_of<M>& key) {
+  return destroy<M>(db, key);
 }
 
 // DELETE by primary key; true when a row was deleted. With AR_DEPENDENT relations, their rows are
@@ -263,8 +269,12 @@ M find_or_throw(const key_type_of<M>& key) {
   return find_or_throw<M>(database_for<M>(), key);
 }
 template <model M>
-bool destroy_by_key(const key_type_of<M>& key) {
-  return destroy_by_key<M>(database_for<M>(), key);
+bool destroy(const key_type_of<M>& key) {
+  return destroy<M>(database_for<M>(), key);
+}
+template <model M>
+[[deprecated("use ar::destroy<Model>(key)")]] bool destroy_by_key(const key_type_of<M>& key) {
+  return destroy<M>(database_for<M>(), key);
 }
 template <model M>
 bool destroy(const M& record) {

@@ -166,7 +166,9 @@ struct stream_fn {
 }  // namespace detail
 
 // query | ar::stream, or ar::stream(query).
+inline namespace views {
 inline constexpr closure<detail::stream_fn> stream{};
+}  // namespace views
 
 }  // namespace ar
 

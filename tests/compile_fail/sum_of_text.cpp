@@ -1,4 +1,4 @@
-// expect: ar: sum and avg add numbers: use them on a number column
+// expect: ar: sum and average add numbers: use them on a number column
 #include <ar/ar.hpp>
 
 #include <cstdint>

@@ -178,7 +178,7 @@ TEST_P(cross_database, subqueries_across_databases_are_refused_with_a_clear_erro
     }
   };
   expect_refused([&] { return all_users() | ar::where_has("posts") | ar::to_vector; });
-  expect_refused([&] { return all_users() | ar::doesnt_have("posts") | ar::to_vector; });
+  expect_refused([&] { return all_users() | ar::where_doesnt_have("posts") | ar::to_vector; });
   expect_refused([&] { return all_users() | ar::with_count("posts") | ar::to_vector; });
   expect_refused([&] { return ar::from<post>() | ar::where_has("author") | ar::to_vector; });
 }

@@ -227,8 +227,8 @@ TEST_P(crud, destroy_deletes_by_key_and_says_whether_a_row_went) {
   EXPECT_FALSE(ar::destroy(db, u));
   country c{"DE", "Germany", 1};
   ar::insert(db, c);
-  EXPECT_TRUE(ar::destroy_by_key<country>(db, "DE"));
-  EXPECT_FALSE(ar::destroy_by_key<country>(db, "DE"));
+  EXPECT_TRUE(ar::destroy<country>(db, "DE"));
+  EXPECT_FALSE(ar::destroy<country>(db, "DE"));
 }
 
 TEST_P(crud, insert_all_sends_one_statement_per_batch_and_writes_keys_back) {

@@ -6,7 +6,7 @@
 // the typed column handles of `record` (fuzz_models.hpp): comparisons of a column with a fuzzed
 // value or another column, like, in / not_in (empty lists too), between, is_null, bool columns,
 // and &&, || and ! of what is on the stack; the pipeline takes them with filter, order_by,
-// take, drop, distinct, where_has / doesnt_have on `items` (with a fuzzed condition on item),
+// take, drop, distinct, where_has / where_doesnt_have on `items` (with a fuzzed condition on item),
 // with_count, and with("items", take / drop modifier). Values are any bytes for strings (NUL
 // included), any 64 bits for doubles (NaN, infinities), the integers' extremes, and integers
 // out of a column's range, which must be refused with ar::error.
@@ -736,7 +736,7 @@ class program {
       }
       case 18: apply(ar::distinct); return;
       case 19:
-      case 20: {  // where_has / doesnt_have("items"), with a condition on the item or not
+      case 20: {  // where_has / where_doesnt_have("items"), with a condition on the item or not
         const bool negate = op == 20;
         auto exists = [negate](item_test test) {
           return [negate, test = std::move(test)](const record& r) {
@@ -749,7 +749,7 @@ class program {
         if (in_.ConsumeBool()) {
           tests_.push_back(exists(nullptr));
           if (negate)
-            apply(ar::doesnt_have("items"));
+            apply(ar::where_doesnt_have("items"));
           else
             apply(ar::where_has("items"));
           return;
@@ -782,7 +782,7 @@ class program {
         append(values_, values);
         auto modifier = [e](ar::query<item> q) { return q | ar::filter(e); };
         if (negate)
-          apply(ar::doesnt_have("items", modifier));
+          apply(ar::where_doesnt_have("items", modifier));
         else
           apply(ar::where_has("items", modifier));
         return;

@@ -6,7 +6,7 @@
 //   root model  h % 10         user, post, comment, profile, order, order_item, tag, post_tag,
 //                              note, category (fuzz_models.hpp)
 //   entry       (h / 10) % 8   0 with(paths...)        1 ar::load(records, paths...)
-//                              2 where_has(path)       3 doesnt_have(path)
+//                              2 where_has(path)       3 where_doesnt_have(path)
 //                              4 with_count(names...)  5 with(path, modifier)
 //                              6 where_has(path, modifier)   7 all of 0-4
 //   run         h >= 80        also run the queries on the in-memory SQLite database
@@ -109,7 +109,7 @@ struct walked {
   bool wildcard = false;    // names past a morph_to: checked per row when it loads
 };
 
-// What following `path` from `root` gives; `subquery`: as where_has / doesnt_have follow it.
+// What following `path` from `root` gives; `subquery`: as where_has / where_doesnt_have follow it.
 walked walk(int root, std::string_view path, bool subquery) {
   walked w;
   w.model = root;
@@ -143,7 +143,7 @@ bool may_fail(int root, const std::vector<std::string>& paths) {
   return false;
 }
 
-// SQLite's parser takes where_has / doesnt_have subqueries nested 10 deep, not 11 ("parser stack
+// SQLite's parser takes where_has / where_doesnt_have subqueries nested 10 deep, not 11 ("parser stack
 // overflow", an ar::database_error): deeper ones may fail.
 constexpr std::size_t sqlite_subquery_depth = 10;
 bool too_deep_for_sqlite(std::string_view path) { return split(path).size() > sqlite_subquery_depth; }
@@ -701,10 +701,10 @@ void entry_where_has(int root, const std::vector<std::string>& paths, bool run, 
   for (const auto& p : paths) {
     const outcome want = walk(root, p, true).result;
     ar::query<M> q;
-    const outcome got = outcome_of([&] { q = negate ? ar::from<M>() | ar::doesnt_have(p) : ar::from<M>() | ar::where_has(p); });
-    expect(got, want, negate ? "doesnt_have" : "where_has", {p});
+    const outcome got = outcome_of([&] { q = negate ? ar::from<M>() | ar::where_doesnt_have(p) : ar::from<M>() | ar::where_has(p); });
+    expect(got, want, negate ? "where_doesnt_have" : "where_has", {p});
     if (got != outcome::ok) continue;
-    check_rendered(q, negate ? "doesnt_have" : "where_has");
+    check_rendered(q, negate ? "where_doesnt_have" : "where_has");
     if (run) run_bounded(0, "where_has", {p}, too_deep_for_sqlite(p), [&] { (void)(q | ar::count); });
   }
 }

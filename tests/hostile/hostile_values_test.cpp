@@ -592,8 +592,8 @@ TEST_P(hostile_values, integer_edges_round_trip_and_filter_exactly) {
   ar::update(db, first);
   EXPECT_EQ(ar::find_or_throw<everything>(db, first.id), first);
   EXPECT_EQ(ar::from<everything>(db) | ar::filter(everything::c.i64 == i64_max) | ar::count, 2);
-  EXPECT_EQ(ar::from<everything>(db) | ar::max(everything::c.i64), i64_max);
-  EXPECT_EQ(ar::from<everything>(db) | ar::min(everything::c.opt_i64), i64_min);
+  EXPECT_EQ(ar::from<everything>(db) | ar::maximum(everything::c.i64), i64_max);
+  EXPECT_EQ(ar::from<everything>(db) | ar::minimum(everything::c.opt_i64), i64_min);
   // Primary keys at the extremes: the program may supply any key.
   for (std::int64_t key : {i64_max, std::int64_t{-1}, i64_min + 1}) {
     everything e;
@@ -755,8 +755,8 @@ TEST_P(hostile_values, time_points_at_the_extremes_round_trip) {
     EXPECT_EQ(ids_of(ar::from<everything>(db) | ar::filter(everything::c.opt_at == e.at) | ar::to_vector),
               std::set<std::int64_t>{e.id});
   }
-  EXPECT_EQ(ar::from<everything>(db) | ar::min(everything::c.at), earliest);
-  EXPECT_EQ(ar::from<everything>(db) | ar::max(everything::c.at), latest);
+  EXPECT_EQ(ar::from<everything>(db) | ar::minimum(everything::c.at), earliest);
+  EXPECT_EQ(ar::from<everything>(db) | ar::maximum(everything::c.at), latest);
   everything e = rows.front();
   e.at = latest;
   ar::update(db, e);

@@ -236,17 +236,17 @@ TEST_P(read_conversion, aggregates_read_as_before) {
   EXPECT_EQ(q | ar::sum(stored::row::c.i), 7);
   EXPECT_EQ(q | ar::sum(stored::row::c.r), 7.5);
   EXPECT_EQ(q | ar::sum(stored::row::c.n), 7.0);
-  EXPECT_EQ(q | ar::min(stored::row::c.i), std::optional<std::int64_t>(1));
-  EXPECT_EQ(q | ar::max(stored::row::c.i), std::optional<std::int64_t>(4));
-  EXPECT_EQ(q | ar::max(stored::row::c.r), std::optional<double>(3.5));
-  EXPECT_EQ(q | ar::max(stored::row::c.t), std::optional<std::string>("c"));
-  const auto avg_i = q | ar::avg(stored::row::c.i);
+  EXPECT_EQ(q | ar::minimum(stored::row::c.i), std::optional<std::int64_t>(1));
+  EXPECT_EQ(q | ar::maximum(stored::row::c.i), std::optional<std::int64_t>(4));
+  EXPECT_EQ(q | ar::maximum(stored::row::c.r), std::optional<double>(3.5));
+  EXPECT_EQ(q | ar::maximum(stored::row::c.t), std::optional<std::string>("c"));
+  const auto avg_i = q | ar::average(stored::row::c.i);
   ASSERT_TRUE(avg_i.has_value());
   // MariaDB's AVG of integers keeps 4 decimals (div_precision_increment): 2.3333.
   EXPECT_NEAR(*avg_i, 7.0 / 3.0, 1e-4);
-  EXPECT_EQ(q | ar::avg(stored::row::c.r), std::optional<double>(2.5));
+  EXPECT_EQ(q | ar::average(stored::row::c.r), std::optional<double>(2.5));
   EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::sum(stored::row::c.i), 0);
-  EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::max(stored::row::c.i), std::nullopt);
+  EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::maximum(stored::row::c.i), std::nullopt);
 }
 
 TEST_P(read_conversion, a_relation_load_is_refused_too) {

@@ -120,9 +120,9 @@ TEST_P(loading, strict_mode_refuses_a_lazy_load_and_sends_nothing) {
 
 TEST_P(loading, strict_mode_per_record_and_globally) {
   user one = ar::find_or_throw<user>(db, users[0].id);
-  ar::set_strict(one);
+  ar::set_strict_loading(one);
   EXPECT_THROW((void)one.posts(), ar::lazy_load_error);
-  ar::set_strict(one, false);
+  ar::set_strict_loading(one, false);
   EXPECT_EQ(one.posts().size(), 2u);
 
   ar::set_strict_loading(true);
@@ -451,7 +451,7 @@ TEST_P(loading, where_has_and_doesnt_have_filter_through_relations_in_one_statem
   ar::statement_counter counter;
   auto with_posts = all_users() | ar::where_has("posts") | ar::to_vector;
   EXPECT_EQ(with_posts.size(), 3u);
-  auto without = all_users() | ar::doesnt_have("posts") | ar::to_vector;
+  auto without = all_users() | ar::where_doesnt_have("posts") | ar::to_vector;
   ASSERT_EQ(without.size(), 1u);
   EXPECT_EQ(without[0].username, "carol");
   auto drafting = all_users() | ar::where_has("posts", [](ar::query<post> q) { return q | ar::filter(post::c.status == "draft"); }) |
@@ -476,7 +476,7 @@ TEST_P(loading, where_has_follows_a_path_and_belongs_to) {
   auto by_ada = ar::from<post>(db) | ar::where_has("author", [](ar::query<user> q) { return q | ar::filter(user::c.username == "ada"); }) |
                 ar::count;
   EXPECT_EQ(by_ada, 2);
-  EXPECT_EQ(ar::from<post>(db) | ar::doesnt_have("comments") | ar::count, 2);
+  EXPECT_EQ(ar::from<post>(db) | ar::where_doesnt_have("comments") | ar::count, 2);
 }
 
 TEST_P(loading, with_count_counts_per_parent_in_the_main_statement) {
@@ -508,7 +508,7 @@ TEST_P(loading, subqueries_refuse_a_relation_that_crosses_databases) {
     EXPECT_NE(std::string(e.what()).find("crosses databases"), std::string::npos) << e.what();
   }
   EXPECT_THROW((void)(all_users() | ar::with_count("orders")), ar::error);
-  EXPECT_THROW((void)(all_users() | ar::doesnt_have("orders")), ar::error);
+  EXPECT_THROW((void)(all_users() | ar::where_doesnt_have("orders")), ar::error);
   ar::bind<order>("default");
 }
 

@@ -257,7 +257,7 @@ TEST_F(serialize_exists, where_has_and_doesnt_have_in_each_dialect) {
   EXPECT_EQ(has.to_sql(mysql()),
             "SELECT `id`, `username` FROM `users` WHERE EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE `ar_s1`.`user_id` = "
             "`users`.`id`)");
-  const auto hasnt = ar::from<rel::user>() | ar::doesnt_have("posts");
+  const auto hasnt = ar::from<rel::user>() | ar::where_doesnt_have("posts");
   EXPECT_EQ(hasnt.to_sql(sqlite()),
             R"(SELECT "id", "username" FROM "users" WHERE NOT EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
   EXPECT_EQ(hasnt.to_sql(postgresql()),

@@ -108,14 +108,14 @@ TEST_P(queries, terminal_aggregates) {
   EXPECT_FALSE(q | ar::filter(person::c.name == "zed") | ar::exists);
   EXPECT_EQ(q | ar::sum(person::c.age), 36 + 17 + 52 + 18 + 70);
   EXPECT_DOUBLE_EQ(q | ar::sum(person::c.score), 9.5 + 4.0 + 7.25 + 1.0 + 8.0 + 6.5);
-  EXPECT_EQ(q | ar::min(person::c.age), 17);
-  EXPECT_EQ(q | ar::max(person::c.name), "eve");
-  EXPECT_EQ(q | ar::max(person::c.joined), day(6));
-  EXPECT_DOUBLE_EQ(*(q | ar::avg(person::c.age)), (36 + 17 + 52 + 18 + 70) / 5.0);
+  EXPECT_EQ(q | ar::minimum(person::c.age), 17);
+  EXPECT_EQ(q | ar::maximum(person::c.name), "eve");
+  EXPECT_EQ(q | ar::maximum(person::c.joined), day(6));
+  EXPECT_DOUBLE_EQ(*(q | ar::average(person::c.age)), (36 + 17 + 52 + 18 + 70) / 5.0);
   auto none = q | ar::filter(person::c.name == "zed");
   EXPECT_EQ(none | ar::sum(person::c.age), 0);
-  EXPECT_EQ(none | ar::max(person::c.age), std::nullopt);
-  EXPECT_EQ(none | ar::avg(person::c.score), std::nullopt);
+  EXPECT_EQ(none | ar::maximum(person::c.age), std::nullopt);
+  EXPECT_EQ(none | ar::average(person::c.score), std::nullopt);
 }
 
 TEST_P(queries, aggregates_respect_take_drop_and_distinct) {

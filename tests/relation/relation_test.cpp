@@ -390,10 +390,10 @@ TEST_P(relations, a_failure_while_destroying_rolls_every_dependent_back) {
   db.execute(ar_test::sql_for(db, "DROP TABLE {pins}"));
 }
 
-TEST_P(relations, destroy_by_key_applies_dependents_too) {
-  EXPECT_TRUE(ar::destroy_by_key<user>(db, ada.id));
+TEST_P(relations, destroy_of_a_key_applies_dependents_too) {
+  EXPECT_TRUE(ar::destroy<user>(db, ada.id));
   EXPECT_EQ(ar::from<post>(db) | ar::count, 0);
-  EXPECT_FALSE(ar::destroy_by_key<user>(db, ada.id));
+  EXPECT_FALSE(ar::destroy<user>(db, ada.id));
 }
 
 TEST_P(relations, a_relation_loads_through_the_targets_database) {

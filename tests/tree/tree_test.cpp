@@ -140,12 +140,12 @@ TEST_P(trees, delete_and_nullify_may_filter_through_the_same_table) {
   category lone{0, b.id, "b1"};
   ar::insert(db, lone);
   // Parents of nobody whose parent is b: only b1.
-  EXPECT_EQ(ar::from<category>(db) | ar::doesnt_have("children") |
+  EXPECT_EQ(ar::from<category>(db) | ar::where_doesnt_have("children") |
                 ar::filter(category::c.parent_id == b.id) | ar::delete_all,
             1u);
   EXPECT_FALSE(ar::find<category>(db, lone.id));
   // Every leaf loses its parent.
-  EXPECT_EQ(ar::detail::nullify_all(ar::from<category>(db) | ar::doesnt_have("children"), category::c.parent_id), 2u);
+  EXPECT_EQ(ar::detail::nullify_all(ar::from<category>(db) | ar::where_doesnt_have("children"), category::c.parent_id), 2u);
   EXPECT_FALSE(ar::find_or_throw<category>(db, a1x.id).parent_id);
   EXPECT_FALSE(ar::find_or_throw<category>(db, b.id).parent_id);
   EXPECT_EQ(ar::find_or_throw<category>(db, a1.id).parent_id, a.id);

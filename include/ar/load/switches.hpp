@@ -2,9 +2,9 @@
 #define AR_LOAD_SWITCHES_HPP
 
 // Whether lazy loads are refused (strict loading) or batched over siblings (automatic batching):
-// globally (set_strict_loading, set_auto_batching), per query (ar::strict_loading,
-// ar::no_auto_batching, ar/load/with.hpp: they travel in the records' load_context) and per record
-// (ar::set_strict).
+// globally (set_strict_loading(on), set_auto_batching(on)), per query (the adaptors
+// ar::strict_loading, ar::no_auto_batching, ar/load/with.hpp: they travel in the records'
+// load_context) and per record (set_strict_loading(record, on)).
 
 #include <ar/detail/relation_def.hpp>
 #include <ar/model_traits.hpp>
@@ -37,7 +37,7 @@ inline std::atomic<bool>& auto_batching_flag() {
 //   loaded (publish_loaded), and readers and copies see it through the flag's acquire load
 //   (relation_slot::loaded);
 // - not: writing a record (assigning fields, save, add, associate, reload, clear_relation_cache,
-//   ar::load, set_strict) while another thread reads or writes it, nor name_count() on a record
+//   ar::load, set_strict_loading(record)) while another thread reads or writes it, nor name_count() on a record
 //   another thread reads too (relation_count caches the count without a lock).
 // tests/concurrency/shared_records_test.cpp pins this on every backend, under ASan and TSan.
 struct load_context {
@@ -65,8 +65,13 @@ inline void set_auto_batching(bool on) { detail::auto_batching_flag().store(on);
 
 // Strict loading for one record: reading a relation it has not loaded throws ar::lazy_load_error.
 template <model M>
-void set_strict(const M& record, bool on = true) {
+void set_strict_loading(const M& record, bool on = true) {
   record.ar_context.strict = on;
+}
+// The first spelling of set_strict_loading(record, on).
+template <model M>
+[[deprecated("use ar::set_strict_loading(record, on)")]] void set_strict(const M& record, bool on = true) {
+  set_strict_loading(record, on);
 }
 
 }  // namespace ar

@@ -102,6 +102,7 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
 // with(paths...): eager-load the relations the dotted paths name. Every path is checked against
 // the models before anything runs; a wrong one throws ar::invalid_relation_path or
 // ar::relation_not_found and changes nothing.
+namespace detail {
 struct with_fn {
   template <class... Paths>
     requires(std::is_convertible_v<const Paths&, std::string_view> && ...)
@@ -130,8 +131,11 @@ struct with_fn {
     }};
   }
 };
+}  // namespace detail
 
-inline constexpr with_fn with{};
+inline namespace views {
+inline constexpr detail::with_fn with{};
+}  // namespace views
 
 
 namespace detail {
@@ -153,34 +157,46 @@ struct with_path_fn {
 
 // with_path<"posts.comments", "profile">: with(...) whose paths are checked at compile time, so a
 // typo does not compile.
+inline namespace views {
 template <fixed_string... Paths>
 inline constexpr closure<detail::with_path_fn<Paths...>> with_path{};
+}  // namespace views
 
 // with_path_modified<"posts">(modifier): with(path, modifier) with the path checked at compile
 // time; the modifier may be generic ([](auto q) { return q | ar::filter(...); }).
-template <fixed_string Path, class Modifier>
-auto with_path_modified(Modifier modifier) {
-  return closure{[modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
-    static_assert(Path.names() <= detail::max_relation_path_names,
-                  "ar::with_path_modified: the path names more than 64 relations (ar::detail::max_relation_path_names)");
-    static_assert(detail::path_exists<M, Path, 0>(),
-                  "ar::with_path_modified: the path names a relation the model does not declare, or is not a "
-                  "dot-separated list of relation names");
-    if constexpr (detail::path_exists<M, Path, 0>()) {
-      using target = typename detail::path_target<M, Path, 0>::type;
-      using result = std::remove_cvref_t<std::invoke_result_t<const Modifier&, query<target>>>;
-      static_assert(std::is_same_v<result, query<target>>,
-                    "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
-                    "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
-      if constexpr (std::is_same_v<result, query<target>>)
-        return q | ar::with(Path.view(), [modifier](query<target> t) { return modifier(std::move(t)); });
-      else
+namespace detail {
+template <fixed_string Path>
+struct with_path_modified_fn {
+  template <class Modifier>
+  auto operator()(Modifier modifier) const {
+    return closure{[modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+      static_assert(Path.names() <= detail::max_relation_path_names,
+                    "ar::with_path_modified: the path names more than 64 relations (ar::detail::max_relation_path_names)");
+      static_assert(detail::path_exists<M, Path, 0>(),
+                    "ar::with_path_modified: the path names a relation the model does not declare, or is not a "
+                    "dot-separated list of relation names");
+      if constexpr (detail::path_exists<M, Path, 0>()) {
+        using target = typename detail::path_target<M, Path, 0>::type;
+        using result = std::remove_cvref_t<std::invoke_result_t<const Modifier&, query<target>>>;
+        static_assert(std::is_same_v<result, query<target>>,
+                      "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
+                      "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
+        if constexpr (std::is_same_v<result, query<target>>)
+          return q | ar::with(Path.view(), [modifier](query<target> t) { return modifier(std::move(t)); });
+        else
+          return q;
+      } else {
         return q;
-    } else {
-      return q;
-    }
-  }};
-}
+      }
+    }};
+  }
+};
+}  // namespace detail
+
+inline namespace views {
+template <fixed_string Path>
+inline constexpr detail::with_path_modified_fn<Path> with_path_modified{};
+}  // namespace views
 
 namespace detail {
 struct strict_loading_fn {
@@ -198,9 +214,13 @@ struct no_auto_batching_fn {
 }  // namespace detail
 
 // Records of this query load strictly: a relation not eager-loaded throws when read.
+inline namespace views {
 inline constexpr closure<detail::strict_loading_fn> strict_loading{};
+}  // namespace views
 // Records of this query load their relations one record at a time (no automatic batching).
+inline namespace views {
 inline constexpr closure<detail::no_auto_batching_fn> no_auto_batching{};
+}  // namespace views
 
 // Eager-loads relations of records already in hand: the same statements as with(...).
 template <model M, class... Paths>

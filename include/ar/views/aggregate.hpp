@@ -1,10 +1,10 @@
 #ifndef AR_VIEWS_AGGREGATE_HPP
 #define AR_VIEWS_AGGREGATE_HPP
 
-// Terminal aggregates: count, exists, sum(column), min(column), max(column), avg(column).
+// Terminal aggregates: count, exists, sum(column), minimum(column), maximum(column), average(column).
 // They respect filter, and take / drop / distinct (then they run over a subquery).
 //   std::int64_t adults = from<User>() | filter(User::c.age >= 18) | count;
-//   std::optional<int> oldest = from<User>() | max(User::c.age);
+//   std::optional<int> oldest = from<User>() | maximum(User::c.age);
 
 #include <ar/query.hpp>
 #include <ar/views/select.hpp>
@@ -41,11 +41,11 @@ using column_scalar_t = typename expression_traits<Column>::scalar;
 
 template <aggregate_kind Kind, class Column>
 auto make_aggregate(const Column& column) {
-  static_assert(is_column_v<Column>, "ar: sum, min, max and avg take a column handle (Model::c.field)");
+  static_assert(is_column_v<Column>, "ar: sum, minimum, maximum and average take a column handle (Model::c.field)");
   using scalar = column_scalar_t<Column>;
   constexpr bool numeric = category_of_value<scalar>() == category::number;
   if constexpr (Kind == aggregate_kind::sum || Kind == aggregate_kind::avg)
-    static_assert(numeric, "ar: sum and avg add numbers: use them on a number column");
+    static_assert(numeric, "ar: sum and average add numbers: use them on a number column");
   // SUM of integers is an integer (0 over no rows); MIN / MAX keep the column's type; AVG is a
   // double; the last three have no value over no rows.
   using result = std::conditional_t<
@@ -57,27 +57,33 @@ auto make_aggregate(const Column& column) {
   }};
 }
 
+// sum, minimum, maximum, average: a function object each, called with the column.
+template <aggregate_kind Kind>
+struct aggregate_fn {
+  template <class Column>
+  auto operator()(const Column& column) const {
+    return make_aggregate<Kind>(column);
+  }
+};
+
 }  // namespace detail
+
+inline namespace views {
 
 inline constexpr closure<detail::count_fn> count{};
 inline constexpr closure<detail::exists_fn> exists{};
+inline constexpr detail::aggregate_fn<detail::aggregate_kind::sum> sum{};
+inline constexpr detail::aggregate_fn<detail::aggregate_kind::min> minimum{};
+inline constexpr detail::aggregate_fn<detail::aggregate_kind::max> maximum{};
+inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> average{};
 
-template <class Column>
-auto sum(const Column& column) {
-  return detail::make_aggregate<detail::aggregate_kind::sum>(column);
-}
-template <class Column>
-auto min(const Column& column) {
-  return detail::make_aggregate<detail::aggregate_kind::min>(column);
-}
-template <class Column>
-auto max(const Column& column) {
-  return detail::make_aggregate<detail::aggregate_kind::max>(column);
-}
-template <class Column>
-auto avg(const Column& column) {
-  return detail::make_aggregate<detail::aggregate_kind::avg>(column);
-}
+}  // namespace views
+
+// The first spellings, which `using namespace std;` beside `using namespace ar;` made ambiguous:
+// in ar, not in ar::views, so that `using namespace ar::views;` never meets std::min.
+[[deprecated("use ar::minimum (ar::min meets std::min)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::min> min{};
+[[deprecated("use ar::maximum (ar::max meets std::max)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::max> max{};
+[[deprecated("use ar::average")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> avg{};
 
 }  // namespace ar
 

@@ -49,7 +49,9 @@ std::uint64_t nullify_all(const query<M, R, S>& q, column<M, I>) {
 
 }  // namespace detail
 
+inline namespace views {
 inline constexpr closure<detail::delete_all_fn> delete_all{};
+}  // namespace views
 
 }  // namespace ar
 

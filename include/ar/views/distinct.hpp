@@ -16,7 +16,9 @@ struct distinct_fn {
 };
 }  // namespace detail
 
+inline namespace views {
 inline constexpr closure<detail::distinct_fn> distinct{};
+}  // namespace views
 
 }  // namespace ar
 

@@ -14,6 +14,7 @@
 
 namespace ar {
 
+namespace detail {
 struct drop_fn {
   auto operator()(std::int64_t n) const {
     if (n < 0) detail::throw_negative_count("drop", n);
@@ -28,8 +29,11 @@ struct drop_fn {
     }};
   }
 };
+}  // namespace detail
 
-inline constexpr drop_fn drop{};
+inline namespace views {
+inline constexpr detail::drop_fn drop{};
+}  // namespace views
 
 }  // namespace ar
 

@@ -45,6 +45,7 @@ struct filter_closure {
 
 }  // namespace detail
 
+namespace detail {
 struct filter_fn {
   template <class Condition>
   auto operator()(const Condition& condition) const {
@@ -60,8 +61,11 @@ struct filter_fn {
     return closure<detail::filter_closure<expr<T, Models...>>>{{std::move(condition.tree)}};
   }
 };
+}  // namespace detail
 
-inline constexpr filter_fn filter{};
+inline namespace views {
+inline constexpr detail::filter_fn filter{};
+}  // namespace views
 
 }  // namespace ar
 

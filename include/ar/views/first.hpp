@@ -39,7 +39,9 @@ struct first_fn {
 };
 }  // namespace detail
 
+inline namespace views {
 inline constexpr closure<detail::first_fn> first{};
+}  // namespace views
 
 }  // namespace ar
 

@@ -39,6 +39,7 @@ template <class... Ms>
 inline constexpr bool is_order_term_v<order_term<Ms...>> = true;
 }  // namespace detail
 
+namespace detail {
 struct order_by_fn {
   template <class... Keys>
   auto operator()(const Keys&... keys) const {
@@ -56,8 +57,11 @@ struct order_by_fn {
     }};
   }
 };
+}  // namespace detail
 
-inline constexpr order_by_fn order_by{};
+inline namespace views {
+inline constexpr detail::order_by_fn order_by{};
+}  // namespace views
 
 }  // namespace ar
 

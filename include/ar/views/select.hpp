@@ -39,18 +39,32 @@ auto make_select(const Columns&... columns) {
 }
 }  // namespace detail
 
+namespace detail {
 struct select_fn {
   template <class... Columns>
   auto operator()(const Columns&... columns) const {
     return detail::make_select<void>(columns...);
   }
 };
-inline constexpr select_fn select{};
+}  // namespace detail
+inline namespace views {
+inline constexpr detail::select_fn select{};
+}  // namespace views
 
-template <class Row, class... Columns>
-auto select_as(const Columns&... columns) {
-  return detail::make_select<Row>(columns...);
-}
+namespace detail {
+template <class Row>
+struct select_as_fn {
+  template <class... Columns>
+  auto operator()(const Columns&... columns) const {
+    return detail::make_select<Row>(columns...);
+  }
+};
+}  // namespace detail
+
+inline namespace views {
+template <class Row>
+inline constexpr detail::select_as_fn<Row> select_as{};
+}  // namespace views
 
 }  // namespace ar
 

@@ -13,6 +13,7 @@
 
 namespace ar {
 
+namespace detail {
 struct take_fn {
   auto operator()(std::int64_t n) const {
     if (n < 0) detail::throw_negative_count("take", n);
@@ -22,8 +23,11 @@ struct take_fn {
     }};
   }
 };
+}  // namespace detail
 
-inline constexpr take_fn take{};
+inline namespace views {
+inline constexpr detail::take_fn take{};
+}  // namespace views
 
 }  // namespace ar
 

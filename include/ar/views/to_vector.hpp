@@ -38,7 +38,9 @@ struct to_vector_fn {
 };
 }  // namespace detail
 
+inline namespace views {
 inline constexpr closure<detail::to_vector_fn> to_vector{};
+}  // namespace views
 
 }  // namespace ar
 

@@ -7,7 +7,7 @@
 //   from<User>() | where_has("posts")                       // users with at least one post
 //   from<User>() | where_has("posts", [](ar::query<Post> q) { return q | filter(Post::c.status == "draft"); })
 //   from<User>() | where_has("posts.comments")              // with a post that has a comment
-//   from<User>() | doesnt_have("posts")                     // users without posts
+//   from<User>() | where_doesnt_have("posts")               // users without posts
 //   from<User>() | with_count("posts") | to_vector          // u.posts_count() costs nothing then
 
 #include <ar/error.hpp>
@@ -132,40 +132,36 @@ std::shared_ptr<const expr_tree> modifier_conditions(std::string_view path, cons
 
 }  // namespace detail
 
-struct where_has_fn {
-  // Rows with at least one related row (along a dotted path).
+namespace detail {
+// where_has (Negate false) and where_doesnt_have (true).
+template <bool Negate>
+struct relation_exists_fn {
+  static constexpr const char* name = Negate ? "where_doesnt_have" : "where_has";
+  // Rows with at least one (no) related row, along a dotted path.
   auto operator()(std::string_view path) const {
     return closure{[path = std::string(path)]<class M, class R, class S>(const query<M, R, S>& q) {
-      return detail::exists_filter(q, path, nullptr, false, "where_has");
+      return detail::exists_filter(q, path, nullptr, Negate, name);
     }};
   }
-  // Rows with at least one related row that the modifier's conditions select.
+  // Rows with at least one (no) related row that the modifier's conditions select.
   template <class Modifier>
   auto operator()(std::string_view path, Modifier modifier) const {
     return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
-      return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, "where_has"), false, "where_has");
+      return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, name), Negate, name);
     }};
   }
 };
-inline constexpr where_has_fn where_has{};
+}  // namespace detail
 
-struct doesnt_have_fn {
-  // Rows without any related row (along a dotted path).
-  auto operator()(std::string_view path) const {
-    return closure{[path = std::string(path)]<class M, class R, class S>(const query<M, R, S>& q) {
-      return detail::exists_filter(q, path, nullptr, true, "doesnt_have");
-    }};
-  }
-  template <class Modifier>
-  auto operator()(std::string_view path, Modifier modifier) const {
-    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
-      return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, "doesnt_have"), true,
-                                   "doesnt_have");
-    }};
-  }
-};
-inline constexpr doesnt_have_fn doesnt_have{};
+inline namespace views {
+inline constexpr detail::relation_exists_fn<false> where_has{};
+inline constexpr detail::relation_exists_fn<true> where_doesnt_have{};
+}  // namespace views
 
+// The first spelling of where_doesnt_have (Eloquent's whereDoesntHave; Rails' where.missing).
+[[deprecated("use ar::where_doesnt_have")]] inline constexpr detail::relation_exists_fn<true> doesnt_have{};
+
+namespace detail {
 struct with_count_fn {
   // Counts the rows of has_many relations per record in the main statement: afterwards
   // u.posts_count() answers without a statement.
@@ -196,7 +192,10 @@ struct with_count_fn {
     }};
   }
 };
-inline constexpr with_count_fn with_count{};
+}  // namespace detail
+inline namespace views {
+inline constexpr detail::with_count_fn with_count{};
+}  // namespace views
 
 }  // namespace ar
 
