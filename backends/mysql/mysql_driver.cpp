@@ -54,12 +54,15 @@ void connection::set_statement_timeout(std::chrono::milliseconds timeout) {
   const long long ms = timeout.count();
   std::string fraction = std::to_string(ms % 1000);
   fraction.insert(0, 3 - fraction.size(), '0');
+  // The SET is sent under the timeout of the statement that follows it (the socket watch is on): a
+  // frozen server that never answers it makes it a statement that ran past its timeout.
+  timeout_ = timeout;
+  statement_begins();
   try {
     session_->once << "SET SESSION max_statement_time = " + std::to_string(ms / 1000) + "." + fraction;
   } catch (const soci::soci_error& e) {
     fail(e);
   }
-  timeout_ = timeout;
 }
 
 backend::server_transaction connection::transaction_status(bool after_failure) noexcept {
