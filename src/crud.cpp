@@ -8,7 +8,7 @@
 namespace ar::detail {
 
 bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record, column_binding key) {
-  auto& state = db.state();
+  auto& state = detail::state_of(db);
   constexpr std::size_t on_stack = 64;
   std::array<column_binding, on_stack> stack_columns;
   std::vector<column_binding> heap_columns;
@@ -28,7 +28,7 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
 }
 
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
-  auto& state = db.state();
+  auto& state = detail::state_of(db);
   parameter_list params;
   params.append(columns, table.primary_key);
   params.append(columns[table.primary_key]);

@@ -125,7 +125,7 @@ class params_buffer {
 // rows sent is an error.
 std::size_t insert_rows(const database& db, const record_rows& rows) {
   if (rows.size == 0) return 0;
-  database_state& state = db.state();
+  database_state& state = detail::state_of(db);
   const table_meta& table = *rows.table;
   const ar::dialect& d = db.dialect();
 

@@ -533,7 +533,7 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
     for (std::size_t i = 0; i < counts.size(); ++i) state.counts[i].store(staging, counts[i]);
     sink(context, staging);
   };
-  run(db.state(), sql, params, columns, row_callback::of(row));
+  run(detail::state_of(db), sql, params, columns, row_callback::of(row));
 }
 }  // namespace
 
@@ -546,7 +546,7 @@ void run_select(const ar::database& db, const query_state& state, std::span<cons
   std::string sql;
   std::vector<value> params;
   render_select(sql, params, db.dialect(), state, aggregate, argument);
-  run(db.state(), sql, params, columns, on_row);
+  run(detail::state_of(db), sql, params, columns, on_row);
 }
 
 }  // namespace ar::detail

@@ -17,6 +17,14 @@ void column_list(std::string& out, const dialect& d, const table_meta& t, bool w
   }
 }
 
+// " WHERE key = <placeholder index>": how every statement on one record finds it.
+void where_key(std::string& out, const dialect& d, const table_meta& t, std::size_t index) {
+  out += " WHERE ";
+  d.quote_identifier(out, t.key().column);
+  out += " = ";
+  d.placeholder(out, index);
+}
+
 std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning) {
   std::string out = "INSERT INTO ";
   d.quote_identifier(out, t.table);
@@ -54,10 +62,7 @@ std::string render_update(const dialect& d, const table_meta& t) {
     out += " = ";
     d.placeholder(out, index++);
   }
-  out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
-  out += " = ";
-  d.placeholder(out, index);
+  where_key(out, d, t, index);
   return out;
 }
 
@@ -66,20 +71,14 @@ std::string render_select_by_key(const dialect& d, const table_meta& t) {
   column_list(out, d, t, true);
   out += " FROM ";
   d.quote_identifier(out, t.table);
-  out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
-  out += " = ";
-  d.placeholder(out, 1);
+  where_key(out, d, t, 1);
   return out;
 }
 
 std::string render_delete(const dialect& d, const table_meta& t) {
   std::string out = "DELETE FROM ";
   d.quote_identifier(out, t.table);
-  out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
-  out += " = ";
-  d.placeholder(out, 1);
+  where_key(out, d, t, 1);
   return out;
 }
 
@@ -147,8 +146,8 @@ const std::string& crud_sql(database_state& db, const table_meta& table, crud_ki
 namespace ar::detail {
 
 void run_ddl(const database& db, const table_meta& table, crud_kind kind) {
-  const std::string& sql = crud_sql(db.state(), table, kind);
-  run(db.state(), sql, {}, {}, {}, cache_policy::once);
+  const std::string& sql = crud_sql(detail::state_of(db), table, kind);
+  run(detail::state_of(db), sql, {}, {}, {}, cache_policy::once);
   // Prepared statements may refer to the table as it was (PostgreSQL keeps their plans).
   db.clear_statement_cache();
 }

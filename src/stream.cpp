@@ -65,10 +65,10 @@ stream_cursor::stream_cursor(const ar::database& db, std::string sql, std::vecto
   s.name = next_cursor_name();
   const std::string declare = d.declare_cursor(s.name, s.sql);
   if (declare.empty()) {
-    s.rows.emplace(s.db.state(), s.sql, s.params, s.columns);
+    s.rows.emplace(detail::state_of(s.db), s.sql, s.params, s.columns);
     return;
   }
-  s.pin.emplace(s.db.state());
+  s.pin.emplace(detail::state_of(s.db));
   run(*s.pin, declare, s.params, {}, {}, cache_policy::once);
   s.open_on_server = true;
   s.fetch_sql = d.fetch_cursor(s.name, stream_batch_rows);

@@ -23,7 +23,7 @@ transaction::transaction() : transaction(default_database()) {}
 // sends to the database runs on that connection, and other threads use the rest of the pool. A
 // transaction opened while this thread has one there already is a savepoint in it.
 transaction::transaction(database db) : db_(std::move(db)) {
-  auto& state = db_.state();
+  auto& state = detail::state_of(db_);
   if (detail::connection* open = detail::transaction_connection(state)) {
     pin_ = std::make_unique<detail::connection_pin>(state);  // the open transaction's connection
     const std::uint32_t level = open->tx.depth;
@@ -65,7 +65,7 @@ void transaction::end() noexcept {
   detail::connection& c = pin_->conn();
   if (level_ == 0) {
     c.tx = {};
-    detail::end_thread_transaction(db_.state());
+    detail::end_thread_transaction(detail::state_of(db_));
   } else {
     c.tx.depth = level_;
   }

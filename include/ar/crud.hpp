@@ -89,7 +89,7 @@ void require_default_constructible() {
 // update checks it: its parent must not be itself or one of the rows already pointing at its key.
 template <model M>
 void insert(const database& db, M& record) {
-  auto& state = db.state();
+  auto& state = detail::state_of(db);
   const bool generate = detail::has_generated_key_unset(record);
   if constexpr (detail::has_self_reference_v<M>)
     if (!generate) detail::check_no_cycle(db, record);
@@ -137,7 +137,7 @@ void save(const database& db, M& record) {
       update(db, record);
   } else {
     if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
-    auto& state = db.state();
+    auto& state = detail::state_of(db);
     detail::parameter_list params;
     detail::append_values(record, params, true);
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
@@ -173,7 +173,7 @@ namespace detail {
 // The DELETE of one row by key, nothing else.
 template <model M>
 bool delete_row(const database& db, const key_type_of<M>& key) {
-  auto& state = db.state();
+  auto& state = detail::state_of(db);
   const std::array<value, 1> params{to_value(key)};
   return run(state, crud_sql(state, table_meta_v<M>, crud_kind::destroy), params).rows_affected > 0;
 }

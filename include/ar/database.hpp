@@ -19,8 +19,11 @@
 
 namespace ar {
 
+class database;
+
 namespace detail {
 class database_state;
+database_state& state_of(const database& db);
 }
 
 // How ar::open sets up a database's connection pool.
@@ -91,13 +94,20 @@ class database {
   // Closes the connection and removes the name from the registry. Handles become unusable.
   void close();
 
-  detail::database_state& state() const;
-
   friend bool operator==(const database& a, const database& b) noexcept { return a.state_ == b.state_; }
 
  private:
+  // The library's side of the handle (src/), for the library: detail::state_of.
+  detail::database_state& state() const;
+  friend detail::database_state& detail::state_of(const database& db);
+
   std::shared_ptr<detail::database_state> state_;
 };
+
+namespace detail {
+// The state of an open database, for what the headers hand to the library (statements to run).
+inline database_state& state_of(const database& db) { return db.state(); }
+}  // namespace detail
 
 // Overrides open_options::statement_timeout of `db` for the statements the calling thread sends to
 // it while the scope lives (0: no limit); scopes nest, the innermost wins.
@@ -107,8 +117,8 @@ class database {
 //     auto rows = ar::from<Event>(db) | ar::to_vector;  // at most 200 ms, or ar::timeout_error
 //   }
 //
-// On MariaDB, the client's read timeout stays the one its connections opened with (from
-// open_options::statement_timeout): a scope changes the server's limit.
+// Each backend applies it its own way (docs/backends.md, "Timeouts"): on MariaDB the server's limit
+// and, for a server that does not answer, ar shuts the connection's socket down a little after it.
 class statement_timeout_scope {
  public:
   statement_timeout_scope(const database& db, std::chrono::milliseconds timeout);

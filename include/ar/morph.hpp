@@ -200,13 +200,7 @@ struct morph_to_impl {
       else
         value = std::make_shared<const morph_ref>(nullptr, target.type, t->first);  // dangling: no record, its type
     }
-    relation_slot& slot = slot_of<Rel>(o);
-    if (first_access) {
-      publish_loaded(slot, std::move(value));
-      return;
-    }
-    slot.value = std::move(value);
-    slot.loaded = true;
+    store_loaded(slot_of<Rel>(o), std::move(value), first_access);
   }
 
   static const morph_ref& cached(const owner& o) { return *static_cast<const morph_ref*>((o.*Rel::slot).value.get()); }

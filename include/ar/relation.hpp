@@ -203,7 +203,7 @@ std::vector<M> tree_walk(const M& record, bool ancestors, const ar::database* on
   auto on_row = [&] {
     if (seen.insert(staging.*impl::key_def::pointer).second) rows.push_back(std::move(staging));
   };
-  run(db.state(), sql, params, columns, row_callback::of(on_row));
+  run(detail::state_of(db), sql, params, columns, row_callback::of(on_row));
   return rows;
 }
 

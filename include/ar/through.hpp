@@ -176,7 +176,7 @@ struct through_impl {
         bind_record(staging, std::span<column_binding>(columns.data(), model_of<target>::size));
         columns.back() = bind_column(owner_key);
         auto on_row = [&] { grouped[owner_key].push_back(std::move(staging)); };
-        run(target_db.state(), sql, params, columns, row_callback::of(on_row));
+        run(detail::state_of(target_db), sql, params, columns, row_callback::of(on_row));
       }
       return grouped;
     }
@@ -219,13 +219,7 @@ struct through_impl {
     } else {
       value = std::make_shared<std::vector<target>>();
     }
-    relation_slot& slot = slot_of<Rel>(o);
-    if (first_access) {
-      publish_loaded(slot, std::move(value));
-      return;
-    }
-    slot.value = std::move(value);
-    slot.loaded = true;
+    store_loaded(slot_of<Rel>(o), std::move(value), first_access);
   }
 
   static const std::vector<target>& cached(const owner& o) {

@@ -435,7 +435,7 @@ run_result run(connection_pin& pin, std::string_view sql, std::span<const value>
 }  // namespace detail
 
 statement_timeout_scope::statement_timeout_scope(const database& db, std::chrono::milliseconds timeout)
-    : db_(&db.state()) {
+    : db_(&detail::state_of(db)) {
   if (timeout.count() < 0)
     throw configuration_error("ar::statement_timeout_scope: a timeout cannot be negative (0: no limit)");
   detail::timeout_overrides.emplace_back(db_, timeout);

@@ -218,11 +218,11 @@ TEST(statement_cache_hot_path, a_cached_statement_runs_again_without_allocating_
   std::array<ar::detail::column_binding, 3> out{ar::detail::bind_column(id), ar::detail::bind_column(name),
                                                 ar::detail::bind_column(hair)};
   std::array<ar::value, 1> key{ar::value(std::int64_t{2})};
-  ar::detail::run(db.state(), sql, key, out);  // prepared and cached
+  ar::detail::run(ar::detail::state_of(db), sql, key, out);  // prepared and cached
   const std::uint64_t prepared = db.statements_prepared();
   allocations = 0;
   counting = true;
-  for (int i = 0; i < 100; ++i) ar::detail::run(db.state(), sql, key, out);
+  for (int i = 0; i < 100; ++i) ar::detail::run(ar::detail::state_of(db), sql, key, out);
   counting = false;
   EXPECT_EQ(allocations, 0u);
   EXPECT_EQ(db.statements_prepared(), prepared);

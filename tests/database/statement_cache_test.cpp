@@ -210,7 +210,7 @@ TEST(statement_cache_on_postgresql, a_dropped_statement_is_deallocated_on_the_se
   {
     std::array<ar::detail::column_binding, 1> out{ar::detail::bind_column(on_server)};
     // Uncached, so that it is not one of them.
-    ar::detail::run(small.state(), "SELECT COUNT(*) FROM pg_prepared_statements", {}, out, {},
+    ar::detail::run(ar::detail::state_of(small), "SELECT COUNT(*) FROM pg_prepared_statements", {}, out, {},
                     ar::detail::cache_policy::once);
   }
   EXPECT_EQ(small.cached_statements(), 3u);

@@ -50,6 +50,18 @@ class lock_wait {
   }
   std::string holder_of(std::int64_t id) { return ar::find_or_throw<seat>(db, id).holder; }
 
+  // The victim tries the locked seat and waits out its lock wait timeout (1205), retryable.
+  void time_out_on_the_locked_seat() {
+    try {
+      take(db, locked, "victim");
+      ADD_FAILURE() << "expected a lock wait timeout";
+    } catch (const ar::database_error& e) {
+      EXPECT_EQ(e.code(), "1205");
+      EXPECT_EQ(e.kind(), ar::error_kind::lock_timeout);
+      EXPECT_TRUE(e.retryable());
+    }
+  }
+
   ar::database db;
   ar::database locker;
   std::int64_t locked = 0;
@@ -75,13 +87,7 @@ TEST_F(default_server_lock_wait, fails_the_statement_alone_and_the_transaction_g
   {
     ar::transaction tx(db);
     take(db, other, "victim");
-    try {
-      take(db, locked, "victim");
-      ADD_FAILURE() << "expected a lock wait timeout";
-    } catch (const ar::database_error& e) {
-      EXPECT_EQ(e.code(), "1205");
-      EXPECT_EQ(e.kind(), ar::error_kind::lock_timeout);
-    }
+    time_out_on_the_locked_seat();
     // The server kept the transaction: the write before the timeout and one after it commit.
     EXPECT_TRUE(db.in_transaction());
     take(db, other, "victim again");
@@ -106,14 +112,7 @@ TEST_F(rollback_on_timeout_server, the_timed_out_transaction_refuses_every_later
   {
     ar::transaction tx(db);
     take(db, other, "victim");
-    try {
-      take(db, locked, "victim");
-      ADD_FAILURE() << "expected a lock wait timeout";
-    } catch (const ar::database_error& e) {
-      EXPECT_EQ(e.code(), "1205");
-      EXPECT_EQ(e.kind(), ar::error_kind::lock_timeout);
-      EXPECT_TRUE(e.retryable());
-    }
+    time_out_on_the_locked_seat();
     // The server rolled the whole transaction back: a later write is refused unsent (in autocommit
     // it would land and survive the scope), and so is the commit.
     try {

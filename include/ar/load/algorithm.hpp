@@ -76,6 +76,16 @@ struct batch {
 // (release). Returns whether it stored (compiled once, in src/eager.cpp). Eager loads, which fill
 // records no other thread sees yet, and reloads, which replace a value, store directly.
 bool publish_loaded(relation_slot& slot, std::shared_ptr<const void> value);
+// Stores what a single record's load found: published (publish_loaded) on its first access, a lazy
+// read other threads may share; else (a reload) replacing the value.
+inline void store_loaded(relation_slot& slot, std::shared_ptr<const void> value, bool first_access) {
+  if (first_access) {
+    publish_loaded(slot, std::move(value));
+    return;
+  }
+  slot.value = std::move(value);
+  slot.loaded = true;
+}
 // The lock of every lazy store (publish_loaded, and the inverses a lazy load fills in): taken once
 // per record's first read of a relation, never on the path of a relation already loaded.
 std::mutex& lazy_store_mutex() noexcept;

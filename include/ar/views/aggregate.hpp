@@ -32,7 +32,7 @@ struct exists_fn {
     render_select(sql, params, db.dialect(), q.state(), aggregate_kind::exists);
     std::int64_t one = 0;
     column_binding column = bind_column(one);
-    return run(db.state(), sql, params, {&column, 1}).rows_fetched > 0;
+    return run(detail::state_of(db), sql, params, {&column, 1}).rows_fetched > 0;
   }
 };
 

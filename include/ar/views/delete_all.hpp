@@ -32,7 +32,7 @@ struct delete_all_fn {
     std::string sql;
     std::vector<value> params;
     render_delete(sql, params, db.dialect(), q.state());
-    return run(db.state(), sql, params).rows_affected;
+    return run(detail::state_of(db), sql, params).rows_affected;
   }
 };
 
@@ -44,7 +44,7 @@ std::uint64_t nullify_all(const query<M, R, S>& q, column<M, I>) {
   std::string sql;
   std::vector<value> params;
   render_nullify(sql, params, db.dialect(), q.state(), column_lookup<M, I>::position);
-  return run(db.state(), sql, params).rows_affected;
+  return run(detail::state_of(db), sql, params).rows_affected;
 }
 
 }  // namespace detail
