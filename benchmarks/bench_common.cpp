@@ -33,7 +33,7 @@ ar::database open_sqlite(std::string_view name) { return ar::open("sqlite3://db=
 
 void after_seeding(const ar::database& db) {
   // SQLite: nothing to do, the database is in memory. PostgreSQL: fresh statistics for the planner.
-  if (db.dialect().soci_backend() != "sqlite3") db.execute("ANALYZE");
+  if (db.dialect().driver_name() != "sqlite3") db.execute("ANALYZE");
 }
 
 raw_sqlite_connection& raw_sqlite(std::string_view name) {

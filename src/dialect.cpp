@@ -117,7 +117,7 @@ std::string refused_parameters(const dialect& d, std::span<const value> params) 
   // "Cannot prepare statement"), or, where it has a larger one, runs what another backend refuses.
   if (params.size() > d.max_parameters())
     return "the statement binds " + std::to_string(params.size()) + " values, more than the " +
-           std::to_string(d.max_parameters()) + " one " + std::string(d.soci_backend()) +
+           std::to_string(d.max_parameters()) + " one " + std::string(d.driver_name()) +
            " statement takes (dialect().max_parameters()): split the list into several statements";
   const bool nul = !d.text_holds_nul(), nan = !d.stores_nan(), inf = !d.stores_infinity();
   if (!nul && !nan && !inf) return {};
@@ -129,14 +129,14 @@ std::string refused_parameters(const dialect& d, std::span<const value> params) 
       if (const void* at = std::memchr(s->data(), '\0', s->size()))
         return which() + " is text with a NUL byte (at byte " +
                std::to_string(static_cast<const char*>(at) - s->data()) + " of " + std::to_string(s->size()) +
-               "), which a " + std::string(d.soci_backend()) +
+               "), which a " + std::string(d.driver_name()) +
                " text column cannot hold: ar refuses it rather than let the text be cut at the NUL";
     } else if (const auto* x = std::get_if<double>(&v)) {
       if (nan && std::isnan(*x))
-        return which() + " is NaN, which a " + std::string(d.soci_backend()) +
+        return which() + " is NaN, which a " + std::string(d.driver_name()) +
                " database does not store: ar refuses it rather than store something else";
       if (inf && std::isinf(*x))
-        return which() + " is " + (*x < 0 ? "-" : "") + "infinity, which a " + std::string(d.soci_backend()) +
+        return which() + " is " + (*x < 0 ? "-" : "") + "infinity, which a " + std::string(d.driver_name()) +
                " database does not store: ar refuses it rather than store something else";
     }
   }

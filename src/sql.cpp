@@ -1,4 +1,4 @@
-#include "database_state.hpp"
+#include "exec/database_state.hpp"
 
 #include <ar/detail/crud_sql.hpp>
 #include <ar/backend/dialect.hpp>

@@ -1,4 +1,4 @@
-#include "database_state.hpp"
+#include "exec/database_state.hpp"
 
 #include <ar/detail/execute.hpp>
 #include <ar/error.hpp>
@@ -131,8 +131,8 @@ void transaction::commit() {
       level_ == 0 ? std::string(d.commit_transaction()) : d.release_savepoint(savepoint_name(level_));
   // PostgreSQL answers COMMIT with ROLLBACK in a transaction it refuses: asked first, so that a
   // transaction the server rolled back is never reported as committed.
-  if (c.tx.aborted == abort_state::none && c.driver &&
-      c.driver->transaction_status(*c.session, false) == detail::server_transaction::refused) {
+  if (c.tx.aborted == abort_state::none &&
+      c.backend->transaction_status(false) == backend::server_transaction::refused) {
     c.tx.aborted = abort_state::refused;
     c.tx.cause = "a statement in the transaction failed";
   }

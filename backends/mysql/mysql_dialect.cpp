@@ -34,7 +34,7 @@ class mysql_dialect final : public dialect {
     static constexpr std::array<std::string_view, 2> names{"mysql", "mariadb"};
     return names;
   }
-  std::string_view soci_backend() const override { return "mysql"; }
+  std::string_view driver_name() const override { return "mysql"; }
 
   // SOCI's mysql backend finds :name placeholders in the statement's text and knows only '...'
   // literals, not `...` identifiers: a ' inside an identifier would hide the placeholders after it,
@@ -137,20 +137,11 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql_session_checks();  // mysql_session_checks.cpp: is a pooled connection alive
-void register_mysql_driver();          // mysql_driver.cpp: what the client library tells about a session
-void register_mysql_timeouts();        // mysql_timeouts.cpp: statement and connect timeouts
-
-namespace mysql_native {
-void register_result_reader();         // mysql_result_reader.cpp: the types of a result's columns
-}
+void register_mysql_driver();  // mysql_driver.cpp: connections, statements through SOCI
 
 void register_mysql() {
   register_dialect(std::make_shared<mysql_dialect>());
-  register_mysql_session_checks();
   register_mysql_driver();
-  register_mysql_timeouts();
-  mysql_native::register_result_reader();
 }
 
 }  // namespace ar::backends

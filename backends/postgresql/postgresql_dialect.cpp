@@ -20,7 +20,7 @@ class postgresql_dialect final : public dialect {
     static constexpr std::array<std::string_view, 2> names{"postgresql", "postgres"};
     return names;
   }
-  std::string_view soci_backend() const override { return "postgresql"; }
+  std::string_view driver_name() const override { return "postgresql"; }
 
   // SOCI hands the connection string to libpq as it is: keyword=value pairs, or a URI. A URL such as
   // postgresql://user:secret@host:5432/app is a libpq URI whole, so libpq gets it whole.
@@ -115,13 +115,11 @@ class postgresql_dialect final : public dialect {
 
 }  // namespace
 
-void register_postgresql_native();  // postgresql_native.cpp: statements through libpq
-void register_postgresql_session_checks();  // postgresql_session_checks.cpp: is a pooled connection alive
+void register_postgresql_driver();  // postgresql_native.cpp: connections, statements through libpq
 
 void register_postgresql() {
   register_dialect(std::make_shared<postgresql_dialect>());
-  register_postgresql_native();
-  register_postgresql_session_checks();
+  register_postgresql_driver();
 }
 
 }  // namespace ar::backends

@@ -1,20 +1,23 @@
-// PostgreSQL's native execution: statements prepared, run and read with libpq on the connection
-// SOCI opened, without SOCI's statement layer (its per-row into machinery costs 1.16-1.32x
-// hand-written SOCI when reading thousands of rows). See src/native.hpp.
+// PostgreSQL's driver (ar/backend/driver.hpp): SOCI opens and holds the connection; statements are
+// prepared, run and read with libpq on it, without SOCI's statement layer (its per-row into
+// machinery costs 1.16-1.32x hand-written SOCI when reading thousands of rows).
 //
 // ar's statements come with libpq's own $1, $2, ... placeholders (the dialect writes them) and are
 // sent as they are. What it keeps of the SOCI path, so that both behave alike: in a text written by
 // hand (db.execute), SOCI's :name placeholders become $1, $2, ... in the order they appear; values go as text, written as SOCI writes them (a bool as 1 or 0, a
 // time point through format_time); results come back as text and are read by the type of their
-// column (PQftype) with the rules of src/native.hpp, so that no text is ever read as a number nor t
+// column (PQftype) with the rules of ar/backend/store.hpp, so that no text is ever read as a number nor t
 // as 1; a statement without parameters that runs once goes through the simple query protocol
 // (PQsendQuery), which takes several statements in one text. Every call waits for its whole result,
 // so that nothing is ever left pending on the connection (SOCI's BEGIN and COMMIT share it), except
 // a statement past its timeout, whose connection is then dropped.
 
-#include "native.hpp"
+#include "backends/soci_common/soci_session.hpp"
+
+#include <ar/backend/driver.hpp>
 
 #include <libpq-fe.h>
+#include <soci/soci.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -40,8 +43,7 @@ PGconn* session_handle(soci::session& session);  // postgresql_session_handle.cp
 
 namespace {
 
-using detail::column_binding;
-using detail::native_error;
+using backend::column_binding;
 
 struct result_deleter {
   void operator()(PGresult* r) const noexcept { PQclear(r); }
@@ -60,6 +62,8 @@ struct link {
   explicit link(PGconn* c) noexcept : conn(c) {}
 
   PGconn* conn;
+  // SOCI's session, which opened `conn` and closes it: the link goes last, after every statement.
+  std::unique_ptr<soci::session> session;
   std::uint64_t statements = 0;  // names the next prepared statement
   // Prepared statements dropped while the transaction had failed (which refuses DEALLOCATE):
   // deallocated before the next statement runs outside a failed transaction.
@@ -86,7 +90,7 @@ struct link {
     std::string code = sqlstate ? sqlstate : "";
     // query_canceled (57014) is what the server's statement_timeout raises.
     const bool timed_out = timeout.count() > 0 && code == "57014";
-    throw native_error(message, lost(), code, kind_of(code), timed_out);
+    throw backend::driver_error(message, lost(), code, kind_of(code), timed_out);
   }
 
   // The SQLSTATEs a transaction run again may not meet.
@@ -115,7 +119,7 @@ struct link {
   template <class Send>
   result_ptr run(Send send) {
     if (abandoned)
-      throw native_error("the connection was given up after a statement timed out on it", true);
+      throw backend::driver_error("the connection was given up after a statement timed out on it", true);
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (timeout.count() > 0) deadline = std::chrono::steady_clock::now() + timeout + grace;
     if (send() == 0) fail(nullptr);
@@ -186,7 +190,7 @@ struct link {
 
   [[noreturn]] void give_up() {
     abandoned = true;
-    throw native_error("the server did not answer within the statement timeout of " + std::to_string(timeout.count()) +
+    throw backend::driver_error("the server did not answer within the statement timeout of " + std::to_string(timeout.count()) +
                            " ms (and " + std::to_string(grace.count()) +
                            " ms more): the connection is dropped, the next statement opens a new one",
                        true, std::string(), error_kind::other, true);
@@ -237,22 +241,22 @@ std::string rewrite_placeholders(std::string_view sql) {
 }
 
 // The kind of value a result column of this type holds (pg_type's OIDs, fixed since PostgreSQL 7).
-detail::value_source source_of(Oid type) noexcept {
+backend::value_source source_of(Oid type) noexcept {
   switch (type) {
     case 20:  // int8
     case 21:  // int2
     case 23:  // int4
     case 26:  // oid
-      return detail::value_source::integer;
-    case 1700: return detail::value_source::decimal;  // numeric (SUM of a bigint is one)
+      return backend::value_source::integer;
+    case 1700: return backend::value_source::decimal;  // numeric (SUM of a bigint is one)
     case 700:                                         // float4
-    case 701: return detail::value_source::floating;  // float8
-    case 16: return detail::value_source::boolean;
-    default: return detail::value_source::text;  // text, varchar, timestamp, uuid, json, ...
+    case 701: return backend::value_source::floating;  // float8
+    case 16: return backend::value_source::boolean;
+    default: return backend::value_source::text;  // text, varchar, timestamp, uuid, json, ...
   }
 }
 
-class statement final : public detail::native_statement {
+class statement final : public backend::statement {
  public:
   // `name`: the prepared statement's, else empty (the statement runs once, from `sql`).
   statement(std::shared_ptr<link> l, std::string name, std::string sql) noexcept
@@ -271,7 +275,7 @@ class statement final : public detail::native_statement {
     link_->deallocate(name_);
   }
 
-  void bind(std::span<const value> params) override {
+  void bind(std::span<const value> params, std::size_t) override {
     reset();
     const std::size_t n = params.size();
     values_.resize(n);
@@ -320,7 +324,7 @@ class statement final : public detail::native_statement {
     PGresult* r = result_.get();
     const auto available = static_cast<std::size_t>(PQnfields(r));
     if (columns.size() > available)
-      throw native_error("the statement returns " + std::to_string(available) + " columns, but " +
+      throw backend::driver_error("the statement returns " + std::to_string(available) + " columns, but " +
                          std::to_string(columns.size()) + " were to be read");
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const column_binding& c = columns[i];
@@ -329,16 +333,16 @@ class statement final : public detail::native_statement {
       const auto size = static_cast<std::size_t>(PQgetlength(r, row_, col));
       if (size == 0 && PQgetisnull(r, row_, col)) {
         try {
-          detail::store_null(c, i);
-        } catch (detail::read_failure& f) {
+          backend::store_null(c, i);
+        } catch (backend::read_failure& f) {
           name_origin(f);
           throw;
         }
         continue;
       }
       try {
-        detail::store_spelled(c, source_of(PQftype(r, col)), std::string_view(text, size), i);
-      } catch (detail::read_failure& f) {
+        backend::store_spelled(c, source_of(PQftype(r, col)), std::string_view(text, size), i);
+      } catch (backend::read_failure& f) {
         name_origin(f);
         throw;
       }
@@ -369,7 +373,7 @@ class statement final : public detail::native_statement {
 
   // The table and column a value that does not fit came from: the column's name, and the name of
   // the table PostgreSQL says it belongs to (looked up only here, on the error path).
-  void name_origin(detail::read_failure& f) const noexcept {
+  void name_origin(backend::read_failure& f) const noexcept {
     try {
       const PGresult* r = result_.get();
       const int col = static_cast<int>(f.index);
@@ -411,11 +415,11 @@ class statement final : public detail::native_statement {
   int row_ = -1;
 };
 
-class connection final : public detail::native_connection {
+class connection final : public backend::connection {
  public:
-  explicit connection(PGconn* conn) : link_(std::make_shared<link>(conn)) {}
+  explicit connection(std::shared_ptr<link> l) noexcept : link_(std::move(l)) {}
 
-  std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
+  std::unique_ptr<backend::statement> prepare(std::string_view sql, bool persistent) override {
     std::string text = rewrite_placeholders(sql);
     if (!persistent) return std::make_unique<statement>(link_, std::string(), std::move(text));
     link& l = *link_;
@@ -433,45 +437,60 @@ class connection final : public detail::native_connection {
 
   void set_statement_timeout(std::chrono::milliseconds timeout) override { link_->timeout = timeout; }
 
+  // libpq keeps the status the server sent with its last answer: no round trip.
+  backend::server_transaction transaction_status(bool) noexcept override {
+    switch (PQtransactionStatus(link_->conn)) {
+      case PQTRANS_INTRANS: return backend::server_transaction::open;
+      case PQTRANS_INERROR: return backend::server_transaction::refused;  // until ROLLBACK (TO SAVEPOINT)
+      case PQTRANS_IDLE:
+      case PQTRANS_UNKNOWN: return backend::server_transaction::none;  // no transaction, or no connection
+      default: return backend::server_transaction::unknown;
+    }
+  }
+
+  bool has_server() const noexcept override { return true; }
+
+  // An idle connection has nothing to read. When its socket is readable, the server sent something
+  // unasked: an EOF (it closed the connection: a restart, an idle timeout, a pooler), usually after
+  // an error saying why ("terminating connection due to administrator command"), or a notice or
+  // notification. libpq reads it and says which: the connection is bad once it has read the EOF. A
+  // few rounds, since the error and the EOF may come apart. (libpq cannot tell whether a statement
+  // reached the server before the connection went: a driver_error never says never_sent.)
+  bool alive() noexcept override {
+    PGconn* conn = link_->conn;
+    for (int round = 0; round < 4; ++round) {
+      if (PQstatus(conn) == CONNECTION_BAD) return false;
+      pollfd socket{PQsocket(conn), POLLIN, 0};
+      if (socket.fd < 0) return false;
+      if (::poll(&socket, 1, 0) <= 0) return true;  // nothing to read (or poll cannot tell: the statement will)
+      if (PQconsumeInput(conn) == 0) return false;
+    }
+    return PQstatus(conn) != CONNECTION_BAD;
+  }
+
  private:
   std::shared_ptr<link> link_;
 };
 
-// libpq's connect_timeout bounds opening a connection: whole seconds, at least 2 (libpq reads 1 as 2).
-class timeouts final : public detail::timeout_driver {
+class driver final : public backend::driver {
  public:
-  std::vector<std::pair<std::string, std::string>> connect_parameters(
-      std::chrono::milliseconds connect_timeout, std::chrono::milliseconds) const override {
-    if (connect_timeout.count() <= 0) return {};
-    return {{"connect_timeout", std::to_string(std::chrono::ceil<std::chrono::seconds>(connect_timeout).count())}};
-  }
-  // Every statement runs natively (the connection's set_statement_timeout).
-  void set_statement_timeout(soci::session&, std::chrono::milliseconds) const override {}
-  verdict classify(soci::session&, const soci::soci_error&) const override { return verdict::other; }
-};
-
-class driver final : public detail::native_driver {
- public:
-  std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
-    PGconn* conn = session_handle(session);
-    if (conn == nullptr) return nullptr;
-    // Sending never blocks (link::run flushes within the deadline). PQexec, which SOCI uses for
-    // its own statements, blocks as before: libpq's manual says it ignores this mode.
-    if (PQsetnonblocking(conn, 1) != 0) return nullptr;
-    return std::make_unique<connection>(conn);
-  }
-
-  // libpq keeps the status the server sent with its last answer: no round trip.
-  detail::server_transaction transaction_status(soci::session& session, bool) const noexcept override {
-    PGconn* conn = session_handle(session);
-    if (conn == nullptr) return detail::server_transaction::unknown;
-    switch (PQtransactionStatus(conn)) {
-      case PQTRANS_INTRANS: return detail::server_transaction::open;
-      case PQTRANS_INERROR: return detail::server_transaction::refused;  // until ROLLBACK (TO SAVEPOINT)
-      case PQTRANS_IDLE:
-      case PQTRANS_UNKNOWN: return detail::server_transaction::none;  // no transaction, or no connection
-      default: return detail::server_transaction::unknown;
-    }
+  // libpq's connect_timeout bounds opening a connection: whole seconds, at least 2 (libpq reads 1 as 2).
+  std::unique_ptr<backend::connection> connect(std::string_view connection_string,
+                                               std::chrono::milliseconds connect_timeout,
+                                               std::chrono::milliseconds) const override {
+    std::vector<std::pair<std::string, std::string>> parameters;
+    if (connect_timeout.count() > 0)
+      parameters.emplace_back("connect_timeout",
+                              std::to_string(std::chrono::ceil<std::chrono::seconds>(connect_timeout).count()));
+    auto session = soci_common::open_session("postgresql", connection_string, parameters);
+    PGconn* conn = session_handle(*session);
+    if (conn == nullptr) throw backend::driver_error("SOCI's postgresql session holds no libpq connection");
+    // Sending never blocks (link::run flushes within the deadline).
+    if (PQsetnonblocking(conn, 1) != 0)
+      throw backend::driver_error(std::string("libpq refused non-blocking mode: ") + PQerrorMessage(conn));
+    auto l = std::make_shared<link>(conn);
+    l->session = std::move(session);
+    return std::make_unique<connection>(std::move(l));
   }
 };
 
@@ -479,9 +498,6 @@ class driver final : public detail::native_driver {
 
 }  // namespace postgresql_native
 
-void register_postgresql_native() {
-  detail::register_native_driver("postgresql", std::make_shared<postgresql_native::driver>());
-  detail::register_timeout_driver("postgresql", std::make_shared<postgresql_native::timeouts>());
-}
+void register_postgresql_driver() { register_driver("postgresql", std::make_shared<postgresql_native::driver>()); }
 
 }  // namespace ar::backends

@@ -17,7 +17,7 @@ class sqlite_dialect final : public dialect {
     static constexpr std::array<std::string_view, 2> names{"sqlite3", "sqlite"};
     return names;
   }
-  std::string_view soci_backend() const override { return "sqlite3"; }
+  std::string_view driver_name() const override { return "sqlite3"; }
 
   // Plain positional '?': SQLite resolves numbered ones (?NNN) with a search per parameter, which
   // made preparing a long IN list quadratic (1.1 s for 30,000 keys).
@@ -82,11 +82,11 @@ class sqlite_dialect final : public dialect {
 
 }  // namespace
 
-void register_sqlite_native();  // sqlite_native.cpp: statements through the sqlite3 C API
+void register_sqlite_driver();  // sqlite_native.cpp: statements through the sqlite3 C API
 
 void register_sqlite() {
   register_dialect(std::make_shared<sqlite_dialect>());
-  register_sqlite_native();
+  register_sqlite_driver();
 }
 
 }  // namespace ar::backends

@@ -1,11 +1,13 @@
-// SQLite's native execution: statements prepared, bound, stepped and read with the sqlite3 C API
-// on the connection SOCI opened, without SOCI's statement layer (its into/use machinery costs
-// 1.3-1.4x raw sqlite3 per row). See src/native.hpp.
+// SQLite's driver (ar/backend/driver.hpp): SOCI opens and holds the connection; statements are
+// prepared, bound, stepped and read with the sqlite3 C API on it, without SOCI's statement layer
+// (its into/use machinery costs 1.3-1.4x raw sqlite3 per row).
 
-#include "native.hpp"
+#include "backends/soci_common/soci_session.hpp"
 
+#include <ar/backend/driver.hpp>
 #include <ar/error.hpp>
 
+#include <soci/soci.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -26,8 +28,7 @@ namespace sqlite_native {
 
 namespace {
 
-using detail::column_binding;
-using detail::native_error;
+using backend::column_binding;
 
 // SQLite's extended result code, as the error's code; SQLITE_BUSY (the busy timeout ran out while
 // another connection held a lock) is a lock timeout, SQLITE_BUSY_SNAPSHOT (a WAL read transaction
@@ -39,7 +40,7 @@ using detail::native_error;
     kind = error_kind::serialization_failure;
   else if ((code & 0xff) == SQLITE_BUSY)
     kind = error_kind::lock_timeout;
-  throw native_error(sqlite3_errmsg(db), false, std::to_string(code), kind, timed_out);
+  throw backend::driver_error(sqlite3_errmsg(db), false, std::to_string(code), kind, timed_out);
 }
 
 // A connection's statement timeout (set_statement_timeout), for each step of a statement (its
@@ -135,7 +136,7 @@ struct limits {
   }
 };
 
-class statement final : public detail::native_statement {
+class statement final : public backend::statement {
  public:
   statement(limits& l, sqlite3_stmt* st) noexcept
       : db_(l.db), limits_(&l), st_(st), parameters_(st ? sqlite3_bind_parameter_count(st) : 0) {}
@@ -143,10 +144,10 @@ class statement final : public detail::native_statement {
   statement& operator=(const statement&) = delete;
   ~statement() override { sqlite3_finalize(st_); }
 
-  void bind(std::span<const value> params) override {
+  void bind(std::span<const value> params, std::size_t) override {
     limits_->begin();
     if (!st_) {
-      if (!params.empty()) throw native_error("the statement is empty, but " + std::to_string(params.size()) +
+      if (!params.empty()) throw backend::driver_error("the statement is empty, but " + std::to_string(params.size()) +
                                               " values were given for it");
       return;
     }
@@ -164,7 +165,7 @@ class statement final : public detail::native_statement {
           const double x = *std::get_if<double>(&v);
           // sqlite3_bind_double stores NaN as NULL: refused, never a NULL in its place.
           if (std::isnan(x))
-            throw native_error("parameter " + std::to_string(at) +
+            throw backend::driver_error("parameter " + std::to_string(at) +
                                " is NaN, which a sqlite3 database does not store: ar refuses it rather than store "
                                "NULL in its place");
           rc = sqlite3_bind_double(st_, at, x);
@@ -185,7 +186,7 @@ class statement final : public detail::native_statement {
         default: break;
       }
       if (rc != SQLITE_OK)
-        throw native_error("cannot bind parameter " + std::to_string(at) + ": " + sqlite3_errmsg(db_));
+        throw backend::driver_error("cannot bind parameter " + std::to_string(at) + ": " + sqlite3_errmsg(db_));
     }
   }
 
@@ -201,7 +202,7 @@ class statement final : public detail::native_statement {
   void read(std::span<const column_binding> columns) override {
     const auto available = static_cast<std::size_t>(sqlite3_column_count(st_));
     if (columns.size() > available)
-      throw native_error("the statement returns " + std::to_string(available) + " columns, but " +
+      throw backend::driver_error("the statement returns " + std::to_string(available) + " columns, but " +
                          std::to_string(columns.size()) + " were to be read");
     std::size_t i = 0;
     try {
@@ -214,26 +215,26 @@ class statement final : public detail::native_statement {
         // value is unprotected, which is safe: one thread at a time holds a connection.
         sqlite3_value* v = sqlite3_column_value(st_, col);
         switch (sqlite3_value_type(v)) {
-          case SQLITE_INTEGER: detail::store_integer(c, sqlite3_value_int64(v), i); break;
-          case SQLITE_FLOAT: detail::store_real(c, sqlite3_value_double(v), i); break;
-          case SQLITE_NULL: detail::store_null(c, i); break;
+          case SQLITE_INTEGER: backend::store_integer(c, sqlite3_value_int64(v), i); break;
+          case SQLITE_FLOAT: backend::store_real(c, sqlite3_value_double(v), i); break;
+          case SQLITE_NULL: backend::store_null(c, i); break;
           default: {
             // TEXT, or a BLOB's bytes.
             const unsigned char* text = sqlite3_value_text(v);
             if (text == nullptr) {
               // No bytes but some: out of memory.
               if (sqlite3_value_bytes(v) != 0 || sqlite3_errcode(db_) == SQLITE_NOMEM)
-                throw native_error("out of memory reading result column " + std::to_string(i + 1));
-              detail::store_text(c, {}, i);  // an empty BLOB
+                throw backend::driver_error("out of memory reading result column " + std::to_string(i + 1));
+              backend::store_text(c, {}, i);  // an empty BLOB
               break;
             }
             const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
-            detail::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size), i);
+            backend::store_text(c, std::string_view(reinterpret_cast<const char*>(text), size), i);
             break;
           }
         }
       }
-    } catch (detail::read_failure& f) {
+    } catch (backend::read_failure& f) {
       // Where the value came from: the table and column of the schema (this build of SQLite has
       // its column metadata), else the result column's name.
       const int col = static_cast<int>(f.index);
@@ -260,11 +261,12 @@ class statement final : public detail::native_statement {
   int parameters_;
 };
 
-class connection final : public detail::native_connection {
+class connection final : public backend::connection {
  public:
-  explicit connection(::sqlite3* db) noexcept : limits_(db) {}
+  connection(std::unique_ptr<soci::session> session, ::sqlite3* db) noexcept
+      : session_(std::move(session)), limits_(db) {}
 
-  std::unique_ptr<detail::native_statement> prepare(std::string_view sql, bool persistent) override {
+  std::unique_ptr<backend::statement> prepare(std::string_view sql, bool persistent) override {
     sqlite3_stmt* st = nullptr;
     // Only the first statement of the text runs, as through SOCI.
     ::sqlite3* db = limits_.db;
@@ -284,32 +286,33 @@ class connection final : public detail::native_connection {
 
   void set_statement_timeout(std::chrono::milliseconds timeout) override { limits_.set(timeout); }
 
- private:
-  limits limits_;
-};
-
-class driver final : public detail::native_driver {
- public:
-  std::unique_ptr<detail::native_connection> attach(soci::session& session) const override {
-    ::sqlite3* db = session_handle(session);
-    if (db == nullptr) return nullptr;
-    // An unknown double-quoted identifier is an error, never a string literal: else a column the
-    // table does not have reads as its own name, and `WHERE "col" != ?` matches every row. Every
-    // connection of a pool attaches here before any statement of the program's models runs.
-    for (const int option : {SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL})
-      if (sqlite3_db_config(db, option, 0, nullptr) != SQLITE_OK)
-        throw connection_error("ar: a new sqlite3 connection refused to turn off double-quoted string literals: " +
-                               std::string(sqlite3_errmsg(db)));
-    return std::make_unique<connection>(db);
-  }
-
   // SQLite rolls a transaction back by itself for some errors (SQLITE_FULL, SQLITE_IOERR,
   // SQLITE_NOMEM, SQLITE_BUSY, SQLITE_INTERRUPT, a trigger's RAISE(ROLLBACK)): it is then back in
   // autocommit mode.
-  detail::server_transaction transaction_status(soci::session& session, bool) const noexcept override {
-    ::sqlite3* db = session_handle(session);
-    if (db == nullptr) return detail::server_transaction::unknown;
-    return sqlite3_get_autocommit(db) ? detail::server_transaction::none : detail::server_transaction::open;
+  backend::server_transaction transaction_status(bool) noexcept override {
+    return sqlite3_get_autocommit(limits_.db) ? backend::server_transaction::none : backend::server_transaction::open;
+  }
+
+ private:
+  std::unique_ptr<soci::session> session_;  // holds the sqlite3 handle
+  limits limits_;
+};
+
+class driver final : public backend::driver {
+ public:
+  std::unique_ptr<backend::connection> connect(std::string_view connection_string, std::chrono::milliseconds,
+                                               std::chrono::milliseconds) const override {
+    auto session = soci_common::open_session("sqlite3", connection_string);
+    ::sqlite3* db = session_handle(*session);
+    if (db == nullptr) throw backend::driver_error("SOCI's sqlite3 session holds no sqlite3 connection");
+    // An unknown double-quoted identifier is an error, never a string literal: else a column the
+    // table does not have reads as its own name, and `WHERE "col" != ?` matches every row. Every
+    // connection of a pool is set so before any statement runs on it.
+    for (const int option : {SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL})
+      if (sqlite3_db_config(db, option, 0, nullptr) != SQLITE_OK)
+        throw backend::driver_error("a new sqlite3 connection refused to turn off double-quoted string literals: " +
+                           std::string(sqlite3_errmsg(db)));
+    return std::make_unique<connection>(std::move(session), db);
   }
 };
 
@@ -317,8 +320,6 @@ class driver final : public detail::native_driver {
 
 }  // namespace sqlite_native
 
-void register_sqlite_native() {
-  detail::register_native_driver("sqlite3", std::make_shared<sqlite_native::driver>());
-}
+void register_sqlite_driver() { register_driver("sqlite3", std::make_shared<sqlite_native::driver>()); }
 
 }  // namespace ar::backends

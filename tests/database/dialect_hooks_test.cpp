@@ -39,7 +39,7 @@ class respelled final : public ar::dialect {
     static constexpr std::array<std::string_view, 1> names{"respelled"};
     return names;
   }
-  std::string_view soci_backend() const override { return base_.soci_backend(); }
+  std::string_view driver_name() const override { return base_.driver_name(); }
   void quote_identifier(std::string& out, std::string_view id) const override { base_.quote_identifier(out, id); }
   void placeholder(std::string& out, std::size_t index) const override { base_.placeholder(out, index); }
   std::string_view column_type(ar::value_type t) const override { return base_.column_type(t); }

@@ -1,5 +1,5 @@
-// SQLite runs its statements through the sqlite3 C API on the connection SOCI opened (src/native.hpp,
-// backends/sqlite/sqlite_native.cpp). What that path must keep: the statement cache and its count,
+// SQLite runs its statements through the sqlite3 C API on the connection SOCI opened
+// (backends/sqlite/sqlite_native.cpp). What that path must keep: the statement cache and its count,
 // no read left open by a statement read halfway, errors with the SQL, the same conversions.
 
 #include "../support/models.hpp"

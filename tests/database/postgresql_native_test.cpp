@@ -1,4 +1,4 @@
-// PostgreSQL runs its statements through libpq on the connection SOCI opened (src/native.hpp,
+// PostgreSQL runs its statements through libpq on the connection SOCI opened (ar/backend/driver.hpp,
 // backends/postgresql/postgresql_native.cpp). What that path must keep: ar's $N placeholders as they
 // are and SOCI's :name ones in a text written by hand, no
 // prepared statement left on the server once the cache drops it (even when a failed transaction

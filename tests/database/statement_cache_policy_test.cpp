@@ -1,9 +1,9 @@
-// The statement cache's policy alone (src/statement_cache.hpp), on statements that record when
+// The statement cache's policy alone (src/exec/statement_cache.hpp), on statements that record when
 // they are finalized: least recently used first, never one in use, no room when every statement
 // is in use, nothing cached at size 0, and a hit that allocates nothing. The same cache on real
 // connections, on every backend: statement_cache_test.cpp.
 
-#include "statement_cache.hpp"
+#include "exec/statement_cache.hpp"
 
 #include <ar/ar.hpp>
 

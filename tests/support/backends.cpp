@@ -178,7 +178,7 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
   // A backend added since: one built on SQLite opens in memory under its own scheme; one with a
   // server needs an opener above that gives each test a fresh namespace, as the three above do.
   const ar::dialect& d = dialect_of_backend(backend);
-  if (d.soci_backend() == "sqlite3") {
+  if (d.driver_name() == "sqlite3") {
     auto db = ar::open(backend + "://db=:memory:", name, options);
     opened_databases().push_back({db, {}, {}, {}});
     return db;
@@ -256,7 +256,7 @@ std::string sql_for(const ar::dialect& d, std::string_view text) {
 capabilities capabilities_of(const std::string& backend) {
   if (backend != "sqlite" && backend != "sqlite_file" && backend != "postgresql" && backend != "mariadb") {
     // A backend added since has the capabilities of the database under it.
-    const std::string_view under = dialect_of_backend(backend).soci_backend();
+    const std::string_view under = dialect_of_backend(backend).driver_name();
     if (under == "sqlite3") return capabilities_of("sqlite");
     if (under == "postgresql") return capabilities_of("postgresql");
     if (under == "mysql") return capabilities_of("mariadb");

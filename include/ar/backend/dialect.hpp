@@ -29,8 +29,9 @@ class dialect {
 
   // The URL schemes this dialect serves: "sqlite3" in "sqlite3://db=:memory:".
   virtual std::span<const std::string_view> schemes() const = 0;
-  // The SOCI backend to load for it.
-  virtual std::string_view soci_backend() const = 0;
+  // The name its driver is registered under (ar::register_driver, ar/backend/driver.hpp): "sqlite3".
+  // Messages name the database by it ("a sqlite3 database does not store NaN").
+  virtual std::string_view driver_name() const = 0;
 
   // Appends an identifier, quoted. Identifiers come only from model metadata.
   virtual void quote_identifier(std::string& out, std::string_view identifier) const;

@@ -1,10 +1,10 @@
 #ifndef AR_DETAIL_EXECUTE_HPP
 #define AR_DETAIL_EXECUTE_HPP
 
-// The one place where statements run (src/database.cpp): templates describe where each result
-// column goes (column_binding, ar/detail/erased_tables.hpp) and what the parameters are; the
-// compiled part binds them through SOCI, runs the statement through the statement cache and the
-// observation point, and translates errors.
+// The one place where statements run (src/exec/execution.cpp): templates describe where each
+// result column goes (column_binding, ar/detail/erased_tables.hpp) and what the parameters are; the
+// compiled part binds them through the backend's driver (ar/backend/driver.hpp), runs the
+// statement through the statement cache and the observation point, and translates errors.
 
 #include <ar/detail/erased_tables.hpp>
 #include <ar/detail/record_buffer.hpp>

@@ -1,83 +1,17 @@
-#include "native.hpp"
+// The store_* rules of ar/backend/store.hpp that are not inline: the messages of a value that
+// does not fit its field, and the parsing of a value spelled as text.
+
+#include <ar/backend/store.hpp>
 
 #include <ar/error.hpp>
 
 #include <charconv>
 #include <cstdlib>
-#include <list>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
 
-namespace ar::detail {
-
-namespace {
-
-// What backends register next to their dialect, by SOCI backend name: one registry per kind of
-// hook, the latest registration winning (as for dialects). A list, so that a pointer into it stays
-// valid while more are registered.
-template <class T>
-class backend_registry {
- public:
-  void add(std::string_view soci_backend, T value) {
-    std::lock_guard lock(mutex_);
-    entries_.emplace_back(std::string(soci_backend), std::move(value));
-  }
-  const T* find(std::string_view soci_backend) {
-    std::lock_guard lock(mutex_);
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
-      if (it->first == soci_backend) return &it->second;
-    return nullptr;
-  }
-
- private:
-  std::mutex mutex_;
-  std::list<std::pair<std::string, T>> entries_;
-};
-
-template <class T>
-backend_registry<T>& registry_of() {
-  static backend_registry<T> r;
-  return r;
-}
-
-template <class T>
-const T* find_shared(std::string_view soci_backend) {
-  const auto* found = registry_of<std::shared_ptr<const T>>().find(soci_backend);
-  return found ? found->get() : nullptr;
-}
-
-}  // namespace
-
-void register_native_driver(std::string_view soci_backend, std::shared_ptr<const native_driver> driver) {
-  registry_of<std::shared_ptr<const native_driver>>().add(soci_backend, std::move(driver));
-}
-const native_driver* find_native_driver(std::string_view soci_backend) {
-  return find_shared<native_driver>(soci_backend);
-}
-
-void register_session_checks(std::string_view soci_backend, session_checks checks) {
-  registry_of<session_checks>().add(soci_backend, checks);
-}
-const session_checks* find_session_checks(std::string_view soci_backend) {
-  return registry_of<session_checks>().find(soci_backend);
-}
-
-void register_timeout_driver(std::string_view soci_backend, std::shared_ptr<const timeout_driver> driver) {
-  registry_of<std::shared_ptr<const timeout_driver>>().add(soci_backend, std::move(driver));
-}
-const timeout_driver* find_timeout_driver(std::string_view soci_backend) {
-  return find_shared<timeout_driver>(soci_backend);
-}
-
-void register_soci_result_reader(std::string_view soci_backend, std::shared_ptr<const soci_result_reader> reader) {
-  registry_of<std::shared_ptr<const soci_result_reader>>().add(soci_backend, std::move(reader));
-}
-const soci_result_reader* find_soci_result_reader(std::string_view soci_backend) {
-  return find_shared<soci_result_reader>(soci_backend);
-}
+namespace ar::backend {
 
 namespace {
 
@@ -171,7 +105,7 @@ void store_time_text(const column_binding& c, std::string_view text, std::size_t
     f.expected = expected_by(c) + "; " + why;
     throw f;
   }
-  native_store::assign<time_point>(c, t);
+  store_detail::assign<time_point>(c, t);
 }
 
 void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
@@ -181,7 +115,7 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
     case value_source::boolean:
       // PostgreSQL's bool, into a bool field only.
       if (c.type == value_type::boolean && (text == "t" || text == "f")) {
-        native_store::assign<bool>(c, text == "t");
+        store_detail::assign<bool>(c, text == "t");
         return;
       }
       throw_read_failure(c, index, text == "t" ? "bool true" : text == "f" ? "bool false" : quoted("bool", text));
@@ -232,4 +166,4 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
   }
 }
 
-}  // namespace ar::detail
+}  // namespace ar::backend

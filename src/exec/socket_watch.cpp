@@ -1,4 +1,4 @@
-#include "socket_watch.hpp"
+#include "exec/socket_watch.hpp"
 
 #include <sys/socket.h>
 

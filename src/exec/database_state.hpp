@@ -1,13 +1,14 @@
-#ifndef AR_SRC_DATABASE_STATE_HPP
-#define AR_SRC_DATABASE_STATE_HPP
+#ifndef AR_SRC_EXEC_DATABASE_STATE_HPP
+#define AR_SRC_EXEC_DATABASE_STATE_HPP
 
-#include "native.hpp"
-#include "statement_cache.hpp"
+// One open database as the execution layer holds it: its pool of connections (each a backend
+// connection, ar/backend/driver.hpp, with its statement cache) and the SQL rendered for it.
 
-#include <ar/detail/crud_sql.hpp>
+#include "exec/statement_cache.hpp"
+
 #include <ar/backend/dialect.hpp>
-
-#include <soci/soci.h>
+#include <ar/backend/driver.hpp>
+#include <ar/detail/crud_sql.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -38,34 +39,6 @@ struct crud_key_hash {
   }
 };
 
-// Where SOCI reads and writes the values of one column or parameter. A prepared statement binds
-// its slots once; each execution copies parameters in and fetched values out, so re-running a
-// cached statement allocates no new SOCI bindings.
-enum class slot_kind : std::uint8_t { integer, real, flag, text };
-
-struct staged_value {
-  long long integer = 0;
-  double real = 0;
-  int flag = 0;
-  std::string text;
-  soci::indicator indicator = soci::i_ok;
-};
-
-// A statement prepared on a connection: the backend's native statement when the connection has a
-// native side (src/native.hpp), else a SOCI statement with its staging slots.
-struct prepared_statement {
-  std::unique_ptr<native_statement> native;
-  std::vector<slot_kind> param_kinds;
-  std::vector<slot_kind> column_kinds;
-  std::vector<staged_value> params;
-  std::vector<staged_value> columns;
-  // What the backend tells of a SOCI statement's result (the kind of each column), or nullptr.
-  const soci_result_reader* result_reader = nullptr;
-  bool bound = false;
-  // Last, so that it goes first: its bindings point into the slots above.
-  std::unique_ptr<soci::statement> statement;
-};
-
 // The transaction open on a connection, as ar::transaction and the execution layer see it.
 struct transaction_state {
   // 0: none; 1: a transaction; 1 + n: with n savepoints (nested ar::transaction) open in it.
@@ -81,17 +54,15 @@ struct transaction_state {
 };
 
 // One connection of a database's pool, with the statements prepared on it. Only the thread that
-// holds it (through a cursor, a transaction or a stream) touches its session and statements.
+// holds it (through a cursor, a transaction or a stream) touches its backend connection and
+// statements.
 struct connection {
   explicit connection(std::size_t statement_cache_size) noexcept : statements(statement_cache_size) {}
 
-  std::unique_ptr<soci::session> session;
-  // The backend's native side of the session, when it has one: every statement goes through it.
-  // After the session, so that it goes first.
-  std::unique_ptr<native_connection> native;
-  // After both, so that the statements go before the session they were prepared on (SQLite
-  // refuses to close a connection with statements left).
-  statement_cache<prepared_statement> statements;
+  // The backend's connection, and the statements prepared on it: after it, so that they go first
+  // (SQLite refuses to close a connection with statements left).
+  std::unique_ptr<backend::connection> backend;
+  statement_cache<backend::statement> statements;
   // Set by clear_statement_cache while another thread holds the connection: its holder clears.
   std::atomic<bool> clear_requested{false};
   // Transactions and streams keeping it out of the pool (guarded by the pool's mutex).
@@ -100,10 +71,11 @@ struct connection {
   bool busy = false;
   // It lost its server: dropped instead of going back to the pool.
   bool broken = false;
-  // The backend's checks of its session (src/native.hpp), or nullptr (SQLite: always alive).
-  const session_checks* checks = nullptr;
+  // The backend says it has a server it can lose (backend::connection::has_server): only then is
+  // an idle connection asked whether it is alive, and its idle time kept.
+  bool has_server = false;
 
-  // When it last went back to the pool (kept only for connections that have checks).
+  // When it last went back to the pool (kept only for connections that have a server).
   std::chrono::steady_clock::time_point idle_since{};
 
   // Whether an idle connection still has its server (no round trip). One given back less than
@@ -111,18 +83,16 @@ struct connection {
   // find no server to reconnect to anyway), and a busy pool pays a clock read, not a syscall.
   static constexpr std::chrono::milliseconds checked_after{10};
   bool alive() const noexcept {
-    if (!checks || !checks->alive) return true;
+    if (!has_server) return true;
     if (std::chrono::steady_clock::now() - idle_since < checked_after) return true;
-    return checks->alive(*session);
+    return backend->alive();
   }
   void went_idle() noexcept {
-    if (checks && checks->alive) idle_since = std::chrono::steady_clock::now();
+    if (has_server) idle_since = std::chrono::steady_clock::now();
   }
-  // The backend's driver (src/native.hpp), for what it can tell about the session; may be null.
-  const native_driver* driver = nullptr;
   // Its holder's transaction (only the holder touches it).
   transaction_state tx;
-  // The statement timeout its session was last given (src/database.cpp, apply_timeout).
+  // The statement timeout its backend connection was last given (apply_timeout).
   std::chrono::milliseconds timeout{0};
 
   void clear_statements() noexcept {
@@ -155,8 +125,8 @@ class database_state {
   // open_options::statement_timeout and connect_timeout (0: none); set before the database is shared.
   std::chrono::milliseconds statement_timeout{0};
   std::chrono::milliseconds connect_timeout{0};
-  // How its backend bounds connecting and statements (src/native.hpp), or nullptr.
-  const timeout_driver* timeouts = nullptr;
+  // Its backend's driver (ar/backend/driver.hpp), found by the dialect's driver_name().
+  const backend::driver* driver = nullptr;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
 
@@ -203,4 +173,4 @@ void end_thread_transaction(const database_state& db) noexcept;
 
 }  // namespace ar::detail
 
-#endif  // AR_SRC_DATABASE_STATE_HPP
+#endif  // AR_SRC_EXEC_DATABASE_STATE_HPP

@@ -18,7 +18,7 @@
 //
 // Only the thread holding the connection touches the cache, except count(), which any thread may
 // read (database::cached_statements()). Independent of the driver: Statement is whatever the
-// connection prepares (src/database_state.hpp), so tests can exercise the policy alone.
+// connection prepares (src/exec/database_state.hpp), so tests can exercise the policy alone.
 
 #include <atomic>
 #include <cassert>

@@ -1,0 +1,184 @@
+#ifndef AR_BACKEND_STORE_HPP
+#define AR_BACKEND_STORE_HPP
+
+// Writing what a driver read into a model's field: one copy of the rules, for every backend's
+// statement::read (ar/backend/driver.hpp). Inline where a row is read value by value; the rest
+// (messages, text parsing) is compiled once, in src/backend/store.cpp.
+
+#include <ar/detail/erased_tables.hpp>
+#include <ar/error.hpp>
+#include <ar/value.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace ar::backend {
+
+// Where one result column goes: its field, its type, whether it is a std::optional.
+using detail::column_binding;
+
+// The kind of value a text result spells (PostgreSQL's and MariaDB's results come as text): from
+// the result's column types, so that a text column is never read as a number.
+enum class value_source : std::uint8_t {
+  integer,   // int2/int4/int8/oid, TINYINT ... BIGINT, YEAR
+  decimal,   // numeric / DECIMAL
+  floating,  // float4/float8, FLOAT/DOUBLE
+  boolean,   // PostgreSQL's bool: t or f
+  text,      // everything else
+  unknown,   // the result does not say: numbers are read from their spelling, strictly
+};
+
+// Writing what a driver read into a field: one copy of the rules, for the three readers (SQLite's,
+// libpq's, MariaDB's). A value is stored exactly or refused: never coerced.
+//   integer field (int32, int64): an integer in range; a real or a numeric that is a whole number
+//       in range (3.0, SUM's numeric 15); never text, a fraction, a bool.
+//   double field: a real, a numeric, an integer a double holds exactly (|v| <= 2^53 and others).
+//   bool field: the integer 0 or 1, PostgreSQL's boolean; never 2, a real, text.
+//   text field: text (and a BLOB's bytes, a PostgreSQL value of any non-number type: uuid, json,
+//       timestamp, ...); never an integer, a real, a numeric or a bool.
+//   time field: text that parse_time reads.
+// A NULL goes into a std::optional only.
+
+// Where a value came from and what it was, for ar::conversion_error: a reader throws it (through
+// the store_* functions), adds the table and the column it knows of its result, and the execution
+// adds the database and the SQL. The table is empty for a computed column.
+struct read_failure : std::exception {
+  std::size_t index = 0;  // 0-based result column
+  std::string found;
+  std::string expected;
+  std::string table;
+  std::string column;
+  const char* what() const noexcept override { return "ar: a value read does not fit its field"; }
+};
+
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, std::string found);
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind,
+                                     std::string_view text);
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, long long v);
+[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, double v);
+
+namespace store_detail {
+
+template <class T, class U>
+inline void assign(const column_binding& c, U&& v) {
+  if (c.nullable)
+    *static_cast<std::optional<T>*>(c.target) = T(std::forward<U>(v));
+  else
+    *static_cast<T*>(c.target) = T(std::forward<U>(v));
+}
+
+}  // namespace store_detail
+
+// A NULL: an empty optional, or an error for a field that is not a std::optional.
+inline void store_null(const column_binding& c, std::size_t index) {
+  if (!c.nullable) throw_read_failure(c, index, std::string("NULL"));
+  switch (c.type) {
+    case value_type::int32: static_cast<std::optional<std::int32_t>*>(c.target)->reset(); return;
+    case value_type::int64: static_cast<std::optional<std::int64_t>*>(c.target)->reset(); return;
+    case value_type::float64: static_cast<std::optional<double>*>(c.target)->reset(); return;
+    case value_type::boolean: static_cast<std::optional<bool>*>(c.target)->reset(); return;
+    case value_type::text: static_cast<std::optional<std::string>*>(c.target)->reset(); return;
+    case value_type::time: static_cast<std::optional<time_point>*>(c.target)->reset(); return;
+  }
+}
+
+// An integer value into a field.
+inline void store_integer(const column_binding& c, long long v, std::size_t index) {
+  switch (c.type) {
+    case value_type::int64: store_detail::assign<std::int64_t>(c, static_cast<std::int64_t>(v)); return;
+    case value_type::int32:
+      if (v < INT32_MIN || v > INT32_MAX) break;
+      store_detail::assign<std::int32_t>(c, static_cast<std::int32_t>(v));
+      return;
+    case value_type::boolean:
+      if (v != 0 && v != 1) break;
+      store_detail::assign<bool>(c, v == 1);
+      return;
+    case value_type::float64: {
+      // Exactly, or not at all: 2^53 + 1 has no double. (2^63 is past every long long.)
+      const auto d = static_cast<double>(v);
+      if (d >= 9223372036854775808.0 || static_cast<long long>(d) != v) break;
+      store_detail::assign<double>(c, d);
+      return;
+    }
+    case value_type::text:
+    case value_type::time: break;
+  }
+  throw_read_failure(c, index, v);
+}
+
+// A floating-point value into a field: an integer field takes a whole number in range only.
+inline void store_real(const column_binding& c, double v, std::size_t index) {
+  switch (c.type) {
+    case value_type::float64: store_detail::assign<double>(c, v); return;
+    case value_type::int32:
+    case value_type::int64:
+      // [-2^63, 2^63): every double there converts to a long long without UB.
+      if (v >= -9223372036854775808.0 && v < 9223372036854775808.0 && std::trunc(v) == v) {
+        const auto n = static_cast<long long>(v);
+        if (c.type == value_type::int64 || (n >= INT32_MIN && n <= INT32_MAX)) {
+          store_integer(c, n, index);
+          return;
+        }
+      }
+      break;
+    case value_type::boolean:
+    case value_type::text:
+    case value_type::time: break;
+  }
+  throw_read_failure(c, index, v);
+}
+
+// Text into a string field (assigned in place, so its capacity is reused) or a time field; a
+// number or bool field never takes text.
+void store_time_text(const column_binding& c, std::string_view text, std::size_t index);
+inline void store_text(const column_binding& c, std::string_view text, std::size_t index) {
+  if (c.type == value_type::text) {
+    if (c.nullable) {
+      auto& field = *static_cast<std::optional<std::string>*>(c.target);
+      if (field)
+        field->assign(text);
+      else
+        field.emplace(text);
+    } else {
+      static_cast<std::string*>(c.target)->assign(text);
+    }
+    return;
+  }
+  if (c.type == value_type::time) {
+    store_time_text(c, text, index);
+    return;
+  }
+  throw_read_failure(c, index, "text", text);
+}
+
+// A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
+// strictly, the whole text, then stored by the rules above.
+void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
+inline void store_spelled(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
+  if (source == value_source::text) {
+    store_text(c, text, index);
+    return;
+  }
+  if (source == value_source::integer && (c.type == value_type::int64 || c.type == value_type::int32)) {
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size()) {
+      store_integer(c, v, index);
+      return;
+    }
+  }
+  store_spelled_number(c, source, text, index);
+}
+
+}  // namespace ar::backend
+
+#endif  // AR_BACKEND_STORE_HPP

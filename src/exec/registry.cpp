@@ -1,0 +1,196 @@
+// The databases a program opened, by name (ar::open, get_database, default_database, close_all),
+// the database a model is bound to, and the ar::database handle's own calls.
+
+#include "connection_string.hpp"
+#include "exec/database_state.hpp"
+
+#include <ar/backend/dialect.hpp>
+#include <ar/backend/driver.hpp>
+#include <ar/database.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/error.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+
+namespace {
+
+struct registry {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<database_state>> open;  // in the order they were opened
+  std::unordered_map<const table_meta*, std::string> bindings;
+};
+
+registry& the_registry() {
+  static registry r;
+  return r;
+}
+
+// The database named "default" if one is open, else the first opened. Caller holds the lock.
+std::shared_ptr<database_state> default_state(registry& r) {
+  for (const auto& s : r.open)
+    if (s->name == "default") return s;
+  return r.open.empty() ? nullptr : r.open.front();
+}
+
+// A URL with its secrets masked, for messages about a URL that opened no database.
+std::string redact(std::string_view url) { return mask_spans(url, find_secrets(url)); }
+
+}  // namespace
+
+void bind_model(const table_meta* model, std::string_view database_name) {
+  auto& r = the_registry();
+  std::lock_guard lock(r.mutex);
+  r.bindings[model] = std::string(database_name);
+}
+
+database database_for(const table_meta* model) {
+  std::string name;
+  {
+    auto& r = the_registry();
+    std::lock_guard lock(r.mutex);
+    auto it = r.bindings.find(model);
+    if (it == r.bindings.end()) {
+      auto state = default_state(r);
+      if (!state)
+        throw configuration_error("ar: no database is open for table '" + std::string(model->table) +
+                                  "'; call ar::open(url) first");
+      return database(std::move(state));
+    }
+    name = it->second;
+  }
+  return get_database(name);
+}
+
+}  // namespace detail
+
+const std::string& database::name() const { return state().name; }
+const std::string& database::url() const { return state().shown_url; }
+const ar::dialect& database::dialect() const { return state().dialect; }
+bool database::is_open() const noexcept { return state_ && !state_->closed(); }
+
+detail::database_state& database::state() const {
+  if (!state_) throw configuration_error("ar: this ar::database handle refers to no database");
+  return *state_;
+}
+
+std::uint64_t database::execute(std::string_view sql, std::initializer_list<value> params) const {
+  return detail::run(state(), sql, std::span<const value>(params.begin(), params.size())).rows_affected;
+}
+
+std::size_t database::cached_statements() const { return state().cached_statements(); }
+void database::clear_statement_cache() const { state().clear_statement_cache(); }
+std::size_t database::statement_cache_size() const { return state().statement_cache_size; }
+std::uint64_t database::statements_prepared() const {
+  return state().statements_prepared.load(std::memory_order_relaxed);
+}
+std::size_t database::pool_size() const { return state().pool_size; }
+std::size_t database::open_connections() const { return state().open_connections(); }
+bool database::in_transaction() const { return detail::transaction_connection(state()) != nullptr; }
+
+void database::close() {
+  if (!state_) return;
+  {
+    auto& r = detail::the_registry();
+    std::lock_guard lock(r.mutex);
+    std::erase(r.open, state_);
+  }
+  state_->close();
+}
+
+database open(std::string_view url, std::string_view name, const open_options& options) {
+  // Drivers take C strings: a NUL would cut the URL there and open something else.
+  if (const auto nul = url.find('\0'); nul != std::string_view::npos)
+    throw configuration_error("ar::open: the URL '" + detail::redact(url.substr(0, nul)) +
+                              "...' has a NUL byte at offset " + std::to_string(nul) +
+                              "; a connection string cannot contain one");
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos)
+    throw configuration_error("ar::open: '" + detail::redact(url) +
+                              "' names no backend; write it as <backend>://<connection string>, e.g. "
+                              "sqlite3://db=:memory:");
+  const std::string_view scheme = url.substr(0, sep);
+  const dialect* d = find_dialect(scheme);
+  if (!d) throw configuration_error("ar::open: no backend is registered for '" + std::string(scheme) + "://'");
+  if (std::string why = d->refuse_connection_string(url.substr(sep + 3)); !why.empty())
+    throw configuration_error("ar::open: the URL '" + detail::redact(url) + "' " + why);
+  if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
+  if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
+  if (options.statement_timeout.count() < 0)
+    throw configuration_error("ar::open: open_options::statement_timeout cannot be negative (0: no limit)");
+  if (options.connect_timeout.count() < 0)
+    throw configuration_error("ar::open: open_options::connect_timeout cannot be negative (0: no limit)");
+  if (options.statement_cache_size > static_cast<std::size_t>(PTRDIFF_MAX))
+    throw configuration_error("ar::open: open_options::statement_cache_size is " +
+                              std::to_string(options.statement_cache_size) +
+                              ", a negative number made a std::size_t; it is the most prepared statements each "
+                              "connection keeps (0 keeps none)");
+
+  auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d, options.pool_size,
+                                                        options.wait, options.on_connect,
+                                                        options.statement_cache_size);
+  state->statement_timeout = options.statement_timeout;
+  state->connect_timeout = options.connect_timeout;
+  state->driver = find_driver(d->driver_name());
+  if (!state->driver)
+    throw configuration_error("ar::open: the backend for '" + std::string(scheme) + "://' registered its dialect but no driver named '" +
+                              std::string(d->driver_name()) + "' (ar::register_driver)");
+  {
+    auto& r = detail::the_registry();
+    std::lock_guard lock(r.mutex);
+    for (const auto& s : r.open)
+      if (s->name == name)
+        throw configuration_error("ar::open: a database named '" + std::string(name) +
+                                  "' is already open; close it or choose another name");
+  }
+  // The first connection opens now, so that a wrong URL fails here.
+  state->release(state->acquire().first);
+  {
+    auto& r = detail::the_registry();
+    std::lock_guard lock(r.mutex);
+    for (const auto& s : r.open)
+      if (s->name == name)
+        throw configuration_error("ar::open: a database named '" + std::string(name) + "' is already open");
+    r.open.push_back(state);
+  }
+  return database(std::move(state));
+}
+
+database get_database(std::string_view name) {
+  auto& r = detail::the_registry();
+  std::lock_guard lock(r.mutex);
+  for (const auto& s : r.open)
+    if (s->name == name) return database(s);
+  throw configuration_error("ar: no database named '" + std::string(name) + "' is open");
+}
+
+database default_database() {
+  auto& r = detail::the_registry();
+  std::lock_guard lock(r.mutex);
+  auto state = detail::default_state(r);
+  if (!state) throw configuration_error("ar: no database is open; call ar::open(url) first");
+  return database(std::move(state));
+}
+
+void close_all() {
+  std::vector<std::shared_ptr<detail::database_state>> all;
+  {
+    auto& r = detail::the_registry();
+    std::lock_guard lock(r.mutex);
+    all.swap(r.open);
+  }
+  for (auto& s : all) s->close();
+}
+
+}  // namespace ar
