@@ -70,7 +70,7 @@ void insert_all_records(const database& db, M* records, std::size_t size) {
 }
 
 // The row of `table` whose key is `key`, read into `record` (bound by `ops`); false when there is
-// none (compiled once, in src/crud.cpp).
+// none (compiled once, in src/query/crud.cpp).
 bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record, column_binding key);
 // UPDATE every column but the key, by key (`columns`: a record's bound columns); throws
 // ar::record_not_found when no row has the key.
@@ -214,7 +214,7 @@ bool destroy(const database& db, const M& record) {
 // Inserts many records with one multi-row INSERT per batch (as many rows as the backend's
 // parameter limit allows, and, where the backend limits a statement's size, as its bytes allow),
 // writing generated keys back. More than one batch runs in a transaction, unless one is already
-// open on the database. (The batching is compiled once, in src/insert_rows.cpp.)
+// open on the database. (The batching is compiled once, in src/exec/insert_rows.cpp.)
 template <model M>
 void insert_all(const database& db, std::span<M> records) {
   detail::insert_all_records<M>(db, records.data(), records.size());

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -129,6 +130,28 @@ class statement_timeout_scope {
  private:
   const detail::database_state* db_;
 };
+
+namespace detail {
+// A query's ar::timeout, over the statements the calling thread sends while it lives, on any
+// database (its eager loads may run on others); nothing when the query has none. Innermost wins, as
+// with statement_timeout_scope.
+class query_timeout_scope {
+ public:
+  explicit query_timeout_scope(const std::optional<std::int64_t>& timeout_ms) {
+    if (timeout_ms) push(*timeout_ms);
+  }
+  query_timeout_scope(const query_timeout_scope&) = delete;
+  query_timeout_scope& operator=(const query_timeout_scope&) = delete;
+  ~query_timeout_scope() {
+    if (pushed_) pop();
+  }
+
+ private:
+  void push(std::int64_t timeout_ms);
+  void pop() noexcept;
+  bool pushed_ = false;
+};
+}  // namespace detail
 
 // Opens a database from a SOCI connection string ("sqlite3://db=:memory:",
 // "postgresql://host=127.0.0.1 port=5432 dbname=app user=app") and registers it under `name`.

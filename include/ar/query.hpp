@@ -82,7 +82,7 @@ expr_tree to_tree(const X& x) {
 }
 
 // What a query holds: its database (empty: its model's, resolved when it runs) and its state.
-// Made, copied and dropped in the library (src/expr_tree.cpp): a pipeline makes and drops a query
+// Made, copied and dropped in the library (src/query/query_state.cpp): a pipeline makes and drops a query
 // per step, and their reference counts inlined at every step were most of a pipeline's code.
 class query_core {
  public:
@@ -242,7 +242,7 @@ void each_record(const query<M, M, M>& q, const query_state& state, void (*sink)
 
 
 // Runs `state` on `db` (an aggregate of it, when asked), its rows read into `columns` and
-// on_row called after each (compiled once, in src/query_sql.cpp).
+// on_row called after each (compiled once, in src/query/read.cpp).
 void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
                 row_callback on_row = {}, aggregate_kind aggregate = aggregate_kind::none,
                 const expr_tree* argument = nullptr);

@@ -25,6 +25,7 @@
 #include <range/v3/range_fwd.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -39,13 +40,14 @@ namespace ar {
 inline constexpr std::size_t stream_batch_rows = 1000;
 
 namespace detail {
-// A stream's statement, run for every model by the same code (src/stream.cpp): the driver steps it
+// A stream's statement, run for every model by the same code (src/query/stream.cpp): the driver steps it
 // row by row, or, where the dialect says so (declare_cursor), it is read through a server-side
 // cursor in batches. Starts when constructed; the columns must outlive it.
 class stream_cursor {
  public:
+  // timeout_ms: the query's ar::timeout, over every statement of the cursor.
   stream_cursor(const ar::database& db, std::string sql, std::vector<value> params,
-                std::span<const column_binding> columns);
+                std::span<const column_binding> columns, std::optional<std::int64_t> timeout_ms);
   stream_cursor(const stream_cursor&) = delete;
   stream_cursor& operator=(const stream_cursor&) = delete;
   ~stream_cursor();
@@ -71,6 +73,7 @@ class stream_range : public ranges::view_base {
     ar::database db;
     std::string sql;
     std::vector<value> params;
+    std::optional<std::int64_t> timeout_ms;  // ar::timeout's
     Staging staging{};
     std::array<detail::column_binding, detail::staging_binder<Staging>::size> columns;
     std::optional<detail::stream_cursor> source;  // after the columns it reads into
@@ -113,6 +116,7 @@ class stream_range : public ranges::view_base {
       throw error("ar::stream reads rows one by one: with(...) and with_count(...) do not apply to it; use to_vector, "
                   "or ar::load on the records you keep");
     s_->db = q.database();
+    s_->timeout_ms = q.state().timeout_ms;
     detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
     detail::staging_binder<Staging>::bind(s_->staging, s_->columns);
   }
@@ -123,7 +127,7 @@ class stream_range : public ranges::view_base {
     state& s = *s_;
     if (!s.started) {
       s.started = true;
-      s.source.emplace(s.db, std::move(s.sql), std::move(s.params), s.columns);
+      s.source.emplace(s.db, std::move(s.sql), std::move(s.params), s.columns, s.timeout_ms);
       advance(s);
     }
     return iterator(s_.get());

@@ -12,6 +12,7 @@
 #include <ar/views/order_by.hpp>
 #include <ar/views/select.hpp>
 #include <ar/views/take.hpp>
+#include <ar/views/timeout.hpp>
 #include <ar/views/to_vector.hpp>
 #include <ar/views/where_has.hpp>
 

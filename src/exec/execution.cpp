@@ -30,7 +30,8 @@ namespace detail {
 
 namespace {
 
-// The calling thread's ar::statement_timeout_scope overrides, innermost last.
+// The calling thread's ar::statement_timeout_scope overrides, innermost last; a query's ar::timeout
+// is one for every database (nullptr).
 thread_local std::vector<std::pair<const database_state*, std::chrono::milliseconds>> timeout_overrides;
 
 // Prepares a statement on the connection, counted (database::statements_prepared). `cached`: it goes
@@ -97,11 +98,11 @@ connection& pinned_connection(connection_pin& pin) {
   return conn;
 }
 
-// The timeout of the calling thread's next statement on `db`: its innermost scope's, else the
-// database's.
+// The timeout of the calling thread's next statement on `db`: its innermost scope's (or running
+// query's), else the database's.
 std::chrono::milliseconds statement_timeout_for(const database_state& db) noexcept {
   for (auto it = timeout_overrides.rbegin(); it != timeout_overrides.rend(); ++it)
-    if (it->first == &db) return it->second;
+    if (it->first == &db || it->first == nullptr) return it->second;
   return db.statement_timeout;
 }
 
@@ -439,6 +440,20 @@ statement_timeout_scope::statement_timeout_scope(const database& db, std::chrono
   if (timeout.count() < 0)
     throw configuration_error("ar::statement_timeout_scope: a timeout cannot be negative (0: no limit)");
   detail::timeout_overrides.emplace_back(db_, timeout);
+}
+
+void detail::query_timeout_scope::push(std::int64_t timeout_ms) {
+  detail::timeout_overrides.emplace_back(nullptr, std::chrono::milliseconds(timeout_ms));
+  pushed_ = true;
+}
+
+void detail::query_timeout_scope::pop() noexcept {
+  auto& overrides = detail::timeout_overrides;
+  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+    if (it->first == nullptr) {
+      overrides.erase(std::next(it).base());
+      return;
+    }
 }
 
 statement_timeout_scope::~statement_timeout_scope() {

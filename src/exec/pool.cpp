@@ -3,7 +3,7 @@
 // new one through the backend's driver; and what each thread holds of each database, so that a
 // thread never waits for a connection it holds itself.
 
-#include "connection_string.hpp"
+#include "exec/connection_string.hpp"
 #include "exec/database_state.hpp"
 
 #include <ar/backend/driver.hpp>

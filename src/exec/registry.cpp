@@ -1,7 +1,7 @@
 // The databases a program opened, by name (ar::open, get_database, default_database, close_all),
 // the database a model is bound to, and the ar::database handle's own calls.
 
-#include "connection_string.hpp"
+#include "exec/connection_string.hpp"
 #include "exec/database_state.hpp"
 
 #include <ar/backend/dialect.hpp>

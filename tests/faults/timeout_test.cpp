@@ -79,6 +79,56 @@ clock_type::duration expect_timeout(const ar::database& db, const std::string& s
   return clock_type::now() - began;
 }
 
+// Rows that take long to read: views over a statement that sleeps (SQLite: that counts), so that a
+// pipeline (which reads tables) runs the long statements above. slow_row takes seconds (SQLite: for
+// ever), medium_row a few hundred milliseconds; each view has one row, id 7.
+struct slow_row {
+  std::int64_t id = 0;
+  std::int64_t marker_id = 0;
+  AR_MODEL(slow_row, "timeout_slow_rows", AR_FIELDS(id, marker_id));
+};
+struct medium_row {
+  std::int64_t id = 0;
+  AR_MODEL(medium_row, "timeout_medium_rows", AR_FIELDS(id));
+  friend bool operator==(const medium_row&, const medium_row&) = default;
+};
+// The marker's table again, with the slow rows as a relation: an eager load that takes seconds.
+struct marker_with_rows {
+  std::int64_t id = 0;
+  AR_MODEL(marker_with_rows, "timeout_marker", AR_FIELDS(id), AR_HAS_MANY(rows, slow_row, marker_id));
+};
+
+void create_slow_views(const ar::database& db, const std::string& backend) {
+  if (backend == "postgresql") {
+    db.execute("CREATE VIEW timeout_slow_rows AS SELECT 7::bigint AS id, 7::bigint AS marker_id FROM pg_sleep(5)");
+    db.execute("CREATE VIEW timeout_medium_rows AS SELECT 7::bigint AS id FROM pg_sleep(0.5)");
+  } else if (backend == "mariadb") {
+    db.execute("CREATE VIEW timeout_slow_rows AS SELECT SLEEP(5) + 7 AS id, 7 AS marker_id");
+    db.execute("CREATE VIEW timeout_medium_rows AS SELECT SLEEP(0.5) + 7 AS id");
+  } else {
+    db.execute("CREATE VIEW timeout_slow_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+               "SELECT max(x) * 0 + 7 AS id, 7 AS marker_id FROM c");
+    db.execute("CREATE VIEW timeout_medium_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+               "WHERE x < 1500000) SELECT max(x) * 0 + 7 AS id FROM c");
+  }
+}
+
+// Runs `read`, expecting ar::timeout_error after `timeout` from a statement on `db`.
+template <class Read>
+void expect_query_timeout(const ar::database& db, Read&& read, std::chrono::milliseconds timeout) {
+  const auto began = clock_type::now();
+  try {
+    read();
+    ADD_FAILURE() << "expected ar::timeout_error after " << timeout.count() << " ms";
+  } catch (const ar::timeout_error& e) {
+    EXPECT_EQ(e.database(), db.name());
+    EXPECT_EQ(e.timeout(), timeout) << e.what();
+  }
+  const auto took = clock_type::now() - began;
+  EXPECT_GE(took, timeout - 50ms);
+  EXPECT_LT(took, timeout + margin);
+}
+
 class statement_timeouts : public ar_test::backend_test {
  protected:
   void SetUp() override {}
@@ -197,6 +247,99 @@ TEST_P(statement_timeouts, negative_timeouts_are_refused) {
   EXPECT_THROW(ar_test::open_backend(GetParam(), "negative", {.connect_timeout = -1ms}), ar::configuration_error);
   db = open(0ms);
   EXPECT_THROW(ar::statement_timeout_scope(db, -5ms), ar::configuration_error);
+}
+
+// ar::timeout(ms) in a pipeline: each statement the query sends stops after it, and nothing of it
+// is left for the next query.
+TEST_P(statement_timeouts, a_querys_timeout_stops_each_of_its_terminals_and_the_next_query_has_none) {
+  db = open(0ms);
+  create_marker(db);
+  create_slow_views(db, GetParam());
+  const auto slow = ar::from<slow_row>(db) | ar::timeout(200ms);
+  expect_query_timeout(db, [&] { (void)(slow | ar::to_vector); }, 200ms);
+  expect_query_timeout(db, [&] { (void)(slow | ar::count); }, 200ms);
+  expect_query_timeout(db, [&] { (void)(slow | ar::first); }, 200ms);
+  expect_query_timeout(db, [&] { (void)(slow | ar::maximum(slow_row::c.id)); }, 200ms);
+  expect_query_timeout(db, [&] { (void)(slow | ar::select(slow_row::c.id) | ar::to_vector); }, 200ms);
+  // The same connection (its temporary table is there), and no limit left on it.
+  EXPECT_EQ(db.open_connections(), 1u);
+  EXPECT_EQ(ar::from<marker>(db) | ar::count, 1);
+  EXPECT_EQ(ar::from<medium_row>(db) | ar::to_vector, (std::vector<medium_row>{{7}}));
+}
+
+TEST_P(statement_timeouts, a_querys_timeout_overrides_the_databases_and_a_scopes_and_the_last_one_holds) {
+  db = open(200ms);
+  create_slow_views(db, GetParam());
+  // Longer than the database's, or none: the half-second rows are read.
+  EXPECT_EQ(ar::from<medium_row>(db) | ar::timeout(20s) | ar::count, 1);
+  EXPECT_EQ(ar::from<medium_row>(db) | ar::timeout(0ms) | ar::count, 1);
+  // Without one, the database's holds.
+  expect_query_timeout(db, [&] { (void)(ar::from<medium_row>(db) | ar::count); }, 200ms);
+  {
+    ar::statement_timeout_scope none(db, 0ms);
+    expect_query_timeout(db, [&] { (void)(ar::from<slow_row>(db) | ar::timeout(250ms) | ar::count); }, 250ms);
+    EXPECT_EQ(ar::from<medium_row>(db) | ar::count, 1);  // the scope's again
+  }
+  expect_query_timeout(
+      db, [&] { (void)(ar::from<slow_row>(db) | ar::timeout(20s) | ar::timeout(150ms) | ar::count); }, 150ms);
+  EXPECT_THROW((void)ar::timeout(-1ms), ar::configuration_error);
+}
+
+TEST_P(statement_timeouts, a_querys_timeout_covers_its_eager_loads_and_its_stream) {
+  db = open(0ms);
+  create_marker(db);
+  create_slow_views(db, GetParam());
+  expect_query_timeout(
+      db, [&] { (void)(ar::from<marker_with_rows>(db) | ar::with("rows") | ar::timeout(200ms) | ar::to_vector); },
+      200ms);
+  expect_query_timeout(
+      db, [&] { (void)(ar::from<marker_with_rows>(db) | ar::with("rows") | ar::timeout(200ms) | ar::first); }, 200ms);
+  EXPECT_EQ(ar::from<marker>(db) | ar::count, 1);  // the same connection serves the next query
+  // A stream: its statement, or on PostgreSQL its DECLARE ... WITH HOLD, which computes the rows
+  // when it commits, where the server's statement_timeout does not reach: the client gives up on
+  // it 500 ms after the timeout and drops the connection (docs/backends.md, "Timeouts").
+  expect_query_timeout(
+      db,
+      [&] {
+        for (const slow_row& r : ar::from<slow_row>(db) | ar::timeout(200ms) | ar::stream) (void)r;
+      },
+      200ms);
+  EXPECT_EQ(ar::from<medium_row>(db) | ar::count, 1);  // the database serves the next query
+}
+
+// A write waits for a lock another connection's transaction holds, up to the query's timeout.
+TEST_P(statement_timeouts, delete_all_under_a_querys_timeout_stops_waiting_for_a_lock) {
+  // Two connections to one database (SQLite: a file).
+  db = ar_test::open_backend(GetParam() == "sqlite" ? "sqlite_file" : GetParam(), "default", {.pool_size = 2});
+  ar::create_tables<user>(db);
+  user u{0, "locked"};
+  ar::insert(db, u);
+  std::promise<void> locked;
+  std::promise<void> done;
+  std::thread holder([&] {
+    ar::transaction tx(db);  // a transaction belongs to its thread, and holds one connection
+    u.username = "held";
+    ar::update(db, u);  // holds the row (SQLite: the database) until the transaction ends
+    locked.set_value();
+    done.get_future().wait();
+  });
+  struct release {
+    std::promise<void>& done;
+    std::thread& holder;
+    ~release() {
+      done.set_value();
+      holder.join();  // the holder's transaction rolls back
+    }
+  };
+  {
+    release at_end{done, holder};
+    locked.get_future().wait();
+    expect_query_timeout(
+        db, [&] { (void)(ar::from<user>(db) | ar::filter(user::c.id == u.id) | ar::timeout(300ms) | ar::delete_all); },
+        300ms);
+  }
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.id == u.id) | ar::timeout(10s) | ar::delete_all, 1u);
+  EXPECT_EQ(ar::from<user>(db) | ar::count, 0);
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(statement_timeouts);

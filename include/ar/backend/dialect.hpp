@@ -94,7 +94,7 @@ class dialect {
 
   // Streaming in constant memory. A dialect whose driver receives whole results at once (libpq)
   // reads a stream through a server-side cursor: these give its statements, which the library
-  // (src/stream.cpp) runs in order: declare_cursor once with the query's values, fetch_cursor for
+  // (src/query/stream.cpp) runs in order: declare_cursor once with the query's values, fetch_cursor for
   // each batch until one comes back short, close_cursor at the end or when the stream is dropped.
   // The default, empty strings, means the driver already reads row by row: the query runs as it is.
   virtual std::string declare_cursor(std::string_view /*name*/, std::string_view /*select*/) const { return {}; }

@@ -1,7 +1,7 @@
 #ifndef AR_DETAIL_CRUD_SQL_HPP
 #define AR_DETAIL_CRUD_SQL_HPP
 
-// The SQL of the CRUD statements of a table, rendered once per database and kept (src/sql.cpp).
+// The SQL of the CRUD statements of a table, rendered once per database and kept (src/sql/crud_sql.cpp).
 
 #include <ar/model_traits.hpp>
 

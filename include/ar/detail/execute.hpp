@@ -93,7 +93,7 @@ value value_of(const column_binding& column);
 void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
 
 // A copy of a record's fields, without its relation caches (which could hold a cycle), shared
-// (compiled once, in src/eager.cpp).
+// (compiled once, in src/load/eager.cpp).
 std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
 
 // A statement's parameters, made and dropped in the library (a vector of values inlined at each

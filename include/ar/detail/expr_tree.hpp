@@ -3,7 +3,7 @@
 
 // The run-time form of a query expression: a small tree stored in a flat vector, children before
 // parents, with its bound values beside it. Typed expressions (ar/expr.hpp) are checked at compile
-// time and then lowered to this form; SQL is rendered from it per dialect (src/query_sql.cpp).
+// time and then lowered to this form; SQL is rendered from it per dialect (src/sql/select.cpp).
 
 #include <ar/value.hpp>
 
@@ -64,7 +64,7 @@ struct expr_tree {
   std::vector<value> params;
   std::vector<std::shared_ptr<const subquery>> subqueries;
 
-  // Out of line (src/expr_tree.cpp): a tree is made, copied and dropped by every condition a
+  // Out of line (src/expr/expr_tree.cpp): a tree is made, copied and dropped by every condition a
   // program writes, and inlining its vectors of values there is most of that code.
   expr_tree() noexcept;
   expr_tree(const expr_tree& other);

@@ -3,7 +3,7 @@
 
 // Multi-row inserts that read nothing back (ar::insert_all(records, ar::without_keys)). The
 // batching, the SQL, the transaction and the statements are type-independent and compiled once
-// (src/insert_rows.cpp); all a model's template adds is two small functions that read its records.
+// (src/exec/insert_rows.cpp); all a model's template adds is two small functions that read its records.
 
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>

@@ -2,7 +2,7 @@
 #define AR_DETAIL_QUERY_STATE_HPP
 
 // What a query is at run time: the table, the conditions, the order, the limits. Queries share it
-// immutably; every adaptor makes a changed copy (src/query_sql.cpp renders it).
+// immutably; every adaptor makes a changed copy (src/sql/select.cpp renders it).
 
 #include <ar/detail/expr_tree.hpp>
 
@@ -40,6 +40,9 @@ struct query_state {
   // Records of this query load strictly / batch their lazy loads.
   bool strict = false;
   bool auto_batch = true;
+  // ar::timeout: the limit, in milliseconds (0: none), of each statement the query sends, its eager
+  // loads' included; empty: the database's own (open_options::statement_timeout, or a scope's).
+  std::optional<std::int64_t> timeout_ms;
   // With a position: LIMIT / OFFSET count the rows of each value of that column (a window
   // function), as an eager load's per-parent limit needs.
   std::optional<std::size_t> partition;

@@ -5,7 +5,7 @@
 // collect the owners' values, read the target rows whose column holds one of them (one statement
 // per chunk of the bind limit), group them, store the groups; the batch that siblings share for
 // their lazy loads. Written once per key type and compiled into the library for integer and text
-// keys (src/eager.cpp); nothing here is instantiated per model or relation.
+// keys (src/load/eager.cpp); nothing here is instantiated per model or relation.
 
 #include <ar/database.hpp>
 #include <ar/detail/erased_tables.hpp>
@@ -73,7 +73,7 @@ struct batch {
 
 // Stores what a lazy load found in a relation's cache, unless the cache was loaded meanwhile (by
 // another thread reading the same record): under lazy_store_mutex(), value first, then the flag
-// (release). Returns whether it stored (compiled once, in src/eager.cpp). Eager loads, which fill
+// (release). Returns whether it stored (compiled once, in src/load/eager.cpp). Eager loads, which fill
 // records no other thread sees yet, and reloads, which replace a value, store directly.
 bool publish_loaded(relation_slot& slot, std::shared_ptr<const void> value);
 // Stores what a single record's load found: published (publish_loaded) on its first access, a lazy
@@ -149,7 +149,7 @@ template <class K>
 using load_key_t = std::conditional_t<std::is_same_v<K, std::int32_t>, std::int64_t, K>;
 
 // Gives records read together one context, so that their lazy loads are batched (compiled once,
-// in src/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager
+// in src/load/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager
 // load's inverse and next level), which need no batch: nothing reads one before the records'
 // caches are cleared, which ends the sharing.
 void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
@@ -182,10 +182,10 @@ template <class K>
 void load_rows_for(const relation_loader<K>& loader, const void* owner, bool first_access = false);
 
 // The query of every row of a table (refined by the node's modifier, if any): its database and
-// its state (compiled once, in src/eager.cpp).
+// its state (compiled once, in src/load/eager.cpp).
 std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node);
 
-// One row moved into a shared record (compiled once, in src/eager.cpp).
+// One row moved into a shared record (compiled once, in src/load/eager.cpp).
 std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
 
 // Runs `state` on `db`, handing each row of the model read to sink(context, row), which may move
@@ -194,7 +194,7 @@ void each_row(const model_rows& rows, const ar::database& db, const query_state&
               void (*sink)(void* context, void* row), void* context);
 
 // A new group (a std::vector of some model, made by `construct` with `reserve` rows reserved)
-// in one allocation with its reference count (compiled once, in src/eager.cpp): a group per
+// in one allocation with its reference count (compiled once, in src/load/eager.cpp): a group per
 // owner is made in every eager load, and a separate allocation for each cost 1% of one.
 std::shared_ptr<void> new_group(void (*construct)(void* at, std::size_t reserve), void (*destroy)(void* at) noexcept,
                                 std::size_t reserve);
@@ -208,7 +208,7 @@ void assign_rows(const relation_loader<K>& loader, const void* owner, std::share
 // not loaded (another thread reading the same record may have stored them first).
 template <class K>
 void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
-// A relation's first lazy access (compiled once, in src/eager.cpp): refuses it under strict
+// A relation's first lazy access (compiled once, in src/load/eager.cpp): refuses it under strict
 // loading, loads it for every sibling when the record has some, else for the record alone.
 template <class K>
 void lazy_load_rows(const relation_loader<K>& loader, const void* owner);
@@ -510,7 +510,7 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
   if (!load_rows_from_batch(loader, owner)) load_rows_for(loader, owner, true);
 }
 
-// Integer and text keys: compiled once, in the library (src/eager.cpp).
+// Integer and text keys: compiled once, in the library (src/load/eager.cpp).
 #define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                     \
   prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*);     \
   prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,            \

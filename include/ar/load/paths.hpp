@@ -51,10 +51,10 @@ inline eager_node& add_path(std::vector<eager_node>& tree, const relation_table&
 }
 
 // A query's path tree (or none) with more paths added, every name checked against the models they
-// pass through (compiled once, in src/eager.cpp).
+// pass through (compiled once, in src/load/eager.cpp).
 std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
                                                           const std::vector<std::string>& paths);
-// The paths of a with(...), kept (compiled once, in src/eager.cpp).
+// The paths of a with(...), kept (compiled once, in src/load/eager.cpp).
 std::vector<std::string> path_list(std::initializer_list<std::string_view> paths);
 
 template <class M>

@@ -32,6 +32,7 @@ struct delete_all_fn {
     std::string sql;
     std::vector<value> params;
     render_delete(sql, params, db.dialect(), q.state());
+    const query_timeout_scope timeout(q.state().timeout_ms);
     return run(detail::state_of(db), sql, params).rows_affected;
   }
 };
@@ -44,6 +45,7 @@ std::uint64_t nullify_all(const query<M, R, S>& q, column<M, I>) {
   std::string sql;
   std::vector<value> params;
   render_nullify(sql, params, db.dialect(), q.state(), column_lookup<M, I>::position);
+  const query_timeout_scope timeout(q.state().timeout_ms);
   return run(detail::state_of(db), sql, params).rows_affected;
 }
 

@@ -29,6 +29,7 @@ struct stream_cursor::impl {
   std::string sql;
   std::vector<value> params;
   std::span<const column_binding> columns;
+  std::optional<std::int64_t> timeout_ms;  // the query's ar::timeout
   // The driver steps the statement, or:
   std::optional<cursor> rows;
   // a server-side cursor, read in batches on the connection it was declared on.
@@ -39,8 +40,9 @@ struct stream_cursor::impl {
   bool fetched_once = false;
   std::size_t last_batch = 0;
 
-  impl(const ar::database& d, std::string s, std::vector<value> p, std::span<const column_binding> c)
-      : db(d), sql(std::move(s)), params(std::move(p)), columns(c) {}
+  impl(const ar::database& d, std::string s, std::vector<value> p, std::span<const column_binding> c,
+       std::optional<std::int64_t> t)
+      : db(d), sql(std::move(s)), params(std::move(p)), columns(c), timeout_ms(t) {}
   impl(const impl&) = delete;
   impl& operator=(const impl&) = delete;
   ~impl() { close(); }
@@ -49,6 +51,7 @@ struct stream_cursor::impl {
     if (!open_on_server) return;
     open_on_server = false;
     try {
+      const query_timeout_scope timeout(timeout_ms);
       run(*pin, db.dialect().close_cursor(name), {}, {}, {}, cache_policy::once);
     } catch (...) {
       // The cursor dies with the connection at the latest.
@@ -58,9 +61,10 @@ struct stream_cursor::impl {
 };
 
 stream_cursor::stream_cursor(const ar::database& db, std::string sql, std::vector<value> params,
-                             std::span<const column_binding> columns)
-    : impl_(std::make_unique<impl>(db, std::move(sql), std::move(params), columns)) {
+                             std::span<const column_binding> columns, std::optional<std::int64_t> timeout_ms)
+    : impl_(std::make_unique<impl>(db, std::move(sql), std::move(params), columns, timeout_ms)) {
   impl& s = *impl_;
+  const query_timeout_scope timeout(s.timeout_ms);
   const ar::dialect& d = s.db.dialect();
   s.name = next_cursor_name();
   const std::string declare = d.declare_cursor(s.name, s.sql);
@@ -80,6 +84,7 @@ bool stream_cursor::batched() const noexcept { return impl_->pin.has_value(); }
 
 bool stream_cursor::next() {
   impl& s = *impl_;
+  const query_timeout_scope timeout(s.timeout_ms);
   if (s.rows && s.rows->next()) return true;
   s.rows.reset();  // frees the connection
   return false;
@@ -94,6 +99,7 @@ bool stream_cursor::fetch(row_callback on_row) {
     return false;
   }
   s.fetched_once = true;
+  const query_timeout_scope timeout(s.timeout_ms);
   s.last_batch = run(*s.pin, s.fetch_sql, {}, s.columns, on_row, cache_policy::once).rows_fetched;
   if (s.last_batch == 0) {
     s.close();

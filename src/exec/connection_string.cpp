@@ -1,4 +1,4 @@
-#include "connection_string.hpp"
+#include "exec/connection_string.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,13 +1,12 @@
-// The run-time expression tree and query state operations every query uses. They live here, out of
-// line, rather than in the headers: the adaptors of every pipeline a program writes call them
-// instead of inlining them, which keeps the code compiled per query small.
+// The run-time expression tree every condition is lowered to, built out of line rather than in the
+// headers: the adaptors of every pipeline a program writes call these instead of inlining them,
+// which keeps the code compiled per query small.
 
 #include <ar/detail/expr_tree.hpp>
-#include <ar/detail/query_state.hpp>
-#include <ar/query.hpp>
 #include <ar/error.hpp>
+#include <ar/expr.hpp>
 
-#include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -120,43 +119,11 @@ std::uint32_t expr_tree::add_param(bool v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(std::string_view v) { return add_param(value{std::string(v)}); }
 std::uint32_t expr_tree::add_param(time_point v) { return add_param(value{v}); }
 
-query_core::query_core(ar::database&& db, std::shared_ptr<const query_state>&& state) noexcept
-    : db_(std::move(db)), state_(std::move(state)) {}
-query_core::query_core(const ar::database& db, const std::shared_ptr<const query_state>& state) noexcept
-    : db_(db), state_(state) {}
-query_core::query_core(const query_core& other) noexcept = default;
-query_core::query_core(query_core&& other) noexcept = default;
-query_core& query_core::operator=(const query_core& other) noexcept = default;
-query_core& query_core::operator=(query_core&& other) noexcept = default;
-query_core::~query_core() = default;
-
-void push_order_key(std::vector<order_key>& terms, order_key&& key) { terms.push_back(std::move(key)); }
-
-std::shared_ptr<query_state> copy_state(const query_state& s) { return std::make_shared<query_state>(s); }
-
-void throw_negative_count(const char* adaptor, std::int64_t n) {
-  throw error("ar::" + std::string(adaptor) + "(" + std::to_string(n) + "): the number of rows cannot be negative");
-}
-
-std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&& state) {
-  if (state.use_count() != 1) return copy_state(*state);
-  // Every state is made non-const (make_shared<query_state>), and this is its only owner.
-  return std::const_pointer_cast<query_state>(std::move(state));
-}
-
-void append_order(query_state& s, const std::vector<order_key>& terms) {
-  s.order.insert(s.order.end(), terms.begin(), terms.end());
-}
-
-void and_where(query_state& s, expr_tree&& tree) {
-  if (!s.where) {
-    s.where = std::move(tree);
-    return;
-  }
-  expr_tree& w = *s.where;
-  const auto a = w.root();
-  const auto b = w.append(tree);
-  w.add(node{node_kind::logical_and, compare_op::eq, a, b});
+void throw_out_of_range(long double v, std::string_view type) {
+  std::ostringstream text;
+  text.precision(20);
+  text << "ar: the value " << v << " is out of the range of the " << type << " column it is compared with";
+  throw error(text.str());
 }
 
 }  // namespace ar::detail

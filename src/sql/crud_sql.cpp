@@ -1,7 +1,13 @@
+// The CRUD and DDL statements of a table (INSERT, UPDATE, DELETE, SELECT by key, CREATE/DROP
+// TABLE), rendered once per database, table and kind and kept with the database; run_ddl runs one.
+
 #include "exec/database_state.hpp"
 
-#include <ar/detail/crud_sql.hpp>
 #include <ar/backend/dialect.hpp>
+#include <ar/database.hpp>
+#include <ar/detail/crud_sql.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/schema.hpp>
 
 namespace ar::detail {
 
@@ -136,14 +142,6 @@ const std::string& crud_sql(database_state& db, const table_meta& table, crud_ki
   if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
   return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;
 }
-
-}  // namespace ar::detail
-
-#include <ar/database.hpp>
-#include <ar/detail/execute.hpp>
-#include <ar/schema.hpp>
-
-namespace ar::detail {
 
 void run_ddl(const database& db, const table_meta& table, crud_kind kind) {
   const std::string& sql = crud_sql(detail::state_of(db), table, kind);

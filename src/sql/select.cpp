@@ -1,6 +1,12 @@
-#include <ar/detail/query_state.hpp>
+// The SELECT, DELETE and UPDATE ... SET NULL statements of a query state, and the statements of a
+// tree (recursive CTE) and of a through relation (JOIN): the one place a query's SQL is written,
+// each spelling a database disagrees on asked of its dialect.
+
 #include <ar/backend/dialect.hpp>
+#include <ar/detail/query_state.hpp>
 #include <ar/model.hpp>
+#include <ar/through.hpp>
+#include <ar/tree.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -328,28 +334,6 @@ void render_select(std::string& sql, std::vector<value>& params, const dialect& 
     r.aggregate(state, aggregate, argument);
 }
 
-}  // namespace ar::detail
-
-#include <ar/error.hpp>
-#include <ar/expr.hpp>
-
-#include <sstream>
-
-namespace ar::detail {
-
-void throw_out_of_range(long double v, std::string_view type) {
-  std::ostringstream text;
-  text.precision(20);
-  text << "ar: the value " << v << " is out of the range of the " << type << " column it is compared with";
-  throw error(text.str());
-}
-
-}  // namespace ar::detail
-
-#include <ar/tree.hpp>
-
-namespace ar::detail {
-
 std::string render_tree(const dialect& d, const table_meta& table, std::size_t key_column, std::size_t fk_column,
                         bool ancestors) {
   auto q = [&](std::string& out, std::string_view id) { d.quote_identifier(out, id); };
@@ -413,12 +397,6 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   return sql;
 }
 
-}  // namespace ar::detail
-
-#include <ar/through.hpp>
-
-namespace ar::detail {
-
 void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
                     std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
                     const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
@@ -473,108 +451,6 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
   }
   sql += " ORDER BY ";
   qualified(target.table, target.columns[target_key].column);
-}
-
-}  // namespace ar::detail
-
-#include <ar/views/filter.hpp>
-
-namespace ar::detail {
-
-void where_related(query_state& s, const table_meta* table, std::uint32_t position, const std::optional<value>& v,
-                   const expr_tree* condition) {
-  expr_tree tree;
-  const auto column = tree.add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
-  if (v) {
-    const auto param = tree.add_param(*v);
-    tree.add(node{node_kind::compare, compare_op::eq, column, param});
-  } else {
-    tree.add(node{node_kind::in, compare_op::eq, column, 0, 0});  // no value: no row
-  }
-  if (condition) {
-    const auto a = tree.root();
-    const auto b = tree.append(*condition);
-    tree.add(node{node_kind::logical_and, compare_op::eq, a, b});
-  }
-  and_where(s, std::move(tree));
-}
-
-}  // namespace ar::detail
-
-#include <ar/query.hpp>
-
-namespace ar::detail {
-
-namespace {
-// Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
-// with_count's counts into its relation caches, and calls sink(context, staging) after each row.
-void read_records(const ar::database& db, const query_state& state, void* staging,
-                  void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
-                  void (*sink)(void* context, void* record), void* context) {
-  std::string sql;
-  std::vector<value> params;
-  render_select(sql, params, db.dialect(), state);
-  // The columns of the model, then one count per with_count.
-  const std::size_t total = width + state.counts.size();
-  constexpr std::size_t on_stack = 32;
-  std::array<column_binding, on_stack> stack_columns;
-  std::vector<column_binding> heap_columns;
-  std::span<column_binding> columns;
-  if (total <= on_stack) {
-    columns = std::span<column_binding>(stack_columns.data(), total);
-  } else {
-    heap_columns.resize(total);
-    columns = heap_columns;
-  }
-  bind(staging, columns.first(width));
-  std::vector<std::int64_t> counts(state.counts.size());
-  for (std::size_t i = 0; i < counts.size(); ++i) columns[width + i] = bind_column(counts[i]);
-  auto row = [&] {
-    for (std::size_t i = 0; i < counts.size(); ++i) state.counts[i].store(staging, counts[i]);
-    sink(context, staging);
-  };
-  run(detail::state_of(db), sql, params, columns, row_callback::of(row));
-}
-}  // namespace
-
-}  // namespace ar::detail
-
-namespace ar::detail {
-
-void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
-                row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
-  std::string sql;
-  std::vector<value> params;
-  render_select(sql, params, db.dialect(), state, aggregate, argument);
-  run(detail::state_of(db), sql, params, columns, on_row);
-}
-
-}  // namespace ar::detail
-
-namespace ar::detail {
-
-void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
-                  void (*sink)(void* context, void* record), void* context) {
-  // The staging record, made here for every model: the rows are read into it one by one.
-  struct staging {
-    const record_ops& ops;
-    void* at;
-    explicit staging(const record_ops& o) : ops(o), at(allocate_records(o, 1)) {
-      try {
-        ops.construct(at);
-      } catch (...) {
-        free_records(ops, at);
-        throw;
-      }
-    }
-    staging(const staging&) = delete;
-    staging& operator=(const staging&) = delete;
-    ~staging() {
-      ops.destroy(at, 1);
-      free_records(ops, at);
-    }
-  } record(ops);
-  read_records(db, state, record.at, ops.bind, ops.columns, sink, context);
 }
 
 }  // namespace ar::detail

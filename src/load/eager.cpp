@@ -1,3 +1,8 @@
+// The eager and batched loading algorithm, for every model by the same code: one level of a with()
+// tree at a time (one statement per relation and level, chunked at the bind limit), records given
+// one shared context for automatic batching. The per-relation parts reach it through the tables of
+// include/ar/detail/erased_tables.hpp.
+
 #include <ar/error.hpp>
 #include <ar/loading.hpp>
 
@@ -38,16 +43,8 @@ std::vector<std::string_view> split_relation_path(std::string_view path) {
   return names;
 }
 
-}  // namespace ar::detail
-
-namespace ar::detail {
-
 AR_EAGER_ROWS_INSTANCES(template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(template, std::string)
-
-}  // namespace ar::detail
-
-namespace ar::detail {
 
 std::vector<std::string> path_list(std::initializer_list<std::string_view> paths) {
   std::vector<std::string> out;
@@ -62,10 +59,6 @@ std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eage
   for (const std::string& path : paths) add_path(grown, root, path);
   return std::make_shared<const std::vector<eager_node>>(std::move(grown));
 }
-
-}  // namespace ar::detail
-
-namespace ar::detail {
 
 void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
                         std::span<const std::string_view> preloaded) {
@@ -120,22 +113,20 @@ void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, 
   const auto* at = static_cast<const char*>(first);
   for (std::size_t i = 0; i < n; ++i) records.push_back(at + i * rows.record_size);
   share_rows_context(rows, records, state.strict, state.auto_batch, {});
-  if (state.eager) eager_load_rows_all(rows.table(), records, *state.eager);
+  if (state.eager) {
+    const query_timeout_scope timeout(state.timeout_ms);  // the query's, over its eager loads
+    eager_load_rows_all(rows.table(), records, *state.eager);
+  }
 }
-
-}  // namespace ar::detail
-
-namespace ar::detail {
 
 void finish_read_rows(const model_rows& rows, const record_buffer& read, const query_state& state) {
   const std::vector<const void*> records = read.pointers();
   share_rows_context(rows, records, state.strict, state.auto_batch, {});
-  if (state.eager) eager_load_rows_all(rows.table(), records, *state.eager);
+  if (state.eager) {
+    const query_timeout_scope timeout(state.timeout_ms);  // the query's, over its eager loads
+    eager_load_rows_all(rows.table(), records, *state.eager);
+  }
 }
-
-}  // namespace ar::detail
-
-namespace ar::detail {
 
 namespace {
 // Destroys and frees a record made by share_moved_record.
@@ -183,10 +174,6 @@ std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row)
   return std::shared_ptr<void>(p, record_deleter{&ops});
 }
 
-}  // namespace ar::detail
-
-namespace ar::detail {
-
 void each_row(const model_rows& rows, const ar::database& db, const query_state& state, bool finish,
               void (*sink)(void* context, void* row), void* context) {
   if (!finish) {
@@ -199,20 +186,12 @@ void each_row(const model_rows& rows, const ar::database& db, const query_state&
   for (const void* row : read.pointers()) sink(context, const_cast<void*>(row));
 }
 
-}  // namespace ar::detail
-
-namespace ar::detail {
-
 std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node) {
   if (node && node->modifier) return node->modified(node->modifier.get());
   auto state = std::make_shared<query_state>();
   state->table = table;
   return {database_for(table), std::move(state)};
 }
-
-}  // namespace ar::detail
-
-namespace ar::detail {
 
 namespace {
 // A group and its reference count in one allocation: std::vector of any model has one size.

@@ -1,0 +1,74 @@
+// A query's handle (query_core) and the operations the adaptors apply to its state: copying it,
+// changing it in place when nothing shares it, adding ORDER BY keys and conditions. Out of line for
+// the reason src/expr/expr_tree.cpp gives.
+
+#include <ar/detail/query_state.hpp>
+#include <ar/error.hpp>
+#include <ar/query.hpp>
+#include <ar/views/filter.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ar::detail {
+
+query_core::query_core(ar::database&& db, std::shared_ptr<const query_state>&& state) noexcept
+    : db_(std::move(db)), state_(std::move(state)) {}
+query_core::query_core(const ar::database& db, const std::shared_ptr<const query_state>& state) noexcept
+    : db_(db), state_(state) {}
+query_core::query_core(const query_core& other) noexcept = default;
+query_core::query_core(query_core&& other) noexcept = default;
+query_core& query_core::operator=(const query_core& other) noexcept = default;
+query_core& query_core::operator=(query_core&& other) noexcept = default;
+query_core::~query_core() = default;
+
+void push_order_key(std::vector<order_key>& terms, order_key&& key) { terms.push_back(std::move(key)); }
+
+std::shared_ptr<query_state> copy_state(const query_state& s) { return std::make_shared<query_state>(s); }
+
+void throw_negative_count(const char* adaptor, std::int64_t n) {
+  throw error("ar::" + std::string(adaptor) + "(" + std::to_string(n) + "): the number of rows cannot be negative");
+}
+
+std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&& state) {
+  if (state.use_count() != 1) return copy_state(*state);
+  // Every state is made non-const (make_shared<query_state>), and this is its only owner.
+  return std::const_pointer_cast<query_state>(std::move(state));
+}
+
+void append_order(query_state& s, const std::vector<order_key>& terms) {
+  s.order.insert(s.order.end(), terms.begin(), terms.end());
+}
+
+void and_where(query_state& s, expr_tree&& tree) {
+  if (!s.where) {
+    s.where = std::move(tree);
+    return;
+  }
+  expr_tree& w = *s.where;
+  const auto a = w.root();
+  const auto b = w.append(tree);
+  w.add(node{node_kind::logical_and, compare_op::eq, a, b});
+}
+
+void where_related(query_state& s, const table_meta* table, std::uint32_t position, const std::optional<value>& v,
+                   const expr_tree* condition) {
+  expr_tree tree;
+  const auto column = tree.add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  if (v) {
+    const auto param = tree.add_param(*v);
+    tree.add(node{node_kind::compare, compare_op::eq, column, param});
+  } else {
+    tree.add(node{node_kind::in, compare_op::eq, column, 0, 0});  // no value: no row
+  }
+  if (condition) {
+    const auto a = tree.root();
+    const auto b = tree.append(*condition);
+    tree.add(node{node_kind::logical_and, compare_op::eq, a, b});
+  }
+  and_where(s, std::move(tree));
+}
+
+}  // namespace ar::detail

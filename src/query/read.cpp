@@ -1,0 +1,84 @@
+// Running a query's SELECT and reading its rows: into bound columns (run_select: rows of a tuple,
+// aggregates) or into whole records (read_records: the one reading loop of to_vector, first and the
+// eager loads), for every model by the same code.
+
+#include <ar/database.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/detail/query_state.hpp>
+#include <ar/query.hpp>
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ar::detail {
+
+namespace {
+// Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
+// with_count's counts into its relation caches, and calls sink(context, staging) after each row.
+void read_records(const ar::database& db, const query_state& state, void* staging,
+                  void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
+                  void (*sink)(void* context, void* record), void* context) {
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), state);
+  // The columns of the model, then one count per with_count.
+  const std::size_t total = width + state.counts.size();
+  constexpr std::size_t on_stack = 32;
+  std::array<column_binding, on_stack> stack_columns;
+  std::vector<column_binding> heap_columns;
+  std::span<column_binding> columns;
+  if (total <= on_stack) {
+    columns = std::span<column_binding>(stack_columns.data(), total);
+  } else {
+    heap_columns.resize(total);
+    columns = heap_columns;
+  }
+  bind(staging, columns.first(width));
+  std::vector<std::int64_t> counts(state.counts.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) columns[width + i] = bind_column(counts[i]);
+  auto row = [&] {
+    for (std::size_t i = 0; i < counts.size(); ++i) state.counts[i].store(staging, counts[i]);
+    sink(context, staging);
+  };
+  const query_timeout_scope timeout(state.timeout_ms);
+  run(detail::state_of(db), sql, params, columns, row_callback::of(row));
+}
+}  // namespace
+
+void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
+                row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
+  std::string sql;
+  std::vector<value> params;
+  render_select(sql, params, db.dialect(), state, aggregate, argument);
+  const query_timeout_scope timeout(state.timeout_ms);
+  run(detail::state_of(db), sql, params, columns, on_row);
+}
+
+void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
+                  void (*sink)(void* context, void* record), void* context) {
+  // The staging record, made here for every model: the rows are read into it one by one.
+  struct staging {
+    const record_ops& ops;
+    void* at;
+    explicit staging(const record_ops& o) : ops(o), at(allocate_records(o, 1)) {
+      try {
+        ops.construct(at);
+      } catch (...) {
+        free_records(ops, at);
+        throw;
+      }
+    }
+    staging(const staging&) = delete;
+    staging& operator=(const staging&) = delete;
+    ~staging() {
+      ops.destroy(at, 1);
+      free_records(ops, at);
+    }
+  } record(ops);
+  read_records(db, state, record.at, ops.bind, ops.columns, sink, context);
+}
+
+}  // namespace ar::detail
