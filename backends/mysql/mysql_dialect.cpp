@@ -117,16 +117,7 @@ class mysql_dialect final : public dialect {
       quote_identifier(out, table.key().column);
       return;
     }
-    bool first = true;
-    for (std::size_t i = 0; i < table.columns.size(); ++i) {
-      if (i == table.primary_key) continue;
-      if (!first) out += ", ";
-      first = false;
-      quote_identifier(out, table.columns[i].column);
-      out += " = VALUES(";
-      quote_identifier(out, table.columns[i].column);
-      out += ')';
-    }
+    assign_non_key_columns(out, table, "VALUES(", ")");
   }
 
   std::vector<std::string> session_setup() const override {

@@ -378,26 +378,14 @@ struct through_eager_ops {
   }
 
   static bool load_from_batch(const owner& o) {
-    const auto& context = o.ar_context.shared;
-    if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
-    auto* shared = static_cast<batch<key>*>(context->batches.at(relation_position_of<Rel>()).get());
-    if (!shared) return false;  // preloaded for every sibling: not batched
-    auto& b = *shared;
-    // Once per batch, whichever thread comes first; the others wait for it (see batch).
-    if (!b.loaded.load(std::memory_order_acquire)) {
-      const std::lock_guard<std::mutex> lock(b.loading);
-      if (!b.loaded.load(std::memory_order_relaxed)) {
-        keep_distinct(b.keys);
-        auto grouped = impl::select_in(b.keys, nullptr);
-        std::unordered_map<key, std::shared_ptr<const void>> results;
-        for (auto& [k, rows] : grouped) results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
-        b.results = std::move(results);
-        b.loaded.store(true, std::memory_order_release);
-      }
-    }
+    batch<key>* b = loaded_batch<key>(o.ar_context.shared, relation_position_of<Rel>(), [](batch<key>& siblings) {
+      for (auto& [k, rows] : impl::select_in(siblings.keys, nullptr))
+        siblings.results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
+    });
+    if (!b) return false;
     const auto v = impl::lookup_value(o);
-    auto it = v ? b.results.find(*v) : b.results.end();
-    publish_loaded(slot_of<Rel>(o), it == b.results.end() ? std::make_shared<std::vector<target>>() : it->second);
+    auto it = v ? b->results.find(*v) : b->results.end();
+    publish_loaded(slot_of<Rel>(o), it == b->results.end() ? std::make_shared<std::vector<target>>() : it->second);
     return true;
   }
 

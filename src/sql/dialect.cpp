@@ -99,14 +99,21 @@ void dialect::upsert_clause(std::string& out, const table_meta& table) const {
     return;
   }
   out += "UPDATE SET ";
+  assign_non_key_columns(out, table, "excluded.", "");
+}
+
+void dialect::assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
+                                     std::string_view after) const {
   bool first = true;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     if (i == table.primary_key) continue;
     if (!first) out += ", ";
     first = false;
     quote_identifier(out, table.columns[i].column);
-    out += " = excluded.";
+    out += " = ";
+    out += before;
     quote_identifier(out, table.columns[i].column);
+    out += after;
   }
 }
 

@@ -139,6 +139,11 @@ class dialect {
   virtual bool stores_infinity() const { return true; }
 
  protected:
+  // Appends an upsert's assignments, "a = <before>a<after>, b = ..." over every column but the
+  // key (before "excluded.": PostgreSQL and SQLite; "VALUES(" and ")": MariaDB).
+  void assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
+                              std::string_view after) const;
+
   // Appends n in decimal: the number of a numbered placeholder.
   static void append_number(std::string& out, std::size_t n) {
     char digits[20];

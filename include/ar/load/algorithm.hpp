@@ -117,6 +117,26 @@ void keep_distinct(std::vector<Key>& keys) {
   keys.resize(kept);
 }
 
+// The batch of a record's siblings for the relation at `index` of their shared context, its rows
+// loaded by load(batch) once, by whichever thread comes first (the others wait for it); nullptr
+// when the relation is not batched for them (no shared context, batching off, or preloaded for
+// every sibling).
+template <class Key, class Load>
+batch<Key>* loaded_batch(const std::shared_ptr<load_context>& context, std::size_t index, Load&& load) {
+  if (!context || !context->auto_batch || !auto_batching_flag().load()) return nullptr;
+  auto* b = static_cast<batch<Key>*>(context->batches.at(index).get());
+  if (!b) return nullptr;
+  if (!b->loaded.load(std::memory_order_acquire)) {
+    const std::lock_guard<std::mutex> lock(b->loading);
+    if (!b->loaded.load(std::memory_order_relaxed)) {
+      keep_distinct(b->keys);
+      load(*b);
+      b->loaded.store(true, std::memory_order_release);
+    }
+  }
+  return b;
+}
+
 // The distinct, non-null values a relation looks for, over some of its owners (type-erased).
 template <class Impl>
 std::vector<typename Impl::key_scalar> distinct_lookup_values(const std::vector<const void*>& owners) {
@@ -392,26 +412,16 @@ eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector
 
 template <class K>
 bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner) {
-  const auto& context = loader.owner->context(owner).shared;
-  if (!context || !context->auto_batch || !auto_batching_flag().load()) return false;
-  auto* shared = static_cast<batch<K>*>(context->batches.at(loader.index).get());
-  if (!shared) return false;  // preloaded for every sibling: not batched
-  auto& b = *shared;
-  // Once per batch, whichever thread comes first; the others wait for it (see batch).
-  if (!b.loaded.load(std::memory_order_acquire)) {
-    const std::lock_guard<std::mutex> lock(b.loading);
-    if (!b.loaded.load(std::memory_order_relaxed)) {
-      keep_distinct(b.keys);
-      grouped_rows<K> results = select_rows_in(loader, b.keys, nullptr);
-      auto targets = loaded_rows(loader, results, b.keys);
-      share_rows_context(*loader.target, targets, false, true, loader.inverse);
-      b.results = std::move(results);
-      b.loaded.store(true, std::memory_order_release);
-    }
-  }
+  batch<K>* b = loaded_batch<K>(loader.owner->context(owner).shared, loader.index, [&](batch<K>& siblings) {
+    grouped_rows<K> results = select_rows_in(loader, siblings.keys, nullptr);
+    auto targets = loaded_rows(loader, results, siblings.keys);
+    share_rows_context(*loader.target, targets, false, true, loader.inverse);
+    siblings.results = std::move(results);
+  });
+  if (!b) return false;
   const auto v = loader.lookup(owner);
-  auto it = v ? b.results.find(*v) : b.results.end();
-  store_lazy_rows(loader, owner, it == b.results.end() ? nothing_found(loader) : it->second);
+  auto it = v ? b->results.find(*v) : b->results.end();
+  store_lazy_rows(loader, owner, it == b->results.end() ? nothing_found(loader) : it->second);
   return true;
 }
 
