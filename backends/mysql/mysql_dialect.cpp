@@ -120,6 +120,43 @@ class mysql_dialect final : public dialect {
     assign_non_key_columns(out, table, "VALUES(", ")");
   }
 
+  // The catalog of the connection's database (DATABASE()). COLUMN_TYPE spells the whole type,
+  // "int(11) unsigned", "tinyint(1)", "varchar(768)"; the primary key is the index named PRIMARY.
+  std::string catalog_columns_sql() const override {
+    return "SELECT c.COLUMN_NAME, c.COLUMN_TYPE, IF(c.IS_NULLABLE = 'YES', 1, 0), "
+           "COALESCE((SELECT s.SEQ_IN_INDEX FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = c.TABLE_SCHEMA "
+           "AND s.TABLE_NAME = c.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY' AND s.COLUMN_NAME = c.COLUMN_NAME), 0) "
+           "FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = :1 "
+           "ORDER BY c.ORDINAL_POSITION";
+  }
+  std::string catalog_index_columns_sql() const override {
+    return "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
+           "AND SEQ_IN_INDEX = 1";
+  }
+
+  // An unsigned column holds no negative number; an int32 field needs INT or BIGINT, an int64 one
+  // BIGINT. BOOLEAN is TINYINT(1), and any integer column holds 0 and 1. FLOAT is a 32-bit float.
+  bool column_type_holds(std::string_view type, value_type field) const override {
+    const std::string t = normal_type_name(type);
+    const bool is_unsigned = t.find(" unsigned") != std::string::npos;
+    const std::string base = t.substr(0, t.find(' '));
+    switch (field) {
+      case value_type::int32: return !is_unsigned && (base == "int" || base == "bigint");
+      case value_type::int64: return !is_unsigned && base == "bigint";
+      case value_type::float64: return base == "double" || base == "decimal";
+      case value_type::boolean:
+        return base == "tinyint" || base == "smallint" || base == "mediumint" || base == "int" || base == "bigint" ||
+               base == "boolean" || base == "bool";  // DDL's names of tinyint(1)
+      case value_type::text:
+        return base == "varchar" || base == "char" || base == "text" || base == "tinytext" || base == "mediumtext" ||
+               base == "longtext";
+      case value_type::time: return base == "datetime";
+    }
+    return false;
+  }
+  // MariaDB finds columns whatever the case of their names.
+  bool column_names_ignore_case() const override { return true; }
+
   std::vector<std::string> session_setup() const override {
     return {std::string(sql_mode_and_version_check), "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
             "SET SESSION time_zone = '+00:00'"};

@@ -99,6 +99,43 @@ class postgresql_dialect final : public dialect {
     return out;
   }
 
+  // The catalog of the schema a statement's unqualified names find first (current_schema(), the head
+  // of the search_path). information_schema has the columns and the keys; indexes only pg_catalog.
+  std::string catalog_columns_sql() const override {
+    return "SELECT c.column_name::text, c.data_type::text, "
+           "CASE WHEN c.is_nullable = 'YES' THEN 1 ELSE 0 END::bigint, "
+           "COALESCE((SELECT k.ordinal_position FROM information_schema.table_constraints t "
+           "JOIN information_schema.key_column_usage k ON k.constraint_schema = t.constraint_schema "
+           "AND k.constraint_name = t.constraint_name AND k.table_name = t.table_name "
+           "WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = c.table_schema "
+           "AND t.table_name = c.table_name AND k.column_name = c.column_name), 0)::bigint "
+           "FROM information_schema.columns c WHERE c.table_schema = current_schema() AND c.table_name::text = $1 "
+           "ORDER BY c.ordinal_position";
+  }
+  std::string catalog_index_columns_sql() const override {
+    return "SELECT a.attname::text FROM pg_catalog.pg_index i "
+           "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+           "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] AND i.indkey[0] <> 0 "
+           "WHERE n.nspname = current_schema() AND t.relname::text = $1";
+  }
+
+  // information_schema's data_type: "integer", "bigint", "double precision", "numeric", "boolean",
+  // "text", "character varying", "timestamp without time zone", ... A timestamp with time zone reads
+  // back with its offset, which ar's time fields do not take; smallint and real are too small.
+  bool column_type_holds(std::string_view type, value_type field) const override {
+    const std::string t = normal_type_name(type);
+    switch (field) {
+      case value_type::int32: return t == "integer" || t == "bigint";
+      case value_type::int64: return t == "bigint";
+      case value_type::float64: return t == "double precision" || t == "numeric";
+      case value_type::boolean: return t == "boolean";
+      case value_type::text: return t == "text" || t == "character varying" || t == "character";
+      case value_type::time: return t == "timestamp without time zone" || t == "timestamp";  // DDL's name of it
+    }
+    return false;
+  }
+
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.
   std::vector<std::string> session_setup() const override { return {"SET client_min_messages TO WARNING"}; }
 

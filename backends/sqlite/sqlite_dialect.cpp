@@ -75,6 +75,53 @@ class sqlite_dialect final : public dialect {
     return "has settings but names no database file (no db= or dbname=)" + std::string(remedy);
   }
 
+  // The catalog through the table-valued pragmas. A column SQLite declares nullable but that cannot
+  // hold NULL, the single INTEGER PRIMARY KEY (an alias of the rowid), is reported NOT NULL.
+  std::string catalog_columns_sql() const override {
+    return "SELECT name, type, CASE WHEN \"notnull\" <> 0 OR (pk = 1 AND upper(type) = 'INTEGER' AND "
+           "max(pk) OVER () = 1) THEN 0 ELSE 1 END, pk FROM pragma_table_info(?) ORDER BY cid";
+  }
+  std::string catalog_index_columns_sql() const override {
+    return "SELECT ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii WHERE ii.seqno = 0";
+  }
+
+  // SQLite's type affinity (https://sqlite.org/datatype3.html, 3.1): the declared type decides what a
+  // column turns a value into. INTEGER and NUMERIC keep integers; REAL turns them into reals (a
+  // 64-bit integer would lose digits); TEXT turns numbers into text; NUMERIC turns text that looks
+  // like a number into one ("0042" would come back 42), so text needs TEXT. A column without a type
+  // (BLOB affinity) keeps every value as it is given.
+  bool column_type_holds(std::string_view type, value_type field) const override {
+    enum class affinity { integer, text, blob, real, numeric };
+    const std::string t = normal_type_name(type);
+    const auto has = [&](std::string_view part) {
+      std::string upper(t);
+      for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      return upper.find(part) != std::string::npos;
+    };
+    const affinity a = has("INT")                                 ? affinity::integer
+                       : has("CHAR") || has("CLOB") || has("TEXT") ? affinity::text
+                       : has("BLOB") || t.empty()                 ? affinity::blob
+                       : has("REAL") || has("FLOA") || has("DOUB") ? affinity::real
+                                                                  : affinity::numeric;
+    if (a == affinity::blob) return true;
+    switch (field) {
+      case value_type::int32:
+      case value_type::int64:
+      case value_type::boolean: return a == affinity::integer || a == affinity::numeric;
+      // A real stays a real under NUMERIC and INTEGER affinity (one that is a whole number may come back
+      // an integer, which a double field reads exactly).
+      case value_type::float64: return a != affinity::text;
+      case value_type::text: return a == affinity::text;
+      // ar's time text ("2024-02-29 12:34:56.123456") never looks like a number: NUMERIC (DATETIME,
+      // DATE) keeps it as text.
+      case value_type::time: return a == affinity::text || a == affinity::numeric;
+    }
+    return false;
+  }
+  // SQLite finds identifiers whatever their case.
+  bool column_names_ignore_case() const override { return true; }
+
   // Every connection to ":memory:" is a database of its own, and SQLite takes one writer at a
   // time anyway: one connection unless the program asks for more (a file database can have them).
   std::size_t default_pool_size() const override { return 1; }

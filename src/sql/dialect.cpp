@@ -117,6 +117,40 @@ void dialect::assign_non_key_columns(std::string& out, const table_meta& table, 
   }
 }
 
+std::string dialect::normal_type_name(std::string_view type) {
+  std::string out;
+  int depth = 0;
+  for (char c : type) {
+    if (c == '(') ++depth;
+    if (depth == 0) {
+      const bool space = c == ' ' || c == '\t' || c == '\n';
+      if (space) {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      }
+    }
+    if (c == ')' && depth > 0) --depth;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+bool dialect::column_type_holds(std::string_view type, value_type field) const {
+  const std::string t = normal_type_name(type);
+  switch (field) {
+    case value_type::int32: return t == "integer" || t == "int" || t == "bigint";
+    case value_type::int64: return t == "bigint";
+    case value_type::float64: return t == "double precision" || t == "double" || t == "numeric" || t == "decimal";
+    case value_type::boolean: return t == "boolean";
+    case value_type::text:
+      return t == "text" || t == "character varying" || t == "varchar" || t == "character" || t == "char" ||
+             t == "clob" || t == "national character varying" || t == "nvarchar";
+    case value_type::time: return t == "timestamp" || t == "timestamp without time zone";
+  }
+  return false;
+}
+
 namespace detail {
 
 std::string refused_parameters(const dialect& d, std::span<const value> params) {

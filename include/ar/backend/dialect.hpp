@@ -138,11 +138,35 @@ class dialect {
   virtual bool stores_nan() const { return true; }
   virtual bool stores_infinity() const { return true; }
 
+  // The catalog, for ar::verify_schema. Values are bound there too: the table's name is the one
+  // parameter of each statement (write its placeholder with placeholder(out, 1)).
+  // The statement that lists a table's columns, one row each, in order: the column's name (text),
+  // its type as the catalog spells it (text), whether it takes NULL (the integer 1 or 0) and its
+  // position in the table's primary key (an integer, 1 for the first; 0 when it is not part of it).
+  // No row: there is no such table. Empty (the default): this backend cannot list its catalog, and
+  // verify_schema says so.
+  virtual std::string catalog_columns_sql() const { return {}; }
+  // The statement that lists the first column of each of a table's indexes, one row per index (the
+  // column's name, text, or NULL for an index that starts with an expression).
+  virtual std::string catalog_index_columns_sql() const { return {}; }
+  // Whether a column of the catalog type `type` (as catalog_columns_sql gives it) holds every value a
+  // field of `field` may have, and gives it back as it was: an int64 field needs a 64-bit integer
+  // column, an int32 field takes one of 32 bits or more, a text field a character type. The default
+  // knows the standard SQL names.
+  virtual bool column_type_holds(std::string_view type, value_type field) const;
+  // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
+  // is then the column "ArtistId".
+  virtual bool column_names_ignore_case() const { return false; }
+
  protected:
   // Appends an upsert's assignments, "a = <before>a<after>, b = ..." over every column but the
   // key (before "excluded.": PostgreSQL and SQLite; "VALUES(" and ")": MariaDB).
   void assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
                               std::string_view after) const;
+
+  // A catalog type name as column_type_holds compares it: lower case, without what parentheses hold,
+  // spaces single: "INT(11) UNSIGNED" is "int unsigned", "NUMERIC(10,2)" is "numeric".
+  static std::string normal_type_name(std::string_view type);
 
   // Appends n in decimal: the number of a numbered placeholder.
   static void append_number(std::string& out, std::size_t n) {
