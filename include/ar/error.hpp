@@ -219,6 +219,37 @@ class lazy_load_error : public error {
   std::string relation_;
 };
 
+// What ar::verify_schema found wrong with a table, compared with the model it belongs to.
+enum class schema_problem_kind : std::uint8_t {
+  missing_table,          // the database has no table of the model's name
+  missing_column,         // the table has no column for a field
+  wrong_type,             // the column's type cannot hold every value of the field
+  nullable_column,        // the column takes NULL but the field is not a std::optional
+  primary_key_mismatch,   // the model's key column is not the table's primary key, or not all of it
+  unindexed_foreign_key,  // a warning: a belongs_to's foreign key column leads no index
+};
+
+// One problem: where it is (the database's name, the table, the column; the column is empty when the
+// problem is the table's) and what is wrong, as a sentence.
+struct schema_problem {
+  schema_problem_kind kind;
+  std::string database;
+  std::string table;
+  std::string column;
+  std::string message;
+};
+
+// ar::verify_schema found tables that do not match their models. Lists every problem of every model
+// it was given, not only the first; what() has one line per problem.
+class schema_mismatch_error : public error {
+ public:
+  explicit schema_mismatch_error(std::vector<schema_problem> problems);
+  const std::vector<schema_problem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<schema_problem> problems_;
+};
+
 }  // namespace ar
 
 #endif  // AR_ERROR_HPP

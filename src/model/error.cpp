@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ar {
 
@@ -95,5 +96,18 @@ lazy_load_error::lazy_load_error(std::string model, std::string relation, std::s
     : error("ar: strict loading: '" + relation + "' of a '" + model + "' record was not loaded; " + std::string(remedy)),
       model_(std::move(model)),
       relation_(std::move(relation)) {}
+
+schema_mismatch_error::schema_mismatch_error(std::vector<schema_problem> problems)
+    : error([&] {
+        std::string m = "ar: the database schema does not match the models (" + std::to_string(problems.size()) +
+                        (problems.size() == 1 ? " problem)" : " problems)");
+        for (const schema_problem& p : problems) {
+          m += "\n  " + p.database + ": " + p.table;
+          if (!p.column.empty()) m += "." + p.column;
+          m += ": " + p.message;
+        }
+        return m;
+      }()),
+      problems_(std::move(problems)) {}
 
 }  // namespace ar
