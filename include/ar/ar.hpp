@@ -20,6 +20,7 @@
 #include <ar/transaction.hpp>
 #include <ar/tree.hpp>
 #include <ar/value.hpp>
+#include <ar/verify_schema.hpp>
 #include <ar/views.hpp>
 
 #endif  // AR_AR_HPP
