@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -56,6 +57,10 @@ struct open_options {
   // seconds rounded up; libpq waits at least 2 s). 0: no limit. A connection string that names
   // connect_timeout itself keeps its own. Not used by SQLite.
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  // Run once the database is open and registered, before ar::open returns it: a check of the
+  // database, such as ar::verify_with<Models...>() (ar/verify_schema.hpp), which compares the
+  // models' tables with the catalog. If it throws, ar::open closes the database and throws that.
+  std::function<void(const database&)> verify = {};
 };
 
 // A handle to an open database and its pool of connections; copies share them. Any thread may use

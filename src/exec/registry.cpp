@@ -164,7 +164,16 @@ database open(std::string_view url, std::string_view name, const open_options& o
         throw configuration_error("ar::open: a database named '" + std::string(name) + "' is already open");
     r.open.push_back(state);
   }
-  return database(std::move(state));
+  database db(std::move(state));
+  if (options.verify) {
+    try {
+      options.verify(db);
+    } catch (...) {
+      db.close();
+      throw;
+    }
+  }
+  return db;
 }
 
 database get_database(std::string_view name) {
