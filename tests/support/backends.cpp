@@ -24,6 +24,7 @@ struct opened {
   std::string schema;            // PostgreSQL only
   std::string mariadb_database;  // MariaDB only: dropped after the connections are closed
   std::string file;              // SQLite files: removed after the connections are closed
+  std::string url;               // what ar::open was given, for open_backend_again
 };
 
 std::vector<opened>& opened_databases() {
@@ -140,7 +141,7 @@ const std::vector<std::string>& registered_backends() {
 ar::database open_backend(const std::string& backend, const std::string& name, ar::open_options options) {
   if (backend == "sqlite") {
     auto db = ar::open("sqlite3://db=:memory:", name, options);
-    opened_databases().push_back({db, {}, {}, {}});
+    opened_databases().push_back({db, {}, {}, {}, {}});
     return db;
   }
   if (backend == "sqlite_file") {
@@ -148,8 +149,9 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     // a database of its own). Removed by close_backends.
     const std::string path = "/tmp/ar_test_" + unique_suffix() + ".sqlite3";
     std::remove(path.c_str());
-    auto db = ar::open("sqlite3://db=" + path + " timeout=10", name, options);
-    opened_databases().push_back({db, {}, {}, path});
+    const std::string url = "sqlite3://db=" + path + " timeout=10";
+    auto db = ar::open(url, name, options);
+    opened_databases().push_back({db, {}, {}, path, url});
     return db;
   }
   if (backend == "postgresql") {
@@ -159,7 +161,7 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     auto db = ar::open(postgresql_url(), name, options);
     db.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     db.execute("CREATE SCHEMA " + schema);
-    opened_databases().push_back({db, schema, {}, {}});
+    opened_databases().push_back({db, schema, {}, {}, postgresql_url()});
     return db;
   }
   if (backend == "mariadb") {
@@ -169,10 +171,11 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     const std::string database = "ar_test_" + unique_suffix();
     mariadb_bootstrap_run("DROP DATABASE IF EXISTS `" + database + "`");
     mariadb_bootstrap_run("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
-    opened_databases().push_back({{}, {}, database, {}});
-    auto db = ar::open(url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database), name,
-                       options);
+    opened_databases().push_back({{}, {}, database, {}, {}});
+    const std::string own_url = url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database);
+    auto db = ar::open(own_url, name, options);
     opened_databases().back().db = db;
+    opened_databases().back().url = own_url;
     return db;
   }
   // A backend added since: one built on SQLite opens in memory under its own scheme; one with a
@@ -180,12 +183,27 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
   const ar::dialect& d = dialect_of_backend(backend);
   if (d.driver_name() == "sqlite3") {
     auto db = ar::open(backend + "://db=:memory:", name, options);
-    opened_databases().push_back({db, {}, {}, {}});
+    opened_databases().push_back({db, {}, {}, {}, {}});
     return db;
   }
   throw std::invalid_argument("test backend '" + backend +
                               "' needs a server: add to open_backend in tests/support/backends.cpp how a test opens "
                               "a fresh database on it (and the environment variable that names its server)");
+}
+
+ar::database open_backend_again(const ar::database& first, const std::string& name, ar::open_options options) {
+  for (const opened& o : opened_databases()) {
+    if (!(o.db == first)) continue;
+    if (o.url.empty())
+      throw std::invalid_argument("open_backend_again: '" + first.name() +
+                                  "' cannot be opened twice (a database in memory is one connection's own)");
+    if (!o.schema.empty()) options.on_connect.push_back("SET search_path TO " + o.schema);
+    auto db = ar::open(o.url, name, options);
+    // Cleaned up through the first handle: this one only needs closing.
+    opened_databases().push_back({db, {}, {}, {}, {}});
+    return db;
+  }
+  throw std::invalid_argument("open_backend_again: '" + first.name() + "' was not opened by open_backend");
 }
 
 void close_backends() {

@@ -27,6 +27,10 @@ const std::vector<std::string>& registered_backends();
 // to ar::open.
 ar::database open_backend(const std::string& backend, const std::string& name = "default",
                           ar::open_options options = {});
+// Opens another handle, under `name`, onto what open_backend opened as `first` (the same SQLite file,
+// PostgreSQL schema or MariaDB database), for tests of what ar::open itself does with a database
+// that already has tables. Not for "sqlite" (in memory: open "sqlite_file" for such tests).
+ar::database open_backend_again(const ar::database& first, const std::string& name, ar::open_options options = {});
 // Drops what open_backend created and closes every database.
 void close_backends();
 

@@ -1,0 +1,265 @@
+// ar::verify_schema against a database no one here wrote: the Chinook sample (a music store), loaded
+// from its published SQLite script into a file of this test's own. Models written for it pass; a
+// model that gets it wrong fails with exactly the problems it has.
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <unistd.h>
+#include <vector>
+
+#ifndef AR_CHINOOK_SQL
+#error "tests/CMakeLists.txt defines AR_CHINOOK_SQL: the path of Chinook_Sqlite.sql"
+#endif
+
+namespace chinook {
+
+struct album;
+struct employee;
+
+struct artist {
+  std::int64_t id = 0;
+  std::optional<std::string> name;
+  AR_MODEL(artist, "Artist", AR_FIELDS(id, name), AR_COLUMN(id, "ArtistId"), AR_COLUMN(name, "Name"),
+           AR_HAS_MANY(albums, album, artist_id));
+};
+
+struct album {
+  std::int64_t id = 0;
+  std::string title;
+  std::int64_t artist_id = 0;
+  AR_MODEL(album, "Album", AR_FIELDS(id, title, artist_id), AR_COLUMN(id, "AlbumId"), AR_COLUMN(title, "Title"),
+           AR_COLUMN(artist_id, "ArtistId"), AR_BELONGS_TO(artist, chinook::artist, artist_id));
+};
+
+struct genre {
+  std::int64_t id = 0;
+  std::optional<std::string> name;
+  AR_MODEL(genre, "Genre", AR_FIELDS(id, name), AR_COLUMN(id, "GenreId"), AR_COLUMN(name, "Name"));
+};
+
+struct media_type {
+  std::int64_t id = 0;
+  std::optional<std::string> name;
+  AR_MODEL(media_type, "MediaType", AR_FIELDS(id, name), AR_COLUMN(id, "MediaTypeId"), AR_COLUMN(name, "Name"));
+};
+
+struct track {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::int64_t> album_id;
+  std::int64_t media_type_id = 0;
+  std::optional<std::int64_t> genre_id;
+  std::optional<std::string> composer;
+  std::int64_t milliseconds = 0;
+  std::optional<std::int64_t> bytes;
+  double unit_price = 0;
+  AR_MODEL(track, "Track", AR_FIELDS(id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price),
+           AR_COLUMN(id, "TrackId"), AR_COLUMN(name, "Name"), AR_COLUMN(album_id, "AlbumId"),
+           AR_COLUMN(media_type_id, "MediaTypeId"), AR_COLUMN(genre_id, "GenreId"), AR_COLUMN(composer, "Composer"),
+           AR_COLUMN(milliseconds, "Milliseconds"), AR_COLUMN(bytes, "Bytes"), AR_COLUMN(unit_price, "UnitPrice"),
+           AR_BELONGS_TO(album, chinook::album, album_id), AR_BELONGS_TO(genre, chinook::genre, genre_id),
+           AR_BELONGS_TO(media_type, chinook::media_type, media_type_id));
+};
+
+struct employee {
+  std::int64_t id = 0;
+  std::string last_name;
+  std::string first_name;
+  std::optional<std::string> title;
+  std::optional<std::int64_t> reports_to;
+  std::optional<ar::time_point> birth_date;
+  std::optional<ar::time_point> hire_date;
+  std::optional<std::string> email;
+  AR_MODEL(employee, "Employee", AR_FIELDS(id, last_name, first_name, title, reports_to, birth_date, hire_date, email),
+           AR_COLUMN(id, "EmployeeId"), AR_COLUMN(last_name, "LastName"), AR_COLUMN(first_name, "FirstName"),
+           AR_COLUMN(title, "Title"), AR_COLUMN(reports_to, "ReportsTo"), AR_COLUMN(birth_date, "BirthDate"),
+           AR_COLUMN(hire_date, "HireDate"), AR_COLUMN(email, "Email"),
+           AR_BELONGS_TO(manager, employee, reports_to));
+};
+
+struct customer {
+  std::int64_t id = 0;
+  std::string first_name;
+  std::string last_name;
+  std::optional<std::string> company;
+  std::optional<std::string> country;
+  std::string email;
+  std::optional<std::int64_t> support_rep_id;
+  AR_MODEL(customer, "Customer", AR_FIELDS(id, first_name, last_name, company, country, email, support_rep_id),
+           AR_COLUMN(id, "CustomerId"), AR_COLUMN(first_name, "FirstName"), AR_COLUMN(last_name, "LastName"),
+           AR_COLUMN(company, "Company"), AR_COLUMN(country, "Country"), AR_COLUMN(email, "Email"),
+           AR_COLUMN(support_rep_id, "SupportRepId"), AR_BELONGS_TO(support_rep, employee, support_rep_id));
+};
+
+struct invoice {
+  std::int64_t id = 0;
+  std::int64_t customer_id = 0;
+  ar::time_point invoice_date{};
+  std::optional<std::string> billing_country;
+  double total = 0;
+  AR_MODEL(invoice, "Invoice", AR_FIELDS(id, customer_id, invoice_date, billing_country, total),
+           AR_COLUMN(id, "InvoiceId"), AR_COLUMN(customer_id, "CustomerId"), AR_COLUMN(invoice_date, "InvoiceDate"),
+           AR_COLUMN(billing_country, "BillingCountry"), AR_COLUMN(total, "Total"),
+           AR_BELONGS_TO(customer, chinook::customer, customer_id));
+};
+
+struct invoice_line {
+  std::int64_t id = 0;
+  std::int64_t invoice_id = 0;
+  std::int64_t track_id = 0;
+  double unit_price = 0;
+  std::int32_t quantity = 0;
+  AR_MODEL(invoice_line, "InvoiceLine", AR_FIELDS(id, invoice_id, track_id, unit_price, quantity),
+           AR_COLUMN(id, "InvoiceLineId"), AR_COLUMN(invoice_id, "InvoiceId"), AR_COLUMN(track_id, "TrackId"),
+           AR_COLUMN(unit_price, "UnitPrice"), AR_COLUMN(quantity, "Quantity"),
+           AR_BELONGS_TO(invoice, chinook::invoice, invoice_id), AR_BELONGS_TO(track, chinook::track, track_id));
+};
+
+struct playlist {
+  std::int64_t id = 0;
+  std::optional<std::string> name;
+  AR_MODEL(playlist, "Playlist", AR_FIELDS(id, name), AR_COLUMN(id, "PlaylistId"), AR_COLUMN(name, "Name"));
+};
+
+// Wrong on purpose: the name is not an integer, the composer may be missing, the length is not text,
+// there is no Rating column.
+struct wrong_track {
+  std::int64_t id = 0;
+  std::int64_t name = 0;
+  std::string composer;
+  std::string milliseconds;
+  std::int32_t rating = 0;
+  AR_MODEL(wrong_track, "Track", AR_FIELDS(id, name, composer, milliseconds, rating), AR_COLUMN(id, "TrackId"),
+           AR_COLUMN(name, "Name"), AR_COLUMN(composer, "Composer"), AR_COLUMN(milliseconds, "Milliseconds"),
+           AR_COLUMN(rating, "Rating"));
+};
+
+// PlaylistTrack's primary key is (PlaylistId, TrackId): one column of it is not the key.
+struct wrong_playlist_track {
+  std::int64_t playlist_id = 0;
+  std::int64_t track_id = 0;
+  AR_MODEL(wrong_playlist_track, "PlaylistTrack", AR_FIELDS(playlist_id, track_id), AR_PRIMARY_KEY(playlist_id), AR_KEY_SUPPLIED,
+           AR_COLUMN(playlist_id, "PlaylistId"), AR_COLUMN(track_id, "TrackId"));
+};
+
+// Chinook has reviews nowhere.
+struct review {
+  std::int64_t id = 0;
+  AR_MODEL(review, "Review", AR_FIELDS(id), AR_COLUMN(id, "ReviewId"));
+};
+
+}  // namespace chinook
+
+namespace {
+
+using ar::schema_problem_kind;
+using problem_place = std::tuple<schema_problem_kind, std::string, std::string>;
+
+std::vector<problem_place> places(const std::vector<ar::schema_problem>& problems) {
+  std::vector<problem_place> out;
+  for (const auto& p : problems) out.emplace_back(p.kind, p.table, p.column);
+  return out;
+}
+
+// The Chinook script, run into a new SQLite file (one transaction: seconds, not minutes).
+std::string load_chinook() {
+  std::ifstream in(AR_CHINOOK_SQL, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(std::string("cannot read the Chinook script ") + AR_CHINOOK_SQL +
+                             " (configure with -DAR_CHINOOK_DIR=<folder of Chinook_Sqlite.sql>)");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string script = text.str();
+  if (script.rfind("\xEF\xBB\xBF", 0) == 0) script.erase(0, 3);  // a UTF-8 byte order mark
+
+  const std::string path = "/tmp/ar_chinook_" + std::to_string(::getpid()) + ".sqlite3";
+  std::remove(path.c_str());
+  sqlite3* raw = nullptr;
+  if (sqlite3_open(path.c_str(), &raw) != SQLITE_OK) {
+    sqlite3_close(raw);
+    throw std::runtime_error("cannot create " + path);
+  }
+  char* message = nullptr;
+  const std::string all = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN; " + script + "\n; COMMIT;";
+  const int rc = sqlite3_exec(raw, all.c_str(), nullptr, nullptr, &message);
+  const std::string why = message ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(raw);
+  if (rc != SQLITE_OK) throw std::runtime_error("the Chinook script failed: " + why);
+  return path;
+}
+
+class chinook_schema : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { path_ = new std::string(load_chinook()); }
+  static void TearDownTestSuite() {
+    std::remove(path_->c_str());
+    delete path_;
+    path_ = nullptr;
+  }
+  void SetUp() override { db = ar::open("sqlite3://db=" + *path_, "chinook"); }
+  void TearDown() override { ar::close_all(); }
+
+  static std::string* path_;
+  ar::database db;
+};
+
+std::string* chinook_schema::path_ = nullptr;
+
+TEST_F(chinook_schema, models_written_for_it_pass_and_read_its_rows) {
+  using namespace chinook;
+  const ar::schema_report report =
+      ar::verify_schema<artist, album, genre, media_type, track, employee, customer, invoice, invoice_line, playlist>(db);
+  // Chinook indexes every foreign key.
+  EXPECT_TRUE(report.warnings.empty()) << (report.warnings.empty() ? "" : report.warnings[0].message);
+
+  // The models that passed read the data: every type, a belongs_to.
+  EXPECT_EQ(ar::from<track>(db) | ar::count, 3503);
+  EXPECT_EQ((ar::from<invoice>(db) | ar::to_vector).size(), 412u);
+  EXPECT_EQ((ar::from<employee>(db) | ar::to_vector).size(), 8u);
+  const auto albums = ar::from<album>(db) | ar::filter(album::c.id == 1) | ar::with("artist") | ar::to_vector;
+  ASSERT_EQ(albums.size(), 1u);
+  ASSERT_TRUE(albums[0].artist());
+  EXPECT_EQ(albums[0].artist()->name, "AC/DC");
+}
+
+TEST_F(chinook_schema, a_dropped_foreign_key_index_is_a_warning) {
+  db.execute("DROP INDEX \"IFK_TrackGenreId\"");
+  const ar::schema_report report = ar::verify_schema<chinook::genre, chinook::track>(db);
+  EXPECT_EQ(places(report.warnings),
+            (std::vector<problem_place>{{schema_problem_kind::unindexed_foreign_key, "Track", "GenreId"}}));
+  db.execute("CREATE INDEX \"IFK_TrackGenreId\" ON \"Track\" (\"GenreId\")");
+}
+
+TEST_F(chinook_schema, a_wrong_model_fails_with_every_problem_it_has) {
+  try {
+    ar::verify_schema<chinook::artist, chinook::wrong_track, chinook::wrong_playlist_track, chinook::review>(db);
+    FAIL() << "wrong models passed";
+  } catch (const ar::schema_mismatch_error& e) {
+    EXPECT_EQ(places(e.problems()), (std::vector<problem_place>{
+                                        {schema_problem_kind::wrong_type, "Track", "Name"},
+                                        {schema_problem_kind::nullable_column, "Track", "Composer"},
+                                        {schema_problem_kind::wrong_type, "Track", "Milliseconds"},
+                                        {schema_problem_kind::missing_column, "Track", "Rating"},
+                                        {schema_problem_kind::primary_key_mismatch, "PlaylistTrack", "PlaylistId"},
+                                        {schema_problem_kind::missing_table, "Review", ""},
+                                    }))
+        << e.what();
+    for (const ar::schema_problem& p : e.problems()) EXPECT_EQ(p.database, "chinook");
+    EXPECT_NE(std::string(e.what()).find("NVARCHAR(200)"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

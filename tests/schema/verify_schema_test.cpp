@@ -1,0 +1,295 @@
+#include "../support/backends.hpp"
+#include "../support/models.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace {
+
+using ar::schema_problem_kind;
+using ar::value_type;
+
+struct vs_author {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::string> bio;
+  AR_MODEL(vs_author, "vs_authors", AR_FIELDS(id, name, bio));
+};
+
+struct vs_book {
+  std::int64_t id = 0;
+  std::int64_t author_id = 0;
+  std::string title;
+  AR_MODEL(vs_book, "vs_books", AR_FIELDS(id, author_id, title), AR_BELONGS_TO(author, vs_author, author_id));
+};
+
+// An int32 field over a 64-bit column, an optional field over a NOT NULL column: both fine.
+struct vs_counter {
+  std::int64_t id = 0;
+  std::int32_t hits = 0;
+  std::optional<std::string> note;
+  AR_MODEL(vs_counter, "vs_counters", AR_FIELDS(id, hits, note));
+};
+
+// Over a table whose columns are wrong in every way but the key.
+struct vs_wide {
+  std::int64_t id = 0;
+  std::int64_t amount = 0;  // TEXT column
+  std::string name;         // integer column
+  std::int64_t big = 0;     // 32-bit integer column
+  std::string note;         // column takes NULL
+  std::string missing;      // no column
+  AR_MODEL(vs_wide, "vs_wide", AR_FIELDS(id, amount, name, big, note, missing));
+};
+
+// Keyed on id, over a table whose primary key is code.
+struct vs_keyed {
+  std::int64_t id = 0;
+  std::string code;
+  AR_MODEL(vs_keyed, "vs_keyed", AR_FIELDS(id, code));
+};
+
+// Keyed on a, over a table whose primary key is (a, b).
+struct vs_pair {
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  AR_MODEL(vs_pair, "vs_pairs", AR_FIELDS(a, b), AR_PRIMARY_KEY(a), AR_KEY_SUPPLIED);
+};
+
+// No table at all.
+struct vs_ghost {
+  std::int64_t id = 0;
+  AR_MODEL(vs_ghost, "vs_ghosts", AR_FIELDS(id));
+};
+
+std::string q(const ar::database& db, std::string_view identifier) {
+  std::string out;
+  db.dialect().quote_identifier(out, identifier);
+  return out;
+}
+
+std::string type(const ar::database& db, value_type t) { return std::string(db.dialect().column_type(t)); }
+
+using problem_place = std::tuple<schema_problem_kind, std::string, std::string>;
+
+std::vector<problem_place> places(const std::vector<ar::schema_problem>& problems) {
+  std::vector<problem_place> out;
+  for (const auto& p : problems) out.emplace_back(p.kind, p.table, p.column);
+  return out;
+}
+
+class verify_schema_test : public ar_test::backend_test {};
+
+TEST_P(verify_schema_test, tables_made_by_create_table_pass_for_every_field_type) {
+  ar::create_tables<ar_test::everything, ar_test::user, ar_test::country, ar_test::tag, vs_author>(db);
+  const ar::schema_report report =
+      ar::verify_schema<ar_test::everything, ar_test::user, ar_test::country, ar_test::tag, vs_author>(db);
+  EXPECT_TRUE(report.warnings.empty()) << (report.warnings.empty() ? "" : report.warnings[0].message);
+}
+
+TEST_P(verify_schema_test, an_int32_field_in_a_64_bit_column_and_an_optional_in_a_not_null_column_pass) {
+  db.execute("CREATE TABLE " + q(db, "vs_counters") + " (" + q(db, "id") + " " + type(db, value_type::int64) +
+             " NOT NULL PRIMARY KEY, " + q(db, "hits") + " " + type(db, value_type::int64) + " NOT NULL, " +
+             q(db, "note") + " " + type(db, value_type::text) + " NOT NULL)");
+  EXPECT_NO_THROW(ar::verify_schema<vs_counter>(db));
+}
+
+TEST_P(verify_schema_test, a_foreign_key_without_an_index_is_a_warning_until_an_index_leads_with_it) {
+  ar::create_tables<vs_author, vs_book>(db);
+  ar::schema_report report = ar::verify_schema<vs_author, vs_book>(db);
+  ASSERT_EQ(places(report.warnings),
+            (std::vector<problem_place>{{schema_problem_kind::unindexed_foreign_key, "vs_books", "author_id"}}));
+  EXPECT_EQ(report.warnings[0].database, db.name());
+  EXPECT_NE(report.warnings[0].message.find("'author'"), std::string::npos) << report.warnings[0].message;
+
+  // An index where the foreign key is not the first column does not count.
+  db.execute("CREATE INDEX " + q(db, "vs_books_id_author") + " ON " + q(db, "vs_books") + " (" + q(db, "id") + ", " +
+             q(db, "author_id") + ")");
+  report = ar::verify_schema<vs_author, vs_book>(db);
+  EXPECT_EQ(report.warnings.size(), 1u);
+
+  db.execute("CREATE INDEX " + q(db, "vs_books_author") + " ON " + q(db, "vs_books") + " (" + q(db, "author_id") +
+             ")");
+  report = ar::verify_schema<vs_author, vs_book>(db);
+  EXPECT_TRUE(report.warnings.empty());
+}
+
+TEST_P(verify_schema_test, every_problem_of_every_model_is_listed_in_one_error) {
+  const std::string i64 = type(db, value_type::int64);
+  const std::string i32 = type(db, value_type::int32);
+  const std::string text = type(db, value_type::text);
+  db.execute("CREATE TABLE " + q(db, "vs_wide") + " (" + q(db, "id") + " " + i64 + " NOT NULL PRIMARY KEY, " +
+             q(db, "amount") + " " + text + " NOT NULL, " + q(db, "name") + " " + i64 + " NOT NULL, " + q(db, "big") +
+             " " + i32 + " NOT NULL, " + q(db, "note") + " " + text + ")");
+  db.execute("CREATE TABLE " + q(db, "vs_keyed") + " (" + q(db, "id") + " " + i64 + " NOT NULL, " + q(db, "code") +
+             " " + std::string(db.dialect().key_column_type(value_type::text)) + " NOT NULL PRIMARY KEY)");
+  db.execute("CREATE TABLE " + q(db, "vs_pairs") + " (" + q(db, "a") + " " + i64 + " NOT NULL, " + q(db, "b") + " " +
+             i64 + " NOT NULL, PRIMARY KEY (" + q(db, "a") + ", " + q(db, "b") + "))");
+
+  std::vector<problem_place> expected{{schema_problem_kind::wrong_type, "vs_wide", "amount"},
+                                      {schema_problem_kind::wrong_type, "vs_wide", "name"}};
+  // A 32-bit column cannot hold an int64 field, where the database has 32-bit columns (SQLite's
+  // INTEGER is always 64 bits).
+  if (i32 != i64) expected.push_back({schema_problem_kind::wrong_type, "vs_wide", "big"});
+  expected.push_back({schema_problem_kind::nullable_column, "vs_wide", "note"});
+  expected.push_back({schema_problem_kind::missing_column, "vs_wide", "missing"});
+  expected.push_back({schema_problem_kind::primary_key_mismatch, "vs_keyed", "id"});
+  expected.push_back({schema_problem_kind::primary_key_mismatch, "vs_pairs", "a"});
+  expected.push_back({schema_problem_kind::missing_table, "vs_ghosts", ""});
+
+  try {
+    ar::verify_schema<vs_wide, vs_keyed, vs_pair, vs_ghost>(db);
+    FAIL() << "verify_schema accepted tables that do not match their models";
+  } catch (const ar::schema_mismatch_error& e) {
+    EXPECT_EQ(places(e.problems()), expected) << e.what();
+    const std::string what = e.what();
+    for (const ar::schema_problem& p : e.problems()) {
+      EXPECT_EQ(p.database, db.name());
+      EXPECT_FALSE(p.message.empty());
+      EXPECT_NE(what.find(p.table + (p.column.empty() ? "" : "." + p.column) + ": " + p.message), std::string::npos)
+          << what;
+    }
+    // The messages say what the table has.
+    for (const ar::schema_problem& p : e.problems()) {
+      if (p.table == "vs_keyed") {
+        EXPECT_NE(p.message.find("code"), std::string::npos) << p.message;
+      }
+      if (p.table == "vs_pairs") {
+        EXPECT_NE(p.message.find("(a, b)"), std::string::npos) << p.message;
+      }
+      if (p.column == "amount") {
+        EXPECT_NE(p.message.find("std::int64_t"), std::string::npos) << p.message;
+      }
+    }
+  }
+}
+
+TEST_P(verify_schema_test, a_model_that_matches_is_not_reported_among_ones_that_do_not) {
+  ar::create_tables<vs_author>(db);
+  try {
+    ar::verify_schema<vs_author, vs_ghost>(db);
+    FAIL() << "a missing table passed";
+  } catch (const ar::schema_mismatch_error& e) {
+    EXPECT_EQ(places(e.problems()),
+              (std::vector<problem_place>{{schema_problem_kind::missing_table, "vs_ghosts", ""}}));
+  }
+}
+
+TEST_P(verify_schema_test, without_a_database_each_model_is_checked_on_its_own) {
+  ar::create_tables<vs_author, vs_book>(db);
+  EXPECT_EQ((ar::verify_schema<vs_author, vs_book>().warnings.size()), 1u);
+  try {
+    ar::verify_schema<vs_ghost>();
+    FAIL() << "a missing table passed";
+  } catch (const ar::schema_mismatch_error& e) {
+    ASSERT_EQ(e.problems().size(), 1u);
+    EXPECT_EQ(e.problems()[0].database, ar::database_for<vs_ghost>().name());
+  }
+}
+
+// ar::open runs open_options::verify: on success it returns the database (and the hook saw the
+// warnings); on a mismatch it throws that error and the database is not left open.
+TEST_P(verify_schema_test, open_runs_the_verify_option) {
+  // A database in memory is one connection's own: the tables go into a file another handle opens.
+  const ar::database first = ar_test::open_backend(GetParam() == "sqlite" ? "sqlite_file" : GetParam(), "setup");
+  ar::create_tables<vs_author, vs_book>(first);
+
+  std::vector<ar::schema_problem> warnings;
+  ar::open_options options;
+  options.verify = ar::verify_with<vs_author, vs_book>([&](const ar::schema_report& r) { warnings = r.warnings; });
+  const ar::database checked = ar_test::open_backend_again(first, "checked", options);
+  EXPECT_EQ(places(warnings),
+            (std::vector<problem_place>{{schema_problem_kind::unindexed_foreign_key, "vs_books", "author_id"}}));
+  EXPECT_EQ(warnings.at(0).database, "checked");
+  EXPECT_TRUE(ar::get_database("checked") == checked);
+
+  ar::open_options refusing;
+  refusing.verify = ar::verify_with<vs_author, vs_ghost>();
+  try {
+    ar_test::open_backend_again(first, "refused", refusing);
+    FAIL() << "ar::open returned a database whose schema does not match";
+  } catch (const ar::schema_mismatch_error& e) {
+    EXPECT_EQ(places(e.problems()),
+              (std::vector<problem_place>{{schema_problem_kind::missing_table, "vs_ghosts", ""}}));
+    EXPECT_EQ(e.problems()[0].database, "refused");
+  }
+  EXPECT_THROW(ar::get_database("refused"), ar::configuration_error);
+  // The name is free again.
+  EXPECT_NO_THROW(ar_test::open_backend_again(first, "refused"));
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(verify_schema_test);
+
+// What each dialect's column_type_holds says of the types its catalog spells, beyond those
+// create_table writes (which the suite above checks on the servers).
+bool holds(std::string_view scheme, std::string_view catalog_type, value_type field) {
+  const ar::dialect* d = ar::find_dialect(scheme);
+  if (!d) throw std::runtime_error("no dialect for " + std::string(scheme));
+  return d->column_type_holds(catalog_type, field);
+}
+
+TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
+  for (const std::string& scheme : ar_test::registered_backends()) {
+    const ar::dialect* d = ar::find_dialect(scheme);
+    ASSERT_NE(d, nullptr) << scheme;
+    for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
+                         value_type::text, value_type::time}) {
+      EXPECT_TRUE(d->column_type_holds(d->column_type(t), t)) << scheme << " " << d->column_type(t);
+      EXPECT_TRUE(d->column_type_holds(d->key_column_type(t), t)) << scheme << " " << d->key_column_type(t);
+    }
+  }
+}
+
+TEST(column_type_holds, sqlite_follows_type_affinity) {
+  EXPECT_TRUE(holds("sqlite3", "NVARCHAR(120)", value_type::text));
+  EXPECT_TRUE(holds("sqlite3", "DATETIME", value_type::time));          // NUMERIC affinity keeps ar's time text
+  EXPECT_TRUE(holds("sqlite3", "NUMERIC(10,2)", value_type::float64));
+  EXPECT_TRUE(holds("sqlite3", "BOOLEAN", value_type::boolean));        // NUMERIC affinity
+  EXPECT_TRUE(holds("sqlite3", "BIGINT", value_type::int64));           // INTEGER affinity
+  EXPECT_TRUE(holds("sqlite3", "", value_type::text));                  // no type: BLOB affinity keeps all
+  EXPECT_TRUE(holds("sqlite3", "BLOB", value_type::int64));
+  EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::int64));            // numbers become text
+  EXPECT_FALSE(holds("sqlite3", "VARCHAR(10)", value_type::int32));
+  EXPECT_FALSE(holds("sqlite3", "INTEGER", value_type::text));          // "0042" would become 42
+  EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::text));
+  EXPECT_FALSE(holds("sqlite3", "REAL", value_type::int64));            // beyond 2^53 digits are lost
+  EXPECT_FALSE(holds("sqlite3", "CLOB", value_type::float64));
+}
+
+TEST(column_type_holds, postgresql_needs_wide_enough_types) {
+  EXPECT_TRUE(holds("postgresql", "bigint", value_type::int32));
+  EXPECT_FALSE(holds("postgresql", "integer", value_type::int64));
+  EXPECT_FALSE(holds("postgresql", "smallint", value_type::int32));
+  EXPECT_FALSE(holds("postgresql", "real", value_type::float64));
+  EXPECT_TRUE(holds("postgresql", "numeric", value_type::float64));
+  EXPECT_TRUE(holds("postgresql", "character varying", value_type::text));
+  EXPECT_FALSE(holds("postgresql", "text", value_type::int64));
+  EXPECT_FALSE(holds("postgresql", "integer", value_type::text));
+  EXPECT_FALSE(holds("postgresql", "integer", value_type::boolean));
+  EXPECT_FALSE(holds("postgresql", "timestamp with time zone", value_type::time));
+}
+
+TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
+  EXPECT_TRUE(holds("mysql", "bigint(20)", value_type::int64));
+  EXPECT_TRUE(holds("mysql", "bigint(20)", value_type::int32));
+  EXPECT_FALSE(holds("mysql", "int(11)", value_type::int64));
+  EXPECT_FALSE(holds("mysql", "int(10) unsigned", value_type::int32));  // no negative numbers
+  EXPECT_FALSE(holds("mysql", "bigint(20) unsigned", value_type::int64));
+  EXPECT_TRUE(holds("mysql", "tinyint(1)", value_type::boolean));
+  EXPECT_FALSE(holds("mysql", "float", value_type::float64));
+  EXPECT_TRUE(holds("mysql", "decimal(10,2)", value_type::float64));
+  EXPECT_TRUE(holds("mysql", "varchar(768)", value_type::text));
+  EXPECT_FALSE(holds("mysql", "longtext", value_type::int64));
+  EXPECT_FALSE(holds("mysql", "int(11)", value_type::text));
+  EXPECT_TRUE(holds("mysql", "datetime(6)", value_type::time));
+}
+
+}  // namespace
