@@ -31,6 +31,15 @@ struct vs_book {
   AR_MODEL(vs_book, "vs_books", AR_FIELDS(id, author_id, title), AR_BELONGS_TO(author, vs_author, author_id));
 };
 
+// A belongs_to whose foreign key is the primary key: the key's index counts, also where the catalog
+// lists none for it (SQLite's INTEGER PRIMARY KEY is the rowid).
+struct vs_bio {
+  std::int64_t author_id = 0;
+  std::string text;
+  AR_MODEL(vs_bio, "vs_bios", AR_FIELDS(author_id, text), AR_PRIMARY_KEY(author_id), AR_KEY_SUPPLIED,
+           AR_BELONGS_TO(author, vs_author, author_id));
+};
+
 // An int32 field over a 64-bit column, an optional field over a NOT NULL column: both fine.
 struct vs_counter {
   std::int64_t id = 0;
@@ -120,6 +129,12 @@ TEST_P(verify_schema_test, a_foreign_key_without_an_index_is_a_warning_until_an_
              ")");
   report = ar::verify_schema<vs_author, vs_book>(db);
   EXPECT_TRUE(report.warnings.empty());
+}
+
+TEST_P(verify_schema_test, a_foreign_key_that_is_the_primary_key_is_indexed) {
+  ar::create_tables<vs_author, vs_bio>(db);
+  const ar::schema_report report = ar::verify_schema<vs_author, vs_bio>(db);
+  EXPECT_TRUE(report.warnings.empty()) << (report.warnings.empty() ? "" : report.warnings[0].message);
 }
 
 TEST_P(verify_schema_test, every_problem_of_every_model_is_listed_in_one_error) {
