@@ -5,6 +5,7 @@
 // AUTO_INCREMENT keys, DATETIME(6) in UTC for time points, BOOLEAN (TINYINT(1)), utf8mb4 text
 // compared byte for byte (utf8mb4_nopad_bin) like the other backends, InnoDB tables, strict SQL mode.
 
+#include <ar/detail/names.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/model.hpp>
@@ -13,6 +14,9 @@
 #include <string>
 
 namespace ar::backends {
+
+using detail::column_name;
+using detail::table_name;
 
 namespace {
 
@@ -112,9 +116,9 @@ class mysql_dialect final : public dialect {
   void upsert_clause(std::string& out, const table_meta& table) const override {
     out += " ON DUPLICATE KEY UPDATE ";
     if (table.columns.size() == 1) {  // nothing to update: keep the row as it is
-      quote_identifier(out, table.key().column);
+      quote_identifier(out, column_name(table, table.primary_key));
       out += " = ";
-      quote_identifier(out, table.key().column);
+      quote_identifier(out, column_name(table, table.primary_key));
       return;
     }
     assign_non_key_columns(out, table, "VALUES(", ")");

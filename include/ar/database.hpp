@@ -5,6 +5,7 @@
 // each model is bound to one database (by default the first one opened).
 
 #include <ar/backend/dialect.hpp>
+#include <ar/detail/names.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -57,6 +58,11 @@ struct open_options {
   // seconds rounded up; libpq waits at least 2 s). 0: no limit. A connection string that names
   // connect_timeout itself keeps its own. Not used by SQLite.
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  // How the models' declared names become this database's table and column names, for models that
+  // do not declare their own AR_NAMING (ar/naming.hpp): e.g. {.style = ar::name_style::pascal_case}
+  // for a schema named InvoiceLine / InvoiceLineId, {.table_prefix = "wp_"}. Names AR_COLUMN gives
+  // are used as written. Default: the declared names.
+  ar::naming naming = {};
   // Run once the database is open and registered, before ar::open returns it: a check of the
   // database, such as ar::verify_with<Models...>() (ar/verify_schema.hpp), which compares the
   // models' tables with the catalog. If it throws, ar::open closes the database and throws that.
@@ -74,6 +80,8 @@ class database {
   const std::string& name() const;
   const std::string& url() const;
   const ar::dialect& dialect() const;
+  // open_options::naming: the convention SQL for this database names tables and columns by.
+  const ar::naming& naming() const;
   bool is_open() const noexcept;
 
   // Runs one statement with its values bound to the placeholders (see dialect().placeholder);

@@ -19,6 +19,10 @@
 //   AR_KEY_SUPPLIED            the program supplies the key, an integer one too (a table whose key
 //                              is a plain INT, not an identity or AUTO_INCREMENT column): insert
 //                              binds it, and save() of a record whose key is not stored inserts it.
+//   AR_NAMING(style)           the table's and columns' names are the declared ones spelled in an
+//                              ar::name_style (pascal_case, camel_case, snake_case,
+//                              upper_snake_case), whatever the database's open_options::naming
+//                              says; a column AR_COLUMN names is used as written (ar/naming.hpp).
 // Later clauses (relationships) go in the same list.
 //
 // AR_MODEL also declares `static constexpr ... c`: one column handle per field, for queries
@@ -63,6 +67,7 @@
 #define AR_COLUMN(member, column) (COLUMN, member, column)
 #define AR_PRIMARY_KEY(member) (PRIMARY_KEY, member)
 #define AR_KEY_SUPPLIED (KEY_SUPPLIED)
+#define AR_NAMING(style) (NAMING, style)
 
 #define AR_MODEL(Self, table, ...)                                                                   \
   using ar_self = Self;                                                                              \
@@ -109,6 +114,7 @@
   ::ar::detail::make_column_clause(BOOST_HANA_STRING(#member), BOOST_HANA_STRING(column))
 #define AR_DETAIL_META_PRIMARY_KEY(member) ::ar::detail::make_primary_key_clause(BOOST_HANA_STRING(#member))
 #define AR_DETAIL_META_KEY_SUPPLIED(...) ::ar::detail::key_supplied_clause{}
+#define AR_DETAIL_META_NAMING(style) ::ar::detail::naming_clause<::ar::name_style::style>{}
 
 // Relations: AR_BELONGS_TO(name, Target, foreign_key, options...) on the model holding the foreign
 // key; AR_HAS_ONE / AR_HAS_MANY(name, Target, foreign_key, options...) on the model it refers to.
@@ -288,5 +294,6 @@
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
 #define AR_DETAIL_DECL_KEY_SUPPLIED(...)
+#define AR_DETAIL_DECL_NAMING(...)
 
 #endif  // AR_MODEL_HPP

@@ -33,9 +33,10 @@ using key_type_of = typename model_of<M>::primary_key::type;
 // The run-time description of a model's table, for the non-template parts of ar (SQL rendering).
 struct column_meta {
   std::string_view field;
-  std::string_view column;
+  std::string_view column;  // as declared; SQL names it through detail::column_name (naming conventions)
   value_type type;
   bool nullable;
+  bool named;  // AR_COLUMN gave the name: used as written
 };
 
 struct table_meta {
@@ -43,6 +44,7 @@ struct table_meta {
   std::span<const column_meta> columns;
   std::size_t primary_key;
   bool generated_key;
+  name_style naming;  // AR_NAMING's style, else as_declared
 
   constexpr const column_meta& key() const noexcept { return columns[primary_key]; }
 };
@@ -52,12 +54,13 @@ template <class Def, class Columns = typename Def::columns>
 inline constexpr auto column_metas_v = 0;
 template <class Def, class... C>
 inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_list<C...>>{
-    column_meta{C::name, C::column, C::kind, C::nullable}...};
+    column_meta{C::name, C::column, C::kind, C::nullable, C::given}...};
 }  // namespace detail
 
 template <model M>
 inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
-                                         model_of<M>::primary_key_index, model_of<M>::generated_key};
+                                         model_of<M>::primary_key_index, model_of<M>::generated_key,
+                                         model_of<M>::naming};
 
 // The primary key of a record.
 template <model M>

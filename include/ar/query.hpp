@@ -123,7 +123,11 @@ class query : public detail::query_core {
     std::vector<value> parameters;  // bound to the placeholders, in order
   };
   // The statement the query sends, for its database's dialect or for the one given.
-  rendered render() const { return render(database().dialect()); }
+  rendered render() const {
+    const ar::database db = database();
+    const detail::naming_scope names(db.naming());
+    return render(db.dialect());
+  }
   rendered render(const dialect& d) const {
     rendered r;
     detail::render_select(r.sql, r.parameters, d, *state_);

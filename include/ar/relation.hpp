@@ -191,6 +191,7 @@ std::vector<M> tree_walk(const M& record, bool ancestors, const ar::database* on
   // Both walks start from the record's own key: its parent row up, or its children down.
   const auto start = record.*impl::key_def::pointer;
   std::vector<M> rows;
+  const naming_scope names(db.naming());
   const std::string sql = render_tree(db.dialect(), table_meta_v<M>, column_lookup<M, impl::key_def::index>::position,
                                       column_lookup<M, impl::fk_def::index>::position, ancestors);
   const std::vector<value> params{to_value(start), value{max_tree_depth}};

@@ -117,7 +117,10 @@ class stream_range : public ranges::view_base {
                   "or ar::load on the records you keep");
     s_->db = q.database();
     s_->timeout_ms = q.state().timeout_ms;
-    detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
+    {
+      const detail::naming_scope names(s_->db.naming());
+      detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
+    }
     detail::staging_binder<Staging>::bind(s_->staging, s_->columns);
   }
 

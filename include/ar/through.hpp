@@ -165,6 +165,7 @@ struct through_impl {
           using type_def = typename column_named<join_type_field, typename model_of<join>::columns>::def;
           join_type.emplace(column_lookup<join, type_def::index>::position, value{join_type_value()});
         }
+        const naming_scope names(target_db.naming());
         render_through(sql, params, target_db.dialect(), table_meta_v<target>,
                        column_lookup<target, target_key_def::index>::position, table_meta_v<join>,
                        column_lookup<join, join_owner_def::index>::position,

@@ -28,12 +28,15 @@ inline constexpr std::monostate null{};
 // '2024-02-29 12:34:56.123456'. For display only: SQL text never contains values.
 std::string to_string(const value& v);
 
-// Time points as `ar` stores them: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, floored to the
-// microsecond. Throws ar::error for a time point before 1677-09-21 00:12:43.145225, whose floor an
+// Time points as `ar` stores them: "YYYY-MM-DD HH:MM:SS" in UTC, floored to the microsecond, with
+// a fraction only when it is not zero (".fff" for whole milliseconds, else ".ffffff"): the text
+// SQLite's datetime() and strftime('%Y-%m-%d %H:%M:%f') write, so equal times have one text and
+// text order is time order. Throws ar::error for a time point before 1677-09-21 00:12:43.145225, whose floor an
 // ar::time_point cannot hold (time_point::min() and the nanoseconds after it).
 std::string format_time(time_point t);
-// Parses what format_time writes; also accepts a missing or shorter fraction and a 'T'
-// separator. Throws ar::error on anything else, and on a time outside what an ar::time_point
+// Parses what format_time writes, and the other common stored forms: a fraction of any length or
+// none, a 'T' separator, a trailing Z (or +00, +00:00), no seconds ("YYYY-MM-DD HH:MM"), a date
+// alone (its midnight). Throws ar::error on anything else, and on a time outside what an ar::time_point
 // holds (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775) rather than wrap around.
 time_point parse_time(std::string_view text);
 

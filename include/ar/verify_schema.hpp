@@ -35,7 +35,7 @@ namespace detail {
 // A belongs_to relation of a model, as verify_schema checks it: its name and its foreign key column.
 struct foreign_key_meta {
   std::string_view relation;
-  std::string_view column;
+  std::size_t column;  // its position in the table's columns (named per the database's naming)
 };
 
 // A model as verify_schema sees it: its table and the foreign key columns its belongs_to hold.
@@ -45,9 +45,9 @@ struct schema_model {
 };
 
 template <class Name, class... C>
-constexpr std::string_view column_of_field(type_list<C...>) {
-  std::string_view out;
-  (void)((std::is_same_v<typename C::name_type, Name> && (out = C::column, true)) || ...);
+constexpr std::size_t position_of_field(type_list<C...>) {
+  std::size_t out = 0, i = 0;
+  (void)((std::is_same_v<typename C::name_type, Name> ? (out = i, true) : (++i, false)) || ...);
   return out;
 }
 
@@ -55,7 +55,7 @@ template <class M, class Rel>
 constexpr void add_foreign_key(foreign_key_meta* out, std::size_t& at) {
   if constexpr (Rel::kind == relation_kind::belongs_to)
     out[at++] = {to_string_view(typename Rel::name_type{}),
-                 column_of_field<typename Rel::foreign_key_name>(typename model_of<M>::columns{})};
+                 position_of_field<typename Rel::foreign_key_name>(typename model_of<M>::columns{})};
 }
 
 template <class M, class Relations = typename model_of<M>::relations>

@@ -125,6 +125,8 @@ class database_state {
   // open_options::statement_timeout and connect_timeout (0: none); set before the database is shared.
   std::chrono::milliseconds statement_timeout{0};
   std::chrono::milliseconds connect_timeout{0};
+  // open_options::naming; set before the database is shared.
+  ar::naming naming;
   // Its backend's driver (ar/backend/driver.hpp), found by the dialect's driver_name().
   const backend::driver* driver = nullptr;
   // Statements prepared on its connections, cached or for one execution (any thread adds).

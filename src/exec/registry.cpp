@@ -78,6 +78,7 @@ database database_for(const table_meta* model) {
 const std::string& database::name() const { return state().name; }
 const std::string& database::url() const { return state().shown_url; }
 const ar::dialect& database::dialect() const { return state().dialect; }
+const ar::naming& database::naming() const { return state().naming; }
 bool database::is_open() const noexcept { return state_ && !state_->closed(); }
 
 detail::database_state& database::state() const {
@@ -142,6 +143,7 @@ database open(std::string_view url, std::string_view name, const open_options& o
                                                         options.statement_cache_size);
   state->statement_timeout = options.statement_timeout;
   state->connect_timeout = options.connect_timeout;
+  state->naming = options.naming;
   state->driver = find_driver(d->driver_name());
   if (!state->driver)
     throw configuration_error("ar::open: the backend for '" + std::string(scheme) + "://' registered its dialect but no driver named '" +

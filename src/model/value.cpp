@@ -20,16 +20,26 @@ using std::chrono::microseconds;
 constexpr microseconds earliest_us = std::chrono::ceil<microseconds>(time_point::min().time_since_epoch());
 constexpr microseconds latest_us = std::chrono::floor<microseconds>(time_point::max().time_since_epoch());
 
+// SQLite's own text for a time: "YYYY-MM-DD HH:MM:SS" as datetime() writes it, a fraction only
+// when it is not zero: three digits for whole milliseconds (strftime's %f), else six. Equal times
+// have one text, and text order is time order (a shorter fraction is a prefix of a longer one
+// with zeros after it).
 std::string format_micros(microseconds us) {
   using namespace std::chrono;
   const auto day = floor<days>(us);
   const year_month_day ymd{sys_days{day}};
   const hh_mm_ss<microseconds> tod{us - day};
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d.%06lld", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()), static_cast<long long>(tod.subseconds().count()));
+  const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
+                              static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                              static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                              static_cast<int>(tod.seconds().count()));
+  const long long fraction = tod.subseconds().count();
+  if (fraction % 1000 == 0) {
+    if (fraction != 0) std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%03lld", fraction / 1000);
+  } else {
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld", fraction);
+  }
   return buf;
 }
 
@@ -81,7 +91,8 @@ std::string format_time(time_point t) {
 time_point parse_time(std::string_view text) {
   using namespace std::chrono;
   auto fail = [&]() -> time_point {
-    throw error("ar: cannot read '" + std::string(text) + "' as a time point (expected YYYY-MM-DD HH:MM:SS[.ffffff])");
+    throw error("ar: cannot read '" + std::string(text) +
+                "' as a time point (expected YYYY-MM-DD[( |T)HH:MM[:SS[.fff...]]][Z|+00|+00:00])");
   };
   std::size_t pos = 0;
   auto number = [&](std::size_t digits) {
@@ -104,23 +115,30 @@ time_point parse_time(std::string_view text) {
   const int mo = number(2);
   expect([](char c) { return c == '-'; });
   const int d = number(2);
-  expect([](char c) { return c == ' ' || c == 'T'; });
-  const int h = number(2);
-  expect([](char c) { return c == ':'; });
-  const int mi = number(2);
-  expect([](char c) { return c == ':'; });
-  const int s = number(2);
+  int h = 0, mi = 0, s = 0;
   long long micros = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    int digits = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (digits < 6) micros = micros * 10 + (text[pos] - '0');
-      ++digits;
+  // A date alone (what SQLite's date() writes) is its midnight.
+  if (pos < text.size()) {
+    expect([](char c) { return c == ' ' || c == 'T'; });
+    h = number(2);
+    expect([](char c) { return c == ':'; });
+    mi = number(2);
+    // Seconds may be left out (SQLite reads "YYYY-MM-DD HH:MM" too).
+    if (pos < text.size() && text[pos] == ':') {
       ++pos;
+      s = number(2);
+      if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+          if (digits < 6) micros = micros * 10 + (text[pos] - '0');
+          ++digits;
+          ++pos;
+        }
+        if (digits == 0) fail();
+        for (int i = digits; i < 6; ++i) micros *= 10;
+      }
     }
-    if (digits == 0) fail();
-    for (int i = digits; i < 6; ++i) micros *= 10;
   }
   // A UTC offset of zero may follow (Z, +00, +00:00).
   const std::string_view rest = text.substr(pos);

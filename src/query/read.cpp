@@ -23,7 +23,10 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
                   void (*sink)(void* context, void* record), void* context) {
   std::string sql;
   std::vector<value> params;
-  render_select(sql, params, db.dialect(), state);
+  {
+    const naming_scope names(db.naming());
+    render_select(sql, params, db.dialect(), state);
+  }
   // The columns of the model, then one count per with_count.
   const std::size_t total = width + state.counts.size();
   constexpr std::size_t on_stack = 32;
@@ -52,7 +55,10 @@ void run_select(const ar::database& db, const query_state& state, std::span<cons
                 row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
   std::string sql;
   std::vector<value> params;
-  render_select(sql, params, db.dialect(), state, aggregate, argument);
+  {
+    const naming_scope names(db.naming());
+    render_select(sql, params, db.dialect(), state, aggregate, argument);
+  }
   const query_timeout_scope timeout(state.timeout_ms);
   run(detail::state_of(db), sql, params, columns, on_row);
 }

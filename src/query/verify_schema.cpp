@@ -79,23 +79,25 @@ class checker {
       : db_(db), d_(db.dialect()), state_(state_of(db)), table_(*model.table), model_(model) {}
 
   void check(std::vector<schema_problem>& errors, std::vector<schema_problem>& warnings) {
+    // The names the database knows the table and columns by (open_options::naming, AR_NAMING).
+    const naming_scope names(db_.naming());
     const std::string columns_sql = d_.catalog_columns_sql();
     if (columns_sql.empty())
       throw configuration_error("ar::verify_schema: the " + std::string(d_.driver_name()) +
                                 " backend cannot list its catalog (its dialect gives no catalog_columns_sql)");
-    catalog_ = read_columns(state_, columns_sql, table_.table);
+    catalog_ = read_columns(state_, columns_sql, table_name(table_));
     if (catalog_.empty()) {
       add(errors, schema_problem_kind::missing_table, {}, "the table does not exist");
       return;
     }
-    for (const column_meta& c : table_.columns) check_column(errors, c);
+    for (std::size_t i = 0; i < table_.columns.size(); ++i) check_column(errors, i);
     check_key(errors);
     check_foreign_keys(warnings);
   }
 
  private:
   void add(std::vector<schema_problem>& to, schema_problem_kind kind, std::string_view column, std::string message) {
-    to.push_back({kind, db_.name(), std::string(table_.table), std::string(column), std::move(message)});
+    to.push_back({kind, db_.name(), std::string(table_name(table_)), std::string(column), std::move(message)});
   }
 
   const catalog_column* find(std::string_view column) const {
@@ -104,18 +106,20 @@ class checker {
     return nullptr;
   }
 
-  void check_column(std::vector<schema_problem>& errors, const column_meta& c) {
-    const catalog_column* found = find(c.column);
+  void check_column(std::vector<schema_problem>& errors, std::size_t index) {
+    const column_meta& c = table_.columns[index];
+    const std::string_view column = column_name(table_, index);
+    const catalog_column* found = find(column);
     if (!found) {
-      add(errors, schema_problem_kind::missing_column, c.column, "no such column, for " + field_description(c));
+      add(errors, schema_problem_kind::missing_column, column, "no such column, for " + field_description(c));
       return;
     }
     if (!d_.column_type_holds(found->type, c.type))
-      add(errors, schema_problem_kind::wrong_type, c.column,
+      add(errors, schema_problem_kind::wrong_type, column,
           "the column's type " + (found->type.empty() ? std::string("(none)") : found->type) + " cannot hold " +
               field_description(c));
     if (found->nullable && !c.nullable)
-      add(errors, schema_problem_kind::nullable_column, c.column,
+      add(errors, schema_problem_kind::nullable_column, column,
           "the column takes NULL but " + field_description(c) + " is not a std::optional");
   }
 
@@ -124,7 +128,7 @@ class checker {
     for (const catalog_column& c : catalog_)
       if (c.key_position > 0) key.push_back(&c);
     std::sort(key.begin(), key.end(), [](auto* a, auto* b) { return a->key_position < b->key_position; });
-    const std::string_view model_key = table_.key().column;
+    const std::string_view model_key = column_name(table_, table_.primary_key);
     if (key.size() == 1 && same_name(d_, key[0]->name, model_key)) return;
     std::string message = "the model's primary key is '" + std::string(model_key) + "' but ";
     if (key.empty()) {
@@ -141,19 +145,20 @@ class checker {
     if (model_.foreign_keys.empty()) return;
     const std::string sql = d_.catalog_index_columns_sql();
     if (sql.empty()) return;
-    std::vector<std::string> leading = read_index_first_columns(state_, sql, table_.table);
+    std::vector<std::string> leading = read_index_first_columns(state_, sql, table_name(table_));
     // The primary key is an index, also where the catalog lists none for it (SQLite's rowid).
     for (const catalog_column& c : catalog_)
       if (c.key_position == 1) leading.push_back(c.name);
     for (const foreign_key_meta& fk : model_.foreign_keys) {
-      if (!find(fk.column)) continue;  // already an error
+      const std::string_view column = column_name(table_, fk.column);
+      if (!find(column)) continue;  // already an error
       const bool indexed = std::any_of(leading.begin(), leading.end(),
-                                       [&](const std::string& name) { return same_name(d_, name, fk.column); });
+                                       [&](const std::string& name) { return same_name(d_, name, column); });
       if (!indexed)
-        add(warnings, schema_problem_kind::unindexed_foreign_key, fk.column,
+        add(warnings, schema_problem_kind::unindexed_foreign_key, column,
             "the foreign key of the relation '" + std::string(fk.relation) +
                 "' leads no index: loading the other side reads the whole table (CREATE INDEX ... ON " +
-                std::string(table_.table) + " (" + std::string(fk.column) + "))");
+                std::string(table_name(table_)) + " (" + std::string(column) + "))");
     }
   }
 

@@ -3,6 +3,7 @@
 
 #include "exec/database_state.hpp"
 
+#include <ar/detail/names.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/database.hpp>
 #include <ar/detail/crud_sql.hpp>
@@ -19,21 +20,21 @@ void column_list(std::string& out, const dialect& d, const table_meta& t, bool w
     if (!with_key && i == t.primary_key) continue;
     if (!first) out += ", ";
     first = false;
-    d.quote_identifier(out, t.columns[i].column);
+    d.quote_identifier(out, column_name(t, i));
   }
 }
 
 // " WHERE key = <placeholder index>": how every statement on one record finds it.
 void where_key(std::string& out, const dialect& d, const table_meta& t, std::size_t index) {
   out += " WHERE ";
-  d.quote_identifier(out, t.key().column);
+  d.quote_identifier(out, column_name(t, t.primary_key));
   out += " = ";
   d.placeholder(out, index);
 }
 
 std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning) {
   std::string out = "INSERT INTO ";
-  d.quote_identifier(out, t.table);
+  d.quote_identifier(out, table_name(t));
   const std::size_t per_row = with_key ? t.columns.size() : t.columns.size() - 1;
   if (per_row == 0) {
     // Only a generated key: every column takes its default.
@@ -52,19 +53,19 @@ std::string render_insert(const dialect& d, const table_meta& t, std::size_t row
       out += ')';
     }
   }
-  if (returning) d.returning_clause(out, t.key().column);
+  if (returning) d.returning_clause(out, column_name(t, t.primary_key));
   return out;
 }
 
 std::string render_update(const dialect& d, const table_meta& t) {
   std::string out = "UPDATE ";
-  d.quote_identifier(out, t.table);
+  d.quote_identifier(out, table_name(t));
   out += " SET ";
   std::size_t index = 1;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (i == t.primary_key) continue;
     if (index > 1) out += ", ";
-    d.quote_identifier(out, t.columns[i].column);
+    d.quote_identifier(out, column_name(t, i));
     out += " = ";
     d.placeholder(out, index++);
   }
@@ -76,26 +77,26 @@ std::string render_select_by_key(const dialect& d, const table_meta& t) {
   std::string out = "SELECT ";
   column_list(out, d, t, true);
   out += " FROM ";
-  d.quote_identifier(out, t.table);
+  d.quote_identifier(out, table_name(t));
   where_key(out, d, t, 1);
   return out;
 }
 
 std::string render_delete(const dialect& d, const table_meta& t) {
   std::string out = "DELETE FROM ";
-  d.quote_identifier(out, t.table);
+  d.quote_identifier(out, table_name(t));
   where_key(out, d, t, 1);
   return out;
 }
 
 std::string render_create(const dialect& d, const table_meta& t, bool if_not_exists) {
   std::string out;
-  d.create_table_head(out, t.table, if_not_exists);
+  d.create_table_head(out, table_name(t), if_not_exists);
   out += " (";
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     const column_meta& c = t.columns[i];
     if (i) out += ", ";
-    d.quote_identifier(out, c.column);
+    d.quote_identifier(out, column_name(t, i));
     out += ' ';
     if (i == t.primary_key && t.generated_key) {
       out += d.generated_key_definition(c.type);
@@ -127,7 +128,7 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
     case crud_kind::create_table_if_not_exists: return render_create(d, t, true);
     case crud_kind::drop_table_if_exists: {
       std::string out;
-      d.drop_table(out, t.table, true);
+      d.drop_table(out, table_name(t), true);
       return out;
     }
   }
@@ -140,6 +141,7 @@ const std::string& crud_sql(database_state& db, const table_meta& table, crud_ki
   std::lock_guard lock(db.crud_mutex);
   const crud_key key{&table, kind, rows};
   if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
+  const naming_scope names(db.naming);
   return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;
 }
 

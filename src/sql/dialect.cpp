@@ -1,5 +1,6 @@
 #include "exec/connection_string.hpp"
 
+#include <ar/detail/names.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/model.hpp>
 
@@ -10,6 +11,9 @@
 #include <vector>
 
 namespace ar {
+
+using detail::column_name;
+using detail::table_name;
 
 namespace detail {
 void register_builtin_backends();  // generated from the list of backends the library is built with
@@ -92,7 +96,7 @@ std::vector<std::string> dialect::connection_secrets(std::string_view connection
 
 void dialect::upsert_clause(std::string& out, const table_meta& table) const {
   out += " ON CONFLICT (";
-  quote_identifier(out, table.key().column);
+  quote_identifier(out, column_name(table, table.primary_key));
   out += ") DO ";
   if (table.columns.size() == 1) {
     out += "NOTHING";
@@ -109,10 +113,10 @@ void dialect::assign_non_key_columns(std::string& out, const table_meta& table, 
     if (i == table.primary_key) continue;
     if (!first) out += ", ";
     first = false;
-    quote_identifier(out, table.columns[i].column);
+    quote_identifier(out, column_name(table, i));
     out += " = ";
     out += before;
-    quote_identifier(out, table.columns[i].column);
+    quote_identifier(out, column_name(table, i));
     out += after;
   }
 }

@@ -2,6 +2,7 @@
 // tree (recursive CTE) and of a through relation (JOIN): the one place a query's SQL is written,
 // each spelling a database disagrees on asked of its dialect.
 
+#include <ar/detail/names.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/detail/query_state.hpp>
 #include <ar/model.hpp>
@@ -29,7 +30,7 @@ struct renderer {
 
   void scope_name(std::size_t level, const table_meta& table) {
     if (level == 0) {
-      d.quote_identifier(sql, table.table);
+      d.quote_identifier(sql, table_name(table));
     } else {
       d.quote_identifier(sql, "ar_s" + std::to_string(level));
     }
@@ -39,18 +40,18 @@ struct renderer {
     sql += "(SELECT ";
     sql += what;
     sql += " FROM ";
-    d.quote_identifier(sql, sub.table->table);
+    d.quote_identifier(sql, table_name(*sub.table));
     sql += " AS ";
     ++depth;
     scope_name(depth, *sub.table);
     sql += " WHERE ";
     scope_name(depth, *sub.table);
     sql += '.';
-    d.quote_identifier(sql, sub.table->columns[sub.inner_column].column);
+    d.quote_identifier(sql, column_name(*sub.table, sub.inner_column));
     sql += " = ";
     scope_name(depth - 1, *sub.outer_table);
     sql += '.';
-    d.quote_identifier(sql, sub.outer_table->columns[sub.outer_column].column);
+    d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_column));
     if (sub.where) {
       sql += " AND ";
       const bool wrap = sub.where->nodes.back().kind == node_kind::logical_or;
@@ -85,7 +86,7 @@ struct renderer {
           scope_name(depth, *n.table);
           sql += '.';
         }
-        d.quote_identifier(sql, n.table->columns[n.first].column);
+        d.quote_identifier(sql, column_name(*n.table, n.first));
         return;
       case node_kind::exists:
       case node_kind::not_exists:
@@ -158,7 +159,7 @@ struct renderer {
     if (q.selected.empty()) {
       for (std::size_t i = 0; i < q.table->columns.size(); ++i) {
         if (i) sql += ", ";
-        d.quote_identifier(sql, q.table->columns[i].column);
+        d.quote_identifier(sql, column_name(*q.table, i));
       }
       return;
     }
@@ -189,7 +190,7 @@ struct renderer {
 
   void from_where(const query_state& q) {
     sql += " FROM ";
-    d.quote_identifier(sql, q.table->table);
+    d.quote_identifier(sql, table_name(*q.table));
     if (q.where) {
       sql += " WHERE ";
       expr(*q.where, q.where->root());
@@ -242,10 +243,10 @@ struct renderer {
     select_list(q);
     counts(q, true);
     sql += ", ROW_NUMBER() OVER (PARTITION BY ";
-    d.quote_identifier(sql, q.table->columns[*q.partition].column);
+    d.quote_identifier(sql, column_name(*q.table, *q.partition));
     sql += " ORDER BY ";
     if (q.order.empty())
-      d.quote_identifier(sql, q.table->key().column);
+      d.quote_identifier(sql, column_name(*q.table, q.table->primary_key));
     else
       order_by_keys(q);
     sql += ") AS ";
@@ -268,7 +269,7 @@ struct renderer {
       placeholder(value{*q.limit > most - skip ? most : skip + *q.limit});
     }
     sql += " ORDER BY ";
-    d.quote_identifier(sql, q.table->columns[*q.partition].column);
+    d.quote_identifier(sql, column_name(*q.table, *q.partition));
     sql += ", ";
     d.quote_identifier(sql, "ar_rank");
   }
@@ -315,9 +316,9 @@ void render_nullify(std::string& sql, std::vector<value>& params, const dialect&
                     std::size_t column) {
   renderer r{sql, params, d};
   sql += "UPDATE ";
-  d.quote_identifier(sql, state.table->table);
+  d.quote_identifier(sql, table_name(*state.table));
   sql += " SET ";
-  d.quote_identifier(sql, state.table->columns[column].column);
+  d.quote_identifier(sql, column_name(*state.table, column));
   sql += " = NULL";
   if (state.where) {
     sql += " WHERE ";
@@ -337,8 +338,8 @@ void render_select(std::string& sql, std::vector<value>& params, const dialect& 
 std::string render_tree(const dialect& d, const table_meta& table, std::size_t key_column, std::size_t fk_column,
                         bool ancestors) {
   auto q = [&](std::string& out, std::string_view id) { d.quote_identifier(out, id); };
-  const std::string_view key = table.columns[key_column].column;
-  const std::string_view fk = table.columns[fk_column].column;
+  const std::string_view key = column_name(table, key_column);
+  const std::string_view fk = column_name(table, fk_column);
   std::string sql(d.with_recursive());
   auto qualified = [&](std::string_view scope, std::string_view column) {
     d.quote_identifier(sql, scope);
@@ -354,7 +355,7 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   // ancestors: start from the record's parent and climb; descendants: start from its children.
   q(sql, ancestors ? fk : key);
   sql += ", 1 FROM ";
-  q(sql, table.table);
+  q(sql, table_name(table));
   sql += " WHERE ";
   q(sql, ancestors ? key : fk);
   sql += " = ";
@@ -364,7 +365,7 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   sql += ", ";
   qualified("ar_tree", "ar_depth");
   sql += " + 1 FROM ";
-  q(sql, table.table);
+  q(sql, table_name(table));
   sql += " AS ";
   q(sql, "ar_step");
   sql += " JOIN ";
@@ -380,20 +381,20 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
   sql += ") SELECT ";
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     if (i) sql += ", ";
-    qualified(table.table, table.columns[i].column);
+    qualified(table_name(table), column_name(table, i));
   }
   sql += " FROM ";
-  q(sql, table.table);
+  q(sql, table_name(table));
   sql += " JOIN ";
   q(sql, "ar_tree");
   sql += " ON ";
-  qualified(table.table, key);
+  qualified(table_name(table), key);
   sql += " = ";
   qualified("ar_tree", "ar_key");
   sql += " ORDER BY ";
   qualified("ar_tree", "ar_depth");
   sql += ", ";
-  qualified(table.table, key);
+  qualified(table_name(table), key);
   return sql;
 }
 
@@ -411,22 +412,22 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
   sql += "SELECT ";
   for (std::size_t i = 0; i < target.columns.size(); ++i) {
     if (i) sql += ", ";
-    qualified(target.table, target.columns[i].column);
+    qualified(table_name(target), column_name(target, i));
   }
   sql += ", ";
-  qualified("ar_j", join.columns[join_owner].column);
+  qualified("ar_j", column_name(join, join_owner));
   sql += " FROM ";
-  q(target.table);
+  q(table_name(target));
   sql += " JOIN ";
-  q(join.table);
+  q(table_name(join));
   sql += " AS ";
   q("ar_j");
   sql += " ON ";
-  qualified("ar_j", join.columns[join_target].column);
+  qualified("ar_j", column_name(join, join_target));
   sql += " = ";
-  qualified(target.table, target.columns[target_key].column);
+  qualified(table_name(target), column_name(target, target_key));
   sql += " WHERE ";
-  qualified("ar_j", join.columns[join_owner].column);
+  qualified("ar_j", column_name(join, join_owner));
   sql += " IN (";
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i) sql += ", ";
@@ -437,7 +438,7 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
     sql += " AND ";
     q("ar_j");
     sql += '.';
-    q(join.columns[join_type->first].column);
+    q(column_name(join, join_type->first));
     sql += " = ";
     r.placeholder(join_type->second);
   }
@@ -450,7 +451,7 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
     sql += ')';
   }
   sql += " ORDER BY ";
-  qualified(target.table, target.columns[target_key].column);
+  qualified(table_name(target), column_name(target, target_key));
 }
 
 }  // namespace ar::detail

@@ -19,7 +19,7 @@ import sys
 # Lowest first. A header may include headers of its own layer or of lower ones, never higher.
 LAYERS = [
     ("reflection", [
-        "value.hpp", "error.hpp", "model_traits.hpp",
+        "value.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
         "detail/pp.hpp", "detail/model_def.hpp", "detail/relation_def.hpp",
     ]),
     # model.hpp (AR_MODEL) sits here: every model gets column handles (Model::c), which are
@@ -28,7 +28,7 @@ LAYERS = [
         "detail/expr_tree.hpp", "expr.hpp", "model.hpp", "detail/query_state.hpp",
     ]),
     ("SQL rendering", [
-        "backend/dialect.hpp", "dialect.hpp", "detail/crud_sql.hpp",
+        "backend/dialect.hpp", "dialect.hpp", "detail/crud_sql.hpp", "detail/names.hpp",
     ]),
     ("execution", [
         "database.hpp", "observe.hpp", "transaction.hpp",

@@ -2,26 +2,19 @@
 // from its published SQLite script into a file of this test's own. Models written for it pass; a
 // model that gets it wrong fails with exactly the problems it has.
 
+#include "../support/chinook.hpp"
+
 #include <ar/ar.hpp>
 
 #include <gtest/gtest.h>
 
-#include <sqlite3.h>
-
 #include <cstdint>
-#include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <tuple>
-#include <unistd.h>
 #include <vector>
 
-#ifndef AR_CHINOOK_SQL
-#error "tests/CMakeLists.txt defines AR_CHINOOK_SQL: the path of Chinook_Sqlite.sql"
-#endif
 
 namespace chinook {
 
@@ -173,37 +166,37 @@ std::vector<problem_place> places(const std::vector<ar::schema_problem>& problem
   return out;
 }
 
-// The Chinook script, run into a new SQLite file (one transaction: seconds, not minutes).
-std::string load_chinook() {
-  std::ifstream in(AR_CHINOOK_SQL, std::ios::binary);
-  if (!in)
-    throw std::runtime_error(std::string("cannot read the Chinook script ") + AR_CHINOOK_SQL +
-                             " (configure with -DAR_CHINOOK_DIR=<folder of Chinook_Sqlite.sql>)");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string script = text.str();
-  if (script.rfind("\xEF\xBB\xBF", 0) == 0) script.erase(0, 3);  // a UTF-8 byte order mark
-
-  const std::string path = "/tmp/ar_chinook_" + std::to_string(::getpid()) + ".sqlite3";
-  std::remove(path.c_str());
-  sqlite3* raw = nullptr;
-  if (sqlite3_open(path.c_str(), &raw) != SQLITE_OK) {
-    sqlite3_close(raw);
-    throw std::runtime_error("cannot create " + path);
-  }
-  char* message = nullptr;
-  const std::string all = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN; " + script + "\n; COMMIT;";
-  const int rc = sqlite3_exec(raw, all.c_str(), nullptr, nullptr, &message);
-  const std::string why = message ? message : "";
-  sqlite3_free(message);
-  sqlite3_close(raw);
-  if (rc != SQLITE_OK) throw std::runtime_error("the Chinook script failed: " + why);
-  return path;
-}
+// The same tables written with C++ names: the database's PascalCase naming finds Chinook's.
+namespace named {
+struct album;
+struct artist {
+  std::int64_t artist_id = 0;
+  std::optional<std::string> name;
+  AR_MODEL(artist, "artist", AR_FIELDS(artist_id, name), AR_PRIMARY_KEY(artist_id), AR_KEY_SUPPLIED,
+           AR_HAS_MANY(albums, album, artist_id));
+};
+struct album {
+  std::int64_t album_id = 0;
+  std::string title;
+  std::int64_t artist_id = 0;
+  AR_MODEL(album, "album", AR_FIELDS(album_id, title, artist_id), AR_PRIMARY_KEY(album_id), AR_KEY_SUPPLIED,
+           AR_BELONGS_TO(artist, named::artist, artist_id));
+};
+struct invoice_line {
+  std::int64_t invoice_line_id = 0;
+  std::int64_t invoice_id = 0;
+  std::int64_t track_id = 0;
+  double unit_price = 0;
+  std::int64_t quantity = 0;
+  std::int64_t discount = 0;  // not in Chinook
+  AR_MODEL(invoice_line, "invoice_line", AR_FIELDS(invoice_line_id, invoice_id, track_id, unit_price, quantity, discount),
+           AR_PRIMARY_KEY(invoice_line_id), AR_KEY_SUPPLIED);
+};
+}  // namespace named
 
 class chinook_schema : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { path_ = new std::string(load_chinook()); }
+  static void SetUpTestSuite() { path_ = new std::string(ar_test::make_chinook_sqlite("chinook_schema")); }
   static void TearDownTestSuite() {
     std::remove(path_->c_str());
     delete path_;
@@ -259,6 +252,30 @@ TEST_F(chinook_schema, a_wrong_model_fails_with_every_problem_it_has) {
         << e.what();
     for (const ar::schema_problem& p : e.problems()) EXPECT_EQ(p.database, "chinook");
     EXPECT_NE(std::string(e.what()).find("NVARCHAR(200)"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(chinook_schema, the_database_naming_is_what_is_checked) {
+  ar::open_options options;
+  options.naming.style = ar::name_style::pascal_case;
+  const ar::database pascal = ar::open("sqlite3://db=" + *path_, "chinook_pascal", options);
+  EXPECT_TRUE((ar::verify_schema<named::artist, named::album>(pascal).warnings.empty()));
+  try {
+    ar::verify_schema<named::invoice_line>(pascal);
+    FAIL() << "a model with a column Chinook does not have passed";
+  } catch (const ar::schema_mismatch_error& e) {
+    EXPECT_EQ(places(e.problems()),
+              (std::vector<problem_place>{{schema_problem_kind::missing_column, "InvoiceLine", "Discount"}}))
+        << e.what();
+  }
+  // Without the naming, the same models name tables Chinook does not have.
+  try {
+    ar::verify_schema<named::artist>(db);
+    FAIL() << "snake_case names passed on a PascalCase schema";
+  } catch (const ar::schema_mismatch_error& e) {
+    ASSERT_FALSE(e.problems().empty()) << e.what();
+    // (SQLite compares names without regard to case: "artist" finds "Artist", but not its "ArtistId".)
+    EXPECT_EQ(e.problems()[0].column, "artist_id") << e.what();
   }
 }
 

@@ -296,6 +296,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
   {
     std::string sql;
     std::vector<value> params;
+    const naming_scope names(db.naming());
     render_select(sql, params, db.dialect(), base);
     used = params.size();
   }

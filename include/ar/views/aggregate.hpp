@@ -29,7 +29,10 @@ struct exists_fn {
     const ar::database db = q.database();
     std::string sql;
     std::vector<value> params;
-    render_select(sql, params, db.dialect(), q.state(), aggregate_kind::exists);
+    {
+      const naming_scope names(db.naming());
+      render_select(sql, params, db.dialect(), q.state(), aggregate_kind::exists);
+    }
     std::int64_t one = 0;
     column_binding column = bind_column(one);
     return run(detail::state_of(db), sql, params, {&column, 1}).rows_fetched > 0;

@@ -31,7 +31,10 @@ struct delete_all_fn {
     const ar::database db = q.database();
     std::string sql;
     std::vector<value> params;
-    render_delete(sql, params, db.dialect(), q.state());
+    {
+      const naming_scope names(db.naming());
+      render_delete(sql, params, db.dialect(), q.state());
+    }
     const query_timeout_scope timeout(q.state().timeout_ms);
     return run(detail::state_of(db), sql, params).rows_affected;
   }
@@ -44,7 +47,10 @@ std::uint64_t nullify_all(const query<M, R, S>& q, column<M, I>) {
   const ar::database db = q.database();
   std::string sql;
   std::vector<value> params;
-  render_nullify(sql, params, db.dialect(), q.state(), column_lookup<M, I>::position);
+  {
+    const naming_scope names(db.naming());
+    render_nullify(sql, params, db.dialect(), q.state(), column_lookup<M, I>::position);
+  }
   const query_timeout_scope timeout(q.state().timeout_ms);
   return run(detail::state_of(db), sql, params).rows_affected;
 }
