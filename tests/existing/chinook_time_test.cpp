@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -36,7 +37,10 @@ class chinook_time : public ::testing::Test {
     options.naming.style = ar::name_style::pascal_case;
     db = ar::open("sqlite3://db=" + path, "chinook_time", options);
   }
-  void TearDown() override { ar::close_all(); }
+  void TearDown() override {
+    ar::close_all();
+    std::filesystem::remove(path);
+  }
   std::int64_t raw_count(const std::string& where) {
     return std::stoll(ar_test::sqlite_column(path, "SELECT count(*) FROM Invoice WHERE " + where).at(0));
   }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -194,22 +195,21 @@ struct invoice_line {
 };
 }  // namespace named
 
+// A fresh Chinook file for each test, loaded in SetUp: a load that fails fails the test.
 class chinook_schema : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { path_ = new std::string(ar_test::make_chinook_sqlite("chinook_schema")); }
-  static void TearDownTestSuite() {
-    std::remove(path_->c_str());
-    delete path_;
-    path_ = nullptr;
+  void SetUp() override {
+    path = ar_test::make_chinook_sqlite("chinook_schema");
+    db = ar::open("sqlite3://db=" + path, "chinook");
   }
-  void SetUp() override { db = ar::open("sqlite3://db=" + *path_, "chinook"); }
-  void TearDown() override { ar::close_all(); }
+  void TearDown() override {
+    ar::close_all();
+    std::filesystem::remove(path);
+  }
 
-  static std::string* path_;
+  std::string path;
   ar::database db;
 };
-
-std::string* chinook_schema::path_ = nullptr;
 
 TEST_F(chinook_schema, models_written_for_it_pass_and_read_its_rows) {
   using namespace chinook;
@@ -258,7 +258,7 @@ TEST_F(chinook_schema, a_wrong_model_fails_with_every_problem_it_has) {
 TEST_F(chinook_schema, the_database_naming_is_what_is_checked) {
   ar::open_options options;
   options.naming.style = ar::name_style::pascal_case;
-  const ar::database pascal = ar::open("sqlite3://db=" + *path_, "chinook_pascal", options);
+  const ar::database pascal = ar::open("sqlite3://db=" + path, "chinook_pascal", options);
   EXPECT_TRUE((ar::verify_schema<named::artist, named::album>(pascal).warnings.empty()));
   try {
     ar::verify_schema<named::invoice_line>(pascal);

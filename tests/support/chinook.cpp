@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+
+#include <unistd.h>
 
 namespace ar_test {
 
@@ -35,7 +38,8 @@ struct sqlite_file {
 std::string make_chinook_sqlite(const std::string& file_name) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "ar-chinook";
   std::filesystem::create_directories(dir);
-  const std::filesystem::path path = dir / (file_name + ".db");
+  // The process's own file: ctest runs each test as a process, several at once.
+  const std::filesystem::path path = dir / (file_name + "-" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
   static const std::string script = read_file(std::filesystem::path(AR_SOURCE_DIR) / "tests/data/chinook/Chinook_Sqlite.sql");
   sqlite_file file(path.string());

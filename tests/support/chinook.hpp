@@ -12,7 +12,7 @@ namespace ar_test {
 
 // A fresh SQLite file loaded from tests/data/chinook/Chinook_Sqlite.sql by the sqlite3 C API
 // (the script as published, run with sqlite3_exec), under the test's temporary directory; each
-// call makes a new one. Returns its path.
+// call makes a new one (named after `file_name` and the process). Returns its path.
 std::string make_chinook_sqlite(const std::string& file_name);
 
 // Runs one query on a SQLite file with the sqlite3 C API and returns its first column of every row
