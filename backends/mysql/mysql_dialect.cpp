@@ -86,6 +86,23 @@ class mysql_dialect final : public dialect {
     return column_type(type);
   }
 
+  // The key's columns share InnoDB's 3072 bytes: a string column of a composite key gets what the
+  // other columns leave, split between its string columns (a string and a BIGINT: VARCHAR(766)).
+  std::string key_column_definition(const table_meta& table, std::size_t column) const override {
+    if (table.columns[column].type != value_type::text || table.key_columns.size() == 1)
+      return std::string(key_column_type(table.columns[column].type));
+    std::size_t bytes = 3072, strings = 0;
+    for (const std::size_t k : table.key_columns) {
+      switch (table.columns[k].type) {
+        case value_type::text: ++strings; break;
+        case value_type::boolean: bytes -= 1; break;
+        case value_type::int32: bytes -= 4; break;
+        default: bytes -= 8; break;  // BIGINT, DOUBLE, DATETIME(6)
+      }
+    }
+    return "VARCHAR(" + std::to_string(bytes / 4 / strings) + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
+  }
+
   std::string_view generated_key_definition(value_type type) const override {
     return type == value_type::int32 ? "INT NOT NULL AUTO_INCREMENT PRIMARY KEY"
                                      : "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
@@ -115,7 +132,7 @@ class mysql_dialect final : public dialect {
 
   void upsert_clause(std::string& out, const table_meta& table) const override {
     out += " ON DUPLICATE KEY UPDATE ";
-    if (table.columns.size() == 1) {  // nothing to update: keep the row as it is
+    if (table.columns.size() == table.key_columns.size()) {  // nothing to update: keep the row as it is
       quote_identifier(out, column_name(table, table.primary_key));
       out += " = ";
       quote_identifier(out, column_name(table, table.primary_key));

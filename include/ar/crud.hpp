@@ -41,9 +41,39 @@ inline constexpr bool has_self_reference_v = []<class... R>(type_list<R...>) {
   return ((R::kind == relation_kind::belongs_to && std::is_same_v<typename R::owner, typename R::target>) || ...);
 }(typename model_of<M>::relations{});
 
+// A key as messages show it: 42, 'abc', or (1, 2) for a composite key.
 template <model M>
 std::string key_string(const key_type_of<M>& key) {
-  return to_string(to_value(key));
+  if constexpr (model_of<M>::key_arity == 1) {
+    return to_string(to_value(key));
+  } else {
+    return std::apply(
+        [](const auto&... k) {
+          std::string out = "(";
+          std::size_t i = 0;
+          ((out += (i++ ? ", " : "") + to_string(to_value(k))), ...);
+          return out + ")";
+        },
+        key);
+  }
+}
+
+// The parameter values of a key, in key order.
+template <model M>
+std::array<value, model_of<M>::key_arity> key_values(const key_type_of<M>& key) {
+  if constexpr (model_of<M>::key_arity == 1)
+    return {to_value(key)};
+  else
+    return std::apply([](const auto&... k) { return std::array<value, model_of<M>::key_arity>{to_value(k)...}; }, key);
+}
+
+// The error for a key of the wrong type or arity, as one sentence.
+template <model M, class K>
+void refuse_key() {
+  static_assert(always_false<K>,
+                "ar: this key is not the model's primary key type: a model with AR_PRIMARY_KEY(a, b, ...) takes a "
+                "std::tuple of its key fields' types, in that order (find<M>(db, {a, b})); a model with one key field "
+                "takes a value of that field's type");
 }
 
 template <model M>
@@ -71,7 +101,8 @@ void insert_all_records(const database& db, M* records, std::size_t size) {
 
 // The row of `table` whose key is `key`, read into `record` (bound by `ops`); false when there is
 // none (compiled once, in src/query/crud.cpp).
-bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record, column_binding key);
+bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record,
+              std::span<const value> key);
 // UPDATE every column but the key, by key (`columns`: a record's bound columns); throws
 // ar::record_not_found when no row has the key.
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
@@ -99,6 +130,7 @@ void insert(const database& db, M& record) {
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key), params.span());
     return;
   }
+  if constexpr (model_of<M>::generated_key) {
   const std::string& sql = detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert);
   detail::column_binding key = detail::bind_column(primary_key(record));
   try {
@@ -116,12 +148,15 @@ void insert(const database& db, M& record) {
     primary_key(record) = key_type_of<M>{};
     throw;
   }
+  }
 }
 
 // UPDATE every column but the key, by key. Throws ar::record_not_found when no row has the key.
 template <model M>
 void update(const database& db, const M& record) {
-  static_assert(model_of<M>::size > 1, "ar::update needs a model with a column besides its primary key");
+  static_assert(model_of<M>::size > model_of<M>::key_arity,
+                "ar::update needs a model with a column besides its primary key (every column of this model is "
+                "in its key: there is nothing to update)");
   if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
   detail::update_row(db, table_meta_v<M>, detail::columns_of(record));
 }
@@ -149,10 +184,15 @@ template <model M>
 std::optional<M> find(const database& db, const key_type_of<M>& key) {
   detail::require_default_constructible<M>();
   std::optional<M> found(std::in_place);
-  if (!detail::find_row(db, table_meta_v<M>, detail::record_ops_v<M>, &*found,
-                        detail::bind_column(const_cast<key_type_of<M>&>(key))))
+  if (!detail::find_row(db, table_meta_v<M>, detail::record_ops_v<M>, &*found, detail::key_values<M>(key)))
     found.reset();
   return found;
+}
+template <model M, class K>
+  requires(!std::is_convertible_v<const K&, key_type_of<M>>)
+std::optional<M> find(const database&, const K&) {
+  detail::refuse_key<M, K>();
+  return std::nullopt;
 }
 
 // The record with this primary key; throws ar::record_not_found when there is none.
@@ -160,6 +200,12 @@ template <model M>
 M find_or_throw(const database& db, const key_type_of<M>& key) {
   if (auto found = find<M>(db, key)) return std::move(*found);
   throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(key));
+}
+template <model M, class K>
+  requires(!std::is_convertible_v<const K&, key_type_of<M>>)
+M find_or_throw(const database&, const K&) {
+  detail::refuse_key<M, K>();
+  throw;
 }
 
 namespace detail {
@@ -174,7 +220,7 @@ namespace detail {
 template <model M>
 bool delete_row(const database& db, const key_type_of<M>& key) {
   auto& state = detail::state_of(db);
-  const std::array<value, 1> params{to_value(key)};
+  const auto params = key_values<M>(key);
   return run(state, crud_sql(state, table_meta_v<M>, crud_kind::destroy), params).rows_affected > 0;
 }
 }  // namespace detail
@@ -193,6 +239,12 @@ bool destroy(const database& db, const key_type_of<M>& key) {
   } else {
     return detail::delete_row<M>(db, key);
   }
+}
+template <model M, class K>
+  requires(!std::is_convertible_v<const K&, key_type_of<M>>)
+bool destroy(const database&, const K&) {
+  detail::refuse_key<M, K>();
+  return false;
 }
 // The first spelling of destroy<M>(db, key).
 template <model M>

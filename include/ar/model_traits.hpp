@@ -42,11 +42,19 @@ struct column_meta {
 struct table_meta {
   std::string_view table;
   std::span<const column_meta> columns;
-  std::size_t primary_key;
+  std::size_t primary_key;  // the key's column; of a composite key, its first
   bool generated_key;
   name_style naming;  // AR_NAMING's style, else as_declared
+  // Every key column, in key order: one, or the fields of AR_PRIMARY_KEY(a, b, ...).
+  std::span<const std::size_t> key_columns;
 
   constexpr const column_meta& key() const noexcept { return columns[primary_key]; }
+  constexpr bool composite_key() const noexcept { return key_columns.size() > 1; }
+  constexpr bool is_key(std::size_t column) const noexcept {
+    for (std::size_t k : key_columns)
+      if (k == column) return true;
+    return false;
+  }
 };
 
 namespace detail {
@@ -60,17 +68,26 @@ inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_
 template <model M>
 inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
                                          model_of<M>::primary_key_index, model_of<M>::generated_key,
-                                         model_of<M>::naming};
+                                         model_of<M>::naming, model_of<M>::key_indices};
 
-// The primary key of a record.
+// The primary key of a record: its key field, or for a composite key (AR_PRIMARY_KEY(a, b)) a
+// std::tuple of its key fields' values, in key order.
 template <model M>
-constexpr const key_type_of<M>& primary_key(const M& record) noexcept {
-  return record.*model_of<M>::primary_key::pointer;
+constexpr decltype(auto) primary_key(const M& record) {
+  if constexpr (model_of<M>::key_arity == 1)
+    return (record.*model_of<M>::primary_key::pointer);
+  else
+    return model_of<M>::primary_key::get(record);
 }
 template <model M>
+  requires(model_of<M>::key_arity == 1)
 constexpr key_type_of<M>& primary_key(M& record) noexcept {
   return record.*model_of<M>::primary_key::pointer;
 }
+
+// Whether a model's key has several fields.
+template <model M>
+inline constexpr bool has_composite_key_v = model_of<M>::key_arity > 1;
 
 }  // namespace ar
 

@@ -7,7 +7,8 @@
 
 namespace ar::detail {
 
-bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record, column_binding key) {
+bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record,
+              std::span<const value> key) {
   auto& state = detail::state_of(db);
   constexpr std::size_t on_stack = 64;
   std::array<column_binding, on_stack> stack_columns;
@@ -20,20 +21,28 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
     columns = heap_columns;
   }
   ops.bind(record, columns);
-  const value param = value_of(key);
   bool found = false;
   auto on_row = [&] { found = true; };
-  run(state, crud_sql(state, table, crud_kind::select_by_key), {&param, 1}, columns, row_callback::of(on_row));
+  run(state, crud_sql(state, table, crud_kind::select_by_key), key, columns, row_callback::of(on_row));
   return found;
 }
 
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
   auto& state = detail::state_of(db);
   parameter_list params;
-  params.append(columns, table.primary_key);
-  params.append(columns[table.primary_key]);
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (!table.is_key(i)) params.append(columns[i]);
+  for (const std::size_t k : table.key_columns) params.append(columns[k]);
   const auto result = run(state, crud_sql(state, table, crud_kind::update), params.span());
-  if (result.rows_affected == 0) throw record_not_found(std::string(table.table), to_string(params.span().back()));
+  if (result.rows_affected == 0) {
+    const std::span<const value> key = params.span().last(table.key_columns.size());
+    std::string shown = key.size() == 1 ? to_string(key[0]) : "(";
+    if (key.size() > 1) {
+      for (std::size_t k = 0; k < key.size(); ++k) shown += (k ? ", " : "") + to_string(key[k]);
+      shown += ")";
+    }
+    throw record_not_found(std::string(table.table), shown);
+  }
 }
 
 }  // namespace ar::detail

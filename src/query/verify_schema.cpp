@@ -128,9 +128,17 @@ class checker {
     for (const catalog_column& c : catalog_)
       if (c.key_position > 0) key.push_back(&c);
     std::sort(key.begin(), key.end(), [](auto* a, auto* b) { return a->key_position < b->key_position; });
-    const std::string_view model_key = column_name(table_, table_.primary_key);
-    if (key.size() == 1 && same_name(d_, key[0]->name, model_key)) return;
-    std::string message = "the model's primary key is '" + std::string(model_key) + "' but ";
+    // The model's key columns, in key order: one, or AR_PRIMARY_KEY(a, b)'s.
+    bool same = key.size() == table_.key_columns.size();
+    std::string model_key;
+    for (std::size_t k = 0; k < table_.key_columns.size(); ++k) {
+      const std::string_view column = column_name(table_, table_.key_columns[k]);
+      model_key += (k ? ", " : "") + std::string(column);
+      if (same && !same_name(d_, key[k]->name, column)) same = false;
+    }
+    if (same) return;
+    if (table_.key_columns.size() > 1) model_key = "(" + model_key + ")";
+    std::string message = "the model's primary key is '" + model_key + "' but ";
     if (key.empty()) {
       message += "the table has no primary key";
     } else {
@@ -138,7 +146,7 @@ class checker {
       for (std::size_t i = 0; i < key.size(); ++i) message += (i ? ", " : "") + key[i]->name;
       message += ")";
     }
-    add(errors, schema_problem_kind::primary_key_mismatch, model_key, std::move(message));
+    add(errors, schema_problem_kind::primary_key_mismatch, column_name(table_, table_.primary_key), std::move(message));
   }
 
   void check_foreign_keys(std::vector<schema_problem>& warnings) {

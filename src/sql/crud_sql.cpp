@@ -17,25 +17,29 @@ namespace {
 void column_list(std::string& out, const dialect& d, const table_meta& t, bool with_key) {
   bool first = true;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
-    if (!with_key && i == t.primary_key) continue;
+    if (!with_key && t.generated_key && i == t.primary_key) continue;
     if (!first) out += ", ";
     first = false;
     d.quote_identifier(out, column_name(t, i));
   }
 }
 
-// " WHERE key = <placeholder index>": how every statement on one record finds it.
+// " WHERE key = <placeholder index>" (" WHERE a = ? AND b = ?" for a composite key, placeholders
+// numbered from `index`): how every statement on one record finds it.
 void where_key(std::string& out, const dialect& d, const table_meta& t, std::size_t index) {
   out += " WHERE ";
-  d.quote_identifier(out, column_name(t, t.primary_key));
-  out += " = ";
-  d.placeholder(out, index);
+  for (std::size_t k = 0; k < t.key_columns.size(); ++k) {
+    if (k) out += " AND ";
+    d.quote_identifier(out, column_name(t, t.key_columns[k]));
+    out += " = ";
+    d.placeholder(out, index + k);
+  }
 }
 
 std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning) {
   std::string out = "INSERT INTO ";
   d.quote_identifier(out, table_name(t));
-  const std::size_t per_row = with_key ? t.columns.size() : t.columns.size() - 1;
+  const std::size_t per_row = with_key || !t.generated_key ? t.columns.size() : t.columns.size() - 1;
   if (per_row == 0) {
     // Only a generated key: every column takes its default.
     out += d.insert_default_values();  // callers insert such rows one at a time
@@ -63,7 +67,7 @@ std::string render_update(const dialect& d, const table_meta& t) {
   out += " SET ";
   std::size_t index = 1;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
-    if (i == t.primary_key) continue;
+    if (t.is_key(i)) continue;
     if (index > 1) out += ", ";
     d.quote_identifier(out, column_name(t, i));
     out += " = ";
@@ -102,9 +106,20 @@ std::string render_create(const dialect& d, const table_meta& t, bool if_not_exi
       out += d.generated_key_definition(c.type);
       continue;
     }
-    out += i == t.primary_key ? d.key_column_type(c.type) : d.column_type(c.type);
+    if (t.is_key(i))
+      out += d.key_column_definition(t, i);
+    else
+      out += d.column_type(c.type);
     if (!c.nullable) out += " NOT NULL";
-    if (i == t.primary_key) out += " PRIMARY KEY";
+    if (i == t.primary_key && !t.composite_key()) out += " PRIMARY KEY";
+  }
+  if (t.composite_key()) {
+    out += ", PRIMARY KEY (";
+    for (std::size_t k = 0; k < t.key_columns.size(); ++k) {
+      if (k) out += ", ";
+      d.quote_identifier(out, column_name(t, t.key_columns[k]));
+    }
+    out += ')';
   }
   out += ')';
   out += d.table_options();

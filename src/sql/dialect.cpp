@@ -94,11 +94,18 @@ std::vector<std::string> dialect::connection_secrets(std::string_view connection
   return detail::secret_texts(connection);
 }
 
+std::string dialect::key_column_definition(const table_meta& table, std::size_t column) const {
+  return std::string(key_column_type(table.columns[column].type));
+}
+
 void dialect::upsert_clause(std::string& out, const table_meta& table) const {
   out += " ON CONFLICT (";
-  quote_identifier(out, column_name(table, table.primary_key));
+  for (std::size_t k = 0; k < table.key_columns.size(); ++k) {
+    if (k) out += ", ";
+    quote_identifier(out, column_name(table, table.key_columns[k]));
+  }
   out += ") DO ";
-  if (table.columns.size() == 1) {
+  if (table.columns.size() == table.key_columns.size()) {
     out += "NOTHING";
     return;
   }
@@ -110,7 +117,7 @@ void dialect::assign_non_key_columns(std::string& out, const table_meta& table, 
                                      std::string_view after) const {
   bool first = true;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    if (i == table.primary_key) continue;
+    if (table.is_key(i)) continue;
     if (!first) out += ", ";
     first = false;
     quote_identifier(out, column_name(table, i));

@@ -245,9 +245,12 @@ struct renderer {
     sql += ", ROW_NUMBER() OVER (PARTITION BY ";
     d.quote_identifier(sql, column_name(*q.table, *q.partition));
     sql += " ORDER BY ";
-    if (q.order.empty())
-      d.quote_identifier(sql, column_name(*q.table, q.table->primary_key));
-    else
+    if (q.order.empty()) {
+      for (std::size_t k = 0; k < q.table->key_columns.size(); ++k) {
+        if (k) sql += ", ";
+        d.quote_identifier(sql, column_name(*q.table, q.table->key_columns[k]));
+      }
+    } else
       order_by_keys(q);
     sql += ") AS ";
     d.quote_identifier(sql, "ar_rank");

@@ -122,6 +122,9 @@ class dialect {
   // DDL: the column type of a primary key the program supplies (not generated). A database that
   // cannot index an unbounded type (MySQL's TEXT) gives a bounded one here.
   virtual std::string_view key_column_type(value_type type) const { return column_type(type); }
+  // The type of key column `column` of `table`, which may have a composite key (AR_PRIMARY_KEY(a,
+  // b)) whose columns share a limit: key_column_type of its type unless the database says otherwise.
+  virtual std::string key_column_definition(const table_meta& table, std::size_t column) const;
   // DDL: what follows the closing parenthesis of CREATE TABLE (storage engine, character set).
   virtual std::string_view table_options() const { return {}; }
   // The end of an INSERT whose every column takes its default (a table of only a generated key).

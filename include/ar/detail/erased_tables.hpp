@@ -269,7 +269,6 @@ struct relation_loader {
   // Rows come ordered by the target's primary key unless the modifier orders them (not belongs_to).
   bool order_by_key;
   std::uint32_t match_position;  // the target's column compared with the owners' values
-  std::uint32_t key_position;    // the target's primary key
   std::size_t index;             // the relation's position among its owner's relations
   // morph_many / morph_one: the condition on the owner's type, else null.
   std::shared_ptr<const expr_tree> (*condition)();

@@ -103,9 +103,10 @@ template <class Name, class Column>
 struct column_clause {
   using name_type = Name;
 };
-template <class Name>
+// AR_PRIMARY_KEY(a) or, for a composite key, AR_PRIMARY_KEY(a, b, ...).
+template <class... Names>
 struct primary_key_clause {
-  using name_type = Name;
+  static constexpr std::size_t arity = sizeof...(Names);
 };
 
 // AR_KEY_SUPPLIED: the program supplies the key, also an integer one.
@@ -121,8 +122,8 @@ template <class Name, class Column>
 constexpr column_clause<Name, Column> make_column_clause(Name, Column) {
   return {};
 }
-template <class Name>
-constexpr primary_key_clause<Name> make_primary_key_clause(Name) {
+template <class... Names>
+constexpr primary_key_clause<Names...> make_primary_key_clause(fields_begin, Names...) {
   return {};
 }
 
@@ -186,8 +187,20 @@ inline constexpr bool is_fields_clause_v<fields_clause<F...>> = true;
 
 template <class Clause>
 inline constexpr bool is_primary_key_clause_v = false;
-template <class N>
-inline constexpr bool is_primary_key_clause_v<primary_key_clause<N>> = true;
+template <class... N>
+inline constexpr bool is_primary_key_clause_v<primary_key_clause<N...>> = true;
+
+// How many fields the primary key has: AR_PRIMARY_KEY's, else 1 (the field named `id`).
+template <class... Clauses>
+constexpr std::size_t key_arity_of() {
+  std::size_t arity = 1;
+  (
+      [&] {
+        if constexpr (is_primary_key_clause_v<Clauses>) arity = Clauses::arity;
+      }(),
+      ...);
+  return arity;
+}
 
 template <class Clause>
 inline constexpr bool is_key_supplied_clause_v = std::is_same_v<Clause, key_supplied_clause>;
@@ -239,26 +252,87 @@ constexpr bool all_distinct(const std::array<std::string_view, N>& names) {
   return true;
 }
 
-// Which field is the primary key: the one AR_PRIMARY_KEY names, else the field named `id`.
-template <std::size_t N, class... Clauses>
-constexpr std::size_t primary_key_index(const std::array<std::string_view, N>& names) {
-  std::size_t found = index_of(names, "id");
+template <std::size_t N, class... Names>
+constexpr std::array<std::size_t, sizeof...(Names)> key_positions(const std::array<std::string_view, N>& names,
+                                                                 primary_key_clause<Names...>) {
+  return {index_of(names, to_string_view(Names{}))...};
+}
+
+// Which fields are the primary key, in key order: the ones AR_PRIMARY_KEY names, else the field
+// named `id`. npos for a name that is not a field.
+template <std::size_t N, std::size_t K, class... Clauses>
+constexpr std::array<std::size_t, K> primary_key_indices(const std::array<std::string_view, N>& names) {
+  std::array<std::size_t, K> found{};
+  found[0] = index_of(names, "id");
   (
       [&] {
-        if constexpr (is_primary_key_clause_v<Clauses>) {
-          found = index_of(names, to_string_view(typename Clauses::name_type{}));
-        }
+        if constexpr (is_primary_key_clause_v<Clauses>) found = key_positions(names, Clauses{});
       }(),
       ...);
   return found;
 }
 
+template <std::size_t K>
+constexpr bool any_npos(const std::array<std::size_t, K>& indices) {
+  for (std::size_t i : indices)
+    if (i == npos) return true;
+  return false;
+}
+
+// Whether a field at one of `keys` is a std::optional.
+template <class... F, std::size_t K>
+constexpr bool any_nullable_key(const std::array<std::size_t, K>& keys) {
+  constexpr std::array<bool, sizeof...(F)> nullable{
+      field_traits<typename member_pointer_traits<std::remove_cv_t<decltype(F::pointer)>>::value_type>::nullable...};
+  for (std::size_t k : keys)
+    if (nullable[k]) return true;
+  return false;
+}
+
+// The values of an array as an index_sequence.
+template <auto Array, class Positions>
+struct to_sequence;
+template <auto Array, std::size_t... P>
+struct to_sequence<Array, std::index_sequence<P...>> {
+  using type = std::index_sequence<Array[P]...>;
+};
+
+template <std::size_t K>
+constexpr bool all_distinct_indices(const std::array<std::size_t, K>& indices) {
+  for (std::size_t i = 0; i < K; ++i)
+    for (std::size_t j = i + 1; j < K; ++j)
+      if (indices[i] == indices[j]) return false;
+  return true;
+}
+
+// A primary key of several fields (AR_PRIMARY_KEY(a, b)): its C++ type is a std::tuple of theirs,
+// in key order; a record's key is read as a tuple (there is no single member to refer to).
+template <class... K>
+struct composite_key {
+  using type = std::tuple<typename K::type...>;
+  using columns = type_list<K...>;
+  template <class Model>
+  static constexpr type get(const Model& record) {
+    return type{record.*K::pointer...};
+  }
+};
+
+template <class Columns, class Keys>
+struct primary_key_of;
+template <class... C, std::size_t I>
+struct primary_key_of<std::tuple<C...>, std::index_sequence<I>> {
+  using type = std::tuple_element_t<I, std::tuple<C...>>;
+};
+template <class... C, std::size_t I0, std::size_t I1, std::size_t... I>
+struct primary_key_of<std::tuple<C...>, std::index_sequence<I0, I1, I...>> {
+  using type = composite_key<std::tuple_element_t<I0, std::tuple<C...>>, std::tuple_element_t<I1, std::tuple<C...>>,
+                             std::tuple_element_t<I, std::tuple<C...>>...>;
+};
+
 template <class Clause>
 inline constexpr bool names_a_field_v = false;
 template <class N, class C>
 inline constexpr bool names_a_field_v<column_clause<N, C>> = true;
-template <class N>
-inline constexpr bool names_a_field_v<primary_key_clause<N>> = true;
 
 template <class Clause, std::size_t N>
 constexpr bool names_known_field(const std::array<std::string_view, N>& names) {
@@ -282,14 +356,21 @@ struct morph_name_of_clauses<morph_name_clause<N>, Rest...> {
   using type = N;
 };
 
-template <class Model, class Table, std::size_t Pk, bool KeySupplied, name_style Naming, class Relations, class MorphName,
+template <class Model, class Table, class Keys, bool KeySupplied, name_style Naming, class Relations, class MorphName,
           class... Columns>
-struct model_definition {
+struct model_definition;
+template <class Model, class Table, std::size_t... Keys, bool KeySupplied, name_style Naming, class Relations,
+          class MorphName, class... Columns>
+struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied, Naming, Relations, MorphName, Columns...> {
   using model_type = Model;
   using columns = type_list<Columns...>;
   // The relations AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY declared, in order.
   using relations = Relations;
-  using primary_key = std::tuple_element_t<Pk, std::tuple<Columns...>>;
+  // The key's column (a column_def), or for a key of several fields a composite_key of them.
+  using primary_key = typename primary_key_of<std::tuple<Columns...>, std::index_sequence<Keys...>>::type;
+  // How many fields the key has, and their positions among the columns, in key order.
+  static constexpr std::size_t key_arity = sizeof...(Keys);
+  static constexpr std::array<std::size_t, sizeof...(Keys)> key_indices{Keys...};
   static constexpr std::string_view table = to_string_view(Table{});
   // The type value polymorphic relations store for this model (AR_MORPH_NAME, else the table).
   static constexpr std::string_view morph_name = [] {
@@ -299,12 +380,18 @@ struct model_definition {
       return to_string_view(MorphName{});
   }();
   static constexpr std::size_t size = sizeof...(Columns);
-  static constexpr std::size_t primary_key_index = Pk;
+  // The key's (first) field.
+  static constexpr std::size_t primary_key_index = key_indices[0];
   // AR_NAMING's style, else as_declared.
   static constexpr name_style naming = Naming;
   // An integer primary key is generated by the database, unless AR_KEY_SUPPLIED says the program
-  // supplies it; any other key is supplied by the program.
-  static constexpr bool generated_key = !KeySupplied && is_integral_key_v<typename primary_key::type>;
+  // supplies it; any other key, and a key of several fields, is supplied by the program.
+  static constexpr bool generated_key = [] {
+    if constexpr (sizeof...(Keys) == 1)
+      return !KeySupplied && is_integral_key_v<typename primary_key::type>;
+    else
+      return false;
+  }();
 
   // Copies every column of `from` into `to`, not the relation caches: one fold, no lambda per
   // column to instantiate.
@@ -333,7 +420,7 @@ constexpr auto make_model(Table, Clauses...) {
   static_assert(fields_clauses == 1,
                 "AR_MODEL needs exactly one AR_FIELDS(...) clause listing the members stored in the table");
   constexpr std::size_t supplied_clauses = (std::size_t{is_key_supplied_clause_v<Clauses>} + ... + 0);
-  static_assert(key_clauses <= 1, "AR_MODEL takes at most one AR_PRIMARY_KEY(field) clause");
+  static_assert(key_clauses <= 1, "AR_MODEL takes at most one AR_PRIMARY_KEY(fields...) clause");
   static_assert(supplied_clauses <= 1, "AR_MODEL takes AR_KEY_SUPPLIED at most once");
   constexpr std::size_t naming_clauses = (std::size_t{is_naming_clause_v<Clauses>} + ... + 0);
   static_assert(naming_clauses <= 1, "AR_MODEL takes at most one AR_NAMING(style) clause");
@@ -348,8 +435,10 @@ constexpr auto make_model(Table, Clauses...) {
       constexpr std::array<std::string_view, sizeof...(F)> names{to_string_view(typename F::name_type{})...};
       constexpr std::array<std::string_view, sizeof...(F)> columns{
           to_string_view(typename column_for<typename F::name_type, Clauses...>::type{})...};
-      constexpr std::size_t pk = primary_key_index<sizeof...(F), Clauses...>(names);
-      using key_field = std::conditional_t<pk == npos, void, std::tuple_element_t<pk == npos ? 0 : pk, std::tuple<F...>>>;
+      constexpr std::size_t arity = key_arity_of<Clauses...>();
+      constexpr std::array<std::size_t, arity> keys = primary_key_indices<sizeof...(F), arity, Clauses...>(names);
+      constexpr bool key_known = !any_npos(keys);
+      constexpr bool optional_key = key_known && any_nullable_key<F...>(keys);
       // One check at a time, so that a mistake gives one error.
       if constexpr (!all_distinct(names)) {
         static_assert(always_false<F...>, "AR_FIELDS lists the same member twice: list each member once");
@@ -358,27 +447,32 @@ constexpr auto make_model(Table, Clauses...) {
         static_assert(always_false<F...>,
                       "two fields of the model map to the same column: give each field its own AR_COLUMN name");
         return invalid_field{};
-      } else if constexpr (!(names_known_field<Clauses>(names) && ...)) {
+      } else if constexpr (!(names_known_field<Clauses>(names) && ...) || (key_clauses > 0 && !key_known)) {
         static_assert(always_false<F...>,
                       "AR_COLUMN or AR_PRIMARY_KEY names a field that AR_FIELDS does not list: list the member in "
                       "AR_FIELDS, or correct the name");
         return invalid_field{};
-      } else if constexpr (pk == npos) {
+      } else if constexpr (!key_known) {
         static_assert(always_false<F...>,
                       "the model has no primary key: add a field named `id` to AR_FIELDS, or name the key "
-                      "with AR_PRIMARY_KEY(field)");
+                      "with AR_PRIMARY_KEY(field) (or AR_PRIMARY_KEY(a, b) for a key of several fields)");
         return invalid_field{};
-      } else if constexpr (field_traits<typename member_pointer_traits<
-                               std::remove_cv_t<decltype(key_field::pointer)>>::value_type>::nullable) {
+      } else if constexpr (!all_distinct_indices(keys)) {
+        static_assert(always_false<F...>, "AR_PRIMARY_KEY names the same field twice: name each key field once");
+        return invalid_field{};
+      } else if constexpr (optional_key) {
         static_assert(always_false<F...>,
-                      "the primary key cannot be a std::optional: a stored record always has a key");
+                      "the primary key cannot be a std::optional: a stored record always has a key (every field "
+                      "of a composite key too)");
         return invalid_field{};
       } else {
-        return model_definition<Self, Table, pk, (supplied_clauses > 0), naming_of<Clauses...>(),
-                                typename relations_of<Clauses...>::type, typename morph_name_of_clauses<Clauses...>::type,
-                                column_def<F::pointer, typename F::name_type,
-                                           typename column_for<typename F::name_type, Clauses...>::type, F::index,
-                                           column_for<typename F::name_type, Clauses...>::given>...>{};
+        return model_definition<Self, Table, typename to_sequence<keys, std::make_index_sequence<arity>>::type,
+                                (supplied_clauses > 0), naming_of<Clauses...>(),
+                                  typename relations_of<Clauses...>::type,
+                                  typename morph_name_of_clauses<Clauses...>::type,
+                                  column_def<F::pointer, typename F::name_type,
+                                             typename column_for<typename F::name_type, Clauses...>::type, F::index,
+                                             column_for<typename F::name_type, Clauses...>::given>...>{};
       }
     }
   }(fields{});

@@ -127,6 +127,12 @@ struct relation_ops {
       static_assert(always_false<Rel>,
                     "AR_OWNER_KEY names a field that the referenced model does not list in AR_FIELDS");
       return false;
+    } else if constexpr (std::is_void_v<typename Rel::owner_key_name> && (model_of<key_model>::key_arity > 1)) {
+      static_assert(always_false<Rel>,
+                    "ar relation: the model this relation refers to has a composite primary key (AR_PRIMARY_KEY(a, "
+                    "b)), and a relation over a key of several columns is not supported yet: refer to a single "
+                    "unique column with AR_OWNER_KEY(field), or relate the models through the key's own columns");
+      return false;
     } else if constexpr (!keys_compatible<typename fk_lookup::def::type, typename key_lookup::def::type>()) {
       static_assert(always_false<Rel>,
                     "ar relation: the foreign key and the key it refers to have different types: make them the "
@@ -187,6 +193,11 @@ struct relation_ops {
     } else if constexpr (!owner_fk::found || !target_fk::found) {
       static_assert(always_false<Rel>,
                     "AR_HAS_MANY_THROUGH: both foreign keys must be fields of the join model: list them in its AR_FIELDS");
+      return false;
+    } else if constexpr (model_of<owner>::key_arity > 1 || model_of<target>::key_arity > 1) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: the owner or the target has a composite primary key (AR_PRIMARY_KEY(a, b)), "
+                    "which a through relation cannot join on yet (the join model's own key may be composite)");
       return false;
     } else if constexpr (!keys_compatible<typename owner_fk::def::type, typename model_of<owner>::primary_key::type>() ||
                          !keys_compatible<typename target_fk::def::type, typename model_of<target>::primary_key::type>()) {

@@ -236,6 +236,14 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner);
 // --- the algorithm, once per key type ---------------------------------------------------------------
 
 // An expression tree of one column of a table.
+inline expr_tree column_tree(const table_meta* table, std::uint32_t position);
+
+// Orders a query of a table by its primary key, every column of a composite one.
+inline void order_by_primary_key(query_state& state) {
+  for (const std::size_t column : state.table->key_columns)
+    state.order.push_back(order_key{column_tree(state.table, static_cast<std::uint32_t>(column)), false});
+}
+
 inline expr_tree column_tree(const table_meta* table, std::uint32_t position) {
   expr_tree tree;
   tree.add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
@@ -289,7 +297,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
   auto [db, shared_base] = base_query(loader.target_table, path);
   query_state base = *shared_base;
   if (loader.order_by_key && base.order.empty())
-    base.order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
+    order_by_primary_key(base);
   const bool per_parent = base.limit.has_value() || base.offset.has_value();
   const bool finish = base.eager || !base.counts.empty();  // a modifier's own with(...) / with_count
   std::size_t used = 0;
@@ -440,7 +448,7 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner, bool fir
     // Ordered by the target's key, as eager and batched loads order theirs (select_rows_in): the
     // same rows in the same order whichever path loads them. has_one: the first by key.
     if (loader.order_by_key && state->order.empty())
-      state->order.push_back(order_key{column_tree(loader.target_table, loader.key_position), false});
+      order_by_primary_key(*state);
     if (!loader.many && loader.order_by_key) state->limit = 1;
     grouped_rows<K> grouped;
     row_sink<K> sink{&loader, &grouped};

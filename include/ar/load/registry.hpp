@@ -177,7 +177,6 @@ struct direct_eager_ops {
       impl::many,
       !impl::belongs,
       static_cast<std::uint32_t>(column_lookup<target, match_def::index>::position),
-      static_cast<std::uint32_t>(column_lookup<target, model_of<target>::primary_key::index>::position),
       relation_position_of<Rel>(),
       impl::morph ? &subquery_condition<Rel> : nullptr,
       &lookup,

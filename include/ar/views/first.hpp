@@ -16,10 +16,11 @@ struct first_fn {
     query_state state = q.state();
     state.limit = state.limit ? std::min<std::int64_t>(*state.limit, 1) : 1;
     if (state.order.empty()) {
-      expr_tree key;
-      key.add(node{node_kind::column, compare_op::eq, static_cast<std::uint32_t>(model_of<M>::primary_key_index), 0, 0,
-                   &table_meta_v<M>});
-      state.order.push_back(order_key{std::move(key), false});
+      for (const std::size_t column : model_of<M>::key_indices) {
+        expr_tree key;
+        key.add(node{node_kind::column, compare_op::eq, static_cast<std::uint32_t>(column), 0, 0, &table_meta_v<M>});
+        state.order.push_back(order_key{std::move(key), false});
+      }
     }
     std::optional<R> result;
     if constexpr (std::is_same_v<R, M>) {
