@@ -2,6 +2,10 @@
 // with chinook.options; see CMakeLists.txt), used as a program would: it compiles, verify_schema finds
 // every model right, and every relation loads, eagerly and lazily, exactly the rows SQL's joins count,
 // in one statement per relation and level.
+//
+// postgresql_chinook.sh builds the same program on the header ar-gen writes for Chinook's PostgreSQL
+// dump, loaded into a schema of its own, and runs it with AR_GEN_CHINOOK_URL naming that database: ar
+// reads PostgreSQL, and SQL's counts come from the SQLite file of the same data.
 
 #include "chinook_models.hpp"
 
@@ -11,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -19,9 +24,13 @@ class ArGenChinook : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = ar_test::make_chinook_sqlite("ar_gen_chinook");
-    ar::open_options options;
-    options.naming.style = ar::name_style::pascal_case;  // as the generated header says
-    db_ = ar::open("sqlite3://db=" + path_, "default", options);
+    if (const char* url = std::getenv("AR_GEN_CHINOOK_URL")) {
+      db_ = ar::open(url, "default");  // the PostgreSQL dump's names are the fields' own
+    } else {
+      ar::open_options options;
+      options.naming.style = ar::name_style::pascal_case;  // as the generated header says
+      db_ = ar::open("sqlite3://db=" + path_, "default", options);
+    }
   }
   void TearDown() override {
     db_.close();
