@@ -154,6 +154,23 @@ class mysql_dialect final : public dialect {
     return "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
            "AND SEQ_IN_INDEX = 1";
   }
+  std::string catalog_tables_sql() const override {
+    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+           "AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
+  }
+  std::string catalog_foreign_keys_sql() const override {
+    return "SELECT CONSTRAINT_NAME, CAST(ORDINAL_POSITION AS SIGNED), COLUMN_NAME, REFERENCED_TABLE_NAME, "
+           "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
+           "AND TABLE_NAME = :1 AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
+  }
+  std::string catalog_generated_columns_sql() const override {
+    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
+           "AND EXTRA LIKE '%auto_increment%'";
+  }
+  std::string catalog_unique_columns_sql() const override {
+    return "SELECT MIN(COLUMN_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+           "AND TABLE_NAME = :1 AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING COUNT(*) = 1";
+  }
 
   // An unsigned column holds no negative number; an int32 field needs INT or BIGINT, an int64 one
   // BIGINT. BOOLEAN is TINYINT(1), and any integer column holds 0 and 1. FLOAT is a 32-bit float.

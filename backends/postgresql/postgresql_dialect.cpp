@@ -119,6 +119,35 @@ class postgresql_dialect final : public dialect {
            "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] AND i.indkey[0] <> 0 "
            "WHERE n.nspname = current_schema() AND t.relname::text = $1";
   }
+  std::string catalog_tables_sql() const override {
+    return "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() "
+           "AND table_type = 'BASE TABLE' ORDER BY table_name";
+  }
+  // pg_constraint: conkey and confkey pair each column with the one it refers to.
+  std::string catalog_foreign_keys_sql() const override {
+    return "SELECT c.conname::text, k.n::bigint, a.attname::text, rt.relname::text, ra.attname::text "
+           "FROM pg_catalog.pg_constraint c "
+           "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+           "JOIN pg_catalog.pg_namespace ns ON ns.oid = t.relnamespace "
+           "JOIN pg_catalog.pg_class rt ON rt.oid = c.confrelid "
+           "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(col, rcol, n) "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col "
+           "JOIN pg_catalog.pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.rcol "
+           "WHERE c.contype = 'f' AND ns.nspname = current_schema() AND t.relname::text = $1 "
+           "ORDER BY c.conname, k.n";
+  }
+  std::string catalog_generated_columns_sql() const override {
+    return "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() "
+           "AND table_name::text = $1 AND (is_identity = 'YES' OR column_default LIKE 'nextval(%')";
+  }
+  std::string catalog_unique_columns_sql() const override {
+    return "SELECT a.attname::text FROM pg_catalog.pg_index i "
+           "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
+           "WHERE n.nspname = current_schema() AND t.relname::text = $1 AND i.indisunique AND i.indnatts = 1 "
+           "AND i.indpred IS NULL";
+  }
 
   // information_schema's data_type: "integer", "bigint", "double precision", "numeric", "boolean",
   // "text", "character varying", "timestamp without time zone", ... A timestamp with time zone reads

@@ -84,6 +84,20 @@ class sqlite_dialect final : public dialect {
   std::string catalog_index_columns_sql() const override {
     return "SELECT ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii WHERE ii.seqno = 0";
   }
+  // An INTEGER PRIMARY KEY is the rowid, which SQLite fills in when an insert leaves it NULL, but a
+  // schema such as Chinook's supplies its keys: no column is reported generated.
+  std::string catalog_tables_sql() const override {
+    return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+           "ORDER BY name";
+  }
+  std::string catalog_foreign_keys_sql() const override {
+    return "SELECT CAST(id AS TEXT), seq + 1, \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?) "
+           "ORDER BY id, seq";
+  }
+  std::string catalog_unique_columns_sql() const override {
+    return "SELECT ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii WHERE il.\"unique\" = 1 "
+           "AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1";
+  }
 
   // SQLite's type affinity (https://sqlite.org/datatype3.html, 3.1): the declared type decides what a
   // column turns a value into. INTEGER and NUMERIC keep integers; REAL turns them into reals (a

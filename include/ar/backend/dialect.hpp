@@ -152,6 +152,22 @@ class dialect {
   // The statement that lists the first column of each of a table's indexes, one row per index (the
   // column's name, text, or NULL for an index that starts with an expression).
   virtual std::string catalog_index_columns_sql() const { return {}; }
+  // What ar-gen (tools/ar-gen) reads besides, to write models of an existing database. Empty (the
+  // default): the backend cannot say, and the tool reports it.
+  // The statement that lists the tables of the database (of the schema unqualified names find), one
+  // row each: the table's name (text). It binds no parameter.
+  virtual std::string catalog_tables_sql() const { return {}; }
+  // The statement that lists a table's foreign keys (the table's name bound as in
+  // catalog_columns_sql), one row per column of each: the constraint's name or number (text), the
+  // column's position in it (an integer, 1 for the first), the column (text), the table it refers
+  // to (text) and the column it refers to there (text, or NULL for that table's primary key).
+  virtual std::string catalog_foreign_keys_sql() const { return {}; }
+  // The statement that lists the columns of a table the database fills in itself (an identity, a
+  // serial, AUTO_INCREMENT), one row each: the column's name (text).
+  virtual std::string catalog_generated_columns_sql() const { return {}; }
+  // The statement that lists the columns of a table that a unique index of one column covers (a
+  // single-column primary key too, where the catalog lists it as an index), one row each (text).
+  virtual std::string catalog_unique_columns_sql() const { return {}; }
   // Whether a column of the catalog type `type` (as catalog_columns_sql gives it) holds every value a
   // field of `field` may have, and gives it back as it was: an int64 field needs a 64-bit integer
   // column, an int32 field takes one of 32 bits or more, a text field a character type. The default

@@ -1,0 +1,51 @@
+#ifndef AR_CATALOG_HPP
+#define AR_CATALOG_HPP
+
+// A database's tables as its catalog describes them (through the dialect's catalog statements, the
+// table names bound): what ar-gen (tools/ar-gen) writes models from. verify_schema reads the same
+// catalog to compare it with models that already exist.
+
+#include <ar/database.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ar {
+
+struct catalog_column {
+  std::string name;
+  std::string type;           // as the catalog spells it: "NVARCHAR(160)", "integer", "int(11)"
+  bool nullable = false;
+  std::int64_t key_position = 0;  // 1 for the first column of the primary key; 0: not part of it
+  bool generated = false;     // the database fills it in (identity, serial, AUTO_INCREMENT)
+  bool unique = false;        // alone in a unique index, or the whole primary key
+};
+
+struct catalog_foreign_key {
+  std::string name;                         // the constraint's name, or SQLite's number
+  std::vector<std::string> columns;         // in the table, in the key's order
+  std::string target_table;
+  std::vector<std::string> target_columns;  // empty when the catalog says: the target's primary key
+};
+
+struct catalog_table {
+  std::string name;
+  std::vector<catalog_column> columns;  // in the table's order
+  std::vector<catalog_foreign_key> foreign_keys;
+};
+
+// The names of the database's tables, sorted. Throws ar::configuration_error when the backend's
+// dialect cannot list them.
+std::vector<std::string> catalog_table_names(const database& db);
+
+// One table: its columns, its key, its foreign keys. No columns: there is no such table.
+catalog_table read_catalog_table(const database& db, std::string_view table);
+
+// Every table of the database.
+std::vector<catalog_table> read_catalog(const database& db);
+
+}  // namespace ar
+
+#endif  // AR_CATALOG_HPP
