@@ -17,7 +17,7 @@ namespace {
 
 std::string expected_by(const column_binding& c) {
   std::string e;
-  switch (c.type) {
+  switch (c.mapped ? c.mapped->stored : c.type) {
     case value_type::int32: e = "an integer from -2147483648 to 2147483647 (std::int32_t)"; break;
     case value_type::int64: e = "an integer (std::int64_t)"; break;
     case value_type::float64: e = "a floating-point number, or an integer a double holds exactly (double)"; break;
@@ -67,7 +67,41 @@ std::optional<long long> parse_whole_decimal(std::string_view text) {
   return parse_integer(text.substr(0, dot));
 }
 
+// A mapped field: `fill` stores the value into a local of the stored type, by the rules above; then
+// the mapping's from_stored takes it, or refuses it.
+template <class F>
+void store_mapped(const column_binding& c, std::size_t index, F&& fill) {
+  try {
+    c.mapped->read(
+        c.target, c.nullable, [](void* context, const column_binding& local) { (*static_cast<F*>(context))(local); },
+        &fill);
+  } catch (const detail::mapped_refusal& r) {
+    read_failure f;
+    f.index = index;
+    f.found = r.found;
+    f.expected = r.why;
+    throw f;
+  }
+}
+
 }  // namespace
+
+void store_integer_other(const column_binding& c, long long v, std::size_t index) {
+  if (!c.mapped) throw_read_failure(c, index, v);
+  store_mapped(c, index, [&](const column_binding& local) { store_integer(local, v, index); });
+}
+
+void store_real_other(const column_binding& c, double v, std::size_t index) {
+  if (!c.mapped) throw_read_failure(c, index, v);
+  store_mapped(c, index, [&](const column_binding& local) { store_real(local, v, index); });
+}
+
+void store_text_other(const column_binding& c, std::string_view text, std::size_t index) {
+  if (!c.mapped) throw_read_failure(c, index, "text", text);
+  store_mapped(c, index, [&](const column_binding& local) { store_text(local, text, index); });
+}
+
+void store_null_mapped(const column_binding& c) noexcept { c.mapped->reset(c.target); }
 
 void throw_read_failure(const column_binding& c, std::size_t index, std::string found) {
   read_failure f;
@@ -109,6 +143,10 @@ void store_time_text(const column_binding& c, std::string_view text, std::size_t
 }
 
 void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
+  if (c.mapped) {
+    store_mapped(c, index, [&](const column_binding& local) { store_spelled(local, source, text, index); });
+    return;
+  }
   const bool integral = c.type == value_type::int32 || c.type == value_type::int64 || c.type == value_type::boolean;
   switch (source) {
     case value_source::text: store_text(c, text, index); return;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 namespace ar {
@@ -49,6 +50,8 @@ std::string format_micros(microseconds us) {
 }
 
 }  // namespace
+
+void detail::refuse_stored(const char* why) { throw std::out_of_range(why); }
 
 std::string to_string(const value& v) {
   switch (v.index()) {

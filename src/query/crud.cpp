@@ -20,7 +20,7 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
     columns = heap_columns;
   }
   ops.bind(record, columns);
-  const value param = value_of(key);
+  const value param = value_of(key, &table, table.primary_key);
   bool found = false;
   auto on_row = [&] { found = true; };
   run(state, crud_sql(state, table, crud_kind::select_by_key), {&param, 1}, columns, row_callback::of(on_row));
@@ -30,8 +30,8 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
   auto& state = detail::state_of(db);
   parameter_list params;
-  params.append(columns, table.primary_key);
-  params.append(columns[table.primary_key]);
+  params.append(columns, table.primary_key, &table);
+  params.append(columns[table.primary_key], &table, table.primary_key);
   const auto result = run(state, crud_sql(state, table, crud_kind::update), params.span());
   if (result.rows_affected == 0) throw record_not_found(std::string(table.table), to_string(params.span().back()));
 }

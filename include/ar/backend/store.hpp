@@ -45,6 +45,8 @@ enum class value_source : std::uint8_t {
 //   text field: text (and a BLOB's bytes, a PostgreSQL value of any non-number type: uuid, json,
 //       timestamp, ...); never an integer, a real, a numeric or a bool.
 //   time field: text that parse_time reads.
+//   mapped field (a type with an ar::type_mapping): what its stored type's field takes, then
+//       what the mapping's from_stored accepts.
 // A NULL goes into a std::optional only.
 
 // Where a value came from and what it was, for ar::conversion_error: a reader throws it (through
@@ -64,6 +66,13 @@ struct read_failure : std::exception {
                                      std::string_view text);
 [[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, long long v);
 [[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, double v);
+
+// What does not fit a field of the types above: a mapped field's value (read through its stored
+// type), else a read_failure. Out of line, so that a mapped type costs the others nothing.
+void store_integer_other(const column_binding& c, long long v, std::size_t index);
+void store_real_other(const column_binding& c, double v, std::size_t index);
+void store_text_other(const column_binding& c, std::string_view text, std::size_t index);
+void store_null_mapped(const column_binding& c) noexcept;
 
 namespace store_detail {
 
@@ -88,6 +97,7 @@ inline void store_null(const column_binding& c, std::size_t index) {
     case value_type::text: static_cast<std::optional<std::string>*>(c.target)->reset(); return;
     case value_type::time: static_cast<std::optional<time_point>*>(c.target)->reset(); return;
   }
+  store_null_mapped(c);
 }
 
 // An integer value into a field.
@@ -112,7 +122,7 @@ inline void store_integer(const column_binding& c, long long v, std::size_t inde
     case value_type::text:
     case value_type::time: break;
   }
-  throw_read_failure(c, index, v);
+  store_integer_other(c, v, index);
 }
 
 // A floating-point value into a field: an integer field takes a whole number in range only.
@@ -134,7 +144,7 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
     case value_type::text:
     case value_type::time: break;
   }
-  throw_read_failure(c, index, v);
+  store_real_other(c, v, index);
 }
 
 // Text into a string field (assigned in place, so its capacity is reused) or a time field; a
@@ -157,7 +167,7 @@ inline void store_text(const column_binding& c, std::string_view text, std::size
     store_time_text(c, text, index);
     return;
   }
-  throw_read_failure(c, index, "text", text);
+  store_text_other(c, text, index);
 }
 
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
