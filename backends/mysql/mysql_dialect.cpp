@@ -75,6 +75,8 @@ class mysql_dialect final : public dialect {
       // LONGTEXT: as unbounded as TEXT elsewhere (MySQL's TEXT stops at 64 KiB).
       case value_type::text: return "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
       case value_type::time: return "DATETIME(6)";
+      case value_type::date: return "DATE";
+      case value_type::bytes: return "LONGBLOB";
     }
     return "LONGTEXT";
   }
@@ -155,6 +157,10 @@ class mysql_dialect final : public dialect {
         return base == "varchar" || base == "char" || base == "text" || base == "tinytext" || base == "mediumtext" ||
                base == "longtext";
       case value_type::time: return base == "datetime";
+      case value_type::date: return base == "date";
+      case value_type::bytes:
+        return base == "blob" || base == "tinyblob" || base == "mediumblob" || base == "longblob" ||
+               base == "varbinary" || base == "binary";
     }
     return false;
   }

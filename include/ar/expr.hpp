@@ -59,7 +59,7 @@ using column_lookup = find_column<typename model_of<M>::columns, I>;
 
 // `mapped`: a type with an ar::type_mapping that is not a number (a strong id, an enum), compared
 // only with a value of its own type.
-enum class category : std::uint8_t { number, text, boolean, time, mapped, optional_value, null, unsupported };
+enum class category : std::uint8_t { number, text, boolean, time, date, bytes, mapped, optional_value, null, unsupported };
 
 template <class T>
 struct strip_optional {
@@ -86,6 +86,10 @@ constexpr category category_of_value() {
     return category::text;
   else if constexpr (std::is_same_v<D, time_point>)
     return category::time;
+  else if constexpr (std::is_same_v<D, date>)
+    return category::date;
+  else if constexpr (std::is_same_v<D, bytes>)
+    return category::bytes;
   else if constexpr (std::is_same_v<D, std::nullopt_t>)
     return category::null;
   else if constexpr (is_optional_v<D>)
@@ -222,6 +226,9 @@ auto parameter_scalar(const V& v) {
     return mapped_parameter<Scalar>(static_cast<Scalar>(v));
   } else if constexpr (field_traits<Scalar>::mapped) {
     return mapped_parameter<Scalar>(v);
+  } else if constexpr (std::is_same_v<Scalar, date>) {
+    if (!storable_date(v)) throw_unstorable("the date is not a day of the calendar from 0001-01-01 to 9999-12-31");
+    return v;
   } else if constexpr (std::is_same_v<Scalar, std::string>) {
     return std::string_view(v);
   } else if constexpr (std::is_integral_v<Scalar> && !std::is_same_v<Scalar, bool> && std::is_arithmetic_v<D>) {
@@ -258,6 +265,20 @@ std::uint32_t lower_operand(expr_tree& tree, const X& x) {
       return tree.add_param(p);
   }
 }
+
+// Whether column <op> value of this scalar type has its one-call add_compare: every stored type but
+// a date and bytes.
+template <class Scalar, bool = field_traits<Scalar>::mapped>
+struct stored_scalar {
+  using type = Scalar;
+};
+template <class Scalar>
+struct stored_scalar<Scalar, true> {
+  using type = typename type_mapping<Scalar>::stored;
+};
+template <class Scalar>
+inline constexpr bool compares_in_one_call_v = !std::is_same_v<typename stored_scalar<Scalar>::type, date> &&
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, bytes>;
 
 // One static_assert, the one that says what is wrong.
 template <class L, class R>
@@ -301,8 +322,8 @@ auto make_compare(compare_op op, const L& l, const R& r) {
   } else {
   using scalar = typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
   binary_result_t<bool, L, R> out;
-  if constexpr (is_column_v<L> && !is_expression_v<R>) {
-    // The common case, column <op> value: one call.
+  if constexpr (is_column_v<L> && !is_expression_v<R> && compares_in_one_call_v<scalar>) {
+    // The common case, column <op> value: one call (a date or bytes value takes the general path).
     out.tree.add_compare(op, &table_meta_v<typename L::model_type>, column_position_v<L>, parameter_scalar<scalar>(r));
   } else {
     const auto a = lower_operand<scalar>(out.tree, l);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -12,18 +13,27 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace ar {
 
 // The time type of a field. Stored in UTC at microsecond precision.
 using time_point = std::chrono::system_clock::time_point;
 
+// The date type of a field (a day without a time): DATE on PostgreSQL and MariaDB, TEXT
+// 'YYYY-MM-DD' on SQLite. Years 1 to 9999.
+using date = std::chrono::year_month_day;
+
+// The bytes type of a field: BYTEA, LONGBLOB, BLOB. Bound as bytes, never as text.
+using bytes = std::vector<std::byte>;
+
 // The column types `ar` stores. Every field type maps to one of them, optionally nullable.
-enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time };
+enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes };
 
 // A bound parameter: what a statement receives, and what the observation point shows.
 // std::monostate is SQL NULL.
-using value = std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point>;
+using value =
+    std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes>;
 
 // The SQL NULL value.
 inline constexpr std::monostate null{};
@@ -43,6 +53,14 @@ std::string format_time(time_point t);
 // alone (its midnight). Throws ar::error on anything else, and on a time outside what an ar::time_point
 // holds (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775) rather than wrap around.
 time_point parse_time(std::string_view text);
+
+// Dates as `ar` stores them: "YYYY-MM-DD". A date that is not a day of the calendar (2023-02-29,
+// month 13), or outside the years 1 to 9999, is not stored: storable_date says whether it is, and
+// format_date throws ar::error for one that is not. parse_date reads exactly that form and
+// throws ar::error on anything else (a time of day, 0000-00-00, 2023-02-29).
+bool storable_date(date d) noexcept;
+std::string format_date(date d);
+date parse_date(std::string_view text);
 
 // ar::type_mapping<T>: the customization point that stores a program's own type T as one of the
 // types above. Specialize it once per type, at namespace scope outside any namespace of yours:
@@ -69,12 +87,13 @@ concept has_type_mapping = requires { typename type_mapping<T>::stored; };
 }  // namespace detail
 
 // field_traits<T> says how a C++ field type is stored. Supported: std::int32_t, std::int64_t,
-// double, bool, std::string, ar::time_point, every type with an ar::type_mapping (float,
+// double, bool, std::string, ar::time_point, ar::date, ar::bytes, every type with an ar::type_mapping (float,
 // std::uint8_t ... std::uint64_t, and the program's own), and std::optional of each (nullable
 // columns).
 template <class T>
 struct field_traits {
   static constexpr bool supported = false;
+  static constexpr bool mapped = false;
 };
 
 namespace detail {
@@ -94,6 +113,8 @@ template <> struct field_traits<double> : detail::scalar_field_traits<double, va
 template <> struct field_traits<bool> : detail::scalar_field_traits<bool, value_type::boolean> {};
 template <> struct field_traits<std::string> : detail::scalar_field_traits<std::string, value_type::text> {};
 template <> struct field_traits<time_point> : detail::scalar_field_traits<time_point, value_type::time> {};
+template <> struct field_traits<date> : detail::scalar_field_traits<date, value_type::date> {};
+template <> struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
 
 // A mapped type is stored as its `stored` type: that type's column, that type's read rules, then
 // from_stored.
@@ -103,7 +124,7 @@ struct field_traits<T> {
   using stored = typename type_mapping<T>::stored;
   static_assert(field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
                 "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
-                "ar::time_point: not a std::optional, nor another mapped type");
+                "ar::time_point, ar::date, ar::bytes: not a std::optional, nor another mapped type");
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
   static constexpr bool mapped = true;

@@ -24,6 +24,8 @@ std::string expected_by(const column_binding& c) {
     case value_type::boolean: e = "a bool (0 or 1, true or false)"; break;
     case value_type::text: e = "text (std::string)"; break;
     case value_type::time: e = "a time (ar::time_point, written YYYY-MM-DD HH:MM:SS[.ffffff])"; break;
+    case value_type::date: e = "a date (ar::date, written YYYY-MM-DD)"; break;
+    case value_type::bytes: e = "bytes (ar::bytes: a BLOB, bytea or binary string, never text)"; break;
   }
   return e;
 }
@@ -96,10 +98,60 @@ void store_real_other(const column_binding& c, double v, std::size_t index) {
   store_mapped(c, index, [&](const column_binding& local) { store_real(local, v, index); });
 }
 
+void store_date_text(const column_binding& c, std::string_view text, std::size_t index) {
+  date d;
+  try {
+    d = parse_date(text);
+  } catch (const error&) {
+    read_failure f;
+    f.index = index;
+    f.found = quoted("text", text);
+    f.expected = expected_by(c) + ", a day of the calendar from 0001-01-01 to 9999-12-31";
+    throw f;
+  }
+  store_detail::assign<date>(c, d);
+}
+
 void store_text_other(const column_binding& c, std::string_view text, std::size_t index) {
+  if (c.type == value_type::date) {
+    store_date_text(c, text, index);
+    return;
+  }
   if (!c.mapped) throw_read_failure(c, index, "text", text);
   store_mapped(c, index, [&](const column_binding& local) { store_text(local, text, index); });
 }
+
+void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index) {
+  if (c.type == value_type::text) {
+    store_text(c, data, index);  // a BLOB's bytes, as ever
+    return;
+  }
+  if (!c.mapped) throw_read_failure(c, index, "bytes (" + std::to_string(data.size()) + " bytes)");
+  store_mapped(c, index, [&](const column_binding& local) { store_bytes(local, data, index); });
+}
+
+namespace {
+
+// PostgreSQL's bytea text form (bytea_output = hex): \x, then two hex digits a byte.
+bool store_hex_bytes(const column_binding& c, std::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return false;
+  auto digit = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+    return -1;
+  };
+  bytes out((text.size() - 2) / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = digit(text[2 + 2 * i]), lo = digit(text[3 + 2 * i]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::byte>(hi * 16 + lo);
+  }
+  store_detail::assign<bytes>(c, std::move(out));
+  return true;
+}
+
+}  // namespace
 
 void store_null_mapped(const column_binding& c) noexcept { c.mapped->reset(c.target); }
 
@@ -150,6 +202,14 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
   const bool integral = c.type == value_type::int32 || c.type == value_type::int64 || c.type == value_type::boolean;
   switch (source) {
     case value_source::text: store_text(c, text, index); return;
+    case value_source::bytes: store_bytes(c, text, index); return;
+    case value_source::hex_bytes:
+      if (c.type == value_type::bytes) {
+        if (store_hex_bytes(c, text)) return;
+        throw_read_failure(c, index, "bytea", text);
+      }
+      store_text(c, text, index);  // a text field reads bytea's text form, as ever
+      return;
     case value_source::boolean:
       // PostgreSQL's bool, into a bool field only.
       if (c.type == value_type::boolean && (text == "t" || text == "f")) {
@@ -185,7 +245,7 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
     case value_source::unknown:
       // The result does not say what it holds: a number field takes what spells a number of its
       // kind, exactly as above.
-      if (c.type == value_type::text || c.type == value_type::time) {
+      if (c.type == value_type::text || c.type == value_type::time || c.type == value_type::date) {
         store_text(c, text, index);
         return;
       }

@@ -68,6 +68,16 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
       case value_type::boolean: emplace_bound<bool>(c, out); break;
       case value_type::text: emplace_bound<std::string>(c, out); break;
       case value_type::time: emplace_bound<time_point>(c, out); break;
+      case value_type::date:
+        emplace_bound<date>(c, out);
+        // A day the calendar does not have is refused here, naming its field, not by the driver.
+        if (const date* d = std::get_if<date>(&out.back()); d && !storable_date(*d))
+          throw value_error(table ? std::string(table->table) : std::string("(a record)"),
+                            table && i < table->columns.size() ? std::string(table->columns[i].field)
+                                                               : "#" + std::to_string(i + 1),
+                            to_string(out.back()) + " is not a day of the calendar from 0001-01-01 to 9999-12-31");
+        break;
+      case value_type::bytes: emplace_bound<bytes>(c, out); break;
     }
   }
 }
@@ -95,6 +105,8 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
       case value_type::boolean: copy_field<bool>(to[i], from[i]); break;
       case value_type::text: copy_field<std::string>(to[i], from[i]); break;
       case value_type::time: copy_field<time_point>(to[i], from[i]); break;
+      case value_type::date: copy_field<date>(to[i], from[i]); break;
+      case value_type::bytes: copy_field<bytes>(to[i], from[i]); break;
     }
   }
 }
@@ -119,6 +131,8 @@ value value_of(const column_binding& column, const table_meta* table, std::size_
     case value_type::boolean: return read_field<bool>(column);
     case value_type::text: return read_field<std::string>(column);
     case value_type::time: return read_field<time_point>(column);
+    case value_type::date: return read_field<date>(column);
+    case value_type::bytes: return read_field<bytes>(column);
   }
   return value{};
 }

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -79,9 +80,62 @@ std::string to_string(const value& v) {
       if (s.size() > max_shown) out += "... (" + std::to_string(s.size()) + " bytes)";
       return out;
     }
+    case 7: {
+      const date d = std::get<date>(v);
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "'%04d-%02u-%02u'", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                    static_cast<unsigned>(d.day()));
+      return buf;
+    }
+    case 8: {
+      // Bytes as PostgreSQL writes them: x'0001ff'.
+      static constexpr char hex[] = "0123456789abcdef";
+      const bytes& b = std::get<bytes>(v);
+      std::string out = "x'";
+      for (std::size_t i = 0; i < b.size() && i < max_shown; ++i) {
+        out += hex[std::to_integer<unsigned>(b[i]) >> 4];
+        out += hex[std::to_integer<unsigned>(b[i]) & 15];
+      }
+      out += '\'';
+      if (b.size() > max_shown) out += "... (" + std::to_string(b.size()) + " bytes)";
+      return out;
+    }
     // For logs, also a time point that format_time refuses.
     default: return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
   }
+}
+
+bool storable_date(date d) noexcept { return d.ok() && d.year() >= std::chrono::year{1} && d.year() <= std::chrono::year{9999}; }
+
+std::string format_date(date d) {
+  if (!storable_date(d))
+    throw error("ar: " + to_string(value{d}) +
+                " is not a date ar stores (a day of the calendar from 0001-01-01 to 9999-12-31)");
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+date parse_date(std::string_view text) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+    if (y >= 0 && m >= 0 && d >= 0) {
+      const date out{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                     std::chrono::day{static_cast<unsigned>(d)}};
+      if (storable_date(out)) return out;
+    }
+  }
+  throw error("ar: cannot read '" + std::string(text) +
+              "' as a date (expected YYYY-MM-DD, a day of the calendar from 0001-01-01 to 9999-12-31)");
 }
 
 std::string format_time(time_point t) {

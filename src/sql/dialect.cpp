@@ -151,6 +151,8 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
       return t == "text" || t == "character varying" || t == "varchar" || t == "character" || t == "char" ||
              t == "clob" || t == "national character varying" || t == "nvarchar";
     case value_type::time: return t == "timestamp" || t == "timestamp without time zone";
+    case value_type::date: return t == "date";
+    case value_type::bytes: return t == "blob" || t == "bytea" || t == "binary large object";
   }
   return false;
 }

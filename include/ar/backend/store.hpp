@@ -32,6 +32,8 @@ enum class value_source : std::uint8_t {
   decimal,   // numeric / DECIMAL
   floating,  // float4/float8, FLOAT/DOUBLE
   boolean,   // PostgreSQL's bool: t or f
+  bytes,     // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
+  hex_bytes, // PostgreSQL's bytea in its text form: \x and two hex digits a byte
   text,      // everything else
   unknown,   // the result does not say: numbers are read from their spelling, strictly
 };
@@ -45,6 +47,8 @@ enum class value_source : std::uint8_t {
 //   text field: text (and a BLOB's bytes, a PostgreSQL value of any non-number type: uuid, json,
 //       timestamp, ...); never an integer, a real, a numeric or a bool.
 //   time field: text that parse_time reads.
+//   date field: text that parse_date reads (YYYY-MM-DD; PostgreSQL's and MariaDB's DATE).
+//   bytes field: a BLOB / bytea / binary string's bytes; never text.
 //   mapped field (a type with an ar::type_mapping): what its stored type's field takes, then
 //       what the mapping's from_stored accepts.
 // A NULL goes into a std::optional only.
@@ -72,6 +76,7 @@ struct read_failure : std::exception {
 void store_integer_other(const column_binding& c, long long v, std::size_t index);
 void store_real_other(const column_binding& c, double v, std::size_t index);
 void store_text_other(const column_binding& c, std::string_view text, std::size_t index);
+void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index);
 void store_null_mapped(const column_binding& c) noexcept;
 
 namespace store_detail {
@@ -96,6 +101,8 @@ inline void store_null(const column_binding& c, std::size_t index) {
     case value_type::boolean: static_cast<std::optional<bool>*>(c.target)->reset(); return;
     case value_type::text: static_cast<std::optional<std::string>*>(c.target)->reset(); return;
     case value_type::time: static_cast<std::optional<time_point>*>(c.target)->reset(); return;
+    case value_type::date: static_cast<std::optional<date>*>(c.target)->reset(); return;
+    case value_type::bytes: static_cast<std::optional<bytes>*>(c.target)->reset(); return;
   }
   store_null_mapped(c);
 }
@@ -120,7 +127,9 @@ inline void store_integer(const column_binding& c, long long v, std::size_t inde
       return;
     }
     case value_type::text:
-    case value_type::time: break;
+    case value_type::time:
+    case value_type::date:
+    case value_type::bytes: break;
   }
   store_integer_other(c, v, index);
 }
@@ -142,7 +151,9 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
       break;
     case value_type::boolean:
     case value_type::text:
-    case value_type::time: break;
+    case value_type::time:
+    case value_type::date:
+    case value_type::bytes: break;
   }
   store_real_other(c, v, index);
 }
@@ -168,6 +179,22 @@ inline void store_text(const column_binding& c, std::string_view text, std::size
     return;
   }
   store_text_other(c, text, index);
+}
+
+// A BLOB's bytes into a bytes field (its capacity reused); a text field takes them as text.
+inline void store_bytes(const column_binding& c, std::string_view data, std::size_t index) {
+  if (c.type == value_type::bytes) {
+    const auto* first = reinterpret_cast<const std::byte*>(data.data());
+    if (c.nullable) {
+      auto& field = *static_cast<std::optional<bytes>*>(c.target);
+      if (!field) field.emplace();
+      field->assign(first, first + data.size());
+    } else {
+      static_cast<bytes*>(c.target)->assign(first, first + data.size());
+    }
+    return;
+  }
+  store_bytes_other(c, data, index);
 }
 
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
