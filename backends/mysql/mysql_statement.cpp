@@ -217,6 +217,8 @@ class statement final : public backend::statement {
       case MYSQL_TYPE_YEAR: return backend::value_source::integer;
       case MYSQL_TYPE_DECIMAL:
       case MYSQL_TYPE_NEWDECIMAL: return backend::value_source::decimal;  // SUM and AVG give one
+      // FLOAT too: MariaDB's text results spell a FLOAT with 6 digits, which is not the float the
+      // column holds (-1/3 comes as -0.333333): read as that double, a float field refuses it.
       case MYSQL_TYPE_FLOAT:
       case MYSQL_TYPE_DOUBLE: return backend::value_source::floating;
       case MYSQL_TYPE_TINY_BLOB:

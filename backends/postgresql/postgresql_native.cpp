@@ -249,8 +249,8 @@ backend::value_source source_of(Oid type) noexcept {
     case 26:  // oid
       return backend::value_source::integer;
     case 1700: return backend::value_source::decimal;  // numeric (SUM of a bigint is one)
-    case 700:                                         // float4
-    case 701: return backend::value_source::floating;  // float8
+    case 700: return backend::value_source::floating32;  // float4
+    case 701: return backend::value_source::floating;    // float8
     case 16: return backend::value_source::boolean;
     case 17: return backend::value_source::hex_bytes;  // bytea, in its text form
     default: return backend::value_source::text;  // text, varchar, timestamp, uuid, json, ...

@@ -236,6 +236,16 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
         }
       }
       throw_read_failure(c, index, "numeric", text);
+    case value_source::floating32: {
+      // The float the column holds, widened: what the server's own cast to double gives.
+      float f = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), f);
+      if (ec == std::errc() && end == text.data() + text.size()) {
+        store_real(c, static_cast<double>(f), index);
+        return;
+      }
+      [[fallthrough]];  // NaN, the infinities, what from_chars refuses: read as a double
+    }
     case value_source::floating:
       if (const auto v = parse_double(text)) {
         store_real(c, *v, index);  // refuses what does not fit

@@ -30,7 +30,8 @@ using detail::column_binding;
 enum class value_source : std::uint8_t {
   integer,   // int2/int4/int8/oid, TINYINT ... BIGINT, YEAR
   decimal,   // numeric / DECIMAL
-  floating,  // float4/float8, FLOAT/DOUBLE
+  floating,  // float8, DOUBLE
+  floating32,  // PostgreSQL's float4: a float spelled shortest, read as that float (0.1 is 0.1f, widened)
   boolean,   // PostgreSQL's bool: t or f
   bytes,     // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
   hex_bytes, // PostgreSQL's bytea in its text form: \x and two hex digits a byte
