@@ -77,6 +77,7 @@ class mysql_dialect final : public dialect {
       case value_type::time: return "DATETIME(6)";
       case value_type::date: return "DATE";
       case value_type::bytes: return "LONGBLOB";
+      case value_type::uuid: return "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
     }
     return "LONGTEXT";
   }
@@ -161,6 +162,10 @@ class mysql_dialect final : public dialect {
       case value_type::bytes:
         return base == "blob" || base == "tinyblob" || base == "mediumblob" || base == "longblob" ||
                base == "varbinary" || base == "binary";
+      // MariaDB 10.7's own UUID type, or text of exactly the 36 characters (longer would hold
+      // other text, shorter not a UUID).
+      case value_type::uuid:
+        return base == "uuid" || ((base == "char" || base == "varchar") && type.find("(36)") != std::string_view::npos);
     }
     return false;
   }

@@ -46,7 +46,8 @@ slot_kind kind_of(const value& v, slot_kind current) noexcept {
     case 5:
     case 6:
     case 7:
-    case 8: return slot_kind::text;
+    case 8:
+    case 9: return slot_kind::text;
     default: return current;
   }
 }
@@ -186,6 +187,7 @@ class statement final : public backend::statement {
         case 5: s.text = std::get<std::string>(v); break;
         case 6: s.text = format_time(std::get<time_point>(v)); break;
         case 7: s.text = format_date(std::get<date>(v)); break;
+        case 9: s.text = format_uuid(std::get<uuid>(v)); break;
         case 8: {
           // SOCI's mysql backend writes every value into the statement, escaped by
           // mysql_real_escape_string, which keeps every byte (NUL included) of a binary string.

@@ -65,6 +65,7 @@ class postgresql_dialect final : public dialect {
       case value_type::time: return "TIMESTAMP(6)";
       case value_type::date: return "DATE";
       case value_type::bytes: return "BYTEA";
+      case value_type::uuid: return "UUID";
     }
     return "TEXT";
   }
@@ -136,6 +137,7 @@ class postgresql_dialect final : public dialect {
       case value_type::time: return t == "timestamp without time zone" || t == "timestamp";  // DDL's name of it
       case value_type::date: return t == "date";
       case value_type::bytes: return t == "bytea";
+      case value_type::uuid: return t == "uuid";
     }
     return false;
   }

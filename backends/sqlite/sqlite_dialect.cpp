@@ -31,7 +31,8 @@ class sqlite_dialect final : public dialect {
       case value_type::float64: return "REAL";
       case value_type::text:
       case value_type::time:
-      case value_type::date: return "TEXT";  // 'YYYY-MM-DD', which orders as the dates do
+      case value_type::date:  // 'YYYY-MM-DD', which orders as the dates do
+      case value_type::uuid: return "TEXT";  // lower-case, which orders as the bytes do
       case value_type::bytes: return "BLOB";
     }
     return "TEXT";
@@ -119,6 +120,7 @@ class sqlite_dialect final : public dialect {
       // DATE) keeps it as text.
       case value_type::time:
       case value_type::date: return a == affinity::text || a == affinity::numeric;
+      case value_type::uuid: return a == affinity::text;
       // A BLOB is kept as it is under every affinity.
       case value_type::bytes: return true;
     }

@@ -188,6 +188,11 @@ class statement final : public backend::statement {
           rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
           break;
         }
+        case 9: {
+          const std::string s = format_uuid(*std::get_if<uuid>(&v));
+          rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          break;
+        }
         case 8: {
           // A BLOB, never text; an empty one too (a null pointer would bind NULL).
           const bytes& b = *std::get_if<bytes>(&v);

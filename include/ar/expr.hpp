@@ -59,7 +59,7 @@ using column_lookup = find_column<typename model_of<M>::columns, I>;
 
 // `mapped`: a type with an ar::type_mapping that is not a number (a strong id, an enum), compared
 // only with a value of its own type.
-enum class category : std::uint8_t { number, text, boolean, time, date, bytes, mapped, optional_value, null, unsupported };
+enum class category : std::uint8_t { number, text, boolean, time, date, bytes, uuid, mapped, optional_value, null, unsupported };
 
 template <class T>
 struct strip_optional {
@@ -90,6 +90,8 @@ constexpr category category_of_value() {
     return category::date;
   else if constexpr (std::is_same_v<D, bytes>)
     return category::bytes;
+  else if constexpr (std::is_same_v<D, uuid>)
+    return category::uuid;
   else if constexpr (std::is_same_v<D, std::nullopt_t>)
     return category::null;
   else if constexpr (is_optional_v<D>)
@@ -278,7 +280,8 @@ struct stored_scalar<Scalar, true> {
 };
 template <class Scalar>
 inline constexpr bool compares_in_one_call_v = !std::is_same_v<typename stored_scalar<Scalar>::type, date> &&
-                                               !std::is_same_v<typename stored_scalar<Scalar>::type, bytes>;
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, bytes> &&
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, uuid>;
 
 // One static_assert, the one that says what is wrong.
 template <class L, class R>

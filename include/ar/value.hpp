@@ -1,8 +1,10 @@
 #ifndef AR_VALUE_HPP
 #define AR_VALUE_HPP
 
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -27,13 +29,22 @@ using date = std::chrono::year_month_day;
 // The bytes type of a field: BYTEA, LONGBLOB, BLOB. Bound as bytes, never as text.
 using bytes = std::vector<std::byte>;
 
+// A UUID: 16 bytes, in the order its text spells them. UUID on PostgreSQL, CHAR(36) on MariaDB,
+// TEXT on SQLite, always as the lower-case text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" outside
+// PostgreSQL, so that text order is byte order there too. Any version; ar makes none.
+struct uuid {
+  std::array<std::byte, 16> bytes{};
+  friend constexpr bool operator==(const uuid&, const uuid&) = default;
+  friend constexpr std::strong_ordering operator<=>(const uuid&, const uuid&) = default;
+};
+
 // The column types `ar` stores. Every field type maps to one of them, optionally nullable.
-enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes };
+enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes, uuid };
 
 // A bound parameter: what a statement receives, and what the observation point shows.
 // std::monostate is SQL NULL.
 using value =
-    std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes>;
+    std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes, uuid>;
 
 // The SQL NULL value.
 inline constexpr std::monostate null{};
@@ -62,6 +73,12 @@ bool storable_date(date d) noexcept;
 std::string format_date(date d);
 date parse_date(std::string_view text);
 
+// UUIDs as text: format_uuid writes the 36 lower-case characters; parse_uuid reads them in either
+// case (PostgreSQL's output, what a program stored in a CHAR(36)) and throws ar::error on
+// anything else (no braces, no missing dashes).
+std::string format_uuid(const uuid& u);
+uuid parse_uuid(std::string_view text);
+
 // ar::type_mapping<T>: the customization point that stores a program's own type T as one of the
 // types above. Specialize it once per type, at namespace scope outside any namespace of yours:
 //
@@ -87,7 +104,7 @@ concept has_type_mapping = requires { typename type_mapping<T>::stored; };
 }  // namespace detail
 
 // field_traits<T> says how a C++ field type is stored. Supported: std::int32_t, std::int64_t,
-// double, bool, std::string, ar::time_point, ar::date, ar::bytes, every type with an ar::type_mapping (float,
+// double, bool, std::string, ar::time_point, ar::date, ar::bytes, ar::uuid, every type with an ar::type_mapping (float,
 // std::uint8_t ... std::uint64_t, and the program's own), and std::optional of each (nullable
 // columns).
 template <class T>
@@ -115,6 +132,7 @@ template <> struct field_traits<std::string> : detail::scalar_field_traits<std::
 template <> struct field_traits<time_point> : detail::scalar_field_traits<time_point, value_type::time> {};
 template <> struct field_traits<date> : detail::scalar_field_traits<date, value_type::date> {};
 template <> struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
+template <> struct field_traits<uuid> : detail::scalar_field_traits<uuid, value_type::uuid> {};
 
 // A mapped type is stored as its `stored` type: that type's column, that type's read rules, then
 // from_stored.
@@ -124,7 +142,7 @@ struct field_traits<T> {
   using stored = typename type_mapping<T>::stored;
   static_assert(field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
                 "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
-                "ar::time_point, ar::date, ar::bytes: not a std::optional, nor another mapped type");
+                "ar::time_point, ar::date, ar::bytes, ar::uuid: not a std::optional, nor another mapped type");
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
   static constexpr bool mapped = true;

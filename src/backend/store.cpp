@@ -26,6 +26,7 @@ std::string expected_by(const column_binding& c) {
     case value_type::time: e = "a time (ar::time_point, written YYYY-MM-DD HH:MM:SS[.ffffff])"; break;
     case value_type::date: e = "a date (ar::date, written YYYY-MM-DD)"; break;
     case value_type::bytes: e = "bytes (ar::bytes: a BLOB, bytea or binary string, never text)"; break;
+    case value_type::uuid: e = "a UUID (ar::uuid, written xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"; break;
   }
   return e;
 }
@@ -115,6 +116,16 @@ void store_date_text(const column_binding& c, std::string_view text, std::size_t
 void store_text_other(const column_binding& c, std::string_view text, std::size_t index) {
   if (c.type == value_type::date) {
     store_date_text(c, text, index);
+    return;
+  }
+  if (c.type == value_type::uuid) {
+    uuid u;
+    try {
+      u = parse_uuid(text);
+    } catch (const error&) {
+      throw_read_failure(c, index, "text", text);
+    }
+    store_detail::assign<uuid>(c, u);
     return;
   }
   if (!c.mapped) throw_read_failure(c, index, "text", text);
@@ -255,7 +266,8 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
     case value_source::unknown:
       // The result does not say what it holds: a number field takes what spells a number of its
       // kind, exactly as above.
-      if (c.type == value_type::text || c.type == value_type::time || c.type == value_type::date) {
+      if (c.type == value_type::text || c.type == value_type::time || c.type == value_type::date ||
+          c.type == value_type::uuid) {
         store_text(c, text, index);
         return;
       }

@@ -78,6 +78,7 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
                             to_string(out.back()) + " is not a day of the calendar from 0001-01-01 to 9999-12-31");
         break;
       case value_type::bytes: emplace_bound<bytes>(c, out); break;
+      case value_type::uuid: emplace_bound<uuid>(c, out); break;
     }
   }
 }
@@ -107,6 +108,7 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
       case value_type::time: copy_field<time_point>(to[i], from[i]); break;
       case value_type::date: copy_field<date>(to[i], from[i]); break;
       case value_type::bytes: copy_field<bytes>(to[i], from[i]); break;
+      case value_type::uuid: copy_field<uuid>(to[i], from[i]); break;
     }
   }
 }
@@ -133,6 +135,7 @@ value value_of(const column_binding& column, const table_meta* table, std::size_
     case value_type::time: return read_field<time_point>(column);
     case value_type::date: return read_field<date>(column);
     case value_type::bytes: return read_field<bytes>(column);
+    case value_type::uuid: return read_field<uuid>(column);
   }
   return value{};
 }

@@ -100,6 +100,7 @@ std::string to_string(const value& v) {
       if (b.size() > max_shown) out += "... (" + std::to_string(b.size()) + " bytes)";
       return out;
     }
+    case 9: return "'" + format_uuid(std::get<uuid>(v)) + "'";
     // For logs, also a time point that format_time refuses.
     default: return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
   }
@@ -136,6 +137,40 @@ date parse_date(std::string_view text) {
   }
   throw error("ar: cannot read '" + std::string(text) +
               "' as a date (expected YYYY-MM-DD, a day of the calendar from 0001-01-01 to 9999-12-31)");
+}
+
+std::string format_uuid(const uuid& u) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[std::to_integer<unsigned>(u.bytes[i]) >> 4];
+    out += hex[std::to_integer<unsigned>(u.bytes[i]) & 15];
+  }
+  return out;
+}
+
+uuid parse_uuid(std::string_view text) {
+  auto digit = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+    return -1;
+  };
+  uuid out;
+  bool ok = text.size() == 36;
+  std::size_t at = 0;
+  for (std::size_t i = 0; ok && i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ok = text[at++] == '-';
+    const int hi = ok ? digit(text[at]) : -1, lo = ok ? digit(text[at + 1]) : -1;
+    ok = hi >= 0 && lo >= 0;
+    out.bytes[i] = static_cast<std::byte>(hi * 16 + lo);
+    at += 2;
+  }
+  if (!ok)
+    throw error("ar: cannot read '" + std::string(text) + "' as a UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+  return out;
 }
 
 std::string format_time(time_point t) {

@@ -153,6 +153,8 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
     case value_type::time: return t == "timestamp" || t == "timestamp without time zone";
     case value_type::date: return t == "date";
     case value_type::bytes: return t == "blob" || t == "bytea" || t == "binary large object";
+    case value_type::uuid:
+      return t == "uuid" || ((t == "character" || t == "char") && type.find("(36)") != std::string_view::npos);
   }
   return false;
 }

@@ -299,7 +299,8 @@ TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
     const ar::dialect* d = ar::find_dialect(scheme);
     ASSERT_NE(d, nullptr) << scheme;
     for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
-                         value_type::text, value_type::time, value_type::date, value_type::bytes}) {
+                         value_type::text, value_type::time, value_type::date, value_type::bytes,
+                         value_type::uuid}) {
       EXPECT_TRUE(d->column_type_holds(d->column_type(t), t)) << scheme << " " << d->column_type(t);
       EXPECT_TRUE(d->column_type_holds(d->key_column_type(t), t)) << scheme << " " << d->key_column_type(t);
     }
@@ -325,6 +326,8 @@ TEST(column_type_holds, sqlite_follows_type_affinity) {
   EXPECT_FALSE(holds("sqlite3", "INTEGER", value_type::date));
   EXPECT_TRUE(holds("sqlite3", "BLOB", value_type::bytes));
   EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::bytes));             // a BLOB is kept under every affinity
+  EXPECT_TRUE(holds("sqlite3", "CHAR(36)", value_type::uuid));
+  EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::uuid));
 }
 
 TEST(column_type_holds, postgresql_needs_wide_enough_types) {
@@ -344,6 +347,8 @@ TEST(column_type_holds, postgresql_needs_wide_enough_types) {
   EXPECT_TRUE(holds("postgresql", "bytea", value_type::bytes));
   EXPECT_FALSE(holds("postgresql", "text", value_type::bytes));
   EXPECT_FALSE(holds("postgresql", "bytea", value_type::text));
+  EXPECT_TRUE(holds("postgresql", "uuid", value_type::uuid));
+  EXPECT_FALSE(holds("postgresql", "text", value_type::uuid));
 }
 
 TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
@@ -366,6 +371,10 @@ TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
   EXPECT_TRUE(holds("mysql", "varbinary(16)", value_type::bytes));
   EXPECT_TRUE(holds("mysql", "blob", value_type::bytes));
   EXPECT_FALSE(holds("mysql", "longtext", value_type::bytes));
+  EXPECT_TRUE(holds("mysql", "char(36)", value_type::uuid));
+  EXPECT_TRUE(holds("mysql", "uuid", value_type::uuid));  // MariaDB 10.7's own type
+  EXPECT_FALSE(holds("mysql", "varchar(255)", value_type::uuid));
+  EXPECT_FALSE(holds("mysql", "binary(16)", value_type::uuid));
 }
 
 }  // namespace

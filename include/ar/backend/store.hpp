@@ -50,6 +50,7 @@ enum class value_source : std::uint8_t {
 //   time field: text that parse_time reads.
 //   date field: text that parse_date reads (YYYY-MM-DD; PostgreSQL's and MariaDB's DATE).
 //   bytes field: a BLOB / bytea / binary string's bytes; never text.
+//   uuid field: text that parse_uuid reads (PostgreSQL's uuid, a CHAR(36)).
 //   mapped field (a type with an ar::type_mapping): what its stored type's field takes, then
 //       what the mapping's from_stored accepts.
 // A NULL goes into a std::optional only.
@@ -104,6 +105,7 @@ inline void store_null(const column_binding& c, std::size_t index) {
     case value_type::time: static_cast<std::optional<time_point>*>(c.target)->reset(); return;
     case value_type::date: static_cast<std::optional<date>*>(c.target)->reset(); return;
     case value_type::bytes: static_cast<std::optional<bytes>*>(c.target)->reset(); return;
+    case value_type::uuid: static_cast<std::optional<uuid>*>(c.target)->reset(); return;
   }
   store_null_mapped(c);
 }
@@ -130,7 +132,8 @@ inline void store_integer(const column_binding& c, long long v, std::size_t inde
     case value_type::text:
     case value_type::time:
     case value_type::date:
-    case value_type::bytes: break;
+    case value_type::bytes:
+    case value_type::uuid: break;
   }
   store_integer_other(c, v, index);
 }
@@ -154,7 +157,8 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
     case value_type::text:
     case value_type::time:
     case value_type::date:
-    case value_type::bytes: break;
+    case value_type::bytes:
+    case value_type::uuid: break;
   }
   store_real_other(c, v, index);
 }
