@@ -75,6 +75,9 @@ class mysql_dialect final : public dialect {
       // LONGTEXT: as unbounded as TEXT elsewhere (MySQL's TEXT stops at 64 KiB).
       case value_type::text: return "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
       case value_type::time: return "DATETIME(6)";
+      case value_type::date: return "DATE";
+      case value_type::bytes: return "LONGBLOB";
+      case value_type::uuid: return "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
     }
     return "LONGTEXT";
   }
@@ -189,6 +192,14 @@ class mysql_dialect final : public dialect {
         return base == "varchar" || base == "char" || base == "text" || base == "tinytext" || base == "mediumtext" ||
                base == "longtext";
       case value_type::time: return base == "datetime";
+      case value_type::date: return base == "date";
+      case value_type::bytes:
+        return base == "blob" || base == "tinyblob" || base == "mediumblob" || base == "longblob" ||
+               base == "varbinary" || base == "binary";
+      // MariaDB 10.7's own UUID type, or text of exactly the 36 characters (longer would hold
+      // other text, shorter not a UUID).
+      case value_type::uuid:
+        return base == "uuid" || ((base == "char" || base == "varchar") && type.find("(36)") != std::string_view::npos);
     }
     return false;
   }

@@ -44,7 +44,10 @@ slot_kind kind_of(const value& v, slot_kind current) noexcept {
     case 3: return slot_kind::real;
     case 4: return slot_kind::flag;
     case 5:
-    case 6: return slot_kind::text;
+    case 6:
+    case 7:
+    case 8:
+    case 9: return slot_kind::text;
     default: return current;
   }
 }
@@ -183,6 +186,15 @@ class statement final : public backend::statement {
         case 4: s.flag = std::get<bool>(v) ? 1 : 0; break;
         case 5: s.text = std::get<std::string>(v); break;
         case 6: s.text = format_time(std::get<time_point>(v)); break;
+        case 7: s.text = format_date(std::get<date>(v)); break;
+        case 9: s.text = format_uuid(std::get<uuid>(v)); break;
+        case 8: {
+          // SOCI's mysql backend writes every value into the statement, escaped by
+          // mysql_real_escape_string, which keeps every byte (NUL included) of a binary string.
+          const bytes& b = std::get<bytes>(v);
+          s.text.assign(reinterpret_cast<const char*>(b.data()), b.size());
+          break;
+        }
       }
     }
   }
@@ -207,8 +219,18 @@ class statement final : public backend::statement {
       case MYSQL_TYPE_YEAR: return backend::value_source::integer;
       case MYSQL_TYPE_DECIMAL:
       case MYSQL_TYPE_NEWDECIMAL: return backend::value_source::decimal;  // SUM and AVG give one
+      // FLOAT too: MariaDB's text results spell a FLOAT with 6 digits, which is not the float the
+      // column holds (-1/3 comes as -0.333333): read as that double, a float field refuses it.
       case MYSQL_TYPE_FLOAT:
       case MYSQL_TYPE_DOUBLE: return backend::value_source::floating;
+      case MYSQL_TYPE_TINY_BLOB:
+      case MYSQL_TYPE_MEDIUM_BLOB:
+      case MYSQL_TYPE_LONG_BLOB:
+      case MYSQL_TYPE_BLOB:
+      case MYSQL_TYPE_STRING:
+      case MYSQL_TYPE_VAR_STRING:
+        // The binary character set (63): BLOB, BINARY, VARBINARY; TEXT and CHAR have their own.
+        return f->charsetnr == 63 ? backend::value_source::bytes : backend::value_source::text;
       default: return backend::value_source::text;  // strings, blobs, dates and times, enums, ...
     }
   }

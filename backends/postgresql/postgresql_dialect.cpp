@@ -63,6 +63,9 @@ class postgresql_dialect final : public dialect {
       case value_type::boolean: return "BOOLEAN";
       case value_type::text: return "TEXT";
       case value_type::time: return "TIMESTAMP(6)";
+      case value_type::date: return "DATE";
+      case value_type::bytes: return "BYTEA";
+      case value_type::uuid: return "UUID";
     }
     return "TEXT";
   }
@@ -161,6 +164,9 @@ class postgresql_dialect final : public dialect {
       case value_type::boolean: return t == "boolean";
       case value_type::text: return t == "text" || t == "character varying" || t == "character";
       case value_type::time: return t == "timestamp without time zone" || t == "timestamp";  // DDL's name of it
+      case value_type::date: return t == "date";
+      case value_type::bytes: return t == "bytea";
+      case value_type::uuid: return t == "uuid";
     }
     return false;
   }

@@ -249,9 +249,10 @@ backend::value_source source_of(Oid type) noexcept {
     case 26:  // oid
       return backend::value_source::integer;
     case 1700: return backend::value_source::decimal;  // numeric (SUM of a bigint is one)
-    case 700:                                         // float4
-    case 701: return backend::value_source::floating;  // float8
+    case 700: return backend::value_source::floating32;  // float4
+    case 701: return backend::value_source::floating;    // float8
     case 16: return backend::value_source::boolean;
+    case 17: return backend::value_source::hex_bytes;  // bytea, in its text form
     default: return backend::value_source::text;  // text, varchar, timestamp, uuid, json, ...
   }
 }
@@ -280,6 +281,7 @@ class statement final : public backend::statement {
     const std::size_t n = params.size();
     values_.resize(n);
     owned_.resize(n);
+    binary_ = false;
     for (std::size_t i = 0; i < n; ++i) {
       const value& v = params[i];
       std::string& own = owned_[i];
@@ -303,6 +305,23 @@ class statement final : public backend::statement {
           values_[i] = std::get_if<std::string>(&v)->c_str();
           continue;
         case 6: own = format_time(*std::get_if<time_point>(&v)); break;
+        case 7: own = format_date(*std::get_if<date>(&v)); break;
+        case 9: own = format_uuid(*std::get_if<uuid>(&v)); break;
+        case 8: {
+          // Bytes go in binary format, as they are: never through text. Then every parameter has
+          // its length and format (a text one's length is ignored).
+          if (!binary_) {
+            binary_ = true;
+            lengths_.assign(n, 0);
+            formats_.assign(n, 0);
+          }
+          const bytes& b = *std::get_if<bytes>(&v);
+          static constexpr char empty[1] = {};
+          values_[i] = b.empty() ? empty : reinterpret_cast<const char*>(b.data());
+          lengths_[i] = static_cast<int>(b.size());
+          formats_[i] = 1;
+          continue;
+        }
         default: values_[i] = nullptr; continue;
       }
       values_[i] = own.c_str();
@@ -398,10 +417,12 @@ class statement final : public backend::statement {
     l.catch_up();
     l.sync_timeout();
     const int n = static_cast<int>(values_.size());
+    const int* lengths = binary_ ? lengths_.data() : nullptr;
+    const int* formats = binary_ ? formats_.data() : nullptr;
     result_ = l.check(l.run([&] {
-      if (!name_.empty()) return PQsendQueryPrepared(l.conn, name_.c_str(), n, values_.data(), nullptr, nullptr, 0);
+      if (!name_.empty()) return PQsendQueryPrepared(l.conn, name_.c_str(), n, values_.data(), lengths, formats, 0);
       if (n == 0) return PQsendQuery(l.conn, sql_.c_str());
-      return PQsendQueryParams(l.conn, sql_.c_str(), n, nullptr, values_.data(), nullptr, nullptr, 0);
+      return PQsendQueryParams(l.conn, sql_.c_str(), n, nullptr, values_.data(), lengths, formats, 0);
     }));
   }
 
@@ -410,6 +431,9 @@ class statement final : public backend::statement {
   std::string sql_;
   std::vector<const char*> values_;
   std::vector<std::string> owned_;  // the text of the values that are not strings already
+  bool binary_ = false;              // a parameter is bytes: lengths_ and formats_ say each one's
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
   result_ptr result_;
   int rows_ = 0;
   int row_ = -1;

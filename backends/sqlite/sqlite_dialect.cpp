@@ -30,7 +30,10 @@ class sqlite_dialect final : public dialect {
       case value_type::boolean: return "INTEGER";
       case value_type::float64: return "REAL";
       case value_type::text:
-      case value_type::time: return "TEXT";
+      case value_type::time:
+      case value_type::date:  // 'YYYY-MM-DD', which orders as the dates do
+      case value_type::uuid: return "TEXT";  // lower-case, which orders as the bytes do
+      case value_type::bytes: return "BLOB";
     }
     return "TEXT";
   }
@@ -129,7 +132,11 @@ class sqlite_dialect final : public dialect {
       case value_type::text: return a == affinity::text;
       // ar's time text ("2024-02-29 12:34:56.123456") never looks like a number: NUMERIC (DATETIME,
       // DATE) keeps it as text.
-      case value_type::time: return a == affinity::text || a == affinity::numeric;
+      case value_type::time:
+      case value_type::date: return a == affinity::text || a == affinity::numeric;
+      case value_type::uuid: return a == affinity::text;
+      // A BLOB is kept as it is under every affinity.
+      case value_type::bytes: return true;
     }
     return false;
   }

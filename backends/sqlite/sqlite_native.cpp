@@ -183,6 +183,22 @@ class statement final : public backend::statement {
           rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
           break;
         }
+        case 7: {
+          const std::string s = format_date(*std::get_if<date>(&v));
+          rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          break;
+        }
+        case 9: {
+          const std::string s = format_uuid(*std::get_if<uuid>(&v));
+          rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          break;
+        }
+        case 8: {
+          // A BLOB, never text; an empty one too (a null pointer would bind NULL).
+          const bytes& b = *std::get_if<bytes>(&v);
+          rc = b.empty() ? sqlite3_bind_zeroblob(st_, at, 0) : sqlite3_bind_blob64(st_, at, b.data(), b.size(), SQLITE_STATIC);
+          break;
+        }
         default: break;
       }
       if (rc != SQLITE_OK)
@@ -218,8 +234,16 @@ class statement final : public backend::statement {
           case SQLITE_INTEGER: backend::store_integer(c, sqlite3_value_int64(v), i); break;
           case SQLITE_FLOAT: backend::store_real(c, sqlite3_value_double(v), i); break;
           case SQLITE_NULL: backend::store_null(c, i); break;
+          case SQLITE_BLOB: {
+            const void* data = sqlite3_value_blob(v);
+            const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
+            if (data == nullptr && size != 0)
+              throw backend::driver_error("out of memory reading result column " + std::to_string(i + 1));
+            backend::store_bytes(c, std::string_view(static_cast<const char*>(data), size), i);
+            break;
+          }
           default: {
-            // TEXT, or a BLOB's bytes.
+            // TEXT.
             const unsigned char* text = sqlite3_value_text(v);
             if (text == nullptr) {
               // No bytes but some: out of memory.

@@ -5,6 +5,7 @@
 
 #include <ar/crud.hpp>
 #include <ar/database.hpp>
+#include <ar/enum.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
 #include <ar/expr.hpp>

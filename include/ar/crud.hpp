@@ -58,13 +58,18 @@ std::string key_string(const key_type_of<M>& key) {
   }
 }
 
-// The parameter values of a key, in key order.
+// Where a key's values are, in key order (read as parameters, nothing is written through them).
 template <model M>
-std::array<value, model_of<M>::key_arity> key_values(const key_type_of<M>& key) {
+std::array<column_binding, model_of<M>::key_arity> key_bindings(const key_type_of<M>& key) noexcept {
   if constexpr (model_of<M>::key_arity == 1)
-    return {to_value(key)};
+    return {bind_column(const_cast<key_type_of<M>&>(key))};
   else
-    return std::apply([](const auto&... k) { return std::array<value, model_of<M>::key_arity>{to_value(k)...}; }, key);
+    return std::apply(
+        [](const auto&... k) {
+          return std::array<column_binding, model_of<M>::key_arity>{
+              bind_column(const_cast<std::remove_cvref_t<decltype(k)>&>(k))...};
+        },
+        key);
 }
 
 // The error for a key of the wrong type or arity, as one sentence.
@@ -102,7 +107,7 @@ void insert_all_records(const database& db, M* records, std::size_t size) {
 // The row of `table` whose key is `key`, read into `record` (bound by `ops`); false when there is
 // none (compiled once, in src/query/crud.cpp).
 bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record,
-              std::span<const value> key);
+              std::span<const column_binding> key);
 // UPDATE every column but the key, by key (`columns`: a record's bound columns); throws
 // ar::record_not_found when no row has the key.
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
@@ -184,7 +189,7 @@ template <model M>
 std::optional<M> find(const database& db, const key_type_of<M>& key) {
   detail::require_default_constructible<M>();
   std::optional<M> found(std::in_place);
-  if (!detail::find_row(db, table_meta_v<M>, detail::record_ops_v<M>, &*found, detail::key_values<M>(key)))
+  if (!detail::find_row(db, table_meta_v<M>, detail::record_ops_v<M>, &*found, detail::key_bindings<M>(key)))
     found.reset();
   return found;
 }
@@ -220,7 +225,10 @@ namespace detail {
 template <model M>
 bool delete_row(const database& db, const key_type_of<M>& key) {
   auto& state = detail::state_of(db);
-  const auto params = key_values<M>(key);
+  const auto bound = key_bindings<M>(key);
+  std::array<value, model_of<M>::key_arity> params;
+  for (std::size_t k = 0; k < params.size(); ++k)
+    params[k] = value_of(bound[k], &table_meta_v<M>, model_of<M>::key_indices[k]);
   return run(state, crud_sql(state, table_meta_v<M>, crud_kind::destroy), params).rows_affected > 0;
 }
 }  // namespace detail

@@ -130,6 +130,23 @@ class configuration_error : public error {
   using error::error;
 };
 
+// A field's value that its column cannot store, refused before any statement is sent: a
+// std::uint64_t above 9223372036854775807 (the largest a BIGINT holds), a value an
+// ar::type_mapping's to_stored refuses. Names the table and the field (both empty for a value
+// compared with a column in a filter), and why.
+class value_error : public configuration_error {
+ public:
+  value_error(std::string table, std::string field, std::string why);
+  const std::string& table() const noexcept { return table_; }
+  const std::string& field() const noexcept { return field_; }
+  const std::string& why() const noexcept { return why_; }
+
+ private:
+  std::string table_;
+  std::string field_;
+  std::string why_;
+};
+
 // Misuse of a transaction: commit after rollback, an outer transaction ended while a nested one
 // is open, retry_transaction inside a transaction.
 class transaction_error : public error {

@@ -15,6 +15,7 @@
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
+#include <exception>
 #include <initializer_list>
 #include <utility>
 #include <optional>
@@ -56,7 +57,9 @@ using column_lookup = find_column<typename model_of<M>::columns, I>;
 
 // --- the kind of value an operand holds ---------------------------------------------------------
 
-enum class category : std::uint8_t { number, text, boolean, time, optional_value, null, unsupported };
+// `mapped`: a type with an ar::type_mapping that is not a number (a strong id, an enum), compared
+// only with a value of its own type.
+enum class category : std::uint8_t { number, text, boolean, time, date, bytes, uuid, mapped, optional_value, null, unsupported };
 
 template <class T>
 struct strip_optional {
@@ -83,10 +86,18 @@ constexpr category category_of_value() {
     return category::text;
   else if constexpr (std::is_same_v<D, time_point>)
     return category::time;
+  else if constexpr (std::is_same_v<D, date>)
+    return category::date;
+  else if constexpr (std::is_same_v<D, bytes>)
+    return category::bytes;
+  else if constexpr (std::is_same_v<D, uuid>)
+    return category::uuid;
   else if constexpr (std::is_same_v<D, std::nullopt_t>)
     return category::null;
   else if constexpr (is_optional_v<D>)
     return category::optional_value;
+  else if constexpr (field_traits<D>::mapped)
+    return category::mapped;
   else
     return category::unsupported;
 }
@@ -114,6 +125,17 @@ struct expression_traits<expr<T, Models...>> {
   using scalar = T;
   using models = type_list<Models...>;
 };
+
+template <class X, bool = is_expression_v<X>>
+struct operand_scalar {
+  using type = std::remove_cvref_t<X>;
+};
+template <class X>
+struct operand_scalar<X, true> {
+  using type = typename expression_traits<std::remove_cvref_t<X>>::scalar;
+};
+template <class X>
+using operand_scalar_t = typename operand_scalar<X>::type;
 
 template <class X>
 constexpr category category_of() {
@@ -175,6 +197,18 @@ std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
 }
 
 [[noreturn]] void throw_out_of_range(long double v, std::string_view type);
+[[noreturn]] void throw_unstorable(const char* why);
+
+// A value of a mapped type as the parameter its column is compared with: to_stored's result (a
+// refusal is an ar::value_error).
+template <class T>
+auto mapped_parameter(const T& v) {
+  try {
+    return type_mapping<T>::to_stored(v);
+  } catch (const std::exception& e) {
+    throw_unstorable(e.what());
+  }
+}
 
 // A plain value compared with an expression of scalar type Scalar: bound as that type, never
 // silently changed (a fraction for an integer column does not compile; an integer out of the
@@ -183,7 +217,21 @@ std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
 template <class Scalar, class V>
 auto parameter_scalar(const V& v) {
   using D = std::remove_cvref_t<V>;
-  if constexpr (std::is_same_v<Scalar, std::string>) {
+  if constexpr (field_traits<Scalar>::mapped && std::is_arithmetic_v<Scalar>) {
+    // float, an unsigned integer: a number of the column's own type first, then stored.
+    static_assert(!std::is_integral_v<Scalar> || std::is_integral_v<D>,
+                  "ar: an integer column is compared with a floating-point value, whose fraction would be lost: "
+                  "compare it with an integer");
+    if constexpr (std::is_integral_v<Scalar> && std::is_integral_v<D>) {
+      if (!std::in_range<Scalar>(v)) throw_out_of_range(static_cast<long double>(v), "its unsigned column type");
+    }
+    return mapped_parameter<Scalar>(static_cast<Scalar>(v));
+  } else if constexpr (field_traits<Scalar>::mapped) {
+    return mapped_parameter<Scalar>(v);
+  } else if constexpr (std::is_same_v<Scalar, date>) {
+    if (!storable_date(v)) throw_unstorable("the date is not a day of the calendar from 0001-01-01 to 9999-12-31");
+    return v;
+  } else if constexpr (std::is_same_v<Scalar, std::string>) {
     return std::string_view(v);
   } else if constexpr (std::is_integral_v<Scalar> && !std::is_same_v<Scalar, bool> && std::is_arithmetic_v<D>) {
     static_assert(std::is_integral_v<D>,
@@ -209,11 +257,31 @@ value as_parameter(const V& v) {
 
 template <class Scalar, class X>
 std::uint32_t lower_operand(expr_tree& tree, const X& x) {
-  if constexpr (is_expression_v<X>)
+  if constexpr (is_expression_v<X>) {
     return lower(tree, x);
-  else
-    return tree.add_param(parameter_scalar<Scalar>(x));
+  } else {
+    const auto p = parameter_scalar<Scalar>(x);
+    if constexpr (std::is_same_v<decltype(p), const std::string>)
+      return tree.add_param(std::string_view(p));  // a text-stored mapped type
+    else
+      return tree.add_param(p);
+  }
 }
+
+// Whether column <op> value of this scalar type has its one-call add_compare: every stored type but
+// a date and bytes.
+template <class Scalar, bool = field_traits<Scalar>::mapped>
+struct stored_scalar {
+  using type = Scalar;
+};
+template <class Scalar>
+struct stored_scalar<Scalar, true> {
+  using type = typename type_mapping<Scalar>::stored;
+};
+template <class Scalar>
+inline constexpr bool compares_in_one_call_v = !std::is_same_v<typename stored_scalar<Scalar>::type, date> &&
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, bytes> &&
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, uuid>;
 
 // One static_assert, the one that says what is wrong.
 template <class L, class R>
@@ -229,6 +297,11 @@ constexpr void check_comparable() {
   } else if constexpr (l == category::unsupported || r == category::unsupported) {
     static_assert(always_false<L, R>,
                   "ar: this value has a type a column cannot hold: use a number, a string, a bool or an ar::time_point");
+  } else if constexpr (l == category::mapped && r == category::mapped &&
+                       !std::is_same_v<operand_scalar_t<L>, operand_scalar_t<R>>) {
+    static_assert(always_false<L, R>,
+                  "ar: a column of a type with an ar::type_mapping is compared with a value of another type: "
+                  "compare it with a value of the column's own type");
   } else if constexpr (l != r) {
     static_assert(always_false<L, R>,
                   "ar: the two sides of this comparison have different kinds of values: compare a text column with a "
@@ -240,7 +313,8 @@ constexpr void check_comparable() {
 template <class L, class R>
 constexpr bool comparable() {
   constexpr category l = category_of<L>(), r = category_of<R>();
-  return l == r && l != category::null && l != category::optional_value && l != category::unsupported;
+  return l == r && l != category::null && l != category::optional_value && l != category::unsupported &&
+         (l != category::mapped || std::is_same_v<operand_scalar_t<L>, operand_scalar_t<R>>);
 }
 
 template <class L, class R>
@@ -251,8 +325,8 @@ auto make_compare(compare_op op, const L& l, const R& r) {
   } else {
   using scalar = typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
   binary_result_t<bool, L, R> out;
-  if constexpr (is_column_v<L> && !is_expression_v<R>) {
-    // The common case, column <op> value: one call.
+  if constexpr (is_column_v<L> && !is_expression_v<R> && compares_in_one_call_v<scalar>) {
+    // The common case, column <op> value: one call (a date or bytes value takes the general path).
     out.tree.add_compare(op, &table_meta_v<typename L::model_type>, column_position_v<L>, parameter_scalar<scalar>(r));
   } else {
     const auto a = lower_operand<scalar>(out.tree, l);

@@ -1,25 +1,50 @@
 #ifndef AR_VALUE_HPP
 #define AR_VALUE_HPP
 
+#include <array>
 #include <chrono>
+#include <cmath>
+#include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace ar {
 
 // The time type of a field. Stored in UTC at microsecond precision.
 using time_point = std::chrono::system_clock::time_point;
 
+// The date type of a field (a day without a time): DATE on PostgreSQL and MariaDB, TEXT
+// 'YYYY-MM-DD' on SQLite. Years 1 to 9999.
+using date = std::chrono::year_month_day;
+
+// The bytes type of a field: BYTEA, LONGBLOB, BLOB. Bound as bytes, never as text.
+using bytes = std::vector<std::byte>;
+
+// A UUID: 16 bytes, in the order its text spells them. UUID on PostgreSQL, CHAR(36) on MariaDB,
+// TEXT on SQLite, always as the lower-case text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" outside
+// PostgreSQL, so that text order is byte order there too. Any version; ar makes none.
+struct uuid {
+  std::array<std::byte, 16> bytes{};
+  friend constexpr bool operator==(const uuid&, const uuid&) = default;
+  friend constexpr std::strong_ordering operator<=>(const uuid&, const uuid&) = default;
+};
+
 // The column types `ar` stores. Every field type maps to one of them, optionally nullable.
-enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time };
+enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes, uuid };
 
 // A bound parameter: what a statement receives, and what the observation point shows.
 // std::monostate is SQL NULL.
-using value = std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point>;
+using value =
+    std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes, uuid>;
 
 // The SQL NULL value.
 inline constexpr std::monostate null{};
@@ -40,11 +65,52 @@ std::string format_time(time_point t);
 // holds (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775) rather than wrap around.
 time_point parse_time(std::string_view text);
 
+// Dates as `ar` stores them: "YYYY-MM-DD". A date that is not a day of the calendar (2023-02-29,
+// month 13), or outside the years 1 to 9999, is not stored: storable_date says whether it is, and
+// format_date throws ar::error for one that is not. parse_date reads exactly that form and
+// throws ar::error on anything else (a time of day, 0000-00-00, 2023-02-29).
+bool storable_date(date d) noexcept;
+std::string format_date(date d);
+date parse_date(std::string_view text);
+
+// UUIDs as text: format_uuid writes the 36 lower-case characters; parse_uuid reads them in either
+// case (PostgreSQL's output, what a program stored in a CHAR(36)) and throws ar::error on
+// anything else (no braces, no missing dashes).
+std::string format_uuid(const uuid& u);
+uuid parse_uuid(std::string_view text);
+
+// ar::type_mapping<T>: the customization point that stores a program's own type T as one of the
+// types above. Specialize it once per type, at namespace scope outside any namespace of yours:
+//
+//   template <>
+//   struct ar::type_mapping<user_id> {
+//     using stored = std::int64_t;                        // a type listed in field_traits below
+//     static stored to_stored(const user_id& v) { return v.value; }
+//     static user_id from_stored(stored s) { return user_id{s}; }
+//   };
+//
+// Then T is a field type (and std::optional<T> a nullable one), a primary key when `stored` is an
+// integer or text, and a value in filters: `User::c.id == user_id{3}` binds to_stored's result.
+// Either function may refuse a value by throwing any std::exception, whose what() says why: a
+// refusal on read is an ar::conversion_error naming the table, the column and the stored value;
+// on write, an ar::value_error naming the table and the column. ar maps float and the unsigned
+// integers this way (below); enums through AR_ENUM_STRINGS / AR_ENUM_VALUES (ar/enum.hpp).
+template <class T>
+struct type_mapping {};
+
+namespace detail {
+template <class T>
+concept has_type_mapping = requires { typename type_mapping<T>::stored; };
+}  // namespace detail
+
 // field_traits<T> says how a C++ field type is stored. Supported: std::int32_t, std::int64_t,
-// double, bool, std::string, ar::time_point, and std::optional of each (nullable columns).
+// double, bool, std::string, ar::time_point, ar::date, ar::bytes, ar::uuid, every type with an ar::type_mapping (float,
+// std::uint8_t ... std::uint64_t, and the program's own), and std::optional of each (nullable
+// columns).
 template <class T>
 struct field_traits {
   static constexpr bool supported = false;
+  static constexpr bool mapped = false;
 };
 
 namespace detail {
@@ -52,6 +118,7 @@ template <class T, value_type Type>
 struct scalar_field_traits {
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
+  static constexpr bool mapped = false;
   static constexpr value_type type = Type;
   using scalar = T;
 };
@@ -63,12 +130,78 @@ template <> struct field_traits<double> : detail::scalar_field_traits<double, va
 template <> struct field_traits<bool> : detail::scalar_field_traits<bool, value_type::boolean> {};
 template <> struct field_traits<std::string> : detail::scalar_field_traits<std::string, value_type::text> {};
 template <> struct field_traits<time_point> : detail::scalar_field_traits<time_point, value_type::time> {};
+template <> struct field_traits<date> : detail::scalar_field_traits<date, value_type::date> {};
+template <> struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
+template <> struct field_traits<uuid> : detail::scalar_field_traits<uuid, value_type::uuid> {};
+
+// A mapped type is stored as its `stored` type: that type's column, that type's read rules, then
+// from_stored.
+template <class T>
+  requires detail::has_type_mapping<T>
+struct field_traits<T> {
+  using stored = typename type_mapping<T>::stored;
+  static_assert(field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
+                "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
+                "ar::time_point, ar::date, ar::bytes, ar::uuid: not a std::optional, nor another mapped type");
+  static constexpr bool supported = true;
+  static constexpr bool nullable = false;
+  static constexpr bool mapped = true;
+  static constexpr value_type type = field_traits<stored>::type;
+  using scalar = T;
+};
 
 template <class T>
   requires field_traits<T>::supported && (!field_traits<T>::nullable)
 struct field_traits<std::optional<T>> : field_traits<T> {
   static constexpr bool nullable = true;
 };
+
+namespace detail {
+// The refusals of ar's own mappings: throws std::out_of_range(why).
+[[noreturn]] void refuse_stored(const char* why);
+}  // namespace detail
+
+// float: a double column. Written exactly (every float is a double); read back only when the
+// double is a float's own value, never rounded.
+template <>
+struct type_mapping<float> {
+  using stored = double;
+  static stored to_stored(float v) noexcept { return v; }
+  static float from_stored(double v) {
+    const auto f = static_cast<float>(v);
+    if (static_cast<double>(f) != v && !std::isnan(v))
+      detail::refuse_stored("a number a float holds exactly (float)");
+    return f;
+  }
+};
+
+namespace detail {
+// An unsigned integer in a wider signed column (U up to 32 bits), or in a BIGINT when it is 64
+// bits wide: then a value above INT64_MAX is refused on write, never wrapped.
+template <class U, class Stored>
+struct unsigned_mapping {
+  using stored = Stored;
+  static stored to_stored(U v) {
+    if (!std::in_range<Stored>(v))
+      refuse_stored("it is above 9223372036854775807, the largest a BIGINT column holds (std::uint64_t)");
+    return static_cast<Stored>(v);
+  }
+  static U from_stored(Stored v) {
+    if (!std::in_range<U>(v)) {
+      if constexpr (sizeof(U) == 1) refuse_stored("an integer from 0 to 255 (std::uint8_t)");
+      else if constexpr (sizeof(U) == 2) refuse_stored("an integer from 0 to 65535 (std::uint16_t)");
+      else if constexpr (sizeof(U) == 4) refuse_stored("an integer from 0 to 4294967295 (std::uint32_t)");
+      else refuse_stored("an integer from 0 to 9223372036854775807 (std::uint64_t in a BIGINT)");
+    }
+    return static_cast<U>(v);
+  }
+};
+}  // namespace detail
+
+template <> struct type_mapping<std::uint8_t> : detail::unsigned_mapping<std::uint8_t, std::int32_t> {};
+template <> struct type_mapping<std::uint16_t> : detail::unsigned_mapping<std::uint16_t, std::int32_t> {};
+template <> struct type_mapping<std::uint32_t> : detail::unsigned_mapping<std::uint32_t, std::int64_t> {};
+template <> struct type_mapping<std::uint64_t> : detail::unsigned_mapping<std::uint64_t, std::int64_t> {};
 
 template <class T>
 inline constexpr bool is_field_type_v = field_traits<T>::supported;
@@ -78,7 +211,9 @@ template <class T>
 value to_value(const T& field) {
   if constexpr (field_traits<T>::nullable) {
     if (!field) return value{};
-    return value{*field};
+    return to_value(*field);
+  } else if constexpr (field_traits<T>::mapped) {
+    return value{type_mapping<T>::to_stored(field)};
   } else {
     return value{field};
   }

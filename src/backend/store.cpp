@@ -17,13 +17,16 @@ namespace {
 
 std::string expected_by(const column_binding& c) {
   std::string e;
-  switch (c.type) {
+  switch (c.mapped ? c.mapped->stored : c.type) {
     case value_type::int32: e = "an integer from -2147483648 to 2147483647 (std::int32_t)"; break;
     case value_type::int64: e = "an integer (std::int64_t)"; break;
     case value_type::float64: e = "a floating-point number, or an integer a double holds exactly (double)"; break;
     case value_type::boolean: e = "a bool (0 or 1, true or false)"; break;
     case value_type::text: e = "text (std::string)"; break;
     case value_type::time: e = "a time (ar::time_point, written YYYY-MM-DD HH:MM:SS[.ffffff])"; break;
+    case value_type::date: e = "a date (ar::date, written YYYY-MM-DD)"; break;
+    case value_type::bytes: e = "bytes (ar::bytes: a BLOB, bytea or binary string, never text)"; break;
+    case value_type::uuid: e = "a UUID (ar::uuid, written xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"; break;
   }
   return e;
 }
@@ -67,7 +70,101 @@ std::optional<long long> parse_whole_decimal(std::string_view text) {
   return parse_integer(text.substr(0, dot));
 }
 
+// A mapped field: `fill` stores the value into a local of the stored type, by the rules above; then
+// the mapping's from_stored takes it, or refuses it.
+template <class F>
+void store_mapped(const column_binding& c, std::size_t index, F&& fill) {
+  try {
+    c.mapped->read(
+        c.target, c.nullable, [](void* context, const column_binding& local) { (*static_cast<F*>(context))(local); },
+        &fill);
+  } catch (const detail::mapped_refusal& r) {
+    read_failure f;
+    f.index = index;
+    f.found = r.found;
+    f.expected = r.why;
+    throw f;
+  }
+}
+
 }  // namespace
+
+void store_integer_other(const column_binding& c, long long v, std::size_t index) {
+  if (!c.mapped) throw_read_failure(c, index, v);
+  store_mapped(c, index, [&](const column_binding& local) { store_integer(local, v, index); });
+}
+
+void store_real_other(const column_binding& c, double v, std::size_t index) {
+  if (!c.mapped) throw_read_failure(c, index, v);
+  store_mapped(c, index, [&](const column_binding& local) { store_real(local, v, index); });
+}
+
+void store_date_text(const column_binding& c, std::string_view text, std::size_t index) {
+  date d;
+  try {
+    d = parse_date(text);
+  } catch (const error&) {
+    read_failure f;
+    f.index = index;
+    f.found = quoted("text", text);
+    f.expected = expected_by(c) + ", a day of the calendar from 0001-01-01 to 9999-12-31";
+    throw f;
+  }
+  store_detail::assign<date>(c, d);
+}
+
+void store_text_other(const column_binding& c, std::string_view text, std::size_t index) {
+  if (c.type == value_type::date) {
+    store_date_text(c, text, index);
+    return;
+  }
+  if (c.type == value_type::uuid) {
+    uuid u;
+    try {
+      u = parse_uuid(text);
+    } catch (const error&) {
+      throw_read_failure(c, index, "text", text);
+    }
+    store_detail::assign<uuid>(c, u);
+    return;
+  }
+  if (!c.mapped) throw_read_failure(c, index, "text", text);
+  store_mapped(c, index, [&](const column_binding& local) { store_text(local, text, index); });
+}
+
+void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index) {
+  if (c.type == value_type::text) {
+    store_text(c, data, index);  // a BLOB's bytes, as ever
+    return;
+  }
+  if (!c.mapped) throw_read_failure(c, index, "bytes (" + std::to_string(data.size()) + " bytes)");
+  store_mapped(c, index, [&](const column_binding& local) { store_bytes(local, data, index); });
+}
+
+namespace {
+
+// PostgreSQL's bytea text form (bytea_output = hex): \x, then two hex digits a byte.
+bool store_hex_bytes(const column_binding& c, std::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return false;
+  auto digit = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+    return -1;
+  };
+  bytes out((text.size() - 2) / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = digit(text[2 + 2 * i]), lo = digit(text[3 + 2 * i]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::byte>(hi * 16 + lo);
+  }
+  store_detail::assign<bytes>(c, std::move(out));
+  return true;
+}
+
+}  // namespace
+
+void store_null_mapped(const column_binding& c) noexcept { c.mapped->reset(c.target); }
 
 void throw_read_failure(const column_binding& c, std::size_t index, std::string found) {
   read_failure f;
@@ -109,9 +206,21 @@ void store_time_text(const column_binding& c, std::string_view text, std::size_t
 }
 
 void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
+  if (c.mapped) {
+    store_mapped(c, index, [&](const column_binding& local) { store_spelled(local, source, text, index); });
+    return;
+  }
   const bool integral = c.type == value_type::int32 || c.type == value_type::int64 || c.type == value_type::boolean;
   switch (source) {
     case value_source::text: store_text(c, text, index); return;
+    case value_source::bytes: store_bytes(c, text, index); return;
+    case value_source::hex_bytes:
+      if (c.type == value_type::bytes) {
+        if (store_hex_bytes(c, text)) return;
+        throw_read_failure(c, index, "bytea", text);
+      }
+      store_text(c, text, index);  // a text field reads bytea's text form, as ever
+      return;
     case value_source::boolean:
       // PostgreSQL's bool, into a bool field only.
       if (c.type == value_type::boolean && (text == "t" || text == "f")) {
@@ -138,6 +247,16 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
         }
       }
       throw_read_failure(c, index, "numeric", text);
+    case value_source::floating32: {
+      // The float the column holds, widened: what the server's own cast to double gives.
+      float f = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), f);
+      if (ec == std::errc() && end == text.data() + text.size()) {
+        store_real(c, static_cast<double>(f), index);
+        return;
+      }
+      [[fallthrough]];  // NaN, the infinities, what from_chars refuses: read as a double
+    }
     case value_source::floating:
       if (const auto v = parse_double(text)) {
         store_real(c, *v, index);  // refuses what does not fit
@@ -147,7 +266,8 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
     case value_source::unknown:
       // The result does not say what it holds: a number field takes what spells a number of its
       // kind, exactly as above.
-      if (c.type == value_type::text || c.type == value_type::time) {
+      if (c.type == value_type::text || c.type == value_type::time || c.type == value_type::date ||
+          c.type == value_type::uuid) {
         store_text(c, text, index);
         return;
       }

@@ -2,9 +2,11 @@
 // statement binds, compiled here once for every model.
 
 #include <ar/detail/execute.hpp>
+#include <ar/error.hpp>
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ar::detail {
@@ -27,10 +29,38 @@ void emplace_bound(const column_binding& c, std::vector<value>& out) {
 
 }  // namespace
 
-void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out) {
+void refuse_mapped(const value& found, const char* why) {
+  // As the store_* rules show a value: its kind, then its log spelling.
+  static constexpr const char* kinds[] = {"", "integer ", "integer ", "real ", "bool ", "text ", "time "};
+  std::string shown;
+  if (found.index() != 0) shown = kinds[found.index()] + to_string(found);
+  throw mapped_refusal{std::move(shown), why};
+}
+
+namespace {
+
+// A mapped field's value, or the ar::value_error that names its field.
+value mapped_value(const column_binding& c, const table_meta* table, std::size_t position) {
+  try {
+    return c.mapped->get(c.target, c.nullable);
+  } catch (const mapped_refusal& r) {
+    const bool known = table && position < table->columns.size();
+    throw value_error(table ? std::string(table->table) : std::string("(a record)"),
+                      known ? std::string(table->columns[position].field) : "#" + std::to_string(position + 1), r.why);
+  }
+}
+
+}  // namespace
+
+void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out,
+                         const table_meta* table) {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i == skip) continue;
     const column_binding& c = columns[i];
+    if (c.mapped) {
+      out.push_back(mapped_value(c, table, i));
+      continue;
+    }
     switch (c.type) {
       case value_type::int32: emplace_bound<std::int32_t>(c, out); break;
       case value_type::int64: emplace_bound<std::int64_t>(c, out); break;
@@ -38,6 +68,17 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
       case value_type::boolean: emplace_bound<bool>(c, out); break;
       case value_type::text: emplace_bound<std::string>(c, out); break;
       case value_type::time: emplace_bound<time_point>(c, out); break;
+      case value_type::date:
+        emplace_bound<date>(c, out);
+        // A day the calendar does not have is refused here, naming its field, not by the driver.
+        if (const date* d = std::get_if<date>(&out.back()); d && !storable_date(*d))
+          throw value_error(table ? std::string(table->table) : std::string("(a record)"),
+                            table && i < table->columns.size() ? std::string(table->columns[i].field)
+                                                               : "#" + std::to_string(i + 1),
+                            to_string(out.back()) + " is not a day of the calendar from 0001-01-01 to 9999-12-31");
+        break;
+      case value_type::bytes: emplace_bound<bytes>(c, out); break;
+      case value_type::uuid: emplace_bound<uuid>(c, out); break;
     }
   }
 }
@@ -54,6 +95,10 @@ void copy_field(const column_binding& to, const column_binding& from) {
 
 void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from) {
   for (std::size_t i = 0; i < to.size(); ++i) {
+    if (to[i].mapped) {
+      to[i].mapped->copy(to[i].target, from[i].target, to[i].nullable);
+      continue;
+    }
     switch (to[i].type) {
       case value_type::int32: copy_field<std::int32_t>(to[i], from[i]); break;
       case value_type::int64: copy_field<std::int64_t>(to[i], from[i]); break;
@@ -61,6 +106,9 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
       case value_type::boolean: copy_field<bool>(to[i], from[i]); break;
       case value_type::text: copy_field<std::string>(to[i], from[i]); break;
       case value_type::time: copy_field<time_point>(to[i], from[i]); break;
+      case value_type::date: copy_field<date>(to[i], from[i]); break;
+      case value_type::bytes: copy_field<bytes>(to[i], from[i]); break;
+      case value_type::uuid: copy_field<uuid>(to[i], from[i]); break;
     }
   }
 }
@@ -76,7 +124,8 @@ value read_field(const column_binding& c) {
 }
 }  // namespace
 
-value value_of(const column_binding& column) {
+value value_of(const column_binding& column, const table_meta* table, std::size_t position) {
+  if (column.mapped) return mapped_value(column, table, position);
   switch (column.type) {
     case value_type::int32: return read_field<std::int32_t>(column);
     case value_type::int64: return read_field<std::int64_t>(column);
@@ -84,6 +133,9 @@ value value_of(const column_binding& column) {
     case value_type::boolean: return read_field<bool>(column);
     case value_type::text: return read_field<std::string>(column);
     case value_type::time: return read_field<time_point>(column);
+    case value_type::date: return read_field<date>(column);
+    case value_type::bytes: return read_field<bytes>(column);
+    case value_type::uuid: return read_field<uuid>(column);
   }
   return value{};
 }
@@ -91,12 +143,14 @@ value value_of(const column_binding& column) {
 parameter_list::parameter_list() noexcept = default;
 parameter_list::~parameter_list() = default;
 
-void parameter_list::append(std::span<const column_binding> columns, std::size_t skip) {
+void parameter_list::append(std::span<const column_binding> columns, std::size_t skip, const table_meta* table) {
   values_.reserve(values_.size() + columns.size());
-  append_bound_values(columns, skip, values_);
+  append_bound_values(columns, skip, values_, table);
 }
 
-void parameter_list::append(const column_binding& column) { append_bound_values({&column, 1}, no_column, values_); }
+void parameter_list::append(const column_binding& column, const table_meta* table, std::size_t position) {
+  values_.push_back(value_of(column, table, position));
+}
 
 std::span<const value> parameter_list::span() const noexcept { return values_; }
 

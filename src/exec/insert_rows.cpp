@@ -33,7 +33,7 @@ void append_rows(const record_rows& rows, std::size_t from, std::size_t count, b
   for (std::size_t i = 0; i < count; ++i) {
     if (i > 0)
       for (column_binding& c : columns) c.target = static_cast<char*>(c.target) + ops.size;
-    append_bound_values(columns, skip, out);
+    append_bound_values(columns, skip, out, rows.table);
   }
 }
 

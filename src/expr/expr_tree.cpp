@@ -119,6 +119,8 @@ std::uint32_t expr_tree::add_param(bool v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(std::string_view v) { return add_param(value{std::string(v)}); }
 std::uint32_t expr_tree::add_param(time_point v) { return add_param(value{v}); }
 
+void throw_unstorable(const char* why) { throw value_error({}, {}, why); }
+
 void throw_out_of_range(long double v, std::string_view type) {
   std::ostringstream text;
   text.precision(20);

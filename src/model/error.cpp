@@ -74,6 +74,14 @@ std::string column_name(const std::string& table, const std::string& column) {
 
 }  // namespace
 
+value_error::value_error(std::string table, std::string field, std::string why)
+    : configuration_error(table.empty() ? "ar: a value compared with a column cannot be stored: " + why
+                                        : "ar: cannot write field '" + field + "' of table '" + table +
+                                              "': its value cannot be stored: " + why),
+      table_(std::move(table)),
+      field_(std::move(field)),
+      why_(std::move(why)) {}
+
 conversion_error::conversion_error(std::string database, std::string sql, std::string table, std::string column,
                                    std::string found, std::string expected)
     : database_error(worded{}, "ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +

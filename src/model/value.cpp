@@ -3,7 +3,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 namespace ar {
@@ -50,6 +52,8 @@ std::string format_micros(microseconds us) {
 
 }  // namespace
 
+void detail::refuse_stored(const char* why) { throw std::out_of_range(why); }
+
 std::string to_string(const value& v) {
   switch (v.index()) {
     case 0: return "NULL";
@@ -76,9 +80,97 @@ std::string to_string(const value& v) {
       if (s.size() > max_shown) out += "... (" + std::to_string(s.size()) + " bytes)";
       return out;
     }
+    case 7: {
+      const date d = std::get<date>(v);
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "'%04d-%02u-%02u'", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                    static_cast<unsigned>(d.day()));
+      return buf;
+    }
+    case 8: {
+      // Bytes as PostgreSQL writes them: x'0001ff'.
+      static constexpr char hex[] = "0123456789abcdef";
+      const bytes& b = std::get<bytes>(v);
+      std::string out = "x'";
+      for (std::size_t i = 0; i < b.size() && i < max_shown; ++i) {
+        out += hex[std::to_integer<unsigned>(b[i]) >> 4];
+        out += hex[std::to_integer<unsigned>(b[i]) & 15];
+      }
+      out += '\'';
+      if (b.size() > max_shown) out += "... (" + std::to_string(b.size()) + " bytes)";
+      return out;
+    }
+    case 9: return "'" + format_uuid(std::get<uuid>(v)) + "'";
     // For logs, also a time point that format_time refuses.
     default: return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
   }
+}
+
+bool storable_date(date d) noexcept { return d.ok() && d.year() >= std::chrono::year{1} && d.year() <= std::chrono::year{9999}; }
+
+std::string format_date(date d) {
+  if (!storable_date(d))
+    throw error("ar: " + to_string(value{d}) +
+                " is not a date ar stores (a day of the calendar from 0001-01-01 to 9999-12-31)");
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+date parse_date(std::string_view text) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+    if (y >= 0 && m >= 0 && d >= 0) {
+      const date out{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                     std::chrono::day{static_cast<unsigned>(d)}};
+      if (storable_date(out)) return out;
+    }
+  }
+  throw error("ar: cannot read '" + std::string(text) +
+              "' as a date (expected YYYY-MM-DD, a day of the calendar from 0001-01-01 to 9999-12-31)");
+}
+
+std::string format_uuid(const uuid& u) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[std::to_integer<unsigned>(u.bytes[i]) >> 4];
+    out += hex[std::to_integer<unsigned>(u.bytes[i]) & 15];
+  }
+  return out;
+}
+
+uuid parse_uuid(std::string_view text) {
+  auto digit = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+    return -1;
+  };
+  uuid out;
+  bool ok = text.size() == 36;
+  std::size_t at = 0;
+  for (std::size_t i = 0; ok && i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ok = text[at++] == '-';
+    const int hi = ok ? digit(text[at]) : -1, lo = ok ? digit(text[at + 1]) : -1;
+    ok = hi >= 0 && lo >= 0;
+    out.bytes[i] = static_cast<std::byte>(hi * 16 + lo);
+    at += 2;
+  }
+  if (!ok)
+    throw error("ar: cannot read '" + std::string(text) + "' as a UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+  return out;
 }
 
 std::string format_time(time_point t) {

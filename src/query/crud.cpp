@@ -3,12 +3,15 @@
 
 #include <ar/crud.hpp>
 
+#include <array>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace ar::detail {
 
 bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record,
-              std::span<const value> key) {
+              std::span<const column_binding> key) {
   auto& state = detail::state_of(db);
   constexpr std::size_t on_stack = 64;
   std::array<column_binding, on_stack> stack_columns;
@@ -21,9 +24,17 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
     columns = heap_columns;
   }
   ops.bind(record, columns);
+  std::array<value, 8> stack_key;
+  std::vector<value> heap_key;
+  std::span<value> params(stack_key.data(), key.size());
+  if (key.size() > stack_key.size()) {
+    heap_key.resize(key.size());
+    params = heap_key;
+  }
+  for (std::size_t k = 0; k < key.size(); ++k) params[k] = value_of(key[k], &table, table.key_columns[k]);
   bool found = false;
   auto on_row = [&] { found = true; };
-  run(state, crud_sql(state, table, crud_kind::select_by_key), key, columns, row_callback::of(on_row));
+  run(state, crud_sql(state, table, crud_kind::select_by_key), params, columns, row_callback::of(on_row));
   return found;
 }
 
@@ -31,8 +42,8 @@ void update_row(const database& db, const table_meta& table, std::span<const col
   auto& state = detail::state_of(db);
   parameter_list params;
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (!table.is_key(i)) params.append(columns[i]);
-  for (const std::size_t k : table.key_columns) params.append(columns[k]);
+    if (!table.is_key(i)) params.append(columns[i], &table, i);
+  for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);
   const auto result = run(state, crud_sql(state, table, crud_kind::update), params.span());
   if (result.rows_affected == 0) {
     const std::span<const value> key = params.span().last(table.key_columns.size());

@@ -37,6 +37,9 @@ std::string_view field_type_name(value_type type) {
     case value_type::boolean: return "bool";
     case value_type::text: return "std::string";
     case value_type::time: return "ar::time_point";
+    case value_type::date: return "ar::date";
+    case value_type::bytes: return "ar::bytes";
+    case value_type::uuid: return "ar::uuid";
   }
   return "?";
 }

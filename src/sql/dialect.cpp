@@ -158,6 +158,10 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
       return t == "text" || t == "character varying" || t == "varchar" || t == "character" || t == "char" ||
              t == "clob" || t == "national character varying" || t == "nvarchar";
     case value_type::time: return t == "timestamp" || t == "timestamp without time zone";
+    case value_type::date: return t == "date";
+    case value_type::bytes: return t == "blob" || t == "bytea" || t == "binary large object";
+    case value_type::uuid:
+      return t == "uuid" || ((t == "character" || t == "char") && type.find("(36)") != std::string_view::npos);
   }
   return false;
 }

@@ -19,7 +19,7 @@ import sys
 # Lowest first. A header may include headers of its own layer or of lower ones, never higher.
 LAYERS = [
     ("reflection", [
-        "value.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
+        "value.hpp", "enum.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
         "detail/pp.hpp", "detail/model_def.hpp", "detail/relation_def.hpp",
     ]),
     # model.hpp (AR_MODEL) sits here: every model gets column handles (Model::c), which are

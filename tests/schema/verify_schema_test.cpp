@@ -104,6 +104,49 @@ TEST_P(verify_schema_test, tables_made_by_create_table_pass_for_every_field_type
   EXPECT_TRUE(report.warnings.empty()) << (report.warnings.empty() ? "" : report.warnings[0].message);
 }
 
+// The column types beyond the six stored ones: mapped types are checked as their stored type.
+enum class vs_color { red, green };
+}  // namespace
+AR_ENUM_STRINGS(vs_color, (red, "red"), (green, "green"));
+namespace {
+
+struct vs_typed {
+  std::int64_t id = 0;
+  float ratio = 0;
+  std::uint8_t small = 0;
+  std::uint32_t medium = 0;
+  std::uint64_t large = 0;
+  vs_color color = vs_color::red;
+  std::optional<ar::date> born;
+  ar::bytes photo;
+  AR_MODEL(vs_typed, "vs_typed", AR_FIELDS(id, ratio, small, medium, large, color, born, photo));
+};
+
+// The same table, each field over a column that cannot hold it.
+struct vs_typed_wrong {
+  std::int64_t id = 0;
+  ar::date ratio{};      // a double column
+  ar::bytes color;       // a text column
+  std::optional<std::uint64_t> born;  // a date column
+  AR_MODEL(vs_typed_wrong, "vs_typed", AR_FIELDS(id, ratio, color, born));
+};
+
+TEST_P(verify_schema_test, tables_made_by_create_table_pass_for_the_mapped_date_and_bytes_types) {
+  ar::create_tables<vs_typed>(db);
+  EXPECT_TRUE(ar::verify_schema<vs_typed>(db).warnings.empty());
+  try {
+    ar::verify_schema<vs_typed_wrong>(db);
+    FAIL() << "wrong types passed";
+  } catch (const ar::schema_mismatch_error& e) {
+    std::vector<problem_place> expected{{schema_problem_kind::wrong_type, "vs_typed", "ratio"},
+                                        {schema_problem_kind::wrong_type, "vs_typed", "color"},
+                                        {schema_problem_kind::wrong_type, "vs_typed", "born"}};
+    // SQLite keeps a BLOB as it is in a TEXT column: bytes there are fine.
+    if (GetParam() == "sqlite") expected.erase(expected.begin() + 1);
+    EXPECT_EQ(places(e.problems()), expected) << e.what();
+  }
+}
+
 TEST_P(verify_schema_test, an_int32_field_in_a_64_bit_column_and_an_optional_in_a_not_null_column_pass) {
   db.execute("CREATE TABLE " + q(db, "vs_counters") + " (" + q(db, "id") + " " + type(db, value_type::int64) +
              " NOT NULL PRIMARY KEY, " + q(db, "hits") + " " + type(db, value_type::int64) + " NOT NULL, " +
@@ -256,7 +299,8 @@ TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
     const ar::dialect* d = ar::find_dialect(scheme);
     ASSERT_NE(d, nullptr) << scheme;
     for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
-                         value_type::text, value_type::time}) {
+                         value_type::text, value_type::time, value_type::date, value_type::bytes,
+                         value_type::uuid}) {
       EXPECT_TRUE(d->column_type_holds(d->column_type(t), t)) << scheme << " " << d->column_type(t);
       EXPECT_TRUE(d->column_type_holds(d->key_column_type(t), t)) << scheme << " " << d->key_column_type(t);
     }
@@ -277,6 +321,13 @@ TEST(column_type_holds, sqlite_follows_type_affinity) {
   EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::text));
   EXPECT_FALSE(holds("sqlite3", "REAL", value_type::int64));            // beyond 2^53 digits are lost
   EXPECT_FALSE(holds("sqlite3", "CLOB", value_type::float64));
+  EXPECT_TRUE(holds("sqlite3", "DATE", value_type::date));              // NUMERIC affinity keeps 'YYYY-MM-DD'
+  EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::date));
+  EXPECT_FALSE(holds("sqlite3", "INTEGER", value_type::date));
+  EXPECT_TRUE(holds("sqlite3", "BLOB", value_type::bytes));
+  EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::bytes));             // a BLOB is kept under every affinity
+  EXPECT_TRUE(holds("sqlite3", "CHAR(36)", value_type::uuid));
+  EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::uuid));
 }
 
 TEST(column_type_holds, postgresql_needs_wide_enough_types) {
@@ -290,6 +341,14 @@ TEST(column_type_holds, postgresql_needs_wide_enough_types) {
   EXPECT_FALSE(holds("postgresql", "integer", value_type::text));
   EXPECT_FALSE(holds("postgresql", "integer", value_type::boolean));
   EXPECT_FALSE(holds("postgresql", "timestamp with time zone", value_type::time));
+  EXPECT_TRUE(holds("postgresql", "date", value_type::date));
+  EXPECT_FALSE(holds("postgresql", "text", value_type::date));
+  EXPECT_FALSE(holds("postgresql", "timestamp without time zone", value_type::date));
+  EXPECT_TRUE(holds("postgresql", "bytea", value_type::bytes));
+  EXPECT_FALSE(holds("postgresql", "text", value_type::bytes));
+  EXPECT_FALSE(holds("postgresql", "bytea", value_type::text));
+  EXPECT_TRUE(holds("postgresql", "uuid", value_type::uuid));
+  EXPECT_FALSE(holds("postgresql", "text", value_type::uuid));
 }
 
 TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
@@ -305,6 +364,17 @@ TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
   EXPECT_FALSE(holds("mysql", "longtext", value_type::int64));
   EXPECT_FALSE(holds("mysql", "int(11)", value_type::text));
   EXPECT_TRUE(holds("mysql", "datetime(6)", value_type::time));
+  EXPECT_TRUE(holds("mysql", "date", value_type::date));
+  EXPECT_FALSE(holds("mysql", "datetime", value_type::date));
+  EXPECT_FALSE(holds("mysql", "varchar(10)", value_type::date));
+  EXPECT_TRUE(holds("mysql", "longblob", value_type::bytes));
+  EXPECT_TRUE(holds("mysql", "varbinary(16)", value_type::bytes));
+  EXPECT_TRUE(holds("mysql", "blob", value_type::bytes));
+  EXPECT_FALSE(holds("mysql", "longtext", value_type::bytes));
+  EXPECT_TRUE(holds("mysql", "char(36)", value_type::uuid));
+  EXPECT_TRUE(holds("mysql", "uuid", value_type::uuid));  // MariaDB 10.7's own type
+  EXPECT_FALSE(holds("mysql", "varchar(255)", value_type::uuid));
+  EXPECT_FALSE(holds("mysql", "binary(16)", value_type::uuid));
 }
 
 }  // namespace

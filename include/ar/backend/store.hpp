@@ -30,8 +30,11 @@ using detail::column_binding;
 enum class value_source : std::uint8_t {
   integer,   // int2/int4/int8/oid, TINYINT ... BIGINT, YEAR
   decimal,   // numeric / DECIMAL
-  floating,  // float4/float8, FLOAT/DOUBLE
+  floating,  // float8, DOUBLE
+  floating32,  // PostgreSQL's float4: a float spelled shortest, read as that float (0.1 is 0.1f, widened)
   boolean,   // PostgreSQL's bool: t or f
+  bytes,     // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
+  hex_bytes, // PostgreSQL's bytea in its text form: \x and two hex digits a byte
   text,      // everything else
   unknown,   // the result does not say: numbers are read from their spelling, strictly
 };
@@ -45,6 +48,11 @@ enum class value_source : std::uint8_t {
 //   text field: text (and a BLOB's bytes, a PostgreSQL value of any non-number type: uuid, json,
 //       timestamp, ...); never an integer, a real, a numeric or a bool.
 //   time field: text that parse_time reads.
+//   date field: text that parse_date reads (YYYY-MM-DD; PostgreSQL's and MariaDB's DATE).
+//   bytes field: a BLOB / bytea / binary string's bytes; never text.
+//   uuid field: text that parse_uuid reads (PostgreSQL's uuid, a CHAR(36)).
+//   mapped field (a type with an ar::type_mapping): what its stored type's field takes, then
+//       what the mapping's from_stored accepts.
 // A NULL goes into a std::optional only.
 
 // Where a value came from and what it was, for ar::conversion_error: a reader throws it (through
@@ -64,6 +72,14 @@ struct read_failure : std::exception {
                                      std::string_view text);
 [[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, long long v);
 [[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, double v);
+
+// What does not fit a field of the types above: a mapped field's value (read through its stored
+// type), else a read_failure. Out of line, so that a mapped type costs the others nothing.
+void store_integer_other(const column_binding& c, long long v, std::size_t index);
+void store_real_other(const column_binding& c, double v, std::size_t index);
+void store_text_other(const column_binding& c, std::string_view text, std::size_t index);
+void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index);
+void store_null_mapped(const column_binding& c) noexcept;
 
 namespace store_detail {
 
@@ -87,7 +103,11 @@ inline void store_null(const column_binding& c, std::size_t index) {
     case value_type::boolean: static_cast<std::optional<bool>*>(c.target)->reset(); return;
     case value_type::text: static_cast<std::optional<std::string>*>(c.target)->reset(); return;
     case value_type::time: static_cast<std::optional<time_point>*>(c.target)->reset(); return;
+    case value_type::date: static_cast<std::optional<date>*>(c.target)->reset(); return;
+    case value_type::bytes: static_cast<std::optional<bytes>*>(c.target)->reset(); return;
+    case value_type::uuid: static_cast<std::optional<uuid>*>(c.target)->reset(); return;
   }
+  store_null_mapped(c);
 }
 
 // An integer value into a field.
@@ -110,9 +130,12 @@ inline void store_integer(const column_binding& c, long long v, std::size_t inde
       return;
     }
     case value_type::text:
-    case value_type::time: break;
+    case value_type::time:
+    case value_type::date:
+    case value_type::bytes:
+    case value_type::uuid: break;
   }
-  throw_read_failure(c, index, v);
+  store_integer_other(c, v, index);
 }
 
 // A floating-point value into a field: an integer field takes a whole number in range only.
@@ -132,9 +155,12 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
       break;
     case value_type::boolean:
     case value_type::text:
-    case value_type::time: break;
+    case value_type::time:
+    case value_type::date:
+    case value_type::bytes:
+    case value_type::uuid: break;
   }
-  throw_read_failure(c, index, v);
+  store_real_other(c, v, index);
 }
 
 // Text into a string field (assigned in place, so its capacity is reused) or a time field; a
@@ -157,7 +183,23 @@ inline void store_text(const column_binding& c, std::string_view text, std::size
     store_time_text(c, text, index);
     return;
   }
-  throw_read_failure(c, index, "text", text);
+  store_text_other(c, text, index);
+}
+
+// A BLOB's bytes into a bytes field (its capacity reused); a text field takes them as text.
+inline void store_bytes(const column_binding& c, std::string_view data, std::size_t index) {
+  if (c.type == value_type::bytes) {
+    const auto* first = reinterpret_cast<const std::byte*>(data.data());
+    if (c.nullable) {
+      auto& field = *static_cast<std::optional<bytes>*>(c.target);
+      if (!field) field.emplace();
+      field->assign(first, first + data.size());
+    } else {
+      static_cast<bytes*>(c.target)->assign(first, first + data.size());
+    }
+    return;
+  }
+  store_bytes_other(c, data, index);
 }
 
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed

@@ -43,6 +43,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <new>
 #include <optional>
@@ -64,16 +65,91 @@ struct query_state;
 
 // --- columns and rows ------------------------------------------------------------------------------
 
-// Where one result column is written: a field of type T (or std::optional<T>) at `target`.
+struct mapped_ops;
+
+// Where one result column is written: a field of type T (or std::optional<T>) at `target`. A field
+// whose type has an ar::type_mapping has the type mapped_binding, and `mapped` says how it is read
+// and written; every store_* rule and every switch over the type leaves it to a slower path, so
+// that it costs nothing to the fields of the other types.
 struct column_binding {
   value_type type;
   bool nullable;
   void* target;
+  const mapped_ops* mapped;
+};
+
+inline constexpr auto mapped_binding = static_cast<value_type>(0xFF);
+
+// A field of a mapped type T, type-erased: read through a local of its stored type (the store_*
+// rules fill it), then from_stored; written through to_stored.
+struct mapped_ops {
+  value_type stored;
+  // `fill` writes the stored value into the binding of a local it is given; then the field (a T,
+  // or a std::optional<T> when `nullable`) is set from it. A refusal throws mapped_refusal.
+  void (*read)(void* field, bool nullable, void (*fill)(void* context, const column_binding& local), void* context);
+  void (*reset)(void* field) noexcept;  // an empty std::optional<T>
+  // to_stored (NULL for an empty optional); a refusal throws mapped_refusal.
+  value (*get)(const void* field, bool nullable);
+  void (*copy)(void* to, const void* from, bool nullable);
+};
+
+// What a type_mapping refused: the value (as a log shows it) and why (its exception's what()).
+struct mapped_refusal {
+  std::string found;
+  std::string why;
+};
+[[noreturn]] void refuse_mapped(const value& found, const char* why);
+
+template <class T>
+struct mapped_field {
+  using mapping = type_mapping<T>;
+  using stored = typename mapping::stored;
+
+  static T convert(stored&& s) {
+    try {
+      return mapping::from_stored(std::move(s));
+    } catch (const std::exception& e) {
+      refuse_mapped(value{std::move(s)}, e.what());
+    }
+  }
+  static void read(void* field, bool nullable, void (*fill)(void*, const column_binding&), void* context) {
+    stored local{};
+    fill(context, column_binding{field_traits<stored>::type, false, &local, nullptr});
+    if (nullable)
+      static_cast<std::optional<T>*>(field)->emplace(convert(std::move(local)));
+    else
+      *static_cast<T*>(field) = convert(std::move(local));
+  }
+  static void reset(void* field) noexcept { static_cast<std::optional<T>*>(field)->reset(); }
+  static value get(const void* field, bool nullable) {
+    const T* v = static_cast<const T*>(field);
+    if (nullable) {
+      const auto& o = *static_cast<const std::optional<T>*>(field);
+      if (!o) return value{};
+      v = &*o;
+    }
+    try {
+      return value{mapping::to_stored(*v)};
+    } catch (const std::exception& e) {
+      refuse_mapped(value{}, e.what());
+    }
+  }
+  static void copy(void* to, const void* from, bool nullable) {
+    if (nullable)
+      *static_cast<std::optional<T>*>(to) = *static_cast<const std::optional<T>*>(from);
+    else
+      *static_cast<T*>(to) = *static_cast<const T*>(from);
+  }
+  static constexpr mapped_ops ops{field_traits<stored>::type, &read, &reset, &get, &copy};
 };
 
 template <class T>
 column_binding bind_column(T& field) noexcept {
-  return {field_traits<T>::type, field_traits<T>::nullable, static_cast<void*>(&field)};
+  using traits = field_traits<T>;
+  if constexpr (traits::mapped)
+    return {mapped_binding, traits::nullable, static_cast<void*>(&field), &mapped_field<typename traits::scalar>::ops};
+  else
+    return {traits::type, traits::nullable, static_cast<void*>(&field), nullptr};
 }
 
 // Called after each fetched row has been written to the bound columns.

@@ -82,12 +82,14 @@ run_result run(connection_pin& pin, std::string_view sql, std::span<const value>
                cache_policy policy = cache_policy::cache);
 
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
-// library: a model only says where its columns are).
+// library: a model only says where its columns are). `table`, when the columns are a record's in
+// its model's order: what names the field of a value its type_mapping refuses (ar::value_error).
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
-void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out);
+void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out,
+                         const table_meta* table = nullptr);
 
-// The value of one bound column, as a parameter.
-value value_of(const column_binding& column);
+// The value of one bound column, as a parameter; `position` its column in `table`, for the error.
+value value_of(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
 
 // Copies the fields bound in `from` into those bound in `to` (two records of one model).
 void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
@@ -106,8 +108,9 @@ class parameter_list {
   ~parameter_list();
 
   // The values of bound columns, but the one at `skip`; or of one column.
-  void append(std::span<const column_binding> columns, std::size_t skip = no_column);
-  void append(const column_binding& column);
+  void append(std::span<const column_binding> columns, std::size_t skip = no_column,
+              const table_meta* table = nullptr);
+  void append(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
   std::span<const value> span() const noexcept;
 
  private:
@@ -125,11 +128,11 @@ std::array<column_binding, model_of<M>::size> columns_of(const M& record) noexce
 // Appends the parameter values of a record's columns, skipping the primary key if asked.
 template <model M>
 void append_values(const M& record, std::vector<value>& out, bool with_key) {
-  append_bound_values(columns_of(record), with_key ? no_column : model_of<M>::primary_key_index, out);
+  append_bound_values(columns_of(record), with_key ? no_column : model_of<M>::primary_key_index, out, &table_meta_v<M>);
 }
 template <model M>
 void append_values(const M& record, parameter_list& out, bool with_key) {
-  out.append(columns_of(record), with_key ? no_column : model_of<M>::primary_key_index);
+  out.append(columns_of(record), with_key ? no_column : model_of<M>::primary_key_index, &table_meta_v<M>);
 }
 
 }  // namespace ar::detail

@@ -155,8 +155,9 @@ constexpr auto make_field(Name) {
       if constexpr (!is_field_type_v<type>) {
         static_assert(always_false<Name>,
                       "AR_FIELDS lists a member whose type ar cannot store: use std::int32_t, "
-                      "std::int64_t, double, bool, std::string, ar::time_point, or std::optional of "
-                      "one of them");
+                      "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, "
+                      "or std::optional of one of them; for a type of your own, specialize "
+                      "ar::type_mapping<T> (an enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
         return invalid_field{};
       } else {
         return field_decl<pointer, Name, I>{};
@@ -343,7 +344,8 @@ constexpr bool names_known_field(const std::array<std::string_view, N>& names) {
 }
 
 template <class T, value_type Kind = field_traits<T>::type>
-inline constexpr bool is_integral_key_v = !field_traits<T>::nullable && (Kind == value_type::int32 || Kind == value_type::int64);
+inline constexpr bool is_integral_key_v =
+    !field_traits<T>::nullable && !field_traits<T>::mapped && (Kind == value_type::int32 || Kind == value_type::int64);
 
 template <class... Clauses>
 struct morph_name_of_clauses {

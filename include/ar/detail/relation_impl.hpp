@@ -79,6 +79,13 @@ constexpr bool keys_compatible() {
   return std::is_same_v<a, b> || (integral_a && integral_b);
 }
 
+// The key types the loading algorithm is compiled for (ar/load/algorithm.hpp).
+template <class A>
+constexpr bool loadable_key() {
+  using a = scalar_t<A>;
+  return std::is_same_v<a, std::int32_t> || std::is_same_v<a, std::int64_t> || std::is_same_v<a, std::string>;
+}
+
 // --- one relation -----------------------------------------------------------------------------
 
 // The cache of a relation on a record. The member is mutable, but access through a member pointer
@@ -137,6 +144,12 @@ struct relation_ops {
       static_assert(always_false<Rel>,
                     "ar relation: the foreign key and the key it refers to have different types: make them the "
                     "same (an integer with an integer, a string with a string)");
+      return false;
+    } else if constexpr (!loadable_key<typename key_lookup::def::type>()) {
+      static_assert(always_false<Rel>,
+                    "ar relation: a relation joins on an integer or std::string key: a key of another type (one "
+                    "with an ar::type_mapping, ar::uuid, ar::date) works for insert, find, update and filters, but "
+                    "not yet in a relation; relate the models by an integer or std::string key");
       return false;
     } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
       static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");
