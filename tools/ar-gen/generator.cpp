@@ -30,6 +30,9 @@ std::string_view cpp_type(ar::value_type t) {
     case ar::value_type::boolean: return "bool";
     case ar::value_type::text: return "std::string";
     case ar::value_type::time: return "ar::time_point";
+    case ar::value_type::date: return "ar::date";
+    case ar::value_type::bytes: return "ar::bytes";
+    case ar::value_type::uuid: return "ar::uuid";
   }
   return "?";
 }
@@ -41,7 +44,10 @@ std::string_view initializer(ar::value_type t) {
     case ar::value_type::float64: return " = 0";
     case ar::value_type::boolean: return " = false";
     case ar::value_type::text:
-    case ar::value_type::time: return "";
+    case ar::value_type::time:
+    case ar::value_type::date:
+    case ar::value_type::bytes:
+    case ar::value_type::uuid: return "";
   }
   return "";
 }
