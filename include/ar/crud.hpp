@@ -47,14 +47,8 @@ std::string key_string(const key_type_of<M>& key) {
   if constexpr (model_of<M>::key_arity == 1) {
     return to_string(to_value(key));
   } else {
-    return std::apply(
-        [](const auto&... k) {
-          std::string out = "(";
-          std::size_t i = 0;
-          ((out += (i++ ? ", " : "") + to_string(to_value(k))), ...);
-          return out + ")";
-        },
-        key);
+    const auto values = std::apply([](const auto&... k) { return std::array<value, sizeof...(k)>{to_value(k)...}; }, key);
+    return key_text(values);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -52,6 +53,8 @@ inline constexpr std::monostate null{};
 // A readable rendering for logs: NULL, 42, 1.5, true, 'text' (quotes doubled), a time point as
 // '2024-02-29 12:34:56.123456'. For display only: SQL text never contains values.
 std::string to_string(const value& v);
+// A primary key for messages: its one value as to_string writes it, or (1, 'a') for a composite key.
+std::string key_text(std::span<const value> key);
 
 // Time points as `ar` stores them: "YYYY-MM-DD HH:MM:SS" in UTC, floored to the microsecond, with
 // a fraction only when it is not zero (".fff" for whole milliseconds, else ".ffffff"): the text

@@ -173,6 +173,13 @@ uuid parse_uuid(std::string_view text) {
   return out;
 }
 
+std::string key_text(std::span<const value> key) {
+  if (key.size() == 1) return to_string(key[0]);
+  std::string out = "(";
+  for (std::size_t k = 0; k < key.size(); ++k) out += (k ? ", " : "") + to_string(key[k]);
+  return out + ")";
+}
+
 std::string format_time(time_point t) {
   const auto us = std::chrono::floor<microseconds>(t.time_since_epoch());
   // Stored, it would read back as a time that the type cannot hold (or wrap around to 2262).

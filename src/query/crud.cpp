@@ -45,15 +45,8 @@ void update_row(const database& db, const table_meta& table, std::span<const col
     if (!table.is_key(i)) params.append(columns[i], &table, i);
   for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);
   const auto result = run(state, crud_sql(state, table, crud_kind::update), params.span());
-  if (result.rows_affected == 0) {
-    const std::span<const value> key = params.span().last(table.key_columns.size());
-    std::string shown = key.size() == 1 ? to_string(key[0]) : "(";
-    if (key.size() > 1) {
-      for (std::size_t k = 0; k < key.size(); ++k) shown += (k ? ", " : "") + to_string(key[k]);
-      shown += ")";
-    }
-    throw record_not_found(std::string(table.table), shown);
-  }
+  if (result.rows_affected == 0)
+    throw record_not_found(std::string(table.table), key_text(params.span().last(table.key_columns.size())));
 }
 
 }  // namespace ar::detail
