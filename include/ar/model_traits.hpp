@@ -85,10 +85,6 @@ constexpr key_type_of<M>& primary_key(M& record) noexcept {
   return record.*model_of<M>::primary_key::pointer;
 }
 
-// Whether a model's key has several fields.
-template <model M>
-inline constexpr bool has_composite_key_v = model_of<M>::key_arity > 1;
-
 }  // namespace ar
 
 #endif  // AR_MODEL_TRAITS_HPP
