@@ -78,8 +78,16 @@ class mysql_dialect final : public dialect {
       case value_type::date: return "DATE";
       case value_type::bytes: return "LONGBLOB";
       case value_type::uuid: return "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
+      case value_type::decimal: return "DECIMAL(65, 30)";
     }
     return "LONGTEXT";
+  }
+
+  // DECIMAL(P, S); a plain ar::decimal gets the widest, DECIMAL(65, 30) (MariaDB has no DECIMAL
+  // without a scale): it reads back at scale 30.
+  std::string decimal_column_type(int precision, int scale) const override {
+    if (precision == 0) return "DECIMAL(65, 30)";
+    return "DECIMAL(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
   }
 
   // InnoDB indexes at most 3072 bytes of a key: 768 utf8mb4 characters. A longer string key is
@@ -92,6 +100,8 @@ class mysql_dialect final : public dialect {
   // The key's columns share InnoDB's 3072 bytes: a string column of a composite key gets what the
   // other columns leave, split between its string columns (a string and a BIGINT: VARCHAR(766)).
   std::string key_column_definition(const table_meta& table, std::size_t column) const override {
+    if (table.columns[column].type == value_type::decimal)
+      return decimal_column_type(table.columns[column].precision, table.columns[column].scale);
     if (table.columns[column].type != value_type::text || table.key_columns.size() == 1)
       return std::string(key_column_type(table.columns[column].type));
     std::size_t bytes = 3072, strings = 0;
@@ -200,6 +210,8 @@ class mysql_dialect final : public dialect {
       // other text, shorter not a UUID).
       case value_type::uuid:
         return base == "uuid" || ((base == "char" || base == "varchar") && type.find("(36)") != std::string_view::npos);
+      // DECIMAL (NUMERIC is its synonym), signed; never DOUBLE or FLOAT, which are not exact.
+      case value_type::decimal: return !is_unsigned && (base == "decimal" || base == "numeric");
     }
     return false;
   }

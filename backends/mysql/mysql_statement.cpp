@@ -47,7 +47,8 @@ slot_kind kind_of(const value& v, slot_kind current) noexcept {
     case 6:
     case 7:
     case 8:
-    case 9: return slot_kind::text;
+    case 9:
+    case 10: return slot_kind::text;  // a decimal as its exact text, which MariaDB reads as a DECIMAL
     default: return current;
   }
 }
@@ -188,6 +189,7 @@ class statement final : public backend::statement {
         case 6: s.text = format_time(std::get<time_point>(v)); break;
         case 7: s.text = format_date(std::get<date>(v)); break;
         case 9: s.text = format_uuid(std::get<uuid>(v)); break;
+        case 10: s.text = std::get<decimal>(v).to_string(); break;
         case 8: {
           // SOCI's mysql backend writes every value into the statement, escaped by
           // mysql_real_escape_string, which keeps every byte (NUL included) of a binary string.

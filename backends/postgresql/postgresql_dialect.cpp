@@ -66,6 +66,7 @@ class postgresql_dialect final : public dialect {
       case value_type::date: return "DATE";
       case value_type::bytes: return "BYTEA";
       case value_type::uuid: return "UUID";
+      case value_type::decimal: return "NUMERIC";  // NUMERIC(P, S) for ar::numeric<P, S>: decimal_column_type
     }
     return "TEXT";
   }
@@ -105,7 +106,10 @@ class postgresql_dialect final : public dialect {
   // The catalog of the schema a statement's unqualified names find first (current_schema(), the head
   // of the search_path). information_schema has the columns and the keys; indexes only pg_catalog.
   std::string catalog_columns_sql() const override {
-    return "SELECT c.column_name::text, c.data_type::text, "
+    // A numeric column with its declared precision and scale, "numeric(10,2)" (ar-gen writes
+    // ar::numeric<10, 2> from it); a numeric without them is "numeric".
+    return "SELECT c.column_name::text, CASE WHEN c.data_type = 'numeric' AND c.numeric_precision IS NOT NULL "
+           "THEN 'numeric(' || c.numeric_precision || ',' || c.numeric_scale || ')' ELSE c.data_type::text END, "
            "CASE WHEN c.is_nullable = 'YES' THEN 1 ELSE 0 END::bigint, "
            "COALESCE((SELECT k.ordinal_position FROM information_schema.table_constraints t "
            "JOIN information_schema.key_column_usage k ON k.constraint_schema = t.constraint_schema "
@@ -167,6 +171,7 @@ class postgresql_dialect final : public dialect {
       case value_type::date: return t == "date";
       case value_type::bytes: return t == "bytea";
       case value_type::uuid: return t == "uuid";
+      case value_type::decimal: return t == "numeric";  // never double precision or real: not exact
     }
     return false;
   }

@@ -307,6 +307,7 @@ class statement final : public backend::statement {
         case 6: own = format_time(*std::get_if<time_point>(&v)); break;
         case 7: own = format_date(*std::get_if<date>(&v)); break;
         case 9: own = format_uuid(*std::get_if<uuid>(&v)); break;
+        case 10: own = std::get_if<decimal>(&v)->to_string(); break;  // numeric's exact text
         case 8: {
           // Bytes go in binary format, as they are: never through text. Then every parameter has
           // its length and format (a text one's length is ignored).

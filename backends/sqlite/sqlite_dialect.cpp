@@ -23,6 +23,16 @@ class sqlite_dialect final : public dialect {
   // made preparing a long IN list quadratic (1.1 s for 30,000 keys).
   void placeholder(std::string& out, std::size_t) const override { out += '?'; }
 
+  // A sum of doubles is not exact (0.1 ten times is 0.9999999999999999): each value rounded to a
+  // whole number of 10^-scale is exact, so is their sum below 2^53, and one division gives the
+  // double nearest the exact total, which reads back as that decimal (up to 15 digits; a longer
+  // total is refused on read). A plain ar::decimal (scale 0 declared) is summed as it is.
+  std::pair<std::string, std::string> decimal_sum(int scale) const override {
+    if (scale == 0) return dialect::decimal_sum(scale);
+    const std::string unit = "1e" + std::to_string(scale);
+    return {"COALESCE(SUM(ROUND(", " * " + unit + ")) / " + unit + ", 0)"};
+  }
+
   std::string_view column_type(value_type type) const override {
     switch (type) {
       case value_type::int32:
@@ -34,6 +44,9 @@ class sqlite_dialect final : public dialect {
       case value_type::date:  // 'YYYY-MM-DD', which orders as the dates do
       case value_type::uuid: return "TEXT";  // lower-case, which orders as the bytes do
       case value_type::bytes: return "BLOB";
+      // NUMERIC(P, S) for ar::numeric<P, S> (decimal_column_type): NUMERIC affinity, which keeps a
+      // decimal as an INTEGER or a REAL, so that it compares and sorts as a number (ar binds it so).
+      case value_type::decimal: return "NUMERIC";
     }
     return "TEXT";
   }
@@ -135,6 +148,9 @@ class sqlite_dialect final : public dialect {
       case value_type::time:
       case value_type::date: return a == affinity::text || a == affinity::numeric;
       case value_type::uuid: return a == affinity::text;
+      // ar binds a decimal as an integer or a real, which NUMERIC and INTEGER affinity keep; a REAL
+      // column is not exact (a decimal field there would say so on the first sum), TEXT compares as text.
+      case value_type::decimal: return a == affinity::numeric || a == affinity::integer;
       // A BLOB is kept as it is under every affinity.
       case value_type::bytes: return true;
     }

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -29,6 +30,28 @@ namespace sqlite_native {
 namespace {
 
 using backend::column_binding;
+
+// A decimal that is a whole number a 64-bit integer holds (3, 12.00), as that integer.
+std::optional<sqlite3_int64> whole_int64(const decimal& d) {
+  decimal::coefficient_type c = d.coefficient();
+  for (int i = 0; i < d.scale(); ++i) {
+    if (c % 10 != 0) return std::nullopt;
+    c /= 10;
+  }
+  if (c < INT64_MIN || c > INT64_MAX) return std::nullopt;
+  return static_cast<sqlite3_int64>(c);
+}
+
+// The digits of a decimal without its trailing zeros: 12.500 has 3, 1200 has 2.
+int significant_digits(const decimal& d) {
+  decimal::coefficient_type c = d.coefficient();
+  int zeros = 0;
+  while (c != 0 && c % 10 == 0) {
+    c /= 10;
+    ++zeros;
+  }
+  return d.digits() - zeros;
+}
 
 // SQLite's extended result code, as the error's code; SQLITE_BUSY (the busy timeout ran out while
 // another connection held a lock) is a lock timeout, SQLITE_BUSY_SNAPSHOT (a WAL read transaction
@@ -191,6 +214,22 @@ class statement final : public backend::statement {
         case 9: {
           const std::string s = format_uuid(*std::get_if<uuid>(&v));
           rc = sqlite3_bind_text64(st_, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          break;
+        }
+        case 10: {
+          // A decimal as the INTEGER or REAL a NUMERIC column keeps, exactly: a whole number within
+          // 64 bits as an integer; else one of at most 15 significant digits as its double, which
+          // reads back as the same decimal. A longer one would be stored rounded: refused.
+          const decimal& d = *std::get_if<decimal>(&v);
+          if (const auto whole = whole_int64(d)) {
+            rc = sqlite3_bind_int64(st_, at, *whole);
+          } else if (significant_digits(d) <= 15) {
+            rc = sqlite3_bind_double(st_, at, d.to_double_lossy());
+          } else {
+            throw backend::driver_error("parameter " + std::to_string(at) + " is the decimal " + d.to_string() +
+                                        ", of more than 15 significant digits: a sqlite3 database keeps a number "
+                                        "as a 64-bit integer or a double, which would round it; ar refuses it");
+          }
           break;
         }
         case 8: {

@@ -58,8 +58,11 @@ using column_lookup = find_column<typename model_of<M>::columns, I>;
 // --- the kind of value an operand holds ---------------------------------------------------------
 
 // `mapped`: a type with an ar::type_mapping that is not a number (a strong id, an enum), compared
-// only with a value of its own type.
-enum class category : std::uint8_t { number, text, boolean, time, date, bytes, uuid, mapped, optional_value, null, unsupported };
+// only with a value of its own type. `decimal`: ar::decimal and ar::numeric<P, S>, compared with
+// each other (never with a double, nor an integer: write ar::decimal(5)).
+enum class category : std::uint8_t {
+  number, text, boolean, time, date, bytes, uuid, decimal, mapped, optional_value, null, unsupported
+};
 
 template <class T>
 struct strip_optional {
@@ -92,6 +95,8 @@ constexpr category category_of_value() {
     return category::bytes;
   else if constexpr (std::is_same_v<D, uuid>)
     return category::uuid;
+  else if constexpr (is_decimal_v<D>)
+    return category::decimal;
   else if constexpr (std::is_same_v<D, std::nullopt_t>)
     return category::null;
   else if constexpr (is_optional_v<D>)
@@ -217,7 +222,10 @@ auto mapped_parameter(const T& v) {
 template <class Scalar, class V>
 auto parameter_scalar(const V& v) {
   using D = std::remove_cvref_t<V>;
-  if constexpr (field_traits<Scalar>::mapped && std::is_arithmetic_v<Scalar>) {
+  if constexpr (is_decimal_v<Scalar>) {
+    // Bound as the decimal it is: a value outside a column's NUMERIC(P, S) compares as it is.
+    return static_cast<const decimal&>(v);
+  } else if constexpr (field_traits<Scalar>::mapped && std::is_arithmetic_v<Scalar>) {
     // float, an unsigned integer: a number of the column's own type first, then stored.
     static_assert(!std::is_integral_v<Scalar> || std::is_integral_v<D>,
                   "ar: an integer column is compared with a floating-point value, whose fraction would be lost: "
@@ -281,7 +289,8 @@ struct stored_scalar<Scalar, true> {
 template <class Scalar>
 inline constexpr bool compares_in_one_call_v = !std::is_same_v<typename stored_scalar<Scalar>::type, date> &&
                                                !std::is_same_v<typename stored_scalar<Scalar>::type, bytes> &&
-                                               !std::is_same_v<typename stored_scalar<Scalar>::type, uuid>;
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, uuid> &&
+                                               !std::is_same_v<typename stored_scalar<Scalar>::type, decimal>;
 
 // One static_assert, the one that says what is wrong.
 template <class L, class R>

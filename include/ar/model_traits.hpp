@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -37,6 +38,9 @@ struct column_meta {
   value_type type;
   bool nullable;
   bool named;  // AR_COLUMN gave the name: used as written
+  // A decimal column's declared NUMERIC(precision, scale) (ar::numeric<P, S>); 0 and 0 for none.
+  std::uint8_t precision = 0;
+  std::uint8_t scale = 0;
 };
 
 struct table_meta {
@@ -62,7 +66,9 @@ template <class Def, class Columns = typename Def::columns>
 inline constexpr auto column_metas_v = 0;
 template <class Def, class... C>
 inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_list<C...>>{
-    column_meta{C::name, C::column, C::kind, C::nullable, C::given}...};
+    column_meta{C::name, C::column, C::kind, C::nullable, C::given,
+                static_cast<std::uint8_t>(declared_numeric<typename C::type>::precision),
+                static_cast<std::uint8_t>(declared_numeric<typename C::type>::scale)}...};
 }  // namespace detail
 
 template <model M>

@@ -1,6 +1,8 @@
 #ifndef AR_VALUE_HPP
 #define AR_VALUE_HPP
 
+#include <ar/decimal.hpp>
+
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -40,12 +42,13 @@ struct uuid {
 };
 
 // The column types `ar` stores. Every field type maps to one of them, optionally nullable.
-enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes, uuid };
+// decimal: an exact decimal (ar::decimal, ar::numeric<P, S>), NUMERIC / DECIMAL.
+enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes, uuid, decimal };
 
 // A bound parameter: what a statement receives, and what the observation point shows.
 // std::monostate is SQL NULL.
-using value =
-    std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes, uuid>;
+using value = std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes,
+                           uuid, decimal>;
 
 // The SQL NULL value.
 inline constexpr std::monostate null{};
@@ -107,9 +110,9 @@ concept has_type_mapping = requires { typename type_mapping<T>::stored; };
 }  // namespace detail
 
 // field_traits<T> says how a C++ field type is stored. Supported: std::int32_t, std::int64_t,
-// double, bool, std::string, ar::time_point, ar::date, ar::bytes, ar::uuid, every type with an ar::type_mapping (float,
-// std::uint8_t ... std::uint64_t, and the program's own), and std::optional of each (nullable
-// columns).
+// double, bool, std::string, ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal, every type with an
+// ar::type_mapping (float, std::uint8_t ... std::uint64_t, ar::numeric<P, S>, and the program's own), and
+// std::optional of each (nullable columns).
 template <class T>
 struct field_traits {
   static constexpr bool supported = false;
@@ -136,6 +139,7 @@ template <> struct field_traits<time_point> : detail::scalar_field_traits<time_p
 template <> struct field_traits<date> : detail::scalar_field_traits<date, value_type::date> {};
 template <> struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
 template <> struct field_traits<uuid> : detail::scalar_field_traits<uuid, value_type::uuid> {};
+template <> struct field_traits<decimal> : detail::scalar_field_traits<decimal, value_type::decimal> {};
 
 // A mapped type is stored as its `stored` type: that type's column, that type's read rules, then
 // from_stored.
@@ -145,7 +149,7 @@ struct field_traits<T> {
   using stored = typename type_mapping<T>::stored;
   static_assert(field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
                 "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
-                "ar::time_point, ar::date, ar::bytes, ar::uuid: not a std::optional, nor another mapped type");
+                "ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal: not a std::optional, nor another mapped type");
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
   static constexpr bool mapped = true;
@@ -205,6 +209,37 @@ template <> struct type_mapping<std::uint8_t> : detail::unsigned_mapping<std::ui
 template <> struct type_mapping<std::uint16_t> : detail::unsigned_mapping<std::uint16_t, std::int32_t> {};
 template <> struct type_mapping<std::uint32_t> : detail::unsigned_mapping<std::uint32_t, std::int64_t> {};
 template <> struct type_mapping<std::uint64_t> : detail::unsigned_mapping<std::uint64_t, std::int64_t> {};
+
+namespace detail {
+// A decimal at a NUMERIC(precision, scale)'s scale, exactly, or std::out_of_range saying why not.
+decimal numeric_value(const decimal& v, int precision, int scale);
+}  // namespace detail
+
+// ar::numeric<P, S>: a decimal column declared NUMERIC(P, S), written and read at scale S exactly.
+template <int P, int S>
+struct type_mapping<numeric<P, S>> {
+  using stored = decimal;
+  static constexpr int precision = P;
+  static constexpr int scale = S;
+  static decimal to_stored(const numeric<P, S>& v) { return detail::numeric_value(v, P, S); }
+  static numeric<P, S> from_stored(const decimal& v) { return numeric<P, S>(detail::numeric_value(v, P, S)); }
+};
+
+namespace detail {
+// The NUMERIC(precision, scale) a field type declares: ar::numeric<P, S>'s, else 0 (none).
+template <class T>
+struct declared_numeric {
+  static constexpr int precision = 0;
+  static constexpr int scale = 0;
+};
+template <int P, int S>
+struct declared_numeric<numeric<P, S>> {
+  static constexpr int precision = P;
+  static constexpr int scale = S;
+};
+template <class T>
+struct declared_numeric<std::optional<T>> : declared_numeric<T> {};
+}  // namespace detail
 
 template <class T>
 inline constexpr bool is_field_type_v = field_traits<T>::supported;

@@ -6,6 +6,7 @@
 #include <ar/error.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -27,6 +28,10 @@ std::string expected_by(const column_binding& c) {
     case value_type::date: e = "a date (ar::date, written YYYY-MM-DD)"; break;
     case value_type::bytes: e = "bytes (ar::bytes: a BLOB, bytea or binary string, never text)"; break;
     case value_type::uuid: e = "a UUID (ar::uuid, written xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"; break;
+    case value_type::decimal:
+      e = "an exact decimal (ar::decimal: a numeric, an integer, or a real that is a decimal of at most 15 "
+          "significant digits)";
+      break;
   }
   return e;
 }
@@ -94,7 +99,50 @@ void store_integer_other(const column_binding& c, long long v, std::size_t index
   store_mapped(c, index, [&](const column_binding& local) { store_integer(local, v, index); });
 }
 
+namespace {
+
+// The decimal a real is the double of: its shortest spelling that reads back as the same double,
+// when that has at most 15 significant digits (every decimal of 15 digits has a double that spells
+// it so); else none, for the real is not a decimal that was stored (a sum like 0.30000000000000004).
+std::optional<decimal> decimal_of_real(double v) {
+  if (!std::isfinite(v)) return std::nullopt;
+  char buffer[40];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  try {
+    decimal d(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
+    if (d.digits() > 15) return std::nullopt;
+    return d;
+  } catch (const error&) {
+    return std::nullopt;
+  }
+}
+
+// A numeric spelled exactly (PostgreSQL's numeric, MariaDB's DECIMAL, SUM's result).
+bool store_decimal_text(const column_binding& c, std::string_view text) {
+  try {
+    store_detail::assign<decimal>(c, parse_decimal(text));
+    return true;
+  } catch (const error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 void store_real_other(const column_binding& c, double v, std::size_t index) {
+  if (c.type == value_type::decimal) {
+    if (const auto d = decimal_of_real(v)) {
+      store_detail::assign<decimal>(c, *d);
+      return;
+    }
+    read_failure f;
+    f.index = index;
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+    f.found = "real " + std::string(buffer, end);
+    f.expected = expected_by(c) + "; this real is no decimal of 15 digits, and ar does not round it";
+    throw f;
+  }
   if (!c.mapped) throw_read_failure(c, index, v);
   store_mapped(c, index, [&](const column_binding& local) { store_real(local, v, index); });
 }
@@ -235,7 +283,9 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
       }
       throw_read_failure(c, index, "integer", text);
     case value_source::decimal:
-      if (integral) {
+      if (c.type == value_type::decimal) {
+        if (store_decimal_text(c, text)) return;
+      } else if (integral) {
         if (const auto v = parse_whole_decimal(text)) {
           store_integer(c, *v, index);
           return;
@@ -270,6 +320,10 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
           c.type == value_type::uuid) {
         store_text(c, text, index);
         return;
+      }
+      if (c.type == value_type::decimal) {
+        if (store_decimal_text(c, text)) return;
+        throw_read_failure(c, index, "text", text);
       }
       if (integral) {
         if (const auto v = parse_whole_decimal(text)) {

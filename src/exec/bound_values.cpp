@@ -4,7 +4,9 @@
 #include <ar/detail/execute.hpp>
 #include <ar/error.hpp>
 
+#include <iterator>
 #include <optional>
+#include <variant>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +33,9 @@ void emplace_bound(const column_binding& c, std::vector<value>& out) {
 
 void refuse_mapped(const value& found, const char* why) {
   // As the store_* rules show a value: its kind, then its log spelling.
-  static constexpr const char* kinds[] = {"", "integer ", "integer ", "real ", "bool ", "text ", "time "};
+  static constexpr const char* kinds[] = {"",      "integer ", "integer ", "real ", "bool ",    "text ",
+                                          "time ", "date ",    "bytes ",   "uuid ", "decimal "};
+  static_assert(std::size(kinds) == std::variant_size_v<value>);
   std::string shown;
   if (found.index() != 0) shown = kinds[found.index()] + to_string(found);
   throw mapped_refusal{std::move(shown), why};
@@ -79,6 +83,7 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
         break;
       case value_type::bytes: emplace_bound<bytes>(c, out); break;
       case value_type::uuid: emplace_bound<uuid>(c, out); break;
+      case value_type::decimal: emplace_bound<decimal>(c, out); break;
     }
   }
 }
@@ -109,6 +114,7 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
       case value_type::date: copy_field<date>(to[i], from[i]); break;
       case value_type::bytes: copy_field<bytes>(to[i], from[i]); break;
       case value_type::uuid: copy_field<uuid>(to[i], from[i]); break;
+      case value_type::decimal: copy_field<decimal>(to[i], from[i]); break;
     }
   }
 }
@@ -136,6 +142,7 @@ value value_of(const column_binding& column, const table_meta* table, std::size_
     case value_type::date: return read_field<date>(column);
     case value_type::bytes: return read_field<bytes>(column);
     case value_type::uuid: return read_field<uuid>(column);
+    case value_type::decimal: return read_field<decimal>(column);
   }
   return value{};
 }

@@ -101,6 +101,7 @@ std::string to_string(const value& v) {
       return out;
     }
     case 9: return "'" + format_uuid(std::get<uuid>(v)) + "'";
+    case 10: return std::get<decimal>(v).to_string();
     // For logs, also a time point that format_time refuses.
     default: return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
   }

@@ -40,6 +40,7 @@ std::string_view field_type_name(value_type type) {
     case value_type::date: return "ar::date";
     case value_type::bytes: return "ar::bytes";
     case value_type::uuid: return "ar::uuid";
+    case value_type::decimal: return "ar::decimal";
   }
   return "?";
 }

@@ -108,6 +108,8 @@ std::string render_create(const dialect& d, const table_meta& t, bool if_not_exi
     }
     if (t.is_key(i))
       out += d.key_column_definition(t, i);
+    else if (c.type == value_type::decimal)
+      out += d.decimal_column_type(c.precision, c.scale);
     else
       out += d.column_type(c.type);
     if (!c.nullable) out += " NOT NULL";

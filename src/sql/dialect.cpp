@@ -94,8 +94,17 @@ std::vector<std::string> dialect::connection_secrets(std::string_view connection
   return detail::secret_texts(connection);
 }
 
+std::string dialect::decimal_column_type(int precision, int scale) const {
+  if (precision == 0) return "NUMERIC";
+  return "NUMERIC(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
+}
+
+std::pair<std::string, std::string> dialect::decimal_sum(int) const { return {"COALESCE(SUM(", "), 0)"}; }
+
 std::string dialect::key_column_definition(const table_meta& table, std::size_t column) const {
-  return std::string(key_column_type(table.columns[column].type));
+  const column_meta& c = table.columns[column];
+  if (c.type == value_type::decimal) return decimal_column_type(c.precision, c.scale);
+  return std::string(key_column_type(c.type));
 }
 
 void dialect::upsert_clause(std::string& out, const table_meta& table) const {
@@ -162,6 +171,8 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
     case value_type::bytes: return t == "blob" || t == "bytea" || t == "binary large object";
     case value_type::uuid:
       return t == "uuid" || ((t == "character" || t == "char") && type.find("(36)") != std::string_view::npos);
+    // Exact decimals only: a double is not one.
+    case value_type::decimal: return t == "numeric" || t == "decimal";
   }
   return false;
 }

@@ -289,7 +289,16 @@ struct renderer {
     switch (kind) {
       case aggregate_kind::count: sql += "COUNT(*)"; break;
       case aggregate_kind::exists: sql += "1"; break;
-      case aggregate_kind::sum: call("COALESCE(SUM(", "), 0)"); break;
+      case aggregate_kind::sum: {
+        const node& n = argument->nodes[argument->root()];
+        if (n.kind == node_kind::column && n.table && n.table->columns[n.first].type == value_type::decimal) {
+          const auto [open, close] = d.decimal_sum(n.table->columns[n.first].scale);
+          call(open.c_str(), close.c_str());
+        } else {
+          call("COALESCE(SUM(", "), 0)");
+        }
+        break;
+      }
       case aggregate_kind::min: call("MIN(", ")"); break;
       case aggregate_kind::max: call("MAX(", ")"); break;
       case aggregate_kind::avg: call("AVG(", ")"); break;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -300,10 +301,15 @@ TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
     ASSERT_NE(d, nullptr) << scheme;
     for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
                          value_type::text, value_type::time, value_type::date, value_type::bytes,
-                         value_type::uuid}) {
+                         value_type::uuid, value_type::decimal}) {
       EXPECT_TRUE(d->column_type_holds(d->column_type(t), t)) << scheme << " " << d->column_type(t);
       EXPECT_TRUE(d->column_type_holds(d->key_column_type(t), t)) << scheme << " " << d->key_column_type(t);
     }
+    for (const auto& [p, s] : {std::pair{0, 0}, std::pair{10, 2}, std::pair{38, 0}, std::pair{15, 15}})
+      EXPECT_TRUE(d->column_type_holds(d->decimal_column_type(p, s), value_type::decimal))
+          << scheme << " " << d->decimal_column_type(p, s);
+    EXPECT_FALSE(d->column_type_holds(d->column_type(value_type::float64), value_type::decimal)) << scheme;
+    EXPECT_FALSE(d->column_type_holds(d->column_type(value_type::text), value_type::decimal)) << scheme;
   }
 }
 
@@ -328,6 +334,12 @@ TEST(column_type_holds, sqlite_follows_type_affinity) {
   EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::bytes));             // a BLOB is kept under every affinity
   EXPECT_TRUE(holds("sqlite3", "CHAR(36)", value_type::uuid));
   EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::uuid));
+  EXPECT_TRUE(holds("sqlite3", "NUMERIC(10,2)", value_type::decimal));  // Chinook's prices
+  EXPECT_TRUE(holds("sqlite3", "DECIMAL(10,2)", value_type::decimal));
+  EXPECT_TRUE(holds("sqlite3", "INTEGER", value_type::decimal));
+  EXPECT_FALSE(holds("sqlite3", "REAL", value_type::decimal));        // a double is not exact
+  EXPECT_FALSE(holds("sqlite3", "DOUBLE", value_type::decimal));
+  EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::decimal));        // would compare as text
 }
 
 TEST(column_type_holds, postgresql_needs_wide_enough_types) {
@@ -349,6 +361,11 @@ TEST(column_type_holds, postgresql_needs_wide_enough_types) {
   EXPECT_FALSE(holds("postgresql", "bytea", value_type::text));
   EXPECT_TRUE(holds("postgresql", "uuid", value_type::uuid));
   EXPECT_FALSE(holds("postgresql", "text", value_type::uuid));
+  EXPECT_TRUE(holds("postgresql", "numeric", value_type::decimal));
+  EXPECT_TRUE(holds("postgresql", "numeric(10,2)", value_type::decimal));
+  EXPECT_FALSE(holds("postgresql", "double precision", value_type::decimal));
+  EXPECT_FALSE(holds("postgresql", "real", value_type::decimal));
+  EXPECT_FALSE(holds("postgresql", "money", value_type::decimal));
 }
 
 TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
@@ -375,6 +392,11 @@ TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
   EXPECT_TRUE(holds("mysql", "uuid", value_type::uuid));  // MariaDB 10.7's own type
   EXPECT_FALSE(holds("mysql", "varchar(255)", value_type::uuid));
   EXPECT_FALSE(holds("mysql", "binary(16)", value_type::uuid));
+  EXPECT_TRUE(holds("mysql", "decimal(10,2)", value_type::decimal));
+  EXPECT_TRUE(holds("mysql", "decimal(65,30)", value_type::decimal));
+  EXPECT_FALSE(holds("mysql", "decimal(10,2) unsigned", value_type::decimal));  // no negative numbers
+  EXPECT_FALSE(holds("mysql", "double", value_type::decimal));
+  EXPECT_FALSE(holds("mysql", "float", value_type::decimal));
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ std::string_view cpp_type(ar::value_type t) {
     case ar::value_type::date: return "ar::date";
     case ar::value_type::bytes: return "ar::bytes";
     case ar::value_type::uuid: return "ar::uuid";
+    case ar::value_type::decimal: return "ar::decimal";
   }
   return "?";
 }
@@ -47,7 +48,8 @@ std::string_view initializer(ar::value_type t) {
     case ar::value_type::time:
     case ar::value_type::date:
     case ar::value_type::bytes:
-    case ar::value_type::uuid: return "";
+    case ar::value_type::uuid:
+    case ar::value_type::decimal: return "";
   }
   return "";
 }

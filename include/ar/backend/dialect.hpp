@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ar {
@@ -42,6 +43,14 @@ class dialect {
   // DDL: the column type of a value type, and the column definition of a generated integer key.
   virtual std::string_view column_type(value_type type) const = 0;
   virtual std::string_view generated_key_definition(value_type type) const = 0;
+  // DDL: the column type of an exact decimal declared NUMERIC(precision, scale) (ar::numeric<P,
+  // S>), or of a plain ar::decimal when both are 0: "NUMERIC(10, 2)", "NUMERIC".
+  virtual std::string decimal_column_type(int precision, int scale) const;
+  // The SUM of a decimal column declared with `scale` digits after the point, as the text before
+  // and after the column: by default "COALESCE(SUM(" and "), 0)", exact where the database adds
+  // decimals exactly. SQLite, whose NUMERIC columns hold doubles, adds them as whole numbers of
+  // 10^-scale (exact below 2^53) and divides once.
+  virtual std::pair<std::string, std::string> decimal_sum(int scale) const;
   // DDL: appends the start of CREATE TABLE up to the column list, the guard included:
   // "CREATE TABLE [IF NOT EXISTS] "table"".
   virtual void create_table_head(std::string& out, std::string_view table, bool if_not_exists) const;

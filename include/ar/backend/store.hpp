@@ -51,6 +51,10 @@ enum class value_source : std::uint8_t {
 //   date field: text that parse_date reads (YYYY-MM-DD; PostgreSQL's and MariaDB's DATE).
 //   bytes field: a BLOB / bytea / binary string's bytes; never text.
 //   uuid field: text that parse_uuid reads (PostgreSQL's uuid, a CHAR(36)).
+//   decimal field: an integer; a numeric (PostgreSQL's numeric, MariaDB's DECIMAL), exactly; a
+//       real when it is the double of a decimal of at most 15 significant digits (SQLite's NUMERIC
+//       columns hold REALs: 0.99 reads as 0.99), read as that decimal, else refused (the sum
+//       0.1 + 0.2 is 0.30000000000000004, no decimal stored); never text or a bool.
 //   mapped field (a type with an ar::type_mapping): what its stored type's field takes, then
 //       what the mapping's from_stored accepts.
 // A NULL goes into a std::optional only.
@@ -106,6 +110,7 @@ inline void store_null(const column_binding& c, std::size_t index) {
     case value_type::date: static_cast<std::optional<date>*>(c.target)->reset(); return;
     case value_type::bytes: static_cast<std::optional<bytes>*>(c.target)->reset(); return;
     case value_type::uuid: static_cast<std::optional<uuid>*>(c.target)->reset(); return;
+    case value_type::decimal: static_cast<std::optional<decimal>*>(c.target)->reset(); return;
   }
   store_null_mapped(c);
 }
@@ -129,6 +134,7 @@ inline void store_integer(const column_binding& c, long long v, std::size_t inde
       store_detail::assign<double>(c, d);
       return;
     }
+    case value_type::decimal: store_detail::assign<decimal>(c, decimal(v)); return;
     case value_type::text:
     case value_type::time:
     case value_type::date:
@@ -158,7 +164,8 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
     case value_type::time:
     case value_type::date:
     case value_type::bytes:
-    case value_type::uuid: break;
+    case value_type::uuid:
+    case value_type::decimal: break;
   }
   store_real_other(c, v, index);
 }

@@ -46,13 +46,17 @@ template <aggregate_kind Kind, class Column>
 auto make_aggregate(const Column& column) {
   static_assert(is_column_v<Column>, "ar: sum, minimum, maximum and average take a column handle (Model::c.field)");
   using scalar = column_scalar_t<Column>;
-  constexpr bool numeric = category_of_value<scalar>() == category::number;
+  constexpr bool exact = category_of_value<scalar>() == category::decimal;
+  constexpr bool numeric = category_of_value<scalar>() == category::number || exact;
   if constexpr (Kind == aggregate_kind::sum || Kind == aggregate_kind::avg)
     static_assert(numeric, "ar: sum and average add numbers: use them on a number column");
-  // SUM of integers is an integer (0 over no rows); MIN / MAX keep the column's type; AVG is a
+  // SUM of integers is an integer (0 over no rows), of decimals an ar::decimal (exact where the
+  // database adds exactly: PostgreSQL, MariaDB; SQLite adds doubles, and a sum that is no decimal
+  // of 15 digits is refused, see docs/backends.md); MIN / MAX keep the column's type; AVG is a
   // double; the last three have no value over no rows.
   using result = std::conditional_t<
-      Kind == aggregate_kind::sum, std::conditional_t<std::is_same_v<scalar, double>, double, std::int64_t>,
+      Kind == aggregate_kind::sum,
+      std::conditional_t<exact, decimal, std::conditional_t<std::is_same_v<scalar, double>, double, std::int64_t>>,
       std::conditional_t<Kind == aggregate_kind::avg, std::optional<double>, std::optional<scalar>>>;
   return closure{[tree = to_tree(column)]<class M, class R, class S>(const query<M, R, S>& q) {
     static_assert(belongs_to_model<M, Column>(), "ar: the aggregated column belongs to another model than the query's");
