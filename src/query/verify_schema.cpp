@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ar::detail {
@@ -46,8 +47,35 @@ std::string_view field_type_name(value_type type) {
 }
 
 std::string field_description(const column_meta& c) {
-  const std::string type(field_type_name(c.type));
+  const std::string type = c.type == value_type::decimal && c.precision > 0
+                               ? "ar::numeric<" + std::to_string(c.precision) + ", " + std::to_string(c.scale) + ">"
+                               : std::string(field_type_name(c.type));
   return "the field '" + std::string(c.field) + "' (" + (c.nullable ? "std::optional<" + type + ">" : type) + ")";
+}
+
+// The precision and scale a catalog type declares: "NUMERIC(10,2)", "decimal(10, 2)", "numeric(10)"
+// (scale 0); none for "numeric" alone.
+std::optional<std::pair<int, int>> declared_numeric(std::string_view type) {
+  const std::size_t open = type.find('(');
+  if (open == std::string_view::npos) return std::nullopt;
+  int numbers[2] = {0, 0};
+  int count = 0;
+  bool digit = false;
+  for (std::size_t i = open + 1; i < type.size() && type[i] != ')'; ++i) {
+    const char ch = type[i];
+    if (ch >= '0' && ch <= '9') {
+      if (count < 2) numbers[count] = numbers[count] * 10 + (ch - '0');
+      digit = true;
+    } else if (ch == ',') {
+      if (!digit) return std::nullopt;
+      ++count;
+      digit = false;
+    } else if (ch != ' ') {
+      return std::nullopt;
+    }
+  }
+  if (!digit || count > 1) return std::nullopt;
+  return std::pair{numbers[0], numbers[1]};
 }
 
 std::vector<catalog_column> read_columns(database_state& state, const std::string& sql, std::string_view table) {
@@ -118,10 +146,19 @@ class checker {
       add(errors, schema_problem_kind::missing_column, column, "no such column, for " + field_description(c));
       return;
     }
-    if (!d_.column_type_holds(found->type, c.type))
+    if (!d_.column_type_holds(found->type, c.type)) {
       add(errors, schema_problem_kind::wrong_type, column,
           "the column's type " + (found->type.empty() ? std::string("(none)") : found->type) + " cannot hold " +
               field_description(c));
+    } else if (c.type == value_type::decimal && c.precision > 0) {
+      // An ar::numeric<P, S> reads and writes at its own scale: a column of another declared
+      // precision or scale would round what the field writes, or hold what it refuses to read.
+      const auto declared = declared_numeric(found->type);
+      if (declared && (declared->first != c.precision || declared->second != c.scale))
+        add(errors, schema_problem_kind::wrong_type, column,
+            "the column's type " + found->type + " is not the NUMERIC(" + std::to_string(c.precision) + ", " +
+                std::to_string(c.scale) + ") of " + field_description(c));
+    }
     if (found->nullable && !c.nullable)
       add(errors, schema_problem_kind::nullable_column, column,
           "the column takes NULL but " + field_description(c) + " is not a std::optional");

@@ -61,7 +61,7 @@ TEST(ArGenGenerator, MapsTypesAndNullability) {
                                        column("done", "BOOLEAN")})});
   EXPECT_TRUE(contains(r.header, "std::int64_t id = 0;")) << r.header;
   EXPECT_TRUE(contains(r.header, "std::optional<std::string> name;")) << r.header;
-  EXPECT_TRUE(contains(r.header, "double price = 0;")) << r.header;
+  EXPECT_TRUE(contains(r.header, "ar::numeric<10, 2> price;")) << r.header;  // exact, as declared
   EXPECT_TRUE(contains(r.header, "ar::time_point at;")) << r.header;
   EXPECT_TRUE(contains(r.header, "bool done = false;")) << r.header;
   EXPECT_TRUE(contains(r.header, "struct Thing {")) << r.header;
@@ -69,6 +69,17 @@ TEST(ArGenGenerator, MapsTypesAndNullability) {
   EXPECT_TRUE(contains(r.header, "AR_PRIMARY_KEY(id),\n           AR_KEY_SUPPLIED")) << r.header;
   EXPECT_FALSE(contains(r.header, "AR_COLUMN")) << r.header;
   EXPECT_FALSE(r.style);  // snake_case names: as declared
+}
+
+TEST(ArGenGenerator, WritesExactDecimalsWithTheirPrecision) {
+  const auto r = run({table("amounts", {column("id", "INTEGER", false, 1), column("a", "DECIMAL(38, 0)"),
+                                        column("b", "numeric"), column("c", "decimal(65,30)", true),
+                                        column("d", "REAL"), column("e", "numeric(5)")})});
+  EXPECT_TRUE(contains(r.header, "ar::numeric<38, 0> a;")) << r.header;
+  EXPECT_TRUE(contains(r.header, "ar::decimal b;")) << r.header;                 // no precision declared
+  EXPECT_TRUE(contains(r.header, "std::optional<ar::decimal> c;")) << r.header;  // wider than 38 digits
+  EXPECT_TRUE(contains(r.header, "double d = 0;")) << r.header;                  // a REAL is not exact
+  EXPECT_TRUE(contains(r.header, "ar::numeric<5, 0> e;")) << r.header;
 }
 
 TEST(ArGenGenerator, ReportsATypeItCannotMap) {

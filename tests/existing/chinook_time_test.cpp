@@ -24,7 +24,7 @@ struct invoice {
   std::int64_t customer_id = 0;
   ar::time_point invoice_date;
   std::optional<std::string> billing_city;
-  double total = 0;
+  ar::numeric<10, 2> total;
   AR_MODEL(invoice, "invoice", AR_FIELDS(invoice_id, customer_id, invoice_date, billing_city, total),
            AR_PRIMARY_KEY(invoice_id), AR_KEY_SUPPLIED);
 };

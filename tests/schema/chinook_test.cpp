@@ -58,7 +58,7 @@ struct track {
   std::optional<std::string> composer;
   std::int64_t milliseconds = 0;
   std::optional<std::int64_t> bytes;
-  double unit_price = 0;
+  ar::numeric<10, 2> unit_price;  // NUMERIC(10,2)
   AR_MODEL(track, "Track", AR_FIELDS(id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price),
            AR_COLUMN(id, "TrackId"), AR_COLUMN(name, "Name"), AR_COLUMN(album_id, "AlbumId"),
            AR_COLUMN(media_type_id, "MediaTypeId"), AR_COLUMN(genre_id, "GenreId"), AR_COLUMN(composer, "Composer"),
@@ -102,7 +102,7 @@ struct invoice {
   std::int64_t customer_id = 0;
   ar::time_point invoice_date{};
   std::optional<std::string> billing_country;
-  double total = 0;
+  ar::numeric<10, 2> total;
   AR_MODEL(invoice, "Invoice", AR_FIELDS(id, customer_id, invoice_date, billing_country, total),
            AR_COLUMN(id, "InvoiceId"), AR_COLUMN(customer_id, "CustomerId"), AR_COLUMN(invoice_date, "InvoiceDate"),
            AR_COLUMN(billing_country, "BillingCountry"), AR_COLUMN(total, "Total"),
@@ -113,7 +113,7 @@ struct invoice_line {
   std::int64_t id = 0;
   std::int64_t invoice_id = 0;
   std::int64_t track_id = 0;
-  double unit_price = 0;
+  ar::numeric<10, 2> unit_price;
   std::int32_t quantity = 0;
   AR_MODEL(invoice_line, "InvoiceLine", AR_FIELDS(id, invoice_id, track_id, unit_price, quantity),
            AR_COLUMN(id, "InvoiceLineId"), AR_COLUMN(invoice_id, "InvoiceId"), AR_COLUMN(track_id, "TrackId"),
@@ -187,7 +187,7 @@ struct invoice_line {
   std::int64_t invoice_line_id = 0;
   std::int64_t invoice_id = 0;
   std::int64_t track_id = 0;
-  double unit_price = 0;
+  ar::numeric<10, 2> unit_price;
   std::int64_t quantity = 0;
   std::int64_t discount = 0;  // not in Chinook
   AR_MODEL(invoice_line, "invoice_line", AR_FIELDS(invoice_line_id, invoice_id, track_id, unit_price, quantity, discount),
@@ -226,6 +226,39 @@ TEST_F(chinook_schema, models_written_for_it_pass_and_read_its_rows) {
   ASSERT_EQ(albums.size(), 1u);
   ASSERT_TRUE(albums[0].artist());
   EXPECT_EQ(albums[0].artist()->name, "AC/DC");
+}
+
+// Chinook's prices are REALs in NUMERIC(10,2) columns: read as exact decimals, they add up to what
+// SQL counts in whole cents, where a sum of the doubles would not (3680.9699999997 for the tracks).
+TEST_F(chinook_schema, prices_are_exact_and_add_up_to_what_sql_counts_in_cents) {
+  using namespace chinook;
+  const auto cents = [&](const std::string& sql) { return ar::decimal(ar_test::sqlite_column(path, sql).at(0)); };
+  const ar::decimal hundred(100);
+
+  ar::statement_counter counter;
+  const ar::decimal tracks = ar::from<track>(db) | ar::sum(track::c.unit_price);
+  const ar::decimal invoiced = ar::from<invoice>(db) | ar::sum(invoice::c.total);
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_EQ(tracks * hundred, cents("SELECT SUM(CAST(ROUND(UnitPrice * 100) AS INTEGER)) FROM Track"));
+  EXPECT_EQ(tracks.scale(), 2);
+
+  ar::decimal from_lines;
+  for (const invoice_line& line : ar::from<invoice_line>(db) | ar::to_vector) {
+    EXPECT_EQ(line.unit_price.scale(), 2);
+    from_lines += line.unit_price * ar::decimal(line.quantity);
+  }
+  EXPECT_EQ(from_lines * hundred,
+            cents("SELECT SUM(CAST(ROUND(UnitPrice * 100) AS INTEGER) * Quantity) FROM InvoiceLine"));
+  EXPECT_EQ(invoiced, from_lines);
+  EXPECT_EQ(invoiced.to_string(), from_lines.to_string());
+
+  // Every price SQL sees is one the filters find, exactly.
+  for (const std::string& price : ar_test::sqlite_column(path, "SELECT DISTINCT printf('%.2f', UnitPrice) FROM Track"))
+    EXPECT_EQ(ar::from<track>(db) | ar::filter(track::c.unit_price == ar::decimal(price)) | ar::count,
+              std::stoll(ar_test::sqlite_column(
+                             path, "SELECT count(*) FROM Track WHERE printf('%.2f', UnitPrice) = '" + price + "'")
+                             .at(0)))
+        << price;
 }
 
 TEST_F(chinook_schema, a_dropped_foreign_key_index_is_a_warning) {

@@ -42,6 +42,13 @@ struct item_whole {
   AR_MODEL(item_whole, "decimal_items", AR_FIELDS(id, amount));
 };
 
+// The table's amount is NUMERIC(15, 2): a field declaring another scale is reported.
+struct item_other_scale {
+  std::int64_t id = 0;
+  ar::numeric<15, 3> amount;
+  AR_MODEL(item_other_scale, "decimal_items", AR_FIELDS(id, amount));
+};
+
 // 38 digits, which PostgreSQL's NUMERIC and MariaDB's DECIMAL hold exactly; SQLite does not.
 struct wide {
   std::int64_t id = 0;
@@ -191,18 +198,17 @@ TEST_P(decimals, sum_min_and_max_are_exact) {
   ar::statement_counter counter;
   const ar::decimal total = ar::from<item>(db) | ar::sum(item::c.amount);
   EXPECT_EQ(counter.count(), 1U);
-  EXPECT_EQ(total, ar::decimal("1234567990.96"));
+  EXPECT_EQ(total.to_string(), "1234567990.96");
   // The thousand alone: added as doubles they are no decimal; SQLite adds them as whole cents.
   const ar::decimal tenths = ar::from<item>(db) | ar::filter(item::c.id <= std::int64_t{1000}) | ar::sum(item::c.amount);
-  EXPECT_EQ(tenths.to_string().substr(0, 3), "100");
-  EXPECT_EQ(tenths, ar::decimal(100));
+  EXPECT_EQ(tenths.to_string(), "100.00");  // at the column's scale on every backend
   const std::optional<price> low = ar::from<item>(db) | ar::minimum(item::c.amount);
   const std::optional<price> high = ar::from<item>(db) | ar::maximum(item::c.amount);
   ASSERT_TRUE(low && high);
   EXPECT_EQ(low->to_string(), "-0.03");
   EXPECT_EQ(high->to_string(), "1234567890.99");
   const ar::decimal none = ar::from<item>(db) | ar::filter(item::c.id > std::int64_t{5000}) | ar::sum(item::c.amount);
-  EXPECT_EQ(none, ar::decimal(0));
+  EXPECT_EQ(none.to_string(), "0.00");
 }
 
 TEST_P(decimals, a_value_that_does_not_fit_is_never_written) {
@@ -240,6 +246,19 @@ TEST_P(decimals, a_stored_value_of_another_scale_is_refused_on_read) {
   }
 }
 
+TEST_P(decimals, verify_schema_compares_the_declared_precision_and_scale) {
+  EXPECT_TRUE(ar::verify_schema<item_plain>(db).warnings.empty());  // a plain decimal takes any NUMERIC
+  try {
+    (void)ar::verify_schema<item_other_scale>(db);
+    ADD_FAILURE() << "NUMERIC(15, 2) passed for ar::numeric<15, 3>";
+  } catch (const ar::schema_mismatch_error& e) {
+    ASSERT_EQ(e.problems().size(), 1U) << e.what();
+    EXPECT_EQ(e.problems()[0].kind, ar::schema_problem_kind::wrong_type);
+    EXPECT_EQ(e.problems()[0].column, "amount");
+    EXPECT_TRUE(contains(e.problems()[0].message, "ar::numeric<15, 3>")) << e.problems()[0].message;
+  }
+}
+
 TEST_P(decimals, a_double_column_is_not_exact) {
   ar::create_tables<inexact>(db);
   try {
@@ -249,7 +268,7 @@ TEST_P(decimals, a_double_column_is_not_exact) {
     ASSERT_EQ(e.problems().size(), 1U) << e.what();
     EXPECT_EQ(e.problems()[0].kind, ar::schema_problem_kind::wrong_type);
     EXPECT_EQ(e.problems()[0].column, "amount");
-    EXPECT_TRUE(contains(e.problems()[0].message, "ar::decimal")) << e.problems()[0].message;
+    EXPECT_TRUE(contains(e.problems()[0].message, "ar::numeric<15, 2>")) << e.problems()[0].message;
   }
   // What a double holds: 0.1 + 0.2 is no decimal of 15 digits, refused rather than rounded.
   inexact a{1, 0.1 + 0.2};

@@ -70,7 +70,35 @@ struct field {
   std::string column;
   ar::value_type type = ar::value_type::int64;
   bool nullable = false;
+  std::string catalog_type;  // as the catalog spells it: a decimal's precision and scale
 };
+
+// A decimal field's C++ type: ar::numeric<P, S> when the column declares NUMERIC(P, S) or
+// DECIMAL(P, S) of at most 38 digits, else a plain ar::decimal.
+std::string decimal_cpp_type(std::string_view catalog_type) {
+  const std::size_t open = catalog_type.find('(');
+  if (open == std::string_view::npos) return "ar::decimal";
+  int p = 0, s = 0, which = 0;
+  bool digits = false;
+  for (std::size_t i = open + 1; i < catalog_type.size() && catalog_type[i] != ')'; ++i) {
+    const char ch = catalog_type[i];
+    if (ch >= '0' && ch <= '9') {
+      (which == 0 ? p : s) = (which == 0 ? p : s) * 10 + (ch - '0');
+      digits = true;
+    } else if (ch == ',' && which == 0) {
+      which = 1;
+    } else if (ch != ' ') {
+      return "ar::decimal";
+    }
+  }
+  if (!digits || p < 1 || p > 38 || s > p) return "ar::decimal";
+  return "ar::numeric<" + std::to_string(p) + ", " + std::to_string(s) + ">";
+}
+
+std::string field_cpp_type(const field& f) {
+  if (f.type == ar::value_type::decimal) return decimal_cpp_type(f.catalog_type);
+  return std::string(cpp_type(f.type));
+}
 
 enum class rel_kind { belongs_to, has_one, has_many, has_many_through };
 
@@ -161,7 +189,7 @@ class generator {
           }
           continue;
         }
-        field f{identifier(snake(c.name)), c.name, *type, c.nullable && c.key_position == 0};
+        field f{identifier(snake(c.name)), c.name, *type, c.nullable && c.key_position == 0, c.type};
         // Two columns that spell one field (Name and name): the second gets a number.
         for (int n = 2; std::any_of(m.fields.begin(), m.fields.end(), [&](const field& g) { return g.name == f.name; });
              ++n)
@@ -443,9 +471,9 @@ class generator {
       out << "struct " << m.struct_name << " {\n";
       for (const field& f : m.fields) {
         if (f.nullable)
-          out << "  std::optional<" << cpp_type(f.type) << "> " << f.name << ";\n";
+          out << "  std::optional<" << field_cpp_type(f) << "> " << f.name << ";\n";
         else
-          out << "  " << cpp_type(f.type) << " " << f.name << initializer(f.type) << ";\n";
+          out << "  " << field_cpp_type(f) << " " << f.name << initializer(f.type) << ";\n";
       }
       std::vector<std::string> clauses;
       std::string fields = "AR_FIELDS(";
@@ -555,7 +583,10 @@ std::optional<ar::value_type> field_type(const ar::dialect& d, std::string_view 
       candidates = {ar::value_type::int64};
     else
       candidates = {ar::value_type::int32, ar::value_type::int64};
-  } else if (has(t, "real") || has(t, "doub") || has(t, "floa") || has(t, "numeric") || has(t, "decimal")) {
+  } else if (has(t, "numeric") || has(t, "decimal")) {
+    // Exact: ar::numeric<P, S> (field_cpp_type), as the column declares it.
+    candidates = {ar::value_type::decimal, ar::value_type::float64};
+  } else if (has(t, "real") || has(t, "doub") || has(t, "floa")) {
     candidates = {ar::value_type::float64};
   } else if (has(t, "char") || has(t, "text") || has(t, "clob")) {
     candidates = {ar::value_type::text};

@@ -60,7 +60,14 @@ auto make_aggregate(const Column& column) {
       std::conditional_t<Kind == aggregate_kind::avg, std::optional<double>, std::optional<scalar>>>;
   return closure{[tree = to_tree(column)]<class M, class R, class S>(const query<M, R, S>& q) {
     static_assert(belongs_to_model<M, Column>(), "ar: the aggregated column belongs to another model than the query's");
-    return scalar_of<result>(q, Kind, &tree);
+    if constexpr (exact && Kind == aggregate_kind::sum && detail::declared_numeric<scalar>::precision > 0) {
+      // At the column's scale, as PostgreSQL and MariaDB give it (SQLite's sum is a double: 2328.6).
+      const decimal total = scalar_of<result>(q, Kind, &tree);
+      constexpr int scale = detail::declared_numeric<scalar>::scale;
+      return total.scale() < scale ? total.rescaled(scale) : total;
+    } else {
+      return scalar_of<result>(q, Kind, &tree);
+    }
   }};
 }
 
