@@ -73,11 +73,11 @@ TEST(ArGenGenerator, MapsTypesAndNullability) {
 
 TEST(ArGenGenerator, WritesExactDecimalsWithTheirPrecision) {
   const auto r = run({table("amounts", {column("id", "INTEGER", false, 1), column("a", "DECIMAL(38, 0)"),
-                                        column("b", "numeric"), column("c", "decimal(65,30)", true),
+                                        column("b", "numeric"), column("wide", "decimal(65,30)", true),
                                         column("d", "REAL"), column("e", "numeric(5)")})});
   EXPECT_TRUE(contains(r.header, "ar::numeric<38, 0> a;")) << r.header;
   EXPECT_TRUE(contains(r.header, "ar::decimal b;")) << r.header;                 // no precision declared
-  EXPECT_TRUE(contains(r.header, "std::optional<ar::decimal> c;")) << r.header;  // wider than 38 digits
+  EXPECT_TRUE(contains(r.header, "std::optional<ar::decimal> wide;")) << r.header;  // wider than 38 digits
   EXPECT_TRUE(contains(r.header, "double d = 0;")) << r.header;                  // a REAL is not exact
   EXPECT_TRUE(contains(r.header, "ar::numeric<5, 0> e;")) << r.header;
 }
