@@ -79,6 +79,8 @@ class mysql_dialect final : public dialect {
       case value_type::bytes: return "LONGBLOB";
       case value_type::uuid: return "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
       case value_type::decimal: return "DECIMAL(65, 30)";
+      // MariaDB's JSON: LONGTEXT (utf8mb4_bin) that a CHECK (JSON_VALID(...)) guards.
+      case value_type::json: return "JSON";
     }
     return "LONGTEXT";
   }
@@ -211,6 +213,8 @@ class mysql_dialect final : public dialect {
       case value_type::uuid:
         return base == "uuid" || ((base == "char" || base == "varchar") && type.find("(36)") != std::string_view::npos);
       // DECIMAL (NUMERIC is its synonym), signed; never DOUBLE or FLOAT, which are not exact.
+      // MariaDB's catalog spells a JSON column longtext; MySQL's own JSON type is json.
+      case value_type::json: return base == "json" || base == "longtext" || base == "mediumtext" || base == "text";
       case value_type::decimal: return !is_unsigned && (base == "decimal" || base == "numeric");
     }
     return false;

@@ -42,7 +42,8 @@ class sqlite_dialect final : public dialect {
       case value_type::text:
       case value_type::time:
       case value_type::date:  // 'YYYY-MM-DD', which orders as the dates do
-      case value_type::uuid: return "TEXT";  // lower-case, which orders as the bytes do
+      case value_type::uuid:  // lower-case, which orders as the bytes do
+      case value_type::json: return "TEXT";
       case value_type::bytes: return "BLOB";
       // NUMERIC(P, S) for ar::numeric<P, S> (decimal_column_type): NUMERIC affinity, which keeps a
       // decimal as an INTEGER or a REAL, so that it compares and sorts as a number (ar binds it so).
@@ -147,7 +148,8 @@ class sqlite_dialect final : public dialect {
       // DATE) keeps it as text.
       case value_type::time:
       case value_type::date: return a == affinity::text || a == affinity::numeric;
-      case value_type::uuid: return a == affinity::text;
+      case value_type::uuid:
+      case value_type::json: return a == affinity::text;  // NUMERIC would turn the text 12 into 12
       // ar binds a decimal as an integer or a real, which NUMERIC and INTEGER affinity keep; a REAL
       // column is not exact (a decimal field there would say so on the first sum), TEXT compares as text.
       case value_type::decimal: return a == affinity::numeric || a == affinity::integer;

@@ -61,7 +61,7 @@ using column_lookup = find_column<typename model_of<M>::columns, I>;
 // only with a value of its own type. `decimal`: ar::decimal and ar::numeric<P, S>, compared with
 // each other (never with a double, nor an integer: write ar::decimal(5)).
 enum class category : std::uint8_t {
-  number, text, boolean, time, date, bytes, uuid, decimal, mapped, optional_value, null, unsupported
+  number, text, boolean, time, date, bytes, uuid, decimal, json, mapped, optional_value, null, unsupported
 };
 
 template <class T>
@@ -97,6 +97,8 @@ constexpr category category_of_value() {
     return category::uuid;
   else if constexpr (is_decimal_v<D>)
     return category::decimal;
+  else if constexpr (std::is_same_v<D, json>)
+    return category::json;
   else if constexpr (std::is_same_v<D, std::nullopt_t>)
     return category::null;
   else if constexpr (is_optional_v<D>)
@@ -299,6 +301,10 @@ constexpr void check_comparable() {
   if constexpr (l == category::null || r == category::null) {
     static_assert(always_false<L, R>,
                   "ar: a comparison with std::nullopt is never true in SQL: use .is_null() or .is_not_null()");
+  } else if constexpr (l == category::json || r == category::json) {
+    static_assert(always_false<L, R>,
+                  "ar: a JSON column is not compared in filters (PostgreSQL compares jsonb values, MariaDB and "
+                  "SQLite the texts): test it with .is_null() / .is_not_null(), or compare in C++ after reading");
   } else if constexpr (l == category::optional_value || r == category::optional_value) {
     static_assert(always_false<L, R>,
                   "ar: compare a column with a plain value, not a std::optional: test for NULL with .is_null(), or "
@@ -315,7 +321,7 @@ constexpr void check_comparable() {
     static_assert(always_false<L, R>,
                   "ar: the two sides of this comparison have different kinds of values: compare a text column with a "
                   "string, a number column with a number, a bool column with a bool, a time column with an "
-                  "ar::time_point");
+                  "ar::time_point, a decimal column with an ar::decimal (never a double)");
   }
 }
 
@@ -323,6 +329,7 @@ template <class L, class R>
 constexpr bool comparable() {
   constexpr category l = category_of<L>(), r = category_of<R>();
   return l == r && l != category::null && l != category::optional_value && l != category::unsupported &&
+         l != category::json &&
          (l != category::mapped || std::is_same_v<operand_scalar_t<L>, operand_scalar_t<R>>);
 }
 

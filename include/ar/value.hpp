@@ -41,9 +41,24 @@ struct uuid {
   friend constexpr std::strong_ordering operator<=>(const uuid&, const uuid&) = default;
 };
 
+// JSON text: JSONB on PostgreSQL, JSON on MariaDB, TEXT on SQLite. Bound as its text, which ar
+// checks is one JSON value (RFC 8259) before writing it: text that is not is an ar::value_error
+// naming the field. SQLite and MariaDB keep the text as written; PostgreSQL's jsonb keeps the value
+// and reads back its own spelling ({"b": 1,"a":2} is {"a": 2, "b": 1}): == compares the texts.
+// A JSON column is not compared in filters (the three databases would compare different things).
+struct json {
+  std::string text;
+  friend bool operator==(const json&, const json&) = default;
+};
+
+// Whether `text` is exactly one JSON value (RFC 8259; whitespace around it allowed), nested at
+// most 512 deep.
+bool valid_json(std::string_view text) noexcept;
+
 // The column types `ar` stores. Every field type maps to one of them, optionally nullable.
 // decimal: an exact decimal (ar::decimal, ar::numeric<P, S>), NUMERIC / DECIMAL.
-enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes, uuid, decimal };
+// json: JSON text (ar::json), bound as text.
+enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, time, date, bytes, uuid, decimal, json };
 
 // A bound parameter: what a statement receives, and what the observation point shows.
 // std::monostate is SQL NULL.
@@ -110,7 +125,7 @@ concept has_type_mapping = requires { typename type_mapping<T>::stored; };
 }  // namespace detail
 
 // field_traits<T> says how a C++ field type is stored. Supported: std::int32_t, std::int64_t,
-// double, bool, std::string, ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal, every type with an
+// double, bool, std::string, ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal, ar::json, every type with an
 // ar::type_mapping (float, std::uint8_t ... std::uint64_t, ar::numeric<P, S>, and the program's own), and
 // std::optional of each (nullable columns).
 template <class T>
@@ -140,6 +155,7 @@ template <> struct field_traits<date> : detail::scalar_field_traits<date, value_
 template <> struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
 template <> struct field_traits<uuid> : detail::scalar_field_traits<uuid, value_type::uuid> {};
 template <> struct field_traits<decimal> : detail::scalar_field_traits<decimal, value_type::decimal> {};
+template <> struct field_traits<json> : detail::scalar_field_traits<json, value_type::json> {};
 
 // A mapped type is stored as its `stored` type: that type's column, that type's read rules, then
 // from_stored.
@@ -252,6 +268,8 @@ value to_value(const T& field) {
     return to_value(*field);
   } else if constexpr (field_traits<T>::mapped) {
     return value{type_mapping<T>::to_stored(field)};
+  } else if constexpr (std::is_same_v<T, json>) {
+    return value{field.text};
   } else {
     return value{field};
   }

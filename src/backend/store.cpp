@@ -28,6 +28,7 @@ std::string expected_by(const column_binding& c) {
     case value_type::date: e = "a date (ar::date, written YYYY-MM-DD)"; break;
     case value_type::bytes: e = "bytes (ar::bytes: a BLOB, bytea or binary string, never text)"; break;
     case value_type::uuid: e = "a UUID (ar::uuid, written xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"; break;
+    case value_type::json: e = "JSON text (ar::json: one JSON value)"; break;
     case value_type::decimal:
       e = "an exact decimal (ar::decimal: a numeric, an integer, or a real that is a decimal of at most 15 "
           "significant digits)";
@@ -164,6 +165,11 @@ void store_date_text(const column_binding& c, std::string_view text, std::size_t
 void store_text_other(const column_binding& c, std::string_view text, std::size_t index) {
   if (c.type == value_type::date) {
     store_date_text(c, text, index);
+    return;
+  }
+  if (c.type == value_type::json) {
+    if (!valid_json(text)) throw_read_failure(c, index, "text", text);
+    store_detail::assign<json>(c, json{std::string(text)});
     return;
   }
   if (c.type == value_type::uuid) {
@@ -317,7 +323,7 @@ void store_spelled_number(const column_binding& c, value_source source, std::str
       // The result does not say what it holds: a number field takes what spells a number of its
       // kind, exactly as above.
       if (c.type == value_type::text || c.type == value_type::time || c.type == value_type::date ||
-          c.type == value_type::uuid) {
+          c.type == value_type::uuid || c.type == value_type::json) {
         store_text(c, text, index);
         return;
       }

@@ -84,6 +84,24 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
       case value_type::bytes: emplace_bound<bytes>(c, out); break;
       case value_type::uuid: emplace_bound<uuid>(c, out); break;
       case value_type::decimal: emplace_bound<decimal>(c, out); break;
+      case value_type::json: {
+        // Bound as its text, once checked: the databases would each take different text.
+        const json* field = c.nullable ? (static_cast<const std::optional<json>*>(c.target)->has_value()
+                                              ? &**static_cast<const std::optional<json>*>(c.target)
+                                              : nullptr)
+                                       : static_cast<const json*>(c.target);
+        if (!field) {
+          out.emplace_back();
+          break;
+        }
+        if (!valid_json(field->text))
+          throw value_error(table ? std::string(table->table) : std::string("(a record)"),
+                            table && i < table->columns.size() ? std::string(table->columns[i].field)
+                                                               : "#" + std::to_string(i + 1),
+                            to_string(value{field->text}) + " is not one JSON value");
+        out.emplace_back(std::in_place_type<std::string>, field->text);
+        break;
+      }
     }
   }
 }
@@ -115,6 +133,7 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
       case value_type::bytes: copy_field<bytes>(to[i], from[i]); break;
       case value_type::uuid: copy_field<uuid>(to[i], from[i]); break;
       case value_type::decimal: copy_field<decimal>(to[i], from[i]); break;
+      case value_type::json: copy_field<json>(to[i], from[i]); break;
     }
   }
 }
@@ -143,6 +162,13 @@ value value_of(const column_binding& column, const table_meta* table, std::size_
     case value_type::bytes: return read_field<bytes>(column);
     case value_type::uuid: return read_field<uuid>(column);
     case value_type::decimal: return read_field<decimal>(column);
+    case value_type::json: {
+      const json* field = column.nullable ? (static_cast<const std::optional<json>*>(column.target)->has_value()
+                                                 ? &**static_cast<const std::optional<json>*>(column.target)
+                                                 : nullptr)
+                                          : static_cast<const json*>(column.target);
+      return field ? value{field->text} : value{};
+    }
   }
   return value{};
 }

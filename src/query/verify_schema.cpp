@@ -42,6 +42,7 @@ std::string_view field_type_name(value_type type) {
     case value_type::bytes: return "ar::bytes";
     case value_type::uuid: return "ar::uuid";
     case value_type::decimal: return "ar::decimal";
+    case value_type::json: return "ar::json";
   }
   return "?";
 }

@@ -173,6 +173,7 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
       return t == "uuid" || ((t == "character" || t == "char") && type.find("(36)") != std::string_view::npos);
     // Exact decimals only: a double is not one.
     case value_type::decimal: return t == "numeric" || t == "decimal";
+    case value_type::json: return t == "json" || t == "jsonb" || t == "text" || t == "clob";
   }
   return false;
 }

@@ -34,6 +34,7 @@ std::string_view cpp_type(ar::value_type t) {
     case ar::value_type::bytes: return "ar::bytes";
     case ar::value_type::uuid: return "ar::uuid";
     case ar::value_type::decimal: return "ar::decimal";
+    case ar::value_type::json: return "ar::json";
   }
   return "?";
 }
@@ -49,7 +50,8 @@ std::string_view initializer(ar::value_type t) {
     case ar::value_type::date:
     case ar::value_type::bytes:
     case ar::value_type::uuid:
-    case ar::value_type::decimal: return "";
+    case ar::value_type::decimal:
+    case ar::value_type::json: return "";
   }
   return "";
 }

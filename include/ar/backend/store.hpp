@@ -55,6 +55,7 @@ enum class value_source : std::uint8_t {
 //       real when it is the double of a decimal of at most 15 significant digits (SQLite's NUMERIC
 //       columns hold REALs: 0.99 reads as 0.99), read as that decimal, else refused (the sum
 //       0.1 + 0.2 is 0.30000000000000004, no decimal stored); never text or a bool.
+//   json field: text that is one JSON value (valid_json); never a number.
 //   mapped field (a type with an ar::type_mapping): what its stored type's field takes, then
 //       what the mapping's from_stored accepts.
 // A NULL goes into a std::optional only.
@@ -111,6 +112,7 @@ inline void store_null(const column_binding& c, std::size_t index) {
     case value_type::bytes: static_cast<std::optional<bytes>*>(c.target)->reset(); return;
     case value_type::uuid: static_cast<std::optional<uuid>*>(c.target)->reset(); return;
     case value_type::decimal: static_cast<std::optional<decimal>*>(c.target)->reset(); return;
+    case value_type::json: static_cast<std::optional<json>*>(c.target)->reset(); return;
   }
   store_null_mapped(c);
 }
@@ -139,7 +141,8 @@ inline void store_integer(const column_binding& c, long long v, std::size_t inde
     case value_type::time:
     case value_type::date:
     case value_type::bytes:
-    case value_type::uuid: break;
+    case value_type::uuid:
+    case value_type::json: break;
   }
   store_integer_other(c, v, index);
 }
@@ -165,7 +168,8 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
     case value_type::date:
     case value_type::bytes:
     case value_type::uuid:
-    case value_type::decimal: break;
+    case value_type::decimal:
+    case value_type::json: break;
   }
   store_real_other(c, v, index);
 }
