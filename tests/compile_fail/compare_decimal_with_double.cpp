@@ -1,4 +1,4 @@
-// expect: a decimal column with an ar::decimal (never a double)
+// expect: a time column with an ar::time_point, a decimal column with an ar::decimal
 #include <ar/ar.hpp>
 
 #include <cstdint>
