@@ -79,9 +79,20 @@ template <class T>
 inline constexpr bool is_optional_v<std::optional<T>> = true;
 
 template <class T>
+constexpr bool stored_as_json() {
+  if constexpr (has_type_mapping<T>)
+    return std::is_same_v<typename type_mapping<T>::stored, json>;
+  else
+    return false;
+}
+
+template <class T>
 constexpr category category_of_value() {
   using D = std::remove_cvref_t<T>;
-  if constexpr (std::is_same_v<D, bool>)
+  // First: a type mapped to JSON (nlohmann::json) converts to nearly anything.
+  if constexpr (stored_as_json<D>())
+    return category::json;
+  else if constexpr (std::is_same_v<D, bool>)
     return category::boolean;
   else if constexpr (std::is_arithmetic_v<D> && !std::is_same_v<D, char>)
     return category::number;

@@ -50,6 +50,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 #include <vector>
@@ -100,6 +101,15 @@ struct mapped_refusal {
 };
 [[noreturn]] void refuse_mapped(const value& found, const char* why);
 
+// A stored value as a parameter: ar::json is bound as its text.
+template <class S>
+value stored_value(S&& s) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<S>, json>)
+    return value{std::string(std::forward<S>(s).text)};
+  else
+    return value{std::forward<S>(s)};
+}
+
 template <class T>
 struct mapped_field {
   using mapping = type_mapping<T>;
@@ -109,7 +119,7 @@ struct mapped_field {
     try {
       return mapping::from_stored(std::move(s));
     } catch (const std::exception& e) {
-      refuse_mapped(value{std::move(s)}, e.what());
+      refuse_mapped(stored_value(std::move(s)), e.what());
     }
   }
   static void read(void* field, bool nullable, void (*fill)(void*, const column_binding&), void* context) {
@@ -129,7 +139,7 @@ struct mapped_field {
       v = &*o;
     }
     try {
-      return value{mapping::to_stored(*v)};
+      return stored_value(mapping::to_stored(*v));
     } catch (const std::exception& e) {
       refuse_mapped(value{}, e.what());
     }
