@@ -19,7 +19,8 @@ import sys
 # Lowest first. A header may include headers of its own layer or of lower ones, never higher.
 LAYERS = [
     ("reflection", [
-        "value.hpp", "enum.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
+        # json.hpp: optional (nlohmann::json as a field), included by no other header.
+        "decimal.hpp", "value.hpp", "json.hpp", "enum.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
         "detail/pp.hpp", "detail/model_def.hpp", "detail/relation_def.hpp",
     ]),
     # model.hpp (AR_MODEL) sits here: every model gets column handles (Model::c), which are
