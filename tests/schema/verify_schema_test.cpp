@@ -301,7 +301,7 @@ TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
     ASSERT_NE(d, nullptr) << scheme;
     for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
                          value_type::text, value_type::time, value_type::date, value_type::bytes,
-                         value_type::uuid, value_type::decimal}) {
+                         value_type::uuid, value_type::decimal, value_type::json}) {
       EXPECT_TRUE(d->column_type_holds(d->column_type(t), t)) << scheme << " " << d->column_type(t);
       EXPECT_TRUE(d->column_type_holds(d->key_column_type(t), t)) << scheme << " " << d->key_column_type(t);
     }
@@ -340,6 +340,8 @@ TEST(column_type_holds, sqlite_follows_type_affinity) {
   EXPECT_FALSE(holds("sqlite3", "REAL", value_type::decimal));        // a double is not exact
   EXPECT_FALSE(holds("sqlite3", "DOUBLE", value_type::decimal));
   EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::decimal));        // would compare as text
+  EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::json));
+  EXPECT_FALSE(holds("sqlite3", "JSON", value_type::json));  // NUMERIC affinity: the text 12 would become 12
 }
 
 TEST(column_type_holds, postgresql_needs_wide_enough_types) {
@@ -366,6 +368,9 @@ TEST(column_type_holds, postgresql_needs_wide_enough_types) {
   EXPECT_FALSE(holds("postgresql", "double precision", value_type::decimal));
   EXPECT_FALSE(holds("postgresql", "real", value_type::decimal));
   EXPECT_FALSE(holds("postgresql", "money", value_type::decimal));
+  EXPECT_TRUE(holds("postgresql", "jsonb", value_type::json));
+  EXPECT_TRUE(holds("postgresql", "json", value_type::json));
+  EXPECT_FALSE(holds("postgresql", "bytea", value_type::json));
 }
 
 TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
@@ -397,6 +402,9 @@ TEST(column_type_holds, mariadb_reads_the_whole_column_type) {
   EXPECT_FALSE(holds("mysql", "decimal(10,2) unsigned", value_type::decimal));  // no negative numbers
   EXPECT_FALSE(holds("mysql", "double", value_type::decimal));
   EXPECT_FALSE(holds("mysql", "float", value_type::decimal));
+  EXPECT_TRUE(holds("mysql", "longtext", value_type::json));  // what MariaDB's catalog says of JSON
+  EXPECT_TRUE(holds("mysql", "json", value_type::json));
+  EXPECT_FALSE(holds("mysql", "varchar(10)", value_type::json));
 }
 
 }  // namespace
