@@ -50,9 +50,10 @@ auto make_aggregate(const Column& column) {
   constexpr bool numeric = category_of_value<scalar>() == category::number || exact;
   if constexpr (Kind == aggregate_kind::sum || Kind == aggregate_kind::avg)
     static_assert(numeric, "ar: sum and average add numbers: use them on a number column");
-  // SUM of integers is an integer (0 over no rows), of decimals an ar::decimal (exact where the
-  // database adds exactly: PostgreSQL, MariaDB; SQLite adds doubles, and a sum that is no decimal
-  // of 15 digits is refused, see docs/backends.md); MIN / MAX keep the column's type; AVG is a
+  // SUM of integers is an integer (0 over no rows), of decimals an ar::decimal, exact: PostgreSQL
+  // and MariaDB add decimals, SQLite adds an ar::numeric<P, S> column in whole units of 10^-S
+  // (dialect::decimal_sum), and a total that is no decimal of 15 digits there is refused, never
+  // rounded (docs/backends.md, "Exact decimals"); MIN / MAX keep the column's type; AVG is a
   // double; the last three have no value over no rows.
   using result = std::conditional_t<
       Kind == aggregate_kind::sum,
