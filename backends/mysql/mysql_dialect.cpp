@@ -61,6 +61,18 @@ class mysql_dialect final : public dialect {
 
   // SOCI's mysql backend takes :name placeholders only (no ?), binds by position, and writes each
   // value into the statement text, escaped, before sending it.
+  // A text found as it is, case counting, whatever the column's collation (a table ar did not
+  // create may ignore case): LIKE BINARY compares bytes. Ignoring case is LOWER() on both sides, as
+  // by default.
+  void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                  bool ignore_case) const override {
+    if (ignore_case) return dialect::text_match(out, w, text, where, ignore_case);
+    w.operand(out);
+    out += " LIKE BINARY ";
+    w.parameter(out, value{like_pattern(text, where)});
+    out += like_escape;
+  }
+
   void placeholder(std::string& out, std::size_t index) const override {
     out += ':';
     append_number(out, index);

@@ -50,6 +50,15 @@ class postgresql_dialect final : public dialect {
   // Every statement of ar's with values runs through libpq (postgresql_native.cpp), which takes
   // the server's numbered parameters as they are: the text in the query log is the text the server
   // gets, and nothing parses it again.
+  // ilike is PostgreSQL's own ILIKE (which folds case as the database's locale does).
+  void pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool ignore_case,
+                     bool negated) const override {
+    if (!ignore_case) return dialect::pattern_match(out, w, pattern, false, negated);
+    w.operand(out);
+    out += negated ? " NOT ILIKE " : " ILIKE ";
+    w.parameter(out, value{std::string(pattern)});
+  }
+
   void placeholder(std::string& out, std::size_t index) const override {
     out += '$';
     append_number(out, index);

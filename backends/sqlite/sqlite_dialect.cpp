@@ -44,6 +44,34 @@ class sqlite_dialect final : public dialect {
   // SQLite accepts OFFSET only after a LIMIT.
   std::string_view no_limit() const override { return "-1"; }
 
+  // SQLite's LIKE already ignores the case of ASCII letters (and only theirs; LOWER() folds no
+  // more), so ilike is LIKE. Its GLOB is the match whose case counts: a text found as it is, case
+  // counting, is a GLOB pattern with *, ? and [ each in brackets ("a*b" at the start: "a[*]b*").
+  void pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool /*ignore_case*/,
+                     bool negated) const override {
+    dialect::pattern_match(out, w, pattern, false, negated);
+  }
+  void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                  bool ignore_case) const override {
+    if (ignore_case) return dialect::text_match(out, w, text, where, ignore_case);
+    std::string pattern;
+    pattern.reserve(text.size() + 2);
+    if (where != text_position::start) pattern += '*';
+    for (char c : text) {
+      if (c == '*' || c == '?' || c == '[') {
+        pattern += '[';
+        pattern += c;
+        pattern += ']';
+      } else {
+        pattern += c;
+      }
+    }
+    if (where != text_position::end) pattern += '*';
+    w.operand(out);
+    out += " GLOB ";
+    w.parameter(out, value{std::move(pattern)});
+  }
+
   // SQLite binds NaN as NULL: a nullable column would hold NULL instead of NaN.
   bool stores_nan() const override { return false; }
 

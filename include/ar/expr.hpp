@@ -383,9 +383,20 @@ struct expression_methods {
   auto not_in(std::initializer_list<V> values) const {
     return make_in(node_kind::not_in, values);
   }
-  // LIKE pattern (% and _ are the wildcards). Only for text.
+  // LIKE pattern (% and _ are the wildcards). Only for text. Whether case counts is the
+  // database's rule (SQLite ignores the case of ASCII letters); ilike ignores case on every one.
   auto like(std::string_view pattern) const { return make_like(node_kind::like, pattern); }
   auto not_like(std::string_view pattern) const { return make_like(node_kind::not_like, pattern); }
+  auto ilike(std::string_view pattern) const { return make_like(node_kind::ilike, pattern); }
+  auto not_ilike(std::string_view pattern) const { return make_like(node_kind::not_ilike, pattern); }
+  // The text taken as it is, not as a pattern (% and _ find themselves), case counting on every
+  // database; the i-forms ignore case. Only for text.
+  auto contains(std::string_view text) const { return make_text_match(match_anywhere, text); }
+  auto starts_with(std::string_view text) const { return make_text_match(match_start, text); }
+  auto ends_with(std::string_view text) const { return make_text_match(match_end, text); }
+  auto icontains(std::string_view text) const { return make_text_match(match_anywhere | match_ignore_case, text); }
+  auto istarts_with(std::string_view text) const { return make_text_match(match_start | match_ignore_case, text); }
+  auto iends_with(std::string_view text) const { return make_text_match(match_end | match_ignore_case, text); }
   auto is_null() const { return make_unary(node_kind::is_null); }
   auto is_not_null() const { return make_unary(node_kind::is_not_null); }
   // BETWEEN low AND high, both ends included.
@@ -434,7 +445,7 @@ struct expression_methods {
 
   auto make_like(node_kind kind, std::string_view pattern) const {
     static_assert(std::is_same_v<typename expression_traits<Derived>::scalar, std::string>,
-                  "ar: like() matches text: use it on a std::string column");
+                  "ar: like() and ilike() match text: use them on a std::string column");
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
     if constexpr (is_column_v<Derived>) {
       out.tree.add_like(kind, &table_meta_v<typename Derived::model_type>, column_position_v<Derived>, pattern);
@@ -442,6 +453,20 @@ struct expression_methods {
       const auto operand = lower(out.tree, self());
       const auto p = out.tree.add_param(pattern);
       out.tree.add(node{kind, compare_op::eq, operand, p});
+    }
+    return out;
+  }
+
+  auto make_text_match(std::uint32_t flags, std::string_view text) const {
+    static_assert(std::is_same_v<typename expression_traits<Derived>::scalar, std::string>,
+                  "ar: contains(), starts_with() and ends_with() find text: use them on a std::string column");
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    if constexpr (is_column_v<Derived>) {
+      out.tree.add_text_match(flags, &table_meta_v<typename Derived::model_type>, column_position_v<Derived>, text);
+    } else {
+      const auto operand = lower(out.tree, self());
+      const auto p = out.tree.add_param(text);
+      out.tree.add(node{node_kind::text_match, compare_op::eq, operand, p, flags});
     }
     return out;
   }

@@ -101,6 +101,13 @@ void expr_tree::add_like(node_kind kind, const table_meta* table, std::uint32_t 
   add(node{kind, compare_op::eq, a, p});
 }
 
+void expr_tree::add_text_match(std::uint32_t flags, const table_meta* table, std::uint32_t position,
+                               std::string_view text) {
+  const auto a = add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  const auto p = add_param(text);
+  add(node{node_kind::text_match, compare_op::eq, a, p, flags});
+}
+
 void expr_tree::add_unary(node_kind kind, const table_meta* table, std::uint32_t position) {
   const auto a = add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
   add(node{kind, compare_op::eq, a});

@@ -128,6 +128,42 @@ void dialect::assign_non_key_columns(std::string& out, const table_meta& table, 
   }
 }
 
+void dialect::pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool ignore_case,
+                            bool negated) const {
+  const std::string_view op = negated ? " NOT LIKE " : " LIKE ";
+  if (!ignore_case) {
+    w.operand(out);
+    out += op;
+    w.parameter(out, value{std::string(pattern)});
+    return;
+  }
+  out += "LOWER(";
+  w.operand(out);
+  out += ')';
+  out += op;
+  out += "LOWER(";
+  w.parameter(out, value{std::string(pattern)});
+  out += ')';
+}
+
+void dialect::text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                         bool ignore_case) const {
+  pattern_match(out, w, like_pattern(text, where), ignore_case, false);
+  out += like_escape;
+}
+
+std::string dialect::like_pattern(std::string_view text, text_position where) {
+  std::string pattern;
+  pattern.reserve(text.size() + 2);
+  if (where != text_position::start) pattern += '%';
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '!') pattern += '!';
+    pattern += c;
+  }
+  if (where != text_position::end) pattern += '%';
+  return pattern;
+}
+
 std::string dialect::normal_type_name(std::string_view type) {
   std::string out;
   int depth = 0;

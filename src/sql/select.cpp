@@ -68,6 +68,21 @@ struct renderer {
     params.push_back(std::move(v));
   }
 
+  // The operand and parameter of a text search, as its dialect hook asks for them.
+  struct match_operands final : dialect::match_writer {
+    renderer& r;
+    const expr_tree& t;
+    std::uint32_t operand_node;
+    match_operands(renderer& r_, const expr_tree& t_, std::uint32_t operand_node_)
+        : r(r_), t(t_), operand_node(operand_node_) {}
+    void operand(std::string&) override { r.operand(t, operand_node); }
+    void parameter(std::string&, value v) override { r.placeholder(std::move(v)); }
+  };
+  // The text of a pattern's or a searched text's parameter node.
+  static std::string_view text_of(const expr_tree& t, std::uint32_t param_node) {
+    return std::get<std::string>(t.params[t.nodes[param_node].first]);
+  }
+
   static bool is_leaf(const node& n) { return n.kind == node_kind::column || n.kind == node_kind::param; }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
@@ -122,10 +137,23 @@ struct renderer {
         return;
       case node_kind::like:
       case node_kind::not_like:
-        operand(t, n.first);
-        sql += n.kind == node_kind::like ? " LIKE " : " NOT LIKE ";
-        operand(t, n.second);
+      case node_kind::ilike:
+      case node_kind::not_ilike: {
+        match_operands w{*this, t, n.first};
+        d.pattern_match(sql, w, text_of(t, n.second), n.kind == node_kind::ilike || n.kind == node_kind::not_ilike,
+                        n.kind == node_kind::not_like || n.kind == node_kind::not_ilike);
         return;
+      }
+      case node_kind::text_match: {
+        match_operands w{*this, t, n.first};
+        const auto where = n.third & match_position;
+        d.text_match(sql, w, text_of(t, n.second),
+                     where == match_start ? dialect::text_position::start
+                     : where == match_end ? dialect::text_position::end
+                                          : dialect::text_position::anywhere,
+                     (n.third & match_ignore_case) != 0);
+        return;
+      }
       case node_kind::in:
       case node_kind::not_in:
         if (n.third == 0) {  // IN () is not SQL: an empty list matches nothing (NOT IN: everything)

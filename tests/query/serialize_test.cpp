@@ -104,6 +104,41 @@ TEST(serialize, every_operator_renders_with_bound_values) {
   EXPECT_EQ(where(!person::c.active), R"(NOT ("active"))");
 }
 
+// Text search per dialect: the statement's condition and the one value it binds. A text taken as it
+// is (contains, starts_with, ends_with) is escaped into the bound pattern, never into the SQL.
+TEST(serialize, text_search_binds_an_escaped_pattern_in_each_dialect) {
+  auto where = [](const auto& condition, const ar::dialect& d) {
+    const auto s = (ar::from<person>() | ar::filter(condition)).render(d);
+    return s.sql.substr(s.sql.find(" WHERE ") + 7) + " [" + params_of(s.parameters) + "]";
+  };
+  const auto c = person::c.name;
+  // like stays a pattern, bound as written; ilike ignores case.
+  EXPECT_EQ(where(c.like("a%"), postgresql()), R"("name" LIKE $1 ['a%'])");
+  EXPECT_EQ(where(c.ilike("a%"), sqlite()), R"("name" LIKE ? ['a%'])");
+  EXPECT_EQ(where(c.not_ilike("a%"), sqlite()), R"("name" NOT LIKE ? ['a%'])");
+  EXPECT_EQ(where(c.ilike("a%"), postgresql()), R"("name" ILIKE $1 ['a%'])");
+  EXPECT_EQ(where(c.not_ilike("a%"), postgresql()), R"("name" NOT ILIKE $1 ['a%'])");
+  EXPECT_EQ(where(c.ilike("a%"), mysql()), R"(LOWER(`name`) LIKE LOWER(:1) ['a%'])");
+  EXPECT_EQ(where(c.not_ilike("a%"), mysql()), R"(LOWER(`name`) NOT LIKE LOWER(:1) ['a%'])");
+
+  // Case counting: SQLite's GLOB with *, ? and [ in brackets; LIKE with ! escaping %, _ and ! elsewhere.
+  EXPECT_EQ(where(c.contains("5*?[%_!]"), sqlite()), R"("name" GLOB ? ['*5[*][?][[]%_!]*'])");
+  EXPECT_EQ(where(c.starts_with("a*"), sqlite()), R"("name" GLOB ? ['a[*]*'])");
+  EXPECT_EQ(where(c.ends_with("*a"), sqlite()), R"("name" GLOB ? ['*[*]a'])");
+  EXPECT_EQ(where(c.contains("50%_!"), postgresql()), R"("name" LIKE $1 ESCAPE '!' ['%50!%!_!!%'])");
+  EXPECT_EQ(where(c.starts_with("50%"), postgresql()), R"("name" LIKE $1 ESCAPE '!' ['50!%%'])");
+  EXPECT_EQ(where(c.ends_with("_x"), postgresql()), R"("name" LIKE $1 ESCAPE '!' ['%!_x'])");
+  EXPECT_EQ(where(c.contains("50%"), mysql()), R"(`name` LIKE BINARY :1 ESCAPE '!' ['%50!%%'])");
+
+  // Ignoring case: LIKE on SQLite (it ignores ASCII case), ILIKE on PostgreSQL, LOWER() on MariaDB.
+  EXPECT_EQ(where(c.icontains("5*%"), sqlite()), R"("name" LIKE ? ESCAPE '!' ['%5*!%%'])");
+  EXPECT_EQ(where(c.istarts_with("a_"), postgresql()), R"("name" ILIKE $1 ESCAPE '!' ['a!_%'])");
+  EXPECT_EQ(where(c.iends_with("a!"), mysql()), R"(LOWER(`name`) LIKE LOWER(:1) ESCAPE '!' ['%a!!'])");
+
+  // Text with a quote is a value like any other.
+  EXPECT_EQ(where(c.contains("'; --"), sqlite()), R"("name" GLOB ? ['*''; --*'])");
+}
+
 TEST(serialize, and_or_not_keep_their_meaning) {
   auto where = [](const auto& condition) {
     const std::string sql = (ar::from<person>() | ar::filter(condition)).to_sql(sqlite());

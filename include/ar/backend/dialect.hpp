@@ -82,6 +82,29 @@ class dialect {
   // Appends what keeps only the first row of a query (an EXISTS test): " LIMIT 1".
   virtual void first_row_only(std::string& out) const { out += " LIMIT 1"; }
 
+  // Text search: the conditions of like / ilike (a pattern, % and _ its wildcards) and of
+  // contains / starts_with / ends_with (a text taken as it is). Each appends its condition through
+  // a writer that appends the operand (a column or an expression) and binds a parameter where its
+  // placeholder goes; the text is always bound, never written into the statement.
+  class match_writer {
+   public:
+    virtual void operand(std::string& out) = 0;
+    virtual void parameter(std::string& out, value v) = 0;
+
+   protected:
+    ~match_writer() = default;
+  };
+  enum class text_position : unsigned char { anywhere, start, end };
+  // "x LIKE ?" (negated: "x NOT LIKE ?"); with ignore_case (ilike) the default is
+  // "LOWER(x) LIKE LOWER(?)", which PostgreSQL spells ILIKE.
+  virtual void pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool ignore_case,
+                             bool negated) const;
+  // The text found at `where`, case counting unless ignore_case. The default escapes the text's
+  // %, _ and ! with ! (like_pattern) and appends "x LIKE ? ESCAPE '!'", ignoring case as
+  // pattern_match does.
+  virtual void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                          bool ignore_case) const;
+
   // What opens a recursive common table expression (a tree's ancestors and descendants):
   // "WITH RECURSIVE ".
   virtual std::string_view with_recursive() const { return "WITH RECURSIVE "; }
@@ -186,6 +209,11 @@ class dialect {
   // A catalog type name as column_type_holds compares it: lower case, without what parentheses hold,
   // spaces single: "INT(11) UNSIGNED" is "int unsigned", "NUMERIC(10,2)" is "numeric".
   static std::string normal_type_name(std::string_view type);
+
+  // The LIKE pattern that finds `text` as it is at `where`, with ! escaping %, _ and itself:
+  // "50%" at the start is "50!%%". Used with " ESCAPE '!'" (like_escape).
+  static std::string like_pattern(std::string_view text, text_position where);
+  static constexpr std::string_view like_escape = " ESCAPE '!'";
 
   // Appends n in decimal: the number of a numbered placeholder.
   static void append_number(std::string& out, std::size_t n) {

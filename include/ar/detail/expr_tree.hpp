@@ -27,6 +27,9 @@ enum class node_kind : std::uint8_t {
   logical_not,  // first
   like,         // first = operand, second = pattern
   not_like,
+  ilike,        // the same, ignoring case
+  not_ilike,
+  text_match,   // first = operand, second = the text to find, third = text_match flags
   in,           // first = operand, second = first param, third = number of params
   not_in,
   between,      // first = operand, second = low, third = high
@@ -37,6 +40,16 @@ enum class node_kind : std::uint8_t {
 };
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
+
+// A text_match node's third: where the text is found (contains, starts_with, ends_with), and
+// whether case is ignored (icontains, ...).
+enum text_match_flags : std::uint32_t {
+  match_anywhere = 0,
+  match_start = 1,
+  match_end = 2,
+  match_position = 3,  // the mask of the two above
+  match_ignore_case = 4,
+};
 
 struct node {
   node_kind kind;
@@ -98,6 +111,8 @@ struct expr_tree {
   void add_compare(compare_op op, const table_meta* table, std::uint32_t position, time_point v);
   // column LIKE / NOT LIKE pattern, column IS [NOT] NULL,
   void add_like(node_kind kind, const table_meta* table, std::uint32_t position, std::string_view pattern);
+  // column contains / starts with / ends with a text, taken as it is (flags: text_match_flags),
+  void add_text_match(std::uint32_t flags, const table_meta* table, std::uint32_t position, std::string_view text);
   void add_unary(node_kind kind, const table_meta* table, std::uint32_t position);
   // and the two trees joined by AND / OR (this tree is empty).
   void add_logical(node_kind kind, const expr_tree& left, const expr_tree& right);
