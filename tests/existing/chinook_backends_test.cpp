@@ -288,6 +288,32 @@ TEST_P(chinook_backends, date_filters_find_what_sql_finds) {
             raw_column("SELECT {invoice_id} FROM {invoice} ORDER BY {invoice_date}, {invoice_id}").at(0));
 }
 
+TEST_P(chinook_backends, records_with_supplied_keys_are_written_as_sql_reads_them) {
+  using namespace std::chrono;
+  const std::int64_t artists = raw_count("SELECT COUNT(*) FROM {artist}");
+  const std::int32_t next = static_cast<std::int32_t>(raw_count("SELECT MAX({artist_id}) FROM {artist}") + 1);
+  Artist artist{next, "Chinook Trio"};
+  ar::statement_counter counter;
+  ar::insert(db, artist);
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_EQ(artist.artist_id, next);  // the key given, nothing read back
+  const std::string where = " WHERE {artist_id} = " + std::to_string(next);
+  EXPECT_EQ(raw_column("SELECT {name} FROM {artist}" + where), std::vector<std::string>{"Chinook Trio"});
+  // save of a record whose key is stored updates it, in one statement (an upsert).
+  artist.name = "Chinook Quartet";
+  counter.reset();
+  ar::save(db, artist);
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_EQ(raw_column("SELECT {name} FROM {artist}" + where), std::vector<std::string>{"Chinook Quartet"});
+  EXPECT_EQ(raw_count("SELECT COUNT(*) FROM {artist}"), artists + 1);
+  // A time written is the one SQL compares with: the column's own form on each database.
+  Invoice invoice = ar::find_or_throw<Invoice>(db, 1);
+  invoice.invoice_date = sys_days{2030y / May / 6} + hours{7} + minutes{8} + seconds{9};
+  ar::update(db, invoice);
+  EXPECT_EQ(raw_column("SELECT {invoice_id} FROM {invoice} WHERE {invoice_date} = '2030-05-06 07:08:09'"),
+            std::vector<std::string>{"1"});
+}
+
 TEST_P(chinook_backends, every_relation_loads_eagerly_and_lazily_as_sql_counts) {
   CHINOOK_CHECK(Album, artist, "SELECT COUNT(*) FROM {album} x JOIN {artist} y ON x.{artist_id} = y.{artist_id}");
   CHINOOK_CHECK(Artist, albums, "SELECT COUNT(*) FROM {album} x JOIN {artist} y ON x.{artist_id} = y.{artist_id}");
