@@ -98,32 +98,46 @@ TEST_F(ArGenChinook, VerifySchemaPassesOverEveryModel) {
 
 TEST_F(ArGenChinook, BelongsToLoadsEagerlyAndLazily) {
   AR_GEN_CHECK(Album, artist, "SELECT COUNT(*) FROM {album} x JOIN {artist} y ON x.{artist_id} = y.{artist_id}");
-  AR_GEN_CHECK(Customer, support_rep, "SELECT COUNT(*) FROM {customer} x JOIN {employee} y ON x.{support_rep_id} = y.{employee_id}");
-  AR_GEN_CHECK(Employee, manager, "SELECT COUNT(*) FROM {employee} x JOIN {employee} y ON x.{reports_to} = y.{employee_id}");
-  AR_GEN_CHECK(Invoice, customer, "SELECT COUNT(*) FROM {invoice} x JOIN {customer} y ON x.{customer_id} = y.{customer_id}");
-  AR_GEN_CHECK(InvoiceLine, invoice, "SELECT COUNT(*) FROM {invoice_line} x JOIN {invoice} y ON x.{invoice_id} = y.{invoice_id}");
-  AR_GEN_CHECK(InvoiceLine, track, "SELECT COUNT(*) FROM {invoice_line} x JOIN {track} y ON x.{track_id} = y.{track_id}");
+  AR_GEN_CHECK(Customer, support_rep,
+               "SELECT COUNT(*) FROM {customer} x JOIN {employee} y ON x.{support_rep_id} = y.{employee_id}");
+  AR_GEN_CHECK(Employee, manager,
+               "SELECT COUNT(*) FROM {employee} x JOIN {employee} y ON x.{reports_to} = y.{employee_id}");
+  AR_GEN_CHECK(Invoice, customer,
+               "SELECT COUNT(*) FROM {invoice} x JOIN {customer} y ON x.{customer_id} = y.{customer_id}");
+  AR_GEN_CHECK(InvoiceLine, invoice,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {invoice} y ON x.{invoice_id} = y.{invoice_id}");
+  AR_GEN_CHECK(InvoiceLine, track,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {track} y ON x.{track_id} = y.{track_id}");
   AR_GEN_CHECK(PlaylistTrack, playlist,
                "SELECT COUNT(*) FROM {playlist_track} x JOIN {playlist} y ON x.{playlist_id} = y.{playlist_id}");
-  AR_GEN_CHECK(PlaylistTrack, track, "SELECT COUNT(*) FROM {playlist_track} x JOIN {track} y ON x.{track_id} = y.{track_id}");
+  AR_GEN_CHECK(PlaylistTrack, track,
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {track} y ON x.{track_id} = y.{track_id}");
   AR_GEN_CHECK(Track, album, "SELECT COUNT(*) FROM {track} x JOIN {album} y ON x.{album_id} = y.{album_id}");
   AR_GEN_CHECK(Track, genre, "SELECT COUNT(*) FROM {track} x JOIN {genre} y ON x.{genre_id} = y.{genre_id}");
-  AR_GEN_CHECK(Track, media_type, "SELECT COUNT(*) FROM {track} x JOIN {media_type} y ON x.{media_type_id} = y.{media_type_id}");
+  AR_GEN_CHECK(Track, media_type,
+               "SELECT COUNT(*) FROM {track} x JOIN {media_type} y ON x.{media_type_id} = y.{media_type_id}");
 }
 
 TEST_F(ArGenChinook, HasManyLoadsEagerlyAndLazily) {
   AR_GEN_CHECK(Album, tracks, "SELECT COUNT(*) FROM {track} x JOIN {album} y ON x.{album_id} = y.{album_id}");
   AR_GEN_CHECK(Artist, albums, "SELECT COUNT(*) FROM {album} x JOIN {artist} y ON x.{artist_id} = y.{artist_id}");
-  AR_GEN_CHECK(Customer, invoices, "SELECT COUNT(*) FROM {invoice} x JOIN {customer} y ON x.{customer_id} = y.{customer_id}");
-  AR_GEN_CHECK(Employee, customers, "SELECT COUNT(*) FROM {customer} x JOIN {employee} y ON x.{support_rep_id} = y.{employee_id}");
-  AR_GEN_CHECK(Employee, reports, "SELECT COUNT(*) FROM {employee} x JOIN {employee} y ON x.{reports_to} = y.{employee_id}");
+  AR_GEN_CHECK(Customer, invoices,
+               "SELECT COUNT(*) FROM {invoice} x JOIN {customer} y ON x.{customer_id} = y.{customer_id}");
+  AR_GEN_CHECK(Employee, customers,
+               "SELECT COUNT(*) FROM {customer} x JOIN {employee} y ON x.{support_rep_id} = y.{employee_id}");
+  AR_GEN_CHECK(Employee, reports,
+               "SELECT COUNT(*) FROM {employee} x JOIN {employee} y ON x.{reports_to} = y.{employee_id}");
   AR_GEN_CHECK(Genre, tracks, "SELECT COUNT(*) FROM {track} x JOIN {genre} y ON x.{genre_id} = y.{genre_id}");
-  AR_GEN_CHECK(Invoice, invoice_lines, "SELECT COUNT(*) FROM {invoice_line} x JOIN {invoice} y ON x.{invoice_id} = y.{invoice_id}");
-  AR_GEN_CHECK(MediaType, tracks, "SELECT COUNT(*) FROM {track} x JOIN {media_type} y ON x.{media_type_id} = y.{media_type_id}");
+  AR_GEN_CHECK(Invoice, invoice_lines,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {invoice} y ON x.{invoice_id} = y.{invoice_id}");
+  AR_GEN_CHECK(MediaType, tracks,
+               "SELECT COUNT(*) FROM {track} x JOIN {media_type} y ON x.{media_type_id} = y.{media_type_id}");
   AR_GEN_CHECK(Playlist, playlist_tracks,
                "SELECT COUNT(*) FROM {playlist_track} x JOIN {playlist} y ON x.{playlist_id} = y.{playlist_id}");
-  AR_GEN_CHECK(Track, invoice_lines, "SELECT COUNT(*) FROM {invoice_line} x JOIN {track} y ON x.{track_id} = y.{track_id}");
-  AR_GEN_CHECK(Track, playlist_tracks, "SELECT COUNT(*) FROM {playlist_track} x JOIN {track} y ON x.{track_id} = y.{track_id}");
+  AR_GEN_CHECK(Track, invoice_lines,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {track} y ON x.{track_id} = y.{track_id}");
+  AR_GEN_CHECK(Track, playlist_tracks,
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {track} y ON x.{track_id} = y.{track_id}");
 }
 
 TEST_F(ArGenChinook, ThroughTheJoinTableLoadsEagerlyAndLazily) {

@@ -213,8 +213,8 @@ TEST_P(chinook_backends, a_link_is_found_by_its_whole_key_and_destroyed_alone) {
   const std::int64_t before = raw_count("SELECT COUNT(*) FROM {playlist_track}");
   const std::int64_t in_playlist_1 = raw_count("SELECT COUNT(*) FROM {playlist_track} WHERE {playlist_id} = 1");
   ASSERT_GT(in_playlist_1, 3000);
-  const std::int32_t track = static_cast<std::int32_t>(
-      raw_count("SELECT MIN({track_id}) FROM {playlist_track} WHERE {playlist_id} = 1"));
+  const std::int32_t track =
+      static_cast<std::int32_t>(raw_count("SELECT MIN({track_id}) FROM {playlist_track} WHERE {playlist_id} = 1"));
   ar::statement_counter counter;
   const std::optional<PlaylistTrack> link = ar::find<PlaylistTrack>(db, {1, track});
   ASSERT_TRUE(link);
@@ -282,7 +282,8 @@ TEST_P(chinook_backends, date_filters_find_what_sql_finds) {
   EXPECT_EQ(ar::from<Invoice>(db) | ar::filter(Invoice::c.invoice_date == new_year) | ar::count,
             raw_count("SELECT COUNT(*) FROM {invoice} WHERE {invoice_date} = '2021-01-01 00:00:00'"));
   // A date read back is the one stored: the first invoice's, as SQL orders them.
-  const std::optional<Invoice> first = ar::from<Invoice>(db) | ar::order_by(Invoice::c.invoice_date, Invoice::c.invoice_id) | ar::first;
+  const std::optional<Invoice> first =
+      ar::from<Invoice>(db) | ar::order_by(Invoice::c.invoice_date, Invoice::c.invoice_id) | ar::first;
   ASSERT_TRUE(first);
   EXPECT_EQ(std::to_string(first->invoice_id),
             raw_column("SELECT {invoice_id} FROM {invoice} ORDER BY {invoice_date}, {invoice_id}").at(0));

@@ -195,8 +195,9 @@ chinook_database::chinook_database(const std::string& backend) : backend_(backen
     raw_connection(drop_url_).run("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
     url_ = with_database(drop_url_, name);
     raw_.emplace(url_);
-    const std::string converted = output_of("sed -f '" + (source / "tests/support/chinook_mariadb.sed").string() +
-                                            "' '" + (source / "tests/data/chinook/Chinook_PostgreSql.sql").string() + "'");
+    const std::string converted =
+        output_of("sed -f '" + (source / "tests/support/chinook_mariadb.sed").string() + "' '" +
+                  (source / "tests/data/chinook/Chinook_PostgreSql.sql").string() + "'");
     for (const std::string& s : statements_of(converted)) raw_->run(s);
   } else {
     throw std::invalid_argument("chinook_database: no Chinook load for the backend " + backend);
@@ -226,7 +227,8 @@ std::string make_chinook_sqlite(const std::string& file_name) {
   // The process's own file: ctest runs each test as a process, several at once.
   const std::filesystem::path path = dir / (file_name + "-" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
-  static const std::string script = read_file(std::filesystem::path(AR_SOURCE_DIR) / "tests/data/chinook/Chinook_Sqlite.sql");
+  static const std::string script =
+      read_file(std::filesystem::path(AR_SOURCE_DIR) / "tests/data/chinook/Chinook_Sqlite.sql");
   sqlite_file file(path.string());
   char* message = nullptr;
   // One transaction: the script's 15,000 inserts in a fraction of a second.
