@@ -218,6 +218,10 @@ class mysql_dialect final : public dialect {
   // MariaDB finds columns whatever the case of their names.
   bool column_names_ignore_case() const override { return true; }
 
+  // ar's sql_mode leaves NO_BACKSLASH_ESCAPES out: 'it\'s' is one string.
+  bool backslash_escapes() const override { return true; }
+  bool hash_comments() const override { return true; }
+
   std::vector<std::string> session_setup() const override {
     return {std::string(sql_mode_and_version_check), "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
             "SET SESSION time_zone = '+00:00'"};

@@ -86,6 +86,7 @@ class statement final : public backend::statement {
     }
     executed_ = false;
     exhausted_ = false;
+    width_mismatch_ = false;
     conn_.statement_begins();
   }
 
@@ -94,7 +95,21 @@ class statement final : public backend::statement {
       bool got = false;
       if (!executed_) {
         executed_ = true;
-        got = st_->execute(true);
+        if (columns_.empty()) {
+          got = st_->execute(true);
+        } else {
+          // Run it, then check the result's width before SOCI reads a row into the slots: it reads
+          // each slot's column of the row unchecked, past the row's end when the result is narrower
+          // (a SELECT written by hand, ar::sql).
+          // A result of another width is left unread: step() says there is a row and read() fails,
+          // so that what checks the result's columns between the two (ar::sql) sees them first.
+          st_->execute(false);
+          if (result_column_count() != columns_.size()) {
+            width_mismatch_ = true;
+            return true;
+          }
+          got = st_->fetch();
+        }
       } else {
         got = st_->fetch();
       }
@@ -106,6 +121,9 @@ class statement final : public backend::statement {
   }
 
   void read(std::span<const backend::column_binding> columns) override {
+    if (width_mismatch_)
+      throw backend::driver_error("the statement returns " + std::to_string(result_column_count()) +
+                                  " columns, but " + std::to_string(columns_.size()) + " were to be read");
     std::size_t i = 0;
     try {
       for (; i < columns.size(); ++i) {
@@ -120,6 +138,15 @@ class statement final : public backend::statement {
       origin(f);
       throw;
     }
+  }
+
+  std::size_t result_column_count() override {
+    auto* backend = static_cast<soci::mysql_statement_backend*>(st_ ? st_->get_backend() : nullptr);
+    return backend == nullptr || backend->result_ == nullptr ? 0 : mysql_num_fields(backend->result_);
+  }
+  std::string result_column_name(std::size_t index) override {
+    const MYSQL_FIELD* f = field_of(index);
+    return f != nullptr && f->name != nullptr ? f->name : "";
   }
 
   std::uint64_t affected_rows() override {
@@ -257,6 +284,7 @@ class statement final : public backend::statement {
   bool bound_ = false;
   bool executed_ = false;
   bool exhausted_ = false;
+  bool width_mismatch_ = false;  // the result is not as wide as the slots: nothing was read into them
   // Last, so that it goes first: its bindings point into the slots above.
   std::unique_ptr<soci::statement> st_;
 };

@@ -105,6 +105,15 @@ class dialect {
   virtual void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
                           bool ignore_case) const;
 
+  // SQL written by hand (db.execute, ar::execute, ar::sql) marks each value with ? on every
+  // backend; ar writes the dialect's placeholder in its place, and leaves alone what is quoted
+  // ('text', "identifier"), commented (-- and /* */) or dollar-quoted ($tag$ ... $tag$), and ??,
+  // which stands for one ?. How strings and comments are written where databases differ:
+  // whether a backslash escapes the next character inside quotes (MariaDB, unless
+  // NO_BACKSLASH_ESCAPES), and whether # starts a comment to the end of the line (MariaDB).
+  virtual bool backslash_escapes() const { return false; }
+  virtual bool hash_comments() const { return false; }
+
   // What opens a recursive common table expression (a tree's ancestors and descendants):
   // "WITH RECURSIVE ".
   virtual std::string_view with_recursive() const { return "WITH RECURSIVE "; }
