@@ -3,6 +3,7 @@
 
 // Every query adaptor.
 
+#include <ar/views/after.hpp>
 #include <ar/views/aggregate.hpp>
 #include <ar/views/delete_all.hpp>
 #include <ar/views/distinct.hpp>
@@ -10,6 +11,7 @@
 #include <ar/views/filter.hpp>
 #include <ar/views/first.hpp>
 #include <ar/views/order_by.hpp>
+#include <ar/views/page.hpp>
 #include <ar/views/select.hpp>
 #include <ar/views/take.hpp>
 #include <ar/views/timeout.hpp>

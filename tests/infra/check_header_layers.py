@@ -40,9 +40,9 @@ LAYERS = [
     # A query holds its database and the terminal adaptors run it: above execution.
     ("queries and CRUD", [
         "query.hpp", "crud.hpp", "schema.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
-        "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
+        "views/after.hpp", "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
         "views/filter.hpp", "views/first.hpp", "views/order_by.hpp", "views/select.hpp",
-        "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp",
+        "views/page.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp",
     ]),
     ("relations and loading", [
         "detail/relation_impl.hpp",

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ void append_order(query_state& s, const std::vector<order_key>& terms);
 void push_order_key(std::vector<order_key>& terms, order_key&& key);
 // ANDs a condition into the WHERE, in place.
 void and_where(query_state& s, expr_tree&& tree);
+// ar::after: ANDs the condition that keeps the rows after the record whose column values (in model
+// order) are `cursor` in the query's order. Throws ar::error when the order is not total and of
+// columns (no order, an expression, a nullable column, a key column missing).
+void keyset_after(query_state& s, std::span<const value> cursor);
 
 // After a query of whole records has read them: eager loads and the records' shared context
 // (ar/load/registry.hpp). Only a model with relations has any: see finish_records (ar/query.hpp).
