@@ -33,6 +33,8 @@ template <class T, class... Models>
 struct expr;
 template <class... Models>
 struct order_term;
+template <class Field, class... Models>
+struct aggregate;
 
 namespace detail {
 
@@ -109,8 +111,15 @@ struct is_expression<column<M, I>> : std::true_type {};
 template <class T, class... Models>
 struct is_expression<expr<T, Models...>> : std::true_type {};
 
+template <class Field, class... Models>
+struct is_expression<aggregate<Field, Models...>> : std::true_type {};
+
 template <class T>
 inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
+
+// The tag an aggregate (count, sum, ...) adds to the models of every expression it is part of:
+// such an expression belongs in select, having and order_by of a grouped query, never in filter.
+struct aggregated {};
 
 // The scalar C++ type of an expression (optional stripped), and the models it uses.
 template <class E>
@@ -124,6 +133,12 @@ template <class T, class... Models>
 struct expression_traits<expr<T, Models...>> {
   using scalar = T;
   using models = type_list<Models...>;
+};
+
+template <class Field, class... Models>
+struct expression_traits<aggregate<Field, Models...>> {
+  using scalar = typename strip_optional<Field>::type;
+  using models = type_list<Models..., aggregated>;
 };
 
 template <class X, bool = is_expression_v<X>>
@@ -195,6 +210,19 @@ template <class T, class... Models>
 std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
   return tree.append(e.tree);
 }
+template <class Field, class... Models>
+std::uint32_t lower(expr_tree& tree, const aggregate<Field, Models...>& e) {
+  return tree.append(e.tree);
+}
+
+template <class X>
+inline constexpr bool is_aggregated_v = []<class... Ms>(type_list<Ms...>) {
+  return (std::is_same_v<Ms, aggregated> || ...);
+}(typename models_of<X>::type{});
+
+// What SUM of a column of this scalar gives: the 64-bit integer of any integer, a double of a double.
+template <class Scalar>
+using sum_type_t = std::conditional_t<std::is_floating_point_v<Scalar>, double, std::int64_t>;
 
 [[noreturn]] void throw_out_of_range(long double v, std::string_view type);
 [[noreturn]] void throw_unstorable(const char* why);
@@ -419,7 +447,39 @@ struct expression_methods {
   auto asc() const;
   auto desc() const;
 
+  // Aggregates, for select, having and order_by of a grouped query (group_by) or of a whole table:
+  // COUNT(x) (its non-NULL values), COUNT(DISTINCT x), SUM (0 over no rows: COALESCE(SUM(x), 0);
+  // std::int64_t of integers, double of doubles), AVG (a std::optional<double>), MIN and MAX (a
+  // std::optional of the column's type: empty over no rows). ar::count_all() is COUNT(*).
+  auto count() const { return make_aggregate<std::int64_t>(agg_count); }
+  auto count_distinct() const { return make_aggregate<std::int64_t>(agg_count_distinct); }
+  auto sum() const {
+    using scalar = typename expression_traits<Derived>::scalar;
+    static_assert(std::is_arithmetic_v<scalar> && !std::is_same_v<scalar, bool>,
+                  "ar: sum() adds numbers: use it on an integer or floating-point column");
+    return make_aggregate<sum_type_t<scalar>>(agg_sum);
+  }
+  auto avg() const {
+    using scalar = typename expression_traits<Derived>::scalar;
+    static_assert(std::is_arithmetic_v<scalar> && !std::is_same_v<scalar, bool>,
+                  "ar: avg() averages numbers: use it on an integer or floating-point column");
+    return make_aggregate<std::optional<double>>(agg_avg);
+  }
+  auto min() const { return make_aggregate<std::optional<typename expression_traits<Derived>::scalar>>(agg_min); }
+  auto max() const { return make_aggregate<std::optional<typename expression_traits<Derived>::scalar>>(agg_max); }
+
  private:
+  template <class Field>
+  auto make_aggregate(std::uint32_t fn) const {
+    static_assert(!is_aggregated_v<Derived>, "ar: aggregates do not nest: sum(), count(), ... of an aggregate");
+    return [&]<class... Ms>(type_list<Ms...>) {
+      aggregate<Field, Ms...> out;
+      const auto a = lower(out.tree, self());
+      out.tree.add(node{node_kind::aggregate, compare_op::eq, a, 0, fn});
+      return out;
+    }(typename models_of<Derived>::type{});
+  }
+
   const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
 
   template <class R>
@@ -497,6 +557,21 @@ template <class T, class... Models>
 struct expr : detail::expression_methods<expr<T, Models...>> {
   detail::expr_tree tree;
 };
+
+// An aggregate of a query's rows (count, sum, ...): Field is what a row holds of it (a
+// std::optional where it may be NULL).
+template <class Field, class... Models>
+struct aggregate : detail::expression_methods<aggregate<Field, Models...>> {
+  using field_type = Field;
+  detail::expr_tree tree;
+};
+
+// COUNT(*): the number of rows (of each group).
+inline aggregate<std::int64_t> count_all() {
+  aggregate<std::int64_t> out;
+  out.tree.add(detail::node{detail::node_kind::aggregate, detail::compare_op::eq, 0, 0, detail::agg_count_all});
+  return out;
+}
 
 // One ORDER BY key.
 template <class... Models>

@@ -70,7 +70,9 @@ inline constexpr bool is_query_v<query<M, R, S>> = true;
 
 template <class Root, class X>
 constexpr bool belongs_to_model() {
-  return []<class... Ms>(type_list<Ms...>) { return (std::is_same_v<Ms, Root> && ...); }(typename models_of<X>::type{});
+  return []<class... Ms>(type_list<Ms...>) {
+    return ((std::is_same_v<Ms, Root> || std::is_same_v<Ms, aggregated>) && ...);
+  }(typename models_of<X>::type{});
 }
 
 // The run-time tree of an expression.

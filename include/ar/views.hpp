@@ -10,6 +10,7 @@
 #include <ar/views/drop.hpp>
 #include <ar/views/filter.hpp>
 #include <ar/views/first.hpp>
+#include <ar/views/group_by.hpp>
 #include <ar/views/order_by.hpp>
 #include <ar/views/page.hpp>
 #include <ar/views/select.hpp>

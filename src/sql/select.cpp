@@ -83,7 +83,9 @@ struct renderer {
     return std::get<std::string>(t.params[t.nodes[param_node].first]);
   }
 
-  static bool is_leaf(const node& n) { return n.kind == node_kind::column || n.kind == node_kind::param; }
+  static bool is_leaf(const node& n) {
+    return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate;
+  }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
   void operand(const expr_tree& t, std::uint32_t i) {
@@ -109,6 +111,13 @@ struct renderer {
         subquery_body(*t.subqueries[n.first], "1");
         return;
       case node_kind::param: placeholder(t.params[n.first]); return;
+      case node_kind::aggregate: {
+        static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(", "MIN(", "MAX("};
+        sql += open[n.third];
+        if (n.third != agg_count_all) expr(t, n.first);
+        sql += n.third == agg_sum ? "), 0)" : ")";
+        return;
+      }
       case node_kind::compare: {
         static constexpr const char* ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
         operand(t, n.first);
@@ -223,6 +232,14 @@ struct renderer {
       sql += " WHERE ";
       expr(*q.where, q.where->root());
     }
+    for (std::size_t i = 0; i < q.group_by.size(); ++i) {
+      sql += i == 0 ? " GROUP BY " : ", ";
+      expr(q.group_by[i], q.group_by[i].root());
+    }
+    if (q.having) {
+      sql += " HAVING ";
+      expr(*q.having, q.having->root());
+    }
   }
 
   void order_limit(const query_state& q) {
@@ -306,8 +323,9 @@ struct renderer {
   }
 
   void aggregate(const query_state& q, aggregate_kind kind, const expr_tree* argument) {
-    // DISTINCT, LIMIT and OFFSET shape the rows an aggregate sees: then it runs over a subquery.
-    const bool wrap = q.distinct || q.limit || q.offset;
+    // DISTINCT, GROUP BY, LIMIT and OFFSET shape the rows an aggregate sees: then it runs over a subquery
+    // (the count of a grouped query is its number of groups).
+    const bool wrap = q.distinct || q.limit || q.offset || !q.group_by.empty();
     sql += "SELECT ";
     auto call = [&](const char* open, const char* close) {
       sql += open;
@@ -325,7 +343,14 @@ struct renderer {
     }
     if (wrap) {
       sql += " FROM (";
-      plain(q);
+      if (!q.group_by.empty() && q.selected.empty()) {
+        // The groups, one row each: their columns (a record's every column is not grouped).
+        query_state groups = q;
+        groups.selected = q.group_by;
+        plain(groups);
+      } else {
+        plain(q);
+      }
       sql += ") AS ";
       d.quote_identifier(sql, "ar_rows");
     } else {

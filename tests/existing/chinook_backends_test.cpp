@@ -203,6 +203,41 @@ class chinook_backends : public ::testing::TestWithParam<std::string> {
 #define CHINOOK_CHECK(Model, relation, text) \
   check<Model>(#relation, [](const Model& m) { return count_of(m.relation()); }, text)
 
+// The report issue 18 names: invoices and their total by country, one statement, as SQL says.
+TEST_P(chinook_backends, sales_by_country_are_one_grouped_statement_equal_to_sql) {
+  ar::statement_counter counter;
+  const auto rows = ar::from<Invoice>(db) | ar::group_by(Invoice::c.billing_country) |
+                    ar::order_by(Invoice::c.billing_country) |
+                    ar::select(Invoice::c.billing_country, ar::count_all(), Invoice::c.total.sum()) | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1u);
+  const auto countries = raw_column(
+      "SELECT {billing_country} FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
+  const auto counts = raw_column(
+      "SELECT COUNT(*) FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
+  const auto totals = raw_column(
+      "SELECT SUM({total}) FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
+  ASSERT_EQ(rows.size(), countries.size());
+  ASSERT_GT(rows.size(), 20u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& [country, count, total] = rows[i];
+    EXPECT_EQ(country.value_or("NULL"), countries[i]);
+    EXPECT_EQ(count, std::stoll(counts[i]));
+    EXPECT_NEAR(total, std::stod(totals[i]), 1e-6) << countries[i];
+  }
+  // having: the countries with more than 20 invoices, largest total first.
+  const auto big = ar::from<Invoice>(db) | ar::group_by(Invoice::c.billing_country) |
+                   ar::having(ar::count_all() > 20) | ar::order_by(Invoice::c.total.sum().desc()) |
+                   ar::select(Invoice::c.billing_country) | ar::to_vector;
+  const auto big_sql = raw_column(
+      "SELECT {billing_country} FROM {invoice} GROUP BY {billing_country} HAVING COUNT(*) > 20 "
+      "ORDER BY SUM({total}) DESC");
+  ASSERT_EQ(big.size(), big_sql.size());
+  for (std::size_t i = 0; i < big.size(); ++i) EXPECT_EQ(std::get<0>(big[i]).value_or("NULL"), big_sql[i]);
+  // The number of groups.
+  EXPECT_EQ(ar::from<Invoice>(db) | ar::group_by(Invoice::c.billing_country) | ar::count,
+            static_cast<std::int64_t>(countries.size()));
+}
+
 TEST_P(chinook_backends, the_models_match_the_schema) {
   const ar::schema_report report = ar::verify_schema<Artist, Album, Genre, MediaType, Track, Employee, Customer,
                                                      Invoice, InvoiceLine, Playlist, PlaylistTrack>(db);

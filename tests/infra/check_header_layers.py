@@ -41,7 +41,7 @@ LAYERS = [
     ("queries and CRUD", [
         "query.hpp", "crud.hpp", "schema.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
         "views/after.hpp", "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
-        "views/filter.hpp", "views/first.hpp", "views/order_by.hpp", "views/select.hpp",
+        "views/filter.hpp", "views/first.hpp", "views/group_by.hpp", "views/order_by.hpp", "views/select.hpp",
         "views/page.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp",
     ]),
     ("relations and loading", [

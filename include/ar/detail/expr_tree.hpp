@@ -37,7 +37,11 @@ enum class node_kind : std::uint8_t {
   is_not_null,
   exists,       // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
   not_exists,
+  aggregate,    // first = operand (none for COUNT(*)), third = aggregate_call
 };
+
+// An aggregate node's function.
+enum aggregate_call : std::uint32_t { agg_count_all, agg_count, agg_count_distinct, agg_sum, agg_avg, agg_min, agg_max };
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
 

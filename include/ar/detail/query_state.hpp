@@ -32,6 +32,8 @@ struct query_state {
   const table_meta* table = nullptr;
   std::optional<expr_tree> where;
   std::vector<order_key> order;
+  std::vector<expr_tree> group_by;  // GROUP BY, in order
+  std::optional<expr_tree> having;  // HAVING: a condition on the groups
   std::vector<expr_tree> selected;  // empty: every column of the model, in model order
   bool distinct = false;
   std::optional<std::int64_t> limit;
