@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,12 +32,25 @@ struct member {
   friend bool operator==(const member&, const member&) = default;
 };
 
+// A model with a text and a double column: one of them takes a value each backend refuses.
+struct rated {
+  std::int64_t id = 0;
+  std::int32_t badge = 0;
+  std::string label;
+  double score = 0;
+
+  AR_MODEL(rated, "rateds", AR_FIELDS(id, badge, label, score));
+
+  friend bool operator==(const rated&, const rated&) = default;
+};
+
 class bulk_write : public ar_test::backend_test {
  protected:
   void SetUp() override {
     backend_test::SetUp();
-    ar::create_tables<member, country>(db);
+    ar::create_tables<member, country, rated>(db);
     db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {members_badge} ON {members} ({badge})"));
+    db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {rateds_badge} ON {rateds} ({badge})"));
   }
 
   // Members with badges 1..n, karma = badge, status "new".
@@ -222,6 +236,31 @@ TEST_P(bulk_write, upsert_splits_past_the_bind_limit_inside_one_transaction_and_
     EXPECT_EQ(m.badge, batch[i].badge);
     EXPECT_EQ(m.name, batch[i].name);
   }
+}
+
+TEST_P(bulk_write, a_failed_upsert_rolls_back_every_batch_and_takes_back_the_keys_it_wrote) {
+  std::vector<rated> old{{0, 1, "one", 1.0}, {0, 2, "two", 2.0}};
+  ar::insert_all(db, old);
+  // Three parameters per row: the first batch is full and runs; the last record, in the second,
+  // holds a value this backend refuses (NaN, or a NUL inside text where NaN is stored).
+  const std::size_t rows = db.dialect().max_parameters() / 3 + 10;
+  std::vector<rated> batch(rows);
+  for (std::size_t i = 0; i < rows; ++i) batch[i] = {0, static_cast<std::int32_t>(i + 1), "new", 0.5};
+  const ar_test::capabilities caps = ar_test::capabilities_of(GetParam());
+  ASSERT_TRUE(!caps.stores_nan || !caps.text_holds_nul);
+  if (!caps.stores_nan)
+    batch.back().score = std::numeric_limits<double>::quiet_NaN();
+  else
+    batch.back().label = std::string("a\0b", 3);
+  ar::statement_counter counter;
+  EXPECT_THROW(ar::insert_all(db, batch, ar::on_conflict(rated::c.badge).update(rated::c.label)), ar::database_error);
+  const auto sql = counter.statements();
+  ASSERT_EQ(sql.size(), 4u);  // BEGIN, the first batch, the second (refused before it is sent), ROLLBACK
+  EXPECT_EQ(sql.front(), "BEGIN");
+  EXPECT_TRUE(sql[1].starts_with("INSERT") && sql[2].starts_with("INSERT")) << sql[1] << sql[2];
+  EXPECT_EQ(sql.back(), "ROLLBACK");
+  for (std::size_t i = 0; i < rows; ++i) ASSERT_EQ(batch[i].id, 0) << i;
+  EXPECT_EQ(ar::from<rated>(db) | ar::order_by(rated::c.badge) | ar::to_vector, old);
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(bulk_write);
