@@ -433,6 +433,10 @@ template <model M, class T, class U, class C>
 void insert_all(std::vector<M>& records, const conflict_clause<C, T, U>& c) {
   detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
 }
+template <model M, class T, class U, class C>
+void insert_all(std::span<M> records, const conflict_clause<C, T, U>& c) {
+  detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
+}
 template <model M>
 std::size_t insert_all(std::span<const M> records, without_keys_t) {
   return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));

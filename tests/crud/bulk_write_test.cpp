@@ -19,6 +19,7 @@
 namespace {
 
 using ar_test::country;
+using ar_test::everything;
 
 struct member {
   std::int64_t id = 0;
@@ -48,7 +49,7 @@ class bulk_write : public ar_test::backend_test {
  protected:
   void SetUp() override {
     backend_test::SetUp();
-    ar::create_tables<member, country, rated>(db);
+    ar::create_tables<member, country, rated, everything>(db);
     db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {members_badge} ON {members} ({badge})"));
     db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {rateds_badge} ON {rateds} ({badge})"));
   }
@@ -138,6 +139,39 @@ TEST_P(bulk_write, update_all_refuses_order_take_drop_and_changes_nothing) {
   EXPECT_THROW((void)(ar::from<member>(db) | ar::drop(1) | ar::update_all(ar::set(member::c.karma, 0))), ar::error);
   EXPECT_EQ(counter.count(), 0u);
   for (const member& m : by_badge()) EXPECT_EQ(m.karma, m.badge);
+}
+
+TEST_P(bulk_write, update_all_sets_a_column_of_every_kind_and_reads_back_what_it_set) {
+  everything a;
+  a.text = "a";
+  everything b;
+  b.text = "b";
+  b.opt_i32 = 5;
+  b.opt_text = "there";
+  ar::insert(db, a);
+  ar::insert(db, b);
+  const ar::time_point at = ar::parse_time("2024-02-29 12:34:56");
+  const std::uint64_t changed =
+      ar::from<everything>(db) | ar::filter(everything::c.text == "b") |
+      ar::update_all(ar::set(everything::c.i32, -7), ar::set(everything::c.i64, std::int64_t{1} << 40),
+                     ar::set(everything::c.f64, 2.5), ar::set(everything::c.flag, true), ar::set(everything::c.at, at),
+                     ar::set(everything::c.opt_i32, std::nullopt), ar::set(everything::c.opt_i64, std::int64_t{9}),
+                     ar::set(everything::c.opt_flag, false), ar::set(everything::c.opt_text, std::nullopt),
+                     ar::set(everything::c.opt_at, at));
+  EXPECT_EQ(changed, 1u);
+  everything want = b;
+  want.i32 = -7;
+  want.i64 = std::int64_t{1} << 40;
+  want.f64 = 2.5;
+  want.flag = true;
+  want.at = at;
+  want.opt_i32 = std::nullopt;
+  want.opt_i64 = 9;
+  want.opt_flag = false;
+  want.opt_text = std::nullopt;
+  want.opt_at = at;
+  EXPECT_EQ(ar::find_or_throw<everything>(db, b.id), want);
+  EXPECT_EQ(ar::find_or_throw<everything>(db, a.id), a);  // not selected by the filter
 }
 
 TEST_P(bulk_write, delete_all_returns_the_number_of_rows_it_deleted) {
