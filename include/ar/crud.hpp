@@ -328,6 +328,21 @@ struct conflict_clause<void, std::integer_sequence<int, T...>, std::integer_sequ
   static constexpr bool ignores = true;
 };
 
+namespace detail {
+// One column of on_conflict(...).update(...): of the conflict's model, not its primary key (Field
+// names it in the compiler's note on a failed check).
+template <class M, class Of, int I, class Field = typename column_lookup<Of, I>::def::name_type>
+constexpr void check_conflict_update() {
+  static_assert(std::is_same_v<Of, M>,
+                "ar::on_conflict(...).update: a column to update belongs to another model than the conflict's "
+                "columns");
+  if constexpr (std::is_same_v<Of, M>)
+    static_assert(!table_meta_v<M>.is_key(column_lookup<M, I>::position),
+                  "ar::on_conflict(...).update: a column to update is the primary key, which identifies the row: "
+                  "update other columns");
+}
+}  // namespace detail
+
 template <class M, int... T>
 struct conflict_target {
   // On a conflict, set these columns of the row there to the record's values.
@@ -339,12 +354,7 @@ struct conflict_target {
     static_assert(sizeof...(C) > 0,
                   "ar::on_conflict(...).update: name at least one column to update, or use ignore()");
     if constexpr (!std::is_void_v<M>) {
-      static_assert((std::is_same_v<typename C::model_type, M> && ...),
-                    "ar::on_conflict(...).update: a column to update belongs to another model than the conflict's "
-                    "columns");
-      static_assert(((!table_meta_v<M>.is_key(detail::column_lookup<M, C::index>::position)) && ...),
-                    "ar::on_conflict(...).update: a column to update is the primary key, which identifies the row: "
-                    "update other columns");
+      (detail::check_conflict_update<M, typename C::model_type, C::index>(), ...);
       return conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, C::index...>>{};
     } else {
       return conflict_clause<void, std::integer_sequence<int>, std::integer_sequence<int>>{};

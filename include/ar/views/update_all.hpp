@@ -40,7 +40,9 @@ void render_update_all(std::string& sql, std::vector<value>& params, const diale
 std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
                               std::span<const value> values);
 
-template <class M, int I, class V>
+// Field: the field's name (a compile-time string), so that the compiler's note on a failed check
+// names the column: "check_assignable() [with ...; Field = boost::hana::string<'n', 'a', 'm', 'e'>]".
+template <class M, int I, class V, class Field = typename column_lookup<M, I>::def::name_type>
 constexpr void check_assignable() {
   using field = typename column_lookup<M, I>::def::type;
   using scalar = typename strip_optional<field>::type;
@@ -87,15 +89,21 @@ constexpr bool distinct_columns() {
   return true;
 }
 
+// One assignment of update_all is of the query's model (Field names its column in the compiler's note).
+template <class M, class Of, int I, class Field = typename column_lookup<Of, I>::def::name_type>
+constexpr void check_of_query_model() {
+  static_assert(std::is_same_v<Of, M>,
+                "ar::update_all: an ar::set names a column of another model than the query's: update a query of "
+                "that model instead");
+}
+
 template <class... A>
 struct update_all_closure {
   std::tuple<A...> assignments;
 
   template <class M, class R, class S>
   std::uint64_t operator()(const query<M, R, S>& q) const {
-    static_assert((std::is_same_v<typename A::model_type, M> && ...),
-                  "ar::update_all: an ar::set names a column of another model than the query's: update a query of "
-                  "that model instead");
+    (check_of_query_model<M, typename A::model_type, A::index>(), ...);
     static_assert(distinct_columns<A::index...>(),
                   "ar::update_all: the same column is set twice: set each column once");
     if constexpr (sizeof...(A) == 0) {
