@@ -156,6 +156,21 @@ class mysql_dialect final : public dialect {
     assign_non_key_columns(out, table, "VALUES(", ")");
   }
 
+  // MariaDB resolves a conflict on any unique key: it cannot name one. A skipped row is a no-op
+  // assignment of the key, not INSERT IGNORE (which would also turn errors other than a duplicate
+  // key, a foreign key's or a value too long, into warnings and go on).
+  void on_conflict_clause(std::string& out, const table_meta& table, std::span<const std::size_t> /*target*/,
+                          std::span<const std::size_t> update) const override {
+    out += " ON DUPLICATE KEY UPDATE ";
+    if (update.empty()) {
+      quote_identifier(out, column_name(table, table.primary_key));
+      out += " = ";
+      quote_identifier(out, column_name(table, table.primary_key));
+      return;
+    }
+    assign_columns(out, table, update, "VALUES(", ")");
+  }
+
   // The catalog of the connection's database (DATABASE()). COLUMN_TYPE spells the whole type,
   // "int(11) unsigned", "tinyint(1)", "varchar(768)"; the primary key is the index named PRIMARY.
   std::string catalog_columns_sql() const override {

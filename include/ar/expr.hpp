@@ -550,6 +550,7 @@ struct expression_methods {
 template <class M, int I>
 struct column : detail::expression_methods<column<M, I>> {
   using model_type = M;
+  static constexpr int index = I;
 };
 
 // A typed expression: T is the C++ type of its SQL value (bool for conditions).

@@ -17,6 +17,7 @@
 #include <ar/views/take.hpp>
 #include <ar/views/timeout.hpp>
 #include <ar/views/to_vector.hpp>
+#include <ar/views/update_all.hpp>
 #include <ar/views/where_has.hpp>
 
 #endif  // AR_VIEWS_HPP

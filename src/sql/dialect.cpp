@@ -113,6 +113,37 @@ void dialect::upsert_clause(std::string& out, const table_meta& table) const {
   assign_non_key_columns(out, table, "excluded.", "");
 }
 
+void dialect::on_conflict_clause(std::string& out, const table_meta& table, std::span<const std::size_t> target,
+                                 std::span<const std::size_t> update) const {
+  out += " ON CONFLICT ";
+  if (!target.empty()) {
+    out += '(';
+    for (std::size_t k = 0; k < target.size(); ++k) {
+      if (k) out += ", ";
+      quote_identifier(out, column_name(table, target[k]));
+    }
+    out += ") ";
+  }
+  if (update.empty()) {
+    out += "DO NOTHING";
+    return;
+  }
+  out += "DO UPDATE SET ";
+  assign_columns(out, table, update, "excluded.", "");
+}
+
+void dialect::assign_columns(std::string& out, const table_meta& table, std::span<const std::size_t> columns,
+                             std::string_view before, std::string_view after) const {
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k) out += ", ";
+    quote_identifier(out, column_name(table, columns[k]));
+    out += " = ";
+    out += before;
+    quote_identifier(out, column_name(table, columns[k]));
+    out += after;
+  }
+}
+
 void dialect::assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
                                      std::string_view after) const {
   bool first = true;

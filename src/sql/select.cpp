@@ -3,6 +3,7 @@
 // each spelling a database disagrees on asked of its dialect.
 
 #include <ar/detail/names.hpp>
+#include <span>
 #include <ar/backend/dialect.hpp>
 #include <ar/detail/query_state.hpp>
 #include <ar/model.hpp>
@@ -376,6 +377,24 @@ void render_nullify(std::string& sql, std::vector<value>& params, const dialect&
   sql += " SET ";
   d.quote_identifier(sql, column_name(*state.table, column));
   sql += " = NULL";
+  if (state.where) {
+    sql += " WHERE ";
+    r.expr(*state.where, state.where->root());
+  }
+}
+
+void render_update_all(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                       std::span<const std::size_t> columns, std::span<const value> values) {
+  renderer r{sql, params, d};
+  sql += "UPDATE ";
+  d.quote_identifier(sql, table_name(*state.table));
+  sql += " SET ";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) sql += ", ";
+    d.quote_identifier(sql, column_name(*state.table, columns[i]));
+    sql += " = ";
+    r.placeholder(values[i]);
+  }
   if (state.where) {
     sql += " WHERE ";
     r.expr(*state.where, state.where->root());

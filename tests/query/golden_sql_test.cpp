@@ -217,6 +217,55 @@ TEST_P(golden_sql, save_with_a_supplied_key_is_an_upsert) {
   expect_statements(counter, {upsert, upsert, select_by_key});
 }
 
+TEST_P(golden_sql, update_all_and_delete_all_bind_their_values_before_the_filters) {
+  ar::create_table<user>(db);
+  ar::statement_counter counter;
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.name == "ada") |
+                ar::update_all(ar::set(user::c.hair_color, "red"), ar::set(user::c.name, "bea")),
+            0u);
+  EXPECT_EQ(ar::from<user>(db) | ar::update_all(ar::set(user::c.hair_color, std::nullopt)), 0u);
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.id > 3) | ar::delete_all, 0u);
+  expect_statements(
+      counter,
+      {{R"(UPDATE "users" SET "hair_color" = ?, "user_name" = ? WHERE "user_name" = ?)",
+        R"(UPDATE "users" SET "hair_color" = $1, "user_name" = $2 WHERE "user_name" = $3)",
+        "UPDATE `users` SET `hair_color` = :1, `user_name` = :2 WHERE `user_name` = :3"},
+       {R"(UPDATE "users" SET "hair_color" = ?)", R"(UPDATE "users" SET "hair_color" = $1)",
+        "UPDATE `users` SET `hair_color` = :1"},
+       {R"(DELETE FROM "users" WHERE "id" > ?)", R"(DELETE FROM "users" WHERE "id" > $1)",
+        "DELETE FROM `users` WHERE `id` > :1"}});
+}
+
+TEST_P(golden_sql, insert_all_on_conflict_spells_the_dialects_upsert) {
+  ar::create_tables<country, user>(db);
+  std::vector<country> countries{{"fr", "France", 1}, {"de", "Germany", 2}};
+  std::vector<user> users{{0, "ada", std::nullopt}};
+  ar::statement_counter counter;
+  ar::insert_all(db, countries, ar::on_conflict(country::c.code).update(country::c.population));
+  ar::insert_all(db, countries, ar::on_conflict(country::c.code).ignore());
+  ar::insert_all(db, countries, ar::on_conflict().ignore());
+  ar::insert_all(db, users, ar::on_conflict(user::c.id).update(user::c.name, user::c.hair_color));
+  EXPECT_GT(users[0].id, 0);
+  expect_statements(
+      counter,
+      {{R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT ("code") DO UPDATE SET "population" = excluded."population")",
+        R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT ("code") DO UPDATE SET "population" = excluded."population")",
+        "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (:1, :2, :3), (:4, :5, :6) ON DUPLICATE KEY "
+        "UPDATE `population` = VALUES(`population`)"},
+       {R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT ("code") DO NOTHING)",
+        R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT ("code") DO NOTHING)",
+        "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (:1, :2, :3), (:4, :5, :6) ON DUPLICATE KEY "
+        "UPDATE `code` = `code`"},
+       {R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT DO NOTHING)",
+        R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT DO NOTHING)",
+        "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (:1, :2, :3), (:4, :5, :6) ON DUPLICATE KEY "
+        "UPDATE `code` = `code`"},
+       {R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?) ON CONFLICT ("id") DO UPDATE SET "user_name" = excluded."user_name", "hair_color" = excluded."hair_color" RETURNING "id")",
+        R"(INSERT INTO "users" ("user_name", "hair_color") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "user_name" = excluded."user_name", "hair_color" = excluded."hair_color" RETURNING "id")",
+        "INSERT INTO `users` (`user_name`, `hair_color`) VALUES (:1, :2) ON DUPLICATE KEY UPDATE `user_name` = "
+        "VALUES(`user_name`), `hair_color` = VALUES(`hair_color`) RETURNING `id`"}});
+}
+
 TEST_P(golden_sql, ancestors_and_descendants_are_one_recursive_cte) {
   ar::create_table<category>(db);
   category root{0, std::nullopt, "root"};

@@ -123,6 +123,15 @@ class dialect {
 
   // Appends the clause that turns an INSERT into an insert-or-update on the primary key.
   virtual void upsert_clause(std::string& out, const table_meta& table) const;
+  // Appends what makes a multi-row INSERT resolve a conflict on a unique key (ar::insert_all with
+  // ar::on_conflict; RETURNING, when asked for, follows it). `target`: the positions of the unique
+  // key's columns (empty: any unique key, only when `update` is empty). `update`: the columns set to
+  // the new row's values on a conflict, never a key column (empty: the row there is kept and the new
+  // one skipped). Default: " ON CONFLICT (t) DO UPDATE SET c = excluded.c", " ON CONFLICT [(t)] DO
+  // NOTHING". MariaDB cannot name the key: " ON DUPLICATE KEY UPDATE c = VALUES(c)", and a no-op
+  // assignment of the key to skip (not INSERT IGNORE, which would also turn other errors into warnings).
+  virtual void on_conflict_clause(std::string& out, const table_meta& table, std::span<const std::size_t> target,
+                                  std::span<const std::size_t> update) const;
 
   // Streaming in constant memory. A dialect whose driver receives whole results at once (libpq)
   // reads a stream through a server-side cursor: these give its statements, which the library
@@ -214,6 +223,9 @@ class dialect {
   // key (before "excluded.": PostgreSQL and SQLite; "VALUES(" and ")": MariaDB).
   void assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
                               std::string_view after) const;
+  // The same over the columns at `columns`.
+  void assign_columns(std::string& out, const table_meta& table, std::span<const std::size_t> columns,
+                      std::string_view before, std::string_view after) const;
 
   // A catalog type name as column_type_holds compares it: lower case, without what parentheses hold,
   // spaces single: "INT(11) UNSIGNED" is "int unsigned", "NUMERIC(10,2)" is "numeric".
