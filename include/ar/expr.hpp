@@ -35,6 +35,8 @@ template <class... Models>
 struct order_term;
 template <class Field, class... Models>
 struct aggregate;
+template <class Field, class... Models>
+struct computed;
 
 namespace detail {
 
@@ -113,6 +115,8 @@ struct is_expression<expr<T, Models...>> : std::true_type {};
 
 template <class Field, class... Models>
 struct is_expression<aggregate<Field, Models...>> : std::true_type {};
+template <class Field, class... Models>
+struct is_expression<computed<Field, Models...>> : std::true_type {};
 
 template <class T>
 inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
@@ -139,6 +143,12 @@ template <class Field, class... Models>
 struct expression_traits<aggregate<Field, Models...>> {
   using scalar = typename strip_optional<Field>::type;
   using models = type_list<Models..., aggregated>;
+};
+
+template <class Field, class... Models>
+struct expression_traits<computed<Field, Models...>> {
+  using scalar = typename strip_optional<Field>::type;
+  using models = type_list<Models...>;
 };
 
 template <class X, bool = is_expression_v<X>>
@@ -214,6 +224,24 @@ template <class Field, class... Models>
 std::uint32_t lower(expr_tree& tree, const aggregate<Field, Models...>& e) {
   return tree.append(e.tree);
 }
+template <class Field, class... Models>
+std::uint32_t lower(expr_tree& tree, const computed<Field, Models...>& e) {
+  return tree.append(e.tree);
+}
+
+// Whether an operand may be NULL: a column of a std::optional field, an aggregate or a computed
+// value whose row type is one. A plain value never is (a std::optional value is refused).
+template <class X>
+struct nullable_operand : std::false_type {};
+template <class M, int I>
+struct nullable_operand<column<M, I>>
+    : std::bool_constant<field_traits<typename column_lookup<M, I>::def::type>::nullable> {};
+template <class Field, class... Models>
+struct nullable_operand<aggregate<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
+template <class Field, class... Models>
+struct nullable_operand<computed<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
+template <class X>
+inline constexpr bool nullable_operand_v = nullable_operand<std::remove_cvref_t<X>>::value;
 
 template <class X>
 inline constexpr bool is_aggregated_v = []<class... Ms>(type_list<Ms...>) {
@@ -567,6 +595,14 @@ struct aggregate : detail::expression_methods<aggregate<Field, Models...>> {
   detail::expr_tree tree;
 };
 
+// A value computed from columns (arithmetic, coalesce, lower, upper): Field is what a row holds of
+// it (a std::optional where it may be NULL).
+template <class Field, class... Models>
+struct computed : detail::expression_methods<computed<Field, Models...>> {
+  using field_type = Field;
+  detail::expr_tree tree;
+};
+
 // COUNT(*): the number of rows (of each group).
 inline aggregate<std::int64_t> count_all() {
   aggregate<std::int64_t> out;
@@ -664,6 +700,124 @@ auto operator!(const X& x) {
   const auto a = detail::lower(out.tree, x);
   out.tree.add(detail::node{detail::node_kind::logical_not, detail::compare_op::eq, a});
   return out;
+}
+
+// --- values computed from columns ---------------------------------------------------------------
+
+namespace detail {
+template <class T>
+inline constexpr bool is_number_v = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
+
+template <class L, class R>
+concept arithmetic_operands = (is_expression_v<L> || is_expression_v<R>);
+
+template <class Field, class List>
+struct computed_of;
+template <class Field, class... Ms>
+struct computed_of<Field, type_list<Ms...>> {
+  using type = computed<Field, Ms...>;
+};
+template <class Field, class L, class R>
+using computed_result_t =
+    typename computed_of<Field, typename concat_lists<typename models_of<L>::type, typename models_of<R>::type>::type>::type;
+
+// One operand of arithmetic: an expression, or a number bound as a parameter of its own kind.
+template <class X>
+std::uint32_t lower_number(expr_tree& tree, const X& x) {
+  if constexpr (is_expression_v<X>)
+    return lower(tree, x);
+  else if constexpr (std::is_floating_point_v<X>)
+    return tree.add_param(static_cast<double>(x));
+  else
+    return tree.add_param(static_cast<std::int64_t>(x));
+}
+
+// a <op> b: a std::int64_t of two integers, a double where one is a double; / always a double
+// (SQL's integer division differs between databases) that is NULL where b is 0 (SQLite and MariaDB
+// give NULL; PostgreSQL refuses the statement); a std::optional where an operand may be NULL.
+template <arith_op Op, class L, class R>
+auto make_arith(const L& l, const R& r) {
+  using left = operand_scalar_t<L>;
+  using right = operand_scalar_t<R>;
+  static_assert(is_number_v<left> && is_number_v<right>,
+                "ar: +, -, * and / compute with numbers: both sides must be number columns, numbers or "
+                "expressions of numbers");
+  using scalar = std::conditional_t<Op == arith_div || std::is_floating_point_v<left> || std::is_floating_point_v<right>,
+                                    double, std::int64_t>;
+  using field = std::conditional_t<Op == arith_div || nullable_operand_v<L> || nullable_operand_v<R>,
+                                   std::optional<scalar>, scalar>;
+  computed_result_t<field, L, R> out;
+  if constexpr (is_number_v<left> && is_number_v<right>) {
+    const auto a = lower_number(out.tree, l);
+    const auto b = lower_number(out.tree, r);
+    out.tree.add(node{node_kind::arith, compare_op::eq, a, b, Op});
+  }
+  return out;
+}
+}  // namespace detail
+
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator+(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_add>(l, r);
+}
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator-(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_sub>(l, r);
+}
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator*(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_mul>(l, r);
+}
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator/(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_div>(l, r);
+}
+
+// COALESCE(x, fallback): x, or the fallback where x is NULL (a value, or an expression of the same
+// kind as x). A row holds x's type, a std::optional only if the fallback may be NULL too.
+template <class X, class F>
+  requires detail::is_expression_v<X>
+auto coalesce(const X& x, const F& fallback) {
+  detail::check_comparable<X, F>();
+  using scalar = typename detail::expression_traits<std::remove_cvref_t<X>>::scalar;
+  using field = std::conditional_t<detail::nullable_operand_v<F>, std::optional<scalar>, scalar>;
+  detail::computed_result_t<field, X, F> out;
+  if constexpr (detail::comparable<X, F>()) {
+    const auto a = detail::lower(out.tree, x);
+    const auto b = detail::lower_operand<scalar>(out.tree, fallback);
+    out.tree.add(detail::node{detail::node_kind::function, detail::compare_op::eq, a, b, detail::fn_coalesce});
+  }
+  return out;
+}
+
+namespace detail {
+template <function_call Fn, class X>
+auto make_case_change(const X& x) {
+  static_assert(std::is_same_v<typename expression_traits<std::remove_cvref_t<X>>::scalar, std::string>,
+                "ar: lower() and upper() change the case of text: use them on a std::string column");
+  using field = std::conditional_t<nullable_operand_v<X>, std::optional<std::string>, std::string>;
+  computed_result_t<field, X, int> out;
+  const auto a = lower(out.tree, x);
+  out.tree.add(node{node_kind::function, compare_op::eq, a, 0, Fn});
+  return out;
+}
+}  // namespace detail
+
+// LOWER(x) and UPPER(x) of a text: ASCII letters on every backend; beyond ASCII as the database
+// folds case (docs/querying.md, "LIKE and case").
+template <class X>
+  requires detail::is_expression_v<X>
+auto lower(const X& x) {
+  return detail::make_case_change<detail::fn_lower>(x);
+}
+template <class X>
+  requires detail::is_expression_v<X>
+auto upper(const X& x) {
+  return detail::make_case_change<detail::fn_upper>(x);
 }
 
 }  // namespace ar

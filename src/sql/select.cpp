@@ -85,7 +85,8 @@ struct renderer {
   }
 
   static bool is_leaf(const node& n) {
-    return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate;
+    return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate ||
+           n.kind == node_kind::function;
   }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
@@ -112,6 +113,27 @@ struct renderer {
         subquery_body(*t.subqueries[n.first], "1");
         return;
       case node_kind::param: placeholder(t.params[n.first]); return;
+      case node_kind::arith: {
+        static constexpr const char* ops[] = {" + ", " - ", " * ", " / "};
+        operand(t, n.first);
+        // Division gives a double on every backend (integers would truncate on SQLite and
+        // PostgreSQL and make a DECIMAL on MariaDB): the dividend is made a fraction first.
+        if (n.third == arith_div) sql += " * 1.0";
+        sql += ops[n.third];
+        operand(t, n.second);
+        return;
+      }
+      case node_kind::function: {
+        static constexpr const char* names[] = {"COALESCE(", "LOWER(", "UPPER("};
+        sql += names[n.third];
+        expr(t, n.first);
+        if (n.third == fn_coalesce) {
+          sql += ", ";
+          expr(t, n.second);
+        }
+        sql += ')';
+        return;
+      }
       case node_kind::aggregate: {
         static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(", "MIN(", "MAX("};
         sql += open[n.third];

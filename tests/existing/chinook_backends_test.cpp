@@ -238,6 +238,40 @@ TEST_P(chinook_backends, sales_by_country_are_one_grouped_statement_equal_to_sql
             static_cast<std::int64_t>(countries.size()));
 }
 
+// The other reports of issue 18 that one table answers: the top tracks by revenue (a sum of a
+// product over invoice lines) and the artists with more than 10 albums, each one statement.
+TEST_P(chinook_backends, top_tracks_by_revenue_and_prolific_artists_are_one_statement_each) {
+  const auto revenue = (InvoiceLine::c.unit_price * InvoiceLine::c.quantity).sum();
+  ar::statement_counter counter;
+  const auto top = ar::from<InvoiceLine>(db) | ar::group_by(InvoiceLine::c.track_id) |
+                   ar::order_by(revenue.desc(), InvoiceLine::c.track_id) | ar::take(10) |
+                   ar::select(InvoiceLine::c.track_id, revenue) | ar::to_vector;
+  const auto prolific = ar::from<Album>(db) | ar::group_by(Album::c.artist_id) | ar::having(ar::count_all() > 10) |
+                        ar::order_by(Album::c.artist_id) | ar::select(Album::c.artist_id, ar::count_all()) |
+                        ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);
+  const auto top_ids = raw_column(
+      "SELECT {track_id} FROM {invoice_line} GROUP BY {track_id} ORDER BY SUM({unit_price} * {quantity}) DESC, "
+      "{track_id} LIMIT 10");
+  const auto top_sums = raw_column(
+      "SELECT SUM({unit_price} * {quantity}) FROM {invoice_line} GROUP BY {track_id} "
+      "ORDER BY SUM({unit_price} * {quantity}) DESC, {track_id} LIMIT 10");
+  ASSERT_EQ(top.size(), 10u);
+  ASSERT_EQ(top_ids.size(), 10u);
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    EXPECT_EQ(std::to_string(std::get<0>(top[i])), top_ids[i]);
+    EXPECT_NEAR(std::get<1>(top[i]), std::stod(top_sums[i]), 1e-6);
+  }
+  const auto prolific_ids = raw_column(
+      "SELECT {artist_id} FROM {album} GROUP BY {artist_id} HAVING COUNT(*) > 10 ORDER BY {artist_id}");
+  ASSERT_EQ(prolific.size(), prolific_ids.size());
+  ASSERT_FALSE(prolific.empty());
+  for (std::size_t i = 0; i < prolific.size(); ++i) {
+    EXPECT_EQ(std::to_string(std::get<0>(prolific[i])), prolific_ids[i]);
+    EXPECT_GT(std::get<1>(prolific[i]), 10);
+  }
+}
+
 TEST_P(chinook_backends, the_models_match_the_schema) {
   const ar::schema_report report = ar::verify_schema<Artist, Album, Genre, MediaType, Track, Employee, Customer,
                                                      Invoice, InvoiceLine, Playlist, PlaylistTrack>(db);

@@ -38,7 +38,12 @@ enum class node_kind : std::uint8_t {
   exists,       // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
   not_exists,
   aggregate,    // first = operand (none for COUNT(*)), third = aggregate_call
+  arith,        // first / second = operands, third = arith_op
+  function,     // first (/ second) = arguments, third = function_call
 };
+
+enum arith_op : std::uint32_t { arith_add, arith_sub, arith_mul, arith_div };
+enum function_call : std::uint32_t { fn_coalesce, fn_lower, fn_upper };
 
 // An aggregate node's function.
 enum aggregate_call : std::uint32_t { agg_count_all, agg_count, agg_count_distinct, agg_sum, agg_avg, agg_min, agg_max };

@@ -24,13 +24,22 @@ template <class Field, class... Models>
 struct column_field_type<aggregate<Field, Models...>> {
   using type = Field;
 };
+// A computed value (arithmetic, coalesce, lower, upper): likewise.
+template <class Field, class... Models>
+struct column_field_type<computed<Field, Models...>> {
+  using type = Field;
+};
+template <class X>
+inline constexpr bool is_computed_v = false;
+template <class Field, class... Models>
+inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
 
 template <class Row, class... Columns>
 auto make_select(const Columns&... columns) {
   static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
-  static_assert(((is_column_v<Columns> || is_aggregated_v<Columns>) && ...),
-                "ar::select takes column handles (Model::c.field) and aggregates (Model::c.field.sum(), "
-                "ar::count_all(), ...)");
+  static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
+                "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
+                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a))");
   using staging = std::tuple<typename column_field_type<Columns>::type...>;
   using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
   if constexpr (!std::is_void_v<Row>) {
