@@ -364,6 +364,9 @@ struct relation_loader {
   // For errors: the owner's table and the relation's name.
   std::string_view owner_table;
   std::string_view name;
+  // A foreign key of several columns (AR_KEYS, K = row_key): the target's columns compared with the
+  // owners' values, in key order (match_position is the first; `param` is unused). Empty otherwise.
+  std::span<const std::uint32_t> match_positions;
 };
 
 }  // namespace detail

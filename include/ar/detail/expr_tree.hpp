@@ -34,6 +34,7 @@ enum class node_kind : std::uint8_t {
   is_not_null,
   exists,       // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
   not_exists,
+  row,          // a row value (a, b): first = its first column node, second = how many (consecutive)
 };
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };

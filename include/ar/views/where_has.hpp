@@ -25,8 +25,9 @@ namespace detail {
 inline void require_same_database(const ar::database& owner_db, const relation_entry& entry, std::string_view what) {
   if (!entry.subquery)
     throw error("ar::" + std::string(what) + ": '" + std::string(entry.name) +
-                "' cannot be a subquery (it goes through a join model, or points at several models); test or count "
-                "a direct relation instead");
+                "' cannot be a subquery (it goes through a join model, points at several models, or joins on a foreign "
+                "key of several columns, AR_KEYS); test or count a direct relation over one column instead, or load "
+                "the relation");
   const ar::database target_db = entry.target_database();
   if (!(target_db == owner_db))
     throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +
