@@ -52,6 +52,16 @@ struct renderer {
     scope_name(depth - 1, *sub.outer_table);
     sql += '.';
     d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_column));
+    for (std::size_t k = 0; k < sub.inner_more.size(); ++k) {  // a key of several columns
+      sql += " AND ";
+      scope_name(depth, *sub.table);
+      sql += '.';
+      d.quote_identifier(sql, column_name(*sub.table, sub.inner_more[k]));
+      sql += " = ";
+      scope_name(depth - 1, *sub.outer_table);
+      sql += '.';
+      d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_more[k]));
+    }
     if (sub.where) {
       sql += " AND ";
       const bool wrap = sub.where->nodes.back().kind == node_kind::logical_or;
@@ -264,7 +274,7 @@ struct renderer {
 
   void partition_columns(const query_state& q) {
     d.quote_identifier(sql, column_name(*q.table, *q.partition));
-    for (const std::size_t c : q.partition_more) {
+    for (const std::uint32_t c : q.partition_more) {
       sql += ", ";
       d.quote_identifier(sql, column_name(*q.table, c));
     }

@@ -272,6 +272,10 @@ struct relation_entry {
   // owner holds changes before every statement of the path has succeeded: a failure leaves the
   // owners' caches as they were.
   eager_commit (*eager_load)(const std::vector<const void*>& owners, const eager_node& node);
+  // A foreign key of several columns (AR_KEYS): the correlation's other columns, in key order
+  // (target.inner_more[k] = owner.outer_more[k]); empty otherwise.
+  std::span<const std::uint32_t> inner_more;
+  std::span<const std::uint32_t> outer_more;
 };
 
 struct relation_table {
@@ -292,7 +296,7 @@ inline const relation_table& wildcard_table() {
 inline const relation_entry& relation_table::find(std::string_view name) const {
   if (any) {
     static const relation_entry entry{"", relation_kind::morph_to, &typeid(void), &wildcard_table,
-                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr};
+                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr, {}, {}};
     return entry;
   }
   for (const auto& r : relations)

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +59,9 @@ struct subquery {
   const table_meta* outer_table = nullptr;
   std::uint32_t outer_column = 0;
   std::shared_ptr<const expr_tree> where;  // may be null
+  // A key of several columns: the other pairs, inner_more[k] = outer_more[k] (constant tables).
+  std::span<const std::uint32_t> inner_more{};
+  std::span<const std::uint32_t> outer_more{};
 };
 
 struct expr_tree {

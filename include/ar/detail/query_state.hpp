@@ -49,8 +49,9 @@ struct query_state {
   // With a position: LIMIT / OFFSET count the rows of each value of that column (a window
   // function), as an eager load's per-parent limit needs.
   std::optional<std::size_t> partition;
-  // A foreign key of several columns (AR_KEYS): the partition's other columns, in key order.
-  std::vector<std::size_t> partition_more;
+  // A foreign key of several columns (AR_KEYS): the partition's other columns, in key order (a
+  // relation's constant table).
+  std::span<const std::uint32_t> partition_more;
   // with_count: one COUNT subquery per entry, read after the model's columns, each stored on the
   // record by `store`.
   struct counted {

@@ -716,6 +716,8 @@ struct composite_relation_impl : relation_ops<Rel> {
   using result = std::conditional_t<base::many, std::vector<target>, std::shared_ptr<const target>>;
   static constexpr bool morph = false;
   static constexpr auto match_positions = matched::template positions<target>;
+  // The owner's columns holding the value, in key order (a subquery's correlation).
+  static constexpr auto owner_positions = source::template positions<owner>;
 
   static std::optional<row_key> lookup_value(const owner& o) { return source::read(o); }
   static bool match(const target& row, row_key& out) {

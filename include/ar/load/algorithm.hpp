@@ -348,7 +348,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     if (per_parent) {
       state->partition = loader.match_position;
       if constexpr (std::is_same_v<K, row_key>)
-        state->partition_more.assign(loader.match_positions.begin() + 1, loader.match_positions.end());
+        state->partition_more = loader.match_positions.subspan(1);
     }
     // Without a modifier's own loads, rows get their shared context (and their siblings) once
     // grouped, from the caller: no vector of every row first, and no context that the caller

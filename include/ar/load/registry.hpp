@@ -305,7 +305,7 @@ constexpr relation_entry entry_of() {
   using target = typename Rel::target;
   if constexpr (!relation_ops<Rel>::ok) {
     return relation_entry{"", Rel::kind, &typeid(void), &wildcard_table, nullptr, 0, 0, nullptr, false,
-                          nullptr, nullptr, nullptr};
+                          nullptr, nullptr, nullptr, {}, {}};
   } else if constexpr (Rel::kind == relation_kind::morph_to) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -318,7 +318,9 @@ constexpr relation_entry entry_of() {
                           false,
                           nullptr,
                           nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {}};
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -331,21 +333,26 @@ constexpr relation_entry entry_of() {
                           false,
                           nullptr,
                           nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {}};
   } else if constexpr (Rel::composite) {
-    // A subquery correlates one column (where_has, with_count): not yet a key of several.
+    // The subquery correlates every column of the key: the first as for one column, the others after.
+    using impl = relation_impl<Rel>;
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
                           &typeid(target),
                           &relation_table_of<target>,
                           &table_meta_v<target>,
-                          0,
-                          0,
+                          impl::match_positions[0],
+                          impl::owner_positions[0],
                           &::ar::database_for<target>,
-                          false,
+                          true,
                           nullptr,
-                          nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          impl::many ? &store_count<Rel> : nullptr,
+                          &eager_ops<Rel>::eager_load,
+                          std::span<const std::uint32_t>(impl::match_positions).subspan(1),
+                          std::span<const std::uint32_t>(impl::owner_positions).subspan(1)};
   } else {
     using impl = relation_impl<Rel>;
     std::uint32_t inner = 0, outer = 0;
@@ -367,7 +374,9 @@ constexpr relation_entry entry_of() {
                           true,
                           impl::morph ? &subquery_condition<Rel> : nullptr,
                           impl::many ? &store_count<Rel> : nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {}};
   }
 }
 

@@ -25,9 +25,8 @@ namespace detail {
 inline void require_same_database(const ar::database& owner_db, const relation_entry& entry, std::string_view what) {
   if (!entry.subquery)
     throw error("ar::" + std::string(what) + ": '" + std::string(entry.name) +
-                "' cannot be a subquery (it goes through a join model, points at several models, or joins on a foreign "
-                "key of several columns, AR_KEYS); test or count a direct relation over one column instead, or load "
-                "the relation");
+                "' cannot be a subquery (it goes through a join model, or points at several models); test or count "
+                "a direct relation instead");
   const ar::database target_db = entry.target_database();
   if (!(target_db == owner_db))
     throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +
@@ -64,6 +63,8 @@ inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, co
     sub->inner_column = entries[i]->inner_column;
     sub->outer_table = i == 0 ? &root_meta : entries[i - 1]->target_meta;
     sub->outer_column = entries[i]->outer_column;
+    sub->inner_more = entries[i]->inner_more;
+    sub->outer_more = entries[i]->outer_more;
     std::shared_ptr<const expr_tree> own = where;
     if (inner) {
       auto exists = std::make_shared<expr_tree>();
@@ -186,6 +187,8 @@ struct with_count_fn {
         sub->inner_column = entry.inner_column;
         sub->outer_table = &table_meta_v<M>;
         sub->outer_column = entry.outer_column;
+        sub->inner_more = entry.inner_more;
+        sub->outer_more = entry.outer_more;
         if (entry.condition) sub->where = entry.condition();
         counted.push_back({std::move(sub), entry.store_count});
       }
