@@ -39,7 +39,7 @@ struct cfk_order {
   AR_MODEL(cfk_order, "cfk_orders", AR_FIELDS(shop_code, order_no, customer), AR_PRIMARY_KEY(shop_code, order_no),
            AR_BELONGS_TO(shop, cfk_shop, shop_code),
            AR_HAS_MANY(lines, cfk_line, AR_KEYS(shop_code, order_no), AR_INVERSE(order), AR_DEPENDENT(destroy)),
-           AR_HAS_ONE(receipt, cfk_receipt, AR_KEYS(shop_code, order_no)));
+           AR_HAS_ONE(receipt, cfk_receipt, AR_KEYS(shop_code, order_no), AR_DEPENDENT(restrict)));
 };
 
 // The line's order_no is an int64 where the order's is an int32: the key types need only agree.
@@ -363,11 +363,22 @@ TEST_P(composite_fk, add_associate_and_dissociate_write_every_part) {
   EXPECT_FALSE(r.order_no);
 }
 
-TEST_P(composite_fk, destroy_takes_the_dependents_of_its_key_alone) {
+TEST_P(composite_fk, destroy_takes_the_dependents_of_its_key_alone_and_restrict_names_the_key) {
   const cfk_order order = ar::find_or_throw<cfk_order>(db, {std::string("north"), 3});
   EXPECT_TRUE(ar::destroy(db, order));
   EXPECT_EQ((ar::from<cfk_line>(db) | ar::filter(cfk_line::c.shop_code == "north") | ar::count), 3);  // 1 + 2
   EXPECT_EQ((ar::from<cfk_line>(db) | ar::filter(cfk_line::c.shop_code == "south") | ar::count), 6);
+  // south 2 has a receipt (AR_DEPENDENT(restrict)): refused, the whole key named, nothing deleted.
+  const cfk_order paid = ar::find_or_throw<cfk_order>(db, {std::string("south"), 2});
+  try {
+    (void)ar::destroy(db, paid);
+    FAIL() << "expected ar::restrict_error";
+  } catch (const ar::restrict_error& e) {
+    EXPECT_NE(std::string(e.what()).find("('south', 2)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'receipt'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ((ar::from<cfk_line>(db) | ar::filter(cfk_line::c.shop_code == "south") | ar::count), 6);
+  EXPECT_TRUE(ar::find<cfk_order>(db, {std::string("south"), 2}));
 }
 
 TEST_P(composite_fk, where_has_and_with_count_correlate_every_column_of_the_key) {
