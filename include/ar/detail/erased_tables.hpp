@@ -34,7 +34,7 @@
 // The tables of one model are constants made from its AR_MODEL definition: record_ops_v<M> here,
 // model_rows_v<M>, relation_table_v<M> and each relation's relation_loader (eager_ops<Rel>::loader)
 // in ar/load/registry.hpp. The loading algorithm over them is in ar/load/algorithm.hpp (its
-// key-typed functions compiled into the library for integer and text keys) and src/load/eager.cpp.
+// key-typed functions compiled into the library for integer, text and row keys) and src/load/eager.cpp.
 
 #include <ar/detail/relation_def.hpp>
 #include <ar/error.hpp>

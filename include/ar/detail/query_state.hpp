@@ -73,7 +73,7 @@ struct row_key {
 // "(a, b) IN ((?, ?), (?, ?), ...)" over the columns at `positions` of `table`, for `keys`, each
 // part bound as its column's type; "1 = 0" without keys (compiled once, src/query/query_state.cpp).
 expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys);
-// A query's rows whose columns at `positions` hold `key` (none when it is null), and `condition`.
+// Narrows a query to the rows whose columns at `positions` hold `key` (none when it is null).
 void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
                        const std::optional<row_key>& key);
 

@@ -5,7 +5,8 @@
 // collect the owners' values, read the target rows whose column holds one of them (one statement
 // per chunk of the bind limit), group them, store the groups; the batch that siblings share for
 // their lazy loads. Written once per key type and compiled into the library for integer and text
-// keys (src/load/eager.cpp); nothing here is instantiated per model or relation.
+// keys, and for the row_key of a foreign key of several columns (src/load/eager.cpp); nothing here is
+// instantiated per model or relation.
 
 #include <ar/database.hpp>
 #include <ar/detail/erased_tables.hpp>
@@ -542,7 +543,7 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
   if (!load_rows_from_batch(loader, owner)) load_rows_for(loader, owner, true);
 }
 
-// Integer and text keys: compiled once, in the library (src/load/eager.cpp).
+// Integer, text and row keys: compiled once, in the library (src/load/eager.cpp).
 #define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                     \
   prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*);     \
   prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,            \
