@@ -64,6 +64,10 @@ class postgresql_dialect final : public dialect {
     append_number(out, index);
   }
 
+  // A row-value IN reads a VALUES list (an IN list of thousands of row values is planned as a
+  // chain of ORs that exceeds max_stack_depth), its first row cast to the columns' types.
+  std::string_view row_values_list() const override { return "VALUES "; }
+  bool row_values_typed() const override { return true; }
   std::string_view column_type(value_type type) const override {
     switch (type) {
       case value_type::int32: return "INTEGER";

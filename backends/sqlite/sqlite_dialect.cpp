@@ -22,6 +22,8 @@ class sqlite_dialect final : public dialect {
   // Plain positional '?': SQLite resolves numbered ones (?NNN) with a search per parameter, which
   // made preparing a long IN list quadratic (1.1 s for 30,000 keys).
   void placeholder(std::string& out, std::size_t) const override { out += '?'; }
+  // SQLite takes a row-value IN's right side only as a subquery: (a, b) IN (VALUES (?, ?), ...).
+  std::string_view row_values_list() const override { return "VALUES "; }
 
   std::string_view column_type(value_type type) const override {
     switch (type) {

@@ -40,6 +40,7 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
         n.second += node_offset;
         n.third += node_offset;
         break;
+      case node_kind::row:
       case node_kind::logical_not:
       case node_kind::is_null:
       case node_kind::is_not_null: n.first += node_offset; break;

@@ -133,3 +133,40 @@ void keyset_after(query_state& s, std::span<const value> cursor) {
 }
 
 }  // namespace ar::detail
+
+namespace ar::detail {
+
+namespace {
+// A part of a row_key as its column's parameter: an integer as the column's integer type.
+value key_part_value(const table_meta& table, std::uint32_t position, const row_key::part& p) {
+  if (const auto* i = std::get_if<std::int64_t>(&p)) {
+    if (table.columns[position].type == value_type::int32) return value{static_cast<std::int32_t>(*i)};
+    return value{*i};
+  }
+  return value{std::get<std::string>(p)};
+}
+}  // namespace
+
+expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys) {
+  expr_tree tree;
+  const auto arity = static_cast<std::uint32_t>(positions.size());
+  tree.nodes.reserve(positions.size() + 2);
+  tree.params.reserve(keys.size() * positions.size());
+  const auto first = static_cast<std::uint32_t>(tree.nodes.size());
+  for (const std::uint32_t p : positions) tree.add(node{node_kind::column, compare_op::eq, p, 0, 0, table});
+  const auto row = tree.add(node{node_kind::row, compare_op::eq, first, arity});
+  for (const row_key& k : keys)
+    for (std::uint32_t i = 0; i < arity; ++i) tree.params.push_back(key_part_value(*table, positions[i], k.parts[i]));
+  tree.add(node{node_kind::in, compare_op::eq, row, 0, static_cast<std::uint32_t>(tree.params.size())});
+  return tree;
+}
+
+void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
+                       const std::optional<row_key>& key) {
+  if (key)
+    and_where(s, row_key_in(table, positions, std::span<const row_key>(&*key, 1)));
+  else
+    and_where(s, row_key_in(table, positions, {}));  // no value: no row
+}
+
+}  // namespace ar::detail

@@ -53,6 +53,16 @@ struct renderer {
     scope_name(depth - 1, *sub.outer_table);
     sql += '.';
     d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_column));
+    for (std::size_t k = 0; k < sub.inner_more.size(); ++k) {  // a key of several columns
+      sql += " AND ";
+      scope_name(depth, *sub.table);
+      sql += '.';
+      d.quote_identifier(sql, column_name(*sub.table, sub.inner_more[k]));
+      sql += " = ";
+      scope_name(depth - 1, *sub.outer_table);
+      sql += '.';
+      d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_more[k]));
+    }
     if (sub.where) {
       sql += " AND ";
       const bool wrap = sub.where->nodes.back().kind == node_kind::logical_or;
@@ -86,7 +96,7 @@ struct renderer {
 
   static bool is_leaf(const node& n) {
     return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate ||
-           n.kind == node_kind::function;
+           n.kind == node_kind::function || n.kind == node_kind::row;
   }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
@@ -194,9 +204,36 @@ struct renderer {
         }
         operand(t, n.first);
         sql += n.kind == node_kind::in ? " IN (" : " NOT IN (";
+        if (const node& o = t.nodes[n.first]; o.kind == node_kind::row) {  // ((?, ?), (?, ?))
+          sql += d.row_values_list();
+          const bool typed = d.row_values_typed();
+          for (std::uint32_t k = 0; k < n.third; ++k) {
+            sql += k == 0 ? "(" : k % o.second == 0 ? "), (" : ", ";
+            if (typed && k < o.second) {  // CAST(? AS <the column's type>)
+              const node& c = t.nodes[o.first + k];
+              sql += "CAST(";
+              placeholder(t.params[n.second + k]);
+              sql += " AS ";
+              sql += d.column_type(c.table->columns[c.first].type);
+              sql += ')';
+            } else {
+              placeholder(t.params[n.second + k]);
+            }
+          }
+          sql += "))";
+          return;
+        }
         for (std::uint32_t k = 0; k < n.third; ++k) {
           if (k) sql += ", ";
           placeholder(t.params[n.second + k]);
+        }
+        sql += ')';
+        return;
+      case node_kind::row:
+        sql += '(';
+        for (std::uint32_t k = 0; k < n.second; ++k) {
+          if (k) sql += ", ";
+          expr(t, n.first + k);
         }
         sql += ')';
         return;
@@ -301,6 +338,14 @@ struct renderer {
     order_limit(q);
   }
 
+  void partition_columns(const query_state& q) {
+    d.quote_identifier(sql, column_name(*q.table, *q.partition));
+    for (const std::uint32_t c : q.partition_more) {
+      sql += ", ";
+      d.quote_identifier(sql, column_name(*q.table, c));
+    }
+  }
+
   // LIMIT / OFFSET per value of a column: rank the rows of each value with a window function and
   // keep the ranks wanted (an eager load's "k children per parent", in one statement).
   void per_partition(const query_state& q) {
@@ -311,7 +356,7 @@ struct renderer {
     select_list(q);
     counts(q, true);
     sql += ", ROW_NUMBER() OVER (PARTITION BY ";
-    d.quote_identifier(sql, column_name(*q.table, *q.partition));
+    partition_columns(q);
     sql += " ORDER BY ";
     if (q.order.empty()) {
       for (std::size_t k = 0; k < q.table->key_columns.size(); ++k) {
@@ -340,7 +385,7 @@ struct renderer {
       placeholder(value{*q.limit > most - skip ? most : skip + *q.limit});
     }
     sql += " ORDER BY ";
-    d.quote_identifier(sql, column_name(*q.table, *q.partition));
+    partition_columns(q);
     sql += ", ";
     d.quote_identifier(sql, "ar_rank");
   }

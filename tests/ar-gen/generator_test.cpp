@@ -153,12 +153,23 @@ TEST(ArGenGenerator, AJoinTableGivesThroughRelations) {
   EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(playlist_tracks, PlaylistTrack, playlist_id")) << r.header;
 }
 
-TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsIsReported) {
-  const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "INTEGER", false, 2)}),
+TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsGetsKeysInTheKeysOrder) {
+  // The catalog lists the pairs (y, x); the key is (x, y): AR_KEYS follows the key.
+  const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2)}),
+                      table("b", {column("id", "INTEGER", false, 1), column("bx", "INTEGER"), column("by", "TEXT")},
+                            {{"fk_xy", {"by", "bx"}, "a", {"y", "x"}}})});
+  EXPECT_TRUE(contains(r.header, "AR_BELONGS_TO(a, A, AR_KEYS(bx, by), AR_INVERSE(bs))")) << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(bs, B, AR_KEYS(bx, by), AR_INVERSE(a))")) << r.header;
+  EXPECT_FALSE(reported(r, "several columns")) << r.header;
+}
+
+TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsThatMissesPartOfTheKeyIsReported) {
+  const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "INTEGER", false, 2),
+                                  column("z", "INTEGER", false, 3)}),
                       table("b", {column("id", "INTEGER", false, 1), column("x", "INTEGER"), column("y", "INTEGER")},
                             {{"fk_xy", {"x", "y"}, "a", {"x", "y"}}})});
-  EXPECT_TRUE(reported(r, "b: the foreign key (x, y) -> a has several columns")) << r.header;
-  EXPECT_TRUE(contains(r.header, "// the foreign key (x, y) -> a has several columns")) << r.header;
+  EXPECT_TRUE(reported(r, "b: the foreign key (x, y) -> a does not refer to the whole primary key of a")) << r.header;
+  EXPECT_TRUE(contains(r.header, "// the foreign key (x, y) -> a does not refer to the whole primary key of a")) << r.header;
   EXPECT_FALSE(contains(r.header, "AR_BELONGS_TO")) << r.header;
 }
 

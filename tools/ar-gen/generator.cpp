@@ -250,22 +250,18 @@ class generator {
   std::size_t index_of(const model& m) const { return static_cast<std::size_t>(&m - models_.data()); }
 
   // A foreign key that ar can declare: one column, a field of `holder`, referring to the whole
-  // single-column key of a generated model. Else nullopt, reported.
+  // single-column key of a generated model; or several columns referring to the whole composite key
+  // of one (AR_KEYS, in the key's order). Else nullopt, reported.
   struct usable_fk {
     std::size_t target;
-    std::string field;
+    std::string field;  // one field, or "AR_KEYS(a, b)"
     bool unique;
+    bool composite = false;
   };
   std::optional<usable_fk> usable(const model& holder, const ar::catalog_foreign_key& fk) {
     std::string cols;
     for (const std::string& c : fk.columns) cols += (cols.empty() ? "" : ", ") + c;
     const std::string what = "the foreign key (" + cols + ") -> " + fk.target_table;
-    if (fk.columns.size() != 1) {
-      const std::string why = what + " has several columns, which ar's relations do not take yet: no relation";
-      report(holder.table->name, why);
-      models_[index_of(holder)].notes.push_back(why);
-      return std::nullopt;
-    }
     const model* target = nullptr;
     for (const model& m : models_)
       if (!m.dropped && lower(m.table->name) == lower(fk.target_table)) target = &m;
@@ -273,6 +269,7 @@ class generator {
       report(holder.table->name, what + ": its table is not generated: no relation");
       return std::nullopt;
     }
+    if (fk.columns.size() != 1) return usable_composite(holder, fk, *target, what);
     if (target->key.size() != 1) {
       report(holder.table->name, what + " refers to a key of several columns: no relation");
       return std::nullopt;
@@ -296,6 +293,34 @@ class generator {
     return usable_fk{index_of(*target), f->name, unique};
   }
 
+  // Several columns: AR_KEYS of the holder's fields, one for each field of the target's key, in the
+  // key's order (the catalog may list the pairs in another).
+  std::optional<usable_fk> usable_composite(const model& holder, const ar::catalog_foreign_key& fk, const model& target,
+                                            const std::string& what) {
+    const auto refuse = [&](const std::string& why) -> std::optional<usable_fk> {
+      const std::string line = what + " " + why + ": no relation";
+      report(holder.table->name, line);
+      models_[index_of(holder)].notes.push_back(line);
+      return std::nullopt;
+    };
+    if (target.key.size() != fk.columns.size() || fk.target_columns.size() != fk.columns.size())
+      return refuse("does not refer to the whole primary key of " + target.table->name);
+    std::string keys;
+    for (const std::string& key_field : target.key) {
+      const field* key = nullptr;
+      for (const field& f : target.fields)
+        if (f.name == key_field) key = &f;
+      std::size_t at = fk.target_columns.size();
+      for (std::size_t i = 0; i < fk.target_columns.size(); ++i)
+        if (key && lower(fk.target_columns[i]) == lower(key->column)) at = i;
+      if (at == fk.target_columns.size()) return refuse("does not refer to the whole primary key of " + target.table->name);
+      const field* f = holder.find_field(fk.columns[at]);
+      if (!f) return refuse("has a column that is skipped");
+      keys += (keys.empty() ? "" : ", ") + f->name;
+    }
+    return usable_fk{index_of(target), "AR_KEYS(" + keys + ")", false, true};
+  }
+
   void infer_relations() {
     for (model& holder : models_) {
       if (holder.dropped) continue;
@@ -310,7 +335,9 @@ class generator {
         found.push_back(*u);
         model& target = models_[u->target];
         const std::size_t h = index_of(holder);
-        const relation bt = make_relation(rel_kind::belongs_to, belongs_to_name(u->field, target.struct_name), u->target, u->field);
+        const std::string bt_name =
+            u->composite ? snake(target.struct_name) : belongs_to_name(u->field, target.struct_name);
+        const relation bt = make_relation(rel_kind::belongs_to, bt_name, u->target, u->field);
         const relation back =
             make_relation(u->unique ? rel_kind::has_one : rel_kind::has_many,
                           u->unique ? snake(holder.struct_name) : pluralize(snake(holder.struct_name)), h, u->field);

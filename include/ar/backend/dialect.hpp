@@ -117,6 +117,14 @@ class dialect {
   // What opens a recursive common table expression (a tree's ancestors and descendants):
   // "WITH RECURSIVE ".
   virtual std::string_view with_recursive() const { return "WITH RECURSIVE "; }
+  // What opens the list on the right of a row-value IN, "(a, b) IN (<here>(?, ?), (?, ?))" (a
+  // relation over a foreign key of several columns): nothing, the standard list of row values; or
+  // "VALUES " where only a subquery may stand there (SQLite), or where a long list of row values
+  // would be planned as a chain of ORs (PostgreSQL: past some thousands it exceeds its stack).
+  virtual std::string_view row_values_list() const { return {}; }
+  // Whether the first row of such a VALUES list casts its parameters to their columns' types
+  // (CAST(? AS <column_type>)), for a database that would otherwise take them as text (PostgreSQL).
+  virtual bool row_values_typed() const { return false; }
 
   // The most parameters one statement may bind.
   virtual std::size_t max_parameters() const = 0;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +41,7 @@ enum class node_kind : std::uint8_t {
   aggregate,    // first = operand (none for COUNT(*)), third = aggregate_call
   arith,        // first / second = operands, third = arith_op
   function,     // first (/ second) = arguments, third = function_call
+  row,          // a row value (a, b): first = its first column node, second = how many (consecutive)
 };
 
 enum arith_op : std::uint32_t { arith_add, arith_sub, arith_mul, arith_div };
@@ -79,6 +81,9 @@ struct subquery {
   const table_meta* outer_table = nullptr;
   std::uint32_t outer_column = 0;
   std::shared_ptr<const expr_tree> where;  // may be null
+  // A key of several columns: the other pairs, inner_more[k] = outer_more[k] (constant tables).
+  std::span<const std::uint32_t> inner_more{};
+  std::span<const std::uint32_t> outer_more{};
 };
 
 struct expr_tree {

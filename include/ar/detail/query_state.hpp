@@ -9,9 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace ar {
@@ -49,6 +51,9 @@ struct query_state {
   // With a position: LIMIT / OFFSET count the rows of each value of that column (a window
   // function), as an eager load's per-parent limit needs.
   std::optional<std::size_t> partition;
+  // A foreign key of several columns (AR_KEYS): the partition's other columns, in key order (a
+  // relation's constant table).
+  std::span<const std::uint32_t> partition_more;
   // with_count: one COUNT subquery per entry, read after the model's columns, each stored on the
   // record by `store`.
   struct counted {
@@ -57,6 +62,22 @@ struct query_state {
   };
   std::vector<counted> counts;
 };
+
+// The value of a key of several columns (a relation over AR_KEYS), as relations look for it and the
+// loading algorithm groups rows by it: each part an integer (int32 and int64 alike) or a text, in
+// key order.
+struct row_key {
+  using part = std::variant<std::int64_t, std::string>;
+  std::vector<part> parts;
+  friend bool operator==(const row_key&, const row_key&) = default;
+};
+
+// "(a, b) IN ((?, ?), (?, ?), ...)" over the columns at `positions` of `table`, for `keys`, each
+// part bound as its column's type; "1 = 0" without keys (compiled once, src/query/query_state.cpp).
+expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys);
+// Narrows a query to the rows whose columns at `positions` hold `key` (none when it is null).
+void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
+                       const std::optional<row_key>& key);
 
 // A changed copy of a state starts as this copy (out of line: every adaptor of every pipeline makes
 // one).
@@ -90,5 +111,14 @@ void render_select(std::string& sql, std::vector<value>& params, const dialect& 
                    aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr);
 
 }  // namespace ar::detail
+
+template <>
+struct std::hash<ar::detail::row_key> {
+  std::size_t operator()(const ar::detail::row_key& k) const noexcept {
+    std::size_t h = k.parts.size();
+    for (const auto& p : k.parts) h = h * 1099511628211u ^ std::hash<ar::detail::row_key::part>{}(p);
+    return h;
+  }
+};
 
 #endif  // AR_DETAIL_QUERY_STATE_HPP
