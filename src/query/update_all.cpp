@@ -9,8 +9,14 @@
 
 namespace ar::detail {
 
+expr_tree assigned_tree(value v) {
+  expr_tree tree;
+  tree.add_param(std::move(v));
+  return tree;
+}
+
 std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
-                              std::span<const value> values) {
+                              std::span<const expr_tree* const> values) {
   require_plain_filter(state, "update_all");
   std::string sql;
   std::vector<value> params;

@@ -451,7 +451,7 @@ void render_nullify(std::string& sql, std::vector<value>& params, const dialect&
 }
 
 void render_update_all(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
-                       std::span<const std::size_t> columns, std::span<const value> values) {
+                       std::span<const std::size_t> columns, std::span<const expr_tree* const> values) {
   renderer r{sql, params, d};
   sql += "UPDATE ";
   d.quote_identifier(sql, table_name(*state.table));
@@ -460,7 +460,7 @@ void render_update_all(std::string& sql, std::vector<value>& params, const diale
     if (i) sql += ", ";
     d.quote_identifier(sql, column_name(*state.table, columns[i]));
     sql += " = ";
-    r.placeholder(values[i]);
+    r.expr(*values[i], values[i]->root());
   }
   if (state.where) {
     sql += " WHERE ";

@@ -93,6 +93,23 @@ TEST_P(bulk_write, update_all_sets_the_filtered_rows_in_one_statement_and_return
   EXPECT_EQ(before[0].karma, 1);
 }
 
+TEST_P(bulk_write, update_all_sets_columns_to_expressions_of_their_own_row) {
+  seed(4);
+  ar::statement_counter counter;
+  const std::uint64_t changed =
+      ar::from<member>(db) | ar::filter(member::c.badge > 2) |
+      ar::update_all(ar::set(member::c.karma, member::c.karma * 10 + member::c.badge),
+                     ar::set(member::c.name, ar::upper(member::c.name)),
+                     ar::set(member::c.status, ar::coalesce(member::c.status, "none")));
+  EXPECT_EQ(changed, 2u);
+  EXPECT_EQ(counter.count(), 1u);
+  const std::vector<member> after = by_badge();
+  ASSERT_EQ(after.size(), 4u);
+  EXPECT_EQ(after[1], (member{after[1].id, 2, "m2", 2, "new"}));
+  EXPECT_EQ(after[2], (member{after[2].id, 3, "M3", 33, "new"}));
+  EXPECT_EQ(after[3], (member{after[3].id, 4, "M4", 44, "new"}));
+}
+
 TEST_P(bulk_write, update_all_binds_its_values) {
   seed(2);
   ar::statement_counter counter;

@@ -5,8 +5,8 @@
 // number of rows the filters matched (on every backend, a row set to the value it has counts too).
 //   from<User>() | filter(User::c.age < 18) | update_all(set(User::c.status, "minor"));
 // Every value is bound. It writes rows, not records: records already read are not changed, and no
-// record's callbacks run (as Rails' update_all). A column is set to a value, never to an
-// expression of columns (ar's expressions have no arithmetic). order_by, take, drop, distinct and
+// record's callbacks run (as Rails' update_all). A column is set to a value or to an expression of
+// the row's own columns (set(User::c.karma, User::c.karma + 1)). order_by, take, drop, distinct and
 // select are refused as for delete_all: PostgreSQL has no UPDATE ... LIMIT, and ar does not spell
 // it differently per database.
 
@@ -24,21 +24,24 @@
 
 namespace ar {
 
-// One "column = value" of update_all, made by ar::set: the column's position and its value, bound.
+// One "column = value" of update_all, made by ar::set: the column's position and what it is set to
+// (a bound value, or an expression of the row's columns).
 template <class M, int I>
 struct assignment {
   using model_type = M;
   static constexpr int index = I;
-  value v;
+  detail::expr_tree to;
 };
 
 namespace detail {
 
 // UPDATE "table" SET c = ?, ... WHERE <the query's filters>: the values first, then the filters'.
 void render_update_all(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
-                       std::span<const std::size_t> columns, std::span<const value> values);
+                       std::span<const std::size_t> columns, std::span<const expr_tree* const> values);
 std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
-                              std::span<const value> values);
+                              std::span<const expr_tree* const> values);
+// A value to set a column to, as a tree of one bound parameter.
+expr_tree assigned_tree(value v);
 
 // Field: the field's name (a compile-time string), so that the compiler's note on a failed check
 // names the column: "check_assignable() [with ...; Field = boost::hana::string<'n', 'a', 'm', 'e'>]".
@@ -112,7 +115,7 @@ struct update_all_closure {
       const std::size_t columns[] = {column_lookup<M, A::index>::position...};
       return std::apply(
           [&](const auto&... a) {
-            const value values[] = {a.v...};
+            const expr_tree* const values[] = {&a.to...};
             return update_all_rows(q.database(), q.state(), columns, values);
           },
           assignments);
@@ -141,10 +144,42 @@ struct update_all_fn {
 // column = value, for update_all: `value` of the column's kind (std::nullopt for NULL, only for a
 // std::optional field), bound as a parameter. The primary key cannot be set.
 template <class M, int I, class V>
+  requires(!detail::is_expression_v<V>)
 assignment<M, I> set(column<M, I>, const V& v) {
   detail::check_assignable<M, I, V>();
   using scalar = typename detail::strip_optional<typename detail::column_lookup<M, I>::def::type>::type;
-  return assignment<M, I>{detail::assigned_value<scalar>(v)};
+  return assignment<M, I>{detail::assigned_tree(detail::assigned_value<scalar>(v))};
+}
+
+namespace detail {
+// column = an expression of the row's own columns (karma = karma + 1); Field names the column in
+// the compiler's note, as check_assignable's does.
+template <class M, int I, class X, class Field = typename column_lookup<M, I>::def::name_type>
+constexpr void check_assignable_expression() {
+  using field = typename column_lookup<M, I>::def::type;
+  using scalar = typename strip_optional<field>::type;
+  using result = typename expression_traits<std::remove_cvref_t<X>>::scalar;
+  static_assert(!table_meta_v<M>.is_key(column_lookup<M, I>::position),
+                "ar::set: this column is the model's primary key, which identifies its rows: update_all does not "
+                "change it");
+  static_assert(belongs_to_model<M, X>() && !is_aggregated_v<X>,
+                "ar::set: the expression uses a column of another model, or an aggregate: a row is set from its "
+                "own columns");
+  static_assert(category_of_value<result>() == category_of_value<scalar>(),
+                "ar::set: the expression is not of this column's kind");
+  static_assert(!std::is_integral_v<scalar> || !std::is_floating_point_v<result>,
+                "ar::set: the expression is a fraction and this column an integer: the database would round it");
+  static_assert(is_optional_v<field> || !nullable_operand_v<X>,
+                "ar::set: the expression may be NULL (a column of it may, or it divides) and this column is not a "
+                "std::optional field: wrap it in ar::coalesce(expression, value)");
+}
+}  // namespace detail
+
+template <class M, int I, class X>
+  requires detail::is_expression_v<X>
+assignment<M, I> set(column<M, I>, const X& x) {
+  detail::check_assignable_expression<M, I, X>();
+  return assignment<M, I>{detail::to_tree(x)};
 }
 
 inline namespace views {
