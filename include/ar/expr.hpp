@@ -17,11 +17,13 @@
 
 #include <exception>
 #include <initializer_list>
+#include <memory>
 #include <utility>
 #include <optional>
 #include <ranges>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -248,6 +250,16 @@ inline constexpr bool is_aggregated_v = []<class... Ms>(type_list<Ms...>) {
   return (std::is_same_v<Ms, aggregated> || ...);
 }(typename models_of<X>::type{});
 
+// A query's row of one column: std::tuple<T> (select(Model::c.column)).
+template <class Row>
+struct single_column {};
+template <class T>
+struct single_column<std::tuple<T>> {
+  using type = T;
+};
+template <class Row>
+inline constexpr bool is_single_column_v = requires { typename single_column<Row>::type; };
+
 // What SUM of a column of this scalar gives: the 64-bit integer of any integer, a double of a double.
 template <class Scalar>
 using sum_type_t = std::conditional_t<std::is_floating_point_v<Scalar>, double, std::int64_t>;
@@ -439,6 +451,18 @@ struct expression_methods {
   auto not_in(std::initializer_list<V> values) const {
     return make_in(node_kind::not_in, values);
   }
+  // IN / NOT IN (SELECT ...): a query of one column (select(Model::c.column)) of this column's kind,
+  // on the same database, run inside this query's statement.
+  template <class Q>
+    requires requires { typename Q::row_type; } && (!std::ranges::input_range<Q>)
+  auto in(const Q& q) const {
+    return make_in_query(node_kind::in_query, q);
+  }
+  template <class Q>
+    requires requires { typename Q::row_type; } && (!std::ranges::input_range<Q>)
+  auto not_in(const Q& q) const {
+    return make_in_query(node_kind::not_in_query, q);
+  }
   // LIKE pattern (% and _ are the wildcards). Only for text. Whether case counts is the
   // database's rule (SQLite ignores the case of ASCII letters); ilike ignores case on every one.
   auto like(std::string_view pattern) const { return make_like(node_kind::like, pattern); }
@@ -541,6 +565,23 @@ struct expression_methods {
       const auto operand = lower(out.tree, self());
       const auto p = out.tree.add_param(pattern);
       out.tree.add(node{kind, compare_op::eq, operand, p});
+    }
+    return out;
+  }
+
+  template <class Q>
+  auto make_in_query(node_kind kind, const Q& q) const {
+    using row = typename Q::row_type;
+    static_assert(is_single_column_v<row>,
+                  "ar: in(query) takes a query of one column: select(Model::c.column) it before in(...)");
+    using element = typename strip_optional<typename single_column<row>::type>::type;
+    check_comparable<Derived, element>();
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    if constexpr (is_single_column_v<row> && comparable<Derived, element>()) {
+      const auto operand = lower(out.tree, self());
+      const auto index = static_cast<std::uint32_t>(out.tree.queries.size());
+      out.tree.queries.push_back(std::make_shared<const query_subquery>(subquery_of(q)));
+      out.tree.add(node{kind, compare_op::eq, operand, index});
     }
     return out;
   }
@@ -818,6 +859,33 @@ template <class X>
   requires detail::is_expression_v<X>
 auto upper(const X& x) {
   return detail::make_case_change<detail::fn_upper>(x);
+}
+
+// EXISTS (SELECT ...): whether a query (of any model, on the same database) has a row; run inside
+// the enclosing query's statement. ! negates it.
+template <class Q>
+  requires requires { typename Q::row_type; typename Q::model_type; }
+auto exists_in(const Q& q) {
+  expr<bool> out;
+  out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
+  out.tree.add(detail::node{detail::node_kind::exists_query, detail::compare_op::eq, 0});
+  return out;
+}
+
+// (SELECT ...) as one value: a query of one column whose first row is the value (NULL without a
+// row: a row holds a std::optional), for select, filter and order_by. A query of more than one row is
+// refused by the database.
+template <class Q>
+  requires requires { typename Q::row_type; typename Q::model_type; }
+auto scalar(const Q& q) {
+  using row = typename Q::row_type;
+  static_assert(detail::is_single_column_v<row>,
+                "ar::scalar(query) takes a query of one column: select(Model::c.column) or one aggregate");
+  using element = typename detail::strip_optional<typename detail::single_column<row>::type>::type;
+  computed<std::optional<element>> out;
+  out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
+  out.tree.add(detail::node{detail::node_kind::scalar_query, detail::compare_op::eq, 0});
+  return out;
 }
 
 }  // namespace ar

@@ -139,6 +139,9 @@ class query : public detail::query_core {
   std::string to_sql(const dialect& d) const { return render(d).sql; }
   std::vector<value> parameters() const { return render().parameters; }
 
+  // The query as a subquery of another (in(query), exists_in, scalar): its state and its database.
+  friend detail::query_subquery subquery_of(const query& q) { return {q.state_, q.database().name()}; }
+
   const detail::query_state& state() const noexcept { return *state_; }
   const std::shared_ptr<const detail::query_state>& shared_state() const noexcept { return state_; }
 

@@ -25,6 +25,7 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
   const auto node_offset = static_cast<std::uint32_t>(nodes.size());
   const auto param_offset = static_cast<std::uint32_t>(params.size());
   const auto subquery_offset = static_cast<std::uint32_t>(subqueries.size());
+  const auto query_offset = static_cast<std::uint32_t>(queries.size());
   nodes.reserve(nodes.size() + other.nodes.size() + 1);  // + 1: the node that usually joins the two
   for (node n : other.nodes) {
     switch (n.kind) {
@@ -46,6 +47,14 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
       case node_kind::is_not_null: n.first += node_offset; break;
       case node_kind::exists:
       case node_kind::not_exists: n.first += subquery_offset; break;
+      case node_kind::in_query:
+      case node_kind::not_in_query:
+        n.first += node_offset;
+        n.second += query_offset;
+        break;
+      case node_kind::exists_query:
+      case node_kind::not_exists_query:
+      case node_kind::scalar_query: n.first += query_offset; break;
       default:
         n.first += node_offset;
         n.second += node_offset;
@@ -55,6 +64,7 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
   }
   params.insert(params.end(), other.params.begin(), other.params.end());
   subqueries.insert(subqueries.end(), other.subqueries.begin(), other.subqueries.end());
+  queries.insert(queries.end(), other.queries.begin(), other.queries.end());
   return static_cast<std::uint32_t>(nodes.size() - 1);
 }
 

@@ -169,4 +169,23 @@ void where_related_row(query_state& s, const table_meta* table, std::span<const 
     and_where(s, row_key_in(table, positions, {}));  // no value: no row
 }
 
+namespace {
+void check_tree_databases(const std::string& database, const expr_tree& t) {
+  for (const auto& q : t.queries) {
+    if (q->database != database)
+      throw error("ar: a subquery reads '" + std::string(q->state->table->table) + "' on database '" + q->database +
+                  "', but the query it is in runs on database '" + database +
+                  "': one statement runs on one database (read the subquery's rows first, and use in(values))");
+    check_subquery_databases(database, *q->state);
+  }
+}
+}  // namespace
+
+void check_subquery_databases(const std::string& database, const query_state& s) {
+  if (s.where) check_tree_databases(database, *s.where);
+  if (s.having) check_tree_databases(database, *s.having);
+  for (const expr_tree& t : s.selected) check_tree_databases(database, t);
+  for (const order_key& k : s.order) check_tree_databases(database, k.tree);
+}
+
 }  // namespace ar::detail

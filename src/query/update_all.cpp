@@ -18,6 +18,7 @@ expr_tree assigned_tree(value v) {
 std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
                               std::span<const expr_tree* const> values) {
   require_plain_filter(state, "update_all");
+  check_subquery_databases(db.name(), state);
   std::string sql;
   std::vector<value> params;
   {

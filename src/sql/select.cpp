@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <new>
+#include <utility>
 
 namespace ar::detail {
 
@@ -74,6 +75,19 @@ struct renderer {
     sql += ')';
   }
 
+  // A query of its own, in parentheses, written as a statement of its own would be (its table by
+  // name, its columns unqualified: they name its own table, the innermost), its values bound in
+  // order with the enclosing query's.
+  void nested(const query_state& q) {
+    const std::size_t saved_depth = std::exchange(depth, 0);
+    const bool saved_qualify = std::exchange(qualify, false);
+    sql += '(';
+    plain(q);
+    sql += ')';
+    depth = saved_depth;
+    qualify = saved_qualify;
+  }
+
   void placeholder(value v) {
     d.placeholder(sql, ++placeholders);
     params.push_back(std::move(v));
@@ -96,7 +110,7 @@ struct renderer {
 
   static bool is_leaf(const node& n) {
     return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate ||
-           n.kind == node_kind::function || n.kind == node_kind::row;
+           n.kind == node_kind::function || n.kind == node_kind::row || n.kind == node_kind::scalar_query;
   }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
@@ -123,6 +137,18 @@ struct renderer {
         subquery_body(*t.subqueries[n.first], "1");
         return;
       case node_kind::param: placeholder(t.params[n.first]); return;
+      case node_kind::in_query:
+      case node_kind::not_in_query:
+        operand(t, n.first);
+        sql += n.kind == node_kind::in_query ? " IN " : " NOT IN ";
+        nested(*t.queries[n.second]->state);
+        return;
+      case node_kind::exists_query:
+      case node_kind::not_exists_query:
+        sql += n.kind == node_kind::exists_query ? "EXISTS " : "NOT EXISTS ";
+        nested(*t.queries[n.first]->state);
+        return;
+      case node_kind::scalar_query: nested(*t.queries[n.first]->state); return;
       case node_kind::arith: {
         static constexpr const char* ops[] = {" + ", " - ", " * ", " / "};
         operand(t, n.first);

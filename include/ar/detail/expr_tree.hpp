@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,11 @@ enum class node_kind : std::uint8_t {
   arith,        // first / second = operands, third = arith_op
   function,     // first (/ second) = arguments, third = function_call
   row,          // a row value (a, b): first = its first column node, second = how many (consecutive)
+  in_query,     // first = operand, second = index into queries: x IN (SELECT ...)
+  not_in_query,
+  exists_query,  // first = index into queries: EXISTS (SELECT ...)
+  not_exists_query,
+  scalar_query,  // first = index into queries: (SELECT ...), one value
 };
 
 enum arith_op : std::uint32_t { arith_add, arith_sub, arith_mul, arith_div };
@@ -72,6 +78,15 @@ struct node {
 };
 
 struct expr_tree;
+struct query_state;
+
+// A query of its own inside a condition or a select (in(query), exists(query), scalar(query)): its
+// state, and the database it reads, which must be the enclosing query's (one statement runs on one
+// database).
+struct query_subquery {
+  std::shared_ptr<const query_state> state;
+  std::string database;
+};
 
 // A subquery over a related table, correlated with the enclosing query through one column each:
 // inner.inner_column = outer.outer_column, and its own conditions.
@@ -90,6 +105,7 @@ struct expr_tree {
   std::vector<node> nodes;
   std::vector<value> params;
   std::vector<std::shared_ptr<const subquery>> subqueries;
+  std::vector<std::shared_ptr<const query_subquery>> queries;
 
   // Out of line (src/expr/expr_tree.cpp): a tree is made, copied and dropped by every condition a
   // program writes, and inlining its vectors of values there is most of that code.

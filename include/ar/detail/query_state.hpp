@@ -91,6 +91,10 @@ std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&&
 // Appends ORDER BY keys.
 void append_order(query_state& s, const std::vector<order_key>& terms);
 void push_order_key(std::vector<order_key>& terms, order_key&& key);
+// Throws ar::error when a query inside this one (in(query), exists_in, scalar) reads another
+// database than `database`, the one the statement runs on.
+void check_subquery_databases(const std::string& database, const query_state& s);
+
 // ANDs a condition into the WHERE, in place.
 void and_where(query_state& s, expr_tree&& tree);
 // ar::after: ANDs the condition that keeps the rows after the record whose column values (in model
