@@ -1,6 +1,6 @@
 // MySQL's dialect, for MariaDB 10.5 and later (Debian 12 ships 10.11): backquoted identifiers,
-// :N placeholders (SOCI's mysql backend splits the statement at each :name and writes the escaped
-// values in, client side), INSERT ... RETURNING for generated keys (MariaDB 10.5+, multi-row too:
+// positional ? placeholders (the server prepares each statement; values are bound, never written
+// into its text), INSERT ... RETURNING for generated keys (MariaDB 10.5+, multi-row too:
 // a server without it is refused when the connection opens, with a message that says so),
 // AUTO_INCREMENT keys, DATETIME(6) in UTC for time points, BOOLEAN (TINYINT(1)), utf8mb4 text
 // compared byte for byte (utf8mb4_nopad_bin) like the other backends, InnoDB tables, strict SQL mode.
@@ -40,17 +40,7 @@ class mysql_dialect final : public dialect {
   }
   std::string_view driver_name() const override { return "mysql"; }
 
-  // SOCI's mysql backend finds :name placeholders in the statement's text and knows only '...'
-  // literals, not `...` identifiers: a ' inside an identifier would hide the placeholders after it,
-  // and a : would be taken for one. Such names are refused when a statement naming them is first
-  // rendered (CREATE TABLE included), before anything reaches the server.
   void quote_identifier(std::string& out, std::string_view identifier) const override {
-    if (const std::size_t bad = identifier.find_first_of("':"); bad != std::string_view::npos)
-      throw configuration_error("ar: the identifier '" + std::string(identifier) + "' contains " +
-                                (identifier[bad] == ':' ? "a colon" : "a single quote") +
-                                ", which the mysql backend cannot send: SOCI's mysql driver would read it as part "
-                                "of a placeholder or a string literal. Map the field to another column name "
-                                "with AR_COLUMN, or rename the table");
     out += '`';
     for (char c : identifier) {
       if (c == '`') out += '`';
@@ -59,12 +49,9 @@ class mysql_dialect final : public dialect {
     out += '`';
   }
 
-  // SOCI's mysql backend takes :name placeholders only (no ?), binds by position, and writes each
-  // value into the statement text, escaped, before sending it.
-  void placeholder(std::string& out, std::size_t index) const override {
-    out += ':';
-    append_number(out, index);
-  }
+  // Positional '?': the server prepares the statement and each value is bound to its placeholder,
+  // in the order of the text (mysql_statement.cpp).
+  void placeholder(std::string& out, std::size_t) const override { out += '?'; }
 
   std::string_view column_type(value_type type) const override {
     switch (type) {
@@ -150,11 +137,11 @@ class mysql_dialect final : public dialect {
     return "SELECT c.COLUMN_NAME, c.COLUMN_TYPE, IF(c.IS_NULLABLE = 'YES', 1, 0), "
            "COALESCE((SELECT s.SEQ_IN_INDEX FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = c.TABLE_SCHEMA "
            "AND s.TABLE_NAME = c.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY' AND s.COLUMN_NAME = c.COLUMN_NAME), 0) "
-           "FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = :1 "
+           "FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = ? "
            "ORDER BY c.ORDINAL_POSITION";
   }
   std::string catalog_index_columns_sql() const override {
-    return "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
+    return "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
            "AND SEQ_IN_INDEX = 1";
   }
   std::string catalog_tables_sql() const override {
@@ -164,15 +151,15 @@ class mysql_dialect final : public dialect {
   std::string catalog_foreign_keys_sql() const override {
     return "SELECT CONSTRAINT_NAME, CAST(ORDINAL_POSITION AS SIGNED), COLUMN_NAME, REFERENCED_TABLE_NAME, "
            "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
-           "AND TABLE_NAME = :1 AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
+           "AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
   }
   std::string catalog_generated_columns_sql() const override {
-    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
+    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
            "AND EXTRA LIKE '%auto_increment%'";
   }
   std::string catalog_unique_columns_sql() const override {
     return "SELECT MIN(COLUMN_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-           "AND TABLE_NAME = :1 AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING COUNT(*) = 1";
+           "AND TABLE_NAME = ? AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING COUNT(*) = 1";
   }
 
   // An unsigned column holds no negative number; an int32 field needs INT or BIGINT, an int64 one
