@@ -190,6 +190,22 @@ class mysql_dialect final : public dialect {
     }
     return false;
   }
+  // A mapped type's range: TINYINT ... BIGINT by their widths, UNSIGNED or not (INT UNSIGNED holds a
+  // std::uint32_t, TINYINT UNSIGNED a std::uint8_t, a signed TINYINT does not); FLOAT a float.
+  bool column_holds_range(std::string_view type, value_type field, value_range range) const override {
+    if (column_type_holds(type, field)) return true;
+    const std::string t = normal_type_name(type);
+    const bool is_unsigned = t.find(" unsigned") != std::string::npos;
+    const std::string base = t.substr(0, t.find(' '));
+    if (range == value_range::float32) return base == "float";
+    const unsigned bits = base == "tinyint"     ? 8
+                          : base == "smallint"  ? 16
+                          : base == "mediumint" ? 24
+                          : base == "int" || base == "integer" ? 32
+                          : base == "bigint"    ? 64
+                                                : 0;
+    return integer_holds(bits, is_unsigned, range);
+  }
   // MariaDB finds columns whatever the case of their names.
   bool column_names_ignore_case() const override { return true; }
 

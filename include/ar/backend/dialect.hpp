@@ -173,6 +173,15 @@ class dialect {
   // column, an int32 field takes one of 32 bits or more, a text field a character type. The default
   // knows the standard SQL names.
   virtual bool column_type_holds(std::string_view type, value_type field) const;
+  // The same for a field whose values are fewer than its stored type's (a mapped type's
+  // ar::value_range): a std::uint32_t field (stored as an int64) takes a column that holds 0 to
+  // 4294967295, as MariaDB's INT UNSIGNED does; a float field (stored as a double) a 32-bit float
+  // column. Whatever column_type_holds(type, field) takes holds these too. The default adds the
+  // standard SQL names: SMALLINT, INTEGER and BIGINT by their widths, REAL for a float.
+  virtual bool column_holds_range(std::string_view type, value_type field, value_range range) const;
+  // Whether an integer column of `bits` bits, signed or not, holds every value of `range` (one of
+  // the unsigned ones; false for the others): for a dialect's column_holds_range.
+  static bool integer_holds(unsigned bits, bool is_unsigned, value_range range) noexcept;
   // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
   // is then the column "ArtistId".
   virtual bool column_names_ignore_case() const { return false; }
