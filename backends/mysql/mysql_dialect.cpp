@@ -206,6 +206,38 @@ class mysql_dialect final : public dialect {
                                                 : 0;
     return integer_holds(bits, is_unsigned, range);
   }
+  // COLUMN_TYPE's names: TINYINT(1) is a bool; the other integers by width and sign where a field
+  // type is exactly as wide (TINYINT UNSIGNED a std::uint8_t, INT UNSIGNED a std::uint32_t, BIGINT
+  // UNSIGNED a std::uint64_t; a signed TINYINT or SMALLINT and MEDIUMINT have none); FLOAT a float.
+  std::optional<column_field> field_for_column(std::string_view type) const override {
+    std::string raw(type);
+    for (char& c : raw)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (raw.rfind("tinyint(1)", 0) == 0 && raw.find("unsigned") == std::string::npos)
+      return column_field{value_type::boolean};
+    const std::string t = normal_type_name(type);
+    const bool is_unsigned = t.find(" unsigned") != std::string::npos;
+    const std::string base = t.substr(0, t.find(' '));
+    if (base == "tinyint") return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint8}) : std::nullopt;
+    if (base == "smallint")
+      return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint16}) : std::nullopt;
+    if (base == "int" || base == "integer")
+      return is_unsigned ? column_field{value_type::int64, value_range::uint32} : column_field{value_type::int32};
+    if (base == "bigint")
+      return is_unsigned ? column_field{value_type::int64, value_range::uint64} : column_field{value_type::int64};
+    if (base == "float") return column_field{value_type::float64, value_range::float32};
+    if (base == "double") return column_field{value_type::float64};
+    if (base == "varchar" || base == "char" || base == "text" || base == "tinytext" || base == "mediumtext" ||
+        base == "longtext")
+      return column_field{value_type::text};
+    if (base == "datetime") return column_field{value_type::time};
+    if (base == "date") return column_field{value_type::date};
+    if (base == "blob" || base == "tinyblob" || base == "mediumblob" || base == "longblob" || base == "varbinary" ||
+        base == "binary")
+      return column_field{value_type::bytes};
+    if (base == "uuid") return column_field{value_type::uuid};
+    return std::nullopt;
+  }
   // MariaDB finds columns whatever the case of their names.
   bool column_names_ignore_case() const override { return true; }
 

@@ -199,6 +199,23 @@ bool dialect::integer_holds(unsigned bits, bool is_unsigned, value_range range) 
   return largest >= needed;
 }
 
+std::optional<dialect::column_field> dialect::field_for_column(std::string_view type) const {
+  const std::string t = normal_type_name(type);
+  if (t == "integer" || t == "int") return column_field{value_type::int32};
+  if (t == "bigint") return column_field{value_type::int64};
+  if (t == "real") return column_field{value_type::float64, value_range::float32};
+  if (t == "double precision" || t == "double") return column_field{value_type::float64};
+  if (t == "boolean") return column_field{value_type::boolean};
+  if (t == "text" || t == "character varying" || t == "varchar" || t == "character" || t == "char" || t == "clob" ||
+      t == "national character varying" || t == "nvarchar")
+    return column_field{value_type::text};
+  if (t == "timestamp" || t == "timestamp without time zone") return column_field{value_type::time};
+  if (t == "date") return column_field{value_type::date};
+  if (t == "blob" || t == "bytea" || t == "binary large object") return column_field{value_type::bytes};
+  if (t == "uuid") return column_field{value_type::uuid};
+  return std::nullopt;
+}
+
 namespace detail {
 
 std::string refused_parameters(const dialect& d, std::span<const value> params) {

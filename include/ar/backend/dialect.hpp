@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -182,6 +183,16 @@ class dialect {
   // Whether an integer column of `bits` bits, signed or not, holds every value of `range` (one of
   // the unsigned ones; false for the others): for a dialect's column_holds_range.
   static bool integer_holds(unsigned bits, bool is_unsigned, value_range range) noexcept;
+  // The field type for a column of the catalog type `type` (what ar-gen writes): one that holds
+  // every value such a column holds and that such a column holds (column_holds_range agrees: the
+  // two directions of one rule), so nothing is cut or refused on either side. nullopt when ar has
+  // none: a signed SMALLINT (no 16-bit field), MariaDB's MEDIUMINT, json, intervals, ... NUMERIC and
+  // DECIMAL are not answered here. The default knows the standard SQL names.
+  struct column_field {
+    value_type type;
+    value_range range = value_range::stored;  // float, std::uint8_t ... std::uint64_t
+  };
+  virtual std::optional<column_field> field_for_column(std::string_view type) const;
   // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
   // is then the column "ArtistId".
   virtual bool column_names_ignore_case() const { return false; }
