@@ -107,16 +107,15 @@ class mysql_dialect final : public dialect {
   // MySQL accepts OFFSET only after a LIMIT; its manual's "no limit" is the largest BIGINT UNSIGNED.
   std::string_view no_limit() const override { return "18446744073709551615"; }
 
-  // SOCI writes values into the text, so the server sees no parameters; the limit that stays is
-  // the size of a statement (max_allowed_packet, 16 MiB by default). 65535, the protocol's limit
-  // for a prepared statement's parameters, keeps statements well below it for keys and rows.
+  // The protocol's limit for a prepared statement's parameters; the values of one execution must
+  // also fit in max_allowed_packet (16 MiB by default).
   std::size_t max_parameters() const override { return 65535; }
-  // The same limit, for the bytes of a multi-row INSERT's values: a quarter of MariaDB's default
+  // The other limit, for the bytes of a multi-row INSERT's values: a quarter of MariaDB's default
   // max_allowed_packet (16 MiB) leaves room for a server set lower, and a larger statement would
   // save nothing measurable.
   std::size_t max_statement_bytes() const override { return 4u << 20; }
 
-  // DOUBLE holds neither NaN nor the infinities (SOCI's mysql backend refuses to bind them too).
+  // DOUBLE holds neither NaN nor the infinities: refused before they are bound.
   bool stores_nan() const override { return false; }
   bool stores_infinity() const override { return false; }
 
@@ -249,7 +248,7 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql_driver();  // mysql_driver.cpp: connections, statements through SOCI
+void register_mysql_driver();  // mysql_driver.cpp: connections (SOCI's), statements (mysql_statement.cpp)
 
 void register_mysql() {
   register_dialect(std::make_shared<mysql_dialect>());

@@ -106,7 +106,14 @@ class statement final : public backend::statement {
     // Each result column's longest value, so that its buffer is sized once per result.
     const my_bool update_max_length = 1;
     mysql_stmt_attr_set(stmt_, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max_length);
-    if (mysql_stmt_prepare(stmt_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) fail();
+    if (mysql_stmt_prepare(stmt_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+      try {
+        fail();  // reads the statement's error: closed after
+      } catch (...) {
+        mysql_stmt_close(stmt_);
+        throw;
+      }
+    }
   }
   ~statement() override {
     free_result();
