@@ -184,6 +184,23 @@ class postgresql_dialect final : public dialect {
     return false;
   }
 
+  // information_schema's data_type names; smallint has no field type (no 16-bit one: an int32
+  // field would write what it cannot hold).
+  std::optional<column_field> field_for_column(std::string_view type) const override {
+    const std::string t = normal_type_name(type);
+    if (t == "integer") return column_field{value_type::int32};
+    if (t == "bigint") return column_field{value_type::int64};
+    if (t == "real") return column_field{value_type::float64, value_range::float32};
+    if (t == "double precision") return column_field{value_type::float64};
+    if (t == "boolean") return column_field{value_type::boolean};
+    if (t == "text" || t == "character varying" || t == "character") return column_field{value_type::text};
+    if (t == "timestamp without time zone" || t == "timestamp") return column_field{value_type::time};
+    if (t == "date") return column_field{value_type::date};
+    if (t == "bytea") return column_field{value_type::bytes};
+    if (t == "uuid") return column_field{value_type::uuid};
+    return std::nullopt;
+  }
+
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.
   std::vector<std::string> session_setup() const override { return {"SET client_min_messages TO WARNING"}; }
 

@@ -170,6 +170,28 @@ class sqlite_dialect final : public dialect {
     }
     return false;
   }
+  // A declared type by its affinity, as SQLite reads it: INTEGER affinity is a 64-bit integer (a
+  // BOOL in the name, or TINYINT(1), a bool), TEXT text, BLOB bytes (no type at all: nothing, a
+  // column that keeps any value), REAL a double (SQLite's REAL has 8 bytes); of NUMERIC affinity,
+  // DATE a date, DATETIME and TIMESTAMP a time point, BOOLEAN a bool.
+  std::optional<column_field> field_for_column(std::string_view type) const override {
+    std::string t = normal_type_name(type);
+    for (char& c : t)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    std::string raw(type);
+    for (char& c : raw)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    const auto has = [&](std::string_view part) { return t.find(part) != std::string::npos; };
+    if (has("BOOL") || raw.rfind("TINYINT(1)", 0) == 0) return column_field{value_type::boolean};
+    if (has("INT")) return column_field{value_type::int64};
+    if (has("CHAR") || has("CLOB") || has("TEXT")) return column_field{value_type::text};
+    if (has("BLOB")) return column_field{value_type::bytes};
+    if (t.empty()) return std::nullopt;
+    if (has("REAL") || has("FLOA") || has("DOUB")) return column_field{value_type::float64};
+    if (t == "DATE") return column_field{value_type::date};
+    if (has("DATETIME") || has("TIMESTAMP")) return column_field{value_type::time};
+    return std::nullopt;
+  }
   // SQLite finds identifiers whatever their case.
   bool column_names_ignore_case() const override { return true; }
 

@@ -37,6 +37,7 @@ struct column_meta {
   value_type type;
   bool nullable;
   bool named;  // AR_COLUMN gave the name: used as written
+  value_range range = value_range::stored;  // a mapped type's values, when fewer than its stored type's
 };
 
 struct table_meta {
@@ -62,7 +63,7 @@ template <class Def, class Columns = typename Def::columns>
 inline constexpr auto column_metas_v = 0;
 template <class Def, class... C>
 inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_list<C...>>{
-    column_meta{C::name, C::column, C::kind, C::nullable, C::given}...};
+    column_meta{C::name, C::column, C::kind, C::nullable, C::given, C::traits::range}...};
 }  // namespace detail
 
 template <model M>

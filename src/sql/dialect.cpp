@@ -233,6 +233,56 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
   return false;
 }
 
+bool dialect::column_holds_range(std::string_view type, value_type field, value_range range) const {
+  if (column_type_holds(type, field)) return true;
+  const std::string t = normal_type_name(type);
+  switch (range) {
+    case value_range::stored: return false;
+    case value_range::float32: return t == "real";
+    case value_range::uint8:
+    case value_range::uint16:
+    case value_range::uint32:
+    case value_range::uint64: {
+      const unsigned bits = t == "smallint" ? 16 : (t == "integer" || t == "int") ? 32 : t == "bigint" ? 64 : 0;
+      return bits != 0 && integer_holds(bits, false, range);
+    }
+  }
+  return false;
+}
+
+bool dialect::integer_holds(unsigned bits, bool is_unsigned, value_range range) noexcept {
+  unsigned long long needed = 0;
+  switch (range) {
+    case value_range::stored:
+    case value_range::float32: return false;
+    case value_range::uint8: needed = 255; break;
+    case value_range::uint16: needed = 65535; break;
+    case value_range::uint32: needed = 4294967295ULL; break;
+    case value_range::uint64: needed = 9223372036854775807ULL; break;  // what ar writes of one
+  }
+  if (bits == 0) return false;
+  if (bits >= 64) return true;  // 2^63 - 1 at least
+  const unsigned long long largest = is_unsigned ? (1ULL << bits) - 1 : (1ULL << (bits - 1)) - 1;
+  return largest >= needed;
+}
+
+std::optional<dialect::column_field> dialect::field_for_column(std::string_view type) const {
+  const std::string t = normal_type_name(type);
+  if (t == "integer" || t == "int") return column_field{value_type::int32};
+  if (t == "bigint") return column_field{value_type::int64};
+  if (t == "real") return column_field{value_type::float64, value_range::float32};
+  if (t == "double precision" || t == "double") return column_field{value_type::float64};
+  if (t == "boolean") return column_field{value_type::boolean};
+  if (t == "text" || t == "character varying" || t == "varchar" || t == "character" || t == "char" || t == "clob" ||
+      t == "national character varying" || t == "nvarchar")
+    return column_field{value_type::text};
+  if (t == "timestamp" || t == "timestamp without time zone") return column_field{value_type::time};
+  if (t == "date") return column_field{value_type::date};
+  if (t == "blob" || t == "bytea" || t == "binary large object") return column_field{value_type::bytes};
+  if (t == "uuid") return column_field{value_type::uuid};
+  return std::nullopt;
+}
+
 namespace detail {
 
 std::string refused_parameters(const dialect& d, std::span<const value> params) {

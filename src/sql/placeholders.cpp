@@ -25,6 +25,9 @@ hand_written_sql translate_placeholders(const dialect& d, std::string_view sql) 
   out.text.reserve(sql.size() + 16);
   const bool backslashes = d.backslash_escapes();
   const bool hashes = d.hash_comments();
+  std::string first;
+  d.placeholder(first, 1);
+  const bool question_is_placeholder = first == "?";
   const std::size_t n = sql.size();
   std::size_t i = 0;
   // Copies up to and including position `end` - 1 (or to the end of the text).
@@ -76,6 +79,7 @@ hand_written_sql translate_placeholders(const dialect& d, std::string_view sql) 
     } else if (c == '?') {
       if (i + 1 < n && sql[i + 1] == '?') {
         out.text += '?';
+        out.literal_question_mark = out.literal_question_mark || question_is_placeholder;
         i += 2;
       } else {
         d.placeholder(out.text, ++out.placeholders);
@@ -92,6 +96,10 @@ hand_written_sql translate_placeholders(const dialect& d, std::string_view sql) 
 std::string hand_written_text(const dialect& d, const std::string& database, std::string_view sql, std::size_t values,
                               bool native_allowed) {
   hand_written_sql out = translate_placeholders(d, sql);
+  if (out.literal_question_mark)
+    throw database_error(database, std::string(sql),
+                         "the statement has ?? (a ? that is no placeholder), but on " + std::string(d.driver_name()) +
+                             " every ? outside quotes is a placeholder: write the ? inside quotes");
   if (out.placeholders == 0 && native_allowed) return std::string(sql);
   if (out.placeholders != values)
     throw database_error(database, std::string(sql),

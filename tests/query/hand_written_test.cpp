@@ -183,7 +183,7 @@ TEST(hand_written_text, question_marks_become_each_dialects_placeholders) {
   const auto& maria = *ar::find_dialect("mysql");
   auto text = [](const ar::dialect& d, std::string_view sql) { return ar::detail::translate_placeholders(d, sql).text; };
   EXPECT_EQ(text(pg, "SELECT a FROM t WHERE a = ? AND b IN (?, ?)"), "SELECT a FROM t WHERE a = $1 AND b IN ($2, $3)");
-  EXPECT_EQ(text(maria, "SELECT a FROM t WHERE a = ?"), "SELECT a FROM t WHERE a = :1");
+  EXPECT_EQ(text(maria, "SELECT a FROM t WHERE a = ? AND b = ?"), "SELECT a FROM t WHERE a = ? AND b = ?");
   EXPECT_EQ(text(sqlite, "SELECT a FROM t WHERE a = ?"), "SELECT a FROM t WHERE a = ?");
   // Quotes, doubled quotes, comments, dollar quotes and ?? are left as text.
   EXPECT_EQ(text(pg, R"(SELECT '?''?', "a?b", x -- ?
@@ -191,12 +191,18 @@ TEST(hand_written_text, question_marks_become_each_dialects_placeholders) {
             R"(SELECT '?''?', "a?b", x -- ?
  /* ? */ FROM t WHERE c = $1 AND d ? 'k' AND e = $q$ ? $q$ AND f = $$?$$)");
   // MariaDB: a backslash escapes inside a string, and # starts a comment; elsewhere it does not.
+  EXPECT_EQ(ar::detail::translate_placeholders(maria, R"(SELECT 'it\'s ?', `a?` FROM t # ?
+ WHERE c = ?)").placeholders, 1u);
   EXPECT_EQ(text(maria, R"(SELECT 'it\'s ?', `a?` FROM t # ?
  WHERE c = ?)"),
             R"(SELECT 'it\'s ?', `a?` FROM t # ?
- WHERE c = :1)");
+ WHERE c = ?)");
   EXPECT_EQ(text(pg, R"(SELECT 'C:\' , ? )"), R"(SELECT 'C:\' , $1 )");
   EXPECT_EQ(ar::detail::translate_placeholders(pg, "a ? b ? c ?? d").placeholders, 2u);
+  // Where ? is the placeholder itself, ?? would be one more: refused.
+  EXPECT_FALSE(ar::detail::translate_placeholders(pg, "a ?? b").literal_question_mark);
+  EXPECT_TRUE(ar::detail::translate_placeholders(sqlite, "a ?? b").literal_question_mark);
+  EXPECT_THROW(ar::detail::hand_written_text(maria, "db", "SELECT 1 WHERE 'a' ?? 'b'", 0, true), ar::database_error);
 }
 
 }  // namespace

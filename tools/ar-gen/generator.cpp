@@ -22,7 +22,16 @@ std::string lower(std::string_view s) {
 
 bool has(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
-std::string_view cpp_type(ar::value_type t) {
+// A field's C++ type: a mapped one (float, the unsigned integers) by its range, else its stored type.
+std::string_view cpp_type(ar::value_type t, ar::value_range range = ar::value_range::stored) {
+  switch (range) {
+    case ar::value_range::stored: break;
+    case ar::value_range::float32: return "float";
+    case ar::value_range::uint8: return "std::uint8_t";
+    case ar::value_range::uint16: return "std::uint16_t";
+    case ar::value_range::uint32: return "std::uint32_t";
+    case ar::value_range::uint64: return "std::uint64_t";
+  }
   switch (t) {
     case ar::value_type::int32: return "std::int32_t";
     case ar::value_type::int64: return "std::int64_t";
@@ -68,6 +77,7 @@ struct field {
   std::string column;
   ar::value_type type = ar::value_type::int64;
   bool nullable = false;
+  ar::value_range range = ar::value_range::stored;  // float, std::uint8_t ... std::uint64_t
 };
 
 enum class rel_kind { belongs_to, has_one, has_many, has_many_through };
@@ -145,7 +155,7 @@ class generator {
       std::vector<std::pair<std::int64_t, std::string>> key;
       bool skip = false;
       for (const ar::catalog_column& c : t.columns) {
-        const std::optional<ar::value_type> type = field_type(d_, c.type);
+        const std::optional<ar::dialect::column_field> type = field_type(d_, c.type);
         if (!type) {
           if (c.key_position > 0) {
             report(where, "the key column " + c.name + " has the type " + c.type +
@@ -159,7 +169,7 @@ class generator {
           }
           continue;
         }
-        field f{identifier(snake(c.name)), c.name, *type, c.nullable && c.key_position == 0};
+        field f{identifier(snake(c.name)), c.name, type->type, c.nullable && c.key_position == 0, type->range};
         // Two columns that spell one field (Name and name): the second gets a number.
         for (int n = 2; std::any_of(m.fields.begin(), m.fields.end(), [&](const field& g) { return g.name == f.name; });
              ++n)
@@ -285,6 +295,22 @@ class generator {
     const field* f = holder.find_field(fk.columns[0]);
     if (!f) {
       report(holder.table->name, what + ": its column is skipped: no relation");
+      return std::nullopt;
+    }
+    // A relation joins fields of one type (two integer types of ar's own, std::int32_t and
+    // std::int64_t, also join): an INT UNSIGNED key and an INT foreign key do not.
+    const auto integral = [](const field& g) {
+      return g.range == ar::value_range::stored &&
+             (g.type == ar::value_type::int32 || g.type == ar::value_type::int64);
+    };
+    // Nor does one join on a floating-point, bool, time or bytes key.
+    const bool joinable = f->type != ar::value_type::float64 && f->type != ar::value_type::boolean &&
+                          f->type != ar::value_type::time && f->type != ar::value_type::bytes;
+    if (!joinable || (cpp_type(f->type, f->range) != cpp_type(key->type, key->range) && !(integral(*f) && integral(*key)))) {
+      const std::string why = what + ": its column is a " + std::string(cpp_type(f->type, f->range)) + " and the key a " +
+                              std::string(cpp_type(key->type, key->range)) + ", which a relation does not join: no relation";
+      report(holder.table->name, why);
+      models_[index_of(holder)].notes.push_back(why);
       return std::nullopt;
     }
     bool unique = false;
@@ -468,9 +494,9 @@ class generator {
       out << "struct " << m.struct_name << " {\n";
       for (const field& f : m.fields) {
         if (f.nullable)
-          out << "  std::optional<" << cpp_type(f.type) << "> " << f.name << ";\n";
+          out << "  std::optional<" << cpp_type(f.type, f.range) << "> " << f.name << ";\n";
         else
-          out << "  " << cpp_type(f.type) << " " << f.name << initializer(f.type) << ";\n";
+          out << "  " << cpp_type(f.type, f.range) << " " << f.name << initializer(f.type) << ";\n";
       }
       std::vector<std::string> clauses;
       std::string fields = "AR_FIELDS(";
@@ -569,26 +595,19 @@ std::vector<option_rule> parse_options(std::string_view text) {
   return out;
 }
 
-std::optional<ar::value_type> field_type(const ar::dialect& d, std::string_view catalog_type) {
+std::optional<ar::dialect::column_field> field_type(const ar::dialect& d, std::string_view catalog_type) {
+  // The dialect says which field type a column of its catalog's type holds exactly, and is held by
+  // (dialect::field_for_column, the converse of column_holds_range): the same rule verify_schema
+  // applies, with no guess from the spelling here.
+  if (const auto f = d.field_for_column(catalog_type)) return f;
+  // NUMERIC and DECIMAL, which the dialects leave to ar-gen.
   const std::string t = lower(catalog_type);
   std::vector<ar::value_type> candidates;
-  if (t.rfind("tinyint(1)", 0) == 0 || has(t, "bool")) {
-    candidates = {ar::value_type::boolean};
-  } else if (has(t, "int")) {
-    // SQLite's integers are all 64-bit; elsewhere INT is 32 bits.
-    if (d.driver_name() == "sqlite3" || has(t, "bigint") || t == "int8")
-      candidates = {ar::value_type::int64};
-    else
-      candidates = {ar::value_type::int32, ar::value_type::int64};
-  } else if (has(t, "real") || has(t, "doub") || has(t, "floa") || has(t, "numeric") || has(t, "decimal")) {
+  if (has(t, "numeric") || has(t, "decimal")) {
     candidates = {ar::value_type::float64};
-  } else if (has(t, "char") || has(t, "text") || has(t, "clob")) {
-    candidates = {ar::value_type::text};
-  } else if (has(t, "timestamp") || has(t, "datetime")) {
-    candidates = {ar::value_type::time};
   }
   for (ar::value_type v : candidates)
-    if (d.column_type_holds(catalog_type, v)) return v;
+    if (d.column_type_holds(catalog_type, v)) return ar::dialect::column_field{v};
   return std::nullopt;
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -222,6 +223,25 @@ class dialect {
   // column, an int32 field takes one of 32 bits or more, a text field a character type. The default
   // knows the standard SQL names.
   virtual bool column_type_holds(std::string_view type, value_type field) const;
+  // The same for a field whose values are fewer than its stored type's (a mapped type's
+  // ar::value_range): a std::uint32_t field (stored as an int64) takes a column that holds 0 to
+  // 4294967295, as MariaDB's INT UNSIGNED does; a float field (stored as a double) a 32-bit float
+  // column. Whatever column_type_holds(type, field) takes holds these too. The default adds the
+  // standard SQL names: SMALLINT, INTEGER and BIGINT by their widths, REAL for a float.
+  virtual bool column_holds_range(std::string_view type, value_type field, value_range range) const;
+  // Whether an integer column of `bits` bits, signed or not, holds every value of `range` (one of
+  // the unsigned ones; false for the others): for a dialect's column_holds_range.
+  static bool integer_holds(unsigned bits, bool is_unsigned, value_range range) noexcept;
+  // The field type for a column of the catalog type `type` (what ar-gen writes): one that holds
+  // every value such a column holds and that such a column holds (column_holds_range agrees: the
+  // two directions of one rule), so nothing is cut or refused on either side. nullopt when ar has
+  // none: a signed SMALLINT (no 16-bit field), MariaDB's MEDIUMINT, json, intervals, ... NUMERIC and
+  // DECIMAL are not answered here. The default knows the standard SQL names.
+  struct column_field {
+    value_type type;
+    value_range range = value_range::stored;  // float, std::uint8_t ... std::uint64_t
+  };
+  virtual std::optional<column_field> field_for_column(std::string_view type) const;
   // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
   // is then the column "ArtistId".
   virtual bool column_names_ignore_case() const { return false; }

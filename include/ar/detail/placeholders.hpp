@@ -17,6 +17,9 @@ namespace ar::detail {
 struct hand_written_sql {
   std::string text;          // with the dialect's placeholders
   std::size_t placeholders;  // how many ? it had
+  // A ?? where the dialect's placeholder is ? itself (SQLite, MariaDB): the ? it stands for would
+  // be read as one more placeholder, so hand_written_text refuses it.
+  bool literal_question_mark = false;
 };
 
 // Each ? outside quotes, comments and dollar quotes becomes dialect.placeholder(n), numbered from

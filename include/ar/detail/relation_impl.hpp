@@ -15,6 +15,8 @@
 #include <ar/views/filter.hpp>
 
 #include <array>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,11 +83,71 @@ constexpr bool keys_compatible() {
   return std::is_same_v<a, b> || (integral_a && integral_b);
 }
 
-// The key types the loading algorithm is compiled for (ar/load/algorithm.hpp).
+// The key a relation loads by, and its two conversions: encode, a field's value as the key;
+// decode, the key as a value the matched column binds (as_parameter). The algorithm is compiled
+// for two key types, std::int64_t and std::string; every key type is one of them: integer keys as
+// 64-bit integers (a relation between an int32 and an int64 key shares them), text as text, an
+// ar::date as its day number, an ar::uuid as its 16 bytes, and a type with an ar::type_mapping
+// (a strong id) as the key of its stored value. A floating-point, bool, time or bytes key has none.
+template <class K>
+struct load_key {
+  static constexpr bool supported = false;
+};
+template <>
+struct load_key<std::int64_t> {
+  static constexpr bool supported = true;
+  using type = std::int64_t;
+  static type encode(std::int64_t v) noexcept { return v; }
+  static std::int64_t decode(const type& k) noexcept { return k; }
+};
+template <>
+struct load_key<std::int32_t> {
+  static constexpr bool supported = true;
+  using type = std::int64_t;
+  static type encode(std::int32_t v) noexcept { return v; }
+  static std::int64_t decode(const type& k) noexcept { return k; }  // as_parameter checks its range
+};
+template <>
+struct load_key<std::string> {
+  static constexpr bool supported = true;
+  using type = std::string;
+  static const type& encode(const std::string& v) noexcept { return v; }
+  static const std::string& decode(const type& k) noexcept { return k; }
+};
+template <>
+struct load_key<date> {
+  static constexpr bool supported = true;
+  using type = std::int64_t;
+  static type encode(const date& v) noexcept { return std::chrono::sys_days(v).time_since_epoch().count(); }
+  static date decode(const type& k) noexcept { return date{std::chrono::sys_days(std::chrono::days(k))}; }
+};
+template <>
+struct load_key<uuid> {
+  static constexpr bool supported = true;
+  using type = std::string;
+  static type encode(const uuid& v) { return type(reinterpret_cast<const char*>(v.bytes.data()), v.bytes.size()); }
+  static uuid decode(const type& k) noexcept {
+    uuid u;
+    for (std::size_t i = 0; i < u.bytes.size() && i < k.size(); ++i) u.bytes[i] = static_cast<std::byte>(k[i]);
+    return u;
+  }
+};
+template <class K>
+  requires has_type_mapping<K> && load_key<typename type_mapping<K>::stored>::supported
+struct load_key<K> {
+  using stored = load_key<typename type_mapping<K>::stored>;
+  static constexpr bool supported = true;
+  using type = typename stored::type;
+  static type encode(const K& v) { return stored::encode(type_mapping<K>::to_stored(v)); }
+  static K decode(const type& k) { return type_mapping<K>::from_stored(typename type_mapping<K>::stored(stored::decode(k))); }
+};
+template <class K>
+using load_key_t = typename load_key<K>::type;
+
+// The key types a relation joins on (ar/load/algorithm.hpp loads them as one of its two).
 template <class A>
 constexpr bool loadable_key() {
-  using a = scalar_t<A>;
-  return std::is_same_v<a, std::int32_t> || std::is_same_v<a, std::int64_t> || std::is_same_v<a, std::string>;
+  return load_key<scalar_t<A>>::supported;
 }
 
 // --- one relation -----------------------------------------------------------------------------
@@ -149,9 +211,9 @@ struct relation_ops {
       return false;
     } else if constexpr (!loadable_key<typename key_lookup::def::type>()) {
       static_assert(always_false<Rel>,
-                    "ar relation: a relation joins on an integer or std::string key: a key of another type (one "
-                    "with an ar::type_mapping, ar::uuid, ar::date) works for insert, find, update and filters, but "
-                    "not yet in a relation; relate the models by an integer or std::string key");
+                    "ar relation: a relation joins on an integer, std::string, ar::date or ar::uuid key, or on a type "
+                    "with an ar::type_mapping stored as one of them: a floating-point, bool, time or bytes key "
+                    "relates no models; relate them by a key of one of those types");
       return false;
     } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
       static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");

@@ -165,9 +165,6 @@ constexpr std::size_t relation_position_of() {
 // per relation (relation_loader), each a few lines of code (ar/detail/erased_tables.hpp). A program with many models and
 // relations compiles a table per model and relation, not the whole algorithm again for each.
 
-// Integer keys load as 64-bit integers: a relation between an int32 and an int64 key shares them.
-template <class K>
-using load_key_t = std::conditional_t<std::is_same_v<K, std::int32_t>, std::int64_t, K>;
 
 // Gives records read together one context, so that their lazy loads are batched (compiled once,
 // in src/load/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager

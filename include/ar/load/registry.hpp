@@ -141,26 +141,30 @@ struct direct_eager_ops {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  using key = load_key_t<typename impl::key_scalar>;
+  // The owner's key and the target's matched column: the same type, or two integer types, which
+  // share their load key.
+  using owner_codec = load_key<typename impl::key_scalar>;
   using match_def = std::conditional_t<impl::belongs, typename impl::key_def, typename impl::fk_def>;
+  using match_codec = load_key<scalar_t<typename match_def::type>>;
+  using key = typename owner_codec::type;
 
   static std::optional<key> lookup(const void* o) {
     auto v = impl::lookup_value(*static_cast<const owner*>(o));
     if (!v) return std::nullopt;
-    return static_cast<key>(std::move(*v));
+    return key(owner_codec::encode(*v));
   }
 
   static value param(const key& k) {
-    return as_parameter<typename expression_traits<typename impl::match_column>::scalar>(k);
+    return as_parameter<typename expression_traits<typename impl::match_column>::scalar>(match_codec::decode(k));
   }
 
   static bool match(const void* row, key& out) {
     const auto& value = static_cast<const target*>(row)->*match_def::pointer;
     if constexpr (match_def::nullable) {
       if (!value) return false;
-      out = static_cast<key>(*value);
+      out = match_codec::encode(*value);
     } else {
-      out = static_cast<key>(value);
+      out = match_codec::encode(value);
     }
     return true;
   }
