@@ -1,9 +1,9 @@
 #ifndef AR_BACKENDS_MYSQL_MYSQL_CONNECTION_HPP
 #define AR_BACKENDS_MYSQL_MYSQL_CONNECTION_HPP
 
-// MariaDB's connection (ar/backend/driver.hpp): a SOCI session of SOCI's mysql backend, whose
-// statements all run through SOCI's statement layer (mysql_statement.cpp), and what the MariaDB
-// client (Connector/C) tells about it besides: the server's transaction status, whether an idle
+// MariaDB's connection (ar/backend/driver.hpp): a SOCI session of SOCI's mysql backend (it opens
+// the connection), whose statements run as the MariaDB client's (Connector/C) prepared statements
+// on its connection (mysql_statement.cpp), and what the client tells about it besides: the server's transaction status, whether an idle
 // connection still has its server, the socket ar watches for a statement's timeout, the error
 // number of a failure.
 
@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace soci {
@@ -37,6 +38,7 @@ class connection final : public backend::connection {
   int watched_socket() noexcept override;
 
   soci::session& session() noexcept { return *session_; }
+  MYSQL* handle() noexcept { return conn_; }
   // A statement began to run (its bind): when its timeout started, for fail().
   void statement_begins() {
     if (timeout_.count() > 0) begun_ = std::chrono::steady_clock::now();
@@ -46,8 +48,14 @@ class connection final : public backend::connection {
   // of the server when the error does not say: SOCI's is_connected pings it), and whether the
   // statement was never sent.
   [[noreturn]] void fail(const soci::soci_error& e);
+  // The same for a prepared statement's failure (its error number and message), and for one of the
+  // client's own (mysql_stmt_init: out of memory).
+  [[noreturn]] void fail_statement(MYSQL_STMT* stmt);
+  [[noreturn]] void fail_client();
 
  private:
+  [[noreturn]] void fail(unsigned int number, std::string message, bool connection_error);
+
   std::unique_ptr<soci::session> session_;
   MYSQL* conn_;
   std::chrono::milliseconds timeout_{0};

@@ -1,6 +1,6 @@
 // MySQL's dialect, for MariaDB 10.5 and later (Debian 12 ships 10.11): backquoted identifiers,
-// :N placeholders (SOCI's mysql backend splits the statement at each :name and writes the escaped
-// values in, client side), INSERT ... RETURNING for generated keys (MariaDB 10.5+, multi-row too:
+// positional ? placeholders (the server prepares each statement; values are bound, never written
+// into its text), INSERT ... RETURNING for generated keys (MariaDB 10.5+, multi-row too:
 // a server without it is refused when the connection opens, with a message that says so),
 // AUTO_INCREMENT keys, DATETIME(6) in UTC for time points, BOOLEAN (TINYINT(1)), utf8mb4 text
 // compared byte for byte (utf8mb4_nopad_bin) like the other backends, InnoDB tables, strict SQL mode.
@@ -40,17 +40,7 @@ class mysql_dialect final : public dialect {
   }
   std::string_view driver_name() const override { return "mysql"; }
 
-  // SOCI's mysql backend finds :name placeholders in the statement's text and knows only '...'
-  // literals, not `...` identifiers: a ' inside an identifier would hide the placeholders after it,
-  // and a : would be taken for one. Such names are refused when a statement naming them is first
-  // rendered (CREATE TABLE included), before anything reaches the server.
   void quote_identifier(std::string& out, std::string_view identifier) const override {
-    if (const std::size_t bad = identifier.find_first_of("':"); bad != std::string_view::npos)
-      throw configuration_error("ar: the identifier '" + std::string(identifier) + "' contains " +
-                                (identifier[bad] == ':' ? "a colon" : "a single quote") +
-                                ", which the mysql backend cannot send: SOCI's mysql driver would read it as part "
-                                "of a placeholder or a string literal. Map the field to another column name "
-                                "with AR_COLUMN, or rename the table");
     out += '`';
     for (char c : identifier) {
       if (c == '`') out += '`';
@@ -59,12 +49,21 @@ class mysql_dialect final : public dialect {
     out += '`';
   }
 
-  // SOCI's mysql backend takes :name placeholders only (no ?), binds by position, and writes each
-  // value into the statement text, escaped, before sending it.
-  void placeholder(std::string& out, std::size_t index) const override {
-    out += ':';
-    append_number(out, index);
+  // A text found as it is, case counting, whatever the column's collation (a table ar did not
+  // create may ignore case): LIKE BINARY compares bytes. Ignoring case is LOWER() on both sides, as
+  // by default.
+  void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                  bool ignore_case) const override {
+    if (ignore_case) return dialect::text_match(out, w, text, where, ignore_case);
+    w.operand(out);
+    out += " LIKE BINARY ";
+    w.parameter(out, value{like_pattern(text, where)});
+    out += like_escape;
   }
+
+  // Positional '?': the server prepares the statement and each value is bound to its placeholder,
+  // in the order of the text (mysql_statement.cpp).
+  void placeholder(std::string& out, std::size_t) const override { out += '?'; }
 
   std::string_view column_type(value_type type) const override {
     switch (type) {
@@ -132,16 +131,15 @@ class mysql_dialect final : public dialect {
   // MySQL accepts OFFSET only after a LIMIT; its manual's "no limit" is the largest BIGINT UNSIGNED.
   std::string_view no_limit() const override { return "18446744073709551615"; }
 
-  // SOCI writes values into the text, so the server sees no parameters; the limit that stays is
-  // the size of a statement (max_allowed_packet, 16 MiB by default). 65535, the protocol's limit
-  // for a prepared statement's parameters, keeps statements well below it for keys and rows.
+  // The protocol's limit for a prepared statement's parameters; the values of one execution must
+  // also fit in max_allowed_packet (16 MiB by default).
   std::size_t max_parameters() const override { return 65535; }
-  // The same limit, for the bytes of a multi-row INSERT's values: a quarter of MariaDB's default
+  // The other limit, for the bytes of a multi-row INSERT's values: a quarter of MariaDB's default
   // max_allowed_packet (16 MiB) leaves room for a server set lower, and a larger statement would
   // save nothing measurable.
   std::size_t max_statement_bytes() const override { return 4u << 20; }
 
-  // DOUBLE holds neither NaN nor the infinities (SOCI's mysql backend refuses to bind them too).
+  // DOUBLE holds neither NaN nor the infinities: refused before they are bound.
   bool stores_nan() const override { return false; }
   bool stores_infinity() const override { return false; }
 
@@ -156,17 +154,32 @@ class mysql_dialect final : public dialect {
     assign_non_key_columns(out, table, "VALUES(", ")");
   }
 
+  // MariaDB resolves a conflict on any unique key: it cannot name one. A skipped row is a no-op
+  // assignment of the key, not INSERT IGNORE (which would also turn errors other than a duplicate
+  // key, a foreign key's or a value too long, into warnings and go on).
+  void on_conflict_clause(std::string& out, const table_meta& table, std::span<const std::size_t> /*target*/,
+                          std::span<const std::size_t> update) const override {
+    out += " ON DUPLICATE KEY UPDATE ";
+    if (update.empty()) {
+      quote_identifier(out, column_name(table, table.primary_key));
+      out += " = ";
+      quote_identifier(out, column_name(table, table.primary_key));
+      return;
+    }
+    assign_columns(out, table, update, "VALUES(", ")");
+  }
+
   // The catalog of the connection's database (DATABASE()). COLUMN_TYPE spells the whole type,
   // "int(11) unsigned", "tinyint(1)", "varchar(768)"; the primary key is the index named PRIMARY.
   std::string catalog_columns_sql() const override {
     return "SELECT c.COLUMN_NAME, c.COLUMN_TYPE, IF(c.IS_NULLABLE = 'YES', 1, 0), "
            "COALESCE((SELECT s.SEQ_IN_INDEX FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = c.TABLE_SCHEMA "
            "AND s.TABLE_NAME = c.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY' AND s.COLUMN_NAME = c.COLUMN_NAME), 0) "
-           "FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = :1 "
+           "FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = ? "
            "ORDER BY c.ORDINAL_POSITION";
   }
   std::string catalog_index_columns_sql() const override {
-    return "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
+    return "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
            "AND SEQ_IN_INDEX = 1";
   }
   std::string catalog_tables_sql() const override {
@@ -176,15 +189,15 @@ class mysql_dialect final : public dialect {
   std::string catalog_foreign_keys_sql() const override {
     return "SELECT CONSTRAINT_NAME, CAST(ORDINAL_POSITION AS SIGNED), COLUMN_NAME, REFERENCED_TABLE_NAME, "
            "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
-           "AND TABLE_NAME = :1 AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
+           "AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
   }
   std::string catalog_generated_columns_sql() const override {
-    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :1 "
+    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
            "AND EXTRA LIKE '%auto_increment%'";
   }
   std::string catalog_unique_columns_sql() const override {
     return "SELECT MIN(COLUMN_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-           "AND TABLE_NAME = :1 AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING COUNT(*) = 1";
+           "AND TABLE_NAME = ? AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING COUNT(*) = 1";
   }
 
   // An unsigned column holds no negative number; an int32 field needs INT or BIGINT, an int64 one
@@ -219,8 +232,60 @@ class mysql_dialect final : public dialect {
     }
     return false;
   }
+  // A mapped type's range: TINYINT ... BIGINT by their widths, UNSIGNED or not (INT UNSIGNED holds a
+  // std::uint32_t, TINYINT UNSIGNED a std::uint8_t, a signed TINYINT does not); FLOAT a float.
+  bool column_holds_range(std::string_view type, value_type field, value_range range) const override {
+    if (column_type_holds(type, field)) return true;
+    const std::string t = normal_type_name(type);
+    const bool is_unsigned = t.find(" unsigned") != std::string::npos;
+    const std::string base = t.substr(0, t.find(' '));
+    if (range == value_range::float32) return base == "float";
+    const unsigned bits = base == "tinyint"     ? 8
+                          : base == "smallint"  ? 16
+                          : base == "mediumint" ? 24
+                          : base == "int" || base == "integer" ? 32
+                          : base == "bigint"    ? 64
+                                                : 0;
+    return integer_holds(bits, is_unsigned, range);
+  }
+  // COLUMN_TYPE's names: TINYINT(1) is a bool; the other integers by width and sign where a field
+  // type is exactly as wide (TINYINT UNSIGNED a std::uint8_t, INT UNSIGNED a std::uint32_t, BIGINT
+  // UNSIGNED a std::uint64_t; a signed TINYINT or SMALLINT and MEDIUMINT have none); FLOAT a float.
+  std::optional<column_field> field_for_column(std::string_view type) const override {
+    std::string raw(type);
+    for (char& c : raw)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (raw.rfind("tinyint(1)", 0) == 0 && raw.find("unsigned") == std::string::npos)
+      return column_field{value_type::boolean};
+    const std::string t = normal_type_name(type);
+    const bool is_unsigned = t.find(" unsigned") != std::string::npos;
+    const std::string base = t.substr(0, t.find(' '));
+    if (base == "tinyint") return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint8}) : std::nullopt;
+    if (base == "smallint")
+      return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint16}) : std::nullopt;
+    if (base == "int" || base == "integer")
+      return is_unsigned ? column_field{value_type::int64, value_range::uint32} : column_field{value_type::int32};
+    if (base == "bigint")
+      return is_unsigned ? column_field{value_type::int64, value_range::uint64} : column_field{value_type::int64};
+    if (base == "float") return column_field{value_type::float64, value_range::float32};
+    if (base == "double") return column_field{value_type::float64};
+    if (base == "varchar" || base == "char" || base == "text" || base == "tinytext" || base == "mediumtext" ||
+        base == "longtext")
+      return column_field{value_type::text};
+    if (base == "datetime") return column_field{value_type::time};
+    if (base == "date") return column_field{value_type::date};
+    if (base == "blob" || base == "tinyblob" || base == "mediumblob" || base == "longblob" || base == "varbinary" ||
+        base == "binary")
+      return column_field{value_type::bytes};
+    if (base == "uuid") return column_field{value_type::uuid};
+    return std::nullopt;
+  }
   // MariaDB finds columns whatever the case of their names.
   bool column_names_ignore_case() const override { return true; }
+
+  // ar's sql_mode leaves NO_BACKSLASH_ESCAPES out: 'it\'s' is one string.
+  bool backslash_escapes() const override { return true; }
+  bool hash_comments() const override { return true; }
 
   std::vector<std::string> session_setup() const override {
     return {std::string(sql_mode_and_version_check), "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
@@ -230,7 +295,7 @@ class mysql_dialect final : public dialect {
 
 }  // namespace
 
-void register_mysql_driver();  // mysql_driver.cpp: connections, statements through SOCI
+void register_mysql_driver();  // mysql_driver.cpp: connections (SOCI's), statements (mysql_statement.cpp)
 
 void register_mysql() {
   register_dialect(std::make_shared<mysql_dialect>());

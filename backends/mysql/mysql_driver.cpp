@@ -89,15 +89,24 @@ void connection::fail(const soci::soci_error& e) {
   // mysql_errno: an error SOCI raises itself, before any call to the client, would get the code of
   // an older failure, and a ping since may have replaced it.)
   const auto* own = dynamic_cast<const soci::mysql_soci_error*>(&e);
-  const unsigned int number = own ? own->err_num_ : mysql_errno(conn_);
+  fail(own ? own->err_num_ : 0, e.get_error_message(), e.get_error_category() == soci::soci_error::connection_error);
+}
+
+void connection::fail_statement(MYSQL_STMT* stmt) {
+  fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt), false);
+}
+
+void connection::fail_client() { fail(mysql_errno(conn_), mysql_error(conn_), false); }
+
+void connection::fail(unsigned int number, std::string message, bool connection_error) {
+  if (number == 0) number = mysql_errno(conn_);
   const bool server_timeout = number == ER_STATEMENT_TIMEOUT;
-  const bool lost_by_code = number == CR_SERVER_LOST || number == CR_SERVER_GONE_ERROR ||
-                            e.get_error_category() == soci::soci_error::connection_error;
+  const bool lost_by_code = number == CR_SERVER_LOST || number == CR_SERVER_GONE_ERROR || connection_error;
   // The MariaDB client reports CR_SERVER_GONE_ERROR (2006) when it could not write the command (the
   // connection was closed before, or the write failed): the server never received a whole
   // statement to run. CR_SERVER_LOST (2013) means the statement was sent and the answer never
   // came: it may have run. Asked before the ping below, which replaces the client's last error.
-  const bool never_sent = mysql_errno(conn_) == CR_SERVER_GONE_ERROR;
+  const bool never_sent = number == CR_SERVER_GONE_ERROR || mysql_errno(conn_) == CR_SERVER_GONE_ERROR;
   // The server stopped the statement at its limit, or the connection was lost once the statement's
   // timeout had passed (the socket watch shuts it down).
   const bool timed_out = server_timeout || (lost_by_code && timeout_.count() > 0 &&
@@ -105,11 +114,11 @@ void connection::fail(const soci::soci_error& e) {
   const bool lost = lost_by_code || (!server_timeout && !session_->is_connected());
   std::string code;
   error_kind kind = error_kind::other;
-  if (own != nullptr && own->err_num_ != 0) {
-    code = std::to_string(own->err_num_);
-    kind = kind_of(own->err_num_);
+  if (number != 0) {
+    code = std::to_string(number);
+    kind = kind_of(number);
   }
-  throw backend::driver_error(e.get_error_message(), lost, std::move(code), kind, timed_out, never_sent);
+  throw backend::driver_error(std::move(message), lost, std::move(code), kind, timed_out, never_sent);
 }
 
 namespace {

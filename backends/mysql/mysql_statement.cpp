@@ -1,20 +1,26 @@
-// MariaDB's statements: through SOCI's statement layer (SOCI's mysql backend writes each value into
-// the statement's text, escaped, and reads the whole result into the client). Values go in and
-// come out through staging slots bound once per statement, so that re-running a cached statement
-// allocates no new SOCI bindings; every result value is read as text and stored with the rules of
-// ar/backend/store.hpp, by the type of its result column (MYSQL_FIELD), so that a text column is
-// never read as a number (SOCI's own conversions would read 2 into a bool as true).
+// MariaDB's statements: server-side prepared statements of the MariaDB client (Connector/C's
+// mysql_stmt_* calls), on the connection of the SOCI session. Every value is bound as a parameter of
+// its own type (an ar::bytes as a BLOB, byte for byte), never written into the statement's text:
+// SOCI's mysql backend does that (its "use" escapes each value into the SQL), so ar's statements
+// do not go through it. The result comes in MariaDB's binary protocol, read whole into the client
+// (mysql_stmt_store_result, so that another statement can run on the connection while a result is
+// read), and each value is stored by the type of its result column (MYSQL_FIELD) with the rules of
+// ar/backend/store.hpp: integers as integers, a DOUBLE as its double, a FLOAT as the float the
+// column holds (the text protocol spells it with 6 digits, which is another float), DECIMAL as its
+// text, dates and times spelled as the text protocol spells them, strings as text, BLOB, BINARY and
+// VARBINARY as bytes.
 
 #include "backends/mysql/mysql_connection.hpp"
 
 #include <ar/backend/driver.hpp>
+#include <ar/backend/store.hpp>
 
 #include <mysql.h>
-#include <soci/mysql/soci-mysql.h>
-#include <soci/soci.h>
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
@@ -25,85 +31,124 @@ namespace ar::backends::mysql_native {
 
 namespace {
 
-// Where SOCI reads and writes the values of one column or parameter.
-enum class slot_kind : std::uint8_t { integer, real, flag, text };
+// How a result column is read: the buffer type it is bound with.
+enum class column_kind : std::uint8_t { integer, real, real32, temporal, characters };
 
-struct staged_value {
+struct result_slot {
+  column_kind kind = column_kind::characters;
+  backend::value_source source = backend::value_source::text;
   long long integer = 0;
   double real = 0;
-  int flag = 0;
-  std::string text;
-  soci::indicator indicator = soci::i_ok;
+  float real32 = 0;
+  MYSQL_TIME time{};
+  std::vector<char> data;
+  unsigned long length = 0;
+  my_bool is_null = 0;
+  my_bool error = 0;
 };
 
-// The slot a parameter needs; a NULL fits whatever the slot already is.
-slot_kind kind_of(const value& v, slot_kind current) noexcept {
-  switch (v.index()) {
-    case 1:
-    case 2: return slot_kind::integer;
-    case 3: return slot_kind::real;
-    case 4: return slot_kind::flag;
-    case 5:
-    case 6:
-    case 7:
-    case 8:
-    case 9:
-    case 10: return slot_kind::text;  // a decimal as its exact text, which MariaDB reads as a DECIMAL
-    default: return current;
+// The value_source of a character or binary column: BLOB, BINARY, VARBINARY have the binary
+// character set (63); TEXT and CHAR have their own.
+backend::value_source characters_source(const MYSQL_FIELD& f) noexcept {
+  switch (f.type) {
+    case MYSQL_TYPE_TINY_BLOB:
+    case MYSQL_TYPE_MEDIUM_BLOB:
+    case MYSQL_TYPE_LONG_BLOB:
+    case MYSQL_TYPE_BLOB:
+    case MYSQL_TYPE_STRING:
+    case MYSQL_TYPE_VAR_STRING:
+    case MYSQL_TYPE_VARCHAR: return f.charsetnr == 63 ? backend::value_source::bytes : backend::value_source::text;
+    case MYSQL_TYPE_DECIMAL:
+    case MYSQL_TYPE_NEWDECIMAL: return backend::value_source::decimal;  // SUM and AVG give one
+    default: return backend::value_source::text;  // enums, sets, JSON, TIME, BIT, geometry, ...
   }
 }
 
-void exchange_slot(soci::statement& st, slot_kind kind, staged_value& s, bool into) {
-  switch (kind) {
-    case slot_kind::integer:
-      into ? st.exchange(soci::into(s.integer, s.indicator)) : st.exchange(soci::use(s.integer, s.indicator));
-      return;
-    case slot_kind::real:
-      into ? st.exchange(soci::into(s.real, s.indicator)) : st.exchange(soci::use(s.real, s.indicator));
-      return;
-    case slot_kind::flag:
-      into ? st.exchange(soci::into(s.flag, s.indicator)) : st.exchange(soci::use(s.flag, s.indicator));
-      return;
-    case slot_kind::text:
-      into ? st.exchange(soci::into(s.text, s.indicator)) : st.exchange(soci::use(s.text, s.indicator));
-      return;
+column_kind kind_of(const MYSQL_FIELD& f) noexcept {
+  switch (f.type) {
+    case MYSQL_TYPE_TINY:
+    case MYSQL_TYPE_SHORT:
+    case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_INT24:
+    case MYSQL_TYPE_LONGLONG:
+    case MYSQL_TYPE_YEAR: return column_kind::integer;
+    case MYSQL_TYPE_DOUBLE: return column_kind::real;
+    case MYSQL_TYPE_FLOAT: return column_kind::real32;
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_TIMESTAMP: return column_kind::temporal;
+    default: return column_kind::characters;
   }
+}
+
+// A DATE, DATETIME or TIMESTAMP as the text protocol spells it: YYYY-MM-DD, then HH:MM:SS and as
+// many digits of the fraction as the column keeps.
+std::string spell_time(const MYSQL_TIME& t, const MYSQL_FIELD& f) {
+  char out[48];
+  int n = std::snprintf(out, sizeof out, "%04u-%02u-%02u", t.year, t.month, t.day);
+  if (f.type != MYSQL_TYPE_DATE) {
+    n += std::snprintf(out + n, sizeof out - static_cast<std::size_t>(n), " %02u:%02u:%02u", t.hour, t.minute,
+                       t.second);
+    if (f.decimals > 0 && f.decimals <= 6) {
+      unsigned long fraction = t.second_part;
+      for (unsigned int d = 6; d > f.decimals; --d) fraction /= 10;
+      n += std::snprintf(out + n, sizeof out - static_cast<std::size_t>(n), ".%0*lu", static_cast<int>(f.decimals),
+                         fraction);
+    }
+  }
+  return std::string(out, static_cast<std::size_t>(n));
 }
 
 class statement final : public backend::statement {
  public:
-  statement(connection& c, std::string_view sql, bool persistent)
-      : conn_(c), sql_(sql), persistent_(persistent) {
-    make();
-  }
-
-  void bind(std::span<const value> params, std::size_t result_columns) override {
-    try {
-      if (!st_) make();  // a reset dropped the one that was not read to its end
-      bind_slots(params, result_columns);
-      stage_params(params);
-    } catch (const soci::soci_error& e) {
-      conn_.fail(e);
+  statement(connection& c, std::string_view sql) : conn_(c), stmt_(mysql_stmt_init(c.handle())) {
+    if (stmt_ == nullptr) conn_.fail_client();
+    // Each result column's longest value, so that its buffer is sized once per result.
+    const my_bool update_max_length = 1;
+    mysql_stmt_attr_set(stmt_, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max_length);
+    if (mysql_stmt_prepare(stmt_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+      try {
+        fail();  // reads the statement's error: closed after
+      } catch (...) {
+        mysql_stmt_close(stmt_);
+        throw;
+      }
     }
+  }
+  ~statement() override {
+    free_result();
+    mysql_stmt_close(stmt_);
+  }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  void bind(std::span<const value> params, std::size_t /*result_columns: read from the result*/) override {
+    free_result();
+    const unsigned long expected = mysql_stmt_param_count(stmt_);
+    if (expected != params.size())
+      throw backend::driver_error("the statement has " + std::to_string(expected) + " placeholders and " +
+                                  std::to_string(params.size()) + " values were bound");
+    param_binds_.assign(params.size(), MYSQL_BIND{});
+    param_text_.resize(params.size());
+    param_values_.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) stage_param(i, params[i]);
+    if (!params.empty() && mysql_stmt_bind_param(stmt_, param_binds_.data()) != 0) fail();
     executed_ = false;
-    exhausted_ = false;
     conn_.statement_begins();
   }
 
   bool step() override {
-    try {
-      bool got = false;
-      if (!executed_) {
-        executed_ = true;
-        got = st_->execute(true);
-      } else {
-        got = st_->fetch();
-      }
-      exhausted_ = !got;
-      return got;
-    } catch (const soci::soci_error& e) {
-      conn_.fail(e);
+    if (!executed_) {
+      executed_ = true;
+      if (mysql_stmt_execute(stmt_) != 0) fail();
+      if (mysql_stmt_field_count(stmt_) == 0) return false;
+      bind_result();
     }
+    const int got = mysql_stmt_fetch(stmt_);
+    if (got == MYSQL_NO_DATA) return false;
+    if (got == 1) fail();
+    if (got == MYSQL_DATA_TRUNCATED) fetch_truncated();
+    return true;
   }
 
   void read(std::span<const backend::column_binding> columns) override {
@@ -111,11 +156,31 @@ class statement final : public backend::statement {
     try {
       for (; i < columns.size(); ++i) {
         const backend::column_binding& c = columns[i];
-        const staged_value& s = columns_[i];
-        if (s.indicator == soci::i_null)
+        if (i >= slots_.size()) {
+          backend::throw_read_failure(c, i, std::string("no such result column"));
+        }
+        const result_slot& s = slots_[i];
+        if (s.is_null != 0) {
           backend::store_null(c, i);
-        else
-          backend::store_spelled(c, source(i), s.text, i);
+          continue;
+        }
+        switch (s.kind) {
+          case column_kind::integer:
+            if ((fields_[i].flags & UNSIGNED_FLAG) != 0 && s.integer < 0)  // past INT64_MAX
+              backend::store_spelled(c, backend::value_source::integer,
+                                     std::to_string(static_cast<unsigned long long>(s.integer)), i);
+            else
+              backend::store_integer(c, s.integer, i);
+            break;
+          case column_kind::real: backend::store_real(c, s.real, i); break;
+          case column_kind::real32: store_float(c, s.real32, i); break;
+          case column_kind::temporal:
+            backend::store_spelled(c, backend::value_source::text, spell_time(s.time, fields_[i]), i);
+            break;
+          case column_kind::characters:
+            backend::store_spelled(c, s.source, std::string_view(s.data.data(), s.length), i);
+            break;
+        }
       }
     } catch (backend::read_failure& f) {
       origin(f);
@@ -123,154 +188,194 @@ class statement final : public backend::statement {
     }
   }
 
-  std::uint64_t affected_rows() override {
-    try {
-      return static_cast<std::uint64_t>(st_->get_affected_rows());
-    } catch (const soci::soci_error& e) {
-      conn_.fail(e);
-    }
+  std::uint64_t affected_rows() override { return static_cast<std::uint64_t>(mysql_stmt_affected_rows(stmt_)); }
+
+  // The result's columns, once step() has run the statement (bind_result read its metadata).
+  std::size_t result_column_count() override { return fields_ == nullptr ? 0 : slots_.size(); }
+  std::string result_column_name(std::size_t index) override {
+    if (fields_ == nullptr || index >= slots_.size() || fields_[index].name == nullptr) return {};
+    return fields_[index].name;
   }
 
-  // A SOCI statement cannot be reset half-read: one that was not read to its end is dropped, and
-  // the next bind prepares it again (in the client only: SOCI's mysql backend prepares nothing on
-  // the server).
   void reset() noexcept override {
-    if (executed_ && !exhausted_) {
-      try {
-        st_.reset();
-      } catch (...) {
-      }
-      bound_ = false;
-    }
+    free_result();
     executed_ = false;
   }
 
  private:
-  void make() {
-    bound_ = false;
-    st_ = std::make_unique<soci::statement>(conn_.session());
-    st_->alloc();
-    st_->prepare(sql_, persistent_ ? soci::details::st_repeatable_query : soci::details::st_one_time_query);
+  // A FLOAT's value: the float, spelled shortest and read back as that float by the rules for
+  // PostgreSQL's float4 (a float field takes it exactly; a double field the float widened).
+  static void store_float(const backend::column_binding& c, float v, std::size_t index) {
+    char text[32];
+    const auto [end, ec] = std::to_chars(text, text + sizeof text, v);
+    backend::store_spelled(c, backend::value_source::floating32,
+                           std::string_view(text, ec == std::errc() ? static_cast<std::size_t>(end - text) : 0), index);
   }
 
-  // Binds the statement's slots for these parameters and columns, unless it is bound already with
-  // slots of the same kinds.
-  void bind_slots(std::span<const value> params, std::size_t result_columns) {
-    bool same = bound_ && param_kinds_.size() == params.size() && columns_.size() == result_columns;
-    for (std::size_t i = 0; same && i < params.size(); ++i) same = param_kinds_[i] == kind_of(params[i], param_kinds_[i]);
-    if (same) return;
-    if (bound_) st_->bind_clean_up();
-    bound_ = false;
-    param_kinds_.resize(params.size());
-    columns_.assign(result_columns, staged_value{});
-    params_.assign(params.size(), staged_value{});
-    // Every result column is read as text and parsed by read(), strictly.
-    for (std::size_t i = 0; i < result_columns; ++i) exchange_slot(*st_, slot_kind::text, columns_[i], true);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      param_kinds_[i] = kind_of(params[i], slot_kind::integer);
-      exchange_slot(*st_, param_kinds_[i], params_[i], false);
+  void stage_param(std::size_t i, const value& v) {
+    MYSQL_BIND& b = param_binds_[i];
+    param_value& p = param_values_[i];
+    switch (v.index()) {
+      case 0: b.buffer_type = MYSQL_TYPE_NULL; return;
+      case 1:
+        p.integer = std::get<std::int32_t>(v);
+        b.buffer_type = MYSQL_TYPE_LONGLONG;
+        b.buffer = &p.integer;
+        return;
+      case 2:
+        p.integer = std::get<std::int64_t>(v);
+        b.buffer_type = MYSQL_TYPE_LONGLONG;
+        b.buffer = &p.integer;
+        return;
+      case 3:
+        p.real = std::get<double>(v);
+        b.buffer_type = MYSQL_TYPE_DOUBLE;
+        b.buffer = &p.real;
+        return;
+      case 4:
+        p.flag = std::get<bool>(v) ? 1 : 0;
+        b.buffer_type = MYSQL_TYPE_TINY;
+        b.buffer = &p.flag;
+        return;
+      case 5: {
+        // The value outlives the execution: bound where it is.
+        const std::string& s = std::get<std::string>(v);
+        bind_characters(b, MYSQL_TYPE_STRING, s.data(), s.size());
+        return;
+      }
+      case 6: param_text_[i] = format_time(std::get<time_point>(v)); break;
+      case 7: param_text_[i] = format_date(std::get<date>(v)); break;
+      case 9: param_text_[i] = format_uuid(std::get<uuid>(v)); break;
+      case 10: param_text_[i] = std::get<decimal>(v).to_string(); break;  // exact text, read as a DECIMAL
+      case 8: {
+        const bytes& data = std::get<bytes>(v);
+        bind_characters(b, MYSQL_TYPE_BLOB, reinterpret_cast<const char*>(data.data()), data.size());
+        return;
+      }
+      default: b.buffer_type = MYSQL_TYPE_NULL; return;
     }
-    st_->define_and_bind();
-    bound_ = true;
+    bind_characters(b, MYSQL_TYPE_STRING, param_text_[i].data(), param_text_[i].size());
   }
 
-  void stage_params(std::span<const value> params) {
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      staged_value& s = params_[i];
-      const value& v = params[i];
-      s.indicator = soci::i_ok;
-      switch (v.index()) {
-        case 0: s.indicator = soci::i_null; break;
-        case 1: s.integer = std::get<std::int32_t>(v); break;
-        case 2: s.integer = std::get<std::int64_t>(v); break;
-        case 3: s.real = std::get<double>(v); break;
-        case 4: s.flag = std::get<bool>(v) ? 1 : 0; break;
-        case 5: s.text = std::get<std::string>(v); break;
-        case 6: s.text = format_time(std::get<time_point>(v)); break;
-        case 7: s.text = format_date(std::get<date>(v)); break;
-        case 9: s.text = format_uuid(std::get<uuid>(v)); break;
-        case 10: s.text = std::get<decimal>(v).to_string(); break;
-        case 8: {
-          // SOCI's mysql backend writes every value into the statement, escaped by
-          // mysql_real_escape_string, which keeps every byte (NUL included) of a binary string.
-          const bytes& b = std::get<bytes>(v);
-          s.text.assign(reinterpret_cast<const char*>(b.data()), b.size());
+  static void bind_characters(MYSQL_BIND& b, enum_field_types type, const char* data, std::size_t size) {
+    static char empty = 0;  // an empty value still needs a buffer (NULL is the null flag, not this)
+    b.buffer_type = type;
+    b.buffer = size == 0 ? &empty : const_cast<char*>(data);  // the client only reads it
+    b.buffer_length = static_cast<unsigned long>(size);
+    b.length_value = static_cast<unsigned long>(size);
+    b.length = &b.length_value;
+  }
+
+  // Binds a buffer for each column of the result that just came, after reading it into the client.
+  void bind_result() {
+    if (mysql_stmt_store_result(stmt_) != 0) fail();
+    metadata_ = mysql_stmt_result_metadata(stmt_);
+    if (metadata_ == nullptr) fail();
+    const unsigned int count = mysql_num_fields(metadata_);
+    fields_ = mysql_fetch_fields(metadata_);
+    slots_.resize(count);
+    result_binds_.assign(count, MYSQL_BIND{});
+    for (unsigned int i = 0; i < count; ++i) {
+      const MYSQL_FIELD& f = fields_[i];
+      result_slot& s = slots_[i];
+      MYSQL_BIND& b = result_binds_[i];
+      s.kind = kind_of(f);
+      s.source = characters_source(f);
+      b.is_null = &s.is_null;
+      b.error = &s.error;
+      b.length = &s.length;
+      switch (s.kind) {
+        case column_kind::integer:
+          b.buffer_type = MYSQL_TYPE_LONGLONG;
+          b.buffer = &s.integer;
+          b.is_unsigned = (f.flags & UNSIGNED_FLAG) != 0 ? 1 : 0;
           break;
-        }
+        case column_kind::real:
+          b.buffer_type = MYSQL_TYPE_DOUBLE;
+          b.buffer = &s.real;
+          break;
+        case column_kind::real32:
+          b.buffer_type = MYSQL_TYPE_FLOAT;
+          b.buffer = &s.real32;
+          break;
+        case column_kind::temporal:
+          b.buffer_type = MYSQL_TYPE_DATETIME;
+          b.buffer = &s.time;
+          b.buffer_length = sizeof s.time;
+          break;
+        case column_kind::characters:
+          s.data.resize(static_cast<std::size_t>(f.max_length) + 1);
+          b.buffer_type = s.source == backend::value_source::bytes ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+          b.buffer = s.data.data();
+          b.buffer_length = static_cast<unsigned long>(s.data.size());
+          break;
       }
     }
+    if (mysql_stmt_bind_result(stmt_, result_binds_.data()) != 0) fail();
   }
 
-  // The field of result column `index` of the execution that just ran, or nullptr.
-  const MYSQL_FIELD* field_of(std::size_t index) const noexcept {
-    auto* backend = static_cast<soci::mysql_statement_backend*>(st_->get_backend());
-    if (backend == nullptr || backend->result_ == nullptr || index >= mysql_num_fields(backend->result_)) return nullptr;
-    return mysql_fetch_field_direct(backend->result_, static_cast<unsigned int>(index));
-  }
-
-  // The kind of the values of result column `index`.
-  backend::value_source source(std::size_t index) const noexcept {
-    const MYSQL_FIELD* f = field_of(index);
-    if (f == nullptr) return backend::value_source::unknown;
-    switch (f->type) {
-      case MYSQL_TYPE_TINY:
-      case MYSQL_TYPE_SHORT:
-      case MYSQL_TYPE_LONG:
-      case MYSQL_TYPE_INT24:
-      case MYSQL_TYPE_LONGLONG:
-      case MYSQL_TYPE_YEAR: return backend::value_source::integer;
-      case MYSQL_TYPE_DECIMAL:
-      case MYSQL_TYPE_NEWDECIMAL: return backend::value_source::decimal;  // SUM and AVG give one
-      // FLOAT too: MariaDB's text results spell a FLOAT with 6 digits, which is not the float the
-      // column holds (-1/3 comes as -0.333333): read as that double, a float field refuses it.
-      case MYSQL_TYPE_FLOAT:
-      case MYSQL_TYPE_DOUBLE: return backend::value_source::floating;
-      case MYSQL_TYPE_TINY_BLOB:
-      case MYSQL_TYPE_MEDIUM_BLOB:
-      case MYSQL_TYPE_LONG_BLOB:
-      case MYSQL_TYPE_BLOB:
-      case MYSQL_TYPE_STRING:
-      case MYSQL_TYPE_VAR_STRING:
-        // The binary character set (63): BLOB, BINARY, VARBINARY; TEXT and CHAR have their own.
-        return f->charsetnr == 63 ? backend::value_source::bytes : backend::value_source::text;
-      default: return backend::value_source::text;  // strings, blobs, dates and times, enums, ...
+  // A value longer than its buffer (the longest one was not known): read again into a larger one.
+  void fetch_truncated() {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      result_slot& s = slots_[i];
+      if (s.error == 0 || s.kind != column_kind::characters || s.length <= s.data.size()) continue;
+      s.data.resize(s.length);
+      MYSQL_BIND b = result_binds_[i];
+      b.buffer = s.data.data();
+      b.buffer_length = static_cast<unsigned long>(s.data.size());
+      if (mysql_stmt_fetch_column(stmt_, &b, static_cast<unsigned int>(i), 0) != 0) fail();
+      result_binds_[i].buffer = s.data.data();  // the next row's fetch writes here, with room
+      result_binds_[i].buffer_length = b.buffer_length;
+      if (mysql_stmt_bind_result(stmt_, result_binds_.data()) != 0) fail();
     }
+  }
+
+  void free_result() noexcept {
+    if (metadata_ != nullptr) {
+      mysql_free_result(metadata_);
+      metadata_ = nullptr;
+    }
+    fields_ = nullptr;
+    if (executed_) mysql_stmt_free_result(stmt_);
   }
 
   // The table (empty for a computed column) and the column a value that does not fit came from.
   void origin(backend::read_failure& f) const {
-    const MYSQL_FIELD* field = field_of(f.index);
-    if (field == nullptr) {
+    if (fields_ == nullptr || f.index >= slots_.size()) {
       f.column = "#" + std::to_string(f.index + 1);
       return;
     }
-    const char* t = field->org_table && *field->org_table ? field->org_table : field->table;
-    const char* c = field->org_name && *field->org_name ? field->org_name : field->name;
+    const MYSQL_FIELD& field = fields_[f.index];
+    const char* t = field.org_table && *field.org_table ? field.org_table : field.table;
+    const char* c = field.org_name && *field.org_name ? field.org_name : field.name;
     f.table = t ? t : "";
     f.column = c ? c : "#" + std::to_string(f.index + 1);
   }
 
+  [[noreturn]] void fail() { conn_.fail_statement(stmt_); }
+
+  struct param_value {
+    long long integer = 0;
+    double real = 0;
+    signed char flag = 0;
+  };
+
   connection& conn_;
-  std::string sql_;
-  bool persistent_;
-  std::vector<slot_kind> param_kinds_;
-  std::vector<staged_value> params_;
-  std::vector<staged_value> columns_;
-  bool bound_ = false;
+  MYSQL_STMT* stmt_;
+  std::vector<MYSQL_BIND> param_binds_;
+  std::vector<param_value> param_values_;
+  std::vector<std::string> param_text_;
+  MYSQL_RES* metadata_ = nullptr;
+  MYSQL_FIELD* fields_ = nullptr;
+  std::vector<result_slot> slots_;
+  std::vector<MYSQL_BIND> result_binds_;
   bool executed_ = false;
-  bool exhausted_ = false;
-  // Last, so that it goes first: its bindings point into the slots above.
-  std::unique_ptr<soci::statement> st_;
 };
 
 }  // namespace
 
-std::unique_ptr<backend::statement> connection::prepare(std::string_view sql, bool persistent) {
-  try {
-    return std::make_unique<statement>(*this, sql, persistent);
-  } catch (const soci::soci_error& e) {
-    fail(e);
-  }
+std::unique_ptr<backend::statement> connection::prepare(std::string_view sql, bool /*persistent*/) {
+  return std::make_unique<statement>(*this, sql);
 }
 
 }  // namespace ar::backends::mysql_native

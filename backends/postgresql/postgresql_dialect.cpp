@@ -50,11 +50,24 @@ class postgresql_dialect final : public dialect {
   // Every statement of ar's with values runs through libpq (postgresql_native.cpp), which takes
   // the server's numbered parameters as they are: the text in the query log is the text the server
   // gets, and nothing parses it again.
+  // ilike is PostgreSQL's own ILIKE (which folds case as the database's locale does).
+  void pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool ignore_case,
+                     bool negated) const override {
+    if (!ignore_case) return dialect::pattern_match(out, w, pattern, false, negated);
+    w.operand(out);
+    out += negated ? " NOT ILIKE " : " ILIKE ";
+    w.parameter(out, value{std::string(pattern)});
+  }
+
   void placeholder(std::string& out, std::size_t index) const override {
     out += '$';
     append_number(out, index);
   }
 
+  // A row-value IN reads a VALUES list (an IN list of thousands of row values is planned as a
+  // chain of ORs that exceeds max_stack_depth), its first row cast to the columns' types.
+  std::string_view row_values_list() const override { return "VALUES "; }
+  bool row_values_typed() const override { return true; }
   std::string_view column_type(value_type type) const override {
     switch (type) {
       case value_type::int32: return "INTEGER";
@@ -176,6 +189,23 @@ class postgresql_dialect final : public dialect {
       case value_type::decimal: return t == "numeric";  // never double precision or real: not exact
     }
     return false;
+  }
+
+  // information_schema's data_type names; smallint has no field type (no 16-bit one: an int32
+  // field would write what it cannot hold).
+  std::optional<column_field> field_for_column(std::string_view type) const override {
+    const std::string t = normal_type_name(type);
+    if (t == "integer") return column_field{value_type::int32};
+    if (t == "bigint") return column_field{value_type::int64};
+    if (t == "real") return column_field{value_type::float64, value_range::float32};
+    if (t == "double precision") return column_field{value_type::float64};
+    if (t == "boolean") return column_field{value_type::boolean};
+    if (t == "text" || t == "character varying" || t == "character") return column_field{value_type::text};
+    if (t == "timestamp without time zone" || t == "timestamp") return column_field{value_type::time};
+    if (t == "date") return column_field{value_type::date};
+    if (t == "bytea") return column_field{value_type::bytes};
+    if (t == "uuid") return column_field{value_type::uuid};
+    return std::nullopt;
   }
 
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.

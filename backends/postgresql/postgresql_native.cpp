@@ -340,6 +340,14 @@ class statement final : public backend::statement {
     return true;
   }
 
+  std::size_t result_column_count() override {
+    return result_ ? static_cast<std::size_t>(PQnfields(result_.get())) : 0;
+  }
+  std::string result_column_name(std::size_t index) override {
+    const char* name = result_ ? PQfname(result_.get(), static_cast<int>(index)) : nullptr;
+    return name ? name : "";
+  }
+
   void read(std::span<const column_binding> columns) override {
     PGresult* r = result_.get();
     const auto available = static_cast<std::size_t>(PQnfields(r));

@@ -22,6 +22,8 @@ class sqlite_dialect final : public dialect {
   // Plain positional '?': SQLite resolves numbered ones (?NNN) with a search per parameter, which
   // made preparing a long IN list quadratic (1.1 s for 30,000 keys).
   void placeholder(std::string& out, std::size_t) const override { out += '?'; }
+  // SQLite takes a row-value IN's right side only as a subquery: (a, b) IN (VALUES (?, ?), ...).
+  std::string_view row_values_list() const override { return "VALUES "; }
 
   // A sum of doubles is not exact (0.1 ten times is 0.9999999999999999): each value rounded to a
   // whole number of 10^-scale is exact, so is their sum below 2^53, and one division gives the
@@ -57,6 +59,34 @@ class sqlite_dialect final : public dialect {
 
   // SQLite accepts OFFSET only after a LIMIT.
   std::string_view no_limit() const override { return "-1"; }
+
+  // SQLite's LIKE already ignores the case of ASCII letters (and only theirs; LOWER() folds no
+  // more), so ilike is LIKE. Its GLOB is the match whose case counts: a text found as it is, case
+  // counting, is a GLOB pattern with *, ? and [ each in brackets ("a*b" at the start: "a[*]b*").
+  void pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool /*ignore_case*/,
+                     bool negated) const override {
+    dialect::pattern_match(out, w, pattern, false, negated);
+  }
+  void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                  bool ignore_case) const override {
+    if (ignore_case) return dialect::text_match(out, w, text, where, ignore_case);
+    std::string pattern;
+    pattern.reserve(text.size() + 2);
+    if (where != text_position::start) pattern += '*';
+    for (char c : text) {
+      if (c == '*' || c == '?' || c == '[') {
+        pattern += '[';
+        pattern += c;
+        pattern += ']';
+      } else {
+        pattern += c;
+      }
+    }
+    if (where != text_position::end) pattern += '*';
+    w.operand(out);
+    out += " GLOB ";
+    w.parameter(out, value{std::move(pattern)});
+  }
 
   // SQLite binds NaN as NULL: a nullable column would hold NULL instead of NaN.
   bool stores_nan() const override { return false; }
@@ -157,6 +187,28 @@ class sqlite_dialect final : public dialect {
       case value_type::bytes: return true;
     }
     return false;
+  }
+  // A declared type by its affinity, as SQLite reads it: INTEGER affinity is a 64-bit integer (a
+  // BOOL in the name, or TINYINT(1), a bool), TEXT text, BLOB bytes (no type at all: nothing, a
+  // column that keeps any value), REAL a double (SQLite's REAL has 8 bytes); of NUMERIC affinity,
+  // DATE a date, DATETIME and TIMESTAMP a time point, BOOLEAN a bool.
+  std::optional<column_field> field_for_column(std::string_view type) const override {
+    std::string t = normal_type_name(type);
+    for (char& c : t)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    std::string raw(type);
+    for (char& c : raw)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    const auto has = [&](std::string_view part) { return t.find(part) != std::string::npos; };
+    if (has("BOOL") || raw.rfind("TINYINT(1)", 0) == 0) return column_field{value_type::boolean};
+    if (has("INT")) return column_field{value_type::int64};
+    if (has("CHAR") || has("CLOB") || has("TEXT")) return column_field{value_type::text};
+    if (has("BLOB")) return column_field{value_type::bytes};
+    if (t.empty()) return std::nullopt;
+    if (has("REAL") || has("FLOA") || has("DOUB")) return column_field{value_type::float64};
+    if (t == "DATE") return column_field{value_type::date};
+    if (has("DATETIME") || has("TIMESTAMP")) return column_field{value_type::time};
+    return std::nullopt;
   }
   // SQLite finds identifiers whatever their case.
   bool column_names_ignore_case() const override { return true; }

@@ -254,6 +254,14 @@ class statement final : public backend::statement {
     limits_->fail(rc);
   }
 
+  std::size_t result_column_count() override {
+    return st_ ? static_cast<std::size_t>(sqlite3_column_count(st_)) : 0;
+  }
+  std::string result_column_name(std::size_t index) override {
+    const char* name = st_ ? sqlite3_column_name(st_, static_cast<int>(index)) : nullptr;
+    return name ? name : "";
+  }
+
   void read(std::span<const column_binding> columns) override {
     const auto available = static_cast<std::size_t>(sqlite3_column_count(st_));
     if (columns.size() > available)

@@ -16,6 +16,7 @@
 #include <ar/query.hpp>
 #include <ar/relation.hpp>
 #include <ar/schema.hpp>
+#include <ar/sql.hpp>
 #include <ar/stream.hpp>
 #include <ar/through.hpp>
 #include <ar/transaction.hpp>

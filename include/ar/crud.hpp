@@ -12,6 +12,8 @@
 //   ar::destroy(user);                   // DELETE by primary key; false when nothing was there
 //   ar::insert_all(users);               // one multi-row INSERT per batch, keys written back
 //   ar::insert_all(users, ar::without_keys);  // the same statements without RETURNING: no key read
+//   ar::insert_all(users, ar::on_conflict(User::c.email).update(User::c.name));  // upsert
+//   ar::insert_all(users, ar::on_conflict().ignore());  // skip the rows a unique key already holds
 
 #include <ar/database.hpp>
 #include <ar/detail/crud_sql.hpp>
@@ -301,6 +303,101 @@ std::size_t insert_all(const database& db, const std::vector<M>& records, withou
   return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
 }
 
+// Upserts: insert_all(records, on_conflict(columns...).update(columns...)) inserts each record, or,
+// where a row already holds the same values in the unique key `columns` name, updates that row's
+// update columns to the record's values; on_conflict(columns...).ignore() (or on_conflict().ignore(),
+// any unique key) keeps the row there and skips the record. The same batches, statements and
+// transaction as insert_all. Keys: with update, every record that leaves its key to the database
+// gets the key of the row it inserted or updated (RETURNING); with ignore, nothing is read back and
+// such records keep the key 0 (a skipped record has no row of its own). MariaDB cannot name the
+// unique key: there any unique key's conflict updates or skips (ON DUPLICATE KEY UPDATE).
+template <class M, class Target, class Update>
+struct conflict_clause;
+template <class M, int... T, int... U>
+struct conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
+  using model_type = M;
+  static constexpr std::array<std::size_t, sizeof...(T)> target{detail::column_lookup<M, T>::position...};
+  static constexpr std::array<std::size_t, sizeof...(U)> update{detail::column_lookup<M, U>::position...};
+  static constexpr bool ignores = sizeof...(U) == 0;
+};
+template <int... T, int... U>
+struct conflict_clause<void, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
+  using model_type = void;
+  static constexpr std::array<std::size_t, 0> target{};
+  static constexpr std::array<std::size_t, 0> update{};
+  static constexpr bool ignores = true;
+};
+
+namespace detail {
+// One column of on_conflict(...).update(...): of the conflict's model, not its primary key (Field
+// names it in the compiler's note on a failed check).
+template <class M, class Of, int I, class Field = typename column_lookup<Of, I>::def::name_type>
+constexpr void check_conflict_update() {
+  static_assert(std::is_same_v<Of, M>,
+                "ar::on_conflict(...).update: a column to update belongs to another model than the conflict's "
+                "columns");
+  if constexpr (std::is_same_v<Of, M>)
+    static_assert(!table_meta_v<M>.is_key(column_lookup<M, I>::position),
+                  "ar::on_conflict(...).update: a column to update is the primary key, which identifies the row: "
+                  "update other columns");
+}
+}  // namespace detail
+
+template <class M, int... T>
+struct conflict_target {
+  // On a conflict, set these columns of the row there to the record's values.
+  template <class... C>
+  auto update(C...) const {
+    static_assert(!std::is_void_v<M>,
+                  "ar::on_conflict().update: name the columns of the unique key whose conflict updates the row: "
+                  "on_conflict(Model::c.column).update(...)");
+    static_assert(sizeof...(C) > 0,
+                  "ar::on_conflict(...).update: name at least one column to update, or use ignore()");
+    if constexpr (!std::is_void_v<M>) {
+      (detail::check_conflict_update<M, typename C::model_type, C::index>(), ...);
+      return conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, C::index...>>{};
+    } else {
+      return conflict_clause<void, std::integer_sequence<int>, std::integer_sequence<int>>{};
+    }
+  }
+  // On a conflict, keep the row there and skip the record.
+  conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int>> ignore() const { return {}; }
+};
+
+// The unique key whose conflict an upsert resolves (its columns, all of one model), or, with no
+// column, any unique key (only for ignore()).
+inline conflict_target<void> on_conflict() { return {}; }
+template <class M, int I, class... C>
+auto on_conflict(column<M, I>, C...) {
+  static_assert((std::is_same_v<typename C::model_type, M> && ...),
+                "ar::on_conflict: the conflict's columns belong to different models: name columns of the records' "
+                "model only");
+  return conflict_target<M, I, C::index...>{};
+}
+
+namespace detail {
+template <class M, class C>
+std::size_t insert_all_on_conflict(const database& db, M* records, std::size_t size, const C&) {
+  static_assert(std::is_void_v<typename C::model_type> || std::is_same_v<typename C::model_type, M>,
+                "ar::insert_all: on_conflict names columns of another model than the records'");
+  static constexpr conflict_spec spec{C::target, C::update};
+  record_rows rows = record_rows_of<M>(records, size);
+  rows.write_keys = model_of<M>::generated_key && !C::ignores;
+  rows.conflict = &spec;
+  return insert_rows(db, rows);
+}
+}  // namespace detail
+
+// It returns nothing: the databases count inserted, updated and skipped rows each their own way.
+template <model M, class T, class U, class C>
+void insert_all(const database& db, std::vector<M>& records, const conflict_clause<C, T, U>& c) {
+  detail::insert_all_on_conflict(db, records.data(), records.size(), c);
+}
+template <model M, class T, class U, class C>
+void insert_all(const database& db, std::span<M> records, const conflict_clause<C, T, U>& c) {
+  detail::insert_all_on_conflict(db, records.data(), records.size(), c);
+}
+
 // The same, on the database the model is bound to.
 template <model M>
 void insert(M& record) {
@@ -341,6 +438,14 @@ void insert_all(std::span<M> records) {
 template <model M>
 void insert_all(std::vector<M>& records) {
   detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
+}
+template <model M, class T, class U, class C>
+void insert_all(std::vector<M>& records, const conflict_clause<C, T, U>& c) {
+  detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
+}
+template <model M, class T, class U, class C>
+void insert_all(std::span<M> records, const conflict_clause<C, T, U>& c) {
+  detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
 }
 template <model M>
 std::size_t insert_all(std::span<const M> records, without_keys_t) {

@@ -17,11 +17,13 @@
 
 #include <exception>
 #include <initializer_list>
+#include <memory>
 #include <utility>
 #include <optional>
 #include <ranges>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -33,6 +35,10 @@ template <class T, class... Models>
 struct expr;
 template <class... Models>
 struct order_term;
+template <class Field, class... Models>
+struct aggregate;
+template <class Field, class... Models>
+struct computed;
 
 namespace detail {
 
@@ -127,8 +133,17 @@ struct is_expression<column<M, I>> : std::true_type {};
 template <class T, class... Models>
 struct is_expression<expr<T, Models...>> : std::true_type {};
 
+template <class Field, class... Models>
+struct is_expression<aggregate<Field, Models...>> : std::true_type {};
+template <class Field, class... Models>
+struct is_expression<computed<Field, Models...>> : std::true_type {};
+
 template <class T>
 inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
+
+// The tag an aggregate (count, sum, ...) adds to the models of every expression it is part of:
+// such an expression belongs in select, having and order_by of a grouped query, never in filter.
+struct aggregated {};
 
 // The scalar C++ type of an expression (optional stripped), and the models it uses.
 template <class E>
@@ -141,6 +156,18 @@ struct expression_traits<column<M, I>> {
 template <class T, class... Models>
 struct expression_traits<expr<T, Models...>> {
   using scalar = T;
+  using models = type_list<Models...>;
+};
+
+template <class Field, class... Models>
+struct expression_traits<aggregate<Field, Models...>> {
+  using scalar = typename strip_optional<Field>::type;
+  using models = type_list<Models..., aggregated>;
+};
+
+template <class Field, class... Models>
+struct expression_traits<computed<Field, Models...>> {
+  using scalar = typename strip_optional<Field>::type;
   using models = type_list<Models...>;
 };
 
@@ -213,6 +240,47 @@ template <class T, class... Models>
 std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
   return tree.append(e.tree);
 }
+template <class Field, class... Models>
+std::uint32_t lower(expr_tree& tree, const aggregate<Field, Models...>& e) {
+  return tree.append(e.tree);
+}
+template <class Field, class... Models>
+std::uint32_t lower(expr_tree& tree, const computed<Field, Models...>& e) {
+  return tree.append(e.tree);
+}
+
+// Whether an operand may be NULL: a column of a std::optional field, an aggregate or a computed
+// value whose row type is one. A plain value never is (a std::optional value is refused).
+template <class X>
+struct nullable_operand : std::false_type {};
+template <class M, int I>
+struct nullable_operand<column<M, I>>
+    : std::bool_constant<field_traits<typename column_lookup<M, I>::def::type>::nullable> {};
+template <class Field, class... Models>
+struct nullable_operand<aggregate<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
+template <class Field, class... Models>
+struct nullable_operand<computed<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
+template <class X>
+inline constexpr bool nullable_operand_v = nullable_operand<std::remove_cvref_t<X>>::value;
+
+template <class X>
+inline constexpr bool is_aggregated_v = []<class... Ms>(type_list<Ms...>) {
+  return (std::is_same_v<Ms, aggregated> || ...);
+}(typename models_of<X>::type{});
+
+// A query's row of one column: std::tuple<T> (select(Model::c.column)).
+template <class Row>
+struct single_column {};
+template <class T>
+struct single_column<std::tuple<T>> {
+  using type = T;
+};
+template <class Row>
+inline constexpr bool is_single_column_v = requires { typename single_column<Row>::type; };
+
+// What SUM of a column of this scalar gives: the 64-bit integer of any integer, a double of a double.
+template <class Scalar>
+using sum_type_t = std::conditional_t<std::is_floating_point_v<Scalar>, double, std::int64_t>;
 
 [[noreturn]] void throw_out_of_range(long double v, std::string_view type);
 [[noreturn]] void throw_unstorable(const char* why);
@@ -410,9 +478,32 @@ struct expression_methods {
   auto not_in(std::initializer_list<V> values) const {
     return make_in(node_kind::not_in, values);
   }
-  // LIKE pattern (% and _ are the wildcards). Only for text.
+  // IN / NOT IN (SELECT ...): a query of one column (select(Model::c.column)) of this column's kind,
+  // on the same database, run inside this query's statement.
+  template <class Q>
+    requires requires { typename Q::row_type; } && (!std::ranges::input_range<Q>)
+  auto in(const Q& q) const {
+    return make_in_query(node_kind::in_query, q);
+  }
+  template <class Q>
+    requires requires { typename Q::row_type; } && (!std::ranges::input_range<Q>)
+  auto not_in(const Q& q) const {
+    return make_in_query(node_kind::not_in_query, q);
+  }
+  // LIKE pattern (% and _ are the wildcards). Only for text. Whether case counts is the
+  // database's rule (SQLite ignores the case of ASCII letters); ilike ignores case on every one.
   auto like(std::string_view pattern) const { return make_like(node_kind::like, pattern); }
   auto not_like(std::string_view pattern) const { return make_like(node_kind::not_like, pattern); }
+  auto ilike(std::string_view pattern) const { return make_like(node_kind::ilike, pattern); }
+  auto not_ilike(std::string_view pattern) const { return make_like(node_kind::not_ilike, pattern); }
+  // The text taken as it is, not as a pattern (% and _ find themselves), case counting on every
+  // database; the i-forms ignore case. Only for text.
+  auto contains(std::string_view text) const { return make_text_match(match_anywhere, text); }
+  auto starts_with(std::string_view text) const { return make_text_match(match_start, text); }
+  auto ends_with(std::string_view text) const { return make_text_match(match_end, text); }
+  auto icontains(std::string_view text) const { return make_text_match(match_anywhere | match_ignore_case, text); }
+  auto istarts_with(std::string_view text) const { return make_text_match(match_start | match_ignore_case, text); }
+  auto iends_with(std::string_view text) const { return make_text_match(match_end | match_ignore_case, text); }
   auto is_null() const { return make_unary(node_kind::is_null); }
   auto is_not_null() const { return make_unary(node_kind::is_not_null); }
   // BETWEEN low AND high, both ends included.
@@ -435,7 +526,39 @@ struct expression_methods {
   auto asc() const;
   auto desc() const;
 
+  // Aggregates, for select, having and order_by of a grouped query (group_by) or of a whole table:
+  // COUNT(x) (its non-NULL values), COUNT(DISTINCT x), SUM (0 over no rows: COALESCE(SUM(x), 0);
+  // std::int64_t of integers, double of doubles), AVG (a std::optional<double>), MIN and MAX (a
+  // std::optional of the column's type: empty over no rows). ar::count_all() is COUNT(*).
+  auto count() const { return make_aggregate<std::int64_t>(agg_count); }
+  auto count_distinct() const { return make_aggregate<std::int64_t>(agg_count_distinct); }
+  auto sum() const {
+    using scalar = typename expression_traits<Derived>::scalar;
+    static_assert(std::is_arithmetic_v<scalar> && !std::is_same_v<scalar, bool>,
+                  "ar: sum() adds numbers: use it on an integer or floating-point column");
+    return make_aggregate<sum_type_t<scalar>>(agg_sum);
+  }
+  auto avg() const {
+    using scalar = typename expression_traits<Derived>::scalar;
+    static_assert(std::is_arithmetic_v<scalar> && !std::is_same_v<scalar, bool>,
+                  "ar: avg() averages numbers: use it on an integer or floating-point column");
+    return make_aggregate<std::optional<double>>(agg_avg);
+  }
+  auto min() const { return make_aggregate<std::optional<typename expression_traits<Derived>::scalar>>(agg_min); }
+  auto max() const { return make_aggregate<std::optional<typename expression_traits<Derived>::scalar>>(agg_max); }
+
  private:
+  template <class Field>
+  auto make_aggregate(std::uint32_t fn) const {
+    static_assert(!is_aggregated_v<Derived>, "ar: aggregates do not nest: sum(), count(), ... of an aggregate");
+    return [&]<class... Ms>(type_list<Ms...>) {
+      aggregate<Field, Ms...> out;
+      const auto a = lower(out.tree, self());
+      out.tree.add(node{node_kind::aggregate, compare_op::eq, a, 0, fn});
+      return out;
+    }(typename models_of<Derived>::type{});
+  }
+
   const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
 
   template <class R>
@@ -461,7 +584,7 @@ struct expression_methods {
 
   auto make_like(node_kind kind, std::string_view pattern) const {
     static_assert(std::is_same_v<typename expression_traits<Derived>::scalar, std::string>,
-                  "ar: like() matches text: use it on a std::string column");
+                  "ar: like() and ilike() match text: use them on a std::string column");
     typename make_expr<bool, typename models_of<Derived>::type>::type out;
     if constexpr (is_column_v<Derived>) {
       out.tree.add_like(kind, &table_meta_v<typename Derived::model_type>, column_position_v<Derived>, pattern);
@@ -469,6 +592,37 @@ struct expression_methods {
       const auto operand = lower(out.tree, self());
       const auto p = out.tree.add_param(pattern);
       out.tree.add(node{kind, compare_op::eq, operand, p});
+    }
+    return out;
+  }
+
+  template <class Q>
+  auto make_in_query(node_kind kind, const Q& q) const {
+    using row = typename Q::row_type;
+    static_assert(is_single_column_v<row>,
+                  "ar: in(query) takes a query of one column: select(Model::c.column) it before in(...)");
+    using element = typename strip_optional<typename single_column<row>::type>::type;
+    check_comparable<Derived, element>();
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    if constexpr (is_single_column_v<row> && comparable<Derived, element>()) {
+      const auto operand = lower(out.tree, self());
+      const auto index = static_cast<std::uint32_t>(out.tree.queries.size());
+      out.tree.queries.push_back(std::make_shared<const query_subquery>(subquery_of(q)));
+      out.tree.add(node{kind, compare_op::eq, operand, index});
+    }
+    return out;
+  }
+
+  auto make_text_match(std::uint32_t flags, std::string_view text) const {
+    static_assert(std::is_same_v<typename expression_traits<Derived>::scalar, std::string>,
+                  "ar: contains(), starts_with() and ends_with() find text: use them on a std::string column");
+    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    if constexpr (is_column_v<Derived>) {
+      out.tree.add_text_match(flags, &table_meta_v<typename Derived::model_type>, column_position_v<Derived>, text);
+    } else {
+      const auto operand = lower(out.tree, self());
+      const auto p = out.tree.add_param(text);
+      out.tree.add(node{node_kind::text_match, compare_op::eq, operand, p, flags});
     }
     return out;
   }
@@ -492,6 +646,7 @@ struct expression_methods {
 template <class M, int I>
 struct column : detail::expression_methods<column<M, I>> {
   using model_type = M;
+  static constexpr int index = I;
 };
 
 // A typed expression: T is the C++ type of its SQL value (bool for conditions).
@@ -499,6 +654,29 @@ template <class T, class... Models>
 struct expr : detail::expression_methods<expr<T, Models...>> {
   detail::expr_tree tree;
 };
+
+// An aggregate of a query's rows (count, sum, ...): Field is what a row holds of it (a
+// std::optional where it may be NULL).
+template <class Field, class... Models>
+struct aggregate : detail::expression_methods<aggregate<Field, Models...>> {
+  using field_type = Field;
+  detail::expr_tree tree;
+};
+
+// A value computed from columns (arithmetic, coalesce, lower, upper): Field is what a row holds of
+// it (a std::optional where it may be NULL).
+template <class Field, class... Models>
+struct computed : detail::expression_methods<computed<Field, Models...>> {
+  using field_type = Field;
+  detail::expr_tree tree;
+};
+
+// COUNT(*): the number of rows (of each group).
+inline aggregate<std::int64_t> count_all() {
+  aggregate<std::int64_t> out;
+  out.tree.add(detail::node{detail::node_kind::aggregate, detail::compare_op::eq, 0, 0, detail::agg_count_all});
+  return out;
+}
 
 // One ORDER BY key.
 template <class... Models>
@@ -589,6 +767,151 @@ auto operator!(const X& x) {
   typename detail::make_expr<bool, typename detail::models_of<X>::type>::type out;
   const auto a = detail::lower(out.tree, x);
   out.tree.add(detail::node{detail::node_kind::logical_not, detail::compare_op::eq, a});
+  return out;
+}
+
+// --- values computed from columns ---------------------------------------------------------------
+
+namespace detail {
+template <class T>
+inline constexpr bool is_number_v = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
+
+template <class L, class R>
+concept arithmetic_operands = (is_expression_v<L> || is_expression_v<R>);
+
+template <class Field, class List>
+struct computed_of;
+template <class Field, class... Ms>
+struct computed_of<Field, type_list<Ms...>> {
+  using type = computed<Field, Ms...>;
+};
+template <class Field, class L, class R>
+using computed_result_t =
+    typename computed_of<Field, typename concat_lists<typename models_of<L>::type, typename models_of<R>::type>::type>::type;
+
+// One operand of arithmetic: an expression, or a number bound as a parameter of its own kind.
+template <class X>
+std::uint32_t lower_number(expr_tree& tree, const X& x) {
+  if constexpr (is_expression_v<X>)
+    return lower(tree, x);
+  else if constexpr (std::is_floating_point_v<X>)
+    return tree.add_param(static_cast<double>(x));
+  else
+    return tree.add_param(static_cast<std::int64_t>(x));
+}
+
+// a <op> b: a std::int64_t of two integers, a double where one is a double; / always a double
+// (SQL's integer division differs between databases) that is NULL where b is 0 (SQLite and MariaDB
+// give NULL; PostgreSQL refuses the statement); a std::optional where an operand may be NULL.
+template <arith_op Op, class L, class R>
+auto make_arith(const L& l, const R& r) {
+  using left = operand_scalar_t<L>;
+  using right = operand_scalar_t<R>;
+  static_assert(is_number_v<left> && is_number_v<right>,
+                "ar: +, -, * and / compute with numbers: both sides must be number columns, numbers or "
+                "expressions of numbers");
+  using scalar = std::conditional_t<Op == arith_div || std::is_floating_point_v<left> || std::is_floating_point_v<right>,
+                                    double, std::int64_t>;
+  using field = std::conditional_t<Op == arith_div || nullable_operand_v<L> || nullable_operand_v<R>,
+                                   std::optional<scalar>, scalar>;
+  computed_result_t<field, L, R> out;
+  if constexpr (is_number_v<left> && is_number_v<right>) {
+    const auto a = lower_number(out.tree, l);
+    const auto b = lower_number(out.tree, r);
+    out.tree.add(node{node_kind::arith, compare_op::eq, a, b, Op});
+  }
+  return out;
+}
+}  // namespace detail
+
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator+(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_add>(l, r);
+}
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator-(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_sub>(l, r);
+}
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator*(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_mul>(l, r);
+}
+template <class L, class R>
+  requires detail::arithmetic_operands<L, R>
+auto operator/(const L& l, const R& r) {
+  return detail::make_arith<detail::arith_div>(l, r);
+}
+
+// COALESCE(x, fallback): x, or the fallback where x is NULL (a value, or an expression of the same
+// kind as x). A row holds x's type, a std::optional only if the fallback may be NULL too.
+template <class X, class F>
+  requires detail::is_expression_v<X>
+auto coalesce(const X& x, const F& fallback) {
+  detail::check_comparable<X, F>();
+  using scalar = typename detail::expression_traits<std::remove_cvref_t<X>>::scalar;
+  using field = std::conditional_t<detail::nullable_operand_v<F>, std::optional<scalar>, scalar>;
+  detail::computed_result_t<field, X, F> out;
+  if constexpr (detail::comparable<X, F>()) {
+    const auto a = detail::lower(out.tree, x);
+    const auto b = detail::lower_operand<scalar>(out.tree, fallback);
+    out.tree.add(detail::node{detail::node_kind::function, detail::compare_op::eq, a, b, detail::fn_coalesce});
+  }
+  return out;
+}
+
+namespace detail {
+template <function_call Fn, class X>
+auto make_case_change(const X& x) {
+  static_assert(std::is_same_v<typename expression_traits<std::remove_cvref_t<X>>::scalar, std::string>,
+                "ar: lower() and upper() change the case of text: use them on a std::string column");
+  using field = std::conditional_t<nullable_operand_v<X>, std::optional<std::string>, std::string>;
+  computed_result_t<field, X, int> out;
+  const auto a = lower(out.tree, x);
+  out.tree.add(node{node_kind::function, compare_op::eq, a, 0, Fn});
+  return out;
+}
+}  // namespace detail
+
+// LOWER(x) and UPPER(x) of a text: ASCII letters on every backend; beyond ASCII as the database
+// folds case (docs/querying.md, "LIKE and case").
+template <class X>
+  requires detail::is_expression_v<X>
+auto lower(const X& x) {
+  return detail::make_case_change<detail::fn_lower>(x);
+}
+template <class X>
+  requires detail::is_expression_v<X>
+auto upper(const X& x) {
+  return detail::make_case_change<detail::fn_upper>(x);
+}
+
+// EXISTS (SELECT ...): whether a query (of any model, on the same database) has a row; run inside
+// the enclosing query's statement. ! negates it.
+template <class Q>
+  requires requires { typename Q::row_type; typename Q::model_type; }
+auto exists_in(const Q& q) {
+  expr<bool> out;
+  out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
+  out.tree.add(detail::node{detail::node_kind::exists_query, detail::compare_op::eq, 0});
+  return out;
+}
+
+// (SELECT ...) as one value: a query of one column whose first row is the value (NULL without a
+// row: a row holds a std::optional), for select, filter and order_by. A query of more than one row is
+// refused by the database.
+template <class Q>
+  requires requires { typename Q::row_type; typename Q::model_type; }
+auto scalar(const Q& q) {
+  using row = typename Q::row_type;
+  static_assert(detail::is_single_column_v<row>,
+                "ar::scalar(query) takes a query of one column: select(Model::c.column) or one aggregate");
+  using element = typename detail::strip_optional<typename detail::single_column<row>::type>::type;
+  computed<std::optional<element>> out;
+  out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
+  out.tree.add(detail::node{detail::node_kind::scalar_query, detail::compare_op::eq, 0});
   return out;
 }
 

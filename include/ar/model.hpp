@@ -154,9 +154,18 @@
 #define AR_DETAIL_DEPENDENT_nullify nullify
 #define AR_DETAIL_DEPENDENT_restrict restrict
 
+// A foreign key of several fields: AR_BELONGS_TO(order, Order, AR_KEYS(shop_id, order_no)) on the
+// model holding them, AR_HAS_MANY(lines, OrderLine, AR_KEYS(shop_id, order_no)) on the one they
+// refer to: the fields of the composite primary key they refer to (AR_PRIMARY_KEY(a, b)), in order.
+#define AR_KEYS(...) (__VA_ARGS__)
 #define AR_DETAIL_META_RELATION(kind, name, Target, foreign_key, ...)                                          \
   ::ar::detail::make_relation<::ar::detail::relation_kind::kind, ar_self, Target, &ar_self::ar_slot_##name>( \
-      BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#foreign_key) __VA_OPT__(, ) __VA_ARGS__)
+      BOOST_HANA_STRING(#name), AR_DETAIL_FK_NAME(foreign_key) __VA_OPT__(, ) __VA_ARGS__)
+#define AR_DETAIL_FK_NAME(fk) AR_PP_CAT(AR_DETAIL_FK_NAME_, AR_PP_IS_PAREN(fk))(fk)
+#define AR_DETAIL_FK_NAME_0(fk) BOOST_HANA_STRING(#fk)
+#define AR_DETAIL_FK_NAME_1(fk) AR_DETAIL_FK_KEYS fk
+#define AR_DETAIL_FK_KEYS(...) \
+  ::ar::detail::make_foreign_keys(::ar::detail::foreign_keys_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
 #define AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...)                       \
   ::ar::detail::make_relation<::ar::detail::relation_kind::has_many_through, ar_self, Target,                 \
                               &ar_self::ar_slot_##name>(BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#owner_fk), \

@@ -41,6 +41,7 @@ struct column_meta {
   // A decimal column's declared NUMERIC(precision, scale) (ar::numeric<P, S>); 0 and 0 for none.
   std::uint8_t precision = 0;
   std::uint8_t scale = 0;
+  value_range range = value_range::stored;  // a mapped type's values, when fewer than its stored type's
 };
 
 struct table_meta {
@@ -68,7 +69,7 @@ template <class Def, class... C>
 inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_list<C...>>{
     column_meta{C::name, C::column, C::kind, C::nullable, C::given,
                 static_cast<std::uint8_t>(declared_numeric<typename C::type>::precision),
-                static_cast<std::uint8_t>(declared_numeric<typename C::type>::scale)}...};
+                static_cast<std::uint8_t>(declared_numeric<typename C::type>::scale), C::traits::range}...};
 }  // namespace detail
 
 template <model M>

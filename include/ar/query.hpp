@@ -70,7 +70,9 @@ inline constexpr bool is_query_v<query<M, R, S>> = true;
 
 template <class Root, class X>
 constexpr bool belongs_to_model() {
-  return []<class... Ms>(type_list<Ms...>) { return (std::is_same_v<Ms, Root> && ...); }(typename models_of<X>::type{});
+  return []<class... Ms>(type_list<Ms...>) {
+    return ((std::is_same_v<Ms, Root> || std::is_same_v<Ms, aggregated>) && ...);
+  }(typename models_of<X>::type{});
 }
 
 // The run-time tree of an expression.
@@ -136,6 +138,9 @@ class query : public detail::query_core {
   std::string to_sql() const { return render().sql; }
   std::string to_sql(const dialect& d) const { return render(d).sql; }
   std::vector<value> parameters() const { return render().parameters; }
+
+  // The query as a subquery of another (in(query), exists_in, scalar): its state and its database.
+  friend detail::query_subquery subquery_of(const query& q) { return {q.state_, q.database().name()}; }
 
   const detail::query_state& state() const noexcept { return *state_; }
   const std::shared_ptr<const detail::query_state>& shared_state() const noexcept { return state_; }

@@ -123,7 +123,7 @@ bool destroy_with_dependents(const database& db, const M& record) {
             if constexpr (R::dependent == dependent_kind::restrict) {
               if (relation_impl<R>::query_for(record) | exists)
                 throw restrict_error("ar: cannot destroy the '" + std::string(model_of<M>::table) + "' record with key " +
-                                     to_string(to_value(primary_key(record))) + ": its '" +
+                                     key_string<M>(primary_key(record)) + ": its '" +
                                      std::string(to_string_view(typename R::name_type{})) +
                                      "' still has rows (AR_DEPENDENT(restrict))");
             }
@@ -154,7 +154,7 @@ bool destroy_with_dependents(const database& db, const M& record) {
     for (const auto& n : written_elsewhere) names += (names.empty() ? "'" : ", '") + n + "'";
     std::vector<std::string> written = written_elsewhere;
     throw partial_write_error("ar::destroy of the '" + std::string(model_of<M>::table) + "' record with key " +
-                                  to_string(to_value(primary_key(record))) + " failed after its dependents on database " +
+                                  key_string<M>(primary_key(record)) + " failed after its dependents on database " +
                                   names + " were already changed; those changes stand, while database '" + db.name() +
                                   (tx ? "' was rolled back" : "' is left to the transaction open on it") +
                                   " (writes through relations are atomic per database only, not across databases): " +
@@ -178,9 +178,11 @@ namespace detail {
 std::string render_tree(const dialect& d, const table_meta& table, std::size_t key_column, std::size_t fk_column,
                         bool ancestors);
 
+// (Over AR_KEYS a self-referential belongs_to is an ordinary relation: the tree walks and the cycle
+// check follow one column.)
 template <class Rel>
-constexpr bool is_self_belongs_to_v =
-    Rel::kind == relation_kind::belongs_to && std::is_same_v<typename Rel::owner, typename Rel::target>;
+constexpr bool is_self_belongs_to_v = Rel::kind == relation_kind::belongs_to && !Rel::composite &&
+                                      std::is_same_v<typename Rel::owner, typename Rel::target>;
 
 template <class M, class Rel>
 std::vector<M> tree_walk(const M& record, bool ancestors, const ar::database* on = nullptr) {

@@ -119,6 +119,17 @@ uuid parse_uuid(std::string_view text);
 template <class T>
 struct type_mapping {};
 
+// The values a field writes into its column and reads back, when they are fewer than its stored
+// type's: what verify_schema asks of a column (a std::uint32_t, stored as a std::int64_t, needs a
+// column that holds 0 to 4294967295, which MariaDB's INT UNSIGNED does). A type_mapping says so with
+// `static constexpr ar::value_range range = ...;`; without it, the stored type's whole range.
+//   float32: a 32-bit float (a FLOAT or REAL column holds it; so do the double ones);
+//   uint8, uint16, uint32: 0 to 255, 65535, 4294967295;
+//   uint64: 0 to 9223372036854775807, what ar writes of a std::uint64_t (more is refused on write:
+//       a BIGINT holds it, signed or UNSIGNED; a value above it in an UNSIGNED column is refused
+//       on read).
+enum class value_range : std::uint8_t { stored, float32, uint8, uint16, uint32, uint64 };
+
 namespace detail {
 template <class T>
 concept has_type_mapping = requires { typename type_mapping<T>::stored; };
@@ -141,8 +152,17 @@ struct scalar_field_traits {
   static constexpr bool nullable = false;
   static constexpr bool mapped = false;
   static constexpr value_type type = Type;
+  static constexpr value_range range = value_range::stored;
   using scalar = T;
 };
+
+template <class M>
+constexpr value_range range_of_mapping() noexcept {
+  if constexpr (requires { M::range; })
+    return M::range;
+  else
+    return value_range::stored;
+}
 }  // namespace detail
 
 template <> struct field_traits<std::int32_t> : detail::scalar_field_traits<std::int32_t, value_type::int32> {};
@@ -170,6 +190,7 @@ struct field_traits<T> {
   static constexpr bool nullable = false;
   static constexpr bool mapped = true;
   static constexpr value_type type = field_traits<stored>::type;
+  static constexpr value_range range = detail::range_of_mapping<type_mapping<T>>();
   using scalar = T;
 };
 
@@ -189,6 +210,7 @@ namespace detail {
 template <>
 struct type_mapping<float> {
   using stored = double;
+  static constexpr value_range range = value_range::float32;
   static stored to_stored(float v) noexcept { return v; }
   static float from_stored(double v) {
     const auto f = static_cast<float>(v);
@@ -204,6 +226,10 @@ namespace detail {
 template <class U, class Stored>
 struct unsigned_mapping {
   using stored = Stored;
+  static constexpr value_range range = sizeof(U) == 1   ? value_range::uint8
+                                       : sizeof(U) == 2 ? value_range::uint16
+                                       : sizeof(U) == 4 ? value_range::uint32
+                                                        : value_range::uint64;
   static stored to_stored(U v) {
     if (!std::in_range<Stored>(v))
       refuse_stored("it is above 9223372036854775807, the largest a BIGINT column holds (std::uint64_t)");

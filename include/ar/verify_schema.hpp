@@ -51,11 +51,22 @@ constexpr std::size_t position_of_field(type_list<C...>) {
   return out;
 }
 
+template <class Name>
+struct first_foreign_key {
+  using type = Name;
+};
+template <class N, class... Rest>
+struct first_foreign_key<foreign_keys<N, Rest...>> {
+  using type = N;
+};
+
+// (Over AR_KEYS, the first field: an index that serves the foreign key starts with it.)
 template <class M, class Rel>
 constexpr void add_foreign_key(foreign_key_meta* out, std::size_t& at) {
   if constexpr (Rel::kind == relation_kind::belongs_to)
     out[at++] = {to_string_view(typename Rel::name_type{}),
-                 position_of_field<typename Rel::foreign_key_name>(typename model_of<M>::columns{})};
+                 position_of_field<typename first_foreign_key<typename Rel::foreign_key_name>::type>(
+                     typename model_of<M>::columns{})};
 }
 
 template <class M, class Relations = typename model_of<M>::relations>

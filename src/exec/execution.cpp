@@ -144,6 +144,7 @@ struct execution {
   std::uint64_t rows = 0;
   std::uint64_t affected = 0;
   cache_policy policy = cache_policy::cache;
+  result_check check{};       // a SELECT written by hand: its columns, checked before the first row
   bool resent = false;        // this is the statement's second sending
   std::uint64_t watch = 0;    // its socket's watch (socket_watch.hpp), while it is sent and executed
 
@@ -360,6 +361,11 @@ struct execution {
         // Executed: what is left to read is the client's (a driver whose socket is watched has
         // the whole result), and the caller may take its time reading it.
         end_watch();
+        if (check.call) {
+          std::vector<std::string> names(st->result_column_count());
+          for (std::size_t i = 0; i < names.size(); ++i) names[i] = st->result_column_name(i);
+          check.call(check.context, names);
+        }
       }
       if (got && !columns.empty()) {
         st->read(columns);
@@ -425,6 +431,13 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
                std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
   execution e(db, connection_for(db), sql, params, columns);
   return run_to_end(e, on_row, policy);
+}
+
+run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
+                       std::span<const column_binding> columns, result_check check, row_callback on_row) {
+  execution e(db, connection_for(db), sql, params, columns);
+  e.check = check;
+  return run_to_end(e, on_row, cache_policy::cache);
 }
 
 run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,

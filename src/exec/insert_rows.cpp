@@ -207,13 +207,25 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
         ++n;
         i = next(i + 1);
       }
+      // An upsert's statement is rendered for its conflict clause (ar::on_conflict), not kept.
+      std::string upsert_sql;
+      auto statement = [&](crud_kind k, std::size_t rows_in_statement) -> const std::string& {
+        if (!rows.conflict) return crud_sql(state, table, k, rows_in_statement);
+        upsert_sql = insert_on_conflict_sql(state, table, rows_in_statement, with_key, returning,
+                                            rows.conflict->target, rows.conflict->update);
+        return upsert_sql;
+      };
       if (!returning) {
-        inserted += static_cast<std::size_t>(run(state, crud_sql(state, table, kind, n), params).rows_affected);
+        inserted += static_cast<std::size_t>(run(state, statement(kind, n), params).rows_affected);
         continue;
       }
       std::int64_t key = 0;
       column_binding binding = bind_column(key);
       if (!d.supports_returning()) {  // one row per statement (see below), its key read on its connection
+        if (rows.conflict)  // the last insert id is not the key of a row an upsert updated
+          throw error("ar::insert_all: a " + std::string(d.driver_name()) +
+                      " database cannot give back the keys of an upsert into '" + std::string(table.table) +
+                      "' (no RETURNING)");
         connection_pin pin(state);
         run(pin, crud_sql(state, table, crud_kind::insert, 1), params);
         run(pin, d.last_insert_id_sql(), {}, {&binding, 1});
@@ -224,7 +236,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       keys.clear();
       keys.reserve(n);
       auto on_row = [&] { keys.push_back(key); };
-      run(state, crud_sql(state, table, crud_kind::insert, n), params, {&binding, 1}, row_callback::of(on_row));
+      run(state, statement(crud_kind::insert, n), params, {&binding, 1}, row_callback::of(on_row));
       if (keys.size() != n)
         throw error("ar::insert_all: the database returned " + std::to_string(keys.size()) + " keys for " +
                     std::to_string(n) + " rows inserted into '" + std::string(table.table) + "'");

@@ -8,6 +8,7 @@
 #include <ar/backend/driver.hpp>
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
+#include <ar/detail/placeholders.hpp>
 #include <ar/error.hpp>
 
 #include <cstddef>
@@ -87,7 +88,8 @@ detail::database_state& database::state() const {
 }
 
 std::uint64_t database::execute(std::string_view sql, std::initializer_list<value> params) const {
-  return detail::run(state(), sql, std::span<const value>(params.begin(), params.size())).rows_affected;
+  const std::string text = detail::hand_written_text(dialect(), name(), sql, params.size(), true);
+  return detail::run(state(), text, std::span<const value>(params.begin(), params.size())).rows_affected;
 }
 
 std::size_t database::cached_statements() const { return state().cached_statements(); }

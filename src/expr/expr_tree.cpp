@@ -25,6 +25,7 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
   const auto node_offset = static_cast<std::uint32_t>(nodes.size());
   const auto param_offset = static_cast<std::uint32_t>(params.size());
   const auto subquery_offset = static_cast<std::uint32_t>(subqueries.size());
+  const auto query_offset = static_cast<std::uint32_t>(queries.size());
   nodes.reserve(nodes.size() + other.nodes.size() + 1);  // + 1: the node that usually joins the two
   for (node n : other.nodes) {
     switch (n.kind) {
@@ -40,11 +41,20 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
         n.second += node_offset;
         n.third += node_offset;
         break;
+      case node_kind::row:
       case node_kind::logical_not:
       case node_kind::is_null:
       case node_kind::is_not_null: n.first += node_offset; break;
       case node_kind::exists:
       case node_kind::not_exists: n.first += subquery_offset; break;
+      case node_kind::in_query:
+      case node_kind::not_in_query:
+        n.first += node_offset;
+        n.second += query_offset;
+        break;
+      case node_kind::exists_query:
+      case node_kind::not_exists_query:
+      case node_kind::scalar_query: n.first += query_offset; break;
       default:
         n.first += node_offset;
         n.second += node_offset;
@@ -54,6 +64,7 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
   }
   params.insert(params.end(), other.params.begin(), other.params.end());
   subqueries.insert(subqueries.end(), other.subqueries.begin(), other.subqueries.end());
+  queries.insert(queries.end(), other.queries.begin(), other.queries.end());
   return static_cast<std::uint32_t>(nodes.size() - 1);
 }
 
@@ -99,6 +110,13 @@ void expr_tree::add_like(node_kind kind, const table_meta* table, std::uint32_t 
   const auto a = add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
   const auto p = add_param(pattern);
   add(node{kind, compare_op::eq, a, p});
+}
+
+void expr_tree::add_text_match(std::uint32_t flags, const table_meta* table, std::uint32_t position,
+                               std::string_view text) {
+  const auto a = add(node{node_kind::column, compare_op::eq, position, 0, 0, table});
+  const auto p = add_param(text);
+  add(node{node_kind::text_match, compare_op::eq, a, p, flags});
 }
 
 void expr_tree::add_unary(node_kind kind, const table_meta* table, std::uint32_t position) {

@@ -45,6 +45,7 @@ std::vector<std::string_view> split_relation_path(std::string_view path) {
 
 AR_EAGER_ROWS_INSTANCES(template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(template, std::string)
+AR_EAGER_ROWS_INSTANCES(template, row_key)
 
 std::vector<std::string> path_list(std::initializer_list<std::string_view> paths) {
   std::vector<std::string> out;

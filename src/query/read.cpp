@@ -21,6 +21,7 @@ namespace {
 void read_records(const ar::database& db, const query_state& state, void* staging,
                   void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
                   void (*sink)(void* context, void* record), void* context) {
+  check_subquery_databases(db.name(), state);
   std::string sql;
   std::vector<value> params;
   {
@@ -53,6 +54,7 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
 
 void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
                 row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
+  check_subquery_databases(db.name(), state);
   std::string sql;
   std::vector<value> params;
   {

@@ -47,10 +47,23 @@ std::string_view field_type_name(value_type type) {
   return "?";
 }
 
+// A mapped type's own name where its range says it (float, std::uint32_t), else its stored type's.
+std::string_view field_type_name(const column_meta& c) {
+  switch (c.range) {
+    case value_range::stored: break;
+    case value_range::float32: return "float";
+    case value_range::uint8: return "std::uint8_t";
+    case value_range::uint16: return "std::uint16_t";
+    case value_range::uint32: return "std::uint32_t";
+    case value_range::uint64: return "std::uint64_t";
+  }
+  return field_type_name(c.type);
+}
+
 std::string field_description(const column_meta& c) {
   const std::string type = c.type == value_type::decimal && c.precision > 0
                                ? "ar::numeric<" + std::to_string(c.precision) + ", " + std::to_string(c.scale) + ">"
-                               : std::string(field_type_name(c.type));
+                               : std::string(field_type_name(c));
   return "the field '" + std::string(c.field) + "' (" + (c.nullable ? "std::optional<" + type + ">" : type) + ")";
 }
 
@@ -147,7 +160,10 @@ class checker {
       add(errors, schema_problem_kind::missing_column, column, "no such column, for " + field_description(c));
       return;
     }
-    if (!d_.column_type_holds(found->type, c.type)) {
+    // A mapped type asks for what it writes (an INT UNSIGNED holds a std::uint32_t), not for the
+    // whole range of its stored type.
+    if (c.range == value_range::stored ? !d_.column_type_holds(found->type, c.type)
+                                       : !d_.column_holds_range(found->type, c.type, c.range))
       add(errors, schema_problem_kind::wrong_type, column,
           "the column's type " + (found->type.empty() ? std::string("(none)") : found->type) + " cannot hold " +
               field_description(c));

@@ -36,7 +36,9 @@ void where_key(std::string& out, const dialect& d, const table_meta& t, std::siz
   }
 }
 
-std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning) {
+std::string render_insert(const dialect& d, const table_meta& t, std::size_t rows, bool with_key, bool returning,
+                          bool on_conflict = false, std::span<const std::size_t> target = {},
+                          std::span<const std::size_t> update = {}) {
   std::string out = "INSERT INTO ";
   d.quote_identifier(out, table_name(t));
   const std::size_t per_row = with_key || !t.generated_key ? t.columns.size() : t.columns.size() - 1;
@@ -57,6 +59,7 @@ std::string render_insert(const dialect& d, const table_meta& t, std::size_t row
       out += ')';
     }
   }
+  if (on_conflict) d.on_conflict_clause(out, t, target, update);
   if (returning) d.returning_clause(out, column_name(t, t.primary_key));
   return out;
 }
@@ -160,6 +163,13 @@ const std::string& crud_sql(database_state& db, const table_meta& table, crud_ki
   if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
   const naming_scope names(db.naming);
   return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;
+}
+
+std::string insert_on_conflict_sql(database_state& db, const table_meta& table, std::size_t rows, bool with_key,
+                                   bool returning, std::span<const std::size_t> target,
+                                   std::span<const std::size_t> update) {
+  const naming_scope names(db.naming);
+  return render_insert(db.dialect, table, rows, with_key, returning, true, target, update);
 }
 
 void run_ddl(const database& db, const table_meta& table, crud_kind kind) {

@@ -122,6 +122,37 @@ void dialect::upsert_clause(std::string& out, const table_meta& table) const {
   assign_non_key_columns(out, table, "excluded.", "");
 }
 
+void dialect::on_conflict_clause(std::string& out, const table_meta& table, std::span<const std::size_t> target,
+                                 std::span<const std::size_t> update) const {
+  out += " ON CONFLICT ";
+  if (!target.empty()) {
+    out += '(';
+    for (std::size_t k = 0; k < target.size(); ++k) {
+      if (k) out += ", ";
+      quote_identifier(out, column_name(table, target[k]));
+    }
+    out += ") ";
+  }
+  if (update.empty()) {
+    out += "DO NOTHING";
+    return;
+  }
+  out += "DO UPDATE SET ";
+  assign_columns(out, table, update, "excluded.", "");
+}
+
+void dialect::assign_columns(std::string& out, const table_meta& table, std::span<const std::size_t> columns,
+                             std::string_view before, std::string_view after) const {
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k) out += ", ";
+    quote_identifier(out, column_name(table, columns[k]));
+    out += " = ";
+    out += before;
+    quote_identifier(out, column_name(table, columns[k]));
+    out += after;
+  }
+}
+
 void dialect::assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
                                      std::string_view after) const {
   bool first = true;
@@ -135,6 +166,42 @@ void dialect::assign_non_key_columns(std::string& out, const table_meta& table, 
     quote_identifier(out, column_name(table, i));
     out += after;
   }
+}
+
+void dialect::pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool ignore_case,
+                            bool negated) const {
+  const std::string_view op = negated ? " NOT LIKE " : " LIKE ";
+  if (!ignore_case) {
+    w.operand(out);
+    out += op;
+    w.parameter(out, value{std::string(pattern)});
+    return;
+  }
+  out += "LOWER(";
+  w.operand(out);
+  out += ')';
+  out += op;
+  out += "LOWER(";
+  w.parameter(out, value{std::string(pattern)});
+  out += ')';
+}
+
+void dialect::text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                         bool ignore_case) const {
+  pattern_match(out, w, like_pattern(text, where), ignore_case, false);
+  out += like_escape;
+}
+
+std::string dialect::like_pattern(std::string_view text, text_position where) {
+  std::string pattern;
+  pattern.reserve(text.size() + 2);
+  if (where != text_position::start) pattern += '%';
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '!') pattern += '!';
+    pattern += c;
+  }
+  if (where != text_position::end) pattern += '%';
+  return pattern;
 }
 
 std::string dialect::normal_type_name(std::string_view type) {
@@ -176,6 +243,56 @@ bool dialect::column_type_holds(std::string_view type, value_type field) const {
     case value_type::json: return t == "json" || t == "jsonb" || t == "text" || t == "clob";
   }
   return false;
+}
+
+bool dialect::column_holds_range(std::string_view type, value_type field, value_range range) const {
+  if (column_type_holds(type, field)) return true;
+  const std::string t = normal_type_name(type);
+  switch (range) {
+    case value_range::stored: return false;
+    case value_range::float32: return t == "real";
+    case value_range::uint8:
+    case value_range::uint16:
+    case value_range::uint32:
+    case value_range::uint64: {
+      const unsigned bits = t == "smallint" ? 16 : (t == "integer" || t == "int") ? 32 : t == "bigint" ? 64 : 0;
+      return bits != 0 && integer_holds(bits, false, range);
+    }
+  }
+  return false;
+}
+
+bool dialect::integer_holds(unsigned bits, bool is_unsigned, value_range range) noexcept {
+  unsigned long long needed = 0;
+  switch (range) {
+    case value_range::stored:
+    case value_range::float32: return false;
+    case value_range::uint8: needed = 255; break;
+    case value_range::uint16: needed = 65535; break;
+    case value_range::uint32: needed = 4294967295ULL; break;
+    case value_range::uint64: needed = 9223372036854775807ULL; break;  // what ar writes of one
+  }
+  if (bits == 0) return false;
+  if (bits >= 64) return true;  // 2^63 - 1 at least
+  const unsigned long long largest = is_unsigned ? (1ULL << bits) - 1 : (1ULL << (bits - 1)) - 1;
+  return largest >= needed;
+}
+
+std::optional<dialect::column_field> dialect::field_for_column(std::string_view type) const {
+  const std::string t = normal_type_name(type);
+  if (t == "integer" || t == "int") return column_field{value_type::int32};
+  if (t == "bigint") return column_field{value_type::int64};
+  if (t == "real") return column_field{value_type::float64, value_range::float32};
+  if (t == "double precision" || t == "double") return column_field{value_type::float64};
+  if (t == "boolean") return column_field{value_type::boolean};
+  if (t == "text" || t == "character varying" || t == "varchar" || t == "character" || t == "char" || t == "clob" ||
+      t == "national character varying" || t == "nvarchar")
+    return column_field{value_type::text};
+  if (t == "timestamp" || t == "timestamp without time zone") return column_field{value_type::time};
+  if (t == "date") return column_field{value_type::date};
+  if (t == "blob" || t == "bytea" || t == "binary large object") return column_field{value_type::bytes};
+  if (t == "uuid") return column_field{value_type::uuid};
+  return std::nullopt;
 }
 
 namespace detail {

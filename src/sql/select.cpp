@@ -3,6 +3,7 @@
 // each spelling a database disagrees on asked of its dialect.
 
 #include <ar/detail/names.hpp>
+#include <span>
 #include <ar/backend/dialect.hpp>
 #include <ar/detail/query_state.hpp>
 #include <ar/model.hpp>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <new>
+#include <utility>
 
 namespace ar::detail {
 
@@ -52,6 +54,16 @@ struct renderer {
     scope_name(depth - 1, *sub.outer_table);
     sql += '.';
     d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_column));
+    for (std::size_t k = 0; k < sub.inner_more.size(); ++k) {  // a key of several columns
+      sql += " AND ";
+      scope_name(depth, *sub.table);
+      sql += '.';
+      d.quote_identifier(sql, column_name(*sub.table, sub.inner_more[k]));
+      sql += " = ";
+      scope_name(depth - 1, *sub.outer_table);
+      sql += '.';
+      d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_more[k]));
+    }
     if (sub.where) {
       sql += " AND ";
       const bool wrap = sub.where->nodes.back().kind == node_kind::logical_or;
@@ -63,12 +75,43 @@ struct renderer {
     sql += ')';
   }
 
+  // A query of its own, in parentheses, written as a statement of its own would be (its table by
+  // name, its columns unqualified: they name its own table, the innermost), its values bound in
+  // order with the enclosing query's.
+  void nested(const query_state& q) {
+    const std::size_t saved_depth = std::exchange(depth, 0);
+    const bool saved_qualify = std::exchange(qualify, false);
+    sql += '(';
+    plain(q);
+    sql += ')';
+    depth = saved_depth;
+    qualify = saved_qualify;
+  }
+
   void placeholder(value v) {
     d.placeholder(sql, ++placeholders);
     params.push_back(std::move(v));
   }
 
-  static bool is_leaf(const node& n) { return n.kind == node_kind::column || n.kind == node_kind::param; }
+  // The operand and parameter of a text search, as its dialect hook asks for them.
+  struct match_operands final : dialect::match_writer {
+    renderer& r;
+    const expr_tree& t;
+    std::uint32_t operand_node;
+    match_operands(renderer& r_, const expr_tree& t_, std::uint32_t operand_node_)
+        : r(r_), t(t_), operand_node(operand_node_) {}
+    void operand(std::string&) override { r.operand(t, operand_node); }
+    void parameter(std::string&, value v) override { r.placeholder(std::move(v)); }
+  };
+  // The text of a pattern's or a searched text's parameter node.
+  static std::string_view text_of(const expr_tree& t, std::uint32_t param_node) {
+    return std::get<std::string>(t.params[t.nodes[param_node].first]);
+  }
+
+  static bool is_leaf(const node& n) {
+    return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate ||
+           n.kind == node_kind::function || n.kind == node_kind::row || n.kind == node_kind::scalar_query;
+  }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
   void operand(const expr_tree& t, std::uint32_t i) {
@@ -94,6 +137,46 @@ struct renderer {
         subquery_body(*t.subqueries[n.first], "1");
         return;
       case node_kind::param: placeholder(t.params[n.first]); return;
+      case node_kind::in_query:
+      case node_kind::not_in_query:
+        operand(t, n.first);
+        sql += n.kind == node_kind::in_query ? " IN " : " NOT IN ";
+        nested(*t.queries[n.second]->state);
+        return;
+      case node_kind::exists_query:
+      case node_kind::not_exists_query:
+        sql += n.kind == node_kind::exists_query ? "EXISTS " : "NOT EXISTS ";
+        nested(*t.queries[n.first]->state);
+        return;
+      case node_kind::scalar_query: nested(*t.queries[n.first]->state); return;
+      case node_kind::arith: {
+        static constexpr const char* ops[] = {" + ", " - ", " * ", " / "};
+        operand(t, n.first);
+        // Division gives a double on every backend (integers would truncate on SQLite and
+        // PostgreSQL and make a DECIMAL on MariaDB): the dividend is made a fraction first.
+        if (n.third == arith_div) sql += " * 1.0";
+        sql += ops[n.third];
+        operand(t, n.second);
+        return;
+      }
+      case node_kind::function: {
+        static constexpr const char* names[] = {"COALESCE(", "LOWER(", "UPPER("};
+        sql += names[n.third];
+        expr(t, n.first);
+        if (n.third == fn_coalesce) {
+          sql += ", ";
+          expr(t, n.second);
+        }
+        sql += ')';
+        return;
+      }
+      case node_kind::aggregate: {
+        static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(", "MIN(", "MAX("};
+        sql += open[n.third];
+        if (n.third != agg_count_all) expr(t, n.first);
+        sql += n.third == agg_sum ? "), 0)" : ")";
+        return;
+      }
       case node_kind::compare: {
         static constexpr const char* ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
         operand(t, n.first);
@@ -122,10 +205,23 @@ struct renderer {
         return;
       case node_kind::like:
       case node_kind::not_like:
-        operand(t, n.first);
-        sql += n.kind == node_kind::like ? " LIKE " : " NOT LIKE ";
-        operand(t, n.second);
+      case node_kind::ilike:
+      case node_kind::not_ilike: {
+        match_operands w{*this, t, n.first};
+        d.pattern_match(sql, w, text_of(t, n.second), n.kind == node_kind::ilike || n.kind == node_kind::not_ilike,
+                        n.kind == node_kind::not_like || n.kind == node_kind::not_ilike);
         return;
+      }
+      case node_kind::text_match: {
+        match_operands w{*this, t, n.first};
+        const auto where = n.third & match_position;
+        d.text_match(sql, w, text_of(t, n.second),
+                     where == match_start ? dialect::text_position::start
+                     : where == match_end ? dialect::text_position::end
+                                          : dialect::text_position::anywhere,
+                     (n.third & match_ignore_case) != 0);
+        return;
+      }
       case node_kind::in:
       case node_kind::not_in:
         if (n.third == 0) {  // IN () is not SQL: an empty list matches nothing (NOT IN: everything)
@@ -134,9 +230,36 @@ struct renderer {
         }
         operand(t, n.first);
         sql += n.kind == node_kind::in ? " IN (" : " NOT IN (";
+        if (const node& o = t.nodes[n.first]; o.kind == node_kind::row) {  // ((?, ?), (?, ?))
+          sql += d.row_values_list();
+          const bool typed = d.row_values_typed();
+          for (std::uint32_t k = 0; k < n.third; ++k) {
+            sql += k == 0 ? "(" : k % o.second == 0 ? "), (" : ", ";
+            if (typed && k < o.second) {  // CAST(? AS <the column's type>)
+              const node& c = t.nodes[o.first + k];
+              sql += "CAST(";
+              placeholder(t.params[n.second + k]);
+              sql += " AS ";
+              sql += d.column_type(c.table->columns[c.first].type);
+              sql += ')';
+            } else {
+              placeholder(t.params[n.second + k]);
+            }
+          }
+          sql += "))";
+          return;
+        }
         for (std::uint32_t k = 0; k < n.third; ++k) {
           if (k) sql += ", ";
           placeholder(t.params[n.second + k]);
+        }
+        sql += ')';
+        return;
+      case node_kind::row:
+        sql += '(';
+        for (std::uint32_t k = 0; k < n.second; ++k) {
+          if (k) sql += ", ";
+          expr(t, n.first + k);
         }
         sql += ')';
         return;
@@ -195,6 +318,14 @@ struct renderer {
       sql += " WHERE ";
       expr(*q.where, q.where->root());
     }
+    for (std::size_t i = 0; i < q.group_by.size(); ++i) {
+      sql += i == 0 ? " GROUP BY " : ", ";
+      expr(q.group_by[i], q.group_by[i].root());
+    }
+    if (q.having) {
+      sql += " HAVING ";
+      expr(*q.having, q.having->root());
+    }
   }
 
   void order_limit(const query_state& q) {
@@ -233,6 +364,14 @@ struct renderer {
     order_limit(q);
   }
 
+  void partition_columns(const query_state& q) {
+    d.quote_identifier(sql, column_name(*q.table, *q.partition));
+    for (const std::uint32_t c : q.partition_more) {
+      sql += ", ";
+      d.quote_identifier(sql, column_name(*q.table, c));
+    }
+  }
+
   // LIMIT / OFFSET per value of a column: rank the rows of each value with a window function and
   // keep the ranks wanted (an eager load's "k children per parent", in one statement).
   void per_partition(const query_state& q) {
@@ -243,7 +382,7 @@ struct renderer {
     select_list(q);
     counts(q, true);
     sql += ", ROW_NUMBER() OVER (PARTITION BY ";
-    d.quote_identifier(sql, column_name(*q.table, *q.partition));
+    partition_columns(q);
     sql += " ORDER BY ";
     if (q.order.empty()) {
       for (std::size_t k = 0; k < q.table->key_columns.size(); ++k) {
@@ -272,14 +411,15 @@ struct renderer {
       placeholder(value{*q.limit > most - skip ? most : skip + *q.limit});
     }
     sql += " ORDER BY ";
-    d.quote_identifier(sql, column_name(*q.table, *q.partition));
+    partition_columns(q);
     sql += ", ";
     d.quote_identifier(sql, "ar_rank");
   }
 
   void aggregate(const query_state& q, aggregate_kind kind, const expr_tree* argument) {
-    // DISTINCT, LIMIT and OFFSET shape the rows an aggregate sees: then it runs over a subquery.
-    const bool wrap = q.distinct || q.limit || q.offset;
+    // DISTINCT, GROUP BY, LIMIT and OFFSET shape the rows an aggregate sees: then it runs over a subquery
+    // (the count of a grouped query is its number of groups).
+    const bool wrap = q.distinct || q.limit || q.offset || !q.group_by.empty();
     sql += "SELECT ";
     auto call = [&](const char* open, const char* close) {
       sql += open;
@@ -306,7 +446,14 @@ struct renderer {
     }
     if (wrap) {
       sql += " FROM (";
-      plain(q);
+      if (!q.group_by.empty() && q.selected.empty()) {
+        // The groups, one row each: their columns (a record's every column is not grouped).
+        query_state groups = q;
+        groups.selected = q.group_by;
+        plain(groups);
+      } else {
+        plain(q);
+      }
       sql += ") AS ";
       d.quote_identifier(sql, "ar_rows");
     } else {
@@ -332,6 +479,24 @@ void render_nullify(std::string& sql, std::vector<value>& params, const dialect&
   sql += " SET ";
   d.quote_identifier(sql, column_name(*state.table, column));
   sql += " = NULL";
+  if (state.where) {
+    sql += " WHERE ";
+    r.expr(*state.where, state.where->root());
+  }
+}
+
+void render_update_all(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                       std::span<const std::size_t> columns, std::span<const expr_tree* const> values) {
+  renderer r{sql, params, d};
+  sql += "UPDATE ";
+  d.quote_identifier(sql, table_name(*state.table));
+  sql += " SET ";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) sql += ", ";
+    d.quote_identifier(sql, column_name(*state.table, columns[i]));
+    sql += " = ";
+    r.expr(*values[i], values[i]->root());
+  }
   if (state.where) {
     sql += " WHERE ";
     r.expr(*state.where, state.where->root());

@@ -4,8 +4,11 @@
 // in one statement per relation and level.
 //
 // postgresql_chinook.sh builds the same program on the header ar-gen writes for Chinook's PostgreSQL
-// dump, loaded into a schema of its own, and runs it with AR_GEN_CHINOOK_URL naming that database: ar
-// reads PostgreSQL, and SQL's counts come from the SQLite file of the same data.
+// dump, loaded into a schema of its own, and mariadb_chinook.sh on the header it writes for that dump
+// converted for MariaDB (tests/support/chinook_mariadb.sed), loaded into a database of its own; each
+// runs it with AR_GEN_CHINOOK_URL naming that database. SQL's counts come from the database ar reads,
+// through a connection of their own (ar_test::raw_connection), with the names as it spells them
+// (ar_test::chinook_sql: {album_id} is AlbumId in the SQLite file, album_id on the servers).
 
 #include "chinook_models.hpp"
 
@@ -16,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace {
@@ -23,21 +27,25 @@ namespace {
 class ArGenChinook : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = ar_test::make_chinook_sqlite("ar_gen_chinook");
     if (const char* url = std::getenv("AR_GEN_CHINOOK_URL")) {
-      db_ = ar::open(url, "default");  // the PostgreSQL dump's names are the fields' own
+      db_ = ar::open(url, "default");  // the dump's names are the fields' own
+      raw_.emplace(url);
     } else {
+      path_ = ar_test::make_chinook_sqlite("ar_gen_chinook");
       ar::open_options options;
       options.naming.style = ar::name_style::pascal_case;  // as the generated header says
       db_ = ar::open("sqlite3://db=" + path_, "default", options);
+      raw_.emplace("sqlite3://db=" + path_);
     }
   }
   void TearDown() override {
     db_.close();
-    std::remove(path_.c_str());
+    raw_.reset();
+    if (!path_.empty()) std::remove(path_.c_str());
   }
 
-  std::int64_t sql_count(const std::string& sql) { return std::stoll(ar_test::sqlite_column(path_, sql).at(0)); }
+  // SQL with Chinook's snake_case names in braces, counted by the database ar reads.
+  std::int64_t sql_count(const std::string& sql) { return raw_->count(ar_test::chinook_sql(db_, sql)); }
 
   template <class T>
   static std::size_t count_of(const T& loaded) {
@@ -75,6 +83,7 @@ class ArGenChinook : public ::testing::Test {
   }
 
   std::string path_;
+  std::optional<ar_test::raw_connection> raw_;
   ar::database db_;
 };
 
@@ -88,42 +97,56 @@ TEST_F(ArGenChinook, VerifySchemaPassesOverEveryModel) {
 }
 
 TEST_F(ArGenChinook, BelongsToLoadsEagerlyAndLazily) {
-  AR_GEN_CHECK(Album, artist, "SELECT COUNT(*) FROM Album x JOIN Artist y ON x.ArtistId = y.ArtistId");
-  AR_GEN_CHECK(Customer, support_rep, "SELECT COUNT(*) FROM Customer x JOIN Employee y ON x.SupportRepId = y.EmployeeId");
-  AR_GEN_CHECK(Employee, manager, "SELECT COUNT(*) FROM Employee x JOIN Employee y ON x.ReportsTo = y.EmployeeId");
-  AR_GEN_CHECK(Invoice, customer, "SELECT COUNT(*) FROM Invoice x JOIN Customer y ON x.CustomerId = y.CustomerId");
-  AR_GEN_CHECK(InvoiceLine, invoice, "SELECT COUNT(*) FROM InvoiceLine x JOIN Invoice y ON x.InvoiceId = y.InvoiceId");
-  AR_GEN_CHECK(InvoiceLine, track, "SELECT COUNT(*) FROM InvoiceLine x JOIN Track y ON x.TrackId = y.TrackId");
+  AR_GEN_CHECK(Album, artist, "SELECT COUNT(*) FROM {album} x JOIN {artist} y ON x.{artist_id} = y.{artist_id}");
+  AR_GEN_CHECK(Customer, support_rep,
+               "SELECT COUNT(*) FROM {customer} x JOIN {employee} y ON x.{support_rep_id} = y.{employee_id}");
+  AR_GEN_CHECK(Employee, manager,
+               "SELECT COUNT(*) FROM {employee} x JOIN {employee} y ON x.{reports_to} = y.{employee_id}");
+  AR_GEN_CHECK(Invoice, customer,
+               "SELECT COUNT(*) FROM {invoice} x JOIN {customer} y ON x.{customer_id} = y.{customer_id}");
+  AR_GEN_CHECK(InvoiceLine, invoice,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {invoice} y ON x.{invoice_id} = y.{invoice_id}");
+  AR_GEN_CHECK(InvoiceLine, track,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {track} y ON x.{track_id} = y.{track_id}");
   AR_GEN_CHECK(PlaylistTrack, playlist,
-               "SELECT COUNT(*) FROM PlaylistTrack x JOIN Playlist y ON x.PlaylistId = y.PlaylistId");
-  AR_GEN_CHECK(PlaylistTrack, track, "SELECT COUNT(*) FROM PlaylistTrack x JOIN Track y ON x.TrackId = y.TrackId");
-  AR_GEN_CHECK(Track, album, "SELECT COUNT(*) FROM Track x JOIN Album y ON x.AlbumId = y.AlbumId");
-  AR_GEN_CHECK(Track, genre, "SELECT COUNT(*) FROM Track x JOIN Genre y ON x.GenreId = y.GenreId");
-  AR_GEN_CHECK(Track, media_type, "SELECT COUNT(*) FROM Track x JOIN MediaType y ON x.MediaTypeId = y.MediaTypeId");
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {playlist} y ON x.{playlist_id} = y.{playlist_id}");
+  AR_GEN_CHECK(PlaylistTrack, track,
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {track} y ON x.{track_id} = y.{track_id}");
+  AR_GEN_CHECK(Track, album, "SELECT COUNT(*) FROM {track} x JOIN {album} y ON x.{album_id} = y.{album_id}");
+  AR_GEN_CHECK(Track, genre, "SELECT COUNT(*) FROM {track} x JOIN {genre} y ON x.{genre_id} = y.{genre_id}");
+  AR_GEN_CHECK(Track, media_type,
+               "SELECT COUNT(*) FROM {track} x JOIN {media_type} y ON x.{media_type_id} = y.{media_type_id}");
 }
 
 TEST_F(ArGenChinook, HasManyLoadsEagerlyAndLazily) {
-  AR_GEN_CHECK(Album, tracks, "SELECT COUNT(*) FROM Track x JOIN Album y ON x.AlbumId = y.AlbumId");
-  AR_GEN_CHECK(Artist, albums, "SELECT COUNT(*) FROM Album x JOIN Artist y ON x.ArtistId = y.ArtistId");
-  AR_GEN_CHECK(Customer, invoices, "SELECT COUNT(*) FROM Invoice x JOIN Customer y ON x.CustomerId = y.CustomerId");
-  AR_GEN_CHECK(Employee, customers, "SELECT COUNT(*) FROM Customer x JOIN Employee y ON x.SupportRepId = y.EmployeeId");
-  AR_GEN_CHECK(Employee, reports, "SELECT COUNT(*) FROM Employee x JOIN Employee y ON x.ReportsTo = y.EmployeeId");
-  AR_GEN_CHECK(Genre, tracks, "SELECT COUNT(*) FROM Track x JOIN Genre y ON x.GenreId = y.GenreId");
-  AR_GEN_CHECK(Invoice, invoice_lines, "SELECT COUNT(*) FROM InvoiceLine x JOIN Invoice y ON x.InvoiceId = y.InvoiceId");
-  AR_GEN_CHECK(MediaType, tracks, "SELECT COUNT(*) FROM Track x JOIN MediaType y ON x.MediaTypeId = y.MediaTypeId");
+  AR_GEN_CHECK(Album, tracks, "SELECT COUNT(*) FROM {track} x JOIN {album} y ON x.{album_id} = y.{album_id}");
+  AR_GEN_CHECK(Artist, albums, "SELECT COUNT(*) FROM {album} x JOIN {artist} y ON x.{artist_id} = y.{artist_id}");
+  AR_GEN_CHECK(Customer, invoices,
+               "SELECT COUNT(*) FROM {invoice} x JOIN {customer} y ON x.{customer_id} = y.{customer_id}");
+  AR_GEN_CHECK(Employee, customers,
+               "SELECT COUNT(*) FROM {customer} x JOIN {employee} y ON x.{support_rep_id} = y.{employee_id}");
+  AR_GEN_CHECK(Employee, reports,
+               "SELECT COUNT(*) FROM {employee} x JOIN {employee} y ON x.{reports_to} = y.{employee_id}");
+  AR_GEN_CHECK(Genre, tracks, "SELECT COUNT(*) FROM {track} x JOIN {genre} y ON x.{genre_id} = y.{genre_id}");
+  AR_GEN_CHECK(Invoice, invoice_lines,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {invoice} y ON x.{invoice_id} = y.{invoice_id}");
+  AR_GEN_CHECK(MediaType, tracks,
+               "SELECT COUNT(*) FROM {track} x JOIN {media_type} y ON x.{media_type_id} = y.{media_type_id}");
   AR_GEN_CHECK(Playlist, playlist_tracks,
-               "SELECT COUNT(*) FROM PlaylistTrack x JOIN Playlist y ON x.PlaylistId = y.PlaylistId");
-  AR_GEN_CHECK(Track, invoice_lines, "SELECT COUNT(*) FROM InvoiceLine x JOIN Track y ON x.TrackId = y.TrackId");
-  AR_GEN_CHECK(Track, playlist_tracks, "SELECT COUNT(*) FROM PlaylistTrack x JOIN Track y ON x.TrackId = y.TrackId");
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {playlist} y ON x.{playlist_id} = y.{playlist_id}");
+  AR_GEN_CHECK(Track, invoice_lines,
+               "SELECT COUNT(*) FROM {invoice_line} x JOIN {track} y ON x.{track_id} = y.{track_id}");
+  AR_GEN_CHECK(Track, playlist_tracks,
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {track} y ON x.{track_id} = y.{track_id}");
 }
 
 TEST_F(ArGenChinook, ThroughTheJoinTableLoadsEagerlyAndLazily) {
   AR_GEN_CHECK(Playlist, tracks,
-               "SELECT COUNT(*) FROM PlaylistTrack x JOIN Playlist p ON x.PlaylistId = p.PlaylistId "
-               "JOIN Track t ON x.TrackId = t.TrackId");
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {playlist} p ON x.{playlist_id} = p.{playlist_id} "
+               "JOIN {track} t ON x.{track_id} = t.{track_id}");
   AR_GEN_CHECK(Track, playlists,
-               "SELECT COUNT(*) FROM PlaylistTrack x JOIN Playlist p ON x.PlaylistId = p.PlaylistId "
-               "JOIN Track t ON x.TrackId = t.TrackId");
+               "SELECT COUNT(*) FROM {playlist_track} x JOIN {playlist} p ON x.{playlist_id} = p.{playlist_id} "
+               "JOIN {track} t ON x.{track_id} = t.{track_id}");
 }
 
 TEST_F(ArGenChinook, TwoLevelsAreOneStatementEach) {
@@ -133,7 +156,7 @@ TEST_F(ArGenChinook, TwoLevelsAreOneStatementEach) {
   std::size_t tracks = 0;
   for (const Artist& a : artists)
     for (const Album& album : a.albums()) tracks += album.tracks().size();
-  EXPECT_EQ(static_cast<std::int64_t>(tracks), sql_count("SELECT COUNT(*) FROM Track WHERE AlbumId IS NOT NULL"));
+  EXPECT_EQ(static_cast<std::int64_t>(tracks), sql_count("SELECT COUNT(*) FROM {track} WHERE {album_id} IS NOT NULL"));
   EXPECT_EQ(counter.count(), 3u);
 }
 

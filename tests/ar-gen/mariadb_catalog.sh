@@ -1,7 +1,8 @@
 #!/bin/sh
 # ar-gen on MariaDB (ctest ar_gen.mariadb.catalog): a database of its own on the AR_TEST_MARIADB server
 # with what Chinook lacks (an AUTO_INCREMENT key, two foreign keys to one table, a unique foreign key,
-# TINYINT(1), a BLOB), and the header ar-gen writes for it. Fails without AR_TEST_MARIADB, as every test of a server does.
+# TINYINT(1), a BLOB, a DATE, a FLOAT, unsigned integers, a UUID, and a signed SMALLINT, which no field
+# type matches), and the header ar-gen writes for it. Fails without AR_TEST_MARIADB, as every test of a server does.
 #
 #   mariadb_catalog.sh AR_GEN MYSQL_CLIENT
 set -eu
@@ -19,7 +20,9 @@ CREATE TABLE teams (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL
 CREATE TABLE games (id BIGINT AUTO_INCREMENT PRIMARY KEY, home_team_id INT NOT NULL, away_team_id INT NOT NULL,
   played_at DATETIME NULL, note BLOB, flag TINYINT(1) NOT NULL,
   FOREIGN KEY (home_team_id) REFERENCES teams (id), FOREIGN KEY (away_team_id) REFERENCES teams (id)) ENGINE=InnoDB;
-CREATE TABLE captains (id INT PRIMARY KEY, team_id INT NOT NULL UNIQUE, FOREIGN KEY (team_id) REFERENCES teams (id)) ENGINE=InnoDB;"
+CREATE TABLE captains (id INT PRIMARY KEY, team_id INT NOT NULL UNIQUE, FOREIGN KEY (team_id) REFERENCES teams (id)) ENGINE=InnoDB;
+CREATE TABLE venues (id INT UNSIGNED PRIMARY KEY, opened DATE NOT NULL, rating FLOAT NULL, seats SMALLINT UNSIGNED NOT NULL,
+  visitors BIGINT UNSIGNED NOT NULL, code UUID NOT NULL, capacity SMALLINT NOT NULL) ENGINE=InnoDB;"
 
 url="mysql://$(printf '%s' "$conninfo" | sed "s/\(^\| \)db=[^ ]*/\1db=$db/")"
 out=$("$ar_gen" "$url" 2>&1)
@@ -33,6 +36,13 @@ expect 'std::optional<ar::time_point> played_at;'
 expect 'AR_HAS_ONE(captain, Captain, team_id, AR_INVERSE(team))'
 expect 'AR_HAS_MANY(games_as_home_team, Game, home_team_id, AR_INVERSE(home_team))'
 expect 'AR_BELONGS_TO(away_team, Team, away_team_id, AR_INVERSE(games_as_away_team))'
-expect 'ar-gen: games: the column note has the type blob, which ar maps to no field type: it is skipped'
-# AUTO_INCREMENT keys are the database's; captains.id is supplied.
-[ "$(printf '%s\n' "$out" | grep -c 'AR_KEY_SUPPLIED')" = 1 ] || { echo "AR_KEY_SUPPLIED: expected once"; exit 1; }
+expect 'std::optional<ar::bytes> note;'
+expect 'std::uint32_t id = 0;'
+expect 'ar::date opened;'
+expect 'std::optional<float> rating;'
+expect 'std::uint16_t seats = 0;'
+expect 'std::uint64_t visitors = 0;'
+expect 'ar::uuid code;'
+expect 'ar-gen: venues: the column capacity has the type smallint(6), which ar maps to no field type: it is skipped'
+# AUTO_INCREMENT keys are the database's; captains.id and venues.id are supplied.
+[ "$(printf '%s\n' "$out" | grep -c 'AR_KEY_SUPPLIED')" = 2 ] || { echo "AR_KEY_SUPPLIED: expected twice"; exit 1; }

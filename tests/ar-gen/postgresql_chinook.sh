@@ -2,7 +2,8 @@
 # ar-gen on Chinook's PostgreSQL dump (ctest ar_gen.postgresql.chinook): loads
 # tests/data/chinook/Chinook_PostgreSql.sql into a fresh schema of the AR_TEST_POSTGRESQL database with
 # psql (without the script's DROP/CREATE DATABASE and \c), runs ar-gen on it, builds
-# test_ar_gen_chinook_postgresql on the header it wrote, runs it there, and drops the schema.
+# test_ar_gen_chinook_postgresql on the header it wrote, runs it there (its SQL counts on the same
+# schema), and drops the schema. mariadb_chinook.sh does the same on MariaDB.
 # Fails without AR_TEST_POSTGRESQL, as every test of a server does.
 #
 #   postgresql_chinook.sh SOURCE_DIR BUILD_DIR AR_GEN HEADER PROGRAM

@@ -1,4 +1,4 @@
-// expect: ar: like\(\) matches text: use it on a std::string column
+// expect: ar: like\(\) and ilike\(\) match text: use them on a std::string column
 #include <ar/ar.hpp>
 
 #include <cstdint>

@@ -1,30 +1,32 @@
-// expect: ar relation: a relation joins on an integer or std::string key
+// expect: ar relation: a relation joins on an integer, std::string, ar::date or ar::uuid key
 #include <ar/ar.hpp>
 
 #include <cstdint>
 
-struct buyer_id {
-  std::int64_t value = 0;
-  friend bool operator==(buyer_id, buyer_id) = default;
+// A key stored as a double: a relation joins on no floating-point key (a strong id stored as an
+// integer, an ar::uuid or an ar::date does: tests/relation/typed_keys_test.cpp).
+struct price_key {
+  double value = 0;
+  friend bool operator==(price_key, price_key) = default;
 };
 
 template <>
-struct ar::type_mapping<buyer_id> {
-  using stored = std::int64_t;
-  static stored to_stored(const buyer_id& v) { return v.value; }
-  static buyer_id from_stored(stored s) { return buyer_id{s}; }
+struct ar::type_mapping<price_key> {
+  using stored = double;
+  static stored to_stored(const price_key& v) { return v.value; }
+  static price_key from_stored(stored s) { return price_key{s}; }
 };
 
 struct order;
 
 struct customer {
-  buyer_id id;
-  AR_MODEL(customer, "customers", AR_FIELDS(id), AR_HAS_MANY(orders, order, customer_id));
+  price_key id;
+  AR_MODEL(customer, "customers", AR_FIELDS(id), AR_KEY_SUPPLIED, AR_HAS_MANY(orders, order, customer_id));
 };
 
 struct order {
   std::int64_t id = 0;
-  buyer_id customer_id;
+  price_key customer_id;
   AR_MODEL(order, "orders", AR_FIELDS(id, customer_id));
 };
 

@@ -1,4 +1,4 @@
-// expect: has a composite primary key .AR_PRIMARY_KEY.a, b.., and a relation over a key of several columns is not supported yet
+// expect: has a composite primary key .AR_PRIMARY_KEY.a, b..: a foreign key of one field cannot refer to it; name one field for each of the key's
 #include <ar/relation.hpp>
 
 #include <cstdint>

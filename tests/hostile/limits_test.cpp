@@ -190,9 +190,9 @@ TEST_P(limits_test, a_huge_in_list_is_a_clear_error) {
 }
 
 // A 10 MB string is stored and read back exactly, on every backend. Where a statement cannot carry
-// a value (MariaDB: SOCI writes the values into the statement, escaped, and the server takes at most
-// max_allowed_packet, 16 MiB by default), it is an ar::database_error, and the next statement runs
-// on a fresh connection.
+// a value (MariaDB: the server takes at most max_allowed_packet of an execution's bound values,
+// 16 MiB by default), it is an ar::database_error, and the next statement runs on a fresh
+// connection.
 TEST_P(limits_test, very_long_strings_round_trip_or_are_a_clear_error) {
   ar::create_table<everything>(db);
   std::string ten_mb(10u << 20, 'x');
@@ -209,13 +209,13 @@ TEST_P(limits_test, very_long_strings_round_trip_or_are_a_clear_error) {
   ar::update(db, e);
   EXPECT_TRUE(ar::find_or_throw<everything>(db, e.id).opt_text == ten_mb);
 
-  // 20 MB of quotes: 40 MB once MariaDB's client escapes them into the statement.
+  // 20 MB of quotes: more than MariaDB's max_allowed_packet.
   everything big;
   big.text = std::string(20u << 20, '\'');
   if (GetParam() == "mariadb") {
     try {
       ar::insert(db, big);
-      ADD_FAILURE() << "a 40 MB statement was taken";
+      ADD_FAILURE() << "a 20 MB value was taken";
     } catch (const ar::database_error& err) {
       // The server closes the connection on a packet past max_allowed_packet; what the client
       // reports depends on when it notices.

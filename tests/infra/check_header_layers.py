@@ -29,7 +29,7 @@ LAYERS = [
         "detail/expr_tree.hpp", "expr.hpp", "model.hpp", "detail/query_state.hpp",
     ]),
     ("SQL rendering", [
-        "backend/dialect.hpp", "dialect.hpp", "detail/crud_sql.hpp", "detail/names.hpp",
+        "backend/dialect.hpp", "dialect.hpp", "detail/crud_sql.hpp", "detail/names.hpp", "detail/placeholders.hpp",
     ]),
     ("execution", [
         "database.hpp", "observe.hpp", "transaction.hpp",
@@ -40,10 +40,10 @@ LAYERS = [
     ]),
     # A query holds its database and the terminal adaptors run it: above execution.
     ("queries and CRUD", [
-        "query.hpp", "crud.hpp", "schema.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp",
-        "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
-        "views/filter.hpp", "views/first.hpp", "views/order_by.hpp", "views/select.hpp",
-        "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp",
+        "query.hpp", "crud.hpp", "schema.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
+        "views/after.hpp", "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
+        "views/filter.hpp", "views/first.hpp", "views/group_by.hpp", "views/order_by.hpp", "views/select.hpp",
+        "views/page.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp", "views/update_all.hpp",
     ]),
     ("relations and loading", [
         "detail/relation_impl.hpp",

@@ -172,7 +172,7 @@ TEST_P(golden_sql, a_stream_reads_with_the_dialects_cursor_statements) {
   }
   // SQLite and MariaDB: one SELECT, read row by row.
   expect_statements(counter, {{R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ? ORDER BY "id")", "",
-                               "SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > :1 ORDER BY `id`"}});
+                               "SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > ? ORDER BY `id`"}});
 }
 
 TEST_P(golden_sql, insert_returns_the_generated_key) {
@@ -189,10 +189,10 @@ TEST_P(golden_sql, insert_returns_the_generated_key) {
   expect_statements(counter,
                     {{R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?) RETURNING "id")",
                       R"(INSERT INTO "users" ("user_name", "hair_color") VALUES ($1, $2) RETURNING "id")",
-                      "INSERT INTO `users` (`user_name`, `hair_color`) VALUES (:1, :2) RETURNING `id`"},
+                      "INSERT INTO `users` (`user_name`, `hair_color`) VALUES (?, ?) RETURNING `id`"},
                      {R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?), (?, ?) RETURNING "id")",
                       R"(INSERT INTO "users" ("user_name", "hair_color") VALUES ($1, $2), ($3, $4) RETURNING "id")",
-                      "INSERT INTO `users` (`user_name`, `hair_color`) VALUES (:1, :2), (:3, :4) RETURNING `id`"},
+                      "INSERT INTO `users` (`user_name`, `hair_color`) VALUES (?, ?), (?, ?) RETURNING `id`"},
                      {R"(INSERT INTO "bares" DEFAULT VALUES RETURNING "id")",
                       R"(INSERT INTO "bares" DEFAULT VALUES RETURNING "id")",
                       "INSERT INTO `bares` () VALUES () RETURNING `id`"}});
@@ -209,12 +209,61 @@ TEST_P(golden_sql, save_with_a_supplied_key_is_an_upsert) {
   const golden_text upsert{
       R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?) ON CONFLICT ("code") DO UPDATE SET "name" = excluded."name", "population" = excluded."population")",
       R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3) ON CONFLICT ("code") DO UPDATE SET "name" = excluded."name", "population" = excluded."population")",
-      "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (:1, :2, :3) ON DUPLICATE KEY UPDATE `name` = "
+      "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `name` = "
       "VALUES(`name`), `population` = VALUES(`population`)"};
   const golden_text select_by_key{R"(SELECT "code", "name", "population" FROM "countries" WHERE "code" = ?)",
                              R"(SELECT "code", "name", "population" FROM "countries" WHERE "code" = $1)",
-                             "SELECT `code`, `name`, `population` FROM `countries` WHERE `code` = :1"};
+                             "SELECT `code`, `name`, `population` FROM `countries` WHERE `code` = ?"};
   expect_statements(counter, {upsert, upsert, select_by_key});
+}
+
+TEST_P(golden_sql, update_all_and_delete_all_bind_their_values_before_the_filters) {
+  ar::create_table<user>(db);
+  ar::statement_counter counter;
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.name == "ada") |
+                ar::update_all(ar::set(user::c.hair_color, "red"), ar::set(user::c.name, "bea")),
+            0u);
+  EXPECT_EQ(ar::from<user>(db) | ar::update_all(ar::set(user::c.hair_color, std::nullopt)), 0u);
+  EXPECT_EQ(ar::from<user>(db) | ar::filter(user::c.id > 3) | ar::delete_all, 0u);
+  expect_statements(
+      counter,
+      {{R"(UPDATE "users" SET "hair_color" = ?, "user_name" = ? WHERE "user_name" = ?)",
+        R"(UPDATE "users" SET "hair_color" = $1, "user_name" = $2 WHERE "user_name" = $3)",
+        "UPDATE `users` SET `hair_color` = ?, `user_name` = ? WHERE `user_name` = ?"},
+       {R"(UPDATE "users" SET "hair_color" = ?)", R"(UPDATE "users" SET "hair_color" = $1)",
+        "UPDATE `users` SET `hair_color` = ?"},
+       {R"(DELETE FROM "users" WHERE "id" > ?)", R"(DELETE FROM "users" WHERE "id" > $1)",
+        "DELETE FROM `users` WHERE `id` > ?"}});
+}
+
+TEST_P(golden_sql, insert_all_on_conflict_spells_the_dialects_upsert) {
+  ar::create_tables<country, user>(db);
+  std::vector<country> countries{{"fr", "France", 1}, {"de", "Germany", 2}};
+  std::vector<user> users{{0, "ada", std::nullopt}};
+  ar::statement_counter counter;
+  ar::insert_all(db, countries, ar::on_conflict(country::c.code).update(country::c.population));
+  ar::insert_all(db, countries, ar::on_conflict(country::c.code).ignore());
+  ar::insert_all(db, countries, ar::on_conflict().ignore());
+  ar::insert_all(db, users, ar::on_conflict(user::c.id).update(user::c.name, user::c.hair_color));
+  EXPECT_GT(users[0].id, 0);
+  expect_statements(
+      counter,
+      {{R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT ("code") DO UPDATE SET "population" = excluded."population")",
+        R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT ("code") DO UPDATE SET "population" = excluded."population")",
+        "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (?, ?, ?), (?, ?, ?) ON DUPLICATE KEY "
+        "UPDATE `population` = VALUES(`population`)"},
+       {R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT ("code") DO NOTHING)",
+        R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT ("code") DO NOTHING)",
+        "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (?, ?, ?), (?, ?, ?) ON DUPLICATE KEY "
+        "UPDATE `code` = `code`"},
+       {R"(INSERT INTO "countries" ("code", "name", "population") VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT DO NOTHING)",
+        R"(INSERT INTO "countries" ("code", "name", "population") VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT DO NOTHING)",
+        "INSERT INTO `countries` (`code`, `name`, `population`) VALUES (?, ?, ?), (?, ?, ?) ON DUPLICATE KEY "
+        "UPDATE `code` = `code`"},
+       {R"(INSERT INTO "users" ("user_name", "hair_color") VALUES (?, ?) ON CONFLICT ("id") DO UPDATE SET "user_name" = excluded."user_name", "hair_color" = excluded."hair_color" RETURNING "id")",
+        R"(INSERT INTO "users" ("user_name", "hair_color") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "user_name" = excluded."user_name", "hair_color" = excluded."hair_color" RETURNING "id")",
+        "INSERT INTO `users` (`user_name`, `hair_color`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `user_name` = "
+        "VALUES(`user_name`), `hair_color` = VALUES(`hair_color`) RETURNING `id`"}});
 }
 
 TEST_P(golden_sql, ancestors_and_descendants_are_one_recursive_cte) {
@@ -230,16 +279,16 @@ TEST_P(golden_sql, ancestors_and_descendants_are_one_recursive_cte) {
       counter,
       {{R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = ? UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < ?) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")",
         R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = $1 UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")",
-        "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `parent_id`, 1 FROM `categories` WHERE `id` = :1 UNION "
+        "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `parent_id`, 1 FROM `categories` WHERE `id` = ? UNION "
         "ALL SELECT `ar_step`.`parent_id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` ON "
-        "`ar_step`.`id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < :2) SELECT `categories`.`id`, "
+        "`ar_step`.`id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
         "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
         "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`"},
        {R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = ? UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < ?) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")",
         R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = $1 UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")",
-        "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `id`, 1 FROM `categories` WHERE `parent_id` = :1 UNION "
+        "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `id`, 1 FROM `categories` WHERE `parent_id` = ? UNION "
         "ALL SELECT `ar_step`.`id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` ON "
-        "`ar_step`.`parent_id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < :2) SELECT `categories`.`id`, "
+        "`ar_step`.`parent_id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
         "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
         "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`"}});
 }
@@ -264,7 +313,7 @@ TEST_P(golden_sql, a_through_relation_loads_with_one_join) {
        {R"(SELECT "labels"."id", "labels"."name", "ar_j"."article_id" FROM "labels" JOIN "article_labels" AS "ar_j" ON "ar_j"."label_id" = "labels"."id" WHERE "ar_j"."article_id" IN (?) ORDER BY "labels"."id")",
         R"(SELECT "labels"."id", "labels"."name", "ar_j"."article_id" FROM "labels" JOIN "article_labels" AS "ar_j" ON "ar_j"."label_id" = "labels"."id" WHERE "ar_j"."article_id" IN ($1) ORDER BY "labels"."id")",
         "SELECT `labels`.`id`, `labels`.`name`, `ar_j`.`article_id` FROM `labels` JOIN `article_labels` AS `ar_j` ON "
-        "`ar_j`.`label_id` = `labels`.`id` WHERE `ar_j`.`article_id` IN (:1) ORDER BY `labels`.`id`"}});
+        "`ar_j`.`label_id` = `labels`.`id` WHERE `ar_j`.`article_id` IN (?) ORDER BY `labels`.`id`"}});
 }
 
 TEST_P(golden_sql, take_and_drop_in_a_modifier_rank_rows_with_a_window_function) {
@@ -288,21 +337,21 @@ TEST_P(golden_sql, take_and_drop_in_a_modifier_rank_rows_with_a_window_function)
   EXPECT_EQ(rest[0].children()[0].name, "b");
   const golden_text parent{R"(SELECT "id", "parent_id", "name" FROM "categories" WHERE "id" = ?)",
                       R"(SELECT "id", "parent_id", "name" FROM "categories" WHERE "id" = $1)",
-                      "SELECT `id`, `parent_id`, `name` FROM `categories` WHERE `id` = :1"};
+                      "SELECT `id`, `parent_id`, `name` FROM `categories` WHERE `id` = ?"};
   expect_statements(
       counter,
       {parent,
        {R"(SELECT "id", "parent_id", "name" FROM (SELECT "id", "parent_id", "name", ROW_NUMBER() OVER (PARTITION BY "parent_id" ORDER BY "id" DESC) AS "ar_rank" FROM "categories" WHERE "parent_id" IN (?)) AS "ar_ranked" WHERE "ar_rank" > ? AND "ar_rank" <= ? ORDER BY "parent_id", "ar_rank")",
         R"(SELECT "id", "parent_id", "name" FROM (SELECT "id", "parent_id", "name", ROW_NUMBER() OVER (PARTITION BY "parent_id" ORDER BY "id" DESC) AS "ar_rank" FROM "categories" WHERE "parent_id" IN ($1)) AS "ar_ranked" WHERE "ar_rank" > $2 AND "ar_rank" <= $3 ORDER BY "parent_id", "ar_rank")",
         "SELECT `id`, `parent_id`, `name` FROM (SELECT `id`, `parent_id`, `name`, ROW_NUMBER() OVER (PARTITION BY "
-        "`parent_id` ORDER BY `id` DESC) AS `ar_rank` FROM `categories` WHERE `parent_id` IN (:1)) AS `ar_ranked` WHERE "
-        "`ar_rank` > :2 AND `ar_rank` <= :3 ORDER BY `parent_id`, `ar_rank`"},
+        "`parent_id` ORDER BY `id` DESC) AS `ar_rank` FROM `categories` WHERE `parent_id` IN (?)) AS `ar_ranked` WHERE "
+        "`ar_rank` > ? AND `ar_rank` <= ? ORDER BY `parent_id`, `ar_rank`"},
        parent,
        {R"(SELECT "id", "parent_id", "name" FROM (SELECT "id", "parent_id", "name", ROW_NUMBER() OVER (PARTITION BY "parent_id" ORDER BY "id") AS "ar_rank" FROM "categories" WHERE "parent_id" IN (?)) AS "ar_ranked" WHERE "ar_rank" > ? ORDER BY "parent_id", "ar_rank")",
         R"(SELECT "id", "parent_id", "name" FROM (SELECT "id", "parent_id", "name", ROW_NUMBER() OVER (PARTITION BY "parent_id" ORDER BY "id") AS "ar_rank" FROM "categories" WHERE "parent_id" IN ($1)) AS "ar_ranked" WHERE "ar_rank" > $2 ORDER BY "parent_id", "ar_rank")",
         "SELECT `id`, `parent_id`, `name` FROM (SELECT `id`, `parent_id`, `name`, ROW_NUMBER() OVER (PARTITION BY "
-        "`parent_id` ORDER BY `id`) AS `ar_rank` FROM `categories` WHERE `parent_id` IN (:1)) AS `ar_ranked` WHERE "
-        "`ar_rank` > :2 ORDER BY `parent_id`, `ar_rank`"}});
+        "`parent_id` ORDER BY `id`) AS `ar_rank` FROM `categories` WHERE `parent_id` IN (?)) AS `ar_ranked` WHERE "
+        "`ar_rank` > ? ORDER BY `parent_id`, `ar_rank`"}});
 }
 
 // serialize_test.cpp renders the same statements without a database; these are the ones sent.
@@ -318,10 +367,10 @@ TEST_P(golden_sql, aggregates_send_the_statements_they_render) {
       counter,
       {{R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" LIMIT ?) AS "ar_rows")",
         R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" LIMIT $1) AS "ar_rows")",
-        "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT :1) AS `ar_rows`"},
+        "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT ?) AS `ar_rows`"},
        {R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" LIMIT -1 OFFSET ?) AS "ar_rows")",
         R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" OFFSET $1) AS "ar_rows")",
-        "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT 18446744073709551615 OFFSET :1) "
+        "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT 18446744073709551615 OFFSET ?) "
         "AS `ar_rows`"},
        {R"(SELECT 1 FROM "users" LIMIT 1)", R"(SELECT 1 FROM "users" LIMIT 1)", "SELECT 1 FROM `users` LIMIT 1"}});
 }

@@ -58,7 +58,7 @@ TEST(serialize, filter_order_take_drop_in_each_dialect) {
   EXPECT_EQ(q.to_sql(postgresql()),
             R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= $1 ORDER BY "age" DESC, "name" LIMIT $2 OFFSET $3)");
   EXPECT_EQ(q.to_sql(mysql()),
-            "SELECT `id`, `name`, `age`, `score`, `active`, `joined` FROM `people` WHERE `age` >= :1 ORDER BY `age` DESC, `name` LIMIT :2 OFFSET :3");
+            "SELECT `id`, `name`, `age`, `score`, `active`, `joined` FROM `people` WHERE `age` >= ? ORDER BY `age` DESC, `name` LIMIT ? OFFSET ?");
 }
 
 TEST(serialize, offset_without_limit_follows_the_dialect) {
@@ -67,7 +67,7 @@ TEST(serialize, offset_without_limit_follows_the_dialect) {
   EXPECT_EQ(q.to_sql(postgresql()), R"(SELECT "id", "user_name", "hair_color" FROM "users" OFFSET $1)");
   // MySQL, like SQLite, takes OFFSET only after a LIMIT: its manual's "no limit" is 2^64 - 1.
   EXPECT_EQ(q.to_sql(mysql()),
-            "SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT 18446744073709551615 OFFSET :1");
+            "SELECT `id`, `user_name`, `hair_color` FROM `users` LIMIT 18446744073709551615 OFFSET ?");
 }
 
 TEST(serialize, take_and_drop_compose_like_range_views) {
@@ -102,6 +102,41 @@ TEST(serialize, every_operator_renders_with_bound_values) {
   EXPECT_EQ(where(person::c.score.between(1.5, 2.5)), R"("score" BETWEEN ? AND ?)");
   EXPECT_EQ(where(person::c.active), R"("active")");
   EXPECT_EQ(where(!person::c.active), R"(NOT ("active"))");
+}
+
+// Text search per dialect: the statement's condition and the one value it binds. A text taken as it
+// is (contains, starts_with, ends_with) is escaped into the bound pattern, never into the SQL.
+TEST(serialize, text_search_binds_an_escaped_pattern_in_each_dialect) {
+  auto where = [](const auto& condition, const ar::dialect& d) {
+    const auto s = (ar::from<person>() | ar::filter(condition)).render(d);
+    return s.sql.substr(s.sql.find(" WHERE ") + 7) + " [" + params_of(s.parameters) + "]";
+  };
+  const auto c = person::c.name;
+  // like stays a pattern, bound as written; ilike ignores case.
+  EXPECT_EQ(where(c.like("a%"), postgresql()), R"("name" LIKE $1 ['a%'])");
+  EXPECT_EQ(where(c.ilike("a%"), sqlite()), R"("name" LIKE ? ['a%'])");
+  EXPECT_EQ(where(c.not_ilike("a%"), sqlite()), R"("name" NOT LIKE ? ['a%'])");
+  EXPECT_EQ(where(c.ilike("a%"), postgresql()), R"("name" ILIKE $1 ['a%'])");
+  EXPECT_EQ(where(c.not_ilike("a%"), postgresql()), R"("name" NOT ILIKE $1 ['a%'])");
+  EXPECT_EQ(where(c.ilike("a%"), mysql()), R"(LOWER(`name`) LIKE LOWER(?) ['a%'])");
+  EXPECT_EQ(where(c.not_ilike("a%"), mysql()), R"(LOWER(`name`) NOT LIKE LOWER(?) ['a%'])");
+
+  // Case counting: SQLite's GLOB with *, ? and [ in brackets; LIKE with ! escaping %, _ and ! elsewhere.
+  EXPECT_EQ(where(c.contains("5*?[%_!]"), sqlite()), R"("name" GLOB ? ['*5[*][?][[]%_!]*'])");
+  EXPECT_EQ(where(c.starts_with("a*"), sqlite()), R"("name" GLOB ? ['a[*]*'])");
+  EXPECT_EQ(where(c.ends_with("*a"), sqlite()), R"("name" GLOB ? ['*[*]a'])");
+  EXPECT_EQ(where(c.contains("50%_!"), postgresql()), R"("name" LIKE $1 ESCAPE '!' ['%50!%!_!!%'])");
+  EXPECT_EQ(where(c.starts_with("50%"), postgresql()), R"("name" LIKE $1 ESCAPE '!' ['50!%%'])");
+  EXPECT_EQ(where(c.ends_with("_x"), postgresql()), R"("name" LIKE $1 ESCAPE '!' ['%!_x'])");
+  EXPECT_EQ(where(c.contains("50%"), mysql()), R"(`name` LIKE BINARY ? ESCAPE '!' ['%50!%%'])");
+
+  // Ignoring case: LIKE on SQLite (it ignores ASCII case), ILIKE on PostgreSQL, LOWER() on MariaDB.
+  EXPECT_EQ(where(c.icontains("5*%"), sqlite()), R"("name" LIKE ? ESCAPE '!' ['%5*!%%'])");
+  EXPECT_EQ(where(c.istarts_with("a_"), postgresql()), R"("name" ILIKE $1 ESCAPE '!' ['a!_%'])");
+  EXPECT_EQ(where(c.iends_with("a!"), mysql()), R"(LOWER(`name`) LIKE LOWER(?) ESCAPE '!' ['%a!!'])");
+
+  // Text with a quote is a value like any other.
+  EXPECT_EQ(where(c.contains("'; --"), sqlite()), R"("name" GLOB ? ['*''; --*'])");
 }
 
 TEST(serialize, and_or_not_keep_their_meaning) {
@@ -170,13 +205,13 @@ TEST(serialize, select_distinct_and_aggregates) {
   EXPECT_EQ(aggregate_sql(adults, kind::max, postgresql(), &age), R"(SELECT MAX("age") FROM "people" WHERE "age" >= $1)");
   EXPECT_EQ(aggregate_sql(adults, kind::avg, postgresql(), &score), R"(SELECT AVG("score") FROM "people" WHERE "age" >= $1)");
   EXPECT_EQ(aggregate_sql(adults, kind::exists, postgresql()), R"(SELECT 1 FROM "people" WHERE "age" >= $1 LIMIT 1)");
-  EXPECT_EQ(aggregate_sql(adults, kind::count, mysql()), "SELECT COUNT(*) FROM `people` WHERE `age` >= :1");
+  EXPECT_EQ(aggregate_sql(adults, kind::count, mysql()), "SELECT COUNT(*) FROM `people` WHERE `age` >= ?");
   EXPECT_EQ(aggregate_sql(adults, kind::sum, mysql(), &score),
-            "SELECT COALESCE(SUM(`score`), 0) FROM `people` WHERE `age` >= :1");
-  EXPECT_EQ(aggregate_sql(adults, kind::min, mysql(), &age), "SELECT MIN(`age`) FROM `people` WHERE `age` >= :1");
-  EXPECT_EQ(aggregate_sql(adults, kind::max, mysql(), &age), "SELECT MAX(`age`) FROM `people` WHERE `age` >= :1");
-  EXPECT_EQ(aggregate_sql(adults, kind::avg, mysql(), &score), "SELECT AVG(`score`) FROM `people` WHERE `age` >= :1");
-  EXPECT_EQ(aggregate_sql(adults, kind::exists, mysql()), "SELECT 1 FROM `people` WHERE `age` >= :1 LIMIT 1");
+            "SELECT COALESCE(SUM(`score`), 0) FROM `people` WHERE `age` >= ?");
+  EXPECT_EQ(aggregate_sql(adults, kind::min, mysql(), &age), "SELECT MIN(`age`) FROM `people` WHERE `age` >= ?");
+  EXPECT_EQ(aggregate_sql(adults, kind::max, mysql(), &age), "SELECT MAX(`age`) FROM `people` WHERE `age` >= ?");
+  EXPECT_EQ(aggregate_sql(adults, kind::avg, mysql(), &score), "SELECT AVG(`score`) FROM `people` WHERE `age` >= ?");
+  EXPECT_EQ(aggregate_sql(adults, kind::exists, mysql()), "SELECT 1 FROM `people` WHERE `age` >= ? LIMIT 1");
 }
 
 TEST(serialize, count_over_a_limited_query_uses_a_subquery) {
@@ -191,7 +226,7 @@ TEST(serialize, count_over_a_limited_query_uses_a_subquery) {
   EXPECT_EQ(aggregate_sql(page, kind::count, postgresql()),
             R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 LIMIT $2 OFFSET $3) AS "ar_rows")");
   EXPECT_EQ(aggregate_sql(page, kind::count, mysql()),
-            "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > :1 LIMIT :2 OFFSET :3) "
+            "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > ? LIMIT ? OFFSET ?) "
             "AS `ar_rows`");
   std::string sql;
   std::vector<ar::value> params;
@@ -204,8 +239,8 @@ TEST(serialize, count_over_a_limited_query_uses_a_subquery) {
   EXPECT_EQ(aggregate_sql(rest, kind::count, postgresql()),
             R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 OFFSET $2) AS "ar_rows")");
   EXPECT_EQ(aggregate_sql(rest, kind::count, mysql()),
-            "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > :1 LIMIT "
-            "18446744073709551615 OFFSET :2) AS `ar_rows`");
+            "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > ? LIMIT "
+            "18446744073709551615 OFFSET ?) AS `ar_rows`");
   // exists over a limited query: the subquery, then LIMIT 1.
   EXPECT_EQ(aggregate_sql(page, kind::exists, postgresql()),
             R"(SELECT 1 FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 LIMIT $2 OFFSET $3) AS "ar_rows" LIMIT 1)");
@@ -221,9 +256,9 @@ TEST(serialize, ancestors_and_descendants_are_a_recursive_cte_in_each_dialect) {
   EXPECT_EQ(ar::detail::render_tree(postgresql(), table, 0, 1, true),
             R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = $1 UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
   EXPECT_EQ(ar::detail::render_tree(mysql(), table, 0, 1, true),
-            "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `parent_id`, 1 FROM `categories` WHERE `id` = :1 "
+            "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `parent_id`, 1 FROM `categories` WHERE `id` = ? "
             "UNION ALL SELECT `ar_step`.`parent_id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` "
-            "ON `ar_step`.`id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < :2) SELECT `categories`.`id`, "
+            "ON `ar_step`.`id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
             "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
             "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`");
   EXPECT_EQ(ar::detail::render_tree(sqlite(), table, 0, 1, false),
@@ -231,9 +266,9 @@ TEST(serialize, ancestors_and_descendants_are_a_recursive_cte_in_each_dialect) {
   EXPECT_EQ(ar::detail::render_tree(postgresql(), table, 0, 1, false),
             R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = $1 UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
   EXPECT_EQ(ar::detail::render_tree(mysql(), table, 0, 1, false),
-            "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `id`, 1 FROM `categories` WHERE `parent_id` = :1 "
+            "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `id`, 1 FROM `categories` WHERE `parent_id` = ? "
             "UNION ALL SELECT `ar_step`.`id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` ON "
-            "`ar_step`.`parent_id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < :2) SELECT `categories`.`id`, "
+            "`ar_step`.`parent_id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
             "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
             "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`");
 }
@@ -283,8 +318,8 @@ TEST_F(serialize_exists, a_path_nests_and_a_modifier_filters_inside_the_subquery
   EXPECT_EQ(drafting.to_sql(postgresql()),
             R"(SELECT "id", "username" FROM "users" WHERE "id" > $1 AND EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND "ar_s1"."status" = $2))");
   EXPECT_EQ(drafting.to_sql(mysql()),
-            "SELECT `id`, `username` FROM `users` WHERE `id` > :1 AND EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE "
-            "`ar_s1`.`user_id` = `users`.`id` AND `ar_s1`.`status` = :2)");
+            "SELECT `id`, `username` FROM `users` WHERE `id` > ? AND EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE "
+            "`ar_s1`.`user_id` = `users`.`id` AND `ar_s1`.`status` = ?)");
   EXPECT_EQ(params_of(drafting.render(postgresql()).parameters), "1, 'draft'");
 }
 
@@ -297,7 +332,7 @@ TEST_F(serialize_exists, a_through_relations_query_in_each_dialect) {
             R"(SELECT "id", "name" FROM "labels" WHERE EXISTS (SELECT 1 FROM "article_labels" AS "ar_s1" WHERE "ar_s1"."label_id" = "labels"."id" AND "ar_s1"."article_id" = $1))");
   EXPECT_EQ(labels.to_sql(mysql()),
             "SELECT `id`, `name` FROM `labels` WHERE EXISTS (SELECT 1 FROM `article_labels` AS `ar_s1` WHERE "
-            "`ar_s1`.`label_id` = `labels`.`id` AND `ar_s1`.`article_id` = :1)");
+            "`ar_s1`.`label_id` = `labels`.`id` AND `ar_s1`.`article_id` = ?)");
   EXPECT_EQ(params_of(labels.render(sqlite()).parameters), "7");
 }
 

@@ -73,6 +73,54 @@ TEST_P(queries, in_like_between_and_null_tests) {
   EXPECT_EQ((q | ar::filter(person::c.age.is_not_null()) | ar::count), 5);
 }
 
+// contains / starts_with / ends_with find the text as it is (%, _, the escape character and
+// SQLite's GLOB wildcards find themselves) and count case on every backend; the i-forms ignore the
+// case of ASCII letters on every backend, as ilike does.
+TEST_P(queries, text_search_finds_the_text_as_it_is) {
+  const std::vector<std::string> texts{"50% off", "50 % off", "5000 off", "a_b", "axb", "A_B",   "x!y", "x!!y",
+                                       "*star",   "?q",       "[br]",     "b",   "Off 50%", "",   "Café", "CAFÉ"};
+  std::vector<user> rows;
+  for (const auto& t : texts) rows.push_back(user{0, t, std::nullopt});
+  ar::insert_all(db, rows);
+  auto found = [&](const auto& condition) {
+    std::vector<std::string> out;
+    for (const auto& u : ar::from<user>(db) | ar::filter(condition) | ar::order_by(user::c.id) | ar::to_vector)
+      out.push_back(u.name);
+    return out;
+  };
+  const auto n = user::c.name;
+  EXPECT_EQ(found(n.contains("0%")), (names_t{"50% off", "Off 50%"}));
+  EXPECT_EQ(found(n.starts_with("50%")), (names_t{"50% off"}));
+  EXPECT_EQ(found(n.ends_with("50%")), (names_t{"Off 50%"}));
+  EXPECT_EQ(found(n.contains("_")), (names_t{"a_b", "A_B"}));
+  EXPECT_EQ(found(n.contains("a_b")), (names_t{"a_b"}));  // case counts
+  EXPECT_EQ(found(n.contains("!")), (names_t{"x!y", "x!!y"}));
+  EXPECT_EQ(found(n.contains("!!")), (names_t{"x!!y"}));
+  EXPECT_EQ(found(n.starts_with("*")), (names_t{"*star"}));
+  EXPECT_EQ(found(n.starts_with("?")), (names_t{"?q"}));
+  EXPECT_EQ(found(n.contains("[br]")), (names_t{"[br]"}));
+  EXPECT_EQ(found(n.ends_with("r]")), (names_t{"[br]"}));
+  EXPECT_EQ(found(n.ends_with("b")), (names_t{"a_b", "axb", "b"}));
+  EXPECT_EQ(found(n.contains("off")), (names_t{"50% off", "50 % off", "5000 off"}));
+  EXPECT_EQ(found(n.contains("Off")), (names_t{"Off 50%"}));
+  EXPECT_EQ(found(n.contains("Caf")), (names_t{"Café"}));
+  EXPECT_EQ(found(!n.contains("%") && n.contains("50")), (names_t{"5000 off"}));
+  EXPECT_EQ(found(n.contains("") && n.starts_with("")), texts);  // the empty text is in every one
+  EXPECT_EQ(found(n.contains("'; DROP TABLE users; --")), names_t{});
+
+  // Ignoring the case of ASCII letters, and only finding the text as it is.
+  EXPECT_EQ(found(n.icontains("OFF")), (names_t{"50% off", "50 % off", "5000 off", "Off 50%"}));
+  EXPECT_EQ(found(n.istarts_with("a_")), (names_t{"a_b", "A_B"}));
+  EXPECT_EQ(found(n.iends_with("_B")), (names_t{"a_b", "A_B"}));
+  EXPECT_EQ(found(n.icontains("cAF")), (names_t{"Café", "CAFÉ"}));
+  EXPECT_EQ(found(n.icontains("%")), (names_t{"50% off", "50 % off", "Off 50%"}));
+
+  // ilike is a pattern that ignores case; like is the database's own.
+  EXPECT_EQ(found(n.ilike("a_b")), (names_t{"a_b", "axb", "A_B"}));
+  EXPECT_EQ(found(n.not_ilike("%o%")), (names_t{"a_b", "axb", "A_B", "x!y", "x!!y", "*star", "?q", "[br]", "b", "",
+                                                "Café", "CAFÉ"}));
+}
+
 TEST_P(queries, order_take_drop_and_distinct) {
   EXPECT_EQ(names(ar::from<person>(db) | ar::order_by(ar::desc(person::c.score)) | ar::take(2) | ar::to_vector),
             (names_t{"ada", "eve"}));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -105,7 +106,8 @@ TEST_P(verify_schema_test, tables_made_by_create_table_pass_for_every_field_type
   EXPECT_TRUE(report.warnings.empty()) << (report.warnings.empty() ? "" : report.warnings[0].message);
 }
 
-// The column types beyond the six stored ones: mapped types are checked as their stored type.
+// The column types beyond the six stored ones: a mapped type is checked for the values it writes
+// (its ar::value_range), others as their stored type.
 enum class vs_color { red, green };
 }  // namespace
 AR_ENUM_STRINGS(vs_color, (red, "red"), (green, "green"));
@@ -145,6 +147,65 @@ TEST_P(verify_schema_test, tables_made_by_create_table_pass_for_the_mapped_date_
     // SQLite keeps a BLOB as it is in a TEXT column: bytes there are fine.
     if (GetParam() == "sqlite") expected.erase(expected.begin() + 1);
     EXPECT_EQ(places(e.problems()), expected) << e.what();
+  }
+}
+
+// Mapped types over the narrower columns an existing schema has for them: a float in a 32-bit float
+// column, unsigned integers in columns just wide enough (MariaDB's UNSIGNED ones; PostgreSQL's
+// SMALLINT for a std::uint8_t, BIGINT for a std::uint32_t). They pass, and the largest values go in
+// and come back; a column one size too small is named with the field's own type.
+struct vs_ranged {
+  std::int64_t id = 0;
+  float ratio = 0;
+  std::uint8_t small = 0;
+  std::uint16_t middle = 0;
+  std::uint32_t medium = 0;
+  std::uint64_t large = 0;
+  AR_MODEL(vs_ranged, "vs_ranged", AR_FIELDS(id, ratio, small, middle, medium, large), AR_KEY_SUPPLIED);
+};
+
+TEST_P(verify_schema_test, a_mapped_type_is_checked_for_the_values_it_writes_not_its_stored_type) {
+  const bool mariadb = GetParam() == "mariadb", postgresql = GetParam() == "postgresql";
+  const auto create = [&](const char* small, const char* middle, const char* medium) {
+    db.execute("CREATE TABLE " + q(db, "vs_ranged") + " (" + q(db, "id") + " BIGINT NOT NULL PRIMARY KEY, " +
+               q(db, "ratio") + (mariadb ? " FLOAT" : " REAL") + " NOT NULL, " + q(db, "small") + " " + small +
+               " NOT NULL, " + q(db, "middle") + " " + middle + " NOT NULL, " + q(db, "medium") + " " + medium +
+               " NOT NULL, " + q(db, "large") + (mariadb ? " BIGINT UNSIGNED" : " BIGINT") + " NOT NULL)");
+  };
+  if (mariadb)
+    create("TINYINT UNSIGNED", "SMALLINT UNSIGNED", "INT UNSIGNED");
+  else if (postgresql)
+    create("SMALLINT", "INTEGER", "BIGINT");
+  else
+    create("SMALLINT", "INTEGER", "INTEGER");
+  EXPECT_NO_THROW(ar::verify_schema<vs_ranged>(db));
+  const vs_ranged most{1, std::numeric_limits<float>::max(), 255, 65535, 4294967295U, 9223372036854775807ULL};
+  ar::insert(db, most);
+  const vs_ranged back = ar::find_or_throw<vs_ranged>(db, std::int64_t{1});
+  EXPECT_EQ(back.ratio, most.ratio);
+  EXPECT_EQ(back.small, most.small);
+  EXPECT_EQ(back.middle, most.middle);
+  EXPECT_EQ(back.medium, most.medium);
+  EXPECT_EQ(back.large, most.large);
+
+  db.execute("DROP TABLE " + q(db, "vs_ranged"));
+  if (mariadb)
+    create("TINYINT", "SMALLINT", "INT");
+  else if (postgresql)
+    create("SMALLINT", "SMALLINT", "INTEGER");
+  else
+    create("TEXT", "INTEGER", "TEXT");  // SQLite's INTEGER holds every integer: only text is too small
+  try {
+    ar::verify_schema<vs_ranged>(db);
+    FAIL() << "columns too small passed";
+  } catch (const ar::schema_mismatch_error& e) {
+    std::vector<problem_place> expected{{schema_problem_kind::wrong_type, "vs_ranged", "small"},
+                                        {schema_problem_kind::wrong_type, "vs_ranged", "middle"},
+                                        {schema_problem_kind::wrong_type, "vs_ranged", "medium"}};
+    if (postgresql) expected.erase(expected.begin());      // SMALLINT holds 0 to 255
+    if (!mariadb && !postgresql) expected.erase(expected.begin() + 1);
+    EXPECT_EQ(places(e.problems()), expected) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the field 'medium' (std::uint32_t)"), std::string::npos) << e.what();
   }
 }
 
@@ -371,6 +432,44 @@ TEST(column_type_holds, postgresql_needs_wide_enough_types) {
   EXPECT_TRUE(holds("postgresql", "jsonb", value_type::json));
   EXPECT_TRUE(holds("postgresql", "json", value_type::json));
   EXPECT_FALSE(holds("postgresql", "bytea", value_type::json));
+}
+
+bool holds_range(std::string_view scheme, std::string_view catalog_type, value_type field, ar::value_range range) {
+  const ar::dialect* d = ar::find_dialect(scheme);
+  if (!d) throw std::runtime_error("no dialect for " + std::string(scheme));
+  return d->column_holds_range(catalog_type, field, range);
+}
+
+// A mapped type's range: the narrowest columns that hold it, and the first ones that do not.
+TEST(column_type_holds, a_mapped_types_range_takes_the_columns_that_hold_it) {
+  using ar::value_range;
+  EXPECT_TRUE(holds_range("mysql", "int(10) unsigned", value_type::int64, value_range::uint32));
+  EXPECT_FALSE(holds_range("mysql", "int(11)", value_type::int64, value_range::uint32));
+  EXPECT_FALSE(holds_range("mysql", "int(10) unsigned", value_type::int64, value_range::stored));
+  EXPECT_TRUE(holds_range("mysql", "bigint(20)", value_type::int64, value_range::uint32));
+  EXPECT_TRUE(holds_range("mysql", "bigint(20) unsigned", value_type::int64, value_range::uint64));
+  EXPECT_TRUE(holds_range("mysql", "bigint(20)", value_type::int64, value_range::uint64));
+  EXPECT_FALSE(holds_range("mysql", "int(10) unsigned", value_type::int64, value_range::uint64));
+  EXPECT_TRUE(holds_range("mysql", "tinyint(3) unsigned", value_type::int32, value_range::uint8));
+  EXPECT_FALSE(holds_range("mysql", "tinyint(4)", value_type::int32, value_range::uint8));
+  EXPECT_TRUE(holds_range("mysql", "smallint(6)", value_type::int32, value_range::uint8));
+  EXPECT_TRUE(holds_range("mysql", "smallint(5) unsigned", value_type::int32, value_range::uint16));
+  EXPECT_TRUE(holds_range("mysql", "mediumint(9)", value_type::int32, value_range::uint16));
+  EXPECT_FALSE(holds_range("mysql", "smallint(6)", value_type::int32, value_range::uint16));
+  EXPECT_TRUE(holds_range("mysql", "float", value_type::float64, value_range::float32));
+  EXPECT_TRUE(holds_range("mysql", "double", value_type::float64, value_range::float32));
+  EXPECT_FALSE(holds_range("mysql", "float", value_type::float64, value_range::stored));
+  EXPECT_FALSE(holds_range("mysql", "varchar(10)", value_type::int64, value_range::uint32));
+  EXPECT_TRUE(holds_range("postgresql", "real", value_type::float64, value_range::float32));
+  EXPECT_FALSE(holds_range("postgresql", "real", value_type::float64, value_range::stored));
+  EXPECT_TRUE(holds_range("postgresql", "smallint", value_type::int32, value_range::uint8));
+  EXPECT_FALSE(holds_range("postgresql", "smallint", value_type::int32, value_range::uint16));
+  EXPECT_TRUE(holds_range("postgresql", "integer", value_type::int32, value_range::uint16));
+  EXPECT_FALSE(holds_range("postgresql", "integer", value_type::int64, value_range::uint32));
+  EXPECT_TRUE(holds_range("postgresql", "bigint", value_type::int64, value_range::uint64));
+  EXPECT_TRUE(holds_range("sqlite3", "SMALLINT", value_type::int32, value_range::uint16));
+  EXPECT_TRUE(holds_range("sqlite3", "REAL", value_type::float64, value_range::float32));
+  EXPECT_FALSE(holds_range("sqlite3", "TEXT", value_type::int64, value_range::uint32));
 }
 
 TEST(column_type_holds, mariadb_reads_the_whole_column_type) {

@@ -295,7 +295,6 @@ capabilities capabilities_of(const std::string& backend) {
     c.string_key_max_chars = 768;
     c.text_holds_invalid_utf8 = false;
     c.keeps_negative_zero = false;
-    c.identifiers_hold_quotes_and_colons = false;
     c.ddl_commits_transaction = true;
   }
   if (backend == "postgresql") {

@@ -69,9 +69,6 @@ struct capabilities {
   // The longest LIKE pattern, in bytes, or 0 for no limit of its own (SQLite:
   // SQLITE_MAX_LIKE_PATTERN_LENGTH; a longer one is a database_error, "pattern too complex").
   std::size_t like_pattern_max_bytes = 0;
-  // A table or column name may contain ' and :. SOCI's mysql driver finds :name placeholders in the
-  // text knowing only '...' literals, not `...` identifiers: ar refuses such names there.
-  bool identifiers_hold_quotes_and_colons = true;
   // Any failed statement inside a transaction makes the server refuse the rest of it until a
   // rollback (PostgreSQL: "current transaction is aborted", 25P02). SQLite and MariaDB fail that
   // statement alone and the transaction goes on.

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -162,6 +163,65 @@ TEST_P(dates_and_bytes, bytes_round_trip_exactly) {
   one.payload = bytes_of({'n', 'e', 'w', 0});
   ar::update(db, one);
   EXPECT_EQ(ar::find_or_throw<event>(db, std::int64_t{1}).payload, one.payload);
+}
+
+// A table for what MariaDB's server counts of a session: its prepared statements executed.
+struct server_count {
+  std::int64_t id = 0;
+  std::int64_t n = 0;
+  AR_MODEL(server_count, "server_counts", AR_FIELDS(id, n), AR_KEY_SUPPLIED);
+};
+
+// Every byte value and an empty value, written and found again with the bytes bound: the
+// statements the observation hook sees carry them as a parameter, their text has no literal, and
+// MariaDB's server ran each one as a prepared statement (COM_STMT_EXECUTE counts exactly the
+// statements ar sent), so no value was written into a statement's text on the way.
+TEST_P(dates_and_bytes, bytes_are_bound_never_written_into_the_statement) {
+  ar::bytes every(256);
+  for (std::size_t i = 0; i < every.size(); ++i) every[i] = static_cast<std::byte>(i);
+  const bool mariadb = GetParam() == "mariadb";
+  if (mariadb) ar::create_tables<server_count>(db);
+  std::vector<std::string> texts;
+  std::size_t with_bytes = 0;
+  ar::transaction tx(db);  // one connection: the server's counts are the session's
+  const auto snapshot = [&](std::int64_t id) {
+    db.execute(ar_test::sql_for(db, "INSERT INTO {server_counts} ({id}, {n}) SELECT ?, VARIABLE_VALUE FROM "
+                                    "information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'"),
+               {id});
+  };
+  if (mariadb) snapshot(1);
+  std::size_t sent = 0;
+  {
+    ar::statement_counter counter;
+    const ar::observer_handle handle = ar::observe([&](const ar::statement_event& e) {
+      texts.emplace_back(e.sql);
+      for (const ar::value& v : e.params)
+        if (const auto* b = std::get_if<ar::bytes>(&v); b != nullptr && (*b == every || b->empty())) ++with_bytes;
+    });
+    event e{1, 2024y / March / 1, std::nullopt, every, ar::bytes{}, "every byte"};
+    ar::insert(db, e);
+    EXPECT_EQ((ar::from<event>(db) | ar::filter(event::c.payload == every) | ar::count), 1);
+    EXPECT_EQ((ar::from<event>(db) | ar::filter(event::c.extra == ar::bytes{}) | ar::count), 1);
+    const event back = ar::find_or_throw<event>(db, std::int64_t{1});
+    EXPECT_EQ(back.payload, every);
+    ASSERT_TRUE(back.extra.has_value());
+    EXPECT_TRUE(back.extra->empty());
+    sent = counter.count();
+  }
+  EXPECT_EQ(sent, 4U);
+  EXPECT_EQ(with_bytes, 4U);  // the insert's two values and each filter's one
+  for (const std::string& text : texts) {
+    EXPECT_EQ(text.find(std::string(1, '\0')), std::string::npos) << text;
+    EXPECT_EQ(text.find("\x01\x02\x03"), std::string::npos) << text;
+    EXPECT_EQ(text.find("X'"), std::string::npos) << text;
+    EXPECT_EQ(text.find("0x"), std::string::npos) << text;
+  }
+  if (mariadb) {
+    snapshot(2);
+    const std::int64_t before = ar::find_or_throw<server_count>(db, std::int64_t{1}).n;
+    const std::int64_t after = ar::find_or_throw<server_count>(db, std::int64_t{2}).n;
+    EXPECT_EQ(after - before, static_cast<std::int64_t>(sent) + 1);  // and the second snapshot
+  }
 }
 
 TEST_P(dates_and_bytes, text_is_not_read_as_bytes) {

@@ -22,7 +22,16 @@ std::string lower(std::string_view s) {
 
 bool has(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
-std::string_view cpp_type(ar::value_type t) {
+// A field's C++ type: a mapped one (float, the unsigned integers) by its range, else its stored type.
+std::string_view cpp_type(ar::value_type t, ar::value_range range = ar::value_range::stored) {
+  switch (range) {
+    case ar::value_range::stored: break;
+    case ar::value_range::float32: return "float";
+    case ar::value_range::uint8: return "std::uint8_t";
+    case ar::value_range::uint16: return "std::uint16_t";
+    case ar::value_range::uint32: return "std::uint32_t";
+    case ar::value_range::uint64: return "std::uint64_t";
+  }
   switch (t) {
     case ar::value_type::int32: return "std::int32_t";
     case ar::value_type::int64: return "std::int64_t";
@@ -72,7 +81,8 @@ struct field {
   std::string column;
   ar::value_type type = ar::value_type::int64;
   bool nullable = false;
-  std::string catalog_type;  // as the catalog spells it: a decimal's precision and scale
+  ar::value_range range = ar::value_range::stored;  // float, std::uint8_t ... std::uint64_t
+  std::string catalog_type;                          // as the catalog spells it: a decimal's precision and scale
 };
 
 // A decimal field's C++ type: ar::numeric<P, S> when the column declares NUMERIC(P, S) or
@@ -99,7 +109,7 @@ std::string decimal_cpp_type(std::string_view catalog_type) {
 
 std::string field_cpp_type(const field& f) {
   if (f.type == ar::value_type::decimal) return decimal_cpp_type(f.catalog_type);
-  return std::string(cpp_type(f.type));
+  return std::string(cpp_type(f.type, f.range));
 }
 
 enum class rel_kind { belongs_to, has_one, has_many, has_many_through };
@@ -177,7 +187,7 @@ class generator {
       std::vector<std::pair<std::int64_t, std::string>> key;
       bool skip = false;
       for (const ar::catalog_column& c : t.columns) {
-        const std::optional<ar::value_type> type = field_type(d_, c.type);
+        const std::optional<ar::dialect::column_field> type = field_type(d_, c.type);
         if (!type) {
           if (c.key_position > 0) {
             report(where, "the key column " + c.name + " has the type " + c.type +
@@ -191,7 +201,7 @@ class generator {
           }
           continue;
         }
-        field f{identifier(snake(c.name)), c.name, *type, c.nullable && c.key_position == 0, c.type};
+        field f{identifier(snake(c.name)), c.name, type->type, c.nullable && c.key_position == 0, type->range, c.type};
         // Two columns that spell one field (Name and name): the second gets a number.
         for (int n = 2; std::any_of(m.fields.begin(), m.fields.end(), [&](const field& g) { return g.name == f.name; });
              ++n)
@@ -282,22 +292,18 @@ class generator {
   std::size_t index_of(const model& m) const { return static_cast<std::size_t>(&m - models_.data()); }
 
   // A foreign key that ar can declare: one column, a field of `holder`, referring to the whole
-  // single-column key of a generated model. Else nullopt, reported.
+  // single-column key of a generated model; or several columns referring to the whole composite key
+  // of one (AR_KEYS, in the key's order). Else nullopt, reported.
   struct usable_fk {
     std::size_t target;
-    std::string field;
+    std::string field;  // one field, or "AR_KEYS(a, b)"
     bool unique;
+    bool composite = false;
   };
   std::optional<usable_fk> usable(const model& holder, const ar::catalog_foreign_key& fk) {
     std::string cols;
     for (const std::string& c : fk.columns) cols += (cols.empty() ? "" : ", ") + c;
     const std::string what = "the foreign key (" + cols + ") -> " + fk.target_table;
-    if (fk.columns.size() != 1) {
-      const std::string why = what + " has several columns, which ar's relations do not take yet: no relation";
-      report(holder.table->name, why);
-      models_[index_of(holder)].notes.push_back(why);
-      return std::nullopt;
-    }
     const model* target = nullptr;
     for (const model& m : models_)
       if (!m.dropped && lower(m.table->name) == lower(fk.target_table)) target = &m;
@@ -305,6 +311,7 @@ class generator {
       report(holder.table->name, what + ": its table is not generated: no relation");
       return std::nullopt;
     }
+    if (fk.columns.size() != 1) return usable_composite(holder, fk, *target, what);
     if (target->key.size() != 1) {
       report(holder.table->name, what + " refers to a key of several columns: no relation");
       return std::nullopt;
@@ -322,10 +329,54 @@ class generator {
       report(holder.table->name, what + ": its column is skipped: no relation");
       return std::nullopt;
     }
+    // A relation joins fields of one type (two integer types of ar's own, std::int32_t and
+    // std::int64_t, also join): an INT UNSIGNED key and an INT foreign key do not.
+    const auto integral = [](const field& g) {
+      return g.range == ar::value_range::stored &&
+             (g.type == ar::value_type::int32 || g.type == ar::value_type::int64);
+    };
+    // Nor does one join on a floating-point, bool, time or bytes key.
+    const bool joinable = f->type != ar::value_type::float64 && f->type != ar::value_type::boolean &&
+                          f->type != ar::value_type::time && f->type != ar::value_type::bytes;
+    if (!joinable || (cpp_type(f->type, f->range) != cpp_type(key->type, key->range) && !(integral(*f) && integral(*key)))) {
+      const std::string why = what + ": its column is a " + std::string(cpp_type(f->type, f->range)) + " and the key a " +
+                              std::string(cpp_type(key->type, key->range)) + ", which a relation does not join: no relation";
+      report(holder.table->name, why);
+      models_[index_of(holder)].notes.push_back(why);
+      return std::nullopt;
+    }
     bool unique = false;
     for (const ar::catalog_column& c : holder.table->columns)
       if (lower(c.name) == lower(fk.columns[0])) unique = c.unique;
     return usable_fk{index_of(*target), f->name, unique};
+  }
+
+  // Several columns: AR_KEYS of the holder's fields, one for each field of the target's key, in the
+  // key's order (the catalog may list the pairs in another).
+  std::optional<usable_fk> usable_composite(const model& holder, const ar::catalog_foreign_key& fk, const model& target,
+                                            const std::string& what) {
+    const auto refuse = [&](const std::string& why) -> std::optional<usable_fk> {
+      const std::string line = what + " " + why + ": no relation";
+      report(holder.table->name, line);
+      models_[index_of(holder)].notes.push_back(line);
+      return std::nullopt;
+    };
+    if (target.key.size() != fk.columns.size() || fk.target_columns.size() != fk.columns.size())
+      return refuse("does not refer to the whole primary key of " + target.table->name);
+    std::string keys;
+    for (const std::string& key_field : target.key) {
+      const field* key = nullptr;
+      for (const field& f : target.fields)
+        if (f.name == key_field) key = &f;
+      std::size_t at = fk.target_columns.size();
+      for (std::size_t i = 0; i < fk.target_columns.size(); ++i)
+        if (key && lower(fk.target_columns[i]) == lower(key->column)) at = i;
+      if (at == fk.target_columns.size()) return refuse("does not refer to the whole primary key of " + target.table->name);
+      const field* f = holder.find_field(fk.columns[at]);
+      if (!f) return refuse("has a column that is skipped");
+      keys += (keys.empty() ? "" : ", ") + f->name;
+    }
+    return usable_fk{index_of(target), "AR_KEYS(" + keys + ")", false, true};
   }
 
   void infer_relations() {
@@ -342,7 +393,9 @@ class generator {
         found.push_back(*u);
         model& target = models_[u->target];
         const std::size_t h = index_of(holder);
-        const relation bt = make_relation(rel_kind::belongs_to, belongs_to_name(u->field, target.struct_name), u->target, u->field);
+        const std::string bt_name =
+            u->composite ? snake(target.struct_name) : belongs_to_name(u->field, target.struct_name);
+        const relation bt = make_relation(rel_kind::belongs_to, bt_name, u->target, u->field);
         const relation back =
             make_relation(u->unique ? rel_kind::has_one : rel_kind::has_many,
                           u->unique ? snake(holder.struct_name) : pluralize(snake(holder.struct_name)), h, u->field);
@@ -574,29 +627,20 @@ std::vector<option_rule> parse_options(std::string_view text) {
   return out;
 }
 
-std::optional<ar::value_type> field_type(const ar::dialect& d, std::string_view catalog_type) {
+std::optional<ar::dialect::column_field> field_type(const ar::dialect& d, std::string_view catalog_type) {
+  // The dialect says which field type a column of its catalog's type holds exactly, and is held by
+  // (dialect::field_for_column, the converse of column_holds_range): the same rule verify_schema
+  // applies, with no guess from the spelling here.
+  if (const auto f = d.field_for_column(catalog_type)) return f;
+  // NUMERIC and DECIMAL, which the dialects leave to ar-gen.
   const std::string t = lower(catalog_type);
   std::vector<ar::value_type> candidates;
-  if (t.rfind("tinyint(1)", 0) == 0 || has(t, "bool")) {
-    candidates = {ar::value_type::boolean};
-  } else if (has(t, "int")) {
-    // SQLite's integers are all 64-bit; elsewhere INT is 32 bits.
-    if (d.driver_name() == "sqlite3" || has(t, "bigint") || t == "int8")
-      candidates = {ar::value_type::int64};
-    else
-      candidates = {ar::value_type::int32, ar::value_type::int64};
-  } else if (has(t, "numeric") || has(t, "decimal")) {
+  if (has(t, "numeric") || has(t, "decimal")) {
     // Exact: ar::numeric<P, S> (field_cpp_type), as the column declares it.
     candidates = {ar::value_type::decimal, ar::value_type::float64};
-  } else if (has(t, "real") || has(t, "doub") || has(t, "floa")) {
-    candidates = {ar::value_type::float64};
-  } else if (has(t, "char") || has(t, "text") || has(t, "clob")) {
-    candidates = {ar::value_type::text};
-  } else if (has(t, "timestamp") || has(t, "datetime")) {
-    candidates = {ar::value_type::time};
   }
   for (ar::value_type v : candidates)
-    if (d.column_type_holds(catalog_type, v)) return v;
+    if (d.column_type_holds(catalog_type, v)) return ar::dialect::column_field{v};
   return std::nullopt;
 }
 

@@ -49,9 +49,10 @@ struct result {
   std::optional<ar::name_style> style;  // the naming the database is to be opened with (nullopt: as_declared)
 };
 
-// The C++ field type of a catalog column type on this dialect, or nullopt when ar has none that the
-// column holds exactly (dialect::column_type_holds agrees with the choice).
-std::optional<ar::value_type> field_type(const ar::dialect& d, std::string_view catalog_type);
+// The C++ field type of a catalog column type on this dialect (its value type, and for float and the
+// unsigned integers their range), or nullopt when ar has none that holds every value of the column
+// and that the column holds (dialect::field_for_column; NUMERIC and DECIMAL decided here).
+std::optional<ar::dialect::column_field> field_type(const ar::dialect& d, std::string_view catalog_type);
 
 result generate(const std::vector<ar::catalog_table>& tables, const ar::dialect& d, const options& opts);
 

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -91,15 +92,64 @@ class dialect {
   // Appends what keeps only the first row of a query (an EXISTS test): " LIMIT 1".
   virtual void first_row_only(std::string& out) const { out += " LIMIT 1"; }
 
+  // Text search: the conditions of like / ilike (a pattern, % and _ its wildcards) and of
+  // contains / starts_with / ends_with (a text taken as it is). Each appends its condition through
+  // a writer that appends the operand (a column or an expression) and binds a parameter where its
+  // placeholder goes; the text is always bound, never written into the statement.
+  class match_writer {
+   public:
+    virtual void operand(std::string& out) = 0;
+    virtual void parameter(std::string& out, value v) = 0;
+
+   protected:
+    ~match_writer() = default;
+  };
+  enum class text_position : unsigned char { anywhere, start, end };
+  // "x LIKE ?" (negated: "x NOT LIKE ?"); with ignore_case (ilike) the default is
+  // "LOWER(x) LIKE LOWER(?)", which PostgreSQL spells ILIKE.
+  virtual void pattern_match(std::string& out, match_writer& w, std::string_view pattern, bool ignore_case,
+                             bool negated) const;
+  // The text found at `where`, case counting unless ignore_case. The default escapes the text's
+  // %, _ and ! with ! (like_pattern) and appends "x LIKE ? ESCAPE '!'", ignoring case as
+  // pattern_match does.
+  virtual void text_match(std::string& out, match_writer& w, std::string_view text, text_position where,
+                          bool ignore_case) const;
+
+  // SQL written by hand (db.execute, ar::execute, ar::sql) marks each value with ? on every
+  // backend; ar writes the dialect's placeholder in its place, and leaves alone what is quoted
+  // ('text', "identifier"), commented (-- and /* */) or dollar-quoted ($tag$ ... $tag$), and ??,
+  // which stands for one ?. How strings and comments are written where databases differ:
+  // whether a backslash escapes the next character inside quotes (MariaDB, unless
+  // NO_BACKSLASH_ESCAPES), and whether # starts a comment to the end of the line (MariaDB).
+  virtual bool backslash_escapes() const { return false; }
+  virtual bool hash_comments() const { return false; }
+
   // What opens a recursive common table expression (a tree's ancestors and descendants):
   // "WITH RECURSIVE ".
   virtual std::string_view with_recursive() const { return "WITH RECURSIVE "; }
+  // What opens the list on the right of a row-value IN, "(a, b) IN (<here>(?, ?), (?, ?))" (a
+  // relation over a foreign key of several columns): nothing, the standard list of row values; or
+  // "VALUES " where only a subquery may stand there (SQLite), or where a long list of row values
+  // would be planned as a chain of ORs (PostgreSQL: past some thousands it exceeds its stack).
+  virtual std::string_view row_values_list() const { return {}; }
+  // Whether the first row of such a VALUES list casts its parameters to their columns' types
+  // (CAST(? AS <column_type>)), for a database that would otherwise take them as text (PostgreSQL).
+  virtual bool row_values_typed() const { return false; }
 
   // The most parameters one statement may bind.
   virtual std::size_t max_parameters() const = 0;
 
   // Appends the clause that turns an INSERT into an insert-or-update on the primary key.
   virtual void upsert_clause(std::string& out, const table_meta& table) const;
+  // Appends what makes a multi-row INSERT resolve a conflict on a unique key (ar::insert_all with
+  // ar::on_conflict; RETURNING, when asked for, follows it). `target`: the positions of the unique
+  // key's columns (empty: any unique key, only when `update` is empty). `update`: the columns set to
+  // the new row's values on a conflict, never a key column (empty: the row there is kept and the new
+  // one skipped). Default: " ON CONFLICT (t) DO UPDATE SET c = excluded.c", " ON CONFLICT [(t)] DO
+  // NOTHING". MariaDB cannot name the key: " ON DUPLICATE KEY UPDATE c = VALUES(c)", and a no-op
+  // assignment of the key to skip (not INSERT IGNORE, which would also turn other errors into warnings).
+  virtual void on_conflict_clause(std::string& out, const table_meta& table, std::span<const std::size_t> target,
+                                  std::span<const std::size_t> update) const;
 
   // Streaming in constant memory. A dialect whose driver receives whole results at once (libpq)
   // reads a stream through a server-side cursor: these give its statements, which the library
@@ -182,6 +232,25 @@ class dialect {
   // column, an int32 field takes one of 32 bits or more, a text field a character type. The default
   // knows the standard SQL names.
   virtual bool column_type_holds(std::string_view type, value_type field) const;
+  // The same for a field whose values are fewer than its stored type's (a mapped type's
+  // ar::value_range): a std::uint32_t field (stored as an int64) takes a column that holds 0 to
+  // 4294967295, as MariaDB's INT UNSIGNED does; a float field (stored as a double) a 32-bit float
+  // column. Whatever column_type_holds(type, field) takes holds these too. The default adds the
+  // standard SQL names: SMALLINT, INTEGER and BIGINT by their widths, REAL for a float.
+  virtual bool column_holds_range(std::string_view type, value_type field, value_range range) const;
+  // Whether an integer column of `bits` bits, signed or not, holds every value of `range` (one of
+  // the unsigned ones; false for the others): for a dialect's column_holds_range.
+  static bool integer_holds(unsigned bits, bool is_unsigned, value_range range) noexcept;
+  // The field type for a column of the catalog type `type` (what ar-gen writes): one that holds
+  // every value such a column holds and that such a column holds (column_holds_range agrees: the
+  // two directions of one rule), so nothing is cut or refused on either side. nullopt when ar has
+  // none: a signed SMALLINT (no 16-bit field), MariaDB's MEDIUMINT, json, intervals, ... NUMERIC and
+  // DECIMAL are not answered here. The default knows the standard SQL names.
+  struct column_field {
+    value_type type;
+    value_range range = value_range::stored;  // float, std::uint8_t ... std::uint64_t
+  };
+  virtual std::optional<column_field> field_for_column(std::string_view type) const;
   // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
   // is then the column "ArtistId".
   virtual bool column_names_ignore_case() const { return false; }
@@ -191,10 +260,18 @@ class dialect {
   // key (before "excluded.": PostgreSQL and SQLite; "VALUES(" and ")": MariaDB).
   void assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
                               std::string_view after) const;
+  // The same over the columns at `columns`.
+  void assign_columns(std::string& out, const table_meta& table, std::span<const std::size_t> columns,
+                      std::string_view before, std::string_view after) const;
 
   // A catalog type name as column_type_holds compares it: lower case, without what parentheses hold,
   // spaces single: "INT(11) UNSIGNED" is "int unsigned", "NUMERIC(10,2)" is "numeric".
   static std::string normal_type_name(std::string_view type);
+
+  // The LIKE pattern that finds `text` as it is at `where`, with ! escaping %, _ and itself:
+  // "50%" at the start is "50!%%". Used with " ESCAPE '!'" (like_escape).
+  static std::string like_pattern(std::string_view text, text_position where);
+  static constexpr std::string_view like_escape = " ESCAPE '!'";
 
   // Appends n in decimal: the number of a numbered placeholder.
   static void append_number(std::string& out, std::size_t n) {

@@ -88,6 +88,15 @@ class statement {
   virtual void read(std::span<const column_binding> columns) = 0;
   // The rows the execution that just ended inserted, updated or deleted.
   virtual std::uint64_t affected_rows() = 0;
+  // The result's columns, once step() has run the statement (whether or not it gave a row): how
+  // many, and each one's name as the database gives it (the SELECT's alias, else the column's
+  // name). A SELECT written by hand (ar::sql) reads them to match its columns to a model's or a
+  // tuple's before the first read(). A driver that reads a row ahead of read() (into slots bound
+  // for `result_columns`) reads nothing of a result of another width: step() says there is a row
+  // and read() throws a driver_error, so that such a check sees the columns first. The defaults
+  // say nothing is known: ar::sql then refuses the result.
+  virtual std::size_t result_column_count() { return 0; }
+  virtual std::string result_column_name(std::size_t /*index*/) { return {}; }
   // Ready to run again; ends an execution that was not read to the end.
   virtual void reset() noexcept = 0;
 };

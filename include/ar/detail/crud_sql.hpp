@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace ar::detail {
@@ -28,6 +29,13 @@ enum class crud_kind : std::uint8_t {
 
 // The SQL for `kind` on `table`; `rows` is the number of VALUES rows for the inserts.
 const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows = 1);
+
+// A multi-row INSERT of `rows` rows (with the key column or without a generated one) that resolves
+// a conflict on a unique key as the dialect's on_conflict_clause spells it (ar::on_conflict), and
+// RETURNING the key when `returning`. Rendered for each call, not kept.
+std::string insert_on_conflict_sql(database_state& db, const table_meta& table, std::size_t rows, bool with_key,
+                                   bool returning, std::span<const std::size_t> target,
+                                   std::span<const std::size_t> update);
 
 }  // namespace ar::detail
 

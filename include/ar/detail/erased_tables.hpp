@@ -34,7 +34,7 @@
 // The tables of one model are constants made from its AR_MODEL definition: record_ops_v<M> here,
 // model_rows_v<M>, relation_table_v<M> and each relation's relation_loader (eager_ops<Rel>::loader)
 // in ar/load/registry.hpp. The loading algorithm over them is in ar/load/algorithm.hpp (its
-// key-typed functions compiled into the library for integer and text keys) and src/load/eager.cpp.
+// key-typed functions compiled into the library for integer, text and row keys) and src/load/eager.cpp.
 
 #include <ar/detail/relation_def.hpp>
 #include <ar/error.hpp>
@@ -282,6 +282,10 @@ struct relation_entry {
   // owner holds changes before every statement of the path has succeeded: a failure leaves the
   // owners' caches as they were.
   eager_commit (*eager_load)(const std::vector<const void*>& owners, const eager_node& node);
+  // A foreign key of several columns (AR_KEYS): the correlation's other columns, in key order
+  // (target.inner_more[k] = owner.outer_more[k]); empty otherwise.
+  std::span<const std::uint32_t> inner_more;
+  std::span<const std::uint32_t> outer_more;
 };
 
 struct relation_table {
@@ -302,7 +306,7 @@ inline const relation_table& wildcard_table() {
 inline const relation_entry& relation_table::find(std::string_view name) const {
   if (any) {
     static const relation_entry entry{"", relation_kind::morph_to, &typeid(void), &wildcard_table,
-                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr};
+                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr, {}, {}};
     return entry;
   }
   for (const auto& r : relations)
@@ -374,6 +378,9 @@ struct relation_loader {
   // For errors: the owner's table and the relation's name.
   std::string_view owner_table;
   std::string_view name;
+  // A foreign key of several columns (AR_KEYS, K = row_key): the target's columns compared with the
+  // owners' values, in key order (match_position is the first; `param` is unused). Empty otherwise.
+  std::span<const std::uint32_t> match_positions;
 };
 
 }  // namespace detail

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -80,6 +81,16 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
 run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns = {}, row_callback on_row = {},
                cache_policy policy = cache_policy::cache);
+
+// What a SELECT written by hand (ar::sql) checks once it has run, before its first row is read:
+// the names of its result columns, in order. It may throw (the statement ends as failed), and may
+// rebind the columns: the span run_checked is given points into storage the check owns.
+struct result_check {
+  void* context = nullptr;
+  void (*call)(void* context, std::span<const std::string> names) = nullptr;
+};
+run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
+                       std::span<const column_binding> columns, result_check check, row_callback on_row);
 
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
 // library: a model only says where its columns are). `table`, when the columns are a record's in

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +29,9 @@ enum class node_kind : std::uint8_t {
   logical_not,  // first
   like,         // first = operand, second = pattern
   not_like,
+  ilike,        // the same, ignoring case
+  not_ilike,
+  text_match,   // first = operand, second = the text to find, third = text_match flags
   in,           // first = operand, second = first param, third = number of params
   not_in,
   between,      // first = operand, second = low, third = high
@@ -34,9 +39,34 @@ enum class node_kind : std::uint8_t {
   is_not_null,
   exists,       // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
   not_exists,
+  aggregate,    // first = operand (none for COUNT(*)), third = aggregate_call
+  arith,        // first / second = operands, third = arith_op
+  function,     // first (/ second) = arguments, third = function_call
+  row,          // a row value (a, b): first = its first column node, second = how many (consecutive)
+  in_query,     // first = operand, second = index into queries: x IN (SELECT ...)
+  not_in_query,
+  exists_query,  // first = index into queries: EXISTS (SELECT ...)
+  not_exists_query,
+  scalar_query,  // first = index into queries: (SELECT ...), one value
 };
 
+enum arith_op : std::uint32_t { arith_add, arith_sub, arith_mul, arith_div };
+enum function_call : std::uint32_t { fn_coalesce, fn_lower, fn_upper };
+
+// An aggregate node's function.
+enum aggregate_call : std::uint32_t { agg_count_all, agg_count, agg_count_distinct, agg_sum, agg_avg, agg_min, agg_max };
+
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
+
+// A text_match node's third: where the text is found (contains, starts_with, ends_with), and
+// whether case is ignored (icontains, ...).
+enum text_match_flags : std::uint32_t {
+  match_anywhere = 0,
+  match_start = 1,
+  match_end = 2,
+  match_position = 3,  // the mask of the two above
+  match_ignore_case = 4,
+};
 
 struct node {
   node_kind kind;
@@ -48,6 +78,15 @@ struct node {
 };
 
 struct expr_tree;
+struct query_state;
+
+// A query of its own inside a condition or a select (in(query), exists(query), scalar(query)): its
+// state, and the database it reads, which must be the enclosing query's (one statement runs on one
+// database).
+struct query_subquery {
+  std::shared_ptr<const query_state> state;
+  std::string database;
+};
 
 // A subquery over a related table, correlated with the enclosing query through one column each:
 // inner.inner_column = outer.outer_column, and its own conditions.
@@ -57,12 +96,16 @@ struct subquery {
   const table_meta* outer_table = nullptr;
   std::uint32_t outer_column = 0;
   std::shared_ptr<const expr_tree> where;  // may be null
+  // A key of several columns: the other pairs, inner_more[k] = outer_more[k] (constant tables).
+  std::span<const std::uint32_t> inner_more{};
+  std::span<const std::uint32_t> outer_more{};
 };
 
 struct expr_tree {
   std::vector<node> nodes;
   std::vector<value> params;
   std::vector<std::shared_ptr<const subquery>> subqueries;
+  std::vector<std::shared_ptr<const query_subquery>> queries;
 
   // Out of line (src/expr/expr_tree.cpp): a tree is made, copied and dropped by every condition a
   // program writes, and inlining its vectors of values there is most of that code.
@@ -98,6 +141,8 @@ struct expr_tree {
   void add_compare(compare_op op, const table_meta* table, std::uint32_t position, time_point v);
   // column LIKE / NOT LIKE pattern, column IS [NOT] NULL,
   void add_like(node_kind kind, const table_meta* table, std::uint32_t position, std::string_view pattern);
+  // column contains / starts with / ends with a text, taken as it is (flags: text_match_flags),
+  void add_text_match(std::uint32_t flags, const table_meta* table, std::uint32_t position, std::string_view text);
   void add_unary(node_kind kind, const table_meta* table, std::uint32_t position);
   // and the two trees joined by AND / OR (this tree is empty).
   void add_logical(node_kind kind, const expr_tree& left, const expr_tree& right);

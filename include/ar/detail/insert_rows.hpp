@@ -30,6 +30,13 @@ inline std::size_t text_bytes(const value& v) noexcept {
 
 struct record_ops;
 
+// How an upsert resolves a conflict on a unique key (ar::on_conflict): the key's columns (empty:
+// any unique key) and the columns it updates (empty: the record is skipped).
+struct conflict_spec {
+  std::span<const std::size_t> target;
+  std::span<const std::size_t> update;
+};
+
 // The records of one model: an array of `size` of them from `first`, laid out and bound as `ops`
 // says (their columns, the generated key among them, are read and written in the library).
 struct record_rows {
@@ -40,6 +47,8 @@ struct record_rows {
   // ar::insert_all without without_keys: the generated keys are read back (RETURNING, or the
   // dialect's last-insert-id statement) and written into the records (which are then not const).
   bool write_keys = false;
+  // ar::insert_all(records, ar::on_conflict(...)...): how a conflict on a unique key is resolved.
+  const conflict_spec* conflict = nullptr;
 };
 
 // Inserts the records as ar::insert_all does: one multi-row INSERT per batch, the records that leave

@@ -9,8 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace ar {
@@ -31,6 +34,8 @@ struct query_state {
   const table_meta* table = nullptr;
   std::optional<expr_tree> where;
   std::vector<order_key> order;
+  std::vector<expr_tree> group_by;  // GROUP BY, in order
+  std::optional<expr_tree> having;  // HAVING: a condition on the groups
   std::vector<expr_tree> selected;  // empty: every column of the model, in model order
   bool distinct = false;
   std::optional<std::int64_t> limit;
@@ -46,6 +51,9 @@ struct query_state {
   // With a position: LIMIT / OFFSET count the rows of each value of that column (a window
   // function), as an eager load's per-parent limit needs.
   std::optional<std::size_t> partition;
+  // A foreign key of several columns (AR_KEYS): the partition's other columns, in key order (a
+  // relation's constant table).
+  std::span<const std::uint32_t> partition_more;
   // with_count: one COUNT subquery per entry, read after the model's columns, each stored on the
   // record by `store`.
   struct counted {
@@ -54,6 +62,22 @@ struct query_state {
   };
   std::vector<counted> counts;
 };
+
+// The value of a key of several columns (a relation over AR_KEYS), as relations look for it and the
+// loading algorithm groups rows by it: each part an integer (int32 and int64 alike) or a text, in
+// key order.
+struct row_key {
+  using part = std::variant<std::int64_t, std::string>;
+  std::vector<part> parts;
+  friend bool operator==(const row_key&, const row_key&) = default;
+};
+
+// "(a, b) IN ((?, ?), (?, ?), ...)" over the columns at `positions` of `table`, for `keys`, each
+// part bound as its column's type; "1 = 0" without keys (compiled once, src/query/query_state.cpp).
+expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys);
+// Narrows a query to the rows whose columns at `positions` hold `key` (none when it is null).
+void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
+                       const std::optional<row_key>& key);
 
 // A changed copy of a state starts as this copy (out of line: every adaptor of every pipeline makes
 // one).
@@ -67,8 +91,16 @@ std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&&
 // Appends ORDER BY keys.
 void append_order(query_state& s, const std::vector<order_key>& terms);
 void push_order_key(std::vector<order_key>& terms, order_key&& key);
+// Throws ar::error when a query inside this one (in(query), exists_in, scalar) reads another
+// database than `database`, the one the statement runs on.
+void check_subquery_databases(const std::string& database, const query_state& s);
+
 // ANDs a condition into the WHERE, in place.
 void and_where(query_state& s, expr_tree&& tree);
+// ar::after: ANDs the condition that keeps the rows after the record whose column values (in model
+// order) are `cursor` in the query's order. Throws ar::error when the order is not total and of
+// columns (no order, an expression, a nullable column, a key column missing).
+void keyset_after(query_state& s, std::span<const value> cursor);
 
 // After a query of whole records has read them: eager loads and the records' shared context
 // (ar/load/registry.hpp). Only a model with relations has any: see finish_records (ar/query.hpp).
@@ -83,5 +115,14 @@ void render_select(std::string& sql, std::vector<value>& params, const dialect& 
                    aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr);
 
 }  // namespace ar::detail
+
+template <>
+struct std::hash<ar::detail::row_key> {
+  std::size_t operator()(const ar::detail::row_key& k) const noexcept {
+    std::size_t h = k.parts.size();
+    for (const auto& p : k.parts) h = h * 1099511628211u ^ std::hash<ar::detail::row_key::part>{}(p);
+    return h;
+  }
+};
 
 #endif  // AR_DETAIL_QUERY_STATE_HPP

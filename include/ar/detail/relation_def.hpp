@@ -198,13 +198,30 @@ struct no_option {
   static constexpr dependent_kind kind = dependent_kind::none;
 };
 
+// AR_KEYS(a, b): a foreign key of several fields, by name, in the order of the key they refer to.
+template <class... Names>
+struct foreign_keys {
+  static constexpr std::size_t arity = sizeof...(Names);
+};
+struct foreign_keys_begin {};
+template <class... Names>
+constexpr foreign_keys<Names...> make_foreign_keys(foreign_keys_begin, Names...) {
+  return {};
+}
+template <class T>
+inline constexpr bool is_foreign_keys_v = false;
+template <class... N>
+inline constexpr bool is_foreign_keys_v<foreign_keys<N...>> = true;
+
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
 struct relation_def {
   static constexpr relation_kind kind = Kind;
   using owner = Owner;
   using target = Target;
   using name_type = Name;
+  // The foreign key's field by name, or foreign_keys<names...> for AR_KEYS(a, b).
   using foreign_key_name = ForeignKey;
+  static constexpr bool composite = is_foreign_keys_v<ForeignKey>;
   // The key the foreign key refers to, by name (void: the primary key of the model it refers to).
   using owner_key_name = typename find_option<1, no_option, Options...>::type::name_type;
   // The relation on the target that points back, by name (void: none declared).

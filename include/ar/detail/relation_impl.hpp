@@ -14,11 +14,15 @@
 #include <ar/query.hpp>
 #include <ar/views/filter.hpp>
 
+#include <array>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -79,11 +83,71 @@ constexpr bool keys_compatible() {
   return std::is_same_v<a, b> || (integral_a && integral_b);
 }
 
-// The key types the loading algorithm is compiled for (ar/load/algorithm.hpp).
+// The key a relation loads by, and its two conversions: encode, a field's value as the key;
+// decode, the key as a value the matched column binds (as_parameter). The algorithm is compiled
+// for two key types, std::int64_t and std::string; every key type is one of them: integer keys as
+// 64-bit integers (a relation between an int32 and an int64 key shares them), text as text, an
+// ar::date as its day number, an ar::uuid as its 16 bytes, and a type with an ar::type_mapping
+// (a strong id) as the key of its stored value. A floating-point, bool, time or bytes key has none.
+template <class K>
+struct load_key {
+  static constexpr bool supported = false;
+};
+template <>
+struct load_key<std::int64_t> {
+  static constexpr bool supported = true;
+  using type = std::int64_t;
+  static type encode(std::int64_t v) noexcept { return v; }
+  static std::int64_t decode(const type& k) noexcept { return k; }
+};
+template <>
+struct load_key<std::int32_t> {
+  static constexpr bool supported = true;
+  using type = std::int64_t;
+  static type encode(std::int32_t v) noexcept { return v; }
+  static std::int64_t decode(const type& k) noexcept { return k; }  // as_parameter checks its range
+};
+template <>
+struct load_key<std::string> {
+  static constexpr bool supported = true;
+  using type = std::string;
+  static const type& encode(const std::string& v) noexcept { return v; }
+  static const std::string& decode(const type& k) noexcept { return k; }
+};
+template <>
+struct load_key<date> {
+  static constexpr bool supported = true;
+  using type = std::int64_t;
+  static type encode(const date& v) noexcept { return std::chrono::sys_days(v).time_since_epoch().count(); }
+  static date decode(const type& k) noexcept { return date{std::chrono::sys_days(std::chrono::days(k))}; }
+};
+template <>
+struct load_key<uuid> {
+  static constexpr bool supported = true;
+  using type = std::string;
+  static type encode(const uuid& v) { return type(reinterpret_cast<const char*>(v.bytes.data()), v.bytes.size()); }
+  static uuid decode(const type& k) noexcept {
+    uuid u;
+    for (std::size_t i = 0; i < u.bytes.size() && i < k.size(); ++i) u.bytes[i] = static_cast<std::byte>(k[i]);
+    return u;
+  }
+};
+template <class K>
+  requires has_type_mapping<K> && load_key<typename type_mapping<K>::stored>::supported
+struct load_key<K> {
+  using stored = load_key<typename type_mapping<K>::stored>;
+  static constexpr bool supported = true;
+  using type = typename stored::type;
+  static type encode(const K& v) { return stored::encode(type_mapping<K>::to_stored(v)); }
+  static K decode(const type& k) { return type_mapping<K>::from_stored(typename type_mapping<K>::stored(stored::decode(k))); }
+};
+template <class K>
+using load_key_t = typename load_key<K>::type;
+
+// The key types a relation joins on (ar/load/algorithm.hpp loads them as one of its two).
 template <class A>
 constexpr bool loadable_key() {
-  using a = scalar_t<A>;
-  return std::is_same_v<a, std::int32_t> || std::is_same_v<a, std::int64_t> || std::is_same_v<a, std::string>;
+  return load_key<scalar_t<A>>::supported;
 }
 
 // --- one relation -----------------------------------------------------------------------------
@@ -137,8 +201,8 @@ struct relation_ops {
     } else if constexpr (std::is_void_v<typename Rel::owner_key_name> && (model_of<key_model>::key_arity > 1)) {
       static_assert(always_false<Rel>,
                     "ar relation: the model this relation refers to has a composite primary key (AR_PRIMARY_KEY(a, "
-                    "b)), and a relation over a key of several columns is not supported yet: refer to a single "
-                    "unique column with AR_OWNER_KEY(field), or relate the models through the key's own columns");
+                    "b)): a foreign key of one field cannot refer to it; name one field for each of the key's "
+                    "fields, in order, with AR_KEYS(a, b), or refer to a single unique column with AR_OWNER_KEY(field)");
       return false;
     } else if constexpr (!keys_compatible<typename fk_lookup::def::type, typename key_lookup::def::type>()) {
       static_assert(always_false<Rel>,
@@ -147,9 +211,9 @@ struct relation_ops {
       return false;
     } else if constexpr (!loadable_key<typename key_lookup::def::type>()) {
       static_assert(always_false<Rel>,
-                    "ar relation: a relation joins on an integer or std::string key: a key of another type (one "
-                    "with an ar::type_mapping, ar::uuid, ar::date) works for insert, find, update and filters, but "
-                    "not yet in a relation; relate the models by an integer or std::string key");
+                    "ar relation: a relation joins on an integer, std::string, ar::date or ar::uuid key, or on a type "
+                    "with an ar::type_mapping stored as one of them: a floating-point, bool, time or bytes key "
+                    "relates no models; relate them by a key of one of those types");
       return false;
     } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
       static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");
@@ -256,6 +320,155 @@ struct relation_ops {
   static constexpr bool ok = well_formed();
 };
 
+// --- a foreign key of several fields (AR_KEYS) ---------------------------------------------------
+
+template <class Names, class Columns>
+struct foreign_key_defs;
+template <class... N, class Columns>
+struct foreign_key_defs<foreign_keys<N...>, Columns> {
+  static constexpr bool found = (column_named<N, Columns>::found && ...);
+};
+template <class Names, class Columns>
+struct foreign_key_list;
+template <class... N, class Columns>
+struct foreign_key_list<foreign_keys<N...>, Columns> {
+  using type = type_list<typename column_named<N, Columns>::def...>;
+};
+
+// The fields of a model's primary key, in key order.
+template <class M, class Key = typename model_of<M>::primary_key>
+struct primary_key_list {
+  using type = type_list<Key>;
+};
+template <class M, class... K>
+struct primary_key_list<M, composite_key<K...>> {
+  using type = type_list<K...>;
+};
+
+template <class Fks, class Keys>
+inline constexpr bool key_types_compatible_v = false;
+template <class... F, class... K>
+  requires(sizeof...(F) == sizeof...(K))
+inline constexpr bool key_types_compatible_v<type_list<F...>, type_list<K...>> =
+    (keys_compatible<typename F::type, typename K::type>() && ...);
+template <class Keys>
+inline constexpr bool key_types_loadable_v = false;
+template <class... K>
+inline constexpr bool key_types_loadable_v<type_list<K...>> = (loadable_key<typename K::type>() && ...);
+template <class Fks>
+inline constexpr bool all_nullable_v = false;
+template <class... F>
+inline constexpr bool all_nullable_v<type_list<F...>> = (F::nullable && ...);
+
+template <class Rel>
+  requires(Rel::composite && Rel::kind != relation_kind::morph_to)
+struct relation_ops<Rel> {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  static constexpr bool belongs = Rel::kind == relation_kind::belongs_to;
+  static constexpr bool many = Rel::kind == relation_kind::has_many;
+  using fk_model = std::conditional_t<belongs, owner, target>;
+  using key_model = std::conditional_t<belongs, target, owner>;
+  static constexpr std::size_t arity = Rel::foreign_key_name::arity;
+
+  static constexpr bool well_formed() {
+    if constexpr (Rel::kind == relation_kind::has_many_through) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: AR_KEYS is for AR_BELONGS_TO, AR_HAS_ONE and AR_HAS_MANY; a through "
+                    "relation names one field of its join model for each side (the join model's own primary key "
+                    "may be composite)");
+      return false;
+    } else if constexpr (!Rel::options_known || !Rel::options_unique) {
+      static_assert(always_false<Rel>,
+                    "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation) and AR_DEPENDENT(kind), "
+                    "each at most once");
+      return false;
+    } else if constexpr (!std::is_void_v<typename Rel::owner_key_name>) {
+      static_assert(always_false<Rel>,
+                    "AR_KEYS refers to the primary key of the other model, all its fields in order: AR_OWNER_KEY "
+                    "cannot be combined with it");
+      return false;
+    } else if constexpr (!std::is_void_v<typename Rel::morph_type_field>) {
+      static_assert(always_false<Rel>, "AR_KEYS: a polymorphic relation has one id field");
+      return false;
+    } else if constexpr (!foreign_key_defs<typename Rel::foreign_key_name, typename model_of<fk_model>::columns>::found &&
+                         belongs) {
+      static_assert(always_false<Rel>,
+                    "AR_BELONGS_TO: a field of AR_KEYS is not a field of the model declaring the relation: a "
+                    "belongs_to's foreign key is on its own model; list it there in AR_FIELDS");
+      return false;
+    } else if constexpr (!foreign_key_defs<typename Rel::foreign_key_name, typename model_of<fk_model>::columns>::found) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_ONE / AR_HAS_MANY: a field of AR_KEYS is not a field of the target model: a has_one's or "
+                    "has_many's foreign key is on the model it points to; list it there in AR_FIELDS");
+      return false;
+    } else if constexpr (arity != model_of<key_model>::key_arity) {
+      static_assert(always_false<Rel>,
+                    "AR_KEYS: the foreign key lists a different number of fields than the primary key it refers to "
+                    "(AR_PRIMARY_KEY of the referenced model): name one field for each of the key's fields, in the "
+                    "key's order");
+      return false;
+    } else if constexpr (!key_types_compatible_v<
+                             typename foreign_key_list<typename Rel::foreign_key_name,
+                                                       typename model_of<fk_model>::columns>::type,
+                             typename primary_key_list<key_model>::type>) {
+      static_assert(always_false<Rel>,
+                    "AR_KEYS: a field of the foreign key cannot hold the key field it refers to (the same position "
+                    "of AR_PRIMARY_KEY): make their types the same (an integer with an integer, a string with a "
+                    "string)");
+      return false;
+    } else if constexpr (!key_types_loadable_v<typename primary_key_list<key_model>::type>) {
+      static_assert(always_false<Rel>,
+                    "ar relation: a relation joins on integer or std::string key fields: a key of another type (one "
+                    "with an ar::type_mapping, ar::uuid, ar::date) works for insert, find, update and filters, but "
+                    "not yet in a relation");
+      return false;
+    } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
+      static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");
+      return false;
+    } else if constexpr (Rel::dependent == dependent_kind::nullify) {
+      static_assert(always_false<Rel>,
+                    "AR_DEPENDENT(nullify) over AR_KEYS is not supported: the fields of a composite foreign key "
+                    "are usually part of the child's own key; use AR_DEPENDENT(destroy), delete or restrict");
+      return false;
+    } else {
+      return inverse_well_formed();
+    }
+  }
+
+  static constexpr bool inverse_well_formed() {
+    if constexpr (std::is_void_v<typename Rel::inverse_name>) {
+      return true;
+    } else {
+      using lookup = find_relation<target, typename Rel::inverse_name>;
+      if constexpr (!lookup::found) {
+        static_assert(always_false<Rel>, "AR_INVERSE names no relation of the target model");
+        return false;
+      } else {
+        using inverse = typename lookup::type;
+        constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
+                                               : inverse::kind == relation_kind::belongs_to;
+        if constexpr (!complementary) {
+          static_assert(always_false<Rel>,
+                        "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
+                        "pairs with a has_one or has_many, and a has_one or has_many with a belongs_to");
+          return false;
+        } else if constexpr (!std::is_same_v<typename inverse::target, owner> ||
+                             !std::is_same_v<typename inverse::foreign_key_name, typename Rel::foreign_key_name>) {
+          static_assert(always_false<Rel>,
+                        "AR_INVERSE names a relation that does not point back to this model through the same "
+                        "foreign key");
+          return false;
+        } else {
+          return true;
+        }
+      }
+    }
+  }
+
+  static constexpr bool ok = well_formed();
+};
+
 // morph_to: no target model to look into; the fields are on the model itself.
 template <class Rel>
   requires(Rel::kind == relation_kind::morph_to)
@@ -291,11 +504,14 @@ template <class Rel>
 struct through_impl;
 template <class Rel>
 struct morph_to_impl;
+template <class Rel>
+struct composite_relation_impl;
 
 template <class Rel>
-using relation_impl_of_kind =
-    std::conditional_t<Rel::kind == relation_kind::has_many_through, through_impl<Rel>,
-                       std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_impl<Rel>, direct_relation_impl<Rel>>>;
+using relation_impl_of_kind = std::conditional_t<
+    Rel::kind == relation_kind::has_many_through, through_impl<Rel>,
+    std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_impl<Rel>,
+                       std::conditional_t<Rel::composite, composite_relation_impl<Rel>, direct_relation_impl<Rel>>>>;
 
 template <class Rel, bool = relation_ops<Rel>::ok>
 struct relation_impl;
@@ -478,6 +694,179 @@ struct direct_relation_impl : relation_ops<Rel> {
                   "dissociate sets the foreign key to NULL: it needs a std::optional foreign key");
     if constexpr (fk_def::nullable) {
       (o.*fk_def::pointer).reset();
+      o.*Rel::slot = relation_slot{nullptr, true};
+    }
+  }
+};
+
+// belongs_to, has_one, has_many over a foreign key of several fields (AR_KEYS): the value looked
+// for is a row_key, and the rows are those whose columns hold it, "(a, b) IN ((?, ?))".
+template <class Defs>
+struct key_fields;
+template <class... D>
+struct key_fields<type_list<D...>> {
+  template <class M>
+  static std::optional<row_key> read(const M& record) {
+    row_key k;
+    k.parts.reserve(sizeof...(D));
+    bool null = false;
+    (
+        [&] {
+          const auto& f = record.*D::pointer;
+          if constexpr (D::nullable) {
+            if (!f) {
+              null = true;
+              return;
+            }
+            k.parts.emplace_back(part(*f));
+          } else {
+            k.parts.emplace_back(part(f));
+          }
+        }(),
+        ...);
+    if (null) return std::nullopt;
+    return k;
+  }
+  template <class T>
+  static row_key::part part(const T& v) {
+    if constexpr (std::is_integral_v<T>)
+      return row_key::part{std::in_place_index<0>, static_cast<std::int64_t>(v)};
+    else
+      return row_key::part{std::in_place_index<1>, std::string(v)};
+  }
+  // Copies the fields `From` of `from` into the fields D of `to`, in order.
+  template <class... From, class To, class Src>
+  static void assign(To& to, const Src& from, type_list<From...>) {
+    ((to.*D::pointer = static_cast<scalar_t<typename D::type>>(value_of(from.*From::pointer))), ...);
+  }
+  template <class T>
+  static const auto& value_of(const T& v) {
+    if constexpr (is_optional_v<T>)
+      return *v;
+    else
+      return v;
+  }
+  template <class M>
+  static auto save(const M& record) {
+    return std::tuple<typename D::type...>{record.*D::pointer...};
+  }
+  template <class M, class Tuple>
+  static void restore(M& record, Tuple&& saved) {
+    std::apply([&](auto&&... v) { ((record.*D::pointer = std::move(v)), ...); }, std::forward<Tuple>(saved));
+  }
+  template <class M>
+  static void reset(M& record) {
+    ((record.*D::pointer).reset(), ...);
+  }
+  template <class M>
+  static constexpr std::array<std::uint32_t, sizeof...(D)> positions{
+      static_cast<std::uint32_t>(column_lookup<M, D::index>::position)...};
+};
+
+template <class Rel>
+struct composite_relation_impl : relation_ops<Rel> {
+  using base = relation_ops<Rel>;
+  using typename base::owner;
+  using typename base::target;
+  using fk_defs = typename foreign_key_list<typename Rel::foreign_key_name,
+                                            typename model_of<typename base::fk_model>::columns>::type;
+  using key_defs = typename primary_key_list<typename base::key_model>::type;
+  // The owner's fields holding the value, and the target's columns compared with it.
+  using source = key_fields<std::conditional_t<base::belongs, fk_defs, key_defs>>;
+  using matched = key_fields<std::conditional_t<base::belongs, key_defs, fk_defs>>;
+  using key_scalar = row_key;
+  using result = std::conditional_t<base::many, std::vector<target>, std::shared_ptr<const target>>;
+  static constexpr bool morph = false;
+  static constexpr auto match_positions = matched::template positions<target>;
+  // The owner's columns holding the value, in key order (a subquery's correlation).
+  static constexpr auto owner_positions = source::template positions<owner>;
+
+  static std::optional<row_key> lookup_value(const owner& o) { return source::read(o); }
+  static bool match(const target& row, row_key& out) {
+    auto k = matched::read(row);
+    if (!k) return false;
+    out = std::move(*k);
+    return true;
+  }
+
+  static query<target> query_for(const owner& o) {
+    auto state = std::make_shared<query_state>(from<target>().state());
+    where_related_row(*state, &table_meta_v<target>, match_positions, lookup_value(o));
+    return query<target>(ar::database{}, std::move(state));
+  }
+
+  template <class M>
+  static std::shared_ptr<void> fields_of(const M& record) {
+    return share_fields(record_ops_v<M>, &record);
+  }
+
+  static void load(const owner& o) { lazy_load<Rel>(o); }
+
+  static decltype(auto) cached(const owner& o) {
+    const relation_slot& slot = o.*Rel::slot;
+    if constexpr (base::many)
+      return static_cast<const std::vector<target>&>(*static_cast<const std::vector<target>*>(slot.value.get()));
+    else
+      return std::shared_ptr<const target>(slot.value, static_cast<const target*>(slot.value.get()));
+  }
+
+  static decltype(auto) get(const owner& o) {
+    if (!(o.*Rel::slot).loaded) lazy_access<Rel>(o);
+    return cached(o);
+  }
+
+  static decltype(auto) reload(const owner& o) {
+    load(o);
+    return cached(o);
+  }
+
+  // has_one / has_many: point the child's foreign key fields at the owner's key, save it, keep a
+  // loaded cache true. A failed save puts the child's fields back.
+  static void add(const owner& o, target& child) {
+    using fk = key_fields<fk_defs>;
+    auto old = fk::save(child);
+    fk::assign(child, o, key_defs{});
+    try {
+      save(child);
+    } catch (...) {
+      fk::restore(child, std::move(old));
+      throw;
+    }
+    relation_slot& slot = slot_of<Rel>(o);
+    const std::shared_ptr<void> stored_shared = fields_of(child);
+    target* stored = static_cast<target*>(stored_shared.get());
+    if constexpr (!std::is_void_v<typename Rel::inverse_name>) {
+      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
+      slot_of<inverse>(*stored) = relation_slot{fields_of(o), true};
+    }
+    if constexpr (base::many) {
+      if (!slot.loaded) return;
+      auto rows = std::make_shared<std::vector<target>>(*static_cast<const std::vector<target>*>(slot.value.get()));
+      bool replaced = false;
+      for (target& row : *rows)
+        if (primary_key(row) == primary_key(child)) {
+          row = *stored;
+          replaced = true;
+        }
+      if (!replaced) rows->push_back(*stored);
+      slot.value = std::move(rows);
+    } else {
+      slot = relation_slot{stored_shared, true};
+    }
+  }
+
+  // belongs_to: point the owner's foreign key fields at the parent's key (not saved).
+  static void associate(owner& o, const target& parent) {
+    relation_slot slot{fields_of(parent), true};
+    key_fields<fk_defs>::assign(o, parent, key_defs{});
+    o.*Rel::slot = std::move(slot);
+  }
+
+  static void dissociate(owner& o) {
+    static_assert(all_nullable_v<fk_defs>,
+                  "dissociate sets the foreign key to NULL: every field of AR_KEYS must be a std::optional");
+    if constexpr (all_nullable_v<fk_defs>) {
+      key_fields<fk_defs>::reset(o);
       o.*Rel::slot = relation_slot{nullptr, true};
     }
   }

@@ -5,7 +5,8 @@
 // collect the owners' values, read the target rows whose column holds one of them (one statement
 // per chunk of the bind limit), group them, store the groups; the batch that siblings share for
 // their lazy loads. Written once per key type and compiled into the library for integer and text
-// keys (src/load/eager.cpp); nothing here is instantiated per model or relation.
+// keys, and for the row_key of a foreign key of several columns (src/load/eager.cpp); nothing here is
+// instantiated per model or relation.
 
 #include <ar/database.hpp>
 #include <ar/detail/erased_tables.hpp>
@@ -164,9 +165,6 @@ constexpr std::size_t relation_position_of() {
 // per relation (relation_loader), each a few lines of code (ar/detail/erased_tables.hpp). A program with many models and
 // relations compiles a table per model and relation, not the whole algorithm again for each.
 
-// Integer keys load as 64-bit integers: a relation between an int32 and an int64 key shares them.
-template <class K>
-using load_key_t = std::conditional_t<std::is_same_v<K, std::int32_t>, std::int64_t, K>;
 
 // Gives records read together one context, so that their lazy loads are batched (compiled once,
 // in src/load/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager
@@ -309,7 +307,9 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     used = params.size();
   }
   const std::size_t limit = db.dialect().max_parameters();
-  const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
+  std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
+  if constexpr (std::is_same_v<K, row_key>)  // a key of several columns binds a parameter per column
+    chunk = std::max<std::size_t>(1, chunk / loader.match_positions.size());
   const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
 
   grouped.reserve(keys.size());
@@ -319,10 +319,14 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     auto state = std::make_shared<query_state>(base);
     // The keys join the modifier's conditions; take / drop become per-parent bounds.
     expr_tree in;
-    in.params.reserve(n);
-    for (std::size_t i = at; i < at + n; ++i) in.params.push_back(loader.param(keys[i]));
-    const auto operand = in.add(node{node_kind::column, compare_op::eq, loader.match_position, 0, 0, loader.target_table});
-    in.add(node{node_kind::in, compare_op::eq, operand, 0, static_cast<std::uint32_t>(n)});
+    if constexpr (std::is_same_v<K, row_key>) {  // (a, b) IN ((?, ?), ...)
+      in = row_key_in(loader.target_table, loader.match_positions, std::span<const row_key>(keys.data() + at, n));
+    } else {
+      in.params.reserve(n);
+      for (std::size_t i = at; i < at + n; ++i) in.params.push_back(loader.param(keys[i]));
+      const auto operand = in.add(node{node_kind::column, compare_op::eq, loader.match_position, 0, 0, loader.target_table});
+      in.add(node{node_kind::in, compare_op::eq, operand, 0, static_cast<std::uint32_t>(n)});
+    }
     if (condition) {  // morph_many / morph_one: only the rows of the owner's type
       expr_tree both;
       const auto a = both.append(in);
@@ -339,7 +343,11 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
       both.add(node{node_kind::logical_and, compare_op::eq, a, b});
       state->where = std::move(both);
     }
-    if (per_parent) state->partition = loader.match_position;
+    if (per_parent) {
+      state->partition = loader.match_position;
+      if constexpr (std::is_same_v<K, row_key>)
+        state->partition_more = loader.match_positions.subspan(1);
+    }
     // Without a modifier's own loads, rows get their shared context (and their siblings) once
     // grouped, from the caller: no vector of every row first, and no context that the caller
     // would replace.
@@ -444,7 +452,10 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner, bool fir
     auto [db, base] = base_query(loader.target_table, nullptr);
     auto state = std::make_shared<query_state>(*base);
     const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
-    where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
+    if constexpr (std::is_same_v<K, row_key>)
+      where_related_row(*state, loader.target_table, loader.match_positions, *v);
+    else
+      where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
     // Ordered by the target's key, as eager and batched loads order theirs (select_rows_in): the
     // same rows in the same order whichever path loads them. has_one: the first by key.
     if (loader.order_by_key && state->order.empty())
@@ -529,7 +540,7 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
   if (!load_rows_from_batch(loader, owner)) load_rows_for(loader, owner, true);
 }
 
-// Integer and text keys: compiled once, in the library (src/load/eager.cpp).
+// Integer, text and row keys: compiled once, in the library (src/load/eager.cpp).
 #define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                     \
   prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*);     \
   prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,            \
@@ -544,6 +555,7 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
   prefix void lazy_load_rows<K>(const relation_loader<K>&, const void*);
 AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)
+AR_EAGER_ROWS_INSTANCES(extern template, row_key)
 
 }  // namespace ar::detail
 

@@ -127,36 +127,44 @@ template <class Rel>
 struct morph_to_eager_ops;
 
 template <class Rel>
+struct composite_eager_ops;
+
+template <class Rel>
 struct eager_ops
     : std::conditional_t<Rel::kind == relation_kind::has_many_through, through_eager_ops<Rel>,
                          std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_eager_ops<Rel>,
-                                            direct_eager_ops<Rel>>> {};
+                                            std::conditional_t<Rel::composite, composite_eager_ops<Rel>,
+                                                               direct_eager_ops<Rel>>>> {};
 
 template <class Rel>
 struct direct_eager_ops {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  using key = load_key_t<typename impl::key_scalar>;
+  // The owner's key and the target's matched column: the same type, or two integer types, which
+  // share their load key.
+  using owner_codec = load_key<typename impl::key_scalar>;
   using match_def = std::conditional_t<impl::belongs, typename impl::key_def, typename impl::fk_def>;
+  using match_codec = load_key<scalar_t<typename match_def::type>>;
+  using key = typename owner_codec::type;
 
   static std::optional<key> lookup(const void* o) {
     auto v = impl::lookup_value(*static_cast<const owner*>(o));
     if (!v) return std::nullopt;
-    return static_cast<key>(std::move(*v));
+    return key(owner_codec::encode(*v));
   }
 
   static value param(const key& k) {
-    return as_parameter<typename expression_traits<typename impl::match_column>::scalar>(k);
+    return as_parameter<typename expression_traits<typename impl::match_column>::scalar>(match_codec::decode(k));
   }
 
   static bool match(const void* row, key& out) {
     const auto& value = static_cast<const target*>(row)->*match_def::pointer;
     if constexpr (match_def::nullable) {
       if (!value) return false;
-      out = static_cast<key>(*value);
+      out = match_codec::encode(*value);
     } else {
-      out = static_cast<key>(value);
+      out = match_codec::encode(value);
     }
     return true;
   }
@@ -186,12 +194,59 @@ struct direct_eager_ops {
       inverse_slot(),
       std::span<const std::string_view>(inverse_names_v<Rel>),
       model_of<owner>::table,
-      to_string_view(typename Rel::name_type{})};
+      to_string_view(typename Rel::name_type{}),
+      {}};
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
     return eager_load_rows(loader, owners, node);
   }
   // Lazy access with siblings: the first one loads the relation for all of them.
+  static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
+    return make_rows_batch(loader, records);
+  }
+};
+
+// belongs_to / has_one / has_many over AR_KEYS: the same algorithm, keyed by row_key.
+template <class Rel>
+struct composite_eager_ops {
+  using impl = relation_impl<Rel>;
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+
+  static std::optional<row_key> lookup(const void* o) { return impl::lookup_value(*static_cast<const owner*>(o)); }
+  static bool match(const void* row, row_key& out) { return impl::match(*static_cast<const target*>(row), out); }
+
+  static constexpr bool fills_inverse = !impl::belongs && !std::is_void_v<typename Rel::inverse_name>;
+  static constexpr auto inverse_slot() -> relation_slot& (*)(const void*) {
+    if constexpr (fills_inverse)
+      return &slot_erased<typename find_relation<target, typename Rel::inverse_name>::type>;
+    else
+      return nullptr;
+  }
+
+  static constexpr relation_loader<row_key> loader{
+      &model_rows_v<owner>,
+      &model_rows_v<target>,
+      &table_meta_v<target>,
+      impl::many,
+      !impl::belongs,
+      impl::match_positions[0],
+      relation_position_of<Rel>(),
+      nullptr,
+      &lookup,
+      &match,
+      nullptr,
+      &slot_erased<Rel>,
+      inverse_slot(),
+      std::span<const std::string_view>(inverse_names_v<Rel>),
+      model_of<owner>::table,
+      to_string_view(typename Rel::name_type{}),
+      std::span<const std::uint32_t>(impl::match_positions)};
+
+  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+    return eager_load_rows(loader, owners, node);
+  }
   static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
     return make_rows_batch(loader, records);
@@ -254,7 +309,7 @@ constexpr relation_entry entry_of() {
   using target = typename Rel::target;
   if constexpr (!relation_ops<Rel>::ok) {
     return relation_entry{"", Rel::kind, &typeid(void), &wildcard_table, nullptr, 0, 0, nullptr, false,
-                          nullptr, nullptr, nullptr};
+                          nullptr, nullptr, nullptr, {}, {}};
   } else if constexpr (Rel::kind == relation_kind::morph_to) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -267,7 +322,9 @@ constexpr relation_entry entry_of() {
                           false,
                           nullptr,
                           nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {}};
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -280,7 +337,26 @@ constexpr relation_entry entry_of() {
                           false,
                           nullptr,
                           nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {}};
+  } else if constexpr (Rel::composite) {
+    // The subquery correlates every column of the key: the first as for one column, the others after.
+    using impl = relation_impl<Rel>;
+    return relation_entry{to_string_view(typename Rel::name_type{}),
+                          Rel::kind,
+                          &typeid(target),
+                          &relation_table_of<target>,
+                          &table_meta_v<target>,
+                          impl::match_positions[0],
+                          impl::owner_positions[0],
+                          &::ar::database_for<target>,
+                          true,
+                          nullptr,
+                          impl::many ? &store_count<Rel> : nullptr,
+                          &eager_ops<Rel>::eager_load,
+                          std::span<const std::uint32_t>(impl::match_positions).subspan(1),
+                          std::span<const std::uint32_t>(impl::owner_positions).subspan(1)};
   } else {
     using impl = relation_impl<Rel>;
     std::uint32_t inner = 0, outer = 0;
@@ -302,7 +378,9 @@ constexpr relation_entry entry_of() {
                           true,
                           impl::morph ? &subquery_condition<Rel> : nullptr,
                           impl::many ? &store_count<Rel> : nullptr,
-                          &eager_ops<Rel>::eager_load};
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {}};
   }
 }
 

@@ -29,6 +29,7 @@ struct delete_all_fn {
   std::uint64_t operator()(const query<M, R, S>& q) const {
     require_plain_filter(q.state(), "delete_all");
     const ar::database db = q.database();
+    check_subquery_databases(db.name(), q.state());
     std::string sql;
     std::vector<value> params;
     {

@@ -25,6 +25,9 @@ struct filter_closure {
 
   template <class Q>
   static void check() {
+    static_assert(!is_aggregated_v<Condition>,
+                  "ar::filter: the condition uses an aggregate (count, sum, avg, min, max), which WHERE cannot: a "
+                  "condition on groups goes in ar::having(...)");
     static_assert(belongs_to_model<typename std::remove_cvref_t<Q>::model_type, Condition>(),
                   "ar::filter: the condition uses a column of another model than the query's: filter a "
                   "query of that model instead");

@@ -15,7 +15,14 @@ struct first_fn {
   std::optional<R> operator()(const query<M, R, S>& q) const {
     query_state state = q.state();
     state.limit = state.limit ? std::min<std::int64_t>(*state.limit, 1) : 1;
-    if (state.order.empty()) {
+    // Without order_by, "first" is by primary key; of groups, by the grouped columns; of
+    // aggregates over the whole table (one row), by nothing.
+    bool aggregated = false;
+    for (const expr_tree& t : state.selected)
+      for (const node& n : t.nodes) aggregated = aggregated || n.kind == node_kind::aggregate;
+    if (state.order.empty() && !state.group_by.empty()) {
+      for (const expr_tree& t : state.group_by) state.order.push_back(order_key{t, false});
+    } else if (state.order.empty() && !aggregated) {
       for (const std::size_t column : model_of<M>::key_indices) {
         expr_tree key;
         key.add(node{node_kind::column, compare_op::eq, static_cast<std::uint32_t>(column), 0, 0, &table_meta_v<M>});

@@ -29,7 +29,7 @@ struct order_key_models<order_term<Ms...>> {
 
 template <class Root, class Key>
 constexpr bool order_key_belongs() {
-  return []<class... Ms>(type_list<Ms...>) { return (std::is_same_v<Ms, Root> && ...); }(
+  return []<class... Ms>(type_list<Ms...>) { return ((std::is_same_v<Ms, Root> || std::is_same_v<Ms, aggregated>) && ...); }(
       typename order_key_models<Key>::type{});
 }
 

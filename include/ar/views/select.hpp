@@ -1,7 +1,8 @@
 #ifndef AR_VIEWS_SELECT_HPP
 #define AR_VIEWS_SELECT_HPP
 
-// select(columns...): rows of a std::tuple of those columns, instead of whole records.
+// select(columns...): rows of a std::tuple of those columns, instead of whole records; a column may
+// be an aggregate (User::c.karma.sum(), ar::count_all()), of each group of a group_by.
 // select_as<S>(columns...): rows of S, built as S{column1, column2, ...}.
 //   for (auto [id, name] : from<User>() | select(User::c.id, User::c.name) | to_vector) ...
 
@@ -18,11 +19,27 @@ template <class M, int I>
 struct column_field_type<column<M, I>> {
   using type = typename column_lookup<M, I>::def::type;
 };
+// An aggregate: what its Field says (a std::optional where it may be NULL).
+template <class Field, class... Models>
+struct column_field_type<aggregate<Field, Models...>> {
+  using type = Field;
+};
+// A computed value (arithmetic, coalesce, lower, upper): likewise.
+template <class Field, class... Models>
+struct column_field_type<computed<Field, Models...>> {
+  using type = Field;
+};
+template <class X>
+inline constexpr bool is_computed_v = false;
+template <class Field, class... Models>
+inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
 
 template <class Row, class... Columns>
 auto make_select(const Columns&... columns) {
   static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
-  static_assert((is_column_v<Columns> && ...), "ar::select takes column handles (Model::c.field)");
+  static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
+                "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
+                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a))");
   using staging = std::tuple<typename column_field_type<Columns>::type...>;
   using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
   if constexpr (!std::is_void_v<Row>) {

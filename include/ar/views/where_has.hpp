@@ -63,6 +63,8 @@ inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, co
     sub->inner_column = entries[i]->inner_column;
     sub->outer_table = i == 0 ? &root_meta : entries[i - 1]->target_meta;
     sub->outer_column = entries[i]->outer_column;
+    sub->inner_more = entries[i]->inner_more;
+    sub->outer_more = entries[i]->outer_more;
     std::shared_ptr<const expr_tree> own = where;
     if (inner) {
       auto exists = std::make_shared<expr_tree>();
@@ -185,6 +187,8 @@ struct with_count_fn {
         sub->inner_column = entry.inner_column;
         sub->outer_table = &table_meta_v<M>;
         sub->outer_column = entry.outer_column;
+        sub->inner_more = entry.inner_more;
+        sub->outer_more = entry.outer_more;
         if (entry.condition) sub->where = entry.condition();
         counted.push_back({std::move(sub), entry.store_count});
       }

@@ -1,0 +1,196 @@
+#ifndef AR_SQL_HPP
+#define AR_SQL_HPP
+
+// SQL written by hand, for what a pipeline does not say. ? marks each value on every backend; the
+// values are bound, never written into the text.
+//
+//   auto users = ar::sql<User>(db, "SELECT * FROM users WHERE karma > ? ORDER BY id", 5);
+//   auto rows  = ar::sql<std::tuple<std::string, std::int64_t>>(db, "SELECT country, COUNT(*) FROM ...");
+//   auto n     = ar::sql<std::int64_t>(db, "SELECT COUNT(*) FROM users")[0];
+//   ar::execute(db, "UPDATE users SET karma = karma + ? WHERE id = ?", 1, 42);
+//
+// A model's rows are matched to its columns by name (every column once, nothing more); a
+// std::tuple's, a single value's and a struct's declared with BOOST_HANA_DEFINE_STRUCT or
+// BOOST_HANA_ADAPT_STRUCT are read in order (the tuple) or by member name (the struct). A result
+// of another shape throws ar::database_error naming the column; a value that does not fit its
+// field throws ar::conversion_error, as every read does. docs/querying.md, "SQL written by hand".
+
+#include <ar/database.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/model_traits.hpp>
+#include <ar/value.hpp>
+
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/at.hpp>
+#include <boost/hana/concept/struct.hpp>
+#include <boost/hana/first.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/core/to.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ar {
+
+namespace detail {
+
+// What the rows of a SELECT written by hand are read into.
+struct hand_written_target {
+  std::string_view what;                    // for messages: "the model 'users'", "a std::tuple of 2"
+  const table_meta* table = nullptr;        // a model: columns matched to its columns' names
+  std::span<const std::string_view> names;  // a struct: matched to its members' names
+  std::size_t width = 0;                    // how many columns a row has
+};
+
+// Runs a SELECT written by hand (its ? become the dialect's placeholders) and reads each row into
+// `staging`, whose `width` fields `bind` binds in the target's order, then calls sink(context).
+void read_hand_written(const database& db, std::string_view sql, std::span<const value> params,
+                       const hand_written_target& target, void* staging,
+                       void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
+                       void* context);
+// Runs a statement written by hand; the rows it changed.
+std::uint64_t execute_hand_written(const database& db, std::string_view sql, std::span<const value> params);
+
+template <class T>
+inline constexpr bool refuse_hand_written_value = false;
+
+// The parameter of one value given to ar::sql or ar::execute.
+template <class T>
+value hand_written_value(const T& v) {
+  if constexpr (std::is_same_v<T, std::nullopt_t>) {
+    return value{};
+  } else if constexpr (is_field_type_v<T>) {
+    return to_value(v);
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    return value{std::string(std::string_view(v))};
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T> && sizeof(T) <= sizeof(std::int64_t)) {
+    return value{static_cast<std::int64_t>(v)};
+  } else {
+    static_assert(refuse_hand_written_value<T>,
+                  "ar::sql / ar::execute: a value of this type cannot be bound: give one of a type a column holds "
+                  "(an integer, double, bool, std::string, ar::time_point, ...) or one with an ar::type_mapping");
+    return value{};
+  }
+}
+
+template <class T>
+inline constexpr bool is_std_tuple_v = false;
+template <class... T>
+inline constexpr bool is_std_tuple_v<std::tuple<T...>> = true;
+
+// How a row type is read: its width, its names (a struct's), and the binding of its fields.
+template <class Row>
+struct hand_written_row {
+  static constexpr bool supported = false;
+};
+
+// One value.
+template <class T>
+  requires is_field_type_v<T>
+struct hand_written_row<T> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t width = 1;
+  static void bind(void* row, std::span<column_binding> out) noexcept { out[0] = bind_column(*static_cast<T*>(row)); }
+};
+
+// A std::tuple: column i into element i.
+template <class... T>
+struct hand_written_row<std::tuple<T...>> {
+  static constexpr bool supported = (is_field_type_v<T> && ...);
+  static constexpr std::size_t width = sizeof...(T);
+  static void bind(void* row, std::span<column_binding> out) noexcept {
+    std::apply(
+        [&](auto&... element) {
+          std::size_t i = 0;
+          ((out[i++] = bind_column(element)), ...);
+        },
+        *static_cast<std::tuple<T...>*>(row));
+  }
+};
+
+// A Boost.Hana Struct (BOOST_HANA_DEFINE_STRUCT / BOOST_HANA_ADAPT_STRUCT): by member name.
+template <class S>
+  requires(!model<S> && boost::hana::Struct<S>::value)
+struct hand_written_row<S> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t width = decltype(boost::hana::length(boost::hana::accessors<S>()))::value;
+  static const std::array<std::string_view, width>& names() {
+    static const std::array<std::string_view, width> all = boost::hana::unpack(boost::hana::accessors<S>(), [](auto... a) {
+      return std::array<std::string_view, width>{std::string_view(boost::hana::to<char const*>(boost::hana::first(a)))...};
+    });
+    return all;
+  }
+  static void bind(void* row, std::span<column_binding> out) noexcept {
+    S& s = *static_cast<S*>(row);
+    boost::hana::unpack(boost::hana::accessors<S>(), [&](auto... a) {
+      std::size_t i = 0;
+      ((out[i++] = bind_column(boost::hana::second(a)(s))), ...);
+    });
+  }
+};
+
+}  // namespace detail
+
+// Runs one statement written by hand (? for each value) and returns the rows it changed.
+template <class... Args>
+std::uint64_t execute(const database& db, std::string_view sql, const Args&... args) {
+  const std::array<value, sizeof...(Args)> params{detail::hand_written_value(args)...};
+  return detail::execute_hand_written(db, sql, params);
+}
+
+// The rows of one SELECT written by hand (? for each value), each read into a Row: a model (its
+// columns by name, as its table names them on `db`), a std::tuple (in order), a single value, or a
+// Hana struct (by member name). Records of a model load their relations as any do (lazily, or by
+// ar::load on the vector).
+template <class Row, class... Args>
+std::vector<Row> sql(const database& db, std::string_view sql, const Args&... args) {
+  static_assert(model<Row> || detail::hand_written_row<Row>::supported,
+                "ar::sql<Row>: Row must be a model, a std::tuple of column types, a column type, or a struct "
+                "declared with BOOST_HANA_DEFINE_STRUCT / BOOST_HANA_ADAPT_STRUCT of column types");
+  const std::array<value, sizeof...(Args)> params{detail::hand_written_value(args)...};
+  std::vector<Row> rows;
+  Row staging{};
+  struct sink_context {
+    std::vector<Row>& rows;
+    Row& staging;
+  } context{rows, staging};
+  auto sink = [](void* c) {
+    auto& s = *static_cast<sink_context*>(c);
+    s.rows.push_back(std::move(s.staging));  // the next row overwrites every field it was bound to
+  };
+  detail::hand_written_target target;
+  void (*bind)(void*, std::span<detail::column_binding>) noexcept = nullptr;
+  if constexpr (model<Row>) {
+    target = {"the model", &table_meta_v<Row>, {}, model_of<Row>::size};
+    bind = &detail::bind_record_erased<Row>;
+  } else {
+    using shape = detail::hand_written_row<Row>;
+    target.width = shape::width;
+    bind = &shape::bind;
+    if constexpr (requires { shape::names(); }) {
+      target.what = "the struct";
+      target.names = shape::names();
+    } else {
+      target.what = "the row type";
+    }
+  }
+  detail::read_hand_written(db, sql, params, target, &staging, bind, sink, &context);
+  return rows;
+}
+
+}  // namespace ar
+
+#endif  // AR_SQL_HPP

@@ -1,0 +1,116 @@
+// SQL written by hand (ar::sql, ar::execute, db.execute): its ? become the dialect's placeholders,
+// and a SELECT's result columns are checked against what its rows are read into (a model's columns
+// by name, a struct's members by name, a tuple's elements by count) before the first row is read.
+
+#include <ar/database.hpp>
+#include <ar/detail/execute.hpp>
+#include <ar/detail/names.hpp>
+#include <ar/detail/placeholders.hpp>
+#include <ar/error.hpp>
+#include <ar/sql.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace ar::detail {
+
+namespace {
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The check of a result's columns, run once the statement has run: it matches them to the
+// target's and binds each result column to its field.
+struct shape_check {
+  const database& db;
+  const std::string& sql;
+  const hand_written_target& target;
+  std::vector<std::string> target_names;  // empty: by position
+  std::string target_text;                // the target as messages name it
+  std::span<const column_binding> natural;  // bound in the target's order
+  std::vector<column_binding>& columns;     // what the statement reads, in the result's order
+
+  [[noreturn]] void refuse(const std::string& why) const { throw database_error(db.name(), sql, why); }
+
+  std::string listed() const {
+    std::string out;
+    for (const auto& n : target_names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
+  void operator()(std::span<const std::string> names) {
+    if (target_names.empty()) {
+      if (names.size() != target.width)
+        refuse("the result has " + std::to_string(names.size()) + " column" + (names.size() == 1 ? "" : "s") + " but " +
+               target_text + " takes " + std::to_string(target.width));
+      return;  // read in order: columns is natural already
+    }
+    std::vector<bool> taken(target_names.size(), false);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string& name = names[i];
+      std::size_t found = target_names.size();
+      for (std::size_t j = 0; j < target_names.size() && found == target_names.size(); ++j)
+        if (target_names[j] == name) found = j;
+      // A name the database folded (PostgreSQL lowers an unquoted alias): matched ignoring case
+      // when only one column fits.
+      if (found == target_names.size()) {
+        std::size_t fits = 0;
+        for (std::size_t j = 0; j < target_names.size(); ++j)
+          if (same_ignoring_case(target_names[j], name)) {
+            found = j;
+            ++fits;
+          }
+        if (fits > 1) found = target_names.size();
+      }
+      if (found == target_names.size())
+        refuse("the result column '" + name + "' (column " + std::to_string(i + 1) + ") is no column of " + target_text +
+               " (" + listed() + ")");
+      if (taken[found]) refuse("the result has the column '" + target_names[found] + "' twice");
+      taken[found] = true;
+      columns[i] = natural[found];
+    }
+    for (std::size_t j = 0; j < target_names.size(); ++j)
+      if (!taken[j]) refuse("the result has no column '" + target_names[j] + "' of " + target_text);
+  }
+};
+
+}  // namespace
+
+std::uint64_t execute_hand_written(const database& db, std::string_view sql, std::span<const value> params) {
+  const std::string text = hand_written_text(db.dialect(), db.name(), sql, params.size(), false);
+  return run(state_of(db), text, params).rows_affected;
+}
+
+void read_hand_written(const database& db, std::string_view sql, std::span<const value> params,
+                       const hand_written_target& target, void* staging,
+                       void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
+                       void* context) {
+  const std::string text = hand_written_text(db.dialect(), db.name(), sql, params.size(), false);
+  std::vector<column_binding> natural(target.width);
+  bind(staging, natural);
+  std::vector<column_binding> columns = natural;
+  shape_check check{db, text, target, {}, {}, natural, columns};
+  if (target.table != nullptr) {
+    const naming_scope names(db.naming());
+    check.target_text = std::string(target.what) + " '" + std::string(table_name(*target.table)) + "'";
+    for (std::size_t i = 0; i < target.table->columns.size(); ++i)
+      check.target_names.emplace_back(column_name(*target.table, i));
+  } else {
+    check.target_text = std::string(target.what);
+    for (std::string_view n : target.names) check.target_names.emplace_back(n);
+  }
+  if (target.table == nullptr && target.names.empty())
+    check.target_text += " of " + std::to_string(target.width) + " column" + (target.width == 1 ? "" : "s");
+  const result_check on_columns{&check, [](void* c, std::span<const std::string> names) {
+                                  (*static_cast<shape_check*>(c))(names);
+                                }};
+  run_checked(state_of(db), text, params, columns, on_columns, row_callback{context, sink});
+}
+
+}  // namespace ar::detail
