@@ -534,9 +534,12 @@ struct expression_methods {
   auto count_distinct() const { return make_aggregate<std::int64_t>(agg_count_distinct); }
   auto sum() const {
     using scalar = typename expression_traits<Derived>::scalar;
-    static_assert(std::is_arithmetic_v<scalar> && !std::is_same_v<scalar, bool>,
-                  "ar: sum() adds numbers: use it on an integer or floating-point column");
-    return make_aggregate<sum_type_t<scalar>>(agg_sum);
+    constexpr bool exact = category_of_value<scalar>() == category::decimal;
+    static_assert((std::is_arithmetic_v<scalar> && !std::is_same_v<scalar, bool>) || exact,
+                  "ar: sum() adds numbers: use it on an integer, floating-point or decimal column");
+    // Of a decimal column, an ar::decimal, exact (SQLite adds an ar::numeric<P, S> in whole units of
+    // 10^-S: dialect::decimal_sum).
+    return make_aggregate<std::conditional_t<exact, decimal, sum_type_t<scalar>>>(agg_sum);
   }
   auto avg() const {
     using scalar = typename expression_traits<Derived>::scalar;

@@ -163,7 +163,7 @@ class checker {
     // A mapped type asks for what it writes (an INT UNSIGNED holds a std::uint32_t), not for the
     // whole range of its stored type.
     if (c.range == value_range::stored ? !d_.column_type_holds(found->type, c.type)
-                                       : !d_.column_holds_range(found->type, c.type, c.range))
+                                       : !d_.column_holds_range(found->type, c.type, c.range)) {
       add(errors, schema_problem_kind::wrong_type, column,
           "the column's type " + (found->type.empty() ? std::string("(none)") : found->type) + " cannot hold " +
               field_description(c));

@@ -172,6 +172,15 @@ struct renderer {
       }
       case node_kind::aggregate: {
         static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(", "MIN(", "MAX("};
+        if (const node& arg = t.nodes[n.first]; n.third == agg_sum && arg.kind == node_kind::column && arg.table &&
+                                               arg.table->columns[arg.first].type == value_type::decimal) {
+          // The sum of a decimal column, exact as the dialect adds decimals.
+          const auto [before, after] = d.decimal_sum(arg.table->columns[arg.first].scale);
+          sql += before;
+          expr(t, n.first);
+          sql += after;
+          return;
+        }
         sql += open[n.third];
         if (n.third != agg_count_all) expr(t, n.first);
         sql += n.third == agg_sum ? "), 0)" : ")";

@@ -122,7 +122,7 @@ TEST(ArGenGenerator, WritesTheFieldTypeTheDialectSaysTheColumnHolds) {
   EXPECT_EQ(field_line(sqlite, "BLOB"), "  ar::bytes v");
   EXPECT_EQ(field_line(sqlite, "DATETIME"), "  ar::time_point v");
   EXPECT_EQ(field_line(sqlite, "REAL"), "  double v = 0");
-  EXPECT_EQ(field_line(sqlite, "NUMERIC(10,2)"), "  double v = 0");
+  EXPECT_EQ(field_line(sqlite, "NUMERIC(10,2)"), "  ar::numeric<10, 2> v");
   EXPECT_EQ(field_line(sqlite, ""), "(skipped)");
   const ar::dialect& mariadb = dialect_named("mysql");
   EXPECT_EQ(field_line(mariadb, "date"), "  ar::date v");
@@ -140,7 +140,7 @@ TEST(ArGenGenerator, WritesTheFieldTypeTheDialectSaysTheColumnHolds) {
   EXPECT_EQ(field_line(mariadb, "int(11)"), "  std::int32_t v = 0");
   EXPECT_EQ(field_line(mariadb, "smallint(6)"), "(skipped)");  // no 16-bit field
   EXPECT_EQ(field_line(mariadb, "mediumint(8) unsigned"), "(skipped)");
-  EXPECT_EQ(field_line(mariadb, "decimal(10,2)"), "  double v = 0");
+  EXPECT_EQ(field_line(mariadb, "decimal(10,2)"), "  ar::numeric<10, 2> v");
   const ar::dialect& postgresql = dialect_named("postgresql");
   EXPECT_EQ(field_line(postgresql, "uuid"), "  ar::uuid v");
   EXPECT_EQ(field_line(postgresql, "bytea"), "  ar::bytes v");

@@ -5,6 +5,7 @@
 #include "../support/models.hpp"
 
 #include <ar/ar.hpp>
+#include <ar/detail/execute.hpp>
 
 #include <gtest/gtest.h>
 
@@ -179,7 +180,11 @@ TEST_F(sqlite_native, placeholders_without_a_value_are_null_never_a_previous_val
   db.execute(R"(CREATE TABLE "pairs" ("a" INTEGER, "b" TEXT))");
   const std::string insert = R"(INSERT INTO "pairs" VALUES (?, ?))";
   db.execute(insert, {1, std::string("first")});  // the text the statement pointed at is gone after this
-  db.execute(insert, {2});
+  // db.execute refuses fewer values than placeholders before anything runs...
+  EXPECT_THROW(db.execute(insert, {2}), ar::database_error);
+  // ... and the driver, given them anyway, binds NULL to the one left, never the previous value.
+  const std::vector<ar::value> one{ar::value{std::int32_t{2}}};
+  ar::detail::run(ar::detail::state_of(db), insert, one);
   EXPECT_EQ(db.execute(R"(UPDATE "pairs" SET "a" = "a" WHERE "b" IS NULL)"), 1u);
   EXPECT_EQ(db.execute(R"(UPDATE "pairs" SET "a" = "a" WHERE "b" = 'first')"), 1u);
 }

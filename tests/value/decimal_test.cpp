@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -209,6 +210,27 @@ TEST_P(decimals, sum_min_and_max_are_exact) {
   EXPECT_EQ(high->to_string(), "1234567890.99");
   const ar::decimal none = ar::from<item>(db) | ar::filter(item::c.id > std::int64_t{5000}) | ar::sum(item::c.amount);
   EXPECT_EQ(none.to_string(), "0.00");
+}
+
+// The same sums per group, in select: exact.
+TEST_P(decimals, grouped_sums_of_a_decimal_column_are_exact) {
+  std::vector<item> rows;
+  for (std::int64_t i = 1; i <= 1000; ++i) rows.push_back({i, i % 2 == 0 ? "even" : "odd", price("0.10"), std::nullopt});
+  rows.push_back({1001, "odd", price("-0.03"), std::nullopt});
+  ar::insert_all(db, rows);
+  ar::statement_counter counter;
+  const auto sums = ar::from<item>(db) | ar::group_by(item::c.name) | ar::order_by(item::c.name) |
+                    ar::select(item::c.name, item::c.amount.sum(), item::c.amount.max()) | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1U);
+  ASSERT_EQ(sums.size(), 2U);
+  static_assert(std::is_same_v<std::tuple_element_t<1, std::remove_cvref_t<decltype(sums[0])>>, ar::decimal>);
+  EXPECT_EQ(std::get<0>(sums[0]), "even");
+  // Exact values (1.5 == 1.50); the scale is the database's (SQLite's whole 50 reads as "50", where
+  // the terminal ar::sum rescales to the column's).
+  EXPECT_EQ(std::get<1>(sums[0]), ar::decimal("50.00"));
+  EXPECT_EQ(std::get<1>(sums[1]), ar::decimal("49.97"));
+  ASSERT_TRUE(std::get<2>(sums[1]));
+  EXPECT_EQ(std::get<2>(sums[1])->to_string(), "0.10");
 }
 
 TEST_P(decimals, a_value_that_does_not_fit_is_never_written) {

@@ -353,8 +353,16 @@ inline constexpr bool key_types_compatible_v<type_list<F...>, type_list<K...>> =
     (keys_compatible<typename F::type, typename K::type>() && ...);
 template <class Keys>
 inline constexpr bool key_types_loadable_v = false;
+// A part of a composite key (AR_KEYS) is bound as it is read (row_key holds an integer or a text):
+// integers and std::string only, not the key types a single-column relation converts (ar::date,
+// ar::uuid, a strong id).
+template <class A>
+constexpr bool composite_key_part() {
+  using T = scalar_t<A>;
+  return (std::is_integral_v<T> && !std::is_same_v<T, bool>) || std::is_same_v<T, std::string>;
+}
 template <class... K>
-inline constexpr bool key_types_loadable_v<type_list<K...>> = (loadable_key<typename K::type>() && ...);
+inline constexpr bool key_types_loadable_v<type_list<K...>> = (composite_key_part<typename K::type>() && ...);
 template <class Fks>
 inline constexpr bool all_nullable_v = false;
 template <class... F>
@@ -419,9 +427,10 @@ struct relation_ops<Rel> {
       return false;
     } else if constexpr (!key_types_loadable_v<typename primary_key_list<key_model>::type>) {
       static_assert(always_false<Rel>,
-                    "ar relation: a relation joins on integer or std::string key fields: a key of another type (one "
-                    "with an ar::type_mapping, ar::uuid, ar::date) works for insert, find, update and filters, but "
-                    "not yet in a relation");
+                    "ar relation: a relation joins on integer or std::string key fields when its key has several "
+                    "columns (AR_KEYS): a key part of another type (one with an ar::type_mapping, ar::uuid, ar::date) "
+                    "works for insert, find, update and filters, and in a relation over one column, but not yet "
+                    "over several");
       return false;
     } else if constexpr (belongs && Rel::dependent != dependent_kind::none) {
       static_assert(always_false<Rel>, "AR_DEPENDENT applies to has_one and has_many, not to belongs_to");
