@@ -41,14 +41,14 @@ struct dialect_case {
   std::string_view scheme;
   const ar::dialect* d;
   char quote;     // '"' or '`'
-  char numbered;  // '$' for $1, $2, ... (PostgreSQL), ':' for :1, :2, ... (MySQL); else 0: ? (SQLite)
+  char numbered;  // '$' for $1, $2, ... (PostgreSQL); else 0: ? (SQLite, and MariaDB's server-prepared statements)
 };
 
 inline const std::vector<dialect_case>& dialects() {
   static const std::vector<dialect_case> all = [] {
     std::vector<dialect_case> v{{"sqlite3", ar::find_dialect("sqlite3"), '"', 0},
                                 {"postgresql", ar::find_dialect("postgresql"), '"', '$'},
-                                {"mysql", ar::find_dialect("mysql"), '`', ':'}};
+                                {"mysql", ar::find_dialect("mysql"), '`', 0}};
     for (const auto& c : v)
       if (!c.d) fail("no dialect registered for " + std::string(c.scheme) + ": build ar with every backend");
     return v;
