@@ -145,6 +145,30 @@ inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::v
 // such an expression belongs in select, having and order_by of a grouped query, never in filter.
 struct aggregated {};
 
+// A model a subquery correlates with (ar::correlate<Model>, ar/views/joins.hpp): its conditions may
+// name that model's columns, which are the enclosing query's row's. An expression made of such a
+// query (in(query), exists_in, scalar) uses that model, so it belongs only in a query that reads it.
+template <class Model>
+struct correlated {
+  using model = Model;
+  static constexpr bool left = false;
+};
+// The models a query's joins list (ar::query's joins_type) correlates with, as a type_list.
+template <class Joins>
+struct outer_models {
+  using type = type_list<>;
+};
+template <class First, class... Rest>
+struct outer_models<type_list<First, Rest...>> {
+  using type = typename outer_models<type_list<Rest...>>::type;
+};
+template <class Model, class... Rest>
+struct outer_models<type_list<correlated<Model>, Rest...>> {
+  using type = typename prepend<Model, typename outer_models<type_list<Rest...>>::type>::type;
+};
+template <class Q>
+using outer_models_t = typename outer_models<typename Q::joins_type>::type;
+
 // The scalar C++ type of an expression (optional stripped), and the models it uses.
 template <class E>
 struct expression_traits;
@@ -606,7 +630,7 @@ struct expression_methods {
                   "ar: in(query) takes a query of one column: select(Model::c.column) it before in(...)");
     using element = typename strip_optional<typename single_column<row>::type>::type;
     check_comparable<Derived, element>();
-    typename make_expr<bool, typename models_of<Derived>::type>::type out;
+    typename make_expr<bool, typename concat_lists<typename models_of<Derived>::type, outer_models_t<Q>>::type>::type out;
     if constexpr (is_single_column_v<row> && comparable<Derived, element>()) {
       const auto operand = lower(out.tree, self());
       const auto index = static_cast<std::uint32_t>(out.tree.queries.size());
@@ -896,7 +920,7 @@ auto upper(const X& x) {
 template <class Q>
   requires requires { typename Q::row_type; typename Q::model_type; }
 auto exists_in(const Q& q) {
-  expr<bool> out;
+  typename detail::make_expr<bool, detail::outer_models_t<Q>>::type out;
   out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
   out.tree.add(detail::node{detail::node_kind::exists_query, detail::compare_op::eq, 0});
   return out;
@@ -912,7 +936,7 @@ auto scalar(const Q& q) {
   static_assert(detail::is_single_column_v<row>,
                 "ar::scalar(query) takes a query of one column: select(Model::c.column) or one aggregate");
   using element = typename detail::strip_optional<typename detail::single_column<row>::type>::type;
-  computed<std::optional<element>> out;
+  typename detail::computed_of<std::optional<element>, detail::outer_models_t<Q>>::type out;
   out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
   out.tree.add(detail::node{detail::node_kind::scalar_query, detail::compare_op::eq, 0});
   return out;

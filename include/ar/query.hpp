@@ -27,7 +27,7 @@
 
 namespace ar {
 
-template <model M, class Row = M, class Staging = Row>
+template <model M, class Row = M, class Staging = Row, class Joins = detail::type_list<>>
 class query;
 
 namespace detail {
@@ -65,13 +65,42 @@ Row make_row(Staging&& staging) {
 
 template <class T>
 inline constexpr bool is_query_v = false;
-template <class M, class R, class S>
-inline constexpr bool is_query_v<query<M, R, S>> = true;
+template <class M, class R, class S, class J>
+inline constexpr bool is_query_v<query<M, R, S, J>> = true;
 
 template <class Root, class X>
 constexpr bool belongs_to_model() {
   return []<class... Ms>(type_list<Ms...>) {
     return ((std::is_same_v<Ms, Root> || std::is_same_v<Ms, aggregated>) && ...);
+  }(typename models_of<X>::type{});
+}
+
+// A model a query joins (ar/views/joins.hpp); Left: by a LEFT JOIN, so that a row may have none.
+template <class Model, bool Left>
+struct joined {
+  using model = Model;
+  static constexpr bool left = Left;
+};
+
+// Whether a query's joins (a type_list of joined<...>) include Model.
+template <class Joins, class Model>
+inline constexpr bool joins_model_v = []<class... Js>(type_list<Js...>) {
+  return (std::is_same_v<typename Js::model, Model> || ...);
+}(Joins{});
+// Whether every join of Model is a LEFT JOIN: its columns may be NULL in a row of the query.
+template <class Joins, class Model>
+inline constexpr bool left_joined_v = joins_model_v<Joins, Model> && []<class... Js>(type_list<Js...>) {
+  return ((!std::is_same_v<typename Js::model, Model> || Js::left) && ...);
+}(Joins{});
+
+// Whether every model expression X uses is the query's own or one it joins (or the aggregate tag).
+template <class Q, class X>
+constexpr bool belongs_to_query() {
+  using q = std::remove_cvref_t<Q>;
+  return []<class... Ms>(type_list<Ms...>) {
+    return ((std::is_same_v<Ms, typename q::model_type> || std::is_same_v<Ms, aggregated> ||
+             joins_model_v<typename q::joins_type, Ms>) &&
+            ...);
   }(typename models_of<X>::type{});
 }
 
@@ -103,12 +132,14 @@ class query_core {
 
 }  // namespace detail
 
-template <model M, class Row, class Staging>
+template <model M, class Row, class Staging, class Joins>
 class query : public detail::query_core {
  public:
   using model_type = M;
   using row_type = Row;
   using staging_type = Staging;
+  // The models joins<"path"> / left_joins<"path"> added (detail::joined<Model, Left>, in order).
+  using joins_type = Joins;
 
   // Every row of M's table, on M's database (resolved when the query runs).
   query() : query_core(ar::database{}, initial_state()) {}
@@ -164,10 +195,18 @@ class query : public detail::query_core {
 
   // The same query yielding other rows.
   template <class Row2, class Staging2 = Row2, class F>
-  query<M, Row2, Staging2> with_rows(F&& change) const {
+  query<M, Row2, Staging2, Joins> with_rows(F&& change) const {
     auto next = detail::copy_state(*state_);
     change(*next);
-    return query<M, Row2, Staging2>(db_, std::move(next));
+    return query<M, Row2, Staging2, Joins>(db_, std::move(next));
+  }
+
+  // The same query with more models joined (ar/views/joins.hpp).
+  template <class Joins2, class F>
+  query<M, Row, Staging, Joins2> with_joins(F&& change) const {
+    auto next = detail::copy_state(*state_);
+    change(*next);
+    return query<M, Row, Staging, Joins2>(db_, std::move(next));
   }
 
  private:
@@ -228,8 +267,8 @@ auto operator|(closure<F> first, closure<G> second) {
 namespace detail {
 
 // Runs a query and hands each row, as Staging, to on_row.
-template <class M, class Row, class Staging, class OnRow>
-void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Staging& staging, OnRow&& on_row,
+template <class M, class Row, class Staging, class J, class OnRow>
+void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, Staging& staging, OnRow&& on_row,
                   aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr) {
   std::array<column_binding, staging_binder<Staging>::size> columns;
   staging_binder<Staging>::bind(staging, columns);
@@ -243,8 +282,8 @@ void for_each_row(const query<M, Row, Staging>& q, const query_state& state, Sta
 void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
                   void (*sink)(void* context, void* record), void* context);
 
-template <class M>
-void each_record(const query<M, M, M>& q, const query_state& state, void (*sink)(void* context, void* record),
+template <class M, class J>
+void each_record(const query<M, M, M, J>& q, const query_state& state, void (*sink)(void* context, void* record),
                  void* context) {
   read_records(q.database(), state, record_ops_v<M>, sink, context);
 }
@@ -265,8 +304,8 @@ void finish_records(const query_state& state, M* rows, std::size_t n) {
 }
 
 // Runs an aggregate of a query into one value.
-template <class Result, class M, class Row, class Staging>
-Result scalar_of(const query<M, Row, Staging>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {
+template <class Result, class M, class Row, class Staging, class J>
+Result scalar_of(const query<M, Row, Staging, J>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {
   Result result{};
   const column_binding column = bind_column(result);
   run_select(q.database(), q.state(), {&column, 1}, {}, aggregate, argument);

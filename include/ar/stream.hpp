@@ -111,12 +111,14 @@ class stream_range : public ranges::view_base {
   };
 
   stream_range() = default;
-  explicit stream_range(const query<M, Row, Staging>& q) : s_(std::make_shared<state>()) {
+  template <class J>
+  explicit stream_range(const query<M, Row, Staging, J>& q) : s_(std::make_shared<state>()) {
     if (q.state().eager || !q.state().counts.empty())
       throw error("ar::stream reads rows one by one: with(...) and with_count(...) do not apply to it; use to_vector, "
                   "or ar::load on the records you keep");
     s_->db = q.database();
     s_->timeout_ms = q.state().timeout_ms;
+    detail::check_subquery_databases(s_->db.name(), q.state());
     {
       const detail::naming_scope names(s_->db.naming());
       detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
@@ -165,8 +167,8 @@ class stream_range : public ranges::view_base {
 
 namespace detail {
 struct stream_fn {
-  template <class M, class R, class S>
-  stream_range<M, R, S> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  stream_range<M, R, S> operator()(const query<M, R, S, J>& q) const {
     return stream_range<M, R, S>(q);
   }
 };

@@ -4,6 +4,7 @@
 // Every query adaptor.
 
 #include <ar/views/after.hpp>
+#include <ar/views/correlate.hpp>
 #include <ar/views/aggregate.hpp>
 #include <ar/views/delete_all.hpp>
 #include <ar/views/distinct.hpp>
@@ -11,6 +12,7 @@
 #include <ar/views/filter.hpp>
 #include <ar/views/first.hpp>
 #include <ar/views/group_by.hpp>
+#include <ar/views/joins.hpp>
 #include <ar/views/order_by.hpp>
 #include <ar/views/page.hpp>
 #include <ar/views/select.hpp>

@@ -8,6 +8,7 @@
 #include <ar/views/filter.hpp>
 #include <ar/views/page.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -170,22 +171,58 @@ void where_related_row(query_state& s, const table_meta* table, std::span<const 
 }
 
 namespace {
+void check_databases(const std::string& database, const query_state& s);
+
 void check_tree_databases(const std::string& database, const expr_tree& t) {
   for (const auto& q : t.queries) {
     if (q->database != database)
       throw error("ar: a subquery reads '" + std::string(q->state->table->table) + "' on database '" + q->database +
                   "', but the query it is in runs on database '" + database +
                   "': one statement runs on one database (read the subquery's rows first, and use in(values))");
-    check_subquery_databases(database, *q->state);
+    check_databases(database, *q->state);
   }
 }
-}  // namespace
 
-void check_subquery_databases(const std::string& database, const query_state& s) {
+// The tables a statement reads (its joins') and its subqueries' are on `database`.
+void check_databases(const std::string& database, const query_state& s) {
+  for (const join_clause& j : s.joins) {
+    const ar::database joined = database_for(j.table);
+    if (joined.name() != database)
+      throw error(std::string(j.left ? "ar::left_joins<\"" : "ar::joins<\"") + j.path + "\">: the relation crosses databases ('" +
+                  database + "' and '" + joined.name() + "', where '" + std::string(j.table->table) +
+                  "' is): a JOIN runs on one database; load the relation with with(...) instead");
+  }
   if (s.where) check_tree_databases(database, *s.where);
   if (s.having) check_tree_databases(database, *s.having);
   for (const expr_tree& t : s.selected) check_tree_databases(database, t);
   for (const order_key& k : s.order) check_tree_databases(database, k.tree);
+}
+}  // namespace
+
+void check_subquery_databases(const std::string& database, const query_state& s) {
+  if (!s.correlated.empty())
+    throw error("ar: the query of '" + std::string(s.table->table) + "' correlates with '" +
+                std::string(s.correlated.front()->table) +
+                "' (ar::correlate): its conditions name the row of an enclosing query, so it runs only inside one, as "
+                "in(query), exists_in(query) or scalar(query)");
+  check_databases(database, s);
+}
+
+void add_join_clause(query_state& s, join_clause&& clause, std::string_view adaptor) {
+  for (join_clause& j : s.joins)
+    if (j.path == clause.path) {
+      j.left = j.left && clause.left;  // joined and left-joined: joined
+      return;
+    }
+  const bool again = clause.table == s.table || std::any_of(s.joins.begin(), s.joins.end(), [&](const join_clause& j) {
+                       return j.table == clause.table;
+                     });
+  if (again)
+    throw error("ar::" + std::string(adaptor) + "<\"" + clause.path + "\">: it reaches table '" +
+                std::string(clause.table->table) +
+                "', which the query already has (its own table, or another join's): a table appears once in a "
+                "query's joins; test the second one with where_has(...) or in(query)");
+  s.joins.push_back(std::move(clause));
 }
 
 }  // namespace ar::detail

@@ -29,6 +29,9 @@ struct renderer {
   std::size_t depth = 0;
   // Outside subqueries: qualify columns with their table's name (a join shares the statement).
   bool qualify = false;
+  // The table of the query being written: a column of another table (an enclosing query's, in a
+  // correlated subquery) is qualified by its table's name.
+  const table_meta* scope_table = nullptr;
 
   void scope_name(std::size_t level, const table_meta& table) {
     if (level == 0) {
@@ -125,7 +128,7 @@ struct renderer {
     const node& n = t.nodes[i];
     switch (n.kind) {
       case node_kind::column:
-        if (depth > 0 || qualify) {
+        if (depth > 0 || qualify || (scope_table && n.table && n.table != scope_table)) {
           scope_name(depth, *n.table);
           sql += '.';
         }
@@ -291,6 +294,10 @@ struct renderer {
     if (q.selected.empty()) {
       for (std::size_t i = 0; i < q.table->columns.size(); ++i) {
         if (i) sql += ", ";
+        if (qualify) {
+          scope_name(depth, *q.table);
+          sql += '.';
+        }
         d.quote_identifier(sql, column_name(*q.table, i));
       }
       return;
@@ -320,9 +327,41 @@ struct renderer {
     }
   }
 
+  // One column of a join's ON, qualified by its table's name.
+  void join_column(const table_meta& table, std::uint32_t column) {
+    d.quote_identifier(sql, table_name(table));
+    sql += '.';
+    d.quote_identifier(sql, column_name(table, column));
+  }
+
+  void joins(const query_state& q) {
+    for (const join_clause& j : q.joins) {
+      sql += j.left ? " LEFT JOIN " : " INNER JOIN ";
+      d.quote_identifier(sql, table_name(*j.table));
+      sql += " ON ";
+      join_column(*j.table, j.column);
+      sql += " = ";
+      join_column(*j.to, j.to_column);
+      for (std::size_t k = 0; k < j.more.size(); ++k) {
+        sql += " AND ";
+        join_column(*j.table, j.more[k]);
+        sql += " = ";
+        join_column(*j.to, j.to_more[k]);
+      }
+      if (j.condition) {
+        sql += " AND ";
+        const bool wrap = j.condition->nodes.back().kind == node_kind::logical_or;
+        if (wrap) sql += '(';
+        expr(*j.condition, j.condition->root());
+        if (wrap) sql += ')';
+      }
+    }
+  }
+
   void from_where(const query_state& q) {
     sql += " FROM ";
     d.quote_identifier(sql, table_name(*q.table));
+    joins(q);
     if (q.where) {
       sql += " WHERE ";
       expr(*q.where, q.where->root());
@@ -366,11 +405,45 @@ struct renderer {
 
   void plain(const query_state& q) {
     if (q.partition && (q.limit || q.offset)) return per_partition(q);
-    sql += q.distinct ? "SELECT DISTINCT " : "SELECT ";
+    // A statement that joins qualifies every column by its table's name (the tables may share
+    // column names).
+    const bool saved_qualify = std::exchange(qualify, qualify || !q.joins.empty());
+    const table_meta* saved_scope = std::exchange(scope_table, q.table);
+    const bool repeats = repeats_records(q);
+    if (repeats) check_order_of_repeated(q);
+    sql += q.distinct || repeats ? "SELECT DISTINCT " : "SELECT ";
     select_list(q);
     counts(q);
     from_where(q);
     order_limit(q);
+    qualify = saved_qualify;
+    scope_table = saved_scope;
+  }
+
+  // Whole records through a join that may match several rows of a joined table per record: each
+  // record would come back once per match, so the statement is DISTINCT (a documented choice, as
+  // a query of records returns each record once).
+  static bool repeats_records(const query_state& q) {
+    if (!q.selected.empty() || !q.group_by.empty()) return false;
+    for (const join_clause& j : q.joins)
+      if (j.many) return true;
+    return false;
+  }
+
+  // ORDER BY a column of a table that repeats the records has no one value per record (and
+  // PostgreSQL refuses it beside DISTINCT): refused, naming the column.
+  void check_order_of_repeated(const query_state& q) const {
+    for (const order_key& key : q.order)
+      for (const node& n : key.tree.nodes) {
+        if (n.kind != node_kind::column) continue;
+        for (const join_clause& j : q.joins)
+          if (j.many && j.table == n.table)
+            throw error("ar::order_by: records of '" + std::string(table_name(*q.table)) + "' are ordered by '" +
+                        std::string(table_name(*n.table)) + "." + std::string(column_name(*n.table, n.first)) +
+                        "', of the join '" + j.path +
+                        "', which matches several rows per record: there is no one value to order a record by; "
+                        "order a grouped select by an aggregate of it, or join a relation that leads to one row");
+      }
   }
 
   void partition_columns(const query_state& q) {
@@ -428,7 +501,14 @@ struct renderer {
   void aggregate(const query_state& q, aggregate_kind kind, const expr_tree* argument) {
     // DISTINCT, GROUP BY, LIMIT and OFFSET shape the rows an aggregate sees: then it runs over a subquery
     // (the count of a grouped query is its number of groups).
-    const bool wrap = q.distinct || q.limit || q.offset || !q.group_by.empty();
+    const bool repeats = kind == aggregate_kind::count && repeats_records(q);
+    const bool wrap = q.distinct || q.limit || q.offset || !q.group_by.empty() || repeats;
+    if (wrap && argument && !q.joins.empty())
+      throw error("ar: sum, minimum, maximum and average of a query with joins add up the joined rows, and this "
+                  "one also has distinct, take, drop or group_by, which shape other rows: select the aggregate "
+                  "(ar::select(Model::c.field.sum())) instead");
+    // Without a subquery, the statement's own columns are qualified when it joins.
+    const bool saved_qualify = std::exchange(qualify, !wrap && !q.joins.empty());
     sql += "SELECT ";
     auto call = [&](const char* open, const char* close) {
       sql += open;
@@ -469,6 +549,7 @@ struct renderer {
       from_where(q);
     }
     if (kind == aggregate_kind::exists) d.first_row_only(sql);
+    qualify = saved_qualify;
   }
 };
 

@@ -272,6 +272,70 @@ TEST_P(chinook_backends, top_tracks_by_revenue_and_prolific_artists_are_one_stat
   }
 }
 
+// The reports of issue 18 that need a join, each one statement through joins<...>, equal to SQL: the
+// top tracks by revenue with their names (through invoice lines), the artists with more than 10
+// albums by name, and the customers of each support rep with their invoices' total.
+TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_sql) {
+  const auto revenue = (InvoiceLine::c.unit_price * InvoiceLine::c.quantity).sum();
+  ar::statement_counter counter;
+  const auto top = ar::from<Track>(db) | ar::joins<"invoice_lines"> | ar::group_by(Track::c.track_id, Track::c.name) |
+                   ar::order_by(revenue.desc(), Track::c.track_id) | ar::take(10) |
+                   ar::select(Track::c.name, revenue) | ar::to_vector;
+  const auto prolific = ar::from<Artist>(db) | ar::joins<"albums"> | ar::group_by(Artist::c.artist_id, Artist::c.name) |
+                        ar::having(ar::count_all() > 10) | ar::order_by(Artist::c.artist_id) |
+                        ar::select(Artist::c.name, ar::count_all()) | ar::to_vector;
+  const auto by_rep = ar::from<Employee>(db) | ar::joins<"customers.invoices"> |
+                      ar::group_by(Employee::c.employee_id, Employee::c.last_name) |
+                      ar::order_by(Employee::c.employee_id) |
+                      ar::select(Employee::c.last_name, Customer::c.customer_id.count_distinct(), ar::count_all(),
+                                 Invoice::c.total.sum()) |
+                      ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+
+  const auto top_names = raw_column(
+      "SELECT t.{name} FROM {track} t JOIN {invoice_line} l ON l.{track_id} = t.{track_id} GROUP BY t.{track_id}, "
+      "t.{name} ORDER BY SUM(l.{unit_price} * l.{quantity}) DESC, t.{track_id} LIMIT 10");
+  const auto top_sums = raw_column(
+      "SELECT SUM(l.{unit_price} * l.{quantity}) FROM {track} t JOIN {invoice_line} l ON l.{track_id} = t.{track_id} "
+      "GROUP BY t.{track_id}, t.{name} ORDER BY SUM(l.{unit_price} * l.{quantity}) DESC, t.{track_id} LIMIT 10");
+  ASSERT_EQ(top.size(), 10u);
+  ASSERT_EQ(top_names.size(), 10u);
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    EXPECT_EQ(std::get<0>(top[i]), top_names[i]);
+    EXPECT_NEAR(std::get<1>(top[i]), std::stod(top_sums[i]), 1e-6);
+  }
+
+  const auto prolific_names = raw_column(
+      "SELECT a.{name} FROM {artist} a JOIN {album} b ON b.{artist_id} = a.{artist_id} GROUP BY a.{artist_id}, "
+      "a.{name} HAVING COUNT(*) > 10 ORDER BY a.{artist_id}");
+  const auto prolific_counts = raw_column(
+      "SELECT COUNT(*) FROM {artist} a JOIN {album} b ON b.{artist_id} = a.{artist_id} GROUP BY a.{artist_id}, "
+      "a.{name} HAVING COUNT(*) > 10 ORDER BY a.{artist_id}");
+  ASSERT_FALSE(prolific.empty());
+  ASSERT_EQ(prolific.size(), prolific_names.size());
+  for (std::size_t i = 0; i < prolific.size(); ++i) {
+    EXPECT_EQ(std::get<0>(prolific[i]).value_or("NULL"), prolific_names[i]);
+    EXPECT_EQ(std::to_string(std::get<1>(prolific[i])), prolific_counts[i]);
+  }
+
+  const std::string rep_join =
+      " FROM {employee} e JOIN {customer} c ON c.{support_rep_id} = e.{employee_id} JOIN {invoice} i ON "
+      "i.{customer_id} = c.{customer_id} GROUP BY e.{employee_id}, e.{last_name} ORDER BY e.{employee_id}";
+  const auto rep_names = raw_column("SELECT e.{last_name}" + rep_join);
+  const auto rep_customers = raw_column("SELECT COUNT(DISTINCT c.{customer_id})" + rep_join);
+  const auto rep_invoices = raw_column("SELECT COUNT(*)" + rep_join);
+  const auto rep_totals = raw_column("SELECT SUM(i.{total})" + rep_join);
+  ASSERT_EQ(by_rep.size(), 3u);  // Chinook's three sales support agents
+  ASSERT_EQ(by_rep.size(), rep_names.size());
+  for (std::size_t i = 0; i < by_rep.size(); ++i) {
+    const auto& [name, customers, invoices, total] = by_rep[i];
+    EXPECT_EQ(name, rep_names[i]);
+    EXPECT_EQ(std::to_string(customers), rep_customers[i]);
+    EXPECT_EQ(std::to_string(invoices), rep_invoices[i]);
+    EXPECT_NEAR(total, std::stod(rep_totals[i]), 1e-6) << name;
+  }
+}
+
 TEST_P(chinook_backends, the_models_match_the_schema) {
   const ar::schema_report report = ar::verify_schema<Artist, Album, Genre, MediaType, Track, Employee, Customer,
                                                      Invoice, InvoiceLine, Playlist, PlaylistTrack>(db);

@@ -43,12 +43,12 @@ LAYERS = [
         "query.hpp", "crud.hpp", "schema.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
         "views/after.hpp", "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
         "views/filter.hpp", "views/first.hpp", "views/group_by.hpp", "views/order_by.hpp", "views/select.hpp",
-        "views/page.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp", "views/update_all.hpp",
+        "views/page.hpp", "views/correlate.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp", "views/update_all.hpp",
     ]),
     ("relations and loading", [
         "detail/relation_impl.hpp",
         "load/switches.hpp", "load/paths.hpp", "load/algorithm.hpp", "load/registry.hpp", "load/with.hpp",
-        "loading.hpp", "relation.hpp", "morph.hpp", "through.hpp", "tree.hpp", "views/where_has.hpp",
+        "loading.hpp", "relation.hpp", "morph.hpp", "through.hpp", "tree.hpp", "views/where_has.hpp", "views/joins.hpp",
     ]),
     ("umbrella", [
         "views.hpp", "ar.hpp",

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -30,8 +31,31 @@ struct order_key {
 
 struct eager_node;
 
+// joins<"path"> / left_joins<"path"> (ar/views/joins.hpp): a table joined to one the statement
+// already has, ON table.column = to.to_column (and each pair of `more` / `to_more`, for a key of
+// several columns) AND `condition` (a polymorphic relation's type test), when there is one.
+struct join_clause {
+  std::string path;  // the relation path it follows, as written ("posts.comments")
+  const table_meta* table = nullptr;
+  const table_meta* to = nullptr;
+  std::uint32_t column = 0;
+  std::uint32_t to_column = 0;
+  std::span<const std::uint32_t> more{};
+  std::span<const std::uint32_t> to_more{};
+  std::shared_ptr<const expr_tree> condition;
+  bool left = false;
+  // It, or a join before it on its path, may match several rows per row of the query's model:
+  // records read whole come back DISTINCT then.
+  bool many = false;
+};
+
 struct query_state {
   const table_meta* table = nullptr;
+  // The tables joined to `table`, in order (each joins one before it).
+  std::vector<join_clause> joins;
+  // ar::correlate<Model>: the enclosing query's tables whose columns this query's conditions name
+  // (it runs only as a subquery).
+  std::vector<const table_meta*> correlated;
   std::optional<expr_tree> where;
   std::vector<order_key> order;
   std::vector<expr_tree> group_by;  // GROUP BY, in order
@@ -91,9 +115,14 @@ std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&&
 // Appends ORDER BY keys.
 void append_order(query_state& s, const std::vector<order_key>& terms);
 void push_order_key(std::vector<order_key>& terms, order_key&& key);
-// Throws ar::error when a query inside this one (in(query), exists_in, scalar) reads another
-// database than `database`, the one the statement runs on.
+// Throws ar::error when a query inside this one (in(query), exists_in, scalar) or a table it joins
+// is on another database than `database`, the one the statement runs on, and when the query is
+// correlated (it runs only inside another).
 void check_subquery_databases(const std::string& database, const query_state& s);
+
+// Adds a join (ar/views/joins.hpp); the same path joined again is joined once (INNER when either
+// asks for it). Throws ar::error when the joined table is already in the query.
+void add_join_clause(query_state& s, join_clause&& clause, std::string_view adaptor);
 
 // ANDs a condition into the WHERE, in place.
 void and_where(query_state& s, expr_tree&& tree);

@@ -107,8 +107,8 @@ struct with_fn {
   template <class... Paths>
     requires(std::is_convertible_v<const Paths&, std::string_view> && ...)
   auto operator()(const Paths&... paths) const {
-    return closure{[list = detail::path_list({std::string_view(paths)...})]<class M, class R, class S>(
-                       const query<M, R, S>& q) {
+    return closure{[list = detail::path_list({std::string_view(paths)...})]<class M, class R, class S, class J>(
+                       const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
       auto shared = detail::with_paths(q.state().eager.get(), detail::relation_table_of<M>(), list);
       return q.transformed([&](detail::query_state& s) { s.eager = std::move(shared); });
@@ -120,8 +120,8 @@ struct with_fn {
   template <class Modifier>
     requires(!std::is_convertible_v<const Modifier&, std::string_view>)
   auto operator()(std::string_view path, Modifier modifier) const {
-    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(
-                       const query<M, R, S>& q) {
+    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S, class J>(
+                       const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
       auto tree = q.state().eager ? *q.state().eager : std::vector<detail::eager_node>{};
       detail::eager_node& node = detail::add_path(tree, detail::relation_table_of<M>(), path);
@@ -142,8 +142,8 @@ namespace detail {
 
 template <fixed_string... Paths>
 struct with_path_fn {
-  template <class M, class R, class S>
-  query<M, R, S> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  query<M, R, S, J> operator()(const query<M, R, S, J>& q) const {
     static_assert(((Paths.names() <= max_relation_path_names) && ...),
                   "ar::with_path: a path names more than 64 relations (ar::detail::max_relation_path_names)");
     static_assert((path_exists<M, Paths, 0>() && ...),
@@ -169,7 +169,7 @@ template <fixed_string Path>
 struct with_path_modified_fn {
   template <class Modifier>
   auto operator()(Modifier modifier) const {
-    return closure{[modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+    return closure{[modifier = std::move(modifier)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       static_assert(Path.names() <= detail::max_relation_path_names,
                     "ar::with_path_modified: the path names more than 64 relations (ar::detail::max_relation_path_names)");
       static_assert(detail::path_exists<M, Path, 0>(),
@@ -200,14 +200,14 @@ inline constexpr detail::with_path_modified_fn<Path> with_path_modified{};
 
 namespace detail {
 struct strict_loading_fn {
-  template <class M, class R, class S>
-  query<M, R, S> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  query<M, R, S, J> operator()(const query<M, R, S, J>& q) const {
     return q.transformed([](query_state& s) { s.strict = true; });
   }
 };
 struct no_auto_batching_fn {
-  template <class M, class R, class S>
-  query<M, R, S> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  query<M, R, S, J> operator()(const query<M, R, S, J>& q) const {
     return q.transformed([](query_state& s) { s.auto_batch = false; });
   }
 };

@@ -27,7 +27,7 @@ struct after_fn {
   auto operator()(const C& cursor) const {
     std::vector<value> values;  // the cursor's columns, copied: the closure outlives the record
     append_values(cursor, values, true);
-    return closure{[values = std::move(values)]<class M, class R, class S>(const query<M, R, S>& q) {
+    return closure{[values = std::move(values)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<M, C>,
                     "ar::after takes a record of the query's own model: the cursor is the last record of the "
                     "previous page of this query");

@@ -17,20 +17,21 @@ namespace ar {
 namespace detail {
 
 struct count_fn {
-  template <class M, class R, class S>
-  std::int64_t operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  std::int64_t operator()(const query<M, R, S, J>& q) const {
     return scalar_of<std::int64_t>(q, aggregate_kind::count);
   }
 };
 
 struct exists_fn {
-  template <class M, class R, class S>
-  bool operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  bool operator()(const query<M, R, S, J>& q) const {
     const ar::database db = q.database();
     std::string sql;
     std::vector<value> params;
     {
       const naming_scope names(db.naming());
+      check_subquery_databases(db.name(), q.state());
       render_select(sql, params, db.dialect(), q.state(), aggregate_kind::exists);
     }
     std::int64_t one = 0;
@@ -59,8 +60,9 @@ auto make_aggregate(const Column& column) {
       Kind == aggregate_kind::sum,
       std::conditional_t<exact, decimal, std::conditional_t<std::is_same_v<scalar, double>, double, std::int64_t>>,
       std::conditional_t<Kind == aggregate_kind::avg, std::optional<double>, std::optional<scalar>>>;
-  return closure{[tree = to_tree(column)]<class M, class R, class S>(const query<M, R, S>& q) {
-    static_assert(belongs_to_model<M, Column>(), "ar: the aggregated column belongs to another model than the query's");
+  return closure{[tree = to_tree(column)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
+    static_assert(belongs_to_query<query<M, R, S, J>, Column>(),
+                  "ar: the aggregated column belongs to another model than the query's (or one it joins)");
     if constexpr (exact && Kind == aggregate_kind::sum && detail::declared_numeric<scalar>::precision > 0) {
       // At the column's scale, as PostgreSQL and MariaDB give it (SQLite's sum is a double: 2328.6).
       const decimal total = scalar_of<result>(q, Kind, &tree);

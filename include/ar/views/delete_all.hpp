@@ -9,6 +9,7 @@
 #include <ar/query.hpp>
 
 #include <cstdint>
+#include <type_traits>
 
 namespace ar {
 
@@ -25,8 +26,11 @@ inline void require_plain_filter(const query_state& s, const char* what) {
 }
 
 struct delete_all_fn {
-  template <class M, class R, class S>
-  std::uint64_t operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  std::uint64_t operator()(const query<M, R, S, J>& q) const {
+    static_assert(std::is_same_v<J, type_list<>>,
+                  "ar::delete_all: the query joins other models, and a DELETE removes rows of one table: select the "
+                  "rows with where_has(...) or in(query) instead of joins<...>");
     require_plain_filter(q.state(), "delete_all");
     const ar::database db = q.database();
     check_subquery_databases(db.name(), q.state());
@@ -42,8 +46,8 @@ struct delete_all_fn {
 };
 
 // UPDATE ... SET column = NULL for the rows a query's filters select.
-template <class M, class R, class S, int I>
-std::uint64_t nullify_all(const query<M, R, S>& q, column<M, I>) {
+template <class M, class R, class S, class J, int I>
+std::uint64_t nullify_all(const query<M, R, S, J>& q, column<M, I>) {
   require_plain_filter(q.state(), "nullify");
   const ar::database db = q.database();
   std::string sql;

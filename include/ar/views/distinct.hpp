@@ -9,8 +9,8 @@ namespace ar {
 
 namespace detail {
 struct distinct_fn {
-  template <class M, class R, class S>
-  query<M, R, S> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  query<M, R, S, J> operator()(const query<M, R, S, J>& q) const {
     return q.transformed([](query_state& s) { s.distinct = true; });
   }
 };

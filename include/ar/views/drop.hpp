@@ -18,7 +18,7 @@ namespace detail {
 struct drop_fn {
   auto operator()(std::int64_t n) const {
     if (n < 0) detail::throw_negative_count("drop", n);
-    return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) {
+    return closure{[n]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       return q.transformed([&](detail::query_state& s) {
         // Rows skipped past INT64_MAX are INT64_MAX rows (no table has more), never an overflow.
         const std::int64_t skipped = s.offset.value_or(0);

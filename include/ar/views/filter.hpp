@@ -28,9 +28,9 @@ struct filter_closure {
     static_assert(!is_aggregated_v<Condition>,
                   "ar::filter: the condition uses an aggregate (count, sum, avg, min, max), which WHERE cannot: a "
                   "condition on groups goes in ar::having(...)");
-    static_assert(belongs_to_model<typename std::remove_cvref_t<Q>::model_type, Condition>(),
+    static_assert(belongs_to_query<Q, Condition>(),
                   "ar::filter: the condition uses a column of another model than the query's: filter a "
-                  "query of that model instead");
+                  "query of that model instead, or join it (ar::joins<\"relation\">)");
   }
   // A filter kept for reuse copies its condition into each query it is applied to...
   template <class Q>

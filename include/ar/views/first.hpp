@@ -11,8 +11,8 @@ namespace ar {
 
 namespace detail {
 struct first_fn {
-  template <class M, class R, class S>
-  std::optional<R> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  std::optional<R> operator()(const query<M, R, S, J>& q) const {
     query_state state = q.state();
     state.limit = state.limit ? std::min<std::int64_t>(*state.limit, 1) : 1;
     // Without order_by, "first" is by primary key; of groups, by the grouped columns; of

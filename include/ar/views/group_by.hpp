@@ -20,8 +20,8 @@ struct group_by_fn {
     static_assert(sizeof...(Columns) > 0, "ar::group_by needs at least one column");
     static_assert((is_column_v<Columns> && ...), "ar::group_by takes column handles (Model::c.field)");
     return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class Q>(Q&& q) {
-      static_assert((belongs_to_model<typename std::remove_cvref_t<Q>::model_type, Columns>() && ...),
-                    "ar::group_by: a column belongs to another model than the query's");
+      static_assert((belongs_to_query<Q, Columns>() && ...),
+                    "ar::group_by: a column belongs to another model than the query's (or one it joins)");
       return std::forward<Q>(q).transformed([&](query_state& s) {
         s.group_by.insert(s.group_by.end(), trees.begin(), trees.end());
       });
@@ -35,8 +35,8 @@ struct having_fn {
     static_assert(is_condition<Condition>(),
                   "ar::having takes a condition: a comparison of aggregates or grouped columns (count_all() > 2)");
     return closure{[tree = to_tree(condition)]<class Q>(Q&& q) {
-      static_assert(belongs_to_model<typename std::remove_cvref_t<Q>::model_type, Condition>(),
-                    "ar::having: the condition uses a column of another model than the query's");
+      static_assert(belongs_to_query<Q, Condition>(),
+                    "ar::having: the condition uses a column of another model than the query's (or one it joins)");
       return std::forward<Q>(q).transformed([&](query_state& s) {
         if (!s.having) {
           s.having = tree;

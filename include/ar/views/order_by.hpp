@@ -29,8 +29,12 @@ struct order_key_models<order_term<Ms...>> {
 
 template <class Root, class Key>
 constexpr bool order_key_belongs() {
-  return []<class... Ms>(type_list<Ms...>) { return ((std::is_same_v<Ms, Root> || std::is_same_v<Ms, aggregated>) && ...); }(
-      typename order_key_models<Key>::type{});
+  using q = std::remove_cvref_t<Root>;
+  return []<class... Ms>(type_list<Ms...>) {
+    return ((std::is_same_v<Ms, typename q::model_type> || std::is_same_v<Ms, aggregated> ||
+             joins_model_v<typename q::joins_type, Ms>) &&
+            ...);
+  }(typename order_key_models<Key>::type{});
 }
 
 template <class Key>
@@ -51,8 +55,8 @@ struct order_by_fn {
     (detail::push_order_key(keys_in_order, detail::to_order_key(keys)), ...);
     // A temporary query (a pipeline being built) is changed in place.
     return closure{[terms = std::move(keys_in_order)]<class Q>(Q&& q) {
-      static_assert((detail::order_key_belongs<typename std::remove_cvref_t<Q>::model_type, Keys>() && ...),
-                    "ar::order_by: a key is a column of another model than the query's");
+      static_assert((detail::order_key_belongs<Q, Keys>() && ...),
+                    "ar::order_by: a key is a column of another model than the query's (or one it joins)");
       return std::forward<Q>(q).transformed([&](detail::query_state& s) { detail::append_order(s, terms); });
     }};
   }

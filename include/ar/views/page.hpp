@@ -24,8 +24,8 @@ struct page_of {
 namespace detail {
 [[noreturn]] void throw_page_with_limit();
 
-template <class M, class R, class S>
-page_of<R> read_page(const query<M, R, S>& q, std::int64_t n) {
+template <class M, class R, class S, class J>
+page_of<R> read_page(const query<M, R, S, J>& q, std::int64_t n) {
   query_state state = q.state();
   if (state.limit) throw_page_with_limit();
   state.limit = n == std::numeric_limits<std::int64_t>::max() ? n : n + 1;
@@ -49,7 +49,7 @@ page_of<R> read_page(const query<M, R, S>& q, std::int64_t n) {
 struct page_fn {
   auto operator()(std::int64_t n) const {
     if (n < 0) detail::throw_negative_count("page", n);
-    return closure{[n]<class M, class R, class S>(const query<M, R, S>& q) { return read_page(q, n); }};
+    return closure{[n]<class M, class R, class S, class J>(const query<M, R, S, J>& q) { return read_page(q, n); }};
   }
 };
 }  // namespace detail

@@ -8,7 +8,9 @@
 
 #include <ar/query.hpp>
 
+#include <optional>
 #include <tuple>
+#include <type_traits>
 
 namespace ar {
 
@@ -34,23 +36,36 @@ inline constexpr bool is_computed_v = false;
 template <class Field, class... Models>
 inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
 
+// What a selected expression reads in a query with joins J: its field type, or a std::optional of
+// it when the expression uses a column of a model every join of which is a LEFT JOIN (a row may
+// have no such model, and its columns are NULL then). Aggregates say for themselves.
+template <class J, class X>
+struct selected_type {
+  using field = typename column_field_type<X>::type;
+  static constexpr bool may_be_missing = !is_aggregated_v<X> && []<class... Ms>(type_list<Ms...>) {
+    return (left_joined_v<J, Ms> || ...);
+  }(typename models_of<X>::type{});
+  using type = std::conditional_t<may_be_missing && !is_optional_v<field>, std::optional<field>, field>;
+};
+
 template <class Row, class... Columns>
 auto make_select(const Columns&... columns) {
   static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
   static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
                 "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
                 "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a))");
-  using staging = std::tuple<typename column_field_type<Columns>::type...>;
-  using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
-  if constexpr (!std::is_void_v<Row>) {
-    static_assert(requires(typename column_field_type<Columns>::type... v) { Row{std::move(v)...}; },
-                  "ar::select_as<S>: S cannot be built from the selected columns: give S one member per "
-                  "column, in the same order, of the same types");
-  }
-  return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class M, class R, class S>(
-                     const query<M, R, S>& q) {
-    static_assert((belongs_to_model<M, Columns>() && ...),
-                  "ar::select: a column belongs to another model than the query's");
+  return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class M, class R, class S, class J>(
+                     const query<M, R, S, J>& q) {
+    static_assert((belongs_to_query<query<M, R, S, J>, Columns>() && ...),
+                  "ar::select: a column belongs to another model than the query's (or one it joins)");
+    using staging = std::tuple<typename selected_type<J, Columns>::type...>;
+    using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
+    if constexpr (!std::is_void_v<Row>) {
+      static_assert(requires(typename selected_type<J, Columns>::type... v) { Row{std::move(v)...}; },
+                    "ar::select_as<S>: S cannot be built from the selected columns: give S one member per "
+                    "column, in the same order, of the same types (a column of a left-joined model is a "
+                    "std::optional)");
+    }
     return q.template with_rows<row, staging>([&](query_state& s) { s.selected = trees; });
   }};
 }

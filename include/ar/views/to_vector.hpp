@@ -13,8 +13,8 @@ namespace detail {
 // Every row of a query. A function of its own, not the body of to_vector_fn's call operator:
 // compilers inline what a class body defines into each call, and a program reads a model's
 // records at many places.
-template <class M, class R, class S>
-std::vector<R> read_all(const query<M, R, S>& q) {
+template <class M, class R, class S, class J>
+std::vector<R> read_all(const query<M, R, S, J>& q) {
   static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
   if constexpr (std::is_same_v<R, M>) {
     record_buffer read(record_ops_v<M>);
@@ -31,8 +31,8 @@ std::vector<R> read_all(const query<M, R, S>& q) {
 }
 
 struct to_vector_fn {
-  template <class M, class R, class S>
-  std::vector<R> operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  std::vector<R> operator()(const query<M, R, S, J>& q) const {
     return read_all(q);
   }
 };

@@ -104,8 +104,11 @@ template <class... A>
 struct update_all_closure {
   std::tuple<A...> assignments;
 
-  template <class M, class R, class S>
-  std::uint64_t operator()(const query<M, R, S>& q) const {
+  template <class M, class R, class S, class J>
+  std::uint64_t operator()(const query<M, R, S, J>& q) const {
+    static_assert(std::is_same_v<J, type_list<>>,
+                  "ar::update_all: the query joins other models, and an UPDATE changes one table: select the rows "
+                  "with where_has(...) or in(query) instead of joins<...>");
     (check_of_query_model<M, typename A::model_type, A::index>(), ...);
     static_assert(distinct_columns<A::index...>(),
                   "ar::update_all: the same column is set twice: set each column once");

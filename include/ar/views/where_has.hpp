@@ -78,8 +78,8 @@ inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, co
   return inner;
 }
 
-template <class M, class R, class S>
-query<M, R, S> and_where(const query<M, R, S>& q, expr_tree condition) {
+template <class M, class R, class S, class J>
+query<M, R, S, J> and_where(const query<M, R, S, J>& q, expr_tree condition) {
   return q.transformed([&](query_state& s) {
     if (!s.where) {
       s.where = std::move(condition);
@@ -93,8 +93,8 @@ query<M, R, S> and_where(const query<M, R, S>& q, expr_tree condition) {
   });
 }
 
-template <class M, class R, class S>
-query<M, R, S> exists_filter(const query<M, R, S>& q, std::string_view path, std::shared_ptr<const expr_tree> where,
+template <class M, class R, class S, class J>
+query<M, R, S, J> exists_filter(const query<M, R, S, J>& q, std::string_view path, std::shared_ptr<const expr_tree> where,
                              bool negate, std::string_view what) {
   const ar::database db = q.database();
   expr_tree condition;
@@ -141,14 +141,14 @@ struct relation_exists_fn {
   static constexpr const char* name = Negate ? "where_doesnt_have" : "where_has";
   // Rows with at least one (no) related row, along a dotted path.
   auto operator()(std::string_view path) const {
-    return closure{[path = std::string(path)]<class M, class R, class S>(const query<M, R, S>& q) {
+    return closure{[path = std::string(path)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       return detail::exists_filter(q, path, nullptr, Negate, name);
     }};
   }
   // Rows with at least one (no) related row that the modifier's conditions select.
   template <class Modifier>
   auto operator()(std::string_view path, Modifier modifier) const {
-    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S>(const query<M, R, S>& q) {
+    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, name), Negate, name);
     }};
   }
@@ -170,8 +170,8 @@ struct with_count_fn {
   template <class... Names>
     requires(std::is_convertible_v<const Names&, std::string_view> && ...)
   auto operator()(const Names&... names) const {
-    return closure{[list = std::vector<std::string>{std::string(std::string_view(names))...}]<class M, class R, class S>(
-                       const query<M, R, S>& q) {
+    return closure{[list = std::vector<std::string>{std::string(std::string_view(names))...}]<class M, class R, class S, class J>(
+                       const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with_count counts for whole records: use it before select");
       const ar::database db = q.database();
       std::vector<detail::query_state::counted> counted;

@@ -1,0 +1,395 @@
+// joins<"path"> / left_joins<"path">: joins through declared relations on every backend, in one
+// statement each, and the SQL they render per dialect.
+
+#include "../support/backends.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+namespace jm {
+
+struct post;
+struct comment;
+struct tag;
+struct post_tag;
+struct note;
+
+struct author {
+  std::int64_t id = 0;
+  std::string name;
+  AR_MODEL(author, "jn_authors", AR_FIELDS(id, name), AR_HAS_MANY(posts, post, author_id));
+};
+
+struct post {
+  std::int64_t id = 0;
+  std::int64_t author_id = 0;
+  std::string title;
+  std::int32_t score = 0;
+  AR_MODEL(post, "jn_posts", AR_FIELDS(id, author_id, title, score), AR_BELONGS_TO(writer, author, author_id),
+           AR_HAS_MANY(comments, comment, post_id), AR_HAS_MANY_THROUGH(tags, tag, post_tag, post_id, tag_id));
+  friend bool operator==(const post&, const post&) = default;
+};
+
+struct comment {
+  std::int64_t id = 0;
+  std::int64_t post_id = 0;
+  std::string body;
+  AR_MODEL(comment, "jn_comments", AR_FIELDS(id, post_id, body));
+};
+
+struct tag {
+  std::int64_t id = 0;
+  std::string name;
+  AR_MODEL(tag, "jn_tags", AR_FIELDS(id, name));
+};
+
+struct post_tag {
+  std::int64_t id = 0;
+  std::int64_t post_id = 0;
+  std::int64_t tag_id = 0;
+  AR_MODEL(post_tag, "jn_post_tags", AR_FIELDS(id, post_id, tag_id));
+};
+
+// Self-referential: an employee's manager is an employee (the same table twice).
+struct employee {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::int64_t> manager_id;
+  AR_MODEL(employee, "jn_employees", AR_FIELDS(id, name, manager_id), AR_BELONGS_TO(manager, employee, manager_id));
+};
+
+// Polymorphic: notes on articles and on videos, in one table.
+struct article {
+  std::int64_t id = 0;
+  std::string title;
+  AR_MODEL(article, "jn_articles", AR_FIELDS(id, title), AR_MORPH_MANY(notes, note, notable));
+};
+
+struct video {
+  std::int64_t id = 0;
+  std::string url;
+  AR_MODEL(video, "jn_videos", AR_FIELDS(id, url), AR_MORPH_MANY(notes, note, notable));
+};
+
+struct note {
+  std::int64_t id = 0;
+  std::string notable_type;
+  std::int64_t notable_id = 0;
+  std::string body;
+  AR_MODEL(note, "jn_notes", AR_FIELDS(id, notable_type, notable_id, body), AR_MORPH_TO(notable, notable_type, notable_id));
+};
+
+}  // namespace jm
+
+namespace {
+
+using jm::article;
+using jm::author;
+using jm::comment;
+using jm::employee;
+using jm::note;
+using jm::post;
+using jm::post_tag;
+using jm::tag;
+using jm::video;
+
+std::vector<std::string> names(const std::vector<author>& authors) {
+  std::vector<std::string> out;
+  for (const auto& a : authors) out.push_back(a.name);
+  return out;
+}
+
+class joins : public ar_test::backend_test {
+ protected:
+  void SetUp() override {
+    backend_test::SetUp();
+    ar::create_tables<author, post, comment, tag, post_tag, employee, article, video, note>(db);
+    // ada: "intro" (score 5, two comments, tagged c++ and db) and "deep" (score 9, one comment, c++);
+    // bob: "hello" (score 2, no comment, no tag); cy: no post.
+    for (const char* name : {"ada", "bob", "cy"}) {
+      author a{0, name};
+      ar::insert(db, a);
+      authors.push_back(a);
+    }
+    for (auto [owner, title, score] : std::vector<std::tuple<int, std::string, int>>{{0, "intro", 5}, {0, "deep", 9}, {1, "hello", 2}}) {
+      post p{0, authors[owner].id, title, score};
+      ar::insert(db, p);
+      posts.push_back(p);
+    }
+    for (auto [on, body] : std::vector<std::pair<int, std::string>>{{0, "nice"}, {0, "more"}, {1, "nice"}}) {
+      comment c{0, posts[on].id, body};
+      ar::insert(db, c);
+    }
+    for (const char* name : {"c++", "db"}) {
+      tag t{0, name};
+      ar::insert(db, t);
+      tags.push_back(t);
+    }
+    for (auto [p, t] : std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}}) {
+      post_tag link{0, posts[p].id, tags[t].id};
+      ar::insert(db, link);
+    }
+  }
+  std::vector<author> authors;
+  std::vector<post> posts;
+  std::vector<tag> tags;
+};
+
+TEST_P(joins, filter_by_a_column_of_a_joined_model_returns_each_record_once_in_one_statement) {
+  ar::statement_counter counter;
+  // Two of ada's rows match through "nice" comments... of one post; both her posts score over 1.
+  const auto found = ar::from<author>(db) | ar::joins<"posts"> | ar::filter(post::c.score > 1) |
+                     ar::order_by(author::c.name) | ar::to_vector;
+  EXPECT_EQ(names(found), (std::vector<std::string>{"ada", "bob"}));
+  EXPECT_EQ(counter.count(), 1u);
+  // The count is of the records to_vector returns, not of the joined rows.
+  EXPECT_EQ(ar::from<author>(db) | ar::joins<"posts"> | ar::filter(post::c.score > 1) | ar::count, 2);
+  EXPECT_TRUE(ar::from<author>(db) | ar::joins<"posts"> | ar::filter(post::c.title == "deep") | ar::exists);
+  EXPECT_FALSE(ar::from<author>(db) | ar::joins<"posts"> | ar::filter(post::c.title == "none") | ar::exists);
+}
+
+TEST_P(joins, an_inner_join_drops_records_without_a_related_row_and_a_left_join_keeps_them) {
+  EXPECT_EQ(names(ar::from<author>(db) | ar::joins<"posts"> | ar::order_by(author::c.name) | ar::to_vector),
+            (std::vector<std::string>{"ada", "bob"}));
+  EXPECT_EQ(names(ar::from<author>(db) | ar::left_joins<"posts"> | ar::order_by(author::c.name) | ar::to_vector),
+            (std::vector<std::string>{"ada", "bob", "cy"}));
+  // Authors without posts: a left join and a test for the missing row.
+  EXPECT_EQ(names(ar::from<author>(db) | ar::left_joins<"posts"> | ar::filter(post::c.id.is_null()) | ar::to_vector),
+            (std::vector<std::string>{"cy"}));
+}
+
+TEST_P(joins, a_column_of_a_left_joined_model_is_selected_as_an_optional) {
+  const auto rows = ar::from<author>(db) | ar::left_joins<"posts"> | ar::order_by(author::c.name, post::c.title) |
+                    ar::select(author::c.name, post::c.title, post::c.score) | ar::to_vector;
+  using row = std::tuple<std::string, std::optional<std::string>, std::optional<std::int32_t>>;
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(rows[0])>, row>);
+  EXPECT_EQ(rows, (std::vector<row>{{"ada", "deep", 9}, {"ada", "intro", 5}, {"bob", "hello", 2}, {"cy", std::nullopt, std::nullopt}}));
+  // An inner join's columns are what the field is.
+  const auto inner = ar::from<author>(db) | ar::joins<"posts"> | ar::order_by(post::c.score) |
+                     ar::select(author::c.name, post::c.score) | ar::to_vector;
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(inner[0])>, std::tuple<std::string, std::int32_t>>);
+  EXPECT_EQ(inner, (std::vector<std::tuple<std::string, std::int32_t>>{{"bob", 2}, {"ada", 5}, {"ada", 9}}));
+}
+
+TEST_P(joins, a_nested_path_joins_each_relation_on_the_way) {
+  ar::statement_counter counter;
+  const auto found = ar::from<author>(db) | ar::joins<"posts.comments"> | ar::filter(comment::c.body == "nice") |
+                     ar::to_vector;
+  EXPECT_EQ(names(found), (std::vector<std::string>{"ada"}));  // two "nice" comments, one ada
+  EXPECT_EQ(counter.count(), 1u);
+  // Columns of every model on the path.
+  const auto rows = ar::from<author>(db) | ar::joins<"posts.comments"> | ar::order_by(comment::c.id) |
+                    ar::select(author::c.name, post::c.title, comment::c.body) | ar::to_vector;
+  EXPECT_EQ(rows, (std::vector<std::tuple<std::string, std::string, std::string>>{
+                      {"ada", "intro", "nice"}, {"ada", "intro", "more"}, {"ada", "deep", "nice"}}));
+}
+
+TEST_P(joins, a_through_relation_joins_its_join_model_then_its_target) {
+  const auto tagged = ar::from<post>(db) | ar::joins<"tags"> | ar::filter(tag::c.name == "c++") |
+                      ar::order_by(post::c.id) | ar::to_vector;
+  EXPECT_EQ(tagged, (std::vector<post>{posts[0], posts[1]}));
+  // The join model's columns may be used too.
+  EXPECT_EQ(ar::from<post>(db) | ar::joins<"tags"> | ar::filter(post_tag::c.tag_id == tags[1].id) |
+                ar::select(post::c.title) | ar::to_vector,
+            (std::vector<std::tuple<std::string>>{{"intro"}}));
+  // And a count of tags per post, posts without tags included.
+  const auto per_post = ar::from<post>(db) | ar::left_joins<"tags"> | ar::group_by(post::c.id, post::c.title) |
+                        ar::order_by(post::c.id) | ar::select(post::c.title, tag::c.id.count()) | ar::to_vector;
+  EXPECT_EQ(per_post, (std::vector<std::tuple<std::string, std::int64_t>>{{"intro", 2}, {"deep", 1}, {"hello", 0}}));
+}
+
+TEST_P(joins, a_polymorphic_relation_joins_only_rows_of_its_own_type) {
+  article a{0, "news"};
+  ar::insert(db, a);
+  video v{0, "clip"};
+  ar::insert(db, v);
+  ASSERT_EQ(a.id, v.id);  // the same key in both tables: only the type tells their notes apart
+  note on_article{0, "jm::article", a.id, "read"};
+  note on_video{0, "jm::video", v.id, "watch"};
+  on_article.notable_type = std::string(ar::model_of<article>::morph_name);
+  on_video.notable_type = std::string(ar::model_of<video>::morph_name);
+  ar::insert(db, on_article);
+  ar::insert(db, on_video);
+  EXPECT_EQ(ar::from<article>(db) | ar::joins<"notes"> | ar::select(note::c.body) | ar::to_vector,
+            (std::vector<std::tuple<std::string>>{{"read"}}));
+  EXPECT_EQ(ar::from<video>(db) | ar::joins<"notes"> | ar::select(note::c.body) | ar::to_vector,
+            (std::vector<std::tuple<std::string>>{{"watch"}}));
+}
+
+TEST_P(joins, group_by_and_aggregates_of_joined_columns_in_one_statement) {
+  ar::statement_counter counter;
+  const auto rows = ar::from<author>(db) | ar::left_joins<"posts"> | ar::group_by(author::c.id, author::c.name) |
+                    ar::having(post::c.id.count() < 2) | ar::order_by(author::c.name) |
+                    ar::select(author::c.name, post::c.id.count(), post::c.score.sum(), post::c.score.max()) |
+                    ar::to_vector;
+  using row = std::tuple<std::string, std::int64_t, std::int64_t, std::optional<std::int32_t>>;
+  EXPECT_EQ(rows, (std::vector<row>{{"bob", 1, 2, 2}, {"cy", 0, 0, std::nullopt}}));
+  EXPECT_EQ(counter.count(), 1u);
+  // sum of a joined column over the joined rows, as SQL adds them.
+  EXPECT_EQ(ar::from<author>(db) | ar::joins<"posts"> | ar::filter(author::c.name == "ada") | ar::sum(post::c.score), 14);
+}
+
+TEST_P(joins, order_by_a_column_of_a_to_one_join) {
+  const auto by_writer = ar::from<post>(db) | ar::joins<"writer"> | ar::order_by(ar::desc(author::c.name), post::c.score) |
+                         ar::to_vector;
+  EXPECT_EQ(by_writer, (std::vector<post>{posts[2], posts[0], posts[1]}));
+}
+
+TEST_P(joins, ordering_records_by_a_column_of_a_to_many_join_is_refused_naming_it) {
+  try {
+    (void)(ar::from<author>(db) | ar::joins<"posts"> | ar::order_by(post::c.score) | ar::to_vector);
+    FAIL() << "ordered records by a column a to-many join repeats";
+  } catch (const ar::error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("jn_posts.score"), std::string::npos) << what;
+    EXPECT_NE(what.find("'posts'"), std::string::npos) << what;
+  }
+}
+
+TEST_P(joins, a_join_does_not_change_what_with_loads) {
+  ar::statement_counter counter;
+  const auto found = ar::from<author>(db) | ar::joins<"posts"> | ar::filter(post::c.title == "deep") |
+                     ar::with("posts") | ar::to_vector;
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(counter.count(), 2u);  // the authors, then their posts
+  EXPECT_EQ(found[0].posts().size(), 2u);  // every post of ada, not only the one the join matched
+}
+
+TEST_P(joins, the_same_path_twice_is_joined_once_and_inner_wins) {
+  const auto q = ar::from<author>(db) | ar::left_joins<"posts"> | ar::joins<"posts", "posts.comments">;
+  EXPECT_EQ(q.state().joins.size(), 2u);
+  EXPECT_FALSE(q.state().joins[0].left);
+  EXPECT_EQ(names(q | ar::to_vector), (std::vector<std::string>{"ada"}));
+}
+
+TEST_P(joins, a_table_reached_twice_is_refused_naming_it) {
+  try {
+    (void)(ar::from<employee>(db) | ar::joins<"manager">);
+    FAIL() << "joined a table to itself";
+  } catch (const ar::error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("ar::joins<\"manager\">"), std::string::npos) << what;
+    EXPECT_NE(what.find("'jn_employees'"), std::string::npos) << what;
+  }
+}
+
+TEST_P(joins, a_relation_to_another_database_is_refused_before_anything_is_sent) {
+  ar::database other = ar_test::open_backend("sqlite3", "jm_other");
+  ar::create_table<comment>(other);
+  ar::bind<comment>("jm_other");
+  const auto q = ar::from<post>(db) | ar::joins<"comments"> | ar::filter(comment::c.body == "nice");
+  ar::statement_counter counter;
+  auto refused = [&](auto&& run, const char* terminal) {
+    try {
+      run();
+      ADD_FAILURE() << terminal << " joined across databases";
+    } catch (const ar::error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("ar::joins<\"comments\">: the relation crosses databases"), std::string::npos) << what;
+      EXPECT_NE(what.find("'jm_other'"), std::string::npos) << what;
+    }
+  };
+  refused([&] { (void)(q | ar::to_vector); }, "to_vector");
+  refused([&] { (void)(q | ar::count); }, "count");
+  refused([&] { (void)(q | ar::exists); }, "exists");
+  refused([&] { (void)(q | ar::select(post::c.title, comment::c.body) | ar::to_vector); }, "select");
+  refused([&] { (void)(q | ar::stream); }, "stream");
+  ar::bind<comment>("default");
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+// Correlated subqueries: ar::correlate<author> lets a query of posts name the enclosing author's row.
+TEST_P(joins, a_correlated_subquery_reads_the_enclosing_row_in_one_statement) {
+  const auto best = ar::from<post>() | ar::correlate<author> | ar::filter(post::c.author_id == author::c.id) |
+                    ar::select(post::c.score.max());
+  ar::statement_counter counter;
+  const auto rows = ar::from<author>(db) | ar::order_by(author::c.name) | ar::select(author::c.name, ar::scalar(best)) |
+                    ar::to_vector;
+  using row = std::tuple<std::string, std::optional<std::int32_t>>;
+  EXPECT_EQ(rows, (std::vector<row>{{"ada", 9}, {"bob", 2}, {"cy", std::nullopt}}));
+  EXPECT_EQ(counter.count(), 1u);
+  // In a condition: the authors with a post scoring over 4, by exists_in and by in(query).
+  const auto good = ar::from<post>() | ar::correlate<author> |
+                    ar::filter(post::c.author_id == author::c.id && post::c.score > 4);
+  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(ar::exists_in(good)) | ar::to_vector), (std::vector<std::string>{"ada"}));
+  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(!ar::exists_in(good)) | ar::order_by(author::c.name) | ar::to_vector),
+            (std::vector<std::string>{"bob", "cy"}));
+  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(author::c.id.in(good | ar::select(post::c.author_id))) | ar::to_vector),
+            (std::vector<std::string>{"ada"}));
+  // Ordered by it: the authors by their best score, those without posts last.
+  EXPECT_EQ(names(ar::from<author>(db) | ar::order_by(ar::coalesce(ar::scalar(best), -1).desc()) | ar::to_vector),
+            (std::vector<std::string>{"ada", "bob", "cy"}));
+}
+
+TEST_P(joins, a_correlated_query_run_alone_is_refused) {
+  const auto alone = ar::from<post>(db) | ar::correlate<author> | ar::filter(post::c.author_id == author::c.id);
+  ar::statement_counter counter;
+  try {
+    (void)(alone | ar::to_vector);
+    FAIL() << "ran a correlated query alone";
+  } catch (const ar::error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("correlates with 'jn_authors'"), std::string::npos) << what;
+  }
+  EXPECT_THROW((void)(alone | ar::count), ar::error);
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(joins);
+
+const ar::dialect& sqlite() { return *ar::find_dialect("sqlite3"); }
+const ar::dialect& postgresql() { return *ar::find_dialect("postgresql"); }
+const ar::dialect& mysql() { return *ar::find_dialect("mysql"); }
+
+TEST(joins_sql, inner_left_nested_and_through_joins_render_in_each_dialect) {
+  const auto q = ar::from<author>() | ar::joins<"posts.comments"> | ar::filter(comment::c.body == "nice") |
+                 ar::order_by(author::c.name);
+  EXPECT_EQ(q.to_sql(sqlite()),
+            "SELECT DISTINCT \"jn_authors\".\"id\", \"jn_authors\".\"name\" FROM \"jn_authors\" INNER JOIN "
+            "\"jn_posts\" ON \"jn_posts\".\"author_id\" = \"jn_authors\".\"id\" INNER JOIN \"jn_comments\" ON "
+            "\"jn_comments\".\"post_id\" = \"jn_posts\".\"id\" WHERE \"jn_comments\".\"body\" = ? ORDER BY "
+            "\"jn_authors\".\"name\"");
+  EXPECT_EQ(q.to_sql(postgresql()),
+            "SELECT DISTINCT \"jn_authors\".\"id\", \"jn_authors\".\"name\" FROM \"jn_authors\" INNER JOIN "
+            "\"jn_posts\" ON \"jn_posts\".\"author_id\" = \"jn_authors\".\"id\" INNER JOIN \"jn_comments\" ON "
+            "\"jn_comments\".\"post_id\" = \"jn_posts\".\"id\" WHERE \"jn_comments\".\"body\" = $1 ORDER BY "
+            "\"jn_authors\".\"name\"");
+  EXPECT_EQ(q.to_sql(mysql()),
+            "SELECT DISTINCT `jn_authors`.`id`, `jn_authors`.`name` FROM `jn_authors` INNER JOIN `jn_posts` ON "
+            "`jn_posts`.`author_id` = `jn_authors`.`id` INNER JOIN `jn_comments` ON `jn_comments`.`post_id` = "
+            "`jn_posts`.`id` WHERE `jn_comments`.`body` = ? ORDER BY `jn_authors`.`name`");
+  // A to-one join repeats nothing: no DISTINCT.
+  EXPECT_EQ((ar::from<post>() | ar::left_joins<"writer"> | ar::select(post::c.title, author::c.name)).to_sql(sqlite()),
+            "SELECT \"jn_posts\".\"title\", \"jn_authors\".\"name\" FROM \"jn_posts\" LEFT JOIN \"jn_authors\" ON "
+            "\"jn_authors\".\"id\" = \"jn_posts\".\"author_id\"");
+  // Through the join model; a polymorphic relation tests the type in ON, its value bound.
+  EXPECT_EQ((ar::from<post>() | ar::joins<"tags"> | ar::select(tag::c.name)).to_sql(sqlite()),
+            "SELECT \"jn_tags\".\"name\" FROM \"jn_posts\" INNER JOIN \"jn_post_tags\" ON "
+            "\"jn_post_tags\".\"post_id\" = \"jn_posts\".\"id\" INNER JOIN \"jn_tags\" ON \"jn_tags\".\"id\" = "
+            "\"jn_post_tags\".\"tag_id\"");
+  // A correlated subquery names the enclosing table's column by the table's name (a subquery keeps
+  // the name of the database it reads: one is open for it).
+  ar::open("sqlite3://db=:memory:");
+  const auto best = ar::from<post>() | ar::correlate<author> | ar::filter(post::c.author_id == author::c.id) |
+                    ar::select(post::c.score.max());
+  EXPECT_EQ((ar::from<author>() | ar::select(author::c.name, ar::scalar(best))).to_sql(postgresql()),
+            "SELECT \"name\", (SELECT MAX(\"score\") FROM \"jn_posts\" WHERE \"author_id\" = \"jn_authors\".\"id\") "
+            "FROM \"jn_authors\"");
+  ar::close_all();
+  const auto notes = (ar::from<video>() | ar::joins<"notes"> | ar::select(note::c.body)).render(postgresql());
+  EXPECT_EQ(notes.sql,
+            "SELECT \"jn_notes\".\"body\" FROM \"jn_videos\" INNER JOIN \"jn_notes\" ON \"jn_notes\".\"notable_id\" = "
+            "\"jn_videos\".\"id\" AND \"jn_notes\".\"notable_type\" = $1");
+  ASSERT_EQ(notes.parameters.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(notes.parameters[0]), ar::model_of<video>::morph_name);
+}
+
+}  // namespace
