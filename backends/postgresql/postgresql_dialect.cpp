@@ -205,6 +205,7 @@ class postgresql_dialect final : public dialect {
     if (t == "date") return column_field{value_type::date};
     if (t == "bytea") return column_field{value_type::bytes};
     if (t == "uuid") return column_field{value_type::uuid};
+    if (t == "jsonb" || t == "json") return column_field{value_type::json};
     return std::nullopt;
   }
 

@@ -147,6 +147,8 @@ TEST(ArGenGenerator, WritesTheFieldTypeTheDialectSaysTheColumnHolds) {
   EXPECT_EQ(field_line(postgresql, "date"), "  ar::date v");
   EXPECT_EQ(field_line(postgresql, "real"), "  float v = 0");
   EXPECT_EQ(field_line(postgresql, "integer"), "  std::int32_t v = 0");
+  EXPECT_EQ(field_line(postgresql, "jsonb"), "  ar::json v");
+  EXPECT_EQ(field_line(postgresql, "json"), "  ar::json v");
   EXPECT_EQ(field_line(postgresql, "smallint"), "(skipped)");
   EXPECT_EQ(field_line(postgresql, "timestamp with time zone"), "(skipped)");
 }
@@ -157,7 +159,7 @@ TEST(ArGenGenerator, EveryFieldTypeADialectGivesIsOneItsColumnHolds) {
       {"sqlite3", {"INTEGER", "BIGINT", "TINYINT(1)", "BOOLEAN", "TEXT", "VARCHAR(20)", "CLOB", "BLOB", "REAL", "DOUBLE",
                    "FLOAT", "DATE", "DATETIME", "TIMESTAMP"}},
       {"postgresql", {"integer", "bigint", "real", "double precision", "boolean", "text", "character varying",
-                      "character", "timestamp without time zone", "date", "bytea", "uuid"}},
+                      "character", "timestamp without time zone", "date", "bytea", "uuid", "jsonb", "json"}},
       {"mysql", {"tinyint(1)", "tinyint(3) unsigned", "smallint(5) unsigned", "int(11)", "int(10) unsigned", "bigint(20)",
                  "bigint(20) unsigned", "float", "double", "varchar(20)", "char(36)", "longtext", "datetime(6)", "date",
                  "blob", "longblob", "varbinary(16)", "binary(16)", "uuid"}}};
