@@ -8,12 +8,19 @@
 //   auto rows  = ar::sql<std::tuple<std::string, std::int64_t>>(db, "SELECT country, COUNT(*) FROM ...");
 //   auto n     = ar::sql<std::int64_t>(db, "SELECT COUNT(*) FROM users")[0];
 //   ar::execute(db, "UPDATE users SET karma = karma + ? WHERE id = ?", 1, 42);
+//   for (const User& u : ar::sql_stream<User>(db, "SELECT * FROM users WHERE karma > ?", 5)) ...
 //
 // A model's rows are matched to its columns by name (every column once, nothing more); a
 // std::tuple's, a single value's and a struct's declared with BOOST_HANA_DEFINE_STRUCT or
 // BOOST_HANA_ADAPT_STRUCT are read in order (the tuple) or by member name (the struct). A result
 // of another shape throws ar::database_error naming the column; a value that does not fit its
 // field throws ar::conversion_error, as every read does. docs/querying.md, "SQL written by hand".
+//
+// ar::sql_stream reads the same rows one at a time, as ar::stream reads a query's (ar/stream.hpp):
+// an input range and a view, whose statement runs at begin(); on SQLite and MariaDB the driver
+// steps it, on PostgreSQL it is read through a server-side cursor (DECLARE ... WITH HOLD, so it must
+// be a query a cursor can read: SELECT, VALUES, WITH ... SELECT) in batches of ar::stream_batch_rows.
+// The shape of its result is checked before its first row, as ar::sql's.
 
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
@@ -31,10 +38,15 @@
 #include <boost/hana/core/to.hpp>
 #include <boost/hana/unpack.hpp>
 
+#include <range/v3/range_fwd.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <memory>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +73,30 @@ void read_hand_written(const database& db, std::string_view sql, std::span<const
                        const hand_written_target& target, void* staging,
                        void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
                        void* context);
+// A SELECT written by hand read row by row (ar::sql_stream): its text translated and its target's
+// columns bound into `staging` when made; open() runs it as ar::stream runs a query (a
+// stream_cursor: stepped by the driver, or a server-side cursor read in batches), its result's
+// columns checked against the target's before the first row. `staging` must outlive it.
+class hand_written_cursor {
+ public:
+  hand_written_cursor(const database& db, std::string_view sql, std::vector<value> params,
+                      const hand_written_target& target, void* staging,
+                      void (*bind)(void* staging, std::span<column_binding> out));
+  hand_written_cursor(const hand_written_cursor&) = delete;
+  hand_written_cursor& operator=(const hand_written_cursor&) = delete;
+  ~hand_written_cursor();
+
+  void open();
+  // As stream_cursor's (ar/stream.hpp): whether rows come in batches (fetch) or one at a time (next).
+  bool batched() const noexcept;
+  bool next();
+  bool fetch(row_callback on_row);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
 // Runs a statement written by hand; the rows it changed.
 std::uint64_t execute_hand_written(const database& db, std::string_view sql, std::span<const value> params);
 
@@ -142,6 +178,33 @@ struct hand_written_row<S> {
   }
 };
 
+// What a Row is read through: the target its result is checked against, and the binding of its
+// fields (in the target's order).
+struct hand_written_reader {
+  hand_written_target target;
+  void (*bind)(void*, std::span<column_binding>) noexcept = nullptr;
+};
+
+template <class Row>
+hand_written_reader hand_written_reader_of() {
+  hand_written_reader out;
+  if constexpr (model<Row>) {
+    out.target = {"the model", &table_meta_v<Row>, {}, model_of<Row>::size};
+    out.bind = &bind_record_erased<Row>;
+  } else {
+    using shape = hand_written_row<Row>;
+    out.target.width = shape::width;
+    out.bind = &shape::bind;
+    if constexpr (requires { shape::names(); }) {
+      out.target.what = "the struct";
+      out.target.names = shape::names();
+    } else {
+      out.target.what = "the row type";
+    }
+  }
+  return out;
+}
+
 }  // namespace detail
 
 // Runs one statement written by hand (? for each value) and returns the rows it changed.
@@ -171,26 +234,117 @@ std::vector<Row> sql(const database& db, std::string_view sql, const Args&... ar
     auto& s = *static_cast<sink_context*>(c);
     s.rows.push_back(std::move(s.staging));  // the next row overwrites every field it was bound to
   };
-  detail::hand_written_target target;
-  void (*bind)(void*, std::span<detail::column_binding>) noexcept = nullptr;
-  if constexpr (model<Row>) {
-    target = {"the model", &table_meta_v<Row>, {}, model_of<Row>::size};
-    bind = &detail::bind_record_erased<Row>;
-  } else {
-    using shape = detail::hand_written_row<Row>;
-    target.width = shape::width;
-    bind = &shape::bind;
-    if constexpr (requires { shape::names(); }) {
-      target.what = "the struct";
-      target.names = shape::names();
-    } else {
-      target.what = "the row type";
-    }
-  }
-  detail::read_hand_written(db, sql, params, target, &staging, bind, sink, &context);
+  const detail::hand_written_reader reader = detail::hand_written_reader_of<Row>();
+  detail::read_hand_written(db, sql, params, reader.target, &staging, reader.bind, sink, &context);
   return rows;
 }
 
+// The rows of ar::sql_stream: a view (range-v3's and the standard's) over a live statement, single
+// pass; copies share one cursor, as input ranges may.
+template <class Row>
+class sql_stream_range : public ranges::view_base {
+  struct state {
+    Row staging{};
+    std::optional<detail::hand_written_cursor> source;  // reads into staging
+    std::optional<Row> current;
+    // The rows of a batch not read yet (a server-side cursor's).
+    std::vector<Row> batch;
+    std::size_t next_in_batch = 0;
+    bool started = false;
+  };
+
+ public:
+  class iterator {
+   public:
+    using value_type = Row;
+    using difference_type = std::ptrdiff_t;
+    using reference = Row&;
+    using iterator_concept = std::input_iterator_tag;
+
+    iterator() = default;
+    explicit iterator(state* s) noexcept : s_(s) {}
+
+    Row& operator*() const { return *s_->current; }
+    Row* operator->() const { return &*s_->current; }
+    iterator& operator++() {
+      advance(*s_);
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
+      return !it.s_ || !it.s_->current;
+    }
+
+   private:
+    state* s_ = nullptr;
+  };
+
+  sql_stream_range() = default;
+  // The text is translated (and its ? counted) here; it runs at begin().
+  sql_stream_range(const database& db, std::string_view sql, std::vector<value> params)
+      : s_(std::make_shared<state>()) {
+    const detail::hand_written_reader reader = detail::hand_written_reader_of<Row>();
+    s_->source.emplace(db, sql, std::move(params), reader.target, &s_->staging, reader.bind);
+  }
+
+  // Runs the statement and reads the first row.
+  iterator begin() {
+    if (!s_) return iterator();
+    state& s = *s_;
+    if (!s.started) {
+      s.started = true;
+      s.source->open();
+      advance(s);
+    }
+    return iterator(s_.get());
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+ private:
+  static void advance(state& s) {
+    if (s.next_in_batch < s.batch.size()) {
+      s.current.emplace(std::move(s.batch[s.next_in_batch++]));
+      return;
+    }
+    // The next row overwrites every field the staging row was bound to.
+    if (!s.source->batched()) {
+      if (s.source->next())
+        s.current.emplace(std::move(s.staging));
+      else
+        s.current.reset();
+      return;
+    }
+    s.batch.clear();
+    s.next_in_batch = 0;
+    auto keep = [&] { s.batch.push_back(std::move(s.staging)); };
+    if (!s.source->fetch(detail::row_callback::of(keep)) || s.batch.empty()) {
+      s.current.reset();
+      return;
+    }
+    s.current.emplace(std::move(s.batch[s.next_in_batch++]));
+  }
+
+  std::shared_ptr<state> s_;
+};
+
+// The rows of one SELECT written by hand (? for each value), read one at a time into a Row of the
+// kinds ar::sql takes, as they come: memory does not grow with the number of rows. The statement
+// runs when the range's begin() is first called; a result of another shape throws
+// ar::database_error naming the column there, before any row. Its connection is held as
+// ar::stream's is (ar/stream.hpp) until the last row is read or the range is destroyed.
+template <class Row, class... Args>
+sql_stream_range<Row> sql_stream(const database& db, std::string_view sql, const Args&... args) {
+  static_assert(model<Row> || detail::hand_written_row<Row>::supported,
+                "ar::sql_stream<Row>: Row must be a model, a std::tuple of column types, a column type, or a struct "
+                "declared with BOOST_HANA_DEFINE_STRUCT / BOOST_HANA_ADAPT_STRUCT of column types");
+  return sql_stream_range<Row>(db, sql, std::vector<value>{detail::hand_written_value(args)...});
+}
+
 }  // namespace ar
+
+namespace std::ranges {
+template <class Row>
+inline constexpr bool enable_view<ar::sql_stream_range<Row>> = true;
+}  // namespace std::ranges
 
 #endif  // AR_SQL_HPP

@@ -45,9 +45,11 @@ namespace detail {
 // cursor in batches. Starts when constructed; the columns must outlive it.
 class stream_cursor {
  public:
-  // timeout_ms: the query's ar::timeout, over every statement of the cursor.
+  // timeout_ms: the query's ar::timeout, over every statement of the cursor. `check` (SQL written
+  // by hand, ar::sql_stream): run on the result's columns before its first row is read.
   stream_cursor(const ar::database& db, std::string sql, std::vector<value> params,
-                std::span<const column_binding> columns, std::optional<std::int64_t> timeout_ms);
+                std::span<const column_binding> columns, std::optional<std::int64_t> timeout_ms,
+                result_check check = {});
   stream_cursor(const stream_cursor&) = delete;
   stream_cursor& operator=(const stream_cursor&) = delete;
   ~stream_cursor();
@@ -57,7 +59,8 @@ class stream_cursor {
   // Reads the next row into the columns; false after the last (the connection is then free).
   bool next();
   // Reads the next batch, calling on_row after each row is in the columns; false, the cursor
-  // closed, when no row is left.
+  // closed, when no row is left. A batch that fails closes the cursor too (its connection is
+  // free), then throws.
   bool fetch(row_callback on_row);
 
  private:

@@ -391,7 +391,7 @@ struct cursor::impl : execution {
 };
 
 cursor::cursor(database_state& db, std::string_view sql, std::span<const value> params,
-               std::span<const column_binding> columns, cache_policy policy) {
+               std::span<const column_binding> columns, cache_policy policy, result_check check) {
   const auto conn = connection_for(db);
   try {
     impl_ = std::make_unique<impl>(db, conn, sql, params, columns);
@@ -399,13 +399,15 @@ cursor::cursor(database_state& db, std::string_view sql, std::span<const value> 
     if (conn.second) db.release(conn.first);
     throw;
   }
+  impl_->check = check;
   impl_->start_statement(policy);
 }
 
 cursor::cursor(connection_pin& pin, std::string_view sql, std::span<const value> params,
-               std::span<const column_binding> columns, cache_policy policy) {
+               std::span<const column_binding> columns, cache_policy policy, result_check check) {
   connection& conn = pinned_connection(pin);
   impl_ = std::make_unique<impl>(pin.db(), std::pair{&conn, false}, sql, params, columns);
+  impl_->check = check;
   impl_->start_statement(policy);
 }
 
@@ -443,6 +445,14 @@ run_result run_checked(database_state& db, std::string_view sql, std::span<const
 run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
                std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
   execution e(pin.db(), {&pinned_connection(pin), false}, sql, params, columns);
+  return run_to_end(e, on_row, policy);
+}
+
+run_result run_checked(connection_pin& pin, std::string_view sql, std::span<const value> params,
+                       std::span<const column_binding> columns, result_check check, row_callback on_row,
+                       cache_policy policy) {
+  execution e(pin.db(), {&pinned_connection(pin), false}, sql, params, columns);
+  e.check = check;
   return run_to_end(e, on_row, policy);
 }
 

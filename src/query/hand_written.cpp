@@ -1,6 +1,7 @@
-// SQL written by hand (ar::sql, ar::execute, db.execute): its ? become the dialect's placeholders,
+// SQL written by hand (ar::sql, ar::sql_stream, ar::execute, db.execute): its ? become the dialect's placeholders,
 // and a SELECT's result columns are checked against what its rows are read into (a model's columns
 // by name, a struct's members by name, a tuple's elements by count) before the first row is read.
+// ar::sql_stream runs its SELECT through ar::stream's cursor (src/query/stream.cpp), with that check.
 
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
@@ -8,10 +9,12 @@
 #include <ar/detail/placeholders.hpp>
 #include <ar/error.hpp>
 #include <ar/sql.hpp>
+#include <ar/stream.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +83,44 @@ struct shape_check {
   }
 };
 
+// A SELECT written by hand, ready to run: its text with the dialect's placeholders, its target's
+// fields bound, and the check of its result's columns (which rebinds `columns` to the result's
+// order). Neither copied nor moved: the check points into it.
+struct hand_written_read {
+  hand_written_read(const database& db, std::string_view sql, std::size_t values, const hand_written_target& t,
+                    void* staging, void (*bind)(void* staging, std::span<column_binding> out))
+      : text(hand_written_text(db.dialect(), db.name(), sql, values, false)),
+        target(t),
+        natural(t.width),
+        check{db, text, target, {}, {}, natural, columns} {
+    bind(staging, natural);
+    columns = natural;
+    if (target.table != nullptr) {
+      const naming_scope names(db.naming());
+      check.target_text = std::string(target.what) + " '" + std::string(table_name(*target.table)) + "'";
+      for (std::size_t i = 0; i < target.table->columns.size(); ++i)
+        check.target_names.emplace_back(column_name(*target.table, i));
+    } else {
+      check.target_text = std::string(target.what);
+      for (std::string_view n : target.names) check.target_names.emplace_back(n);
+    }
+    if (target.table == nullptr && target.names.empty())
+      check.target_text += " of " + std::to_string(target.width) + " column" + (target.width == 1 ? "" : "s");
+  }
+  hand_written_read(const hand_written_read&) = delete;
+  hand_written_read& operator=(const hand_written_read&) = delete;
+
+  result_check on_columns() noexcept {
+    return {&check, [](void* c, std::span<const std::string> names) { (*static_cast<shape_check*>(c))(names); }};
+  }
+
+  std::string text;
+  hand_written_target target;  // its names and table are static (a struct's, a model's)
+  std::vector<column_binding> natural;
+  std::vector<column_binding> columns;
+  shape_check check;
+};
+
 }  // namespace
 
 std::uint64_t execute_hand_written(const database& db, std::string_view sql, std::span<const value> params) {
@@ -91,26 +132,37 @@ void read_hand_written(const database& db, std::string_view sql, std::span<const
                        const hand_written_target& target, void* staging,
                        void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
                        void* context) {
-  const std::string text = hand_written_text(db.dialect(), db.name(), sql, params.size(), false);
-  std::vector<column_binding> natural(target.width);
-  bind(staging, natural);
-  std::vector<column_binding> columns = natural;
-  shape_check check{db, text, target, {}, {}, natural, columns};
-  if (target.table != nullptr) {
-    const naming_scope names(db.naming());
-    check.target_text = std::string(target.what) + " '" + std::string(table_name(*target.table)) + "'";
-    for (std::size_t i = 0; i < target.table->columns.size(); ++i)
-      check.target_names.emplace_back(column_name(*target.table, i));
-  } else {
-    check.target_text = std::string(target.what);
-    for (std::string_view n : target.names) check.target_names.emplace_back(n);
-  }
-  if (target.table == nullptr && target.names.empty())
-    check.target_text += " of " + std::to_string(target.width) + " column" + (target.width == 1 ? "" : "s");
-  const result_check on_columns{&check, [](void* c, std::span<const std::string> names) {
-                                  (*static_cast<shape_check*>(c))(names);
-                                }};
-  run_checked(state_of(db), text, params, columns, on_columns, row_callback{context, sink});
+  hand_written_read read(db, sql, params.size(), target, staging, bind);
+  run_checked(state_of(db), read.text, params, read.columns, read.on_columns(), row_callback{context, sink});
 }
+
+struct hand_written_cursor::impl {
+  impl(const database& d, std::string_view sql, std::vector<value> p, const hand_written_target& target,
+       void* staging, void (*bind)(void*, std::span<column_binding>))
+      : db(d), params(std::move(p)), read(db, sql, params.size(), target, staging, bind) {}
+
+  ar::database db;  // what the check's messages name, for as long as the cursor lives
+  std::vector<value> params;
+  hand_written_read read;
+  std::optional<stream_cursor> source;  // ar::stream's statements, once open
+};
+
+hand_written_cursor::hand_written_cursor(const database& db, std::string_view sql, std::vector<value> params,
+                                         const hand_written_target& target, void* staging,
+                                         void (*bind)(void* staging, std::span<column_binding> out))
+    : impl_(std::make_unique<impl>(db, sql, std::move(params), target, staging, bind)) {}
+
+hand_written_cursor::~hand_written_cursor() = default;
+
+void hand_written_cursor::open() {
+  impl& s = *impl_;
+  s.source.emplace(s.db, s.read.text, std::move(s.params), s.read.columns, std::nullopt, s.read.on_columns());
+}
+
+bool hand_written_cursor::batched() const noexcept { return impl_->source && impl_->source->batched(); }
+
+bool hand_written_cursor::next() { return impl_->source && impl_->source->next(); }
+
+bool hand_written_cursor::fetch(row_callback on_row) { return impl_->source && impl_->source->fetch(on_row); }
 
 }  // namespace ar::detail

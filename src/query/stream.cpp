@@ -30,6 +30,7 @@ struct stream_cursor::impl {
   std::vector<value> params;
   std::span<const column_binding> columns;
   std::optional<std::int64_t> timeout_ms;  // the query's ar::timeout
+  result_check check;                      // run on the first result (stepped or fetched)
   // The driver steps the statement, or:
   std::optional<cursor> rows;
   // a server-side cursor, read in batches on the connection it was declared on.
@@ -41,8 +42,8 @@ struct stream_cursor::impl {
   std::size_t last_batch = 0;
 
   impl(const ar::database& d, std::string s, std::vector<value> p, std::span<const column_binding> c,
-       std::optional<std::int64_t> t)
-      : db(d), sql(std::move(s)), params(std::move(p)), columns(c), timeout_ms(t) {}
+       std::optional<std::int64_t> t, result_check k)
+      : db(d), sql(std::move(s)), params(std::move(p)), columns(c), timeout_ms(t), check(k) {}
   impl(const impl&) = delete;
   impl& operator=(const impl&) = delete;
   ~impl() { close(); }
@@ -61,15 +62,16 @@ struct stream_cursor::impl {
 };
 
 stream_cursor::stream_cursor(const ar::database& db, std::string sql, std::vector<value> params,
-                             std::span<const column_binding> columns, std::optional<std::int64_t> timeout_ms)
-    : impl_(std::make_unique<impl>(db, std::move(sql), std::move(params), columns, timeout_ms)) {
+                             std::span<const column_binding> columns, std::optional<std::int64_t> timeout_ms,
+                             result_check check)
+    : impl_(std::make_unique<impl>(db, std::move(sql), std::move(params), columns, timeout_ms, check)) {
   impl& s = *impl_;
   const query_timeout_scope timeout(s.timeout_ms);
   const ar::dialect& d = s.db.dialect();
   s.name = next_cursor_name();
   const std::string declare = d.declare_cursor(s.name, s.sql);
   if (declare.empty()) {
-    s.rows.emplace(detail::state_of(s.db), s.sql, s.params, s.columns);
+    s.rows.emplace(detail::state_of(s.db), s.sql, s.params, s.columns, cache_policy::cache, s.check);
     return;
   }
   s.pin.emplace(detail::state_of(s.db));
@@ -98,9 +100,18 @@ bool stream_cursor::fetch(row_callback on_row) {
     s.close();
     return false;
   }
+  const bool first = !s.fetched_once;
   s.fetched_once = true;
   const query_timeout_scope timeout(s.timeout_ms);
-  s.last_batch = run(*s.pin, s.fetch_sql, {}, s.columns, on_row, cache_policy::once).rows_fetched;
+  try {
+    // The first batch's result is the one checked: every FETCH of the cursor has its columns.
+    s.last_batch = first && s.check.call
+                       ? run_checked(*s.pin, s.fetch_sql, {}, s.columns, s.check, on_row, cache_policy::once).rows_fetched
+                       : run(*s.pin, s.fetch_sql, {}, s.columns, on_row, cache_policy::once).rows_fetched;
+  } catch (...) {
+    s.close();
+    throw;
+  }
   if (s.last_batch == 0) {
     s.close();
     return false;

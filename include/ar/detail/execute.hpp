@@ -32,6 +32,15 @@ struct run_result {
 
 enum class cache_policy : std::uint8_t { cache, once };
 
+// What a SELECT written by hand (ar::sql, ar::sql_stream) checks once it has run, before its first
+// row is read: the names of its result columns, in order. It may throw (the statement ends as
+// failed), and may rebind the columns: the span a cursor or run_checked is given points into
+// storage the check owns.
+struct result_check {
+  void* context = nullptr;
+  void (*call)(void* context, std::span<const std::string> names) = nullptr;
+};
+
 // Keeps one connection of a database for its holder (a transaction, a stream reading a server-side
 // cursor, statements that must share a session) until destroyed: the calling thread's transaction
 // connection on that database if it has one, else one taken from the pool.
@@ -53,13 +62,15 @@ class connection_pin {
 // A statement being executed: holds its connection until the last row is read or it is destroyed.
 // The parameters and the column targets must outlive it. Given a database, it runs on the calling
 // thread's transaction connection there, else on a connection from the pool; given a pin, on the
-// pinned connection.
+// pinned connection. `check`, when it has a call: run before the first row is read.
 class cursor {
  public:
   cursor(database_state& db, std::string_view sql, std::span<const value> params,
-         std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache);
+         std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache,
+         result_check check = {});
   cursor(connection_pin& pin, std::string_view sql, std::span<const value> params,
-         std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache);
+         std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache,
+         result_check check = {});
   cursor(const cursor&) = delete;
   cursor& operator=(const cursor&) = delete;
   ~cursor();
@@ -82,15 +93,12 @@ run_result run(connection_pin& pin, std::string_view sql, std::span<const value>
                std::span<const column_binding> columns = {}, row_callback on_row = {},
                cache_policy policy = cache_policy::cache);
 
-// What a SELECT written by hand (ar::sql) checks once it has run, before its first row is read:
-// the names of its result columns, in order. It may throw (the statement ends as failed), and may
-// rebind the columns: the span run_checked is given points into storage the check owns.
-struct result_check {
-  void* context = nullptr;
-  void (*call)(void* context, std::span<const std::string> names) = nullptr;
-};
+// A statement whose result is checked (result_check) before its first row is read.
 run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
                        std::span<const column_binding> columns, result_check check, row_callback on_row);
+run_result run_checked(connection_pin& pin, std::string_view sql, std::span<const value> params,
+                       std::span<const column_binding> columns, result_check check, row_callback on_row,
+                       cache_policy policy = cache_policy::cache);
 
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
 // library: a model only says where its columns are). `table`, when the columns are a record's in
