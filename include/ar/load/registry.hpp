@@ -112,6 +112,15 @@ relation_slot& slot_erased(const void* owner) {
   return slot_of<Rel>(*static_cast<const typename Rel::owner*>(owner));
 }
 
+// The cache a has_one / has_many with an inverse (AR_INVERSE) fills in each target it loads: the
+// inverse's slot, reached through a target; none for a belongs_to or a relation without one.
+template <class Rel>
+constexpr auto inverse_slot_of() -> relation_slot& (*)(const void*) {
+  if constexpr (!relation_impl<Rel>::belongs && !std::is_void_v<typename Rel::inverse_name>)
+    return &slot_erased<typename find_relation<typename Rel::target, typename Rel::inverse_name>::type>;
+  else
+    return nullptr;
+}
 
 // --- a relation's loader ------------------------------------------------------------------------------
 
@@ -169,15 +178,6 @@ struct direct_eager_ops {
     return true;
   }
 
-
-  static constexpr bool fills_inverse = !impl::belongs && !std::is_void_v<typename Rel::inverse_name>;
-  static constexpr auto inverse_slot() -> relation_slot& (*)(const void*) {
-    if constexpr (fills_inverse)
-      return &slot_erased<typename find_relation<target, typename Rel::inverse_name>::type>;
-    else
-      return nullptr;
-  }
-
   static constexpr relation_loader<key> loader{
       &model_rows_v<owner>,
       &model_rows_v<target>,
@@ -191,7 +191,7 @@ struct direct_eager_ops {
       &match,
       &param,
       &slot_erased<Rel>,
-      inverse_slot(),
+      inverse_slot_of<Rel>(),
       std::span<const std::string_view>(inverse_names_v<Rel>),
       model_of<owner>::table,
       to_string_view(typename Rel::name_type{}),
@@ -217,14 +217,6 @@ struct composite_eager_ops {
   static std::optional<row_key> lookup(const void* o) { return impl::lookup_value(*static_cast<const owner*>(o)); }
   static bool match(const void* row, row_key& out) { return impl::match(*static_cast<const target*>(row), out); }
 
-  static constexpr bool fills_inverse = !impl::belongs && !std::is_void_v<typename Rel::inverse_name>;
-  static constexpr auto inverse_slot() -> relation_slot& (*)(const void*) {
-    if constexpr (fills_inverse)
-      return &slot_erased<typename find_relation<target, typename Rel::inverse_name>::type>;
-    else
-      return nullptr;
-  }
-
   static constexpr relation_loader<row_key> loader{
       &model_rows_v<owner>,
       &model_rows_v<target>,
@@ -238,7 +230,7 @@ struct composite_eager_ops {
       &match,
       nullptr,
       &slot_erased<Rel>,
-      inverse_slot(),
+      inverse_slot_of<Rel>(),
       std::span<const std::string_view>(inverse_names_v<Rel>),
       model_of<owner>::table,
       to_string_view(typename Rel::name_type{}),
