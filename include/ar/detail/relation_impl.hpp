@@ -318,6 +318,13 @@ struct relation_ops {
                     "AR_HAS_MANY_THROUGH: a foreign key of the join model and the key it refers to have different "
                     "types: make them the same");
       return false;
+    } else if constexpr (!loadable_key<typename model_of<owner>::primary_key::type>() ||
+                         !loadable_key<typename model_of<target>::primary_key::type>()) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: the primary keys it joins (the owner's and the target's) must be integers, "
+                    "std::string, ar::date or ar::uuid, or a type with an ar::type_mapping stored as one of them: a "
+                    "floating-point, bool, time or bytes key relates no models");
+      return false;
     } else {
       return true;
     }
