@@ -145,8 +145,22 @@ struct eager_ops
                                             std::conditional_t<Rel::composite, composite_eager_ops<Rel>,
                                                                direct_eager_ops<Rel>>>> {};
 
+// Eager loading and batching through a relation_loader, Ops::loader (the loaders of direct_eager_ops
+// and composite_eager_ops, declared after their fields).
+template <class Rel, class Ops>
+struct loader_eager_ops {
+  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+    return eager_load_rows(Ops::loader, owners, node);
+  }
+  // Lazy access with siblings: the first one loads the relation for all of them.
+  static bool load_from_batch(const typename Rel::owner& o) { return load_rows_from_batch(Ops::loader, &o); }
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
+    return make_rows_batch(Ops::loader, records);
+  }
+};
+
 template <class Rel>
-struct direct_eager_ops {
+struct direct_eager_ops : loader_eager_ops<Rel, direct_eager_ops<Rel>> {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
@@ -197,19 +211,11 @@ struct direct_eager_ops {
       to_string_view(typename Rel::name_type{}),
       {}};
 
-  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    return eager_load_rows(loader, owners, node);
-  }
-  // Lazy access with siblings: the first one loads the relation for all of them.
-  static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
-  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
-    return make_rows_batch(loader, records);
-  }
 };
 
 // belongs_to / has_one / has_many over AR_KEYS: the same algorithm, keyed by row_key.
 template <class Rel>
-struct composite_eager_ops {
+struct composite_eager_ops : loader_eager_ops<Rel, composite_eager_ops<Rel>> {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
@@ -236,13 +242,6 @@ struct composite_eager_ops {
       to_string_view(typename Rel::name_type{}),
       std::span<const std::uint32_t>(impl::match_positions)};
 
-  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    return eager_load_rows(loader, owners, node);
-  }
-  static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
-  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
-    return make_rows_batch(loader, records);
-  }
 };
 
 // A relation's first lazy access on a record (see lazy_load_rows).
