@@ -77,18 +77,33 @@ class mysql_dialect final : public dialect {
       case value_type::date: return "DATE";
       case value_type::bytes: return "LONGBLOB";
       case value_type::uuid: return "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
-      case value_type::decimal: return "DECIMAL(65, 30)";
+      case value_type::decimal: return "DECIMAL(65, 38)";  // a plain ar::decimal: decimal_column_type
       // MariaDB's JSON: LONGTEXT (utf8mb4_bin) that a CHECK (JSON_VALID(...)) guards.
       case value_type::json: return "JSON";
     }
     return "LONGTEXT";
   }
 
-  // DECIMAL(P, S); a plain ar::decimal gets the widest, DECIMAL(65, 30) (MariaDB has no DECIMAL
-  // without a scale): it reads back at scale 30.
+  // DECIMAL(P, S). MariaDB has no DECIMAL without a scale, and none holds every ar::decimal (38
+  // digits before the point and 38 after would take 76): a plain ar::decimal gets DECIMAL(65, 38),
+  // MariaDB's largest scale and precision, which keeps every scale an ar::decimal has (up to 38)
+  // and 27 digits before the point. A value with more is refused before it is written
+  // (decimal_refusal), never left to the server; one read back comes at the smallest scale that
+  // holds it (12.50 as 12.5, equal as decimals compare: mysql_statement.cpp drops the zeros the
+  // server pads it with).
   std::string decimal_column_type(int precision, int scale) const override {
-    if (precision == 0) return "DECIMAL(65, 30)";
+    if (precision == 0) return "DECIMAL(65, 38)";
     return "DECIMAL(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
+  }
+  static constexpr int plain_whole_digits = 65 - 38;
+  std::string decimal_refusal(const decimal& v, int precision, int) const override {
+    if (precision != 0) return {};  // ar::numeric<P, S>: P is at most 38, and checked on write
+    const int whole = v.coefficient() == 0 ? 0 : v.digits() - v.scale();
+    if (whole <= plain_whole_digits) return {};
+    return "the decimal " + v.to_string() + " has " + std::to_string(whole) +
+           " digits before the point: a plain ar::decimal is a DECIMAL(65, 38) column on MariaDB, which holds 27 "
+           "(declare the field ar::numeric<P, S> for more); ar refuses it rather than let the server refuse or "
+           "change it";
   }
 
   // InnoDB indexes at most 3072 bytes of a key: 768 utf8mb4 characters. A longer string key is

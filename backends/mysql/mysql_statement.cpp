@@ -64,6 +64,18 @@ backend::value_source characters_source(const MYSQL_FIELD& f) noexcept {
   }
 }
 
+// A DECIMAL's text without the zeros the server pads a 38-digit fraction with: a plain
+// ar::decimal's DECIMAL(65, 38) column (mysql_dialect.cpp) spells 12.5 with 38 digits after the
+// point, 40 in all, more than an ar::decimal holds; it reads as 12.5. (An ar::numeric<P, 38> takes
+// its scale back as it reads.) Any other text as it is.
+std::string_view decimal_text(std::string_view text, const MYSQL_FIELD& f) noexcept {
+  if ((f.type != MYSQL_TYPE_NEWDECIMAL && f.type != MYSQL_TYPE_DECIMAL) || f.decimals != 38) return text;
+  if (text.find('.') == std::string_view::npos) return text;
+  while (!text.empty() && text.back() == '0') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  return text;
+}
+
 column_kind kind_of(const MYSQL_FIELD& f) noexcept {
   switch (f.type) {
     case MYSQL_TYPE_TINY:
@@ -178,7 +190,8 @@ class statement final : public backend::statement {
             backend::store_spelled(c, backend::value_source::text, spell_time(s.time, fields_[i]), i);
             break;
           case column_kind::characters:
-            backend::store_spelled(c, s.source, std::string_view(s.data.data(), s.length), i);
+            backend::store_spelled(c, s.source, decimal_text(std::string_view(s.data.data(), s.length), fields_[i]),
+                                   i);
             break;
         }
       }

@@ -1,6 +1,8 @@
 // SQLite: the embedded default. Double-quoted identifiers, positional ? placeholders, RETURNING for
 // generated keys (SQLite 3.35+), time points as ISO-8601 text, booleans as 0/1.
 
+#include "backends/sqlite/sqlite_decimal.hpp"
+
 #include <ar/backend/dialect.hpp>
 
 #include <algorithm>
@@ -34,6 +36,10 @@ class sqlite_dialect final : public dialect {
     const std::string unit = "1e" + std::to_string(scale);
     return {"COALESCE(SUM(ROUND(", " * " + unit + ")) / " + unit + ", 0)"};
   }
+
+  // A NUMERIC column keeps a 64-bit integer or a double: a decimal it would round is refused
+  // before the statement, naming the field (backends/sqlite/sqlite_decimal.hpp).
+  std::string decimal_refusal(const decimal& v, int, int) const override { return sqlite_decimal::refusal(v); }
 
   std::string_view column_type(value_type type) const override {
     switch (type) {

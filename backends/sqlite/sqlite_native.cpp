@@ -3,6 +3,7 @@
 // (its into/use machinery costs 1.3-1.4x raw sqlite3 per row).
 
 #include "backends/soci_common/soci_session.hpp"
+#include "backends/sqlite/sqlite_decimal.hpp"
 
 #include <ar/backend/driver.hpp>
 #include <ar/error.hpp>
@@ -30,28 +31,6 @@ namespace sqlite_native {
 namespace {
 
 using backend::column_binding;
-
-// A decimal that is a whole number a 64-bit integer holds (3, 12.00), as that integer.
-std::optional<sqlite3_int64> whole_int64(const decimal& d) {
-  decimal::coefficient_type c = d.coefficient();
-  for (int i = 0; i < d.scale(); ++i) {
-    if (c % 10 != 0) return std::nullopt;
-    c /= 10;
-  }
-  if (c < INT64_MIN || c > INT64_MAX) return std::nullopt;
-  return static_cast<sqlite3_int64>(c);
-}
-
-// The digits of a decimal without its trailing zeros: 12.500 has 3, 1200 has 2.
-int significant_digits(const decimal& d) {
-  decimal::coefficient_type c = d.coefficient();
-  int zeros = 0;
-  while (c != 0 && c % 10 == 0) {
-    c /= 10;
-    ++zeros;
-  }
-  return d.digits() - zeros;
-}
 
 // SQLite's extended result code, as the error's code; SQLITE_BUSY (the busy timeout ran out while
 // another connection held a lock) is a lock timeout, SQLITE_BUSY_SNAPSHOT (a WAL read transaction
@@ -221,14 +200,12 @@ class statement final : public backend::statement {
           // 64 bits as an integer; else one of at most 15 significant digits as its double, which
           // reads back as the same decimal. A longer one would be stored rounded: refused.
           const decimal& d = *std::get_if<decimal>(&v);
-          if (const auto whole = whole_int64(d)) {
+          if (const auto whole = sqlite_decimal::whole_int64(d)) {
             rc = sqlite3_bind_int64(st_, at, *whole);
-          } else if (significant_digits(d) <= 15) {
+          } else if (const std::string why = sqlite_decimal::refusal(d); why.empty()) {
             rc = sqlite3_bind_double(st_, at, d.to_double_lossy());
           } else {
-            throw backend::driver_error("parameter " + std::to_string(at) + " is the decimal " + d.to_string() +
-                                        ", of more than 15 significant digits: a sqlite3 database keeps a number "
-                                        "as a 64-bit integer or a double, which would round it; ar refuses it");
+            throw backend::driver_error("parameter " + std::to_string(at) + ": " + why);
           }
           break;
         }

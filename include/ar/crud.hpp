@@ -125,7 +125,7 @@ void insert(const database& db, M& record) {
   const bool generate = detail::has_generated_key_unset(record);
   if constexpr (detail::has_self_reference_v<M>)
     if (!generate) detail::check_no_cycle(db, record);
-  detail::parameter_list params;
+  detail::parameter_list params(db.dialect());
   detail::append_values(record, params, !generate);
   if (!generate) {
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key), params.span());
@@ -174,7 +174,7 @@ void save(const database& db, M& record) {
   } else {
     if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
     auto& state = detail::state_of(db);
-    detail::parameter_list params;
+    detail::parameter_list params(db.dialect());
     detail::append_values(record, params, true);
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
   }

@@ -15,8 +15,10 @@ namespace ar {
 
 // An exact decimal: a signed coefficient of up to 38 digits and a scale (digits after the point,
 // 0 to 38), the value coefficient / 10^scale. It keeps its scale: decimal("-12.50") is written
-// "-12.50". Equality and order are numeric (1.5 == 1.50); +, - and * are exact and throw
-// ar::error when the exact result needs more than 38 digits, never rounding. There is no
+// "-12.50". Equality and order are numeric (1.5 == 1.50); +, - and * are exact, at the scale SQL
+// gives them (the larger of the two for + and -, their sum for *: 1.25 * 0.2 is 0.250; a product
+// past 38 digits or scale 38 drops trailing zeros, down to the larger scale), and throw ar::error
+// naming the operation when the exact result needs more than 38 digits, never rounding. There is no
 // conversion from a double (a double is rarely the decimal it was written as): build one from
 // text or from an integer; to_double_lossy() is the nearest double.
 class decimal {

@@ -821,6 +821,8 @@ template <class X>
 std::uint32_t lower_number(expr_tree& tree, const X& x) {
   if constexpr (is_expression_v<X>)
     return lower(tree, x);
+  else if constexpr (category_of_value<X>() == category::decimal)
+    return tree.add_param(to_value(x));  // exact, at its scale
   else if constexpr (std::is_floating_point_v<X>)
     return tree.add_param(static_cast<double>(x));
   else
@@ -830,19 +832,33 @@ std::uint32_t lower_number(expr_tree& tree, const X& x) {
 // a <op> b: a std::int64_t of two integers, a double where one is a double; / always a double
 // (SQL's integer division differs between databases) that is NULL where b is 0 (SQLite and MariaDB
 // give NULL; PostgreSQL refuses the statement); a std::optional where an operand may be NULL.
+//
+// With an exact decimal (an ar::decimal or ar::numeric<P, S> column or value) on either side, +, -
+// and * give an exact ar::decimal (the other side a decimal or an integer; a double would make it
+// inexact); / of a decimal does not compile (its result has no exact scale).
 template <arith_op Op, class L, class R>
 auto make_arith(const L& l, const R& r) {
   using left = operand_scalar_t<L>;
   using right = operand_scalar_t<R>;
-  static_assert(is_number_v<left> && is_number_v<right>,
+  constexpr bool left_exact = category_of_value<left>() == category::decimal;
+  constexpr bool right_exact = category_of_value<right>() == category::decimal;
+  constexpr bool exact = left_exact || right_exact;
+  static_assert((is_number_v<left> || left_exact) && (is_number_v<right> || right_exact),
                 "ar: +, -, * and / compute with numbers: both sides must be number columns, numbers or "
                 "expressions of numbers");
-  using scalar = std::conditional_t<Op == arith_div || std::is_floating_point_v<left> || std::is_floating_point_v<right>,
-                                    double, std::int64_t>;
+  static_assert(!exact || (!std::is_floating_point_v<left> && !std::is_floating_point_v<right>),
+                "ar: an exact decimal computes with decimals and integers: a double beside it would make the result "
+                "inexact (make the double an ar::decimal, or the decimal column a double)");
+  static_assert(!exact || Op != arith_div,
+                "ar: / of an exact decimal has no exact result: divide in C++ (ar::decimal), or multiply instead");
+  using scalar = std::conditional_t<
+      exact, decimal,
+      std::conditional_t<Op == arith_div || std::is_floating_point_v<left> || std::is_floating_point_v<right>, double,
+                         std::int64_t>>;
   using field = std::conditional_t<Op == arith_div || nullable_operand_v<L> || nullable_operand_v<R>,
                                    std::optional<scalar>, scalar>;
   computed_result_t<field, L, R> out;
-  if constexpr (is_number_v<left> && is_number_v<right>) {
+  if constexpr ((is_number_v<left> || left_exact) && (is_number_v<right> || right_exact)) {
     const auto a = lower_number(out.tree, l);
     const auto b = lower_number(out.tree, r);
     out.tree.add(node{node_kind::arith, compare_op::eq, a, b, Op});

@@ -201,10 +201,12 @@ std::vector<M> tree_walk(const M& record, bool ancestors, const ar::database* on
   std::array<column_binding, model_of<M>::size> columns;
   bind_record(staging, columns);
   // In data that already holds a cycle the walk repeats itself until the depth bound: keep each
-  // record once.
-  std::unordered_set<typename impl::key_scalar> seen;
+  // record once, by its load key (an integer or a text: a uuid, a date or a strong id has no
+  // std::hash of its own).
+  using codec = load_key<typename impl::key_scalar>;
+  std::unordered_set<typename codec::type> seen;
   auto on_row = [&] {
-    if (seen.insert(staging.*impl::key_def::pointer).second) rows.push_back(std::move(staging));
+    if (seen.insert(codec::encode(staging.*impl::key_def::pointer)).second) rows.push_back(std::move(staging));
   };
   run(detail::state_of(db), sql, params, columns, row_callback::of(on_row));
   return rows;
@@ -221,11 +223,14 @@ void check_no_cycle(const database& db, const M& record) {
             using impl = relation_impl<R>;
             const auto parent = impl::lookup_value(record);
             if (!parent) return;
+            // Compared by load key: a strong id need not have an operator==.
+            using codec = load_key<typename impl::key_scalar>;
             const auto self = record.*impl::key_def::pointer;
-            bool cycle = *parent == self;
+            const auto parent_key = codec::encode(*parent);
+            bool cycle = parent_key == codec::encode(self);
             if (!cycle) {
               for (const M& d : tree_walk<M, R>(record, false, &db))
-                if (d.*impl::key_def::pointer == *parent) cycle = true;
+                if (codec::encode(d.*impl::key_def::pointer) == parent_key) cycle = true;
             }
             if (cycle)
               throw error("ar: the '" + std::string(model_of<M>::table) + "' record with key " + to_string(to_value(self)) +

@@ -71,6 +71,13 @@ struct through_impl {
   using join_target_def = typename column_named<typename Rel::through_target_key, typename model_of<join>::columns>::def;
   using key_scalar = scalar_t<typename owner_key_def::type>;
   using target_key = scalar_t<typename target_key_def::type>;
+  // Keys are grouped, hashed and ordered by their load key (an integer or a text: an ar::uuid,
+  // an ar::date or a strong id has no std::hash of its own), as the direct relations' are.
+  using owner_codec = load_key<key_scalar>;
+  using target_codec = load_key<target_key>;
+  using owner_load_key = typename owner_codec::type;
+  using target_load_key = typename target_codec::type;
+  static key_scalar decoded(const owner_load_key& k) { return static_cast<key_scalar>(owner_codec::decode(k)); }
   using join_owner_column = column<join, join_owner_def::index>;
   using join_target_column = column<join, join_target_def::index>;
   using target_key_column = column<target, target_key_def::index>;
@@ -138,11 +145,11 @@ struct through_impl {
     return from<target>().transformed([&](query_state& s) { s.where = std::move(exists); });
   }
 
-  // Targets grouped by owner key, for `keys`: one statement when the join is done in SQL (per
-  // chunk of keys), else the join rows then the targets.
-  static std::unordered_map<key_scalar, std::vector<target>> select_in(const std::vector<key_scalar>& keys,
-                                                                        const modifier_fn* modifier) {
-    std::unordered_map<key_scalar, std::vector<target>> grouped;
+  // Targets grouped by owner key (its load key), for `keys` (load keys): one statement when the
+  // join is done in SQL (per chunk of keys), else the join rows then the targets.
+  static std::unordered_map<owner_load_key, std::vector<target>> select_in(const std::vector<owner_load_key>& keys,
+                                                                            const modifier_fn* modifier) {
+    std::unordered_map<owner_load_key, std::vector<target>> grouped;
     if (keys.empty()) return grouped;
     query<target> refined = from<target>();
     if (modifier) refined = (*modifier)(refined);
@@ -157,7 +164,7 @@ struct through_impl {
       for (std::size_t at = 0; at < keys.size(); at += chunk) {
         const std::size_t n = std::min(chunk, keys.size() - at);
         std::vector<value> key_values;
-        for (std::size_t i = 0; i < n; ++i) key_values.push_back(to_value(keys[at + i]));
+        for (std::size_t i = 0; i < n; ++i) key_values.push_back(to_value(decoded(keys[at + i])));
         std::string sql;
         std::vector<value> params;
         std::optional<std::pair<std::size_t, value>> join_type;
@@ -176,7 +183,7 @@ struct through_impl {
         std::array<column_binding, model_of<target>::size + 1> columns;
         bind_record(staging, std::span<column_binding>(columns.data(), model_of<target>::size));
         columns.back() = bind_column(owner_key);
-        auto on_row = [&] { grouped[owner_key].push_back(std::move(staging)); };
+        auto on_row = [&] { grouped[owner_codec::encode(owner_key)].push_back(std::move(staging)); };
         run(detail::state_of(target_db), sql, params, columns, row_callback::of(on_row));
       }
       return grouped;
@@ -185,28 +192,33 @@ struct through_impl {
     std::vector<std::pair<key_scalar, target_key>> links;
     for (std::size_t at = 0; at < keys.size(); at += chunk) {
       const std::size_t n = std::min(chunk, keys.size() - at);
-      std::vector<key_scalar> part(keys.begin() + static_cast<std::ptrdiff_t>(at), keys.begin() + static_cast<std::ptrdiff_t>(at + n));
+      std::vector<key_scalar> part;
+      for (std::size_t i = 0; i < n; ++i) part.push_back(decoded(keys[at + i]));
       for (auto [o, t] : from<join>() | filter(typed(join_owner_column{}.in(part))) | select(join_owner_column{}, join_target_column{}) | to_vector)
         links.emplace_back(static_cast<key_scalar>(o), static_cast<target_key>(t));
     }
     std::vector<target_key> wanted;
-    std::unordered_set<target_key> seen;
+    std::unordered_set<target_load_key> seen;
     for (const auto& link : links)
-      if (seen.insert(link.second).second) wanted.push_back(link.second);
-    std::unordered_map<target_key, std::shared_ptr<const target>> by_key;
+      if (seen.insert(target_codec::encode(link.second)).second) wanted.push_back(link.second);
+    std::unordered_map<target_load_key, std::shared_ptr<const target>> by_key;
     for (std::size_t at = 0; at < wanted.size(); at += chunk) {
       const std::size_t n = std::min(chunk, wanted.size() - at);
       std::vector<target_key> part(wanted.begin() + static_cast<std::ptrdiff_t>(at), wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
       for (target& t : refined | filter(target_key_column{}.in(part)) | to_vector) {
-        const target_key k = t.*target_key_def::pointer;
-        by_key.emplace(k, std::make_shared<target>(std::move(t)));
+        target_load_key k = target_codec::encode(t.*target_key_def::pointer);
+        by_key.emplace(std::move(k), std::make_shared<target>(std::move(t)));
       }
     }
     for (const auto& [o, t] : links)
-      if (auto it = by_key.find(t); it != by_key.end()) grouped[o].push_back(*it->second);
+      if (auto it = by_key.find(target_codec::encode(t)); it != by_key.end())
+        grouped[owner_codec::encode(o)].push_back(*it->second);
+    // In the target key's order, as the joined statement's ORDER BY (a uuid by its bytes, a date
+    // by its day).
     for (auto& [o, rows] : grouped)
-      std::sort(rows.begin(), rows.end(),
-                [](const target& a, const target& b) { return a.*target_key_def::pointer < b.*target_key_def::pointer; });
+      std::sort(rows.begin(), rows.end(), [](const target& a, const target& b) {
+        return target_codec::encode(a.*target_key_def::pointer) < target_codec::encode(b.*target_key_def::pointer);
+      });
     return grouped;
   }
 
@@ -215,8 +227,9 @@ struct through_impl {
   static void load(const owner& o, bool first_access = false) {
     std::shared_ptr<const void> value;
     if (const auto v = lookup_value(o)) {
-      auto grouped = select_in({*v}, nullptr);
-      value = std::make_shared<std::vector<target>>(std::move(grouped[*v]));
+      const owner_load_key k = owner_codec::encode(*v);
+      auto grouped = select_in({k}, nullptr);
+      value = std::make_shared<std::vector<target>>(std::move(grouped[k]));
     } else {
       value = std::make_shared<std::vector<target>>();
     }
@@ -288,7 +301,8 @@ struct through_impl {
     relation_slot& slot = slot_of<Rel>(o);
     if (slot.loaded) {
       auto rows = std::make_shared<std::vector<target>>(cached(o));
-      std::erase_if(*rows, [&](const target& r) { return r.*target_key_def::pointer == t.*target_key_def::pointer; });
+      const target_load_key gone = target_codec::encode(t.*target_key_def::pointer);
+      std::erase_if(*rows, [&](const target& r) { return target_codec::encode(r.*target_key_def::pointer) == gone; });
       slot.value = std::move(rows);
     }
     return removed > 0;
@@ -302,19 +316,24 @@ struct through_impl {
     const ar::database db = ::ar::database_for<join>();
     std::optional<transaction> tx;
     if (!db.in_transaction()) tx.emplace(db);
-    std::unordered_set<target_key> current;
-    for (auto [k] : from<join>() | filter(typed(join_owner_column{} == key)) | select(join_target_column{}) | to_vector)
-      current.insert(static_cast<target_key>(k));
-    const std::unordered_set<target_key> keep(wanted.begin(), wanted.end());
+    std::unordered_set<target_load_key> current;
+    std::vector<target_key> current_keys;
+    for (auto [k] : from<join>() | filter(typed(join_owner_column{} == key)) | select(join_target_column{}) | to_vector) {
+      const auto t = static_cast<target_key>(k);
+      if (current.insert(target_codec::encode(t)).second) current_keys.push_back(t);
+    }
+    std::unordered_set<target_load_key> keep;
+    for (const auto& k : wanted) keep.insert(target_codec::encode(k));
     std::vector<target_key> remove;
-    for (const auto& k : current)
-      if (!keep.count(k)) remove.push_back(k);
+    for (const auto& k : current_keys)
+      if (!keep.count(target_codec::encode(k))) remove.push_back(k);
     if (!remove.empty())
       (void)(from<join>() | filter(typed(join_owner_column{} == key && join_target_column{}.in(remove))) | delete_all);
     std::vector<join> add;
-    std::unordered_set<target_key> added;
+    std::unordered_set<target_load_key> added;
     for (const auto& k : wanted) {
-      if (current.count(k) || !added.insert(k).second) continue;
+      const target_load_key e = target_codec::encode(k);
+      if (current.count(e) || !added.insert(e).second) continue;
       join link{};
       link.*join_owner_def::pointer = static_cast<scalar_t<typename join_owner_def::type>>(key);
       link.*join_target_def::pointer = static_cast<scalar_t<typename join_target_def::type>>(k);
@@ -346,7 +365,21 @@ struct through_eager_ops {
   using impl = through_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  using key = typename impl::key_scalar;
+  using key = typename impl::owner_load_key;
+
+  static std::optional<key> lookup(const owner& o) {
+    const auto v = impl::lookup_value(o);
+    if (!v) return std::nullopt;
+    return key(impl::owner_codec::encode(*v));
+  }
+  // The owners' keys, non-null, in their order, repeats kept.
+  static std::vector<key> lookups(const std::vector<const void*>& owners) {
+    std::vector<key> keys;
+    keys.reserve(owners.size());
+    for (const void* p : owners)
+      if (auto k = lookup(*static_cast<const owner*>(p))) keys.push_back(std::move(*k));
+    return keys;
+  }
 
   static std::shared_ptr<const void> value_for(std::unordered_map<key, std::vector<target>>& grouped, const std::optional<key>& v) {
     if (v)
@@ -356,13 +389,14 @@ struct through_eager_ops {
   }
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    const std::vector<key> keys = distinct_lookup_values<impl>(owners);
+    std::vector<key> keys = lookups(owners);
+    keep_distinct(keys);
     auto grouped = impl::select_in(keys, static_cast<const typename impl::modifier_fn*>(node.modifier.get()));
     std::vector<const void*> targets;
     auto values = std::make_shared<std::vector<std::shared_ptr<const void>>>();
     values->reserve(owners.size());
     for (const void* p : owners) {
-      auto value = value_for(grouped, impl::lookup_value(*static_cast<const owner*>(p)));
+      auto value = value_for(grouped, lookup(*static_cast<const owner*>(p)));
       for (const target& t : *static_cast<const std::vector<target>*>(value.get())) targets.push_back(&t);
       values->push_back(std::move(value));
     }
@@ -384,7 +418,7 @@ struct through_eager_ops {
         siblings.results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
     });
     if (!b) return false;
-    const auto v = impl::lookup_value(o);
+    const auto v = lookup(o);
     auto it = v ? b->results.find(*v) : b->results.end();
     publish_loaded(slot_of<Rel>(o), it == b->results.end() ? std::make_shared<std::vector<target>>() : it->second);
     return true;
@@ -392,7 +426,7 @@ struct through_eager_ops {
 
   static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
     auto b = std::make_shared<batch<key>>();
-    b->keys = lookup_values<impl>(records);
+    b->keys = lookups(records);
     return b;
   }
 };

@@ -1,6 +1,7 @@
 // Parameters read from bound columns: the one conversion from a record's fields to the values a
 // statement binds, compiled here once for every model.
 
+#include <ar/backend/dialect.hpp>
 #include <ar/detail/execute.hpp>
 #include <ar/error.hpp>
 
@@ -56,13 +57,31 @@ value mapped_value(const column_binding& c, const table_meta* table, std::size_t
 
 }  // namespace
 
+namespace {
+
+// A decimal written to column `position` of `table` that the database would not keep exactly.
+void check_written_decimal(const value& v, const dialect& d, const table_meta* table, std::size_t position) {
+  const decimal* x = std::get_if<decimal>(&v);
+  if (!x) return;
+  const bool known = table && position < table->columns.size();
+  std::string why = d.decimal_refusal(*x, known ? table->columns[position].precision : 0,
+                                      known ? table->columns[position].scale : 0);
+  if (why.empty()) return;
+  throw value_error(table ? std::string(table->table) : std::string("(a record)"),
+                    known ? std::string(table->columns[position].field) : "#" + std::to_string(position + 1),
+                    known ? "column '" + std::string(table->columns[position].column) + "': " + why : why);
+}
+
+}  // namespace
+
 void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out,
-                         const table_meta* table) {
+                         const table_meta* table, const dialect* written_to) {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i == skip) continue;
     const column_binding& c = columns[i];
     if (c.mapped) {
       out.push_back(mapped_value(c, table, i));
+      if (written_to) check_written_decimal(out.back(), *written_to, table, i);
       continue;
     }
     switch (c.type) {
@@ -83,7 +102,10 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
         break;
       case value_type::bytes: emplace_bound<bytes>(c, out); break;
       case value_type::uuid: emplace_bound<uuid>(c, out); break;
-      case value_type::decimal: emplace_bound<decimal>(c, out); break;
+      case value_type::decimal:
+        emplace_bound<decimal>(c, out);
+        if (written_to) check_written_decimal(out.back(), *written_to, table, i);
+        break;
       case value_type::json: {
         // Bound as its text, once checked: the databases would each take different text.
         const json* field = c.nullable ? (static_cast<const std::optional<json>*>(c.target)->has_value()
@@ -174,15 +196,17 @@ value value_of(const column_binding& column, const table_meta* table, std::size_
 }
 
 parameter_list::parameter_list() noexcept = default;
+parameter_list::parameter_list(const dialect& written_to) noexcept : written_to_(&written_to) {}
 parameter_list::~parameter_list() = default;
 
 void parameter_list::append(std::span<const column_binding> columns, std::size_t skip, const table_meta* table) {
   values_.reserve(values_.size() + columns.size());
-  append_bound_values(columns, skip, values_, table);
+  append_bound_values(columns, skip, values_, table, written_to_);
 }
 
 void parameter_list::append(const column_binding& column, const table_meta* table, std::size_t position) {
   values_.push_back(value_of(column, table, position));
+  if (written_to_) check_written_decimal(values_.back(), *written_to_, table, position);
 }
 
 std::span<const value> parameter_list::span() const noexcept { return values_; }

@@ -22,7 +22,8 @@ namespace {
 
 // The values of records [from, from + count), row by row in the model's column order: every
 // column, or all but the key.
-void append_rows(const record_rows& rows, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out) {
+void append_rows(const record_rows& rows, std::size_t from, std::size_t count, bool with_key, std::vector<value>& out,
+                 const dialect& d) {
   if (count == 0) return;
   const record_ops& ops = *rows.ops;
   const std::size_t skip = with_key ? no_column : rows.table->primary_key;
@@ -33,7 +34,7 @@ void append_rows(const record_rows& rows, std::size_t from, std::size_t count, b
   for (std::size_t i = 0; i < count; ++i) {
     if (i > 0)
       for (column_binding& c : columns) c.target = static_cast<char*>(c.target) + ops.size;
-    append_bound_values(columns, skip, out, rows.table);
+    append_bound_values(columns, skip, out, rows.table, &d);
   }
 }
 
@@ -147,7 +148,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
     std::size_t total = 0;
     for (std::size_t i = 0; i < rows.size && !several; ++i) {
       params.clear();
-      append_rows(rows, i, 1, true, params);
+      append_rows(rows, i, 1, true, params, d);
       for (const value& v : params) total += text_bytes(v);
       several = total > max_bytes;
     }
@@ -186,14 +187,14 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       std::size_t n = 0, bytes = 0;
       if (!mixed && !max_bytes) {  // the next `batch` records, in one call
         n = std::min(batch, rows.size - i);
-        append_rows(rows, i, n, with_key, params);
+        append_rows(rows, i, n, with_key, params, d);
         if (returning)
           for (std::size_t k = 0; k < n; ++k) batch_rows.push_back(i + k);
         i += n;
       }
       while (n < batch && i < rows.size) {  // else record by record
         const std::size_t before = params.size();
-        append_rows(rows, i, 1, with_key, params);
+        append_rows(rows, i, 1, with_key, params, d);
         if (max_bytes) {
           std::size_t row = 0;
           for (std::size_t k = before; k < params.size(); ++k) row += text_bytes(params[k]);

@@ -4,6 +4,8 @@
 #include <ar/error.hpp>
 
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -34,8 +36,8 @@ int digit_count(i128 v) {
   return n;
 }
 
-[[noreturn]] void overflow(const char* what) {
-  throw error(std::string("ar: the exact decimal ") + what +
+[[noreturn]] void overflow(const char* what, const decimal& a, const char* op, const decimal& b) {
+  throw error(std::string("ar: the exact decimal ") + what + " " + a.to_string() + " " + op + " " + b.to_string() +
               " needs more than 38 digits: an ar::decimal holds at most 38, and never rounds");
 }
 
@@ -172,43 +174,95 @@ decimal decimal::operator-() const { return from_parts(-coefficient_, scale_); }
 
 namespace {
 // a and b at the larger of their scales.
-void align(const decimal& a, const decimal& b, i128& x, i128& y, int& scale, const char* what) {
+void align(const decimal& a, const decimal& b, i128& x, i128& y, int& scale, const char* what, const char* op) {
   scale = a.scale() > b.scale() ? a.scale() : b.scale();
   if (!scale_up(a.coefficient(), scale - a.scale(), x) || !scale_up(b.coefficient(), scale - b.scale(), y))
-    overflow(what);
+    overflow(what, a, op, b);
 }
 }  // namespace
 
+// a + b and a - b at the larger scale (SQL's rule). Each aligned coefficient is below 10^38, but
+// their sum may be past 2^127 (about 1.7 * 10^38): the addition is checked too.
 decimal operator+(const decimal& a, const decimal& b) {
-  i128 x = 0, y = 0;
+  i128 x = 0, y = 0, r = 0;
   int scale = 0;
-  align(a, b, x, y, scale, "sum");
-  const i128 r = x + y;  // both below 10^38: no overflow of 128 bits
-  if (r >= limit || r <= -limit) overflow("sum");
+  align(a, b, x, y, scale, "sum", "+");
+  if (__builtin_add_overflow(x, y, &r) || r >= limit || r <= -limit) overflow("sum", a, "+", b);
   return decimal::from_parts(r, scale);
 }
 
 decimal operator-(const decimal& a, const decimal& b) {
-  i128 x = 0, y = 0;
+  i128 x = 0, y = 0, r = 0;
   int scale = 0;
-  align(a, b, x, y, scale, "difference");
-  const i128 r = x - y;
-  if (r >= limit || r <= -limit) overflow("difference");
+  align(a, b, x, y, scale, "difference", "-");
+  if (__builtin_sub_overflow(x, y, &r) || r >= limit || r <= -limit) overflow("difference", a, "-", b);
   return decimal::from_parts(r, scale);
 }
 
+namespace {
+
+// A magnitude of up to 256 bits, four 64-bit limbs, least significant first: the exact product of
+// two coefficients (each below 10^38 < 2^127).
+struct wide {
+  std::uint64_t limb[4] = {0, 0, 0, 0};
+
+  static wide product(u128 a, u128 b) {
+    wide out;
+    const std::uint64_t x[2] = {static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(a >> 64)};
+    const std::uint64_t y[2] = {static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(b >> 64)};
+    for (int i = 0; i < 2; ++i) {
+      u128 carry = 0;
+      for (int j = 0; j < 2; ++j) {
+        const u128 t = static_cast<u128>(x[i]) * y[j] + out.limb[i + j] + carry;
+        out.limb[i + j] = static_cast<std::uint64_t>(t);
+        carry = t >> 64;
+      }
+      out.limb[i + 2] = static_cast<std::uint64_t>(carry);
+    }
+    return out;
+  }
+  // Divides by 10 in place; returns the remainder.
+  unsigned divide_by_ten() {
+    u128 rest = 0;
+    for (int i = 3; i >= 0; --i) {
+      const u128 cur = (rest << 64) | limb[i];
+      limb[i] = static_cast<std::uint64_t>(cur / 10);
+      rest = cur % 10;
+    }
+    return static_cast<unsigned>(rest);
+  }
+  bool divisible_by_ten() const {
+    wide copy = *this;
+    return copy.divide_by_ten() == 0;
+  }
+  // The value when it is below 10^38, else nothing.
+  std::optional<u128> below_limit() const {
+    if (limb[2] != 0 || limb[3] != 0) return std::nullopt;
+    const u128 v = (static_cast<u128>(limb[1]) << 64) | limb[0];
+    if (v >= static_cast<u128>(limit)) return std::nullopt;
+    return v;
+  }
+};
+
+}  // namespace
+
+// a * b at the sum of the scales (SQL's rule), exactly. Where that needs more than 38 digits or a
+// scale past 38, trailing zeros may go, down to the larger of the two scales: 1.50 * 2.00 is 3.0000,
+// and 0.1000000000000000000000 squared keeps its 22 digits after the point; a digit that is not 0
+// never goes (the product is refused instead).
 decimal operator*(const decimal& a, const decimal& b) {
-  i128 r = 0;
-  if (__builtin_mul_overflow(a.coefficient(), b.coefficient(), &r)) overflow("product");
+  wide p = wide::product(magnitude(a.coefficient()), magnitude(b.coefficient()));
+  const bool negative = (a.coefficient() < 0) != (b.coefficient() < 0);
   int scale = a.scale() + b.scale();
-  // Trailing zeros beyond the larger scale may go; a digit that is not 0 never does.
   const int keep = a.scale() > b.scale() ? a.scale() : b.scale();
-  while ((scale > decimal::max_digits || r >= limit || r <= -limit) && scale > keep && r % 10 == 0) {
-    r /= 10;
+  while ((scale > decimal::max_digits || !p.below_limit()) && scale > keep && p.divisible_by_ten()) {
+    p.divide_by_ten();
     --scale;
   }
-  if (scale > decimal::max_digits || r >= limit || r <= -limit) overflow("product");
-  return decimal::from_parts(r, scale);
+  const std::optional<u128> m = p.below_limit();
+  if (!m || scale > decimal::max_digits) overflow("product", a, "*", b);
+  const i128 r = static_cast<i128>(*m);
+  return decimal::from_parts(negative ? -r : r, scale);
 }
 
 std::strong_ordering operator<=>(const decimal& a, const decimal& b) noexcept {

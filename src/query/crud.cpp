@@ -40,7 +40,7 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
 
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
   auto& state = detail::state_of(db);
-  parameter_list params;
+  parameter_list params(db.dialect());
   for (std::size_t i = 0; i < columns.size(); ++i)
     if (!table.is_key(i)) params.append(columns[i], &table, i);
   for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);

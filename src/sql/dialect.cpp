@@ -101,6 +101,8 @@ std::string dialect::decimal_column_type(int precision, int scale) const {
 
 std::pair<std::string, std::string> dialect::decimal_sum(int) const { return {"COALESCE(SUM(", "), 0)"}; }
 
+std::string dialect::decimal_refusal(const decimal&, int, int) const { return {}; }
+
 std::string dialect::key_column_definition(const table_meta& table, std::size_t column) const {
   const column_meta& c = table.columns[column];
   if (c.type == value_type::decimal) return decimal_column_type(c.precision, c.scale);

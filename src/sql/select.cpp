@@ -10,10 +10,12 @@
 #include <ar/through.hpp>
 #include <ar/tree.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <new>
 #include <utility>
+#include <variant>
 
 namespace ar::detail {
 
@@ -111,6 +113,28 @@ struct renderer {
     return std::get<std::string>(t.params[t.nodes[param_node].first]);
   }
 
+  // The scale of an exact decimal expression (a decimal column or value, or +, -, * of one with a
+  // decimal or an integer: the larger scale for + and -, the sum of the scales for *), or -1 when
+  // the expression is not a decimal.
+  static int decimal_scale(const expr_tree& t, std::uint32_t i) {
+    const node& n = t.nodes[i];
+    switch (n.kind) {
+      case node_kind::column:
+        return n.table && n.table->columns[n.first].type == value_type::decimal ? n.table->columns[n.first].scale : -1;
+      case node_kind::param:
+        if (const auto* v = std::get_if<decimal>(&t.params[n.first])) return v->scale();
+        return -1;
+      case node_kind::arith: {
+        const int a = decimal_scale(t, n.first);
+        const int b = decimal_scale(t, n.second);
+        if (a < 0 && b < 0) return -1;
+        const int x = a < 0 ? 0 : a, y = b < 0 ? 0 : b;  // the other side an integer
+        return n.third == arith_mul ? x + y : std::max(x, y);
+      }
+      default: return -1;
+    }
+  }
+
   static bool is_leaf(const node& n) {
     return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate ||
            n.kind == node_kind::function || n.kind == node_kind::row || n.kind == node_kind::scalar_query;
@@ -175,12 +199,11 @@ struct renderer {
       }
       case node_kind::aggregate: {
         static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(", "MIN(", "MAX("};
-        if (const node& arg = t.nodes[n.first]; n.third == agg_sum && arg.kind == node_kind::column && arg.table &&
-                                               arg.table->columns[arg.first].type == value_type::decimal) {
-          // The sum of a decimal column, exact as the dialect adds decimals.
-          const auto [before, after] = d.decimal_sum(arg.table->columns[arg.first].scale);
+        if (const int scale = n.third == agg_sum ? decimal_scale(t, n.first) : -1; scale >= 0) {
+          // The sum of a decimal column or expression, exact as the dialect adds decimals.
+          const auto [before, after] = d.decimal_sum(scale);
           sql += before;
-          expr(t, n.first);
+          operand(t, n.first);
           sql += after;
           return;
         }

@@ -5,7 +5,8 @@
 // fields: std::int32_t, which SQLite's INTEGER holds too. Every answer is compared with the raw SQL
 // of the same database, run on a connection of its own (ar_test::raw_connection).
 //
-// Prices are double: a NUMERIC(10,2) read as the nearest double (exact decimals are not there yet).
+// Prices are ar::numeric<10, 2>, as the dumps declare them (NUMERIC(10,2)): exact decimals, summed
+// and multiplied exactly, and compared with the database's own exact text of its sums.
 
 #include "../support/backends.hpp"
 #include "../support/chinook.hpp"
@@ -14,11 +15,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -70,7 +74,7 @@ struct Track {
   std::optional<std::string> composer;
   std::int32_t milliseconds = 0;
   std::optional<std::int32_t> bytes;
-  double unit_price = 0;
+  ar::numeric<10, 2> unit_price;
   AR_MODEL(Track, "track",
            AR_FIELDS(track_id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price),
            AR_PRIMARY_KEY(track_id), AR_KEY_SUPPLIED, AR_BELONGS_TO(album, Album, album_id, AR_INVERSE(tracks)),
@@ -111,7 +115,7 @@ struct Invoice {
   std::int32_t customer_id = 0;
   ar::time_point invoice_date;
   std::optional<std::string> billing_country;
-  double total = 0;
+  ar::numeric<10, 2> total;
   AR_MODEL(Invoice, "invoice", AR_FIELDS(invoice_id, customer_id, invoice_date, billing_country, total),
            AR_PRIMARY_KEY(invoice_id), AR_KEY_SUPPLIED,
            AR_BELONGS_TO(customer, Customer, customer_id, AR_INVERSE(invoices)),
@@ -122,7 +126,7 @@ struct InvoiceLine {
   std::int32_t invoice_line_id = 0;
   std::int32_t invoice_id = 0;
   std::int32_t track_id = 0;
-  double unit_price = 0;
+  ar::numeric<10, 2> unit_price;
   std::int32_t quantity = 0;
   AR_MODEL(InvoiceLine, "invoice_line", AR_FIELDS(invoice_line_id, invoice_id, track_id, unit_price, quantity),
            AR_PRIMARY_KEY(invoice_line_id), AR_KEY_SUPPLIED,
@@ -161,6 +165,14 @@ class chinook_backends : public ::testing::TestWithParam<std::string> {
   std::string sql(std::string_view text) const { return ar_test::chinook_sql(db, text); }
   std::int64_t raw_count(std::string_view text) { return chinook->raw().count(sql(text)); }
   std::vector<std::string> raw_column(std::string_view text) { return chinook->raw().column(sql(text)); }
+  // SQL's exact text of a sum of prices (NUMERIC(10,2)): PostgreSQL and MariaDB add decimals and
+  // spell them; SQLite keeps each price as a REAL and adds doubles, whose sum is within far less
+  // than a cent of the exact total: printed to its 2 places, it is that total.
+  std::string exact_text(std::string_view expression) const {
+    if (GetParam() == "sqlite") return "printf('%.2f', " + std::string(expression) + ")";
+    if (GetParam() == "postgresql") return "CAST(" + std::string(expression) + " AS TEXT)";
+    return "CAST(" + std::string(expression) + " AS CHAR)";
+  }
 
   template <class T>
   static std::size_t count_of(const T& loaded) {
@@ -214,15 +226,15 @@ TEST_P(chinook_backends, sales_by_country_are_one_grouped_statement_equal_to_sql
       "SELECT {billing_country} FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
   const auto counts = raw_column(
       "SELECT COUNT(*) FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
-  const auto totals = raw_column(
-      "SELECT SUM({total}) FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
+  const auto totals = raw_column("SELECT " + exact_text("SUM({total})") +
+                                 " FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
   ASSERT_EQ(rows.size(), countries.size());
   ASSERT_GT(rows.size(), 20u);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& [country, count, total] = rows[i];
     EXPECT_EQ(country.value_or("NULL"), countries[i]);
     EXPECT_EQ(count, std::stoll(counts[i]));
-    EXPECT_NEAR(total, std::stod(totals[i]), 1e-6) << countries[i];
+    EXPECT_EQ(total, ar::decimal(totals[i])) << countries[i] << ": " << total.to_string() << " and " << totals[i];
   }
   // having: the countries with more than 20 invoices, largest total first.
   const auto big = ar::from<Invoice>(db) | ar::group_by(Invoice::c.billing_country) |
@@ -238,14 +250,16 @@ TEST_P(chinook_backends, sales_by_country_are_one_grouped_statement_equal_to_sql
             static_cast<std::int64_t>(countries.size()));
 }
 
-// The other reports of issue 18 that one table answers: the top tracks by revenue (a sum of a
-// product over invoice lines) and the artists with more than 10 albums, each one statement.
+// The other reports of issue 18 that one table answers: the top tracks by revenue (the exact sum
+// of price times quantity over their invoice lines) and the artists with more than 10 albums, each
+// one grouped statement.
 TEST_P(chinook_backends, top_tracks_by_revenue_and_prolific_artists_are_one_statement_each) {
   const auto revenue = (InvoiceLine::c.unit_price * InvoiceLine::c.quantity).sum();
   ar::statement_counter counter;
   const auto top = ar::from<InvoiceLine>(db) | ar::group_by(InvoiceLine::c.track_id) |
                    ar::order_by(revenue.desc(), InvoiceLine::c.track_id) | ar::take(10) |
                    ar::select(InvoiceLine::c.track_id, revenue) | ar::to_vector;
+  static_assert(std::is_same_v<std::tuple_element_t<1, std::remove_cvref_t<decltype(top[0])>>, ar::decimal>);
   const auto prolific = ar::from<Album>(db) | ar::group_by(Album::c.artist_id) | ar::having(ar::count_all() > 10) |
                         ar::order_by(Album::c.artist_id) | ar::select(Album::c.artist_id, ar::count_all()) |
                         ar::to_vector;
@@ -253,14 +267,15 @@ TEST_P(chinook_backends, top_tracks_by_revenue_and_prolific_artists_are_one_stat
   const auto top_ids = raw_column(
       "SELECT {track_id} FROM {invoice_line} GROUP BY {track_id} ORDER BY SUM({unit_price} * {quantity}) DESC, "
       "{track_id} LIMIT 10");
-  const auto top_sums = raw_column(
-      "SELECT SUM({unit_price} * {quantity}) FROM {invoice_line} GROUP BY {track_id} "
-      "ORDER BY SUM({unit_price} * {quantity}) DESC, {track_id} LIMIT 10");
+  const auto top_sums = raw_column("SELECT " + exact_text("SUM({unit_price} * {quantity})") +
+                                   " FROM {invoice_line} GROUP BY {track_id} "
+                                   "ORDER BY SUM({unit_price} * {quantity}) DESC, {track_id} LIMIT 10");
   ASSERT_EQ(top.size(), 10u);
   ASSERT_EQ(top_ids.size(), 10u);
   for (std::size_t i = 0; i < top.size(); ++i) {
-    EXPECT_EQ(std::to_string(std::get<0>(top[i])), top_ids[i]);
-    EXPECT_NEAR(std::get<1>(top[i]), std::stod(top_sums[i]), 1e-6);
+    const auto& [track, sum] = top[i];
+    EXPECT_EQ(std::to_string(track), top_ids[i]);
+    EXPECT_EQ(sum, ar::decimal(top_sums[i])) << sum.to_string() << " and " << top_sums[i];
   }
   const auto prolific_ids = raw_column(
       "SELECT {artist_id} FROM {album} GROUP BY {artist_id} HAVING COUNT(*) > 10 ORDER BY {artist_id}");
@@ -296,13 +311,14 @@ TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_s
       "SELECT t.{name} FROM {track} t JOIN {invoice_line} l ON l.{track_id} = t.{track_id} GROUP BY t.{track_id}, "
       "t.{name} ORDER BY SUM(l.{unit_price} * l.{quantity}) DESC, t.{track_id} LIMIT 10");
   const auto top_sums = raw_column(
-      "SELECT SUM(l.{unit_price} * l.{quantity}) FROM {track} t JOIN {invoice_line} l ON l.{track_id} = t.{track_id} "
+      "SELECT " + exact_text("SUM(l.{unit_price} * l.{quantity})") +
+      " FROM {track} t JOIN {invoice_line} l ON l.{track_id} = t.{track_id} "
       "GROUP BY t.{track_id}, t.{name} ORDER BY SUM(l.{unit_price} * l.{quantity}) DESC, t.{track_id} LIMIT 10");
   ASSERT_EQ(top.size(), 10u);
   ASSERT_EQ(top_names.size(), 10u);
   for (std::size_t i = 0; i < top.size(); ++i) {
     EXPECT_EQ(std::get<0>(top[i]), top_names[i]);
-    EXPECT_NEAR(std::get<1>(top[i]), std::stod(top_sums[i]), 1e-6);
+    EXPECT_EQ(std::get<1>(top[i]), ar::decimal(top_sums[i])) << std::get<1>(top[i]).to_string() << " and " << top_sums[i];
   }
 
   const auto prolific_names = raw_column(
@@ -324,7 +340,7 @@ TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_s
   const auto rep_names = raw_column("SELECT e.{last_name}" + rep_join);
   const auto rep_customers = raw_column("SELECT COUNT(DISTINCT c.{customer_id})" + rep_join);
   const auto rep_invoices = raw_column("SELECT COUNT(*)" + rep_join);
-  const auto rep_totals = raw_column("SELECT SUM(i.{total})" + rep_join);
+  const auto rep_totals = raw_column("SELECT " + exact_text("SUM(i.{total})") + rep_join);
   ASSERT_EQ(by_rep.size(), 3u);  // Chinook's three sales support agents
   ASSERT_EQ(by_rep.size(), rep_names.size());
   for (std::size_t i = 0; i < by_rep.size(); ++i) {
@@ -332,8 +348,44 @@ TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_s
     EXPECT_EQ(name, rep_names[i]);
     EXPECT_EQ(std::to_string(customers), rep_customers[i]);
     EXPECT_EQ(std::to_string(invoices), rep_invoices[i]);
-    EXPECT_NEAR(total, std::stod(rep_totals[i]), 1e-6) << name;
+    EXPECT_EQ(total, ar::decimal(rep_totals[i])) << name << ": " << total.to_string() << " and " << rep_totals[i];
   }
+}
+
+// Each invoice's total is its lines' prices times their quantities, to the cent: the invoices and
+// their lines in two statements, added in C++ exactly (as doubles, 2328.6 of totals came to
+// 2328.59999999996), and the whole against SQL's own exact sum.
+TEST_P(chinook_backends, invoice_totals_are_exactly_the_sum_of_their_lines) {
+  ar::statement_counter counter;
+  const auto invoices = ar::from<Invoice>(db) | ar::order_by(Invoice::c.invoice_id) | ar::with("lines") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);
+  ASSERT_GT(invoices.size(), 400u);
+  ar::decimal all_totals, all_lines;
+  std::size_t lines = 0;
+  for (const Invoice& invoice : invoices) {
+    ar::decimal from_lines("0.00");
+    for (const InvoiceLine& line : invoice.lines()) {
+      EXPECT_EQ(line.unit_price.scale(), 2);
+      from_lines += line.unit_price * ar::decimal(line.quantity);
+      ++lines;
+    }
+    EXPECT_EQ(invoice.total, from_lines) << invoice.invoice_id;
+    EXPECT_EQ(invoice.total.to_string(), from_lines.to_string()) << invoice.invoice_id;
+    all_totals += invoice.total;
+    all_lines += from_lines;
+  }
+  EXPECT_EQ(counter.count(), 2u);
+  EXPECT_EQ(static_cast<std::int64_t>(lines), raw_count("SELECT COUNT(*) FROM {invoice_line}"));
+  EXPECT_EQ(all_totals, all_lines);
+  EXPECT_EQ(all_totals, ar::decimal(raw_column("SELECT " + exact_text("SUM({total})") + " FROM {invoice}").at(0)));
+  EXPECT_EQ(all_lines,
+            ar::decimal(raw_column("SELECT " + exact_text("SUM({unit_price} * {quantity})") + " FROM {invoice_line}").at(0)));
+  // The database's own sum of the column, exact on every backend (SQLite's in whole cents).
+  const ar::decimal summed = ar::from<Invoice>(db) | ar::sum(Invoice::c.total);
+  EXPECT_EQ(summed, all_totals) << summed.to_string() << " and " << all_totals.to_string();
+  // A filter by an exact price finds what SQL finds.
+  EXPECT_EQ(ar::from<Track>(db) | ar::filter(Track::c.unit_price == ar::decimal("1.99")) | ar::count,
+            raw_count("SELECT COUNT(*) FROM {track} WHERE {unit_price} = 1.99"));
 }
 
 TEST_P(chinook_backends, the_models_match_the_schema) {

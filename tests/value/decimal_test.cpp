@@ -17,6 +17,7 @@
 #include <string>
 #include <type_traits>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -55,6 +56,15 @@ struct wide {
   std::int64_t id = 0;
   ar::numeric<38, 10> value;
   AR_MODEL(wide, "decimal_wide", AR_FIELDS(id, value));
+};
+
+// A plain ar::decimal: the widest exact column each database has (NUMERIC; DECIMAL(65, 38) on
+// MariaDB).
+struct plain_amount {
+  std::int64_t id = 0;
+  ar::decimal amount;
+  std::optional<ar::decimal> other;
+  AR_MODEL(plain_amount, "decimal_plain", AR_FIELDS(id, amount, other));
 };
 
 // A table with a double where the decimal would be.
@@ -110,6 +120,102 @@ TEST(decimal_text, arithmetic_is_exact_or_refused) {
   EXPECT_THROW((void)(max38 + ar::decimal(std::int32_t{1})), ar::error);
   EXPECT_THROW((void)(max38 * ar::decimal(std::int32_t{2})), ar::error);
   EXPECT_THROW((void)(ar::decimal("0." + std::string(30, '1')) * ar::decimal("0." + std::string(30, '1'))), ar::error);
+}
+
+TEST(decimal_text, sums_and_differences_carry_at_the_larger_scale) {
+  // Carries across the point and through every digit.
+  EXPECT_EQ((ar::decimal("0.99") + ar::decimal("0.01")).to_string(), "1.00");
+  EXPECT_EQ((ar::decimal("9.9") + ar::decimal("0.15")).to_string(), "10.05");
+  EXPECT_EQ((ar::decimal(std::string(37, '9')) + ar::decimal(std::int32_t{1})).to_string(), "1" + std::string(37, '0'));
+  EXPECT_EQ((ar::decimal("1.00") - ar::decimal("0.001")).to_string(), "0.999");
+  EXPECT_EQ((ar::decimal("100") - ar::decimal("0.01")).to_string(), "99.99");
+  // Negatives and signs crossing zero.
+  EXPECT_EQ((ar::decimal("-1.50") + ar::decimal("0.5")).to_string(), "-1.00");
+  EXPECT_EQ((ar::decimal("0.25") - ar::decimal("1")).to_string(), "-0.75");
+  EXPECT_EQ((ar::decimal("-0.25") - ar::decimal("-0.25")).to_string(), "0.00");
+  EXPECT_EQ((-ar::decimal("0.00")).to_string(), "0.00");
+  EXPECT_EQ((-ar::decimal("-" + std::string(38, '9'))).to_string(), std::string(38, '9'));
+  // The result's scale is the larger one, even when its last digits are zeros.
+  EXPECT_EQ((ar::decimal("1.5") + ar::decimal("1.500")).scale(), 3);
+  EXPECT_EQ((ar::decimal("2") - ar::decimal("0.0")).to_string(), "2.0");
+  // Compound forms are the same operations.
+  ar::decimal x("10.00");
+  x -= ar::decimal("0.01");
+  x *= ar::decimal(std::int32_t{-2});
+  x += ar::decimal("0.005");
+  EXPECT_EQ(x.to_string(), "-19.975");
+}
+
+TEST(decimal_text, sums_past_38_digits_are_refused_however_far_past) {
+  const ar::decimal max38(std::string(38, '9'));
+  const ar::decimal min38("-" + std::string(38, '9'));
+  EXPECT_EQ((max38 + min38).to_string(), "0");
+  EXPECT_EQ((max38 - max38).to_string(), "0");
+  // Twice 10^38 is past 2^127 (a 128-bit coefficient): still a refusal, never a wrapped value.
+  for (const auto& [a, b] : std::vector<std::pair<ar::decimal, ar::decimal>>{
+           {max38, max38}, {min38, min38}, {max38, ar::decimal(std::int32_t{1})}, {min38, ar::decimal(std::int32_t{-1})}}) {
+    try {
+      (void)(a + b);
+      ADD_FAILURE() << a.to_string() << " + " << b.to_string();
+    } catch (const ar::error& e) {
+      EXPECT_TRUE(contains(e.what(), "more than 38 digits")) << e.what();
+      EXPECT_TRUE(contains(e.what(), a.to_string() + " + " + b.to_string())) << e.what();
+    }
+  }
+  EXPECT_THROW((void)(max38 - min38), ar::error);
+  EXPECT_THROW((void)(min38 - max38), ar::error);
+  EXPECT_THROW((void)(min38 - ar::decimal(std::int32_t{1})), ar::error);
+  // Aligning the scales alone can pass 38 digits: 10^37 + 0.5 needs 39.
+  EXPECT_THROW((void)(ar::decimal("1" + std::string(37, '0')) + ar::decimal("0.5")), ar::error);
+  EXPECT_EQ((ar::decimal("1" + std::string(36, '0')) + ar::decimal("0.5")).to_string(), "1" + std::string(36, '0') + ".5");
+}
+
+TEST(decimal_text, products_are_exact_at_the_sum_of_the_scales) {
+  EXPECT_EQ((ar::decimal("1.25") * ar::decimal("0.2")).to_string(), "0.250");
+  EXPECT_EQ((ar::decimal("1.50") * ar::decimal("2.00")).to_string(), "3.0000");
+  EXPECT_EQ((ar::decimal("-0.99") * ar::decimal(std::int32_t{3})).to_string(), "-2.97");
+  EXPECT_EQ((ar::decimal("-0.5") * ar::decimal("-0.5")).to_string(), "0.25");
+  EXPECT_EQ((ar::decimal("0") * ar::decimal("-12.345")).to_string(), "0.000");
+  // 19 nines squared: 38 digits, the most there is.
+  const ar::decimal nines19(std::string(19, '9'));
+  EXPECT_EQ((nines19 * nines19).to_string(), std::string(18, '9') + "8" + std::string(18, '0') + "1");
+  EXPECT_EQ((ar::decimal("-" + std::string(38, '9')) * ar::decimal(std::int32_t{1})).to_string(), "-" + std::string(38, '9'));
+  // A product whose coefficients' product passes 128 bits but whose value fits once trailing zeros
+  // go: 1.0000000000000000000000 (22 zeros) squared is 1 at scale 44, kept at scale 37, the nearest
+  // to 44 that 38 digits hold.
+  const ar::decimal one22("1." + std::string(22, '0'));
+  EXPECT_EQ((one22 * one22).to_string(), "1." + std::string(37, '0'));
+  // 5^54 * 2^54 = 10^54, at scale 37 + 17 = 54: 1, which keeps scale 37 (38 digits).
+  const ar::decimal five54 = ar::decimal::from_parts([] {
+    ar::decimal::coefficient_type c = 1;
+    for (int i = 0; i < 54; ++i) c *= 5;
+    return c;
+  }(), 37);
+  const ar::decimal two54 = ar::decimal::from_parts(ar::decimal::coefficient_type{1} << 54, 17);
+  EXPECT_EQ(five54 * two54, ar::decimal(std::int32_t{1}));
+  EXPECT_EQ((five54 * two54).scale(), 37);
+  // At scale 16, the same product is 10, which needs 39 digits at scale 37: refused.
+  EXPECT_THROW((void)(five54 * ar::decimal::from_parts(ar::decimal::coefficient_type{1} << 54, 16)), ar::error);
+  // Past 38 digits, or a digit that is not 0 past scale 38: refused, naming the operation.
+  try {
+    (void)(ar::decimal(std::string(20, '9')) * ar::decimal(std::string(19, '9')));
+    ADD_FAILURE() << "39 digits";
+  } catch (const ar::error& e) {
+    EXPECT_TRUE(contains(e.what(), "product")) << e.what();
+    EXPECT_TRUE(contains(e.what(), " * ")) << e.what();
+  }
+  EXPECT_THROW((void)(ar::decimal("0." + std::string(20, '0') + "1") * ar::decimal("0." + std::string(20, '0') + "1")),
+               ar::error);
+  EXPECT_THROW((void)(ar::decimal("-" + std::string(38, '9')) * ar::decimal(std::int32_t{-2})), ar::error);
+}
+
+TEST(decimal_text, numerics_compute_as_decimals) {
+  const ar::numeric<10, 2> price("0.99");
+  const ar::decimal total = price * ar::decimal(std::int32_t{3}) + ar::numeric<10, 2>("0.03");
+  EXPECT_EQ(total.to_string(), "3.00");
+  EXPECT_TRUE((price < ar::numeric<10, 2>("1.00")));
+  EXPECT_TRUE(price == ar::decimal("0.990"));
+  EXPECT_EQ((ar::numeric<10, 2>(total)), ar::decimal("3"));
 }
 
 TEST(decimal_text, fits_a_numeric_without_rounding) {
@@ -308,8 +414,21 @@ TEST_P(decimals, thirty_eight_digits_where_the_database_holds_them) {
   ar::create_tables<wide>(db);
   wide w{1, ar::numeric<38, 10>("-" + std::string(28, '9') + "." + std::string(10, '9'))};
   if (sqlite()) {
-    // SQLite keeps a number as a 64-bit integer or a double: 38 digits would be rounded.
-    EXPECT_THROW(ar::insert(db, w), ar::error);
+    // SQLite keeps a number as a 64-bit integer or a double: 38 digits would be rounded. Refused
+    // before any statement, naming the table, the field and its column, and the digits.
+    ar::statement_counter counter;
+    try {
+      ar::insert(db, w);
+      ADD_FAILURE() << "38 digits written to SQLite";
+    } catch (const ar::value_error& e) {
+      EXPECT_EQ(e.table(), "decimal_wide");
+      EXPECT_EQ(e.field(), "value");
+      EXPECT_TRUE(contains(e.what(), "table 'decimal_wide'")) << e.what();
+      EXPECT_TRUE(contains(e.what(), "column 'value'")) << e.what();
+      EXPECT_TRUE(contains(e.why(), "has 38 significant digits")) << e.why();
+      EXPECT_TRUE(contains(e.why(), "15 significant digits")) << e.why();
+    }
+    EXPECT_EQ(counter.count(), 0U);
     EXPECT_EQ((ar::from<wide>(db) | ar::count), 0);
     return;
   }
@@ -323,6 +442,100 @@ TEST_P(decimals, thirty_eight_digits_where_the_database_holds_them) {
   EXPECT_EQ((ar::from<wide>(db) | ar::filter(wide::c.value < ar::decimal("-" + std::string(28, '9'))) | ar::count), 1);
   EXPECT_EQ(ar::decimal(ar::from<wide>(db) | ar::sum(wide::c.value)),
             ar::decimal("-" + std::string(28, '9') + "." + std::string(9, '9') + "8"));
+}
+
+// Each database's column for a plain ar::decimal, as create_table writes it; then the 38 digits it
+// keeps exactly, or the value_error that names the column where it would not.
+TEST_P(decimals, a_plain_decimal_is_the_widest_exact_column_and_keeps_38_digits) {
+  ar::statement_counter counter;
+  ar::create_table<plain_amount>(db);
+  ASSERT_EQ(counter.statements().size(), 1U);
+  const std::string ddl = counter.statements()[0];
+  if (GetParam() == "sqlite")
+    EXPECT_EQ(ddl, R"(CREATE TABLE "decimal_plain" ("id" INTEGER PRIMARY KEY, "amount" NUMERIC NOT NULL, "other" NUMERIC))");
+  else if (GetParam() == "postgresql")
+    EXPECT_EQ(ddl, R"(CREATE TABLE "decimal_plain" ("id" BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "amount" NUMERIC NOT NULL, "other" NUMERIC))");
+  else
+    EXPECT_TRUE(contains(ddl, "`amount` DECIMAL(65, 38) NOT NULL, `other` DECIMAL(65, 38)")) << ddl;
+
+  // 38 digits: all after the point, 27 before it and 11 after, a whole number of 27 digits.
+  const std::string fraction38 = "0.12345678901234567890123456789012345678";
+  const std::string split38 = "-123456789012345678901234567.12345678901";
+  const std::string whole27 = "987654321098765432109876543";
+  std::vector<plain_amount> rows{{1, ar::decimal(fraction38), ar::decimal(split38)},
+                                 {2, ar::decimal(whole27), ar::decimal("-0." + std::string(37, '0') + "1")},
+                                 {3, ar::decimal("12.50"), std::nullopt},
+                                 {4, ar::decimal("0"), ar::decimal("-7")}};
+  if (sqlite()) {
+    // More than 15 significant digits: refused, naming the column and the digits, nothing written.
+    for (std::size_t i = 0; i < 2; ++i) {
+      counter.reset();
+      try {
+        ar::insert(db, rows[i]);
+        ADD_FAILURE() << rows[i].amount.to_string();
+      } catch (const ar::value_error& e) {
+        EXPECT_EQ(e.table(), "decimal_plain");
+        EXPECT_EQ(e.field(), "amount");
+        EXPECT_TRUE(contains(e.what(), "column 'amount'")) << e.what();
+        EXPECT_TRUE(contains(e.why(), i == 0 ? "has 38 significant digits" : "has 27 significant digits")) << e.why();
+      }
+      EXPECT_EQ(counter.count(), 0U);
+    }
+    // So are an update and a multi-row insert of one.
+    plain_amount fine{5, ar::decimal("123456789012.345"), std::nullopt};  // 15 digits: kept
+    ar::insert(db, fine);
+    EXPECT_EQ(ar::find_or_throw<plain_amount>(db, std::int64_t{5}).amount.to_string(), "123456789012.345");
+    fine.amount = ar::decimal("1234567890123.4567");
+    try {
+      ar::update(db, fine);
+      ADD_FAILURE() << "17 digits updated";
+    } catch (const ar::value_error& e) {
+      EXPECT_TRUE(contains(e.why(), "1234567890123.4567 has 17 significant digits")) << e.why();
+    }
+    EXPECT_THROW(ar::insert_all(db, rows), ar::value_error);
+    EXPECT_EQ((ar::from<plain_amount>(db) | ar::count), 1);
+    return;
+  }
+  ar::insert_all(db, rows);
+  const auto back = ar::from<plain_amount>(db) | ar::order_by(plain_amount::c.id) | ar::to_vector;
+  ASSERT_EQ(back.size(), 4U);
+  EXPECT_EQ(back[0].amount.to_string(), fraction38);
+  EXPECT_EQ(back[0].other->to_string(), split38);
+  EXPECT_EQ(back[1].amount.to_string(), whole27);
+  EXPECT_EQ(back[1].other->to_string(), "-0." + std::string(37, '0') + "1");
+  // PostgreSQL keeps the scale written; MariaDB's column has one scale for all, and its value
+  // reads back at the smallest scale that holds it: equal either way.
+  EXPECT_EQ(back[2].amount, ar::decimal("12.5"));
+  EXPECT_EQ(back[2].amount.to_string(), GetParam() == "postgresql" ? "12.50" : "12.5");
+  EXPECT_FALSE(back[2].other);
+  EXPECT_EQ(back[3].amount, ar::decimal("0"));
+  EXPECT_EQ(*back[3].other, ar::decimal("-7"));
+  // Filters and sums over them stay exact.
+  EXPECT_EQ((ar::from<plain_amount>(db) | ar::filter(plain_amount::c.amount < ar::decimal(fraction38)) | ar::count), 1);
+  EXPECT_EQ(ar::decimal(ar::from<plain_amount>(db) | ar::filter(plain_amount::c.id > 1) | ar::sum(plain_amount::c.amount)),
+            ar::decimal(whole27) + ar::decimal("12.5"));
+  // 28 digits before the point: PostgreSQL keeps them (38 in all); MariaDB's DECIMAL(65, 38) holds
+  // 27, and ar refuses the value, naming the column, before any statement.
+  plain_amount big{10, ar::decimal("1" + std::string(27, '0')), std::nullopt};
+  if (GetParam() == "postgresql") {
+    ar::insert(db, big);
+    EXPECT_EQ(ar::find_or_throw<plain_amount>(db, std::int64_t{10}).amount.to_string(), "1" + std::string(27, '0'));
+    plain_amount widest{11, ar::decimal(std::string(38, '9')), std::nullopt};
+    ar::insert(db, widest);
+    EXPECT_EQ(ar::find_or_throw<plain_amount>(db, std::int64_t{11}).amount.to_string(), std::string(38, '9'));
+  } else {
+    counter.reset();
+    try {
+      ar::insert(db, big);
+      ADD_FAILURE() << "28 digits before the point written to DECIMAL(65, 38)";
+    } catch (const ar::value_error& e) {
+      EXPECT_EQ(e.table(), "decimal_plain");
+      EXPECT_EQ(e.field(), "amount");
+      EXPECT_TRUE(contains(e.why(), "has 28 digits before the point")) << e.why();
+      EXPECT_TRUE(contains(e.why(), "DECIMAL(65, 38)")) << e.why();
+    }
+    EXPECT_EQ(counter.count(), 0U);
+  }
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(decimals);

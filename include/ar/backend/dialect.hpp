@@ -52,6 +52,12 @@ class dialect {
   // decimals exactly. SQLite, whose NUMERIC columns hold doubles, adds them as whole numbers of
   // 10^-scale (exact below 2^53) and divides once.
   virtual std::pair<std::string, std::string> decimal_sum(int scale) const;
+  // Why a decimal written to a column of decimal_column_type(precision, scale) would not be kept
+  // exactly (empty: it would). ar refuses such a value before the statement runs, with an
+  // ar::value_error naming the table and the field. By default nothing: the database keeps every
+  // decimal of 38 digits, or refuses it itself. SQLite keeps at most 15 significant digits (a
+  // double); MariaDB's DECIMAL(65, 38) for a plain ar::decimal, 27 before the point.
+  virtual std::string decimal_refusal(const decimal& v, int precision, int scale) const;
   // DDL: appends the start of CREATE TABLE up to the column list, the guard included:
   // "CREATE TABLE [IF NOT EXISTS] "table"".
   virtual void create_table_head(std::string& out, std::string_view table, bool if_not_exists) const;

@@ -20,6 +20,10 @@
 #include <string_view>
 #include <vector>
 
+namespace ar {
+class dialect;
+}
+
 namespace ar::detail {
 
 class database_state;
@@ -103,9 +107,12 @@ run_result run_checked(connection_pin& pin, std::string_view sql, std::span<cons
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
 // library: a model only says where its columns are). `table`, when the columns are a record's in
 // its model's order: what names the field of a value its type_mapping refuses (ar::value_error).
+// `written_to`, when the values are written to the table's columns (insert, update, upsert): the
+// dialect of the database, which refuses a decimal its column would not keep exactly
+// (dialect::decimal_refusal) with an ar::value_error naming the field.
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out,
-                         const table_meta* table = nullptr);
+                         const table_meta* table = nullptr, const dialect* written_to = nullptr);
 
 // The value of one bound column, as a parameter; `position` its column in `table`, for the error.
 value value_of(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
@@ -122,6 +129,8 @@ std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
 class parameter_list {
  public:
   parameter_list() noexcept;
+  // The values written to a table's columns on a database of this dialect (append_bound_values).
+  explicit parameter_list(const dialect& written_to) noexcept;
   parameter_list(const parameter_list&) = delete;
   parameter_list& operator=(const parameter_list&) = delete;
   ~parameter_list();
@@ -134,6 +143,7 @@ class parameter_list {
 
  private:
   std::vector<value> values_;
+  const dialect* written_to_ = nullptr;
 };
 
 // Where a record's columns are, for reading them as parameters (nothing is written through them).

@@ -159,6 +159,42 @@ relation_slot& slot_of(const typename Rel::owner& record) noexcept {
   return const_cast<relation_slot&>(record.*Rel::slot);
 }
 
+// AR_INVERSE names a relation of the complementary kind on the target that points back to the
+// owner through the same foreign key (one field, or the same AR_KEYS): a belongs_to pairs with a
+// has_one or has_many, and those with a belongs_to. Checked for relations over one column and over
+// several alike.
+template <class Rel>
+constexpr bool inverse_well_formed() {
+  if constexpr (std::is_void_v<typename Rel::inverse_name>) {
+    return true;
+  } else {
+    using lookup = find_relation<typename Rel::target, typename Rel::inverse_name>;
+    if constexpr (!lookup::found) {
+      static_assert(always_false<Rel>, "AR_INVERSE names no relation of the target model");
+      return false;
+    } else {
+      using inverse = typename lookup::type;
+      constexpr bool belongs = Rel::kind == relation_kind::belongs_to;
+      constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
+                                             : inverse::kind == relation_kind::belongs_to;
+      if constexpr (!complementary) {
+        static_assert(always_false<Rel>,
+                      "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
+                      "pairs with a has_one or has_many, and a has_one or has_many with a belongs_to");
+        return false;
+      } else if constexpr (!std::is_same_v<typename inverse::target, typename Rel::owner> ||
+                           !std::is_same_v<typename inverse::foreign_key_name, typename Rel::foreign_key_name>) {
+        static_assert(always_false<Rel>,
+                      "AR_INVERSE names a relation that does not point back to this model through the same "
+                      "foreign key");
+        return false;
+      } else {
+        return true;
+      }
+    }
+  }
+}
+
 template <class Rel>
 struct relation_ops {
   using owner = typename Rel::owner;
@@ -222,7 +258,7 @@ struct relation_ops {
       static_assert(always_false<Rel>, "AR_DEPENDENT(nullify) needs a std::optional foreign key to set to NULL");
       return false;
     } else {
-      return inverse_well_formed();
+      return inverse_well_formed<Rel>();
     }
   }
 
@@ -282,38 +318,15 @@ struct relation_ops {
                     "AR_HAS_MANY_THROUGH: a foreign key of the join model and the key it refers to have different "
                     "types: make them the same");
       return false;
+    } else if constexpr (!loadable_key<typename model_of<owner>::primary_key::type>() ||
+                         !loadable_key<typename model_of<target>::primary_key::type>()) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_THROUGH: the primary keys it joins (the owner's and the target's) must be integers, "
+                    "std::string, ar::date or ar::uuid, or a type with an ar::type_mapping stored as one of them: a "
+                    "floating-point, bool, time or bytes key relates no models");
+      return false;
     } else {
       return true;
-    }
-  }
-
-  static constexpr bool inverse_well_formed() {
-    if constexpr (std::is_void_v<typename Rel::inverse_name>) {
-      return true;
-    } else {
-      using lookup = find_relation<target, typename Rel::inverse_name>;
-      if constexpr (!lookup::found) {
-        static_assert(always_false<Rel>, "AR_INVERSE names no relation of the target model");
-        return false;
-      } else {
-        using inverse = typename lookup::type;
-        constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
-                                               : inverse::kind == relation_kind::belongs_to;
-        if constexpr (!complementary) {
-          static_assert(always_false<Rel>,
-                        "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
-                        "pairs with a has_one or has_many, and a has_one or has_many with a belongs_to");
-          return false;
-        } else if constexpr (!std::is_same_v<typename inverse::target, owner> ||
-                             !std::is_same_v<typename inverse::foreign_key_name, typename Rel::foreign_key_name>) {
-          static_assert(always_false<Rel>,
-                        "AR_INVERSE names a relation that does not point back to this model through the same "
-                        "foreign key");
-          return false;
-        } else {
-          return true;
-        }
-      }
     }
   }
 
@@ -441,37 +454,7 @@ struct relation_ops<Rel> {
                     "are usually part of the child's own key; use AR_DEPENDENT(destroy), delete or restrict");
       return false;
     } else {
-      return inverse_well_formed();
-    }
-  }
-
-  static constexpr bool inverse_well_formed() {
-    if constexpr (std::is_void_v<typename Rel::inverse_name>) {
-      return true;
-    } else {
-      using lookup = find_relation<target, typename Rel::inverse_name>;
-      if constexpr (!lookup::found) {
-        static_assert(always_false<Rel>, "AR_INVERSE names no relation of the target model");
-        return false;
-      } else {
-        using inverse = typename lookup::type;
-        constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
-                                               : inverse::kind == relation_kind::belongs_to;
-        if constexpr (!complementary) {
-          static_assert(always_false<Rel>,
-                        "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
-                        "pairs with a has_one or has_many, and a has_one or has_many with a belongs_to");
-          return false;
-        } else if constexpr (!std::is_same_v<typename inverse::target, owner> ||
-                             !std::is_same_v<typename inverse::foreign_key_name, typename Rel::foreign_key_name>) {
-          static_assert(always_false<Rel>,
-                        "AR_INVERSE names a relation that does not point back to this model through the same "
-                        "foreign key");
-          return false;
-        } else {
-          return true;
-        }
-      }
+      return inverse_well_formed<Rel>();
     }
   }
 

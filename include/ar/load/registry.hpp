@@ -112,6 +112,15 @@ relation_slot& slot_erased(const void* owner) {
   return slot_of<Rel>(*static_cast<const typename Rel::owner*>(owner));
 }
 
+// The cache a has_one / has_many with an inverse (AR_INVERSE) fills in each target it loads: the
+// inverse's slot, reached through a target; none for a belongs_to or a relation without one.
+template <class Rel>
+constexpr auto inverse_slot_of() -> relation_slot& (*)(const void*) {
+  if constexpr (!relation_impl<Rel>::belongs && !std::is_void_v<typename Rel::inverse_name>)
+    return &slot_erased<typename find_relation<typename Rel::target, typename Rel::inverse_name>::type>;
+  else
+    return nullptr;
+}
 
 // --- a relation's loader ------------------------------------------------------------------------------
 
@@ -136,8 +145,22 @@ struct eager_ops
                                             std::conditional_t<Rel::composite, composite_eager_ops<Rel>,
                                                                direct_eager_ops<Rel>>>> {};
 
+// Eager loading and batching through a relation_loader, Ops::loader (the loaders of direct_eager_ops
+// and composite_eager_ops, declared after their fields).
+template <class Rel, class Ops>
+struct loader_eager_ops {
+  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
+    return eager_load_rows(Ops::loader, owners, node);
+  }
+  // Lazy access with siblings: the first one loads the relation for all of them.
+  static bool load_from_batch(const typename Rel::owner& o) { return load_rows_from_batch(Ops::loader, &o); }
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
+    return make_rows_batch(Ops::loader, records);
+  }
+};
+
 template <class Rel>
-struct direct_eager_ops {
+struct direct_eager_ops : loader_eager_ops<Rel, direct_eager_ops<Rel>> {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
@@ -169,15 +192,6 @@ struct direct_eager_ops {
     return true;
   }
 
-
-  static constexpr bool fills_inverse = !impl::belongs && !std::is_void_v<typename Rel::inverse_name>;
-  static constexpr auto inverse_slot() -> relation_slot& (*)(const void*) {
-    if constexpr (fills_inverse)
-      return &slot_erased<typename find_relation<target, typename Rel::inverse_name>::type>;
-    else
-      return nullptr;
-  }
-
   static constexpr relation_loader<key> loader{
       &model_rows_v<owner>,
       &model_rows_v<target>,
@@ -191,39 +205,23 @@ struct direct_eager_ops {
       &match,
       &param,
       &slot_erased<Rel>,
-      inverse_slot(),
+      inverse_slot_of<Rel>(),
       std::span<const std::string_view>(inverse_names_v<Rel>),
       model_of<owner>::table,
       to_string_view(typename Rel::name_type{}),
       {}};
 
-  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    return eager_load_rows(loader, owners, node);
-  }
-  // Lazy access with siblings: the first one loads the relation for all of them.
-  static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
-  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
-    return make_rows_batch(loader, records);
-  }
 };
 
 // belongs_to / has_one / has_many over AR_KEYS: the same algorithm, keyed by row_key.
 template <class Rel>
-struct composite_eager_ops {
+struct composite_eager_ops : loader_eager_ops<Rel, composite_eager_ops<Rel>> {
   using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
 
   static std::optional<row_key> lookup(const void* o) { return impl::lookup_value(*static_cast<const owner*>(o)); }
   static bool match(const void* row, row_key& out) { return impl::match(*static_cast<const target*>(row), out); }
-
-  static constexpr bool fills_inverse = !impl::belongs && !std::is_void_v<typename Rel::inverse_name>;
-  static constexpr auto inverse_slot() -> relation_slot& (*)(const void*) {
-    if constexpr (fills_inverse)
-      return &slot_erased<typename find_relation<target, typename Rel::inverse_name>::type>;
-    else
-      return nullptr;
-  }
 
   static constexpr relation_loader<row_key> loader{
       &model_rows_v<owner>,
@@ -238,19 +236,12 @@ struct composite_eager_ops {
       &match,
       nullptr,
       &slot_erased<Rel>,
-      inverse_slot(),
+      inverse_slot_of<Rel>(),
       std::span<const std::string_view>(inverse_names_v<Rel>),
       model_of<owner>::table,
       to_string_view(typename Rel::name_type{}),
       std::span<const std::uint32_t>(impl::match_positions)};
 
-  static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    return eager_load_rows(loader, owners, node);
-  }
-  static bool load_from_batch(const owner& o) { return load_rows_from_batch(loader, &o); }
-  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
-    return make_rows_batch(loader, records);
-  }
 };
 
 // A relation's first lazy access on a record (see lazy_load_rows).
