@@ -8,6 +8,7 @@
 
 #include <ar/query.hpp>
 
+#include <optional>
 #include <tuple>
 
 namespace ar {
@@ -29,17 +30,25 @@ template <class Field, class... Models>
 struct column_field_type<computed<Field, Models...>> {
   using type = Field;
 };
+// A CASE without ELSE (ar::case_when(...) with no otherwise()): NULL where no condition holds.
+template <class Scalar, bool Nullable, class... Models>
+struct column_field_type<case_expr<Scalar, Nullable, Models...>> {
+  using type = std::optional<Scalar>;
+};
 template <class X>
 inline constexpr bool is_computed_v = false;
 template <class Field, class... Models>
 inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
+template <class Scalar, bool Nullable, class... Models>
+inline constexpr bool is_computed_v<case_expr<Scalar, Nullable, Models...>> = true;
 
 template <class Row, class... Columns>
 auto make_select(const Columns&... columns) {
   static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
   static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
                 "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
-                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a))");
+                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a), "
+                "ar::case_when(...))");
   using staging = std::tuple<typename column_field_type<Columns>::type...>;
   using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
   if constexpr (!std::is_void_v<Row>) {
