@@ -1,5 +1,5 @@
-// ar_bench: the workloads W1-W11 of ../shared/reference/performance.md, each ORM variant beside its
-// raw twins. Registered here, in workload order, so that the output reads W1, W2, ... W11.
+// ar_bench: the workloads W1-W12 of ../shared/reference/performance.md, each ORM variant beside its
+// raw twins. Registered here, in workload order, so that the output reads W1, W2, ... W12.
 //
 //   ar_bench --benchmark_filter='W4|W1/.*/(100|1000)$' --benchmark_min_time=0.05
 //   AR_BENCH_POSTGRESQL='postgresql://host=127.0.0.1 port=5432 dbname=x user=y' ar_bench   # adds pg_ variants
@@ -16,6 +16,7 @@ void register_crud_benchmarks();                      // W3, W5
 void register_loading_benchmarks(bool postgresql);    // W4, W7
 void register_relation_benchmarks();                  // W8, W9, W10
 void register_render_benchmarks();                    // W11
+void register_grouping_benchmarks();                  // W12
 }  // namespace bench
 
 int main(int argc, char** argv) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   bench::register_loading_benchmarks(postgresql);
   bench::register_relation_benchmarks();
   bench::register_render_benchmarks();
+  bench::register_grouping_benchmarks();
   int status = 0;
   try {
     benchmark::RunSpecifiedBenchmarks();

@@ -208,6 +208,8 @@ def goals(results):
                     "met" if all(t <= 1.0 for _, t in w11) else "MISSED"))
     else:
         out.append(("W11 building the SQL <= 1 us", "not measured in this run", "-"))
+    # Issue 18: grouping (count and SUM per country) against the same GROUP BY by hand.
+    check("W12 orm <= 1.15x raw_sqlite3 (GROUP BY)", pairs(12, "sqlite", "orm", "raw_sqlite3"), 1.15)
     return out
 
 

@@ -39,6 +39,8 @@ template <class Field, class... Models>
 struct aggregate;
 template <class Field, class... Models>
 struct computed;
+template <class Scalar, bool Nullable, class... Models>
+struct case_expr;
 
 namespace detail {
 
@@ -137,6 +139,8 @@ template <class Field, class... Models>
 struct is_expression<aggregate<Field, Models...>> : std::true_type {};
 template <class Field, class... Models>
 struct is_expression<computed<Field, Models...>> : std::true_type {};
+template <class Scalar, bool Nullable, class... Models>
+struct is_expression<case_expr<Scalar, Nullable, Models...>> : std::true_type {};
 
 template <class T>
 inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
@@ -192,6 +196,12 @@ struct expression_traits<aggregate<Field, Models...>> {
 template <class Field, class... Models>
 struct expression_traits<computed<Field, Models...>> {
   using scalar = typename strip_optional<Field>::type;
+  using models = type_list<Models...>;
+};
+
+template <class Scalar, bool Nullable, class... Models>
+struct expression_traits<case_expr<Scalar, Nullable, Models...>> {
+  using scalar = Scalar;
   using models = type_list<Models...>;
 };
 
@@ -272,6 +282,10 @@ template <class Field, class... Models>
 std::uint32_t lower(expr_tree& tree, const computed<Field, Models...>& e) {
   return tree.append(e.tree);
 }
+template <class Scalar, bool Nullable, class... Models>
+std::uint32_t lower(expr_tree& tree, const case_expr<Scalar, Nullable, Models...>& e) {
+  return tree.append(e.tree);
+}
 
 // Whether an operand may be NULL: a column of a std::optional field, an aggregate or a computed
 // value whose row type is one. A plain value never is (a std::optional value is refused).
@@ -284,6 +298,8 @@ template <class Field, class... Models>
 struct nullable_operand<aggregate<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
 template <class Field, class... Models>
 struct nullable_operand<computed<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
+template <class Scalar, bool Nullable, class... Models>
+struct nullable_operand<case_expr<Scalar, Nullable, Models...>> : std::true_type {};  // no ELSE: NULL where no WHEN holds
 template <class X>
 inline constexpr bool nullable_operand_v = nullable_operand<std::remove_cvref_t<X>>::value;
 
@@ -929,6 +945,155 @@ template <class X>
   requires detail::is_expression_v<X>
 auto upper(const X& x) {
   return detail::make_case_change<detail::fn_upper>(x);
+}
+
+// --- CASE WHEN ... THEN ... ELSE ... END ---------------------------------------------------------
+
+namespace detail {
+// The scalar type of one value of a CASE: an expression's own; a plain value's as it is bound (an
+// integer of 4 bytes or fewer as std::int32_t, a longer one as std::int64_t, a floating-point
+// number as a double, a text as a std::string).
+template <class V, bool = is_expression_v<V>>
+struct case_value_scalar {
+  using type = typename expression_traits<std::remove_cvref_t<V>>::scalar;
+};
+template <class V>
+struct case_value_scalar<V, false> {
+  using D = std::remove_cvref_t<V>;
+  using type = std::conditional_t<
+      std::is_same_v<D, bool> || !std::is_arithmetic_v<D>,
+      std::conditional_t<category_of_value<D>() == category::text, std::string, D>,
+      std::conditional_t<std::is_floating_point_v<D>, double,
+                         std::conditional_t<(sizeof(D) <= 4 && std::is_signed_v<D>), std::int32_t, std::int64_t>>>;
+};
+template <class V>
+using case_value_scalar_t = typename case_value_scalar<V>::type;
+
+// The values of a CASE, one by one, give its type: the same type throughout; integers of two widths
+// make a std::int64_t; two decimals (ar::decimal, ar::numeric<P, S>) an ar::decimal.
+template <class A, class B>
+constexpr bool case_values_agree() {
+  constexpr category a = category_of_value<A>(), b = category_of_value<B>();
+  if constexpr (std::is_same_v<A, B>)
+    return a != category::json && a != category::null && a != category::optional_value && a != category::unsupported;
+  else if constexpr (is_number_v<A> && is_number_v<B>)
+    return std::is_integral_v<A> && std::is_integral_v<B> && !field_traits<A>::mapped && !field_traits<B>::mapped;
+  else
+    return a == category::decimal && b == category::decimal;
+}
+template <class A, class B>
+using case_common_t = std::conditional_t<std::is_same_v<A, B>, A,
+                                         std::conditional_t<std::is_integral_v<A>, std::int64_t, decimal>>;
+
+template <class A, class B>
+constexpr void check_case_values() {
+  static_assert(case_values_agree<A, B>(),
+                "ar: the values of a case_when differ in type: give every THEN and the otherwise() value the same "
+                "kind (integers with integers, doubles with doubles, text with text, ...)");
+}
+
+template <class C>
+constexpr void check_case_condition() {
+  static_assert(is_condition<C>(),
+                "ar: case_when() and .when() take a condition first (a comparison, in, like, between, is_null, a "
+                "bool column), then the value it gives");
+}
+
+// Lowers one value of a CASE: an expression, or a parameter of its own type.
+template <class V>
+std::uint32_t lower_case_value(expr_tree& tree, const V& v) {
+  return lower_operand<case_value_scalar_t<V>>(tree, v);
+}
+
+// Whether a value of a CASE may be NULL: a column of a std::optional field, an expression that may.
+template <class V>
+inline constexpr bool case_value_nullable_v = is_expression_v<V> && nullable_operand_v<V>;
+}  // namespace detail
+
+// A CASE being written: ar::case_when(condition, value), then .when(condition, value) as often as
+// needed, then .otherwise(value) for the ELSE. Without otherwise() it is a whole CASE without ELSE:
+// NULL where no condition holds, so a row holds a std::optional<Scalar>. Every value is bound.
+// Nullable: whether one of its values so far may be NULL (then the finished CASE is optional too).
+template <class Scalar, bool Nullable, class... Models>
+struct case_expr : detail::expression_methods<case_expr<Scalar, Nullable, Models...>> {
+  using field_type = std::optional<Scalar>;
+  detail::expr_tree tree;  // its root is the last case_when node
+
+  // WHEN condition THEN value.
+  template <class C, class V>
+  auto when(const C& condition, const V& value) const& {
+    auto copy = *this;
+    return std::move(copy).when(condition, value);
+  }
+  template <class C, class V>
+  auto when(const C& condition, const V& value) && {
+    detail::check_case_condition<C>();
+    using next = detail::case_value_scalar_t<V>;
+    detail::check_case_values<Scalar, next>();
+    using models = typename detail::concat_lists<
+        detail::type_list<Models...>, typename detail::concat_lists<typename detail::models_of<C>::type,
+                                                                    typename detail::models_of<V>::type>::type>::type;
+    return [&]<class... Ms>(detail::type_list<Ms...>) {
+      case_expr<detail::case_common_t<Scalar, next>, Nullable || detail::case_value_nullable_v<V>, Ms...> out;
+      out.tree = std::move(tree);
+      if constexpr (detail::is_condition<C>() && detail::case_values_agree<Scalar, next>()) {
+        const auto previous = out.tree.root();
+        const auto c = detail::lower(out.tree, condition);
+        const auto v = detail::lower_case_value(out.tree, value);
+        out.tree.add(detail::node{detail::node_kind::case_when, detail::compare_op::eq, c, v, previous});
+      }
+      return out;
+    }(models{});
+  }
+
+  // ELSE value: the finished CASE, a computed value of its values' type; a std::optional only if
+  // one of its values may be NULL.
+  template <class V>
+  auto otherwise(const V& value) const& {
+    auto copy = *this;
+    return std::move(copy).otherwise(value);
+  }
+  template <class V>
+  auto otherwise(const V& value) && {
+    using last = detail::case_value_scalar_t<V>;
+    detail::check_case_values<Scalar, last>();
+    using scalar = detail::case_common_t<Scalar, last>;
+    using field = std::conditional_t<Nullable || detail::case_value_nullable_v<V>, std::optional<scalar>, scalar>;
+    using models = typename detail::concat_lists<detail::type_list<Models...>, typename detail::models_of<V>::type>::type;
+    return [&]<class... Ms>(detail::type_list<Ms...>) {
+      computed<field, Ms...> out;
+      out.tree = std::move(tree);
+      if constexpr (detail::case_values_agree<Scalar, last>()) {
+        const auto previous = out.tree.root();
+        const auto v = detail::lower_case_value(out.tree, value);
+        out.tree.add(detail::node{detail::node_kind::case_else, detail::compare_op::eq, previous, v});
+      }
+      return out;
+    }(models{});
+  }
+};
+
+// CASE WHEN condition THEN value: the start of a CASE (see case_expr). The value is an expression
+// or a plain value (bound); the condition is a condition of the query's model (or of aggregates, in
+// a grouped select).
+template <class C, class V>
+auto case_when(const C& condition, const V& value) {
+  detail::check_case_condition<C>();
+  using scalar = detail::case_value_scalar_t<V>;
+  static_assert(detail::case_values_agree<scalar, scalar>(),
+                "ar: case_when gives a value a column cannot hold: use a number, a string, a bool, an "
+                "ar::time_point, ... (a CASE without otherwise() is already NULL where no condition holds)");
+  using models =
+      typename detail::concat_lists<typename detail::models_of<C>::type, typename detail::models_of<V>::type>::type;
+  return [&]<class... Ms>(detail::type_list<Ms...>) {
+    case_expr<scalar, detail::case_value_nullable_v<V>, Ms...> out;
+    if constexpr (detail::is_condition<C>() && detail::case_values_agree<scalar, scalar>()) {
+      const auto c = detail::lower(out.tree, condition);
+      const auto v = detail::lower_case_value(out.tree, value);
+      out.tree.add(detail::node{detail::node_kind::case_when, detail::compare_op::eq, c, v, detail::no_node});
+    }
+    return out;
+  }(models{});
 }
 
 // EXISTS (SELECT ...): whether a query (of any model, on the same database) has a row; run inside

@@ -55,6 +55,11 @@ std::uint32_t expr_tree::append(const expr_tree& other) {
       case node_kind::exists_query:
       case node_kind::not_exists_query:
       case node_kind::scalar_query: n.first += query_offset; break;
+      case node_kind::case_when:
+        n.first += node_offset;
+        n.second += node_offset;
+        if (n.third != no_node) n.third += node_offset;
+        break;
       default:
         n.first += node_offset;
         n.second += node_offset;

@@ -12,10 +12,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <new>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace ar::detail {
 
@@ -137,7 +139,8 @@ struct renderer {
 
   static bool is_leaf(const node& n) {
     return n.kind == node_kind::column || n.kind == node_kind::param || n.kind == node_kind::aggregate ||
-           n.kind == node_kind::function || n.kind == node_kind::row || n.kind == node_kind::scalar_query;
+           n.kind == node_kind::function || n.kind == node_kind::row || n.kind == node_kind::scalar_query ||
+           n.kind == node_kind::case_when || n.kind == node_kind::case_else;
   }
 
   // An operand of a comparison, LIKE, IN or BETWEEN: anything but a column or a value is wrapped.
@@ -310,7 +313,46 @@ struct renderer {
         operand(t, n.first);
         sql += n.kind == node_kind::is_null ? " IS NULL" : " IS NOT NULL";
         return;
+      case node_kind::case_when:
+      case node_kind::case_else: case_expression(t, i); return;
     }
+  }
+
+  // CASE WHEN c THEN v ... [ELSE e] END: the WHENs are chained backwards from the last one.
+  void case_expression(const expr_tree& t, std::uint32_t i) {
+    const node& n = t.nodes[i];
+    std::vector<std::uint32_t> whens;
+    for (std::uint32_t k = n.kind == node_kind::case_else ? n.first : i; k != no_node; k = t.nodes[k].third)
+      whens.push_back(k);
+    sql += "CASE";
+    for (auto w = whens.rbegin(); w != whens.rend(); ++w) {
+      sql += " WHEN ";
+      expr(t, t.nodes[*w].first);
+      sql += " THEN ";
+      case_value(t, t.nodes[*w].second);
+    }
+    if (n.kind == node_kind::case_else) {
+      sql += " ELSE ";
+      case_value(t, n.second);
+    }
+    sql += " END";
+  }
+
+  // A value of a CASE. A bound one is cast to its type where the database would otherwise take it
+  // as text (PostgreSQL: CASE WHEN ... THEN $1 ELSE $2 END is text when both are parameters).
+  void case_value(const expr_tree& t, std::uint32_t i) {
+    const node& n = t.nodes[i];
+    if (n.kind != node_kind::param || !d.row_values_typed()) return expr(t, i);
+    static constexpr value_type types[] = {value_type::text,  value_type::int32,   value_type::int64, value_type::float64,
+                                           value_type::boolean, value_type::text, value_type::time, value_type::date,
+                                           value_type::bytes, value_type::uuid,    value_type::decimal};
+    static_assert(std::size(types) == std::variant_size_v<value>);
+    const value& v = t.params[n.first];
+    sql += "CAST(";
+    placeholder(v);
+    sql += " AS ";
+    sql += d.column_type(types[v.index()]);
+    sql += ')';
   }
 
   void select_list(const query_state& q) {

@@ -140,6 +140,7 @@ class dialect {
   virtual std::string_view row_values_list() const { return {}; }
   // Whether the first row of such a VALUES list casts its parameters to their columns' types
   // (CAST(? AS <column_type>)), for a database that would otherwise take them as text (PostgreSQL).
+  // The bound values of a CASE (ar::case_when) are cast to their own types then, too.
   virtual bool row_values_typed() const { return false; }
 
   // The most parameters one statement may bind.

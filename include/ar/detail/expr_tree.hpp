@@ -48,7 +48,16 @@ enum class node_kind : std::uint8_t {
   exists_query,  // first = index into queries: EXISTS (SELECT ...)
   not_exists_query,
   scalar_query,  // first = index into queries: (SELECT ...), one value
+  // CASE WHEN ... THEN ... [WHEN ...] [ELSE ...] END, one node per WHEN, chained backwards so that
+  // children come before parents: first = condition, second = its value, third = the previous WHEN
+  // of the same CASE (no_node for the first). A case_when node that nothing follows is a whole CASE
+  // without ELSE; case_else ends one: first = its last case_when, second = the ELSE value.
+  case_when,
+  case_else,
 };
+
+// A node index that names no node (the third of a CASE's first case_when).
+inline constexpr std::uint32_t no_node = 0xffffffffu;
 
 enum arith_op : std::uint32_t { arith_add, arith_sub, arith_mul, arith_div };
 enum function_call : std::uint32_t { fn_coalesce, fn_lower, fn_upper };

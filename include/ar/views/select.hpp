@@ -31,10 +31,17 @@ template <class Field, class... Models>
 struct column_field_type<computed<Field, Models...>> {
   using type = Field;
 };
+// A CASE without ELSE (ar::case_when(...) with no otherwise()): NULL where no condition holds.
+template <class Scalar, bool Nullable, class... Models>
+struct column_field_type<case_expr<Scalar, Nullable, Models...>> {
+  using type = std::optional<Scalar>;
+};
 template <class X>
 inline constexpr bool is_computed_v = false;
 template <class Field, class... Models>
 inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
+template <class Scalar, bool Nullable, class... Models>
+inline constexpr bool is_computed_v<case_expr<Scalar, Nullable, Models...>> = true;
 
 // What a selected expression reads in a query with joins J: its field type, or a std::optional of
 // it when the expression uses a column of a model every join of which is a LEFT JOIN (a row may
@@ -53,7 +60,8 @@ auto make_select(const Columns&... columns) {
   static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
   static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
                 "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
-                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a))");
+                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a), "
+                "ar::case_when(...))");
   return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class M, class R, class S, class J>(
                      const query<M, R, S, J>& q) {
     static_assert((belongs_to_query<query<M, R, S, J>, Columns>() && ...),
