@@ -258,6 +258,13 @@ template <class X>
 inline constexpr bool is_column_v = false;
 template <class M, int I>
 inline constexpr bool is_column_v<column<M, I>> = true;
+// A value computed from columns (a * b, coalesce, lower, case_when), aggregated or not.
+template <class X>
+inline constexpr bool is_computed_v = false;
+template <class Field, class... Models>
+inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
+template <class Scalar, bool Nullable, class... Models>
+inline constexpr bool is_computed_v<case_expr<Scalar, Nullable, Models...>> = true;
 
 template <class X>
 inline constexpr std::uint32_t column_position_v = 0;

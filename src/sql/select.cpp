@@ -36,6 +36,14 @@ struct renderer {
   // The table of the query being written: a column of another table (an enclosing query's, in a
   // correlated subquery) is qualified by its table's name.
   const table_meta* scope_table = nullptr;
+  // The GROUP BY keys written out, each with the number of its first placeholder; and, while an
+  // ORDER BY key that is one of them is written again, the number its next placeholder repeats.
+  struct written_key {
+    const expr_tree* tree;
+    std::size_t first_placeholder;
+  };
+  std::vector<written_key> group_keys{};
+  std::size_t repeat_placeholder = 0;
 
   void scope_name(std::size_t level, const table_meta& table) {
     if (level == 0) {
@@ -96,6 +104,10 @@ struct renderer {
   }
 
   void placeholder(value v) {
+    if (repeat_placeholder) {
+      d.placeholder(sql, repeat_placeholder++);
+      return;
+    }
     d.placeholder(sql, ++placeholders);
     params.push_back(std::move(v));
   }
@@ -433,7 +445,7 @@ struct renderer {
     }
     for (std::size_t i = 0; i < q.group_by.size(); ++i) {
       sql += i == 0 ? " GROUP BY " : ", ";
-      expr(q.group_by[i], q.group_by[i].root());
+      group_key(q, q.group_by[i]);
     }
     if (q.having) {
       sql += " HAVING ";
@@ -460,10 +472,67 @@ struct renderer {
     d.limit_clause(sql, q.limit.has_value(), q.offset.has_value(), bind);
   }
 
-  void order_by_keys(const query_state& q) {
+  // A computed GROUP BY key (or, in a grouped query, ORDER BY key) that is also selected is written
+  // as its position in the select list: written again, its values would be bound again under other
+  // placeholders, and PostgreSQL would not see the two as one expression ("must appear in the GROUP
+  // BY clause"). A plain column is written as itself.
+  // A computed key of a grouped ORDER BY that is a GROUP BY key not selected is written again; with
+  // numbered placeholders ($1), the same numbers as in GROUP BY, for the same reason.
+  void group_key(const query_state& q, const expr_tree& t, bool is_order = false) {
+    if (const std::size_t k = selected_position(q, t)) {
+      sql += std::to_string(k);
+      return;
+    }
+    if (is_order && numbered_placeholders()) {
+      for (const written_key& g : group_keys) {
+        if (!same_tree(*g.tree, t)) continue;
+        repeat_placeholder = g.first_placeholder;
+        expr(t, t.root());
+        repeat_placeholder = 0;
+        return;
+      }
+    }
+    if (!is_order && !t.params.empty()) group_keys.push_back({&t, placeholders + 1});
+    expr(t, t.root());
+  }
+
+  bool numbered_placeholders() const {
+    std::string one, two;
+    d.placeholder(one, 1);
+    d.placeholder(two, 2);
+    return one != two;
+  }
+
+  static std::size_t selected_position(const query_state& q, const expr_tree& t) {
+    if (t.nodes.size() == 1 && t.nodes[0].kind == node_kind::column) return 0;
+    for (std::size_t i = 0; i < q.selected.size(); ++i)
+      if (same_tree(q.selected[i], t)) return i + 1;
+    return 0;
+  }
+
+  static bool same_tree(const expr_tree& a, const expr_tree& b) {
+    if (a.nodes.size() != b.nodes.size() || a.params != b.params || a.subqueries != b.subqueries ||
+        a.queries != b.queries)
+      return false;
+    for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+      const node& x = a.nodes[i];
+      const node& y = b.nodes[i];
+      if (x.kind != y.kind || x.op != y.op || x.first != y.first || x.second != y.second || x.third != y.third ||
+          x.table != y.table)
+        return false;
+    }
+    return true;
+  }
+
+  // positions: whether a key may be written as a select position (not inside a window's ORDER BY,
+  // where a number is a constant).
+  void order_by_keys(const query_state& q, bool positions = true) {
     for (std::size_t i = 0; i < q.order.size(); ++i) {
       if (i) sql += ", ";
-      expr(q.order[i].tree, q.order[i].tree.root());
+      if (positions && !q.group_by.empty())
+        group_key(q, q.order[i].tree, true);
+      else
+        expr(q.order[i].tree, q.order[i].tree.root());
       if (q.order[i].descending) sql += " DESC";
     }
   }
@@ -537,7 +606,7 @@ struct renderer {
         d.quote_identifier(sql, column_name(*q.table, q.table->key_columns[k]));
       }
     } else
-      order_by_keys(q);
+      order_by_keys(q, false);
     sql += ") AS ";
     d.quote_identifier(sql, "ar_rank");
     from_where(q);

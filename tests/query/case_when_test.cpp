@@ -1,5 +1,5 @@
 // ar::case_when(...).when(...).otherwise(...): CASE WHEN ... THEN ... ELSE ... END in select,
-// order_by, filter, a grouped select and inside aggregates, on every backend; its result type; and
+// order_by, filter, a grouped select, as a group_by key and inside aggregates, on every backend; its result type; and
 // the SQL it renders in each dialect (its values bound, cast to their types on PostgreSQL).
 
 #include "../support/backends.hpp"
@@ -98,6 +98,43 @@ TEST_P(case_when, values_are_bound_never_written_into_the_statement) {
   EXPECT_EQ(counter.statements()[0].find("DROP"), std::string::npos);
 }
 
+TEST_P(case_when, as_a_group_by_key_selected_and_ordered) {
+  // The same CASE (its values bound each time it is written) groups, orders and is selected: one
+  // statement, which PostgreSQL accepts only when the three are seen as one expression.
+  const auto grade = ar::case_when(person::c.score >= 8.0, "high").when(person::c.score >= 4.0, "mid").otherwise("low");
+  ar::statement_counter counter;
+  const auto rows = ar::from<person>(db) | ar::group_by(grade) | ar::order_by(grade) |
+                    ar::select(grade, ar::count_all(), person::c.score.sum()) | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1u);
+  using row = std::tuple<std::string, std::int64_t, double>;
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(rows[0])>, row>);
+  // high: ada 9.5, eve 8.5; mid: bob 4.0, cyd 7.0; low: dee 1.0.
+  EXPECT_EQ(rows, (std::vector<row>{{"high", 2, 18.0}, {"low", 1, 1.0}, {"mid", 2, 11.0}}));
+  // The count of a grouped query is its number of groups.
+  EXPECT_EQ(ar::from<person>(db) | ar::group_by(grade) | ar::count, 3);
+  // Grouped by it, not selecting it: the groups' sizes, largest first.
+  const auto sizes = ar::from<person>(db) | ar::group_by(grade) | ar::order_by(ar::count_all().desc(), grade) |
+                     ar::select(ar::count_all()) | ar::to_vector;
+  EXPECT_EQ(sizes, (std::vector<std::tuple<std::int64_t>>{{2}, {2}, {1}}));
+}
+
+TEST_P(case_when, group_by_a_function_and_arithmetic_of_columns_with_a_having) {
+  std::vector<person> more{{0, "ADA", 40, 3.0, false, {}}, {0, "Bob", 20, 2.0, true, {}}};
+  ar::insert_all(db, more);
+  const auto key = ar::lower(person::c.name);
+  const auto rows = ar::from<person>(db) | ar::group_by(key) | ar::having(ar::count_all() > 1) | ar::order_by(key) |
+                    ar::select(key, ar::count_all(), (person::c.score * 2.0).sum()) | ar::to_vector;
+  using row = std::tuple<std::string, std::int64_t, double>;
+  // ada: 9.5 and 3.0; bob: 4.0 and 2.0; the others once each, left out by HAVING.
+  EXPECT_EQ(rows, (std::vector<row>{{"ada", 2, 25.0}, {"bob", 2, 12.0}}));
+  // A key with bound values: whether the score, halved, is below 2.
+  const auto low = ar::case_when(person::c.score * 0.5 < 2.0, true).otherwise(false);
+  const auto split = ar::from<person>(db) | ar::group_by(low) | ar::order_by(low) | ar::select(low, ar::count_all()) |
+                     ar::to_vector;
+  // Below 2 when halved: dee 1.0, ADA 3.0, Bob 2.0; not ada, bob (exactly 2), cyd, eve.
+  EXPECT_EQ(split, (std::vector<std::tuple<bool, std::int64_t>>{{false, 4}, {true, 3}}));
+}
+
 AR_INSTANTIATE_BACKEND_SUITE(case_when);
 
 TEST(case_when_sql, renders_in_each_dialect_with_its_values_bound) {
@@ -134,6 +171,26 @@ TEST(case_when_sql, nests_as_a_value_and_in_arithmetic) {
   EXPECT_EQ(q.to_sql(*ar::find_dialect("sqlite3")),
             R"(SELECT CASE WHEN "age" < ? THEN UPPER("name") ELSE CASE WHEN "age" > ? THEN ? ELSE ? END END,)"
             R"( CASE WHEN "active" THEN "score" ELSE ? END * ? FROM "people")");
+}
+
+TEST(case_when_sql, a_computed_group_by_key_that_is_selected_is_written_as_its_position) {
+  const auto grade = ar::case_when(person::c.score >= 8.0, "high").otherwise("low");
+  const auto q = ar::from<person>() | ar::group_by(grade, person::c.active) | ar::order_by(grade, person::c.active) |
+                 ar::select(person::c.active, grade, ar::count_all());
+  EXPECT_EQ(q.to_sql(*ar::find_dialect("postgresql")),
+            R"(SELECT "active", CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END, COUNT(*))"
+            R"( FROM "people" GROUP BY 2, "active" ORDER BY 2, "active")");
+  // Not selected: written out, its values bound where it is written; ordered by it too, PostgreSQL's
+  // numbered placeholders are repeated (the same three values), SQLite's are bound again.
+  const auto unselected = ar::from<person>() | ar::group_by(grade) | ar::order_by(grade) | ar::select(ar::count_all());
+  EXPECT_EQ(unselected.to_sql(*ar::find_dialect("sqlite3")),
+            R"(SELECT COUNT(*) FROM "people" GROUP BY CASE WHEN "score" >= ? THEN ? ELSE ? END)"
+            R"( ORDER BY CASE WHEN "score" >= ? THEN ? ELSE ? END)");
+  EXPECT_EQ(unselected.render(*ar::find_dialect("sqlite3")).parameters.size(), 6u);
+  EXPECT_EQ(unselected.to_sql(*ar::find_dialect("postgresql")),
+            R"(SELECT COUNT(*) FROM "people" GROUP BY CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END)"
+            R"( ORDER BY CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END)");
+  EXPECT_EQ(unselected.render(*ar::find_dialect("postgresql")).parameters.size(), 3u);
 }
 
 }  // namespace

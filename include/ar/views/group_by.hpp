@@ -1,10 +1,13 @@
 #ifndef AR_VIEWS_GROUP_BY_HPP
 #define AR_VIEWS_GROUP_BY_HPP
 
-// group_by(columns...): GROUP BY; having(condition): HAVING, a condition on the groups (aggregates
-// may be in it). With select, one row per group:
+// group_by(keys...): GROUP BY columns or values computed from them (a CASE, arithmetic, lower(...));
+// having(condition): HAVING, a condition on the groups (aggregates may be in it). With select, one
+// row per group:
 //   from<Invoice>() | group_by(Invoice::c.country) | having(count_all() >= 5)
 //                   | select(Invoice::c.country, count_all(), Invoice::c.total.sum()) | to_vector
+// A computed key that is also selected is written as the select's position (GROUP BY 1): its bound
+// values then appear once, which PostgreSQL needs to see the two as the same expression.
 
 #include <ar/query.hpp>
 
@@ -18,7 +21,9 @@ struct group_by_fn {
   template <class... Columns>
   auto operator()(const Columns&... columns) const {
     static_assert(sizeof...(Columns) > 0, "ar::group_by needs at least one column");
-    static_assert((is_column_v<Columns> && ...), "ar::group_by takes column handles (Model::c.field)");
+    static_assert(((is_column_v<Columns> || (is_computed_v<Columns> && !is_aggregated_v<Columns>)) && ...),
+                  "ar::group_by takes column handles (Model::c.field) and values computed from them (a * b, "
+                  "ar::coalesce(a, 0), ar::lower(a), ar::case_when(...)), not aggregates");
     return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class Q>(Q&& q) {
       static_assert((belongs_to_query<Q, Columns>() && ...),
                     "ar::group_by: a column belongs to another model than the query's (or one it joins)");

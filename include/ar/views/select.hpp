@@ -36,12 +36,6 @@ template <class Scalar, bool Nullable, class... Models>
 struct column_field_type<case_expr<Scalar, Nullable, Models...>> {
   using type = std::optional<Scalar>;
 };
-template <class X>
-inline constexpr bool is_computed_v = false;
-template <class Field, class... Models>
-inline constexpr bool is_computed_v<computed<Field, Models...>> = true;
-template <class Scalar, bool Nullable, class... Models>
-inline constexpr bool is_computed_v<case_expr<Scalar, Nullable, Models...>> = true;
 
 // What a selected expression reads in a query with joins J: its field type, or a std::optional of
 // it when the expression uses a column of a model every join of which is a LEFT JOIN (a row may
