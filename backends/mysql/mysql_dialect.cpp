@@ -210,9 +210,9 @@ class mysql_dialect final : public dialect {
     return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
            "AND EXTRA LIKE '%auto_increment%'";
   }
-  std::string catalog_unique_columns_sql() const override {
-    return "SELECT MIN(COLUMN_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-           "AND TABLE_NAME = ? AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING COUNT(*) = 1";
+  std::string catalog_unique_keys_sql() const override {
+    return "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+           "AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND COLUMN_NAME IS NOT NULL ORDER BY INDEX_NAME, SEQ_IN_INDEX";
   }
 
   // An unsigned column holds no negative number; an int32 field needs INT or BIGINT, an int64 one

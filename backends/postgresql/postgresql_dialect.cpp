@@ -161,13 +161,17 @@ class postgresql_dialect final : public dialect {
     return "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() "
            "AND table_name::text = $1 AND (is_identity = 'YES' OR column_default LIKE 'nextval(%')";
   }
-  std::string catalog_unique_columns_sql() const override {
-    return "SELECT a.attname::text FROM pg_catalog.pg_index i "
+  std::string catalog_unique_keys_sql() const override {
+    // indkey counts from 0; an expression's place in it is 0 (no attribute): such an index is left out.
+    return "SELECT ic.relname::text, a.attname::text FROM pg_catalog.pg_index i "
            "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+           "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-           "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
-           "WHERE n.nspname = current_schema() AND t.relname::text = $1 AND i.indisunique AND i.indnatts = 1 "
-           "AND i.indpred IS NULL";
+           "CROSS JOIN LATERAL generate_series(0, i.indnkeyatts - 1) AS k(n) "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[k.n] "
+           "WHERE n.nspname = current_schema() AND t.relname::text = $1 AND i.indisunique "
+           "AND i.indpred IS NULL AND i.indexprs IS NULL "
+           "ORDER BY ic.relname, k.n";
   }
 
   // information_schema's data_type: "integer", "bigint", "double precision", "numeric", "boolean",

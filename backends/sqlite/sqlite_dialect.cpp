@@ -147,9 +147,12 @@ class sqlite_dialect final : public dialect {
     return "SELECT CAST(id AS TEXT), seq + 1, \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?) "
            "ORDER BY id, seq";
   }
-  std::string catalog_unique_columns_sql() const override {
-    return "SELECT ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii WHERE il.\"unique\" = 1 "
-           "AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1";
+  std::string catalog_unique_keys_sql() const override {
+    // A partial index (il.partial) is unique only where its WHERE holds; an expression's column has
+    // no name (left out as a whole: the index is not a key of columns).
+    return "SELECT il.name, ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii "
+           "WHERE il.\"unique\" = 1 AND il.partial = 0 AND NOT EXISTS (SELECT 1 FROM pragma_index_info(il.name) AS e "
+           "WHERE e.name IS NULL) ORDER BY il.name, ii.seqno";
   }
 
   // SQLite's type affinity (https://sqlite.org/datatype3.html, 3.1): the declared type decides what a

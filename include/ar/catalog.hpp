@@ -34,6 +34,9 @@ struct catalog_table {
   std::string name;
   std::vector<catalog_column> columns;  // in the table's order
   std::vector<catalog_foreign_key> foreign_keys;
+  // The columns of each unique index or constraint (of one column or several; the primary key, where
+  // the catalog lists it as an index), each in the index's order.
+  std::vector<std::vector<std::string>> unique_keys{};
 };
 
 // The names of the database's tables, sorted. Throws ar::configuration_error when the backend's

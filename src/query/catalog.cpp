@@ -79,7 +79,26 @@ catalog_table read_catalog_table(const database& db, std::string_view table) {
         if (same_name(d, c.name, n)) c.*flag = true;
   };
   mark(names(state, d.catalog_generated_columns_sql(), table), &catalog_column::generated);
-  mark(names(state, d.catalog_unique_columns_sql(), table), &catalog_column::unique);
+  {
+    // Unique indexes of any width; a column alone in one is unique.
+    const std::string sql = d.catalog_unique_keys_sql();
+    if (!sql.empty()) {
+      std::string index;
+      std::string column;
+      std::string last;
+      const std::array<detail::column_binding, 2> columns{detail::bind_column(index), detail::bind_column(column)};
+      auto on_row = [&] {
+        if (out.unique_keys.empty() || index != last) out.unique_keys.emplace_back();
+        out.unique_keys.back().push_back(column);
+        last = index;
+      };
+      detail::run(state, sql, {&param, 1}, columns, detail::row_callback::of(on_row), detail::cache_policy::once);
+      std::vector<std::string> alone;
+      for (const std::vector<std::string>& k : out.unique_keys)
+        if (k.size() == 1) alone.push_back(k[0]);
+      mark(alone, &catalog_column::unique);
+    }
+  }
   const auto key_columns = std::count_if(out.columns.begin(), out.columns.end(),
                                          [](const catalog_column& c) { return c.key_position > 0; });
   if (key_columns == 1)

@@ -274,6 +274,29 @@ TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsGetsKeysInTheKeysOrder) {
   EXPECT_FALSE(reported(r, "several columns")) << r.header;
 }
 
+TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsThatIsUniqueGivesHasOne) {
+  // b's (bx, by) is unique (an index of those two columns, in another order): at most one b per a.
+  auto b = table("b", {column("id", "INTEGER", false, 1), column("bx", "INTEGER"), column("by", "TEXT")},
+                 {{"fk_xy", {"bx", "by"}, "a", {"x", "y"}}});
+  b.unique_keys = {{"id"}, {"BY", "bx"}};
+  const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2)}), b});
+  EXPECT_TRUE(contains(r.header, "AR_HAS_ONE(b, B, AR_KEYS(bx, by), AR_INVERSE(a))")) << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_BELONGS_TO(a, A, AR_KEYS(bx, by), AR_INVERSE(b))")) << r.header;
+  EXPECT_FALSE(contains(r.header, "AR_HAS_MANY")) << r.header;
+  // Unique with a third column: several b per a.
+  b.unique_keys = {{"id"}, {"bx", "by", "id"}};
+  EXPECT_TRUE(contains(run({table("a", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2)}), b}).header,
+                       "AR_HAS_MANY(bs, B, AR_KEYS(bx, by), AR_INVERSE(a))"));
+}
+
+TEST(ArGenGenerator, AForeignKeyThatIsTheWholePrimaryKeyGivesHasOne) {
+  // details extends a one to one: its key is a's key.
+  const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2)}),
+                      table("details", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2), column("note", "TEXT")},
+                            {{"fk_a", {"x", "y"}, "a", {"x", "y"}}})});
+  EXPECT_TRUE(contains(r.header, "AR_HAS_ONE(detail, Detail, AR_KEYS(x, y), AR_INVERSE(a))")) << r.header;
+}
+
 TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsThatMissesPartOfTheKeyIsReported) {
   const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "INTEGER", false, 2),
                                   column("z", "INTEGER", false, 3)}),

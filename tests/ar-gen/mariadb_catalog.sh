@@ -1,7 +1,7 @@
 #!/bin/sh
 # ar-gen on MariaDB (ctest ar_gen.mariadb.catalog): a database of its own on the AR_TEST_MARIADB server
 # with what Chinook lacks (an AUTO_INCREMENT key, two foreign keys to one table, a unique foreign key,
-# TINYINT(1), a BLOB, a DATE, a FLOAT, unsigned integers, a UUID, and a signed SMALLINT, which no field
+# a unique foreign key of two columns, TINYINT(1), a BLOB, a DATE, a FLOAT, unsigned integers, a UUID, and a signed SMALLINT, which no field
 # type matches), and the header ar-gen writes for it. Fails without AR_TEST_MARIADB, as every test of a server does.
 #
 #   mariadb_catalog.sh AR_GEN MYSQL_CLIENT
@@ -22,7 +22,10 @@ CREATE TABLE games (id BIGINT AUTO_INCREMENT PRIMARY KEY, home_team_id INT NOT N
   FOREIGN KEY (home_team_id) REFERENCES teams (id), FOREIGN KEY (away_team_id) REFERENCES teams (id)) ENGINE=InnoDB;
 CREATE TABLE captains (id INT PRIMARY KEY, team_id INT NOT NULL UNIQUE, FOREIGN KEY (team_id) REFERENCES teams (id)) ENGINE=InnoDB;
 CREATE TABLE venues (id INT UNSIGNED PRIMARY KEY, opened DATE NOT NULL, rating FLOAT NULL, seats SMALLINT UNSIGNED NOT NULL,
-  visitors BIGINT UNSIGNED NOT NULL, code UUID NOT NULL, capacity SMALLINT NOT NULL) ENGINE=InnoDB;"
+  visitors BIGINT UNSIGNED NOT NULL, code UUID NOT NULL, capacity SMALLINT NOT NULL) ENGINE=InnoDB;
+CREATE TABLE seasons (team_id INT NOT NULL, yr INT NOT NULL, PRIMARY KEY (team_id, yr)) ENGINE=InnoDB;
+CREATE TABLE season_reports (id INT PRIMARY KEY, team_id INT NOT NULL, yr INT NOT NULL, UNIQUE (yr, team_id),
+  FOREIGN KEY (team_id, yr) REFERENCES seasons (team_id, yr)) ENGINE=InnoDB;"
 
 url="mysql://$(printf '%s' "$conninfo" | sed "s/\(^\| \)db=[^ ]*/\1db=$db/")"
 out=$("$ar_gen" "$url" 2>&1)
@@ -34,6 +37,7 @@ expect 'std::int64_t id = 0;'
 expect 'bool flag = false;'
 expect 'std::optional<ar::time_point> played_at;'
 expect 'AR_HAS_ONE(captain, Captain, team_id, AR_INVERSE(team))'
+expect 'AR_HAS_ONE(season_report, SeasonReport, AR_KEYS(team_id, yr), AR_INVERSE(season))'
 expect 'AR_HAS_MANY(games_as_home_team, Game, home_team_id, AR_INVERSE(home_team))'
 expect 'AR_BELONGS_TO(away_team, Team, away_team_id, AR_INVERSE(games_as_away_team))'
 expect 'std::optional<ar::bytes> note;'
@@ -44,5 +48,5 @@ expect 'std::uint16_t seats = 0;'
 expect 'std::uint64_t visitors = 0;'
 expect 'ar::uuid code;'
 expect 'ar-gen: venues: the column capacity has the type smallint(6), which ar maps to no field type: it is skipped'
-# AUTO_INCREMENT keys are the database's; captains.id and venues.id are supplied.
-[ "$(printf '%s\n' "$out" | grep -c 'AR_KEY_SUPPLIED')" = 2 ] || { echo "AR_KEY_SUPPLIED: expected twice"; exit 1; }
+# AUTO_INCREMENT keys are the database's; captains.id, venues.id and season_reports.id are supplied (a composite key always is).
+[ "$(printf '%s\n' "$out" | grep -c 'AR_KEY_SUPPLIED')" = 3 ] || { echo "AR_KEY_SUPPLIED: expected 3 times"; exit 1; }

@@ -2,9 +2,11 @@
 #include "../support/models.hpp"
 
 #include <ar/ar.hpp>
+#include <ar/catalog.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -344,6 +346,31 @@ TEST_P(verify_schema_test, open_runs_the_verify_option) {
   EXPECT_THROW(ar::get_database("refused"), ar::configuration_error);
   // The name is free again.
   EXPECT_NO_THROW(ar_test::open_backend_again(first, "refused"));
+}
+
+TEST_P(verify_schema_test, the_catalog_lists_unique_keys_of_several_columns_in_their_order) {
+  const std::string i64 = type(db, value_type::int64);
+  db.execute("CREATE TABLE " + q(db, "vs_seasons") + " (" + q(db, "team") + " " + i64 + " NOT NULL, " + q(db, "yr") +
+             " " + i64 + " NOT NULL, PRIMARY KEY (" + q(db, "team") + ", " + q(db, "yr") + "))");
+  db.execute("CREATE TABLE " + q(db, "vs_reports") + " (" + q(db, "id") + " " + i64 + " NOT NULL PRIMARY KEY, " +
+             q(db, "team") + " " + i64 + " NOT NULL, " + q(db, "yr") + " " + i64 + " NOT NULL, " + q(db, "code") + " " +
+             i64 + " NOT NULL)");
+  db.execute("CREATE UNIQUE INDEX " + q(db, "vs_reports_season") + " ON " + q(db, "vs_reports") + " (" + q(db, "yr") +
+             ", " + q(db, "team") + ")");
+  db.execute("CREATE UNIQUE INDEX " + q(db, "vs_reports_code") + " ON " + q(db, "vs_reports") + " (" + q(db, "code") +
+             ")");
+  const ar::catalog_table seasons = ar::read_catalog_table(db, "vs_seasons");
+  EXPECT_EQ(seasons.unique_keys, (std::vector<std::vector<std::string>>{{"team", "yr"}}));
+  const ar::catalog_table reports = ar::read_catalog_table(db, "vs_reports");
+  const auto has = [&](std::vector<std::string> key) {
+    return std::find(reports.unique_keys.begin(), reports.unique_keys.end(), key) != reports.unique_keys.end();
+  };
+  EXPECT_TRUE(has({"yr", "team"}));
+  EXPECT_TRUE(has({"code"}));
+  // Alone in a unique index: code (and the key, id); team and yr only together.
+  for (const ar::catalog_column& c : reports.columns) EXPECT_EQ(c.unique, c.name == "code" || c.name == "id") << c.name;
+  db.execute("DROP TABLE " + q(db, "vs_reports"));
+  db.execute("DROP TABLE " + q(db, "vs_seasons"));
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(verify_schema_test);

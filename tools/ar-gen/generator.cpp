@@ -351,6 +351,23 @@ class generator {
     return usable_fk{index_of(*target), f->name, unique};
   }
 
+  // Whether the columns together are unique in the holder's table: exactly the columns of one of its
+  // unique indexes, or of its whole primary key (in any order). A foreign key that is unique refers
+  // to its target at most once: has_one, not has_many.
+  bool unique_together(const model& holder, const std::vector<std::string>& columns) const {
+    const auto same_set = [&](const std::vector<std::string>& key) {
+      if (key.size() != columns.size()) return false;
+      for (const std::string& c : columns)
+        if (std::none_of(key.begin(), key.end(), [&](const std::string& k) { return lower(k) == lower(c); }))
+          return false;
+      return true;
+    };
+    std::vector<std::string> primary;
+    for (const ar::catalog_column& c : holder.table->columns)
+      if (c.key_position > 0) primary.push_back(c.name);
+    return same_set(primary) || std::any_of(holder.table->unique_keys.begin(), holder.table->unique_keys.end(), same_set);
+  }
+
   // Several columns: AR_KEYS of the holder's fields, one for each field of the target's key, in the
   // key's order (the catalog may list the pairs in another).
   std::optional<usable_fk> usable_composite(const model& holder, const ar::catalog_foreign_key& fk, const model& target,
@@ -376,7 +393,7 @@ class generator {
       if (!f) return refuse("has a column that is skipped");
       keys += (keys.empty() ? "" : ", ") + f->name;
     }
-    return usable_fk{index_of(target), "AR_KEYS(" + keys + ")", false, true};
+    return usable_fk{index_of(target), "AR_KEYS(" + keys + ")", unique_together(holder, fk.columns), true};
   }
 
   void infer_relations() {

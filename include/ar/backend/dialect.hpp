@@ -231,9 +231,11 @@ class dialect {
   // The statement that lists the columns of a table the database fills in itself (an identity, a
   // serial, AUTO_INCREMENT), one row each: the column's name (text).
   virtual std::string catalog_generated_columns_sql() const { return {}; }
-  // The statement that lists the columns of a table that a unique index of one column covers (a
-  // single-column primary key too, where the catalog lists it as an index), one row each (text).
-  virtual std::string catalog_unique_columns_sql() const { return {}; }
+  // The statement that lists a table's unique indexes and constraints (the primary key too, where
+  // the catalog lists it as one; not partial or expression indexes), one row per column of each,
+  // ordered by index and then by the column's position in it: the index's name and the column's
+  // name (text each).
+  virtual std::string catalog_unique_keys_sql() const { return {}; }
   // Whether a column of the catalog type `type` (as catalog_columns_sql gives it) holds every value a
   // field of `field` may have, and gives it back as it was: an int64 field needs a 64-bit integer
   // column, an int32 field takes one of 32 bits or more, a text field a character type. The default
