@@ -264,15 +264,19 @@ TEST_P(relations, a_failed_add_or_create_leaves_the_child_and_the_cache_as_they_
 }
 
 TEST_P(relations, a_failed_has_one_set_leaves_the_child_as_it_was) {
-  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {profiles_user_unique} ON {profiles} ({user_id})"));
+  db.execute(ar_test::sql_for(db, "CREATE UNIQUE INDEX {profiles_bio_unique} ON {profiles} ({bio})"));
+  profile adas{0, 0, "taken"};
+  ada.profile_set(adas);
   profile first_bio{0, 0, "one"};
   bob.profile_set(first_bio);
-  profile second_bio{0, 42, "two"};  // bob has a profile: the unique index refuses a second
+  profile second_bio{0, 42, "taken"};  // ada's bio: the unique index refuses it
   const profile before = second_bio;
   EXPECT_THROW(bob.profile_set(second_bio), ar::database_error);
   EXPECT_EQ(second_bio, before);
   ASSERT_NE(bob.profile(), nullptr);
   EXPECT_EQ(bob.profile()->bio, "one");
+  // The old profile, which AR_DEPENDENT(delete) removes before the new one is saved, is back.
+  EXPECT_TRUE(ar::find<profile>(db, first_bio.id).has_value());
 }
 
 TEST_P(relations, a_write_through_a_relation_on_a_closed_database_leaves_the_child_as_it_was) {
@@ -305,6 +309,21 @@ TEST_P(relations, setting_a_has_one_points_it_at_the_owner) {
   EXPECT_EQ(bob.profile()->bio, "hello");
   EXPECT_EQ(counter.count(), 0u);
   EXPECT_EQ(ar::find_or_throw<profile>(db, bio.id).user_id, bob.id);
+}
+
+TEST_P(relations, a_foreign_key_assigned_by_hand_is_followed_by_a_loaded_belongs_to) {
+  post p = ar::find_or_throw<post>(db, first.id);
+  ASSERT_EQ(p.author()->username, "ada");
+  ar::statement_counter counter;
+  p.user_id = bob.id;  // by hand, not through author_associate
+  ASSERT_NE(p.author(), nullptr);
+  EXPECT_EQ(p.author()->username, "bob");
+  EXPECT_EQ(counter.count(), 1u);  // read again once
+  EXPECT_EQ(p.author()->username, "bob");
+  EXPECT_EQ(counter.count(), 1u);  // then cached
+  p.user_id.reset();
+  EXPECT_EQ(p.author(), nullptr);
+  EXPECT_EQ(counter.count(), 1u);  // a NULL key names no parent: nothing to read
 }
 
 TEST_P(relations, associate_and_dissociate_a_parent) {

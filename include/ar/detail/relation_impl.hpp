@@ -12,7 +12,9 @@
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
 #include <ar/query.hpp>
+#include <ar/transaction.hpp>
 #include <ar/views/filter.hpp>
+#include <ar/views/to_vector.hpp>
 
 #include <array>
 #include <chrono>
@@ -512,6 +514,53 @@ struct relation_impl;
 template <class Rel>
 struct relation_impl<Rel, true> : relation_impl_of_kind<Rel> {};
 
+// has_one: the child the owner has now: the loaded one (none, when it is loaded as none), as Rails
+// replaces its loaded target; else read (one statement).
+// Those other than `child` itself (set again).
+template <class Rel, class Read>
+std::vector<typename Rel::target> current_children(const typename Rel::owner& o, const typename Rel::target& child,
+                                                   Read read) {
+  using target = typename Rel::target;
+  const relation_slot& slot = o.*Rel::slot;
+  std::vector<target> out;
+  if (!slot.loaded)
+    out = read();
+  else if (slot.value)
+    out.push_back(*static_cast<const target*>(slot.value.get()));
+  std::erase_if(out, [&](const target& t) { return primary_key(t) == primary_key(child); });
+  return out;
+}
+
+// has_one: the owner's other children (one, unless the data was written around ar) go before the
+// new one is saved, as Rails does: destroyed or deleted per AR_DEPENDENT(destroy /
+// delete), else their foreign key set to NULL (nullify(record)); refused, with nothing written, when
+// it cannot be NULL or for AR_DEPENDENT(restrict). The caller found them (current_children) and
+// holds the transaction; one statement per child retired.
+template <class Rel, bool NullableKey, class Nullify>
+void retire_other_children(std::vector<typename Rel::target> others, std::string_view foreign_key, Nullify nullify) {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  const std::string relation(to_string_view(typename Rel::name_type{}));
+  const std::string what = "ar: the '" + std::string(model_of<owner>::table) + "' record already has a '" + relation +
+                           "' (a '" + std::string(model_of<target>::table) + "' record)";
+  if constexpr (Rel::dependent == dependent_kind::restrict) {
+    throw restrict_error(what + ", which AR_DEPENDENT(restrict) keeps: destroy it before setting another");
+  } else if constexpr (Rel::dependent == dependent_kind::destroy) {
+    for (const target& t : others) (void)::ar::destroy(t);
+  } else if constexpr (Rel::dependent == dependent_kind::remove) {
+    for (const target& t : others) (void)delete_row<target>(::ar::database_for<target>(), primary_key(t));
+  } else if constexpr (NullableKey) {
+    for (target& t : others) {
+      nullify(t);
+      ::ar::update(t);
+    }
+  } else {
+    throw error(what + ": setting another would leave two, and " + std::string(foreign_key) +
+                " cannot be set to NULL: declare AR_DEPENDENT(destroy) or AR_DEPENDENT(delete) on '" + relation +
+                "', or destroy the old one first");
+  }
+}
+
 // belongs_to, has_one, has_many (and morph_many / morph_one, which are has_many / has_one).
 template <class Rel>
 struct direct_relation_impl : relation_ops<Rel> {
@@ -598,8 +647,26 @@ struct direct_relation_impl : relation_ops<Rel> {
   }
 
   static decltype(auto) get(const owner& o) {
-    if (!(o.*Rel::slot).loaded) lazy_access<Rel>(o);
+    if (!(o.*Rel::slot).loaded)
+      lazy_access<Rel>(o);
+    else if constexpr (base::belongs)
+      if (points_elsewhere(o)) load(o);
     return cached(o);
+  }
+
+  // belongs_to: whether the loaded parent is not the one the foreign key names now (it was assigned
+  // by hand since): then it is read again, as Rails does for a stale target. A loaded "none" is
+  // kept: it may be what a with(...) modifier left, which a read must not undo.
+  static bool points_elsewhere(const owner& o) {
+    const target* parent = static_cast<const target*>((o.*Rel::slot).value.get());
+    if (!parent) return false;
+    const auto v = lookup_value(o);
+    if (!v) return true;
+    const auto& key = parent->*key_def::pointer;
+    if constexpr (key_def::nullable)
+      return !key || *key != *v;
+    else
+      return key != *v;
   }
 
   static decltype(auto) reload(const owner& o) {
@@ -615,11 +682,24 @@ struct direct_relation_impl : relation_ops<Rel> {
     return *v;
   }
 
-  // has_one / has_many: point the child at the owner, save it, keep a loaded cache true.
+  // has_one / has_many: point the child at the owner, save it, keep a loaded cache true. has_one
+  // first retires the owner's other child (retire_other_children), in one transaction with the save.
   // A failed save leaves the child as it was: its foreign key and morph type are put back (its key
-  // is insert's to keep).
+  // is insert's to keep), and the retired child is back, rolled back.
   static void add(const owner& o, target& child) {
     const key_scalar key = owner_key_or_throw(o);
+    std::optional<transaction> tx;
+    if constexpr (!base::many) {
+      std::vector<target> others = current_children<Rel>(o, child, [&] { return of_this_type(query_for(o)) | to_vector; });
+      if (!others.empty()) {
+        const ar::database db = ::ar::database_for<target>();
+        if (!db.in_transaction()) tx.emplace(db);
+        retire_other_children<Rel, fk_def::nullable>(
+            std::move(others),
+            "its foreign key '" + std::string(to_string_view(typename fk_def::name_type{})) + "'",
+            [](auto& t) { (t.*fk_def::pointer).reset(); });
+      }
+    }
     using fk_type = typename fk_def::type;
     fk_type old_fk = child.*fk_def::pointer;
     [[maybe_unused]] std::string old_type;
@@ -631,6 +711,7 @@ struct direct_relation_impl : relation_ops<Rel> {
     child.*fk_def::pointer = static_cast<scalar_t<fk_type>>(key);
     try {
       save(child);
+      if (tx) tx->commit();
     } catch (...) {
       child.*fk_def::pointer = std::move(old_fk);
       if constexpr (morph) {
@@ -816,10 +897,22 @@ struct composite_relation_impl : relation_ops<Rel> {
   // loaded cache true. A failed save puts the child's fields back.
   static void add(const owner& o, target& child) {
     using fk = key_fields<fk_defs>;
+    std::optional<transaction> tx;
+    if constexpr (!base::many) {
+      std::vector<target> others = current_children<Rel>(o, child, [&] { return query_for(o) | to_vector; });
+      if (!others.empty()) {
+        const ar::database db = ::ar::database_for<target>();
+        if (!db.in_transaction()) tx.emplace(db);
+        retire_other_children<Rel, all_nullable_v<fk_defs>>(std::move(others),
+                                                            "the fields of its foreign key (AR_KEYS)",
+                                                            [](auto& t) { fk::reset(t); });
+      }
+    }
     auto old = fk::save(child);
     fk::assign(child, o, key_defs{});
     try {
       save(child);
+      if (tx) tx->commit();
     } catch (...) {
       fk::restore(child, std::move(old));
       throw;
