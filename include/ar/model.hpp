@@ -246,21 +246,23 @@
   }
 
 // has_many_through: name_attach(target[, join prototype]) adds a join row (the prototype's other
-// fields are stored too); name_detach(target) removes it; name_sync(keys) makes the targets exactly
-// those keys, in one transaction; name_toggle(target) attaches or detaches.
+// fields are stored too) unless the pair is linked already (true when it wrote one);
+// name_detach(target) removes it; name_sync(keys) makes the targets exactly those keys, in one
+// transaction; name_toggle(target) attaches or detaches.
 #define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                       \
   static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
                 "AR_HAS_MANY_THROUGH / AR_MORPH_MANY_THROUGH: include <ar/through.hpp> (or <ar/ar.hpp>) "  \
                 "before the model's definition");                                                        \
   AR_DETAIL_DECL_RELATION(name)                                                                          \
   template <class ar_S = ar_self, class ar_T>                                                            \
-  void name##_attach(const ar_T& target) {                                                               \
-    ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,           \
-                                  static_cast<const void*>(nullptr));                                    \
+  bool name##_attach(const ar_T& target) {                                                               \
+    return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,    \
+                                         static_cast<const void*>(nullptr));                             \
   }                                                                                                      \
   template <class ar_S = ar_self, class ar_T, class ar_J>                                                \
-  void name##_attach(const ar_T& target, const ar_J& prototype) {                                        \
-    ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target, &prototype); \
+  bool name##_attach(const ar_T& target, const ar_J& prototype) {                                        \
+    return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,    \
+                                         &prototype);                                                    \
   }                                                                                                      \
   template <class ar_S = ar_self, class ar_T>                                                            \
   bool name##_detach(const ar_T& target) {                                                               \

@@ -262,8 +262,24 @@ struct through_impl {
     return k;
   }
 
+  // Whether a join row links the pair (one statement).
+  static bool linked(const owner& o, const target& t) {
+    return from<join>() | filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) |
+           exists;
+  }
+
+  // A second link for a pair that has one is not written (false): reading first, one statement
+  // more than the INSERT. Two writers at once can both find none: a unique index on the join's two
+  // keys is what makes that hold under concurrency.
   template <class Prototype>
-  static void attach(const owner& o, const target& t, const Prototype* prototype) {
+  static bool attach(const owner& o, const target& t, const Prototype* prototype) {
+    if (linked(o, t)) return false;
+    insert_link(o, t, prototype);
+    return true;
+  }
+
+  template <class Prototype>
+  static void insert_link(const owner& o, const target& t, const Prototype* prototype) {
     join link{};
     if constexpr (!std::is_void_v<Prototype>) {
       static_assert(std::is_same_v<Prototype, join>, "ar: attach's second argument is a record of the join model");
@@ -308,11 +324,42 @@ struct through_impl {
     return removed > 0;
   }
 
+  // The wanted keys that no target has (one statement per chunk of keys), for sync to refuse.
+  static std::vector<target_key> missing_targets(const std::vector<target_key>& wanted) {
+    std::unordered_set<target_load_key> found;
+    const std::size_t limit = ::ar::database_for<target>().dialect().max_parameters();
+    const std::size_t chunk = limit > 1 ? limit : 1;
+    for (std::size_t at = 0; at < wanted.size(); at += chunk) {
+      const std::size_t n = std::min(chunk, wanted.size() - at);
+      std::vector<target_key> part(wanted.begin() + static_cast<std::ptrdiff_t>(at),
+                                   wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
+      for (auto [k] : from<target>() | filter(target_key_column{}.in(part)) | select(target_key_column{}) | to_vector)
+        found.insert(target_codec::encode(static_cast<target_key>(k)));
+    }
+    std::vector<target_key> missing;
+    for (const auto& k : wanted)
+      if (!found.count(target_codec::encode(k))) missing.push_back(k);
+    return missing;
+  }
+
   template <class Keys>
   static void sync(const owner& o, const Keys& keys) {
     const key_scalar key = saved_key(o);
     std::vector<target_key> wanted;
     for (const auto& k : keys) wanted.push_back(static_cast<target_key>(k));
+    // Every key must name a target: a link to nothing is refused before anything is written.
+    if (!wanted.empty()) {
+      const std::vector<target_key> missing = missing_targets(wanted);
+      if (!missing.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < missing.size() && i < 10; ++i)
+          list += (i ? ", " : "") + key_string<target>(missing[i]);
+        if (missing.size() > 10) list += ", ... (" + std::to_string(missing.size()) + " in all)";
+        throw error("ar: sync of '" + std::string(to_string_view(typename Rel::name_type{})) + "' of a '" +
+                    std::string(model_of<owner>::table) + "' record: no '" + std::string(model_of<target>::table) +
+                    "' record has the key " + list + "; nothing was changed");
+      }
+    }
     const ar::database db = ::ar::database_for<join>();
     std::optional<transaction> tx;
     if (!db.in_transaction()) tx.emplace(db);
@@ -346,14 +393,11 @@ struct through_impl {
   }
 
   static bool toggle(const owner& o, const target& t) {
-    const bool linked = from<join>() |
-                        filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) |
-                        exists;
-    if (linked) {
+    if (linked(o, t)) {
       detach(o, t);
       return false;
     }
-    attach(o, t, static_cast<const void*>(nullptr));
+    insert_link(o, t, static_cast<const void*>(nullptr));
     return true;
   }
 };
@@ -432,10 +476,13 @@ struct through_eager_ops {
 };
 
 template <class Owner, class Name, class Target, class Join>
-void relation_attach(Owner& owner, Name, const Target& t, const Join* prototype) {
+bool relation_attach(Owner& owner, Name, const Target& t, const Join* prototype) {
   using rel = typename find_relation<Owner, Name>::type;
   static_assert(std::is_same_v<Target, typename rel::target>, "ar: attach takes a record of the relation's target model");
-  if constexpr (std::is_same_v<Target, typename rel::target>) relation_impl<rel>::attach(owner, t, prototype);
+  if constexpr (std::is_same_v<Target, typename rel::target>)
+    return relation_impl<rel>::attach(owner, t, prototype);
+  else
+    return false;
 }
 template <class Owner, class Name, class Target>
 bool relation_detach(Owner& owner, Name, const Target& t) {

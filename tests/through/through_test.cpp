@@ -95,7 +95,7 @@ TEST_P(through, a_failed_attach_sync_or_toggle_leaves_the_records_and_the_cache_
   ASSERT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
   const post p1_before = p1;
   const tag cpp_before = cpp;
-  EXPECT_THROW(p1.tags_attach(cpp), ar::database_error);  // linked already: the unique index refuses
+  EXPECT_FALSE(p1.tags_attach(cpp));  // linked already: not written (the unique index would refuse it)
   EXPECT_EQ(p1.id, p1_before.id);
   EXPECT_EQ(p1.title, p1_before.title);
   EXPECT_EQ(cpp, cpp_before);
@@ -174,8 +174,8 @@ TEST_P(through, eager_and_lazy_agree) {
 TEST_P(through, attach_detach_keep_a_loaded_cache_true) {
   EXPECT_EQ(p3.tags().size(), 0u);
   ar::statement_counter counter;
-  p3.tags_attach(cpp, post_tag{0, 0, 0, "ada"});
-  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_TRUE(p3.tags_attach(cpp, post_tag{0, 0, 0, "ada"}));
+  EXPECT_EQ(counter.count(), 2u);  // is the pair linked? then the INSERT
   EXPECT_EQ(names(p3.tags()), (std::vector<std::string>{"c++"}));
   auto join = ar::from<post_tag>(db) | ar::filter(post_tag::c.post_id == p3.id) | ar::first;
   ASSERT_TRUE(join);
@@ -190,15 +190,41 @@ TEST_P(through, sync_sends_only_the_statements_needed_in_one_transaction) {
   ar::statement_counter counter;
   p1.tags_sync(std::vector<std::int64_t>{cpp.id, sql.id});  // keep c++, drop orm, add sql
   const auto sql_text = counter.statements();
-  ASSERT_EQ(sql_text.size(), 5u);  // BEGIN, read, delete, insert, COMMIT
-  EXPECT_EQ(sql_text.front(), "BEGIN");
+  ASSERT_EQ(sql_text.size(), 6u);  // the keys' check, BEGIN, read, delete, insert, COMMIT
+  EXPECT_EQ(sql_text[0].rfind("SELECT", 0), 0u) << sql_text[0];
+  EXPECT_EQ(sql_text[1], "BEGIN");
   EXPECT_EQ(sql_text.back(), "COMMIT");
   EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "sql"}));
   counter.reset();
   p1.tags_sync(std::vector<std::int64_t>{cpp.id, sql.id});  // nothing to change
-  EXPECT_EQ(counter.count(), 3u);                           // BEGIN, read, COMMIT
+  EXPECT_EQ(counter.count(), 4u);                           // the check, BEGIN, read, COMMIT
   p1.tags_sync(std::vector<std::int64_t>{});
   EXPECT_TRUE(p1.tags().empty());
+}
+
+TEST_P(through, attach_does_not_write_a_second_link_for_a_linked_pair) {
+  ar::statement_counter counter;
+  EXPECT_FALSE(p1.tags_attach(cpp));  // p1 has c++ already
+  EXPECT_EQ(counter.count(), 1u);     // the look, no INSERT
+  EXPECT_EQ((ar::from<post_tag>(db) | ar::filter(post_tag::c.post_id == p1.id && post_tag::c.tag_id == cpp.id) |
+             ar::count),
+            1);
+  EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
+  EXPECT_TRUE(p1.tags_attach(sql));
+  EXPECT_EQ(names(p1.tags(ar::reload)), (std::vector<std::string>{"c++", "orm", "sql"}));
+}
+
+TEST_P(through, sync_refuses_a_key_no_target_has_before_writing_anything) {
+  ar::statement_counter counter;
+  try {
+    p1.tags_sync(std::vector<std::int64_t>{cpp.id, 9999, sql.id});
+    FAIL() << "sync linked a tag that does not exist";
+  } catch (const ar::error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no 'tags' record has the key 9999"), std::string::npos) << what;
+  }
+  EXPECT_EQ(counter.count(), 1u);  // the check only
+  EXPECT_EQ(names(p1.tags(ar::reload)), (std::vector<std::string>{"c++", "orm"}));
 }
 
 TEST_P(through, toggle_attaches_then_detaches) {

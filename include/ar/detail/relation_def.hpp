@@ -263,7 +263,7 @@ void relation_dissociate(Owner& owner, Name);
 template <class Owner, class Name>
 std::int64_t relation_count(const Owner& owner, Name);
 template <class Owner, class Name, class Target, class Join>
-void relation_attach(Owner& owner, Name, const Target& target, const Join* prototype);
+bool relation_attach(Owner& owner, Name, const Target& target, const Join* prototype);
 template <class Owner, class Name, class Target>
 bool relation_detach(Owner& owner, Name, const Target& target);
 template <class Owner, class Name, class Keys>
