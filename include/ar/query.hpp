@@ -289,6 +289,18 @@ void each_record(const query<M, M, M, J>& q, const query_state& state, void (*si
 }
 
 
+// Every statement a query sends is written here: the queries inside it (in(query), exists_in,
+// scalar) and the tables it joins are checked to be on `db`, where it runs (ar::error, before
+// anything is sent, otherwise), and names follow db's naming convention while `render(sql, params,
+// dialect)` writes it.
+template <class Render>
+void render_for(const ar::database& db, const query_state& state, std::string& sql, std::vector<value>& params,
+                Render&& render) {
+  check_subquery_databases(db.name(), state);
+  const naming_scope names(db.naming());
+  render(sql, params, db.dialect());
+}
+
 // Runs `state` on `db` (an aggregate of it, when asked), its rows read into `columns` and
 // on_row called after each (compiled once, in src/query/read.cpp).
 void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,

@@ -121,11 +121,10 @@ class stream_range : public ranges::view_base {
                   "or ar::load on the records you keep");
     s_->db = q.database();
     s_->timeout_ms = q.state().timeout_ms;
-    detail::check_subquery_databases(s_->db.name(), q.state());
-    {
-      const detail::naming_scope names(s_->db.naming());
-      detail::render_select(s_->sql, s_->params, s_->db.dialect(), q.state());
-    }
+    detail::render_for(s_->db, q.state(), s_->sql, s_->params,
+                       [&](std::string& out, std::vector<value>& values, const dialect& d) {
+                         detail::render_select(out, values, d, q.state());
+                       });
     detail::staging_binder<Staging>::bind(s_->staging, s_->columns);
   }
 

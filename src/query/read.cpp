@@ -21,13 +21,11 @@ namespace {
 void read_records(const ar::database& db, const query_state& state, void* staging,
                   void (*bind)(void* record, std::span<column_binding> out), std::size_t width,
                   void (*sink)(void* context, void* record), void* context) {
-  check_subquery_databases(db.name(), state);
   std::string sql;
   std::vector<value> params;
-  {
-    const naming_scope names(db.naming());
-    render_select(sql, params, db.dialect(), state);
-  }
+  render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
+    render_select(out, values, d, state);
+  });
   // The columns of the model, then one count per with_count.
   const std::size_t total = width + state.counts.size();
   constexpr std::size_t on_stack = 32;
@@ -54,13 +52,11 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
 
 void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
                 row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
-  check_subquery_databases(db.name(), state);
   std::string sql;
   std::vector<value> params;
-  {
-    const naming_scope names(db.naming());
-    render_select(sql, params, db.dialect(), state, aggregate, argument);
-  }
+  render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
+    render_select(out, values, d, state, aggregate, argument);
+  });
   const query_timeout_scope timeout(state.timeout_ms);
   run(detail::state_of(db), sql, params, columns, on_row);
 }

@@ -18,13 +18,11 @@ expr_tree assigned_tree(value v) {
 std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
                               std::span<const expr_tree* const> values) {
   require_plain_filter(state, "update_all");
-  check_subquery_databases(db.name(), state);
   std::string sql;
   std::vector<value> params;
-  {
-    const naming_scope names(db.naming());
-    render_update_all(sql, params, db.dialect(), state, columns, values);
-  }
+  render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& bound, const dialect& d) {
+    render_update_all(out, bound, d, state, columns, values);
+  });
   const query_timeout_scope timeout(state.timeout_ms);
   return run(detail::state_of(db), sql, params).rows_affected;
 }

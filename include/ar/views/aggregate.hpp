@@ -29,11 +29,9 @@ struct exists_fn {
     const ar::database db = q.database();
     std::string sql;
     std::vector<value> params;
-    {
-      const naming_scope names(db.naming());
-      check_subquery_databases(db.name(), q.state());
-      render_select(sql, params, db.dialect(), q.state(), aggregate_kind::exists);
-    }
+    render_for(db, q.state(), sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
+      render_select(out, values, d, q.state(), aggregate_kind::exists);
+    });
     std::int64_t one = 0;
     column_binding column = bind_column(one);
     return run(detail::state_of(db), sql, params, {&column, 1}).rows_fetched > 0;

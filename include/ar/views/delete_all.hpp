@@ -33,13 +33,11 @@ struct delete_all_fn {
                   "rows with where_has(...) or in(query) instead of joins<...>");
     require_plain_filter(q.state(), "delete_all");
     const ar::database db = q.database();
-    check_subquery_databases(db.name(), q.state());
     std::string sql;
     std::vector<value> params;
-    {
-      const naming_scope names(db.naming());
-      render_delete(sql, params, db.dialect(), q.state());
-    }
+    render_for(db, q.state(), sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
+      render_delete(out, values, d, q.state());
+    });
     const query_timeout_scope timeout(q.state().timeout_ms);
     return run(detail::state_of(db), sql, params).rows_affected;
   }
@@ -52,10 +50,9 @@ std::uint64_t nullify_all(const query<M, R, S, J>& q, column<M, I>) {
   const ar::database db = q.database();
   std::string sql;
   std::vector<value> params;
-  {
-    const naming_scope names(db.naming());
-    render_nullify(sql, params, db.dialect(), q.state(), column_lookup<M, I>::position);
-  }
+  render_for(db, q.state(), sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
+    render_nullify(out, values, d, q.state(), column_lookup<M, I>::position);
+  });
   const query_timeout_scope timeout(q.state().timeout_ms);
   return run(detail::state_of(db), sql, params).rows_affected;
 }
