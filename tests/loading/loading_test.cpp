@@ -493,6 +493,67 @@ TEST_P(loading, load_missing_follows_a_shared_belongs_to_once) {
   EXPECT_EQ(counter.count(), 1u);
 }
 
+// Statements that name a table ("posts", `posts`), whatever the dialect quotes with.
+std::size_t statements_naming(const ar::statement_counter& counter, const std::string& table) {
+  const std::vector<std::string> statements = counter.statements();
+  return static_cast<std::size_t>(std::count_if(statements.begin(), statements.end(),
+                                                [&](const std::string& sql) { return sql.find(table) != std::string::npos; }));
+}
+
+TEST_P(loading, a_stream_with_relations_loads_them_per_batch) {
+  ar::statement_counter counter;
+  std::size_t comments = 0, rows = 0;
+  for (const user& u : all_users() | ar::with("posts.comments", "profile") | ar::stream) {
+    ++rows;
+    const std::size_t before = counter.count();
+    for (const post& p : u.posts()) comments += p.comments().size();
+    (void)u.profile();
+    EXPECT_EQ(counter.count(), before);  // loaded with the batch
+  }
+  EXPECT_EQ(rows, 4u);
+  EXPECT_EQ(comments, 12u);
+  // One batch (4 rows): one statement per relation and level.
+  EXPECT_EQ(statements_naming(counter, "posts"), 1u);
+  EXPECT_EQ(statements_naming(counter, "comments"), 1u);
+  EXPECT_EQ(statements_naming(counter, "profiles"), 1u);
+  // Modifiers apply as in to_vector.
+  auto second_posts = [](ar::query<post> q) { return q | ar::filter(post::c.title.like("%post1")); };
+  for (const user& u : all_users() | ar::with("posts", second_posts) | ar::stream)
+    EXPECT_EQ(u.posts().size(), u.username == "carol" ? 0u : 1u);
+}
+
+TEST_P(loading, a_stream_with_relations_sends_one_statement_per_relation_per_batch) {
+  std::vector<user> more;
+  for (std::size_t i = 0; i < ar::stream_batch_rows + 10; ++i) more.push_back(user{0, "extra" + std::to_string(i)});
+  ar::insert_all(db, more);
+  ar::statement_counter counter;
+  std::size_t rows = 0, posts = 0;
+  for (const user& u : all_users() | ar::with("posts") | ar::stream) {
+    ++rows;
+    posts += u.posts().size();
+  }
+  EXPECT_EQ(rows, 4u + ar::stream_batch_rows + 10u);
+  EXPECT_EQ(posts, 6u);
+  EXPECT_EQ(statements_naming(counter, "posts"), 2u);  // two batches
+}
+
+TEST_P(loading, a_stream_with_relations_in_a_transaction_loads_on_its_connection) {
+  std::vector<user> more;
+  for (std::size_t i = 0; i < ar::stream_batch_rows + 10; ++i) more.push_back(user{0, "extra" + std::to_string(i)});
+  ar::insert_all(db, more);
+  ar::transaction tx(db);
+  post fresh{0, users[0].id, "ada-post2"};
+  ar::insert(db, fresh);  // seen by the batch's loads: they run in the transaction
+  std::size_t rows = 0, posts = 0;
+  for (const user& u : all_users() | ar::with("posts") | ar::stream) {
+    ++rows;
+    posts += u.posts().size();
+  }
+  EXPECT_EQ(rows, 4u + ar::stream_batch_rows + 10u);
+  EXPECT_EQ(posts, 7u);
+  tx.rollback();
+}
+
 TEST_P(loading, cyclic_and_self_pointing_paths_are_finite) {
   ar::statement_counter counter;
   auto rows = ar::from<post>(db) | ar::with("author.posts.author") | ar::to_vector;
