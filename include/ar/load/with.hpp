@@ -144,6 +144,10 @@ constexpr with_arg with_arg_of() {
     return with_arg::generic_modifier;
 }
 constexpr bool is_path(with_arg a) { return a == with_arg::runtime_path || a == with_arg::static_path; }
+// What a with(...) keeps of an argument: a path held in a string is copied (the closure may
+// outlive a std::string_view's text).
+template <class A>
+using with_stored = std::conditional_t<with_arg_of<A>() == with_arg::runtime_path, std::string, A>;
 
 // The first mistake in how the arguments of a with(...) mix, if any.
 enum class with_mix : std::uint8_t { ok, modifier_first, modifiers_in_a_row, generic_after_runtime_path };
@@ -276,7 +280,7 @@ struct with_fn {
     static_assert(mix != with_mix::generic_after_runtime_path,
                   "ar::with: a generic modifier ([](auto q) or a scope) follows a path known at compile time, "
                   "ar::path<\"posts\"> or \"posts\"_path, or names its query type ([](ar::query<Post> q))");
-    return closure{[args = std::tuple<Args...>(std::move(args)...)]<class M, class R, class S, class J>(
+    return closure{[args = std::tuple<with_stored<Args>...>(std::move(args)...)]<class M, class R, class S, class J>(
                        const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
       if constexpr (check_with_mix<Args...>() == with_mix::ok) {
