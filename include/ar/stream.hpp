@@ -18,6 +18,12 @@
 //
 // Statements: SQLite 1; PostgreSQL DECLARE, one FETCH per started batch of rows (plus one that
 // finds the end when the last batch is full), CLOSE.
+//
+// with(...) on a stream of whole records loads relations per batch of `stream_batch_rows` rows:
+// one statement per relation and level per batch (as to_vector does for all the rows at once),
+// the batch's records sharing a context for their lazy loads. A driver that steps the statement
+// (SQLite, MariaDB) is stepped a batch ahead, and the batch's statements run beside the stream's on
+// its connection.
 
 #include <ar/error.hpp>
 #include <ar/query.hpp>
@@ -62,6 +68,10 @@ class stream_cursor {
   // closed, when no row is left. A batch that fails closes the cursor too (its connection is
   // free), then throws.
   bool fetch(row_callback on_row);
+  // Calls fn(context), the eager loads of a batch of rows: while the driver is still stepping the
+  // statement (its connection is not free until the last row), their statements run beside it on
+  // its connection; otherwise as any statement does.
+  void beside(void (*fn)(void* context), void* context);
 
  private:
   struct impl;
@@ -85,6 +95,8 @@ class stream_range : public ranges::view_base {
     std::vector<Row> batch;
     std::size_t next_in_batch = 0;
     bool started = false;
+    // with(...): the query, whose eager loads each batch gets before its first row is handed out.
+    std::shared_ptr<const detail::query_state> eager;
   };
 
  public:
@@ -116,9 +128,12 @@ class stream_range : public ranges::view_base {
   stream_range() = default;
   template <class J>
   explicit stream_range(const query<M, Row, Staging, J>& q) : s_(std::make_shared<state>()) {
-    if (q.state().eager || !q.state().counts.empty())
-      throw error("ar::stream reads rows one by one: with(...) and with_count(...) do not apply to it; use to_vector, "
-                  "or ar::load on the records you keep");
+    if (!q.state().counts.empty())
+      throw error("ar::stream: with_count(...) does not apply to a stream; use to_vector, or name_count() on the "
+                  "records you keep");
+    // As to_vector, with(...) loads relations of whole records only.
+    if constexpr (std::is_same_v<Row, M>)
+      if (q.state().eager && !q.state().eager->empty()) s_->eager = q.shared_state();
     s_->db = q.database();
     s_->timeout_ms = q.state().timeout_ms;
     detail::render_for(s_->db, q.state(), s_->sql, s_->params,
@@ -147,6 +162,8 @@ class stream_range : public ranges::view_base {
       s.current.emplace(std::move(s.batch[s.next_in_batch++]));
       return;
     }
+    if constexpr (std::is_same_v<Row, M>)
+      if (s.eager) return advance_loading(s);
     if (!s.source->batched()) {
       if (s.source->next())
         s.current.emplace(detail::make_row<Row>(std::move(s.staging)));
@@ -161,6 +178,28 @@ class stream_range : public ranges::view_base {
       s.current.reset();
       return;
     }
+    s.current.emplace(std::move(s.batch[s.next_in_batch++]));
+  }
+
+  // with(...): the rows come in batches of stream_batch_rows on every backend (a driver that steps
+  // the statement is stepped that far), and each batch gets its eager loads, one statement per
+  // relation and level, before its first row is handed out.
+  static void advance_loading(state& s) {
+    s.batch.clear();
+    s.next_in_batch = 0;
+    if (s.source->batched()) {
+      auto keep = [&] { s.batch.push_back(detail::make_row<Row>(std::move(s.staging))); };
+      s.source->fetch(detail::row_callback::of(keep));
+    } else {
+      while (s.batch.size() < stream_batch_rows && s.source->next())
+        s.batch.push_back(detail::make_row<Row>(std::move(s.staging)));
+    }
+    if (s.batch.empty()) {
+      s.current.reset();
+      return;
+    }
+    auto load = [&] { detail::finish_records(*s.eager, s.batch.data(), s.batch.size()); };
+    s.source->beside([](void* context) { (*static_cast<decltype(load)*>(context))(); }, &load);
     s.current.emplace(std::move(s.batch[s.next_in_batch++]));
   }
 

@@ -170,6 +170,11 @@ class database_state {
 // The connection the calling thread's open transaction on `db` runs on, or nullptr; every statement
 // the thread sends to `db` goes there while it is open.
 connection* transaction_connection(const database_state& db) noexcept;
+// The connection a cursor of the calling thread lends to its statements on `db` (cursor::lend),
+// or nullptr; while lent, they run on it beside the cursor's statement.
+connection* lent_connection(const database_state& db) noexcept;
+void lend_connection(const database_state& db, connection* c);
+void end_lend_connection(const database_state& db, connection* c) noexcept;
 void begin_thread_transaction(const database_state& db, connection* c);
 void end_thread_transaction(const database_state& db) noexcept;
 

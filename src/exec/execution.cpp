@@ -81,6 +81,10 @@ bool is_select(std::string_view sql) noexcept {
 
 // The calling thread's transaction connection on `db`, else one from the pool (owned: true).
 std::pair<connection*, bool> connection_for(database_state& db) {
+  if (connection* c = lent_connection(db)) {  // a stream's, beside its statement (cursor::lend)
+    if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
+    return {c, false};
+  }
   if (connection* c = transaction_connection(db)) {
     if (db.closed()) throw configuration_error("ar: database '" + db.name + "' is closed");
     if (c->busy) throw_stream_open(db);
@@ -118,7 +122,7 @@ void apply_timeout(connection& c, std::chrono::milliseconds timeout) {
 struct execution {
   execution(database_state& d, std::pair<connection*, bool> c, std::string_view s, std::span<const value> p,
        std::span<const column_binding> cols) noexcept
-      : db(d), conn(c.first), owned(c.second), sql(s), params(p), columns(cols) {
+      : db(d), conn(c.first), owned(c.second), nested(conn->busy), sql(s), params(p), columns(cols) {
     conn->busy = true;
   }
   execution(const execution&) = delete;
@@ -129,6 +133,7 @@ struct execution {
   database_state& db;
   connection* conn;
   bool owned;  // taken from the pool for this statement alone
+  bool nested;  // beside another statement of its connection (cursor::lend): that one keeps it busy
   std::string_view sql;
   std::span<const value> params;
   std::span<const column_binding> columns;
@@ -171,7 +176,7 @@ struct execution {
       report(succeeded);
     } catch (...) {
     }
-    conn->busy = false;
+    if (!nested) conn->busy = false;
     if (owned) db.release(conn);
   }
 
@@ -417,6 +422,18 @@ bool cursor::next() { return impl_->next(); }
 
 std::uint64_t cursor::rows_fetched() const noexcept { return impl_->rows; }
 std::uint64_t cursor::rows_affected() const noexcept { return impl_->affected; }
+
+void cursor::lend(void (*fn)(void* context), void* context) {
+  database_state& db = impl_->db;
+  connection* c = impl_->conn;
+  lend_connection(db, c);
+  struct end {
+    database_state& db;
+    connection* c;
+    ~end() { end_lend_connection(db, c); }
+  } ending{db, c};
+  fn(context);
+}
 
 namespace {
 

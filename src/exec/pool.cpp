@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,7 @@ namespace {
 struct thread_holdings {
   std::vector<std::pair<const database_state*, connection*>> transactions;
   std::vector<std::pair<const database_state*, connection*>> pinned;
+  std::vector<std::pair<const database_state*, connection*>> lent;  // innermost last
   std::vector<std::pair<const database_state*, std::size_t>> held;
 
   std::size_t holds(const database_state* db) const noexcept {
@@ -76,6 +78,23 @@ connection* transaction_connection(const database_state& db) noexcept {
   for (const auto& [d, c] : this_thread_holds.transactions)
     if (d == &db) return c;
   return nullptr;
+}
+
+connection* lent_connection(const database_state& db) noexcept {
+  for (auto it = this_thread_holds.lent.rbegin(); it != this_thread_holds.lent.rend(); ++it)
+    if (it->first == &db) return it->second;
+  return nullptr;
+}
+
+void lend_connection(const database_state& db, connection* c) { this_thread_holds.lent.emplace_back(&db, c); }
+
+void end_lend_connection(const database_state& db, connection* c) noexcept {
+  auto& lent = this_thread_holds.lent;
+  for (auto it = lent.rbegin(); it != lent.rend(); ++it)
+    if (it->first == &db && it->second == c) {
+      lent.erase(std::next(it).base());
+      return;
+    }
 }
 
 void begin_thread_transaction(const database_state& db, connection* c) {

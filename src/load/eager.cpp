@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <unordered_set>
 #include <string>
 
 namespace ar::detail {
@@ -105,6 +106,41 @@ void eager_load_rows_all(const relation_table& table, const std::vector<const vo
   std::vector<eager_commit> commits;
   commits.reserve(tree.size());
   for (const eager_node& node : tree) commits.push_back(table.find(node.name).eager_load(records, node));
+  for (const eager_commit& commit : commits) commit();
+}
+
+namespace {
+void collect_missing(const relation_table& table, const std::vector<const void*>& records,
+                     const std::vector<eager_node>& tree, std::vector<eager_commit>& commits) {
+  for (const eager_node& node : tree) {
+    const relation_entry& entry = table.find(node.name);
+    // Below a loaded morph_to the records' models are not known here: those owners load again.
+    const bool descend = entry.kind != relation_kind::morph_to;
+    std::vector<const void*> missing, targets;
+    for (const void* p : records) {
+      const std::size_t before = targets.size();
+      if (!entry.cached || !entry.cached(p, targets) || (!descend && !node.children.empty())) {
+        targets.resize(before);
+        missing.push_back(p);
+      }
+    }
+    if (!missing.empty()) commits.push_back(entry.eager_load(missing, node));
+    if (node.children.empty() || targets.empty()) continue;
+    // A belongs_to target several owners share is visited once.
+    std::unordered_set<const void*> seen;
+    std::vector<const void*> distinct;
+    distinct.reserve(targets.size());
+    for (const void* t : targets)
+      if (seen.insert(t).second) distinct.push_back(t);
+    collect_missing(entry.target_table(), distinct, node.children, commits);
+  }
+}
+}  // namespace
+
+void eager_load_missing_rows_all(const relation_table& table, const std::vector<const void*>& records,
+                                 const std::vector<eager_node>& tree) {
+  std::vector<eager_commit> commits;
+  collect_missing(table, records, tree, commits);
   for (const eager_commit& commit : commits) commit();
 }
 

@@ -92,6 +92,13 @@ bool stream_cursor::next() {
   return false;
 }
 
+void stream_cursor::beside(void (*fn)(void* context), void* context) {
+  if (impl_->rows)
+    impl_->rows->lend(fn, context);
+  else
+    fn(context);
+}
+
 bool stream_cursor::fetch(row_callback on_row) {
   impl& s = *impl_;
   if (!s.open_on_server) return false;

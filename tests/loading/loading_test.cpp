@@ -380,6 +380,180 @@ TEST_P(loading, paths_checked_at_compile_time_load_the_same) {
   EXPECT_TRUE(drafts[0].posts().empty());
 }
 
+TEST_P(loading, one_with_call_takes_paths_and_typed_modifiers_together) {
+  // The second post of each user: its title ends in "post1".
+  auto second_posts = [](ar::query<post> q) { return q | ar::filter(post::c.title.like("%post1")); };
+  auto first_comments = [](ar::query<comment> q) { return q | ar::filter(comment::c.text.like("%comment0")); };
+  ar::statement_counter counter;
+  auto rows = all_users() | ar::with("posts", second_posts, "posts.comments", first_comments, "profile") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 1u + 3u);  // users; posts; comments; profiles
+  ASSERT_EQ(rows[0].posts().size(), 1u);
+  EXPECT_EQ(rows[0].posts()[0].title, "ada-post1");
+  ASSERT_EQ(rows[0].posts()[0].comments().size(), 1u);
+  EXPECT_EQ(rows[0].posts()[0].comments()[0].text, "ada-post1-comment0");
+  EXPECT_EQ(rows[2].profile()->bio, "cyd's bio");
+  EXPECT_EQ(counter.count(), 4u);
+  // A plain path after a modified one keeps the modifier (it refines only the path before it).
+  counter.reset();
+  auto kept = all_users() | ar::with("posts", second_posts, "posts.comments") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+  ASSERT_EQ(kept[1].posts().size(), 1u);
+  EXPECT_EQ(kept[1].posts()[0].comments().size(), 2u);
+}
+
+TEST_P(loading, generic_modifiers_and_scopes_follow_paths_known_at_compile_time) {
+  using namespace ar::literals;
+  ar::statement_counter counter;
+  auto drafts = all_users() |
+                ar::with(ar::path<"posts">, [](auto q) { return q | ar::filter(post::c.status == "draft"); },
+                         "posts.comments"_path, ar::filter(comment::c.text.like("%comment1"))) |
+                ar::to_vector;
+  EXPECT_EQ(counter.count(), 2u);  // no draft yet: no post keys, no statement for the comments
+  for (const user& u : drafts) EXPECT_TRUE(u.posts().empty());
+  EXPECT_EQ(counter.count(), 2u);
+
+  post draft{0, users[1].id, "bob-draft", "draft"};
+  ar::insert(db, draft);
+  for (std::string text : {"draft-comment0", "draft-comment1"}) {
+    comment c{0, draft.id, text};
+    ar::insert(db, c);
+  }
+  counter.reset();
+  auto again = all_users() |
+               ar::with("posts"_path, ar::filter(post::c.status == "draft"), "posts.comments"_path,
+                        [](auto q) { return q | ar::filter(comment::c.text.like("%comment1")); }) |
+               ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+  ASSERT_EQ(again[1].posts().size(), 1u);
+  ASSERT_EQ(again[1].posts()[0].comments().size(), 1u);
+  EXPECT_EQ(again[1].posts()[0].comments()[0].text, "draft-comment1");
+  EXPECT_TRUE(again[0].posts().empty());
+}
+
+TEST_P(loading, a_mixed_with_checks_every_path_and_modifier_before_anything_runs) {
+  auto of_comments = [](ar::query<comment> q) { return q; };
+  ar::statement_counter counter;
+  EXPECT_THROW((void)(all_users() | ar::with("posts", of_comments)), ar::error);
+  EXPECT_THROW((void)(all_users() | ar::with("posts", [](ar::query<post> q) { return q; }, "nope")), ar::relation_not_found);
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(loading, load_missing_sends_nothing_when_everything_is_loaded) {
+  auto rows = all_users() | ar::with("posts.comments", "profile") | ar::to_vector;
+  ar::statement_counter counter;
+  ar::load_missing(rows, "posts.comments", "profile");
+  ar::load_missing(rows[0], "posts.comments");
+  EXPECT_EQ(counter.count(), 0u);
+  EXPECT_EQ(rows[0].posts()[1].comments().size(), 2u);
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(loading, load_missing_loads_only_the_levels_not_loaded_yet) {
+  auto rows = all_users() | ar::with("posts") | ar::to_vector;
+  ar::statement_counter counter;
+  ar::load_missing(rows, "posts.comments", "profile");
+  EXPECT_EQ(counter.count(), 2u);  // the comments of the loaded posts; the profiles: no posts again
+  for (const std::string& sql : counter.statements()) EXPECT_EQ(sql.find("\"posts\""), std::string::npos) << sql;
+  counter.reset();
+  EXPECT_EQ(rows[2].posts()[1].comments().size(), 2u);
+  EXPECT_EQ(rows[2].profile()->bio, "cyd's bio");
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+TEST_P(loading, load_missing_loads_the_records_that_miss_a_relation_and_keeps_the_others) {
+  auto rows = all_users() | ar::to_vector;
+  ar::load(rows[0], "posts");
+  const post* kept = &rows[0].posts()[0];
+  ar::statement_counter counter;
+  ar::load_missing(rows, "posts");
+  EXPECT_EQ(counter.count(), 1u);  // the posts of the three users without them
+  EXPECT_EQ(&rows[0].posts()[0], kept);
+  EXPECT_EQ(rows[1].posts().size(), 2u);
+  EXPECT_EQ(counter.count(), 1u);
+  // Below: the new posts get their comments with them, the kept ones by the records they hold.
+  counter.reset();
+  auto fresh = all_users() | ar::to_vector;
+  ar::load(fresh[0], "posts");
+  ar::load_missing(fresh, "posts.comments");
+  // the users; ada's posts; then the posts of the others, their comments, and ada's comments
+  EXPECT_EQ(counter.count(), 1u + 1u + 3u);
+  counter.reset();
+  EXPECT_EQ(fresh[0].posts()[0].comments().size(), 2u);
+  EXPECT_EQ(fresh[1].posts()[0].comments().size(), 2u);
+  EXPECT_EQ(counter.count(), 0u);
+  EXPECT_THROW(ar::load_missing(fresh, "posts.bogus"), ar::relation_not_found);
+}
+
+TEST_P(loading, load_missing_follows_a_shared_belongs_to_once) {
+  auto posts = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("author") | ar::to_vector;
+  ar::statement_counter counter;
+  ar::load_missing(posts, "author.profile");
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_EQ(posts[5].author()->profile()->bio, "cyd's bio");
+  EXPECT_EQ(counter.count(), 1u);
+}
+
+// Statements that name a table ("posts", `posts`), whatever the dialect quotes with.
+std::size_t statements_naming(const ar::statement_counter& counter, const std::string& table) {
+  const std::vector<std::string> statements = counter.statements();
+  return static_cast<std::size_t>(std::count_if(statements.begin(), statements.end(),
+                                                [&](const std::string& sql) { return sql.find(table) != std::string::npos; }));
+}
+
+TEST_P(loading, a_stream_with_relations_loads_them_per_batch) {
+  ar::statement_counter counter;
+  std::size_t comments = 0, rows = 0;
+  for (const user& u : all_users() | ar::with("posts.comments", "profile") | ar::stream) {
+    ++rows;
+    const std::size_t before = counter.count();
+    for (const post& p : u.posts()) comments += p.comments().size();
+    (void)u.profile();
+    EXPECT_EQ(counter.count(), before);  // loaded with the batch
+  }
+  EXPECT_EQ(rows, 4u);
+  EXPECT_EQ(comments, 12u);
+  // One batch (4 rows): one statement per relation and level.
+  EXPECT_EQ(statements_naming(counter, "posts"), 1u);
+  EXPECT_EQ(statements_naming(counter, "comments"), 1u);
+  EXPECT_EQ(statements_naming(counter, "profiles"), 1u);
+  // Modifiers apply as in to_vector.
+  auto second_posts = [](ar::query<post> q) { return q | ar::filter(post::c.title.like("%post1")); };
+  for (const user& u : all_users() | ar::with("posts", second_posts) | ar::stream)
+    EXPECT_EQ(u.posts().size(), u.username == "carol" ? 0u : 1u);
+}
+
+TEST_P(loading, a_stream_with_relations_sends_one_statement_per_relation_per_batch) {
+  std::vector<user> more;
+  for (std::size_t i = 0; i < ar::stream_batch_rows + 10; ++i) more.push_back(user{0, "extra" + std::to_string(i)});
+  ar::insert_all(db, more);
+  ar::statement_counter counter;
+  std::size_t rows = 0, posts = 0;
+  for (const user& u : all_users() | ar::with("posts") | ar::stream) {
+    ++rows;
+    posts += u.posts().size();
+  }
+  EXPECT_EQ(rows, 4u + ar::stream_batch_rows + 10u);
+  EXPECT_EQ(posts, 6u);
+  EXPECT_EQ(statements_naming(counter, "posts"), 2u);  // two batches
+}
+
+TEST_P(loading, a_stream_with_relations_in_a_transaction_loads_on_its_connection) {
+  std::vector<user> more;
+  for (std::size_t i = 0; i < ar::stream_batch_rows + 10; ++i) more.push_back(user{0, "extra" + std::to_string(i)});
+  ar::insert_all(db, more);
+  ar::transaction tx(db);
+  post fresh{0, users[0].id, "ada-post2"};
+  ar::insert(db, fresh);  // seen by the batch's loads: they run in the transaction
+  std::size_t rows = 0, posts = 0;
+  for (const user& u : all_users() | ar::with("posts") | ar::stream) {
+    ++rows;
+    posts += u.posts().size();
+  }
+  EXPECT_EQ(rows, 4u + ar::stream_batch_rows + 10u);
+  EXPECT_EQ(posts, 7u);
+  tx.rollback();
+}
+
 TEST_P(loading, cyclic_and_self_pointing_paths_are_finite) {
   ar::statement_counter counter;
   auto rows = ar::from<post>(db) | ar::with("author.posts.author") | ar::to_vector;

@@ -127,6 +127,17 @@ TEST_P(through, eager_with_tags_is_two_statements) {
                                  "ON {ar_j}.{tag_id} = {tags}.{id} WHERE {ar_j}.{post_id} IN (?, ?, ?) ORDER BY {tags}.{id}"));
 }
 
+TEST_P(through, load_missing_goes_through_a_loaded_has_many_through) {
+  auto posts = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with("tags") | ar::to_vector;
+  ar::statement_counter counter;
+  ar::load_missing(posts, "tags");
+  EXPECT_EQ(counter.count(), 0u);  // loaded: nothing to send
+  ar::load_missing(posts, "tags.posts");
+  EXPECT_EQ(counter.count(), 1u);  // only the tags' posts, through the join model
+  EXPECT_EQ(posts[0].tags()[0].posts().size(), 1u);
+  EXPECT_EQ(counter.count(), 1u);
+}
+
 TEST_P(through, a_join_model_on_another_database_costs_one_more_statement) {
   auto other = ar_test::open_backend(GetParam(), "other");
   ar::create_table<post_tag>(other);

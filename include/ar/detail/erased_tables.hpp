@@ -286,6 +286,9 @@ struct relation_entry {
   // (target.inner_more[k] = owner.outer_more[k]); empty otherwise.
   std::span<const std::uint32_t> inner_more;
   std::span<const std::uint32_t> outer_more;
+  // Whether an owner's cache of the relation is loaded; when it is, appends the records it holds
+  // to `targets` (none past a morph_to, whose model is known per row). ar::load_missing.
+  bool (*cached)(const void* owner, std::vector<const void*>& targets);
 };
 
 struct relation_table {
@@ -306,7 +309,8 @@ inline const relation_table& wildcard_table() {
 inline const relation_entry& relation_table::find(std::string_view name) const {
   if (any) {
     static const relation_entry entry{"", relation_kind::morph_to, &typeid(void), &wildcard_table,
-                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr, {}, {}};
+                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr, {}, {},
+                                      nullptr};
     return entry;
   }
   for (const auto& r : relations)

@@ -84,6 +84,11 @@ class cursor {
   bool next();
   std::uint64_t rows_fetched() const noexcept;
   std::uint64_t rows_affected() const noexcept;
+  // Calls fn(context) with this cursor's connection lent to the calling thread's statements on its
+  // database: they run beside this one, on its connection, instead of waiting for it (a stream
+  // loading the relations of a batch of rows while its statement is still being stepped; SQLite
+  // steps two statements of one connection, MariaDB's result is already in the client).
+  void lend(void (*fn)(void* context), void* context);
 
  private:
   struct impl;

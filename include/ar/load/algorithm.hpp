@@ -176,6 +176,12 @@ void share_rows_context(const model_rows& rows, const std::vector<const void*>& 
 // statement fails, no record's cache has changed.
 void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
                          const std::vector<eager_node>& tree);
+// The same for the records, at every level of the tree, whose cache of a relation is not loaded
+// yet (ar::load_missing); below a loaded relation it goes on with the records the cache holds. A
+// path through a morph_to that is loaded loads again below it (its records' models are known per
+// row only). No statement when everything is loaded.
+void eager_load_missing_rows_all(const relation_table& table, const std::vector<const void*>& records,
+                                 const std::vector<eager_node>& tree);
 // The records a query just read (n of them from `first`; or those of a buffer): their context,
 // then the eager loads the query asked for.
 void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state);

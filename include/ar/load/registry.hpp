@@ -277,6 +277,10 @@ template <class M>
 void eager_load_all(const std::vector<const void*>& records, const std::vector<eager_node>& tree) {
   eager_load_rows_all(relation_table_of<M>(), records, tree);
 }
+template <class M>
+void eager_load_missing(const std::vector<const void*>& records, const std::vector<eager_node>& tree) {
+  eager_load_missing_rows_all(relation_table_of<M>(), records, tree);
+}
 
 template <class Rel>
 void store_count(const void* record, std::int64_t n) {
@@ -293,6 +297,22 @@ std::shared_ptr<const expr_tree> subquery_condition() {
   }
 }
 
+// Whether an owner's cache of Rel is loaded, and the records it holds (see relation_entry::cached).
+template <class Rel>
+bool cached_targets(const void* owner, std::vector<const void*>& targets) {
+  const relation_slot& slot = slot_of<Rel>(*static_cast<const typename Rel::owner*>(owner));
+  if (!slot.loaded) return false;
+  if constexpr (Rel::kind != relation_kind::morph_to) {
+    if (!slot.value) return true;
+    if constexpr (Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through) {
+      for (const auto& t : *static_cast<const std::vector<typename Rel::target>*>(slot.value.get())) targets.push_back(&t);
+    } else {
+      targets.push_back(slot.value.get());
+    }
+  }
+  return true;
+}
+
 // A relation's entry in its model's table: names, positions and function pointers, a constant.
 template <class Rel>
 constexpr relation_entry entry_of() {
@@ -300,7 +320,7 @@ constexpr relation_entry entry_of() {
   using target = typename Rel::target;
   if constexpr (!relation_ops<Rel>::ok) {
     return relation_entry{"", Rel::kind, &typeid(void), &wildcard_table, nullptr, 0, 0, nullptr, false,
-                          nullptr, nullptr, nullptr, {}, {}};
+                          nullptr, nullptr, nullptr, {}, {}, nullptr};
   } else if constexpr (Rel::kind == relation_kind::morph_to) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -315,7 +335,8 @@ constexpr relation_entry entry_of() {
                           nullptr,
                           &eager_ops<Rel>::eager_load,
                           {},
-                          {}};
+                          {},
+                          &cached_targets<Rel>};
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -330,7 +351,8 @@ constexpr relation_entry entry_of() {
                           nullptr,
                           &eager_ops<Rel>::eager_load,
                           {},
-                          {}};
+                          {},
+                          &cached_targets<Rel>};
   } else if constexpr (Rel::composite) {
     // The subquery correlates every column of the key: the first as for one column, the others after.
     using impl = relation_impl<Rel>;
@@ -347,7 +369,8 @@ constexpr relation_entry entry_of() {
                           impl::many ? &store_count<Rel> : nullptr,
                           &eager_ops<Rel>::eager_load,
                           std::span<const std::uint32_t>(impl::match_positions).subspan(1),
-                          std::span<const std::uint32_t>(impl::owner_positions).subspan(1)};
+                          std::span<const std::uint32_t>(impl::owner_positions).subspan(1),
+                          &cached_targets<Rel>};
   } else {
     using impl = relation_impl<Rel>;
     std::uint32_t inner = 0, outer = 0;
@@ -371,7 +394,8 @@ constexpr relation_entry entry_of() {
                           impl::many ? &store_count<Rel> : nullptr,
                           &eager_ops<Rel>::eager_load,
                           {},
-                          {}};
+                          {},
+                          &cached_targets<Rel>};
   }
 }
 

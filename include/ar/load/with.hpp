@@ -1,20 +1,23 @@
 #ifndef AR_LOAD_WITH_HPP
 #define AR_LOAD_WITH_HPP
 
-// The adaptors that ask a query for eager loads and loading modes: with(paths...), with(path,
-// modifier), with_path<...>, with_path_modified<...>(modifier), strict_loading, no_auto_batching;
-// and ar::load(records, paths...) for records in hand.
+// The adaptors that ask a query for eager loads and loading modes: with(paths and modifiers...),
+// ar::path<...>, with_path<...>, with_path_modified<...>(modifier), strict_loading, no_auto_batching;
+// and ar::load / ar::load_missing(records, paths...) for records in hand.
 
 #include <ar/error.hpp>
 #include <ar/load/paths.hpp>
 #include <ar/load/registry.hpp>
 #include <ar/query.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -49,6 +52,10 @@ struct modifier_parameter_of_call<R (C::*)(A)> {
 template <class F>
 struct modifier_parameter<F, std::void_t<decltype(&F::operator())>> {
   using type = typename modifier_parameter_of_call<decltype(&F::operator())>::type;
+};
+template <class R, class A>
+struct modifier_parameter<R (*)(A)> {
+  using type = std::remove_cvref_t<A>;
 };
 
 template <class Modifier>
@@ -99,9 +106,154 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
 
 }  // namespace detail
 
+// A relation path known at compile time, as an argument of with(...): ar::path<"posts.comments">
+// (or "posts.comments"_path, with using namespace ar::literals). It is checked against the model
+// when with(...) is applied, and tells a generic modifier after it which query it gets.
+template <fixed_string Path>
+struct relation_path {
+  static constexpr fixed_string value = Path;
+};
+template <fixed_string Path>
+inline constexpr relation_path<Path> path{};
+inline namespace literals {
+template <fixed_string Path>
+constexpr relation_path<Path> operator""_path() {
+  return {};
+}
+}  // namespace literals
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_static_path_v = false;
+template <fixed_string Path>
+inline constexpr bool is_static_path_v<relation_path<Path>> = true;
+
+// What an argument of with(...) is: a path (a string, or one known at compile time) or a modifier
+// (any other callable), typed (its parameter names the query) or generic.
+enum class with_arg : std::uint8_t { runtime_path, static_path, typed_modifier, generic_modifier };
+template <class A>
+constexpr with_arg with_arg_of() {
+  if constexpr (is_static_path_v<A>)
+    return with_arg::static_path;
+  else if constexpr (std::is_convertible_v<const A&, std::string_view>)
+    return with_arg::runtime_path;
+  else if constexpr (is_query_v<typename modifier_parameter<A>::type>)
+    return with_arg::typed_modifier;
+  else
+    return with_arg::generic_modifier;
+}
+constexpr bool is_path(with_arg a) { return a == with_arg::runtime_path || a == with_arg::static_path; }
+// What a with(...) keeps of an argument: a path held in a string is copied (the closure may
+// outlive a std::string_view's text).
+template <class A>
+using with_stored = std::conditional_t<with_arg_of<A>() == with_arg::runtime_path, std::string, A>;
+
+// The first mistake in how the arguments of a with(...) mix, if any.
+enum class with_mix : std::uint8_t { ok, modifier_first, modifiers_in_a_row, generic_after_runtime_path };
+template <class... Args>
+constexpr with_mix check_with_mix() {
+  constexpr with_arg kinds[] = {with_arg_of<Args>()...};
+  for (std::size_t i = 0; i < sizeof...(Args); ++i) {
+    if (is_path(kinds[i])) continue;
+    if (i == 0) return with_mix::modifier_first;
+    if (!is_path(kinds[i - 1])) return with_mix::modifiers_in_a_row;
+    if (kinds[i] == with_arg::generic_modifier && kinds[i - 1] == with_arg::runtime_path)
+      return with_mix::generic_after_runtime_path;
+  }
+  return with_mix::ok;
+}
+
+// Whether a checked path passes through or ends at a morph_to (whose model is known per row).
+template <class M, fixed_string Path, std::size_t Begin>
+constexpr bool path_meets_morph_to() {
+  constexpr std::size_t end = Path.dot_from(Begin);
+  using rel = typename nth<relation_position<M, Path>(Begin, end), typename model_of<M>::relations>::type;
+  if constexpr (rel::kind == relation_kind::morph_to)
+    return true;
+  else if constexpr (end == Path.view().size())
+    return false;
+  else
+    return path_meets_morph_to<typename rel::target, Path, end + 1>();
+}
+
+template <class M, fixed_string Path>
+constexpr void check_static_path() {
+  static_assert(Path.names() <= max_relation_path_names,
+                "ar::with: a path names more than 64 relations (ar::detail::max_relation_path_names)");
+  static_assert(path_exists<M, Path, 0>(),
+                "ar::with: a path names a relation the model does not declare, or is not a dot-separated list of "
+                "relation names");
+}
+
+// A generic modifier of a path known at compile time, made typed: it takes the query of the model
+// the path leads to.
+template <class M, fixed_string Path, class Modifier>
+auto typed_modifier(const Modifier& modifier) {
+  using target = typename path_target<M, Path, 0>::type;
+  using result = std::remove_cvref_t<std::invoke_result_t<const Modifier&, query<target>>>;
+  static_assert(std::is_same_v<result, query<target>>,
+                "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
+                "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
+  return [modifier](query<target> t) -> query<target> {
+    if constexpr (std::is_same_v<result, query<target>>)
+      return modifier(std::move(t));
+    else
+      return t;
+  };
+}
+
+// Adds the I-th argument of a with(...) to the path tree: a path, or the modifier of the path just
+// before it (`last`).
+template <class M, std::size_t I, class Tuple>
+void add_with_arg(std::vector<eager_node>& tree, const Tuple& args, eager_node*& last, std::string_view& last_path) {
+  using A = std::tuple_element_t<I, Tuple>;
+  constexpr with_arg kind = with_arg_of<A>();
+  const relation_table& root = relation_table_of<M>();
+  if constexpr (kind == with_arg::runtime_path) {
+    last_path = std::string_view(std::get<I>(args));
+    last = &add_path(tree, root, last_path);
+  } else if constexpr (kind == with_arg::static_path) {
+    check_static_path<M, A::value>();
+    last_path = A::value.view();
+    last = &add_path(tree, root, last_path);
+  } else if constexpr (I > 0) {
+    using P = std::tuple_element_t<I - 1, Tuple>;
+    if constexpr (kind == with_arg::typed_modifier) {
+      attach_modifier(*last, tree, root, last_path, std::get<I>(args));
+    } else if constexpr (is_static_path_v<P>) {
+      if constexpr (path_exists<M, P::value, 0>()) {
+        static_assert(!path_meets_morph_to<M, P::value, 0>(),
+                      "ar::with: a generic modifier needs the one model its path leads to, and a path through a "
+                      "morph_to leads to a model per row: name the query type in the modifier's parameter");
+        if constexpr (!path_meets_morph_to<M, P::value, 0>())
+          attach_modifier(*last, tree, root, last_path, typed_modifier<M, P::value>(std::get<I>(args)));
+      }
+    }
+  }
+}
+
+template <class M, class Tuple, std::size_t... I>
+std::shared_ptr<const std::vector<eager_node>> with_args_tree(const std::vector<eager_node>* tree, const Tuple& args,
+                                                              std::index_sequence<I...>) {
+  std::vector<eager_node> grown = tree ? *tree : std::vector<eager_node>{};
+  eager_node* last = nullptr;
+  std::string_view last_path;
+  (add_with_arg<M, I>(grown, args, last, last_path), ...);
+  return std::make_shared<const std::vector<eager_node>>(std::move(grown));
+}
+
+}  // namespace detail
+
 // with(paths...): eager-load the relations the dotted paths name. Every path is checked against
 // the models before anything runs; a wrong one throws ar::invalid_relation_path or
 // ar::relation_not_found and changes nothing.
+//
+// with(path, modifier, path, ...): paths and modifiers in one call; a modifier refines the query of
+// the last relation of the path just before it, as Eloquent's with(['posts' => fn ($q) => ...]).
+// A modifier that names its query type ([](ar::query<Post> q) { ... }) may follow any path; a
+// generic one ([](auto q) { ... }, or a scope such as ar::filter(...)) follows a path known at
+// compile time, ar::path<"posts"> or "posts"_path, which says what it is given.
 namespace detail {
 struct with_fn {
   template <class... Paths>
@@ -115,19 +267,28 @@ struct with_fn {
     }};
   }
 
-  // with(path, modifier): the modifier refines the query of the path's last relation; its
-  // parameter names the target model: [](ar::query<Post> q) { return q | ar::filter(...); }.
-  template <class Modifier>
-    requires(!std::is_convertible_v<const Modifier&, std::string_view>)
-  auto operator()(std::string_view path, Modifier modifier) const {
-    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S, class J>(
+  template <class... Args>
+    requires(sizeof...(Args) > 0 && !(std::is_convertible_v<const Args&, std::string_view> && ...))
+  auto operator()(Args... args) const {
+    constexpr with_mix mix = check_with_mix<Args...>();
+    static_assert(mix != with_mix::modifier_first,
+                  "ar::with: a modifier refines the path written just before it, so it cannot come first: write "
+                  "with(\"posts\", modifier)");
+    static_assert(mix != with_mix::modifiers_in_a_row,
+                  "ar::with: two modifiers in a row: a modifier refines the one path written just before it, so "
+                  "write the path again before the second (with(\"posts\", a, \"posts\", b))");
+    static_assert(mix != with_mix::generic_after_runtime_path,
+                  "ar::with: a generic modifier ([](auto q) or a scope) follows a path known at compile time, "
+                  "ar::path<\"posts\"> or \"posts\"_path, or names its query type ([](ar::query<Post> q))");
+    return closure{[args = std::tuple<with_stored<Args>...>(std::move(args)...)]<class M, class R, class S, class J>(
                        const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with loads relations of whole records: use it before select");
-      auto tree = q.state().eager ? *q.state().eager : std::vector<detail::eager_node>{};
-      detail::eager_node& node = detail::add_path(tree, detail::relation_table_of<M>(), path);
-      detail::attach_modifier(node, tree, detail::relation_table_of<M>(), path, modifier);
-      auto shared = std::make_shared<const std::vector<detail::eager_node>>(std::move(tree));
-      return q.transformed([&](detail::query_state& s) { s.eager = shared; });
+      if constexpr (check_with_mix<Args...>() == with_mix::ok) {
+        auto shared = detail::with_args_tree<M>(q.state().eager.get(), args, std::index_sequence_for<Args...>{});
+        return q.transformed([&](detail::query_state& s) { s.eager = std::move(shared); });
+      } else {
+        return q;
+      }
     }};
   }
 };
@@ -176,15 +337,7 @@ struct with_path_modified_fn {
                     "ar::with_path_modified: the path names a relation the model does not declare, or is not a "
                     "dot-separated list of relation names");
       if constexpr (detail::path_exists<M, Path, 0>()) {
-        using target = typename detail::path_target<M, Path, 0>::type;
-        using result = std::remove_cvref_t<std::invoke_result_t<const Modifier&, query<target>>>;
-        static_assert(std::is_same_v<result, query<target>>,
-                      "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
-                      "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
-        if constexpr (std::is_same_v<result, query<target>>)
-          return q | ar::with(Path.view(), [modifier](query<target> t) { return modifier(std::move(t)); });
-        else
-          return q;
+        return q | ar::with(ar::path<Path>, modifier);
       } else {
         return q;
       }
@@ -238,6 +391,27 @@ void load(const M& record, const Paths&... paths) {
   (detail::apply_paths<M>(tree, std::string_view(paths)), ...);
   const std::vector<const void*> pointers{&record};
   detail::eager_load_all<M>(pointers, tree);
+}
+
+// Eager-loads, as ar::load, only what is not loaded yet, at every level: a record whose posts are
+// loaded but whose posts' comments are not gets only the comments (Eloquent's loadMissing, Rails'
+// preload on loaded relations). No statement when everything is loaded; a relation loaded with a
+// modifier counts as loaded.
+template <model M, class... Paths>
+void load_missing(const std::vector<M>& records, const Paths&... paths) {
+  std::vector<detail::eager_node> tree;
+  (detail::apply_paths<M>(tree, std::string_view(paths)), ...);
+  std::vector<const void*> pointers;
+  pointers.reserve(records.size());
+  for (const M& r : records) pointers.push_back(&r);
+  detail::eager_load_missing<M>(pointers, tree);
+}
+template <model M, class... Paths>
+void load_missing(const M& record, const Paths&... paths) {
+  std::vector<detail::eager_node> tree;
+  (detail::apply_paths<M>(tree, std::string_view(paths)), ...);
+  const std::vector<const void*> pointers{&record};
+  detail::eager_load_missing<M>(pointers, tree);
 }
 
 }  // namespace ar
