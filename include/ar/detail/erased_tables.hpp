@@ -260,6 +260,18 @@ struct eager_commit;
 
 struct relation_table;
 
+// The join model of a through relation, for its subqueries (where_has, with_count): its rows with
+// owner_column = the owner's key, and target_column = the target's key (relation_entry's
+// correlation, which reads target.inner_column = owner.outer_column past the join model).
+struct through_hop {
+  const table_meta* join_meta;
+  std::uint32_t owner_column;
+  std::uint32_t target_column;
+  // The join rows' type test (a polymorphic many-to-many), or null.
+  std::shared_ptr<const expr_tree> (*condition)();
+  ar::database (*join_database)();
+};
+
 // One relation of a model, as the run time sees it.
 struct relation_entry {
   std::string_view name;
@@ -286,6 +298,8 @@ struct relation_entry {
   // (target.inner_more[k] = owner.outer_more[k]); empty otherwise.
   std::span<const std::uint32_t> inner_more;
   std::span<const std::uint32_t> outer_more;
+  // A through relation: its join model, which its subqueries pass through; null otherwise.
+  const through_hop* through = nullptr;
 };
 
 struct relation_table {
@@ -381,6 +395,10 @@ struct relation_loader {
   // A foreign key of several columns (AR_KEYS, K = row_key): the target's columns compared with the
   // owners' values, in key order (match_position is the first; `param` is unused). Empty otherwise.
   std::span<const std::uint32_t> match_positions;
+  // What the inverse's cache holds, made from the owner's fields: null for a belongs_to inverse,
+  // which holds them as they are; a morph_to inverse (of a morph_many / morph_one) holds an
+  // ar::morph_ref to them.
+  std::shared_ptr<const void> (*inverse_value)(std::shared_ptr<const void> fields) = nullptr;
 };
 
 }  // namespace detail
