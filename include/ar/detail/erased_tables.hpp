@@ -24,7 +24,7 @@
 //                    batchers of its relations, the context of a record
 //   relation_batcher one relation's batch for records read together (lazy access, batched)
 //   relation_entry   one relation as the run time sees it: name, kind, target, the subquery
-//                    correlation (where_has, with_count), the eager loader
+//                    correlation (where_has, with_count; through_hop: a join model), the eager loader
 //   relation_table   a model's relation_entry array, searched by name (paths, where_has)
 //   relation_loader  one relation for the loading algorithm, type-erased but for its key type
 // and two that live with what they describe: eager_node::modified (a path's modifier, below) and
