@@ -42,6 +42,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,7 +50,6 @@
 #include <string_view>
 #include <typeindex>
 #include <typeinfo>
-#include <functional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
