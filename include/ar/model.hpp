@@ -248,12 +248,16 @@
 // has_many_through: name_attach(target[, join prototype]) adds a join row (the prototype's other
 // fields are stored too) unless the pair is linked already (true when it wrote one);
 // name_detach(target) removes it; name_sync(keys) makes the targets exactly those keys, in one
-// transaction; name_toggle(target) attaches or detaches.
+// transaction; name_toggle(target) attaches or detaches; name_count() counts them as has_many's does.
 #define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                       \
   static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
                 "AR_HAS_MANY_THROUGH / AR_MORPH_MANY_THROUGH: include <ar/through.hpp> (or <ar/ar.hpp>) "  \
                 "before the model's definition");                                                        \
   AR_DETAIL_DECL_RELATION(name)                                                                          \
+  template <class ar_S = ar_self>                                                                        \
+  std::int64_t name##_count() const {                                                                    \
+    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
+  }                                                                                                      \
   template <class ar_S = ar_self, class ar_T>                                                            \
   bool name##_attach(const ar_T& target) {                                                               \
     return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,    \

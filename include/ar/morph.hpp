@@ -17,8 +17,11 @@
 // The type value of a model is its table name unless AR_MORPH_NAME says otherwise. Every model
 // that declares AR_MORPH_MANY / AR_MORPH_ONE (or AR_MORPH_NAME) registers itself, so that a
 // morph_to can load it; a type value that no model registers is an ar::error naming it.
-// Eager with("commentable") runs one statement per distinct type; lazy loads are one statement
-// each (they are not batched across siblings).
+// Eager with("commentable") runs one statement per distinct type; so does the first lazy
+// comment.commentable() of records read by one query (automatic batching: it loads every
+// sibling's target, and siblings pointing at one record share it). Loading a parent's
+// morph_many / morph_one fills each child's morph_to over the same fields with the parent: it is
+// their inverse, inferred from the fields as Rails infers it from `as:`.
 
 //
 // A model that declares AR_MORPH_TO, AR_MORPH_MANY, AR_MORPH_ONE, AR_MORPH_MANY_THROUGH or
@@ -39,6 +42,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -108,6 +112,15 @@ inline morph_registry& the_morph_registry() {
   return r;
 }
 
+// The model registered under `name`, or null when none is, or two are (morph_target_named says why).
+inline const morph_target* find_morph_target(std::string_view name) {
+  auto& r = the_morph_registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.targets.find(std::string(name));
+  if (it == r.targets.end() || !it->second.conflict.empty()) return nullptr;
+  return &it->second;
+}
+
 inline const morph_target& morph_target_named(std::string_view name, std::string_view child_table) {
   auto& r = the_morph_registry();
   std::lock_guard lock(r.mutex);
@@ -160,6 +173,34 @@ bool register_morph_parent() {
                                                 &relation_table_of<M>, &morph_key_of<M>});
   return true;
 }
+
+// A morph_many / morph_one's inverse value (relation_loader::inverse_value): the owner, as its
+// children's morph_to reads it.
+template <class Owner>
+std::shared_ptr<const void> morph_inverse_value(std::shared_ptr<const void> fields) {
+  return std::make_shared<const morph_ref>(std::move(fields), std::type_index(typeid(Owner)),
+                                           std::string(model_of<Owner>::morph_name));
+}
+
+// What a morph_to's batch collects and finds its siblings' targets by: a type value and a key.
+struct morph_key {
+  std::string type;
+  std::int64_t id = 0;
+  friend bool operator==(const morph_key&, const morph_key&) = default;
+};
+
+}  // namespace detail
+}  // namespace ar
+
+template <>
+struct std::hash<ar::detail::morph_key> {
+  std::size_t operator()(const ar::detail::morph_key& k) const noexcept {
+    return std::hash<std::string>{}(k.type) * 1099511628211u ^ std::hash<std::int64_t>{}(k.id);
+  }
+};
+
+namespace ar {
+namespace detail {
 
 // A morph_to's relation_impl (ar/detail/relation_impl.hpp picks it by the relation's kind).
 template <class Rel>
@@ -310,8 +351,55 @@ struct morph_to_eager_ops {
     };
   }
 
-  static bool load_from_batch(const owner&) { return false; }
-  static std::shared_ptr<void> make_batch(const std::vector<const void*>&) { return nullptr; }
+  // The targets of every sibling, by (type, key): one statement per distinct type (per chunk of the
+  // bind limit), one value per target, which the siblings pointing at it share (as a batched
+  // belongs_to's do). A missing record is a value too: none, of its type. A type that no model
+  // registers is left out, so that each record naming it says so when it is read (its own load).
+  static void load_batch(batch<morph_key>& siblings) {
+    std::unordered_map<std::string, std::vector<std::int64_t>> ids;
+    std::vector<std::string> types;  // in the order first met, for a stable order of statements
+    for (const morph_key& k : siblings.keys) {
+      auto [it, fresh] = ids.try_emplace(k.type);
+      if (fresh) types.push_back(k.type);
+      it->second.push_back(k.id);
+    }
+    std::unordered_map<morph_key, std::shared_ptr<const void>> results;
+    results.reserve(siblings.keys.size());
+    for (const std::string& type : types) {
+      const morph_target* target = find_morph_target(type);
+      if (!target) continue;
+      auto& keys = ids[type];
+      std::sort(keys.begin(), keys.end());
+      const auto found = target->load(keys);
+      for (const std::int64_t id : keys) {
+        const auto it = found.find(id);
+        results.emplace(morph_key{type, id},
+                        std::make_shared<const morph_ref>(it == found.end() ? nullptr : it->second, target->type, type));
+      }
+    }
+    siblings.results = std::move(results);  // all or nothing: a failed statement leaves the batch unloaded
+  }
+
+  // Lazy access with siblings: the first one loads every sibling's target. A record that points at
+  // nothing loads alone (no statement).
+  static bool load_from_batch(const owner& o) {
+    const auto t = impl::target_of(o);
+    if (!t) return false;
+    batch<morph_key>* b = loaded_batch<morph_key>(o.ar_context.shared, relation_position_of<Rel>(), &load_batch);
+    if (!b) return false;
+    const auto it = b->results.find(morph_key{t->first, t->second});
+    if (it == b->results.end()) return false;
+    publish_loaded(slot_of<Rel>(o), it->second);
+    return true;
+  }
+
+  static std::shared_ptr<void> make_batch(const std::vector<const void*>& records) {
+    auto b = std::make_shared<batch<morph_key>>();
+    b->keys.reserve(records.size());
+    for (const void* p : records)
+      if (auto t = impl::target_of(*static_cast<const owner*>(p))) b->keys.push_back(morph_key{std::move(t->first), t->second});
+    return b;
+  }
 };
 
 }  // namespace detail

@@ -402,6 +402,16 @@ struct through_impl {
   }
 };
 
+// The join rows' type test of a polymorphic many-to-many, for its subqueries (through_hop_v).
+template <class Rel>
+std::shared_ptr<const expr_tree> through_join_condition() {
+  using impl = through_impl<Rel>;
+  if constexpr (impl::typed_join)
+    return std::make_shared<const expr_tree>(to_tree(impl::join_type_column() == impl::join_type_value()));
+  else
+    return nullptr;
+}
+
 // Eager loading and automatic batching of a through relation: its eager_ops (ar/load/registry.hpp
 // picks it by the relation's kind).
 template <class Rel>

@@ -35,19 +35,28 @@ using rel::post;
 using rel::profile;
 using rel::user;
 
-// Many-to-many through a join model (has_many_through batches with its own code).
+// Many-to-many through a join model (has_many_through batches with its own code), and notes on
+// articles and tags (a morph_to batches per type, with its own code too).
 struct c_tag;
 struct c_article_tag;
+struct c_note;
 struct c_article {
   std::int64_t id = 0;
   std::string title;
   AR_MODEL(c_article, "c_articles", AR_FIELDS(id, title),
-           AR_HAS_MANY_THROUGH(tags, c_tag, c_article_tag, article_id, tag_id));
+           AR_HAS_MANY_THROUGH(tags, c_tag, c_article_tag, article_id, tag_id), AR_MORPH_MANY(notes, c_note, notable));
 };
 struct c_tag {
   std::int64_t id = 0;
   std::string name;
-  AR_MODEL(c_tag, "c_tags", AR_FIELDS(id, name));
+  AR_MODEL(c_tag, "c_tags", AR_FIELDS(id, name), AR_MORPH_MANY(notes, c_note, notable));
+};
+struct c_note {
+  std::int64_t id = 0;
+  std::string notable_type;
+  std::int64_t notable_id = 0;
+  std::string text;  // the title or name of what it is on
+  AR_MODEL(c_note, "c_notes", AR_FIELDS(id, notable_type, notable_id, text), AR_MORPH_TO(notable, notable_type, notable_id));
 };
 struct c_article_tag {
   std::int64_t id = 0;
@@ -92,7 +101,7 @@ class shared_records : public ::testing::TestWithParam<std::string> {
     // A database every thread can use at once: PostgreSQL and MariaDB pools of 4, and a SQLite
     // file with a pool of 4 (each connection to ":memory:" would be a database of its own).
     db = ar_test::open_backend(GetParam() == "sqlite" ? "sqlite_file" : GetParam(), "default", {.pool_size = 4});
-    ar::create_tables<user, post, comment, profile, c_article, c_tag, c_article_tag>(db);
+    ar::create_tables<user, post, comment, profile, c_article, c_tag, c_article_tag, c_note>(db);
     // User i has i % 4 posts (some none), each with i % 3 + 1 comments; every user but each fifth
     // has a profile.
     std::vector<user> users;
@@ -132,6 +141,13 @@ class shared_records : public ::testing::TestWithParam<std::string> {
         tags_of[articles[i].id].insert(tags[j].name);
       }
     ar::insert_all(db, links);
+    // A note on every article and every tag, interleaved.
+    std::vector<c_note> notes;
+    for (int i = 0; i < user_count; ++i) {
+      notes.push_back(c_note{0, "c_articles", articles[i].id, articles[i].title});
+      if (i < 5) notes.push_back(c_note{0, "c_tags", tags[i].id, tags[i].name});
+    }
+    ar::insert_all(db, notes);
   }
   void TearDown() override { ar_test::close_backends(); }
 
@@ -291,6 +307,25 @@ TEST_P(shared_records, threads_read_has_many_through_of_their_records_with_one_b
       }
     });
     EXPECT_EQ(counter.count(db), 1u);  // the tags of every article, joined with the links, once
+  }
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST_P(shared_records, threads_read_morph_to_of_their_records_with_one_statement_per_type) {
+  std::atomic<int> wrong{0};
+  for (int r = 0; r < rounds; ++r) {
+    const std::vector<c_note> notes = ar::from<c_note>(db) | ar::order_by(c_note::c.id) | ar::to_vector;
+    ar::statement_counter counter;
+    on_threads(4, [&](int t) {
+      for (std::size_t i : mine(notes.size(), t, 4, split::interleaved)) {
+        const ar::morph_ref on = notes[i].notable();
+        const std::string found = on.is<c_article>() ? on.as<c_article>()->title
+                                  : on.is<c_tag>()   ? on.as<c_tag>()->name
+                                                     : std::string("(none)");
+        if (found != notes[i].text) ++wrong;
+      }
+    });
+    EXPECT_EQ(counter.count(db), 2u);  // the articles, the tags: once each, whichever thread came first
   }
   EXPECT_EQ(wrong.load(), 0);
 }

@@ -16,7 +16,7 @@
 //
 // Every outcome is checked against the fuzzer's own copy of the model graph (`graph`): a valid
 // path never throws, a malformed one throws ar::invalid_relation_path, an unknown name
-// ar::relation_not_found, a path a subquery cannot follow (a join model, a morph_to) or a
+// ar::relation_not_found, a path a subquery cannot follow (past a morph_to) or a
 // modifier of another model ar::error; nothing else ever comes out. Several paths build the same
 // tree whether given at once or one with() at a time. Run, a valid query succeeds (only names past
 // a morph_to, which a row's model may lack, and where_has nested deeper than SQLite's parser takes
@@ -107,6 +107,7 @@ struct walked {
   int model = 0;            // where the path leads (m_any past a morph_to)
   rk kind = rk::has_many;   // the last relation's kind (morph_to past a morph_to)
   bool wildcard = false;    // names past a morph_to: checked per row when it loads
+  std::size_t depth = 0;    // subqueries nested (a through relation is two: its join model, its target)
 };
 
 // What following `path` from `root` gives; `subquery`: as where_has / where_doesnt_have follow it.
@@ -128,7 +129,8 @@ walked walk(int root, std::string_view path, bool subquery) {
     for (const rel& r : graph[w.model])
       if (r.name == n) found = &r;
     if (!found) return {outcome::not_found, w.model, w.kind};
-    if (subquery && (found->kind == rk::through || found->kind == rk::morph_to)) return {outcome::error, w.model, w.kind};
+    if (subquery && found->kind == rk::morph_to) return {outcome::error, w.model, w.kind};
+    w.depth += found->kind == rk::through ? 2 : 1;
     w.model = found->target;
     w.kind = found->kind;
   }
@@ -146,7 +148,7 @@ bool may_fail(int root, const std::vector<std::string>& paths) {
 // SQLite's parser takes where_has / where_doesnt_have subqueries nested 10 deep, not 11 ("parser stack
 // overflow", an ar::database_error): deeper ones may fail.
 constexpr std::size_t sqlite_subquery_depth = 10;
-bool too_deep_for_sqlite(std::string_view path) { return split(path).size() > sqlite_subquery_depth; }
+bool too_deep_for_sqlite(int root, std::string_view path) { return walk(root, path, true).depth > sqlite_subquery_depth; }
 
 // The first failure among several paths, as with(p1, p2, ...) and load(...) check them in order.
 outcome first_failure(int root, const std::vector<std::string>& paths) {
@@ -161,7 +163,7 @@ outcome with_count_outcome(int root, const std::vector<std::string>& names) {
     for (const rel& r : graph[root])
       if (r.name == n) found = &r;
     if (!found) return outcome::not_found;
-    if (found->kind != rk::has_many && found->kind != rk::morph_many) return outcome::error;
+    if (found->kind != rk::has_many && found->kind != rk::morph_many && found->kind != rk::through) return outcome::error;
   }
   return outcome::ok;
 }
@@ -705,7 +707,7 @@ void entry_where_has(int root, const std::vector<std::string>& paths, bool run, 
     expect(got, want, negate ? "where_doesnt_have" : "where_has", {p});
     if (got != outcome::ok) continue;
     check_rendered(q, negate ? "where_doesnt_have" : "where_has");
-    if (run) run_bounded(0, "where_has", {p}, too_deep_for_sqlite(p), [&] { (void)(q | ar::count); });
+    if (run) run_bounded(0, "where_has", {p}, too_deep_for_sqlite(root, p), [&] { (void)(q | ar::count); });
   }
 }
 
@@ -790,7 +792,7 @@ void entry_where_has_modifier(int root, const std::vector<std::string>& paths, s
     });
     if (want != outcome::ok) continue;
     check_rendered(q, "where_has(path, modifier)");
-    if (run) run_bounded(0, "where_has(path, modifier)", {p}, too_deep_for_sqlite(p), [&] { (void)(q | ar::count); });
+    if (run) run_bounded(0, "where_has(path, modifier)", {p}, too_deep_for_sqlite(root, p), [&] { (void)(q | ar::count); });
   }
 }
 

@@ -274,6 +274,56 @@ TEST_P(through, friendships_are_two_relations_between_the_same_models) {
   EXPECT_EQ(people[2].friend_of()[0].name, "ann");
 }
 
+TEST_P(through, where_has_and_with_count_follow_a_through_relation_in_one_statement) {
+  link(p3, tag{9999, "gone"});  // a join row whose tag does not exist: neither loaded nor counted
+  ar::statement_counter counter;
+  const auto tagged = ar::from<post>(db) | ar::where_has("tags") | ar::order_by(post::c.id) | ar::to_vector;
+  const auto untagged = ar::from<post>(db) | ar::where_doesnt_have("tags") | ar::to_vector;
+  const auto about_sql = ar::from<post>(db) |
+                         ar::where_has("tags", [](ar::query<tag> q) { return q | ar::filter(tag::c.name == "sql"); }) |
+                         ar::to_vector;
+  const auto counted = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with_count("tags") | ar::to_vector;
+  // Past a through relation, on to the next: the tags of a post that has the tag "orm".
+  const auto beside_orm = ar::from<tag>(db) |
+                          ar::where_has("posts.tags", [](ar::query<tag> q) { return q | ar::filter(tag::c.name == "orm"); }) |
+                          ar::order_by(tag::c.id) | ar::to_vector;
+  EXPECT_EQ(counter.count(), 5u);
+  ASSERT_EQ(tagged.size(), 2u);
+  EXPECT_EQ(tagged[0].id, p1.id);
+  EXPECT_EQ(tagged[1].id, p2.id);
+  ASSERT_EQ(untagged.size(), 1u);
+  EXPECT_EQ(untagged[0].id, p3.id);
+  ASSERT_EQ(about_sql.size(), 1u);
+  EXPECT_EQ(about_sql[0].id, p2.id);
+  EXPECT_EQ(counted[0].tags_count(), 2);
+  EXPECT_EQ(counted[1].tags_count(), 1);
+  EXPECT_EQ(counted[2].tags_count(), 0);
+  ASSERT_EQ(beside_orm.size(), 2u);
+  EXPECT_EQ(beside_orm[0].name, "c++");
+  EXPECT_EQ(beside_orm[1].name, "orm");
+  EXPECT_EQ(counter.count(), 5u);  // the counts were read with the posts
+  EXPECT_EQ(counter.statements()[0],
+            ar_test::sql_for(db, "SELECT {id}, {title} FROM {posts} WHERE EXISTS (SELECT 1 FROM {post_tags} AS {ar_s1} "
+                                 "WHERE {ar_s1}.{post_id} = {posts}.{id} AND EXISTS (SELECT 1 FROM {tags} AS {ar_s2} "
+                                 "WHERE {ar_s2}.{id} = {ar_s1}.{tag_id})) ORDER BY {id}"));
+  EXPECT_EQ(counter.statements()[3],
+            ar_test::sql_for(db, "SELECT {id}, {title}, (SELECT COUNT(*) FROM {post_tags} AS {ar_s1} WHERE {ar_s1}.{post_id} "
+                                 "= {posts}.{id} AND EXISTS (SELECT 1 FROM {tags} AS {ar_s2} WHERE {ar_s2}.{id} = "
+                                 "{ar_s1}.{tag_id})) FROM {posts} ORDER BY {id}"));
+  for (const post& p : counted) EXPECT_EQ(static_cast<std::int64_t>(p.tags().size()), p.tags_count());
+}
+
+TEST_P(through, a_subquery_through_a_join_model_on_another_database_is_refused) {
+  auto other = ar_test::open_backend(GetParam(), "other");
+  ar::create_table<post_tag>(other);
+  ar::bind<post_tag>("other");
+  ar::statement_counter counter;
+  EXPECT_THROW((void)(ar::from<post>(db) | ar::where_has("tags")), ar::error);
+  EXPECT_THROW((void)(ar::from<post>(db) | ar::with_count("tags")), ar::error);
+  EXPECT_EQ(counter.count(), 0u);
+  ar::bind<post_tag>("default");
+}
+
 AR_INSTANTIATE_BACKEND_SUITE(through);
 
 }  // namespace

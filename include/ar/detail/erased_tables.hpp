@@ -24,7 +24,7 @@
 //                    batchers of its relations, the context of a record
 //   relation_batcher one relation's batch for records read together (lazy access, batched)
 //   relation_entry   one relation as the run time sees it: name, kind, target, the subquery
-//                    correlation (where_has, with_count), the eager loader
+//                    correlation (where_has, with_count; through_hop: a join model), the eager loader
 //   relation_table   a model's relation_entry array, searched by name (paths, where_has)
 //   relation_loader  one relation for the loading algorithm, type-erased but for its key type
 // and two that live with what they describe: eager_node::modified (a path's modifier, below) and
@@ -260,6 +260,18 @@ struct eager_commit;
 
 struct relation_table;
 
+// The join model of a through relation, for its subqueries (where_has, with_count): its rows with
+// owner_column = the owner's key, and target_column = the target's key (relation_entry's
+// correlation, which reads target.inner_column = owner.outer_column past the join model).
+struct through_hop {
+  const table_meta* join_meta;
+  std::uint32_t owner_column;
+  std::uint32_t target_column;
+  // The join rows' type test (a polymorphic many-to-many), or null.
+  std::shared_ptr<const expr_tree> (*condition)();
+  ar::database (*join_database)();
+};
+
 // One relation of a model, as the run time sees it.
 struct relation_entry {
   std::string_view name;
@@ -289,6 +301,8 @@ struct relation_entry {
   // Whether an owner's cache of the relation is loaded; when it is, appends the records it holds
   // to `targets` (none past a morph_to, whose model is known per row). ar::load_missing.
   bool (*cached)(const void* owner, std::vector<const void*>& targets);
+  // A through relation: its join model, which its subqueries pass through; null otherwise.
+  const through_hop* through = nullptr;
 };
 
 struct relation_table {
@@ -385,6 +399,10 @@ struct relation_loader {
   // A foreign key of several columns (AR_KEYS, K = row_key): the target's columns compared with the
   // owners' values, in key order (match_position is the first; `param` is unused). Empty otherwise.
   std::span<const std::uint32_t> match_positions;
+  // What the inverse's cache holds, made from the owner's fields: null for a belongs_to inverse,
+  // which holds them as they are; a morph_to inverse (of a morph_many / morph_one) holds an
+  // ar::morph_ref to them.
+  std::shared_ptr<const void> (*inverse_value)(std::shared_ptr<const void> fields) = nullptr;
 };
 
 }  // namespace detail

@@ -197,6 +197,41 @@ constexpr bool inverse_well_formed() {
   }
 }
 
+// morph_many / morph_one: the target's morph_to over the same two fields (<as>_type, <as>_id), if it
+// declares one. It is their inverse, inferred as Rails infers it from `as:`: the fields say which
+// relation points back, so there is nothing to declare (AR_INVERSE names a belongs_to).
+template <class Rel, class List>
+struct morph_to_over {
+  using type = void;
+};
+template <class Rel, class R, class... Rest>
+struct morph_to_over<Rel, type_list<R, Rest...>>
+    : std::conditional_t<R::kind == relation_kind::morph_to &&
+                             std::is_same_v<typename R::morph_type_field, typename Rel::morph_type_field> &&
+                             std::is_same_v<typename R::foreign_key_name, typename Rel::foreign_key_name>,
+                         std::type_identity<R>, morph_to_over<Rel, type_list<Rest...>>> {};
+
+template <class Rel>
+constexpr auto inverse_lookup() {
+  if constexpr (Rel::kind == relation_kind::belongs_to || Rel::kind == relation_kind::has_many_through ||
+                Rel::kind == relation_kind::morph_to)
+    return std::type_identity<void>{};
+  else if constexpr (!std::is_void_v<typename Rel::inverse_name>)
+    return std::type_identity<typename find_relation<typename Rel::target, typename Rel::inverse_name>::type>{};
+  else if constexpr (!std::is_void_v<typename Rel::morph_type_field>)
+    return std::type_identity<typename morph_to_over<Rel, typename model_of<typename Rel::target>::relations>::type>{};
+  else
+    return std::type_identity<void>{};
+}
+// The relation of a has_one / has_many's targets that points back at the owner, which loading fills
+// in: the one AR_INVERSE names, or a morph_many / morph_one's inferred morph_to; void for none.
+template <class Rel>
+using inverse_relation_t = typename decltype(inverse_lookup<Rel>())::type;
+
+// A morph_to inverse's value: an ar::morph_ref to the owner's fields (ar/morph.hpp).
+template <class Owner>
+std::shared_ptr<const void> morph_inverse_value(std::shared_ptr<const void> fields);
+
 template <class Rel>
 struct relation_ops {
   using owner = typename Rel::owner;
@@ -723,9 +758,12 @@ struct direct_relation_impl : relation_ops<Rel> {
     relation_slot& slot = slot_of<Rel>(o);
     const std::shared_ptr<void> stored_shared = fields_of(child);
     target* stored = static_cast<target*>(stored_shared.get());
-    if constexpr (!std::is_void_v<typename Rel::inverse_name>) {
-      using inverse = typename find_relation<target, typename Rel::inverse_name>::type;
-      slot_of<inverse>(*stored) = relation_slot{fields_of(o), true};
+    using inverse = inverse_relation_t<Rel>;
+    if constexpr (!std::is_void_v<inverse>) {
+      if constexpr (inverse::kind == relation_kind::morph_to)
+        slot_of<inverse>(*stored) = relation_slot{morph_inverse_value<owner>(fields_of(o)), true};
+      else
+        slot_of<inverse>(*stored) = relation_slot{fields_of(o), true};
     }
     if constexpr (base::many) {
       if (!slot.loaded) return;  // the other children are not known: it loads when read

@@ -513,10 +513,18 @@ void fill_inverse(const relation_loader<K>& loader, const void* value, const std
   for (std::size_t i = 0; i < size; ++i) fill(loader.inverse_slot(data + i * rows.record_size));
 }
 
+// What the targets' inverse holds: a copy of the owner's fields (as a morph_ref for a morph_to).
+template <class K>
+std::shared_ptr<const void> inverse_fields(const relation_loader<K>& loader, const void* owner) {
+  std::shared_ptr<const void> fields = share_fields(*loader.owner->ops, owner);
+  if (loader.inverse_value) return loader.inverse_value(std::move(fields));
+  return fields;
+}
+
 template <class K>
 void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value) {
   if (loader.inverse_slot && value)
-    fill_inverse(loader, value.get(), share_fields(*loader.owner->ops, owner), false);
+    fill_inverse(loader, value.get(), inverse_fields(loader, owner), false);
   relation_slot& slot = loader.slot(owner);
   slot.value = std::move(value);
   slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
@@ -527,7 +535,7 @@ void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::s
   if (loader.inverse_slot && value) {
     // The rows' inverse first, then the owner: a thread that sees the owner loaded sees its rows'
     // inverse. Rows two owners share (a key two siblings hold) get the first one's fields.
-    const std::shared_ptr<const void> fields = share_fields(*loader.owner->ops, owner);
+    const std::shared_ptr<const void> fields = inverse_fields(loader, owner);
     const std::lock_guard<std::mutex> lock(lazy_store_mutex());
     if (loader.slot(owner).loaded) return;  // another thread read this record first
     fill_inverse(loader, value.get(), fields, true);

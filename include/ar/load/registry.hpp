@@ -101,25 +101,33 @@ template <class Rel>
 std::shared_ptr<const expr_tree> subquery_condition();
 
 // The relation of the targets that assign() fills in (has_one / has_many with an inverse).
-template <class Rel, bool = relation_impl<Rel>::belongs || std::is_void_v<typename Rel::inverse_name>>
-inline constexpr std::array<std::string_view, 0> inverse_names_v{};
+template <class Rel, class Inverse = inverse_relation_t<Rel>>
+inline constexpr std::array<std::string_view, 1> inverse_names_v{to_string_view(typename Inverse::name_type{})};
 template <class Rel>
-inline constexpr std::array<std::string_view, 1> inverse_names_v<Rel, false>{
-    to_string_view(typename find_relation<typename Rel::target, typename Rel::inverse_name>::type::name_type{})};
+inline constexpr std::array<std::string_view, 0> inverse_names_v<Rel, void>{};
 
 template <class Rel>
 relation_slot& slot_erased(const void* owner) {
   return slot_of<Rel>(*static_cast<const typename Rel::owner*>(owner));
 }
 
-// The cache a has_one / has_many with an inverse (AR_INVERSE) fills in each target it loads: the
-// inverse's slot, reached through a target; none for a belongs_to or a relation without one.
+// The cache a has_one / has_many with an inverse (AR_INVERSE, or a morph_many / morph_one's morph_to)
+// fills in each target it loads: the inverse's slot, reached through a target; none for a
+// belongs_to or a relation without one.
 template <class Rel>
 constexpr auto inverse_slot_of() -> relation_slot& (*)(const void*) {
-  if constexpr (!relation_impl<Rel>::belongs && !std::is_void_v<typename Rel::inverse_name>)
-    return &slot_erased<typename find_relation<typename Rel::target, typename Rel::inverse_name>::type>;
+  if constexpr (!std::is_void_v<inverse_relation_t<Rel>>)
+    return &slot_erased<inverse_relation_t<Rel>>;
   else
     return nullptr;
+}
+// What that cache holds (relation_loader::inverse_value): an ar::morph_ref for a morph_to.
+template <class Rel>
+constexpr auto inverse_value_of() -> std::shared_ptr<const void> (*)(std::shared_ptr<const void>) {
+  if constexpr (!std::is_void_v<inverse_relation_t<Rel>>) {
+    if constexpr (inverse_relation_t<Rel>::kind == relation_kind::morph_to) return &morph_inverse_value<typename Rel::owner>;
+  }
+  return nullptr;
 }
 
 // --- a relation's loader ------------------------------------------------------------------------------
@@ -209,7 +217,8 @@ struct direct_eager_ops : loader_eager_ops<Rel, direct_eager_ops<Rel>> {
       std::span<const std::string_view>(inverse_names_v<Rel>),
       model_of<owner>::table,
       to_string_view(typename Rel::name_type{}),
-      {}};
+      {},
+      inverse_value_of<Rel>()};
 
 };
 
@@ -313,6 +322,23 @@ bool cached_targets(const void* owner, std::vector<const void*>& targets) {
   return true;
 }
 
+// A through relation's join model, for its subqueries (ar/through.hpp).
+template <class Rel>
+std::shared_ptr<const expr_tree> through_join_condition();
+template <class Rel>
+inline constexpr through_hop through_hop_v{
+    &table_meta_v<typename Rel::through_model>,
+    static_cast<std::uint32_t>(column_lookup<typename Rel::through_model,
+                                             column_named<typename Rel::foreign_key_name,
+                                                          typename model_of<typename Rel::through_model>::columns>::def::index>::position),
+    static_cast<std::uint32_t>(column_lookup<typename Rel::through_model,
+                                             column_named<typename Rel::through_target_key,
+                                                          typename model_of<typename Rel::through_model>::columns>::def::index>::position),
+    !std::is_void_v<typename Rel::morph_type_field> || !std::is_void_v<typename Rel::morph_target_field>
+        ? &through_join_condition<Rel>
+        : nullptr,
+    &::ar::database_for<typename Rel::through_model>};
+
 // A relation's entry in its model's table: names, positions and function pointers, a constant.
 template <class Rel>
 constexpr relation_entry entry_of() {
@@ -338,21 +364,24 @@ constexpr relation_entry entry_of() {
                           {},
                           &cached_targets<Rel>};
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
+    // The subquery passes through the join model (through_hop_v): target.key = join.target_fk,
+    // join.owner_fk = owner.key.
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
                           &typeid(target),
                           &relation_table_of<target>,
                           &table_meta_v<target>,
-                          0,
-                          0,
+                          static_cast<std::uint32_t>(column_lookup<target, model_of<target>::primary_key::index>::position),
+                          static_cast<std::uint32_t>(column_lookup<owner, model_of<owner>::primary_key::index>::position),
                           &::ar::database_for<target>,
-                          false,
+                          true,
                           nullptr,
-                          nullptr,
+                          &store_count<Rel>,
                           &eager_ops<Rel>::eager_load,
                           {},
                           {},
-                          &cached_targets<Rel>};
+                          &cached_targets<Rel>,
+                          &through_hop_v<Rel>};
   } else if constexpr (Rel::composite) {
     // The subquery correlates every column of the key: the first as for one column, the others after.
     using impl = relation_impl<Rel>;

@@ -25,13 +25,13 @@ namespace detail {
 inline void require_same_database(const ar::database& owner_db, const relation_entry& entry, std::string_view what) {
   if (!entry.subquery)
     throw error("ar::" + std::string(what) + ": '" + std::string(entry.name) +
-                "' cannot be a subquery (it goes through a join model, or points at several models); test or count "
-                "a direct relation instead");
-  const ar::database target_db = entry.target_database();
-  if (!(target_db == owner_db))
-    throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +
-                owner_db.name() + "' and '" + target_db.name() +
-                "'): a subquery cannot reach another database; load the relation instead");
+                "' cannot be a subquery (a morph_to points at several models); test or count the relation from the "
+                "other side instead");
+  for (const ar::database& other : {entry.target_database(), entry.through ? entry.through->join_database() : owner_db})
+    if (!(other == owner_db))
+      throw error("ar::" + std::string(what) + ": the relation '" + std::string(entry.name) + "' crosses databases ('" +
+                  owner_db.name() + "' and '" + other.name() +
+                  "'): a subquery cannot reach another database; load the relation instead");
 }
 
 inline std::shared_ptr<const expr_tree> both_conditions(std::shared_ptr<const expr_tree> a, std::shared_ptr<const expr_tree> b) {
@@ -42,6 +42,37 @@ inline std::shared_ptr<const expr_tree> both_conditions(std::shared_ptr<const ex
   const auto y = both->append(*b);
   both->add(node{node_kind::logical_and, compare_op::eq, x, y});
   return both;
+}
+
+inline std::shared_ptr<const expr_tree> exists_of(std::shared_ptr<const subquery> sub) {
+  auto exists = std::make_shared<expr_tree>();
+  exists->subqueries.push_back(std::move(sub));
+  exists->add(node{node_kind::exists, compare_op::eq, 0});
+  return exists;
+}
+
+// The correlated subquery of one relation of the rows of `outer`, with the conditions `where` on
+// its target. A through relation is two: its join rows of the owner (of the owner's or the target's
+// type, when polymorphic), then EXISTS a target each points at, so that a count counts what loading
+// the relation reads: one target per join row.
+inline std::shared_ptr<const subquery> relation_subquery(const relation_entry& entry, const table_meta* outer,
+                                                         std::shared_ptr<const expr_tree> where) {
+  auto sub = std::make_shared<subquery>();
+  sub->table = entry.target_meta;
+  sub->inner_column = entry.inner_column;
+  sub->outer_table = entry.through ? entry.through->join_meta : outer;
+  sub->outer_column = entry.through ? entry.through->target_column : entry.outer_column;
+  sub->inner_more = entry.inner_more;
+  sub->outer_more = entry.outer_more;
+  sub->where = both_conditions(entry.condition ? entry.condition() : nullptr, std::move(where));
+  if (!entry.through) return sub;
+  auto join = std::make_shared<subquery>();
+  join->table = entry.through->join_meta;
+  join->inner_column = entry.through->owner_column;
+  join->outer_table = outer;
+  join->outer_column = entry.outer_column;
+  join->where = both_conditions(entry.through->condition ? entry.through->condition() : nullptr, exists_of(std::move(sub)));
+  return join;
 }
 
 // The correlated subquery chain of a path; the innermost gets `where`.
@@ -57,24 +88,9 @@ inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, co
     table = &entry.target_table();
   }
   std::shared_ptr<const subquery> inner;
-  for (std::size_t i = entries.size(); i-- > 0;) {
-    auto sub = std::make_shared<subquery>();
-    sub->table = entries[i]->target_meta;
-    sub->inner_column = entries[i]->inner_column;
-    sub->outer_table = i == 0 ? &root_meta : entries[i - 1]->target_meta;
-    sub->outer_column = entries[i]->outer_column;
-    sub->inner_more = entries[i]->inner_more;
-    sub->outer_more = entries[i]->outer_more;
-    std::shared_ptr<const expr_tree> own = where;
-    if (inner) {
-      auto exists = std::make_shared<expr_tree>();
-      exists->subqueries.push_back(inner);
-      exists->add(node{node_kind::exists, compare_op::eq, 0});
-      own = std::move(exists);
-    }
-    sub->where = both_conditions(entries[i]->condition ? entries[i]->condition() : nullptr, std::move(own));
-    inner = std::move(sub);
-  }
+  for (std::size_t i = entries.size(); i-- > 0;)
+    inner = relation_subquery(*entries[i], i == 0 ? &root_meta : entries[i - 1]->target_meta,
+                              inner ? exists_of(std::move(inner)) : where);
   return inner;
 }
 
@@ -178,19 +194,10 @@ struct with_count_fn {
       for (const std::string& name : list) {
         const detail::relation_entry& entry = detail::relation_table_of<M>().find(name);
         if (!entry.store_count)
-          throw error("ar::with_count counts a direct has_many; '" + name + "' of '" + std::string(model_of<M>::table) +
-                      "' is not one (a has_one, a belongs_to, or through a join model: count the join model's "
-                      "relation instead)");
+          throw error("ar::with_count counts a has_many or a has_many_through; '" + name + "' of '" +
+                      std::string(model_of<M>::table) + "' is not one (a has_one, a belongs_to or a morph_to)");
         detail::require_same_database(db, entry, "with_count");
-        auto sub = std::make_shared<detail::subquery>();
-        sub->table = entry.target_meta;
-        sub->inner_column = entry.inner_column;
-        sub->outer_table = &table_meta_v<M>;
-        sub->outer_column = entry.outer_column;
-        sub->inner_more = entry.inner_more;
-        sub->outer_more = entry.outer_more;
-        if (entry.condition) sub->where = entry.condition();
-        counted.push_back({std::move(sub), entry.store_count});
+        counted.push_back({detail::relation_subquery(entry, &table_meta_v<M>, nullptr), entry.store_count});
       }
       return q.transformed([&](detail::query_state& s) { s.counts.insert(s.counts.end(), counted.begin(), counted.end()); });
     }};
