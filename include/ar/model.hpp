@@ -88,6 +88,7 @@
                   "AR_MODEL names the struct it is written in");                                     \
   }                                                                                                  \
   AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_DECL, ~, __VA_ARGS__)                                              \
+  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_RELATION_CHECK, Self, __VA_ARGS__)                                 \
   static constexpr auto ar_model_definition() {                                                      \
     AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_CHECK, Self, __VA_ARGS__)                                        \
     constexpr auto ar_definition = ::ar::detail::make_model<Self>(                                   \
@@ -136,6 +137,43 @@
                 "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, or "    \
                 "std::optional of one of them; for a type of your own, specialize ar::type_mapping<T> (an "   \
                 "enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
+// AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY: ar_check_relation_<name>(), which the relation's
+// accessor evaluates first when it is used (the target may be incomplete where the model is
+// defined), names a target that is not a model and a foreign key that is not a field.
+#define AR_DETAIL_CLAUSE_RELATION_CHECK(Self, clause) \
+  AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_RELATION_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
+#define AR_DETAIL_CLAUSE_RELATION_CHECK_I(Self, kind, ...) \
+  AR_PP_CAT(AR_DETAIL_RELATION_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_RELATION_CHECK_, kind)))(Self, kind, __VA_ARGS__)
+#define AR_DETAIL_HAS_RELATION_CHECK_BELONGS_TO ~, 1
+#define AR_DETAIL_HAS_RELATION_CHECK_HAS_ONE ~, 1
+#define AR_DETAIL_HAS_RELATION_CHECK_HAS_MANY ~, 1
+#define AR_DETAIL_RELATION_CHECK_0(...)
+#define AR_DETAIL_RELATION_CHECK_1(Self, kind, name, Target, fk, ...)                                       \
+  template <class ar_S = ar_self>                                                                           \
+  static constexpr bool ar_check_relation_##name() {                                                       \
+    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                              \
+    static_assert(::ar::model<ar_target>,                                                                      \
+                  "AR_" #kind "(" #name ", " #Target ", ...) of " #Self ": '" #Target "' is not a model "   \
+                  "where the relation is used: declare it with AR_MODEL, and define it (not only declare "  \
+                  "it) before this use");                                                                   \
+    if constexpr (::ar::model<ar_target>)                                                                   \
+      AR_PP_CAT(AR_DETAIL_FK_CHECK_, AR_PP_IS_PAREN(fk))(Self, kind, name, Target, fk)                       \
+    return true;                                                                                            \
+  }
+// A foreign key of several fields (AR_KEYS(a, b)) is checked where the relation is built.
+#define AR_DETAIL_FK_CHECK_1(...) {}
+#define AR_DETAIL_FK_CHECK_0(Self, kind, name, Target, fk)                                                  \
+  static_assert(::ar::detail::lists_field<AR_PP_CAT(AR_DETAIL_FK_MODEL_, kind)(ar_S, ar_target)>(#fk),          \
+                "AR_" #kind "(" #name ", " #Target ", " #fk ") of " #Self ": the foreign key '" #fk "' is "  \
+                "not a field of " AR_PP_CAT(AR_DETAIL_FK_WHERE_, kind)(Self, Target) ": correct the name, "  \
+                "or list the member in that model's AR_FIELDS");
+#define AR_DETAIL_FK_MODEL_BELONGS_TO(Owner, Target) Owner
+#define AR_DETAIL_FK_MODEL_HAS_ONE(Owner, Target) Target
+#define AR_DETAIL_FK_MODEL_HAS_MANY(Owner, Target) Target
+#define AR_DETAIL_FK_WHERE_BELONGS_TO(Self, Target) "'" #Self "' (a belongs_to's foreign key is on its own model)"
+#define AR_DETAIL_FK_WHERE_HAS_ONE(Self, Target) "'" #Target "' (a has_one's foreign key is on the model it points to)"
+#define AR_DETAIL_FK_WHERE_HAS_MANY(Self, Target) "'" #Target "' (a has_many's foreign key is on the model it points to)"
+
 #define AR_DETAIL_CLAUSE_SLOTS(data, clause) AR_DETAIL_CLAUSE_SLOTS_I clause
 #define AR_DETAIL_CLAUSE_SLOTS_I(kind, ...) \
   AR_PP_CAT(AR_DETAIL_SLOTS_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_SLOTS_, kind)))(__VA_ARGS__)
@@ -250,6 +288,8 @@
   mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name() const {                                                                        \
+    if constexpr (requires { ar_S::template ar_check_relation_##name<ar_S>(); })                        \
+      static_assert(ar_S::template ar_check_relation_##name<ar_S>());                                   \
     return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
   }                                                                                                    \
   template <class ar_S = ar_self>                                                                      \

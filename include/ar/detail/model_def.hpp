@@ -24,6 +24,13 @@ namespace ar::detail {
 template <class...>
 inline constexpr bool always_false = false;
 
+// T, named so that it depends on D: a check in a member template of a model then waits for the
+// template's instantiation, by which time T may be complete.
+template <class T, class D>
+struct dependent_on {
+  using type = T;
+};
+
 template <class... T>
 struct type_list {
   static constexpr std::size_t size = sizeof...(T);
