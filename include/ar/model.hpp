@@ -49,6 +49,7 @@
 #include <ar/value.hpp>
 
 #include <initializer_list>
+#include <type_traits>
 
 // A model that declares relations is defined where the header that implements them is visible:
 // <ar/relation.hpp> for AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY, <ar/through.hpp> for the through
@@ -198,6 +199,7 @@
     AR_PP_FOR_EACH_INDEXED(AR_DETAIL_COLUMN_HANDLE, ~, __VA_ARGS__)               \
   };                                                                              \
   static constexpr ar_columns c{};                                                \
+  /* the one data member AR_FIELDS adds: ar::detail::stores_every_member counts it */ \
   mutable ::ar::detail::record_context ar_context{};
 #define AR_DETAIL_COLUMN_HANDLE(data, index, member) ::ar::column<ar_self, index> member;
 #define AR_DETAIL_FIELD_DECL(data, index, member)                                               \
@@ -285,6 +287,7 @@
   static_assert(AR_DETAIL_RELATIONS_INCLUDED,                                                          \
                 "AR_MODEL: a model that declares relations needs <ar/relation.hpp> (or <ar/ar.hpp>) "  \
                 "included before its definition");                                                     \
+  /* one data member per relation: ar::detail::stores_every_member counts it */                       \
   mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name() const {                                                                        \
