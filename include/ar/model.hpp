@@ -21,6 +21,9 @@
 //   AR_KEY_SUPPLIED            the program supplies the key, an integer one too (a table whose key
 //                              is a plain INT, not an identity or AUTO_INCREMENT column): insert
 //                              binds it, and save() of a record whose key is not stored inserts it.
+//   AR_TRANSIENT(m1, m2, ...)  data members that are not stored, on purpose. Every data member of a
+//                              model that is an aggregate is in AR_FIELDS or here: one in neither
+//                              does not compile (it would silently never be stored).
 //   AR_NAMING(style)           the table's and columns' names are the declared ones spelled in an
 //                              ar::name_style (pascal_case, camel_case, snake_case,
 //                              upper_snake_case), whatever the database's open_options::naming
@@ -46,6 +49,7 @@
 #include <ar/value.hpp>
 
 #include <initializer_list>
+#include <type_traits>
 
 // A model that declares relations is defined where the header that implements them is visible:
 // <ar/relation.hpp> for AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY, <ar/through.hpp> for the through
@@ -71,12 +75,31 @@
 #define AR_KEY_SUPPLIED (KEY_SUPPLIED)
 #define AR_NAMING(style) (NAMING, style)
 
+#define AR_TRANSIENT(...) (TRANSIENT, __VA_ARGS__)
+
+// The checks that name what they refuse are static_asserts written here, where the macro's
+// arguments can be spelled into their messages (#member); ar_model_definition's body runs them
+// before make_model, whose own checks then stay silent about a field already named.
 #define AR_MODEL(Self, table, ...)                                                                   \
   using ar_self = Self;                                                                              \
+  /* a member function: *this is the struct AR_MODEL is written in, whatever Self says */           \
+  void ar_check_model_name() const {                                                                 \
+    static_assert(::std::is_same_v<::std::remove_cvref_t<decltype(*this)>, Self>,                    \
+                  "AR_MODEL(" #Self ", ...) is written inside another struct: the first argument of " \
+                  "AR_MODEL names the struct it is written in");                                     \
+  }                                                                                                  \
   AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_DECL, ~, __VA_ARGS__)                                              \
+  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_RELATION_CHECK, Self, __VA_ARGS__)                                 \
   static constexpr auto ar_model_definition() {                                                      \
-    return ::ar::detail::make_model<Self>(BOOST_HANA_STRING(table)                                   \
-                                              AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_META, ~, __VA_ARGS__)); \
+    AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_CHECK, Self, __VA_ARGS__)                                        \
+    constexpr auto ar_definition = ::ar::detail::make_model<Self>(                                   \
+        BOOST_HANA_STRING(table) AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_META, ~, __VA_ARGS__));             \
+    static_assert(::ar::detail::stores_every_member<Self, ::std::remove_const_t<decltype(ar_definition)>, \
+                                                    0 AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_SLOTS, ~, __VA_ARGS__)>(), \
+                  "AR_MODEL(" #Self ", ...): the struct has a data member that neither AR_FIELDS nor "  \
+                  "AR_TRANSIENT lists, which would never be stored: list it in AR_FIELDS, or in "       \
+                  "AR_TRANSIENT(...) to keep it out of the table on purpose");                           \
+    return ar_definition;                                                                            \
   }                                                                                                  \
   struct hana_accessors_impl {                                                                       \
     /* a template: Hana's accessors are built only when a program uses the model as a hana::Struct */ \
@@ -91,6 +114,77 @@
 #define AR_DETAIL_CLAUSE_META_I(kind, ...) AR_PP_CAT(AR_DETAIL_META_, kind)(__VA_ARGS__)
 #define AR_DETAIL_CLAUSE_DECL(data, clause) AR_DETAIL_CLAUSE_DECL_I clause
 #define AR_DETAIL_CLAUSE_DECL_I(kind, ...) AR_PP_CAT(AR_DETAIL_DECL_, kind)(__VA_ARGS__)
+// Checks that name their subject, which only AR_FIELDS has, and the initializers AR_TRANSIENT's
+// members take (counted against the struct's members). A clause kind without a check or slots
+// needs no macro here: AR_PP_IS_PAREN_CHECK sees no AR_DETAIL_HAS_CHECK_<kind> and picks _0.
+#define AR_DETAIL_CLAUSE_CHECK(Self, clause) AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
+#define AR_DETAIL_CLAUSE_APPLY(m, args) m args
+#define AR_DETAIL_UNPAREN(...) __VA_ARGS__
+#define AR_DETAIL_CLAUSE_CHECK_I(Self, kind, ...) \
+  AR_PP_CAT(AR_DETAIL_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_CHECK_, kind)))(Self, __VA_ARGS__)
+#define AR_DETAIL_HAS_CHECK_FIELDS ~, 1
+#define AR_DETAIL_CHECK_0(Self, ...)
+#define AR_DETAIL_CHECK_1(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_CHECK, Self, __VA_ARGS__)
+#define AR_DETAIL_FIELD_CHECK(Self, index, member)                                                         \
+  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::not_a_member, \
+                "AR_FIELDS of " #Self ": '" #member "' is not a member of the struct: declare it in the "   \
+                "struct, or correct the name in AR_FIELDS");                                                \
+  static_assert(::ar::detail::field_problem_of<ar_self, index>() !=                                          \
+                    ::ar::detail::field_problem::not_a_data_member,                                          \
+                "AR_FIELDS of " #Self ": '" #member "' is not a non-static data member: list only the data " \
+                "members that are stored in the table");                                                    \
+  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::unsupported_type, \
+                "AR_FIELDS of " #Self ": the type of '" #member "' is not one ar can store: use std::int32_t, " \
+                "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, or "    \
+                "std::optional of one of them; for a type of your own, specialize ar::type_mapping<T> (an "   \
+                "enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
+// AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY: ar_check_relation_<name>(), which the relation's
+// accessor evaluates first when it is used (the target may be incomplete where the model is
+// defined), names a target that is not a model and a foreign key that is not a field.
+#define AR_DETAIL_CLAUSE_RELATION_CHECK(Self, clause) \
+  AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_RELATION_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
+#define AR_DETAIL_CLAUSE_RELATION_CHECK_I(Self, kind, ...) \
+  AR_PP_CAT(AR_DETAIL_RELATION_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_RELATION_CHECK_, kind)))(Self, kind, __VA_ARGS__)
+#define AR_DETAIL_HAS_RELATION_CHECK_BELONGS_TO ~, 1
+#define AR_DETAIL_HAS_RELATION_CHECK_HAS_ONE ~, 1
+#define AR_DETAIL_HAS_RELATION_CHECK_HAS_MANY ~, 1
+#define AR_DETAIL_RELATION_CHECK_0(...)
+#define AR_DETAIL_RELATION_CHECK_1(Self, kind, name, Target, fk, ...)                                       \
+  template <class ar_S = ar_self>                                                                           \
+  static constexpr bool ar_check_relation_##name() {                                                       \
+    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                              \
+    static_assert(::ar::model<ar_target>,                                                                      \
+                  "AR_" #kind "(" #name ", " #Target ", ...) of " #Self ": '" #Target "' is not a model "   \
+                  "where the relation is used: declare it with AR_MODEL, and define it (not only declare "  \
+                  "it) before this use");                                                                   \
+    if constexpr (::ar::model<ar_target>)                                                                   \
+      AR_PP_CAT(AR_DETAIL_FK_CHECK_, AR_PP_IS_PAREN(fk))(Self, kind, name, Target, fk)                       \
+    return true;                                                                                            \
+  }
+// A foreign key of several fields (AR_KEYS(a, b)) is checked where the relation is built.
+#define AR_DETAIL_FK_CHECK_1(...) {}
+#define AR_DETAIL_FK_CHECK_0(Self, kind, name, Target, fk)                                                  \
+  static_assert(::ar::detail::lists_field<AR_PP_CAT(AR_DETAIL_FK_MODEL_, kind)(ar_S, ar_target)>(#fk),          \
+                "AR_" #kind "(" #name ", " #Target ", " #fk ") of " #Self ": the foreign key '" #fk "' is "  \
+                "not a field of " AR_PP_CAT(AR_DETAIL_FK_WHERE_, kind)(Self, Target) ": correct the name, "  \
+                "or list the member in that model's AR_FIELDS");
+#define AR_DETAIL_FK_MODEL_BELONGS_TO(Owner, Target) Owner
+#define AR_DETAIL_FK_MODEL_HAS_ONE(Owner, Target) Target
+#define AR_DETAIL_FK_MODEL_HAS_MANY(Owner, Target) Target
+#define AR_DETAIL_FK_WHERE_BELONGS_TO(Self, Target) "'" #Self "' (a belongs_to's foreign key is on its own model)"
+#define AR_DETAIL_FK_WHERE_HAS_ONE(Self, Target) "'" #Target "' (a has_one's foreign key is on the model it points to)"
+#define AR_DETAIL_FK_WHERE_HAS_MANY(Self, Target) "'" #Target "' (a has_many's foreign key is on the model it points to)"
+
+#define AR_DETAIL_CLAUSE_SLOTS(data, clause) AR_DETAIL_CLAUSE_SLOTS_I clause
+#define AR_DETAIL_CLAUSE_SLOTS_I(kind, ...) \
+  AR_PP_CAT(AR_DETAIL_SLOTS_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_SLOTS_, kind)))(__VA_ARGS__)
+#define AR_DETAIL_HAS_SLOTS_TRANSIENT ~, 1
+#define AR_DETAIL_SLOTS_0(...)
+#define AR_DETAIL_SLOTS_1(...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_TRANSIENT_SLOTS, ~, __VA_ARGS__)
+#define AR_DETAIL_TRANSIENT_SLOTS(data, index, member) +::ar::detail::initializers_of<decltype(ar_self::member)>
+#define AR_DETAIL_META_TRANSIENT(...) \
+  ::ar::detail::make_transient_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_DECL_TRANSIENT(...)
 
 #define AR_DETAIL_META_FIELDS(...) \
   ::ar::detail::make_fields_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_META, ~, __VA_ARGS__))
@@ -105,6 +199,7 @@
     AR_PP_FOR_EACH_INDEXED(AR_DETAIL_COLUMN_HANDLE, ~, __VA_ARGS__)               \
   };                                                                              \
   static constexpr ar_columns c{};                                                \
+  /* the one data member AR_FIELDS adds: ar::detail::stores_every_member counts it */ \
   mutable ::ar::detail::record_context ar_context{};
 #define AR_DETAIL_COLUMN_HANDLE(data, index, member) ::ar::column<ar_self, index> member;
 #define AR_DETAIL_FIELD_DECL(data, index, member)                                               \
@@ -192,9 +287,12 @@
   static_assert(AR_DETAIL_RELATIONS_INCLUDED,                                                          \
                 "AR_MODEL: a model that declares relations needs <ar/relation.hpp> (or <ar/ar.hpp>) "  \
                 "included before its definition");                                                     \
+  /* one data member per relation: ar::detail::stores_every_member counts it */                       \
   mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
   template <class ar_S = ar_self>                                                                      \
   decltype(auto) name() const {                                                                        \
+    if constexpr (requires { ar_S::template ar_check_relation_##name<ar_S>(); })                        \
+      static_assert(ar_S::template ar_check_relation_##name<ar_S>());                                   \
     return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
   }                                                                                                    \
   template <class ar_S = ar_self>                                                                      \

@@ -27,6 +27,16 @@ concept model = requires { T::ar_model_definition(); } &&
 template <model M>
 using model_of = decltype(M::ar_model_definition());
 
+namespace detail {
+// Whether AR_FIELDS of model M lists a field of this name (AR_MODEL's relation checks, which spell
+// the name in their message).
+template <model M>
+constexpr bool lists_field(std::string_view name) {
+  return []<class... C>(type_list<C...>, std::string_view n) { return ((C::name == n) || ...); }(
+      typename model_of<M>::columns{}, name);
+}
+}  // namespace detail
+
 // The C++ type of a model's primary key.
 template <model M>
 using key_type_of = typename model_of<M>::primary_key::type;

@@ -1,4 +1,4 @@
-// expect: AR_FIELDS lists a member that is not a non-static data member
+// expect: AR_FIELDS of user: 'display_name' is not a non-static data member
 #include <ar/model.hpp>
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// expect: AR_FIELDS lists a name that is not a member of the model
+// expect: AR_FIELDS of user: 'nmae' is not a member of the struct
 #include <ar/model.hpp>
 
 #include <cstdint>

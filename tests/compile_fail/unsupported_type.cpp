@@ -1,4 +1,4 @@
-// expect: AR_FIELDS lists a member whose type ar cannot store
+// expect: AR_FIELDS of user: the type of 'scores' is not one ar can store
 #include <ar/model.hpp>
 
 #include <cstdint>

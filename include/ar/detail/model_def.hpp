@@ -24,6 +24,13 @@ namespace ar::detail {
 template <class...>
 inline constexpr bool always_false = false;
 
+// T, named so that it depends on D: a check in a member template of a model then waits for the
+// template's instantiation, by which time T may be complete.
+template <class T, class D>
+struct dependent_on {
+  using type = T;
+};
+
 template <class... T>
 struct type_list {
   static constexpr std::size_t size = sizeof...(T);
@@ -135,34 +142,103 @@ constexpr fields_clause<Fields...> make_fields_clause(fields_begin, Fields...) {
 template <int I>
 struct field_index {};
 
+// What is wrong with the I-th name of AR_FIELDS, if anything. AR_MODEL asserts on it with the name
+// spelled in the message (a static_assert here could not name it).
+enum class field_problem { none, not_a_member, not_a_data_member, unsupported_type };
+
+template <class Self, int I>
+constexpr field_problem field_problem_of() {
+  if constexpr (!requires { Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)); }) {
+    return field_problem::not_a_member;
+  } else {
+    using pointer_type = std::remove_cv_t<decltype(Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)))>;
+    if constexpr (!std::is_member_object_pointer_v<pointer_type>)
+      return field_problem::not_a_data_member;
+    else if constexpr (!is_field_type_v<typename member_pointer_traits<pointer_type>::value_type>)
+      return field_problem::unsupported_type;
+    else
+      return field_problem::none;
+  }
+}
+
 template <class Self, int I, class Name>
 constexpr auto make_field(Name) {
-  if constexpr (!requires { Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)); }) {
-    static_assert(always_false<Name>,
-                  "AR_FIELDS lists a name that is not a member of the model: declare the member in "
-                  "the struct, or remove the name from AR_FIELDS");
+  // A field with a problem is invalid_field: AR_MODEL's static_assert named it, and nothing else is said.
+  if constexpr (field_problem_of<Self, I>() != field_problem::none)
     return invalid_field{};
+  else
+    return field_decl<Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)), Name, I>{};
+}
+
+// AR_TRANSIENT(a, b): data members of the struct that are not stored, on purpose.
+template <class... Names>
+struct transient_clause {};
+template <class... Names>
+constexpr transient_clause<Names...> make_transient_clause(fields_begin, Names...) {
+  return {};
+}
+
+template <class Clause>
+inline constexpr bool is_transient_clause_v = false;
+template <class... N>
+inline constexpr bool is_transient_clause_v<transient_clause<N...>> = true;
+
+template <class... Clauses>
+struct find_transient_clause {
+  using type = transient_clause<>;
+};
+template <class C, class... Rest>
+struct find_transient_clause<C, Rest...> : find_transient_clause<Rest...> {};
+template <class... N, class... Rest>
+struct find_transient_clause<transient_clause<N...>, Rest...> {
+  using type = transient_clause<N...>;
+};
+
+// --- every data member is stored, or excluded on purpose ---------------------------------------
+// Model{member_probe{}, ...} compiles with at most as many probes as the aggregate has members
+// (the way Boost.PFR counts them). Declared only: it is used in unevaluated requires-expressions.
+struct member_probe {
+  template <class T>
+  operator T() const;
+};
+template <std::size_t>
+using member_probe_at = member_probe;
+// Converts only to a base class of Model: Model{base_probe<Model>{}} compiles when Model has one.
+template <class Model>
+struct base_probe {
+  template <class T>
+    requires(std::is_base_of_v<T, Model> && !std::is_same_v<T, Model>)
+  operator T() const;
+};
+
+template <class Model, std::size_t... I>
+constexpr bool initialisable_with(std::index_sequence<I...>) {
+  return requires { Model{member_probe_at<I>{}...}; };
+}
+
+// How many initializers a member of type T takes in its struct's aggregate initialization: a C
+// array one per element (brace elision), anything else one.
+template <class T>
+inline constexpr std::size_t initializers_of = 1;
+template <class T, std::size_t N>
+inline constexpr std::size_t initializers_of<T[N]> = N * initializers_of<T>;
+
+template <class Definition>
+inline constexpr bool is_model_definition_v = !std::is_same_v<Definition, invalid_field>;
+
+// Whether each data member of an aggregate model is a field, one of the Transient initializers of
+// AR_TRANSIENT, or one of the members AR_MODEL declares itself (ar_context, and a cache per
+// relation). A model that is not an aggregate (a constructor, a private member) or that has a base
+// class is not counted: one probe more than the members it should have must not compile.
+template <class Model, class Definition, std::size_t Transient>
+constexpr bool stores_every_member() {
+  if constexpr (!is_model_definition_v<Definition> || !std::is_aggregate_v<Model>) {
+    return true;
+  } else if constexpr (requires { Model{base_probe<Model>{}}; }) {
+    return true;
   } else {
-    constexpr auto pointer = Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr));
-    using pointer_type = std::remove_cv_t<decltype(pointer)>;
-    if constexpr (!std::is_member_object_pointer_v<pointer_type>) {
-      static_assert(always_false<Name>,
-                    "AR_FIELDS lists a member that is not a non-static data member: list only the "
-                    "data members that are stored in the table");
-      return invalid_field{};
-    } else {
-      using type = typename member_pointer_traits<pointer_type>::value_type;
-      if constexpr (!is_field_type_v<type>) {
-        static_assert(always_false<Name>,
-                      "AR_FIELDS lists a member whose type ar cannot store: use std::int32_t, "
-                      "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, "
-                      "or std::optional of one of them; for a type of your own, specialize "
-                      "ar::type_mapping<T> (an enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
-        return invalid_field{};
-      } else {
-        return field_decl<pointer, Name, I>{};
-      }
-    }
+    constexpr std::size_t members = Definition::size + Transient + 1 + Definition::relations::size;
+    return !initialisable_with<Model>(std::make_index_sequence<members + 1>{});
   }
 }
 
@@ -335,6 +411,11 @@ inline constexpr bool names_a_field_v = false;
 template <class N, class C>
 inline constexpr bool names_a_field_v<column_clause<N, C>> = true;
 
+template <std::size_t N, class... Names>
+constexpr bool transient_apart(const std::array<std::string_view, N>& names, transient_clause<Names...>) {
+  return ((index_of(names, to_string_view(Names{})) == npos) && ...);
+}
+
 template <class Clause, std::size_t N>
 constexpr bool names_known_field(const std::array<std::string_view, N>& names) {
   if constexpr (names_a_field_v<Clause>)
@@ -426,6 +507,8 @@ constexpr auto make_model(Table, Clauses...) {
   static_assert(supplied_clauses <= 1, "AR_MODEL takes AR_KEY_SUPPLIED at most once");
   constexpr std::size_t naming_clauses = (std::size_t{is_naming_clause_v<Clauses>} + ... + 0);
   static_assert(naming_clauses <= 1, "AR_MODEL takes at most one AR_NAMING(style) clause");
+  constexpr std::size_t transient_clauses = (std::size_t{is_transient_clause_v<Clauses>} + ... + 0);
+  static_assert(transient_clauses <= 1, "AR_MODEL takes at most one AR_TRANSIENT(members...) clause");
   using fields = typename find_fields_clause<Clauses...>::type;
   return [&]<class... F>(fields_clause<F...>) {
     if constexpr (fields_clauses != 1 || key_clauses > 1 || sizeof...(F) == 0) {
@@ -444,6 +527,11 @@ constexpr auto make_model(Table, Clauses...) {
       // One check at a time, so that a mistake gives one error.
       if constexpr (!all_distinct(names)) {
         static_assert(always_false<F...>, "AR_FIELDS lists the same member twice: list each member once");
+        return invalid_field{};
+      } else if constexpr (!transient_apart(names, typename find_transient_clause<Clauses...>::type{})) {
+        static_assert(always_false<F...>,
+                      "AR_TRANSIENT names a member that AR_FIELDS lists: a member is either stored (AR_FIELDS) or "
+                      "not (AR_TRANSIENT)");
         return invalid_field{};
       } else if constexpr (!all_distinct(columns)) {
         static_assert(always_false<F...>,

@@ -140,6 +140,48 @@ constexpr bool path_exists() {
   }
 }
 
+// The model at which `path` stops naming relations that exist (M itself when its first name is
+// not a relation of M); the model the path leads to when it exists.
+template <class M, fixed_string Path, std::size_t Begin>
+struct path_stop {
+  using type = M;
+};
+template <class M, fixed_string Path, std::size_t Begin>
+  requires(Path.dot_from(Begin) != Begin && Path.dot_from(Begin) != Path.view().size() &&
+           relation_position<M, Path>(Begin, Path.dot_from(Begin)) != static_cast<std::size_t>(-1))
+struct path_stop<M, Path, Begin> {
+  using relation = typename nth<relation_position<M, Path>(Begin, Path.dot_from(Begin)), typename model_of<M>::relations>::type;
+  using type = typename std::conditional_t<relation::kind == relation_kind::morph_to, std::type_identity<M>,
+                                           path_stop<typename relation::target, Path, Path.dot_from(Begin) + 1>>::type;
+};
+
+// The relations model M declares, as one string ("posts, drafts"): a template argument of the
+// check that refuses a path, so that the compiler's note lists them.
+template <class M>
+constexpr auto relation_names_of() {
+  return []<class... R>(type_list<R...>) {
+    constexpr std::size_t size = (std::size_t{0} + ... + (to_string_view(typename R::name_type{}).size() + 2));
+    constexpr std::size_t length = size == 0 ? 0 : size - 2;
+    char text[length + 1]{};
+    std::size_t at = 0;
+    (
+        [&](std::string_view name) {
+          if (at != 0) {
+            text[at++] = ',';
+            text[at++] = ' ';
+          }
+          for (char c : name) text[at++] = c;
+        }(to_string_view(typename R::name_type{})),
+        ...);
+    return fixed_string<length + 1>(text);
+  }(typename model_of<M>::relations{});
+}
+
+// true when the path exists; written with the path and the relations of the model where it stops,
+// which the compiler's "evaluates to false" note then spells.
+template <fixed_string Path, fixed_string RelationsWhereItStops, bool Exists>
+inline constexpr bool path_names_declared_relations = Exists;
+
 // The model a checked path leads to.
 template <class M, fixed_string Path, std::size_t Begin>
 struct path_target {

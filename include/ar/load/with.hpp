@@ -307,9 +307,12 @@ struct with_path_fn {
   query<M, R, S, J> operator()(const query<M, R, S, J>& q) const {
     static_assert(((Paths.names() <= max_relation_path_names) && ...),
                   "ar::with_path: a path names more than 64 relations (ar::detail::max_relation_path_names)");
-    static_assert((path_exists<M, Paths, 0>() && ...),
-                  "ar::with_path: a path names a relation the model does not declare, or is not a dot-separated "
-                  "list of relation names");
+    static_assert((path_names_declared_relations<Paths, relation_names_of<typename path_stop<M, Paths, 0>::type>(),
+                                                 path_exists<M, Paths, 0>()> &&
+                   ...),
+                  "ar::with_path: a path names a relation the model does not declare (the note spells the path "
+                  "and the relations of the model where it stops), or is not a dot-separated list of relation "
+                  "names");
     return q | ar::with(Paths.view()...);
   }
 };
