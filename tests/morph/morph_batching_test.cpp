@@ -277,6 +277,24 @@ TEST_P(morph_batching, batched_and_eager_morph_many_fill_the_inverse_too) {
   EXPECT_EQ(counter.count(), 2u);  // strict: reading the inverse would have thrown had it not been filled
 }
 
+// Found by fuzz_relation_path ("notes.notable.children"): the inverse a morph_many fills must not
+// replace what a longer path loaded through it, or the records past it are bare copies that load
+// lazily (and not strictly).
+TEST_P(morph_batching, a_path_back_through_the_inverse_keeps_what_it_loaded_past_it) {
+  ar::statement_counter counter;
+  const auto photos = ar::from<mb_photo>(db) | ar::strict_loading | ar::with("comments.commentable.comments") |
+                      ar::to_vector;
+  EXPECT_EQ(counter.count(), 4u);  // photos, their comments, the comments' parents (photos), their comments
+  counter.reset();
+  ASSERT_EQ(photos[0].comments().size(), 2u);
+  for (const mb_comment& c : photos[0].comments()) {
+    const auto parent = c.commentable().as<mb_photo>();
+    ASSERT_NE(parent, nullptr);
+    EXPECT_EQ(parent->comments().size(), 2u);  // loaded by the path: strict, so no lazy read
+  }
+  EXPECT_EQ(counter.count(), 0u);
+}
+
 TEST_P(morph_batching, morph_one_and_add_fill_the_inverse) {
   mb_cover cover{0, "", 0, "p2.png"};
   p2.cover_set(cover);

@@ -494,7 +494,8 @@ std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const st
 
 // Points the inverse (a belongs_to back to the owner, so no count: the value and the flag are all
 // it holds) of each row in `value` at the owner's fields. `keep_loaded`: a row whose inverse is
-// loaded already keeps it (a lazy store: another thread's owner may have filled it first).
+// loaded already keeps it (a lazy store: another thread's owner may have filled it first; an eager
+// store: a longer path, "notes.notable.children", loaded it, with more than the owner's fields).
 template <class K>
 void fill_inverse(const relation_loader<K>& loader, const void* value, const std::shared_ptr<const void>& fields,
                   bool keep_loaded) {
@@ -524,7 +525,7 @@ std::shared_ptr<const void> inverse_fields(const relation_loader<K>& loader, con
 template <class K>
 void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value) {
   if (loader.inverse_slot && value)
-    fill_inverse(loader, value.get(), inverse_fields(loader, owner), false);
+    fill_inverse(loader, value.get(), inverse_fields(loader, owner), true);
   relation_slot& slot = loader.slot(owner);
   slot.value = std::move(value);
   slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
