@@ -228,6 +228,12 @@
 // where Join has owner_fk -> this model's key and target_fk -> Target's key.
 #define AR_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...) \
   (HAS_MANY_THROUGH, name, Target, Join, owner_fk, target_fk __VA_OPT__(, ) __VA_ARGS__)
+// Through another relation (Rails' has_many :comments, through: :posts): AR_HAS_MANY_VIA(name,
+// Target, hop, source) where hop is a relation of this model and source a relation of hop's target
+// whose target is Target (belongs_to, has_one or has_many each); AR_HAS_ONE_VIA for one record
+// (both relations to-one). Read-only: write through the two relations.
+#define AR_HAS_MANY_VIA(name, Target, hop, source) (HAS_MANY_VIA, name, Target, hop, source)
+#define AR_HAS_ONE_VIA(name, Target, hop, source) (HAS_ONE_VIA, name, Target, hop, source)
 // Polymorphic: AR_MORPH_TO(name, type_field, id_field) on the child, which points at a record of
 // any model that declares AR_MORPH_MANY(name, Child, as) or AR_MORPH_ONE(name, Child, as) to it
 // (the child's fields are as_type and as_id). AR_MORPH_NAME("Post") sets the type value a model is
@@ -266,6 +272,12 @@
                               &ar_self::ar_slot_##name>(BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#owner_fk), \
                                                         ::ar::detail::make_through<Join>(BOOST_HANA_STRING(#target_fk)) \
                                                             __VA_OPT__(, ) __VA_ARGS__)
+#define AR_DETAIL_META_HAS_MANY_VIA(name, Target, hop, source) AR_DETAIL_META_CHAIN(true, name, Target, hop, source)
+#define AR_DETAIL_META_HAS_ONE_VIA(name, Target, hop, source) AR_DETAIL_META_CHAIN(false, name, Target, hop, source)
+#define AR_DETAIL_META_CHAIN(many, name, Target, hop, source)                                           \
+  ::ar::detail::make_relation<::ar::detail::relation_kind::chain, ar_self, Target, &ar_self::ar_slot_##name>( \
+      BOOST_HANA_STRING(#name), ::ar::detail::no_foreign_key{},                                          \
+      ::ar::detail::make_chain<many>(BOOST_HANA_STRING(#hop), BOOST_HANA_STRING(#source)))
 #define AR_DETAIL_META_MORPH_TO(name, type_field, id_field)                                            \
   ::ar::detail::make_relation<::ar::detail::relation_kind::morph_to, ar_self, void, &ar_self::ar_slot_##name>( \
       BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#id_field), ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
@@ -382,6 +394,47 @@
   bool name##_toggle(const ar_T& target) {                                                               \
     return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
   }
+
+// AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: read-only; name_count() as has_many's (to-many only).
+#define AR_DETAIL_REQUIRE_THROUGH                                                                        \
+  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
+                "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: include <ar/through.hpp> (or <ar/ar.hpp>) before the "  \
+                "model's definition");
+// ar_check_relation_<name>(), evaluated by the accessor first (the models may be incomplete where
+// the chain is declared): the target is a model, the hop a relation of this model, the source a
+// relation of the hop's target.
+#define AR_DETAIL_CHAIN_CHECK(kind, name, Target, hop, source)                                             \
+  template <class ar_S = ar_self>                                                                          \
+  static constexpr bool ar_check_relation_##name() {                                                       \
+    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                              \
+    static_assert(::ar::model<ar_target>,                                                                  \
+                  "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #Target "' is not a model " \
+                  "where the relation is used: declare it with AR_MODEL, and define it before this use");    \
+    constexpr auto ar_hop_name = BOOST_HANA_STRING(#hop);                                                  \
+    constexpr auto ar_source_name = BOOST_HANA_STRING(#source);                                            \
+    using ar_hop = ::ar::detail::find_relation<ar_S, std::remove_const_t<decltype(ar_hop_name)>>;          \
+    static_assert(ar_hop::found, "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #hop      \
+                                 "' is not a relation of the model that declares it: name the relation to go " \
+                                 "through");                                                                \
+    if constexpr (ar_hop::found) {                                                                         \
+      static_assert(::ar::detail::find_relation<typename ar_hop::type::target,                            \
+                                                std::remove_const_t<decltype(ar_source_name)>>::found,     \
+                    "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #source "' is not a "  \
+                    "relation of the model '" #hop "' leads to: name its relation that leads to " #Target);  \
+    }                                                                                                      \
+    (void)ar_source_name;                                                                                  \
+    return true;                                                                                           \
+  }
+#define AR_DETAIL_DECL_HAS_MANY_VIA(name, Target, hop, source)                                           \
+  AR_DETAIL_REQUIRE_THROUGH                                                                              \
+  AR_DETAIL_CHAIN_CHECK(HAS_MANY_VIA, name, Target, hop, source)                                         \
+  AR_DETAIL_DECL_RELATION(name)                                                                          \
+  template <class ar_S = ar_self>                                                                        \
+  std::int64_t name##_count() const {                                                                    \
+    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
+  }
+#define AR_DETAIL_DECL_HAS_ONE_VIA(name, Target, hop, source) \
+  AR_DETAIL_REQUIRE_THROUGH AR_DETAIL_CHAIN_CHECK(HAS_ONE_VIA, name, Target, hop, source) AR_DETAIL_DECL_RELATION(name)
 
 // The polymorphic clauses: their implementation is in <ar/morph.hpp>.
 #define AR_DETAIL_REQUIRE_MORPH                                                                        \

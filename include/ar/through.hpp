@@ -53,11 +53,12 @@ namespace ar::detail {
 
 // SELECT target columns and the join's owner key FROM target JOIN join ON join.target_fk =
 // target.key WHERE join.owner_fk IN (placeholders) [AND conditions on the target] ORDER BY
-// target.key. Its parameters: the keys, then the conditions' values.
+// target.order_column. Its parameters: the keys, then the conditions' values. A chain's hop is the
+// join: target.key is then the target's column its source matches (its key, or its foreign key).
 void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
                     std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
                     const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
-                    const expr_tree* conditions);
+                    const expr_tree* conditions, std::size_t order_column);
 
 // A has_many_through's relation_impl (ar/detail/relation_impl.hpp picks it by the relation's kind).
 template <class Rel>
@@ -177,7 +178,7 @@ struct through_impl {
                        column_lookup<target, target_key_def::index>::position, table_meta_v<join>,
                        column_lookup<join, join_owner_def::index>::position,
                        column_lookup<join, join_target_def::index>::position, key_values, join_type,
-                       rs.where ? &*rs.where : nullptr);
+                       rs.where ? &*rs.where : nullptr, column_lookup<target, target_key_def::index>::position);
         target staging{};
         key_scalar owner_key{};
         std::array<column_binding, model_of<target>::size + 1> columns;
@@ -402,6 +403,218 @@ struct through_impl {
   }
 };
 
+// A chain's value in its owner's cache from the rows found for it, in the target key's order:
+// the rows (to-many), or the first or none (to-one).
+template <class Target, bool Many>
+std::shared_ptr<const void> chain_value(const std::vector<Target>* rows) {
+  if constexpr (Many) {
+    return rows ? std::make_shared<std::vector<Target>>(*rows) : std::make_shared<std::vector<Target>>();
+  } else {
+    if (!rows || rows->empty()) return nullptr;
+    return std::make_shared<Target>(rows->front());
+  }
+}
+
+// AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the hop (owner -> mid) then the source (mid -> target), read
+// as one statement (target JOIN mid) when mid and the target share a database, as two (mid's
+// links, then the targets) when they do not; read-only. Each target comes once per owner, however
+// many paths lead to it (as a count of the relation counts it).
+template <class Rel>
+struct chain_impl {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  using hop = typename find_relation<owner, typename Rel::chain_hop>::type;
+  using mid = typename hop::target;
+  using source = typename find_relation<mid, typename Rel::chain_source>::type;
+  using hop_impl = relation_impl<hop>;
+  using source_impl = relation_impl<source>;
+  static constexpr bool belongs = false;
+  static constexpr bool many = Rel::chain_many;
+  static constexpr bool morph = false;
+  // The hop: mid's column that holds the owner's lookup value (its key for a belongs_to, else its
+  // foreign key); the owner's column that value comes from.
+  using hop_match_def = std::conditional_t<hop_impl::belongs, typename hop_impl::key_def, typename hop_impl::fk_def>;
+  using owner_side_def = std::conditional_t<hop_impl::belongs, typename hop_impl::fk_def, typename hop_impl::key_def>;
+  // The source: mid's column and the target's column that are equal.
+  using mid_link_def = std::conditional_t<source_impl::belongs, typename source_impl::fk_def, typename source_impl::key_def>;
+  using target_link_def = std::conditional_t<source_impl::belongs, typename source_impl::key_def, typename source_impl::fk_def>;
+  using target_key_def = typename model_of<target>::primary_key;
+  using key_scalar = typename hop_impl::key_scalar;
+  using owner_codec = load_key<key_scalar>;
+  using owner_load_key = typename owner_codec::type;
+  using target_codec = load_key<scalar_t<typename target_key_def::type>>;
+  using mid_link_scalar = scalar_t<typename mid_link_def::type>;
+  using target_link_scalar = scalar_t<typename target_link_def::type>;
+  using link_codec = load_key<mid_link_scalar>;
+  using target_link_codec = load_key<target_link_scalar>;
+  using hop_match_column = column<mid, hop_match_def::index>;
+  using mid_link_column = column<mid, mid_link_def::index>;
+  using target_link_column = column<target, target_link_def::index>;
+  using target_key_column = column<target, target_key_def::index>;
+  using modifier_fn = std::function<query<target>(query<target>)>;
+  // Several paths can lead to one target only through a belongs_to source (several mid rows
+  // pointing at one target).
+  static constexpr bool repeats = source_impl::belongs;
+
+  static constexpr std::uint32_t hop_match_position = column_lookup<mid, hop_match_def::index>::position;
+  static constexpr std::uint32_t mid_link_position = column_lookup<mid, mid_link_def::index>::position;
+  static constexpr std::uint32_t target_link_position = column_lookup<target, target_link_def::index>::position;
+  static constexpr std::uint32_t owner_side_position = column_lookup<owner, owner_side_def::index>::position;
+
+  static std::optional<key_scalar> lookup_value(const owner& o) { return hop_impl::lookup_value(o); }
+  static key_scalar decoded(const owner_load_key& k) { return static_cast<key_scalar>(owner_codec::decode(k)); }
+
+  static bool joined_in_sql() { return ::ar::database_for<mid>() == ::ar::database_for<target>(); }
+
+  // A field's value, or nothing when it is a null optional.
+  template <class T>
+  static auto present(const T& v) {
+    if constexpr (is_optional_v<T>)
+      return v;
+    else
+      return std::optional<T>(v);
+  }
+
+  // The targets of one owner as a query: EXISTS a mid row of the owner linked to them (each once).
+  static query<target> query_for(const owner& o) {
+    const auto v = lookup_value(o);
+    if (!v) return from<target>() | filter(target_key_column{}.in(std::vector<scalar_t<typename target_key_def::type>>{}));
+    if (!joined_in_sql()) {
+      // mid lives on another database: read its links there (one statement), then ask the
+      // target's database for those.
+      std::vector<target_link_scalar> links;
+      for (auto [l] : from<mid>() | filter(hop_match_column{} == *v) | select(mid_link_column{}) | to_vector)
+        if (const auto p = present(l)) links.push_back(static_cast<target_link_scalar>(*p));
+      return from<target>() | filter(target_link_column{}.in(links));
+    }
+    auto sub = std::make_shared<subquery>();
+    sub->table = &table_meta_v<mid>;
+    sub->inner_column = mid_link_position;
+    sub->outer_table = &table_meta_v<target>;
+    sub->outer_column = target_link_position;
+    sub->where = std::make_shared<expr_tree>(to_tree(hop_match_column{} == *v));
+    expr_tree exists;
+    exists.subqueries.push_back(std::move(sub));
+    exists.add(node{node_kind::exists, compare_op::eq, 0});
+    return from<target>().transformed([&](query_state& st) { st.where = std::move(exists); });
+  }
+
+  // Appends a row unless it repeats the last one of its owner (rows come in the target key's order).
+  static void add_row(std::vector<target>& rows, target&& t) {
+    if constexpr (repeats)
+      if (!rows.empty() && target_codec::encode(rows.back().*target_key_def::pointer) ==
+                               target_codec::encode(t.*target_key_def::pointer))
+        return;
+    rows.push_back(std::move(t));
+  }
+
+  // Targets grouped by owner lookup value (its load key), for `keys`: one statement per chunk of
+  // keys when mid and the target share a database, else mid's links then the targets.
+  static std::unordered_map<owner_load_key, std::vector<target>> select_in(const std::vector<owner_load_key>& keys,
+                                                                            const modifier_fn* modifier) {
+    std::unordered_map<owner_load_key, std::vector<target>> grouped;
+    if (keys.empty()) return grouped;
+    query<target> refined = from<target>();
+    if (modifier) refined = (*modifier)(refined);
+    const query_state& rs = refined.state();
+    if (!rs.order.empty() || rs.limit || rs.offset || rs.distinct)
+      throw error("ar::with: a modifier of the chain '" + std::string(to_string_view(typename Rel::name_type{})) +
+                  "' may only filter");
+    const ar::database target_db = ::ar::database_for<target>();
+    const std::size_t limit = target_db.dialect().max_parameters();
+    const std::size_t used = refined.parameters().size();
+    const std::size_t chunk = limit > used + 1 ? limit - used - 1 : 1;
+    if (joined_in_sql()) {
+      for (std::size_t at = 0; at < keys.size(); at += chunk) {
+        const std::size_t n = std::min(chunk, keys.size() - at);
+        std::vector<value> key_values;
+        for (std::size_t i = 0; i < n; ++i) key_values.push_back(to_value(decoded(keys[at + i])));
+        std::string sql;
+        std::vector<value> params;
+        const naming_scope names(target_db.naming());
+        render_through(sql, params, target_db.dialect(), table_meta_v<target>, target_link_position, table_meta_v<mid>,
+                       hop_match_position, mid_link_position, key_values, std::nullopt,
+                       rs.where ? &*rs.where : nullptr, column_lookup<target, target_key_def::index>::position);
+        target staging{};
+        key_scalar owner_key{};
+        std::array<column_binding, model_of<target>::size + 1> columns;
+        bind_record(staging, std::span<column_binding>(columns.data(), model_of<target>::size));
+        columns.back() = bind_column(owner_key);
+        auto on_row = [&] { add_row(grouped[owner_codec::encode(owner_key)], std::move(staging)); };
+        run(detail::state_of(target_db), sql, params, columns, row_callback::of(on_row));
+      }
+      return grouped;
+    }
+    // mid lives elsewhere: read its links, then the targets they point at.
+    std::unordered_map<typename link_codec::type, std::vector<key_scalar>> owners_of_link;
+    std::vector<target_link_scalar> wanted;
+    for (std::size_t at = 0; at < keys.size(); at += chunk) {
+      const std::size_t n = std::min(chunk, keys.size() - at);
+      std::vector<key_scalar> part;
+      for (std::size_t i = 0; i < n; ++i) part.push_back(decoded(keys[at + i]));
+      for (auto [o, l] : from<mid>() | filter(hop_match_column{}.in(part)) | select(hop_match_column{}, mid_link_column{}) |
+                             to_vector) {
+        const auto owner_value = present(o);
+        const auto link = present(l);
+        if (!owner_value || !link) continue;
+        auto& owners = owners_of_link[link_codec::encode(*link)];
+        if (owners.empty()) wanted.push_back(static_cast<target_link_scalar>(*link));
+        owners.push_back(static_cast<key_scalar>(*owner_value));
+      }
+    }
+    std::vector<target> found;
+    for (std::size_t at = 0; at < wanted.size(); at += chunk) {
+      const std::size_t n = std::min(chunk, wanted.size() - at);
+      std::vector<target_link_scalar> part(wanted.begin() + static_cast<std::ptrdiff_t>(at),
+                                           wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
+      for (target& t : refined | filter(target_link_column{}.in(part)) | to_vector) found.push_back(std::move(t));
+    }
+    // In the target key's order, as the joined statement's ORDER BY.
+    std::sort(found.begin(), found.end(), [](const target& a, const target& b) {
+      return target_codec::encode(a.*target_key_def::pointer) < target_codec::encode(b.*target_key_def::pointer);
+    });
+    for (const target& t : found) {
+      const auto link = present(t.*target_link_def::pointer);
+      if (!link) continue;
+      auto it = owners_of_link.find(link_codec::encode(static_cast<mid_link_scalar>(*link)));
+      if (it == owners_of_link.end()) continue;
+      for (const key_scalar& o : it->second) add_row(grouped[owner_codec::encode(o)], target(t));
+    }
+    return grouped;
+  }
+
+  // first_access: a lazy read, on a record other threads may read too (see publish_loaded); else
+  // a reload, which replaces the value.
+  static void load(const owner& o, bool first_access = false) {
+    std::shared_ptr<const void> value;
+    if (const auto v = lookup_value(o)) {
+      const owner_load_key k = owner_codec::encode(*v);
+      auto grouped = select_in({k}, nullptr);
+      auto it = grouped.find(k);
+      value = chain_value<target, many>(it == grouped.end() ? nullptr : &it->second);
+    } else {
+      value = chain_value<target, many>(nullptr);
+    }
+    store_loaded(slot_of<Rel>(o), std::move(value), first_access);
+  }
+
+  static decltype(auto) cached(const owner& o) {
+    const relation_slot& slot = o.*Rel::slot;
+    if constexpr (many)
+      return static_cast<const std::vector<target>&>(*static_cast<const std::vector<target>*>(slot.value.get()));
+    else
+      return std::shared_ptr<const target>(slot.value, static_cast<const target*>(slot.value.get()));
+  }
+  static decltype(auto) get(const owner& o) {
+    if (!(o.*Rel::slot).loaded && !before_lazy_load<Rel>(o)) load(o, true);
+    return cached(o);
+  }
+  static decltype(auto) reload(const owner& o) {
+    load(o);
+    return cached(o);
+  }
+};
+
 // The join rows' type test of a polymorphic many-to-many, for its subqueries (through_hop_v).
 template <class Rel>
 std::shared_ptr<const expr_tree> through_join_condition() {
@@ -412,11 +625,11 @@ std::shared_ptr<const expr_tree> through_join_condition() {
     return nullptr;
 }
 
-// Eager loading and automatic batching of a through relation: its eager_ops (ar/load/registry.hpp
-// picks it by the relation's kind).
+// Eager loading and automatic batching of a through relation or a chain: its eager_ops
+// (ar/load/registry.hpp picks it by the relation's kind).
 template <class Rel>
 struct through_eager_ops {
-  using impl = through_impl<Rel>;
+  using impl = relation_impl<Rel>;
   using owner = typename Rel::owner;
   using target = typename Rel::target;
   using key = typename impl::owner_load_key;
@@ -437,9 +650,16 @@ struct through_eager_ops {
 
   static std::shared_ptr<const void> value_for(std::unordered_map<key, std::vector<target>>& grouped, const std::optional<key>& v) {
     if (v)
-      if (auto it = grouped.find(*v); it != grouped.end())
-        return std::make_shared<std::vector<target>>(it->second);
-    return std::make_shared<std::vector<target>>();
+      if (auto it = grouped.find(*v); it != grouped.end()) return chain_value<target, impl::many>(&it->second);
+    return chain_value<target, impl::many>(nullptr);
+  }
+  // The records a value holds, for the next level of the path.
+  static void append_targets(const std::shared_ptr<const void>& value, std::vector<const void*>& targets) {
+    if constexpr (impl::many) {
+      for (const target& t : *static_cast<const std::vector<target>*>(value.get())) targets.push_back(&t);
+    } else {
+      if (value) targets.push_back(value.get());
+    }
   }
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
@@ -451,7 +671,7 @@ struct through_eager_ops {
     values->reserve(owners.size());
     for (const void* p : owners) {
       auto value = value_for(grouped, lookup(*static_cast<const owner*>(p)));
-      for (const target& t : *static_cast<const std::vector<target>*>(value.get())) targets.push_back(&t);
+      append_targets(value, targets);
       values->push_back(std::move(value));
     }
     share_context<target>(targets, !owners.empty() && strict_for(*static_cast<const owner*>(owners.front())));
@@ -469,12 +689,12 @@ struct through_eager_ops {
   static bool load_from_batch(const owner& o) {
     batch<key>* b = loaded_batch<key>(o.ar_context.shared, relation_position_of<Rel>(), [](batch<key>& siblings) {
       for (auto& [k, rows] : impl::select_in(siblings.keys, nullptr))
-        siblings.results.emplace(k, std::make_shared<std::vector<target>>(std::move(rows)));
+        siblings.results.emplace(k, chain_value<target, impl::many>(&rows));
     });
     if (!b) return false;
     const auto v = lookup(o);
     auto it = v ? b->results.find(*v) : b->results.end();
-    publish_loaded(slot_of<Rel>(o), it == b->results.end() ? std::make_shared<std::vector<target>>() : it->second);
+    publish_loaded(slot_of<Rel>(o), it == b->results.end() ? chain_value<target, impl::many>(nullptr) : it->second);
     return true;
   }
 

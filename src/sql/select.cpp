@@ -61,26 +61,30 @@ struct renderer {
     sql += " AS ";
     ++depth;
     scope_name(depth, *sub.table);
-    sql += " WHERE ";
-    scope_name(depth, *sub.table);
-    sql += '.';
-    d.quote_identifier(sql, column_name(*sub.table, sub.inner_column));
-    sql += " = ";
-    scope_name(depth - 1, *sub.outer_table);
-    sql += '.';
-    d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_column));
-    for (std::size_t k = 0; k < sub.inner_more.size(); ++k) {  // a key of several columns
-      sql += " AND ";
+    bool first = true;
+    auto next_condition = [&] {
+      sql += first ? " WHERE " : " AND ";
+      first = false;
+    };
+    // inner = outer, `up` scopes out.
+    auto correlate = [&](std::uint32_t inner, std::size_t up, const table_meta& outer_table, std::uint32_t outer) {
+      next_condition();
       scope_name(depth, *sub.table);
       sql += '.';
-      d.quote_identifier(sql, column_name(*sub.table, sub.inner_more[k]));
+      d.quote_identifier(sql, column_name(*sub.table, inner));
       sql += " = ";
-      scope_name(depth - 1, *sub.outer_table);
+      scope_name(depth - up, outer_table);
       sql += '.';
-      d.quote_identifier(sql, column_name(*sub.outer_table, sub.outer_more[k]));
+      d.quote_identifier(sql, column_name(outer_table, outer));
+    };
+    if (sub.outer_table) {
+      correlate(sub.inner_column, 1, *sub.outer_table, sub.outer_column);
+      for (std::size_t k = 0; k < sub.inner_more.size(); ++k)  // a key of several columns
+        correlate(sub.inner_more[k], 1, *sub.outer_table, sub.outer_more[k]);
     }
+    if (sub.far_table) correlate(sub.far_inner, 2, *sub.far_table, sub.far_outer);
     if (sub.where) {
-      sql += " AND ";
+      next_condition();
       const bool wrap = sub.where->nodes.back().kind == node_kind::logical_or;
       if (wrap) sql += '(';
       expr(*sub.where, sub.where->root());
@@ -802,7 +806,7 @@ std::string render_tree(const dialect& d, const table_meta& table, std::size_t k
 void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
                     std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
                     const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
-                    const expr_tree* conditions) {
+                    const expr_tree* conditions, std::size_t order_column) {
   renderer r{sql, params, d};
   auto q = [&](std::string_view id) { d.quote_identifier(sql, id); };
   auto qualified = [&](std::string_view scope, std::string_view column) {
@@ -852,7 +856,7 @@ void render_through(std::string& sql, std::vector<value>& params, const dialect&
     sql += ')';
   }
   sql += " ORDER BY ";
-  qualified(table_name(target), column_name(target, target_key));
+  qualified(table_name(target), column_name(target, order_column));
 }
 
 }  // namespace ar::detail

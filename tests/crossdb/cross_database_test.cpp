@@ -183,6 +183,53 @@ TEST_P(cross_database, subqueries_across_databases_are_refused_with_a_clear_erro
   expect_refused([&] { return ar::from<post>() | ar::where_has("author") | ar::to_vector; });
 }
 
+// A chain whose hop and target live on two databases (users -> posts on one -> comments on
+// another) reads the hop's links on its database, then the targets on theirs: one statement each.
+TEST_P(cross_database, a_chain_across_databases_reads_each_database_once) {
+  user ada = ar::find_or_throw<user>(users[0].id);
+  ar::statement_counter counter;
+  std::vector<std::string> texts;
+  for (const comment& c : ada.post_comments()) texts.push_back(c.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{"ada-1-c0", "ada-1-c1", "ada-2-c0", "ada-2-c1"}));
+  EXPECT_EQ(counter.count(posts_db), 1u);
+  EXPECT_EQ(counter.count(comments_db), 1u);
+  EXPECT_EQ(counter.count(users_db), 0u);
+
+  counter.reset();
+  auto rows = all_users() | ar::with("post_comments") | ar::to_vector;
+  EXPECT_EQ(counter.count(users_db), 1u);
+  EXPECT_EQ(counter.count(posts_db), 1u);
+  EXPECT_EQ(counter.count(comments_db), 1u);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].post_comments().size(), 4u);
+  EXPECT_EQ(rows[1].post_comments().size(), 2u);
+  EXPECT_TRUE(rows[2].post_comments().empty());
+  EXPECT_EQ(counter.count(), 3u);
+
+  // has_one through a belongs_to and a belongs_to: comments (third) -> posts (other) -> users.
+  counter.reset();
+  auto comments = ar::from<comment>() | ar::order_by(comment::c.id) | ar::to_vector;
+  ASSERT_EQ(comments.size(), 6u);
+  ASSERT_TRUE(comments[0].post_author());
+  EXPECT_EQ(comments[0].post_author()->username, "ada");
+  EXPECT_EQ(comments[5].post_author()->username, "bob");
+  EXPECT_EQ(counter.count(comments_db), 1u);  // the query
+  EXPECT_EQ(counter.count(posts_db), 1u);     // the links of every comment of the query at once
+  EXPECT_EQ(counter.count(users_db), 1u);
+
+  // Subqueries and JOINs cannot reach another database: refused, saying so.
+  for (auto run : {+[] { (void)(ar::from<user>() | ar::where_has("post_comments") | ar::to_vector); },
+                   +[] { (void)(ar::from<user>() | ar::with_count("post_comments") | ar::to_vector); },
+                   +[] { (void)(ar::from<user>() | ar::joins<"post_comments"> | ar::to_vector); }}) {
+    try {
+      run();
+      ADD_FAILURE() << "expected ar::error";
+    } catch (const ar::error& e) {
+      EXPECT_NE(std::string(e.what()).find("crosses databases"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_P(cross_database, dependents_on_another_database_are_destroyed_there) {
   ar::statement_counter counter;
   EXPECT_TRUE(ar::destroy(users[1]));  // bob: one post (dependent destroy), whose comments go too

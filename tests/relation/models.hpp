@@ -28,7 +28,9 @@ struct user {
            AR_HAS_MANY(posts, post, user_id, AR_INVERSE(author), AR_DEPENDENT(destroy)),
            AR_HAS_ONE(profile, struct profile, user_id, AR_INVERSE(owner), AR_DEPENDENT(delete)),
            AR_HAS_MANY(orders, order, user_id, AR_DEPENDENT(nullify)),
-           AR_HAS_MANY(audits, audit, user_id, AR_DEPENDENT(restrict)));
+           AR_HAS_MANY(audits, audit, user_id, AR_DEPENDENT(restrict)),
+           // the comments on this user's posts (Rails: has_many :post_comments, through: :posts, source: :comments)
+           AR_HAS_MANY_VIA(post_comments, comment, posts, comments));
 
   friend bool operator==(const user&, const user&) = default;
 };
@@ -51,7 +53,9 @@ struct comment {
   std::int64_t post_id = 0;
   std::string text;
 
-  AR_MODEL(comment, "comments", AR_FIELDS(id, post_id, text), AR_BELONGS_TO(post, struct post, post_id));
+  AR_MODEL(comment, "comments", AR_FIELDS(id, post_id, text), AR_BELONGS_TO(post, struct post, post_id),
+           // the author of the post commented on
+           AR_HAS_ONE_VIA(post_author, user, post, author));
 
   friend bool operator==(const comment&, const comment&) = default;
 };

@@ -101,9 +101,17 @@ struct query_subquery {
 // inner.inner_column = outer.outer_column, and its own conditions.
 struct subquery {
   const table_meta* table = nullptr;
+  // The correlation: table.inner_column = outer_table.outer_column, outer_table being the
+  // enclosing scope's (none when outer_table is null: a chain's target rows, which its inner
+  // subquery correlates).
   std::uint32_t inner_column = 0;
   const table_meta* outer_table = nullptr;
   std::uint32_t outer_column = 0;
+  // A second correlation, two scopes out: table.far_inner = far_table.far_outer (a chain's
+  // middle rows, tied to the target rows around them and to the owner around those); or none.
+  const table_meta* far_table = nullptr;
+  std::uint32_t far_inner = 0;
+  std::uint32_t far_outer = 0;
   std::shared_ptr<const expr_tree> where;  // may be null
   // A key of several columns: the other pairs, inner_more[k] = outer_more[k] (constant tables).
   std::span<const std::uint32_t> inner_more{};

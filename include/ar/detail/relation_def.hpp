@@ -50,7 +50,9 @@ inline constexpr reload_t reload{};
 
 namespace detail {
 
-enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through, morph_to };
+// chain: AR_HAS_MANY_VIA / AR_HAS_ONE_VIA, a relation of the owner followed by a relation of its
+// target (Rails' has_many / has_one :through another relation, with its source).
+enum class relation_kind : std::uint8_t { belongs_to, has_one, has_many, has_many_through, morph_to, chain };
 
 // Whether a relation's cache holds a loaded value. Set after the value is stored (a release
 // store) and read before the value is (an acquire load; on x86 both are plain moves): a thread
@@ -160,6 +162,21 @@ constexpr morph_name_clause<Name> make_morph_name(Name) {
 template <class M>
 bool register_morph_parent();
 
+// AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the owner's relation it goes through (the hop), and the
+// relation of the hop's target that it ends with (the source), by name; whether it is to-many.
+template <class Hop, class Source, bool Many>
+struct chain_option {
+  using hop_name = Hop;
+  using source_name = Source;
+  static constexpr bool many = Many;
+};
+template <bool Many, class Hop, class Source>
+constexpr chain_option<Hop, Source, Many> make_chain(Hop, Source) {
+  return {};
+}
+// What a chain declares in place of a foreign key: its keys are those of its two relations.
+struct no_foreign_key {};
+
 template <class Name>
 constexpr owner_key_option<Name> make_owner_key(Name) {
   return {};
@@ -183,6 +200,8 @@ template <class N>
 inline constexpr int option_rank<morph_option<N>> = 5;
 template <class N>
 inline constexpr int option_rank<morph_target_option<N>> = 6;
+template <class H, class S, bool M>
+inline constexpr int option_rank<chain_option<H, S, M>> = 7;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -195,6 +214,9 @@ struct find_option<Rank, Default, O, Rest...>
 struct no_option {
   using name_type = void;
   using model = void;
+  using hop_name = void;
+  using source_name = void;
+  static constexpr bool many = false;
   static constexpr dependent_kind kind = dependent_kind::none;
 };
 
@@ -234,12 +256,16 @@ struct relation_def {
   using morph_type_field = typename find_option<5, no_option, Options...>::type::name_type;
   // has_many_through: the join model's field holding the target's type (void otherwise).
   using morph_target_field = typename find_option<6, no_option, Options...>::type::name_type;
+  // A chain (AR_HAS_MANY_VIA / AR_HAS_ONE_VIA): its hop and source relations by name (void otherwise).
+  using chain_hop = typename find_option<7, no_option, Options...>::type::hop_name;
+  using chain_source = typename find_option<7, no_option, Options...>::type::source_name;
+  static constexpr bool chain_many = find_option<7, no_option, Options...>::type::many;
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
   static constexpr bool options_unique =
       (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1;
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>

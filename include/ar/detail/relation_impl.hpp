@@ -214,7 +214,7 @@ struct morph_to_over<Rel, type_list<R, Rest...>>
 template <class Rel>
 constexpr auto inverse_lookup() {
   if constexpr (Rel::kind == relation_kind::belongs_to || Rel::kind == relation_kind::has_many_through ||
-                Rel::kind == relation_kind::morph_to)
+                Rel::kind == relation_kind::morph_to || Rel::kind == relation_kind::chain)
     return std::type_identity<void>{};
   else if constexpr (!std::is_void_v<typename Rel::inverse_name>)
     return std::type_identity<typename find_relation<typename Rel::target, typename Rel::inverse_name>::type>{};
@@ -523,6 +523,74 @@ struct relation_ops<Rel> {
   static constexpr bool ok = morph_to_well_formed();
 };
 
+// A chain (AR_HAS_MANY_VIA / AR_HAS_ONE_VIA): its hop, a relation of the owner, and its source, a
+// relation of the hop's target ending at the chain's target; each a belongs_to, has_one or has_many
+// over one column. The names are checked where the accessor is used (ar_check_relation_<name>,
+// which names them); here, what the two relations are.
+template <class R>
+constexpr bool chain_link_ok() {
+  return (R::kind == relation_kind::belongs_to || R::kind == relation_kind::has_one ||
+          R::kind == relation_kind::has_many) &&
+         !R::composite && std::is_void_v<typename R::morph_type_field>;
+}
+template <class Rel>
+  requires(Rel::kind == relation_kind::chain)
+struct relation_ops<Rel> {
+  using owner = typename Rel::owner;
+  using target = typename Rel::target;
+  using hop_lookup = find_relation<owner, typename Rel::chain_hop>;
+
+  template <class Hop>
+  static constexpr bool source_ok() {
+    using source_lookup = find_relation<typename Hop::target, typename Rel::chain_source>;
+    if constexpr (!source_lookup::found) {
+      return false;  // ar_check_relation_<name> says which
+    } else {
+      using source = typename source_lookup::type;
+      if constexpr (!chain_link_ok<source>() || !relation_ops<source>::ok) {
+        static_assert(always_false<Rel>,
+                      "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the source relation is not a belongs_to, has_one or has_many "
+                      "over one column: a chain does not go through a through relation, a polymorphic relation or "
+                      "a composite foreign key yet");
+        return false;
+      } else if constexpr (!std::is_same_v<typename source::target, target>) {
+        static_assert(always_false<Rel>,
+                      "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the source relation leads to another model than the one the "
+                      "chain declares: correct the target or the source");
+        return false;
+      } else if constexpr (!Rel::chain_many && (Hop::kind == relation_kind::has_many || source::kind == relation_kind::has_many)) {
+        static_assert(always_false<Rel>,
+                      "AR_HAS_ONE_VIA: both relations must be to-one (belongs_to or has_one); through a has_many, "
+                      "declare AR_HAS_MANY_VIA");
+        return false;
+      } else if constexpr (model_of<target>::key_arity > 1) {
+        static_assert(always_false<Rel>,
+                      "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the target has a composite primary key, which a chain cannot "
+                      "order and tell apart by yet");
+        return false;
+      } else {
+        return true;
+      }
+    }
+  }
+
+  static constexpr bool well_formed() {
+    if constexpr (!hop_lookup::found) {
+      return false;  // ar_check_relation_<name> says which
+    } else if constexpr (!chain_link_ok<typename hop_lookup::type>() || !relation_ops<typename hop_lookup::type>::ok) {
+      static_assert(always_false<Rel>,
+                    "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the relation it goes through is not a belongs_to, has_one or "
+                    "has_many over one column: a chain does not go through a through relation, a polymorphic "
+                    "relation or a composite foreign key yet");
+      return false;
+    } else {
+      return source_ok<typename hop_lookup::type>();
+    }
+  }
+
+  static constexpr bool ok = well_formed();
+};
+
 // The implementation of a well-formed relation, by kind: belongs_to, has_one and has_many below;
 // has_many_through in ar/through.hpp, morph_to in ar/morph.hpp. A model that declares one of
 // those is defined where its header is visible (AR_MODEL's static_asserts), so every use of its
@@ -535,12 +603,15 @@ template <class Rel>
 struct morph_to_impl;
 template <class Rel>
 struct composite_relation_impl;
+template <class Rel>
+struct chain_impl;
 
 template <class Rel>
 using relation_impl_of_kind = std::conditional_t<
     Rel::kind == relation_kind::has_many_through, through_impl<Rel>,
+    std::conditional_t<Rel::kind == relation_kind::chain, chain_impl<Rel>,
     std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_impl<Rel>,
-                       std::conditional_t<Rel::composite, composite_relation_impl<Rel>, direct_relation_impl<Rel>>>>;
+                       std::conditional_t<Rel::composite, composite_relation_impl<Rel>, direct_relation_impl<Rel>>>>>;
 
 template <class Rel, bool = relation_ops<Rel>::ok>
 struct relation_impl;

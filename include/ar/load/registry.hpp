@@ -148,7 +148,8 @@ struct composite_eager_ops;
 
 template <class Rel>
 struct eager_ops
-    : std::conditional_t<Rel::kind == relation_kind::has_many_through, through_eager_ops<Rel>,
+    : std::conditional_t<Rel::kind == relation_kind::has_many_through || Rel::kind == relation_kind::chain,
+                         through_eager_ops<Rel>,
                          std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_eager_ops<Rel>,
                                             std::conditional_t<Rel::composite, composite_eager_ops<Rel>,
                                                                direct_eager_ops<Rel>>>> {};
@@ -313,7 +314,8 @@ bool cached_targets(const void* owner, std::vector<const void*>& targets) {
   if (!slot.loaded) return false;
   if constexpr (Rel::kind != relation_kind::morph_to) {
     if (!slot.value) return true;
-    if constexpr (Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through) {
+    if constexpr (Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through ||
+                  (Rel::kind == relation_kind::chain && Rel::chain_many)) {
       for (const auto& t : *static_cast<const std::vector<typename Rel::target>*>(slot.value.get())) targets.push_back(&t);
     } else {
       targets.push_back(slot.value.get());
@@ -338,6 +340,15 @@ inline constexpr through_hop through_hop_v{
         ? &through_join_condition<Rel>
         : nullptr,
     &::ar::database_for<typename Rel::through_model>};
+
+// A chain's middle model, for its subqueries (where_has, with_count): mid.owner_column holds the
+// owner's value, mid.target_column is what the target's column matches (relation_subquery).
+template <class Rel>
+inline constexpr through_hop chain_hop_v{&table_meta_v<typename relation_impl<Rel>::mid>,
+                                         relation_impl<Rel>::hop_match_position,
+                                         relation_impl<Rel>::mid_link_position,
+                                         nullptr,
+                                         &::ar::database_for<typename relation_impl<Rel>::mid>};
 
 // A relation's entry in its model's table: names, positions and function pointers, a constant.
 template <class Rel>
@@ -382,6 +393,26 @@ constexpr relation_entry entry_of() {
                           {},
                           &cached_targets<Rel>,
                           &through_hop_v<Rel>};
+  } else if constexpr (Rel::kind == relation_kind::chain) {
+    // The subqueries pass through the hop's model (chain_hop_v): target.link = mid.link, and
+    // mid.match = the owner's column.
+    using impl = relation_impl<Rel>;
+    return relation_entry{to_string_view(typename Rel::name_type{}),
+                          Rel::kind,
+                          &typeid(target),
+                          &relation_table_of<target>,
+                          &table_meta_v<target>,
+                          impl::target_link_position,
+                          impl::owner_side_position,
+                          &::ar::database_for<target>,
+                          true,
+                          nullptr,
+                          impl::many ? &store_count<Rel> : nullptr,
+                          &eager_ops<Rel>::eager_load,
+                          {},
+                          {},
+                          &cached_targets<Rel>,
+                          &chain_hop_v<Rel>};
   } else if constexpr (Rel::composite) {
     // The subquery correlates every column of the key: the first as for one column, the others after.
     using impl = relation_impl<Rel>;

@@ -85,13 +85,14 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
     if (*entry->target != typeid(target))
       throw error("ar::with: the modifier of '" + std::string(path) + "' takes a query of another model than the one '" +
                   std::string(entry->name) + "' leads to");
-    if (entry->kind == relation_kind::has_many_through) {
-      // Checked now, before anything runs: a through relation's modifier may only filter.
+    if (entry->kind == relation_kind::has_many_through || entry->kind == relation_kind::chain) {
+      // Checked now, before anything runs: a through relation's or a chain's modifier may only filter.
       const query<target> refined = modifier(from<target>());
       const query_state& s = refined.state();
       if (!s.order.empty() || s.limit || s.offset || s.distinct)
-        throw error("ar::with: a modifier of the has_many_through relation '" + std::string(entry->name) +
-                    "' may only filter");
+        throw error("ar::with: a modifier of the " +
+                    std::string(entry->kind == relation_kind::chain ? "chain" : "has_many_through relation") + " '" +
+                    std::string(entry->name) + "' may only filter");
     }
     auto previous = std::static_pointer_cast<const std::function<query<target>(query<target>)>>(node.modifier);
     std::function<query<target>(query<target>)> fn = [previous, modifier](query<target> q) {

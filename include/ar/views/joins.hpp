@@ -72,6 +72,12 @@ struct joined_models<Rel, Left> {
   using type = type_list<joined<typename Rel::through_model, Left>, joined<typename Rel::target, Left>>;
 };
 
+template <class Rel, bool Left>
+  requires(Rel::kind == relation_kind::chain)
+struct joined_models<Rel, Left> {
+  using type = type_list<joined<typename relation_impl<Rel>::mid, Left>, joined<typename Rel::target, Left>>;
+};
+
 template <class Joins, bool Left, class Rels>
 struct add_joined;
 template <class Joins, bool Left>
@@ -90,13 +96,24 @@ template <class Joins, bool Left, class First, class... Rest>
 struct add_joined_paths<Joins, Left, First, Rest...>
     : add_joined_paths<typename add_joined<Joins, Left, First>::type, Left, Rest...> {};
 
+template <class Rel>
+constexpr bool to_many_v = Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through ||
+                           (Rel::kind == relation_kind::chain && Rel::chain_many);
+
 // The join of one relation (its owner is already in the query) to the query's state.
 template <class Rel>
 void join_relation(query_state& s, std::string_view path, bool left, bool many_before,
                    std::string_view adaptor) {
   using owner = typename Rel::owner;
   using target = typename Rel::target;
-  if constexpr (Rel::kind == relation_kind::has_many_through) {
+  if constexpr (Rel::kind == relation_kind::chain) {
+    // Its hop's model, then its source's target.
+    using impl = relation_impl<Rel>;
+    join_relation<typename impl::hop>(s, std::string(path) + " (through " +
+                                             std::string(to_string_view(typename Rel::chain_hop{})) + ")",
+                                      left, many_before, adaptor);
+    join_relation<typename impl::source>(s, path, left, many_before || to_many_v<typename impl::hop>, adaptor);
+  } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     using join = typename Rel::through_model;
     using owner_key = typename model_of<owner>::primary_key;
     using target_key = typename model_of<target>::primary_key;
@@ -160,7 +177,7 @@ void join_path(query_state& s, std::string_view path, bool left, type_list<Rels.
     if (end == std::string_view::npos) end = path.size();
     first = false;
     join_relation<Rel>(s, path.substr(0, end), left, many, adaptor);
-    many = many || Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through;
+    many = many || to_many_v<Rel>;
   };
   (one(type_list<Rels>{}), ...);
 }

@@ -57,6 +57,23 @@ inline std::shared_ptr<const expr_tree> exists_of(std::shared_ptr<const subquery
 // the relation reads: one target per join row.
 inline std::shared_ptr<const subquery> relation_subquery(const relation_entry& entry, const table_meta* outer,
                                                          std::shared_ptr<const expr_tree> where) {
+  if (entry.kind == relation_kind::chain) {
+    // A chain: its target rows (each once, as loading reads them) for which a middle row links
+    // them to the owner: target WHERE EXISTS (mid WHERE mid.link = target.link AND mid.match =
+    // owner.column). A count counts targets, not paths.
+    auto middle = std::make_shared<subquery>();
+    middle->table = entry.through->join_meta;
+    middle->inner_column = entry.through->target_column;
+    middle->outer_table = entry.target_meta;
+    middle->outer_column = entry.inner_column;
+    middle->far_table = outer;
+    middle->far_inner = entry.through->owner_column;
+    middle->far_outer = entry.outer_column;
+    auto targets = std::make_shared<subquery>();
+    targets->table = entry.target_meta;
+    targets->where = both_conditions(std::move(where), exists_of(std::move(middle)));
+    return targets;
+  }
   auto sub = std::make_shared<subquery>();
   sub->table = entry.target_meta;
   sub->inner_column = entry.inner_column;
@@ -194,8 +211,8 @@ struct with_count_fn {
       for (const std::string& name : list) {
         const detail::relation_entry& entry = detail::relation_table_of<M>().find(name);
         if (!entry.store_count)
-          throw error("ar::with_count counts a has_many or a has_many_through; '" + name + "' of '" +
-                      std::string(model_of<M>::table) + "' is not one (a has_one, a belongs_to or a morph_to)");
+          throw error("ar::with_count counts a has_many, a has_many_through or an AR_HAS_MANY_VIA; '" + name + "' of '" +
+                      std::string(model_of<M>::table) + "' is not one (a has_one, a belongs_to, a morph_to or an AR_HAS_ONE_VIA)");
         detail::require_same_database(db, entry, "with_count");
         counted.push_back({detail::relation_subquery(entry, &table_meta_v<M>, nullptr), entry.store_count});
       }
