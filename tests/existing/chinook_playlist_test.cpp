@@ -28,7 +28,10 @@ struct Playlist {
   std::optional<std::string> name;
   AR_MODEL(Playlist, "playlist", AR_FIELDS(playlist_id, name), AR_PRIMARY_KEY(playlist_id), AR_KEY_SUPPLIED,
            AR_HAS_MANY(links, PlaylistTrack, playlist_id),
-           AR_HAS_MANY_THROUGH(tracks, Track, PlaylistTrack, playlist_id, track_id));
+           AR_HAS_MANY_THROUGH(tracks, Track, PlaylistTrack, playlist_id, track_id),
+           // The same tracks through the links' belongs_to (Rails: has_many :linked_tracks, through: :links,
+           // source: :track): a chain whose middle model has a composite key.
+           AR_HAS_MANY_VIA(linked_tracks, Track, links, track));
 };
 
 struct Track {
@@ -114,6 +117,37 @@ TEST_F(chinook_playlists, links_load_eagerly_and_their_belongs_to_lazily_in_batc
     }
   EXPECT_EQ(links, raw_count("SELECT count(*) FROM PlaylistTrack WHERE PlaylistId <= 3"));
   EXPECT_EQ(counter.count(), 3u);
+}
+
+TEST_F(chinook_playlists, a_chain_through_the_links_reads_what_the_many_to_many_reads) {
+  ar::statement_counter counter;
+  const auto playlists = ar::from<Playlist>(db) | ar::order_by(Playlist::c.playlist_id) | ar::with("tracks", "linked_tracks") |
+                         ar::with_count("linked_tracks") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);  // playlists with their counts, tracks, linked tracks
+  const auto expected = ar_test::sqlite_column(
+      path, "SELECT p.PlaylistId || ':' || count(DISTINCT pt.TrackId) FROM Playlist p LEFT JOIN PlaylistTrack pt ON "
+            "pt.PlaylistId = p.PlaylistId GROUP BY p.PlaylistId ORDER BY p.PlaylistId");
+  std::vector<std::string> ours, counted;
+  for (const Playlist& p : playlists) {
+    ASSERT_EQ(p.linked_tracks().size(), p.tracks().size());
+    for (std::size_t i = 0; i < p.tracks().size(); ++i) EXPECT_EQ(p.linked_tracks()[i].track_id, p.tracks()[i].track_id);
+    ours.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.linked_tracks().size()));
+    counted.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.linked_tracks_count()));
+  }
+  EXPECT_EQ(ours, expected);
+  EXPECT_EQ(counted, expected);
+  EXPECT_EQ(counter.count(), 3u);
+  const auto in_5 = ar::from<Playlist>(db) | ar::where_has("linked_tracks", [](ar::query<Track> q) {
+                      return q | ar::filter(Track::c.name == "Enter Sandman");
+                    }) | ar::select(Playlist::c.playlist_id) | ar::to_vector;
+  const auto raw = ar_test::sqlite_column(
+      path, "SELECT DISTINCT pt.PlaylistId FROM PlaylistTrack pt JOIN Track t ON t.TrackId = pt.TrackId WHERE t.Name = "
+            "'Enter Sandman' ORDER BY pt.PlaylistId");
+  std::vector<std::string> ids;
+  for (auto [id] : in_5) ids.push_back(std::to_string(id));
+  std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
+  EXPECT_EQ(ids, raw);
+  EXPECT_FALSE(ids.empty());
 }
 
 }  // namespace
