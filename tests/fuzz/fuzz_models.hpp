@@ -49,7 +49,8 @@ struct user {
   AR_MODEL(user, "users", AR_FIELDS(id, username),
            AR_HAS_MANY(posts, post, user_id, AR_INVERSE(author)),
            AR_HAS_ONE(profile, struct profile, user_id, AR_INVERSE(owner)),
-           AR_HAS_MANY(orders, order, user_id));
+           AR_HAS_MANY(orders, order, user_id),
+           AR_HAS_MANY_VIA(post_comments, comment, posts, comments));
 };
 
 struct post {
@@ -70,7 +71,8 @@ struct comment {
   std::int64_t post_id = 0;
   std::string text;
 
-  AR_MODEL(comment, "comments", AR_FIELDS(id, post_id, text), AR_BELONGS_TO(post, struct post, post_id));
+  AR_MODEL(comment, "comments", AR_FIELDS(id, post_id, text), AR_BELONGS_TO(post, struct post, post_id),
+           AR_HAS_ONE_VIA(post_author, user, post, author));
 };
 
 struct profile {

@@ -52,20 +52,24 @@ enum model_id : int {
   model_count,
   m_any = -1  // past a morph_to: any model
 };
-enum class rk { belongs_to, has_one, has_many, through, morph_many, morph_to };
+enum class rk { belongs_to, has_one, has_many, through, morph_many, morph_to, chain_many, chain_one };
 struct rel {
   std::string_view name;
   int target;
   rk kind;
 };
 const std::vector<rel> graph[model_count] = {
-    /* user */ {{"posts", m_post, rk::has_many}, {"profile", m_profile, rk::has_one}, {"orders", m_order, rk::has_many}},
+    /* user */
+    {{"posts", m_post, rk::has_many},
+     {"profile", m_profile, rk::has_one},
+     {"orders", m_order, rk::has_many},
+     {"post_comments", m_comment, rk::chain_many}},
     /* post */
     {{"author", m_user, rk::belongs_to},
      {"comments", m_comment, rk::has_many},
      {"tags", m_tag, rk::through},
      {"notes", m_note, rk::morph_many}},
-    /* comment */ {{"post", m_post, rk::belongs_to}},
+    /* comment */ {{"post", m_post, rk::belongs_to}, {"post_author", m_user, rk::chain_one}},
     /* profile */ {{"owner", m_user, rk::belongs_to}},
     /* order */ {{"buyer", m_user, rk::belongs_to}, {"items", m_order_item, rk::has_many}},
     /* order_item */ {{"parent", m_order, rk::belongs_to}},
@@ -107,7 +111,7 @@ struct walked {
   int model = 0;            // where the path leads (m_any past a morph_to)
   rk kind = rk::has_many;   // the last relation's kind (morph_to past a morph_to)
   bool wildcard = false;    // names past a morph_to: checked per row when it loads
-  std::size_t depth = 0;    // subqueries nested (a through relation is two: its join model, its target)
+  std::size_t depth = 0;    // subqueries nested (a through relation or a chain is two: its middle model, its target)
 };
 
 // What following `path` from `root` gives; `subquery`: as where_has / where_doesnt_have follow it.
@@ -130,7 +134,7 @@ walked walk(int root, std::string_view path, bool subquery) {
       if (r.name == n) found = &r;
     if (!found) return {outcome::not_found, w.model, w.kind};
     if (subquery && found->kind == rk::morph_to) return {outcome::error, w.model, w.kind};
-    w.depth += found->kind == rk::through ? 2 : 1;
+    w.depth += found->kind == rk::through || found->kind == rk::chain_many || found->kind == rk::chain_one ? 2 : 1;
     w.model = found->target;
     w.kind = found->kind;
   }
@@ -163,7 +167,9 @@ outcome with_count_outcome(int root, const std::vector<std::string>& names) {
     for (const rel& r : graph[root])
       if (r.name == n) found = &r;
     if (!found) return outcome::not_found;
-    if (found->kind != rk::has_many && found->kind != rk::morph_many && found->kind != rk::through) return outcome::error;
+    if (found->kind != rk::has_many && found->kind != rk::morph_many && found->kind != rk::through &&
+        found->kind != rk::chain_many)
+      return outcome::error;
   }
   return outcome::ok;
 }
@@ -494,6 +500,11 @@ void touch(const user& u, const tree_nodes& nodes) {
     } else if (n.name == "orders") {
       same_rows("user.orders", u.id, ids_of(u.orders()), ids_where(w.orders, [&](const order& o) { return o.user_id == u.id; }));
       touch_all(u.orders(), n.children);
+    } else if (n.name == "post_comments") {
+      same_rows("user.post_comments", u.id, ids_of(u.post_comments()), ids_where(w.comments, [&](const comment& c) {
+        return std::any_of(w.posts.begin(), w.posts.end(), [&](const post& p) { return p.id == c.post_id && p.user_id == u.id; });
+      }));
+      touch_all(u.post_comments(), n.children);
     } else {
       unexpected("user", n.name);
     }
@@ -525,10 +536,20 @@ void touch(const post& p, const tree_nodes& nodes) {
 }
 
 void touch(const comment& c, const tree_nodes& nodes) {
+  const world_rows& w = world();
   for (const auto& n : nodes) {
-    if (n.name != "post") unexpected("comment", n.name);
-    same_rows("comment.post", c.id, key_of(c.post()), {c.post_id});
-    touch_one(c.post(), n.children);
+    if (n.name == "post") {
+      same_rows("comment.post", c.id, key_of(c.post()), {c.post_id});
+      touch_one(c.post(), n.children);
+    } else if (n.name == "post_author") {
+      std::vector<std::int64_t> want;
+      for (const post& p : w.posts)
+        if (p.id == c.post_id && p.user_id) want.push_back(*p.user_id);
+      same_rows("comment.post_author", c.id, key_of(c.post_author()), want);
+      touch_one(c.post_author(), n.children);
+    } else {
+      unexpected("comment", n.name);
+    }
   }
 }
 
@@ -759,7 +780,7 @@ void entry_with_modifier(int root, const std::vector<std::string>& paths, std::s
     const walked w = walk(root, p, false);
     outcome want = w.result;
     if (want == outcome::ok) {
-      if (w.kind == rk::morph_to || w.model != info.model || (w.kind == rk::through && !info.filter_only))
+      if (w.kind == rk::morph_to || w.model != info.model || ((w.kind == rk::through || w.kind == rk::chain_many || w.kind == rk::chain_one) && !info.filter_only))
         want = outcome::error;
     }
     ar::query<M> q;
