@@ -48,7 +48,7 @@ LAYERS = [
     ("relations and loading", [
         "detail/relation_impl.hpp",
         "load/switches.hpp", "load/paths.hpp", "load/algorithm.hpp", "load/registry.hpp", "load/with.hpp",
-        "loading.hpp", "relation.hpp", "morph.hpp", "through.hpp", "tree.hpp", "views/where_has.hpp", "views/joins.hpp",
+        "collection.hpp", "loading.hpp", "relation.hpp", "morph.hpp", "through.hpp", "tree.hpp", "views/where_has.hpp", "views/joins.hpp",
     ]),
     ("umbrella", [
         "views.hpp", "ar.hpp",

@@ -7,6 +7,7 @@
 // relation_query, ...). Lazy access calls into loading (lazy_access, before_lazy_load: ar/load/
 // registry.hpp), declared in ar/detail/relation_def.hpp.
 
+#include <ar/collection.hpp>
 #include <ar/crud.hpp>
 #include <ar/detail/relation_def.hpp>
 #include <ar/error.hpp>
@@ -1083,13 +1084,35 @@ struct relation_impl<Rel, false> {
 template <class Owner, class Name>
 using relation_for = relation_impl<typename find_relation<Owner, Name>::type>;
 
+// A to-many relation's rows as the accessor gives them: an ar::collection sharing the cache's
+// vector (it outlives a later write that replaces the cache); other relations' values as they are.
+template <class Got>
+struct to_many_rows {
+  using type = void;
+};
+template <class T>
+struct to_many_rows<const std::vector<T>&> {
+  using type = T;
+};
+template <class Rel, class Owner, class Got>
+decltype(auto) as_accessed(const Owner& owner, Got&& got) {
+  using T = typename to_many_rows<Got&&>::type;
+  if constexpr (!std::is_void_v<T>)
+    return collection<T>(std::shared_ptr<const std::vector<T>>((owner.*Rel::slot).value, &got));
+  else if constexpr (std::is_lvalue_reference_v<Got>)
+    return static_cast<Got>(got);
+  else
+    return std::remove_cvref_t<Got>(std::move(got));
+}
 template <class Owner, class Name>
 decltype(auto) relation_get(const Owner& owner, Name) {
-  return relation_for<Owner, Name>::get(owner);
+  using rel = typename find_relation<Owner, Name>::type;
+  return as_accessed<rel>(owner, relation_for<Owner, Name>::get(owner));
 }
 template <class Owner, class Name>
 decltype(auto) relation_reload(const Owner& owner, Name) {
-  return relation_for<Owner, Name>::reload(owner);
+  using rel = typename find_relation<Owner, Name>::type;
+  return as_accessed<rel>(owner, relation_for<Owner, Name>::reload(owner));
 }
 template <class Owner, class Name>
 auto relation_query(const Owner& owner, Name) {
