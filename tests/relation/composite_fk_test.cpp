@@ -154,6 +154,29 @@ TEST_P(composite_fk, a_lazy_belongs_to_is_one_statement_matching_both_parts) {
   EXPECT_EQ(counter.count(), 1u);  // cached
 }
 
+// Every part of a composite foreign key assigned by hand is followed by a loaded belongs_to, as
+// a single-column one is: the loaded parent is read again once, then cached.
+TEST_P(composite_fk, a_foreign_key_assigned_by_hand_is_followed_by_a_loaded_belongs_to) {
+  cfk_line line = ar::find_or_throw<cfk_line>(db, {std::string("south"), std::int64_t{3}, 2});
+  ASSERT_EQ(line.order()->customer, "south-customer3");
+  ar::statement_counter counter;
+  line.order_no = 1;  // one part, by hand
+  ASSERT_TRUE(line.order());
+  EXPECT_EQ(line.order()->customer, "south-customer1");
+  EXPECT_EQ(counter.count(), 1u);
+  line.shop_code = "north";  // the other part
+  EXPECT_EQ(line.order()->customer, "north-customer1");
+  EXPECT_EQ(line.order()->customer, "north-customer1");
+  EXPECT_EQ(counter.count(), 2u);  // read again once per change, then cached
+
+  cfk_receipt receipt = ar::find_or_throw<cfk_receipt>(db, std::int64_t{1});
+  ASSERT_TRUE(receipt.order());
+  counter.reset();
+  receipt.order_no.reset();  // a null part names no parent: nothing to read
+  EXPECT_FALSE(receipt.order());
+  EXPECT_EQ(counter.count(), 0u);
+}
+
 TEST_P(composite_fk, a_lazy_has_many_reads_the_rows_of_both_parts_in_key_order) {
   const cfk_order order = ar::find_or_throw<cfk_order>(db, {std::string("north"), 3});
   ar::statement_counter counter;

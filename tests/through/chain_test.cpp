@@ -77,8 +77,8 @@ using chain::lamp;
 using chain::remark;
 using chain::writer;
 
-template <class T>
-std::vector<std::string> bodies(const std::vector<T>& rows) {
+template <class Rows>
+std::vector<std::string> bodies(const Rows& rows) {
   std::vector<std::string> out;
   for (const auto& r : rows) {
     if constexpr (requires { r.body; })

@@ -81,8 +81,8 @@ ar::uuid uuid_of(int n) {
   return u;
 }
 
-template <class M>
-std::vector<std::string> names(const std::vector<M>& v) {
+template <class Rows>
+std::vector<std::string> names(const Rows& v) {
   std::vector<std::string> out;
   for (const auto& m : v) out.push_back(m.name);
   return out;

@@ -994,8 +994,23 @@ struct composite_relation_impl : relation_ops<Rel> {
   }
 
   static decltype(auto) get(const owner& o) {
-    if (!(o.*Rel::slot).loaded) lazy_access<Rel>(o);
+    if (!(o.*Rel::slot).loaded)
+      lazy_access<Rel>(o);
+    else if constexpr (base::belongs)
+      if (points_elsewhere(o)) load(o);
     return cached(o);
+  }
+
+  // belongs_to: whether the loaded parent is not the one the foreign key's fields name now (one of
+  // them was assigned by hand since): then it is read again, as for one column. A loaded "none" is
+  // kept (a with(...) modifier may have left it).
+  static bool points_elsewhere(const owner& o) {
+    const target* parent = static_cast<const target*>((o.*Rel::slot).value.get());
+    if (!parent) return false;
+    const auto v = lookup_value(o);
+    if (!v) return true;
+    const auto k = matched::read(*parent);
+    return !k || !(*k == *v);
   }
 
   static decltype(auto) reload(const owner& o) {
