@@ -160,6 +160,10 @@ constexpr morph_name_clause<Name> make_morph_name(Name) {
 template <class M>
 bool register_morph_parent();
 
+// AR_NO_FOREIGN_KEY (belongs_to): create_table makes no FOREIGN KEY constraint for the relation
+// (its foreign key is still indexed).
+struct no_foreign_key_option {};
+
 template <class Name>
 constexpr owner_key_option<Name> make_owner_key(Name) {
   return {};
@@ -183,6 +187,8 @@ template <class N>
 inline constexpr int option_rank<morph_option<N>> = 5;
 template <class N>
 inline constexpr int option_rank<morph_target_option<N>> = 6;
+template <>
+inline constexpr int option_rank<no_foreign_key_option> = 7;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -234,12 +240,14 @@ struct relation_def {
   using morph_type_field = typename find_option<5, no_option, Options...>::type::name_type;
   // has_many_through: the join model's field holding the target's type (void otherwise).
   using morph_target_field = typename find_option<6, no_option, Options...>::type::name_type;
+  // AR_NO_FOREIGN_KEY: create_table declares no FOREIGN KEY constraint for this belongs_to.
+  static constexpr bool no_foreign_key = (std::is_same_v<Options, no_foreign_key_option> || ...);
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
   static constexpr bool options_unique =
       (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1;
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
