@@ -170,6 +170,8 @@ class mysql_dialect final : public dialect {
     return true;
   }
   std::size_t max_identifier_length() const override { return 64; }
+  // InnoDB ties only columns of one type (and text to text of any length).
+  bool foreign_key_types_match(value_type column, value_type key) const override { return column == key; }
 
   std::string_view generated_key_definition(value_type type) const override {
     return type == value_type::int32 ? "INT NOT NULL AUTO_INCREMENT PRIMARY KEY"

@@ -29,10 +29,19 @@ bool target_on(const database& db, const table_ddl& table, const foreign_key_ddl
   }
 }
 
+// Whether the database ties each column of the foreign key to its key column's type.
+bool types_match(const database& db, const table_ddl& table, const foreign_key_ddl& fk) {
+  for (std::size_t i = 0; i < fk.columns.size() && i < fk.target_columns.size(); ++i)
+    if (!db.dialect().foreign_key_types_match(table.table->columns[fk.columns[i]].type,
+                                              fk.target->columns[fk.target_columns[i]].type))
+      return false;
+  return true;
+}
+
 std::vector<bool> constrained_keys(const database& db, const table_ddl& table) {
   std::vector<bool> out;
   for (const foreign_key_ddl& fk : table.foreign_keys)
-    out.push_back(fk.constraint && fk.target != nullptr && target_on(db, table, fk));
+    out.push_back(fk.constraint && fk.target != nullptr && target_on(db, table, fk) && types_match(db, table, fk));
   return out;
 }
 

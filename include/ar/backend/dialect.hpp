@@ -83,6 +83,11 @@ class dialect {
   // DDL: appends "CREATE INDEX [IF NOT EXISTS] "name" ON "table" (columns)".
   virtual void create_index(std::string& out, std::string_view name, std::string_view table,
                             std::span<const std::string> columns, bool if_not_exists) const;
+  // DDL: whether a FOREIGN KEY may tie a column of type `column` to a key column of type `key`. By
+  // default always (ar's relations need only the two to agree on values). MariaDB: only the same
+  // type (InnoDB refuses an INT referring to a BIGINT); the foreign key is then left without a
+  // constraint, and still indexed.
+  virtual bool foreign_key_types_match(value_type /*column*/, value_type /*key*/) const { return true; }
   // DDL: the type of a column that an index, a unique constraint or a foreign key covers (not a
   // primary key's: key_column_definition); `indexes` are the column sets of those that cover it.
   // By default its usual type. A database that cannot index an unbounded type (MariaDB's LONGTEXT)

@@ -89,7 +89,7 @@ struct index_positions<index_clause<U, Names...>> {
 // Whether model T declares AR_UNIQUE over exactly the field at `position`.
 template <model T>
 constexpr bool unique_on(std::size_t position) {
-  return []<class... D>(type_list<D...>, std::size_t p) {
+  return []<class... D>(type_list<D...>, [[maybe_unused]] std::size_t p) {
     bool found = false;
     (
         [&] {
