@@ -107,6 +107,13 @@ struct ddl_long {
            AR_BELONGS_TO(author, ddl_author, a_rather_long_foreign_key_column_name_for_an_author_id));
 };
 
+// An int32 foreign key to an int64 key: ar's relations need only the values to agree.
+struct ddl_vote {
+  std::int64_t id = 0;
+  std::int32_t author_id = 0;
+  AR_MODEL(ddl_vote, "ddl_votes", AR_FIELDS(id, author_id), AR_BELONGS_TO(author, ddl_author, author_id));
+};
+
 class ddl : public ar_test::backend_test {};
 
 const std::vector<std::string>& expected_post_ddl(const std::string& backend);
@@ -378,6 +385,24 @@ TEST_P(ddl, long_names_are_cut_to_the_backends_limit_and_stay_unique) {
   }
   ddl_long orphan{0, 31337};
   EXPECT_THROW(ar::insert(db, orphan), ar::database_error);
+}
+
+// InnoDB ties only columns of one type: MariaDB gets no constraint there, and the key is still
+// indexed. PostgreSQL and SQLite constrain it.
+TEST_P(ddl, a_foreign_key_of_another_integer_width_is_constrained_where_the_database_can) {
+  ar::create_tables<ddl_author, ddl_vote>(db);
+  const bool constrained = GetParam() != "mariadb";
+  EXPECT_EQ(ar::create_table_sql<ddl_vote>(db)[0].find("FOREIGN KEY") != std::string::npos, constrained);
+  EXPECT_EQ(ar::read_catalog_table(db, "ddl_votes").foreign_keys.size(), constrained ? 1u : 0u);
+  const std::vector<ar::catalog_index> indexes = ar::catalog_indexes(db, "ddl_votes");
+  EXPECT_TRUE(std::any_of(indexes.begin(), indexes.end(), [](const ar::catalog_index& i) {
+    return i.columns == std::vector<std::string>{"author_id"};
+  }));
+  ddl_vote orphan{0, 77};
+  if (constrained)
+    EXPECT_THROW(ar::insert(db, orphan), ar::database_error);
+  else
+    EXPECT_NO_THROW(ar::insert(db, orphan));
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(ddl);
