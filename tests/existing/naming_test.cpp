@@ -88,8 +88,9 @@ TEST_P(naming, a_database_convention_names_tables_and_columns) {
   EXPECT_NE(ddl[1].find(ar_test::sql_for(chinook, "FOREIGN KEY ({ArtistId}) REFERENCES {Artist} ({ArtistId})")),
             std::string::npos)
       << ddl[1];
-  if (ddl.size() == 3)
+  if (ddl.size() == 3) {
     EXPECT_EQ(ddl[2], ar_test::sql_for(chinook, "CREATE INDEX {index_Album_on_ArtistId} ON {Album} ({ArtistId})"));
+  }
   artist acdc{1, "AC/DC"};
   ar::insert(chinook, acdc);
   std::vector<album> albums{{1, "For Those About To Rock", 1}, {4, "Let There Be Rock", 1}};

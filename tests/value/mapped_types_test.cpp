@@ -224,7 +224,7 @@ TEST_P(mapped_types, enums_round_trip_filter_and_order) {
 
 TEST_P(mapped_types, unknown_stored_enum_is_refused_naming_the_value) {
   ar::drop_table<customer>(db);
-  ar::create_table<customer_as_stored>(db);  // no CHECK refuses 'purple' or 0: ar's read must
+  ar::create_table<shop::customer_as_stored>(db);  // no CHECK refuses 'purple' or 0: ar's read must
   customer c{customer_id{1}, "a", std::nullopt, color::blue, std::nullopt, status::closed, {}};
   ar::insert(db, c);
   db.execute(ar_test::sql_for(db, "UPDATE {mapped_customers} SET {favourite} = ?"), {std::string("purple")});
