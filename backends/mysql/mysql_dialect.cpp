@@ -10,6 +10,7 @@
 #include <ar/error.hpp>
 #include <ar/model.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -132,6 +133,46 @@ class mysql_dialect final : public dialect {
     return "VARCHAR(" + std::to_string(bytes / 4 / strings) + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
   }
 
+  // A text column an index covers is VARCHAR, as a key's: InnoDB cannot index LONGTEXT whole. The
+  // columns of one index share its 3072 bytes as a composite key's do; a column in several gets
+  // the least any of them leaves it.
+  std::string indexed_column_definition(const table_meta& table, std::size_t column,
+                                        std::span<const std::span<const std::size_t>> indexes) const override {
+    if (table.columns[column].type != value_type::text) return dialect::indexed_column_definition(table, column, indexes);
+    std::size_t chars = 768;
+    for (const std::span<const std::size_t> index : indexes) {
+      std::size_t bytes = 3072, strings = 0;
+      for (const std::size_t k : index) {
+        switch (table.columns[k].type) {
+          case value_type::text: ++strings; break;
+          case value_type::boolean: bytes -= 1; break;
+          case value_type::int32: bytes -= 4; break;
+          default: bytes -= 8; break;
+        }
+      }
+      chars = std::min(chars, bytes / 4 / strings);
+    }
+    return "VARCHAR(" + std::to_string(chars) + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
+  }
+
+  // Inside CREATE TABLE: InnoDB makes an index for each foreign key that no index declared with the
+  // table serves, which one made after it would duplicate.
+  bool index_in_create_table(std::string& out, std::string_view name,
+                             std::span<const std::string> columns) const override {
+    out += ", INDEX ";
+    quote_identifier(out, name);
+    out += " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out += ", ";
+      out += columns[i];
+    }
+    out += ')';
+    return true;
+  }
+  std::size_t max_identifier_length() const override { return 64; }
+  // InnoDB ties only columns of one type (and text to text of any length).
+  bool foreign_key_types_match(value_type column, value_type key) const override { return column == key; }
+
   std::string_view generated_key_definition(value_type type) const override {
     return type == value_type::int32 ? "INT NOT NULL AUTO_INCREMENT PRIMARY KEY"
                                      : "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
@@ -213,6 +254,10 @@ class mysql_dialect final : public dialect {
   std::string catalog_unique_keys_sql() const override {
     return "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
            "AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND COLUMN_NAME IS NOT NULL ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+  }
+  std::string catalog_indexes_sql() const override {
+    return "SELECT INDEX_NAME, COLUMN_NAME, CAST(IF(NON_UNIQUE = 0, 1, 0) AS SIGNED) FROM information_schema.STATISTICS "
+           "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX";
   }
 
   // An unsigned column holds no negative number; an int32 field needs INT or BIGINT, an int64 one

@@ -36,6 +36,11 @@ error_kind kind_of(unsigned int error_number) noexcept {
     case 1213: return error_kind::deadlock;               // ER_LOCK_DEADLOCK
     case 1205: return error_kind::lock_timeout;           // ER_LOCK_WAIT_TIMEOUT
     case 1020: return error_kind::serialization_failure;  // ER_CHECKREAD: the record changed since it was read
+    case 1451:                                            // ER_ROW_IS_REFERENCED_2: a child row refers to it
+    case 1452: return error_kind::foreign_key_violation;  // ER_NO_REFERENCED_ROW_2: no parent row
+    case 1062: return error_kind::unique_violation;       // ER_DUP_ENTRY
+    case 4025: return error_kind::check_violation;        // ER_CONSTRAINT_FAILED
+    case 1048: return error_kind::not_null_violation;     // ER_BAD_NULL_ERROR
     default: return error_kind::other;
   }
 }

@@ -133,6 +133,9 @@ class postgresql_dialect final : public dialect {
            "FROM information_schema.columns c WHERE c.table_schema = current_schema() AND c.table_name::text = $1 "
            "ORDER BY c.ordinal_position";
   }
+  // NAMEDATALEN - 1: a longer name would be cut by the server (with a notice), not refused.
+  std::size_t max_identifier_length() const override { return 63; }
+
   std::string catalog_index_columns_sql() const override {
     return "SELECT a.attname::text FROM pg_catalog.pg_index i "
            "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
@@ -171,6 +174,18 @@ class postgresql_dialect final : public dialect {
            "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[k.n] "
            "WHERE n.nspname = current_schema() AND t.relname::text = $1 AND i.indisunique "
            "AND i.indpred IS NULL AND i.indexprs IS NULL "
+           "ORDER BY ic.relname, k.n";
+  }
+
+  std::string catalog_indexes_sql() const override {
+    return "SELECT ic.relname::text, a.attname::text, CASE WHEN i.indisunique THEN 1 ELSE 0 END "
+           "FROM pg_catalog.pg_index i "
+           "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+           "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+           "CROSS JOIN LATERAL generate_series(0, i.indnkeyatts - 1) AS k(n) "
+           "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[k.n] AND a.attnum <> 0 "
+           "WHERE n.nspname = current_schema() AND t.relname::text = $1 "
            "ORDER BY ic.relname, k.n";
   }
 

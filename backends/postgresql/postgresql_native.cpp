@@ -93,11 +93,15 @@ struct link {
     throw backend::driver_error(message, lost(), code, kind_of(code), timed_out);
   }
 
-  // The SQLSTATEs a transaction run again may not meet.
+  // The SQLSTATEs a transaction run again may not meet, and those of a refusing constraint.
   static error_kind kind_of(std::string_view sqlstate) noexcept {
     if (sqlstate == "40001") return error_kind::serialization_failure;
     if (sqlstate == "40P01") return error_kind::deadlock;
     if (sqlstate == "55P03") return error_kind::lock_timeout;
+    if (sqlstate == "23503") return error_kind::foreign_key_violation;
+    if (sqlstate == "23505") return error_kind::unique_violation;
+    if (sqlstate == "23514") return error_kind::check_violation;
+    if (sqlstate == "23502") return error_kind::not_null_violation;
     return error_kind::other;
   }
 

@@ -154,6 +154,10 @@ class sqlite_dialect final : public dialect {
            "WHERE il.\"unique\" = 1 AND il.partial = 0 AND NOT EXISTS (SELECT 1 FROM pragma_index_info(il.name) AS e "
            "WHERE e.name IS NULL) ORDER BY il.name, ii.seqno";
   }
+  std::string catalog_indexes_sql() const override {
+    return "SELECT il.name, ii.name, il.\"unique\" FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii "
+           "ORDER BY il.name, ii.seqno";
+  }
 
   // SQLite's type affinity (https://sqlite.org/datatype3.html, 3.1): the declared type decides what a
   // column turns a value into. INTEGER and NUMERIC keep integers; REAL turns them into reals (a

@@ -34,7 +34,7 @@ using backend::column_binding;
 
 // SQLite's extended result code, as the error's code; SQLITE_BUSY (the busy timeout ran out while
 // another connection held a lock) is a lock timeout, SQLITE_BUSY_SNAPSHOT (a WAL read transaction
-// that cannot become a write one) a serialization failure.
+// that cannot become a write one) a serialization failure; the constraints' codes say which refused.
 [[noreturn]] void fail(::sqlite3* db, bool timed_out = false) {
   const int code = sqlite3_extended_errcode(db);
   error_kind kind = error_kind::other;
@@ -42,6 +42,14 @@ using backend::column_binding;
     kind = error_kind::serialization_failure;
   else if ((code & 0xff) == SQLITE_BUSY)
     kind = error_kind::lock_timeout;
+  else if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
+    kind = error_kind::foreign_key_violation;
+  else if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    kind = error_kind::unique_violation;
+  else if (code == SQLITE_CONSTRAINT_CHECK)
+    kind = error_kind::check_violation;
+  else if (code == SQLITE_CONSTRAINT_NOTNULL)
+    kind = error_kind::not_null_violation;
   throw backend::driver_error(sqlite3_errmsg(db), false, std::to_string(code), kind, timed_out);
 }
 

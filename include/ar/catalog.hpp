@@ -49,6 +49,18 @@ catalog_table read_catalog_table(const database& db, std::string_view table);
 // Every table of the database.
 std::vector<catalog_table> read_catalog(const database& db);
 
+// One index of a table, unique or not (a unique constraint's and the primary key's too, where the
+// catalog lists them as indexes): its name and its columns in the index's order (an empty name
+// for a part that is an expression).
+struct catalog_index {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+};
+// The indexes of a table, by name. Throws ar::configuration_error when the backend's dialect cannot
+// list them (dialect::catalog_indexes_sql).
+std::vector<catalog_index> catalog_indexes(const database& db, std::string_view table);
+
 }  // namespace ar
 
 #endif  // AR_CATALOG_HPP

@@ -29,8 +29,8 @@ class record_not_found : public error {
   std::string key_;
 };
 
-// What kind of failure the database reported, as far as a program can act on it. The first three
-// are retryable: the database gave up on the transaction because of other transactions running at
+// What kind of failure the database reported, as far as a program can act on it. The three after
+// `other` are retryable: the database gave up on the transaction because of other transactions running at
 // the same time, and the same transaction run again can succeed (ar::retry_transaction).
 enum class error_kind : std::uint8_t {
   other,
@@ -43,7 +43,22 @@ enum class error_kind : std::uint8_t {
   // MariaDB 1205 (innodb_lock_wait_timeout), PostgreSQL 55P03 (lock_timeout, NOWAIT), SQLite
   // SQLITE_BUSY (the busy timeout ran out): another connection held a lock too long.
   lock_timeout,
+  // A constraint refused the row (never retryable: the same row is refused again). A foreign key:
+  // PostgreSQL 23503, MariaDB 1451 / 1452, SQLite SQLITE_CONSTRAINT_FOREIGNKEY.
+  foreign_key_violation,
+  // A unique key or the primary key: PostgreSQL 23505, MariaDB 1062, SQLite SQLITE_CONSTRAINT_UNIQUE
+  // and SQLITE_CONSTRAINT_PRIMARYKEY.
+  unique_violation,
+  // A CHECK (an enum column's values): PostgreSQL 23514, MariaDB 4025, SQLite SQLITE_CONSTRAINT_CHECK.
+  check_violation,
+  // NULL in a NOT NULL column: PostgreSQL 23502, MariaDB 1048, SQLite SQLITE_CONSTRAINT_NOTNULL.
+  not_null_violation,
 };
+
+// Whether a failure of this kind may go away when its transaction runs again.
+constexpr bool retryable_kind(error_kind kind) noexcept {
+  return kind == error_kind::serialization_failure || kind == error_kind::deadlock || kind == error_kind::lock_timeout;
+}
 
 // The database refused a statement. Carries the SQL text (with placeholders: values are always
 // bound, never spliced), the backend's own message and the name of the database, and what kind of
@@ -62,7 +77,7 @@ class database_error : public error {
   error_kind kind() const noexcept { return kind_; }
   // A serialization failure, a deadlock or a lock timeout: the transaction, run again from its
   // start, may succeed.
-  bool retryable() const noexcept { return kind_ != error_kind::other; }
+  bool retryable() const noexcept { return retryable_kind(kind_); }
 
  protected:
   // A subclass that words what() itself (conversion_error, timeout_error): no code, kind other.
@@ -180,7 +195,7 @@ class transaction_aborted : public transaction_error {
   error_kind cause_kind() const noexcept { return cause_kind_; }
   // The transaction failed for a reason that running it again may not meet (a deadlock, a
   // serialization failure, a lock timeout): ar::retry_transaction runs it again.
-  bool retryable() const noexcept { return cause_kind_ != error_kind::other; }
+  bool retryable() const noexcept { return retryable_kind(cause_kind_); }
 
  private:
   std::string database_;

@@ -28,6 +28,10 @@
 //                              ar::name_style (pascal_case, camel_case, snake_case,
 //                              upper_snake_case), whatever the database's open_options::naming
 //                              says; a column AR_COLUMN names is used as written (ar/naming.hpp).
+//   AR_UNIQUE(a, b, ...)       create_table makes a UNIQUE constraint over these fields
+//   AR_INDEX(a, b, ...)        create_table makes an index over these fields
+//   AR_DEFAULT(member, value)  the column's DEFAULT in create_table: a number, a bool, a text or an
+//                              enumerator, written as a literal by the dialect (ar/schema.hpp)
 // Later clauses (relationships) go in the same list.
 //
 // AR_MODEL also declares `static constexpr ... c`: one column handle per field, for queries
@@ -48,7 +52,9 @@
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
+#include <array>
 #include <initializer_list>
+#include <string_view>
 #include <type_traits>
 
 // A model that declares relations is defined where the header that implements them is visible:
@@ -76,6 +82,9 @@
 #define AR_NAMING(style) (NAMING, style)
 
 #define AR_TRANSIENT(...) (TRANSIENT, __VA_ARGS__)
+#define AR_UNIQUE(...) (UNIQUE, __VA_ARGS__)
+#define AR_INDEX(...) (INDEX, __VA_ARGS__)
+#define AR_DEFAULT(member, ...) (DEFAULT, member, __VA_ARGS__)
 
 // The checks that name what they refuse are static_asserts written here, where the macro's
 // arguments can be spelled into their messages (#member); ar_model_definition's body runs them
@@ -121,10 +130,30 @@
 #define AR_DETAIL_CLAUSE_APPLY(m, args) m args
 #define AR_DETAIL_UNPAREN(...) __VA_ARGS__
 #define AR_DETAIL_CLAUSE_CHECK_I(Self, kind, ...) \
-  AR_PP_CAT(AR_DETAIL_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_CHECK_, kind)))(Self, __VA_ARGS__)
+  AR_PP_CAT(AR_DETAIL_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_CHECK_, kind)))(Self, kind, __VA_ARGS__)
 #define AR_DETAIL_HAS_CHECK_FIELDS ~, 1
+#define AR_DETAIL_HAS_CHECK_UNIQUE ~, 1
+#define AR_DETAIL_HAS_CHECK_INDEX ~, 1
+#define AR_DETAIL_HAS_CHECK_DEFAULT ~, 1
 #define AR_DETAIL_CHECK_0(Self, ...)
-#define AR_DETAIL_CHECK_1(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_CHECK, Self, __VA_ARGS__)
+#define AR_DETAIL_CHECK_1(Self, kind, ...) AR_DETAIL_CHECK_KIND(kind)(Self, __VA_ARGS__)
+#define AR_DETAIL_CHECK_KIND(kind) AR_DETAIL_CHECK_KIND_I(kind)
+#define AR_DETAIL_CHECK_KIND_I(kind) AR_DETAIL_CHECKS_##kind
+#define AR_DETAIL_CHECKS_FIELDS(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_CHECK, Self, __VA_ARGS__)
+#define AR_DETAIL_CHECKS_UNIQUE(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_UNIQUE_CHECK, Self, __VA_ARGS__)
+#define AR_DETAIL_CHECKS_INDEX(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_INDEX_CHECK, Self, __VA_ARGS__)
+#define AR_DETAIL_CHECKS_DEFAULT(Self, member, ...)                                                      \
+  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos,        \
+                "AR_DEFAULT of " #Self ": '" #member "' is not a field that AR_FIELDS lists: correct the name, " \
+                "or list the member in AR_FIELDS");
+#define AR_DETAIL_UNIQUE_CHECK(Self, index, member)                                                     \
+  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos,       \
+                "AR_UNIQUE of " #Self ": '" #member "' is not a field that AR_FIELDS lists: correct the name, " \
+                "or list the member in AR_FIELDS");
+#define AR_DETAIL_INDEX_CHECK(Self, index, member)                                                      \
+  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos,       \
+                "AR_INDEX of " #Self ": '" #member "' is not a field that AR_FIELDS lists: correct the name, " \
+                "or list the member in AR_FIELDS");
 #define AR_DETAIL_FIELD_CHECK(Self, index, member)                                                         \
   static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::not_a_member, \
                 "AR_FIELDS of " #Self ": '" #member "' is not a member of the struct: declare it in the "   \
@@ -199,8 +228,14 @@
     AR_PP_FOR_EACH_INDEXED(AR_DETAIL_COLUMN_HANDLE, ~, __VA_ARGS__)               \
   };                                                                              \
   static constexpr ar_columns c{};                                                \
+  /* the names AR_UNIQUE, AR_INDEX and AR_DEFAULT are checked against */           \
+  static constexpr auto ar_field_names() {                                        \
+    return ::std::array<::std::string_view, AR_PP_NARGS(__VA_ARGS__)>{            \
+        AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_NAME, ~, __VA_ARGS__)};            \
+  }                                                                               \
   /* the one data member AR_FIELDS adds: ar::detail::stores_every_member counts it */ \
   mutable ::ar::detail::record_context ar_context{};
+#define AR_DETAIL_FIELD_NAME(data, index, member) ::std::string_view(#member),
 #define AR_DETAIL_COLUMN_HANDLE(data, index, member) ::ar::column<ar_self, index> member;
 #define AR_DETAIL_FIELD_DECL(data, index, member)                                               \
   template <class ar_T>                                                                         \
@@ -214,11 +249,22 @@
 /* (AR_PP_FOR_EACH_INDEXED: AR_MODEL's own AR_PP_FOR_EACH is being expanded here, and does not expand again) */
 #define AR_DETAIL_KEY_NAME(data, index, member) , BOOST_HANA_STRING(#member)
 #define AR_DETAIL_META_KEY_SUPPLIED(...) ::ar::detail::key_supplied_clause{}
+#define AR_DETAIL_META_UNIQUE(...) \
+  ::ar::detail::make_index_clause<true>(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_META_INDEX(...) \
+  ::ar::detail::make_index_clause<false>(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+/* the value is an expression of the program's, written once where create_table reads it */
+#define AR_DETAIL_META_DEFAULT(member, ...) \
+  ::ar::detail::make_default_clause(BOOST_HANA_STRING(#member), [] { return __VA_ARGS__; })
+#define AR_DETAIL_DECL_UNIQUE(...)
+#define AR_DETAIL_DECL_INDEX(...)
+#define AR_DETAIL_DECL_DEFAULT(...)
 #define AR_DETAIL_META_NAMING(style) ::ar::detail::naming_clause<::ar::name_style::style>{}
 
 // Relations: AR_BELONGS_TO(name, Target, foreign_key, options...) on the model holding the foreign
 // key; AR_HAS_ONE / AR_HAS_MANY(name, Target, foreign_key, options...) on the model it refers to.
 // Options: AR_OWNER_KEY(field) (the key the foreign key refers to, default: the primary key),
+// AR_NO_FOREIGN_KEY (belongs_to: create_table makes no FOREIGN KEY constraint for it),
 // AR_INVERSE(relation) (the relation on Target that points back), AR_DEPENDENT(destroy | delete |
 // nullify | restrict) (has_one / has_many: what destroying the owner does to the related rows).
 #define AR_BELONGS_TO(name, Target, foreign_key, ...) (BELONGS_TO, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
@@ -249,6 +295,9 @@
 #define AR_MORPH_TARGET(type_field) ::ar::detail::make_morph_target(BOOST_HANA_STRING(#type_field))
 #define AR_OWNER_KEY(field) ::ar::detail::make_owner_key(BOOST_HANA_STRING(#field))
 #define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
+// AR_NO_FOREIGN_KEY (belongs_to): create_table declares no FOREIGN KEY constraint for the relation
+// (rows may point nowhere on purpose); its foreign key is still indexed.
+#define AR_NO_FOREIGN_KEY ::ar::detail::no_foreign_key_option{}
 #define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
 #define AR_DETAIL_DEPENDENT_destroy destroy
 #define AR_DETAIL_DEPENDENT_delete remove
@@ -276,7 +325,7 @@
 #define AR_DETAIL_META_HAS_ONE_VIA(name, Target, hop, source) AR_DETAIL_META_CHAIN(false, name, Target, hop, source)
 #define AR_DETAIL_META_CHAIN(many, name, Target, hop, source)                                           \
   ::ar::detail::make_relation<::ar::detail::relation_kind::chain, ar_self, Target, &ar_self::ar_slot_##name>( \
-      BOOST_HANA_STRING(#name), ::ar::detail::no_foreign_key{},                                          \
+      BOOST_HANA_STRING(#name), ::ar::detail::chain_keys{},                                              \
       ::ar::detail::make_chain<many>(BOOST_HANA_STRING(#hop), BOOST_HANA_STRING(#source)))
 #define AR_DETAIL_META_MORPH_TO(name, type_field, id_field)                                            \
   ::ar::detail::make_relation<::ar::detail::relation_kind::morph_to, ar_self, void, &ar_self::ar_slot_##name>( \

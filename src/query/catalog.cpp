@@ -133,4 +133,23 @@ std::vector<catalog_table> read_catalog(const database& db) {
   return out;
 }
 
+std::vector<catalog_index> catalog_indexes(const database& db, std::string_view table) {
+  const dialect& d = db.dialect();
+  const std::string sql = required(d, d.catalog_indexes_sql(), "catalog_indexes_sql");
+  std::vector<catalog_index> out;
+  std::string index;
+  std::optional<std::string> column;
+  std::int64_t unique = 0;
+  const std::array<detail::column_binding, 3> columns{detail::bind_column(index), detail::bind_column(column),
+                                                      detail::bind_column(unique)};
+  auto on_row = [&] {
+    if (out.empty() || out.back().name != index) out.push_back({index, {}, unique != 0});
+    out.back().columns.push_back(column.value_or(""));
+  };
+  const value param{std::string(table)};
+  detail::run(detail::state_of(db), sql, {&param, 1}, columns, detail::row_callback::of(on_row),
+              detail::cache_policy::once);
+  return out;
+}
+
 }  // namespace ar

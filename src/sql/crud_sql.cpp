@@ -1,5 +1,5 @@
-// The CRUD and DDL statements of a table (INSERT, UPDATE, DELETE, SELECT by key, CREATE/DROP
-// TABLE), rendered once per database, table and kind and kept with the database; run_ddl runs one.
+// The CRUD statements of a table (INSERT, UPDATE, DELETE, SELECT by key, DROP TABLE), rendered
+// once per database, table and kind and kept with the database. CREATE TABLE: ddl_sql.cpp.
 
 #include "exec/database_state.hpp"
 
@@ -8,7 +8,6 @@
 #include <ar/database.hpp>
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/execute.hpp>
-#include <ar/schema.hpp>
 
 namespace ar::detail {
 
@@ -96,41 +95,6 @@ std::string render_delete(const dialect& d, const table_meta& t) {
   return out;
 }
 
-std::string render_create(const dialect& d, const table_meta& t, bool if_not_exists) {
-  std::string out;
-  d.create_table_head(out, table_name(t), if_not_exists);
-  out += " (";
-  for (std::size_t i = 0; i < t.columns.size(); ++i) {
-    const column_meta& c = t.columns[i];
-    if (i) out += ", ";
-    d.quote_identifier(out, column_name(t, i));
-    out += ' ';
-    if (i == t.primary_key && t.generated_key) {
-      out += d.generated_key_definition(c.type);
-      continue;
-    }
-    if (t.is_key(i))
-      out += d.key_column_definition(t, i);
-    else if (c.type == value_type::decimal)
-      out += d.decimal_column_type(c.precision, c.scale);
-    else
-      out += d.column_type(c.type);
-    if (!c.nullable) out += " NOT NULL";
-    if (i == t.primary_key && !t.composite_key()) out += " PRIMARY KEY";
-  }
-  if (t.composite_key()) {
-    out += ", PRIMARY KEY (";
-    for (std::size_t k = 0; k < t.key_columns.size(); ++k) {
-      if (k) out += ", ";
-      d.quote_identifier(out, column_name(t, t.key_columns[k]));
-    }
-    out += ')';
-  }
-  out += ')';
-  out += d.table_options();
-  return out;
-}
-
 std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::size_t rows) {
   switch (kind) {
     case crud_kind::insert: return render_insert(d, t, rows, false, d.supports_returning());
@@ -144,8 +108,6 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
     case crud_kind::update: return render_update(d, t);
     case crud_kind::destroy: return render_delete(d, t);
     case crud_kind::select_by_key: return render_select_by_key(d, t);
-    case crud_kind::create_table: return render_create(d, t, false);
-    case crud_kind::create_table_if_not_exists: return render_create(d, t, true);
     case crud_kind::drop_table_if_exists: {
       std::string out;
       d.drop_table(out, table_name(t), true);
@@ -170,13 +132,6 @@ std::string insert_on_conflict_sql(database_state& db, const table_meta& table, 
                                    std::span<const std::size_t> update) {
   const naming_scope names(db.naming);
   return render_insert(db.dialect, table, rows, with_key, returning, true, target, update);
-}
-
-void run_ddl(const database& db, const table_meta& table, crud_kind kind) {
-  const std::string& sql = crud_sql(detail::state_of(db), table, kind);
-  run(detail::state_of(db), sql, {}, {}, {}, cache_policy::once);
-  // Prepared statements may refer to the table as it was (PostgreSQL keeps their plans).
-  db.clear_statement_cache();
 }
 
 }  // namespace ar::detail

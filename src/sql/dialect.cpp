@@ -4,6 +4,7 @@
 #include <ar/backend/dialect.hpp>
 #include <ar/model.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -74,6 +75,61 @@ void dialect::create_table_head(std::string& out, std::string_view table, bool i
 void dialect::drop_table(std::string& out, std::string_view table, bool if_exists) const {
   out += if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ";
   quote_identifier(out, table);
+}
+
+bool dialect::literal(std::string& out, const value& v) const {
+  if (std::holds_alternative<std::monostate>(v)) {
+    out += "NULL";
+  } else if (const auto* i = std::get_if<std::int32_t>(&v)) {
+    out += std::to_string(*i);
+  } else if (const auto* l = std::get_if<std::int64_t>(&v)) {
+    out += std::to_string(*l);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    if (!std::isfinite(*d)) return false;
+    char digits[32];
+    const auto end = std::to_chars(digits, digits + sizeof digits, *d).ptr;  // the shortest that reads back exactly
+    out.append(digits, end);
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    out += *b ? "TRUE" : "FALSE";
+  } else if (const auto* t = std::get_if<std::string>(&v)) {
+    if (t->find('\0') != std::string::npos) return false;
+    out += '\'';
+    for (const char c : *t) {
+      if (c == '\'' || (c == '\\' && backslash_escapes())) out += c;
+      out += c;
+    }
+    out += '\'';
+  } else if (const auto* m = std::get_if<decimal>(&v)) {
+    out += m->to_string();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool dialect::index_in_create_table(std::string&, std::string_view, std::span<const std::string>) const {
+  return false;
+}
+
+void dialect::create_index(std::string& out, std::string_view name, std::string_view table,
+                           std::span<const std::string> columns, bool if_not_exists) const {
+  out += if_not_exists ? "CREATE INDEX IF NOT EXISTS " : "CREATE INDEX ";
+  quote_identifier(out, name);
+  out += " ON ";
+  quote_identifier(out, table);
+  out += " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ", ";
+    out += columns[i];
+  }
+  out += ')';
+}
+
+std::string dialect::indexed_column_definition(const table_meta& table, std::size_t column,
+                                               std::span<const std::span<const std::size_t>>) const {
+  const column_meta& c = table.columns[column];
+  if (c.type == value_type::decimal) return decimal_column_type(c.precision, c.scale);
+  return std::string(column_type(c.type));
 }
 
 std::string dialect::savepoint(std::string_view name) const { return "SAVEPOINT " + std::string(name); }

@@ -21,7 +21,7 @@ LAYERS = [
     ("reflection", [
         # json.hpp: optional (nlohmann::json as a field), included by no other header.
         "decimal.hpp", "value.hpp", "json.hpp", "enum.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
-        "detail/pp.hpp", "detail/model_def.hpp", "detail/relation_def.hpp",
+        "detail/pp.hpp", "detail/model_def.hpp", "detail/relation_def.hpp", "detail/table_ddl.hpp",
     ]),
     # model.hpp (AR_MODEL) sits here: every model gets column handles (Model::c), which are
     # expressions.

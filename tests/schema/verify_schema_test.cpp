@@ -91,6 +91,16 @@ std::string q(const ar::database& db, std::string_view identifier) {
 
 std::string type(const ar::database& db, value_type t) { return std::string(db.dialect().column_type(t)); }
 
+// vs_books made by hand, as a table made before create_table indexed every foreign key (or by
+// another tool) is: author_id leads no index.
+void create_books_without_an_index(const ar::database& db) {
+  ar::create_table<vs_author>(db);
+  db.execute("CREATE TABLE " + q(db, "vs_books") + " (" + q(db, "id") + " " +
+             std::string(db.dialect().generated_key_definition(value_type::int64)) + ", " + q(db, "author_id") + " " +
+             type(db, value_type::int64) + " NOT NULL, " + q(db, "title") + " " + type(db, value_type::text) +
+             " NOT NULL)" + std::string(db.dialect().table_options()));
+}
+
 using problem_place = std::tuple<schema_problem_kind, std::string, std::string>;
 
 std::vector<problem_place> places(const std::vector<ar::schema_problem>& problems) {
@@ -219,7 +229,7 @@ TEST_P(verify_schema_test, an_int32_field_in_a_64_bit_column_and_an_optional_in_
 }
 
 TEST_P(verify_schema_test, a_foreign_key_without_an_index_is_a_warning_until_an_index_leads_with_it) {
-  ar::create_tables<vs_author, vs_book>(db);
+  create_books_without_an_index(db);
   ar::schema_report report = ar::verify_schema<vs_author, vs_book>(db);
   ASSERT_EQ(places(report.warnings),
             (std::vector<problem_place>{{schema_problem_kind::unindexed_foreign_key, "vs_books", "author_id"}}));
@@ -306,7 +316,7 @@ TEST_P(verify_schema_test, a_model_that_matches_is_not_reported_among_ones_that_
 }
 
 TEST_P(verify_schema_test, without_a_database_each_model_is_checked_on_its_own) {
-  ar::create_tables<vs_author, vs_book>(db);
+  create_books_without_an_index(db);
   EXPECT_EQ((ar::verify_schema<vs_author, vs_book>().warnings.size()), 1u);
   try {
     ar::verify_schema<vs_ghost>();
@@ -322,7 +332,7 @@ TEST_P(verify_schema_test, without_a_database_each_model_is_checked_on_its_own) 
 TEST_P(verify_schema_test, open_runs_the_verify_option) {
   // A database in memory is one connection's own: the tables go into a file another handle opens.
   const ar::database first = ar_test::open_backend(GetParam() == "sqlite" ? "sqlite_file" : GetParam(), "setup");
-  ar::create_tables<vs_author, vs_book>(first);
+  create_books_without_an_index(first);
 
   std::vector<ar::schema_problem> warnings;
   ar::open_options options;

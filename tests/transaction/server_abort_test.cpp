@@ -45,7 +45,7 @@ TEST_P(server_aborts, commit_never_reports_a_transaction_the_server_rolled_back_
       } catch (const ar::transaction_aborted& e) {
         EXPECT_EQ(e.database(), db.name());
         EXPECT_EQ(e.sql(), "COMMIT");
-        EXPECT_EQ(e.cause_kind(), ar::error_kind::other);
+        EXPECT_EQ(e.cause_kind(), ar::error_kind::unique_violation);
         EXPECT_FALSE(e.retryable());
         EXPECT_NE(std::string(e.what()).find("rolled back"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find(db.name()), std::string::npos) << e.what();
@@ -134,7 +134,7 @@ TEST_P(server_aborts, a_refused_statement_carries_the_backends_code_and_kind) {
                                  : GetParam() == "mariadb"  ? "1062"   // ER_DUP_ENTRY
                                                             : "1555";  // SQLITE_CONSTRAINT_PRIMARYKEY
     EXPECT_EQ(e.code(), expected) << e.what();
-    EXPECT_EQ(e.kind(), ar::error_kind::other);
+    EXPECT_EQ(e.kind(), ar::error_kind::unique_violation);
     EXPECT_FALSE(e.retryable());
   }
 }

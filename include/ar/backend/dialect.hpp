@@ -63,6 +63,37 @@ class dialect {
   virtual void create_table_head(std::string& out, std::string_view table, bool if_not_exists) const;
   // DDL: appends the statement that drops a table: "DROP TABLE [IF EXISTS] "table"".
   virtual void drop_table(std::string& out, std::string_view table, bool if_exists) const;
+  // DDL: appends `v` as an SQL literal (a column's DEFAULT, the values of an enum's CHECK), or
+  // returns false when the database has none this hook can write: the caller then refuses the DDL.
+  // Nothing a program wrote can end the literal: text is quoted with its quotes doubled (and its
+  // backslashes where backslash_escapes()), a NUL byte in it refused; numbers are written exactly
+  // (never NaN or an infinity); bool is TRUE / FALSE. The default writes NULL, the integers, doubles,
+  // bools, text and decimals, and refuses the rest (times, dates, bytes, UUIDs).
+  virtual bool literal(std::string& out, const value& v) const;
+  // The longest identifier (a constraint's or an index's name) the database keeps, in bytes; 0 for no
+  // limit. A longer name ar makes is cut and ends with a hash of the whole name, so it stays unique
+  // and the same on every run (PostgreSQL 63, MariaDB 64).
+  virtual std::size_t max_identifier_length() const { return 0; }
+  // DDL: an index (not unique) over `columns` of `table`, each already quoted. Where the database
+  // declares it inside CREATE TABLE, appends ", INDEX "name" (...)" there and returns true (MariaDB,
+  // whose InnoDB would otherwise make an index of its own for each foreign key); by default returns
+  // false, and the index is a statement of its own: create_index.
+  virtual bool index_in_create_table(std::string& out, std::string_view name,
+                                     std::span<const std::string> columns) const;
+  // DDL: appends "CREATE INDEX [IF NOT EXISTS] "name" ON "table" (columns)".
+  virtual void create_index(std::string& out, std::string_view name, std::string_view table,
+                            std::span<const std::string> columns, bool if_not_exists) const;
+  // DDL: whether a FOREIGN KEY may tie a column of type `column` to a key column of type `key`. By
+  // default always (ar's relations need only the two to agree on values). MariaDB: only the same
+  // type (InnoDB refuses an INT referring to a BIGINT); the foreign key is then left without a
+  // constraint, and still indexed.
+  virtual bool foreign_key_types_match(value_type /*column*/, value_type /*key*/) const { return true; }
+  // DDL: the type of a column that an index, a unique constraint or a foreign key covers (not a
+  // primary key's: key_column_definition); `indexes` are the column sets of those that cover it.
+  // By default its usual type. A database that cannot index an unbounded type (MariaDB's LONGTEXT)
+  // gives a bounded one that fits the widest of them.
+  virtual std::string indexed_column_definition(const table_meta& table, std::size_t column,
+                                                std::span<const std::span<const std::size_t>> indexes) const;
 
   // Transactions: the statements that begin, commit and roll back one, and those of a nested
   // transaction's savepoint (its name is ar's, a plain identifier such as ar_savepoint_1).
@@ -236,6 +267,10 @@ class dialect {
   // ordered by index and then by the column's position in it: the index's name and the column's
   // name (text each).
   virtual std::string catalog_unique_keys_sql() const { return {}; }
+  // The statement that lists every index of a table (ar::catalog_indexes), one row per column of
+  // each, ordered by index name and then by the column's position in it: the index's name (text),
+  // the column's name (text, or NULL for an expression) and whether the index is unique (1 or 0).
+  virtual std::string catalog_indexes_sql() const { return {}; }
   // Whether a column of the catalog type `type` (as catalog_columns_sql gives it) holds every value a
   // field of `field` may have, and gives it back as it was: an int64 field needs a 64-bit integer
   // column, an int32 field takes one of 32 bits or more, a text field a character type. The default

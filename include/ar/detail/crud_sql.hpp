@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace ar::detail {
 
@@ -22,13 +23,19 @@ enum class crud_kind : std::uint8_t {
   update,            // UPDATE every non-key column WHERE key = ?
   destroy,           // DELETE WHERE key = ?
   select_by_key,     // SELECT every column WHERE key = ?
-  create_table,
-  create_table_if_not_exists,
   drop_table_if_exists,
 };
 
 // The SQL for `kind` on `table`; `rows` is the number of VALUES rows for the inserts.
 const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows = 1);
+
+struct table_ddl;
+// The statements that create a table (ar/detail/table_ddl.hpp): CREATE TABLE with its columns,
+// DEFAULTs, key, unique constraints, the FOREIGN KEY constraints of the foreign keys whose
+// `constrained` flag is set, CHECKs of enum columns, and the indexes the dialect declares there; then
+// a CREATE INDEX for each index it makes apart. Rendered for each call, not kept.
+std::vector<std::string> create_table_sql(database_state& db, const table_ddl& table, bool if_not_exists,
+                                          const std::vector<bool>& constrained);
 
 // A multi-row INSERT of `rows` rows (with the key column or without a generated one) that resolves
 // a conflict on a unique key as the dialect's on_conflict_clause spells it (ar::on_conflict), and

@@ -178,6 +178,33 @@ constexpr transient_clause<Names...> make_transient_clause(fields_begin, Names..
   return {};
 }
 
+// AR_UNIQUE(a, b) (Unique) and AR_INDEX(a, b): an index create_table makes over these fields.
+template <bool Unique, class... Names>
+struct index_clause {
+  static constexpr bool unique = Unique;
+};
+template <bool Unique, class... Names>
+constexpr index_clause<Unique, Names...> make_index_clause(fields_begin, Names...) {
+  return {};
+}
+// AR_DEFAULT(field, value): the column's DEFAULT in create_table; Value() gives the value.
+template <class Name, class Value>
+struct default_clause {
+  using name_type = Name;
+  using value_fn = Value;
+};
+template <class Name, class Value>
+constexpr default_clause<Name, Value> make_default_clause(Name, Value) {
+  return {};
+}
+
+template <class Clause>
+inline constexpr bool is_ddl_clause_v = false;
+template <bool U, class... N>
+inline constexpr bool is_ddl_clause_v<index_clause<U, N...>> = true;
+template <class N, class V>
+inline constexpr bool is_ddl_clause_v<default_clause<N, V>> = true;
+
 template <class Clause>
 inline constexpr bool is_transient_clause_v = false;
 template <class... N>
@@ -440,13 +467,16 @@ struct morph_name_of_clauses<morph_name_clause<N>, Rest...> {
 };
 
 template <class Model, class Table, class Keys, bool KeySupplied, name_style Naming, class Relations, class MorphName,
-          class... Columns>
+          class Ddl, class... Columns>
 struct model_definition;
 template <class Model, class Table, std::size_t... Keys, bool KeySupplied, name_style Naming, class Relations,
-          class MorphName, class... Columns>
-struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied, Naming, Relations, MorphName, Columns...> {
+          class MorphName, class Ddl, class... Columns>
+struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied, Naming, Relations, MorphName, Ddl,
+                        Columns...> {
   using model_type = Model;
   using columns = type_list<Columns...>;
+  // The clauses only create_table reads (AR_UNIQUE, AR_INDEX, AR_DEFAULT), in order: ar/detail/table_ddl.hpp.
+  using ddl_clauses = Ddl;
   // The relations AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY declared, in order.
   using relations = Relations;
   // The key's column (a column_def), or for a key of several fields a composite_key of them.
@@ -484,6 +514,16 @@ struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied,
     return boost::hana::make_tuple(
         boost::hana::make_pair(typename Columns::name_type{}, member_accessor<Columns::pointer>{})...);
   }
+};
+
+template <class... Clauses>
+struct ddl_clauses_of {
+  using type = type_list<>;
+};
+template <class C, class... Rest>
+struct ddl_clauses_of<C, Rest...> {
+  using rest = typename ddl_clauses_of<Rest...>::type;
+  using type = std::conditional_t<is_ddl_clause_v<C>, typename prepend<C, rest>::type, rest>;
 };
 
 template <class... Clauses>
@@ -560,6 +600,7 @@ constexpr auto make_model(Table, Clauses...) {
                                 (supplied_clauses > 0), naming_of<Clauses...>(),
                                   typename relations_of<Clauses...>::type,
                                   typename morph_name_of_clauses<Clauses...>::type,
+                                  typename ddl_clauses_of<Clauses...>::type,
                                   column_def<F::pointer, typename F::name_type,
                                              typename column_for<typename F::name_type, Clauses...>::type, F::index,
                                              column_for<typename F::name_type, Clauses...>::given>...>{};

@@ -175,7 +175,10 @@ constexpr chain_option<Hop, Source, Many> make_chain(Hop, Source) {
   return {};
 }
 // What a chain declares in place of a foreign key: its keys are those of its two relations.
-struct no_foreign_key {};
+struct chain_keys {};
+// AR_NO_FOREIGN_KEY (belongs_to): create_table makes no FOREIGN KEY constraint for the relation
+// (its foreign key is still indexed).
+struct no_foreign_key_option {};
 
 template <class Name>
 constexpr owner_key_option<Name> make_owner_key(Name) {
@@ -202,6 +205,8 @@ template <class N>
 inline constexpr int option_rank<morph_target_option<N>> = 6;
 template <class H, class S, bool M>
 inline constexpr int option_rank<chain_option<H, S, M>> = 7;
+template <>
+inline constexpr int option_rank<no_foreign_key_option> = 8;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -260,12 +265,14 @@ struct relation_def {
   using chain_hop = typename find_option<7, no_option, Options...>::type::hop_name;
   using chain_source = typename find_option<7, no_option, Options...>::type::source_name;
   static constexpr bool chain_many = find_option<7, no_option, Options...>::type::many;
+  // AR_NO_FOREIGN_KEY: create_table declares no FOREIGN KEY constraint for this belongs_to.
+  static constexpr bool no_foreign_key = (std::is_same_v<Options, no_foreign_key_option> || ...);
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
   static constexpr bool options_unique =
       (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1;
+      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 8} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
