@@ -38,6 +38,56 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
   return found;
 }
 
+namespace {
+std::int64_t version_of(const value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* i = std::get_if<std::int32_t>(&v)) return *i;
+  return 0;
+}
+}  // namespace
+
+bool column_changed(const column_binding& now, const column_binding& saved) {
+  return value_of(now) != value_of(saved);
+}
+
+void changed_columns(const table_meta& table, std::span<const column_binding> columns,
+                     std::span<const column_binding> saved, std::vector<std::size_t>& out) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (table.is_key(i) || i == table.lock_version) continue;
+    if (saved.empty() || column_changed(columns[i], saved[i])) out.push_back(i);
+  }
+}
+
+void update_columns(const database& db, const table_meta& table, std::span<const column_binding> columns,
+                    std::span<const std::size_t> which) {
+  auto& state = detail::state_of(db);
+  parameter_list params(db.dialect());
+  for (const std::size_t i : which) params.append(columns[i], &table, i);
+  for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);
+  if (table.locked()) params.append(columns[table.lock_version], &table, table.lock_version);
+  const std::size_t writable = columns.size() - table.key_columns.size();
+  std::string partial;
+  if (table.locked() || which.size() != writable) partial = update_columns_sql(state, table, which);
+  const std::string& sql = partial.empty() ? crud_sql(state, table, crud_kind::update) : partial;
+  const auto result = run(state, sql, params.span());
+  if (result.rows_affected > 0) return;
+  const auto key = params.span().subspan(which.size(), table.key_columns.size());
+  if (table.locked())
+    throw stale_record_error(db.name(), std::string(table.table), key_text(key), version_of(params.span().back()));
+  throw record_not_found(std::string(table.table), key_text(key));
+}
+
+bool delete_locked_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
+  auto& state = detail::state_of(db);
+  parameter_list params(db.dialect());
+  for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);
+  params.append(columns[table.lock_version], &table, table.lock_version);
+  const auto result = run(state, crud_sql(state, table, crud_kind::destroy_locked), params.span());
+  if (result.rows_affected > 0) return true;
+  throw stale_record_error(db.name(), std::string(table.table),
+                           key_text(params.span().first(table.key_columns.size())), version_of(params.span().back()));
+}
+
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
   auto& state = detail::state_of(db);
   parameter_list params(db.dialect());

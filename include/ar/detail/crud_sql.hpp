@@ -21,6 +21,7 @@ enum class crud_kind : std::uint8_t {
   upsert,            // INSERT with every column, updating the row when the key exists
   update,            // UPDATE every non-key column WHERE key = ?
   destroy,           // DELETE WHERE key = ?
+  destroy_locked,    // DELETE WHERE key = ? AND lock_version = ? (AR_LOCK_VERSION)
   select_by_key,     // SELECT every column WHERE key = ?
   create_table,
   create_table_if_not_exists,
@@ -29,6 +30,11 @@ enum class crud_kind : std::uint8_t {
 
 // The SQL for `kind` on `table`; `rows` is the number of VALUES rows for the inserts.
 const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows = 1);
+
+// UPDATE `columns` (positions in the table) by key: SET a = ?, b = ? WHERE key = ?, and for a
+// table with a lock version, SET ..., lock = lock + 1 WHERE key = ? AND lock = ?. Rendered for each
+// call (which columns changed varies), not kept; the statement cache knows its text.
+std::string update_columns_sql(database_state& db, const table_meta& table, std::span<const std::size_t> columns);
 
 // A multi-row INSERT of `rows` rows (with the key column or without a generated one) that resolves
 // a conflict on a unique key as the dialect's on_conflict_clause spells it (ar::on_conflict), and

@@ -129,6 +129,14 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
 // (compiled once, in src/load/eager.cpp).
 std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
 
+// Remembers a record's fields as its row as stored (record_context::saved, for dirty tracking): a
+// copy of its own, shared by its copies.
+template <class M>
+void remember_row(const M& record) {
+  record.ar_context.saved = share_fields(record_ops_v<M>, &record);
+  record.ar_context.row = record_context::own_row;
+}
+
 // A statement's parameters, made and dropped in the library (a vector of values inlined at each
 // call is most of the code of an insert or update).
 class parameter_list {
