@@ -117,7 +117,7 @@ TEST_F(chinook_time, an_update_that_changes_nothing_keeps_a_non_canonical_stored
     ar::save(one);
     EXPECT_EQ(counter.count(), 0u) << text;
     EXPECT_EQ(raw_date_of(98), text);
-    one.billing_city = "Elsewhere";
+    one.billing_city = "Elsewhere than " + text;
     ar::update(one);
     EXPECT_EQ(counter.statements(),
               (std::vector<std::string>{"UPDATE \"Invoice\" SET \"BillingCity\" = ? WHERE \"InvoiceId\" = ?"}));
