@@ -411,15 +411,15 @@ std::vector<change> changes(const M& record) {
   std::vector<change> out;
   const M* saved = detail::saved_row(record);
   const auto now = detail::columns_of(record);
-  for (std::size_t i = 0; i < now.size(); ++i) {
-    if (!saved) {
+  if (!saved) {
+    for (std::size_t i = 0; i < now.size(); ++i)
       out.push_back(change{table_meta_v<M>.columns[i].field, value{}, detail::value_of(now[i])});
-      continue;
-    }
-    const auto before = detail::columns_of(*saved);
+    return out;
+  }
+  const auto before = detail::columns_of(*saved);
+  for (std::size_t i = 0; i < now.size(); ++i)
     if (detail::column_changed(now[i], before[i]))
       out.push_back(change{table_meta_v<M>.columns[i].field, detail::value_of(before[i]), detail::value_of(now[i])});
-  }
   return out;
 }
 

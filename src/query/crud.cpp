@@ -74,7 +74,12 @@ void update_columns(const database& db, const table_meta& table, std::span<const
   const auto key = params.span().subspan(which.size(), table.key_columns.size());
   if (table.locked())
     throw stale_record_error(db.name(), std::string(table.table), key_text(key), version_of(params.span().back()));
-  throw record_not_found(std::string(table.table), key_text(key));
+  // MariaDB counts the rows an UPDATE changed, not those it found: a row that already holds the
+  // new values (another writer set them) is no missing row. Only this path asks.
+  std::int64_t rows = 0;
+  const column_binding count = bind_column(rows);
+  run(state, crud_sql(state, table, crud_kind::count_by_key), key, {&count, 1});
+  if (rows == 0) throw record_not_found(std::string(table.table), key_text(key));
 }
 
 bool delete_locked_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {

@@ -182,6 +182,12 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
       return out;
     }
     case crud_kind::select_by_key: return render_select_by_key(d, t);
+    case crud_kind::count_by_key: {
+      std::string out = "SELECT COUNT(*) FROM ";
+      d.quote_identifier(out, table_name(t));
+      where_key(out, d, t, 1);
+      return out;
+    }
     case crud_kind::create_table: return render_create(d, t, false);
     case crud_kind::create_table_if_not_exists: return render_create(d, t, true);
     case crud_kind::drop_table_if_exists: {

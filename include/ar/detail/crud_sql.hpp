@@ -23,6 +23,7 @@ enum class crud_kind : std::uint8_t {
   destroy,           // DELETE WHERE key = ?
   destroy_locked,    // DELETE WHERE key = ? AND lock_version = ? (AR_LOCK_VERSION)
   select_by_key,     // SELECT every column WHERE key = ?
+  count_by_key,      // SELECT COUNT(*) WHERE key = ? (is the row there?)
   create_table,
   create_table_if_not_exists,
   drop_table_if_exists,
