@@ -117,7 +117,8 @@ void update_row(const database& db, const table_meta& table, std::span<const col
 // `saved` is empty (a record ar never stored or read), never the key or the lock version.
 void changed_columns(const table_meta& table, std::span<const column_binding> columns,
                      std::span<const column_binding> saved, std::vector<std::size_t>& out);
-bool column_changed(const column_binding& now, const column_binding& saved);
+bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
+                    std::size_t position);
 // UPDATE the columns `which` by key (and, with AR_LOCK_VERSION, the version raised and checked):
 // ar::record_not_found when no row has the key, ar::stale_record_error when a locked row is not
 // at the record's version.
@@ -391,7 +392,7 @@ bool changed(const M& record) {
   const auto now = detail::columns_of(record);
   const auto before = detail::columns_of(*saved);
   for (std::size_t i = 0; i < now.size(); ++i)
-    if (detail::column_changed(now[i], before[i])) return true;
+    if (detail::column_changed(now[i], before[i], table_meta_v<M>, i)) return true;
   return false;
 }
 
@@ -401,7 +402,7 @@ bool changed(const M& record, column<M, I>) {
   const M* saved = detail::saved_row(record);
   if (!saved) return true;
   constexpr std::size_t at = detail::column_lookup<M, I>::position;
-  return detail::column_changed(detail::columns_of(record)[at], detail::columns_of(*saved)[at]);
+  return detail::column_changed(detail::columns_of(record)[at], detail::columns_of(*saved)[at], table_meta_v<M>, at);
 }
 
 // Every field that differs, in field order, with its value before and after (every field, before
@@ -413,13 +414,14 @@ std::vector<change> changes(const M& record) {
   const auto now = detail::columns_of(record);
   if (!saved) {
     for (std::size_t i = 0; i < now.size(); ++i)
-      out.push_back(change{table_meta_v<M>.columns[i].field, value{}, detail::value_of(now[i])});
+      out.push_back(change{table_meta_v<M>.columns[i].field, value{}, detail::value_of(now[i], &table_meta_v<M>, i)});
     return out;
   }
   const auto before = detail::columns_of(*saved);
   for (std::size_t i = 0; i < now.size(); ++i)
-    if (detail::column_changed(now[i], before[i]))
-      out.push_back(change{table_meta_v<M>.columns[i].field, detail::value_of(before[i]), detail::value_of(now[i])});
+    if (detail::column_changed(now[i], before[i], table_meta_v<M>, i))
+      out.push_back(change{table_meta_v<M>.columns[i].field, detail::value_of(before[i], &table_meta_v<M>, i),
+                           detail::value_of(now[i], &table_meta_v<M>, i)});
   return out;
 }
 

@@ -46,15 +46,17 @@ std::int64_t version_of(const value& v) {
 }
 }  // namespace
 
-bool column_changed(const column_binding& now, const column_binding& saved) {
-  return value_of(now) != value_of(saved);
+bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
+                    std::size_t position) {
+  // Through the table and position: a value its column cannot hold is refused naming them.
+  return value_of(now, &table, position) != value_of(saved, &table, position);
 }
 
 void changed_columns(const table_meta& table, std::span<const column_binding> columns,
                      std::span<const column_binding> saved, std::vector<std::size_t>& out) {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (table.is_key(i) || i == table.lock_version) continue;
-    if (saved.empty() || column_changed(columns[i], saved[i])) out.push_back(i);
+    if (saved.empty() || column_changed(columns[i], saved[i], table, i)) out.push_back(i);
   }
 }
 
