@@ -76,8 +76,9 @@ void update_columns(const database& db, const table_meta& table, std::span<const
   const auto key = params.span().subspan(which.size(), table.key_columns.size());
   if (table.locked())
     throw stale_record_error(db.name(), std::string(table.table), key_text(key), version_of(params.span().back()));
-  // MariaDB counts the rows an UPDATE changed, not those it found: a row that already holds the
-  // new values (another writer set them) is no missing row. Only this path asks.
+  // A client that counts the rows an UPDATE changed, not those it found (MySQL's without
+  // CLIENT_FOUND_ROWS), says 0 for a row that already holds the new values (another writer set
+  // them): that is no missing row. Only this path asks.
   std::int64_t rows = 0;
   const column_binding count = bind_column(rows);
   run(state, crud_sql(state, table, crud_kind::count_by_key), key, {&count, 1});

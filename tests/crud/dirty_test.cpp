@@ -178,8 +178,9 @@ TEST_P(dirty_tracking, two_writers_of_different_columns_keep_both_changes) {
   EXPECT_EQ(stored.name, "Ada");
 }
 
-// The second writer sets a column to the value the first one already stored: the row is there
-// (MariaDB reports no row changed, which is not a missing row); a missing row is still an error.
+// The second writer sets a column to the value the first one already stored: the row is there (a
+// client that counts changed rows would say 0, which is not a missing row); a missing row is still
+// an error.
 TEST_P(dirty_tracking, an_update_to_what_the_row_already_holds_is_no_missing_row) {
   person mine = ar::find_or_throw<person>(db, ada.id);
   person theirs = ar::find_or_throw<person>(other, ada.id);
