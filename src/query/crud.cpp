@@ -4,6 +4,8 @@
 #include <ar/crud.hpp>
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,10 +48,19 @@ std::int64_t version_of(const value& v) {
 }
 }  // namespace
 
+// Whether two values are the same to store: doubles bit for bit (-0.0 is not 0.0 to a database that
+// keeps the sign; a NaN is the same NaN), everything else by ==.
+bool same_stored(const value& a, const value& b) {
+  const auto* x = std::get_if<double>(&a);
+  const auto* y = std::get_if<double>(&b);
+  if (x && y) return std::bit_cast<std::uint64_t>(*x) == std::bit_cast<std::uint64_t>(*y);
+  return a == b;
+}
+
 bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
                     std::size_t position) {
   // Through the table and position: a value its column cannot hold is refused naming them.
-  return value_of(now, &table, position) != value_of(saved, &table, position);
+  return !same_stored(value_of(now, &table, position), value_of(saved, &table, position));
 }
 
 void changed_columns(const table_meta& table, std::span<const column_binding> columns,

@@ -194,6 +194,24 @@ TEST_P(dirty_tracking, an_update_to_what_the_row_already_holds_is_no_missing_row
   EXPECT_THROW(ar::update(other, theirs), ar::record_not_found);
 }
 
+// A double compares bit for bit: -0.0 after 0.0 is a change (a database may keep the sign), the
+// same NaN is not.
+struct reading {
+  std::int64_t id = 0;
+  double value = 0.0;
+  AR_MODEL(reading, "dirty_readings", AR_FIELDS(id, value));
+};
+
+TEST_P(dirty_tracking, doubles_compare_bit_for_bit) {
+  ar::create_table<reading>(db);
+  reading r{0, 0.0};
+  ar::insert(db, r);
+  r.value = -0.0;
+  EXPECT_TRUE(ar::changed(r));
+  r.value = 0.0;
+  EXPECT_FALSE(ar::changed(r));
+}
+
 // --- optimistic locking -------------------------------------------------------------------------
 
 TEST_P(dirty_tracking, a_locked_update_raises_the_version_and_checks_it) {
