@@ -5,7 +5,9 @@
 // model is bound to (ar::bind<M>, else the default database). Every value is a bound parameter.
 //
 //   ar::insert(user);                    // INSERT, writes the generated key back into user.id
-//   user.age = 42; ar::update(user);     // UPDATE by primary key; ar::record_not_found if gone
+//   user.age = 42; ar::update(user);     // UPDATE age alone, by primary key; ar::record_not_found if gone
+//   ar::changed(user), ar::changed(user, User::c.age), ar::changes(user)  // dirty tracking
+//   ar::refresh(user);                   // the row read again: nothing has changed any more
 //   ar::save(user);                      // insert when new (key 0), else update
 //   std::optional<User> u = ar::find<User>(7);
 //   User v = ar::find_or_throw<User>(7); // ar::record_not_found when there is no such row
@@ -29,6 +31,8 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -108,6 +112,68 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
 // ar::record_not_found when no row has the key.
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
 
+// Dirty tracking (compiled once, in src/query/crud.cpp). The positions of the columns a partial
+// update writes: every column whose value differs from `saved` (the row as stored), every one when
+// `saved` is empty (a record ar never stored or read), never the key or the lock version.
+void changed_columns(const table_meta& table, std::span<const column_binding> columns,
+                     std::span<const column_binding> saved, std::vector<std::size_t>& out);
+bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
+                    std::size_t position);
+// UPDATE the columns `which` by key (and, with AR_LOCK_VERSION, the version raised and checked):
+// ar::record_not_found when no row has the key, ar::stale_record_error when a locked row is not
+// at the record's version.
+void update_columns(const database& db, const table_meta& table, std::span<const column_binding> columns,
+                    std::span<const std::size_t> which);
+// DELETE by key and lock version; ar::stale_record_error when no row matches both.
+bool delete_locked_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
+
+// The record's row as ar last saw it stored (read, inserted, updated, reloaded): a record of its
+// model, or null for a record the program built.
+template <model M>
+const M* saved_row(const M& record) noexcept {
+  const record_context& c = record.ar_context;
+  if (!c.saved) return nullptr;
+  if (c.row == record_context::own_row) return static_cast<const M*>(c.saved.get());
+  return static_cast<const M*>(static_cast<const record_buffer*>(c.saved.get())->at(c.row));
+}
+
+// Whether a model declares AR_LOCK_VERSION.
+template <model M>
+inline constexpr bool locked_v = table_meta_v<M>.locked();
+
+inline void raise_version(const column_binding& version) noexcept {
+  if (version.type == value_type::int64)
+    ++*static_cast<std::int64_t*>(version.target);
+  else
+    ++*static_cast<std::int32_t*>(version.target);
+}
+
+// update: only the columns that changed since the row was read or saved; no statement when none
+// did. `writable` is the record when its lock version may be raised (null for a const record of a
+// model without one).
+template <model M>
+void update_record(const database& db, const M& record, M* writable) {
+  static_assert(model_of<M>::size > model_of<M>::key_arity,
+                "ar::update needs a model with a column besides its primary key (every column of this model is "
+                "in its key: there is nothing to update)");
+  const auto columns = columns_of(record);
+  std::vector<std::size_t> which;
+  if (const M* saved = saved_row(record))
+    changed_columns(table_meta_v<M>, columns, columns_of(*saved), which);
+  else
+    changed_columns(table_meta_v<M>, columns, {}, which);
+  if (which.empty()) return;  // nothing changed: no statement
+  if constexpr (has_self_reference_v<M>) check_no_cycle(db, record);
+  update_columns(db, table_meta_v<M>, columns, which);
+  if constexpr (locked_v<M>) raise_version(columns[table_meta_v<M>.lock_version]);
+  (void)writable;
+  remember_row(record);
+}
+
+// DELETE of a record: by key, and by key and lock version for a model with AR_LOCK_VERSION.
+template <model M>
+bool delete_record(const database& db, const M& record);
+
 template <model M>
 void require_default_constructible() {
   static_assert(std::is_default_constructible_v<M>,
@@ -129,6 +195,7 @@ void insert(const database& db, M& record) {
   detail::append_values(record, params, !generate);
   if (!generate) {
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert_with_key), params.span());
+    detail::remember_row(record);
     return;
   }
   if constexpr (model_of<M>::generated_key) {
@@ -149,21 +216,31 @@ void insert(const database& db, M& record) {
     primary_key(record) = key_type_of<M>{};
     throw;
   }
+  detail::remember_row(record);
   }
 }
 
-// UPDATE every column but the key, by key. Throws ar::record_not_found when no row has the key.
+// UPDATE, by key, the columns that changed since the record was read or last written (every column
+// but the key for a record the program built); no statement at all when nothing changed. Throws
+// ar::record_not_found when no row has the key. With AR_LOCK_VERSION the row is found by key and
+// the version read, the version is raised by one (in the row and in the record), and a row that
+// has moved on throws ar::stale_record_error, nothing written.
+template <model M>
+void update(const database& db, M& record) {
+  detail::update_record(db, static_cast<const M&>(record), &record);
+}
 template <model M>
 void update(const database& db, const M& record) {
-  static_assert(model_of<M>::size > model_of<M>::key_arity,
-                "ar::update needs a model with a column besides its primary key (every column of this model is "
-                "in its key: there is nothing to update)");
-  if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
-  detail::update_row(db, table_meta_v<M>, detail::columns_of(record));
+  static_assert(!detail::locked_v<M>,
+                "ar::update of a const record of a model with AR_LOCK_VERSION: the update raises the record's "
+                "lock version, so pass a record that is not const");
+  detail::update_record(db, record, static_cast<M*>(nullptr));
 }
 
-// Insert when new, else update. "New" means a generated key that is still 0; a model whose key
-// the program supplies is written with one insert-or-update statement.
+
+// Insert when new, else update (only what changed). "New" means a generated key that is still 0; a
+// record of a model whose key the program supplies is updated when ar read or wrote its row (under
+// the same key), else written with one insert-or-update statement (every column).
 template <model M>
 void save(const database& db, M& record) {
   if constexpr (model_of<M>::generated_key) {
@@ -172,11 +249,16 @@ void save(const database& db, M& record) {
     else
       update(db, record);
   } else {
+    if (const M* saved = detail::saved_row(record); saved && primary_key(*saved) == primary_key(record)) {
+      if constexpr (model_of<M>::size > model_of<M>::key_arity) update(db, record);
+      return;  // a model whose every column is its key: the row is there, nothing else to write
+    }
     if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
     auto& state = detail::state_of(db);
     detail::parameter_list params(db.dialect());
     detail::append_values(record, params, true);
     detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
+    detail::remember_row(record);
   }
 }
 
@@ -187,6 +269,8 @@ std::optional<M> find(const database& db, const key_type_of<M>& key) {
   std::optional<M> found(std::in_place);
   if (!detail::find_row(db, table_meta_v<M>, detail::record_ops_v<M>, &*found, detail::key_bindings<M>(key)))
     found.reset();
+  else
+    detail::remember_row(*found);
   return found;
 }
 template <model M, class K>
@@ -207,6 +291,18 @@ template <model M, class K>
 M find_or_throw(const database&, const K&) {
   detail::refuse_key<M, K>();
   throw;
+}
+
+// Reads the record's row again (by key) into its fields (ar::refresh: ar::reload is the tag that
+// reloads a relation): afterwards nothing has changed. Throws
+// ar::record_not_found when the row is gone. Relation caches are left as they are.
+template <model M>
+void refresh(const database& db, M& record) {
+  std::optional<M> fresh = find<M>(db, primary_key(record));
+  if (!fresh) throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(primary_key(record)));
+  model_of<M>::copy_columns(record, *fresh);
+  record.ar_context.saved = std::move(fresh->ar_context.saved);
+  record.ar_context.row = detail::record_context::own_row;
 }
 
 namespace detail {
@@ -264,7 +360,69 @@ bool destroy(const database& db, const M& record) {
   if constexpr (detail::has_dependents_v<M>)
     return detail::destroy_with_dependents(db, record);
   else
-    return detail::delete_row<M>(db, primary_key(record));
+    return detail::delete_record(db, record);
+}
+
+namespace detail {
+template <model M>
+bool delete_record(const database& db, const M& record) {
+  if constexpr (locked_v<M>)
+    return delete_locked_row(db, table_meta_v<M>, columns_of(record));
+  else
+    return delete_row<M>(db, primary_key(record));
+}
+}  // namespace detail
+
+// --- dirty tracking ---------------------------------------------------------------------------
+
+// One field whose value differs from the record's row as stored: the field's name, and its value
+// there (`before`; std::monostate when ar never stored or read the record) and in the record.
+struct change {
+  std::string_view field;
+  value before;
+  value after;
+};
+
+// Whether any field differs from the row as ar last read or wrote it. A record the program built
+// (never inserted or read) has changed. Compares the fields: costs no statement.
+template <model M>
+bool changed(const M& record) {
+  const M* saved = detail::saved_row(record);
+  if (!saved) return true;
+  const auto now = detail::columns_of(record);
+  const auto before = detail::columns_of(*saved);
+  for (std::size_t i = 0; i < now.size(); ++i)
+    if (detail::column_changed(now[i], before[i], table_meta_v<M>, i)) return true;
+  return false;
+}
+
+// Whether one field differs: ar::changed(user, User::c.name).
+template <model M, int I>
+bool changed(const M& record, column<M, I>) {
+  const M* saved = detail::saved_row(record);
+  if (!saved) return true;
+  constexpr std::size_t at = detail::column_lookup<M, I>::position;
+  return detail::column_changed(detail::columns_of(record)[at], detail::columns_of(*saved)[at], table_meta_v<M>, at);
+}
+
+// Every field that differs, in field order, with its value before and after (every field, before
+// std::monostate, for a record the program built).
+template <model M>
+std::vector<change> changes(const M& record) {
+  std::vector<change> out;
+  const M* saved = detail::saved_row(record);
+  const auto now = detail::columns_of(record);
+  if (!saved) {
+    for (std::size_t i = 0; i < now.size(); ++i)
+      out.push_back(change{table_meta_v<M>.columns[i].field, value{}, detail::value_of(now[i], &table_meta_v<M>, i)});
+    return out;
+  }
+  const auto before = detail::columns_of(*saved);
+  for (std::size_t i = 0; i < now.size(); ++i)
+    if (detail::column_changed(now[i], before[i], table_meta_v<M>, i))
+      out.push_back(change{table_meta_v<M>.columns[i].field, detail::value_of(before[i], &table_meta_v<M>, i),
+                           detail::value_of(now[i], &table_meta_v<M>, i)});
+  return out;
 }
 
 // Inserts many records with one multi-row INSERT per batch (as many rows as the backend's
@@ -404,8 +562,16 @@ void insert(M& record) {
   insert(database_for<M>(), record);
 }
 template <model M>
+void update(M& record) {
+  update(database_for<M>(), record);
+}
+template <model M>
 void update(const M& record) {
   update(database_for<M>(), record);
+}
+template <model M>
+void refresh(M& record) {
+  refresh(database_for<M>(), record);
 }
 template <model M>
 void save(M& record) {

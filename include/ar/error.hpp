@@ -16,6 +16,25 @@ class error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Optimistic locking (AR_LOCK_VERSION): an update, save or destroy found no row with the record's
+// key at the lock version it was read at: another writer changed (or deleted) the row since.
+// Nothing was written, and the record is as it was. Names the database, the table, the key and
+// the version expected.
+class stale_record_error : public error {
+ public:
+  stale_record_error(std::string database, std::string table, std::string key, std::int64_t expected_version);
+  const std::string& database() const noexcept { return database_; }
+  const std::string& table() const noexcept { return table_; }
+  const std::string& key() const noexcept { return key_; }
+  std::int64_t expected_version() const noexcept { return expected_; }
+
+ private:
+  std::string database_;
+  std::string table_;
+  std::string key_;
+  std::int64_t expected_;
+};
+
 // A lookup by primary key found no row (find_or_throw), or an update/destroy matched no row.
 class record_not_found : public error {
  public:

@@ -21,6 +21,11 @@
 //   AR_KEY_SUPPLIED            the program supplies the key, an integer one too (a table whose key
 //                              is a plain INT, not an identity or AUTO_INCREMENT column): insert
 //                              binds it, and save() of a record whose key is not stored inserts it.
+//   AR_LOCK_VERSION(member)    optimistic locking: the integer field (std::int32_t or std::int64_t)
+//                              counts the record's writes. update and save write it + 1 and find
+//                              the row by key and the version read; destroy finds it the same way.
+//                              A record whose row has moved on throws ar::stale_record_error
+//                              (ar/crud.hpp, docs/records.md).
 //   AR_TRANSIENT(m1, m2, ...)  data members that are not stored, on purpose. Every data member of a
 //                              model that is an aggregate is in AR_FIELDS or here: one in neither
 //                              does not compile (it would silently never be stored).
@@ -79,6 +84,7 @@
 #define AR_COLUMN(member, column) (COLUMN, member, column)
 #define AR_PRIMARY_KEY(...) (PRIMARY_KEY, __VA_ARGS__)
 #define AR_KEY_SUPPLIED (KEY_SUPPLIED)
+#define AR_LOCK_VERSION(member) (LOCK_VERSION, member)
 #define AR_NAMING(style) (NAMING, style)
 
 #define AR_TRANSIENT(...) (TRANSIENT, __VA_ARGS__)
@@ -108,6 +114,7 @@
                   "AR_MODEL(" #Self ", ...): the struct has a data member that neither AR_FIELDS nor "  \
                   "AR_TRANSIENT lists, which would never be stored: list it in AR_FIELDS, or in "       \
                   "AR_TRANSIENT(...) to keep it out of the table on purpose");                           \
+    AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_POST_CHECK, Self, __VA_ARGS__)                                   \
     return ar_definition;                                                                            \
   }                                                                                                  \
   struct hana_accessors_impl {                                                                       \
@@ -167,6 +174,23 @@
                 "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, or "    \
                 "std::optional of one of them; for a type of your own, specialize ar::type_mapping<T> (an "   \
                 "enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
+// Checks of a clause against the model once it is made (ar_definition): AR_LOCK_VERSION's field.
+#define AR_DETAIL_CLAUSE_POST_CHECK(Self, clause) \
+  AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_POST_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
+#define AR_DETAIL_CLAUSE_POST_CHECK_I(Self, kind, ...) \
+  AR_PP_CAT(AR_DETAIL_POST_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_POST_CHECK_, kind)))(Self, __VA_ARGS__)
+#define AR_DETAIL_HAS_POST_CHECK_LOCK_VERSION ~, 1
+#define AR_DETAIL_POST_CHECK_0(Self, ...)
+#define AR_DETAIL_POST_CHECK_1(Self, member)                                                                  \
+  static_assert(::ar::detail::lock_problem_of<::std::remove_const_t<decltype(ar_definition)>>() !=            \
+                    ::ar::detail::lock_version_problem::not_a_field,                                           \
+                "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member "' is not a field that AR_FIELDS lists: " \
+                "list the member in AR_FIELDS, or correct the name");                                          \
+  static_assert(::ar::detail::lock_problem_of<::std::remove_const_t<decltype(ar_definition)>>() !=            \
+                    ::ar::detail::lock_version_problem::not_an_integer,                                        \
+                "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member "' is not an integer: a lock version is " \
+                "a std::int32_t or std::int64_t field (not optional)");
+
 // AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY: ar_check_relation_<name>(), which the relation's
 // accessor evaluates first when it is used (the target may be incomplete where the model is
 // defined), names a target that is not a model and a foreign key that is not a field.
@@ -259,6 +283,7 @@
 #define AR_DETAIL_DECL_UNIQUE(...)
 #define AR_DETAIL_DECL_INDEX(...)
 #define AR_DETAIL_DECL_DEFAULT(...)
+#define AR_DETAIL_META_LOCK_VERSION(member) ::ar::detail::make_lock_version_clause(BOOST_HANA_STRING(#member))
 #define AR_DETAIL_META_NAMING(style) ::ar::detail::naming_clause<::ar::name_style::style>{}
 
 // Relations: AR_BELONGS_TO(name, Target, foreign_key, options...) on the model holding the foreign
@@ -514,6 +539,7 @@
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
 #define AR_DETAIL_DECL_KEY_SUPPLIED(...)
+#define AR_DETAIL_DECL_LOCK_VERSION(...)
 #define AR_DETAIL_DECL_NAMING(...)
 
 #endif  // AR_MODEL_HPP

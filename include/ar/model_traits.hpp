@@ -62,6 +62,11 @@ struct table_meta {
   name_style naming;  // AR_NAMING's style, else as_declared
   // Every key column, in key order: one, or the fields of AR_PRIMARY_KEY(a, b, ...).
   std::span<const std::size_t> key_columns;
+  // AR_LOCK_VERSION's column, or no_lock_version.
+  std::size_t lock_version = no_lock_version;
+
+  static constexpr std::size_t no_lock_version = static_cast<std::size_t>(-1);
+  constexpr bool locked() const noexcept { return lock_version != no_lock_version; }
 
   constexpr const column_meta& key() const noexcept { return columns[primary_key]; }
   constexpr bool composite_key() const noexcept { return key_columns.size() > 1; }
@@ -85,7 +90,8 @@ inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_
 template <model M>
 inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
                                          model_of<M>::primary_key_index, model_of<M>::generated_key,
-                                         model_of<M>::naming, model_of<M>::key_indices};
+                                         model_of<M>::naming, model_of<M>::key_indices,
+                                         model_of<M>::lock_version_index};
 
 // The primary key of a record: its key field, or for a composite key (AR_PRIMARY_KEY(a, b)) a
 // std::tuple of its key fields' values, in key order.

@@ -145,7 +145,7 @@ bool destroy_with_dependents(const database& db, const M& record) {
           }(),
           ...);
     }(relations{});
-    const bool gone = delete_row<M>(db, primary_key(record));
+    const bool gone = delete_record(db, record);
     if (tx) tx->commit();
     return gone;
   } catch (const std::exception& e) {

@@ -46,6 +46,14 @@ std::vector<const void*> record_buffer::pointers() const {
   return out;
 }
 
+const void* record_buffer::at(std::size_t index) const noexcept {
+  for (const chunk& c : chunks_) {
+    if (index < c.used) return static_cast<const char*>(c.data) + index * ops_->size;
+    index -= c.used;
+  }
+  return nullptr;
+}
+
 void record_buffer::sink(void* buffer, void* record) { static_cast<record_buffer*>(buffer)->push(record); }
 
 }  // namespace ar::detail

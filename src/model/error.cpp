@@ -9,6 +9,16 @@ namespace ar {
 record_not_found::record_not_found(std::string table, std::string key)
     : error("ar: no row in '" + table + "' has the primary key " + key), table_(std::move(table)), key_(std::move(key)) {}
 
+stale_record_error::stale_record_error(std::string database, std::string table, std::string key,
+                                       std::int64_t expected_version)
+    : error("ar: database '" + database + "': no row in '" + table + "' has the primary key " + key +
+            " at lock version " + std::to_string(expected_version) +
+            " (another writer changed or deleted it since it was read): nothing was written; read the record again"),
+      database_(std::move(database)),
+      table_(std::move(table)),
+      key_(std::move(key)),
+      expected_(expected_version) {}
+
 database_error::database_error(std::string database, std::string sql, std::string backend_message, std::string code,
                                error_kind kind)
     : error("ar: database '" + database + "' refused a statement: " + backend_message + "\n  SQL: " + sql),

@@ -4,6 +4,8 @@
 #include <ar/crud.hpp>
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,6 +38,73 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
   auto on_row = [&] { found = true; };
   run(state, crud_sql(state, table, crud_kind::select_by_key), params, columns, row_callback::of(on_row));
   return found;
+}
+
+namespace {
+std::int64_t version_of(const value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* i = std::get_if<std::int32_t>(&v)) return *i;
+  return 0;
+}
+}  // namespace
+
+// Whether two values are the same to store: doubles bit for bit (-0.0 is not 0.0 to a database that
+// keeps the sign; a NaN is the same NaN), everything else by ==.
+bool same_stored(const value& a, const value& b) {
+  const auto* x = std::get_if<double>(&a);
+  const auto* y = std::get_if<double>(&b);
+  if (x && y) return std::bit_cast<std::uint64_t>(*x) == std::bit_cast<std::uint64_t>(*y);
+  return a == b;
+}
+
+bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
+                    std::size_t position) {
+  // Through the table and position: a value its column cannot hold is refused naming them.
+  return !same_stored(value_of(now, &table, position), value_of(saved, &table, position));
+}
+
+void changed_columns(const table_meta& table, std::span<const column_binding> columns,
+                     std::span<const column_binding> saved, std::vector<std::size_t>& out) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (table.is_key(i) || i == table.lock_version) continue;
+    if (saved.empty() || column_changed(columns[i], saved[i], table, i)) out.push_back(i);
+  }
+}
+
+void update_columns(const database& db, const table_meta& table, std::span<const column_binding> columns,
+                    std::span<const std::size_t> which) {
+  auto& state = detail::state_of(db);
+  parameter_list params(db.dialect());
+  for (const std::size_t i : which) params.append(columns[i], &table, i);
+  for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);
+  if (table.locked()) params.append(columns[table.lock_version], &table, table.lock_version);
+  const std::size_t writable = columns.size() - table.key_columns.size();
+  std::string partial;
+  if (table.locked() || which.size() != writable) partial = update_columns_sql(state, table, which);
+  const std::string& sql = partial.empty() ? crud_sql(state, table, crud_kind::update) : partial;
+  const auto result = run(state, sql, params.span());
+  if (result.rows_affected > 0) return;
+  const auto key = params.span().subspan(which.size(), table.key_columns.size());
+  if (table.locked())
+    throw stale_record_error(db.name(), std::string(table.table), key_text(key), version_of(params.span().back()));
+  // A client that counts the rows an UPDATE changed, not those it found (MySQL's without
+  // CLIENT_FOUND_ROWS), says 0 for a row that already holds the new values (another writer set
+  // them): that is no missing row. Only this path asks.
+  std::int64_t rows = 0;
+  const column_binding count = bind_column(rows);
+  run(state, crud_sql(state, table, crud_kind::count_by_key), key, {&count, 1});
+  if (rows == 0) throw record_not_found(std::string(table.table), key_text(key));
+}
+
+bool delete_locked_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {
+  auto& state = detail::state_of(db);
+  parameter_list params(db.dialect());
+  for (const std::size_t k : table.key_columns) params.append(columns[k], &table, k);
+  params.append(columns[table.lock_version], &table, table.lock_version);
+  const auto result = run(state, crud_sql(state, table, crud_kind::destroy_locked), params.span());
+  if (result.rows_affected > 0) return true;
+  throw stale_record_error(db.name(), std::string(table.table),
+                           key_text(params.span().first(table.key_columns.size())), version_of(params.span().back()));
 }
 
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {

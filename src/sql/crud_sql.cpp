@@ -79,6 +79,36 @@ std::string render_update(const dialect& d, const table_meta& t) {
   return out;
 }
 
+// UPDATE of some columns (every one but the key when `columns` lists them all), the lock version
+// raised and checked when the table has one.
+std::string render_update_columns(const dialect& d, const table_meta& t, std::span<const std::size_t> columns) {
+  std::string out = "UPDATE ";
+  d.quote_identifier(out, table_name(t));
+  out += " SET ";
+  std::size_t index = 1;
+  for (const std::size_t i : columns) {
+    if (index > 1) out += ", ";
+    d.quote_identifier(out, column_name(t, i));
+    out += " = ";
+    d.placeholder(out, index++);
+  }
+  if (t.locked()) {
+    if (index > 1) out += ", ";
+    d.quote_identifier(out, column_name(t, t.lock_version));
+    out += " = ";
+    d.quote_identifier(out, column_name(t, t.lock_version));
+    out += " + 1";
+  }
+  where_key(out, d, t, index);
+  if (t.locked()) {
+    out += " AND ";
+    d.quote_identifier(out, column_name(t, t.lock_version));
+    out += " = ";
+    d.placeholder(out, index + t.key_columns.size());
+  }
+  return out;
+}
+
 std::string render_select_by_key(const dialect& d, const table_meta& t) {
   std::string out = "SELECT ";
   column_list(out, d, t, true);
@@ -107,7 +137,21 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
     }
     case crud_kind::update: return render_update(d, t);
     case crud_kind::destroy: return render_delete(d, t);
+    case crud_kind::destroy_locked: {
+      std::string out = render_delete(d, t);
+      out += " AND ";
+      d.quote_identifier(out, column_name(t, t.lock_version));
+      out += " = ";
+      d.placeholder(out, t.key_columns.size() + 1);
+      return out;
+    }
     case crud_kind::select_by_key: return render_select_by_key(d, t);
+    case crud_kind::count_by_key: {
+      std::string out = "SELECT COUNT(*) FROM ";
+      d.quote_identifier(out, table_name(t));
+      where_key(out, d, t, 1);
+      return out;
+    }
     case crud_kind::drop_table_if_exists: {
       std::string out;
       d.drop_table(out, table_name(t), true);
@@ -125,6 +169,11 @@ const std::string& crud_sql(database_state& db, const table_meta& table, crud_ki
   if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
   const naming_scope names(db.naming);
   return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;
+}
+
+std::string update_columns_sql(database_state& db, const table_meta& table, std::span<const std::size_t> columns) {
+  const naming_scope names(db.naming);
+  return render_update_columns(db.dialect, table, columns);
 }
 
 std::string insert_on_conflict_sql(database_state& db, const table_meta& table, std::size_t rows, bool with_key,

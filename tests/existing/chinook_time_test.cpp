@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -101,6 +102,27 @@ TEST_F(chinook_time, an_update_that_changes_nothing_keeps_the_stored_text) {
   one.invoice_date += hours{25};
   ar::update(one);
   EXPECT_EQ(raw_date_of(98), ar_test::sqlite_column(path, "SELECT datetime('" + before + "', '+25 hours')").at(0));
+}
+
+// Issue 17's last point: a stored time in another form than the one ar writes (a 'T' separator, a
+// zero fraction, a 'Z') is left exactly as it is by an update or save that changed nothing: dirty
+// tracking sends no statement at all. A changed field is written alone, the time's text untouched.
+TEST_F(chinook_time, an_update_that_changes_nothing_keeps_a_non_canonical_stored_text) {
+  for (const std::string text : {"2021-01-01T00:00:00", "2021-01-01 00:00:00.000", "2021-01-01T00:00:00Z"}) {
+    ar_test::sqlite_column(path, "UPDATE Invoice SET InvoiceDate = '" + text + "' WHERE InvoiceId = 98");
+    ASSERT_EQ(raw_date_of(98), text);
+    invoice one = ar::find_or_throw<invoice>(db, std::int64_t{98});
+    ar::statement_counter counter;
+    ar::update(one);
+    ar::save(one);
+    EXPECT_EQ(counter.count(), 0u) << text;
+    EXPECT_EQ(raw_date_of(98), text);
+    one.billing_city = "Elsewhere than " + text;
+    ar::update(one);
+    EXPECT_EQ(counter.statements(),
+              (std::vector<std::string>{"UPDATE \"Invoice\" SET \"BillingCity\" = ? WHERE \"InvoiceId\" = ?"}));
+    EXPECT_EQ(raw_date_of(98), text);
+  }
 }
 
 TEST_F(chinook_time, reads_every_common_stored_form) {

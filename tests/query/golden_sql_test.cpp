@@ -214,7 +214,50 @@ TEST_P(golden_sql, save_with_a_supplied_key_is_an_upsert) {
   const golden_text select_by_key{R"(SELECT "code", "name", "population" FROM "countries" WHERE "code" = ?)",
                              R"(SELECT "code", "name", "population" FROM "countries" WHERE "code" = $1)",
                              "SELECT `code`, `name`, `population` FROM `countries` WHERE `code` = ?"};
-  expect_statements(counter, {upsert, upsert, select_by_key});
+  // The second save is of a record ar wrote under that key: an update of what changed.
+  const golden_text update_population{R"(UPDATE "countries" SET "population" = ? WHERE "code" = ?)",
+                                      R"(UPDATE "countries" SET "population" = $1 WHERE "code" = $2)",
+                                      "UPDATE `countries` SET `population` = ? WHERE `code` = ?"};
+  expect_statements(counter, {upsert, update_population, select_by_key});
+}
+
+// A lock version (AR_LOCK_VERSION): the update raises and checks it, the delete checks it.
+struct locked_note {
+  std::int64_t id = 0;
+  std::string body;
+  std::int64_t lock_version = 0;
+  AR_MODEL(locked_note, "locked_notes", AR_FIELDS(id, body, lock_version), AR_LOCK_VERSION(lock_version));
+};
+
+TEST_P(golden_sql, partial_and_locked_updates_and_the_locked_delete) {
+  ar::create_tables<user, locked_note>(db);
+  user u{0, "ada", std::nullopt};
+  ar::insert(db, u);
+  locked_note n{0, "first", 0};
+  ar::insert(db, n);
+  user again = ar::find_or_throw<user>(db, u.id);
+  ar::statement_counter counter;
+  u.hair_color = "red";
+  ar::update(db, u);
+  again.hair_color = "red";
+  ar::update(db, again);  // the row already holds "red": found, not changed
+  n.body = "second";
+  ar::update(db, n);
+  ar::destroy(db, n);
+  const golden_text update_hair{R"(UPDATE "users" SET "hair_color" = ? WHERE "id" = ?)",
+                                R"(UPDATE "users" SET "hair_color" = $1 WHERE "id" = $2)",
+                                "UPDATE `users` SET `hair_color` = ? WHERE `id` = ?"};
+  const golden_text locked_update{
+      R"(UPDATE "locked_notes" SET "body" = ?, "lock_version" = "lock_version" + 1 WHERE "id" = ? AND "lock_version" = ?)",
+      R"(UPDATE "locked_notes" SET "body" = $1, "lock_version" = "lock_version" + 1 WHERE "id" = $2 AND "lock_version" = $3)",
+      "UPDATE `locked_notes` SET `body` = ?, `lock_version` = `lock_version` + 1 WHERE `id` = ? AND `lock_version` = ?"};
+  const golden_text locked_delete{R"(DELETE FROM "locked_notes" WHERE "id" = ? AND "lock_version" = ?)",
+                                  R"(DELETE FROM "locked_notes" WHERE "id" = $1 AND "lock_version" = $2)",
+                                  "DELETE FROM `locked_notes` WHERE `id` = ? AND `lock_version` = ?"};
+  // Every backend reports the row the second UPDATE found (MariaDB's client counts found rows, not
+  // changed ones): no COUNT(*) follows it.
+  expect_statements(counter, {update_hair, update_hair, locked_update, locked_delete});
+  EXPECT_EQ(n.lock_version, 1);
 }
 
 TEST_P(golden_sql, update_all_and_delete_all_bind_their_values_before_the_filters) {

@@ -115,11 +115,12 @@ TEST_P(has_one_set, a_second_lets_the_first_go_when_its_key_may_be_null) {
   EXPECT_EQ((ar::from<hs_badge>(db) | ar::filter(hs_badge::c.owner_id == ada.id) | ar::count), 1);
   ASSERT_NE(ada.badge(), nullptr);
   EXPECT_EQ(ada.badge()->label, "second");
-  // Setting the one it has again changes nothing else.
+  // Setting the one it has again changes nothing: its save has nothing to write (dirty tracking),
+  // so no statement at all.
   counter.reset();
   ada.badge_set(second);
-  EXPECT_EQ(writes_and_reads(counter), (std::vector<std::string>{"UPDATE"}));
-  EXPECT_EQ(counter.count(), 1u) << ::testing::PrintToString(counter.statements());
+  EXPECT_EQ(writes_and_reads(counter), (std::vector<std::string>{}));
+  EXPECT_EQ(counter.count(), 0u) << ::testing::PrintToString(counter.statements());
   // Read again, the owner does not know its badge: it is looked for.
   hs_owner fresh = ar::find_or_throw<hs_owner>(db, ada.id);
   hs_badge third{0, std::nullopt, "third"};

@@ -22,7 +22,9 @@ enum class crud_kind : std::uint8_t {
   upsert,            // INSERT with every column, updating the row when the key exists
   update,            // UPDATE every non-key column WHERE key = ?
   destroy,           // DELETE WHERE key = ?
+  destroy_locked,    // DELETE WHERE key = ? AND lock_version = ? (AR_LOCK_VERSION)
   select_by_key,     // SELECT every column WHERE key = ?
+  count_by_key,      // SELECT COUNT(*) WHERE key = ? (is the row there?)
   drop_table_if_exists,
 };
 
@@ -36,6 +38,10 @@ struct table_ddl;
 // a CREATE INDEX for each index it makes apart. Rendered for each call, not kept.
 std::vector<std::string> create_table_sql(database_state& db, const table_ddl& table, bool if_not_exists,
                                           const std::vector<bool>& constrained);
+// UPDATE `columns` (positions in the table) by key: SET a = ?, b = ? WHERE key = ?, and for a
+// table with a lock version, SET ..., lock = lock + 1 WHERE key = ? AND lock = ?. Rendered for each
+// call (which columns changed varies), not kept; the statement cache knows its text.
+std::string update_columns_sql(database_state& db, const table_meta& table, std::span<const std::size_t> columns);
 
 // A multi-row INSERT of `rows` rows (with the key column or without a generated one) that resolves
 // a conflict on a unique key as the dialect's on_conflict_clause spells it (ar::on_conflict), and

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace ar {
@@ -128,6 +129,21 @@ void copy_bound(std::span<const column_binding> to, std::span<const column_bindi
 // A copy of a record's fields, without its relation caches (which could hold a cycle), shared
 // (compiled once, in src/load/eager.cpp).
 std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
+
+// Remembers a record's fields as its row as stored (record_context::saved, for dirty tracking): a
+// copy of its fields (not its relation caches or context) of its own, shared by its copies. One
+// allocation (make_shared), on the path of find, insert, update: not of a query's reads.
+template <class M>
+void remember_row(const M& record) {
+  if constexpr (::ar::model<M> && std::is_default_constructible_v<M>) {
+    auto copy = std::make_shared<M>();
+    model_of<M>::copy_columns(*copy, record);
+    record.ar_context.saved = std::move(copy);
+  } else {
+    record.ar_context.saved = share_fields(record_ops_v<M>, &record);
+  }
+  record.ar_context.row = record_context::own_row;
+}
 
 // A statement's parameters, made and dropped in the library (a vector of values inlined at each
 // call is most of the code of an insert or update).

@@ -13,7 +13,10 @@
 #include <ar/detail/erased_tables.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace ar::detail {
@@ -44,6 +47,8 @@ class record_buffer {
   const std::vector<chunk>& chunks() const noexcept { return chunks_; }
   // Every record, in order.
   std::vector<const void*> pointers() const;
+  // The record at `index` (< size()).
+  const void* at(std::size_t index) const noexcept;
 
   // A sink of each_record: moves the record into the buffer at `buffer`.
   static void sink(void* buffer, void* record);
@@ -97,6 +102,33 @@ template <class M>
 std::vector<M> vector_from(const record_buffer& buffer) {
   const auto& chunks = buffer.chunks();
   return std::vector<M>(buffer_mover<M>(chunks.data(), 0), buffer_mover<M>(chunks.data() + chunks.size(), 0));
+}
+
+// The records of a buffer copied (not moved) into a vector of their model, each pointing at its
+// original in the buffer as the row it was read from (record_context::saved: dirty tracking). The
+// records share the buffer, which lives as long as one of them, or a copy, does. Copying a record
+// costs what moving it does but for text longer than the string's inline buffer; no record gets an
+// allocation of its own. A model that cannot be copied is moved, and keeps no snapshot.
+template <class M>
+std::vector<M> vector_keeping(const std::shared_ptr<record_buffer>& buffer) {
+  if constexpr (std::is_copy_constructible_v<M>) {
+    const auto& chunks = buffer->chunks();
+    std::vector<M> rows;
+    rows.reserve(buffer->size());
+    for (const record_buffer::chunk& c : chunks)
+      for (std::size_t i = 0; i < c.used; ++i) rows.push_back(static_cast<const M*>(c.data)[i]);
+    if (rows.size() < 0xffffffffu) {
+      const std::shared_ptr<const void> saved = buffer;
+      std::uint32_t row = 0;
+      for (M& r : rows) {
+        r.ar_context.saved = saved;
+        r.ar_context.row = row++;
+      }
+    }
+    return rows;
+  } else {
+    return vector_from<M>(*buffer);
+  }
 }
 
 }  // namespace ar::detail

@@ -33,9 +33,18 @@ namespace detail {
 struct load_context;
 
 // What a record knows of the query that read it: its siblings, for automatic batching, and
-// whether it loads strictly. Copies share it; it takes no part in comparing records.
+// whether it loads strictly; and what its row held when it was read or last written (dirty
+// tracking, ar::changed in ar/crud.hpp). Copies share it; it takes no part in comparing records.
 struct record_context {
+  static constexpr std::uint32_t own_row = 0xffffffffu;
   std::shared_ptr<load_context> shared;
+  // The row as stored: null for a record the program built (every field counts as changed); else,
+  // when `row` is own_row, a copy of the record's fields made for it alone (share_fields), or the
+  // buffer of records its query read, `row` being its place there (ar/detail/record_buffer.hpp:
+  // the query moved nothing out of it, it copied, so that a read allocates nothing per record).
+  // Immutable once made: a write gives the record a new one, its copies keep theirs.
+  std::shared_ptr<const void> saved;
+  std::uint32_t row = own_row;
   bool strict = false;
 
   friend constexpr bool operator==(const record_context&, const record_context&) noexcept { return true; }

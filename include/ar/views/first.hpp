@@ -37,6 +37,7 @@ struct first_fn {
         M& record = *static_cast<M*>(one.chunks().front().data);
         finish_records(state, &record, 1);
         result.emplace(std::move(record));
+        remember_row(*result);
       }
     } else {
       S staging{};

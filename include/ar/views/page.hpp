@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 namespace ar {
@@ -31,9 +32,9 @@ page_of<R> read_page(const query<M, R, S, J>& q, std::int64_t n) {
   state.limit = n == std::numeric_limits<std::int64_t>::max() ? n : n + 1;
   page_of<R> page;
   if constexpr (std::is_same_v<R, M>) {
-    record_buffer read(record_ops_v<M>);
-    each_record(q, state, &record_buffer::sink, &read);
-    page.records = vector_from<M>(read);
+    const auto read = std::make_shared<record_buffer>(record_ops_v<M>);
+    each_record(q, state, &record_buffer::sink, read.get());
+    page.records = vector_keeping<M>(read);  // the buffer stays, as the rows as read
   } else {
     S staging{};
     for_each_row(q, state, staging, [&] { page.records.push_back(make_row<R>(std::move(staging))); });

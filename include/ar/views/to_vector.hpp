@@ -5,6 +5,7 @@
 
 #include <ar/query.hpp>
 
+#include <memory>
 #include <vector>
 
 namespace ar {
@@ -17,9 +18,9 @@ template <class M, class R, class S, class J>
 std::vector<R> read_all(const query<M, R, S, J>& q) {
   static_assert(std::is_default_constructible_v<S>, "ar fills rows in place: the model needs a default constructor");
   if constexpr (std::is_same_v<R, M>) {
-    record_buffer read(record_ops_v<M>);
-    each_record(q, q.state(), &record_buffer::sink, &read);
-    std::vector<M> rows = vector_from<M>(read);
+    const auto read = std::make_shared<record_buffer>(record_ops_v<M>);
+    each_record(q, q.state(), &record_buffer::sink, read.get());
+    std::vector<M> rows = vector_keeping<M>(read);  // the buffer stays, as the rows as read
     finish_records(q.state(), rows.data(), rows.size());
     return rows;
   } else {
