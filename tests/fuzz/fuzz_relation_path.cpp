@@ -429,6 +429,11 @@ std::vector<std::int64_t> ids_of(const std::vector<T>& rows) {
   for (const T& r : rows) ids.push_back(r.id);
   return ids;
 }
+// A to-many relation's rows, as its accessor gives them.
+template <class T>
+std::vector<std::int64_t> ids_of(const ar::collection<T>& rows) {
+  return ids_of(rows.vector());
+}
 
 template <class T, class P>
 std::vector<std::int64_t> ids_where(const std::vector<T>& rows, P&& keep) {
@@ -476,6 +481,10 @@ template <class T>
 void touch_all(const std::vector<T>& rows, const tree_nodes& children) {
   if (!children.empty())
     for (const T& r : rows) touch(r, children);
+}
+template <class T>
+void touch_all(const ar::collection<T>& rows, const tree_nodes& children) {
+  touch_all(rows.vector(), children);
 }
 template <class Ptr>
 void touch_one(const Ptr& p, const tree_nodes& children) {
