@@ -158,12 +158,14 @@ void update_record(const database& db, const M& record, M* writable) {
                 "in its key: there is nothing to update)");
   const auto columns = columns_of(record);
   std::vector<std::size_t> which;
-  if (const M* saved = saved_row(record))
+  const M* saved = saved_row(record);
+  if (saved)
     changed_columns(table_meta_v<M>, columns, columns_of(*saved), which);
   else
     changed_columns(table_meta_v<M>, columns, {}, which);
   if (which.empty()) return;  // nothing changed: no statement
-  if constexpr (has_self_reference_v<M>) check_no_cycle(db, record);
+  // Only a parent key that is written can close a cycle (a record without a snapshot writes all).
+  if constexpr (has_self_reference_v<M>) check_no_cycle(db, record, saved ? &which : nullptr);
   update_columns(db, table_meta_v<M>, columns, which);
   if constexpr (locked_v<M>) raise_version(columns[table_meta_v<M>.lock_version]);
   (void)writable;

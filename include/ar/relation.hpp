@@ -213,14 +213,20 @@ std::vector<M> tree_walk(const M& record, bool ancestors, const ar::database* on
 }
 
 // Before ar::update / ar::save stores a record: along every self-referential belongs_to, its new
-// parent must not be the record itself or one of its descendants.
+// parent must not be the record itself or one of its descendants. `changed`, when given, lists the
+// columns the write sends (a partial update): a parent column outside it keeps the parent the row
+// already has, and needs no check (the walk is a statement).
 template <class M>
-void check_no_cycle(const database& db, const M& record) {
+void check_no_cycle(const database& db, const M& record, const std::vector<std::size_t>* changed) {
   [&]<class... R>(type_list<R...>) {
     (
         [&] {
           if constexpr (is_self_belongs_to_v<R>) {
             using impl = relation_impl<R>;
+            if (changed) {
+              constexpr std::size_t parent_column = column_lookup<M, impl::fk_def::index>::position;
+              if (std::find(changed->begin(), changed->end(), parent_column) == changed->end()) return;
+            }
             const auto parent = impl::lookup_value(record);
             if (!parent) return;
             // Compared by load key: a strong id need not have an operator==.

@@ -106,6 +106,36 @@ TEST_P(trees, a_record_cannot_become_its_own_ancestor) {
   EXPECT_EQ(names(ar::ancestors(b, "parent")), (std::vector<std::string>{"a1x", "a1", "a", "root"}));
 }
 
+// The cycle check walks the subtree (one statement): only when the parent key is being changed.
+TEST_P(trees, an_update_that_keeps_the_parent_runs_no_cycle_check) {
+  a.name = "a renamed";
+  ar::statement_counter counter;
+  ar::update(db, a);  // read and saved by insert: only the name changed
+  ASSERT_EQ(counter.count(), 1u) << ::testing::PrintToString(counter.statements());
+  EXPECT_NE(counter.statements()[0].find("UPDATE"), std::string::npos) << counter.statements()[0];
+
+  a.parent_id = b.id;  // a new parent: the check runs (the walk, then the UPDATE)
+  counter.reset();
+  ar::update(db, a);
+  EXPECT_EQ(counter.count(), 2u) << ::testing::PrintToString(counter.statements());
+
+  // A record ar never read or wrote has no snapshot: every column is written, so the check runs.
+  category copy{a.id, a.parent_id, "a again"};
+  counter.reset();
+  ar::update(db, copy);
+  EXPECT_EQ(counter.count(), 2u) << ::testing::PrintToString(counter.statements());
+
+  // A loaded record whose parent changes to one of its descendants is still refused.
+  category loaded = ar::find_or_throw<category>(db, a.id);
+  loaded.name = "only the name";
+  counter.reset();
+  ar::save(db, loaded);
+  EXPECT_EQ(counter.count(), 1u);
+  loaded.parent_id = a1x.id;
+  EXPECT_THROW(ar::save(db, loaded), ar::error);
+  EXPECT_EQ(ar::find_or_throw<category>(db, a.id).parent_id, b.id);
+}
+
 TEST_P(trees, insert_with_a_chosen_key_refuses_a_self_parent_without_a_statement) {
   category self{1000, 1000, "self"};
   ar::statement_counter counter;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace ar {
 
@@ -317,7 +318,7 @@ template <class M>
 bool destroy_with_dependents(const database& db, const M& record);
 // Refuses a record that would become its own ancestor (ar/tree.hpp).
 template <class M>
-void check_no_cycle(const database& db, const M& record);
+void check_no_cycle(const database& db, const M& record, const std::vector<std::size_t>* changed = nullptr);
 // Before a relation's lazy load (ar/loading.hpp): refuses under strict loading; loads the relation
 // for every sibling when the record has some, returning true.
 template <class Rel, class Owner>
