@@ -7,6 +7,7 @@
 
 #include <ar/detail/names.hpp>
 #include <ar/backend/dialect.hpp>
+#include <ar/backend/url.hpp>
 #include <ar/error.hpp>
 #include <ar/model.hpp>
 
@@ -33,6 +34,40 @@ constexpr std::string_view sql_mode_and_version_check =
     "CONCAT('ar needs MariaDB 10.5 or later (INSERT ... RETURNING gives back generated keys) but this "
     "server is ', VERSION()))";  // no comma in the message: the server quotes it up to the first one
 
+// A URL (mysql://user:pass@host:port/db?charset=utf8mb4) becomes SOCI's key='value' words: each
+// value quoted, its quotes and backslashes escaped, as SOCI's mysql backend reads them. The settings
+// a URL may carry are those SOCI passes to the client library.
+constexpr std::array<std::string_view, 9> url_settings{"charset",         "sslca",        "sslcert",
+                                                       "sslkey",          "unix_socket",  "local_infile",
+                                                       "connect_timeout", "read_timeout", "write_timeout"};
+
+void append_setting(std::string& out, std::string_view key, std::string_view value) {
+  if (!out.empty()) out += ' ';
+  out += key;
+  out += "='";
+  for (const char c : value) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  out += '\'';
+}
+
+// Why a URL-form connection string cannot be passed on, or "" when it can (then `out` has its parts).
+std::string read_url(std::string_view connection, backend::url_parts& out) {
+  std::string why;
+  auto parts = backend::parse_url(connection, why);
+  if (!parts) return why;
+  for (const auto& [key, value] : parts->query)
+    if (std::find(url_settings.begin(), url_settings.end(), key) == url_settings.end() && key != "socket") {
+      std::string known;
+      for (const std::string_view k : url_settings) known += (known.empty() ? "" : ", ") + std::string(k);
+      return "has the setting '" + key + "', which MariaDB's client is not given through a URL; it takes " + known +
+             " (and socket for unix_socket)";
+    }
+  out = std::move(*parts);
+  return {};
+}
+
 class mysql_dialect final : public dialect {
  public:
   std::span<const std::string_view> schemes() const override {
@@ -40,6 +75,33 @@ class mysql_dialect final : public dialect {
     return names;
   }
   std::string_view driver_name() const override { return "mysql"; }
+
+  // mysql://user:pass@host:port/db?charset=... in SOCI's words; SOCI's own form goes as it is.
+  std::string driver_connection_string(std::string_view connection, std::string_view) const override {
+    backend::url_parts url;
+    if (!backend::is_url_form(connection) || !read_url(connection, url).empty()) return std::string(connection);
+    std::string out;
+    if (!url.host.empty()) append_setting(out, "host", url.host);
+    if (url.port) append_setting(out, "port", std::to_string(*url.port));
+    if (!url.path.empty()) append_setting(out, "db", url.path);
+    if (url.user) append_setting(out, "user", *url.user);
+    if (url.password) append_setting(out, "password", *url.password);
+    for (const auto& [key, value] : url.query) append_setting(out, key == "socket" ? "unix_socket" : key, value);
+    return out;
+  }
+  std::string refuse_connection_string(std::string_view connection) const override {
+    backend::url_parts url;
+    if (!backend::is_url_form(connection)) return {};
+    return read_url(connection, url);
+  }
+  // A URL's password decoded too: a driver message would quote it so.
+  std::vector<std::string> connection_secrets(std::string_view connection) const override {
+    std::vector<std::string> out = dialect::connection_secrets(connection);
+    backend::url_parts url;
+    if (backend::is_url_form(connection) && read_url(connection, url).empty() && url.password && !url.password->empty())
+      out.push_back(*url.password);
+    return out;
+  }
 
   void quote_identifier(std::string& out, std::string_view identifier) const override {
     out += '`';

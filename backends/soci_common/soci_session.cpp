@@ -28,9 +28,19 @@ bool names_key(std::string_view connect_string, std::string_view key) {
 std::unique_ptr<soci::session> open_session(std::string_view soci_backend, std::string_view connection_string,
                                             const std::vector<std::pair<std::string, std::string>>& parameters) {
   std::string connect_string(connection_string);
-  if (connect_string.find("://") == std::string::npos)
+  if (connect_string.find("://") == std::string::npos) {
     for (const auto& [key, value] : parameters)
       if (!names_key(connect_string, key)) connect_string += " " + key + "=" + value;
+  } else {
+    // A URI (libpq's postgresql://...): the settings go in its query, unless it has them.
+    for (const auto& [key, value] : parameters) {
+      const auto query = connect_string.find('?');
+      const bool named = query != std::string::npos &&
+                         (connect_string.find("?" + key + "=", query) != std::string::npos ||
+                          connect_string.find("&" + key + "=", query) != std::string::npos);
+      if (!named) connect_string += (query == std::string::npos ? "?" : "&") + key + "=" + value;
+    }
+  }
   try {
     return std::make_unique<soci::session>(std::string(soci_backend), connect_string);
   } catch (const soci::soci_error& e) {

@@ -4,6 +4,7 @@
 #include "backends/sqlite/sqlite_decimal.hpp"
 
 #include <ar/backend/dialect.hpp>
+#include <ar/backend/url.hpp>
 
 #include <algorithm>
 #include <array>
@@ -105,12 +106,29 @@ class sqlite_dialect final : public dialect {
   // SOCI's sqlite3 backend opens whatever name it finds: the value of db= or dbname=, else the whole
   // connection string. An empty one is a temporary database that vanishes with its connection, and
   // a string with settings but no db= would open a file named after them: both are refused.
+  // A file named by URL is percent-decoded; SOCI's form (db=<file> timeout=5) goes as it is.
+  std::string driver_connection_string(std::string_view connection, std::string_view) const override {
+    if (connection.find('=') == std::string_view::npos)
+      if (auto file = backend::percent_decode(connection)) return std::move(*file);
+    return std::string(connection);
+  }
+
   std::string refuse_connection_string(std::string_view connection) const override {
     const std::string_view remedy =
         "; write sqlite3://db=<file> (db=:memory: for a database in memory)";
     if (connection.find('=') == std::string_view::npos) {
       if (connection.find_first_not_of(" \t") == std::string_view::npos)
         return "names no database file" + std::string(remedy);
+      // A file by URL (sqlite:///abs/app.db, sqlite:app.db, sqlite::memory:): percent-decoded.
+      if (connection.find('?') != std::string_view::npos)
+        return "has settings after '?', which a SQLite file URL cannot pass on; write "
+               "sqlite3://db=<file> timeout=5 (SOCI's form) for settings";
+      const auto file = backend::percent_decode(connection);
+      if (!file)
+        return "has a '%' that is not followed by two hex digits (percent-encoding: %20 for a space, %25 for '%')";
+      if (file->find('=') != std::string::npos)
+        return "names a file with '=' in its name, which SOCI's sqlite3 backend would read as a setting; "
+               "rename the file";
       return {};
     }
     std::size_t at = 0;

@@ -166,11 +166,21 @@ class query_timeout_scope {
 };
 }  // namespace detail
 
-// Opens a database from a SOCI connection string ("sqlite3://db=:memory:",
-// "postgresql://host=127.0.0.1 port=5432 dbname=app user=app") and registers it under `name`.
-// Throws ar::connection_error when it cannot connect, ar::configuration_error when the name is
-// taken or the scheme unknown. The first connection opens at once, the others when needed.
+// Opens a database and registers it under `name`. The URL is a standard one
+// ("postgresql://user:secret@host:5432/app?sslmode=require", "mysql://user:secret@host:3306/app",
+// "sqlite:///absolute/path/app.db", "sqlite:app.db", "sqlite::memory:"; each part percent-decoded)
+// or the scheme and a SOCI connection string ("sqlite3://db=:memory:",
+// "postgresql://host=127.0.0.1 port=5432 dbname=app user=app"). Throws ar::connection_error when
+// it cannot connect, ar::configuration_error when the name is taken, the scheme unknown or the URL
+// malformed; no message shows a password. The first connection opens at once, the others when
+// needed.
 database open(std::string_view url, std::string_view name = "default", const open_options& options = {});
+
+// ar::open of the URL the environment variable `variable` holds (DATABASE_URL, as Rails and
+// Heroku-style deployments set it). Throws ar::configuration_error naming the variable when it is
+// not set or empty; the URL itself is shown only masked, as by ar::open.
+database open_env(std::string_view variable = "DATABASE_URL", std::string_view name = "default",
+                  const open_options& options = {});
 
 // The open database registered under `name`; throws ar::configuration_error if there is none.
 database get_database(std::string_view name);

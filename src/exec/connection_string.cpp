@@ -157,4 +157,11 @@ std::string mask_secrets(std::string_view message, const std::vector<std::string
   return out;
 }
 
+std::optional<url_split> split_url(std::string_view url) noexcept {
+  if (const auto sep = url.find("://"); sep != std::string_view::npos) return url_split{url.substr(0, sep), url.substr(sep + 3)};
+  if (const auto colon = url.find(':'); colon != std::string_view::npos && colon > 0)
+    return url_split{url.substr(0, colon), url.substr(colon + 1)};
+  return std::nullopt;
+}
+
 }  // namespace ar::detail

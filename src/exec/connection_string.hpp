@@ -6,6 +6,7 @@
 // mask_secrets first (ar::open, database::url(), connect errors). Internal to the library.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,15 @@ std::vector<secret_span> find_secrets(std::string_view text);
 
 // The secrets' texts, as a driver may quote them in its messages (quoted values without quotes).
 std::vector<std::string> secret_texts(std::string_view text);
+
+// The parts of ar::open's URL: its scheme and what follows it (the connection string the dialect
+// reads). "scheme://rest" is the usual form; "scheme:rest" (sqlite:app.db, sqlite::memory:) is
+// taken too. No ':' at all: nullopt.
+struct url_split {
+  std::string_view scheme;
+  std::string_view connection;
+};
+std::optional<url_split> split_url(std::string_view url) noexcept;
 
 // `text` with the spans replaced by "***".
 std::string mask_spans(std::string_view text, const std::vector<secret_span>& spans);

@@ -35,8 +35,8 @@ database_state::database_state(std::string n, std::string u, const ar::dialect& 
       wait(w),
       on_connect(std::move(setup)),
       statement_cache_size(cache_size),
-      driver_connection(dialect.driver_connection_string(std::string_view(url).substr(url.find("://") + 3), url)),
-      secrets(dialect.connection_secrets(std::string_view(url).substr(url.find("://") + 3))),
+      driver_connection(dialect.driver_connection_string(split_url(url)->connection, url)),
+      secrets(dialect.connection_secrets(split_url(url)->connection)),
       shown_url(mask_secrets(mask_spans(url, find_secrets(url)), secrets)) {}
 
 database_state::~database_state() { close(); }

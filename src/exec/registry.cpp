@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -118,15 +119,15 @@ database open(std::string_view url, std::string_view name, const open_options& o
     throw configuration_error("ar::open: the URL '" + detail::redact(url.substr(0, nul)) +
                               "...' has a NUL byte at offset " + std::to_string(nul) +
                               "; a connection string cannot contain one");
-  const auto sep = url.find("://");
-  if (sep == std::string_view::npos)
+  const auto split = detail::split_url(url);
+  const dialect* d = split ? find_dialect(split->scheme) : nullptr;
+  if (!split || (!d && url.find("://") == std::string_view::npos))
     throw configuration_error("ar::open: '" + detail::redact(url) +
                               "' names no backend; write it as <backend>://<connection string>, e.g. "
-                              "sqlite3://db=:memory:");
-  const std::string_view scheme = url.substr(0, sep);
-  const dialect* d = find_dialect(scheme);
+                              "sqlite3://db=:memory:, sqlite:app.db or postgresql://user@host/app");
+  const std::string_view scheme = split->scheme;
   if (!d) throw configuration_error("ar::open: no backend is registered for '" + std::string(scheme) + "://'");
-  if (std::string why = d->refuse_connection_string(url.substr(sep + 3)); !why.empty())
+  if (std::string why = d->refuse_connection_string(split->connection); !why.empty())
     throw configuration_error("ar::open: the URL '" + detail::redact(url) + "' " + why);
   if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
   if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
@@ -178,6 +179,16 @@ database open(std::string_view url, std::string_view name, const open_options& o
     }
   }
   return db;
+}
+
+database open_env(std::string_view variable, std::string_view name, const open_options& options) {
+  const std::string key(variable);
+  const char* url = key.empty() || key.find('=') != std::string::npos ? nullptr : std::getenv(key.c_str());
+  if (url == nullptr || *url == '\0')
+    throw configuration_error("ar::open_env: the environment variable '" + key + "' is " +
+                              (url == nullptr ? "not set" : "empty") + "; set it to a database URL such as "
+                              "postgresql://user:secret@host/app or sqlite:app.db");
+  return open(url, name, options);
 }
 
 database get_database(std::string_view name) {

@@ -36,7 +36,7 @@ LAYERS = [
         "detail/erased_tables.hpp", "detail/record_buffer.hpp", "detail/execute.hpp", "detail/insert_rows.hpp",
         # The backend contract below the dialect: what a driver implements (backends/<name>/) and the
         # rules it stores values by. No header a program includes for its models pulls them in.
-        "backend/store.hpp", "backend/driver.hpp",
+        "backend/store.hpp", "backend/driver.hpp", "backend/url.hpp",
     ]),
     # A query holds its database and the terminal adaptors run it: above execution.
     ("queries and CRUD", [
