@@ -39,6 +39,11 @@ class own_server {
     if (backend_ == "postgresql") return "postgresql://host=127.0.0.1 port=" + port_ + " dbname=ar_test user=postgres";
     return "mysql://host=127.0.0.1 port=" + port_ + " db=ar_test user=root";
   }
+  // The same server as a standard URL (user@host:port/database).
+  std::string standard_url() const {
+    if (backend_ == "postgresql") return "postgresql://postgres@127.0.0.1:" + port_ + "/ar_test";
+    return "mysql://root@127.0.0.1:" + port_ + "/ar_test";
+  }
 
  private:
   void run(const std::string& command, bool must = true) const {

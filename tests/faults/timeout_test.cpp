@@ -538,6 +538,22 @@ TEST_P(frozen_servers, connecting_to_a_frozen_server_fails_within_the_connect_ti
   db.execute("SELECT 1");
 }
 
+// A standard URL is given the connect timeout too (libpq's URI: in its query).
+TEST_P(frozen_servers, connecting_by_standard_url_to_a_frozen_server_fails_within_the_connect_timeout) {
+  frozen pause(server());
+  const auto began = clock_type::now();
+  try {
+    ar::open(server().standard_url(), "late", {.connect_timeout = 1s});
+    ADD_FAILURE() << "ar::open returned on a frozen server";
+  } catch (const ar::connection_error& e) {
+    EXPECT_NE(std::string(e.what()).find("connect_timeout"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(clock_type::now() - began, 2s + margin);
+  pause.thaw();
+  ar::database db = ar::open(server().standard_url(), "late", {.connect_timeout = 1s});
+  db.execute("SELECT 1");
+}
+
 INSTANTIATE_TEST_SUITE_P(servers, frozen_servers, ::testing::Values("postgresql", "mariadb"), ar_test::backend_name);
 
 }  // namespace
