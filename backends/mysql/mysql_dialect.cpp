@@ -219,6 +219,25 @@ class mysql_dialect final : public dialect {
 
   // Inside CREATE TABLE: InnoDB makes an index for each foreign key that no index declared with the
   // table serves, which one made after it would duplicate.
+  // Migrations: each DDL statement commits by itself, so a run locks by the server's named lock,
+  // held by its connection (released when it closes, too).
+  bool transactional_ddl() const override { return false; }
+  void drop_index(std::string& out, std::string_view name, std::string_view table) const override {
+    out += "DROP INDEX ";
+    quote_identifier(out, name);
+    out += " ON ";
+    quote_identifier(out, table);
+  }
+  bool drop_foreign_key(std::string& out, std::string_view table, std::string_view name) const override {
+    out += "ALTER TABLE ";
+    quote_identifier(out, table);
+    out += " DROP FOREIGN KEY ";
+    quote_identifier(out, name);
+    return true;
+  }
+  std::string migration_lock_sql() const override { return "SELECT GET_LOCK('ar_schema_migrations', 60)"; }
+  std::string migration_unlock_sql() const override { return "SELECT RELEASE_LOCK('ar_schema_migrations')"; }
+
   bool index_in_create_table(std::string& out, std::string_view name,
                              std::span<const std::string> columns) const override {
     out += ", INDEX ";

@@ -103,6 +103,13 @@ class sqlite_dialect final : public dialect {
 
   std::vector<std::string> session_setup() const override { return {"PRAGMA foreign_keys = ON"}; }
 
+  // ALTER TABLE cannot add or drop a constraint: a table's foreign keys are those CREATE TABLE
+  // declared (changing them means making the table again).
+  bool add_foreign_key(std::string&, std::string_view, std::string_view, std::string_view) const override {
+    return false;
+  }
+  bool drop_foreign_key(std::string&, std::string_view, std::string_view) const override { return false; }
+
   // SOCI's sqlite3 backend opens whatever name it finds: the value of db= or dbname=, else the whole
   // connection string. An empty one is a temporary database that vanishes with its connection, and
   // a string with settings but no db= would open a file named after them: both are refused.

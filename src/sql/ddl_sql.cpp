@@ -36,18 +36,11 @@ std::string fit_identifier(const dialect& d, std::string name) {
   return name + suffix;
 }
 
-// "<prefix>_<table>_on_<a>_and_<b>", as Rails names an index.
 std::string object_name(const dialect& d, std::string_view prefix, const table_meta& t,
                         std::span<const std::size_t> columns) {
-  std::string name(prefix);
-  name += '_';
-  name += table_name(t);
-  name += "_on_";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i) name += "_and_";
-    name += column_name(t, columns[i]);
-  }
-  return fit_identifier(d, std::move(name));
+  std::vector<std::string_view> names;
+  for (const std::size_t c : columns) names.push_back(column_name(t, c));
+  return ddl_object_name(d, prefix, table_name(t), names);
 }
 
 std::vector<std::string> quoted_columns(const dialect& d, const table_meta& t, std::span<const std::size_t> columns) {
@@ -90,6 +83,20 @@ struct planned_index {
 }
 
 }  // namespace
+
+// "<prefix>_<table>_on_<a>_and_<b>", as Rails names an index.
+std::string ddl_object_name(const dialect& d, std::string_view prefix, std::string_view table,
+                            std::span<const std::string_view> columns) {
+  std::string name(prefix);
+  name += '_';
+  name += table;
+  name += "_on_";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) name += "_and_";
+    name += columns[i];
+  }
+  return fit_identifier(d, std::move(name));
+}
 
 std::vector<std::string> create_table_sql(database_state& db, const table_ddl& ddl, bool if_not_exists,
                                           const std::vector<bool>& constrained) {
@@ -136,9 +143,10 @@ std::vector<std::string> create_table_sql(database_state& db, const table_ddl& d
       out += d.decimal_column_type(c.precision, c.scale);
     else
       out += d.column_type(c.type);
-    if (i < ddl.columns.size() && ddl.columns[i].default_value != nullptr) {
+    if (i < ddl.columns.size() && (ddl.columns[i].default_value != nullptr || ddl.columns[i].given_default)) {
       out += " DEFAULT ";
-      if (!d.literal(out, ddl.columns[i].default_value())) refuse_literal(d, t, i, "AR_DEFAULT");
+      const value v = ddl.columns[i].default_value ? ddl.columns[i].default_value() : *ddl.columns[i].given_default;
+      if (!d.literal(out, v)) refuse_literal(d, t, i, ddl.columns[i].default_value ? "AR_DEFAULT" : "default_to");
     }
     if (!c.nullable) out += " NOT NULL";
     if (i == t.primary_key && !t.composite_key()) out += " PRIMARY KEY";

@@ -111,6 +111,30 @@ bool dialect::index_in_create_table(std::string&, std::string_view, std::span<co
   return false;
 }
 
+void dialect::drop_index(std::string& out, std::string_view name, std::string_view) const {
+  out += "DROP INDEX ";
+  quote_identifier(out, name);
+}
+
+bool dialect::add_foreign_key(std::string& out, std::string_view table, std::string_view name,
+                              std::string_view definition) const {
+  out += "ALTER TABLE ";
+  quote_identifier(out, table);
+  out += " ADD CONSTRAINT ";
+  quote_identifier(out, name);
+  out += ' ';
+  out += definition;
+  return true;
+}
+
+bool dialect::drop_foreign_key(std::string& out, std::string_view table, std::string_view name) const {
+  out += "ALTER TABLE ";
+  quote_identifier(out, table);
+  out += " DROP CONSTRAINT ";
+  quote_identifier(out, name);
+  return true;
+}
+
 void dialect::create_index(std::string& out, std::string_view name, std::string_view table,
                            std::span<const std::string> columns, bool if_not_exists) const {
   out += if_not_exists ? "CREATE INDEX IF NOT EXISTS " : "CREATE INDEX ";

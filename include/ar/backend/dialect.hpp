@@ -83,6 +83,25 @@ class dialect {
   // DDL: appends "CREATE INDEX [IF NOT EXISTS] "name" ON "table" (columns)".
   virtual void create_index(std::string& out, std::string_view name, std::string_view table,
                             std::span<const std::string> columns, bool if_not_exists) const;
+  // DDL for migrations (ar/migrate.hpp). Whether DDL runs inside a transaction, undone by its
+  // ROLLBACK (PostgreSQL, SQLite: the default); MariaDB commits each DDL statement by itself.
+  virtual bool transactional_ddl() const { return true; }
+  // DROP INDEX of `table`'s index `name` (both unquoted): by default "DROP INDEX "name"" (MariaDB
+  // names the table: DROP INDEX `name` ON `table`).
+  virtual void drop_index(std::string& out, std::string_view name, std::string_view table) const;
+  // ALTER TABLE that adds (or drops) the FOREIGN KEY constraint `name` of `table`; `definition` is
+  // "FOREIGN KEY (...) REFERENCES ...". Returns false where the database cannot change a table's
+  // constraints (SQLite). By default: ADD CONSTRAINT, and DROP CONSTRAINT (MariaDB: DROP FOREIGN KEY).
+  virtual bool add_foreign_key(std::string& out, std::string_view table, std::string_view name,
+                               std::string_view definition) const;
+  virtual bool drop_foreign_key(std::string& out, std::string_view table, std::string_view name) const;
+  // The statements that take and give back a lock on migrating for the whole of a run, on one
+  // connection, where a migration cannot lock by its transaction (MariaDB: GET_LOCK / RELEASE_LOCK,
+  // each returning one integer, 1 when it succeeded). Empty by default: the version row's write,
+  // first in each migration's transaction, is the lock.
+  virtual std::string migration_lock_sql() const { return {}; }
+  virtual std::string migration_unlock_sql() const { return {}; }
+
   // DDL: whether a FOREIGN KEY may tie a column of type `column` to a key column of type `key`. By
   // default always (ar's relations need only the two to agree on values). MariaDB: only the same
   // type (InnoDB refuses an INT referring to a BIGINT); the foreign key is then left without a

@@ -9,7 +9,12 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+namespace ar {
+class dialect;
+}  // namespace ar
 
 namespace ar::detail {
 
@@ -38,6 +43,10 @@ struct table_ddl;
 // a CREATE INDEX for each index it makes apart. Rendered for each call, not kept.
 std::vector<std::string> create_table_sql(database_state& db, const table_ddl& table, bool if_not_exists,
                                           const std::vector<bool>& constrained);
+// The name ar gives a constraint or an index: "<prefix>_<table>_on_<a>_and_<b>" (as Rails names
+// an index), cut to the dialect's longest identifier with a hash of the whole.
+std::string ddl_object_name(const dialect& d, std::string_view prefix, std::string_view table,
+                            std::span<const std::string_view> columns);
 // UPDATE `columns` (positions in the table) by key: SET a = ?, b = ? WHERE key = ?, and for a
 // table with a lock version, SET ..., lock = lock + 1 WHERE key = ? AND lock = ?. Rendered for each
 // call (which columns changed varies), not kept; the statement cache knows its text.

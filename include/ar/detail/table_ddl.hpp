@@ -42,6 +42,9 @@ struct index_ddl {
 struct column_ddl {
   value (*default_value)() = nullptr;
   std::vector<value> (*allowed)() = nullptr;
+  // A default known only when the program runs (a migration's column_spec::default_to), used when
+  // default_value is null.
+  const value* given_default = nullptr;
 };
 
 struct table_ddl {
