@@ -191,9 +191,11 @@ struct joins_fn {
     static_assert(sizeof...(Paths) > 0, "ar::joins<...> names at least one relation path");
     static_assert(((Paths.names() <= max_relation_path_names) && ...),
                   "ar::joins: a path names more than 64 relations (ar::detail::max_relation_path_names)");
-    static_assert((path_exists<M, Paths, 0>() && ...),
-                  "ar::joins: a path names a relation the model does not declare, or is not a dot-separated list "
-                  "of relation names");
+    static_assert((path_names_declared_relations<Paths, relation_names_of<typename path_stop<M, Paths, 0>::type>(),
+                                                 path_exists<M, Paths, 0>()> &&
+                   ...),
+                  "ar::joins: a path names a relation the model does not declare (the note spells the path and "
+                  "the relations of the model where it stops), or is not a dot-separated list of relation names");
     if constexpr (!(path_exists<M, Paths, 0>() && ...)) {
       return q;
     } else if constexpr ((has_morph_to_v<decltype(path_relations<M, Paths, 0>())> || ...)) {
