@@ -12,6 +12,7 @@
 #include <ar/detail/relation_def.hpp>
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
+#include <ar/load/paths.hpp>
 #include <ar/query.hpp>
 #include <ar/transaction.hpp>
 #include <ar/views/filter.hpp>
@@ -33,6 +34,38 @@
 namespace ar {
 
 namespace detail {
+
+// A name (a Hana string type) as a fixed_string, and the fields model M lists ("id, name"): template
+// arguments of the checks below, which the compiler's "evaluates to false" note then spells.
+template <class Name>
+constexpr auto fixed_name_of() {
+  constexpr std::string_view name = to_string_view(Name{});
+  char text[name.size() + 1]{};
+  for (std::size_t i = 0; i < name.size(); ++i) text[i] = name[i];
+  return fixed_string<name.size() + 1>(text);
+}
+template <class M>
+constexpr auto field_names_text() {
+  return []<class... C>(type_list<C...>) {
+    constexpr std::size_t size = (std::size_t{0} + ... + (C::name.size() + 2));
+    constexpr std::size_t length = size == 0 ? 0 : size - 2;
+    char text[length + 1]{};
+    std::size_t at = 0;
+    (
+        [&](std::string_view name) {
+          if (at != 0) {
+            text[at++] = ',';
+            text[at++] = ' ';
+          }
+          for (char c : name) text[at++] = c;
+        }(C::name),
+        ...);
+    return fixed_string<length + 1>(text);
+  }(typename model_of<M>::columns{});
+}
+// true when the foreign key is a field of the model that must hold it.
+template <fixed_string Relation, fixed_string ForeignKey, fixed_string FieldsOfTheModelHoldingIt, bool Found>
+inline constexpr bool foreign_key_is_a_field = Found;
 
 // --- looking things up by name ----------------------------------------------------------------
 
@@ -264,14 +297,20 @@ struct relation_ops {
                     "key (create_table declares the constraint there): move it to that belongs_to");
       return false;
     } else if constexpr (!fk_lookup::found && belongs) {
-      static_assert(always_false<Rel>,
-                    "AR_BELONGS_TO: the foreign key is not a field of the model declaring the relation: a "
-                    "belongs_to's foreign key is on its own model; list it there in AR_FIELDS");
+      static_assert(foreign_key_is_a_field<fixed_name_of<typename Rel::name_type>(),
+                                           fixed_name_of<typename Rel::foreign_key_name>(), field_names_text<fk_model>(),
+                                           false>,
+                    "AR_BELONGS_TO: the foreign key is not a field of the model declaring the relation (the note "
+                    "spells the relation, its foreign key and that model's fields): a belongs_to's foreign key is on "
+                    "its own model; list it there in AR_FIELDS");
       return false;
     } else if constexpr (!fk_lookup::found) {
-      static_assert(always_false<Rel>,
-                    "AR_HAS_ONE / AR_HAS_MANY: the foreign key is not a field of the target model: a has_one's or "
-                    "has_many's foreign key is on the model it points to; list it there in AR_FIELDS");
+      static_assert(foreign_key_is_a_field<fixed_name_of<typename Rel::name_type>(),
+                                           fixed_name_of<typename Rel::foreign_key_name>(), field_names_text<fk_model>(),
+                                           false>,
+                    "AR_HAS_ONE / AR_HAS_MANY: the foreign key is not a field of the target model (the note spells "
+                    "the relation, its foreign key and the target's fields): a has_one's or has_many's foreign key is "
+                    "on the model it points to; list it there in AR_FIELDS");
       return false;
     } else if constexpr (!key_lookup::found) {
       static_assert(always_false<Rel>,
