@@ -77,12 +77,8 @@ std::optional<url_parts> parse_url(std::string_view connection, std::string& why
     out.user = std::move(user);
     if (colon != std::string_view::npos) {
       std::string password;
-      if (!percent_decode(info.substr(colon + 1))) {
-        why = "has a '%' in its password that is not followed by two hex digits (percent-encoding: %40 for '@', "
-              "%25 for '%')";
-        return std::nullopt;
-      }
-      out.password = *percent_decode(info.substr(colon + 1));
+      if (!decode_part(info.substr(colon + 1), "password", password, why)) return std::nullopt;
+      out.password = std::move(password);
     }
   }
   std::string_view host = authority;
@@ -123,12 +119,8 @@ std::optional<url_parts> parse_url(std::string_view connection, std::string& why
     const auto eq = pair.find('=');
     std::string key, value;
     if (!decode_part(pair.substr(0, eq), "query", key, why)) return std::nullopt;
-    if (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1))) {
-      why = "has a '%' in the value of its setting '" + key +
-            "' that is not followed by two hex digits (percent-encoding: %40 for '@', %25 for '%')";
+    if (eq != std::string_view::npos && !decode_part(pair.substr(eq + 1), "setting '" + key + "'", value, why))
       return std::nullopt;
-    }
-    if (eq != std::string_view::npos) value = *percent_decode(pair.substr(eq + 1));
     out.query.emplace_back(std::move(key), std::move(value));
   }
   return out;
