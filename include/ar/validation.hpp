@@ -139,7 +139,9 @@ void run_validators(const validation_scope& scope, const Validators& validators,
 template <model M, class Clause, class C, std::size_t P>
 void validate_column(const validation_scope& scope, const M& record, std::vector<field_error>& out) {
   constexpr std::string_view name = to_string_view(typename Clause::name_type{});
-  if constexpr (C::name == name) {
+  // A validator that does not fit its field has had AR_MODEL's sentence: nothing more is said.
+  if constexpr (C::name == name &&
+                validators_problem_of<typename C::type, typename Clause::make>() == validates_problem::none) {
     const auto& validators = validators_of<Clause>();
     run_validators<M>(scope, validators, record.*C::pointer, P, name, out,
                       std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(validators)>>>{});

@@ -587,14 +587,16 @@ constexpr std::array<std::size_t, 2> timestamp_indices(const std::array<std::str
       ...);
   return found;
 }
+// How many clauses name a created field ([0]) and an updated field ([1]).
 template <class... Clauses>
-constexpr std::size_t timestamp_names_declared() {
-  std::size_t n = 0;
+constexpr std::array<std::size_t, 2> timestamp_names_declared() {
+  std::array<std::size_t, 2> n{0, 0};
   (
       [&] {
-        if constexpr (is_timestamps_clause_v<Clauses>)
-          n += std::size_t{!std::is_void_v<typename Clauses::created_type>} +
-               std::size_t{!std::is_void_v<typename Clauses::updated_type>};
+        if constexpr (is_timestamps_clause_v<Clauses>) {
+          n[0] += std::size_t{!std::is_void_v<typename Clauses::created_type>};
+          n[1] += std::size_t{!std::is_void_v<typename Clauses::updated_type>};
+        }
       }(),
       ...);
   return n;
@@ -718,10 +720,10 @@ constexpr auto make_model(Table, Clauses...) {
   static_assert(transient_clauses <= 1, "AR_MODEL takes at most one AR_TRANSIENT(members...) clause");
   constexpr std::size_t lock_clauses = (std::size_t{is_lock_version_clause_v<Clauses>} + ... + 0);
   static_assert(lock_clauses <= 1, "AR_MODEL takes at most one AR_LOCK_VERSION(field) clause");
-  constexpr std::size_t stamp_clauses = (std::size_t{is_timestamps_clause_v<Clauses>} + ... + 0);
-  static_assert(stamp_clauses <= 2,
-                "AR_MODEL takes one AR_TIMESTAMPS(created, updated) clause, or AR_CREATED_AT(field) and "
-                "AR_UPDATED_AT(field) once each");
+  constexpr std::array<std::size_t, 2> stamps_named = timestamp_names_declared<Clauses...>();
+  static_assert(stamps_named[0] <= 1 && stamps_named[1] <= 1,
+                "AR_MODEL names a created or an updated timestamp twice: use one AR_TIMESTAMPS(created, updated) "
+                "clause, or AR_CREATED_AT(field) and AR_UPDATED_AT(field) once each");
   using fields = typename find_fields_clause<Clauses...>::type;
   return [&]<class... F>(fields_clause<F...>) {
     if constexpr (fields_clauses != 1 || key_clauses > 1 || sizeof...(F) == 0) {
@@ -780,10 +782,11 @@ constexpr auto make_model(Table, Clauses...) {
         constexpr std::array<std::size_t, 2> stamps = timestamp_indices<sizeof...(F), Clauses...>(names);
         constexpr std::array<bool, sizeof...(F)> times{
             is_time_field_v<typename member_pointer_traits<std::remove_cv_t<decltype(F::pointer)>>::value_type>...};
-        constexpr std::size_t stamps_named = timestamp_names_declared<Clauses...>();
-        constexpr std::size_t stamps_found = std::size_t{stamps[0] != npos} + std::size_t{stamps[1] != npos};
+        constexpr bool stamps_known = (stamps_named[0] == 0 || stamps[0] != npos) &&
+                                      (stamps_named[1] == 0 || stamps[1] != npos);
         constexpr timestamp_problem stamp_problem =
-            stamps_found != stamps_named ? timestamp_problem::not_a_field
+            stamps_named[0] > 1 || stamps_named[1] > 1 ? timestamp_problem::none
+            : !stamps_known                             ? timestamp_problem::not_a_field
             : (stamps[0] != npos && !times[stamps[0] == npos ? 0 : stamps[0]]) ||
                     (stamps[1] != npos && !times[stamps[1] == npos ? 0 : stamps[1]])
                 ? timestamp_problem::not_a_time
