@@ -21,6 +21,8 @@
 #include <ar/through.hpp>
 #include <ar/transaction.hpp>
 #include <ar/tree.hpp>
+#include <ar/validation.hpp>
+#include <ar/validators.hpp>
 #include <ar/value.hpp>
 #include <ar/verify_schema.hpp>
 #include <ar/views.hpp>

@@ -16,6 +16,8 @@
 //   ar::insert_all(users, ar::without_keys);  // the same statements without RETURNING: no key read
 //   ar::insert_all(users, ar::on_conflict(User::c.email).update(User::c.name));  // upsert
 //   ar::insert_all(users, ar::on_conflict().ignore());  // skip the rows a unique key already holds
+//   ar::touch(user);                     // AR_TIMESTAMPS: UPDATE of updated_at alone
+//   ar::insert(user, ar::skip_validation);  // AR_VALIDATES: write without validating
 
 #include <ar/database.hpp>
 #include <ar/detail/crud_sql.hpp>
@@ -24,10 +26,12 @@
 #include <ar/error.hpp>
 #include <ar/model.hpp>
 #include <ar/transaction.hpp>
+#include <ar/validation.hpp>
 #include <ar/value.hpp>
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -89,6 +93,112 @@ bool has_generated_key_unset(const M& record) {
     return false;
 }
 
+// --- timestamps (AR_TIMESTAMPS, AR_CREATED_AT, AR_UPDATED_AT) ----------------------------------
+
+template <model M>
+inline constexpr std::size_t created_at_v = model_of<M>::created_at_index;
+template <model M>
+inline constexpr std::size_t updated_at_v = model_of<M>::updated_at_index;
+template <model M>
+inline constexpr bool has_timestamps_v = created_at_v<M> != npos || updated_at_v<M> != npos;
+
+template <class List, std::size_t I>
+struct type_at;
+template <class T, class... Rest>
+struct type_at<type_list<T, Rest...>, 0> {
+  using type = T;
+};
+template <class T, class... Rest, std::size_t I>
+struct type_at<type_list<T, Rest...>, I> : type_at<type_list<Rest...>, I - 1> {};
+
+// The field of the column at position P.
+template <std::size_t P, model M>
+auto& field_at(M& record) noexcept {
+  return record.*type_at<typename model_of<M>::columns, P>::type::pointer;
+}
+
+// The program's clock, to the microsecond every backend stores: the record holds what its row
+// holds, and a record read back compares equal.
+inline time_point stamp_now() noexcept {
+  return std::chrono::time_point_cast<time_point::duration>(
+      std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()));
+}
+
+// A timestamp field the program left as it was made: the default ar::time_point, or no value.
+template <class T>
+bool stamp_unset(const T& field) noexcept {
+  if constexpr (is_optional_v<T>)
+    return !field.has_value();
+  else
+    return field == time_point{};
+}
+
+// What a record's timestamp fields held before a write filled them, to put back if it fails.
+using stamp_backup = std::array<std::optional<time_point>, 2>;
+
+template <std::size_t P, model M>
+void keep_stamp(M& record, std::optional<time_point>& out) {
+  if constexpr (P != npos) out = field_at<P>(record);
+}
+template <std::size_t P, model M>
+void restore_stamp(M& record, const std::optional<time_point>& old) {
+  if constexpr (P != npos) {
+    auto& field = field_at<P>(record);
+    if constexpr (is_optional_v<std::remove_cvref_t<decltype(field)>>)
+      field = old;
+    else
+      field = *old;
+  }
+}
+template <std::size_t P, model M>
+void fill_unset_stamp(M& record, time_point now) {
+  if constexpr (P != npos)
+    if (stamp_unset(field_at<P>(record))) field_at<P>(record) = now;
+}
+
+// An insert's timestamps: each one the program left unset is `now` (one the program set is kept,
+// as Rails keeps it). Returns what they held.
+template <model M>
+stamp_backup stamp_insert(M& record, time_point now) {
+  stamp_backup old;
+  keep_stamp<created_at_v<M>>(record, old[0]);
+  keep_stamp<updated_at_v<M>>(record, old[1]);
+  fill_unset_stamp<created_at_v<M>>(record, now);
+  fill_unset_stamp<updated_at_v<M>>(record, now);
+  return old;
+}
+template <model M>
+void unstamp(M& record, const stamp_backup& old) noexcept {
+  restore_stamp<created_at_v<M>>(record, old[0]);
+  restore_stamp<updated_at_v<M>>(record, old[1]);
+}
+
+// Runs `write` after filling the timestamps of `records` (one clock reading for them all); a
+// failed write puts every record's timestamps back.
+template <model M, class Write>
+decltype(auto) with_insert_stamps(M* records, std::size_t size, Write&& write) {
+  if constexpr (has_timestamps_v<M>) {
+    const time_point now = stamp_now();
+    std::vector<stamp_backup> old(size);
+    for (std::size_t i = 0; i < size; ++i) old[i] = stamp_insert(records[i], now);
+    try {
+      return write();
+    } catch (...) {
+      for (std::size_t i = 0; i < size; ++i) unstamp(records[i], old[i]);
+      throw;
+    }
+  } else {
+    return write();
+  }
+}
+
+template <model M>
+void refuse_const_stamped_records() {
+  static_assert(!has_timestamps_v<M>,
+                "ar::insert_all(..., ar::without_keys) of const records of a model with AR_TIMESTAMPS: the insert "
+                "writes the timestamps into the records, so pass records that are not const");
+}
+
 // The records of an array, for the compiled insert path (ar/detail/insert_rows.hpp). Plain
 // pointers and loops: a std::span per model costs its range concepts at every instantiation.
 template <model M>
@@ -101,7 +211,7 @@ template <model M>
 void insert_all_records(const database& db, M* records, std::size_t size) {
   record_rows rows = record_rows_of<M>(records, size);
   rows.write_keys = model_of<M>::generated_key;
-  insert_rows(db, rows);
+  with_insert_stamps(records, size, [&] { insert_rows(db, rows); });
 }
 
 // The row of `table` whose key is `key`, read into `record` (bound by `ops`); false when there is
@@ -149,10 +259,10 @@ inline void raise_version(const column_binding& version) noexcept {
 }
 
 // update: only the columns that changed since the row was read or saved; no statement when none
-// did. `writable` is the record when its lock version may be raised (null for a const record of a
-// model without one).
+// did (no validation either). `writable` is the record when its lock version or timestamp may be
+// written (null for a const record of a model with neither).
 template <model M>
-void update_record(const database& db, const M& record, M* writable) {
+void update_record(const database& db, const M& record, M* writable, bool validate) {
   static_assert(model_of<M>::size > model_of<M>::key_arity,
                 "ar::update needs a model with a column besides its primary key (every column of this model is "
                 "in its key: there is nothing to update)");
@@ -164,9 +274,32 @@ void update_record(const database& db, const M& record, M* writable) {
   else
     changed_columns(table_meta_v<M>, columns, {}, which);
   if (which.empty()) return;  // nothing changed: no statement
+  if constexpr (has_validations_v<M>)
+    if (validate) validate_or_throw(db, record, true, which, saved == nullptr);
+  (void)validate;
   // Only a parent key that is written can close a cycle (a record without a snapshot writes all).
   if constexpr (has_self_reference_v<M>) check_no_cycle(db, record, saved ? &which : nullptr);
-  update_columns(db, table_meta_v<M>, columns, which);
+  if constexpr (updated_at_v<M> != npos) {
+    // updated_at is the clock's, unless the program changed it itself (for a record ar never
+    // read: set it to a value of its own); the column joins the partial update.
+    constexpr std::size_t at = updated_at_v<M>;
+    auto& stamp = field_at<at>(*writable);
+    const auto old = stamp;
+    const auto place = std::lower_bound(which.begin(), which.end(), at);
+    const bool listed = place != which.end() && *place == at;
+    if (saved ? !listed : stamp_unset(stamp)) {
+      stamp = stamp_now();
+      if (!listed) which.insert(place, at);
+    }
+    try {
+      update_columns(db, table_meta_v<M>, columns, which);
+    } catch (...) {
+      stamp = old;
+      throw;
+    }
+  } else {
+    update_columns(db, table_meta_v<M>, columns, which);
+  }
   if constexpr (locked_v<M>) raise_version(columns[table_meta_v<M>.lock_version]);
   (void)writable;
   remember_row(record);
@@ -187,10 +320,10 @@ void require_default_constructible() {
 // INSERT. A generated key that is still 0 is left to the database and written back.
 // A record whose key the program chose, in a tree (a self-referential belongs_to), is checked as
 // update checks it: its parent must not be itself or one of the rows already pointing at its key.
+namespace detail {
 template <model M>
-void insert(const database& db, M& record) {
+void insert_row(const database& db, M& record, bool generate) {
   auto& state = detail::state_of(db);
-  const bool generate = detail::has_generated_key_unset(record);
   if constexpr (detail::has_self_reference_v<M>)
     if (!generate) detail::check_no_cycle(db, record);
   detail::parameter_list params(db.dialect());
@@ -221,47 +354,136 @@ void insert(const database& db, M& record) {
   detail::remember_row(record);
   }
 }
+}  // namespace detail
+
+// With AR_VALIDATES, the record is validated first (ar::validation_error, nothing written); with
+// AR_TIMESTAMPS, the timestamps the program left unset are the clock's (put back if the insert fails).
+template <model M>
+void insert(const database& db, M& record) {
+  const bool generate = detail::has_generated_key_unset(record);
+  if constexpr (detail::has_validations_v<M>) detail::validate_or_throw(db, record, !generate);
+  detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
+}
+template <model M>
+void insert(const database& db, M& record, skip_validation_t) {
+  const bool generate = detail::has_generated_key_unset(record);
+  detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
+}
 
 // UPDATE, by key, the columns that changed since the record was read or last written (every column
 // but the key for a record the program built); no statement at all when nothing changed. Throws
 // ar::record_not_found when no row has the key. With AR_LOCK_VERSION the row is found by key and
 // the version read, the version is raised by one (in the row and in the record), and a row that
 // has moved on throws ar::stale_record_error, nothing written.
+// With AR_TIMESTAMPS the updated field joins the columns written, set to the clock (unless the
+// program changed it itself); with AR_VALIDATES the record is validated first.
 template <model M>
 void update(const database& db, M& record) {
-  detail::update_record(db, static_cast<const M&>(record), &record);
+  detail::update_record(db, static_cast<const M&>(record), &record, true);
 }
 template <model M>
-void update(const database& db, const M& record) {
+void update(const database& db, M& record, skip_validation_t) {
+  detail::update_record(db, static_cast<const M&>(record), &record, false);
+}
+namespace detail {
+template <model M>
+void refuse_const_update() {
   static_assert(!detail::locked_v<M>,
                 "ar::update of a const record of a model with AR_LOCK_VERSION: the update raises the record's "
                 "lock version, so pass a record that is not const");
-  detail::update_record(db, record, static_cast<M*>(nullptr));
+  static_assert(detail::updated_at_v<M> == detail::npos,
+                "ar::update of a const record of a model with AR_TIMESTAMPS / AR_UPDATED_AT: the update sets the "
+                "record's updated field, so pass a record that is not const");
+}
+}  // namespace detail
+template <model M>
+void update(const database& db, const M& record) {
+  detail::refuse_const_update<M>();
+  detail::update_record(db, record, static_cast<M*>(nullptr), true);
+}
+template <model M>
+void update(const database& db, const M& record, skip_validation_t) {
+  detail::refuse_const_update<M>();
+  detail::update_record(db, record, static_cast<M*>(nullptr), false);
 }
 
+// AR_TIMESTAMPS / AR_UPDATED_AT: sets the updated field to the clock and writes it alone (one
+// UPDATE by key; with AR_LOCK_VERSION the version is raised and checked as update does). Other
+// changes of the record stay pending; no validation runs. A failed write leaves the field as it was.
+template <model M>
+void touch(const database& db, M& record) {
+  static_assert(detail::updated_at_v<M> != detail::npos,
+                "ar::touch of a model without AR_TIMESTAMPS or AR_UPDATED_AT: touch sets the updated field, so "
+                "declare one");
+  if constexpr (detail::updated_at_v<M> != detail::npos) {
+    constexpr std::size_t at = detail::updated_at_v<M>;
+    auto& stamp = detail::field_at<at>(record);
+    const auto old = stamp;
+    stamp = detail::stamp_now();
+    const auto columns = detail::columns_of(record);
+    const std::array<std::size_t, 1> which{at};
+    try {
+      detail::update_columns(db, table_meta_v<M>, columns, which);
+    } catch (...) {
+      stamp = old;
+      throw;
+    }
+    if constexpr (detail::locked_v<M>) detail::raise_version(columns[table_meta_v<M>.lock_version]);
+    // The row as stored changed in the columns written alone: other pending changes stay pending.
+    if (const M* saved = detail::saved_row(record)) {
+      auto row = std::make_shared<M>();
+      model_of<M>::copy_columns(*row, *saved);
+      detail::field_at<at>(*row) = stamp;
+      if constexpr (detail::locked_v<M>)
+        detail::field_at<table_meta_v<M>.lock_version>(*row) = detail::field_at<table_meta_v<M>.lock_version>(record);
+      record.ar_context.saved = std::move(row);
+      record.ar_context.row = detail::record_context::own_row;
+    }
+  }
+}
+
+namespace detail {
+template <model M>
+void save_record(const database& db, M& record, bool validate) {
+  if constexpr (model_of<M>::generated_key) {
+    if (detail::has_generated_key_unset(record)) {
+      if constexpr (has_validations_v<M>)
+        if (validate) validate_or_throw(db, record, false);
+      with_insert_stamps(&record, 1, [&] { insert_row(db, record, true); });
+    } else {
+      update_record(db, static_cast<const M&>(record), &record, validate);
+    }
+  } else {
+    if (const M* saved = detail::saved_row(record); saved && primary_key(*saved) == primary_key(record)) {
+      if constexpr (model_of<M>::size > model_of<M>::key_arity) update_record(db, static_cast<const M&>(record), &record, validate);
+      return;  // a model whose every column is its key: the row is there, nothing else to write
+    }
+    if constexpr (has_validations_v<M>)
+      if (validate) validate_or_throw(db, record, true);
+    (void)validate;
+    if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
+    with_insert_stamps(&record, 1, [&] {
+      auto& state = detail::state_of(db);
+      detail::parameter_list params(db.dialect());
+      detail::append_values(record, params, true);
+      detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
+    });
+    detail::remember_row(record);
+  }
+}
+}  // namespace detail
 
 // Insert when new, else update (only what changed). "New" means a generated key that is still 0; a
 // record of a model whose key the program supplies is updated when ar read or wrote its row (under
-// the same key), else written with one insert-or-update statement (every column).
+// the same key), else written with one insert-or-update statement (every column; its timestamps
+// filled as insert fills them). Validations and timestamps as insert and update.
 template <model M>
 void save(const database& db, M& record) {
-  if constexpr (model_of<M>::generated_key) {
-    if (detail::has_generated_key_unset(record))
-      insert(db, record);
-    else
-      update(db, record);
-  } else {
-    if (const M* saved = detail::saved_row(record); saved && primary_key(*saved) == primary_key(record)) {
-      if constexpr (model_of<M>::size > model_of<M>::key_arity) update(db, record);
-      return;  // a model whose every column is its key: the row is there, nothing else to write
-    }
-    if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
-    auto& state = detail::state_of(db);
-    detail::parameter_list params(db.dialect());
-    detail::append_values(record, params, true);
-    detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
-    detail::remember_row(record);
-  }
+  detail::save_record(db, record, true);
+}
+template <model M>
+void save(const database& db, M& record, skip_validation_t) {
+  detail::save_record(db, record, false);
 }
 
 // The record with this primary key, if there is one.
@@ -452,14 +674,18 @@ inline constexpr without_keys_t without_keys{};
 // set is inserted with it). Returns the number of rows inserted.
 template <model M>
 std::size_t insert_all(const database& db, std::span<const M> records, without_keys_t) {
+  detail::refuse_const_stamped_records<M>();
   return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
 }
 template <model M>
 std::size_t insert_all(const database& db, std::span<M> records, without_keys_t) {
-  return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
+  return detail::with_insert_stamps(records.data(), records.size(), [&] {
+    return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
+  });
 }
 template <model M>
 std::size_t insert_all(const database& db, const std::vector<M>& records, without_keys_t) {
+  detail::refuse_const_stamped_records<M>();
   return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
 }
 
@@ -544,7 +770,7 @@ std::size_t insert_all_on_conflict(const database& db, M* records, std::size_t s
   record_rows rows = record_rows_of<M>(records, size);
   rows.write_keys = model_of<M>::generated_key && !C::ignores;
   rows.conflict = &spec;
-  return insert_rows(db, rows);
+  return with_insert_stamps(records, size, [&] { return insert_rows(db, rows); });
 }
 }  // namespace detail
 
@@ -564,12 +790,28 @@ void insert(M& record) {
   insert(database_for<M>(), record);
 }
 template <model M>
+void insert(M& record, skip_validation_t s) {
+  insert(database_for<M>(), record, s);
+}
+template <model M>
 void update(M& record) {
   update(database_for<M>(), record);
 }
 template <model M>
+void update(M& record, skip_validation_t s) {
+  update(database_for<M>(), record, s);
+}
+template <model M>
 void update(const M& record) {
   update(database_for<M>(), record);
+}
+template <model M>
+void update(const M& record, skip_validation_t s) {
+  update(database_for<M>(), record, s);
+}
+template <model M>
+void touch(M& record) {
+  touch(database_for<M>(), record);
 }
 template <model M>
 void refresh(M& record) {
@@ -578,6 +820,10 @@ void refresh(M& record) {
 template <model M>
 void save(M& record) {
   save(database_for<M>(), record);
+}
+template <model M>
+void save(M& record, skip_validation_t s) {
+  save(database_for<M>(), record, s);
 }
 template <model M>
 std::optional<M> find(const key_type_of<M>& key) {
@@ -616,16 +862,16 @@ void insert_all(std::span<M> records, const conflict_clause<C, T, U>& c) {
   detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
 }
 template <model M>
-std::size_t insert_all(std::span<const M> records, without_keys_t) {
-  return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));
+std::size_t insert_all(std::span<const M> records, without_keys_t k) {
+  return insert_all(database_for<M>(), records, k);
 }
 template <model M>
-std::size_t insert_all(std::span<M> records, without_keys_t) {
-  return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));
+std::size_t insert_all(std::span<M> records, without_keys_t k) {
+  return insert_all(database_for<M>(), records, k);
 }
 template <model M>
-std::size_t insert_all(const std::vector<M>& records, without_keys_t) {
-  return detail::insert_rows(database_for<M>(), detail::record_rows_of<M>(records.data(), records.size()));
+std::size_t insert_all(const std::vector<M>& records, without_keys_t k) {
+  return insert_all(database_for<M>(), records, k);
 }
 
 }  // namespace ar

@@ -35,6 +35,28 @@ class stale_record_error : public error {
   std::int64_t expected_;
 };
 
+// One failed validation (AR_VALIDATES): the field's name and what is wrong with its value, as
+// "can't be blank" or "is too long (maximum is 40 characters)".
+struct field_error {
+  std::string field;
+  std::string message;
+  friend bool operator==(const field_error&, const field_error&) = default;
+};
+
+// save, insert or update of a record whose validations failed (ar/validation.hpp): nothing was
+// written. errors() lists every failure, per field in declaration order; what() says them all:
+// "ar: a record of 'posts' is not valid, nothing was written: title can't be blank; ...".
+class validation_error : public error {
+ public:
+  validation_error(std::string table, std::vector<field_error> errors);
+  const std::string& table() const noexcept { return table_; }
+  const std::vector<field_error>& errors() const noexcept { return errors_; }
+
+ private:
+  std::string table_;
+  std::vector<field_error> errors_;
+};
+
 // A lookup by primary key found no row (find_or_throw), or an update/destroy matched no row.
 class record_not_found : public error {
  public:

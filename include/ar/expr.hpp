@@ -82,11 +82,6 @@ struct strip_optional<std::optional<T>> {
 };
 
 template <class T>
-inline constexpr bool is_optional_v = false;
-template <class T>
-inline constexpr bool is_optional_v<std::optional<T>> = true;
-
-template <class T>
 constexpr bool stored_as_json() {
   if constexpr (has_type_mapping<T>)
     return std::is_same_v<typename type_mapping<T>::stored, json>;

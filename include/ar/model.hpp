@@ -26,6 +26,14 @@
 //                              the row by key and the version read; destroy finds it the same way.
 //                              A record whose row has moved on throws ar::stale_record_error
 //                              (ar/crud.hpp, docs/records.md).
+//   AR_TIMESTAMPS(created, updated)  fields of type ar::time_point (or std::optional of it) that
+//                              insert fills (both), update and ar::touch fill (updated), from the
+//                              program's clock; AR_CREATED_AT(member) / AR_UPDATED_AT(member)
+//                              declare one alone (ar/crud.hpp, docs/records.md)
+//   AR_VALIDATES(member, validators...)  checks save, insert and update run before any statement:
+//                              ar::presence, ar::length{...}, ar::range{...}, ar::format(...),
+//                              ar::inclusion{...}, ar::uniqueness, ar::check{f, "message"}
+//                              (ar/validators.hpp, ar/validation.hpp)
 //   AR_TRANSIENT(m1, m2, ...)  data members that are not stored, on purpose. Every data member of a
 //                              model that is an aggregate is in AR_FIELDS or here: one in neither
 //                              does not compile (it would silently never be stored).
@@ -58,6 +66,7 @@
 #include <ar/value.hpp>
 
 #include <array>
+#include <tuple>
 #include <initializer_list>
 #include <string_view>
 #include <type_traits>
@@ -79,6 +88,9 @@
 #ifndef AR_DETAIL_MORPH_INCLUDED
 #define AR_DETAIL_MORPH_INCLUDED 0
 #endif
+#ifndef AR_DETAIL_VALIDATORS_INCLUDED
+#define AR_DETAIL_VALIDATORS_INCLUDED 0
+#endif
 
 #define AR_FIELDS(...) (FIELDS, __VA_ARGS__)
 #define AR_COLUMN(member, column) (COLUMN, member, column)
@@ -86,6 +98,10 @@
 #define AR_KEY_SUPPLIED (KEY_SUPPLIED)
 #define AR_LOCK_VERSION(member) (LOCK_VERSION, member)
 #define AR_NAMING(style) (NAMING, style)
+#define AR_TIMESTAMPS(created, updated) (TIMESTAMPS, created, updated)
+#define AR_CREATED_AT(member) (CREATED_AT, member)
+#define AR_UPDATED_AT(member) (UPDATED_AT, member)
+#define AR_VALIDATES(member, ...) (VALIDATES, member, __VA_ARGS__)
 
 #define AR_TRANSIENT(...) (TRANSIENT, __VA_ARGS__)
 #define AR_UNIQUE(...) (UNIQUE, __VA_ARGS__)
@@ -174,22 +190,79 @@
                 "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, or "    \
                 "std::optional of one of them; for a type of your own, specialize ar::type_mapping<T> (an "   \
                 "enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
-// Checks of a clause against the model once it is made (ar_definition): AR_LOCK_VERSION's field.
+// Checks of a clause against the model once it is made (ar_definition): AR_LOCK_VERSION's field,
+// the timestamps' fields, each AR_VALIDATES' validators against its field's type.
 #define AR_DETAIL_CLAUSE_POST_CHECK(Self, clause) \
   AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_POST_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
 #define AR_DETAIL_CLAUSE_POST_CHECK_I(Self, kind, ...) \
-  AR_PP_CAT(AR_DETAIL_POST_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_POST_CHECK_, kind)))(Self, __VA_ARGS__)
+  AR_PP_CAT(AR_DETAIL_POST_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_POST_CHECK_, kind)))(Self, kind, __VA_ARGS__)
 #define AR_DETAIL_HAS_POST_CHECK_LOCK_VERSION ~, 1
+#define AR_DETAIL_HAS_POST_CHECK_TIMESTAMPS ~, 1
+#define AR_DETAIL_HAS_POST_CHECK_CREATED_AT ~, 1
+#define AR_DETAIL_HAS_POST_CHECK_UPDATED_AT ~, 1
+#define AR_DETAIL_HAS_POST_CHECK_VALIDATES ~, 1
 #define AR_DETAIL_POST_CHECK_0(Self, ...)
-#define AR_DETAIL_POST_CHECK_1(Self, member)                                                                  \
-  static_assert(::ar::detail::lock_problem_of<::std::remove_const_t<decltype(ar_definition)>>() !=            \
+#define AR_DETAIL_POST_CHECK_1(Self, kind, ...) AR_DETAIL_POST_CHECK_KIND(kind)(Self, __VA_ARGS__)
+#define AR_DETAIL_POST_CHECK_KIND(kind) AR_DETAIL_POST_CHECK_KIND_I(kind)
+#define AR_DETAIL_POST_CHECK_KIND_I(kind) AR_DETAIL_POST_CHECKS_##kind
+#define AR_DETAIL_DEFINITION_TYPE ::std::remove_const_t<decltype(ar_definition)>
+#define AR_DETAIL_POST_CHECKS_LOCK_VERSION(Self, member)                                                      \
+  static_assert(::ar::detail::lock_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                                \
                     ::ar::detail::lock_version_problem::not_a_field,                                           \
                 "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member "' is not a field that AR_FIELDS lists: " \
                 "list the member in AR_FIELDS, or correct the name");                                          \
-  static_assert(::ar::detail::lock_problem_of<::std::remove_const_t<decltype(ar_definition)>>() !=            \
+  static_assert(::ar::detail::lock_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                                \
                     ::ar::detail::lock_version_problem::not_an_integer,                                        \
                 "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member "' is not an integer: a lock version is " \
                 "a std::int32_t or std::int64_t field (not optional)");
+#define AR_DETAIL_POST_CHECKS_TIMESTAMPS(Self, created, updated)                                              \
+  AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_TIMESTAMPS(" #created ", " #updated ")", #created "' or '" #updated)
+#define AR_DETAIL_POST_CHECKS_CREATED_AT(Self, member) AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_CREATED_AT(" #member ")", #member)
+#define AR_DETAIL_POST_CHECKS_UPDATED_AT(Self, member) AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_UPDATED_AT(" #member ")", #member)
+#define AR_DETAIL_TIMESTAMP_CHECK(Self, clause, names)                                                          \
+  static_assert(::ar::detail::timestamps_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                           \
+                    ::ar::detail::timestamp_problem::not_a_field,                                               \
+                clause " of " #Self ": '" names "' is not a field that AR_FIELDS lists: list the member in "   \
+                "AR_FIELDS, or correct the name");                                                              \
+  static_assert(::ar::detail::timestamps_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                           \
+                    ::ar::detail::timestamp_problem::not_a_time,                                                \
+                clause " of " #Self ": '" names "' is not a time: a timestamp is an ar::time_point field (or "  \
+                "std::optional<ar::time_point>)");
+/* validators_problem_of finds the clause by its field's name: two AR_VALIDATES of one field are both checked */
+#define AR_DETAIL_POST_CHECKS_VALIDATES(Self, member, ...)                                                      \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::not_a_field,                                                \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": '" #member "' is not a field that AR_FIELDS lists: " \
+                "list the member in AR_FIELDS, or correct the name");                                           \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::presence_of_a_value_always_there,                           \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::presence of '" #member "', which always holds a " \
+                "value: presence checks a text, bytes or std::optional field");                                  \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::length_not_of_a_text,                                       \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::length of '" #member "', which is not a text: " \
+                "length checks a std::string or ar::bytes field (or std::optional of one)");                     \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::range_not_of_a_number,                                      \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::range of '" #member "', which is not a number: " \
+                "range checks an integer or floating-point field (or std::optional of one)");                    \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::format_not_of_a_text,                                       \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::format of '" #member "', which is not a text: " \
+                "format checks a std::string field (or std::optional of one)");                                  \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::inclusion_not_comparable,                                   \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::inclusion lists values that '" #member "' "    \
+                "cannot be compared with: list values of the field's type");                                     \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::check_not_callable,                                         \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::check's function cannot be called with '"      \
+                #member "' as declared, or does not return a bool: take the field's type (const T&)");            \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
+                    ::ar::detail::validates_problem::not_a_validator,                                            \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": one of the arguments after '" #member "' is not a " \
+                "validator: use ar::presence, ar::length, ar::range, ar::format, ar::inclusion, ar::uniqueness " \
+                "or ar::check");
 
 // AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY: ar_check_relation_<name>(), which the relation's
 // accessor evaluates first when it is used (the target may be incomplete where the model is
@@ -285,6 +358,13 @@
 #define AR_DETAIL_DECL_DEFAULT(...)
 #define AR_DETAIL_META_LOCK_VERSION(member) ::ar::detail::make_lock_version_clause(BOOST_HANA_STRING(#member))
 #define AR_DETAIL_META_NAMING(style) ::ar::detail::naming_clause<::ar::name_style::style>{}
+#define AR_DETAIL_META_TIMESTAMPS(created, updated) \
+  ::ar::detail::make_timestamps_clause(BOOST_HANA_STRING(#created), BOOST_HANA_STRING(#updated))
+#define AR_DETAIL_META_CREATED_AT(member) ::ar::detail::make_created_at_clause(BOOST_HANA_STRING(#member))
+#define AR_DETAIL_META_UPDATED_AT(member) ::ar::detail::make_updated_at_clause(BOOST_HANA_STRING(#member))
+/* the validators are an expression of the program's, made once where validation runs */
+#define AR_DETAIL_META_VALIDATES(member, ...) \
+  ::ar::detail::make_validates_clause(BOOST_HANA_STRING(#member), [] { return ::std::make_tuple(__VA_ARGS__); })
 
 // Relations: AR_BELONGS_TO(name, Target, foreign_key, options...) on the model holding the foreign
 // key; AR_HAS_ONE / AR_HAS_MANY(name, Target, foreign_key, options...) on the model it refers to.
@@ -541,5 +621,12 @@
 #define AR_DETAIL_DECL_KEY_SUPPLIED(...)
 #define AR_DETAIL_DECL_LOCK_VERSION(...)
 #define AR_DETAIL_DECL_NAMING(...)
+#define AR_DETAIL_DECL_TIMESTAMPS(...)
+#define AR_DETAIL_DECL_CREATED_AT(...)
+#define AR_DETAIL_DECL_UPDATED_AT(...)
+#define AR_DETAIL_DECL_VALIDATES(...)                                                                  \
+  static_assert(AR_DETAIL_VALIDATORS_INCLUDED,                                                          \
+                "AR_VALIDATES: include <ar/validators.hpp> (or <ar/crud.hpp>, <ar/ar.hpp>) before the " \
+                "model's definition");
 
 #endif  // AR_MODEL_HPP

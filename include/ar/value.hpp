@@ -146,6 +146,14 @@ struct field_traits {
 };
 
 namespace detail {
+// Whether T is a std::optional (ar/expr.hpp, ar/validators.hpp).
+template <class T>
+inline constexpr bool is_optional_v = false;
+template <class T>
+inline constexpr bool is_optional_v<std::optional<T>> = true;
+}  // namespace detail
+
+namespace detail {
 template <class T, value_type Type>
 struct scalar_field_traits {
   static constexpr bool supported = true;

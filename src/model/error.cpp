@@ -9,6 +9,22 @@ namespace ar {
 record_not_found::record_not_found(std::string table, std::string key)
     : error("ar: no row in '" + table + "' has the primary key " + key), table_(std::move(table)), key_(std::move(key)) {}
 
+namespace {
+std::string validation_message(const std::string& table, const std::vector<field_error>& errors) {
+  std::string out = "ar: a record of '" + table + "' is not valid, nothing was written: ";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i) out += "; ";
+    out += errors[i].field;
+    out += ' ';
+    out += errors[i].message;
+  }
+  return out;
+}
+}  // namespace
+
+validation_error::validation_error(std::string table, std::vector<field_error> errors)
+    : error(validation_message(table, errors)), table_(std::move(table)), errors_(std::move(errors)) {}
+
 stale_record_error::stale_record_error(std::string database, std::string table, std::string key,
                                        std::int64_t expected_version)
     : error("ar: database '" + database + "': no row in '" + table + "' has the primary key " + key +

@@ -2,6 +2,7 @@
 // where its columns are.
 
 #include <ar/crud.hpp>
+#include <ar/validation.hpp>
 
 #include <array>
 #include <bit>
@@ -105,6 +106,19 @@ bool delete_locked_row(const database& db, const table_meta& table, std::span<co
   if (result.rows_affected > 0) return true;
   throw stale_record_error(db.name(), std::string(table.table),
                            key_text(params.span().first(table.key_columns.size())), version_of(params.span().back()));
+}
+
+bool value_taken(const database& db, const table_meta& table, std::size_t position, const value& v,
+                 std::span<const value> own_key) {
+  auto& state = detail::state_of(db);
+  std::vector<value> params;
+  params.reserve(1 + own_key.size());
+  params.push_back(v);
+  params.insert(params.end(), own_key.begin(), own_key.end());
+  std::int64_t rows = 0;
+  const column_binding count = bind_column(rows);
+  run(state, uniqueness_sql(state, table, position, !own_key.empty()), params, {&count, 1});
+  return rows > 0;
 }
 
 void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns) {

@@ -176,6 +176,28 @@ std::string update_columns_sql(database_state& db, const table_meta& table, std:
   return render_update_columns(db.dialect, table, columns);
 }
 
+std::string uniqueness_sql(database_state& db, const table_meta& table, std::size_t column, bool exclude_key) {
+  const naming_scope names(db.naming);
+  const dialect& d = db.dialect;
+  std::string out = "SELECT COUNT(*) FROM ";
+  d.quote_identifier(out, table_name(table));
+  out += " WHERE ";
+  d.quote_identifier(out, column_name(table, column));
+  out += " = ";
+  d.placeholder(out, 1);
+  if (exclude_key) {
+    out += " AND NOT (";
+    for (std::size_t k = 0; k < table.key_columns.size(); ++k) {
+      if (k) out += " AND ";
+      d.quote_identifier(out, column_name(table, table.key_columns[k]));
+      out += " = ";
+      d.placeholder(out, 2 + k);
+    }
+    out += ')';
+  }
+  return out;
+}
+
 std::string insert_on_conflict_sql(database_state& db, const table_meta& table, std::size_t rows, bool with_key,
                                    bool returning, std::span<const std::size_t> target,
                                    std::span<const std::size_t> update) {

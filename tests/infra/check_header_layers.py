@@ -22,6 +22,8 @@ LAYERS = [
         # json.hpp: optional (nlohmann::json as a field), included by no other header.
         "decimal.hpp", "value.hpp", "json.hpp", "enum.hpp", "naming.hpp", "error.hpp", "model_traits.hpp",
         "detail/pp.hpp", "detail/model_def.hpp", "detail/relation_def.hpp", "detail/table_ddl.hpp",
+        # validators.hpp: the validator values AR_VALIDATES names (no database; <regex> stays in src/).
+        "validators.hpp",
     ]),
     # model.hpp (AR_MODEL) sits here: every model gets column handles (Model::c), which are
     # expressions.
@@ -40,7 +42,7 @@ LAYERS = [
     ]),
     # A query holds its database and the terminal adaptors run it: above execution.
     ("queries and CRUD", [
-        "query.hpp", "crud.hpp", "schema.hpp", "migrate.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
+        "query.hpp", "validation.hpp", "crud.hpp", "schema.hpp", "migrate.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
         "views/after.hpp", "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
         "views/filter.hpp", "views/first.hpp", "views/group_by.hpp", "views/order_by.hpp", "views/select.hpp",
         "views/page.hpp", "views/correlate.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp", "views/update_all.hpp",

@@ -260,6 +260,40 @@ TEST_P(golden_sql, partial_and_locked_updates_and_the_locked_delete) {
   EXPECT_EQ(n.lock_version, 1);
 }
 
+// Timestamps and validations: the updated column joins the partial update; uniqueness's SELECT,
+// without and with the record's own row excluded.
+struct stamped_member {
+  std::int64_t id = 0;
+  std::string email;
+  ar::time_point updated_at{};
+  AR_MODEL(stamped_member, "stamped_members", AR_FIELDS(id, email, updated_at), AR_UPDATED_AT(updated_at),
+           AR_VALIDATES(email, ar::uniqueness));
+};
+
+TEST_P(golden_sql, uniqueness_selects_and_the_stamped_update) {
+  ar::create_table<stamped_member>(db);
+  ar::statement_counter counter;
+  stamped_member m{0, "ada@example.org", {}};
+  ar::insert(db, m);
+  m.email = "countess@example.org";
+  ar::update(db, m);
+  const golden_text unique{R"(SELECT COUNT(*) FROM "stamped_members" WHERE "email" = ?)",
+                           R"(SELECT COUNT(*) FROM "stamped_members" WHERE "email" = $1)",
+                           "SELECT COUNT(*) FROM `stamped_members` WHERE `email` = ?"};
+  const golden_text insert{
+      R"(INSERT INTO "stamped_members" ("email", "updated_at") VALUES (?, ?) RETURNING "id")",
+      R"(INSERT INTO "stamped_members" ("email", "updated_at") VALUES ($1, $2) RETURNING "id")",
+      "INSERT INTO `stamped_members` (`email`, `updated_at`) VALUES (?, ?) RETURNING `id`"};
+  const golden_text unique_but_itself{
+      R"(SELECT COUNT(*) FROM "stamped_members" WHERE "email" = ? AND NOT ("id" = ?))",
+      R"(SELECT COUNT(*) FROM "stamped_members" WHERE "email" = $1 AND NOT ("id" = $2))",
+      "SELECT COUNT(*) FROM `stamped_members` WHERE `email` = ? AND NOT (`id` = ?)"};
+  const golden_text stamped_update{R"(UPDATE "stamped_members" SET "email" = ?, "updated_at" = ? WHERE "id" = ?)",
+                                   R"(UPDATE "stamped_members" SET "email" = $1, "updated_at" = $2 WHERE "id" = $3)",
+                                   "UPDATE `stamped_members` SET `email` = ?, `updated_at` = ? WHERE `id` = ?"};
+  expect_statements(counter, {unique, insert, unique_but_itself, stamped_update});
+}
+
 TEST_P(golden_sql, update_all_and_delete_all_bind_their_values_before_the_filters) {
   ar::create_table<user>(db);
   ar::statement_counter counter;

@@ -52,6 +52,10 @@ std::string ddl_object_name(const dialect& d, std::string_view prefix, std::stri
 // call (which columns changed varies), not kept; the statement cache knows its text.
 std::string update_columns_sql(database_state& db, const table_meta& table, std::span<const std::size_t> columns);
 
+// SELECT COUNT(*) FROM table WHERE column = ?, and, when `exclude_key`, AND NOT (key = ?): whether
+// another row holds a value (ar::uniqueness). Rendered for each call, not kept.
+std::string uniqueness_sql(database_state& db, const table_meta& table, std::size_t column, bool exclude_key);
+
 // A multi-row INSERT of `rows` rows (with the key column or without a generated one) that resolves
 // a conflict on a unique key as the dialect's on_conflict_clause spells it (ar::on_conflict), and
 // RETURNING the key when `returning`. Rendered for each call, not kept.

@@ -132,6 +132,42 @@ constexpr lock_version_clause<Name> make_lock_version_clause(Name) {
 // AR_DETAIL_POST_CHECK_LOCK_VERSION names the field in its message).
 enum class lock_version_problem : std::uint8_t { none, not_a_field, not_an_integer };
 
+// AR_TIMESTAMPS(created, updated), AR_CREATED_AT(field), AR_UPDATED_AT(field): the fields insert,
+// update, insert_all and touch fill with the program's clock (ar/crud.hpp). `void` for the one a
+// clause does not name.
+template <class Created, class Updated>
+struct timestamps_clause {
+  using created_type = Created;
+  using updated_type = Updated;
+};
+template <class Created, class Updated>
+constexpr timestamps_clause<Created, Updated> make_timestamps_clause(Created, Updated) {
+  return {};
+}
+template <class Created>
+constexpr timestamps_clause<Created, void> make_created_at_clause(Created) {
+  return {};
+}
+template <class Updated>
+constexpr timestamps_clause<void, Updated> make_updated_at_clause(Updated) {
+  return {};
+}
+// What is wrong with a timestamp field, checked after the model is made (AR_MODEL's post-checks
+// name the field in their messages).
+enum class timestamp_problem : std::uint8_t { none, not_a_field, not_a_time };
+
+// AR_VALIDATES(field, validators...): Make() returns the validators (ar/validators.hpp) as a
+// std::tuple, made once where validation runs (ar/validation.hpp).
+template <class Name, class Make>
+struct validates_clause {
+  using name_type = Name;
+  using make = Make;
+};
+template <class Name, class Make>
+constexpr validates_clause<Name, Make> make_validates_clause(Name, Make) {
+  return {};
+}
+
 // AR_NAMING(style): the model's names are spelled in `style` on every database.
 template <name_style Style>
 struct naming_clause {
@@ -328,6 +364,16 @@ template <class N>
 inline constexpr bool is_lock_version_clause_v<lock_version_clause<N>> = true;
 
 template <class Clause>
+inline constexpr bool is_timestamps_clause_v = false;
+template <class C, class U>
+inline constexpr bool is_timestamps_clause_v<timestamps_clause<C, U>> = true;
+
+template <class Clause>
+inline constexpr bool is_validates_clause_v = false;
+template <class N, class M>
+inline constexpr bool is_validates_clause_v<validates_clause<N, M>> = true;
+
+template <class Clause>
 inline constexpr bool is_naming_clause_v = false;
 template <name_style S>
 inline constexpr bool is_naming_clause_v<naming_clause<S>> = true;
@@ -493,6 +539,15 @@ constexpr lock_version_problem lock_problem_of() {
     return lock_version_problem::none;
 }
 
+// What is wrong with a made model's timestamps (none for a model that failed an earlier check).
+template <class Def>
+constexpr timestamp_problem timestamps_problem_of() {
+  if constexpr (requires { Def::timestamps_problem; })
+    return Def::timestamps_problem;
+  else
+    return timestamp_problem::none;
+}
+
 // The column of AR_LOCK_VERSION's field among `names` (npos: none declared, or not a field).
 template <std::size_t N, class... Clauses>
 constexpr std::size_t lock_version_index(const std::array<std::string_view, N>& names) {
@@ -506,13 +561,69 @@ constexpr std::size_t lock_version_index(const std::array<std::string_view, N>& 
   return found;
 }
 
+// The timestamp field a clause names among `names`: npos when the clause names none (void).
+template <class Name, std::size_t N>
+constexpr std::size_t timestamp_position(const std::array<std::string_view, N>& names) {
+  if constexpr (std::is_void_v<Name>)
+    return npos;
+  else
+    return index_of(names, to_string_view(Name{}));
+}
+
+// The created_at and updated_at columns the timestamp clauses name (npos: none), and what is wrong
+// with them: a name that is not a field, or a field that is not an ar::time_point (optional or not).
+template <std::size_t N, class... Clauses>
+constexpr std::array<std::size_t, 2> timestamp_indices(const std::array<std::string_view, N>& names) {
+  std::array<std::size_t, 2> found{npos, npos};
+  (
+      [&] {
+        if constexpr (is_timestamps_clause_v<Clauses>) {
+          if constexpr (!std::is_void_v<typename Clauses::created_type>)
+            found[0] = timestamp_position<typename Clauses::created_type>(names);
+          if constexpr (!std::is_void_v<typename Clauses::updated_type>)
+            found[1] = timestamp_position<typename Clauses::updated_type>(names);
+        }
+      }(),
+      ...);
+  return found;
+}
+// How many clauses name a created field ([0]) and an updated field ([1]).
+template <class... Clauses>
+constexpr std::array<std::size_t, 2> timestamp_names_declared() {
+  std::array<std::size_t, 2> n{0, 0};
+  (
+      [&] {
+        if constexpr (is_timestamps_clause_v<Clauses>) {
+          n[0] += std::size_t{!std::is_void_v<typename Clauses::created_type>};
+          n[1] += std::size_t{!std::is_void_v<typename Clauses::updated_type>};
+        }
+      }(),
+      ...);
+  return n;
+}
+
+template <class T>
+inline constexpr bool is_time_field_v =
+    !field_traits<T>::mapped && field_traits<T>::type == value_type::time;
+
+// The validations AR_VALIDATES declares, in order, and the timestamp columns: what insert, update
+// and save do besides writing (ar/crud.hpp). Created / Updated are npos when not declared.
+template <std::size_t Created, std::size_t Updated, timestamp_problem Problem, class Validations>
+struct lifecycle {
+  static constexpr std::size_t created_at = Problem == timestamp_problem::none ? Created : npos;
+  static constexpr std::size_t updated_at = Problem == timestamp_problem::none ? Updated : npos;
+  static constexpr timestamp_problem problem = Problem;
+  using validations = Validations;
+};
+
 template <class Model, class Table, class Keys, bool KeySupplied, name_style Naming, class Relations, class MorphName,
-          class Ddl, std::size_t LockVersion, lock_version_problem LockProblem, class... Columns>
+          class Ddl, std::size_t LockVersion, lock_version_problem LockProblem, class Life, class... Columns>
 struct model_definition;
 template <class Model, class Table, std::size_t... Keys, bool KeySupplied, name_style Naming, class Relations,
-          class MorphName, class Ddl, std::size_t LockVersion, lock_version_problem LockProblem, class... Columns>
+          class MorphName, class Ddl, std::size_t LockVersion, lock_version_problem LockProblem, class Life,
+          class... Columns>
 struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied, Naming, Relations, MorphName, Ddl,
-                        LockVersion, LockProblem, Columns...> {
+                        LockVersion, LockProblem, Life, Columns...> {
   using model_type = Model;
   using columns = type_list<Columns...>;
   // The clauses only create_table reads (AR_UNIQUE, AR_INDEX, AR_DEFAULT), in order: ar/detail/table_ddl.hpp.
@@ -540,6 +651,11 @@ struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied,
   // AR_LOCK_VERSION's column (npos: the model has none), and what is wrong with it if anything.
   static constexpr std::size_t lock_version_index = LockProblem == lock_version_problem::none ? LockVersion : npos;
   static constexpr lock_version_problem lock_problem = LockProblem;
+  // AR_TIMESTAMPS' columns (npos: not declared), and AR_VALIDATES' clauses (validates_clause), in order.
+  static constexpr std::size_t created_at_index = Life::created_at;
+  static constexpr std::size_t updated_at_index = Life::updated_at;
+  static constexpr timestamp_problem timestamps_problem = Life::problem;
+  using validations = typename Life::validations;
   // An integer primary key is generated by the database, unless AR_KEY_SUPPLIED says the program
   // supplies it; any other key, and a key of several fields, is supplied by the program.
   static constexpr bool generated_key = [] {
@@ -570,6 +686,16 @@ struct ddl_clauses_of<C, Rest...> {
 };
 
 template <class... Clauses>
+struct validations_of {
+  using type = type_list<>;
+};
+template <class C, class... Rest>
+struct validations_of<C, Rest...> {
+  using rest = typename validations_of<Rest...>::type;
+  using type = std::conditional_t<is_validates_clause_v<C>, typename prepend<C, rest>::type, rest>;
+};
+
+template <class... Clauses>
 struct relations_of {
   using type = type_list<>;
 };
@@ -594,6 +720,10 @@ constexpr auto make_model(Table, Clauses...) {
   static_assert(transient_clauses <= 1, "AR_MODEL takes at most one AR_TRANSIENT(members...) clause");
   constexpr std::size_t lock_clauses = (std::size_t{is_lock_version_clause_v<Clauses>} + ... + 0);
   static_assert(lock_clauses <= 1, "AR_MODEL takes at most one AR_LOCK_VERSION(field) clause");
+  constexpr std::array<std::size_t, 2> stamps_named = timestamp_names_declared<Clauses...>();
+  static_assert(stamps_named[0] <= 1 && stamps_named[1] <= 1,
+                "AR_MODEL names a created or an updated timestamp twice: use one AR_TIMESTAMPS(created, updated) "
+                "clause, or AR_CREATED_AT(field) and AR_UPDATED_AT(field) once each");
   using fields = typename find_fields_clause<Clauses...>::type;
   return [&]<class... F>(fields_clause<F...>) {
     if constexpr (fields_clauses != 1 || key_clauses > 1 || sizeof...(F) == 0) {
@@ -649,11 +779,25 @@ constexpr auto make_model(Table, Clauses...) {
             : lock == npos      ? lock_version_problem::not_a_field
             : !integral[lock == npos ? 0 : lock] ? lock_version_problem::not_an_integer
                                 : lock_version_problem::none;
+        constexpr std::array<std::size_t, 2> stamps = timestamp_indices<sizeof...(F), Clauses...>(names);
+        constexpr std::array<bool, sizeof...(F)> times{
+            is_time_field_v<typename member_pointer_traits<std::remove_cv_t<decltype(F::pointer)>>::value_type>...};
+        constexpr bool stamps_known = (stamps_named[0] == 0 || stamps[0] != npos) &&
+                                      (stamps_named[1] == 0 || stamps[1] != npos);
+        constexpr timestamp_problem stamp_problem =
+            stamps_named[0] > 1 || stamps_named[1] > 1 ? timestamp_problem::none
+            : !stamps_known                             ? timestamp_problem::not_a_field
+            : (stamps[0] != npos && !times[stamps[0] == npos ? 0 : stamps[0]]) ||
+                    (stamps[1] != npos && !times[stamps[1] == npos ? 0 : stamps[1]])
+                ? timestamp_problem::not_a_time
+                : timestamp_problem::none;
         return model_definition<Self, Table, typename to_sequence<keys, std::make_index_sequence<arity>>::type,
                                 (supplied_clauses > 0), naming_of<Clauses...>(),
                                   typename relations_of<Clauses...>::type,
                                   typename morph_name_of_clauses<Clauses...>::type,
                                   typename ddl_clauses_of<Clauses...>::type, lock, lock_problem,
+                                  lifecycle<stamps[0], stamps[1], stamp_problem,
+                                            typename validations_of<Clauses...>::type>,
                                   column_def<F::pointer, typename F::name_type,
                                              typename column_for<typename F::name_type, Clauses...>::type, F::index,
                                              column_for<typename F::name_type, Clauses...>::given>...>{};

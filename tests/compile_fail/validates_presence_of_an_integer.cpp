@@ -1,0 +1,15 @@
+// expect: AR_VALIDATES\(age, \.\.\.\) of member: ar::presence of 'age', which always holds a value
+#include <ar/crud.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+struct member {
+  std::int64_t id = 0;
+  std::string name;
+  std::int32_t age = 0;
+  AR_MODEL(member, "members", AR_FIELDS(id, name, age), AR_VALIDATES(age, ar::presence));
+};
+
+int main() { return ar::valid(member{}) ? 0 : 1; }
