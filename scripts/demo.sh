@@ -20,11 +20,8 @@ generator=()
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
   generator=(-G Ninja)
 fi
-cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" \
-  -DCMAKE_BUILD_TYPE=Release \
-  -DAR_BUILD_TESTS=OFF \
-  -DAR_BUILD_DOCS=ON \
-  -DAR_BUILD_BENCHMARKS=ON
+# CMakePresets.json's "release": build-release/, Release, the demo and the benchmarks, no tests.
+cmake --preset release "${generator[@]}"
 
 section "Build ar_demo (-j$JOBS)"
 if [[ ! -f "$ROOT/docs/CMakeLists.txt" ]]; then

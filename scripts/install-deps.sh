@@ -15,6 +15,7 @@ packages=(
   libboost-dev libsoci-dev librange-v3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpq-dev libmariadb-dev sqlite3
+  pkg-config  # the pkg-config consumer test (ar.pc)
   nlohmann-json3-dev  # nlohmann::json fields (include/ar/json.hpp); their tests build only where it is
 )
 

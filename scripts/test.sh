@@ -30,8 +30,10 @@ export CCACHE_NOHASHDIR=true
 
 SANITIZE="${AR_TEST_SANITIZE:-1}"
 main_sanitizers=""
+main_preset="dev"   # CMakePresets.json: build/, Debug, no sanitizers
 if [[ "$SANITIZE" == 1 ]]; then
   main_sanitizers="address,undefined"
+  main_preset="asan"  # the same with AddressSanitizer and UndefinedBehaviorSanitizer
 fi
 # Leaks are errors; a sanitizer report fails the test that caused it.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1}"
@@ -46,12 +48,7 @@ generator_for() {
 
 section "Configure ($BUILD_DIR, Debug, sanitizers: ${main_sanitizers:-none})"
 # shellcheck disable=SC2046
-cmake -S "$ROOT" -B "$BUILD_DIR" $(generator_for "$BUILD_DIR") \
-  -DCMAKE_BUILD_TYPE=Debug \
-  -DAR_SANITIZE="$main_sanitizers" \
-  -DAR_BUILD_TESTS=ON \
-  -DAR_BUILD_DOCS=ON \
-  -DAR_BUILD_BENCHMARKS=ON
+cmake --preset "$main_preset" $(generator_for "$BUILD_DIR")
 
 section "Build (-j$JOBS)"
 cmake --build "$BUILD_DIR" -j "$JOBS"
@@ -100,12 +97,7 @@ if [[ "$SANITIZE" == 1 && $# -eq 0 ]]; then
   TSAN_DIR="$ROOT/build-tsan"
   section "ThreadSanitizer: the concurrency tests ($TSAN_DIR)"
   # shellcheck disable=SC2046
-  cmake -S "$ROOT" -B "$TSAN_DIR" $(generator_for "$TSAN_DIR") \
-    -DCMAKE_BUILD_TYPE=Debug \
-    -DAR_SANITIZE=thread \
-    -DAR_BUILD_TESTS=ON \
-    -DAR_BUILD_DOCS=OFF \
-    -DAR_BUILD_BENCHMARKS=OFF
+  cmake --preset tsan $(generator_for "$TSAN_DIR")
   cmake --build "$TSAN_DIR" -j "$JOBS" --target test_concurrency
   "$TSAN_DIR/tests/test_concurrency" --gtest_brief=1 || tsan_status=$?
 fi

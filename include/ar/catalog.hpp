@@ -6,6 +6,7 @@
 // catalog to compare it with models that already exist.
 
 #include <ar/database.hpp>
+#include <ar/export.hpp>
 
 #include <cstdint>
 #include <string>
@@ -41,13 +42,13 @@ struct catalog_table {
 
 // The names of the database's tables, sorted. Throws ar::configuration_error when the backend's
 // dialect cannot list them.
-std::vector<std::string> catalog_table_names(const database& db);
+AR_API std::vector<std::string> catalog_table_names(const database& db);
 
 // One table: its columns, its key, its foreign keys. No columns: there is no such table.
-catalog_table read_catalog_table(const database& db, std::string_view table);
+AR_API catalog_table read_catalog_table(const database& db, std::string_view table);
 
 // Every table of the database.
-std::vector<catalog_table> read_catalog(const database& db);
+AR_API std::vector<catalog_table> read_catalog(const database& db);
 
 // One index of a table, unique or not (a unique constraint's and the primary key's too, where the
 // catalog lists them as indexes): its name and its columns in the index's order (an empty name
@@ -59,7 +60,7 @@ struct catalog_index {
 };
 // The indexes of a table, by name. Throws ar::configuration_error when the backend's dialect cannot
 // list them (dialect::catalog_indexes_sql).
-std::vector<catalog_index> catalog_indexes(const database& db, std::string_view table);
+AR_API std::vector<catalog_index> catalog_indexes(const database& db, std::string_view table);
 
 }  // namespace ar
 

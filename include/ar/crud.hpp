@@ -24,6 +24,7 @@
 #include <ar/detail/execute.hpp>
 #include <ar/detail/insert_rows.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/model.hpp>
 #include <ar/transaction.hpp>
 #include <ar/validation.hpp>
@@ -216,26 +217,26 @@ void insert_all_records(const database& db, M* records, std::size_t size) {
 
 // The row of `table` whose key is `key`, read into `record` (bound by `ops`); false when there is
 // none (compiled once, in src/query/crud.cpp).
-bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record,
-              std::span<const column_binding> key);
+AR_API bool find_row(const database& db, const table_meta& table, const record_ops& ops, void* record,
+                     std::span<const column_binding> key);
 // UPDATE every column but the key, by key (`columns`: a record's bound columns); throws
 // ar::record_not_found when no row has the key.
-void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
+AR_API void update_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
 
 // Dirty tracking (compiled once, in src/query/crud.cpp). The positions of the columns a partial
 // update writes: every column whose value differs from `saved` (the row as stored), every one when
 // `saved` is empty (a record ar never stored or read), never the key or the lock version.
-void changed_columns(const table_meta& table, std::span<const column_binding> columns,
-                     std::span<const column_binding> saved, std::vector<std::size_t>& out);
-bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
-                    std::size_t position);
+AR_API void changed_columns(const table_meta& table, std::span<const column_binding> columns,
+                            std::span<const column_binding> saved, std::vector<std::size_t>& out);
+AR_API bool column_changed(const column_binding& now, const column_binding& saved, const table_meta& table,
+                           std::size_t position);
 // UPDATE the columns `which` by key (and, with AR_LOCK_VERSION, the version raised and checked):
 // ar::record_not_found when no row has the key, ar::stale_record_error when a locked row is not
 // at the record's version.
-void update_columns(const database& db, const table_meta& table, std::span<const column_binding> columns,
-                    std::span<const std::size_t> which);
+AR_API void update_columns(const database& db, const table_meta& table, std::span<const column_binding> columns,
+                           std::span<const std::size_t> which);
 // DELETE by key and lock version; ar::stale_record_error when no row matches both.
-bool delete_locked_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
+AR_API bool delete_locked_row(const database& db, const table_meta& table, std::span<const column_binding> columns);
 
 // The record's row as ar last saw it stored (read, inserted, updated, reloaded): a record of its
 // model, or null for a record the program built.

@@ -6,6 +6,7 @@
 
 #include <ar/backend/dialect.hpp>
 #include <ar/detail/names.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -26,7 +27,7 @@ class database;
 
 namespace detail {
 class database_state;
-database_state& state_of(const database& db);
+AR_API database_state& state_of(const database& db);
 }
 
 // How ar::open sets up a database's connection pool.
@@ -72,7 +73,7 @@ struct open_options {
 // A handle to an open database and its pool of connections; copies share them. Any thread may use
 // it: each statement takes a free connection (or the calling thread's transaction connection) and
 // gives it back when it is done.
-class database {
+class AR_API database {
  public:
   database() = default;
   explicit database(std::shared_ptr<detail::database_state> state) noexcept : state_(std::move(state)) {}
@@ -133,7 +134,7 @@ inline database_state& state_of(const database& db) { return db.state(); }
 //
 // Each backend applies it its own way (docs/backends.md, "Timeouts"): on MariaDB the server's limit
 // and, for a server that does not answer, ar shuts the connection's socket down a little after it.
-class statement_timeout_scope {
+class AR_API statement_timeout_scope {
  public:
   statement_timeout_scope(const database& db, std::chrono::milliseconds timeout);
   statement_timeout_scope(const statement_timeout_scope&) = delete;
@@ -148,7 +149,7 @@ namespace detail {
 // A query's ar::timeout, over the statements the calling thread sends while it lives, on any
 // database (its eager loads may run on others); nothing when the query has none. Innermost wins, as
 // with statement_timeout_scope.
-class query_timeout_scope {
+class AR_API query_timeout_scope {
  public:
   explicit query_timeout_scope(const std::optional<std::int64_t>& timeout_ms) {
     if (timeout_ms) push(*timeout_ms);
@@ -174,25 +175,25 @@ class query_timeout_scope {
 // it cannot connect, ar::configuration_error when the name is taken, the scheme unknown or the URL
 // malformed; no message shows a password. The first connection opens at once, the others when
 // needed.
-database open(std::string_view url, std::string_view name = "default", const open_options& options = {});
+AR_API database open(std::string_view url, std::string_view name = "default", const open_options& options = {});
 
 // ar::open of the URL the environment variable `variable` holds (DATABASE_URL, as Rails and
 // Heroku-style deployments set it). Throws ar::configuration_error naming the variable when it is
 // not set or empty; the URL itself is shown only masked, as by ar::open.
-database open_env(std::string_view variable = "DATABASE_URL", std::string_view name = "default",
-                  const open_options& options = {});
+AR_API database open_env(std::string_view variable = "DATABASE_URL", std::string_view name = "default",
+                         const open_options& options = {});
 
 // The open database registered under `name`; throws ar::configuration_error if there is none.
-database get_database(std::string_view name);
+AR_API database get_database(std::string_view name);
 // The database models use unless bound elsewhere: the one named "default" (the name ar::open
 // gives when none is passed) if it is open, else the first opened. Throws
 // ar::configuration_error when no database is open.
-database default_database();
-void close_all();
+AR_API database default_database();
+AR_API void close_all();
 
 namespace detail {
-void bind_model(const table_meta* model, std::string_view database_name);
-database database_for(const table_meta* model);
+AR_API void bind_model(const table_meta* model, std::string_view database_name);
+AR_API database database_for(const table_meta* model);
 }  // namespace detail
 
 // Binds model M to the database registered under `name` (resolved when used, so the database

@@ -4,6 +4,8 @@
 // ar::decimal: an exact decimal number, the field type of NUMERIC / DECIMAL columns; and
 // ar::numeric<P, S>, a decimal whose column is declared NUMERIC(P, S).
 
+#include <ar/export.hpp>
+
 #include <compare>
 #include <concepts>
 #include <cstdint>
@@ -21,7 +23,7 @@ namespace ar {
 // naming the operation when the exact result needs more than 38 digits, never rounding. There is no
 // conversion from a double (a double is rarely the decimal it was written as): build one from
 // text or from an integer; to_double_lossy() is the nearest double.
-class decimal {
+class AR_API decimal {
  public:
   __extension__ using coefficient_type = __int128;
   static constexpr int max_digits = 38;
@@ -76,9 +78,15 @@ class decimal {
   int scale_ = 0;
 };
 
+// The friends above, exported (a friend declaration takes no visibility attribute).
+AR_API decimal operator+(const decimal& a, const decimal& b);
+AR_API decimal operator-(const decimal& a, const decimal& b);
+AR_API decimal operator*(const decimal& a, const decimal& b);
+AR_API std::strong_ordering operator<=>(const decimal& a, const decimal& b) noexcept;
+
 // The text of a decimal (to_string) and the decimal of a text (the constructor).
-std::string format_decimal(const decimal& d);
-decimal parse_decimal(std::string_view text);
+AR_API std::string format_decimal(const decimal& d);
+AR_API decimal parse_decimal(std::string_view text);
 
 // A decimal whose column is NUMERIC(Precision, Scale) (DECIMAL on MariaDB): create_table declares
 // it so, verify_schema checks a numeric column is there, and it is read and written at that scale,

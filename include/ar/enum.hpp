@@ -14,6 +14,7 @@
 // BIGINT. Rows order by the stored text or integer.
 
 #include <ar/detail/pp.hpp>
+#include <ar/export.hpp>
 #include <ar/value.hpp>
 
 #include <cstddef>
@@ -36,9 +37,9 @@ struct enum_entry {
 
 namespace detail {
 
-[[noreturn]] void refuse_enum_text(std::string_view enum_name, std::span<const std::string_view> texts);
-[[noreturn]] void refuse_enum_value(std::string_view enum_name, std::span<const long long> values);
-[[noreturn]] void refuse_unlisted_enumerator(std::string_view enum_name, long long value);
+[[noreturn]] AR_API void refuse_enum_text(std::string_view enum_name, std::span<const std::string_view> texts);
+[[noreturn]] AR_API void refuse_enum_value(std::string_view enum_name, std::span<const long long> values);
+[[noreturn]] AR_API void refuse_unlisted_enumerator(std::string_view enum_name, long long value);
 
 // Self: the type_mapping specialization, which holds `name` and `entries`.
 template <class E, class Self>

@@ -1,6 +1,8 @@
 #ifndef AR_ERROR_HPP
 #define AR_ERROR_HPP
 
+#include <ar/export.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
@@ -11,7 +13,7 @@
 namespace ar {
 
 // The root of every exception `ar` throws: catch `ar::error` to catch them all.
-class error : public std::runtime_error {
+class AR_API error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -20,7 +22,7 @@ class error : public std::runtime_error {
 // key at the lock version it was read at: another writer changed (or deleted) the row since.
 // Nothing was written, and the record is as it was. Names the database, the table, the key and
 // the version expected.
-class stale_record_error : public error {
+class AR_API stale_record_error : public error {
  public:
   stale_record_error(std::string database, std::string table, std::string key, std::int64_t expected_version);
   const std::string& database() const noexcept { return database_; }
@@ -46,7 +48,7 @@ struct field_error {
 // save, insert or update of a record whose validations failed (ar/validation.hpp): nothing was
 // written. errors() lists every failure, per field in declaration order; what() says them all:
 // "ar: a record of 'posts' is not valid, nothing was written: title can't be blank; ...".
-class validation_error : public error {
+class AR_API validation_error : public error {
  public:
   validation_error(std::string table, std::vector<field_error> errors);
   const std::string& table() const noexcept { return table_; }
@@ -58,7 +60,7 @@ class validation_error : public error {
 };
 
 // A lookup by primary key found no row (find_or_throw), or an update/destroy matched no row.
-class record_not_found : public error {
+class AR_API record_not_found : public error {
  public:
   record_not_found(std::string table, std::string key);
   const std::string& table() const noexcept { return table_; }
@@ -104,7 +106,7 @@ constexpr bool retryable_kind(error_kind kind) noexcept {
 // The database refused a statement. Carries the SQL text (with placeholders: values are always
 // bound, never spliced), the backend's own message and the name of the database, and what kind of
 // failure it was: the backend's code for it and, where a program can act on it, its kind.
-class database_error : public error {
+class AR_API database_error : public error {
  public:
   database_error(std::string database, std::string sql, std::string backend_message, std::string code = {},
                  error_kind kind = error_kind::other);
@@ -137,7 +139,7 @@ class database_error : public error {
 // ar::statement_timeout_scope) and was stopped: by the server (the connection stays usable), or by
 // the client when the server did not answer in time (the connection is dropped, the next statement
 // opens a new one). Names the database, the SQL and the timeout.
-class timeout_error : public database_error {
+class AR_API timeout_error : public database_error {
  public:
   timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout, std::string backend_message);
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
@@ -153,7 +155,7 @@ class timeout_error : public database_error {
 // INT64_MAX or true in its place). A database_error (the statement ran, its result could not be
 // read), so `catch (const ar::database_error&)` catches it too; backend_message() is the sentence
 // that says what was found and what was expected.
-class conversion_error : public database_error {
+class AR_API conversion_error : public database_error {
  public:
   conversion_error(std::string database, std::string sql, std::string table, std::string column, std::string found,
                    std::string expected);
@@ -174,14 +176,14 @@ class conversion_error : public database_error {
 };
 
 // Opening a database failed: bad URL, unknown backend, unreachable server.
-class connection_error : public error {
+class AR_API connection_error : public error {
  public:
   using error::error;
 };
 
 // The program asked for something that is not set up: a database name that is not open, a
 // model bound to a missing database, a value that does not fit the column it is meant for.
-class configuration_error : public error {
+class AR_API configuration_error : public error {
  public:
   using error::error;
 };
@@ -190,7 +192,7 @@ class configuration_error : public error {
 // std::uint64_t above 9223372036854775807 (the largest a BIGINT holds), a value an
 // ar::type_mapping's to_stored refuses. Names the table and the field (both empty for a value
 // compared with a column in a filter), and why.
-class value_error : public configuration_error {
+class AR_API value_error : public configuration_error {
  public:
   value_error(std::string table, std::string field, std::string why);
   const std::string& table() const noexcept { return table_; }
@@ -205,7 +207,7 @@ class value_error : public configuration_error {
 
 // Misuse of a transaction: commit after rollback, an outer transaction ended while a nested one
 // is open, retry_transaction inside a transaction.
-class transaction_error : public error {
+class AR_API transaction_error : public error {
  public:
   using error::error;
 };
@@ -220,7 +222,7 @@ class transaction_error : public error {
 // Likewise when a statement the program ran in the transaction ended it (a COMMIT or ROLLBACK sent
 // through execute; on MariaDB, DDL, which commits implicitly): ended_by_statement() is true, cause()
 // is that statement, and what ran before it was committed or rolled back as it did.
-class transaction_aborted : public transaction_error {
+class AR_API transaction_aborted : public transaction_error {
  public:
   transaction_aborted(std::string database, std::string sql, std::string cause, error_kind cause_kind,
                       bool whole_transaction);
@@ -247,19 +249,19 @@ class transaction_aborted : public transaction_error {
 };
 
 // A relation name that the model does not declare (in a path, a cache call, ...). Names the model.
-class relation_not_found : public error {
+class AR_API relation_not_found : public error {
  public:
   using error::error;
 };
 
 // A relation path that is not a dot-separated list of names ("posts..comments", ".posts", "").
-class invalid_relation_path : public error {
+class AR_API invalid_relation_path : public error {
  public:
   using error::error;
 };
 
 // Destroying a record whose AR_DEPENDENT(restrict) relation still has rows.
-class restrict_error : public error {
+class AR_API restrict_error : public error {
  public:
   using error::error;
 };
@@ -267,7 +269,7 @@ class restrict_error : public error {
 // A write through relations that cross databases failed after it had already changed another
 // database. Writes are atomic per database only: what was written there stands. Names those
 // databases; what() also carries the original error's message.
-class partial_write_error : public error {
+class AR_API partial_write_error : public error {
  public:
   partial_write_error(std::string what, std::vector<std::string> written)
       : error(std::move(what)), written_(std::move(written)) {}
@@ -280,7 +282,7 @@ class partial_write_error : public error {
 
 // Strict loading: a relation was read lazily although it was not eager-loaded. Names the model and
 // the relation.
-class lazy_load_error : public error {
+class AR_API lazy_load_error : public error {
  public:
   lazy_load_error(std::string model, std::string relation,
                   std::string_view remedy = "add it to the query's with(...), or load it with ar::load");
@@ -314,7 +316,7 @@ struct schema_problem {
 
 // ar::verify_schema found tables that do not match their models. Lists every problem of every model
 // it was given, not only the first; what() has one line per problem.
-class schema_mismatch_error : public error {
+class AR_API schema_mismatch_error : public error {
  public:
   explicit schema_mismatch_error(std::vector<schema_problem> problems);
   const std::vector<schema_problem>& problems() const noexcept { return problems_; }

@@ -12,6 +12,7 @@
 // text column with a number, combining something that is not a condition with &&, and so on.
 
 #include <ar/detail/expr_tree.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -324,8 +325,8 @@ inline constexpr bool is_single_column_v = requires { typename single_column<Row
 template <class Scalar>
 using sum_type_t = std::conditional_t<std::is_floating_point_v<Scalar>, double, std::int64_t>;
 
-[[noreturn]] void throw_out_of_range(long double v, std::string_view type);
-[[noreturn]] void throw_unstorable(const char* why);
+[[noreturn]] AR_API void throw_out_of_range(long double v, std::string_view type);
+[[noreturn]] AR_API void throw_unstorable(const char* why);
 
 // A value of a mapped type as the parameter its column is compared with: to_stored's result (a
 // refusal is an ar::value_error).

@@ -133,7 +133,7 @@ struct index_options {
 // The schema API a migration's up and down are written against. Every call sends its statements at
 // once, on the migration's database (inside its transaction where the database allows), and each
 // is observed (query log, statement counters) like any statement.
-class schema {
+class AR_API schema {
  public:
   // CREATE TABLE with these columns (in order), its primary key, unique columns, defaults, and a
   // FOREIGN KEY and an index for each column that references(...) another table.
@@ -199,7 +199,7 @@ struct migration_status {
   bool known;  // false: recorded in schema_migrations but not in the program's list
 };
 
-class migration_error : public error {
+class AR_API migration_error : public error {
  public:
   migration_error(std::string message, std::int64_t version, std::string name, std::vector<std::string> ran)
       : error(std::move(message)), version_(version), name_(std::move(name)), ran_(std::move(ran)) {}
@@ -214,7 +214,7 @@ class migration_error : public error {
   std::vector<std::string> ran_;
 };
 
-class migrator {
+class AR_API migrator {
  public:
   // Throws ar::configuration_error for two migrations of one version, or one without up.
   migrator(database db, std::vector<migration> migrations);

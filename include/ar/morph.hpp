@@ -31,6 +31,7 @@
 #include <ar/crud.hpp>
 #include <ar/database.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/load/algorithm.hpp>
 #include <ar/load/registry.hpp>
 #include <ar/loading.hpp>
@@ -107,7 +108,7 @@ struct morph_registry {
   std::mutex mutex;
   std::unordered_map<std::string, morph_target> targets;
 };
-inline morph_registry& the_morph_registry() {
+AR_API inline morph_registry& the_morph_registry() {
   static morph_registry r;
   return r;
 }

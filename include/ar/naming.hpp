@@ -7,6 +7,8 @@
 // own (open_options::naming), so one model serves two databases named differently. A column that
 // AR_COLUMN names is always used exactly as written.
 
+#include <ar/export.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,7 +36,7 @@ struct naming {
 };
 
 // `name` spelled in `style`.
-std::string apply_name_style(std::string_view name, name_style style);
+AR_API std::string apply_name_style(std::string_view name, name_style style);
 
 }  // namespace ar
 

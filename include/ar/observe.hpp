@@ -5,6 +5,7 @@
 // parameters, the database it ran on and how long it took. Statement counters, the N+1 guard
 // and a user's query log all hang on it.
 
+#include <ar/export.hpp>
 #include <ar/value.hpp>
 
 #include <chrono>
@@ -40,7 +41,7 @@ using statement_observer = std::function<void(const statement_event&)>;
 
 // Keeps an observer registered while it lives. Observers run on the thread that ran the
 // statement, after it finished; they must not run statements themselves.
-class observer_handle {
+class AR_API observer_handle {
  public:
   observer_handle() = default;
   explicit observer_handle(std::uint64_t id) noexcept : id_(id) {}
@@ -56,14 +57,14 @@ class observer_handle {
 };
 
 // Calls `observer` for every statement on every database until the handle is destroyed.
-[[nodiscard]] observer_handle observe(statement_observer observer);
+[[nodiscard]] AR_API observer_handle observe(statement_observer observer);
 
 // Counts the statements sent while it lives, in all and per database, and keeps their SQL.
 //
 //   ar::statement_counter counter;
 //   auto users = ...;
 //   assert(counter.count() == 2);
-class statement_counter {
+class AR_API statement_counter {
  public:
   statement_counter();
   statement_counter(const statement_counter&) = delete;
@@ -87,16 +88,16 @@ class statement_counter {
 
 // The query log: one callback for every statement (replaces the previous one; an empty
 // function turns the log off).
-void set_query_log(statement_observer log);
+AR_API void set_query_log(statement_observer log);
 // A query log that writes one line per statement: "[db] 0.042 ms  SQL  -- params: 1, 'x'".
-statement_observer log_to(std::ostream& out);
+AR_API statement_observer log_to(std::ostream& out);
 // The line log_to writes, without the newline.
-std::string format_event(const statement_event& event);
+AR_API std::string format_event(const statement_event& event);
 
 namespace detail {
 // True when anything observes statements (skips the clock when nothing does).
-bool observed() noexcept;
-void notify(const statement_event& event);
+AR_API bool observed() noexcept;
+AR_API void notify(const statement_event& event);
 }  // namespace detail
 
 }  // namespace ar

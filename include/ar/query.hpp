@@ -14,6 +14,7 @@
 #include <ar/detail/execute.hpp>
 #include <ar/detail/query_state.hpp>
 #include <ar/detail/record_buffer.hpp>
+#include <ar/export.hpp>
 #include <ar/expr.hpp>
 #include <ar/model.hpp>
 
@@ -115,7 +116,7 @@ expr_tree to_tree(const X& x) {
 // What a query holds: its database (empty: its model's, resolved when it runs) and its state.
 // Made, copied and dropped in the library (src/query/query_state.cpp): a pipeline makes and drops a query
 // per step, and their reference counts inlined at every step were most of a pipeline's code.
-class query_core {
+class AR_API query_core {
  public:
   query_core(ar::database&& db, std::shared_ptr<const query_state>&& state) noexcept;
   query_core(const ar::database& db, const std::shared_ptr<const query_state>& state) noexcept;
@@ -279,8 +280,8 @@ void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, 
 // Whole records, each read into one staging record and handed to sink(context, &record), which may
 // move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
 // reading loop.
-void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
-                  void (*sink)(void* context, void* record), void* context);
+AR_API void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
+                         void (*sink)(void* context, void* record), void* context);
 
 template <class M, class J>
 void each_record(const query<M, M, M, J>& q, const query_state& state, void (*sink)(void* context, void* record),
@@ -303,9 +304,9 @@ void render_for(const ar::database& db, const query_state& state, std::string& s
 
 // Runs `state` on `db` (an aggregate of it, when asked), its rows read into `columns` and
 // on_row called after each (compiled once, in src/query/read.cpp).
-void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
-                row_callback on_row = {}, aggregate_kind aggregate = aggregate_kind::none,
-                const expr_tree* argument = nullptr);
+AR_API void run_select(const ar::database& db, const query_state& state, std::span<const column_binding> columns,
+                       row_callback on_row = {}, aggregate_kind aggregate = aggregate_kind::none,
+                       const expr_tree* argument = nullptr);
 
 // After a query of whole records has read them (n from `rows`): their eager loads and their shared
 // context, for automatic batching. Only a model with relations has either; such a model is defined

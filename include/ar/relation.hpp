@@ -29,6 +29,7 @@
 #include <ar/detail/relation_impl.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/load/registry.hpp>
 #include <ar/query.hpp>
 #include <ar/transaction.hpp>
@@ -89,7 +90,7 @@ namespace detail {
 // changed, ar::partial_write_error says so and names the database whose changes stand.
 // The databases other than its own that the innermost ar::destroy running on this thread has
 // changed: a nested destroy (a dependent's own dependents) reports into it.
-inline std::vector<std::string>*& destroy_written_elsewhere() {
+AR_API inline std::vector<std::string>*& destroy_written_elsewhere() {
   thread_local std::vector<std::string>* current = nullptr;
   return current;
 }
@@ -175,8 +176,8 @@ inline constexpr std::int64_t max_tree_depth = 10'000;
 
 namespace detail {
 
-std::string render_tree(const dialect& d, const table_meta& table, std::size_t key_column, std::size_t fk_column,
-                        bool ancestors);
+AR_API std::string render_tree(const dialect& d, const table_meta& table, std::size_t key_column, std::size_t fk_column,
+                               bool ancestors);
 
 // (Over AR_KEYS a self-referential belongs_to is an ordinary relation: the tree walks and the cycle
 // check follow one column.)

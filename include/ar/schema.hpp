@@ -20,6 +20,7 @@
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/execute.hpp>
 #include <ar/detail/table_ddl.hpp>
+#include <ar/export.hpp>
 #include <ar/model.hpp>
 
 #include <array>
@@ -38,12 +39,12 @@ inline constexpr if_not_exists_t if_not_exists{};
 namespace detail {
 // Creates the tables, the i-th on dbs[i] (or all on dbs[0] when it holds one), parents before
 // children. Throws ar::configuration_error when their foreign keys make a cycle.
-void create_tables(std::span<const table_ddl* const> tables, std::span<const database> dbs, bool if_not_exists);
+AR_API void create_tables(std::span<const table_ddl* const> tables, std::span<const database> dbs, bool if_not_exists);
 // DROP TABLE IF EXISTS of each, children before parents.
-void drop_tables(std::span<const table_ddl* const> tables, std::span<const database> dbs);
+AR_API void drop_tables(std::span<const table_ddl* const> tables, std::span<const database> dbs);
 // The statements create_tables sends for one table on db.
-std::vector<std::string> create_table_statements(const database& db, const table_ddl& table, bool if_not_exists);
-void run_ddl(const database& db, const table_meta& table, crud_kind kind);
+AR_API std::vector<std::string> create_table_statements(const database& db, const table_ddl& table, bool if_not_exists);
+AR_API void run_ddl(const database& db, const table_meta& table, crud_kind kind);
 }  // namespace detail
 
 template <model M>

@@ -24,6 +24,7 @@
 
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -69,15 +70,15 @@ struct hand_written_target {
 
 // Runs a SELECT written by hand (its ? become the dialect's placeholders) and reads each row into
 // `staging`, whose `width` fields `bind` binds in the target's order, then calls sink(context).
-void read_hand_written(const database& db, std::string_view sql, std::span<const value> params,
-                       const hand_written_target& target, void* staging,
-                       void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
-                       void* context);
+AR_API void read_hand_written(const database& db, std::string_view sql, std::span<const value> params,
+                              const hand_written_target& target, void* staging,
+                              void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
+                              void* context);
 // A SELECT written by hand read row by row (ar::sql_stream): its text translated and its target's
 // columns bound into `staging` when made; open() runs it as ar::stream runs a query (a
 // stream_cursor: stepped by the driver, or a server-side cursor read in batches), its result's
 // columns checked against the target's before the first row. `staging` must outlive it.
-class hand_written_cursor {
+class AR_API hand_written_cursor {
  public:
   hand_written_cursor(const database& db, std::string_view sql, std::vector<value> params,
                       const hand_written_target& target, void* staging,
@@ -98,7 +99,7 @@ class hand_written_cursor {
 };
 
 // Runs a statement written by hand; the rows it changed.
-std::uint64_t execute_hand_written(const database& db, std::string_view sql, std::span<const value> params);
+AR_API std::uint64_t execute_hand_written(const database& db, std::string_view sql, std::span<const value> params);
 
 template <class T>
 inline constexpr bool refuse_hand_written_value = false;

@@ -26,6 +26,7 @@
 // its connection.
 
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/query.hpp>
 
 #include <range/v3/range_fwd.hpp>
@@ -49,7 +50,7 @@ namespace detail {
 // A stream's statement, run for every model by the same code (src/query/stream.cpp): the driver steps it
 // row by row, or, where the dialect says so (declare_cursor), it is read through a server-side
 // cursor in batches. Starts when constructed; the columns must outlive it.
-class stream_cursor {
+class AR_API stream_cursor {
  public:
   // timeout_ms: the query's ar::timeout, over every statement of the cursor. `check` (SQL written
   // by hand, ar::sql_stream): run on the result's columns before its first row is read.

@@ -23,6 +23,7 @@
 #include <ar/database.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/load/algorithm.hpp>
 #include <ar/load/registry.hpp>
 #include <ar/loading.hpp>
@@ -55,10 +56,10 @@ namespace ar::detail {
 // target.key WHERE join.owner_fk IN (placeholders) [AND conditions on the target] ORDER BY
 // target.order_column. Its parameters: the keys, then the conditions' values. A chain's hop is the
 // join: target.key is then the target's column its source matches (its key, or its foreign key).
-void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
-                    std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
-                    const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
-                    const expr_tree* conditions, std::size_t order_column);
+AR_API void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
+                           std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
+                           const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
+                           const expr_tree* conditions, std::size_t order_column);
 
 // A has_many_through's relation_impl (ar/detail/relation_impl.hpp picks it by the relation's kind).
 template <class Rel>

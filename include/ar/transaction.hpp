@@ -37,6 +37,7 @@
 
 #include <ar/database.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -49,7 +50,7 @@ namespace detail {
 class connection_pin;
 }
 
-class transaction {
+class AR_API transaction {
  public:
   // Begins a transaction on `db` (by default the default database), or a savepoint inside the one
   // this thread has open there.
@@ -84,7 +85,7 @@ class transaction {
 namespace detail {
 // Refuses a retry_transaction that cannot work: fewer than one attempt, or a transaction already
 // open on the database in this thread (a deadlock ends all of it, not just a savepoint).
-void check_retry(const database& db, int attempts);
+AR_API void check_retry(const database& db, int attempts);
 }  // namespace detail
 
 // Runs `fn` in a transaction on `db` and commits it (unless `fn` ended it itself). When the

@@ -46,8 +46,8 @@ inline constexpr bool has_validations_v = model_of<M>::validations::size > 0;
 
 // Whether a row of `table` other than the one keyed `own_key` (none when empty) holds `v` in the
 // column at `position`: one SELECT COUNT(*) (compiled once, in src/query/crud.cpp).
-bool value_taken(const database& db, const table_meta& table, std::size_t position, const value& v,
-                 std::span<const value> own_key);
+AR_API bool value_taken(const database& db, const table_meta& table, std::size_t position, const value& v,
+                        std::span<const value> own_key);
 
 // What one validation run knows besides the record: where uniqueness is asked, the record's own
 // key (empty: not stored yet), and which columns uniqueness checks (all when `all`).

@@ -58,7 +58,7 @@ struct range {
   long double max = std::numeric_limits<long double>::infinity();
 };
 
-class format {
+class AR_API format {
  public:
   // A pattern, compiled once (std::regex, ECMAScript) where the model's validators are made.
   explicit format(std::string_view pattern, std::string message = "is invalid");
@@ -213,13 +213,13 @@ constexpr validates_problem validates_problem_of(std::string_view member) {
 }
 
 // ar::format's pattern, compiled in the library (src/model/validators.cpp).
-std::shared_ptr<const void> compile_pattern(std::string_view pattern);
-bool match_pattern(const void* pattern, std::string_view text);
+AR_API std::shared_ptr<const void> compile_pattern(std::string_view pattern);
+AR_API bool match_pattern(const void* pattern, std::string_view text);
 
 // A text's length in characters: the bytes that do not continue a UTF-8 sequence.
-std::size_t utf8_length(std::string_view text) noexcept;
+AR_API std::size_t utf8_length(std::string_view text) noexcept;
 // "must be greater than or equal to 18" and the like, with the bound written as the program would.
-std::string bound_message(const char* words, long double bound);
+AR_API std::string bound_message(const char* words, long double bound);
 
 }  // namespace detail
 

@@ -2,6 +2,7 @@
 #define AR_VALUE_HPP
 
 #include <ar/decimal.hpp>
+#include <ar/export.hpp>
 
 #include <array>
 #include <chrono>
@@ -53,7 +54,7 @@ struct json {
 
 // Whether `text` is exactly one JSON value (RFC 8259; whitespace around it allowed), nested at
 // most 512 deep.
-bool valid_json(std::string_view text) noexcept;
+AR_API bool valid_json(std::string_view text) noexcept;
 
 // The column types `ar` stores. Every field type maps to one of them, optionally nullable.
 // decimal: an exact decimal (ar::decimal, ar::numeric<P, S>), NUMERIC / DECIMAL.
@@ -70,35 +71,35 @@ inline constexpr std::monostate null{};
 
 // A readable rendering for logs: NULL, 42, 1.5, true, 'text' (quotes doubled), a time point as
 // '2024-02-29 12:34:56.123456'. For display only: SQL text never contains values.
-std::string to_string(const value& v);
+AR_API std::string to_string(const value& v);
 // A primary key for messages: its one value as to_string writes it, or (1, 'a') for a composite key.
-std::string key_text(std::span<const value> key);
+AR_API std::string key_text(std::span<const value> key);
 
 // Time points as `ar` stores them: "YYYY-MM-DD HH:MM:SS" in UTC, floored to the microsecond, with
 // a fraction only when it is not zero (".fff" for whole milliseconds, else ".ffffff"): the text
 // SQLite's datetime() and strftime('%Y-%m-%d %H:%M:%f') write, so equal times have one text and
 // text order is time order. Throws ar::error for a time point before 1677-09-21 00:12:43.145225, whose floor an
 // ar::time_point cannot hold (time_point::min() and the nanoseconds after it).
-std::string format_time(time_point t);
+AR_API std::string format_time(time_point t);
 // Parses what format_time writes, and the other common stored forms: a fraction of any length or
 // none, a 'T' separator, a trailing Z (or +00, +00:00), no seconds ("YYYY-MM-DD HH:MM"), a date
 // alone (its midnight). Throws ar::error on anything else, and on a time outside what an ar::time_point
 // holds (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775) rather than wrap around.
-time_point parse_time(std::string_view text);
+AR_API time_point parse_time(std::string_view text);
 
 // Dates as `ar` stores them: "YYYY-MM-DD". A date that is not a day of the calendar (2023-02-29,
 // month 13), or outside the years 1 to 9999, is not stored: storable_date says whether it is, and
 // format_date throws ar::error for one that is not. parse_date reads exactly that form and
 // throws ar::error on anything else (a time of day, 0000-00-00, 2023-02-29).
-bool storable_date(date d) noexcept;
-std::string format_date(date d);
-date parse_date(std::string_view text);
+AR_API bool storable_date(date d) noexcept;
+AR_API std::string format_date(date d);
+AR_API date parse_date(std::string_view text);
 
 // UUIDs as text: format_uuid writes the 36 lower-case characters; parse_uuid reads them in either
 // case (PostgreSQL's output, what a program stored in a CHAR(36)) and throws ar::error on
 // anything else (no braces, no missing dashes).
-std::string format_uuid(const uuid& u);
-uuid parse_uuid(std::string_view text);
+AR_API std::string format_uuid(const uuid& u);
+AR_API uuid parse_uuid(std::string_view text);
 
 // ar::type_mapping<T>: the customization point that stores a program's own type T as one of the
 // types above. Specialize it once per type, at namespace scope outside any namespace of yours:
@@ -210,7 +211,7 @@ struct field_traits<std::optional<T>> : field_traits<T> {
 
 namespace detail {
 // The refusals of ar's own mappings: throws std::out_of_range(why).
-[[noreturn]] void refuse_stored(const char* why);
+[[noreturn]] AR_API void refuse_stored(const char* why);
 }  // namespace detail
 
 // float: a double column. Written exactly (every float is a double); read back only when the
@@ -262,7 +263,7 @@ template <> struct type_mapping<std::uint64_t> : detail::unsigned_mapping<std::u
 
 namespace detail {
 // A decimal at a NUMERIC(precision, scale)'s scale, exactly, or std::out_of_range saying why not.
-decimal numeric_value(const decimal& v, int precision, int scale);
+AR_API decimal numeric_value(const decimal& v, int precision, int scale);
 }  // namespace detail
 
 // ar::numeric<P, S>: a decimal column declared NUMERIC(P, S), written and read at scale S exactly.

@@ -11,6 +11,7 @@
 #include <ar/detail/model_def.hpp>
 #include <ar/detail/relation_def.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 
 #include <array>
@@ -83,7 +84,7 @@ template <model M>
 inline constexpr schema_model schema_model_v{&table_meta_v<M>, foreign_keys_v<M>};
 
 // Compiled once (src/query/verify_schema.cpp): checks models[i] on dbs[i].
-schema_report verify_models(std::span<const database> dbs, std::span<const schema_model> models);
+AR_API schema_report verify_models(std::span<const database> dbs, std::span<const schema_model> models);
 
 }  // namespace detail
 

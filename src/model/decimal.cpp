@@ -2,6 +2,7 @@
 
 #include <ar/decimal.hpp>
 #include <ar/error.hpp>
+#include <ar/value.hpp>  // detail::numeric_value
 
 #include <charconv>
 #include <cstdint>

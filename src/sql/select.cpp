@@ -9,6 +9,7 @@
 #include <ar/model.hpp>
 #include <ar/through.hpp>
 #include <ar/tree.hpp>
+#include <ar/views/update_all.hpp>  // render_update_all, declared there
 
 #include <algorithm>
 #include <cstdint>

@@ -1,7 +1,10 @@
 # cmake -P driver for the consumer tests (see tests/infra/CMakeLists.txt).
 #
 # Inputs (-D):
-#   MODE                 find_package | add_subdirectory
+#   MODE                 find_package | add_subdirectory | shared_package
+#                        (shared_package: builds ar's library alone with BUILD_SHARED_LIBS=ON in
+#                        <WORK_DIR>-ar, kept between runs so a second run rebuilds nothing that
+#                        did not change, installs it into a fresh prefix, then as find_package)
 #   AR_SOURCE_DIR        ar's source tree
 #   AR_BINARY_DIR        ar's (already built) build tree
 #   CONSUMER_SOURCE_DIR  tests/consumer
@@ -12,6 +15,7 @@
 #   PREFIX_PATH          '|'-separated CMAKE_PREFIX_PATH of the main build
 #   SANITIZE             AR_SANITIZE of the main build (find_package: the consumer links its runtime)
 #   EXTRA_CONFIGURE_ARGS '|'-separated extra arguments for the consumer's configure step
+#   PROGRAMS             '|'-separated programs of the consumer to run (default: consumer)
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -71,15 +75,59 @@ if(BUILD_TYPE)
   list(APPEND _configure_args "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}")
 endif()
 
-if(MODE STREQUAL "find_package")
-  # The installed library is this build's: built with sanitizers, its consumer links their runtime.
+if(MODE STREQUAL "shared_package")
+  # The library alone, shared, no sanitizers, -O0 without debug information: the quickest build
+  # that shows what a shared libar.so exports. Its own directory is kept between runs.
+  set(_ar_build_dir "${WORK_DIR}-ar")
+  set(_ar_configure_args
+    -S "${AR_SOURCE_DIR}"
+    -B "${_ar_build_dir}"
+    -G "${GENERATOR}"
+    -DBUILD_SHARED_LIBS=ON
+    -DCMAKE_BUILD_TYPE=Debug
+    -DCMAKE_CXX_FLAGS_DEBUG=-O0
+    -DAR_SANITIZE=
+    -DAR_BUILD_TESTS=OFF -DAR_BUILD_DOCS=OFF -DAR_BUILD_BENCHMARKS=OFF -DAR_BUILD_TOOLS=OFF)
+  if(MAKE_PROGRAM)
+    list(APPEND _ar_configure_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+  endif()
+  if(CXX_COMPILER)
+    list(APPEND _ar_configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+  endif()
+  if(CXX_COMPILER_LAUNCHER)
+    list(APPEND _ar_configure_args "-DCMAKE_CXX_COMPILER_LAUNCHER=${CXX_COMPILER_LAUNCHER}")
+  endif()
+  if(BACKENDS)
+    string(REPLACE "|" "\\;" _backends_arg "${BACKENDS}")
+    list(APPEND _ar_configure_args "-DAR_BACKENDS=${_backends_arg}")
+  endif()
+  if(_prefix_path)
+    list(JOIN _prefix_path "\\;" _prefix_path_arg)
+    list(APPEND _ar_configure_args "-DCMAKE_PREFIX_PATH=${_prefix_path_arg}")
+  endif()
+  list(PREPEND _ar_configure_args "${CMAKE_COMMAND}")
+  run_step("configure shared ar" _ar_configure_args)
+  set(_ar_build_args "${CMAKE_COMMAND}" --build "${_ar_build_dir}" --target ar)
+  run_step("build shared ar" _ar_build_args)
+  set(AR_BINARY_DIR "${_ar_build_dir}")
+  set(BUILD_TYPE_FOR_INSTALL "Debug")
+  set(SANITIZE "")
+else()
+  set(BUILD_TYPE_FOR_INSTALL "${BUILD_TYPE}")
+endif()
+
+if(MODE STREQUAL "find_package" OR MODE STREQUAL "shared_package")
+  # The installed library is this build's: built with sanitizers, its consumer (programs and
+  # shared libraries) links their runtime.
   if(SANITIZE)
-    list(APPEND _configure_args "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
+    list(APPEND _configure_args
+      "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}"
+      "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=${SANITIZE}")
   endif()
   set(_prefix "${WORK_DIR}/prefix")
   set(_install_args --install "${AR_BINARY_DIR}" --prefix "${_prefix}")
-  if(BUILD_TYPE)
-    list(APPEND _install_args --config "${BUILD_TYPE}")
+  if(BUILD_TYPE_FOR_INSTALL)
+    list(APPEND _install_args --config "${BUILD_TYPE_FOR_INSTALL}")
   endif()
   list(PREPEND _install_args "${CMAKE_COMMAND}")
   run_step("install ar" _install_args)
@@ -91,6 +139,11 @@ if(MODE STREQUAL "find_package")
     # Only the fresh prefix may provide ar: never a system-wide or registry copy.
     -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
     -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
+  # Every backend the library was built with, asked for as a component.
+  if(BACKENDS)
+    string(REPLACE "|" "\\;" _components_arg "${BACKENDS}")
+    list(APPEND _configure_args "-DAR_CONSUMER_COMPONENTS=${_components_arg}")
+  endif()
 elseif(MODE STREQUAL "add_subdirectory")
   list(APPEND _configure_args
     -DAR_CONSUMER_MODE=subdirectory
@@ -104,7 +157,7 @@ elseif(MODE STREQUAL "add_subdirectory")
     list(APPEND _configure_args "-DCMAKE_PREFIX_PATH=${_prefix_path_arg}")
   endif()
 else()
-  message(FATAL_ERROR "consumer_driver: MODE must be find_package or add_subdirectory, not '${MODE}'")
+  message(FATAL_ERROR "consumer_driver: MODE must be find_package, add_subdirectory or shared_package, not '${MODE}'")
 endif()
 
 if(EXTRA_CONFIGURE_ARGS)
@@ -122,22 +175,28 @@ endif()
 list(PREPEND _build_args "${CMAKE_COMMAND}")
 run_step("build" _build_args)
 
-# Single-config generators put the program in the build dir, multi-config
+# Single-config generators put the programs in the build dir, multi-config
 # ones in a per-config subdirectory.
-set(_exe "")
-foreach(candidate
-    "${_build_dir}/consumer${CMAKE_EXECUTABLE_SUFFIX}"
-    "${_build_dir}/${BUILD_TYPE}/consumer${CMAKE_EXECUTABLE_SUFFIX}"
-    "${_build_dir}/consumer.exe"
-    "${_build_dir}/${BUILD_TYPE}/consumer.exe")
-  if(EXISTS "${candidate}" AND NOT IS_DIRECTORY "${candidate}")
-    set(_exe "${candidate}")
-    break()
-  endif()
-endforeach()
-if(NOT _exe)
-  message(FATAL_ERROR "[consumer.${MODE}] the consumer program was not found in ${_build_dir}")
+if(NOT PROGRAMS)
+  set(PROGRAMS consumer)
 endif()
-set(_run_cmd "${_exe}")
-run_step("run" _run_cmd)
+string(REPLACE "|" ";" _programs "${PROGRAMS}")
+foreach(program IN LISTS _programs)
+  set(_exe "")
+  foreach(candidate
+      "${_build_dir}/${program}${CMAKE_EXECUTABLE_SUFFIX}"
+      "${_build_dir}/${BUILD_TYPE}/${program}${CMAKE_EXECUTABLE_SUFFIX}"
+      "${_build_dir}/${program}.exe"
+      "${_build_dir}/${BUILD_TYPE}/${program}.exe")
+    if(EXISTS "${candidate}" AND NOT IS_DIRECTORY "${candidate}")
+      set(_exe "${candidate}")
+      break()
+    endif()
+  endforeach()
+  if(NOT _exe)
+    message(FATAL_ERROR "[consumer.${MODE}] the program '${program}' was not found in ${_build_dir}")
+  endif()
+  set(_run_cmd "${_exe}")
+  run_step("run ${program}" _run_cmd)
+endforeach()
 message(STATUS "[consumer.${MODE}] PASSED")

@@ -10,6 +10,7 @@
 // OVER (...), COUNT(*)). The defaults below are the standard spelling; a dialect overrides what
 // its database writes otherwise. docs/backends.md lists the hooks and what each backend says.
 
+#include <ar/export.hpp>
 #include <ar/value.hpp>
 
 #include <cstddef>
@@ -25,7 +26,7 @@ namespace ar {
 
 struct table_meta;
 
-class dialect {
+class AR_API dialect {
  public:
   virtual ~dialect() = default;
 
@@ -353,13 +354,13 @@ namespace detail {
 // when it can: more of them than max_parameters(), or a value it cannot hold exactly ("parameter 2
 // is text with a NUL byte ..."). Statements check their parameters with it before they run, and
 // throw ar::database_error with the reason.
-std::string refused_parameters(const dialect& d, std::span<const value> params);
+AR_API std::string refused_parameters(const dialect& d, std::span<const value> params);
 }  // namespace detail
 
 // Makes a dialect available to ar::open under its schemes.
-void register_dialect(std::shared_ptr<const dialect> d);
+AR_API void register_dialect(std::shared_ptr<const dialect> d);
 // The dialect serving a URL scheme, or nullptr.
-const dialect* find_dialect(std::string_view scheme);
+AR_API const dialect* find_dialect(std::string_view scheme);
 
 }  // namespace ar
 

@@ -16,6 +16,7 @@
 
 #include <ar/backend/store.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/value.hpp>
 
 #include <chrono>
@@ -33,7 +34,7 @@ namespace ar::backend {
 // A driver refused something (connect, prepare, bind, step): its message, and what it knows about
 // the failure. The core turns it into an ar::database_error that carries the SQL and the
 // database's name (an ar::timeout_error when timed_out(), an ar::connection_error on connect).
-class driver_error : public std::runtime_error {
+class AR_API driver_error : public std::runtime_error {
  public:
   explicit driver_error(const std::string& message, bool connection_lost = false, std::string code = {},
                         error_kind kind = error_kind::other, bool timed_out = false, bool never_sent = false)
@@ -74,7 +75,7 @@ enum class server_transaction : std::uint8_t {
 // until it says there is no row left (or stop early), then reset. The core resets it after every
 // execution, read to the end or not, so that a cached statement holds nothing of the database (no
 // read transaction, no lock) between executions.
-class statement {
+class AR_API statement {
  public:
   virtual ~statement() = default;
   // Binds the values of the next execution, which reads `result_columns` columns of each row (a
@@ -103,7 +104,7 @@ class statement {
 
 // One open connection. The core's pool owns it; it owns whatever the driver connected with (for
 // ar's three, a SOCI session), and outlives the statements prepared on it.
-class connection {
+class AR_API connection {
  public:
   virtual ~connection() = default;
   // `persistent`: it goes to the statement cache and runs again and again.
@@ -137,7 +138,7 @@ class connection {
 };
 
 // A backend's driver: opens its connections.
-class driver {
+class AR_API driver {
  public:
   virtual ~driver() = default;
   // A new connection, with what the dialect read of the URL (dialect::driver_connection_string).
@@ -154,8 +155,8 @@ class driver {
 namespace ar {
 
 // Backends register their driver next to their dialect, under the dialect's driver_name().
-void register_driver(std::string_view name, std::shared_ptr<const backend::driver> driver);
-const backend::driver* find_driver(std::string_view name);
+AR_API void register_driver(std::string_view name, std::shared_ptr<const backend::driver> driver);
+AR_API const backend::driver* find_driver(std::string_view name);
 
 }  // namespace ar
 

@@ -7,6 +7,7 @@
 
 #include <ar/detail/erased_tables.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/value.hpp>
 
 #include <charconv>
@@ -63,7 +64,7 @@ enum class value_source : std::uint8_t {
 // Where a value came from and what it was, for ar::conversion_error: a reader throws it (through
 // the store_* functions), adds the table and the column it knows of its result, and the execution
 // adds the database and the SQL. The table is empty for a computed column.
-struct read_failure : std::exception {
+struct AR_API read_failure : std::exception {
   std::size_t index = 0;  // 0-based result column
   std::string found;
   std::string expected;
@@ -72,19 +73,19 @@ struct read_failure : std::exception {
   const char* what() const noexcept override { return "ar: a value read does not fit its field"; }
 };
 
-[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, std::string found);
-[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind,
-                                     std::string_view text);
-[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, long long v);
-[[noreturn]] void throw_read_failure(const column_binding& c, std::size_t index, double v);
+[[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, std::string found);
+[[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind,
+                                            std::string_view text);
+[[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, long long v);
+[[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, double v);
 
 // What does not fit a field of the types above: a mapped field's value (read through its stored
 // type), else a read_failure. Out of line, so that a mapped type costs the others nothing.
-void store_integer_other(const column_binding& c, long long v, std::size_t index);
-void store_real_other(const column_binding& c, double v, std::size_t index);
-void store_text_other(const column_binding& c, std::string_view text, std::size_t index);
-void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index);
-void store_null_mapped(const column_binding& c) noexcept;
+AR_API void store_integer_other(const column_binding& c, long long v, std::size_t index);
+AR_API void store_real_other(const column_binding& c, double v, std::size_t index);
+AR_API void store_text_other(const column_binding& c, std::string_view text, std::size_t index);
+AR_API void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index);
+AR_API void store_null_mapped(const column_binding& c) noexcept;
 
 namespace store_detail {
 
@@ -176,7 +177,7 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
 
 // Text into a string field (assigned in place, so its capacity is reused) or a time field; a
 // number or bool field never takes text.
-void store_time_text(const column_binding& c, std::string_view text, std::size_t index);
+AR_API void store_time_text(const column_binding& c, std::string_view text, std::size_t index);
 inline void store_text(const column_binding& c, std::string_view text, std::size_t index) {
   if (c.type == value_type::text) {
     if (c.nullable) {
@@ -215,7 +216,7 @@ inline void store_bytes(const column_binding& c, std::string_view data, std::siz
 
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
 // strictly, the whole text, then stored by the rules above.
-void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
+AR_API void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
 inline void store_spelled(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
   if (source == value_source::text) {
     store_text(c, text, index);

@@ -5,6 +5,8 @@
 // (dialect::driver_connection_string): [user[:password]@]host[:port][/path][?key=value&...], the part
 // of the URL after "scheme://". Every part is percent-decoded (%40 is '@'); '+' is kept as it is.
 
+#include <ar/export.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,14 +28,14 @@ struct url_parts {
 // Whether a connection string is written as a URL rather than as key=value words: no '=' and no
 // space before the query ('?'). "user:pw@host:5432/app?sslmode=disable" is one; "host=h dbname=app"
 // is not.
-bool is_url_form(std::string_view connection) noexcept;
+AR_API bool is_url_form(std::string_view connection) noexcept;
 
 // `text` with every %XX replaced by its byte; nullopt when a '%' is not followed by two hex digits.
-std::optional<std::string> percent_decode(std::string_view text);
+AR_API std::optional<std::string> percent_decode(std::string_view text);
 
 // The parts of a URL-form connection string. On a malformed one: nullopt, and `why` says what is
 // wrong in words that never quote the password (the caller adds the masked URL).
-std::optional<url_parts> parse_url(std::string_view connection, std::string& why);
+AR_API std::optional<url_parts> parse_url(std::string_view connection, std::string& why);
 
 }  // namespace ar::backend
 

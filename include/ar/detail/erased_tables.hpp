@@ -38,6 +38,7 @@
 
 #include <ar/detail/relation_def.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -95,11 +96,11 @@ struct mapped_ops {
 };
 
 // What a type_mapping refused: the value (as a log shows it) and why (its exception's what()).
-struct mapped_refusal {
+struct AR_API mapped_refusal {
   std::string found;
   std::string why;
 };
-[[noreturn]] void refuse_mapped(const value& found, const char* why);
+[[noreturn]] AR_API void refuse_mapped(const value& found, const char* why);
 
 // A stored value as a parameter: ar::json is bound as its text.
 template <class S>
@@ -315,7 +316,7 @@ struct relation_table {
   const relation_entry& find(std::string_view name) const;
 };
 
-inline const relation_table& wildcard_table() {
+AR_API inline const relation_table& wildcard_table() {
   static const relation_table table{"(any model a morph_to may point at)", {}, true};
   return table;
 }

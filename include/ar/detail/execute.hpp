@@ -8,6 +8,7 @@
 
 #include <ar/detail/erased_tables.hpp>
 #include <ar/detail/record_buffer.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -49,7 +50,7 @@ struct result_check {
 // Keeps one connection of a database for its holder (a transaction, a stream reading a server-side
 // cursor, statements that must share a session) until destroyed: the calling thread's transaction
 // connection on that database if it has one, else one taken from the pool.
-class connection_pin {
+class AR_API connection_pin {
  public:
   explicit connection_pin(database_state& db);
   connection_pin(const connection_pin&) = delete;
@@ -68,7 +69,7 @@ class connection_pin {
 // The parameters and the column targets must outlive it. Given a database, it runs on the calling
 // thread's transaction connection there, else on a connection from the pool; given a pin, on the
 // pinned connection. `check`, when it has a call: run before the first row is read.
-class cursor {
+class AR_API cursor {
  public:
   cursor(database_state& db, std::string_view sql, std::span<const value> params,
          std::span<const column_binding> columns = {}, cache_policy policy = cache_policy::cache,
@@ -96,19 +97,19 @@ class cursor {
   std::unique_ptr<impl> impl_;
 };
 
-run_result run(database_state& db, std::string_view sql, std::span<const value> params,
-               std::span<const column_binding> columns = {}, row_callback on_row = {},
-               cache_policy policy = cache_policy::cache);
-run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
-               std::span<const column_binding> columns = {}, row_callback on_row = {},
-               cache_policy policy = cache_policy::cache);
+AR_API run_result run(database_state& db, std::string_view sql, std::span<const value> params,
+                      std::span<const column_binding> columns = {}, row_callback on_row = {},
+                      cache_policy policy = cache_policy::cache);
+AR_API run_result run(connection_pin& pin, std::string_view sql, std::span<const value> params,
+                      std::span<const column_binding> columns = {}, row_callback on_row = {},
+                      cache_policy policy = cache_policy::cache);
 
 // A statement whose result is checked (result_check) before its first row is read.
-run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
-                       std::span<const column_binding> columns, result_check check, row_callback on_row);
-run_result run_checked(connection_pin& pin, std::string_view sql, std::span<const value> params,
-                       std::span<const column_binding> columns, result_check check, row_callback on_row,
-                       cache_policy policy = cache_policy::cache);
+AR_API run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
+                              std::span<const column_binding> columns, result_check check, row_callback on_row);
+AR_API run_result run_checked(connection_pin& pin, std::string_view sql, std::span<const value> params,
+                              std::span<const column_binding> columns, result_check check, row_callback on_row,
+                              cache_policy policy = cache_policy::cache);
 
 // The values of bound columns as parameters, but the one at `skip` (compiled once, in the
 // library: a model only says where its columns are). `table`, when the columns are a record's in
@@ -117,18 +118,18 @@ run_result run_checked(connection_pin& pin, std::string_view sql, std::span<cons
 // dialect of the database, which refuses a decimal its column would not keep exactly
 // (dialect::decimal_refusal) with an ar::value_error naming the field.
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
-void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out,
-                         const table_meta* table = nullptr, const dialect* written_to = nullptr);
+AR_API void append_bound_values(std::span<const column_binding> columns, std::size_t skip, std::vector<value>& out,
+                                const table_meta* table = nullptr, const dialect* written_to = nullptr);
 
 // The value of one bound column, as a parameter; `position` its column in `table`, for the error.
-value value_of(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
+AR_API value value_of(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
 
 // Copies the fields bound in `from` into those bound in `to` (two records of one model).
-void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
+AR_API void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
 
 // A copy of a record's fields, without its relation caches (which could hold a cycle), shared
 // (compiled once, in src/load/eager.cpp).
-std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
+AR_API std::shared_ptr<void> share_fields(const record_ops& ops, const void* record);
 
 // Remembers a record's fields as its row as stored (record_context::saved, for dirty tracking): a
 // copy of its fields (not its relation caches or context) of its own, shared by its copies. One
@@ -147,7 +148,7 @@ void remember_row(const M& record) {
 
 // A statement's parameters, made and dropped in the library (a vector of values inlined at each
 // call is most of the code of an insert or update).
-class parameter_list {
+class AR_API parameter_list {
  public:
   parameter_list() noexcept;
   // The values written to a table's columns on a database of this dialect (append_bound_values).

@@ -5,6 +5,7 @@
 // parents, with its bound values beside it. Typed expressions (ar/expr.hpp) are checked at compile
 // time and then lowered to this form; SQL is rendered from it per dialect (src/sql/select.cpp).
 
+#include <ar/export.hpp>
 #include <ar/value.hpp>
 
 #include <cstdint>
@@ -118,7 +119,7 @@ struct subquery {
   std::span<const std::uint32_t> outer_more{};
 };
 
-struct expr_tree {
+struct AR_API expr_tree {
   std::vector<node> nodes;
   std::vector<value> params;
   std::vector<std::shared_ptr<const subquery>> subqueries;

@@ -5,6 +5,7 @@
 // batching, the SQL, the transaction and the statements are type-independent and compiled once
 // (src/exec/insert_rows.cpp); all a model's template adds is two small functions that read its records.
 
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
@@ -55,7 +56,7 @@ struct record_rows {
 // their key to the database first, more than one statement in one transaction. With `write_keys`,
 // each batch of generated keys comes back through RETURNING; without, nothing is read back
 // (ar::without_keys). The number of rows inserted.
-std::size_t insert_rows(const database& db, const record_rows& rows);
+AR_API std::size_t insert_rows(const database& db, const record_rows& rows);
 
 }  // namespace detail
 }  // namespace ar

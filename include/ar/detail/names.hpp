@@ -6,6 +6,7 @@
 // for (open_options::naming, made current by a naming_scope). Every identifier of a model that SQL
 // text names goes through table_name / column_name (src/sql/names.cpp).
 
+#include <ar/export.hpp>
 #include <ar/naming.hpp>
 
 #include <cstddef>
@@ -18,7 +19,7 @@ struct table_meta;
 namespace ar::detail {
 
 // Makes `n` the naming of the SQL this thread renders until the scope ends (scopes nest).
-class naming_scope {
+class AR_API naming_scope {
  public:
   explicit naming_scope(const ar::naming& n) noexcept;
   ~naming_scope();
@@ -31,8 +32,8 @@ class naming_scope {
 
 // The name of `table` / of its column `index` in the current naming. The views stay valid for the
 // life of the program.
-std::string_view table_name(const table_meta& table);
-std::string_view column_name(const table_meta& table, std::size_t index);
+AR_API std::string_view table_name(const table_meta& table);
+AR_API std::string_view column_name(const table_meta& table, std::size_t index);
 
 }  // namespace ar::detail
 

@@ -5,6 +5,7 @@
 // immutably; every adaptor makes a changed copy (src/sql/select.cpp renders it).
 
 #include <ar/detail/expr_tree.hpp>
+#include <ar/export.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -90,7 +91,7 @@ struct query_state {
 // The value of a key of several columns (a relation over AR_KEYS), as relations look for it and the
 // loading algorithm groups rows by it: each part an integer (int32 and int64 alike) or a text, in
 // key order.
-struct row_key {
+struct AR_API row_key {
   using part = std::variant<std::int64_t, std::string>;
   std::vector<part> parts;
   friend bool operator==(const row_key&, const row_key&) = default;
@@ -98,38 +99,38 @@ struct row_key {
 
 // "(a, b) IN ((?, ?), (?, ?), ...)" over the columns at `positions` of `table`, for `keys`, each
 // part bound as its column's type; "1 = 0" without keys (compiled once, src/query/query_state.cpp).
-expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys);
+AR_API expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys);
 // Narrows a query to the rows whose columns at `positions` hold `key` (none when it is null).
-void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
-                       const std::optional<row_key>& key);
+AR_API void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
+                              const std::optional<row_key>& key);
 
 // A changed copy of a state starts as this copy (out of line: every adaptor of every pipeline makes
 // one).
-std::shared_ptr<query_state> copy_state(const query_state& s);
+AR_API std::shared_ptr<query_state> copy_state(const query_state& s);
 // Throws ar::error: take(n) / drop(n) with a negative n.
-[[noreturn]] void throw_negative_count(const char* adaptor, std::int64_t n);
+[[noreturn]] AR_API void throw_negative_count(const char* adaptor, std::int64_t n);
 
 // A state a pipeline step may change: `state` itself when nothing else shares it (a pipeline being
 // built), else a copy.
-std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&& state);
+AR_API std::shared_ptr<query_state> writable_state(std::shared_ptr<const query_state>&& state);
 // Appends ORDER BY keys.
-void append_order(query_state& s, const std::vector<order_key>& terms);
-void push_order_key(std::vector<order_key>& terms, order_key&& key);
+AR_API void append_order(query_state& s, const std::vector<order_key>& terms);
+AR_API void push_order_key(std::vector<order_key>& terms, order_key&& key);
 // Throws ar::error when a query inside this one (in(query), exists_in, scalar) or a table it joins
 // is on another database than `database`, the one the statement runs on, and when the query is
 // correlated (it runs only inside another).
-void check_subquery_databases(const std::string& database, const query_state& s);
+AR_API void check_subquery_databases(const std::string& database, const query_state& s);
 
 // Adds a join (ar/views/joins.hpp); the same path joined again is joined once (INNER when either
 // asks for it). Throws ar::error when the joined table is already in the query.
-void add_join_clause(query_state& s, join_clause&& clause, std::string_view adaptor);
+AR_API void add_join_clause(query_state& s, join_clause&& clause, std::string_view adaptor);
 
 // ANDs a condition into the WHERE, in place.
-void and_where(query_state& s, expr_tree&& tree);
+AR_API void and_where(query_state& s, expr_tree&& tree);
 // ar::after: ANDs the condition that keeps the rows after the record whose column values (in model
 // order) are `cursor` in the query's order. Throws ar::error when the order is not total and of
 // columns (no order, an expression, a nullable column, a key column missing).
-void keyset_after(query_state& s, std::span<const value> cursor);
+AR_API void keyset_after(query_state& s, std::span<const value> cursor);
 
 // After a query of whole records has read them: eager loads and the records' shared context
 // (ar/load/registry.hpp). Only a model with relations has any: see finish_records (ar/query.hpp).
@@ -140,8 +141,8 @@ enum class aggregate_kind : std::uint8_t { none, count, exists, sum, min, max, a
 
 // Appends the SELECT statement of `state` to `sql` and its bound values, in placeholder order, to
 // `params`. With an aggregate, the statement computes it (of `argument` where one is needed).
-void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
-                   aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr);
+AR_API void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                          aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr);
 
 }  // namespace ar::detail
 

@@ -11,6 +11,7 @@
 // one record, destroy some (its record_ops, ar/detail/erased_tables.hpp).
 
 #include <ar/detail/erased_tables.hpp>
+#include <ar/export.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -23,10 +24,10 @@ namespace ar::detail {
 
 // Storage for n records (plain operator new unless the model asks for more alignment than it gives:
 // the aligned form is a slower allocation), and its release.
-void* allocate_records(const record_ops& ops, std::size_t n);
-void free_records(const record_ops& ops, void* p) noexcept;
+AR_API void* allocate_records(const record_ops& ops, std::size_t n);
+AR_API void free_records(const record_ops& ops, void* p) noexcept;
 
-class record_buffer {
+class AR_API record_buffer {
  public:
   struct chunk {
     void* data;

@@ -16,6 +16,7 @@
 #include <ar/detail/relation_def.hpp>
 #include <ar/backend/dialect.hpp>
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/load/switches.hpp>
 #include <ar/model_traits.hpp>
 #include <ar/views/filter.hpp>
@@ -76,7 +77,7 @@ struct batch {
 // another thread reading the same record): under lazy_store_mutex(), value first, then the flag
 // (release). Returns whether it stored (compiled once, in src/load/eager.cpp). Eager loads, which fill
 // records no other thread sees yet, and reloads, which replace a value, store directly.
-bool publish_loaded(relation_slot& slot, std::shared_ptr<const void> value);
+AR_API bool publish_loaded(relation_slot& slot, std::shared_ptr<const void> value);
 // Stores what a single record's load found: published (publish_loaded) on its first access, a lazy
 // read other threads may share; else (a reload) replacing the value.
 inline void store_loaded(relation_slot& slot, std::shared_ptr<const void> value, bool first_access) {
@@ -89,7 +90,7 @@ inline void store_loaded(relation_slot& slot, std::shared_ptr<const void> value,
 }
 // The lock of every lazy store (publish_loaded, and the inverses a lazy load fills in): taken once
 // per record's first read of a relation, never on the path of a relation already loaded.
-std::mutex& lazy_store_mutex() noexcept;
+AR_API std::mutex& lazy_store_mutex() noexcept;
 // The non-null values a relation looks for, over some of its owners (type-erased), in the owners'
 // order, repeats kept.
 template <class Impl>
@@ -170,72 +171,72 @@ constexpr std::size_t relation_position_of() {
 // in src/load/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager
 // load's inverse and next level), which need no batch: nothing reads one before the records'
 // caches are cleared, which ends the sharing.
-void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
-                        std::span<const std::string_view> preloaded);
+AR_API void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
+                               std::span<const std::string_view> preloaded);
 // Runs the eager loads of a tree for records the program holds, then stores them: when a
 // statement fails, no record's cache has changed.
-void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
-                         const std::vector<eager_node>& tree);
+AR_API void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
+                                const std::vector<eager_node>& tree);
 // The same for the records, at every level of the tree, whose cache of a relation is not loaded
 // yet (ar::load_missing); below a loaded relation it goes on with the records the cache holds. A
 // path through a morph_to that is loaded loads again below it (its records' models are known per
 // row only). No statement when everything is loaded.
-void eager_load_missing_rows_all(const relation_table& table, const std::vector<const void*>& records,
-                                 const std::vector<eager_node>& tree);
+AR_API void eager_load_missing_rows_all(const relation_table& table, const std::vector<const void*>& records,
+                                        const std::vector<eager_node>& tree);
 // The records a query just read (n of them from `first`; or those of a buffer): their context,
 // then the eager loads the query asked for.
-void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state);
-void finish_read_rows(const model_rows& rows, const record_buffer& read, const query_state& state);
+AR_API void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state);
+AR_API void finish_read_rows(const model_rows& rows, const record_buffer& read, const query_state& state);
 
 template <class K>
 using grouped_rows = std::unordered_map<K, std::shared_ptr<const void>>;
 
 template <class K>
-grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path);
+AR_API grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path);
 template <class K>
-std::vector<const void*> loaded_rows(const relation_loader<K>& loader, const grouped_rows<K>& grouped,
-                                     const std::vector<K>& keys);
+AR_API std::vector<const void*> loaded_rows(const relation_loader<K>& loader, const grouped_rows<K>& grouped,
+                                            const std::vector<K>& keys);
 template <class K>
-eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector<const void*>& owners,
-                             const eager_node& node);
+AR_API eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector<const void*>& owners,
+                                    const eager_node& node);
 template <class K>
-bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner);
+AR_API bool load_rows_from_batch(const relation_loader<K>& loader, const void* owner);
 template <class K>
-std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records);
+AR_API std::shared_ptr<void> make_rows_batch(const relation_loader<K>& loader, const std::vector<const void*>& records);
 template <class K>
-void load_rows_for(const relation_loader<K>& loader, const void* owner, bool first_access = false);
+AR_API void load_rows_for(const relation_loader<K>& loader, const void* owner, bool first_access = false);
 
 // The query of every row of a table (refined by the node's modifier, if any): its database and
 // its state (compiled once, in src/load/eager.cpp).
-std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node);
+AR_API std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node);
 
 // One row moved into a shared record (compiled once, in src/load/eager.cpp).
-std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
+AR_API std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
 
 // Runs `state` on `db`, handing each row of the model read to sink(context, row), which may move
 // from it. `finish`: the rows are finished as a query's (their own eager loads and counts) first.
-void each_row(const model_rows& rows, const ar::database& db, const query_state& state, bool finish,
-              void (*sink)(void* context, void* row), void* context);
+AR_API void each_row(const model_rows& rows, const ar::database& db, const query_state& state, bool finish,
+                     void (*sink)(void* context, void* row), void* context);
 
 // A new group (a std::vector of some model, made by `construct` with `reserve` rows reserved)
 // in one allocation with its reference count (compiled once, in src/load/eager.cpp): a group per
 // owner is made in every eager load, and a separate allocation for each cost 1% of one.
-std::shared_ptr<void> new_group(void (*construct)(void* at, std::size_t reserve), void (*destroy)(void* at) noexcept,
-                                std::size_t reserve);
+AR_API std::shared_ptr<void> new_group(void (*construct)(void* at, std::size_t reserve), void (*destroy)(void* at) noexcept,
+                                       std::size_t reserve);
 
 // Stores a loaded value (a group, a record or null) in an owner's cache; has_one / has_many
 // children learn their owner.
 template <class K>
-void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
+AR_API void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
 // The same for a relation's first lazy access, on a record other threads may read too: the
 // inverses it fills in and the owner's cache are stored under lazy_store_mutex(), each only while
 // not loaded (another thread reading the same record may have stored them first).
 template <class K>
-void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
+AR_API void store_lazy_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value);
 // A relation's first lazy access (compiled once, in src/load/eager.cpp): refuses it under strict
 // loading, loads it for every sibling when the record has some, else for the record alone.
 template <class K>
-void lazy_load_rows(const relation_loader<K>& loader, const void* owner);
+AR_API void lazy_load_rows(const relation_loader<K>& loader, const void* owner);
 
 // --- the algorithm, once per key type ---------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 #include <ar/detail/erased_tables.hpp>
 #include <ar/detail/model_def.hpp>
 #include <ar/detail/relation_def.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 
 #include <cstddef>
@@ -27,7 +28,7 @@ inline constexpr std::size_t max_relation_path_names = 64;
 
 // Splits "posts.comments" into its names; throws ar::invalid_relation_path (also past
 // max_relation_path_names names).
-std::vector<std::string_view> split_relation_path(std::string_view path);
+AR_API std::vector<std::string_view> split_relation_path(std::string_view path);
 
 // Adds a path to a tree, checking every name against the models it passes through. Returns the
 // node of the last name.
@@ -52,10 +53,10 @@ inline eager_node& add_path(std::vector<eager_node>& tree, const relation_table&
 
 // A query's path tree (or none) with more paths added, every name checked against the models they
 // pass through (compiled once, in src/load/eager.cpp).
-std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
-                                                          const std::vector<std::string>& paths);
+AR_API std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
+                                                                 const std::vector<std::string>& paths);
 // The paths of a with(...), kept (compiled once, in src/load/eager.cpp).
-std::vector<std::string> path_list(std::initializer_list<std::string_view> paths);
+AR_API std::vector<std::string> path_list(std::initializer_list<std::string_view> paths);
 
 template <class M>
 void apply_paths(std::vector<eager_node>& tree, std::string_view path) {

@@ -7,6 +7,7 @@
 // load_context) and per record (set_strict_loading(record, on)).
 
 #include <ar/detail/relation_def.hpp>
+#include <ar/export.hpp>
 #include <ar/model_traits.hpp>
 
 #include <atomic>
@@ -17,11 +18,11 @@ namespace ar {
 
 namespace detail {
 
-inline std::atomic<bool>& strict_loading_flag() {
+AR_API inline std::atomic<bool>& strict_loading_flag() {
   static std::atomic<bool> flag{false};
   return flag;
 }
-inline std::atomic<bool>& auto_batching_flag() {
+AR_API inline std::atomic<bool>& auto_batching_flag() {
   static std::atomic<bool> flag{true};
   return flag;
 }

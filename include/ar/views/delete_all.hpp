@@ -6,6 +6,7 @@
 //   from<Post>() | filter(Post::c.title.like("draft%")) | delete_all;
 
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/query.hpp>
 
 #include <cstdint>
@@ -15,9 +16,9 @@ namespace ar {
 
 namespace detail {
 
-void render_delete(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state);
-void render_nullify(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
-                    std::size_t column);
+AR_API void render_delete(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state);
+AR_API void render_nullify(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                           std::size_t column);
 
 inline void require_plain_filter(const query_state& s, const char* what) {
   if (!s.order.empty() || s.limit || s.offset || s.distinct || !s.selected.empty())

@@ -6,6 +6,7 @@
 // after that record (keyset pagination, ar/views/after.hpp). Eager loads (with) run for the n kept.
 
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/query.hpp>
 
 #include <cstdint>
@@ -23,7 +24,7 @@ struct page_of {
 };
 
 namespace detail {
-[[noreturn]] void throw_page_with_limit();
+[[noreturn]] AR_API void throw_page_with_limit();
 
 template <class M, class R, class S, class J>
 page_of<R> read_page(const query<M, R, S, J>& q, std::int64_t n) {

@@ -11,6 +11,7 @@
 // it differently per database.
 
 #include <ar/error.hpp>
+#include <ar/export.hpp>
 #include <ar/expr.hpp>
 #include <ar/query.hpp>
 #include <ar/views/delete_all.hpp>
@@ -36,12 +37,12 @@ struct assignment {
 namespace detail {
 
 // UPDATE "table" SET c = ?, ... WHERE <the query's filters>: the values first, then the filters'.
-void render_update_all(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
-                       std::span<const std::size_t> columns, std::span<const expr_tree* const> values);
-std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
-                              std::span<const expr_tree* const> values);
+AR_API void render_update_all(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
+                              std::span<const std::size_t> columns, std::span<const expr_tree* const> values);
+AR_API std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
+                                     std::span<const expr_tree* const> values);
 // A value to set a column to, as a tree of one bound parameter.
-expr_tree assigned_tree(value v);
+AR_API expr_tree assigned_tree(value v);
 
 // Field: the field's name (a compile-time string), so that the compiler's note on a failed check
 // names the column: "check_assignable() [with ...; Field = boost::hana::string<'n', 'a', 'm', 'e'>]".
