@@ -36,17 +36,22 @@ def main():
     defined = {p[2] for p in nm("-g", "--defined-only", static_lib) if len(p) == 3 and p[1] in "TDBR"}
     exported = {p[2] for p in nm("-D", "--defined-only", shared_lib) if len(p) == 3}
     library_objects = os.sep + os.path.join("CMakeFiles", "ar.dir") + os.sep
-    used = {}
-    objects = 0
+    objects = []
     for root, _, files in os.walk(build_dir):
         for name in files:
             path = os.path.join(root, name)
-            if not name.endswith(".o") or library_objects in path + os.sep or "consumer" in path:
-                continue
-            objects += 1
-            for p in nm("-u", path):
-                if len(p) == 2 and p[1] in defined:
-                    used.setdefault(p[1], path)
+            if name.endswith(".o") and library_objects not in path + os.sep and "consumer" not in path:
+                objects.append(path)
+    used = {}
+    # One nm for many files (-A: each line starts with "file: "); objects are many and large.
+    for start in range(0, len(objects), 200):
+        for line in subprocess.run(["nm", "-u", "-A", *objects[start:start + 200]], capture_output=True,
+                                   text=True, check=True).stdout.splitlines():
+            path, _, rest = line.partition(": ")
+            p = rest.split()
+            if len(p) == 2 and p[1] in defined:
+                used.setdefault(p[1], path)
+    objects = len(objects)
     if objects == 0 or not used:
         sys.exit(f"check_exports: no object file under {build_dir} uses libar: nothing was checked")
     missing = sorted(s for s in used if s not in exported)
