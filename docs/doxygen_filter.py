@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Doxygen's INPUT_FILTER for ar's headers (docs/Doxyfile.in): prints the header as Doxygen reads it.
+
+The headers' comments are plain `//` comments, directly above what they describe or after a member
+on its line. This reads the first as `///` and the second as `///<`, and makes each header's opening
+comment (the one after the include guard) its file description (`\\file`), so the reference is the
+headers' own comments. Line numbers are kept: every line is rewritten in place.
+"""
+import re
+import sys
+
+ABOVE = re.compile(r"^(\s*)//( |$)")
+AFTER = re.compile(r"^([^/\"]*[;,])(\s*)// ")
+
+
+def main(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    opening = True  # still before the first declaration: the guard, blank lines, the header comment
+    for i, line in enumerate(lines):
+        m = ABOVE.match(line)
+        if m:
+            lines[i] = m.group(1) + "///" + line[m.end(1) + 2:]
+        else:
+            lines[i] = AFTER.sub(r"\1\2///< ", line, count=1)
+        if opening and not (line.startswith("#ifndef") or line.startswith("#define") or line == ""):
+            if line.startswith("// "):
+                # The first line of the opening comment: the whole block documents the file.
+                lines[i] = lines[i] + " \\file"
+            opening = False
+    sys.stdout.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
