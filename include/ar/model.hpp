@@ -109,7 +109,7 @@
 #define AR_DEFAULT(member, ...) (DEFAULT, member, __VA_ARGS__)
 
 // The checks that name what they refuse are static_asserts written here, where the macro's
-// arguments can be spelled into their messages (#member); ar_model_definition's body runs them
+// arguments can be spelled into their messages (`#member`); ar_model_definition's body runs them
 // before make_model, whose own checks then stay silent about a field already named.
 #define AR_MODEL(Self, table, ...)                                                                   \
   using ar_self = Self;                                                                              \

@@ -9,7 +9,7 @@
 //     a belongs_to declared AR_NO_FOREIGN_KEY, or for an AR_OWNER_KEY no AR_UNIQUE of the target
 //     makes unique;
 //   - an index on every foreign key (a belongs_to's, a morph_to's (type, id)) that the primary key
-//     or a declared index does not already start with: index_<table>_on_<a>_and_<b>;
+//     or a declared index does not already start with: `index_<table>_on_<a>_and_<b>`;
 //   - AR_UNIQUE(a, b) as a UNIQUE constraint, AR_INDEX(a, b) as an index;
 //   - AR_DEFAULT(field, value) as the column's DEFAULT, written as a literal by the dialect;
 //   - a CHECK (column IN (...)) for a column of an ar enum (AR_ENUM_STRINGS / AR_ENUM_VALUES).

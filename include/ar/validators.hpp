@@ -62,7 +62,7 @@ class AR_API format {
  public:
   // A pattern, compiled once (std::regex, ECMAScript) where the model's validators are made.
   explicit format(std::string_view pattern, std::string message = "is invalid");
-  // A std::regex of the program's (ar's headers do not include <regex>; the program's does).
+  // A std::regex of the program's (ar's headers do not include `<regex>`; the program's does).
   template <class Regex>
     requires requires(const Regex& r) {
       r.mark_count();

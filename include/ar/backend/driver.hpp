@@ -2,8 +2,8 @@
 #define AR_BACKEND_DRIVER_HPP
 
 // The driver: how ar connects to one kind of database and runs statements on it. Each backend
-// (backends/<name>/) implements one next to its dialect (ar/backend/dialect.hpp) and registers
-// both in its ar::backends::register_<name>(); the core finds the driver by the dialect's
+// (`backends/<name>/`) implements one next to its dialect (ar/backend/dialect.hpp) and registers
+// both in its `ar::backends::register_<name>()`; the core finds the driver by the dialect's
 // driver_name() and never names a backend, nor the library a backend drives its database with
 // (SOCI, for ar's three: it appears only under backends/). Not included by any header a program
 // uses for its models: only backends and the core's execution layer include it.

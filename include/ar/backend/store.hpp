@@ -35,7 +35,7 @@ enum class value_source : std::uint8_t {
   floating32,  // PostgreSQL's float4: a float spelled shortest, read as that float (0.1 is 0.1f, widened)
   boolean,   // PostgreSQL's bool: t or f
   bytes,     // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
-  hex_bytes, // PostgreSQL's bytea in its text form: \x and two hex digits a byte
+  hex_bytes, // PostgreSQL's bytea in its text form: `\x` and two hex digits a byte
   text,      // everything else
   unknown,   // the result does not say: numbers are read from their spelling, strictly
 };
