@@ -714,18 +714,28 @@ std::size_t insert_all(const database& db, const std::vector<M>& records, withou
 // unique key: there any unique key's conflict updates or skips (ON DUPLICATE KEY UPDATE).
 template <class M, class Target, class Update>
 struct conflict_clause;
+// The conflict clause of an upsert on model M's unique key T...: update the columns U..., or ignore when there are none.
 template <class M, int... T, int... U>
 struct conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
+  // The model whose rows are upserted.
   using model_type = M;
+  // The positions of the unique key's columns.
   static constexpr std::array<std::size_t, sizeof...(T)> target{detail::column_lookup<M, T>::position...};
+  // The positions of the columns set on a conflict.
   static constexpr std::array<std::size_t, sizeof...(U)> update{detail::column_lookup<M, U>::position...};
+  // Whether a conflict skips the record (no update column).
   static constexpr bool ignores = sizeof...(U) == 0;
 };
+// on_conflict().ignore(): any unique key's conflict skips the record.
 template <int... T, int... U>
 struct conflict_clause<void, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
+  // No model: any model's records.
   using model_type = void;
+  // No column: any unique key.
   static constexpr std::array<std::size_t, 0> target{};
+  // No column is set.
   static constexpr std::array<std::size_t, 0> update{};
+  // A conflict skips the record.
   static constexpr bool ignores = true;
 };
 

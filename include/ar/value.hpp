@@ -217,9 +217,11 @@ struct field_traits<T> {
   using scalar = T;
 };
 
+// A std::optional of a field type: the same column, taking NULL.
 template <class T>
   requires field_traits<T>::supported && (!field_traits<T>::nullable)
 struct field_traits<std::optional<T>> : field_traits<T> {
+  // It takes NULL.
   static constexpr bool nullable = true;
 };
 
