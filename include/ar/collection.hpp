@@ -19,7 +19,7 @@
 
 namespace ar {
 
-// A to-many relation's records: a read-only view that shares them and keeps them alive (copy on write).
+// A to-many relation's records: a read-only view that shares them and keeps them alive.
 template <class T>
 class collection {
  public:

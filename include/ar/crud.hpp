@@ -399,7 +399,8 @@ void refuse_const_update() {
                 "record's updated field, so pass a record that is not const");
 }
 }  // namespace detail
-// update of a record that cannot take back what the database sets: refused at compile time for a model with AR_LOCK_VERSION or an updated-at timestamp.
+// update of a record that cannot take back what the database sets: refused at compile time for a
+// model with AR_LOCK_VERSION or an updated-at timestamp.
 template <model M>
 void update(const database& db, const M& record) {
   detail::refuse_const_update<M>();
@@ -714,7 +715,7 @@ std::size_t insert_all(const database& db, const std::vector<M>& records, withou
 // unique key: there any unique key's conflict updates or skips (ON DUPLICATE KEY UPDATE).
 template <class M, class Target, class Update>
 struct conflict_clause;
-// The conflict clause of an upsert on model M's unique key T...: update the columns U..., or ignore when there are none.
+// An upsert's conflict clause on M's unique key T...: update the columns U..., or ignore (none).
 template <class M, int... T, int... U>
 struct conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
   // The model whose rows are upserted.

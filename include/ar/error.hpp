@@ -121,7 +121,7 @@ constexpr bool retryable_kind(error_kind kind) noexcept {
 // failure it was: the backend's code for it and, where a program can act on it, its kind.
 class AR_API database_error : public error {
  public:
-  // Builds the error and its what() from the database's name, the SQL, the backend's message, its code and the kind.
+  // Builds the error and its what() from the database, the SQL, the backend's message, code, kind.
   database_error(std::string database, std::string sql, std::string backend_message, std::string code = {},
                  error_kind kind = error_kind::other);
   // The name of the database that refused the statement.
@@ -160,7 +160,7 @@ class AR_API database_error : public error {
 // opens a new one). Names the database, the SQL and the timeout.
 class AR_API timeout_error : public database_error {
  public:
-  // Builds the error and its what() from the database's name, the SQL, the timeout and the backend's message.
+  // Builds the error and its what() from the database, the SQL, the timeout, the backend's message.
   timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout, std::string backend_message);
   // The timeout the statement ran past.
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
@@ -178,7 +178,7 @@ class AR_API timeout_error : public database_error {
 // that says what was found and what was expected.
 class AR_API conversion_error : public database_error {
  public:
-  // Builds the error and its what() from where the value came from, what was found and what was expected.
+  // Builds the error and its what() from where the value came from, what was found and expected.
   conversion_error(std::string database, std::string sql, std::string table, std::string column, std::string found,
                    std::string expected);
   // The table the value came from; empty for a computed column (an aggregate, an expression).
@@ -250,12 +250,13 @@ class AR_API transaction_error : public error {
 // is that statement, and what ran before it was committed or rolled back as it did.
 class AR_API transaction_aborted : public transaction_error {
  public:
-  // A failure ended the transaction: the database, the refused statement, the failure's message and kind, and whether the whole transaction (not a savepoint) is over.
+  // A failure ended the transaction: the database, the refused statement, the failure's message and
+  // kind, and whether the whole transaction (not a savepoint) is over.
   transaction_aborted(std::string database, std::string sql, std::string cause, error_kind cause_kind,
                       bool whole_transaction);
   // Selects the constructor for a transaction ended by a statement the program ran in it.
   struct ended_by_statement_t {};
-  // A statement the program ran in the transaction ended it: the database, the refused statement and that statement.
+  // A statement the program ran ended the transaction: the database, the refused SQL, that statement.
   transaction_aborted(ended_by_statement_t, std::string database, std::string sql, std::string statement);
   // The transaction was ended by a statement that succeeded in it (cause()), not by a failure.
   bool ended_by_statement() const noexcept { return ended_by_statement_; }
@@ -265,7 +266,7 @@ class AR_API transaction_aborted : public transaction_error {
   const std::string& sql() const noexcept { return sql_; }
   // The backend's message for the failure that ended the transaction, and its kind.
   const std::string& cause() const noexcept { return cause_; }
-  // The kind of the failure that ended the transaction (error_kind::other when a statement ended it).
+  // The kind of the failure that ended the transaction (other when a statement ended it).
   error_kind cause_kind() const noexcept { return cause_kind_; }
   // The transaction failed for a reason that running it again may not meet (a deadlock, a
   // serialization failure, a lock timeout): ar::retry_transaction runs it again.
@@ -316,7 +317,7 @@ class AR_API partial_write_error : public error {
 // the relation.
 class AR_API lazy_load_error : public error {
  public:
-  // Builds the error and its what() from the model, the relation and what the program can do instead.
+  // Builds the error and its what() from the model, the relation and what to do instead.
   lazy_load_error(std::string model, std::string relation,
                   std::string_view remedy = "add it to the query's with(...), or load it with ar::load");
   // The model whose relation was read.

@@ -125,7 +125,7 @@ class column_spec {
   std::optional<std::pair<std::string, std::string>> references_;
 };
 
-// A column stored as a model's field of type T would be; a type ar does not store is a compile error.
+// A column stored as a model's field of type T is; a type ar does not store is a compile error.
 template <class T>
 column_spec column_def(std::string name) {
   using traits = field_traits<T>;
@@ -230,10 +230,10 @@ struct migration_status {
   bool known;  // false: recorded in schema_migrations but not in the program's list
 };
 
-// A migration failed, or the migrator refused to run one: names its version and name; what() says why.
+// A migration failed, or the migrator refused to run it: names its version and name; what() says why.
 class AR_API migration_error : public error {
  public:
-  // Builds the error from the message, the migration's version and name, and the statements that ran.
+  // Builds the error from the message, the migration's version and name, and the statements run.
   migration_error(std::string message, std::int64_t version, std::string name, std::vector<std::string> ran)
       : error(std::move(message)), version_(version), name_(std::move(name)), ran_(std::move(ran)) {}
   // The version of the migration that failed.
@@ -249,7 +249,7 @@ class AR_API migration_error : public error {
   std::vector<std::string> ran_;
 };
 
-// Applies and reverts a list of migrations on a database, recording them in its schema_migrations table.
+// Applies and reverts a list of migrations on a database, recording them in schema_migrations.
 class AR_API migrator {
  public:
   // Throws ar::configuration_error for two migrations of one version, or one without up.

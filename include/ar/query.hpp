@@ -133,7 +133,8 @@ class AR_API query_core {
 
 }  // namespace detail
 
-// A query of model M's table: immutable, built by from<M>() and the views (filter, order_by, select, ...), run by to_vector, first, stream, ... Row is what it yields.
+// A query of model M's table: immutable, built by from<M>() and the views (filter, order_by,
+// select, ...), run by to_vector, first, stream, ... Row is what it yields.
 template <model M, class Row, class Staging, class Joins>
 class query : public detail::query_core {
  public:

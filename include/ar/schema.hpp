@@ -48,7 +48,7 @@ AR_API std::vector<std::string> create_table_statements(const database& db, cons
 AR_API void run_ddl(const database& db, const table_meta& table, crud_kind kind);
 }  // namespace detail
 
-// CREATE TABLE for model M, with its constraints and indexes; throws ar::database_error when the table exists.
+// CREATE TABLE for model M, constraints and indexes; throws ar::database_error if the table exists.
 template <model M>
 void create_table(const database& db) {
   const std::array<const detail::table_ddl*, 1> tables{&detail::table_ddl_v<M>};

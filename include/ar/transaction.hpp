@@ -50,7 +50,8 @@ namespace detail {
 class connection_pin;
 }
 
-// An RAII transaction on one database, or a savepoint inside the thread's open one: commit() makes it stick, leaving the scope rolls it back.
+// An RAII transaction on one database, or a savepoint inside the thread's open one: commit() makes
+// it stick, leaving the scope rolls it back.
 class AR_API transaction {
  public:
   // Begins a transaction on `db` (by default the default database), or a savepoint inside the one

@@ -26,7 +26,8 @@ namespace ar {
 
 struct table_meta;
 
-// How one database spells SQL and what else differs between databases: a backend derives from it and overrides what its database writes otherwise.
+// How one database spells SQL and what else differs between databases: a backend derives from it
+// and overrides what its database writes otherwise.
 class AR_API dialect {
  public:
   virtual ~dialect() = default;
@@ -45,7 +46,7 @@ class AR_API dialect {
 
   // DDL: the column type of a value type, and the column definition of a generated integer key.
   virtual std::string_view column_type(value_type type) const = 0;
-  // DDL: the definition of a generated integer key column of this type (SQLite: "INTEGER PRIMARY KEY").
+  // DDL: the definition of a generated integer key column (SQLite: "INTEGER PRIMARY KEY").
   virtual std::string_view generated_key_definition(value_type type) const = 0;
   // DDL: the column type of an exact decimal declared NUMERIC(precision, scale) (ar::numeric<P,
   // S>), or of a plain ar::decimal when both are 0: "NUMERIC(10, 2)", "NUMERIC".
@@ -97,7 +98,7 @@ class AR_API dialect {
   // constraints (SQLite). By default: ADD CONSTRAINT, and DROP CONSTRAINT (MariaDB: DROP FOREIGN KEY).
   virtual bool add_foreign_key(std::string& out, std::string_view table, std::string_view name,
                                std::string_view definition) const;
-  // ALTER TABLE that drops the FOREIGN KEY constraint `name` of `table`; false where the database cannot (SQLite).
+  // ALTER TABLE that drops `table`'s FOREIGN KEY constraint `name`; false where it cannot (SQLite).
   virtual bool drop_foreign_key(std::string& out, std::string_view table, std::string_view name) const;
   // The statements that take and give back a lock on migrating for the whole of a run, on one
   // connection, where a migration cannot lock by its transaction (MariaDB: GET_LOCK / RELEASE_LOCK,
@@ -172,7 +173,7 @@ class AR_API dialect {
    protected:
     ~match_writer() = default;
   };
-  // Where text_match finds the text: anywhere (contains), at the start (starts_with), at the end (ends_with).
+  // Where text_match finds the text: anywhere (contains), at the start or at the end (ends_with).
   enum class text_position : unsigned char { anywhere, start, end };
   // "x LIKE ?" (negated: "x NOT LIKE ?"); with ignore_case (ilike) the default is
   // "LOWER(x) LIKE LOWER(?)", which PostgreSQL spells ILIKE.

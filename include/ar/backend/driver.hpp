@@ -36,7 +36,7 @@ namespace ar::backend {
 // database's name (an ar::timeout_error when timed_out(), an ar::connection_error on connect).
 class AR_API driver_error : public std::runtime_error {
  public:
-  // The driver's message, and what it knows: connection lost, its code and kind, timed out, never sent.
+  // The driver's message and what it knows: connection lost, code, kind, timed out, never sent.
   explicit driver_error(const std::string& message, bool connection_lost = false, std::string code = {},
                         error_kind kind = error_kind::other, bool timed_out = false, bool never_sent = false)
       : std::runtime_error(message),

@@ -78,7 +78,7 @@ struct AR_API read_failure : std::exception {
   const char* what() const noexcept override { return "ar: a value read does not fit its field"; }
 };
 
-// Throws a read_failure for result column `index`: `found` (the value with its kind) does not fit the field `c`.
+// Throws a read_failure: result column `index`'s value `found` (with its kind) does not fit `c`.
 [[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, std::string found);
 // Throws a read_failure: the value, `text` of kind `kind`, quoted in the message.
 [[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind,
@@ -231,7 +231,7 @@ inline void store_bytes(const column_binding& c, std::string_view data, std::siz
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
 // strictly, the whole text, then stored by the rules above.
 AR_API void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
-// Stores a value spelled as text: text into text, a number parsed strictly; throws a read_failure when it does not fit.
+// Stores a value spelled as text (a number parsed strictly); throws a read_failure if it misfits.
 inline void store_spelled(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
   if (source == value_source::text) {
     store_text(c, text, index);

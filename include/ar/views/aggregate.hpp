@@ -91,9 +91,9 @@ inline constexpr closure<detail::count_fn> count{};
 inline constexpr closure<detail::exists_fn> exists{};
 // query | sum(column): SUM of the column (terminal), 0 over no rows; exact for decimals.
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::sum> sum{};
-// query | minimum(column): MIN of the column (terminal); a std::optional, empty when there is no row.
+// query | minimum(column): MIN of the column (terminal); a std::optional, empty over no rows.
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::min> minimum{};
-// query | maximum(column): MAX of the column (terminal); a std::optional, empty when there is no row.
+// query | maximum(column): MAX of the column (terminal); a std::optional, empty over no rows.
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::max> maximum{};
 // query | average(column): AVG of the column, a std::optional<double> (terminal).
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> average{};

@@ -191,7 +191,7 @@ assignment<M, I> set(column<M, I>, const X& x) {
 }
 
 inline namespace views {
-// query | update_all(set(...), ...): UPDATE the rows the query's filters select; returns how many matched (terminal).
+// query | update_all(set(...), ...): UPDATE the rows the filters select; returns how many matched.
 inline constexpr detail::update_all_fn update_all{};
 }  // namespace views
 

@@ -189,9 +189,9 @@ struct relation_exists_fn {
 }  // namespace detail
 
 inline namespace views {
-// query | where_has("path", modifier): the rows with at least one related row (that the modifier keeps).
+// query | where_has("path", modifier): the rows with a related row (that the modifier keeps).
 inline constexpr detail::relation_exists_fn<false> where_has{};
-// query | where_doesnt_have("path", modifier): the rows with no related row (that the modifier keeps).
+// query | where_doesnt_have("path", modifier): the rows without one (that the modifier keeps).
 inline constexpr detail::relation_exists_fn<true> where_doesnt_have{};
 }  // namespace views
 
