@@ -251,7 +251,7 @@ class AR_API transaction_error : public error {
 class AR_API transaction_aborted : public transaction_error {
  public:
   // A failure ended the transaction: the database, the refused statement, the failure's message and
-  // kind, and whether the whole transaction (not a savepoint) is over.
+  // kind, and whether the server rolled it back (else it refuses statements until a rollback).
   transaction_aborted(std::string database, std::string sql, std::string cause, error_kind cause_kind,
                       bool whole_transaction);
   // Selects the constructor for a transaction ended by a statement the program ran in it.

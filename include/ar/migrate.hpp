@@ -230,7 +230,7 @@ struct migration_status {
   bool known;  // false: recorded in schema_migrations but not in the program's list
 };
 
-// A migration failed, or the migrator refused to run it: names its version and name; what() says why.
+// A migration's up or down failed: names its version and name; what() says why and what stays.
 class AR_API migration_error : public error {
  public:
   // Builds the error from the message, the migration's version and name, and the statements run.

@@ -120,7 +120,7 @@ struct check {
   // The message of a failure.
   const char* message = "is invalid";
 };
-// check{f} and check{f, "message"} of any callable.
+// check{f, "message"} of any callable.
 template <class F>
 check(F, const char*) -> check<F>;
 
