@@ -21,7 +21,7 @@ def main(path):
     in_std = None  # the line that ends a specialization of std's (std::ranges::enable_view, std::hash)
     for i, line in enumerate(lines):
         # The specializations of std's templates are not ar's API (and Doxygen 1.9 cannot place
-        # them): blank lines to it.
+        # them): their lines are left blank.
         if line.startswith("namespace std"):
             in_std = "}  // namespace std"
         elif line.startswith("struct std::"):
