@@ -17,6 +17,7 @@ packages=(
   libsqlite3-dev libpq-dev libmariadb-dev sqlite3
   pkg-config  # the pkg-config consumer test (ar.pc)
   nlohmann-json3-dev  # nlohmann::json fields (include/ar/json.hpp); their tests build only where it is
+  doxygen  # the API reference (ctest docs.api_reference, target ar_api_docs)
 )
 
 for arg in "$@"; do

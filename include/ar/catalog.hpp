@@ -15,25 +15,33 @@
 
 namespace ar {
 
+// A column as the database's catalog describes it.
 struct catalog_column {
+  // The column's name.
   std::string name;
   std::string type;           // as the catalog spells it: "NVARCHAR(160)", "integer", "int(11)"
+  // Whether it takes NULL.
   bool nullable = false;
   std::int64_t key_position = 0;  // 1 for the first column of the primary key; 0: not part of it
   bool generated = false;     // the database fills it in (identity, serial, AUTO_INCREMENT)
   bool unique = false;        // alone in a unique index, or the whole primary key
 };
 
+// A foreign key constraint as the database's catalog describes it.
 struct catalog_foreign_key {
   std::string name;                         // the constraint's name, or SQLite's number
   std::vector<std::string> columns;         // in the table, in the key's order
+  // The table the key refers to.
   std::string target_table;
   std::vector<std::string> target_columns;  // empty when the catalog says: the target's primary key
 };
 
+// A table as the database's catalog describes it (read_catalog_table).
 struct catalog_table {
+  // The table's name.
   std::string name;
   std::vector<catalog_column> columns;  // in the table's order
+  // Its foreign key constraints.
   std::vector<catalog_foreign_key> foreign_keys;
   // The columns of each unique index or constraint (of one column or several; the primary key, where
   // the catalog lists it as an index), each in the index's order.
@@ -54,8 +62,11 @@ AR_API std::vector<catalog_table> read_catalog(const database& db);
 // catalog lists them as indexes): its name and its columns in the index's order (an empty name
 // for a part that is an expression).
 struct catalog_index {
+  // The index's name.
   std::string name;
+  // Its columns, in the index's order; an empty name for a part that is an expression.
   std::vector<std::string> columns;
+  // Whether it is a unique index.
   bool unique = false;
 };
 // The indexes of a table, by name. Throws ar::configuration_error when the backend's dialect cannot

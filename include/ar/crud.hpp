@@ -365,6 +365,7 @@ void insert(const database& db, M& record) {
   if constexpr (detail::has_validations_v<M>) detail::validate_or_throw(db, record, !generate);
   detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
 }
+// insert without running the record's validations (ar::skip_validation).
 template <model M>
 void insert(const database& db, M& record, skip_validation_t) {
   const bool generate = detail::has_generated_key_unset(record);
@@ -382,6 +383,7 @@ template <model M>
 void update(const database& db, M& record) {
   detail::update_record(db, static_cast<const M&>(record), &record, true);
 }
+// update without running the record's validations (ar::skip_validation).
 template <model M>
 void update(const database& db, M& record, skip_validation_t) {
   detail::update_record(db, static_cast<const M&>(record), &record, false);
@@ -397,11 +399,14 @@ void refuse_const_update() {
                 "record's updated field, so pass a record that is not const");
 }
 }  // namespace detail
+// update of a record that cannot take back what the database sets: refused at compile time for a
+// model with AR_LOCK_VERSION or an updated-at timestamp.
 template <model M>
 void update(const database& db, const M& record) {
   detail::refuse_const_update<M>();
   detail::update_record(db, record, static_cast<M*>(nullptr), true);
 }
+// The const update without running the record's validations (ar::skip_validation).
 template <model M>
 void update(const database& db, const M& record, skip_validation_t) {
   detail::refuse_const_update<M>();
@@ -482,6 +487,7 @@ template <model M>
 void save(const database& db, M& record) {
   detail::save_record(db, record, true);
 }
+// save without running the record's validations (ar::skip_validation).
 template <model M>
 void save(const database& db, M& record, skip_validation_t) {
   detail::save_record(db, record, false);
@@ -498,6 +504,7 @@ std::optional<M> find(const database& db, const key_type_of<M>& key) {
     detail::remember_row(*found);
   return found;
 }
+// A key of the wrong type: a compile error that names the model and the key's type.
 template <model M, class K>
   requires(!std::is_convertible_v<const K&, key_type_of<M>>)
 std::optional<M> find(const database&, const K&) {
@@ -511,6 +518,7 @@ M find_or_throw(const database& db, const key_type_of<M>& key) {
   if (auto found = find<M>(db, key)) return std::move(*found);
   throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(key));
 }
+// A key of the wrong type: a compile error that names the model and the key's type.
 template <model M, class K>
   requires(!std::is_convertible_v<const K&, key_type_of<M>>)
 M find_or_throw(const database&, const K&) {
@@ -565,6 +573,7 @@ bool destroy(const database& db, const key_type_of<M>& key) {
     return detail::delete_row<M>(db, key);
   }
 }
+// A key of the wrong type: a compile error that names the model and the key's type.
 template <model M, class K>
   requires(!std::is_convertible_v<const K&, key_type_of<M>>)
 bool destroy(const database&, const K&) {
@@ -603,8 +612,11 @@ bool delete_record(const database& db, const M& record) {
 // One field whose value differs from the record's row as stored: the field's name, and its value
 // there (`before`; std::monostate when ar never stored or read the record) and in the record.
 struct change {
+  // The field's name, as declared.
   std::string_view field;
+  // Its value in the row as stored (std::monostate when ar never stored or read the record).
   value before;
+  // Its value in the record.
   value after;
 };
 
@@ -659,6 +671,7 @@ void insert_all(const database& db, std::span<M> records) {
   detail::insert_all_records<M>(db, records.data(), records.size());
 }
 
+// insert_all of a vector's records, writing generated keys back.
 template <model M>
 void insert_all(const database& db, std::vector<M>& records) {
   detail::insert_all_records<M>(db, records.data(), records.size());
@@ -668,6 +681,7 @@ void insert_all(const database& db, std::vector<M>& records) {
 struct without_keys_t {
   explicit without_keys_t() = default;
 };
+// The tag that asks insert_all not to read generated keys back.
 inline constexpr without_keys_t without_keys{};
 
 // Inserts many records as insert_all does, in the same statements, batches and transaction, but
@@ -684,6 +698,7 @@ std::size_t insert_all(const database& db, std::span<M> records, without_keys_t)
     return detail::insert_rows(db, detail::record_rows_of<M>(records.data(), records.size()));
   });
 }
+// insert_all without_keys of a vector's records.
 template <model M>
 std::size_t insert_all(const database& db, const std::vector<M>& records, without_keys_t) {
   detail::refuse_const_stamped_records<M>();
@@ -700,18 +715,28 @@ std::size_t insert_all(const database& db, const std::vector<M>& records, withou
 // unique key: there any unique key's conflict updates or skips (ON DUPLICATE KEY UPDATE).
 template <class M, class Target, class Update>
 struct conflict_clause;
+// An upsert's conflict clause on M's unique key T...: update the columns U..., or ignore (none).
 template <class M, int... T, int... U>
 struct conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
+  // The model whose rows are upserted.
   using model_type = M;
+  // The positions of the unique key's columns.
   static constexpr std::array<std::size_t, sizeof...(T)> target{detail::column_lookup<M, T>::position...};
+  // The positions of the columns set on a conflict.
   static constexpr std::array<std::size_t, sizeof...(U)> update{detail::column_lookup<M, U>::position...};
+  // Whether a conflict skips the record (no update column).
   static constexpr bool ignores = sizeof...(U) == 0;
 };
+// on_conflict().ignore(): any unique key's conflict skips the record.
 template <int... T, int... U>
 struct conflict_clause<void, std::integer_sequence<int, T...>, std::integer_sequence<int, U...>> {
+  // No model: any model's records.
   using model_type = void;
+  // No column: any unique key.
   static constexpr std::array<std::size_t, 0> target{};
+  // No column is set.
   static constexpr std::array<std::size_t, 0> update{};
+  // A conflict skips the record.
   static constexpr bool ignores = true;
 };
 
@@ -730,6 +755,7 @@ constexpr void check_conflict_update() {
 }
 }  // namespace detail
 
+// on_conflict(columns...): the unique key of an upsert, waiting for update(...) or ignore().
 template <class M, int... T>
 struct conflict_target {
   // On a conflict, set these columns of the row there to the record's values.
@@ -754,6 +780,7 @@ struct conflict_target {
 // The unique key whose conflict an upsert resolves (its columns, all of one model), or, with no
 // column, any unique key (only for ignore()).
 inline conflict_target<void> on_conflict() { return {}; }
+// The unique key `columns` name; a column of another model is a compile error.
 template <class M, int I, class... C>
 auto on_conflict(column<M, I>, C...) {
   static_assert((std::is_same_v<typename C::model_type, M> && ...),
@@ -780,6 +807,7 @@ template <model M, class T, class U, class C>
 void insert_all(const database& db, std::vector<M>& records, const conflict_clause<C, T, U>& c) {
   detail::insert_all_on_conflict(db, records.data(), records.size(), c);
 }
+// The upsert of a span's records.
 template <model M, class T, class U, class C>
 void insert_all(const database& db, std::span<M> records, const conflict_clause<C, T, U>& c) {
   detail::insert_all_on_conflict(db, records.data(), records.size(), c);
@@ -790,78 +818,97 @@ template <model M>
 void insert(M& record) {
   insert(database_for<M>(), record);
 }
+// insert without validations, on the database the model is bound to.
 template <model M>
 void insert(M& record, skip_validation_t s) {
   insert(database_for<M>(), record, s);
 }
+// update, on the database the model is bound to.
 template <model M>
 void update(M& record) {
   update(database_for<M>(), record);
 }
+// update without validations, on the database the model is bound to.
 template <model M>
 void update(M& record, skip_validation_t s) {
   update(database_for<M>(), record, s);
 }
+// The const update, on the database the model is bound to.
 template <model M>
 void update(const M& record) {
   update(database_for<M>(), record);
 }
+// The const update without validations, on the database the model is bound to.
 template <model M>
 void update(const M& record, skip_validation_t s) {
   update(database_for<M>(), record, s);
 }
+// touch, on the database the model is bound to.
 template <model M>
 void touch(M& record) {
   touch(database_for<M>(), record);
 }
+// refresh, on the database the model is bound to.
 template <model M>
 void refresh(M& record) {
   refresh(database_for<M>(), record);
 }
+// save, on the database the model is bound to.
 template <model M>
 void save(M& record) {
   save(database_for<M>(), record);
 }
+// save without validations, on the database the model is bound to.
 template <model M>
 void save(M& record, skip_validation_t s) {
   save(database_for<M>(), record, s);
 }
+// find, on the database the model is bound to.
 template <model M>
 std::optional<M> find(const key_type_of<M>& key) {
   return find<M>(database_for<M>(), key);
 }
+// find_or_throw, on the database the model is bound to.
 template <model M>
 M find_or_throw(const key_type_of<M>& key) {
   return find_or_throw<M>(database_for<M>(), key);
 }
+// destroy by key, on the database the model is bound to.
 template <model M>
 bool destroy(const key_type_of<M>& key) {
   return destroy<M>(database_for<M>(), key);
 }
+// The first spelling of destroy<M>(key).
 template <model M>
 [[deprecated("use ar::destroy<Model>(key)")]] bool destroy_by_key(const key_type_of<M>& key) {
   return destroy<M>(database_for<M>(), key);
 }
+// destroy of a record, on the database the model is bound to.
 template <model M>
 bool destroy(const M& record) {
   return destroy(database_for<M>(), record);
 }
+// insert_all of a span, on the database the model is bound to.
 template <model M>
 void insert_all(std::span<M> records) {
   detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
 }
+// insert_all of a vector, on the database the model is bound to.
 template <model M>
 void insert_all(std::vector<M>& records) {
   detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
 }
+// The upsert of a vector's records, on the database the model is bound to.
 template <model M, class T, class U, class C>
 void insert_all(std::vector<M>& records, const conflict_clause<C, T, U>& c) {
   detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
 }
+// The upsert of a span's records, on the database the model is bound to.
 template <model M, class T, class U, class C>
 void insert_all(std::span<M> records, const conflict_clause<C, T, U>& c) {
   detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
 }
+// insert_all without_keys of a span of const records, on the database the model is bound to.
 template <model M>
 std::size_t insert_all(std::span<const M> records, without_keys_t k) {
   return insert_all(database_for<M>(), records, k);
@@ -870,6 +917,7 @@ template <model M>
 std::size_t insert_all(std::span<M> records, without_keys_t k) {
   return insert_all(database_for<M>(), records, k);
 }
+// insert_all without_keys of a vector, on the database the model is bound to.
 template <model M>
 std::size_t insert_all(const std::vector<M>& records, without_keys_t k) {
   return insert_all(database_for<M>(), records, k);

@@ -76,13 +76,18 @@ struct open_options {
 class AR_API database {
  public:
   database() = default;
+  // The handle of a database's state (ar::open makes one).
   explicit database(std::shared_ptr<detail::database_state> state) noexcept : state_(std::move(state)) {}
 
+  // The name it is registered under; throws ar::configuration_error for an empty handle.
   const std::string& name() const;
+  // The URL it was opened with, its secrets (passwords) masked.
   const std::string& url() const;
+  // The dialect of its backend.
   const ar::dialect& dialect() const;
   // open_options::naming: the convention SQL for this database names tables and columns by.
   const ar::naming& naming() const;
+  // Whether the handle refers to a database that is not closed.
   bool is_open() const noexcept;
 
   // Runs one statement with its values bound to the placeholders (see dialect().placeholder);
@@ -92,7 +97,9 @@ class AR_API database {
   // Prepared statements are cached per connection by SQL text, at most statement_cache_size() on
   // each (open_options::statement_cache_size): the count is over all of them.
   std::size_t cached_statements() const;
+  // Empties every connection's statement cache (one in use: at its next statement or release).
   void clear_statement_cache() const;
+  // The most statements each connection caches (open_options::statement_cache_size).
   std::size_t statement_cache_size() const;
   // How many statements were prepared on the pool's connections since the database was opened
   // (a cache hit prepares nothing): growing while the program repeats the same statements means
@@ -101,6 +108,7 @@ class AR_API database {
 
   // The most connections the pool opens, and how many are open now.
   std::size_t pool_size() const;
+  // How many of the pool's connections are open now.
   std::size_t open_connections() const;
 
   // Whether the calling thread has a transaction open on this database.
@@ -109,6 +117,7 @@ class AR_API database {
   // Closes the connection and removes the name from the registry. Handles become unusable.
   void close();
 
+  // Equal when both handles refer to the same database.
   friend bool operator==(const database& a, const database& b) noexcept { return a.state_ == b.state_; }
 
  private:
@@ -136,6 +145,7 @@ inline database_state& state_of(const database& db) { return db.state(); }
 // and, for a server that does not answer, ar shuts the connection's socket down a little after it.
 class AR_API statement_timeout_scope {
  public:
+  // Sets `timeout` for the statements the calling thread runs on `db` until the scope ends.
   statement_timeout_scope(const database& db, std::chrono::milliseconds timeout);
   statement_timeout_scope(const statement_timeout_scope&) = delete;
   statement_timeout_scope& operator=(const statement_timeout_scope&) = delete;
@@ -189,6 +199,7 @@ AR_API database get_database(std::string_view name);
 // gives when none is passed) if it is open, else the first opened. Throws
 // ar::configuration_error when no database is open.
 AR_API database default_database();
+// Closes every open database and empties the registry.
 AR_API void close_all();
 
 namespace detail {

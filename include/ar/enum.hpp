@@ -31,7 +31,9 @@ namespace ar {
 // One enumerator of an AR_ENUM_STRINGS enum and its text.
 template <class E>
 struct enum_entry {
+  // The enumerator.
   E value;
+  // The text it is stored as.
   std::string_view text;
 };
 

@@ -24,10 +24,15 @@ class AR_API error : public std::runtime_error {
 // the version expected.
 class AR_API stale_record_error : public error {
  public:
+  // Builds the error and its what() from the database's name, the table, the key and the version.
   stale_record_error(std::string database, std::string table, std::string key, std::int64_t expected_version);
+  // The name of the database the record belongs to.
   const std::string& database() const noexcept { return database_; }
+  // The record's table.
   const std::string& table() const noexcept { return table_; }
+  // The record's key, as it would appear in a query log.
   const std::string& key() const noexcept { return key_; }
+  // The lock version the record was read at, which the row no longer has.
   std::int64_t expected_version() const noexcept { return expected_; }
 
  private:
@@ -40,8 +45,11 @@ class AR_API stale_record_error : public error {
 // One failed validation (AR_VALIDATES): the field's name and what is wrong with its value, as
 // "can't be blank" or "is too long (maximum is 40 characters)".
 struct field_error {
+  // The field's name, as declared in AR_FIELDS.
   std::string field;
+  // What is wrong with its value ("can't be blank").
   std::string message;
+  // Equal when both the field and the message are.
   friend bool operator==(const field_error&, const field_error&) = default;
 };
 
@@ -50,8 +58,11 @@ struct field_error {
 // "ar: a record of 'posts' is not valid, nothing was written: title can't be blank; ...".
 class AR_API validation_error : public error {
  public:
+  // Builds the error and its what() from the table and the failures.
   validation_error(std::string table, std::vector<field_error> errors);
+  // The table of the record that is not valid.
   const std::string& table() const noexcept { return table_; }
+  // Every failed validation, per field in declaration order.
   const std::vector<field_error>& errors() const noexcept { return errors_; }
 
  private:
@@ -62,7 +73,9 @@ class AR_API validation_error : public error {
 // A lookup by primary key found no row (find_or_throw), or an update/destroy matched no row.
 class AR_API record_not_found : public error {
  public:
+  // Builds the error and its what() from the table and the key looked up.
   record_not_found(std::string table, std::string key);
+  // The table that was searched.
   const std::string& table() const noexcept { return table_; }
   // The key that was looked up, as it would appear in a query log.
   const std::string& key() const noexcept { return key_; }
@@ -108,15 +121,20 @@ constexpr bool retryable_kind(error_kind kind) noexcept {
 // failure it was: the backend's code for it and, where a program can act on it, its kind.
 class AR_API database_error : public error {
  public:
+  // Builds the error and its what() from the database, the SQL, the backend's message, code, kind.
   database_error(std::string database, std::string sql, std::string backend_message, std::string code = {},
                  error_kind kind = error_kind::other);
+  // The name of the database that refused the statement.
   const std::string& database() const noexcept { return database_; }
+  // The statement's SQL, with placeholders (the values are bound, never part of it).
   const std::string& sql() const noexcept { return sql_; }
+  // The backend's own message for the failure.
   const std::string& backend_message() const noexcept { return backend_message_; }
   // The backend's code for the failure: PostgreSQL's SQLSTATE ("23505"), MariaDB's error number
   // ("1062"), SQLite's extended result code ("2067"); empty when the driver gave none (ar refused
   // the statement itself, or the connection was lost before an answer).
   const std::string& code() const noexcept { return code_; }
+  // What kind of failure it was (error_kind::other when a program cannot act on it).
   error_kind kind() const noexcept { return kind_; }
   // A serialization failure, a deadlock or a lock timeout: the transaction, run again from its
   // start, may succeed.
@@ -125,6 +143,7 @@ class AR_API database_error : public error {
  protected:
   // A subclass that words what() itself (conversion_error, timeout_error): no code, kind other.
   struct worded {};
+  // Builds the error with `what` as its what(), no code and kind other.
   database_error(worded, std::string what, std::string database, std::string sql, std::string backend_message);
 
  private:
@@ -141,7 +160,9 @@ class AR_API database_error : public error {
 // opens a new one). Names the database, the SQL and the timeout.
 class AR_API timeout_error : public database_error {
  public:
+  // Builds the error and its what() from the database, the SQL, the timeout, the backend's message.
   timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout, std::string backend_message);
+  // The timeout the statement ran past.
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
 
  private:
@@ -157,6 +178,7 @@ class AR_API timeout_error : public database_error {
 // that says what was found and what was expected.
 class AR_API conversion_error : public database_error {
  public:
+  // Builds the error and its what() from where the value came from, what was found and expected.
   conversion_error(std::string database, std::string sql, std::string table, std::string column, std::string found,
                    std::string expected);
   // The table the value came from; empty for a computed column (an aggregate, an expression).
@@ -194,9 +216,13 @@ class AR_API configuration_error : public error {
 // compared with a column in a filter), and why.
 class AR_API value_error : public configuration_error {
  public:
+  // Builds the error and its what() from the table, the field and why the value is refused.
   value_error(std::string table, std::string field, std::string why);
+  // The table of the record; empty for a value compared with a column in a filter.
   const std::string& table() const noexcept { return table_; }
+  // The field whose value was refused; empty for a value compared with a column in a filter.
   const std::string& field() const noexcept { return field_; }
+  // Why the column cannot store the value, as a sentence.
   const std::string& why() const noexcept { return why_; }
 
  private:
@@ -224,17 +250,23 @@ class AR_API transaction_error : public error {
 // is that statement, and what ran before it was committed or rolled back as it did.
 class AR_API transaction_aborted : public transaction_error {
  public:
+  // A failure ended the transaction: the database, the refused statement, the failure's message and
+  // kind, and whether the server rolled it back (else it refuses statements until a rollback).
   transaction_aborted(std::string database, std::string sql, std::string cause, error_kind cause_kind,
                       bool whole_transaction);
+  // Selects the constructor for a transaction ended by a statement the program ran in it.
   struct ended_by_statement_t {};
+  // A statement the program ran ended the transaction: the database, the refused SQL, that statement.
   transaction_aborted(ended_by_statement_t, std::string database, std::string sql, std::string statement);
   // The transaction was ended by a statement that succeeded in it (cause()), not by a failure.
   bool ended_by_statement() const noexcept { return ended_by_statement_; }
+  // The name of the database the transaction runs on.
   const std::string& database() const noexcept { return database_; }
   // The statement that was refused ("COMMIT" for commit()), with placeholders.
   const std::string& sql() const noexcept { return sql_; }
   // The backend's message for the failure that ended the transaction, and its kind.
   const std::string& cause() const noexcept { return cause_; }
+  // The kind of the failure that ended the transaction (other when a statement ended it).
   error_kind cause_kind() const noexcept { return cause_kind_; }
   // The transaction failed for a reason that running it again may not meet (a deadlock, a
   // serialization failure, a lock timeout): ar::retry_transaction runs it again.
@@ -271,6 +303,7 @@ class AR_API restrict_error : public error {
 // databases; what() also carries the original error's message.
 class AR_API partial_write_error : public error {
  public:
+  // Builds the error with `what` as its what() and the databases whose changes stand.
   partial_write_error(std::string what, std::vector<std::string> written)
       : error(std::move(what)), written_(std::move(written)) {}
   // The databases whose changes stand.
@@ -284,9 +317,12 @@ class AR_API partial_write_error : public error {
 // the relation.
 class AR_API lazy_load_error : public error {
  public:
+  // Builds the error and its what() from the model, the relation and what to do instead.
   lazy_load_error(std::string model, std::string relation,
                   std::string_view remedy = "add it to the query's with(...), or load it with ar::load");
+  // The model whose relation was read.
   const std::string& model() const noexcept { return model_; }
+  // The relation's name.
   const std::string& relation() const noexcept { return relation_; }
 
  private:
@@ -307,10 +343,15 @@ enum class schema_problem_kind : std::uint8_t {
 // One problem: where it is (the database's name, the table, the column; the column is empty when the
 // problem is the table's) and what is wrong, as a sentence.
 struct schema_problem {
+  // What is wrong.
   schema_problem_kind kind;
+  // The name of the database the table is in.
   std::string database;
+  // The table (the model's).
   std::string table;
+  // The column; empty when the problem is the table's.
   std::string column;
+  // What is wrong, as a sentence that names the table and the column.
   std::string message;
 };
 
@@ -318,7 +359,9 @@ struct schema_problem {
 // it was given, not only the first; what() has one line per problem.
 class AR_API schema_mismatch_error : public error {
  public:
+  // Builds the error and its what() (one line per problem) from every problem found.
   explicit schema_mismatch_error(std::vector<schema_problem> problems);
+  // Every problem found, for every model verify_schema was given.
   const std::vector<schema_problem>& problems() const noexcept { return problems_; }
 
  private:

@@ -687,17 +687,20 @@ struct expression_methods {
 
 }  // namespace detail
 
-// A column handle: Model::c.<field>. Empty; the model is looked up only when it is used, so the
-// handles can be declared inside the model itself.
+// A column handle: a member of Model::c, one per field. Empty; the model is looked up only when
+// it is used, so the handles can be declared inside the model itself.
 template <class M, int I>
 struct column : detail::expression_methods<column<M, I>> {
+  // The model the column belongs to.
   using model_type = M;
+  // The field's position in AR_FIELDS.
   static constexpr int index = I;
 };
 
 // A typed expression: T is the C++ type of its SQL value (bool for conditions).
 template <class T, class... Models>
 struct expr : detail::expression_methods<expr<T, Models...>> {
+  // The expression, lowered to the tree the SQL renderer reads.
   detail::expr_tree tree;
 };
 
@@ -705,7 +708,9 @@ struct expr : detail::expression_methods<expr<T, Models...>> {
 // std::optional where it may be NULL).
 template <class Field, class... Models>
 struct aggregate : detail::expression_methods<aggregate<Field, Models...>> {
+  // What a row holds of it.
   using field_type = Field;
+  // The expression, lowered to the tree the SQL renderer reads.
   detail::expr_tree tree;
 };
 
@@ -713,7 +718,9 @@ struct aggregate : detail::expression_methods<aggregate<Field, Models...>> {
 // it (a std::optional where it may be NULL).
 template <class Field, class... Models>
 struct computed : detail::expression_methods<computed<Field, Models...>> {
+  // What a row holds of it.
   using field_type = Field;
+  // The expression, lowered to the tree the SQL renderer reads.
   detail::expr_tree tree;
 };
 
@@ -727,10 +734,13 @@ inline aggregate<std::int64_t> count_all() {
 // One ORDER BY key.
 template <class... Models>
 struct order_term {
+  // The key's expression, lowered to the tree the SQL renderer reads.
   detail::expr_tree tree;
+  // DESC when true, else ASC.
   bool descending = false;
 };
 
+// ORDER BY x ASC (x.asc() says the same).
 template <class X>
   requires detail::is_expression_v<X>
 auto asc(const X& x) {
@@ -741,6 +751,7 @@ auto asc(const X& x) {
   }(typename detail::models_of<X>::type{});
 }
 
+// ORDER BY x DESC (x.desc() says the same).
 template <class X>
   requires detail::is_expression_v<X>
 auto desc(const X& x) {
@@ -765,47 +776,56 @@ template <class L, class R>
 concept comparison_operands = (is_expression_v<L> || is_expression_v<R>);
 }  // namespace detail
 
+// The condition l = r; comparing types that do not compare is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator==(const L& l, const R& r) {
   return detail::make_compare(detail::compare_op::eq, l, r);
 }
+// The condition l <> r; comparing types that do not compare is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator!=(const L& l, const R& r) {
   return detail::make_compare(detail::compare_op::ne, l, r);
 }
+// The condition l < r; comparing types that do not compare is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator<(const L& l, const R& r) {
   return detail::make_compare(detail::compare_op::lt, l, r);
 }
+// The condition l <= r; comparing types that do not compare is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator<=(const L& l, const R& r) {
   return detail::make_compare(detail::compare_op::le, l, r);
 }
+// The condition l > r; comparing types that do not compare is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator>(const L& l, const R& r) {
   return detail::make_compare(detail::compare_op::gt, l, r);
 }
+// The condition l >= r; comparing types that do not compare is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator>=(const L& l, const R& r) {
   return detail::make_compare(detail::compare_op::ge, l, r);
 }
 
+// The condition l AND r; an operand that is not a condition is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator&&(const L& l, const R& r) {
   return detail::make_logical(detail::node_kind::logical_and, l, r);
 }
+// The condition l OR r; an operand that is not a condition is a compile error.
 template <class L, class R>
   requires detail::comparison_operands<L, R>
 auto operator||(const L& l, const R& r) {
   return detail::make_logical(detail::node_kind::logical_or, l, r);
 }
+// The condition NOT x; x that is not a condition is a compile error.
 template <class X>
   requires detail::is_expression_v<X>
 auto operator!(const X& x) {
@@ -886,21 +906,25 @@ auto make_arith(const L& l, const R& r) {
 }
 }  // namespace detail
 
+// l + r of two numbers (columns, expressions or values).
 template <class L, class R>
   requires detail::arithmetic_operands<L, R>
 auto operator+(const L& l, const R& r) {
   return detail::make_arith<detail::arith_add>(l, r);
 }
+// l - r of two numbers (columns, expressions or values).
 template <class L, class R>
   requires detail::arithmetic_operands<L, R>
 auto operator-(const L& l, const R& r) {
   return detail::make_arith<detail::arith_sub>(l, r);
 }
+// l * r of two numbers (columns, expressions or values).
 template <class L, class R>
   requires detail::arithmetic_operands<L, R>
 auto operator*(const L& l, const R& r) {
   return detail::make_arith<detail::arith_mul>(l, r);
 }
+// l / r of two numbers (columns, expressions or values): always a double.
 template <class L, class R>
   requires detail::arithmetic_operands<L, R>
 auto operator/(const L& l, const R& r) {
@@ -944,6 +968,7 @@ template <class X>
 auto lower(const X& x) {
   return detail::make_case_change<detail::fn_lower>(x);
 }
+// UPPER(x) of a text, as lower().
 template <class X>
   requires detail::is_expression_v<X>
 auto upper(const X& x) {
@@ -1019,6 +1044,7 @@ inline constexpr bool case_value_nullable_v = is_expression_v<V> && nullable_ope
 // Nullable: whether one of its values so far may be NULL (then the finished CASE is optional too).
 template <class Scalar, bool Nullable, class... Models>
 struct case_expr : detail::expression_methods<case_expr<Scalar, Nullable, Models...>> {
+  // What a row holds of a CASE without ELSE: NULL where no condition holds.
   using field_type = std::optional<Scalar>;
   detail::expr_tree tree;  // its root is the last case_when node
 
@@ -1028,6 +1054,7 @@ struct case_expr : detail::expression_methods<case_expr<Scalar, Nullable, Models
     auto copy = *this;
     return std::move(copy).when(condition, value);
   }
+  // when(condition, value) on a temporary.
   template <class C, class V>
   auto when(const C& condition, const V& value) && {
     detail::check_case_condition<C>();
@@ -1056,6 +1083,7 @@ struct case_expr : detail::expression_methods<case_expr<Scalar, Nullable, Models
     auto copy = *this;
     return std::move(copy).otherwise(value);
   }
+  // otherwise(value) on a temporary.
   template <class V>
   auto otherwise(const V& value) && {
     using last = detail::case_value_scalar_t<V>;

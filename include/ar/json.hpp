@@ -15,10 +15,14 @@
 
 #include <nlohmann/json.hpp>
 
+// nlohmann::json fields: stored as ar::json, the value's text.
 template <>
 struct ar::type_mapping<nlohmann::json> {
+  // Stored as JSON text.
   using stored = ar::json;
+  // The value's text (dump()).
   static ar::json to_stored(const nlohmann::json& v) { return ar::json{v.dump()}; }
+  // The value the text spells (parse()); throws nlohmann::json::parse_error if it is not JSON.
   static nlohmann::json from_stored(const ar::json& s) { return nlohmann::json::parse(s.text); }
 };
 

@@ -50,6 +50,7 @@ namespace ar {
 // for a column that takes NULL, ...), stored as a model's field of T would be.
 class column_spec {
  public:
+  // A column of this name and type; column_def<T>(name) builds one from a field type.
   column_spec(std::string name, value_type type, bool nullable, int precision = 0, int scale = 0)
       : name_(std::move(name)), type_(type), nullable_(nullable), precision_(precision), scale_(scale) {}
 
@@ -59,12 +60,14 @@ class column_spec {
     primary_key_ = true;
     return *this;
   }
+  // primary_key() on a temporary (column_def<T>("id").primary_key()).
   column_spec&& primary_key() && { return std::move(primary_key()); }
-  // A UNIQUE constraint on this column alone (index_<table>_on_<column>).
+  // A UNIQUE constraint on this column alone (`index_<table>_on_<column>`).
   column_spec& unique() & {
     unique_ = true;
     return *this;
   }
+  // unique() on a temporary.
   column_spec&& unique() && { return std::move(unique()); }
   // The column's DEFAULT, written as a literal by the dialect.
   template <class T>
@@ -75,6 +78,7 @@ class column_spec {
       default_ = to_value(v);
     return *this;
   }
+  // default_to(v) on a temporary.
   template <class T>
   column_spec&& default_to(const T& v) && {
     return std::move(default_to(v));
@@ -85,18 +89,28 @@ class column_spec {
     references_ = std::make_pair(std::move(table), std::move(column));
     return *this;
   }
+  // references(table, column) on a temporary.
   column_spec&& references(std::string table, std::string column = "id") && {
     return std::move(references(std::move(table), std::move(column)));
   }
 
+  // The column's name.
   const std::string& name() const noexcept { return name_; }
+  // The type of value it stores.
   value_type type() const noexcept { return type_; }
+  // Whether it takes NULL.
   bool nullable() const noexcept { return nullable_; }
+  // A decimal column's precision (its digits); 0 for other types.
   int precision() const noexcept { return precision_; }
+  // A decimal column's scale (its digits after the point); 0 for other types.
   int scale() const noexcept { return scale_; }
+  // Whether it is (part of) the table's primary key.
   bool is_primary_key() const noexcept { return primary_key_; }
+  // Whether it has a UNIQUE constraint of its own.
   bool is_unique() const noexcept { return unique_; }
+  // Its DEFAULT, if it has one.
   const std::optional<value>& default_value() const noexcept { return default_; }
+  // The table and column its FOREIGN KEY references, if it has one.
   const std::optional<std::pair<std::string, std::string>>& reference() const noexcept { return references_; }
 
  private:
@@ -111,6 +125,7 @@ class column_spec {
   std::optional<std::pair<std::string, std::string>> references_;
 };
 
+// A column stored as a model's field of type T is; a type ar does not store is a compile error.
 template <class T>
 column_spec column_def(std::string name) {
   using traits = field_traits<T>;
@@ -124,9 +139,11 @@ column_spec column_def(std::string name) {
   }
 }
 
-// add_index's options: UNIQUE, and the index's name (by default index_<table>_on_<a>_and_<b>).
+// add_index's options: UNIQUE, and the index's name (by default `index_<table>_on_<a>_and_<b>`).
 struct index_options {
+  // A UNIQUE index.
   bool unique = false;
+  // The index's name; empty: the default name.
   std::string name;
 };
 
@@ -142,25 +159,33 @@ class AR_API schema {
   // change what an applied migration did; prefer explicit columns for a schema that evolves).
   template <model M>
   void create_table();
+  // DROP TABLE.
   void drop_table(std::string_view table);
+  // ALTER TABLE ... RENAME TO.
   void rename_table(std::string_view from, std::string_view to);
   // ALTER TABLE ... ADD COLUMN. A column that is not nullable needs a default_to(...) when the
   // table has rows (the database refuses it otherwise).
   void add_column(std::string_view table, const column_spec& column);
+  // ALTER TABLE ... DROP COLUMN.
   void drop_column(std::string_view table, std::string_view column);
+  // ALTER TABLE ... RENAME COLUMN.
   void rename_column(std::string_view table, std::string_view from, std::string_view to);
+  // CREATE INDEX on these columns, in order (options: UNIQUE, a name).
   void add_index(std::string_view table, std::vector<std::string> columns, index_options options = {});
-  // By the index's name (index_<table>_on_<a>_and_<b> when add_index or create_table named it).
+  // By the index's name (`index_<table>_on_<a>_and_<b>` when add_index or create_table named it).
   void drop_index(std::string_view table, std::string_view name);
-  // ALTER TABLE ... ADD CONSTRAINT fk_<table>_on_<columns> FOREIGN KEY ... REFERENCES
+  // ALTER TABLE ... ADD CONSTRAINT `fk_<table>_on_<columns>` FOREIGN KEY ... REFERENCES
   // to_table(to_columns). SQLite cannot add a constraint to a table: ar::migration_error says so
   // (declare it with references(...) in create_table).
   void add_foreign_key(std::string_view table, std::vector<std::string> columns, std::string_view to_table,
                        std::vector<std::string> to_columns = {"id"});
+  // Drops the foreign key add_foreign_key made on these columns (by its name); throws
+  // ar::configuration_error where the database cannot (SQLite).
   void drop_foreign_key(std::string_view table, std::vector<std::string> columns);
   // A statement written by hand (no values: DDL takes none), for what the API does not spell.
   void execute(std::string_view sql);
 
+  // The database the calls run on.
   const database& db() const noexcept { return db_; }
   // The statements sent so far, in order.
   const std::vector<std::string>& statements() const noexcept { return ran_; }
@@ -184,26 +209,36 @@ class AR_API schema {
 // is the custom), its name, and what it does and undoes. `down` may be empty: such a migration
 // cannot be reverted (down() refuses before reverting anything).
 struct migration {
+  // The number that orders the migrations (and is recorded in schema_migrations).
   std::int64_t version;
+  // Its name, for the log and status().
   std::string name;
+  // What it does.
   std::function<void(schema&)> up;
+  // What undoes it; empty: it cannot be reverted.
   std::function<void(schema&)> down;
 };
 
 // A version as status() lists it: known to the program (a migration of the list), applied (a row
 // of schema_migrations), or both.
 struct migration_status {
+  // The migration's version.
   std::int64_t version;
   std::string name;  // the program's name for it; the recorded one for a version the program lacks
+  // Whether schema_migrations records it.
   bool applied;
   bool known;  // false: recorded in schema_migrations but not in the program's list
 };
 
+// A migration's up or down failed: names its version and name; what() says why and what stays.
 class AR_API migration_error : public error {
  public:
+  // Builds the error from the message, the migration's version and name, and the statements run.
   migration_error(std::string message, std::int64_t version, std::string name, std::vector<std::string> ran)
       : error(std::move(message)), version_(version), name_(std::move(name)), ran_(std::move(ran)) {}
+  // The version of the migration that failed.
   std::int64_t version() const noexcept { return version_; }
+  // The name of the migration that failed.
   const std::string& name() const noexcept { return name_; }
   // The statements of the migration that ran before it failed (MariaDB keeps them: DDL commits).
   const std::vector<std::string>& statements_done() const noexcept { return ran_; }
@@ -214,6 +249,7 @@ class AR_API migration_error : public error {
   std::vector<std::string> ran_;
 };
 
+// Applies and reverts a list of migrations on a database, recording them in schema_migrations.
 class AR_API migrator {
  public:
   // Throws ar::configuration_error for two migrations of one version, or one without up.
@@ -234,6 +270,7 @@ class AR_API migrator {
   // Whether a migration of the list is not applied yet.
   bool pending() const;
 
+  // The migrations it was given, in version order.
   const std::vector<migration>& migrations() const noexcept { return migrations_; }
 
  private:

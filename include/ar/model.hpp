@@ -92,24 +92,39 @@
 #define AR_DETAIL_VALIDATORS_INCLUDED 0
 #endif
 
+// AR_FIELDS(m1, m2, ...): the stored data members, in column order (the first is the key unless
+// AR_PRIMARY_KEY says otherwise).
 #define AR_FIELDS(...) (FIELDS, __VA_ARGS__)
+// AR_COLUMN(member, "name"): the field's column has this name, used as written.
 #define AR_COLUMN(member, column) (COLUMN, member, column)
+// AR_PRIMARY_KEY(a, b, ...): the key's fields (several: find and destroy take a std::tuple).
 #define AR_PRIMARY_KEY(...) (PRIMARY_KEY, __VA_ARGS__)
+// AR_KEY_SUPPLIED: the program supplies the key, an integer one too; insert binds it.
 #define AR_KEY_SUPPLIED (KEY_SUPPLIED)
+// AR_LOCK_VERSION(member): optimistic locking on this integer field (ar::stale_record_error).
 #define AR_LOCK_VERSION(member) (LOCK_VERSION, member)
+// AR_NAMING(style): the table's and columns' names spelled in this ar::name_style.
 #define AR_NAMING(style) (NAMING, style)
+// AR_TIMESTAMPS(created, updated): time fields set from the clock (insert: both; update, touch: updated).
 #define AR_TIMESTAMPS(created, updated) (TIMESTAMPS, created, updated)
+// AR_CREATED_AT(member): the created-at timestamp alone, filled by insert.
 #define AR_CREATED_AT(member) (CREATED_AT, member)
+// AR_UPDATED_AT(member): the updated-at timestamp alone, filled by insert, update and touch.
 #define AR_UPDATED_AT(member) (UPDATED_AT, member)
+// AR_VALIDATES(member, validators...): checks save, insert and update run first.
 #define AR_VALIDATES(member, ...) (VALIDATES, member, __VA_ARGS__)
 
+// AR_TRANSIENT(m1, m2, ...): data members that are not stored, on purpose.
 #define AR_TRANSIENT(...) (TRANSIENT, __VA_ARGS__)
+// AR_UNIQUE(a, b, ...): create_table makes a UNIQUE constraint over these fields.
 #define AR_UNIQUE(...) (UNIQUE, __VA_ARGS__)
+// AR_INDEX(a, b, ...): create_table makes an index over these fields.
 #define AR_INDEX(...) (INDEX, __VA_ARGS__)
+// AR_DEFAULT(member, value): the column's DEFAULT in create_table, a literal.
 #define AR_DEFAULT(member, ...) (DEFAULT, member, __VA_ARGS__)
 
 // The checks that name what they refuse are static_asserts written here, where the macro's
-// arguments can be spelled into their messages (#member); ar_model_definition's body runs them
+// arguments can be spelled into their messages (`#member`); ar_model_definition's body runs them
 // before make_model, whose own checks then stay silent about a field already named.
 #define AR_MODEL(Self, table, ...)                                                                   \
   using ar_self = Self;                                                                              \
@@ -373,7 +388,9 @@
 // AR_INVERSE(relation) (the relation on Target that points back), AR_DEPENDENT(destroy | delete |
 // nullify | restrict) (has_one / has_many: what destroying the owner does to the related rows).
 #define AR_BELONGS_TO(name, Target, foreign_key, ...) (BELONGS_TO, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
+// AR_HAS_ONE(name, Target, foreign_key, options...): one Target whose foreign_key refers here.
 #define AR_HAS_ONE(name, Target, foreign_key, ...) (HAS_ONE, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
+// AR_HAS_MANY(name, Target, foreign_key, options...): the Targets whose foreign_key refers here.
 #define AR_HAS_MANY(name, Target, foreign_key, ...) (HAS_MANY, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
 // Many-to-many through a join model: AR_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk)
 // where Join has owner_fk -> this model's key and target_fk -> Target's key.
@@ -384,25 +401,33 @@
 // whose target is Target (belongs_to, has_one or has_many each); AR_HAS_ONE_VIA for one record
 // (both relations to-one). Read-only: write through the two relations.
 #define AR_HAS_MANY_VIA(name, Target, hop, source) (HAS_MANY_VIA, name, Target, hop, source)
+// AR_HAS_ONE_VIA(name, Target, hop, source): one record through two to-one relations, read-only.
 #define AR_HAS_ONE_VIA(name, Target, hop, source) (HAS_ONE_VIA, name, Target, hop, source)
 // Polymorphic: AR_MORPH_TO(name, type_field, id_field) on the child, which points at a record of
 // any model that declares AR_MORPH_MANY(name, Child, as) or AR_MORPH_ONE(name, Child, as) to it
 // (the child's fields are as_type and as_id). AR_MORPH_NAME("Post") sets the type value a model is
 // stored under (default: its table name).
 #define AR_MORPH_TO(name, type_field, id_field) (MORPH_TO, name, type_field, id_field)
+// AR_MORPH_MANY(name, Target, as): the Targets whose as_type / as_id point at this model.
 #define AR_MORPH_MANY(name, Target, as) (MORPH_MANY, name, Target, as##_id, as##_type)
+// AR_MORPH_ONE(name, Target, as): the one Target whose as_type / as_id point at this model.
 #define AR_MORPH_ONE(name, Target, as) (MORPH_ONE, name, Target, as##_id, as##_type)
+// AR_MORPH_NAME("Post"): the type value this model is stored under in a morph_to's type field.
 #define AR_MORPH_NAME(name) (MORPH_NAME, name)
 // Polymorphic many-to-many: AR_MORPH_MANY_THROUGH(tags, Tag, Tagging, taggable, tag_id) on each
 // parent (the join's fields: taggable_type, taggable_id, tag_id); on the target,
 // AR_HAS_MANY_THROUGH(posts, Post, Tagging, tag_id, taggable_id, AR_MORPH_TARGET(taggable_type)).
 #define AR_MORPH_MANY_THROUGH(name, Target, Join, as, target_fk) (MORPH_MANY_THROUGH, name, Target, Join, as##_id, target_fk, as##_type)
+// AR_MORPH_TARGET(type_field): on a has_many_through, the join's morph type field.
 #define AR_MORPH_TARGET(type_field) ::ar::detail::make_morph_target(BOOST_HANA_STRING(#type_field))
+// AR_OWNER_KEY(field): the key the foreign key refers to (default: the primary key).
 #define AR_OWNER_KEY(field) ::ar::detail::make_owner_key(BOOST_HANA_STRING(#field))
+// AR_INVERSE(relation): the relation on Target that points back.
 #define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
 // AR_NO_FOREIGN_KEY (belongs_to): create_table declares no FOREIGN KEY constraint for the relation
 // (rows may point nowhere on purpose); its foreign key is still indexed.
 #define AR_NO_FOREIGN_KEY ::ar::detail::no_foreign_key_option{}
+// AR_DEPENDENT(destroy | delete | nullify | restrict): what destroying the owner does to its rows.
 #define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
 #define AR_DETAIL_DEPENDENT_destroy destroy
 #define AR_DETAIL_DEPENDENT_delete remove

@@ -43,21 +43,29 @@ using key_type_of = typename model_of<M>::primary_key::type;
 
 // The run-time description of a model's table, for the non-template parts of ar (SQL rendering).
 struct column_meta {
+  // The field's name, as declared in AR_FIELDS.
   std::string_view field;
   std::string_view column;  // as declared; SQL names it through detail::column_name (naming conventions)
+  // The type of value it stores.
   value_type type;
+  // Whether the field is a std::optional (the column takes NULL).
   bool nullable;
   bool named;  // AR_COLUMN gave the name: used as written
   // A decimal column's declared NUMERIC(precision, scale) (ar::numeric<P, S>); 0 and 0 for none.
   std::uint8_t precision = 0;
+  // The declared NUMERIC's scale; 0 for none.
   std::uint8_t scale = 0;
   value_range range = value_range::stored;  // a mapped type's values, when fewer than its stored type's
 };
 
+// A model's table: its name, its columns and its key, for the non-template parts of ar.
 struct table_meta {
+  // The table's name, as declared.
   std::string_view table;
+  // Its columns, in field order.
   std::span<const column_meta> columns;
   std::size_t primary_key;  // the key's column; of a composite key, its first
+  // Whether the database generates the key (an integer key the program does not supply).
   bool generated_key;
   name_style naming;  // AR_NAMING's style, else as_declared
   // Every key column, in key order: one, or the fields of AR_PRIMARY_KEY(a, b, ...).
@@ -65,11 +73,16 @@ struct table_meta {
   // AR_LOCK_VERSION's column, or no_lock_version.
   std::size_t lock_version = no_lock_version;
 
+  // The value of lock_version when the model has no AR_LOCK_VERSION.
   static constexpr std::size_t no_lock_version = static_cast<std::size_t>(-1);
+  // Whether the model has AR_LOCK_VERSION.
   constexpr bool locked() const noexcept { return lock_version != no_lock_version; }
 
+  // The key's column; of a composite key, its first.
   constexpr const column_meta& key() const noexcept { return columns[primary_key]; }
+  // Whether the key has several columns (AR_PRIMARY_KEY(a, b, ...)).
   constexpr bool composite_key() const noexcept { return key_columns.size() > 1; }
+  // Whether the column at this position is one of the key's.
   constexpr bool is_key(std::size_t column) const noexcept {
     for (std::size_t k : key_columns)
       if (k == column) return true;
@@ -87,6 +100,7 @@ inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_
                 static_cast<std::uint8_t>(declared_numeric<typename C::type>::scale), C::traits::range}...};
 }  // namespace detail
 
+// The table_meta of model M, a constant.
 template <model M>
 inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
                                          model_of<M>::primary_key_index, model_of<M>::generated_key,
@@ -102,6 +116,7 @@ constexpr decltype(auto) primary_key(const M& record) {
   else
     return model_of<M>::primary_key::get(record);
 }
+// The key field itself, writable (a key of one field).
 template <model M>
   requires(model_of<M>::key_arity == 1)
 constexpr key_type_of<M>& primary_key(M& record) noexcept {

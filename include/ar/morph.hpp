@@ -64,12 +64,15 @@ namespace ar {
 class morph_ref {
  public:
   morph_ref() = default;
+  // Points at `object`, a record of the model `type` stored under the type value `name`.
   morph_ref(std::shared_ptr<const void> object, std::type_index type, std::string name)
       : object_(std::move(object)), type_(type), name_(std::move(name)) {}
 
+  // Whether it points at a record.
   explicit operator bool() const noexcept { return object_ != nullptr; }
   // The type value stored in the row ("posts"); empty when the row names no type.
   const std::string& type() const noexcept { return name_; }
+  // Whether it points at a record of T.
   template <class T>
   bool is() const noexcept {
     return object_ && type_ == std::type_index(typeid(T));
@@ -80,9 +83,12 @@ class morph_ref {
     if (!is<T>()) return nullptr;
     return std::shared_ptr<const T>(object_, static_cast<const T*>(object_.get()));
   }
+  // The record, untyped; null when it points at nothing.
   const void* get() const noexcept { return object_.get(); }
+  // The record's C++ type (typeid(void) when it points at nothing).
   std::type_index type_index() const noexcept { return type_; }
 
+  // Equal when both point at the same record object (or both at nothing).
   friend bool operator==(const morph_ref& a, const morph_ref& b) noexcept { return a.object_ == b.object_; }
 
  private:

@@ -32,6 +32,7 @@ struct naming {
   // Put before every table name, after the style is applied (e.g. "wp_"), for every model.
   std::string table_prefix = {};
 
+  // Equal when the style and the prefix are.
   friend bool operator==(const naming&, const naming&) = default;
 };
 

@@ -24,10 +24,15 @@ namespace ar {
 
 class database;
 
+// One statement as an observer sees it, after it ran: valid only during the call.
 struct statement_event {
+  // The SQL sent, with placeholders.
   std::string_view sql;
+  // The values bound to them, in order.
   std::span<const value> params;
+  // The name of the database it ran on.
   std::string_view database;
+  // How long it took.
   std::chrono::nanoseconds duration;
   // False when the database refused the statement (an ar::database_error follows), or when its
   // connection lost its server and it is sent again on another (an event with `resent` follows).
@@ -37,6 +42,7 @@ struct statement_event {
   bool resent = false;
 };
 
+// What ar::observe registers: called once for every statement.
 using statement_observer = std::function<void(const statement_event&)>;
 
 // Keeps an observer registered while it lives. Observers run on the thread that ran the
@@ -44,12 +50,16 @@ using statement_observer = std::function<void(const statement_event&)>;
 class AR_API observer_handle {
  public:
   observer_handle() = default;
+  // The handle of the observer registered under `id`.
   explicit observer_handle(std::uint64_t id) noexcept : id_(id) {}
+  // Takes over the registration; `other` then holds none.
   observer_handle(observer_handle&& other) noexcept : id_(std::exchange(other.id_, 0)) {}
+  // Unregisters the observer it holds, then takes over the registration of `other`.
   observer_handle& operator=(observer_handle&& other) noexcept;
   observer_handle(const observer_handle&) = delete;
   observer_handle& operator=(const observer_handle&) = delete;
   ~observer_handle() { reset(); }
+  // Unregisters the observer now (nothing when it holds none).
   void reset() noexcept;
 
  private:
@@ -70,11 +80,15 @@ class AR_API statement_counter {
   statement_counter(const statement_counter&) = delete;
   statement_counter& operator=(const statement_counter&) = delete;
 
+  // The statements counted, on every database.
   std::size_t count() const;
+  // The statements counted on the database of this name.
   std::size_t count(std::string_view database_name) const;
+  // The statements counted on `db`.
   std::size_t count(const database& db) const;
   // The SQL text of every statement counted, in order.
   std::vector<std::string> statements() const;
+  // Forgets the statements counted so far.
   void reset();
 
  private:

@@ -133,11 +133,16 @@ class AR_API query_core {
 
 }  // namespace detail
 
+// A query of model M's table: immutable, built by from<M>() and the views (filter, order_by,
+// select, ...), run by to_vector, first, stream, ... Row is what it yields.
 template <model M, class Row, class Staging, class Joins>
 class query : public detail::query_core {
  public:
+  // The model whose table the query reads.
   using model_type = M;
+  // What each row of the result is read into: M, or what select(...) made it.
   using row_type = Row;
+  // What a row is read into before it becomes a Row.
   using staging_type = Staging;
   // The models joins<"path"> / left_joins<"path"> added (detail::joined<Model, Left>, in order).
   using joins_type = Joins;
@@ -146,13 +151,16 @@ class query : public detail::query_core {
   query() : query_core(ar::database{}, initial_state()) {}
   // Every row of M's table, on `db`.
   explicit query(const ar::database& db) : query_core(db, initial_state()) {}
+  // The query of this state on `db` (the views build their results so).
   query(ar::database db, std::shared_ptr<const detail::query_state> state)
       : query_core(std::move(db), std::move(state)) {}
 
   // The database the query runs on.
   ar::database database() const { return db_ == ar::database{} ? database_for<M>() : db_; }
 
+  // A statement as the query sends it: its SQL and its parameters.
   struct rendered {
+    // The SQL, with the dialect's placeholders.
     std::string sql;
     std::vector<value> parameters;  // bound to the placeholders, in order
   };
@@ -162,19 +170,25 @@ class query : public detail::query_core {
     const detail::naming_scope names(db.naming());
     return render(db.dialect());
   }
+  // The statement the query sends, for the dialect `d`.
   rendered render(const dialect& d) const {
     rendered r;
     detail::render_select(r.sql, r.parameters, d, *state_);
     return r;
   }
+  // The SQL the query sends, for its database's dialect.
   std::string to_sql() const { return render().sql; }
+  // The SQL the query sends, for the dialect `d`.
   std::string to_sql(const dialect& d) const { return render(d).sql; }
+  // The values bound to the SQL's placeholders, in order.
   std::vector<value> parameters() const { return render().parameters; }
 
   // The query as a subquery of another (in(query), exists_in, scalar): its state and its database.
   friend detail::query_subquery subquery_of(const query& q) { return {q.state_, q.database().name()}; }
 
+  // What the query says (its table, conditions, order, ...), for the SQL renderer.
   const detail::query_state& state() const noexcept { return *state_; }
+  // The state, shared: a copy of the query shares it.
   const std::shared_ptr<const detail::query_state>& shared_state() const noexcept { return state_; }
 
   // A copy of this query with its state changed by `change`.
@@ -226,6 +240,7 @@ template <model M>
 query<M> from() {
   return query<M>();
 }
+// Every row of model M's table, on `db`.
 template <model M>
 query<M> from(const database& db) {
   return query<M>(db);
@@ -234,6 +249,7 @@ query<M> from(const database& db) {
 // An adaptor closure: query | closure applies it; closure | closure composes them.
 template <class F>
 struct closure {
+  // The adaptor: takes a query, returns the adapted one.
   F fn;
 
   // closure(query) is query | closure.
@@ -243,9 +259,11 @@ struct closure {
     return fn(std::forward<Q>(q));
   }
 };
+// A closure of any callable.
 template <class F>
 closure(F) -> closure<F>;
 
+// query | closure: the query the closure adapts it into.
 template <class Q, class F>
   requires detail::is_query_v<std::remove_cvref_t<Q>>
 decltype(auto) operator|(Q&& q, const closure<F>& c) {
@@ -258,6 +276,7 @@ decltype(auto) operator|(Q&& q, closure<F>&& c) {
   return std::move(c.fn)(std::forward<Q>(q));
 }
 
+// closure | closure: one closure that applies `first`, then `second`.
 template <class F, class G>
 auto operator|(closure<F> first, closure<G> second) {
   return closure{[first = std::move(first), second = std::move(second)](const auto& q) {

@@ -61,6 +61,8 @@ void clear_relation_cache(const M& record) {
       typename model_of<M>::relations{});
   record.ar_context.shared.reset();
 }
+// Forgets what the relation `name` has loaded; throws ar::relation_not_found when the model
+// declares none of that name.
 template <model M>
 void clear_relation_cache(const M& record, std::string_view name) {
   detail::with_relation_named<M>(name, [&]<class R>() { detail::slot_of<R>(record) = detail::relation_slot{}; });

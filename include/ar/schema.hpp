@@ -9,7 +9,7 @@
 //     a belongs_to declared AR_NO_FOREIGN_KEY, or for an AR_OWNER_KEY no AR_UNIQUE of the target
 //     makes unique;
 //   - an index on every foreign key (a belongs_to's, a morph_to's (type, id)) that the primary key
-//     or a declared index does not already start with: index_<table>_on_<a>_and_<b>;
+//     or a declared index does not already start with: `index_<table>_on_<a>_and_<b>`;
 //   - AR_UNIQUE(a, b) as a UNIQUE constraint, AR_INDEX(a, b) as an index;
 //   - AR_DEFAULT(field, value) as the column's DEFAULT, written as a literal by the dialect;
 //   - a CHECK (column IN (...)) for a column of an ar enum (AR_ENUM_STRINGS / AR_ENUM_VALUES).
@@ -30,6 +30,7 @@
 
 namespace ar {
 
+// The type of ar::if_not_exists.
 struct if_not_exists_t {
   explicit if_not_exists_t() = default;
 };
@@ -47,11 +48,13 @@ AR_API std::vector<std::string> create_table_statements(const database& db, cons
 AR_API void run_ddl(const database& db, const table_meta& table, crud_kind kind);
 }  // namespace detail
 
+// CREATE TABLE for model M, constraints and indexes; throws ar::database_error if the table exists.
 template <model M>
 void create_table(const database& db) {
   const std::array<const detail::table_ddl*, 1> tables{&detail::table_ddl_v<M>};
   detail::create_tables(tables, {&db, 1}, false);
 }
+// The same, doing nothing when the table already exists.
 template <model M>
 void create_table(const database& db, if_not_exists_t) {
   const std::array<const detail::table_ddl*, 1> tables{&detail::table_ddl_v<M>};
@@ -77,11 +80,13 @@ void create_tables(const database& db) {
   const std::array<const detail::table_ddl*, sizeof...(Ms)> tables{&detail::table_ddl_v<Ms>...};
   detail::create_tables(tables, {&db, 1}, false);
 }
+// create_tables, doing nothing for a table that already exists.
 template <model... Ms>
 void create_tables(const database& db, if_not_exists_t) {
   const std::array<const detail::table_ddl*, sizeof...(Ms)> tables{&detail::table_ddl_v<Ms>...};
   detail::create_tables(tables, {&db, 1}, true);
 }
+// create_tables, each on the database its model is bound to.
 template <model... Ms>
 void create_tables() {
   const std::array<const detail::table_ddl*, sizeof...(Ms)> tables{&detail::table_ddl_v<Ms>...};
@@ -94,6 +99,7 @@ template <model M>
 void drop_table(const database& db) {
   detail::run_ddl(db, table_meta_v<M>, detail::crud_kind::drop_table_if_exists);
 }
+// drop_table on the database the model is bound to.
 template <model M>
 void drop_table() {
   drop_table<M>(database_for<M>());
@@ -106,6 +112,7 @@ void drop_tables(const database& db) {
   const std::array<const detail::table_ddl*, sizeof...(Ms)> tables{&detail::table_ddl_v<Ms>...};
   detail::drop_tables(tables, {&db, 1});
 }
+// drop_tables, each on the database its model is bound to.
 template <model... Ms>
 void drop_tables() {
   const std::array<const detail::table_ddl*, sizeof...(Ms)> tables{&detail::table_ddl_v<Ms>...};

@@ -255,23 +255,34 @@ class sql_stream_range : public ranges::view_base {
   };
 
  public:
+  // Reads the rows one at a time: an input iterator, compared with std::default_sentinel.
   class iterator {
    public:
+    // The row type.
     using value_type = Row;
+    // The distance between two iterators.
     using difference_type = std::ptrdiff_t;
+    // The current row.
     using reference = Row&;
+    // An input iterator: one pass.
     using iterator_concept = std::input_iterator_tag;
 
     iterator() = default;
+    // The iterator of the stream's state `s`.
     explicit iterator(state* s) noexcept : s_(s) {}
 
+    // The current row.
     Row& operator*() const { return *s_->current; }
+    // The current row's members.
     Row* operator->() const { return &*s_->current; }
+    // Reads the next row (throws as reading a row does).
     iterator& operator++() {
       advance(*s_);
       return *this;
     }
+    // Reads the next row.
     void operator++(int) { ++*this; }
+    // Whether the rows are all read.
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
       return !it.s_ || !it.s_->current;
     }
@@ -299,6 +310,7 @@ class sql_stream_range : public ranges::view_base {
     }
     return iterator(s_.get());
   }
+  // The end of the rows: std::default_sentinel.
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:

@@ -50,6 +50,8 @@ namespace detail {
 class connection_pin;
 }
 
+// An RAII transaction on one database, or a savepoint inside the thread's open one: commit() makes
+// it stick, leaving the scope rolls it back.
 class AR_API transaction {
  public:
   // Begins a transaction on `db` (by default the default database), or a savepoint inside the one
@@ -65,9 +67,11 @@ class AR_API transaction {
   void commit();
   // Rolls back (to the savepoint).
   void rollback();
+  // Whether it is still open (neither committed nor rolled back).
   bool active() const noexcept { return active_; }
   // A savepoint inside a transaction opened before it on the same database, in this thread.
   bool nested() const noexcept { return level_ > 0; }
+  // The database it runs on.
   const database& db() const noexcept { return db_; }
 
  private:

@@ -37,6 +37,7 @@ namespace ar {
 struct skip_validation_t {
   explicit skip_validation_t() = default;
 };
+// The tag that skips validations: ar::save(db, record, ar::skip_validation).
 inline constexpr skip_validation_t skip_validation{};
 
 namespace detail {
@@ -208,14 +209,17 @@ std::vector<field_error> errors_of(const database& db, const M& record) {
   (void)db;
   return errors;
 }
+// Whether the record passes every validation (errors_of is empty).
 template <model M>
 bool valid(const database& db, const M& record) {
   return errors_of(db, record).empty();
 }
+// errors_of, on the database the model is bound to.
 template <model M>
 std::vector<field_error> errors_of(const M& record) {
   return errors_of(database_for<M>(), record);
 }
+// valid, on the database the model is bound to.
 template <model M>
 bool valid(const M& record) {
   return errors_of(database_for<M>(), record).empty();

@@ -42,27 +42,35 @@
 
 namespace ar {
 
+// The type of ar::presence.
 struct presence_t {
   explicit presence_t() = default;
 };
+// A text or bytes that is not empty (a text not only spaces), an optional that holds a value.
 inline constexpr presence_t presence{};
 
+// A text's length in characters (UTF-8 code points), a bytes' size, between min and max.
 struct length {
+  // The least length allowed.
   std::size_t min = 0;
+  // The greatest length allowed.
   std::size_t max = std::numeric_limits<std::size_t>::max();
 };
 
 // Bounds as long double: every std::int64_t and double compares exactly.
 struct range {
+  // The least value allowed, included.
   long double min = -std::numeric_limits<long double>::infinity();
+  // The greatest value allowed, included.
   long double max = std::numeric_limits<long double>::infinity();
 };
 
+// A text that a regular expression matches whole (std::regex_match, ECMAScript).
 class AR_API format {
  public:
   // A pattern, compiled once (std::regex, ECMAScript) where the model's validators are made.
   explicit format(std::string_view pattern, std::string message = "is invalid");
-  // A std::regex of the program's (ar's headers do not include <regex>; the program's does).
+  // A std::regex of the program's (ar's headers do not include `<regex>`; the program's does).
   template <class Regex>
     requires requires(const Regex& r) {
       r.mark_count();
@@ -71,7 +79,9 @@ class AR_API format {
   explicit format(Regex regex, std::string message = "is invalid")
       : pattern_(std::make_shared<const Regex>(std::move(regex))), match_(&match_with<Regex>), message_(std::move(message)) {}
 
+  // Whether the pattern matches the whole text.
   bool matches(std::string_view text) const { return match_(pattern_.get(), text); }
+  // The message of a failure ("is invalid" unless given).
   const std::string& message() const noexcept { return message_; }
 
  private:
@@ -84,23 +94,33 @@ class AR_API format {
   std::string message_;
 };
 
+// A value equal to one of the values listed.
 template <class T>
 struct inclusion {
+  // The type of the values listed.
   using allowed_type = T;
+  // Allows these values: inclusion{"draft", "published"}.
   inclusion(std::initializer_list<T> allowed) : values(allowed) {}
+  // The values allowed, in the order given.
   std::vector<T> values;
 };
 
+// The type of ar::uniqueness.
 struct uniqueness_t {
   explicit uniqueness_t() = default;
 };
+// No other row of the table holds the value (one SELECT, on the database the record is written to).
 inline constexpr uniqueness_t uniqueness{};
 
+// check{f, "message"}: f(value) is true; f takes the field as declared.
 template <class F>
 struct check {
+  // The test: called with the field's value, true when it is valid.
   F test;
+  // The message of a failure.
   const char* message = "is invalid";
 };
+// check{f, "message"} of any callable.
 template <class F>
 check(F, const char*) -> check<F>;
 

@@ -37,8 +37,11 @@ using bytes = std::vector<std::byte>;
 // TEXT on SQLite, always as the lower-case text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" outside
 // PostgreSQL, so that text order is byte order there too. Any version; ar makes none.
 struct uuid {
+  // The 16 bytes, in the order its text spells them.
   std::array<std::byte, 16> bytes{};
+  // Equal when the bytes are.
   friend constexpr bool operator==(const uuid&, const uuid&) = default;
+  // Byte order, which is the text's order.
   friend constexpr std::strong_ordering operator<=>(const uuid&, const uuid&) = default;
 };
 
@@ -48,7 +51,9 @@ struct uuid {
 // and reads back its own spelling ({"b": 1,"a":2} is {"a": 2, "b": 1}): == compares the texts.
 // A JSON column is not compared in filters (the three databases would compare different things).
 struct json {
+  // The JSON text, as written or as the database spells it.
   std::string text;
+  // Equal when the texts are (not when the values are).
   friend bool operator==(const json&, const json&) = default;
 };
 
@@ -142,7 +147,9 @@ concept has_type_mapping = requires { typename type_mapping<T>::stored; };
 // std::optional of each (nullable columns).
 template <class T>
 struct field_traits {
+  // Whether ar stores T (false: T is not a field type).
   static constexpr bool supported = false;
+  // Whether T is stored through an ar::type_mapping.
   static constexpr bool mapped = false;
 };
 
@@ -191,21 +198,30 @@ template <> struct field_traits<json> : detail::scalar_field_traits<json, value_
 template <class T>
   requires detail::has_type_mapping<T>
 struct field_traits<T> {
+  // The type it is stored as.
   using stored = typename type_mapping<T>::stored;
   static_assert(field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
                 "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
                 "ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal: not a std::optional, nor another mapped type");
+  // A mapped type is a field type.
   static constexpr bool supported = true;
+  // Not nullable (std::optional<T> is).
   static constexpr bool nullable = false;
+  // Stored through its ar::type_mapping.
   static constexpr bool mapped = true;
+  // The value type of its stored type.
   static constexpr value_type type = field_traits<stored>::type;
+  // The values it takes, when fewer than its stored type's (type_mapping<T>::range).
   static constexpr value_range range = detail::range_of_mapping<type_mapping<T>>();
+  // The field's type without std::optional: T.
   using scalar = T;
 };
 
+// A std::optional of a field type: the same column, taking NULL.
 template <class T>
   requires field_traits<T>::supported && (!field_traits<T>::nullable)
 struct field_traits<std::optional<T>> : field_traits<T> {
+  // It takes NULL.
   static constexpr bool nullable = true;
 };
 
@@ -218,9 +234,13 @@ namespace detail {
 // double is a float's own value, never rounded.
 template <>
 struct type_mapping<float> {
+  // Stored as a double.
   using stored = double;
+  // A float's values only.
   static constexpr value_range range = value_range::float32;
+  // The double of a float, exactly.
   static stored to_stored(float v) noexcept { return v; }
+  // The float of a double, when it is a float's own value; throws std::out_of_range otherwise.
   static float from_stored(double v) {
     const auto f = static_cast<float>(v);
     if (static_cast<double>(f) != v && !std::isnan(v))
@@ -269,10 +289,15 @@ AR_API decimal numeric_value(const decimal& v, int precision, int scale);
 // ar::numeric<P, S>: a decimal column declared NUMERIC(P, S), written and read at scale S exactly.
 template <int P, int S>
 struct type_mapping<numeric<P, S>> {
+  // Stored as a decimal.
   using stored = decimal;
+  // NUMERIC's precision, P.
   static constexpr int precision = P;
+  // NUMERIC's scale, S.
   static constexpr int scale = S;
+  // The value at scale S; throws std::out_of_range when it does not fit NUMERIC(P, S).
   static decimal to_stored(const numeric<P, S>& v) { return detail::numeric_value(v, P, S); }
+  // The numeric of a decimal read; throws std::out_of_range when it does not fit NUMERIC(P, S).
   static numeric<P, S> from_stored(const decimal& v) { return numeric<P, S>(detail::numeric_value(v, P, S)); }
 };
 

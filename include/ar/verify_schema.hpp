@@ -28,6 +28,7 @@ namespace ar {
 // What ar::verify_schema found that works but should not stay so: today, foreign keys without an
 // index (schema_problem_kind::unindexed_foreign_key; loading a has_many scans the whole table).
 struct schema_report {
+  // The warnings, one problem each.
   std::vector<schema_problem> warnings;
 };
 

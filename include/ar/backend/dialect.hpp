@@ -2,7 +2,7 @@
 #define AR_BACKEND_DIALECT_HPP
 
 // The dialect: how one database spells SQL, and what else differs between databases. Each backend
-// (backends/<name>/) implements one and registers it; the core asks the dialect and never names a
+// (`backends/<name>/`) implements one and registers it; the core asks the dialect and never names a
 // backend. Every piece of SQL on which databases disagree is a hook here (placeholders, quoting,
 // LIMIT/OFFSET, RETURNING, WITH RECURSIVE, DDL and its IF [NOT] EXISTS guards, the transaction
 // statements, a stream's server-side cursor); what the core still spells itself is the SQL every
@@ -26,6 +26,8 @@ namespace ar {
 
 struct table_meta;
 
+// How one database spells SQL and what else differs between databases: a backend derives from it
+// and overrides what its database writes otherwise.
 class AR_API dialect {
  public:
   virtual ~dialect() = default;
@@ -44,6 +46,7 @@ class AR_API dialect {
 
   // DDL: the column type of a value type, and the column definition of a generated integer key.
   virtual std::string_view column_type(value_type type) const = 0;
+  // DDL: the definition of a generated integer key column (SQLite: "INTEGER PRIMARY KEY").
   virtual std::string_view generated_key_definition(value_type type) const = 0;
   // DDL: the column type of an exact decimal declared NUMERIC(precision, scale) (ar::numeric<P,
   // S>), or of a plain ar::decimal when both are 0: "NUMERIC(10, 2)", "NUMERIC".
@@ -95,12 +98,14 @@ class AR_API dialect {
   // constraints (SQLite). By default: ADD CONSTRAINT, and DROP CONSTRAINT (MariaDB: DROP FOREIGN KEY).
   virtual bool add_foreign_key(std::string& out, std::string_view table, std::string_view name,
                                std::string_view definition) const;
+  // ALTER TABLE that drops `table`'s FOREIGN KEY constraint `name`; false where it cannot (SQLite).
   virtual bool drop_foreign_key(std::string& out, std::string_view table, std::string_view name) const;
   // The statements that take and give back a lock on migrating for the whole of a run, on one
   // connection, where a migration cannot lock by its transaction (MariaDB: GET_LOCK / RELEASE_LOCK,
   // each returning one integer, 1 when it succeeded). Empty by default: the version row's write,
   // first in each migration's transaction, is the lock.
   virtual std::string migration_lock_sql() const { return {}; }
+  // The statement that gives the migration lock back (see migration_lock_sql); empty by default.
   virtual std::string migration_unlock_sql() const { return {}; }
 
   // DDL: whether a FOREIGN KEY may tie a column of type `column` to a key column of type `key`. By
@@ -118,7 +123,9 @@ class AR_API dialect {
   // Transactions: the statements that begin, commit and roll back one, and those of a nested
   // transaction's savepoint (its name is ar's, a plain identifier such as ar_savepoint_1).
   virtual std::string_view begin_transaction() const { return "BEGIN"; }
+  // "COMMIT".
   virtual std::string_view commit_transaction() const { return "COMMIT"; }
+  // "ROLLBACK".
   virtual std::string_view rollback_transaction() const { return "ROLLBACK"; }
   virtual std::string savepoint(std::string_view name) const;              // "SAVEPOINT name"
   virtual std::string release_savepoint(std::string_view name) const;      // "RELEASE SAVEPOINT name"
@@ -126,6 +133,7 @@ class AR_API dialect {
 
   // Whether INSERT ... RETURNING gives back generated keys (else last_insert_id_sql is run).
   virtual bool supports_returning() const { return true; }
+  // The statement that reads the key the last INSERT generated, where RETURNING is not supported.
   virtual std::string_view last_insert_id_sql() const { return {}; }
   // Appends the clause that ends an INSERT and gives back its generated key: " RETURNING "key"".
   virtual void returning_clause(std::string& out, std::string_view key_column) const;
@@ -133,15 +141,17 @@ class AR_API dialect {
   // Row limits. A query's LIMIT and OFFSET values are bound: the clause calls bind(out, part) where
   // each one's placeholder goes, in the order of its text, and the value follows that order.
   enum class row_limit : unsigned char { limit, offset };
+  // What limit_clause calls where a LIMIT or OFFSET value's placeholder goes.
   class limit_binder {
    public:
+    // Appends the placeholder of `part` and binds its value.
     virtual void operator()(std::string& out, row_limit part) = 0;
 
    protected:
     ~limit_binder() = default;
   };
   // Appends the clause of a query with a limit, an offset or both (at least one):
-  // " LIMIT ? OFFSET ?", " LIMIT ?", " OFFSET ?" (or " LIMIT <no_limit()> OFFSET ?").
+  // " LIMIT ? OFFSET ?", " LIMIT ?", " OFFSET ?" (or `LIMIT <no_limit()> OFFSET ?`).
   virtual void limit_clause(std::string& out, bool limit, bool offset, limit_binder& bind) const;
   // What LIMIT takes to mean "no limit" when only OFFSET is wanted, or empty when OFFSET may
   // stand alone (the default limit_clause reads it).
@@ -155,12 +165,15 @@ class AR_API dialect {
   // placeholder goes; the text is always bound, never written into the statement.
   class match_writer {
    public:
+    // Appends the operand (the column or expression matched).
     virtual void operand(std::string& out) = 0;
+    // Appends a placeholder and binds `v` to it.
     virtual void parameter(std::string& out, value v) = 0;
 
    protected:
     ~match_writer() = default;
   };
+  // Where text_match finds the text: anywhere (contains), at the start or at the end (ends_with).
   enum class text_position : unsigned char { anywhere, start, end };
   // "x LIKE ?" (negated: "x NOT LIKE ?"); with ignore_case (ilike) the default is
   // "LOWER(x) LIKE LOWER(?)", which PostgreSQL spells ILIKE.
@@ -179,18 +192,19 @@ class AR_API dialect {
   // whether a backslash escapes the next character inside quotes (MariaDB, unless
   // NO_BACKSLASH_ESCAPES), and whether # starts a comment to the end of the line (MariaDB).
   virtual bool backslash_escapes() const { return false; }
+  // Whether # starts a comment to the end of the line (MariaDB).
   virtual bool hash_comments() const { return false; }
 
   // What opens a recursive common table expression (a tree's ancestors and descendants):
   // "WITH RECURSIVE ".
   virtual std::string_view with_recursive() const { return "WITH RECURSIVE "; }
-  // What opens the list on the right of a row-value IN, "(a, b) IN (<here>(?, ?), (?, ?))" (a
+  // What opens the list on the right of a row-value IN, `(a, b) IN (<here>(?, ?), (?, ?))` (a
   // relation over a foreign key of several columns): nothing, the standard list of row values; or
   // "VALUES " where only a subquery may stand there (SQLite), or where a long list of row values
   // would be planned as a chain of ORs (PostgreSQL: past some thousands it exceeds its stack).
   virtual std::string_view row_values_list() const { return {}; }
   // Whether the first row of such a VALUES list casts its parameters to their columns' types
-  // (CAST(? AS <column_type>)), for a database that would otherwise take them as text (PostgreSQL).
+  // (`CAST(? AS <column_type>)`), for a database that would otherwise take them as text (PostgreSQL).
   // The bound values of a CASE (ar::case_when) are cast to their own types then, too.
   virtual bool row_values_typed() const { return false; }
 
@@ -215,7 +229,9 @@ class AR_API dialect {
   // each batch until one comes back short, close_cursor at the end or when the stream is dropped.
   // The default, empty strings, means the driver already reads row by row: the query runs as it is.
   virtual std::string declare_cursor(std::string_view /*name*/, std::string_view /*select*/) const { return {}; }
+  // The statement that fetches the next `rows` rows of the cursor.
   virtual std::string fetch_cursor(std::string_view /*name*/, std::size_t /*rows*/) const { return {}; }
+  // The statement that closes the cursor.
   virtual std::string close_cursor(std::string_view /*name*/) const { return {}; }
 
   // Connection strings (what follows "scheme://" in ar::open's URL; `url` is the whole URL). What
@@ -226,7 +242,7 @@ class AR_API dialect {
   virtual std::string refuse_connection_string(std::string_view /*connection*/) const { return {}; }
   // The secrets of a connection string (passwords), as a driver might quote them: ar masks them in
   // every message and in database::url(). By default: the value of every key that names a password
-  // (password, pass, pwd, ...; quoted or not) and the password of a URI (user:secret@host).
+  // (password, pass, pwd, ...; quoted or not) and the password of a URI (`user:secret@host`).
   virtual std::vector<std::string> connection_secrets(std::string_view connection) const;
 
   // Statements run once on every new connection.
@@ -255,7 +271,9 @@ class AR_API dialect {
   // let the driver change them (see detail::refused_parameters): a NUL byte inside text (libpq cuts
   // a string at its first), NaN (SQLite binds it as NULL), the infinities.
   virtual bool text_holds_nul() const { return true; }
+  // Whether the database stores NaN (SQLite binds it as NULL: refused there).
   virtual bool stores_nan() const { return true; }
+  // Whether the database stores the infinities.
   virtual bool stores_infinity() const { return true; }
 
   // The catalog, for ar::verify_schema. Values are bound there too: the table's name is the one
@@ -311,16 +329,18 @@ class AR_API dialect {
   // none: a signed SMALLINT (no 16-bit field), MariaDB's MEDIUMINT, json, intervals, ... NUMERIC and
   // DECIMAL are not answered here. The default knows the standard SQL names.
   struct column_field {
+    // The field's value type.
     value_type type;
     value_range range = value_range::stored;  // float, std::uint8_t ... std::uint64_t
   };
+  // The field type for a column of the catalog type `type`, or nullopt (see column_field).
   virtual std::optional<column_field> field_for_column(std::string_view type) const;
   // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
   // is then the column "ArtistId".
   virtual bool column_names_ignore_case() const { return false; }
 
  protected:
-  // Appends an upsert's assignments, "a = <before>a<after>, b = ..." over every column but the
+  // Appends an upsert's assignments, `a = <before>a<after>, b = ...` over every column but the
   // key (before "excluded.": PostgreSQL and SQLite; "VALUES(" and ")": MariaDB).
   void assign_non_key_columns(std::string& out, const table_meta& table, std::string_view before,
                               std::string_view after) const;
@@ -335,6 +355,7 @@ class AR_API dialect {
   // The LIKE pattern that finds `text` as it is at `where`, with ! escaping %, _ and itself:
   // "50%" at the start is "50!%%". Used with " ESCAPE '!'" (like_escape).
   static std::string like_pattern(std::string_view text, text_position where);
+  // The ESCAPE clause like_pattern's patterns are used with.
   static constexpr std::string_view like_escape = " ESCAPE '!'";
 
   // Appends n in decimal: the number of a numbered placeholder.

@@ -2,8 +2,8 @@
 #define AR_BACKEND_DRIVER_HPP
 
 // The driver: how ar connects to one kind of database and runs statements on it. Each backend
-// (backends/<name>/) implements one next to its dialect (ar/backend/dialect.hpp) and registers
-// both in its ar::backends::register_<name>(); the core finds the driver by the dialect's
+// (`backends/<name>/`) implements one next to its dialect (ar/backend/dialect.hpp) and registers
+// both in its `ar::backends::register_<name>()`; the core finds the driver by the dialect's
 // driver_name() and never names a backend, nor the library a backend drives its database with
 // (SOCI, for ar's three: it appears only under backends/). Not included by any header a program
 // uses for its models: only backends and the core's execution layer include it.
@@ -36,6 +36,7 @@ namespace ar::backend {
 // database's name (an ar::timeout_error when timed_out(), an ar::connection_error on connect).
 class AR_API driver_error : public std::runtime_error {
  public:
+  // The driver's message and what it knows: connection lost, code, kind, timed out, never sent.
   explicit driver_error(const std::string& message, bool connection_lost = false, std::string code = {},
                         error_kind kind = error_kind::other, bool timed_out = false, bool never_sent = false)
       : std::runtime_error(message),
@@ -53,6 +54,7 @@ class AR_API driver_error : public std::runtime_error {
   bool never_sent() const noexcept { return never_sent_; }
   // The driver's code for the failure and its kind (see ar::database_error::code and kind).
   const std::string& code() const noexcept { return code_; }
+  // The failure's kind, as ar::database_error::kind.
   error_kind kind() const noexcept { return kind_; }
 
  private:
@@ -97,6 +99,7 @@ class AR_API statement {
   // and read() throws a driver_error, so that such a check sees the columns first. The defaults
   // say nothing is known: ar::sql then refuses the result.
   virtual std::size_t result_column_count() { return 0; }
+  // The name of result column `index` (0-based), once the statement ran; empty when unknown.
   virtual std::string result_column_name(std::size_t /*index*/) { return {}; }
   // Ready to run again; ends an execution that was not read to the end.
   virtual void reset() noexcept = 0;
@@ -156,6 +159,7 @@ namespace ar {
 
 // Backends register their driver next to their dialect, under the dialect's driver_name().
 AR_API void register_driver(std::string_view name, std::shared_ptr<const backend::driver> driver);
+// The driver registered under `name`, or null.
 AR_API const backend::driver* find_driver(std::string_view name);
 
 }  // namespace ar

@@ -35,7 +35,7 @@ enum class value_source : std::uint8_t {
   floating32,  // PostgreSQL's float4: a float spelled shortest, read as that float (0.1 is 0.1f, widened)
   boolean,   // PostgreSQL's bool: t or f
   bytes,     // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
-  hex_bytes, // PostgreSQL's bytea in its text form: \x and two hex digits a byte
+  hex_bytes, // PostgreSQL's bytea in its text form: `\x` and two hex digits a byte
   text,      // everything else
   unknown,   // the result does not say: numbers are read from their spelling, strictly
 };
@@ -66,25 +66,38 @@ enum class value_source : std::uint8_t {
 // adds the database and the SQL. The table is empty for a computed column.
 struct AR_API read_failure : std::exception {
   std::size_t index = 0;  // 0-based result column
+  // The value found, with its kind: "text 'abc'", "integer 2", "NULL".
   std::string found;
+  // What the field takes: "an integer (std::int64_t)".
   std::string expected;
+  // The table the value came from, when the reader knows it; empty for a computed column.
   std::string table;
+  // The result column's name, when the reader knows it.
   std::string column;
+  // A fixed message: ar::conversion_error carries the one that names the value.
   const char* what() const noexcept override { return "ar: a value read does not fit its field"; }
 };
 
+// Throws a read_failure: result column `index`'s value `found` (with its kind) does not fit `c`.
 [[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, std::string found);
+// Throws a read_failure: the value, `text` of kind `kind`, quoted in the message.
 [[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, std::string_view kind,
                                             std::string_view text);
+// Throws a read_failure: the integer v.
 [[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, long long v);
+// Throws a read_failure: the real v.
 [[noreturn]] AR_API void throw_read_failure(const column_binding& c, std::size_t index, double v);
 
 // What does not fit a field of the types above: a mapped field's value (read through its stored
 // type), else a read_failure. Out of line, so that a mapped type costs the others nothing.
 AR_API void store_integer_other(const column_binding& c, long long v, std::size_t index);
+// A real that no plain field takes: a mapped field's, else a read_failure.
 AR_API void store_real_other(const column_binding& c, double v, std::size_t index);
+// A text that no plain field takes: a mapped field's, else a read_failure.
 AR_API void store_text_other(const column_binding& c, std::string_view text, std::size_t index);
+// Bytes that no plain field takes: a mapped field's, else a read_failure.
 AR_API void store_bytes_other(const column_binding& c, std::string_view data, std::size_t index);
+// NULL into a mapped std::optional field: resets it.
 AR_API void store_null_mapped(const column_binding& c) noexcept;
 
 namespace store_detail {
@@ -178,6 +191,7 @@ inline void store_real(const column_binding& c, double v, std::size_t index) {
 // Text into a string field (assigned in place, so its capacity is reused) or a time field; a
 // number or bool field never takes text.
 AR_API void store_time_text(const column_binding& c, std::string_view text, std::size_t index);
+// Stores the text into the field `c` as above; throws a read_failure when the field takes no text.
 inline void store_text(const column_binding& c, std::string_view text, std::size_t index) {
   if (c.type == value_type::text) {
     if (c.nullable) {
@@ -217,6 +231,7 @@ inline void store_bytes(const column_binding& c, std::string_view data, std::siz
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
 // strictly, the whole text, then stored by the rules above.
 AR_API void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
+// Stores a value spelled as text (a number parsed strictly); throws a read_failure if it misfits.
 inline void store_spelled(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
   if (source == value_source::text) {
     store_text(c, text, index);

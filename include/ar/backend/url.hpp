@@ -16,10 +16,14 @@
 
 namespace ar::backend {
 
+// A connection URL's parts (after "scheme://"), each percent-decoded.
 struct url_parts {
+  // The user, if the URL names one.
   std::optional<std::string> user;
+  // The password, if the URL gives one.
   std::optional<std::string> password;
   std::string host;                  // without the brackets of an IPv6 literal
+  // The port, if the URL gives one.
   std::optional<std::uint16_t> port;
   std::string path;                  // after the '/' that ends the host (a database name, a file)
   std::vector<std::pair<std::string, std::string>> query;  // in order, as written

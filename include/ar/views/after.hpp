@@ -38,6 +38,7 @@ struct after_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | after(record): the rows after `record` in the query's order (keyset pagination).
 inline constexpr detail::after_fn after{};
 }  // namespace views
 

@@ -85,11 +85,17 @@ struct aggregate_fn {
 
 inline namespace views {
 
+// query | count: SELECT COUNT(*), a std::int64_t (terminal).
 inline constexpr closure<detail::count_fn> count{};
+// query | exists: whether the query has a row, a bool (terminal).
 inline constexpr closure<detail::exists_fn> exists{};
+// query | sum(column): SUM of the column (terminal), 0 over no rows; exact for decimals.
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::sum> sum{};
+// query | minimum(column): MIN of the column (terminal); a std::optional, empty over no rows.
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::min> minimum{};
+// query | maximum(column): MAX of the column (terminal); a std::optional, empty over no rows.
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::max> maximum{};
+// query | average(column): AVG of the column, a std::optional<double> (terminal).
 inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> average{};
 
 }  // namespace views
@@ -97,7 +103,9 @@ inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> average{};
 // The first spellings, which `using namespace std;` beside `using namespace ar;` made ambiguous:
 // in ar, not in ar::views, so that `using namespace ar::views;` never meets std::min.
 [[deprecated("use ar::minimum (ar::min meets std::min)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::min> min{};
+// The first spelling of ar::maximum.
 [[deprecated("use ar::maximum (ar::max meets std::max)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::max> max{};
+// The first spelling of ar::average.
 [[deprecated("use ar::average")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> avg{};
 
 }  // namespace ar

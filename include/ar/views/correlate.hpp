@@ -30,6 +30,7 @@ struct correlate_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | correlate<Outer>: the query as a correlated subquery of a query of Outer.
 template <class Outer>
 inline constexpr closure<detail::correlate_fn<Outer>> correlate{};
 }  // namespace views

@@ -61,6 +61,7 @@ std::uint64_t nullify_all(const query<M, R, S, J>& q, column<M, I>) {
 }  // namespace detail
 
 inline namespace views {
+// query | delete_all: DELETE the rows the query's filters select; returns how many (terminal).
 inline constexpr closure<detail::delete_all_fn> delete_all{};
 }  // namespace views
 

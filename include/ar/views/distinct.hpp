@@ -17,6 +17,7 @@ struct distinct_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | distinct: SELECT DISTINCT.
 inline constexpr closure<detail::distinct_fn> distinct{};
 }  // namespace views
 

@@ -32,6 +32,7 @@ struct drop_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | drop(n): skip the first n rows (OFFSET).
 inline constexpr detail::drop_fn drop{};
 }  // namespace views
 

@@ -68,6 +68,7 @@ struct filter_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | filter(condition): WHERE condition, ANDed with the query's others.
 inline constexpr detail::filter_fn filter{};
 }  // namespace views
 

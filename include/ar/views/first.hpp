@@ -49,6 +49,7 @@ struct first_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | first: the first row, a std::optional (terminal).
 inline constexpr closure<detail::first_fn> first{};
 }  // namespace views
 

@@ -58,7 +58,9 @@ struct having_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | group_by(keys...): GROUP BY these columns or expressions.
 inline constexpr detail::group_by_fn group_by{};
+// query | having(condition): HAVING, a condition on the groups.
 inline constexpr detail::having_fn having{};
 }  // namespace views
 

@@ -64,6 +64,7 @@ struct order_by_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | order_by(keys...): ORDER BY, after the query's earlier keys.
 inline constexpr detail::order_by_fn order_by{};
 }  // namespace views
 

@@ -19,6 +19,7 @@ namespace ar {
 // One page of a query's rows.
 template <class R>
 struct page_of {
+  // The page's rows, at most n.
   std::vector<R> records;
   bool has_more = false;  // at least one row follows the last of `records`
 };
@@ -57,6 +58,7 @@ struct page_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | page(n): at most n rows and whether more follow (terminal).
 inline constexpr detail::page_fn page{};
 }  // namespace views
 

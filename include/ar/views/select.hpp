@@ -82,6 +82,7 @@ struct select_fn {
 };
 }  // namespace detail
 inline namespace views {
+// query | select(columns...): rows of a std::tuple of these columns.
 inline constexpr detail::select_fn select{};
 }  // namespace views
 
@@ -96,6 +97,7 @@ struct select_as_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | select_as<S>(columns...): rows of S, built as S{column1, column2, ...}.
 template <class Row>
 inline constexpr detail::select_as_fn<Row> select_as{};
 }  // namespace views

@@ -26,6 +26,7 @@ struct take_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | take(n): at most n rows (LIMIT).
 inline constexpr detail::take_fn take{};
 }  // namespace views
 

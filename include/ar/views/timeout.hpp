@@ -30,6 +30,7 @@ struct timeout_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | timeout(limit): each statement of the query stops after `limit` (ar::timeout_error).
 inline constexpr detail::timeout_fn timeout{};
 }  // namespace views
 

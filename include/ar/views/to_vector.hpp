@@ -40,6 +40,7 @@ struct to_vector_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | to_vector: runs the query and returns every row in a std::vector (terminal).
 inline constexpr closure<detail::to_vector_fn> to_vector{};
 }  // namespace views
 

@@ -29,8 +29,11 @@ namespace ar {
 // (a bound value, or an expression of the row's columns).
 template <class M, int I>
 struct assignment {
+  // The model whose column is set.
   using model_type = M;
+  // The field's position in AR_FIELDS.
   static constexpr int index = I;
+  // What the column is set to: a bound value or an expression, lowered.
   detail::expr_tree to;
 };
 
@@ -179,6 +182,7 @@ constexpr void check_assignable_expression() {
 }
 }  // namespace detail
 
+// set(column, expression): the column set to an expression of the row's columns.
 template <class M, int I, class X>
   requires detail::is_expression_v<X>
 assignment<M, I> set(column<M, I>, const X& x) {
@@ -187,6 +191,7 @@ assignment<M, I> set(column<M, I>, const X& x) {
 }
 
 inline namespace views {
+// query | update_all(set(...), ...): UPDATE the rows the filters select; returns how many matched.
 inline constexpr detail::update_all_fn update_all{};
 }  // namespace views
 

@@ -189,7 +189,9 @@ struct relation_exists_fn {
 }  // namespace detail
 
 inline namespace views {
+// query | where_has("path", modifier): the rows with a related row (that the modifier keeps).
 inline constexpr detail::relation_exists_fn<false> where_has{};
+// query | where_doesnt_have("path", modifier): the rows without one (that the modifier keeps).
 inline constexpr detail::relation_exists_fn<true> where_doesnt_have{};
 }  // namespace views
 
@@ -222,6 +224,7 @@ struct with_count_fn {
 };
 }  // namespace detail
 inline namespace views {
+// query | with_count("relation"): reads each record's count of related rows with it.
 inline constexpr detail::with_count_fn with_count{};
 }  // namespace views
 
