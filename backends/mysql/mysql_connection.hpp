@@ -54,7 +54,7 @@ class connection final : public backend::connection {
   [[noreturn]] void fail_client();
 
  private:
-  [[noreturn]] void fail(unsigned int number, std::string message, bool connection_error);
+  [[noreturn]] void fail(unsigned int number, const std::string& message, bool connection_error);
 
   std::unique_ptr<soci::session> session_;
   MYSQL* conn_;

@@ -103,7 +103,7 @@ void connection::fail_statement(MYSQL_STMT* stmt) {
 
 void connection::fail_client() { fail(mysql_errno(conn_), mysql_error(conn_), false); }
 
-void connection::fail(unsigned int number, std::string message, bool connection_error) {
+void connection::fail(unsigned int number, const std::string& message, bool connection_error) {
   if (number == 0) number = mysql_errno(conn_);
   const bool server_timeout = number == ER_STATEMENT_TIMEOUT;
   const bool lost_by_code = number == CR_SERVER_LOST || number == CR_SERVER_GONE_ERROR || connection_error;
@@ -123,7 +123,7 @@ void connection::fail(unsigned int number, std::string message, bool connection_
     code = std::to_string(number);
     kind = kind_of(number);
   }
-  throw backend::driver_error(std::move(message), lost, std::move(code), kind, timed_out, never_sent);
+  throw backend::driver_error(message, lost, std::move(code), kind, timed_out, never_sent);
 }
 
 namespace {

@@ -144,7 +144,7 @@ class AR_API database_error : public error {
   // A subclass that words what() itself (conversion_error, timeout_error): no code, kind other.
   struct worded {};
   // Builds the error with `what` as its what(), no code and kind other.
-  database_error(worded, std::string what, std::string database, std::string sql, std::string backend_message);
+  database_error(worded, const std::string& what, std::string database, std::string sql, std::string backend_message);
 
  private:
   std::string database_;
@@ -161,7 +161,8 @@ class AR_API database_error : public error {
 class AR_API timeout_error : public database_error {
  public:
   // Builds the error and its what() from the database, the SQL, the timeout, the backend's message.
-  timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout, std::string backend_message);
+  timeout_error(const std::string& database, const std::string& sql, std::chrono::milliseconds timeout,
+                const std::string& backend_message);
   // The timeout the statement ran past.
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
 
@@ -179,8 +180,8 @@ class AR_API timeout_error : public database_error {
 class AR_API conversion_error : public database_error {
  public:
   // Builds the error and its what() from where the value came from, what was found and expected.
-  conversion_error(std::string database, std::string sql, std::string table, std::string column, std::string found,
-                   std::string expected);
+  conversion_error(const std::string& database, const std::string& sql, std::string table, std::string column,
+                   std::string found, std::string expected);
   // The table the value came from; empty for a computed column (an aggregate, an expression).
   const std::string& table() const noexcept { return table_; }
   // The result column's name.

@@ -154,7 +154,7 @@ class AR_API schema {
  public:
   // CREATE TABLE with these columns (in order), its primary key, unique columns, defaults, and a
   // FOREIGN KEY and an index for each column that references(...) another table.
-  void create_table(std::string_view table, std::vector<column_spec> columns);
+  void create_table(std::string_view table, const std::vector<column_spec>& columns);
   // The table of a model as ar::create_table<M> makes it now (later changes of the model do not
   // change what an applied migration did; prefer explicit columns for a schema that evolves).
   template <model M>
@@ -171,17 +171,17 @@ class AR_API schema {
   // ALTER TABLE ... RENAME COLUMN.
   void rename_column(std::string_view table, std::string_view from, std::string_view to);
   // CREATE INDEX on these columns, in order (options: UNIQUE, a name).
-  void add_index(std::string_view table, std::vector<std::string> columns, index_options options = {});
+  void add_index(std::string_view table, const std::vector<std::string>& columns, const index_options& options = {});
   // By the index's name (`index_<table>_on_<a>_and_<b>` when add_index or create_table named it).
   void drop_index(std::string_view table, std::string_view name);
   // ALTER TABLE ... ADD CONSTRAINT `fk_<table>_on_<columns>` FOREIGN KEY ... REFERENCES
   // to_table(to_columns). SQLite cannot add a constraint to a table: ar::migration_error says so
   // (declare it with references(...) in create_table).
-  void add_foreign_key(std::string_view table, std::vector<std::string> columns, std::string_view to_table,
-                       std::vector<std::string> to_columns = {"id"});
+  void add_foreign_key(std::string_view table, const std::vector<std::string>& columns, std::string_view to_table,
+                       const std::vector<std::string>& to_columns = {"id"});
   // Drops the foreign key add_foreign_key made on these columns (by its name); throws
   // ar::configuration_error where the database cannot (SQLite).
-  void drop_foreign_key(std::string_view table, std::vector<std::string> columns);
+  void drop_foreign_key(std::string_view table, const std::vector<std::string>& columns);
   // A statement written by hand (no values: DDL takes none), for what the API does not spell.
   void execute(std::string_view sql);
 

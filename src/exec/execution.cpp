@@ -203,7 +203,7 @@ struct execution {
       const bool timed_out = e.timed_out();
       finish(false);
       note_failure_in_transaction(message, kind);
-      if (timed_out) throw timeout_error(db.name, std::string(sql), timeout, std::move(message));
+      if (timed_out) throw timeout_error(db.name, std::string(sql), timeout, message);
       throw database_error(db.name, std::string(sql), std::move(message), std::move(code), kind);
     } catch (const backend::read_failure& f) {
       // The statement ran, but a value it returned does not fit its field.

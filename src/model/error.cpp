@@ -84,9 +84,9 @@ transaction_aborted::transaction_aborted(ended_by_statement_t, std::string datab
       cause_kind_(error_kind::other),
       ended_by_statement_(true) {}
 
-database_error::database_error(worded, std::string what, std::string database, std::string sql,
+database_error::database_error(worded, const std::string& what, std::string database, std::string sql,
                                std::string backend_message)
-    : error(std::move(what)),
+    : error(what),
       database_(std::move(database)),
       sql_(std::move(sql)),
       backend_message_(std::move(backend_message)),
@@ -108,8 +108,8 @@ value_error::value_error(std::string table, std::string field, std::string why)
       field_(std::move(field)),
       why_(std::move(why)) {}
 
-conversion_error::conversion_error(std::string database, std::string sql, std::string table, std::string column,
-                                   std::string found, std::string expected)
+conversion_error::conversion_error(const std::string& database, const std::string& sql, std::string table,
+                                   std::string column, std::string found, std::string expected)
     : database_error(worded{}, "ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +
                          found + ", but its field expects " + expected + "\n  SQL: " + sql,
                      database, sql,
@@ -119,8 +119,8 @@ conversion_error::conversion_error(std::string database, std::string sql, std::s
       found_(std::move(found)),
       expected_(std::move(expected)) {}
 
-timeout_error::timeout_error(std::string database, std::string sql, std::chrono::milliseconds timeout,
-                             std::string backend_message)
+timeout_error::timeout_error(const std::string& database, const std::string& sql, std::chrono::milliseconds timeout,
+                             const std::string& backend_message)
     : database_error(worded{}, "ar: database '" + database + "' did not finish a statement within its timeout of " +
                          std::to_string(timeout.count()) + " ms: " + backend_message + "\n  SQL: " + sql,
                      database, sql, backend_message),

@@ -168,6 +168,7 @@ std::string index_statement(const database& db, std::string_view table, const st
                                ? detail::ddl_object_name(d, "index", table, views(columns))
                                : options.name;
   std::vector<std::string> quoted_columns;
+  quoted_columns.reserve(columns.size());
   for (const std::string& c : columns) quoted_columns.push_back(quoted(d, c));
   std::string out;
   d.create_index(out, name, table, quoted_columns, false);
@@ -235,7 +236,7 @@ void schema::run_all(const std::vector<std::string>& statements) {
   for (const std::string& sql : statements) run(sql);
 }
 
-void schema::create_table(std::string_view table, std::vector<column_spec> columns) {
+void schema::create_table(std::string_view table, const std::vector<column_spec>& columns) {
   run_all(create_statements(db_, table, columns, true, false));
 }
 
@@ -268,7 +269,8 @@ void schema::rename_column(std::string_view table, std::string_view from, std::s
   run("ALTER TABLE " + quoted(d, table) + " RENAME COLUMN " + quoted(d, from) + " TO " + quoted(d, to));
 }
 
-void schema::add_index(std::string_view table, std::vector<std::string> columns, index_options options) {
+void schema::add_index(std::string_view table, const std::vector<std::string>& columns,
+                       const index_options& options) {
   if (columns.empty())
     throw configuration_error("ar::schema::add_index('" + std::string(table) + "'): an index needs a column");
   run(index_statement(db_, table, columns, options));
@@ -280,8 +282,8 @@ void schema::drop_index(std::string_view table, std::string_view name) {
   run(sql);
 }
 
-void schema::add_foreign_key(std::string_view table, std::vector<std::string> columns, std::string_view to_table,
-                             std::vector<std::string> to_columns) {
+void schema::add_foreign_key(std::string_view table, const std::vector<std::string>& columns,
+                             std::string_view to_table, const std::vector<std::string>& to_columns) {
   const dialect& d = db_.dialect();
   if (columns.empty() || columns.size() != to_columns.size())
     throw configuration_error("ar::schema::add_foreign_key('" + std::string(table) + "' -> '" + std::string(to_table) +
@@ -298,7 +300,7 @@ void schema::add_foreign_key(std::string_view table, std::vector<std::string> co
   run(sql);
 }
 
-void schema::drop_foreign_key(std::string_view table, std::vector<std::string> columns) {
+void schema::drop_foreign_key(std::string_view table, const std::vector<std::string>& columns) {
   const dialect& d = db_.dialect();
   std::string sql;
   if (!d.drop_foreign_key(sql, table, detail::ddl_object_name(d, "fk", table, views(columns))))
@@ -479,16 +481,17 @@ std::vector<std::int64_t> migrator::down(std::int64_t target) {
   auto plan = [&](const std::vector<applied_row>& applied) {
     std::vector<const migration*> steps;
     for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
-      if (it->version <= target) break;
+      const applied_row& row = *it;
+      if (row.version <= target) break;
       const auto known = std::find_if(migrations_.begin(), migrations_.end(),
-                                      [&](const migration& m) { return m.version == it->version; });
+                                      [&](const migration& m) { return m.version == row.version; });
       if (known == migrations_.end())
         throw configuration_error("ar::migrator: down to " + std::to_string(target) + " on " + where_of(db_) +
-                                  " would revert version " + std::to_string(it->version) + " ('" + it->name +
+                                  " would revert version " + std::to_string(row.version) + " ('" + row.name +
                                   "'), which this program does not know; nothing was reverted");
       if (!known->down)
         throw configuration_error("ar::migrator: down to " + std::to_string(target) + " on " + where_of(db_) +
-                                  " would revert migration " + std::to_string(it->version) + " '" + it->name +
+                                  " would revert migration " + std::to_string(row.version) + " '" + row.name +
                                   "', which has no down; nothing was reverted");
       steps.push_back(&*known);
     }
@@ -540,6 +543,7 @@ std::vector<migration_status> migrator::status() const {
     if (!added) it->second.applied = true;
   }
   std::vector<migration_status> out;
+  out.reserve(all.size());
   for (auto& [version, s] : all) out.push_back(std::move(s));
   return out;
 }

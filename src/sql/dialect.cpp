@@ -393,6 +393,7 @@ std::string refused_parameters(const dialect& d, std::span<const value> params) 
     // Spelled only for the message: this loop runs for every statement.
     auto which = [i] { return "parameter " + std::to_string(i + 1); };
     if (const auto* s = std::get_if<std::string>(&v); s && nul) {
+      // NOLINTNEXTLINE(bugprone-not-null-terminated-result): a search for the NUL byte, not a copy
       if (const void* at = std::memchr(s->data(), '\0', s->size()))
         return which() + " is text with a NUL byte (at byte " +
                std::to_string(static_cast<const char*>(at) - s->data()) + " of " + std::to_string(s->size()) +

@@ -471,7 +471,7 @@ struct renderer {
       binder(renderer& re, const query_state& qs) : r(re), q(qs) {}
       void operator()(std::string& out, dialect::row_limit part) override {
         r.d.placeholder(out, ++r.placeholders);
-        r.params.push_back(value{part == dialect::row_limit::limit ? *q.limit : *q.offset});
+        r.params.emplace_back(part == dialect::row_limit::limit ? *q.limit : *q.offset);
       }
     } bind(*this, q);
     d.limit_clause(sql, q.limit.has_value(), q.offset.has_value(), bind);
