@@ -18,6 +18,7 @@ packages=(
   pkg-config  # the pkg-config consumer test (ar.pc)
   nlohmann-json3-dev  # nlohmann::json fields (include/ar/json.hpp); their tests build only where it is
   doxygen  # the API reference (ctest docs.api_reference, target ar_api_docs)
+  clang-tidy  # the ctest style.clang_tidy (.clang-tidy over src/ and backends/)
 )
 
 for arg in "$@"; do
