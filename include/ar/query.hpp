@@ -160,15 +160,6 @@ constexpr auto column_spelling() {
   for (char c : field) text[at++] = c;
   return fixed_string<table.size() + field.size() + 2>(text);
 }
-template <class M>
-struct table_spelling_of {
-  static constexpr auto value = table_spelling<M>();
-};
-template <>
-struct table_spelling_of<void> {
-  static constexpr fixed_string value{"(none)"};
-};
-
 // true when the query joins Path; written with the path, which the compiler's note spells.
 template <fixed_string Path, bool Joined>
 inline constexpr bool query_joins_the_path = Joined;
@@ -189,13 +180,13 @@ constexpr bool model_in_query() {
     static_assert(query_joins_the_path<Ms::path, joins_path_v<J, Ms::path>>,
                   "ar::joined<\"path\">(column): the query does not join the path (the note spells it): join it "
                   "first, with ar::joins<\"path\"> or ar::left_joins<\"path\">");
-    using target = typename path_model<J, Ms::path>::type;
-    static_assert(!joins_path_v<J, Ms::path> ||
-                      column_is_of_the_model_the_path_leads_to<Ms::path, column_spelling<M, Ms::index>(),
-                                                               table_spelling_of<target>::value,
-                                                               std::is_same_v<target, M>>,
-                  "ar::joined<\"path\">(column): the column is not of the model the path leads to (the note "
-                  "spells the path, the column, and the table the path leads to)");
+    if constexpr (joins_path_v<J, Ms::path>) {
+      using target = typename path_model<J, Ms::path>::type;
+      static_assert(column_is_of_the_model_the_path_leads_to<Ms::path, column_spelling<M, Ms::index>(),
+                                                             table_spelling<target>(), std::is_same_v<target, M>>,
+                    "ar::joined<\"path\">(column): the column is not of the model the path leads to (the note "
+                    "spells the path, the column, and the table the path leads to)");
+    }
     return true;  // refused above, with its own sentence
   } else {
     return std::is_same_v<Ms, typename q::model_type> || std::is_same_v<Ms, aggregated> ||
