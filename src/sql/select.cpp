@@ -79,7 +79,7 @@ struct renderer {
       }
       // "posts.comments" is posts_comments; a join model on the way ("tags (its join model)") is
       // its path's and its table's (tags_post_tags); a long one is numbered (ar_j3).
-      const std::string_view path = j.path.substr(0, j.path.find(" ("));
+      const std::string_view path = std::string_view(j.path).substr(0, j.path.find(" ("));
       std::string base(path);
       std::replace(base.begin(), base.end(), '.', '_');
       if (path.size() != j.path.size()) base += "_" + std::string(table);
