@@ -270,6 +270,8 @@ TEST_P(joins, the_same_path_twice_is_joined_once_and_inner_wins) {
   EXPECT_EQ(names(q | ar::to_vector), (std::vector<std::string>{"ada"}));
 }
 
+const ar::dialect& sqlite();
+
 // A table reached twice (here a self-referential relation) is joined again under its path's name;
 // ar::joined<"manager">(column) names that copy's columns, employee::c.* stays the query's own row.
 class self_joins : public joins {
@@ -407,6 +409,27 @@ TEST_P(self_joins, the_first_join_of_a_model_keeps_its_name_and_a_second_path_to
     EXPECT_NE(what.find("'writer_posts.score'"), std::string::npos) << what;
     EXPECT_NE(what.find("'writer.posts'"), std::string::npos) << what;
   }
+}
+
+TEST_P(self_joins, a_through_relation_reached_again_joins_its_join_model_and_target_under_their_own_names) {
+  using ar::joined;
+  // Posts tagged "db" whose writer also wrote a post tagged "c++": jn_post_tags and jn_tags twice.
+  const auto q = ar::from<post>(db) | ar::joins<"tags", "writer.posts.tags"> |
+                 ar::filter(tag::c.name == "db" && joined<"writer.posts.tags">(tag::c.name) == "c++") |
+                 ar::select(post::c.title, joined<"writer.posts">(post::c.title)) |
+                 ar::order_by(post::c.title, joined<"writer.posts">(post::c.title));
+  EXPECT_EQ(q | ar::to_vector,
+            (std::vector<std::tuple<std::string, std::string>>{{"intro", "deep"}, {"intro", "intro"}}));
+  EXPECT_EQ(q.to_sql(sqlite()),
+            "SELECT \"jn_posts\".\"title\", \"writer_posts\".\"title\" FROM \"jn_posts\" INNER JOIN \"jn_post_tags\" ON "
+            "\"jn_post_tags\".\"post_id\" = \"jn_posts\".\"id\" INNER JOIN \"jn_tags\" ON \"jn_tags\".\"id\" = "
+            "\"jn_post_tags\".\"tag_id\" INNER JOIN \"jn_authors\" ON \"jn_authors\".\"id\" = \"jn_posts\".\"author_id\" "
+            "INNER JOIN \"jn_posts\" AS \"writer_posts\" ON \"writer_posts\".\"author_id\" = \"jn_authors\".\"id\" "
+            "INNER JOIN \"jn_post_tags\" AS \"writer_posts_tags_jn_post_tags\" ON "
+            "\"writer_posts_tags_jn_post_tags\".\"post_id\" = \"writer_posts\".\"id\" INNER JOIN \"jn_tags\" AS "
+            "\"writer_posts_tags\" ON \"writer_posts_tags\".\"id\" = \"writer_posts_tags_jn_post_tags\".\"tag_id\" "
+            "WHERE \"jn_tags\".\"name\" = ? AND \"writer_posts_tags\".\"name\" = ? ORDER BY \"jn_posts\".\"title\", "
+            "\"writer_posts\".\"title\"");
 }
 
 TEST_P(self_joins, a_path_the_query_does_not_join_is_refused_at_run_time_naming_it) {
