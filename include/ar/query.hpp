@@ -247,7 +247,8 @@ class query : public detail::query_core {
   using model_type = M;
   using row_type = Row;
   using staging_type = Staging;
-  // The models joins<"path"> / left_joins<"path"> added (detail::joined<Model, Left>, in order).
+  // The models joins<"path"> / left_joins<"path"> added (detail::join_entry<Path, Model, Left, Named>, in
+  // order).
   using joins_type = Joins;
 
   // Every row of M's table, on M's database (resolved when the query runs).
