@@ -152,7 +152,43 @@ template <class Model>
 struct correlated {
   using model = Model;
   static constexpr bool left = false;
+  // Not a join: no path names it.
+  static constexpr fixed_string path{""};
+  static constexpr bool named = false;
 };
+// The model of a column named through a join's path (ar::joined<"manager">(Employee::c.name)):
+// among an expression's models, it asks the query to join Path and Path to lead to M (checked where
+// the expression is used: ar/query.hpp, belongs_to_query). I is the column, for the note that
+// refuses it.
+template <fixed_string Path, class M, int I>
+struct joined_column_of {
+  static constexpr fixed_string path = Path;
+  using model = M;
+  static constexpr int index = I;
+};
+template <class X>
+inline constexpr bool is_joined_column_of_v = false;
+template <fixed_string Path, class M, int I>
+inline constexpr bool is_joined_column_of_v<joined_column_of<Path, M, I>> = true;
+
+// The number a join path is known by in a column node (its `second`; 0: no path, the table's own
+// name), the same for the same path throughout the program; and the path of a number (src/expr/
+// expr_tree.cpp).
+AR_API std::uint32_t join_path_id(std::string_view path);
+AR_API std::string_view join_path_of(std::uint32_t id);
+
+// Whether a path is a dot-separated list of names, none empty (the note of the refusal spells it).
+template <fixed_string Path>
+constexpr bool well_formed_path() {
+  const std::string_view p = Path.view();
+  if (p.empty() || p.front() == '.' || p.back() == '.') return false;
+  for (std::size_t i = 0; i + 1 < p.size(); ++i)
+    if (p[i] == '.' && p[i + 1] == '.') return false;
+  return true;
+}
+template <fixed_string Path, bool WellFormed>
+inline constexpr bool joined_path_is_a_relation_path = WellFormed;
+
 // The models a query's joins list (ar::query's joins_type) correlates with, as a type_list.
 template <class Joins>
 struct outer_models {
@@ -728,6 +764,31 @@ struct computed : detail::expression_methods<computed<Field, Models...>> {
 inline aggregate<std::int64_t> count_all() {
   aggregate<std::int64_t> out;
   out.tree.add(detail::node{detail::node_kind::aggregate, detail::compare_op::eq, 0, 0, detail::agg_count_all});
+  return out;
+}
+
+// A column of the copy of a table a query joins along the relation path Path, under its own name
+// (an alias) when the table is in the query already: a self-referential relation, two paths to one
+// model.
+//   from<Employee>() | left_joins<"manager">
+//       | select(Employee::c.last_name, ar::joined<"manager">(Employee::c.last_name))
+// Employee::c.last_name alone stays the query's own row's (or, for a model the query only joins, the
+// first join of it). The query must join Path (joins<"manager">, left_joins<"manager">, or a longer
+// path through it), and the column be of the model Path leads to: both are checked, at compile
+// time, where the expression is used (filter, order_by, select, group_by, having); a query whose
+// type does not know the join (none here) throws ar::error naming the path when it is rendered. In
+// select, a column of a path reached only by LEFT JOINs is a std::optional.
+template <fixed_string Path, class M, int I>
+auto joined(const column<M, I>&) {
+  static_assert(detail::joined_path_is_a_relation_path<Path, detail::well_formed_path<Path>()>,
+                "ar::joined<\"path\">(column): the path is not a dot-separated list of relation names (the note "
+                "spells it)");
+  static_assert(detail::column_lookup<M, I>::found, "ar: this column handle does not belong to its model");
+  computed<typename detail::column_lookup<M, I>::def::type, detail::joined_column_of<Path, M, I>> out;
+  static const std::uint32_t id = detail::join_path_id(Path.view());
+  out.tree.add(detail::node{detail::node_kind::column, detail::compare_op::eq,
+                            static_cast<std::uint32_t>(detail::column_lookup<M, I>::position), id, 0,
+                            &table_meta_v<M>});
   return out;
 }
 

@@ -76,33 +76,141 @@ constexpr bool belongs_to_model() {
   }(typename models_of<X>::type{});
 }
 
-// A model a query joins (ar/views/joins.hpp); Left: by a LEFT JOIN, so that a row may have none.
-template <class Model, bool Left>
-struct joined {
+// A model a query joins (ar/views/joins.hpp), along the relation path Path (the part of a joins<>
+// path that leads to it: "posts", then "posts.comments"); Left: by a LEFT JOIN, so that a row may
+// have none. Named: ar::joined<Path>(column) names it (not so the join model a through relation, or
+// a chain's middle model, is joined on the way by).
+template <fixed_string Path, class Model, bool Left, bool Named = true>
+struct join_entry {
   using model = Model;
+  static constexpr fixed_string path = Path;
   static constexpr bool left = Left;
+  static constexpr bool named = Named;
 };
 
-// Whether a query's joins (a type_list of joined<...>) include Model.
+// Whether a query's joins (a type_list of join_entry<...>) include Model.
 template <class Joins, class Model>
 inline constexpr bool joins_model_v = []<class... Js>(type_list<Js...>) {
   return (std::is_same_v<typename Js::model, Model> || ...);
 }(Joins{});
-// Whether every join of Model is a LEFT JOIN: its columns may be NULL in a row of the query.
+
+// Whether a column of Model, written plainly (Model::c.field) in a query that joins Model but does
+// not read it, may be NULL: it names the first join of Model (a table reached again is aliased), and
+// that join is a LEFT JOIN each time its path is joined (a path joined twice is INNER when either
+// is).
 template <class Joins, class Model>
-inline constexpr bool left_joined_v = joins_model_v<Joins, Model> && []<class... Js>(type_list<Js...>) {
-  return ((!std::is_same_v<typename Js::model, Model> || Js::left) && ...);
+inline constexpr bool left_joined_v = []<class... Js>(type_list<Js...>) {
+  std::string_view path;
+  bool found = false, named = false, left = true;
+  [[maybe_unused]] auto first = [&](auto j) {
+    using J = decltype(j);
+    if (found || !std::is_same_v<typename J::model, Model>) return;
+    found = true;
+    path = J::path.view();
+    named = J::named;
+  };
+  (first(Js{}), ...);
+  [[maybe_unused]] auto each = [&](auto j) {
+    using J = decltype(j);
+    if (std::is_same_v<typename J::model, Model> && J::named == named && J::path.equals(path)) left = left && J::left;
+  };
+  (each(Js{}), ...);
+  return found && left;
 }(Joins{});
+
+// The join of a path ar::joined<Path> names: whether the query has one, and whether every one is a
+// LEFT JOIN (its columns may then be NULL).
+template <class Joins, fixed_string Path>
+inline constexpr bool joins_path_v = []<class... Js>(type_list<Js...>) {
+  return ((Js::named && Js::path.equals(Path.view())) || ...);
+}(Joins{});
+template <class Joins, fixed_string Path>
+inline constexpr bool left_joined_path_v = joins_path_v<Joins, Path> && []<class... Js>(type_list<Js...>) {
+  return ((!(Js::named && Js::path.equals(Path.view())) || Js::left) && ...);
+}(Joins{});
+
+// The model a joined path leads to (void: the query does not join it).
+template <class Joins, fixed_string Path>
+struct path_model {
+  using type = void;
+};
+template <class J, class... Rest, fixed_string Path>
+struct path_model<type_list<J, Rest...>, Path> {
+  using type = typename std::conditional_t<J::named && J::path.equals(Path.view()), std::type_identity<typename J::model>,
+                                           path_model<type_list<Rest...>, Path>>::type;
+};
+
+// A model's table, and a column's "table.field", as template arguments of the checks that refuse
+// them (the compiler's "evaluates to false" note spells them).
+template <class M>
+constexpr auto table_spelling() {
+  constexpr std::string_view table = model_of<M>::table;
+  char text[table.size() + 1]{};
+  for (std::size_t i = 0; i < table.size(); ++i) text[i] = table[i];
+  return fixed_string<table.size() + 1>(text);
+}
+template <class M, int I>
+constexpr auto column_spelling() {
+  constexpr std::string_view table = model_of<M>::table;
+  constexpr std::string_view field = column_lookup<M, I>::def::name;
+  char text[table.size() + field.size() + 2]{};
+  std::size_t at = 0;
+  for (char c : table) text[at++] = c;
+  text[at++] = '.';
+  for (char c : field) text[at++] = c;
+  return fixed_string<table.size() + field.size() + 2>(text);
+}
+// true when the query joins Path; written with the path, which the compiler's note spells.
+template <fixed_string Path, bool Joined>
+inline constexpr bool query_joins_the_path = Joined;
+// true when the column is of the model the path leads to; written with the path, the column and
+// the table the path leads to.
+template <fixed_string Path, fixed_string Column, fixed_string TableThePathLeadsTo, bool Same>
+inline constexpr bool column_is_of_the_model_the_path_leads_to = Same;
+
+// Whether one model of an expression is in query Q: Q's own, the aggregate tag, one Q joins; or a
+// column through a join's path (ar::joined<Path>), which Q must join, leading to its model (each
+// refusal a static_assert of its own, naming the path).
+template <class Q, class Ms>
+constexpr bool model_in_query() {
+  using q = std::remove_cvref_t<Q>;
+  if constexpr (is_joined_column_of_v<Ms>) {
+    using J = typename q::joins_type;
+    using M = typename Ms::model;
+    static_assert(query_joins_the_path<Ms::path, joins_path_v<J, Ms::path>>,
+                  "ar::joined<\"path\">(column): the query does not join the path (the note spells it): join it "
+                  "first, with ar::joins<\"path\"> or ar::left_joins<\"path\">");
+    if constexpr (joins_path_v<J, Ms::path>) {
+      using target = typename path_model<J, Ms::path>::type;
+      static_assert(column_is_of_the_model_the_path_leads_to<Ms::path, column_spelling<M, Ms::index>(),
+                                                             table_spelling<target>(), std::is_same_v<target, M>>,
+                    "ar::joined<\"path\">(column): the column is not of the model the path leads to (the note "
+                    "spells the path, the column, and the table the path leads to)");
+    }
+    return true;  // refused above, with its own sentence
+  } else {
+    return std::is_same_v<Ms, typename q::model_type> || std::is_same_v<Ms, aggregated> ||
+           joins_model_v<typename q::joins_type, Ms>;
+  }
+}
 
 // Whether every model expression X uses is the query's own or one it joins (or the aggregate tag).
 template <class Q, class X>
 constexpr bool belongs_to_query() {
-  using q = std::remove_cvref_t<Q>;
   return []<class... Ms>(type_list<Ms...>) {
-    return ((std::is_same_v<Ms, typename q::model_type> || std::is_same_v<Ms, aggregated> ||
-             joins_model_v<typename q::joins_type, Ms>) &&
-            ...);
+    return (model_in_query<Q, Ms>() && ...);
   }(typename models_of<X>::type{});
+}
+
+// Whether a selected expression's model may be missing from a row of a query of M with joins J:
+// a model M only joins, every join of it a LEFT JOIN; a path every join of which is.
+template <class M, class J, class Ms>
+constexpr bool may_be_missing() {
+  if constexpr (is_joined_column_of_v<Ms>) {
+    return left_joined_path_v<J, Ms::path>;
+  } else {
+    return !std::is_same_v<Ms, M> && left_joined_v<J, Ms>;
+  }
 }
 
 // The run-time tree of an expression.
@@ -144,7 +252,8 @@ class query : public detail::query_core {
   using row_type = Row;
   // What a row is read into before it becomes a Row.
   using staging_type = Staging;
-  // The models joins<"path"> / left_joins<"path"> added (detail::joined<Model, Left>, in order).
+  // The models joins<"path"> / left_joins<"path"> added (detail::join_entry<Path, Model, Left, Named>, in
+  // order).
   using joins_type = Joins;
 
   // Every row of M's table, on M's database (resolved when the query runs).

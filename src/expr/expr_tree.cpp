@@ -6,6 +6,8 @@
 #include <ar/error.hpp>
 #include <ar/expr.hpp>
 
+#include <deque>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -141,6 +143,34 @@ std::uint32_t expr_tree::add_param(double v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(bool v) { return add_param(value{v}); }
 std::uint32_t expr_tree::add_param(std::string_view v) { return add_param(value{std::string(v)}); }
 std::uint32_t expr_tree::add_param(time_point v) { return add_param(value{v}); }
+
+namespace {
+// The join paths ar::joined<"path"> has named, each once, numbered from 1 (0 names no path); kept
+// for the life of the program (a std::deque: the strings never move).
+struct join_paths {
+  std::mutex mutex;
+  std::deque<std::string> paths;
+};
+join_paths& known_join_paths() {
+  static join_paths* known = new join_paths;  // never destroyed: a static query may render at exit
+  return *known;
+}
+}  // namespace
+
+std::uint32_t join_path_id(std::string_view path) {
+  join_paths& known = known_join_paths();
+  const std::lock_guard<std::mutex> lock(known.mutex);
+  for (std::size_t i = 0; i < known.paths.size(); ++i)
+    if (known.paths[i] == path) return static_cast<std::uint32_t>(i + 1);
+  known.paths.emplace_back(path);
+  return static_cast<std::uint32_t>(known.paths.size());
+}
+
+std::string_view join_path_of(std::uint32_t id) {
+  join_paths& known = known_join_paths();
+  const std::lock_guard<std::mutex> lock(known.mutex);
+  return id == 0 || id > known.paths.size() ? std::string_view{} : std::string_view(known.paths[id - 1]);
+}
 
 void throw_unstorable(const char* why) { throw value_error({}, {}, why); }
 

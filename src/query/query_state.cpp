@@ -95,7 +95,8 @@ void keyset_after(query_state& s, std::span<const value> cursor) {
   std::vector<ordered> columns;
   for (std::size_t k = 0; k < s.order.size(); ++k) {
     const expr_tree& t = s.order[k].tree;
-    if (t.nodes.size() != 1 || t.nodes[0].kind != node_kind::column || t.nodes[0].table != &table)
+    if (t.nodes.size() != 1 || t.nodes[0].kind != node_kind::column || t.nodes[0].table != &table ||
+        t.nodes[0].second != 0)  // a column of a join's copy of the table (ar::joined)
       throw error(where + "order key " + std::to_string(k + 1) +
                   " is an expression, not a column of the table; keyset pagination follows columns");
     const std::uint32_t c = t.nodes[0].first;
@@ -208,21 +209,14 @@ void check_subquery_databases(const std::string& database, const query_state& s)
   check_databases(database, s);
 }
 
-void add_join_clause(query_state& s, join_clause&& clause, std::string_view adaptor) {
-  for (join_clause& j : s.joins)
-    if (j.path == clause.path) {
-      j.left = j.left && clause.left;  // joined and left-joined: joined
-      return;
+std::size_t add_join_clause(query_state& s, join_clause&& clause) {
+  for (std::size_t i = 0; i < s.joins.size(); ++i)
+    if (s.joins[i].path == clause.path) {
+      s.joins[i].left = s.joins[i].left && clause.left;  // joined and left-joined: joined
+      return i;
     }
-  const bool again = clause.table == s.table || std::any_of(s.joins.begin(), s.joins.end(), [&](const join_clause& j) {
-                       return j.table == clause.table;
-                     });
-  if (again)
-    throw error("ar::" + std::string(adaptor) + "<\"" + clause.path + "\">: it reaches table '" +
-                std::string(clause.table->table) +
-                "', which the query already has (its own table, or another join's): a table appears once in a "
-                "query's joins; test the second one with where_has(...) or in(query)");
   s.joins.push_back(std::move(clause));
+  return s.joins.size() - 1;
 }
 
 }  // namespace ar::detail

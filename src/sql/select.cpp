@@ -45,6 +45,93 @@ struct renderer {
   };
   std::vector<written_key> group_keys{};
   std::size_t repeat_placeholder = 0;
+  // The query whose clauses are being written (not a correlated subquery's), and the name each of
+  // its joins goes by in the statement (join_names_of).
+  const query_state* scope_query = nullptr;
+  std::vector<std::string> join_names{};
+  // While a join's ON condition is written: its table, and the name it goes by.
+  const table_meta* condition_table = nullptr;
+  std::string_view condition_name{};
+
+  // The name each join of `q` goes by in its statement: its table's, or, for a table the statement
+  // already has (its own, or an earlier join's: a self-referential relation, two paths to one
+  // model), an alias made of its path ("manager", "posts_comments"), unlike every table and alias
+  // of the statement. A column written plainly (Model::c.field) names the first of a table, which
+  // keeps its name; ar::joined<"path">(column) names the join of its path.
+  static std::vector<std::string> join_names_of(const query_state& q) {
+    std::vector<std::string> names;
+    if (q.joins.empty()) return names;
+    names.reserve(q.joins.size());
+    std::vector<std::string_view> tables{table_name(*q.table)};
+    for (const join_clause& j : q.joins) tables.push_back(table_name(*j.table));
+    auto taken = [&](std::string_view name) {
+      return std::find(tables.begin(), tables.end(), name) != tables.end() ||
+             std::find(names.begin(), names.end(), name) != names.end();
+    };
+    for (std::size_t i = 0; i < q.joins.size(); ++i) {
+      const join_clause& j = q.joins[i];
+      const std::string_view table = table_name(*j.table);
+      const bool again = std::find(tables.begin(), tables.begin() + static_cast<std::ptrdiff_t>(i) + 1, table) !=
+                         tables.begin() + static_cast<std::ptrdiff_t>(i) + 1;
+      if (!again) {
+        names.emplace_back(table);
+        continue;
+      }
+      // "posts.comments" is posts_comments; a join model on the way ("tags (its join model)") is
+      // its path's and its table's (tags_post_tags); a long one is numbered (ar_j3).
+      const std::string_view path = std::string_view(j.path).substr(0, j.path.find(" ("));
+      std::string base(path);
+      std::replace(base.begin(), base.end(), '.', '_');
+      if (path.size() != j.path.size()) base += "_" + std::string(table);
+      if (base.size() > 48) base = "ar_j" + std::to_string(i + 1);
+      std::string alias = base;
+      for (int k = 2; taken(alias); ++k) alias = base + "_" + std::to_string(k);
+      names.push_back(std::move(alias));
+    }
+    return names;
+  }
+
+  // The join a column names in query `q`: its path's (ar::joined), the first of its table, or none
+  // (nullptr: the query's own table). A path `q` does not join throws ar::error naming it.
+  const join_clause* join_of(const query_state& q, const node& n, std::size_t* index = nullptr) const {
+    if (n.second != 0) {
+      const std::string_view path = join_path_of(n.second);
+      for (std::size_t i = 0; i < q.joins.size(); ++i) {
+        if (q.joins[i].path != path) continue;
+        if (q.joins[i].table != n.table)
+          throw error("ar::joined<\"" + std::string(path) + "\">(" + std::string(table_name(*n.table)) + "." +
+                      std::string(column_name(*n.table, n.first)) + "): the path leads to table '" +
+                      std::string(table_name(*q.joins[i].table)) + "', not to the column's");
+        if (index) *index = i;
+        return &q.joins[i];
+      }
+      throw error("ar::joined<\"" + std::string(path) + "\">(" + std::string(table_name(*n.table)) + "." +
+                  std::string(column_name(*n.table, n.first)) + "): the query of '" +
+                  std::string(table_name(*q.table)) + "' does not join the path '" + std::string(path) +
+                  "': join it first, with ar::joins<\"" + std::string(path) + "\"> or ar::left_joins<\"" +
+                  std::string(path) + "\">");
+    }
+    if (n.table == q.table) return nullptr;
+    for (std::size_t i = 0; i < q.joins.size(); ++i)
+      if (q.joins[i].table == n.table) {
+        if (index) *index = i;
+        return &q.joins[i];
+      }
+    return nullptr;
+  }
+
+  // A column through a join's path: qualified by the name that join goes by.
+  void joined_column(const node& n) {
+    if (depth > 0 || !scope_query)
+      throw error("ar::joined<\"" + std::string(join_path_of(n.second)) +
+                  "\">: a column of a join's path is named only in the query that joins it, not in a relation's "
+                  "subquery (where_has, with_count) nor in update_all / delete_all");
+    std::size_t index = 0;
+    join_of(*scope_query, n, &index);
+    d.quote_identifier(sql, join_names[index]);
+    sql += '.';
+    d.quote_identifier(sql, column_name(*n.table, n.first));
+  }
 
   void scope_name(std::size_t level, const table_meta& table) {
     if (level == 0) {
@@ -172,6 +259,14 @@ struct renderer {
     const node& n = t.nodes[i];
     switch (n.kind) {
       case node_kind::column:
+        if (n.second != 0) return joined_column(n);
+        if (condition_table && n.table == condition_table && depth == 0) {
+          // A join's own column in its ON condition: by the name the join goes by.
+          d.quote_identifier(sql, condition_name);
+          sql += '.';
+          d.quote_identifier(sql, column_name(*n.table, n.first));
+          return;
+        }
         if (depth > 0 || qualify || (scope_table && n.table && n.table != scope_table)) {
           scope_name(depth, *n.table);
           sql += '.';
@@ -409,32 +504,43 @@ struct renderer {
     }
   }
 
-  // One column of a join's ON, qualified by its table's name.
-  void join_column(const table_meta& table, std::uint32_t column) {
-    d.quote_identifier(sql, table_name(table));
+  // One column of a join's ON, qualified by the name its table goes by.
+  void join_column(std::string_view name, const table_meta& table, std::uint32_t column) {
+    d.quote_identifier(sql, name);
     sql += '.';
     d.quote_identifier(sql, column_name(table, column));
   }
 
   void joins(const query_state& q) {
-    for (const join_clause& j : q.joins) {
+    for (std::size_t i = 0; i < q.joins.size(); ++i) {
+      const join_clause& j = q.joins[i];
+      const std::string_view name = join_names[i];
+      const std::string_view to = j.to_join == no_join ? table_name(*j.to) : std::string_view(join_names[j.to_join]);
       sql += j.left ? " LEFT JOIN " : " INNER JOIN ";
       d.quote_identifier(sql, table_name(*j.table));
+      if (name != table_name(*j.table)) {
+        sql += " AS ";
+        d.quote_identifier(sql, name);
+      }
       sql += " ON ";
-      join_column(*j.table, j.column);
+      join_column(name, *j.table, j.column);
       sql += " = ";
-      join_column(*j.to, j.to_column);
+      join_column(to, *j.to, j.to_column);
       for (std::size_t k = 0; k < j.more.size(); ++k) {
         sql += " AND ";
-        join_column(*j.table, j.more[k]);
+        join_column(name, *j.table, j.more[k]);
         sql += " = ";
-        join_column(*j.to, j.to_more[k]);
+        join_column(to, *j.to, j.to_more[k]);
       }
       if (j.condition) {
         sql += " AND ";
         const bool wrap = j.condition->nodes.back().kind == node_kind::logical_or;
         if (wrap) sql += '(';
+        const table_meta* saved_table = std::exchange(condition_table, j.table);
+        const std::string_view saved_name = std::exchange(condition_name, name);
         expr(*j.condition, j.condition->root());
+        condition_table = saved_table;
+        condition_name = saved_name;
         if (wrap) sql += ')';
       }
     }
@@ -542,10 +648,27 @@ struct renderer {
     }
   }
 
+  // The query whose clauses are written, until the scope ends (a nested query's are written inside
+  // it).
+  struct query_scope {
+    renderer& r;
+    const query_state* saved_query;
+    std::vector<std::string> saved_names;
+    query_scope(renderer& re, const query_state& q)
+        : r(re), saved_query(std::exchange(re.scope_query, &q)), saved_names(std::exchange(re.join_names, join_names_of(q))) {}
+    ~query_scope() {
+      r.scope_query = saved_query;
+      r.join_names = std::move(saved_names);
+    }
+    query_scope(const query_scope&) = delete;
+    query_scope& operator=(const query_scope&) = delete;
+  };
+
   void plain(const query_state& q) {
+    const query_scope scope(*this, q);
     if (q.partition && (q.limit || q.offset)) return per_partition(q);
     // A statement that joins qualifies every column by its table's name (the tables may share
-    // column names).
+    // column names), or by its join's alias.
     const bool saved_qualify = std::exchange(qualify, qualify || !q.joins.empty());
     const table_meta* saved_scope = std::exchange(scope_table, q.table);
     const bool repeats = repeats_records(q);
@@ -575,13 +698,14 @@ struct renderer {
     for (const order_key& key : q.order)
       for (const node& n : key.tree.nodes) {
         if (n.kind != node_kind::column) continue;
-        for (const join_clause& j : q.joins)
-          if (j.many && j.table == n.table)
-            throw error("ar::order_by: records of '" + std::string(table_name(*q.table)) + "' are ordered by '" +
-                        std::string(table_name(*n.table)) + "." + std::string(column_name(*n.table, n.first)) +
-                        "', of the join '" + j.path +
-                        "', which matches several rows per record: there is no one value to order a record by; "
-                        "order a grouped select by an aggregate of it, or join a relation that leads to one row");
+        std::size_t index = 0;
+        const join_clause* j = join_of(q, n, &index);
+        if (j && j->many)
+          throw error("ar::order_by: records of '" + std::string(table_name(*q.table)) + "' are ordered by '" +
+                      join_names[index] + "." + std::string(column_name(*n.table, n.first)) + "', of the join '" +
+                      j->path +
+                      "', which matches several rows per record: there is no one value to order a record by; "
+                      "order a grouped select by an aggregate of it, or join a relation that leads to one row");
       }
   }
 
@@ -648,6 +772,7 @@ struct renderer {
                   "(ar::select(Model::c.field.sum())) instead");
     // Without a subquery, the statement's own columns are qualified when it joins.
     const bool saved_qualify = std::exchange(qualify, !wrap && !q.joins.empty());
+    const query_scope scope(*this, q);
     sql += "SELECT ";
     auto call = [&](const char* open, const char* close) {
       sql += open;

@@ -352,6 +352,68 @@ TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_s
   }
 }
 
+// The reports that read a table twice (issue 18): each employee with their manager's last name (a
+// self-join: the employee table under the alias "manager"), and each customer with their support
+// rep's name and that rep's manager's, and the customers per rep by name; one statement each, equal
+// to the same SQL written by hand.
+TEST_P(chinook_backends, reports_through_self_joins_are_one_statement_each_equal_to_sql) {
+  using ar::joined;
+  ar::statement_counter counter;
+  const auto staff = ar::from<Employee>(db) | ar::left_joins<"manager"> | ar::order_by(Employee::c.employee_id) |
+                     ar::select(Employee::c.last_name, joined<"manager">(Employee::c.last_name)) | ar::to_vector;
+  const auto customers =
+      ar::from<Customer>(db) | ar::left_joins<"support_rep.manager"> | ar::order_by(Customer::c.customer_id) |
+      ar::select(Customer::c.last_name, joined<"support_rep">(Employee::c.first_name),
+                 joined<"support_rep">(Employee::c.last_name), joined<"support_rep.manager">(Employee::c.last_name)) |
+      ar::to_vector;
+  const auto rep = joined<"support_rep">(Employee::c.last_name);
+  const auto per_rep = ar::from<Customer>(db) | ar::joins<"support_rep"> | ar::group_by(rep) | ar::order_by(rep) |
+                       ar::select(rep, ar::count_all()) | ar::to_vector;
+  EXPECT_EQ(counter.count(), 3u);
+
+  const std::string staff_join =
+      " FROM {employee} e LEFT JOIN {employee} m ON m.{employee_id} = e.{reports_to} ORDER BY e.{employee_id}";
+  const auto staff_names = raw_column("SELECT e.{last_name}" + staff_join);
+  const auto manager_names = raw_column("SELECT m.{last_name}" + staff_join);
+  ASSERT_EQ(staff.size(), 8u);  // Chinook's eight employees, one of whom (the general manager) has no manager
+  ASSERT_EQ(staff.size(), staff_names.size());
+  std::size_t without_manager = 0;
+  for (std::size_t i = 0; i < staff.size(); ++i) {
+    EXPECT_EQ(std::get<0>(staff[i]), staff_names[i]);
+    EXPECT_EQ(std::get<1>(staff[i]).value_or("NULL"), manager_names[i]);
+    without_manager += std::get<1>(staff[i]) ? 0 : 1;
+  }
+  EXPECT_EQ(without_manager, 1u);
+
+  const std::string customer_join =
+      " FROM {customer} c LEFT JOIN {employee} r ON r.{employee_id} = c.{support_rep_id} LEFT JOIN {employee} m ON "
+      "m.{employee_id} = r.{reports_to} ORDER BY c.{customer_id}";
+  const auto customer_names = raw_column("SELECT c.{last_name}" + customer_join);
+  const auto rep_first = raw_column("SELECT r.{first_name}" + customer_join);
+  const auto rep_last = raw_column("SELECT r.{last_name}" + customer_join);
+  const auto rep_manager = raw_column("SELECT m.{last_name}" + customer_join);
+  ASSERT_EQ(customers.size(), 59u);
+  ASSERT_EQ(customers.size(), customer_names.size());
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    const auto& [name, first, last, manager] = customers[i];
+    EXPECT_EQ(name, customer_names[i]);
+    EXPECT_EQ(first.value_or("NULL"), rep_first[i]);
+    EXPECT_EQ(last.value_or("NULL"), rep_last[i]);
+    EXPECT_EQ(manager.value_or("NULL"), rep_manager[i]);
+  }
+
+  const std::string per_rep_join = " FROM {customer} c JOIN {employee} r ON r.{employee_id} = c.{support_rep_id} "
+                                   "GROUP BY r.{last_name} ORDER BY r.{last_name}";
+  const auto per_rep_names = raw_column("SELECT r.{last_name}" + per_rep_join);
+  const auto per_rep_counts = raw_column("SELECT COUNT(*)" + per_rep_join);
+  ASSERT_EQ(per_rep.size(), 3u);  // the three sales support agents
+  ASSERT_EQ(per_rep.size(), per_rep_names.size());
+  for (std::size_t i = 0; i < per_rep.size(); ++i) {
+    EXPECT_EQ(std::get<0>(per_rep[i]), per_rep_names[i]);
+    EXPECT_EQ(std::to_string(std::get<1>(per_rep[i])), per_rep_counts[i]);
+  }
+}
+
 // Each invoice's total is its lines' prices times their quantities, to the cent: the invoices and
 // their lines in two statements, added in C++ exactly (as doubles, 2328.6 of totals came to
 // 2328.59999999996), and the whole against SQL's own exact sum.

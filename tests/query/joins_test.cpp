@@ -270,16 +270,186 @@ TEST_P(joins, the_same_path_twice_is_joined_once_and_inner_wins) {
   EXPECT_EQ(names(q | ar::to_vector), (std::vector<std::string>{"ada"}));
 }
 
-TEST_P(joins, a_table_reached_twice_is_refused_naming_it) {
+const ar::dialect& sqlite();
+
+// A table reached twice (here a self-referential relation) is joined again under its path's name;
+// ar::joined<"manager">(column) names that copy's columns, employee::c.* stays the query's own row.
+class self_joins : public joins {
+ protected:
+  void SetUp() override {
+    joins::SetUp();
+    // ann (no manager) manages ben and dan; ben manages cat.
+    employee ann{0, "ann", std::nullopt};
+    ar::insert(db, ann);
+    employee ben{0, "ben", ann.id};
+    ar::insert(db, ben);
+    employee cat{0, "cat", ben.id};
+    ar::insert(db, cat);
+    employee dan{0, "dan", ann.id};
+    ar::insert(db, dan);
+  }
+  static std::vector<std::string> names(const std::vector<employee>& staff) {
+    std::vector<std::string> out;
+    for (const auto& e : staff) out.push_back(e.name);
+    return out;
+  }
+};
+
+TEST_P(self_joins, each_employee_with_their_managers_name_in_one_statement) {
+  using ar::joined;
+  ar::statement_counter counter;
+  // A left join keeps ann, who has no manager: the manager's column is a std::optional.
+  const auto all = ar::from<employee>(db) | ar::left_joins<"manager"> | ar::order_by(employee::c.name) |
+                   ar::select(employee::c.name, joined<"manager">(employee::c.name)) | ar::to_vector;
+  using row = std::tuple<std::string, std::optional<std::string>>;
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(all[0])>, row>);
+  EXPECT_EQ(all, (std::vector<row>{{"ann", std::nullopt}, {"ben", "ann"}, {"cat", "ben"}, {"dan", "ann"}}));
+  EXPECT_EQ(counter.count(), 1u);
+  // An inner join drops her, and its columns are what the field is.
+  const auto managed = ar::from<employee>(db) | ar::joins<"manager"> | ar::order_by(employee::c.name) |
+                       ar::select(employee::c.name, joined<"manager">(employee::c.name)) | ar::to_vector;
+  using inner = std::tuple<std::string, std::string>;
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(managed[0])>, inner>);
+  EXPECT_EQ(managed, (std::vector<inner>{{"ben", "ann"}, {"cat", "ben"}, {"dan", "ann"}}));
+  // Into a struct too.
+  struct line {
+    std::string name;
+    std::optional<std::string> manager;
+  };
+  const auto lines = ar::from<employee>(db) | ar::left_joins<"manager"> | ar::order_by(employee::c.name) |
+                     ar::select_as<line>(employee::c.name, joined<"manager">(employee::c.name)) | ar::to_vector;
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[2].name, "cat");
+  EXPECT_EQ(lines[2].manager, "ben");
+}
+
+TEST_P(self_joins, filter_and_order_by_the_joined_copy_while_plain_columns_stay_the_querys_own) {
+  using ar::joined;
+  // Records whole: the employees whose manager is ann (the record read is the employee's own row).
+  const auto of_ann = ar::from<employee>(db) | ar::joins<"manager"> |
+                      ar::filter(joined<"manager">(employee::c.name) == "ann") | ar::order_by(employee::c.name) |
+                      ar::to_vector;
+  EXPECT_EQ(names(of_ann), (std::vector<std::string>{"ben", "dan"}));
+  EXPECT_EQ(ar::from<employee>(db) | ar::joins<"manager"> | ar::filter(joined<"manager">(employee::c.name) == "ann") |
+                ar::count,
+            2);
+  // Both copies in one condition: employees whose name sorts after their manager's.
+  EXPECT_EQ(names(ar::from<employee>(db) | ar::joins<"manager"> |
+                  ar::filter(employee::c.name > joined<"manager">(employee::c.name)) | ar::order_by(employee::c.name) |
+                  ar::to_vector),
+            (std::vector<std::string>{"ben", "cat", "dan"}));
+  // Ordered by the manager's name (descending), then their own; those without one are kept by the
+  // left join and filtered out by the copy's key.
+  EXPECT_EQ(names(ar::from<employee>(db) | ar::left_joins<"manager"> |
+                  ar::filter(joined<"manager">(employee::c.id).is_not_null()) |
+                  ar::order_by(joined<"manager">(employee::c.name).desc(), employee::c.name) | ar::to_vector),
+            (std::vector<std::string>{"cat", "ben", "dan"}));
+  // Nobody above: a left join and a test for the missing copy.
+  EXPECT_EQ(names(ar::from<employee>(db) | ar::left_joins<"manager"> |
+                  ar::filter(joined<"manager">(employee::c.id).is_null()) | ar::to_vector),
+            (std::vector<std::string>{"ann"}));
+}
+
+TEST_P(self_joins, a_longer_path_joins_each_copy_under_its_own_name) {
+  using ar::joined;
+  // The manager's manager: cat's is ann.
+  const auto rows = ar::from<employee>(db) | ar::joins<"manager.manager"> |
+                    ar::select(employee::c.name, joined<"manager">(employee::c.name),
+                               joined<"manager.manager">(employee::c.name)) |
+                    ar::to_vector;
+  using row = std::tuple<std::string, std::string, std::string>;
+  EXPECT_EQ(rows, (std::vector<row>{{"cat", "ben", "ann"}}));
+  // Left-joined, each level may be missing.
+  const auto all = ar::from<employee>(db) | ar::left_joins<"manager.manager"> | ar::order_by(employee::c.name) |
+                   ar::select(employee::c.name, joined<"manager.manager">(employee::c.name)) | ar::to_vector;
+  using optional_row = std::tuple<std::string, std::optional<std::string>>;
+  EXPECT_EQ(all, (std::vector<optional_row>{{"ann", std::nullopt}, {"ben", std::nullopt}, {"cat", "ann"},
+                                            {"dan", std::nullopt}}));
+}
+
+TEST_P(self_joins, group_by_and_having_on_the_joined_copy) {
+  using ar::joined;
+  const auto manager = joined<"manager">(employee::c.name);
+  // Reports per manager (ann 2, ben 1), the managers with more than one.
+  const auto per_manager = ar::from<employee>(db) | ar::joins<"manager"> | ar::group_by(manager) |
+                           ar::order_by(manager) | ar::select(manager, ar::count_all()) | ar::to_vector;
+  using row = std::tuple<std::string, std::int64_t>;
+  EXPECT_EQ(per_manager, (std::vector<row>{{"ann", 2}, {"ben", 1}}));
+  EXPECT_EQ(ar::from<employee>(db) | ar::joins<"manager"> | ar::group_by(manager) |
+                ar::having(ar::count_all() > 1 && manager != "nobody") | ar::select(manager, ar::count_all()) |
+                ar::to_vector,
+            (std::vector<row>{{"ann", 2}}));
+  // An aggregate of the copy: the number of distinct managers.
+  EXPECT_EQ(ar::from<employee>(db) | ar::joins<"manager"> | ar::select(joined<"manager">(employee::c.id).count_distinct()) |
+                ar::to_vector,
+            (std::vector<std::tuple<std::int64_t>>{{2}}));
+}
+
+TEST_P(self_joins, the_first_join_of_a_model_keeps_its_name_and_a_second_path_to_it_gets_its_own) {
+  using ar::joined;
+  // Posts with the other posts of their writer: jn_posts twice. post::c.* is the query's own post,
+  // author::c.* the writer (the one join of authors), joined<"writer.posts"> the other post.
+  const auto pairs = ar::from<post>(db) | ar::joins<"writer.posts"> |
+                     ar::filter(joined<"writer.posts">(post::c.id) != post::c.id) | ar::order_by(post::c.title) |
+                     ar::select(post::c.title, author::c.name, joined<"writer.posts">(post::c.title)) | ar::to_vector;
+  using row = std::tuple<std::string, std::string, std::string>;
+  EXPECT_EQ(pairs, (std::vector<row>{{"deep", "ada", "intro"}, {"intro", "ada", "deep"}}));
+  // Records whole through the to-many copy come back once each, ordered by their own column.
+  const auto with_siblings = ar::from<post>(db) | ar::joins<"writer.posts"> |
+                             ar::filter(joined<"writer.posts">(post::c.id) != post::c.id) |
+                             ar::order_by(post::c.score) | ar::to_vector;
+  EXPECT_EQ(with_siblings, (std::vector<post>{posts[0], posts[1]}));
+  // Ordering them by the copy's column is refused: it matches several rows per record.
   try {
-    (void)(ar::from<employee>(db) | ar::joins<"manager">);
-    FAIL() << "joined a table to itself";
+    (void)(ar::from<post>(db) | ar::joins<"writer.posts"> | ar::order_by(joined<"writer.posts">(post::c.score)) |
+           ar::to_vector);
+    FAIL() << "ordered records by a column of a to-many copy";
   } catch (const ar::error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("ar::joins<\"manager\">"), std::string::npos) << what;
-    EXPECT_NE(what.find("'jn_employees'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'writer_posts.score'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'writer.posts'"), std::string::npos) << what;
   }
 }
+
+TEST_P(self_joins, a_through_relation_reached_again_joins_its_join_model_and_target_under_their_own_names) {
+  using ar::joined;
+  // Posts tagged "db" whose writer also wrote a post tagged "c++": jn_post_tags and jn_tags twice.
+  const auto q = ar::from<post>(db) | ar::joins<"tags", "writer.posts.tags"> |
+                 ar::filter(tag::c.name == "db" && joined<"writer.posts.tags">(tag::c.name) == "c++") |
+                 ar::select(post::c.title, joined<"writer.posts">(post::c.title)) |
+                 ar::order_by(post::c.title, joined<"writer.posts">(post::c.title));
+  EXPECT_EQ(q | ar::to_vector,
+            (std::vector<std::tuple<std::string, std::string>>{{"intro", "deep"}, {"intro", "intro"}}));
+  EXPECT_EQ(q.to_sql(sqlite()),
+            "SELECT \"jn_posts\".\"title\", \"writer_posts\".\"title\" FROM \"jn_posts\" INNER JOIN \"jn_post_tags\" ON "
+            "\"jn_post_tags\".\"post_id\" = \"jn_posts\".\"id\" INNER JOIN \"jn_tags\" ON \"jn_tags\".\"id\" = "
+            "\"jn_post_tags\".\"tag_id\" INNER JOIN \"jn_authors\" ON \"jn_authors\".\"id\" = \"jn_posts\".\"author_id\" "
+            "INNER JOIN \"jn_posts\" AS \"writer_posts\" ON \"writer_posts\".\"author_id\" = \"jn_authors\".\"id\" "
+            "INNER JOIN \"jn_post_tags\" AS \"writer_posts_tags_jn_post_tags\" ON "
+            "\"writer_posts_tags_jn_post_tags\".\"post_id\" = \"writer_posts\".\"id\" INNER JOIN \"jn_tags\" AS "
+            "\"writer_posts_tags\" ON \"writer_posts_tags\".\"id\" = \"writer_posts_tags_jn_post_tags\".\"tag_id\" "
+            "WHERE \"jn_tags\".\"name\" = ? AND \"writer_posts_tags\".\"name\" = ? ORDER BY \"jn_posts\".\"title\", "
+            "\"writer_posts\".\"title\"");
+}
+
+TEST_P(self_joins, a_path_the_query_does_not_join_is_refused_at_run_time_naming_it) {
+  // A query whose type says it joins "manager" though its state does not (what a query the type
+  // system cannot follow would be): rendering it names the path, and nothing is sent.
+  using joined_query = decltype(ar::from<employee>(db) | ar::joins<"manager">);
+  const joined_query q(db, ar::from<employee>(db).shared_state());
+  ar::statement_counter counter;
+  try {
+    (void)(q | ar::filter(ar::joined<"manager">(employee::c.name) == "ann") | ar::to_vector);
+    FAIL() << "rendered a column of a path the query does not join";
+  } catch (const ar::error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("ar::joined<\"manager\">"), std::string::npos) << what;
+    EXPECT_NE(what.find("does not join the path 'manager'"), std::string::npos) << what;
+  }
+  EXPECT_EQ(counter.count(), 0u);
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(self_joins);
 
 TEST_P(joins, a_relation_to_another_database_is_refused_before_anything_is_sent) {
   ar::database other = ar_test::open_backend("sqlite3", "jm_other");
@@ -390,6 +560,41 @@ TEST(joins_sql, inner_left_nested_and_through_joins_render_in_each_dialect) {
             "\"jn_videos\".\"id\" AND \"jn_notes\".\"notable_type\" = $1");
   ASSERT_EQ(notes.parameters.size(), 1u);
   EXPECT_EQ(std::get<std::string>(notes.parameters[0]), ar::model_of<video>::morph_name);
+}
+
+TEST(joins_sql, a_table_reached_again_is_joined_under_its_paths_name_in_each_dialect) {
+  using ar::joined;
+  const auto q = ar::from<employee>() | ar::left_joins<"manager"> |
+                 ar::filter(joined<"manager">(employee::c.name) != "ann") |
+                 ar::order_by(joined<"manager">(employee::c.name), employee::c.name) |
+                 ar::select(employee::c.name, joined<"manager">(employee::c.name));
+  EXPECT_EQ(q.to_sql(sqlite()),
+            "SELECT \"jn_employees\".\"name\", \"manager\".\"name\" FROM \"jn_employees\" LEFT JOIN \"jn_employees\" "
+            "AS \"manager\" ON \"manager\".\"id\" = \"jn_employees\".\"manager_id\" WHERE \"manager\".\"name\" <> ? "
+            "ORDER BY \"manager\".\"name\", \"jn_employees\".\"name\"");
+  EXPECT_EQ(q.to_sql(postgresql()),
+            "SELECT \"jn_employees\".\"name\", \"manager\".\"name\" FROM \"jn_employees\" LEFT JOIN \"jn_employees\" "
+            "AS \"manager\" ON \"manager\".\"id\" = \"jn_employees\".\"manager_id\" WHERE \"manager\".\"name\" <> $1 "
+            "ORDER BY \"manager\".\"name\", \"jn_employees\".\"name\"");
+  EXPECT_EQ(q.to_sql(mysql()),
+            "SELECT `jn_employees`.`name`, `manager`.`name` FROM `jn_employees` LEFT JOIN `jn_employees` AS `manager` "
+            "ON `manager`.`id` = `jn_employees`.`manager_id` WHERE `manager`.`name` <> ? ORDER BY `manager`.`name`, "
+            "`jn_employees`.`name`");
+  // A longer path joins each copy to the one before it; a second path to a joined model is named by
+  // its path, the first keeps its table's name.
+  EXPECT_EQ((ar::from<employee>() | ar::joins<"manager.manager"> |
+             ar::select(joined<"manager.manager">(employee::c.name)))
+                .to_sql(sqlite()),
+            "SELECT \"manager_manager\".\"name\" FROM \"jn_employees\" INNER JOIN \"jn_employees\" AS \"manager\" ON "
+            "\"manager\".\"id\" = \"jn_employees\".\"manager_id\" INNER JOIN \"jn_employees\" AS \"manager_manager\" "
+            "ON \"manager_manager\".\"id\" = \"manager\".\"manager_id\"");
+  EXPECT_EQ((ar::from<post>() | ar::joins<"writer.posts"> |
+             ar::select(post::c.title, author::c.name, joined<"writer">(author::c.name),
+                        joined<"writer.posts">(post::c.title)))
+                .to_sql(mysql()),
+            "SELECT `jn_posts`.`title`, `jn_authors`.`name`, `jn_authors`.`name`, `writer_posts`.`title` FROM "
+            "`jn_posts` INNER JOIN `jn_authors` ON `jn_authors`.`id` = `jn_posts`.`author_id` INNER JOIN `jn_posts` "
+            "AS `writer_posts` ON `writer_posts`.`author_id` = `jn_authors`.`id`");
 }
 
 }  // namespace

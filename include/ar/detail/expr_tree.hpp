@@ -22,7 +22,9 @@ struct table_meta;
 namespace ar::detail {
 
 enum class node_kind : std::uint8_t {
-  column,       // table, first = column index in the table
+  column,       // table, first = column index in the table, second = 0 (the table's own name in the
+                // query: its own row, or its first join) or a join path's number (join_path_id): the
+                // column of that join's copy of the table (ar::joined<"path">(column))
   param,        // first = index into params
   compare,      // op, first / second = operands
   logical_and,  // first / second

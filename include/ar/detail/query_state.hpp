@@ -32,13 +32,20 @@ struct order_key {
 
 struct eager_node;
 
+// A join_clause's to_join when it joins to the query's own table.
+inline constexpr std::size_t no_join = static_cast<std::size_t>(-1);
+
 // joins<"path"> / left_joins<"path"> (ar/views/joins.hpp): a table joined to one the statement
 // already has, ON table.column = to.to_column (and each pair of `more` / `to_more`, for a key of
-// several columns) AND `condition` (a polymorphic relation's type test), when there is one.
+// several columns) AND `condition` (a polymorphic relation's type test), when there is one. A table
+// already in the statement (its own, or an earlier join's) is joined again under an alias made of
+// the path (src/sql/select.cpp).
 struct join_clause {
   std::string path;  // the relation path it follows, as written ("posts.comments")
   const table_meta* table = nullptr;
   const table_meta* to = nullptr;
+  // The join `to` is (an index into query_state::joins), or no_join: the query's own table.
+  std::size_t to_join = no_join;
   std::uint32_t column = 0;
   std::uint32_t to_column = 0;
   std::span<const std::uint32_t> more{};
@@ -122,8 +129,8 @@ AR_API void push_order_key(std::vector<order_key>& terms, order_key&& key);
 AR_API void check_subquery_databases(const std::string& database, const query_state& s);
 
 // Adds a join (ar/views/joins.hpp); the same path joined again is joined once (INNER when either
-// asks for it). Throws ar::error when the joined table is already in the query.
-AR_API void add_join_clause(query_state& s, join_clause&& clause, std::string_view adaptor);
+// asks for it). Returns its index in s.joins.
+AR_API std::size_t add_join_clause(query_state& s, join_clause&& clause);
 
 // ANDs a condition into the WHERE, in place.
 AR_API void and_where(query_state& s, expr_tree&& tree);

@@ -67,35 +67,7 @@ void apply_paths(std::vector<eager_node>& tree, std::string_view path) {
 
 // --- paths checked at compile time ----------------------------------------------------------------
 
-// A string literal as a template argument: ar::with_path<"posts.comments">.
-template <std::size_t N>
-struct fixed_string {
-  char chars[N]{};
-  constexpr fixed_string(const char (&text)[N]) {
-    for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
-  }
-  constexpr std::string_view view() const { return {chars, N - 1}; }
-  // The first '.' at or after `from`, or the length (plain loops: UBSan's checks keep
-  // string_view::find out of constant expressions).
-  constexpr std::size_t dot_from(std::size_t from) const {
-    for (std::size_t i = from; i + 1 < N; ++i)
-      if (chars[i] == '.') return i;
-    return N - 1;
-  }
-  // How many names the path has (dots + 1).
-  constexpr std::size_t names() const {
-    std::size_t n = 1;
-    for (std::size_t i = 0; i + 1 < N; ++i)
-      if (chars[i] == '.') ++n;
-    return n;
-  }
-  constexpr bool same(std::size_t begin, std::size_t end, std::string_view name) const {
-    if (end - begin != name.size()) return false;
-    for (std::size_t i = 0; i < name.size(); ++i)
-      if (chars[begin + i] != name[i]) return false;
-    return true;
-  }
-};
+// ar::fixed_string (a string literal as a template argument) is in <ar/model_traits.hpp>.
 
 namespace detail {
 

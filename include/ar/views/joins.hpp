@@ -19,8 +19,11 @@
 // statement is SELECT DISTINCT, and ordering the records by a column of such a join is refused (a
 // record has no one value of it). A join never changes what with(...) loads: eager loads read each
 // relation whole, by the records' keys. The same path joined twice is joined once (INNER when either
-// asked for it); a table reached twice (a self-referential relation, or two paths to one model) is
-// refused: a table appears once in a query. update_all and delete_all do not take a query that joins.
+// asked for it). A table reached twice (a self-referential relation, or two paths to one model) is
+// joined again under a name of its own (an alias made of its path: "manager"), and its columns are
+// named through the path, ar::joined<"manager">(Employee::c.name) (ar/expr.hpp); Employee::c.name
+// alone stays the query's own row's (or, for a model the query only joins, its first join's).
+// update_all and delete_all do not take a query that joins.
 
 #include <ar/error.hpp>
 #include <ar/load/paths.hpp>
@@ -61,58 +64,74 @@ inline constexpr bool has_morph_to_v = false;
 template <class... R>
 inline constexpr bool has_morph_to_v<type_list<R...>> = ((R::kind == relation_kind::morph_to) || ...);
 
-// The models a relation adds to a query: its target, after its join model for a through relation.
-template <class Rel, bool Left>
+// The part of a path up to `End` ("posts" of "posts.comments"), as a template argument.
+template <fixed_string Path, std::size_t End>
+constexpr auto path_prefix() {
+  char text[End + 1]{};
+  for (std::size_t i = 0; i < End; ++i) text[i] = Path.chars[i];
+  return fixed_string<End + 1>(text);
+}
+
+// The models a relation adds to a query, at the path Prefix that leads to it: its target, after its
+// join model for a through relation (or its middle model for a chain), which no path names.
+template <class Rel, bool Left, fixed_string Prefix>
 struct joined_models {
-  using type = type_list<joined<typename Rel::target, Left>>;
+  using type = type_list<join_entry<Prefix, typename Rel::target, Left>>;
 };
-template <class Rel, bool Left>
+template <class Rel, bool Left, fixed_string Prefix>
   requires(Rel::kind == relation_kind::has_many_through)
-struct joined_models<Rel, Left> {
-  using type = type_list<joined<typename Rel::through_model, Left>, joined<typename Rel::target, Left>>;
+struct joined_models<Rel, Left, Prefix> {
+  using type = type_list<join_entry<Prefix, typename Rel::through_model, Left, false>,
+                         join_entry<Prefix, typename Rel::target, Left>>;
 };
 
-template <class Rel, bool Left>
+template <class Rel, bool Left, fixed_string Prefix>
   requires(Rel::kind == relation_kind::chain)
-struct joined_models<Rel, Left> {
-  using type = type_list<joined<typename relation_impl<Rel>::mid, Left>, joined<typename Rel::target, Left>>;
+struct joined_models<Rel, Left, Prefix> {
+  using type = type_list<join_entry<Prefix, typename relation_impl<Rel>::mid, Left, false>,
+                         join_entry<Prefix, typename Rel::target, Left>>;
 };
 
-template <class Joins, bool Left, class Rels>
-struct add_joined;
-template <class Joins, bool Left>
-struct add_joined<Joins, Left, type_list<>> {
-  using type = Joins;
-};
-template <class Joins, bool Left, class Rel, class... Rest>
-struct add_joined<Joins, Left, type_list<Rel, Rest...>>
-    : add_joined<typename concat_lists<Joins, typename joined_models<Rel, Left>::type>::type, Left, type_list<Rest...>> {};
-// The same for several paths' relations, in order.
-template <class Joins, bool Left, class... PathRelations>
+// The models a path adds to a query, from model M on, each at the part of the path that leads to it.
+template <class M, fixed_string Path, std::size_t Begin, bool Left>
+constexpr auto path_joins() {
+  constexpr std::size_t end = Path.dot_from(Begin);
+  constexpr std::size_t position = relation_position<M, Path>(Begin, end);
+  using rel = typename nth<position, typename model_of<M>::relations>::type;
+  using here = typename joined_models<rel, Left, path_prefix<Path, end>()>::type;
+  if constexpr (end == Path.view().size() || rel::kind == relation_kind::morph_to)
+    return here{};
+  else
+    return typename concat_lists<here, decltype(path_joins<typename rel::target, Path, end + 1, Left>())>::type{};
+}
+
+// A query's joins with several paths' models added, in order.
+template <class Joins, class... PathJoins>
 struct add_joined_paths {
   using type = Joins;
 };
-template <class Joins, bool Left, class First, class... Rest>
-struct add_joined_paths<Joins, Left, First, Rest...>
-    : add_joined_paths<typename add_joined<Joins, Left, First>::type, Left, Rest...> {};
+template <class Joins, class First, class... Rest>
+struct add_joined_paths<Joins, First, Rest...>
+    : add_joined_paths<typename concat_lists<Joins, First>::type, Rest...> {};
 
 template <class Rel>
 constexpr bool to_many_v = Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through ||
                            (Rel::kind == relation_kind::chain && Rel::chain_many);
 
-// The join of one relation (its owner is already in the query) to the query's state.
+// The join of one relation to the query's state; its owner is already in the query, as the join at
+// `to` (an index into the joins) or as the query's own table (no_join). Returns the index of the
+// join that reaches the relation's target.
 template <class Rel>
-void join_relation(query_state& s, std::string_view path, bool left, bool many_before,
-                   std::string_view adaptor) {
+std::size_t join_relation(query_state& s, std::string_view path, bool left, bool many_before, std::size_t to) {
   using owner = typename Rel::owner;
   using target = typename Rel::target;
   if constexpr (Rel::kind == relation_kind::chain) {
     // Its hop's model, then its source's target.
     using impl = relation_impl<Rel>;
-    join_relation<typename impl::hop>(s, std::string(path) + " (through " +
-                                             std::string(to_string_view(typename Rel::chain_hop{})) + ")",
-                                      left, many_before, adaptor);
-    join_relation<typename impl::source>(s, path, left, many_before || to_many_v<typename impl::hop>, adaptor);
+    const std::size_t hop = join_relation<typename impl::hop>(
+        s, std::string(path) + " (through " + std::string(to_string_view(typename Rel::chain_hop{})) + ")", left,
+        many_before, to);
+    return join_relation<typename impl::source>(s, path, left, many_before || to_many_v<typename impl::hop>, hop);
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     using join = typename Rel::through_model;
     using owner_key = typename model_of<owner>::primary_key;
@@ -123,6 +142,7 @@ void join_relation(query_state& s, std::string_view path, bool left, bool many_b
     through.path = std::string(path) + " (its join model)";
     through.table = &table_meta_v<join>;
     through.to = &table_meta_v<owner>;
+    through.to_join = to;
     through.column = static_cast<std::uint32_t>(column_lookup<join, join_owner::index>::position);
     through.to_column = static_cast<std::uint32_t>(column_lookup<owner, owner_key::index>::position);
     through.left = left;
@@ -139,22 +159,24 @@ void join_relation(query_state& s, std::string_view path, bool left, bool many_b
                                                                              : model_of<owner>::morph_name);
       through.condition = std::move(condition);
     }
-    add_join_clause(s, std::move(through), adaptor);
+    const std::size_t at = add_join_clause(s, std::move(through));
     join_clause to_target;
     to_target.path = std::string(path);
     to_target.table = &table_meta_v<target>;
     to_target.to = &table_meta_v<join>;
+    to_target.to_join = at;
     to_target.column = static_cast<std::uint32_t>(column_lookup<target, target_key::index>::position);
     to_target.to_column = static_cast<std::uint32_t>(column_lookup<join, join_target::index>::position);
     to_target.left = left;
     to_target.many = true;
-    add_join_clause(s, std::move(to_target), adaptor);
+    return add_join_clause(s, std::move(to_target));
   } else {
     const relation_entry& entry = relation_table_of<owner>().find(to_string_view(typename Rel::name_type{}));
     join_clause clause;
     clause.path = std::string(path);
     clause.table = entry.target_meta;
     clause.to = &table_meta_v<owner>;
+    clause.to_join = to;
     clause.column = entry.inner_column;
     clause.to_column = entry.outer_column;
     clause.more = entry.inner_more;
@@ -162,21 +184,21 @@ void join_relation(query_state& s, std::string_view path, bool left, bool many_b
     if (entry.condition) clause.condition = entry.condition();  // morph_many / morph_one: the owner's type
     clause.left = left;
     clause.many = many_before || Rel::kind == relation_kind::has_many;
-    add_join_clause(s, std::move(clause), adaptor);
+    return add_join_clause(s, std::move(clause));
   }
 }
 
 template <class... Rels>
-void join_path(query_state& s, std::string_view path, bool left, type_list<Rels...>,
-               std::string_view adaptor) {
-  std::size_t end = 0;
+void join_path(query_state& s, std::string_view path, bool left, type_list<Rels...>) {
+  std::size_t end = 0, to = no_join;
   bool first = true, many = false;
-  // Each relation joins under the part of the path that leads to it ("posts", then "posts.comments").
+  // Each relation joins under the part of the path that leads to it ("posts", then "posts.comments"),
+  // to the join before it.
   auto one = [&]<class Rel>(type_list<Rel>) {
     end = path.find('.', first ? 0 : end + 1);
     if (end == std::string_view::npos) end = path.size();
     first = false;
-    join_relation<Rel>(s, path.substr(0, end), left, many, adaptor);
+    to = join_relation<Rel>(s, path.substr(0, end), left, many, to);
     many = many || to_many_v<Rel>;
   };
   (one(type_list<Rels>{}), ...);
@@ -204,9 +226,9 @@ struct joins_fn {
                     "table; join from the other side (its morph_many), or use with(...)");
       return q;
     } else {
-      using next = typename add_joined_paths<J, Left, decltype(path_relations<M, Paths, 0>())...>::type;
+      using next = typename add_joined_paths<J, decltype(path_joins<M, Paths, 0, Left>())...>::type;
       return q.template with_joins<next>([&](query_state& s) {
-        (join_path(s, Paths.view(), Left, path_relations<M, Paths, 0>(), name), ...);
+        (join_path(s, Paths.view(), Left, path_relations<M, Paths, 0>()), ...);
       });
     }
   }

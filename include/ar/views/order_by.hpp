@@ -29,11 +29,8 @@ struct order_key_models<order_term<Ms...>> {
 
 template <class Root, class Key>
 constexpr bool order_key_belongs() {
-  using q = std::remove_cvref_t<Root>;
   return []<class... Ms>(type_list<Ms...>) {
-    return ((std::is_same_v<Ms, typename q::model_type> || std::is_same_v<Ms, aggregated> ||
-             joins_model_v<typename q::joins_type, Ms>) &&
-            ...);
+    return (model_in_query<Root, Ms>() && ...);
   }(typename order_key_models<Key>::type{});
 }
 

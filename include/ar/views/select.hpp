@@ -37,14 +37,15 @@ struct column_field_type<case_expr<Scalar, Nullable, Models...>> {
   using type = std::optional<Scalar>;
 };
 
-// What a selected expression reads in a query with joins J: its field type, or a std::optional of
-// it when the expression uses a column of a model every join of which is a LEFT JOIN (a row may
-// have no such model, and its columns are NULL then). Aggregates say for themselves.
-template <class J, class X>
+// What a selected expression reads in a query of M with joins J: its field type, or a std::optional
+// of it when the expression uses a column of a model (other than M) or of a path (ar::joined) every
+// join of which is a LEFT JOIN (a row may have no such model, and its columns are NULL then).
+// Aggregates say for themselves.
+template <class M, class J, class X>
 struct selected_type {
   using field = typename column_field_type<X>::type;
   static constexpr bool may_be_missing = !is_aggregated_v<X> && []<class... Ms>(type_list<Ms...>) {
-    return (left_joined_v<J, Ms> || ...);
+    return (detail::may_be_missing<M, J, Ms>() || ...);
   }(typename models_of<X>::type{});
   using type = std::conditional_t<may_be_missing && !is_optional_v<field>, std::optional<field>, field>;
 };
@@ -60,10 +61,10 @@ auto make_select(const Columns&... columns) {
                      const query<M, R, S, J>& q) {
     static_assert((belongs_to_query<query<M, R, S, J>, Columns>() && ...),
                   "ar::select: a column belongs to another model than the query's (or one it joins)");
-    using staging = std::tuple<typename selected_type<J, Columns>::type...>;
+    using staging = std::tuple<typename selected_type<M, J, Columns>::type...>;
     using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
     if constexpr (!std::is_void_v<Row>) {
-      static_assert(requires(typename selected_type<J, Columns>::type... v) { Row{std::move(v)...}; },
+      static_assert(requires(typename selected_type<M, J, Columns>::type... v) { Row{std::move(v)...}; },
                     "ar::select_as<S>: S cannot be built from the selected columns: give S one member per "
                     "column, in the same order, of the same types (a column of a left-joined model is a "
                     "std::optional)");
