@@ -249,7 +249,7 @@
                 "before_destroy, after_destroy, after_commit or after_rollback");                               \
   static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=               \
                     ::ar::detail::callback_problem::not_callable,                                               \
-                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #function "' cannot be called as a "      \
+                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #function "' cannot be the "             \
                 #hook " callback: it takes (" #Self "&), or (const ar::database&, " #Self "&), const " #Self      \
                 "& for the destroy, commit and rollback hooks, and returns void (or bool for a before_ hook: "   \
                 "false vetoes the write)");
