@@ -28,8 +28,10 @@
 //   the write when it opened its own), after_rollback after its rollback (or after the rollback
 //   of the savepoint it ran in) once the write's statement was made (a vetoed write, or one whose
 //   statement failed, made nothing to roll back): both with a copy of the record as the write
-//   left it, outside the transaction. An exception of an after_commit is thrown by the commit(), once every one ran;
-//   of an after_rollback, by rollback(), and dropped when a scope's end rolled back.
+//   left it, outside the transaction. An exception of an after_commit is thrown by the commit()
+//   (by the write, when it was the write's own transaction) once every one ran: the write
+//   stands, and the record is its row; of an after_rollback, by rollback(), and dropped when a
+//   scope's end rolled back.
 // - update runs no callback, and sends nothing, when no field changed; the before_ callbacks may
 //   change fields: what changed after them is written.
 // - destroy runs after_destroy (and after_commit / after_rollback) only when a row was deleted; destroy<Model>(db, key) of a model
@@ -267,7 +269,11 @@ bool has_callbacks_now(hook_seq<B...>, hook_seq<A...>) {
 template <model M, class Before, class After, class R, class Write>
 bool with_callbacks(const database& db, R& record, Write&& write) {
   std::optional<transaction> tx;
-  if (!db.in_transaction()) tx.emplace(db);
+  bool committed = false;  // an after_commit that throws leaves the record as written: it stands
+  if (!db.in_transaction()) {
+    tx.emplace(db);
+    on_transaction_end(db, [&committed] { committed = true; }, {});
+  }
   std::shared_ptr<M> finished;  // the record as the write left it, for after_commit / after_rollback
   const auto written = [&] {
     if constexpr (may_have_hooks_v<M, hook_kind::after_commit, hook_kind::after_rollback>) {
@@ -302,6 +308,7 @@ bool with_callbacks(const database& db, R& record, Write&& write) {
     try {
       return run();
     } catch (...) {
+      if (committed) throw;
       model_of<M>::copy_columns(record, before);
       record.ar_context.saved = saved;
       record.ar_context.row = row;

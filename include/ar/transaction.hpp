@@ -23,6 +23,11 @@
 //   }                                // ...and the scope's end rolled back to the savepoint
 //   tx.commit();                     // the order is committed
 //
+// A model's after_commit and after_rollback callbacks (ar/callbacks.hpp) run when the transaction
+// its write ran in ends: after the outermost COMMIT, or after the rollback (of a savepoint, for a
+// write made inside it); an exception one throws comes out of commit() / rollback() once every one
+// ran (a scope's end drops it).
+//
 // Nested transactions end innermost first: commit() or rollback() of one that has a nested one
 // still open throws ar::transaction_error.
 //

@@ -57,7 +57,10 @@ struct story {
     return s.title != "keep";
   }
   void noted_destroy() const { note("after_destroy", *this); }
-  static void committed(const story& s) { note("after_commit", s); }
+  static void committed(const story& s) {
+    note("after_commit", s);
+    if (s.title == "commit boom") throw std::runtime_error("after_commit failed");
+  }
   static void rolled_back(const story& s) { note("after_rollback", s); }
 
   AR_MODEL(story, "cb_stories", AR_FIELDS(id, title, slug), AR_CALLBACK(before_save, check_save),
@@ -253,6 +256,15 @@ TEST_P(callbacks, an_after_callback_that_throws_rolls_the_write_back) {
   // The INSERT was made and rolled back: after_rollback ran, after_commit did not.
   EXPECT_EQ(journal(), (lines{"before_save boom", "before_create boom", "after_create boom", "after_save boom",
                               "after_rollback boom"}));
+}
+
+TEST_P(callbacks, an_after_commit_that_throws_is_thrown_by_the_write_which_stands) {
+  story s{.title = "commit boom"};
+  EXPECT_THROW(ar::insert(db, s), std::runtime_error);
+  EXPECT_NE(s.id, 0);  // committed: the record is its row
+  EXPECT_FALSE(ar::changed(s));
+  EXPECT_EQ(ar::find_or_throw<story>(db, s.id).slug, "slug-commit boom");
+  EXPECT_EQ(journal().back(), "after_commit commit boom");
 }
 
 TEST_P(callbacks, after_commit_waits_for_the_outer_commit_and_after_rollback_runs_on_rollback) {
