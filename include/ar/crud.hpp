@@ -284,8 +284,9 @@ void create_record(const database& db, M& record, Write&& write) {
   write();
 }
 
-template <model M>
-void write_update(const database& db, const M& record, M* writable, std::vector<std::size_t>& which, const M* saved);
+template <model M, class Columns>
+void write_update(const database& db, const M& record, M* writable, const Columns& columns,
+                  std::vector<std::size_t>& which, const M* saved);
 
 template <model M>
 void changed_columns_of(const M& record, const M* saved, std::vector<std::size_t>& which) {
@@ -303,9 +304,13 @@ void update_record(const database& db, const M& record, M* writable, bool valida
   static_assert(model_of<M>::size > model_of<M>::key_arity,
                 "ar::update needs a model with a column besides its primary key (every column of this model is "
                 "in its key: there is nothing to update)");
+  const auto columns = columns_of(record);
   std::vector<std::size_t> which;
   const M* saved = saved_row(record);
-  changed_columns_of(record, saved, which);
+  if (saved)
+    changed_columns(table_meta_v<M>, columns, columns_of(*saved), which);
+  else
+    changed_columns(table_meta_v<M>, columns, {}, which);
   if (which.empty()) return;  // nothing changed: no statement
   if constexpr (has_validations_v<M>)
     if (validate) validate_or_throw(db, record, true, which, saved == nullptr);
@@ -316,20 +321,19 @@ void update_record(const database& db, const M& record, M* writable, bool valida
         // The before_ callbacks may have changed fields: what differs now is written.
         which.clear();
         changed_columns_of(record, saved, which);
-        if (!which.empty()) write_update(db, record, writable, which, saved);
+        if (!which.empty()) write_update(db, record, writable, columns, which, saved);
         return true;
       });
       return;
     }
   }
-  write_update(db, record, writable, which, saved);
+  write_update(db, record, writable, columns, which, saved);
 }
 
 // The UPDATE of the columns `which` (by key; and lock version), with the updated timestamp.
-template <model M>
-void write_update(const database& db, const M& record, M* writable, std::vector<std::size_t>& which,
-                  const M* saved) {
-  const auto columns = columns_of(record);
+template <model M, class Columns>
+void write_update(const database& db, const M& record, M* writable, const Columns& columns,
+                  std::vector<std::size_t>& which, const M* saved) {
   // Only a parent key that is written can close a cycle (a record without a snapshot writes all).
   if constexpr (has_self_reference_v<M>) check_no_cycle(db, record, saved ? &which : nullptr);
   if constexpr (updated_at_v<M> != npos) {
