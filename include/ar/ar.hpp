@@ -3,6 +3,7 @@
 
 // Everything ar offers, in one include.
 
+#include <ar/callbacks.hpp>
 #include <ar/crud.hpp>
 #include <ar/database.hpp>
 #include <ar/enum.hpp>

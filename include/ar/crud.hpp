@@ -18,7 +18,9 @@
 //   ar::insert_all(users, ar::on_conflict().ignore());  // skip the rows a unique key already holds
 //   ar::touch(user);                     // AR_TIMESTAMPS: UPDATE of updated_at alone
 //   ar::insert(user, ar::skip_validation);  // AR_VALIDATES: write without validating
+//   AR_CALLBACK(before_save, f)          // callbacks around insert, update, save, destroy (ar/callbacks.hpp)
 
+#include <ar/callbacks.hpp>
 #include <ar/database.hpp>
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/execute.hpp>
@@ -259,9 +261,44 @@ inline void raise_version(const column_binding& version) noexcept {
     ++*static_cast<std::int32_t*>(version.target);
 }
 
+using create_hooks_before = hook_seq<hook_kind::before_save, hook_kind::before_create>;
+using create_hooks_after = hook_seq<hook_kind::after_create, hook_kind::after_save>;
+using update_hooks_before = hook_seq<hook_kind::before_save, hook_kind::before_update>;
+using update_hooks_after = hook_seq<hook_kind::after_update, hook_kind::after_save>;
+using destroy_hooks_before = hook_seq<hook_kind::before_destroy>;
+using destroy_hooks_after = hook_seq<hook_kind::after_destroy>;
+
+// An insert's statement (`write`), with the create callbacks around it when the model has some
+// (ar/callbacks.hpp); a model without compiles `write()` alone.
+template <model M, class Write>
+void create_record(const database& db, M& record, Write&& write) {
+  if constexpr (create_callbacks_v<M>) {
+    if (has_callbacks_now<M>(create_hooks_before{}, create_hooks_after{})) {
+      with_callbacks<M, create_hooks_before, create_hooks_after>(db, record, [&] {
+        write();
+        return true;
+      });
+      return;
+    }
+  }
+  write();
+}
+
+template <model M, class Columns>
+void write_update(const database& db, const M& record, M* writable, const Columns& columns,
+                  std::vector<std::size_t>& which, const M* saved);
+
+template <model M>
+void changed_columns_of(const M& record, const M* saved, std::vector<std::size_t>& which) {
+  if (saved)
+    changed_columns(table_meta_v<M>, columns_of(record), columns_of(*saved), which);
+  else
+    changed_columns(table_meta_v<M>, columns_of(record), {}, which);
+}
+
 // update: only the columns that changed since the row was read or saved; no statement when none
-// did (no validation either). `writable` is the record when its lock version or timestamp may be
-// written (null for a const record of a model with neither).
+// did (no validation, no callback either). `writable` is the record when its lock version or
+// timestamp may be written, or callbacks run (null for a const record of a model with none of them).
 template <model M>
 void update_record(const database& db, const M& record, M* writable, bool validate) {
   static_assert(model_of<M>::size > model_of<M>::key_arity,
@@ -278,6 +315,25 @@ void update_record(const database& db, const M& record, M* writable, bool valida
   if constexpr (has_validations_v<M>)
     if (validate) validate_or_throw(db, record, true, which, saved == nullptr);
   (void)validate;
+  if constexpr (update_callbacks_v<M>) {
+    if (has_callbacks_now<M>(update_hooks_before{}, update_hooks_after{})) {
+      with_callbacks<M, update_hooks_before, update_hooks_after>(db, *writable, [&] {
+        // The before_ callbacks may have changed fields: what differs now is written.
+        which.clear();
+        changed_columns_of(record, saved, which);
+        if (!which.empty()) write_update(db, record, writable, columns, which, saved);
+        return true;
+      });
+      return;
+    }
+  }
+  write_update(db, record, writable, columns, which, saved);
+}
+
+// The UPDATE of the columns `which` (by key; and lock version), with the updated timestamp.
+template <model M, class Columns>
+void write_update(const database& db, const M& record, M* writable, const Columns& columns,
+                  std::vector<std::size_t>& which, const M* saved) {
   // Only a parent key that is written can close a cycle (a record without a snapshot writes all).
   if constexpr (has_self_reference_v<M>) check_no_cycle(db, record, saved ? &which : nullptr);
   if constexpr (updated_at_v<M> != npos) {
@@ -303,6 +359,7 @@ void update_record(const database& db, const M& record, M* writable, bool valida
   }
   if constexpr (locked_v<M>) raise_version(columns[table_meta_v<M>.lock_version]);
   (void)writable;
+  (void)saved;
   remember_row(record);
 }
 
@@ -359,17 +416,22 @@ void insert_row(const database& db, M& record, bool generate) {
 
 // With AR_VALIDATES, the record is validated first (ar::validation_error, nothing written); with
 // AR_TIMESTAMPS, the timestamps the program left unset are the clock's (put back if the insert fails).
+// With callbacks (AR_CALLBACK, ar/callbacks.hpp), they run around the INSERT, after validation.
 template <model M>
 void insert(const database& db, M& record) {
   const bool generate = detail::has_generated_key_unset(record);
   if constexpr (detail::has_validations_v<M>) detail::validate_or_throw(db, record, !generate);
-  detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
+  detail::create_record(db, record, [&] {
+    detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
+  });
 }
 // insert without running the record's validations (ar::skip_validation).
 template <model M>
 void insert(const database& db, M& record, skip_validation_t) {
   const bool generate = detail::has_generated_key_unset(record);
-  detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
+  detail::create_record(db, record, [&] {
+    detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
+  });
 }
 
 // UPDATE, by key, the columns that changed since the record was read or last written (every column
@@ -391,6 +453,9 @@ void update(const database& db, M& record, skip_validation_t) {
 namespace detail {
 template <model M>
 void refuse_const_update() {
+  static_assert(!update_callbacks_v<M>,
+                "ar::update of a const record of a model with callbacks (AR_CALLBACK, AR_REGISTERED_CALLBACKS): "
+                "before_save and before_update may change the record, so pass a record that is not const");
   static_assert(!detail::locked_v<M>,
                 "ar::update of a const record of a model with AR_LOCK_VERSION: the update raises the record's "
                 "lock version, so pass a record that is not const");
@@ -455,7 +520,7 @@ void save_record(const database& db, M& record, bool validate) {
     if (detail::has_generated_key_unset(record)) {
       if constexpr (has_validations_v<M>)
         if (validate) validate_or_throw(db, record, false);
-      with_insert_stamps(&record, 1, [&] { insert_row(db, record, true); });
+      create_record(db, record, [&] { with_insert_stamps(&record, 1, [&] { insert_row(db, record, true); }); });
     } else {
       update_record(db, static_cast<const M&>(record), &record, validate);
     }
@@ -468,13 +533,15 @@ void save_record(const database& db, M& record, bool validate) {
       if (validate) validate_or_throw(db, record, true);
     (void)validate;
     if constexpr (detail::has_self_reference_v<M>) detail::check_no_cycle(db, record);
-    with_insert_stamps(&record, 1, [&] {
-      auto& state = detail::state_of(db);
-      detail::parameter_list params(db.dialect());
-      detail::append_values(record, params, true);
-      detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
+    create_record(db, record, [&] {
+      with_insert_stamps(&record, 1, [&] {
+        auto& state = detail::state_of(db);
+        detail::parameter_list params(db.dialect());
+        detail::append_values(record, params, true);
+        detail::run(state, detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::upsert), params.span());
+      });
+      detail::remember_row(record);
     });
-    detail::remember_row(record);
   }
 }
 }  // namespace detail
@@ -566,12 +633,15 @@ bool destroy(const database& db, const M& record);
 //   ar::destroy<Post>(db, 42);  // the model named, as find<Post>(db, 42)
 template <model M>
 bool destroy(const database& db, const key_type_of<M>& key) {
-  if constexpr (detail::has_dependents_v<M>) {
-    if (auto record = find<M>(db, key)) return destroy(db, *record);
-    return false;
-  } else {
-    return detail::delete_row<M>(db, key);
+  if constexpr (detail::has_dependents_v<M> || detail::destroy_callbacks_v<M>) {
+    // The record is read so that its dependents are handled and its callbacks see it.
+    if (detail::has_dependents_v<M> ||
+        detail::has_callbacks_now<M>(detail::destroy_hooks_before{}, detail::destroy_hooks_after{})) {
+      if (auto record = find<M>(db, key)) return destroy(db, *record);
+      return false;
+    }
   }
+  return detail::delete_row<M>(db, key);
 }
 // A key of the wrong type: a compile error that names the model and the key's type.
 template <model M, class K>
@@ -589,12 +659,21 @@ template <model M>
 // DELETE by primary key; true when a row was deleted. With AR_DEPENDENT relations, their rows are
 // handled first, in one transaction (destroy_with_dependents, ar/relation.hpp: a model with
 // relations is defined where that header is, so it is defined wherever this is called).
+// With callbacks (ar/callbacks.hpp), before_destroy runs first (before the dependents), and
+// after_destroy when a row was deleted.
 template <model M>
 bool destroy(const database& db, const M& record) {
-  if constexpr (detail::has_dependents_v<M>)
-    return detail::destroy_with_dependents(db, record);
-  else
-    return detail::delete_record(db, record);
+  const auto write = [&] {
+    if constexpr (detail::has_dependents_v<M>)
+      return detail::destroy_with_dependents(db, record);
+    else
+      return detail::delete_record(db, record);
+  };
+  if constexpr (detail::destroy_callbacks_v<M>) {
+    if (detail::has_callbacks_now<M>(detail::destroy_hooks_before{}, detail::destroy_hooks_after{}))
+      return detail::with_callbacks<M, detail::destroy_hooks_before, detail::destroy_hooks_after>(db, record, write);
+  }
+  return write();
 }
 
 namespace detail {

@@ -70,6 +70,23 @@ class AR_API validation_error : public error {
   std::vector<field_error> errors_;
 };
 
+// A before_ callback (AR_CALLBACK, ar::on; ar/callbacks.hpp) returned false: the write it came
+// before was not made, nothing was written, and the record is as it was before the call. Names the
+// table, the hook (before_save, ...) and the callback (its name in AR_CALLBACK, or the one given
+// to ar::on).
+class AR_API callback_vetoed : public error {
+ public:
+  callback_vetoed(std::string table, std::string hook, std::string callback);
+  const std::string& table() const noexcept { return table_; }
+  const std::string& hook() const noexcept { return hook_; }
+  const std::string& callback() const noexcept { return callback_; }
+
+ private:
+  std::string table_;
+  std::string hook_;
+  std::string callback_;
+};
+
 // A lookup by primary key found no row (find_or_throw), or an update/destroy matched no row.
 class AR_API record_not_found : public error {
  public:

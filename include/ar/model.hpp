@@ -34,6 +34,15 @@
 //                              ar::presence, ar::length{...}, ar::range{...}, ar::format(...),
 //                              ar::inclusion{...}, ar::uniqueness, ar::check{f, "message"}
 //                              (ar/validators.hpp, ar/validation.hpp)
+//   AR_CALLBACK(hook, function)  `function` runs at `hook` of every insert, update, save or destroy
+//                              of a record: before_save, before_create, before_update, after_create,
+//                              after_update, after_save, before_destroy, after_destroy, after_commit,
+//                              after_rollback. A function, a static member function or
+//                              &Model::member_function, taking the record (and the database first,
+//                              if it likes); a before_ one returning bool vetoes the write with
+//                              false (ar/callbacks.hpp, docs/records.md)
+//   AR_REGISTERED_CALLBACKS    the model's writes also run the callbacks ar::on<Model> registers
+//                              at run time
 //   AR_TRANSIENT(m1, m2, ...)  data members that are not stored, on purpose. Every data member of a
 //                              model that is an aggregate is in AR_FIELDS or here: one in neither
 //                              does not compile (it would silently never be stored).
@@ -113,6 +122,8 @@
 #define AR_UPDATED_AT(member) (UPDATED_AT, member)
 // AR_VALIDATES(member, validators...): checks save, insert and update run first.
 #define AR_VALIDATES(member, ...) (VALIDATES, member, __VA_ARGS__)
+#define AR_CALLBACK(hook, function) (CALLBACK, hook, function)
+#define AR_REGISTERED_CALLBACKS (REGISTERED_CALLBACKS)
 
 // AR_TRANSIENT(m1, m2, ...): data members that are not stored, on purpose.
 #define AR_TRANSIENT(...) (TRANSIENT, __VA_ARGS__)
@@ -216,6 +227,7 @@
 #define AR_DETAIL_HAS_POST_CHECK_CREATED_AT ~, 1
 #define AR_DETAIL_HAS_POST_CHECK_UPDATED_AT ~, 1
 #define AR_DETAIL_HAS_POST_CHECK_VALIDATES ~, 1
+#define AR_DETAIL_HAS_POST_CHECK_CALLBACK ~, 1
 #define AR_DETAIL_POST_CHECK_0(Self, ...)
 #define AR_DETAIL_POST_CHECK_1(Self, kind, ...) AR_DETAIL_POST_CHECK_KIND(kind)(Self, __VA_ARGS__)
 #define AR_DETAIL_POST_CHECK_KIND(kind) AR_DETAIL_POST_CHECK_KIND_I(kind)
@@ -243,6 +255,19 @@
                     ::ar::detail::timestamp_problem::not_a_time,                                                \
                 clause " of " #Self ": '" names "' is not a time: a timestamp is an ar::time_point field (or "  \
                 "std::optional<ar::time_point>)");
+/* callback_problem_of finds the clause by its words as written */
+#define AR_DETAIL_POST_CHECKS_CALLBACK(Self, hook, function)                                                    \
+  static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=               \
+                    ::ar::detail::callback_problem::unknown_hook,                                               \
+                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #hook "' is not a callback hook: use "    \
+                "before_save, before_create, before_update, after_create, after_update, after_save, "           \
+                "before_destroy, after_destroy, after_commit or after_rollback");                               \
+  static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=               \
+                    ::ar::detail::callback_problem::not_callable,                                               \
+                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #function "' cannot be the "             \
+                #hook " callback: it takes (" #Self "&), or (const ar::database&, " #Self "&), const " #Self      \
+                "& for the destroy, commit and rollback hooks, and returns void (or bool for a before_ hook: "   \
+                "false vetoes the write)");
 /* validators_problem_of finds the clause by its field's name: two AR_VALIDATES of one field are both checked */
 #define AR_DETAIL_POST_CHECKS_VALIDATES(Self, member, ...)                                                      \
   static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
@@ -361,6 +386,12 @@
 /* (AR_PP_FOR_EACH_INDEXED: AR_MODEL's own AR_PP_FOR_EACH is being expanded here, and does not expand again) */
 #define AR_DETAIL_KEY_NAME(data, index, member) , BOOST_HANA_STRING(#member)
 #define AR_DETAIL_META_KEY_SUPPLIED(...) ::ar::detail::key_supplied_clause{}
+#define AR_DETAIL_META_REGISTERED_CALLBACKS(...) ::ar::detail::registered_callbacks_clause{}
+/* a lambda giving the function (a function pointer, a member function pointer, an object): the
+   clause's type carries it, and its type is what the post-check tests against the hook */
+#define AR_DETAIL_META_CALLBACK(hook, function)                                              \
+  ::ar::detail::make_callback_clause(BOOST_HANA_STRING(#hook), BOOST_HANA_STRING(#function), \
+                                     [] { return function; })
 #define AR_DETAIL_META_UNIQUE(...) \
   ::ar::detail::make_index_clause<true>(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
 #define AR_DETAIL_META_INDEX(...) \
@@ -644,6 +675,8 @@
 #define AR_DETAIL_DECL_COLUMN(...)
 #define AR_DETAIL_DECL_PRIMARY_KEY(...)
 #define AR_DETAIL_DECL_KEY_SUPPLIED(...)
+#define AR_DETAIL_DECL_REGISTERED_CALLBACKS(...)
+#define AR_DETAIL_DECL_CALLBACK(...)
 #define AR_DETAIL_DECL_LOCK_VERSION(...)
 #define AR_DETAIL_DECL_NAMING(...)
 #define AR_DETAIL_DECL_TIMESTAMPS(...)

@@ -23,6 +23,11 @@
 //   }                                // ...and the scope's end rolled back to the savepoint
 //   tx.commit();                     // the order is committed
 //
+// A model's after_commit and after_rollback callbacks (ar/callbacks.hpp) run when the transaction
+// its write ran in ends: after the outermost COMMIT, or after the rollback (of a savepoint, for a
+// write made inside it); an exception one throws comes out of commit() / rollback() once every one
+// ran (a scope's end drops it).
+//
 // Nested transactions end innermost first: commit() or rollback() of one that has a nested one
 // still open throws ar::transaction_error.
 //
@@ -40,6 +45,8 @@
 #include <ar/export.hpp>
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -76,7 +83,8 @@ class AR_API transaction {
 
  private:
   void end() noexcept;
-  void undo();
+  std::exception_ptr undo();
+  void undo_statements();
   void abandon() noexcept;
   void check_innermost(const char* operation);
 
@@ -87,6 +95,14 @@ class AR_API transaction {
 };
 
 namespace detail {
+// Queues what runs when the transaction this thread has open on `db` ends: on_commit after the
+// outermost COMMIT (a savepoint's release hands it on to the enclosing transaction), on_rollback
+// after a rollback of the transaction or of the savepoint it was queued in (either may be empty).
+// Each runs once, in the order queued, outside the transaction (it has ended). Throws
+// ar::transaction_error when no transaction is open. (ar/callbacks.hpp's after_commit and
+// after_rollback.)
+AR_API void on_transaction_end(const database& db, std::function<void()> on_commit,
+                               std::function<void()> on_rollback);
 // Refuses a retry_transaction that cannot work: fewer than one attempt, or a transaction already
 // open on the database in this thread (a deadlock ends all of it, not just a savepoint).
 AR_API void check_retry(const database& db, int attempts);

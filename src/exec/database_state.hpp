@@ -51,6 +51,15 @@ struct transaction_state {
   enum class abort : std::uint8_t { none, refused, rolled_back, ended } aborted = abort::none;
   error_kind cause_kind = error_kind::other;
   std::string cause;  // the backend's message for the failure
+  // What runs when the transaction ends (after_commit / after_rollback callbacks, ar/callbacks.hpp),
+  // in the order queued; `depth` is the level it was queued at: a savepoint's release hands its
+  // entries to the level around it, its rollback runs their on_rollback.
+  struct end_callback {
+    std::uint32_t depth;
+    std::function<void()> on_commit;
+    std::function<void()> on_rollback;
+  };
+  std::vector<end_callback> end_callbacks;
 };
 
 // One connection of a database's pool, with the statements prepared on it. Only the thread that

@@ -4,7 +4,11 @@
 #include <ar/error.hpp>
 #include <ar/transaction.hpp>
 
+#include <algorithm>
+#include <exception>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace ar {
 
@@ -14,6 +18,35 @@ using abort_state = detail::transaction_state::abort;
 
 // The savepoint of the level-th nested transaction (1-based).
 std::string savepoint_name(std::uint32_t level) { return "ar_savepoint_" + std::to_string(level); }
+
+using end_callbacks = std::vector<detail::transaction_state::end_callback>;
+
+// The end callbacks queued inside the transaction at `level` (0: all of them; n: those of the
+// n-th savepoint and the ones nested in it), taken out of the connection's list, in order.
+end_callbacks take_end_callbacks(detail::transaction_state& tx, std::uint32_t level) {
+  auto& all = tx.end_callbacks;
+  const auto mine =
+      std::stable_partition(all.begin(), all.end(), [&](const auto& e) { return e.depth <= level; });
+  end_callbacks out(std::make_move_iterator(mine), std::make_move_iterator(all.end()));
+  all.erase(mine, all.end());
+  return out;
+}
+
+// Runs every on_commit (or on_rollback) in order, each even when one before it threw; returns the
+// first exception.
+std::exception_ptr run_end_callbacks(end_callbacks& list, bool committed) noexcept {
+  std::exception_ptr first;
+  for (auto& e : list) {
+    const auto& f = committed ? e.on_commit : e.on_rollback;
+    if (!f) continue;
+    try {
+      f();
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  return first;
+}
 
 }  // namespace
 
@@ -52,7 +85,9 @@ transaction::~transaction() {
     return;
   }
   try {
-    undo();
+    // An exception of an after_rollback callback is dropped: a destructor must not throw (it runs
+    // while another exception leaves the scope, as a rule).
+    (void)undo();
   } catch (...) {
     // A destructor must not throw. The connection is in an unknown state: it is dropped.
     abandon();
@@ -75,6 +110,9 @@ void transaction::end() noexcept {
 void transaction::abandon() noexcept {
   detail::connection& c = pin_->conn();
   c.broken = true;
+  // Nothing done since this transaction (savepoint) began is committed: its after_rollback run.
+  end_callbacks pending = take_end_callbacks(c.tx, level_);
+  (void)run_end_callbacks(pending, false);
   if (level_ > 0 && c.tx.aborted == abort_state::none) {
     // The enclosing transaction is in an unknown state: it refuses its statements from now on.
     c.tx.aborted = abort_state::refused;
@@ -101,15 +139,28 @@ void transaction::check_innermost(const char* operation) {
                             "' while a transaction nested in it (a savepoint) is still open; end the nested one first");
 }
 
-// Rolls back (to the savepoint) and ends. Sends nothing when the server rolled the whole
+// Rolls back (to the savepoint) and ends, then runs the after_rollback callbacks queued in it
+// (returned: the first exception one threw). Sends nothing when the server rolled the whole
 // transaction back already.
-void transaction::undo() {
+std::exception_ptr transaction::undo() {
   detail::connection& c = pin_->conn();
+  end_callbacks pending = take_end_callbacks(c.tx, level_);
   // The server holds no transaction: it rolled it back, or a statement of the program's ended it.
   if (c.tx.aborted == abort_state::rolled_back || c.tx.aborted == abort_state::ended) {
     end();
-    return;
+    return run_end_callbacks(pending, false);
   }
+  try {
+    undo_statements();
+  } catch (...) {
+    (void)run_end_callbacks(pending, false);
+    throw;
+  }
+  return run_end_callbacks(pending, false);
+}
+
+void transaction::undo_statements() {
+  detail::connection& c = pin_->conn();
   // A transaction the server refuses takes its ROLLBACK (TO SAVEPOINT): that is what lifts the refusal.
   c.tx.aborted = abort_state::none;
   const dialect& d = db_.dialect();
@@ -143,7 +194,7 @@ void transaction::commit() {
             : transaction_aborted(db_.name(), sql, c.tx.cause, c.tx.cause_kind,
                                   level_ == 0 || c.tx.aborted == abort_state::rolled_back);
     try {
-      undo();
+      (void)undo();
     } catch (...) {
       abandon();
     }
@@ -153,27 +204,47 @@ void transaction::commit() {
     detail::run(*pin_, sql, {});
   } catch (...) {
     try {
-      undo();
+      (void)undo();
     } catch (...) {
       abandon();
     }
     throw;
   }
+  if (level_ > 0) {
+    // A released savepoint's writes are the enclosing transaction's: so are its end callbacks.
+    for (auto& e : c.tx.end_callbacks)
+      if (e.depth > level_) e.depth = level_;
+    end();
+    return;
+  }
+  end_callbacks pending = take_end_callbacks(c.tx, 0);
   end();
+  // Committed: an exception of an after_commit callback is the program's to see, after every one ran.
+  if (std::exception_ptr first = run_end_callbacks(pending, true)) std::rethrow_exception(first);
 }
 
 void transaction::rollback() {
   check_innermost("rollback()");
+  std::exception_ptr first;
   try {
-    undo();
+    first = undo();
   } catch (...) {
     // Whatever the transaction did is not committed; the connection is not to be trusted.
     abandon();
     throw;
   }
+  if (first) std::rethrow_exception(first);
 }
 
 namespace detail {
+
+void on_transaction_end(const database& db, std::function<void()> on_commit, std::function<void()> on_rollback) {
+  connection* c = transaction_connection(state_of(db));
+  if (!c)
+    throw transaction_error("ar: an end-of-transaction callback on database '" + db.name() +
+                            "' with no transaction open there in this thread");
+  c->tx.end_callbacks.push_back({c->tx.depth, std::move(on_commit), std::move(on_rollback)});
+}
 
 void check_retry(const database& db, int attempts) {
   if (attempts < 1)

@@ -25,6 +25,13 @@ std::string validation_message(const std::string& table, const std::vector<field
 validation_error::validation_error(std::string table, std::vector<field_error> errors)
     : error(validation_message(table, errors)), table_(std::move(table)), errors_(std::move(errors)) {}
 
+callback_vetoed::callback_vetoed(std::string table, std::string hook, std::string callback)
+    : error("ar: the " + hook + " callback '" + callback + "' of '" + table +
+            "' returned false: the write was vetoed, nothing was written"),
+      table_(std::move(table)),
+      hook_(std::move(hook)),
+      callback_(std::move(callback)) {}
+
 stale_record_error::stale_record_error(std::string database, std::string table, std::string key,
                                        std::int64_t expected_version)
     : error("ar: database '" + database + "': no row in '" + table + "' has the primary key " + key +

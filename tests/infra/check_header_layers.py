@@ -44,7 +44,7 @@ LAYERS = [
     ]),
     # A query holds its database and the terminal adaptors run it: above execution.
     ("queries and CRUD", [
-        "query.hpp", "validation.hpp", "crud.hpp", "schema.hpp", "migrate.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
+        "query.hpp", "validation.hpp", "callbacks.hpp", "crud.hpp", "schema.hpp", "migrate.hpp", "verify_schema.hpp", "catalog.hpp", "stream.hpp", "sql.hpp",
         "views/after.hpp", "views/aggregate.hpp", "views/delete_all.hpp", "views/distinct.hpp", "views/drop.hpp",
         "views/filter.hpp", "views/first.hpp", "views/group_by.hpp", "views/order_by.hpp", "views/select.hpp",
         "views/page.hpp", "views/correlate.hpp", "views/take.hpp", "views/timeout.hpp", "views/to_vector.hpp", "views/update_all.hpp",

@@ -14,10 +14,16 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+
+namespace ar {
+class database;
+}
 
 namespace ar::detail {
 
@@ -166,6 +172,88 @@ struct validates_clause {
 template <class Name, class Make>
 constexpr validates_clause<Name, Make> make_validates_clause(Name, Make) {
   return {};
+}
+
+// The moments of a record's life a callback runs at (ar/callbacks.hpp), in the order one write
+// runs them: save's and create's (or update's) before the statement, their after_ ones after it;
+// destroy's around its DELETE; after_commit / after_rollback when the transaction ends.
+enum class hook_kind : std::uint8_t {
+  before_save,
+  before_create,
+  before_update,
+  after_create,
+  after_update,
+  after_save,
+  before_destroy,
+  after_destroy,
+  after_commit,
+  after_rollback,
+  none,  // a name that is no hook
+};
+inline constexpr std::size_t hook_count = static_cast<std::size_t>(hook_kind::none);
+inline constexpr std::array<std::string_view, hook_count> hook_names{
+    "before_save",  "before_create",  "before_update", "after_create", "after_update",
+    "after_save",   "before_destroy", "after_destroy", "after_commit", "after_rollback"};
+constexpr hook_kind hook_named(std::string_view name) {
+  for (std::size_t i = 0; i < hook_count; ++i)
+    if (hook_names[i] == name) return static_cast<hook_kind>(i);
+  return hook_kind::none;
+}
+constexpr std::string_view hook_name(hook_kind h) { return hook_names[static_cast<std::size_t>(h)]; }
+// The hooks that may stop the write they come before (by returning false).
+constexpr bool is_before_hook(hook_kind h) {
+  return h == hook_kind::before_save || h == hook_kind::before_create || h == hook_kind::before_update ||
+         h == hook_kind::before_destroy;
+}
+// The hooks whose callback may change the record (those of a write that stores its fields); the
+// others see it const (a destroy's, and a finished transaction's copy of it).
+constexpr bool hook_changes_record(hook_kind h) {
+  return h <= hook_kind::after_save;
+}
+
+// AR_CALLBACK(hook, function): Make() returns the function (called with std::invoke: a function,
+// a static member function, &Model::member_function, a function object), HookName and FnName are
+// the clause's words as written, for its messages.
+template <class HookName, class FnName, class Make>
+struct callback_clause {
+  using make = Make;
+  using call = decltype(std::declval<Make>()());
+  static constexpr hook_kind hook = hook_named(to_string_view(HookName{}));
+  static constexpr std::string_view hook_text = to_string_view(HookName{});
+  static constexpr std::string_view function = to_string_view(FnName{});
+};
+template <class HookName, class FnName, class Call>
+constexpr callback_clause<HookName, FnName, Call> make_callback_clause(HookName, FnName, Call) {
+  return {};
+}
+// AR_REGISTERED_CALLBACKS: the model's writes run the callbacks ar::on<Model> registers at run time.
+struct registered_callbacks_clause {};
+
+// What is wrong with a callback: its hook is no hook's name, or the function cannot be called as
+// the hook calls it: with the record (Model&, or const Model& for before_destroy, after_destroy,
+// after_commit, after_rollback), or with the database and the record, returning void, or bool for
+// a before_ hook.
+enum class callback_problem : std::uint8_t { none, unknown_hook, not_callable };
+
+template <class M, hook_kind H, class F>
+constexpr callback_problem callback_problem_for() {
+  if constexpr (H == hook_kind::none) {
+    return callback_problem::unknown_hook;
+  } else {
+    using record = std::conditional_t<hook_changes_record(H), M&, const M&>;
+    constexpr auto result_ok = []<class R>() {
+      return std::is_void_v<R> || (is_before_hook(H) && std::is_same_v<R, bool>);
+    };
+    if constexpr (std::is_invocable_v<F&, const database&, record>)
+      return result_ok.template operator()<std::invoke_result_t<F&, const database&, record>>()
+                 ? callback_problem::none
+                 : callback_problem::not_callable;
+    else if constexpr (std::is_invocable_v<F&, record>)
+      return result_ok.template operator()<std::invoke_result_t<F&, record>>() ? callback_problem::none
+                                                                               : callback_problem::not_callable;
+    else
+      return callback_problem::not_callable;
+  }
 }
 
 // AR_NAMING(style): the model's names are spelled in `style` on every database.
@@ -372,6 +460,11 @@ template <class Clause>
 inline constexpr bool is_validates_clause_v = false;
 template <class N, class M>
 inline constexpr bool is_validates_clause_v<validates_clause<N, M>> = true;
+
+template <class Clause>
+inline constexpr bool is_callback_clause_v = false;
+template <class H, class F, class C>
+inline constexpr bool is_callback_clause_v<callback_clause<H, F, C>> = true;
 
 template <class Clause>
 inline constexpr bool is_naming_clause_v = false;
@@ -608,12 +701,17 @@ inline constexpr bool is_time_field_v =
 
 // The validations AR_VALIDATES declares, in order, and the timestamp columns: what insert, update
 // and save do besides writing (ar/crud.hpp). Created / Updated are npos when not declared.
-template <std::size_t Created, std::size_t Updated, timestamp_problem Problem, class Validations>
+// And the callbacks AR_CALLBACK declares (callback_clause, in order), and whether the model runs
+// the ones ar::on registers (AR_REGISTERED_CALLBACKS).
+template <std::size_t Created, std::size_t Updated, timestamp_problem Problem, class Validations, class Callbacks,
+          bool Registered>
 struct lifecycle {
   static constexpr std::size_t created_at = Problem == timestamp_problem::none ? Created : npos;
   static constexpr std::size_t updated_at = Problem == timestamp_problem::none ? Updated : npos;
   static constexpr timestamp_problem problem = Problem;
   using validations = Validations;
+  using callbacks = Callbacks;
+  static constexpr bool registered_callbacks = Registered;
 };
 
 template <class Model, class Table, class Keys, bool KeySupplied, name_style Naming, class Relations, class MorphName,
@@ -656,6 +754,9 @@ struct model_definition<Model, Table, std::index_sequence<Keys...>, KeySupplied,
   static constexpr std::size_t updated_at_index = Life::updated_at;
   static constexpr timestamp_problem timestamps_problem = Life::problem;
   using validations = typename Life::validations;
+  // AR_CALLBACK's clauses (callback_clause), in order; AR_REGISTERED_CALLBACKS.
+  using callbacks = typename Life::callbacks;
+  static constexpr bool registered_callbacks = Life::registered_callbacks;
   // An integer primary key is generated by the database, unless AR_KEY_SUPPLIED says the program
   // supplies it; any other key, and a key of several fields, is supplied by the program.
   static constexpr bool generated_key = [] {
@@ -693,6 +794,16 @@ template <class C, class... Rest>
 struct validations_of<C, Rest...> {
   using rest = typename validations_of<Rest...>::type;
   using type = std::conditional_t<is_validates_clause_v<C>, typename prepend<C, rest>::type, rest>;
+};
+
+template <class... Clauses>
+struct callbacks_of {
+  using type = type_list<>;
+};
+template <class C, class... Rest>
+struct callbacks_of<C, Rest...> {
+  using rest = typename callbacks_of<Rest...>::type;
+  using type = std::conditional_t<is_callback_clause_v<C>, typename prepend<C, rest>::type, rest>;
 };
 
 template <class... Clauses>
@@ -797,13 +908,35 @@ constexpr auto make_model(Table, Clauses...) {
                                   typename morph_name_of_clauses<Clauses...>::type,
                                   typename ddl_clauses_of<Clauses...>::type, lock, lock_problem,
                                   lifecycle<stamps[0], stamps[1], stamp_problem,
-                                            typename validations_of<Clauses...>::type>,
+                                            typename validations_of<Clauses...>::type,
+                                            typename callbacks_of<Clauses...>::type,
+                                            (std::is_same_v<Clauses, registered_callbacks_clause> || ...)>,
                                   column_def<F::pointer, typename F::name_type,
                                              typename column_for<typename F::name_type, Clauses...>::type, F::index,
                                              column_for<typename F::name_type, Clauses...>::given>...>{};
       }
     }
   }(fields{});
+}
+
+// What is wrong with AR_CALLBACK(hook, function) of a made model (found by its words; none for a
+// model that failed an earlier check): AR_MODEL's post-check names the hook and the function.
+template <class Def>
+constexpr callback_problem callback_problem_of(std::string_view hook, std::string_view function) {
+  if constexpr (!requires { typename Def::callbacks; }) {
+    return callback_problem::none;
+  } else {
+    return []<class... Clause>(type_list<Clause...>, std::string_view h, std::string_view f) {
+      callback_problem found = callback_problem::none;
+      (
+          [&] {
+            if (found == callback_problem::none && Clause::hook_text == h && Clause::function == f)
+              found = callback_problem_for<typename Def::model_type, Clause::hook, typename Clause::call>();
+          }(),
+          ...);
+      return found;
+    }(typename Def::callbacks{}, hook, function);
+  }
 }
 
 }  // namespace ar::detail
