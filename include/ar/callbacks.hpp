@@ -70,28 +70,43 @@ namespace ar {
 // The hooks, for ar::on: ar::on<Post>(ar::before_save, f).
 template <detail::hook_kind H>
 struct hook_t {
+  // Which hook this is.
   static constexpr detail::hook_kind kind = H;
 };
+// The before_save hook: runs before insert and update, after validation; returning false vetoes the write.
 inline constexpr hook_t<detail::hook_kind::before_save> before_save{};
+// The before_create hook: runs before an insert, after before_save; returning false vetoes it.
 inline constexpr hook_t<detail::hook_kind::before_create> before_create{};
+// The before_update hook: runs before an update that changes something, after before_save; returning false vetoes it.
 inline constexpr hook_t<detail::hook_kind::before_update> before_update{};
+// The after_create hook: runs after the INSERT, in its transaction.
 inline constexpr hook_t<detail::hook_kind::after_create> after_create{};
+// The after_update hook: runs after the UPDATE, in its transaction.
 inline constexpr hook_t<detail::hook_kind::after_update> after_update{};
+// The after_save hook: runs after after_create / after_update, in the write's transaction.
 inline constexpr hook_t<detail::hook_kind::after_save> after_save{};
+// The before_destroy hook: runs before a destroy and its dependents; returning false vetoes it.
 inline constexpr hook_t<detail::hook_kind::before_destroy> before_destroy{};
+// The after_destroy hook: runs after the DELETE removed a row, in its transaction.
 inline constexpr hook_t<detail::hook_kind::after_destroy> after_destroy{};
+// The after_commit hook: runs once the transaction the write was in has committed.
 inline constexpr hook_t<detail::hook_kind::after_commit> after_commit{};
+// The after_rollback hook: runs once the transaction (or savepoint) the write was in has rolled back.
 inline constexpr hook_t<detail::hook_kind::after_rollback> after_rollback{};
 
 // What ar::on returns: the callback stays registered while it lives (remove() or its destruction
 // unregisters it). Movable.
 class [[nodiscard]] callback_registration {
  public:
+  // Registers nothing.
   callback_registration() = default;
+  // Made by ar::on: `remove` unregisters callback `id` of hook `hook`.
   callback_registration(void (*remove)(std::size_t, std::uint64_t), std::size_t hook, std::uint64_t id) noexcept
       : remove_(remove), hook_(hook), id_(id) {}
+  // Takes over o's registration; o registers nothing afterwards.
   callback_registration(callback_registration&& o) noexcept
       : remove_(std::exchange(o.remove_, nullptr)), hook_(o.hook_), id_(o.id_) {}
+  // Unregisters this one's callback, then takes over o's registration.
   callback_registration& operator=(callback_registration&& o) noexcept {
     if (this != &o) {
       remove();
@@ -104,9 +119,11 @@ class [[nodiscard]] callback_registration {
   callback_registration(const callback_registration&) = delete;
   callback_registration& operator=(const callback_registration&) = delete;
   ~callback_registration() { remove(); }
+  // Unregisters the callback now (once; later calls do nothing).
   void remove() noexcept {
     if (remove_) std::exchange(remove_, nullptr)(hook_, id_);
   }
+  // Whether the callback is still registered through this object.
   bool active() const noexcept { return remove_ != nullptr; }
 
  private:

@@ -76,9 +76,13 @@ class AR_API validation_error : public error {
 // to ar::on).
 class AR_API callback_vetoed : public error {
  public:
+  // The veto of `callback` at `hook` of a write to `table`.
   callback_vetoed(std::string table, std::string hook, std::string callback);
+  // The table of the vetoed write.
   const std::string& table() const noexcept { return table_; }
+  // The hook whose callback vetoed (before_save, before_create, before_update, before_destroy).
   const std::string& hook() const noexcept { return hook_; }
+  // The callback that returned false: its name in AR_CALLBACK, or the one given to ar::on.
   const std::string& callback() const noexcept { return callback_; }
 
  private:

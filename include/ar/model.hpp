@@ -122,7 +122,10 @@
 #define AR_UPDATED_AT(member) (UPDATED_AT, member)
 // AR_VALIDATES(member, validators...): checks save, insert and update run first.
 #define AR_VALIDATES(member, ...) (VALIDATES, member, __VA_ARGS__)
+// AR_CALLBACK(hook, function): `function` runs at `hook` (before_save, after_commit, ...) of every
+// write of the model (ar/callbacks.hpp).
 #define AR_CALLBACK(hook, function) (CALLBACK, hook, function)
+// AR_REGISTERED_CALLBACKS: the model also runs the callbacks ar::on registers at run time.
 #define AR_REGISTERED_CALLBACKS (REGISTERED_CALLBACKS)
 
 // AR_TRANSIENT(m1, m2, ...): data members that are not stored, on purpose.

@@ -22,10 +22,13 @@ namespace ar {
 // ar::joined<"manager">(column).
 template <std::size_t N>
 struct fixed_string {
+  // The characters, with the literal's closing NUL.
   char chars[N]{};
+  // From a string literal (implicit, so that a literal can be the template argument).
   constexpr fixed_string(const char (&text)[N]) {
     for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
   }
+  // The text, without the NUL.
   constexpr std::string_view view() const { return {chars, N - 1}; }
   // The first '.' at or after `from`, or the length (plain loops: UBSan's checks keep
   // string_view::find out of constant expressions).
@@ -41,12 +44,14 @@ struct fixed_string {
       if (chars[i] == '.') ++n;
     return n;
   }
+  // Whether the characters [begin, end) spell `name`.
   constexpr bool same(std::size_t begin, std::size_t end, std::string_view name) const {
     if (end - begin != name.size()) return false;
     for (std::size_t i = 0; i < name.size(); ++i)
       if (chars[begin + i] != name[i]) return false;
     return true;
   }
+  // Whether the whole text is `other`.
   constexpr bool equals(std::string_view other) const {
     if (other.size() != N - 1) return false;
     for (std::size_t i = 0; i + 1 < N; ++i)
