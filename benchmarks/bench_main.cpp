@@ -11,12 +11,12 @@
 #include <iostream>
 
 namespace bench {
-void register_query_benchmarks(bool postgresql);      // W1, W2
-void register_crud_benchmarks();                      // W3, W5
-void register_loading_benchmarks(bool postgresql);    // W4, W7
-void register_relation_benchmarks();                  // W8, W9, W10
-void register_render_benchmarks();                    // W11
-void register_grouping_benchmarks();                  // W12
+void register_query_benchmarks(bool postgresql);    // W1, W2
+void register_crud_benchmarks();                    // W3, W5
+void register_loading_benchmarks(bool postgresql);  // W4, W7
+void register_relation_benchmarks();                // W8, W9, W10
+void register_render_benchmarks();                  // W11
+void register_grouping_benchmarks();                // W12
 }  // namespace bench
 
 int main(int argc, char** argv) {

@@ -39,8 +39,7 @@ struct Post {
   std::string title;
   std::optional<std::string> body;
 
-  AR_MODEL(Post, "posts", AR_FIELDS(id, user_id, title, body),
-           AR_BELONGS_TO(author, User, user_id, AR_INVERSE(posts)),
+  AR_MODEL(Post, "posts", AR_FIELDS(id, user_id, title, body), AR_BELONGS_TO(author, User, user_id, AR_INVERSE(posts)),
            AR_HAS_MANY(comments, Comment, post_id, AR_INVERSE(post)));
 };
 
@@ -181,19 +180,24 @@ std::vector<user_row> load_tree_sqlite3(bench::raw_sqlite_connection& conn) {
   std::vector<user_row> users;
   sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users");
   while (sqlite3_step(st) == SQLITE_ROW)
-    users.push_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2), {}});
+    users.push_back(
+        user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2), {}});
   if (users.empty()) return users;
 
   std::unordered_map<std::int64_t, std::size_t> user_at;
   user_at.reserve(users.size());
   for (std::size_t i = 0; i < users.size(); ++i) user_at.emplace(users[i].id, i);
-  st = conn.statements->get(bench::sqlite_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", users.size(), " ORDER BY id"));
+  st = conn.statements->get(
+      bench::sqlite_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", users.size(), " ORDER BY id"));
   for (std::size_t i = 0; i < users.size(); ++i) sqlite3_bind_int64(st, static_cast<int>(i + 1), users[i].id);
   std::vector<std::int64_t> post_keys;
   std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> post_at;  // user, post
   while (sqlite3_step(st) == SQLITE_ROW) {
-    post_row p{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), bench::column_text(st, 2),
-               bench::column_optional_text(st, 3), {}};
+    post_row p{sqlite3_column_int64(st, 0),
+               sqlite3_column_int64(st, 1),
+               bench::column_text(st, 2),
+               bench::column_optional_text(st, 3),
+               {}};
     auto& owner = users[user_at.at(p.user_id)];
     post_keys.push_back(p.id);
     post_at.emplace(p.id, std::pair{user_at.at(p.user_id), owner.posts.size()});
@@ -201,7 +205,8 @@ std::vector<user_row> load_tree_sqlite3(bench::raw_sqlite_connection& conn) {
   }
   if (post_keys.empty()) return users;
 
-  st = conn.statements->get(bench::sqlite_in("SELECT id, post_id, text FROM comments WHERE post_id IN", post_keys.size(), " ORDER BY id"));
+  st = conn.statements->get(
+      bench::sqlite_in("SELECT id, post_id, text FROM comments WHERE post_id IN", post_keys.size(), " ORDER BY id"));
   for (std::size_t i = 0; i < post_keys.size(); ++i) sqlite3_bind_int64(st, static_cast<int>(i + 1), post_keys[i]);
   while (sqlite3_step(st) == SQLITE_ROW) {
     comment_row c{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), bench::column_text(st, 2)};
@@ -263,7 +268,9 @@ struct soci_tree_loader {
           st.exchange(soci::into(r.title));
           st.exchange(soci::into(r.body, r.body_ind));
         },
-        [](std::size_t k) { return bench::soci_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", k, " ORDER BY id"); });
+        [](std::size_t k) {
+          return bench::soci_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", k, " ORDER BY id");
+        });
     for (std::size_t i = 0; i < users.size(); ++i) p.keys[i] = users[i].id;
     std::vector<std::int64_t> post_keys;
     std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> post_at;
@@ -272,10 +279,12 @@ struct soci_tree_loader {
       const std::size_t owner = user_at.at(p.row.user_id);
       post_keys.push_back(p.row.id);
       post_at.emplace(p.row.id, std::pair{owner, users[owner].posts.size()});
-      users[owner].posts.push_back(post_row{p.row.id, p.row.user_id, p.row.title,
-                                            p.row.body_ind == soci::i_null ? std::nullopt
-                                                                           : std::optional<std::string>(p.row.body),
-                                            {}});
+      users[owner].posts.push_back(
+          post_row{p.row.id,
+                   p.row.user_id,
+                   p.row.title,
+                   p.row.body_ind == soci::i_null ? std::nullopt : std::optional<std::string>(p.row.body),
+                   {}});
     }
     if (post_keys.empty()) return users;
 
@@ -286,7 +295,9 @@ struct soci_tree_loader {
           st.exchange(soci::into(r.post_id));
           st.exchange(soci::into(r.text));
         },
-        [](std::size_t k) { return bench::soci_in("SELECT id, post_id, text FROM comments WHERE post_id IN", k, " ORDER BY id"); });
+        [](std::size_t k) {
+          return bench::soci_in("SELECT id, post_id, text FROM comments WHERE post_id IN", k, " ORDER BY id");
+        });
     for (std::size_t i = 0; i < post_keys.size(); ++i) c.keys[i] = post_keys[i];
     c.st->execute();
     while (c.st->fetch()) {
@@ -337,8 +348,11 @@ void W7_raw_sqlite3(benchmark::State& state, int n) {
     std::vector<post_with_author> posts;
     sqlite3_stmt* st = conn.statements->get("SELECT id, user_id, title, body FROM posts");
     while (sqlite3_step(st) == SQLITE_ROW)
-      posts.push_back(post_with_author{post_row{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                                                bench::column_text(st, 2), bench::column_optional_text(st, 3), {}},
+      posts.push_back(post_with_author{post_row{sqlite3_column_int64(st, 0),
+                                                sqlite3_column_int64(st, 1),
+                                                bench::column_text(st, 2),
+                                                bench::column_optional_text(st, 3),
+                                                {}},
                                        nullptr});
     std::vector<std::int64_t> keys;
     {
@@ -351,7 +365,8 @@ void W7_raw_sqlite3(benchmark::State& state, int n) {
     st = conn.statements->get(bench::sqlite_in("SELECT id, name, hair_color FROM users WHERE id IN", keys.size()));
     for (std::size_t i = 0; i < keys.size(); ++i) sqlite3_bind_int64(st, static_cast<int>(i + 1), keys[i]);
     while (sqlite3_step(st) == SQLITE_ROW)
-      authors.push_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2), {}});
+      authors.push_back(
+          user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2), {}});
     std::unordered_map<std::int64_t, const user_row*> by_key;
     by_key.reserve(authors.size());
     for (const user_row& a : authors) by_key.emplace(a.id, &a);
@@ -383,10 +398,13 @@ void W7_raw_soci(benchmark::State& state, int n) {
     std::vector<post_with_author> posts;
     posts_st.execute();
     while (posts_st.fetch())
-      posts.push_back(post_with_author{
-          post_row{pr.id, pr.user_id, pr.title,
-                   pr.body_ind == soci::i_null ? std::nullopt : std::optional<std::string>(pr.body), {}},
-          nullptr});
+      posts.push_back(
+          post_with_author{post_row{pr.id,
+                                    pr.user_id,
+                                    pr.title,
+                                    pr.body_ind == soci::i_null ? std::nullopt : std::optional<std::string>(pr.body),
+                                    {}},
+                           nullptr});
     std::vector<std::int64_t> keys;
     {
       std::unordered_map<std::int64_t, bool> seen;
@@ -406,7 +424,8 @@ void W7_raw_soci(benchmark::State& state, int n) {
     authors.reserve(keys.size());
     u.st->execute();
     while (u.st->fetch())
-      authors.push_back(user_row{u.row.id, u.row.name,
+      authors.push_back(user_row{u.row.id,
+                                 u.row.name,
                                  u.row.hair_ind == soci::i_null ? std::nullopt : std::optional<std::string>(u.row.hair),
                                  {}});
     std::unordered_map<std::int64_t, const user_row*> by_key;

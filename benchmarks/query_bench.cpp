@@ -102,11 +102,14 @@ const dataset& use(int n, bool postgresql) {
 
 void W1_orm(benchmark::State& state, int n, bool postgresql) {
   const dataset& d = use(n, postgresql);
-  bench::run_counted(state, d.users, [] {
-    std::vector<User> users = ar::from<User>() | ar::to_vector;
-    benchmark::DoNotOptimize(users.data());
-    return users.size();
-  }, 1);
+  bench::run_counted(
+      state, d.users,
+      [] {
+        std::vector<User> users = ar::from<User>() | ar::to_vector;
+        benchmark::DoNotOptimize(users.data());
+        return users.size();
+      },
+      1);
 }
 
 void W1_raw_sqlite3(benchmark::State& state, int n) {
@@ -116,7 +119,8 @@ void W1_raw_sqlite3(benchmark::State& state, int n) {
     sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users");
     std::vector<user_row> users;
     while (sqlite3_step(st) == SQLITE_ROW)
-      users.push_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)});
+      users.push_back(
+          user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)});
     benchmark::DoNotOptimize(users.data());
     return users.size();
   });
@@ -129,8 +133,8 @@ void W1_raw_soci(benchmark::State& state, int n, bool postgresql) {
   user_row r;
   std::string hair;
   soci::indicator hair_ind = soci::i_ok;
-  soci::statement st =
-      (s.prepare << "SELECT id, name, hair_color FROM users", soci::into(r.id), soci::into(r.name), soci::into(hair, hair_ind));
+  soci::statement st = (s.prepare << "SELECT id, name, hair_color FROM users", soci::into(r.id), soci::into(r.name),
+                        soci::into(hair, hair_ind));
   bench::run(state, d.users, [&] {
     std::vector<user_row> users;
     st.execute();
@@ -147,29 +151,35 @@ void W1_raw_soci(benchmark::State& state, int n, bool postgresql) {
 
 void W2_orm(benchmark::State& state, int n) {
   const dataset& d = use(n, false);
-  bench::run_counted(state, d.black_users + d.black_posts, [] {
-    std::vector<User> users =
-        ar::from<User>() | ar::filter(User::c.hair_color == "black") | ar::with("posts") | ar::to_vector;
-    std::size_t rows = users.size();
-    for (const User& u : users) rows += u.posts().size();
-    benchmark::DoNotOptimize(users.data());
-    return rows;
-  }, 2);
+  bench::run_counted(
+      state, d.black_users + d.black_posts,
+      [] {
+        std::vector<User> users =
+            ar::from<User>() | ar::filter(User::c.hair_color == "black") | ar::with("posts") | ar::to_vector;
+        std::size_t rows = users.size();
+        for (const User& u : users) rows += u.posts().size();
+        benchmark::DoNotOptimize(users.data());
+        return rows;
+      },
+      2);
 }
 
 // The LEFT JOIN through ar: one statement, rows of the user's columns and the post's (optional).
 void W2_orm_join(benchmark::State& state, int n) {
   const dataset& d = use(n, false);
-  bench::run_counted(state, d.black_users + d.black_posts, [] {
-    const auto rows = ar::from<User>() | ar::left_joins<"posts"> | ar::filter(User::c.hair_color == "black") |
-                      ar::select(User::c.id, User::c.name, User::c.hair_color, Post::c.id, Post::c.user_id,
-                                 Post::c.title, Post::c.body) |
-                      ar::to_vector;
-    std::size_t count = rows.size();
-    for (const auto& row : rows) count += std::get<3>(row).has_value();
-    benchmark::DoNotOptimize(rows.data());
-    return count;
-  }, 1);
+  bench::run_counted(
+      state, d.black_users + d.black_posts,
+      [] {
+        const auto rows = ar::from<User>() | ar::left_joins<"posts"> | ar::filter(User::c.hair_color == "black") |
+                          ar::select(User::c.id, User::c.name, User::c.hair_color, Post::c.id, Post::c.user_id,
+                                     Post::c.title, Post::c.body) |
+                          ar::to_vector;
+        std::size_t count = rows.size();
+        for (const auto& row : rows) count += std::get<3>(row).has_value();
+        benchmark::DoNotOptimize(rows.data());
+        return count;
+      },
+      1);
 }
 
 constexpr const char* w2_join =
@@ -197,8 +207,9 @@ void W2_raw_sqlite3(benchmark::State& state, int n) {
       if (sqlite3_column_type(st, 3) != SQLITE_NULL)
         p = post_row{sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), bench::column_text(st, 5),
                      bench::column_optional_text(st, 6)};
-      result.emplace_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)},
-                          std::move(p));
+      result.emplace_back(
+          user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)},
+          std::move(p));
     }
     benchmark::DoNotOptimize(result.data());
     return rows_of(result);

@@ -31,7 +31,8 @@ struct Post {
   std::string title;
   std::optional<std::string> body;
 
-  AR_MODEL(Post, "posts", AR_FIELDS(id, user_id, title, body), AR_HAS_MANY_THROUGH(tags, Tag, PostTag, post_id, tag_id));
+  AR_MODEL(Post, "posts", AR_FIELDS(id, user_id, title, body),
+           AR_HAS_MANY_THROUGH(tags, Tag, PostTag, post_id, tag_id));
 };
 
 struct Tag {
@@ -79,12 +80,14 @@ const std::string& use(int n) {
     for (int t = 0; t < tag_count; ++t) tags[static_cast<std::size_t>(t)].name = "tag" + std::to_string(t);
     ar::insert_all(db, tags);
     std::vector<Post> posts(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) posts[static_cast<std::size_t>(i)] = Post{0, i / 10 + 1, "Post " + std::to_string(i), "body"};
+    for (int i = 0; i < n; ++i)
+      posts[static_cast<std::size_t>(i)] = Post{0, i / 10 + 1, "Post " + std::to_string(i), "body"};
     ar::insert_all(db, posts);
     std::vector<PostTag> links;
     for (int i = 0; i < n; ++i)
       for (int k = 0; k < tags_per_post; ++k)
-        links.push_back(PostTag{0, posts[static_cast<std::size_t>(i)].id, tags[static_cast<std::size_t>((i + k) % tag_count)].id});
+        links.push_back(
+            PostTag{0, posts[static_cast<std::size_t>(i)].id, tags[static_cast<std::size_t>((i + k) % tag_count)].id});
     ar::insert_all(db, links);
     bench::after_seeding(db);
   }
@@ -95,7 +98,8 @@ const std::string& use(int n) {
 }
 
 std::size_t walk(bool eager) {
-  std::vector<Post> posts = eager ? ar::from<Post>() | ar::with("tags") | ar::to_vector : ar::from<Post>() | ar::to_vector;
+  std::vector<Post> posts =
+      eager ? ar::from<Post>() | ar::with("tags") | ar::to_vector : ar::from<Post>() | ar::to_vector;
   std::size_t rows = posts.size();
   for (const Post& p : posts) rows += p.tags().size();
   return rows;
@@ -115,15 +119,19 @@ void W8_raw_sqlite3(benchmark::State& state, int n) {
     std::vector<post_row> posts;
     sqlite3_stmt* st = conn.statements->get("SELECT id, user_id, title, body FROM posts");
     while (sqlite3_step(st) == SQLITE_ROW)
-      posts.push_back(post_row{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), bench::column_text(st, 2),
-                               bench::column_optional_text(st, 3), {}});
+      posts.push_back(post_row{sqlite3_column_int64(st, 0),
+                               sqlite3_column_int64(st, 1),
+                               bench::column_text(st, 2),
+                               bench::column_optional_text(st, 3),
+                               {}});
     std::unordered_map<std::int64_t, std::size_t> at;
     at.reserve(posts.size());
     for (std::size_t i = 0; i < posts.size(); ++i) at.emplace(posts[i].id, i);
     st = conn.statements->get(bench::sqlite_in(tags_sql, posts.size(), " ORDER BY tags.id"));
     for (std::size_t i = 0; i < posts.size(); ++i) sqlite3_bind_int64(st, static_cast<int>(i + 1), posts[i].id);
     while (sqlite3_step(st) == SQLITE_ROW)
-      posts[at.at(sqlite3_column_int64(st, 2))].tags.push_back(tag_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1)});
+      posts[at.at(sqlite3_column_int64(st, 2))].tags.push_back(
+          tag_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1)});
     std::size_t rows = posts.size();
     for (const post_row& p : posts) rows += p.tags.size();
     benchmark::DoNotOptimize(posts.data());
@@ -302,7 +310,8 @@ std::unordered_map<std::int64_t, const Parent*> index_of(const std::vector<Paren
   return out;
 }
 
-std::size_t link(std::vector<comment_row>& all, const std::vector<post_row>& posts, const std::vector<photo_row>& photos) {
+std::size_t link(std::vector<comment_row>& all, const std::vector<post_row>& posts,
+                 const std::vector<photo_row>& photos) {
   const auto post_at = index_of(posts);
   const auto photo_at = index_of(photos);
   std::size_t rows = all.size();
@@ -330,14 +339,16 @@ void W9_raw_sqlite3(benchmark::State& state) {
       std::vector<post_row> out;
       sqlite3_stmt* q = conn.statements->get(bench::sqlite_in("SELECT id, title FROM posts WHERE id IN", keys.size()));
       for (std::size_t i = 0; i < keys.size(); ++i) sqlite3_bind_int64(q, static_cast<int>(i + 1), keys[i]);
-      while (sqlite3_step(q) == SQLITE_ROW) out.push_back(post_row{sqlite3_column_int64(q, 0), bench::column_text(q, 1)});
+      while (sqlite3_step(q) == SQLITE_ROW)
+        out.push_back(post_row{sqlite3_column_int64(q, 0), bench::column_text(q, 1)});
       return out;
     });
     auto photos = load_parents<photo_row>(all, "photos", [&](const std::vector<std::int64_t>& keys) {
       std::vector<photo_row> out;
       sqlite3_stmt* q = conn.statements->get(bench::sqlite_in("SELECT id, url FROM photos WHERE id IN", keys.size()));
       for (std::size_t i = 0; i < keys.size(); ++i) sqlite3_bind_int64(q, static_cast<int>(i + 1), keys[i]);
-      while (sqlite3_step(q) == SQLITE_ROW) out.push_back(photo_row{sqlite3_column_int64(q, 0), bench::column_text(q, 1)});
+      while (sqlite3_step(q) == SQLITE_ROW)
+        out.push_back(photo_row{sqlite3_column_int64(q, 0), bench::column_text(q, 1)});
       return out;
     });
     std::size_t rows = link(all, posts, photos);
@@ -358,9 +369,9 @@ void W9_raw_soci(benchmark::State& state) {
   soci::session& s = *conn.session;
   comment_row r;
   long long id = 0, commentable_id = 0;
-  soci::statement comments_st = (s.prepare << "SELECT id, commentable_type, commentable_id, text FROM comments",
-                                 soci::into(id), soci::into(r.commentable_type), soci::into(commentable_id),
-                                 soci::into(r.text));
+  soci::statement comments_st =
+      (s.prepare << "SELECT id, commentable_type, commentable_id, text FROM comments", soci::into(id),
+       soci::into(r.commentable_type), soci::into(commentable_id), soci::into(r.text));
   auto& posts_cache = conn.extras.get<bench::soci_in_cache<parent_into>>("w9 posts");
   auto& photos_cache = conn.extras.get<bench::soci_in_cache<parent_into>>("w9 photos");
   auto bind = [](soci::statement& st, parent_into& p) {
@@ -376,8 +387,9 @@ void W9_raw_soci(benchmark::State& state) {
       all.push_back(r);
     }
     auto posts = load_parents<post_row>(all, "posts", [&](const std::vector<std::int64_t>& keys) {
-      auto& q = posts_cache.get(s, keys.size(), bind,
-                                [](std::size_t k) { return bench::soci_in("SELECT id, title FROM posts WHERE id IN", k); });
+      auto& q = posts_cache.get(s, keys.size(), bind, [](std::size_t k) {
+        return bench::soci_in("SELECT id, title FROM posts WHERE id IN", k);
+      });
       std::copy(keys.begin(), keys.end(), q.keys.begin());
       std::vector<post_row> out;
       q.st->execute();
@@ -385,8 +397,9 @@ void W9_raw_soci(benchmark::State& state) {
       return out;
     });
     auto photos = load_parents<photo_row>(all, "photos", [&](const std::vector<std::int64_t>& keys) {
-      auto& q = photos_cache.get(s, keys.size(), bind,
-                                 [](std::size_t k) { return bench::soci_in("SELECT id, url FROM photos WHERE id IN", k); });
+      auto& q = photos_cache.get(s, keys.size(), bind, [](std::size_t k) {
+        return bench::soci_in("SELECT id, url FROM photos WHERE id IN", k);
+      });
       std::copy(keys.begin(), keys.end(), q.keys.begin());
       std::vector<photo_row> out;
       q.st->execute();
@@ -461,7 +474,8 @@ void use() {
     ar::insert_all(udb, all);
     std::vector<Post> posts;
     for (const User& u : all)
-      for (int p = 0; p < posts_per_user; ++p) posts.push_back(Post{0, u.id, "Post " + std::to_string(p), std::nullopt});
+      for (int p = 0; p < posts_per_user; ++p)
+        posts.push_back(Post{0, u.id, "Post " + std::to_string(p), std::nullopt});
     ar::insert_all(pdb, posts);
     bench::after_seeding(udb);
     bench::after_seeding(pdb);
@@ -471,7 +485,8 @@ void use() {
 }
 
 std::size_t walk(bool eager) {
-  std::vector<User> all = eager ? ar::from<User>() | ar::with("posts") | ar::to_vector : ar::from<User>() | ar::to_vector;
+  std::vector<User> all =
+      eager ? ar::from<User>() | ar::with("posts") | ar::to_vector : ar::from<User>() | ar::to_vector;
   std::size_t rows = all.size();
   for (const User& u : all) rows += u.posts().size();
   return rows;
@@ -498,11 +513,13 @@ void W10_raw_sqlite3(benchmark::State& state) {
     std::vector<user_row> all;
     sqlite3_stmt* st = uconn.statements->get("SELECT id, name, hair_color FROM users");
     while (sqlite3_step(st) == SQLITE_ROW)
-      all.push_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2), {}});
+      all.push_back(
+          user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2), {}});
     std::unordered_map<std::int64_t, std::size_t> at;
     at.reserve(all.size());
     for (std::size_t i = 0; i < all.size(); ++i) at.emplace(all[i].id, i);
-    st = pconn.statements->get(bench::sqlite_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", all.size(), " ORDER BY id"));
+    st = pconn.statements->get(
+        bench::sqlite_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", all.size(), " ORDER BY id"));
     for (std::size_t i = 0; i < all.size(); ++i) sqlite3_bind_int64(st, static_cast<int>(i + 1), all[i].id);
     while (sqlite3_step(st) == SQLITE_ROW) {
       post_row p{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), bench::column_text(st, 2),
@@ -549,13 +566,15 @@ void W10_raw_soci(benchmark::State& state) {
           st.exchange(soci::into(r.title));
           st.exchange(soci::into(r.body, r.body_ind));
         },
-        [](std::size_t k) { return bench::soci_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", k, " ORDER BY id"); });
+        [](std::size_t k) {
+          return bench::soci_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", k, " ORDER BY id");
+        });
     for (std::size_t i = 0; i < all.size(); ++i) p.keys[i] = all[i].id;
     p.st->execute();
     while (p.st->fetch())
-      all[at.at(p.row.user_id)].posts.push_back(post_row{
-          p.row.id, p.row.user_id, p.row.title,
-          p.row.body_ind == soci::i_null ? std::nullopt : std::optional<std::string>(p.row.body)});
+      all[at.at(p.row.user_id)].posts.push_back(
+          post_row{p.row.id, p.row.user_id, p.row.title,
+                   p.row.body_ind == soci::i_null ? std::nullopt : std::optional<std::string>(p.row.body)});
     std::size_t rows = all.size();
     for (const user_row& x : all) rows += x.posts.size();
     benchmark::DoNotOptimize(all.data());

@@ -140,7 +140,8 @@ class mysql_dialect final : public dialect {
       case value_type::date: return "DATE";
       case value_type::bytes: return "LONGBLOB";
       case value_type::uuid: return "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
-      case value_type::decimal: return "DECIMAL(65, 38)";  // a plain ar::decimal: decimal_column_type
+      case value_type::decimal:
+        return "DECIMAL(65, 38)";  // a plain ar::decimal: decimal_column_type
       // MariaDB's JSON: LONGTEXT (utf8mb4_bin) that a CHECK (JSON_VALID(...)) guards.
       case value_type::json: return "JSON";
     }
@@ -200,7 +201,8 @@ class mysql_dialect final : public dialect {
   // the least any of them leaves it.
   std::string indexed_column_definition(const table_meta& table, std::size_t column,
                                         std::span<const std::span<const std::size_t>> indexes) const override {
-    if (table.columns[column].type != value_type::text) return dialect::indexed_column_definition(table, column, indexes);
+    if (table.columns[column].type != value_type::text)
+      return dialect::indexed_column_definition(table, column, indexes);
     std::size_t chars = 768;
     for (const std::span<const std::size_t> index : indexes) {
       std::size_t bytes = 3072, strings = 0;
@@ -342,7 +344,8 @@ class mysql_dialect final : public dialect {
            "AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND COLUMN_NAME IS NOT NULL ORDER BY INDEX_NAME, SEQ_IN_INDEX";
   }
   std::string catalog_indexes_sql() const override {
-    return "SELECT INDEX_NAME, COLUMN_NAME, CAST(IF(NON_UNIQUE = 0, 1, 0) AS SIGNED) FROM information_schema.STATISTICS "
+    return "SELECT INDEX_NAME, COLUMN_NAME, CAST(IF(NON_UNIQUE = 0, 1, 0) AS SIGNED) FROM "
+           "information_schema.STATISTICS "
            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX";
   }
 
@@ -386,12 +389,12 @@ class mysql_dialect final : public dialect {
     const bool is_unsigned = t.find(" unsigned") != std::string::npos;
     const std::string base = t.substr(0, t.find(' '));
     if (range == value_range::float32) return base == "float";
-    const unsigned bits = base == "tinyint"     ? 8
-                          : base == "smallint"  ? 16
-                          : base == "mediumint" ? 24
+    const unsigned bits = base == "tinyint"                    ? 8
+                          : base == "smallint"                 ? 16
+                          : base == "mediumint"                ? 24
                           : base == "int" || base == "integer" ? 32
-                          : base == "bigint"    ? 64
-                                                : 0;
+                          : base == "bigint"                   ? 64
+                                                               : 0;
     return integer_holds(bits, is_unsigned, range);
   }
   // COLUMN_TYPE's names: TINYINT(1) is a bool; the other integers by width and sign where a field
@@ -406,7 +409,8 @@ class mysql_dialect final : public dialect {
     const std::string t = normal_type_name(type);
     const bool is_unsigned = t.find(" unsigned") != std::string::npos;
     const std::string base = t.substr(0, t.find(' '));
-    if (base == "tinyint") return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint8}) : std::nullopt;
+    if (base == "tinyint")
+      return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint8}) : std::nullopt;
     if (base == "smallint")
       return is_unsigned ? std::optional(column_field{value_type::int32, value_range::uint16}) : std::nullopt;
     if (base == "int" || base == "integer")

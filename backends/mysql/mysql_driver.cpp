@@ -97,9 +97,7 @@ void connection::fail(const soci::soci_error& e) {
   fail(own ? own->err_num_ : 0, e.get_error_message(), e.get_error_category() == soci::soci_error::connection_error);
 }
 
-void connection::fail_statement(MYSQL_STMT* stmt) {
-  fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt), false);
-}
+void connection::fail_statement(MYSQL_STMT* stmt) { fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt), false); }
 
 void connection::fail_client() { fail(mysql_errno(conn_), mysql_error(conn_), false); }
 
@@ -114,8 +112,8 @@ void connection::fail(unsigned int number, const std::string& message, bool conn
   const bool never_sent = number == CR_SERVER_GONE_ERROR || mysql_errno(conn_) == CR_SERVER_GONE_ERROR;
   // The server stopped the statement at its limit, or the connection was lost once the statement's
   // timeout had passed (the socket watch shuts it down).
-  const bool timed_out = server_timeout || (lost_by_code && timeout_.count() > 0 &&
-                                            std::chrono::steady_clock::now() - begun_ >= timeout_);
+  const bool timed_out =
+      server_timeout || (lost_by_code && timeout_.count() > 0 && std::chrono::steady_clock::now() - begun_ >= timeout_);
   const bool lost = lost_by_code || (!server_timeout && !session_->is_connected());
   std::string code;
   error_kind kind = error_kind::other;

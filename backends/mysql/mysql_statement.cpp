@@ -60,7 +60,7 @@ backend::value_source characters_source(const MYSQL_FIELD& f) noexcept {
     case MYSQL_TYPE_VARCHAR: return f.charsetnr == 63 ? backend::value_source::bytes : backend::value_source::text;
     case MYSQL_TYPE_DECIMAL:
     case MYSQL_TYPE_NEWDECIMAL: return backend::value_source::decimal;  // SUM and AVG give one
-    default: return backend::value_source::text;  // enums, sets, JSON, TIME, BIT, geometry, ...
+    default: return backend::value_source::text;                        // enums, sets, JSON, TIME, BIT, geometry, ...
   }
 }
 
@@ -99,8 +99,8 @@ std::string spell_time(const MYSQL_TIME& t, const MYSQL_FIELD& f) {
   char out[48];
   int n = std::snprintf(out, sizeof out, "%04u-%02u-%02u", t.year, t.month, t.day);
   if (f.type != MYSQL_TYPE_DATE) {
-    n += std::snprintf(out + n, sizeof out - static_cast<std::size_t>(n), " %02u:%02u:%02u", t.hour, t.minute,
-                       t.second);
+    n +=
+        std::snprintf(out + n, sizeof out - static_cast<std::size_t>(n), " %02u:%02u:%02u", t.hour, t.minute, t.second);
     if (f.decimals > 0 && f.decimals <= 6) {
       unsigned long fraction = t.second_part;
       for (unsigned int d = 6; d > f.decimals; --d) fraction /= 10;
@@ -190,8 +190,7 @@ class statement final : public backend::statement {
             backend::store_spelled(c, backend::value_source::text, spell_time(s.time, fields_[i]), i);
             break;
           case column_kind::characters:
-            backend::store_spelled(c, s.source, decimal_text(std::string_view(s.data.data(), s.length), fields_[i]),
-                                   i);
+            backend::store_spelled(c, s.source, decimal_text(std::string_view(s.data.data(), s.length), fields_[i]), i);
             break;
         }
       }

@@ -79,7 +79,7 @@ class postgresql_dialect final : public dialect {
       case value_type::date: return "DATE";
       case value_type::bytes: return "BYTEA";
       case value_type::uuid: return "UUID";
-      case value_type::json: return "JSONB";  // the value, not the text: see ar::json
+      case value_type::json: return "JSONB";       // the value, not the text: see ar::json
       case value_type::decimal: return "NUMERIC";  // NUMERIC(P, S) for ar::numeric<P, S>: decimal_column_type
     }
     return "TEXT";

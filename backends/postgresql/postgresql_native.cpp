@@ -122,8 +122,7 @@ struct link {
   // if there is one, else the last result, as PQexec. Within the timeout and grace when there is one.
   template <class Send>
   result_ptr run(Send send) {
-    if (abandoned)
-      throw backend::driver_error("the connection was given up after a statement timed out on it", true);
+    if (abandoned) throw backend::driver_error("the connection was given up after a statement timed out on it", true);
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (timeout.count() > 0) deadline = std::chrono::steady_clock::now() + timeout + grace;
     if (send() == 0) fail(nullptr);
@@ -194,10 +193,10 @@ struct link {
 
   [[noreturn]] void give_up() {
     abandoned = true;
-    throw backend::driver_error("the server did not answer within the statement timeout of " + std::to_string(timeout.count()) +
-                           " ms (and " + std::to_string(grace.count()) +
-                           " ms more): the connection is dropped, the next statement opens a new one",
-                       true, std::string(), error_kind::other, true);
+    throw backend::driver_error("the server did not answer within the statement timeout of " +
+                                    std::to_string(timeout.count()) + " ms (and " + std::to_string(grace.count()) +
+                                    " ms more): the connection is dropped, the next statement opens a new one",
+                                true, std::string(), error_kind::other, true);
   }
 };
 
@@ -252,12 +251,12 @@ backend::value_source source_of(Oid type) noexcept {
     case 23:  // int4
     case 26:  // oid
       return backend::value_source::integer;
-    case 1700: return backend::value_source::decimal;  // numeric (SUM of a bigint is one)
+    case 1700: return backend::value_source::decimal;    // numeric (SUM of a bigint is one)
     case 700: return backend::value_source::floating32;  // float4
     case 701: return backend::value_source::floating;    // float8
     case 16: return backend::value_source::boolean;
     case 17: return backend::value_source::hex_bytes;  // bytea, in its text form
-    default: return backend::value_source::text;  // text, varchar, timestamp, uuid, json, ...
+    default: return backend::value_source::text;       // text, varchar, timestamp, uuid, json, ...
   }
 }
 
@@ -357,7 +356,7 @@ class statement final : public backend::statement {
     const auto available = static_cast<std::size_t>(PQnfields(r));
     if (columns.size() > available)
       throw backend::driver_error("the statement returns " + std::to_string(available) + " columns, but " +
-                         std::to_string(columns.size()) + " were to be read");
+                                  std::to_string(columns.size()) + " were to be read");
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const column_binding& c = columns[i];
       const int col = static_cast<int>(i);
@@ -444,7 +443,7 @@ class statement final : public backend::statement {
   std::string sql_;
   std::vector<const char*> values_;
   std::vector<std::string> owned_;  // the text of the values that are not strings already
-  bool binary_ = false;              // a parameter is bytes: lengths_ and formats_ say each one's
+  bool binary_ = false;             // a parameter is bytes: lengths_ and formats_ say each one's
   std::vector<int> lengths_;
   std::vector<int> formats_;
   result_ptr result_;

@@ -35,9 +35,9 @@ std::unique_ptr<soci::session> open_session(std::string_view soci_backend, std::
     // A URI (libpq's postgresql://...): the settings go in its query, unless it has them.
     for (const auto& [key, value] : parameters) {
       const auto query = connect_string.find('?');
-      const bool named = query != std::string::npos &&
-                         (connect_string.find("?" + key + "=", query) != std::string::npos ||
-                          connect_string.find("&" + key + "=", query) != std::string::npos);
+      const bool named =
+          query != std::string::npos && (connect_string.find("?" + key + "=", query) != std::string::npos ||
+                                         connect_string.find("&" + key + "=", query) != std::string::npos);
       if (!named) connect_string += (query == std::string::npos ? "?" : "&") + key + "=" + value;
     }
   }

@@ -121,8 +121,7 @@ class sqlite_dialect final : public dialect {
   }
 
   std::string refuse_connection_string(std::string_view connection) const override {
-    const std::string_view remedy =
-        "; write sqlite3://db=<file> (db=:memory: for a database in memory)";
+    const std::string_view remedy = "; write sqlite3://db=<file> (db=:memory: for a database in memory)";
     if (connection.find('=') == std::string_view::npos) {
       if (connection.find_first_not_of(" \t") == std::string_view::npos)
         return "names no database file" + std::string(remedy);
@@ -198,11 +197,11 @@ class sqlite_dialect final : public dialect {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
       return upper.find(part) != std::string::npos;
     };
-    const affinity a = has("INT")                                 ? affinity::integer
+    const affinity a = has("INT")                                  ? affinity::integer
                        : has("CHAR") || has("CLOB") || has("TEXT") ? affinity::text
-                       : has("BLOB") || t.empty()                 ? affinity::blob
+                       : has("BLOB") || t.empty()                  ? affinity::blob
                        : has("REAL") || has("FLOA") || has("DOUB") ? affinity::real
-                                                                  : affinity::numeric;
+                                                                   : affinity::numeric;
     if (a == affinity::blob) return true;
     switch (field) {
       case value_type::int32:
@@ -217,7 +216,8 @@ class sqlite_dialect final : public dialect {
       case value_type::time:
       case value_type::date: return a == affinity::text || a == affinity::numeric;
       case value_type::uuid:
-      case value_type::json: return a == affinity::text;  // NUMERIC would turn the text 12 into 12
+      case value_type::json:
+        return a == affinity::text;  // NUMERIC would turn the text 12 into 12
       // ar binds a decimal as an integer or a real, which NUMERIC and INTEGER affinity keep; a REAL
       // column is not exact (a decimal field there would say so on the first sum), TEXT compares as text.
       case value_type::decimal: return a == affinity::numeric || a == affinity::integer;

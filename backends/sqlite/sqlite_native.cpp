@@ -157,8 +157,9 @@ class statement final : public backend::statement {
   void bind(std::span<const value> params, std::size_t) override {
     limits_->begin();
     if (!st_) {
-      if (!params.empty()) throw backend::driver_error("the statement is empty, but " + std::to_string(params.size()) +
-                                              " values were given for it");
+      if (!params.empty())
+        throw backend::driver_error("the statement is empty, but " + std::to_string(params.size()) +
+                                    " values were given for it");
       return;
     }
     // Placeholders left without a value are NULL, never the value of a previous execution.
@@ -175,9 +176,10 @@ class statement final : public backend::statement {
           const double x = *std::get_if<double>(&v);
           // sqlite3_bind_double stores NaN as NULL: refused, never a NULL in its place.
           if (std::isnan(x))
-            throw backend::driver_error("parameter " + std::to_string(at) +
-                               " is NaN, which a sqlite3 database does not store: ar refuses it rather than store "
-                               "NULL in its place");
+            throw backend::driver_error(
+                "parameter " + std::to_string(at) +
+                " is NaN, which a sqlite3 database does not store: ar refuses it rather than store "
+                "NULL in its place");
           rc = sqlite3_bind_double(st_, at, x);
           break;
         }
@@ -220,7 +222,8 @@ class statement final : public backend::statement {
         case 8: {
           // A BLOB, never text; an empty one too (a null pointer would bind NULL).
           const bytes& b = *std::get_if<bytes>(&v);
-          rc = b.empty() ? sqlite3_bind_zeroblob(st_, at, 0) : sqlite3_bind_blob64(st_, at, b.data(), b.size(), SQLITE_STATIC);
+          rc = b.empty() ? sqlite3_bind_zeroblob(st_, at, 0)
+                         : sqlite3_bind_blob64(st_, at, b.data(), b.size(), SQLITE_STATIC);
           break;
         }
         default: break;
@@ -239,9 +242,7 @@ class statement final : public backend::statement {
     limits_->fail(rc);
   }
 
-  std::size_t result_column_count() override {
-    return st_ ? static_cast<std::size_t>(sqlite3_column_count(st_)) : 0;
-  }
+  std::size_t result_column_count() override { return st_ ? static_cast<std::size_t>(sqlite3_column_count(st_)) : 0; }
   std::string result_column_name(std::size_t index) override {
     const char* name = st_ ? sqlite3_column_name(st_, static_cast<int>(index)) : nullptr;
     return name ? name : "";
@@ -251,7 +252,7 @@ class statement final : public backend::statement {
     const auto available = static_cast<std::size_t>(sqlite3_column_count(st_));
     if (columns.size() > available)
       throw backend::driver_error("the statement returns " + std::to_string(available) + " columns, but " +
-                         std::to_string(columns.size()) + " were to be read");
+                                  std::to_string(columns.size()) + " were to be read");
     std::size_t i = 0;
     try {
       for (; i < columns.size(); ++i) {
@@ -367,7 +368,7 @@ class driver final : public backend::driver {
     for (const int option : {SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL})
       if (sqlite3_db_config(db, option, 0, nullptr) != SQLITE_OK)
         throw backend::driver_error("a new sqlite3 connection refused to turn off double-quoted string literals: " +
-                           std::string(sqlite3_errmsg(db)));
+                                    std::string(sqlite3_errmsg(db)));
     return std::make_unique<connection>(std::move(session), db);
   }
 };

@@ -160,9 +160,8 @@ inline constexpr bool update_callbacks_v =
     may_have_hooks_v<M, hook_kind::before_save, hook_kind::before_update, hook_kind::after_update,
                      hook_kind::after_save, hook_kind::after_commit, hook_kind::after_rollback>;
 template <model M>
-inline constexpr bool destroy_callbacks_v =
-    may_have_hooks_v<M, hook_kind::before_destroy, hook_kind::after_destroy, hook_kind::after_commit,
-                     hook_kind::after_rollback>;
+inline constexpr bool destroy_callbacks_v = may_have_hooks_v<M, hook_kind::before_destroy, hook_kind::after_destroy,
+                                                             hook_kind::after_commit, hook_kind::after_rollback>;
 
 // The callbacks ar::on registered for M, per hook. A write reads a hook's list (a shared, immutable
 // vector) under the mutex and runs it outside; `counts` lets a write with none skip even that.
@@ -234,8 +233,7 @@ bool call_callback(F& f, const database& db, R& record) {
 
 template <model M, hook_kind H, class Clause, class R>
 void run_declared(const database& db, R& record) {
-  if constexpr (Clause::hook == H &&
-                callback_problem_for<M, H, typename Clause::call>() == callback_problem::none) {
+  if constexpr (Clause::hook == H && callback_problem_for<M, H, typename Clause::call>() == callback_problem::none) {
     auto f = typename Clause::make{}();
     if constexpr (hook_changes_record(H)) {
       if (!call_callback(f, db, record))
@@ -273,8 +271,7 @@ bool has_callbacks_now(hook_seq<B...>, hook_seq<A...>) {
                 declares_hook_v<M, hook_kind::after_commit> || declares_hook_v<M, hook_kind::after_rollback>)
     return true;
   else
-    return callback_registry<M>::get().any(
-        hook_seq<B..., A..., hook_kind::after_commit, hook_kind::after_rollback>{});
+    return callback_registry<M>::get().any(hook_seq<B..., A..., hook_kind::after_commit, hook_kind::after_rollback>{});
 }
 
 // Runs `write` (which returns whether the after_ callbacks run: false for a destroy that deleted

@@ -19,18 +19,18 @@ namespace ar {
 struct catalog_column {
   // The column's name.
   std::string name;
-  std::string type;           // as the catalog spells it: "NVARCHAR(160)", "integer", "int(11)"
+  std::string type;  // as the catalog spells it: "NVARCHAR(160)", "integer", "int(11)"
   // Whether it takes NULL.
   bool nullable = false;
   std::int64_t key_position = 0;  // 1 for the first column of the primary key; 0: not part of it
-  bool generated = false;     // the database fills it in (identity, serial, AUTO_INCREMENT)
-  bool unique = false;        // alone in a unique index, or the whole primary key
+  bool generated = false;         // the database fills it in (identity, serial, AUTO_INCREMENT)
+  bool unique = false;            // alone in a unique index, or the whole primary key
 };
 
 // A foreign key constraint as the database's catalog describes it.
 struct catalog_foreign_key {
-  std::string name;                         // the constraint's name, or SQLite's number
-  std::vector<std::string> columns;         // in the table, in the key's order
+  std::string name;                  // the constraint's name, or SQLite's number
+  std::vector<std::string> columns;  // in the table, in the key's order
   // The table the key refers to.
   std::string target_table;
   std::vector<std::string> target_columns;  // empty when the catalog says: the target's primary key

@@ -60,7 +60,8 @@ std::string key_string(const key_type_of<M>& key) {
   if constexpr (model_of<M>::key_arity == 1) {
     return to_string(to_value(key));
   } else {
-    const auto values = std::apply([](const auto&... k) { return std::array<value, sizeof...(k)>{to_value(k)...}; }, key);
+    const auto values =
+        std::apply([](const auto&... k) { return std::array<value, sizeof...(k)>{to_value(k)...}; }, key);
     return key_text(values);
   }
 }
@@ -392,24 +393,24 @@ void insert_row(const database& db, M& record, bool generate) {
     return;
   }
   if constexpr (model_of<M>::generated_key) {
-  const std::string& sql = detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert);
-  detail::column_binding key = detail::bind_column(primary_key(record));
-  try {
-    if (db.dialect().supports_returning()) {
-      detail::run(state, sql, params.span(), {&key, 1});
-    } else {
-      // The generated key is per session: both statements run on one connection.
-      detail::connection_pin pin(state);
-      detail::run(pin, sql, params.span());
-      detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+    const std::string& sql = detail::crud_sql(state, table_meta_v<M>, detail::crud_kind::insert);
+    detail::column_binding key = detail::bind_column(primary_key(record));
+    try {
+      if (db.dialect().supports_returning()) {
+        detail::run(state, sql, params.span(), {&key, 1});
+      } else {
+        // The generated key is per session: both statements run on one connection.
+        detail::connection_pin pin(state);
+        detail::run(pin, sql, params.span());
+        detail::run(pin, db.dialect().last_insert_id_sql(), {}, {&key, 1});
+      }
+    } catch (...) {
+      // A failed insert leaves the key as it was (still unset), even when the statement failed after
+      // its RETURNING row came back (a deferred constraint checked at the implicit commit).
+      primary_key(record) = key_type_of<M>{};
+      throw;
     }
-  } catch (...) {
-    // A failed insert leaves the key as it was (still unset), even when the statement failed after
-    // its RETURNING row came back (a deferred constraint checked at the implicit commit).
-    primary_key(record) = key_type_of<M>{};
-    throw;
-  }
-  detail::remember_row(record);
+    detail::remember_row(record);
   }
 }
 }  // namespace detail
@@ -421,17 +422,15 @@ template <model M>
 void insert(const database& db, M& record) {
   const bool generate = detail::has_generated_key_unset(record);
   if constexpr (detail::has_validations_v<M>) detail::validate_or_throw(db, record, !generate);
-  detail::create_record(db, record, [&] {
-    detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
-  });
+  detail::create_record(
+      db, record, [&] { detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); }); });
 }
 // insert without running the record's validations (ar::skip_validation).
 template <model M>
 void insert(const database& db, M& record, skip_validation_t) {
   const bool generate = detail::has_generated_key_unset(record);
-  detail::create_record(db, record, [&] {
-    detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); });
-  });
+  detail::create_record(
+      db, record, [&] { detail::with_insert_stamps(&record, 1, [&] { detail::insert_row(db, record, generate); }); });
 }
 
 // UPDATE, by key, the columns that changed since the record was read or last written (every column
@@ -526,7 +525,8 @@ void save_record(const database& db, M& record, bool validate) {
     }
   } else {
     if (const M* saved = detail::saved_row(record); saved && primary_key(*saved) == primary_key(record)) {
-      if constexpr (model_of<M>::size > model_of<M>::key_arity) update_record(db, static_cast<const M&>(record), &record, validate);
+      if constexpr (model_of<M>::size > model_of<M>::key_arity)
+        update_record(db, static_cast<const M&>(record), &record, validate);
       return;  // a model whose every column is its key: the row is there, nothing else to write
     }
     if constexpr (has_validations_v<M>)
@@ -843,8 +843,7 @@ struct conflict_target {
     static_assert(!std::is_void_v<M>,
                   "ar::on_conflict().update: name the columns of the unique key whose conflict updates the row: "
                   "on_conflict(Model::c.column).update(...)");
-    static_assert(sizeof...(C) > 0,
-                  "ar::on_conflict(...).update: name at least one column to update, or use ignore()");
+    static_assert(sizeof...(C) > 0, "ar::on_conflict(...).update: name at least one column to update, or use ignore()");
     if constexpr (!std::is_void_v<M>) {
       (detail::check_conflict_update<M, typename C::model_type, C::index>(), ...);
       return conflict_clause<M, std::integer_sequence<int, T...>, std::integer_sequence<int, C::index...>>{};

@@ -28,7 +28,7 @@ class database;
 namespace detail {
 class database_state;
 AR_API database_state& state_of(const database& db);
-}
+}  // namespace detail
 
 // How ar::open sets up a database's connection pool.
 struct open_options {

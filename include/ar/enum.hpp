@@ -93,19 +93,19 @@ struct enum_value_mapping {
 #define AR_DETAIL_ENUM_VALUE(E, enumerator) E::enumerator,
 
 // AR_ENUM_STRINGS(E, (enumerator, "text"), ...): E is stored as the text of its enumerator.
-#define AR_ENUM_STRINGS(E, ...)                                                                      \
-  template <>                                                                                        \
-  struct ar::type_mapping<E> : ::ar::detail::enum_text_mapping<E, ::ar::type_mapping<E>> {          \
-    static constexpr std::string_view name = #E;                                                     \
+#define AR_ENUM_STRINGS(E, ...)                                                                               \
+  template <>                                                                                                 \
+  struct ar::type_mapping<E> : ::ar::detail::enum_text_mapping<E, ::ar::type_mapping<E>> {                    \
+    static constexpr std::string_view name = #E;                                                              \
     static constexpr ::ar::enum_entry<E> entries[] = {AR_PP_FOR_EACH(AR_DETAIL_ENUM_STRING, E, __VA_ARGS__)}; \
   }
 
 // AR_ENUM_VALUES(E, enumerator, ...): E is stored as the integer value of its enumerator.
-#define AR_ENUM_VALUES(E, ...)                                                                       \
-  template <>                                                                                        \
-  struct ar::type_mapping<E> : ::ar::detail::enum_value_mapping<E, ::ar::type_mapping<E>> {         \
-    static constexpr std::string_view name = #E;                                                     \
-    static constexpr E values[] = {AR_PP_FOR_EACH(AR_DETAIL_ENUM_VALUE, E, __VA_ARGS__)};            \
+#define AR_ENUM_VALUES(E, ...)                                                              \
+  template <>                                                                               \
+  struct ar::type_mapping<E> : ::ar::detail::enum_value_mapping<E, ::ar::type_mapping<E>> { \
+    static constexpr std::string_view name = #E;                                            \
+    static constexpr E values[] = {AR_PP_FOR_EACH(AR_DETAIL_ENUM_VALUE, E, __VA_ARGS__)};   \
   }
 
 #endif  // AR_ENUM_HPP

@@ -70,7 +70,19 @@ using column_lookup = find_column<typename model_of<M>::columns, I>;
 // only with a value of its own type. `decimal`: ar::decimal and ar::numeric<P, S>, compared with
 // each other (never with a double, nor an integer: write ar::decimal(5)).
 enum class category : std::uint8_t {
-  number, text, boolean, time, date, bytes, uuid, decimal, json, mapped, optional_value, null, unsupported
+  number,
+  text,
+  boolean,
+  time,
+  date,
+  bytes,
+  uuid,
+  decimal,
+  json,
+  mapped,
+  optional_value,
+  null,
+  unsupported
 };
 
 template <class T>
@@ -301,13 +313,14 @@ inline constexpr bool is_computed_v<case_expr<Scalar, Nullable, Models...>> = tr
 template <class X>
 inline constexpr std::uint32_t column_position_v = 0;
 template <class M, int I>
-inline constexpr std::uint32_t column_position_v<column<M, I>> = static_cast<std::uint32_t>(column_lookup<M, I>::position);
+inline constexpr std::uint32_t column_position_v<column<M, I>> =
+    static_cast<std::uint32_t>(column_lookup<M, I>::position);
 
 template <class M, int I>
 std::uint32_t lower(expr_tree& tree, const column<M, I>&) {
   static_assert(column_lookup<M, I>::found, "ar: this column handle does not belong to its model");
-  return tree.add(node{node_kind::column, compare_op::eq,
-                       static_cast<std::uint32_t>(column_lookup<M, I>::position), 0, 0, &table_meta_v<M>});
+  return tree.add(node{node_kind::column, compare_op::eq, static_cast<std::uint32_t>(column_lookup<M, I>::position), 0,
+                       0, &table_meta_v<M>});
 }
 template <class T, class... Models>
 std::uint32_t lower(expr_tree& tree, const expr<T, Models...>& e) {
@@ -338,7 +351,8 @@ struct nullable_operand<aggregate<Field, Models...>> : std::bool_constant<field_
 template <class Field, class... Models>
 struct nullable_operand<computed<Field, Models...>> : std::bool_constant<field_traits<Field>::nullable> {};
 template <class Scalar, bool Nullable, class... Models>
-struct nullable_operand<case_expr<Scalar, Nullable, Models...>> : std::true_type {};  // no ELSE: NULL where no WHEN holds
+struct nullable_operand<case_expr<Scalar, Nullable, Models...>> : std::true_type {
+};  // no ELSE: NULL where no WHEN holds
 template <class X>
 inline constexpr bool nullable_operand_v = nullable_operand<std::remove_cvref_t<X>>::value;
 
@@ -468,8 +482,9 @@ constexpr void check_comparable() {
                   "ar: compare a column with a plain value, not a std::optional: test for NULL with .is_null(), or "
                   "compare with *value when it is there");
   } else if constexpr (l == category::unsupported || r == category::unsupported) {
-    static_assert(always_false<L, R>,
-                  "ar: this value has a type a column cannot hold: use a number, a string, a bool or an ar::time_point");
+    static_assert(
+        always_false<L, R>,
+        "ar: this value has a type a column cannot hold: use a number, a string, a bool or an ar::time_point");
   } else if constexpr (l == category::mapped && r == category::mapped &&
                        !std::is_same_v<operand_scalar_t<L>, operand_scalar_t<R>>) {
     static_assert(always_false<L, R>,
@@ -487,8 +502,7 @@ template <class L, class R>
 constexpr bool comparable() {
   constexpr category l = category_of<L>(), r = category_of<R>();
   return l == r && l != category::null && l != category::optional_value && l != category::unsupported &&
-         l != category::json &&
-         (l != category::mapped || std::is_same_v<operand_scalar_t<L>, operand_scalar_t<R>>);
+         l != category::json && (l != category::mapped || std::is_same_v<operand_scalar_t<L>, operand_scalar_t<R>>);
 }
 
 template <class L, class R>
@@ -497,17 +511,19 @@ auto make_compare(compare_op op, const L& l, const R& r) {
   if constexpr (!comparable<L, R>()) {
     return binary_result_t<bool, L, R>{};  // the static_assert above has said what is wrong
   } else {
-  using scalar = typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
-  binary_result_t<bool, L, R> out;
-  if constexpr (is_column_v<L> && !is_expression_v<R> && compares_in_one_call_v<scalar>) {
-    // The common case, column <op> value: one call (a date or bytes value takes the general path).
-    out.tree.add_compare(op, &table_meta_v<typename L::model_type>, column_position_v<L>, parameter_scalar<scalar>(r));
-  } else {
-    const auto a = lower_operand<scalar>(out.tree, l);
-    const auto b = lower_operand<scalar>(out.tree, r);
-    out.tree.add(node{node_kind::compare, op, a, b});
-  }
-  return out;
+    using scalar =
+        typename expression_traits<std::remove_cvref_t<std::conditional_t<is_expression_v<L>, L, R>>>::scalar;
+    binary_result_t<bool, L, R> out;
+    if constexpr (is_column_v<L> && !is_expression_v<R> && compares_in_one_call_v<scalar>) {
+      // The common case, column <op> value: one call (a date or bytes value takes the general path).
+      out.tree.add_compare(op, &table_meta_v<typename L::model_type>, column_position_v<L>,
+                           parameter_scalar<scalar>(r));
+    } else {
+      const auto a = lower_operand<scalar>(out.tree, l);
+      const auto b = lower_operand<scalar>(out.tree, r);
+      out.tree.add(node{node_kind::compare, op, a, b});
+    }
+    return out;
   }
 }
 
@@ -593,13 +609,13 @@ struct expression_methods {
     if constexpr (!comparable<Derived, Low>() || !comparable<Derived, High>()) {
       return typename make_expr<bool, typename models_of<Derived>::type>::type{};
     } else {
-    using scalar = typename expression_traits<Derived>::scalar;
-    typename make_expr<bool, typename models_of<Derived>::type>::type out;
-    const auto a = lower(out.tree, self());
-    const auto lo = lower_operand<scalar>(out.tree, low);
-    const auto hi = lower_operand<scalar>(out.tree, high);
-    out.tree.add(node{node_kind::between, compare_op::eq, a, lo, hi});
-    return out;
+      using scalar = typename expression_traits<Derived>::scalar;
+      typename make_expr<bool, typename models_of<Derived>::type>::type out;
+      const auto a = lower(out.tree, self());
+      const auto lo = lower_operand<scalar>(out.tree, low);
+      const auto hi = lower_operand<scalar>(out.tree, high);
+      out.tree.add(node{node_kind::between, compare_op::eq, a, lo, hi});
+      return out;
     }
   }
   auto asc() const;
@@ -651,16 +667,16 @@ struct expression_methods {
     if constexpr (!comparable<Derived, element>()) {
       return typename make_expr<bool, typename models_of<Derived>::type>::type{};
     } else {
-    typename make_expr<bool, typename models_of<Derived>::type>::type out;
-    const auto operand = lower(out.tree, self());
-    const auto first = static_cast<std::uint32_t>(out.tree.params.size());
-    std::uint32_t count = 0;
-    for (const auto& v : values) {
-      out.tree.params.push_back(as_parameter<scalar>(v));
-      ++count;
-    }
-    out.tree.add(node{kind, compare_op::eq, operand, first, count});
-    return out;
+      typename make_expr<bool, typename models_of<Derived>::type>::type out;
+      const auto operand = lower(out.tree, self());
+      const auto first = static_cast<std::uint32_t>(out.tree.params.size());
+      std::uint32_t count = 0;
+      for (const auto& v : values) {
+        out.tree.params.push_back(as_parameter<scalar>(v));
+        ++count;
+      }
+      out.tree.add(node{kind, compare_op::eq, operand, first, count});
+      return out;
     }
   }
 
@@ -685,7 +701,8 @@ struct expression_methods {
                   "ar: in(query) takes a query of one column: select(Model::c.column) it before in(...)");
     using element = typename strip_optional<typename single_column<row>::type>::type;
     check_comparable<Derived, element>();
-    typename make_expr<bool, typename concat_lists<typename models_of<Derived>::type, outer_models_t<Q>>::type>::type out;
+    typename make_expr<bool, typename concat_lists<typename models_of<Derived>::type, outer_models_t<Q>>::type>::type
+        out;
     if constexpr (is_single_column_v<row> && comparable<Derived, element>()) {
       const auto operand = lower(out.tree, self());
       const auto index = static_cast<std::uint32_t>(out.tree.queries.size());
@@ -914,7 +931,8 @@ struct computed_of<Field, type_list<Ms...>> {
 };
 template <class Field, class L, class R>
 using computed_result_t =
-    typename computed_of<Field, typename concat_lists<typename models_of<L>::type, typename models_of<R>::type>::type>::type;
+    typename computed_of<Field,
+                         typename concat_lists<typename models_of<L>::type, typename models_of<R>::type>::type>::type;
 
 // One operand of arithmetic: an expression, or a number bound as a parameter of its own kind.
 template <class X>
@@ -1071,8 +1089,8 @@ constexpr bool case_values_agree() {
     return a == category::decimal && b == category::decimal;
 }
 template <class A, class B>
-using case_common_t = std::conditional_t<std::is_same_v<A, B>, A,
-                                         std::conditional_t<std::is_integral_v<A>, std::int64_t, decimal>>;
+using case_common_t =
+    std::conditional_t<std::is_same_v<A, B>, A, std::conditional_t<std::is_integral_v<A>, std::int64_t, decimal>>;
 
 template <class A, class B>
 constexpr void check_case_values() {
@@ -1121,8 +1139,9 @@ struct case_expr : detail::expression_methods<case_expr<Scalar, Nullable, Models
     detail::check_case_condition<C>();
     using next = detail::case_value_scalar_t<V>;
     detail::check_case_values<Scalar, next>();
-    using models = typename detail::concat_lists<
-        detail::type_list<Models...>, typename detail::concat_lists<typename detail::models_of<C>::type,
+    using models =
+        typename detail::concat_lists<detail::type_list<Models...>,
+                                      typename detail::concat_lists<typename detail::models_of<C>::type,
                                                                     typename detail::models_of<V>::type>::type>::type;
     return [&]<class... Ms>(detail::type_list<Ms...>) {
       case_expr<detail::case_common_t<Scalar, next>, Nullable || detail::case_value_nullable_v<V>, Ms...> out;
@@ -1151,7 +1170,8 @@ struct case_expr : detail::expression_methods<case_expr<Scalar, Nullable, Models
     detail::check_case_values<Scalar, last>();
     using scalar = detail::case_common_t<Scalar, last>;
     using field = std::conditional_t<Nullable || detail::case_value_nullable_v<V>, std::optional<scalar>, scalar>;
-    using models = typename detail::concat_lists<detail::type_list<Models...>, typename detail::models_of<V>::type>::type;
+    using models =
+        typename detail::concat_lists<detail::type_list<Models...>, typename detail::models_of<V>::type>::type;
     return [&]<class... Ms>(detail::type_list<Ms...>) {
       computed<field, Ms...> out;
       out.tree = std::move(tree);
@@ -1191,7 +1211,10 @@ auto case_when(const C& condition, const V& value) {
 // EXISTS (SELECT ...): whether a query (of any model, on the same database) has a row; run inside
 // the enclosing query's statement. ! negates it.
 template <class Q>
-  requires requires { typename Q::row_type; typename Q::model_type; }
+  requires requires {
+    typename Q::row_type;
+    typename Q::model_type;
+  }
 auto exists_in(const Q& q) {
   typename detail::make_expr<bool, detail::outer_models_t<Q>>::type out;
   out.tree.queries.push_back(std::make_shared<const detail::query_subquery>(subquery_of(q)));
@@ -1203,7 +1226,10 @@ auto exists_in(const Q& q) {
 // row: a row holds a std::optional), for select, filter and order_by. A query of more than one row is
 // refused by the database.
 template <class Q>
-  requires requires { typename Q::row_type; typename Q::model_type; }
+  requires requires {
+    typename Q::row_type;
+    typename Q::model_type;
+  }
 auto scalar(const Q& q) {
   using row = typename Q::row_type;
   static_assert(detail::is_single_column_v<row>,

@@ -140,33 +140,37 @@
 // The checks that name what they refuse are static_asserts written here, where the macro's
 // arguments can be spelled into their messages (`#member`); ar_model_definition's body runs them
 // before make_model, whose own checks then stay silent about a field already named.
-#define AR_MODEL(Self, table, ...)                                                                   \
-  using ar_self = Self;                                                                              \
-  /* a member function: *this is the struct AR_MODEL is written in, whatever Self says */           \
-  void ar_check_model_name() const {                                                                 \
-    static_assert(::std::is_same_v<::std::remove_cvref_t<decltype(*this)>, Self>,                    \
-                  "AR_MODEL(" #Self ", ...) is written inside another struct: the first argument of " \
-                  "AR_MODEL names the struct it is written in");                                     \
-  }                                                                                                  \
-  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_DECL, ~, __VA_ARGS__)                                              \
-  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_RELATION_CHECK, Self, __VA_ARGS__)                                 \
-  static constexpr auto ar_model_definition() {                                                      \
-    AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_CHECK, Self, __VA_ARGS__)                                        \
-    constexpr auto ar_definition = ::ar::detail::make_model<Self>(                                   \
-        BOOST_HANA_STRING(table) AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_META, ~, __VA_ARGS__));             \
-    static_assert(::ar::detail::stores_every_member<Self, ::std::remove_const_t<decltype(ar_definition)>, \
+#define AR_MODEL(Self, table, ...)                                                                               \
+  using ar_self = Self;                                                                                          \
+  /* a member function: *this is the struct AR_MODEL is written in, whatever Self says */                        \
+  void ar_check_model_name() const {                                                                             \
+    static_assert(::std::is_same_v<::std::remove_cvref_t<decltype(*this)>, Self>,                                \
+                  "AR_MODEL(" #Self                                                                              \
+                  ", ...) is written inside another struct: the first argument of "                              \
+                  "AR_MODEL names the struct it is written in");                                                 \
+  }                                                                                                              \
+  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_DECL, ~, __VA_ARGS__)                                                          \
+  AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_RELATION_CHECK, Self, __VA_ARGS__)                                             \
+  static constexpr auto ar_model_definition() {                                                                  \
+    AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_CHECK, Self, __VA_ARGS__)                                                    \
+    constexpr auto ar_definition = ::ar::detail::make_model<Self>(                                               \
+        BOOST_HANA_STRING(table) AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_META, ~, __VA_ARGS__));                         \
+    static_assert(::ar::detail::stores_every_member<Self, ::std::remove_const_t<decltype(ar_definition)>,        \
                                                     0 AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_SLOTS, ~, __VA_ARGS__)>(), \
-                  "AR_MODEL(" #Self ", ...): the struct has a data member that neither AR_FIELDS nor "  \
-                  "AR_TRANSIENT lists, which would never be stored: list it in AR_FIELDS, or in "       \
-                  "AR_TRANSIENT(...) to keep it out of the table on purpose");                           \
-    AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_POST_CHECK, Self, __VA_ARGS__)                                   \
-    return ar_definition;                                                                            \
-  }                                                                                                  \
-  struct hana_accessors_impl {                                                                       \
-    /* a template: Hana's accessors are built only when a program uses the model as a hana::Struct */ \
-    template <class ar_S = Self>                                                                     \
-    static constexpr auto apply() { return decltype(ar_S::ar_model_definition())::hana_accessors(); } \
-  };                                                                                                 \
+                  "AR_MODEL(" #Self                                                                              \
+                  ", ...): the struct has a data member that neither AR_FIELDS nor "                             \
+                  "AR_TRANSIENT lists, which would never be stored: list it in AR_FIELDS, or in "                \
+                  "AR_TRANSIENT(...) to keep it out of the table on purpose");                                   \
+    AR_PP_FOR_EACH(AR_DETAIL_CLAUSE_POST_CHECK, Self, __VA_ARGS__)                                               \
+    return ar_definition;                                                                                        \
+  }                                                                                                              \
+  struct hana_accessors_impl {                                                                                   \
+    /* a template: Hana's accessors are built only when a program uses the model as a hana::Struct */            \
+    template <class ar_S = Self>                                                                                 \
+    static constexpr auto apply() {                                                                              \
+      return decltype(ar_S::ar_model_definition())::hana_accessors();                                            \
+    }                                                                                                            \
+  };                                                                                                             \
   static_assert(true, "")
 
 // Each clause is a parenthesised (KIND, args...) list; AR_MODEL dispatches on KIND twice: once for
@@ -178,7 +182,8 @@
 // Checks that name their subject, which only AR_FIELDS has, and the initializers AR_TRANSIENT's
 // members take (counted against the struct's members). A clause kind without a check or slots
 // needs no macro here: AR_PP_IS_PAREN_CHECK sees no AR_DETAIL_HAS_CHECK_<kind> and picks _0.
-#define AR_DETAIL_CLAUSE_CHECK(Self, clause) AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
+#define AR_DETAIL_CLAUSE_CHECK(Self, clause) \
+  AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
 #define AR_DETAIL_CLAUSE_APPLY(m, args) m args
 #define AR_DETAIL_UNPAREN(...) __VA_ARGS__
 #define AR_DETAIL_CLAUSE_CHECK_I(Self, kind, ...) \
@@ -194,37 +199,43 @@
 #define AR_DETAIL_CHECKS_FIELDS(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_CHECK, Self, __VA_ARGS__)
 #define AR_DETAIL_CHECKS_UNIQUE(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_UNIQUE_CHECK, Self, __VA_ARGS__)
 #define AR_DETAIL_CHECKS_INDEX(Self, ...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_INDEX_CHECK, Self, __VA_ARGS__)
-#define AR_DETAIL_CHECKS_DEFAULT(Self, member, ...)                                                      \
-  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos,        \
-                "AR_DEFAULT of " #Self ": '" #member "' is not a field that AR_FIELDS lists: correct the name, " \
+#define AR_DETAIL_CHECKS_DEFAULT(Self, member, ...)                                               \
+  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos, \
+                "AR_DEFAULT of " #Self ": '" #member                                              \
+                "' is not a field that AR_FIELDS lists: correct the name, "                       \
                 "or list the member in AR_FIELDS");
-#define AR_DETAIL_UNIQUE_CHECK(Self, index, member)                                                     \
-  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos,       \
-                "AR_UNIQUE of " #Self ": '" #member "' is not a field that AR_FIELDS lists: correct the name, " \
+#define AR_DETAIL_UNIQUE_CHECK(Self, index, member)                                               \
+  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos, \
+                "AR_UNIQUE of " #Self ": '" #member                                               \
+                "' is not a field that AR_FIELDS lists: correct the name, "                       \
                 "or list the member in AR_FIELDS");
-#define AR_DETAIL_INDEX_CHECK(Self, index, member)                                                      \
-  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos,       \
-                "AR_INDEX of " #Self ": '" #member "' is not a field that AR_FIELDS lists: correct the name, " \
+#define AR_DETAIL_INDEX_CHECK(Self, index, member)                                                \
+  static_assert(::ar::detail::index_of(ar_self::ar_field_names(), #member) != ::ar::detail::npos, \
+                "AR_INDEX of " #Self ": '" #member                                                \
+                "' is not a field that AR_FIELDS lists: correct the name, "                       \
                 "or list the member in AR_FIELDS");
-#define AR_DETAIL_FIELD_CHECK(Self, index, member)                                                         \
-  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::not_a_member, \
-                "AR_FIELDS of " #Self ": '" #member "' is not a member of the struct: declare it in the "   \
-                "struct, or correct the name in AR_FIELDS");                                                \
-  static_assert(::ar::detail::field_problem_of<ar_self, index>() !=                                          \
-                    ::ar::detail::field_problem::not_a_data_member,                                          \
-                "AR_FIELDS of " #Self ": '" #member "' is not a non-static data member: list only the data " \
-                "members that are stored in the table");                                                    \
-  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::unsupported_type, \
-                "AR_FIELDS of " #Self ": the type of '" #member "' is not one ar can store: use std::int32_t, " \
-                "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, or "    \
-                "std::optional of one of them; for a type of your own, specialize ar::type_mapping<T> (an "   \
+#define AR_DETAIL_FIELD_CHECK(Self, index, member)                                                                  \
+  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::not_a_member,      \
+                "AR_FIELDS of " #Self ": '" #member                                                                 \
+                "' is not a member of the struct: declare it in the "                                               \
+                "struct, or correct the name in AR_FIELDS");                                                        \
+  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::not_a_data_member, \
+                "AR_FIELDS of " #Self ": '" #member                                                                 \
+                "' is not a non-static data member: list only the data "                                            \
+                "members that are stored in the table");                                                            \
+  static_assert(::ar::detail::field_problem_of<ar_self, index>() != ::ar::detail::field_problem::unsupported_type,  \
+                "AR_FIELDS of " #Self ": the type of '" #member                                                     \
+                "' is not one ar can store: use std::int32_t, "                                                     \
+                "std::int64_t, double, float, bool, an unsigned integer, std::string, ar::time_point, or "          \
+                "std::optional of one of them; for a type of your own, specialize ar::type_mapping<T> (an "         \
                 "enum: AR_ENUM_STRINGS or AR_ENUM_VALUES)");
 // Checks of a clause against the model once it is made (ar_definition): AR_LOCK_VERSION's field,
 // the timestamps' fields, each AR_VALIDATES' validators against its field's type.
 #define AR_DETAIL_CLAUSE_POST_CHECK(Self, clause) \
   AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_POST_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
-#define AR_DETAIL_CLAUSE_POST_CHECK_I(Self, kind, ...) \
-  AR_PP_CAT(AR_DETAIL_POST_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_POST_CHECK_, kind)))(Self, kind, __VA_ARGS__)
+#define AR_DETAIL_CLAUSE_POST_CHECK_I(Self, kind, ...)                                                           \
+  AR_PP_CAT(AR_DETAIL_POST_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_POST_CHECK_, kind)))(Self, kind, \
+                                                                                                     __VA_ARGS__)
 #define AR_DETAIL_HAS_POST_CHECK_LOCK_VERSION ~, 1
 #define AR_DETAIL_HAS_POST_CHECK_TIMESTAMPS ~, 1
 #define AR_DETAIL_HAS_POST_CHECK_CREATED_AT ~, 1
@@ -236,75 +247,89 @@
 #define AR_DETAIL_POST_CHECK_KIND(kind) AR_DETAIL_POST_CHECK_KIND_I(kind)
 #define AR_DETAIL_POST_CHECK_KIND_I(kind) AR_DETAIL_POST_CHECKS_##kind
 #define AR_DETAIL_DEFINITION_TYPE ::std::remove_const_t<decltype(ar_definition)>
-#define AR_DETAIL_POST_CHECKS_LOCK_VERSION(Self, member)                                                      \
-  static_assert(::ar::detail::lock_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                                \
-                    ::ar::detail::lock_version_problem::not_a_field,                                           \
-                "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member "' is not a field that AR_FIELDS lists: " \
-                "list the member in AR_FIELDS, or correct the name");                                          \
-  static_assert(::ar::detail::lock_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                                \
-                    ::ar::detail::lock_version_problem::not_an_integer,                                        \
-                "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member "' is not an integer: a lock version is " \
+#define AR_DETAIL_POST_CHECKS_LOCK_VERSION(Self, member)                                                             \
+  static_assert(                                                                                                     \
+      ::ar::detail::lock_problem_of<AR_DETAIL_DEFINITION_TYPE>() != ::ar::detail::lock_version_problem::not_a_field, \
+      "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member                                                         \
+      "' is not a field that AR_FIELDS lists: "                                                                      \
+      "list the member in AR_FIELDS, or correct the name");                                                          \
+  static_assert(::ar::detail::lock_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                                        \
+                    ::ar::detail::lock_version_problem::not_an_integer,                                              \
+                "AR_LOCK_VERSION(" #member ") of " #Self ": '" #member                                               \
+                "' is not an integer: a lock version is "                                                            \
                 "a std::int32_t or std::int64_t field (not optional)");
-#define AR_DETAIL_POST_CHECKS_TIMESTAMPS(Self, created, updated)                                              \
+#define AR_DETAIL_POST_CHECKS_TIMESTAMPS(Self, created, updated) \
   AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_TIMESTAMPS(" #created ", " #updated ")", #created "' or '" #updated)
-#define AR_DETAIL_POST_CHECKS_CREATED_AT(Self, member) AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_CREATED_AT(" #member ")", #member)
-#define AR_DETAIL_POST_CHECKS_UPDATED_AT(Self, member) AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_UPDATED_AT(" #member ")", #member)
-#define AR_DETAIL_TIMESTAMP_CHECK(Self, clause, names)                                                          \
-  static_assert(::ar::detail::timestamps_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                           \
-                    ::ar::detail::timestamp_problem::not_a_field,                                               \
-                clause " of " #Self ": '" names "' is not a field that AR_FIELDS lists: list the member in "   \
-                "AR_FIELDS, or correct the name");                                                              \
-  static_assert(::ar::detail::timestamps_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                           \
-                    ::ar::detail::timestamp_problem::not_a_time,                                                \
-                clause " of " #Self ": '" names "' is not a time: a timestamp is an ar::time_point field (or "  \
-                "std::optional<ar::time_point>)");
+#define AR_DETAIL_POST_CHECKS_CREATED_AT(Self, member) \
+  AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_CREATED_AT(" #member ")", #member)
+#define AR_DETAIL_POST_CHECKS_UPDATED_AT(Self, member) \
+  AR_DETAIL_TIMESTAMP_CHECK(Self, "AR_UPDATED_AT(" #member ")", #member)
+#define AR_DETAIL_TIMESTAMP_CHECK(Self, clause, names)                                                                 \
+  static_assert(::ar::detail::timestamps_problem_of<AR_DETAIL_DEFINITION_TYPE>() !=                                    \
+                    ::ar::detail::timestamp_problem::not_a_field,                                                      \
+                clause " of " #Self ": '" names                                                                        \
+                       "' is not a field that AR_FIELDS lists: list the member in "                                    \
+                       "AR_FIELDS, or correct the name");                                                              \
+  static_assert(                                                                                                       \
+      ::ar::detail::timestamps_problem_of<AR_DETAIL_DEFINITION_TYPE>() != ::ar::detail::timestamp_problem::not_a_time, \
+      clause " of " #Self ": '" names                                                                                  \
+             "' is not a time: a timestamp is an ar::time_point field (or "                                            \
+             "std::optional<ar::time_point>)");
 /* callback_problem_of finds the clause by its words as written */
-#define AR_DETAIL_POST_CHECKS_CALLBACK(Self, hook, function)                                                    \
-  static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=               \
-                    ::ar::detail::callback_problem::unknown_hook,                                               \
-                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #hook "' is not a callback hook: use "    \
-                "before_save, before_create, before_update, after_create, after_update, after_save, "           \
-                "before_destroy, after_destroy, after_commit or after_rollback");                               \
-  static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=               \
-                    ::ar::detail::callback_problem::not_callable,                                               \
-                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #function "' cannot be the "             \
-                #hook " callback: it takes (" #Self "&), or (const ar::database&, " #Self "&), const " #Self      \
-                "& for the destroy, commit and rollback hooks, and returns void (or bool for a before_ hook: "   \
+#define AR_DETAIL_POST_CHECKS_CALLBACK(Self, hook, function)                                                   \
+  static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=              \
+                    ::ar::detail::callback_problem::unknown_hook,                                              \
+                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #hook                                  \
+                "' is not a callback hook: use "                                                               \
+                "before_save, before_create, before_update, after_create, after_update, after_save, "          \
+                "before_destroy, after_destroy, after_commit or after_rollback");                              \
+  static_assert(::ar::detail::callback_problem_of<AR_DETAIL_DEFINITION_TYPE>(#hook, #function) !=              \
+                    ::ar::detail::callback_problem::not_callable,                                              \
+                "AR_CALLBACK(" #hook ", " #function ") of " #Self ": '" #function "' cannot be the " #hook     \
+                " callback: it takes (" #Self "&), or (const ar::database&, " #Self "&), const " #Self         \
+                "& for the destroy, commit and rollback hooks, and returns void (or bool for a before_ hook: " \
                 "false vetoes the write)");
 /* validators_problem_of finds the clause by its field's name: two AR_VALIDATES of one field are both checked */
-#define AR_DETAIL_POST_CHECKS_VALIDATES(Self, member, ...)                                                      \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::not_a_field,                                                \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": '" #member "' is not a field that AR_FIELDS lists: " \
-                "list the member in AR_FIELDS, or correct the name");                                           \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::presence_of_a_value_always_there,                           \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::presence of '" #member "', which always holds a " \
-                "value: presence checks a text, bytes or std::optional field");                                  \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::length_not_of_a_text,                                       \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::length of '" #member "', which is not a text: " \
-                "length checks a std::string or ar::bytes field (or std::optional of one)");                     \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::range_not_of_a_number,                                      \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::range of '" #member "', which is not a number: " \
-                "range checks an integer or floating-point field (or std::optional of one)");                    \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::format_not_of_a_text,                                       \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::format of '" #member "', which is not a text: " \
-                "format checks a std::string field (or std::optional of one)");                                  \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::inclusion_not_comparable,                                   \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::inclusion lists values that '" #member "' "    \
-                "cannot be compared with: list values of the field's type");                                     \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::check_not_callable,                                         \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::check's function cannot be called with '"      \
-                #member "' as declared, or does not return a bool: take the field's type (const T&)");            \
-  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                     \
-                    ::ar::detail::validates_problem::not_a_validator,                                            \
-                "AR_VALIDATES(" #member ", ...) of " #Self ": one of the arguments after '" #member "' is not a " \
-                "validator: use ar::presence, ar::length, ar::range, ar::format, ar::inclusion, ar::uniqueness " \
+#define AR_DETAIL_POST_CHECKS_VALIDATES(Self, member, ...)                                                          \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::not_a_field,                                                   \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": '" #member                                            \
+                "' is not a field that AR_FIELDS lists: "                                                           \
+                "list the member in AR_FIELDS, or correct the name");                                               \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::presence_of_a_value_always_there,                              \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::presence of '" #member                            \
+                "', which always holds a "                                                                          \
+                "value: presence checks a text, bytes or std::optional field");                                     \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::length_not_of_a_text,                                          \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::length of '" #member                              \
+                "', which is not a text: "                                                                          \
+                "length checks a std::string or ar::bytes field (or std::optional of one)");                        \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::range_not_of_a_number,                                         \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::range of '" #member                               \
+                "', which is not a number: "                                                                        \
+                "range checks an integer or floating-point field (or std::optional of one)");                       \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::format_not_of_a_text,                                          \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::format of '" #member                              \
+                "', which is not a text: "                                                                          \
+                "format checks a std::string field (or std::optional of one)");                                     \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::inclusion_not_comparable,                                      \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::inclusion lists values that '" #member            \
+                "' "                                                                                                \
+                "cannot be compared with: list values of the field's type");                                        \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::check_not_callable,                                            \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": ar::check's function cannot be called with '" #member \
+                "' as declared, or does not return a bool: take the field's type (const T&)");                      \
+  static_assert(::ar::detail::validates_problem_of<AR_DETAIL_DEFINITION_TYPE>(#member) !=                           \
+                    ::ar::detail::validates_problem::not_a_validator,                                               \
+                "AR_VALIDATES(" #member ", ...) of " #Self ": one of the arguments after '" #member                 \
+                "' is not a "                                                                                       \
+                "validator: use ar::presence, ar::length, ar::range, ar::format, ar::inclusion, ar::uniqueness "    \
                 "or ar::check");
 
 // AR_BELONGS_TO / AR_HAS_ONE / AR_HAS_MANY: ar_check_relation_<name>(), which the relation's
@@ -312,27 +337,30 @@
 // defined), names a target that is not a model and a foreign key that is not a field.
 #define AR_DETAIL_CLAUSE_RELATION_CHECK(Self, clause) \
   AR_DETAIL_CLAUSE_APPLY(AR_DETAIL_CLAUSE_RELATION_CHECK_I, (Self, AR_DETAIL_UNPAREN clause))
-#define AR_DETAIL_CLAUSE_RELATION_CHECK_I(Self, kind, ...) \
-  AR_PP_CAT(AR_DETAIL_RELATION_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_RELATION_CHECK_, kind)))(Self, kind, __VA_ARGS__)
+#define AR_DETAIL_CLAUSE_RELATION_CHECK_I(Self, kind, ...)                                                    \
+  AR_PP_CAT(AR_DETAIL_RELATION_CHECK_, AR_PP_IS_PAREN_CHECK(AR_PP_CAT(AR_DETAIL_HAS_RELATION_CHECK_, kind)))( \
+      Self, kind, __VA_ARGS__)
 #define AR_DETAIL_HAS_RELATION_CHECK_BELONGS_TO ~, 1
 #define AR_DETAIL_HAS_RELATION_CHECK_HAS_ONE ~, 1
 #define AR_DETAIL_HAS_RELATION_CHECK_HAS_MANY ~, 1
 #define AR_DETAIL_RELATION_CHECK_0(...)
-#define AR_DETAIL_RELATION_CHECK_1(Self, kind, name, Target, fk, ...)                                       \
-  template <class ar_S = ar_self>                                                                           \
+#define AR_DETAIL_RELATION_CHECK_1(Self, kind, name, Target, fk, ...)                                      \
+  template <class ar_S = ar_self>                                                                          \
   static constexpr bool ar_check_relation_##name() {                                                       \
-    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                              \
-    static_assert(::ar::model<ar_target>,                                                                      \
-                  "AR_" #kind "(" #name ", " #Target ", ...) of " #Self ": '" #Target "' is not a model "   \
-                  "where the relation is used: declare it with AR_MODEL, and define it (not only declare "  \
-                  "it) before this use");                                                                   \
-    if constexpr (::ar::model<ar_target>)                                                                   \
-      AR_PP_CAT(AR_DETAIL_FK_CHECK_, AR_PP_IS_PAREN(fk))(Self, kind, name, Target, fk)                       \
-    return true;                                                                                            \
+    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                             \
+    static_assert(::ar::model<ar_target>,                                                                  \
+                  "AR_" #kind "(" #name ", " #Target ", ...) of " #Self ": '" #Target                      \
+                  "' is not a model "                                                                      \
+                  "where the relation is used: declare it with AR_MODEL, and define it (not only declare " \
+                  "it) before this use");                                                                  \
+    if constexpr (::ar::model<ar_target>)                                                                  \
+      AR_PP_CAT(AR_DETAIL_FK_CHECK_, AR_PP_IS_PAREN(fk))(Self, kind, name, Target, fk) return true;        \
   }
 // A foreign key of several fields (AR_KEYS(a, b)) is checked where the relation is built.
-#define AR_DETAIL_FK_CHECK_1(...) {}
-#define AR_DETAIL_FK_CHECK_0(Self, kind, name, Target, fk)                                                  \
+#define AR_DETAIL_FK_CHECK_1(...) \
+  {                               \
+  }
+#define AR_DETAIL_FK_CHECK_0(Self, kind, name, Target, fk) \
   static_assert(::ar::detail::lists_field<AR_PP_CAT(AR_DETAIL_FK_MODEL_, kind)(ar_S, ar_target)>(#fk),          \
                 "AR_" #kind "(" #name ", " #Target ", " #fk ") of " #Self ": the foreign key '" #fk "' is "  \
                 "not a field of " AR_PP_CAT(AR_DETAIL_FK_WHERE_, kind)(Self, Target) ": correct the name, "  \
@@ -342,7 +370,8 @@
 #define AR_DETAIL_FK_MODEL_HAS_MANY(Owner, Target) Target
 #define AR_DETAIL_FK_WHERE_BELONGS_TO(Self, Target) "'" #Self "' (a belongs_to's foreign key is on its own model)"
 #define AR_DETAIL_FK_WHERE_HAS_ONE(Self, Target) "'" #Target "' (a has_one's foreign key is on the model it points to)"
-#define AR_DETAIL_FK_WHERE_HAS_MANY(Self, Target) "'" #Target "' (a has_many's foreign key is on the model it points to)"
+#define AR_DETAIL_FK_WHERE_HAS_MANY(Self, Target) \
+  "'" #Target "' (a has_many's foreign key is on the model it points to)"
 
 #define AR_DETAIL_CLAUSE_SLOTS(data, clause) AR_DETAIL_CLAUSE_SLOTS_I clause
 #define AR_DETAIL_CLAUSE_SLOTS_I(kind, ...) \
@@ -351,54 +380,59 @@
 #define AR_DETAIL_SLOTS_0(...)
 #define AR_DETAIL_SLOTS_1(...) AR_PP_FOR_EACH_INDEXED(AR_DETAIL_TRANSIENT_SLOTS, ~, __VA_ARGS__)
 #define AR_DETAIL_TRANSIENT_SLOTS(data, index, member) +::ar::detail::initializers_of<decltype(ar_self::member)>
-#define AR_DETAIL_META_TRANSIENT(...) \
-  ::ar::detail::make_transient_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_META_TRANSIENT(...)  \
+  ::ar::detail::make_transient_clause( \
+      ::ar::detail::fields_begin {} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
 #define AR_DETAIL_DECL_TRANSIENT(...)
 
-#define AR_DETAIL_META_FIELDS(...) \
-  ::ar::detail::make_fields_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_META, ~, __VA_ARGS__))
-#define AR_DETAIL_FIELD_META(data, index, member) \
-  , ::ar::detail::make_field<ar_self, index>(BOOST_HANA_STRING(#member))
+#define AR_DETAIL_META_FIELDS(...)  \
+  ::ar::detail::make_fields_clause( \
+      ::ar::detail::fields_begin {} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_META, ~, __VA_ARGS__))
+#define AR_DETAIL_FIELD_META(data, index, member) , ::ar::detail::make_field<ar_self, index>(BOOST_HANA_STRING(#member))
 // Each field gets a probe: a member template that exists only when the member does, so that a
 // wrong name becomes ar's static_assert instead of a hard error. And each gets a column handle in
 // the static member `c` (User::c.age), numbered like its probe.
-#define AR_DETAIL_DECL_FIELDS(...)                                                \
-  AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_DECL, ~, __VA_ARGS__)                    \
-  struct ar_columns {                                                             \
-    AR_PP_FOR_EACH_INDEXED(AR_DETAIL_COLUMN_HANDLE, ~, __VA_ARGS__)               \
-  };                                                                              \
-  static constexpr ar_columns c{};                                                \
-  /* the names AR_UNIQUE, AR_INDEX and AR_DEFAULT are checked against */           \
-  static constexpr auto ar_field_names() {                                        \
-    return ::std::array<::std::string_view, AR_PP_NARGS(__VA_ARGS__)>{            \
-        AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_NAME, ~, __VA_ARGS__)};            \
-  }                                                                               \
+#define AR_DETAIL_DECL_FIELDS(...)                                                    \
+  AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_DECL, ~, __VA_ARGS__)                        \
+  struct ar_columns {                                                                 \
+    AR_PP_FOR_EACH_INDEXED(AR_DETAIL_COLUMN_HANDLE, ~, __VA_ARGS__)                   \
+  };                                                                                  \
+  static constexpr ar_columns c{};                                                    \
+  /* the names AR_UNIQUE, AR_INDEX and AR_DEFAULT are checked against */              \
+  static constexpr auto ar_field_names() {                                            \
+    return ::std::array<::std::string_view, AR_PP_NARGS(__VA_ARGS__)>{                \
+        AR_PP_FOR_EACH_INDEXED(AR_DETAIL_FIELD_NAME, ~, __VA_ARGS__)};                \
+  }                                                                                   \
   /* the one data member AR_FIELDS adds: ar::detail::stores_every_member counts it */ \
   mutable ::ar::detail::record_context ar_context{};
 #define AR_DETAIL_FIELD_NAME(data, index, member) ::std::string_view(#member),
 #define AR_DETAIL_COLUMN_HANDLE(data, index, member) ::ar::column<ar_self, index> member;
-#define AR_DETAIL_FIELD_DECL(data, index, member)                                               \
-  template <class ar_T>                                                                         \
-  static constexpr auto ar_field_probe(::ar::detail::field_index<index>, ar_T*)->decltype(&ar_T::member) { \
-    return &ar_T::member;                                                                       \
+#define AR_DETAIL_FIELD_DECL(data, index, member)                                                            \
+  template <class ar_T>                                                                                      \
+  static constexpr auto ar_field_probe(::ar::detail::field_index<index>, ar_T*) -> decltype(&ar_T::member) { \
+    return &ar_T::member;                                                                                    \
   }
 #define AR_DETAIL_META_COLUMN(member, column) \
   ::ar::detail::make_column_clause(BOOST_HANA_STRING(#member), BOOST_HANA_STRING(column))
-#define AR_DETAIL_META_PRIMARY_KEY(...) \
-  ::ar::detail::make_primary_key_clause(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_META_PRIMARY_KEY(...)  \
+  ::ar::detail::make_primary_key_clause( \
+      ::ar::detail::fields_begin {} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
 /* (AR_PP_FOR_EACH_INDEXED: AR_MODEL's own AR_PP_FOR_EACH is being expanded here, and does not expand again) */
 #define AR_DETAIL_KEY_NAME(data, index, member) , BOOST_HANA_STRING(#member)
-#define AR_DETAIL_META_KEY_SUPPLIED(...) ::ar::detail::key_supplied_clause{}
-#define AR_DETAIL_META_REGISTERED_CALLBACKS(...) ::ar::detail::registered_callbacks_clause{}
+#define AR_DETAIL_META_KEY_SUPPLIED(...) \
+  ::ar::detail::key_supplied_clause {}
+#define AR_DETAIL_META_REGISTERED_CALLBACKS(...) \
+  ::ar::detail::registered_callbacks_clause {}
 /* a lambda giving the function (a function pointer, a member function pointer, an object): the
    clause's type carries it, and its type is what the post-check tests against the hook */
-#define AR_DETAIL_META_CALLBACK(hook, function)                                              \
-  ::ar::detail::make_callback_clause(BOOST_HANA_STRING(#hook), BOOST_HANA_STRING(#function), \
-                                     [] { return function; })
-#define AR_DETAIL_META_UNIQUE(...) \
-  ::ar::detail::make_index_clause<true>(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
-#define AR_DETAIL_META_INDEX(...) \
-  ::ar::detail::make_index_clause<false>(::ar::detail::fields_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_META_CALLBACK(hook, function) \
+  ::ar::detail::make_callback_clause(BOOST_HANA_STRING(#hook), BOOST_HANA_STRING(#function), [] { return function; })
+#define AR_DETAIL_META_UNIQUE(...)       \
+  ::ar::detail::make_index_clause<true>( \
+      ::ar::detail::fields_begin {} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_META_INDEX(...)         \
+  ::ar::detail::make_index_clause<false>( \
+      ::ar::detail::fields_begin {} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
 /* the value is an expression of the program's, written once where create_table reads it */
 #define AR_DETAIL_META_DEFAULT(member, ...) \
   ::ar::detail::make_default_clause(BOOST_HANA_STRING(#member), [] { return __VA_ARGS__; })
@@ -406,7 +440,8 @@
 #define AR_DETAIL_DECL_INDEX(...)
 #define AR_DETAIL_DECL_DEFAULT(...)
 #define AR_DETAIL_META_LOCK_VERSION(member) ::ar::detail::make_lock_version_clause(BOOST_HANA_STRING(#member))
-#define AR_DETAIL_META_NAMING(style) ::ar::detail::naming_clause<::ar::name_style::style>{}
+#define AR_DETAIL_META_NAMING(style) \
+  ::ar::detail::naming_clause<::ar::name_style::style> {}
 #define AR_DETAIL_META_TIMESTAMPS(created, updated) \
   ::ar::detail::make_timestamps_clause(BOOST_HANA_STRING(#created), BOOST_HANA_STRING(#updated))
 #define AR_DETAIL_META_CREATED_AT(member) ::ar::detail::make_created_at_clause(BOOST_HANA_STRING(#member))
@@ -451,7 +486,8 @@
 // Polymorphic many-to-many: AR_MORPH_MANY_THROUGH(tags, Tag, Tagging, taggable, tag_id) on each
 // parent (the join's fields: taggable_type, taggable_id, tag_id); on the target,
 // AR_HAS_MANY_THROUGH(posts, Post, Tagging, tag_id, taggable_id, AR_MORPH_TARGET(taggable_type)).
-#define AR_MORPH_MANY_THROUGH(name, Target, Join, as, target_fk) (MORPH_MANY_THROUGH, name, Target, Join, as##_id, target_fk, as##_type)
+#define AR_MORPH_MANY_THROUGH(name, Target, Join, as, target_fk) \
+  (MORPH_MANY_THROUGH, name, Target, Join, as##_id, target_fk, as##_type)
 // AR_MORPH_TARGET(type_field): on a has_many_through, the join's morph type field.
 #define AR_MORPH_TARGET(type_field) ::ar::detail::make_morph_target(BOOST_HANA_STRING(#type_field))
 // AR_OWNER_KEY(field): the key the foreign key refers to (default: the primary key).
@@ -460,9 +496,11 @@
 #define AR_INVERSE(relation) ::ar::detail::make_inverse(BOOST_HANA_STRING(#relation))
 // AR_NO_FOREIGN_KEY (belongs_to): create_table declares no FOREIGN KEY constraint for the relation
 // (rows may point nowhere on purpose); its foreign key is still indexed.
-#define AR_NO_FOREIGN_KEY ::ar::detail::no_foreign_key_option{}
+#define AR_NO_FOREIGN_KEY \
+  ::ar::detail::no_foreign_key_option {}
 // AR_DEPENDENT(destroy | delete | nullify | restrict): what destroying the owner does to its rows.
-#define AR_DEPENDENT(kind) ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)>{}
+#define AR_DEPENDENT(kind) \
+  ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)> {}
 #define AR_DETAIL_DEPENDENT_destroy destroy
 #define AR_DETAIL_DEPENDENT_delete remove
 #define AR_DETAIL_DEPENDENT_nullify nullify
@@ -472,34 +510,36 @@
 // model holding them, AR_HAS_MANY(lines, OrderLine, AR_KEYS(shop_id, order_no)) on the one they
 // refer to: the fields of the composite primary key they refer to (AR_PRIMARY_KEY(a, b)), in order.
 #define AR_KEYS(...) (__VA_ARGS__)
-#define AR_DETAIL_META_RELATION(kind, name, Target, foreign_key, ...)                                          \
+#define AR_DETAIL_META_RELATION(kind, name, Target, foreign_key, ...)                                        \
   ::ar::detail::make_relation<::ar::detail::relation_kind::kind, ar_self, Target, &ar_self::ar_slot_##name>( \
       BOOST_HANA_STRING(#name), AR_DETAIL_FK_NAME(foreign_key) __VA_OPT__(, ) __VA_ARGS__)
 #define AR_DETAIL_FK_NAME(fk) AR_PP_CAT(AR_DETAIL_FK_NAME_, AR_PP_IS_PAREN(fk))(fk)
 #define AR_DETAIL_FK_NAME_0(fk) BOOST_HANA_STRING(#fk)
 #define AR_DETAIL_FK_NAME_1(fk) AR_DETAIL_FK_KEYS fk
-#define AR_DETAIL_FK_KEYS(...) \
-  ::ar::detail::make_foreign_keys(::ar::detail::foreign_keys_begin{} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
-#define AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...)                       \
-  ::ar::detail::make_relation<::ar::detail::relation_kind::has_many_through, ar_self, Target,                 \
-                              &ar_self::ar_slot_##name>(BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#owner_fk), \
-                                                        ::ar::detail::make_through<Join>(BOOST_HANA_STRING(#target_fk)) \
-                                                            __VA_OPT__(, ) __VA_ARGS__)
+#define AR_DETAIL_FK_KEYS(...)     \
+  ::ar::detail::make_foreign_keys( \
+      ::ar::detail::foreign_keys_begin {} AR_PP_FOR_EACH_INDEXED(AR_DETAIL_KEY_NAME, ~, __VA_ARGS__))
+#define AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, ...)         \
+  ::ar::detail::make_relation<::ar::detail::relation_kind::has_many_through, ar_self, Target, \
+                              &ar_self::ar_slot_##name>(                                      \
+      BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#owner_fk),                                 \
+      ::ar::detail::make_through<Join>(BOOST_HANA_STRING(#target_fk)) __VA_OPT__(, ) __VA_ARGS__)
 #define AR_DETAIL_META_HAS_MANY_VIA(name, Target, hop, source) AR_DETAIL_META_CHAIN(true, name, Target, hop, source)
 #define AR_DETAIL_META_HAS_ONE_VIA(name, Target, hop, source) AR_DETAIL_META_CHAIN(false, name, Target, hop, source)
-#define AR_DETAIL_META_CHAIN(many, name, Target, hop, source)                                           \
+#define AR_DETAIL_META_CHAIN(many, name, Target, hop, source)                                                 \
   ::ar::detail::make_relation<::ar::detail::relation_kind::chain, ar_self, Target, &ar_self::ar_slot_##name>( \
-      BOOST_HANA_STRING(#name), ::ar::detail::chain_keys{},                                              \
+      BOOST_HANA_STRING(#name), ::ar::detail::chain_keys{},                                                   \
       ::ar::detail::make_chain<many>(BOOST_HANA_STRING(#hop), BOOST_HANA_STRING(#source)))
-#define AR_DETAIL_META_MORPH_TO(name, type_field, id_field)                                            \
+#define AR_DETAIL_META_MORPH_TO(name, type_field, id_field)                                                    \
   ::ar::detail::make_relation<::ar::detail::relation_kind::morph_to, ar_self, void, &ar_self::ar_slot_##name>( \
-      BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#id_field), ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
-#define AR_DETAIL_META_MORPH_MANY(name, Target, id_field, type_field)                                   \
+      BOOST_HANA_STRING(#name), BOOST_HANA_STRING(#id_field),                                                  \
+      ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
+#define AR_DETAIL_META_MORPH_MANY(name, Target, id_field, type_field) \
   AR_DETAIL_META_RELATION(has_many, name, Target, id_field, ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
-#define AR_DETAIL_META_MORPH_ONE(name, Target, id_field, type_field)                                    \
+#define AR_DETAIL_META_MORPH_ONE(name, Target, id_field, type_field) \
   AR_DETAIL_META_RELATION(has_one, name, Target, id_field, ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
-#define AR_DETAIL_META_MORPH_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, type_field)          \
-  AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk,                                  \
+#define AR_DETAIL_META_MORPH_MANY_THROUGH(name, Target, Join, owner_fk, target_fk, type_field) \
+  AR_DETAIL_META_HAS_MANY_THROUGH(name, Target, Join, owner_fk, target_fk,                     \
                                   ::ar::detail::make_morph(BOOST_HANA_STRING(#type_field)))
 #define AR_DETAIL_META_MORPH_NAME(name) ::ar::detail::make_morph_name(BOOST_HANA_STRING(name))
 #define AR_DETAIL_META_BELONGS_TO(...) AR_DETAIL_META_RELATION(belongs_to, __VA_ARGS__)
@@ -508,150 +548,151 @@
 
 // Every relation: its cache on the record, name() to read it (loading it once), name(ar::reload),
 // and name_query() for the relation as a query to refine.
-#define AR_DETAIL_DECL_RELATION_ACCESS(name)                                                           \
-  static_assert(AR_DETAIL_RELATIONS_INCLUDED,                                                          \
-                "AR_MODEL: a model that declares relations needs <ar/relation.hpp> (or <ar/ar.hpp>) "  \
-                "included before its definition");                                                     \
+#define AR_DETAIL_DECL_RELATION_ACCESS(name)                                                          \
+  static_assert(AR_DETAIL_RELATIONS_INCLUDED,                                                         \
+                "AR_MODEL: a model that declares relations needs <ar/relation.hpp> (or <ar/ar.hpp>) " \
+                "included before its definition");                                                    \
   /* one data member per relation: ar::detail::stores_every_member counts it */                       \
-  mutable ::ar::detail::relation_slot ar_slot_##name{};                                                \
-  template <class ar_S = ar_self>                                                                      \
-  decltype(auto) name() const {                                                                        \
-    if constexpr (requires { ar_S::template ar_check_relation_##name<ar_S>(); })                        \
-      static_assert(ar_S::template ar_check_relation_##name<ar_S>());                                   \
-    return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
-  }                                                                                                    \
-  template <class ar_S = ar_self>                                                                      \
-  decltype(auto) name(::ar::reload_t) const {                                                          \
-    return ::ar::detail::relation_reload(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
+  mutable ::ar::detail::relation_slot ar_slot_##name{};                                               \
+  template <class ar_S = ar_self>                                                                     \
+  decltype(auto) name() const {                                                                       \
+    if constexpr (requires { ar_S::template ar_check_relation_##name<ar_S>(); })                      \
+      static_assert(ar_S::template ar_check_relation_##name<ar_S>());                                 \
+    return ::ar::detail::relation_get(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));     \
+  }                                                                                                   \
+  template <class ar_S = ar_self>                                                                     \
+  decltype(auto) name(::ar::reload_t) const {                                                         \
+    return ::ar::detail::relation_reload(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));  \
   }
-#define AR_DETAIL_DECL_RELATION(name)                                                                  \
-  AR_DETAIL_DECL_RELATION_ACCESS(name)                                                                 \
-  template <class ar_S = ar_self>                                                                      \
-  auto name##_query() const {                                                                          \
-    return ::ar::detail::relation_query(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));    \
+#define AR_DETAIL_DECL_RELATION(name)                                                               \
+  AR_DETAIL_DECL_RELATION_ACCESS(name)                                                              \
+  template <class ar_S = ar_self>                                                                   \
+  auto name##_query() const {                                                                       \
+    return ::ar::detail::relation_query(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name)); \
   }
 // belongs_to and morph_to: name_associate(parent) sets the foreign key (save the record to store
 // it); name_dissociate() clears it (the foreign key must be optional).
-#define AR_DETAIL_DECL_ASSOCIATE(name)                                                                 \
-  template <class ar_S = ar_self, class ar_P>                                                          \
-  void name##_associate(const ar_P& parent) {                                                          \
-    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent);     \
-  }                                                                                                    \
-  template <class ar_S = ar_self>                                                                      \
-  void name##_dissociate() {                                                                           \
-    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));            \
+#define AR_DETAIL_DECL_ASSOCIATE(name)                                                             \
+  template <class ar_S = ar_self, class ar_P>                                                      \
+  void name##_associate(const ar_P& parent) {                                                      \
+    ::ar::detail::relation_associate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), parent); \
+  }                                                                                                \
+  template <class ar_S = ar_self>                                                                  \
+  void name##_dissociate() {                                                                       \
+    ::ar::detail::relation_dissociate(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name));        \
   }
 #define AR_DETAIL_DECL_BELONGS_TO(name, ...) AR_DETAIL_DECL_RELATION(name) AR_DETAIL_DECL_ASSOCIATE(name)
 // has_one: name_set(child) points the child at this record and saves it.
-#define AR_DETAIL_DECL_HAS_ONE(name, ...)                                                             \
-  AR_DETAIL_DECL_RELATION(name)                                                                       \
-  template <class ar_S = ar_self, class ar_C>                                                         \
-  void name##_set(ar_C& child) {                                                                      \
-    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
+#define AR_DETAIL_DECL_HAS_ONE(name, ...)                                                   \
+  AR_DETAIL_DECL_RELATION(name)                                                             \
+  template <class ar_S = ar_self, class ar_C>                                               \
+  void name##_set(ar_C& child) {                                                            \
+    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child); \
   }
 // has_many: name_add(child) points the child at this record and saves it; name_create(child)
 // does the same with a new record and returns it, key and all; name_count() counts the rows (from
 // with_count or a loaded collection when it can, else one COUNT statement, then cached).
-#define AR_DETAIL_DECL_HAS_MANY(name, ...)                                                            \
-  AR_DETAIL_DECL_RELATION(name)                                                                       \
-  template <class ar_S = ar_self>                                                                     \
-  std::int64_t name##_count() const {                                                                 \
-    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));   \
-  }                                                                                                   \
-  template <class ar_S = ar_self, class ar_C>                                                         \
-  void name##_add(ar_C& child) {                                                                      \
-    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
-  }                                                                                                   \
-  template <class ar_S = ar_self, class ar_C>                                                         \
-  ar_C name##_create(ar_C child) {                                                                    \
-    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);           \
-    return child;                                                                                     \
+#define AR_DETAIL_DECL_HAS_MANY(name, ...)                                                          \
+  AR_DETAIL_DECL_RELATION(name)                                                                     \
+  template <class ar_S = ar_self>                                                                   \
+  std::int64_t name##_count() const {                                                               \
+    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name)); \
+  }                                                                                                 \
+  template <class ar_S = ar_self, class ar_C>                                                       \
+  void name##_add(ar_C& child) {                                                                    \
+    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);         \
+  }                                                                                                 \
+  template <class ar_S = ar_self, class ar_C>                                                       \
+  ar_C name##_create(ar_C child) {                                                                  \
+    ::ar::detail::relation_add(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), child);         \
+    return child;                                                                                   \
   }
 
 // has_many_through: name_attach(target[, join prototype]) adds a join row (the prototype's other
 // fields are stored too) unless the pair is linked already (true when it wrote one);
 // name_detach(target) removes it; name_sync(keys) makes the targets exactly those keys, in one
 // transaction; name_toggle(target) attaches or detaches; name_count() counts them as has_many's does.
-#define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                       \
-  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
-                "AR_HAS_MANY_THROUGH / AR_MORPH_MANY_THROUGH: include <ar/through.hpp> (or <ar/ar.hpp>) "  \
-                "before the model's definition");                                                        \
-  AR_DETAIL_DECL_RELATION(name)                                                                          \
-  template <class ar_S = ar_self>                                                                        \
-  std::int64_t name##_count() const {                                                                    \
-    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
-  }                                                                                                      \
-  template <class ar_S = ar_self, class ar_T>                                                            \
-  bool name##_attach(const ar_T& target) {                                                               \
-    return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,    \
-                                         static_cast<const void*>(nullptr));                             \
-  }                                                                                                      \
-  template <class ar_S = ar_self, class ar_T, class ar_J>                                                \
-  bool name##_attach(const ar_T& target, const ar_J& prototype) {                                        \
-    return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,    \
-                                         &prototype);                                                    \
-  }                                                                                                      \
-  template <class ar_S = ar_self, class ar_T>                                                            \
-  bool name##_detach(const ar_T& target) {                                                               \
-    return ::ar::detail::relation_detach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
-  }                                                                                                      \
-  template <class ar_S = ar_self, class ar_K>                                                            \
-  void name##_sync(const ar_K& keys) {                                                                   \
-    ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);              \
-  }                                                                                                      \
-  template <class ar_S = ar_self, class ar_K>                                                            \
-  void name##_sync(std::initializer_list<ar_K> keys) {                                                   \
-    ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);              \
-  }                                                                                                      \
-  template <class ar_S = ar_self, class ar_T>                                                            \
-  bool name##_toggle(const ar_T& target) {                                                               \
-    return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);   \
+#define AR_DETAIL_DECL_HAS_MANY_THROUGH(name, ...)                                                                 \
+  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                                        \
+                "AR_HAS_MANY_THROUGH / AR_MORPH_MANY_THROUGH: include <ar/through.hpp> (or <ar/ar.hpp>) "          \
+                "before the model's definition");                                                                  \
+  AR_DETAIL_DECL_RELATION(name)                                                                                    \
+  template <class ar_S = ar_self>                                                                                  \
+  std::int64_t name##_count() const {                                                                              \
+    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));                \
+  }                                                                                                                \
+  template <class ar_S = ar_self, class ar_T>                                                                      \
+  bool name##_attach(const ar_T& target) {                                                                         \
+    return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target,              \
+                                         static_cast<const void*>(nullptr));                                       \
+  }                                                                                                                \
+  template <class ar_S = ar_self, class ar_T, class ar_J>                                                          \
+  bool name##_attach(const ar_T& target, const ar_J& prototype) {                                                  \
+    return ::ar::detail::relation_attach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target, &prototype); \
+  }                                                                                                                \
+  template <class ar_S = ar_self, class ar_T>                                                                      \
+  bool name##_detach(const ar_T& target) {                                                                         \
+    return ::ar::detail::relation_detach(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);             \
+  }                                                                                                                \
+  template <class ar_S = ar_self, class ar_K>                                                                      \
+  void name##_sync(const ar_K& keys) {                                                                             \
+    ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);                        \
+  }                                                                                                                \
+  template <class ar_S = ar_self, class ar_K>                                                                      \
+  void name##_sync(std::initializer_list<ar_K> keys) {                                                             \
+    ::ar::detail::relation_sync(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), keys);                        \
+  }                                                                                                                \
+  template <class ar_S = ar_self, class ar_T>                                                                      \
+  bool name##_toggle(const ar_T& target) {                                                                         \
+    return ::ar::detail::relation_toggle(static_cast<ar_S&>(*this), BOOST_HANA_STRING(#name), target);             \
   }
 
 // AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: read-only; name_count() as has_many's (to-many only).
-#define AR_DETAIL_REQUIRE_THROUGH                                                                        \
-  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                              \
-                "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: include <ar/through.hpp> (or <ar/ar.hpp>) before the "  \
+#define AR_DETAIL_REQUIRE_THROUGH                                                                         \
+  static_assert(AR_DETAIL_THROUGH_INCLUDED,                                                               \
+                "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: include <ar/through.hpp> (or <ar/ar.hpp>) before the " \
                 "model's definition");
 // ar_check_relation_<name>(), evaluated by the accessor first (the models may be incomplete where
 // the chain is declared): the target is a model, the hop a relation of this model, the source a
 // relation of the hop's target.
-#define AR_DETAIL_CHAIN_CHECK(kind, name, Target, hop, source)                                             \
-  template <class ar_S = ar_self>                                                                          \
-  static constexpr bool ar_check_relation_##name() {                                                       \
-    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                              \
-    static_assert(::ar::model<ar_target>,                                                                  \
-                  "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #Target "' is not a model " \
-                  "where the relation is used: declare it with AR_MODEL, and define it before this use");    \
-    constexpr auto ar_hop_name = BOOST_HANA_STRING(#hop);                                                  \
-    constexpr auto ar_source_name = BOOST_HANA_STRING(#source);                                            \
-    using ar_hop = ::ar::detail::find_relation<ar_S, std::remove_const_t<decltype(ar_hop_name)>>;          \
-    static_assert(ar_hop::found, "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #hop      \
+#define AR_DETAIL_CHAIN_CHECK(kind, name, Target, hop, source)                                                 \
+  template <class ar_S = ar_self>                                                                              \
+  static constexpr bool ar_check_relation_##name() {                                                           \
+    using ar_target = typename ::ar::detail::dependent_on<Target, ar_S>::type;                                 \
+    static_assert(::ar::model<ar_target>,                                                                      \
+                  "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #Target                     \
+                  "' is not a model "                                                                          \
+                  "where the relation is used: declare it with AR_MODEL, and define it before this use");      \
+    constexpr auto ar_hop_name = BOOST_HANA_STRING(#hop);                                                      \
+    constexpr auto ar_source_name = BOOST_HANA_STRING(#source);                                                \
+    using ar_hop = ::ar::detail::find_relation<ar_S, std::remove_const_t<decltype(ar_hop_name)>>;              \
+    static_assert(ar_hop::found, "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #hop         \
                                  "' is not a relation of the model that declares it: name the relation to go " \
-                                 "through");                                                                \
-    if constexpr (ar_hop::found) {                                                                         \
-      static_assert(::ar::detail::find_relation<typename ar_hop::type::target,                            \
-                                                std::remove_const_t<decltype(ar_source_name)>>::found,     \
-                    "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #source "' is not a "  \
-                    "relation of the model '" #hop "' leads to: name its relation that leads to " #Target);  \
-    }                                                                                                      \
-    (void)ar_source_name;                                                                                  \
-    return true;                                                                                           \
+                                 "through");                                                                   \
+    if constexpr (ar_hop::found) {                                                                             \
+      static_assert(::ar::detail::find_relation<typename ar_hop::type::target,                                 \
+                                                std::remove_const_t<decltype(ar_source_name)>>::found,         \
+                    "AR_" #kind "(" #name ", " #Target ", " #hop ", " #source "): '" #source                   \
+                    "' is not a "                                                                              \
+                    "relation of the model '" #hop "' leads to: name its relation that leads to " #Target);    \
+    }                                                                                                          \
+    (void)ar_source_name;                                                                                      \
+    return true;                                                                                               \
   }
-#define AR_DETAIL_DECL_HAS_MANY_VIA(name, Target, hop, source)                                           \
-  AR_DETAIL_REQUIRE_THROUGH                                                                              \
-  AR_DETAIL_CHAIN_CHECK(HAS_MANY_VIA, name, Target, hop, source)                                         \
-  AR_DETAIL_DECL_RELATION(name)                                                                          \
-  template <class ar_S = ar_self>                                                                        \
-  std::int64_t name##_count() const {                                                                    \
-    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name));      \
+#define AR_DETAIL_DECL_HAS_MANY_VIA(name, Target, hop, source)                                      \
+  AR_DETAIL_REQUIRE_THROUGH                                                                         \
+  AR_DETAIL_CHAIN_CHECK(HAS_MANY_VIA, name, Target, hop, source)                                    \
+  AR_DETAIL_DECL_RELATION(name)                                                                     \
+  template <class ar_S = ar_self>                                                                   \
+  std::int64_t name##_count() const {                                                               \
+    return ::ar::detail::relation_count(static_cast<const ar_S&>(*this), BOOST_HANA_STRING(#name)); \
   }
 #define AR_DETAIL_DECL_HAS_ONE_VIA(name, Target, hop, source) \
   AR_DETAIL_REQUIRE_THROUGH AR_DETAIL_CHAIN_CHECK(HAS_ONE_VIA, name, Target, hop, source) AR_DETAIL_DECL_RELATION(name)
 
 // The polymorphic clauses: their implementation is in <ar/morph.hpp>.
-#define AR_DETAIL_REQUIRE_MORPH                                                                        \
-  static_assert(AR_DETAIL_MORPH_INCLUDED,                                                              \
+#define AR_DETAIL_REQUIRE_MORPH                                                                                \
+  static_assert(AR_DETAIL_MORPH_INCLUDED,                                                                      \
                 "AR_MORPH_TO / AR_MORPH_MANY / AR_MORPH_ONE / AR_MORPH_MANY_THROUGH / AR_MORPH_NAME: include " \
                 "<ar/morph.hpp> (or <ar/ar.hpp>) before the model's definition");
 // morph_to: name() gives an ar::morph_ref (no query: the target's model depends on each row).
@@ -659,20 +700,20 @@
   AR_DETAIL_REQUIRE_MORPH AR_DETAIL_DECL_RELATION_ACCESS(name) AR_DETAIL_DECL_ASSOCIATE(name)
 // morph_many / morph_one: has_many / has_one whose rows carry this model's morph name; the model
 // registers itself as a possible target of the children's morph_to.
-#define AR_DETAIL_DECL_MORPH_MANY(name, ...)                                                           \
-  AR_DETAIL_REQUIRE_MORPH                                                                              \
-  AR_DETAIL_DECL_HAS_MANY(name)                                                                        \
+#define AR_DETAIL_DECL_MORPH_MANY(name, ...) \
+  AR_DETAIL_REQUIRE_MORPH                    \
+  AR_DETAIL_DECL_HAS_MANY(name)              \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
-#define AR_DETAIL_DECL_MORPH_ONE(name, ...)                                                            \
-  AR_DETAIL_REQUIRE_MORPH                                                                              \
-  AR_DETAIL_DECL_HAS_ONE(name)                                                                         \
+#define AR_DETAIL_DECL_MORPH_ONE(name, ...) \
+  AR_DETAIL_REQUIRE_MORPH                   \
+  AR_DETAIL_DECL_HAS_ONE(name)              \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
-#define AR_DETAIL_DECL_MORPH_MANY_THROUGH(name, ...)                                                   \
-  AR_DETAIL_REQUIRE_MORPH                                                                              \
-  AR_DETAIL_DECL_HAS_MANY_THROUGH(name)                                                                \
+#define AR_DETAIL_DECL_MORPH_MANY_THROUGH(name, ...) \
+  AR_DETAIL_REQUIRE_MORPH                            \
+  AR_DETAIL_DECL_HAS_MANY_THROUGH(name)              \
   inline static const bool ar_morph_registered_##name = ::ar::detail::register_morph_parent<ar_self>();
-#define AR_DETAIL_DECL_MORPH_NAME(...)                                                                 \
-  AR_DETAIL_REQUIRE_MORPH                                                                              \
+#define AR_DETAIL_DECL_MORPH_NAME(...) \
+  AR_DETAIL_REQUIRE_MORPH              \
   inline static const bool ar_morph_registered_name = ::ar::detail::register_morph_parent<ar_self>();
 
 #define AR_DETAIL_DECL_COLUMN(...)
@@ -685,7 +726,7 @@
 #define AR_DETAIL_DECL_TIMESTAMPS(...)
 #define AR_DETAIL_DECL_CREATED_AT(...)
 #define AR_DETAIL_DECL_UPDATED_AT(...)
-#define AR_DETAIL_DECL_VALIDATES(...)                                                                  \
+#define AR_DETAIL_DECL_VALIDATES(...)                                                                   \
   static_assert(AR_DETAIL_VALIDATORS_INCLUDED,                                                          \
                 "AR_VALIDATES: include <ar/validators.hpp> (or <ar/crud.hpp>, <ar/ar.hpp>) before the " \
                 "model's definition");

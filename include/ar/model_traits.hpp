@@ -75,7 +75,7 @@ namespace detail {
 template <model M>
 constexpr bool lists_field(std::string_view name) {
   return []<class... C>(type_list<C...>, std::string_view n) { return ((C::name == n) || ...); }(
-      typename model_of<M>::columns{}, name);
+             typename model_of<M>::columns{}, name);
 }
 }  // namespace detail
 
@@ -144,9 +144,12 @@ inline constexpr std::array<column_meta, sizeof...(C)> column_metas_v<Def, type_
 
 // The table_meta of model M, a constant.
 template <model M>
-inline constexpr table_meta table_meta_v{model_of<M>::table, detail::column_metas_v<model_of<M>>,
-                                         model_of<M>::primary_key_index, model_of<M>::generated_key,
-                                         model_of<M>::naming, model_of<M>::key_indices,
+inline constexpr table_meta table_meta_v{model_of<M>::table,
+                                         detail::column_metas_v<model_of<M>>,
+                                         model_of<M>::primary_key_index,
+                                         model_of<M>::generated_key,
+                                         model_of<M>::naming,
+                                         model_of<M>::key_indices,
                                          model_of<M>::lock_version_index};
 
 // The primary key of a record: its key field, or for a composite key (AR_PRIMARY_KEY(a, b)) a

@@ -135,7 +135,8 @@ inline const morph_target& morph_target_named(std::string_view name, std::string
   if (it == r.targets.end())
     throw error("ar: a '" + std::string(child_table) + "' row names the type '" + std::string(name) +
                 "', which no model registers: declare AR_MORPH_MANY / AR_MORPH_ONE / AR_MORPH_MANY_THROUGH to it, or "
-                "AR_MORPH_NAME(\"" + std::string(name) + "\") on the model it means");
+                "AR_MORPH_NAME(\"" +
+                std::string(name) + "\") on the model it means");
   if (!it->second.conflict.empty())
     throw error("ar: two models register the morph name '" + std::string(name) + "' (" + it->second.conflict +
                 "): give one of them another AR_MORPH_NAME");
@@ -143,7 +144,8 @@ inline const morph_target& morph_target_named(std::string_view name, std::string
 }
 
 template <class M>
-std::unordered_map<std::int64_t, std::shared_ptr<const void>> load_morph_targets(const std::vector<std::int64_t>& keys) {
+std::unordered_map<std::int64_t, std::shared_ptr<const void>> load_morph_targets(
+    const std::vector<std::int64_t>& keys) {
   using key_def = typename model_of<M>::primary_key;
   std::unordered_map<std::int64_t, std::shared_ptr<const void>> out;
   if (keys.empty()) return out;
@@ -176,8 +178,9 @@ bool register_morph_parent() {
     it->second.conflict = "tables '" + std::string(model_of<M>::table) + "' and another";
     return false;
   }
-  r.targets.insert_or_assign(name, morph_target{std::type_index(typeid(M)), {}, &load_morph_targets<M>,
-                                                &relation_table_of<M>, &morph_key_of<M>});
+  r.targets.insert_or_assign(
+      name,
+      morph_target{std::type_index(typeid(M)), {}, &load_morph_targets<M>, &relation_table_of<M>, &morph_key_of<M>});
   return true;
 }
 
@@ -271,7 +274,8 @@ struct morph_to_impl {
     if constexpr (model<Parent>) {
       const auto key = primary_key(parent);
       if (model_of<Parent>::generated_key && key == key_type_of<Parent>{})
-        throw error("ar: cannot associate a '" + std::string(model_of<Parent>::table) + "' record that has no key yet: save it first");
+        throw error("ar: cannot associate a '" + std::string(model_of<Parent>::table) +
+                    "' record that has no key yet: save it first");
       // Nothing is changed until nothing can fail: the copies are made first.
       auto copy = std::make_shared<Parent>();
       model_of<Parent>::copy_columns(*copy, parent);
@@ -380,8 +384,8 @@ struct morph_to_eager_ops {
       const auto found = target->load(keys);
       for (const std::int64_t id : keys) {
         const auto it = found.find(id);
-        results.emplace(morph_key{type, id},
-                        std::make_shared<const morph_ref>(it == found.end() ? nullptr : it->second, target->type, type));
+        results.emplace(morph_key{type, id}, std::make_shared<const morph_ref>(it == found.end() ? nullptr : it->second,
+                                                                               target->type, type));
       }
     }
     siblings.results = std::move(results);  // all or nothing: a failed statement leaves the batch unloaded
@@ -404,7 +408,8 @@ struct morph_to_eager_ops {
     auto b = std::make_shared<batch<morph_key>>();
     b->keys.reserve(records.size());
     for (const void* p : records)
-      if (auto t = impl::target_of(*static_cast<const owner*>(p))) b->keys.push_back(morph_key{std::move(t->first), t->second});
+      if (auto t = impl::target_of(*static_cast<const owner*>(p)))
+        b->keys.push_back(morph_key{std::move(t->first), t->second});
     return b;
   }
 };

@@ -47,10 +47,12 @@ template <class... T>
 struct staging_binder<std::tuple<T...>> {
   static constexpr std::size_t size = sizeof...(T);
   static void bind(std::tuple<T...>& t, std::span<column_binding> out) noexcept {
-    std::apply([&](auto&... element) {
-      std::size_t i = 0;
-      ((out[i++] = bind_column(element)), ...);
-    }, t);
+    std::apply(
+        [&](auto&... element) {
+          std::size_t i = 0;
+          ((out[i++] = bind_column(element)), ...);
+        },
+        t);
   }
 };
 
@@ -90,9 +92,8 @@ struct join_entry {
 
 // Whether a query's joins (a type_list of join_entry<...>) include Model.
 template <class Joins, class Model>
-inline constexpr bool joins_model_v = []<class... Js>(type_list<Js...>) {
-  return (std::is_same_v<typename Js::model, Model> || ...);
-}(Joins{});
+inline constexpr bool joins_model_v =
+    []<class... Js>(type_list<Js...>) { return (std::is_same_v<typename Js::model, Model> || ...); }(Joins{});
 
 // Whether a column of Model, written plainly (Model::c.field) in a query that joins Model but does
 // not read it, may be NULL: it names the first join of Model (a table reached again is aliased), and
@@ -121,9 +122,8 @@ inline constexpr bool left_joined_v = []<class... Js>(type_list<Js...>) {
 // The join of a path ar::joined<Path> names: whether the query has one, and whether every one is a
 // LEFT JOIN (its columns may then be NULL).
 template <class Joins, fixed_string Path>
-inline constexpr bool joins_path_v = []<class... Js>(type_list<Js...>) {
-  return ((Js::named && Js::path.equals(Path.view())) || ...);
-}(Joins{});
+inline constexpr bool joins_path_v =
+    []<class... Js>(type_list<Js...>) { return ((Js::named && Js::path.equals(Path.view())) || ...); }(Joins{});
 template <class Joins, fixed_string Path>
 inline constexpr bool left_joined_path_v = joins_path_v<Joins, Path> && []<class... Js>(type_list<Js...>) {
   return ((!(Js::named && Js::path.equals(Path.view())) || Js::left) && ...);
@@ -136,8 +136,9 @@ struct path_model {
 };
 template <class J, class... Rest, fixed_string Path>
 struct path_model<type_list<J, Rest...>, Path> {
-  using type = typename std::conditional_t<J::named && J::path.equals(Path.view()), std::type_identity<typename J::model>,
-                                           path_model<type_list<Rest...>, Path>>::type;
+  using type =
+      typename std::conditional_t<J::named && J::path.equals(Path.view()), std::type_identity<typename J::model>,
+                                  path_model<type_list<Rest...>, Path>>::type;
 };
 
 // A model's table, and a column's "table.field", as template arguments of the checks that refuse
@@ -197,9 +198,7 @@ constexpr bool model_in_query() {
 // Whether every model expression X uses is the query's own or one it joins (or the aggregate tag).
 template <class Q, class X>
 constexpr bool belongs_to_query() {
-  return []<class... Ms>(type_list<Ms...>) {
-    return (model_in_query<Q, Ms>() && ...);
-  }(typename models_of<X>::type{});
+  return []<class... Ms>(type_list<Ms...>) { return (model_in_query<Q, Ms>() && ...); }(typename models_of<X>::type{});
 }
 
 // Whether a selected expression's model may be missing from a row of a query of M with joins J:
@@ -388,9 +387,8 @@ decltype(auto) operator|(Q&& q, closure<F>&& c) {
 // closure | closure: one closure that applies `first`, then `second`.
 template <class F, class G>
 auto operator|(closure<F> first, closure<G> second) {
-  return closure{[first = std::move(first), second = std::move(second)](const auto& q) {
-    return second.fn(first.fn(q));
-  }};
+  return closure{
+      [first = std::move(first), second = std::move(second)](const auto& q) { return second.fn(first.fn(q)); }};
 }
 
 namespace detail {
@@ -404,7 +402,6 @@ void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, 
   run_select(q.database(), state, columns, row_callback::of(on_row), aggregate, argument);
 }
 
-
 // Whole records, each read into one staging record and handed to sink(context, &record), which may
 // move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
 // reading loop.
@@ -416,7 +413,6 @@ void each_record(const query<M, M, M, J>& q, const query_state& state, void (*si
                  void* context) {
   read_records(q.database(), state, record_ops_v<M>, sink, context);
 }
-
 
 // Every statement a query sends is written here: the queries inside it (in(query), exists_in,
 // scalar) and the tables it joins are checked to be on `db`, where it runs (ar::error, before

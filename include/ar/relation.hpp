@@ -57,8 +57,9 @@ namespace ar {
 // (A record read with siblings also stops sharing their batch, so that the next read is fresh.)
 template <model M>
 void clear_relation_cache(const M& record) {
-  [&]<class... R>(detail::type_list<R...>) { ((detail::slot_of<R>(record) = detail::relation_slot{}), ...); }(
-      typename model_of<M>::relations{});
+  [&]<class... R>(detail::type_list<R...>) {
+    ((detail::slot_of<R>(record) = detail::relation_slot{}), ...);
+  }(typename model_of<M>::relations{});
   record.ar_context.shared.reset();
 }
 // Forgets what the relation `name` has loaded; throws ar::relation_not_found when the model
@@ -103,7 +104,8 @@ bool destroy_with_dependents(const database& db, const M& record) {
   if (!db.in_transaction()) tx.emplace(db);
   std::vector<std::string> written_elsewhere;
   auto note = [&](const std::string& name) {
-    if (name != db.name() && std::find(written_elsewhere.begin(), written_elsewhere.end(), name) == written_elsewhere.end())
+    if (name != db.name() &&
+        std::find(written_elsewhere.begin(), written_elsewhere.end(), name) == written_elsewhere.end())
       written_elsewhere.push_back(name);
   };
   auto note_write = [&]<class R>() { note(::ar::database_for<typename R::target>().name()); };
@@ -125,8 +127,8 @@ bool destroy_with_dependents(const database& db, const M& record) {
           [&] {
             if constexpr (R::dependent == dependent_kind::restrict) {
               if (relation_impl<R>::query_for(record) | exists)
-                throw restrict_error("ar: cannot destroy the '" + std::string(model_of<M>::table) + "' record with key " +
-                                     key_string<M>(primary_key(record)) + ": its '" +
+                throw restrict_error("ar: cannot destroy the '" + std::string(model_of<M>::table) +
+                                     "' record with key " + key_string<M>(primary_key(record)) + ": its '" +
                                      std::string(to_string_view(typename R::name_type{})) +
                                      "' still has rows (AR_DEPENDENT(restrict))");
             }
@@ -156,13 +158,13 @@ bool destroy_with_dependents(const database& db, const M& record) {
     std::string names;
     for (const auto& n : written_elsewhere) names += (names.empty() ? "'" : ", '") + n + "'";
     std::vector<std::string> written = written_elsewhere;
-    throw partial_write_error("ar::destroy of the '" + std::string(model_of<M>::table) + "' record with key " +
-                                  key_string<M>(primary_key(record)) + " failed after its dependents on database " +
-                                  names + " were already changed; those changes stand, while database '" + db.name() +
-                                  (tx ? "' was rolled back" : "' is left to the transaction open on it") +
-                                  " (writes through relations are atomic per database only, not across databases): " +
-                                  e.what(),
-                              std::move(written));
+    throw partial_write_error(
+        "ar::destroy of the '" + std::string(model_of<M>::table) + "' record with key " +
+            key_string<M>(primary_key(record)) + " failed after its dependents on database " + names +
+            " were already changed; those changes stand, while database '" + db.name() +
+            (tx ? "' was rolled back" : "' is left to the transaction open on it") +
+            " (writes through relations are atomic per database only, not across databases): " + e.what(),
+        std::move(written));
   }
 }
 
@@ -242,8 +244,8 @@ void check_no_cycle(const database& db, const M& record, const std::vector<std::
                 if (codec::encode(d.*impl::key_def::pointer) == parent_key) cycle = true;
             }
             if (cycle)
-              throw error("ar: the '" + std::string(model_of<M>::table) + "' record with key " + to_string(to_value(self)) +
-                          " would become its own ancestor through '" +
+              throw error("ar: the '" + std::string(model_of<M>::table) + "' record with key " +
+                          to_string(to_value(self)) + " would become its own ancestor through '" +
                           std::string(to_string_view(typename R::name_type{})) + "'; nothing was saved");
           }
         }(),

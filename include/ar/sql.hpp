@@ -165,9 +165,11 @@ struct hand_written_row<S> {
   static constexpr bool supported = true;
   static constexpr std::size_t width = decltype(boost::hana::length(boost::hana::accessors<S>()))::value;
   static const std::array<std::string_view, width>& names() {
-    static const std::array<std::string_view, width> all = boost::hana::unpack(boost::hana::accessors<S>(), [](auto... a) {
-      return std::array<std::string_view, width>{std::string_view(boost::hana::to<char const*>(boost::hana::first(a)))...};
-    });
+    static const std::array<std::string_view, width> all =
+        boost::hana::unpack(boost::hana::accessors<S>(), [](auto... a) {
+          return std::array<std::string_view, width>{
+              std::string_view(boost::hana::to<char const*>(boost::hana::first(a)))...};
+        });
     return all;
   }
   static void bind(void* row, std::span<column_binding> out) noexcept {
@@ -283,9 +285,7 @@ class sql_stream_range : public ranges::view_base {
     // Reads the next row.
     void operator++(int) { ++*this; }
     // Whether the rows are all read.
-    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
-      return !it.s_ || !it.s_->current;
-    }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return !it.s_ || !it.s_->current; }
 
    private:
     state* s_ = nullptr;

@@ -129,9 +129,7 @@ class stream_range : public ranges::view_base {
     // Reads the next row.
     void operator++(int) { ++*this; }
     // Whether the rows are all read.
-    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
-      return !it.s_ || !it.s_->current;
-    }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return !it.s_ || !it.s_->current; }
 
    private:
     state* s_ = nullptr;
@@ -141,8 +139,9 @@ class stream_range : public ranges::view_base {
   template <class J>
   explicit stream_range(const query<M, Row, Staging, J>& q) : s_(std::make_shared<state>()) {
     if (!q.state().counts.empty())
-      throw error("ar::stream: with_count(...) does not apply to a stream; use to_vector, or name_count() on the "
-                  "records you keep");
+      throw error(
+          "ar::stream: with_count(...) does not apply to a stream; use to_vector, or name_count() on the "
+          "records you keep");
     // As to_vector, with(...) loads relations of whole records only.
     if constexpr (std::is_same_v<Row, M>)
       if (q.state().eager && !q.state().eager->empty()) s_->eager = q.shared_state();

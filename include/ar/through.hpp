@@ -57,9 +57,10 @@ namespace ar::detail {
 // target.order_column. Its parameters: the keys, then the conditions' values. A chain's hop is the
 // join: target.key is then the target's column its source matches (its key, or its foreign key).
 AR_API void render_through(std::string& sql, std::vector<value>& params, const dialect& d, const table_meta& target,
-                           std::size_t target_key, const table_meta& join, std::size_t join_owner, std::size_t join_target,
-                           const std::vector<value>& keys, const std::optional<std::pair<std::size_t, value>>& join_type,
-                           const expr_tree* conditions, std::size_t order_column);
+                           std::size_t target_key, const table_meta& join, std::size_t join_owner,
+                           std::size_t join_target, const std::vector<value>& keys,
+                           const std::optional<std::pair<std::size_t, value>>& join_type, const expr_tree* conditions,
+                           std::size_t order_column);
 
 // A has_many_through's relation_impl (ar/detail/relation_impl.hpp picks it by the relation's kind).
 template <class Rel>
@@ -70,7 +71,8 @@ struct through_impl {
   using owner_key_def = typename model_of<owner>::primary_key;
   using target_key_def = typename model_of<target>::primary_key;
   using join_owner_def = typename column_named<typename Rel::foreign_key_name, typename model_of<join>::columns>::def;
-  using join_target_def = typename column_named<typename Rel::through_target_key, typename model_of<join>::columns>::def;
+  using join_target_def =
+      typename column_named<typename Rel::through_target_key, typename model_of<join>::columns>::def;
   using key_scalar = scalar_t<typename owner_key_def::type>;
   using target_key = scalar_t<typename target_key_def::type>;
   // Keys are grouped, hashed and ordered by their load key (an integer or a text: an ar::uuid,
@@ -90,9 +92,8 @@ struct through_impl {
 
   // Polymorphic many-to-many: the join rows carry the owner's type (AR_MORPH_MANY_THROUGH) or the
   // target's (AR_MORPH_TARGET).
-  using join_type_field =
-      std::conditional_t<!std::is_void_v<typename Rel::morph_type_field>, typename Rel::morph_type_field,
-                         typename Rel::morph_target_field>;
+  using join_type_field = std::conditional_t<!std::is_void_v<typename Rel::morph_type_field>,
+                                             typename Rel::morph_type_field, typename Rel::morph_target_field>;
   static constexpr bool typed_join = !std::is_void_v<join_type_field>;
   static std::string join_type_value() {
     if constexpr (!std::is_void_v<typename Rel::morph_type_field>)
@@ -130,7 +131,8 @@ struct through_impl {
       // The join model lives on another database: read its keys there (one statement) and ask the
       // target's database for those.
       std::vector<target_key> keys;
-      for (auto [k] : from<join>() | filter(typed(join_owner_column{} == *v)) | select(join_target_column{}) | to_vector)
+      for (auto [k] :
+           from<join>() | filter(typed(join_owner_column{} == *v)) | select(join_target_column{}) | to_vector)
         keys.push_back(static_cast<target_key>(k));
       return from<target>() | filter(target_key_column{}.in(keys));
     }
@@ -150,7 +152,7 @@ struct through_impl {
   // Targets grouped by owner key (its load key), for `keys` (load keys): one statement when the
   // join is done in SQL (per chunk of keys), else the join rows then the targets.
   static std::unordered_map<owner_load_key, std::vector<target>> select_in(const std::vector<owner_load_key>& keys,
-                                                                            const modifier_fn* modifier) {
+                                                                           const modifier_fn* modifier) {
     std::unordered_map<owner_load_key, std::vector<target>> grouped;
     if (keys.empty()) return grouped;
     query<target> refined = from<target>();
@@ -196,7 +198,8 @@ struct through_impl {
       const std::size_t n = std::min(chunk, keys.size() - at);
       std::vector<key_scalar> part;
       for (std::size_t i = 0; i < n; ++i) part.push_back(decoded(keys[at + i]));
-      for (auto [o, t] : from<join>() | filter(typed(join_owner_column{}.in(part))) | select(join_owner_column{}, join_target_column{}) | to_vector)
+      for (auto [o, t] : from<join>() | filter(typed(join_owner_column{}.in(part))) |
+                             select(join_owner_column{}, join_target_column{}) | to_vector)
         links.emplace_back(static_cast<key_scalar>(o), static_cast<target_key>(t));
     }
     std::vector<target_key> wanted;
@@ -206,7 +209,8 @@ struct through_impl {
     std::unordered_map<target_load_key, std::shared_ptr<const target>> by_key;
     for (std::size_t at = 0; at < wanted.size(); at += chunk) {
       const std::size_t n = std::min(chunk, wanted.size() - at);
-      std::vector<target_key> part(wanted.begin() + static_cast<std::ptrdiff_t>(at), wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
+      std::vector<target_key> part(wanted.begin() + static_cast<std::ptrdiff_t>(at),
+                                   wanted.begin() + static_cast<std::ptrdiff_t>(at + n));
       for (target& t : refined | filter(target_key_column{}.in(part)) | to_vector) {
         target_load_key k = target_codec::encode(t.*target_key_def::pointer);
         by_key.emplace(std::move(k), std::make_shared<target>(std::move(t)));
@@ -260,14 +264,15 @@ struct through_impl {
   static target_key saved_target_key(const target& t) {
     const target_key k = t.*target_key_def::pointer;
     if (model_of<target>::generated_key && k == target_key{})
-      throw error("ar: cannot link a '" + std::string(model_of<target>::table) + "' record that has no key yet: save it first");
+      throw error("ar: cannot link a '" + std::string(model_of<target>::table) +
+                  "' record that has no key yet: save it first");
     return k;
   }
 
   // Whether a join row links the pair (one statement).
   static bool linked(const owner& o, const target& t) {
-    return from<join>() | filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) |
-           exists;
+    return from<join>() |
+           filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) | exists;
   }
 
   // A second link for a pair that has one is not written (false): reading first, one statement
@@ -313,9 +318,9 @@ struct through_impl {
   }
 
   static bool detach(const owner& o, const target& t) {
-    const auto removed = from<join>() |
-                         filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) |
-                         delete_all;
+    const auto removed =
+        from<join>() |
+        filter(typed(join_owner_column{} == saved_key(o) && join_target_column{} == saved_target_key(t))) | delete_all;
     relation_slot& slot = slot_of<Rel>(o);
     if (slot.loaded) {
       auto rows = std::make_shared<std::vector<target>>(cached(o));
@@ -367,7 +372,8 @@ struct through_impl {
     if (!db.in_transaction()) tx.emplace(db);
     std::unordered_set<target_load_key> current;
     std::vector<target_key> current_keys;
-    for (auto [k] : from<join>() | filter(typed(join_owner_column{} == key)) | select(join_target_column{}) | to_vector) {
+    for (auto [k] :
+         from<join>() | filter(typed(join_owner_column{} == key)) | select(join_target_column{}) | to_vector) {
       const auto t = static_cast<target_key>(k);
       if (current.insert(target_codec::encode(t)).second) current_keys.push_back(t);
     }
@@ -437,8 +443,10 @@ struct chain_impl {
   using hop_match_def = std::conditional_t<hop_impl::belongs, typename hop_impl::key_def, typename hop_impl::fk_def>;
   using owner_side_def = std::conditional_t<hop_impl::belongs, typename hop_impl::fk_def, typename hop_impl::key_def>;
   // The source: mid's column and the target's column that are equal.
-  using mid_link_def = std::conditional_t<source_impl::belongs, typename source_impl::fk_def, typename source_impl::key_def>;
-  using target_link_def = std::conditional_t<source_impl::belongs, typename source_impl::key_def, typename source_impl::fk_def>;
+  using mid_link_def =
+      std::conditional_t<source_impl::belongs, typename source_impl::fk_def, typename source_impl::key_def>;
+  using target_link_def =
+      std::conditional_t<source_impl::belongs, typename source_impl::key_def, typename source_impl::fk_def>;
   using target_key_def = typename model_of<target>::primary_key;
   using key_scalar = typename hop_impl::key_scalar;
   using owner_codec = load_key<key_scalar>;
@@ -479,7 +487,8 @@ struct chain_impl {
   // The targets of one owner as a query: EXISTS a mid row of the owner linked to them (each once).
   static query<target> query_for(const owner& o) {
     const auto v = lookup_value(o);
-    if (!v) return from<target>() | filter(target_key_column{}.in(std::vector<scalar_t<typename target_key_def::type>>{}));
+    if (!v)
+      return from<target>() | filter(target_key_column{}.in(std::vector<scalar_t<typename target_key_def::type>>{}));
     if (!joined_in_sql()) {
       // mid lives on another database: read its links there (one statement), then ask the
       // target's database for those.
@@ -512,7 +521,7 @@ struct chain_impl {
   // Targets grouped by owner lookup value (its load key), for `keys`: one statement per chunk of
   // keys when mid and the target share a database, else mid's links then the targets.
   static std::unordered_map<owner_load_key, std::vector<target>> select_in(const std::vector<owner_load_key>& keys,
-                                                                            const modifier_fn* modifier) {
+                                                                           const modifier_fn* modifier) {
     std::unordered_map<owner_load_key, std::vector<target>> grouped;
     if (keys.empty()) return grouped;
     query<target> refined = from<target>();
@@ -534,8 +543,8 @@ struct chain_impl {
         std::vector<value> params;
         const naming_scope names(target_db.naming());
         render_through(sql, params, target_db.dialect(), table_meta_v<target>, target_link_position, table_meta_v<mid>,
-                       hop_match_position, mid_link_position, key_values, std::nullopt,
-                       rs.where ? &*rs.where : nullptr, column_lookup<target, target_key_def::index>::position);
+                       hop_match_position, mid_link_position, key_values, std::nullopt, rs.where ? &*rs.where : nullptr,
+                       column_lookup<target, target_key_def::index>::position);
         target staging{};
         key_scalar owner_key{};
         std::array<column_binding, model_of<target>::size + 1> columns;
@@ -553,8 +562,8 @@ struct chain_impl {
       const std::size_t n = std::min(chunk, keys.size() - at);
       std::vector<key_scalar> part;
       for (std::size_t i = 0; i < n; ++i) part.push_back(decoded(keys[at + i]));
-      for (auto [o, l] : from<mid>() | filter(hop_match_column{}.in(part)) | select(hop_match_column{}, mid_link_column{}) |
-                             to_vector) {
+      for (auto [o, l] : from<mid>() | filter(hop_match_column{}.in(part)) |
+                             select(hop_match_column{}, mid_link_column{}) | to_vector) {
         const auto owner_value = present(o);
         const auto link = present(l);
         if (!owner_value || !link) continue;
@@ -649,7 +658,8 @@ struct through_eager_ops {
     return keys;
   }
 
-  static std::shared_ptr<const void> value_for(std::unordered_map<key, std::vector<target>>& grouped, const std::optional<key>& v) {
+  static std::shared_ptr<const void> value_for(std::unordered_map<key, std::vector<target>>& grouped,
+                                               const std::optional<key>& v) {
     if (v)
       if (auto it = grouped.find(*v); it != grouped.end()) return chain_value<target, impl::many>(&it->second);
     return chain_value<target, impl::many>(nullptr);
@@ -709,7 +719,8 @@ struct through_eager_ops {
 template <class Owner, class Name, class Target, class Join>
 bool relation_attach(Owner& owner, Name, const Target& t, const Join* prototype) {
   using rel = typename find_relation<Owner, Name>::type;
-  static_assert(std::is_same_v<Target, typename rel::target>, "ar: attach takes a record of the relation's target model");
+  static_assert(std::is_same_v<Target, typename rel::target>,
+                "ar: attach takes a record of the relation's target model");
   if constexpr (std::is_same_v<Target, typename rel::target>)
     return relation_impl<rel>::attach(owner, t, prototype);
   else
@@ -718,7 +729,8 @@ bool relation_attach(Owner& owner, Name, const Target& t, const Join* prototype)
 template <class Owner, class Name, class Target>
 bool relation_detach(Owner& owner, Name, const Target& t) {
   using rel = typename find_relation<Owner, Name>::type;
-  static_assert(std::is_same_v<Target, typename rel::target>, "ar: detach takes a record of the relation's target model");
+  static_assert(std::is_same_v<Target, typename rel::target>,
+                "ar: detach takes a record of the relation's target model");
   return relation_impl<rel>::detach(owner, t);
 }
 template <class Owner, class Name, class Keys>
@@ -728,7 +740,8 @@ void relation_sync(Owner& owner, Name, const Keys& keys) {
 template <class Owner, class Name, class Target>
 bool relation_toggle(Owner& owner, Name, const Target& t) {
   using rel = typename find_relation<Owner, Name>::type;
-  static_assert(std::is_same_v<Target, typename rel::target>, "ar: toggle takes a record of the relation's target model");
+  static_assert(std::is_same_v<Target, typename rel::target>,
+                "ar: toggle takes a record of the relation's target model");
   return relation_impl<rel>::toggle(owner, t);
 }
 

@@ -101,8 +101,7 @@ namespace detail {
 // Each runs once, in the order queued, outside the transaction (it has ended). Throws
 // ar::transaction_error when no transaction is open. (ar/callbacks.hpp's after_commit and
 // after_rollback.)
-AR_API void on_transaction_end(const database& db, std::function<void()> on_commit,
-                               std::function<void()> on_rollback);
+AR_API void on_transaction_end(const database& db, std::function<void()> on_commit, std::function<void()> on_rollback);
 // Refuses a retry_transaction that cannot work: fewer than one attempt, or a transaction already
 // open on the database in this thread (a deadlock ends all of it, not just a savepoint).
 AR_API void check_retry(const database& db, int attempts);

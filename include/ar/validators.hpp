@@ -77,7 +77,9 @@ class AR_API format {
       typename Regex::flag_type;
     }
   explicit format(Regex regex, std::string message = "is invalid")
-      : pattern_(std::make_shared<const Regex>(std::move(regex))), match_(&match_with<Regex>), message_(std::move(message)) {}
+      : pattern_(std::make_shared<const Regex>(std::move(regex))),
+        match_(&match_with<Regex>),
+        message_(std::move(message)) {}
 
   // Whether the pattern matches the whole text.
   bool matches(std::string_view text) const { return match_(pattern_.get(), text); }
@@ -176,13 +178,11 @@ constexpr validates_problem validator_problem_of() {
     using allowed = typename V::allowed_type;
     return requires(const base& b, const allowed& a) {
       { b == a } -> std::convertible_to<bool>;
-    } ? validates_problem::none
-      : validates_problem::inclusion_not_comparable;
+    } ? validates_problem::none : validates_problem::inclusion_not_comparable;
   } else if constexpr (is_check_v<V>) {
     return requires(const V& v, const Field& f) {
       { v.test(f) } -> std::convertible_to<bool>;
-    } ? validates_problem::none
-      : validates_problem::check_not_callable;
+    } ? validates_problem::none : validates_problem::check_not_callable;
   } else if constexpr (std::is_same_v<V, uniqueness_t>) {
     return validates_problem::none;
   } else {

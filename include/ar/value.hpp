@@ -68,8 +68,8 @@ enum class value_type : std::uint8_t { int32, int64, float64, boolean, text, tim
 
 // A bound parameter: what a statement receives, and what the observation point shows.
 // std::monostate is SQL NULL.
-using value = std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date, bytes,
-                           uuid, decimal>;
+using value = std::variant<std::monostate, std::int32_t, std::int64_t, double, bool, std::string, time_point, date,
+                           bytes, uuid, decimal>;
 
 // The SQL NULL value.
 inline constexpr std::monostate null{};
@@ -181,17 +181,28 @@ constexpr value_range range_of_mapping() noexcept {
 }
 }  // namespace detail
 
-template <> struct field_traits<std::int32_t> : detail::scalar_field_traits<std::int32_t, value_type::int32> {};
-template <> struct field_traits<std::int64_t> : detail::scalar_field_traits<std::int64_t, value_type::int64> {};
-template <> struct field_traits<double> : detail::scalar_field_traits<double, value_type::float64> {};
-template <> struct field_traits<bool> : detail::scalar_field_traits<bool, value_type::boolean> {};
-template <> struct field_traits<std::string> : detail::scalar_field_traits<std::string, value_type::text> {};
-template <> struct field_traits<time_point> : detail::scalar_field_traits<time_point, value_type::time> {};
-template <> struct field_traits<date> : detail::scalar_field_traits<date, value_type::date> {};
-template <> struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
-template <> struct field_traits<uuid> : detail::scalar_field_traits<uuid, value_type::uuid> {};
-template <> struct field_traits<decimal> : detail::scalar_field_traits<decimal, value_type::decimal> {};
-template <> struct field_traits<json> : detail::scalar_field_traits<json, value_type::json> {};
+template <>
+struct field_traits<std::int32_t> : detail::scalar_field_traits<std::int32_t, value_type::int32> {};
+template <>
+struct field_traits<std::int64_t> : detail::scalar_field_traits<std::int64_t, value_type::int64> {};
+template <>
+struct field_traits<double> : detail::scalar_field_traits<double, value_type::float64> {};
+template <>
+struct field_traits<bool> : detail::scalar_field_traits<bool, value_type::boolean> {};
+template <>
+struct field_traits<std::string> : detail::scalar_field_traits<std::string, value_type::text> {};
+template <>
+struct field_traits<time_point> : detail::scalar_field_traits<time_point, value_type::time> {};
+template <>
+struct field_traits<date> : detail::scalar_field_traits<date, value_type::date> {};
+template <>
+struct field_traits<bytes> : detail::scalar_field_traits<bytes, value_type::bytes> {};
+template <>
+struct field_traits<uuid> : detail::scalar_field_traits<uuid, value_type::uuid> {};
+template <>
+struct field_traits<decimal> : detail::scalar_field_traits<decimal, value_type::decimal> {};
+template <>
+struct field_traits<json> : detail::scalar_field_traits<json, value_type::json> {};
 
 // A mapped type is stored as its `stored` type: that type's column, that type's read rules, then
 // from_stored.
@@ -200,9 +211,10 @@ template <class T>
 struct field_traits<T> {
   // The type it is stored as.
   using stored = typename type_mapping<T>::stored;
-  static_assert(field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
-                "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
-                "ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal: not a std::optional, nor another mapped type");
+  static_assert(
+      field_traits<stored>::supported && !field_traits<stored>::nullable && !field_traits<stored>::mapped,
+      "ar::type_mapping<T>::stored must be one of std::int32_t, std::int64_t, double, bool, std::string, "
+      "ar::time_point, ar::date, ar::bytes, ar::uuid, ar::decimal: not a std::optional, nor another mapped type");
   // A mapped type is a field type.
   static constexpr bool supported = true;
   // Not nullable (std::optional<T> is).
@@ -243,8 +255,7 @@ struct type_mapping<float> {
   // The float of a double, when it is a float's own value; throws std::out_of_range otherwise.
   static float from_stored(double v) {
     const auto f = static_cast<float>(v);
-    if (static_cast<double>(f) != v && !std::isnan(v))
-      detail::refuse_stored("a number a float holds exactly (float)");
+    if (static_cast<double>(f) != v && !std::isnan(v)) detail::refuse_stored("a number a float holds exactly (float)");
     return f;
   }
 };
@@ -266,20 +277,28 @@ struct unsigned_mapping {
   }
   static U from_stored(Stored v) {
     if (!std::in_range<U>(v)) {
-      if constexpr (sizeof(U) == 1) refuse_stored("an integer from 0 to 255 (std::uint8_t)");
-      else if constexpr (sizeof(U) == 2) refuse_stored("an integer from 0 to 65535 (std::uint16_t)");
-      else if constexpr (sizeof(U) == 4) refuse_stored("an integer from 0 to 4294967295 (std::uint32_t)");
-      else refuse_stored("an integer from 0 to 9223372036854775807 (std::uint64_t in a BIGINT)");
+      if constexpr (sizeof(U) == 1)
+        refuse_stored("an integer from 0 to 255 (std::uint8_t)");
+      else if constexpr (sizeof(U) == 2)
+        refuse_stored("an integer from 0 to 65535 (std::uint16_t)");
+      else if constexpr (sizeof(U) == 4)
+        refuse_stored("an integer from 0 to 4294967295 (std::uint32_t)");
+      else
+        refuse_stored("an integer from 0 to 9223372036854775807 (std::uint64_t in a BIGINT)");
     }
     return static_cast<U>(v);
   }
 };
 }  // namespace detail
 
-template <> struct type_mapping<std::uint8_t> : detail::unsigned_mapping<std::uint8_t, std::int32_t> {};
-template <> struct type_mapping<std::uint16_t> : detail::unsigned_mapping<std::uint16_t, std::int32_t> {};
-template <> struct type_mapping<std::uint32_t> : detail::unsigned_mapping<std::uint32_t, std::int64_t> {};
-template <> struct type_mapping<std::uint64_t> : detail::unsigned_mapping<std::uint64_t, std::int64_t> {};
+template <>
+struct type_mapping<std::uint8_t> : detail::unsigned_mapping<std::uint8_t, std::int32_t> {};
+template <>
+struct type_mapping<std::uint16_t> : detail::unsigned_mapping<std::uint16_t, std::int32_t> {};
+template <>
+struct type_mapping<std::uint32_t> : detail::unsigned_mapping<std::uint32_t, std::int64_t> {};
+template <>
+struct type_mapping<std::uint64_t> : detail::unsigned_mapping<std::uint64_t, std::int64_t> {};
 
 namespace detail {
 // A decimal at a NUMERIC(precision, scale)'s scale, exactly, or std::out_of_range saying why not.

@@ -34,7 +34,7 @@ void emplace_bound(const column_binding& c, std::vector<value>& out) {
 
 void refuse_mapped(const value& found, const char* why) {
   // As the store_* rules show a value: its kind, then its log spelling.
-  static constexpr const char* kinds[] = {"",      "integer ", "integer ", "real ", "bool ",    "text ",
+  static constexpr const char* kinds[] = {"",      "integer ", "integer ", "real ", "bool ",   "text ",
                                           "time ", "date ",    "bytes ",   "uuid ", "decimal "};
   static_assert(std::size(kinds) == std::variant_size_v<value>);
   std::string shown;
@@ -64,8 +64,8 @@ void check_written_decimal(const value& v, const dialect& d, const table_meta* t
   const decimal* x = std::get_if<decimal>(&v);
   if (!x) return;
   const bool known = table && position < table->columns.size();
-  std::string why = d.decimal_refusal(*x, known ? table->columns[position].precision : 0,
-                                      known ? table->columns[position].scale : 0);
+  std::string why =
+      d.decimal_refusal(*x, known ? table->columns[position].precision : 0, known ? table->columns[position].scale : 0);
   if (why.empty()) return;
   throw value_error(table ? std::string(table->table) : std::string("(a record)"),
                     known ? std::string(table->columns[position].field) : "#" + std::to_string(position + 1),
@@ -95,10 +95,10 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
         emplace_bound<date>(c, out);
         // A day the calendar does not have is refused here, naming its field, not by the driver.
         if (const date* d = std::get_if<date>(&out.back()); d && !storable_date(*d))
-          throw value_error(table ? std::string(table->table) : std::string("(a record)"),
-                            table && i < table->columns.size() ? std::string(table->columns[i].field)
-                                                               : "#" + std::to_string(i + 1),
-                            to_string(out.back()) + " is not a day of the calendar from 0001-01-01 to 9999-12-31");
+          throw value_error(
+              table ? std::string(table->table) : std::string("(a record)"),
+              table && i < table->columns.size() ? std::string(table->columns[i].field) : "#" + std::to_string(i + 1),
+              to_string(out.back()) + " is not a day of the calendar from 0001-01-01 to 9999-12-31");
         break;
       case value_type::bytes: emplace_bound<bytes>(c, out); break;
       case value_type::uuid: emplace_bound<uuid>(c, out); break;
@@ -117,10 +117,10 @@ void append_bound_values(std::span<const column_binding> columns, std::size_t sk
           break;
         }
         if (!valid_json(field->text))
-          throw value_error(table ? std::string(table->table) : std::string("(a record)"),
-                            table && i < table->columns.size() ? std::string(table->columns[i].field)
-                                                               : "#" + std::to_string(i + 1),
-                            to_string(value{field->text}) + " is not one JSON value");
+          throw value_error(
+              table ? std::string(table->table) : std::string("(a record)"),
+              table && i < table->columns.size() ? std::string(table->columns[i].field) : "#" + std::to_string(i + 1),
+              to_string(value{field->text}) + " is not one JSON value");
         out.emplace_back(std::in_place_type<std::string>, field->text);
         break;
       }

@@ -10,8 +10,7 @@ namespace {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_key_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 bool is_word_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -66,7 +65,7 @@ std::vector<secret_span> find_secrets(std::string_view text) {
   while (i < text.size()) {
     // A key starts a word: at the start, or after a space, '?', '&', ';' or the scheme's "//".
     if (!is_key_char(text[i]) || (i > 0 && !(is_space(text[i - 1]) || text[i - 1] == '?' || text[i - 1] == '&' ||
-                                              text[i - 1] == ';' || text[i - 1] == '/'))) {
+                                             text[i - 1] == ';' || text[i - 1] == '/'))) {
       ++i;
       continue;
     }
@@ -139,7 +138,8 @@ std::string mask_secrets(std::string_view message, const std::vector<std::string
   std::string out(message);
   std::vector<std::string> sorted(secrets);
   // Longest first, so that a secret containing another is masked whole.
-  std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   for (const std::string& s : sorted) {
     if (s.empty()) continue;
     const bool whole_word_only = s.size() < 4;
@@ -158,7 +158,8 @@ std::string mask_secrets(std::string_view message, const std::vector<std::string
 }
 
 std::optional<url_split> split_url(std::string_view url) noexcept {
-  if (const auto sep = url.find("://"); sep != std::string_view::npos) return url_split{url.substr(0, sep), url.substr(sep + 3)};
+  if (const auto sep = url.find("://"); sep != std::string_view::npos)
+    return url_split{url.substr(0, sep), url.substr(sep + 3)};
   if (const auto colon = url.find(':'); colon != std::string_view::npos && colon > 0)
     return url_split{url.substr(0, colon), url.substr(colon + 1)};
   return std::nullopt;

@@ -114,8 +114,7 @@ struct connection {
 class database_state {
  public:
   database_state(std::string name, std::string url, const ar::dialect& dialect, std::size_t pool_size,
-                 std::chrono::milliseconds wait, std::vector<std::string> on_connect,
-                 std::size_t statement_cache_size);
+                 std::chrono::milliseconds wait, std::vector<std::string> on_connect, std::size_t statement_cache_size);
   ~database_state();
 
   const std::string name;

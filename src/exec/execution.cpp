@@ -61,8 +61,7 @@ cached_statement* take_cached(database_state& db, connection& c, std::string_vie
 // A SELECT (leading blanks and parentheses aside): ar's reads, or a program's through execute.
 bool is_select(std::string_view sql) noexcept {
   std::size_t i = 0;
-  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '('))
-    ++i;
+  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '(')) ++i;
   constexpr std::string_view word = "select";
   if (sql.size() - i < word.size()) return false;
   for (std::size_t k = 0; k < word.size(); ++k)
@@ -121,7 +120,7 @@ void apply_timeout(connection& c, std::chrono::milliseconds timeout) {
 // cached statement allocates nothing of its own.
 struct execution {
   execution(database_state& d, std::pair<connection*, bool> c, std::string_view s, std::span<const value> p,
-       std::span<const column_binding> cols) noexcept
+            std::span<const column_binding> cols) noexcept
       : db(d), conn(c.first), owned(c.second), nested(conn->busy), sql(s), params(p), columns(cols) {
     conn->busy = true;
   }
@@ -132,7 +131,7 @@ struct execution {
 
   database_state& db;
   connection* conn;
-  bool owned;  // taken from the pool for this statement alone
+  bool owned;   // taken from the pool for this statement alone
   bool nested;  // beside another statement of its connection (cursor::lend): that one keeps it busy
   std::string_view sql;
   std::span<const value> params;
@@ -140,8 +139,8 @@ struct execution {
   bool observing = false;
   std::chrono::steady_clock::time_point start;
   std::unique_ptr<backend::statement> once;  // an uncached statement, or:
-  cached_statement* cached = nullptr;         // the connection's cached statement
-  backend::statement* st = nullptr;           // the one running
+  cached_statement* cached = nullptr;        // the connection's cached statement
+  backend::statement* st = nullptr;          // the one running
   bool executed = false;
   bool done = false;
   std::chrono::milliseconds timeout{0};         // the statement's timeout, 0: none
@@ -149,9 +148,9 @@ struct execution {
   std::uint64_t rows = 0;
   std::uint64_t affected = 0;
   cache_policy policy = cache_policy::cache;
-  result_check check{};       // a SELECT written by hand: its columns, checked before the first row
-  bool resent = false;        // this is the statement's second sending
-  std::uint64_t watch = 0;    // its socket's watch (socket_watch.hpp), while it is sent and executed
+  result_check check{};     // a SELECT written by hand: its columns, checked before the first row
+  bool resent = false;      // this is the statement's second sending
+  std::uint64_t watch = 0;  // its socket's watch (socket_watch.hpp), while it is sent and executed
 
   void report(bool succeeded) {
     if (observing)

@@ -212,8 +212,8 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       std::string upsert_sql;
       auto statement = [&](crud_kind k, std::size_t rows_in_statement) -> const std::string& {
         if (!rows.conflict) return crud_sql(state, table, k, rows_in_statement);
-        upsert_sql = insert_on_conflict_sql(state, table, rows_in_statement, with_key, returning,
-                                            rows.conflict->target, rows.conflict->update);
+        upsert_sql = insert_on_conflict_sql(state, table, rows_in_statement, with_key, returning, rows.conflict->target,
+                                            rows.conflict->update);
         return upsert_sql;
       };
       if (!returning) {
@@ -223,7 +223,7 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
       std::int64_t key = 0;
       column_binding binding = bind_column(key);
       if (!d.supports_returning()) {  // one row per statement (see below), its key read on its connection
-        if (rows.conflict)  // the last insert id is not the key of a row an upsert updated
+        if (rows.conflict)            // the last insert id is not the key of a row an upsert updated
           throw error("ar::insert_all: a " + std::string(d.driver_name()) +
                       " database cannot give back the keys of an upsert into '" + std::string(table.table) +
                       "' (no RETURNING)");

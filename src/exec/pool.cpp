@@ -26,8 +26,7 @@
 namespace ar::detail {
 
 database_state::database_state(std::string n, std::string u, const ar::dialect& d, std::size_t size,
-                               std::chrono::milliseconds w, std::vector<std::string> setup,
-                               std::size_t cache_size)
+                               std::chrono::milliseconds w, std::vector<std::string> setup, std::size_t cache_size)
     : name(std::move(n)),
       url(std::move(u)),
       dialect(d),
@@ -259,7 +258,8 @@ std::unique_ptr<connection> database_state::connect() {
     // The driver's message may quote the connection string (libpq does, on a string it cannot parse).
     std::string why = mask_secrets(e.what(), secrets);
     if (connect_timeout.count() > 0 && std::chrono::steady_clock::now() - connecting >= connect_timeout)
-      why += " (no connection within open_options::connect_timeout, " + std::to_string(connect_timeout.count()) + " ms)";
+      why +=
+          " (no connection within open_options::connect_timeout, " + std::to_string(connect_timeout.count()) + " ms)";
     throw connection_error("ar::open: cannot connect to " + shown_url + ": " + why);
   }
   c->has_server = c->backend->has_server();
@@ -286,7 +286,8 @@ std::unique_ptr<connection> database_state::connect() {
       c->backend->set_statement_timeout(statement_timeout);
       c->timeout = statement_timeout;
     } catch (const std::exception& e) {
-      throw connection_error("ar: database '" + name + "': a new connection refused its statement timeout: " + e.what());
+      throw connection_error("ar: database '" + name +
+                             "': a new connection refused its statement timeout: " + e.what());
     }
   }
   return c;

@@ -142,15 +142,15 @@ database open(std::string_view url, std::string_view name, const open_options& o
                               "connection keeps (0 keeps none)");
 
   auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d, options.pool_size,
-                                                        options.wait, options.on_connect,
-                                                        options.statement_cache_size);
+                                                        options.wait, options.on_connect, options.statement_cache_size);
   state->statement_timeout = options.statement_timeout;
   state->connect_timeout = options.connect_timeout;
   state->naming = options.naming;
   state->driver = find_driver(d->driver_name());
   if (!state->driver)
-    throw configuration_error("ar::open: the backend for '" + std::string(scheme) + "://' registered its dialect but no driver named '" +
-                              std::string(d->driver_name()) + "' (ar::register_driver)");
+    throw configuration_error("ar::open: the backend for '" + std::string(scheme) +
+                              "://' registered its dialect but no driver named '" + std::string(d->driver_name()) +
+                              "' (ar::register_driver)");
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);
@@ -186,7 +186,8 @@ database open_env(std::string_view variable, std::string_view name, const open_o
   const char* url = key.empty() || key.find('=') != std::string::npos ? nullptr : std::getenv(key.c_str());
   if (url == nullptr || *url == '\0')
     throw configuration_error("ar::open_env: the environment variable '" + key + "' is " +
-                              (url == nullptr ? "not set" : "empty") + "; set it to a database URL such as "
+                              (url == nullptr ? "not set" : "empty") +
+                              "; set it to a database URL such as "
                               "postgresql://user:secret@host/app or sqlite:app.db");
   return open(url, name, options);
 }

@@ -43,7 +43,8 @@ class socket_watchdog {
 
   bool unwatch(std::uint64_t ticket) noexcept {
     std::lock_guard lock(mutex_);
-    const auto it = std::find_if(watches_.begin(), watches_.end(), [&](const watch_entry& w) { return w.ticket == ticket; });
+    const auto it =
+        std::find_if(watches_.begin(), watches_.end(), [&](const watch_entry& w) { return w.ticket == ticket; });
     if (it == watches_.end()) return false;
     const bool fired = it->fired;
     *it = watches_.back();
@@ -102,8 +103,6 @@ std::uint64_t watch_socket(int socket, std::chrono::steady_clock::time_point dea
   return watchdog().watch(socket, deadline);
 }
 
-bool unwatch_socket(std::uint64_t ticket) noexcept {
-  return ticket != 0 && watchdog().unwatch(ticket);
-}
+bool unwatch_socket(std::uint64_t ticket) noexcept { return ticket != 0 && watchdog().unwatch(ticket); }
 
 }  // namespace ar::detail

@@ -47,9 +47,9 @@ class statement_cache {
    private:
     friend class statement_cache;
     std::unique_ptr<Statement> statement_;
-    std::string_view sql_;     // the map's key (a node's key does not move)
-    entry* newer_ = nullptr;   // towards the most recently used
-    entry* older_ = nullptr;   // towards the least recently used
+    std::string_view sql_;    // the map's key (a node's key does not move)
+    entry* newer_ = nullptr;  // towards the most recently used
+    entry* older_ = nullptr;  // towards the least recently used
     bool in_use_ = false;
     bool drop_when_done_ = false;  // cleared (or failed) while in use: dropped when released
   };

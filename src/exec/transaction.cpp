@@ -25,8 +25,7 @@ using end_callbacks = std::vector<detail::transaction_state::end_callback>;
 // n-th savepoint and the ones nested in it), taken out of the connection's list, in order.
 end_callbacks take_end_callbacks(detail::transaction_state& tx, std::uint32_t level) {
   auto& all = tx.end_callbacks;
-  const auto mine =
-      std::stable_partition(all.begin(), all.end(), [&](const auto& e) { return e.depth <= level; });
+  const auto mine = std::stable_partition(all.begin(), all.end(), [&](const auto& e) { return e.depth <= level; });
   end_callbacks out(std::make_move_iterator(mine), std::make_move_iterator(all.end()));
   all.erase(mine, all.end());
   return out;

@@ -27,7 +27,8 @@ std::vector<std::string_view> split_relation_path(std::string_view path) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t dot = path.find('.', start);
-    const std::string_view name = path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    const std::string_view name =
+        path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (name.empty()) {
       if (start == 0) invalid("it starts with a dot");
       if (dot == std::string_view::npos) invalid("it ends with a dot");
@@ -55,7 +56,8 @@ std::vector<std::string> path_list(std::initializer_list<std::string_view> paths
   return out;
 }
 
-std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
+std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree,
+                                                          const relation_table& root,
                                                           const std::vector<std::string>& paths) {
   std::vector<eager_node> grown = tree ? *tree : std::vector<eager_node>{};
   for (const std::string& path : paths) add_path(grown, root, path);
@@ -190,7 +192,8 @@ std::shared_ptr<void> share_fields(const record_ops& ops, const void* record) {
     std::array<column_binding, on_stack> to, from;
     ops.bind(p, std::span<column_binding>(to.data(), ops.columns));
     ops.bind(const_cast<void*>(record), std::span<column_binding>(from.data(), ops.columns));
-    copy_bound(std::span<const column_binding>(to.data(), ops.columns), std::span<const column_binding>(from.data(), ops.columns));
+    copy_bound(std::span<const column_binding>(to.data(), ops.columns),
+               std::span<const column_binding>(from.data(), ops.columns));
   } else {
     std::vector<column_binding> to(ops.columns), from(ops.columns);
     ops.bind(p, to);
@@ -223,7 +226,8 @@ void each_row(const model_rows& rows, const ar::database& db, const query_state&
   for (const void* row : read.pointers()) sink(context, const_cast<void*>(row));
 }
 
-std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node) {
+std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table,
+                                                                       const eager_node* node) {
   if (node && node->modifier) return node->modified(node->modifier.get());
   auto state = std::make_shared<query_state>();
   state->table = table;

@@ -132,7 +132,8 @@ std::string decimal::to_string() const {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
     m /= 10;
   } while (m != 0);
-  if (static_cast<int>(digits.size()) <= scale_) digits.insert(0, static_cast<std::size_t>(scale_ + 1) - digits.size(), '0');
+  if (static_cast<int>(digits.size()) <= scale_)
+    digits.insert(0, static_cast<std::size_t>(scale_ + 1) - digits.size(), '0');
   if (scale_ > 0) digits.insert(digits.size() - static_cast<std::size_t>(scale_), 1, '.');
   if (coefficient_ < 0) digits.insert(digits.begin(), '-');
   return digits;
@@ -288,8 +289,7 @@ decimal numeric_value(const decimal& v, int precision, int scale) {
   if (!v.fits(precision, scale))
     throw std::out_of_range(v.to_string() + " does not fit NUMERIC(" + std::to_string(precision) + ", " +
                             std::to_string(scale) + ") (at most " + std::to_string(precision - scale) +
-                            " digits before the point and " + std::to_string(scale) +
-                            " after it): it is not rounded");
+                            " digits before the point and " + std::to_string(scale) + " after it): it is not rounded");
   return v.rescaled(scale);
 }
 

@@ -7,7 +7,9 @@
 namespace ar {
 
 record_not_found::record_not_found(std::string table, std::string key)
-    : error("ar: no row in '" + table + "' has the primary key " + key), table_(std::move(table)), key_(std::move(key)) {}
+    : error("ar: no row in '" + table + "' has the primary key " + key),
+      table_(std::move(table)),
+      key_(std::move(key)) {}
 
 namespace {
 std::string validation_message(const std::string& table, const std::vector<field_error>& errors) {
@@ -79,8 +81,8 @@ transaction_aborted::transaction_aborted(std::string database, std::string sql, 
 
 transaction_aborted::transaction_aborted(ended_by_statement_t, std::string database, std::string sql,
                                          std::string statement)
-    : transaction_error("ar: the transaction on database '" + database + "' was ended by a statement in it: " +
-                        statement +
+    : transaction_error("ar: the transaction on database '" + database +
+                        "' was ended by a statement in it: " + statement +
                         "\n  (a COMMIT or ROLLBACK sent through execute, or a statement the database commits the "
                         "transaction for, as MariaDB does for DDL); what ran before it was committed or rolled back "
                         "as that statement did\n  refused, not sent: " +
@@ -117,7 +119,8 @@ value_error::value_error(std::string table, std::string field, std::string why)
 
 conversion_error::conversion_error(const std::string& database, const std::string& sql, std::string table,
                                    std::string column, std::string found, std::string expected)
-    : database_error(worded{}, "ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +
+    : database_error(worded{},
+                     "ar: database '" + database + "': cannot read " + column_name(table, column) + ": it holds " +
                          found + ", but its field expects " + expected + "\n  SQL: " + sql,
                      database, sql,
                      column_name(table, column) + " holds " + found + ", but its field expects " + expected),
@@ -128,13 +131,15 @@ conversion_error::conversion_error(const std::string& database, const std::strin
 
 timeout_error::timeout_error(const std::string& database, const std::string& sql, std::chrono::milliseconds timeout,
                              const std::string& backend_message)
-    : database_error(worded{}, "ar: database '" + database + "' did not finish a statement within its timeout of " +
+    : database_error(worded{},
+                     "ar: database '" + database + "' did not finish a statement within its timeout of " +
                          std::to_string(timeout.count()) + " ms: " + backend_message + "\n  SQL: " + sql,
                      database, sql, backend_message),
       timeout_(timeout) {}
 
 lazy_load_error::lazy_load_error(std::string model, std::string relation, std::string_view remedy)
-    : error("ar: strict loading: '" + relation + "' of a '" + model + "' record was not loaded; " + std::string(remedy)),
+    : error("ar: strict loading: '" + relation + "' of a '" + model + "' record was not loaded; " +
+            std::string(remedy)),
       model_(std::move(model)),
       relation_(std::move(relation)) {}
 

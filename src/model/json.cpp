@@ -58,7 +58,9 @@ class json_checker {
     }
     return true;
   }
-  static bool hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+  static bool hex(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
   bool string() noexcept {
     ++at_;  // the opening quote
     while (more()) {

@@ -103,11 +103,14 @@ std::string to_string(const value& v) {
     case 9: return "'" + format_uuid(std::get<uuid>(v)) + "'";
     case 10: return std::get<decimal>(v).to_string();
     // For logs, also a time point that format_time refuses.
-    default: return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
+    default:
+      return "'" + format_micros(std::chrono::floor<microseconds>(std::get<time_point>(v).time_since_epoch())) + "'";
   }
 }
 
-bool storable_date(date d) noexcept { return d.ok() && d.year() >= std::chrono::year{1} && d.year() <= std::chrono::year{9999}; }
+bool storable_date(date d) noexcept {
+  return d.ok() && d.year() >= std::chrono::year{1} && d.year() <= std::chrono::year{9999};
+}
 
 std::string format_date(date d) {
   if (!storable_date(d))
@@ -170,7 +173,8 @@ uuid parse_uuid(std::string_view text) {
     at += 2;
   }
   if (!ok)
-    throw error("ar: cannot read '" + std::string(text) + "' as a UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+    throw error("ar: cannot read '" + std::string(text) +
+                "' as a UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
   return out;
 }
 
@@ -245,7 +249,8 @@ time_point parse_time(std::string_view text) {
   if (!(rest.empty() || rest == "Z" || rest == "+00" || rest == "+00:00")) fail();
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) fail();
-  const microseconds since_epoch = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} + microseconds{micros};
+  const microseconds since_epoch =
+      sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} + microseconds{micros};
   // Converted to nanoseconds, a time outside the type's range would wrap around silently.
   if (since_epoch < earliest_us || since_epoch > latest_us) throw_out_of_range("'" + std::string(text) + "'");
   return time_point{duration_cast<time_point::duration>(since_epoch)};

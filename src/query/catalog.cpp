@@ -73,7 +73,7 @@ catalog_table read_catalog_table(const database& db, std::string_view table) {
                 detail::row_callback::of(on_row), detail::cache_policy::once);
   }
   if (out.columns.empty()) return out;
-  const auto mark = [&](const std::vector<std::string>& listed, bool catalog_column::*flag) {
+  const auto mark = [&](const std::vector<std::string>& listed, bool catalog_column::* flag) {
     for (const std::string& n : listed)
       for (catalog_column& c : out.columns)
         if (same_name(d, c.name, n)) c.*flag = true;
@@ -99,8 +99,8 @@ catalog_table read_catalog_table(const database& db, std::string_view table) {
       mark(alone, &catalog_column::unique);
     }
   }
-  const auto key_columns = std::count_if(out.columns.begin(), out.columns.end(),
-                                         [](const catalog_column& c) { return c.key_position > 0; });
+  const auto key_columns =
+      std::count_if(out.columns.begin(), out.columns.end(), [](const catalog_column& c) { return c.key_position > 0; });
   if (key_columns == 1)
     for (catalog_column& c : out.columns)
       if (c.key_position > 0) c.unique = true;

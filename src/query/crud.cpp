@@ -104,8 +104,8 @@ bool delete_locked_row(const database& db, const table_meta& table, std::span<co
   params.append(columns[table.lock_version], &table, table.lock_version);
   const auto result = run(state, crud_sql(state, table, crud_kind::destroy_locked), params.span());
   if (result.rows_affected > 0) return true;
-  throw stale_record_error(db.name(), std::string(table.table),
-                           key_text(params.span().first(table.key_columns.size())), version_of(params.span().back()));
+  throw stale_record_error(db.name(), std::string(table.table), key_text(params.span().first(table.key_columns.size())),
+                           version_of(params.span().back()));
 }
 
 bool value_taken(const database& db, const table_meta& table, std::size_t position, const value& v,

@@ -34,8 +34,8 @@ struct shape_check {
   const database& db;
   const std::string& sql;
   const hand_written_target& target;
-  std::vector<std::string> target_names;  // empty: by position
-  std::string target_text;                // the target as messages name it
+  std::vector<std::string> target_names;    // empty: by position
+  std::string target_text;                  // the target as messages name it
   std::span<const column_binding> natural;  // bound in the target's order
   std::vector<column_binding>& columns;     // what the statement reads, in the result's order
 
@@ -72,8 +72,8 @@ struct shape_check {
         if (fits > 1) found = target_names.size();
       }
       if (found == target_names.size())
-        refuse("the result column '" + name + "' (column " + std::to_string(i + 1) + ") is no column of " + target_text +
-               " (" + listed() + ")");
+        refuse("the result column '" + name + "' (column " + std::to_string(i + 1) + ") is no column of " +
+               target_text + " (" + listed() + ")");
       if (taken[found]) refuse("the result has the column '" + target_names[found] + "' twice");
       taken[found] = true;
       columns[i] = natural[found];
@@ -137,8 +137,8 @@ void read_hand_written(const database& db, std::string_view sql, std::span<const
 }
 
 struct hand_written_cursor::impl {
-  impl(const database& d, std::string_view sql, std::vector<value> p, const hand_written_target& target,
-       void* staging, void (*bind)(void*, std::span<column_binding>))
+  impl(const database& d, std::string_view sql, std::vector<value> p, const hand_written_target& target, void* staging,
+       void (*bind)(void*, std::span<column_binding>))
       : db(d), params(std::move(p)), read(db, sql, params.size(), target, staging, bind) {}
 
   ar::database db;  // what the check's messages name, for as long as the cursor lives

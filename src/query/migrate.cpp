@@ -51,9 +51,7 @@ std::string quoted_list(const dialect& d, const std::vector<std::string>& names)
   return out + ')';
 }
 
-std::vector<std::string_view> views(const std::vector<std::string>& names) {
-  return {names.begin(), names.end()};
-}
+std::vector<std::string_view> views(const std::vector<std::string>& names) { return {names.begin(), names.end()}; }
 
 // A table as create_table_sql reads one, made from a migration's columns: names as written.
 struct built_table {
@@ -113,8 +111,9 @@ void build(built_table& t, std::string_view table, const std::vector<column_spec
   t.meta.table = t.name;
   t.meta.columns = t.columns;
   t.meta.primary_key = t.keys.empty() ? 0 : t.keys.front();
-  t.meta.generated_key = generate_key && t.keys.size() == 1 &&
-                         (t.columns[t.keys[0]].type == value_type::int64 || t.columns[t.keys[0]].type == value_type::int32);
+  t.meta.generated_key =
+      generate_key && t.keys.size() == 1 &&
+      (t.columns[t.keys[0]].type == value_type::int64 || t.columns[t.keys[0]].type == value_type::int32);
   t.meta.naming = name_style::as_declared;
   t.meta.key_columns = t.keys;
   t.ddl = detail::table_ddl{&t.meta, t.foreign_keys, t.indexes, t.column_ddls};
@@ -164,9 +163,8 @@ std::string column_definition(const database& db, std::string_view table, const 
 std::string index_statement(const database& db, std::string_view table, const std::vector<std::string>& columns,
                             const index_options& options) {
   const dialect& d = db.dialect();
-  const std::string name = options.name.empty()
-                               ? detail::ddl_object_name(d, "index", table, views(columns))
-                               : options.name;
+  const std::string name =
+      options.name.empty() ? detail::ddl_object_name(d, "index", table, views(columns)) : options.name;
   std::vector<std::string> quoted_columns;
   quoted_columns.reserve(columns.size());
   for (const std::string& c : columns) quoted_columns.push_back(quoted(d, c));
@@ -204,9 +202,11 @@ std::vector<applied_row> read_applied(const database& db, Runner&& run_on) {
                           quoted(d, migrations_table) + " ORDER BY " + quoted(d, "version");
   std::vector<applied_row> rows;
   applied_row staging;
-  std::array<detail::column_binding, 2> columns{detail::bind_column(staging.version), detail::bind_column(staging.name)};
+  std::array<detail::column_binding, 2> columns{detail::bind_column(staging.version),
+                                                detail::bind_column(staging.name)};
   auto keep = [&] { rows.push_back(staging); };
-  run_on(sql, std::span<const value>{}, std::span<const detail::column_binding>(columns), detail::row_callback::of(keep));
+  run_on(sql, std::span<const value>{}, std::span<const detail::column_binding>(columns),
+         detail::row_callback::of(keep));
   return rows;
 }
 
@@ -269,8 +269,7 @@ void schema::rename_column(std::string_view table, std::string_view from, std::s
   run("ALTER TABLE " + quoted(d, table) + " RENAME COLUMN " + quoted(d, from) + " TO " + quoted(d, to));
 }
 
-void schema::add_index(std::string_view table, const std::vector<std::string>& columns,
-                       const index_options& options) {
+void schema::add_index(std::string_view table, const std::vector<std::string>& columns, const index_options& options) {
   if (columns.empty())
     throw configuration_error("ar::schema::add_index('" + std::string(table) + "'): an index needs a column");
   run(index_statement(db_, table, columns, options));
@@ -282,15 +281,15 @@ void schema::drop_index(std::string_view table, std::string_view name) {
   run(sql);
 }
 
-void schema::add_foreign_key(std::string_view table, const std::vector<std::string>& columns,
-                             std::string_view to_table, const std::vector<std::string>& to_columns) {
+void schema::add_foreign_key(std::string_view table, const std::vector<std::string>& columns, std::string_view to_table,
+                             const std::vector<std::string>& to_columns) {
   const dialect& d = db_.dialect();
   if (columns.empty() || columns.size() != to_columns.size())
     throw configuration_error("ar::schema::add_foreign_key('" + std::string(table) + "' -> '" + std::string(to_table) +
                               "'): name as many columns as the columns they refer to (at least one)");
   const std::string name = detail::ddl_object_name(d, "fk", table, views(columns));
-  const std::string definition =
-      "FOREIGN KEY " + quoted_list(d, columns) + " REFERENCES " + quoted(d, to_table) + " " + quoted_list(d, to_columns);
+  const std::string definition = "FOREIGN KEY " + quoted_list(d, columns) + " REFERENCES " + quoted(d, to_table) + " " +
+                                 quoted_list(d, to_columns);
   std::string sql;
   if (!d.add_foreign_key(sql, table, name, definition))
     throw configuration_error("ar::schema::add_foreign_key('" + std::string(table) + "' -> '" + std::string(to_table) +
@@ -304,8 +303,8 @@ void schema::drop_foreign_key(std::string_view table, const std::vector<std::str
   const dialect& d = db_.dialect();
   std::string sql;
   if (!d.drop_foreign_key(sql, table, detail::ddl_object_name(d, "fk", table, views(columns))))
-    throw configuration_error("ar::schema::drop_foreign_key('" + std::string(table) + "'): " +
-                              std::string(d.driver_name()) + " cannot drop a constraint of an existing table");
+    throw configuration_error("ar::schema::drop_foreign_key('" + std::string(table) +
+                              "'): " + std::string(d.driver_name()) + " cannot drop a constraint of an existing table");
   run(sql);
 }
 
@@ -315,7 +314,8 @@ void schema::execute(std::string_view sql) { run(std::string(sql)); }
 // migrator
 // ---------------------------------------------------------------------------------------------
 
-migrator::migrator(database db, std::vector<migration> migrations) : db_(std::move(db)), migrations_(std::move(migrations)) {
+migrator::migrator(database db, std::vector<migration> migrations)
+    : db_(std::move(db)), migrations_(std::move(migrations)) {
   require_plain_naming(db_, "ar::migrator");
   std::sort(migrations_.begin(), migrations_.end(),
             [](const migration& a, const migration& b) { return a.version < b.version; });
@@ -385,8 +385,9 @@ time_point now_in_microseconds() {
     message += "; it was rolled back whole (nothing of it stays, and its version is not recorded)";
   } else {
     message += "; " + std::string(db.dialect().driver_name()) + " commits each DDL statement, so the " +
-               std::to_string(ran.size()) + " statement(s) before it stay done (migration_error::statements_done) and " +
-               "the version is " + (direction == "up" ? "not recorded" : "still recorded");
+               std::to_string(ran.size()) +
+               " statement(s) before it stay done (migration_error::statements_done) and " + "the version is " +
+               (direction == "up" ? "not recorded" : "still recorded");
   }
   throw migration_error(std::move(message), m.version, m.name, ran);
 }

@@ -78,16 +78,18 @@ void where_related(query_state& s, const table_meta* table, std::uint32_t positi
 // only when the order is total (it holds every key column) and no ordered column is NULL (which >
 // never matches, and which databases order first or last as they please).
 void throw_page_with_limit() {
-  throw error("ar::page(n) sets the query's LIMIT itself (n + 1 rows, to know whether more follow): write the page "
-              "size there, not in take(...)");
+  throw error(
+      "ar::page(n) sets the query's LIMIT itself (n + 1 rows, to know whether more follow): write the page "
+      "size there, not in take(...)");
 }
 
 void keyset_after(query_state& s, std::span<const value> cursor) {
   const table_meta& table = *s.table;
   const std::string where = "ar::after on '" + std::string(table.table) + "': ";
   if (s.order.empty())
-    throw error(where + "the query has no order_by; keyset pagination follows an order that ends in the primary key, "
-                        "as every page must be read in (order_by(..., key))");
+    throw error(where +
+                "the query has no order_by; keyset pagination follows an order that ends in the primary key, "
+                "as every page must be read in (order_by(..., key))");
   struct ordered {
     std::uint32_t column;
     bool descending;
@@ -189,8 +191,9 @@ void check_databases(const std::string& database, const query_state& s) {
   for (const join_clause& j : s.joins) {
     const ar::database joined = database_for(j.table);
     if (joined.name() != database)
-      throw error(std::string(j.left ? "ar::left_joins<\"" : "ar::joins<\"") + j.path + "\">: the relation crosses databases ('" +
-                  database + "' and '" + joined.name() + "', where '" + std::string(j.table->table) +
+      throw error(std::string(j.left ? "ar::left_joins<\"" : "ar::joins<\"") + j.path +
+                  "\">: the relation crosses databases ('" + database + "' and '" + joined.name() + "', where '" +
+                  std::string(j.table->table) +
                   "' is): a JOIN runs on one database; load the relation with with(...) instead");
   }
   if (s.where) check_tree_databases(database, *s.where);

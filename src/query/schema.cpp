@@ -114,7 +114,8 @@ void drop_tables(std::span<const table_ddl* const> tables, std::span<const datab
   std::vector<std::size_t> order = parents_first(tables, dbs, cycle);
   if (order.empty())  // a cycle: the order given, and the database says what it refuses
     for (std::size_t i = tables.size(); i-- > 0;) order.push_back(i);
-  for (auto it = order.rbegin(); it != order.rend(); ++it) run_ddl(database_at(dbs, *it), *tables[*it]->table, crud_kind::drop_table_if_exists);
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    run_ddl(database_at(dbs, *it), *tables[*it]->table, crud_kind::drop_table_if_exists);
 }
 
 void run_ddl(const database& db, const table_meta& table, crud_kind kind) {

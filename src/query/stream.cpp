@@ -112,9 +112,10 @@ bool stream_cursor::fetch(row_callback on_row) {
   const query_timeout_scope timeout(s.timeout_ms);
   try {
     // The first batch's result is the one checked: every FETCH of the cursor has its columns.
-    s.last_batch = first && s.check.call
-                       ? run_checked(*s.pin, s.fetch_sql, {}, s.columns, s.check, on_row, cache_policy::once).rows_fetched
-                       : run(*s.pin, s.fetch_sql, {}, s.columns, on_row, cache_policy::once).rows_fetched;
+    s.last_batch =
+        first && s.check.call
+            ? run_checked(*s.pin, s.fetch_sql, {}, s.columns, s.check, on_row, cache_policy::once).rows_fetched
+            : run(*s.pin, s.fetch_sql, {}, s.columns, on_row, cache_policy::once).rows_fetched;
   } catch (...) {
     s.close();
     throw;

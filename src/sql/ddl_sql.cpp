@@ -77,8 +77,8 @@ struct planned_index {
 
 [[noreturn]] void refuse_literal(const dialect& d, const table_meta& t, std::size_t column, std::string_view what) {
   throw configuration_error("create_table of '" + std::string(table_name(t)) + "': the " + std::string(what) +
-                            " of column '" + std::string(column_name(t, column)) +
-                            "' has no literal the " + std::string(d.driver_name()) +
+                            " of column '" + std::string(column_name(t, column)) + "' has no literal the " +
+                            std::string(d.driver_name()) +
                             " dialect writes safely (ar writes numbers, bools and text without a NUL byte)");
 }
 

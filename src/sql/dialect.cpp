@@ -158,9 +158,7 @@ std::string dialect::indexed_column_definition(const table_meta& table, std::siz
 
 std::string dialect::savepoint(std::string_view name) const { return "SAVEPOINT " + std::string(name); }
 
-std::string dialect::release_savepoint(std::string_view name) const {
-  return "RELEASE SAVEPOINT " + std::string(name);
-}
+std::string dialect::release_savepoint(std::string_view name) const { return "RELEASE SAVEPOINT " + std::string(name); }
 
 std::string dialect::rollback_to_savepoint(std::string_view name) const {
   return "ROLLBACK TO SAVEPOINT " + std::string(name);

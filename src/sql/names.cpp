@@ -42,8 +42,8 @@ const resolved& resolve_slow(const table_meta& t, name_style style, std::string_
 // nullptr: the table's declared names.
 const resolved* resolve(const table_meta& t) {
   const name_style style = t.naming != name_style::as_declared ? t.naming
-                           : current                          ? current->style
-                                                              : name_style::as_declared;
+                           : current                           ? current->style
+                                                               : name_style::as_declared;
   const std::string_view prefix = current ? std::string_view(current->table_prefix) : std::string_view();
   if (style == name_style::as_declared && prefix.empty()) return nullptr;
   // The last table this thread asked for: a statement names the same table many times.

@@ -65,7 +65,8 @@ hand_written_sql translate_placeholders(const dialect& d, std::string_view sql) 
     } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
       const std::size_t end = sql.find("*/", i + 2);
       copy_to(end == std::string_view::npos ? n : end + 2);
-    } else if (c == '$' && i + 1 < n && (sql[i + 1] == '$' || (tag_char(sql[i + 1]) && !(sql[i + 1] >= '0' && sql[i + 1] <= '9')))) {
+    } else if (c == '$' && i + 1 < n &&
+               (sql[i + 1] == '$' || (tag_char(sql[i + 1]) && !(sql[i + 1] >= '0' && sql[i + 1] <= '9')))) {
       // A dollar quote $tag$ ... $tag$ (PostgreSQL); $1 (a numbered placeholder) is no tag.
       std::size_t j = i + 1;
       while (j < n && tag_char(sql[j])) ++j;

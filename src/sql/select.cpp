@@ -313,7 +313,8 @@ struct renderer {
         return;
       }
       case node_kind::aggregate: {
-        static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(", "MIN(", "MAX("};
+        static constexpr const char* open[] = {"COUNT(*", "COUNT(", "COUNT(DISTINCT ", "COALESCE(SUM(", "AVG(",
+                                               "MIN(",    "MAX("};
         if (const int scale = n.third == agg_sum ? decimal_scale(t, n.first) : -1; scale >= 0) {
           // The sum of a decimal column or expression, exact as the dialect adds decimals.
           const auto [before, after] = d.decimal_sum(scale);
@@ -455,9 +456,10 @@ struct renderer {
   void case_value(const expr_tree& t, std::uint32_t i) {
     const node& n = t.nodes[i];
     if (n.kind != node_kind::param || !d.row_values_typed()) return expr(t, i);
-    static constexpr value_type types[] = {value_type::text,  value_type::int32,   value_type::int64, value_type::float64,
-                                           value_type::boolean, value_type::text, value_type::time, value_type::date,
-                                           value_type::bytes, value_type::uuid,    value_type::decimal};
+    static constexpr value_type types[] = {value_type::text,    value_type::int32,   value_type::int64,
+                                           value_type::float64, value_type::boolean, value_type::text,
+                                           value_type::time,    value_type::date,    value_type::bytes,
+                                           value_type::uuid,    value_type::decimal};
     static_assert(std::size(types) == std::variant_size_v<value>);
     const value& v = t.params[n.first];
     sql += "CAST(";
@@ -655,7 +657,9 @@ struct renderer {
     const query_state* saved_query;
     std::vector<std::string> saved_names;
     query_scope(renderer& re, const query_state& q)
-        : r(re), saved_query(std::exchange(re.scope_query, &q)), saved_names(std::exchange(re.join_names, join_names_of(q))) {}
+        : r(re),
+          saved_query(std::exchange(re.scope_query, &q)),
+          saved_names(std::exchange(re.join_names, join_names_of(q))) {}
     ~query_scope() {
       r.scope_query = saved_query;
       r.join_names = std::move(saved_names);
@@ -767,9 +771,10 @@ struct renderer {
     const bool repeats = kind == aggregate_kind::count && repeats_records(q);
     const bool wrap = q.distinct || q.limit || q.offset || !q.group_by.empty() || repeats;
     if (wrap && argument && !q.joins.empty())
-      throw error("ar: sum, minimum, maximum and average of a query with joins add up the joined rows, and this "
-                  "one also has distinct, take, drop or group_by, which shape other rows: select the aggregate "
-                  "(ar::select(Model::c.field.sum())) instead");
+      throw error(
+          "ar: sum, minimum, maximum and average of a query with joins add up the joined rows, and this "
+          "one also has distinct, take, drop or group_by, which shape other rows: select the aggregate "
+          "(ar::select(Model::c.field.sum())) instead");
     // Without a subquery, the statement's own columns are qualified when it joins.
     const bool saved_qualify = std::exchange(qualify, !wrap && !q.joins.empty());
     const query_scope scope(*this, q);

@@ -53,15 +53,15 @@ bool reported(const ar_gen::result& r, const std::string& part) {
 std::vector<ar::catalog_table> league() {
   return {table("teams", {column("id", "INTEGER", false, 1), column("name", "TEXT")}),
           table("games",
-                {column("id", "INTEGER", false, 1), column("home_team_id", "INTEGER"), column("away_team_id", "INTEGER"),
-                 column("played_at", "DATETIME", true)},
+                {column("id", "INTEGER", false, 1), column("home_team_id", "INTEGER"),
+                 column("away_team_id", "INTEGER"), column("played_at", "DATETIME", true)},
                 {fk("home_team_id", "teams"), fk("away_team_id", "teams")})};
 }
 
 TEST(ArGenGenerator, MapsTypesAndNullability) {
-  const auto r = run({table("things", {column("id", "INTEGER", false, 1), column("name", "VARCHAR(20)", true),
-                                       column("price", "NUMERIC(10,2)"), column("at", "DATETIME"),
-                                       column("done", "BOOLEAN")})});
+  const auto r =
+      run({table("things", {column("id", "INTEGER", false, 1), column("name", "VARCHAR(20)", true),
+                            column("price", "NUMERIC(10,2)"), column("at", "DATETIME"), column("done", "BOOLEAN")})});
   EXPECT_TRUE(contains(r.header, "std::int64_t id = 0;")) << r.header;
   EXPECT_TRUE(contains(r.header, "std::optional<std::string> name;")) << r.header;
   EXPECT_TRUE(contains(r.header, "ar::numeric<10, 2> price;")) << r.header;  // exact, as declared
@@ -75,13 +75,13 @@ TEST(ArGenGenerator, MapsTypesAndNullability) {
 }
 
 TEST(ArGenGenerator, WritesExactDecimalsWithTheirPrecision) {
-  const auto r = run({table("amounts", {column("id", "INTEGER", false, 1), column("a", "DECIMAL(38, 0)"),
-                                        column("b", "numeric"), column("wide", "decimal(65,30)", true),
-                                        column("d", "REAL"), column("e", "numeric(5)")})});
+  const auto r =
+      run({table("amounts", {column("id", "INTEGER", false, 1), column("a", "DECIMAL(38, 0)"), column("b", "numeric"),
+                             column("wide", "decimal(65,30)", true), column("d", "REAL"), column("e", "numeric(5)")})});
   EXPECT_TRUE(contains(r.header, "ar::numeric<38, 0> a;")) << r.header;
-  EXPECT_TRUE(contains(r.header, "ar::decimal b;")) << r.header;                 // no precision declared
+  EXPECT_TRUE(contains(r.header, "ar::decimal b;")) << r.header;                    // no precision declared
   EXPECT_TRUE(contains(r.header, "std::optional<ar::decimal> wide;")) << r.header;  // wider than 38 digits
-  EXPECT_TRUE(contains(r.header, "double d = 0;")) << r.header;                  // a REAL is not exact
+  EXPECT_TRUE(contains(r.header, "double d = 0;")) << r.header;                     // a REAL is not exact
   EXPECT_TRUE(contains(r.header, "ar::numeric<5, 0> e;")) << r.header;
 }
 
@@ -90,7 +90,8 @@ TEST(ArGenGenerator, ReportsATypeItCannotMap) {
   const auto r = run({table("files", {column("id", "INTEGER", false, 1), column("data", "JSON")}),
                       table("blobs", {column("hash", "JSON", false, 1), column("size", "INTEGER")})});
   EXPECT_TRUE(reported(r, "files: the column data has the type JSON")) << r.header;
-  EXPECT_TRUE(contains(r.header, "// the column data has the type JSON, which ar maps to no field type: it is skipped"));
+  EXPECT_TRUE(
+      contains(r.header, "// the column data has the type JSON, which ar maps to no field type: it is skipped"));
   EXPECT_TRUE(contains(r.header, "AR_FIELDS(id)")) << r.header;
   EXPECT_TRUE(reported(r, "blobs: the key column hash has the type JSON")) << r.header;
   EXPECT_TRUE(reported(r, "the whole table is skipped"));
@@ -156,13 +157,16 @@ TEST(ArGenGenerator, WritesTheFieldTypeTheDialectSaysTheColumnHolds) {
 // The two directions are one rule: what field_for_column gives, column_holds_range takes.
 TEST(ArGenGenerator, EveryFieldTypeADialectGivesIsOneItsColumnHolds) {
   const std::vector<std::pair<std::string_view, std::vector<std::string>>> catalogs{
-      {"sqlite3", {"INTEGER", "BIGINT", "TINYINT(1)", "BOOLEAN", "TEXT", "VARCHAR(20)", "CLOB", "BLOB", "REAL", "DOUBLE",
-                   "FLOAT", "DATE", "DATETIME", "TIMESTAMP"}},
-      {"postgresql", {"integer", "bigint", "real", "double precision", "boolean", "text", "character varying",
-                      "character", "timestamp without time zone", "date", "bytea", "uuid", "jsonb", "json"}},
-      {"mysql", {"tinyint(1)", "tinyint(3) unsigned", "smallint(5) unsigned", "int(11)", "int(10) unsigned", "bigint(20)",
-                 "bigint(20) unsigned", "float", "double", "varchar(20)", "char(36)", "longtext", "datetime(6)", "date",
-                 "blob", "longblob", "varbinary(16)", "binary(16)", "uuid"}}};
+      {"sqlite3",
+       {"INTEGER", "BIGINT", "TINYINT(1)", "BOOLEAN", "TEXT", "VARCHAR(20)", "CLOB", "BLOB", "REAL", "DOUBLE", "FLOAT",
+        "DATE", "DATETIME", "TIMESTAMP"}},
+      {"postgresql",
+       {"integer", "bigint", "real", "double precision", "boolean", "text", "character varying", "character",
+        "timestamp without time zone", "date", "bytea", "uuid", "jsonb", "json"}},
+      {"mysql",
+       {"tinyint(1)", "tinyint(3) unsigned", "smallint(5) unsigned", "int(11)", "int(10) unsigned", "bigint(20)",
+        "bigint(20) unsigned", "float", "double", "varchar(20)", "char(36)", "longtext", "datetime(6)", "date", "blob",
+        "longblob", "varbinary(16)", "binary(16)", "uuid"}}};
   for (const auto& [scheme, types] : catalogs) {
     const ar::dialect& d = dialect_named(scheme);
     for (const std::string& t : types) {
@@ -181,14 +185,15 @@ TEST(ArGenGenerator, ARelationNeedsOneFieldTypeOnBothSides) {
       {table("owners", {column("id", "int(10) unsigned", false, 1)}),
        table("pets", {column("id", "int(11)", false, 1), column("owner_id", "int(11)")}, {fk("owner_id", "owners")})},
       mariadb, {});
-  EXPECT_TRUE(reported(r, "pets: the foreign key (owner_id) -> owners: its column is a std::int32_t and the key a "
-                          "std::uint32_t, which a relation does not join: no relation"))
+  EXPECT_TRUE(reported(r,
+                       "pets: the foreign key (owner_id) -> owners: its column is a std::int32_t and the key a "
+                       "std::uint32_t, which a relation does not join: no relation"))
       << r.header;
   EXPECT_FALSE(contains(r.header, "AR_BELONGS_TO")) << r.header;
-  const auto u = ar_gen::generate(
-      {table("devices", {column("id", "uuid", false, 1)}),
-       table("readings", {column("id", "bigint", false, 1), column("device_id", "uuid")}, {fk("device_id", "devices")})},
-      dialect_named("postgresql"), {});
+  const auto u = ar_gen::generate({table("devices", {column("id", "uuid", false, 1)}),
+                                   table("readings", {column("id", "bigint", false, 1), column("device_id", "uuid")},
+                                         {fk("device_id", "devices")})},
+                                  dialect_named("postgresql"), {});
   EXPECT_TRUE(contains(u.header, "ar::uuid device_id;")) << u.header;
   EXPECT_TRUE(contains(u.header, "AR_BELONGS_TO(device, Device, device_id, AR_INVERSE(readings))")) << u.header;
 }
@@ -202,7 +207,8 @@ TEST(ArGenGenerator, AGeneratedKeyIsNotSupplied) {
 }
 
 TEST(ArGenGenerator, PascalCaseNamesNeedNoColumnClause) {
-  const auto r = run({table("InvoiceLine", {column("InvoiceLineId", "INTEGER", false, 1), column("UnitPrice", "REAL")})});
+  const auto r =
+      run({table("InvoiceLine", {column("InvoiceLineId", "INTEGER", false, 1), column("UnitPrice", "REAL")})});
   ASSERT_TRUE(r.style);
   EXPECT_EQ(*r.style, ar::name_style::pascal_case);
   EXPECT_TRUE(contains(r.header, "options.naming.style = ar::name_style::pascal_case;")) << r.header;
@@ -211,8 +217,8 @@ TEST(ArGenGenerator, PascalCaseNamesNeedNoColumnClause) {
 }
 
 TEST(ArGenGenerator, MixedNamesGetAColumnClauseEach) {
-  const auto r = run({table("line", {column("LineId", "INTEGER", false, 1), column("unit_price", "REAL"),
-                                     column("class", "TEXT")})});
+  const auto r = run(
+      {table("line", {column("LineId", "INTEGER", false, 1), column("unit_price", "REAL"), column("class", "TEXT")})});
   EXPECT_FALSE(r.style);
   EXPECT_TRUE(contains(r.header, "AR_MODEL(Line, \"line\",")) << r.header;
   EXPECT_TRUE(contains(r.header, "AR_COLUMN(line_id, \"LineId\")")) << r.header;
@@ -244,22 +250,28 @@ TEST(ArGenGenerator, AUniqueForeignKeyIsHasOne) {
 
 TEST(ArGenGenerator, ClashingNamesAreResolvedAndReported) {
   const auto r = run(league());
-  EXPECT_TRUE(contains(r.header, "AR_BELONGS_TO(away_team, Team, away_team_id, AR_INVERSE(games_as_away_team))")) << r.header;
-  EXPECT_TRUE(contains(r.header, "AR_BELONGS_TO(home_team, Team, home_team_id, AR_INVERSE(games_as_home_team))")) << r.header;
-  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(games_as_away_team, Game, away_team_id, AR_INVERSE(away_team))")) << r.header;
-  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(games_as_home_team, Game, home_team_id, AR_INVERSE(home_team))")) << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_BELONGS_TO(away_team, Team, away_team_id, AR_INVERSE(games_as_away_team))"))
+      << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_BELONGS_TO(home_team, Team, home_team_id, AR_INVERSE(games_as_home_team))"))
+      << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(games_as_away_team, Game, away_team_id, AR_INVERSE(away_team))"))
+      << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(games_as_home_team, Game, home_team_id, AR_INVERSE(home_team))"))
+      << r.header;
   EXPECT_TRUE(reported(r, "Team: the relation name games is taken twice")) << r.header;
   // The same catalog gives the same header.
   EXPECT_EQ(run(league()).header, r.header);
 }
 
 TEST(ArGenGenerator, AJoinTableGivesThroughRelations) {
-  const auto r = run({table("playlists", {column("id", "INTEGER", false, 1)}),
-                      table("tracks", {column("id", "INTEGER", false, 1)}),
-                      table("playlist_tracks", {column("playlist_id", "INTEGER", false, 1), column("track_id", "INTEGER", false, 2)},
-                            {fk("playlist_id", "playlists"), fk("track_id", "tracks")})});
-  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY_THROUGH(tracks, Track, PlaylistTrack, playlist_id, track_id)")) << r.header;
-  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY_THROUGH(playlists, Playlist, PlaylistTrack, track_id, playlist_id)")) << r.header;
+  const auto r = run(
+      {table("playlists", {column("id", "INTEGER", false, 1)}), table("tracks", {column("id", "INTEGER", false, 1)}),
+       table("playlist_tracks", {column("playlist_id", "INTEGER", false, 1), column("track_id", "INTEGER", false, 2)},
+             {fk("playlist_id", "playlists"), fk("track_id", "tracks")})});
+  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY_THROUGH(tracks, Track, PlaylistTrack, playlist_id, track_id)"))
+      << r.header;
+  EXPECT_TRUE(contains(r.header, "AR_HAS_MANY_THROUGH(playlists, Playlist, PlaylistTrack, track_id, playlist_id)"))
+      << r.header;
   EXPECT_TRUE(contains(r.header, "AR_PRIMARY_KEY(playlist_id, track_id),\n           AR_BELONGS_TO")) << r.header;
   EXPECT_TRUE(contains(r.header, "AR_HAS_MANY(playlist_tracks, PlaylistTrack, playlist_id")) << r.header;
 }
@@ -291,9 +303,10 @@ TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsThatIsUniqueGivesHasOne) {
 
 TEST(ArGenGenerator, AForeignKeyThatIsTheWholePrimaryKeyGivesHasOne) {
   // details extends a one to one: its key is a's key.
-  const auto r = run({table("a", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2)}),
-                      table("details", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2), column("note", "TEXT")},
-                            {{"fk_a", {"x", "y"}, "a", {"x", "y"}}})});
+  const auto r =
+      run({table("a", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2)}),
+           table("details", {column("x", "INTEGER", false, 1), column("y", "TEXT", false, 2), column("note", "TEXT")},
+                 {{"fk_a", {"x", "y"}, "a", {"x", "y"}}})});
   EXPECT_TRUE(contains(r.header, "AR_HAS_ONE(detail, Detail, AR_KEYS(x, y), AR_INVERSE(a))")) << r.header;
 }
 
@@ -303,7 +316,8 @@ TEST(ArGenGenerator, AForeignKeyOfSeveralColumnsThatMissesPartOfTheKeyIsReported
                       table("b", {column("id", "INTEGER", false, 1), column("x", "INTEGER"), column("y", "INTEGER")},
                             {{"fk_xy", {"x", "y"}, "a", {"x", "y"}}})});
   EXPECT_TRUE(reported(r, "b: the foreign key (x, y) -> a does not refer to the whole primary key of a")) << r.header;
-  EXPECT_TRUE(contains(r.header, "// the foreign key (x, y) -> a does not refer to the whole primary key of a")) << r.header;
+  EXPECT_TRUE(contains(r.header, "// the foreign key (x, y) -> a does not refer to the whole primary key of a"))
+      << r.header;
   EXPECT_FALSE(contains(r.header, "AR_BELONGS_TO")) << r.header;
 }
 

@@ -22,8 +22,7 @@ struct fake_user {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::int64_t> age;
-  AR_MODEL(fake_user, "fake_users", AR_FIELDS(id, name, age),
-           AR_HAS_MANY(posts, fake_post, user_id, AR_INVERSE(user)));
+  AR_MODEL(fake_user, "fake_users", AR_FIELDS(id, name, age), AR_HAS_MANY(posts, fake_post, user_id, AR_INVERSE(user)));
 };
 
 struct fake_post {

@@ -10,7 +10,8 @@ struct stub;
 struct sale {
   std::string shop;
   ar::date day{};
-  AR_MODEL(sale, "sales", AR_FIELDS(shop, day), AR_PRIMARY_KEY(shop, day), AR_HAS_MANY(stubs, stub, AR_KEYS(shop, day)));
+  AR_MODEL(sale, "sales", AR_FIELDS(shop, day), AR_PRIMARY_KEY(shop, day),
+           AR_HAS_MANY(stubs, stub, AR_KEYS(shop, day)));
 };
 
 struct stub {

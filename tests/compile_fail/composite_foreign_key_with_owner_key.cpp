@@ -10,7 +10,8 @@ struct stub {
   std::int64_t id = 0;
   std::string shop;
   std::int32_t number = 0;
-  AR_MODEL(stub, "stubs", AR_FIELDS(id, shop, number), AR_BELONGS_TO(sale, ::sale, AR_KEYS(shop, number), AR_OWNER_KEY(shop)));
+  AR_MODEL(stub, "stubs", AR_FIELDS(id, shop, number),
+           AR_BELONGS_TO(sale, ::sale, AR_KEYS(shop, number), AR_OWNER_KEY(shop)));
 };
 
 struct sale {

@@ -30,5 +30,6 @@ struct comment {
 };
 
 // The subquery names the row of a user: it belongs in a query of users, not of comments.
-const auto titles = ar::from<post>() | ar::correlate<user> | ar::filter(post::c.user_id == user::c.id) | ar::select(post::c.title);
+const auto titles =
+    ar::from<post>() | ar::correlate<user> | ar::filter(post::c.user_id == user::c.id) | ar::select(post::c.title);
 auto q = ar::from<comment>() | ar::select(ar::scalar(titles));

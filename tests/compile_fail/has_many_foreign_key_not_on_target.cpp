@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 
-
 struct post;
 struct user {
   std::int64_t id = 0;

@@ -23,4 +23,5 @@ struct post {
 };
 
 // An empty name between the dots.
-auto q = ar::from<employee>() | ar::joins<"manager.manager"> | ar::select(ar::joined<"manager..manager">(employee::c.name));
+auto q =
+    ar::from<employee>() | ar::joins<"manager.manager"> | ar::select(ar::joined<"manager..manager">(employee::c.name));

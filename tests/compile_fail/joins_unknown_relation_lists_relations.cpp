@@ -10,8 +10,7 @@ struct comment;
 struct user {
   std::int64_t id = 0;
   std::string name;
-  AR_MODEL(user, "users", AR_FIELDS(id, name), AR_HAS_MANY(posts, post, user_id),
-           AR_HAS_MANY(drafts, post, user_id));
+  AR_MODEL(user, "users", AR_FIELDS(id, name), AR_HAS_MANY(posts, post, user_id), AR_HAS_MANY(drafts, post, user_id));
 };
 
 struct post {

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 
-
 struct user {
   std::int64_t id = 0;
   AR_MODEL(user, "users", AR_FIELDS(id));

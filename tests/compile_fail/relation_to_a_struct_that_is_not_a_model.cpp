@@ -3,7 +3,9 @@
 
 #include <cstdint>
 
-struct user { std::int64_t id = 0; };
+struct user {
+  std::int64_t id = 0;
+};
 struct post {
   std::int64_t id = 0;
   std::int64_t user_id = 0;

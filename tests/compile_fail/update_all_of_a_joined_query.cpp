@@ -29,4 +29,7 @@ struct comment {
            AR_MORPH_TO(commentable, commentable_type, commentable_id));
 };
 
-void f() { (void)(ar::from<user>() | ar::joins<"posts"> | ar::filter(post::c.title == "x") | ar::update_all(ar::set(user::c.name, "y"))); }
+void f() {
+  (void)(ar::from<user>() | ar::joins<"posts"> | ar::filter(post::c.title == "x") |
+         ar::update_all(ar::set(user::c.name, "y")));
+}

@@ -9,9 +9,15 @@
 struct node {
   std::int64_t id = 0;
   std::optional<std::int64_t> parent_id;
-  AR_MODEL(node, "nodes", AR_FIELDS(id, parent_id),
-           AR_HAS_MANY(children, node, parent_id, AR_INVERSE(parent)),
+  AR_MODEL(node, "nodes", AR_FIELDS(id, parent_id), AR_HAS_MANY(children, node, parent_id, AR_INVERSE(parent)),
            AR_BELONGS_TO(parent, node, parent_id, AR_INVERSE(children)));
 };
 
-auto q = ar::from<node>() | ar::with_path<"children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children.children">;
+auto q = ar::from<node>() |
+         ar::with_path<
+             "children.children.children.children.children.children.children.children.children.children.children."
+             "children.children.children.children.children.children.children.children.children.children.children."
+             "children.children.children.children.children.children.children.children.children.children.children."
+             "children.children.children.children.children.children.children.children.children.children.children."
+             "children.children.children.children.children.children.children.children.children.children.children."
+             "children.children.children.children.children.children.children.children.children.children">;

@@ -216,7 +216,8 @@ void eight_threads_mixed_reads_and_writes(const std::string& backend) {
       // Read back what this thread wrote.
       auto found = ar::find<user>(db, u.id);
       EXPECT_TRUE(found.has_value() && found->username == name) << name;
-      auto mine = ar::from<user>(db) | ar::filter(user::c.username == name) | ar::with("posts.comments") | ar::to_vector;
+      auto mine =
+          ar::from<user>(db) | ar::filter(user::c.username == name) | ar::with("posts.comments") | ar::to_vector;
       EXPECT_TRUE(mine.size() == 1) << name;
       if (mine.size() == 1) {
         const auto& posts = mine[0].posts();
@@ -249,8 +250,6 @@ TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_postgresql) {
 }
 
 // The same on MariaDB: InnoDB's row locks and REPEATABLE READ snapshots instead of PostgreSQL's.
-TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_mariadb) {
-  eight_threads_mixed_reads_and_writes("mariadb");
-}
+TEST(pool_stress, eight_threads_mixed_reads_and_writes_on_mariadb) { eight_threads_mixed_reads_and_writes("mariadb"); }
 
 }  // namespace

@@ -56,7 +56,8 @@ struct c_note {
   std::string notable_type;
   std::int64_t notable_id = 0;
   std::string text;  // the title or name of what it is on
-  AR_MODEL(c_note, "c_notes", AR_FIELDS(id, notable_type, notable_id, text), AR_MORPH_TO(notable, notable_type, notable_id));
+  AR_MODEL(c_note, "c_notes", AR_FIELDS(id, notable_type, notable_id, text),
+           AR_MORPH_TO(notable, notable_type, notable_id));
 };
 struct c_article_tag {
   std::int64_t id = 0;
@@ -109,7 +110,8 @@ class shared_records : public ::testing::TestWithParam<std::string> {
     ar::insert_all(db, users);
     std::vector<post> posts;
     for (int i = 0; i < user_count; ++i)
-      for (int p = 0; p < i % 4; ++p) posts.push_back(post{0, users[i].id, users[i].username + "-post" + std::to_string(p)});
+      for (int p = 0; p < i % 4; ++p)
+        posts.push_back(post{0, users[i].id, users[i].username + "-post" + std::to_string(p)});
     ar::insert_all(db, posts);
     std::vector<comment> comments;
     for (const post& p : posts)

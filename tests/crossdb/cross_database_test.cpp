@@ -26,8 +26,8 @@ using rel::profile;
 using rel::user;
 
 struct placement {
-  std::string users;     // users, profiles, orders, audits ("default"), and comments ("third")
-  std::string posts;     // posts ("other")
+  std::string users;  // users, profiles, orders, audits ("default"), and comments ("third")
+  std::string posts;  // posts ("other")
 };
 
 void PrintTo(const placement& p, std::ostream* os) { *os << "users on " << p.users << ", posts on " << p.posts; }
@@ -53,7 +53,8 @@ class cross_database : public ::testing::TestWithParam<placement> {
       users.push_back(u);
     }
     // ada: two posts, bob: one, cy: none; two comments on each post.
-    for (auto [owner, title] : std::vector<std::pair<std::size_t, std::string>>{{0, "ada-1"}, {0, "ada-2"}, {1, "bob-1"}}) {
+    for (auto [owner, title] :
+         std::vector<std::pair<std::size_t, std::string>>{{0, "ada-1"}, {0, "ada-2"}, {1, "bob-1"}}) {
       post p{0, users[owner].id, title, "live"};
       ar::insert(p);
       for (int c = 0; c < 2; ++c) {
@@ -242,8 +243,9 @@ TEST_P(cross_database, dependents_on_another_database_are_destroyed_there) {
 
 TEST_P(cross_database, a_write_that_fails_after_changing_another_database_says_those_changes_stand) {
   // A row that keeps ada's user row from being deleted, unknown to the models.
-  users_db.execute(ar_test::sql_for(users_db, "CREATE TABLE {pins} ({user_id} BIGINT NOT NULL, "
-                                              "FOREIGN KEY ({user_id}) REFERENCES {users} ({id}))"));
+  users_db.execute(ar_test::sql_for(users_db,
+                                    "CREATE TABLE {pins} ({user_id} BIGINT NOT NULL, "
+                                    "FOREIGN KEY ({user_id}) REFERENCES {users} ({id}))"));
   users_db.execute(ar_test::sql_for(users_db, "INSERT INTO {pins} ({user_id}) VALUES (?)"), {users[0].id});
   try {
     ar::destroy(users[0]);
@@ -295,9 +297,8 @@ TEST_P(cross_database, a_write_that_fails_after_changing_another_database_says_t
 
 INSTANTIATE_TEST_SUITE_P(pairs, cross_database,
                          ::testing::Values(placement{"postgresql", "sqlite"}, placement{"sqlite", "postgresql"},
-                                           placement{"sqlite_file", "sqlite_file"},
-                                           placement{"postgresql", "mariadb"}, placement{"mariadb", "postgresql"},
-                                           placement{"mariadb", "sqlite"}),
+                                           placement{"sqlite_file", "sqlite_file"}, placement{"postgresql", "mariadb"},
+                                           placement{"mariadb", "postgresql"}, placement{"mariadb", "sqlite"}),
                          placement_name);
 
 }  // namespace

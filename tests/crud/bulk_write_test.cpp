@@ -62,9 +62,7 @@ class bulk_write : public ar_test::backend_test {
     return out;
   }
 
-  std::vector<member> by_badge() {
-    return ar::from<member>(db) | ar::order_by(member::c.badge) | ar::to_vector;
-  }
+  std::vector<member> by_badge() { return ar::from<member>(db) | ar::order_by(member::c.badge) | ar::to_vector; }
 };
 
 // --- update_all ----------------------------------------------------------------------------------
@@ -96,11 +94,10 @@ TEST_P(bulk_write, update_all_sets_the_filtered_rows_in_one_statement_and_return
 TEST_P(bulk_write, update_all_sets_columns_to_expressions_of_their_own_row) {
   seed(4);
   ar::statement_counter counter;
-  const std::uint64_t changed =
-      ar::from<member>(db) | ar::filter(member::c.badge > 2) |
-      ar::update_all(ar::set(member::c.karma, member::c.karma * 10 + member::c.badge),
-                     ar::set(member::c.name, ar::upper(member::c.name)),
-                     ar::set(member::c.status, ar::coalesce(member::c.status, "none")));
+  const std::uint64_t changed = ar::from<member>(db) | ar::filter(member::c.badge > 2) |
+                                ar::update_all(ar::set(member::c.karma, member::c.karma * 10 + member::c.badge),
+                                               ar::set(member::c.name, ar::upper(member::c.name)),
+                                               ar::set(member::c.status, ar::coalesce(member::c.status, "none")));
   EXPECT_EQ(changed, 2u);
   EXPECT_EQ(counter.count(), 1u);
   const std::vector<member> after = by_badge();
@@ -124,17 +121,20 @@ TEST_P(bulk_write, update_all_binds_its_values) {
 
 TEST_P(bulk_write, update_all_sets_an_optional_column_to_null_and_back) {
   seed(3);
-  EXPECT_EQ(ar::from<member>(db) | ar::filter(member::c.badge >= 2) | ar::update_all(ar::set(member::c.status, std::nullopt)),
-            2u);
+  EXPECT_EQ(
+      ar::from<member>(db) | ar::filter(member::c.badge >= 2) | ar::update_all(ar::set(member::c.status, std::nullopt)),
+      2u);
   std::vector<member> rows = by_badge();
   EXPECT_EQ(rows[0].status, "new");
   EXPECT_EQ(rows[1].status, std::nullopt);
   EXPECT_EQ(rows[2].status, std::nullopt);
   const std::optional<std::string> back = "back";
-  EXPECT_EQ(ar::from<member>(db) | ar::filter(member::c.status.is_null()) | ar::update_all(ar::set(member::c.status, back)),
-            2u);
+  EXPECT_EQ(
+      ar::from<member>(db) | ar::filter(member::c.status.is_null()) | ar::update_all(ar::set(member::c.status, back)),
+      2u);
   const std::optional<std::string> none;
-  EXPECT_EQ(ar::from<member>(db) | ar::filter(member::c.badge == 1) | ar::update_all(ar::set(member::c.status, none)), 1u);
+  EXPECT_EQ(ar::from<member>(db) | ar::filter(member::c.badge == 1) | ar::update_all(ar::set(member::c.status, none)),
+            1u);
   rows = by_badge();
   EXPECT_EQ(rows[0].status, std::nullopt);
   EXPECT_EQ(rows[1].status, "back");
@@ -150,8 +150,9 @@ TEST_P(bulk_write, update_all_counts_the_rows_it_matched_even_when_they_already_
 TEST_P(bulk_write, update_all_refuses_order_take_drop_and_changes_nothing) {
   seed(3);
   ar::statement_counter counter;
-  EXPECT_THROW((void)(ar::from<member>(db) | ar::order_by(member::c.badge) | ar::update_all(ar::set(member::c.karma, 0))),
-               ar::error);
+  EXPECT_THROW(
+      (void)(ar::from<member>(db) | ar::order_by(member::c.badge) | ar::update_all(ar::set(member::c.karma, 0))),
+      ar::error);
   EXPECT_THROW((void)(ar::from<member>(db) | ar::take(1) | ar::update_all(ar::set(member::c.karma, 0))), ar::error);
   EXPECT_THROW((void)(ar::from<member>(db) | ar::drop(1) | ar::update_all(ar::set(member::c.karma, 0))), ar::error);
   EXPECT_EQ(counter.count(), 0u);
@@ -238,7 +239,8 @@ TEST_P(bulk_write, upsert_ignore_keeps_the_rows_there_inserts_the_others_and_rea
 TEST_P(bulk_write, upsert_ignore_without_columns_skips_a_conflict_on_any_unique_key) {
   const std::vector<member> old = seed(2);
   // A conflict on the badge, one on the primary key, and a new row.
-  std::vector<member> batch{{0, 1, "dup badge", 0, std::nullopt}, {old[1].id, 50, "dup key", 0, std::nullopt},
+  std::vector<member> batch{{0, 1, "dup badge", 0, std::nullopt},
+                            {old[1].id, 50, "dup key", 0, std::nullopt},
                             {0, 60, "sixty", 0, std::nullopt}};
   ar::insert_all(db, batch, ar::on_conflict().ignore());
   const std::vector<member> rows = by_badge();

@@ -127,8 +127,7 @@ class callbacks : public ar_test::backend_test {
   std::string rollback() const { return std::string(db.dialect().rollback_transaction()); }
   std::vector<std::string> insert_statements() const {
     std::vector<std::string> out{sql("INSERT INTO {cb_stories} ({title}, {slug}) VALUES (?, ?)")};
-    if (db.dialect().supports_returning())
-      out[0] += sql(" RETURNING {id}");
+    if (db.dialect().supports_returning()) out[0] += sql(" RETURNING {id}");
     return out;
   }
 };
@@ -137,8 +136,8 @@ TEST_P(callbacks, insert_runs_save_and_create_hooks_in_order_in_one_transaction)
   story s{.title = "one"};
   ar::statement_counter counter;
   ar::insert(db, s);
-  EXPECT_EQ(journal(), (lines{"before_save one", "before_create one", "after_create one", "after_save one",
-                              "after_commit one"}));
+  EXPECT_EQ(journal(),
+            (lines{"before_save one", "before_create one", "after_create one", "after_save one", "after_commit one"}));
   const auto sent = counter.statements();
   ASSERT_GE(sent.size(), 3u);
   EXPECT_EQ(sent.front(), begin());
@@ -160,8 +159,8 @@ TEST_P(callbacks, update_runs_save_and_update_hooks_and_nothing_when_nothing_cha
   EXPECT_EQ(counter.count(), 0u);
   s.title = "two";
   ar::update(db, s);
-  EXPECT_EQ(journal(), (lines{"before_save two", "before_update two", "after_update two", "after_save two",
-                              "after_commit two"}));
+  EXPECT_EQ(journal(),
+            (lines{"before_save two", "before_update two", "after_update two", "after_save two", "after_commit two"}));
   EXPECT_EQ(counter.statements(),
             (lines{begin(), sql("UPDATE {cb_stories} SET {title} = ? WHERE {id} = ?"), commit()}));
 }
@@ -171,9 +170,9 @@ TEST_P(callbacks, save_runs_the_create_hooks_when_new_and_the_update_hooks_after
   ar::save(db, s);
   s.title = "old";
   ar::save(db, s);
-  EXPECT_EQ(journal(), (lines{"before_save new", "before_create new", "after_create new", "after_save new",
-                              "after_commit new", "before_save old", "before_update old", "after_update old",
-                              "after_save old", "after_commit old"}));
+  EXPECT_EQ(journal(),
+            (lines{"before_save new", "before_create new", "after_create new", "after_save new", "after_commit new",
+                   "before_save old", "before_update old", "after_update old", "after_save old", "after_commit old"}));
 }
 
 TEST_P(callbacks, destroy_runs_its_hooks_around_the_delete) {
@@ -378,7 +377,8 @@ TEST_P(callbacks, a_model_without_callbacks_sends_only_its_statements) {
   expected.push_back(sql("UPDATE {cb_stories} SET {title} = ? WHERE {id} = ?"));
   expected.push_back(sql("DELETE FROM {cb_stories} WHERE {id} = ?"));
   expected.push_back(sql("DELETE FROM {cb_stories} WHERE {id} = ?"));
-  if (!db.dialect().supports_returning()) expected.insert(expected.begin() + 1, std::string(db.dialect().last_insert_id_sql()));
+  if (!db.dialect().supports_returning())
+    expected.insert(expected.begin() + 1, std::string(db.dialect().last_insert_id_sql()));
   EXPECT_EQ(counter.statements(), expected);
   EXPECT_TRUE(journal().empty());
 }

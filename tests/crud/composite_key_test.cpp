@@ -80,7 +80,8 @@ class composite_keys : public ar_test::backend_test {
   std::vector<std::string> links() {
     std::vector<std::string> out;
     for (const auto& l : ar::from<ck_playlist_track>(db) |
-                             ar::order_by(ck_playlist_track::c.playlist_id, ck_playlist_track::c.track_id) | ar::to_vector)
+                             ar::order_by(ck_playlist_track::c.playlist_id, ck_playlist_track::c.track_id) |
+                             ar::to_vector)
       out.push_back(std::to_string(l.playlist_id) + ":" + std::to_string(l.track_id));
     return out;
   }
@@ -184,7 +185,8 @@ TEST_P(composite_keys, queries_order_first_by_the_whole_key) {
 TEST_P(composite_keys, relations_through_a_join_model_with_a_composite_key) {
   fill_playlists();
   ar::statement_counter counter;
-  auto playlists = ar::from<ck_playlist>(db) | ar::order_by(ck_playlist::c.id) | ar::with("tracks", "links") | ar::to_vector;
+  auto playlists =
+      ar::from<ck_playlist>(db) | ar::order_by(ck_playlist::c.id) | ar::with("tracks", "links") | ar::to_vector;
   EXPECT_EQ(counter.count(), 3u);  // playlists, their tracks through the links, the links
   ASSERT_EQ(playlists.size(), 2u);
   std::vector<std::string> names;

@@ -112,7 +112,8 @@ TEST_P(dirty_tracking, update_writes_only_the_changed_columns_and_nothing_when_n
   EXPECT_EQ(counter.count(), 0u);  // nothing changed: no statement at all
   p.age = 37;
   ar::update(db, p);
-  EXPECT_EQ(counter.statements(), (std::vector<std::string>{sql("UPDATE {dirty_people} SET {age} = ? WHERE {id} = ?")}));
+  EXPECT_EQ(counter.statements(),
+            (std::vector<std::string>{sql("UPDATE {dirty_people} SET {age} = ? WHERE {id} = ?")}));
   EXPECT_FALSE(ar::changed(p));  // the update is the new row as stored
   ar::update(db, p);
   EXPECT_EQ(counter.count(), 1u);
@@ -130,8 +131,9 @@ TEST_P(dirty_tracking, a_record_the_program_built_with_a_key_updates_every_colum
   person built{ada.id, "Ada B.", std::nullopt, 1};
   ar::statement_counter counter;
   ar::update(db, built);
-  EXPECT_EQ(counter.statements(), (std::vector<std::string>{
-                                      sql("UPDATE {dirty_people} SET {name} = ?, {email} = ?, {age} = ? WHERE {id} = ?")}));
+  EXPECT_EQ(
+      counter.statements(),
+      (std::vector<std::string>{sql("UPDATE {dirty_people} SET {name} = ?, {email} = ?, {age} = ? WHERE {id} = ?")}));
   EXPECT_FALSE(ar::changed(built));
 }
 
@@ -220,9 +222,10 @@ TEST_P(dirty_tracking, a_locked_update_raises_the_version_and_checks_it) {
   ar::statement_counter counter;
   a.balance = 150;
   ar::update(db, a);
-  EXPECT_EQ(counter.statements(),
-            (std::vector<std::string>{sql("UPDATE {locked_accounts} SET {balance} = ?, {lock_version} = {lock_version} + 1 "
-                                          "WHERE {id} = ? AND {lock_version} = ?")}));
+  EXPECT_EQ(
+      counter.statements(),
+      (std::vector<std::string>{sql("UPDATE {locked_accounts} SET {balance} = ?, {lock_version} = {lock_version} + 1 "
+                                    "WHERE {id} = ? AND {lock_version} = ?")}));
   EXPECT_EQ(a.lock_version, 1);
   EXPECT_FALSE(ar::changed(a));
   ar::save(db, a);  // nothing changed: no statement, the version stays

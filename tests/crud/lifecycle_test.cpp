@@ -206,7 +206,8 @@ TEST_P(timestamps, created_at_alone_is_filled_by_insert_and_left_by_update) {
   e.text = "two";
   ar::statement_counter counter;
   ar::update(db, e);
-  EXPECT_EQ(counter.statements(), (std::vector<std::string>{sql("UPDATE {stamped_entries} SET {text} = ? WHERE {id} = ?")}));
+  EXPECT_EQ(counter.statements(),
+            (std::vector<std::string>{sql("UPDATE {stamped_entries} SET {text} = ? WHERE {id} = ?")}));
   EXPECT_EQ(e.written_at, written);
 }
 
@@ -220,9 +221,10 @@ TEST_P(timestamps, with_a_lock_version_updated_at_joins_the_locked_update_and_a_
   theirs.title = "spec v2";
   ar::statement_counter counter;
   ar::save(other, theirs);
-  EXPECT_EQ(counter.statements(),
-            (std::vector<std::string>{sql("UPDATE {stamped_documents} SET {title} = ?, {changed_at} = ?, "
-                                          "{lock_version} = {lock_version} + 1 WHERE {id} = ? AND {lock_version} = ?")}));
+  EXPECT_EQ(
+      counter.statements(),
+      (std::vector<std::string>{sql("UPDATE {stamped_documents} SET {title} = ?, {changed_at} = ?, "
+                                    "{lock_version} = {lock_version} + 1 WHERE {id} = ? AND {lock_version} = ?")}));
   EXPECT_EQ(theirs.lock_version, 1);
   mine.title = "spec v1.1";
   EXPECT_THROW(ar::save(db, mine), ar::stale_record_error);
@@ -353,14 +355,15 @@ TEST_P(validations, uniqueness_asks_the_database_and_excludes_the_record_itself_
   counter.reset();
   read.age = 37;  // the email is not written: no SELECT
   ar::update(db, read);
-  EXPECT_EQ(counter.statements(), (std::vector<std::string>{sql("UPDATE {validated_members} SET {age} = ? WHERE {id} = ?")}));
+  EXPECT_EQ(counter.statements(),
+            (std::vector<std::string>{sql("UPDATE {validated_members} SET {age} = ? WHERE {id} = ?")}));
   counter.reset();
   read.email = "countess@example.org";
   ar::update(db, read);
-  EXPECT_EQ(counter.statements(),
-            (std::vector<std::string>{
-                sql("SELECT COUNT(*) FROM {validated_members} WHERE {email} = ? AND NOT ({id} = ?)"),
-                sql("UPDATE {validated_members} SET {email} = ? WHERE {id} = ?")}));
+  EXPECT_EQ(
+      counter.statements(),
+      (std::vector<std::string>{sql("SELECT COUNT(*) FROM {validated_members} WHERE {email} = ? AND NOT ({id} = ?)"),
+                                sql("UPDATE {validated_members} SET {email} = ? WHERE {id} = ?")}));
   counter.reset();
   read.email = "bob@example.org";
   EXPECT_THROW(ar::save(db, read), ar::validation_error);

@@ -109,7 +109,7 @@ TEST_F(registry, execute_of_a_statement_that_returns_rows_leaves_no_read_open) {
   auto writer = ar::open(url, "writer");
   user v{0, "b", std::nullopt};
   EXPECT_NO_THROW(ar::insert(writer, v));  // a statement left open on the reader would lock this out
-  EXPECT_EQ(v.id, u.id + 1);                // and it is stored, seen from both connections
+  EXPECT_EQ(v.id, u.id + 1);               // and it is stored, seen from both connections
   EXPECT_EQ(ar::from<user>(writer) | ar::count, 2);
   EXPECT_EQ(ar::from<user>(reader) | ar::count, 2);
   writer.close();

@@ -95,8 +95,7 @@ class respelled final : public ar::dialect {
 class dialect_hooks : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!ar::find_dialect("respelled"))
-      ar::register_dialect(std::make_shared<respelled>(*ar::find_dialect("sqlite3")));
+    if (!ar::find_dialect("respelled")) ar::register_dialect(std::make_shared<respelled>(*ar::find_dialect("sqlite3")));
   }
   void SetUp() override { db = ar::open("respelled://db=:memory:", "respelled"); }
   void TearDown() override { ar::close_all(); }

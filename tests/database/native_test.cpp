@@ -33,7 +33,8 @@ class sqlite_native : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    path = std::filesystem::temp_directory_path() / ("ar_test_native_" + std::to_string(::getpid()) + "_" + test + ".db");
+    path =
+        std::filesystem::temp_directory_path() / ("ar_test_native_" + std::to_string(::getpid()) + "_" + test + ".db");
     std::filesystem::remove(path);
     url = "sqlite3://db=" + path.string();
   }
@@ -117,7 +118,7 @@ TEST_F(sqlite_native, errors_carry_the_sql_and_sqlites_message_and_drop_the_stat
     EXPECT_NE(e.backend_message().find("UNIQUE constraint failed: codes.code"), std::string::npos)
         << e.backend_message();
   }
-  EXPECT_EQ(db.cached_statements(), cached - 1);  // the failed statement is dropped...
+  EXPECT_EQ(db.cached_statements(), cached - 1);          // the failed statement is dropped...
   EXPECT_EQ(db.execute(insert, {std::string("b")}), 1u);  // ...and prepared again
   EXPECT_EQ(outcomes, (std::vector<bool>{false, true, true, false, true}));
 }

@@ -22,8 +22,8 @@ std::int64_t prepared_on_server(const ar::database& db) {
   std::int64_t n = -1;
   std::array<ar::detail::column_binding, 1> out{ar::detail::bind_column(n)};
   // Uncached, so that it is not one of them.
-  ar::detail::run(ar::detail::state_of(db), "SELECT COUNT(*) FROM pg_prepared_statements WHERE left(name, 3) = 'ar_'", {}, out,
-                  {}, ar::detail::cache_policy::once);
+  ar::detail::run(ar::detail::state_of(db), "SELECT COUNT(*) FROM pg_prepared_statements WHERE left(name, 3) = 'ar_'",
+                  {}, out, {}, ar::detail::cache_policy::once);
   return n;
 }
 
@@ -34,8 +34,9 @@ TEST(postgresql_native, placeholders_become_numbered_parameters_outside_quotes_a
     std::int64_t sum = 0;
     std::array<ar::detail::column_binding, 2> out{ar::detail::bind_column(text), ar::detail::bind_column(sum)};
     const std::vector<ar::value> params{std::string("x"), std::int64_t{40}, std::int32_t{2}};
-    ar::detail::run(ar::detail::state_of(db), "SELECT ':1' || :1::text || \"q:x\".c, :2::bigint + :3 FROM (SELECT '' AS c) AS \"q:x\"",
-                    params, out, {}, policy);
+    ar::detail::run(ar::detail::state_of(db),
+                    "SELECT ':1' || :1::text || \"q:x\".c, :2::bigint + :3 FROM (SELECT '' AS c) AS \"q:x\"", params,
+                    out, {}, policy);
     EXPECT_EQ(text, ":1x");
     EXPECT_EQ(sum, 42);
   }
@@ -70,7 +71,8 @@ TEST(postgresql_native, a_statement_dropped_in_a_failed_transaction_is_deallocat
     const std::vector<ar::value> one{std::int32_t{1}};
     ar::detail::run(ar::detail::state_of(db), "INSERT INTO codes (code) VALUES (:1)", one);
     // The second one fails: the statement is dropped while the transaction refuses DEALLOCATE.
-    EXPECT_THROW(ar::detail::run(ar::detail::state_of(db), "INSERT INTO codes (code) VALUES (:1)", one), ar::database_error);
+    EXPECT_THROW(ar::detail::run(ar::detail::state_of(db), "INSERT INTO codes (code) VALUES (:1)", one),
+                 ar::database_error);
     tx.rollback();
   }
   EXPECT_EQ(db.execute("INSERT INTO codes (code) VALUES (7)"), 1u);

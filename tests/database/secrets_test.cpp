@@ -37,7 +37,7 @@ std::string open_failure(const std::string& url) {
 struct case_ {
   std::string url;
   std::vector<std::string> secret_parts;  // none of them may appear
-  bool shows_url = true;                   // the message shows the URL, masked
+  bool shows_url = true;                  // the message shows the URL, masked
 };
 
 TEST_F(secrets, no_password_syntax_reaches_an_error_message) {
@@ -115,8 +115,8 @@ TEST_F(secrets, a_postgresql_uri_opens_the_database_it_names) {
 }
 
 TEST_F(secrets, a_sqlite_url_that_names_no_database_file_is_an_error_not_a_temporary_database) {
-  for (const std::string url : {"sqlite3://", "sqlite3://  ", "sqlite3://db=", "sqlite3://dbname=", "sqlite3://timeout=5",
-                                "sqlite://db= timeout=5"}) {
+  for (const std::string url : {"sqlite3://", "sqlite3://  ", "sqlite3://db=", "sqlite3://dbname=",
+                                "sqlite3://timeout=5", "sqlite://db= timeout=5"}) {
     try {
       ar::open(url);
       FAIL() << "opened " << url;

@@ -182,14 +182,15 @@ TEST_F(statement_cache_policy, a_dropped_or_cleared_statement_in_use_goes_when_r
 TEST_F(statement_cache_policy, a_hit_allocates_nothing) {
   cache_t cache(8);
   std::vector<std::string> texts;
-  for (int i = 0; i < 8; ++i) texts.push_back("SELECT \"id\" FROM \"users\" WHERE \"id\" IN (" + std::to_string(i) + ")");
+  for (int i = 0; i < 8; ++i)
+    texts.push_back("SELECT \"id\" FROM \"users\" WHERE \"id\" IN (" + std::to_string(i) + ")");
   for (const std::string& sql : texts) run(cache, sql);
   std::vector<std::string> probe;
   allocations = 0;
   counting = true;
   probe.emplace_back(100, 'x');  // the counter sees allocations
   counting = false;
-  ASSERT_EQ(allocations, 2u);    // the vector's buffer and the string's
+  ASSERT_EQ(allocations, 2u);  // the vector's buffer and the string's
   ASSERT_EQ(probe.size(), 1u);
   allocations = 0;
   counting = true;
@@ -210,7 +211,8 @@ TEST_F(statement_cache_policy, a_hit_allocates_nothing) {
 TEST(statement_cache_hot_path, a_cached_statement_runs_again_without_allocating_on_sqlite) {
   auto db = ar::open("sqlite3://db=:memory:", "hot", {.statement_cache_size = 4});
   db.execute(R"(CREATE TABLE "users" ("id" INTEGER PRIMARY KEY, "user_name" TEXT NOT NULL, "hair_color" TEXT))");
-  for (int i = 1; i <= 3; ++i) db.execute(R"(INSERT INTO "users" ("user_name") VALUES (?))", {"user " + std::to_string(i)});
+  for (int i = 1; i <= 3; ++i)
+    db.execute(R"(INSERT INTO "users" ("user_name") VALUES (?))", {"user " + std::to_string(i)});
   const std::string sql = R"(SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" = ?)";
   std::int64_t id = 0;
   std::string name;

@@ -222,10 +222,10 @@ TEST_P(chinook_backends, sales_by_country_are_one_grouped_statement_equal_to_sql
                     ar::order_by(Invoice::c.billing_country) |
                     ar::select(Invoice::c.billing_country, ar::count_all(), Invoice::c.total.sum()) | ar::to_vector;
   EXPECT_EQ(counter.count(), 1u);
-  const auto countries = raw_column(
-      "SELECT {billing_country} FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
-  const auto counts = raw_column(
-      "SELECT COUNT(*) FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
+  const auto countries =
+      raw_column("SELECT {billing_country} FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
+  const auto counts =
+      raw_column("SELECT COUNT(*) FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
   const auto totals = raw_column("SELECT " + exact_text("SUM({total})") +
                                  " FROM {invoice} GROUP BY {billing_country} ORDER BY {billing_country}");
   ASSERT_EQ(rows.size(), countries.size());
@@ -237,9 +237,8 @@ TEST_P(chinook_backends, sales_by_country_are_one_grouped_statement_equal_to_sql
     EXPECT_EQ(total, ar::decimal(totals[i])) << countries[i] << ": " << total.to_string() << " and " << totals[i];
   }
   // having: the countries with more than 20 invoices, largest total first.
-  const auto big = ar::from<Invoice>(db) | ar::group_by(Invoice::c.billing_country) |
-                   ar::having(ar::count_all() > 20) | ar::order_by(Invoice::c.total.sum().desc()) |
-                   ar::select(Invoice::c.billing_country) | ar::to_vector;
+  const auto big = ar::from<Invoice>(db) | ar::group_by(Invoice::c.billing_country) | ar::having(ar::count_all() > 20) |
+                   ar::order_by(Invoice::c.total.sum().desc()) | ar::select(Invoice::c.billing_country) | ar::to_vector;
   const auto big_sql = raw_column(
       "SELECT {billing_country} FROM {invoice} GROUP BY {billing_country} HAVING COUNT(*) > 20 "
       "ORDER BY SUM({total}) DESC");
@@ -277,8 +276,8 @@ TEST_P(chinook_backends, top_tracks_by_revenue_and_prolific_artists_are_one_stat
     EXPECT_EQ(std::to_string(track), top_ids[i]);
     EXPECT_EQ(sum, ar::decimal(top_sums[i])) << sum.to_string() << " and " << top_sums[i];
   }
-  const auto prolific_ids = raw_column(
-      "SELECT {artist_id} FROM {album} GROUP BY {artist_id} HAVING COUNT(*) > 10 ORDER BY {artist_id}");
+  const auto prolific_ids =
+      raw_column("SELECT {artist_id} FROM {album} GROUP BY {artist_id} HAVING COUNT(*) > 10 ORDER BY {artist_id}");
   ASSERT_EQ(prolific.size(), prolific_ids.size());
   ASSERT_FALSE(prolific.empty());
   for (std::size_t i = 0; i < prolific.size(); ++i) {
@@ -294,8 +293,8 @@ TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_s
   const auto revenue = (InvoiceLine::c.unit_price * InvoiceLine::c.quantity).sum();
   ar::statement_counter counter;
   const auto top = ar::from<Track>(db) | ar::joins<"invoice_lines"> | ar::group_by(Track::c.track_id, Track::c.name) |
-                   ar::order_by(revenue.desc(), Track::c.track_id) | ar::take(10) |
-                   ar::select(Track::c.name, revenue) | ar::to_vector;
+                   ar::order_by(revenue.desc(), Track::c.track_id) | ar::take(10) | ar::select(Track::c.name, revenue) |
+                   ar::to_vector;
   const auto prolific = ar::from<Artist>(db) | ar::joins<"albums"> | ar::group_by(Artist::c.artist_id, Artist::c.name) |
                         ar::having(ar::count_all() > 10) | ar::order_by(Artist::c.artist_id) |
                         ar::select(Artist::c.name, ar::count_all()) | ar::to_vector;
@@ -318,7 +317,8 @@ TEST_P(chinook_backends, reports_through_joins_are_one_statement_each_equal_to_s
   ASSERT_EQ(top_names.size(), 10u);
   for (std::size_t i = 0; i < top.size(); ++i) {
     EXPECT_EQ(std::get<0>(top[i]), top_names[i]);
-    EXPECT_EQ(std::get<1>(top[i]), ar::decimal(top_sums[i])) << std::get<1>(top[i]).to_string() << " and " << top_sums[i];
+    EXPECT_EQ(std::get<1>(top[i]), ar::decimal(top_sums[i]))
+        << std::get<1>(top[i]).to_string() << " and " << top_sums[i];
   }
 
   const auto prolific_names = raw_column(
@@ -402,8 +402,9 @@ TEST_P(chinook_backends, reports_through_self_joins_are_one_statement_each_equal
     EXPECT_EQ(manager.value_or("NULL"), rep_manager[i]);
   }
 
-  const std::string per_rep_join = " FROM {customer} c JOIN {employee} r ON r.{employee_id} = c.{support_rep_id} "
-                                   "GROUP BY r.{last_name} ORDER BY r.{last_name}";
+  const std::string per_rep_join =
+      " FROM {customer} c JOIN {employee} r ON r.{employee_id} = c.{support_rep_id} "
+      "GROUP BY r.{last_name} ORDER BY r.{last_name}";
   const auto per_rep_names = raw_column("SELECT r.{last_name}" + per_rep_join);
   const auto per_rep_counts = raw_column("SELECT COUNT(*)" + per_rep_join);
   ASSERT_EQ(per_rep.size(), 3u);  // the three sales support agents
@@ -440,8 +441,9 @@ TEST_P(chinook_backends, invoice_totals_are_exactly_the_sum_of_their_lines) {
   EXPECT_EQ(static_cast<std::int64_t>(lines), raw_count("SELECT COUNT(*) FROM {invoice_line}"));
   EXPECT_EQ(all_totals, all_lines);
   EXPECT_EQ(all_totals, ar::decimal(raw_column("SELECT " + exact_text("SUM({total})") + " FROM {invoice}").at(0)));
-  EXPECT_EQ(all_lines,
-            ar::decimal(raw_column("SELECT " + exact_text("SUM({unit_price} * {quantity})") + " FROM {invoice_line}").at(0)));
+  EXPECT_EQ(
+      all_lines,
+      ar::decimal(raw_column("SELECT " + exact_text("SUM({unit_price} * {quantity})") + " FROM {invoice_line}").at(0)));
   // The database's own sum of the column, exact on every backend (SQLite's in whole cents).
   const ar::decimal summed = ar::from<Invoice>(db) | ar::sum(Invoice::c.total);
   EXPECT_EQ(summed, all_totals) << summed.to_string() << " and " << all_totals.to_string();

@@ -72,8 +72,8 @@ TEST_F(chinook_playlists, destroying_one_link_removes_that_row_alone) {
   const std::int64_t before = raw_count("SELECT count(*) FROM PlaylistTrack");
   const std::int64_t in_playlist_1 = raw_count("SELECT count(*) FROM PlaylistTrack WHERE PlaylistId = 1");
   ASSERT_GT(in_playlist_1, 3000);
-  const std::int64_t first_track = std::stoll(
-      ar_test::sqlite_column(path, "SELECT min(TrackId) FROM PlaylistTrack WHERE PlaylistId = 1").at(0));
+  const std::int64_t first_track =
+      std::stoll(ar_test::sqlite_column(path, "SELECT min(TrackId) FROM PlaylistTrack WHERE PlaylistId = 1").at(0));
   const PlaylistTrack link = ar::find_or_throw<PlaylistTrack>(db, {1, first_track});
   EXPECT_EQ(link.track_id, first_track);
   ar::statement_counter counter;
@@ -86,27 +86,31 @@ TEST_F(chinook_playlists, destroying_one_link_removes_that_row_alone) {
 
 TEST_F(chinook_playlists, tracks_load_through_the_links_as_sql_joins_them) {
   ar::statement_counter counter;
-  const auto playlists = ar::from<Playlist>(db) | ar::order_by(Playlist::c.playlist_id) | ar::with("tracks") | ar::to_vector;
+  const auto playlists =
+      ar::from<Playlist>(db) | ar::order_by(Playlist::c.playlist_id) | ar::with("tracks") | ar::to_vector;
   EXPECT_EQ(counter.count(), 2u);
   const auto expected = ar_test::sqlite_column(
-      path, "SELECT p.PlaylistId || ':' || count(pt.TrackId) FROM Playlist p LEFT JOIN PlaylistTrack pt ON "
-            "pt.PlaylistId = p.PlaylistId GROUP BY p.PlaylistId ORDER BY p.PlaylistId");
+      path,
+      "SELECT p.PlaylistId || ':' || count(pt.TrackId) FROM Playlist p LEFT JOIN PlaylistTrack pt ON "
+      "pt.PlaylistId = p.PlaylistId GROUP BY p.PlaylistId ORDER BY p.PlaylistId");
   std::vector<std::string> ours;
-  for (const Playlist& p : playlists) ours.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.tracks().size()));
+  for (const Playlist& p : playlists)
+    ours.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.tracks().size()));
   EXPECT_EQ(ours, expected);
   // Lazily, the same, with one statement for all of them.
   auto lazy = ar::from<Playlist>(db) | ar::order_by(Playlist::c.playlist_id) | ar::to_vector;
   counter.reset();
   std::vector<std::string> lazily;
-  for (const Playlist& p : lazy) lazily.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.tracks().size()));
+  for (const Playlist& p : lazy)
+    lazily.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.tracks().size()));
   EXPECT_EQ(lazily, expected);
   EXPECT_EQ(counter.count(), 1u);
 }
 
 TEST_F(chinook_playlists, links_load_eagerly_and_their_belongs_to_lazily_in_batches) {
   ar::statement_counter counter;
-  const auto playlists = ar::from<Playlist>(db) | ar::filter(Playlist::c.playlist_id <= 3) | ar::with("links.track") |
-                         ar::to_vector;
+  const auto playlists =
+      ar::from<Playlist>(db) | ar::filter(Playlist::c.playlist_id <= 3) | ar::with("links.track") | ar::to_vector;
   EXPECT_EQ(counter.count(), 3u);
   std::int64_t links = 0;
   for (const Playlist& p : playlists)
@@ -121,31 +125,36 @@ TEST_F(chinook_playlists, links_load_eagerly_and_their_belongs_to_lazily_in_batc
 
 TEST_F(chinook_playlists, a_chain_through_the_links_reads_what_the_many_to_many_reads) {
   ar::statement_counter counter;
-  const auto playlists = ar::from<Playlist>(db) | ar::order_by(Playlist::c.playlist_id) | ar::with("tracks", "linked_tracks") |
-                         ar::with_count("linked_tracks") | ar::to_vector;
+  const auto playlists = ar::from<Playlist>(db) | ar::order_by(Playlist::c.playlist_id) |
+                         ar::with("tracks", "linked_tracks") | ar::with_count("linked_tracks") | ar::to_vector;
   EXPECT_EQ(counter.count(), 3u);  // playlists with their counts, tracks, linked tracks
   const auto expected = ar_test::sqlite_column(
-      path, "SELECT p.PlaylistId || ':' || count(DISTINCT pt.TrackId) FROM Playlist p LEFT JOIN PlaylistTrack pt ON "
-            "pt.PlaylistId = p.PlaylistId GROUP BY p.PlaylistId ORDER BY p.PlaylistId");
+      path,
+      "SELECT p.PlaylistId || ':' || count(DISTINCT pt.TrackId) FROM Playlist p LEFT JOIN PlaylistTrack pt ON "
+      "pt.PlaylistId = p.PlaylistId GROUP BY p.PlaylistId ORDER BY p.PlaylistId");
   std::vector<std::string> ours, counted;
   for (const Playlist& p : playlists) {
     ASSERT_EQ(p.linked_tracks().size(), p.tracks().size());
-    for (std::size_t i = 0; i < p.tracks().size(); ++i) EXPECT_EQ(p.linked_tracks()[i].track_id, p.tracks()[i].track_id);
+    for (std::size_t i = 0; i < p.tracks().size(); ++i)
+      EXPECT_EQ(p.linked_tracks()[i].track_id, p.tracks()[i].track_id);
     ours.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.linked_tracks().size()));
     counted.push_back(std::to_string(p.playlist_id) + ":" + std::to_string(p.linked_tracks_count()));
   }
   EXPECT_EQ(ours, expected);
   EXPECT_EQ(counted, expected);
   EXPECT_EQ(counter.count(), 3u);
-  const auto in_5 = ar::from<Playlist>(db) | ar::where_has("linked_tracks", [](ar::query<Track> q) {
-                      return q | ar::filter(Track::c.name == "Enter Sandman");
-                    }) | ar::select(Playlist::c.playlist_id) | ar::to_vector;
+  const auto in_5 = ar::from<Playlist>(db) |
+                    ar::where_has("linked_tracks",
+                                  [](ar::query<Track> q) { return q | ar::filter(Track::c.name == "Enter Sandman"); }) |
+                    ar::select(Playlist::c.playlist_id) | ar::to_vector;
   const auto raw = ar_test::sqlite_column(
-      path, "SELECT DISTINCT pt.PlaylistId FROM PlaylistTrack pt JOIN Track t ON t.TrackId = pt.TrackId WHERE t.Name = "
-            "'Enter Sandman' ORDER BY pt.PlaylistId");
+      path,
+      "SELECT DISTINCT pt.PlaylistId FROM PlaylistTrack pt JOIN Track t ON t.TrackId = pt.TrackId WHERE t.Name = "
+      "'Enter Sandman' ORDER BY pt.PlaylistId");
   std::vector<std::string> ids;
   for (auto [id] : in_5) ids.push_back(std::to_string(id));
-  std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
+  std::sort(ids.begin(), ids.end(),
+            [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
   EXPECT_EQ(ids, raw);
   EXPECT_FALSE(ids.empty());
 }

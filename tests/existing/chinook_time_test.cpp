@@ -46,7 +46,8 @@ class chinook_time : public ::testing::Test {
     return std::stoll(ar_test::sqlite_column(path, "SELECT count(*) FROM Invoice WHERE " + where).at(0));
   }
   std::string raw_date_of(std::int64_t id) {
-    return ar_test::sqlite_column(path, "SELECT InvoiceDate FROM Invoice WHERE InvoiceId = " + std::to_string(id)).at(0);
+    return ar_test::sqlite_column(path, "SELECT InvoiceDate FROM Invoice WHERE InvoiceId = " + std::to_string(id))
+        .at(0);
   }
   std::string path;
   ar::database db;
@@ -69,8 +70,8 @@ TEST_F(chinook_time, a_day_range_returns_what_sql_returns) {
   std::int64_t seen = 0;
   for (sys_days day = first; day < first + days{730}; day += days{1}) {
     const ar::time_point from{day}, to{day + days{1}};
-    const std::int64_t ours = ar::from<invoice>(db) |
-                              ar::filter(invoice::c.invoice_date >= from && invoice::c.invoice_date < to) | ar::count;
+    const std::int64_t ours =
+        ar::from<invoice>(db) | ar::filter(invoice::c.invoice_date >= from && invoice::c.invoice_date < to) | ar::count;
     const std::string from_text = ar::format_time(from), to_text = ar::format_time(to);
     EXPECT_EQ(ours, raw_count("InvoiceDate >= '" + from_text + "' AND InvoiceDate < '" + to_text + "'")) << from_text;
     // SQLite's own date functions agree: the day of the stored text is the day asked for.
@@ -82,7 +83,8 @@ TEST_F(chinook_time, a_day_range_returns_what_sql_returns) {
 }
 
 TEST_F(chinook_time, ordering_and_min_max_agree_with_sql) {
-  const auto ours = ar::from<invoice>(db) | ar::order_by(invoice::c.invoice_date, invoice::c.invoice_id) | ar::to_vector;
+  const auto ours =
+      ar::from<invoice>(db) | ar::order_by(invoice::c.invoice_date, invoice::c.invoice_id) | ar::to_vector;
   const auto ids = ar_test::sqlite_column(path, "SELECT InvoiceId FROM Invoice ORDER BY InvoiceDate, InvoiceId");
   ASSERT_EQ(ours.size(), ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(std::to_string(ours[i].invoice_id), ids[i]) << i;

@@ -83,7 +83,8 @@ TEST_P(naming, a_database_convention_names_tables_and_columns) {
   // Artist's CREATE TABLE, Album's, and, where an index is a statement of its own, the index of
   // Album's foreign key: each in the convention's names.
   const std::vector<std::string> ddl = counter.statements();
-  ASSERT_EQ(ddl.size(), ddl[1].find(ar_test::sql_for(chinook, "INDEX {index_Album_on_ArtistId}")) != std::string::npos ? 2u : 3u);
+  ASSERT_EQ(ddl.size(),
+            ddl[1].find(ar_test::sql_for(chinook, "INDEX {index_Album_on_ArtistId}")) != std::string::npos ? 2u : 3u);
   EXPECT_NE(ddl[1].find(ar_test::sql_for(chinook, "{Album} ({AlbumId}")), std::string::npos) << ddl[1];
   EXPECT_NE(ddl[1].find(ar_test::sql_for(chinook, "FOREIGN KEY ({ArtistId}) REFERENCES {Artist} ({ArtistId})")),
             std::string::npos)
@@ -109,7 +110,10 @@ TEST_P(naming, a_database_convention_names_tables_and_columns) {
   EXPECT_EQ(loaded[0].albums().size(), 2u);
   album one = ar::find_or_throw<album>(chinook, std::int64_t{1});
   EXPECT_EQ(one.performer()->name, "AC/DC!");
-  EXPECT_EQ(ar::from<artist>(chinook) | ar::where_has("albums", [](ar::query<album> q) { return q | ar::filter(album::c.album_id > 3); }) | ar::count, 1);
+  EXPECT_EQ(ar::from<artist>(chinook) |
+                ar::where_has("albums", [](ar::query<album> q) { return q | ar::filter(album::c.album_id > 3); }) |
+                ar::count,
+            1);
   ar::destroy(chinook, albums[0]);
   EXPECT_EQ(ar::from<album>(chinook) | ar::count, 1);
   EXPECT_EQ(set_raw(chinook, "Album", "Title", "AlbumId", 1, "gone"), 0u);

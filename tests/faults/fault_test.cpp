@@ -61,7 +61,8 @@ TEST_F(server_faults, the_server_stopping_during_an_eager_load_leaves_records_an
     ar::load(users, "posts.comments");
     FAIL() << "expected an ar::error";
   } catch (const ar::error& e) {
-    EXPECT_TRUE(dynamic_cast<const ar::database_error*>(&e) || dynamic_cast<const ar::connection_error*>(&e)) << e.what();
+    EXPECT_TRUE(dynamic_cast<const ar::database_error*>(&e) || dynamic_cast<const ar::connection_error*>(&e))
+        << e.what();
   }
   handle.reset();
   ASSERT_TRUE(halted);
@@ -95,7 +96,8 @@ TEST_F(server_faults, the_server_stopping_during_a_transaction_keeps_what_was_co
     tx.commit();
     FAIL() << "expected an ar::error";
   } catch (const ar::error& e) {
-    EXPECT_TRUE(dynamic_cast<const ar::database_error*>(&e) || dynamic_cast<const ar::connection_error*>(&e)) << e.what();
+    EXPECT_TRUE(dynamic_cast<const ar::database_error*>(&e) || dynamic_cast<const ar::connection_error*>(&e))
+        << e.what();
   }
   EXPECT_FALSE(db.in_transaction());  // the failed transaction is over
 
@@ -127,8 +129,9 @@ class constraint_faults : public ar_test::backend_test {
   void SetUp() override {
     backend_test::SetUp();
     ar::create_tables<user, post>(db);
-    db.execute(ar_test::sql_for(db, "CREATE TABLE {reviews} ({id} BIGINT NOT NULL PRIMARY KEY, {post_id} BIGINT NOT NULL, "
-                                    "FOREIGN KEY ({post_id}) REFERENCES {posts} ({id}))"));
+    db.execute(ar_test::sql_for(db,
+                                "CREATE TABLE {reviews} ({id} BIGINT NOT NULL PRIMARY KEY, {post_id} BIGINT NOT NULL, "
+                                "FOREIGN KEY ({post_id}) REFERENCES {posts} ({id}))"));
   }
   std::int64_t users_count() { return ar::from<user>(db) | ar::count; }
   std::int64_t posts_count() { return ar::from<post>(db) | ar::count; }

@@ -106,7 +106,8 @@ class rollback_on_timeout_server : public lock_wait, public ::testing::Test {
   ar_test::own_server server{"mariadb", "53317", "AR_MARIADB_SERVER_ARGS=--innodb-rollback-on-timeout=ON"};
 };
 
-TEST_F(rollback_on_timeout_server, the_timed_out_transaction_refuses_every_later_statement_and_none_of_its_writes_land) {
+TEST_F(rollback_on_timeout_server,
+       the_timed_out_transaction_refuses_every_later_statement_and_none_of_its_writes_land) {
   ar::transaction held(locker);
   take(locker, locked, "locker");
   {

@@ -48,8 +48,9 @@ class cutting_relay {
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t size = sizeof a;
-    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), size) != 0 || ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size) != 0 || ::pipe(wake_) != 0)
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), size) != 0 ||
+        ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size) != 0 ||
+        ::pipe(wake_) != 0)
       throw std::runtime_error("cutting_relay: cannot listen");
     port_ = ntohs(a.sin_port);
     thread_ = std::thread([this] { run(); });
@@ -175,8 +176,7 @@ class relayed_backend {
     std::size_t end = digits;
     while (end < original_.size() && original_[end] >= '0' && original_[end] <= '9') ++end;
     relay_ = std::make_unique<cutting_relay>(std::stoi(original_.substr(digits, end - digits)));
-    const std::string relayed =
-        original_.substr(0, digits) + std::to_string(relay_->port()) + original_.substr(end);
+    const std::string relayed = original_.substr(0, digits) + std::to_string(relay_->port()) + original_.substr(end);
     ::setenv(variable_, relayed.c_str(), 1);
   }
   relayed_backend(const relayed_backend&) = delete;

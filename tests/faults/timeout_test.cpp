@@ -106,10 +106,12 @@ void create_slow_views(const ar::database& db, const std::string& backend) {
     db.execute("CREATE VIEW timeout_slow_rows AS SELECT SLEEP(5) + 7 AS id, 7 AS marker_id");
     db.execute("CREATE VIEW timeout_medium_rows AS SELECT SLEEP(0.5) + 7 AS id");
   } else {
-    db.execute("CREATE VIEW timeout_slow_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-               "SELECT max(x) * 0 + 7 AS id, 7 AS marker_id FROM c");
-    db.execute("CREATE VIEW timeout_medium_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-               "WHERE x < 1500000) SELECT max(x) * 0 + 7 AS id FROM c");
+    db.execute(
+        "CREATE VIEW timeout_slow_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+        "SELECT max(x) * 0 + 7 AS id, 7 AS marker_id FROM c");
+    db.execute(
+        "CREATE VIEW timeout_medium_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+        "WHERE x < 1500000) SELECT max(x) * 0 + 7 AS id FROM c");
   }
 }
 
@@ -347,7 +349,8 @@ AR_INSTANTIATE_BACKEND_SUITE(statement_timeouts);
 // SQLite: a lock another connection holds is waited for up to the timeout (the busy timeout), then
 // is an ar::timeout_error.
 TEST(sqlite_timeouts, a_lock_held_by_another_connection_is_a_timeout_error_after_the_timeout) {
-  const std::string path = "/tmp/ar_timeout_test_" + std::to_string(clock_type::now().time_since_epoch().count()) + ".sqlite3";
+  const std::string path =
+      "/tmp/ar_timeout_test_" + std::to_string(clock_type::now().time_since_epoch().count()) + ".sqlite3";
   std::remove(path.c_str());
   {
     ar::database holder = ar::open("sqlite3://db=" + path, "holder");
@@ -359,7 +362,7 @@ TEST(sqlite_timeouts, a_lock_held_by_another_connection_is_a_timeout_error_after
       ar::insert(holder, u);  // holds the write lock until the transaction ends
       const std::string insert = "INSERT INTO users (username) VALUES ('waiting')";
       const auto took = expect_timeout(waiter, insert, 300ms);
-      EXPECT_GE(took, 250ms);  // it waited for the lock...
+      EXPECT_GE(took, 250ms);           // it waited for the lock...
       EXPECT_LT(took, 300ms + margin);  // ...not for the URL's 30 s
       tx.commit();
     }

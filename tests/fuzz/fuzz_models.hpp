@@ -46,10 +46,8 @@ struct user {
   std::int64_t id = 0;
   std::string username;
 
-  AR_MODEL(user, "users", AR_FIELDS(id, username),
-           AR_HAS_MANY(posts, post, user_id, AR_INVERSE(author)),
-           AR_HAS_ONE(profile, struct profile, user_id, AR_INVERSE(owner)),
-           AR_HAS_MANY(orders, order, user_id),
+  AR_MODEL(user, "users", AR_FIELDS(id, username), AR_HAS_MANY(posts, post, user_id, AR_INVERSE(author)),
+           AR_HAS_ONE(profile, struct profile, user_id, AR_INVERSE(owner)), AR_HAS_MANY(orders, order, user_id),
            AR_HAS_MANY_VIA(post_comments, comment, posts, comments));
 };
 
@@ -60,10 +58,8 @@ struct post {
   std::string status = "published";
 
   AR_MODEL(post, "posts", AR_FIELDS(id, user_id, title, status),
-           AR_BELONGS_TO(author, user, user_id, AR_INVERSE(posts)),
-           AR_HAS_MANY(comments, comment, post_id),
-           AR_HAS_MANY_THROUGH(tags, tag, post_tag, post_id, tag_id),
-           AR_MORPH_MANY(notes, note, notable));
+           AR_BELONGS_TO(author, user, user_id, AR_INVERSE(posts)), AR_HAS_MANY(comments, comment, post_id),
+           AR_HAS_MANY_THROUGH(tags, tag, post_tag, post_id, tag_id), AR_MORPH_MANY(notes, note, notable));
 };
 
 struct comment {
@@ -123,7 +119,8 @@ struct note {
   std::optional<std::int64_t> notable_id;
   std::string body;
 
-  AR_MODEL(note, "notes", AR_FIELDS(id, notable_type, notable_id, body), AR_MORPH_TO(notable, notable_type, notable_id));
+  AR_MODEL(note, "notes", AR_FIELDS(id, notable_type, notable_id, body),
+           AR_MORPH_TO(notable, notable_type, notable_id));
 };
 
 struct category {
@@ -133,8 +130,7 @@ struct category {
 
   AR_MODEL(category, "categories", AR_FIELDS(id, parent_id, name),
            AR_BELONGS_TO(parent, category, parent_id, AR_INVERSE(children)),
-           AR_HAS_MANY(children, category, parent_id, AR_INVERSE(parent)),
-           AR_MORPH_MANY(notes, note, notable));
+           AR_HAS_MANY(children, category, parent_id, AR_INVERSE(parent)), AR_MORPH_MANY(notes, note, notable));
 };
 
 // --- the query builder's models ------------------------------------------------------------------

@@ -129,7 +129,8 @@ std::optional<int> sql_compare(const sql_value& a, const sql_value& b) {
   if (number(a) && number(b)) {
     // SQLite compares an integer with a real exactly; doubles do only up to 2^53.
     const auto as_double = [](const sql_value& v) {
-      if (v.kind == sql_value::integer && (v.i > (std::int64_t{1} << 53) || v.i < -(std::int64_t{1} << 53))) throw unmodeled{};
+      if (v.kind == sql_value::integer && (v.i > (std::int64_t{1} << 53) || v.i < -(std::int64_t{1} << 53)))
+        throw unmodeled{};
       return v.kind == sql_value::integer ? static_cast<double>(v.i) : v.d;
     };
     return sign(as_double(a), as_double(b));
@@ -406,9 +407,9 @@ class program {
       const window::wide hi = s.limit ? offset + *s.limit : window::wide(window::most);
       const window::wide ref_hi = ref_.end ? *ref_.end : window::wide(window::most);
       auto text = [](window::wide x) { return std::to_string(static_cast<long double>(x)); };
-      FUZZ_CHECK(window::same_rows(offset, hi, ref_.start, ref_hi),
-                 "LIMIT / OFFSET keep the rows " + text(offset) + " to " + text(hi) + " where take / drop keep " +
-                     text(ref_.start) + " to " + text(ref_hi));
+      FUZZ_CHECK(window::same_rows(offset, hi, ref_.start, ref_hi), "LIMIT / OFFSET keep the rows " + text(offset) +
+                                                                        " to " + text(hi) + " where take / drop keep " +
+                                                                        text(ref_.start) + " to " + text(ref_hi));
     }
     std::vector<ar::value> expected = values_;
     append(expected, order_values_);
@@ -431,8 +432,9 @@ class program {
     check_sql(rs.sql, rs.parameters.size(), dc, ids(), "select(...)");
     FUZZ_CHECK(keys_of(rs.parameters) == want, "select(...): the bound values differ", rs.sql);
     const ar::detail::expr_tree argument = ar::detail::to_tree(record::c.big);
-    for (auto kind : {ar::detail::aggregate_kind::count, ar::detail::aggregate_kind::exists, ar::detail::aggregate_kind::sum,
-                      ar::detail::aggregate_kind::min, ar::detail::aggregate_kind::max, ar::detail::aggregate_kind::avg}) {
+    for (auto kind :
+         {ar::detail::aggregate_kind::count, ar::detail::aggregate_kind::exists, ar::detail::aggregate_kind::sum,
+          ar::detail::aggregate_kind::min, ar::detail::aggregate_kind::max, ar::detail::aggregate_kind::avg}) {
       std::string sql;
       std::vector<ar::value> params;
       ar::detail::render_select(sql, params, *dc.d, s, kind, &argument);
@@ -458,10 +460,12 @@ class program {
         }))
       FUZZ_CHECK(rows.has_value());
     (void)throws_ar_error([&] { counted = static_cast<std::size_t>(q_ | ar::count); });
-    (void)throws_ar_error([&] { (void)(q_ | ar::select(record::c.text, record::c.at, record::c.maybe) | ar::to_vector); });
+    (void)throws_ar_error(
+        [&] { (void)(q_ | ar::select(record::c.text, record::c.at, record::c.maybe) | ar::to_vector); });
     (void)throws_ar_error([&] { (void)(q_ | ar::sum(record::c.big)); });
     if (rows && counted)
-      FUZZ_CHECK(*rows == *counted, "count says " + std::to_string(*counted) + ", to_vector read " + std::to_string(*rows),
+      FUZZ_CHECK(*rows == *counted,
+                 "count says " + std::to_string(*counted) + ", to_vector read " + std::to_string(*rows),
                  q_.render(*dialects()[0].d).sql);
     // Without take / drop, the rows are those every filter holds for, as SQL's logic says.
     if (ids && ref_.start == 0 && !ref_.end) {
@@ -482,7 +486,8 @@ class program {
           for (auto x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
           return "[" + out + "]";
         };
-        fail("the query read the rows " + text(*ids) + " where SQL's logic keeps " + text(want), q_.render(*dialects()[0].d).sql);
+        fail("the query read the rows " + text(*ids) + " where SQL's logic keeps " + text(want),
+             q_.render(*dialects()[0].d).sql);
       }
     }
   }
@@ -509,7 +514,9 @@ class program {
     stack_.pop_back();
     return e;
   }
-  static void append(std::vector<ar::value>& to, const std::vector<ar::value>& from) { to.insert(to.end(), from.begin(), from.end()); }
+  static void append(std::vector<ar::value>& to, const std::vector<ar::value>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+  }
 
   // q = q | op, as a temporary (changed in place when nothing else holds it) or from a kept query.
   template <class Op>
@@ -545,9 +552,9 @@ class program {
           const bool threw = throws_ar_error([&] { c = compare(o, record::c.small, v); });
           FUZZ_CHECK(threw == !fits, "an int32 column compared with " + std::to_string(v));
           const sql_value x = sql_of(v);
-          if (c) push(std::move(*c), {ar::value{static_cast<std::int32_t>(v)}}, [=](const record& r) {
-            return compare_tri(o, column_value(r, 1), x);
-          });
+          if (c)
+            push(std::move(*c), {ar::value{static_cast<std::int32_t>(v)}},
+                 [=](const record& r) { return compare_tri(o, column_value(r, 1), x); });
         } else {
           const auto v = int_value<std::uint64_t>(in_);
           const bool fits = std::in_range<std::int64_t>(v);
@@ -555,9 +562,9 @@ class program {
           const bool threw = throws_ar_error([&] { c = compare(o, record::c.maybe, v); });
           FUZZ_CHECK(threw == !fits, "an int64 column compared with " + std::to_string(v));
           const sql_value x = sql_of(static_cast<std::int64_t>(v));
-          if (c) push(std::move(*c), {ar::value{static_cast<std::int64_t>(v)}}, [=](const record& r) {
-            return compare_tri(o, column_value(r, 8), x);
-          });
+          if (c)
+            push(std::move(*c), {ar::value{static_cast<std::int64_t>(v)}},
+                 [=](const record& r) { return compare_tri(o, column_value(r, 8), x); });
         }
         return;
       }
@@ -566,7 +573,8 @@ class program {
         const int o = in_.ConsumeIntegralInRange<int>(0, 5);
         const auto [ca, cb] = column_pair(k, j);
         with_column_pair(k, j, [&, ca = ca, cb = cb](auto a, auto b) {
-          push(compare(o, a, b), {}, [=](const record& r) { return compare_tri(o, column_value(r, ca), column_value(r, cb)); });
+          push(compare(o, a, b), {},
+               [=](const record& r) { return compare_tri(o, column_value(r, ca), column_value(r, cb)); });
         });
         return;
       }
@@ -574,7 +582,9 @@ class program {
         std::string pattern = string_value(in_);
         const bool negate = in_.ConsumeBool();
         const bool on_note = in_.ConsumeBool();
-        auto make = [&](auto col) { return negate ? normalized(col.not_like(pattern)) : normalized(col.like(pattern)); };
+        auto make = [&](auto col) {
+          return negate ? normalized(col.not_like(pattern)) : normalized(col.like(pattern));
+        };
         push(on_note ? make(record::c.note) : make(record::c.text), {ar::value{pattern}}, [=](const record& r) {
           const tri like = like_tri(column_value(r, on_note ? 7 : 5), pattern);
           return negate ? tri_not(like) : like;
@@ -623,9 +633,8 @@ class program {
         const int c = in_.ConsumeIntegralInRange<int>(0, column_count - 1);
         const bool negate = in_.ConsumeBool();
         with_column(c, [&](auto col) {
-          push(negate ? normalized(col.is_not_null()) : normalized(col.is_null()), {}, [=](const record& r) {
-            return tri_of((column_value(r, c).kind == sql_value::null) != negate);
-          });
+          push(negate ? normalized(col.is_not_null()) : normalized(col.is_null()), {},
+               [=](const record& r) { return tri_of((column_value(r, c).kind == sql_value::null) != negate); });
         });
         return;
       }
@@ -635,7 +644,9 @@ class program {
         entry b = pop(), a = pop();
         append(a.values, b.values);
         push(op == 8 ? normalized(a.e && b.e) : normalized(a.e || b.e), std::move(a.values),
-             [ta = a.test, tb = b.test, op](const record& r) { return op == 8 ? tri_and(ta(r), tb(r)) : tri_or(ta(r), tb(r)); });
+             [ta = a.test, tb = b.test, op](const record& r) {
+               return op == 8 ? tri_and(ta(r), tb(r)) : tri_or(ta(r), tb(r));
+             });
         return;
       }
       case 10: {  // !
@@ -657,7 +668,8 @@ class program {
           }
           case 1: {
             std::vector<bool> list;
-            for (std::size_t i = in_.ConsumeIntegralInRange<std::size_t>(0, 3); i > 0; --i) list.push_back(in_.ConsumeBool());
+            for (std::size_t i = in_.ConsumeIntegralInRange<std::size_t>(0, 3); i > 0; --i)
+              list.push_back(in_.ConsumeBool());
             // An empty list is "1 = 0": the operand, and its values, are not in the statement.
             std::vector<ar::value> values = list.empty() ? std::vector<ar::value>{} : a.values;
             for (bool b : list) values.emplace_back(b);
@@ -677,7 +689,8 @@ class program {
             return;
           }
           default:
-            push(normalized(a.e.is_null()), std::move(a.values), [t = a.test](const record& r) { return tri_of(t(r) == tri::null); });
+            push(normalized(a.e.is_null()), std::move(a.values),
+                 [t = a.test](const record& r) { return tri_of(t(r) == tri::null); });
             return;
         }
       }

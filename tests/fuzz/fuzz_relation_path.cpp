@@ -48,7 +48,16 @@ using namespace fuzz;
 // --- the oracle: the model graph of fuzz_models.hpp ---------------------------------------------
 
 enum model_id : int {
-  m_user, m_post, m_comment, m_profile, m_order, m_order_item, m_tag, m_post_tag, m_note, m_category,
+  m_user,
+  m_post,
+  m_comment,
+  m_profile,
+  m_order,
+  m_order_item,
+  m_tag,
+  m_post_tag,
+  m_note,
+  m_category,
   model_count,
   m_any = -1  // past a morph_to: any model
 };
@@ -108,10 +117,10 @@ std::vector<std::string_view> split(std::string_view path) {
 
 struct walked {
   outcome result = outcome::ok;
-  int model = 0;            // where the path leads (m_any past a morph_to)
-  rk kind = rk::has_many;   // the last relation's kind (morph_to past a morph_to)
-  bool wildcard = false;    // names past a morph_to: checked per row when it loads
-  std::size_t depth = 0;    // subqueries nested (a through relation or a chain is two: its middle model, its target)
+  int model = 0;           // where the path leads (m_any past a morph_to)
+  rk kind = rk::has_many;  // the last relation's kind (morph_to past a morph_to)
+  bool wildcard = false;   // names past a morph_to: checked per row when it loads
+  std::size_t depth = 0;   // subqueries nested (a through relation or a chain is two: its middle model, its target)
 };
 
 // What following `path` from `root` gives; `subquery`: as where_has / where_doesnt_have follow it.
@@ -152,7 +161,9 @@ bool may_fail(int root, const std::vector<std::string>& paths) {
 // SQLite's parser takes where_has / where_doesnt_have subqueries nested 10 deep, not 11 ("parser stack
 // overflow", an ar::database_error): deeper ones may fail.
 constexpr std::size_t sqlite_subquery_depth = 10;
-bool too_deep_for_sqlite(int root, std::string_view path) { return walk(root, path, true).depth > sqlite_subquery_depth; }
+bool too_deep_for_sqlite(int root, std::string_view path) {
+  return walk(root, path, true).depth > sqlite_subquery_depth;
+}
 
 // The first failure among several paths, as with(p1, p2, ...) and load(...) check them in order.
 outcome first_failure(int root, const std::vector<std::string>& paths) {
@@ -210,15 +221,16 @@ std::string shown(const std::vector<std::string>& paths) {
 
 void expect(outcome got, outcome want, std::string_view what, const std::vector<std::string>& paths) {
   if (got != want)
-    fail(std::string(what) + " of " + shown(paths) + ": " + name_of(got) + " where the model graph says " + name_of(want));
+    fail(std::string(what) + " of " + shown(paths) + ": " + name_of(got) + " where the model graph says " +
+         name_of(want));
 }
 
 // --- the database --------------------------------------------------------------------------------
 
 const identifiers& relation_identifiers() {
-  static const identifiers ids{&ar::table_meta_v<user>,    &ar::table_meta_v<post>,       &ar::table_meta_v<comment>,
-                               &ar::table_meta_v<profile>, &ar::table_meta_v<order>,      &ar::table_meta_v<order_item>,
-                               &ar::table_meta_v<tag>,     &ar::table_meta_v<post_tag>,   &ar::table_meta_v<note>,
+  static const identifiers ids{&ar::table_meta_v<user>,    &ar::table_meta_v<post>,     &ar::table_meta_v<comment>,
+                               &ar::table_meta_v<profile>, &ar::table_meta_v<order>,    &ar::table_meta_v<order_item>,
+                               &ar::table_meta_v<tag>,     &ar::table_meta_v<post_tag>, &ar::table_meta_v<note>,
                                &ar::table_meta_v<category>};
   return ids;
 }
@@ -247,16 +259,26 @@ world_rows& world() {
 template <class M>
 const std::vector<M>& rows_of() {
   const world_rows& w = world();
-  if constexpr (std::is_same_v<M, user>) return w.users;
-  else if constexpr (std::is_same_v<M, post>) return w.posts;
-  else if constexpr (std::is_same_v<M, comment>) return w.comments;
-  else if constexpr (std::is_same_v<M, profile>) return w.profiles;
-  else if constexpr (std::is_same_v<M, order>) return w.orders;
-  else if constexpr (std::is_same_v<M, order_item>) return w.items;
-  else if constexpr (std::is_same_v<M, tag>) return w.tags;
-  else if constexpr (std::is_same_v<M, post_tag>) return w.links;
-  else if constexpr (std::is_same_v<M, note>) return w.notes;
-  else return w.cats;
+  if constexpr (std::is_same_v<M, user>)
+    return w.users;
+  else if constexpr (std::is_same_v<M, post>)
+    return w.posts;
+  else if constexpr (std::is_same_v<M, comment>)
+    return w.comments;
+  else if constexpr (std::is_same_v<M, profile>)
+    return w.profiles;
+  else if constexpr (std::is_same_v<M, order>)
+    return w.orders;
+  else if constexpr (std::is_same_v<M, order_item>)
+    return w.items;
+  else if constexpr (std::is_same_v<M, tag>)
+    return w.tags;
+  else if constexpr (std::is_same_v<M, post_tag>)
+    return w.links;
+  else if constexpr (std::is_same_v<M, note>)
+    return w.notes;
+  else
+    return w.cats;
 }
 
 void ensure_database() {
@@ -268,7 +290,8 @@ void ensure_database() {
     ar::insert_all(users);
     std::vector<post> posts;
     for (const user& u : users)
-      for (int i = 0; i < 2; ++i) posts.push_back({0, u.id, u.username + " " + std::to_string(i), i ? "draft" : "published"});
+      for (int i = 0; i < 2; ++i)
+        posts.push_back({0, u.id, u.username + " " + std::to_string(i), i ? "draft" : "published"});
     posts.push_back({0, std::nullopt, "orphan", "published"});
     ar::insert_all(posts);
     std::vector<comment> comments;
@@ -404,7 +427,8 @@ void check_rendered(const Q& q, std::string_view what) {
 // A query run on the database fails only where a morph_to's wildcard names a relation a row's
 // model lacks, with ar::error only, and costs at most 1 + 2 statements per node of its tree.
 template <class F>
-void run_bounded(std::size_t nodes, std::string_view what, const std::vector<std::string>& paths, bool may_fail, F&& f) {
+void run_bounded(std::size_t nodes, std::string_view what, const std::vector<std::string>& paths, bool may_fail,
+                 F&& f) {
   sent_statements sent;
   try {
     f();
@@ -452,7 +476,8 @@ void same_rows(std::string_view what, std::int64_t owner, const std::vector<std:
     for (auto x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
     return "[" + out + "]";
   };
-  fail(std::string(what) + " of record " + std::to_string(owner) + " holds " + text(got) + " where the data has " + text(want));
+  fail(std::string(what) + " of record " + std::to_string(owner) + " holds " + text(got) + " where the data has " +
+       text(want));
 }
 
 // A record relation (belongs_to, has_one): the record's key, or none.
@@ -499,7 +524,8 @@ void touch(const user& u, const tree_nodes& nodes) {
   const world_rows& w = world();
   for (const auto& n : nodes) {
     if (n.name == "posts") {
-      same_rows("user.posts", u.id, ids_of(u.posts()), ids_where(w.posts, [&](const post& p) { return p.user_id == u.id; }));
+      same_rows("user.posts", u.id, ids_of(u.posts()),
+                ids_where(w.posts, [&](const post& p) { return p.user_id == u.id; }));
       touch_all(u.posts(), n.children);
     } else if (n.name == "profile") {
       auto want = ids_where(w.profiles, [&](const profile& p) { return p.user_id == u.id; });
@@ -507,12 +533,14 @@ void touch(const user& u, const tree_nodes& nodes) {
       same_rows("user.profile", u.id, key_of(u.profile()), want);
       touch_one(u.profile(), n.children);
     } else if (n.name == "orders") {
-      same_rows("user.orders", u.id, ids_of(u.orders()), ids_where(w.orders, [&](const order& o) { return o.user_id == u.id; }));
+      same_rows("user.orders", u.id, ids_of(u.orders()),
+                ids_where(w.orders, [&](const order& o) { return o.user_id == u.id; }));
       touch_all(u.orders(), n.children);
     } else if (n.name == "post_comments") {
       same_rows("user.post_comments", u.id, ids_of(u.post_comments()), ids_where(w.comments, [&](const comment& c) {
-        return std::any_of(w.posts.begin(), w.posts.end(), [&](const post& p) { return p.id == c.post_id && p.user_id == u.id; });
-      }));
+                  return std::any_of(w.posts.begin(), w.posts.end(),
+                                     [&](const post& p) { return p.id == c.post_id && p.user_id == u.id; });
+                }));
       touch_all(u.post_comments(), n.children);
     } else {
       unexpected("user", n.name);
@@ -527,12 +555,14 @@ void touch(const post& p, const tree_nodes& nodes) {
       same_rows("post.author", p.id, key_of(p.author()), key_if(p.user_id));
       touch_one(p.author(), n.children);
     } else if (n.name == "comments") {
-      same_rows("post.comments", p.id, ids_of(p.comments()), ids_where(w.comments, [&](const comment& c) { return c.post_id == p.id; }));
+      same_rows("post.comments", p.id, ids_of(p.comments()),
+                ids_where(w.comments, [&](const comment& c) { return c.post_id == p.id; }));
       touch_all(p.comments(), n.children);
     } else if (n.name == "tags") {
       same_rows("post.tags", p.id, ids_of(p.tags()), ids_where(w.tags, [&](const tag& t) {
-        return std::any_of(w.links.begin(), w.links.end(), [&](const post_tag& l) { return l.post_id == p.id && l.tag_id == t.id; });
-      }));
+                  return std::any_of(w.links.begin(), w.links.end(),
+                                     [&](const post_tag& l) { return l.post_id == p.id && l.tag_id == t.id; });
+                }));
       touch_all(p.tags(), n.children);
     } else if (n.name == "notes") {
       same_rows("post.notes", p.id, ids_of(p.notes()),
@@ -577,7 +607,8 @@ void touch(const order& o, const tree_nodes& nodes) {
       same_rows("order.buyer", o.id, key_of(o.buyer()), key_if(o.user_id));
       touch_one(o.buyer(), n.children);
     } else if (n.name == "items") {
-      same_rows("order.items", o.id, ids_of(o.items()), ids_where(w.items, [&](const order_item& i) { return i.order_id == o.id; }));
+      same_rows("order.items", o.id, ids_of(o.items()),
+                ids_where(w.items, [&](const order_item& i) { return i.order_id == o.id; }));
       touch_all(o.items(), n.children);
     } else {
       unexpected("order", n.name);
@@ -598,8 +629,9 @@ void touch(const tag& t, const tree_nodes& nodes) {
   for (const auto& n : nodes) {
     if (n.name != "posts") unexpected("tag", n.name);
     same_rows("tag.posts", t.id, ids_of(t.posts()), ids_where(w.posts, [&](const post& p) {
-      return std::any_of(w.links.begin(), w.links.end(), [&](const post_tag& l) { return l.post_id == p.id && l.tag_id == t.id; });
-    }));
+                return std::any_of(w.links.begin(), w.links.end(),
+                                   [&](const post_tag& l) { return l.post_id == p.id && l.tag_id == t.id; });
+              }));
     touch_all(t.posts(), n.children);
   }
 }
@@ -638,8 +670,9 @@ void touch(const category& c, const tree_nodes& nodes) {
                 ids_where(w.cats, [&](const category& k) { return k.parent_id == c.id; }));
       touch_all(c.children(), n.children);
     } else if (n.name == "notes") {
-      same_rows("category.notes", c.id, ids_of(c.notes()),
-                ids_where(w.notes, [&](const note& x) { return x.notable_type == "categories" && x.notable_id == c.id; }));
+      same_rows("category.notes", c.id, ids_of(c.notes()), ids_where(w.notes, [&](const note& x) {
+                  return x.notable_type == "categories" && x.notable_id == c.id;
+                }));
       touch_all(c.notes(), n.children);
     } else {
       unexpected("category", n.name);
@@ -660,7 +693,8 @@ void check_loaded(const std::vector<M>& records, const tree_nodes& tree, std::st
   } catch (const ar::lazy_load_error& e) {
     fail(std::string(what) + " of " + shown(paths) + " left a relation unloaded", e.what());
   }
-  FUZZ_CHECK(sent.count == 0, std::string(what) + " of " + shown(paths) + ": reading the loaded relations sent statements");
+  FUZZ_CHECK(sent.count == 0,
+             std::string(what) + " of " + shown(paths) + ": reading the loaded relations sent statements");
 }
 
 // --- the entries ---------------------------------------------------------------------------------
@@ -675,13 +709,13 @@ void entry_with(int root, const std::vector<std::string>& paths, bool run) {
   });
   expect(one_by_one, want, "with(p) | with(q) ...", paths);
   // ... and all at once, as a temporary and from a query kept: the same.
-  const std::vector<std::string> first(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
+  const std::vector<std::string> first(
+      paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
   ar::query<M> at_once;
   expect(outcome_of([&] { at_once = with_at_once<M>(first); }), first_failure(root, first), "with(p, q, ...)", first);
   if (want != outcome::ok) return;
   const auto& tree = *chained.state().eager;
-  for (const auto& p : paths)
-    FUZZ_CHECK(holds(tree, p), "the eager tree lacks " + shown({p}));
+  for (const auto& p : paths) FUZZ_CHECK(holds(tree, p), "the eager tree lacks " + shown({p}));
   if (first.size() == paths.size())
     FUZZ_CHECK(same_tree(tree, *at_once.state().eager), "with(p, q) and with(p) | with(q) differ for " + shown(paths));
   // with() adds nothing to the main statement.
@@ -700,7 +734,8 @@ void entry_load(int root, const std::vector<std::string>& paths, bool run) {
   std::vector<M> records;
   if (run) records = ar::from<M>() | ar::strict_loading | ar::to_vector;
   // Paths are checked before anything loads: without records nothing runs at all.
-  const std::vector<std::string> first(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
+  const std::vector<std::string> first(
+      paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, paths.size())));
   const outcome first_want = first_failure(root, first);
   if (!run) {
     expect(outcome_of([&] { load_at_once(records, first); }), first_want, "load(records, ...)", first);
@@ -733,7 +768,8 @@ void entry_where_has(int root, const std::vector<std::string>& paths, bool run, 
   for (const auto& p : paths) {
     const outcome want = walk(root, p, true).result;
     ar::query<M> q;
-    const outcome got = outcome_of([&] { q = negate ? ar::from<M>() | ar::where_doesnt_have(p) : ar::from<M>() | ar::where_has(p); });
+    const outcome got =
+        outcome_of([&] { q = negate ? ar::from<M>() | ar::where_doesnt_have(p) : ar::from<M>() | ar::where_has(p); });
     expect(got, want, negate ? "where_doesnt_have" : "where_has", {p});
     if (got != outcome::ok) continue;
     check_rendered(q, negate ? "where_doesnt_have" : "where_has");
@@ -743,7 +779,8 @@ void entry_where_has(int root, const std::vector<std::string>& paths, bool run, 
 
 template <class M>
 void entry_with_count(int root, const std::vector<std::string>& names, bool run) {
-  const std::vector<std::string> first(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, names.size())));
+  const std::vector<std::string> first(
+      names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(4, names.size())));
   ar::query<M> q;
   const outcome got = outcome_of([&] { q = with_count_at_once<M>(first); });
   expect(got, with_count_outcome(root, first), "with_count", first);
@@ -757,10 +794,10 @@ struct modifier_info {
   int model;
   bool filter_only;
 };
-constexpr modifier_info modifiers[] = {{m_post, true},     {m_comment, false},   {m_tag, true},  {m_category, false},
-                                       {m_user, true},     {m_note, false},      {m_order_item, false}, {m_post, false},
-                                       {m_category, true}, {m_profile, true},  {m_post, false},
-                                       {m_category, true}};
+constexpr modifier_info modifiers[] = {{m_post, true},        {m_comment, false}, {m_tag, true},
+                                       {m_category, false},   {m_user, true},     {m_note, false},
+                                       {m_order_item, false}, {m_post, false},    {m_category, true},
+                                       {m_profile, true},     {m_post, false},    {m_category, true}};
 constexpr std::size_t modifier_count = sizeof modifiers / sizeof modifiers[0];
 
 template <class F>
@@ -789,17 +826,20 @@ void entry_with_modifier(int root, const std::vector<std::string>& paths, std::s
     const walked w = walk(root, p, false);
     outcome want = w.result;
     if (want == outcome::ok) {
-      if (w.kind == rk::morph_to || w.model != info.model || ((w.kind == rk::through || w.kind == rk::chain_many || w.kind == rk::chain_one) && !info.filter_only))
+      if (w.kind == rk::morph_to || w.model != info.model ||
+          ((w.kind == rk::through || w.kind == rk::chain_many || w.kind == rk::chain_one) && !info.filter_only))
         want = outcome::error;
     }
     ar::query<M> q;
     with_modifier(which, [&](auto modifier) {
-      expect(outcome_of([&] { q = ar::from<M>() | ar::with(p, modifier); }), want, "with(path, modifier " + std::to_string(which) + ")", {p});
+      expect(outcome_of([&] { q = ar::from<M>() | ar::with(p, modifier); }), want,
+             "with(path, modifier " + std::to_string(which) + ")", {p});
     });
     if (want != outcome::ok) continue;
     FUZZ_CHECK(holds(*q.state().eager, p));
     if (run)
-      run_bounded(tree_size(*q.state().eager), "with(path, modifier)", {p}, w.wildcard, [&] { (void)(q | ar::to_vector); });
+      run_bounded(tree_size(*q.state().eager), "with(path, modifier)", {p}, w.wildcard,
+                  [&] { (void)(q | ar::to_vector); });
   }
 }
 
@@ -822,7 +862,8 @@ void entry_where_has_modifier(int root, const std::vector<std::string>& paths, s
     });
     if (want != outcome::ok) continue;
     check_rendered(q, "where_has(path, modifier)");
-    if (run) run_bounded(0, "where_has(path, modifier)", {p}, too_deep_for_sqlite(root, p), [&] { (void)(q | ar::count); });
+    if (run)
+      run_bounded(0, "where_has(path, modifier)", {p}, too_deep_for_sqlite(root, p), [&] { (void)(q | ar::count); });
   }
 }
 

@@ -25,14 +25,14 @@ namespace fuzz {
 }
 
 [[noreturn]] inline void fail_check(const char* condition, int line, const std::string& what = {},
-                                     std::string_view detail = {}) {
+                                    std::string_view detail = {}) {
   fail(std::string("FUZZ_CHECK(") + condition + ") at line " + std::to_string(line) + (what.empty() ? "" : ": ") + what,
        detail);
 }
 
 // FUZZ_CHECK(condition[, what[, detail]])
-#define FUZZ_CHECK(condition, ...)                                                   \
-  do {                                                                               \
+#define FUZZ_CHECK(condition, ...)                                                         \
+  do {                                                                                     \
     if (!(condition)) ::fuzz::fail_check(#condition, __LINE__ __VA_OPT__(, ) __VA_ARGS__); \
   } while (false)
 
@@ -84,9 +84,9 @@ class identifiers {
 // The words ar writes into statements outside quotes.
 inline bool keyword(std::string_view w) {
   static const std::set<std::string_view> words{
-      "SELECT", "DISTINCT", "FROM", "WHERE", "AND",   "OR",  "NOT",      "IN",         "LIKE",   "BETWEEN",
-      "IS",     "NULL",     "EXISTS", "ORDER", "BY",  "DESC", "LIMIT",   "OFFSET",     "AS",     "COUNT",
-      "COALESCE", "SUM",    "MIN",  "MAX",   "AVG",   "ROW_NUMBER", "OVER", "PARTITION", "JOIN", "ON"};
+      "SELECT",   "DISTINCT", "FROM",   "WHERE", "AND", "OR",         "NOT",   "IN",        "LIKE", "BETWEEN",
+      "IS",       "NULL",     "EXISTS", "ORDER", "BY",  "DESC",       "LIMIT", "OFFSET",    "AS",   "COUNT",
+      "COALESCE", "SUM",      "MIN",    "MAX",   "AVG", "ROW_NUMBER", "OVER",  "PARTITION", "JOIN", "ON"};
   return words.count(w) != 0;
 }
 

@@ -183,8 +183,12 @@ std::vector<hostile_string> hostile_strings() {
       {"flag", "🇫🇷"},
       {"combining marks", "e\xCC\x81 a\xCC\x8A Z\xCC\xB5\xCC\xA1\xCD\x9D"},
       {"right to left", "שלום عليكم"},
-      {"right-to-left override", "\xE2\x80\xAE" "evil.exe"},
-      {"byte order mark", "\xEF\xBB\xBF" "bom"},
+      {"right-to-left override",
+       "\xE2\x80\xAE"
+       "evil.exe"},
+      {"byte order mark",
+       "\xEF\xBB\xBF"
+       "bom"},
       {"no-break space", "\xC2\xA0"},
       {"zero width space", "\xE2\x80\x8B"},
       {"highest code point", "\xF4\x8F\xBF\xBF"},
@@ -196,7 +200,10 @@ std::vector<hostile_string> hostile_strings() {
       {"nul after a quote", "'\0'; DROP TABLE probes; --"s, bytes::nul},
       // Invalid UTF-8.
       {"lone continuation byte", "\x80", bytes::invalid_utf8},
-      {"continuation bytes inside", "a\x80\xBF" "b", bytes::invalid_utf8},
+      {"continuation bytes inside",
+       "a\x80\xBF"
+       "b",
+       bytes::invalid_utf8},
       {"overlong slash", "\xC0\xAF", bytes::invalid_utf8},
       {"overlong nul", "\xC0\x80", bytes::invalid_utf8},
       {"overlong three bytes", "\xE0\x80\xAF", bytes::invalid_utf8},
@@ -305,14 +312,14 @@ class hostile_values : public ar_test::backend_test {
 // The SQL of a query never depends on its values: the same text as for a harmless value, and the
 // value only among the parameters.
 TEST_P(hostile_values, no_value_ever_reaches_the_sql_text) {
-  const auto harmless = (ar::from<everything>(db) | ar::filter(everything::c.text == "harmless" &&
-                                                                everything::c.opt_text.like("harmless")))
+  const auto harmless = (ar::from<everything>(db) |
+                         ar::filter(everything::c.text == "harmless" && everything::c.opt_text.like("harmless")))
                             .render();
   std::size_t checked = 0;
   for (const auto& h : hostile_strings()) {
     SCOPED_TRACE(h.name);
-    const auto q = ar::from<everything>(db) |
-                   ar::filter(everything::c.text == h.value && everything::c.opt_text.like(h.value));
+    const auto q =
+        ar::from<everything>(db) | ar::filter(everything::c.text == h.value && everything::c.opt_text.like(h.value));
     const auto r = q.render();
     EXPECT_EQ(r.sql, harmless.sql);
     ASSERT_EQ(r.parameters.size(), 2u);
@@ -427,9 +434,8 @@ TEST_P(hostile_values, strings_round_trip_through_insert_find_filter_like_and_up
               (std::set<std::int64_t>{e.id, other.id}));
   }
   EXPECT_GE(strings.size(), 50u);
-  EXPECT_EQ(refused, static_cast<std::size_t>(std::count_if(strings.begin(), strings.end(), [&](const auto& h) {
-              return !stores(caps, h.kind);
-            })));
+  EXPECT_EQ(refused, static_cast<std::size_t>(std::count_if(strings.begin(), strings.end(),
+                                                            [&](const auto& h) { return !stores(caps, h.kind); })));
   expect_tables_intact(static_cast<std::int64_t>(stored.size()));
   // Every row still holds its own value.
   for (const everything& e : ar::from<everything>(db) | ar::to_vector) EXPECT_EQ(e.text, stored.at(e.id)) << e.id;
@@ -472,7 +478,8 @@ TEST_P(hostile_values, string_keys_round_trip_through_save_find_and_eager_with) 
     account a1{0, h.value, 1}, a2{0, h.value, 2};
     ar::insert(db, a1);
     ar::insert(db, a2);
-    const auto owners = ar::from<member>(db) | ar::filter(member::c.code == h.value) | ar::with("accounts") | ar::to_vector;
+    const auto owners =
+        ar::from<member>(db) | ar::filter(member::c.code == h.value) | ar::with("accounts") | ar::to_vector;
     ASSERT_EQ(owners.size(), 1u);
     EXPECT_EQ(owners[0].code, h.value);
     ASSERT_EQ(owners[0].accounts().size(), 2u);
@@ -499,11 +506,12 @@ TEST_P(hostile_values, string_keys_round_trip_through_save_find_and_eager_with) 
     item i1{0, h.value, "one"}, i2{0, h.value, "two"};
     ar::insert(db, i1);
     ar::insert(db, i2);
-    const auto parents = ar::from<holder>(db) | ar::filter(holder::c.code == h.value) | ar::with("items") | ar::to_vector;
+    const auto parents =
+        ar::from<holder>(db) | ar::filter(holder::c.code == h.value) | ar::with("items") | ar::to_vector;
     ASSERT_EQ(parents.size(), 1u);
     EXPECT_EQ(ids_of(parents[0].items()), (std::set<std::int64_t>{i1.id, i2.id}));
-    const auto children = ar::from<item>(db) | ar::filter(item::c.holder_code == h.value) | ar::with("owner.items") |
-                          ar::to_vector;
+    const auto children =
+        ar::from<item>(db) | ar::filter(item::c.holder_code == h.value) | ar::with("owner.items") | ar::to_vector;
     ASSERT_EQ(children.size(), 2u);
     ASSERT_TRUE(children[0].owner());
     EXPECT_EQ(children[0].owner()->code, h.value);
@@ -576,10 +584,17 @@ TEST_P(hostile_values, integer_edges_round_trip_and_filter_exactly) {
   constexpr auto i64_max = std::numeric_limits<std::int64_t>::max();
   constexpr auto i32_min = std::numeric_limits<std::int32_t>::min();
   constexpr auto i32_max = std::numeric_limits<std::int32_t>::max();
-  const std::vector<std::pair<std::int64_t, std::int32_t>> cases = {
-      {i64_min, i32_min}, {i64_max, i32_max}, {i64_min + 1, i32_min + 1}, {i64_max - 1, i32_max - 1},
-      {0, 0},             {-1, -1},           {1, 1},                     {std::int64_t{1} << 53, 1 << 30},
-      {(std::int64_t{1} << 53) + 1, -(1 << 30)}, {std::int64_t{i32_max} + 1, 2}, {std::int64_t{i32_min} - 1, -2}};
+  const std::vector<std::pair<std::int64_t, std::int32_t>> cases = {{i64_min, i32_min},
+                                                                    {i64_max, i32_max},
+                                                                    {i64_min + 1, i32_min + 1},
+                                                                    {i64_max - 1, i32_max - 1},
+                                                                    {0, 0},
+                                                                    {-1, -1},
+                                                                    {1, 1},
+                                                                    {std::int64_t{1} << 53, 1 << 30},
+                                                                    {(std::int64_t{1} << 53) + 1, -(1 << 30)},
+                                                                    {std::int64_t{i32_max} + 1, 2},
+                                                                    {std::int64_t{i32_min} - 1, -2}};
   std::vector<everything> rows;
   for (const auto& [v64, v32] : cases) {
     everything e;
@@ -736,7 +751,9 @@ TEST_P(hostile_values, booleans_round_trip_and_filter) {
   expect_tables_intact(6);
 }
 
-ar::time_point micros(long long us) { return ar::time_point{duration_cast<ar::time_point::duration>(microseconds{us})}; }
+ar::time_point micros(long long us) {
+  return ar::time_point{duration_cast<ar::time_point::duration>(microseconds{us})};
+}
 
 // ar::time_point counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11, which every backend
 // holds (MariaDB's DATETIME: 1000 to 9999). Time points are stored at microsecond precision.
@@ -794,8 +811,9 @@ TEST_P(hostile_values, a_time_point_beyond_the_range_is_refused) {
                ar::error);
   // A time the database holds but ar::time_point cannot (written by another program): reading it
   // is an error that says so, never a time in another century.
-  db.execute(ar_test::sql_for(db, "INSERT INTO {everythings} ({i32}, {i64}, {f64}, {flag}, {text}, {at}) "
-                                  "VALUES (1, 1, 1, ?, 'from elsewhere', ?)"),
+  db.execute(ar_test::sql_for(db,
+                              "INSERT INTO {everythings} ({i32}, {i64}, {f64}, {flag}, {text}, {at}) "
+                              "VALUES (1, 1, 1, ?, 'from elsewhere', ?)"),
              {true, std::string("9999-12-31 23:59:59.999999")});
   try {
     (void)(ar::from<everything>(db) | ar::to_vector);

@@ -126,9 +126,7 @@ TEST_P(limits_test, deeply_nested_relation_paths_load_or_are_refused) {
   }
 
   // Past the bound: refused before any statement, with a message that says why and is short.
-  for (const std::string& path : {deep_path(most + 1),
-                                  deep_path(1000),
-                                  deep_path(100'000 / 9)}) {
+  for (const std::string& path : {deep_path(most + 1), deep_path(1000), deep_path(100'000 / 9)}) {
     SCOPED_TRACE(std::to_string(path.size()) + " bytes");
     ar::statement_counter counter;
     const auto start = steady_clock::now();
@@ -258,7 +256,11 @@ TEST_P(limits_test, a_closed_database_is_a_configuration_error) {
   expect_closed([&] { db.execute("SELECT 1"); }, "execute");
   expect_closed([&] { ar::create_table<limits::tableless>(db); }, "create_table");
   expect_closed([&] { ar::transaction tx(db); }, "transaction");
-  expect_closed([&] { for (const auto& row : ar::from<rel::user>(db) | ar::stream) (void)row; }, "stream");
+  expect_closed(
+      [&] {
+        for (const auto& row : ar::from<rel::user>(db) | ar::stream) (void)row;
+      },
+      "stream");
   // The models, which find their database by name: it is gone from the registry.
   try {
     (void)(ar::from<rel::user>() | ar::count);
@@ -360,7 +362,8 @@ TEST(refused_parameters, names_the_parameter_and_the_reason_per_backend) {
 
   EXPECT_EQ(ar::detail::refused_parameters(sqlite, nul), "");
   EXPECT_EQ(ar::detail::refused_parameters(mysql, nul), "");
-  EXPECT_TRUE(contains(ar::detail::refused_parameters(postgresql, nul), "parameter 2 is text with a NUL byte (at byte 1 of 3)"));
+  EXPECT_TRUE(contains(ar::detail::refused_parameters(postgresql, nul),
+                       "parameter 2 is text with a NUL byte (at byte 1 of 3)"));
 
   EXPECT_TRUE(contains(ar::detail::refused_parameters(sqlite, nans), "parameter 2 is NaN"));
   EXPECT_TRUE(contains(ar::detail::refused_parameters(mysql, nans), "parameter 2 is NaN"));
@@ -373,7 +376,8 @@ TEST(refused_parameters, names_the_parameter_and_the_reason_per_backend) {
   for (const ar::dialect* d : {&sqlite, &postgresql, &mysql}) {
     EXPECT_EQ(ar::detail::refused_parameters(*d, fine), "");
     const std::vector<ar::value> many(d->max_parameters() + 1, ar::value{std::int64_t{1}});
-    EXPECT_TRUE(contains(ar::detail::refused_parameters(*d, many), "more than the " + std::to_string(d->max_parameters())));
+    EXPECT_TRUE(
+        contains(ar::detail::refused_parameters(*d, many), "more than the " + std::to_string(d->max_parameters())));
     EXPECT_EQ(ar::detail::refused_parameters(*d, std::span<const ar::value>(many.data(), many.size() - 1)), "");
   }
 }

@@ -84,21 +84,23 @@ class missing_column : public ar_test::backend_test {
 };
 
 TEST_P(missing_column, a_delete_filtered_on_it_throws_and_deletes_nothing) {
-  expect_names([&] { (void)(ar::from<drift::believed>(db) | ar::filter(drift::believed::c.colour != "red") |
-                            ar::delete_all); },
-               "colour", "delete_all, !=");
-  expect_names([&] { (void)(ar::from<drift::believed>(db) | ar::filter(drift::believed::c.colour == "colour") |
-                            ar::delete_all); },
-               "colour", "delete_all, == its own name");
+  expect_names(
+      [&] { (void)(ar::from<drift::believed>(db) | ar::filter(drift::believed::c.colour != "red") | ar::delete_all); },
+      "colour", "delete_all, !=");
+  expect_names(
+      [&] {
+        (void)(ar::from<drift::believed>(db) | ar::filter(drift::believed::c.colour == "colour") | ar::delete_all);
+      },
+      "colour", "delete_all, == its own name");
   expect_rows_intact();
 }
 
 TEST_P(missing_column, reading_it_throws_naming_it) {
   expect_names([&] { (void)ar::find<drift::believed>(db, 1); }, "colour", "find");
   expect_names([&] { (void)(ar::from<drift::believed>(db) | ar::to_vector); }, "colour", "to_vector");
-  expect_names([&] { (void)(ar::from<drift::believed>(db) | ar::filter(drift::believed::c.colour == "colour") |
-                            ar::count); },
-               "colour", "count filtered on it");
+  expect_names(
+      [&] { (void)(ar::from<drift::believed>(db) | ar::filter(drift::believed::c.colour == "colour") | ar::count); },
+      "colour", "count filtered on it");
   expect_rows_intact();
 }
 

@@ -105,8 +105,9 @@ class read_conversion : public ar_test::backend_test {
   void SetUp() override {
     backend_test::SetUp();
     // A numeric column where the backend has one: SQLite's NUMERIC affinity keeps 2.5 a REAL.
-    db.execute(ar_test::sql_for(db, "CREATE TABLE {stored_values} ({id} BIGINT PRIMARY KEY, {t} TEXT, "
-                                    "{r} DOUBLE PRECISION, {i} BIGINT, {n} NUMERIC(30, 4))"));
+    db.execute(ar_test::sql_for(db,
+                                "CREATE TABLE {stored_values} ({id} BIGINT PRIMARY KEY, {t} TEXT, "
+                                "{r} DOUBLE PRECISION, {i} BIGINT, {n} NUMERIC(30, 4))"));
   }
 
   // Writes one row with raw SQL: each value is bound, with the type the column declares.
@@ -157,7 +158,7 @@ class read_conversion : public ar_test::backend_test {
 TEST_P(read_conversion, text_is_never_read_as_an_integer) {
   write(1, std::string("abc"), {}, {});
   write(2, std::string("12abc"), {}, {});
-  write(3, std::string("t"), {}, {});  // PostgreSQL's spelling of true, in a text column
+  write(3, std::string("t"), {}, {});   // PostgreSQL's spelling of true, in a text column
   write(4, std::string("12"), {}, {});  // a number, but stored as text
   expect_refused<stored::int64_of_text>(1, "t", "text 'abc'", "an integer (std::int64_t)");
   expect_refused<stored::int64_of_text>(2, "t", "text '12abc'", "an integer (std::int64_t)");
@@ -246,13 +247,15 @@ TEST_P(read_conversion, aggregates_read_as_before) {
   EXPECT_NEAR(*avg_i, 7.0 / 3.0, 1e-4);
   EXPECT_EQ(q | ar::average(stored::row::c.r), std::optional<double>(2.5));
   EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::sum(stored::row::c.i), 0);
-  EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::maximum(stored::row::c.i), std::nullopt);
+  EXPECT_EQ(ar::from<stored::row>(db) | ar::filter(stored::row::c.id > 10) | ar::maximum(stored::row::c.i),
+            std::nullopt);
 }
 
 TEST_P(read_conversion, a_relation_load_is_refused_too) {
   db.execute(ar_test::sql_for(db, "CREATE TABLE {crates} ({id} BIGINT PRIMARY KEY)"));
-  db.execute(ar_test::sql_for(db, "CREATE TABLE {crate_items} ({id} BIGINT PRIMARY KEY, {crate_id} BIGINT, "
-                                  "{label} TEXT)"));
+  db.execute(ar_test::sql_for(db,
+                              "CREATE TABLE {crate_items} ({id} BIGINT PRIMARY KEY, {crate_id} BIGINT, "
+                              "{label} TEXT)"));
   db.execute(ar_test::sql_for(db, "INSERT INTO {crates} ({id}) VALUES (1)"));
   db.execute(ar_test::sql_for(db, "INSERT INTO {crate_items} ({id}, {crate_id}, {label}) VALUES (1, 1, 'abc')"));
   auto check = [&](const ar::conversion_error& e) {

@@ -181,7 +181,8 @@ TEST_P(loading, paths_sharing_a_prefix_load_it_once) {
 
 TEST_P(loading, a_main_query_returning_nothing_sends_no_relation_statement) {
   ar::statement_counter counter;
-  auto rows = all_users() | ar::filter(user::c.username == "nobody") | ar::with("posts.comments", "profile") | ar::to_vector;
+  auto rows =
+      all_users() | ar::filter(user::c.username == "nobody") | ar::with("posts.comments", "profile") | ar::to_vector;
   EXPECT_TRUE(rows.empty());
   EXPECT_EQ(counter.count(), 1u);
 }
@@ -280,8 +281,9 @@ TEST_P(loading, lazy_batched_and_eager_loads_order_a_has_many_by_key) {
   user alone = ar::find_or_throw<user>(db, dan.id);  // a record of its own: the lazy load reads its rows alone
   EXPECT_EQ(ids(alone.posts()), by_key);
   EXPECT_EQ(counter.count(), 2u);
-  EXPECT_EQ(counter.statements().back(), ar_test::sql_for(db, "SELECT {id}, {user_id}, {title}, {status} FROM "
-                                                              "{posts} WHERE {user_id} = ? ORDER BY {id}"));
+  EXPECT_EQ(counter.statements().back(), ar_test::sql_for(db,
+                                                          "SELECT {id}, {user_id}, {title}, {status} FROM "
+                                                          "{posts} WHERE {user_id} = ? ORDER BY {id}"));
 
   auto unbatched = all_users() | ar::no_auto_batching | ar::to_vector;
   auto batched = all_users() | ar::to_vector;
@@ -324,11 +326,12 @@ TEST_P(loading, take_in_a_modifier_is_per_parent_in_one_statement) {
   auto rows = all_users() | ar::with("posts", newest_one) | ar::to_vector;
   EXPECT_EQ(counter.count(), 2u);
   const auto sql = counter.statements();
-  EXPECT_EQ(sql[1], ar_test::sql_for(db, "SELECT {id}, {user_id}, {title}, {status} FROM (SELECT {id}, {user_id}, "
-                                         "{title}, {status}, ROW_NUMBER() OVER (PARTITION BY {user_id} ORDER BY "
-                                         "{id} DESC) AS {ar_rank} FROM {posts} WHERE {user_id} IN (?, ?, ?, ?)) AS "
-                                         "{ar_ranked} WHERE {ar_rank} > ? AND {ar_rank} <= ? ORDER BY {user_id}, "
-                                         "{ar_rank}"));
+  EXPECT_EQ(sql[1], ar_test::sql_for(db,
+                                     "SELECT {id}, {user_id}, {title}, {status} FROM (SELECT {id}, {user_id}, "
+                                     "{title}, {status}, ROW_NUMBER() OVER (PARTITION BY {user_id} ORDER BY "
+                                     "{id} DESC) AS {ar_rank} FROM {posts} WHERE {user_id} IN (?, ?, ?, ?)) AS "
+                                     "{ar_ranked} WHERE {ar_rank} > ? AND {ar_rank} <= ? ORDER BY {user_id}, "
+                                     "{ar_rank}"));
   for (std::size_t i = 0; i < 3; ++i) {
     ASSERT_EQ(rows[i].posts().size(), 1u) << i;
     EXPECT_EQ(rows[i].posts()[0].title, rows[i].username + "-post1");
@@ -375,7 +378,8 @@ TEST_P(loading, paths_checked_at_compile_time_load_the_same) {
   auto rows = all_users() | ar::with_path<"posts.comments", "profile"> | ar::to_vector;
   EXPECT_EQ(counter.count(), 4u);
   EXPECT_EQ(rows[0].posts()[0].comments().size(), 2u);
-  auto drafts = all_users() | ar::with_path_modified<"posts">([](auto q) { return q | ar::filter(post::c.status == "draft"); }) |
+  auto drafts = all_users() |
+                ar::with_path_modified<"posts">([](auto q) { return q | ar::filter(post::c.status == "draft"); }) |
                 ar::to_vector;
   EXPECT_TRUE(drafts[0].posts().empty());
 }
@@ -385,7 +389,8 @@ TEST_P(loading, one_with_call_takes_paths_and_typed_modifiers_together) {
   auto second_posts = [](ar::query<post> q) { return q | ar::filter(post::c.title.like("%post1")); };
   auto first_comments = [](ar::query<comment> q) { return q | ar::filter(comment::c.text.like("%comment0")); };
   ar::statement_counter counter;
-  auto rows = all_users() | ar::with("posts", second_posts, "posts.comments", first_comments, "profile") | ar::to_vector;
+  auto rows =
+      all_users() | ar::with("posts", second_posts, "posts.comments", first_comments, "profile") | ar::to_vector;
   EXPECT_EQ(counter.count(), 1u + 3u);  // users; posts; comments; profiles
   ASSERT_EQ(rows[0].posts().size(), 1u);
   EXPECT_EQ(rows[0].posts()[0].title, "ada-post1");
@@ -405,8 +410,9 @@ TEST_P(loading, generic_modifiers_and_scopes_follow_paths_known_at_compile_time)
   using namespace ar::literals;
   ar::statement_counter counter;
   auto drafts = all_users() |
-                ar::with(ar::path<"posts">, [](auto q) { return q | ar::filter(post::c.status == "draft"); },
-                         "posts.comments"_path, ar::filter(comment::c.text.like("%comment1"))) |
+                ar::with(
+                    ar::path<"posts">, [](auto q) { return q | ar::filter(post::c.status == "draft"); },
+                    "posts.comments"_path, ar::filter(comment::c.text.like("%comment1"))) |
                 ar::to_vector;
   EXPECT_EQ(counter.count(), 2u);  // no draft yet: no post keys, no statement for the comments
   for (const user& u : drafts) EXPECT_TRUE(u.posts().empty());
@@ -434,7 +440,8 @@ TEST_P(loading, a_mixed_with_checks_every_path_and_modifier_before_anything_runs
   auto of_comments = [](ar::query<comment> q) { return q; };
   ar::statement_counter counter;
   EXPECT_THROW((void)(all_users() | ar::with("posts", of_comments)), ar::error);
-  EXPECT_THROW((void)(all_users() | ar::with("posts", [](ar::query<post> q) { return q; }, "nope")), ar::relation_not_found);
+  EXPECT_THROW(
+      (void)(all_users() | ar::with("posts", [](ar::query<post> q) { return q; }, "nope")), ar::relation_not_found);
   EXPECT_EQ(counter.count(), 0u);
 }
 
@@ -496,8 +503,9 @@ TEST_P(loading, load_missing_follows_a_shared_belongs_to_once) {
 // Statements that name a table ("posts", `posts`), whatever the dialect quotes with.
 std::size_t statements_naming(const ar::statement_counter& counter, const std::string& table) {
   const std::vector<std::string> statements = counter.statements();
-  return static_cast<std::size_t>(std::count_if(statements.begin(), statements.end(),
-                                                [&](const std::string& sql) { return sql.find(table) != std::string::npos; }));
+  return static_cast<std::size_t>(std::count_if(statements.begin(), statements.end(), [&](const std::string& sql) {
+    return sql.find(table) != std::string::npos;
+  }));
 }
 
 TEST_P(loading, a_stream_with_relations_loads_them_per_batch) {
@@ -628,26 +636,31 @@ TEST_P(loading, where_has_and_doesnt_have_filter_through_relations_in_one_statem
   auto without = all_users() | ar::where_doesnt_have("posts") | ar::to_vector;
   ASSERT_EQ(without.size(), 1u);
   EXPECT_EQ(without[0].username, "carol");
-  auto drafting = all_users() | ar::where_has("posts", [](ar::query<post> q) { return q | ar::filter(post::c.status == "draft"); }) |
+  auto drafting = all_users() |
+                  ar::where_has("posts", [](ar::query<post> q) { return q | ar::filter(post::c.status == "draft"); }) |
                   ar::to_vector;
   ASSERT_EQ(drafting.size(), 1u);
   EXPECT_EQ(drafting[0].username, "bob");
   EXPECT_EQ(counter.count(), 3u);
   const auto sql = counter.statements();
-  EXPECT_EQ(sql[0], ar_test::sql_for(db, "SELECT {id}, {username} FROM {users} WHERE EXISTS (SELECT 1 FROM {posts} "
-                                         "AS {ar_s1} WHERE {ar_s1}.{user_id} = {users}.{id}) ORDER BY {id}"));
-  EXPECT_EQ(sql[1], ar_test::sql_for(db, "SELECT {id}, {username} FROM {users} WHERE NOT EXISTS (SELECT 1 FROM "
-                                         "{posts} AS {ar_s1} WHERE {ar_s1}.{user_id} = {users}.{id}) ORDER BY {id}"));
-  EXPECT_EQ(sql[2], ar_test::sql_for(db, "SELECT {id}, {username} FROM {users} WHERE EXISTS (SELECT 1 FROM {posts} "
-                                         "AS {ar_s1} WHERE {ar_s1}.{user_id} = {users}.{id} AND {ar_s1}.{status} = "
-                                         "?) ORDER BY {id}"));
+  EXPECT_EQ(sql[0], ar_test::sql_for(db,
+                                     "SELECT {id}, {username} FROM {users} WHERE EXISTS (SELECT 1 FROM {posts} "
+                                     "AS {ar_s1} WHERE {ar_s1}.{user_id} = {users}.{id}) ORDER BY {id}"));
+  EXPECT_EQ(sql[1], ar_test::sql_for(db,
+                                     "SELECT {id}, {username} FROM {users} WHERE NOT EXISTS (SELECT 1 FROM "
+                                     "{posts} AS {ar_s1} WHERE {ar_s1}.{user_id} = {users}.{id}) ORDER BY {id}"));
+  EXPECT_EQ(sql[2], ar_test::sql_for(db,
+                                     "SELECT {id}, {username} FROM {users} WHERE EXISTS (SELECT 1 FROM {posts} "
+                                     "AS {ar_s1} WHERE {ar_s1}.{user_id} = {users}.{id} AND {ar_s1}.{status} = "
+                                     "?) ORDER BY {id}"));
 }
 
 TEST_P(loading, where_has_follows_a_path_and_belongs_to) {
   (void)(ar::from<comment>(db) | ar::filter(comment::c.text.like("bob%")) | ar::delete_all);
   auto commented = all_users() | ar::where_has("posts.comments") | ar::to_vector;
   EXPECT_EQ(commented.size(), 2u);  // bob's posts lost their comments
-  auto by_ada = ar::from<post>(db) | ar::where_has("author", [](ar::query<user> q) { return q | ar::filter(user::c.username == "ada"); }) |
+  auto by_ada = ar::from<post>(db) |
+                ar::where_has("author", [](ar::query<user> q) { return q | ar::filter(user::c.username == "ada"); }) |
                 ar::count;
   EXPECT_EQ(by_ada, 2);
   EXPECT_EQ(ar::from<post>(db) | ar::where_doesnt_have("comments") | ar::count, 2);

@@ -55,11 +55,11 @@ TEST(model, primary_key_can_be_named_and_need_not_be_generated) {
 TEST(model, field_types_map_to_value_types) {
   const auto& c = ar::table_meta_v<everything>.columns;
   ASSERT_EQ(c.size(), 13u);
-  const std::vector<ar::value_type> expected{
-      ar::value_type::int64, ar::value_type::int32, ar::value_type::int64, ar::value_type::float64,
-      ar::value_type::boolean, ar::value_type::text, ar::value_type::time, ar::value_type::int32,
-      ar::value_type::int64, ar::value_type::float64, ar::value_type::boolean, ar::value_type::text,
-      ar::value_type::time};
+  const std::vector<ar::value_type> expected{ar::value_type::int64,   ar::value_type::int32,   ar::value_type::int64,
+                                             ar::value_type::float64, ar::value_type::boolean, ar::value_type::text,
+                                             ar::value_type::time,    ar::value_type::int32,   ar::value_type::int64,
+                                             ar::value_type::float64, ar::value_type::boolean, ar::value_type::text,
+                                             ar::value_type::time};
   for (std::size_t i = 0; i < c.size(); ++i) {
     EXPECT_EQ(c[i].type, expected[i]) << c[i].field;
     EXPECT_EQ(c[i].nullable, i >= 7) << c[i].field;

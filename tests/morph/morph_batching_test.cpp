@@ -62,7 +62,8 @@ struct mb_label {
   std::int64_t id = 0;
   std::string name;
   AR_MODEL(mb_label, "mb_labels", AR_FIELDS(id, name),
-           AR_HAS_MANY_THROUGH(posts, mb_post, mb_labelling, label_id, labellable_id, AR_MORPH_TARGET(labellable_type)));
+           AR_HAS_MANY_THROUGH(posts, mb_post, mb_labelling, label_id, labellable_id,
+                               AR_MORPH_TARGET(labellable_type)));
 };
 
 struct mb_labelling {
@@ -96,7 +97,9 @@ class morph_batching : public ar_test::backend_test {
     mb_comment c{0, std::move(type), id, "#" + std::to_string(++made)};
     ar::insert(db, c);
   }
-  std::vector<mb_comment> all_comments() { return ar::from<mb_comment>(db) | ar::order_by(mb_comment::c.id) | ar::to_vector; }
+  std::vector<mb_comment> all_comments() {
+    return ar::from<mb_comment>(db) | ar::order_by(mb_comment::c.id) | ar::to_vector;
+  }
 
   int made = 0;
   mb_post p1{0, "p1"}, p2{0, "p2"}, p3{0, "p3"};
@@ -122,7 +125,8 @@ TEST_P(morph_batching, a_lazy_morph_to_loop_is_one_statement_per_distinct_type) 
                                             "post:p3", "video:v1", "photo:ph1"}));
   // One statement per type, each an IN over that type's distinct keys, in the order first met.
   ASSERT_EQ(counter.statements().size(), 4u);
-  EXPECT_EQ(counter.statements()[1], ar_test::sql_for(db, "SELECT {id}, {title} FROM {mb_posts} WHERE {id} IN (?, ?, ?)"));
+  EXPECT_EQ(counter.statements()[1],
+            ar_test::sql_for(db, "SELECT {id}, {title} FROM {mb_posts} WHERE {id} IN (?, ?, ?)"));
   EXPECT_EQ(counter.statements()[2], ar_test::sql_for(db, "SELECT {id}, {url} FROM {mb_videos} WHERE {id} IN (?, ?)"));
   EXPECT_EQ(counter.statements()[3], ar_test::sql_for(db, "SELECT {id}, {path} FROM {mb_photos} WHERE {id} IN (?)"));
   counter.reset();
@@ -143,14 +147,14 @@ TEST_P(morph_batching, siblings_pointing_at_one_record_share_it) {
   EXPECT_EQ(first, comments[5].commentable());  // both on p1: one object, as a batched belongs_to
   EXPECT_EQ(first.get(), comments[5].commentable().get());
   EXPECT_EQ(comments[1].commentable().get(), comments[7].commentable().get());  // both on v1
-  EXPECT_NE(first.get(), comments[3].commentable().get());                     // p1 and p2
+  EXPECT_NE(first.get(), comments[3].commentable().get());                      // p1 and p2
 }
 
 TEST_P(morph_batching, null_keys_and_dangling_ids_are_none_in_the_same_statements) {
-  comment_on("", std::nullopt);               // points at nothing
-  comment_on("mb_posts", std::nullopt);       // a type, no key
-  comment_on("mb_posts", p3.id + 1000);       // a post that does not exist
-  comment_on("MbVideo", v2.id + 1000);        // a video that does not exist
+  comment_on("", std::nullopt);          // points at nothing
+  comment_on("mb_posts", std::nullopt);  // a type, no key
+  comment_on("mb_posts", p3.id + 1000);  // a post that does not exist
+  comment_on("MbVideo", v2.id + 1000);   // a video that does not exist
   ar::statement_counter counter;
   const auto comments = all_comments();
   ASSERT_EQ(comments.size(), 13u);
@@ -211,8 +215,9 @@ TEST_P(morph_batching, key_lists_past_the_bind_limit_are_split) {
     db.execute(R"(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 70000)
                   INSERT INTO "mb_posts" ("title") SELECT 'bulk' || i FROM n)");
   }
-  db.execute(ar_test::sql_for(db, "INSERT INTO {mb_comments} ({commentable_type}, {commentable_id}, {body}) "
-                                  "SELECT 'mb_posts', {id}, {title} FROM {mb_posts}"));
+  db.execute(ar_test::sql_for(db,
+                              "INSERT INTO {mb_comments} ({commentable_type}, {commentable_id}, {body}) "
+                              "SELECT 'mb_posts', {id}, {title} FROM {mb_posts}"));
   comment_on("MbVideo", v1.id);
   ar::statement_counter counter;
   const auto comments = ar::from<mb_comment>(db) | ar::to_vector;
@@ -282,8 +287,8 @@ TEST_P(morph_batching, batched_and_eager_morph_many_fill_the_inverse_too) {
 // lazily (and not strictly).
 TEST_P(morph_batching, a_path_back_through_the_inverse_keeps_what_it_loaded_past_it) {
   ar::statement_counter counter;
-  const auto photos = ar::from<mb_photo>(db) | ar::strict_loading | ar::with("comments.commentable.comments") |
-                      ar::to_vector;
+  const auto photos =
+      ar::from<mb_photo>(db) | ar::strict_loading | ar::with("comments.commentable.comments") | ar::to_vector;
   EXPECT_EQ(counter.count(), 4u);  // photos, their comments, the comments' parents (photos), their comments
   counter.reset();
   ASSERT_EQ(photos[0].comments().size(), 2u);
@@ -325,12 +330,14 @@ TEST_P(morph_batching, where_has_and_with_count_follow_a_morph_many_through_in_o
   p2.labels_attach(old);
   ar::statement_counter counter;
   const auto labelled = ar::from<mb_post>(db) | ar::where_has("labels") | ar::order_by(mb_post::c.id) | ar::to_vector;
-  const auto hot_videos = ar::from<mb_video>(db) |
-                          ar::where_has("labels", [](ar::query<mb_label> q) { return q | ar::filter(mb_label::c.name == "hot"); }) |
-                          ar::to_vector;
+  const auto hot_videos =
+      ar::from<mb_video>(db) |
+      ar::where_has("labels", [](ar::query<mb_label> q) { return q | ar::filter(mb_label::c.name == "hot"); }) |
+      ar::to_vector;
   const auto unlabelled = ar::from<mb_video>(db) | ar::where_doesnt_have("labels") | ar::to_vector;
   const auto counted = ar::from<mb_post>(db) | ar::order_by(mb_post::c.id) | ar::with_count("labels") | ar::to_vector;
-  const auto old_posts = ar::from<mb_label>(db) | ar::with_count("posts") | ar::order_by(mb_label::c.id) | ar::to_vector;
+  const auto old_posts =
+      ar::from<mb_label>(db) | ar::with_count("posts") | ar::order_by(mb_label::c.id) | ar::to_vector;
   EXPECT_EQ(counter.count(), 5u);
   ASSERT_EQ(labelled.size(), 2u);
   EXPECT_EQ(labelled[0].id, p1.id);
@@ -345,11 +352,13 @@ TEST_P(morph_batching, where_has_and_with_count_follow_a_morph_many_through_in_o
   EXPECT_EQ(old_posts[0].posts_count(), 1);  // hot: p1 (v1 is a video)
   EXPECT_EQ(old_posts[1].posts_count(), 2);  // old: p1 and p2
   EXPECT_EQ(counter.count(), 5u);            // the counts cost nothing
-  EXPECT_EQ(counter.statements()[0],
-            ar_test::sql_for(db, "SELECT {id}, {title} FROM {mb_posts} WHERE EXISTS (SELECT 1 FROM {mb_labellings} AS "
-                                 "{ar_s1} WHERE {ar_s1}.{labellable_id} = {mb_posts}.{id} AND {ar_s1}.{labellable_type} = ? "
-                                 "AND EXISTS (SELECT 1 FROM {mb_labels} AS {ar_s2} WHERE {ar_s2}.{id} = {ar_s1}.{label_id})) "
-                                 "ORDER BY {id}"));
+  EXPECT_EQ(
+      counter.statements()[0],
+      ar_test::sql_for(db,
+                       "SELECT {id}, {title} FROM {mb_posts} WHERE EXISTS (SELECT 1 FROM {mb_labellings} AS "
+                       "{ar_s1} WHERE {ar_s1}.{labellable_id} = {mb_posts}.{id} AND {ar_s1}.{labellable_type} = ? "
+                       "AND EXISTS (SELECT 1 FROM {mb_labels} AS {ar_s2} WHERE {ar_s2}.{id} = {ar_s1}.{label_id})) "
+                       "ORDER BY {id}"));
   for (const mb_post& p : counted) EXPECT_EQ(static_cast<std::int64_t>(p.labels().size()), p.labels_count());
 }
 

@@ -44,7 +44,8 @@ struct cover {
   std::string imageable_type;
   std::int64_t imageable_id = 0;
   std::string path;
-  AR_MODEL(cover, "covers", AR_FIELDS(id, imageable_type, imageable_id, path), AR_MORPH_TO(imageable, imageable_type, imageable_id));
+  AR_MODEL(cover, "covers", AR_FIELDS(id, imageable_type, imageable_id, path),
+           AR_MORPH_TO(imageable, imageable_type, imageable_id));
 };
 
 // Polymorphic many-to-many: labels on articles and on videos through one join model.
@@ -103,9 +104,10 @@ TEST_P(morphs, eager_morph_many_is_two_statements) {
   EXPECT_EQ(counter.count(), 2u);
   EXPECT_EQ(articles[0].comments().size(), 2u);
   EXPECT_EQ(articles[1].comments().size(), 1u);
-  EXPECT_EQ(counter.statements()[1], ar_test::sql_for(db, "SELECT {id}, {commentable_type}, {commentable_id}, "
-                                                          "{body} FROM {comments} WHERE {commentable_id} IN (?, ?) "
-                                                          "AND {commentable_type} = ? ORDER BY {id}"));
+  EXPECT_EQ(counter.statements()[1], ar_test::sql_for(db,
+                                                      "SELECT {id}, {commentable_type}, {commentable_id}, "
+                                                      "{body} FROM {comments} WHERE {commentable_id} IN (?, ?) "
+                                                      "AND {commentable_type} = ? ORDER BY {id}"));
 }
 
 TEST_P(morphs, morph_to_reads_whatever_the_row_points_at) {

@@ -42,7 +42,10 @@ class nlohmann_json : public ar_test::backend_test {
 
 TEST_P(nlohmann_json, values_round_trip_as_the_same_json) {
   EXPECT_TRUE(ar::verify_schema<event>(db).warnings.empty());
-  const nlohmann::json object = {{"name", "caf\xc3\xa9"}, {"tags", {"a", "b"}}, {"n", 12.5}, {"big", 9007199254740993},
+  const nlohmann::json object = {{"name", "caf\xc3\xa9"},
+                                 {"tags", {"a", "b"}},
+                                 {"n", 12.5},
+                                 {"big", 9007199254740993},
                                  {"nested", {{"z", nullptr}, {"a", true}}}};
   std::vector<event> rows{{1, object, nlohmann::json(nullptr), "object"},
                           {2, nlohmann::json::array(), std::nullopt, "array"},

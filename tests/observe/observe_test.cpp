@@ -95,7 +95,8 @@ TEST_P(observation, the_query_log_writes_one_line_per_statement) {
   const std::string duration = log.substr(10, ms - 10);
   EXPECT_EQ(duration.find_first_not_of("0123456789."), std::string::npos) << log;
   EXPECT_EQ(log.substr(ms),
-            " ms  " + ar_test::sql_for(db, "INSERT INTO {users} ({user_name}, {hair_color}) VALUES (?, ?) RETURNING {id}") +
+            " ms  " +
+                ar_test::sql_for(db, "INSERT INTO {users} ({user_name}, {hair_color}) VALUES (?, ?) RETURNING {id}") +
                 "  -- params: 'it''s', NULL\n");
 }
 

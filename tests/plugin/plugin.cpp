@@ -27,8 +27,8 @@ extern "C" __attribute__((visibility("default"))) int ar_plugin_run() {
     ar::create_table<track>(db);
     std::vector<track> tracks{{0, "a", 180}, {0, "b", 240}, {0, "c", 300}};
     ar::insert_all(tracks);
-    const auto longer = ar::from<track>() | ar::filter(track::c.seconds > 200) | ar::order_by(track::c.id) |
-                        ar::to_vector;
+    const auto longer =
+        ar::from<track>() | ar::filter(track::c.seconds > 200) | ar::order_by(track::c.id) | ar::to_vector;
     if (longer.size() != 2 || longer[0].title != "b" || longer[1].title != "c") return -1;
     // An exception thrown inside the library and caught here by its type: its type_info crosses
     // the library's boundary.

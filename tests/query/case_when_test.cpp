@@ -27,7 +27,8 @@ using widened = decltype(ar::case_when(person::c.score > 5.0, 1).otherwise(perso
 static_assert(std::is_same_v<widened, ar::computed<std::int64_t, person, person>>);
 using of_nullable = decltype(ar::case_when(person::c.active, person::c.age).otherwise(0));
 static_assert(std::is_same_v<of_nullable, ar::computed<std::optional<std::int32_t>, person, person>>);
-using text = decltype(ar::case_when(person::c.active, "yes").when(person::c.score > 1.0, std::string("some")).otherwise("no"));
+using text =
+    decltype(ar::case_when(person::c.active, "yes").when(person::c.score > 1.0, std::string("some")).otherwise("no"));
 static_assert(std::is_same_v<text, ar::computed<std::string, person, person>>);
 
 class case_when : public ar_test::backend_test {
@@ -45,7 +46,8 @@ class case_when : public ar_test::backend_test {
 
 TEST_P(case_when, in_select_with_several_whens_and_an_else) {
   const auto grade = ar::case_when(person::c.score >= 8.0, "high").when(person::c.score >= 4.0, "mid").otherwise("low");
-  const auto rows = ar::from<person>(db) | ar::order_by(person::c.id) | ar::select(person::c.name, grade) | ar::to_vector;
+  const auto rows =
+      ar::from<person>(db) | ar::order_by(person::c.id) | ar::select(person::c.name, grade) | ar::to_vector;
   using row = std::tuple<std::string, std::string>;
   static_assert(std::is_same_v<std::remove_cvref_t<decltype(rows[0])>, row>);
   EXPECT_EQ(rows, (std::vector<row>{{"ada", "high"}, {"bob", "mid"}, {"cyd", "mid"}, {"dee", "low"}, {"eve", "high"}}));
@@ -82,7 +84,8 @@ TEST_P(case_when, in_order_by_and_filter) {
                      ar::order_by(ar::case_when(person::c.active, 0).otherwise(1), person::c.name.desc()) |
                      ar::select(person::c.name) | ar::to_vector;
   EXPECT_EQ(names, (std::vector<std::tuple<std::string>>{{"eve"}, {"cyd"}, {"ada"}, {"dee"}, {"bob"}}));
-  const auto adults = ar::from<person>(db) | ar::filter(ar::case_when(person::c.age.is_null(), false).otherwise(person::c.age >= 18)) |
+  const auto adults = ar::from<person>(db) |
+                      ar::filter(ar::case_when(person::c.age.is_null(), false).otherwise(person::c.age >= 18)) |
                       ar::count;
   EXPECT_EQ(adults, 3);
 }
@@ -129,8 +132,8 @@ TEST_P(case_when, group_by_a_function_and_arithmetic_of_columns_with_a_having) {
   EXPECT_EQ(rows, (std::vector<row>{{"ada", 2, 25.0}, {"bob", 2, 12.0}}));
   // A key with bound values: whether the score, halved, is below 2.
   const auto low = ar::case_when(person::c.score * 0.5 < 2.0, true).otherwise(false);
-  const auto split = ar::from<person>(db) | ar::group_by(low) | ar::order_by(low) | ar::select(low, ar::count_all()) |
-                     ar::to_vector;
+  const auto split =
+      ar::from<person>(db) | ar::group_by(low) | ar::order_by(low) | ar::select(low, ar::count_all()) | ar::to_vector;
   // Below 2 when halved: dee 1.0, ADA 3.0, Bob 2.0; not ada, bob (exactly 2), cyd, eve.
   EXPECT_EQ(split, (std::vector<std::tuple<bool, std::int64_t>>{{false, 4}, {true, 3}}));
 }
@@ -138,11 +141,12 @@ TEST_P(case_when, group_by_a_function_and_arithmetic_of_columns_with_a_having) {
 AR_INSTANTIATE_BACKEND_SUITE(case_when);
 
 TEST(case_when_sql, renders_in_each_dialect_with_its_values_bound) {
-  const auto q = ar::from<person>() | ar::group_by(person::c.active) |
-                 ar::order_by(ar::case_when(person::c.active, 0).otherwise(1)) |
-                 ar::select(person::c.active,
-                            ar::case_when(person::c.score > 10.0, 1).when(person::c.age.is_null(), 2).otherwise(0).sum(),
-                            ar::case_when(person::c.score > 1.0 || person::c.active, person::c.name));
+  const auto q =
+      ar::from<person>() | ar::group_by(person::c.active) |
+      ar::order_by(ar::case_when(person::c.active, 0).otherwise(1)) |
+      ar::select(person::c.active,
+                 ar::case_when(person::c.score > 10.0, 1).when(person::c.age.is_null(), 2).otherwise(0).sum(),
+                 ar::case_when(person::c.score > 1.0 || person::c.active, person::c.name));
   EXPECT_EQ(q.to_sql(*ar::find_dialect("sqlite3")),
             R"(SELECT "active", COALESCE(SUM(CASE WHEN "score" > ? THEN ? WHEN "age" IS NULL THEN ? ELSE ? END), 0),)"
             R"( CASE WHEN "score" > ? OR "active" THEN "name" END FROM "people" GROUP BY "active")"
@@ -157,16 +161,16 @@ TEST(case_when_sql, renders_in_each_dialect_with_its_values_bound) {
             R"( CASE WHEN `score` > ? OR `active` THEN `name` END FROM `people` GROUP BY `active`)"
             R"( ORDER BY CASE WHEN `active` THEN ? ELSE ? END)");
   // The values, in the order of their placeholders, each of its own type.
-  const std::vector<ar::value> expected{10.0, std::int32_t{1}, std::int32_t{2}, std::int32_t{0}, 1.0, std::int32_t{0},
-                                        std::int32_t{1}};
+  const std::vector<ar::value> expected{10.0, std::int32_t{1}, std::int32_t{2}, std::int32_t{0},
+                                        1.0,  std::int32_t{0}, std::int32_t{1}};
   EXPECT_TRUE(q.render(*ar::find_dialect("sqlite3")).parameters == expected);
 }
 
 TEST(case_when_sql, nests_as_a_value_and_in_arithmetic) {
   const auto inner = ar::case_when(person::c.age > 60, "old").otherwise("adult");
-  const auto q = ar::from<person>() |
-                 ar::select(ar::case_when(person::c.age < 18, ar::upper(person::c.name)).otherwise(inner),
-                            ar::case_when(person::c.active, person::c.score).otherwise(0.0) * 2);
+  const auto q =
+      ar::from<person>() | ar::select(ar::case_when(person::c.age < 18, ar::upper(person::c.name)).otherwise(inner),
+                                      ar::case_when(person::c.active, person::c.score).otherwise(0.0) * 2);
   static_assert(std::is_same_v<typename std::remove_cvref_t<decltype(q)>::row_type, std::tuple<std::string, double>>);
   EXPECT_EQ(q.to_sql(*ar::find_dialect("sqlite3")),
             R"(SELECT CASE WHEN "age" < ? THEN UPPER("name") ELSE CASE WHEN "age" > ? THEN ? ELSE ? END END,)"
@@ -187,9 +191,10 @@ TEST(case_when_sql, a_computed_group_by_key_that_is_selected_is_written_as_its_p
             R"(SELECT COUNT(*) FROM "people" GROUP BY CASE WHEN "score" >= ? THEN ? ELSE ? END)"
             R"( ORDER BY CASE WHEN "score" >= ? THEN ? ELSE ? END)");
   EXPECT_EQ(unselected.render(*ar::find_dialect("sqlite3")).parameters.size(), 6u);
-  EXPECT_EQ(unselected.to_sql(*ar::find_dialect("postgresql")),
-            R"(SELECT COUNT(*) FROM "people" GROUP BY CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END)"
-            R"( ORDER BY CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END)");
+  EXPECT_EQ(
+      unselected.to_sql(*ar::find_dialect("postgresql")),
+      R"(SELECT COUNT(*) FROM "people" GROUP BY CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END)"
+      R"( ORDER BY CASE WHEN "score" >= $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END)");
   EXPECT_EQ(unselected.render(*ar::find_dialect("postgresql")).parameters.size(), 3u);
 }
 

@@ -24,8 +24,10 @@ class expressions : public ar_test::backend_test {
   void SetUp() override {
     backend_test::SetUp();
     ar::create_tables<person>(db);
-    std::vector<person> people{{0, "Ada", 36, 9.5, true, {}}, {0, "bob", 17, 4.0, false, {}},
-                               {0, "Cyd", std::nullopt, 7.0, true, {}}, {0, "dee", 0, 1.0, false, {}}};
+    std::vector<person> people{{0, "Ada", 36, 9.5, true, {}},
+                               {0, "bob", 17, 4.0, false, {}},
+                               {0, "Cyd", std::nullopt, 7.0, true, {}},
+                               {0, "dee", 0, 1.0, false, {}}};
     ar::insert_all(db, people);
   }
 };
@@ -43,8 +45,8 @@ TEST_P(expressions, arithmetic_in_select_filter_and_order_by) {
                                     {"bob", 8.0, 18, 19, 2.0, 0.5},
                                     {"dee", 2.0, 1, 39, 0.5, 1.0}}));
   // In a filter: score * 2 > age (a NULL age is no match).
-  const auto names = ar::from<person>(db) | ar::filter(person::c.score * 2 > person::c.age) | ar::order_by(person::c.id) |
-                     ar::select(person::c.name) | ar::to_vector;
+  const auto names = ar::from<person>(db) | ar::filter(person::c.score * 2 > person::c.age) |
+                     ar::order_by(person::c.id) | ar::select(person::c.name) | ar::to_vector;
   EXPECT_EQ(names, (std::vector<std::tuple<std::string>>{{"dee"}}));
   // Division by zero is NULL on SQLite and MariaDB; PostgreSQL refuses the statement.
   if (GetParam() != "postgresql") {
@@ -52,7 +54,8 @@ TEST_P(expressions, arithmetic_in_select_filter_and_order_by) {
                   ar::first,
               std::tuple<std::optional<double>>{std::nullopt});
   } else {
-    EXPECT_THROW(ar::from<person>(db) | ar::select(person::c.score / person::c.age) | ar::to_vector, ar::database_error);
+    EXPECT_THROW(ar::from<person>(db) | ar::select(person::c.score / person::c.age) | ar::to_vector,
+                 ar::database_error);
   }
 }
 
@@ -66,8 +69,8 @@ TEST_P(expressions, coalesce_lower_upper_and_aggregates_of_expressions) {
   EXPECT_EQ(ar::from<person>(db) | ar::filter(ar::lower(person::c.name) == "cyd") | ar::count, 1);
   // An aggregate of an expression, and arithmetic on aggregates.
   const auto totals = ar::from<person>(db) | ar::group_by(person::c.active) | ar::order_by(person::c.active) |
-                      ar::select(person::c.active, (person::c.score * 10).sum(), person::c.score.sum() / ar::count_all(),
-                                 ar::coalesce(person::c.age.max(), 0)) |
+                      ar::select(person::c.active, (person::c.score * 10).sum(),
+                                 person::c.score.sum() / ar::count_all(), ar::coalesce(person::c.age.max(), 0)) |
                       ar::to_vector;
   using total_row = std::tuple<bool, double, std::optional<double>, std::int32_t>;
   EXPECT_EQ(totals, (std::vector<total_row>{{false, 50.0, 2.5, 17}, {true, 165.0, 8.25, 36}}));

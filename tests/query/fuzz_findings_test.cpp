@@ -56,9 +56,8 @@ TEST(fuzz_findings, a_per_parent_window_past_int64_max_ends_at_int64_max) {
   ASSERT_EQ(r.parameters.size(), 2u) << r.sql;
   EXPECT_EQ(std::get<std::int64_t>(r.parameters[0]), most);
   EXPECT_EQ(std::get<std::int64_t>(r.parameters[1]), most);
-  const auto small = (ar::from<user>() | ar::drop(2) | ar::take(3)).transformed([](ar::detail::query_state& s) {
-    s.partition = 0;
-  });
+  const auto small =
+      (ar::from<user>() | ar::drop(2) | ar::take(3)).transformed([](ar::detail::query_state& s) { s.partition = 0; });
   const auto rs = small.render(sqlite());
   ASSERT_EQ(rs.parameters.size(), 2u);
   EXPECT_EQ(std::get<std::int64_t>(rs.parameters[1]), 5);  // ranks 3 to 5

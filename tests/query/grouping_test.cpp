@@ -23,9 +23,10 @@ class grouping : public ar_test::backend_test {
     backend_test::SetUp();
     ar::create_tables<person>(db);
     std::vector<person> people{
-        {0, "ada", 36, 9.5, true, {}}, {0, "bob", 17, 4.0, false, {}},          {0, "cyd", std::nullopt, 7.0, true, {}},
-        {0, "dee", 52, 1.0, false, {}}, {0, "eve", 18, 8.5, true, {}},         {0, "abe", 70, 6.5, false, {}},
-        {0, "ada", 40, 2.0, false, {}}, {0, "fay", std::nullopt, 3.0, false, {}},
+        {0, "ada", 36, 9.5, true, {}},           {0, "bob", 17, 4.0, false, {}},
+        {0, "cyd", std::nullopt, 7.0, true, {}}, {0, "dee", 52, 1.0, false, {}},
+        {0, "eve", 18, 8.5, true, {}},           {0, "abe", 70, 6.5, false, {}},
+        {0, "ada", 40, 2.0, false, {}},          {0, "fay", std::nullopt, 3.0, false, {}},
     };
     ar::insert_all(db, people);
   }
@@ -34,9 +35,9 @@ class grouping : public ar_test::backend_test {
 TEST_P(grouping, aggregates_of_each_group_in_one_statement) {
   ar::statement_counter counter;
   const auto rows = ar::from<person>(db) | ar::group_by(person::c.active) | ar::order_by(person::c.active) |
-                    ar::select(person::c.active, ar::count_all(), person::c.age.count(), person::c.name.count_distinct(),
-                               person::c.score.sum(), person::c.age.sum(), person::c.score.avg(), person::c.age.min(),
-                               person::c.age.max(), person::c.name.max()) |
+                    ar::select(person::c.active, ar::count_all(), person::c.age.count(),
+                               person::c.name.count_distinct(), person::c.score.sum(), person::c.age.sum(),
+                               person::c.score.avg(), person::c.age.min(), person::c.age.max(), person::c.name.max()) |
                     ar::to_vector;
   EXPECT_EQ(counter.count(), 1u);
   using row = std::tuple<bool, std::int64_t, std::int64_t, std::int64_t, double, std::int64_t, std::optional<double>,
@@ -51,8 +52,9 @@ TEST_P(grouping, aggregates_of_each_group_in_one_statement) {
 
 TEST_P(grouping, having_filters_groups_and_order_by_takes_aggregates) {
   auto by_name = ar::from<person>(db) | ar::group_by(person::c.name);
-  EXPECT_EQ(by_name | ar::having(ar::count_all() > 1) | ar::select(person::c.name, person::c.score.sum()) | ar::to_vector,
-            (std::vector<std::tuple<std::string, double>>{{"ada", 11.5}}));
+  EXPECT_EQ(
+      by_name | ar::having(ar::count_all() > 1) | ar::select(person::c.name, person::c.score.sum()) | ar::to_vector,
+      (std::vector<std::tuple<std::string, double>>{{"ada", 11.5}}));
   // A filter on rows and a having on groups, together; the largest total first.
   const auto rows = ar::from<person>(db) | ar::filter(person::c.score >= 2.0) | ar::group_by(person::c.active) |
                     ar::having(person::c.score.sum() > 10.0 && person::c.age.min() < 40) |
@@ -69,19 +71,20 @@ TEST_P(grouping, aggregates_of_a_whole_table_and_of_no_rows) {
             (std::tuple<std::int64_t, double, std::optional<std::int32_t>>{8, 41.5, 70}));
   // Over no rows: COUNT 0, SUM 0, the others empty.
   EXPECT_EQ(ar::from<person>(db) | ar::filter(person::c.score > 100.0) |
-                ar::select(ar::count_all(), person::c.score.sum(), person::c.score.avg(), person::c.age.max()) | ar::first,
+                ar::select(ar::count_all(), person::c.score.sum(), person::c.score.avg(), person::c.age.max()) |
+                ar::first,
             (std::tuple<std::int64_t, double, std::optional<double>, std::optional<std::int32_t>>{0, 0.0, std::nullopt,
-                                                                                                std::nullopt}));
+                                                                                                  std::nullopt}));
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(grouping);
 
 TEST(grouping_sql, group_by_having_and_aggregates_render_in_each_dialect) {
-  const auto q = ar::from<person>() | ar::filter(person::c.score > 1.0) | ar::group_by(person::c.active, person::c.name) |
-                 ar::having(ar::count_all() >= 2 || person::c.age.max() < 30) |
-                 ar::order_by(person::c.score.avg().desc()) |
-                 ar::select(person::c.name, ar::count_all(), person::c.id.count_distinct(), person::c.score.sum(),
-                            person::c.age.min());
+  const auto q =
+      ar::from<person>() | ar::filter(person::c.score > 1.0) | ar::group_by(person::c.active, person::c.name) |
+      ar::having(ar::count_all() >= 2 || person::c.age.max() < 30) | ar::order_by(person::c.score.avg().desc()) |
+      ar::select(person::c.name, ar::count_all(), person::c.id.count_distinct(), person::c.score.sum(),
+                 person::c.age.min());
   EXPECT_EQ(q.to_sql(*ar::find_dialect("sqlite3")),
             R"(SELECT "name", COUNT(*), COUNT(DISTINCT "id"), COALESCE(SUM("score"), 0), MIN("age") FROM "people")"
             R"( WHERE "score" > ? GROUP BY "active", "name" HAVING COUNT(*) >= ? OR MAX("age") < ?)"

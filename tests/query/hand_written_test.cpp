@@ -47,7 +47,8 @@ class hand_written : public ar_test::backend_test {
     ar::create_tables<user, post>(db);
     users = {{0, "ada", "red"}, {0, "bob", std::nullopt}, {0, "cyd", "grey"}};
     ar::insert_all(db, users);
-    std::vector<post> posts{{0, users[0].id, "a1", std::nullopt}, {0, users[0].id, "a2", "x"}, {0, users[2].id, "c1", "y"}};
+    std::vector<post> posts{
+        {0, users[0].id, "a1", std::nullopt}, {0, users[0].id, "a2", "x"}, {0, users[2].id, "c1", "y"}};
     ar::insert_all(db, posts);
   }
   std::vector<user> users;
@@ -56,8 +57,8 @@ class hand_written : public ar_test::backend_test {
 TEST_P(hand_written, sql_reads_records_of_a_model_by_column_name) {
   ar::statement_counter counter;
   // The columns in another order than the model's: matched by name.
-  const auto found = ar::sql<user>(db, "SELECT hair_color, user_name, id FROM users WHERE id >= ? ORDER BY id",
-                                   users[1].id);
+  const auto found =
+      ar::sql<user>(db, "SELECT hair_color, user_name, id FROM users WHERE id >= ? ORDER BY id", users[1].id);
   EXPECT_EQ(counter.count(), 1u);
   EXPECT_EQ(found, (std::vector<user>{users[1], users[2]}));
   EXPECT_EQ(ar::sql<user>(db, "SELECT * FROM users WHERE user_name = ?", "ada"), std::vector<user>{users[0]});
@@ -77,14 +78,15 @@ TEST_P(hand_written, records_read_by_hand_load_their_relations) {
 
 TEST_P(hand_written, sql_reads_tuples_values_and_structs) {
   using row = std::tuple<std::string, std::int64_t, std::optional<std::string>>;
-  const auto rows = ar::sql<row>(
-      db,
-      "SELECT u.user_name, COUNT(p.id), MAX(p.body) FROM users u LEFT JOIN posts p ON p.user_id = u.id "
-      "GROUP BY u.id, u.user_name HAVING COUNT(p.id) >= ? ORDER BY u.user_name",
-      0);
+  const auto rows =
+      ar::sql<row>(db,
+                   "SELECT u.user_name, COUNT(p.id), MAX(p.body) FROM users u LEFT JOIN posts p ON p.user_id = u.id "
+                   "GROUP BY u.id, u.user_name HAVING COUNT(p.id) >= ? ORDER BY u.user_name",
+                   0);
   EXPECT_EQ(rows, (std::vector<row>{{"ada", 2, "x"}, {"bob", 0, std::nullopt}, {"cyd", 1, "y"}}));
 
-  EXPECT_EQ(ar::sql<std::int64_t>(db, "SELECT COUNT(*) FROM posts WHERE title <> ?", "a1"), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ar::sql<std::int64_t>(db, "SELECT COUNT(*) FROM posts WHERE title <> ?", "a1"),
+            std::vector<std::int64_t>{2});
   EXPECT_EQ(ar::sql<std::optional<std::string>>(db, "SELECT hair_color FROM users ORDER BY id"),
             (std::vector<std::optional<std::string>>{"red", std::nullopt, "grey"}));
 
@@ -118,8 +120,8 @@ TEST_P(hand_written, execute_takes_question_marks_and_returns_rows_changed) {
   EXPECT_EQ(ar::sql<std::optional<std::string>>(db, "SELECT hair_color FROM users ORDER BY id"),
             (std::vector<std::optional<std::string>>{"blue", "blue", std::nullopt}));
   // db.execute takes ? on every backend too.
-  EXPECT_EQ(db.execute("DELETE FROM posts WHERE title = ? OR title = ?", {ar::value{std::string("a1")},
-                                                                           ar::value{std::string("c1")}}),
+  EXPECT_EQ(db.execute("DELETE FROM posts WHERE title = ? OR title = ?",
+                       {ar::value{std::string("a1")}, ar::value{std::string("c1")}}),
             2u);
   EXPECT_EQ(ar::sql<std::int64_t>(db, "SELECT COUNT(*) FROM posts"), std::vector<std::int64_t>{1});
 }
@@ -158,7 +160,8 @@ TEST_P(hand_written, a_result_of_another_shape_is_an_error_naming_the_column) {
             "the result has no column 'hair_color' of the model 'users'");
   EXPECT_EQ(refusal([&] { ar::sql<user>(db, "SELECT id, user_name, hair_color, 1 AS extra FROM users"); }),
             "the result column 'extra' (column 4) is no column of the model 'users' (id, user_name, hair_color)");
-  EXPECT_EQ(refusal([&] { ar::sql<user>(db, "SELECT id, user_name, user_name AS hair_color FROM users"); }), "no error");
+  EXPECT_EQ(refusal([&] { ar::sql<user>(db, "SELECT id, user_name, user_name AS hair_color FROM users"); }),
+            "no error");
   EXPECT_EQ(refusal([&] { ar::sql<user>(db, "SELECT id, user_name, id AS ID FROM users"); }),
             "the result has the column 'id' twice");
   EXPECT_EQ(refusal([&] { ar::sql<std::tuple<std::int64_t, std::string>>(db, "SELECT id FROM users"); }),
@@ -197,7 +200,8 @@ TEST_P(hand_written, sql_stream_yields_the_rows_sql_reads_for_each_kind_of_row) 
   const char* grouped =
       "SELECT u.user_name, COUNT(p.id), MAX(p.body) FROM users u LEFT JOIN posts p ON p.user_id = u.id "
       "GROUP BY u.id, u.user_name HAVING COUNT(p.id) >= ? ORDER BY u.user_name";
-  EXPECT_EQ(read_all(ar::sql_stream<row>(db, grouped, 0)), (std::vector<row>{{"ada", 2, "x"}, {"bob", 0, std::nullopt}, {"cyd", 1, "y"}}));
+  EXPECT_EQ(read_all(ar::sql_stream<row>(db, grouped, 0)),
+            (std::vector<row>{{"ada", 2, "x"}, {"bob", 0, std::nullopt}, {"cyd", 1, "y"}}));
   EXPECT_EQ(read_all(ar::sql_stream<row>(db, grouped, 1)), ar::sql<row>(db, grouped, 1));
 
   // A single value.
@@ -233,7 +237,8 @@ TEST_P(hand_written, sql_stream_binds_every_value_and_counts_its_question_marks_
                 db, "SELECT 'is it?' /* what? */, user_name FROM users -- why?\n WHERE user_name = ? AND 'x?' <> ?",
                 "bob", "y?")),
             (std::vector<std::tuple<std::string, std::string>>{{"is it?", "bob"}}));
-  EXPECT_TRUE(read_all(ar::sql_stream<user>(db, "SELECT * FROM users WHERE user_name = ?", "'; DROP TABLE users; --")).empty());
+  EXPECT_TRUE(
+      read_all(ar::sql_stream<user>(db, "SELECT * FROM users WHERE user_name = ?", "'; DROP TABLE users; --")).empty());
   EXPECT_EQ(ar::sql<std::int64_t>(db, "SELECT COUNT(*) FROM users"), std::vector<std::int64_t>{3});
   // Too few values: refused when the stream is made, before anything is sent.
   ar::statement_counter counter;
@@ -241,7 +246,8 @@ TEST_P(hand_written, sql_stream_binds_every_value_and_counts_its_question_marks_
     (void)ar::sql_stream<user>(db, "SELECT * FROM users WHERE id = ? OR id = ?", 1);
     FAIL() << "no error";
   } catch (const ar::database_error& e) {
-    EXPECT_NE(std::string(e.what()).find("the statement has 2 placeholders (?) but 1 value was given"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("the statement has 2 placeholders (?) but 1 value was given"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_EQ(counter.count(), 0u);
@@ -255,7 +261,8 @@ TEST_P(hand_written, sql_stream_is_a_view_that_composes_with_range_v3_and_std_vi
   static_assert(!std::ranges::forward_range<stream>);
   std::vector<std::string> names;
   for (const std::string& n : ar::sql_stream<user>(db, "SELECT * FROM users ORDER BY id DESC") |
-                                  ranges::views::transform([](const user& u) { return u.name; }) | ranges::views::take(2))
+                                  ranges::views::transform([](const user& u) { return u.name; }) |
+                                  ranges::views::take(2))
     names.push_back(n);
   EXPECT_EQ(names, (std::vector<std::string>{"cyd", "bob"}));
   std::vector<std::int64_t> ids;
@@ -403,7 +410,9 @@ TEST(hand_written_text, question_marks_become_each_dialects_placeholders) {
   const auto& sqlite = *ar::find_dialect("sqlite3");
   const auto& pg = *ar::find_dialect("postgresql");
   const auto& maria = *ar::find_dialect("mysql");
-  auto text = [](const ar::dialect& d, std::string_view sql) { return ar::detail::translate_placeholders(d, sql).text; };
+  auto text = [](const ar::dialect& d, std::string_view sql) {
+    return ar::detail::translate_placeholders(d, sql).text;
+  };
   EXPECT_EQ(text(pg, "SELECT a FROM t WHERE a = ? AND b IN (?, ?)"), "SELECT a FROM t WHERE a = $1 AND b IN ($2, $3)");
   EXPECT_EQ(text(maria, "SELECT a FROM t WHERE a = ? AND b = ?"), "SELECT a FROM t WHERE a = ? AND b = ?");
   EXPECT_EQ(text(sqlite, "SELECT a FROM t WHERE a = ?"), "SELECT a FROM t WHERE a = ?");
@@ -414,7 +423,9 @@ TEST(hand_written_text, question_marks_become_each_dialects_placeholders) {
  /* ? */ FROM t WHERE c = $1 AND d ? 'k' AND e = $q$ ? $q$ AND f = $$?$$)");
   // MariaDB: a backslash escapes inside a string, and # starts a comment; elsewhere it does not.
   EXPECT_EQ(ar::detail::translate_placeholders(maria, R"(SELECT 'it\'s ?', `a?` FROM t # ?
- WHERE c = ?)").placeholders, 1u);
+ WHERE c = ?)")
+                .placeholders,
+            1u);
   EXPECT_EQ(text(maria, R"(SELECT 'it\'s ?', `a?` FROM t # ?
  WHERE c = ?)"),
             R"(SELECT 'it\'s ?', `a?` FROM t # ?

@@ -84,7 +84,8 @@ struct note {
   std::string notable_type;
   std::int64_t notable_id = 0;
   std::string body;
-  AR_MODEL(note, "jn_notes", AR_FIELDS(id, notable_type, notable_id, body), AR_MORPH_TO(notable, notable_type, notable_id));
+  AR_MODEL(note, "jn_notes", AR_FIELDS(id, notable_type, notable_id, body),
+           AR_MORPH_TO(notable, notable_type, notable_id));
 };
 
 }  // namespace jm
@@ -119,7 +120,8 @@ class joins : public ar_test::backend_test {
       ar::insert(db, a);
       authors.push_back(a);
     }
-    for (auto [owner, title, score] : std::vector<std::tuple<int, std::string, int>>{{0, "intro", 5}, {0, "deep", 9}, {1, "hello", 2}}) {
+    for (auto [owner, title, score] :
+         std::vector<std::tuple<int, std::string, int>>{{0, "intro", 5}, {0, "deep", 9}, {1, "hello", 2}}) {
       post p{0, authors[owner].id, title, score};
       ar::insert(db, p);
       posts.push_back(p);
@@ -171,7 +173,9 @@ TEST_P(joins, a_column_of_a_left_joined_model_is_selected_as_an_optional) {
                     ar::select(author::c.name, post::c.title, post::c.score) | ar::to_vector;
   using row = std::tuple<std::string, std::optional<std::string>, std::optional<std::int32_t>>;
   static_assert(std::is_same_v<std::remove_cvref_t<decltype(rows[0])>, row>);
-  EXPECT_EQ(rows, (std::vector<row>{{"ada", "deep", 9}, {"ada", "intro", 5}, {"bob", "hello", 2}, {"cy", std::nullopt, std::nullopt}}));
+  EXPECT_EQ(rows,
+            (std::vector<row>{
+                {"ada", "deep", 9}, {"ada", "intro", 5}, {"bob", "hello", 2}, {"cy", std::nullopt, std::nullopt}}));
   // An inner join's columns are what the field is.
   const auto inner = ar::from<author>(db) | ar::joins<"posts"> | ar::order_by(post::c.score) |
                      ar::select(author::c.name, post::c.score) | ar::to_vector;
@@ -181,8 +185,8 @@ TEST_P(joins, a_column_of_a_left_joined_model_is_selected_as_an_optional) {
 
 TEST_P(joins, a_nested_path_joins_each_relation_on_the_way) {
   ar::statement_counter counter;
-  const auto found = ar::from<author>(db) | ar::joins<"posts.comments"> | ar::filter(comment::c.body == "nice") |
-                     ar::to_vector;
+  const auto found =
+      ar::from<author>(db) | ar::joins<"posts.comments"> | ar::filter(comment::c.body == "nice") | ar::to_vector;
   EXPECT_EQ(names(found), (std::vector<std::string>{"ada"}));  // two "nice" comments, one ada
   EXPECT_EQ(counter.count(), 1u);
   // Columns of every model on the path.
@@ -234,12 +238,13 @@ TEST_P(joins, group_by_and_aggregates_of_joined_columns_in_one_statement) {
   EXPECT_EQ(rows, (std::vector<row>{{"bob", 1, 2, 2}, {"cy", 0, 0, std::nullopt}}));
   EXPECT_EQ(counter.count(), 1u);
   // sum of a joined column over the joined rows, as SQL adds them.
-  EXPECT_EQ(ar::from<author>(db) | ar::joins<"posts"> | ar::filter(author::c.name == "ada") | ar::sum(post::c.score), 14);
+  EXPECT_EQ(ar::from<author>(db) | ar::joins<"posts"> | ar::filter(author::c.name == "ada") | ar::sum(post::c.score),
+            14);
 }
 
 TEST_P(joins, order_by_a_column_of_a_to_one_join) {
-  const auto by_writer = ar::from<post>(db) | ar::joins<"writer"> | ar::order_by(ar::desc(author::c.name), post::c.score) |
-                         ar::to_vector;
+  const auto by_writer =
+      ar::from<post>(db) | ar::joins<"writer"> | ar::order_by(ar::desc(author::c.name), post::c.score) | ar::to_vector;
   EXPECT_EQ(by_writer, (std::vector<post>{posts[2], posts[0], posts[1]}));
 }
 
@@ -259,7 +264,7 @@ TEST_P(joins, a_join_does_not_change_what_with_loads) {
   const auto found = ar::from<author>(db) | ar::joins<"posts"> | ar::filter(post::c.title == "deep") |
                      ar::with("posts") | ar::to_vector;
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(counter.count(), 2u);  // the authors, then their posts
+  EXPECT_EQ(counter.count(), 2u);          // the authors, then their posts
   EXPECT_EQ(found[0].posts().size(), 2u);  // every post of ada, not only the one the join matched
 }
 
@@ -353,18 +358,18 @@ TEST_P(self_joins, filter_and_order_by_the_joined_copy_while_plain_columns_stay_
 TEST_P(self_joins, a_longer_path_joins_each_copy_under_its_own_name) {
   using ar::joined;
   // The manager's manager: cat's is ann.
-  const auto rows = ar::from<employee>(db) | ar::joins<"manager.manager"> |
-                    ar::select(employee::c.name, joined<"manager">(employee::c.name),
-                               joined<"manager.manager">(employee::c.name)) |
-                    ar::to_vector;
+  const auto rows =
+      ar::from<employee>(db) | ar::joins<"manager.manager"> |
+      ar::select(employee::c.name, joined<"manager">(employee::c.name), joined<"manager.manager">(employee::c.name)) |
+      ar::to_vector;
   using row = std::tuple<std::string, std::string, std::string>;
   EXPECT_EQ(rows, (std::vector<row>{{"cat", "ben", "ann"}}));
   // Left-joined, each level may be missing.
   const auto all = ar::from<employee>(db) | ar::left_joins<"manager.manager"> | ar::order_by(employee::c.name) |
                    ar::select(employee::c.name, joined<"manager.manager">(employee::c.name)) | ar::to_vector;
   using optional_row = std::tuple<std::string, std::optional<std::string>>;
-  EXPECT_EQ(all, (std::vector<optional_row>{{"ann", std::nullopt}, {"ben", std::nullopt}, {"cat", "ann"},
-                                            {"dan", std::nullopt}}));
+  EXPECT_EQ(all, (std::vector<optional_row>{
+                     {"ann", std::nullopt}, {"ben", std::nullopt}, {"cat", "ann"}, {"dan", std::nullopt}}));
 }
 
 TEST_P(self_joins, group_by_and_having_on_the_joined_copy) {
@@ -380,8 +385,8 @@ TEST_P(self_joins, group_by_and_having_on_the_joined_copy) {
                 ar::to_vector,
             (std::vector<row>{{"ann", 2}}));
   // An aggregate of the copy: the number of distinct managers.
-  EXPECT_EQ(ar::from<employee>(db) | ar::joins<"manager"> | ar::select(joined<"manager">(employee::c.id).count_distinct()) |
-                ar::to_vector,
+  EXPECT_EQ(ar::from<employee>(db) | ar::joins<"manager"> |
+                ar::select(joined<"manager">(employee::c.id).count_distinct()) | ar::to_vector,
             (std::vector<std::tuple<std::int64_t>>{{2}}));
 }
 
@@ -420,16 +425,17 @@ TEST_P(self_joins, a_through_relation_reached_again_joins_its_join_model_and_tar
                  ar::order_by(post::c.title, joined<"writer.posts">(post::c.title));
   EXPECT_EQ(q | ar::to_vector,
             (std::vector<std::tuple<std::string, std::string>>{{"intro", "deep"}, {"intro", "intro"}}));
-  EXPECT_EQ(q.to_sql(sqlite()),
-            "SELECT \"jn_posts\".\"title\", \"writer_posts\".\"title\" FROM \"jn_posts\" INNER JOIN \"jn_post_tags\" ON "
-            "\"jn_post_tags\".\"post_id\" = \"jn_posts\".\"id\" INNER JOIN \"jn_tags\" ON \"jn_tags\".\"id\" = "
-            "\"jn_post_tags\".\"tag_id\" INNER JOIN \"jn_authors\" ON \"jn_authors\".\"id\" = \"jn_posts\".\"author_id\" "
-            "INNER JOIN \"jn_posts\" AS \"writer_posts\" ON \"writer_posts\".\"author_id\" = \"jn_authors\".\"id\" "
-            "INNER JOIN \"jn_post_tags\" AS \"writer_posts_tags_jn_post_tags\" ON "
-            "\"writer_posts_tags_jn_post_tags\".\"post_id\" = \"writer_posts\".\"id\" INNER JOIN \"jn_tags\" AS "
-            "\"writer_posts_tags\" ON \"writer_posts_tags\".\"id\" = \"writer_posts_tags_jn_post_tags\".\"tag_id\" "
-            "WHERE \"jn_tags\".\"name\" = ? AND \"writer_posts_tags\".\"name\" = ? ORDER BY \"jn_posts\".\"title\", "
-            "\"writer_posts\".\"title\"");
+  EXPECT_EQ(
+      q.to_sql(sqlite()),
+      "SELECT \"jn_posts\".\"title\", \"writer_posts\".\"title\" FROM \"jn_posts\" INNER JOIN \"jn_post_tags\" ON "
+      "\"jn_post_tags\".\"post_id\" = \"jn_posts\".\"id\" INNER JOIN \"jn_tags\" ON \"jn_tags\".\"id\" = "
+      "\"jn_post_tags\".\"tag_id\" INNER JOIN \"jn_authors\" ON \"jn_authors\".\"id\" = \"jn_posts\".\"author_id\" "
+      "INNER JOIN \"jn_posts\" AS \"writer_posts\" ON \"writer_posts\".\"author_id\" = \"jn_authors\".\"id\" "
+      "INNER JOIN \"jn_post_tags\" AS \"writer_posts_tags_jn_post_tags\" ON "
+      "\"writer_posts_tags_jn_post_tags\".\"post_id\" = \"writer_posts\".\"id\" INNER JOIN \"jn_tags\" AS "
+      "\"writer_posts_tags\" ON \"writer_posts_tags\".\"id\" = \"writer_posts_tags_jn_post_tags\".\"tag_id\" "
+      "WHERE \"jn_tags\".\"name\" = ? AND \"writer_posts_tags\".\"name\" = ? ORDER BY \"jn_posts\".\"title\", "
+      "\"writer_posts\".\"title\"");
 }
 
 TEST_P(self_joins, a_path_the_query_does_not_join_is_refused_at_run_time_naming_it) {
@@ -487,13 +493,16 @@ TEST_P(joins, a_correlated_subquery_reads_the_enclosing_row_in_one_statement) {
   EXPECT_EQ(rows, (std::vector<row>{{"ada", 9}, {"bob", 2}, {"cy", std::nullopt}}));
   EXPECT_EQ(counter.count(), 1u);
   // In a condition: the authors with a post scoring over 4, by exists_in and by in(query).
-  const auto good = ar::from<post>() | ar::correlate<author> |
-                    ar::filter(post::c.author_id == author::c.id && post::c.score > 4);
-  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(ar::exists_in(good)) | ar::to_vector), (std::vector<std::string>{"ada"}));
-  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(!ar::exists_in(good)) | ar::order_by(author::c.name) | ar::to_vector),
-            (std::vector<std::string>{"bob", "cy"}));
-  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(author::c.id.in(good | ar::select(post::c.author_id))) | ar::to_vector),
+  const auto good =
+      ar::from<post>() | ar::correlate<author> | ar::filter(post::c.author_id == author::c.id && post::c.score > 4);
+  EXPECT_EQ(names(ar::from<author>(db) | ar::filter(ar::exists_in(good)) | ar::to_vector),
             (std::vector<std::string>{"ada"}));
+  EXPECT_EQ(
+      names(ar::from<author>(db) | ar::filter(!ar::exists_in(good)) | ar::order_by(author::c.name) | ar::to_vector),
+      (std::vector<std::string>{"bob", "cy"}));
+  EXPECT_EQ(
+      names(ar::from<author>(db) | ar::filter(author::c.id.in(good | ar::select(post::c.author_id))) | ar::to_vector),
+      (std::vector<std::string>{"ada"}));
   // Ordered by it: the authors by their best score, those without posts last.
   EXPECT_EQ(names(ar::from<author>(db) | ar::order_by(ar::coalesce(ar::scalar(best), -1).desc()) | ar::to_vector),
             (std::vector<std::string>{"ada", "bob", "cy"}));
@@ -582,12 +591,12 @@ TEST(joins_sql, a_table_reached_again_is_joined_under_its_paths_name_in_each_dia
             "`jn_employees`.`name`");
   // A longer path joins each copy to the one before it; a second path to a joined model is named by
   // its path, the first keeps its table's name.
-  EXPECT_EQ((ar::from<employee>() | ar::joins<"manager.manager"> |
-             ar::select(joined<"manager.manager">(employee::c.name)))
-                .to_sql(sqlite()),
-            "SELECT \"manager_manager\".\"name\" FROM \"jn_employees\" INNER JOIN \"jn_employees\" AS \"manager\" ON "
-            "\"manager\".\"id\" = \"jn_employees\".\"manager_id\" INNER JOIN \"jn_employees\" AS \"manager_manager\" "
-            "ON \"manager_manager\".\"id\" = \"manager\".\"manager_id\"");
+  EXPECT_EQ(
+      (ar::from<employee>() | ar::joins<"manager.manager"> | ar::select(joined<"manager.manager">(employee::c.name)))
+          .to_sql(sqlite()),
+      "SELECT \"manager_manager\".\"name\" FROM \"jn_employees\" INNER JOIN \"jn_employees\" AS \"manager\" ON "
+      "\"manager\".\"id\" = \"jn_employees\".\"manager_id\" INNER JOIN \"jn_employees\" AS \"manager_manager\" "
+      "ON \"manager_manager\".\"id\" = \"manager\".\"manager_id\"");
   EXPECT_EQ((ar::from<post>() | ar::joins<"writer.posts"> |
              ar::select(post::c.title, author::c.name, joined<"writer">(author::c.name),
                         joined<"writer.posts">(post::c.title)))

@@ -67,7 +67,8 @@ TEST_P(pagination, a_page_that_ends_the_rows_says_nothing_follows) {
   EXPECT_TRUE(none.records.empty());
   EXPECT_TRUE(none.has_more);
   // drop(k) | page(n): offset pagination, the same rows as drop(k) | take(n).
-  EXPECT_EQ(ids((ordered() | ar::drop(7) | ar::page(4)).records), ids(ordered() | ar::drop(7) | ar::take(4) | ar::to_vector));
+  EXPECT_EQ(ids((ordered() | ar::drop(7) | ar::page(4)).records),
+            ids(ordered() | ar::drop(7) | ar::take(4) | ar::to_vector));
 }
 
 TEST_P(pagination, keyset_pages_stay_put_when_rows_are_inserted_before_the_cursor) {
@@ -119,8 +120,9 @@ TEST_P(pagination, after_refuses_an_order_that_could_skip_or_repeat_rows) {
   EXPECT_EQ(message([&] { return ar::from<person>(db) | ar::order_by(person::c.score) | ar::after(cursor); }),
             "ar::after on 'people': the order does not hold the key column 'id': rows that tie on the order would be "
             "skipped or repeated between pages; add it as the last order key, and read every page in that order");
-  EXPECT_NE(message([&] { return ar::from<person>(db) | ar::order_by(person::c.age, person::c.id) | ar::after(cursor); })
-                .find("ordered by 'age', which may be NULL"),
+  EXPECT_NE(message([&] {
+              return ar::from<person>(db) | ar::order_by(person::c.age, person::c.id) | ar::after(cursor);
+            }).find("ordered by 'age', which may be NULL"),
             std::string::npos);
   EXPECT_EQ(message([&] { return ar::from<person>(db) | ar::order_by(person::c.id) | ar::take(3) | ar::page(2); }),
             "ar::page(n) sets the query's LIMIT itself (n + 1 rows, to know whether more follow): write the page size "
@@ -132,9 +134,9 @@ AR_INSTANTIATE_BACKEND_SUITE(pagination);
 
 TEST(pagination_sql, after_is_one_condition_on_the_ordered_columns) {
   const person cursor{7, "x", std::nullopt, 2.5, true, {}};
-  const auto r = (ar::from<person>() | ar::order_by(person::c.score.desc(), person::c.name, person::c.id) |
-                  ar::after(cursor))
-                     .render(*ar::find_dialect("sqlite3"));
+  const auto r =
+      (ar::from<person>() | ar::order_by(person::c.score.desc(), person::c.name, person::c.id) | ar::after(cursor))
+          .render(*ar::find_dialect("sqlite3"));
   EXPECT_EQ(r.sql.substr(r.sql.find(" WHERE ")),
             R"( WHERE "score" < ? OR "score" = ? AND "name" > ? OR "score" = ? AND "name" = ? AND "id" > ?)"
             R"( ORDER BY "score" DESC, "name", "id")");

@@ -110,8 +110,8 @@ TEST(bound_values, read_every_column_type_and_skip_the_one_asked) {
       ar::detail::bind_column(e), ar::detail::bind_column(f), ar::detail::bind_column(g), ar::detail::bind_column(h)};
   std::vector<ar::value> out;
   ar::detail::append_bound_values(columns, 1, out);
-  const std::vector<ar::value> expected{ar::value{std::int32_t{7}}, ar::value{2.5},   ar::value{true},
-                                        ar::value{std::string("text")}, ar::value{f}, ar::value{},
+  const std::vector<ar::value> expected{ar::value{std::int32_t{7}},     ar::value{2.5}, ar::value{true},
+                                        ar::value{std::string("text")}, ar::value{f},   ar::value{},
                                         ar::value{std::string("there")}};
   EXPECT_EQ(out, expected);
 

@@ -49,16 +49,19 @@ TEST(serialize, from_alone_selects_every_column_in_model_order) {
 }
 
 TEST(serialize, filter_order_take_drop_in_each_dialect) {
-  auto q = ar::from<person>() | ar::filter(person::c.age >= 18) | ar::order_by(ar::desc(person::c.age), person::c.name) |
-           ar::drop(20) | ar::take(10);
+  auto q = ar::from<person>() | ar::filter(person::c.age >= 18) |
+           ar::order_by(ar::desc(person::c.age), person::c.name) | ar::drop(20) | ar::take(10);
   const auto s = q.render(sqlite());
-  EXPECT_EQ(s.sql,
-            R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= ? ORDER BY "age" DESC, "name" LIMIT ? OFFSET ?)");
+  EXPECT_EQ(
+      s.sql,
+      R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= ? ORDER BY "age" DESC, "name" LIMIT ? OFFSET ?)");
   EXPECT_EQ(params_of(s.parameters), "18, 10, 20");
-  EXPECT_EQ(q.to_sql(postgresql()),
-            R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= $1 ORDER BY "age" DESC, "name" LIMIT $2 OFFSET $3)");
+  EXPECT_EQ(
+      q.to_sql(postgresql()),
+      R"(SELECT "id", "name", "age", "score", "active", "joined" FROM "people" WHERE "age" >= $1 ORDER BY "age" DESC, "name" LIMIT $2 OFFSET $3)");
   EXPECT_EQ(q.to_sql(mysql()),
-            "SELECT `id`, `name`, `age`, `score`, `active`, `joined` FROM `people` WHERE `age` >= ? ORDER BY `age` DESC, `name` LIMIT ? OFFSET ?");
+            "SELECT `id`, `name`, `age`, `score`, `active`, `joined` FROM `people` WHERE `age` >= ? ORDER BY `age` "
+            "DESC, `name` LIMIT ? OFFSET ?");
 }
 
 TEST(serialize, offset_without_limit_follows_the_dialect) {
@@ -196,14 +199,18 @@ TEST(serialize, select_distinct_and_aggregates) {
             R"(SELECT COALESCE(SUM("score"), 0) FROM "people" WHERE "age" >= ?)");
   EXPECT_EQ(aggregate_sql(adults, kind::min, sqlite(), &age), R"(SELECT MIN("age") FROM "people" WHERE "age" >= ?)");
   EXPECT_EQ(aggregate_sql(adults, kind::max, sqlite(), &age), R"(SELECT MAX("age") FROM "people" WHERE "age" >= ?)");
-  EXPECT_EQ(aggregate_sql(adults, kind::avg, sqlite(), &score), R"(SELECT AVG("score") FROM "people" WHERE "age" >= ?)");
+  EXPECT_EQ(aggregate_sql(adults, kind::avg, sqlite(), &score),
+            R"(SELECT AVG("score") FROM "people" WHERE "age" >= ?)");
   EXPECT_EQ(aggregate_sql(adults, kind::exists, sqlite()), R"(SELECT 1 FROM "people" WHERE "age" >= ? LIMIT 1)");
   EXPECT_EQ(aggregate_sql(adults, kind::count, postgresql()), R"(SELECT COUNT(*) FROM "people" WHERE "age" >= $1)");
   EXPECT_EQ(aggregate_sql(adults, kind::sum, postgresql(), &score),
             R"(SELECT COALESCE(SUM("score"), 0) FROM "people" WHERE "age" >= $1)");
-  EXPECT_EQ(aggregate_sql(adults, kind::min, postgresql(), &age), R"(SELECT MIN("age") FROM "people" WHERE "age" >= $1)");
-  EXPECT_EQ(aggregate_sql(adults, kind::max, postgresql(), &age), R"(SELECT MAX("age") FROM "people" WHERE "age" >= $1)");
-  EXPECT_EQ(aggregate_sql(adults, kind::avg, postgresql(), &score), R"(SELECT AVG("score") FROM "people" WHERE "age" >= $1)");
+  EXPECT_EQ(aggregate_sql(adults, kind::min, postgresql(), &age),
+            R"(SELECT MIN("age") FROM "people" WHERE "age" >= $1)");
+  EXPECT_EQ(aggregate_sql(adults, kind::max, postgresql(), &age),
+            R"(SELECT MAX("age") FROM "people" WHERE "age" >= $1)");
+  EXPECT_EQ(aggregate_sql(adults, kind::avg, postgresql(), &score),
+            R"(SELECT AVG("score") FROM "people" WHERE "age" >= $1)");
   EXPECT_EQ(aggregate_sql(adults, kind::exists, postgresql()), R"(SELECT 1 FROM "people" WHERE "age" >= $1 LIMIT 1)");
   EXPECT_EQ(aggregate_sql(adults, kind::count, mysql()), "SELECT COUNT(*) FROM `people` WHERE `age` >= ?");
   EXPECT_EQ(aggregate_sql(adults, kind::sum, mysql(), &score),
@@ -221,29 +228,35 @@ TEST(serialize, count_over_a_limited_query_uses_a_subquery) {
   EXPECT_EQ(aggregate_sql(over_three, kind::count, sqlite()), R"(SELECT COUNT(*) FROM "users" WHERE "id" > ?)");
   // Limited: COUNT(*) over the rows LIMIT / OFFSET keep, in a subquery, or it would count them all.
   const auto page = over_three | ar::drop(2) | ar::take(5);
-  EXPECT_EQ(aggregate_sql(page, kind::count, sqlite()),
-            R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ? LIMIT ? OFFSET ?) AS "ar_rows")");
-  EXPECT_EQ(aggregate_sql(page, kind::count, postgresql()),
-            R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 LIMIT $2 OFFSET $3) AS "ar_rows")");
-  EXPECT_EQ(aggregate_sql(page, kind::count, mysql()),
-            "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > ? LIMIT ? OFFSET ?) "
-            "AS `ar_rows`");
+  EXPECT_EQ(
+      aggregate_sql(page, kind::count, sqlite()),
+      R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ? LIMIT ? OFFSET ?) AS "ar_rows")");
+  EXPECT_EQ(
+      aggregate_sql(page, kind::count, postgresql()),
+      R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 LIMIT $2 OFFSET $3) AS "ar_rows")");
+  EXPECT_EQ(
+      aggregate_sql(page, kind::count, mysql()),
+      "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > ? LIMIT ? OFFSET ?) "
+      "AS `ar_rows`");
   std::string sql;
   std::vector<ar::value> params;
   ar::detail::render_select(sql, params, sqlite(), page.state(), kind::count);
   EXPECT_EQ(params_of(params), "3, 5, 2");
   // OFFSET alone, in each dialect's spelling of "no limit".
   const auto rest = over_three | ar::drop(2);
-  EXPECT_EQ(aggregate_sql(rest, kind::count, sqlite()),
-            R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ? LIMIT -1 OFFSET ?) AS "ar_rows")");
-  EXPECT_EQ(aggregate_sql(rest, kind::count, postgresql()),
-            R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 OFFSET $2) AS "ar_rows")");
+  EXPECT_EQ(
+      aggregate_sql(rest, kind::count, sqlite()),
+      R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > ? LIMIT -1 OFFSET ?) AS "ar_rows")");
+  EXPECT_EQ(
+      aggregate_sql(rest, kind::count, postgresql()),
+      R"(SELECT COUNT(*) FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 OFFSET $2) AS "ar_rows")");
   EXPECT_EQ(aggregate_sql(rest, kind::count, mysql()),
             "SELECT COUNT(*) FROM (SELECT `id`, `user_name`, `hair_color` FROM `users` WHERE `id` > ? LIMIT "
             "18446744073709551615 OFFSET ?) AS `ar_rows`");
   // exists over a limited query: the subquery, then LIMIT 1.
-  EXPECT_EQ(aggregate_sql(page, kind::exists, postgresql()),
-            R"(SELECT 1 FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 LIMIT $2 OFFSET $3) AS "ar_rows" LIMIT 1)");
+  EXPECT_EQ(
+      aggregate_sql(page, kind::exists, postgresql()),
+      R"(SELECT 1 FROM (SELECT "id", "user_name", "hair_color" FROM "users" WHERE "id" > $1 LIMIT $2 OFFSET $3) AS "ar_rows" LIMIT 1)");
   EXPECT_EQ(counter.count(), 0u);
 }
 
@@ -251,26 +264,32 @@ TEST(serialize, count_over_a_limited_query_uses_a_subquery) {
 TEST(serialize, ancestors_and_descendants_are_a_recursive_cte_in_each_dialect) {
   using ar_test::golden::category;
   const auto& table = ar::table_meta_v<category>;
-  EXPECT_EQ(ar::detail::render_tree(sqlite(), table, 0, 1, true),
-            R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = ? UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < ?) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
-  EXPECT_EQ(ar::detail::render_tree(postgresql(), table, 0, 1, true),
-            R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = $1 UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
-  EXPECT_EQ(ar::detail::render_tree(mysql(), table, 0, 1, true),
-            "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `parent_id`, 1 FROM `categories` WHERE `id` = ? "
-            "UNION ALL SELECT `ar_step`.`parent_id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` "
-            "ON `ar_step`.`id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
-            "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
-            "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`");
-  EXPECT_EQ(ar::detail::render_tree(sqlite(), table, 0, 1, false),
-            R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = ? UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < ?) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
-  EXPECT_EQ(ar::detail::render_tree(postgresql(), table, 0, 1, false),
-            R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = $1 UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
-  EXPECT_EQ(ar::detail::render_tree(mysql(), table, 0, 1, false),
-            "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `id`, 1 FROM `categories` WHERE `parent_id` = ? "
-            "UNION ALL SELECT `ar_step`.`id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` ON "
-            "`ar_step`.`parent_id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
-            "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
-            "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`");
+  EXPECT_EQ(
+      ar::detail::render_tree(sqlite(), table, 0, 1, true),
+      R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = ? UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < ?) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
+  EXPECT_EQ(
+      ar::detail::render_tree(postgresql(), table, 0, 1, true),
+      R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "parent_id", 1 FROM "categories" WHERE "id" = $1 UNION ALL SELECT "ar_step"."parent_id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
+  EXPECT_EQ(
+      ar::detail::render_tree(mysql(), table, 0, 1, true),
+      "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `parent_id`, 1 FROM `categories` WHERE `id` = ? "
+      "UNION ALL SELECT `ar_step`.`parent_id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` "
+      "ON `ar_step`.`id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
+      "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
+      "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`");
+  EXPECT_EQ(
+      ar::detail::render_tree(sqlite(), table, 0, 1, false),
+      R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = ? UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < ?) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
+  EXPECT_EQ(
+      ar::detail::render_tree(postgresql(), table, 0, 1, false),
+      R"(WITH RECURSIVE "ar_tree" ("ar_key", "ar_depth") AS (SELECT "id", 1 FROM "categories" WHERE "parent_id" = $1 UNION ALL SELECT "ar_step"."id", "ar_tree"."ar_depth" + 1 FROM "categories" AS "ar_step" JOIN "ar_tree" ON "ar_step"."parent_id" = "ar_tree"."ar_key" WHERE "ar_tree"."ar_depth" < $2) SELECT "categories"."id", "categories"."parent_id", "categories"."name" FROM "categories" JOIN "ar_tree" ON "categories"."id" = "ar_tree"."ar_key" ORDER BY "ar_tree"."ar_depth", "categories"."id")");
+  EXPECT_EQ(
+      ar::detail::render_tree(mysql(), table, 0, 1, false),
+      "WITH RECURSIVE `ar_tree` (`ar_key`, `ar_depth`) AS (SELECT `id`, 1 FROM `categories` WHERE `parent_id` = ? "
+      "UNION ALL SELECT `ar_step`.`id`, `ar_tree`.`ar_depth` + 1 FROM `categories` AS `ar_step` JOIN `ar_tree` ON "
+      "`ar_step`.`parent_id` = `ar_tree`.`ar_key` WHERE `ar_tree`.`ar_depth` < ?) SELECT `categories`.`id`, "
+      "`categories`.`parent_id`, `categories`.`name` FROM `categories` JOIN `ar_tree` ON `categories`.`id` = "
+      "`ar_tree`.`ar_key` ORDER BY `ar_tree`.`ar_depth`, `categories`.`id`");
 }
 
 // where_has and a through relation's query are correlated EXISTS subqueries. Relations resolve their
@@ -285,18 +304,23 @@ class serialize_exists : public ::testing::Test {
 
 TEST_F(serialize_exists, where_has_and_doesnt_have_in_each_dialect) {
   const auto has = ar::from<rel::user>() | ar::where_has("posts");
-  EXPECT_EQ(has.to_sql(sqlite()),
-            R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
-  EXPECT_EQ(has.to_sql(postgresql()),
-            R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
-  EXPECT_EQ(has.to_sql(mysql()),
-            "SELECT `id`, `username` FROM `users` WHERE EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE `ar_s1`.`user_id` = "
-            "`users`.`id`)");
+  EXPECT_EQ(
+      has.to_sql(sqlite()),
+      R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
+  EXPECT_EQ(
+      has.to_sql(postgresql()),
+      R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
+  EXPECT_EQ(
+      has.to_sql(mysql()),
+      "SELECT `id`, `username` FROM `users` WHERE EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE `ar_s1`.`user_id` = "
+      "`users`.`id`)");
   const auto hasnt = ar::from<rel::user>() | ar::where_doesnt_have("posts");
-  EXPECT_EQ(hasnt.to_sql(sqlite()),
-            R"(SELECT "id", "username" FROM "users" WHERE NOT EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
-  EXPECT_EQ(hasnt.to_sql(postgresql()),
-            R"(SELECT "id", "username" FROM "users" WHERE NOT EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
+  EXPECT_EQ(
+      hasnt.to_sql(sqlite()),
+      R"(SELECT "id", "username" FROM "users" WHERE NOT EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
+  EXPECT_EQ(
+      hasnt.to_sql(postgresql()),
+      R"(SELECT "id", "username" FROM "users" WHERE NOT EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id"))");
   EXPECT_EQ(hasnt.to_sql(mysql()),
             "SELECT `id`, `username` FROM `users` WHERE NOT EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE "
             "`ar_s1`.`user_id` = `users`.`id`)");
@@ -304,19 +328,25 @@ TEST_F(serialize_exists, where_has_and_doesnt_have_in_each_dialect) {
 
 TEST_F(serialize_exists, a_path_nests_and_a_modifier_filters_inside_the_subquery) {
   const auto nested = ar::from<rel::user>() | ar::where_has("posts.comments");
-  EXPECT_EQ(nested.to_sql(sqlite()),
-            R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND EXISTS (SELECT 1 FROM "comments" AS "ar_s2" WHERE "ar_s2"."post_id" = "ar_s1"."id")))");
-  EXPECT_EQ(nested.to_sql(postgresql()),
-            R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND EXISTS (SELECT 1 FROM "comments" AS "ar_s2" WHERE "ar_s2"."post_id" = "ar_s1"."id")))");
-  EXPECT_EQ(nested.to_sql(mysql()),
-            "SELECT `id`, `username` FROM `users` WHERE EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE `ar_s1`.`user_id` = "
-            "`users`.`id` AND EXISTS (SELECT 1 FROM `comments` AS `ar_s2` WHERE `ar_s2`.`post_id` = `ar_s1`.`id`))");
-  const auto drafting = ar::from<rel::user>() | ar::filter(rel::user::c.id > 1) |
-                        ar::where_has("posts", [](ar::query<rel::post> q) { return q | ar::filter(rel::post::c.status == "draft"); });
-  EXPECT_EQ(drafting.to_sql(sqlite()),
-            R"(SELECT "id", "username" FROM "users" WHERE "id" > ? AND EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND "ar_s1"."status" = ?))");
-  EXPECT_EQ(drafting.to_sql(postgresql()),
-            R"(SELECT "id", "username" FROM "users" WHERE "id" > $1 AND EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND "ar_s1"."status" = $2))");
+  EXPECT_EQ(
+      nested.to_sql(sqlite()),
+      R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND EXISTS (SELECT 1 FROM "comments" AS "ar_s2" WHERE "ar_s2"."post_id" = "ar_s1"."id")))");
+  EXPECT_EQ(
+      nested.to_sql(postgresql()),
+      R"(SELECT "id", "username" FROM "users" WHERE EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND EXISTS (SELECT 1 FROM "comments" AS "ar_s2" WHERE "ar_s2"."post_id" = "ar_s1"."id")))");
+  EXPECT_EQ(
+      nested.to_sql(mysql()),
+      "SELECT `id`, `username` FROM `users` WHERE EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE `ar_s1`.`user_id` = "
+      "`users`.`id` AND EXISTS (SELECT 1 FROM `comments` AS `ar_s2` WHERE `ar_s2`.`post_id` = `ar_s1`.`id`))");
+  const auto drafting =
+      ar::from<rel::user>() | ar::filter(rel::user::c.id > 1) |
+      ar::where_has("posts", [](ar::query<rel::post> q) { return q | ar::filter(rel::post::c.status == "draft"); });
+  EXPECT_EQ(
+      drafting.to_sql(sqlite()),
+      R"(SELECT "id", "username" FROM "users" WHERE "id" > ? AND EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND "ar_s1"."status" = ?))");
+  EXPECT_EQ(
+      drafting.to_sql(postgresql()),
+      R"(SELECT "id", "username" FROM "users" WHERE "id" > $1 AND EXISTS (SELECT 1 FROM "posts" AS "ar_s1" WHERE "ar_s1"."user_id" = "users"."id" AND "ar_s1"."status" = $2))");
   EXPECT_EQ(drafting.to_sql(mysql()),
             "SELECT `id`, `username` FROM `users` WHERE `id` > ? AND EXISTS (SELECT 1 FROM `posts` AS `ar_s1` WHERE "
             "`ar_s1`.`user_id` = `users`.`id` AND `ar_s1`.`status` = ?)");
@@ -326,10 +356,12 @@ TEST_F(serialize_exists, a_path_nests_and_a_modifier_filters_inside_the_subquery
 TEST_F(serialize_exists, a_through_relations_query_in_each_dialect) {
   const ar_test::golden::article a{7, "a"};
   const auto labels = a.labels_query();
-  EXPECT_EQ(labels.to_sql(sqlite()),
-            R"(SELECT "id", "name" FROM "labels" WHERE EXISTS (SELECT 1 FROM "article_labels" AS "ar_s1" WHERE "ar_s1"."label_id" = "labels"."id" AND "ar_s1"."article_id" = ?))");
-  EXPECT_EQ(labels.to_sql(postgresql()),
-            R"(SELECT "id", "name" FROM "labels" WHERE EXISTS (SELECT 1 FROM "article_labels" AS "ar_s1" WHERE "ar_s1"."label_id" = "labels"."id" AND "ar_s1"."article_id" = $1))");
+  EXPECT_EQ(
+      labels.to_sql(sqlite()),
+      R"(SELECT "id", "name" FROM "labels" WHERE EXISTS (SELECT 1 FROM "article_labels" AS "ar_s1" WHERE "ar_s1"."label_id" = "labels"."id" AND "ar_s1"."article_id" = ?))");
+  EXPECT_EQ(
+      labels.to_sql(postgresql()),
+      R"(SELECT "id", "name" FROM "labels" WHERE EXISTS (SELECT 1 FROM "article_labels" AS "ar_s1" WHERE "ar_s1"."label_id" = "labels"."id" AND "ar_s1"."article_id" = $1))");
   EXPECT_EQ(labels.to_sql(mysql()),
             "SELECT `id`, `name` FROM `labels` WHERE EXISTS (SELECT 1 FROM `article_labels` AS `ar_s1` WHERE "
             "`ar_s1`.`label_id` = `labels`.`id` AND `ar_s1`.`article_id` = ?)");

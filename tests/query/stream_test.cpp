@@ -67,7 +67,8 @@ TEST_P(streams, range_v3_and_std_views_compose_with_a_stream) {
   {
     auto rows = ar::from<user>(db) | ar::order_by(user::c.id) | ar::stream;
     for (const std::string& n : rows | ranges::views::filter([](const user& u) { return u.id % 2 == 0; }) |
-                                    ranges::views::transform([](const user& u) { return u.name; }) | ranges::views::take(3))
+                                    ranges::views::transform([](const user& u) { return u.name; }) |
+                                    ranges::views::take(3))
       names.push_back(n);
   }  // left before its end: destroying it frees the connection
   EXPECT_EQ(names, (std::vector<std::string>{"user1", "user3", "user5"}));
@@ -93,7 +94,8 @@ TEST_P(streams, a_stream_is_a_view_that_pipes_straight_into_range_v3) {
 TEST_P(streams, selected_columns_stream_too) {
   seed(3);
   std::vector<std::string> names;
-  for (auto [name] : ar::from<user>(db) | ar::select(user::c.name) | ar::order_by(user::c.id) | ar::stream) names.push_back(name);
+  for (auto [name] : ar::from<user>(db) | ar::select(user::c.name) | ar::order_by(user::c.id) | ar::stream)
+    names.push_back(name);
   EXPECT_EQ(names, (std::vector<std::string>{"user0", "user1", "user2"}));
 }
 
@@ -108,7 +110,8 @@ TEST_P(streams, an_empty_result_is_an_empty_range) {
   EXPECT_EQ(rows_of(ar::from<user>(db) | ar::stream), (std::pair{true, std::size_t{0}}));  // an empty table
   seed(3);
   // A filter that matches nothing, on a table that has rows.
-  EXPECT_EQ(rows_of(ar::from<user>(db) | ar::filter(user::c.name == "nobody") | ar::stream), (std::pair{true, std::size_t{0}}));
+  EXPECT_EQ(rows_of(ar::from<user>(db) | ar::filter(user::c.name == "nobody") | ar::stream),
+            (std::pair{true, std::size_t{0}}));
   // The same reading of a result that has rows sees them.
   EXPECT_EQ(rows_of(ar::from<user>(db) | ar::stream), (std::pair{false, std::size_t{3}}));
 }
@@ -163,8 +166,8 @@ TEST_P(streams, memory_stays_flat_over_a_million_rows) {
   if (!ar_test::capabilities_of(GetParam()).streams_in_constant_memory) return;
   // Materialising the rows would take well over 50 MiB; the stream's growth past its first batches
   // must stay within a few MiB whatever the number of rows.
-  EXPECT_LT(peak - std::min(peak, after_warmup), 8u * 1024) << "resident KiB after 20k rows: " << after_warmup
-                                                             << ", peak: " << peak;
+  EXPECT_LT(peak - std::min(peak, after_warmup), 8u * 1024)
+      << "resident KiB after 20k rows: " << after_warmup << ", peak: " << peak;
 }
 
 TEST_P(streams, another_statement_while_a_stream_is_open_is_an_error_or_works) {

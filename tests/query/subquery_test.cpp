@@ -27,8 +27,8 @@ class subqueries : public ar_test::backend_test {
     ar::create_tables<user, post, person>(db);
     users = {{0, "ada", "red"}, {0, "bob", std::nullopt}, {0, "cyd", "grey"}};
     ar::insert_all(db, users);
-    std::vector<post> posts{{0, users[0].id, "a1", std::nullopt}, {0, users[0].id, "a2", "x"},
-                            {0, users[2].id, "c1", "y"}};
+    std::vector<post> posts{
+        {0, users[0].id, "a1", std::nullopt}, {0, users[0].id, "a2", "x"}, {0, users[2].id, "c1", "y"}};
     ar::insert_all(db, posts);
     std::vector<person> people{{0, "ada", 36, 9.5, true, {}}, {0, "zed", 17, 4.0, false, {}}};
     ar::insert_all(db, people);
@@ -44,7 +44,8 @@ class subqueries : public ar_test::backend_test {
 TEST_P(subqueries, in_and_not_in_a_query_of_one_column) {
   const auto authors = ar::from<post>(db) | ar::filter(post::c.title != "zz") | ar::select(post::c.user_id);
   ar::statement_counter counter;
-  const auto with_posts = ar::from<user>(db) | ar::filter(user::c.id.in(authors)) | ar::order_by(user::c.id) | ar::to_vector;
+  const auto with_posts =
+      ar::from<user>(db) | ar::filter(user::c.id.in(authors)) | ar::order_by(user::c.id) | ar::to_vector;
   const auto without = ar::from<user>(db) | ar::filter(user::c.id.not_in(authors)) | ar::to_vector;
   EXPECT_EQ(counter.count(), 2u);
   EXPECT_EQ(names(with_posts), (std::vector<std::string>{"ada", "cyd"}));
@@ -64,10 +65,11 @@ TEST_P(subqueries, exists_in_and_scalar) {
   // A scalar subquery in select and in a filter.
   const auto post_count = ar::from<post>(db) | ar::select(ar::count_all());
   ar::statement_counter counter;
-  const auto rows = ar::from<user>(db) | ar::order_by(user::c.id) | ar::select(user::c.name, ar::scalar(post_count)) |
-                    ar::to_vector;
+  const auto rows =
+      ar::from<user>(db) | ar::order_by(user::c.id) | ar::select(user::c.name, ar::scalar(post_count)) | ar::to_vector;
   EXPECT_EQ(counter.count(), 1u);
-  EXPECT_EQ(rows, (std::vector<std::tuple<std::string, std::optional<std::int64_t>>>{{"ada", 3}, {"bob", 3}, {"cyd", 3}}));
+  EXPECT_EQ(rows,
+            (std::vector<std::tuple<std::string, std::optional<std::int64_t>>>{{"ada", 3}, {"bob", 3}, {"cyd", 3}}));
   const auto max_id = ar::from<user>(db) | ar::select(user::c.id.max());
   EXPECT_EQ(names(ar::from<user>(db) | ar::filter(user::c.id == ar::scalar(max_id)) | ar::to_vector),
             (std::vector<std::string>{"cyd"}));
@@ -75,7 +77,8 @@ TEST_P(subqueries, exists_in_and_scalar) {
 
 TEST_P(subqueries, values_are_bound_in_order_and_other_databases_are_refused) {
   const auto authors = ar::from<post>(db) | ar::filter(post::c.title == "c1") | ar::select(post::c.user_id);
-  const auto q = ar::from<user>(db) | ar::filter(user::c.name != "zz" && user::c.id.in(authors) && user::c.name != "yy");
+  const auto q =
+      ar::from<user>(db) | ar::filter(user::c.name != "zz" && user::c.id.in(authors) && user::c.name != "yy");
   const auto r = q.render();
   ASSERT_EQ(r.parameters.size(), 3u);
   EXPECT_EQ(ar::to_string(r.parameters[1]), "'c1'");

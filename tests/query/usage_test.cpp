@@ -26,8 +26,12 @@ class queries : public ar_test::backend_test {
     backend_test::SetUp();
     ar::create_tables<person, user, post>(db);
     people = {
-        {0, "ada", 36, 9.5, true, day(1)},    {0, "bob", 17, 4.0, false, day(2)}, {0, "cyd", std::nullopt, 7.25, true, day(3)},
-        {0, "dee", 52, 1.0, false, day(4)},   {0, "eve", 18, 8.0, true, day(5)},  {0, "abe", 70, 6.5, false, day(6)},
+        {0, "ada", 36, 9.5, true, day(1)},
+        {0, "bob", 17, 4.0, false, day(2)},
+        {0, "cyd", std::nullopt, 7.25, true, day(3)},
+        {0, "dee", 52, 1.0, false, day(4)},
+        {0, "eve", 18, 8.0, true, day(5)},
+        {0, "abe", 70, 6.5, false, day(6)},
     };
     ar::insert_all(db, people);
   }
@@ -53,11 +57,13 @@ TEST_P(queries, comparisons_filter_rows) {
   EXPECT_EQ(names(q | ar::filter(person::c.age >= 18) | ar::to_vector), (names_t{"ada", "dee", "eve", "abe"}));
   EXPECT_EQ(names(q | ar::filter(person::c.age < 18) | ar::to_vector), (names_t{"bob"}));
   EXPECT_EQ(names(q | ar::filter(person::c.name == "cyd") | ar::to_vector), (names_t{"cyd"}));
-  EXPECT_EQ(names(q | ar::filter(person::c.name != "cyd" && person::c.score > 7.0) | ar::to_vector), (names_t{"ada", "eve"}));
+  EXPECT_EQ(names(q | ar::filter(person::c.name != "cyd" && person::c.score > 7.0) | ar::to_vector),
+            (names_t{"ada", "eve"}));
   EXPECT_EQ(names(q | ar::filter(person::c.joined <= day(2)) | ar::to_vector), (names_t{"ada", "bob"}));
   EXPECT_EQ(names(q | ar::filter(person::c.active == false) | ar::to_vector), (names_t{"bob", "dee", "abe"}));
   EXPECT_EQ(names(q | ar::filter(person::c.active) | ar::to_vector), (names_t{"ada", "cyd", "eve"}));
-  EXPECT_EQ(names(q | ar::filter(!person::c.active || person::c.age > 40) | ar::to_vector), (names_t{"bob", "dee", "abe"}));
+  EXPECT_EQ(names(q | ar::filter(!person::c.active || person::c.age > 40) | ar::to_vector),
+            (names_t{"bob", "dee", "abe"}));
 }
 
 TEST_P(queries, in_like_between_and_null_tests) {
@@ -77,8 +83,8 @@ TEST_P(queries, in_like_between_and_null_tests) {
 // SQLite's GLOB wildcards find themselves) and count case on every backend; the i-forms ignore the
 // case of ASCII letters on every backend, as ilike does.
 TEST_P(queries, text_search_finds_the_text_as_it_is) {
-  const std::vector<std::string> texts{"50% off", "50 % off", "5000 off", "a_b", "axb", "A_B",   "x!y", "x!!y",
-                                       "*star",   "?q",       "[br]",     "b",   "Off 50%", "",   "Café", "CAFÉ"};
+  const std::vector<std::string> texts{"50% off", "50 % off", "5000 off", "a_b", "axb",     "A_B", "x!y",  "x!!y",
+                                       "*star",   "?q",       "[br]",     "b",   "Off 50%", "",    "Café", "CAFÉ"};
   std::vector<user> rows;
   for (const auto& t : texts) rows.push_back(user{0, t, std::nullopt});
   ar::insert_all(db, rows);
@@ -117,18 +123,20 @@ TEST_P(queries, text_search_finds_the_text_as_it_is) {
 
   // ilike is a pattern that ignores case; like is the database's own.
   EXPECT_EQ(found(n.ilike("a_b")), (names_t{"a_b", "axb", "A_B"}));
-  EXPECT_EQ(found(n.not_ilike("%o%")), (names_t{"a_b", "axb", "A_B", "x!y", "x!!y", "*star", "?q", "[br]", "b", "",
-                                                "Café", "CAFÉ"}));
+  EXPECT_EQ(found(n.not_ilike("%o%")),
+            (names_t{"a_b", "axb", "A_B", "x!y", "x!!y", "*star", "?q", "[br]", "b", "", "Café", "CAFÉ"}));
 }
 
 TEST_P(queries, order_take_drop_and_distinct) {
   EXPECT_EQ(names(ar::from<person>(db) | ar::order_by(ar::desc(person::c.score)) | ar::take(2) | ar::to_vector),
             (names_t{"ada", "eve"}));
-  EXPECT_EQ(names(ar::from<person>(db) | ar::order_by(person::c.active, person::c.name.desc()) | ar::drop(1) | ar::take(2) |
-                  ar::to_vector),
+  EXPECT_EQ(names(ar::from<person>(db) | ar::order_by(person::c.active, person::c.name.desc()) | ar::drop(1) |
+                  ar::take(2) | ar::to_vector),
             (names_t{"bob", "abe"}));
-  EXPECT_EQ(names(ar::from<person>(db) | ar::order_by(person::c.name) | ar::drop(4) | ar::to_vector), (names_t{"dee", "eve"}));
-  auto flags = ar::from<person>(db) | ar::select(person::c.active) | ar::distinct | ar::order_by(person::c.active) | ar::to_vector;
+  EXPECT_EQ(names(ar::from<person>(db) | ar::order_by(person::c.name) | ar::drop(4) | ar::to_vector),
+            (names_t{"dee", "eve"}));
+  auto flags = ar::from<person>(db) | ar::select(person::c.active) | ar::distinct | ar::order_by(person::c.active) |
+               ar::to_vector;
   EXPECT_EQ(flags, (std::vector<std::tuple<bool>>{{false}, {true}}));
 }
 
@@ -141,8 +149,8 @@ TEST_P(queries, select_reads_a_tuple_or_a_struct_of_columns) {
     std::string name;
     double score;
   };
-  auto rows = ar::from<person>(db) | ar::order_by(person::c.score) | ar::select_as<name_score>(person::c.name, person::c.score) |
-              ar::take(1) | ar::to_vector;
+  auto rows = ar::from<person>(db) | ar::order_by(person::c.score) |
+              ar::select_as<name_score>(person::c.name, person::c.score) | ar::take(1) | ar::to_vector;
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].name, "dee");
   EXPECT_EQ(rows[0].score, 1.0);
@@ -183,14 +191,16 @@ TEST_P(queries, first_is_by_key_unless_ordered) {
 
 TEST_P(queries, one_pipeline_is_one_statement) {
   ar::statement_counter counter;
-  auto rows = ar::from<person>(db) | ar::filter(person::c.age > 1) | ar::order_by(person::c.name) | ar::take(3) | ar::to_vector;
+  auto rows =
+      ar::from<person>(db) | ar::filter(person::c.age > 1) | ar::order_by(person::c.name) | ar::take(3) | ar::to_vector;
   EXPECT_EQ(rows.size(), 3u);
   EXPECT_EQ(counter.count(), 1u);
 }
 
 TEST_P(queries, running_the_same_shape_again_prepares_nothing) {
   auto run = [&](int age) {
-    return ar::from<person>(db) | ar::filter(person::c.age > age && person::c.name.like("%e%")) | ar::take(5) | ar::to_vector;
+    return ar::from<person>(db) | ar::filter(person::c.age > age && person::c.name.like("%e%")) | ar::take(5) |
+           ar::to_vector;
   };
   EXPECT_EQ(run(1).size(), 3u);
   // Preparations, not cached statements: with the cache bypassed the cache stays as it is while

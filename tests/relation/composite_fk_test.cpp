@@ -122,7 +122,8 @@ class composite_fk : public ar_test::backend_test {
   std::string row_in(std::size_t n) const {
     const bool pg = GetParam() == "postgresql";
     std::string list = GetParam() == "mariadb" ? "(" : "(VALUES ";
-    for (std::size_t i = 0; i < n; ++i) list += i ? ", (?, ?)" : pg ? "(CAST(? AS TEXT), CAST(? AS INTEGER))" : "(?, ?)";
+    for (std::size_t i = 0; i < n; ++i)
+      list += i ? ", (?, ?)" : pg ? "(CAST(? AS TEXT), CAST(? AS INTEGER))" : "(?, ?)";
     return list + ")";
   }
 };
@@ -163,8 +164,10 @@ TEST_P(composite_fk, a_lazy_belongs_to_is_one_statement_matching_both_parts) {
   EXPECT_EQ(order->customer, "south-customer3");
   EXPECT_EQ(counter.count(), 1u);
   EXPECT_EQ(counter.statements()[0],
-            ar_test::sql_for(db, "SELECT {shop_code}, {order_no}, {customer} FROM {cfk_orders} WHERE ({shop_code}, "
-                                 "{order_no}) IN " + row_in(1)));
+            ar_test::sql_for(db,
+                             "SELECT {shop_code}, {order_no}, {customer} FROM {cfk_orders} WHERE ({shop_code}, "
+                             "{order_no}) IN " +
+                                 row_in(1)));
   (void)line.order();
   EXPECT_EQ(counter.count(), 1u);  // cached
 }
@@ -222,8 +225,10 @@ TEST_P(composite_fk, a_has_one_and_a_null_part_that_reads_nothing) {
   EXPECT_EQ(receipts[0].order()->customer, "south-customer2");
   EXPECT_EQ(counter.count(), 1u);
   EXPECT_EQ(counter.statements()[0],
-            ar_test::sql_for(db, "SELECT {shop_code}, {order_no}, {customer} FROM {cfk_orders} WHERE ({shop_code}, "
-                                 "{order_no}) IN " + row_in(1)));
+            ar_test::sql_for(db,
+                             "SELECT {shop_code}, {order_no}, {customer} FROM {cfk_orders} WHERE ({shop_code}, "
+                             "{order_no}) IN " +
+                                 row_in(1)));
 }
 
 TEST_P(composite_fk, lazy_loads_over_siblings_are_batched_into_one_statement) {
@@ -239,8 +244,10 @@ TEST_P(composite_fk, lazy_loads_over_siblings_are_batched_into_one_statement) {
   EXPECT_EQ(counter.count(), 1u);
   // Six distinct orders, each listed once.
   EXPECT_EQ(counter.statements()[0],
-            ar_test::sql_for(db, "SELECT {shop_code}, {order_no}, {customer} FROM {cfk_orders} WHERE ({shop_code}, "
-                                 "{order_no}) IN " + row_in(6)));
+            ar_test::sql_for(db,
+                             "SELECT {shop_code}, {order_no}, {customer} FROM {cfk_orders} WHERE ({shop_code}, "
+                             "{order_no}) IN " +
+                                 row_in(6)));
   // Identity: the lines of one order share one record.
   EXPECT_EQ(all[3].order().get(), all[4].order().get());  // north 3, lines 1 and 2
   EXPECT_NE(all[3].order().get(), all[9].order().get());  // north 3 and south 3
@@ -348,8 +355,9 @@ TEST_P(composite_fk, key_lists_past_the_bind_limit_are_split_per_row_value) {
   cfk_shop bulk{"bulk", "bulk-city"};  // the orders' shop: their foreign key refers to it
   ar::insert(db, bulk);
   if (GetParam() == "postgresql") {
-    db.execute(R"(INSERT INTO "cfk_orders" ("shop_code", "order_no", "customer") SELECT 'bulk', g, 'c' FROM generate_series(1, )" +
-               count + ") AS g");
+    db.execute(
+        R"(INSERT INTO "cfk_orders" ("shop_code", "order_no", "customer") SELECT 'bulk', g, 'c' FROM generate_series(1, )" +
+        count + ") AS g");
   } else if (GetParam() == "mariadb") {
     db.execute("INSERT INTO `cfk_orders` (`shop_code`, `order_no`, `customer`) SELECT 'bulk', seq, 'c' FROM seq_1_to_" +
                count);
@@ -377,7 +385,10 @@ TEST_P(composite_fk, key_lists_past_the_bind_limit_are_split_per_row_value) {
   EXPECT_EQ(lines_seen, 13u);
   for (const std::string& sql : counter.statements()) {
     // No statement binds more parameters than the backend takes.
-    EXPECT_LE(static_cast<std::size_t>(std::count(sql.begin(), sql.end(), GetParam() == "postgresql" ? '$' : GetParam() == "mariadb" ? ':' : '?')),
+    EXPECT_LE(static_cast<std::size_t>(std::count(sql.begin(), sql.end(),
+                                                  GetParam() == "postgresql" ? '$'
+                                                  : GetParam() == "mariadb"  ? ':'
+                                                                             : '?')),
               limit);
   }
 }

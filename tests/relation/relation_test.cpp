@@ -78,8 +78,9 @@ TEST_P(relations, has_many_loads_every_child_once) {
   EXPECT_EQ(titles(ada.posts()), (std::vector<std::string>{"first", "second"}));
   EXPECT_EQ(counter.count(), 1u);
   const auto sql = counter.statements();
-  EXPECT_EQ(sql[0], ar_test::sql_for(db, "SELECT {id}, {user_id}, {title}, {status} FROM {posts} WHERE {user_id} = "
-                                         "? ORDER BY {id}"));
+  EXPECT_EQ(sql[0], ar_test::sql_for(db,
+                                     "SELECT {id}, {user_id}, {title}, {status} FROM {posts} WHERE {user_id} = "
+                                     "? ORDER BY {id}"));
 }
 
 TEST_P(relations, an_owner_without_children_gets_an_empty_collection_once) {
@@ -399,8 +400,9 @@ TEST_P(relations, a_failure_while_destroying_rolls_every_dependent_back) {
   // A table ar does not know holds a real foreign key to the user: deleting the user fails after
   // its posts were destroyed, and the rollback must bring them back.
   // A table-level FOREIGN KEY: MySQL ignores a REFERENCES written on the column.
-  db.execute(ar_test::sql_for(db, "CREATE TABLE {pins} ({id} INTEGER PRIMARY KEY, {user_id} BIGINT NOT NULL, "
-                                  "FOREIGN KEY ({user_id}) REFERENCES {users} ({id}))"));
+  db.execute(ar_test::sql_for(db,
+                              "CREATE TABLE {pins} ({id} INTEGER PRIMARY KEY, {user_id} BIGINT NOT NULL, "
+                              "FOREIGN KEY ({user_id}) REFERENCES {users} ({id}))"));
   db.execute(ar_test::sql_for(db, "INSERT INTO {pins} ({id}, {user_id}) VALUES (1, ?)"), {ada.id});
   EXPECT_THROW(ar::destroy(db, ada), ar::database_error);
   EXPECT_FALSE(db.in_transaction());

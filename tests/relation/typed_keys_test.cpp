@@ -84,7 +84,8 @@ struct entry {
 
 ar::uuid uuid_of(int n) {
   ar::uuid u;
-  for (std::size_t i = 0; i < u.bytes.size(); ++i) u.bytes[i] = static_cast<std::byte>((n * 37 + static_cast<int>(i) * 11) % 256);
+  for (std::size_t i = 0; i < u.bytes.size(); ++i)
+    u.bytes[i] = static_cast<std::byte>((n * 37 + static_cast<int>(i) * 11) % 256);
   u.bytes[0] = std::byte{0};  // one NUL byte in each key
   return u;
 }
@@ -203,14 +204,16 @@ TEST_P(typed_keys, a_strong_id_key_relates_its_models) {
 }
 
 TEST_P(typed_keys, a_uuid_key_relates_its_models) {
-  seed<device, reading>([&](int p) { return make_key_source<device>(p); },
-                        [&](int p, int c) { return reading{0, make_key_source<device>(p).id, "c" + std::to_string(c)}; });
+  seed<device, reading>(
+      [&](int p) { return make_key_source<device>(p); },
+      [&](int p, int c) { return reading{0, make_key_source<device>(p).id, "c" + std::to_string(c)}; });
   exercise<device, reading>([](const device& d) { return d.id; }, [](const reading& r) { return r.device_id; });
 }
 
 TEST_P(typed_keys, a_date_key_relates_its_models) {
-  seed<day_plan, entry>([&](int p) { return make_key_source<day_plan>(p); },
-                        [&](int p, int c) { return entry{0, make_key_source<day_plan>(p).day, "c" + std::to_string(c)}; });
+  seed<day_plan, entry>(
+      [&](int p) { return make_key_source<day_plan>(p); },
+      [&](int p, int c) { return entry{0, make_key_source<day_plan>(p).day, "c" + std::to_string(c)}; });
   exercise<day_plan, entry>([](const day_plan& d) { return d.day; }, [](const entry& e) { return e.day; });
 }
 

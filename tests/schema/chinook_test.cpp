@@ -16,7 +16,6 @@
 #include <tuple>
 #include <vector>
 
-
 namespace chinook {
 
 struct album;
@@ -59,7 +58,8 @@ struct track {
   std::int64_t milliseconds = 0;
   std::optional<std::int64_t> bytes;
   ar::numeric<10, 2> unit_price;  // NUMERIC(10,2)
-  AR_MODEL(track, "Track", AR_FIELDS(id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price),
+  AR_MODEL(track, "Track",
+           AR_FIELDS(id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price),
            AR_COLUMN(id, "TrackId"), AR_COLUMN(name, "Name"), AR_COLUMN(album_id, "AlbumId"),
            AR_COLUMN(media_type_id, "MediaTypeId"), AR_COLUMN(genre_id, "GenreId"), AR_COLUMN(composer, "Composer"),
            AR_COLUMN(milliseconds, "Milliseconds"), AR_COLUMN(bytes, "Bytes"), AR_COLUMN(unit_price, "UnitPrice"),
@@ -79,8 +79,7 @@ struct employee {
   AR_MODEL(employee, "Employee", AR_FIELDS(id, last_name, first_name, title, reports_to, birth_date, hire_date, email),
            AR_COLUMN(id, "EmployeeId"), AR_COLUMN(last_name, "LastName"), AR_COLUMN(first_name, "FirstName"),
            AR_COLUMN(title, "Title"), AR_COLUMN(reports_to, "ReportsTo"), AR_COLUMN(birth_date, "BirthDate"),
-           AR_COLUMN(hire_date, "HireDate"), AR_COLUMN(email, "Email"),
-           AR_BELONGS_TO(manager, employee, reports_to));
+           AR_COLUMN(hire_date, "HireDate"), AR_COLUMN(email, "Email"), AR_BELONGS_TO(manager, employee, reports_to));
 };
 
 struct customer {
@@ -144,8 +143,8 @@ struct wrong_track {
 struct wrong_playlist_track {
   std::int64_t playlist_id = 0;
   std::int64_t track_id = 0;
-  AR_MODEL(wrong_playlist_track, "PlaylistTrack", AR_FIELDS(playlist_id, track_id), AR_PRIMARY_KEY(playlist_id), AR_KEY_SUPPLIED,
-           AR_COLUMN(playlist_id, "PlaylistId"), AR_COLUMN(track_id, "TrackId"));
+  AR_MODEL(wrong_playlist_track, "PlaylistTrack", AR_FIELDS(playlist_id, track_id), AR_PRIMARY_KEY(playlist_id),
+           AR_KEY_SUPPLIED, AR_COLUMN(playlist_id, "PlaylistId"), AR_COLUMN(track_id, "TrackId"));
 };
 
 // Chinook has reviews nowhere.
@@ -190,7 +189,8 @@ struct invoice_line {
   ar::numeric<10, 2> unit_price;
   std::int64_t quantity = 0;
   std::int64_t discount = 0;  // not in Chinook
-  AR_MODEL(invoice_line, "invoice_line", AR_FIELDS(invoice_line_id, invoice_id, track_id, unit_price, quantity, discount),
+  AR_MODEL(invoice_line, "invoice_line",
+           AR_FIELDS(invoice_line_id, invoice_id, track_id, unit_price, quantity, discount),
            AR_PRIMARY_KEY(invoice_line_id), AR_KEY_SUPPLIED);
 };
 }  // namespace named
@@ -214,7 +214,8 @@ class chinook_schema : public ::testing::Test {
 TEST_F(chinook_schema, models_written_for_it_pass_and_read_its_rows) {
   using namespace chinook;
   const ar::schema_report report =
-      ar::verify_schema<artist, album, genre, media_type, track, employee, customer, invoice, invoice_line, playlist>(db);
+      ar::verify_schema<artist, album, genre, media_type, track, employee, customer, invoice, invoice_line, playlist>(
+          db);
   // Chinook indexes every foreign key.
   EXPECT_TRUE(report.warnings.empty()) << (report.warnings.empty() ? "" : report.warnings[0].message);
 

@@ -46,9 +46,9 @@ struct ddl_post {
   AR_MODEL(ddl_post, "ddl_posts", AR_FIELDS(id, author_id, editor_id, title, status, views, pinned, note, level, score),
            AR_BELONGS_TO(author, ddl_author, author_id),
            AR_BELONGS_TO(editor, ddl_author, editor_id, AR_NO_FOREIGN_KEY),  // an editor may be gone
-           AR_UNIQUE(author_id, title), AR_INDEX(title), AR_DEFAULT(status, ddl_status::draft),
-           AR_DEFAULT(views, 0), AR_DEFAULT(pinned, false), AR_DEFAULT(note, "it's a 'quote' \\ here"),
-           AR_DEFAULT(level, ddl_level::low), AR_DEFAULT(score, 0.5));
+           AR_UNIQUE(author_id, title), AR_INDEX(title), AR_DEFAULT(status, ddl_status::draft), AR_DEFAULT(views, 0),
+           AR_DEFAULT(pinned, false), AR_DEFAULT(note, "it's a 'quote' \\ here"), AR_DEFAULT(level, ddl_level::low),
+           AR_DEFAULT(score, 0.5));
 };
 
 // A tree: the foreign key to its own table.

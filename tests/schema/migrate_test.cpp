@@ -42,8 +42,8 @@ std::vector<ar::migration> library() {
   return {
       {20261201, "create authors",
        [](ar::schema& s) {
-         s.create_table("authors", {ar::column_def<std::int64_t>("id").primary_key(),
-                                    ar::column_def<std::string>("full_name")});
+         s.create_table("authors",
+                        {ar::column_def<std::int64_t>("id").primary_key(), ar::column_def<std::string>("full_name")});
        },
        [](ar::schema& s) { s.drop_table("authors"); }},
       {20261202, "create books",
@@ -248,7 +248,8 @@ TEST_P(migrations, foreign_keys_are_added_and_dropped_where_the_database_can) {
   ar::migrator m(db, {library()[0]});
   m.up();
   ar::schema s(db);
-  s.create_table("reviews", {ar::column_def<std::int64_t>("id").primary_key(), ar::column_def<std::int64_t>("author_id")});
+  s.create_table("reviews",
+                 {ar::column_def<std::int64_t>("id").primary_key(), ar::column_def<std::int64_t>("author_id")});
   if (GetParam() == "sqlite") {
     try {
       s.add_foreign_key("reviews", {"author_id"}, "authors");

@@ -140,8 +140,8 @@ struct vs_typed {
 // The same table, each field over a column that cannot hold it.
 struct vs_typed_wrong {
   std::int64_t id = 0;
-  ar::date ratio{};      // a double column
-  ar::bytes color;       // a text column
+  ar::date ratio{};                   // a double column
+  ar::bytes color;                    // a text column
   std::optional<std::uint64_t> born;  // a date column
   AR_MODEL(vs_typed_wrong, "vs_typed", AR_FIELDS(id, ratio, color, born));
 };
@@ -214,7 +214,7 @@ TEST_P(verify_schema_test, a_mapped_type_is_checked_for_the_values_it_writes_not
     std::vector<problem_place> expected{{schema_problem_kind::wrong_type, "vs_ranged", "small"},
                                         {schema_problem_kind::wrong_type, "vs_ranged", "middle"},
                                         {schema_problem_kind::wrong_type, "vs_ranged", "medium"}};
-    if (postgresql) expected.erase(expected.begin());      // SMALLINT holds 0 to 255
+    if (postgresql) expected.erase(expected.begin());  // SMALLINT holds 0 to 255
     if (!mariadb && !postgresql) expected.erase(expected.begin() + 1);
     EXPECT_EQ(places(e.problems()), expected) << e.what();
     EXPECT_NE(std::string(e.what()).find("the field 'medium' (std::uint32_t)"), std::string::npos) << e.what();
@@ -242,8 +242,7 @@ TEST_P(verify_schema_test, a_foreign_key_without_an_index_is_a_warning_until_an_
   report = ar::verify_schema<vs_author, vs_book>(db);
   EXPECT_EQ(report.warnings.size(), 1u);
 
-  db.execute("CREATE INDEX " + q(db, "vs_books_author") + " ON " + q(db, "vs_books") + " (" + q(db, "author_id") +
-             ")");
+  db.execute("CREATE INDEX " + q(db, "vs_books_author") + " ON " + q(db, "vs_books") + " (" + q(db, "author_id") + ")");
   report = ar::verify_schema<vs_author, vs_book>(db);
   EXPECT_TRUE(report.warnings.empty());
 }
@@ -398,8 +397,8 @@ TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
     const ar::dialect* d = ar::find_dialect(scheme);
     ASSERT_NE(d, nullptr) << scheme;
     for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
-                         value_type::text, value_type::time, value_type::date, value_type::bytes,
-                         value_type::uuid, value_type::decimal, value_type::json}) {
+                         value_type::text, value_type::time, value_type::date, value_type::bytes, value_type::uuid,
+                         value_type::decimal, value_type::json}) {
       EXPECT_TRUE(d->column_type_holds(d->column_type(t), t)) << scheme << " " << d->column_type(t);
       EXPECT_TRUE(d->column_type_holds(d->key_column_type(t), t)) << scheme << " " << d->key_column_type(t);
     }
@@ -413,31 +412,31 @@ TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
 
 TEST(column_type_holds, sqlite_follows_type_affinity) {
   EXPECT_TRUE(holds("sqlite3", "NVARCHAR(120)", value_type::text));
-  EXPECT_TRUE(holds("sqlite3", "DATETIME", value_type::time));          // NUMERIC affinity keeps ar's time text
+  EXPECT_TRUE(holds("sqlite3", "DATETIME", value_type::time));  // NUMERIC affinity keeps ar's time text
   EXPECT_TRUE(holds("sqlite3", "NUMERIC(10,2)", value_type::float64));
-  EXPECT_TRUE(holds("sqlite3", "BOOLEAN", value_type::boolean));        // NUMERIC affinity
-  EXPECT_TRUE(holds("sqlite3", "BIGINT", value_type::int64));           // INTEGER affinity
-  EXPECT_TRUE(holds("sqlite3", "", value_type::text));                  // no type: BLOB affinity keeps all
+  EXPECT_TRUE(holds("sqlite3", "BOOLEAN", value_type::boolean));  // NUMERIC affinity
+  EXPECT_TRUE(holds("sqlite3", "BIGINT", value_type::int64));     // INTEGER affinity
+  EXPECT_TRUE(holds("sqlite3", "", value_type::text));            // no type: BLOB affinity keeps all
   EXPECT_TRUE(holds("sqlite3", "BLOB", value_type::int64));
-  EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::int64));            // numbers become text
+  EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::int64));  // numbers become text
   EXPECT_FALSE(holds("sqlite3", "VARCHAR(10)", value_type::int32));
-  EXPECT_FALSE(holds("sqlite3", "INTEGER", value_type::text));          // "0042" would become 42
+  EXPECT_FALSE(holds("sqlite3", "INTEGER", value_type::text));  // "0042" would become 42
   EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::text));
-  EXPECT_FALSE(holds("sqlite3", "REAL", value_type::int64));            // beyond 2^53 digits are lost
+  EXPECT_FALSE(holds("sqlite3", "REAL", value_type::int64));  // beyond 2^53 digits are lost
   EXPECT_FALSE(holds("sqlite3", "CLOB", value_type::float64));
-  EXPECT_TRUE(holds("sqlite3", "DATE", value_type::date));              // NUMERIC affinity keeps 'YYYY-MM-DD'
+  EXPECT_TRUE(holds("sqlite3", "DATE", value_type::date));  // NUMERIC affinity keeps 'YYYY-MM-DD'
   EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::date));
   EXPECT_FALSE(holds("sqlite3", "INTEGER", value_type::date));
   EXPECT_TRUE(holds("sqlite3", "BLOB", value_type::bytes));
-  EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::bytes));             // a BLOB is kept under every affinity
+  EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::bytes));  // a BLOB is kept under every affinity
   EXPECT_TRUE(holds("sqlite3", "CHAR(36)", value_type::uuid));
   EXPECT_FALSE(holds("sqlite3", "NUMERIC", value_type::uuid));
   EXPECT_TRUE(holds("sqlite3", "NUMERIC(10,2)", value_type::decimal));  // Chinook's prices
   EXPECT_TRUE(holds("sqlite3", "DECIMAL(10,2)", value_type::decimal));
   EXPECT_TRUE(holds("sqlite3", "INTEGER", value_type::decimal));
-  EXPECT_FALSE(holds("sqlite3", "REAL", value_type::decimal));        // a double is not exact
+  EXPECT_FALSE(holds("sqlite3", "REAL", value_type::decimal));  // a double is not exact
   EXPECT_FALSE(holds("sqlite3", "DOUBLE", value_type::decimal));
-  EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::decimal));        // would compare as text
+  EXPECT_FALSE(holds("sqlite3", "TEXT", value_type::decimal));  // would compare as text
   EXPECT_TRUE(holds("sqlite3", "TEXT", value_type::json));
   EXPECT_FALSE(holds("sqlite3", "JSON", value_type::json));  // NUMERIC affinity: the text 12 would become 12
 }

@@ -90,9 +90,9 @@ soci::session& mariadb_bootstrap(bool reconnect = false) {
     try {
       session = std::make_unique<soci::session>("mysql", connection_string(mariadb_url()));
     } catch (const soci::soci_error& e) {
-      throw std::runtime_error("cannot connect to the MariaDB server that AR_TEST_MARIADB names: " +
-                               e.get_error_message() +
-                               " (scripts/mariadb-test-server.sh start starts one on 127.0.0.1:53306)");
+      throw std::runtime_error(
+          "cannot connect to the MariaDB server that AR_TEST_MARIADB names: " + e.get_error_message() +
+          " (scripts/mariadb-test-server.sh start starts one on 127.0.0.1:53306)");
     }
   }
   return *session;

@@ -97,7 +97,7 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
 
 }  // namespace ar_test
 
-#define AR_INSTANTIATE_BACKEND_SUITE(suite) \
+#define AR_INSTANTIATE_BACKEND_SUITE(suite)                                                        \
   INSTANTIATE_TEST_SUITE_P(backends, suite, ::testing::ValuesIn(::ar_test::registered_backends()), \
                            ::ar_test::backend_name)
 

@@ -50,8 +50,8 @@ struct remark {
   std::int64_t article_id = 0;
   std::int64_t by_id = 0;
   std::string body;
-  AR_MODEL(remark, "remarks", AR_FIELDS(id, article_id, by_id, body), AR_BELONGS_TO(article, struct article, article_id),
-           AR_BELONGS_TO(by, writer, by_id),
+  AR_MODEL(remark, "remarks", AR_FIELDS(id, article_id, by_id, body),
+           AR_BELONGS_TO(article, struct article, article_id), AR_BELONGS_TO(by, writer, by_id),
            // through a belongs_to to a belongs_to: the writer of the article remarked on
            AR_HAS_ONE_VIA(article_writer, writer, article, writer));
 };
@@ -171,10 +171,10 @@ TEST_P(chains, a_modifier_filters_the_targets_of_an_eager_chain) {
   EXPECT_TRUE(all[1].remarks().empty());
   // A modifier that orders or limits is refused before anything runs: a chain's rows come in its
   // targets' order, each once.
-  EXPECT_THROW((void)(ar::from<writer>(db) |
-                      ar::with("remarks", [](ar::query<remark> q) { return q | ar::order_by(remark::c.body); }) |
-                      ar::to_vector),
-               ar::error);
+  EXPECT_THROW(
+      (void)(ar::from<writer>(db) |
+             ar::with("remarks", [](ar::query<remark> q) { return q | ar::order_by(remark::c.body); }) | ar::to_vector),
+      ar::error);
 }
 
 TEST_P(chains, a_chain_ending_in_a_belongs_to_gives_each_target_once_and_counts_alike) {
@@ -205,7 +205,7 @@ TEST_P(chains, has_one_through_belongs_to_and_has_one) {
   ar::statement_counter counter;
   ASSERT_TRUE(remarks[0].article_writer());
   EXPECT_EQ(remarks[0].article_writer()->name, "ann");  // r1 is on a1, by ann
-  EXPECT_EQ(counter.count(), 1u);                      // and for every remark of the query at once
+  EXPECT_EQ(counter.count(), 1u);                       // and for every remark of the query at once
   EXPECT_EQ(remarks[4].article_writer()->name, "ben");
   EXPECT_EQ(counter.count(), 1u);
 
@@ -241,7 +241,8 @@ TEST_P(chains, eager_has_one_through_is_one_statement) {
 
 TEST_P(chains, a_chain_is_a_query_to_refine) {
   ar::statement_counter counter;
-  auto by_ben = ann.remarks_query() | ar::filter(remark::c.by_id == ben.id) | ar::order_by(remark::c.body) | ar::to_vector;
+  auto by_ben =
+      ann.remarks_query() | ar::filter(remark::c.by_id == ben.id) | ar::order_by(remark::c.body) | ar::to_vector;
   EXPECT_EQ(bodies(by_ben), (std::vector<std::string>{"r1", "r2", "r4"}));
   EXPECT_EQ(ann.remarks_query() | ar::count, 4);
   EXPECT_EQ(ben.remarked_articles_query() | ar::count, 2);  // each target once, as loading reads them
@@ -277,7 +278,8 @@ TEST_P(chains, where_has_and_joins_follow_a_chain) {
 TEST_P(chains, strict_loading_refuses_a_lazy_chain) {
   auto all = ar::from<writer>(db) | ar::strict_loading | ar::to_vector;
   EXPECT_THROW((void)all[0].remarks(), ar::lazy_load_error);
-  auto loaded = ar::from<writer>(db) | ar::strict_loading | ar::with("remarks") | ar::order_by(writer::c.id) | ar::to_vector;
+  auto loaded =
+      ar::from<writer>(db) | ar::strict_loading | ar::with("remarks") | ar::order_by(writer::c.id) | ar::to_vector;
   EXPECT_EQ(loaded[0].remarks().size(), 4u);
 }
 

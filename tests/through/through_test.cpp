@@ -41,7 +41,8 @@ struct friendship;
 struct person {
   std::int64_t id = 0;
   std::string name;
-  AR_MODEL(person, "people", AR_FIELDS(id, name), AR_HAS_MANY_THROUGH(friends, person, friendship, person_id, friend_id),
+  AR_MODEL(person, "people", AR_FIELDS(id, name),
+           AR_HAS_MANY_THROUGH(friends, person, friendship, person_id, friend_id),
            AR_HAS_MANY_THROUGH(friend_of, person, friendship, friend_id, person_id));
 };
 struct friendship {
@@ -122,9 +123,11 @@ TEST_P(through, eager_with_tags_is_two_statements) {
   EXPECT_EQ(names(posts[1].tags()), (std::vector<std::string>{"sql"}));
   EXPECT_TRUE(posts[2].tags().empty());
   EXPECT_EQ(counter.count(), 2u);
-  EXPECT_EQ(counter.statements()[1],
-            ar_test::sql_for(db, "SELECT {tags}.{id}, {tags}.{name}, {ar_j}.{post_id} FROM {tags} JOIN {post_tags} AS {ar_j} "
-                                 "ON {ar_j}.{tag_id} = {tags}.{id} WHERE {ar_j}.{post_id} IN (?, ?, ?) ORDER BY {tags}.{id}"));
+  EXPECT_EQ(
+      counter.statements()[1],
+      ar_test::sql_for(db,
+                       "SELECT {tags}.{id}, {tags}.{name}, {ar_j}.{post_id} FROM {tags} JOIN {post_tags} AS {ar_j} "
+                       "ON {ar_j}.{tag_id} = {tags}.{id} WHERE {ar_j}.{post_id} IN (?, ?, ?) ORDER BY {tags}.{id}"));
 }
 
 TEST_P(through, load_missing_goes_through_a_loaded_has_many_through) {
@@ -217,9 +220,9 @@ TEST_P(through, attach_does_not_write_a_second_link_for_a_linked_pair) {
   ar::statement_counter counter;
   EXPECT_FALSE(p1.tags_attach(cpp));  // p1 has c++ already
   EXPECT_EQ(counter.count(), 1u);     // the look, no INSERT
-  EXPECT_EQ((ar::from<post_tag>(db) | ar::filter(post_tag::c.post_id == p1.id && post_tag::c.tag_id == cpp.id) |
-             ar::count),
-            1);
+  EXPECT_EQ(
+      (ar::from<post_tag>(db) | ar::filter(post_tag::c.post_id == p1.id && post_tag::c.tag_id == cpp.id) | ar::count),
+      1);
   EXPECT_EQ(names(p1.tags()), (std::vector<std::string>{"c++", "orm"}));
   EXPECT_TRUE(p1.tags_attach(sql));
   EXPECT_EQ(names(p1.tags(ar::reload)), (std::vector<std::string>{"c++", "orm", "sql"}));
@@ -247,8 +250,9 @@ TEST_P(through, toggle_attaches_then_detaches) {
 
 TEST_P(through, an_ordering_modifier_is_refused_before_anything_runs) {
   ar::statement_counter counter;
-  EXPECT_THROW((void)(ar::from<post>(db) | ar::with("tags", [](ar::query<tag> q) { return q | ar::order_by(tag::c.name); })),
-               ar::error);
+  EXPECT_THROW(
+      (void)(ar::from<post>(db) | ar::with("tags", [](ar::query<tag> q) { return q | ar::order_by(tag::c.name); })),
+      ar::error);
   EXPECT_EQ(counter.count(), 0u);
 }
 
@@ -268,8 +272,8 @@ TEST_P(through, friendships_are_two_relations_between_the_same_models) {
   ar::statement_counter counter;
   auto people = ar::from<person>(db) | ar::order_by(person::c.id) | ar::with("friends", "friend_of") | ar::to_vector;
   EXPECT_EQ(counter.count(), 3u);
-  EXPECT_EQ(people[0].friends().size(), 2u);   // ann -> ben, cat
-  EXPECT_EQ(people[1].friend_of().size(), 2u); // ben <- ann, cat
+  EXPECT_EQ(people[0].friends().size(), 2u);    // ann -> ben, cat
+  EXPECT_EQ(people[1].friend_of().size(), 2u);  // ben <- ann, cat
   EXPECT_TRUE(people[1].friends().empty());
   EXPECT_EQ(people[2].friend_of()[0].name, "ann");
 }
@@ -284,9 +288,10 @@ TEST_P(through, where_has_and_with_count_follow_a_through_relation_in_one_statem
                          ar::to_vector;
   const auto counted = ar::from<post>(db) | ar::order_by(post::c.id) | ar::with_count("tags") | ar::to_vector;
   // Past a through relation, on to the next: the tags of a post that has the tag "orm".
-  const auto beside_orm = ar::from<tag>(db) |
-                          ar::where_has("posts.tags", [](ar::query<tag> q) { return q | ar::filter(tag::c.name == "orm"); }) |
-                          ar::order_by(tag::c.id) | ar::to_vector;
+  const auto beside_orm =
+      ar::from<tag>(db) |
+      ar::where_has("posts.tags", [](ar::query<tag> q) { return q | ar::filter(tag::c.name == "orm"); }) |
+      ar::order_by(tag::c.id) | ar::to_vector;
   EXPECT_EQ(counter.count(), 5u);
   ASSERT_EQ(tagged.size(), 2u);
   EXPECT_EQ(tagged[0].id, p1.id);
@@ -303,13 +308,16 @@ TEST_P(through, where_has_and_with_count_follow_a_through_relation_in_one_statem
   EXPECT_EQ(beside_orm[1].name, "orm");
   EXPECT_EQ(counter.count(), 5u);  // the counts were read with the posts
   EXPECT_EQ(counter.statements()[0],
-            ar_test::sql_for(db, "SELECT {id}, {title} FROM {posts} WHERE EXISTS (SELECT 1 FROM {post_tags} AS {ar_s1} "
-                                 "WHERE {ar_s1}.{post_id} = {posts}.{id} AND EXISTS (SELECT 1 FROM {tags} AS {ar_s2} "
-                                 "WHERE {ar_s2}.{id} = {ar_s1}.{tag_id})) ORDER BY {id}"));
-  EXPECT_EQ(counter.statements()[3],
-            ar_test::sql_for(db, "SELECT {id}, {title}, (SELECT COUNT(*) FROM {post_tags} AS {ar_s1} WHERE {ar_s1}.{post_id} "
-                                 "= {posts}.{id} AND EXISTS (SELECT 1 FROM {tags} AS {ar_s2} WHERE {ar_s2}.{id} = "
-                                 "{ar_s1}.{tag_id})) FROM {posts} ORDER BY {id}"));
+            ar_test::sql_for(db,
+                             "SELECT {id}, {title} FROM {posts} WHERE EXISTS (SELECT 1 FROM {post_tags} AS {ar_s1} "
+                             "WHERE {ar_s1}.{post_id} = {posts}.{id} AND EXISTS (SELECT 1 FROM {tags} AS {ar_s2} "
+                             "WHERE {ar_s2}.{id} = {ar_s1}.{tag_id})) ORDER BY {id}"));
+  EXPECT_EQ(
+      counter.statements()[3],
+      ar_test::sql_for(db,
+                       "SELECT {id}, {title}, (SELECT COUNT(*) FROM {post_tags} AS {ar_s1} WHERE {ar_s1}.{post_id} "
+                       "= {posts}.{id} AND EXISTS (SELECT 1 FROM {tags} AS {ar_s2} WHERE {ar_s2}.{id} = "
+                       "{ar_s1}.{tag_id})) FROM {posts} ORDER BY {id}"));
   for (const post& p : counted) EXPECT_EQ(static_cast<std::int64_t>(p.tags().size()), p.tags_count());
 }
 

@@ -102,8 +102,9 @@ TEST_P(retries, a_retryable_failure_runs_fn_again_until_the_attempts_are_spent_t
 
   calls = 0;
   const int result = ar::retry_transaction(db, [&] {
-    if (++calls < 2) throw ar::database_error(db.name(), "SELECT ...", "could not serialize access", "40001",
-                                              ar::error_kind::serialization_failure);
+    if (++calls < 2)
+      throw ar::database_error(db.name(), "SELECT ...", "could not serialize access", "40001",
+                               ar::error_kind::serialization_failure);
     return 42;
   });
   EXPECT_EQ(calls, 2);

@@ -132,7 +132,7 @@ TEST_P(server_aborts, a_refused_statement_carries_the_backends_code_and_kind) {
   } catch (const ar::database_error& e) {
     const std::string expected = GetParam() == "postgresql" ? "23505"  // unique_violation
                                  : GetParam() == "mariadb"  ? "1062"   // ER_DUP_ENTRY
-                                                            : "1555";  // SQLITE_CONSTRAINT_PRIMARYKEY
+                                                            : "1555";   // SQLITE_CONSTRAINT_PRIMARYKEY
     EXPECT_EQ(e.code(), expected) << e.what();
     EXPECT_EQ(e.kind(), ar::error_kind::unique_violation);
     EXPECT_FALSE(e.retryable());
@@ -150,8 +150,9 @@ class server_ended_transactions : public ar_test::backend_test {
     backend_test::SetUp();
     ar::create_table<user>(db);
     if (GetParam() == "sqlite")
-      db.execute("CREATE TRIGGER refuse_boom BEFORE INSERT ON users WHEN NEW.user_name = 'boom' "
-                 "BEGIN SELECT RAISE(ROLLBACK, 'boom is refused'); END");
+      db.execute(
+          "CREATE TRIGGER refuse_boom BEFORE INSERT ON users WHEN NEW.user_name = 'boom' "
+          "BEGIN SELECT RAISE(ROLLBACK, 'boom is refused'); END");
   }
 
   // A statement after which the server holds the transaction no more (SQLite) or refuses it
@@ -186,8 +187,8 @@ TEST_P(server_ended_transactions, every_later_statement_is_refused_unsent_and_co
     EXPECT_THROW((void)(ar::from<user>(db) | ar::count), ar::transaction_aborted);
     EXPECT_THROW(db.execute("DELETE FROM users"), ar::transaction_aborted);
     EXPECT_THROW((void)ar::transaction(db), ar::transaction_aborted);  // no savepoint in it either
-    EXPECT_EQ(counter.count(), 0u);  // nothing reached the database
-    EXPECT_TRUE(db.in_transaction());  // until the scope ends
+    EXPECT_EQ(counter.count(), 0u);                                    // nothing reached the database
+    EXPECT_TRUE(db.in_transaction());                                  // until the scope ends
     EXPECT_THROW(tx.commit(), ar::transaction_aborted);
     EXPECT_FALSE(tx.active());
     EXPECT_FALSE(db.in_transaction());
@@ -223,7 +224,8 @@ TEST_P(server_ended_transactions, leaving_the_scope_ends_it_quietly_and_the_next
   EXPECT_EQ(rows(), 1);
 }
 
-TEST_P(server_ended_transactions, a_savepoint_cannot_bring_back_what_the_server_rolled_back_but_on_postgresql_it_recovers) {
+TEST_P(server_ended_transactions,
+       a_savepoint_cannot_bring_back_what_the_server_rolled_back_but_on_postgresql_it_recovers) {
   ar::transaction tx(db);
   user a{0, "a", std::nullopt};
   ar::insert(db, a);

@@ -72,7 +72,8 @@ TEST_P(trees, children_children_is_three_statements) {
 
 TEST_P(trees, parent_parent_is_three_statements) {
   ar::statement_counter counter;
-  auto leaves = ar::from<category>(db) | ar::filter(category::c.name == "a1x") | ar::with("parent.parent") | ar::to_vector;
+  auto leaves =
+      ar::from<category>(db) | ar::filter(category::c.name == "a1x") | ar::with("parent.parent") | ar::to_vector;
   EXPECT_EQ(leaves[0].parent()->name, "a1");
   EXPECT_EQ(leaves[0].parent()->parent()->name, "a");
   EXPECT_EQ(counter.count(), 3u);
@@ -101,7 +102,7 @@ TEST_P(trees, a_record_cannot_become_its_own_ancestor) {
   b.parent_id = b.id;  // its own parent
   EXPECT_THROW(ar::save(db, b), ar::error);
   EXPECT_EQ(ar::find_or_throw<category>(db, a.id).parent_id, root.id);  // nothing was saved
-  b.parent_id = a1x.id;  // a legal move
+  b.parent_id = a1x.id;                                                 // a legal move
   EXPECT_NO_THROW(ar::save(db, b));
   EXPECT_EQ(names(ar::ancestors(b, "parent")), (std::vector<std::string>{"a1x", "a1", "a", "root"}));
 }
@@ -185,12 +186,13 @@ TEST_P(trees, delete_and_nullify_may_filter_through_the_same_table) {
   category lone{0, b.id, "b1"};
   ar::insert(db, lone);
   // Parents of nobody whose parent is b: only b1.
-  EXPECT_EQ(ar::from<category>(db) | ar::where_doesnt_have("children") |
-                ar::filter(category::c.parent_id == b.id) | ar::delete_all,
+  EXPECT_EQ(ar::from<category>(db) | ar::where_doesnt_have("children") | ar::filter(category::c.parent_id == b.id) |
+                ar::delete_all,
             1u);
   EXPECT_FALSE(ar::find<category>(db, lone.id));
   // Every leaf loses its parent.
-  EXPECT_EQ(ar::detail::nullify_all(ar::from<category>(db) | ar::where_doesnt_have("children"), category::c.parent_id), 2u);
+  EXPECT_EQ(ar::detail::nullify_all(ar::from<category>(db) | ar::where_doesnt_have("children"), category::c.parent_id),
+            2u);
   EXPECT_FALSE(ar::find_or_throw<category>(db, a1x.id).parent_id);
   EXPECT_FALSE(ar::find_or_throw<category>(db, b.id).parent_id);
   EXPECT_EQ(ar::find_or_throw<category>(db, a1.id).parent_id, a.id);

@@ -144,7 +144,8 @@ TEST_P(dates_and_bytes, bytes_round_trip_exactly) {
   ar::bytes big(70000);
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::byte>(i * 7 % 256);
   std::vector<event> rows{
-      {1, 2024y / March / 1, std::nullopt, bytes_of({0, 1, 0, 0xff, 0x80, 0xc3, 0x28, '\\', '\'', 0}), ar::bytes{}, "a"},
+      {1, 2024y / March / 1, std::nullopt, bytes_of({0, 1, 0, 0xff, 0x80, 0xc3, 0x28, '\\', '\'', 0}), ar::bytes{},
+       "a"},
       {2, 2024y / March / 1, std::nullopt, ar::bytes{}, std::nullopt, "b"},
       {3, 2024y / March / 1, std::nullopt, big, bytes_of({0xed, 0xa0, 0x80}), "c"},
   };
@@ -185,8 +186,9 @@ TEST_P(dates_and_bytes, bytes_are_bound_never_written_into_the_statement) {
   std::size_t with_bytes = 0;
   ar::transaction tx(db);  // one connection: the server's counts are the session's
   const auto snapshot = [&](std::int64_t id) {
-    db.execute(ar_test::sql_for(db, "INSERT INTO {server_counts} ({id}, {n}) SELECT ?, VARIABLE_VALUE FROM "
-                                    "information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'"),
+    db.execute(ar_test::sql_for(db,
+                                "INSERT INTO {server_counts} ({id}, {n}) SELECT ?, VARIABLE_VALUE FROM "
+                                "information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'"),
                {id});
   };
   if (mariadb) snapshot(1);

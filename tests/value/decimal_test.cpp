@@ -97,7 +97,8 @@ TEST(decimal_text, keeps_its_scale_and_compares_as_a_number) {
   EXPECT_EQ(ar::decimal("1.5"), ar::decimal("1.50"));
   EXPECT_LT(ar::decimal("-0.01"), ar::decimal("0"));
   EXPECT_LT(ar::decimal("9.99"), ar::decimal("10"));
-  EXPECT_GT(ar::decimal("99999999999999999999999999999999999999"), ar::decimal("0.00000000000000000000000000000000000001"));
+  EXPECT_GT(ar::decimal("99999999999999999999999999999999999999"),
+            ar::decimal("0.00000000000000000000000000000000000001"));
   EXPECT_LT(ar::decimal("-99999999999999999999999999999999999999"), ar::decimal("-0.1"));
   const std::string max38(38, '9');
   EXPECT_EQ(ar::decimal(max38).to_string(), max38);
@@ -152,8 +153,10 @@ TEST(decimal_text, sums_past_38_digits_are_refused_however_far_past) {
   EXPECT_EQ((max38 + min38).to_string(), "0");
   EXPECT_EQ((max38 - max38).to_string(), "0");
   // Twice 10^38 is past 2^127 (a 128-bit coefficient): still a refusal, never a wrapped value.
-  for (const auto& [a, b] : std::vector<std::pair<ar::decimal, ar::decimal>>{
-           {max38, max38}, {min38, min38}, {max38, ar::decimal(std::int32_t{1})}, {min38, ar::decimal(std::int32_t{-1})}}) {
+  for (const auto& [a, b] : std::vector<std::pair<ar::decimal, ar::decimal>>{{max38, max38},
+                                                                             {min38, min38},
+                                                                             {max38, ar::decimal(std::int32_t{1})},
+                                                                             {min38, ar::decimal(std::int32_t{-1})}}) {
     try {
       (void)(a + b);
       ADD_FAILURE() << a.to_string() << " + " << b.to_string();
@@ -167,7 +170,8 @@ TEST(decimal_text, sums_past_38_digits_are_refused_however_far_past) {
   EXPECT_THROW((void)(min38 - ar::decimal(std::int32_t{1})), ar::error);
   // Aligning the scales alone can pass 38 digits: 10^37 + 0.5 needs 39.
   EXPECT_THROW((void)(ar::decimal("1" + std::string(37, '0')) + ar::decimal("0.5")), ar::error);
-  EXPECT_EQ((ar::decimal("1" + std::string(36, '0')) + ar::decimal("0.5")).to_string(), "1" + std::string(36, '0') + ".5");
+  EXPECT_EQ((ar::decimal("1" + std::string(36, '0')) + ar::decimal("0.5")).to_string(),
+            "1" + std::string(36, '0') + ".5");
 }
 
 TEST(decimal_text, products_are_exact_at_the_sum_of_the_scales) {
@@ -179,18 +183,21 @@ TEST(decimal_text, products_are_exact_at_the_sum_of_the_scales) {
   // 19 nines squared: 38 digits, the most there is.
   const ar::decimal nines19(std::string(19, '9'));
   EXPECT_EQ((nines19 * nines19).to_string(), std::string(18, '9') + "8" + std::string(18, '0') + "1");
-  EXPECT_EQ((ar::decimal("-" + std::string(38, '9')) * ar::decimal(std::int32_t{1})).to_string(), "-" + std::string(38, '9'));
+  EXPECT_EQ((ar::decimal("-" + std::string(38, '9')) * ar::decimal(std::int32_t{1})).to_string(),
+            "-" + std::string(38, '9'));
   // A product whose coefficients' product passes 128 bits but whose value fits once trailing zeros
   // go: 1.0000000000000000000000 (22 zeros) squared is 1 at scale 44, kept at scale 37, the nearest
   // to 44 that 38 digits hold.
   const ar::decimal one22("1." + std::string(22, '0'));
   EXPECT_EQ((one22 * one22).to_string(), "1." + std::string(37, '0'));
   // 5^54 * 2^54 = 10^54, at scale 37 + 17 = 54: 1, which keeps scale 37 (38 digits).
-  const ar::decimal five54 = ar::decimal::from_parts([] {
-    ar::decimal::coefficient_type c = 1;
-    for (int i = 0; i < 54; ++i) c *= 5;
-    return c;
-  }(), 37);
+  const ar::decimal five54 = ar::decimal::from_parts(
+      [] {
+        ar::decimal::coefficient_type c = 1;
+        for (int i = 0; i < 54; ++i) c *= 5;
+        return c;
+      }(),
+      37);
   const ar::decimal two54 = ar::decimal::from_parts(ar::decimal::coefficient_type{1} << 54, 17);
   EXPECT_EQ(five54 * two54, ar::decimal(std::int32_t{1}));
   EXPECT_EQ((five54 * two54).scale(), 37);
@@ -260,8 +267,8 @@ TEST_P(decimals, round_trip_at_the_edges_of_the_declared_precision) {
   ASSERT_EQ(back.size(), rows.size());
   const std::vector<std::string> amounts{"9999999999999.99", "-9999999999999.99", "0.01", "0.00", "1.50",
                                          "1234567890123.00"};
-  const std::vector<std::optional<std::string>> rates{"99999.9999", "-0.0001", std::nullopt, "0.0000", "2.2500",
-                                                      std::nullopt};
+  const std::vector<std::optional<std::string>> rates{"99999.9999", "-0.0001", std::nullopt,
+                                                      "0.0000",     "2.2500",  std::nullopt};
   for (std::size_t i = 0; i < rows.size(); ++i) {
     // Exactly the declared scale's text, whatever the database kept (SQLite: a REAL or an INTEGER).
     EXPECT_EQ(back[i].amount.to_string(), amounts[i]) << i;
@@ -285,9 +292,9 @@ TEST_P(decimals, filters_and_order_bind_decimals) {
   EXPECT_EQ((ar::from<item>(db) | ar::filter(item::c.amount == ar::decimal("1.50000")) | ar::count), 1);
   EXPECT_EQ((ar::from<item>(db) | ar::filter(item::c.amount > ar::decimal("0.99")) | ar::count), 3);
   EXPECT_EQ((ar::from<item>(db) | ar::filter(item::c.amount <= price("0.99")) | ar::count), 2);
-  EXPECT_EQ((ar::from<item>(db) |
-             ar::filter(item::c.amount.between(ar::decimal("0.99"), ar::decimal("9.9"))) | ar::count),
-            3);
+  EXPECT_EQ(
+      (ar::from<item>(db) | ar::filter(item::c.amount.between(ar::decimal("0.99"), ar::decimal("9.9"))) | ar::count),
+      3);
   // A value outside the column's NUMERIC(15, 2) is compared as it is, not refused or rounded.
   EXPECT_EQ((ar::from<item>(db) | ar::filter(item::c.amount > ar::decimal("0.985")) | ar::count), 4);
   std::string order;
@@ -307,7 +314,8 @@ TEST_P(decimals, sum_min_and_max_are_exact) {
   EXPECT_EQ(counter.count(), 1U);
   EXPECT_EQ(total.to_string(), "1234567990.96");
   // The thousand alone: added as doubles they are no decimal; SQLite adds them as whole cents.
-  const ar::decimal tenths = ar::from<item>(db) | ar::filter(item::c.id <= std::int64_t{1000}) | ar::sum(item::c.amount);
+  const ar::decimal tenths =
+      ar::from<item>(db) | ar::filter(item::c.id <= std::int64_t{1000}) | ar::sum(item::c.amount);
   EXPECT_EQ(tenths.to_string(), "100.00");  // at the column's scale on every backend
   const std::optional<price> low = ar::from<item>(db) | ar::minimum(item::c.amount);
   const std::optional<price> high = ar::from<item>(db) | ar::maximum(item::c.amount);
@@ -321,7 +329,8 @@ TEST_P(decimals, sum_min_and_max_are_exact) {
 // The same sums per group, in select: exact.
 TEST_P(decimals, grouped_sums_of_a_decimal_column_are_exact) {
   std::vector<item> rows;
-  for (std::int64_t i = 1; i <= 1000; ++i) rows.push_back({i, i % 2 == 0 ? "even" : "odd", price("0.10"), std::nullopt});
+  for (std::int64_t i = 1; i <= 1000; ++i)
+    rows.push_back({i, i % 2 == 0 ? "even" : "odd", price("0.10"), std::nullopt});
   rows.push_back({1001, "odd", price("-0.03"), std::nullopt});
   ar::insert_all(db, rows);
   ar::statement_counter counter;
@@ -452,9 +461,12 @@ TEST_P(decimals, a_plain_decimal_is_the_widest_exact_column_and_keeps_38_digits)
   ASSERT_EQ(counter.statements().size(), 1U);
   const std::string ddl = counter.statements()[0];
   if (GetParam() == "sqlite")
-    EXPECT_EQ(ddl, R"(CREATE TABLE "decimal_plain" ("id" INTEGER PRIMARY KEY, "amount" NUMERIC NOT NULL, "other" NUMERIC))");
+    EXPECT_EQ(ddl,
+              R"(CREATE TABLE "decimal_plain" ("id" INTEGER PRIMARY KEY, "amount" NUMERIC NOT NULL, "other" NUMERIC))");
   else if (GetParam() == "postgresql")
-    EXPECT_EQ(ddl, R"(CREATE TABLE "decimal_plain" ("id" BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "amount" NUMERIC NOT NULL, "other" NUMERIC))");
+    EXPECT_EQ(
+        ddl,
+        R"(CREATE TABLE "decimal_plain" ("id" BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "amount" NUMERIC NOT NULL, "other" NUMERIC))");
   else
     EXPECT_TRUE(contains(ddl, "`amount` DECIMAL(65, 38) NOT NULL, `other` DECIMAL(65, 38)")) << ddl;
 
@@ -512,8 +524,9 @@ TEST_P(decimals, a_plain_decimal_is_the_widest_exact_column_and_keeps_38_digits)
   EXPECT_EQ(*back[3].other, ar::decimal("-7"));
   // Filters and sums over them stay exact.
   EXPECT_EQ((ar::from<plain_amount>(db) | ar::filter(plain_amount::c.amount < ar::decimal(fraction38)) | ar::count), 1);
-  EXPECT_EQ(ar::decimal(ar::from<plain_amount>(db) | ar::filter(plain_amount::c.id > 1) | ar::sum(plain_amount::c.amount)),
-            ar::decimal(whole27) + ar::decimal("12.5"));
+  EXPECT_EQ(
+      ar::decimal(ar::from<plain_amount>(db) | ar::filter(plain_amount::c.id > 1) | ar::sum(plain_amount::c.amount)),
+      ar::decimal(whole27) + ar::decimal("12.5"));
   // 28 digits before the point: PostgreSQL keeps them (38 in all); MariaDB's DECIMAL(65, 38) holds
   // 27, and ar refuses the value, naming the column, before any statement.
   plain_amount big{10, ar::decimal("1" + std::string(27, '0')), std::nullopt};

@@ -217,9 +217,10 @@ TEST_P(mapped_types, enums_round_trip_filter_and_order) {
   EXPECT_EQ((ar::from<customer>(db) | ar::filter(customer::c.state != status::active) | ar::count), 2);
   EXPECT_EQ((ar::from<customer>(db) | ar::filter(customer::c.second == color::green) | ar::count), 1);
   // The stored forms are the texts and the values.
-  EXPECT_EQ(db.execute(ar_test::sql_for(db, "UPDATE {mapped_customers} SET {name} = ? WHERE {favourite} = ? AND {state} = ?"),
-                       {std::string("x"), std::string("green"), std::int32_t{2}}),
-            1U);
+  EXPECT_EQ(
+      db.execute(ar_test::sql_for(db, "UPDATE {mapped_customers} SET {name} = ? WHERE {favourite} = ? AND {state} = ?"),
+                 {std::string("x"), std::string("green"), std::int32_t{2}}),
+      1U);
 }
 
 TEST_P(mapped_types, unknown_stored_enum_is_refused_naming_the_value) {
@@ -252,7 +253,8 @@ TEST_P(mapped_types, unlisted_enumerator_and_refused_value_are_not_written) {
 TEST_P(mapped_types, float_and_unsigned_edges_round_trip) {
   const bool inf = ar_test::capabilities_of(GetParam()).stores_infinity;
   std::vector<measure> rows{
-      {1, std::numeric_limits<float>::max(), std::nullopt, 255, 65535, 4294967295U, 9223372036854775807ULL, std::nullopt},
+      {1, std::numeric_limits<float>::max(), std::nullopt, 255, 65535, 4294967295U, 9223372036854775807ULL,
+       std::nullopt},
       {2, std::numeric_limits<float>::denorm_min(), 0.1f, 0, 0, 0, 0, 0},
       {3, -std::numeric_limits<float>::min(), inf ? std::numeric_limits<float>::infinity() : 1.5f, 1, 2, 3, 4, 5},
       {4, 0.1f, -0.0f, 128, 32768, 2147483648U, 9223372036854775806ULL, 9223372036854775807ULL},

@@ -11,9 +11,9 @@ namespace {
 using namespace std::chrono;
 
 ar::time_point at(int y, unsigned m, unsigned d, int h, int mi, int s, long long us) {
-  return ar::time_point{duration_cast<ar::time_point::duration>(
-      sys_days{year{y} / month{m} / day{d}}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} +
-      microseconds{us})};
+  return ar::time_point{
+      duration_cast<ar::time_point::duration>(sys_days{year{y} / month{m} / day{d}}.time_since_epoch() + hours{h} +
+                                              minutes{mi} + seconds{s} + microseconds{us})};
 }
 
 TEST(time_format, writes_utc_with_microseconds) {
@@ -32,9 +32,9 @@ TEST(time_format, writes_no_fraction_for_whole_seconds_and_milliseconds_as_three
   EXPECT_EQ(ar::format_time(at(2024, 2, 29, 12, 34, 56, 1000)), "2024-02-29 12:34:56.001");
   EXPECT_EQ(ar::format_time(at(1969, 12, 31, 23, 59, 59, 999000)), "1969-12-31 23:59:59.999");
   // Text order is time order across the three forms.
-  const ar::time_point ordered[] = {at(2021, 1, 1, 0, 0, 0, 0), at(2021, 1, 1, 0, 0, 0, 1), at(2021, 1, 1, 0, 0, 0, 1000),
-                                    at(2021, 1, 1, 0, 0, 0, 1001), at(2021, 1, 1, 0, 0, 0, 500000),
-                                    at(2021, 1, 1, 0, 0, 1, 0)};
+  const ar::time_point ordered[] = {at(2021, 1, 1, 0, 0, 0, 0),      at(2021, 1, 1, 0, 0, 0, 1),
+                                    at(2021, 1, 1, 0, 0, 0, 1000),   at(2021, 1, 1, 0, 0, 0, 1001),
+                                    at(2021, 1, 1, 0, 0, 0, 500000), at(2021, 1, 1, 0, 0, 1, 0)};
   for (std::size_t i = 1; i < std::size(ordered); ++i)
     EXPECT_LT(ar::format_time(ordered[i - 1]), ar::format_time(ordered[i])) << i;
 }

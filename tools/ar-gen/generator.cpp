@@ -82,7 +82,7 @@ struct field {
   ar::value_type type = ar::value_type::int64;
   bool nullable = false;
   ar::value_range range = ar::value_range::stored;  // float, std::uint8_t ... std::uint64_t
-  std::string catalog_type;                          // as the catalog spells it: a decimal's precision and scale
+  std::string catalog_type;                         // as the catalog spells it: a decimal's precision and scale
 };
 
 // A decimal field's C++ type: ar::numeric<P, S> when the column declares NUMERIC(P, S) or
@@ -117,7 +117,7 @@ enum class rel_kind { belongs_to, has_one, has_many, has_many_through };
 struct relation {
   rel_kind kind = rel_kind::belongs_to;
   std::string name;
-  std::size_t target = 0;  // model index
+  std::size_t target = 0;   // model index
   std::string foreign_key;  // belongs_to: a field of this model; has_one / has_many: of the target
   std::size_t through = 0;  // has_many_through: the join model, its owner_fk and target_fk
   std::string owner_fk;
@@ -174,9 +174,7 @@ class generator {
   }
 
  private:
-  void report(std::string where, std::string what) {
-    reports_.push_back(where.empty() ? what : where + ": " + what);
-  }
+  void report(std::string where, std::string what) { reports_.push_back(where.empty() ? what : where + ": " + what); }
 
   void build_models() {
     for (const ar::catalog_table& t : tables_) {
@@ -194,8 +192,8 @@ class generator {
                               ", which ar maps to no field type: the whole table is skipped");
             skip = true;
           } else {
-            const std::string what = "the column " + c.name + " has the type " + c.type +
-                                     ", which ar maps to no field type: it is skipped";
+            const std::string what =
+                "the column " + c.name + " has the type " + c.type + ", which ar maps to no field type: it is skipped";
             report(where, what);
             m.notes.push_back(what);
           }
@@ -270,12 +268,12 @@ class generator {
     if (opts_.naming) {
       style_ = *opts_.naming;
       if (!fits(style_, true))
-        throw usage_error("--naming " + std::string(style_name(style_)) +
-                          ": not every table is the " + std::string(style_name(style_)) +
-                          " spelling of its snake_case name; choose as_declared");
+        throw usage_error("--naming " + std::string(style_name(style_)) + ": not every table is the " +
+                          std::string(style_name(style_)) + " spelling of its snake_case name; choose as_declared");
     } else {
       style_ = ar::name_style::as_declared;
-      for (ar::name_style s : {ar::name_style::pascal_case, ar::name_style::camel_case, ar::name_style::upper_snake_case})
+      for (ar::name_style s :
+           {ar::name_style::pascal_case, ar::name_style::camel_case, ar::name_style::upper_snake_case})
         if (!fits(ar::name_style::snake_case, false) && fits(s, false)) {
           style_ = s;
           break;
@@ -320,8 +318,8 @@ class generator {
     for (const field& f : target->fields)
       if (f.name == target->key[0]) key = &f;
     if (!fk.target_columns.empty() && lower(fk.target_columns[0]) != lower(key->column)) {
-      report(holder.table->name, what + " refers to " + fk.target_columns[0] + ", not to the key " + key->column +
-                                     ": no relation");
+      report(holder.table->name,
+             what + " refers to " + fk.target_columns[0] + ", not to the key " + key->column + ": no relation");
       return std::nullopt;
     }
     const field* f = holder.find_field(fk.columns[0]);
@@ -332,15 +330,16 @@ class generator {
     // A relation joins fields of one type (two integer types of ar's own, std::int32_t and
     // std::int64_t, also join): an INT UNSIGNED key and an INT foreign key do not.
     const auto integral = [](const field& g) {
-      return g.range == ar::value_range::stored &&
-             (g.type == ar::value_type::int32 || g.type == ar::value_type::int64);
+      return g.range == ar::value_range::stored && (g.type == ar::value_type::int32 || g.type == ar::value_type::int64);
     };
     // Nor does one join on a floating-point, bool, time or bytes key.
     const bool joinable = f->type != ar::value_type::float64 && f->type != ar::value_type::boolean &&
                           f->type != ar::value_type::time && f->type != ar::value_type::bytes;
-    if (!joinable || (cpp_type(f->type, f->range) != cpp_type(key->type, key->range) && !(integral(*f) && integral(*key)))) {
-      const std::string why = what + ": its column is a " + std::string(cpp_type(f->type, f->range)) + " and the key a " +
-                              std::string(cpp_type(key->type, key->range)) + ", which a relation does not join: no relation";
+    if (!joinable ||
+        (cpp_type(f->type, f->range) != cpp_type(key->type, key->range) && !(integral(*f) && integral(*key)))) {
+      const std::string why = what + ": its column is a " + std::string(cpp_type(f->type, f->range)) +
+                              " and the key a " + std::string(cpp_type(key->type, key->range)) +
+                              ", which a relation does not join: no relation";
       report(holder.table->name, why);
       models_[index_of(holder)].notes.push_back(why);
       return std::nullopt;
@@ -365,7 +364,8 @@ class generator {
     std::vector<std::string> primary;
     for (const ar::catalog_column& c : holder.table->columns)
       if (c.key_position > 0) primary.push_back(c.name);
-    return same_set(primary) || std::any_of(holder.table->unique_keys.begin(), holder.table->unique_keys.end(), same_set);
+    return same_set(primary) ||
+           std::any_of(holder.table->unique_keys.begin(), holder.table->unique_keys.end(), same_set);
   }
 
   // Several columns: AR_KEYS of the holder's fields, one for each field of the target's key, in the
@@ -388,7 +388,8 @@ class generator {
       std::size_t at = fk.target_columns.size();
       for (std::size_t i = 0; i < fk.target_columns.size(); ++i)
         if (key && lower(fk.target_columns[i]) == lower(key->column)) at = i;
-      if (at == fk.target_columns.size()) return refuse("does not refer to the whole primary key of " + target.table->name);
+      if (at == fk.target_columns.size())
+        return refuse("does not refer to the whole primary key of " + target.table->name);
       const field* f = holder.find_field(fk.columns[at]);
       if (!f) return refuse("has a column that is skipped");
       keys += (keys.empty() ? "" : ", ") + f->name;
@@ -402,7 +403,8 @@ class generator {
       std::vector<const ar::catalog_foreign_key*> fks;
       for (const ar::catalog_foreign_key& fk : holder.table->foreign_keys) fks.push_back(&fk);
       // The catalog's order differs between databases: by the first column.
-      std::stable_sort(fks.begin(), fks.end(), [](auto* a, auto* b) { return lower(a->columns[0]) < lower(b->columns[0]); });
+      std::stable_sort(fks.begin(), fks.end(),
+                       [](auto* a, auto* b) { return lower(a->columns[0]) < lower(b->columns[0]); });
       std::vector<usable_fk> found;
       for (const ar::catalog_foreign_key* fk : fks) {
         const std::optional<usable_fk> u = usable(holder, *fk);
@@ -426,7 +428,8 @@ class generator {
       // A join table: its columns are two foreign keys, which together are its key.
       if (found.size() == 2 && holder.fields.size() == 2 && holder.key.size() == 2 &&
           holder.table->columns.size() == 2 &&
-          std::is_permutation(holder.key.begin(), holder.key.end(), std::vector{found[0].field, found[1].field}.begin())) {
+          std::is_permutation(holder.key.begin(), holder.key.end(),
+                              std::vector{found[0].field, found[1].field}.begin())) {
         for (int side = 0; side < 2; ++side) {
           const usable_fk& own = found[static_cast<std::size_t>(side)];
           const usable_fk& other = found[static_cast<std::size_t>(1 - side)];
@@ -450,7 +453,8 @@ class generator {
       // answers, a through relation after its join model.
       const auto clashing = [&](const relation& r) {
         if (has_field(m, r.name)) return true;
-        return std::count_if(m.relations.begin(), m.relations.end(), [&](const relation& o) { return o.name == r.name; }) > 1;
+        return std::count_if(m.relations.begin(), m.relations.end(),
+                             [&](const relation& o) { return o.name == r.name; }) > 1;
       };
       std::vector<std::string> renamed(m.relations.size());
       for (std::size_t i = 0; i < m.relations.size(); ++i) {
@@ -463,16 +467,17 @@ class generator {
       }
       for (std::size_t i = 0; i < m.relations.size(); ++i)
         if (!renamed[i].empty()) {
-          report(m.struct_name, "the relation name " + m.relations[i].name + " is taken twice (or by a field): one is " +
-                                    renamed[i]);
+          report(m.struct_name,
+                 "the relation name " + m.relations[i].name + " is taken twice (or by a field): one is " + renamed[i]);
           m.relations[i].name = renamed[i];
         }
       // Then numbers, in the order of the relations.
       for (std::size_t i = 0; i < m.relations.size(); ++i) {
         relation& r = m.relations[i];
         const std::string base = r.name;
-        for (int n = 2; has_field(m, r.name) || std::any_of(m.relations.begin(), m.relations.begin() + static_cast<std::ptrdiff_t>(i),
-                                                             [&](const relation& o) { return o.name == r.name; });
+        for (int n = 2; has_field(m, r.name) ||
+                        std::any_of(m.relations.begin(), m.relations.begin() + static_cast<std::ptrdiff_t>(i),
+                                    [&](const relation& o) { return o.name == r.name; });
              ++n)
           r.name = base + "_" + std::to_string(n);
         if (r.name != base) report(m.struct_name, "the relation name " + base + " is taken: this one is " + r.name);
@@ -498,10 +503,11 @@ class generator {
         rel->dropped = true;
         if (rel->inverse) models_[rel->inverse->first].relations[rel->inverse->second].inverse.reset();
       } else {
-        if (has_field(*m, r.new_name) ||
-            std::any_of(m->relations.begin(), m->relations.end(), [&](const relation& o) { return !o.dropped && o.name == r.new_name; }))
-          throw usage_error("option line " + std::to_string(r.line) + ": " + m->struct_name + " already has a field or relation named " +
-                            r.new_name);
+        if (has_field(*m, r.new_name) || std::any_of(m->relations.begin(), m->relations.end(), [&](const relation& o) {
+              return !o.dropped && o.name == r.new_name;
+            }))
+          throw usage_error("option line " + std::to_string(r.line) + ": " + m->struct_name +
+                            " already has a field or relation named " + r.new_name);
         rel->name = r.new_name;
       }
     }
@@ -562,7 +568,9 @@ class generator {
       std::vector<const relation*> ordered;
       for (const relation& r : m.relations) ordered.push_back(&r);
       std::stable_sort(ordered.begin(), ordered.end(), [](const relation* a, const relation* b) {
-        const auto rank = [](rel_kind k) { return k == rel_kind::belongs_to ? 0 : k == rel_kind::has_many_through ? 2 : 1; };
+        const auto rank = [](rel_kind k) {
+          return k == rel_kind::belongs_to ? 0 : k == rel_kind::has_many_through ? 2 : 1;
+        };
         return rank(a->kind) < rank(b->kind);
       });
       for (const relation* rp : ordered) {
@@ -633,11 +641,13 @@ std::vector<option_rule> parse_options(std::string_view text) {
       r.subject = w[1];
       r.new_name = w[2];
       if (identifier(r.new_name) != r.new_name)
-        throw usage_error("option line " + std::to_string(line_number) + ": " + r.new_name + " is not a name ar-gen can give");
+        throw usage_error("option line " + std::to_string(line_number) + ": " + r.new_name +
+                          " is not a name ar-gen can give");
     } else {
       throw usage_error("option line " + std::to_string(line_number) +
                         ": expected 'drop Struct', 'drop Struct.relation', 'rename Struct.relation name' or "
-                        "'rename Struct Name', not: " + line);
+                        "'rename Struct Name', not: " +
+                        line);
     }
     out.push_back(std::move(r));
   }

@@ -45,7 +45,7 @@ struct options {
 
 struct result {
   std::string header;
-  std::vector<std::string> reports;  // what is in the header's comments, one line each, for stderr
+  std::vector<std::string> reports;     // what is in the header's comments, one line each, for stderr
   std::optional<ar::name_style> style;  // the naming the database is to be opened with (nullopt: as_declared)
 };
 

@@ -29,15 +29,15 @@ using detail::column_binding;
 // The kind of value a text result spells (PostgreSQL's and MariaDB's results come as text): from
 // the result's column types, so that a text column is never read as a number.
 enum class value_source : std::uint8_t {
-  integer,   // int2/int4/int8/oid, TINYINT ... BIGINT, YEAR
-  decimal,   // numeric / DECIMAL
-  floating,  // float8, DOUBLE
+  integer,     // int2/int4/int8/oid, TINYINT ... BIGINT, YEAR
+  decimal,     // numeric / DECIMAL
+  floating,    // float8, DOUBLE
   floating32,  // PostgreSQL's float4: a float spelled shortest, read as that float (0.1 is 0.1f, widened)
-  boolean,   // PostgreSQL's bool: t or f
-  bytes,     // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
-  hex_bytes, // PostgreSQL's bytea in its text form: `\x` and two hex digits a byte
-  text,      // everything else
-  unknown,   // the result does not say: numbers are read from their spelling, strictly
+  boolean,     // PostgreSQL's bool: t or f
+  bytes,       // a binary string's bytes as they are (MariaDB's BLOB, VARBINARY)
+  hex_bytes,   // PostgreSQL's bytea in its text form: `\x` and two hex digits a byte
+  text,        // everything else
+  unknown,     // the result does not say: numbers are read from their spelling, strictly
 };
 
 // Writing what a driver read into a field: one copy of the rules, for the three readers (SQLite's,
@@ -230,7 +230,8 @@ inline void store_bytes(const column_binding& c, std::string_view data, std::siz
 
 // A value spelled as text, of the kind its result column says (PostgreSQL, MariaDB): parsed
 // strictly, the whole text, then stored by the rules above.
-AR_API void store_spelled_number(const column_binding& c, value_source source, std::string_view text, std::size_t index);
+AR_API void store_spelled_number(const column_binding& c, value_source source, std::string_view text,
+                                 std::size_t index);
 // Stores a value spelled as text (a number parsed strictly); throws a read_failure if it misfits.
 inline void store_spelled(const column_binding& c, value_source source, std::string_view text, std::size_t index) {
   if (source == value_source::text) {

@@ -22,10 +22,10 @@ struct url_parts {
   std::optional<std::string> user;
   // The password, if the URL gives one.
   std::optional<std::string> password;
-  std::string host;                  // without the brackets of an IPv6 literal
+  std::string host;  // without the brackets of an IPv6 literal
   // The port, if the URL gives one.
   std::optional<std::uint16_t> port;
-  std::string path;                  // after the '/' that ends the host (a database name, a file)
+  std::string path;                                        // after the '/' that ends the host (a database name, a file)
   std::vector<std::pair<std::string, std::string>> query;  // in order, as written
 };
 

@@ -51,7 +51,8 @@ AR_API std::string ddl_object_name(const dialect& d, std::string_view prefix, st
 // UPDATE `columns` (positions in the table) by key: SET a = ?, b = ? WHERE key = ?, and for a
 // table with a lock version, SET ..., lock = lock + 1 WHERE key = ? AND lock = ?. Rendered for each
 // call (which columns changed varies), not kept; the statement cache knows its text.
-AR_API std::string update_columns_sql(database_state& db, const table_meta& table, std::span<const std::size_t> columns);
+AR_API std::string update_columns_sql(database_state& db, const table_meta& table,
+                                      std::span<const std::size_t> columns);
 
 // SELECT COUNT(*) FROM table WHERE column = ?, and, when `exclude_key`, AND NOT (key = ?): whether
 // another row holds a value (ar::uniqueness). Rendered for each call, not kept.

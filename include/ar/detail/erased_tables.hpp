@@ -237,7 +237,7 @@ constexpr std::size_t record_columns() {
 }
 
 template <class M>
-inline constexpr record_ops record_ops_v{sizeof(M),        alignof(M),          &move_construct_record<M>,
+inline constexpr record_ops record_ops_v{sizeof(M),           alignof(M),           &move_construct_record<M>,
                                          &destroy_records<M>, &construct_record<M>, record_binder<M>(),
                                          record_columns<M>()};
 
@@ -323,8 +323,20 @@ AR_API inline const relation_table& wildcard_table() {
 
 inline const relation_entry& relation_table::find(std::string_view name) const {
   if (any) {
-    static const relation_entry entry{"", relation_kind::morph_to, &typeid(void), &wildcard_table,
-                                      nullptr, 0, 0, nullptr, false, nullptr, nullptr, nullptr, {}, {},
+    static const relation_entry entry{"",
+                                      relation_kind::morph_to,
+                                      &typeid(void),
+                                      &wildcard_table,
+                                      nullptr,
+                                      0,
+                                      0,
+                                      nullptr,
+                                      false,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      {},
+                                      {},
                                       nullptr};
     return entry;
   }

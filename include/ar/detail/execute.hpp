@@ -122,7 +122,8 @@ AR_API void append_bound_values(std::span<const column_binding> columns, std::si
                                 const table_meta* table = nullptr, const dialect* written_to = nullptr);
 
 // The value of one bound column, as a parameter; `position` its column in `table`, for the error.
-AR_API value value_of(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
+AR_API value value_of(const column_binding& column, const table_meta* table = nullptr,
+                      std::size_t position = no_column);
 
 // Copies the fields bound in `from` into those bound in `to` (two records of one model).
 AR_API void copy_bound(std::span<const column_binding> to, std::span<const column_binding> from);
@@ -158,8 +159,7 @@ class AR_API parameter_list {
   ~parameter_list();
 
   // The values of bound columns, but the one at `skip`; or of one column.
-  void append(std::span<const column_binding> columns, std::size_t skip = no_column,
-              const table_meta* table = nullptr);
+  void append(std::span<const column_binding> columns, std::size_t skip = no_column, const table_meta* table = nullptr);
   void append(const column_binding& column, const table_meta* table = nullptr, std::size_t position = no_column);
   std::span<const value> span() const noexcept;
 

@@ -32,21 +32,21 @@ enum class node_kind : std::uint8_t {
   logical_not,  // first
   like,         // first = operand, second = pattern
   not_like,
-  ilike,        // the same, ignoring case
+  ilike,  // the same, ignoring case
   not_ilike,
-  text_match,   // first = operand, second = the text to find, third = text_match flags
-  in,           // first = operand, second = first param, third = number of params
+  text_match,  // first = operand, second = the text to find, third = text_match flags
+  in,          // first = operand, second = first param, third = number of params
   not_in,
-  between,      // first = operand, second = low, third = high
-  is_null,      // first
+  between,  // first = operand, second = low, third = high
+  is_null,  // first
   is_not_null,
-  exists,       // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
+  exists,  // first = index into subqueries: EXISTS (SELECT 1 FROM ... correlated)
   not_exists,
-  aggregate,    // first = operand (none for COUNT(*)), third = aggregate_call
-  arith,        // first / second = operands, third = arith_op
-  function,     // first (/ second) = arguments, third = function_call
-  row,          // a row value (a, b): first = its first column node, second = how many (consecutive)
-  in_query,     // first = operand, second = index into queries: x IN (SELECT ...)
+  aggregate,  // first = operand (none for COUNT(*)), third = aggregate_call
+  arith,      // first / second = operands, third = arith_op
+  function,   // first (/ second) = arguments, third = function_call
+  row,        // a row value (a, b): first = its first column node, second = how many (consecutive)
+  in_query,   // first = operand, second = index into queries: x IN (SELECT ...)
   not_in_query,
   exists_query,  // first = index into queries: EXISTS (SELECT ...)
   not_exists_query,
@@ -66,7 +66,15 @@ enum arith_op : std::uint32_t { arith_add, arith_sub, arith_mul, arith_div };
 enum function_call : std::uint32_t { fn_coalesce, fn_lower, fn_upper };
 
 // An aggregate node's function.
-enum aggregate_call : std::uint32_t { agg_count_all, agg_count, agg_count_distinct, agg_sum, agg_avg, agg_min, agg_max };
+enum aggregate_call : std::uint32_t {
+  agg_count_all,
+  agg_count,
+  agg_count_distinct,
+  agg_sum,
+  agg_avg,
+  agg_min,
+  agg_max
+};
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
 

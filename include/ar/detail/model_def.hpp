@@ -192,8 +192,8 @@ enum class hook_kind : std::uint8_t {
 };
 inline constexpr std::size_t hook_count = static_cast<std::size_t>(hook_kind::none);
 inline constexpr std::array<std::string_view, hook_count> hook_names{
-    "before_save",  "before_create",  "before_update", "after_create", "after_update",
-    "after_save",   "before_destroy", "after_destroy", "after_commit", "after_rollback"};
+    "before_save", "before_create",  "before_update", "after_create", "after_update",
+    "after_save",  "before_destroy", "after_destroy", "after_commit", "after_rollback"};
 constexpr hook_kind hook_named(std::string_view name) {
   for (std::size_t i = 0; i < hook_count; ++i)
     if (hook_names[i] == name) return static_cast<hook_kind>(i);
@@ -207,9 +207,7 @@ constexpr bool is_before_hook(hook_kind h) {
 }
 // The hooks whose callback may change the record (those of a write that stores its fields); the
 // others see it const (a destroy's, and a finished transaction's copy of it).
-constexpr bool hook_changes_record(hook_kind h) {
-  return h <= hook_kind::after_save;
-}
+constexpr bool hook_changes_record(hook_kind h) { return h <= hook_kind::after_save; }
 
 // AR_CALLBACK(hook, function): Make() returns the function (called with std::invoke: a function,
 // a static member function, &Model::member_function, a function object), HookName and FnName are
@@ -288,7 +286,8 @@ constexpr field_problem field_problem_of() {
   if constexpr (!requires { Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)); }) {
     return field_problem::not_a_member;
   } else {
-    using pointer_type = std::remove_cv_t<decltype(Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)))>;
+    using pointer_type =
+        std::remove_cv_t<decltype(Self::ar_field_probe(field_index<I>{}, static_cast<Self*>(nullptr)))>;
     if constexpr (!std::is_member_object_pointer_v<pointer_type>)
       return field_problem::not_a_data_member;
     else if constexpr (!is_field_type_v<typename member_pointer_traits<pointer_type>::value_type>)
@@ -515,7 +514,7 @@ constexpr bool all_distinct(const std::array<std::string_view, N>& names) {
 
 template <std::size_t N, class... Names>
 constexpr std::array<std::size_t, sizeof...(Names)> key_positions(const std::array<std::string_view, N>& names,
-                                                                 primary_key_clause<Names...>) {
+                                                                  primary_key_clause<Names...>) {
   return {index_of(names, to_string_view(Names{}))...};
 }
 
@@ -696,8 +695,7 @@ constexpr std::array<std::size_t, 2> timestamp_names_declared() {
 }
 
 template <class T>
-inline constexpr bool is_time_field_v =
-    !field_traits<T>::mapped && field_traits<T>::type == value_type::time;
+inline constexpr bool is_time_field_v = !field_traits<T>::mapped && field_traits<T>::type == value_type::time;
 
 // The validations AR_VALIDATES declares, in order, and the timestamp columns: what insert, update
 // and save do besides writing (ar/crud.hpp). Created / Updated are npos when not declared.
@@ -885,35 +883,33 @@ constexpr auto make_model(Table, Clauses...) {
         constexpr std::size_t lock = lock_version_index<sizeof...(F), Clauses...>(names);
         constexpr std::array<bool, sizeof...(F)> integral{
             is_integral_key_v<typename member_pointer_traits<std::remove_cv_t<decltype(F::pointer)>>::value_type>...};
-        constexpr lock_version_problem lock_problem =
-            lock_clauses == 0   ? lock_version_problem::none
-            : lock == npos      ? lock_version_problem::not_a_field
-            : !integral[lock == npos ? 0 : lock] ? lock_version_problem::not_an_integer
-                                : lock_version_problem::none;
+        constexpr lock_version_problem lock_problem = lock_clauses == 0 ? lock_version_problem::none
+                                                      : lock == npos    ? lock_version_problem::not_a_field
+                                                      : !integral[lock == npos ? 0 : lock]
+                                                          ? lock_version_problem::not_an_integer
+                                                          : lock_version_problem::none;
         constexpr std::array<std::size_t, 2> stamps = timestamp_indices<sizeof...(F), Clauses...>(names);
         constexpr std::array<bool, sizeof...(F)> times{
             is_time_field_v<typename member_pointer_traits<std::remove_cv_t<decltype(F::pointer)>>::value_type>...};
-        constexpr bool stamps_known = (stamps_named[0] == 0 || stamps[0] != npos) &&
-                                      (stamps_named[1] == 0 || stamps[1] != npos);
+        constexpr bool stamps_known =
+            (stamps_named[0] == 0 || stamps[0] != npos) && (stamps_named[1] == 0 || stamps[1] != npos);
         constexpr timestamp_problem stamp_problem =
             stamps_named[0] > 1 || stamps_named[1] > 1 ? timestamp_problem::none
-            : !stamps_known                             ? timestamp_problem::not_a_field
+            : !stamps_known                            ? timestamp_problem::not_a_field
             : (stamps[0] != npos && !times[stamps[0] == npos ? 0 : stamps[0]]) ||
                     (stamps[1] != npos && !times[stamps[1] == npos ? 0 : stamps[1]])
                 ? timestamp_problem::not_a_time
                 : timestamp_problem::none;
-        return model_definition<Self, Table, typename to_sequence<keys, std::make_index_sequence<arity>>::type,
-                                (supplied_clauses > 0), naming_of<Clauses...>(),
-                                  typename relations_of<Clauses...>::type,
-                                  typename morph_name_of_clauses<Clauses...>::type,
-                                  typename ddl_clauses_of<Clauses...>::type, lock, lock_problem,
-                                  lifecycle<stamps[0], stamps[1], stamp_problem,
-                                            typename validations_of<Clauses...>::type,
-                                            typename callbacks_of<Clauses...>::type,
-                                            (std::is_same_v<Clauses, registered_callbacks_clause> || ...)>,
-                                  column_def<F::pointer, typename F::name_type,
-                                             typename column_for<typename F::name_type, Clauses...>::type, F::index,
-                                             column_for<typename F::name_type, Clauses...>::given>...>{};
+        return model_definition<
+            Self, Table, typename to_sequence<keys, std::make_index_sequence<arity>>::type, (supplied_clauses > 0),
+            naming_of<Clauses...>(), typename relations_of<Clauses...>::type,
+            typename morph_name_of_clauses<Clauses...>::type, typename ddl_clauses_of<Clauses...>::type, lock,
+            lock_problem,
+            lifecycle<stamps[0], stamps[1], stamp_problem, typename validations_of<Clauses...>::type,
+                      typename callbacks_of<Clauses...>::type,
+                      (std::is_same_v<Clauses, registered_callbacks_clause> || ...)>,
+            column_def<F::pointer, typename F::name_type, typename column_for<typename F::name_type, Clauses...>::type,
+                       F::index, column_for<typename F::name_type, Clauses...>::given>...>{};
       }
     }
   }(fields{});

@@ -32,8 +32,8 @@ AR_API hand_written_sql translate_placeholders(const dialect& d, std::string_vie
 // ar::database_error naming `database` and the SQL) when its ? are not as many as the values. With
 // `native_allowed` (db.execute), a text without any ? is sent as written, with the backend's own
 // placeholders if it has any.
-AR_API std::string hand_written_text(const dialect& d, const std::string& database, std::string_view sql, std::size_t values,
-                                     bool native_allowed);
+AR_API std::string hand_written_text(const dialect& d, const std::string& database, std::string_view sql,
+                                     std::size_t values, bool native_allowed);
 
 }  // namespace ar::detail
 

@@ -15,8 +15,15 @@
 #define AR_PP_IS_PAREN_CHECK(...) AR_PP_IS_PAREN_CHECK_N(__VA_ARGS__, 0, ~)
 #define AR_PP_IS_PAREN_CHECK_N(x, n, ...) n
 
-#define AR_PP_NARGS(...) AR_PP_NARGS_I(__VA_ARGS__, 64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
-#define AR_PP_NARGS_I(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, _64, n, ...) n
+#define AR_PP_NARGS(...)                                                                                             \
+  AR_PP_NARGS_I(__VA_ARGS__, 64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, \
+                42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18,  \
+                17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define AR_PP_NARGS_I(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, \
+                      _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, _40,  \
+                      _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59,  \
+                      _60, _61, _62, _63, _64, n, ...)                                                                \
+  n
 
 // AR_PP_FOR_EACH(m, d, x1, ..., xn) expands to m(d, x1) ... m(d, xn), for 1 <= n <= 64.
 #define AR_PP_FOR_EACH(m, d, ...) AR_PP_CAT(AR_PP_FOR_EACH_, AR_PP_NARGS(__VA_ARGS__))(m, d, __VA_ARGS__)
@@ -154,7 +161,8 @@
 
 // AR_PP_FOR_EACH_INDEXED(m, d, x1, ..., xn) expands to m(d, n, x1) m(d, n-1, x2) ... m(d, 1, xn): each element
 // with a number unique within the list.
-#define AR_PP_FOR_EACH_INDEXED(m, d, ...) AR_PP_CAT(AR_PP_FOR_EACH_INDEXED_, AR_PP_NARGS(__VA_ARGS__))(m, d, __VA_ARGS__)
+#define AR_PP_FOR_EACH_INDEXED(m, d, ...) \
+  AR_PP_CAT(AR_PP_FOR_EACH_INDEXED_, AR_PP_NARGS(__VA_ARGS__))(m, d, __VA_ARGS__)
 #define AR_PP_FOR_EACH_INDEXED_1(m, d, x) m(d, 1, x)
 #define AR_PP_FOR_EACH_INDEXED_2(m, d, x, ...) m(d, 2, x) AR_PP_FOR_EACH_INDEXED_1(m, d, __VA_ARGS__)
 #define AR_PP_FOR_EACH_INDEXED_3(m, d, x, ...) m(d, 3, x) AR_PP_FOR_EACH_INDEXED_2(m, d, __VA_ARGS__)

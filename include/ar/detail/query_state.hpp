@@ -106,7 +106,8 @@ struct AR_API row_key {
 
 // "(a, b) IN ((?, ?), (?, ?), ...)" over the columns at `positions` of `table`, for `keys`, each
 // part bound as its column's type; "1 = 0" without keys (compiled once, src/query/query_state.cpp).
-AR_API expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions, std::span<const row_key> keys);
+AR_API expr_tree row_key_in(const table_meta* table, std::span<const std::uint32_t> positions,
+                            std::span<const row_key> keys);
 // Narrows a query to the rows whose columns at `positions` hold `key` (none when it is null).
 AR_API void where_related_row(query_state& s, const table_meta* table, std::span<const std::uint32_t> positions,
                               const std::optional<row_key>& key);

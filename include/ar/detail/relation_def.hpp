@@ -280,13 +280,19 @@ struct relation_def {
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
-  static constexpr bool options_unique =
-      (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
-      (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1 && (std::size_t{option_rank<Options> == 8} + ... + 0) <= 1;
+  static constexpr bool options_unique = (std::size_t{option_rank<Options> == 1} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 2} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 3} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 4} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 8} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>
-constexpr relation_def<Kind, Owner, Target, Slot, Name, ForeignKey, Options...> make_relation(Name, ForeignKey, Options...) {
+constexpr relation_def<Kind, Owner, Target, Slot, Name, ForeignKey, Options...> make_relation(Name, ForeignKey,
+                                                                                              Options...) {
   return {};
 }
 

@@ -175,7 +175,9 @@ struct load_key<K> {
   static constexpr bool supported = true;
   using type = typename stored::type;
   static type encode(const K& v) { return stored::encode(type_mapping<K>::to_stored(v)); }
-  static K decode(const type& k) { return type_mapping<K>::from_stored(typename type_mapping<K>::stored(stored::decode(k))); }
+  static K decode(const type& k) {
+    return type_mapping<K>::from_stored(typename type_mapping<K>::stored(stored::decode(k)));
+  }
 };
 template <class K>
 using load_key_t = typename load_key<K>::type;
@@ -211,8 +213,8 @@ constexpr bool inverse_well_formed() {
     } else {
       using inverse = typename lookup::type;
       constexpr bool belongs = Rel::kind == relation_kind::belongs_to;
-      constexpr bool complementary = belongs ? inverse::kind != relation_kind::belongs_to
-                                             : inverse::kind == relation_kind::belongs_to;
+      constexpr bool complementary =
+          belongs ? inverse::kind != relation_kind::belongs_to : inverse::kind == relation_kind::belongs_to;
       if constexpr (!complementary) {
         static_assert(always_false<Rel>,
                       "AR_INVERSE must name a relation of the complementary kind on the target: a belongs_to "
@@ -297,30 +299,31 @@ struct relation_ops {
                     "key (create_table declares the constraint there): move it to that belongs_to");
       return false;
     } else if constexpr (!fk_lookup::found && belongs) {
-      static_assert(foreign_key_is_a_field<fixed_name_of<typename Rel::name_type>(),
-                                           fixed_name_of<typename Rel::foreign_key_name>(), field_names_text<fk_model>(),
-                                           false>,
-                    "AR_BELONGS_TO: the foreign key is not a field of the model declaring the relation (the note "
-                    "spells the relation, its foreign key and that model's fields): a belongs_to's foreign key is on "
-                    "its own model; list it there in AR_FIELDS");
+      static_assert(
+          foreign_key_is_a_field<fixed_name_of<typename Rel::name_type>(),
+                                 fixed_name_of<typename Rel::foreign_key_name>(), field_names_text<fk_model>(), false>,
+          "AR_BELONGS_TO: the foreign key is not a field of the model declaring the relation (the note "
+          "spells the relation, its foreign key and that model's fields): a belongs_to's foreign key is on "
+          "its own model; list it there in AR_FIELDS");
       return false;
     } else if constexpr (!fk_lookup::found) {
-      static_assert(foreign_key_is_a_field<fixed_name_of<typename Rel::name_type>(),
-                                           fixed_name_of<typename Rel::foreign_key_name>(), field_names_text<fk_model>(),
-                                           false>,
-                    "AR_HAS_ONE / AR_HAS_MANY: the foreign key is not a field of the target model (the note spells "
-                    "the relation, its foreign key and the target's fields): a has_one's or has_many's foreign key is "
-                    "on the model it points to; list it there in AR_FIELDS");
+      static_assert(
+          foreign_key_is_a_field<fixed_name_of<typename Rel::name_type>(),
+                                 fixed_name_of<typename Rel::foreign_key_name>(), field_names_text<fk_model>(), false>,
+          "AR_HAS_ONE / AR_HAS_MANY: the foreign key is not a field of the target model (the note spells "
+          "the relation, its foreign key and the target's fields): a has_one's or has_many's foreign key is "
+          "on the model it points to; list it there in AR_FIELDS");
       return false;
     } else if constexpr (!key_lookup::found) {
       static_assert(always_false<Rel>,
                     "AR_OWNER_KEY names a field that the referenced model does not list in AR_FIELDS");
       return false;
     } else if constexpr (std::is_void_v<typename Rel::owner_key_name> && (model_of<key_model>::key_arity > 1)) {
-      static_assert(always_false<Rel>,
-                    "ar relation: the model this relation refers to has a composite primary key (AR_PRIMARY_KEY(a, "
-                    "b)): a foreign key of one field cannot refer to it; name one field for each of the key's "
-                    "fields, in order, with AR_KEYS(a, b), or refer to a single unique column with AR_OWNER_KEY(field)");
+      static_assert(
+          always_false<Rel>,
+          "ar relation: the model this relation refers to has a composite primary key (AR_PRIMARY_KEY(a, "
+          "b)): a foreign key of one field cannot refer to it; name one field for each of the key's "
+          "fields, in order, with AR_KEYS(a, b), or refer to a single unique column with AR_OWNER_KEY(field)");
       return false;
     } else if constexpr (!keys_compatible<typename fk_lookup::def::type, typename key_lookup::def::type>()) {
       static_assert(always_false<Rel>,
@@ -383,19 +386,23 @@ struct relation_ops {
       return false;
     } else if constexpr (!through_type_ok<typename Rel::morph_type_field>() ||
                          !through_type_ok<typename Rel::morph_target_field>()) {
-      static_assert(always_false<Rel>, "a polymorphic through relation needs a std::string type field on the join model");
+      static_assert(always_false<Rel>,
+                    "a polymorphic through relation needs a std::string type field on the join model");
       return false;
     } else if constexpr (!owner_fk::found || !target_fk::found) {
-      static_assert(always_false<Rel>,
-                    "AR_HAS_MANY_THROUGH: both foreign keys must be fields of the join model: list them in its AR_FIELDS");
+      static_assert(
+          always_false<Rel>,
+          "AR_HAS_MANY_THROUGH: both foreign keys must be fields of the join model: list them in its AR_FIELDS");
       return false;
     } else if constexpr (model_of<owner>::key_arity > 1 || model_of<target>::key_arity > 1) {
       static_assert(always_false<Rel>,
                     "AR_HAS_MANY_THROUGH: the owner or the target has a composite primary key (AR_PRIMARY_KEY(a, b)), "
                     "which a through relation cannot join on yet (the join model's own key may be composite)");
       return false;
-    } else if constexpr (!keys_compatible<typename owner_fk::def::type, typename model_of<owner>::primary_key::type>() ||
-                         !keys_compatible<typename target_fk::def::type, typename model_of<target>::primary_key::type>()) {
+    } else if constexpr (!keys_compatible<typename owner_fk::def::type,
+                                          typename model_of<owner>::primary_key::type>() ||
+                         !keys_compatible<typename target_fk::def::type,
+                                          typename model_of<target>::primary_key::type>()) {
       static_assert(always_false<Rel>,
                     "AR_HAS_MANY_THROUGH: a foreign key of the join model and the key it refers to have different "
                     "types: make them the same");
@@ -494,13 +501,15 @@ struct relation_ops<Rel> {
     } else if constexpr (!std::is_void_v<typename Rel::morph_type_field>) {
       static_assert(always_false<Rel>, "AR_KEYS: a polymorphic relation has one id field");
       return false;
-    } else if constexpr (!foreign_key_defs<typename Rel::foreign_key_name, typename model_of<fk_model>::columns>::found &&
+    } else if constexpr (!foreign_key_defs<typename Rel::foreign_key_name,
+                                           typename model_of<fk_model>::columns>::found &&
                          belongs) {
       static_assert(always_false<Rel>,
                     "AR_BELONGS_TO: a field of AR_KEYS is not a field of the model declaring the relation: a "
                     "belongs_to's foreign key is on its own model; list it there in AR_FIELDS");
       return false;
-    } else if constexpr (!foreign_key_defs<typename Rel::foreign_key_name, typename model_of<fk_model>::columns>::found) {
+    } else if constexpr (!foreign_key_defs<typename Rel::foreign_key_name,
+                                           typename model_of<fk_model>::columns>::found) {
       static_assert(always_false<Rel>,
                     "AR_HAS_ONE / AR_HAS_MANY: a field of AR_KEYS is not a field of the target model: a has_one's or "
                     "has_many's foreign key is on the model it points to; list it there in AR_FIELDS");
@@ -511,10 +520,9 @@ struct relation_ops<Rel> {
                     "(AR_PRIMARY_KEY of the referenced model): name one field for each of the key's fields, in the "
                     "key's order");
       return false;
-    } else if constexpr (!key_types_compatible_v<
-                             typename foreign_key_list<typename Rel::foreign_key_name,
-                                                       typename model_of<fk_model>::columns>::type,
-                             typename primary_key_list<key_model>::type>) {
+    } else if constexpr (!key_types_compatible_v<typename foreign_key_list<typename Rel::foreign_key_name,
+                                                                           typename model_of<fk_model>::columns>::type,
+                                                 typename primary_key_list<key_model>::type>) {
       static_assert(always_false<Rel>,
                     "AR_KEYS: a field of the foreign key cannot hold the key field it refers to (the same position "
                     "of AR_PRIMARY_KEY): make their types the same (an integer with an integer, a string with a "
@@ -603,7 +611,8 @@ struct relation_ops<Rel> {
                       "AR_HAS_MANY_VIA / AR_HAS_ONE_VIA: the source relation leads to another model than the one the "
                       "chain declares: correct the target or the source");
         return false;
-      } else if constexpr (!Rel::chain_many && (Hop::kind == relation_kind::has_many || source::kind == relation_kind::has_many)) {
+      } else if constexpr (!Rel::chain_many &&
+                           (Hop::kind == relation_kind::has_many || source::kind == relation_kind::has_many)) {
         static_assert(always_false<Rel>,
                       "AR_HAS_ONE_VIA: both relations must be to-one (belongs_to or has_one); through a has_many, "
                       "declare AR_HAS_MANY_VIA");
@@ -655,8 +664,9 @@ template <class Rel>
 using relation_impl_of_kind = std::conditional_t<
     Rel::kind == relation_kind::has_many_through, through_impl<Rel>,
     std::conditional_t<Rel::kind == relation_kind::chain, chain_impl<Rel>,
-    std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_impl<Rel>,
-                       std::conditional_t<Rel::composite, composite_relation_impl<Rel>, direct_relation_impl<Rel>>>>>;
+                       std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_impl<Rel>,
+                                          std::conditional_t<Rel::composite, composite_relation_impl<Rel>,
+                                                             direct_relation_impl<Rel>>>>>;
 
 template <class Rel, bool = relation_ops<Rel>::ok>
 struct relation_impl;
@@ -773,11 +783,10 @@ struct direct_relation_impl : relation_ops<Rel> {
     std::shared_ptr<const expr_tree> condition;
     if constexpr (morph)
       if (v) condition = std::make_shared<const expr_tree>(*of_this_type(from<target>()).state().where);
-    where_related(*state, &table_meta_v<target>,
-                  static_cast<std::uint32_t>(
-                      column_lookup<target, (base::belongs ? key_def::index : fk_def::index)>::position),
-                  param,
-                  condition.get());
+    where_related(
+        *state, &table_meta_v<target>,
+        static_cast<std::uint32_t>(column_lookup<target, (base::belongs ? key_def::index : fk_def::index)>::position),
+        param, condition.get());
     return query<target>(ar::database{}, std::move(state));
   }
 
@@ -841,13 +850,13 @@ struct direct_relation_impl : relation_ops<Rel> {
     const key_scalar key = owner_key_or_throw(o);
     std::optional<transaction> tx;
     if constexpr (!base::many) {
-      std::vector<target> others = current_children<Rel>(o, child, [&] { return of_this_type(query_for(o)) | to_vector; });
+      std::vector<target> others =
+          current_children<Rel>(o, child, [&] { return of_this_type(query_for(o)) | to_vector; });
       if (!others.empty()) {
         const ar::database db = ::ar::database_for<target>();
         if (!db.in_transaction()) tx.emplace(db);
         retire_other_children<Rel, fk_def::nullable>(
-            std::move(others),
-            "its foreign key '" + std::string(to_string_view(typename fk_def::name_type{})) + "'",
+            std::move(others), "its foreign key '" + std::string(to_string_view(typename fk_def::name_type{})) + "'",
             [](auto& t) { (t.*fk_def::pointer).reset(); });
       }
     }
@@ -902,7 +911,8 @@ struct direct_relation_impl : relation_ops<Rel> {
   static void associate(owner& o, const target& parent) {
     const auto& key = parent.*key_def::pointer;
     if constexpr (!key_def::nullable) {
-      if (key_def::index == model_of<target>::primary_key::index && model_of<target>::generated_key && key == key_scalar{})
+      if (key_def::index == model_of<target>::primary_key::index && model_of<target>::generated_key &&
+          key == key_scalar{})
         throw error("ar: cannot associate a '" + std::string(model_of<target>::table) +
                     "' record that has no key yet: save it first");
     } else {
@@ -917,8 +927,7 @@ struct direct_relation_impl : relation_ops<Rel> {
   }
 
   static void dissociate(owner& o) {
-    static_assert(fk_def::nullable,
-                  "dissociate sets the foreign key to NULL: it needs a std::optional foreign key");
+    static_assert(fk_def::nullable, "dissociate sets the foreign key to NULL: it needs a std::optional foreign key");
     if constexpr (fk_def::nullable) {
       (o.*fk_def::pointer).reset();
       o.*Rel::slot = relation_slot{nullptr, true};
@@ -1072,9 +1081,8 @@ struct composite_relation_impl : relation_ops<Rel> {
       if (!others.empty()) {
         const ar::database db = ::ar::database_for<target>();
         if (!db.in_transaction()) tx.emplace(db);
-        retire_other_children<Rel, all_nullable_v<fk_defs>>(std::move(others),
-                                                            "the fields of its foreign key (AR_KEYS)",
-                                                            [](auto& t) { fk::reset(t); });
+        retire_other_children<Rel, all_nullable_v<fk_defs>>(
+            std::move(others), "the fields of its foreign key (AR_KEYS)", [](auto& t) { fk::reset(t); });
       }
     }
     auto old = fk::save(child);
@@ -1201,7 +1209,8 @@ template <model M, class F>
 void with_relation_named(std::string_view name, F&& f) {
   bool found = false;
   [&]<class... R>(type_list<R...>) {
-    ((!found && name == to_string_view(typename R::name_type{}) ? (found = true, f.template operator()<R>(), 0) : 0), ...);
+    ((!found && name == to_string_view(typename R::name_type{}) ? (found = true, f.template operator()<R>(), 0) : 0),
+     ...);
   }(typename model_of<M>::relations{});
   if (!found)
     throw relation_not_found("ar: model '" + std::string(model_of<M>::table) + "' has no relation named '" +

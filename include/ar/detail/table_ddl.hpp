@@ -199,9 +199,8 @@ template <class T>
 inline constexpr bool is_ar_enum_v = false;
 template <class T>
   requires std::is_enum_v<T> && detail::has_type_mapping<T>
-inline constexpr bool is_ar_enum_v<T> =
-    std::is_base_of_v<enum_text_mapping<T, type_mapping<T>>, type_mapping<T>> ||
-    std::is_base_of_v<enum_value_mapping<T, type_mapping<T>>, type_mapping<T>>;
+inline constexpr bool is_ar_enum_v<T> = std::is_base_of_v<enum_text_mapping<T, type_mapping<T>>, type_mapping<T>> ||
+                                        std::is_base_of_v<enum_value_mapping<T, type_mapping<T>>, type_mapping<T>>;
 
 template <class Column, class... D>
 constexpr column_ddl column_ddl_of(type_list<D...>) {

@@ -166,13 +166,12 @@ constexpr std::size_t relation_position_of() {
 // per relation (relation_loader), each a few lines of code (ar/detail/erased_tables.hpp). A program with many models and
 // relations compiles a table per model and relation, not the whole algorithm again for each.
 
-
 // Gives records read together one context, so that their lazy loads are batched (compiled once,
 // in src/load/eager.cpp). `preloaded`: relations the caller stores in every one of them (an eager
 // load's inverse and next level), which need no batch: nothing reads one before the records'
 // caches are cleared, which ends the sharing.
-AR_API void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict, bool auto_batch,
-                               std::span<const std::string_view> preloaded);
+AR_API void share_rows_context(const model_rows& rows, const std::vector<const void*>& records, bool strict,
+                               bool auto_batch, std::span<const std::string_view> preloaded);
 // Runs the eager loads of a tree for records the program holds, then stores them: when a
 // statement fails, no record's cache has changed.
 AR_API void eager_load_rows_all(const relation_table& table, const std::vector<const void*>& records,
@@ -192,7 +191,8 @@ template <class K>
 using grouped_rows = std::unordered_map<K, std::shared_ptr<const void>>;
 
 template <class K>
-AR_API grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path);
+AR_API grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys,
+                                      const eager_node* path);
 template <class K>
 AR_API std::vector<const void*> loaded_rows(const relation_loader<K>& loader, const grouped_rows<K>& grouped,
                                             const std::vector<K>& keys);
@@ -208,7 +208,8 @@ AR_API void load_rows_for(const relation_loader<K>& loader, const void* owner, b
 
 // The query of every row of a table (refined by the node's modifier, if any): its database and
 // its state (compiled once, in src/load/eager.cpp).
-AR_API std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table, const eager_node* node);
+AR_API std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table,
+                                                                              const eager_node* node);
 
 // One row moved into a shared record (compiled once, in src/load/eager.cpp).
 AR_API std::shared_ptr<const void> share_moved_record(const record_ops& ops, void* row);
@@ -221,8 +222,8 @@ AR_API void each_row(const model_rows& rows, const ar::database& db, const query
 // A new group (a std::vector of some model, made by `construct` with `reserve` rows reserved)
 // in one allocation with its reference count (compiled once, in src/load/eager.cpp): a group per
 // owner is made in every eager load, and a separate allocation for each cost 1% of one.
-AR_API std::shared_ptr<void> new_group(void (*construct)(void* at, std::size_t reserve), void (*destroy)(void* at) noexcept,
-                                       std::size_t reserve);
+AR_API std::shared_ptr<void> new_group(void (*construct)(void* at, std::size_t reserve),
+                                       void (*destroy)(void* at) noexcept, std::size_t reserve);
 
 // Stores a loaded value (a group, a record or null) in an owner's cache; has_one / has_many
 // children learn their owner.
@@ -301,8 +302,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
   if (keys.empty()) return grouped;
   auto [db, shared_base] = base_query(loader.target_table, path);
   query_state base = *shared_base;
-  if (loader.order_by_key && base.order.empty())
-    order_by_primary_key(base);
+  if (loader.order_by_key && base.order.empty()) order_by_primary_key(base);
   const bool per_parent = base.limit.has_value() || base.offset.has_value();
   const bool finish = base.eager || !base.counts.empty();  // a modifier's own with(...) / with_count
   std::size_t used = 0;
@@ -331,7 +331,8 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     } else {
       in.params.reserve(n);
       for (std::size_t i = at; i < at + n; ++i) in.params.push_back(loader.param(keys[i]));
-      const auto operand = in.add(node{node_kind::column, compare_op::eq, loader.match_position, 0, 0, loader.target_table});
+      const auto operand =
+          in.add(node{node_kind::column, compare_op::eq, loader.match_position, 0, 0, loader.target_table});
       in.add(node{node_kind::in, compare_op::eq, operand, 0, static_cast<std::uint32_t>(n)});
     }
     if (condition) {  // morph_many / morph_one: only the rows of the owner's type
@@ -352,8 +353,7 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
     }
     if (per_parent) {
       state->partition = loader.match_position;
-      if constexpr (std::is_same_v<K, row_key>)
-        state->partition_more = loader.match_positions.subspan(1);
+      if constexpr (std::is_same_v<K, row_key>) state->partition_more = loader.match_positions.subspan(1);
     }
     // Without a modifier's own loads, rows get their shared context (and their siblings) once
     // grouped, from the caller: no vector of every row first, and no context that the caller
@@ -426,7 +426,8 @@ eager_commit eager_load_rows(const relation_loader<K>& loader, const std::vector
     if (std::find(preloaded.begin(), preloaded.end(), n) == preloaded.end()) preloaded.push_back(n);
   // The last level of a path, whose every relation is preloaded, has nothing to share: its records
   // were just read (no context to clear), and listing them would be all the work left.
-  if (node.children.empty() && !strict && batching && preloaded.size() == loader.target->relations.size()) return commit;
+  if (node.children.empty() && !strict && batching && preloaded.size() == loader.target->relations.size())
+    return commit;
   auto targets = loaded_rows(loader, *grouped, keys);
   share_rows_context(*loader.target, targets, strict, batching, preloaded);
   // The next levels load into the records just read, which no one else sees yet: stored at once.
@@ -465,8 +466,7 @@ void load_rows_for(const relation_loader<K>& loader, const void* owner, bool fir
       where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
     // Ordered by the target's key, as eager and batched loads order theirs (select_rows_in): the
     // same rows in the same order whichever path loads them. has_one: the first by key.
-    if (loader.order_by_key && state->order.empty())
-      order_by_primary_key(*state);
+    if (loader.order_by_key && state->order.empty()) order_by_primary_key(*state);
     if (!loader.many && loader.order_by_key) state->limit = 1;
     grouped_rows<K> grouped;
     row_sink<K> sink{&loader, &grouped};
@@ -525,8 +525,7 @@ std::shared_ptr<const void> inverse_fields(const relation_loader<K>& loader, con
 
 template <class K>
 void assign_rows(const relation_loader<K>& loader, const void* owner, std::shared_ptr<const void> value) {
-  if (loader.inverse_slot && value)
-    fill_inverse(loader, value.get(), inverse_fields(loader, owner), true);
+  if (loader.inverse_slot && value) fill_inverse(loader, value.get(), inverse_fields(loader, owner), true);
   relation_slot& slot = loader.slot(owner);
   slot.value = std::move(value);
   slot.loaded = true;  // a count from with_count stays: it counts every row, even under a modifier
@@ -557,17 +556,17 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
 }
 
 // Integer, text and row keys: compiled once, in the library (src/load/eager.cpp).
-#define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                     \
-  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*);     \
-  prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,            \
-                                                 const std::vector<K>&);                                       \
-  prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,           \
-                                         const eager_node&);                                                   \
-  prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                 \
-  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);     \
-  prefix void load_rows_for<K>(const relation_loader<K>&, const void*, bool);                                   \
-  prefix void assign_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);             \
-  prefix void store_lazy_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);         \
+#define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                       \
+  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*); \
+  prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,              \
+                                                 const std::vector<K>&);                                         \
+  prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,             \
+                                         const eager_node&);                                                     \
+  prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                   \
+  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);   \
+  prefix void load_rows_for<K>(const relation_loader<K>&, const void*, bool);                                    \
+  prefix void assign_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);               \
+  prefix void store_lazy_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);           \
   prefix void lazy_load_rows<K>(const relation_loader<K>&, const void*);
 AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)

@@ -53,7 +53,8 @@ inline eager_node& add_path(std::vector<eager_node>& tree, const relation_table&
 
 // A query's path tree (or none) with more paths added, every name checked against the models they
 // pass through (compiled once, in src/load/eager.cpp).
-AR_API std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree, const relation_table& root,
+AR_API std::shared_ptr<const std::vector<eager_node>> with_paths(const std::vector<eager_node>* tree,
+                                                                 const relation_table& root,
                                                                  const std::vector<std::string>& paths);
 // The paths of a with(...), kept (compiled once, in src/load/eager.cpp).
 AR_API std::vector<std::string> path_list(std::initializer_list<std::string_view> paths);
@@ -75,8 +76,9 @@ template <class M, fixed_string Path>
 constexpr std::size_t relation_position(std::size_t begin, std::size_t end) {
   return []<class... R>(type_list<R...>, std::size_t b, std::size_t e) {
     std::size_t i = 0, found = static_cast<std::size_t>(-1);
-    ((Path.same(b, e, to_string_view(typename R::name_type{})) && found == static_cast<std::size_t>(-1) ? (found = i, ++i)
-                                                                                                        : ++i),
+    ((Path.same(b, e, to_string_view(typename R::name_type{})) && found == static_cast<std::size_t>(-1)
+          ? (found = i, ++i)
+          : ++i),
      ...);
     return found;
   }(typename model_of<M>::relations{}, begin, end);
@@ -123,7 +125,8 @@ template <class M, fixed_string Path, std::size_t Begin>
   requires(Path.dot_from(Begin) != Begin && Path.dot_from(Begin) != Path.view().size() &&
            relation_position<M, Path>(Begin, Path.dot_from(Begin)) != static_cast<std::size_t>(-1))
 struct path_stop<M, Path, Begin> {
-  using relation = typename nth<relation_position<M, Path>(Begin, Path.dot_from(Begin)), typename model_of<M>::relations>::type;
+  using relation =
+      typename nth<relation_position<M, Path>(Begin, Path.dot_from(Begin)), typename model_of<M>::relations>::type;
   using type = typename std::conditional_t<relation::kind == relation_kind::morph_to, std::type_identity<M>,
                                            path_stop<typename relation::target, Path, Path.dot_from(Begin) + 1>>::type;
 };

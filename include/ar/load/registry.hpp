@@ -41,8 +41,9 @@ void share_context(const std::vector<const void*>& records, bool strict = false,
 
 template <class M>
 void construct_group(void* at, std::size_t reserve) {
-  static_assert(sizeof(std::vector<M>) == sizeof(std::vector<char>) && alignof(std::vector<M>) == alignof(std::vector<char>),
-                "ar: a group is stored as any std::vector is");
+  static_assert(
+      sizeof(std::vector<M>) == sizeof(std::vector<char>) && alignof(std::vector<M>) == alignof(std::vector<char>),
+      "ar: a group is stored as any std::vector is");
   auto* group = ::new (at) std::vector<M>();
   try {
     group->reserve(reserve);
@@ -93,9 +94,14 @@ inline constexpr auto relation_batchers_v = []<class... R>(type_list<R...>) {
 template <class M>
 inline constexpr model_rows model_rows_v{sizeof(M),
                                          std::span<const relation_batcher>(relation_batchers_v<M>),
-                                         &record_ops_v<M>,   &rows_new_group<M>, &rows_push<M>,   &rows_group_size<M>,
-                                         &rows_group_data<M>, &rows_empty_group<M>,
-                                         &relation_table_of<M>, &rows_context<M>};
+                                         &record_ops_v<M>,
+                                         &rows_new_group<M>,
+                                         &rows_push<M>,
+                                         &rows_group_size<M>,
+                                         &rows_group_data<M>,
+                                         &rows_empty_group<M>,
+                                         &relation_table_of<M>,
+                                         &rows_context<M>};
 
 template <class Rel>
 std::shared_ptr<const expr_tree> subquery_condition();
@@ -125,7 +131,8 @@ constexpr auto inverse_slot_of() -> relation_slot& (*)(const void*) {
 template <class Rel>
 constexpr auto inverse_value_of() -> std::shared_ptr<const void> (*)(std::shared_ptr<const void>) {
   if constexpr (!std::is_void_v<inverse_relation_t<Rel>>) {
-    if constexpr (inverse_relation_t<Rel>::kind == relation_kind::morph_to) return &morph_inverse_value<typename Rel::owner>;
+    if constexpr (inverse_relation_t<Rel>::kind == relation_kind::morph_to)
+      return &morph_inverse_value<typename Rel::owner>;
   }
   return nullptr;
 }
@@ -148,11 +155,10 @@ struct composite_eager_ops;
 
 template <class Rel>
 struct eager_ops
-    : std::conditional_t<Rel::kind == relation_kind::has_many_through || Rel::kind == relation_kind::chain,
-                         through_eager_ops<Rel>,
-                         std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_eager_ops<Rel>,
-                                            std::conditional_t<Rel::composite, composite_eager_ops<Rel>,
-                                                               direct_eager_ops<Rel>>>> {};
+    : std::conditional_t<
+          Rel::kind == relation_kind::has_many_through || Rel::kind == relation_kind::chain, through_eager_ops<Rel>,
+          std::conditional_t<Rel::kind == relation_kind::morph_to, morph_to_eager_ops<Rel>,
+                             std::conditional_t<Rel::composite, composite_eager_ops<Rel>, direct_eager_ops<Rel>>>> {};
 
 // Eager loading and batching through a relation_loader, Ops::loader (the loaders of direct_eager_ops
 // and composite_eager_ops, declared after their fields).
@@ -220,7 +226,6 @@ struct direct_eager_ops : loader_eager_ops<Rel, direct_eager_ops<Rel>> {
       to_string_view(typename Rel::name_type{}),
       {},
       inverse_value_of<Rel>()};
-
 };
 
 // belongs_to / has_one / has_many over AR_KEYS: the same algorithm, keyed by row_key.
@@ -233,25 +238,23 @@ struct composite_eager_ops : loader_eager_ops<Rel, composite_eager_ops<Rel>> {
   static std::optional<row_key> lookup(const void* o) { return impl::lookup_value(*static_cast<const owner*>(o)); }
   static bool match(const void* row, row_key& out) { return impl::match(*static_cast<const target*>(row), out); }
 
-  static constexpr relation_loader<row_key> loader{
-      &model_rows_v<owner>,
-      &model_rows_v<target>,
-      &table_meta_v<target>,
-      impl::many,
-      !impl::belongs,
-      impl::match_positions[0],
-      relation_position_of<Rel>(),
-      nullptr,
-      &lookup,
-      &match,
-      nullptr,
-      &slot_erased<Rel>,
-      inverse_slot_of<Rel>(),
-      std::span<const std::string_view>(inverse_names_v<Rel>),
-      model_of<owner>::table,
-      to_string_view(typename Rel::name_type{}),
-      std::span<const std::uint32_t>(impl::match_positions)};
-
+  static constexpr relation_loader<row_key> loader{&model_rows_v<owner>,
+                                                   &model_rows_v<target>,
+                                                   &table_meta_v<target>,
+                                                   impl::many,
+                                                   !impl::belongs,
+                                                   impl::match_positions[0],
+                                                   relation_position_of<Rel>(),
+                                                   nullptr,
+                                                   &lookup,
+                                                   &match,
+                                                   nullptr,
+                                                   &slot_erased<Rel>,
+                                                   inverse_slot_of<Rel>(),
+                                                   std::span<const std::string_view>(inverse_names_v<Rel>),
+                                                   model_of<owner>::table,
+                                                   to_string_view(typename Rel::name_type{}),
+                                                   std::span<const std::uint32_t>(impl::match_positions)};
 };
 
 // A relation's first lazy access on a record (see lazy_load_rows).
@@ -280,7 +283,8 @@ constexpr auto batch_maker() -> std::shared_ptr<void> (*)(const std::vector<cons
 template <class M>
 void share_context(const std::vector<const void*>& records, bool strict, bool auto_batch,
                    std::span<const std::string_view> preloaded) {
-  if constexpr (model_of<M>::relations::size > 0) share_rows_context(model_rows_v<M>, records, strict, auto_batch, preloaded);
+  if constexpr (model_of<M>::relations::size > 0)
+    share_rows_context(model_rows_v<M>, records, strict, auto_batch, preloaded);
 }
 
 template <class M>
@@ -316,7 +320,8 @@ bool cached_targets(const void* owner, std::vector<const void*>& targets) {
     if (!slot.value) return true;
     if constexpr (Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through ||
                   (Rel::kind == relation_kind::chain && Rel::chain_many)) {
-      for (const auto& t : *static_cast<const std::vector<typename Rel::target>*>(slot.value.get())) targets.push_back(&t);
+      for (const auto& t : *static_cast<const std::vector<typename Rel::target>*>(slot.value.get()))
+        targets.push_back(&t);
     } else {
       targets.push_back(slot.value.get());
     }
@@ -330,12 +335,14 @@ std::shared_ptr<const expr_tree> through_join_condition();
 template <class Rel>
 inline constexpr through_hop through_hop_v{
     &table_meta_v<typename Rel::through_model>,
-    static_cast<std::uint32_t>(column_lookup<typename Rel::through_model,
-                                             column_named<typename Rel::foreign_key_name,
-                                                          typename model_of<typename Rel::through_model>::columns>::def::index>::position),
-    static_cast<std::uint32_t>(column_lookup<typename Rel::through_model,
-                                             column_named<typename Rel::through_target_key,
-                                                          typename model_of<typename Rel::through_model>::columns>::def::index>::position),
+    static_cast<std::uint32_t>(
+        column_lookup<typename Rel::through_model,
+                      column_named<typename Rel::foreign_key_name,
+                                   typename model_of<typename Rel::through_model>::columns>::def::index>::position),
+    static_cast<std::uint32_t>(
+        column_lookup<typename Rel::through_model,
+                      column_named<typename Rel::through_target_key,
+                                   typename model_of<typename Rel::through_model>::columns>::def::index>::position),
     !std::is_void_v<typename Rel::morph_type_field> || !std::is_void_v<typename Rel::morph_target_field>
         ? &through_join_condition<Rel>
         : nullptr,
@@ -345,10 +352,8 @@ inline constexpr through_hop through_hop_v{
 // owner's value, mid.target_column is what the target's column matches (relation_subquery).
 template <class Rel>
 inline constexpr through_hop chain_hop_v{&table_meta_v<typename relation_impl<Rel>::mid>,
-                                         relation_impl<Rel>::hop_match_position,
-                                         relation_impl<Rel>::mid_link_position,
-                                         nullptr,
-                                         &::ar::database_for<typename relation_impl<Rel>::mid>};
+                                         relation_impl<Rel>::hop_match_position, relation_impl<Rel>::mid_link_position,
+                                         nullptr, &::ar::database_for<typename relation_impl<Rel>::mid>};
 
 // A relation's entry in its model's table: names, positions and function pointers, a constant.
 template <class Rel>
@@ -356,8 +361,8 @@ constexpr relation_entry entry_of() {
   using owner = typename Rel::owner;
   using target = typename Rel::target;
   if constexpr (!relation_ops<Rel>::ok) {
-    return relation_entry{"", Rel::kind, &typeid(void), &wildcard_table, nullptr, 0, 0, nullptr, false,
-                          nullptr, nullptr, nullptr, {}, {}, nullptr};
+    return relation_entry{"",    Rel::kind, &typeid(void), &wildcard_table, nullptr, 0,  0,      nullptr,
+                          false, nullptr,   nullptr,       nullptr,         {},      {}, nullptr};
   } else if constexpr (Rel::kind == relation_kind::morph_to) {
     return relation_entry{to_string_view(typename Rel::name_type{}),
                           Rel::kind,
@@ -377,22 +382,23 @@ constexpr relation_entry entry_of() {
   } else if constexpr (Rel::kind == relation_kind::has_many_through) {
     // The subquery passes through the join model (through_hop_v): target.key = join.target_fk,
     // join.owner_fk = owner.key.
-    return relation_entry{to_string_view(typename Rel::name_type{}),
-                          Rel::kind,
-                          &typeid(target),
-                          &relation_table_of<target>,
-                          &table_meta_v<target>,
-                          static_cast<std::uint32_t>(column_lookup<target, model_of<target>::primary_key::index>::position),
-                          static_cast<std::uint32_t>(column_lookup<owner, model_of<owner>::primary_key::index>::position),
-                          &::ar::database_for<target>,
-                          true,
-                          nullptr,
-                          &store_count<Rel>,
-                          &eager_ops<Rel>::eager_load,
-                          {},
-                          {},
-                          &cached_targets<Rel>,
-                          &through_hop_v<Rel>};
+    return relation_entry{
+        to_string_view(typename Rel::name_type{}),
+        Rel::kind,
+        &typeid(target),
+        &relation_table_of<target>,
+        &table_meta_v<target>,
+        static_cast<std::uint32_t>(column_lookup<target, model_of<target>::primary_key::index>::position),
+        static_cast<std::uint32_t>(column_lookup<owner, model_of<owner>::primary_key::index>::position),
+        &::ar::database_for<target>,
+        true,
+        nullptr,
+        &store_count<Rel>,
+        &eager_ops<Rel>::eager_load,
+        {},
+        {},
+        &cached_targets<Rel>,
+        &through_hop_v<Rel>};
   } else if constexpr (Rel::kind == relation_kind::chain) {
     // The subqueries pass through the hop's model (chain_hop_v): target.link = mid.link, and
     // mid.match = the owner's column.
@@ -500,7 +506,8 @@ std::int64_t relation_count(const Owner& o, Name) {
   using rel = typename find_relation<Owner, Name>::type;
   relation_slot& slot = slot_of<rel>(o);
   if (slot.count) return *slot.count;
-  if (slot.loaded) return static_cast<std::int64_t>(static_cast<const std::vector<typename rel::target>*>(slot.value.get())->size());
+  if (slot.loaded)
+    return static_cast<std::int64_t>(static_cast<const std::vector<typename rel::target>*>(slot.value.get())->size());
   if (strict_for(o))
     throw lazy_load_error(std::string(model_of<Owner>::table), std::string(to_string_view(Name{})),
                           "count it in the query with with_count(...)");

@@ -59,8 +59,8 @@ struct modifier_parameter<R (*)(A)> {
 };
 
 template <class Modifier>
-void attach_modifier(eager_node& node, const std::vector<eager_node>&, const relation_table& root, std::string_view path,
-                     Modifier modifier) {
+void attach_modifier(eager_node& node, const std::vector<eager_node>&, const relation_table& root,
+                     std::string_view path, Modifier modifier) {
   using parameter = typename modifier_parameter<Modifier>::type;
   static_assert(!std::is_void_v<parameter> && is_query_v<parameter>,
                 "ar::with(path, modifier): the modifier takes the relation's query by type, e.g. "
@@ -72,35 +72,35 @@ void attach_modifier(eager_node& node, const std::vector<eager_node>&, const rel
                   "ar::with(path, modifier): the modifier must return a query of whole records of the same model "
                   "(filter, order_by, take, drop; no select): eager loading needs every column, keys included");
     if constexpr (std::is_same_v<std::remove_cvref_t<result>, query<target>>) {
-    // The path's last relation must lead to the modifier's model.
-    const relation_table* table = &root;
-    const relation_entry* entry = nullptr;
-    for (std::string_view name : split_relation_path(path)) {
-      entry = &table->find(name);
-      table = &entry->target_table();
-    }
-    if (entry->kind == relation_kind::morph_to)
-      throw error("ar::with: '" + std::string(entry->name) +
-                  "' is a morph_to, whose rows point at several models: it takes no modifier");
-    if (*entry->target != typeid(target))
-      throw error("ar::with: the modifier of '" + std::string(path) + "' takes a query of another model than the one '" +
-                  std::string(entry->name) + "' leads to");
-    if (entry->kind == relation_kind::has_many_through || entry->kind == relation_kind::chain) {
-      // Checked now, before anything runs: a through relation's or a chain's modifier may only filter.
-      const query<target> refined = modifier(from<target>());
-      const query_state& s = refined.state();
-      if (!s.order.empty() || s.limit || s.offset || s.distinct)
-        throw error("ar::with: a modifier of the " +
-                    std::string(entry->kind == relation_kind::chain ? "chain" : "has_many_through relation") + " '" +
-                    std::string(entry->name) + "' may only filter");
-    }
-    auto previous = std::static_pointer_cast<const std::function<query<target>(query<target>)>>(node.modifier);
-    std::function<query<target>(query<target>)> fn = [previous, modifier](query<target> q) {
-      if (previous) q = (*previous)(std::move(q));
-      return query<target>(modifier(std::move(q)));
-    };
-    node.modifier = std::make_shared<const std::function<query<target>(query<target>)>>(std::move(fn));
-    node.modified = &rows_modified<target>;
+      // The path's last relation must lead to the modifier's model.
+      const relation_table* table = &root;
+      const relation_entry* entry = nullptr;
+      for (std::string_view name : split_relation_path(path)) {
+        entry = &table->find(name);
+        table = &entry->target_table();
+      }
+      if (entry->kind == relation_kind::morph_to)
+        throw error("ar::with: '" + std::string(entry->name) +
+                    "' is a morph_to, whose rows point at several models: it takes no modifier");
+      if (*entry->target != typeid(target))
+        throw error("ar::with: the modifier of '" + std::string(path) +
+                    "' takes a query of another model than the one '" + std::string(entry->name) + "' leads to");
+      if (entry->kind == relation_kind::has_many_through || entry->kind == relation_kind::chain) {
+        // Checked now, before anything runs: a through relation's or a chain's modifier may only filter.
+        const query<target> refined = modifier(from<target>());
+        const query_state& s = refined.state();
+        if (!s.order.empty() || s.limit || s.offset || s.distinct)
+          throw error("ar::with: a modifier of the " +
+                      std::string(entry->kind == relation_kind::chain ? "chain" : "has_many_through relation") + " '" +
+                      std::string(entry->name) + "' may only filter");
+      }
+      auto previous = std::static_pointer_cast<const std::function<query<target>(query<target>)>>(node.modifier);
+      std::function<query<target>(query<target>)> fn = [previous, modifier](query<target> q) {
+        if (previous) q = (*previous)(std::move(q));
+        return query<target>(modifier(std::move(q)));
+      };
+      node.modifier = std::make_shared<const std::function<query<target>(query<target>)>>(std::move(fn));
+      node.modified = &rows_modified<target>;
     }
   }
 }
@@ -299,7 +299,6 @@ inline namespace views {
 inline constexpr detail::with_fn with{};
 }  // namespace views
 
-
 namespace detail {
 
 template <fixed_string... Paths>
@@ -335,8 +334,9 @@ struct with_path_modified_fn {
   template <class Modifier>
   auto operator()(Modifier modifier) const {
     return closure{[modifier = std::move(modifier)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
-      static_assert(Path.names() <= detail::max_relation_path_names,
-                    "ar::with_path_modified: the path names more than 64 relations (ar::detail::max_relation_path_names)");
+      static_assert(
+          Path.names() <= detail::max_relation_path_names,
+          "ar::with_path_modified: the path names more than 64 relations (ar::detail::max_relation_path_names)");
       static_assert(detail::path_exists<M, Path, 0>(),
                     "ar::with_path_modified: the path names a relation the model does not declare, or is not a "
                     "dot-separated list of relation names");

@@ -102,9 +102,13 @@ inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> average{};
 
 // The first spellings, which `using namespace std;` beside `using namespace ar;` made ambiguous:
 // in ar, not in ar::views, so that `using namespace ar::views;` never meets std::min.
-[[deprecated("use ar::minimum (ar::min meets std::min)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::min> min{};
+[[deprecated(
+    "use ar::minimum (ar::min meets std::min)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::min>
+    min{};
 // The first spelling of ar::maximum.
-[[deprecated("use ar::maximum (ar::max meets std::max)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::max> max{};
+[[deprecated(
+    "use ar::maximum (ar::max meets std::max)")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::max>
+    max{};
 // The first spelling of ar::average.
 [[deprecated("use ar::average")]] inline constexpr detail::aggregate_fn<detail::aggregate_kind::avg> avg{};
 

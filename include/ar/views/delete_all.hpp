@@ -22,7 +22,8 @@ AR_API void render_nullify(std::string& sql, std::vector<value>& params, const d
 
 inline void require_plain_filter(const query_state& s, const char* what) {
   if (!s.order.empty() || s.limit || s.offset || s.distinct || !s.selected.empty())
-    throw error(std::string("ar::") + what + " applies to what filter selects: order_by, take, drop, distinct and "
+    throw error(std::string("ar::") + what +
+                " applies to what filter selects: order_by, take, drop, distinct and "
                 "select do not apply to it");
 }
 

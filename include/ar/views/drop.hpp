@@ -23,7 +23,7 @@ struct drop_fn {
         // Rows skipped past INT64_MAX are INT64_MAX rows (no table has more), never an overflow.
         const std::int64_t skipped = s.offset.value_or(0);
         s.offset = n > std::numeric_limits<std::int64_t>::max() - skipped ? std::numeric_limits<std::int64_t>::max()
-                                                                            : skipped + n;
+                                                                          : skipped + n;
         if (s.limit) s.limit = std::max<std::int64_t>(*s.limit - n, 0);
       });
     }};

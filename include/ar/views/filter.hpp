@@ -17,8 +17,8 @@ namespace detail {
 
 // ANDs "column = value" (or, without a value, a condition no row meets: "column IN ()") into a
 // query's WHERE, and `condition` when given: a relation's rows, without an expression type.
-AR_API void where_related(query_state& s, const table_meta* table, std::uint32_t position, const std::optional<value>& v,
-                          const expr_tree* condition);
+AR_API void where_related(query_state& s, const table_meta* table, std::uint32_t position,
+                          const std::optional<value>& v, const expr_tree* condition);
 
 template <class Condition>
 struct filter_closure {

@@ -27,9 +27,8 @@ struct group_by_fn {
     return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class Q>(Q&& q) {
       static_assert((belongs_to_query<Q, Columns>() && ...),
                     "ar::group_by: a column belongs to another model than the query's (or one it joins)");
-      return std::forward<Q>(q).transformed([&](query_state& s) {
-        s.group_by.insert(s.group_by.end(), trees.begin(), trees.end());
-      });
+      return std::forward<Q>(q).transformed(
+          [&](query_state& s) { s.group_by.insert(s.group_by.end(), trees.begin(), trees.end()); });
     }};
   }
 };

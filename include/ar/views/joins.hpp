@@ -111,8 +111,8 @@ struct add_joined_paths {
   using type = Joins;
 };
 template <class Joins, class First, class... Rest>
-struct add_joined_paths<Joins, First, Rest...>
-    : add_joined_paths<typename concat_lists<Joins, First>::type, Rest...> {};
+struct add_joined_paths<Joins, First, Rest...> : add_joined_paths<typename concat_lists<Joins, First>::type, Rest...> {
+};
 
 template <class Rel>
 constexpr bool to_many_v = Rel::kind == relation_kind::has_many || Rel::kind == relation_kind::has_many_through ||
@@ -148,15 +148,15 @@ std::size_t join_relation(query_state& s, std::string_view path, bool left, bool
     through.left = left;
     through.many = true;
     // A polymorphic many-to-many: the join rows carry the owner's type or the target's.
-    using type_field = std::conditional_t<!std::is_void_v<typename Rel::morph_type_field>, typename Rel::morph_type_field,
-                                          typename Rel::morph_target_field>;
+    using type_field = std::conditional_t<!std::is_void_v<typename Rel::morph_type_field>,
+                                          typename Rel::morph_type_field, typename Rel::morph_target_field>;
     if constexpr (!std::is_void_v<type_field>) {
       using type_def = typename column_named<type_field, typename model_of<join>::columns>::def;
       auto condition = std::make_shared<expr_tree>();
-      condition->add_compare(compare_op::eq, &table_meta_v<join>,
-                             static_cast<std::uint32_t>(column_lookup<join, type_def::index>::position),
-                             std::is_void_v<typename Rel::morph_type_field> ? model_of<target>::morph_name
-                                                                             : model_of<owner>::morph_name);
+      condition->add_compare(
+          compare_op::eq, &table_meta_v<join>,
+          static_cast<std::uint32_t>(column_lookup<join, type_def::index>::position),
+          std::is_void_v<typename Rel::morph_type_field> ? model_of<target>::morph_name : model_of<owner>::morph_name);
       through.condition = std::move(condition);
     }
     const std::size_t at = add_join_clause(s, std::move(through));
@@ -227,9 +227,8 @@ struct joins_fn {
       return q;
     } else {
       using next = typename add_joined_paths<J, decltype(path_joins<M, Paths, 0, Left>())...>::type;
-      return q.template with_joins<next>([&](query_state& s) {
-        (join_path(s, Paths.view(), Left, path_relations<M, Paths, 0>()), ...);
-      });
+      return q.template with_joins<next>(
+          [&](query_state& s) { (join_path(s, Paths.view(), Left, path_relations<M, Paths, 0>()), ...); });
     }
   }
 };

@@ -64,10 +64,11 @@ auto make_select(const Columns&... columns) {
     using staging = std::tuple<typename selected_type<M, J, Columns>::type...>;
     using row = std::conditional_t<std::is_void_v<Row>, staging, Row>;
     if constexpr (!std::is_void_v<Row>) {
-      static_assert(requires(typename selected_type<M, J, Columns>::type... v) { Row{std::move(v)...}; },
-                    "ar::select_as<S>: S cannot be built from the selected columns: give S one member per "
-                    "column, in the same order, of the same types (a column of a left-joined model is a "
-                    "std::optional)");
+      static_assert(
+          requires(typename selected_type<M, J, Columns>::type... v) { Row{std::move(v)...}; },
+          "ar::select_as<S>: S cannot be built from the selected columns: give S one member per "
+          "column, in the same order, of the same types (a column of a left-joined model is a "
+          "std::optional)");
     }
     return q.template with_rows<row, staging>([&](query_state& s) { s.selected = trees; });
   }};

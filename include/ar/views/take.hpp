@@ -19,7 +19,8 @@ struct take_fn {
     if (n < 0) detail::throw_negative_count("take", n);
     // A temporary query (a pipeline being built) is changed in place.
     return closure{[n]<class Q>(Q&& q) {
-      return std::forward<Q>(q).transformed([&](detail::query_state& s) { s.limit = s.limit ? std::min(*s.limit, n) : n; });
+      return std::forward<Q>(q).transformed(
+          [&](detail::query_state& s) { s.limit = s.limit ? std::min(*s.limit, n) : n; });
     }};
   }
 };

@@ -34,7 +34,8 @@ inline void require_same_database(const ar::database& owner_db, const relation_e
                   "'): a subquery cannot reach another database; load the relation instead");
 }
 
-inline std::shared_ptr<const expr_tree> both_conditions(std::shared_ptr<const expr_tree> a, std::shared_ptr<const expr_tree> b) {
+inline std::shared_ptr<const expr_tree> both_conditions(std::shared_ptr<const expr_tree> a,
+                                                        std::shared_ptr<const expr_tree> b) {
   if (!a) return b;
   if (!b) return a;
   auto both = std::make_shared<expr_tree>();
@@ -88,14 +89,15 @@ inline std::shared_ptr<const subquery> relation_subquery(const relation_entry& e
   join->inner_column = entry.through->owner_column;
   join->outer_table = outer;
   join->outer_column = entry.outer_column;
-  join->where = both_conditions(entry.through->condition ? entry.through->condition() : nullptr, exists_of(std::move(sub)));
+  join->where =
+      both_conditions(entry.through->condition ? entry.through->condition() : nullptr, exists_of(std::move(sub)));
   return join;
 }
 
 // The correlated subquery chain of a path; the innermost gets `where`.
 inline std::shared_ptr<const subquery> subquery_chain(const ar::database& db, const relation_table& root,
-                                                       const table_meta& root_meta, std::string_view path,
-                                                       std::shared_ptr<const expr_tree> where, std::string_view what) {
+                                                      const table_meta& root_meta, std::string_view path,
+                                                      std::shared_ptr<const expr_tree> where, std::string_view what) {
   std::vector<const relation_entry*> entries;
   const relation_table* table = &root;
   for (std::string_view name : split_relation_path(path)) {
@@ -127,18 +129,20 @@ query<M, R, S, J> and_where(const query<M, R, S, J>& q, expr_tree condition) {
 }
 
 template <class M, class R, class S, class J>
-query<M, R, S, J> exists_filter(const query<M, R, S, J>& q, std::string_view path, std::shared_ptr<const expr_tree> where,
-                             bool negate, std::string_view what) {
+query<M, R, S, J> exists_filter(const query<M, R, S, J>& q, std::string_view path,
+                                std::shared_ptr<const expr_tree> where, bool negate, std::string_view what) {
   const ar::database db = q.database();
   expr_tree condition;
-  condition.subqueries.push_back(subquery_chain(db, relation_table_of<M>(), table_meta_v<M>, path, std::move(where), what));
+  condition.subqueries.push_back(
+      subquery_chain(db, relation_table_of<M>(), table_meta_v<M>, path, std::move(where), what));
   condition.add(node{negate ? node_kind::not_exists : node_kind::exists, compare_op::eq, 0});
   return and_where(q, std::move(condition));
 }
 
 // The conditions of a modifier's query, checked to lead where the path does.
 template <class M, class Modifier>
-std::shared_ptr<const expr_tree> modifier_conditions(std::string_view path, const Modifier& modifier, std::string_view what) {
+std::shared_ptr<const expr_tree> modifier_conditions(std::string_view path, const Modifier& modifier,
+                                                     std::string_view what) {
   using parameter = typename modifier_parameter<Modifier>::type;
   static_assert(!std::is_void_v<parameter> && is_query_v<parameter>,
                 "ar::where_has(path, modifier): the modifier takes the relation's query by type, e.g. "
@@ -157,7 +161,8 @@ std::shared_ptr<const expr_tree> modifier_conditions(std::string_view path, cons
     const auto refined = query<target>(modifier(from<target>()));
     const query_state& s = refined.state();
     if (!s.order.empty() || s.limit || s.offset || s.distinct || !s.selected.empty() || s.eager)
-      throw error("ar::" + std::string(what) + ": the modifier may only filter (order_by, take, drop, select and with "
+      throw error("ar::" + std::string(what) +
+                  ": the modifier may only filter (order_by, take, drop, select and with "
                   "mean nothing in an existence test)");
     return s.where ? std::make_shared<const expr_tree>(*s.where) : nullptr;
   } else {
@@ -181,7 +186,8 @@ struct relation_exists_fn {
   // Rows with at least one (no) related row that the modifier's conditions select.
   template <class Modifier>
   auto operator()(std::string_view path, Modifier modifier) const {
-    return closure{[path = std::string(path), modifier = std::move(modifier)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
+    return closure{[path = std::string(path),
+                    modifier = std::move(modifier)]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       return detail::exists_filter(q, path, detail::modifier_conditions<M>(path, modifier, name), Negate, name);
     }};
   }
@@ -205,20 +211,22 @@ struct with_count_fn {
   template <class... Names>
     requires(std::is_convertible_v<const Names&, std::string_view> && ...)
   auto operator()(const Names&... names) const {
-    return closure{[list = std::vector<std::string>{std::string(std::string_view(names))...}]<class M, class R, class S, class J>(
-                       const query<M, R, S, J>& q) {
+    return closure{[list = std::vector<std::string>{std::string(
+                        std::string_view(names))...}]<class M, class R, class S, class J>(const query<M, R, S, J>& q) {
       static_assert(std::is_same_v<R, M>, "ar::with_count counts for whole records: use it before select");
       const ar::database db = q.database();
       std::vector<detail::query_state::counted> counted;
       for (const std::string& name : list) {
         const detail::relation_entry& entry = detail::relation_table_of<M>().find(name);
         if (!entry.store_count)
-          throw error("ar::with_count counts a has_many, a has_many_through or an AR_HAS_MANY_VIA; '" + name + "' of '" +
-                      std::string(model_of<M>::table) + "' is not one (a has_one, a belongs_to, a morph_to or an AR_HAS_ONE_VIA)");
+          throw error("ar::with_count counts a has_many, a has_many_through or an AR_HAS_MANY_VIA; '" + name +
+                      "' of '" + std::string(model_of<M>::table) +
+                      "' is not one (a has_one, a belongs_to, a morph_to or an AR_HAS_ONE_VIA)");
         detail::require_same_database(db, entry, "with_count");
         counted.push_back({detail::relation_subquery(entry, &table_meta_v<M>, nullptr), entry.store_count});
       }
-      return q.transformed([&](detail::query_state& s) { s.counts.insert(s.counts.end(), counted.begin(), counted.end()); });
+      return q.transformed(
+          [&](detail::query_state& s) { s.counts.insert(s.counts.end(), counted.begin(), counted.end()); });
     }};
   }
 };

@@ -104,7 +104,9 @@ class fake_statement final : public backend::statement {
         case SQLITE_FLOAT: backend::store_real(columns[i], sqlite3_column_double(st_, col), i); break;
         default: {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
-          backend::store_text(columns[i], std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(st_, col))), i);
+          backend::store_text(
+              columns[i], std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(st_, col))),
+              i);
         }
       }
     }

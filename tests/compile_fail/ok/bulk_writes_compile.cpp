@@ -22,9 +22,9 @@ struct post {
 
 void writes(std::vector<user>& users, std::vector<post>& posts) {
   const std::optional<std::string> none;
-  [[maybe_unused]] std::uint64_t n =
-      ar::from<user>() | ar::filter(user::c.karma < 0) |
-      ar::update_all(ar::set(user::c.status, "minor"), ar::set(user::c.karma, 0), ar::set(user::c.name, std::string("x")));
+  [[maybe_unused]] std::uint64_t n = ar::from<user>() | ar::filter(user::c.karma < 0) |
+                                     ar::update_all(ar::set(user::c.status, "minor"), ar::set(user::c.karma, 0),
+                                                    ar::set(user::c.name, std::string("x")));
   n = ar::from<user>() | ar::update_all(ar::set(user::c.status, std::nullopt));
   n = ar::from<user>() | ar::update_all(ar::set(user::c.status, none));
   ar::insert_all(users, ar::on_conflict(user::c.name).update(user::c.karma, user::c.status));

@@ -16,9 +16,10 @@ struct post {
   static void tidy(post& p) { p.title += "."; }
   bool ready() { return !title.empty(); }
   void gone() const {}
-  AR_MODEL(post, "posts", AR_FIELDS(id, title), AR_CALLBACK(before_save, tidy), AR_CALLBACK(before_create, &post::ready),
-           AR_CALLBACK(after_save, free_after_save), AR_CALLBACK(before_destroy, check),
-           AR_CALLBACK(after_destroy, &post::gone), AR_CALLBACK(after_commit, &post::gone), AR_REGISTERED_CALLBACKS);
+  AR_MODEL(post, "posts", AR_FIELDS(id, title), AR_CALLBACK(before_save, tidy),
+           AR_CALLBACK(before_create, &post::ready), AR_CALLBACK(after_save, free_after_save),
+           AR_CALLBACK(before_destroy, check), AR_CALLBACK(after_destroy, &post::gone),
+           AR_CALLBACK(after_commit, &post::gone), AR_REGISTERED_CALLBACKS);
 };
 
 void free_after_save(const ar::database&, post&) {}

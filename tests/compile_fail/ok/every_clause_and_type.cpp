@@ -21,8 +21,8 @@ struct everything {
   std::optional<std::string> o_text;
   std::optional<ar::time_point> o_at;
   AR_MODEL(everything, "everything",
-           AR_FIELDS(key, i64, f64, flag, text, at, o_i32, o_i64, o_f64, o_flag, o_text, o_at),
-           AR_PRIMARY_KEY(key), AR_COLUMN(text, "body"), AR_COLUMN(key, "everything_id"));
+           AR_FIELDS(key, i64, f64, flag, text, at, o_i32, o_i64, o_f64, o_flag, o_text, o_at), AR_PRIMARY_KEY(key),
+           AR_COLUMN(text, "body"), AR_COLUMN(key, "everything_id"));
 };
 
 static_assert(ar::model<everything>);

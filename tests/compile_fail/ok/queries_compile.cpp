@@ -21,8 +21,8 @@ struct id_name {
 
 void queries() {
   auto q = ar::from<user>() | ar::filter(user::c.name == "x" && user::c.age > 3 && user::c.active) |
-           ar::filter(user::c.age.is_null() || user::c.name.like("a%")) | ar::order_by(ar::desc(user::c.name), user::c.id) |
-           ar::take(3) | ar::drop(1);
+           ar::filter(user::c.age.is_null() || user::c.name.like("a%")) |
+           ar::order_by(ar::desc(user::c.name), user::c.id) | ar::take(3) | ar::drop(1);
   auto rows = q | ar::select_as<id_name>(user::c.id, user::c.name) | ar::to_vector;
   auto total = q | ar::sum(user::c.age);
   auto n = ar::count(q);

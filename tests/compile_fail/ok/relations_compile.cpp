@@ -9,7 +9,8 @@ struct post;
 struct user {
   std::int64_t id = 0;
   std::string code;
-  AR_MODEL(user, "users", AR_FIELDS(id, code), AR_HAS_MANY(posts, post, user_id, AR_INVERSE(author), AR_DEPENDENT(nullify)),
+  AR_MODEL(user, "users", AR_FIELDS(id, code),
+           AR_HAS_MANY(posts, post, user_id, AR_INVERSE(author), AR_DEPENDENT(nullify)),
            AR_HAS_MANY(edited, post, editor_code, AR_OWNER_KEY(code)));
 };
 struct post {

@@ -24,9 +24,10 @@ struct item {
   bool active = true;
   std::optional<std::int32_t> rank;
   AR_MODEL(item, "items", AR_FIELDS(id, owner_id, previous_owner_id, name, colour, weight, active, rank),
-           AR_BELONGS_TO(holder, owner, owner_id), AR_BELONGS_TO(previous_owner, owner, previous_owner_id, AR_NO_FOREIGN_KEY),
-           AR_UNIQUE(owner_id, name), AR_INDEX(name), AR_INDEX(colour, weight), AR_DEFAULT(name, "unnamed"),
-           AR_DEFAULT(colour, shade::light), AR_DEFAULT(weight, 1.5), AR_DEFAULT(active, true), AR_DEFAULT(rank, 3));
+           AR_BELONGS_TO(holder, owner, owner_id),
+           AR_BELONGS_TO(previous_owner, owner, previous_owner_id, AR_NO_FOREIGN_KEY), AR_UNIQUE(owner_id, name),
+           AR_INDEX(name), AR_INDEX(colour, weight), AR_DEFAULT(name, "unnamed"), AR_DEFAULT(colour, shade::light),
+           AR_DEFAULT(weight, 1.5), AR_DEFAULT(active, true), AR_DEFAULT(rank, 3));
 };
 
 void make(const ar::database& db) {

@@ -25,10 +25,15 @@ struct with_ctor {
   int extra = 0;
   AR_MODEL(with_ctor, "w", AR_FIELDS(id));
 };
-struct base { int b = 0; };
+struct base {
+  int b = 0;
+};
 struct derived : base {
   std::int64_t id = 0;
   AR_MODEL(derived, "d", AR_FIELDS(id));
 };
 static_assert(ar::model<user> && ar::model<post> && ar::model<derived>);
-void f(const post& p, const user& u) { (void)p.author(); (void)u.posts(); }
+void f(const post& p, const user& u) {
+  (void)p.author();
+  (void)u.posts();
+}
