@@ -19,6 +19,7 @@ packages=(
   nlohmann-json3-dev  # nlohmann::json fields (include/ar/json.hpp); their tests build only where it is
   doxygen  # the API reference (ctest docs.api_reference, target ar_api_docs)
   clang-tidy  # the ctest style.clang_tidy (.clang-tidy over src/ and backends/)
+  clang-format-19  # the ctest style.clang_format (.clang-format over every C++ file; 19 exactly)
 )
 
 for arg in "$@"; do
