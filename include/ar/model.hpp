@@ -353,18 +353,18 @@
                   "' is not a model "                                                                      \
                   "where the relation is used: declare it with AR_MODEL, and define it (not only declare " \
                   "it) before this use");                                                                  \
-    if constexpr (::ar::model<ar_target>)                                                                  \
-      AR_PP_CAT(AR_DETAIL_FK_CHECK_, AR_PP_IS_PAREN(fk))(Self, kind, name, Target, fk) return true;        \
+    if constexpr (::ar::model<ar_target>) {                                                                \
+      AR_PP_CAT(AR_DETAIL_FK_CHECK_, AR_PP_IS_PAREN(fk))(Self, kind, name, Target, fk);                    \
+    }                                                                                                      \
+    return true;                                                                                           \
   }
 // A foreign key of several fields (AR_KEYS(a, b)) is checked where the relation is built.
-#define AR_DETAIL_FK_CHECK_1(...) \
-  {                               \
-  }
+#define AR_DETAIL_FK_CHECK_1(...) static_assert(true, "")
 #define AR_DETAIL_FK_CHECK_0(Self, kind, name, Target, fk) \
   static_assert(::ar::detail::lists_field<AR_PP_CAT(AR_DETAIL_FK_MODEL_, kind)(ar_S, ar_target)>(#fk),          \
                 "AR_" #kind "(" #name ", " #Target ", " #fk ") of " #Self ": the foreign key '" #fk "' is "  \
                 "not a field of " AR_PP_CAT(AR_DETAIL_FK_WHERE_, kind)(Self, Target) ": correct the name, "  \
-                "or list the member in that model's AR_FIELDS");
+                "or list the member in that model's AR_FIELDS")
 #define AR_DETAIL_FK_MODEL_BELONGS_TO(Owner, Target) Owner
 #define AR_DETAIL_FK_MODEL_HAS_ONE(Owner, Target) Target
 #define AR_DETAIL_FK_MODEL_HAS_MANY(Owner, Target) Target
