@@ -14,6 +14,9 @@ struct registry {
   std::map<std::string, std::unique_ptr<raw_sqlite_connection>> raw;
   std::map<std::string, std::unique_ptr<soci_connection>> soci;
   std::map<std::string, std::unique_ptr<soci_connection>> soci_pg;
+#ifdef AR_BENCH_SQLITECPP
+  std::map<std::string, std::unique_ptr<sqlitecpp_connection>> sqlitecpp;
+#endif
 };
 
 registry& the_registry() {
@@ -56,6 +59,17 @@ soci_connection& soci_sqlite(std::string_view name) {
   }
   return *slot;
 }
+
+#ifdef AR_BENCH_SQLITECPP
+sqlitecpp_connection& sqlitecpp(std::string_view name) {
+  auto& slot = the_registry().sqlitecpp[std::string(name)];
+  if (!slot) {
+    slot = std::make_unique<sqlitecpp_connection>();
+    slot->db = std::make_unique<SQLite::Database>(sqlite_uri(name), SQLite::OPEN_READWRITE | SQLite::OPEN_URI);
+  }
+  return *slot;
+}
+#endif
 
 const char* postgresql_url() {
   const char* url = std::getenv("AR_BENCH_POSTGRESQL");
@@ -100,6 +114,13 @@ void cleanup() {
       c->extras.clear();  // statements before their session
       c->session.reset();
     }
+#ifdef AR_BENCH_SQLITECPP
+  for (auto& [name, c] : r.sqlitecpp) {
+    c->extras.clear();  // statements before their connection
+    c->db.reset();
+  }
+  r.sqlitecpp.clear();
+#endif
   for (auto& [name, c] : r.raw) {
     c->statements.reset();
     sqlite3_close(c->db);
@@ -146,6 +167,12 @@ void expect_statements(benchmark::State& state, std::size_t got, std::size_t exp
   if (got == expected) return;
   ++failed;
   state.SkipWithError(("sent " + std::to_string(got) + " statements, expected " + std::to_string(expected)).c_str());
+}
+
+void expect_same(benchmark::State& state, bool same, std::string_view what) {
+  if (same) return;
+  ++failed;
+  state.SkipWithError(("read other data than the raw sqlite3 twin: " + std::string(what)).c_str());
 }
 
 sqlite_statements::~sqlite_statements() {

@@ -4,7 +4,8 @@
 //
 // Conventions (see docs/benchmarks.md):
 //   - every benchmark is named W<n>/<variant>/<size>; variants: orm, orm_lazy, orm_auto,
-//     orm_eager, raw_sqlite3, raw_soci; on PostgreSQL the variant starts with pg_ (pg_orm_eager,
+//     orm_eager, raw_sqlite3, raw_soci, and sqlitecpp (the C++ peer, SQLiteCpp, where it was found
+//     at configure time: AR_BENCH_SQLITECPP); on PostgreSQL the variant starts with pg_ (pg_orm_eager,
 //     pg_raw_soci);
 //   - every ORM variant reports the counter `statements`: the statements one iteration sends,
 //     counted at ar's observation point on one extra run outside the timed loop;
@@ -21,6 +22,9 @@
 #include <benchmark/benchmark.h>
 #include <soci/soci.h>
 #include <sqlite3.h>
+#ifdef AR_BENCH_SQLITECPP
+#include <SQLiteCpp/SQLiteCpp.h>
+#endif
 
 #include <cstddef>
 #include <cstdint>
@@ -92,6 +96,16 @@ soci_connection& soci_sqlite(std::string_view name);
 // A SOCI session on the PostgreSQL schema of `name` (see open_postgresql).
 soci_connection& soci_postgresql(std::string_view name);
 
+#ifdef AR_BENCH_SQLITECPP
+// The C++ peer: an SQLiteCpp connection to the SQLite database `name`. Its twins keep their
+// prepared SQLite::Statement objects in `extras`, which are destroyed before the connection.
+struct sqlitecpp_connection {
+  std::unique_ptr<SQLite::Database> db;
+  bench::extras extras;
+};
+sqlitecpp_connection& sqlitecpp(std::string_view name);
+#endif
+
 // Runs at the end of main: closes every connection and drops the PostgreSQL schemas.
 void cleanup();
 
@@ -116,6 +130,10 @@ benchmark::internal::Benchmark* add_pg(const std::string& name, F&& f) {
 void expect_rows(benchmark::State& state, std::size_t got, std::size_t expected);
 // The same for the statements an ORM variant sends, where the contract fixes their number.
 void expect_statements(benchmark::State& state, std::size_t got, std::size_t expected);
+// A twin that is not the raw sqlite3 one (the sqlitecpp peer) is checked once, outside the timed
+// loop, against the raw sqlite3 twin's result: `same` says whether they read (or wrote) the same
+// rows; `what` names them in the error.
+void expect_same(benchmark::State& state, bool same, std::string_view what);
 // How many benchmarks failed one of those checks: ar_bench exits with status 1 when any did, so
 // that the smoke test (ctest benchmarks.smoke) catches a broken workload or a changed count.
 int failures();

@@ -1,6 +1,7 @@
 // CRUD workloads: W3 (insert N users), W5 (one row by primary key), and W11 (building the SQL of a
 // 3-predicate pipeline without running it). W3 and W5 run beside their raw twins, each on a SQLite
-// database of its own seeded with 1,000 users (w3, w5; W3 keeps adding rows to w3).
+// database of its own seeded with 1,000 users (w3, w5; W3 keeps adding rows to w3), and beside the
+// C++ peer, sqlitecpp (SQLiteCpp), where it was found at configure time.
 
 #include "bench_common.hpp"
 
@@ -23,6 +24,7 @@ struct user_row {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::string> hair_color;
+  friend bool operator==(const user_row&, const user_row&) = default;
 };
 
 constexpr int seeded_users = 1000;
@@ -64,17 +66,22 @@ void W5_orm(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+std::optional<user_row> find_sqlite3(bench::raw_sqlite_connection& conn, std::int64_t key) {
+  sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users WHERE id = ?");
+  sqlite3_bind_int64(st, 1, key);
+  std::optional<user_row> u;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    u = user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)};
+  sqlite3_reset(st);
+  return u;
+}
+
 void W5_raw_sqlite3(benchmark::State& state) {
   orm_db(read_db);
   auto& conn = bench::raw_sqlite(read_db);
   std::int64_t id = 0, found = 0;
   for (auto _ : state) {
-    sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users WHERE id = ?");
-    sqlite3_bind_int64(st, 1, id % seeded_users + 1);
-    std::optional<user_row> u;
-    if (sqlite3_step(st) == SQLITE_ROW)
-      u = user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)};
-    sqlite3_reset(st);
+    std::optional<user_row> u = find_sqlite3(conn, id % seeded_users + 1);
     found += u.has_value();
     benchmark::DoNotOptimize(u);
     ++id;
@@ -107,6 +114,41 @@ void W5_raw_soci(benchmark::State& state) {
   bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
   state.SetItemsProcessed(state.iterations());
 }
+
+#ifdef AR_BENCH_SQLITECPP
+// The C++ peer, SQLiteCpp: one SQLite::Statement prepared once; each find binds the key, steps,
+// reads the row with getColumn into the struct and resets, as the raw twin does.
+std::optional<user_row> find_sqlitecpp(SQLite::Statement& st, std::int64_t key) {
+  st.bind(1, key);
+  std::optional<user_row> u;
+  if (st.executeStep()) {
+    const SQLite::Column hair = st.getColumn(2);
+    u = user_row{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                 hair.isNull() ? std::nullopt : std::optional<std::string>(hair.getString())};
+  }
+  st.reset();
+  return u;
+}
+
+void W5_sqlitecpp(benchmark::State& state) {
+  orm_db(read_db);
+  SQLite::Statement st(*bench::sqlitecpp(read_db).db, "SELECT id, name, hair_color FROM users WHERE id = ?");
+  // Every key the loop reads, and one that is not there, against the raw twin.
+  bool same = true;
+  auto& raw = bench::raw_sqlite(read_db);
+  for (std::int64_t key = 1; key <= seeded_users + 1; ++key) same = same && find_sqlitecpp(st, key) == find_sqlite3(raw, key);
+  bench::expect_same(state, same, "W5 users by id");
+  std::int64_t id = 0, found = 0;
+  for (auto _ : state) {
+    std::optional<user_row> u = find_sqlitecpp(st, id % seeded_users + 1);
+    found += u.has_value();
+    benchmark::DoNotOptimize(u);
+    ++id;
+  }
+  bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
+  state.SetItemsProcessed(state.iterations());
+}
+#endif
 
 // --- W3: insert N users -------------------------------------------------------------------------
 
@@ -208,6 +250,43 @@ void W3_raw_sqlite3_returning(benchmark::State& state, std::size_t n) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
+#ifdef AR_BENCH_SQLITECPP
+// The C++ peer, SQLiteCpp: the same multi-row INSERT as one SQLite::Statement prepared once, the
+// names bound with bindNoCopy (SQLiteCpp's way to bind a string that outlives the step, as the raw
+// twin's SQLITE_STATIC), hair_color bound to NULL. Without `returning` it is the twin of
+// raw_sqlite3 and orm_without_keys (exec(), which returns the rows changed); with it, of
+// raw_sqlite3_returning and orm (RETURNING id, every key read back with getColumn).
+void W3_sqlitecpp(benchmark::State& state, std::size_t n, bool returning) {
+  orm_db(write_db);
+  std::string sql = "INSERT INTO users (name, hair_color) VALUES ";
+  for (std::size_t i = 0; i < n; ++i) sql += i ? ", (?, ?)" : "(?, ?)";
+  if (returning) sql += " RETURNING id";
+  SQLite::Statement st(*bench::sqlitecpp(write_db).db, sql);
+  std::vector<std::string> names(n);
+  std::vector<std::int64_t> keys(n);
+  std::size_t inserted = 0;
+  for (auto _ : state) {
+    st.reset();
+    for (std::size_t i = 0; i < n; ++i) {
+      names[i] = "new" + std::to_string(i);
+      st.bindNoCopy(static_cast<int>(2 * i + 1), names[i]);
+      st.bind(static_cast<int>(2 * i + 2));
+    }
+    if (returning) {
+      inserted = 0;
+      while (st.executeStep()) keys[inserted++ % n] = st.getColumn(0).getInt64();
+      benchmark::DoNotOptimize(keys.data());
+    } else {
+      inserted = static_cast<std::size_t>(st.exec());
+      benchmark::DoNotOptimize(inserted);
+    }
+  }
+  // Every iteration inserted its n rows (the raw twins check the same: SQLITE_DONE, k == n).
+  bench::expect_rows(state, inserted, n);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+#endif
+
 // --- W11: the SQL of a 3-predicate pipeline, not run --------------------------------------------
 
 void W11_orm(benchmark::State& state) {
@@ -249,10 +328,17 @@ void register_crud_benchmarks() {
     add("W3/orm_without_keys/" + size, [n](benchmark::State& s) { W3_orm_without_keys(s, n); });
     add("W3/raw_sqlite3/" + size, [n](benchmark::State& s) { W3_raw_sqlite3(s, n); });
     add("W3/raw_sqlite3_returning/" + size, [n](benchmark::State& s) { W3_raw_sqlite3_returning(s, n); });
+#ifdef AR_BENCH_SQLITECPP
+    add("W3/sqlitecpp/" + size, [n](benchmark::State& s) { W3_sqlitecpp(s, n, false); });
+    add("W3/sqlitecpp_returning/" + size, [n](benchmark::State& s) { W3_sqlitecpp(s, n, true); });
+#endif
   }
   add("W5/orm/1", W5_orm);
   add("W5/raw_sqlite3/1", W5_raw_sqlite3);
   add("W5/raw_soci/1", W5_raw_soci);
+#ifdef AR_BENCH_SQLITECPP
+  add("W5/sqlitecpp/1", W5_sqlitecpp);
+#endif
 }
 
 void register_render_benchmarks() {

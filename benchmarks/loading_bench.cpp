@@ -8,7 +8,8 @@
 // Every W4 variant builds the same tree (users, each with its posts, each with its comments) and
 // walks it; the raw twins send the statements ar's eager loading sends (users; posts WHERE user_id
 // IN (the users' keys) ORDER BY id; comments WHERE post_id IN (the posts' keys) ORDER BY id: ar
-// orders a has_many by the target's key), each prepared once per key count.
+// orders a has_many by the target's key), each prepared once per key count. So does the C++ peer,
+// sqlitecpp (SQLiteCpp), where it was found at configure time.
 
 #include "bench_common.hpp"
 
@@ -56,6 +57,7 @@ struct comment_row {
   std::int64_t id = 0;
   std::int64_t post_id = 0;
   std::string text;
+  friend bool operator==(const comment_row&, const comment_row&) = default;
 };
 struct post_row {
   std::int64_t id = 0;
@@ -63,12 +65,14 @@ struct post_row {
   std::string title;
   std::optional<std::string> body;
   std::vector<comment_row> comments;
+  friend bool operator==(const post_row&, const post_row&) = default;
 };
 struct user_row {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::string> hair_color;
   std::vector<post_row> posts;
+  friend bool operator==(const user_row&, const user_row&) = default;
 };
 
 constexpr int w4_sizes[] = {9, 100, 1000};
@@ -220,6 +224,84 @@ void W4_raw_sqlite3(benchmark::State& state, int n) {
   auto& conn = bench::raw_sqlite(use(n, false));
   bench::run(state, tree_rows(n), [&] { return count_tree(load_tree_sqlite3(conn)); });
 }
+
+#ifdef AR_BENCH_SQLITECPP
+// The C++ peer, SQLiteCpp: the same three statements, each an SQLite::Statement prepared once (per
+// key count for the IN lists, kept on the connection) and reused; keys bound with bind, values read
+// with getColumn into the same structs, children grouped through the same hash maps.
+using sqlitecpp_statements = std::map<std::size_t, SQLite::Statement>;  // by key count
+
+template <class SqlFor>
+SQLite::Statement& sqlitecpp_in(SQLite::Database& db, sqlitecpp_statements& cache, std::size_t n, SqlFor&& sql_for) {
+  auto it = cache.find(n);
+  if (it == cache.end()) it = cache.emplace(n, SQLite::Statement(db, sql_for(n))).first;
+  it->second.reset();
+  return it->second;
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& c) {
+  return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
+}
+
+struct sqlitecpp_tree_loader {
+  SQLite::Database& db;
+  SQLite::Statement users_st;
+  sqlitecpp_statements& posts;
+  sqlitecpp_statements& comments;
+
+  explicit sqlitecpp_tree_loader(bench::sqlitecpp_connection& c)
+      : db(*c.db),
+        users_st(db, "SELECT id, name, hair_color FROM users"),
+        posts(c.extras.get<sqlitecpp_statements>("w4 posts")),
+        comments(c.extras.get<sqlitecpp_statements>("w4 comments")) {}
+
+  std::vector<user_row> load() {
+    std::vector<user_row> users;
+    users_st.reset();
+    while (users_st.executeStep())
+      users.push_back(user_row{users_st.getColumn(0).getInt64(), users_st.getColumn(1).getString(),
+                               optional_text(users_st.getColumn(2)), {}});
+    if (users.empty()) return users;
+
+    std::unordered_map<std::int64_t, std::size_t> user_at;
+    user_at.reserve(users.size());
+    for (std::size_t i = 0; i < users.size(); ++i) user_at.emplace(users[i].id, i);
+    SQLite::Statement& p = sqlitecpp_in(db, posts, users.size(), [](std::size_t k) {
+      return bench::sqlite_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", k, " ORDER BY id");
+    });
+    for (std::size_t i = 0; i < users.size(); ++i) p.bind(static_cast<int>(i + 1), users[i].id);
+    std::vector<std::int64_t> post_keys;
+    std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> post_at;  // user, post
+    while (p.executeStep()) {
+      post_row r{p.getColumn(0).getInt64(), p.getColumn(1).getInt64(), p.getColumn(2).getString(),
+                 optional_text(p.getColumn(3)), {}};
+      const std::size_t owner = user_at.at(r.user_id);
+      post_keys.push_back(r.id);
+      post_at.emplace(r.id, std::pair{owner, users[owner].posts.size()});
+      users[owner].posts.push_back(std::move(r));
+    }
+    if (post_keys.empty()) return users;
+
+    SQLite::Statement& c = sqlitecpp_in(db, comments, post_keys.size(), [](std::size_t k) {
+      return bench::sqlite_in("SELECT id, post_id, text FROM comments WHERE post_id IN", k, " ORDER BY id");
+    });
+    for (std::size_t i = 0; i < post_keys.size(); ++i) c.bind(static_cast<int>(i + 1), post_keys[i]);
+    while (c.executeStep()) {
+      comment_row r{c.getColumn(0).getInt64(), c.getColumn(1).getInt64(), c.getColumn(2).getString()};
+      const auto [owner, at] = post_at.at(r.post_id);
+      users[owner].posts[at].comments.push_back(std::move(r));
+    }
+    return users;
+  }
+};
+
+void W4_sqlitecpp(benchmark::State& state, int n) {
+  const std::string& name = use(n, false);
+  sqlitecpp_tree_loader loader(bench::sqlitecpp(name));
+  bench::expect_same(state, loader.load() == load_tree_sqlite3(bench::raw_sqlite(name)), "W4 tree");
+  bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
+}
+#endif
 
 // SOCI: into() bound to locals, use() bound to a vector of keys per statement.
 struct soci_post_into {
@@ -456,6 +538,9 @@ void register_loading_benchmarks(bool postgresql) {
     add("W4/orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, false); });
     add("W4/raw_sqlite3/" + size, [n](benchmark::State& s) { W4_raw_sqlite3(s, n); });
     add("W4/raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, false); });
+#ifdef AR_BENCH_SQLITECPP
+    add("W4/sqlitecpp/" + size, [n](benchmark::State& s) { W4_sqlitecpp(s, n); });
+#endif
   }
   if (postgresql)
     for (int n : w4_sizes) {

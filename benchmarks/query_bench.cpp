@@ -7,7 +7,8 @@
 // users filtered and with("posts"): two statements, users, then posts IN their keys), and orm_join,
 // the same LEFT JOIN as the raw twins through left_joins<"posts"> and select (one statement, a row per
 // (user, post or none) pair, the post's columns std::optional). The raw twins run the LEFT JOIN and
-// get (user, optional post) pairs.
+// get (user, optional post) pairs. W1 also has the C++ peer, sqlitecpp (SQLiteCpp), where it was
+// found at configure time.
 
 #include "bench_common.hpp"
 
@@ -44,6 +45,7 @@ struct user_row {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::string> hair_color;
+  friend bool operator==(const user_row&, const user_row&) = default;
 };
 struct post_row {
   std::int64_t id = 0;
@@ -112,19 +114,49 @@ void W1_orm(benchmark::State& state, int n, bool postgresql) {
       1);
 }
 
+std::vector<user_row> users_sqlite3(bench::raw_sqlite_connection& conn) {
+  sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users");
+  std::vector<user_row> users;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    users.push_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)});
+  return users;
+}
+
 void W1_raw_sqlite3(benchmark::State& state, int n) {
   const dataset& d = use(n, false);
   auto& conn = bench::raw_sqlite(d.name);
   bench::run(state, d.users, [&] {
-    sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users");
-    std::vector<user_row> users;
-    while (sqlite3_step(st) == SQLITE_ROW)
-      users.push_back(
-          user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)});
+    std::vector<user_row> users = users_sqlite3(conn);
     benchmark::DoNotOptimize(users.data());
     return users.size();
   });
 }
+
+#ifdef AR_BENCH_SQLITECPP
+// The C++ peer, SQLiteCpp, as its users write it: one SQLite::Statement prepared once and reused
+// (reset, executeStep), each value read with getColumn into the same plain struct.
+std::vector<user_row> users_sqlitecpp(SQLite::Statement& st) {
+  st.reset();
+  std::vector<user_row> users;
+  while (st.executeStep()) {
+    const SQLite::Column hair = st.getColumn(2);
+    users.push_back(user_row{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                             hair.isNull() ? std::nullopt : std::optional<std::string>(hair.getString())});
+  }
+  return users;
+}
+
+void W1_sqlitecpp(benchmark::State& state, int n) {
+  const dataset& d = use(n, false);
+  SQLite::Statement st(*bench::sqlitecpp(d.name).db, "SELECT id, name, hair_color FROM users");
+  bench::expect_same(state, users_sqlitecpp(st) == users_sqlite3(bench::raw_sqlite(d.name)), "W1 users");
+  bench::run(state, d.users, [&] {
+    std::vector<user_row> users = users_sqlitecpp(st);
+    benchmark::DoNotOptimize(users.data());
+    return users.size();
+  });
+}
+#endif
 
 // Hand-written SOCI: a prepared statement with into() bound to locals, fetched row by row.
 void W1_raw_soci(benchmark::State& state, int n, bool postgresql) {
@@ -258,6 +290,9 @@ void register_query_benchmarks(bool postgresql) {
     add("W1/orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, false); });
     add("W1/raw_sqlite3/" + size, [n](benchmark::State& s) { W1_raw_sqlite3(s, n); });
     add("W1/raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, false); });
+#ifdef AR_BENCH_SQLITECPP
+    add("W1/sqlitecpp/" + size, [n](benchmark::State& s) { W1_sqlitecpp(s, n); });
+#endif
   }
   if (postgresql)
     for (int n : sizes) {

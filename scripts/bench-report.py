@@ -7,9 +7,11 @@ RESULTS.json comes from
     ar_bench --benchmark_format=json --benchmark_out=RESULTS.json [--benchmark_repetitions=N ...]
 
 Prints, per workload and size, the ORM variant's time, its `statements` counter and the ratios
-measured in the same run: orm / raw_sqlite3, orm / raw_soci, lazy / eager, auto / eager (W3 has a
-row for orm_without_keys too; there orm is compared with raw_sqlite3_returning, its twin that reads
-the keys back, and orm_without_keys with raw_sqlite3); then the goals of issue 8, each met or missed; with --all, every variant's time too. With repetitions,
+measured in the same run: orm / raw_sqlite3, orm / raw_soci, orm / sqlitecpp (the C++ peer,
+SQLiteCpp, where ar_bench was built with it), lazy / eager, auto / eager (W3 has a row for
+orm_without_keys too; there orm is compared with raw_sqlite3_returning and sqlitecpp_returning,
+its twins that read the keys back, and orm_without_keys with raw_sqlite3 and sqlitecpp); then the
+goals of issue 8 and issue 22's peer goals, each met or missed; with --all, every variant's time too. With repetitions,
 every time is the median of the repetitions (Google Benchmark's `_median` aggregate, or the
 median of the repetitions found).
 
@@ -17,7 +19,7 @@ Benchmarks are named W<n>/<variant>/<size>; a PostgreSQL variant starts with pg_
 wall-clock time (its name ends in /real_time), the SQLite ones in CPU time.
 
 Writes an SVG chart of W4's time against the number of users (lazy, automatic batching, eager,
-raw sqlite3, raw SOCI; PostgreSQL too when present) with gnuplot. When gnuplot is missing the
+raw sqlite3, raw SOCI, SQLiteCpp; PostgreSQL too when present) with gnuplot. When gnuplot is missing the
 script installs the Debian package gnuplot-nox if it runs as root; if it cannot, it says so and
 still prints the table. Needs nothing but Python 3.
 """
@@ -42,10 +44,16 @@ SECONDARY = ["orm_without_keys", "orm_join"]
 # The sqlite3 twin of an ORM variant where it is not raw_sqlite3: W3's insert_all reads the keys
 # back (RETURNING), its twin too; orm_without_keys (ar::without_keys) reads nothing, as raw_sqlite3.
 SQLITE_TWIN = {(3, "orm"): "raw_sqlite3_returning"}
+# The same for the C++ peer (SQLiteCpp): its W3 twin of insert_all reads the keys back too.
+PEER_TWIN = {(3, "orm"): "sqlitecpp_returning"}
 
 
 def sqlite_twin(w, variant):
     return SQLITE_TWIN.get((w, variant), "raw_sqlite3")
+
+
+def peer_twin(w, variant):
+    return PEER_TWIN.get((w, variant), "sqlitecpp")
 
 
 def load(path):
@@ -133,11 +141,12 @@ def table(results):
                 "-" if st is None else f"{st:g}",
                 fmt_ratio(ratio(t, time_of(v, sqlite_twin(w, variant)))),
                 fmt_ratio(ratio(t, time_of(v, "raw_soci"))),
+                fmt_ratio(ratio(t, time_of(v, peer_twin(w, variant)))),
                 fmt_ratio(ratio(time_of(v, "orm_lazy"), time_of(v, "orm_eager"))) if i == 0 else "-",
                 fmt_ratio(ratio(time_of(v, "orm_auto"), time_of(v, "orm_eager"))) if i == 0 else "-",
             ])
     header = ["workload", "backend", "size", "orm variant", "orm time", "statements",
-              "orm/raw_sqlite3", "orm/raw_soci", "lazy/eager", "auto/eager"]
+              "orm/raw_sqlite3", "orm/raw_soci", "orm/sqlitecpp", "lazy/eager", "auto/eager"]
     if not rows:
         return ""
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
@@ -210,6 +219,17 @@ def goals(results):
         out.append(("W11 building the SQL <= 1 us", "not measured in this run", "-"))
     # Issue 18: grouping (count and SUM per country) against the same GROUP BY by hand.
     check("W12 orm <= 1.15x raw_sqlite3 (GROUP BY)", pairs(12, "sqlite", "orm", "raw_sqlite3"), 1.15)
+    # Issue 22 item 6: ar at or below the C++ peer (SQLiteCpp) on W1, W3, W4, W5, each against the
+    # peer twin doing the same work, and W3, W5 and W4 eager within 5% of raw sqlite3.
+    check("W1 orm <= 1.0x sqlitecpp (peer)", pairs(1, "sqlite", "orm", "sqlitecpp"), 1.0)
+    check("W3 orm_without_keys <= 1.0x sqlitecpp (peer)", pairs(3, "sqlite", "orm_without_keys", "sqlitecpp"), 1.0)
+    check("W3 orm <= 1.0x sqlitecpp_returning (peer)", pairs(3, "sqlite", "orm", "sqlitecpp_returning"), 1.0)
+    check("W4 orm_eager <= 1.0x sqlitecpp (peer)", pairs(4, "sqlite", "orm_eager", "sqlitecpp"), 1.0)
+    check("W5 orm <= 1.0x sqlitecpp (peer)", pairs(5, "sqlite", "orm", "sqlitecpp"), 1.0)
+    check("W3 orm_without_keys <= 1.05x raw_sqlite3", pairs(3, "sqlite", "orm_without_keys", "raw_sqlite3"), 1.05)
+    check("W3 orm <= 1.05x raw_sqlite3_returning", pairs(3, "sqlite", "orm", "raw_sqlite3_returning"), 1.05)
+    check("W4 orm_eager <= 1.05x raw_sqlite3 (IN loader)", pairs(4, "sqlite", "orm_eager", "raw_sqlite3"), 1.05)
+    check("W5 orm <= 1.05x raw_sqlite3", pairs(5, "sqlite", "orm", "raw_sqlite3"), 1.05)
     return out
 
 
@@ -249,6 +269,7 @@ SERIES = [  # variant, title, style
     ("orm_eager", "ar eager, with(\"posts.comments\") (3 statements)", "lc rgb '#1f77b4' pt 9"),
     ("raw_sqlite3", "hand-written IN loader, sqlite3 C API", "lc rgb '#2ca02c' pt 13 dt 2"),
     ("raw_soci", "hand-written IN loader, SOCI", "lc rgb '#9467bd' pt 11 dt 2"),
+    ("sqlitecpp", "hand-written IN loader, SQLiteCpp (C++ peer)", "lc rgb '#8c564b' pt 3 dt 3"),
 ]
 
 
@@ -330,9 +351,9 @@ def main():
     print("  times: SQLite in CPU time, PostgreSQL (pg) in wall-clock time; ratio = ORM time / twin's time\n")
     print(table(results))
     if any(w == 3 for (w, _, _) in results):
-        print("  (W3: orm is compared with raw_sqlite3_returning, which reads the keys back as insert_all does;"
-              " orm_without_keys with raw_sqlite3)")
-    print("\nGoals (issue 8):")
+        print("  (W3: orm is compared with raw_sqlite3_returning and sqlitecpp_returning, which read the keys back"
+              " as insert_all does; orm_without_keys with raw_sqlite3 and sqlitecpp)")
+    print("\nGoals (issue 8; issue 22's C++ peer, SQLiteCpp, and its 1.05x raw sqlite3 goals):")
     print(format_goals(goals(results)))
     if args.all:
         print("\nEvery variant (median time):")

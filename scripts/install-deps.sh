@@ -14,6 +14,7 @@ packages=(
   libclang-rt-14-dev  # clang's sanitizer runtimes and libFuzzer (scripts/fuzz.sh)
   libboost-dev libsoci-dev librange-v3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlitecpp-dev  # SQLiteCpp, the C++ peer twin (sqlitecpp) of W1, W3, W4, W5 in ar_bench
   libsqlite3-dev libpq-dev libmariadb-dev sqlite3
   pkg-config  # the pkg-config consumer test (ar.pc)
   nlohmann-json3-dev  # nlohmann::json fields (include/ar/json.hpp); their tests build only where it is
