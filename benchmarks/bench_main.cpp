@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   bench::cleanup();
   if (bench::failures() > 0) {
     std::cerr << "ar_bench: " << bench::failures()
-              << " benchmark(s) failed a check (records read, statements sent, or data other than the raw twin's): see ERROR OCCURRED above\n";
+              << " benchmark(s) failed a check (records read, statements sent, or data other than the raw twin's): see "
+                 "ERROR OCCURRED above\n";
     status = 1;
   }
   return status;

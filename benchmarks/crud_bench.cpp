@@ -136,7 +136,8 @@ void W5_sqlitecpp(benchmark::State& state) {
   // Every key the loop reads, and one that is not there, against the raw twin.
   bool same = true;
   auto& raw = bench::raw_sqlite(read_db);
-  for (std::int64_t key = 1; key <= seeded_users + 1; ++key) same = same && find_sqlitecpp(st, key) == find_sqlite3(raw, key);
+  for (std::int64_t key = 1; key <= seeded_users + 1; ++key)
+    same = same && find_sqlitecpp(st, key) == find_sqlite3(raw, key);
   bench::expect_same(state, same, "W5 users by id");
   std::int64_t id = 0, found = 0;
   for (auto _ : state) {

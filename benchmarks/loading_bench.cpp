@@ -259,8 +259,10 @@ struct sqlitecpp_tree_loader {
     std::vector<user_row> users;
     users_st.reset();
     while (users_st.executeStep())
-      users.push_back(user_row{users_st.getColumn(0).getInt64(), users_st.getColumn(1).getString(),
-                               optional_text(users_st.getColumn(2)), {}});
+      users.push_back(user_row{users_st.getColumn(0).getInt64(),
+                               users_st.getColumn(1).getString(),
+                               optional_text(users_st.getColumn(2)),
+                               {}});
     if (users.empty()) return users;
 
     std::unordered_map<std::int64_t, std::size_t> user_at;
@@ -273,8 +275,11 @@ struct sqlitecpp_tree_loader {
     std::vector<std::int64_t> post_keys;
     std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> post_at;  // user, post
     while (p.executeStep()) {
-      post_row r{p.getColumn(0).getInt64(), p.getColumn(1).getInt64(), p.getColumn(2).getString(),
-                 optional_text(p.getColumn(3)), {}};
+      post_row r{p.getColumn(0).getInt64(),
+                 p.getColumn(1).getInt64(),
+                 p.getColumn(2).getString(),
+                 optional_text(p.getColumn(3)),
+                 {}};
       const std::size_t owner = user_at.at(r.user_id);
       post_keys.push_back(r.id);
       post_at.emplace(r.id, std::pair{owner, users[owner].posts.size()});

@@ -118,7 +118,8 @@ std::vector<user_row> users_sqlite3(bench::raw_sqlite_connection& conn) {
   sqlite3_stmt* st = conn.statements->get("SELECT id, name, hair_color FROM users");
   std::vector<user_row> users;
   while (sqlite3_step(st) == SQLITE_ROW)
-    users.push_back(user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)});
+    users.push_back(
+        user_row{sqlite3_column_int64(st, 0), bench::column_text(st, 1), bench::column_optional_text(st, 2)});
   return users;
 }
 
