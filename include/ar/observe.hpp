@@ -108,7 +108,7 @@ class AR_API statement_counter {
   std::size_t round_trips(const database& db) const;
   // The SQL text of every statement counted, in order.
   std::vector<std::string> statements() const;
-  // Forgets the statements counted so far.
+  // Forgets the statements and round trips counted so far.
   void reset();
 
  private:
