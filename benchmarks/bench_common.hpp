@@ -7,8 +7,10 @@
 //     orm_eager, raw_sqlite3, raw_soci, and sqlitecpp (the C++ peer, SQLiteCpp, where it was found
 //     at configure time: AR_BENCH_SQLITECPP); on PostgreSQL the variant starts with pg_ (pg_orm_eager,
 //     pg_raw_soci);
-//   - every ORM variant reports the counter `statements`: the statements one iteration sends,
-//     counted at ar's observation point on one extra run outside the timed loop;
+//   - every ORM variant reports the counters `statements` and `round_trips`: the statements one
+//     iteration sends and the round trips to the server they take, counted at ar's observation
+//     point on one extra run outside the timed loop (on SQLite a round trip is one statement's
+//     call into the engine: include/ar/observe.hpp);
 //   - items_per_second counts the rows (records) one iteration materialises;
 //   - an ORM variant and its raw twins read the same seeded SQLite database (in memory, shared
 //     by their connections) or the same PostgreSQL schema, each through its own connection;
@@ -163,6 +165,12 @@ void run(benchmark::State& state, std::size_t expected, F&& once) {
 // raw twins can be checked against them.
 void show_statements(const benchmark::State& state, const ar::statement_counter& counter);
 
+// Reports what `counter` counted as the benchmark's counters `statements` and `round_trips`.
+inline void report_counts(benchmark::State& state, const ar::statement_counter& counter) {
+  state.counters["statements"] = static_cast<double>(counter.count());
+  state.counters["round_trips"] = static_cast<double>(counter.round_trips());
+}
+
 template <class F>
 void run_counted(benchmark::State& state, std::size_t expected, F&& once,
                  std::optional<std::size_t> expected_statements = std::nullopt) {
@@ -170,7 +178,7 @@ void run_counted(benchmark::State& state, std::size_t expected, F&& once,
   {
     ar::statement_counter counter;
     rows = once();
-    state.counters["statements"] = static_cast<double>(counter.count());
+    report_counts(state, counter);
     show_statements(state, counter);
     if (expected_statements) expect_statements(state, counter.count(), *expected_statements);
   }
@@ -184,7 +192,7 @@ void report_statements(benchmark::State& state, F&& one_iteration,
                        std::optional<std::size_t> expected_statements = std::nullopt) {
   ar::statement_counter counter;
   one_iteration();
-  state.counters["statements"] = static_cast<double>(counter.count());
+  report_counts(state, counter);
   show_statements(state, counter);
   if (expected_statements) expect_statements(state, counter.count(), *expected_statements);
 }

@@ -13,7 +13,13 @@
 
 #include "bench_common.hpp"
 
+#ifdef AR_BENCH_HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
+
 #include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
 #include <map>
 #include <optional>
 #include <string>
@@ -401,6 +407,74 @@ void W4_raw_soci(benchmark::State& state, int n, bool postgresql) {
   bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
 }
 
+#ifdef AR_BENCH_HAVE_LIBPQ
+// The hand-written libpq single JOIN (PostgreSQL only): the whole tree in one statement and one
+// round trip, users LEFT JOIN posts LEFT JOIN comments ordered by the three keys, the tree built
+// as the rows go by. The bar a pipelined eager load is measured against across a network
+// (issue 22): it pays one round trip, and repeats each user's and post's columns on every row.
+class libpq_join_loader {
+ public:
+  explicit libpq_join_loader(const std::string& name) {
+    std::string url = bench::postgresql_url();
+    if (const auto sep = url.find("://"); sep != std::string::npos) url = url.substr(sep + 3);
+    conn_ = PQconnectdb((url + " options='-c search_path=ar_bench_" + name + "'").c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) throw std::runtime_error(std::string("libpq: ") + PQerrorMessage(conn_));
+    PGresult* r =
+        PQprepare(conn_, "w4_join",
+                  "SELECT u.id, u.name, u.hair_color, p.id, p.user_id, p.title, p.body, c.id, c.post_id, c.text "
+                  "FROM users u LEFT JOIN posts p ON p.user_id = u.id LEFT JOIN comments c ON c.post_id = p.id "
+                  "ORDER BY u.id, p.id, c.id",
+                  0, nullptr);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) throw std::runtime_error(std::string("libpq: ") + PQerrorMessage(conn_));
+  }
+  libpq_join_loader(const libpq_join_loader&) = delete;
+  libpq_join_loader& operator=(const libpq_join_loader&) = delete;
+  ~libpq_join_loader() { PQfinish(conn_); }
+
+  std::vector<user_row> load() {
+    PGresult* r = PQexecPrepared(conn_, "w4_join", 0, nullptr, nullptr, nullptr, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      const std::string error = PQerrorMessage(conn_);
+      PQclear(r);
+      throw std::runtime_error("libpq: " + error);
+    }
+    auto int64 = [r](int row, int col) { return std::strtoll(PQgetvalue(r, row, col), nullptr, 10); };
+    auto text = [r](int row, int col) {
+      return std::string(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)));
+    };
+    auto optional_text = [&](int row, int col) {
+      return PQgetisnull(r, row, col) ? std::nullopt : std::optional<std::string>(text(row, col));
+    };
+    std::vector<user_row> users;
+    const int rows = PQntuples(r);
+    for (int i = 0; i < rows; ++i) {
+      const std::int64_t user_id = int64(i, 0);
+      if (users.empty() || users.back().id != user_id)
+        users.push_back(user_row{user_id, text(i, 1), optional_text(i, 2), {}});
+      if (PQgetisnull(r, i, 3)) continue;
+      auto& posts = users.back().posts;
+      const std::int64_t post_id = int64(i, 3);
+      if (posts.empty() || posts.back().id != post_id)
+        posts.push_back(post_row{post_id, int64(i, 4), text(i, 5), optional_text(i, 6), {}});
+      if (PQgetisnull(r, i, 7)) continue;
+      posts.back().comments.push_back(comment_row{int64(i, 7), int64(i, 8), text(i, 9)});
+    }
+    PQclear(r);
+    return users;
+  }
+
+ private:
+  PGconn* conn_ = nullptr;
+};
+
+void W4_raw_libpq_join(benchmark::State& state, int n) {
+  libpq_join_loader loader(use(n, true));
+  bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
+}
+#endif
+
 // --- W7: posts with their user ----------------------------------------------------------------
 
 constexpr int w7_sizes[] = {1000, 10000};  // posts; the users are a tenth of that
@@ -554,6 +628,9 @@ void register_loading_benchmarks(bool postgresql) {
       add_pg("W4/pg_orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, true); });
       add_pg("W4/pg_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, true); });
       add_pg("W4/pg_raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, true); });
+#ifdef AR_BENCH_HAVE_LIBPQ
+      add_pg("W4/pg_raw_libpq_join/" + size, [n](benchmark::State& s) { W4_raw_libpq_join(s, n); });
+#endif
     }
   for (int n : w7_sizes) {
     const std::string size = std::to_string(n);

@@ -2,8 +2,17 @@
 #define AR_OBSERVE_HPP
 
 // The observation point: every statement ar sends passes here, with its SQL text, its bound
-// parameters, the database it ran on and how long it took. Statement counters, the N+1 guard
-// and a user's query log all hang on it.
+// parameters, the database it ran on, how long it took and whether it began a round trip.
+// Statement counters, the N+1 guard and a user's query log all hang on it.
+//
+// A round trip is one wait for the server: the request goes out, the client waits for the answer.
+// Each statement is one event; a round trip is counted on the first statement of the request that
+// began it (statement_event::new_round_trip), so a pipeline of three statements sent together is
+// three events, the first with new_round_trip true and the other two false. Today every statement
+// ar sends is its own round trip. On embedded SQLite there is no server and no network: there a
+// round trip is one statement's call into the engine, so SQLite counts one per statement, the
+// same as a server database sending one statement at a time, and a test of round trips reads the
+// same on every backend.
 
 #include <ar/export.hpp>
 #include <ar/value.hpp>
@@ -40,6 +49,10 @@ struct statement_event {
   // This is the second sending of a statement whose first failed with its connection lost
   // (docs/reliability.md, "A restarted server").
   bool resent = false;
+  // True when this statement began a new round trip to the server (its own, today, for every
+  // statement), false when it went in a round trip already counted, as the second and later
+  // statements of a pipeline do. On SQLite every statement is one (see the top of this header).
+  bool new_round_trip = true;
 };
 
 // What ar::observe registers: called once for every statement.
@@ -69,11 +82,12 @@ class AR_API observer_handle {
 // Calls `observer` for every statement on every database until the handle is destroyed.
 [[nodiscard]] AR_API observer_handle observe(statement_observer observer);
 
-// Counts the statements sent while it lives, in all and per database, and keeps their SQL.
+// Counts the statements sent while it lives, and the round trips they took, in all and per
+// database, and keeps their SQL.
 //
 //   ar::statement_counter counter;
 //   auto users = ...;
-//   assert(counter.count() == 2);
+//   assert(counter.count() == 2 && counter.round_trips() == 2);
 class AR_API statement_counter {
  public:
   statement_counter();
@@ -86,15 +100,26 @@ class AR_API statement_counter {
   std::size_t count(std::string_view database_name) const;
   // The statements counted on `db`.
   std::size_t count(const database& db) const;
+  // The round trips counted (statement_event::new_round_trip), on every database.
+  std::size_t round_trips() const;
+  // The round trips counted on the database of this name.
+  std::size_t round_trips(std::string_view database_name) const;
+  // The round trips counted on `db`.
+  std::size_t round_trips(const database& db) const;
   // The SQL text of every statement counted, in order.
   std::vector<std::string> statements() const;
-  // Forgets the statements counted so far.
+  // Forgets the statements and round trips counted so far.
   void reset();
 
  private:
+  struct seen_statement {
+    std::string database;
+    std::string sql;
+    bool new_round_trip;
+  };
   struct state {
     mutable std::mutex mutex;
-    std::vector<std::pair<std::string, std::string>> seen;  // database, sql
+    std::vector<seen_statement> seen;
   };
   std::shared_ptr<state> state_;
   observer_handle handle_;

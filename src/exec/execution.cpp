@@ -148,13 +148,18 @@ struct execution {
   std::uint64_t rows = 0;
   std::uint64_t affected = 0;
   cache_policy policy = cache_policy::cache;
-  result_check check{};     // a SELECT written by hand: its columns, checked before the first row
-  bool resent = false;      // this is the statement's second sending
+  result_check check{};  // a SELECT written by hand: its columns, checked before the first row
+  bool resent = false;   // this is the statement's second sending
+  // The statement begins a round trip of its own (statement_event::new_round_trip). Every path
+  // today sends one statement and waits for its answer; a pipelined path that sends several in
+  // one request sets this false on all but the first.
+  bool new_round_trip = true;
   std::uint64_t watch = 0;  // its socket's watch (socket_watch.hpp), while it is sent and executed
 
   void report(bool succeeded) {
     if (observing)
-      notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded, resent});
+      notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded, resent,
+                             new_round_trip});
   }
 
   // Ends the statement: its bindings point into the caller's memory, and the connection is free.

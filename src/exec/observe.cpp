@@ -84,7 +84,7 @@ void notify(const statement_event& event) {
 statement_counter::statement_counter() : state_(std::make_shared<state>()) {
   handle_ = observe([s = state_](const statement_event& e) {
     std::lock_guard lock(s->mutex);
-    s->seen.emplace_back(std::string(e.database), std::string(e.sql));
+    s->seen.push_back(seen_statement{std::string(e.database), std::string(e.sql), e.new_round_trip});
   });
 }
 
@@ -96,17 +96,33 @@ std::size_t statement_counter::count() const {
 std::size_t statement_counter::count(std::string_view database_name) const {
   std::lock_guard lock(state_->mutex);
   std::size_t n = 0;
-  for (const auto& [db, sql] : state_->seen) n += db == database_name ? 1 : 0;
+  for (const auto& s : state_->seen) n += s.database == database_name ? 1 : 0;
   return n;
 }
 
 std::size_t statement_counter::count(const database& db) const { return count(db.name()); }
 
+std::size_t statement_counter::round_trips() const {
+  std::lock_guard lock(state_->mutex);
+  std::size_t n = 0;
+  for (const auto& s : state_->seen) n += s.new_round_trip ? 1 : 0;
+  return n;
+}
+
+std::size_t statement_counter::round_trips(std::string_view database_name) const {
+  std::lock_guard lock(state_->mutex);
+  std::size_t n = 0;
+  for (const auto& s : state_->seen) n += s.new_round_trip && s.database == database_name ? 1 : 0;
+  return n;
+}
+
+std::size_t statement_counter::round_trips(const database& db) const { return round_trips(db.name()); }
+
 std::vector<std::string> statement_counter::statements() const {
   std::lock_guard lock(state_->mutex);
   std::vector<std::string> out;
   out.reserve(state_->seen.size());
-  for (const auto& [db, sql] : state_->seen) out.push_back(sql);
+  for (const auto& s : state_->seen) out.push_back(s.sql);
   return out;
 }
 
