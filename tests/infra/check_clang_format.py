@@ -17,21 +17,11 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+from check_editorconfig import tracked  # the files git tracks (or the tree, without git)
+
 EXEMPT = ("tests/data/", "tests/fuzz/corpus/")
 SUFFIXES = (".hpp", ".cpp", ".h")
 NEEDED_MAJOR = 19
-
-
-def tracked(root):
-    try:
-        out = subprocess.run(["git", "-C", root, "ls-files", "-z"], check=True, capture_output=True).stdout
-        return [p for p in out.decode().split("\0") if p]
-    except (OSError, subprocess.CalledProcessError):
-        found = []
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and not d.startswith("build")]
-            found += [os.path.relpath(os.path.join(folder, n), root) for n in names]
-        return found
 
 
 def main():
