@@ -43,7 +43,7 @@ if ! command -v "$CXX" >/dev/null 2>&1; then
 fi
 JOBS="${AR_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-# A lean build: the library and the fuzzers only, -O1 -g (fast enough to fuzz, readable stacks).
+# A lean build: the library and the fuzzers only, -O1 -gline-tables-only (fast enough to fuzz; stacks name functions and lines).
 generator=()
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
   generator=(-G Ninja)
@@ -53,7 +53,7 @@ echo "fuzz.sh: configuring $BUILD_DIR ($CXX, ASan + UBSan + libFuzzer)"
 cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" \
   -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
   -DAR_BUILD_TESTS=OFF -DAR_BUILD_DOCS=OFF -DAR_BUILD_BENCHMARKS=OFF \
   -DAR_BUILD_FUZZERS=ON >/dev/null
 build_start=$SECONDS

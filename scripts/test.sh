@@ -19,7 +19,9 @@ ROOT="$(pwd)"
 BUILD_DIR="$ROOT/build"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
-section() { printf '\n==== %s ====\n' "$*"; }
+# Each section says when it began and how long the run has taken so far (CI has 90 minutes).
+run_start=$(date +%s)
+section() { printf '\n==== %s (%s, %d s in) ====\n' "$*" "$(date -u +%T)" "$(( $(date +%s) - run_start ))"; }
 
 section "Dependencies"
 ./scripts/install-deps.sh --postgresql --mariadb
