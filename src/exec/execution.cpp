@@ -456,6 +456,16 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
   return run_to_end(e, on_row, policy);
 }
 
+run_result run_one_row(database_state& db, std::string_view sql, std::span<const value> params,
+                       std::span<const column_binding> columns) {
+  execution e(db, connection_for(db), sql, params, columns);
+  e.start_statement(cache_policy::cache);
+  // After its row, the statement ends here (finish resets it, which ends its read on every
+  // driver, as for a cursor left early) rather than in a step that would find no second row.
+  if (e.next()) e.finish(true);
+  return {e.rows, e.affected};
+}
+
 run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
                        std::span<const column_binding> columns, result_check check, row_callback on_row) {
   execution e(db, connection_for(db), sql, params, columns);
