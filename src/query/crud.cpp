@@ -36,7 +36,7 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
   }
   for (std::size_t k = 0; k < key.size(); ++k) params[k] = value_of(key[k], &table, table.key_columns[k]);
   // By the whole primary key: at most one row, so the statement ends after it (run_one_row).
-  return run_one_row(state, crud_sql(state, table, crud_kind::select_by_key), params, columns).rows_fetched != 0;
+  return run_one_row(state, crud_statement(state, table, crud_kind::select_by_key), params, columns).rows_fetched != 0;
 }
 
 namespace {

@@ -107,8 +107,9 @@ AR_API run_result run(connection_pin& pin, std::string_view sql, std::span<const
 // A SELECT that returns at most one row by construction (one by its table's whole primary key):
 // ended after its first row, its statement reset there, instead of stepped once more only to learn
 // that no row follows (on SQLite that step is a second search of the key's index). Counted,
-// observed and cached as run() does.
-AR_API run_result run_one_row(database_state& db, std::string_view sql, std::span<const value> params,
+// observed and cached as run() does; the statement cache finds it by the hash kept with its SQL.
+struct hashed_sql;
+AR_API run_result run_one_row(database_state& db, const hashed_sql& sql, std::span<const value> params,
                               std::span<const column_binding> columns);
 
 // A statement whose result is checked (result_check) before its first row is read.
