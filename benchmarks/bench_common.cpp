@@ -169,6 +169,17 @@ void expect_statements(benchmark::State& state, std::size_t got, std::size_t exp
   state.SkipWithError(("sent " + std::to_string(got) + " statements, expected " + std::to_string(expected)).c_str());
 }
 
+void expect_counts(benchmark::State& state, const ar::statement_counter& counter, counts expected) {
+  const std::size_t statements = counter.count();
+  const std::size_t round_trips = counter.round_trips();
+  if (statements == expected.statements && round_trips == expected.round_trips) return;
+  ++failed;
+  state.SkipWithError(("sent " + std::to_string(statements) + " statements in " + std::to_string(round_trips) +
+                       " round trips, expected " + std::to_string(expected.statements) + " statements in " +
+                       std::to_string(expected.round_trips) + " round trips")
+                          .c_str());
+}
+
 void expect_same(benchmark::State& state, bool same, std::string_view what) {
   if (same) return;
   ++failed;

@@ -54,7 +54,7 @@ const ar::database& orm_db(const char* name) {
 
 void W5_orm(benchmark::State& state) {
   const auto& db = orm_db(read_db);
-  bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(db, 1)); });
+  bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(db, 1)); }, {1, 1});
   std::int64_t id = 0, found = 0;
   for (auto _ : state) {
     auto u = ar::find<User>(db, id % seeded_users + 1);
@@ -169,7 +169,7 @@ void W3_orm(benchmark::State& state, std::size_t n) {
   auto fresh = [&] { refill_new_users(users); };
   fresh();
   // One multi-row INSERT ... RETURNING for up to 100 rows.
-  bench::report_statements(state, [&] { ar::insert_all(db, users); }, 1);
+  bench::report_statements(state, [&] { ar::insert_all(db, users); }, {1, 1});
   for (auto _ : state) {
     fresh();
     ar::insert_all(db, users);
@@ -186,7 +186,7 @@ void W3_orm_without_keys(benchmark::State& state, std::size_t n) {
   auto fresh = [&] { refill_new_users(users); };
   fresh();
   std::size_t inserted = 0;
-  bench::report_statements(state, [&] { inserted = ar::insert_all(db, users, ar::without_keys); }, 1);
+  bench::report_statements(state, [&] { inserted = ar::insert_all(db, users, ar::without_keys); }, {1, 1});
   for (auto _ : state) {
     fresh();
     inserted = ar::insert_all(db, users, ar::without_keys);

@@ -60,15 +60,15 @@ const dataset& use(int n) {
 
 void W12_orm(benchmark::State& state, int n) {
   const dataset& d = use(n);
-  bench::run_counted(
-      state, d.groups,
-      [] {
-        per_country rows = ar::from<Invoice>() | ar::group_by(Invoice::c.country) |
-                           ar::select(Invoice::c.country, ar::count_all(), Invoice::c.total.sum()) | ar::to_vector;
-        benchmark::DoNotOptimize(rows.data());
-        return rows.size();
-      },
-      1);
+  bench::run_counted(state, d.groups,
+                     [] {
+                       per_country rows = ar::from<Invoice>() | ar::group_by(Invoice::c.country) |
+                                          ar::select(Invoice::c.country, ar::count_all(), Invoice::c.total.sum()) |
+                                          ar::to_vector;
+                       benchmark::DoNotOptimize(rows.data());
+                       return rows.size();
+                     },
+                     {1, 1});
 }
 
 // The statement ar sends (AR_BENCH_SHOW_SQL shows it), by hand.

@@ -170,7 +170,7 @@ void W4_orm(benchmark::State& state, int n, strategy how, bool postgresql) {
   // The contract: 1 + N + 10N statements one record at a time, 3 batched or eager, at every size.
   const auto users = static_cast<std::size_t>(n);
   const std::size_t statements = how == strategy::lazy ? 1 + users + users * posts_per_user : 3;
-  bench::run_counted(state, tree_rows(n), [how] { return walk(how); }, statements);
+  bench::run_counted(state, tree_rows(n), [how] { return walk(how); }, {statements, statements});
   ar::set_auto_batching(true);
 }
 
@@ -492,7 +492,7 @@ std::size_t w7_rows(int posts) { return static_cast<std::size_t>(posts + posts /
 // Every post, and its author: counts the posts and the posts whose author was found (as many).
 void W7_orm(benchmark::State& state, int posts, bool eager) {
   use(posts / posts_per_user, false);
-  bench::run_counted(state, 2 * static_cast<std::size_t>(posts), [eager] { return walk_posts(eager); }, 2);
+  bench::run_counted(state, 2 * static_cast<std::size_t>(posts), [eager] { return walk_posts(eager); }, {2, 2});
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(w7_rows(posts)));
 }
 

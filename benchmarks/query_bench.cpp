@@ -104,14 +104,13 @@ const dataset& use(int n, bool postgresql) {
 
 void W1_orm(benchmark::State& state, int n, bool postgresql) {
   const dataset& d = use(n, postgresql);
-  bench::run_counted(
-      state, d.users,
-      [] {
-        std::vector<User> users = ar::from<User>() | ar::to_vector;
-        benchmark::DoNotOptimize(users.data());
-        return users.size();
-      },
-      1);
+  bench::run_counted(state, d.users,
+                     [] {
+                       std::vector<User> users = ar::from<User>() | ar::to_vector;
+                       benchmark::DoNotOptimize(users.data());
+                       return users.size();
+                     },
+                     {1, 1});
 }
 
 std::vector<user_row> users_sqlite3(bench::raw_sqlite_connection& conn) {
@@ -184,35 +183,34 @@ void W1_raw_soci(benchmark::State& state, int n, bool postgresql) {
 
 void W2_orm(benchmark::State& state, int n) {
   const dataset& d = use(n, false);
-  bench::run_counted(
-      state, d.black_users + d.black_posts,
-      [] {
-        std::vector<User> users =
-            ar::from<User>() | ar::filter(User::c.hair_color == "black") | ar::with("posts") | ar::to_vector;
-        std::size_t rows = users.size();
-        for (const User& u : users) rows += u.posts().size();
-        benchmark::DoNotOptimize(users.data());
-        return rows;
-      },
-      2);
+  bench::run_counted(state, d.black_users + d.black_posts,
+                     [] {
+                       std::vector<User> users = ar::from<User>() | ar::filter(User::c.hair_color == "black") |
+                                                 ar::with("posts") | ar::to_vector;
+                       std::size_t rows = users.size();
+                       for (const User& u : users) rows += u.posts().size();
+                       benchmark::DoNotOptimize(users.data());
+                       return rows;
+                     },
+                     {2, 2});
 }
 
 // The LEFT JOIN through ar: one statement, rows of the user's columns and the post's (optional).
 void W2_orm_join(benchmark::State& state, int n) {
   const dataset& d = use(n, false);
-  bench::run_counted(
-      state, d.black_users + d.black_posts,
-      [] {
-        const auto rows = ar::from<User>() | ar::left_joins<"posts"> | ar::filter(User::c.hair_color == "black") |
-                          ar::select(User::c.id, User::c.name, User::c.hair_color, Post::c.id, Post::c.user_id,
-                                     Post::c.title, Post::c.body) |
-                          ar::to_vector;
-        std::size_t count = rows.size();
-        for (const auto& row : rows) count += std::get<3>(row).has_value();
-        benchmark::DoNotOptimize(rows.data());
-        return count;
-      },
-      1);
+  bench::run_counted(state, d.black_users + d.black_posts,
+                     [] {
+                       const auto rows = ar::from<User>() | ar::left_joins<"posts"> |
+                                         ar::filter(User::c.hair_color == "black") |
+                                         ar::select(User::c.id, User::c.name, User::c.hair_color, Post::c.id,
+                                                    Post::c.user_id, Post::c.title, Post::c.body) |
+                                         ar::to_vector;
+                       std::size_t count = rows.size();
+                       for (const auto& row : rows) count += std::get<3>(row).has_value();
+                       benchmark::DoNotOptimize(rows.data());
+                       return count;
+                     },
+                     {1, 1});
 }
 
 constexpr const char* w2_join =

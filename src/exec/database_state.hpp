@@ -164,7 +164,7 @@ class database_state {
 
   // Rendered CRUD statements, by table, kind and row count.
   std::mutex crud_mutex;
-  std::unordered_map<crud_key, std::string, crud_key_hash> crud;
+  std::unordered_map<crud_key, hashed_sql, crud_key_hash> crud;
 
  private:
   mutable std::mutex pool_mutex_;

@@ -47,9 +47,9 @@ using cached_statement = statement_cache<backend::statement>::entry;
 // free, else a new one, which makes room for itself by dropping the least recently used statements
 // not in use. nullptr when it cannot be cached (a statement cache of size 0, every cached statement
 // in use, or the cached one in use by an execution still running): it then runs uncached.
-cached_statement* take_cached(database_state& db, connection& c, std::string_view sql) {
+cached_statement* take_cached(database_state& db, connection& c, std::string_view sql, const std::size_t* hash) {
   auto& cache = c.statements;
-  if (cached_statement* e = cache.find(sql)) {
+  if (cached_statement* e = hash ? cache.find(sql, *hash) : cache.find(sql)) {
     if (e->in_use()) return nullptr;
     cache.acquire(*e);
     return e;
@@ -134,6 +134,7 @@ struct execution {
   bool owned;   // taken from the pool for this statement alone
   bool nested;  // beside another statement of its connection (cursor::lend): that one keeps it busy
   std::string_view sql;
+  const std::size_t* sql_hash = nullptr;  // its statement_hash, when kept with it (hashed_sql)
   std::span<const value> params;
   std::span<const column_binding> columns;
   bool observing = false;
@@ -345,7 +346,7 @@ struct execution {
       // before it reaches the driver (libpq would cut text at a NUL byte without a word).
       if (std::string why = refused_parameters(db.dialect, params); !why.empty())
         throw database_error(db.name, std::string(sql), std::move(why));
-      if (policy == cache_policy::cache) cached = take_cached(db, *conn, sql);
+      if (policy == cache_policy::cache) cached = take_cached(db, *conn, sql, sql_hash);
       if (cached) {
         st = &cached->statement();
       } else {
@@ -454,6 +455,17 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
                std::span<const column_binding> columns, row_callback on_row, cache_policy policy) {
   execution e(db, connection_for(db), sql, params, columns);
   return run_to_end(e, on_row, policy);
+}
+
+run_result run_one_row(database_state& db, const hashed_sql& sql, std::span<const value> params,
+                       std::span<const column_binding> columns) {
+  execution e(db, connection_for(db), sql.text, params, columns);
+  e.sql_hash = &sql.hash;
+  e.start_statement(cache_policy::cache);
+  // After its row, the statement ends here (finish resets it, which ends its read on every
+  // driver, as for a cursor left early) rather than in a step that would find no second row.
+  if (e.next()) e.finish(true);
+  return {e.rows, e.affected};
 }
 
 run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,

@@ -20,6 +20,8 @@
 // read (database::cached_statements()). Independent of the driver: Statement is whatever the
 // connection prepares (src/exec/database_state.hpp), so tests can exercise the policy alone.
 
+#include <ar/detail/crud_sql.hpp>
+
 #include <atomic>
 #include <cassert>
 #include <cstddef>
@@ -31,9 +33,17 @@
 
 namespace ar::detail {
 
+// A key looked up with its hash computed already (detail::hashed_sql's): compared by its text.
+struct prehashed_sql {
+  std::string_view text;
+  std::size_t hash;
+  friend bool operator==(const prehashed_sql& a, std::string_view b) noexcept { return a.text == b; }
+};
+
 struct string_hash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const noexcept { return statement_hash(s); }
+  std::size_t operator()(const prehashed_sql& k) const noexcept { return k.hash; }
 };
 
 template <class Statement>
@@ -66,16 +76,9 @@ class statement_cache {
 
   // The entry of `sql`, now the most recently used, or nullptr. It may be in use: check before
   // taking it with acquire().
-  entry* find(std::string_view sql) noexcept {
-    auto it = map_.find(sql);
-    if (it == map_.end()) return nullptr;
-    entry& e = it->second;
-    if (newest_ != &e) {
-      unlink(e);
-      link_newest(e);
-    }
-    return &e;
-  }
+  entry* find(std::string_view sql) noexcept { return found(map_.find(sql)); }
+  // The same for `sql` whose statement_hash is `hash`.
+  entry* find(std::string_view sql, std::size_t hash) noexcept { return found(map_.find(prehashed_sql{sql, hash})); }
 
   // Makes room for one more statement by dropping the least recently used ones that are not in
   // use. False when there is none to drop (capacity 0, or every cached statement in use).
@@ -126,6 +129,17 @@ class statement_cache {
   }
 
  private:
+  template <class Iterator>
+  entry* found(Iterator it) noexcept {
+    if (it == map_.end()) return nullptr;
+    entry& e = it->second;
+    if (newest_ != &e) {
+      unlink(e);
+      link_newest(e);
+    }
+    return &e;
+  }
+
   void link_newest(entry& e) noexcept {
     e.older_ = newest_;
     e.newer_ = nullptr;

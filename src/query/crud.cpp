@@ -35,10 +35,8 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
     params = heap_key;
   }
   for (std::size_t k = 0; k < key.size(); ++k) params[k] = value_of(key[k], &table, table.key_columns[k]);
-  bool found = false;
-  auto on_row = [&] { found = true; };
-  run(state, crud_sql(state, table, crud_kind::select_by_key), params, columns, row_callback::of(on_row));
-  return found;
+  // By the whole primary key: at most one row, so the statement ends after it (run_one_row).
+  return run_one_row(state, crud_statement(state, table, crud_kind::select_by_key), params, columns).rows_fetched != 0;
 }
 
 namespace {

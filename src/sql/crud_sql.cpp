@@ -163,12 +163,18 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
 
 }  // namespace
 
-const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {
+const hashed_sql& crud_statement(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {
   std::lock_guard lock(db.crud_mutex);
   const crud_key key{&table, kind, rows};
   if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
   const naming_scope names(db.naming);
-  return db.crud.emplace(key, render(db.dialect, table, kind, rows)).first->second;
+  hashed_sql sql{render(db.dialect, table, kind, rows)};
+  sql.hash = statement_hash(sql.text);
+  return db.crud.emplace(key, std::move(sql)).first->second;
+}
+
+const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {
+  return crud_statement(db, table, kind, rows).text;
 }
 
 std::string update_columns_sql(database_state& db, const table_meta& table, std::span<const std::size_t> columns) {

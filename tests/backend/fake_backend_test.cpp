@@ -153,6 +153,41 @@ TEST_F(fake_backend, a_cached_statement_is_prepared_once_and_reset_after_every_e
   EXPECT_EQ(after.resets - before.resets, 5u);
 }
 
+// A row found by its whole primary key is the only one there can be: the statement is reset after
+// it, not stepped once more to learn that no row follows, and the next find reuses it, reset.
+TEST_F(fake_backend, find_by_key_steps_its_statement_once_and_resets_it_after_the_row) {
+  fake_user ann{0, "ann", std::nullopt};
+  fake_user bob{0, "bob", 41};
+  ar::insert(ann);
+  ar::insert(bob);
+  (void)ar::find<fake_user>(ann.id);  // prepared and cached
+  ar::statement_counter counter;
+  const auto before = ar::backends::fake_driver_calls();
+  const auto found = ar::find<fake_user>(ann.id);
+  const auto after_one = ar::backends::fake_driver_calls();
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "ann");
+  EXPECT_EQ(after_one.steps - before.steps, 1u);
+  EXPECT_EQ(after_one.resets - before.resets, 1u);
+  EXPECT_EQ(counter.count(), 1u);
+  EXPECT_EQ(counter.round_trips(), 1u);
+
+  // The same cached statement, reset, serves the next key and a key with no row.
+  const auto other = ar::find<fake_user>(bob.id);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->name, "bob");
+  EXPECT_EQ(other->age, std::optional<std::int64_t>(41));
+  EXPECT_FALSE(ar::find<fake_user>(bob.id + 100));
+  const auto after = ar::backends::fake_driver_calls();
+  EXPECT_EQ(after.steps - after_one.steps, 2u);  // one each: a row, then no row
+  EXPECT_EQ(after.prepares, before.prepares);
+  EXPECT_EQ(counter.count(), 3u);
+
+  // Nothing is left reading the table: it can be dropped at once.
+  db.execute("DROP TABLE fake_posts");
+  db.execute("DROP TABLE fake_users");
+}
+
 TEST_F(fake_backend, a_refused_statement_is_a_database_error_with_the_drivers_message) {
   try {
     db.execute("SELECT * FROM no_such_table");

@@ -206,6 +206,25 @@ TEST_F(statement_cache_policy, a_hit_allocates_nothing) {
   EXPECT_EQ(prepared, 8u);
 }
 
+// A statement whose SQL keeps its hash (ar::detail::hashed_sql, a CRUD statement's) is found by
+// text and hash as by text alone: the same entry, made the most recently used, and still compared
+// by text.
+TEST_F(statement_cache_policy, a_lookup_with_the_kept_hash_finds_what_the_text_finds) {
+  cache_t cache(2);
+  const std::string a = "SELECT \"id\" FROM \"users\" WHERE \"id\" = ?";
+  const std::string b = "SELECT \"id\" FROM \"posts\" WHERE \"id\" = ?";
+  run(cache, a);
+  run(cache, b);
+  cache_t::entry* by_text = cache.find(a);
+  ASSERT_NE(by_text, nullptr);
+  EXPECT_EQ(cache.find(a, ar::detail::statement_hash(a)), by_text);
+  EXPECT_EQ(cache.find(b, ar::detail::statement_hash(b))->statement().sql, b);
+  EXPECT_EQ(cache.find("SELECT 1", ar::detail::statement_hash("SELECT 1")), nullptr);
+  run(cache, a);  // a was found by its hash last: b is now the least recently used
+  run(cache, "SELECT 2");
+  EXPECT_EQ(finalized, std::vector<std::string>{b});
+}
+
 // The same on a real connection: running a cached statement again (a 1-row read by key, the
 // benchmarks' W5) allocates nothing, cache lookup included.
 TEST(statement_cache_hot_path, a_cached_statement_runs_again_without_allocating_on_sqlite) {

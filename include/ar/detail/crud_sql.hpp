@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,6 +37,19 @@ enum class crud_kind : std::uint8_t {
 
 // The SQL for `kind` on `table`; `rows` is the number of VALUES rows for the inserts.
 AR_API const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows = 1);
+
+// The hash a connection's statement cache files a statement under (src/exec/statement_cache.hpp).
+inline std::size_t statement_hash(std::string_view sql) noexcept { return std::hash<std::string_view>{}(sql); }
+
+// A statement's SQL with its statement_hash, computed once where the SQL is kept, so that running
+// it does not hash its text again.
+struct hashed_sql {
+  std::string text;
+  std::size_t hash = 0;
+};
+// crud_sql's SQL, with its hash.
+AR_API const hashed_sql& crud_statement(database_state& db, const table_meta& table, crud_kind kind,
+                                        std::size_t rows = 1);
 
 struct table_ddl;
 // The statements that create a table (ar/detail/table_ddl.hpp): CREATE TABLE with its columns,

@@ -104,6 +104,14 @@ AR_API run_result run(connection_pin& pin, std::string_view sql, std::span<const
                       std::span<const column_binding> columns = {}, row_callback on_row = {},
                       cache_policy policy = cache_policy::cache);
 
+// A SELECT that returns at most one row by construction (one by its table's whole primary key):
+// ended after its first row, its statement reset there, instead of stepped once more only to learn
+// that no row follows (on SQLite that step is a second search of the key's index). Counted,
+// observed and cached as run() does; the statement cache finds it by the hash kept with its SQL.
+struct hashed_sql;
+AR_API run_result run_one_row(database_state& db, const hashed_sql& sql, std::span<const value> params,
+                              std::span<const column_binding> columns);
+
 // A statement whose result is checked (result_check) before its first row is read.
 AR_API run_result run_checked(database_state& db, std::string_view sql, std::span<const value> params,
                               std::span<const column_binding> columns, result_check check, row_callback on_row);

@@ -89,6 +89,7 @@ class fake_statement final : public backend::statement {
   }
 
   bool step() override {
+    ++calls.steps;
     const int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;

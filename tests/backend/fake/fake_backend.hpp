@@ -18,6 +18,7 @@ struct fake_calls {
   std::size_t connects = 0;
   std::size_t prepares = 0;
   std::size_t binds = 0;
+  std::size_t steps = 0;
   std::size_t resets = 0;
 };
 const fake_calls& fake_driver_calls();
