@@ -5,6 +5,13 @@
 #                                output must match the regular expression on
 #                                its first line: // expect: <regex>
 #                        "ok":   the file must compile cleanly
+#                        "pch":  precompiles SOURCE (<ar/ar.hpp>) into OUTPUT
+#                                with the same flags, and writes OUTPUT.d
+#   PCH_DIR              (fail, ok; optional) a directory searched first that
+#                        holds ar/ar.hpp.gch: GCC uses it for a file whose
+#                        first include is <ar/ar.hpp>, and reads the header
+#                        itself otherwise (another first include, a macro
+#                        defined before it, flags that differ)
 #   SOURCE               the .cpp file
 #   COMPILER             the C++ compiler
 #   FLAGS                '|'-separated compiler flags (std, -fsyntax-only, warnings)
@@ -21,8 +28,8 @@ foreach(var MODE SOURCE COMPILER)
     message(FATAL_ERROR "compile_fail_driver: ${var} is not set")
   endif()
 endforeach()
-if(NOT MODE STREQUAL "fail" AND NOT MODE STREQUAL "ok")
-  message(FATAL_ERROR "compile_fail_driver: MODE must be 'fail' or 'ok', not '${MODE}'")
+if(NOT MODE STREQUAL "fail" AND NOT MODE STREQUAL "ok" AND NOT MODE STREQUAL "pch")
+  message(FATAL_ERROR "compile_fail_driver: MODE must be 'fail', 'ok' or 'pch', not '${MODE}'")
 endif()
 if(NOT EXISTS "${SOURCE}")
   message(FATAL_ERROR "compile_fail_driver: ${SOURCE} does not exist")
@@ -49,6 +56,9 @@ string(REPLACE "|" ";" _implicit_dirs "${IMPLICIT_INCLUDE_DIRS}")
 string(REPLACE "|" ";" _definitions "${DEFINITIONS}")
 
 set(_args ${_flags})
+if(PCH_DIR AND NOT MODE STREQUAL "pch")
+  list(APPEND _args "-I${PCH_DIR}")
+endif()
 list(REMOVE_DUPLICATES _include_dirs)
 foreach(dir IN LISTS _include_dirs)
   if(dir STREQUAL "" OR dir IN_LIST _implicit_dirs)
@@ -70,6 +80,22 @@ endforeach()
 set(ENV{LC_ALL} C)
 set(ENV{LANG} C)
 unset(ENV{GCC_COLORS})
+
+if(MODE STREQUAL "pch")
+  list(REMOVE_ITEM _args -fsyntax-only)
+  get_filename_component(_pch_dir "${OUTPUT}" DIRECTORY)
+  file(MAKE_DIRECTORY "${_pch_dir}")
+  execute_process(
+    COMMAND "${COMPILER}" ${_args} -x c++-header "${SOURCE}" -o "${OUTPUT}" -MD -MF "${OUTPUT}.d" -MT "${OUTPUT}"
+    RESULT_VARIABLE _result
+    OUTPUT_VARIABLE _output
+    ERROR_VARIABLE _output)
+  if(NOT _result EQUAL 0)
+    file(REMOVE "${OUTPUT}")
+    message(FATAL_ERROR "compile_fail_driver: precompiling ${SOURCE} failed (${_result}):\n${_output}")
+  endif()
+  return()
+endif()
 
 list(JOIN _args " " _args_text)
 message(STATUS "Compiling (${MODE} mode): ${COMPILER} ${_args_text} ${SOURCE}")

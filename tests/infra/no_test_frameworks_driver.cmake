@@ -6,22 +6,15 @@
 # Inputs (-D): AR_SOURCE_DIR, WORK_DIR (wiped first), GENERATOR, MAKE_PROGRAM, CXX_COMPILER,
 #   PREFIX_PATH ('|'-separated)
 cmake_minimum_required(VERSION 3.25)
+include("${CMAKE_CURRENT_LIST_DIR}/consumer_common.cmake")
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(_args "${CMAKE_COMMAND}" -S "${AR_SOURCE_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}"
   -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON
   -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON
   -DAR_BUILD_TESTS=ON -DAR_BUILD_BENCHMARKS=ON -DAR_BUILD_DOCS=OFF -DAR_BUILD_TOOLS=OFF)
-if(MAKE_PROGRAM)
-  list(APPEND _args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-endif()
-if(CXX_COMPILER)
-  list(APPEND _args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
-endif()
-if(PREFIX_PATH)
-  string(REPLACE "|" "\\;" _prefix_path "${PREFIX_PATH}")
-  list(APPEND _args "-DCMAKE_PREFIX_PATH=${_prefix_path}")
-endif()
+ar_append_tool_args(_args)
+ar_append_prefix_path_arg(_args "${PREFIX_PATH}")
 execute_process(COMMAND ${_args} RESULT_VARIABLE _result OUTPUT_VARIABLE _output ERROR_VARIABLE _output)
 message("${_output}")
 if(NOT _result EQUAL 0)
