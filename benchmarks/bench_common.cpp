@@ -1,6 +1,8 @@
 #include "bench_common.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <unistd.h>
@@ -11,6 +13,7 @@ namespace {
 
 struct registry {
   std::vector<std::string> schemas;
+  std::vector<std::filesystem::path> files;  // the SQLite database files (sqlite_uri), deleted at exit
   std::map<std::string, std::unique_ptr<raw_sqlite_connection>> raw;
   std::map<std::string, std::unique_ptr<soci_connection>> soci;
   std::map<std::string, std::unique_ptr<soci_connection>> soci_pg;
@@ -28,7 +31,25 @@ std::string schema_of(std::string_view name) { return "ar_bench_" + std::string(
 
 }  // namespace
 
+bool is_sqlite_file(std::string_view name) { return name.starts_with("file_"); }
+
+namespace {
+std::filesystem::path sqlite_file_path(std::string_view name) {
+  return std::filesystem::temp_directory_path() /
+         ("ar_bench_" + std::to_string(::getpid()) + "_" + std::string(name) + ".db");
+}
+}  // namespace
+
 std::string sqlite_uri(std::string_view name) {
+  if (is_sqlite_file(name)) {
+    const std::filesystem::path path = sqlite_file_path(name);
+    auto& files = the_registry().files;
+    if (std::find(files.begin(), files.end(), path) == files.end()) {
+      std::filesystem::remove(path);  // a file left by a process of the same pid: start empty
+      files.push_back(path);
+    }
+    return "file:" + path.string();
+  }
   return "file:ar_bench_" + std::to_string(::getpid()) + "_" + std::string(name) + "?mode=memory&cache=shared";
 }
 
@@ -127,6 +148,11 @@ void cleanup() {
   }
   r.raw.clear();
   ar::close_all();
+  for (const std::filesystem::path& file : r.files) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+      std::filesystem::remove(file.string() + suffix, ignored);
+  }
   if (!r.schemas.empty()) {
     try {
       soci::session s("postgresql", soci_postgresql_connect_string());

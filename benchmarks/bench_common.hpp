@@ -48,7 +48,15 @@ namespace bench {
 // opens that name shares (ar's, the raw sqlite3 one and SOCI's), so the twins read the very rows
 // ar seeded, with no file system, fsync or file locks in the measurement. It lives as long as ar's
 // connection to it.
+//
+// A name that starts with "file_" is a database file instead, <temporary directory>/ar_bench_<pid>_
+// <name>.db, in SQLite's defaults (a rollback journal, synchronous FULL): what an application on
+// SQLite uses, where every statement outside a transaction takes and releases the file's lock and
+// checks that no other process changed the file. Every connection opens the same file; cleanup()
+// deletes it.
 std::string sqlite_uri(std::string_view name);
+// True for a name of a database file (see sqlite_uri).
+bool is_sqlite_file(std::string_view name);
 
 // Opens the database `name` in ar under the same name (empty until seeded).
 ar::database open_sqlite(std::string_view name);
@@ -112,16 +120,21 @@ sqlitecpp_connection& sqlitecpp(std::string_view name);
 void cleanup();
 
 // Registers a benchmark under its full name (W<n>/<variant>/<size>), reported in microseconds.
-// SQLite runs in this process, so its benchmarks are timed in CPU time, which other processes on a
-// busy machine disturb least. A PostgreSQL benchmark (add_pg) is timed in wall-clock time, since
-// the server's work is not this process's CPU time; Google Benchmark appends "/real_time" to its
-// name.
+// SQLite in memory runs in this process, so its benchmarks are timed in CPU time, which other
+// processes on a busy machine disturb least. A PostgreSQL benchmark (add_pg) is timed in wall-clock
+// time, since the server's work is not this process's CPU time, and so is one on an SQLite file
+// (add_file: what the file system and its locks cost is the point); Google Benchmark appends
+// "/real_time" to their names.
 template <class F>
 benchmark::internal::Benchmark* add(const std::string& name, F&& f) {
   return benchmark::RegisterBenchmark(name.c_str(), std::forward<F>(f))->Unit(benchmark::kMicrosecond);
 }
 template <class F>
 benchmark::internal::Benchmark* add_pg(const std::string& name, F&& f) {
+  return add(name, std::forward<F>(f))->UseRealTime();
+}
+template <class F>
+benchmark::internal::Benchmark* add_file(const std::string& name, F&& f) {
   return add(name, std::forward<F>(f))->UseRealTime();
 }
 

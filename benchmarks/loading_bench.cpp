@@ -119,14 +119,19 @@ void seed(const ar::database& db, int n) {
   bench::after_seeding(db);
 }
 
-// The database of W4's size `n` (SQLite or PostgreSQL), seeded on first use; the models are bound
-// to it.
-const std::string& use(int n, bool postgresql) {
-  static std::map<std::pair<int, bool>, std::string> all;
-  auto [it, fresh] = all.try_emplace({n, postgresql});
+// Where W4 runs: SQLite in memory (every other workload's setting), an SQLite database file (each
+// statement outside a transaction locks and unlocks the file: what an N+1 costs there), or
+// PostgreSQL.
+enum class where { memory, file, postgresql };
+
+// The database of W4's size `n` in `at`, seeded on first use; the models are bound to it.
+const std::string& use(int n, where at) {
+  static std::map<std::pair<int, where>, std::string> all;
+  auto [it, fresh] = all.try_emplace({n, at});
   if (fresh) {
-    it->second = (postgresql ? "pg_w4_" : "w4_") + std::to_string(n);
-    seed(postgresql ? bench::open_postgresql(it->second) : bench::open_sqlite(it->second), n);
+    const char* prefix = at == where::postgresql ? "pg_w4_" : at == where::file ? "file_w4_" : "w4_";
+    it->second = prefix + std::to_string(n);
+    seed(at == where::postgresql ? bench::open_postgresql(it->second) : bench::open_sqlite(it->second), n);
   }
   ar::bind<User>(it->second);
   ar::bind<Post>(it->second);
@@ -164,8 +169,8 @@ std::size_t walk(strategy how) {
 // off for the whole run (ar::set_auto_batching(false)), since no_auto_batching applies to the
 // users only: the posts one u.posts() loads would still batch their comments (1 + 2N statements
 // instead of 1 + N + 10N).
-void W4_orm(benchmark::State& state, int n, strategy how, bool postgresql) {
-  use(n, postgresql);
+void W4_orm(benchmark::State& state, int n, strategy how, where at) {
+  use(n, at);
   if (how == strategy::lazy) ar::set_auto_batching(false);
   // The contract: 1 + N + 10N statements one record at a time, 3 batched or eager, at every size.
   const auto users = static_cast<std::size_t>(n);
@@ -226,8 +231,8 @@ std::vector<user_row> load_tree_sqlite3(bench::raw_sqlite_connection& conn) {
   return users;
 }
 
-void W4_raw_sqlite3(benchmark::State& state, int n) {
-  auto& conn = bench::raw_sqlite(use(n, false));
+void W4_raw_sqlite3(benchmark::State& state, int n, where at) {
+  auto& conn = bench::raw_sqlite(use(n, at));
   bench::run(state, tree_rows(n), [&] { return count_tree(load_tree_sqlite3(conn)); });
 }
 
@@ -307,7 +312,7 @@ struct sqlitecpp_tree_loader {
 };
 
 void W4_sqlitecpp(benchmark::State& state, int n) {
-  const std::string& name = use(n, false);
+  const std::string& name = use(n, where::memory);
   sqlitecpp_tree_loader loader(bench::sqlitecpp(name));
   bench::expect_same(state, loader.load() == load_tree_sqlite3(bench::raw_sqlite(name)), "W4 tree");
   bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
@@ -402,7 +407,7 @@ struct soci_tree_loader {
 };
 
 void W4_raw_soci(benchmark::State& state, int n, bool postgresql) {
-  const std::string& name = use(n, postgresql);
+  const std::string& name = use(n, postgresql ? where::postgresql : where::memory);
   soci_tree_loader loader(postgresql ? bench::soci_postgresql(name) : bench::soci_sqlite(name));
   bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
 }
@@ -470,7 +475,7 @@ class libpq_join_loader {
 };
 
 void W4_raw_libpq_join(benchmark::State& state, int n) {
-  libpq_join_loader loader(use(n, true));
+  libpq_join_loader loader(use(n, where::postgresql));
   bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
 }
 #endif
@@ -491,7 +496,7 @@ std::size_t w7_rows(int posts) { return static_cast<std::size_t>(posts + posts /
 
 // Every post, and its author: counts the posts and the posts whose author was found (as many).
 void W7_orm(benchmark::State& state, int posts, bool eager) {
-  use(posts / posts_per_user, false);
+  use(posts / posts_per_user, where::memory);
   bench::run_counted(state, 2 * static_cast<std::size_t>(posts), [eager] { return walk_posts(eager); }, {2, 2});
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(w7_rows(posts)));
 }
@@ -504,7 +509,7 @@ struct post_with_author {
 };
 
 void W7_raw_sqlite3(benchmark::State& state, int n) {
-  auto& conn = bench::raw_sqlite(use(n / posts_per_user, false));
+  auto& conn = bench::raw_sqlite(use(n / posts_per_user, where::memory));
   bench::run(state, 2 * static_cast<std::size_t>(n), [&] {
     std::vector<post_with_author> posts;
     sqlite3_stmt* st = conn.statements->get("SELECT id, user_id, title, body FROM posts");
@@ -544,7 +549,7 @@ void W7_raw_sqlite3(benchmark::State& state, int n) {
 }
 
 void W7_raw_soci(benchmark::State& state, int n) {
-  auto& conn = bench::soci_sqlite(use(n / posts_per_user, false));
+  auto& conn = bench::soci_sqlite(use(n / posts_per_user, where::memory));
   soci::session& s = *conn.session;
   soci_post_into pr;
   soci::statement posts_st = (s.prepare << "SELECT id, user_id, title, body FROM posts", soci::into(pr.id),
@@ -612,21 +617,31 @@ void register_loading_benchmarks(bool postgresql) {
   using namespace bench_w4;
   for (int n : w4_sizes) {
     const std::string size = std::to_string(n);
-    add("W4/orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, false); });
-    add("W4/orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, false); });
-    add("W4/orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, false); });
-    add("W4/raw_sqlite3/" + size, [n](benchmark::State& s) { W4_raw_sqlite3(s, n); });
+    add("W4/orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::memory); });
+    add("W4/orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::memory); });
+    add("W4/orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::memory); });
+    add("W4/raw_sqlite3/" + size, [n](benchmark::State& s) { W4_raw_sqlite3(s, n, where::memory); });
     add("W4/raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, false); });
 #ifdef AR_BENCH_SQLITECPP
     add("W4/sqlitecpp/" + size, [n](benchmark::State& s) { W4_sqlitecpp(s, n); });
 #endif
   }
+  // The same tree in an SQLite database file, timed in wall-clock time: the lazy walk's 1 + N + 10N
+  // statements each lock the file, the eager load's 3 do it three times.
+  for (int n : w4_sizes) {
+    const std::string size = std::to_string(n);
+    add_file("W4/file_orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::file); });
+    add_file("W4/file_orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::file); });
+    add_file("W4/file_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::file); });
+    add_file("W4/file_raw_sqlite3/" + size, [n](benchmark::State& s) { W4_raw_sqlite3(s, n, where::file); });
+  }
   if (postgresql)
     for (int n : w4_sizes) {
       const std::string size = std::to_string(n);
-      add_pg("W4/pg_orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, true); });
-      add_pg("W4/pg_orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, true); });
-      add_pg("W4/pg_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, true); });
+      add_pg("W4/pg_orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::postgresql); });
+      add_pg("W4/pg_orm_auto/" + size,
+             [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::postgresql); });
+      add_pg("W4/pg_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::postgresql); });
       add_pg("W4/pg_raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, true); });
 #ifdef AR_BENCH_HAVE_LIBPQ
       add_pg("W4/pg_raw_libpq_join/" + size, [n](benchmark::State& s) { W4_raw_libpq_join(s, n); });

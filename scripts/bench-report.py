@@ -15,11 +15,14 @@ goals of issue 8 and issue 22's peer goals, each met or missed; with --all, ever
 every time is the median of the repetitions (Google Benchmark's `_median` aggregate, or the
 median of the repetitions found).
 
-Benchmarks are named W<n>/<variant>/<size>; a PostgreSQL variant starts with pg_ and is timed in
-wall-clock time (its name ends in /real_time), the SQLite ones in CPU time.
+Benchmarks are named W<n>/<variant>/<size>; a PostgreSQL variant starts with pg_ and one on an
+SQLite database file with file_ (W4); both are timed in wall-clock time (their names end in
+/real_time), the ones on SQLite in memory in CPU time. Each backend (sqlite, sqlite file, pg) has
+rows of its own, and a panel of its own in the chart.
 
 Writes an SVG chart of W4's time against the number of users (lazy, automatic batching, eager,
-raw sqlite3, raw SOCI, SQLiteCpp; PostgreSQL too when present) with gnuplot. When gnuplot is missing the
+raw sqlite3, raw SOCI, SQLiteCpp), a panel per backend measured (SQLite in memory, an SQLite file,
+PostgreSQL), side by side, with gnuplot. When gnuplot is missing the
 script installs the Debian package gnuplot-nox if it runs as root; if it cannot, it says so and
 still prints the table. Needs nothing but Python 3.
 """
@@ -36,6 +39,16 @@ from collections import defaultdict
 
 NAME = re.compile(r"^W(?P<w>\d+)/(?P<variant>[A-Za-z0-9_]+)/(?P<size>\d+)(?P<real>/real_time)?$")
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
+
+# The backends, in the order of the table and the chart: the variant prefix that selects each, the
+# label of its rows and its chart panel's title.
+BACKENDS = [
+    ("sqlite", "", "sqlite", "SQLite in memory (CPU time)"),
+    ("sqlite_file", "file_", "sqlite file", "SQLite database file (wall-clock time)"),
+    ("postgresql", "pg_", "pg", "PostgreSQL (wall-clock time)"),
+]
+BACKEND_ORDER = {b: i for i, (b, _, _, _) in enumerate(BACKENDS)}
+BACKEND_LABEL = {b: label for b, _, label, _ in BACKENDS}
 
 # The ORM variant a workload's ratios are about, in order of preference.
 PRIMARY = ["orm", "orm_eager", "orm_auto", "orm_lazy"]
@@ -86,9 +99,10 @@ def load(path):
             t, entry = statistics.median(times), samples[run_name][0][1]
         m = NAME.match(run_name)
         variant = m.group("variant")
-        backend = "postgresql" if variant.startswith("pg_") or variant == "raw_libpq" else "sqlite"
-        if variant.startswith("pg_"):
-            variant = variant[3:]
+        backend = "postgresql" if variant == "raw_libpq" else "sqlite"
+        for b, prefix, _, _ in BACKENDS:
+            if prefix and variant.startswith(prefix):
+                backend, variant = b, variant[len(prefix):]
         results[(int(m.group("w")), backend, int(m.group("size")))][variant] = {
             "us": t,
             "statements": entry.get("statements"),
@@ -123,7 +137,7 @@ def time_of(variants, name):
 
 def table(results):
     rows = []
-    for key in sorted(results, key=lambda k: (k[0], k[1] != "sqlite", k[2])):
+    for key in sorted(results, key=lambda k: (k[0], BACKEND_ORDER[k[1]], k[2])):
         w, backend, size = key
         v = results[key]
         primary = next((p for p in PRIMARY if p in v), None)
@@ -134,7 +148,7 @@ def table(results):
             st = v[variant]["statements"]
             rows.append([
                 f"W{w}",
-                "sqlite" if backend == "sqlite" else "pg",
+                BACKEND_LABEL[backend],
                 str(size),
                 variant,
                 fmt_time(t),
@@ -160,10 +174,10 @@ def table(results):
 def all_variants(results):
     """Every variant's median time, one line per workload, backend and size."""
     lines = []
-    for key in sorted(results, key=lambda k: (k[0], k[1] != "sqlite", k[2])):
+    for key in sorted(results, key=lambda k: (k[0], BACKEND_ORDER[k[1]], k[2])):
         w, backend, size = key
         cells = ", ".join(f"{name} {fmt_time(v['us'])}" for name, v in sorted(results[key].items()))
-        lines.append(f"  W{w} {'sqlite' if backend == 'sqlite' else 'pg'} {size}: {cells}")
+        lines.append(f"  W{w} {BACKEND_LABEL[backend]} {size}: {cells}")
     return "\n".join(lines)
 
 
@@ -200,7 +214,9 @@ def goals(results):
     check("W3 orm (keys read back) <= 1.2x the same with RETURNING (raw_sqlite3_returning)",
           pairs(3, "sqlite", "orm", "raw_sqlite3_returning"), 1.2)
     eager_statements = [(s, v["orm_eager"]["statements"]) for s, v in each(4, "sqlite") if "orm_eager" in v]
-    eager_statements += [(f"pg {s}", v["orm_eager"]["statements"]) for s, v in each(4, "postgresql") if "orm_eager" in v]
+    for backend in ("sqlite_file", "postgresql"):
+        eager_statements += [(f"{BACKEND_LABEL[backend]} {s}", v["orm_eager"]["statements"])
+                             for s, v in each(4, backend) if "orm_eager" in v]
     if eager_statements:
         ok = all(n == 3 for _, n in eager_statements)
         out.append(("W4 orm_eager exactly 3 statements at every size",
@@ -280,7 +296,7 @@ def gp_string(text):
 
 def chart(results, path):
     panels = []
-    for backend, label in (("sqlite", "SQLite in memory (CPU time)"), ("postgresql", "PostgreSQL (wall-clock time)")):
+    for backend, _, _, label in BACKENDS:
         sizes = sorted(s for (w, b, s) in results if w == 4 and b == backend)
         if sizes:
             panels.append((backend, label, sizes))
@@ -348,7 +364,8 @@ def main():
     print(f"  machine: {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
           f"load average {', '.join(f'{x:.2f}' for x in context.get('load_avg', [])) or '?'}; "
           f"{max(reps) if reps else 1} repetition(s), medians")
-    print("  times: SQLite in CPU time, PostgreSQL (pg) in wall-clock time; ratio = ORM time / twin's time\n")
+    print("  times: SQLite in memory in CPU time, an SQLite file and PostgreSQL (pg) in wall-clock time;"
+          " ratio = ORM time / twin's time\n")
     print(table(results))
     if any(w == 3 for (w, _, _) in results):
         print("  (W3: orm is compared with raw_sqlite3_returning and sqlitecpp_returning, which read the keys back"

@@ -43,7 +43,7 @@ BENCH_JSON="$BENCH_DIR/lazy-vs-eager.json"
 section "Build ar_bench (-j$JOBS)"
 cmake --build "$BUILD_DIR" -j "$JOBS" --target ar_bench
 
-section "Benchmarks: W4 lazy vs eager, W1 (SQLite in memory)"
+section "Benchmarks: W4 lazy vs eager (SQLite in memory and in a file), W1 (in memory)"
 mkdir -p "$BENCH_DIR"
 # PostgreSQL variants only run when AR_BENCH_POSTGRESQL is set: not here.
 env -u AR_BENCH_POSTGRESQL "$BUILD_DIR/benchmarks/ar_bench" \
