@@ -2,6 +2,7 @@
 """Turns ar_bench's Google Benchmark JSON into same-run ratios and a chart of W4.
 
     scripts/bench-report.py RESULTS.json [--chart W4.svg] [--all] [--no-chart] [--no-install]
+                            [--pg-label TEXT]
 
 RESULTS.json comes from
     ar_bench --benchmark_format=json --benchmark_out=RESULTS.json [--benchmark_repetitions=N ...]
@@ -294,9 +295,10 @@ def gp_string(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def chart(results, path):
+def chart(results, path, labels=None):
     panels = []
     for backend, _, _, label in BACKENDS:
+        label = (labels or {}).get(backend, label)
         sizes = sorted(s for (w, b, s) in results if w == 4 and b == backend)
         if sizes:
             panels.append((backend, label, sizes))
@@ -349,6 +351,7 @@ def main():
     parser.add_argument("--no-chart", action="store_true", help="print the table only")
     parser.add_argument("--no-install", action="store_true", help="do not apt-get install gnuplot-nox")
     parser.add_argument("--all", action="store_true", help="also list every variant's median time")
+    parser.add_argument("--pg-label", help="the PostgreSQL panel's title in the chart (e.g. the delay it ran behind)")
     args = parser.parse_args()
 
     try:
@@ -379,7 +382,8 @@ def main():
     if args.no_chart:
         return 0
     path = args.chart or os.path.join(os.path.dirname(os.path.abspath(args.results)), "w4.svg")
-    if ensure_gnuplot(not args.no_install) and chart(results, path):
+    labels = {"postgresql": args.pg_label} if args.pg_label else None
+    if ensure_gnuplot(not args.no_install) and chart(results, path, labels):
         print(f"\nChart of W4 (time against users): {path}")
     return 0
 
