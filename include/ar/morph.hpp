@@ -44,6 +44,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,7 @@
 #include <typeindex>
 #include <typeinfo>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -60,18 +62,43 @@
 
 namespace ar {
 
+namespace detail {
+// The type values morph_refs name, each kept once for the program's life: a morph_ref holds a
+// pointer to its name, and copying one copies no string.
+struct morph_names {
+  std::mutex mutex;
+  std::unordered_set<std::string> names;
+};
+AR_API inline morph_names& the_morph_names() {
+  static morph_names n;
+  return n;
+}
+inline const std::string& intern_morph_name(std::string_view name) {
+  static const std::string empty;
+  if (name.empty()) return empty;
+  auto& n = the_morph_names();
+  std::lock_guard lock(n.mutex);
+  return *n.names.emplace(name).first;  // an unordered_set's elements never move
+}
+struct interned_t {};
+}  // namespace detail
+
 // What a morph_to points at: a record of one of the registered models, or nothing.
 class morph_ref {
  public:
   morph_ref() = default;
   // Points at `object`, a record of the model `type` stored under the type value `name`.
-  morph_ref(std::shared_ptr<const void> object, std::type_index type, std::string name)
-      : object_(std::move(object)), type_(type), name_(std::move(name)) {}
+  morph_ref(std::shared_ptr<const void> object, std::type_index type, std::string_view name)
+      : object_(std::move(object)), type_(type), name_(&detail::intern_morph_name(name)) {}
+  // The same, with a name detail::intern_morph_name returned (no lookup).
+  morph_ref(detail::interned_t, std::shared_ptr<const void> object, std::type_index type,
+            const std::string& name) noexcept
+      : object_(std::move(object)), type_(type), name_(&name) {}
 
   // Whether it points at a record.
   explicit operator bool() const noexcept { return object_ != nullptr; }
   // The type value stored in the row ("posts"); empty when the row names no type.
-  const std::string& type() const noexcept { return name_; }
+  const std::string& type() const noexcept { return name_ ? *name_ : detail::intern_morph_name({}); }
   // Whether it points at a record of T.
   template <class T>
   bool is() const noexcept {
@@ -94,18 +121,37 @@ class morph_ref {
  private:
   std::shared_ptr<const void> object_;
   std::type_index type_ = typeid(void);
-  std::string name_;
+  const std::string* name_ = nullptr;  // interned (detail::intern_morph_name)
 };
 
 namespace detail {
+
+// The records of one model that a morph_to load read, sorted by key. They share one allocation:
+// a record handed out keeps the records read with it alive (as one query's results do).
+struct morph_records {
+  std::vector<std::pair<std::int64_t, std::shared_ptr<const void>>> by_key;
+
+  // The position of the record with key `k`, or by_key.size() when none has it.
+  std::size_t position(std::int64_t k) const noexcept {
+    const auto it = std::lower_bound(by_key.begin(), by_key.end(), k,
+                                     [](const auto& entry, std::int64_t key) { return entry.first < key; });
+    return it != by_key.end() && it->first == k ? static_cast<std::size_t>(it - by_key.begin()) : by_key.size();
+  }
+  // The record with key `k`, or null.
+  std::shared_ptr<const void> find(std::int64_t k) const {
+    const std::size_t at = position(k);
+    return at == by_key.size() ? nullptr : by_key[at].second;
+  }
+};
 
 // One model a morph_to may point at.
 struct morph_target {
   std::type_index type;
   // Two models registered under one name: using the name is an error, not a guess.
   std::string conflict;
-  // The records with these keys, by key (one statement; none for no keys).
-  std::unordered_map<std::int64_t, std::shared_ptr<const void>> (*load)(const std::vector<std::int64_t>& keys);
+  // The records with these keys (sorted and distinct; one statement per bind-limit chunk, none
+  // for no keys).
+  morph_records (*load)(const std::vector<std::int64_t>& keys);
   const relation_table& (*table)();
   std::int64_t (*key_of)(const void* record);
 };
@@ -144,20 +190,25 @@ inline const morph_target& morph_target_named(std::string_view name, std::string
 }
 
 template <class M>
-std::unordered_map<std::int64_t, std::shared_ptr<const void>> load_morph_targets(
-    const std::vector<std::int64_t>& keys) {
+morph_records load_morph_targets(const std::vector<std::int64_t>& keys) {
   using key_def = typename model_of<M>::primary_key;
-  std::unordered_map<std::int64_t, std::shared_ptr<const void>> out;
+  morph_records out;
   if (keys.empty()) return out;
+  auto rows = std::make_shared<std::vector<M>>();
   const std::size_t chunk = ::ar::database_for<M>().dialect().max_parameters() - 1;
   for (std::size_t at = 0; at < keys.size(); at += chunk) {
     std::vector<std::int64_t> part(keys.begin() + static_cast<std::ptrdiff_t>(at),
                                    keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + chunk)));
-    for (M& row : from<M>() | filter(column<M, key_def::index>{}.in(part)) | to_vector) {
-      const auto k = static_cast<std::int64_t>(row.*key_def::pointer);
-      out.emplace(k, std::make_shared<M>(std::move(row)));
-    }
+    std::vector<M> read = from<M>() | filter(column<M, key_def::index>{}.in(part)) | to_vector;
+    if (rows->empty())
+      *rows = std::move(read);
+    else
+      std::move(read.begin(), read.end(), std::back_inserter(*rows));
   }
+  out.by_key.reserve(rows->size());
+  for (const M& row : *rows)
+    out.by_key.emplace_back(static_cast<std::int64_t>(row.*key_def::pointer), std::shared_ptr<const void>(rows, &row));
+  std::sort(out.by_key.begin(), out.by_key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
@@ -188,8 +239,8 @@ bool register_morph_parent() {
 // children's morph_to reads it.
 template <class Owner>
 std::shared_ptr<const void> morph_inverse_value(std::shared_ptr<const void> fields) {
-  return std::make_shared<const morph_ref>(std::move(fields), std::type_index(typeid(Owner)),
-                                           std::string(model_of<Owner>::morph_name));
+  static const std::string& name = intern_morph_name(model_of<Owner>::morph_name);
+  return std::make_shared<const morph_ref>(interned_t{}, std::move(fields), std::type_index(typeid(Owner)), name);
 }
 
 // What a morph_to's batch collects and finds its siblings' targets by: a type value and a key.
@@ -239,17 +290,34 @@ struct morph_to_impl {
     }
   }
 
+  // The same, as a view of the record's type field (valid while the record is unchanged).
+  static std::optional<std::pair<std::string_view, std::int64_t>> target_view(const owner& o) {
+    const auto& type = o.*type_def::pointer;
+    const auto& id = o.*id_def::pointer;
+    std::string_view name;
+    if constexpr (type_def::nullable) {
+      if (!type) return std::nullopt;
+      name = *type;
+    } else {
+      name = type;
+    }
+    if (name.empty()) return std::nullopt;
+    if constexpr (id_def::nullable) {
+      if (!id) return std::nullopt;
+      return std::pair{name, static_cast<std::int64_t>(*id)};
+    } else {
+      return std::pair{name, static_cast<std::int64_t>(id)};
+    }
+  }
+
   // first_access: a lazy read, on a record other threads may read too (see publish_loaded); else
   // a reload, which replaces the value.
   static void load(const owner& o, bool first_access = false) {
     std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
     if (const auto t = target_of(o)) {
       const morph_target& target = morph_target_named(t->first, model_of<owner>::table);
-      auto found = target.load({t->second});
-      if (auto it = found.find(t->second); it != found.end())
-        value = std::make_shared<const morph_ref>(it->second, target.type, t->first);
-      else
-        value = std::make_shared<const morph_ref>(nullptr, target.type, t->first);  // dangling: no record, its type
+      // A dangling one (no record) keeps its type.
+      value = std::make_shared<const morph_ref>(target.load({t->second}).find(t->second), target.type, t->first);
     }
     store_loaded(slot_of<Rel>(o), std::move(value), first_access);
   }
@@ -280,7 +348,7 @@ struct morph_to_impl {
       auto copy = std::make_shared<Parent>();
       model_of<Parent>::copy_columns(*copy, parent);
       relation_slot slot{std::make_shared<const morph_ref>(std::move(copy), std::type_index(typeid(Parent)),
-                                                           std::string(model_of<Parent>::morph_name)),
+                                                           model_of<Parent>::morph_name),
                          true};
       std::string type(model_of<Parent>::morph_name);
       o.*type_def::pointer = std::move(type);
@@ -315,48 +383,73 @@ struct morph_to_eager_ops {
   using owner = typename Rel::owner;
 
   static eager_commit eager_load(const std::vector<const void*>& owners, const eager_node& node) {
-    std::unordered_map<std::string, std::vector<std::int64_t>> keys_by_type;
-    std::vector<std::string> types;  // in the order first met, for a stable order of statements
-    for (const void* p : owners)
-      if (auto t = impl::target_of(*static_cast<const owner*>(p))) {
-        auto [it, fresh] = keys_by_type.try_emplace(t->first);
-        if (fresh) types.push_back(t->first);
-        it->second.push_back(t->second);
-      }
-    std::unordered_map<std::string, std::unordered_map<std::int64_t, std::shared_ptr<const void>>> loaded;
-    for (const std::string& type : types) {
-      const morph_target& target = morph_target_named(type, model_of<owner>::table);
-      auto& keys = keys_by_type[type];
-      std::sort(keys.begin(), keys.end());
-      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-      loaded.emplace(type, target.load(keys));
+    // The types met, in the order first met (a stable order of statements); there are few, so a
+    // scan finds one. Names are views of the owners' fields, which nothing changes until the commit.
+    struct type_met {
+      std::string_view name;
+      std::vector<std::int64_t> keys;
+      morph_records records;
+      std::shared_ptr<const std::vector<morph_ref>> refs;  // one per record, as by_key orders them
+      std::shared_ptr<const void> dangling;                // a key no record has: none, of this type
+    };
+    std::vector<type_met> types;
+    // Per owner: the index of its type in `types` (npos: it points at nothing) and its key.
+    constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::vector<std::pair<std::size_t, std::int64_t>> pointed(owners.size(), {npos, 0});
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      const auto t = impl::target_view(*static_cast<const owner*>(owners[i]));
+      if (!t) continue;
+      std::size_t at = 0;
+      while (at < types.size() && types[at].name != t->first) ++at;
+      if (at == types.size()) types.push_back(type_met{t->first, {}, {}, nullptr, nullptr});
+      types[at].keys.push_back(t->second);
+      pointed[i] = {at, t->second};
+    }
+    std::vector<const morph_target*> targets;
+    targets.reserve(types.size());
+    for (type_met& type : types) {
+      const morph_target& target = morph_target_named(type.name, model_of<owner>::table);
+      targets.push_back(&target);
+      std::sort(type.keys.begin(), type.keys.end());
+      type.keys.erase(std::unique(type.keys.begin(), type.keys.end()), type.keys.end());
+      type.records = target.load(type.keys);
+    }
+    // One morph_ref per record, which the owners pointing at it share, all in one allocation.
+    for (std::size_t t = 0; t < types.size(); ++t) {
+      type_met& type = types[t];
+      const std::string& name = intern_morph_name(type.name);
+      auto refs = std::make_shared<std::vector<morph_ref>>();
+      refs->reserve(type.records.by_key.size());
+      for (const auto& [key, record] : type.records.by_key)
+        refs->emplace_back(interned_t{}, record, targets[t]->type, name);
+      type.refs = std::move(refs);
+      type.dangling = std::make_shared<const morph_ref>(interned_t{}, nullptr, targets[t]->type, name);
     }
     auto values = std::make_shared<std::vector<std::shared_ptr<const void>>>();
     values->reserve(owners.size());
-    for (const void* p : owners) {
-      const owner& o = *static_cast<const owner*>(p);
-      std::shared_ptr<const void> value = std::make_shared<const morph_ref>();
-      if (auto t = impl::target_of(o)) {
-        auto& by_key = loaded[t->first];
-        const std::type_index type = morph_target_named(t->first, "").type;
-        if (auto it = by_key.find(t->second); it != by_key.end())
-          value = std::make_shared<const morph_ref>(it->second, type, t->first);
-        else
-          value = std::make_shared<const morph_ref>(nullptr, type, t->first);  // dangling: no record, its type
+    const auto nothing = std::make_shared<const morph_ref>();
+    for (const auto& [at, key] : pointed) {
+      if (at == npos) {
+        values->push_back(nothing);
+        continue;
       }
-      values->push_back(std::move(value));
+      const type_met& type = types[at];
+      const std::size_t found = type.records.position(key);
+      values->push_back(found == type.refs->size() ? type.dangling
+                                                   : std::shared_ptr<const void>(type.refs, &(*type.refs)[found]));
     }
     // Deeper paths continue per type, on that type's relations (records no one else sees yet).
-    for (const std::string& type : types) {
-      const morph_target& target = morph_target_named(type, model_of<owner>::table);
-      std::vector<const void*> records;
-      for (const auto& [k, record] : loaded[type]) records.push_back(record.get());
-      for (const eager_node& child : node.children) target.table().find(child.name).eager_load(records, child)();
-    }
+    if (!node.children.empty())
+      for (std::size_t t = 0; t < types.size(); ++t) {
+        std::vector<const void*> records;
+        records.reserve(types[t].records.by_key.size());
+        for (const auto& [key, record] : types[t].records.by_key) records.push_back(record.get());
+        for (const eager_node& child : node.children) targets[t]->table().find(child.name).eager_load(records, child)();
+      }
     return [owners, values] {
       for (std::size_t i = 0; i < owners.size(); ++i) {
         relation_slot& slot = slot_of<Rel>(*static_cast<const owner*>(owners[i]));
-        slot.value = (*values)[i];
+        slot.value = std::move((*values)[i]);  // a commit runs once
         slot.loaded = true;
       }
     };
@@ -381,12 +474,12 @@ struct morph_to_eager_ops {
       if (!target) continue;
       auto& keys = ids[type];
       std::sort(keys.begin(), keys.end());
-      const auto found = target->load(keys);
-      for (const std::int64_t id : keys) {
-        const auto it = found.find(id);
-        results.emplace(morph_key{type, id}, std::make_shared<const morph_ref>(it == found.end() ? nullptr : it->second,
-                                                                               target->type, type));
-      }
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      const morph_records found = target->load(keys);
+      const std::string& name = intern_morph_name(type);
+      for (const std::int64_t id : keys)
+        results.emplace(morph_key{type, id},
+                        std::make_shared<const morph_ref>(interned_t{}, found.find(id), target->type, name));
     }
     siblings.results = std::move(results);  // all or nothing: a failed statement leaves the batch unloaded
   }

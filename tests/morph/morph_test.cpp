@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 namespace {
@@ -135,6 +138,65 @@ TEST_P(morphs, eager_morph_to_is_one_statement_per_distinct_type) {
   EXPECT_EQ(comments[0].commentable(), comments[1].commentable());  // one object for one parent
   EXPECT_EQ(comments[3].commentable().as<video>()->id, v1.id);
   EXPECT_EQ(counter.count(), 3u);
+}
+
+TEST_P(morphs, eager_morph_to_keeps_a_dangling_targets_type_and_leaves_a_null_one_empty) {
+  comment lonely{0, "", std::nullopt, "lonely"};
+  comment dangling{0, "articles", a1.id + 1000, "dangling"};
+  comment dangling_video{0, "Video", v1.id + 1000, "dangling video"};
+  for (auto* c : {&lonely, &dangling, &dangling_video}) ar::insert(db, *c);
+  ar::statement_counter counter;
+  auto comments = ar::from<comment>(db) | ar::order_by(comment::c.id) | ar::with("commentable") | ar::to_vector;
+  ASSERT_EQ(comments.size(), 7u);
+  EXPECT_EQ(counter.count(), 3u);
+  const ar::morph_ref none = comments[4].commentable();
+  EXPECT_FALSE(none);
+  EXPECT_EQ(none.type(), "");
+  EXPECT_EQ(none.type_index(), std::type_index(typeid(void)));
+  const ar::morph_ref gone = comments[5].commentable();
+  EXPECT_FALSE(gone);
+  EXPECT_EQ(gone.type(), "articles");
+  EXPECT_EQ(gone.type_index(), std::type_index(typeid(article)));
+  const ar::morph_ref gone_video = comments[6].commentable();
+  EXPECT_FALSE(gone_video);
+  EXPECT_EQ(gone_video.type(), "Video");
+  EXPECT_EQ(gone_video.type_index(), std::type_index(typeid(video)));
+  // The others still point at their own records, of their own type (a1 and v1 share a key).
+  EXPECT_EQ(comments[2].commentable().as<article>()->title, "second");
+  EXPECT_EQ(comments[3].commentable().as<video>()->url, v1.url);
+  EXPECT_EQ(comments[3].commentable().as<article>(), nullptr);
+  EXPECT_EQ(counter.count(), 3u);
+}
+
+TEST_P(morphs, an_eager_loaded_target_outlives_the_records_that_pointed_at_it) {
+  std::shared_ptr<const article> first;
+  std::shared_ptr<const video> other;
+  std::string type;
+  {
+    auto comments = ar::from<comment>(db) | ar::order_by(comment::c.id) | ar::with("commentable") | ar::to_vector;
+    first = comments[0].commentable().as<article>();
+    other = comments[3].commentable().as<video>();
+    type = comments[3].commentable().type();
+  }
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(first->title, "first");  // the sanitizer builds catch a read of freed memory here
+  EXPECT_EQ(other->url, v1.url);
+  EXPECT_EQ(type, "Video");
+}
+
+TEST_P(morphs, a_morph_ref_keeps_its_type_value_after_the_string_it_was_made_from) {
+  auto record = std::make_shared<const article>(a1);
+  std::optional<ar::morph_ref> ref;
+  {
+    std::string name = "a type value longer than any small-string buffer";
+    ref.emplace(record, std::type_index(typeid(article)), name);
+  }
+  const ar::morph_ref copy = *ref;
+  ref.reset();
+  EXPECT_EQ(copy.type(), "a type value longer than any small-string buffer");
+  EXPECT_TRUE(copy.is<article>());
+  EXPECT_EQ(copy.as<article>()->title, "first");
 }
 
 TEST_P(morphs, eager_paths_continue_past_a_morph_to_per_type) {
