@@ -146,12 +146,24 @@ void eager_load_missing_rows_all(const relation_table& table, const std::vector<
   for (const eager_commit& commit : commits) commit();
 }
 
+namespace {
+// The relations a query loads eagerly: its records need no batch for them (the eager load fills
+// every record's cache before the records are returned).
+std::vector<std::string_view> eager_names(const query_state& state) {
+  std::vector<std::string_view> names;
+  if (!state.eager) return names;
+  names.reserve(state.eager->size());
+  for (const eager_node& node : *state.eager) names.push_back(node.name);
+  return names;
+}
+}  // namespace
+
 void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, const query_state& state) {
   std::vector<const void*> records;
   records.reserve(n);
   const auto* at = static_cast<const char*>(first);
   for (std::size_t i = 0; i < n; ++i) records.push_back(at + i * rows.record_size);
-  share_rows_context(rows, records, state.strict, state.auto_batch, {});
+  share_rows_context(rows, records, state.strict, state.auto_batch, eager_names(state));
   if (state.eager) {
     const query_timeout_scope timeout(state.timeout_ms);  // the query's, over its eager loads
     eager_load_rows_all(rows.table(), records, *state.eager);
@@ -160,7 +172,7 @@ void finish_read_rows(const model_rows& rows, const void* first, std::size_t n, 
 
 void finish_read_rows(const model_rows& rows, const record_buffer& read, const query_state& state) {
   const std::vector<const void*> records = read.pointers();
-  share_rows_context(rows, records, state.strict, state.auto_batch, {});
+  share_rows_context(rows, records, state.strict, state.auto_batch, eager_names(state));
   if (state.eager) {
     const query_timeout_scope timeout(state.timeout_ms);  // the query's, over its eager loads
     eager_load_rows_all(rows.table(), records, *state.eager);
