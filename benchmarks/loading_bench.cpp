@@ -615,25 +615,24 @@ namespace bench {
 
 void register_loading_benchmarks(bool postgresql) {
   using namespace bench_w4;
-  for (int n : w4_sizes) {
-    const std::string size = std::to_string(n);
-    add("W4/orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::memory); });
-    add("W4/orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::memory); });
-    add("W4/orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::memory); });
-    add("W4/raw_sqlite3/" + size, [n](benchmark::State& s) { W4_raw_sqlite3(s, n, where::memory); });
-    add("W4/raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, false); });
+  // In memory, then the same tree in an SQLite database file, timed in wall-clock time: the lazy
+  // walk's 1 + N + 10N statements each lock the file, the eager load's 3 do it three times.
+  for (const where at : {where::memory, where::file}) {
+    const bool file = at == where::file;
+    const std::string prefix = file ? "W4/file_" : "W4/";
+    const auto reg = [file](const std::string& name, auto f) { file ? add_file(name, f) : add(name, f); };
+    for (int n : w4_sizes) {
+      const std::string size = std::to_string(n);
+      reg(prefix + "orm_lazy/" + size, [n, at](benchmark::State& s) { W4_orm(s, n, strategy::lazy, at); });
+      reg(prefix + "orm_auto/" + size, [n, at](benchmark::State& s) { W4_orm(s, n, strategy::automatic, at); });
+      reg(prefix + "orm_eager/" + size, [n, at](benchmark::State& s) { W4_orm(s, n, strategy::eager, at); });
+      reg(prefix + "raw_sqlite3/" + size, [n, at](benchmark::State& s) { W4_raw_sqlite3(s, n, at); });
+      if (file) continue;  // the twins below are compared in memory only
+      add("W4/raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, false); });
 #ifdef AR_BENCH_SQLITECPP
-    add("W4/sqlitecpp/" + size, [n](benchmark::State& s) { W4_sqlitecpp(s, n); });
+      add("W4/sqlitecpp/" + size, [n](benchmark::State& s) { W4_sqlitecpp(s, n); });
 #endif
-  }
-  // The same tree in an SQLite database file, timed in wall-clock time: the lazy walk's 1 + N + 10N
-  // statements each lock the file, the eager load's 3 do it three times.
-  for (int n : w4_sizes) {
-    const std::string size = std::to_string(n);
-    add_file("W4/file_orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::file); });
-    add_file("W4/file_orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::file); });
-    add_file("W4/file_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::file); });
-    add_file("W4/file_raw_sqlite3/" + size, [n](benchmark::State& s) { W4_raw_sqlite3(s, n, where::file); });
+    }
   }
   if (postgresql)
     for (int n : w4_sizes) {
