@@ -109,6 +109,30 @@ class sqlite_dialect final : public dialect {
     return false;
   }
   bool drop_foreign_key(std::string&, std::string_view, std::string_view) const override { return false; }
+  // ALTER TABLE cannot change constraints: migrations rebuild the table (see the base class). The
+  // rows wait in a temporary table while the table is made again under its own name, so that no
+  // RENAME has to check the views that read it (they name a table that is, for a moment, gone).
+  std::string table_definition_sql() const override {
+    return "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+           "ORDER BY type <> 'table', rowid";
+  }
+  std::vector<std::string> rebuild_table_sql(std::string_view table, std::string_view create,
+                                             std::span<const std::string> made_on_it) const override {
+    std::string name;
+    quote_identifier(name, table);
+    const std::string parked = "temp.\"ar_rebuild\"";
+    std::vector<std::string> out{"CREATE TEMP TABLE " + parked + " AS SELECT * FROM " + name, "DROP TABLE " + name,
+                                 std::string(create), "INSERT INTO " + name + " SELECT * FROM " + parked,
+                                 "DROP TABLE " + parked};
+    out.insert(out.end(), made_on_it.begin(), made_on_it.end());
+    return out;
+  }
+  std::string foreign_keys_enforced_sql(bool on) const override {
+    return on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF";
+  }
+  std::string foreign_key_check_sql() const override {
+    return "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check";
+  }
 
   // SOCI's sqlite3 backend opens whatever name it finds: the value of db= or dbname=, else the whole
   // connection string. An empty one is a temporary database that vanishes with its connection, and

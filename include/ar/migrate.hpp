@@ -175,12 +175,15 @@ class AR_API schema {
   // By the index's name (`index_<table>_on_<a>_and_<b>` when add_index or create_table named it).
   void drop_index(std::string_view table, std::string_view name);
   // ALTER TABLE ... ADD CONSTRAINT `fk_<table>_on_<columns>` FOREIGN KEY ... REFERENCES
-  // to_table(to_columns). SQLite cannot add a constraint to a table: ar::migration_error says so
-  // (declare it with references(...) in create_table).
+  // to_table(to_columns). SQLite cannot alter a table's constraints: there the table is rebuilt
+  // with the constraint added (its rows, indexes and triggers kept; see docs/migrations.md), with
+  // foreign key enforcement off for the transaction and every foreign key checked before it
+  // commits. Rows that the new key refuses fail it (ar::database_error, kind
+  // foreign_key_violation), and nothing changes.
   void add_foreign_key(std::string_view table, const std::vector<std::string>& columns, std::string_view to_table,
                        const std::vector<std::string>& to_columns = {"id"});
-  // Drops the foreign key add_foreign_key made on these columns (by its name); throws
-  // ar::configuration_error where the database cannot (SQLite).
+  // Drops the foreign key named as add_foreign_key and create_table name it, on these columns
+  // (SQLite: by rebuilding the table, as add_foreign_key does).
   void drop_foreign_key(std::string_view table, const std::vector<std::string>& columns);
   // A statement written by hand (no values: DDL takes none), for what the API does not spell.
   void execute(std::string_view sql);
@@ -200,8 +203,13 @@ class AR_API schema {
   schema(database db, detail::connection_pin* pin);
   void run(const std::string& sql);
   void run_all(const std::vector<std::string>& statements);
+  // Rebuilds `table` with its CREATE TABLE changed by `edit` (where the database cannot alter
+  // constraints); `call` names the API call for errors.
+  void rebuild_table(std::string_view table, const std::string& call,
+                     const std::function<std::string(const std::string& create)>& edit);
   database db_;
-  detail::connection_pin* pin_;  // the connection a run holds (MariaDB), or null
+  detail::connection_pin* pin_;    // the connection a run holds (MariaDB), or null
+  bool foreign_keys_off_ = false;  // a migrator's transaction switched enforcement off (SQLite)
   std::vector<std::string> ran_;
 };
 

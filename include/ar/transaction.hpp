@@ -48,6 +48,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -82,6 +83,12 @@ class AR_API transaction {
   const database& db() const noexcept { return db_; }
 
  private:
+  friend class migrator;
+  friend class schema;
+  // A transaction whose connection runs `before` ahead of BEGIN and `after` once it ended
+  // (committed or rolled back), each unless empty: a migration's switch of foreign key enforcement
+  // (dialect::foreign_keys_enforced_sql). Nested in an open transaction, neither runs.
+  transaction(database db, const std::string& before, std::string after);
   void end() noexcept;
   std::exception_ptr undo();
   void undo_statements();
@@ -92,6 +99,7 @@ class AR_API transaction {
   std::unique_ptr<detail::connection_pin> pin_;
   std::uint32_t level_ = 0;  // 0: the transaction; n: the n-th savepoint in it
   bool active_ = false;
+  std::string after_;  // run on the connection once the transaction ended (see the constructor above)
 };
 
 namespace detail {

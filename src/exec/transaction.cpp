@@ -47,6 +47,16 @@ std::exception_ptr run_end_callbacks(end_callbacks& list, bool committed) noexce
   return first;
 }
 
+// Runs a statement that puts the connection back as the pool expects it (a setting changed for a
+// transaction); when it fails, the connection is dropped rather than handed to the next user as is.
+void restore_or_drop(detail::connection_pin& pin, const std::string& sql) noexcept {
+  try {
+    detail::run(pin, sql, {});
+  } catch (...) {
+    pin.conn().broken = true;
+  }
+}
+
 }  // namespace
 
 transaction::transaction() : transaction(default_database()) {}
@@ -54,7 +64,9 @@ transaction::transaction() : transaction(default_database()) {}
 // The transaction keeps one connection for itself; until it ends, every statement this thread
 // sends to the database runs on that connection, and other threads use the rest of the pool. A
 // transaction opened while this thread has one there already is a savepoint in it.
-transaction::transaction(database db) : db_(std::move(db)) {
+transaction::transaction(database db) : transaction(std::move(db), std::string(), std::string()) {}
+
+transaction::transaction(database db, const std::string& before, std::string after) : db_(std::move(db)) {
   auto& state = detail::state_of(db_);
   if (detail::connection* open = detail::transaction_connection(state)) {
     pin_ = std::make_unique<detail::connection_pin>(state);  // the open transaction's connection
@@ -66,7 +78,14 @@ transaction::transaction(database db) : db_(std::move(db)) {
     return;
   }
   pin_ = std::make_unique<detail::connection_pin>(state);
-  detail::run(*pin_, state.dialect.begin_transaction(), {});
+  if (!before.empty()) detail::run(*pin_, before, {});
+  after_ = std::move(after);
+  try {
+    detail::run(*pin_, state.dialect.begin_transaction(), {});
+  } catch (...) {
+    if (!after_.empty()) restore_or_drop(*pin_, after_);
+    throw;
+  }
   detail::connection& c = pin_->conn();
   c.tx = {};
   c.tx.depth = 1;
@@ -100,6 +119,7 @@ void transaction::end() noexcept {
   if (level_ == 0) {
     c.tx = {};
     detail::end_thread_transaction(detail::state_of(db_));
+    if (!after_.empty() && !c.broken) restore_or_drop(*pin_, after_);
   } else {
     c.tx.depth = level_;
   }

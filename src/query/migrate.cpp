@@ -14,9 +14,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <deque>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -212,6 +215,154 @@ std::vector<applied_row> read_applied(const database& db, Runner&& run_on) {
 
 std::string where_of(const database& db) { return "database '" + db.name() + "'"; }
 
+// --- rebuilding a table, where ALTER TABLE cannot change constraints (SQLite) ---------------------
+
+// The clauses of a CREATE TABLE's list of columns and constraints, each [begin, end) between the
+// commas outside parentheses, quotes and comments, and where the list closes.
+struct definition_list {
+  std::vector<std::pair<std::size_t, std::size_t>> clauses;
+  std::size_t close = std::string::npos;
+};
+
+definition_list split_definition(const std::string& create) {
+  definition_list out;
+  int depth = 0;
+  char quote = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < create.size(); ++i) {
+    const char c = create[i];
+    const char next = i + 1 < create.size() ? create[i + 1] : '\0';
+    if (quote) {
+      if (c != quote) continue;
+      if (next == quote && quote != ']')
+        ++i;  // a doubled quote stands for itself
+      else
+        quote = 0;
+      continue;
+    }
+    if (c == '-' && next == '-') {
+      i = std::min(create.find('\n', i), create.size());
+    } else if (c == '/' && next == '*') {
+      const std::size_t end = create.find("*/", i + 2);
+      i = end == std::string::npos ? create.size() : end + 1;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+    } else if (c == '[') {
+      quote = ']';
+    } else if (c == '(') {
+      if (++depth == 1) start = i + 1;
+    } else if (c == ')') {
+      if (--depth == 0) {
+        out.clauses.emplace_back(start, i);
+        out.close = i;
+        break;
+      }
+    } else if (c == ',' && depth == 1) {
+      out.clauses.emplace_back(start, i);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+// The first `n` words of a clause, unquoted and upper-cased, and each parenthesised list as one
+// word of its own ("(A,B)").
+std::vector<std::string> leading_words(std::string_view clause, std::size_t n) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  auto upper = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+  while (i < clause.size() && words.size() < n) {
+    const char c = clause[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
+      const char close = c == '[' ? ']' : c;
+      std::string word;
+      for (++i; i < clause.size(); ++i) {
+        if (clause[i] == close) {
+          if (close != ']' && i + 1 < clause.size() && clause[i + 1] == close) {
+            word += upper(close);
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        word += upper(clause[i]);
+      }
+      words.push_back(std::move(word));
+    } else if (c == '(') {
+      std::string list = "(";
+      for (const std::string& w : leading_words(clause.substr(i + 1, clause.find(')', i) - i - 1), 64))
+        list += (list.size() > 1 ? "," : "") + w;
+      words.push_back(list + ")");
+      i = std::min(clause.find(')', i), clause.size() - 1) + 1;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+      std::string word;
+      while (i < clause.size() &&
+             (std::isalnum(static_cast<unsigned char>(clause[i])) || clause[i] == '_' || clause[i] == '$'))
+        word += upper(clause[i++]);
+      words.push_back(std::move(word));
+    } else {
+      ++i;  // a comma inside a column list, or punctuation: not a word
+    }
+  }
+  return words;
+}
+
+std::string upper_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The table-level FOREIGN KEY clause of `create` named `name`, or else the unnamed one on exactly
+// `columns`: its [begin, end), or nothing.
+std::optional<std::pair<std::size_t, std::size_t>> foreign_key_clause(const std::string& create,
+                                                                      const std::string& name,
+                                                                      const std::vector<std::string>& columns) {
+  std::string list = "(";
+  for (const std::string& c : columns) list += (list.size() > 1 ? "," : "") + upper_case(c);
+  list += ")";
+  const definition_list parts = split_definition(create);
+  std::optional<std::pair<std::size_t, std::size_t>> unnamed;
+  for (const auto& [begin, end] : parts.clauses) {
+    const auto words = leading_words(std::string_view(create).substr(begin, end - begin), 4);
+    if (words.size() >= 3 && words[0] == "CONSTRAINT" && words[1] == upper_case(name) && words[2] == "FOREIGN")
+      return std::pair{begin, end};
+    if (!unnamed && words.size() >= 3 && words[0] == "FOREIGN" && words[1] == "KEY" && words[2] == list)
+      unnamed = std::pair{begin, end};
+  }
+  return unnamed;
+}
+
+// Fails (ar::database_error, kind foreign_key_violation) when a row's foreign key points at no
+// row: what a transaction run with enforcement off checks before it commits.
+void check_foreign_keys(const database& db, const std::string& what) {
+  const std::string sql = db.dialect().foreign_key_check_sql();
+  if (sql.empty()) return;
+  std::string table, parent;
+  std::optional<std::int64_t> row;
+  std::array<detail::column_binding, 3> columns{detail::bind_column(table), detail::bind_column(row),
+                                                detail::bind_column(parent)};
+  std::size_t found = 0;
+  std::string listed;
+  auto keep = [&] {
+    if (found < 5)
+      listed += std::string(found ? "; " : "") + "a row of '" + table + "'" +
+                (row ? " (rowid " + std::to_string(*row) + ")" : std::string()) + " refers to no row of '" + parent +
+                "'";
+    ++found;
+  };
+  detail::run(detail::state_of(db), sql, {}, columns, detail::row_callback::of(keep), detail::cache_policy::once);
+  if (found > 0)
+    throw database_error(db.name(), sql,
+                         what + " would leave " + std::to_string(found) +
+                             " row(s) whose foreign key points at no row, so nothing of it was kept: " + listed +
+                             (found > 5 ? "; ..." : ""),
+                         {}, error_kind::foreign_key_violation);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -291,21 +442,80 @@ void schema::add_foreign_key(std::string_view table, const std::vector<std::stri
   const std::string definition = "FOREIGN KEY " + quoted_list(d, columns) + " REFERENCES " + quoted(d, to_table) + " " +
                                  quoted_list(d, to_columns);
   std::string sql;
-  if (!d.add_foreign_key(sql, table, name, definition))
-    throw configuration_error("ar::schema::add_foreign_key('" + std::string(table) + "' -> '" + std::string(to_table) +
-                              "'): " + std::string(d.driver_name()) +
+  if (d.add_foreign_key(sql, table, name, definition)) return run(sql);
+  const std::string call =
+      "ar::schema::add_foreign_key('" + std::string(table) + "' -> '" + std::string(to_table) + "')";
+  if (d.table_definition_sql().empty())
+    throw configuration_error(call + ": " + std::string(d.driver_name()) +
                               " cannot add a constraint to an existing table; declare the foreign key when the table "
                               "is created (column_spec::references in create_table)");
-  run(sql);
+  rebuild_table(table, call, [&](const std::string& create) {
+    if (foreign_key_clause(create, name, {}))
+      throw configuration_error(call + ": the table has a foreign key named '" + name + "' already");
+    const std::size_t close = split_definition(create).close;
+    if (close == std::string::npos)
+      throw configuration_error(call + ": ar could not read the table's CREATE TABLE: " + create);
+    return create.substr(0, close) + ", CONSTRAINT " + quoted(d, name) + " " + definition + create.substr(close);
+  });
 }
 
 void schema::drop_foreign_key(std::string_view table, const std::vector<std::string>& columns) {
   const dialect& d = db_.dialect();
+  const std::string name = detail::ddl_object_name(d, "fk", table, views(columns));
   std::string sql;
-  if (!d.drop_foreign_key(sql, table, detail::ddl_object_name(d, "fk", table, views(columns))))
-    throw configuration_error("ar::schema::drop_foreign_key('" + std::string(table) +
-                              "'): " + std::string(d.driver_name()) + " cannot drop a constraint of an existing table");
-  run(sql);
+  if (d.drop_foreign_key(sql, table, name)) return run(sql);
+  const std::string call = "ar::schema::drop_foreign_key('" + std::string(table) + "')";
+  if (d.table_definition_sql().empty())
+    throw configuration_error(call + ": " + std::string(d.driver_name()) +
+                              " cannot drop a constraint of an existing table");
+  rebuild_table(table, call, [&](const std::string& create) {
+    const auto clause = foreign_key_clause(create, name, columns);
+    if (!clause)
+      throw configuration_error(call + ": the table has no foreign key named '" + name +
+                                "', nor one without a name on the same columns");
+    // From the comma before the clause (a constraint follows the columns: there is one) to its end.
+    const std::size_t comma = create.rfind(',', clause->first);
+    return create.substr(0, comma) + create.substr(clause->second);
+  });
+}
+
+void schema::rebuild_table(std::string_view table, const std::string& call,
+                           const std::function<std::string(const std::string& create)>& edit) {
+  const dialect& d = db_.dialect();
+  std::unique_ptr<transaction> own;
+  if (!foreign_keys_off_) {
+    if (db_.in_transaction())
+      throw configuration_error(call + ": " + std::string(d.driver_name()) +
+                                " changes a table's constraints by rebuilding the table, with foreign key enforcement "
+                                "off, which it cannot switch inside a transaction: call it outside the transaction "
+                                "this thread has open on database '" +
+                                db_.name() + "', or in a migration (ar::migrator)");
+    own.reset(new transaction(db_, d.foreign_keys_enforced_sql(false), d.foreign_keys_enforced_sql(true)));
+  }
+  std::string type, object, sql, create;
+  std::vector<std::string> made_on_it;
+  std::array<detail::column_binding, 3> columns{detail::bind_column(type), detail::bind_column(object),
+                                                detail::bind_column(sql)};
+  const std::array<value, 1> params{value{std::string(table)}};
+  auto keep = [&] {
+    if (type == "table")
+      create = sql;
+    else
+      made_on_it.push_back(sql);
+  };
+  if (pin_)
+    detail::run(*pin_, d.table_definition_sql(), params, columns, detail::row_callback::of(keep),
+                detail::cache_policy::once);
+  else
+    detail::run(detail::state_of(db_), d.table_definition_sql(), params, columns, detail::row_callback::of(keep),
+                detail::cache_policy::once);
+  if (create.empty())
+    throw configuration_error(call + ": " + where_of(db_) + " has no table '" + std::string(table) + "'");
+  run_all(d.rebuild_table_sql(table, edit(create), made_on_it));
+  if (own) {
+    check_foreign_keys(db_, call);
+    own->commit();
+  }
 }
 
 void schema::execute(std::string_view sql) { run(std::string(sql)); }
@@ -435,7 +645,8 @@ std::vector<std::int64_t> migrator::up(std::optional<std::int64_t> target) {
       if (contains(before, m.version)) continue;
       schema s(db_, nullptr);
       try {
-        transaction tx(db_);
+        transaction tx(db_, d.foreign_keys_enforced_sql(false), d.foreign_keys_enforced_sql(true));
+        s.foreign_keys_off_ = !tx.nested() && !d.foreign_keys_enforced_sql(false).empty();
         // The version row first: a second process applying the same migration waits here for this
         // transaction, then finds the row (a unique violation) and skips the migration.
         try {
@@ -446,6 +657,8 @@ std::vector<std::int64_t> migrator::up(std::optional<std::int64_t> target) {
           throw;
         }
         m.up(s);
+        if (s.foreign_keys_off_)
+          check_foreign_keys(db_, "migration " + std::to_string(m.version) + " '" + m.name + "'");
         tx.commit();
       } catch (const migration_error&) {
         throw;
@@ -503,12 +716,15 @@ std::vector<std::int64_t> migrator::down(std::int64_t target) {
     for (const migration* m : plan(applied_on(db_))) {
       schema s(db_, nullptr);
       try {
-        transaction tx(db_);
+        transaction tx(db_, d.foreign_keys_enforced_sql(false), d.foreign_keys_enforced_sql(true));
+        s.foreign_keys_off_ = !tx.nested() && !d.foreign_keys_enforced_sql(false).empty();
         const std::array<value, 1> key{value{m->version}};
         // The row first, as up writes it: the second of two processes finds it gone and skips.
         const auto result = detail::run(detail::state_of(db_), forget_sql(d), key, {}, {}, detail::cache_policy::once);
         if (result.rows_affected == 0) continue;
         m->down(s);
+        if (s.foreign_keys_off_)
+          check_foreign_keys(db_, "migration " + std::to_string(m->version) + " '" + m->name + "' (down)");
         tx.commit();
       } catch (const std::exception& e) {
         db_.clear_statement_cache();

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -244,27 +245,38 @@ TEST_P(migrations, two_migrators_at_once_apply_each_migration_once) {
   EXPECT_NO_THROW((ar::verify_schema<Author, Book>(first)));
 }
 
-TEST_P(migrations, foreign_keys_are_added_and_dropped_where_the_database_can) {
+TEST_P(migrations, foreign_keys_are_added_to_and_dropped_from_existing_tables) {
   ar::migrator m(db, {library()[0]});
   m.up();
   ar::schema s(db);
   s.create_table("reviews",
                  {ar::column_def<std::int64_t>("id").primary_key(), ar::column_def<std::int64_t>("author_id")});
-  if (GetParam() == "sqlite") {
-    try {
-      s.add_foreign_key("reviews", {"author_id"}, "authors");
-      FAIL() << "SQLite cannot add a constraint to a table";
-    } catch (const ar::configuration_error& e) {
-      EXPECT_NE(std::string(e.what()).find("references"), std::string::npos) << e.what();
-    }
-    return;
-  }
+  const std::size_t made = s.statements().size();
   s.add_foreign_key("reviews", {"author_id"}, "authors");
-  EXPECT_THROW(db.execute(ar_test::sql_for(db, "INSERT INTO {reviews} ({id}, {author_id}) VALUES (1, 7)")),
-               ar::database_error);
+  try {
+    db.execute(ar_test::sql_for(db, "INSERT INTO {reviews} ({id}, {author_id}) VALUES (1, 7)"));
+    FAIL() << "the new foreign key let a review of no author in";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
+  }
   s.drop_foreign_key("reviews", {"author_id"});
   EXPECT_EQ(db.execute(ar_test::sql_for(db, "INSERT INTO {reviews} ({id}, {author_id}) VALUES (1, 7)")), 1u);
-  EXPECT_EQ(s.statements().size(), 3u);
+  // ALTER TABLE where the database can; SQLite rebuilds the table (5 statements each: the rows
+  // parked in a temporary table, the table dropped and made again, the rows back, the parking dropped).
+  const std::vector<std::string> changes(s.statements().begin() + static_cast<std::ptrdiff_t>(made),
+                                         s.statements().end());
+  if (GetParam() == "sqlite") {
+    ASSERT_EQ(changes.size(), 10u);
+    EXPECT_EQ(changes[0], R"(CREATE TEMP TABLE temp."ar_rebuild" AS SELECT * FROM "reviews")");
+    EXPECT_NE(changes[2].find(
+                  R"(CONSTRAINT "fk_reviews_on_author_id" FOREIGN KEY ("author_id") REFERENCES "authors" ("id"))"),
+              std::string::npos)
+        << changes[2];
+    EXPECT_EQ(changes[7].find("fk_reviews_on_author_id"), std::string::npos) << changes[7];
+  } else {
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_NE(changes[0].find("ADD CONSTRAINT"), std::string::npos) << changes[0];
+  }
 }
 
 TEST_P(migrations, two_migrations_of_one_version_are_refused) {
@@ -276,6 +288,130 @@ TEST_P(migrations, two_migrations_of_one_version_are_refused) {
   } catch (const ar::configuration_error& e) {
     EXPECT_NE(std::string(e.what()).find("two migrations have the version 20261201"), std::string::npos) << e.what();
   }
+}
+
+// --- SQLite: constraints changed by rebuilding the table ----------------------------------------
+
+class sqlite_rebuild : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db = ar::open("sqlite::memory:", "rebuild");
+    for (const char* sql : {
+             "CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT)",
+             "CREATE TABLE reviews (id INTEGER PRIMARY KEY, author_id INTEGER, body TEXT -- the text\n)",
+             "CREATE INDEX reviews_by_author ON reviews (author_id)",
+             "CREATE TABLE review_log (review_id INTEGER)",
+             "CREATE TRIGGER log_reviews AFTER INSERT ON reviews BEGIN INSERT INTO review_log VALUES (new.id); END",
+             "CREATE VIEW long_reviews AS SELECT id FROM reviews WHERE length(body) > 3",
+             "CREATE TABLE replies (id INTEGER PRIMARY KEY, review_id INTEGER REFERENCES reviews (id) ON DELETE "
+             "CASCADE)",
+             "INSERT INTO authors VALUES (1, 'Ada')",
+             "INSERT INTO reviews VALUES (10, 1, 'good'), (11, 1, 'ok')",
+             "INSERT INTO replies VALUES (100, 10), (101, 11)",
+         })
+      db.execute(sql);
+  }
+  void TearDown() override { ar::close_all(); }
+
+  std::int64_t count(const std::string& table) {
+    return std::get<0>(ar::sql<std::tuple<std::int64_t>>(db, "SELECT COUNT(*) FROM " + table).at(0));
+  }
+  std::string definition(const std::string& name) {
+    return std::get<0>(
+        ar::sql<std::tuple<std::string>>(db, "SELECT sql FROM sqlite_master WHERE name = ?", name).at(0));
+  }
+  // Whether SQLite enforces foreign keys on the connection the next statement takes.
+  bool enforced() { return std::get<0>(ar::sql<std::tuple<std::int64_t>>(db, "PRAGMA foreign_keys").at(0)) == 1; }
+  static ar::migration add_key() {
+    return {1, "reviews belong to authors",
+            [](ar::schema& s) { s.add_foreign_key("reviews", {"author_id"}, "authors"); },
+            [](ar::schema& s) { s.drop_foreign_key("reviews", {"author_id"}); }};
+  }
+  ar::database db;
+};
+
+TEST_F(sqlite_rebuild, keeps_the_rows_indexes_triggers_views_and_the_tables_that_refer_to_it) {
+  ar::migrator m(db, {add_key()});
+  m.up();
+  EXPECT_NE(definition("reviews").find("FOREIGN KEY"), std::string::npos) << definition("reviews");
+  EXPECT_EQ(count("reviews"), 2);
+  EXPECT_EQ(count("replies"), 2);  // dropping the old table fired no ON DELETE CASCADE
+  EXPECT_EQ(definition("reviews_by_author"), "CREATE INDEX reviews_by_author ON reviews (author_id)");
+  EXPECT_EQ(count("long_reviews"), 1);
+  db.execute("INSERT INTO reviews VALUES (12, 1, 'great')");
+  EXPECT_EQ(count("review_log"), 1);  // the trigger was made again
+  EXPECT_TRUE(enforced());            // switched back on after the migration's transaction
+  try {
+    db.execute("INSERT INTO reviews VALUES (13, 7, 'by nobody')");
+    FAIL() << "the added foreign key let a review of no author in";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
+  }
+  EXPECT_THROW(db.execute("INSERT INTO replies VALUES (102, 99)"), ar::database_error);  // and still enforced
+  m.down(0);
+  EXPECT_EQ(definition("reviews").find("FOREIGN KEY"), std::string::npos) << definition("reviews");
+  EXPECT_EQ(count("replies"), 2);
+  EXPECT_EQ(db.execute("INSERT INTO reviews VALUES (13, 7, 'by nobody')"), 1u);
+  EXPECT_TRUE(enforced());
+}
+
+TEST_F(sqlite_rebuild, rows_the_new_key_refuses_fail_the_migration_and_nothing_changes) {
+  db.execute("INSERT INTO reviews VALUES (12, 7, 'by nobody')");
+  const std::string before = definition("reviews");
+  ar::migrator m(db, {add_key()});
+  try {
+    m.up();
+    FAIL() << "expected ar::migration_error";
+  } catch (const ar::migration_error& e) {
+    EXPECT_NE(std::string(e.what()).find("refers to no row of 'authors'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("rowid 12"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(definition("reviews"), before);
+  EXPECT_EQ(count("reviews"), 3);
+  EXPECT_EQ(count("replies"), 2);
+  EXPECT_EQ(m.current_version(), std::nullopt);
+  EXPECT_TRUE(enforced());
+}
+
+TEST_F(sqlite_rebuild, outside_a_migrator_runs_in_its_own_transaction_and_refuses_inside_one) {
+  ar::schema s(db);
+  {
+    ar::transaction tx(db);
+    try {
+      s.add_foreign_key("reviews", {"author_id"}, "authors");
+      FAIL() << "expected ar::configuration_error";
+    } catch (const ar::configuration_error& e) {
+      EXPECT_NE(std::string(e.what()).find("outside the transaction"), std::string::npos) << e.what();
+    }
+  }
+  ar::statement_counter counter;
+  s.add_foreign_key("reviews", {"author_id"}, "authors");
+  const auto& sent = counter.statements();
+  ASSERT_GE(sent.size(), 4u);
+  EXPECT_EQ(sent[0], "PRAGMA foreign_keys = OFF");
+  EXPECT_EQ(sent[1], "BEGIN");
+  EXPECT_EQ(sent[sent.size() - 2], "COMMIT");
+  EXPECT_EQ(sent.back(), "PRAGMA foreign_keys = ON");
+  EXPECT_NE(definition("reviews").find("FOREIGN KEY"), std::string::npos);
+  EXPECT_THROW(s.add_foreign_key("reviews", {"author_id"}, "authors"), ar::configuration_error);  // there already
+  EXPECT_TRUE(enforced());
+}
+
+TEST_F(sqlite_rebuild, drops_a_foreign_key_written_without_a_name_and_refuses_one_that_is_not_there) {
+  db.execute(
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, [author_id] INTEGER, FOREIGN KEY ([author_id]) "
+      "REFERENCES authors (id))");
+  ar::schema s(db);
+  s.drop_foreign_key("notes", {"author_id"});
+  EXPECT_EQ(definition("notes"), "CREATE TABLE notes (id INTEGER PRIMARY KEY, [author_id] INTEGER)");
+  try {
+    s.drop_foreign_key("notes", {"author_id"});
+    FAIL() << "expected ar::configuration_error";
+  } catch (const ar::configuration_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no foreign key named 'fk_notes_on_author_id'"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(s.add_foreign_key("nowhere", {"author_id"}, "authors"), ar::configuration_error);
 }
 
 TEST(migrations_naming, a_database_with_a_naming_convention_is_refused) {

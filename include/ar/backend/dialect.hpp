@@ -100,6 +100,26 @@ class AR_API dialect {
                                std::string_view definition) const;
   // ALTER TABLE that drops `table`'s FOREIGN KEY constraint `name`; false where it cannot (SQLite).
   virtual bool drop_foreign_key(std::string& out, std::string_view table, std::string_view name) const;
+  // Where a table's constraints cannot be altered (add_foreign_key and drop_foreign_key return
+  // false), migrations rebuild the table instead. Empty by default (no rebuild: the error says the
+  // database cannot). table_definition_sql reads the CREATE TABLE of a table and the CREATE INDEX /
+  // CREATE TRIGGER statements made on it (the table's name bound; rows of type, name and sql, the
+  // table's first).
+  virtual std::string table_definition_sql() const { return {}; }
+  // The statements that rebuild `table` as `create` (its CREATE TABLE, edited) with its rows, and
+  // make `made_on_it` (its indexes and triggers) again.
+  virtual std::vector<std::string> rebuild_table_sql(std::string_view /*table*/, std::string_view /*create*/,
+                                                     std::span<const std::string> /*made_on_it*/) const {
+    return {};
+  }
+  // The switch of foreign key enforcement on a connection, sent before the transaction of a
+  // rebuild begins and after it ends (SQLite ignores it inside a transaction): a rebuild drops a
+  // table other tables may refer to, which must neither fail nor fire their ON DELETE actions.
+  virtual std::string foreign_keys_enforced_sql(bool /*on*/) const { return {}; }
+  // The rows whose foreign key points at no row, in every table: rows of table (text), row id
+  // (integer or NULL), referred table (text). A transaction run with enforcement off commits only
+  // when there are none.
+  virtual std::string foreign_key_check_sql() const { return {}; }
   // The statements that take and give back a lock on migrating for the whole of a run, on one
   // connection, where a migration cannot lock by its transaction (MariaDB: GET_LOCK / RELEASE_LOCK,
   // each returning one integer, 1 when it succeeded). Empty by default: the version row's write,
