@@ -2,6 +2,7 @@
 """Compile cost of a typical translation unit using ar (issue 8, goal: <= 5 s and <= 500 MB at -O2).
 
     benchmarks/compile_cost.py [--models 10] [--fields 10] [--cxx g++] [--keep DIR]
+                               [--no-queries] [--against-hand-written [--runs 5]]
 
 Generates one translation unit with N models of M fields each (an integer key, text, integers,
 optional columns; each model has_many the next one and belongs_to the previous one) and the
@@ -10,12 +11,20 @@ find, insert_all, update, with("...") two levels deep, lazy relation access), th
 once with `-std=c++20 -O2` (object file only, no link) under /usr/bin/time -v and prints the wall
 time and the peak memory (maximum resident set size) of the compiler. Needs the compiler and the
 headers of ar's dependencies (Boost, range-v3, SOCI), as the build does.
+
+With --against-hand-written (issue 22: goal ar <= 1.5x the hand-written unit's time and memory) it
+also generates the same unit written by hand with SOCI (the models as plain structs, the same
+tables, statements and loads with soci::statement, into/use and loops, no ar header), compiles
+both alternately --runs times each, ar first, and prints per unit the median wall time, user time
+and peak memory, the ratios ar / hand-written and the verdicts of both goals. It exits with 1 when
+either unit does not compile (the ctest benchmarks.compile_cost_units).
 """
 
 import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -339,13 +348,81 @@ def generate_hand_written(models, fields, queries=True):
     return "\n".join(out) + "\n"
 
 
-def include_flags():
-    """The include directories ar's dependencies need, as the system has them."""
-    flags = ["-I", os.path.join(ROOT, "include")]
+# <ar/export.hpp> as a static build generates it (CMake's GenerateExportHeader, into the build tree's
+# include/): where no build tree is named (--generated-include), the script writes this one.
+EXPORT_HPP = """// Written by benchmarks/compile_cost.py: <ar/export.hpp> as a static build of ar generates it.
+#pragma once
+#define AR_API
+#define AR_NO_EXPORT
+"""
+
+
+def include_flags(generated):
+    """The include directories: ar's headers, those the build generates (in `generated`), and those
+    of ar's dependencies, as the system has them."""
+    flags = ["-I", os.path.join(ROOT, "include"), "-I", generated]
     for candidate in ("/usr/include/soci", "/usr/local/include/soci"):
         if os.path.isdir(candidate):
             flags += ["-I", candidate]
     return flags
+
+
+def measure(cxx, source, generated):
+    """Compiles source once (-std=c++20 -O2, object file only) under /usr/bin/time -v: its wall time
+    and user time in seconds and its peak memory in kB (None where time did not say), or None when
+    the compile fails, its errors printed."""
+    cmd = ["/usr/bin/time", "-v", cxx, "-std=c++20", "-O2", *include_flags(generated), "-c", source,
+           "-o", os.path.splitext(source)[0] + ".o"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stderr, file=sys.stderr)
+        return None
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
+    seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else float("nan")
+    return seconds, float(user.group(1)) if user else float("nan"), int(rss.group(1)) if rss else None
+
+
+def against_hand_written(args, workdir, generated):
+    """Compiles the ar unit and its hand-written SOCI twin alternately, --runs times each (ar first),
+    and prints the medians, the ratios ar / hand-written and the verdicts of both goals. Fails (1)
+    when either unit does not compile."""
+    units = [("ar", os.path.join(workdir, "compile_cost.cpp"), generate),
+             ("hand-written", os.path.join(workdir, "compile_cost_hand_written.cpp"), generate_hand_written)]
+    for _, source, generator in units:
+        with open(source, "w", encoding="utf-8") as f:
+            f.write(generator(args.models, args.fields, not args.no_queries))
+    runs = {name: [] for name, _, _ in units}
+    for _ in range(args.runs):
+        for name, source, _ in units:
+            result = measure(args.cxx, source, generated)
+            if result is None:
+                print(f"compile_cost: the {name} unit ({source}) does not compile", file=sys.stderr)
+                return 1
+            runs[name].append(result)
+    print(f"compile_cost: {args.models} models x {args.fields} fields"
+          f"{' (no queries)' if args.no_queries else ' and their queries'}, "
+          f"{os.path.basename(args.cxx)} -std=c++20 -O2 -c, ar against hand-written SOCI, "
+          f"{args.runs} run{'s' if args.runs != 1 else ''} each, alternating (ar first)")
+    medians = {}
+    for name, source, _ in units:
+        walls = [r[0] for r in runs[name]]
+        rss = [r[2] for r in runs[name]]
+        medians[name] = (statistics.median(walls), statistics.median(r[1] for r in runs[name]),
+                         statistics.median(rss) / 1024 if None not in rss else float("nan"))
+        lines = sum(1 for _ in open(source, encoding="utf-8"))
+        print(f"  {name:<12} {lines:>5} lines: wall time median {medians[name][0]:.2f} s "
+              f"({min(walls):.2f}-{max(walls):.2f} s), user {medians[name][1]:.2f} s, "
+              f"peak memory {medians[name][2]:.0f} MB")
+    ar, hand = medians["ar"], medians["hand-written"]
+    ratios = [a / h if h else float("nan") for a, h in zip(ar, hand)]
+    print(f"  ar / hand-written: wall time {ratios[0]:.2f}x, user time {ratios[1]:.2f}x, "
+          f"peak memory {ratios[2]:.2f}x")
+    print(f"  goal: ar <= 1.5x the hand-written unit's time and memory: "
+          f"{'met' if ratios[0] <= 1.5 and ratios[2] <= 1.5 else 'MISSED'}")
+    print(f"  goal: ar <= 5 s and <= 500 MB at the median: {'met' if ar[0] <= 5 and ar[2] <= 500 else 'MISSED'}")
+    return 0
 
 
 def main():
@@ -355,37 +432,49 @@ def main():
     parser.add_argument("--cxx", default=os.environ.get("CXX", "g++"))
     parser.add_argument("--keep", help="write the generated source into this directory and keep it")
     parser.add_argument("--no-queries", action="store_true", help="only the models and create_tables")
+    parser.add_argument("--generated-include", help="the build tree's generated headers (<build>/include, with "
+                        "ar/export.hpp); without it, a stand-in for a static build is written")
+    parser.add_argument("--against-hand-written", action="store_true",
+                        help="also compile the same unit written by hand with SOCI, alternately, and compare")
+    parser.add_argument("--runs", type=int, default=5, help="compiles of each unit with --against-hand-written")
     args = parser.parse_args()
 
     if not shutil.which("/usr/bin/time") and not os.path.exists("/usr/bin/time"):
         print("compile_cost: /usr/bin/time is missing (Debian package: time)", file=sys.stderr)
         return 1
+    if args.runs < 1:
+        print("compile_cost: --runs must be at least 1", file=sys.stderr)
+        return 1
     workdir = args.keep or tempfile.mkdtemp(prefix="ar_compile_cost_")
     os.makedirs(workdir, exist_ok=True)
-    source = os.path.join(workdir, "compile_cost.cpp")
-    with open(source, "w", encoding="utf-8") as f:
-        f.write(generate(args.models, args.fields, not args.no_queries))
-    cmd = ["/usr/bin/time", "-v", args.cxx, "-std=c++20", "-O2", *include_flags(), "-c", source,
-           "-o", os.path.join(workdir, "compile_cost.o")]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        print(proc.stderr, file=sys.stderr)
-        return 1
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
-    seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else float("nan")
-    lines = sum(1 for _ in open(source, encoding="utf-8"))
-    print(f"compile_cost: {args.models} models x {args.fields} fields"
-          f"{' (no queries)' if args.no_queries else ' and their queries'}, {lines} lines, "
-          f"{os.path.basename(args.cxx)} -std=c++20 -O2 -c")
-    print(f"  wall time {seconds:.2f} s (user {float(user.group(1)) if user else float('nan'):.2f} s), "
-          f"peak memory {int(rss.group(1)) / 1024 if rss else float('nan'):.0f} MB")
-    print(f"  goal: <= 5 s and <= 500 MB: "
-          f"{'met' if seconds <= 5 and rss and int(rss.group(1)) <= 500 * 1024 else 'MISSED'}")
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    generated = args.generated_include
+    if not generated:
+        generated = os.path.join(workdir, "generated")
+        os.makedirs(os.path.join(generated, "ar"), exist_ok=True)
+        with open(os.path.join(generated, "ar", "export.hpp"), "w", encoding="utf-8") as f:
+            f.write(EXPORT_HPP)
+    try:
+        if args.against_hand_written:
+            return against_hand_written(args, workdir, generated)
+        source = os.path.join(workdir, "compile_cost.cpp")
+        with open(source, "w", encoding="utf-8") as f:
+            f.write(generate(args.models, args.fields, not args.no_queries))
+        result = measure(args.cxx, source, generated)
+        if result is None:
+            return 1
+        seconds, user, rss = result
+        lines = sum(1 for _ in open(source, encoding="utf-8"))
+        print(f"compile_cost: {args.models} models x {args.fields} fields"
+              f"{' (no queries)' if args.no_queries else ' and their queries'}, {lines} lines, "
+              f"{os.path.basename(args.cxx)} -std=c++20 -O2 -c")
+        print(f"  wall time {seconds:.2f} s (user {user:.2f} s), "
+              f"peak memory {rss / 1024 if rss else float('nan'):.0f} MB")
+        print(f"  goal: <= 5 s and <= 500 MB: "
+              f"{'met' if seconds <= 5 and rss and rss <= 500 * 1024 else 'MISSED'}")
+        return 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
