@@ -398,7 +398,8 @@ def against_hand_written(args, workdir, generated):
         for name, source, _ in units:
             result = measure(args.cxx, source, generated)
             if result is None:
-                print(f"compile_cost: the {name} unit ({source}) does not compile", file=sys.stderr)
+                print(f"compile_cost: the {name} unit does not compile"
+                      f"{f' ({source})' if args.keep else ' (--keep DIR keeps its source)'}", file=sys.stderr)
                 return 1
             runs[name].append(result)
     print(f"compile_cost: {args.models} models x {args.fields} fields"
