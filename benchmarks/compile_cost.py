@@ -222,6 +222,8 @@ def generate_hand_written(models, fields, queries=True):
         out.append("  }")
         out.append("};")
         out.append("")
+        if not queries:
+            continue
         others = [c for c, _, _ in cols[1:]]
         out.append(f"void update(soci::session& sql, const {n}& m) {{")
         out.append(f"  {n}_row row;")
@@ -268,7 +270,7 @@ def generate_hand_written(models, fields, queries=True):
             out.append(f"  sql << \"CREATE INDEX index_t{i}_on_parent_id ON t{i} (parent_id)\";")
     out.append("}")
     out.append("")
-    out.append("std::size_t typical_queries(soci::session& sql) {")
+    out.append(f"std::size_t typical_queries(soci::session& {'sql' if queries else '/*sql*/'}) {{")
     out.append("  std::size_t n = 0;")
     for i, n in enumerate(names if queries else []):
         out.append(f"  {{  // {n}")
