@@ -362,7 +362,8 @@ def main():
     if not results:
         print(f"bench-report: no W<n>/<variant>/<size> results in {args.results}", file=sys.stderr)
         return 1
-    reps = {b.get("repetitions", 1) for b in json.load(open(args.results, encoding="utf-8")).get("benchmarks", [])}
+    with open(args.results, encoding="utf-8") as f:
+        reps = {b.get("repetitions", 1) for b in json.load(f).get("benchmarks", [])}
     print(f"Same-run ratios from {args.results}")
     print(f"  machine: {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
           f"load average {', '.join(f'{x:.2f}' for x in context.get('load_avg', [])) or '?'}; "
