@@ -273,9 +273,7 @@ std::vector<std::string> leading_words(std::string_view clause, std::size_t n) {
   auto upper = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
   while (i < clause.size() && words.size() < n) {
     const char c = clause[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-    } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
+    if (c == '"' || c == '`' || c == '[' || c == '\'') {
       const char close = c == '[' ? ']' : c;
       std::string word;
       for (++i; i < clause.size(); ++i) {
@@ -304,7 +302,7 @@ std::vector<std::string> leading_words(std::string_view clause, std::size_t n) {
         word += upper(clause[i++]);
       words.push_back(std::move(word));
     } else {
-      ++i;  // a comma inside a column list, or punctuation: not a word
+      ++i;  // a space, a comma inside a column list, or punctuation: not a word
     }
   }
   return words;
