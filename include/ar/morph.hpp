@@ -270,27 +270,8 @@ struct morph_to_impl {
   using type_def = typename column_named<typename Rel::morph_type_field, typename model_of<owner>::columns>::def;
   using id_def = typename column_named<typename Rel::foreign_key_name, typename model_of<owner>::columns>::def;
 
-  // The type and key the record points at, or nothing.
-  static std::optional<std::pair<std::string, std::int64_t>> target_of(const owner& o) {
-    const auto& type = o.*type_def::pointer;
-    const auto& id = o.*id_def::pointer;
-    std::string name;
-    if constexpr (type_def::nullable) {
-      if (!type) return std::nullopt;
-      name = *type;
-    } else {
-      name = type;
-    }
-    if (name.empty()) return std::nullopt;
-    if constexpr (id_def::nullable) {
-      if (!id) return std::nullopt;
-      return std::pair{std::move(name), static_cast<std::int64_t>(*id)};
-    } else {
-      return std::pair{std::move(name), static_cast<std::int64_t>(id)};
-    }
-  }
-
-  // The same, as a view of the record's type field (valid while the record is unchanged).
+  // The type and key the record points at, the type as a view of its field (valid while the record
+  // is unchanged), or nothing.
   static std::optional<std::pair<std::string_view, std::int64_t>> target_view(const owner& o) {
     const auto& type = o.*type_def::pointer;
     const auto& id = o.*id_def::pointer;
@@ -308,6 +289,13 @@ struct morph_to_impl {
     } else {
       return std::pair{name, static_cast<std::int64_t>(id)};
     }
+  }
+
+  // The same, the type copied.
+  static std::optional<std::pair<std::string, std::int64_t>> target_of(const owner& o) {
+    const auto t = target_view(o);
+    if (!t) return std::nullopt;
+    return std::pair{std::string(t->first), t->second};
   }
 
   // first_access: a lazy read, on a record other threads may read too (see publish_loaded); else
@@ -387,6 +375,7 @@ struct morph_to_eager_ops {
     // scan finds one. Names are views of the owners' fields, which nothing changes until the commit.
     struct type_met {
       std::string_view name;
+      const morph_target* target = nullptr;  // resolved before its statement
       std::vector<std::int64_t> keys;
       morph_records records;
       std::shared_ptr<const std::vector<morph_ref>> refs;  // one per record, as by_key orders them
@@ -401,29 +390,25 @@ struct morph_to_eager_ops {
       if (!t) continue;
       std::size_t at = 0;
       while (at < types.size() && types[at].name != t->first) ++at;
-      if (at == types.size()) types.push_back(type_met{t->first, {}, {}, nullptr, nullptr});
+      if (at == types.size()) types.push_back(type_met{t->first, nullptr, {}, {}, nullptr, nullptr});
       types[at].keys.push_back(t->second);
       pointed[i] = {at, t->second};
     }
-    std::vector<const morph_target*> targets;
-    targets.reserve(types.size());
     for (type_met& type : types) {
-      const morph_target& target = morph_target_named(type.name, model_of<owner>::table);
-      targets.push_back(&target);
+      type.target = &morph_target_named(type.name, model_of<owner>::table);
       std::sort(type.keys.begin(), type.keys.end());
       type.keys.erase(std::unique(type.keys.begin(), type.keys.end()), type.keys.end());
-      type.records = target.load(type.keys);
+      type.records = type.target->load(type.keys);
     }
     // One morph_ref per record, which the owners pointing at it share, all in one allocation.
-    for (std::size_t t = 0; t < types.size(); ++t) {
-      type_met& type = types[t];
+    for (type_met& type : types) {
       const std::string& name = intern_morph_name(type.name);
       auto refs = std::make_shared<std::vector<morph_ref>>();
       refs->reserve(type.records.by_key.size());
       for (const auto& [key, record] : type.records.by_key)
-        refs->emplace_back(interned_t{}, record, targets[t]->type, name);
+        refs->emplace_back(interned_t{}, record, type.target->type, name);
       type.refs = std::move(refs);
-      type.dangling = std::make_shared<const morph_ref>(interned_t{}, nullptr, targets[t]->type, name);
+      type.dangling = std::make_shared<const morph_ref>(interned_t{}, nullptr, type.target->type, name);
     }
     auto values = std::make_shared<std::vector<std::shared_ptr<const void>>>();
     values->reserve(owners.size());
@@ -440,11 +425,12 @@ struct morph_to_eager_ops {
     }
     // Deeper paths continue per type, on that type's relations (records no one else sees yet).
     if (!node.children.empty())
-      for (std::size_t t = 0; t < types.size(); ++t) {
+      for (const type_met& type : types) {
         std::vector<const void*> records;
-        records.reserve(types[t].records.by_key.size());
-        for (const auto& [key, record] : types[t].records.by_key) records.push_back(record.get());
-        for (const eager_node& child : node.children) targets[t]->table().find(child.name).eager_load(records, child)();
+        records.reserve(type.records.by_key.size());
+        for (const auto& [key, record] : type.records.by_key) records.push_back(record.get());
+        for (const eager_node& child : node.children)
+          type.target->table().find(child.name).eager_load(records, child)();
       }
     return [owners, values] {
       for (std::size_t i = 0; i < owners.size(); ++i) {
