@@ -93,6 +93,14 @@ class column_spec {
   column_spec&& references(std::string table, std::string column = "id") && {
     return std::move(references(std::move(table), std::move(column)));
   }
+  // With references(...): no index on this column (Rails' `index: false`; AR_NO_INDEX on a
+  // belongs_to). MariaDB's InnoDB still makes one for the FOREIGN KEY.
+  column_spec& without_index() & {
+    indexed_ = false;
+    return *this;
+  }
+  // without_index() on a temporary.
+  column_spec&& without_index() && { return std::move(without_index()); }
 
   // The column's name.
   const std::string& name() const noexcept { return name_; }
@@ -112,6 +120,8 @@ class column_spec {
   const std::optional<value>& default_value() const noexcept { return default_; }
   // The table and column its FOREIGN KEY references, if it has one.
   const std::optional<std::pair<std::string, std::string>>& reference() const noexcept { return references_; }
+  // Whether a column that references(...) another table is indexed (without_index(): not).
+  bool indexed() const noexcept { return indexed_; }
 
  private:
   std::string name_;
@@ -121,6 +131,7 @@ class column_spec {
   int scale_;
   bool primary_key_ = false;
   bool unique_ = false;
+  bool indexed_ = true;
   std::optional<value> default_;
   std::optional<std::pair<std::string, std::string>> references_;
 };

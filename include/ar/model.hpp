@@ -453,7 +453,8 @@
 // Relations: AR_BELONGS_TO(name, Target, foreign_key, options...) on the model holding the foreign
 // key; AR_HAS_ONE / AR_HAS_MANY(name, Target, foreign_key, options...) on the model it refers to.
 // Options: AR_OWNER_KEY(field) (the key the foreign key refers to, default: the primary key),
-// AR_NO_FOREIGN_KEY (belongs_to: create_table makes no FOREIGN KEY constraint for it),
+// AR_NO_FOREIGN_KEY (belongs_to: create_table makes no FOREIGN KEY constraint for it), AR_NO_INDEX
+// (belongs_to: create_table makes no index for its foreign key),
 // AR_INVERSE(relation) (the relation on Target that points back), AR_DEPENDENT(destroy | delete |
 // nullify | restrict) (has_one / has_many: what destroying the owner does to the related rows).
 #define AR_BELONGS_TO(name, Target, foreign_key, ...) (BELONGS_TO, name, Target, foreign_key __VA_OPT__(, ) __VA_ARGS__)
@@ -498,6 +499,12 @@
 // (rows may point nowhere on purpose); its foreign key is still indexed.
 #define AR_NO_FOREIGN_KEY \
   ::ar::detail::no_foreign_key_option {}
+// AR_NO_INDEX (belongs_to): create_table makes no index for the relation's foreign key (Rails'
+// `index: false`: the table is written to more than the relation is loaded, or another index you
+// declare serves it); verify_schema does not warn about it. MariaDB's InnoDB still makes one for a
+// FOREIGN KEY constraint: add AR_NO_FOREIGN_KEY too to have none there.
+#define AR_NO_INDEX \
+  ::ar::detail::no_index_option {}
 // AR_DEPENDENT(destroy | delete | nullify | restrict): what destroying the owner does to its rows.
 #define AR_DEPENDENT(kind) \
   ::ar::detail::dependent_option<::ar::dependent_kind::AR_PP_CAT(AR_DETAIL_DEPENDENT_, kind)> {}

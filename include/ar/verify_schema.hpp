@@ -65,7 +65,7 @@ struct first_foreign_key<foreign_keys<N, Rest...>> {
 // (Over AR_KEYS, the first field: an index that serves the foreign key starts with it.)
 template <class M, class Rel>
 constexpr void add_foreign_key(foreign_key_meta* out, std::size_t& at) {
-  if constexpr (Rel::kind == relation_kind::belongs_to)
+  if constexpr (Rel::kind == relation_kind::belongs_to && !Rel::no_index)
     out[at++] = {to_string_view(typename Rel::name_type{}),
                  position_of_field<typename first_foreign_key<typename Rel::foreign_key_name>::type>(
                      typename model_of<M>::columns{})};
@@ -75,7 +75,7 @@ template <class M, class Relations = typename model_of<M>::relations>
 inline constexpr std::array<foreign_key_meta, 0> foreign_keys_v{};
 template <class M, class... R>
 inline constexpr auto foreign_keys_v<M, type_list<R...>> = [] {
-  std::array<foreign_key_meta, (std::size_t{R::kind == relation_kind::belongs_to} + ... + 0)> out{};
+  std::array<foreign_key_meta, (std::size_t{R::kind == relation_kind::belongs_to && !R::no_index} + ... + 0)> out{};
   [[maybe_unused]] std::size_t at = 0;
   (add_foreign_key<M, R>(out.data(), at), ...);
   return out;
@@ -94,7 +94,7 @@ AR_API schema_report verify_models(std::span<const database> dbs, std::span<cons
 // cannot hold its field (per database: a TEXT column for an integer, a 32-bit column for an int64), a
 // column that takes NULL for a field that is not a std::optional, a primary key other than the
 // model's key column. Without problems, returns the warnings: each belongs_to whose foreign key
-// column leads no index. Runs only catalog queries, with the table names bound.
+// column leads no index (not one declared AR_NO_INDEX). Runs only catalog queries, with the table names bound.
 template <model... Ms>
 schema_report verify_schema(const database& db) {
   static_assert(sizeof...(Ms) > 0, "ar::verify_schema<Models...>(db): name at least one model to check");

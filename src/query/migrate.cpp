@@ -108,7 +108,8 @@ void build(built_table& t, std::string_view table, const std::vector<column_spec
       target.naming = name_style::as_declared;
       t.targets.push_back(target);
       static constexpr std::array<std::size_t, 1> first{0};
-      t.foreign_keys.push_back({t.singles[i], &t.targets.back(), first, true, t.keep(specs[i].name())});
+      t.foreign_keys.push_back(
+          {t.singles[i], &t.targets.back(), first, true, t.keep(specs[i].name()), specs[i].indexed()});
     }
   }
   t.meta.table = t.name;
@@ -404,7 +405,7 @@ void schema::add_column(std::string_view table, const column_spec& column) {
       column_definition(db_, table, column));
   if (column.is_unique()) add_index(table, {column.name()}, {.unique = true, .name = {}});
   if (const auto& ref = column.reference()) {
-    add_index(table, {column.name()});
+    if (column.indexed()) add_index(table, {column.name()});
     add_foreign_key(table, {column.name()}, ref->first, {ref->second});
   }
 }

@@ -105,7 +105,7 @@ std::vector<std::string> create_table_sql(database_state& db, const table_ddl& d
   const table_meta& t = *ddl.table;
 
   // The indexes: AR_UNIQUE and AR_INDEX (one of the same columns as another left out), then one per
-  // foreign key that no other index or the primary key already starts with.
+  // foreign key that no other index or the primary key already starts with (none for AR_NO_INDEX).
   std::vector<planned_index> indexes;
   for (const index_ddl& i : ddl.indexes) {
     const bool repeated = std::any_of(indexes.begin(), indexes.end(), [&](const planned_index& p) {
@@ -114,6 +114,7 @@ std::vector<std::string> create_table_sql(database_state& db, const table_ddl& d
     if (!repeated) indexes.push_back({i.columns, i.unique});
   }
   for (const foreign_key_ddl& fk : ddl.foreign_keys) {
+    if (!fk.indexed) continue;  // AR_NO_INDEX
     const bool served = starts_with(t.key_columns, fk.columns) ||
                         std::any_of(indexes.begin(), indexes.end(),
                                     [&](const planned_index& p) { return starts_with(p.columns, fk.columns); });

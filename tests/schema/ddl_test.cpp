@@ -114,6 +114,27 @@ struct ddl_vote {
   AR_MODEL(ddl_vote, "ddl_votes", AR_FIELDS(id, author_id), AR_BELONGS_TO(author, ddl_author, author_id));
 };
 
+// AR_NO_INDEX (Rails' index: false): a log written far more than it is read by author. The
+// reviewer's key is neither constrained nor indexed; the author's is constrained, not indexed by ar.
+struct ddl_log {
+  std::int64_t id = 0;
+  std::int64_t author_id = 0;
+  std::optional<std::int64_t> reviewer_id;
+  std::string line;
+  AR_MODEL(ddl_log, "ddl_logs", AR_FIELDS(id, author_id, reviewer_id, line),
+           AR_BELONGS_TO(author, ddl_author, author_id, AR_NO_INDEX),
+           AR_BELONGS_TO(reviewer, ddl_author, reviewer_id, AR_NO_INDEX, AR_NO_FOREIGN_KEY));
+};
+// The same table declared without the option: what verify_schema warns about.
+struct ddl_log_indexed {
+  std::int64_t id = 0;
+  std::int64_t author_id = 0;
+  std::optional<std::int64_t> reviewer_id;
+  std::string line;
+  AR_MODEL(ddl_log_indexed, "ddl_logs", AR_FIELDS(id, author_id, reviewer_id, line),
+           AR_BELONGS_TO(author, ddl_author, author_id), AR_BELONGS_TO(reviewer, ddl_author, reviewer_id));
+};
+
 class ddl : public ar_test::backend_test {};
 
 const std::vector<std::string>& expected_post_ddl(const std::string& backend);
@@ -403,6 +424,52 @@ TEST_P(ddl, a_foreign_key_of_another_integer_width_is_constrained_where_the_data
     EXPECT_THROW(ar::insert(db, orphan), ar::database_error);
   else
     EXPECT_NO_THROW(ar::insert(db, orphan));
+}
+
+TEST_P(ddl, a_belongs_to_declared_no_index_gets_no_index_and_no_warning) {
+  ar::create_tables<ddl_author, ddl_log>(db);
+  const std::vector<std::string> sql = ar::create_table_sql<ddl_log>(db);
+  for (const std::string& statement : sql) {
+    EXPECT_EQ(statement.find("index_ddl_logs_on_author_id"), std::string::npos) << statement;
+    EXPECT_EQ(statement.find("index_ddl_logs_on_reviewer_id"), std::string::npos) << statement;
+  }
+  // The constraint is kept: AR_NO_INDEX leaves only the index out.
+  EXPECT_NE(sql[0].find("FOREIGN KEY (" + std::string(GetParam() == "mariadb" ? "`author_id`" : "\"author_id\"")),
+            std::string::npos)
+      << sql[0];
+  const ar::catalog_table logs = ar::read_catalog_table(db, "ddl_logs");
+  ASSERT_EQ(logs.foreign_keys.size(), 1u);
+  EXPECT_EQ(logs.foreign_keys[0].columns, std::vector<std::string>{"author_id"});
+  const std::vector<ar::catalog_index> indexes = ar::catalog_indexes(db, "ddl_logs");
+  const auto leads = [&](const std::string& column) {
+    return std::any_of(indexes.begin(), indexes.end(),
+                       [&](const ar::catalog_index& i) { return !i.columns.empty() && i.columns.front() == column; });
+  };
+  // InnoDB makes an index of its own for a FOREIGN KEY constraint; the other two make none.
+  EXPECT_EQ(leads("author_id"), GetParam() == "mariadb");
+  EXPECT_FALSE(leads("reviewer_id"));
+  // verify_schema does not warn about a key declared without an index; the same table read by a
+  // model that did not declare it is warned about.
+  EXPECT_TRUE((ar::verify_schema<ddl_author, ddl_log>(db).warnings.empty()));
+  const ar::schema_report report = ar::verify_schema<ddl_log_indexed>(db);
+  std::vector<std::string> warned;
+  for (const ar::schema_problem& p : report.warnings) {
+    EXPECT_EQ(p.kind, ar::schema_problem_kind::unindexed_foreign_key) << p.message;
+    warned.push_back(p.column);
+  }
+  EXPECT_EQ(warned, GetParam() == "mariadb" ? std::vector<std::string>{"reviewer_id"}
+                                            : (std::vector<std::string>{"author_id", "reviewer_id"}));
+  // The relation still loads, and the constraint still refuses an orphan.
+  ddl_author author{0, "log@example.com", "Log"};
+  ar::insert(db, author);
+  ddl_log entry{0, author.id, std::nullopt, "started"};
+  ar::insert(db, entry);
+  const auto logs_read = ar::from<ddl_log>(db) | ar::with("author") | ar::to_vector;
+  ASSERT_EQ(logs_read.size(), 1u);
+  ASSERT_TRUE(logs_read[0].author());
+  EXPECT_EQ(logs_read[0].author()->email, "log@example.com");
+  ddl_log orphan{0, 424242, std::nullopt, "nobody"};
+  EXPECT_THROW(ar::insert(db, orphan), ar::database_error);
 }
 
 AR_INSTANTIATE_BACKEND_SUITE(ddl);

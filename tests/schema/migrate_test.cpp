@@ -279,6 +279,32 @@ TEST_P(migrations, foreign_keys_are_added_to_and_dropped_from_existing_tables) {
   }
 }
 
+// references(...).without_index() (Rails' index: false): the constraint, no index; add_column too.
+TEST_P(migrations, a_reference_without_index_is_constrained_and_not_indexed) {
+  ar::migrator m(db, {library()[0]});
+  m.up();
+  ar::schema s(db);
+  s.create_table("quotes", {ar::column_def<std::int64_t>("id").primary_key(),
+                            ar::column_def<std::int64_t>("author_id").references("authors").without_index()});
+  s.add_column("quotes", ar::column_def<std::optional<std::int64_t>>("editor_id").references("authors"));
+  for (const std::string& sql : s.statements())
+    EXPECT_EQ(sql.find("index_quotes_on_author_id"), std::string::npos) << sql;
+  const std::vector<ar::catalog_index> indexes = ar::catalog_indexes(db, "quotes");
+  const auto leads = [&](const std::string& column) {
+    return std::any_of(indexes.begin(), indexes.end(),
+                       [&](const ar::catalog_index& i) { return !i.columns.empty() && i.columns.front() == column; });
+  };
+  EXPECT_EQ(leads("author_id"), GetParam() == "mariadb");  // InnoDB indexes a FOREIGN KEY itself
+  EXPECT_TRUE(leads("editor_id"));                         // references() indexes by default
+  EXPECT_EQ(ar::read_catalog_table(db, "quotes").foreign_keys.size(), 2u);
+  try {
+    db.execute(ar_test::sql_for(db, "INSERT INTO {quotes} ({id}, {author_id}) VALUES (1, 7)"));
+    FAIL() << "the foreign key declared without an index let a quote of no author in";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
+  }
+}
+
 TEST_P(migrations, two_migrations_of_one_version_are_refused) {
   auto list = library();
   list[1].version = list[0].version;

@@ -189,6 +189,9 @@ struct chain_keys {};
 // AR_NO_FOREIGN_KEY (belongs_to): create_table makes no FOREIGN KEY constraint for the relation
 // (its foreign key is still indexed).
 struct no_foreign_key_option {};
+// AR_NO_INDEX (belongs_to): create_table makes no index for the relation's foreign key (Rails'
+// `index: false`), and verify_schema does not warn that none leads with it.
+struct no_index_option {};
 
 template <class Name>
 constexpr owner_key_option<Name> make_owner_key(Name) {
@@ -217,6 +220,8 @@ template <class H, class S, bool M>
 inline constexpr int option_rank<chain_option<H, S, M>> = 7;
 template <>
 inline constexpr int option_rank<no_foreign_key_option> = 8;
+template <>
+inline constexpr int option_rank<no_index_option> = 9;
 
 template <int Rank, class Default, class... Options>
 struct find_option {
@@ -277,6 +282,8 @@ struct relation_def {
   static constexpr bool chain_many = find_option<7, no_option, Options...>::type::many;
   // AR_NO_FOREIGN_KEY: create_table declares no FOREIGN KEY constraint for this belongs_to.
   static constexpr bool no_foreign_key = (std::is_same_v<Options, no_foreign_key_option> || ...);
+  // AR_NO_INDEX: create_table makes no index for this belongs_to's foreign key.
+  static constexpr bool no_index = (std::is_same_v<Options, no_index_option> || ...);
   static constexpr auto slot = Slot;
   static constexpr std::size_t option_count = sizeof...(Options);
   static constexpr bool options_known = ((option_rank<Options> != 0) && ...);
@@ -287,7 +294,8 @@ struct relation_def {
                                          (std::size_t{option_rank<Options> == 5} + ... + 0) <= 1 &&
                                          (std::size_t{option_rank<Options> == 6} + ... + 0) <= 1 &&
                                          (std::size_t{option_rank<Options> == 7} + ... + 0) <= 1 &&
-                                         (std::size_t{option_rank<Options> == 8} + ... + 0) <= 1;
+                                         (std::size_t{option_rank<Options> == 8} + ... + 0) <= 1 &&
+                                         (std::size_t{option_rank<Options> == 9} + ... + 0) <= 1;
 };
 
 template <relation_kind Kind, class Owner, class Target, auto Slot, class Name, class ForeignKey, class... Options>

@@ -290,13 +290,18 @@ struct relation_ops {
       return false;
     } else if constexpr (!Rel::options_known || !Rel::options_unique) {
       static_assert(always_false<Rel>,
-                    "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation), AR_DEPENDENT(kind) and "
-                    "AR_NO_FOREIGN_KEY, each at most once");
+                    "ar relation: the options are AR_OWNER_KEY(field), AR_INVERSE(relation), AR_DEPENDENT(kind), "
+                    "AR_NO_FOREIGN_KEY and AR_NO_INDEX, each at most once");
       return false;
     } else if constexpr (Rel::no_foreign_key && !belongs) {
       static_assert(always_false<Rel>,
                     "AR_NO_FOREIGN_KEY is an option of AR_BELONGS_TO, the relation on the model that holds the foreign "
                     "key (create_table declares the constraint there): move it to that belongs_to");
+      return false;
+    } else if constexpr (Rel::no_index && !belongs) {
+      static_assert(always_false<Rel>,
+                    "AR_NO_INDEX is an option of AR_BELONGS_TO, the relation on the model that holds the foreign key "
+                    "(create_table indexes it there): move it to that belongs_to");
       return false;
     } else if constexpr (!fk_lookup::found && belongs) {
       static_assert(

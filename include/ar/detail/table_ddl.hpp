@@ -31,6 +31,9 @@ struct foreign_key_ddl {
   // target makes unique (every database refuses a constraint to columns that are not unique).
   bool constraint = true;
   std::string_view relation;  // the belongs_to's name, for messages
+  // Whether create_table indexes the foreign key (false: AR_NO_INDEX, or a migration column's
+  // without_index()).
+  bool indexed = true;
 };
 
 struct index_ddl {
@@ -111,14 +114,18 @@ constexpr bool unique_on(std::size_t position) {
 template <class Rel>
 constexpr foreign_key_ddl foreign_key_of() {
   if constexpr (Rel::kind == relation_kind::morph_to) {
-    return {morph_positions_v<Rel>, nullptr, {}, false, to_string_view(typename Rel::name_type{})};
+    return {morph_positions_v<Rel>, nullptr, {}, false, to_string_view(typename Rel::name_type{}), true};
   } else {
     using target = typename Rel::target;
     bool constraint = !Rel::no_foreign_key;
     if constexpr (!std::is_void_v<typename Rel::owner_key_name>)
       constraint = constraint && unique_on<target>(target_positions_v<Rel>[0]);
-    return {fk_positions_v<Rel>, &table_meta_v<target>, target_positions_v<Rel>, constraint,
-            to_string_view(typename Rel::name_type{})};
+    return {fk_positions_v<Rel>,
+            &table_meta_v<target>,
+            target_positions_v<Rel>,
+            constraint,
+            to_string_view(typename Rel::name_type{}),
+            !Rel::no_index};
   }
 }
 
