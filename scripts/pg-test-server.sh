@@ -74,7 +74,8 @@ stop_server() {
 }
 
 server_options() {
-  local opts="-c listen_addresses=127.0.0.1 -p $PORT -k /tmp"
+  # max_prepared_transactions: ar::distributed_transaction's two-phase commit (0 by default).
+  local opts="-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c max_prepared_transactions=16"
   if [[ "${AR_PG_DURABLE:-0}" != 1 ]]; then
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi

@@ -69,6 +69,9 @@ stop_servers() {
   AR_MARIADB_PORT=53315 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
   # The lock timeout test's own server, with innodb_rollback_on_timeout (tests/faults/lock_timeout_test.cpp).
   AR_MARIADB_PORT=53317 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  # The two-phase commit test's two servers (tests/faults/distributed_test.cpp).
+  AR_PG_PORT=55449 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  AR_PG_PORT=55451 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start

@@ -177,6 +177,27 @@ class postgresql_dialect final : public dialect {
            "ORDER BY ic.relname, k.n";
   }
 
+  // Two-phase commit: the server must allow it (max_prepared_transactions > 0, 0 by default). The
+  // id is ar's own (letters, digits, '_'), so the literal needs no escaping.
+  std::string prepare_transaction_sql(std::string_view id) const override {
+    return "PREPARE TRANSACTION '" + std::string(id) + "'";
+  }
+  std::string commit_prepared_sql(std::string_view id) const override {
+    return "COMMIT PREPARED '" + std::string(id) + "'";
+  }
+  std::string rollback_prepared_sql(std::string_view id) const override {
+    return "ROLLBACK PREPARED '" + std::string(id) + "'";
+  }
+  std::string prepared_transactions_sql() const override {
+    return "SELECT gid::text, prepared::text, EXTRACT(EPOCH FROM now() - prepared)::float8 "
+           "FROM pg_catalog.pg_prepared_xacts "
+           "WHERE database = current_database() AND starts_with(gid, $1) ORDER BY prepared, gid";
+  }
+  std::string database_identity_sql() const override {
+    return "SELECT (SELECT system_identifier FROM pg_catalog.pg_control_system())::text || '/' || "
+           "current_database()";
+  }
+
   std::string catalog_indexes_sql() const override {
     return "SELECT ic.relname::text, a.attname::text, CASE WHEN i.indisunique THEN 1 ELSE 0 END "
            "FROM pg_catalog.pg_index i "

@@ -57,6 +57,7 @@ namespace ar {
 namespace detail {
 class connection_pin;
 }
+class distributed_transaction;
 
 // An RAII transaction on one database, or a savepoint inside the thread's open one: commit() makes
 // it stick, leaving the scope rolls it back.
@@ -85,10 +86,16 @@ class AR_API transaction {
  private:
   friend class migrator;
   friend class schema;
+  friend class distributed_transaction;
   // A transaction whose connection runs `before` ahead of BEGIN and `after` once it ended
   // (committed or rolled back), each unless empty: a migration's switch of foreign key enforcement
   // (dialect::foreign_keys_enforced_sql). Nested in an open transaction, neither runs.
   transaction(database db, const std::string& before, std::string after);
+  // Ends the transaction with `sql` in place of COMMIT (a two-phase commit's PREPARE TRANSACTION),
+  // refusing as commit() does one the server aborted; the connection goes back to the pool. Returns
+  // what runs the end callbacks queued in it once the outcome is known (true: committed), giving
+  // the first exception one threw.
+  std::function<std::exception_ptr(bool)> end_with(const std::string& sql);
   void end() noexcept;
   std::exception_ptr undo();
   void undo_statements();

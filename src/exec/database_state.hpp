@@ -22,6 +22,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <exception>
 #include <vector>
 
 namespace ar::detail {
@@ -185,6 +186,9 @@ void lend_connection(const database_state& db, connection* c);
 void end_lend_connection(const database_state& db, connection* c) noexcept;
 void begin_thread_transaction(const database_state& db, connection* c);
 void end_thread_transaction(const database_state& db) noexcept;
+// Runs each of the end callbacks' on_commit (committed) or on_rollback, each even when one before
+// it threw; returns the first exception (src/exec/transaction.cpp; distributed.cpp too).
+std::exception_ptr run_end_callbacks(std::vector<transaction_state::end_callback>& list, bool committed) noexcept;
 
 }  // namespace ar::detail
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ using abort_state = detail::transaction_state::abort;
 std::string savepoint_name(std::uint32_t level) { return "ar_savepoint_" + std::to_string(level); }
 
 using end_callbacks = std::vector<detail::transaction_state::end_callback>;
+using detail::run_end_callbacks;
 
 // The end callbacks queued inside the transaction at `level` (0: all of them; n: those of the
 // n-th savepoint and the ones nested in it), taken out of the connection's list, in order.
@@ -29,22 +31,6 @@ end_callbacks take_end_callbacks(detail::transaction_state& tx, std::uint32_t le
   end_callbacks out(std::make_move_iterator(mine), std::make_move_iterator(all.end()));
   all.erase(mine, all.end());
   return out;
-}
-
-// Runs every on_commit (or on_rollback) in order, each even when one before it threw; returns the
-// first exception.
-std::exception_ptr run_end_callbacks(end_callbacks& list, bool committed) noexcept {
-  std::exception_ptr first;
-  for (auto& e : list) {
-    const auto& f = committed ? e.on_commit : e.on_rollback;
-    if (!f) continue;
-    try {
-      f();
-    } catch (...) {
-      if (!first) first = std::current_exception();
-    }
-  }
-  return first;
 }
 
 // Runs a statement that puts the connection back as the pool expects it (a setting changed for a
@@ -195,10 +181,15 @@ void transaction::undo_statements() {
 
 void transaction::commit() {
   check_innermost("commit()");
-  detail::connection& c = pin_->conn();
   const dialect& d = db_.dialect();
-  const std::string sql =
-      level_ == 0 ? std::string(d.commit_transaction()) : d.release_savepoint(savepoint_name(level_));
+  const auto run_callbacks =
+      end_with(level_ == 0 ? std::string(d.commit_transaction()) : d.release_savepoint(savepoint_name(level_)));
+  // Committed: an exception of an after_commit callback is the program's to see, after every one ran.
+  if (std::exception_ptr first = run_callbacks(true)) std::rethrow_exception(first);
+}
+
+std::function<std::exception_ptr(bool)> transaction::end_with(const std::string& sql) {
+  detail::connection& c = pin_->conn();
   // PostgreSQL answers COMMIT with ROLLBACK in a transaction it refuses: asked first, so that a
   // transaction the server rolled back is never reported as committed.
   if (c.tx.aborted == abort_state::none &&
@@ -229,17 +220,18 @@ void transaction::commit() {
     }
     throw;
   }
+  const auto nothing = [](bool) { return std::exception_ptr(); };
   if (level_ > 0) {
     // A released savepoint's writes are the enclosing transaction's: so are its end callbacks.
     for (auto& e : c.tx.end_callbacks)
       if (e.depth > level_) e.depth = level_;
     end();
-    return;
+    return nothing;
   }
   end_callbacks pending = take_end_callbacks(c.tx, 0);
   end();
-  // Committed: an exception of an after_commit callback is the program's to see, after every one ran.
-  if (std::exception_ptr first = run_end_callbacks(pending, true)) std::rethrow_exception(first);
+  if (pending.empty()) return nothing;  // no allocation for the common case
+  return [pending = std::move(pending)](bool committed) mutable { return run_end_callbacks(pending, committed); };
 }
 
 void transaction::rollback() {
@@ -256,6 +248,20 @@ void transaction::rollback() {
 }
 
 namespace detail {
+
+std::exception_ptr run_end_callbacks(std::vector<transaction_state::end_callback>& list, bool committed) noexcept {
+  std::exception_ptr first;
+  for (auto& e : list) {
+    const auto& f = committed ? e.on_commit : e.on_rollback;
+    if (!f) continue;
+    try {
+      f();
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  return first;
+}
 
 void on_transaction_end(const database& db, std::function<void()> on_commit, std::function<void()> on_rollback) {
   connection* c = transaction_connection(state_of(db));

@@ -164,6 +164,11 @@ std::string dialect::rollback_to_savepoint(std::string_view name) const {
   return "ROLLBACK TO SAVEPOINT " + std::string(name);
 }
 
+// No two-phase commit unless a backend's dialect spells it.
+std::string dialect::prepare_transaction_sql(std::string_view) const { return {}; }
+std::string dialect::commit_prepared_sql(std::string_view) const { return {}; }
+std::string dialect::rollback_prepared_sql(std::string_view) const { return {}; }
+
 std::string dialect::driver_connection_string(std::string_view connection, std::string_view /*url*/) const {
   return std::string(connection);
 }

@@ -36,7 +36,7 @@ LAYERS = [
         "backend/dialect.hpp", "dialect.hpp", "detail/crud_sql.hpp", "detail/names.hpp", "detail/placeholders.hpp",
     ]),
     ("execution", [
-        "database.hpp", "observe.hpp", "transaction.hpp",
+        "database.hpp", "observe.hpp", "transaction.hpp", "distributed.hpp",
         "detail/erased_tables.hpp", "detail/record_buffer.hpp", "detail/execute.hpp", "detail/insert_rows.hpp",
         # The backend contract below the dialect: what a driver implements (backends/<name>/) and the
         # rules it stores values by. No header a program includes for its models pulls them in.

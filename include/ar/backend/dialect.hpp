@@ -151,6 +151,21 @@ class AR_API dialect {
   virtual std::string release_savepoint(std::string_view name) const;      // "RELEASE SAVEPOINT name"
   virtual std::string rollback_to_savepoint(std::string_view name) const;  // "ROLLBACK TO SAVEPOINT name"
 
+  // Two-phase commit (ar::distributed_transaction, ar/distributed.hpp): each empty where the
+  // backend has none. `id` is ar's, of letters, digits and '_'. The statement that ends the open
+  // transaction by preparing it under `id` (PostgreSQL: PREPARE TRANSACTION 'id').
+  virtual std::string prepare_transaction_sql(std::string_view id) const;
+  // Commits the transaction prepared under `id`, from any connection (COMMIT PREPARED 'id').
+  virtual std::string commit_prepared_sql(std::string_view id) const;
+  // Rolls it back (ROLLBACK PREPARED 'id').
+  virtual std::string rollback_prepared_sql(std::string_view id) const;
+  // The transactions prepared on this database whose id starts with the bound text: one row each,
+  // its id, when it was prepared (text) and how many seconds ago (a double).
+  virtual std::string prepared_transactions_sql() const { return {}; }
+  // One row, one text column: a name of this database that every connection of every process reads
+  // the same (PostgreSQL: the cluster's system identifier and the database's name).
+  virtual std::string database_identity_sql() const { return {}; }
+
   // Whether INSERT ... RETURNING gives back generated keys (else last_insert_id_sql is run).
   virtual bool supports_returning() const { return true; }
   // The statement that reads the key the last INSERT generated, where RETURNING is not supported.

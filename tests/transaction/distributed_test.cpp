@@ -1,0 +1,184 @@
+// ar::distributed_transaction (ar/distributed.hpp): a transaction on several databases committed by
+// two-phase commit, all or nothing. Here, on the suite's servers: what each backend accepts, the
+// statements a commit sends and their order, a rollback, and a database that refuses to prepare.
+// Servers that go away in the middle of a commit, and recovery: tests/faults/distributed_test.cpp.
+
+#include "../support/backends.hpp"
+
+#include <ar/ar.hpp>
+#include <ar/distributed.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct ledger_entry {
+  std::int64_t id = 0;
+  std::string note;
+  AR_MODEL(ledger_entry, "ledger_entries", AR_FIELDS(id, note));
+};
+
+std::size_t rows(const ar::database& db) { return ar::from<ledger_entry>(db) | ar::count; }
+
+// The two-phase commit statements among those sent, in order.
+std::vector<std::string> two_phase(const std::vector<std::string>& sql) {
+  std::vector<std::string> out;
+  for (const std::string& s : sql)
+    if (s.starts_with("PREPARE TRANSACTION") || s.starts_with("COMMIT PREPARED") || s.starts_with("ROLLBACK PREPARED"))
+      out.push_back(s);
+  return out;
+}
+
+class distributed : public ar_test::backend_test {};
+
+// PostgreSQL has two-phase commit; SQLite has none, and ar does not drive MariaDB's XA: refused
+// before any statement, naming the database.
+TEST_P(distributed, is_refused_before_any_statement_where_the_backend_has_no_two_phase_commit) {
+  if (GetParam() == "postgresql") {
+    ar::distributed_transaction tx({db});
+    EXPECT_TRUE(db.in_transaction());
+    tx.rollback();
+    EXPECT_FALSE(db.in_transaction());
+    return;
+  }
+  ar::statement_counter counter;
+  try {
+    ar::distributed_transaction tx({db});
+    FAIL() << "a distributed transaction was opened on " << GetParam();
+  } catch (const ar::configuration_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no two-phase commit"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'" + db.name() + "'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(counter.count(), 0u);
+  EXPECT_FALSE(db.in_transaction());
+}
+
+AR_INSTANTIATE_BACKEND_SUITE(distributed);
+
+// Two handles onto one PostgreSQL schema are two databases to ar: two connections, two transactions.
+class distributed_postgresql : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    first = ar_test::open_backend("postgresql", "first");
+    second = ar_test::open_backend_again(first, "second");
+    ar::create_table<ledger_entry>(first);
+  }
+  void TearDown() override { ar_test::close_backends(); }
+  ar::database first;
+  ar::database second;
+};
+
+TEST_F(distributed_postgresql, commit_prepares_on_each_database_in_order_then_commits_the_last_last) {
+  ar::statement_counter counter;
+  std::string id;
+  {
+    ar::distributed_transaction tx({first, second});
+    id = tx.id();
+    EXPECT_TRUE(first.in_transaction());
+    EXPECT_TRUE(second.in_transaction());
+    ledger_entry debit{0, "debit"};
+    ar::insert(first, debit);
+    ledger_entry credit{0, "credit"};
+    ar::insert(second, credit);
+    tx.commit();
+    EXPECT_FALSE(tx.active());
+    EXPECT_THROW(tx.commit(), ar::transaction_error);
+  }
+  EXPECT_FALSE(first.in_transaction());
+  EXPECT_EQ(rows(first), 2u);
+  ASSERT_EQ(id.size(), 19u);
+  EXPECT_TRUE(id.starts_with("ar_")) << id;
+  const std::vector<std::string> sent = two_phase(counter.statements());
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_TRUE(sent[0].starts_with("PREPARE TRANSACTION '" + id + "_0_2_")) << sent[0];
+  EXPECT_TRUE(sent[1].starts_with("PREPARE TRANSACTION '" + id + "_1_2_")) << sent[1];
+  EXPECT_TRUE(sent[2].starts_with("COMMIT PREPARED '" + id + "_0_2_")) << sent[2];
+  EXPECT_TRUE(sent[3].starts_with("COMMIT PREPARED '" + id + "_1_2_")) << sent[3];
+  EXPECT_TRUE(ar::prepared_transactions(first).empty());
+}
+
+TEST_F(distributed_postgresql, leaving_the_scope_rolls_back_everywhere_and_prepares_nothing) {
+  ar::statement_counter counter;
+  {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "a"};
+    ar::insert(first, a);
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+  }
+  EXPECT_EQ(rows(first), 0u);
+  EXPECT_TRUE(two_phase(counter.statements()).empty());
+  EXPECT_FALSE(first.in_transaction());
+  EXPECT_FALSE(second.in_transaction());
+}
+
+// A deferred constraint is checked when the transaction prepares: the second database refuses, and
+// the first, prepared already, is rolled back (ROLLBACK PREPARED). The server's error comes out.
+TEST_F(distributed_postgresql, a_database_that_refuses_to_prepare_rolls_back_the_ones_prepared) {
+  second.execute(
+      "CREATE TABLE deferred_parts (id BIGINT PRIMARY KEY, parent BIGINT REFERENCES deferred_parts (id) "
+      "DEFERRABLE INITIALLY DEFERRED)");
+  ar::statement_counter counter;
+  bool after_rollback = false;
+  try {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "kept only if both commit"};
+    ar::insert(first, a);
+    ar::detail::on_transaction_end(first, [] {}, [&] { after_rollback = true; });
+    second.execute("INSERT INTO deferred_parts (id, parent) VALUES (1, 999)");  // no row 999
+    tx.commit();
+    FAIL() << "the second database prepared a transaction that breaks its foreign key";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
+  }
+  EXPECT_TRUE(after_rollback);
+  EXPECT_EQ(rows(first), 0u);
+  EXPECT_TRUE(ar::prepared_transactions(first).empty());
+  const std::vector<std::string> sent = two_phase(counter.statements());
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_TRUE(sent[0].starts_with("PREPARE TRANSACTION")) << sent[0];
+  EXPECT_TRUE(sent[1].starts_with("PREPARE TRANSACTION")) << sent[1];
+  EXPECT_TRUE(sent[2].starts_with("ROLLBACK PREPARED")) << sent[2];
+}
+
+// A statement that failed in the transaction: PostgreSQL refuses the rest, and ar refuses to
+// prepare it. Nothing is prepared anywhere: the refusal comes before the first PREPARE (the last
+// database's identity is read first, in its transaction, and that is refused unsent).
+TEST_F(distributed_postgresql, a_transaction_the_server_aborted_is_never_prepared) {
+  ar::statement_counter counter;
+  try {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "a"};
+    ar::insert(first, a);
+    EXPECT_THROW(second.execute("SELECT no_such_column FROM ledger_entries"), ar::database_error);
+    tx.commit();
+    FAIL() << "a transaction the server aborted was prepared";
+  } catch (const ar::transaction_aborted& e) {
+    EXPECT_NE(std::string(e.what()).find("second"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(rows(first), 0u);
+  EXPECT_TRUE(two_phase(counter.statements()).empty());
+  EXPECT_TRUE(ar::prepared_transactions(first).empty());
+  EXPECT_FALSE(first.in_transaction());
+  EXPECT_FALSE(second.in_transaction());
+}
+
+TEST_F(distributed_postgresql, a_database_given_twice_or_already_in_a_transaction_is_refused) {
+  EXPECT_THROW(ar::distributed_transaction({first, first}), ar::configuration_error);
+  EXPECT_THROW(ar::distributed_transaction(std::vector<ar::database>{}), ar::configuration_error);
+  ar::transaction open(second);
+  try {
+    ar::distributed_transaction tx({first, second});
+    FAIL() << "a distributed transaction took a savepoint of an open transaction";
+  } catch (const ar::transaction_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'second'"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(first.in_transaction());  // refused before any BEGIN
+  EXPECT_TRUE(second.in_transaction());
+}
+
+}  // namespace
