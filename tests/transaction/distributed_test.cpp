@@ -101,6 +101,32 @@ TEST_F(distributed_postgresql, commit_prepares_on_each_database_in_order_then_co
   EXPECT_TRUE(ar::prepared_transactions(first).empty());
 }
 
+// after_commit callbacks (what AR_CALLBACK(after_commit, ...) queues) run once their database has
+// committed, not when it prepared: by then the log holds that database's COMMIT PREPARED.
+TEST_F(distributed_postgresql, after_commit_runs_once_each_database_committed) {
+  ar::statement_counter counter;
+  std::vector<std::string> seen_at_first;
+  std::vector<std::string> seen_at_second;
+  int rolled_back = 0;
+  {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "a"};
+    ar::insert(first, a);
+    ar::detail::on_transaction_end(
+        first, [&] { seen_at_first = two_phase(counter.statements()); }, [&] { ++rolled_back; });
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+    ar::detail::on_transaction_end(
+        second, [&] { seen_at_second = two_phase(counter.statements()); }, [&] { ++rolled_back; });
+    tx.commit();
+  }
+  EXPECT_EQ(rolled_back, 0);
+  ASSERT_EQ(seen_at_first.size(), 3u);  // both PREPAREs and the first database's COMMIT PREPARED
+  EXPECT_TRUE(seen_at_first[2].starts_with("COMMIT PREPARED")) << seen_at_first[2];
+  ASSERT_EQ(seen_at_second.size(), 4u);
+  EXPECT_TRUE(seen_at_second[3].starts_with("COMMIT PREPARED")) << seen_at_second[3];
+}
+
 TEST_F(distributed_postgresql, leaving_the_scope_rolls_back_everywhere_and_prepares_nothing) {
   ar::statement_counter counter;
   {
