@@ -11,6 +11,12 @@
 #   scripts/pg-test-server.sh freeze   SIGSTOP the server (postmaster and its backends): it still
 #                                      accepts TCP connections (the kernel's backlog), never answers
 #   scripts/pg-test-server.sh thaw     SIGCONT them: the server goes on where it stopped
+#   AR_PG_PRIMARY_PORT=<port> scripts/pg-test-server.sh start-replica
+#                                      (re)create it as a streaming hot standby of the test server
+#                                      on that port (pg_basebackup), and wait until it streams
+#   scripts/pg-test-server.sh pause-replay   a standby stops applying the WAL it receives (lag
+#                                            made on purpose: pg_wal_replay_pause)
+#   scripts/pg-test-server.sh resume-replay  and applies it again
 #
 #   export "$(scripts/pg-test-server.sh env)"
 #
@@ -119,6 +125,39 @@ start_server() {
   echo "pg-test-server: PostgreSQL running on 127.0.0.1:$PORT, database $DB, data in $BASE"
 }
 
+# psql as the superuser, one query, its value alone.
+query() { pg psql -h 127.0.0.1 -p "$PORT" -U "$SUPERUSER" -d postgres -Atqc "$1"; }
+
+start_replica() {
+  local primary="${AR_PG_PRIMARY_PORT:-}"
+  [[ "$primary" =~ ^[0-9]+$ ]] || die "start-replica needs AR_PG_PRIMARY_PORT, the port of the primary"
+  [[ "$primary" != "$PORT" ]] || die "a replica needs a port of its own (AR_PG_PORT), not its primary's"
+  if [[ -e "$BASE" ]]; then
+    echo "pg-test-server: removing the earlier server in $BASE"
+    stop_server
+  fi
+  mkdir -p "$BASE"
+  chmod 700 "$BASE"
+  if ((EUID == 0)); then
+    chown postgres:postgres "$BASE"
+  fi
+  # -R: standby.signal and primary_conninfo. initdb's pg_hba.conf lets 127.0.0.1 replicate (trust),
+  # and PostgreSQL 15's defaults stream (wal_level replica, max_wal_senders 10, hot_standby on).
+  if ! pg pg_basebackup -h 127.0.0.1 -p "$primary" -U "$SUPERUSER" -D "$DATA" -R -X stream -c fast \
+    --no-sync >"$BASE/basebackup.log" 2>&1; then
+    cat "$BASE/basebackup.log" >&2
+    die "pg_basebackup from 127.0.0.1:$primary failed"
+  fi
+  run_server
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [[ "$(query "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null || true)" == streaming ]] && break
+    sleep 0.1
+  done
+  ((i < 300)) || { tail -n 50 "$LOG" >&2; die "the replica did not start streaming from 127.0.0.1:$primary"; }
+  echo "pg-test-server: PostgreSQL replica of 127.0.0.1:$primary running on 127.0.0.1:$PORT, data in $BASE"
+}
+
 # The postmaster and its children (backends, background workers), by pid.
 server_pids() {
   local pid
@@ -166,5 +205,18 @@ case "${1:-}" in
     # shellcheck disable=SC2046
     kill -CONT $(server_pids)
     echo "pg-test-server: thawed (port $PORT)" ;;
-  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart|freeze|thaw" >&2; exit 2 ;;
+  start-replica) start_replica ;;
+  pause-replay)
+    [[ "$(query "SELECT pg_is_in_recovery()")" == t ]] || die "the server on $PORT is not a replica"
+    query "SELECT pg_wal_replay_pause()" >/dev/null
+    for ((i = 0; i < 300; i++)); do
+      [[ "$(query "SELECT pg_get_wal_replay_pause_state()")" == paused ]] && break
+      sleep 0.1
+    done
+    ((i < 300)) || die "replay did not pause"
+    echo "pg-test-server: replay paused (port $PORT)" ;;
+  resume-replay)
+    query "SELECT pg_wal_replay_resume()" >/dev/null
+    echo "pg-test-server: replay resumed (port $PORT)" ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart|freeze|thaw|start-replica|pause-replay|resume-replay" >&2; exit 2 ;;
 esac

@@ -72,6 +72,9 @@ stop_servers() {
   # The two-phase commit test's two servers (tests/faults/distributed_test.cpp).
   AR_PG_PORT=55449 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   AR_PG_PORT=55451 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  # The replication test's primary and replica (tests/faults/replication_test.cpp).
+  AR_PG_PORT=55459 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  AR_PG_PORT=55457 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start

@@ -17,10 +17,11 @@ namespace ar_test {
 class own_server {
  public:
   // `environment`: more variables for the script, e.g. "AR_PG_DURABLE=1" or
-  // "AR_MARIADB_SERVER_ARGS=--innodb-rollback-on-timeout=ON".
-  own_server(std::string backend, std::string port, std::string environment = {})
+  // "AR_MARIADB_SERVER_ARGS=--innodb-rollback-on-timeout=ON". `start`: the script's command that
+  // makes it, e.g. "start-replica" (with "AR_PG_PRIMARY_PORT=<port>" in `environment`).
+  own_server(std::string backend, std::string port, std::string environment = {}, const std::string& start = "start")
       : backend_(std::move(backend)), port_(std::move(port)), environment_(std::move(environment)) {
-    run("start");
+    run(start);
   }
   ~own_server() { run("stop", false); }
   own_server(const own_server&) = delete;
@@ -34,6 +35,9 @@ class own_server {
   // SIGSTOP: it still accepts TCP connections (the kernel's backlog), never answers; and SIGCONT.
   void freeze() { run("freeze"); }
   void thaw(bool must = true) { run("thaw", must); }
+  // A replica (start-replica) stops applying what it receives from its primary, and applies it again.
+  void pause_replay() { run("pause-replay"); }
+  void resume_replay() { run("resume-replay"); }
 
   std::string url() const {
     if (backend_ == "postgresql") return "postgresql://host=127.0.0.1 port=" + port_ + " dbname=ar_test user=postgres";

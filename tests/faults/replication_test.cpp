@@ -1,0 +1,96 @@
+// Real replication for the tests (issue 23): scripts/pg-test-server.sh makes a streaming hot
+// standby of a test server with pg_basebackup (start-replica), and pauses and resumes its replay.
+// This checks that what the scripts make is a replica, through ar: it is in recovery, it refuses
+// writes, what the primary commits reaches it, and a paused replay holds it back (lag on purpose).
+// Servers of this test's own: a primary on 55457 and its replica on 55459.
+
+#include "own_server.hpp"
+
+#include <ar/ar.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace {
+
+struct reading {
+  std::int64_t id = 0;
+  std::string sensor;
+  AR_MODEL(reading, "replicated_readings", AR_FIELDS(id, sensor));
+};
+
+class replication : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    primary_server = std::make_unique<ar_test::own_server>("postgresql", "55457");
+    replica_server =
+        std::make_unique<ar_test::own_server>("postgresql", "55459", "AR_PG_PRIMARY_PORT=55457", "start-replica");
+    primary = ar::open(primary_server->url(), "primary");
+    replica = ar::open(replica_server->url(), "replica");
+    ar::create_table<reading>(primary);
+  }
+  void TearDown() override {
+    ar::close_all();
+    replica_server.reset();
+    primary_server.reset();
+  }
+
+  // Whether the replica holds `count` readings within `limit` (it applies the primary's WAL soon).
+  bool replica_reaches(std::int64_t count, std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    do {
+      try {
+        if ((ar::from<reading>(replica) | ar::count) == count) return true;
+      } catch (const ar::database_error&) {
+        // the table itself has not reached it yet
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < until);
+    return false;
+  }
+
+  std::unique_ptr<ar_test::own_server> primary_server;
+  std::unique_ptr<ar_test::own_server> replica_server;
+  ar::database primary;
+  ar::database replica;
+};
+
+TEST_F(replication, the_replica_is_a_hot_standby_of_the_primary_and_refuses_writes) {
+  EXPECT_EQ(ar::sql<bool>(replica, "SELECT pg_is_in_recovery()"), std::vector<bool>{true});
+  EXPECT_EQ(ar::sql<bool>(primary, "SELECT pg_is_in_recovery()"), std::vector<bool>{false});
+  // The same cluster: a physical standby has its primary's system identifier.
+  const std::string identity = "SELECT system_identifier::text FROM pg_control_system()";
+  EXPECT_EQ(ar::sql<std::string>(replica, identity), ar::sql<std::string>(primary, identity));
+  ASSERT_TRUE(replica_reaches(0, std::chrono::seconds(10)));
+  reading r{0, "on the replica"};
+  try {
+    ar::insert(replica, r);
+    FAIL() << "the replica took a write";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.code(), "25006") << e.what();  // read_only_sql_transaction
+  }
+}
+
+TEST_F(replication, what_the_primary_commits_reaches_the_replica_unless_replay_is_paused) {
+  reading first{0, "first"};
+  ar::insert(primary, first);
+  ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
+
+  replica_server->pause_replay();
+  reading second{0, "second"};
+  ar::insert(primary, second);
+  // Received, not applied: the replica still shows one reading while the primary has two.
+  EXPECT_FALSE(replica_reaches(2, std::chrono::milliseconds(500)));
+  EXPECT_EQ(ar::from<reading>(primary) | ar::count, 2);
+
+  replica_server->resume_replay();
+  EXPECT_TRUE(replica_reaches(2, std::chrono::seconds(10)));
+  EXPECT_EQ(ar::find_or_throw<reading>(replica, second.id).sensor, "second");
+}
+
+}  // namespace
