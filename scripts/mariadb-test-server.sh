@@ -11,6 +11,15 @@
 #   scripts/mariadb-test-server.sh freeze   SIGSTOP the server: it still accepts TCP connections
 #                                           (the kernel's backlog), never answers
 #   scripts/mariadb-test-server.sh thaw     SIGCONT it: the server goes on where it stopped
+#   AR_MARIADB_ROLE=primary scripts/mariadb-test-server.sh start
+#                                           the same, writing a binary log (GTID) replicas read
+#   AR_MARIADB_PRIMARY_PORT=<port> scripts/mariadb-test-server.sh start-replica
+#                                           (re)create it as a replica of the primary on that port
+#                                           (GTID, from the primary's first transaction), and wait
+#                                           until it has applied all the primary wrote
+#   scripts/mariadb-test-server.sh pause-replay   a replica stops applying what it receives
+#                                                 (STOP SLAVE SQL_THREAD: lag made on purpose)
+#   scripts/mariadb-test-server.sh resume-replay  and applies it again
 #
 #   export "$(scripts/mariadb-test-server.sh env)"
 #
@@ -33,6 +42,7 @@ SOCKET="${BASE}/mysqld.sock"
 PIDFILE="${BASE}/mysqld.pid"
 LOG="${BASE}/server.log"
 ARGS_FILE="${BASE}/server-args"
+ROLE_FILE="${BASE}/role"
 DB="ar_test"
 
 die() { echo "mariadb-test-server: $*" >&2; exit 1; }
@@ -100,12 +110,20 @@ run_server() {
   if [[ -f "$ARGS_FILE" ]]; then
     read -r -a extra <"$ARGS_FILE" || true
   fi
+  # A primary writes a binary log (GTID, row-based) for its replicas; a replica is read-only and
+  # applies its relay log; a plain test server has neither.
+  local role=()
+  case "$(cat "$ROLE_FILE" 2>/dev/null || true)" in
+    primary) role=(--server-id=1 --log-bin=ar-bin --binlog-format=ROW) ;;
+    replica) role=(--server-id=2 --skip-log-bin --read-only=ON --relay-log=ar-relay) ;;
+    *) role=(--skip-log-bin) ;;
+  esac
   # Fast and disposable: no fsync, no binary log, small buffers. Strict SQL mode and exact
   # (binary, no-pad) utf8mb4 comparison by default; UTC.
   "$(server_bin)" --no-defaults "${RUN_AS[@]}" \
     --datadir="$DATA" --socket="$SOCKET" --pid-file="$PIDFILE" --log-error="$LOG" \
     --bind-address=127.0.0.1 --port="$PORT" --skip-name-resolve \
-    --skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+    "${role[@]}" --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
     --innodb-flush-method=nosync --sync-binlog=0 --innodb-buffer-pool-size=128M \
     --innodb-log-file-size=64M --innodb-use-native-aio=0 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_nopad_bin \
@@ -146,6 +164,7 @@ start_server() {
   mkdir -p "$DATA"
   chmod 700 "$BASE"
   printf '%s\n' "${AR_MARIADB_SERVER_ARGS:-}" >"$ARGS_FILE"
+  printf '%s\n' "${1:-${AR_MARIADB_ROLE:-}}" >"$ROLE_FILE"
   if ((EUID == 0)); then
     chown -R mysql:mysql "$BASE"
   fi
@@ -168,6 +187,29 @@ start_server() {
     die "creating the user and database $DB failed"
   fi
   echo "mariadb-test-server: MariaDB running on 127.0.0.1:$PORT, database $DB, data in $BASE"
+}
+
+start_replica() {
+  local primary="${AR_MARIADB_PRIMARY_PORT:-}"
+  [[ "$primary" =~ ^[0-9]+$ ]] || die "start-replica needs AR_MARIADB_PRIMARY_PORT, the port of the primary"
+  [[ "$primary" != "$PORT" ]] || die "a replica needs a port of its own (AR_MARIADB_PORT), not its primary's"
+  local primary_socket="/tmp/ar-mariadb-${primary}/mysqld.sock"
+  start_server replica
+  # From the primary's first transaction on (an empty gtid_slave_pos): what it made after its own
+  # start (the user, the database) replays as the no-op it is here.
+  client -e "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$primary, MASTER_USER='root',
+             MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE;" \
+    || die "starting replication from 127.0.0.1:$primary failed"
+  local want got i
+  want="$(mariadb --no-defaults --protocol=socket --socket="$primary_socket" -uroot -N -e 'SELECT @@GLOBAL.gtid_binlog_pos')" \
+    || die "the primary on $primary does not answer (started with AR_MARIADB_ROLE=primary?)"
+  for ((i = 0; i < 300; i++)); do
+    got="$(client -N -e 'SELECT @@GLOBAL.gtid_slave_pos')"
+    [[ "$got" == "$want" ]] && break
+    sleep 0.1
+  done
+  ((i < 300)) || { client -e 'SHOW SLAVE STATUS\G' >&2 || true; die "the replica did not catch up with 127.0.0.1:$primary ($got, not $want)"; }
+  echo "mariadb-test-server: MariaDB replica of 127.0.0.1:$primary running on 127.0.0.1:$PORT"
 }
 
 case "${1:-}" in
@@ -213,5 +255,12 @@ case "${1:-}" in
     else
       kill -CONT "$pid"; echo "mariadb-test-server: thawed (port $PORT)"
     fi ;;
-  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart|freeze|thaw" >&2; exit 2 ;;
+  start-replica) start_replica ;;
+  pause-replay)
+    client -e 'STOP SLAVE SQL_THREAD' || die "the server on $PORT is not a replica"
+    echo "mariadb-test-server: replay paused (port $PORT)" ;;
+  resume-replay)
+    client -e 'START SLAVE SQL_THREAD' || die "the server on $PORT is not a replica"
+    echo "mariadb-test-server: replay resumed (port $PORT)" ;;
+  *)      echo "usage: $0 start|stop|status|env|halt|resume|restart|freeze|thaw|start-replica|pause-replay|resume-replay" >&2; exit 2 ;;
 esac

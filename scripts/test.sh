@@ -75,6 +75,8 @@ stop_servers() {
   # The replication test's primary and replica (tests/faults/replication_test.cpp).
   AR_PG_PORT=55459 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   AR_PG_PORT=55457 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  AR_MARIADB_PORT=53329 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  AR_MARIADB_PORT=53327 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start

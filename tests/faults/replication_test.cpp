@@ -1,8 +1,10 @@
-// Real replication for the tests (issue 23): scripts/pg-test-server.sh makes a streaming hot
-// standby of a test server with pg_basebackup (start-replica), and pauses and resumes its replay.
-// This checks that what the scripts make is a replica, through ar: it is in recovery, it refuses
-// writes, what the primary commits reaches it, and a paused replay holds it back (lag on purpose).
-// Servers of this test's own: a primary on 55457 and its replica on 55459.
+// Real replication for the tests (issue 23): the test server scripts make a replica of a primary
+// (start-replica): PostgreSQL a streaming hot standby (pg_basebackup), MariaDB a GTID replica of a
+// primary that writes a binary log (AR_MARIADB_ROLE=primary); both pause and resume its replay.
+// This checks that what the scripts make is a replica, through ar: it says so, it refuses writes
+// (MariaDB: in a read-only session, as root passes read_only), what the primary commits reaches it,
+// and a paused replay holds it back (lag on purpose). Servers of this test's own: PostgreSQL on
+// 55457 and its replica on 55459, MariaDB on 53327 and its replica on 53329.
 
 #include "own_server.hpp"
 
@@ -15,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -24,14 +27,23 @@ struct reading {
   AR_MODEL(reading, "replicated_readings", AR_FIELDS(id, sensor));
 };
 
-class replication : public ::testing::Test {
+class replication : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    primary_server = std::make_unique<ar_test::own_server>("postgresql", "55457");
-    replica_server =
-        std::make_unique<ar_test::own_server>("postgresql", "55459", "AR_PG_PRIMARY_PORT=55457", "start-replica");
+    const bool pg = GetParam() == "postgresql";
+    if (pg) {
+      primary_server = std::make_unique<ar_test::own_server>("postgresql", "55457");
+      replica_server =
+          std::make_unique<ar_test::own_server>("postgresql", "55459", "AR_PG_PRIMARY_PORT=55457", "start-replica");
+    } else {
+      primary_server = std::make_unique<ar_test::own_server>("mariadb", "53327", "AR_MARIADB_ROLE=primary");
+      replica_server =
+          std::make_unique<ar_test::own_server>("mariadb", "53329", "AR_MARIADB_PRIMARY_PORT=53327", "start-replica");
+    }
     primary = ar::open(primary_server->url(), "primary");
-    replica = ar::open(replica_server->url(), "replica");
+    ar::open_options read_only;
+    if (!pg) read_only.on_connect.push_back("SET SESSION TRANSACTION READ ONLY");
+    replica = ar::open(replica_server->url(), "replica", read_only);
     ar::create_table<reading>(primary);
   }
   void TearDown() override {
@@ -60,23 +72,33 @@ class replication : public ::testing::Test {
   ar::database replica;
 };
 
-TEST_F(replication, the_replica_is_a_hot_standby_of_the_primary_and_refuses_writes) {
-  EXPECT_EQ(ar::sql<bool>(replica, "SELECT pg_is_in_recovery()"), std::vector<bool>{true});
-  EXPECT_EQ(ar::sql<bool>(primary, "SELECT pg_is_in_recovery()"), std::vector<bool>{false});
-  // The same cluster: a physical standby has its primary's system identifier.
-  const std::string identity = "SELECT system_identifier::text FROM pg_control_system()";
-  EXPECT_EQ(ar::sql<std::string>(replica, identity), ar::sql<std::string>(primary, identity));
+TEST_P(replication, the_replica_says_it_is_one_and_refuses_writes) {
+  if (GetParam() == "postgresql") {
+    EXPECT_EQ(ar::sql<bool>(replica, "SELECT pg_is_in_recovery()"), std::vector<bool>{true});
+    EXPECT_EQ(ar::sql<bool>(primary, "SELECT pg_is_in_recovery()"), std::vector<bool>{false});
+    // The same cluster: a physical standby has its primary's system identifier.
+    const std::string identity = "SELECT system_identifier::text FROM pg_control_system()";
+    EXPECT_EQ(ar::sql<std::string>(replica, identity), ar::sql<std::string>(primary, identity));
+  } else {
+    EXPECT_EQ(ar::sql<bool>(replica, "SELECT @@GLOBAL.read_only"), std::vector<bool>{true});
+    EXPECT_EQ(ar::sql<bool>(primary, "SELECT @@GLOBAL.read_only"), std::vector<bool>{false});
+    // The replica's applied position is the primary's written one once it caught up.
+    ASSERT_TRUE(replica_reaches(0, std::chrono::seconds(10)));
+    EXPECT_EQ(ar::sql<std::string>(replica, "SELECT @@GLOBAL.gtid_slave_pos"),
+              ar::sql<std::string>(primary, "SELECT @@GLOBAL.gtid_binlog_pos"));
+  }
   ASSERT_TRUE(replica_reaches(0, std::chrono::seconds(10)));
   reading r{0, "on the replica"};
   try {
     ar::insert(replica, r);
     FAIL() << "the replica took a write";
   } catch (const ar::database_error& e) {
-    EXPECT_EQ(e.code(), "25006") << e.what();  // read_only_sql_transaction
+    // PostgreSQL: read_only_sql_transaction; MariaDB: ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
+    EXPECT_EQ(e.code(), GetParam() == "postgresql" ? "25006" : "1792") << e.what();
   }
 }
 
-TEST_F(replication, what_the_primary_commits_reaches_the_replica_unless_replay_is_paused) {
+TEST_P(replication, what_the_primary_commits_reaches_the_replica_unless_replay_is_paused) {
   reading first{0, "first"};
   ar::insert(primary, first);
   ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
@@ -92,5 +114,8 @@ TEST_F(replication, what_the_primary_commits_reaches_the_replica_unless_replay_i
   EXPECT_TRUE(replica_reaches(2, std::chrono::seconds(10)));
   EXPECT_EQ(ar::find_or_throw<reading>(replica, second.id).sensor, "second");
 }
+
+INSTANTIATE_TEST_SUITE_P(servers, replication, ::testing::Values(std::string("postgresql"), std::string("mariadb")),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
