@@ -279,7 +279,9 @@ void distributed_transaction::commit() {
                                                std::move(pending), describe(failure));
       }
       if (!*decided) {
-        roll_back_after(i, gids);
+        // Where this database's answer was lost it may have prepared: told to roll back as well
+        // (nothing there if it did not), rather than left holding locks until recovery.
+        roll_back_after(outcome_unknown(failure) ? i + 1 : i, gids);
         rolled_back();
         std::rethrow_exception(failure);
       }

@@ -188,4 +188,27 @@ TEST_F(two_phase_faults, the_last_server_gone_before_preparing_is_in_doubt_and_r
   EXPECT_EQ(rows(b), 0u);
 }
 
+// The first server goes away before it prepared (its PREPARE's answer is lost): the last never
+// prepares, so the decision is to roll back, and commit() rethrows the lost connection's error.
+// Nothing is prepared anywhere once the server is back, and nothing was committed.
+TEST_F(two_phase_faults, a_server_gone_before_the_first_prepare_rolls_back_everywhere) {
+  bool halted = false;
+  const std::exception_ptr thrown = transfer_with([&](std::string_view sql) {
+    if (!halted && sql.starts_with("SELECT (SELECT system_identifier")) {  // just before the first PREPARE
+      halted = true;
+      a_server->halt();
+    }
+  });
+  ASSERT_TRUE(halted);
+  std::string what;
+  EXPECT_FALSE(as<ar::distributed_transaction_in_doubt>(thrown, what).has_value()) << what;
+  EXPECT_TRUE(as<ar::database_error>(thrown, what).has_value()) << what;
+  EXPECT_TRUE(ar::prepared_transactions(b).empty());
+  EXPECT_EQ(rows(b), 0u);
+  a_server->resume();
+  EXPECT_TRUE(ar::prepared_transactions(a).empty());
+  EXPECT_EQ(rows(a), 0u);
+  EXPECT_TRUE(ar::resolve_prepared_transactions({a, b}).empty());
+}
+
 }  // namespace
