@@ -12,9 +12,9 @@
 //   ar::insert(billing_db, invoice);
 //   tx.commit();  // both, or (having thrown) neither
 //
-// commit() sends, in this order: one statement on the last database reading its identity (see
-// below), PREPARE TRANSACTION on each database in the order given, then COMMIT PREPARED on each,
-// the last database's last. The commit is decided when the last database has prepared: that
+// commit() sends, in this order: PREPARE TRANSACTION on each database in the order given, then
+// COMMIT PREPARED on each, the last database's last; before them, the first commit whose last
+// database is a given handle reads that database's identity (see below), once. The commit is decided when the last database has prepared: that
 // prepared transaction is the durable record of the decision. So a crash (of the program or of a
 // server) at any point leaves a state ar::resolve_prepared_transactions finishes the right way:
 // where the last database holds the transaction prepared, every database commits it; where it does

@@ -140,6 +140,9 @@ class database_state {
   const backend::driver* driver = nullptr;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
+  // A hash of dialect::database_identity_sql()'s answer, read by the first distributed transaction
+  // whose last database this is (src/exec/distributed.cpp), with bit 32 set; 0: not read yet.
+  std::atomic<std::uint64_t> identity_hash{0};
 
   // A connection for the calling thread: an idle one, a new one while the pool has room, or the
   // next one released (waiting up to `wait`); owned: true. An idle connection whose server went

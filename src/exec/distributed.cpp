@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <cstdint>
 #include <exception>
@@ -244,13 +245,21 @@ void distributed_transaction::commit() {
   if (!active_) throw transaction_error("ar: commit() on a distributed transaction that is no longer active");
   const std::size_t n = txs_.size();
   for (const auto& tx : txs_) tx->check_innermost("commit()");
-  std::uint32_t last = 0;
-  try {
-    last = fnv1a(identity_of(dbs_[n - 1]));
-  } catch (...) {
-    roll_back_after(0, {});
-    throw;
+  // The last database's identity: read once per database handle (a name of the database that
+  // recovery compares with those it is given; one that went stale would only make recovery refuse
+  // to decide, never decide wrong).
+  std::atomic<std::uint64_t>& known = detail::state_of(dbs_[n - 1]).identity_hash;
+  std::uint64_t identity = known.load(std::memory_order_relaxed);
+  if (identity == 0) {
+    try {
+      identity = (std::uint64_t{1} << 32) | fnv1a(identity_of(dbs_[n - 1]));
+    } catch (...) {
+      roll_back_after(0, {});
+      throw;
+    }
+    known.store(identity, std::memory_order_relaxed);
   }
+  const auto last = static_cast<std::uint32_t>(identity);
   std::vector<std::string> gids;
   gids.reserve(n);
   for (std::size_t i = 0; i < n; ++i) gids.push_back(gid_of(id_, i, n, last));

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -125,6 +126,32 @@ TEST_F(distributed_postgresql, after_commit_runs_once_each_database_committed) {
   EXPECT_TRUE(seen_at_first[2].starts_with("COMMIT PREPARED")) << seen_at_first[2];
   ASSERT_EQ(seen_at_second.size(), 4u);
   EXPECT_TRUE(seen_at_second[3].starts_with("COMMIT PREPARED")) << seen_at_second[3];
+}
+
+// The last database's identity is read by the first commit only: a second distributed
+// transaction on the same handles sends BEGIN, the writes, PREPARE and COMMIT PREPARED, nothing more.
+TEST_F(distributed_postgresql, the_last_database_identity_is_read_once_per_handle) {
+  const auto transfer = [&] {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "a"};
+    ar::insert(first, a);
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+    tx.commit();
+  };
+  const auto identity_reads = [](const std::vector<std::string>& sql) {
+    return std::count_if(sql.begin(), sql.end(),
+                         [](const std::string& s) { return s.find("pg_control_system") != std::string::npos; });
+  };
+  ar::statement_counter before;
+  transfer();
+  EXPECT_EQ(identity_reads(before.statements()), 1);
+  ar::statement_counter again;
+  transfer();
+  EXPECT_EQ(identity_reads(again.statements()), 0);
+  EXPECT_EQ(again.count(first), 4u);  // BEGIN, INSERT, PREPARE TRANSACTION, COMMIT PREPARED
+  EXPECT_EQ(again.count(second), 4u);
+  EXPECT_EQ(rows(first), 4u);
 }
 
 TEST_F(distributed_postgresql, leaving_the_scope_rolls_back_everywhere_and_prepares_nothing) {
