@@ -276,14 +276,18 @@ TEST_P(lost_connection, a_write_whose_connection_was_gone_before_it_was_written_
       ar::insert(db, g);
     } catch (const ar::database_error& e) {
       // PostgreSQL's libpq cannot tell whether a write it could not finish reached the server: once
-      // prepared, it fails, and is not sent again (as after a cut once sent, above).
-      ASSERT_EQ(GetParam(), "postgresql") << e.what();
+      // prepared, it fails, and is not sent again (as after a cut once sent, above). MariaDB's client
+      // can, when its write fails (2006); but when the write went out before the reset arrived, the
+      // read fails instead (2013, "Lost connection ... during query": it may have run), and it is not
+      // sent again either. That race is TCP's: the attempt does not count, the next one runs.
+      const bool lost_after_sending = GetParam() == "mariadb" && e.code() == "2013";
+      ASSERT_TRUE(GetParam() == "postgresql" || lost_after_sending) << e.what();
       ASSERT_EQ(log.events.size(), 1u);
       EXPECT_FALSE(log.events[0].succeeded);
       EXPECT_EQ(ar::from<guest>(db) | ar::filter(guest::c.name == name) | ar::count, 0);
       guest again{0, name};
       ar::insert(db, again);  // the program's own retry, on a new connection
-      ++exercised;
+      if (!lost_after_sending) ++exercised;
       continue;
     }
     EXPECT_NE(g.id, 0);
