@@ -140,8 +140,8 @@ class database_state {
   const backend::driver* driver = nullptr;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
-  // A hash of dialect::database_identity_sql()'s answer, read by the first distributed transaction
-  // whose last database this is (src/exec/distributed.cpp), with bit 32 set; 0: not read yet.
+  // A hash of dialect::database_identity_sql()'s answer with bit 32 set, read once (by two-phase
+  // commit and its recovery, src/exec/distributed.cpp); 0: not read yet.
   std::atomic<std::uint64_t> identity_hash{0};
 
   // A connection for the calling thread: an idle one, a new one while the pool has room, or the

@@ -84,12 +84,20 @@ std::optional<parsed_gid> parse_gid(std::string_view gid) {
   return out;
 }
 
-// The name of the database every process reads the same (dialect::database_identity_sql).
-std::string identity_of(const database& db) {
+// A hash of the name of the database every process reads the same (dialect::database_identity_sql),
+// read once per database handle: the prepared names carry the last database's, and recovery
+// compares it with those it is given. One that went stale (the handle's URL reaching another
+// cluster now) can only make recovery refuse to decide, never decide wrong.
+std::uint32_t identity_hash(const database& db) {
+  std::atomic<std::uint64_t>& known = detail::state_of(db).identity_hash;  // bit 32: known
+  if (const std::uint64_t cached = known.load(std::memory_order_relaxed); cached != 0)
+    return static_cast<std::uint32_t>(cached);
   std::string identity;
   const std::array<detail::column_binding, 1> columns{detail::bind_column(identity)};
   detail::run(detail::state_of(db), db.dialect().database_identity_sql(), {}, columns, {}, detail::cache_policy::once);
-  return identity;
+  const std::uint32_t hash = fnv1a(identity);
+  known.store((std::uint64_t{1} << 32) | hash, std::memory_order_relaxed);
+  return hash;
 }
 
 struct listed {
@@ -245,21 +253,13 @@ void distributed_transaction::commit() {
   if (!active_) throw transaction_error("ar: commit() on a distributed transaction that is no longer active");
   const std::size_t n = txs_.size();
   for (const auto& tx : txs_) tx->check_innermost("commit()");
-  // The last database's identity: read once per database handle (a name of the database that
-  // recovery compares with those it is given; one that went stale would only make recovery refuse
-  // to decide, never decide wrong).
-  std::atomic<std::uint64_t>& known = detail::state_of(dbs_[n - 1]).identity_hash;
-  std::uint64_t identity = known.load(std::memory_order_relaxed);
-  if (identity == 0) {
-    try {
-      identity = (std::uint64_t{1} << 32) | fnv1a(identity_of(dbs_[n - 1]));
-    } catch (...) {
-      roll_back_after(0, {});
-      throw;
-    }
-    known.store(identity, std::memory_order_relaxed);
+  std::uint32_t last = 0;
+  try {
+    last = identity_hash(dbs_[n - 1]);
+  } catch (...) {
+    roll_back_after(0, {});
+    throw;
   }
-  const auto last = static_cast<std::uint32_t>(identity);
   std::vector<std::string> gids;
   gids.reserve(n);
   for (std::size_t i = 0; i < n; ++i) gids.push_back(gid_of(id_, i, n, last));
@@ -276,8 +276,9 @@ void distributed_transaction::commit() {
       (void)txs_[i]->end_with(dbs_[i].dialect().prepare_transaction_sql(gids[i]));
     } catch (...) {
       const std::exception_ptr failure = std::current_exception();
+      const bool answer_lost = outcome_unknown(failure);
       std::optional<bool> decided = false;
-      if (i == n - 1 && outcome_unknown(failure)) decided = holds(dbs_[i], gids[i]);
+      if (i == n - 1 && answer_lost) decided = holds(dbs_[i], gids[i]);
       if (decided == std::nullopt) {
         // The last database may have prepared it (the decision to commit) or not: nothing may be
         // undone, recovery decides.
@@ -290,7 +291,7 @@ void distributed_transaction::commit() {
       if (!*decided) {
         // Where this database's answer was lost it may have prepared: told to roll back as well
         // (nothing there if it did not), rather than left holding locks until recovery.
-        roll_back_after(outcome_unknown(failure) ? i + 1 : i, gids);
+        roll_back_after(answer_lost ? i + 1 : i, gids);
         rolled_back();
         std::rethrow_exception(failure);
       }
@@ -342,7 +343,7 @@ std::vector<resolved_transaction> resolve_prepared_transactions(const std::vecto
   std::vector<std::uint32_t> identities;
   identities.reserve(dbs.size());
   for (std::size_t i = 0; i < dbs.size(); ++i) {
-    identities.push_back(fnv1a(identity_of(dbs[i])));
+    identities.push_back(identity_hash(dbs[i]));
     for (listed& l : list_prepared(dbs[i])) {
       if (l.age < static_cast<double>(older_than.count())) continue;
       std::vector<part>& group = groups[l.entry.id];
