@@ -59,24 +59,17 @@ section "Test servers (PostgreSQL, MariaDB)"
 stop_servers() {
   ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
-  # The fault tests' own server (tests/faults), should a test have died with it running.
-  AR_PG_PORT=55437 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  # The restart tests' own servers (tests/faults/restart_test.cpp).
-  AR_PG_PORT=55441 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  AR_MARIADB_PORT=53311 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
-  # The timeout tests' own servers (tests/faults/timeout_test.cpp), frozen or not.
-  AR_PG_PORT=55445 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  AR_MARIADB_PORT=53315 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
-  # The lock timeout test's own server, with innodb_rollback_on_timeout (tests/faults/lock_timeout_test.cpp).
-  AR_MARIADB_PORT=53317 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
-  # The two-phase commit test's two servers (tests/faults/distributed_test.cpp).
-  AR_PG_PORT=55449 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  AR_PG_PORT=55451 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  # The replication test's primary and replica (tests/faults/replication_test.cpp).
-  AR_PG_PORT=55459 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  AR_PG_PORT=55457 ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
-  AR_MARIADB_PORT=53329 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
-  AR_MARIADB_PORT=53327 ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  # The servers tests start of their own (tests/faults), should a test have died with one running:
+  # fault_test 55437; restart_test 55441, 53311; timeout_test 55445, 53315 (frozen or not);
+  # lock_timeout_test 53317; distributed_test 55449, 55451; replication_test's replicas 55459,
+  # 53329, then their primaries 55457, 53327.
+  local port
+  for port in 55437 55441 55445 55449 55451 55459 55457; do
+    AR_PG_PORT=$port ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  done
+  for port in 53311 53315 53317 53329 53327; do
+    AR_MARIADB_PORT=$port ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
+  done
 }
 trap stop_servers EXIT
 ./scripts/pg-test-server.sh start
