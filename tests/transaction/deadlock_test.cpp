@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <latch>
 #include <string>
@@ -51,6 +52,17 @@ class deadlocks : public ::testing::TestWithParam<std::string> {
     db.execute(ar_test::sql_for(db, "UPDATE {accounts} SET {balance} = {balance} + ? WHERE {id} = ?"), {amount, id});
   }
   std::int64_t balance(std::int64_t id) { return ar::find_or_throw<account>(db, id).balance; }
+
+  // A victim run again at once can take the row the winner was granted but has not yet re-read
+  // (PostgreSQL re-checks a row after the lock holder ends, and a new transaction may update it
+  // first), and deadlock a second time: the server may then pick either side again, and the number
+  // of runs is the server's choice. The retries below wait until the other thread has finished, so
+  // that one deadlock means exactly one run again.
+  static void wait_until_the_other_finished(const std::atomic<int>& finished) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (finished.load() == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 
   ar::database db;
   std::int64_t first = 0;
@@ -132,6 +144,7 @@ TEST_P(deadlocks, the_victims_transaction_refuses_every_later_statement_and_its_
 TEST_P(deadlocks, retry_transaction_runs_the_victim_again_and_both_transactions_commit_once) {
   std::latch both_hold_one(2);
   std::atomic<int> attempts{0};
+  std::atomic<int> finished{0};
   auto run = [&](std::int64_t one, std::int64_t other, std::string& unexpected) {
     bool first_attempt = true;
     try {
@@ -139,14 +152,17 @@ TEST_P(deadlocks, retry_transaction_runs_the_victim_again_and_both_transactions_
           db,
           [&] {
             ++attempts;
+            const bool first_run = std::exchange(first_attempt, false);
+            if (!first_run) wait_until_the_other_finished(finished);
             add(one, 1);
-            if (std::exchange(first_attempt, false)) both_hold_one.arrive_and_wait();
+            if (first_run) both_hold_one.arrive_and_wait();
             add(other, 10);
           },
           3);
     } catch (const std::exception& e) {
       unexpected = e.what();
     }
+    ++finished;
   };
   std::string a;
   std::string b;
@@ -164,13 +180,16 @@ TEST_P(deadlocks, retry_transaction_runs_the_victim_again_and_both_transactions_
 TEST_P(deadlocks, retry_transaction_runs_again_a_victim_whose_fn_swallowed_the_deadlock) {
   std::latch both_hold_one(2);
   std::atomic<int> attempts{0};
+  std::atomic<int> finished{0};
   auto run = [&](std::int64_t one, std::int64_t other, std::string& unexpected) {
     bool first_attempt = true;
     try {
       ar::retry_transaction(db, [&](ar::transaction&) {
         ++attempts;
+        const bool first_run = std::exchange(first_attempt, false);
+        if (!first_run) wait_until_the_other_finished(finished);
         add(one, 1);
-        if (std::exchange(first_attempt, false)) both_hold_one.arrive_and_wait();
+        if (first_run) both_hold_one.arrive_and_wait();
         try {
           add(other, 10);
         } catch (const ar::database_error&) {
@@ -181,6 +200,7 @@ TEST_P(deadlocks, retry_transaction_runs_again_a_victim_whose_fn_swallowed_the_d
     } catch (const std::exception& e) {
       unexpected = e.what();
     }
+    ++finished;
   };
   std::string a;
   std::string b;
