@@ -104,12 +104,7 @@ class mysql_dialect final : public dialect {
   }
 
   void quote_identifier(std::string& out, std::string_view identifier) const override {
-    out += '`';
-    for (char c : identifier) {
-      if (c == '`') out += '`';
-      out += c;
-    }
-    out += '`';
+    quote_with(out, identifier, '`');
   }
 
   // A text found as it is, case counting, whatever the column's collation (a table ar did not

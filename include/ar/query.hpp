@@ -219,6 +219,14 @@ expr_tree to_tree(const X& x) {
   lower(tree, x);
   return tree;
 }
+// The trees of several, moved into the vector (an initializer list would copy each).
+template <class... X>
+std::vector<expr_tree> to_trees(const X&... x) {
+  std::vector<expr_tree> trees;
+  trees.reserve(sizeof...(X));
+  (trees.push_back(to_tree(x)), ...);
+  return trees;
+}
 
 // What a query holds: its database (empty: its model's, resolved when it runs) and its state.
 // Made, copied and dropped in the library (src/query/query_state.cpp): a pipeline makes and drops a query
@@ -316,20 +324,33 @@ class query : public detail::query_core {
     return std::move(*this);
   }
 
-  // The same query yielding other rows.
+  // The same query yielding other rows; from a temporary, its state changed in place as by
+  // transformed.
   template <class Row2, class Staging2 = Row2, class F>
-  query<M, Row2, Staging2, Joins> with_rows(F&& change) const {
+  query<M, Row2, Staging2, Joins> with_rows(F&& change) const& {
     auto next = detail::copy_state(*state_);
     change(*next);
     return query<M, Row2, Staging2, Joins>(db_, std::move(next));
   }
+  template <class Row2, class Staging2 = Row2, class F>
+  query<M, Row2, Staging2, Joins> with_rows(F&& change) && {
+    auto next = detail::writable_state(std::move(state_));
+    change(*next);
+    return query<M, Row2, Staging2, Joins>(std::move(db_), std::move(next));
+  }
 
-  // The same query with more models joined (ar/views/joins.hpp).
+  // The same query with more models joined (ar/views/joins.hpp); likewise.
   template <class Joins2, class F>
-  query<M, Row, Staging, Joins2> with_joins(F&& change) const {
+  query<M, Row, Staging, Joins2> with_joins(F&& change) const& {
     auto next = detail::copy_state(*state_);
     change(*next);
     return query<M, Row, Staging, Joins2>(db_, std::move(next));
+  }
+  template <class Joins2, class F>
+  query<M, Row, Staging, Joins2> with_joins(F&& change) && {
+    auto next = detail::writable_state(std::move(state_));
+    change(*next);
+    return query<M, Row, Staging, Joins2>(std::move(db_), std::move(next));
   }
 
  private:

@@ -40,12 +40,22 @@ void ensure_builtins() {
 }  // namespace
 
 void dialect::quote_identifier(std::string& out, std::string_view identifier) const {
-  out += '"';
-  for (char c : identifier) {
-    if (c == '"') out += '"';
-    out += c;
+  quote_with(out, identifier, '"');
+}
+
+void dialect::quote_with(std::string& out, std::string_view identifier, char quote) {
+  out += quote;
+  // A statement quotes every table and column it names: the name is appended whole unless it holds
+  // the quote character (no model's name does), rather than a character at a time.
+  if (identifier.find(quote) == std::string_view::npos) {
+    out += identifier;
+  } else {
+    for (char c : identifier) {
+      if (c == quote) out += quote;
+      out += c;
+    }
   }
-  out += '"';
+  out += quote;
 }
 
 void dialect::returning_clause(std::string& out, std::string_view key_column) const {

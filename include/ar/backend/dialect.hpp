@@ -40,6 +40,9 @@ class AR_API dialect {
 
   // Appends an identifier, quoted. Identifiers come only from model metadata.
   virtual void quote_identifier(std::string& out, std::string_view identifier) const;
+  // Appends `identifier` between two `quote` characters, each `quote` inside it doubled: the
+  // quoting of every dialect ar has, for its own quote_identifier.
+  static void quote_with(std::string& out, std::string_view identifier, char quote);
   // Appends the placeholder of the index-th (1-based) bound parameter, in the form the backend's
   // driver sends as it is (PostgreSQL: $1, as the wire protocol numbers them; nothing rewrites it).
   virtual void placeholder(std::string& out, std::size_t index) const = 0;

@@ -32,6 +32,27 @@ struct order_key {
 
 struct eager_node;
 
+// A select's trees: shared by the copies of a state (each adaptor copies it), and, for a select of
+// plain columns, by every query made with that select (ar/views/select.hpp): a pipeline rebuilt for
+// each call makes none of them again.
+class shared_trees {
+ public:
+  shared_trees() noexcept = default;
+  shared_trees(std::vector<expr_tree>&& trees)
+      : trees_(std::make_shared<const std::vector<expr_tree>>(std::move(trees))) {}
+  shared_trees(const std::vector<expr_tree>& trees) : trees_(std::make_shared<const std::vector<expr_tree>>(trees)) {}
+  shared_trees(std::shared_ptr<const std::vector<expr_tree>> trees) noexcept : trees_(std::move(trees)) {}
+
+  bool empty() const noexcept { return size() == 0; }
+  std::size_t size() const noexcept { return trees_ ? trees_->size() : 0; }
+  const expr_tree& operator[](std::size_t i) const noexcept { return (*trees_)[i]; }
+  const expr_tree* begin() const noexcept { return trees_ ? trees_->data() : nullptr; }
+  const expr_tree* end() const noexcept { return trees_ ? trees_->data() + trees_->size() : nullptr; }
+
+ private:
+  std::shared_ptr<const std::vector<expr_tree>> trees_;
+};
+
 // A join_clause's to_join when it joins to the query's own table.
 inline constexpr std::size_t no_join = static_cast<std::size_t>(-1);
 
@@ -68,7 +89,7 @@ struct query_state {
   std::vector<order_key> order;
   std::vector<expr_tree> group_by;  // GROUP BY, in order
   std::optional<expr_tree> having;  // HAVING: a condition on the groups
-  std::vector<expr_tree> selected;  // empty: every column of the model, in model order
+  shared_trees selected;            // empty: every column of the model, in model order
   bool distinct = false;
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;

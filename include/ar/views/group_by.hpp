@@ -24,7 +24,7 @@ struct group_by_fn {
     static_assert(((is_column_v<Columns> || (is_computed_v<Columns> && !is_aggregated_v<Columns>)) && ...),
                   "ar::group_by takes column handles (Model::c.field) and values computed from them (a * b, "
                   "ar::coalesce(a, 0), ar::lower(a), ar::case_when(...)), not aggregates");
-    return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class Q>(Q&& q) {
+    return closure{[trees = to_trees(columns...)]<class Q>(Q&& q) {
       static_assert((belongs_to_query<Q, Columns>() && ...),
                     "ar::group_by: a column belongs to another model than the query's (or one it joins)");
       return std::forward<Q>(q).transformed(

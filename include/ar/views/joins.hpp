@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace ar {
 
@@ -208,8 +209,9 @@ template <bool Left, fixed_string... Paths>
 struct joins_fn {
   static constexpr const char* name = Left ? "left_joins" : "joins";
 
+  // The query by value: a temporary one (a pipeline being built) is moved in and changed in place.
   template <class M, class R, class S, class J>
-  auto operator()(const query<M, R, S, J>& q) const {
+  auto operator()(query<M, R, S, J> q) const {
     static_assert(sizeof...(Paths) > 0, "ar::joins<...> names at least one relation path");
     static_assert(((Paths.names() <= max_relation_path_names) && ...),
                   "ar::joins: a path names more than 64 relations (ar::detail::max_relation_path_names)");
@@ -227,7 +229,7 @@ struct joins_fn {
       return q;
     } else {
       using next = typename add_joined_paths<J, decltype(path_joins<M, Paths, 0, Left>())...>::type;
-      return q.template with_joins<next>(
+      return std::move(q).template with_joins<next>(
           [&](query_state& s) { (join_path(s, Paths.view(), Left, path_relations<M, Paths, 0>()), ...); });
     }
   }

@@ -11,6 +11,8 @@
 #include <optional>
 #include <tuple>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace ar {
 
@@ -50,15 +52,35 @@ struct selected_type {
   using type = std::conditional_t<may_be_missing && !is_optional_v<field>, std::optional<field>, field>;
 };
 
+template <class X>
+inline constexpr bool is_model_column_v = false;
+template <class M, int I>
+inline constexpr bool is_model_column_v<column<M, I>> = true;
+
+// The trees of a select: of plain columns, made once per list of columns and shared by every query
+// that selects them; of anything else (values, paths), made by each select.
+template <class... Columns>
+shared_trees select_trees(const Columns&... columns) {
+  if constexpr ((is_model_column_v<Columns> && ...)) {
+    static const auto trees = std::make_shared<const std::vector<expr_tree>>(to_trees(columns...));
+    return shared_trees(trees);
+  } else {
+    return shared_trees(to_trees(columns...));
+  }
+}
+
 template <class Row, class... Columns>
-auto make_select(const Columns&... columns) {
-  static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
-  static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
-                "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
-                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a), "
-                "ar::case_when(...))");
-  return closure{[trees = std::vector<expr_tree>{to_tree(columns)...}]<class M, class R, class S, class J>(
-                     const query<M, R, S, J>& q) {
+struct select_closure {
+  shared_trees trees;
+
+  // The query by value: a temporary one (a pipeline being built) is changed in place.
+  template <class M, class R, class S, class J>
+  auto operator()(query<M, R, S, J> q) const {
+    return apply(std::move(q), trees);
+  }
+
+  template <class M, class R, class S, class J>
+  static auto apply(query<M, R, S, J>&& q, const shared_trees& columns) {
     static_assert((belongs_to_query<query<M, R, S, J>, Columns>() && ...),
                   "ar::select: a column belongs to another model than the query's (or one it joins)");
     using staging = std::tuple<typename selected_type<M, J, Columns>::type...>;
@@ -70,8 +92,18 @@ auto make_select(const Columns&... columns) {
           "column, in the same order, of the same types (a column of a left-joined model is a "
           "std::optional)");
     }
-    return q.template with_rows<row, staging>([&](query_state& s) { s.selected = trees; });
-  }};
+    return std::move(q).template with_rows<row, staging>([&](query_state& s) { s.selected = columns; });
+  }
+};
+
+template <class Row, class... Columns>
+auto make_select(const Columns&... columns) {
+  static_assert(sizeof...(Columns) > 0, "ar::select needs at least one column");
+  static_assert(((is_column_v<Columns> || is_aggregated_v<Columns> || is_computed_v<Columns>) && ...),
+                "ar::select takes column handles (Model::c.field), aggregates (Model::c.field.sum(), "
+                "ar::count_all(), ...) and values computed from them (a * b, ar::coalesce(a, 0), ar::lower(a), "
+                "ar::case_when(...))");
+  return closure<select_closure<Row, Columns...>>{{select_trees(columns...)}};
 }
 }  // namespace detail
 
