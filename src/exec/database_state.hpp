@@ -5,10 +5,12 @@
 // connection, ar/backend/driver.hpp, with its statement cache) and the SQL rendered for it.
 
 #include "exec/statement_cache.hpp"
+#include "sql/select_shapes.hpp"
 
 #include <ar/backend/dialect.hpp>
 #include <ar/backend/driver.hpp>
 #include <ar/detail/crud_sql.hpp>
+#include <ar/detail/execute.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -169,6 +171,8 @@ class database_state {
   // Rendered CRUD statements, by table, kind and row count.
   std::mutex crud_mutex;
   std::unordered_map<crud_key, hashed_sql, crud_key_hash> crud;
+  // Rendered SELECT statements of queries, by shape (src/query/read.cpp).
+  select_shapes selects;
 
  private:
   mutable std::mutex pool_mutex_;
@@ -189,6 +193,10 @@ void lend_connection(const database_state& db, connection* c);
 void end_lend_connection(const database_state& db, connection* c) noexcept;
 void begin_thread_transaction(const database_state& db, connection* c);
 void end_thread_transaction(const database_state& db) noexcept;
+// run() for a statement whose statement_hash is known (`hash`, when not null: a kept statement's),
+// which the statement cache then looks it up by (src/exec/execution.cpp).
+run_result run_hashed(database_state& db, std::string_view sql, const std::size_t* hash, std::span<const value> params,
+                      std::span<const column_binding> columns, row_callback on_row);
 // Runs each of the end callbacks' on_commit (committed) or on_rollback, each even when one before
 // it threw; returns the first exception (src/exec/transaction.cpp; distributed.cpp too).
 std::exception_ptr run_end_callbacks(std::vector<transaction_state::end_callback>& list, bool committed) noexcept;

@@ -457,6 +457,13 @@ run_result run(database_state& db, std::string_view sql, std::span<const value> 
   return run_to_end(e, on_row, policy);
 }
 
+run_result run_hashed(database_state& db, std::string_view sql, const std::size_t* hash, std::span<const value> params,
+                      std::span<const column_binding> columns, row_callback on_row) {
+  execution e(db, connection_for(db), sql, params, columns);
+  e.sql_hash = hash;
+  return run_to_end(e, on_row, cache_policy::cache);
+}
+
 run_result run_one_row(database_state& db, const hashed_sql& sql, std::span<const value> params,
                        std::span<const column_binding> columns) {
   execution e(db, connection_for(db), sql.text, params, columns);

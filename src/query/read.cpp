@@ -2,6 +2,8 @@
 // aggregates) or into whole records (read_records: the one reading loop of to_vector, first and the
 // eager loads), for every model by the same code.
 
+#include "exec/database_state.hpp"
+
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
 #include <ar/detail/query_state.hpp>
@@ -9,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,8 +26,9 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
                   void (*sink)(void* context, void* record), void* context) {
   std::string sql;
   std::vector<value> params;
+  std::optional<std::size_t> hash;
   render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
-    render_select(out, values, d, state);
+    hash = state_of(db).selects.render(out, values, d, state);
   });
   // The columns of the model, then one count per with_count.
   const std::size_t total = width + state.counts.size();
@@ -46,7 +50,7 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
     sink(context, staging);
   };
   const query_timeout_scope timeout(state.timeout_ms);
-  run(detail::state_of(db), sql, params, columns, row_callback::of(row));
+  run_hashed(detail::state_of(db), sql, hash ? &*hash : nullptr, params, columns, row_callback::of(row));
 }
 }  // namespace
 
@@ -54,11 +58,15 @@ void run_select(const ar::database& db, const query_state& state, std::span<cons
                 row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
   std::string sql;
   std::vector<value> params;
+  std::optional<std::size_t> hash;
   render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
-    render_select(out, values, d, state, aggregate, argument);
+    if (aggregate == aggregate_kind::none)
+      hash = state_of(db).selects.render(out, values, d, state);
+    else
+      render_select(out, values, d, state, aggregate, argument);
   });
   const query_timeout_scope timeout(state.timeout_ms);
-  run(detail::state_of(db), sql, params, columns, on_row);
+  run_hashed(detail::state_of(db), sql, hash ? &*hash : nullptr, params, columns, on_row);
 }
 
 void read_records(const ar::database& db, const query_state& state, const record_ops& ops,

@@ -2,9 +2,12 @@
 // tree (recursive CTE) and of a through relation (JOIN): the one place a query's SQL is written,
 // each spelling a database disagrees on asked of its dialect.
 
+#include "sql/select_shapes.hpp"
+
 #include <ar/detail/names.hpp>
 #include <span>
 #include <ar/backend/dialect.hpp>
+#include <ar/detail/crud_sql.hpp>
 #include <ar/detail/query_state.hpp>
 #include <ar/model.hpp>
 #include <ar/through.hpp>
@@ -12,10 +15,14 @@
 #include <ar/views/update_all.hpp>  // render_update_all, declared there
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <new>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -29,6 +36,12 @@ struct renderer {
   std::vector<value>& params;
   const dialect& d;
   std::size_t placeholders = 0;
+  // While a statement is written for select_shapes: where the value of each placeholder comes from
+  // (a tree of `trees`, the state's own in for_each_tree's order, and its index there), and whether
+  // the text depends on a value rather than on the shape alone (it is then not kept).
+  std::vector<param_ref>* refs = nullptr;
+  std::span<const expr_tree* const> trees{};
+  bool value_dependent = false;
   // Inside a subquery, columns are qualified: by its alias (ar_s1, ar_s2, ...) for its own table,
   // by the enclosing scope's name for the correlation.
   std::size_t depth = 0;
@@ -203,6 +216,20 @@ struct renderer {
     d.placeholder(sql, ++placeholders);
     params.push_back(std::move(v));
   }
+  // The placeholder of a tree's k-th value.
+  void placeholder(const expr_tree& t, std::uint32_t k) {
+    const std::size_t bound = params.size();
+    placeholder(t.params[k]);
+    if (refs && params.size() != bound) note_ref(&t, k);
+  }
+  void note_ref(const expr_tree* t, std::uint32_t k) {
+    for (std::size_t i = 0; i < trees.size(); ++i)
+      if (trees[i] == t) {
+        refs->push_back({static_cast<std::uint32_t>(i), k});
+        return;
+      }
+    value_dependent = true;  // a value of a tree that is not the state's own: not kept
+  }
 
   // The operand and parameter of a text search, as its dialect hook asks for them.
   struct match_operands final : dialect::match_writer {
@@ -222,13 +249,16 @@ struct renderer {
   // The scale of an exact decimal expression (a decimal column or value, or +, -, * of one with a
   // decimal or an integer: the larger scale for + and -, the sum of the scales for *), or -1 when
   // the expression is not a decimal.
-  static int decimal_scale(const expr_tree& t, std::uint32_t i) {
+  int decimal_scale(const expr_tree& t, std::uint32_t i) {
     const node& n = t.nodes[i];
     switch (n.kind) {
       case node_kind::column:
         return n.table && n.table->columns[n.first].type == value_type::decimal ? n.table->columns[n.first].scale : -1;
       case node_kind::param:
-        if (const auto* v = std::get_if<decimal>(&t.params[n.first])) return v->scale();
+        if (const auto* v = std::get_if<decimal>(&t.params[n.first])) {
+          value_dependent = true;  // the SQL follows the value's scale
+          return v->scale();
+        }
         return -1;
       case node_kind::arith: {
         const int a = decimal_scale(t, n.first);
@@ -278,7 +308,7 @@ struct renderer {
         sql += n.kind == node_kind::exists ? "EXISTS " : "NOT EXISTS ";
         subquery_body(*t.subqueries[n.first], "1");
         return;
-      case node_kind::param: placeholder(t.params[n.first]); return;
+      case node_kind::param: placeholder(t, n.first); return;
       case node_kind::in_query:
       case node_kind::not_in_query:
         operand(t, n.first);
@@ -359,12 +389,14 @@ struct renderer {
       case node_kind::ilike:
       case node_kind::not_ilike: {
         match_operands w{*this, t, n.first};
+        value_dependent = true;  // the dialect writes the pattern as it finds it (and may change it)
         d.pattern_match(sql, w, text_of(t, n.second), n.kind == node_kind::ilike || n.kind == node_kind::not_ilike,
                         n.kind == node_kind::not_like || n.kind == node_kind::not_ilike);
         return;
       }
       case node_kind::text_match: {
         match_operands w{*this, t, n.first};
+        value_dependent = true;  // likewise, the text searched for
         const auto where = n.third & match_position;
         d.text_match(sql, w, text_of(t, n.second),
                      where == match_start ? dialect::text_position::start
@@ -389,12 +421,12 @@ struct renderer {
             if (typed && k < o.second) {  // CAST(? AS <the column's type>)
               const node& c = t.nodes[o.first + k];
               sql += "CAST(";
-              placeholder(t.params[n.second + k]);
+              placeholder(t, n.second + k);
               sql += " AS ";
               sql += d.column_type(c.table->columns[c.first].type);
               sql += ')';
             } else {
-              placeholder(t.params[n.second + k]);
+              placeholder(t, n.second + k);
             }
           }
           sql += "))";
@@ -402,7 +434,7 @@ struct renderer {
         }
         for (std::uint32_t k = 0; k < n.third; ++k) {
           if (k) sql += ", ";
-          placeholder(t.params[n.second + k]);
+          placeholder(t, n.second + k);
         }
         sql += ')';
         return;
@@ -461,9 +493,9 @@ struct renderer {
                                            value_type::time,    value_type::date,    value_type::bytes,
                                            value_type::uuid,    value_type::decimal};
     static_assert(std::size(types) == std::variant_size_v<value>);
-    const value& v = t.params[n.first];
+    const value& v = t.params[n.first];  // its type is part of the shape (select_shapes)
     sql += "CAST(";
-    placeholder(v);
+    placeholder(t, n.first);
     sql += " AS ";
     sql += d.column_type(types[v.index()]);
     sql += ')';
@@ -580,6 +612,7 @@ struct renderer {
       void operator()(std::string& out, dialect::row_limit part) override {
         r.d.placeholder(out, ++r.placeholders);
         r.params.emplace_back(part == dialect::row_limit::limit ? *q.limit : *q.offset);
+        if (r.refs) r.refs->push_back({part == dialect::row_limit::limit ? param_ref::limit : param_ref::offset, 0});
       }
     } bind(*this, q);
     d.limit_clause(sql, q.limit.has_value(), q.offset.has_value(), bind);
@@ -862,8 +895,181 @@ void render_update_all(std::string& sql, std::vector<value>& params, const diale
   }
 }
 
+namespace {
+
+// The trees of a state whose values its statement binds, in a fixed order (param_ref::tree).
+template <class F>
+void for_each_tree(const query_state& s, F&& f) {
+  if (s.where) f(*s.where);
+  for (const expr_tree& t : s.selected) f(t);
+  for (const order_key& k : s.order) f(k.tree);
+  for (const join_clause& j : s.joins)
+    if (j.condition) f(*j.condition);
+}
+
+// Writes a key's parts one after another into memory sized beforehand.
+struct key_writer {
+  char* at;
+  template <class T>
+  void put(const T& v) noexcept {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::memcpy(at, &v, sizeof v);
+    at += sizeof v;
+  }
+};
+
+constexpr std::size_t node_key_size =
+    sizeof(node_kind) + sizeof(compare_op) + 3 * sizeof(std::uint32_t) + sizeof(const table_meta*);
+
+// Appends to `key` all that the statement of `s` is written from but its values (of which only
+// the types: a CASE's bound value is cast to its type), and to `trees` its trees. False for a state
+// whose statement is not kept by shape: one with parts the key does not hold (subqueries, groups,
+// which compare values to find a GROUP BY key among the selected, per-parent limits, with_count),
+// or with an IN list of more than 64 values.
+bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tree*>& trees) {
+  if (!s.correlated.empty() || !s.group_by.empty() || s.having || s.partition || !s.counts.empty()) return false;
+  // First what it holds and how long its key is, then the key, written in one piece.
+  std::size_t size = sizeof(const table_meta*) + 4 * sizeof(bool) + 3 * sizeof(std::size_t) + s.order.size();
+  for (const join_clause& j : s.joins)
+    size += 2 * sizeof(const table_meta*) + 3 * sizeof(std::size_t) + 2 * sizeof(std::uint32_t) + 3 * sizeof(bool) +
+            (j.more.size() + j.to_more.size()) * sizeof(std::uint32_t) + j.path.size();
+  bool kept = true;
+  for_each_tree(s, [&](const expr_tree& t) {
+    if (!t.subqueries.empty() || !t.queries.empty()) kept = false;
+    for (const node& n : t.nodes)
+      if ((n.kind == node_kind::in || n.kind == node_kind::not_in) && n.third > 64) kept = false;
+    trees.push_back(&t);
+    size += 2 * sizeof(std::size_t) + t.nodes.size() * node_key_size + t.params.size();
+  });
+  if (!kept) return false;
+  key.resize(size);
+  key_writer w{key.data()};
+  w.put(s.table);
+  w.put(s.distinct);
+  w.put(s.limit.has_value());
+  w.put(s.offset.has_value());
+  w.put(s.where.has_value());
+  w.put(s.selected.size());
+  w.put(s.order.size());
+  for (const order_key& k : s.order) w.put(k.descending);
+  w.put(s.joins.size());
+  for (const join_clause& j : s.joins) {
+    w.put(j.table);
+    w.put(j.to);
+    w.put(j.to_join);
+    w.put(j.column);
+    w.put(j.to_column);
+    w.put(j.left);
+    w.put(j.many);
+    w.put(j.condition != nullptr);
+    w.put(j.more.size());
+    for (const std::uint32_t c : j.more) w.put(c);
+    for (const std::uint32_t c : j.to_more) w.put(c);
+    w.put(j.path.size());
+    std::memcpy(w.at, j.path.data(), j.path.size());
+    w.at += j.path.size();
+  }
+  for (const expr_tree* t : trees) {
+    w.put(t->nodes.size());
+    for (const node& n : t->nodes) {
+      w.put(n.kind);
+      w.put(n.op);
+      w.put(n.first);
+      w.put(n.second);
+      w.put(n.third);
+      w.put(n.table);
+    }
+    w.put(t->params.size());
+    for (const value& v : t->params) w.put(static_cast<std::uint8_t>(v.index()));
+  }
+  // Every part counted above was written (a part added to one and not the other: not kept, and the
+  // select_shapes test fails).
+  return w.at == key.data() + key.size();
+}
+
+}  // namespace
+
+std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<value>& params, const dialect& d,
+                                                 const query_state& state) {
+  // The key is written into the thread's buffers: a lookup allocates nothing.
+  thread_local std::string key;
+  thread_local std::vector<const expr_tree*> trees;
+  key.clear();
+  trees.clear();
+  if (!shape_key(state, key, trees)) {
+    render_select(sql, params, d, state);
+    return std::nullopt;
+  }
+  // The shape this thread used last, on this cache: a loop running one query again finds it
+  // without hashing its key or taking the lock.
+  struct last_used {
+    std::uint64_t cache = 0;
+    std::string key;
+    std::shared_ptr<const shape> kept;
+  };
+  thread_local last_used last;
+  const shape* found = nullptr;
+  if (last.cache == id_ && last.key == key) {
+    found = last.kept.get();
+  } else {
+    std::shared_ptr<const shape> kept;
+    {
+      const std::lock_guard lock(mutex_);
+      if (const auto it = shapes_.find(std::string_view(key)); it != shapes_.end()) kept = it->second;
+    }
+    if (kept) {
+      last.cache = id_;
+      last.key = key;
+      last.kept = std::move(kept);
+      found = last.kept.get();
+    }
+  }
+  if (found) {
+    const bool whole = sql.empty();
+    sql += found->sql;
+    params.reserve(params.size() + found->refs.size());
+    for (const param_ref& r : found->refs) {
+      if (r.tree == param_ref::limit)
+        params.emplace_back(*state.limit);
+      else if (r.tree == param_ref::offset)
+        params.emplace_back(*state.offset);
+      else
+        params.push_back(trees[r.tree]->params[r.index]);
+    }
+    return whole ? std::optional<std::size_t>(found->hash) : std::nullopt;
+  }
+  auto made = std::make_shared<shape>();
+  const std::size_t start = sql.size();
+  if (sql.capacity() < 256) sql.reserve(256);
+  renderer r{sql, params, d};
+  r.refs = &made->refs;
+  r.trees = trees;
+  r.plain(state);
+  if (r.value_dependent) return std::nullopt;
+  made->sql = sql.substr(start);
+  made->hash = statement_hash(made->sql);
+  const std::optional<std::size_t> hash = start == 0 ? std::optional<std::size_t>(made->hash) : std::nullopt;
+  const std::lock_guard lock(mutex_);
+  if (shapes_.size() >= capacity) shapes_.clear();
+  shapes_.emplace(key, std::move(made));
+  return hash;
+}
+
+namespace {
+std::atomic<std::uint64_t> shape_caches{0};
+}  // namespace
+
+select_shapes::select_shapes() noexcept : id_(++shape_caches) {}
+
+std::size_t select_shapes::size() const {
+  const std::lock_guard lock(mutex_);
+  return shapes_.size();
+}
+
 void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
                    aggregate_kind aggregate, const expr_tree* argument) {
+  // Room for a usual statement at once, rather than growing through 30, 60, 120, ... characters.
+  if (sql.capacity() < 256) sql.reserve(256);
   renderer r{sql, params, d};
   if (aggregate == aggregate_kind::none)
     r.plain(state);
