@@ -61,34 +61,36 @@ class AR_API record_buffer {
   std::size_t first_capacity_;
 };
 
-// Walks the records of a buffer, handing each out to be moved from (a forward iterator, for
-// std::vector's range constructor, which counts them, allocates once and moves each in).
-template <class M>
-class buffer_mover {
+// Walks the records of a buffer, handing each out as Ref: to be moved from (M&&, buffer_mover) or
+// copied (const M&, buffer_copier). A forward iterator, for std::vector's range constructor, which
+// counts the records, allocates once and moves or copies each in: no reallocation path (the
+// vector's _M_realloc_insert and reserve) is instantiated for the model.
+template <class M, class Ref>
+class buffer_walker {
  public:
   using iterator_category = std::forward_iterator_tag;
   using value_type = M;
   using difference_type = std::ptrdiff_t;
-  using pointer = M*;
-  using reference = M&&;
+  using pointer = std::remove_reference_t<Ref>*;
+  using reference = Ref;
 
-  buffer_mover() = default;
-  buffer_mover(const record_buffer::chunk* chunk, std::size_t at) noexcept : chunk_(chunk), at_(at) {}
+  buffer_walker() = default;
+  buffer_walker(const record_buffer::chunk* chunk, std::size_t at) noexcept : chunk_(chunk), at_(at) {}
 
-  M&& operator*() const noexcept { return std::move(static_cast<M*>(chunk_->data)[at_]); }
-  buffer_mover& operator++() noexcept {
+  Ref operator*() const noexcept { return static_cast<Ref>(static_cast<M*>(chunk_->data)[at_]); }
+  buffer_walker& operator++() noexcept {
     if (++at_ == chunk_->used) {
       ++chunk_;
       at_ = 0;
     }
     return *this;
   }
-  buffer_mover operator++(int) noexcept {
-    buffer_mover before = *this;
+  buffer_walker operator++(int) noexcept {
+    buffer_walker before = *this;
     ++*this;
     return before;
   }
-  friend bool operator==(const buffer_mover& a, const buffer_mover& b) noexcept {
+  friend bool operator==(const buffer_walker& a, const buffer_walker& b) noexcept {
     return a.chunk_ == b.chunk_ && a.at_ == b.at_;
   }
 
@@ -96,6 +98,10 @@ class buffer_mover {
   const record_buffer::chunk* chunk_ = nullptr;
   std::size_t at_ = 0;
 };
+template <class M>
+using buffer_mover = buffer_walker<M, M&&>;
+template <class M>
+using buffer_copier = buffer_walker<M, const M&>;
 
 // The records of a buffer moved into a vector of their model (the buffer keeps the moved-from
 // records, and destroys them).
@@ -114,10 +120,7 @@ template <class M>
 std::vector<M> vector_keeping(const std::shared_ptr<record_buffer>& buffer) {
   if constexpr (std::is_copy_constructible_v<M>) {
     const auto& chunks = buffer->chunks();
-    std::vector<M> rows;
-    rows.reserve(buffer->size());
-    for (const record_buffer::chunk& c : chunks)
-      for (std::size_t i = 0; i < c.used; ++i) rows.push_back(static_cast<const M*>(c.data)[i]);
+    std::vector<M> rows(buffer_copier<M>(chunks.data(), 0), buffer_copier<M>(chunks.data() + chunks.size(), 0));
     if (rows.size() < 0xffffffffu) {
       const std::shared_ptr<const void> saved = buffer;
       std::uint32_t row = 0;
