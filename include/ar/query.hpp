@@ -324,14 +324,14 @@ class query : public detail::query_core {
     return std::move(*this);
   }
 
-  // The same query yielding other rows; from a temporary, its state changed in place as by
-  // transformed.
+  // The same query yielding other rows.
   template <class Row2, class Staging2 = Row2, class F>
   query<M, Row2, Staging2, Joins> with_rows(F&& change) const& {
     auto next = detail::copy_state(*state_);
     change(*next);
     return query<M, Row2, Staging2, Joins>(db_, std::move(next));
   }
+  // The same from a temporary query: its state changed in place when nothing else shares it.
   template <class Row2, class Staging2 = Row2, class F>
   query<M, Row2, Staging2, Joins> with_rows(F&& change) && {
     auto next = detail::writable_state(std::move(state_));
@@ -339,13 +339,14 @@ class query : public detail::query_core {
     return query<M, Row2, Staging2, Joins>(std::move(db_), std::move(next));
   }
 
-  // The same query with more models joined (ar/views/joins.hpp); likewise.
+  // The same query with more models joined (ar/views/joins.hpp).
   template <class Joins2, class F>
   query<M, Row, Staging, Joins2> with_joins(F&& change) const& {
     auto next = detail::copy_state(*state_);
     change(*next);
     return query<M, Row, Staging, Joins2>(db_, std::move(next));
   }
+  // The same from a temporary query: its state changed in place when nothing else shares it.
   template <class Joins2, class F>
   query<M, Row, Staging, Joins2> with_joins(F&& change) && {
     auto next = detail::writable_state(std::move(state_));

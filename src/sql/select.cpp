@@ -912,14 +912,16 @@ struct key_writer {
   char* at;
   template <class T>
   void put(const T& v) noexcept {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_trivially_copyable_v<T> && !std::is_pointer_v<T>);
     std::memcpy(at, &v, sizeof v);
     at += sizeof v;
   }
+  // A table, by its address.
+  void put(const table_meta* table) noexcept { put(reinterpret_cast<std::uintptr_t>(table)); }
 };
 
-constexpr std::size_t node_key_size =
-    sizeof(node_kind) + sizeof(compare_op) + 3 * sizeof(std::uint32_t) + sizeof(const table_meta*);
+constexpr std::size_t address_size = sizeof(std::uintptr_t);
+constexpr std::size_t node_key_size = sizeof(node_kind) + sizeof(compare_op) + 3 * sizeof(std::uint32_t) + address_size;
 
 // Appends to `key` all that the statement of `s` is written from but its values (of which only
 // the types: a CASE's bound value is cast to its type), and to `trees` its trees. False for a state
@@ -929,9 +931,9 @@ constexpr std::size_t node_key_size =
 bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tree*>& trees) {
   if (!s.correlated.empty() || !s.group_by.empty() || s.having || s.partition || !s.counts.empty()) return false;
   // First what it holds and how long its key is, then the key, written in one piece.
-  std::size_t size = sizeof(const table_meta*) + 4 * sizeof(bool) + 3 * sizeof(std::size_t) + s.order.size();
+  std::size_t size = address_size + 4 * sizeof(bool) + 3 * sizeof(std::size_t) + s.order.size();
   for (const join_clause& j : s.joins)
-    size += 2 * sizeof(const table_meta*) + 3 * sizeof(std::size_t) + 2 * sizeof(std::uint32_t) + 3 * sizeof(bool) +
+    size += 2 * address_size + 3 * sizeof(std::size_t) + 2 * sizeof(std::uint32_t) + 3 * sizeof(bool) +
             (j.more.size() + j.to_more.size()) * sizeof(std::uint32_t) + j.path.size();
   bool kept = true;
   for_each_tree(s, [&](const expr_tree& t) {
