@@ -68,7 +68,8 @@ void analyze_mariadb(std::string_view name);
 
 void after_seeding(const ar::database& db) {
   // SQLite: nothing to do, the database is in memory. PostgreSQL and MariaDB: fresh statistics for
-  // the planner (InnoDB recomputes them in the background only after a tenth of a table changed).
+  // the planner before any timing starts (InnoDB recomputes them on its own in the background, at a
+  // moment of its choosing, once a tenth of a table changed).
   const std::string_view driver = db.dialect().driver_name();
   if (driver == "postgresql")
     db.execute("ANALYZE");
