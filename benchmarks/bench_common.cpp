@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -17,6 +19,11 @@ struct registry {
   std::map<std::string, std::unique_ptr<raw_sqlite_connection>> raw;
   std::map<std::string, std::unique_ptr<soci_connection>> soci;
   std::map<std::string, std::unique_ptr<soci_connection>> soci_pg;
+  std::vector<std::string> mariadb_databases;
+  std::map<std::string, std::unique_ptr<soci_connection>> soci_my;
+#ifdef AR_BENCH_HAVE_MARIADB
+  std::map<std::string, std::unique_ptr<raw_mariadb_connection>> raw_my;
+#endif
 #ifdef AR_BENCH_SQLITECPP
   std::map<std::string, std::unique_ptr<sqlitecpp_connection>> sqlitecpp;
 #endif
@@ -55,9 +62,19 @@ std::string sqlite_uri(std::string_view name) {
 
 ar::database open_sqlite(std::string_view name) { return ar::open("sqlite3://db=" + sqlite_uri(name), name); }
 
+namespace {
+void analyze_mariadb(std::string_view name);
+}
+
 void after_seeding(const ar::database& db) {
-  // SQLite: nothing to do, the database is in memory. PostgreSQL: fresh statistics for the planner.
-  if (db.dialect().driver_name() != "sqlite3") db.execute("ANALYZE");
+  // SQLite: nothing to do, the database is in memory. PostgreSQL and MariaDB: fresh statistics for
+  // the planner before any timing starts (InnoDB recomputes them on its own in the background, at a
+  // moment of its choosing, once a tenth of a table changed).
+  const std::string_view driver = db.dialect().driver_name();
+  if (driver == "postgresql")
+    db.execute("ANALYZE");
+  else if (driver == "mysql")
+    analyze_mariadb(db.name());
 }
 
 raw_sqlite_connection& raw_sqlite(std::string_view name) {
@@ -128,9 +145,227 @@ soci_connection& soci_postgresql(std::string_view name) {
   return *slot;
 }
 
+// --- MariaDB ---------------------------------------------------------------------------------
+
+const char* mariadb_url() {
+  const char* url = std::getenv("AR_BENCH_MARIADB");
+  return url && *url ? url : nullptr;
+}
+
+namespace {
+
+// The key=value words of AR_BENCH_MARIADB after its scheme (host=... port=... db=... user=...).
+std::vector<std::pair<std::string, std::string>> mariadb_parameters() {
+  std::string url = mariadb_url();
+  if (const auto sep = url.find("://"); sep != std::string::npos) url = url.substr(sep + 3);
+  std::vector<std::pair<std::string, std::string>> out;
+  std::istringstream words(url);
+  for (std::string word; words >> word;) {
+    const auto eq = word.find('=');
+    if (eq == std::string::npos) throw std::runtime_error("AR_BENCH_MARIADB: not key=value: " + word);
+    out.emplace_back(word.substr(0, eq), word.substr(eq + 1));
+  }
+  return out;
+}
+
+// The connection string of AR_BENCH_MARIADB with its database replaced by `database` (empty: kept).
+std::string mariadb_connect_string(const std::string& database) {
+  std::string out;
+  bool replaced = false;
+  for (auto [key, value] : mariadb_parameters()) {
+    if ((key == "db" || key == "dbname") && !database.empty()) {
+      value = database;
+      replaced = true;
+    }
+    out += (out.empty() ? "" : " ") + key + "=" + value;
+  }
+  if (!replaced && !database.empty()) out += " db=" + database;
+  return out;
+}
+
+#ifdef AR_BENCH_HAVE_MARIADB
+// A MariaDB C API connection with the parameters of AR_BENCH_MARIADB, to `database`.
+MYSQL* connect_mariadb(const std::string& database) {
+  std::string host = "127.0.0.1", user, password, socket;
+  unsigned int port = 0;
+  for (const auto& [key, value] : mariadb_parameters()) {
+    if (key == "host")
+      host = value;
+    else if (key == "port")
+      port = static_cast<unsigned int>(std::stoul(value));
+    else if (key == "user")
+      user = value;
+    else if (key == "password" || key == "pass")
+      password = value;
+    else if (key == "unix_socket")
+      socket = value;
+  }
+  MYSQL* conn = mysql_init(nullptr);
+  if (conn == nullptr) throw std::runtime_error("mysql_init failed");
+  if (mysql_real_connect(conn, host.c_str(), user.c_str(), password.empty() ? nullptr : password.c_str(),
+                         database.c_str(), port, socket.empty() ? nullptr : socket.c_str(), 0) == nullptr) {
+    const std::string error = mysql_error(conn);
+    mysql_close(conn);
+    throw std::runtime_error("mysql_real_connect: " + error);
+  }
+  return conn;
+}
+#endif
+
+// The databases are made, analysed and dropped through SOCI's mysql backend (which ar's mysql
+// backend uses too), so that only the raw twins need the MariaDB client's headers.
+void analyze_mariadb(std::string_view name) {
+  soci::session s("mysql", mariadb_connect_string(schema_of(name)));
+  std::string tables;
+  soci::rowset<std::string> rows = s.prepare << "SHOW TABLES";
+  for (const std::string& table : rows) tables += (tables.empty() ? "" : ", ") + table;
+  // ANALYZE TABLE answers with a result set: read (and dropped) by a rowset.
+  if (!tables.empty()) {
+    soci::rowset<soci::row> report = s.prepare << ("ANALYZE TABLE " + tables);
+    for (auto it = report.begin(); it != report.end(); ++it) {
+    }
+  }
+}
+
+}  // namespace
+
+ar::database open_mariadb(std::string_view name) {
+  const std::string database = schema_of(name);
+  {
+    soci::session s("mysql", mariadb_connect_string({}));
+    s << ("DROP DATABASE IF EXISTS " + database);
+    s << ("CREATE DATABASE " + database);
+  }
+  the_registry().mariadb_databases.push_back(database);
+  return ar::open("mysql://" + mariadb_connect_string(database), name);
+}
+
+soci_connection& soci_mariadb(std::string_view name) {
+  auto& slot = the_registry().soci_my[std::string(name)];
+  if (!slot) {
+    slot = std::make_unique<soci_connection>();
+    slot->session = std::make_unique<soci::session>("mysql", mariadb_connect_string(schema_of(name)));
+  }
+  return *slot;
+}
+
+const char* prefix(server at) {
+  switch (at) {
+    case server::sqlite: return "";
+    case server::postgresql: return "pg_";
+    case server::mariadb: return "my_";
+  }
+  return "";
+}
+
+ar::database open_on(server at, std::string_view name) {
+  switch (at) {
+    case server::sqlite: return open_sqlite(name);
+    case server::postgresql: return open_postgresql(name);
+    case server::mariadb: return open_mariadb(name);
+  }
+  throw std::logic_error("no such server");
+}
+
+soci_connection& soci_on(server at, std::string_view name) {
+  switch (at) {
+    case server::sqlite: return soci_sqlite(name);
+    case server::postgresql: return soci_postgresql(name);
+    case server::mariadb: return soci_mariadb(name);
+  }
+  throw std::logic_error("no such server");
+}
+
+#ifdef AR_BENCH_HAVE_MARIADB
+raw_mariadb_connection& raw_mariadb(std::string_view name) {
+  auto& slot = the_registry().raw_my[std::string(name)];
+  if (!slot) {
+    slot = std::make_unique<raw_mariadb_connection>();
+    slot->db = connect_mariadb(schema_of(name));
+  }
+  return *slot;
+}
+
+mariadb_statement::~mariadb_statement() {
+  if (stmt_ != nullptr) {
+    free_result();
+    mysql_stmt_close(stmt_);
+  }
+}
+
+void mariadb_statement::fail(const char* what) const {
+  throw std::runtime_error(std::string(what) + ": " + mysql_stmt_error(stmt_));
+}
+
+bool mariadb_statement::prepare(MYSQL* db, const std::string& sql) {
+  if (stmt_ != nullptr) return false;
+  stmt_ = mysql_stmt_init(db);
+  if (stmt_ == nullptr) throw std::runtime_error(std::string("mysql_stmt_init: ") + mysql_error(db));
+  if (mysql_stmt_prepare(stmt_, sql.c_str(), static_cast<unsigned long>(sql.size())) != 0)
+    throw std::runtime_error(std::string("mysql_stmt_prepare: ") + mysql_stmt_error(stmt_) + " in " + sql);
+  return true;
+}
+
+void mariadb_statement::bind_params(MYSQL_BIND* binds) {
+  if (mysql_stmt_bind_param(stmt_, binds) != 0) fail("mysql_stmt_bind_param");
+}
+
+void mariadb_statement::bind_result(MYSQL_BIND* binds) {
+  if (mysql_stmt_bind_result(stmt_, binds) != 0) fail("mysql_stmt_bind_result");
+}
+
+void mariadb_statement::execute() {
+  if (mysql_stmt_execute(stmt_) != 0) fail("mysql_stmt_execute");
+  if (mysql_stmt_field_count(stmt_) != 0 && mysql_stmt_store_result(stmt_) != 0) fail("mysql_stmt_store_result");
+}
+
+bool mariadb_statement::fetch() {
+  const int got = mysql_stmt_fetch(stmt_);
+  if (got == 0 || got == MYSQL_DATA_TRUNCATED) return true;
+  if (got == MYSQL_NO_DATA) return false;
+  fail("mysql_stmt_fetch");
+}
+
+void mariadb_statement::free_result() noexcept { mysql_stmt_free_result(stmt_); }
+
+void mariadb_integer::bind(MYSQL_BIND& b) noexcept {
+  std::memset(&b, 0, sizeof b);
+  b.buffer_type = MYSQL_TYPE_LONGLONG;
+  b.buffer = &value;
+  b.is_null = &is_null;
+}
+
+void mariadb_text::bind(MYSQL_BIND& b) noexcept {
+  std::memset(&b, 0, sizeof b);
+  b.buffer_type = MYSQL_TYPE_STRING;
+  b.buffer = buffer;
+  b.buffer_length = sizeof buffer;
+  b.length = &length;
+  b.is_null = &is_null;
+  b.error = &error;
+}
+
+std::string mariadb_text::value(const mariadb_statement& st, unsigned int index) const {
+  if (length <= sizeof buffer) return std::string(buffer, length);
+  // Longer than the buffer: the client kept the whole row (store_result), read the column again.
+  std::string out(length, '\0');
+  MYSQL_BIND b;
+  std::memset(&b, 0, sizeof b);
+  unsigned long got = 0;
+  b.buffer_type = MYSQL_TYPE_STRING;
+  b.buffer = out.data();
+  b.buffer_length = static_cast<unsigned long>(out.size());
+  b.length = &got;
+  if (mysql_stmt_fetch_column(st.get(), &b, index, 0) != 0)
+    throw std::runtime_error(std::string("mysql_stmt_fetch_column: ") + mysql_stmt_error(st.get()));
+  return out;
+}
+
+#endif  // AR_BENCH_HAVE_MARIADB
+
 void cleanup() {
   auto& r = the_registry();
-  for (auto* connections : {&r.soci, &r.soci_pg})
+  for (auto* connections : {&r.soci, &r.soci_pg, &r.soci_my})
     for (auto& [name, c] : *connections) {
       c->extras.clear();  // statements before their session
       c->session.reset();
@@ -147,6 +382,13 @@ void cleanup() {
     sqlite3_close(c->db);
   }
   r.raw.clear();
+#ifdef AR_BENCH_HAVE_MARIADB
+  for (auto& [name, c] : r.raw_my) {
+    c->extras.clear();  // statements before their connection
+    mysql_close(c->db);
+  }
+  r.raw_my.clear();
+#endif
   ar::close_all();
   for (const std::filesystem::path& file : r.files) {
     std::error_code ignored;
@@ -160,6 +402,14 @@ void cleanup() {
       for (const std::string& schema : r.schemas) s << ("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (const std::exception& e) {
       std::cerr << "ar_bench: could not drop the PostgreSQL schemas: " << e.what() << '\n';
+    }
+  }
+  if (!r.mariadb_databases.empty()) {
+    try {
+      soci::session s("mysql", mariadb_connect_string({}));
+      for (const std::string& database : r.mariadb_databases) s << ("DROP DATABASE IF EXISTS " + database);
+    } catch (const std::exception& e) {
+      std::cerr << "ar_bench: could not drop the MariaDB databases: " << e.what() << '\n';
     }
   }
 }

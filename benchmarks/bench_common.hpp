@@ -6,15 +6,17 @@
 //   - every benchmark is named W<n>/<variant>/<size>; variants: orm, orm_lazy, orm_auto,
 //     orm_eager, raw_sqlite3, raw_soci, and sqlitecpp (the C++ peer, SQLiteCpp, where it was found
 //     at configure time: AR_BENCH_SQLITECPP); on PostgreSQL the variant starts with pg_ (pg_orm_eager,
-//     pg_raw_soci);
+//     pg_raw_soci), on MariaDB with my_ (my_orm_eager, my_raw_mariadb: the MariaDB C API, my_raw_soci);
 //   - every ORM variant reports the counters `statements` and `round_trips`: the statements one
 //     iteration sends and the round trips to the server they take, counted at ar's observation
 //     point on one extra run outside the timed loop (on SQLite a round trip is one statement's
 //     call into the engine: include/ar/observe.hpp);
 //   - items_per_second counts the rows (records) one iteration materialises;
 //   - an ORM variant and its raw twins read the same seeded SQLite database (in memory, shared
-//     by their connections) or the same PostgreSQL schema, each through its own connection;
-//   - SQLite benchmarks are timed in CPU time, PostgreSQL ones in wall-clock time (see add()).
+//     by their connections), the same PostgreSQL schema or the same MariaDB database, each through
+//     its own connection;
+//   - SQLite benchmarks are timed in CPU time, PostgreSQL and MariaDB ones in wall-clock time (see
+//     add()).
 
 #ifndef AR_BENCH_COMMON_HPP
 #define AR_BENCH_COMMON_HPP
@@ -24,6 +26,9 @@
 #include <benchmark/benchmark.h>
 #include <soci/soci.h>
 #include <sqlite3.h>
+#ifdef AR_BENCH_HAVE_MARIADB
+#include <mysql.h>
+#endif
 #ifdef AR_BENCH_SQLITECPP
 #include <SQLiteCpp/SQLiteCpp.h>
 #endif
@@ -70,6 +75,22 @@ const char* postgresql_url();
 // created afresh; the schema is dropped at exit.
 ar::database open_postgresql(std::string_view name);
 
+// MariaDB: the SOCI connection string in AR_BENCH_MARIADB (the form of ar's mysql:// URLs, whose
+// db names the database the benchmarks' own databases are created from), or nullptr when it is not
+// set (the my_ variants are then not registered at all). The raw MariaDB C API twins are built
+// where ar's mysql backend is (AR_BENCH_HAVE_MARIADB: the MariaDB client's headers were found).
+const char* mariadb_url();
+// MariaDB keeps no schemas apart from databases: opens (in ar, under `name`) the database
+// ar_bench_<name>, created afresh; it is dropped at exit.
+ar::database open_mariadb(std::string_view name);
+
+// Where a workload's database lives; the variants on a server are named with its prefix.
+enum class server { sqlite, postgresql, mariadb };
+// "", "pg_" or "my_".
+const char* prefix(server at);
+// Opens the database `name` on `at` (open_sqlite, open_postgresql or open_mariadb).
+ar::database open_on(server at, std::string_view name);
+
 // What a raw twin holds on to. Connections, and everything prepared on them, belong to this
 // file and are closed in order by cleanup(): a workload keeps references only.
 class extras {
@@ -105,6 +126,21 @@ struct soci_connection {
 soci_connection& soci_sqlite(std::string_view name);
 // A SOCI session on the PostgreSQL schema of `name` (see open_postgresql).
 soci_connection& soci_postgresql(std::string_view name);
+// A SOCI session (its mysql backend) on the MariaDB database of `name` (see open_mariadb).
+soci_connection& soci_mariadb(std::string_view name);
+// The SOCI session of `name` on `at`.
+soci_connection& soci_on(server at, std::string_view name);
+
+#ifdef AR_BENCH_HAVE_MARIADB
+// A raw MariaDB C API connection to the database of `name` (see open_mariadb). Its twins keep their
+// prepared statements (mariadb_statement, with their bound buffers) in `extras`, which are closed
+// before the connection.
+struct raw_mariadb_connection {
+  MYSQL* db = nullptr;
+  bench::extras extras;
+};
+raw_mariadb_connection& raw_mariadb(std::string_view name);
+#endif
 
 #ifdef AR_BENCH_SQLITECPP
 // The C++ peer: an SQLiteCpp connection to the SQLite database `name`. Its twins keep their
@@ -116,13 +152,15 @@ struct sqlitecpp_connection {
 sqlitecpp_connection& sqlitecpp(std::string_view name);
 #endif
 
-// Runs at the end of main: closes every connection and drops the PostgreSQL schemas.
+// Runs at the end of main: closes every connection and drops the PostgreSQL schemas and the
+// MariaDB databases.
 void cleanup();
 
 // Registers a benchmark under its full name (W<n>/<variant>/<size>), reported in microseconds.
 // SQLite in memory runs in this process, so its benchmarks are timed in CPU time, which other
 // processes on a busy machine disturb least. A PostgreSQL benchmark (add_pg) is timed in wall-clock
-// time, since the server's work is not this process's CPU time, and so is one on an SQLite file
+// time, since the server's work is not this process's CPU time (add_pg times MariaDB's too), and
+// so is one on an SQLite file
 // (add_file: what the file system and its locks cost is the point); Google Benchmark appends
 // "/real_time" to their names.
 template <class F>
@@ -132,6 +170,11 @@ benchmark::internal::Benchmark* add(const std::string& name, F&& f) {
 template <class F>
 benchmark::internal::Benchmark* add_pg(const std::string& name, F&& f) {
   return add(name, std::forward<F>(f))->UseRealTime();
+}
+// add on SQLite, add_pg on a server.
+template <class F>
+benchmark::internal::Benchmark* add_on(server at, const std::string& name, F&& f) {
+  return at == server::sqlite ? add(name, std::forward<F>(f)) : add_pg(name, std::forward<F>(f));
 }
 template <class F>
 benchmark::internal::Benchmark* add_file(const std::string& name, F&& f) {
@@ -285,6 +328,70 @@ class soci_in_cache {
  private:
   std::map<std::size_t, std::unique_ptr<soci_in_statement<Row>>> cache_;
 };
+
+#ifdef AR_BENCH_HAVE_MARIADB
+// --- the MariaDB C API, as a careful C programmer writes it -------------------------------------
+//
+// Each SQL is prepared once (mysql_stmt_prepare, kept with its buffers in the connection's extras),
+// its parameters and result columns bound once to fixed buffers (mysql_stmt_bind_param,
+// mysql_stmt_bind_result); each run executes, reads the whole result into the client
+// (mysql_stmt_store_result, as ar does) and fetches row by row. A string is read with its length
+// from a fixed buffer, and with mysql_stmt_fetch_column when it is longer than that buffer.
+
+// A prepared statement, closed with its owner.
+class mariadb_statement {
+ public:
+  mariadb_statement() = default;
+  mariadb_statement(const mariadb_statement&) = delete;
+  mariadb_statement& operator=(const mariadb_statement&) = delete;
+  ~mariadb_statement();
+  // Prepares `sql` on `db` (once: false when it already was).
+  bool prepare(MYSQL* db, const std::string& sql);
+  MYSQL_STMT* get() const noexcept { return stmt_; }
+  // Binds the parameters (once, after prepare); the buffers must outlive the statement.
+  void bind_params(MYSQL_BIND* binds);
+  // Binds the result columns (once, after prepare).
+  void bind_result(MYSQL_BIND* binds);
+  // Runs the statement and reads its result, if any, into the client.
+  void execute();
+  // The next row: false at the end. A truncated column (MYSQL_DATA_TRUNCATED) is a row too:
+  // mariadb_text::value reads the rest of it.
+  bool fetch();
+  // Frees the stored result, so that the statement can run again.
+  void free_result() noexcept;
+
+ private:
+  [[noreturn]] void fail(const char* what) const;
+  MYSQL_STMT* stmt_ = nullptr;
+};
+
+// An integer column (or parameter) bound to a long long.
+struct mariadb_integer {
+  long long value = 0;
+  my_bool is_null = 0;
+  void bind(MYSQL_BIND& b) noexcept;
+};
+
+// A string column bound to a fixed buffer; the value with its length.
+struct mariadb_text {
+  char buffer[64];
+  unsigned long length = 0;
+  my_bool is_null = 0;
+  my_bool error = 0;
+  void bind(MYSQL_BIND& b) noexcept;
+  // The value of the column `index` of the row just fetched, read again with
+  // mysql_stmt_fetch_column when it did not fit the buffer.
+  std::string value(const mariadb_statement& st, unsigned int index) const;
+  std::optional<std::string> optional_value(const mariadb_statement& st, unsigned int index) const {
+    return is_null ? std::nullopt : std::optional<std::string>(value(st, index));
+  }
+};
+
+// "prefix (?, ?, ?)suffix": the MariaDB C API takes the sqlite3 C API's placeholders.
+inline std::string mariadb_in(std::string_view prefix, std::size_t n, std::string_view suffix = {}) {
+  return sqlite_in(prefix, n, suffix);
+}
+#endif  // AR_BENCH_HAVE_MARIADB
 
 }  // namespace bench
 

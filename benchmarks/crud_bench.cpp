@@ -1,7 +1,9 @@
 // CRUD workloads: W3 (insert N users), W5 (one row by primary key), and W11 (building the SQL of a
 // 3-predicate pipeline without running it). W3 and W5 run beside their raw twins, each on a SQLite
 // database of its own seeded with 1,000 users (w3, w5; W3 keeps adding rows to w3), and beside the
-// C++ peer, sqlitecpp (SQLiteCpp), where it was found at configure time.
+// C++ peer, sqlitecpp (SQLiteCpp), where it was found at configure time. On MariaDB (my_, when
+// AR_BENCH_MARIADB is set) W3 and W5 run on databases of their own seeded the same way (my_w3,
+// my_w5), beside a raw MariaDB C API twin (my_raw_mariadb) and a hand-written SOCI one (my_raw_soci).
 
 #include "bench_common.hpp"
 
@@ -32,12 +34,15 @@ constexpr int seeded_users = 1000;
 constexpr const char* read_db = "w5";
 constexpr const char* write_db = "w3";
 
+// The name of the database `name` on `at` (w5, my_w5, ...).
+std::string on(bench::server at, const char* name) { return bench::prefix(at) + std::string(name); }
+
 // Seeds a database once, through ar: 1,000 users, every other one with black hair.
-const ar::database& orm_db(const char* name) {
+const ar::database& orm_db(const char* name, bench::server at = bench::server::sqlite) {
   static std::map<std::string, ar::database> all;
-  auto [it, fresh] = all.try_emplace(name);
+  auto [it, fresh] = all.try_emplace(on(at, name));
   if (fresh) {
-    it->second = bench::open_sqlite(name);
+    it->second = bench::open_on(at, it->first);
     ar::create_table<User>(it->second);
     std::vector<User> users(seeded_users);
     for (int i = 0; i < seeded_users; ++i) {
@@ -52,8 +57,8 @@ const ar::database& orm_db(const char* name) {
 
 // --- W5: one row by primary key ---------------------------------------------------------------
 
-void W5_orm(benchmark::State& state) {
-  const auto& db = orm_db(read_db);
+void W5_orm(benchmark::State& state, bench::server at) {
+  const auto& db = orm_db(read_db, at);
   bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(db, 1)); }, {1, 1});
   std::int64_t id = 0, found = 0;
   for (auto _ : state) {
@@ -90,9 +95,53 @@ void W5_raw_sqlite3(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void W5_raw_soci(benchmark::State& state) {
-  orm_db(read_db);
-  soci::session& s = *bench::soci_sqlite(read_db).session;
+#ifdef AR_BENCH_HAVE_MARIADB
+// The MariaDB C API: the statement prepared once, its key and result columns bound once; each find
+// sets the key, executes, stores the result, fetches the row and frees the result.
+struct mariadb_find {
+  bench::mariadb_statement st;
+  bench::mariadb_integer key, id;
+  bench::mariadb_text name, hair_color;
+  MYSQL_BIND param[1];
+  MYSQL_BIND result[3];
+};
+
+std::optional<user_row> find_mariadb(bench::raw_mariadb_connection& conn, std::int64_t key) {
+  auto& q = conn.extras.get<mariadb_find>("w5 find");
+  if (q.st.prepare(conn.db, "SELECT id, name, hair_color FROM users WHERE id = ?")) {
+    q.key.bind(q.param[0]);
+    q.st.bind_params(q.param);
+    q.id.bind(q.result[0]);
+    q.name.bind(q.result[1]);
+    q.hair_color.bind(q.result[2]);
+    q.st.bind_result(q.result);
+  }
+  q.key.value = key;
+  q.st.execute();
+  std::optional<user_row> u;
+  if (q.st.fetch()) u = user_row{q.id.value, q.name.value(q.st, 1), q.hair_color.optional_value(q.st, 2)};
+  q.st.free_result();
+  return u;
+}
+
+void W5_raw_mariadb(benchmark::State& state) {
+  orm_db(read_db, bench::server::mariadb);
+  auto& conn = bench::raw_mariadb(on(bench::server::mariadb, read_db));
+  std::int64_t id = 0, found = 0;
+  for (auto _ : state) {
+    std::optional<user_row> u = find_mariadb(conn, id % seeded_users + 1);
+    found += u.has_value();
+    benchmark::DoNotOptimize(u);
+    ++id;
+  }
+  bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
+  state.SetItemsProcessed(state.iterations());
+}
+#endif
+
+void W5_raw_soci(benchmark::State& state, bench::server at) {
+  orm_db(read_db, at);
+  soci::session& s = *bench::soci_on(at, on(at, read_db)).session;
   user_row r;
   std::string hair;
   soci::indicator hair_ind = soci::i_ok;
@@ -163,8 +212,8 @@ void refill_new_users(std::vector<User>& users) {
   }
 }
 
-void W3_orm(benchmark::State& state, std::size_t n) {
-  const auto& db = orm_db(write_db);
+void W3_orm(benchmark::State& state, std::size_t n, bench::server at) {
+  const auto& db = orm_db(write_db, at);
   std::vector<User> users(n);
   auto fresh = [&] { refill_new_users(users); };
   fresh();
@@ -180,8 +229,8 @@ void W3_orm(benchmark::State& state, std::size_t n) {
 
 // The same rows with ar::without_keys: the same statement without RETURNING, no key read back
 // (the goal's twin is raw_sqlite3). The records are rebuilt every iteration, as the twins do.
-void W3_orm_without_keys(benchmark::State& state, std::size_t n) {
-  const auto& db = orm_db(write_db);
+void W3_orm_without_keys(benchmark::State& state, std::size_t n, bench::server at) {
+  const auto& db = orm_db(write_db, at);
   std::vector<User> users(n);
   auto fresh = [&] { refill_new_users(users); };
   fresh();
@@ -248,6 +297,114 @@ void W3_raw_sqlite3_returning(benchmark::State& state, std::size_t n) {
     }
     benchmark::DoNotOptimize(keys.data());
   }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+
+// The multi-row INSERT of n users that ar sends (MariaDB 10.5+ takes RETURNING on an INSERT too).
+std::string w3_insert(std::size_t n, bool returning, bool soci) {
+  std::string sql = "INSERT INTO users (name, hair_color) VALUES ";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) sql += ", ";
+    sql += soci ? "(:n" + std::to_string(i) + ", :h" + std::to_string(i) + ")" : std::string("(?, ?)");
+  }
+  if (returning) sql += " RETURNING id";
+  return sql;
+}
+
+#ifdef AR_BENCH_HAVE_MARIADB
+// The MariaDB C API twin of my_orm_without_keys (and, with `returning`, of my_orm: RETURNING id,
+// every key read back): the statement prepared once, the names bound as strings where they are
+// (bound again only if a name moved, which the short names of W3 never do), hair_color as NULL.
+void W3_raw_mariadb(benchmark::State& state, std::size_t n, bool returning) {
+  orm_db(write_db, bench::server::mariadb);
+  auto& conn = bench::raw_mariadb(on(bench::server::mariadb, write_db));
+  bench::mariadb_statement st;
+  st.prepare(conn.db, w3_insert(n, returning, false));
+  std::vector<std::string> names(n);
+  std::vector<unsigned long> lengths(n);
+  std::vector<MYSQL_BIND> params(2 * n);
+  bench::mariadb_integer key;
+  // The server describes the keys RETURNING gives only once the INSERT ran: they are bound after
+  // the first execution.
+  MYSQL_BIND result[1];
+  bool result_bound = false;
+  key.bind(result[0]);
+  std::vector<std::int64_t> keys(n);
+  std::size_t inserted = 0;
+  for (auto _ : state) {
+    bool moved = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      names[i] = "new" + std::to_string(i);
+      lengths[i] = static_cast<unsigned long>(names[i].size());
+      moved = moved || params[2 * i].buffer != names[i].data();
+    }
+    if (moved) {
+      for (std::size_t i = 0; i < n; ++i) {
+        MYSQL_BIND& name = params[2 * i];
+        name = MYSQL_BIND{};
+        name.buffer_type = MYSQL_TYPE_STRING;
+        name.buffer = names[i].data();
+        name.buffer_length = lengths[i];
+        name.length = &lengths[i];
+        params[2 * i + 1] = MYSQL_BIND{};
+        params[2 * i + 1].buffer_type = MYSQL_TYPE_NULL;
+      }
+      st.bind_params(params.data());
+    }
+    st.execute();
+    if (returning) {
+      if (!result_bound) {
+        st.bind_result(result);
+        result_bound = true;
+      }
+      inserted = 0;
+      while (st.fetch()) keys[inserted++ % n] = key.value;
+      st.free_result();
+      benchmark::DoNotOptimize(keys.data());
+    } else {
+      inserted = static_cast<std::size_t>(mysql_stmt_affected_rows(st.get()));
+      benchmark::DoNotOptimize(inserted);
+    }
+  }
+  bench::expect_rows(state, inserted, n);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+#endif
+
+// Hand-written SOCI on MariaDB: the same multi-row INSERT, one statement prepared once with a
+// use() for each value (hair_color a string with a null indicator). SOCI's mysql backend writes the
+// values into the statement's text (the MariaDB client's text protocol). With `returning`, every
+// key is read back into a vector.
+void W3_raw_soci(benchmark::State& state, std::size_t n, bench::server at, bool returning) {
+  orm_db(write_db, at);
+  soci::session& s = *bench::soci_on(at, on(at, write_db)).session;
+  std::vector<std::string> names(n), hair(n);
+  std::vector<soci::indicator> hair_ind(n, soci::i_null);
+  std::vector<long long> keys(n);
+  soci::statement st(s);
+  st.alloc();
+  st.prepare(w3_insert(n, returning, true));
+  if (returning) st.exchange(soci::into(keys));
+  for (std::size_t i = 0; i < n; ++i) {
+    st.exchange(soci::use(names[i]));
+    st.exchange(soci::use(hair[i], hair_ind[i]));
+  }
+  st.define_and_bind();
+  std::size_t inserted = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n; ++i) names[i] = "new" + std::to_string(i);
+    if (returning) {
+      keys.resize(n);
+      st.execute(true);
+      inserted = keys.size();
+      benchmark::DoNotOptimize(keys.data());
+    } else {
+      st.execute(true);
+      inserted = static_cast<std::size_t>(st.get_affected_rows());
+      benchmark::DoNotOptimize(inserted);
+    }
+  }
+  bench::expect_rows(state, inserted, n);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
@@ -321,12 +478,13 @@ void W11_raw(benchmark::State& state) {
 
 namespace bench {
 
-void register_crud_benchmarks() {
+void register_crud_benchmarks(bool mariadb) {
   using namespace bench_crud;
+  using bench::server;
   for (std::size_t n : {1, 10, 25, 50, 100}) {
     const std::string size = std::to_string(n);
-    add("W3/orm/" + size, [n](benchmark::State& s) { W3_orm(s, n); });
-    add("W3/orm_without_keys/" + size, [n](benchmark::State& s) { W3_orm_without_keys(s, n); });
+    add("W3/orm/" + size, [n](benchmark::State& s) { W3_orm(s, n, server::sqlite); });
+    add("W3/orm_without_keys/" + size, [n](benchmark::State& s) { W3_orm_without_keys(s, n, server::sqlite); });
     add("W3/raw_sqlite3/" + size, [n](benchmark::State& s) { W3_raw_sqlite3(s, n); });
     add("W3/raw_sqlite3_returning/" + size, [n](benchmark::State& s) { W3_raw_sqlite3_returning(s, n); });
 #ifdef AR_BENCH_SQLITECPP
@@ -334,12 +492,33 @@ void register_crud_benchmarks() {
     add("W3/sqlitecpp_returning/" + size, [n](benchmark::State& s) { W3_sqlitecpp(s, n, true); });
 #endif
   }
-  add("W5/orm/1", W5_orm);
+  if (mariadb)
+    for (std::size_t n : {1, 10, 25, 50, 100}) {
+      const std::string size = std::to_string(n);
+      add_pg("W3/my_orm/" + size, [n](benchmark::State& s) { W3_orm(s, n, server::mariadb); });
+      add_pg("W3/my_orm_without_keys/" + size,
+             [n](benchmark::State& s) { W3_orm_without_keys(s, n, server::mariadb); });
+#ifdef AR_BENCH_HAVE_MARIADB
+      add_pg("W3/my_raw_mariadb/" + size, [n](benchmark::State& s) { W3_raw_mariadb(s, n, false); });
+      add_pg("W3/my_raw_mariadb_returning/" + size, [n](benchmark::State& s) { W3_raw_mariadb(s, n, true); });
+#endif
+      add_pg("W3/my_raw_soci/" + size, [n](benchmark::State& s) { W3_raw_soci(s, n, server::mariadb, false); });
+      add_pg("W3/my_raw_soci_returning/" + size,
+             [n](benchmark::State& s) { W3_raw_soci(s, n, server::mariadb, true); });
+    }
+  add("W5/orm/1", [](benchmark::State& s) { W5_orm(s, server::sqlite); });
   add("W5/raw_sqlite3/1", W5_raw_sqlite3);
-  add("W5/raw_soci/1", W5_raw_soci);
+  add("W5/raw_soci/1", [](benchmark::State& s) { W5_raw_soci(s, server::sqlite); });
 #ifdef AR_BENCH_SQLITECPP
   add("W5/sqlitecpp/1", W5_sqlitecpp);
 #endif
+  if (mariadb) {
+    add_pg("W5/my_orm/1", [](benchmark::State& s) { W5_orm(s, server::mariadb); });
+#ifdef AR_BENCH_HAVE_MARIADB
+    add_pg("W5/my_raw_mariadb/1", W5_raw_mariadb);
+#endif
+    add_pg("W5/my_raw_soci/1", [](benchmark::State& s) { W5_raw_soci(s, server::mariadb); });
+  }
 }
 
 void register_render_benchmarks() {

@@ -9,7 +9,8 @@
 // walks it; the raw twins send the statements ar's eager loading sends (users; posts WHERE user_id
 // IN (the users' keys) ORDER BY id; comments WHERE post_id IN (the posts' keys) ORDER BY id: ar
 // orders a has_many by the target's key), each prepared once per key count. So does the C++ peer,
-// sqlitecpp (SQLiteCpp), where it was found at configure time.
+// sqlitecpp (SQLiteCpp), where it was found at configure time, and on MariaDB (my_, when
+// AR_BENCH_MARIADB is set) the raw MariaDB C API twin (my_raw_mariadb).
 
 #include "bench_common.hpp"
 
@@ -120,18 +121,24 @@ void seed(const ar::database& db, int n) {
 }
 
 // Where W4 runs: SQLite in memory (every other workload's setting), an SQLite database file (each
-// statement outside a transaction locks and unlocks the file: what an N+1 costs there), or
-// PostgreSQL.
-enum class where { memory, file, postgresql };
+// statement outside a transaction locks and unlocks the file: what an N+1 costs there),
+// PostgreSQL or MariaDB.
+enum class where { memory, file, postgresql, mariadb };
 
 // The database of W4's size `n` in `at`, seeded on first use; the models are bound to it.
 const std::string& use(int n, where at) {
   static std::map<std::pair<int, where>, std::string> all;
   auto [it, fresh] = all.try_emplace({n, at});
   if (fresh) {
-    const char* prefix = at == where::postgresql ? "pg_w4_" : at == where::file ? "file_w4_" : "w4_";
+    const char* prefix = at == where::postgresql ? "pg_w4_"
+                         : at == where::mariadb  ? "my_w4_"
+                         : at == where::file     ? "file_w4_"
+                                                 : "w4_";
     it->second = prefix + std::to_string(n);
-    seed(at == where::postgresql ? bench::open_postgresql(it->second) : bench::open_sqlite(it->second), n);
+    seed(at == where::postgresql ? bench::open_postgresql(it->second)
+         : at == where::mariadb  ? bench::open_mariadb(it->second)
+                                 : bench::open_sqlite(it->second),
+         n);
   }
   ar::bind<User>(it->second);
   ar::bind<Post>(it->second);
@@ -406,11 +413,125 @@ struct soci_tree_loader {
   }
 };
 
-void W4_raw_soci(benchmark::State& state, int n, bool postgresql) {
-  const std::string& name = use(n, postgresql ? where::postgresql : where::memory);
-  soci_tree_loader loader(postgresql ? bench::soci_postgresql(name) : bench::soci_sqlite(name));
+void W4_raw_soci(benchmark::State& state, int n, where at) {
+  const std::string& name = use(n, at);
+  soci_tree_loader loader(at == where::postgresql ? bench::soci_postgresql(name)
+                          : at == where::mariadb  ? bench::soci_mariadb(name)
+                                                  : bench::soci_sqlite(name));
   bench::run(state, tree_rows(n), [&] { return count_tree(loader.load()); });
 }
+
+#ifdef AR_BENCH_HAVE_MARIADB
+// The MariaDB C API: the same three statements, each prepared once (per key count for the IN
+// lists, kept on the connection by SQL) with its keys and result columns bound once to fixed
+// buffers; the children grouped through the same hash maps as the sqlite3 twin's.
+struct mariadb_users_query {
+  bench::mariadb_statement st;
+  bench::mariadb_integer id;
+  bench::mariadb_text name, hair_color;
+  MYSQL_BIND result[3];
+};
+struct mariadb_posts_query {
+  bench::mariadb_statement st;
+  std::vector<bench::mariadb_integer> keys;
+  std::vector<MYSQL_BIND> params;
+  bench::mariadb_integer id, user_id;
+  bench::mariadb_text title, body;
+  MYSQL_BIND result[4];
+  void bind_columns() {
+    id.bind(result[0]);
+    user_id.bind(result[1]);
+    title.bind(result[2]);
+    body.bind(result[3]);
+  }
+};
+struct mariadb_comments_query {
+  bench::mariadb_statement st;
+  std::vector<bench::mariadb_integer> keys;
+  std::vector<MYSQL_BIND> params;
+  bench::mariadb_integer id, post_id;
+  bench::mariadb_text text;
+  MYSQL_BIND result[3];
+  void bind_columns() {
+    id.bind(result[0]);
+    post_id.bind(result[1]);
+    text.bind(result[2]);
+  }
+};
+
+// The IN statement `sql` with n keys, prepared and bound on first use.
+template <class Query>
+Query& mariadb_in_query(bench::raw_mariadb_connection& conn, const std::string& sql, std::size_t n) {
+  auto& q = conn.extras.get<Query>(sql);
+  if (q.st.prepare(conn.db, sql)) {
+    q.keys.resize(n);
+    q.params.resize(n);
+    for (std::size_t i = 0; i < n; ++i) q.keys[i].bind(q.params[i]);
+    q.st.bind_params(q.params.data());
+    q.bind_columns();
+    q.st.bind_result(q.result);
+  }
+  return q;
+}
+
+std::vector<user_row> load_tree_mariadb(bench::raw_mariadb_connection& conn) {
+  auto& u = conn.extras.get<mariadb_users_query>("w4 users");
+  if (u.st.prepare(conn.db, "SELECT id, name, hair_color FROM users")) {
+    u.id.bind(u.result[0]);
+    u.name.bind(u.result[1]);
+    u.hair_color.bind(u.result[2]);
+    u.st.bind_result(u.result);
+  }
+  u.st.execute();
+  std::vector<user_row> users;
+  users.reserve(static_cast<std::size_t>(mysql_stmt_num_rows(u.st.get())));  // known once stored
+  while (u.st.fetch())
+    users.push_back(user_row{u.id.value, u.name.value(u.st, 1), u.hair_color.optional_value(u.st, 2), {}});
+  u.st.free_result();
+  if (users.empty()) return users;
+
+  std::unordered_map<std::int64_t, std::size_t> user_at;
+  user_at.reserve(users.size());
+  for (std::size_t i = 0; i < users.size(); ++i) user_at.emplace(users[i].id, i);
+  auto& p = mariadb_in_query<mariadb_posts_query>(
+      conn,
+      bench::mariadb_in("SELECT id, user_id, title, body FROM posts WHERE user_id IN", users.size(), " ORDER BY id"),
+      users.size());
+  for (std::size_t i = 0; i < users.size(); ++i) p.keys[i].value = users[i].id;
+  p.st.execute();
+  std::vector<std::int64_t> post_keys;
+  post_keys.reserve(static_cast<std::size_t>(mysql_stmt_num_rows(p.st.get())));
+  std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> post_at;  // user, post
+  post_at.reserve(post_keys.capacity());
+  while (p.st.fetch()) {
+    const std::size_t owner = user_at.at(p.user_id.value);
+    post_keys.push_back(p.id.value);
+    post_at.emplace(p.id.value, std::pair{owner, users[owner].posts.size()});
+    users[owner].posts.push_back(
+        post_row{p.id.value, p.user_id.value, p.title.value(p.st, 2), p.body.optional_value(p.st, 3), {}});
+  }
+  p.st.free_result();
+  if (post_keys.empty()) return users;
+
+  auto& c = mariadb_in_query<mariadb_comments_query>(
+      conn,
+      bench::mariadb_in("SELECT id, post_id, text FROM comments WHERE post_id IN", post_keys.size(), " ORDER BY id"),
+      post_keys.size());
+  for (std::size_t i = 0; i < post_keys.size(); ++i) c.keys[i].value = post_keys[i];
+  c.st.execute();
+  while (c.st.fetch()) {
+    const auto [owner, at] = post_at.at(c.post_id.value);
+    users[owner].posts[at].comments.push_back(comment_row{c.id.value, c.post_id.value, c.text.value(c.st, 2)});
+  }
+  c.st.free_result();
+  return users;
+}
+
+void W4_raw_mariadb(benchmark::State& state, int n) {
+  auto& conn = bench::raw_mariadb(use(n, where::mariadb));
+  bench::run(state, tree_rows(n), [&] { return count_tree(load_tree_mariadb(conn)); });
+}
+#endif
 
 #ifdef AR_BENCH_HAVE_LIBPQ
 // The hand-written libpq single JOIN (PostgreSQL only): the whole tree in one statement and one
@@ -613,7 +734,7 @@ void W7_raw_soci(benchmark::State& state, int n) {
 
 namespace bench {
 
-void register_loading_benchmarks(bool postgresql) {
+void register_loading_benchmarks(bool postgresql, bool mariadb) {
   using namespace bench_w4;
   // In memory, then the same tree in an SQLite database file, timed in wall-clock time: the lazy
   // walk's 1 + N + 10N statements each lock the file, the eager load's 3 do it three times.
@@ -628,7 +749,7 @@ void register_loading_benchmarks(bool postgresql) {
       reg(prefix + "orm_eager/" + size, [n, at](benchmark::State& s) { W4_orm(s, n, strategy::eager, at); });
       reg(prefix + "raw_sqlite3/" + size, [n, at](benchmark::State& s) { W4_raw_sqlite3(s, n, at); });
       if (file) continue;  // the twins below are compared in memory only
-      add("W4/raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, false); });
+      add("W4/raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, where::memory); });
 #ifdef AR_BENCH_SQLITECPP
       add("W4/sqlitecpp/" + size, [n](benchmark::State& s) { W4_sqlitecpp(s, n); });
 #endif
@@ -641,10 +762,21 @@ void register_loading_benchmarks(bool postgresql) {
       add_pg("W4/pg_orm_auto/" + size,
              [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::postgresql); });
       add_pg("W4/pg_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::postgresql); });
-      add_pg("W4/pg_raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, true); });
+      add_pg("W4/pg_raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, where::postgresql); });
 #ifdef AR_BENCH_HAVE_LIBPQ
       add_pg("W4/pg_raw_libpq_join/" + size, [n](benchmark::State& s) { W4_raw_libpq_join(s, n); });
 #endif
+    }
+  if (mariadb)
+    for (int n : w4_sizes) {
+      const std::string size = std::to_string(n);
+      add_pg("W4/my_orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::mariadb); });
+      add_pg("W4/my_orm_auto/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::mariadb); });
+      add_pg("W4/my_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::mariadb); });
+#ifdef AR_BENCH_HAVE_MARIADB
+      add_pg("W4/my_raw_mariadb/" + size, [n](benchmark::State& s) { W4_raw_mariadb(s, n); });
+#endif
+      add_pg("W4/my_raw_soci/" + size, [n](benchmark::State& s) { W4_raw_soci(s, n, where::mariadb); });
     }
   for (int n : w7_sizes) {
     const std::string size = std::to_string(n);

@@ -8,7 +8,8 @@
 // the same LEFT JOIN as the raw twins through left_joins<"posts"> and select (one statement, a row per
 // (user, post or none) pair, the post's columns std::optional). The raw twins run the LEFT JOIN and
 // get (user, optional post) pairs. W1 also has the C++ peer, sqlitecpp (SQLiteCpp), where it was
-// found at configure time.
+// found at configure time, and runs on PostgreSQL (pg_) and MariaDB (my_, with a raw MariaDB C API
+// twin, my_raw_mariadb) when they are given.
 
 #include "bench_common.hpp"
 
@@ -86,14 +87,14 @@ void seed(const ar::database& db, int n, dataset& d) {
   bench::after_seeding(db);
 }
 
-// The seeded database of one size, on SQLite or PostgreSQL; User and Post are bound to it.
-const dataset& use(int n, bool postgresql) {
-  static std::map<std::pair<int, bool>, dataset> all;
-  auto [it, fresh] = all.try_emplace({n, postgresql});
+// The seeded database of one size, on SQLite, PostgreSQL or MariaDB; User and Post are bound to it.
+const dataset& use(int n, bench::server at = bench::server::sqlite) {
+  static std::map<std::pair<int, bench::server>, dataset> all;
+  auto [it, fresh] = all.try_emplace({n, at});
   dataset& d = it->second;
   if (fresh) {
-    d.name = (postgresql ? "pg_w1_" : "w1_") + std::to_string(n);
-    seed(postgresql ? bench::open_postgresql(d.name) : bench::open_sqlite(d.name), n, d);
+    d.name = bench::prefix(at) + ("w1_" + std::to_string(n));
+    seed(bench::open_on(at, d.name), n, d);
   }
   ar::bind<User>(d.name);
   ar::bind<Post>(d.name);
@@ -102,8 +103,8 @@ const dataset& use(int n, bool postgresql) {
 
 // --- W1: all users ------------------------------------------------------------------------------
 
-void W1_orm(benchmark::State& state, int n, bool postgresql) {
-  const dataset& d = use(n, postgresql);
+void W1_orm(benchmark::State& state, int n, bench::server at) {
+  const dataset& d = use(n, at);
   bench::run_counted(state, d.users,
                      [] {
                        std::vector<User> users = ar::from<User>() | ar::to_vector;
@@ -123,7 +124,7 @@ std::vector<user_row> users_sqlite3(bench::raw_sqlite_connection& conn) {
 }
 
 void W1_raw_sqlite3(benchmark::State& state, int n) {
-  const dataset& d = use(n, false);
+  const dataset& d = use(n);
   auto& conn = bench::raw_sqlite(d.name);
   bench::run(state, d.users, [&] {
     std::vector<user_row> users = users_sqlite3(conn);
@@ -147,7 +148,7 @@ std::vector<user_row> users_sqlitecpp(SQLite::Statement& st) {
 }
 
 void W1_sqlitecpp(benchmark::State& state, int n) {
-  const dataset& d = use(n, false);
+  const dataset& d = use(n);
   SQLite::Statement st(*bench::sqlitecpp(d.name).db, "SELECT id, name, hair_color FROM users");
   bench::expect_same(state, users_sqlitecpp(st) == users_sqlite3(bench::raw_sqlite(d.name)), "W1 users");
   bench::run(state, d.users, [&] {
@@ -158,10 +159,48 @@ void W1_sqlitecpp(benchmark::State& state, int n) {
 }
 #endif
 
+#ifdef AR_BENCH_HAVE_MARIADB
+// The MariaDB C API: the statement prepared once, its result columns bound once to fixed buffers;
+// each run executes, stores the result in the client and fetches it row by row.
+struct mariadb_users {
+  bench::mariadb_statement st;
+  bench::mariadb_integer id;
+  bench::mariadb_text name, hair_color;
+  MYSQL_BIND result[3];
+};
+
+std::vector<user_row> users_mariadb(bench::raw_mariadb_connection& conn) {
+  auto& q = conn.extras.get<mariadb_users>("w1 users");
+  if (q.st.prepare(conn.db, "SELECT id, name, hair_color FROM users")) {
+    q.id.bind(q.result[0]);
+    q.name.bind(q.result[1]);
+    q.hair_color.bind(q.result[2]);
+    q.st.bind_result(q.result);
+  }
+  q.st.execute();
+  std::vector<user_row> users;
+  users.reserve(static_cast<std::size_t>(mysql_stmt_num_rows(q.st.get())));  // known once stored
+  while (q.st.fetch())
+    users.push_back(user_row{q.id.value, q.name.value(q.st, 1), q.hair_color.optional_value(q.st, 2)});
+  q.st.free_result();
+  return users;
+}
+
+void W1_raw_mariadb(benchmark::State& state, int n) {
+  const dataset& d = use(n, bench::server::mariadb);
+  auto& conn = bench::raw_mariadb(d.name);
+  bench::run(state, d.users, [&] {
+    std::vector<user_row> users = users_mariadb(conn);
+    benchmark::DoNotOptimize(users.data());
+    return users.size();
+  });
+}
+#endif
+
 // Hand-written SOCI: a prepared statement with into() bound to locals, fetched row by row.
-void W1_raw_soci(benchmark::State& state, int n, bool postgresql) {
-  const dataset& d = use(n, postgresql);
-  soci::session& s = *(postgresql ? bench::soci_postgresql(d.name) : bench::soci_sqlite(d.name)).session;
+void W1_raw_soci(benchmark::State& state, int n, bench::server at) {
+  const dataset& d = use(n, at);
+  soci::session& s = *bench::soci_on(at, d.name).session;
   user_row r;
   std::string hair;
   soci::indicator hair_ind = soci::i_ok;
@@ -182,7 +221,7 @@ void W1_raw_soci(benchmark::State& state, int n, bool postgresql) {
 // --- W2: users LEFT JOIN posts WHERE hair_color = 'black' -------------------------------------
 
 void W2_orm(benchmark::State& state, int n) {
-  const dataset& d = use(n, false);
+  const dataset& d = use(n);
   bench::run_counted(state, d.black_users + d.black_posts,
                      [] {
                        std::vector<User> users = ar::from<User>() | ar::filter(User::c.hair_color == "black") |
@@ -197,7 +236,7 @@ void W2_orm(benchmark::State& state, int n) {
 
 // The LEFT JOIN through ar: one statement, rows of the user's columns and the post's (optional).
 void W2_orm_join(benchmark::State& state, int n) {
-  const dataset& d = use(n, false);
+  const dataset& d = use(n);
   bench::run_counted(state, d.black_users + d.black_posts,
                      [] {
                        const auto rows = ar::from<User>() | ar::left_joins<"posts"> |
@@ -226,7 +265,7 @@ std::size_t rows_of(const joined& result) {
 }
 
 void W2_raw_sqlite3(benchmark::State& state, int n) {
-  const dataset& d = use(n, false);
+  const dataset& d = use(n);
   auto& conn = bench::raw_sqlite(d.name);
   const std::string sql = std::string(w2_join) + "?";
   bench::run(state, d.black_users + d.black_posts, [&] {
@@ -248,7 +287,7 @@ void W2_raw_sqlite3(benchmark::State& state, int n) {
 }
 
 void W2_raw_soci(benchmark::State& state, int n) {
-  const dataset& d = use(n, false);
+  const dataset& d = use(n);
   soci::session& s = *bench::soci_sqlite(d.name).session;
   user_row u;
   post_row p;
@@ -282,13 +321,14 @@ void W2_raw_soci(benchmark::State& state, int n) {
 
 namespace bench {
 
-void register_query_benchmarks(bool postgresql) {
+void register_query_benchmarks(bool postgresql, bool mariadb) {
   using namespace bench_w1;
+  using bench::server;
   for (int n : sizes) {
     const std::string size = std::to_string(n);
-    add("W1/orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, false); });
+    add("W1/orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, server::sqlite); });
     add("W1/raw_sqlite3/" + size, [n](benchmark::State& s) { W1_raw_sqlite3(s, n); });
-    add("W1/raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, false); });
+    add("W1/raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, server::sqlite); });
 #ifdef AR_BENCH_SQLITECPP
     add("W1/sqlitecpp/" + size, [n](benchmark::State& s) { W1_sqlitecpp(s, n); });
 #endif
@@ -296,8 +336,17 @@ void register_query_benchmarks(bool postgresql) {
   if (postgresql)
     for (int n : sizes) {
       const std::string size = std::to_string(n);
-      add_pg("W1/pg_orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, true); });
-      add_pg("W1/pg_raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, true); });
+      add_pg("W1/pg_orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, server::postgresql); });
+      add_pg("W1/pg_raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, server::postgresql); });
+    }
+  if (mariadb)
+    for (int n : sizes) {
+      const std::string size = std::to_string(n);
+      add_pg("W1/my_orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, server::mariadb); });
+#ifdef AR_BENCH_HAVE_MARIADB
+      add_pg("W1/my_raw_mariadb/" + size, [n](benchmark::State& s) { W1_raw_mariadb(s, n); });
+#endif
+      add_pg("W1/my_raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, server::mariadb); });
     }
   for (int n : sizes) {
     const std::string size = std::to_string(n);
