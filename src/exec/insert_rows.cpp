@@ -144,17 +144,34 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   params_buffer buffer;
   std::vector<value>& params = buffer.values();
   bool several = statements > 1;
-  if (max_bytes && !several) {  // within the bind limit, the rows may still be too large for one statement
+  // Which records leave their key to the database, asked before the first statement: the
+  // generated keys written back would make them look keyed to the second pass.
+  const bool mixed = generated != 0 && keyed != 0;
+  // Within the bind limit, the rows may still be too large for one statement (max_bytes). Their
+  // values are made once and measured: when they fit, they are the statement's (`made`), rather
+  // than made again for it.
+  bool made = false;
+  if (max_bytes && !several) {
     std::size_t total = 0;
-    for (std::size_t i = 0; i < rows.size && !several; ++i) {
-      params.clear();
-      append_rows(rows, i, 1, true, params, d);
+    if (!mixed) {
+      params.reserve(rows.size * columns);
+      append_rows(rows, 0, rows.size, generated == 0, params, d);
       for (const value& v : params) total += text_bytes(v);
       several = total > max_bytes;
+      made = !several;
+    } else {
+      for (std::size_t i = 0; i < rows.size && !several; ++i) {
+        params.clear();
+        append_rows(rows, i, 1, true, params, d);
+        for (const value& v : params) total += text_bytes(v);
+        several = total > max_bytes;
+      }
     }
   }
-  params.clear();
-  params.reserve(std::min(rows.size, std::max(gen_batch, key_batch)) * columns);
+  if (!made) {
+    params.clear();
+    params.reserve(std::min(rows.size, std::max(gen_batch, key_batch)) * columns);
+  }
 
   std::optional<transaction> tx;
   if (several && !db.in_transaction()) tx.emplace(db);
@@ -163,9 +180,6 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
   const bool read_keys = rows.write_keys;
   std::vector<std::size_t> batch_rows;  // the records of the statement being sent, when keys come back
   std::vector<std::int64_t> keys;
-  // Which records leave their key to the database, asked before the first statement: the
-  // generated keys written back would make them look keyed to the second pass.
-  const bool mixed = generated != 0 && keyed != 0;
   std::vector<char> unset;
   if (mixed) {
     unset.resize(rows.size);
@@ -182,10 +196,17 @@ std::size_t insert_rows(const database& db, const record_rows& rows) {
     const crud_kind kind =
         with_key ? crud_kind::insert_with_key : (returning ? crud_kind::insert : crud_kind::insert_no_return);
     for (std::size_t i = next(0); i < rows.size;) {
-      params.clear();
       batch_rows.clear();
       std::size_t n = 0, bytes = 0;
-      if (!mixed && !max_bytes) {  // the next `batch` records, in one call
+      if (std::exchange(made, false)) {  // every record, in this pass's one statement, made above
+        n = rows.size;
+        if (returning)
+          for (std::size_t k = 0; k < n; ++k) batch_rows.push_back(k);
+        i = rows.size;
+      } else {
+        params.clear();
+      }
+      if (n == 0 && !mixed && !max_bytes) {  // the next `batch` records, in one call
         n = std::min(batch, rows.size - i);
         append_rows(rows, i, n, with_key, params, d);
         if (returning)
