@@ -11,6 +11,8 @@
 #include <ar/detail/placeholders.hpp>
 #include <ar/error.hpp>
 
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,6 +34,9 @@ struct registry {
   std::mutex mutex;
   std::vector<std::shared_ptr<database_state>> open;  // in the order they were opened
   std::unordered_map<const table_meta*, std::string> bindings;
+  // Counts the changes to `open` and `bindings` (made under the mutex): an answer of database_for
+  // a thread remembers holds while it is unchanged.
+  std::atomic<std::uint64_t> generation{1};
 };
 
 registry& the_registry() {
@@ -55,24 +60,44 @@ void bind_model(const table_meta* model, std::string_view database_name) {
   auto& r = the_registry();
   std::lock_guard lock(r.mutex);
   r.bindings[model] = std::string(database_name);
+  r.generation.fetch_add(1, std::memory_order_release);
 }
 
 database database_for(const table_meta* model) {
-  std::string name;
+  auto& r = the_registry();
+  // Every query of a model asks for its database (and a join for each table's): a thread keeps
+  // its last answers for a few models, good while no database was opened or closed and no model
+  // bound since, and gives them without the registry's lock.
+  struct remembered {
+    const table_meta* model = nullptr;
+    std::uint64_t generation = 0;
+    std::weak_ptr<database_state> state;
+  };
+  thread_local std::array<remembered, 8> memo;
+  remembered& slot = memo[(reinterpret_cast<std::uintptr_t>(model) / alignof(table_meta)) % memo.size()];
+  const std::uint64_t generation = r.generation.load(std::memory_order_acquire);
+  if (slot.model == model && slot.generation == generation)
+    if (std::shared_ptr<database_state> state = slot.state.lock()) return database(std::move(state));
+  std::shared_ptr<database_state> state;
   {
-    auto& r = the_registry();
     std::lock_guard lock(r.mutex);
     auto it = r.bindings.find(model);
     if (it == r.bindings.end()) {
-      auto state = default_state(r);
+      state = default_state(r);
       if (!state)
         throw configuration_error("ar: no database is open for table '" + std::string(model->table) +
                                   "'; call ar::open(url) first");
-      return database(std::move(state));
+    } else {
+      for (const auto& s : r.open)
+        if (s->name == it->second) {
+          state = s;
+          break;
+        }
+      if (!state) throw configuration_error("ar: no database named '" + it->second + "' is open");
     }
-    name = it->second;
   }
-  return get_database(name);
+  slot = remembered{model, generation, state};
+  return database(std::move(state));
 }
 
 }  // namespace detail
@@ -109,6 +134,7 @@ void database::close() {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);
     std::erase(r.open, state_);
+    r.generation.fetch_add(1, std::memory_order_release);
   }
   state_->close();
 }
@@ -168,6 +194,7 @@ database open(std::string_view url, std::string_view name, const open_options& o
       if (s->name == name)
         throw configuration_error("ar::open: a database named '" + std::string(name) + "' is already open");
     r.open.push_back(state);
+    r.generation.fetch_add(1, std::memory_order_release);
   }
   database db(std::move(state));
   if (options.verify) {
@@ -214,6 +241,7 @@ void close_all() {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);
     all.swap(r.open);
+    r.generation.fetch_add(1, std::memory_order_release);
   }
   for (auto& s : all) s->close();
 }

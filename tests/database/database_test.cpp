@@ -80,6 +80,24 @@ TEST_F(registry, a_model_bound_to_a_database_uses_it_and_others_use_the_default)
   ar::bind<user>("default");  // back to what the other suites expect
 }
 
+// database_for remembers its last answers per thread (src/exec/registry.cpp): a database closed,
+// opened again under the name or bound anew is what the next query finds.
+TEST_F(registry, a_models_database_is_found_anew_after_a_close_an_open_and_a_bind) {
+  auto first = ar::open("sqlite3://db=:memory:", "first");
+  ar::bind<user>("first");
+  EXPECT_EQ(ar::database_for<user>(), first);
+  EXPECT_EQ(ar::database_for<user>(), first);  // remembered
+  first.close();
+  EXPECT_THROW(ar::database_for<user>(), ar::configuration_error);  // not the closed one
+  auto again = ar::open("sqlite3://db=:memory:", "first");
+  EXPECT_EQ(ar::database_for<user>(), again);
+  EXPECT_NE(ar::database_for<user>(), first);
+  auto second = ar::open("sqlite3://db=:memory:", "second");
+  ar::bind<user>("second");
+  EXPECT_EQ(ar::database_for<user>(), second);
+  ar::bind<user>("default");  // back to what the other suites expect
+}
+
 TEST_F(registry, a_sqlite_file_keeps_its_rows_across_connections) {
   const auto path = std::filesystem::temp_directory_path() / ("ar_test_" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
