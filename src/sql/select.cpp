@@ -1063,11 +1063,6 @@ std::atomic<std::uint64_t> shape_caches{0};
 
 select_shapes::select_shapes() noexcept : id_(++shape_caches) {}
 
-std::size_t select_shapes::size() const {
-  const std::lock_guard lock(mutex_);
-  return shapes_.size();
-}
-
 void render_select(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
                    aggregate_kind aggregate, const expr_tree* argument) {
   // Room for a usual statement at once, rather than growing through 30, 60, 120, ... characters.

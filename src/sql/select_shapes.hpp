@@ -56,8 +56,12 @@ class select_shapes {
   // statement's (written into an empty `sql`), for the statement cache's lookup.
   std::optional<std::size_t> render(std::string& sql, std::vector<value>& params, const dialect& d,
                                     const query_state& state);
-  // How many shapes are kept.
-  std::size_t size() const;
+  // How many shapes are kept (inline: the tests read it from a shared libar, which exports no
+  // internal class).
+  std::size_t size() const {
+    const std::lock_guard lock(mutex_);
+    return shapes_.size();
+  }
 
  private:
   struct shape {
