@@ -1042,12 +1042,15 @@ std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<v
   }
   auto made = std::make_shared<shape>();
   const std::size_t start = sql.size();
+  const std::size_t bound = params.size();
   if (sql.capacity() < 256) sql.reserve(256);
   renderer r{sql, params, d};
   r.refs = &made->refs;
   r.trees = trees;
   r.plain(state);
-  if (r.value_dependent) return std::nullopt;
+  // Kept only when the text follows from the shape alone and every value it binds was traced to
+  // its place in the state (a value bound by any other path makes the count differ).
+  if (r.value_dependent || made->refs.size() != params.size() - bound) return std::nullopt;
   made->sql = sql.substr(start);
   made->hash = statement_hash(made->sql);
   const std::optional<std::size_t> hash = start == 0 ? std::optional<std::size_t>(made->hash) : std::nullopt;
