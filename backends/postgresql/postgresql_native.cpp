@@ -262,7 +262,8 @@ backend::value_source source_of(Oid type) noexcept {
 
 class statement final : public backend::statement {
  public:
-  // `name`: the prepared statement's, else empty (the statement runs once, from `sql`).
+  // `name`: the prepared statement's, else empty (the statement runs once, from `sql`). A prepared
+  // statement keeps its `sql` too, to be prepared again (execute).
   statement(std::shared_ptr<link> l, std::string name, std::string sql) noexcept
       : link_(std::move(l)), name_(std::move(name)), sql_(std::move(sql)) {}
   statement(const statement&) = delete;
@@ -431,11 +432,33 @@ class statement final : public backend::statement {
     const int n = static_cast<int>(values_.size());
     const int* lengths = binary_ ? lengths_.data() : nullptr;
     const int* formats = binary_ ? formats_.data() : nullptr;
-    result_ = l.check(l.run([&] {
+    auto send = [&] {
       if (!name_.empty()) return PQsendQueryPrepared(l.conn, name_.c_str(), n, values_.data(), lengths, formats, 0);
       if (n == 0) return PQsendQuery(l.conn, sql_.c_str());
       return PQsendQueryParams(l.conn, sql_.c_str(), n, nullptr, values_.data(), lengths, formats, 0);
-    }));
+    };
+    result_ = l.run(send);
+    // A table the prepared statement reads changed its columns since it was prepared (DDL that
+    // did not go through ar, which empties the statement caches): the server refuses the plan it
+    // kept, before running anything. Outside a transaction, the statement is prepared again under
+    // its name and sent once more; inside one, the server has aborted the transaction, and the
+    // error stands.
+    if (!name_.empty() && stale_plan(result_.get()) && PQtransactionStatus(l.conn) == PQTRANS_IDLE) {
+      l.deallocate(name_);
+      l.check(l.run([&] { return PQsendPrepare(l.conn, name_.c_str(), sql_.c_str(), 0, nullptr); }));
+      result_ = l.run(send);
+    }
+    result_ = l.check(std::move(result_));
+  }
+
+  // The server's refusal of a prepared statement whose result's columns changed (SQLSTATE 0A000,
+  // feature_not_supported, with this message).
+  static bool stale_plan(const PGresult* r) noexcept {
+    if (r == nullptr || PQresultStatus(r) != PGRES_FATAL_ERROR) return false;
+    const char* sqlstate = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char* message = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    return sqlstate != nullptr && std::string_view(sqlstate) == "0A000" && message != nullptr &&
+           std::string_view(message) == "cached plan must not change result type";
   }
 
   std::shared_ptr<link> link_;
@@ -464,7 +487,7 @@ class connection final : public backend::connection {
     std::string name = "ar_" + std::to_string(++l.statements);
     l.check(l.run([&] { return PQsendPrepare(l.conn, name.c_str(), text.c_str(), 0, nullptr); }));
     try {
-      return std::make_unique<statement>(link_, std::move(name), std::string());
+      return std::make_unique<statement>(link_, std::move(name), std::move(text));
     } catch (...) {
       l.deallocate(name);
       throw;
