@@ -57,18 +57,25 @@ const ar::database& orm_db(const char* name, bench::server at = bench::server::s
 
 // --- W5: one row by primary key ---------------------------------------------------------------
 
-void W5_orm(benchmark::State& state, bench::server at) {
-  const auto& db = orm_db(read_db, at);
-  bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(db, 1)); }, {1, 1});
+// The timed loop of every W5 variant: finds keys 1, 2, ... (wrapping over the seeded users) and
+// checks that each was found.
+template <class Find>
+void find_loop(benchmark::State& state, Find&& find) {
   std::int64_t id = 0, found = 0;
   for (auto _ : state) {
-    auto u = ar::find<User>(db, id % seeded_users + 1);
+    auto u = find(id % seeded_users + 1);
     found += u.has_value();
     benchmark::DoNotOptimize(u);
     ++id;
   }
   bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
   state.SetItemsProcessed(state.iterations());
+}
+
+void W5_orm(benchmark::State& state, bench::server at) {
+  const auto& db = orm_db(read_db, at);
+  bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(db, 1)); }, {1, 1});
+  find_loop(state, [&](std::int64_t key) { return ar::find<User>(db, key); });
 }
 
 std::optional<user_row> find_sqlite3(bench::raw_sqlite_connection& conn, std::int64_t key) {
@@ -84,15 +91,7 @@ std::optional<user_row> find_sqlite3(bench::raw_sqlite_connection& conn, std::in
 void W5_raw_sqlite3(benchmark::State& state) {
   orm_db(read_db);
   auto& conn = bench::raw_sqlite(read_db);
-  std::int64_t id = 0, found = 0;
-  for (auto _ : state) {
-    std::optional<user_row> u = find_sqlite3(conn, id % seeded_users + 1);
-    found += u.has_value();
-    benchmark::DoNotOptimize(u);
-    ++id;
-  }
-  bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+  find_loop(state, [&](std::int64_t key) { return find_sqlite3(conn, key); });
 }
 
 #ifdef AR_BENCH_HAVE_MARIADB
@@ -127,15 +126,7 @@ std::optional<user_row> find_mariadb(bench::raw_mariadb_connection& conn, std::i
 void W5_raw_mariadb(benchmark::State& state) {
   orm_db(read_db, bench::server::mariadb);
   auto& conn = bench::raw_mariadb(on(bench::server::mariadb, read_db));
-  std::int64_t id = 0, found = 0;
-  for (auto _ : state) {
-    std::optional<user_row> u = find_mariadb(conn, id % seeded_users + 1);
-    found += u.has_value();
-    benchmark::DoNotOptimize(u);
-    ++id;
-  }
-  bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+  find_loop(state, [&](std::int64_t key) { return find_mariadb(conn, key); });
 }
 #endif
 
@@ -148,20 +139,15 @@ void W5_raw_soci(benchmark::State& state, bench::server at) {
   long long key = 0;
   soci::statement st = (s.prepare << "SELECT id, name, hair_color FROM users WHERE id = :id", soci::into(r.id),
                         soci::into(r.name), soci::into(hair, hair_ind), soci::use(key));
-  std::int64_t id = 0, found = 0;
-  for (auto _ : state) {
-    key = id % seeded_users + 1;
+  find_loop(state, [&](std::int64_t k) {
+    key = k;
     std::optional<user_row> u;
     if (st.execute(true)) {
       r.hair_color = hair_ind == soci::i_null ? std::nullopt : std::optional<std::string>(hair);
       u = r;
     }
-    found += u.has_value();
-    benchmark::DoNotOptimize(u);
-    ++id;
-  }
-  bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+    return u;
+  });
 }
 
 #ifdef AR_BENCH_SQLITECPP
@@ -188,15 +174,7 @@ void W5_sqlitecpp(benchmark::State& state) {
   for (std::int64_t key = 1; key <= seeded_users + 1; ++key)
     same = same && find_sqlitecpp(st, key) == find_sqlite3(raw, key);
   bench::expect_same(state, same, "W5 users by id");
-  std::int64_t id = 0, found = 0;
-  for (auto _ : state) {
-    std::optional<user_row> u = find_sqlitecpp(st, id % seeded_users + 1);
-    found += u.has_value();
-    benchmark::DoNotOptimize(u);
-    ++id;
-  }
-  bench::expect_rows(state, static_cast<std::size_t>(found), static_cast<std::size_t>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+  find_loop(state, [&](std::int64_t key) { return find_sqlitecpp(st, key); });
 }
 #endif
 

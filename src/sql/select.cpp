@@ -6,6 +6,7 @@
 
 #include <ar/detail/names.hpp>
 #include <span>
+#include <string_view>
 #include <ar/backend/dialect.hpp>
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/query_state.hpp>
@@ -907,7 +908,18 @@ void for_each_tree(const query_state& s, F&& f) {
     if (j.condition) f(*j.condition);
 }
 
-// Writes a key's parts one after another into memory sized beforehand.
+// Where a key's parts go: counted (key_size), then written one after another into memory of
+// that size (key_writer), by the same write_shape, so that the two cannot disagree.
+struct key_size {
+  std::size_t bytes = 0;
+  template <class T>
+  void put(const T&) noexcept {
+    bytes += sizeof(T);
+  }
+  void put(const table_meta*) noexcept { bytes += sizeof(std::uintptr_t); }
+  void put_text(std::string_view text) noexcept { bytes += text.size(); }
+};
+
 struct key_writer {
   char* at;
   template <class T>
@@ -918,34 +930,16 @@ struct key_writer {
   }
   // A table, by its address.
   void put(const table_meta* table) noexcept { put(reinterpret_cast<std::uintptr_t>(table)); }
+  void put_text(std::string_view text) noexcept {
+    std::memcpy(at, text.data(), text.size());
+    at += text.size();
+  }
 };
 
-constexpr std::size_t address_size = sizeof(std::uintptr_t);
-constexpr std::size_t node_key_size = sizeof(node_kind) + sizeof(compare_op) + 3 * sizeof(std::uint32_t) + address_size;
-
-// Appends to `key` all that the statement of `s` is written from but its values (of which only
-// the types: a CASE's bound value is cast to its type), and to `trees` its trees. False for a state
-// whose statement is not kept by shape: one with parts the key does not hold (subqueries, groups,
-// which compare values to find a GROUP BY key among the selected, per-parent limits, with_count),
-// or with an IN list of more than 64 values.
-bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tree*>& trees) {
-  if (!s.correlated.empty() || !s.group_by.empty() || s.having || s.partition || !s.counts.empty()) return false;
-  // First what it holds and how long its key is, then the key, written in one piece.
-  std::size_t size = address_size + 4 * sizeof(bool) + 3 * sizeof(std::size_t) + s.order.size();
-  for (const join_clause& j : s.joins)
-    size += 2 * address_size + 3 * sizeof(std::size_t) + 2 * sizeof(std::uint32_t) + 3 * sizeof(bool) +
-            (j.more.size() + j.to_more.size()) * sizeof(std::uint32_t) + j.path.size();
-  bool kept = true;
-  for_each_tree(s, [&](const expr_tree& t) {
-    if (!t.subqueries.empty() || !t.queries.empty()) kept = false;
-    for (const node& n : t.nodes)
-      if ((n.kind == node_kind::in || n.kind == node_kind::not_in) && n.third > 64) kept = false;
-    trees.push_back(&t);
-    size += 2 * sizeof(std::size_t) + t.nodes.size() * node_key_size + t.params.size();
-  });
-  if (!kept) return false;
-  key.resize(size);
-  key_writer w{key.data()};
+// All that the statement of `s` is written from but its values (of which only the types: a
+// CASE's bound value is cast to its type); `trees` are its trees, in for_each_tree's order.
+template <class Out>
+void write_shape(const query_state& s, std::span<const expr_tree* const> trees, Out& w) {
   w.put(s.table);
   w.put(s.distinct);
   w.put(s.limit.has_value());
@@ -968,8 +962,7 @@ bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tr
     for (const std::uint32_t c : j.more) w.put(c);
     for (const std::uint32_t c : j.to_more) w.put(c);
     w.put(j.path.size());
-    std::memcpy(w.at, j.path.data(), j.path.size());
-    w.at += j.path.size();
+    w.put_text(j.path);
   }
   for (const expr_tree* t : trees) {
     w.put(t->nodes.size());
@@ -984,9 +977,28 @@ bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tr
     w.put(t->params.size());
     for (const value& v : t->params) w.put(static_cast<std::uint8_t>(v.index()));
   }
-  // Every part counted above was written (a part added to one and not the other: not kept, and the
-  // select_shapes test fails).
-  return w.at == key.data() + key.size();
+}
+
+// Writes the shape of `s` into `key`, and its trees into `trees`. False for a state whose
+// statement is not kept by shape: one with parts the key does not hold (subqueries, groups, which
+// compare values to find a GROUP BY key among the selected, per-parent limits, with_count), or
+// with an IN list of more than 64 values.
+bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tree*>& trees) {
+  if (!s.correlated.empty() || !s.group_by.empty() || s.having || s.partition || !s.counts.empty()) return false;
+  bool kept = true;
+  for_each_tree(s, [&](const expr_tree& t) {
+    if (!t.subqueries.empty() || !t.queries.empty()) kept = false;
+    for (const node& n : t.nodes)
+      if ((n.kind == node_kind::in || n.kind == node_kind::not_in) && n.third > 64) kept = false;
+    trees.push_back(&t);
+  });
+  if (!kept) return false;
+  key_size size;
+  write_shape(s, trees, size);
+  key.resize(size.bytes);
+  key_writer w{key.data()};
+  write_shape(s, trees, w);
+  return true;
 }
 
 }  // namespace
