@@ -193,6 +193,9 @@ void lend_connection(const database_state& db, connection* c);
 void end_lend_connection(const database_state& db, connection* c) noexcept;
 void begin_thread_transaction(const database_state& db, connection* c);
 void end_thread_transaction(const database_state& db) noexcept;
+// Counts the changes to the open databases and to the models' bindings (src/exec/registry.cpp): what
+// was found out about where models live holds while it is unchanged.
+std::uint64_t registry_generation() noexcept;
 // run() for a statement whose statement_hash is known (`hash`, when not null: a kept statement's),
 // which the statement cache then looks it up by (src/exec/execution.cpp).
 run_result run_hashed(database_state& db, std::string_view sql, const std::size_t* hash, std::span<const value> params,

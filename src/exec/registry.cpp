@@ -56,6 +56,8 @@ std::string redact(std::string_view url) { return mask_spans(url, find_secrets(u
 
 }  // namespace
 
+std::uint64_t registry_generation() noexcept { return the_registry().generation.load(std::memory_order_acquire); }
+
 void bind_model(const table_meta* model, std::string_view database_name) {
   auto& r = the_registry();
   std::lock_guard lock(r.mutex);

@@ -11,14 +11,44 @@
 
 #include <array>
 #include <cstddef>
-#include <optional>
+#include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ar::detail {
 
 namespace {
+// The SELECT of `state` on `db`, as render_for writes it (its values into `params`): the kept
+// statement of its shape, returned, or its text written into `sql`. The tables it reads are checked
+// to be on `db` (check_subquery_databases), except for a kept statement already checked under the
+// registry as it is now.
+std::shared_ptr<const kept_select> render_read(const ar::database& db, const query_state& state, std::string& sql,
+                                               std::vector<value>& params) {
+  const std::uint64_t generation = registry_generation();
+  std::shared_ptr<const kept_select> kept;
+  {
+    const naming_scope names(db.naming());
+    kept = state_of(db).selects.render(sql, params, db.dialect(), state);
+  }
+  if (!kept || kept->checked.load(std::memory_order_relaxed) != generation) {
+    check_subquery_databases(db.name(), state);
+    if (kept) kept->checked.store(generation, std::memory_order_relaxed);
+  }
+  return kept;
+}
+
+// Runs the kept statement, when there is one, else `sql`.
+void run_kept(const ar::database& db, const kept_select* kept, std::string_view sql, std::span<const value> params,
+              std::span<const column_binding> columns, row_callback on_row) {
+  if (kept)
+    run_hashed(state_of(db), kept->sql, &kept->hash, params, columns, on_row);
+  else
+    run_hashed(state_of(db), sql, nullptr, params, columns, on_row);
+}
+
 // Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then
 // with_count's counts into its relation caches, and calls sink(context, staging) after each row.
 void read_records(const ar::database& db, const query_state& state, void* staging,
@@ -26,10 +56,7 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
                   void (*sink)(void* context, void* record), void* context) {
   std::string sql;
   std::vector<value> params;
-  std::optional<std::size_t> hash;
-  render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
-    hash = state_of(db).selects.render(out, values, d, state);
-  });
+  const std::shared_ptr<const kept_select> kept = render_read(db, state, sql, params);
   // The columns of the model, then one count per with_count.
   const std::size_t total = width + state.counts.size();
   constexpr std::size_t on_stack = 32;
@@ -50,7 +77,7 @@ void read_records(const ar::database& db, const query_state& state, void* stagin
     sink(context, staging);
   };
   const query_timeout_scope timeout(state.timeout_ms);
-  run_hashed(detail::state_of(db), sql, hash ? &*hash : nullptr, params, columns, row_callback::of(row));
+  run_kept(db, kept.get(), sql, params, columns, row_callback::of(row));
 }
 }  // namespace
 
@@ -58,15 +85,15 @@ void run_select(const ar::database& db, const query_state& state, std::span<cons
                 row_callback on_row, aggregate_kind aggregate, const expr_tree* argument) {
   std::string sql;
   std::vector<value> params;
-  std::optional<std::size_t> hash;
-  render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
-    if (aggregate == aggregate_kind::none)
-      hash = state_of(db).selects.render(out, values, d, state);
-    else
+  std::shared_ptr<const kept_select> kept;
+  if (aggregate == aggregate_kind::none)
+    kept = render_read(db, state, sql, params);
+  else
+    render_for(db, state, sql, params, [&](std::string& out, std::vector<value>& values, const dialect& d) {
       render_select(out, values, d, state, aggregate, argument);
-  });
+    });
   const query_timeout_scope timeout(state.timeout_ms);
-  run_hashed(detail::state_of(db), sql, hash ? &*hash : nullptr, params, columns, on_row);
+  run_kept(db, kept.get(), sql, params, columns, on_row);
 }
 
 void read_records(const ar::database& db, const query_state& state, const record_ops& ops,

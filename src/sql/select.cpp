@@ -899,13 +899,18 @@ void render_update_all(std::string& sql, std::vector<value>& params, const diale
 namespace {
 
 // The trees of a state whose values its statement binds, in a fixed order (param_ref::tree).
-template <class F>
-void for_each_tree(const query_state& s, F&& f) {
+// `selected` is called for the select's trees, `f` for the others.
+template <class F, class G>
+void for_each_tree(const query_state& s, F&& f, G&& selected) {
   if (s.where) f(*s.where);
-  for (const expr_tree& t : s.selected) f(t);
+  for (const expr_tree& t : s.selected) selected(t);
   for (const order_key& k : s.order) f(k.tree);
   for (const join_clause& j : s.joins)
     if (j.condition) f(*j.condition);
+}
+template <class F>
+void for_each_tree(const query_state& s, F&& f) {
+  for_each_tree(s, f, f);
 }
 
 // Where a key's parts go: counted (key_size), then written one after another into memory of
@@ -918,6 +923,33 @@ struct key_size {
   }
   void put(const table_meta*) noexcept { bytes += sizeof(std::uintptr_t); }
   void put_text(std::string_view text) noexcept { bytes += text.size(); }
+};
+
+// Compares the key that would be written with one written before (`at` to `end`): a query run
+// again finds its shape in one walk, with nothing written.
+struct key_matcher {
+  const char* at;
+  const char* end;
+  bool same = true;
+  template <class T>
+  void put(const T& v) noexcept {
+    static_assert(std::is_trivially_copyable_v<T> && !std::is_pointer_v<T>);
+    compare(&v, sizeof v);
+  }
+  void put(const table_meta* table) noexcept { put(reinterpret_cast<std::uintptr_t>(table)); }
+  void put_text(std::string_view text) noexcept { compare(text.data(), text.size()); }
+  // Whether every part matched and the key written before has no more.
+  bool matched() const noexcept { return same && at == end; }
+
+ private:
+  void compare(const void* v, std::size_t n) noexcept {
+    if (!same) return;
+    if (static_cast<std::size_t>(end - at) < n || std::memcmp(at, v, n) != 0) {
+      same = false;
+      return;
+    }
+    at += n;
+  }
 };
 
 struct key_writer {
@@ -964,7 +996,15 @@ void write_shape(const query_state& s, std::span<const expr_tree* const> trees, 
     w.put(j.path.size());
     w.put_text(j.path);
   }
-  for (const expr_tree* t : trees) {
+  // A select's lasting trees by their address (they live as long as the program, so no other
+  // trees are ever found there); the trees of a select made by this query, by their contents.
+  const std::size_t first_selected = s.where ? 1 : 0;
+  const bool selected_by_address = s.selected.lasting();
+  w.put(selected_by_address);
+  if (selected_by_address) w.put(reinterpret_cast<std::uintptr_t>(s.selected.begin()));
+  for (std::size_t i = 0; i < trees.size(); ++i) {
+    if (selected_by_address && i >= first_selected && i - first_selected < s.selected.size()) continue;
+    const expr_tree* t = trees[i];
     w.put(t->nodes.size());
     for (const node& n : t->nodes) {
       w.put(n.kind);
@@ -979,43 +1019,56 @@ void write_shape(const query_state& s, std::span<const expr_tree* const> trees, 
   }
 }
 
-// Writes the shape of `s` into `key`, and its trees into `trees`. False for a state whose
+// Writes the trees of `s` into `trees`, in for_each_tree's order. False for a state whose
 // statement is not kept by shape: one with parts the key does not hold (subqueries, groups, which
 // compare values to find a GROUP BY key among the selected, per-parent limits, with_count), or
 // with an IN list of more than 64 values.
-bool shape_key(const query_state& s, std::string& key, std::vector<const expr_tree*>& trees) {
+bool shape_trees(const query_state& s, std::vector<const expr_tree*>& trees) {
   if (!s.correlated.empty() || !s.group_by.empty() || s.having || s.partition || !s.counts.empty()) return false;
   bool kept = true;
-  for_each_tree(s, [&](const expr_tree& t) {
+  const auto scan = [&](const expr_tree& t) {
     if (!t.subqueries.empty() || !t.queries.empty()) kept = false;
     for (const node& n : t.nodes)
       if ((n.kind == node_kind::in || n.kind == node_kind::not_in) && n.third > 64) kept = false;
     trees.push_back(&t);
-  });
-  if (!kept) return false;
+  };
+  if (s.selected.lasting())  // plain columns: nothing in them to refuse
+    for_each_tree(s, scan, [&](const expr_tree& t) { trees.push_back(&t); });
+  else
+    for_each_tree(s, scan);
+  return kept;
+}
+
+// Writes the shape of `s`, whose trees are `trees`, into `key`.
+void shape_key(const query_state& s, std::span<const expr_tree* const> trees, std::string& key) {
   key_size size;
   write_shape(s, trees, size);
   key.resize(size.bytes);
   key_writer w{key.data()};
   write_shape(s, trees, w);
-  return true;
+}
+
+// Whether the shape of `s`, whose trees are `trees`, is `key`.
+bool shape_is(const query_state& s, std::span<const expr_tree* const> trees, std::string_view key) {
+  key_matcher m{key.data(), key.data() + key.size()};
+  write_shape(s, trees, m);
+  return m.matched();
 }
 
 }  // namespace
 
-std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<value>& params, const dialect& d,
-                                                 const query_state& state) {
+std::shared_ptr<const kept_select> select_shapes::render(std::string& sql, std::vector<value>& params, const dialect& d,
+                                                         const query_state& state) {
   // The key is written into the thread's buffers: a lookup allocates nothing.
   thread_local std::string key;
   thread_local std::vector<const expr_tree*> trees;
-  key.clear();
   trees.clear();
-  if (!shape_key(state, key, trees)) {
+  if (!shape_trees(state, trees)) {
     render_select(sql, params, d, state);
-    return std::nullopt;
+    return nullptr;
   }
   // The shape this thread used last, on this cache: a loop running one query again finds it
-  // without hashing its key or taking the lock.
+  // without writing or hashing its key, or taking the lock.
   struct last_used {
     std::uint64_t cache = 0;
     std::string key;
@@ -1023,9 +1076,10 @@ std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<v
   };
   thread_local last_used last;
   const shape* found = nullptr;
-  if (last.cache == id_ && last.key == key) {
+  if (last.cache == id_ && shape_is(state, trees, last.key)) {
     found = last.kept.get();
   } else {
+    shape_key(state, trees, key);
     std::shared_ptr<const shape> kept;
     {
       const std::lock_guard lock(mutex_);
@@ -1039,8 +1093,6 @@ std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<v
     }
   }
   if (found) {
-    const bool whole = sql.empty();
-    sql += found->sql;
     params.reserve(params.size() + found->refs.size());
     for (const param_ref& r : found->refs) {
       if (r.tree == param_ref::limit)
@@ -1050,7 +1102,7 @@ std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<v
       else
         params.push_back(trees[r.tree]->params[r.index]);
     }
-    return whole ? std::optional<std::size_t>(found->hash) : std::nullopt;
+    return last.kept;
   }
   auto made = std::make_shared<shape>();
   const std::size_t start = sql.size();
@@ -1062,14 +1114,14 @@ std::optional<std::size_t> select_shapes::render(std::string& sql, std::vector<v
   r.plain(state);
   // Kept only when the text follows from the shape alone and every value it binds was traced to
   // its place in the state (a value bound by any other path makes the count differ).
-  if (r.value_dependent || made->refs.size() != params.size() - bound) return std::nullopt;
+  if (r.value_dependent || made->refs.size() != params.size() - bound) return nullptr;
   made->sql = sql.substr(start);
+  sql.resize(start);
   made->hash = statement_hash(made->sql);
-  const std::optional<std::size_t> hash = start == 0 ? std::optional<std::size_t>(made->hash) : std::nullopt;
   const std::lock_guard lock(mutex_);
   if (shapes_.size() >= capacity) shapes_.clear();
-  shapes_.emplace(key, std::move(made));
-  return hash;
+  shapes_.emplace(key, made);
+  return made;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <ar/detail/query_state.hpp>
 #include <ar/value.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -37,6 +38,17 @@ struct param_ref {
   std::uint32_t index;
 };
 
+// A kept SELECT: its text, the text's statement_hash, and where each of its values comes from.
+struct kept_select {
+  std::string sql;
+  std::size_t hash = 0;
+  std::vector<param_ref> refs;
+  // The registry_generation() at which the tables it joins were last found on its database: while
+  // it is unchanged, they still are, and a state of this shape (which has no subqueries) needs no
+  // check_subquery_databases.
+  mutable std::atomic<std::uint64_t> checked{0};
+};
+
 class select_shapes {
  public:
   // The most shapes kept; one more empties the cache (a program with that many shapes builds
@@ -47,15 +59,16 @@ class select_shapes {
   select_shapes(const select_shapes&) = delete;
   select_shapes& operator=(const select_shapes&) = delete;
 
-  // Writes the SELECT of `state` for `d` (which must be the database's dialect, under its naming
-  // convention) into `sql` and `params`, as render_select does: the text of the shape when it was
-  // written before, else written now and kept when it depends on nothing but the shape. Not kept:
-  // states with subqueries, groups, per-parent limits or with_count (written each time), text
-  // searches and decimal values (the text depends on the value), IN lists of more than 64 values
-  // (one of a kind: an eager load's keys). Returns the statement_hash of `sql` when it is a kept
-  // statement's (written into an empty `sql`), for the statement cache's lookup.
-  std::optional<std::size_t> render(std::string& sql, std::vector<value>& params, const dialect& d,
-                                    const query_state& state);
+  // The SELECT of `state` for `d` (which must be the database's dialect, under its naming
+  // convention), as render_select writes it: its values into `params`, and either the kept
+  // statement of its shape (returned: its text is the statement, and the pointer keeps it while the
+  // statement runs; `sql` is left as it was) or its text written into `sql` (nullptr returned). A
+  // shape met for the first time is written and kept when its text depends on nothing but the
+  // shape. Not kept: states with subqueries, groups, per-parent limits or with_count (written each
+  // time), text searches and decimal values (the text depends on the value), IN lists of more than
+  // 64 values (one of a kind: an eager load's keys).
+  std::shared_ptr<const kept_select> render(std::string& sql, std::vector<value>& params, const dialect& d,
+                                            const query_state& state);
   // How many shapes are kept (inline: the tests read it from a shared libar, which exports no
   // internal class).
   std::size_t size() const {
@@ -64,11 +77,7 @@ class select_shapes {
   }
 
  private:
-  struct shape {
-    std::string sql;
-    std::size_t hash = 0;  // statement_hash(sql)
-    std::vector<param_ref> refs;
-  };
+  using shape = kept_select;
   // Eight bytes at a time, multiplied and folded: a key is a few hundred bytes of pointers and
   // small integers, hashed at every query, where std::hash's byte loop was a third of the lookup.
   struct key_hash {

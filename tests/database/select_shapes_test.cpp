@@ -118,6 +118,37 @@ TEST_P(select_shapes, a_join_with_selected_columns_binds_each_runs_values) {
   EXPECT_EQ(kept(), before + 1);
 }
 
+// A select of plain columns is named in the shape by its trees' address (they live as long as the
+// program): selects of other columns, taken in turn, are other shapes, each sending its own text.
+TEST_P(select_shapes, selects_of_other_columns_taken_in_turn_are_other_shapes) {
+  const std::size_t before = kept();
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(run_as_rendered(ar::from<author>(db) | ar::filter(author::c.karma > 4) | ar::order_by(author::c.id) |
+                              ar::select(author::c.name)),
+              (std::vector<std::tuple<std::string>>{{"bob"}, {"cy"}}));
+    EXPECT_EQ(run_as_rendered(ar::from<author>(db) | ar::filter(author::c.karma > 4) | ar::order_by(author::c.id) |
+                              ar::select(author::c.karma)),
+              (std::vector<std::tuple<std::int32_t>>{{5}, {7}}));
+    EXPECT_EQ(run_as_rendered(ar::from<author>(db) | ar::filter(author::c.karma > 4) | ar::order_by(author::c.id) |
+                              ar::select(author::c.karma, author::c.name)),
+              (std::vector<std::tuple<std::int32_t, std::string>>{{5, "bob"}, {7, "cy"}}));
+  }
+  EXPECT_EQ(kept(), before + 3);
+}
+
+// A select with values is made again by each query: it is named by its contents, so the queries
+// built again share one shape, and each binds its own values.
+TEST_P(select_shapes, a_select_with_values_built_again_is_one_shape_binding_each_runs_values) {
+  const std::size_t before = kept();
+  for (const std::int32_t more : {1, 10, 100}) {
+    EXPECT_EQ(
+        run_as_rendered(ar::from<author>(db) | ar::order_by(author::c.id) |
+                        ar::select(author::c.name, author::c.karma + more)),
+        (std::vector<std::tuple<std::string, std::int64_t>>{{"ann", 3 + more}, {"bob", 5 + more}, {"cy", 7 + more}}));
+  }
+  EXPECT_EQ(kept(), before + 1);
+}
+
 TEST_P(select_shapes, in_lists_of_other_lengths_are_other_shapes) {
   using names_t = std::vector<std::string>;
   auto among = [&](std::vector<std::int64_t> keys) {

@@ -482,6 +482,34 @@ TEST_P(joins, a_relation_to_another_database_is_refused_before_anything_is_sent)
   EXPECT_EQ(counter.count(), 0u);
 }
 
+// A join's statement is kept by its query's shape once it has run (src/sql/select_shapes.hpp); a
+// table bound to another database afterwards is still found there, and the same query refused.
+TEST_P(joins, a_join_run_before_is_refused_once_its_table_is_bound_to_another_database) {
+  const auto run = [&] {
+    return ar::from<post>(db) | ar::joins<"comments"> | ar::filter(comment::c.body == "nice") |
+           ar::select(post::c.title, comment::c.body) | ar::to_vector;
+  };
+  (void)run();  // kept by its shape
+  (void)run();  // and taken from there
+  ar::database other = ar_test::open_backend("sqlite3", "jm_later");
+  ar::create_table<comment>(other);
+  ar::bind<comment>("jm_later");
+  ar::statement_counter counter;
+  try {
+    (void)run();
+    ADD_FAILURE() << "a kept join ran across databases";
+  } catch (const ar::error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("ar::joins<\"comments\">: the relation crosses databases"), std::string::npos) << what;
+    EXPECT_NE(what.find("'jm_later'"), std::string::npos) << what;
+  }
+  EXPECT_EQ(counter.count(), 0u);
+  ar::bind<comment>("default");
+  counter.reset();
+  (void)run();  // on one database again
+  EXPECT_EQ(counter.count(), 1u);
+}
+
 // Correlated subqueries: ar::correlate<author> lets a query of posts name the enclosing author's row.
 TEST_P(joins, a_correlated_subquery_reads_the_enclosing_row_in_one_statement) {
   const auto best = ar::from<post>() | ar::correlate<author> | ar::filter(post::c.author_id == author::c.id) |

@@ -42,15 +42,23 @@ class shared_trees {
       : trees_(std::make_shared<const std::vector<expr_tree>>(std::move(trees))) {}
   shared_trees(const std::vector<expr_tree>& trees) : trees_(std::make_shared<const std::vector<expr_tree>>(trees)) {}
   shared_trees(std::shared_ptr<const std::vector<expr_tree>> trees) noexcept : trees_(std::move(trees)) {}
+  // Trees that live as long as the program (a select of plain columns' static trees): their
+  // address names them, so a query's shape holds the address instead of the trees' contents.
+  struct lasting_t {};
+  shared_trees(std::shared_ptr<const std::vector<expr_tree>> trees, lasting_t) noexcept
+      : trees_(std::move(trees)), lasting_(true) {}
 
   bool empty() const noexcept { return size() == 0; }
   std::size_t size() const noexcept { return trees_ ? trees_->size() : 0; }
   const expr_tree& operator[](std::size_t i) const noexcept { return (*trees_)[i]; }
   const expr_tree* begin() const noexcept { return trees_ ? trees_->data() : nullptr; }
   const expr_tree* end() const noexcept { return trees_ ? trees_->data() + trees_->size() : nullptr; }
+  // Whether the trees live as long as the program (made with lasting_t).
+  bool lasting() const noexcept { return lasting_; }
 
  private:
   std::shared_ptr<const std::vector<expr_tree>> trees_;
+  bool lasting_ = false;
 };
 
 // A join_clause's to_join when it joins to the query's own table.

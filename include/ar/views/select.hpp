@@ -63,7 +63,7 @@ template <class... Columns>
 shared_trees select_trees(const Columns&... columns) {
   if constexpr ((is_model_column_v<Columns> && ...)) {
     static const auto trees = std::make_shared<const std::vector<expr_tree>>(to_trees(columns...));
-    return shared_trees(trees);
+    return shared_trees(trees, shared_trees::lasting_t{});
   } else {
     return shared_trees(to_trees(columns...));
   }
