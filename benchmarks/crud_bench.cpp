@@ -30,7 +30,8 @@ struct user_row {
 };
 
 constexpr int seeded_users = 1000;
-// W5 reads w5; W3 writes to w3, so that W5 reads the same 1,000 rows whatever ran before.
+// W5 reads w5 (W5/orm_readers too, through a database with a reader); W3 writes to w3, so that W5
+// reads the same 1,000 rows whatever ran before.
 constexpr const char* read_db = "w5";
 constexpr const char* write_db = "w3";
 
@@ -76,6 +77,21 @@ void W5_orm(benchmark::State& state, bench::server at) {
   const auto& db = orm_db(read_db, at);
   bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(db, 1)); }, {1, 1});
   find_loop(state, [&](std::int64_t key) { return ar::find<User>(db, key); });
+}
+
+// W5 through a database opened with one reader (open_options::readers; issue 23: read routing adds
+// at most 2% to W5): the in-memory database of W5/orm again, as writer and, behind a pool of its own,
+// as the reader every find goes to. What it adds to W5/orm is choosing the server.
+void W5_orm_readers(benchmark::State& state) {
+  orm_db(read_db);  // seeded
+  static const ar::database cluster = [] {
+    const std::string url = "sqlite3://db=" + bench::sqlite_uri(read_db);
+    ar::open_options options;
+    options.readers = {url};
+    return ar::open(url, std::string(read_db) + "_readers", options);
+  }();
+  bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(cluster, 1)); }, {1, 1});
+  find_loop(state, [&](std::int64_t key) { return ar::find<User>(cluster, key); });
 }
 
 std::optional<user_row> find_sqlite3(bench::raw_sqlite_connection& conn, std::int64_t key) {
@@ -485,6 +501,7 @@ void register_crud_benchmarks(bool mariadb) {
              [n](benchmark::State& s) { W3_raw_soci(s, n, server::mariadb, true); });
     }
   add("W5/orm/1", [](benchmark::State& s) { W5_orm(s, server::sqlite); });
+  add("W5/orm_readers/1", W5_orm_readers);
   add("W5/raw_sqlite3/1", W5_raw_sqlite3);
   add("W5/raw_soci/1", [](benchmark::State& s) { W5_raw_soci(s, server::sqlite); });
 #ifdef AR_BENCH_SQLITECPP

@@ -436,6 +436,7 @@ class mysql_dialect final : public dialect {
     return {std::string(sql_mode_and_version_check), "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
             "SET SESSION time_zone = '+00:00'"};
   }
+  std::vector<std::string> read_only_session() const override { return {"SET SESSION TRANSACTION READ ONLY"}; }
 };
 
 }  // namespace

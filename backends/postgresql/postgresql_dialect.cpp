@@ -251,6 +251,7 @@ class postgresql_dialect final : public dialect {
 
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.
   std::vector<std::string> session_setup() const override { return {"SET client_min_messages TO WARNING"}; }
+  std::vector<std::string> read_only_session() const override { return {"SET default_transaction_read_only = on"}; }
 
   static bool parses(std::string_view text) {
     const std::string copy(text);

@@ -102,6 +102,7 @@ class sqlite_dialect final : public dialect {
   std::size_t max_parameters() const override { return 32766; }
 
   std::vector<std::string> session_setup() const override { return {"PRAGMA foreign_keys = ON"}; }
+  std::vector<std::string> read_only_session() const override { return {"PRAGMA query_only = ON"}; }
 
   // ALTER TABLE cannot add or drop a constraint: a table's foreign keys are those CREATE TABLE
   // declared (changing them means making the table again).

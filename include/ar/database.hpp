@@ -68,6 +68,21 @@ struct open_options {
   // database, such as ar::verify_with<Models...>() (ar/verify_schema.hpp), which compares the
   // models' tables with the catalog. If it throws, ar::open closes the database and throws that.
   std::function<void(const database&)> verify = {};
+  // Read replicas of this database (docs/scaling.md, "Read replicas"): the URLs of servers that
+  // replicate it, of the same backend. Each is opened with these options, a pool of its own and a
+  // read-only session. Queries, counts, finds, lazy and eager loads and SELECTs written by hand
+  // (ar::sql) then run on a reader, the readers taken in turn; writes, transactions (and every
+  // statement in one), streams and locking SELECTs run on this database, the writer. A reader that
+  // cannot be reached is left out for reader_retry and the read goes to the next, then to the
+  // writer; when none can serve it, ar::no_server_error. A reader that cannot be reached when the
+  // database opens does not stop it from opening.
+  std::vector<std::string> readers = {};
+  // After a thread writes to this database, its reads go to the writer for this long, so that it
+  // reads what it wrote even before a reader has replayed it (Rails' delay). 0: reads go to a
+  // reader at once. Other threads' reads are not held back.
+  std::chrono::milliseconds read_your_writes = std::chrono::seconds(2);
+  // How long a reader that could not be reached (or lost its connection) is left out.
+  std::chrono::milliseconds reader_retry = std::chrono::seconds(5);
 };
 
 // A handle to an open database and its pool of connections; copies share them. Any thread may use
@@ -89,15 +104,19 @@ class AR_API database {
   const ar::naming& naming() const;
   // Whether the handle refers to a database that is not closed.
   bool is_open() const noexcept;
+  // The URLs of its readers (open_options::readers), secrets masked, in the order given.
+  std::vector<std::string> readers() const;
 
   // Runs one statement with its values bound to the placeholders (see dialect().placeholder);
   // returns the number of rows it changed.
   std::uint64_t execute(std::string_view sql, std::initializer_list<value> params = {}) const;
 
   // Prepared statements are cached per connection by SQL text, at most statement_cache_size() on
-  // each (open_options::statement_cache_size): the count is over all of them.
+  // each (open_options::statement_cache_size): the count is over all of them (the writer's; not its
+  // readers').
   std::size_t cached_statements() const;
-  // Empties every connection's statement cache (one in use: at its next statement or release).
+  // Empties every connection's statement cache, its readers' too (one in use: at its next statement
+  // or release).
   void clear_statement_cache() const;
   // The most statements each connection caches (open_options::statement_cache_size).
   std::size_t statement_cache_size() const;

@@ -130,6 +130,9 @@ enum class error_kind : std::uint8_t {
   check_violation,
   // NULL in a NOT NULL column: PostgreSQL 23502, MariaDB 1048, SQLite SQLITE_CONSTRAINT_NOTNULL.
   not_null_violation,
+  // The connection lost its server before the statement's answer came (the server went away or
+  // restarted, the network failed).
+  connection_lost,
 };
 
 // Whether a failure of this kind may go away when its transaction runs again.
@@ -223,6 +226,13 @@ class AR_API conversion_error : public database_error {
 class AR_API connection_error : public error {
  public:
   using error::error;
+};
+
+// No server of a database could serve a read: its readers (open_options::readers) and the writer
+// all failed to connect or lost their connection. what() names each server and what it answered.
+class AR_API no_server_error : public connection_error {
+ public:
+  using connection_error::connection_error;
 };
 
 // The program asked for something that is not set up: a database name that is not open, a

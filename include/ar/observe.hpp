@@ -53,6 +53,11 @@ struct statement_event {
   // statement), false when it went in a round trip already counted, as the second and later
   // statements of a pipeline do. On SQLite every statement is one (see the top of this header).
   bool new_round_trip = true;
+  // The server it ran on: the URL of the database (the writer), or of the reader that served it
+  // (open_options::readers), secrets masked.
+  std::string_view server = {};
+  // It ran on a reader.
+  bool on_reader = false;
 };
 
 // What ar::observe registers: called once for every statement.
@@ -106,6 +111,11 @@ class AR_API statement_counter {
   std::size_t round_trips(std::string_view database_name) const;
   // The round trips counted on `db`.
   std::size_t round_trips(const database& db) const;
+  // The statements counted that ran on the server of this URL (statement_event::server: a
+  // database's, or a reader's, secrets masked).
+  std::size_t count_on(std::string_view server) const;
+  // The statements counted that ran on a reader (open_options::readers).
+  std::size_t count_on_readers() const;
   // The SQL text of every statement counted, in order.
   std::vector<std::string> statements() const;
   // Forgets the statements and round trips counted so far.
@@ -116,6 +126,8 @@ class AR_API statement_counter {
     std::string database;
     std::string sql;
     bool new_round_trip;
+    std::string server;
+    bool on_reader;
   };
   struct state {
     mutable std::mutex mutex;
@@ -128,7 +140,8 @@ class AR_API statement_counter {
 // The query log: one callback for every statement (replaces the previous one; an empty
 // function turns the log off).
 AR_API void set_query_log(statement_observer log);
-// A query log that writes one line per statement: "[db] 0.042 ms  SQL  -- params: 1, 'x'".
+// A query log that writes one line per statement: "[db] 0.042 ms  SQL  -- params: 1, 'x'"; a
+// statement a reader ran: "[db on reader URL] ...".
 AR_API statement_observer log_to(std::ostream& out);
 // The line log_to writes, without the newline.
 AR_API std::string format_event(const statement_event& event);

@@ -11,6 +11,7 @@
 #include <ar/backend/driver.hpp>
 #include <ar/detail/crud_sql.hpp>
 #include <ar/detail/execute.hpp>
+#include <ar/error.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -113,6 +114,14 @@ struct connection {
   }
 };
 
+// What database_state::connect throws: the server could not be reached, or a new connection to it
+// could not be set up. An ar::connection_error to the program; to the readers' routing
+// (src/exec/readers.cpp), a server to leave out, as against a pool whose connections are all busy.
+class unreachable_server : public connection_error {
+ public:
+  using connection_error::connection_error;
+};
+
 // One open database: a pool of connections and the SQL rendered for it.
 class database_state {
  public:
@@ -174,6 +183,27 @@ class database_state {
   // Rendered SELECT statements of queries, by shape (src/query/read.cpp).
   select_shapes selects;
 
+  // open_options::readers (src/exec/readers.cpp): the servers its reads may go to, each a state of
+  // its own under the same name (its pool, statements and kept SELECTs); empty for a database
+  // without readers and for a reader itself. Set before the database is shared.
+  std::vector<std::shared_ptr<database_state>> readers;
+  // This state is a reader of another's.
+  bool is_reader = false;
+  // open_options::read_your_writes and reader_retry (of the writer).
+  std::chrono::milliseconds read_your_writes{0};
+  std::chrono::milliseconds reader_retry{0};
+  // A reader that could not be reached is left out until then (steady_clock ticks; 0: it is not).
+  std::atomic<std::int64_t> down_until{0};
+  // The reader the next read starts from (of the writer).
+  std::atomic<std::size_t> next_reader{0};
+  // Unique among the states the program makes (a closed database's state may be followed by
+  // another at the same address): what a thread's note of its last write is keyed by.
+  const std::uint64_t serial = next_serial();
+
+ private:
+  static std::uint64_t next_serial() noexcept;
+
+ public:
  private:
   mutable std::mutex pool_mutex_;
   std::condition_variable released_;
@@ -193,6 +223,33 @@ void lend_connection(const database_state& db, connection* c);
 void end_lend_connection(const database_state& db, connection* c) noexcept;
 void begin_thread_transaction(const database_state& db, connection* c);
 void end_thread_transaction(const database_state& db) noexcept;
+// A SELECT (leading blanks and parentheses aside): ar's reads, or a program's through execute
+// (src/exec/execution.cpp).
+bool is_select(std::string_view sql) noexcept;
+// A SELECT written by hand that a reader may run: no locking clause (FOR UPDATE, FOR SHARE, LOCK IN
+// SHARE MODE) and no INTO (src/exec/readers.cpp).
+bool reader_may_run(std::string_view sql) noexcept;
+
+// --- readers (src/exec/readers.cpp) -----------------------------------------------------------------
+
+// Runs a read of `writer` (run(server), a call that runs one statement on a database state) on the
+// server it goes to: a reader when the writer has some and this thread holds no transaction or
+// cursor on it, nor wrote to it within read_your_writes; else the writer. A reader that cannot be
+// reached (ar::connection_error, or its connection lost before any row was handed over: `rows`
+// counts them) is left out for reader_retry, and the read runs on the next, then on the writer;
+// ar::no_server_error when none could serve it.
+run_result run_read_erased(database_state& writer, const std::size_t& rows,
+                           run_result (*run)(void* context, database_state& server), void* context);
+template <class Run>
+run_result run_read(database_state& writer, const std::size_t& rows, Run&& run) {
+  if (writer.readers.empty()) return run(writer);
+  return run_read_erased(
+      writer, rows, [](void* c, database_state& server) { return (*static_cast<Run*>(c))(server); }, &run);
+}
+// A statement that changed data ran on `db` (a writer with readers): this thread's reads go to the
+// writer for read_your_writes.
+void note_write(const database_state& db) noexcept;
+
 // Counts the changes to the open databases and to the models' bindings (src/exec/registry.cpp): what
 // was found out about where models live holds while it is unchanged.
 std::uint64_t registry_generation() noexcept;

@@ -58,7 +58,8 @@ cached_statement* take_cached(database_state& db, connection& c, std::string_vie
   return &cache.insert(sql, prepare(db, c, sql, true));
 }
 
-// A SELECT (leading blanks and parentheses aside): ar's reads, or a program's through execute.
+}  // namespace
+
 bool is_select(std::string_view sql) noexcept {
   std::size_t i = 0;
   while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '(')) ++i;
@@ -71,6 +72,8 @@ bool is_select(std::string_view sql) noexcept {
   return !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9') ||
            after == '_');
 }
+
+namespace {
 
 [[noreturn]] void throw_stream_open(const database_state& db) {
   throw error("ar: database '" + db.name +
@@ -160,7 +163,7 @@ struct execution {
   void report(bool succeeded) {
     if (observing)
       notify(statement_event{sql, params, db.name, std::chrono::steady_clock::now() - start, succeeded, resent,
-                             new_round_trip});
+                             new_round_trip, db.shown_url, db.is_reader});
   }
 
   // Ends the statement: its bindings point into the caller's memory, and the connection is free.
@@ -177,6 +180,8 @@ struct execution {
         conn->statements.release(*std::exchange(cached, nullptr), !succeeded);
     } catch (...) {
     }
+    // A write on a database with readers: this thread's reads stay on it a while (read_your_writes).
+    if (succeeded && !db.readers.empty() && !is_select(sql)) note_write(db);
     try {
       report(succeeded);
     } catch (...) {
@@ -204,7 +209,8 @@ struct execution {
       if (e.connection_lost()) conn->broken = true;
       std::string message = e.what();
       std::string code = e.code();
-      const error_kind kind = e.kind();
+      const error_kind kind =
+          e.kind() == error_kind::other && e.connection_lost() ? error_kind::connection_lost : e.kind();
       const bool timed_out = e.timed_out();
       finish(false);
       note_failure_in_transaction(message, kind);

@@ -84,7 +84,8 @@ void notify(const statement_event& event) {
 statement_counter::statement_counter() : state_(std::make_shared<state>()) {
   handle_ = observe([s = state_](const statement_event& e) {
     std::lock_guard lock(s->mutex);
-    s->seen.push_back(seen_statement{std::string(e.database), std::string(e.sql), e.new_round_trip});
+    s->seen.push_back(seen_statement{std::string(e.database), std::string(e.sql), e.new_round_trip,
+                                     std::string(e.server), e.on_reader});
   });
 }
 
@@ -118,6 +119,20 @@ std::size_t statement_counter::round_trips(std::string_view database_name) const
 
 std::size_t statement_counter::round_trips(const database& db) const { return round_trips(db.name()); }
 
+std::size_t statement_counter::count_on(std::string_view server) const {
+  std::lock_guard lock(state_->mutex);
+  std::size_t n = 0;
+  for (const auto& s : state_->seen) n += s.server == server ? 1 : 0;
+  return n;
+}
+
+std::size_t statement_counter::count_on_readers() const {
+  std::lock_guard lock(state_->mutex);
+  std::size_t n = 0;
+  for (const auto& s : state_->seen) n += s.on_reader ? 1 : 0;
+  return n;
+}
+
 std::vector<std::string> statement_counter::statements() const {
   std::lock_guard lock(state_->mutex);
   std::vector<std::string> out;
@@ -149,7 +164,9 @@ void set_query_log(statement_observer log) {
 std::string format_event(const statement_event& event) {
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.3f ms", std::chrono::duration<double, std::milli>(event.duration).count());
-  std::string line = "[" + std::string(event.database) + "] " + ms + "  " + std::string(event.sql);
+  std::string line = "[" + std::string(event.database) +
+                     (event.on_reader ? " on reader " + std::string(event.server) : std::string()) + "] " + ms + "  " +
+                     std::string(event.sql);
   if (!event.params.empty()) {
     line += "  -- params: ";
     for (std::size_t i = 0; i < event.params.size(); ++i) {

@@ -40,6 +40,11 @@ database_state::database_state(std::string n, std::string u, const ar::dialect& 
 
 database_state::~database_state() { close(); }
 
+std::uint64_t database_state::next_serial() noexcept {
+  static std::atomic<std::uint64_t> serials{0};
+  return ++serials;
+}
+
 namespace {
 
 // What the calling thread holds: the connection of each database it has a transaction open on,
@@ -202,6 +207,7 @@ void database_state::close() noexcept {
     for (const auto& c : dropped) std::erase(all_, c.get());
   }
   released_.notify_all();
+  for (const auto& reader : readers) reader->close();
 }
 
 std::size_t database_state::open_connections() const {
@@ -260,7 +266,7 @@ std::unique_ptr<connection> database_state::connect() {
     if (connect_timeout.count() > 0 && std::chrono::steady_clock::now() - connecting >= connect_timeout)
       why +=
           " (no connection within open_options::connect_timeout, " + std::to_string(connect_timeout.count()) + " ms)";
-    throw connection_error("ar::open: cannot connect to " + shown_url + ": " + why);
+    throw unreachable_server("ar::open: cannot connect to " + shown_url + ": " + why);
   }
   c->has_server = c->backend->has_server();
   auto setup = dialect.session_setup();
@@ -277,8 +283,8 @@ std::unique_ptr<connection> database_state::connect() {
     } catch (const std::exception& e) {
       // A connection its setup refuses (a server too old for the dialect, a bad on_connect
       // statement) is no connection at all.
-      throw connection_error("ar: database '" + name + "': a new connection's setup statement failed: " +
-                             mask_secrets(e.what(), secrets) + "\n  SQL: " + sql);
+      throw unreachable_server("ar: database '" + name + "': a new connection's setup statement failed: " +
+                               mask_secrets(e.what(), secrets) + "\n  SQL: " + sql);
     }
   }
   if (statement_timeout.count() > 0) {
@@ -286,8 +292,8 @@ std::unique_ptr<connection> database_state::connect() {
       c->backend->set_statement_timeout(statement_timeout);
       c->timeout = statement_timeout;
     } catch (const std::exception& e) {
-      throw connection_error("ar: database '" + name +
-                             "': a new connection refused its statement timeout: " + e.what());
+      throw unreachable_server("ar: database '" + name +
+                               "': a new connection refused its statement timeout: " + e.what());
     }
   }
   return c;

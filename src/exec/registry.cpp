@@ -12,6 +12,7 @@
 #include <ar/error.hpp>
 
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -109,6 +110,11 @@ const std::string& database::url() const { return state().shown_url; }
 const ar::dialect& database::dialect() const { return state().dialect; }
 const ar::naming& database::naming() const { return state().naming; }
 bool database::is_open() const noexcept { return state_ && !state_->closed(); }
+std::vector<std::string> database::readers() const {
+  std::vector<std::string> urls;
+  for (const auto& r : state().readers) urls.push_back(r->shown_url);
+  return urls;
+}
 
 detail::database_state& database::state() const {
   if (!state_) throw configuration_error("ar: this ar::database handle refers to no database");
@@ -121,7 +127,10 @@ std::uint64_t database::execute(std::string_view sql, std::initializer_list<valu
 }
 
 std::size_t database::cached_statements() const { return state().cached_statements(); }
-void database::clear_statement_cache() const { state().clear_statement_cache(); }
+void database::clear_statement_cache() const {
+  state().clear_statement_cache();
+  for (const auto& reader : state().readers) reader->clear_statement_cache();
+}
 std::size_t database::statement_cache_size() const { return state().statement_cache_size; }
 std::uint64_t database::statements_prepared() const {
   return state().statements_prepared.load(std::memory_order_relaxed);
@@ -141,22 +150,80 @@ void database::close() {
   state_->close();
 }
 
-database open(std::string_view url, std::string_view name, const open_options& options) {
+namespace {
+// The dialect of a URL that ar::open accepts (`what` says which URL, in messages), else
+// configuration_error.
+const dialect& dialect_of_url(std::string_view url, const std::string& what) {
   // Drivers take C strings: a NUL would cut the URL there and open something else.
   if (const auto nul = url.find('\0'); nul != std::string_view::npos)
-    throw configuration_error("ar::open: the URL '" + detail::redact(url.substr(0, nul)) +
+    throw configuration_error("ar::open: " + what + "'" + detail::redact(url.substr(0, nul)) +
                               "...' has a NUL byte at offset " + std::to_string(nul) +
                               "; a connection string cannot contain one");
   const auto split = detail::split_url(url);
   const dialect* d = split ? find_dialect(split->scheme) : nullptr;
   if (!split || (!d && url.find("://") == std::string_view::npos))
-    throw configuration_error("ar::open: '" + detail::redact(url) +
+    throw configuration_error("ar::open: " + what + "'" + detail::redact(url) +
                               "' names no backend; write it as <backend>://<connection string>, e.g. "
                               "sqlite3://db=:memory:, sqlite:app.db or postgresql://user@host/app");
   const std::string_view scheme = split->scheme;
   if (!d) throw configuration_error("ar::open: no backend is registered for '" + std::string(scheme) + "://'");
   if (std::string why = d->refuse_connection_string(split->connection); !why.empty())
-    throw configuration_error("ar::open: the URL '" + detail::redact(url) + "' " + why);
+    throw configuration_error("ar::open: " + what + "'" + detail::redact(url) + "' " + why);
+  return *d;
+}
+
+// A database's state, its options set, not connected yet.
+std::shared_ptr<detail::database_state> make_state(std::string_view url, std::string_view name, const dialect& d,
+                                                   const open_options& options, std::vector<std::string> on_connect) {
+  auto state =
+      std::make_shared<detail::database_state>(std::string(name), std::string(url), d, options.pool_size, options.wait,
+                                               std::move(on_connect), options.statement_cache_size);
+  state->statement_timeout = options.statement_timeout;
+  state->connect_timeout = options.connect_timeout;
+  state->naming = options.naming;
+  state->read_your_writes = options.read_your_writes;
+  state->reader_retry = options.reader_retry;
+  state->driver = find_driver(d.driver_name());
+  if (!state->driver)
+    throw configuration_error("ar::open: the backend for '" + std::string(d.driver_name()) +
+                              "' registered its dialect but no driver named '" + std::string(d.driver_name()) +
+                              "' (ar::register_driver)");
+  return state;
+}
+
+// The readers of `writer` (open_options::readers): of its backend, each with a read-only session.
+// One that cannot be reached now is left out for reader_retry, and tried again after it.
+void add_readers(detail::database_state& writer, const open_options& options) {
+  for (std::size_t i = 0; i < options.readers.size(); ++i) {
+    const std::string& url = options.readers[i];
+    const std::string what = "reader " + std::to_string(i + 1) + " ";
+    const dialect& d = dialect_of_url(url, what);
+    if (&d != &writer.dialect)
+      throw configuration_error("ar::open: " + what + "'" + detail::redact(url) + "' is a " +
+                                std::string(d.driver_name()) + " database, and the writer a " +
+                                std::string(writer.dialect.driver_name()) +
+                                " one: a reader replicates its writer, on the same backend");
+    std::vector<std::string> on_connect = options.on_connect;
+    for (std::string& sql : d.read_only_session()) on_connect.push_back(std::move(sql));
+    auto reader = make_state(url, writer.name, d, options, std::move(on_connect));
+    reader->is_reader = true;
+    writer.readers.push_back(std::move(reader));
+  }
+  for (const auto& reader : writer.readers) {
+    try {
+      reader->release(reader->acquire().first);
+    } catch (const detail::unreachable_server&) {
+      reader->down_until.store(
+          std::chrono::steady_clock::now().time_since_epoch().count() +
+              std::chrono::duration_cast<std::chrono::steady_clock::duration>(options.reader_retry).count(),
+          std::memory_order_relaxed);
+    }
+  }
+}
+}  // namespace
+
+database open(std::string_view url, std::string_view name, const open_options& options) {
+  const dialect& d = dialect_of_url(url, "the URL ");
   if (name.empty()) throw configuration_error("ar::open: a database name cannot be empty");
   if (options.wait.count() < 0) throw configuration_error("ar::open: open_options::wait cannot be negative");
   if (options.statement_timeout.count() < 0)
@@ -169,16 +236,14 @@ database open(std::string_view url, std::string_view name, const open_options& o
                               ", a negative number made a std::size_t; it is the most prepared statements each "
                               "connection keeps (0 keeps none)");
 
-  auto state = std::make_shared<detail::database_state>(std::string(name), std::string(url), *d, options.pool_size,
-                                                        options.wait, options.on_connect, options.statement_cache_size);
-  state->statement_timeout = options.statement_timeout;
-  state->connect_timeout = options.connect_timeout;
-  state->naming = options.naming;
-  state->driver = find_driver(d->driver_name());
-  if (!state->driver)
-    throw configuration_error("ar::open: the backend for '" + std::string(scheme) +
-                              "://' registered its dialect but no driver named '" + std::string(d->driver_name()) +
-                              "' (ar::register_driver)");
+  if (options.read_your_writes.count() < 0)
+    throw configuration_error(
+        "ar::open: open_options::read_your_writes cannot be negative (0: reads go to a reader "
+        "at once)");
+  if (options.reader_retry.count() < 0)
+    throw configuration_error("ar::open: open_options::reader_retry cannot be negative");
+
+  auto state = make_state(url, name, d, options, options.on_connect);
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);
@@ -189,6 +254,7 @@ database open(std::string_view url, std::string_view name, const open_options& o
   }
   // The first connection opens now, so that a wrong URL fails here.
   state->release(state->acquire().first);
+  add_readers(*state, options);
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);

@@ -1,6 +1,8 @@
 // The statements of find and update, run for every model by the same code: a model hands over
 // where its columns are.
 
+#include "exec/database_state.hpp"
+
 #include <ar/crud.hpp>
 #include <ar/validation.hpp>
 
@@ -35,8 +37,16 @@ bool find_row(const database& db, const table_meta& table, const record_ops& ops
     params = heap_key;
   }
   for (std::size_t k = 0; k < key.size(); ++k) params[k] = value_of(key[k], &table, table.key_columns[k]);
-  // By the whole primary key: at most one row, so the statement ends after it (run_one_row).
-  return run_one_row(state, crud_statement(state, table, crud_kind::select_by_key), params, columns).rows_fetched != 0;
+  // By the whole primary key: at most one row, so the statement ends after it (run_one_row); on a
+  // reader of the database when it has some (run_read: the row is read into `record` only once it
+  // came, so a failure before it may be sent to another server).
+  if (state.readers.empty())
+    return run_one_row(state, crud_statement(state, table, crud_kind::select_by_key), params, columns).rows_fetched !=
+           0;
+  constexpr std::size_t no_rows_handed_over = 0;
+  return run_read(state, no_rows_handed_over, [&](database_state& server) {
+           return run_one_row(server, crud_statement(server, table, crud_kind::select_by_key), params, columns);
+         }).rows_fetched != 0;
 }
 
 namespace {

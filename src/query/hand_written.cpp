@@ -3,6 +3,8 @@
 // by name, a struct's members by name, a tuple's elements by count) before the first row is read.
 // ar::sql_stream runs its SELECT through ar::stream's cursor (src/query/stream.cpp), with that check.
 
+#include "exec/database_state.hpp"
+
 #include <ar/database.hpp>
 #include <ar/detail/execute.hpp>
 #include <ar/detail/names.hpp>
@@ -133,7 +135,20 @@ void read_hand_written(const database& db, std::string_view sql, std::span<const
                        void (*bind)(void* staging, std::span<column_binding> out), void (*sink)(void* context),
                        void* context) {
   hand_written_read read(db, sql, params.size(), target, staging, bind);
-  run_checked(state_of(db), read.text, params, read.columns, read.on_columns(), row_callback{context, sink});
+  database_state& writer = state_of(db);
+  if (writer.readers.empty() || !reader_may_run(read.text)) {
+    run_checked(writer, read.text, params, read.columns, read.on_columns(), row_callback{context, sink});
+    return;
+  }
+  // A SELECT that locks nothing: on a reader (run_read), counting the rows handed over.
+  std::size_t rows = 0;
+  auto counted = [&] {
+    ++rows;
+    sink(context);
+  };
+  run_read(writer, rows, [&](database_state& server) {
+    return run_checked(server, read.text, params, read.columns, read.on_columns(), row_callback::of(counted));
+  });
 }
 
 struct hand_written_cursor::impl {

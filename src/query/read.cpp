@@ -40,13 +40,26 @@ std::shared_ptr<const kept_select> render_read(const ar::database& db, const que
   return kept;
 }
 
-// Runs the kept statement, when there is one, else `sql`.
+// Runs the kept statement, when there is one, else `sql`: on a reader of the database when it
+// has some (run_read).
 void run_kept(const ar::database& db, const kept_select* kept, std::string_view sql, std::span<const value> params,
               std::span<const column_binding> columns, row_callback on_row) {
-  if (kept)
-    run_hashed(state_of(db), kept->sql, &kept->hash, params, columns, on_row);
-  else
-    run_hashed(state_of(db), sql, nullptr, params, columns, on_row);
+  database_state& writer = state_of(db);
+  const std::string_view text = kept ? std::string_view(kept->sql) : sql;
+  const std::size_t* hash = kept ? &kept->hash : nullptr;
+  if (writer.readers.empty()) {
+    run_hashed(writer, text, hash, params, columns, on_row);
+    return;
+  }
+  // The rows handed over: once there are some, a failure is not sent to another server.
+  std::size_t rows = 0;
+  auto counted = [&] {
+    ++rows;
+    if (on_row.call) on_row.call(on_row.context);
+  };
+  run_read(writer, rows, [&](database_state& server) {
+    return run_hashed(server, text, hash, params, columns, row_callback::of(counted));
+  });
 }
 
 // Reads every row of `state` on `db` into `staging` (its `width` columns bound by `bind`), then

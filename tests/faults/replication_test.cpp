@@ -115,6 +115,103 @@ TEST_P(replication, what_the_primary_commits_reaches_the_replica_unless_replay_i
   EXPECT_EQ(ar::find_or_throw<reading>(replica, second.id).sensor, "second");
 }
 
+// open_options::readers on real replication: reads on the replica, writes on the primary, a thread
+// reading its own write from the primary while the replica lags, and reads moving to the primary
+// when the replica is down, failing only when no server is left.
+class replicated_cluster : public replication {
+ protected:
+  ar::database open_cluster(std::chrono::milliseconds read_your_writes) {
+    ar::open_options options;
+    options.readers = {replica_server->url()};
+    options.read_your_writes = read_your_writes;
+    options.reader_retry = std::chrono::milliseconds(100);
+    options.connect_timeout = std::chrono::seconds(2);
+    return ar::open(primary_server->url(), "cluster", options);
+  }
+  // The servers that ran the statements of `run`: each statement's statement_event::server.
+  template <class F>
+  static std::vector<std::string> servers_of(F&& run) {
+    std::vector<std::string> out;
+    const ar::observer_handle handle =
+        ar::observe([&](const ar::statement_event& e) { out.emplace_back(e.on_reader ? "reader" : "writer"); });
+    run();
+    return out;
+  }
+};
+
+TEST_P(replicated_cluster, reads_run_on_the_replica_and_writes_on_the_primary) {
+  ar::database cluster = open_cluster(std::chrono::milliseconds(0));
+  EXPECT_EQ(cluster.readers(), std::vector<std::string>{replica_server->url()});
+  reading r{0, "north"};
+  EXPECT_EQ(servers_of([&] { ar::insert(cluster, r); }), std::vector<std::string>(1, "writer"));
+  ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
+  std::vector<std::string> where;
+  ar::statement_counter counter;
+  where = servers_of([&] {
+    EXPECT_EQ(ar::find_or_throw<reading>(cluster, r.id).sensor, "north");
+    EXPECT_EQ(ar::from<reading>(cluster) | ar::count, 1);
+  });
+  EXPECT_EQ(where, std::vector<std::string>(2, "reader"));
+  EXPECT_EQ(counter.count_on(replica_server->url()), 2u);
+  EXPECT_EQ(counter.count_on(primary_server->url()), 0u);
+}
+
+TEST_P(replicated_cluster, a_thread_reads_its_own_write_from_the_primary_while_the_replica_lags) {
+  ar::database cluster = open_cluster(std::chrono::minutes(10));
+  ASSERT_TRUE(replica_reaches(0, std::chrono::seconds(10)));
+  replica_server->pause_replay();
+  reading r{0, "south"};
+  ar::insert(cluster, r);
+  // This thread wrote: its reads go to the primary, which has the row.
+  std::int64_t mine = -1;
+  EXPECT_EQ(servers_of([&] { mine = ar::from<reading>(cluster) | ar::count; }), std::vector<std::string>(1, "writer"));
+  EXPECT_EQ(mine, 1);
+  // Another thread's reads go to the replica, which has not replayed it.
+  std::int64_t theirs = -1;
+  std::vector<std::string> where;
+  std::thread other([&] { where = servers_of([&] { theirs = ar::from<reading>(cluster) | ar::count; }); });
+  other.join();
+  EXPECT_EQ(where, std::vector<std::string>(1, "reader"));
+  EXPECT_EQ(theirs, 0);
+  replica_server->resume_replay();
+}
+
+TEST_P(replicated_cluster, reads_move_to_the_primary_when_the_replica_is_down_and_fail_when_no_server_is_left) {
+  ar::database cluster = open_cluster(std::chrono::milliseconds(0));
+  reading r{0, "east"};
+  ar::insert(cluster, r);
+  ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
+  EXPECT_EQ(servers_of([&] { (void)(ar::from<reading>(cluster) | ar::count); }), std::vector<std::string>(1, "reader"));
+
+  replica_server->halt();
+  // The replica's connection is lost: the count moves to the primary, and the replica is left out.
+  std::int64_t n = -1;
+  const std::vector<std::string> where = servers_of([&] { n = ar::from<reading>(cluster) | ar::count; });
+  EXPECT_EQ(n, 1);
+  ASSERT_FALSE(where.empty());
+  EXPECT_EQ(where.back(), "writer");
+  EXPECT_EQ(servers_of([&] { EXPECT_EQ(ar::find_or_throw<reading>(cluster, r.id).sensor, "east"); }),
+            std::vector<std::string>(1, "writer"));
+
+  primary_server->halt();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // past reader_retry: both are tried
+  try {
+    (void)(ar::from<reading>(cluster) | ar::count);
+    FAIL() << "a read succeeded with every server down";
+  } catch (const ar::no_server_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no server could serve the read"), std::string::npos) << what;
+    EXPECT_NE(what.find("reader " + replica_server->url()), std::string::npos) << what;
+    EXPECT_NE(what.find("writer " + primary_server->url()), std::string::npos) << what;
+  }
+  primary_server->resume();
+  replica_server->resume();
+}
+
+INSTANTIATE_TEST_SUITE_P(servers, replicated_cluster,
+                         ::testing::Values(std::string("postgresql"), std::string("mariadb")),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
 INSTANTIATE_TEST_SUITE_P(servers, replication, ::testing::Values(std::string("postgresql"), std::string("mariadb")),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 

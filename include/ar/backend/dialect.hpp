@@ -285,6 +285,10 @@ class AR_API dialect {
 
   // Statements run once on every new connection.
   virtual std::vector<std::string> session_setup() const { return {}; }
+  // Statements that make a new connection's session read-only, run after session_setup on a
+  // reader's connections (open_options::readers): a write sent there fails instead of diverging
+  // from the writer. None by default.
+  virtual std::vector<std::string> read_only_session() const { return {}; }
 
   // How many connections a database's pool holds unless ar::open is told otherwise. An embedded
   // database whose connections would each see their own data (SQLite in memory) says 1.
