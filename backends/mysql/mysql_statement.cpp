@@ -120,6 +120,10 @@ constexpr std::size_t first_buffer = 256;
 // What a statement keeps between runs: a value buffer grown past this is let go at the end of its
 // run, so that a cached statement does not hold the largest value it ever read.
 constexpr std::size_t kept_buffer = std::size_t{1} << 20;
+// A string or bytes parameter up to this long is copied into the statement's own buffer, whose
+// address stays the same from one run to the next (no new binding); a longer one is bound where
+// it is, which costs a new binding each run but no copy.
+constexpr std::size_t copied_parameter = 4096;
 
 // What a bound result column's buffer depends on: a column whose type, sign or character set
 // changed between runs (the server prepared the statement again, or "SELECT ?" was given a value of
@@ -136,9 +140,10 @@ struct column_signature {
   bool operator==(const column_signature&) const = default;
 };
 
-// A prepared statement of the MariaDB client, run many times (it is kept in the statement cache):
-// its result's buffers are bound at its first run and again only when the result's columns changed
-// (see step()).
+// A prepared statement of the MariaDB client, bound once and run many times (it is kept in the
+// statement cache): its parameters' buffers are its own and bound again only when a parameter's
+// type or buffer changed; its result's buffers are bound at its first run and again only when the
+// result's columns changed (see step()).
 class statement final : public backend::statement {
  public:
   statement(connection& c, std::string_view sql) : conn_(c), stmt_(mysql_stmt_init(c.handle())) {
@@ -167,11 +172,25 @@ class statement final : public backend::statement {
     if (expected != params.size())
       throw backend::driver_error("the statement has " + std::to_string(expected) + " placeholders and " +
                                   std::to_string(params.size()) + " values were bound");
-    param_binds_.assign(params.size(), MYSQL_BIND{});
-    param_text_.resize(params.size());
-    param_values_.resize(params.size());
-    for (std::size_t i = 0; i < params.size(); ++i) stage_param(i, params[i]);
-    if (!params.empty() && mysql_stmt_bind_param(stmt_, param_binds_.data()) != 0) fail();
+    if (param_binds_.size() != params.size()) {  // the first run: sized once, never moved after
+      param_binds_.assign(params.size(), MYSQL_BIND{});
+      param_length_.assign(params.size(), 0);
+      param_null_.assign(params.size(), 0);
+      param_values_.assign(params.size(), param_value{});
+      param_text_.assign(params.size(), std::string());
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        param_binds_[i].buffer_type = MYSQL_TYPE_NULL;
+        param_binds_[i].length = &param_length_[i];
+        param_binds_[i].is_null = &param_null_[i];
+      }
+      params_bound_ = false;
+    }
+    bool changed = !params_bound_;
+    for (std::size_t i = 0; i < params.size(); ++i) changed |= stage_param(i, params[i]);
+    if (!params.empty() && changed) {
+      if (mysql_stmt_bind_param(stmt_, param_binds_.data()) != 0) fail();
+      params_bound_ = true;
+    }
     executed_ = false;
     conn_.statement_begins();
   }
@@ -272,58 +291,53 @@ class statement final : public backend::statement {
                            std::string_view(text, ec == std::errc() ? static_cast<std::size_t>(end - text) : 0), index);
   }
 
-  void stage_param(std::size_t i, const value& v) {
-    MYSQL_BIND& b = param_binds_[i];
+  // Sets parameter i to v, in the statement's own buffers where it fits them. True when its binding
+  // changed (its type or its buffer's address), so that the client must be given the binding again
+  // (which also sends the types to the server again). A NULL keeps the type bound before it.
+  bool stage_param(std::size_t i, const value& v) {
     param_value& p = param_values_[i];
+    param_null_[i] = 0;
     switch (v.index()) {
-      case 0: b.buffer_type = MYSQL_TYPE_NULL; return;
-      case 1:
-        p.integer = std::get<std::int32_t>(v);
-        b.buffer_type = MYSQL_TYPE_LONGLONG;
-        b.buffer = &p.integer;
-        return;
-      case 2:
-        p.integer = std::get<std::int64_t>(v);
-        b.buffer_type = MYSQL_TYPE_LONGLONG;
-        b.buffer = &p.integer;
-        return;
-      case 3:
-        p.real = std::get<double>(v);
-        b.buffer_type = MYSQL_TYPE_DOUBLE;
-        b.buffer = &p.real;
-        return;
-      case 4:
-        p.flag = std::get<bool>(v) ? 1 : 0;
-        b.buffer_type = MYSQL_TYPE_TINY;
-        b.buffer = &p.flag;
-        return;
-      case 5: {
-        // The value outlives the execution: bound where it is.
-        const std::string& s = std::get<std::string>(v);
-        bind_characters(b, MYSQL_TYPE_STRING, s.data(), s.size());
-        return;
-      }
-      case 6: param_text_[i] = format_time(std::get<time_point>(v)); break;
-      case 7: param_text_[i] = format_date(std::get<date>(v)); break;
-      case 9: param_text_[i] = format_uuid(std::get<uuid>(v)); break;
-      case 10: param_text_[i] = std::get<decimal>(v).to_string(); break;  // exact text, read as a DECIMAL
+      case 0: param_null_[i] = 1; return false;
+      case 1: p.integer = std::get<std::int32_t>(v); return set_param(i, MYSQL_TYPE_LONGLONG, &p.integer);
+      case 2: p.integer = std::get<std::int64_t>(v); return set_param(i, MYSQL_TYPE_LONGLONG, &p.integer);
+      case 3: p.real = std::get<double>(v); return set_param(i, MYSQL_TYPE_DOUBLE, &p.real);
+      case 4: p.flag = std::get<bool>(v) ? 1 : 0; return set_param(i, MYSQL_TYPE_TINY, &p.flag);
+      case 5: return set_characters(i, MYSQL_TYPE_STRING, std::get<std::string>(v), true);
+      // Text made here: always copied (it does not outlive this call).
+      case 6: return set_characters(i, MYSQL_TYPE_STRING, format_time(std::get<time_point>(v)), false);
+      case 7: return set_characters(i, MYSQL_TYPE_STRING, format_date(std::get<date>(v)), false);
+      case 9: return set_characters(i, MYSQL_TYPE_STRING, format_uuid(std::get<uuid>(v)), false);
+      case 10: return set_characters(i, MYSQL_TYPE_STRING, std::get<decimal>(v).to_string(), false);  // a DECIMAL
       case 8: {
         const bytes& data = std::get<bytes>(v);
-        bind_characters(b, MYSQL_TYPE_BLOB, reinterpret_cast<const char*>(data.data()), data.size());
-        return;
+        return set_characters(i, MYSQL_TYPE_BLOB,
+                              std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), true);
       }
-      default: b.buffer_type = MYSQL_TYPE_NULL; return;
+      default: param_null_[i] = 1; return false;
     }
-    bind_characters(b, MYSQL_TYPE_STRING, param_text_[i].data(), param_text_[i].size());
   }
 
-  static void bind_characters(MYSQL_BIND& b, enum_field_types type, const char* data, std::size_t size) {
-    static char empty = 0;  // an empty value still needs a buffer (NULL is the null flag, not this)
+  bool set_param(std::size_t i, enum_field_types type, void* buffer) noexcept {
+    MYSQL_BIND& b = param_binds_[i];
+    const bool changed = b.buffer_type != type || b.buffer != buffer;
     b.buffer_type = type;
-    b.buffer = size == 0 ? &empty : const_cast<char*>(data);  // the client only reads it
-    b.buffer_length = static_cast<unsigned long>(size);
-    b.length_value = static_cast<unsigned long>(size);
-    b.length = &b.length_value;
+    b.buffer = buffer;
+    return changed;
+  }
+
+  // A string or bytes parameter: copied into the statement's buffer for it (its address does not
+  // move while the value fits), or, when long and `lasting` (the caller's value, which outlives the
+  // run), bound where it is.
+  bool set_characters(std::size_t i, enum_field_types type, std::string_view data, bool lasting) {
+    static char empty = 0;  // an empty value still needs a buffer (NULL is the null flag, not this)
+    param_length_[i] = static_cast<unsigned long>(data.size());
+    if (data.empty()) return set_param(i, type, &empty);
+    if (lasting && data.size() > copied_parameter)
+      return set_param(i, type, const_cast<char*>(data.data()));  // only read
+    std::string& own = param_text_[i];
+    own.assign(data.data(), data.size());  // a copy into its capacity, never a move
+    return set_param(i, type, own.data());
   }
 
   // Whether the columns of the result that just came differ from the ones bound (same number, the
@@ -442,9 +456,13 @@ class statement final : public backend::statement {
   connection& conn_;
   MYSQL_STMT* stmt_;
   unsigned int prepared_fields_ = 0;  // the columns its prepare told: 0 for a CALL
+  // The parameters: the binding and what it points to, sized at the first run and never moved.
   std::vector<MYSQL_BIND> param_binds_;
+  std::vector<unsigned long> param_length_;
+  std::vector<my_bool> param_null_;
   std::vector<param_value> param_values_;
   std::vector<std::string> param_text_;
+  bool params_bound_ = false;
   // The result: its columns (the client's, kept up to date by it), their buffers and binding.
   MYSQL_RES* metadata_ = nullptr;
   MYSQL_FIELD* fields_ = nullptr;
