@@ -23,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <exception>
@@ -203,8 +204,6 @@ class database_state {
  private:
   static std::uint64_t next_serial() noexcept;
 
- public:
- private:
   mutable std::mutex pool_mutex_;
   std::condition_variable released_;
   std::vector<std::unique_ptr<connection>> idle_;
@@ -235,16 +234,17 @@ bool reader_may_run(std::string_view sql) noexcept;
 // Runs a read of `writer` (run(server), a call that runs one statement on a database state) on the
 // server it goes to: a reader when the writer has some and this thread holds no transaction or
 // cursor on it, nor wrote to it within read_your_writes; else the writer. A reader that cannot be
-// reached (ar::connection_error, or its connection lost before any row was handed over: `rows`
-// counts them) is left out for reader_retry, and the read runs on the next, then on the writer;
-// ar::no_server_error when none could serve it.
+// reached (unreachable_server, or error_kind::connection_lost before any row was handed over:
+// `rows` counts them) is left out for reader_retry, and the read runs on the next, then on the
+// writer; ar::no_server_error when none could serve it.
 run_result run_read_erased(database_state& writer, const std::size_t& rows,
                            run_result (*run)(void* context, database_state& server), void* context);
 template <class Run>
 run_result run_read(database_state& writer, const std::size_t& rows, Run&& run) {
   if (writer.readers.empty()) return run(writer);
   return run_read_erased(
-      writer, rows, [](void* c, database_state& server) { return (*static_cast<Run*>(c))(server); }, &run);
+      writer, rows,
+      [](void* c, database_state& server) { return (*static_cast<std::remove_reference_t<Run>*>(c))(server); }, &run);
 }
 // A statement that changed data ran on `db` (a writer with readers): this thread's reads go to the
 // writer for read_your_writes.
