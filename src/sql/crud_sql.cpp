@@ -164,13 +164,27 @@ std::string render(const dialect& d, const table_meta& t, crud_kind kind, std::s
 }  // namespace
 
 const hashed_sql& crud_statement(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {
-  std::lock_guard lock(db.crud_mutex);
+  // The statement this thread took last: a loop of finds (or of updates of one model) takes it again
+  // without the lock or the hash. Kept statements are never erased, and the database is named by its
+  // serial (a closed database's state may be followed by another at the same address).
+  struct last_taken {
+    std::uint64_t serial = 0;
+    crud_key key{nullptr, crud_kind::insert, 0};
+    const hashed_sql* sql = nullptr;
+  };
+  thread_local last_taken last;
   const crud_key key{&table, kind, rows};
-  if (auto it = db.crud.find(key); it != db.crud.end()) return it->second;
-  const naming_scope names(db.naming);
-  hashed_sql sql{render(db.dialect, table, kind, rows)};
-  sql.hash = statement_hash(sql.text);
-  return db.crud.emplace(key, std::move(sql)).first->second;
+  if (last.serial == db.serial && last.key == key) return *last.sql;
+  std::lock_guard lock(db.crud_mutex);
+  auto it = db.crud.find(key);
+  if (it == db.crud.end()) {
+    const naming_scope names(db.naming);
+    hashed_sql sql{render(db.dialect, table, kind, rows)};
+    sql.hash = statement_hash(sql.text);
+    it = db.crud.emplace(key, std::move(sql)).first;
+  }
+  last = last_taken{db.serial, key, &it->second};
+  return it->second;
 }
 
 const std::string& crud_sql(database_state& db, const table_meta& table, crud_kind kind, std::size_t rows) {

@@ -44,6 +44,29 @@ TEST_P(crud, insert_writes_the_generated_key_back_and_find_reads_the_row) {
   EXPECT_EQ(ar::find<user>(db, b.id), b);
 }
 
+// A thread keeps the find statement it took last (src/sql/crud_sql.cpp): finds that alternate
+// between two databases, and on a database opened where a closed one was, each run their own
+// database's statement and read their own rows.
+TEST_P(crud, finds_alternating_between_databases_each_read_their_own_database) {
+  ar::database other = ar_test::open_backend("sqlite", "crud_other");
+  ar::create_tables<tag>(other);
+  tag here{0, "here"};
+  ar::insert(db, here);
+  tag there{0, "there"};
+  ar::insert(other, there);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(ar::find_or_throw<tag>(db, here.tag_id).label, "here");
+    EXPECT_EQ(ar::find_or_throw<tag>(other, there.tag_id).label, "there");
+  }
+  other.close();
+  ar::database again = ar_test::open_backend("sqlite", "crud_again");
+  ar::create_tables<tag>(again);
+  tag anew{0, "anew"};
+  ar::insert(again, anew);
+  EXPECT_EQ(ar::find_or_throw<tag>(again, anew.tag_id).label, "anew");
+  EXPECT_EQ(ar::find_or_throw<tag>(db, here.tag_id).label, "here");
+}
+
 TEST_P(crud, every_field_type_round_trips_with_values) {
   everything e;
   e.i32 = std::numeric_limits<std::int32_t>::min();
