@@ -176,7 +176,8 @@ TEST_P(replicated_cluster, a_thread_reads_its_own_write_from_the_primary_while_t
   replica_server->resume_replay();
 }
 
-TEST_P(replicated_cluster, reads_move_to_the_primary_when_the_replica_is_down_and_fail_when_no_server_is_left) {
+TEST_P(replicated_cluster,
+       reads_move_to_the_primary_when_the_replica_is_down_come_back_with_it_and_fail_when_no_server_is_left) {
   ar::database cluster = open_cluster(std::chrono::milliseconds(0));
   reading r{0, "east"};
   ar::insert(cluster, r);
@@ -193,6 +194,15 @@ TEST_P(replicated_cluster, reads_move_to_the_primary_when_the_replica_is_down_an
   EXPECT_EQ(servers_of([&] { EXPECT_EQ(ar::find_or_throw<reading>(cluster, r.id).sensor, "east"); }),
             std::vector<std::string>(1, "writer"));
 
+  // Back, and past reader_retry: the replica serves reads again.
+  replica_server->resume();
+  ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_EQ(servers_of([&] { EXPECT_EQ(ar::from<reading>(cluster) | ar::count, 1); }),
+            std::vector<std::string>(1, "reader"));
+
+  replica_server->halt();
+  (void)(ar::from<reading>(cluster) | ar::count);  // its connection lost: left out again
   primary_server->halt();
   std::this_thread::sleep_for(std::chrono::milliseconds(150));  // past reader_retry: both are tried
   try {
