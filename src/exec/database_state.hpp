@@ -249,6 +249,10 @@ run_result run_read(database_state& writer, const std::size_t& rows, Run&& run) 
 // A statement that changed data ran on `db` (a writer with readers): this thread's reads go to the
 // writer for read_your_writes.
 void note_write(const database_state& db) noexcept;
+// Leaves a reader out of the reads for `retry` (open_options::reader_retry): it could not be reached.
+void leave_out(database_state& reader, std::chrono::milliseconds retry) noexcept;
+// An exception's sentence, for a message that reports it (what(), or that it was no std::exception).
+std::string describe_failure(const std::exception_ptr& failure);
 
 // Counts the changes to the open databases and to the models' bindings (src/exec/registry.cpp): what
 // was found out about where models live holds while it is unchanged.

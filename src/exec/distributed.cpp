@@ -155,16 +155,6 @@ bool outcome_unknown(const std::exception_ptr& failure) {
   }
 }
 
-std::string describe(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an unknown exception";
-  }
-}
-
 using end_callbacks = std::vector<detail::transaction_state::end_callback>;
 
 // Takes the after_commit / after_rollback callbacks queued in the thread's transaction on `db`:
@@ -286,7 +276,7 @@ void distributed_transaction::commit() {
         std::vector<std::string> pending;
         for (std::size_t k = 0; k < n; ++k) pending.push_back(dbs_[k].name());
         throw distributed_transaction_in_doubt(id_, distributed_transaction_in_doubt::decision::unknown,
-                                               std::move(pending), describe(failure));
+                                               std::move(pending), detail::describe_failure(failure));
       }
       if (!*decided) {
         // Where this database's answer was lost it may have prepared: told to roll back as well
@@ -313,7 +303,7 @@ void distributed_transaction::commit() {
     try {
       dbs_[i].execute(dbs_[i].dialect().commit_prepared_sql(gids[i]));
     } catch (...) {
-      if (why.empty()) why = dbs_[i].name() + ": " + describe(std::current_exception());
+      if (why.empty()) why = dbs_[i].name() + ": " + detail::describe_failure(std::current_exception());
       pending.push_back(dbs_[i].name());
       continue;
     }

@@ -45,21 +45,6 @@ bool stays_on_writer(const database_state& writer) noexcept {
   return transaction_connection(writer) != nullptr || lent_connection(writer) != nullptr || reads_own_writes(writer);
 }
 
-void leave_out(database_state& reader, const database_state& writer) noexcept {
-  reader.down_until.store(now_ticks() + ticks_of(writer.reader_retry), std::memory_order_relaxed);
-}
-
-// Why a server could not serve a read, for no_server_error: the exception's sentence.
-std::string why_of(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an unknown failure";
-  }
-}
-
 // A failure that says the server cannot be reached (rather than that it refused the statement).
 bool unreachable(const std::exception_ptr& failure) noexcept {
   try {
@@ -90,6 +75,20 @@ bool reader_may_run(std::string_view sql) noexcept {
   return true;
 }
 
+void leave_out(database_state& reader, std::chrono::milliseconds retry) noexcept {
+  reader.down_until.store(now_ticks() + ticks_of(retry), std::memory_order_relaxed);
+}
+
+std::string describe_failure(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an unknown exception";
+  }
+}
+
 void note_write(const database_state& db) noexcept {
   const std::int64_t until = now_ticks() + ticks_of(db.read_your_writes);
   write_note* slot = &write_notes[0];
@@ -111,37 +110,33 @@ run_result run_read_erased(database_state& writer, const std::size_t& rows,
   const std::size_t first = writer.next_reader.fetch_add(1, std::memory_order_relaxed);
   std::string failures;
   std::size_t skipped = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    database_state& reader = *writer.readers[(first + k) % n];
-    const std::int64_t down = reader.down_until.load(std::memory_order_relaxed);
-    if (down != 0 && now_ticks() < down) {
-      ++skipped;
-      continue;
+  for (std::size_t k = 0; k <= n; ++k) {
+    const bool is_writer = k == n;
+    database_state& server = is_writer ? writer : *writer.readers[(first + k) % n];
+    if (!is_writer) {
+      const std::int64_t down = server.down_until.load(std::memory_order_relaxed);
+      if (down != 0 && now_ticks() < down) {
+        ++skipped;
+        continue;
+      }
     }
     std::exception_ptr failure;
     try {
-      return run(context, reader);
+      return run(context, server);
     } catch (...) {
       failure = std::current_exception();
     }
-    // A statement the reader refused fails as it would on the writer; rows handed over already
+    // A statement the server refused fails as it would without readers; rows handed over already
     // cannot be taken back.
     if (rows != 0 || !unreachable(failure)) std::rethrow_exception(failure);
-    leave_out(reader, writer);
-    failures += "\n  reader " + reader.shown_url + ": " + why_of(failure);
+    if (!is_writer) leave_out(server, writer.reader_retry);
+    failures +=
+        std::string("\n  ") + (is_writer ? "writer " : "reader ") + server.shown_url + ": " + describe_failure(failure);
   }
-  std::exception_ptr failure;
-  try {
-    return run(context, writer);
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  if (rows != 0 || !unreachable(failure)) std::rethrow_exception(failure);
   std::string message = "ar: database '" + writer.name + "': no server could serve the read:" + failures;
   if (skipped != 0)
     message += "\n  " + std::to_string(skipped) + " reader" + (skipped == 1 ? " was" : "s were") +
                " left out, unreachable less than open_options::reader_retry ago";
-  message += "\n  writer " + writer.shown_url + ": " + why_of(failure);
   throw no_server_error(message);
 }
 

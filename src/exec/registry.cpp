@@ -12,7 +12,6 @@
 #include <ar/error.hpp>
 
 #include <array>
-#include <chrono>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -213,10 +212,7 @@ void add_readers(detail::database_state& writer, const open_options& options) {
     try {
       reader->release(reader->acquire().first);
     } catch (const detail::unreachable_server&) {
-      reader->down_until.store(
-          std::chrono::steady_clock::now().time_since_epoch().count() +
-              std::chrono::duration_cast<std::chrono::steady_clock::duration>(options.reader_retry).count(),
-          std::memory_order_relaxed);
+      detail::leave_out(*reader, options.reader_retry);
     }
   }
 }
