@@ -14,6 +14,10 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
+#include <string_view>
+#include <optional>
+#include <cstdint>
 
 namespace ar::backends {
 
@@ -437,6 +441,58 @@ class mysql_dialect final : public dialect {
             "SET SESSION time_zone = '+00:00'"};
   }
   std::vector<std::string> read_only_session() const override { return {"SET SESSION TRANSACTION READ ONLY"}; }
+
+  // GTIDs: the binary log's last transaction of each replication domain on the writer, what a
+  // replica applied of each (empty on a server that is no replica, or without a binary log).
+  std::string write_position_sql() const override { return "SELECT @@GLOBAL.gtid_binlog_pos"; }
+  std::string replay_position_sql() const override { return "SELECT @@GLOBAL.gtid_slave_pos"; }
+  // Every domain of `written` is at or past its sequence number in `replayed` (the server id that
+  // wrote a GTID does not order it).
+  bool position_reached(std::string_view replayed, std::string_view written) const override {
+    const std::optional<std::vector<gtid>> r = parse_gtids(replayed);
+    const std::optional<std::vector<gtid>> w = parse_gtids(written);
+    if (!r || !w) return false;
+    for (const gtid& want : *w) {
+      bool reached = false;
+      for (const gtid& got : *r)
+        if (got.domain == want.domain && got.sequence >= want.sequence) reached = true;
+      if (!reached) return false;
+    }
+    return true;
+  }
+
+  struct gtid {
+    std::uint64_t domain = 0;
+    std::uint64_t sequence = 0;
+  };
+  // "domain-server-sequence" separated by commas (blanks allowed): one per domain.
+  static std::optional<std::vector<gtid>> parse_gtids(std::string_view text) {
+    std::vector<gtid> out;
+    while (!text.empty()) {
+      const std::size_t comma = text.find(',');
+      std::string_view one = text.substr(0, comma);
+      text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+      while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+      while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+      std::uint64_t parts[3] = {0, 0, 0};
+      int part = 0;
+      bool digits = false;
+      for (const char c : one) {
+        if (c == '-' && digits && part < 2) {
+          ++part;
+          digits = false;
+        } else if (c >= '0' && c <= '9') {
+          parts[part] = parts[part] * 10 + static_cast<std::uint64_t>(c - '0');
+          digits = true;
+        } else {
+          return std::nullopt;
+        }
+      }
+      if (part != 2 || !digits) return std::nullopt;
+      out.push_back({parts[0], parts[2]});
+    }
+    return out;
+  }
 };
 
 }  // namespace

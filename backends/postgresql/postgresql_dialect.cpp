@@ -9,6 +9,9 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <optional>
+#include <cstdint>
 
 namespace ar::backends {
 
@@ -252,6 +255,50 @@ class postgresql_dialect final : public dialect {
   // NOTICEs (e.g. "table does not exist, skipping") would go to stderr.
   std::vector<std::string> session_setup() const override { return {"SET client_min_messages TO WARNING"}; }
   std::vector<std::string> read_only_session() const override { return {"SET default_transaction_read_only = on"}; }
+
+  // The insert position covers every commit at once; the write and flush positions lag behind it
+  // under synchronous_commit = off. A standby's replay position is NULL on a primary.
+  std::string write_position_sql() const override { return "SELECT pg_current_wal_insert_lsn()::text"; }
+  std::string replay_position_sql() const override { return "SELECT pg_last_wal_replay_lsn()::text"; }
+  bool position_reached(std::string_view replayed, std::string_view written) const override {
+    const std::optional<std::uint64_t> r = parse_lsn(replayed);
+    std::optional<std::uint64_t> w = parse_lsn(written);
+    if (!r || !w) return false;
+    // The insert position just past a page's header, which no record ends at: a standby that
+    // replayed everything before it stands at the page's start until more WAL comes (a segment's
+    // first page has the long header).
+    constexpr std::uint64_t page = 8192;
+    constexpr std::uint64_t segment = std::uint64_t{16} << 20;
+    if (*w % segment == 40)
+      *w -= 40;
+    else if (*w % page == 24)
+      *w -= 24;
+    return *r >= *w;
+  }
+
+  // "X/Y", two hexadecimal numbers of up to 32 bits: the high and the low half of the position.
+  static std::optional<std::uint64_t> parse_lsn(std::string_view text) {
+    const std::size_t slash = text.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size()) return std::nullopt;
+    std::uint64_t halves[2] = {0, 0};
+    const std::string_view parts[2] = {text.substr(0, slash), text.substr(slash + 1)};
+    for (int i = 0; i < 2; ++i) {
+      if (parts[i].size() > 8) return std::nullopt;
+      for (const char c : parts[i]) {
+        int digit = 0;
+        if (c >= '0' && c <= '9')
+          digit = c - '0';
+        else if (c >= 'A' && c <= 'F')
+          digit = c - 'A' + 10;
+        else if (c >= 'a' && c <= 'f')
+          digit = c - 'a' + 10;
+        else
+          return std::nullopt;
+        halves[i] = halves[i] * 16 + static_cast<std::uint64_t>(digit);
+      }
+    }
+    return (halves[0] << 32) | halves[1];
+  }
 
   static bool parses(std::string_view text) {
     const std::string copy(text);

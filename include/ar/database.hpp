@@ -77,12 +77,23 @@ struct open_options {
   // writer; when none can serve it, ar::no_server_error. A reader that cannot be reached when the
   // database opens does not stop it from opening.
   std::vector<std::string> readers = {};
-  // After a thread writes to this database, its reads go to the writer for this long, so that it
-  // reads what it wrote even before a reader has replayed it (Rails' delay). 0: reads go to a
-  // reader at once. Other threads' reads are not held back.
+  // Read-your-writes: after a thread writes to this database, its reads go to a reader only once
+  // that reader has replayed the write, by log position where the backend has one (PostgreSQL's
+  // WAL, MariaDB's GTIDs: ar reads the writer's position at the thread's next read, and each
+  // reader's at most every 20 ms), else to the writer. Where a position cannot be known (SQLite, a
+  // reader that is not a replica, a binary log without GTIDs), the thread's reads go to the writer
+  // for this long instead (Rails' delay). 0: no read-your-writes, reads go to a reader at once.
+  // Other threads' reads are not held back.
   std::chrono::milliseconds read_your_writes = std::chrono::seconds(2);
   // How long a reader that could not be reached (or lost its connection) is left out.
   std::chrono::milliseconds reader_retry = std::chrono::seconds(5);
+  // A lag bound: a reader that may have missed a write the writer made longer ago than this is
+  // skipped (the read goes to the next reader, then to the writer), as is one whose position
+  // cannot be known. The writer's position is read at most every half bound (20 ms at least) while
+  // reads go to readers; a reader short of a position counts from the read before it, so one that
+  // serves is never further behind than the bound, and one may be skipped up to half a bound
+  // early. None: no bound.
+  std::optional<std::chrono::milliseconds> reader_max_lag = std::nullopt;
 };
 
 // A handle to an open database and its pool of connections; copies share them. Any thread may use

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -190,9 +191,26 @@ class database_state {
   std::vector<std::shared_ptr<database_state>> readers;
   // This state is a reader of another's.
   bool is_reader = false;
-  // open_options::read_your_writes and reader_retry (of the writer).
+  // open_options::read_your_writes, reader_retry and reader_max_lag (of the writer).
   std::chrono::milliseconds read_your_writes{0};
   std::chrono::milliseconds reader_retry{0};
+  std::optional<std::chrono::milliseconds> reader_max_lag;
+  // The dialect knows replication positions (dialect::write_position_sql): read-your-writes by
+  // position, else by the window. Set before the database is shared.
+  bool knows_positions = false;
+  // Replication positions as ar last read them (src/exec/readers.cpp), guarded by the mutex. Of a
+  // writer: its positions, oldest first, each with when it was first read (steady_clock ticks), a
+  // few kept; and when its position was read last. Of a reader: the position it had replayed up
+  // to (empty: not known) and when that was read (0: never).
+  struct position_sample {
+    std::string position;
+    std::int64_t since = 0;
+  };
+  std::mutex positions_mutex;
+  std::vector<position_sample> written;
+  std::int64_t written_read_at = 0;
+  std::string replayed;
+  std::int64_t replayed_read_at = 0;
   // A reader that could not be reached is left out until then (steady_clock ticks; 0: it is not).
   std::atomic<std::int64_t> down_until{0};
   // The reader the next read starts from (of the writer).
@@ -246,8 +264,9 @@ run_result run_read(database_state& writer, const std::size_t& rows, Run&& run) 
       writer, rows,
       [](void* c, database_state& server) { return (*static_cast<std::remove_reference_t<Run>*>(c))(server); }, &run);
 }
-// A statement that changed data ran on `db` (a writer with readers): this thread's reads go to the
-// writer for read_your_writes.
+// A statement that changed data ran on `db` (a writer with readers): this thread's reads go to a
+// reader only once it replayed the write (by position; where positions are not known, once
+// read_your_writes has passed), else to the writer.
 void note_write(const database_state& db) noexcept;
 // Leaves a reader out of the reads for `retry` (open_options::reader_retry): it could not be reached.
 void leave_out(database_state& reader, std::chrono::milliseconds retry) noexcept;

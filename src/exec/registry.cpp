@@ -182,6 +182,8 @@ std::shared_ptr<detail::database_state> make_state(std::string_view url, std::st
   state->naming = options.naming;
   state->read_your_writes = options.read_your_writes;
   state->reader_retry = options.reader_retry;
+  state->reader_max_lag = options.reader_max_lag;
+  state->knows_positions = !d.write_position_sql().empty() && !d.replay_position_sql().empty();
   state->driver = find_driver(d.driver_name());
   if (!state->driver)
     throw configuration_error("ar::open: the backend for '" + std::string(d.driver_name()) +
@@ -238,6 +240,8 @@ database open(std::string_view url, std::string_view name, const open_options& o
         "at once)");
   if (options.reader_retry.count() < 0)
     throw configuration_error("ar::open: open_options::reader_retry cannot be negative");
+  if (options.reader_max_lag && options.reader_max_lag->count() < 0)
+    throw configuration_error("ar::open: open_options::reader_max_lag cannot be negative (std::nullopt: no bound)");
 
   auto state = make_state(url, name, d, options, options.on_connect);
   {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -120,22 +121,37 @@ TEST_P(replication, what_the_primary_commits_reaches_the_replica_unless_replay_i
 // when the replica is down, failing only when no server is left.
 class replicated_cluster : public replication {
  protected:
-  ar::database open_cluster(std::chrono::milliseconds read_your_writes) {
+  ar::database open_cluster(std::chrono::milliseconds read_your_writes,
+                            std::optional<std::chrono::milliseconds> max_lag = std::nullopt) {
     ar::open_options options;
     options.readers = {replica_server->url()};
     options.read_your_writes = read_your_writes;
+    options.reader_max_lag = max_lag;
     options.reader_retry = std::chrono::milliseconds(100);
     options.connect_timeout = std::chrono::seconds(2);
     return ar::open(primary_server->url(), "cluster", options);
   }
-  // The servers that ran the statements of `run`: each statement's statement_event::server.
+  // The servers that ran the statements of `run`, but for those reading replication positions.
   template <class F>
-  static std::vector<std::string> servers_of(F&& run) {
+  std::vector<std::string> servers_of(F&& run) const {
+    const std::string written = primary.dialect().write_position_sql();
+    const std::string replayed = primary.dialect().replay_position_sql();
     std::vector<std::string> out;
-    const ar::observer_handle handle =
-        ar::observe([&](const ar::statement_event& e) { out.emplace_back(e.on_reader ? "reader" : "writer"); });
+    const ar::observer_handle handle = ar::observe([&](const ar::statement_event& e) {
+      if (e.sql != written && e.sql != replayed) out.emplace_back(e.on_reader ? "reader" : "writer");
+    });
     run();
     return out;
+  }
+  // Whether a count of `cluster` runs on the replica within `limit`, asked every 25 ms.
+  bool counts_on_the_replica(const ar::database& cluster, std::chrono::milliseconds limit) const {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    do {
+      if (servers_of([&] { (void)(ar::from<reading>(cluster) | ar::count); }) == std::vector<std::string>{"reader"})
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    } while (std::chrono::steady_clock::now() < until);
+    return false;
   }
 };
 
@@ -173,7 +189,35 @@ TEST_P(replicated_cluster, a_thread_reads_its_own_write_from_the_primary_while_t
   other.join();
   EXPECT_EQ(where, std::vector<std::string>(1, "reader"));
   EXPECT_EQ(theirs, 0);
+
+  // Replayed: by log position, this thread's reads go to the replica again, although its
+  // read_your_writes window (ten minutes) has not passed.
   replica_server->resume_replay();
+  ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
+  EXPECT_TRUE(counts_on_the_replica(cluster, std::chrono::seconds(10)));
+  EXPECT_EQ(ar::from<reading>(cluster) | ar::count, 1);
+}
+
+// open_options::reader_max_lag: a replica short of a position of the primary for longer than the
+// bound is skipped, and serves again once it caught up.
+TEST_P(replicated_cluster, a_replica_lagging_beyond_the_bound_is_skipped) {
+  ar::database cluster = open_cluster(std::chrono::milliseconds(0), std::chrono::milliseconds(300));
+  ASSERT_TRUE(replica_reaches(0, std::chrono::seconds(10)));
+  EXPECT_TRUE(counts_on_the_replica(cluster, std::chrono::seconds(10)));
+
+  replica_server->pause_replay();
+  reading r{0, "west"};
+  ar::insert(cluster, r);
+  // The primary's new position is seen at this read; the replica is not behind it for long yet.
+  (void)(ar::from<reading>(cluster) | ar::count);
+  std::this_thread::sleep_for(std::chrono::milliseconds(450));
+  std::int64_t n = -1;
+  EXPECT_EQ(servers_of([&] { n = ar::from<reading>(cluster) | ar::count; }), std::vector<std::string>{"writer"});
+  EXPECT_EQ(n, 1) << "the primary's rows";
+
+  replica_server->resume_replay();
+  ASSERT_TRUE(replica_reaches(1, std::chrono::seconds(10)));
+  EXPECT_TRUE(counts_on_the_replica(cluster, std::chrono::seconds(10)));
 }
 
 TEST_P(replicated_cluster,

@@ -290,6 +290,18 @@ class AR_API dialect {
   // from the writer. None by default.
   virtual std::vector<std::string> read_only_session() const { return {}; }
 
+  // Replication positions, for read-your-writes and the lag bound of readers (open_options::readers,
+  // src/exec/readers.cpp). A SELECT of one row and one text column: the writer's log position now,
+  // past every transaction it committed (PostgreSQL: its WAL insert position; MariaDB: its binary
+  // log's GTIDs). Empty (the default): positions are not known, and the time window is the rule.
+  virtual std::string write_position_sql() const { return {}; }
+  // A SELECT of one row and one text column run on a reader: the position it has replayed up to,
+  // NULL or empty when it is not a replica. Empty (the default): not known.
+  virtual std::string replay_position_sql() const { return {}; }
+  // Whether a reader that replayed up to `replayed` holds everything the writer had at `written`
+  // (both as the statements above give them); false when either cannot be read.
+  virtual bool position_reached(std::string_view /*replayed*/, std::string_view /*written*/) const { return false; }
+
   // How many connections a database's pool holds unless ar::open is told otherwise. An embedded
   // database whose connections would each see their own data (SQLite in memory) says 1.
   virtual std::size_t default_pool_size() const { return 4; }
