@@ -190,7 +190,9 @@ bool outcome_unknown(const std::exception_ptr& failure) {
   } catch (const timeout_error&) {
     return true;
   } catch (const database_error& e) {
-    return e.code().empty();  // no answer from the server
+    // No answer from the server: PostgreSQL's driver gives no code then, MariaDB's its own
+    // (CR_SERVER_LOST, 2013).
+    return e.code().empty() || e.kind() == error_kind::connection_lost;
   } catch (const transaction_aborted&) {
     return false;
   } catch (...) {
