@@ -193,6 +193,7 @@ void transaction::undo_statements() {
       if (const std::string end_work = d.end_before_prepare_sql(two_phase_id_); !end_work.empty())
         detail::run(*pin_, end_work, {});
     } catch (...) {
+      c.tx.aborted = abort_state::none;  // its failure marked the transaction: XA ROLLBACK must go
     }
     detail::run(*pin_, d.rollback_prepared_sql(two_phase_id_), {});
   } else if (level_ == 0) {

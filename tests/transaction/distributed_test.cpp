@@ -12,9 +12,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <future>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -411,6 +414,51 @@ TEST_F(distributed_mariadb, a_nested_transaction_is_a_savepoint_inside_the_xa_tr
   EXPECT_EQ(sent[2], "first: RELEASE SAVEPOINT ar_savepoint_1");
   EXPECT_EQ(sent[3], "second: SAVEPOINT ar_savepoint_1");
   EXPECT_EQ(sent[4], "second: RELEASE SAVEPOINT ar_savepoint_1");
+  expect_usable();
+}
+
+// A deadlock's victim: MariaDB rolls the XA transaction's work back but leaves it on the connection
+// ("ROLLBACK ONLY", where XA END is refused) until XA ROLLBACK. commit() refuses it, nothing is
+// prepared, and the connection (the pool's only one) is given back out of the XA transaction.
+TEST_F(distributed_mariadb, a_deadlock_victim_is_never_prepared_and_its_connection_leaves_the_xa_transaction) {
+  for (int i = 1; i <= 10; ++i)
+    first.execute("INSERT INTO ledger_entries (id, note) VALUES (" + std::to_string(i) + ", 'x')");
+  ar::database again = ar_test::open_backend_again(first, "first_again");
+  statement_log log;
+  try {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+    first.execute("UPDATE ledger_entries SET note = 'mine' WHERE id = 1");
+    std::promise<void> holds_the_rest;
+    std::future<void> other = std::async(std::launch::async, [&] {
+      ar::transaction theirs(again);
+      // Nine rows: the heavier transaction, so that InnoDB picks the distributed one as the victim.
+      again.execute("UPDATE ledger_entries SET note = 'theirs' WHERE id >= 2");
+      holds_the_rest.set_value();
+      again.execute("UPDATE ledger_entries SET note = 'theirs' WHERE id = 1");  // waits for tx
+      theirs.commit();
+    });
+    holds_the_rest.get_future().wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // theirs waits for row 1 by now
+    try {
+      first.execute("UPDATE ledger_entries SET note = 'mine' WHERE id = 2");
+      ADD_FAILURE() << "no deadlock";
+    } catch (const ar::database_error& e) {
+      EXPECT_EQ(e.kind(), ar::error_kind::deadlock) << e.what();
+    }
+    other.get();
+    tx.commit();
+    FAIL() << "a transaction the server rolled back was prepared";
+  } catch (const ar::transaction_aborted& e) {
+    EXPECT_TRUE(e.retryable()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("first"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(log.with({"XA PREPARE", "XA COMMIT"}).empty());
+  EXPECT_EQ(log.with({"first: XA ROLLBACK"}).size(), 1u);
+  EXPECT_EQ(log.with({"second: XA ROLLBACK"}).size(), 1u);
+  EXPECT_EQ(rows(second), 0u);
+  EXPECT_EQ(ar::from<ledger_entry>(first) | ar::count, 10u);
   expect_usable();
 }
 
