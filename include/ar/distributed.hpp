@@ -23,6 +23,10 @@
 // where the last database holds the transaction prepared, every database commits it; where it does
 // not, none had committed, and every one rolls it back.
 //
+// On MariaDB, put last a database the transaction writes to: an XA transaction that wrote
+// nothing is not kept through a restart of its server, and the last one's is the record of the
+// decision (docs/scaling.md, "What is not guaranteed").
+//
 // Each participant's transaction is prepared under an id of ar's: ar_<16 hex digits shared by
 // the participants>_<its position>_<how many>_<8 hex digits naming the last database>, and on
 // MariaDB, whose XA RECOVER lists the XA transactions of every database of the server, _<8 hex
