@@ -61,13 +61,13 @@ stop_servers() {
   ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
   # The servers tests start of their own (tests/faults), should a test have died with one running:
   # fault_test 55437; restart_test 55441, 53311; timeout_test 55445, 53315 (frozen or not);
-  # lock_timeout_test 53317; distributed_test 55449, 55451; replication_test's replicas 55459,
-  # 53329, then their primaries 55457, 53327.
+  # lock_timeout_test 53317; distributed_test 55449, 55451, 53345, 53347; replication_test's
+  # replicas 55459, 53329, then their primaries 55457, 53327.
   local port
   for port in 55437 55441 55445 55449 55451 55459 55457; do
     AR_PG_PORT=$port ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   done
-  for port in 53311 53315 53317 53329 53327; do
+  for port in 53311 53315 53317 53345 53347 53329 53327; do
     AR_MARIADB_PORT=$port ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
   done
 }

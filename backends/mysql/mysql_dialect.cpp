@@ -436,6 +436,33 @@ class mysql_dialect final : public dialect {
   bool backslash_escapes() const override { return true; }
   bool hash_comments() const override { return true; }
 
+  // Two-phase commit by XA (MariaDB 10.5 and later keep an XA transaction prepared when its
+  // connection closes, and through a crash and restart). The id is ar's own (letters, digits,
+  // '_'), so the literal needs no escaping; it is the XA gtrid, with an empty bqual and formatID 1.
+  // XA needs the id when the transaction begins (XA START, in place of BEGIN), the work ended (XA
+  // END) before XA PREPARE; a prepared transaction is bound to the connection that prepared it
+  // until that connection closes (another one's XA COMMIT answers XAER_NOTA, and that one refuses
+  // anything but XA COMMIT / XA ROLLBACK). Savepoints work inside an XA transaction.
+  std::string begin_prepared_sql(std::string_view id) const override { return "XA START '" + std::string(id) + "'"; }
+  std::string end_before_prepare_sql(std::string_view id) const override { return "XA END '" + std::string(id) + "'"; }
+  std::string prepare_transaction_sql(std::string_view id) const override {
+    return "XA PREPARE '" + std::string(id) + "'";
+  }
+  std::string commit_prepared_sql(std::string_view id) const override { return "XA COMMIT '" + std::string(id) + "'"; }
+  std::string rollback_prepared_sql(std::string_view id) const override {
+    return "XA ROLLBACK '" + std::string(id) + "'";
+  }
+  bool prepared_transaction_bound_to_connection() const override { return true; }
+  // XA RECOVER lists the server's prepared XA transactions, of every database, with no time; in
+  // SQL form the id is text ('id'), where the plain form gives it as binary.
+  prepared_listing prepared_transactions_listing() const override { return prepared_listing::xa_recover; }
+  std::string prepared_transactions_sql() const override { return "XA RECOVER FORMAT='SQL'"; }
+  // MariaDB has no server UUID (MySQL's server_uuid), and server_id is 1 unless set: the host's
+  // name and the port the server listens on tell one server from another, and then the database.
+  std::string database_identity_sql() const override {
+    return "SELECT CONCAT(@@hostname, ':', @@port, '/', COALESCE(DATABASE(), ''))";
+  }
+
   std::vector<std::string> session_setup() const override {
     return {std::string(sql_mode_and_version_check), "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin",
             "SET SESSION time_zone = '+00:00'"};

@@ -3,9 +3,9 @@
 
 // Atomic writes across databases: ar::distributed_transaction commits a transaction on each of
 // several databases all together or not at all, by two-phase commit (PostgreSQL's PREPARE
-// TRANSACTION / COMMIT PREPARED; the servers need max_prepared_transactions > 0). A backend without
-// two-phase commit (SQLite; MariaDB, whose XA ar does not drive yet) is refused when the
-// transaction is opened, before any statement.
+// TRANSACTION / COMMIT PREPARED, the servers needing max_prepared_transactions > 0; MariaDB's XA,
+// 10.5 or later). A backend without two-phase commit (SQLite) is refused when the transaction is
+// opened, before any statement.
 //
 //   ar::distributed_transaction tx({orders_db, billing_db});
 //   ar::insert(orders_db, order);
@@ -14,14 +14,23 @@
 //
 // commit() sends, in this order: PREPARE TRANSACTION on each database in the order given, then
 // COMMIT PREPARED on each, the last database's last; before them, the first commit whose last
-// database is a given handle reads that database's identity (see below), once. The commit is decided when the last database has prepared: that
+// database is a given handle reads that database's identity (see below), once. On MariaDB the id
+// is needed at the start (XA START 'id' in place of BEGIN, XA END 'id' before XA PREPARE 'id', XA
+// COMMIT 'id' on the connection that prepared it): a transaction with a MariaDB database reads the
+// identities when it opens, before any BEGIN. The commit is decided when the last database has prepared: that
 // prepared transaction is the durable record of the decision. So a crash (of the program or of a
 // server) at any point leaves a state ar::resolve_prepared_transactions finishes the right way:
 // where the last database holds the transaction prepared, every database commits it; where it does
 // not, none had committed, and every one rolls it back.
 //
+// On MariaDB, put last a database the transaction writes to: an XA transaction that wrote
+// nothing is not kept through a restart of its server, and the last one's is the record of the
+// decision (docs/scaling.md, "What is not guaranteed").
+//
 // Each participant's transaction is prepared under an id of ar's: ar_<16 hex digits shared by
-// the participants>_<its position>_<how many>_<8 hex digits naming the last database>.
+// the participants>_<its position>_<how many>_<8 hex digits naming the last database>, and on
+// MariaDB, whose XA RECOVER lists the XA transactions of every database of the server, _<8 hex
+// digits naming its own database> after it.
 
 #include <ar/database.hpp>
 #include <ar/error.hpp>
@@ -72,10 +81,11 @@ class AR_API distributed_transaction_in_doubt : public transaction_error {
 // rolls every one back. A transaction of its own belongs to the thread that opened it.
 class AR_API distributed_transaction {
  public:
-  // Begins a transaction on each database, in order. Throws ar::configuration_error, before any
-  // statement, for fewer than one database, a database given twice, or one whose backend has no
-  // two-phase commit; ar::transaction_error when the thread has a transaction open on one of them
-  // already (two-phase commit takes a whole transaction, not a savepoint).
+  // Begins a transaction on each database, in order (on MariaDB, having read the identities the
+  // ids carry, once per handle). Throws ar::configuration_error, before any statement, for fewer
+  // than one database, a database given twice, or one whose backend has no two-phase commit;
+  // ar::transaction_error when the thread has a transaction open on one of them already
+  // (two-phase commit takes a whole transaction, not a savepoint).
   explicit distributed_transaction(std::vector<database> dbs);
   ~distributed_transaction();
   distributed_transaction(const distributed_transaction&) = delete;
@@ -96,10 +106,15 @@ class AR_API distributed_transaction {
   const std::vector<database>& databases() const noexcept { return dbs_; }
 
  private:
-  void roll_back_after(std::size_t prepared, const std::vector<std::string>& gids) noexcept;
+  void roll_back_after(std::size_t prepared) noexcept;
+  void finish_prepared(std::size_t i, bool commit);
+  void let_go(std::size_t i) noexcept;
 
   std::vector<database> dbs_;
   std::vector<std::unique_ptr<transaction>> txs_;
+  // The connections that hold a prepared transaction bound to them (MariaDB), by database; null elsewhere.
+  std::vector<std::unique_ptr<detail::connection_pin>> held_;
+  std::vector<std::string> gids_;  // the names each database prepares under, once known
   std::string id_;
   bool active_ = false;
 };
@@ -115,7 +130,7 @@ struct prepared_transaction {
   std::size_t participant = 0;
   // How many databases the distributed transaction wrote to.
   std::size_t participants = 0;
-  // When it was prepared, as the database tells it.
+  // When it was prepared, as the database tells it; empty where it does not (MariaDB's XA RECOVER).
   std::string prepared_at;
   // The name of the database (ar::database::name()).
   std::string database;
@@ -148,8 +163,11 @@ struct resolved_transaction {
 // everywhere, the others are rolled back everywhere. One whose last database is not among `dbs`,
 // or that a server refused to finish, is left as it is and reported unresolved. Only transactions
 // prepared at least `older_than` ago are touched: a commit in progress in another process looks
-// like one a crash left, so run this at start-up, or give an age no commit takes. Returns what it
-// did, one entry per distributed transaction.
+// like one a crash left, so run this at start-up, or give an age no commit takes. A transaction
+// one of whose databases prepared it less than `older_than` ago is left alone everywhere. MariaDB
+// does not tell when it prepared one: its age does not hold one back, and the server itself refuses
+// to let another connection finish it while the connection that prepared it is open (reported
+// unresolved: XAER_NOTA). Returns what it did, one entry per distributed transaction.
 AR_API std::vector<resolved_transaction> resolve_prepared_transactions(
     const std::vector<database>& dbs, std::chrono::seconds older_than = std::chrono::seconds(0));
 

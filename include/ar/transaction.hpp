@@ -91,12 +91,19 @@ class AR_API transaction {
   // (committed or rolled back), each unless empty: a migration's switch of foreign key enforcement
   // (dialect::foreign_keys_enforced_sql). Nested in an open transaction, neither runs.
   transaction(database db, const std::string& before, std::string after);
-  // Ends the transaction with `sql` in place of COMMIT (a two-phase commit's PREPARE TRANSACTION),
-  // refusing as commit() does one the server aborted; the connection goes back to the pool. Returns
-  // what runs the end callbacks queued in it once the outcome is known (true: committed), giving
-  // the first exception one threw.
-  std::function<std::exception_ptr(bool)> end_with(const std::string& sql);
-  void end() noexcept;
+  // A transaction of a two-phase commit, to be prepared under `two_phase_id`: begun by
+  // dialect::begin_prepared_sql(two_phase_id) where the backend needs the id at the start
+  // (MariaDB's XA START), by BEGIN otherwise, and then rolled back by that backend's statements
+  // for it (dialect::begin_prepared_sql). Never nested.
+  transaction(database db, std::string two_phase_id);
+  // Ends the transaction with `first` (unless empty) then `sql` in place of COMMIT (a two-phase
+  // commit's XA END and PREPARE), refusing as commit() does one the server aborted; the connection
+  // goes back to the pool, or, given `keep`, stays out of it, held by *keep (a prepared transaction
+  // bound to its connection). Returns what runs the end callbacks queued in it once the outcome is
+  // known (true: committed), giving the first exception one threw.
+  std::function<std::exception_ptr(bool)> end_with(const std::string& sql, const std::string& first = {},
+                                                   std::unique_ptr<detail::connection_pin>* keep = nullptr);
+  void end(std::unique_ptr<detail::connection_pin>* keep = nullptr) noexcept;
   std::exception_ptr undo();
   void undo_statements();
   void abandon() noexcept;
@@ -106,7 +113,8 @@ class AR_API transaction {
   std::unique_ptr<detail::connection_pin> pin_;
   std::uint32_t level_ = 0;  // 0: the transaction; n: the n-th savepoint in it
   bool active_ = false;
-  std::string after_;  // run on the connection once the transaction ended (see the constructor above)
+  std::string after_;         // run on the connection once the transaction ended (see the constructor above)
+  std::string two_phase_id_;  // begun by dialect::begin_prepared_sql(two_phase_id_), where not empty
 };
 
 namespace detail {

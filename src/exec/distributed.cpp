@@ -54,9 +54,13 @@ std::string new_id() {
   return std::string(id_prefix) + hex(v, 16);
 }
 
-// The name a participant's transaction is prepared under.
-std::string gid_of(const std::string& id, std::size_t position, std::size_t count, std::uint32_t last) {
-  return id + "_" + std::to_string(position) + "_" + std::to_string(count) + "_" + hex(last, 8);
+// The name a participant's transaction is prepared under; with its own database's identity where
+// the backend lists the prepared transactions of every database of the server (XA RECOVER).
+std::string gid_of(const std::string& id, std::size_t position, std::size_t count, std::uint32_t last,
+                   std::optional<std::uint32_t> own) {
+  std::string gid = id + "_" + std::to_string(position) + "_" + std::to_string(count) + "_" + hex(last, 8);
+  if (own) gid += "_" + hex(*own, 8);
+  return gid;
 }
 
 struct parsed_gid {
@@ -64,9 +68,10 @@ struct parsed_gid {
   std::size_t position = 0;
   std::size_t count = 0;
   std::uint32_t last = 0;
+  std::optional<std::uint32_t> own;
 };
 
-// ar_<16 hex>_<position>_<count>_<8 hex>; nullopt for a name of someone else's.
+// ar_<16 hex>_<position>_<count>_<8 hex>[_<8 hex>]; nullopt for a name of someone else's.
 std::optional<parsed_gid> parse_gid(std::string_view gid) {
   const std::size_t id_length = id_prefix.size() + 16;
   if (gid.size() < id_length + 6 || gid.substr(0, id_prefix.size()) != id_prefix || gid[id_length] != '_')
@@ -80,7 +85,14 @@ std::optional<parsed_gid> parse_gid(std::string_view gid) {
   r = std::from_chars(r.ptr + 1, end, out.count);
   if (r.ec != std::errc() || r.ptr == end || *r.ptr != '_') return std::nullopt;
   r = std::from_chars(r.ptr + 1, end, out.last, 16);
-  if (r.ec != std::errc() || r.ptr != end || out.position >= out.count) return std::nullopt;
+  if (r.ec != std::errc() || out.position >= out.count) return std::nullopt;
+  if (r.ptr != end) {
+    std::uint32_t own = 0;
+    if (*r.ptr != '_') return std::nullopt;
+    r = std::from_chars(r.ptr + 1, end, own, 16);
+    if (r.ec != std::errc() || r.ptr != end) return std::nullopt;
+    out.own = own;
+  }
   return out;
 }
 
@@ -100,17 +112,48 @@ std::uint32_t identity_hash(const database& db) {
   return hash;
 }
 
+// Whether the names prepared on `db` carry its own identity: its backend lists the prepared
+// transactions of every database of its server (MariaDB's XA RECOVER), and ar keeps those of `db`.
+bool names_own_database(const database& db) {
+  return db.dialect().prepared_transactions_listing() == dialect::prepared_listing::xa_recover;
+}
+
 struct listed {
   prepared_transaction entry;
   std::uint32_t last = 0;
-  double age = 0;
+  double age = -1;  // in seconds; negative: the database does not tell (MariaDB)
 };
+
+// XA RECOVER FORMAT='SQL': every XA transaction prepared on the server, each named as an SQL
+// literal ('gtrid' where the branch qualifier is empty, as ar's are); those ar prepared on this
+// database carry its identity.
+std::vector<listed> list_xa_recover(const database& db, const std::string& sql) {
+  const std::uint32_t own = identity_hash(db);
+  std::vector<listed> out;
+  std::int64_t format = 0;
+  std::int64_t gtrid_length = 0;
+  std::int64_t bqual_length = 0;
+  std::string data;
+  const std::array<detail::column_binding, 4> columns{detail::bind_column(format), detail::bind_column(gtrid_length),
+                                                      detail::bind_column(bqual_length), detail::bind_column(data)};
+  auto on_row = [&] {
+    if (format != 1 || bqual_length != 0 || data.size() < 2 || data.front() != '\'' || data.back() != '\'') return;
+    const std::string gid = data.substr(1, data.size() - 2);
+    const std::optional<parsed_gid> parsed = parse_gid(gid);
+    if (!parsed || parsed->own != own) return;
+    out.push_back({{parsed->id, gid, parsed->position, parsed->count, std::string(), db.name()}, parsed->last, -1});
+  };
+  detail::run(detail::state_of(db), sql, {}, columns, detail::row_callback::of(on_row), detail::cache_policy::once);
+  std::sort(out.begin(), out.end(), [](const listed& a, const listed& b) { return a.entry.gid < b.entry.gid; });
+  return out;
+}
 
 std::vector<listed> list_prepared(const database& db) {
   const std::string sql = db.dialect().prepared_transactions_sql();
   if (sql.empty())
     throw configuration_error("ar: database '" + db.name() + "' (" + std::string(db.dialect().driver_name()) +
                               ") has no two-phase commit, so no prepared transactions");
+  if (names_own_database(db)) return list_xa_recover(db, sql);
   std::vector<listed> out;
   std::string gid;
   std::string prepared_at;
@@ -147,7 +190,9 @@ bool outcome_unknown(const std::exception_ptr& failure) {
   } catch (const timeout_error&) {
     return true;
   } catch (const database_error& e) {
-    return e.code().empty();  // no answer from the server
+    // No answer from the server: PostgreSQL's driver gives no code then, MariaDB's its own
+    // (CR_SERVER_LOST, 2013).
+    return e.code().empty() || e.kind() == error_kind::connection_lost;
   } catch (const transaction_aborted&) {
     return false;
   } catch (...) {
@@ -205,29 +250,70 @@ distributed_transaction::distributed_transaction(std::vector<database> dbs) : db
                               "' in this thread; two-phase commit takes a whole transaction: open it outside");
   }
   id_ = new_id();
-  txs_.reserve(dbs_.size());
-  for (const database& db : dbs_) txs_.push_back(std::make_unique<transaction>(db));  // the others roll back on a throw
+  const std::size_t n = dbs_.size();
+  // Where a backend names the transaction when it begins (XA START), every name is made now: the
+  // identities they carry are read first (once per handle), before any BEGIN.
+  if (std::any_of(dbs_.begin(), dbs_.end(),
+                  [](const database& db) { return !db.dialect().begin_prepared_sql("ar").empty(); })) {
+    const std::uint32_t last = identity_hash(dbs_[n - 1]);
+    for (std::size_t i = 0; i < n; ++i)
+      gids_.push_back(
+          gid_of(id_, i, n, last, names_own_database(dbs_[i]) ? std::optional(identity_hash(dbs_[i])) : std::nullopt));
+  }
+  held_.resize(n);
+  txs_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)  // the others roll back on a throw
+    txs_.push_back(gids_.empty() ? std::make_unique<transaction>(dbs_[i])
+                                 : std::unique_ptr<transaction>(new transaction(dbs_[i], gids_[i])));
   active_ = true;
 }
 
 distributed_transaction::~distributed_transaction() {
-  if (active_) roll_back_after(0, {});
+  if (active_) roll_back_after(0);
+  for (std::size_t i = 0; i < held_.size(); ++i) let_go(i);
 }
 
 void distributed_transaction::rollback() {
   if (!active_) throw transaction_error("ar: rollback() on a distributed transaction that is no longer active");
-  roll_back_after(0, {});
+  roll_back_after(0);
 }
 
-// Rolls back every transaction not yet prepared, and ROLLBACK PREPARED the first `prepared` (each
-// under gids[i]); a database that cannot be told keeps it prepared, for recovery to roll back (its
-// last database did not prepare).
-void distributed_transaction::roll_back_after(std::size_t prepared, const std::vector<std::string>& gids) noexcept {
+// A connection that still holds database i's prepared transaction bound to it (MariaDB) is closed
+// rather than given back to the pool: the server then hands the transaction over to whichever
+// connection finishes it (recovery).
+void distributed_transaction::let_go(std::size_t i) noexcept {
+  if (!held_[i]) return;
+  held_[i]->conn().broken = true;
+  held_[i].reset();
+}
+
+// COMMIT PREPARED (or ROLLBACK PREPARED) on database i: on the connection that prepared it where
+// the transaction is bound to it, which then goes back to the pool; on any connection otherwise.
+void distributed_transaction::finish_prepared(std::size_t i, bool commit) {
+  const dialect& d = dbs_[i].dialect();
+  const std::string sql = commit ? d.commit_prepared_sql(gids_[i]) : d.rollback_prepared_sql(gids_[i]);
+  if (!held_[i]) {
+    dbs_[i].execute(sql);
+    return;
+  }
+  try {
+    detail::run(*held_[i], sql, {});
+  } catch (...) {
+    let_go(i);
+    throw;
+  }
+  held_[i].reset();
+}
+
+// Rolls back every transaction not yet prepared, and ROLLBACK PREPARED the first `prepared`; a
+// database that cannot be told keeps it prepared, for recovery to roll back (its last database did
+// not prepare).
+void distributed_transaction::roll_back_after(std::size_t prepared) noexcept {
   active_ = false;
   for (std::size_t i = 0; i < txs_.size(); ++i) {
     if (i < prepared) {
       try {
-        dbs_[i].execute(dbs_[i].dialect().rollback_prepared_sql(gids[i]));
+        finish_prepared(i, false);
       } catch (...) {
       }
     } else if (txs_[i]->active()) {
@@ -243,16 +329,16 @@ void distributed_transaction::commit() {
   if (!active_) throw transaction_error("ar: commit() on a distributed transaction that is no longer active");
   const std::size_t n = txs_.size();
   for (const auto& tx : txs_) tx->check_innermost("commit()");
-  std::uint32_t last = 0;
-  try {
-    last = identity_hash(dbs_[n - 1]);
-  } catch (...) {
-    roll_back_after(0, {});
-    throw;
+  if (gids_.empty()) {  // named at the PREPARE (PostgreSQL): the last database's identity is read now
+    std::uint32_t last = 0;
+    try {
+      last = identity_hash(dbs_[n - 1]);
+    } catch (...) {
+      roll_back_after(0);
+      throw;
+    }
+    for (std::size_t i = 0; i < n; ++i) gids_.push_back(gid_of(id_, i, n, last, std::nullopt));
   }
-  std::vector<std::string> gids;
-  gids.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) gids.push_back(gid_of(id_, i, n, last));
 
   // Phase one: each database prepares, the last one last. The callbacks queued in each transaction
   // run at the end, once the outcome is known (none when it is in doubt).
@@ -263,16 +349,19 @@ void distributed_transaction::commit() {
   };
   for (std::size_t i = 0; i < n; ++i) {
     try {
-      (void)txs_[i]->end_with(dbs_[i].dialect().prepare_transaction_sql(gids[i]));
+      const dialect& d = dbs_[i].dialect();
+      (void)txs_[i]->end_with(d.prepare_transaction_sql(gids_[i]), d.end_before_prepare_sql(gids_[i]),
+                              d.prepared_transaction_bound_to_connection() ? &held_[i] : nullptr);
     } catch (...) {
       const std::exception_ptr failure = std::current_exception();
       const bool answer_lost = outcome_unknown(failure);
       std::optional<bool> decided = false;
-      if (i == n - 1 && answer_lost) decided = holds(dbs_[i], gids[i]);
+      if (i == n - 1 && answer_lost) decided = holds(dbs_[i], gids_[i]);
       if (decided == std::nullopt) {
         // The last database may have prepared it (the decision to commit) or not: nothing may be
         // undone, recovery decides.
         active_ = false;
+        for (std::size_t k = 0; k < n; ++k) let_go(k);
         std::vector<std::string> pending;
         for (std::size_t k = 0; k < n; ++k) pending.push_back(dbs_[k].name());
         throw distributed_transaction_in_doubt(id_, distributed_transaction_in_doubt::decision::unknown,
@@ -281,7 +370,7 @@ void distributed_transaction::commit() {
       if (!*decided) {
         // Where this database's answer was lost it may have prepared: told to roll back as well
         // (nothing there if it did not), rather than left holding locks until recovery.
-        roll_back_after(answer_lost ? i + 1 : i, gids);
+        roll_back_after(answer_lost ? i + 1 : i);
         rolled_back();
         std::rethrow_exception(failure);
       }
@@ -298,10 +387,11 @@ void distributed_transaction::commit() {
   for (std::size_t i = 0; i < n; ++i) {
     if (i == n - 1 && !pending.empty()) {
       pending.push_back(dbs_[i].name());
+      let_go(i);
       break;
     }
     try {
-      dbs_[i].execute(dbs_[i].dialect().commit_prepared_sql(gids[i]));
+      finish_prepared(i, true);
     } catch (...) {
       if (why.empty()) why = dbs_[i].name() + ": " + detail::describe_failure(std::current_exception());
       pending.push_back(dbs_[i].name());
@@ -334,14 +424,18 @@ std::vector<resolved_transaction> resolve_prepared_transactions(const std::vecto
   identities.reserve(dbs.size());
   for (std::size_t i = 0; i < dbs.size(); ++i) {
     identities.push_back(identity_hash(dbs[i]));
-    for (listed& l : list_prepared(dbs[i])) {
-      if (l.age < static_cast<double>(older_than.count())) continue;
-      std::vector<part>& group = groups[l.entry.id];
-      group.push_back({i, std::move(l)});
-    }
+    for (listed& l : list_prepared(dbs[i])) groups[l.entry.id].push_back({i, std::move(l)});
   }
   std::vector<resolved_transaction> out;
   for (auto& [id, parts] : groups) {
+    // Prepared less than `older_than` ago on one of its databases: perhaps a commit in progress,
+    // left alone everywhere. (An age the database does not tell, MariaDB's, holds nothing back:
+    // its server refuses to let another connection finish a transaction while the one that
+    // prepared it is open.)
+    if (std::any_of(parts.begin(), parts.end(), [&](const part& p) {
+          return p.found.age >= 0 && p.found.age < static_cast<double>(older_than.count());
+        }))
+      continue;
     resolved_transaction r;
     r.id = id;
     for (const part& p : parts) r.databases.push_back(dbs[p.db].name());

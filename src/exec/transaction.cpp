@@ -52,6 +52,19 @@ transaction::transaction() : transaction(default_database()) {}
 // transaction opened while this thread has one there already is a savepoint in it.
 transaction::transaction(database db) : transaction(std::move(db), std::string(), std::string()) {}
 
+transaction::transaction(database db, std::string two_phase_id) : db_(std::move(db)) {
+  auto& state = detail::state_of(db_);
+  const std::string begin = state.dialect.begin_prepared_sql(two_phase_id);
+  pin_ = std::make_unique<detail::connection_pin>(state);
+  detail::run(*pin_, begin.empty() ? std::string(state.dialect.begin_transaction()) : begin, {});
+  if (!begin.empty()) two_phase_id_ = std::move(two_phase_id);
+  detail::connection& c = pin_->conn();
+  c.tx = {};
+  c.tx.depth = 1;
+  detail::begin_thread_transaction(state, &c);
+  active_ = true;
+}
+
 transaction::transaction(database db, const std::string& before, std::string after) : db_(std::move(db)) {
   auto& state = detail::state_of(db_);
   if (detail::connection* open = detail::transaction_connection(state)) {
@@ -98,7 +111,7 @@ transaction::~transaction() {
   }
 }
 
-void transaction::end() noexcept {
+void transaction::end(std::unique_ptr<detail::connection_pin>* keep) noexcept {
   active_ = false;
   if (!pin_) return;
   detail::connection& c = pin_->conn();
@@ -109,7 +122,10 @@ void transaction::end() noexcept {
   } else {
     c.tx.depth = level_;
   }
-  pin_.reset();
+  if (keep != nullptr)
+    *keep = std::move(pin_);
+  else
+    pin_.reset();
 }
 
 void transaction::abandon() noexcept {
@@ -151,7 +167,8 @@ std::exception_ptr transaction::undo() {
   detail::connection& c = pin_->conn();
   end_callbacks pending = take_end_callbacks(c.tx, level_);
   // The server holds no transaction: it rolled it back, or a statement of the program's ended it.
-  if (c.tx.aborted == abort_state::rolled_back || c.tx.aborted == abort_state::ended) {
+  // (An XA transaction the server rolled back is still the connection's until XA ROLLBACK.)
+  if ((c.tx.aborted == abort_state::rolled_back || c.tx.aborted == abort_state::ended) && two_phase_id_.empty()) {
     end();
     return run_end_callbacks(pending, false);
   }
@@ -169,7 +186,17 @@ void transaction::undo_statements() {
   // A transaction the server refuses takes its ROLLBACK (TO SAVEPOINT): that is what lifts the refusal.
   c.tx.aborted = abort_state::none;
   const dialect& d = db_.dialect();
-  if (level_ == 0) {
+  if (level_ == 0 && !two_phase_id_.empty()) {
+    // XA END fails where the server ended the transaction's work itself (a deadlock leaves it
+    // "ROLLBACK ONLY"); XA ROLLBACK ends it whatever its state.
+    try {
+      if (const std::string end_work = d.end_before_prepare_sql(two_phase_id_); !end_work.empty())
+        detail::run(*pin_, end_work, {});
+    } catch (...) {
+      c.tx.aborted = abort_state::none;  // its failure marked the transaction: XA ROLLBACK must go
+    }
+    detail::run(*pin_, d.rollback_prepared_sql(two_phase_id_), {});
+  } else if (level_ == 0) {
     detail::run(*pin_, d.rollback_transaction(), {});
   } else {
     const std::string name = savepoint_name(level_);
@@ -188,7 +215,8 @@ void transaction::commit() {
   if (std::exception_ptr first = run_callbacks(true)) std::rethrow_exception(first);
 }
 
-std::function<std::exception_ptr(bool)> transaction::end_with(const std::string& sql) {
+std::function<std::exception_ptr(bool)> transaction::end_with(const std::string& sql, const std::string& first,
+                                                              std::unique_ptr<detail::connection_pin>* keep) {
   detail::connection& c = pin_->conn();
   // PostgreSQL answers COMMIT with ROLLBACK in a transaction it refuses: asked first, so that a
   // transaction the server rolled back is never reported as committed.
@@ -211,6 +239,7 @@ std::function<std::exception_ptr(bool)> transaction::end_with(const std::string&
     throw refused;
   }
   try {
+    if (!first.empty()) detail::run(*pin_, first, {});
     detail::run(*pin_, sql, {});
   } catch (...) {
     try {
@@ -229,7 +258,7 @@ std::function<std::exception_ptr(bool)> transaction::end_with(const std::string&
     return nothing;
   }
   end_callbacks pending = take_end_callbacks(c.tx, 0);
-  end();
+  end(keep);
   if (pending.empty()) return nothing;  // no allocation for the common case
   return [pending = std::move(pending)](bool committed) mutable { return run_end_callbacks(pending, committed); };
 }

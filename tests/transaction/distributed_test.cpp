@@ -1,6 +1,7 @@
 // ar::distributed_transaction (ar/distributed.hpp): a transaction on several databases committed by
 // two-phase commit, all or nothing. Here, on the suite's servers: what each backend accepts, the
-// statements a commit sends and their order, a rollback, and a database that refuses to prepare.
+// statements a commit sends and their order (PostgreSQL's PREPARE TRANSACTION, MariaDB's XA, and
+// the two together), a rollback, savepoints, and a database that refuses to prepare.
 // Servers that go away in the middle of a commit, and recovery: tests/faults/distributed_test.cpp.
 
 #include "../support/backends.hpp"
@@ -11,8 +12,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <future>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -34,12 +39,40 @@ std::vector<std::string> two_phase(const std::vector<std::string>& sql) {
   return out;
 }
 
+// Every statement sent while it lives, as "database: sql", in order.
+class statement_log {
+ public:
+  statement_log()
+      : watch_(ar::observe([this](const ar::statement_event& e) {
+          if (e.succeeded) lines_.push_back(std::string(e.database) + ": " + std::string(e.sql));
+        })) {}
+  // Those that contain one of `parts`.
+  std::vector<std::string> with(std::initializer_list<std::string_view> parts) const {
+    std::vector<std::string> out;
+    for (const std::string& line : lines_)
+      if (std::any_of(parts.begin(), parts.end(),
+                      [&](std::string_view p) { return line.find(p) != std::string::npos; }))
+        out.push_back(line);
+    return out;
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  ar::observer_handle watch_;
+};
+
+// The name in the first quoted literal of `line` (XA START 'name' -> name).
+std::string quoted(const std::string& line) {
+  const std::size_t open = line.find('\'');
+  return line.substr(open + 1, line.find('\'', open + 1) - open - 1);
+}
+
 class distributed : public ar_test::backend_test {};
 
-// PostgreSQL has two-phase commit; SQLite has none, and ar does not drive MariaDB's XA: refused
-// before any statement, naming the database.
+// PostgreSQL has two-phase commit, and MariaDB XA; SQLite has none: refused before any statement,
+// naming the database.
 TEST_P(distributed, is_refused_before_any_statement_where_the_backend_has_no_two_phase_commit) {
-  if (GetParam() == "postgresql") {
+  if (GetParam() != "sqlite") {
     ar::distributed_transaction tx({db});
     EXPECT_TRUE(db.in_transaction());
     tx.rollback();
@@ -232,6 +265,293 @@ TEST_F(distributed_postgresql, a_database_given_twice_or_already_in_a_transactio
   }
   EXPECT_FALSE(first.in_transaction());  // refused before any BEGIN
   EXPECT_TRUE(second.in_transaction());
+}
+
+}  // namespace
+
+namespace {
+
+constexpr std::string_view mariadb_identity = "@@hostname";
+
+// Two MariaDB databases of one server, each with a pool of one connection: a connection given back
+// still inside an XA transaction (or holding a prepared one) would fail the next statement.
+class distributed_mariadb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ar::open_options one;
+    one.pool_size = 1;
+    first = ar_test::open_backend("mariadb", "first", one);
+    second = ar_test::open_backend("mariadb", "second", one);
+    ar::create_table<ledger_entry>(first);
+    ar::create_table<ledger_entry>(second);
+  }
+  void TearDown() override { ar_test::close_backends(); }
+
+  // A plain write and a plain transaction on each: the connections are usable again.
+  void expect_usable() {
+    for (const ar::database& db : {first, second}) {
+      ledger_entry after{0, "after"};
+      EXPECT_NO_THROW(ar::insert(db, after)) << db.name();
+      ar::transaction tx(db);
+      EXPECT_NO_THROW(db.execute("DELETE FROM ledger_entries WHERE note = 'after'")) << db.name();
+      EXPECT_NO_THROW(tx.commit()) << db.name();
+    }
+  }
+
+  ar::database first;
+  ar::database second;
+};
+
+// XA START when it opens (the names made first: each carries the last database's identity and its
+// own, read once per handle, before any XA START), XA END and XA PREPARE on each in order, XA
+// COMMIT on each, the last last, on the connection that prepared it.
+TEST_F(distributed_mariadb, commit_sends_xa_start_end_prepare_and_commit_on_each_database) {
+  statement_log log;
+  std::string id;
+  {
+    ar::distributed_transaction tx({first, second});
+    id = tx.id();
+    EXPECT_TRUE(first.in_transaction());
+    EXPECT_TRUE(second.in_transaction());
+    ledger_entry debit{0, "debit"};
+    ar::insert(first, debit);
+    ledger_entry credit{0, "credit"};
+    ar::insert(second, credit);
+    tx.commit();
+  }
+  EXPECT_FALSE(first.in_transaction());
+  EXPECT_EQ(rows(first), 1u);
+  EXPECT_EQ(rows(second), 1u);
+  const std::vector<std::string> sent = log.with({"XA ", mariadb_identity});
+  ASSERT_EQ(sent.size(), 10u);
+  EXPECT_TRUE(sent[0].starts_with("second: SELECT CONCAT(@@hostname")) << sent[0];  // the last database's
+  EXPECT_TRUE(sent[1].starts_with("first: SELECT CONCAT(@@hostname")) << sent[1];   // and the first's own
+  const std::string name0 = quoted(sent[2]);
+  const std::string name1 = quoted(sent[3]);
+  EXPECT_EQ(sent[2], "first: XA START '" + name0 + "'");
+  EXPECT_EQ(sent[3], "second: XA START '" + name1 + "'");
+  // ar_<16 hex>_<position>_<count>_<last database>_<own database>
+  ASSERT_EQ(name0.size(), id.size() + 22) << name0;
+  EXPECT_TRUE(name0.starts_with(id + "_0_2_")) << name0;
+  EXPECT_TRUE(name1.starts_with(id + "_1_2_")) << name1;
+  const std::string last = name1.substr(id.size() + 5, 8);
+  EXPECT_EQ(name1.substr(id.size() + 14), last) << name1;    // the last database is its own
+  EXPECT_EQ(name0.substr(id.size() + 5, 8), last) << name0;  // every name carries the last's
+  EXPECT_NE(name0.substr(id.size() + 14), last) << name0;    // another database of the server
+  EXPECT_EQ(sent[4], "first: XA END '" + name0 + "'");
+  EXPECT_EQ(sent[5], "first: XA PREPARE '" + name0 + "'");
+  EXPECT_EQ(sent[6], "second: XA END '" + name1 + "'");
+  EXPECT_EQ(sent[7], "second: XA PREPARE '" + name1 + "'");
+  EXPECT_EQ(sent[8], "first: XA COMMIT '" + name0 + "'");
+  EXPECT_EQ(sent[9], "second: XA COMMIT '" + name1 + "'");
+  EXPECT_TRUE(ar::prepared_transactions(first).empty());
+  EXPECT_TRUE(ar::prepared_transactions(second).empty());
+  expect_usable();
+
+  // The identities are read once per handle: the next one sends no SELECT before XA START.
+  statement_log again;
+  {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry more{0, "more"};
+    ar::insert(second, more);
+    tx.commit();
+  }
+  EXPECT_TRUE(again.with({mariadb_identity}).empty());
+  EXPECT_EQ(again.with({"XA "}).size(), 8u);  // XA START, END, PREPARE, COMMIT on each
+  EXPECT_EQ(rows(second), 2u);
+}
+
+TEST_F(distributed_mariadb, leaving_the_scope_sends_xa_end_and_xa_rollback_and_prepares_nothing) {
+  statement_log log;
+  {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "a"};
+    ar::insert(first, a);
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+  }
+  EXPECT_EQ(rows(first), 0u);
+  EXPECT_EQ(rows(second), 0u);
+  const std::vector<std::string> sent = log.with({"XA END", "XA PREPARE", "XA ROLLBACK", "XA COMMIT"});
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_TRUE(sent[0].starts_with("first: XA END '")) << sent[0];
+  EXPECT_TRUE(sent[1].starts_with("first: XA ROLLBACK '")) << sent[1];
+  EXPECT_TRUE(sent[2].starts_with("second: XA END '")) << sent[2];
+  EXPECT_TRUE(sent[3].starts_with("second: XA ROLLBACK '")) << sent[3];
+  EXPECT_FALSE(first.in_transaction());
+  EXPECT_FALSE(second.in_transaction());
+  expect_usable();
+}
+
+// Savepoints work inside an XA transaction: a nested ar::transaction is one, as in any other.
+TEST_F(distributed_mariadb, a_nested_transaction_is_a_savepoint_inside_the_xa_transaction) {
+  statement_log log;
+  ledger_entry kept{0, "kept"};
+  {
+    ar::distributed_transaction tx({first, second});
+    ar::insert(first, kept);
+    {
+      ar::transaction attempt(first);
+      EXPECT_TRUE(attempt.nested());
+      ledger_entry undone{0, "undone"};
+      ar::insert(first, undone);
+    }  // rolled back to the savepoint: only `undone` is gone
+    {
+      ar::transaction inner(second);
+      ledger_entry released{0, "released"};
+      ar::insert(second, released);
+      inner.commit();
+    }
+    tx.commit();
+  }
+  EXPECT_EQ(rows(first), 1u);
+  EXPECT_TRUE(ar::find<ledger_entry>(first, kept.id).has_value());
+  EXPECT_EQ(rows(second), 1u);
+  const std::vector<std::string> sent = log.with({"SAVEPOINT"});
+  ASSERT_EQ(sent.size(), 5u);
+  EXPECT_EQ(sent[0], "first: SAVEPOINT ar_savepoint_1");
+  EXPECT_EQ(sent[1], "first: ROLLBACK TO SAVEPOINT ar_savepoint_1");
+  EXPECT_EQ(sent[2], "first: RELEASE SAVEPOINT ar_savepoint_1");
+  EXPECT_EQ(sent[3], "second: SAVEPOINT ar_savepoint_1");
+  EXPECT_EQ(sent[4], "second: RELEASE SAVEPOINT ar_savepoint_1");
+  expect_usable();
+}
+
+// A deadlock's victim: MariaDB rolls the XA transaction's work back but leaves it on the connection
+// ("ROLLBACK ONLY", where XA END is refused) until XA ROLLBACK. commit() refuses it, nothing is
+// prepared, and the connection (the pool's only one) is given back out of the XA transaction.
+TEST_F(distributed_mariadb, a_deadlock_victim_is_never_prepared_and_its_connection_leaves_the_xa_transaction) {
+  for (int i = 1; i <= 10; ++i)
+    first.execute("INSERT INTO ledger_entries (id, note) VALUES (" + std::to_string(i) + ", 'x')");
+  ar::database again = ar_test::open_backend_again(first, "first_again");
+  statement_log log;
+  try {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+    first.execute("UPDATE ledger_entries SET note = 'mine' WHERE id = 1");
+    std::promise<void> holds_the_rest;
+    std::future<void> other = std::async(std::launch::async, [&] {
+      ar::transaction theirs(again);
+      // Nine rows: the heavier transaction, so that InnoDB picks the distributed one as the victim.
+      again.execute("UPDATE ledger_entries SET note = 'theirs' WHERE id >= 2");
+      holds_the_rest.set_value();
+      again.execute("UPDATE ledger_entries SET note = 'theirs' WHERE id = 1");  // waits for tx
+      theirs.commit();
+    });
+    holds_the_rest.get_future().wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // theirs waits for row 1 by now
+    try {
+      first.execute("UPDATE ledger_entries SET note = 'mine' WHERE id = 2");
+      ADD_FAILURE() << "no deadlock";
+    } catch (const ar::database_error& e) {
+      EXPECT_EQ(e.kind(), ar::error_kind::deadlock) << e.what();
+    }
+    other.get();
+    tx.commit();
+    FAIL() << "a transaction the server rolled back was prepared";
+  } catch (const ar::transaction_aborted& e) {
+    EXPECT_TRUE(e.retryable()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("first"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(log.with({"XA PREPARE", "XA COMMIT"}).empty());
+  EXPECT_EQ(log.with({"first: XA ROLLBACK"}).size(), 1u);
+  EXPECT_EQ(log.with({"second: XA ROLLBACK"}).size(), 1u);
+  EXPECT_EQ(rows(second), 0u);
+  EXPECT_EQ(ar::from<ledger_entry>(first) | ar::count, 10u);
+  expect_usable();
+}
+
+// A PostgreSQL and a MariaDB database in one transaction: each sends its own statements.
+class distributed_mixed : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ar::open_options one;
+    one.pool_size = 1;
+    pg = ar_test::open_backend("postgresql", "pg");
+    maria = ar_test::open_backend("mariadb", "maria", one);
+    ar::create_table<ledger_entry>(pg);
+    ar::create_table<ledger_entry>(maria);
+  }
+  void TearDown() override { ar_test::close_backends(); }
+  ar::database pg;
+  ar::database maria;
+};
+
+// The names are made when it opens (MariaDB needs its own at XA START): the PostgreSQL database,
+// last, has its identity read then, before any BEGIN, and prepares under the same form of name.
+TEST_F(distributed_mixed, commits_across_mariadb_and_postgresql) {
+  statement_log log;
+  std::string id;
+  {
+    ar::distributed_transaction tx({maria, pg});
+    id = tx.id();
+    ledger_entry a{0, "a"};
+    ar::insert(maria, a);
+    ledger_entry b{0, "b"};
+    ar::insert(pg, b);
+    tx.commit();
+  }
+  EXPECT_EQ(rows(maria), 1u);
+  EXPECT_EQ(rows(pg), 1u);
+  const std::vector<std::string> sent =
+      log.with({"XA ", "PREPARE", "BEGIN", "COMMIT", "pg_control_system", mariadb_identity});
+  ASSERT_EQ(sent.size(), 9u);
+  EXPECT_TRUE(sent[0].starts_with("pg: SELECT (SELECT system_identifier")) << sent[0];
+  EXPECT_TRUE(sent[1].starts_with("maria: SELECT CONCAT(@@hostname")) << sent[1];
+  EXPECT_TRUE(sent[2].starts_with("maria: XA START '" + id + "_0_2_")) << sent[2];
+  EXPECT_EQ(sent[3], "pg: BEGIN");
+  const std::string name0 = quoted(sent[2]);
+  EXPECT_EQ(sent[4], "maria: XA END '" + name0 + "'");
+  EXPECT_EQ(sent[5], "maria: XA PREPARE '" + name0 + "'");
+  EXPECT_TRUE(sent[6].starts_with("pg: PREPARE TRANSACTION '" + id + "_1_2_")) << sent[6];
+  const std::string name1 = quoted(sent[6]);
+  EXPECT_EQ(name1.size(), id.size() + 13) << name1;  // no database of its own: PostgreSQL lists by database
+  EXPECT_EQ(name0.substr(0, name0.size() - 9).substr(id.size() + 5), name1.substr(id.size() + 5)) << name0;
+  EXPECT_EQ(sent[7], "maria: XA COMMIT '" + name0 + "'");
+  EXPECT_EQ(sent[8], "pg: COMMIT PREPARED '" + name1 + "'");
+
+  // MariaDB last: the other way round.
+  {
+    ar::distributed_transaction tx({pg, maria});
+    ledger_entry c{0, "c"};
+    ar::insert(pg, c);
+    ledger_entry d{0, "d"};
+    ar::insert(maria, d);
+    tx.commit();
+  }
+  EXPECT_EQ(rows(maria), 2u);
+  EXPECT_EQ(rows(pg), 2u);
+}
+
+// The PostgreSQL database refuses to prepare (a deferred constraint): the MariaDB one, prepared
+// already, is rolled back (XA ROLLBACK, on the connection that prepared it), and the error comes out.
+TEST_F(distributed_mixed, a_database_that_refuses_to_prepare_rolls_back_the_xa_transaction_prepared) {
+  pg.execute(
+      "CREATE TABLE deferred_parts (id BIGINT PRIMARY KEY, parent BIGINT REFERENCES deferred_parts (id) "
+      "DEFERRABLE INITIALLY DEFERRED)");
+  statement_log log;
+  bool after_rollback = false;
+  try {
+    ar::distributed_transaction tx({maria, pg});
+    ledger_entry a{0, "kept only if both commit"};
+    ar::insert(maria, a);
+    ar::detail::on_transaction_end(maria, [] {}, [&] { after_rollback = true; });
+    pg.execute("INSERT INTO deferred_parts (id, parent) VALUES (1, 999)");  // no row 999
+    tx.commit();
+    FAIL() << "the PostgreSQL database prepared a transaction that breaks its foreign key";
+  } catch (const ar::database_error& e) {
+    EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
+  }
+  EXPECT_TRUE(after_rollback);
+  EXPECT_EQ(rows(maria), 0u);
+  EXPECT_TRUE(ar::prepared_transactions(maria).empty());
+  const std::vector<std::string> sent = log.with({"maria: XA PREPARE", "maria: XA ROLLBACK", "maria: XA COMMIT"});
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_TRUE(sent[0].starts_with("maria: XA PREPARE")) << sent[0];
+  EXPECT_TRUE(sent[1].starts_with("maria: XA ROLLBACK")) << sent[1];
+  ledger_entry after{0, "after"};
+  EXPECT_NO_THROW(ar::insert(maria, after));  // its one connection is free again
 }
 
 }  // namespace

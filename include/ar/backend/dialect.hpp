@@ -156,17 +156,47 @@ class AR_API dialect {
 
   // Two-phase commit (ar::distributed_transaction, ar/distributed.hpp): each empty where the
   // backend has none. `id` is ar's, of letters, digits and '_'. The statement that ends the open
-  // transaction by preparing it under `id` (PostgreSQL: PREPARE TRANSACTION 'id').
+  // transaction by preparing it under `id` (PostgreSQL: PREPARE TRANSACTION 'id'; MariaDB:
+  // XA PREPARE 'id').
   virtual std::string prepare_transaction_sql(std::string_view id) const;
-  // Commits the transaction prepared under `id`, from any connection (COMMIT PREPARED 'id').
+  // Commits the transaction prepared under `id` (COMMIT PREPARED 'id'; MariaDB: XA COMMIT 'id').
   virtual std::string commit_prepared_sql(std::string_view id) const;
-  // Rolls it back (ROLLBACK PREPARED 'id').
+  // Rolls it back (ROLLBACK PREPARED 'id'; MariaDB: XA ROLLBACK 'id', which also rolls back one
+  // begun by begin_prepared_sql and not prepared, once end_before_prepare_sql ended it).
   virtual std::string rollback_prepared_sql(std::string_view id) const;
-  // The transactions prepared on this database whose id starts with the bound text: one row each,
-  // its id, when it was prepared (text) and how many seconds ago (a double).
+  // Where the id must be known when the transaction begins (XA), the statement that begins a
+  // transaction to be prepared under `id`, in place of BEGIN (MariaDB: XA START 'id'). Empty by
+  // default: BEGIN, and the id comes with the PREPARE. Such a transaction is rolled back, before it
+  // is prepared, by end_before_prepare_sql (its failure ignored: the server may have ended the
+  // transaction itself, a deadlock's victim) then rollback_prepared_sql.
+  virtual std::string begin_prepared_sql(std::string_view /*id*/) const { return {}; }
+  // The statement that ends the work of the transaction begun by begin_prepared_sql(id), sent
+  // before prepare_transaction_sql (MariaDB: XA END 'id'). Empty by default: none.
+  virtual std::string end_before_prepare_sql(std::string_view /*id*/) const { return {}; }
+  // Whether a prepared transaction stays bound to the connection that prepared it for as long as
+  // that connection is open (MariaDB: no other connection can commit or roll it back, XAER_NOTA,
+  // and that one runs nothing else until it does). ar then finishes it on that connection, and
+  // closes a connection it leaves holding one, so that the server hands the transaction over to
+  // recovery. False by default (PostgreSQL: any connection finishes it).
+  virtual bool prepared_transaction_bound_to_connection() const { return false; }
+  // What prepared_transactions_sql answers.
+  enum class prepared_listing : unsigned char {
+    // The transactions prepared on this database whose id starts with the bound text: one row each,
+    // its id (text), when it was prepared (text) and how many seconds ago (a double).
+    named,
+    // XA RECOVER FORMAT='SQL' (MariaDB): no value bound; every XA transaction prepared on the
+    // server, of any database, one row each: formatID, gtrid_length, bqual_length (integers) and
+    // the id as an SQL literal ('id'), with no time. ar keeps its own, of this database (its
+    // prepared names carry their database's identity, hashed).
+    xa_recover,
+  };
+  // The form of prepared_transactions_sql's answer; `named` by default.
+  virtual prepared_listing prepared_transactions_listing() const { return prepared_listing::named; }
+  // The statement that lists the transactions prepared on this database (see prepared_listing).
   virtual std::string prepared_transactions_sql() const { return {}; }
   // One row, one text column: a name of this database that every connection of every process reads
-  // the same (PostgreSQL: the cluster's system identifier and the database's name).
+  // the same (PostgreSQL: the cluster's system identifier and the database's name; MariaDB: the
+  // server's host name and port and the database's name).
   virtual std::string database_identity_sql() const { return {}; }
 
   // Whether INSERT ... RETURNING gives back generated keys (else last_insert_id_sql is run).
