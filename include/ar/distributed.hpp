@@ -25,7 +25,8 @@
 //
 // On MariaDB, put last a database the transaction writes to: an XA transaction that wrote
 // nothing is not kept through a restart of its server, and the last one's is the record of the
-// decision (docs/scaling.md, "What is not guaranteed").
+// decision, so commit() refuses one whose last database is a MariaDB one where no statement
+// changed a row (docs/scaling.md, "What is not guaranteed").
 //
 // Each participant's transaction is prepared under an id of ar's: ar_<16 hex digits shared by
 // the participants>_<its position>_<how many>_<8 hex digits naming the last database>, and on
@@ -94,7 +95,9 @@ class AR_API distributed_transaction {
   // Prepares the transaction on every database, then commits it on every one. When a database
   // refuses to prepare (a constraint checked at commit, a transaction the server aborted), every
   // database rolls back and that failure is rethrown. Throws ar::distributed_transaction_in_doubt
-  // when a server went away before it was told the outcome (see that class).
+  // when a server went away before it was told the outcome (see that class). Throws
+  // ar::transaction_error, having rolled back everywhere, when the last database is a MariaDB one
+  // where no statement of the transaction changed a row (see above).
   void commit();
   // Rolls back on every database.
   void rollback();

@@ -57,6 +57,9 @@ struct transaction_state {
   enum class abort : std::uint8_t { none, refused, rolled_back, ended } aborted = abort::none;
   error_kind cause_kind = error_kind::other;
   std::string cause;  // the backend's message for the failure
+  // A statement in it other than a SELECT changed rows (it affected or returned some): what an XA
+  // transaction needs to be kept prepared through a restart of its server (src/exec/distributed.cpp).
+  bool changed_rows = false;
   // What runs when the transaction ends (after_commit / after_rollback callbacks, ar/callbacks.hpp),
   // in the order queued; `depth` is the level it was queued at: a savepoint's release hands its
   // entries to the level around it, its rollback runs their on_rollback.

@@ -340,6 +340,20 @@ void distributed_transaction::commit() {
     for (std::size_t i = 0; i < n; ++i) gids_.push_back(gid_of(id_, i, n, last, std::nullopt));
   }
 
+  // The last database's prepared transaction records the decision. MariaDB does not keep an XA
+  // transaction that changed no rows through a restart of its server: recovery would then take a
+  // decision to commit for one to roll back. Refused before anything is prepared.
+  if (names_own_database(dbs_[n - 1])) {
+    const detail::connection* last = detail::transaction_connection(detail::state_of(dbs_[n - 1]));
+    if (last != nullptr && !last->tx.changed_rows) {
+      roll_back_after(0);
+      throw transaction_error("ar: distributed transaction " + id_ + ": its last database, '" + dbs_[n - 1].name() +
+                              "', changed no rows in it, and an XA transaction that changed none is not kept "
+                              "prepared through a restart of its server, while the last database's records the "
+                              "decision to commit; rolled back everywhere. Put last a database it writes to");
+    }
+  }
+
   // Phase one: each database prepares, the last one last. The callbacks queued in each transaction
   // run at the end, once the outcome is known (none when it is in doubt).
   std::vector<end_callbacks> queued(n);

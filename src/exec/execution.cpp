@@ -182,6 +182,8 @@ struct execution {
     }
     // A write on a database with readers: this thread's reads stay on it a while (read_your_writes).
     if (succeeded && !db.readers.empty() && !is_select(sql)) note_write(db);
+    if (succeeded && conn->tx.depth != 0 && (affected != 0 || rows != 0) && !is_select(sql))
+      conn->tx.changed_rows = true;
     try {
       report(succeeded);
     } catch (...) {

@@ -383,6 +383,45 @@ TEST_F(distributed_mariadb, leaving_the_scope_sends_xa_end_and_xa_rollback_and_p
   expect_usable();
 }
 
+// The last database's prepared transaction records the decision, and MariaDB does not keep an XA
+// transaction that changed no rows through a restart: commit() refuses one whose last database
+// changed none, before anything is prepared, and rolls back everywhere.
+TEST_F(distributed_mariadb, a_last_database_that_changed_no_rows_is_refused_before_anything_is_prepared) {
+  statement_log log;
+  {
+    ar::distributed_transaction tx({first, second});
+    ledger_entry a{0, "a"};
+    ar::insert(first, a);
+    EXPECT_EQ(ar::from<ledger_entry>(second) | ar::count, 0);             // a read
+    second.execute("UPDATE ledger_entries SET note = 'z' WHERE id < 0");  // a write of no row
+    try {
+      tx.commit();
+      FAIL() << "committed with a last database that changed no rows";
+    } catch (const ar::transaction_error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("'second', changed no rows"), std::string::npos) << what;
+      EXPECT_NE(what.find("Put last a database it writes to"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(first.in_transaction());
+    EXPECT_FALSE(second.in_transaction());
+  }
+  EXPECT_EQ(rows(first), 0u);
+  EXPECT_TRUE(log.with({"XA PREPARE", "XA COMMIT"}).empty());
+  EXPECT_EQ(log.with({"XA ROLLBACK"}).size(), 2u);
+  EXPECT_TRUE(ar::prepared_transactions(first).empty());
+  expect_usable();
+
+  // The same with the last one writing a row commits.
+  {
+    ar::distributed_transaction tx({first, second});
+    EXPECT_EQ(ar::from<ledger_entry>(first) | ar::count, 0);
+    ledger_entry b{0, "b"};
+    ar::insert(second, b);
+    tx.commit();
+  }
+  EXPECT_EQ(rows(second), 1u);
+}
+
 // Savepoints work inside an XA transaction: a nested ar::transaction is one, as in any other.
 TEST_F(distributed_mariadb, a_nested_transaction_is_a_savepoint_inside_the_xa_transaction) {
   statement_log log;
