@@ -438,7 +438,10 @@ std::vector<resolved_transaction> resolve_prepared_transactions(const std::vecto
   identities.reserve(dbs.size());
   for (std::size_t i = 0; i < dbs.size(); ++i) {
     identities.push_back(identity_hash(dbs[i]));
-    for (listed& l : list_prepared(dbs[i])) groups[l.entry.id].push_back({i, std::move(l)});
+    for (listed& l : list_prepared(dbs[i])) {
+      std::vector<part>& group = groups[l.entry.id];
+      group.push_back({i, std::move(l)});
+    }
   }
   std::vector<resolved_transaction> out;
   for (auto& [id, parts] : groups) {
