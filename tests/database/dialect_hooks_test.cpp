@@ -4,6 +4,7 @@
 // statement the core sends, and the statements must still do their job (values bound in the order
 // its LIMIT clause names them, transactions that commit and roll back).
 
+#include "../support/forwarding_dialect.hpp"
 #include "../support/models.hpp"
 
 #include <ar/ar.hpp>
@@ -31,25 +32,9 @@ struct node {
 };
 
 // SQLite's dialect, with every hook the core's statements go through spelled otherwise.
-class respelled final : public ar::dialect {
+class respelled final : public ar_test::forwarding_dialect {
  public:
-  explicit respelled(const ar::dialect& base) : base_(base) {}
-
-  std::span<const std::string_view> schemes() const override {
-    static constexpr std::array<std::string_view, 1> names{"respelled"};
-    return names;
-  }
-  std::string_view driver_name() const override { return base_.driver_name(); }
-  void quote_identifier(std::string& out, std::string_view id) const override { base_.quote_identifier(out, id); }
-  void placeholder(std::string& out, std::size_t index) const override { base_.placeholder(out, index); }
-  std::string_view column_type(ar::value_type t) const override { return base_.column_type(t); }
-  std::string_view generated_key_definition(ar::value_type t) const override {
-    return base_.generated_key_definition(t);
-  }
-  std::size_t max_parameters() const override { return base_.max_parameters(); }
-  std::vector<std::string> session_setup() const override { return base_.session_setup(); }
-  std::size_t default_pool_size() const override { return base_.default_pool_size(); }
-  bool stores_nan() const override { return base_.stores_nan(); }
+  explicit respelled(const ar::dialect& base) : forwarding_dialect(base, "respelled") {}
 
   // SQLite's LIMIT <offset>, <limit>: the offset's placeholder comes first.
   void limit_clause(std::string& out, bool limit, bool offset, limit_binder& bind) const override {
@@ -87,9 +72,6 @@ class respelled final : public ar::dialect {
   std::string rollback_to_savepoint(std::string_view name) const override {
     return "ROLLBACK TRANSACTION TO \"" + std::string(name) + '"';
   }
-
- private:
-  const ar::dialect& base_;
 };
 
 class dialect_hooks : public ::testing::Test {

@@ -5,6 +5,8 @@
 // test wrote there; tests/faults/replication_test.cpp runs the same rules on real replicas.
 // Below, the dialects of PostgreSQL and MariaDB compare their own positions.
 
+#include "../support/forwarding_dialect.hpp"
+
 #include <ar/ar.hpp>
 
 #include <gtest/gtest.h>
@@ -33,25 +35,9 @@ struct entry {
 
 // SQLite's dialect with positions: decimal numbers kept in the table positions (a row for the
 // writer, one for the reader; the reader's NULL: not a replica).
-class positioned final : public ar::dialect {
+class positioned final : public ar_test::forwarding_dialect {
  public:
-  explicit positioned(const ar::dialect& base) : base_(base) {}
-
-  std::span<const std::string_view> schemes() const override {
-    static constexpr std::array<std::string_view, 1> names{"positioned"};
-    return names;
-  }
-  std::string_view driver_name() const override { return base_.driver_name(); }
-  void quote_identifier(std::string& out, std::string_view id) const override { base_.quote_identifier(out, id); }
-  void placeholder(std::string& out, std::size_t index) const override { base_.placeholder(out, index); }
-  std::string_view column_type(ar::value_type t) const override { return base_.column_type(t); }
-  std::string_view generated_key_definition(ar::value_type t) const override {
-    return base_.generated_key_definition(t);
-  }
-  std::size_t max_parameters() const override { return base_.max_parameters(); }
-  std::vector<std::string> session_setup() const override { return base_.session_setup(); }
-  std::vector<std::string> read_only_session() const override { return base_.read_only_session(); }
-  bool stores_nan() const override { return base_.stores_nan(); }
+  explicit positioned(const ar::dialect& base) : forwarding_dialect(base, "positioned") {}
 
   std::string write_position_sql() const override {
     return "SELECT CAST(position AS TEXT) FROM positions WHERE server = 'writer'";
@@ -62,9 +48,6 @@ class positioned final : public ar::dialect {
   bool position_reached(std::string_view replayed, std::string_view written) const override {
     return std::stoll(std::string(replayed)) >= std::stoll(std::string(written));
   }
-
- private:
-  const ar::dialect& base_;
 };
 
 constexpr std::string_view written_sql = "SELECT CAST(position AS TEXT) FROM positions WHERE server = 'writer'";

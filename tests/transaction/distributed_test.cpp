@@ -202,26 +202,33 @@ TEST_F(distributed_postgresql, leaving_the_scope_rolls_back_everywhere_and_prepa
   EXPECT_FALSE(second.in_transaction());
 }
 
-// A deferred constraint is checked when the transaction prepares: the second database refuses, and
-// the first, prepared already, is rolled back (ROLLBACK PREPARED). The server's error comes out.
-TEST_F(distributed_postgresql, a_database_that_refuses_to_prepare_rolls_back_the_ones_prepared) {
-  second.execute(
+// A distributed transaction over `first` and the PostgreSQL database `refusing`, which writes a
+// row breaking a deferred foreign key: it refuses to prepare, and commit() throws the server's
+// error. Returns whether `first`'s rollback callbacks ran.
+bool commit_refused_at_prepare(const ar::database& first, const ar::database& refusing) {
+  refusing.execute(
       "CREATE TABLE deferred_parts (id BIGINT PRIMARY KEY, parent BIGINT REFERENCES deferred_parts (id) "
       "DEFERRABLE INITIALLY DEFERRED)");
-  ar::statement_counter counter;
   bool after_rollback = false;
   try {
-    ar::distributed_transaction tx({first, second});
+    ar::distributed_transaction tx({first, refusing});
     ledger_entry a{0, "kept only if both commit"};
     ar::insert(first, a);
     ar::detail::on_transaction_end(first, [] {}, [&] { after_rollback = true; });
-    second.execute("INSERT INTO deferred_parts (id, parent) VALUES (1, 999)");  // no row 999
+    refusing.execute("INSERT INTO deferred_parts (id, parent) VALUES (1, 999)");  // no row 999
     tx.commit();
-    FAIL() << "the second database prepared a transaction that breaks its foreign key";
+    ADD_FAILURE() << "'" << refusing.name() << "' prepared a transaction that breaks its foreign key";
   } catch (const ar::database_error& e) {
     EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
   }
-  EXPECT_TRUE(after_rollback);
+  return after_rollback;
+}
+
+// A deferred constraint is checked when the transaction prepares: the second database refuses, and
+// the first, prepared already, is rolled back (ROLLBACK PREPARED). The server's error comes out.
+TEST_F(distributed_postgresql, a_database_that_refuses_to_prepare_rolls_back_the_ones_prepared) {
+  ar::statement_counter counter;
+  EXPECT_TRUE(commit_refused_at_prepare(first, second));
   EXPECT_EQ(rows(first), 0u);
   EXPECT_TRUE(ar::prepared_transactions(first).empty());
   const std::vector<std::string> sent = two_phase(counter.statements());
@@ -566,23 +573,8 @@ TEST_F(distributed_mixed, commits_across_mariadb_and_postgresql) {
 // The PostgreSQL database refuses to prepare (a deferred constraint): the MariaDB one, prepared
 // already, is rolled back (XA ROLLBACK, on the connection that prepared it), and the error comes out.
 TEST_F(distributed_mixed, a_database_that_refuses_to_prepare_rolls_back_the_xa_transaction_prepared) {
-  pg.execute(
-      "CREATE TABLE deferred_parts (id BIGINT PRIMARY KEY, parent BIGINT REFERENCES deferred_parts (id) "
-      "DEFERRABLE INITIALLY DEFERRED)");
   statement_log log;
-  bool after_rollback = false;
-  try {
-    ar::distributed_transaction tx({maria, pg});
-    ledger_entry a{0, "kept only if both commit"};
-    ar::insert(maria, a);
-    ar::detail::on_transaction_end(maria, [] {}, [&] { after_rollback = true; });
-    pg.execute("INSERT INTO deferred_parts (id, parent) VALUES (1, 999)");  // no row 999
-    tx.commit();
-    FAIL() << "the PostgreSQL database prepared a transaction that breaks its foreign key";
-  } catch (const ar::database_error& e) {
-    EXPECT_EQ(e.kind(), ar::error_kind::foreign_key_violation) << e.what();
-  }
-  EXPECT_TRUE(after_rollback);
+  EXPECT_TRUE(commit_refused_at_prepare(maria, pg));
   EXPECT_EQ(rows(maria), 0u);
   EXPECT_TRUE(ar::prepared_transactions(maria).empty());
   const std::vector<std::string> sent = log.with({"maria: XA PREPARE", "maria: XA ROLLBACK", "maria: XA COMMIT"});
