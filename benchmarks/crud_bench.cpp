@@ -6,11 +6,16 @@
 // my_w5), beside a raw MariaDB C API twin (my_raw_mariadb) and a hand-written SOCI one (my_raw_soci).
 
 #include "bench_common.hpp"
+#include "forwarding_dialect.hpp"
 
+#include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bench_crud {
@@ -91,6 +96,61 @@ void W5_orm_readers(benchmark::State& state) {
     return ar::open(url, std::string(read_db) + "_readers", options);
   }();
   bench::report_statements(state, [&] { benchmark::DoNotOptimize(ar::find<User>(cluster, 1)); }, {1, 1});
+  find_loop(state, [&](std::int64_t key) { return ar::find<User>(cluster, key); });
+}
+
+// SQLite's dialect with log positions (as tests/database/replication_positions_test.cpp has): the
+// writer's and the reader's are rows of a table, so that a lag bound can be set on SQLite.
+class positioned_sqlite final : public ar_test::forwarding_dialect {
+ public:
+  explicit positioned_sqlite(const ar::dialect& base) : forwarding_dialect(base, "bench_positioned") {}
+  std::string write_position_sql() const override {
+    return "SELECT CAST(position AS TEXT) FROM w5_positions WHERE server = 'writer'";
+  }
+  std::string replay_position_sql() const override {
+    return "SELECT CAST(position AS TEXT) FROM w5_positions WHERE server = 'reader'";
+  }
+  // Parsed as cheaply as PostgreSQL's LSNs are, so that the dialect's own cost does not hide ar's.
+  bool position_reached(std::string_view replayed, std::string_view written) const override {
+    return number(replayed) >= number(written);
+  }
+
+ private:
+  static std::int64_t number(std::string_view text) {
+    std::int64_t n = 0;
+    std::from_chars(text.data(), text.data() + text.size(), n);
+    return n;
+  }
+};
+
+// W5 through a reader under a lag bound (open_options::reader_max_lag, 10 s): what orm_readers does,
+// plus the check that the reader replayed the writer's kept positions. The positions are read
+// again every 20 ms (the reader's) and every 5 s (the writer's), so most finds only compare.
+void W5_orm_readers_bound(benchmark::State& state) {
+  orm_db(read_db);  // seeded
+  static const ar::database cluster = [] {
+    if (!ar::find_dialect("bench_positioned"))
+      ar::register_dialect(std::make_shared<positioned_sqlite>(*ar::find_dialect("sqlite3")));
+    const std::string url = "bench_positioned://db=" + bench::sqlite_uri(read_db);
+    ar::open_options options;
+    options.readers = {url};
+    options.reader_max_lag = std::chrono::seconds(10);
+    ar::database db = ar::open(url, std::string(read_db) + "_readers_bound", options);
+    ar::execute(db, "CREATE TABLE IF NOT EXISTS w5_positions (server TEXT PRIMARY KEY, position INTEGER)");
+    ar::execute(db, "INSERT OR REPLACE INTO w5_positions VALUES ('writer', 7), ('reader', 7)");
+    return db;
+  }();
+  // A find is one statement; the positions' reads come on top, at most two per 20 ms (how many
+  // fall into the counted find depends on the time since the last ones), so they are left out.
+  {
+    ar::statement_counter counter;
+    benchmark::DoNotOptimize(ar::find<User>(cluster, 1));
+    std::size_t finds = 0;
+    for (const std::string& sql : counter.statements()) finds += sql.find("w5_positions") == std::string::npos;
+    state.counters["statements"] = static_cast<double>(finds);
+    state.counters["round_trips"] = static_cast<double>(finds);
+    bench::expect_statements(state, finds, 1);
+  }
   find_loop(state, [&](std::int64_t key) { return ar::find<User>(cluster, key); });
 }
 
@@ -502,6 +562,7 @@ void register_crud_benchmarks(bool mariadb) {
     }
   add("W5/orm/1", [](benchmark::State& s) { W5_orm(s, server::sqlite); });
   add("W5/orm_readers/1", W5_orm_readers);
+  add("W5/orm_readers_bound/1", W5_orm_readers_bound);
   add("W5/raw_sqlite3/1", W5_raw_sqlite3);
   add("W5/raw_soci/1", [](benchmark::State& s) { W5_raw_soci(s, server::sqlite); });
 #ifdef AR_BENCH_SQLITECPP

@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -163,8 +162,8 @@ std::string read_written(database_state& writer) {
 // What `reader` replayed up to, read again when older than replay_refresh or when `reached` says
 // the kept one falls short; empty: not known (not a replica, or the statement failed). Throws
 // unreachable_server and lost connections: the reader is left out.
-std::string replayed_by(database_state& writer, database_state& reader,
-                        const std::function<bool(const std::string&)>& reached) {
+template <class Reached>
+std::string replayed_by(database_state& writer, database_state& reader, const Reached& reached) {
   const std::int64_t now = now_ticks();
   {
     std::lock_guard lock(reader.positions_mutex);
@@ -219,28 +218,30 @@ bool may_serve(database_state& writer, database_state& reader, std::size_t index
   // The lag bound: since when the reader may have missed a write. Of the writer's positions, the
   // oldest it is short of counts from the read of the writer's position before it (the writer
   // was short of it then); short of none, from the writer's last read, at most half the bound ago.
-  const std::int64_t now = now_ticks();
   const std::int64_t bound = ticks_of(*writer.reader_max_lag);
-  bool stale = false;
-  {
-    std::lock_guard lock(writer.positions_mutex);
-    stale = now - writer.written_read_at >= std::max(bound / 2, ticks_of(replay_refresh));
-  }
-  if (stale) (void)read_written(writer);
   const dialect& d = writer.dialect;
-  std::vector<database_state::position_sample> samples;
+  bool stale = false;
+  std::string latest;  // the writer's newest kept position
   {
     std::lock_guard lock(writer.positions_mutex);
-    samples = writer.written;
+    stale = now_ticks() - writer.written_read_at >= std::max(bound / 2, ticks_of(replay_refresh));
+    if (!stale && !writer.written.empty()) latest = writer.written.back().position;
   }
-  const auto reaches_all = [&](const std::string& r) {
-    return samples.empty() || d.position_reached(r, samples.back().position);
-  };
-  const std::string replayed = replayed_by(writer, reader, reaches_all);
+  if (stale) {
+    (void)read_written(writer);  // a failure leaves the positions kept before
+    std::lock_guard lock(writer.positions_mutex);
+    if (!writer.written.empty()) latest = writer.written.back().position;
+  }
+  const std::string replayed = replayed_by(
+      writer, reader, [&](const std::string& r) { return latest.empty() || d.position_reached(r, latest); });
   if (replayed.empty()) return false;  // a lag that cannot be known is not within the bound
-  for (const database_state::position_sample& s : samples)
-    if (!d.position_reached(replayed, s.position)) return now_ticks() - s.since <= bound;
-  return true;
+  // The writer's positions only grow, so the reader reached the oldest of them up to some point:
+  // walked from the newest (usually reached, one comparison), under the lock, nothing copied.
+  std::lock_guard lock(writer.positions_mutex);
+  const std::vector<database_state::position_sample>& written = writer.written;
+  std::size_t reached = written.size();
+  while (reached > 0 && !d.position_reached(replayed, written[reached - 1].position)) --reached;
+  return reached == written.size() || now_ticks() - written[reached].since <= bound;
 }
 
 }  // namespace
