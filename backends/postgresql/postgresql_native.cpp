@@ -52,9 +52,12 @@ namespace postgresql_native {
 PGconn* session_handle(soci::session& session);  // postgresql_session_handle.cpp
 
 std::optional<std::string> take_pooler(std::string& connection_string) {
-  // A URI: a pooler=... pair of its query; else a keyword=value word.
-  if (connection_string.find("://") != std::string::npos) {
-    const std::size_t query = connection_string.find('?');
+  // A URI (postgresql://..., or what follows the scheme: user@host/db?...): a pooler=... pair of
+  // its query; else a keyword=value word.
+  const std::size_t query = connection_string.find('?');
+  const std::string_view head = std::string_view(connection_string).substr(0, query);
+  if (connection_string.find("://") != std::string::npos ||
+      (query != std::string::npos && head.find_first_of("= ") == std::string_view::npos)) {
     if (query == std::string::npos) return std::nullopt;
     for (std::size_t at = query + 1; at < connection_string.size();) {
       const std::size_t end = std::min(connection_string.find('&', at), connection_string.size());

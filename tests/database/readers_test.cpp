@@ -218,7 +218,7 @@ TEST_P(readers, a_reader_that_cannot_be_reached_is_left_out_and_reads_go_to_the_
   options.connect_timeout = std::chrono::seconds(2);
   const std::string backend = GetParam();
   options.readers = {backend == "sqlite"       ? "sqlite3://db=/nonexistent-ar-directory/reader.sqlite3"
-                     : backend == "postgresql" ? "postgresql://host=127.0.0.1 port=1 dbname=ar_test user=postgres"
+                     : ar_test::engine_of(backend) == "postgresql" ? "postgresql://host=127.0.0.1 port=1 dbname=ar_test user=postgres"
                                                : "mysql://host=127.0.0.1 port=1 db=ar_test user=root"};
   ar::database db = ar_test::open_backend_again(base, "default", options);
   shelf s{0, "spare"};

@@ -33,7 +33,7 @@ class deadlocks : public ::testing::TestWithParam<std::string> {
     ar::open_options options{.pool_size = 4};
     // PostgreSQL looks for deadlocks after deadlock_timeout (1 s by default): sooner, to keep the
     // test short. MariaDB finds them at once; its lock wait timeout only bounds a test gone wrong.
-    if (GetParam() == "postgresql")
+    if (ar_test::engine_of(GetParam()) == "postgresql")
       options.on_connect.push_back("SET deadlock_timeout = '100ms'");
     else
       options.on_connect.push_back("SET SESSION innodb_lock_wait_timeout = 20");
@@ -69,7 +69,7 @@ class deadlocks : public ::testing::TestWithParam<std::string> {
   std::int64_t second = 0;
 };
 
-std::string deadlock_code(const std::string& backend) { return backend == "postgresql" ? "40P01" : "1213"; }
+std::string deadlock_code(const std::string& backend) { return ar_test::engine_of(backend) == "postgresql" ? "40P01" : "1213"; }
 
 struct outcome {
   bool victim = false;

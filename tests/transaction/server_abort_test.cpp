@@ -130,7 +130,7 @@ TEST_P(server_aborts, a_refused_statement_carries_the_backends_code_and_kind) {
     ar::insert(db, twin);
     FAIL() << "expected ar::database_error";
   } catch (const ar::database_error& e) {
-    const std::string expected = GetParam() == "postgresql" ? "23505"  // unique_violation
+    const std::string expected = ar_test::engine_of(GetParam()) == "postgresql" ? "23505"  // unique_violation
                                  : GetParam() == "mariadb"  ? "1062"   // ER_DUP_ENTRY
                                                             : "1555";   // SQLITE_CONSTRAINT_PRIMARYKEY
     EXPECT_EQ(e.code(), expected) << e.what();
@@ -234,7 +234,7 @@ TEST_P(server_ended_transactions,
     end_it_by_a_failed_statement(a);
     EXPECT_THROW(attempt.commit(), ar::transaction_aborted);
   }
-  if (GetParam() == "postgresql") {
+  if (ar_test::engine_of(GetParam()) == "postgresql") {
     // Only the savepoint's part was lost: the transaction goes on and commits.
     user b{0, "b", std::nullopt};
     ar::insert(db, b);
