@@ -48,6 +48,11 @@ std::int64_t scalar(const ar::database& db, const std::string& sql, std::vector<
   return n;
 }
 
+void add_user(const ar::database& db, const std::string& name) {
+  user row{.id = 0, .name = name, .hair_color = {}};
+  ar::insert(db, row);
+}
+
 class postgresql_pgbouncer : public ::testing::Test {
  protected:
   void SetUp() override { db = ar_test::open_backend("postgresql_pgbouncer", "pooled", {.pool_size = 4}); }
@@ -137,10 +142,7 @@ TEST_F(postgresql_pgbouncer, a_statement_timeout_fires_through_the_pooler_and_th
   ar::create_table<user>(timed);
   try {
     ar::transaction tx(timed);
-    {
-      user row{.id = 0, .name = "gone", .hair_color = {}};
-      ar::insert(timed, row);
-    }
+    add_user(timed, "gone");
     EXPECT_THROW(timed.execute("SELECT pg_sleep(5)"), ar::timeout_error);
   } catch (const ar::error&) {
   }
@@ -221,10 +223,7 @@ TEST_F(postgresql_pgbouncer, a_stream_outside_a_transaction_reads_every_batch) {
   EXPECT_FALSE(db.in_transaction());
   // The stream's transaction ended with it: the connection takes a transaction of the program's.
   ar::transaction tx(db);
-  {
-    user row{.id = 0, .name = "after", .hair_color = {}};
-    ar::insert(db, row);
-  }
+  add_user(db, "after");
   tx.commit();
   EXPECT_EQ(ar::from<user>(db) | ar::count, 2501);
 }
@@ -243,10 +242,7 @@ TEST_F(postgresql_pgbouncer, a_stream_dropped_early_ends_its_transaction) {
   }
   // No transaction left open on a server connection: every one of the pool's runs statements in
   // transactions of its own that commit.
-  for (int i = 0; i < 8; ++i) {
-    user row{.id = 0, .name = "n" + std::to_string(i), .hair_color = {}};
-    ar::insert(db, row);
-  }
+  for (int i = 0; i < 8; ++i) add_user(db, "n" + std::to_string(i));
   ar::close_all();
   auto again = ar::open(db.url(), "again");
   EXPECT_EQ(ar::from<user>(again) | ar::count, 1508);
@@ -256,32 +252,20 @@ TEST_F(postgresql_pgbouncer, transactions_commit_and_roll_back) {
   ar::create_table<user>(db);
   {
     ar::transaction tx(db);
-    {
-      user row{.id = 0, .name = "kept", .hair_color = {}};
-      ar::insert(db, row);
-    }
+    add_user(db, "kept");
     tx.commit();
   }
   {
     ar::transaction tx(db);
-    {
-      user row{.id = 0, .name = "rolled back", .hair_color = {}};
-      ar::insert(db, row);
-    }
+    add_user(db, "rolled back");
     EXPECT_EQ(ar::from<user>(db) | ar::count, 2);  // its own write, in the same transaction
   }
   {
     ar::transaction tx(db);
-    {
-      user row{.id = 0, .name = "outer", .hair_color = {}};
-      ar::insert(db, row);
-    }
+    add_user(db, "outer");
     {
       ar::transaction inner(db);  // a savepoint
-      {
-        user row{.id = 0, .name = "inner", .hair_color = {}};
-        ar::insert(db, row);
-      }
+      add_user(db, "inner");
     }
     tx.commit();
   }
@@ -298,10 +282,7 @@ TEST_F(postgresql_pgbouncer, statement_counts_are_those_of_a_direct_connection) 
     ar::create_table<user>(d);
     ar::statement_counter counter;
     const std::uint64_t prepared_before = d.statements_prepared();
-    for (int i = 0; i < 5; ++i) {
-      user row{.id = 0, .name = "u" + std::to_string(i), .hair_color = {}};
-      ar::insert(d, row);
-    }
+    for (int i = 0; i < 5; ++i) add_user(d, "u" + std::to_string(i));
     for (int i = 0; i < 5; ++i) (void)(ar::from<user>(d) | ar::filter(user::c.id == i + 1) | ar::to_vector);
     {
       ar::transaction tx(d);

@@ -33,23 +33,24 @@ std::vector<opened>& opened_databases() {
   return all;
 }
 
-std::string postgresql_url() {
-  const char* url = std::getenv("AR_TEST_POSTGRESQL");
-  if (!url || !*url)
-    throw std::runtime_error(
-        "AR_TEST_POSTGRESQL is not set: run the suite through scripts/test.sh, or point it at a server, "
-        "e.g. AR_TEST_POSTGRESQL='postgresql://host=127.0.0.1 port=55433 dbname=ar_test user=postgres'");
+// The server URL in the environment variable `variable`; else an error that says how to get one.
+std::string server_url(const char* variable, const std::string& how) {
+  const char* url = std::getenv(variable);
+  if (!url || !*url) throw std::runtime_error(std::string(variable) + " is not set: " + how);
   return url;
 }
 
+std::string postgresql_url() {
+  return server_url("AR_TEST_POSTGRESQL",
+                    "run the suite through scripts/test.sh, or point it at a server, e.g. "
+                    "AR_TEST_POSTGRESQL='postgresql://host=127.0.0.1 port=55433 dbname=ar_test user=postgres'");
+}
+
 std::string pgbouncer_url() {
-  const char* url = std::getenv("AR_TEST_PGBOUNCER");
-  if (!url || !*url)
-    throw std::runtime_error(
-        "AR_TEST_PGBOUNCER is not set: run the suite through scripts/test.sh, or start pgbouncer in front of the "
-        "AR_TEST_POSTGRESQL server (scripts/pgbouncer-test-server.sh start) and export "
-        "\"$(scripts/pgbouncer-test-server.sh env)\"");
-  return url;
+  return server_url("AR_TEST_PGBOUNCER",
+                    "run the suite through scripts/test.sh, or start pgbouncer in front of the AR_TEST_POSTGRESQL "
+                    "server (scripts/pgbouncer-test-server.sh start) and export "
+                    "\"$(scripts/pgbouncer-test-server.sh env)\"");
 }
 
 std::string mariadb_url() {
