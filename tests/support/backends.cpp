@@ -334,6 +334,15 @@ void close_backends() {
   }
 }
 
+std::vector<std::string> stream_statements(const std::string& backend, std::vector<std::string> sent) {
+  const bool own_transaction = backend == "postgresql_pgbouncer";
+  const bool has = sent.size() >= 2 && sent.front() == "BEGIN" && sent.back() == "COMMIT";
+  EXPECT_EQ(has, own_transaction) << "a stream on " << backend << " sent " << sent.size() << " statements, "
+                                  << (sent.empty() ? std::string("none") : "the first " + sent.front());
+  if (has) sent = std::vector<std::string>(sent.begin() + 1, sent.end() - 1);
+  return sent;
+}
+
 std::string sql_for(const ar::dialect& d, std::string_view text) {
   std::string out;
   std::size_t placeholders = 0;
