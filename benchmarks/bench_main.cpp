@@ -4,8 +4,8 @@
 //   ar_bench --benchmark_filter='W4|W1/.*/(100|1000)$' --benchmark_min_time=0.05
 //   AR_BENCH_POSTGRESQL='postgresql://host=127.0.0.1 port=5432 dbname=x user=y' ar_bench   # adds pg_ variants
 //   AR_BENCH_MARIADB='mysql://host=127.0.0.1 port=3306 db=x user=y' ar_bench   # adds my_ variants
-//   AR_BENCH_PGBOUNCER='postgresql://host=127.0.0.1 port=6432 dbname=x user=y pooler=transaction' \
-//   AR_BENCH_POSTGRESQL=... ar_bench   # adds pgb_ variants of W1, W4, W5 (through the pooler)
+//   AR_BENCH_POSTGRESQL=... AR_BENCH_PGBOUNCER='postgresql://host=127.0.0.1 port=6432 dbname=x user=y
+//   pooler=transaction' ar_bench   # adds pgb_ variants of W1, W4, W5, through pgbouncer to that server
 
 #include "bench_common.hpp"
 
