@@ -7,6 +7,7 @@
 // purpose, never slip through a substring search.
 
 #include "../support/backends.hpp"
+#include "../support/streams.hpp"
 #include "../support/golden_models.hpp"
 #include "../support/models.hpp"
 

@@ -5,6 +5,7 @@
 // rows one at a time, as ar::stream does.
 
 #include "../support/backends.hpp"
+#include "../support/streams.hpp"
 #include "../support/models.hpp"
 
 #include <ar/ar.hpp>

@@ -1,4 +1,5 @@
 #include "backends.hpp"
+#include "streams.hpp"
 
 #include <soci/soci.h>
 

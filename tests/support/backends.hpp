@@ -88,12 +88,6 @@ struct capabilities {
 };
 capabilities capabilities_of(const std::string& backend);
 
-// The statements a stream sent (statement_counter::statements()), without the BEGIN and COMMIT of
-// the transaction of its own that it reads its cursor in through a transaction pooler
-// ("postgresql_pgbouncer", outside a transaction of the program's): a test failure when they are
-// missing there, or present on another backend.
-std::vector<std::string> stream_statements(const std::string& backend, std::vector<std::string> sent);
-
 // SQL text in the spelling of a database's dialect, for the tests that write or expect statements
 // themselves: {name} is the identifier `name` quoted (`"name"`, `` `name` ``), each ? outside a
 // '...' literal is the next placeholder (?, :1, ...). Everything else is kept as written.
