@@ -387,8 +387,8 @@ TEST_P(composite_fk, key_lists_past_the_bind_limit_are_split_per_row_value) {
     // No statement binds more parameters than the backend takes.
     EXPECT_LE(static_cast<std::size_t>(std::count(sql.begin(), sql.end(),
                                                   ar_test::engine_of(GetParam()) == "postgresql" ? '$'
-                                                  : GetParam() == "mariadb"  ? ':'
-                                                                             : '?')),
+                                                  : GetParam() == "mariadb"                      ? ':'
+                                                                                                 : '?')),
               limit);
   }
 }
