@@ -20,6 +20,7 @@ struct registry {
   std::map<std::string, std::unique_ptr<soci_connection>> soci;
   std::map<std::string, std::unique_ptr<soci_connection>> soci_pg;
   std::vector<std::string> mariadb_databases;
+  std::vector<std::string> pgbouncer_databases;  // made on the PostgreSQL server directly
   std::map<std::string, std::unique_ptr<soci_connection>> soci_my;
 #ifdef AR_BENCH_HAVE_MARIADB
   std::map<std::string, std::unique_ptr<raw_mariadb_connection>> raw_my;
@@ -145,6 +146,34 @@ soci_connection& soci_postgresql(std::string_view name) {
   return *slot;
 }
 
+// --- PostgreSQL through pgbouncer ---------------------------------------------------------------
+
+const char* pgbouncer_url() {
+  const char* url = std::getenv("AR_BENCH_PGBOUNCER");
+  return url && *url ? url : nullptr;
+}
+
+ar::database open_pgbouncer(std::string_view name) {
+  if (postgresql_url() == nullptr)
+    throw std::runtime_error("AR_BENCH_PGBOUNCER needs AR_BENCH_POSTGRESQL, the server behind it, to create databases");
+  const std::string database = schema_of(name);
+  {
+    soci::session s("postgresql", soci_postgresql_connect_string());
+    s << "SET client_min_messages TO warning";
+    s << ("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    s << ("CREATE DATABASE " + database);
+  }
+  the_registry().pgbouncer_databases.push_back(database);
+  // The keyword form (host=... dbname=... pooler=transaction) with dbname= replaced.
+  std::string url = pgbouncer_url();
+  if (url.find("://") == std::string::npos) url = "postgresql://" + url;
+  std::string out = url.substr(0, url.find("://") + 3);
+  std::istringstream words(url.substr(url.find("://") + 3));
+  for (std::string word; words >> word;)
+    if (word.rfind("dbname=", 0) != 0) out += word + " ";
+  return ar::open(out + "dbname=" + database, name);
+}
+
 // --- MariaDB ---------------------------------------------------------------------------------
 
 const char* mariadb_url() {
@@ -254,6 +283,7 @@ const char* prefix(server at) {
     case server::sqlite: return "";
     case server::postgresql: return "pg_";
     case server::mariadb: return "my_";
+    case server::pgbouncer: return "pgb_";
   }
   return "";
 }
@@ -263,6 +293,7 @@ ar::database open_on(server at, std::string_view name) {
     case server::sqlite: return open_sqlite(name);
     case server::postgresql: return open_postgresql(name);
     case server::mariadb: return open_mariadb(name);
+    case server::pgbouncer: return open_pgbouncer(name);
   }
   throw std::logic_error("no such server");
 }
@@ -272,6 +303,10 @@ soci_connection& soci_on(server at, std::string_view name) {
     case server::sqlite: return soci_sqlite(name);
     case server::postgresql: return soci_postgresql(name);
     case server::mariadb: return soci_mariadb(name);
+    case server::pgbouncer:
+      throw std::logic_error(
+          "no SOCI twin through pgbouncer: SOCI names its prepared statements, which a "
+          "transaction pooler does not keep");
   }
   throw std::logic_error("no such server");
 }
@@ -402,6 +437,17 @@ void cleanup() {
       for (const std::string& schema : r.schemas) s << ("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (const std::exception& e) {
       std::cerr << "ar_bench: could not drop the PostgreSQL schemas: " << e.what() << '\n';
+    }
+  }
+  if (!r.pgbouncer_databases.empty()) {
+    try {
+      soci::session s("postgresql", soci_postgresql_connect_string());
+      s << "SET client_min_messages TO warning";
+      // FORCE: pgbouncer keeps its server connections to them open.
+      for (const std::string& database : r.pgbouncer_databases)
+        s << ("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      std::cerr << "ar_bench: could not drop the databases made for pgbouncer: " << e.what() << '\n';
     }
   }
   if (!r.mariadb_databases.empty()) {

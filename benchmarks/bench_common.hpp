@@ -75,6 +75,15 @@ const char* postgresql_url();
 // created afresh; the schema is dropped at exit.
 ar::database open_postgresql(std::string_view name);
 
+// PostgreSQL through pgbouncer in transaction pooling mode: the URL in AR_BENCH_PGBOUNCER (with
+// pooler=transaction; scripts/pgbouncer-test-server.sh env prints one as AR_TEST_PGBOUNCER), or
+// nullptr when it is not set (the pgb_ variants are then not registered). Its server must be the
+// one AR_BENCH_POSTGRESQL names, which creates the databases.
+const char* pgbouncer_url();
+// A pooler keeps no search_path: opens (in ar, under `name`) the database ar_bench_<name>, created
+// afresh on the server directly, through pgbouncer; it is dropped at exit.
+ar::database open_pgbouncer(std::string_view name);
+
 // MariaDB: the SOCI connection string in AR_BENCH_MARIADB (the form of ar's mysql:// URLs, whose
 // db names the database the benchmarks' own databases are created from), or nullptr when it is not
 // set (the my_ variants are then not registered at all). The raw MariaDB C API twins are built
@@ -85,10 +94,12 @@ const char* mariadb_url();
 ar::database open_mariadb(std::string_view name);
 
 // Where a workload's database lives; the variants on a server are named with its prefix.
-enum class server { sqlite, postgresql, mariadb };
-// "", "pg_" or "my_".
+// PostgreSQL through pgbouncer (pgb_) has ORM variants only: SOCI names its prepared statements,
+// which a transaction pooler does not keep (soci_on refuses it).
+enum class server { sqlite, postgresql, mariadb, pgbouncer };
+// "", "pg_", "my_" or "pgb_".
 const char* prefix(server at);
-// Opens the database `name` on `at` (open_sqlite, open_postgresql or open_mariadb).
+// Opens the database `name` on `at` (open_sqlite, open_postgresql, open_mariadb or open_pgbouncer).
 ar::database open_on(server at, std::string_view name);
 
 // What a raw twin holds on to. Connections, and everything prepared on them, belong to this

@@ -4,6 +4,8 @@
 //   ar_bench --benchmark_filter='W4|W1/.*/(100|1000)$' --benchmark_min_time=0.05
 //   AR_BENCH_POSTGRESQL='postgresql://host=127.0.0.1 port=5432 dbname=x user=y' ar_bench   # adds pg_ variants
 //   AR_BENCH_MARIADB='mysql://host=127.0.0.1 port=3306 db=x user=y' ar_bench   # adds my_ variants
+//   AR_BENCH_POSTGRESQL=... AR_BENCH_PGBOUNCER='postgresql://host=127.0.0.1 port=6432 dbname=x user=y
+//   pooler=transaction' ar_bench   # adds pgb_ variants of W1, W4, W5, through pgbouncer to that server
 
 #include "bench_common.hpp"
 
@@ -12,12 +14,12 @@
 #include <iostream>
 
 namespace bench {
-void register_query_benchmarks(bool postgresql, bool mariadb);    // W1, W2
-void register_crud_benchmarks(bool mariadb);                      // W3, W5
-void register_loading_benchmarks(bool postgresql, bool mariadb);  // W4, W7
-void register_relation_benchmarks();                              // W8, W9, W10
-void register_render_benchmarks();                                // W11
-void register_grouping_benchmarks();                              // W12
+void register_query_benchmarks(bool postgresql, bool mariadb, bool pgbouncer);    // W1, W2
+void register_crud_benchmarks(bool postgresql, bool mariadb, bool pgbouncer);     // W3, W5
+void register_loading_benchmarks(bool postgresql, bool mariadb, bool pgbouncer);  // W4, W7
+void register_relation_benchmarks();                                              // W8, W9, W10
+void register_render_benchmarks();                                                // W11
+void register_grouping_benchmarks();                                              // W12
 }  // namespace bench
 
 int main(int argc, char** argv) {
@@ -28,9 +30,13 @@ int main(int argc, char** argv) {
     std::cerr << "ar_bench: AR_BENCH_POSTGRESQL is not set: the PostgreSQL variants (pg_*) are skipped\n";
   const bool mariadb = bench::mariadb_url() != nullptr;
   if (!mariadb) std::cerr << "ar_bench: AR_BENCH_MARIADB is not set: the MariaDB variants (my_*) are skipped\n";
-  bench::register_query_benchmarks(postgresql, mariadb);
-  bench::register_crud_benchmarks(mariadb);
-  bench::register_loading_benchmarks(postgresql, mariadb);
+  const bool pgbouncer = bench::pgbouncer_url() != nullptr && postgresql;
+  if (!pgbouncer)
+    std::cerr << "ar_bench: AR_BENCH_PGBOUNCER (and AR_BENCH_POSTGRESQL, the server behind it) is not set: the "
+                 "variants through pgbouncer (pgb_*) are skipped\n";
+  bench::register_query_benchmarks(postgresql, mariadb, pgbouncer);
+  bench::register_crud_benchmarks(postgresql, mariadb, pgbouncer);
+  bench::register_loading_benchmarks(postgresql, mariadb, pgbouncer);
   bench::register_relation_benchmarks();
   bench::register_render_benchmarks();
   bench::register_grouping_benchmarks();

@@ -532,7 +532,7 @@ void W11_raw(benchmark::State& state) {
 
 namespace bench {
 
-void register_crud_benchmarks(bool mariadb) {
+void register_crud_benchmarks(bool postgresql, bool mariadb, bool pgbouncer) {
   using namespace bench_crud;
   using bench::server;
   for (std::size_t n : {1, 10, 25, 50, 100}) {
@@ -568,6 +568,9 @@ void register_crud_benchmarks(bool mariadb) {
 #ifdef AR_BENCH_SQLITECPP
   add("W5/sqlitecpp/1", W5_sqlitecpp);
 #endif
+  // PostgreSQL directly and through pgbouncer (transaction pooling): the ORM variants.
+  if (postgresql) add_pg("W5/pg_orm/1", [](benchmark::State& s) { W5_orm(s, server::postgresql); });
+  if (pgbouncer) add_pg("W5/pgb_orm/1", [](benchmark::State& s) { W5_orm(s, server::pgbouncer); });
   if (mariadb) {
     add_pg("W5/my_orm/1", [](benchmark::State& s) { W5_orm(s, server::mariadb); });
 #ifdef AR_BENCH_HAVE_MARIADB

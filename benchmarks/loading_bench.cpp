@@ -123,21 +123,23 @@ void seed(const ar::database& db, int n) {
 // Where W4 runs: SQLite in memory (every other workload's setting), an SQLite database file (each
 // statement outside a transaction locks and unlocks the file: what an N+1 costs there),
 // PostgreSQL or MariaDB.
-enum class where { memory, file, postgresql, mariadb };
+enum class where { memory, file, postgresql, mariadb, pgbouncer };
 
 // The database of W4's size `n` in `at`, seeded on first use; the models are bound to it.
 const std::string& use(int n, where at) {
   static std::map<std::pair<int, where>, std::string> all;
   auto [it, fresh] = all.try_emplace({n, at});
   if (fresh) {
-    const char* prefix = at == where::postgresql ? "pg_w4_"
-                         : at == where::mariadb  ? "my_w4_"
-                         : at == where::file     ? "file_w4_"
-                                                 : "w4_";
+    const char* prefix = at == where::postgresql  ? "pg_w4_"
+                         : at == where::pgbouncer ? "pgb_w4_"
+                         : at == where::mariadb   ? "my_w4_"
+                         : at == where::file      ? "file_w4_"
+                                                  : "w4_";
     it->second = prefix + std::to_string(n);
-    seed(at == where::postgresql ? bench::open_postgresql(it->second)
-         : at == where::mariadb  ? bench::open_mariadb(it->second)
-                                 : bench::open_sqlite(it->second),
+    seed(at == where::postgresql  ? bench::open_postgresql(it->second)
+         : at == where::pgbouncer ? bench::open_pgbouncer(it->second)
+         : at == where::mariadb   ? bench::open_mariadb(it->second)
+                                  : bench::open_sqlite(it->second),
          n);
   }
   ar::bind<User>(it->second);
@@ -734,7 +736,7 @@ void W7_raw_soci(benchmark::State& state, int n) {
 
 namespace bench {
 
-void register_loading_benchmarks(bool postgresql, bool mariadb) {
+void register_loading_benchmarks(bool postgresql, bool mariadb, bool pgbouncer) {
   using namespace bench_w4;
   // In memory, then the same tree in an SQLite database file, timed in wall-clock time: the lazy
   // walk's 1 + N + 10N statements each lock the file, the eager load's 3 do it three times.
@@ -766,6 +768,16 @@ void register_loading_benchmarks(bool postgresql, bool mariadb) {
 #ifdef AR_BENCH_HAVE_LIBPQ
       add_pg("W4/pg_raw_libpq_join/" + size, [n](benchmark::State& s) { W4_raw_libpq_join(s, n); });
 #endif
+    }
+  // Through pgbouncer in transaction pooling mode: the ORM variants (SOCI's twins name their
+  // statements, which the pooler does not keep).
+  if (pgbouncer)
+    for (int n : w4_sizes) {
+      const std::string size = std::to_string(n);
+      add_pg("W4/pgb_orm_lazy/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::lazy, where::pgbouncer); });
+      add_pg("W4/pgb_orm_auto/" + size,
+             [n](benchmark::State& s) { W4_orm(s, n, strategy::automatic, where::pgbouncer); });
+      add_pg("W4/pgb_orm_eager/" + size, [n](benchmark::State& s) { W4_orm(s, n, strategy::eager, where::pgbouncer); });
     }
   if (mariadb)
     for (int n : w4_sizes) {

@@ -321,7 +321,7 @@ void W2_raw_soci(benchmark::State& state, int n) {
 
 namespace bench {
 
-void register_query_benchmarks(bool postgresql, bool mariadb) {
+void register_query_benchmarks(bool postgresql, bool mariadb, bool pgbouncer) {
   using namespace bench_w1;
   using bench::server;
   for (int n : sizes) {
@@ -338,6 +338,11 @@ void register_query_benchmarks(bool postgresql, bool mariadb) {
       const std::string size = std::to_string(n);
       add_pg("W1/pg_orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, server::postgresql); });
       add_pg("W1/pg_raw_soci/" + size, [n](benchmark::State& s) { W1_raw_soci(s, n, server::postgresql); });
+    }
+  if (pgbouncer)
+    for (int n : sizes) {
+      const std::string size = std::to_string(n);
+      add_pg("W1/pgb_orm/" + size, [n](benchmark::State& s) { W1_orm(s, n, server::pgbouncer); });
     }
   if (mariadb)
     for (int n : sizes) {

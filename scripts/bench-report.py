@@ -16,10 +16,11 @@ goals of issue 8 and issue 22's peer goals, each met or missed; with --all, ever
 every time is the median of the repetitions (Google Benchmark's `_median` aggregate, or the
 median of the repetitions found).
 
-Benchmarks are named W<n>/<variant>/<size>; a PostgreSQL variant starts with pg_ and one on an
-SQLite database file with file_ (W4); both are timed in wall-clock time (their names end in
-/real_time), the ones on SQLite in memory in CPU time. Each backend (sqlite, sqlite file, pg) has
-rows of its own, and a panel of its own in the chart.
+Benchmarks are named W<n>/<variant>/<size>; a PostgreSQL variant starts with pg_, one through
+pgbouncer (transaction pooling) with pgb_, and one on an SQLite database file with file_ (W4); all
+are timed in wall-clock time (their names end in /real_time), the ones on SQLite in memory in CPU
+time. Each backend (sqlite, sqlite file, pg, pgbouncer) has rows of its own, and a panel of its own
+in the chart; the ORM variants through pgbouncer are also set beside the same ones direct.
 
 Writes an SVG chart of W4's time against the number of users (lazy, automatic batching, eager,
 raw sqlite3, raw SOCI, SQLiteCpp), a panel per backend measured (SQLite in memory, an SQLite file,
@@ -47,6 +48,8 @@ BACKENDS = [
     ("sqlite", "", "sqlite", "SQLite in memory (CPU time)"),
     ("sqlite_file", "file_", "sqlite file", "SQLite database file (wall-clock time)"),
     ("postgresql", "pg_", "pg", "PostgreSQL (wall-clock time)"),
+    # The same server through pgbouncer in transaction pooling mode (pooler=transaction): W1, W4, W5.
+    ("pgbouncer", "pgb_", "pgbouncer", "PostgreSQL through pgbouncer (wall-clock time)"),
 ]
 BACKEND_ORDER = {b: i for i, (b, _, _, _) in enumerate(BACKENDS)}
 BACKEND_LABEL = {b: label for b, _, label, _ in BACKENDS}
@@ -215,7 +218,7 @@ def goals(results):
     check("W3 orm (keys read back) <= 1.2x the same with RETURNING (raw_sqlite3_returning)",
           pairs(3, "sqlite", "orm", "raw_sqlite3_returning"), 1.2)
     eager_statements = [(s, v["orm_eager"]["statements"]) for s, v in each(4, "sqlite") if "orm_eager" in v]
-    for backend in ("sqlite_file", "postgresql"):
+    for backend in ("sqlite_file", "postgresql", "pgbouncer"):
         eager_statements += [(f"{BACKEND_LABEL[backend]} {s}", v["orm_eager"]["statements"])
                              for s, v in each(4, backend) if "orm_eager" in v]
     if eager_statements:
@@ -295,6 +298,19 @@ def gp_string(text):
     return "'" + text.replace("'", "''") + "'"
 
 
+def pooler_rows(results):
+    """Each ORM variant measured both through pgbouncer and directly: both times and their ratio."""
+    rows = []
+    for (w, backend, size) in sorted(k for k in results if k[1] == "pgbouncer"):
+        direct = results.get((w, "postgresql", size), {})
+        for variant, v in sorted(results[(w, backend, size)].items()):
+            d = direct.get(variant)
+            r = ratio(v["us"], d["us"]) if d else None
+            rows.append(f"  W{w:<3} {variant:<12} {size:>6}  pgbouncer {fmt_time(v['us']):>10}  "
+                        f"direct {fmt_time(d['us'] if d else None):>10}  {fmt_ratio(r)}")
+    return "\n".join(rows)
+
+
 def chart(results, path, labels=None):
     panels = []
     for backend, _, _, label in BACKENDS:
@@ -368,12 +384,16 @@ def main():
     print(f"  machine: {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
           f"load average {', '.join(f'{x:.2f}' for x in context.get('load_avg', [])) or '?'}; "
           f"{max(reps) if reps else 1} repetition(s), medians")
-    print("  times: SQLite in memory in CPU time, an SQLite file and PostgreSQL (pg) in wall-clock time;"
+    print("  times: SQLite in memory in CPU time, an SQLite file, PostgreSQL (pg) and through pgbouncer in wall-clock time;"
           " ratio = ORM time / twin's time\n")
     print(table(results))
     if any(w == 3 for (w, _, _) in results):
         print("  (W3: orm is compared with raw_sqlite3_returning and sqlitecpp_returning, which read the keys back"
               " as insert_all does; orm_without_keys with raw_sqlite3 and sqlitecpp)")
+    pooled = pooler_rows(results)
+    if pooled:
+        print("\nThrough pgbouncer (transaction pooling) beside PostgreSQL directly, same run (ratio = pgbouncer / direct):")
+        print(pooled)
     print("\nGoals (issue 8; issue 22's C++ peer, SQLiteCpp, and its 1.05x raw sqlite3 goals):")
     print(format_goals(goals(results)))
     if args.all:

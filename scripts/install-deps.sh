@@ -4,7 +4,8 @@
 # is missing. Idempotent.
 #
 #   scripts/install-deps.sh               build + test dependencies
-#   scripts/install-deps.sh --postgresql  ... plus the PostgreSQL 15 server
+#   scripts/install-deps.sh --postgresql  ... plus the PostgreSQL 15 server and pgbouncer (1.18; no
+#                                         service is started: scripts/pgbouncer-test-server.sh runs its own)
 #   scripts/install-deps.sh --mariadb     ... plus the MariaDB server (10.11); no service is
 #                                         started (scripts/mariadb-test-server.sh runs its own)
 set -euo pipefail
@@ -25,10 +26,10 @@ packages=(
 
 for arg in "$@"; do
   case "$arg" in
-    --postgresql) packages+=(postgresql-15) ;;
+    --postgresql) packages+=(postgresql-15 pgbouncer) ;;
     --mariadb) packages+=(mariadb-server mariadb-client libsoci-mysql4.0) ;;
     -h|--help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
       exit 0 ;;
     *) echo "install-deps.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac

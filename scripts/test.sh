@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # THE test command: installs missing dependencies, builds ar (Debug, with
 # AddressSanitizer and UndefinedBehaviorSanitizer) with its tests, docs and
-# benchmarks in build/, starts throwaway PostgreSQL and MariaDB servers and runs
-# every test with ctest (each suite on SQLite, PostgreSQL and MariaDB); then
+# benchmarks in build/, starts throwaway PostgreSQL (and pgbouncer in front of it) and MariaDB
+# servers and runs every test with ctest (each suite on SQLite, PostgreSQL, PostgreSQL through
+# pgbouncer and MariaDB); then
 # fuzzes for a minute per libFuzzer target (scripts/fuzz.sh, clang, build-fuzz/);
 # then builds the concurrency tests with ThreadSanitizer in build-tsan/ and runs
 # them. The servers are stopped on exit, whatever happened.
@@ -55,8 +56,9 @@ cmake --preset "$main_preset" $(generator_for "$BUILD_DIR")
 section "Build (-j$JOBS)"
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
-section "Test servers (PostgreSQL, MariaDB)"
+section "Test servers (PostgreSQL, pgbouncer, MariaDB)"
 stop_servers() {
+  ./scripts/pgbouncer-test-server.sh stop >/dev/null 2>&1 || true
   ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
   # The servers tests start of their own (tests/faults), should a test have died with one running:
@@ -75,6 +77,10 @@ trap stop_servers EXIT
 ./scripts/pg-test-server.sh start
 export "$(./scripts/pg-test-server.sh env)"
 echo "AR_TEST_POSTGRESQL=$AR_TEST_POSTGRESQL"
+# pgbouncer in transaction pooling mode in front of it: the PostgreSQL suites run through it too.
+./scripts/pgbouncer-test-server.sh start
+export "$(./scripts/pgbouncer-test-server.sh env)"
+echo "AR_TEST_PGBOUNCER=$AR_TEST_PGBOUNCER"
 ./scripts/mariadb-test-server.sh start
 export "$(./scripts/mariadb-test-server.sh env)"
 echo "AR_TEST_MARIADB=$AR_TEST_MARIADB"

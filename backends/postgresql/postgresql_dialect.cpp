@@ -15,6 +15,12 @@
 
 namespace ar::backends {
 
+namespace postgresql_native {
+// The value of ar's pooler key (pooler=transaction), taken out of a connection string (a
+// keyword=value word, or a pair of a URI's query); nullopt when it has none. postgresql_native.cpp.
+std::optional<std::string> take_pooler(std::string& connection_string);
+}  // namespace postgresql_native
+
 namespace {
 
 class postgresql_dialect final : public dialect {
@@ -26,17 +32,40 @@ class postgresql_dialect final : public dialect {
   std::string_view driver_name() const override { return "postgresql"; }
 
   // SOCI hands the connection string to libpq as it is: keyword=value pairs, or a URI. A URL such as
-  // postgresql://user:secret@host:5432/app is a libpq URI whole, so libpq gets it whole.
+  // postgresql://user:secret@host:5432/app is a libpq URI whole, so libpq gets it whole. ar's own
+  // key, pooler=transaction (a word, or a pair of the URI's query), is not libpq's: it is left out
+  // to choose, then given back, at the end, for the driver (postgresql_native.cpp) to read.
   std::string driver_connection_string(std::string_view connection, std::string_view url) const override {
-    if (!parses(connection) && parses(url)) return std::string(url);
-    return std::string(connection);
+    std::string own(connection), whole(url);
+    const std::optional<std::string> pooler = postgresql_native::take_pooler(own);
+    postgresql_native::take_pooler(whole);
+    std::string out = !parses(own) && parses(whole) ? whole : own;
+    if (pooler) {
+      if (out.find("://") != std::string::npos)
+        out += (out.find('?') == std::string::npos ? "?pooler=" : "&pooler=") + *pooler;
+      else
+        out += " pooler=" + *pooler;
+    }
+    return out;
+  }
+
+  std::string refuse_connection_string(std::string_view connection) const override {
+    std::string own(connection);
+    const std::optional<std::string> pooler = postgresql_native::take_pooler(own);
+    if (!pooler || *pooler == "transaction") return {};
+    return "has pooler=" + *pooler +
+           ": the only pooler ar knows is pooler=transaction, for a pooler that gives each transaction any of "
+           "its server connections (pgbouncer's pool_mode = transaction); through a session pooler, write no "
+           "pooler at all";
   }
 
   // libpq's own parser finds the password whatever the syntax (quoted, escaped, in a URI); the generic
   // scan adds what a string libpq cannot parse may hold.
   std::vector<std::string> connection_secrets(std::string_view connection) const override {
     std::vector<std::string> out = dialect::connection_secrets(connection);
-    for (const std::string& text : {std::string(connection), "postgresql://" + std::string(connection)}) {
+    std::string without_pooler(connection);
+    postgresql_native::take_pooler(without_pooler);
+    for (const std::string& text : {without_pooler, "postgresql://" + without_pooler}) {
       char* error = nullptr;
       std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> options(PQconninfoParse(text.c_str(), &error),
                                                                              PQconninfoFree);

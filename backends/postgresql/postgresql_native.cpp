@@ -11,6 +11,15 @@
 // (PQsendQuery), which takes several statements in one text. Every call waits for its whole result,
 // so that nothing is ever left pending on the connection (SOCI's BEGIN and COMMIT share it), except
 // a statement past its timeout, whose connection is then dropped.
+//
+// Through a transaction pooler (pooler=transaction in the connection string: pgbouncer's
+// pool_mode = transaction), each transaction, or each statement outside one, may run on another
+// server connection: nothing may live on one from a transaction to the next. Statements then go
+// unnamed (PQsendQueryParams: Parse, Bind and Execute in one message sequence, the values as
+// protocol-level parameters, never spliced), no statement_timeout is SET (the client sends a
+// cancel request, PQcancel, when the timeout passes, and the server's answer to it, SQLSTATE
+// 57014, is the same timeout error), and notices below WARNING are dropped by the client, as the
+// dialect's SET client_min_messages does on a direct connection (the core runs no setup there).
 
 #include "backends/soci_common/soci_session.hpp"
 
@@ -27,6 +36,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -40,6 +50,52 @@ namespace ar::backends {
 namespace postgresql_native {
 
 PGconn* session_handle(soci::session& session);  // postgresql_session_handle.cpp
+
+std::optional<std::string> take_pooler(std::string& connection_string) {
+  // A URI (postgresql://..., or what follows the scheme: user@host/db?...): a pooler=... pair of
+  // its query; else a keyword=value word.
+  const std::size_t query = connection_string.find('?');
+  const std::string_view head = std::string_view(connection_string).substr(0, query);
+  if (connection_string.find("://") != std::string::npos ||
+      (query != std::string::npos && head.find_first_of("= ") == std::string_view::npos)) {
+    if (query == std::string::npos) return std::nullopt;
+    for (std::size_t at = query + 1; at < connection_string.size();) {
+      const std::size_t end = std::min(connection_string.find('&', at), connection_string.size());
+      if (connection_string.compare(at, 7, "pooler=") == 0 && at + 7 <= end) {
+        std::string value = connection_string.substr(at + 7, end - at - 7);
+        // The pair and the separator before it ('?' stays when another pair follows).
+        if (end < connection_string.size())
+          connection_string.erase(at, end + 1 - at);
+        else
+          connection_string.erase(at - 1);
+        return value;
+      }
+      at = end + 1;
+    }
+    return std::nullopt;
+  }
+  for (std::size_t at = 0; at < connection_string.size();) {
+    while (at < connection_string.size() && connection_string[at] == ' ') ++at;
+    std::size_t end = at;
+    while (end < connection_string.size() && connection_string[end] != ' ') ++end;
+    if (connection_string.compare(at, 7, "pooler=") == 0 && at + 7 <= end) {
+      std::string value = connection_string.substr(at + 7, end - at - 7);
+      connection_string.erase(at, end - at);
+      return value;
+    }
+    // A quoted value may hold spaces: skip to its closing quote.
+    const std::size_t quote = connection_string.find('\'', at);
+    if (quote != std::string::npos && quote < end) {
+      std::size_t close = quote + 1;
+      while (close < connection_string.size() && connection_string[close] != '\'')
+        close += connection_string[close] == '\\' ? 2 : 1;
+      end = std::max(end, std::min(close + 1, connection_string.size()));
+      while (end < connection_string.size() && connection_string[end] != ' ') ++end;
+    }
+    at = end;
+  }
+  return std::nullopt;
+}
 
 namespace {
 
@@ -59,9 +115,11 @@ using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 // plus `grace`: a server that has not answered by then (frozen, or cut off) is given up, without a
 // cancel request (which a frozen server would not answer either), and the connection is dropped.
 struct link {
-  explicit link(PGconn* c) noexcept : conn(c) {}
+  link(PGconn* c, bool through_pooler) noexcept : conn(c), pooled(through_pooler) {}
 
   PGconn* conn;
+  // Through a transaction pooler: unnamed statements, the timeout enforced by a cancel request.
+  const bool pooled;
   // SOCI's session, which opened `conn` and closes it: the link goes last, after every statement.
   std::unique_ptr<soci::session> session;
   std::uint64_t statements = 0;  // names the next prepared statement
@@ -120,21 +178,35 @@ struct link {
 
   // Sends a command (`send` returns PQsend*'s answer) and collects its results: the first error
   // if there is one, else the last result, as PQexec. Within the timeout and grace when there is one.
+  // Through a pooler the server has no statement_timeout of the connection's: at the timeout the
+  // client asks the server to cancel the statement (the pooler forwards the request to the server
+  // connection that runs it), then waits `grace` more for its answer before giving up.
   template <class Send>
   result_ptr run(Send send) {
     if (abandoned) throw backend::driver_error("the connection was given up after a statement timed out on it", true);
     std::optional<std::chrono::steady_clock::time_point> deadline;
-    if (timeout.count() > 0) deadline = std::chrono::steady_clock::now() + timeout + grace;
+    bool cancel_at_deadline = false;
+    if (timeout.count() > 0) {
+      deadline = std::chrono::steady_clock::now() + timeout + (pooled ? std::chrono::milliseconds{0} : grace);
+      cancel_at_deadline = pooled;
+    }
+    auto wait_within = [&](short events) {
+      if (wait(events, deadline)) return;
+      if (!cancel_at_deadline) give_up();
+      cancel_at_deadline = false;
+      cancel();
+      deadline = std::chrono::steady_clock::now() + grace;
+    };
     if (send() == 0) fail(nullptr);
     // The connection is non-blocking (attach): what the socket did not take yet is flushed here,
     // within the deadline, so that a large statement to a frozen server cannot block either.
     for (int pending = PQflush(conn); pending != 0; pending = PQflush(conn)) {
       if (pending < 0) fail(nullptr);
-      wait(POLLIN | POLLOUT, deadline);
+      wait_within(POLLIN | POLLOUT);
     }
     result_ptr kept;
     for (;;) {
-      while (deadline && PQisBusy(conn)) wait(POLLIN, deadline);
+      while (deadline && PQisBusy(conn)) wait_within(POLLIN);
       result_ptr next(PQgetResult(conn));
       if (!next) break;
       if (kept && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR) continue;
@@ -162,6 +234,7 @@ struct link {
   // by the rollback of the transaction it ran in, so one made inside a transaction is made again
   // after it. Not in a failed transaction, which refuses it (the statement fails anyway).
   void sync_timeout() {
+    if (pooled) return;  // a SET would stay on a server connection other clients get next
     const PGTransactionStatusType status = PQtransactionStatus(conn);
     if (server_timeout_in_transaction && status == PQTRANS_IDLE) {
       server_timeout = -1;
@@ -176,12 +249,13 @@ struct link {
 
  private:
   // Until the socket is ready for `events` or the deadline (none: as long as it takes); input
-  // that arrived is consumed, as libpq asks of a caller that waits for itself.
-  void wait(short events, std::optional<std::chrono::steady_clock::time_point> deadline) {
+  // that arrived is consumed, as libpq asks of a caller that waits for itself. False: the deadline
+  // has passed.
+  bool wait(short events, std::optional<std::chrono::steady_clock::time_point> deadline) {
     int wait_ms = -1;
     if (deadline) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) give_up();
+      if (left.count() <= 0) return false;
       wait_ms = static_cast<int>(std::min<long long>(left.count(), INT32_MAX));
     }
     pollfd p{PQsocket(conn), events, 0};
@@ -189,6 +263,17 @@ struct link {
     const int ready = ::poll(&p, 1, wait_ms);
     if (ready < 0 && errno != EINTR) fail(nullptr);
     if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && PQconsumeInput(conn) == 0) fail(nullptr);
+    return true;
+  }
+
+  // A cancel request for the statement running (a connection of its own to the server, or the
+  // pooler); whether it arrives in time or not, the statement's answer says what happened.
+  void cancel() noexcept {
+    PGcancel* request = PQgetCancel(conn);
+    if (request == nullptr) return;
+    char why[256];
+    PQcancel(request, why, sizeof why);
+    PQfreeCancel(request);
   }
 
   [[noreturn]] void give_up() {
@@ -480,7 +565,9 @@ class connection final : public backend::connection {
 
   std::unique_ptr<backend::statement> prepare(std::string_view sql, bool persistent) override {
     std::string text = rewrite_placeholders(sql);
-    if (!persistent) return std::make_unique<statement>(link_, std::string(), std::move(text));
+    // Through a transaction pooler a named statement would stay on the server connection it was
+    // prepared on, which the next transaction may not get: every statement goes unnamed.
+    if (!persistent || link_->pooled) return std::make_unique<statement>(link_, std::string(), std::move(text));
     link& l = *link_;
     l.catch_up();
     // SOCI names its own statements st_N: ar's cannot meet them.
@@ -531,12 +618,31 @@ class connection final : public backend::connection {
   std::shared_ptr<link> link_;
 };
 
+// Notices below WARNING dropped, as the dialect's session setup (SET client_min_messages TO
+// WARNING) has the server do on a direct connection; the others printed as libpq does by default.
+void quieter_notices(void*, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const std::string_view level = severity ? severity : "";
+  if (level == "NOTICE" || level == "INFO" || level == "DEBUG" || level == "LOG") return;
+  std::fputs(PQresultErrorMessage(notice), stderr);
+}
+
 class driver final : public backend::driver {
  public:
+  bool transaction_pooled(std::string_view connection_string) const override {
+    std::string text(connection_string);
+    return take_pooler(text) == "transaction";
+  }
+
   // libpq's connect_timeout bounds opening a connection: whole seconds, at least 2 (libpq reads 1 as 2).
   std::unique_ptr<backend::connection> connect(std::string_view connection_string,
                                                std::chrono::milliseconds connect_timeout,
                                                std::chrono::milliseconds) const override {
+    // The dialect keeps pooler=transaction in the string (driver_connection_string): libpq does not
+    // know the key, the driver reads it here.
+    std::string text(connection_string);
+    const bool pooled = take_pooler(text) == "transaction";
+    connection_string = text;
     std::vector<std::pair<std::string, std::string>> parameters;
     if (connect_timeout.count() > 0)
       parameters.emplace_back("connect_timeout",
@@ -547,7 +653,8 @@ class driver final : public backend::driver {
     // Sending never blocks (link::run flushes within the deadline).
     if (PQsetnonblocking(conn, 1) != 0)
       throw backend::driver_error(std::string("libpq refused non-blocking mode: ") + PQerrorMessage(conn));
-    auto l = std::make_shared<link>(conn);
+    if (pooled) PQsetNoticeReceiver(conn, quieter_notices, nullptr);
+    auto l = std::make_shared<link>(conn, pooled);
     l->session = std::move(session);
     return std::make_unique<connection>(std::move(l));
   }

@@ -154,6 +154,9 @@ class database_state {
   ar::naming naming;
   // Its backend's driver (ar/backend/driver.hpp), found by the dialect's driver_name().
   const backend::driver* driver = nullptr;
+  // Its connections go through a transaction pooler (backend::driver::transaction_pooled): no
+  // session setup, no on_connect, no readers, streams inside a transaction. Set before it is shared.
+  bool transaction_pooled = false;
   // Statements prepared on its connections, cached or for one execution (any thread adds).
   std::atomic<std::uint64_t> statements_prepared{0};
   // A hash of dialect::database_identity_sql()'s answer with bit 32 set, read once (by two-phase

@@ -269,7 +269,9 @@ std::unique_ptr<connection> database_state::connect() {
     throw unreachable_server("ar::open: cannot connect to " + shown_url + ": " + why);
   }
   c->has_server = c->backend->has_server();
-  auto setup = dialect.session_setup();
+  // Through a transaction pooler a session's setup would land on whichever server connection ran
+  // it, and be missing from the next: none (on_connect was refused when the database opened).
+  auto setup = transaction_pooled ? std::vector<std::string>{} : dialect.session_setup();
   setup.insert(setup.end(), on_connect.begin(), on_connect.end());
   for (const std::string& sql : setup) {
     try {

@@ -189,7 +189,29 @@ std::shared_ptr<detail::database_state> make_state(std::string_view url, std::st
     throw configuration_error("ar::open: the backend for '" + std::string(d.driver_name()) +
                               "' registered its dialect but no driver named '" + std::string(d.driver_name()) +
                               "' (ar::register_driver)");
+  state->transaction_pooled = state->driver->transaction_pooled(state->driver_connection);
   return state;
+}
+
+// What a database through a transaction pooler cannot have: every statement needing the session a
+// pooler does not keep (a SET of on_connect, a reader's read-only session, its replay position).
+void refuse_for_pooler(const detail::database_state& state, const open_options& options, std::string_view what) {
+  if (!state.transaction_pooled) return;
+  const std::string head =
+      "ar::open: " + std::string(what) + "'" + state.shown_url + "' goes through a transaction pooler";
+  if (!options.on_connect.empty())
+    throw configuration_error(head +
+                              ", and open_options::on_connect is set: a statement run when a connection opens "
+                              "changes one server connection's session, which the pooler gives to any client's "
+                              "next transaction, and the next transaction of this connection may run on another; "
+                              "name the schema in the tables' names, or set the role's defaults on the server "
+                              "(ALTER ROLE ... SET)");
+  if (!options.readers.empty())
+    throw configuration_error(head +
+                              ", and open_options::readers is set: a reader's read-only session and the "
+                              "replication position ar reads there need a session, which the pooler does not "
+                              "keep; open the readers directly, and the writer through the pooler if you wish, as "
+                              "two databases");
 }
 
 // The readers of `writer` (open_options::readers): of its backend, each with a read-only session.
@@ -207,6 +229,11 @@ void add_readers(detail::database_state& writer, const open_options& options) {
     std::vector<std::string> on_connect = options.on_connect;
     for (std::string& sql : d.read_only_session()) on_connect.push_back(std::move(sql));
     auto reader = make_state(url, writer.name, d, options, std::move(on_connect));
+    if (reader->transaction_pooled)
+      throw configuration_error("ar::open: " + what + "'" + reader->shown_url +
+                                "' goes through a transaction pooler: a reader's read-only session (" +
+                                "a SET when its connections open) and the replication position ar reads there need "
+                                "a session, which the pooler does not keep; open each reader directly");
     reader->is_reader = true;
     writer.readers.push_back(std::move(reader));
   }
@@ -244,6 +271,7 @@ database open(std::string_view url, std::string_view name, const open_options& o
     throw configuration_error("ar::open: open_options::reader_max_lag cannot be negative (std::nullopt: no bound)");
 
   auto state = make_state(url, name, d, options, options.on_connect);
+  refuse_for_pooler(*state, options, "the URL ");
   {
     auto& r = detail::the_registry();
     std::lock_guard lock(r.mutex);

@@ -3,6 +3,8 @@
 // spells the cursor's statements; the sequence (DECLARE, FETCH until a batch comes back short,
 // CLOSE) is here, out of the template.
 
+#include "exec/database_state.hpp"
+
 #include <ar/database.hpp>
 #include <ar/stream.hpp>
 
@@ -38,6 +40,9 @@ struct stream_cursor::impl {
   std::string name;
   std::string fetch_sql;
   bool open_on_server = false;
+  // Through a transaction pooler, outside a transaction: the stream's own BEGIN ... COMMIT around
+  // its cursor, which lives on one server connection, the one the transaction holds.
+  bool own_transaction = false;
   bool fetched_once = false;
   std::size_t last_batch = 0;
 
@@ -57,7 +62,19 @@ struct stream_cursor::impl {
     } catch (...) {
       // The cursor dies with the connection at the latest.
     }
+    end_own_transaction();
     pin.reset();
+  }
+
+  // The transaction the stream began for its cursor, committed (a failed one: the server rolls it
+  // back). If even that fails, the connection is broken and dropped with its transaction.
+  void end_own_transaction() noexcept {
+    if (!own_transaction) return;
+    own_transaction = false;
+    try {
+      run(*pin, db.dialect().commit_transaction(), {}, {}, {}, cache_policy::once);
+    } catch (...) {
+    }
   }
 };
 
@@ -75,7 +92,16 @@ stream_cursor::stream_cursor(const ar::database& db, std::string sql, std::vecto
     return;
   }
   s.pin.emplace(detail::state_of(s.db));
-  run(*s.pin, declare, s.params, {}, {}, cache_policy::once);
+  if (detail::state_of(s.db).transaction_pooled && !s.db.in_transaction()) {
+    run(*s.pin, d.begin_transaction(), {}, {}, {}, cache_policy::once);
+    s.own_transaction = true;
+  }
+  try {
+    run(*s.pin, declare, s.params, {}, {}, cache_policy::once);
+  } catch (...) {
+    s.end_own_transaction();
+    throw;
+  }
   s.open_on_server = true;
   s.fetch_sql = d.fetch_cursor(s.name, stream_batch_rows);
 }

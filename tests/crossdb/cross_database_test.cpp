@@ -298,7 +298,8 @@ TEST_P(cross_database, a_write_that_fails_after_changing_another_database_says_t
 INSTANTIATE_TEST_SUITE_P(pairs, cross_database,
                          ::testing::Values(placement{"postgresql", "sqlite"}, placement{"sqlite", "postgresql"},
                                            placement{"sqlite_file", "sqlite_file"}, placement{"postgresql", "mariadb"},
-                                           placement{"mariadb", "postgresql"}, placement{"mariadb", "sqlite"}),
+                                           placement{"mariadb", "postgresql"}, placement{"mariadb", "sqlite"},
+                                           placement{"postgresql_pgbouncer", "postgresql"}),
                          placement_name);
 
 }  // namespace

@@ -170,7 +170,7 @@ class chinook_backends : public ::testing::TestWithParam<std::string> {
   // than a cent of the exact total: printed to its 2 places, it is that total.
   std::string exact_text(std::string_view expression) const {
     if (GetParam() == "sqlite") return "printf('%.2f', " + std::string(expression) + ")";
-    if (GetParam() == "postgresql") return "CAST(" + std::string(expression) + " AS TEXT)";
+    if (ar_test::engine_of(GetParam()) == "postgresql") return "CAST(" + std::string(expression) + " AS TEXT)";
     return "CAST(" + std::string(expression) + " AS CHAR)";
   }
 

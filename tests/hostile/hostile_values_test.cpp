@@ -237,7 +237,7 @@ bool stores(const ar_test::capabilities& caps, bytes kind) {
 void expect_refusal_message(const std::string& backend, bytes kind, const std::string& message) {
   if (kind == bytes::nul) {
     EXPECT_NE(message.find("NUL"), std::string::npos) << message;
-  } else if (backend == "postgresql") {
+  } else if (ar_test::engine_of(backend) == "postgresql") {
     EXPECT_NE(message.find("invalid byte sequence for encoding \"UTF8\""), std::string::npos) << message;
   } else if (backend == "mariadb") {
     EXPECT_NE(message.find("Incorrect string value"), std::string::npos) << message;

@@ -591,7 +591,7 @@ TEST_P(loading, first_eager_loads_too) {
 
 TEST_P(loading, key_lists_past_the_bind_limit_are_split) {
   // The quickest way each database has to make many rows by itself.
-  if (GetParam() == "postgresql") {
+  if (ar_test::engine_of(GetParam()) == "postgresql") {
     db.execute(R"(INSERT INTO "users" ("username") SELECT 'bulk' || g FROM generate_series(1, 70000) AS g)");
   } else if (GetParam() == "mariadb") {
     db.execute("INSERT INTO `users` (`username`) SELECT CONCAT('bulk', seq) FROM seq_1_to_70000");

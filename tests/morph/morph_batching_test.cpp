@@ -207,7 +207,7 @@ TEST_P(morph_batching, key_lists_past_the_bind_limit_are_split) {
   (void)(ar::from<mb_comment>(db) | ar::delete_all);
   constexpr int n = 70000;
   // The quickest way each database has to make many rows by itself: n posts, a comment on each.
-  if (GetParam() == "postgresql") {
+  if (ar_test::engine_of(GetParam()) == "postgresql") {
     db.execute(R"(INSERT INTO "mb_posts" ("title") SELECT 'bulk' || g FROM generate_series(1, 70000) AS g)");
   } else if (GetParam() == "mariadb") {
     db.execute("INSERT INTO `mb_posts` (`title`) SELECT CONCAT('bulk', seq) FROM seq_1_to_70000");

@@ -7,6 +7,7 @@
 // purpose, never slip through a substring search.
 
 #include "../support/backends.hpp"
+#include "../support/streams.hpp"
 #include "../support/golden_models.hpp"
 #include "../support/models.hpp"
 
@@ -39,7 +40,7 @@ struct golden_text {
 
   const std::string& on(const std::string& backend) const {
     if (backend == "sqlite") return sqlite;
-    if (backend == "postgresql") return postgresql;
+    if (ar_test::engine_of(backend) == "postgresql") return postgresql;
     if (backend == "mariadb") return mariadb;
     ADD_FAILURE() << "no golden SQL for backend '" << backend << "': add its text to every golden of " << __FILE__;
     static const std::string none;
@@ -159,10 +160,10 @@ TEST_P(golden_sql, a_stream_reads_with_the_dialects_cursor_statements) {
     ++rows;
   }
   EXPECT_EQ(rows, 3u);
-  if (GetParam() == "postgresql") {
+  if (ar_test::engine_of(GetParam()) == "postgresql") {
     // A server-side cursor read in batches (the last one comes back short: no FETCH finds the end).
     // Its name is unique in the process (ar_stream_<n>): read from the DECLARE.
-    const std::vector<std::string> got = counter.statements();
+    const std::vector<std::string> got = ar_test::stream_statements(GetParam(), counter.statements());
     ASSERT_EQ(got.size(), 3u);
     const std::string head = R"(DECLARE ")";
     ASSERT_EQ(got[0].rfind(head, 0), 0u) << got[0];

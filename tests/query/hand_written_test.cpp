@@ -5,6 +5,7 @@
 // rows one at a time, as ar::stream does.
 
 #include "../support/backends.hpp"
+#include "../support/streams.hpp"
 #include "../support/models.hpp"
 
 #include <ar/ar.hpp>
@@ -312,7 +313,7 @@ TEST_P(hand_written, sql_stream_reads_rows_as_they_come_in_one_statement_or_one_
     }
   }  // destroyed before its end
   EXPECT_EQ(first, (std::vector<std::string>{"many0", "many1", "many2"}));
-  const std::vector<std::string> sent = counter.statements();
+  const std::vector<std::string> sent = ar_test::stream_statements(GetParam(), counter.statements());
   if (db.dialect().driver_name() == "postgresql") {
     // DECLARE, one FETCH of ar::stream_batch_rows (1000 of the 10,000 rows), CLOSE.
     ASSERT_EQ(sent.size(), 3u);
@@ -339,7 +340,7 @@ TEST_P(hand_written, sql_stream_reads_rows_as_they_come_in_one_statement_or_one_
   EXPECT_EQ(n, 10'000u);
   EXPECT_GT(length, 40'000u);
   if (db.dialect().driver_name() == "postgresql") {
-    EXPECT_EQ(counter.count(), 1u + 11u + 1u);
+    EXPECT_EQ(ar_test::stream_statements(GetParam(), counter.statements()).size(), 1u + 11u + 1u);
   } else {
     EXPECT_EQ(counter.count(), 1u);
   }
@@ -369,7 +370,7 @@ TEST_P(hand_written, a_sql_stream_destroyed_early_frees_its_connection) {
   }
   // On PostgreSQL, its cursor is closed when it goes.
   if (single.dialect().driver_name() == "postgresql") {
-    EXPECT_EQ(counter.statements().back().rfind("CLOSE ", 0), 0u);
+    EXPECT_EQ(ar_test::stream_statements(GetParam(), counter.statements()).back().rfind("CLOSE ", 0), 0u);
   }
   EXPECT_EQ(ar::execute(single, "DELETE FROM users WHERE user_name <> ?", "many0"), 2999u);
 }
@@ -407,8 +408,9 @@ TEST_P(hand_written, a_sql_stream_of_another_shape_is_an_error_naming_the_column
     EXPECT_THROW((void)refused.begin(), ar::database_error);
     // On PostgreSQL the cursor is closed at once, the stream still alive.
     if (db.dialect().driver_name() == "postgresql") {
-      ASSERT_EQ(counter.statements().size(), 3u);
-      EXPECT_EQ(counter.statements()[2].rfind("CLOSE ", 0), 0u) << counter.statements()[2];
+      const std::vector<std::string> sent = ar_test::stream_statements(GetParam(), counter.statements());
+      ASSERT_EQ(sent.size(), 3u);
+      EXPECT_EQ(sent[2].rfind("CLOSE ", 0), 0u) << sent[2];
     }
   }
   EXPECT_TRUE(refused.begin() == refused.end());

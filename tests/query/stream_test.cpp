@@ -142,7 +142,7 @@ std::size_t resident_kib() {
 
 TEST_P(streams, memory_stays_flat_over_a_million_rows) {
   constexpr std::int64_t rows = 1'000'000;
-  if (GetParam() == "postgresql")
+  if (ar_test::engine_of(GetParam()) == "postgresql")
     db.execute(R"(INSERT INTO "users" ("user_name") SELECT 'user' || g FROM generate_series(1, 1000000) AS g)");
   else if (GetParam() == "mariadb")
     db.execute("INSERT INTO `users` (`user_name`) SELECT CONCAT('user', seq) FROM seq_1_to_1000000");

@@ -120,7 +120,7 @@ class composite_fk : public ar_test::backend_test {
   // of n row values: a list of rows (MariaDB), a VALUES subquery (SQLite), one whose first row is
   // cast to the columns' types (PostgreSQL).
   std::string row_in(std::size_t n) const {
-    const bool pg = GetParam() == "postgresql";
+    const bool pg = ar_test::engine_of(GetParam()) == "postgresql";
     std::string list = GetParam() == "mariadb" ? "(" : "(VALUES ";
     for (std::size_t i = 0; i < n; ++i)
       list += i ? ", (?, ?)" : pg ? "(CAST(? AS TEXT), CAST(? AS INTEGER))" : "(?, ?)";
@@ -354,7 +354,7 @@ TEST_P(composite_fk, key_lists_past_the_bind_limit_are_split_per_row_value) {
   const std::string count = std::to_string(n);
   cfk_shop bulk{"bulk", "bulk-city"};  // the orders' shop: their foreign key refers to it
   ar::insert(db, bulk);
-  if (GetParam() == "postgresql") {
+  if (ar_test::engine_of(GetParam()) == "postgresql") {
     db.execute(
         R"(INSERT INTO "cfk_orders" ("shop_code", "order_no", "customer") SELECT 'bulk', g, 'c' FROM generate_series(1, )" +
         count + ") AS g");
@@ -386,9 +386,9 @@ TEST_P(composite_fk, key_lists_past_the_bind_limit_are_split_per_row_value) {
   for (const std::string& sql : counter.statements()) {
     // No statement binds more parameters than the backend takes.
     EXPECT_LE(static_cast<std::size_t>(std::count(sql.begin(), sql.end(),
-                                                  GetParam() == "postgresql" ? '$'
-                                                  : GetParam() == "mariadb"  ? ':'
-                                                                             : '?')),
+                                                  ar_test::engine_of(GetParam()) == "postgresql" ? '$'
+                                                  : GetParam() == "mariadb"                      ? ':'
+                                                                                                 : '?')),
               limit);
   }
 }

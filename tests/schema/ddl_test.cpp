@@ -398,7 +398,7 @@ TEST_P(ddl, long_names_are_cut_to_the_backends_limit_and_stay_unique) {
     EXPECT_NE(sql[0].find(full_fk), std::string::npos) << sql[0];  // SQLite keeps any length
   } else {
     EXPECT_EQ(sql[0].find(full_fk), std::string::npos) << sql[0];
-    const std::size_t limit = GetParam() == "postgresql" ? 63 : 64;
+    const std::size_t limit = ar_test::engine_of(GetParam()) == "postgresql" ? 63 : 64;
     const std::size_t at = sql[0].find("fk_ddl_a_table");
     ASSERT_NE(at, std::string::npos);
     const std::size_t end = sql[0].find_first_of("`\"", at);
@@ -513,7 +513,7 @@ const std::vector<std::string>& expected_post_ddl(const std::string& backend) {
       R"sql(CONSTRAINT `check_ddl_posts_on_level` CHECK (`level` IN (1, 5)), )sql"
       R"sql(INDEX `index_ddl_posts_on_title` (`title`), )sql"
       R"sql(INDEX `index_ddl_posts_on_editor_id` (`editor_id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin)sql"};
-  return backend == "sqlite" ? sqlite : backend == "postgresql" ? postgresql : mariadb;
+  return backend == "sqlite" ? sqlite : ar_test::engine_of(backend) == "postgresql" ? postgresql : mariadb;
 }
 
 }  // namespace

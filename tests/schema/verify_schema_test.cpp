@@ -177,7 +177,7 @@ struct vs_ranged {
 };
 
 TEST_P(verify_schema_test, a_mapped_type_is_checked_for_the_values_it_writes_not_its_stored_type) {
-  const bool mariadb = GetParam() == "mariadb", postgresql = GetParam() == "postgresql";
+  const bool mariadb = GetParam() == "mariadb", postgresql = ar_test::engine_of(GetParam()) == "postgresql";
   const auto create = [&](const char* small, const char* middle, const char* medium) {
     db.execute("CREATE TABLE " + q(db, "vs_ranged") + " (" + q(db, "id") + " BIGINT NOT NULL PRIMARY KEY, " +
                q(db, "ratio") + (mariadb ? " FLOAT" : " REAL") + " NOT NULL, " + q(db, "small") + " " + small +
@@ -394,7 +394,7 @@ bool holds(std::string_view scheme, std::string_view catalog_type, value_type fi
 
 TEST(column_type_holds, every_dialect_holds_what_its_own_ddl_writes) {
   for (const std::string& scheme : ar_test::registered_backends()) {
-    const ar::dialect* d = ar::find_dialect(scheme);
+    const ar::dialect* d = ar::find_dialect(ar_test::engine_of(scheme));
     ASSERT_NE(d, nullptr) << scheme;
     for (value_type t : {value_type::int32, value_type::int64, value_type::float64, value_type::boolean,
                          value_type::text, value_type::time, value_type::date, value_type::bytes, value_type::uuid,

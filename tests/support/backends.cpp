@@ -1,4 +1,5 @@
 #include "backends.hpp"
+#include "streams.hpp"
 
 #include <soci/soci.h>
 
@@ -24,6 +25,7 @@ struct opened {
   std::string schema;            // PostgreSQL only
   std::string mariadb_database;  // MariaDB only: dropped after the connections are closed
   std::string file;              // SQLite files: removed after the connections are closed
+  std::string pooled_database;   // PostgreSQL through pgbouncer: emptied after the test
   std::string url;               // what ar::open was given, for open_backend_again
 };
 
@@ -32,13 +34,24 @@ std::vector<opened>& opened_databases() {
   return all;
 }
 
-std::string postgresql_url() {
-  const char* url = std::getenv("AR_TEST_POSTGRESQL");
-  if (!url || !*url)
-    throw std::runtime_error(
-        "AR_TEST_POSTGRESQL is not set: run the suite through scripts/test.sh, or point it at a server, "
-        "e.g. AR_TEST_POSTGRESQL='postgresql://host=127.0.0.1 port=55433 dbname=ar_test user=postgres'");
+// The server URL in the environment variable `variable`; else an error that says how to get one.
+std::string server_url(const char* variable, const std::string& how) {
+  const char* url = std::getenv(variable);
+  if (!url || !*url) throw std::runtime_error(std::string(variable) + " is not set: " + how);
   return url;
+}
+
+std::string postgresql_url() {
+  return server_url("AR_TEST_POSTGRESQL",
+                    "run the suite through scripts/test.sh, or point it at a server, e.g. "
+                    "AR_TEST_POSTGRESQL='postgresql://host=127.0.0.1 port=55433 dbname=ar_test user=postgres'");
+}
+
+std::string pgbouncer_url() {
+  return server_url("AR_TEST_PGBOUNCER",
+                    "run the suite through scripts/test.sh, or start pgbouncer in front of the AR_TEST_POSTGRESQL "
+                    "server (scripts/pgbouncer-test-server.sh start) and export "
+                    "\"$(scripts/pgbouncer-test-server.sh env)\"");
 }
 
 std::string mariadb_url() {
@@ -106,6 +119,58 @@ void mariadb_bootstrap_run(const std::string& sql) {
   }
 }
 
+// The databases the postgresql_pgbouncer backend works in, made by this process through the
+// PostgreSQL server directly (not through the pooler): the n-th open_backend of a test gets the
+// n-th, so that two databases a test opens are apart as two schemas are on "postgresql". Emptied
+// after each test (close_backends), dropped when the process ends.
+struct pooled_databases {
+  std::vector<std::string> names;
+  std::size_t in_use = 0;
+
+  std::string direct(const std::string& database) const {
+    return with_database(connection_string(postgresql_url()), database);
+  }
+  std::string next() {
+    if (in_use == names.size()) {
+      const std::string name = "ar_pgb_" + std::to_string(::getpid()) + "_" + std::to_string(names.size());
+      soci::session admin("postgresql", connection_string(postgresql_url()));
+      admin << "SET client_min_messages TO WARNING";
+      admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)";
+      admin << "CREATE DATABASE " + name;
+      names.push_back(name);
+    }
+    return names[in_use++];
+  }
+  // Every table, type and sequence the test made, gone: the public schema made anew.
+  void empty_all() {
+    for (std::size_t i = 0; i < in_use; ++i) {
+      soci::session cleanup("postgresql", direct(names[i]));
+      cleanup << "SET client_min_messages TO WARNING";
+      cleanup << "DROP SCHEMA IF EXISTS public CASCADE";
+      cleanup << "CREATE SCHEMA public";
+    }
+    in_use = 0;
+  }
+  pooled_databases() = default;
+  pooled_databases(const pooled_databases&) = delete;
+  pooled_databases& operator=(const pooled_databases&) = delete;
+  ~pooled_databases() {
+    try {
+      if (names.empty()) return;
+      soci::session admin("postgresql", connection_string(postgresql_url()));
+      admin << "SET client_min_messages TO WARNING";
+      // FORCE: pgbouncer keeps its server connections to them open.
+      for (const std::string& name : names) admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)";
+    } catch (...) {
+    }
+  }
+};
+
+pooled_databases& pooled() {
+  static pooled_databases all;
+  return all;
+}
+
 std::string unique_suffix() {
   static std::atomic<int> counter{0};
   return std::to_string(::getpid()) + "_" + std::to_string(counter++);
@@ -123,6 +188,11 @@ const ar::dialect& dialect_of_backend(const std::string& backend) {
 
 }  // namespace
 
+std::string engine_of(const std::string& backend) {
+  if (backend == "postgresql_pgbouncer") return "postgresql";
+  return backend;
+}
+
 const std::vector<std::string>& registered_backends() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
@@ -131,6 +201,8 @@ const std::vector<std::string>& registered_backends() {
       const std::size_t comma = std::min(list.find(',', at), list.size());
       const std::string backend(list.substr(at, comma - at));
       if (!backend.empty()) out.push_back(backend == "mysql" ? "mariadb" : backend);
+      // The PostgreSQL server again, through pgbouncer in transaction pooling mode.
+      if (backend == "postgresql") out.emplace_back("postgresql_pgbouncer");
       at = comma + 1;
     }
     return out;
@@ -141,7 +213,7 @@ const std::vector<std::string>& registered_backends() {
 ar::database open_backend(const std::string& backend, const std::string& name, ar::open_options options) {
   if (backend == "sqlite") {
     auto db = ar::open("sqlite3://db=:memory:", name, options);
-    opened_databases().push_back({db, {}, {}, {}, {}});
+    opened_databases().push_back({db, {}, {}, {}, {}, {}});
     return db;
   }
   if (backend == "sqlite_file") {
@@ -151,7 +223,7 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     std::remove(path.c_str());
     const std::string url = "sqlite3://db=" + path + " timeout=10";
     auto db = ar::open(url, name, options);
-    opened_databases().push_back({db, {}, {}, path, url});
+    opened_databases().push_back({db, {}, {}, path, {}, url});
     return db;
   }
   if (backend == "postgresql") {
@@ -161,7 +233,16 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     auto db = ar::open(postgresql_url(), name, options);
     db.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     db.execute("CREATE SCHEMA " + schema);
-    opened_databases().push_back({db, schema, {}, {}, postgresql_url()});
+    opened_databases().push_back({db, schema, {}, {}, {}, postgresql_url()});
+    return db;
+  }
+  if (backend == "postgresql_pgbouncer") {
+    // A database of its own (a pooler keeps no search_path: no schema per test), named in the URL.
+    const std::string url = pgbouncer_url();
+    const std::string database = pooled().next();
+    const std::string own_url = url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database);
+    auto db = ar::open(own_url, name, options);
+    opened_databases().push_back({db, {}, {}, {}, database, own_url});
     return db;
   }
   if (backend == "mariadb") {
@@ -171,7 +252,7 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     const std::string database = "ar_test_" + unique_suffix();
     mariadb_bootstrap_run("DROP DATABASE IF EXISTS `" + database + "`");
     mariadb_bootstrap_run("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
-    opened_databases().push_back({{}, {}, database, {}, {}});
+    opened_databases().push_back({{}, {}, database, {}, {}, {}});
     const std::string own_url = url.substr(0, url.find("://") + 3) + with_database(connection_string(url), database);
     auto db = ar::open(own_url, name, options);
     opened_databases().back().db = db;
@@ -183,7 +264,7 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
   const ar::dialect& d = dialect_of_backend(backend);
   if (d.driver_name() == "sqlite3") {
     auto db = ar::open(backend + "://db=:memory:", name, options);
-    opened_databases().push_back({db, {}, {}, {}, {}});
+    opened_databases().push_back({db, {}, {}, {}, {}, {}});
     return db;
   }
   throw std::invalid_argument("test backend '" + backend +
@@ -200,7 +281,7 @@ ar::database open_backend_again(const ar::database& first, const std::string& na
     if (!o.schema.empty()) options.on_connect.push_back("SET search_path TO " + o.schema);
     auto db = ar::open(o.url, name, options);
     // Cleaned up through the first handle: this one only needs closing.
-    opened_databases().push_back({db, {}, {}, {}, {}});
+    opened_databases().push_back({db, {}, {}, {}, {}, {}});
     return db;
   }
   throw std::invalid_argument("open_backend_again: '" + first.name() + "' was not opened by open_backend");
@@ -228,8 +309,17 @@ void close_backends() {
     if (!o.mariadb_database.empty()) mariadb_databases.push_back(o.mariadb_database);
     if (!o.file.empty()) files.push_back(o.file);
   }
+  const bool pooled_used = std::any_of(opened_databases().begin(), opened_databases().end(),
+                                       [](const opened& o) { return !o.pooled_database.empty(); });
   opened_databases().clear();
   ar::close_all();
+  if (pooled_used) {
+    try {
+      pooled().empty_all();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "could not empty the test databases through pgbouncer: " << e.what();
+    }
+  }
   // After the connections are gone: a transaction left open would hold locks DROP waits for.
   for (const std::string& database : mariadb_databases) {
     try {
@@ -243,6 +333,15 @@ void close_backends() {
     std::remove((f + "-journal").c_str());
     std::remove((f + "-wal").c_str());
   }
+}
+
+std::vector<std::string> stream_statements(const std::string& backend, std::vector<std::string> sent) {
+  const bool own_transaction = backend == "postgresql_pgbouncer";
+  const bool has = sent.size() >= 2 && sent.front() == "BEGIN" && sent.back() == "COMMIT";
+  EXPECT_EQ(has, own_transaction) << "a stream on " << backend << " sent " << sent.size() << " statements, "
+                                  << (sent.empty() ? std::string("none") : "the first " + sent.front());
+  if (has) sent = std::vector<std::string>(sent.begin() + 1, sent.end() - 1);
+  return sent;
 }
 
 std::string sql_for(const ar::dialect& d, std::string_view text) {
@@ -272,6 +371,7 @@ std::string sql_for(const ar::dialect& d, std::string_view text) {
 }
 
 capabilities capabilities_of(const std::string& backend) {
+  if (backend == "postgresql_pgbouncer") return capabilities_of("postgresql");
   if (backend != "sqlite" && backend != "sqlite_file" && backend != "postgresql" && backend != "mariadb") {
     // A backend added since has the capabilities of the database under it.
     const std::string_view under = dialect_of_backend(backend).driver_name();

@@ -3,8 +3,10 @@
 
 // The backends every suite runs on: each backend the library is built with (AR_BACKENDS, the list
 // that registers them), so a new one is picked up without editing a test. SQLite is in memory;
-// PostgreSQL is the server named by AR_TEST_POSTGRESQL, MariaDB the one named by AR_TEST_MARIADB
-// (scripts/test.sh starts both). A missing server fails the test: never skipped.
+// PostgreSQL is the server named by AR_TEST_POSTGRESQL, MariaDB the one named by AR_TEST_MARIADB,
+// and PostgreSQL is run again through pgbouncer in transaction pooling mode, named by
+// AR_TEST_PGBOUNCER (scripts/test.sh starts all three). A missing server fails the test: never
+// skipped.
 
 #include <ar/ar.hpp>
 
@@ -18,13 +20,20 @@ namespace ar_test {
 
 // The name each registered backend's tests carry (their ctest suffix), in registration order: the
 // backend's folder name, except mysql, whose servers the suites run against are MariaDB
-// ("mariadb"). Today: "sqlite", "postgresql", "mariadb".
+// ("mariadb"), and after postgresql, "postgresql_pgbouncer": the same server through pgbouncer
+// (pool_mode = transaction, pooler=transaction in the URL). Today: "sqlite", "postgresql",
+// "postgresql_pgbouncer", "mariadb".
 const std::vector<std::string>& registered_backends();
+
+// The database engine under a test backend, for the tests that pick SQL or expectations by
+// dialect: "postgresql" for postgresql_pgbouncer, else the name itself.
+std::string engine_of(const std::string& backend);
 
 // Opens the backend under `name` in a fresh namespace: a new in-memory database ("sqlite"), a new
 // file ("sqlite_file", for pools of more than one connection), a new PostgreSQL schema on every
-// connection's search path, a new MariaDB database named in the connection string. `options` go
-// to ar::open.
+// connection's search path, a new MariaDB database named in the connection string, a PostgreSQL
+// database of the process's own through pgbouncer ("postgresql_pgbouncer": made once, emptied
+// after each test; a pooler keeps no search_path). `options` go to ar::open.
 ar::database open_backend(const std::string& backend, const std::string& name = "default",
                           ar::open_options options = {});
 // Opens another handle, under `name`, onto what open_backend opened as `first` (the same SQLite file,

@@ -52,10 +52,11 @@ std::string unique_name() {
   return "ar_chinook_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
 }
 
-// The connection string of a MariaDB URL with its db= replaced by `database`.
-std::string with_database(const std::string& url, const std::string& database) {
+// The connection string of a MariaDB URL with its db= replaced by `database` (`key`: dbname= for
+// PostgreSQL's).
+std::string with_database(const std::string& url, const std::string& database, const std::string& key = "db=") {
   std::istringstream words(url.substr(url.find("://") + 3));
-  std::string out = url.substr(0, url.find("://") + 3) + "db=" + database, word;
+  std::string out = url.substr(0, url.find("://") + 3) + key + database, word;
   while (words >> word)
     if (word.rfind("db=", 0) != 0 && word.rfind("dbname=", 0) != 0) out += " " + word;
   return out;
@@ -186,6 +187,17 @@ chinook_database::chinook_database(const std::string& backend) : backend_(backen
     raw_connection(drop_url_).run("CREATE SCHEMA " + name);
     url_ = drop_url_ + " options='-c search_path=" + name + "'";
     raw_.emplace(url_);
+    raw_->run("SET client_min_messages TO WARNING");
+    for (const std::string& s : statements_of(read_file(source / "tests/data/chinook/Chinook_PostgreSql.sql")))
+      raw_->run(s);
+  } else if (backend == "postgresql_pgbouncer") {
+    // A pooler passes no startup options (search_path): a database of its own, loaded directly,
+    // read by ar through pgbouncer.
+    drop_url_ = environment("AR_TEST_POSTGRESQL");
+    drop_sql_ = "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)";
+    raw_connection(drop_url_).run("CREATE DATABASE " + name);
+    url_ = with_database(environment("AR_TEST_PGBOUNCER"), name, "dbname=");
+    raw_.emplace(with_database(drop_url_, name, "dbname="));
     raw_->run("SET client_min_messages TO WARNING");
     for (const std::string& s : statements_of(read_file(source / "tests/data/chinook/Chinook_PostgreSql.sql")))
       raw_->run(s);

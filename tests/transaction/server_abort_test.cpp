@@ -130,9 +130,9 @@ TEST_P(server_aborts, a_refused_statement_carries_the_backends_code_and_kind) {
     ar::insert(db, twin);
     FAIL() << "expected ar::database_error";
   } catch (const ar::database_error& e) {
-    const std::string expected = GetParam() == "postgresql" ? "23505"  // unique_violation
-                                 : GetParam() == "mariadb"  ? "1062"   // ER_DUP_ENTRY
-                                                            : "1555";   // SQLITE_CONSTRAINT_PRIMARYKEY
+    const std::string expected = ar_test::engine_of(GetParam()) == "postgresql" ? "23505"  // unique_violation
+                                 : GetParam() == "mariadb"                      ? "1062"   // ER_DUP_ENTRY
+                                                           : "1555";  // SQLITE_CONSTRAINT_PRIMARYKEY
     EXPECT_EQ(e.code(), expected) << e.what();
     EXPECT_EQ(e.kind(), ar::error_kind::unique_violation);
     EXPECT_FALSE(e.retryable());
@@ -234,7 +234,7 @@ TEST_P(server_ended_transactions,
     end_it_by_a_failed_statement(a);
     EXPECT_THROW(attempt.commit(), ar::transaction_aborted);
   }
-  if (GetParam() == "postgresql") {
+  if (ar_test::engine_of(GetParam()) == "postgresql") {
     // Only the savepoint's part was lost: the transaction goes on and commits.
     user b{0, "b", std::nullopt};
     ar::insert(db, b);
@@ -249,8 +249,8 @@ TEST_P(server_ended_transactions,
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, server_ended_transactions, ::testing::Values("sqlite", "postgresql"),
-                         ::ar_test::backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, server_ended_transactions,
+                         ::testing::Values("sqlite", "postgresql", "postgresql_pgbouncer"), ::ar_test::backend_name);
 
 // SQLite's "database or disk is full" (SQLITE_FULL, here a page limit: PRAGMA max_page_count). SQLite
 // undoes the statement alone when it wrote a statement journal (a statement with RETURNING does),

@@ -151,6 +151,14 @@ class AR_API driver {
   virtual std::unique_ptr<connection> connect(std::string_view connection_string,
                                               std::chrono::milliseconds connect_timeout,
                                               std::chrono::milliseconds statement_timeout) const = 0;
+  // Whether connections made with this connection string go through a transaction pooler (such as
+  // pgbouncer's pool_mode = transaction, which PostgreSQL's driver is told by pooler=transaction):
+  // each transaction, and each statement outside one, may then run on another server connection,
+  // so nothing of a session survives from one to the next. The driver then keeps nothing on the
+  // server between transactions (no named prepared statements, no SET), and the core refuses what
+  // needs a session (open_options::on_connect, readers), runs no session setup of the dialect's,
+  // and reads a stream's cursor inside a transaction. Default: false.
+  virtual bool transaction_pooled(std::string_view /*connection_string*/) const { return false; }
 };
 
 }  // namespace ar::backend
