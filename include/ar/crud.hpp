@@ -904,7 +904,7 @@ AR_API std::size_t record_shard(const table_meta* model, std::span<const column_
 // The database a write of `record` goes to: its model's, or its shard.
 template <model M>
 database write_database(const M& record) {
-  if (sharding_of(&table_meta_v<M>) == nullptr) return database_for<M>();
+  if (sharding_of(&table_meta_v<M>) == nullptr) return ::ar::database_for<M>();
   const M* saved = saved_row(record);
   if (saved == nullptr) return write_shard(&table_meta_v<M>, columns_of(record), {});
   return write_shard(&table_meta_v<M>, columns_of(record), columns_of(*saved));
@@ -934,9 +934,9 @@ std::vector<R> on_every_shard(F&& f) {
 template <model M>
 std::optional<M> find_sharded(const shard_declaration& s, const key_type_of<M>& key) {
   if constexpr (model_of<M>::key_arity == 1)
-    if (sharded_by_key<M>(s)) return find<M>(shard_for<M>(key), key);
+    if (sharded_by_key<M>(s)) return ::ar::find<M>(::ar::shard_for<M>(key), key);
   for (std::optional<M>& found :
-       on_every_shard<M, std::optional<M>>([&](const database& db) { return find<M>(db, key); }))
+       on_every_shard<M, std::optional<M>>([&](const database& db) { return ::ar::find<M>(db, key); }))
     if (found) return std::move(found);
   return std::nullopt;
 }
@@ -945,9 +945,9 @@ std::optional<M> find_sharded(const shard_declaration& s, const key_type_of<M>& 
 template <model M>
 bool destroy_sharded(const shard_declaration& s, const key_type_of<M>& key) {
   if constexpr (model_of<M>::key_arity == 1)
-    if (sharded_by_key<M>(s)) return destroy<M>(shard_for<M>(key), key);
+    if (sharded_by_key<M>(s)) return ::ar::destroy<M>(::ar::shard_for<M>(key), key);
   bool any = false;
-  for (const bool deleted : on_every_shard<M, bool>([&](const database& db) { return destroy<M>(db, key); }))
+  for (const bool deleted : on_every_shard<M, bool>([&](const database& db) { return ::ar::destroy<M>(db, key); }))
     any = any || deleted;
   return any;
 }
@@ -958,7 +958,7 @@ bool destroy_sharded(const shard_declaration& s, const key_type_of<M>& key) {
 template <model M>
 void insert_all_routed(M* records, std::size_t size) {
   if (sharding_of(&table_meta_v<M>) == nullptr) {
-    insert_all_records<M>(database_for<M>(), records, size);
+    insert_all_records<M>(::ar::database_for<M>(), records, size);
     return;
   }
   const std::vector<database> shards = shard_databases(&table_meta_v<M>);

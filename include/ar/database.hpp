@@ -326,6 +326,15 @@ inline constexpr bool has_field_of_type_v = []<class... C>(type_list<C...>) {
   return (std::is_same_v<typename C::type, F> || ...);
 }(typename model_of<M>::columns{});
 
+// Whether Fn is a shard function of a key of type F: it takes the key's value, returns an integer.
+template <class Fn, class F>
+inline constexpr bool shard_function_v = [] {
+  if constexpr (std::is_invocable_v<Fn&, const F&>)
+    return std::is_integral_v<std::invoke_result_t<Fn&, const F&>>;
+  else
+    return false;
+}();
+
 template <model M, class C, class F>
 constexpr void check_shard_key() {
   static_assert(std::is_same_v<C, M>,
@@ -361,18 +370,19 @@ void shard(F C::* key, std::vector<std::string> databases) {
 template <model M, class C, class F, class Fn>
 void shard(F C::* key, std::vector<std::string> databases, Fn pick) {
   detail::check_shard_key<M, C, F>();
-  static_assert(std::is_invocable_v<Fn&, const F&> && std::is_integral_v<std::invoke_result_t<Fn&, const F&>>,
+  static_assert(detail::shard_function_v<Fn, F>,
                 "ar::shard: the shard function takes the key's value (const F&) and returns the shard's index, "
                 "an integer");
-  if constexpr (std::is_same_v<C, M> && detail::shard_key_type_v<F> && std::is_invocable_v<Fn&, const F&>) {
+  if constexpr (std::is_same_v<C, M> && detail::shard_key_type_v<F> && detail::shard_function_v<Fn, F>) {
     std::string identity = typeid(Fn).name();
     if constexpr (std::is_pointer_v<Fn>) identity += '@' + std::to_string(reinterpret_cast<std::uintptr_t>(pick));
     detail::shard_model(&table_meta_v<M>,
                         detail::shard_declaration{detail::shard_key_column<M>(key), std::move(databases),
                                                   [pick](const value& v) -> std::size_t {
                                                     const auto at = pick(detail::shard_key_from<F>(v));
-                                                    return at < 0 ? static_cast<std::size_t>(-1)
-                                                                  : static_cast<std::size_t>(at);
+                                                    if constexpr (std::is_signed_v<decltype(at)>)
+                                                      if (at < 0) return static_cast<std::size_t>(-1);
+                                                    return static_cast<std::size_t>(at);
                                                   },
                                                   std::move(identity)});
   }

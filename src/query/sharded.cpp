@@ -137,6 +137,12 @@ database write_shard(const table_meta* model, std::span<const column_binding> no
                      std::span<const column_binding> saved) {
   const shard_declaration& s = declaration_of(model);
   const value key = value_of(now[s.key_column], model, s.key_column);
+  if (saved.empty() && model->generated_key && s.key_column == model->primary_key &&
+      compare_values(key, value(std::int64_t{0})) == 0)
+    throw configuration_error("ar: table '" + std::string(model->table) + "' is sharded by its key '" +
+                              std::string(model->columns[s.key_column].field) +
+                              "', which then names the shard: give the key before inserting (a key each shard "
+                              "generated would not name the shard it is on)");
   if (!saved.empty()) {
     const value was = value_of(saved[s.key_column], model, s.key_column);
     if (compare_values(was, key) != 0)
