@@ -901,11 +901,12 @@ AR_API database write_shard(const table_meta* model, std::span<const column_bind
 // The index of the shard a record's columns name.
 AR_API std::size_t record_shard(const table_meta* model, std::span<const column_binding> now);
 
-// The database a write of `record` goes to: its model's, or its shard.
+// The database a write of `record` goes to: its model's, or its shard (for an insert, `inserting`,
+// the shard of its key, whatever row it was read from).
 template <model M>
-database write_database(const M& record) {
+database write_database(const M& record, bool inserting = false) {
   if (sharding_of(&table_meta_v<M>) == nullptr) return ::ar::database_for<M>();
-  const M* saved = saved_row(record);
+  const M* saved = inserting ? nullptr : saved_row(record);
   if (saved == nullptr) return write_shard(&table_meta_v<M>, columns_of(record), {});
   return write_shard(&table_meta_v<M>, columns_of(record), columns_of(*saved));
 }
@@ -993,12 +994,12 @@ void insert_all_routed(M* records, std::size_t size) {
 // The same, on the database the model is bound to.
 template <model M>
 void insert(M& record) {
-  insert(detail::write_database(record), record);
+  insert(detail::write_database(record, true), record);
 }
 // insert without validations, on the database the model is bound to.
 template <model M>
 void insert(M& record, skip_validation_t s) {
-  insert(detail::write_database(record), record, s);
+  insert(detail::write_database(record, true), record, s);
 }
 // update, on the database the model is bound to.
 template <model M>

@@ -3,6 +3,7 @@
 
 #include "exec/connection_string.hpp"
 #include "exec/database_state.hpp"
+#include "exec/quoted_names.hpp"
 
 #include <ar/backend/dialect.hpp>
 #include <ar/backend/driver.hpp>
@@ -81,9 +82,8 @@ database database_for(const table_meta* model) {
   if (slot.model == model && slot.generation == generation)
     if (std::shared_ptr<database_state> state = slot.state.lock()) return database(std::move(state));
   if (const shard_declaration* s = sharding_of(model)) {
-    std::string names;
-    for (const std::string& name : s->databases) names += (names.empty() ? "'" : ", '") + name + "'";
-    throw configuration_error("ar: table '" + std::string(model->table) + "' is sharded over " + names +
+    throw configuration_error("ar: table '" + std::string(model->table) + "' is sharded over " +
+                              quoted_names(s->databases) +
                               " (ar::shard), and this operation does not go to a shard yet; run it on one "
                               "shard's database (ar::shard_databases<Model>())");
   }

@@ -2,6 +2,8 @@
 // key (ar::shard), the default shard function (ar::shard_hash), and running one call per shard
 // concurrently (on_each_shard). Routing writes and queries to the shards is src/query/sharded.cpp.
 
+#include "exec/quoted_names.hpp"
+
 #include <ar/database.hpp>
 #include <ar/error.hpp>
 #include <ar/model_traits.hpp>
@@ -60,12 +62,6 @@ shard_registry& the_shards() {
   static shard_registry r;
   return r;
 }
-
-std::string names_of(const std::vector<std::string>& databases) {
-  std::string out;
-  for (const std::string& name : databases) out += (out.empty() ? "'" : ", '") + name + "'";
-  return out;
-}
 }  // namespace
 
 void shard_model(const table_meta* model, shard_declaration declaration) {
@@ -91,8 +87,8 @@ void shard_model(const table_meta* model, shard_declaration declaration) {
         was.identity == declaration.identity)
       return;  // the same declaration again
     throw configuration_error("ar::shard: table '" + table + "' is sharded already, by field '" +
-                              std::string(model->columns[was.key_column].field) + "' over " + names_of(was.databases) +
-                              (was.pick ? " with its own function" : "") +
+                              std::string(model->columns[was.key_column].field) + "' over " +
+                              quoted_names(was.databases) + (was.pick ? " with its own function" : "") +
                               "; a model is sharded once, and this declaration differs");
   }
   r.models.emplace(model, std::make_unique<const shard_declaration>(std::move(declaration)));

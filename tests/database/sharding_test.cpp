@@ -171,12 +171,28 @@ TEST_P(sharding, changing_the_shard_key_by_update_is_refused_and_sends_nothing) 
   account a{0, 1, "one", 0};
   ar::insert(a);
   account moved = ar::find_or_throw<account>(ar::shard_for<account>(std::int64_t{1}), a.id);
-  moved.tenant_id = 2;  // shard 1 -> shard 2
+  moved.tenant_id = 3;  // shard 1 -> shard 2
   ar::statement_counter counter;
   EXPECT_THROW(ar::update(moved), ar::shard_key_error);
   EXPECT_THROW(ar::save(moved), ar::shard_key_error);
   EXPECT_EQ(counter.count(), 0U);
   EXPECT_EQ(ar::find_or_throw<account>(ar::shard_for<account>(std::int64_t{1}), a.id).tenant_id, 1);
+}
+
+TEST_P(sharding, a_record_moves_by_inserting_a_copy_on_the_new_shard_and_destroying_the_old) {
+  const ar::database from = ar::shard_for<account>(std::int64_t{1});
+  const ar::database to = ar::shard_for<account>(std::int64_t{3});
+  ASSERT_NE(from, to);
+  account a{0, 1, "one", 0};
+  ar::insert(a);
+  const account old = ar::find_or_throw<account>(from, a.id);
+  account copy = old;
+  copy.tenant_id = 3;
+  copy.id = 0;
+  ar::insert(copy);  // the copy's shard, though it was read from another
+  EXPECT_TRUE(ar::destroy(old));
+  EXPECT_EQ(ar::from<account>(from) | ar::count, 0);
+  EXPECT_EQ(ar::from<account>(to) | ar::filter(account::c.name == "one") | ar::count, 1);
 }
 
 TEST_P(sharding, find_by_a_key_that_is_not_the_shard_key_asks_every_shard_once) {
