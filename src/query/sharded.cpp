@@ -138,14 +138,14 @@ database write_shard(const table_meta* model, std::span<const column_binding> no
   const shard_declaration& s = declaration_of(model);
   const value key = value_of(now[s.key_column], model, s.key_column);
   if (saved.empty() && model->generated_key && s.key_column == model->primary_key &&
-      compare_values(key, value(std::int64_t{0})) == 0)
+      std::is_eq(compare_values(key, value(std::int64_t{0}))))
     throw configuration_error("ar: table '" + std::string(model->table) + "' is sharded by its key '" +
                               std::string(model->columns[s.key_column].field) +
                               "', which then names the shard: give the key before inserting (a key each shard "
                               "generated would not name the shard it is on)");
   if (!saved.empty()) {
     const value was = value_of(saved[s.key_column], model, s.key_column);
-    if (compare_values(was, key) != 0)
+    if (std::is_neq(compare_values(was, key)))
       throw shard_key_error("ar: table '" + std::string(model->table) + "': the shard key '" +
                             std::string(model->columns[s.key_column].field) + "' changed from " + to_string(was) +
                             " to " + to_string(key) +
@@ -215,7 +215,7 @@ void read_sharded_records(const query_state& state, const record_ops& ops, void 
     for (std::size_t k = 0; k < keys.size(); ++k) {
       const std::weak_ordering c =
           compare_values(sort_values[a][ra * keys.size() + k], sort_values[b][rb * keys.size() + k]);
-      if (c != 0) return keys[k].descending ? c > 0 : c < 0;
+      if (std::is_neq(c)) return keys[k].descending ? std::is_gt(c) : std::is_lt(c);
     }
     return false;
   };
