@@ -934,7 +934,7 @@ std::vector<R> on_every_shard(F&& f) {
 // every shard, concurrently (the first that has it, in shard order).
 template <model M>
 std::optional<M> find_sharded(const shard_declaration& s, const key_type_of<M>& key) {
-  if constexpr (model_of<M>::key_arity == 1)
+  if constexpr (model_of<M>::key_arity == 1 && shard_key_type_v<key_type_of<M>>)  // a shard key's type
     if (sharded_by_key<M>(s)) return ::ar::find<M>(::ar::shard_for<M>(key), key);
   for (std::optional<M>& found :
        on_every_shard<M, std::optional<M>>([&](const database& db) { return ::ar::find<M>(db, key); }))
@@ -945,7 +945,7 @@ std::optional<M> find_sharded(const shard_declaration& s, const key_type_of<M>& 
 // destroy by key on a sharded model: on the key's shard, or on every shard.
 template <model M>
 bool destroy_sharded(const shard_declaration& s, const key_type_of<M>& key) {
-  if constexpr (model_of<M>::key_arity == 1)
+  if constexpr (model_of<M>::key_arity == 1 && shard_key_type_v<key_type_of<M>>)  // a shard key's type
     if (sharded_by_key<M>(s)) return ::ar::destroy<M>(::ar::shard_for<M>(key), key);
   bool any = false;
   for (const bool deleted : on_every_shard<M, bool>([&](const database& db) { return ::ar::destroy<M>(db, key); }))
