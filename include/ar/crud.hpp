@@ -891,69 +891,174 @@ void insert_all(const database& db, std::span<M> records, const conflict_clause<
   detail::insert_all_on_conflict(db, records.data(), records.size(), c);
 }
 
+namespace detail {
+// Sharded models (ar::shard; compiled once, in src/query/sharded.cpp). The database a write of a
+// record goes to: the shard its key names (`now`: the record's columns). With `saved` (its row as
+// ar last stored or read it), a shard key that differs from the saved one throws
+// ar::shard_key_error: rows are not moved between shards.
+AR_API database write_shard(const table_meta* model, std::span<const column_binding> now,
+                            std::span<const column_binding> saved);
+// The index of the shard a record's columns name.
+AR_API std::size_t record_shard(const table_meta* model, std::span<const column_binding> now);
+
+// The database a write of `record` goes to: its model's, or its shard (for an insert, `inserting`,
+// the shard of its key, whatever row it was read from).
+template <model M>
+database write_database(const M& record, bool inserting = false) {
+  if (sharding_of(&table_meta_v<M>) == nullptr) return ::ar::database_for<M>();
+  const M* saved = inserting ? nullptr : saved_row(record);
+  if (saved == nullptr) return write_shard(&table_meta_v<M>, columns_of(record), {});
+  return write_shard(&table_meta_v<M>, columns_of(record), columns_of(*saved));
+}
+
+// Whether a sharded model's shard key is its (one-column) primary key: a key names its shard.
+template <model M>
+bool sharded_by_key(const shard_declaration& s) {
+  return model_of<M>::key_arity == 1 && s.key_column == table_meta_v<M>.primary_key;
+}
+
+// f(database) on every shard of M, concurrently; the results in shard order.
+template <model M, class R, class F>
+std::vector<R> on_every_shard(F&& f) {
+  const std::vector<database> shards = shard_databases(&table_meta_v<M>);
+  std::vector<std::optional<R>> results(shards.size());
+  auto run = [&](std::size_t i) { results[i].emplace(f(shards[i])); };
+  on_each_shard(shards.size(), [](void* p, std::size_t i) { (*static_cast<decltype(run)*>(p))(i); }, &run);
+  std::vector<R> out;
+  out.reserve(results.size());
+  for (auto& r : results) out.push_back(std::move(*r));
+  return out;
+}
+
+// find by key on a sharded model: the key's shard when the shard key is the primary key, else
+// every shard, concurrently (the first that has it, in shard order).
+template <model M>
+std::optional<M> find_sharded(const shard_declaration& s, const key_type_of<M>& key) {
+  if constexpr (model_of<M>::key_arity == 1 && shard_key_type_v<key_type_of<M>>)  // a shard key's type
+    if (sharded_by_key<M>(s)) return ::ar::find<M>(::ar::shard_for<M>(key), key);
+  for (std::optional<M>& found :
+       on_every_shard<M, std::optional<M>>([&](const database& db) { return ::ar::find<M>(db, key); }))
+    if (found) return std::move(found);
+  return std::nullopt;
+}
+
+// destroy by key on a sharded model: on the key's shard, or on every shard.
+template <model M>
+bool destroy_sharded(const shard_declaration& s, const key_type_of<M>& key) {
+  if constexpr (model_of<M>::key_arity == 1 && shard_key_type_v<key_type_of<M>>)  // a shard key's type
+    if (sharded_by_key<M>(s)) return ::ar::destroy<M>(::ar::shard_for<M>(key), key);
+  bool any = false;
+  for (const bool deleted : on_every_shard<M, bool>([&](const database& db) { return ::ar::destroy<M>(db, key); }))
+    any = any || deleted;
+  return any;
+}
+
+// insert_all without a database: the records grouped by shard, each group inserted on its shard as
+// insert_all inserts (one statement per shard, unless a group passes the bind limit); the records
+// keep their order.
+template <model M>
+void insert_all_routed(M* records, std::size_t size) {
+  if (sharding_of(&table_meta_v<M>) == nullptr) {
+    insert_all_records<M>(::ar::database_for<M>(), records, size);
+    return;
+  }
+  const std::vector<database> shards = shard_databases(&table_meta_v<M>);
+  std::vector<std::size_t> at(size);
+  for (std::size_t i = 0; i < size; ++i) at[i] = record_shard(&table_meta_v<M>, columns_of(records[i]));
+  for (std::size_t shard = 0; shard < shards.size(); ++shard) {
+    std::vector<std::size_t> mine;
+    for (std::size_t i = 0; i < size; ++i)
+      if (at[i] == shard) mine.push_back(i);
+    if (mine.empty()) continue;
+    if (mine.size() == size) {
+      insert_all_records<M>(shards[shard], records, size);
+      continue;
+    }
+    std::vector<M> part;
+    part.reserve(mine.size());
+    for (const std::size_t i : mine) part.push_back(std::move(records[i]));
+    const auto put_back = [&] {
+      for (std::size_t k = 0; k < mine.size(); ++k) records[mine[k]] = std::move(part[k]);
+    };
+    try {
+      insert_all_records<M>(shards[shard], part.data(), part.size());
+    } catch (...) {
+      put_back();
+      throw;
+    }
+    put_back();
+  }
+}
+}  // namespace detail
+
 // The same, on the database the model is bound to.
 template <model M>
 void insert(M& record) {
-  insert(database_for<M>(), record);
+  insert(detail::write_database(record, true), record);
 }
 // insert without validations, on the database the model is bound to.
 template <model M>
 void insert(M& record, skip_validation_t s) {
-  insert(database_for<M>(), record, s);
+  insert(detail::write_database(record, true), record, s);
 }
 // update, on the database the model is bound to.
 template <model M>
 void update(M& record) {
-  update(database_for<M>(), record);
+  update(detail::write_database(record), record);
 }
 // update without validations, on the database the model is bound to.
 template <model M>
 void update(M& record, skip_validation_t s) {
-  update(database_for<M>(), record, s);
+  update(detail::write_database(record), record, s);
 }
 // The const update, on the database the model is bound to.
 template <model M>
 void update(const M& record) {
-  update(database_for<M>(), record);
+  update(detail::write_database(record), record);
 }
 // The const update without validations, on the database the model is bound to.
 template <model M>
 void update(const M& record, skip_validation_t s) {
-  update(database_for<M>(), record, s);
+  update(detail::write_database(record), record, s);
 }
 // touch, on the database the model is bound to.
 template <model M>
 void touch(M& record) {
-  touch(database_for<M>(), record);
+  touch(detail::write_database(record), record);
 }
 // refresh, on the database the model is bound to.
 template <model M>
 void refresh(M& record) {
-  refresh(database_for<M>(), record);
+  refresh(detail::write_database(record), record);
 }
 // save, on the database the model is bound to.
 template <model M>
 void save(M& record) {
-  save(database_for<M>(), record);
+  save(detail::write_database(record), record);
 }
 // save without validations, on the database the model is bound to.
 template <model M>
 void save(M& record, skip_validation_t s) {
-  save(database_for<M>(), record, s);
+  save(detail::write_database(record), record, s);
 }
 // find, on the database the model is bound to.
 template <model M>
 std::optional<M> find(const key_type_of<M>& key) {
+  if (const detail::shard_declaration* s = detail::sharding_of(&table_meta_v<M>))
+    return detail::find_sharded<M>(*s, key);
   return find<M>(database_for<M>(), key);
 }
 // find_or_throw, on the database the model is bound to.
 template <model M>
 M find_or_throw(const key_type_of<M>& key) {
-  return find_or_throw<M>(database_for<M>(), key);
+  if (auto found = find<M>(key)) return std::move(*found);
+  throw record_not_found(std::string(model_of<M>::table), detail::key_string<M>(key));
 }
 // destroy by key, on the database the model is bound to.
 template <model M>
 bool destroy(const key_type_of<M>& key) {
+  if (const detail::shard_declaration* s = detail::sharding_of(&table_meta_v<M>))
+    return detail::destroy_sharded<M>(*s, key);
   return destroy<M>(database_for<M>(), key);
 }
 // The first spelling of destroy<M>(key).
@@ -964,17 +1069,17 @@ template <model M>
 // destroy of a record, on the database the model is bound to.
 template <model M>
 bool destroy(const M& record) {
-  return destroy(database_for<M>(), record);
+  return destroy(detail::write_database(record), record);
 }
 // insert_all of a span, on the database the model is bound to.
 template <model M>
 void insert_all(std::span<M> records) {
-  detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
+  detail::insert_all_routed<M>(records.data(), records.size());
 }
 // insert_all of a vector, on the database the model is bound to.
 template <model M>
 void insert_all(std::vector<M>& records) {
-  detail::insert_all_records<M>(database_for<M>(), records.data(), records.size());
+  detail::insert_all_routed<M>(records.data(), records.size());
 }
 // The upsert of a vector's records, on the database the model is bound to.
 template <model M, class T, class U, class C>

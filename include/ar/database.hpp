@@ -2,9 +2,11 @@
 #define AR_DATABASE_HPP
 
 // Databases: ar::open(url) connects through SOCI and registers the database under a name;
-// each model is bound to one database (by default the first one opened).
+// each model is bound to one database (by default the first one opened), or spread over several
+// by a shard key (ar::shard).
 
 #include <ar/backend/dialect.hpp>
+#include <ar/error.hpp>
 #include <ar/detail/names.hpp>
 #include <ar/export.hpp>
 #include <ar/model_traits.hpp>
@@ -19,6 +21,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <variant>
 #include <vector>
 
 namespace ar {
@@ -248,6 +253,154 @@ void bind(std::string_view database_name) {
 template <model M>
 database database_for() {
   return detail::database_for(&table_meta_v<M>);
+}
+
+// --- horizontal sharding ---------------------------------------------------------------------
+
+// The default shard function's hash of a shard key's value, stable across runs, builds and
+// platforms: an integer key (std::int32_t and std::int64_t alike) is its 64-bit two's complement
+// through the SplitMix64 finalizer; a text key is the FNV-1a 64-bit hash of its bytes. A record
+// lives on shard shard_hash(key) % N. Throws ar::configuration_error for a value of another type.
+AR_API std::uint64_t shard_hash(const value& key);
+
+namespace detail {
+// A sharded model's declaration, as the registry keeps it (ar::shard).
+struct shard_declaration {
+  std::size_t key_column = 0;                     // the shard key's position in the table's columns
+  std::vector<std::string> databases;             // the shards' database names, in shard order
+  std::function<std::size_t(const value&)> pick;  // the key's value -> a shard index; empty: shard_hash % N
+  std::string identity;                           // tells two declarations' functions apart
+};
+// Declares `model` sharded (ar::shard); throws ar::configuration_error when it is declared already
+// otherwise, when `databases` is empty or names one twice, or when key_column is no column.
+AR_API void shard_model(const table_meta* model, shard_declaration declaration);
+// The model's declaration, or null when it is not sharded. Declarations are never changed.
+AR_API const shard_declaration* sharding_of(const table_meta* model);
+// The index of the shard a key value lives on; throws ar::configuration_error when the function
+// names no shard, or the value is not of the key's type.
+AR_API std::size_t shard_index(const table_meta* model, const shard_declaration& s, const value& key);
+// The shards' databases, in shard order (each resolved now: ar::configuration_error when one is not open).
+AR_API std::vector<database> shard_databases(const table_meta* model);
+
+// Calls run(context, i) for i in [0, n), concurrently (each call but the last on a thread of its
+// own, the last on the caller's); rethrows the first exception once every call has returned.
+AR_API void on_each_shard(std::size_t n, void (*run)(void* context, std::size_t i), void* context);
+
+// Whether T may be a shard key: an integer or a text, never NULL.
+template <class T>
+inline constexpr bool shard_key_type_v =
+    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::string>;
+
+// The key's value as the user's shard function takes it.
+template <class T>
+T shard_key_from(const value& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  } else {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<T>(*i);
+    if (const auto* i = std::get_if<std::int32_t>(&v)) return static_cast<T>(*i);
+  }
+  throw configuration_error("ar::shard: a shard key's value " + to_string(v) + " is not of the key's type");
+}
+
+// The position of the field `key` among M's columns, or the number of columns when it is no field.
+template <model M, class F>
+std::size_t shard_key_column(F M::* key) {
+  return [key]<class... C>(type_list<C...>) {
+    std::size_t at = 0;
+    std::size_t found = sizeof...(C);
+    (
+        [&] {
+          if constexpr (std::is_same_v<std::remove_cv_t<decltype(C::pointer)>, F M::*>)
+            if (found == sizeof...(C) && C::pointer == key) found = at;
+          ++at;
+        }(),
+        ...);
+    return found;
+  }(typename model_of<M>::columns{});
+}
+
+// Whether model M has a field of type F (a shard key must be one).
+template <model M, class F>
+inline constexpr bool has_field_of_type_v = []<class... C>(type_list<C...>) {
+  return (std::is_same_v<typename C::type, F> || ...);
+}(typename model_of<M>::columns{});
+
+// Whether Fn is a shard function of a key of type F: it takes the key's value, returns an integer.
+template <class Fn, class F>
+inline constexpr bool shard_function_v = [] {
+  if constexpr (std::is_invocable_v<Fn&, const F&>)
+    return std::is_integral_v<std::invoke_result_t<Fn&, const F&>>;
+  else
+    return false;
+}();
+
+template <model M, class C, class F>
+constexpr void check_shard_key() {
+  static_assert(std::is_same_v<C, M>,
+                "ar::shard<M>(&Other::field, ...): the shard key must be a field of M, the model being sharded; "
+                "this member pointer names a member of another type");
+  static_assert(shard_key_type_v<F>,
+                "ar::shard: the shard key must be a std::int32_t, std::int64_t or std::string field (not a "
+                "std::optional: every row needs a shard)");
+  if constexpr (std::is_same_v<C, M>)
+    static_assert(has_field_of_type_v<M, F>,
+                  "ar::shard: the shard key is not a field of the model: no field in AR_FIELDS has its type");
+}
+}  // namespace detail
+
+// Spreads model M over the databases named `databases` (each opened with ar::open(url, name);
+// resolved when used), by the field `key`: a record lives on shard shard_hash(record.*key) % N.
+// Declared once, before M is used: declaring it again otherwise, a member that is not a field of
+// AR_FIELDS, or an empty list throws ar::configuration_error.
+//   ar::shard<User>(&User::tenant_id, {"shard0", "shard1", "shard2"});
+template <model M, class C, class F>
+void shard(F C::* key, std::vector<std::string> databases) {
+  detail::check_shard_key<M, C, F>();
+  if constexpr (std::is_same_v<C, M> && detail::shard_key_type_v<F>)
+    detail::shard_model(
+        &table_meta_v<M>,
+        detail::shard_declaration{detail::shard_key_column<M>(key), std::move(databases), {}, "shard_hash"});
+}
+
+// The same with the program's own shard function: `pick(key value)` returns the shard's index
+// (< the number of databases). Declaring again is the same declaration only with a function of the
+// same type (and, for a function pointer, the same function).
+//   ar::shard<User>(&User::tenant_id, {"eu", "us"}, [](std::int64_t t) { return t < 1000 ? 0 : 1; });
+template <model M, class C, class F, class Fn>
+void shard(F C::* key, std::vector<std::string> databases, Fn pick) {
+  detail::check_shard_key<M, C, F>();
+  static_assert(detail::shard_function_v<Fn, F>,
+                "ar::shard: the shard function takes the key's value (const F&) and returns the shard's index, "
+                "an integer");
+  if constexpr (std::is_same_v<C, M> && detail::shard_key_type_v<F> && detail::shard_function_v<Fn, F>) {
+    std::string identity = typeid(Fn).name();
+    if constexpr (std::is_pointer_v<Fn>) identity += '@' + std::to_string(reinterpret_cast<std::uintptr_t>(pick));
+    detail::shard_model(&table_meta_v<M>,
+                        detail::shard_declaration{detail::shard_key_column<M>(key), std::move(databases),
+                                                  [pick](const value& v) -> std::size_t {
+                                                    const auto at = pick(detail::shard_key_from<F>(v));
+                                                    if constexpr (std::is_signed_v<decltype(at)>)
+                                                      if (at < 0) return static_cast<std::size_t>(-1);
+                                                    return static_cast<std::size_t>(at);
+                                                  },
+                                                  std::move(identity)});
+  }
+}
+
+// The databases sharded model M is spread over, in shard order.
+template <model M>
+std::vector<database> shard_databases() {
+  return detail::shard_databases(&table_meta_v<M>);
+}
+
+// The database of the shard a record whose shard key is `key` lives on.
+template <model M, class K>
+database shard_for(const K& key) {
+  const detail::shard_declaration* s = detail::sharding_of(&table_meta_v<M>);
+  if (s == nullptr)
+    throw configuration_error("ar::shard_for: table '" + std::string(table_meta_v<M>.table) + "' is not sharded");
+  return detail::shard_databases(&table_meta_v<M>).at(detail::shard_index(&table_meta_v<M>, *s, value(key)));
 }
 
 }  // namespace ar

@@ -242,6 +242,14 @@ class AR_API configuration_error : public error {
   using error::error;
 };
 
+// A write that would move a record of a sharded model (ar::shard) to another shard: its shard key
+// differs from the one its row was read or written with. Rows are not moved between shards; what()
+// names the table, the key field and both values.
+class AR_API shard_key_error : public configuration_error {
+ public:
+  using configuration_error::configuration_error;
+};
+
 // A field's value that its column cannot store, refused before any statement is sent: a
 // std::uint64_t above 9223372036854775807 (the largest a BIGINT holds), a value an
 // ar::type_mapping's to_stored refuses. Names the table and the field (both empty for a value

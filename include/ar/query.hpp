@@ -273,6 +273,9 @@ class query : public detail::query_core {
 
   // The database the query runs on.
   ar::database database() const { return db_ == ar::database{} ? database_for<M>() : db_; }
+  // The database given to from(db), or an empty handle: the query runs on its model's (for a
+  // sharded model, ar::shard: on the shards its filter names, else on every shard).
+  const ar::database& given_database() const noexcept { return db_; }
 
   // A statement as the query sends it: its SQL and its parameters.
   struct rendered {
@@ -430,10 +433,26 @@ void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, 
 AR_API void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
                          void (*sink)(void* context, void* record), void* context);
 
+// Sharded models (ar::shard, compiled once, in src/query/sharded.cpp). The shards a query of a
+// sharded model runs on: those its top-level filter fixes the shard key to (== a value, in values,
+// AND-ed), else every shard.
+AR_API std::vector<ar::database> target_shards(const query_state& state);
+// read_records of a sharded model's query: one statement per target shard, run concurrently, the
+// rows merged (by the query's order_by, else in shard order), then drop and take applied.
+AR_API void read_sharded_records(const query_state& state, const record_ops& ops,
+                                 void (*sink)(void* context, void* record), void* context);
+// Whether a query given no database reads a sharded model (its statements go to the shards).
+inline bool sharded_query(const ar::database& given, const query_state& state) {
+  return given == ar::database{} && sharding_of(state.table) != nullptr;
+}
+
 template <class M, class J>
 void each_record(const query<M, M, M, J>& q, const query_state& state, void (*sink)(void* context, void* record),
                  void* context) {
-  read_records(q.database(), state, record_ops_v<M>, sink, context);
+  if (sharded_query(q.given_database(), state))
+    read_sharded_records(state, record_ops_v<M>, sink, context);
+  else
+    read_records(q.database(), state, record_ops_v<M>, sink, context);
 }
 
 // Every statement a query sends is written here: the queries inside it (in(query), exists_in,
@@ -462,9 +481,50 @@ void finish_records(const query_state& state, M* rows, std::size_t n) {
   if constexpr (model_of<M>::relations::size > 0) finish_rows(state, rows, n);
 }
 
+// An aggregate of a sharded model's query: one statement per target shard, concurrently, their
+// values combined: counts and sums added, exists or-ed, the least minimum and greatest maximum.
+// An average is not combined yet (ar::configuration_error, before any statement).
+template <class Result>
+Result sharded_scalar(const query_state& state, aggregate_kind aggregate, const expr_tree* argument) {
+  if (aggregate == aggregate_kind::avg)
+    throw configuration_error("ar: average over the shards of table '" + std::string(state.table->table) +
+                              "' is not combined yet; compute it from sum and count");
+  const std::vector<ar::database> shards = target_shards(state);
+  const std::unique_ptr<Result[]> parts(new Result[shards.size()]{});
+  struct context {
+    const std::vector<ar::database>& shards;
+    Result* parts;
+    const query_state& state;
+    aggregate_kind aggregate;
+    const expr_tree* argument;
+  } c{shards, parts.get(), state, aggregate, argument};
+  on_each_shard(
+      shards.size(),
+      [](void* p, std::size_t i) {
+        auto& cx = *static_cast<context*>(p);
+        const column_binding column = bind_column(cx.parts[i]);
+        run_select(cx.shards[i], cx.state, {&column, 1}, {}, cx.aggregate, cx.argument);
+      },
+      &c);
+  Result result{};
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    Result& part = parts[i];
+    if constexpr (std::is_same_v<Result, bool>) {
+      result = result || part;
+    } else if constexpr (is_optional_v<Result>) {
+      if (!part) continue;
+      if (!result || (aggregate == aggregate_kind::min ? *part < *result : *result < *part)) result = part;
+    } else {
+      result = result + part;  // count, sum
+    }
+  }
+  return result;
+}
+
 // Runs an aggregate of a query into one value.
 template <class Result, class M, class Row, class Staging, class J>
 Result scalar_of(const query<M, Row, Staging, J>& q, aggregate_kind aggregate, const expr_tree* argument = nullptr) {
+  if (sharded_query(q.given_database(), q.state())) return sharded_scalar<Result>(q.state(), aggregate, argument);
   Result result{};
   const column_binding column = bind_column(result);
   run_select(q.database(), q.state(), {&column, 1}, {}, aggregate, argument);

@@ -5,6 +5,7 @@
 // other), and it rolls back everywhere.
 
 #include "exec/database_state.hpp"
+#include "exec/quoted_names.hpp"
 
 #include <ar/detail/execute.hpp>
 #include <ar/distributed.hpp>
@@ -212,24 +213,18 @@ end_callbacks take_callbacks(const database& db) {
   return out;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
-  return out;
-}
-
 }  // namespace
 
 distributed_transaction_in_doubt::distributed_transaction_in_doubt(std::string id, decision outcome,
                                                                    std::vector<std::string> pending,
                                                                    const std::string& why)
-    : transaction_error(
-          "ar: distributed transaction " + id +
-          (outcome == decision::committed
-               ? " is committed, but not yet on database(s) " + joined(pending) + ", which hold it prepared"
-               : " is in doubt: whether its last database prepared it is not known, and database(s) " +
-                     joined(pending) + " may hold it prepared") +
-          " (" + why + "); ar::resolve_prepared_transactions finishes it"),
+    : transaction_error("ar: distributed transaction " + id +
+                        (outcome == decision::committed
+                             ? " is committed, but not yet on database(s) " + detail::quoted_names(pending) +
+                                   ", which hold it prepared"
+                             : " is in doubt: whether its last database prepared it is not known, and database(s) " +
+                                   detail::quoted_names(pending) + " may hold it prepared") +
+                        " (" + why + "); ar::resolve_prepared_transactions finishes it"),
       id_(std::move(id)),
       outcome_(outcome),
       pending_(std::move(pending)) {}

@@ -3,6 +3,7 @@
 
 #include "exec/connection_string.hpp"
 #include "exec/database_state.hpp"
+#include "exec/quoted_names.hpp"
 
 #include <ar/backend/dialect.hpp>
 #include <ar/backend/driver.hpp>
@@ -80,6 +81,12 @@ database database_for(const table_meta* model) {
   const std::uint64_t generation = r.generation.load(std::memory_order_acquire);
   if (slot.model == model && slot.generation == generation)
     if (std::shared_ptr<database_state> state = slot.state.lock()) return database(std::move(state));
+  if (const shard_declaration* s = sharding_of(model)) {
+    throw configuration_error("ar: table '" + std::string(model->table) + "' is sharded over " +
+                              quoted_names(s->databases) +
+                              " (ar::shard), and this operation does not go to a shard yet; run it on one "
+                              "shard's database (ar::shard_databases<Model>())");
+  }
   std::shared_ptr<database_state> state;
   {
     std::lock_guard lock(r.mutex);

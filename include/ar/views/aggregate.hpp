@@ -26,6 +26,8 @@ struct count_fn {
 struct exists_fn {
   template <class M, class R, class S, class J>
   bool operator()(const query<M, R, S, J>& q) const {
+    if (sharded_query(q.given_database(), q.state()))
+      return sharded_scalar<bool>(q.state(), aggregate_kind::exists, nullptr);
     const ar::database db = q.database();
     std::string sql;
     std::vector<value> params;
