@@ -20,6 +20,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -481,15 +482,23 @@ void finish_records(const query_state& state, M* rows, std::size_t n) {
   if constexpr (model_of<M>::relations::size > 0) finish_rows(state, rows, n);
 }
 
+// The average of `argument` (a column) over a sharded model's query: one statement per target
+// shard computing SUM and COUNT, concurrently; the sums added (integers as integers), divided by
+// the counts' total; nothing over no rows (src/query/sharded.cpp).
+AR_API std::optional<double> sharded_average(const query_state& state, const expr_tree* argument);
+// Throws ar::configuration_error when an aggregate of a query running on several shards would
+// combine wrong: one with take, drop, distinct or group_by, which shape each shard's rows alone.
+AR_API void check_sharded_aggregate(const query_state& state, std::size_t shards);
+
 // An aggregate of a sharded model's query: one statement per target shard, concurrently, their
-// values combined: counts and sums added, exists or-ed, the least minimum and greatest maximum.
-// An average is not combined yet (ar::configuration_error, before any statement).
+// values combined: counts and sums added, exists or-ed, the least minimum and greatest maximum, an
+// average from the shards' sums and counts.
 template <class Result>
 Result sharded_scalar(const query_state& state, aggregate_kind aggregate, const expr_tree* argument) {
-  if (aggregate == aggregate_kind::avg)
-    throw configuration_error("ar: average over the shards of table '" + std::string(state.table->table) +
-                              "' is not combined yet; compute it from sum and count");
+  if constexpr (std::is_same_v<Result, std::optional<double>>)
+    if (aggregate == aggregate_kind::avg) return sharded_average(state, argument);
   const std::vector<ar::database> shards = target_shards(state);
+  check_sharded_aggregate(state, shards.size());
   const std::unique_ptr<Result[]> parts(new Result[shards.size()]{});
   struct context {
     const std::vector<ar::database>& shards;
