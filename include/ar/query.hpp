@@ -419,21 +419,6 @@ auto operator|(closure<F> first, closure<G> second) {
 
 namespace detail {
 
-// Runs a query and hands each row, as Staging, to on_row.
-template <class M, class Row, class Staging, class J, class OnRow>
-void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, Staging& staging, OnRow&& on_row,
-                  aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr) {
-  std::array<column_binding, staging_binder<Staging>::size> columns;
-  staging_binder<Staging>::bind(staging, columns);
-  run_select(q.database(), state, columns, row_callback::of(on_row), aggregate, argument);
-}
-
-// Whole records, each read into one staging record and handed to sink(context, &record), which may
-// move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
-// reading loop.
-AR_API void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
-                         void (*sink)(void* context, void* record), void* context);
-
 // Sharded models (ar::shard, compiled once, in src/query/sharded.cpp). The shards a query of a
 // sharded model runs on: those its top-level filter fixes the shard key to (== a value, in values,
 // AND-ed), else every shard.
@@ -446,6 +431,57 @@ AR_API void read_sharded_records(const query_state& state, const record_ops& ops
 inline bool sharded_query(const ar::database& given, const query_state& state) {
   return given == ar::database{} && sharding_of(state.table) != nullptr;
 }
+
+// Rows of a sharded model's query that selects columns (ar::select; compiled once, in
+// src/query/sharded.cpp): one statement per target shard, run concurrently, each row read into a
+// Staging laid out and bound as `ops` says, the rows merged by the query's order_by (which must be
+// selected columns), then drop and take applied; each handed to sink(context, row), which may move
+// from it. Aggregates, group_by, distinct: ar::configuration_error before any statement.
+AR_API void read_sharded_rows(const query_state& state, const record_ops& ops, void (*sink)(void* context, void* row),
+                              void* context);
+
+// How a row of Staging is laid out and bound, for read_sharded_rows.
+template <class Staging>
+inline constexpr record_ops staging_ops_v = {sizeof(Staging),
+                                             alignof(Staging),
+                                             &move_construct_record<Staging>,
+                                             &destroy_records<Staging>,
+                                             &construct_record<Staging>,
+                                             [](void* row, std::span<column_binding> out) noexcept {
+                                               staging_binder<Staging>::bind(*static_cast<Staging*>(row), out);
+                                             },
+                                             staging_binder<Staging>::size};
+
+// Runs a query and hands each row, as Staging, to on_row (of a sharded model's query given no
+// database: read_sharded_rows).
+template <class M, class Row, class Staging, class J, class OnRow>
+void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, Staging& staging, OnRow&& on_row,
+                  aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr) {
+  if (aggregate == aggregate_kind::none && sharded_query(q.given_database(), state)) {
+    struct context {
+      Staging& staging;
+      OnRow& on_row;
+    } c{staging, on_row};
+    read_sharded_rows(
+        state, staging_ops_v<Staging>,
+        [](void* p, void* row) {
+          auto& cx = *static_cast<context*>(p);
+          cx.staging = std::move(*static_cast<Staging*>(row));
+          cx.on_row();
+        },
+        &c);
+    return;
+  }
+  std::array<column_binding, staging_binder<Staging>::size> columns;
+  staging_binder<Staging>::bind(staging, columns);
+  run_select(q.database(), state, columns, row_callback::of(on_row), aggregate, argument);
+}
+
+// Whole records, each read into one staging record and handed to sink(context, &record), which may
+// move from it: every reader of a model's records (to_vector, first, eager loads) shares this one
+// reading loop.
+AR_API void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
+                         void (*sink)(void* context, void* record), void* context);
 
 template <class M, class J>
 void each_record(const query<M, M, M, J>& q, const query_state& state, void (*sink)(void* context, void* record),

@@ -194,7 +194,8 @@ std::weak_ordering compare_cells(const sort_cell& a, const sort_cell& b, bool nu
 // The columns a fan-out merges its shards' rows on, from the query's order_by: each a column of the
 // model's own table.
 struct merge_key {
-  std::size_t column;
+  std::size_t binding;  // its position among a row's bindings (ops.bind's)
+  std::size_t column;   // its column in the model's table
   bool descending;
 };
 std::vector<merge_key> merge_keys(const query_state& state) {
@@ -212,7 +213,7 @@ std::vector<merge_key> merge_keys(const query_state& state) {
                                 "' runs on every shard and merges their rows by its order_by, and column '" +
                                 std::string(state.table->columns[column].field) +
                                 "' is JSON, which the databases order each their own way: order by another column");
-    keys.push_back({column, k.descending});
+    keys.push_back({column, column, k.descending});
   }
   return keys;
 }
@@ -256,14 +257,45 @@ std::vector<ar::database> target_shards(const query_state& state) {
   return some;
 }
 
-void read_sharded_records(const query_state& state, const record_ops& ops, void (*sink)(void* context, void* record),
-                          void* context) {
-  const std::vector<ar::database> shards = target_shards(state);
-  if (shards.size() == 1) {  // the filter names one shard: the query as it is, there
-    read_records(shards.front(), state, ops, sink, context);
-    return;
+namespace {
+// Reads one shard's rows into `into`: whole records, or a select's rows.
+using shard_reader = void (*)(const ar::database& db, const query_state& state, const record_ops& ops,
+                              record_buffer& into);
+
+void read_whole_records(const ar::database& db, const query_state& state, const record_ops& ops, record_buffer& into) {
+  read_records(db, state, ops, &record_buffer::sink, &into);
+}
+
+void read_selected_rows(const ar::database& db, const query_state& state, const record_ops& ops, record_buffer& into) {
+  // One staging row, its columns bound once; each row read is moved into the buffer, and the next
+  // is read over what the move left.
+  void* staging = allocate_records(ops, 1);
+  try {
+    ops.construct(staging);
+  } catch (...) {
+    free_records(ops, staging);
+    throw;
   }
-  const std::vector<merge_key> keys = merge_keys(state);
+  struct release {
+    const record_ops& ops;
+    void* at;
+    ~release() {
+      ops.destroy(at, 1);
+      free_records(ops, at);
+    }
+  } guard{ops, staging};
+  std::vector<column_binding> columns(ops.columns);
+  ops.bind(staging, columns);
+  auto on_row = [&] { into.push(staging); };
+  run_select(db, state, columns, row_callback::of(on_row));
+}
+
+// The shards' rows, read concurrently by `read` (each shard asked for the rows up to the last the
+// query keeps, texts ordered by bytes), merged by `keys` (in shard order when they tie, and
+// without keys), then drop and take applied; each handed to sink.
+void merge_shards(const query_state& state, const std::vector<ar::database>& shards, const record_ops& ops,
+                  const std::vector<merge_key>& keys, shard_reader read, void (*sink)(void* context, void* row),
+                  void* context) {
   // NULL goes where the shards' dialect puts it; texts are ordered by their bytes on every shard, as
   // the merge compares them.
   const bool nulls_first = shards.front().dialect().nulls_sort_first();
@@ -274,7 +306,6 @@ void read_sharded_records(const query_state& state, const record_ops& ops, void 
                                   "' runs on every shard and merges their rows by its order_by, and databases '" +
                                   shards.front().name() + "' and '" + shard.name() +
                                   "' put NULL at different ends: shard a model over databases of one backend");
-  // Each shard is asked for the rows up to the last the query keeps (take + drop), from the first.
   query_state each = state;
   const std::int64_t skip = state.offset.value_or(0);
   if (state.limit) each.limit = *state.limit + skip;
@@ -288,24 +319,25 @@ void read_sharded_records(const query_state& state, const record_ops& ops, void 
     const query_state& each;
     const record_ops& ops;
     std::vector<std::unique_ptr<record_buffer>>& rows;
-  } run{shards, each, ops, rows};
+    shard_reader read;
+  } run{shards, each, ops, rows, read};
   on_each_shard(
       shards.size(),
       [](void* p, std::size_t i) {
         auto& r = *static_cast<run_context*>(p);
-        read_records(r.shards[i], r.each, r.ops, &record_buffer::sink, r.rows[i].get());
+        r.read(r.shards[i], r.each, r.ops, *r.rows[i]);
       },
       &run);
 
-  // The merge: the next row is the least, by the order_by columns, of each shard's next (in shard
-  // order when they tie, and without order_by). Each row's order_by values are made once, before.
+  // The merge: the next row is the least, by the order_by columns, of each shard's next. Each
+  // row's order_by values are made once, before.
   std::vector<std::vector<sort_cell>> cells(shards.size());  // per shard: row * keys.size() + key
   std::vector<column_binding> columns(ops.columns);
   for (std::size_t i = 0; i < shards.size() && !keys.empty(); ++i) {
     cells[i].reserve(rows[i]->size() * keys.size());
     for (std::size_t r = 0; r < rows[i]->size(); ++r) {
       ops.bind(const_cast<void*>(rows[i]->at(r)), columns);
-      for (const merge_key& k : keys) cells[i].push_back(cell_of(columns[k.column], state.table, k.column));
+      for (const merge_key& k : keys) cells[i].push_back(cell_of(columns[k.binding], state.table, k.column));
     }
   }
   const auto before = [&](std::size_t a, std::size_t ra, std::size_t b, std::size_t rb) {
@@ -329,15 +361,73 @@ void read_sharded_records(const query_state& state, const record_ops& ops, void 
       if (keys.empty()) break;
     }
     if (from == shards.size()) break;
-    // The sink may move from the record: its cells' texts are not compared again (it is passed).
-    void* record = const_cast<void*>(rows[from]->at(next[from]++));
+    // The sink may move from the row: its cells' texts are not compared again (it is passed).
+    void* row = const_cast<void*>(rows[from]->at(next[from]++));
     if (skipped < skip) {
       ++skipped;
       continue;
     }
     ++kept;
-    sink(context, record);
+    sink(context, row);
   }
+}
+
+bool has_aggregate(const expr_tree& t) {
+  for (const node& n : t.nodes)
+    if (n.kind == node_kind::aggregate) return true;
+  return false;
+}
+}  // namespace
+
+void read_sharded_records(const query_state& state, const record_ops& ops, void (*sink)(void* context, void* record),
+                          void* context) {
+  const std::vector<ar::database> shards = target_shards(state);
+  if (shards.size() == 1) {  // the filter names one shard: the query as it is, there
+    read_records(shards.front(), state, ops, sink, context);
+    return;
+  }
+  merge_shards(state, shards, ops, merge_keys(state), &read_whole_records, sink, context);
+}
+
+void read_sharded_rows(const query_state& state, const record_ops& ops, void (*sink)(void* context, void* row),
+                       void* context) {
+  const std::string table(state.table->table);
+  bool aggregates = !state.group_by.empty() || state.having.has_value();
+  for (const expr_tree& t : state.selected) aggregates = aggregates || has_aggregate(t);
+  if (aggregates)
+    throw configuration_error("ar: a select of table '" + table +
+                              "' runs on every shard, and its aggregates or group_by would be each shard's alone: "
+                              "aggregate with count, sum, minimum, maximum or average, or select on each shard's "
+                              "database");
+  if (state.distinct)
+    throw configuration_error("ar: a select of table '" + table +
+                              "' runs on every shard, and distinct would drop repeated rows within each shard only: "
+                              "select on each shard's database");
+  const std::vector<ar::database> shards = target_shards(state);
+  if (shards.size() == 1) {  // the filter names one shard: the query as it is, there
+    record_buffer rows(ops);
+    read_selected_rows(shards.front(), state, ops, rows);
+    for (std::size_t i = 0; i < rows.size(); ++i) sink(context, const_cast<void*>(rows.at(i)));
+    return;
+  }
+  // The merge's keys: each order_by key a plain column of the model's table that is selected.
+  std::vector<merge_key> keys;
+  for (const merge_key& k : merge_keys(state)) {
+    std::size_t at = state.selected.size();
+    for (std::size_t j = 0; j < state.selected.size() && at == state.selected.size(); ++j) {
+      const expr_tree& t = state.selected[j];
+      if (t.nodes.size() == 1 && t.nodes[0].kind == node_kind::column && t.nodes[0].table == state.table &&
+          t.nodes[0].second == 0 && t.nodes[0].first == k.column)
+        at = j;
+    }
+    if (at == state.selected.size())
+      throw configuration_error("ar: a select of table '" + table +
+                                "' runs on every shard and merges their rows by its order_by, and column '" +
+                                std::string(state.table->columns[k.column].field) +
+                                "' is not selected: select each column the query is ordered by");
+    keys.push_back({at, k.column, k.descending});
+  }
+  merge_shards(state, shards, ops, keys, &read_selected_rows, sink, context);
 }
 
 void check_sharded_aggregate(const query_state& state, std::size_t shards) {

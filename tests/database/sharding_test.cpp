@@ -650,6 +650,58 @@ TEST_P(sharding, an_upsert_sends_one_statement_to_each_shard_that_gets_records) 
   }
 }
 
+TEST_P(sharding, a_select_over_the_shards_merges_its_rows_by_order_by_as_one_server_does) {
+  insert_accounts();
+  const auto query = [](ar::query<account> q) {
+    return q | ar::filter(account::c.score < 4) | ar::order_by(account::c.score.desc(), account::c.id) |
+           ar::select(account::c.id, account::c.score, account::c.name);
+  };
+  {
+    ar::statement_counter counter;
+    const auto got = query(ar::from<account>()) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+    EXPECT_EQ(got, query(ar::from<account>(whole)) | ar::to_vector);
+    EXPECT_FALSE(got.empty());
+  }
+  EXPECT_EQ(query(ar::from<account>()) | ar::drop(2) | ar::take(4) | ar::to_vector,
+            query(ar::from<account>(whole)) | ar::drop(2) | ar::take(4) | ar::to_vector);
+  {
+    // A filter that names one shard: the select as it is, there.
+    ar::statement_counter counter;
+    const auto got = ar::from<account>() | ar::filter(account::c.tenant_id == 3) | ar::order_by(account::c.id) |
+                     ar::select(account::c.id, account::c.name) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 1U);
+    EXPECT_EQ(got, ar::from<account>(whole) | ar::filter(account::c.tenant_id == 3) | ar::order_by(account::c.id) |
+                       ar::select(account::c.id, account::c.name) | ar::to_vector);
+  }
+}
+
+TEST_P(sharding, a_select_over_the_shards_orders_texts_by_code_points_and_nulls_as_the_dialect) {
+  insert_labeled(GetParam(), shards, whole);
+  const std::string engine = ar_test::engine_of(GetParam());
+  std::vector<std::int64_t> got;
+  for (const auto& [id, label] : ar::from<labeled>() | ar::order_by(labeled::c.label.desc(), labeled::c.id) |
+                                     ar::select(labeled::c.id, labeled::c.label) | ar::to_vector)
+    got.push_back(id);
+  EXPECT_EQ(got, ids_of(ar::sql<labeled>(whole, "SELECT id, tenant_id, label, points FROM shard_labeled ORDER BY " +
+                                                    label_by_code_points(engine) + " DESC, id")));
+}
+
+TEST_P(sharding, a_select_over_the_shards_that_cannot_merge_is_refused_before_any_statement) {
+  insert_accounts();
+  ar::statement_counter counter;
+  // Ordered by a column it does not select.
+  EXPECT_THROW((void)(ar::from<account>() | ar::order_by(account::c.score) | ar::select(account::c.id) | ar::to_vector),
+               ar::configuration_error);
+  // An aggregate, a distinct: each shard's alone.
+  EXPECT_THROW((void)(ar::from<account>() | ar::select(account::c.score.sum()) | ar::to_vector),
+               ar::configuration_error);
+  EXPECT_THROW((void)(ar::from<account>() | ar::distinct | ar::select(account::c.score) | ar::to_vector),
+               ar::configuration_error);
+  EXPECT_EQ(counter.count(), 0U);
+}
+
 TEST_P(sharding, what_does_not_route_by_shard_yet_says_so_instead_of_using_one_database) {
   try {
     (void)ar::database_for<account>();
