@@ -431,6 +431,9 @@ class mysql_dialect final : public dialect {
   }
   // MariaDB finds columns whatever the case of their names.
   bool column_names_ignore_case() const override { return true; }
+  // A binary string compares bytes, whatever the column's character set and collation, and without
+  // the PAD SPACE of a _bin collation ("a" before "a ").
+  std::pair<std::string_view, std::string_view> text_byte_order() const override { return {"CAST(", " AS BINARY)"}; }
 
   // ar's sql_mode leaves NO_BACKSLASH_ESCAPES out: 'it\'s' is one string.
   bool backslash_escapes() const override { return true; }

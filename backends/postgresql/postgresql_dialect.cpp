@@ -287,6 +287,10 @@ class postgresql_dialect final : public dialect {
 
   // The insert position covers every commit at once; the write and flush positions lag behind it
   // under synchronous_commit = off. A standby's replay position is NULL on a primary.
+  // NULL is greater than every value: last when ascending, first when descending.
+  bool nulls_sort_first() const override { return false; }
+  // The "C" collation compares bytes, whatever the database's or the column's collation.
+  std::pair<std::string_view, std::string_view> text_byte_order() const override { return {"", " COLLATE \"C\""}; }
   std::string write_position_sql() const override { return "SELECT pg_current_wal_insert_lsn()::text"; }
   std::string replay_position_sql() const override { return "SELECT pg_last_wal_replay_lsn()::text"; }
   bool position_reached(std::string_view replayed, std::string_view written) const override {

@@ -275,6 +275,8 @@ class sqlite_dialect final : public dialect {
   }
   // SQLite finds identifiers whatever their case.
   bool column_names_ignore_case() const override { return true; }
+  // BINARY: memcmp() of the UTF-8 bytes, though a column be declared COLLATE NOCASE.
+  std::pair<std::string_view, std::string_view> text_byte_order() const override { return {"", " COLLATE BINARY"}; }
 
   // Every connection to ":memory:" is a database of its own, and SQLite takes one writer at a
   // time anyway: one connection unless the program asks for more (a file database can have them).

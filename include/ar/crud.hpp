@@ -953,13 +953,13 @@ bool destroy_sharded(const shard_declaration& s, const key_type_of<M>& key) {
   return any;
 }
 
-// insert_all without a database: the records grouped by shard, each group inserted on its shard as
-// insert_all inserts (one statement per shard, unless a group passes the bind limit); the records
-// keep their order.
-template <model M>
-void insert_all_routed(M* records, std::size_t size) {
+// insert_all without a database: the records grouped by shard, each group inserted on its shard by
+// insert(database, records, size) (insert_all's: one statement per shard, unless a group passes
+// the bind limit); the records keep their order.
+template <model M, class Insert>
+void insert_all_routed(M* records, std::size_t size, Insert&& insert) {
   if (sharding_of(&table_meta_v<M>) == nullptr) {
-    insert_all_records<M>(::ar::database_for<M>(), records, size);
+    insert(::ar::database_for<M>(), records, size);
     return;
   }
   const std::vector<database> shards = shard_databases(&table_meta_v<M>);
@@ -971,7 +971,7 @@ void insert_all_routed(M* records, std::size_t size) {
       if (at[i] == shard) mine.push_back(i);
     if (mine.empty()) continue;
     if (mine.size() == size) {
-      insert_all_records<M>(shards[shard], records, size);
+      insert(shards[shard], records, size);
       continue;
     }
     std::vector<M> part;
@@ -981,13 +981,17 @@ void insert_all_routed(M* records, std::size_t size) {
       for (std::size_t k = 0; k < mine.size(); ++k) records[mine[k]] = std::move(part[k]);
     };
     try {
-      insert_all_records<M>(shards[shard], part.data(), part.size());
+      insert(shards[shard], part.data(), part.size());
     } catch (...) {
       put_back();
       throw;
     }
     put_back();
   }
+}
+template <model M>
+void insert_all_routed(M* records, std::size_t size) {
+  insert_all_routed(records, size, [](const database& db, M* at, std::size_t n) { insert_all_records<M>(db, at, n); });
 }
 }  // namespace detail
 
@@ -1081,15 +1085,21 @@ template <model M>
 void insert_all(std::vector<M>& records) {
   detail::insert_all_routed<M>(records.data(), records.size());
 }
-// The upsert of a vector's records, on the database the model is bound to.
+// The upsert of a vector's records, on the database the model is bound to (a sharded model's:
+// grouped by shard, one upsert on each shard that gets records).
 template <model M, class T, class U, class C>
 void insert_all(std::vector<M>& records, const conflict_clause<C, T, U>& c) {
-  detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
+  detail::insert_all_routed(records.data(), records.size(), [&](const database& db, M* at, std::size_t n) {
+    detail::insert_all_on_conflict(db, at, n, c);
+  });
 }
-// The upsert of a span's records, on the database the model is bound to.
+// The upsert of a span's records, on the database the model is bound to (a sharded model's:
+// grouped by shard).
 template <model M, class T, class U, class C>
 void insert_all(std::span<M> records, const conflict_clause<C, T, U>& c) {
-  detail::insert_all_on_conflict(database_for<M>(), records.data(), records.size(), c);
+  detail::insert_all_routed(records.data(), records.size(), [&](const database& db, M* at, std::size_t n) {
+    detail::insert_all_on_conflict(db, at, n, c);
+  });
 }
 // insert_all without_keys of a span of const records, on the database the model is bound to.
 template <model M>

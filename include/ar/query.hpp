@@ -20,6 +20,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -418,10 +419,69 @@ auto operator|(closure<F> first, closure<G> second) {
 
 namespace detail {
 
-// Runs a query and hands each row, as Staging, to on_row.
+// Sharded models (ar::shard, compiled once, in src/query/sharded.cpp). The shards a query of a
+// sharded model runs on: those its top-level filter fixes the shard key to (== a value, in values,
+// AND-ed), else every shard.
+AR_API std::vector<ar::database> target_shards(const query_state& state);
+// read_records of a sharded model's query: one statement per target shard, run concurrently, the
+// rows merged (by the query's order_by, else in shard order), then drop and take applied.
+AR_API void read_sharded_records(const query_state& state, const record_ops& ops,
+                                 void (*sink)(void* context, void* record), void* context);
+// A sharded query's merge (src/query/sharded.cpp): whether NULL sorts first on the shards (their
+// dialect's; ar::configuration_error, when `ordered`, for shards that disagree or an order_by that
+// cannot be merged), and whether a
+// record's row comes before another's by the query's order_by columns (`a`, `b`: the two records'
+// bound columns; texts by their bytes, as each shard's statement orders them when
+// query_state::text_order_by_bytes is set). Throws ar::configuration_error when an order_by key is
+// not a column of the model's own table.
+AR_API bool shards_nulls_first(const query_state& state, const std::vector<ar::database>& shards, bool ordered);
+AR_API bool merge_before(const query_state& state, bool nulls_first, std::span<const column_binding> a,
+                         std::span<const column_binding> b);
+// Whether a query given no database reads a sharded model (its statements go to the shards).
+inline bool sharded_query(const ar::database& given, const query_state& state) {
+  return given == ar::database{} && sharding_of(state.table) != nullptr;
+}
+
+// Rows of a sharded model's query that selects columns (ar::select; compiled once, in
+// src/query/sharded.cpp): one statement per target shard, run concurrently, each row read into a
+// Staging laid out and bound as `ops` says, the rows merged by the query's order_by (which must be
+// selected columns), then drop and take applied; each handed to sink(context, row), which may move
+// from it. Aggregates, group_by, distinct: ar::configuration_error before any statement.
+AR_API void read_sharded_rows(const query_state& state, const record_ops& ops, void (*sink)(void* context, void* row),
+                              void* context);
+
+// How a row of Staging is laid out and bound, for read_sharded_rows.
+template <class Staging>
+inline constexpr record_ops staging_ops_v = {sizeof(Staging),
+                                             alignof(Staging),
+                                             &move_construct_record<Staging>,
+                                             &destroy_records<Staging>,
+                                             &construct_record<Staging>,
+                                             [](void* row, std::span<column_binding> out) noexcept {
+                                               staging_binder<Staging>::bind(*static_cast<Staging*>(row), out);
+                                             },
+                                             staging_binder<Staging>::size};
+
+// Runs a query and hands each row, as Staging, to on_row (of a sharded model's query given no
+// database: read_sharded_rows).
 template <class M, class Row, class Staging, class J, class OnRow>
 void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, Staging& staging, OnRow&& on_row,
                   aggregate_kind aggregate = aggregate_kind::none, const expr_tree* argument = nullptr) {
+  if (aggregate == aggregate_kind::none && sharded_query(q.given_database(), state)) {
+    struct context {
+      Staging& staging;
+      OnRow& on_row;
+    } c{staging, on_row};
+    read_sharded_rows(
+        state, staging_ops_v<Staging>,
+        [](void* p, void* row) {
+          auto& cx = *static_cast<context*>(p);
+          cx.staging = std::move(*static_cast<Staging*>(row));
+          cx.on_row();
+        },
+        &c);
+    return;
+  }
   std::array<column_binding, staging_binder<Staging>::size> columns;
   staging_binder<Staging>::bind(staging, columns);
   run_select(q.database(), state, columns, row_callback::of(on_row), aggregate, argument);
@@ -432,24 +492,6 @@ void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, 
 // reading loop.
 AR_API void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
                          void (*sink)(void* context, void* record), void* context);
-
-// Sharded models (ar::shard, compiled once, in src/query/sharded.cpp). The shards a query of a
-// sharded model runs on: those its top-level filter fixes the shard key to (== a value, in values,
-// AND-ed), else every shard.
-AR_API std::vector<ar::database> target_shards(const query_state& state);
-// read_records of a sharded model's query: one statement per target shard, run concurrently, the
-// rows merged (by the query's order_by, else in shard order), then drop and take applied.
-AR_API void read_sharded_records(const query_state& state, const record_ops& ops,
-                                 void (*sink)(void* context, void* record), void* context);
-// Whether a record's row comes before another's in a sharded query's merge, by its order_by
-// columns (`a`, `b`: the two records' bound columns); throws ar::configuration_error when an
-// order_by key is not a column of the model's own table.
-AR_API bool merge_before(const query_state& state, std::span<const column_binding> a,
-                         std::span<const column_binding> b);
-// Whether a query given no database reads a sharded model (its statements go to the shards).
-inline bool sharded_query(const ar::database& given, const query_state& state) {
-  return given == ar::database{} && sharding_of(state.table) != nullptr;
-}
 
 template <class M, class J>
 void each_record(const query<M, M, M, J>& q, const query_state& state, void (*sink)(void* context, void* record),
@@ -486,15 +528,23 @@ void finish_records(const query_state& state, M* rows, std::size_t n) {
   if constexpr (model_of<M>::relations::size > 0) finish_rows(state, rows, n);
 }
 
+// The average of `argument` (a column) over a sharded model's query: one statement per target
+// shard computing SUM and COUNT, concurrently; the sums added (integers as integers), divided by
+// the counts' total; nothing over no rows (src/query/sharded.cpp).
+AR_API std::optional<double> sharded_average(const query_state& state, const expr_tree* argument);
+// Throws ar::configuration_error when an aggregate of a query running on several shards would
+// combine wrong: one with take, drop, distinct or group_by, which shape each shard's rows alone.
+AR_API void check_sharded_aggregate(const query_state& state, std::size_t shards);
+
 // An aggregate of a sharded model's query: one statement per target shard, concurrently, their
-// values combined: counts and sums added, exists or-ed, the least minimum and greatest maximum.
-// An average is not combined yet (ar::configuration_error, before any statement).
+// values combined: counts and sums added, exists or-ed, the least minimum and greatest maximum, an
+// average from the shards' sums and counts.
 template <class Result>
 Result sharded_scalar(const query_state& state, aggregate_kind aggregate, const expr_tree* argument) {
-  if (aggregate == aggregate_kind::avg)
-    throw configuration_error("ar: average over the shards of table '" + std::string(state.table->table) +
-                              "' is not combined yet; compute it from sum and count");
+  if constexpr (std::is_same_v<Result, std::optional<double>>)
+    if (aggregate == aggregate_kind::avg) return sharded_average(state, argument);
   const std::vector<ar::database> shards = target_shards(state);
+  check_sharded_aggregate(state, shards.size());
   const std::unique_ptr<Result[]> parts(new Result[shards.size()]{});
   struct context {
     const std::vector<ar::database>& shards;

@@ -106,6 +106,7 @@ class stream_range : public ranges::view_base {
     // order_by (shard after shard without one); drop and take after the merge.
     std::vector<stream_range> shards;
     std::shared_ptr<const detail::query_state> merged;
+    bool nulls_first = true;  // the shards' dialect's
     std::int64_t skip = 0;
     std::optional<std::int64_t> left;
   };
@@ -204,9 +205,11 @@ class stream_range : public ranges::view_base {
                                 "' selecting other rows than its records runs on every shard, and a stream "
                                 "merges whole records only; stream each shard's database");
     } else {
+      s_->nulls_first = detail::shards_nulls_first(q.state(), shards, !q.state().order.empty());
       const std::shared_ptr<detail::query_state> each = detail::copy_state(q.state());
       if (each->limit) *each->limit += q.state().offset.value_or(0);
       each->offset.reset();
+      each->text_order_by_bytes = true;  // as the merge compares texts
       s_->merged = q.shared_state();
       s_->skip = q.state().offset.value_or(0);
       s_->left = q.state().limit;
@@ -280,7 +283,7 @@ class stream_range : public ranges::view_base {
         if (from == nullptr) {
           from = &at;
           if (s.merged->order.empty()) break;
-        } else if (detail::merge_before(*s.merged, detail::columns_of(*at.current),
+        } else if (detail::merge_before(*s.merged, s.nulls_first, detail::columns_of(*at.current),
                                         detail::columns_of(*from->current))) {
           from = &at;
         }

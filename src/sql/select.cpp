@@ -671,6 +671,13 @@ struct renderer {
     return true;
   }
 
+  // Whether a tree is one text column (a fan-out orders it by its bytes: text_order_by_bytes).
+  static bool text_column(const expr_tree& t) {
+    if (t.nodes.size() != 1) return false;
+    const node& n = t.nodes[0];
+    return n.kind == node_kind::column && n.table != nullptr && n.table->columns[n.first].type == value_type::text;
+  }
+
   // positions: whether a key may be written as a select position (not inside a window's ORDER BY,
   // where a number is a constant).
   void order_by_keys(const query_state& q, bool positions = true) {
@@ -678,7 +685,12 @@ struct renderer {
       if (i) sql += ", ";
       if (positions && !q.group_by.empty())
         group_key(q, q.order[i].tree, true);
-      else
+      else if (q.text_order_by_bytes && text_column(q.order[i].tree)) {
+        const auto [before, after] = d.text_byte_order();
+        sql += before;
+        expr(q.order[i].tree, q.order[i].tree.root());
+        sql += after;
+      } else
         expr(q.order[i].tree, q.order[i].tree.root());
       if (q.order[i].descending) sql += " DESC";
     }
@@ -821,7 +833,8 @@ struct renderer {
     switch (kind) {
       case aggregate_kind::count: sql += "COUNT(*)"; break;
       case aggregate_kind::exists: sql += "1"; break;
-      case aggregate_kind::sum: {
+      case aggregate_kind::sum:
+      case aggregate_kind::sum_and_count: {
         const node& n = argument->nodes[argument->root()];
         if (n.kind == node_kind::column && n.table && n.table->columns[n.first].type == value_type::decimal) {
           const auto [open, close] = d.decimal_sum(n.table->columns[n.first].scale);
@@ -829,6 +842,7 @@ struct renderer {
         } else {
           call("COALESCE(SUM(", "), 0)");
         }
+        if (kind == aggregate_kind::sum_and_count) call(", COUNT(", ")");
         break;
       }
       case aggregate_kind::min: call("MIN(", ")"); break;
@@ -980,6 +994,7 @@ void write_shape(const query_state& s, std::span<const expr_tree* const> trees, 
   w.put(s.selected.size());
   w.put(s.order.size());
   for (const order_key& k : s.order) w.put(k.descending);
+  w.put(s.text_order_by_bytes);
   w.put(s.joins.size());
   for (const join_clause& j : s.joins) {
     w.put(j.table);

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -41,6 +42,41 @@ struct region_row {
 };
 
 std::size_t by_continent(const std::string& region) { return region.rfind("eu", 0) == 0 ? 0 : 1; }
+
+// Nullable order columns, and a text whose column orders in a collation that is not byte order
+// (case-insensitive, or a locale's): the table is made by hand (labeled_table).
+struct labeled {
+  std::int64_t id = 0;
+  std::int64_t tenant_id = 0;
+  std::optional<std::string> label;
+  std::optional<std::int64_t> points;
+  AR_MODEL(labeled, "shard_labeled", AR_FIELDS(id, tenant_id, label, points));
+};
+
+// shard_labeled with its label in a collation of the engine's that is not byte order.
+std::string labeled_table(const std::string& engine) {
+  if (engine == "postgresql")
+    return "CREATE TABLE shard_labeled (id BIGINT PRIMARY KEY, tenant_id BIGINT NOT NULL, label TEXT COLLATE "
+           "\"en-x-icu\", points BIGINT)";
+  if (engine == "mariadb")
+    return "CREATE TABLE shard_labeled (id BIGINT PRIMARY KEY, tenant_id BIGINT NOT NULL, label VARCHAR(100) "
+           "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci, points BIGINT)";
+  return "CREATE TABLE shard_labeled (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, label TEXT COLLATE NOCASE, "
+         "points INTEGER)";
+}
+
+// The label in code point order, written by hand for one database of the engine.
+std::string label_by_code_points(const std::string& engine) {
+  if (engine == "postgresql") return "label COLLATE \"C\"";
+  if (engine == "mariadb") return "CAST(label AS BINARY)";
+  return "label COLLATE BINARY";
+}
+
+std::vector<std::int64_t> ids_of(const std::vector<labeled>& rows) {
+  std::vector<std::int64_t> out;
+  for (const labeled& r : rows) out.push_back(r.id);
+  return out;
+}
 
 // Never sharded successfully: the declarations the tests refuse.
 struct refused {
@@ -326,10 +362,344 @@ TEST_P(sharding, count_sum_min_max_and_exists_combine_over_the_shards) {
   EXPECT_EQ(ar::from<account>() | ar::filter(account::c.name == "none") | ar::maximum(account::c.score), std::nullopt);
 }
 
-TEST_P(sharding, an_average_over_the_shards_is_refused_rather_than_averaged_wrong) {
+// Fourteen labeled rows over tenants 1..6 on the shards, and the same on `whole`: texts that differ
+// in case and a punctuation mark (whose places differ between byte order and a locale's), NULL
+// labels and NULL points, ties broken by id.
+void insert_labeled(const std::string& backend, const std::vector<ar::database>& shards, const ar::database& whole) {
+  const std::string engine = ar_test::engine_of(backend);
+  for (const ar::database& db : shards) ar::execute(db, labeled_table(engine));
+  ar::execute(whole, labeled_table(engine));
+  ar::shard<labeled>(&labeled::tenant_id, shard_names);
+  const std::vector<std::optional<std::string>> labels{"b",  "B",  "a",          "A", "_x", std::nullopt, "a",
+                                                       "Ab", "aB", std::nullopt, "b", "_",  "Z",          "z"};
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(labels.size()); ++i) {
+    const std::optional<std::int64_t> points = i % 3 == 0 ? std::nullopt : std::optional<std::int64_t>((i * 5) % 4);
+    labeled r{200 + i, 1 + (i % 6), labels[static_cast<std::size_t>(i)], points};
+    ar::insert(r);
+    labeled copy = r;
+    ar::insert(whole, copy);
+  }
+}
+
+TEST_P(sharding, each_dialect_says_where_null_sorts_and_how_a_text_is_ordered_by_its_bytes) {
+  const ar::dialect& d = shards[0].dialect();
+  const std::string engine = ar_test::engine_of(GetParam());
+  const auto [before, after] = d.text_byte_order();
+  if (engine == "postgresql") {
+    EXPECT_FALSE(d.nulls_sort_first());
+    EXPECT_EQ(std::string(before) + "x" + std::string(after), "x COLLATE \"C\"");
+  } else if (engine == "mariadb") {
+    EXPECT_TRUE(d.nulls_sort_first());
+    EXPECT_EQ(std::string(before) + "x" + std::string(after), "CAST(x AS BINARY)");
+  } else {
+    EXPECT_TRUE(d.nulls_sort_first());
+    EXPECT_EQ(std::string(before) + "x" + std::string(after), "x COLLATE BINARY");
+  }
+}
+
+TEST_P(sharding, a_fan_out_ordered_by_a_nullable_column_puts_null_where_one_server_does) {
+  insert_labeled(GetParam(), shards, whole);
+  for (const bool descending : {false, true}) {
+    SCOPED_TRACE(descending ? "descending" : "ascending");
+    const auto order = [&](auto q) {
+      return descending ? (q | ar::order_by(labeled::c.points.desc(), labeled::c.id))
+                        : (q | ar::order_by(labeled::c.points, labeled::c.id));
+    };
+    ar::statement_counter counter;
+    const auto got = order(ar::from<labeled>()) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 3U);
+    EXPECT_EQ(ids_of(got), ids_of(order(ar::from<labeled>(whole)) | ar::to_vector));
+    EXPECT_EQ(ids_of(order(ar::from<labeled>()) | ar::drop(2) | ar::take(5) | ar::to_vector),
+              ids_of(order(ar::from<labeled>(whole)) | ar::drop(2) | ar::take(5) | ar::to_vector));
+    EXPECT_EQ(ids_of(order(ar::from<labeled>()) | ar::take(3) | ar::to_vector),
+              ids_of(order(ar::from<labeled>(whole)) | ar::take(3) | ar::to_vector));
+    // A second key that is NULL where the first ties.
+    EXPECT_EQ(ids_of(ar::from<labeled>() | ar::order_by(labeled::c.tenant_id, labeled::c.points.desc(), labeled::c.id) |
+                     ar::to_vector),
+              ids_of(ar::from<labeled>(whole) |
+                     ar::order_by(labeled::c.tenant_id, labeled::c.points.desc(), labeled::c.id) | ar::to_vector));
+  }
+}
+
+TEST_P(sharding, a_fan_out_ordered_by_a_text_orders_it_by_code_points_whatever_the_columns_collation) {
+  insert_labeled(GetParam(), shards, whole);
+  const std::string engine = ar_test::engine_of(GetParam());
+  const std::string columns = "SELECT id, tenant_id, label, points FROM shard_labeled ORDER BY ";
+  for (const bool descending : {false, true}) {
+    SCOPED_TRACE(descending ? "descending" : "ascending");
+    const std::string by_bytes = columns + label_by_code_points(engine) + (descending ? " DESC" : "") + ", id";
+    const auto order = [&](auto q) {
+      return descending ? (q | ar::order_by(labeled::c.label.desc(), labeled::c.id))
+                        : (q | ar::order_by(labeled::c.label, labeled::c.id));
+    };
+    ar::statement_counter counter;
+    const auto got = order(ar::from<labeled>()) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+    // One server holding every row, asked for the same order by code points.
+    EXPECT_EQ(ids_of(got), ids_of(ar::sql<labeled>(whole, by_bytes)));
+    EXPECT_EQ(ids_of(order(ar::from<labeled>()) | ar::drop(2) | ar::take(6) | ar::to_vector),
+              ids_of(ar::sql<labeled>(whole, by_bytes + " LIMIT 6 OFFSET 2")));
+    EXPECT_EQ(ids_of(order(ar::from<labeled>()) | ar::take(4) | ar::to_vector),
+              ids_of(ar::sql<labeled>(whole, by_bytes + " LIMIT 4")));
+    // Which is not the column's own collation's order, which one server gives the same pipeline.
+    EXPECT_NE(ids_of(got), ids_of(order(ar::from<labeled>(whole)) | ar::to_vector));
+  }
+  // The texts as they come, ascending: NULL where the dialect puts it, then "A" < "Ab" < "B" < "Z" < "_" < "_x" < "a".
+  std::vector<std::string> texts;
+  for (const labeled& r : ar::from<labeled>() | ar::filter(labeled::c.label.is_not_null()) |
+                              ar::order_by(labeled::c.label, labeled::c.id) | ar::to_vector)
+    texts.push_back(*r.label);
+  EXPECT_EQ(texts, (std::vector<std::string>{"A", "Ab", "B", "Z", "_", "_x", "a", "a", "aB", "b", "b", "z"}));
+}
+
+// An average over the shards against one server's AVG: equal, but for MariaDB, whose AVG of
+// integers is a DECIMAL rounded to div_precision_increment (4) places, where the fan-out's is the
+// quotient itself: there, within half a unit of the fourth place. Either way exactly the one
+// server's SUM over its COUNT.
+void expect_average(const std::string& backend, double got, double one_server, double sum, double count) {
+  if (ar_test::engine_of(backend) == "mariadb")
+    EXPECT_NEAR(got, one_server, 0.5e-4);
+  else
+    EXPECT_DOUBLE_EQ(got, one_server);
+  EXPECT_DOUBLE_EQ(got, sum / count);
+}
+
+TEST_P(sharding, an_average_over_the_shards_is_one_servers_from_one_statement_per_shard) {
+  insert_accounts();
+  {
+    ar::statement_counter counter;
+    const std::optional<double> got = ar::from<account>() | ar::average(account::c.score);
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+    const std::optional<double> expected = ar::from<account>(whole) | ar::average(account::c.score);
+    ASSERT_TRUE(got.has_value());
+    ASSERT_TRUE(expected.has_value());
+    expect_average(GetParam(), *got, *expected,
+                   static_cast<double>(ar::from<account>(whole) | ar::sum(account::c.score)),
+                   static_cast<double>(ar::from<account>(whole) | ar::count));
+    EXPECT_NE(*got, static_cast<double>(static_cast<std::int64_t>(*got))) << "not a whole number: no integer division";
+  }
+  {
+    const auto got = ar::from<account>() | ar::filter(account::c.score >= 2) | ar::average(account::c.id);
+    const auto expected = ar::from<account>(whole) | ar::filter(account::c.score >= 2) | ar::average(account::c.id);
+    ASSERT_TRUE(got.has_value());
+    ASSERT_TRUE(expected.has_value());
+    expect_average(
+        GetParam(), *got, *expected,
+        static_cast<double>(ar::from<account>(whole) | ar::filter(account::c.score >= 2) | ar::sum(account::c.id)),
+        static_cast<double>(ar::from<account>(whole) | ar::filter(account::c.score >= 2) | ar::count));
+  }
+  {
+    // A filter that names one shard: that shard's AVG.
+    ar::statement_counter counter;
+    const auto got = ar::from<account>() | ar::filter(account::c.tenant_id == 3) | ar::average(account::c.score);
+    EXPECT_EQ(counter.count(), 1U);
+    const auto expected =
+        ar::from<account>(whole) | ar::filter(account::c.tenant_id == 3) | ar::average(account::c.score);
+    ASSERT_TRUE(got.has_value());
+    ASSERT_TRUE(expected.has_value());
+    EXPECT_DOUBLE_EQ(*got, *expected);  // that shard's own AVG
+  }
+  // No rows: no average, as one server answers.
+  EXPECT_EQ(ar::from<account>() | ar::filter(account::c.name == "none") | ar::average(account::c.score), std::nullopt);
+  EXPECT_EQ(ar::from<account>(whole) | ar::filter(account::c.name == "none") | ar::average(account::c.score),
+            std::nullopt);
+}
+
+TEST_P(sharding, an_average_over_the_shards_leaves_out_nulls_as_one_server_does) {
+  insert_labeled(GetParam(), shards, whole);
+  const auto got = ar::from<labeled>() | ar::average(labeled::c.points);
+  const auto expected = ar::from<labeled>(whole) | ar::average(labeled::c.points);
+  ASSERT_TRUE(got.has_value());
+  ASSERT_TRUE(expected.has_value());
+  expect_average(
+      GetParam(), *got, *expected, static_cast<double>(ar::from<labeled>(whole) | ar::sum(labeled::c.points)),
+      static_cast<double>(ar::from<labeled>(whole) | ar::filter(labeled::c.points.is_not_null()) | ar::count));
+  EXPECT_EQ(ar::from<labeled>() | ar::filter(labeled::c.points.is_null()) | ar::average(labeled::c.points),
+            std::nullopt);
+}
+
+TEST_P(sharding, an_aggregate_over_several_shards_with_take_drop_or_distinct_is_refused_before_any_statement) {
   insert_accounts();
   ar::statement_counter counter;
-  EXPECT_THROW((void)(ar::from<account>() | ar::average(account::c.score)), ar::configuration_error);
+  EXPECT_THROW((void)(ar::from<account>() | ar::take(5) | ar::count), ar::configuration_error);
+  EXPECT_THROW((void)(ar::from<account>() | ar::drop(2) | ar::sum(account::c.score)), ar::configuration_error);
+  EXPECT_THROW((void)(ar::from<account>() | ar::take(3) | ar::average(account::c.score)), ar::configuration_error);
+  EXPECT_THROW((void)(ar::from<account>() | ar::distinct | ar::count), ar::configuration_error);
+  EXPECT_EQ(counter.count(), 0U);
+  // On the one shard a filter names, it is that database's answer.
+  EXPECT_EQ(ar::from<account>() | ar::filter(account::c.tenant_id == 3) | ar::take(1) | ar::count, 1);
+}
+
+TEST_P(sharding, update_all_runs_on_every_shard_at_once_and_adds_up_the_rows_it_matched) {
+  insert_accounts();
+  const auto expected =
+      static_cast<std::uint64_t>(ar::from<account>(whole) | ar::filter(account::c.score >= 2) | ar::count);
+  ASSERT_GT(expected, 0U);
+  {
+    ar::statement_counter counter;
+    const std::uint64_t n =
+        ar::from<account>() | ar::filter(account::c.score >= 2) | ar::update_all(ar::set(account::c.name, "high"));
+    EXPECT_EQ(n, expected);
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+  }
+  std::uint64_t high = 0;
+  for (const ar::database& s : shards) {
+    for (const account& a : ar::from<account>(s) | ar::to_vector) {
+      EXPECT_EQ(a.name == "high", a.score >= 2) << a.id;
+      high += a.name == "high" ? 1U : 0U;
+    }
+  }
+  EXPECT_EQ(high, expected);
+  {
+    // A filter that names one shard: one statement, there.
+    const ar::database home = ar::shard_for<account>(std::int64_t{3});
+    ar::statement_counter counter;
+    const std::uint64_t n =
+        ar::from<account>() | ar::filter(account::c.tenant_id == 3) | ar::update_all(ar::set(account::c.score, 40));
+    EXPECT_EQ(n, 2U);
+    EXPECT_EQ(counter.count(), 1U);
+    EXPECT_EQ(counter.count(home), 1U);
+    EXPECT_EQ(ar::from<account>(home) | ar::filter(account::c.score == 40) | ar::count, 2);
+  }
+}
+
+TEST_P(sharding, update_all_that_sets_the_shard_key_is_refused_before_any_statement) {
+  insert_accounts();
+  ar::statement_counter counter;
+  try {
+    (void)(ar::from<account>() | ar::filter(account::c.score == 1) | ar::update_all(ar::set(account::c.tenant_id, 1)));
+    FAIL() << "update_all moved rows between shards";
+  } catch (const ar::shard_key_error& e) {
+    EXPECT_NE(std::string(e.what()).find("shard_accounts"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("tenant_id"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(counter.count(), 0U);
+}
+
+TEST_P(sharding, update_all_inside_a_transaction_on_a_shard_runs_in_that_transaction) {
+  insert_accounts();
+  {
+    ar::transaction tx(shards[0]);
+    (void)(ar::from<account>() | ar::update_all(ar::set(account::c.name, "t")));
+    EXPECT_EQ(ar::from<account>(shards[0]) | ar::filter(account::c.name != "t") | ar::count, 0);
+  }  // rolled back on shard 0 only
+  EXPECT_EQ(ar::from<account>(shards[0]) | ar::filter(account::c.name == "t") | ar::count, 0);
+  for (std::size_t i = 1; i < shards.size(); ++i)
+    EXPECT_EQ(ar::from<account>(shards[i]) | ar::filter(account::c.name != "t") | ar::count, 0);
+}
+
+TEST_P(sharding, delete_all_runs_on_the_shards_the_filter_names_and_adds_up_the_rows_deleted) {
+  insert_accounts();
+  const auto expected =
+      static_cast<std::uint64_t>(ar::from<account>(whole) | ar::filter(account::c.score < 2) | ar::count);
+  ASSERT_GT(expected, 0U);
+  {
+    ar::statement_counter counter;
+    EXPECT_EQ(ar::from<account>() | ar::filter(account::c.score < 2) | ar::delete_all, expected);
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+  }
+  std::int64_t left = 0;
+  for (const ar::database& s : shards) {
+    EXPECT_EQ(ar::from<account>(s) | ar::filter(account::c.score < 2) | ar::count, 0);
+    left += ar::from<account>(s) | ar::count;
+  }
+  EXPECT_EQ(static_cast<std::uint64_t>(left), 12U - expected);
+  {
+    const ar::database home = ar::shard_for<account>(std::int64_t{4});
+    const auto there = ar::from<account>(home) | ar::filter(account::c.tenant_id == 4) | ar::count;
+    ar::statement_counter counter;
+    EXPECT_EQ(ar::from<account>() | ar::filter(account::c.tenant_id == 4) | ar::delete_all,
+              static_cast<std::uint64_t>(there));
+    EXPECT_EQ(counter.count(), 1U);
+    EXPECT_EQ(counter.count(home), 1U);
+    EXPECT_EQ(ar::from<account>(home) | ar::filter(account::c.tenant_id == 4) | ar::count, 0);
+  }
+}
+
+TEST_P(sharding, an_upsert_sends_one_statement_to_each_shard_that_gets_records) {
+  insert_accounts();
+  // Ids 101..106 again, renamed, on their tenants' shards; 113..115 new.
+  std::vector<account> batch;
+  for (std::int64_t i = 1; i <= 6; ++i) batch.push_back(account{100 + i, 1 + (i % 6), "up" + std::to_string(i), i});
+  for (std::int64_t i = 13; i <= 15; ++i) batch.push_back(account{100 + i, 1 + (i % 6), "new" + std::to_string(i), i});
+  std::vector<bool> used(shards.size(), false);
+  for (const account& a : batch)
+    for (std::size_t s = 0; s < shards.size(); ++s)
+      if (ar::shard_for<account>(a.tenant_id) == shards[s]) used[s] = true;
+  {
+    ar::statement_counter counter;
+    ar::insert_all(batch, ar::on_conflict(account::c.id).update(account::c.name, account::c.score));
+    std::size_t expected = 0;
+    for (std::size_t s = 0; s < shards.size(); ++s) {
+      EXPECT_EQ(counter.count(shards[s]), used[s] ? 1U : 0U) << "shard " << s;
+      expected += used[s] ? 1U : 0U;
+    }
+    EXPECT_EQ(counter.count(), expected);
+  }
+  std::int64_t total = 0;
+  for (const ar::database& s : shards) total += ar::from<account>(s) | ar::count;
+  EXPECT_EQ(total, 15);
+  for (const account& a : batch) {
+    const auto there = ar::find<account>(ar::shard_for<account>(a.tenant_id), a.id);
+    ASSERT_TRUE(there.has_value()) << a.id;
+    EXPECT_EQ(there->name, a.name);
+    EXPECT_EQ(there->score, a.score);
+  }
+}
+
+TEST_P(sharding, a_select_over_the_shards_merges_its_rows_by_order_by_as_one_server_does) {
+  insert_accounts();
+  const auto query = [](ar::query<account> q) {
+    return q | ar::filter(account::c.score < 4) | ar::order_by(account::c.score.desc(), account::c.id) |
+           ar::select(account::c.id, account::c.score, account::c.name);
+  };
+  {
+    ar::statement_counter counter;
+    const auto got = query(ar::from<account>()) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+    EXPECT_EQ(got, query(ar::from<account>(whole)) | ar::to_vector);
+    EXPECT_FALSE(got.empty());
+  }
+  EXPECT_EQ(query(ar::from<account>()) | ar::drop(2) | ar::take(4) | ar::to_vector,
+            query(ar::from<account>(whole)) | ar::drop(2) | ar::take(4) | ar::to_vector);
+  {
+    // A filter that names one shard: the select as it is, there.
+    ar::statement_counter counter;
+    const auto got = ar::from<account>() | ar::filter(account::c.tenant_id == 3) | ar::order_by(account::c.id) |
+                     ar::select(account::c.id, account::c.name) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 1U);
+    EXPECT_EQ(got, ar::from<account>(whole) | ar::filter(account::c.tenant_id == 3) | ar::order_by(account::c.id) |
+                       ar::select(account::c.id, account::c.name) | ar::to_vector);
+  }
+}
+
+TEST_P(sharding, a_select_over_the_shards_orders_texts_by_code_points_and_nulls_as_the_dialect) {
+  insert_labeled(GetParam(), shards, whole);
+  const std::string engine = ar_test::engine_of(GetParam());
+  std::vector<std::int64_t> got;
+  for (const auto& [id, label] : ar::from<labeled>() | ar::order_by(labeled::c.label.desc(), labeled::c.id) |
+                                     ar::select(labeled::c.id, labeled::c.label) | ar::to_vector)
+    got.push_back(id);
+  EXPECT_EQ(got, ids_of(ar::sql<labeled>(whole, "SELECT id, tenant_id, label, points FROM shard_labeled ORDER BY " +
+                                                    label_by_code_points(engine) + " DESC, id")));
+}
+
+TEST_P(sharding, a_select_over_the_shards_that_cannot_merge_is_refused_before_any_statement) {
+  insert_accounts();
+  ar::statement_counter counter;
+  // Ordered by a column it does not select.
+  EXPECT_THROW((void)(ar::from<account>() | ar::order_by(account::c.score) | ar::select(account::c.id) | ar::to_vector),
+               ar::configuration_error);
+  // An aggregate, a distinct: each shard's alone.
+  EXPECT_THROW((void)(ar::from<account>() | ar::select(account::c.score.sum()) | ar::to_vector),
+               ar::configuration_error);
+  EXPECT_THROW((void)(ar::from<account>() | ar::distinct | ar::select(account::c.score) | ar::to_vector),
+               ar::configuration_error);
   EXPECT_EQ(counter.count(), 0U);
 }
 

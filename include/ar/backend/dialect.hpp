@@ -422,6 +422,15 @@ class AR_API dialect {
   // Whether the database finds a column whatever the case of its name (SQLite, MariaDB): "artistid"
   // is then the column "ArtistId".
   virtual bool column_names_ignore_case() const { return false; }
+  // Whether NULL comes before every value in an ascending ORDER BY (SQLite, MariaDB) rather than
+  // after it (PostgreSQL); a descending one puts it at the other end. A fan-out over shards
+  // (ar::shard) merges its shards' rows so, as one database of the dialect would order them.
+  virtual bool nulls_sort_first() const { return true; }
+  // What is written before and after a text column in ORDER BY to order it by its bytes (code
+  // points, for UTF-8), whatever the column's collation: a fan-out over shards writes it in each
+  // shard's statement, so that each shard's order is the one its merge compares by (SQLite: ""
+  // and " COLLATE BINARY").
+  virtual std::pair<std::string_view, std::string_view> text_byte_order() const { return {"", " COLLATE BINARY"}; }
 
  protected:
   // Appends an upsert's assignments, `a = <before>a<after>, b = ...` over every column but the

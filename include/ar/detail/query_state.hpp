@@ -122,6 +122,9 @@ struct query_state {
     void (*store)(const void* record, std::int64_t n);
   };
   std::vector<counted> counts;
+  // ORDER BY a text column of the query's tables orders by its bytes (dialect::text_byte_order):
+  // a fan-out over shards sets it on each shard's statement, as its merge compares texts so.
+  bool text_order_by_bytes = false;
 };
 
 // The value of a key of several columns (a relation over AR_KEYS), as relations look for it and the
@@ -174,7 +177,9 @@ AR_API void keyset_after(query_state& s, std::span<const value> cursor);
 template <class M>
 void finish_rows(const query_state& state, M* rows, std::size_t n);
 
-enum class aggregate_kind : std::uint8_t { none, count, exists, sum, min, max, avg };
+// sum_and_count: SUM and COUNT of the argument, two columns (an average over shards is combined
+// from them).
+enum class aggregate_kind : std::uint8_t { none, count, exists, sum, min, max, avg, sum_and_count };
 
 // Appends the SELECT statement of `state` to `sql` and its bound values, in placeholder order, to
 // `params`. With an aggregate, the statement computes it (of `argument` where one is needed).

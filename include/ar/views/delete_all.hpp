@@ -20,6 +20,10 @@ AR_API void render_delete(std::string& sql, std::vector<value>& params, const di
 AR_API void render_nullify(std::string& sql, std::vector<value>& params, const dialect& d, const query_state& state,
                            std::size_t column);
 
+// delete_all of a sharded model's query given no database (ar::shard): on each shard its filter
+// names (every shard, else), concurrently; the rows deleted, added (src/query/sharded.cpp).
+AR_API std::uint64_t delete_sharded(const query_state& state);
+
 inline void require_plain_filter(const query_state& s, const char* what) {
   if (!s.order.empty() || s.limit || s.offset || s.distinct || !s.selected.empty())
     throw error(std::string("ar::") + what +
@@ -34,6 +38,7 @@ struct delete_all_fn {
                   "ar::delete_all: the query joins other models, and a DELETE removes rows of one table: select the "
                   "rows with where_has(...) or in(query) instead of joins<...>");
     require_plain_filter(q.state(), "delete_all");
+    if (sharded_query(q.given_database(), q.state())) return delete_sharded(q.state());
     const ar::database db = q.database();
     std::string sql;
     std::vector<value> params;

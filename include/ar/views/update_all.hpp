@@ -44,6 +44,11 @@ AR_API void render_update_all(std::string& sql, std::vector<value>& params, cons
                               std::span<const std::size_t> columns, std::span<const expr_tree* const> values);
 AR_API std::uint64_t update_all_rows(const database& db, const query_state& state, std::span<const std::size_t> columns,
                                      std::span<const expr_tree* const> values);
+// update_all of a sharded model's query given no database (ar::shard): on each shard its filter
+// names (every shard, else), concurrently; the rows matched, added. Setting the shard key throws
+// ar::shard_key_error before any statement (src/query/sharded.cpp).
+AR_API std::uint64_t update_sharded(const query_state& state, std::span<const std::size_t> columns,
+                                    std::span<const expr_tree* const> values);
 // A value to set a column to, as a tree of one bound parameter.
 AR_API expr_tree assigned_tree(value v);
 
@@ -123,6 +128,7 @@ struct update_all_closure {
       return std::apply(
           [&](const auto&... a) {
             const expr_tree* const values[] = {&a.to...};
+            if (sharded_query(q.given_database(), q.state())) return update_sharded(q.state(), columns, values);
             return update_all_rows(q.database(), q.state(), columns, values);
           },
           assignments);
