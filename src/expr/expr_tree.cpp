@@ -23,6 +23,20 @@ expr_tree& expr_tree::operator=(expr_tree&& other) noexcept = default;
 expr_tree::~expr_tree() = default;
 
 // Copies another tree in; returns the index its root now has.
+bool expr_tree::same_as(const expr_tree& other) const {
+  if (nodes.size() != other.nodes.size() || params != other.params || subqueries != other.subqueries ||
+      queries != other.queries)
+    return false;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const node& x = nodes[i];
+    const node& y = other.nodes[i];
+    if (x.kind != y.kind || x.op != y.op || x.first != y.first || x.second != y.second || x.third != y.third ||
+        x.table != y.table)
+      return false;
+  }
+  return true;
+}
+
 std::uint32_t expr_tree::append(const expr_tree& other) {
   const auto node_offset = static_cast<std::uint32_t>(nodes.size());
   const auto param_offset = static_cast<std::uint32_t>(params.size());

@@ -198,23 +198,26 @@ struct merge_key {
   std::size_t column;   // its column in the model's table
   bool descending;
 };
+// The merge key of an order_by key that is a column of the model's own table (ar::configuration_error
+// for anything else, and for a JSON column).
+merge_key merge_key_of(const query_state& state, const order_key& k) {
+  const bool plain = k.tree.nodes.size() == 1 && k.tree.nodes[0].kind == node_kind::column &&
+                     k.tree.nodes[0].table == state.table && k.tree.nodes[0].second == 0;
+  if (!plain)
+    throw configuration_error("ar: a query of table '" + std::string(state.table->table) +
+                              "' runs on every shard and merges their rows by its order_by, which must then be "
+                              "columns of the model's own table (not an expression or a joined table's)");
+  const std::size_t column = k.tree.nodes[0].first;
+  if (state.table->columns[column].type == value_type::json)
+    throw configuration_error("ar: a query of table '" + std::string(state.table->table) +
+                              "' runs on every shard and merges their rows by its order_by, and column '" +
+                              std::string(state.table->columns[column].field) +
+                              "' is JSON, which the databases order each their own way: order by another column");
+  return {column, column, k.descending};
+}
 std::vector<merge_key> merge_keys(const query_state& state) {
   std::vector<merge_key> keys;
-  for (const order_key& k : state.order) {
-    const bool plain = k.tree.nodes.size() == 1 && k.tree.nodes[0].kind == node_kind::column &&
-                       k.tree.nodes[0].table == state.table && k.tree.nodes[0].second == 0;
-    if (!plain)
-      throw configuration_error("ar: a query of table '" + std::string(state.table->table) +
-                                "' runs on every shard and merges their rows by its order_by, which must then be "
-                                "columns of the model's own table (not an expression or a joined table's)");
-    const std::size_t column = k.tree.nodes[0].first;
-    if (state.table->columns[column].type == value_type::json)
-      throw configuration_error("ar: a query of table '" + std::string(state.table->table) +
-                                "' runs on every shard and merges their rows by its order_by, and column '" +
-                                std::string(state.table->columns[column].field) +
-                                "' is JSON, which the databases order each their own way: order by another column");
-    keys.push_back({column, column, k.descending});
-  }
+  for (const order_key& k : state.order) keys.push_back(merge_key_of(state, k));
   return keys;
 }
 }  // namespace
@@ -330,7 +333,8 @@ void merge_shards(const query_state& state, const std::vector<ar::database>& sha
     cells[i].reserve(rows[i]->size() * keys.size());
     for (std::size_t r = 0; r < rows[i]->size(); ++r) {
       ops.bind(const_cast<void*>(rows[i]->at(r)), columns);
-      for (const merge_key& k : keys) cells[i].push_back(cell_of(columns[k.binding], state.table, k.column));
+      for (const merge_key& k : keys)
+        cells[i].push_back(cell_of(columns[k.binding], k.column == no_column ? nullptr : state.table, k.column));
     }
   }
   const auto before = [&](std::size_t a, std::size_t ra, std::size_t b, std::size_t rb) {
@@ -365,6 +369,23 @@ void merge_shards(const query_state& state, const std::vector<ar::database>& sha
   }
 }
 
+// Whether an order_by key is an aggregate whose values are numbers: a count, or a sum, average,
+// minimum or maximum of a number column (a text's order is the collation's, not the merge's).
+bool numeric_aggregate(const query_state& state, const expr_tree& t) {
+  const node& n = t.nodes[t.root()];
+  if (n.kind != node_kind::aggregate) return false;
+  if (n.third == agg_count_all || n.third == agg_count || n.third == agg_count_distinct) return true;
+  const node& operand = t.nodes[n.first];
+  if (operand.kind != node_kind::column || operand.table != state.table || operand.second != 0) return false;
+  switch (state.table->columns[operand.first].type) {
+    case value_type::int32:
+    case value_type::int64:
+    case value_type::float64:
+    case value_type::boolean: return true;
+    default: return false;
+  }
+}
+
 bool has_aggregate(const expr_tree& t) {
   for (const node& n : t.nodes)
     if (n.kind == node_kind::aggregate) return true;
@@ -385,17 +406,6 @@ void read_sharded_records(const query_state& state, const record_ops& ops, void 
 void read_sharded_rows(const query_state& state, const record_ops& ops, void (*sink)(void* context, void* row),
                        void* context) {
   const std::string table(state.table->table);
-  bool aggregates = !state.group_by.empty() || state.having.has_value();
-  for (const expr_tree& t : state.selected) aggregates = aggregates || has_aggregate(t);
-  if (aggregates)
-    throw configuration_error("ar: a select of table '" + table +
-                              "' runs on every shard, and its aggregates or group_by would be each shard's alone: "
-                              "aggregate with count, sum, minimum, maximum or average, or select on each shard's "
-                              "database");
-  if (state.distinct)
-    throw configuration_error("ar: a select of table '" + table +
-                              "' runs on every shard, and distinct would drop repeated rows within each shard only: "
-                              "select on each shard's database");
   const std::vector<ar::database> shards = target_shards(state);
   if (shards.size() == 1) {  // the filter names one shard: the query as it is, there
     record_buffer rows(ops);
@@ -403,22 +413,53 @@ void read_sharded_rows(const query_state& state, const record_ops& ops, void (*s
     for (std::size_t i = 0; i < rows.size(); ++i) sink(context, const_cast<void*>(rows.at(i)));
     return;
   }
-  // The merge's keys: each order_by key a plain column of the model's table that is selected.
+  // Groups, and distinct rows, are each shard's alone unless they hold the shard key: a key value
+  // lives on one shard, so groups (rows) of different shards then differ, and each shard's are whole.
+  const shard_declaration& s = declaration_of(state.table);
+  const auto is_shard_key = [&](const expr_tree& t) {
+    return t.nodes.size() == 1 && t.nodes[0].kind == node_kind::column && t.nodes[0].table == state.table &&
+           t.nodes[0].second == 0 && t.nodes[0].first == s.key_column;
+  };
+  const std::string key_field(state.table->columns[s.key_column].field);
+  bool aggregates = !state.group_by.empty() || state.having.has_value();
+  for (const expr_tree& t : state.selected) aggregates = aggregates || has_aggregate(t);
+  if (aggregates && std::none_of(state.group_by.begin(), state.group_by.end(), is_shard_key))
+    throw configuration_error("ar: a select of table '" + table +
+                              "' runs on every shard, and its aggregates or group_by would be each shard's alone: "
+                              "group by the shard key '" +
+                              key_field +
+                              "' too (each group is then on one shard), aggregate with count, sum, minimum, maximum "
+                              "or average, or select on each shard's database");
+  if (state.distinct && std::none_of(state.selected.begin(), state.selected.end(), is_shard_key))
+    throw configuration_error("ar: a select of table '" + table +
+                              "' runs on every shard, and distinct would drop repeated rows within each shard only: "
+                              "select the shard key '" +
+                              key_field + "' too, or select on each shard's database");
+  // The merge's keys: each order_by key selected, a column of the model's table or (grouped) an
+  // aggregate whose values are numbers.
   std::vector<merge_key> keys;
-  for (const merge_key& k : merge_keys(state)) {
+  for (const order_key& k : state.order) {
     std::size_t at = state.selected.size();
-    for (std::size_t j = 0; j < state.selected.size() && at == state.selected.size(); ++j) {
-      const expr_tree& t = state.selected[j];
-      if (t.nodes.size() == 1 && t.nodes[0].kind == node_kind::column && t.nodes[0].table == state.table &&
-          t.nodes[0].second == 0 && t.nodes[0].first == k.column)
-        at = j;
-    }
+    for (std::size_t j = 0; j < state.selected.size() && at == state.selected.size(); ++j)
+      if (state.selected[j].same_as(k.tree)) at = j;
+    const bool plain = k.tree.nodes.size() == 1 && k.tree.nodes[0].kind == node_kind::column &&
+                       k.tree.nodes[0].table == state.table && k.tree.nodes[0].second == 0;
     if (at == state.selected.size())
-      throw configuration_error("ar: a select of table '" + table +
-                                "' runs on every shard and merges their rows by its order_by, and column '" +
-                                std::string(state.table->columns[k.column].field) +
-                                "' is not selected: select each column the query is ordered by");
-    keys.push_back({at, k.column, k.descending});
+      throw configuration_error(
+          "ar: a select of table '" + table + "' runs on every shard and merges their rows by its order_by, and " +
+          (plain ? "column '" + std::string(state.table->columns[k.tree.nodes[0].first].field) + "' is"
+                 : std::string("an order_by expression is")) +
+          " not selected: select each column and expression the query is ordered by");
+    if (plain) {
+      keys.push_back({at, merge_key_of(state, k).column, k.descending});
+    } else {
+      if (!numeric_aggregate(state, k.tree))
+        throw configuration_error("ar: a select of table '" + table +
+                                  "' runs on every shard and merges their rows by its order_by, which can then be "
+                                  "columns of the model's own table or aggregates whose values are numbers (count, "
+                                  "or sum, average, minimum, maximum of a number column), not another expression");
+      keys.push_back({at, no_column, k.descending});
+    }
   }
   merge_shards(state, shards, ops, keys, &read_selected_rows, sink, context);
 }
@@ -578,7 +619,8 @@ bool shards_nulls_first(const query_state& state, const std::vector<ar::database
 
 bool merge_before(const query_state& state, bool nulls_first, std::span<const column_binding> a,
                   std::span<const column_binding> b) {
-  for (const merge_key& k : merge_keys(state)) {
+  for (const order_key& key : state.order) {
+    const merge_key k = merge_key_of(state, key);
     const std::weak_ordering c = compare_cells(cell_of(a[k.column], state.table, k.column),
                                                cell_of(b[k.column], state.table, k.column), nulls_first);
     if (std::is_neq(c)) return k.descending ? std::is_gt(c) : std::is_lt(c);

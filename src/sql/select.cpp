@@ -632,7 +632,7 @@ struct renderer {
     }
     if (is_order && numbered_placeholders()) {
       for (const written_key& g : group_keys) {
-        if (!same_tree(*g.tree, t)) continue;
+        if (!g.tree->same_as(t)) continue;
         repeat_placeholder = g.first_placeholder;
         expr(t, t.root());
         repeat_placeholder = 0;
@@ -653,22 +653,8 @@ struct renderer {
   static std::size_t selected_position(const query_state& q, const expr_tree& t) {
     if (t.nodes.size() == 1 && t.nodes[0].kind == node_kind::column) return 0;
     for (std::size_t i = 0; i < q.selected.size(); ++i)
-      if (same_tree(q.selected[i], t)) return i + 1;
+      if (q.selected[i].same_as(t)) return i + 1;
     return 0;
-  }
-
-  static bool same_tree(const expr_tree& a, const expr_tree& b) {
-    if (a.nodes.size() != b.nodes.size() || a.params != b.params || a.subqueries != b.subqueries ||
-        a.queries != b.queries)
-      return false;
-    for (std::size_t i = 0; i < a.nodes.size(); ++i) {
-      const node& x = a.nodes[i];
-      const node& y = b.nodes[i];
-      if (x.kind != y.kind || x.op != y.op || x.first != y.first || x.second != y.second || x.third != y.third ||
-          x.table != y.table)
-        return false;
-    }
-    return true;
   }
 
   // Whether a tree is one text column (a fan-out orders it by its bytes: text_order_by_bytes).

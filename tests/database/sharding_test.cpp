@@ -753,6 +753,68 @@ TEST_P(sharding, a_stream_of_selected_columns_over_several_shards_is_refused_bef
     EXPECT_NE(std::string(e.what()).find("shard_accounts"), std::string::npos) << e.what();
   }
   EXPECT_EQ(counter.count(), 0U);
+// Grouped by the shard key, each group lives on one shard: every shard's groups are whole, and the
+// fan-out merges them by the order_by (a selected column or a number aggregate), as one server
+// would answer; having and distinct likewise.
+TEST_P(sharding, a_select_grouped_by_the_shard_key_runs_on_every_shard_and_merges_whole_groups) {
+  insert_accounts();
+  const auto by_tenant = [](auto q) {
+    return std::move(q) | ar::group_by(account::c.tenant_id) | ar::order_by(account::c.tenant_id) |
+           ar::select(account::c.tenant_id, ar::count_all(), account::c.score.sum());
+  };
+  {
+    ar::statement_counter counter;
+    const auto got = by_tenant(ar::from<account>()) | ar::to_vector;
+    EXPECT_EQ(counter.count(), 3U);
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 1U);
+    const auto expected = by_tenant(ar::from<account>(whole)) | ar::to_vector;
+    ASSERT_EQ(expected.size(), 6U);
+    EXPECT_EQ(got, expected);
+  }
+  // Ordered by an aggregate, then the key; having; drop and take after the merge.
+  const auto busiest = [](auto q) {
+    return std::move(q) | ar::group_by(account::c.tenant_id) | ar::having(ar::count_all() >= 2) |
+           ar::order_by(account::c.score.sum().desc(), account::c.tenant_id) | ar::drop(1) | ar::take(3) |
+           ar::select(account::c.tenant_id, account::c.score.sum());
+  };
+  const auto expected = busiest(ar::from<account>(whole)) | ar::to_vector;
+  ASSERT_EQ(expected.size(), 3U);
+  EXPECT_EQ(busiest(ar::from<account>()) | ar::to_vector, expected);
+  // first of groups: by the grouped columns, over every shard.
+  EXPECT_EQ(by_tenant(ar::from<account>()) | ar::first, by_tenant(ar::from<account>(whole)) | ar::first);
+  // distinct rows that hold the shard key: no two shards hold the same.
+  const auto pairs = [](auto q) {
+    return std::move(q) | ar::distinct | ar::order_by(account::c.tenant_id, account::c.score) |
+           ar::select(account::c.tenant_id, account::c.score);
+  };
+  EXPECT_EQ(pairs(ar::from<account>()) | ar::to_vector, pairs(ar::from<account>(whole)) | ar::to_vector);
+}
+
+TEST_P(sharding, a_select_grouped_otherwise_or_ordered_by_a_text_aggregate_is_refused_before_any_statement) {
+  insert_accounts();
+  ar::statement_counter counter;
+  try {
+    (void)(ar::from<account>() | ar::group_by(account::c.score) | ar::select(account::c.score, ar::count_all()) |
+           ar::to_vector);
+    FAIL() << "a select grouped by another column than the shard key ran over three shards";
+  } catch (const ar::configuration_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'tenant_id'"), std::string::npos) << e.what();
+  }
+  // A text aggregate orders by the column's collation on each shard, which the merge cannot follow.
+  EXPECT_THROW((void)(ar::from<account>() | ar::group_by(account::c.tenant_id) | ar::order_by(account::c.name.max()) |
+                      ar::select(account::c.tenant_id, account::c.name.max()) | ar::to_vector),
+               ar::configuration_error);
+  // Ordered by an aggregate it does not select.
+  EXPECT_THROW((void)(ar::from<account>() | ar::group_by(account::c.tenant_id) | ar::order_by(ar::count_all()) |
+                      ar::select(account::c.tenant_id) | ar::to_vector),
+               ar::configuration_error);
+  EXPECT_EQ(counter.count(), 0U);
+  // A filter that names one shard runs any grouping there, as written.
+  const auto one = [](auto q) {
+    return std::move(q) | ar::filter(account::c.tenant_id == 3) | ar::group_by(account::c.score) |
+           ar::order_by(account::c.score) | ar::select(account::c.score, ar::count_all());
+  };
+  EXPECT_EQ(one(ar::from<account>()) | ar::to_vector, one(ar::from<account>(whole)) | ar::to_vector);
 }
 
 TEST_P(sharding, what_does_not_route_by_shard_yet_says_so_instead_of_using_one_database) {

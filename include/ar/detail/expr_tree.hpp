@@ -146,6 +146,10 @@ struct AR_API expr_tree {
 
   std::uint32_t root() const noexcept { return static_cast<std::uint32_t>(nodes.size() - 1); }
 
+  // Whether `other` is the same expression: the same nodes, values and subqueries (the SQL renderer
+  // writes a grouped query's repeated key once; a sharded merge finds an order_by key selected).
+  bool same_as(const expr_tree& other) const;
+
   // Copies another tree in; returns the index its root now has.
   std::uint32_t append(const expr_tree& other);
   std::uint32_t add(node n);
