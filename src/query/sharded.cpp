@@ -296,12 +296,16 @@ void read_selected_rows(const ar::database& db, const query_state& state, const 
 // The shards' rows, read concurrently by `read` (each shard asked for the rows up to the last the
 // query keeps, texts ordered by bytes), merged by `keys` (in shard order when they tie, and
 // without keys), then drop and take applied; each handed to sink.
+// Whether NULL sorts first on the shards (their dialect's); ar::configuration_error, when the query
+// is ordered, for shards that disagree.
+bool nulls_first_of(const query_state& state, const std::vector<ar::database>& shards, bool ordered);
+
 void merge_shards(const query_state& state, const std::vector<ar::database>& shards, const record_ops& ops,
                   const std::vector<merge_key>& keys, shard_reader read, void (*sink)(void* context, void* row),
                   void* context) {
   // NULL goes where the shards' dialect puts it; texts are ordered by their bytes on every shard, as
   // the merge compares them.
-  const bool nulls_first = shards_nulls_first(state, shards, !keys.empty());
+  const bool nulls_first = nulls_first_of(state, shards, !keys.empty());
   query_state each = state;
   const std::int64_t skip = state.offset.value_or(0);
   if (state.limit) each.limit = *state.limit + skip;
@@ -604,9 +608,9 @@ std::uint64_t delete_sharded(const query_state& state) {
   return total;
 }
 
-bool shards_nulls_first(const query_state& state, const std::vector<ar::database>& shards, bool ordered) {
+namespace {
+bool nulls_first_of(const query_state& state, const std::vector<ar::database>& shards, bool ordered) {
   const bool nulls_first = shards.front().dialect().nulls_sort_first();
-  if (ordered) (void)merge_keys(state);  // each a column of the model's table, or refused now
   if (ordered)
     for (const ar::database& shard : shards)
       if (shard.dialect().nulls_sort_first() != nulls_first)
@@ -615,6 +619,12 @@ bool shards_nulls_first(const query_state& state, const std::vector<ar::database
                                   shards.front().name() + "' and '" + shard.name() +
                                   "' put NULL at different ends: shard a model over databases of one backend");
   return nulls_first;
+}
+}  // namespace
+
+bool shards_nulls_first(const query_state& state, const std::vector<ar::database>& shards, bool ordered) {
+  if (ordered) (void)merge_keys(state);  // each a column of the model's table, or refused now
+  return nulls_first_of(state, shards, ordered);
 }
 
 bool merge_before(const query_state& state, bool nulls_first, std::span<const column_binding> a,

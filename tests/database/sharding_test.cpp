@@ -753,6 +753,8 @@ TEST_P(sharding, a_stream_of_selected_columns_over_several_shards_is_refused_bef
     EXPECT_NE(std::string(e.what()).find("shard_accounts"), std::string::npos) << e.what();
   }
   EXPECT_EQ(counter.count(), 0U);
+}
+
 // Grouped by the shard key, each group lives on one shard: every shard's groups are whole, and the
 // fan-out merges them by the order_by (a selected column or a number aggregate), as one server
 // would answer; having and distinct likewise.
