@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -132,8 +133,8 @@ std::vector<database> shard_databases(const table_meta* model) {
 namespace {
 
 // The threads a fan-out runs its calls on (on_each_shard): started when first needed, kept for
-// the next fan-out (a thread started per shard per query cost more than a query on a warm
-// connection), and joined when the program exits. A fan-out is a batch of n calls that anyone
+// the next fan-out (rather than a thread started per shard per query), and joined when the
+// program exits. A fan-out is a batch of n calls that anyone
 // may claim, one at a time, under the pool's mutex: idle workers and the fan-out's caller itself.
 // The caller runs every call nobody has claimed yet before it waits, so it only ever waits for
 // calls that are running; a fan-out from inside a call (a worker) or while every worker is busy
@@ -152,8 +153,8 @@ class fan_out_pool {
     for (std::thread& t : threads_) t.join();
   }
 
-  void run(std::size_t n, void (*run)(void* context, std::size_t i), void* context) {
-    batch b{run, context, n, n, 0, std::vector<std::exception_ptr>(n)};
+  void run(std::size_t n, void (*fn)(void* context, std::size_t i), void* context) {
+    batch b{fn, context, n, n, 0, std::vector<std::exception_ptr>(n)};
     std::size_t wake = 0;
     {
       std::unique_lock lock(mutex_);
@@ -162,7 +163,12 @@ class fan_out_pool {
       const std::size_t wanted = n - 1;
       while (idle_ + starting_ < wanted && threads_.size() < max_threads) {
         ++starting_;
-        threads_.emplace_back([this] { work(); });
+        try {
+          threads_.emplace_back([this] { work(); });
+        } catch (const std::system_error&) {
+          --starting_;  // no thread to be had now: the caller runs what the workers do not
+          break;
+        }
       }
       wake = std::min(wanted, idle_ + starting_);
     }
