@@ -114,13 +114,14 @@ template <class Row>
 const ar::database& prepare(bench::server at) {
   static ar::database one = [&] {
     ar::database db;
-    const std::vector<std::string> names{"w13_shard0", "w13_shard1", "w13_shard2"};
+    const std::string prefix = at == bench::server::sqlite ? "w13_" : "w13_pg_";
+    const std::vector<std::string> names{prefix + "shard0", prefix + "shard1", prefix + "shard2"};
     if (at == bench::server::sqlite) {
       db = bench::open_sqlite("w13_one");
       for (std::size_t i = 0; i < names.size(); ++i)
         seed<Row>(bench::open_sqlite(names[i]), static_cast<std::int64_t>(i), 3);
     } else {
-      db = bench::open_postgresql("w13_one");
+      db = bench::open_postgresql("w13_pg_one");
       const std::vector<std::string> servers = shard_servers();
       for (std::size_t i = 0; i < names.size(); ++i) {
         std::string url = servers.at(i);
@@ -179,6 +180,38 @@ void W13(benchmark::State& state, bench::server at, query q, bool sharded) {
                      {statements, statements});
 }
 
+// The twin that tells the fan-out's threads from the statements: the same query given each shard's
+// database in turn, on the caller's thread, one after another (take20: each shard's first 20,
+// then the 20 first of those 60; count: the counts added).
+template <class Row>
+void W13_serial(benchmark::State& state, bench::server at, query q) {
+  prepare<Row>(at);
+  const std::vector<ar::database> shards = ar::shard_databases<Row>();
+  const std::size_t expected = q == query::take20 ? take : 1;
+  bench::run_counted(state, expected,
+                     [&]() -> std::size_t {
+                       if (q == query::count) {
+                         std::int64_t n = 0;
+                         for (const ar::database& db : shards) n += ar::from<Row>(db) | ar::count;
+                         return n == rows ? 1 : 0;
+                       }
+                       std::vector<Row> all;
+                       for (const ar::database& db : shards) {
+                         std::vector<Row> top = ar::from<Row>(db) | ar::order_by(Row::c.score.desc(), Row::c.id) |
+                                                ar::take(take) | ar::to_vector;
+                         all.insert(all.end(), top.begin(), top.end());
+                       }
+                       std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(take), all.end(),
+                                         [](const Row& a, const Row& b) {
+                                           return a.score != b.score ? a.score > b.score : a.id < b.id;
+                                         });
+                       all.resize(take);
+                       benchmark::DoNotOptimize(all.data());
+                       return all.size();
+                     },
+                     {3, 3});
+}
+
 }  // namespace bench_w13
 
 namespace bench {
@@ -198,6 +231,12 @@ void register_sharding_benchmarks(bool postgresql) {
         add_pg("W13/pg_" + variant + "/" + size,
                [=](benchmark::State& s) { W13<PgRow>(s, server::postgresql, qq, sharded); });
     }
+    if (qq == query::one_shard) continue;
+    add_file("W13/serial_" + std::string(label) + "/" + size,
+             [=](benchmark::State& s) { W13_serial<LiteRow>(s, server::sqlite, qq); });
+    if (pg_shards)
+      add_pg("W13/pg_serial_" + std::string(label) + "/" + size,
+             [=](benchmark::State& s) { W13_serial<PgRow>(s, server::postgresql, qq); });
   }
 }
 
