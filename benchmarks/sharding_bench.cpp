@@ -2,10 +2,13 @@
 // rows over 300 tenants, spread by tenant_id over three databases (ar::shard), and the same rows in
 // one database, measured in the same run. Three queries, each as `orm_one_<q>` (one database,
 // given: ar::from<Row>(db)) and `orm_shards_<q>` (no database: the fan-out):
-//   take20:    order_by(score desc, id) | take(20)      one statement; on the shards one on each
-//              (each asked for its first 20, at once), the rows merged;
-//   count:     count                                     one statement; on the shards one on each, added;
-//   one_shard: filter(tenant_id == 7) | to_vector        one statement, on the tenant's shard only.
+//   take20:    order_by(score desc, id desc) | take(20): one statement (a backward walk of the
+//              index on (score, id)); on the shards one on each, at once, each asked for its
+//              first 20, the rows merged;
+//   count:     count: one statement; on the shards one on each, at once, added;
+//   one_shard: filter(tenant_id == 7) | to_vector: one statement, on the tenant's shard only.
+// `serial_<q>` (take20, count) runs the shards' statements one after another on the caller's
+// thread, each given its database: what the fan-out costs without its threads.
 // On SQLite the four databases are in memory (each its own); on PostgreSQL (pg_ variants, when
 // AR_BENCH_POSTGRESQL and AR_BENCH_POSTGRESQL_SHARDS are set) the one database is a schema on the
 // AR_BENCH_POSTGRESQL server and the shards a schema on each of the three servers
@@ -153,7 +156,7 @@ std::size_t run_query(query q, const ar::database* one) {
   switch (q) {
     case query::take20: {
       const std::vector<Row> top =
-          from() | ar::order_by(Row::c.score.desc(), Row::c.id) | ar::take(take) | ar::to_vector;
+          from() | ar::order_by(Row::c.score.desc(), Row::c.id.desc()) | ar::take(take) | ar::to_vector;
       benchmark::DoNotOptimize(top.data());
       return top.size();
     }
@@ -197,13 +200,14 @@ void W13_serial(benchmark::State& state, bench::server at, query q) {
                        }
                        std::vector<Row> all;
                        for (const ar::database& db : shards) {
-                         std::vector<Row> top = ar::from<Row>(db) | ar::order_by(Row::c.score.desc(), Row::c.id) |
-                                                ar::take(take) | ar::to_vector;
+                         std::vector<Row> top = ar::from<Row>(db) |
+                                                ar::order_by(Row::c.score.desc(), Row::c.id.desc()) | ar::take(take) |
+                                                ar::to_vector;
                          all.insert(all.end(), top.begin(), top.end());
                        }
                        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(take), all.end(),
                                          [](const Row& a, const Row& b) {
-                                           return a.score != b.score ? a.score > b.score : a.id < b.id;
+                                           return a.score != b.score ? a.score > b.score : a.id > b.id;
                                          });
                        all.resize(take);
                        benchmark::DoNotOptimize(all.data());
