@@ -137,7 +137,7 @@ const ar::database& prepare(bench::server at) {
         }
         schemas().urls.push_back(url);
         ar::open_options options;
-        options.on_connect.push_back("SET search_path TO ar_bench_w13_shard");
+        options.on_connect.emplace_back("SET search_path TO ar_bench_w13_shard");
         seed<Row>(ar::open(url, names[i], options), static_cast<std::int64_t>(i), 3);
       }
     }
