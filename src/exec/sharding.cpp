@@ -154,7 +154,7 @@ class fan_out_pool {
   }
 
   void run(std::size_t n, void (*fn)(void* context, std::size_t i), void* context) {
-    batch b{fn, context, n, n, 0, std::vector<std::exception_ptr>(n)};
+    batch b{fn, context, n, n, 0, n, std::vector<std::exception_ptr>(n)};
     std::size_t wake = 0;
     {
       std::unique_lock lock(mutex_);
@@ -173,12 +173,13 @@ class fan_out_pool {
       wake = std::min(wanted, idle_ + starting_);
     }
     for (std::size_t i = 0; i < wake; ++i) work_.notify_one();
-    // The caller's share: whatever nobody else has claimed.
+    // The caller's share: whatever nobody else has claimed, from the last call back (the last is
+    // the caller's, as the workers take them from the first).
     for (;;) {
       std::size_t i = 0;
       {
         std::lock_guard lock(mutex_);
-        if (!claim(b, i)) break;
+        if (!claim(b, i, true)) break;
       }
       call(b, i);
     }
@@ -200,16 +201,17 @@ class fan_out_pool {
     void* context;
     std::size_t n;
     std::size_t unfinished;  // calls not yet returned; the caller waits for 0
-    std::size_t next;        // the next call to claim
+    std::size_t next;        // the next call a worker claims
+    std::size_t end;         // one past the next call the caller claims (calls [next, end) are unclaimed)
     std::vector<std::exception_ptr> failed;
   };
 
-  // Under mutex_: the next unclaimed call of `b` into i, false when none is left; the batch leaves
-  // the queue with its last call.
-  bool claim(batch& b, std::size_t& i) {
-    if (b.next == b.n) return false;
-    i = b.next++;
-    if (b.next == b.n) queue_.erase(std::find(queue_.begin(), queue_.end(), &b));
+  // Under mutex_: the next unclaimed call of `b` into i (the first for a worker, the last for the
+  // caller), false when none is left; the batch leaves the queue with its last call.
+  bool claim(batch& b, std::size_t& i, bool from_the_end = false) {
+    if (b.next == b.end) return false;
+    i = from_the_end ? --b.end : b.next++;
+    if (b.next == b.end) queue_.erase(std::find(queue_.begin(), queue_.end(), &b));
     return true;
   }
 
