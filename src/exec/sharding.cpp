@@ -134,11 +134,11 @@ namespace {
 
 // The threads a fan-out runs its calls on (on_each_shard): started when first needed, kept for
 // the next fan-out (rather than a thread started per shard per query), and joined when the
-// program exits. A fan-out is a batch of n calls that anyone
-// may claim, one at a time, under the pool's mutex: idle workers and the fan-out's caller itself.
-// The caller runs every call nobody has claimed yet before it waits, so it only ever waits for
-// calls that are running; a fan-out from inside a call (a worker) or while every worker is busy
-// makes progress on the caller's thread, never deadlocks.
+// program exits. A fan-out is a batch of n calls that anyone may claim, one at a time, under the
+// pool's mutex: idle workers (from the first call) and the fan-out's caller itself (from the last
+// back). The caller runs every call nobody has claimed yet before it waits, so it only ever waits
+// for calls that are running; a fan-out from inside a call (a worker) or while every worker is
+// busy makes progress on the caller's thread, never deadlocks.
 class fan_out_pool {
  public:
   fan_out_pool() = default;
