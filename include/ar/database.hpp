@@ -138,7 +138,9 @@ class AR_API database {
   std::size_t statement_cache_size() const;
   // How many statements were prepared on the pool's connections since the database was opened
   // (a cache hit prepares nothing): growing while the program repeats the same statements means
-  // statement_cache_size is smaller than the set of statements it runs.
+  // statement_cache_size is smaller than the set of statements it runs. Through a transaction
+  // pooler (`pooler=transaction`) nothing is prepared on the server: this counts the client's
+  // statement objects made, the same number a direct connection would give for the same program.
   std::uint64_t statements_prepared() const;
 
   // The most connections the pool opens, and how many are open now.

@@ -441,6 +441,11 @@ AR_API std::vector<ar::database> target_shards(const query_state& state);
 // rows merged (by the query's order_by, else in shard order), then drop and take applied.
 AR_API void read_sharded_records(const query_state& state, const record_ops& ops,
                                  void (*sink)(void* context, void* record), void* context);
+// Whether a record's row comes before another's in a sharded query's merge, by its order_by
+// columns (`a`, `b`: the two records' bound columns); throws ar::configuration_error when an
+// order_by key is not a column of the model's own table.
+AR_API bool merge_before(const query_state& state, std::span<const column_binding> a,
+                         std::span<const column_binding> b);
 // Whether a query given no database reads a sharded model (its statements go to the shards).
 inline bool sharded_query(const ar::database& given, const query_state& state) {
   return given == ar::database{} && sharding_of(state.table) != nullptr;

@@ -24,6 +24,10 @@
 // the batch's records sharing a context for their lazy loads. A driver that steps the statement
 // (SQLite, MariaDB) is stepped a batch ahead, and the batch's statements run beside the stream's on
 // its connection.
+//
+// A sharded model's query (ar::shard) given no database streams from the shards its filter names: one
+// cursor on each, opened together, whose records are merged one at a time by the order_by (shard
+// after shard without one), drop and take applied after the merge. Whole records only.
 
 #include <ar/error.hpp>
 #include <ar/export.hpp>
@@ -98,6 +102,12 @@ class stream_range : public ranges::view_base {
     bool started = false;
     // with(...): the query, whose eager loads each batch gets before its first row is handed out.
     std::shared_ptr<const detail::query_state> eager;
+    // A sharded model's query on several shards (ar::shard): a stream on each, merged by `merged`'s
+    // order_by (shard after shard without one); drop and take after the merge.
+    std::vector<stream_range> shards;
+    std::shared_ptr<const detail::query_state> merged;
+    std::int64_t skip = 0;
+    std::optional<std::int64_t> left;
   };
 
  public:
@@ -136,22 +146,22 @@ class stream_range : public ranges::view_base {
   };
 
   stream_range() = default;
+  // The stream of query `q`: its statement rendered now, sent at begin().
   template <class J>
   explicit stream_range(const query<M, Row, Staging, J>& q) : s_(std::make_shared<state>()) {
     if (!q.state().counts.empty())
       throw error(
           "ar::stream: with_count(...) does not apply to a stream; use to_vector, or name_count() on the "
           "records you keep");
-    // As to_vector, with(...) loads relations of whole records only.
-    if constexpr (std::is_same_v<Row, M>)
-      if (q.state().eager && !q.state().eager->empty()) s_->eager = q.shared_state();
-    s_->db = q.database();
-    s_->timeout_ms = q.state().timeout_ms;
-    detail::render_for(s_->db, q.state(), s_->sql, s_->params,
-                       [&](std::string& out, std::vector<value>& values, const dialect& d) {
-                         detail::render_select(out, values, d, q.state());
-                       });
-    detail::staging_binder<Staging>::bind(s_->staging, s_->columns);
+    if (detail::sharded_query(q.given_database(), q.state())) {
+      const std::vector<ar::database> shards = detail::target_shards(q.state());
+      if (shards.size() == 1)
+        start(q, shards.front());
+      else
+        on_shards(q, shards);
+      return;
+    }
+    start(q, q.database());
   }
 
   // Starts the statement and reads the first row.
@@ -160,7 +170,8 @@ class stream_range : public ranges::view_base {
     state& s = *s_;
     if (!s.started) {
       s.started = true;
-      s.source.emplace(s.db, std::move(s.sql), std::move(s.params), s.columns, s.timeout_ms);
+      if (!s.merged) s.source.emplace(s.db, std::move(s.sql), std::move(s.params), s.columns, s.timeout_ms);
+      for (stream_range& shard : s.shards) (void)shard.begin();
       advance(s);
     }
     return iterator(s_.get());
@@ -169,7 +180,43 @@ class stream_range : public ranges::view_base {
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
+  template <class J>
+  void start(const query<M, Row, Staging, J>& q, const ar::database& db) {
+    // As to_vector, with(...) loads relations of whole records only.
+    if constexpr (std::is_same_v<Row, M>)
+      if (q.state().eager && !q.state().eager->empty()) s_->eager = q.shared_state();
+    s_->db = db;
+    s_->timeout_ms = q.state().timeout_ms;
+    detail::render_for(s_->db, q.state(), s_->sql, s_->params,
+                       [&](std::string& out, std::vector<value>& values, const dialect& d) {
+                         detail::render_select(out, values, d, q.state());
+                       });
+    detail::staging_binder<Staging>::bind(s_->staging, s_->columns);
+  }
+
+  // A sharded model's query on several shards: a stream of the query on each shard, asked for the
+  // rows up to the last the query keeps (take + drop) from the first. Merging needs each row's
+  // order_by columns: whole records only.
+  template <class J>
+  void on_shards(const query<M, Row, Staging, J>& q, const std::vector<ar::database>& shards) {
+    if constexpr (!std::is_same_v<Row, M>) {
+      throw configuration_error("ar::stream: a query of table '" + std::string(q.state().table->table) +
+                                "' selecting other rows than its records runs on every shard, and a stream "
+                                "merges whole records only; stream each shard's database");
+    } else {
+      const std::shared_ptr<detail::query_state> each = detail::copy_state(q.state());
+      if (each->limit) *each->limit += q.state().offset.value_or(0);
+      each->offset.reset();
+      s_->merged = q.shared_state();
+      s_->skip = q.state().offset.value_or(0);
+      s_->left = q.state().limit;
+      s_->shards.reserve(shards.size());
+      for (const ar::database& db : shards) s_->shards.push_back(stream_range(query<M, Row, Staging, J>(db, each)));
+    }
+  }
+
   static void advance(state& s) {
+    if (s.merged) return advance_merged(s);
     if (s.next_in_batch < s.batch.size()) {
       s.current.emplace(std::move(s.batch[s.next_in_batch++]));
       return;
@@ -213,6 +260,45 @@ class stream_range : public ranges::view_base {
     auto load = [&] { detail::finish_records(*s.eager, s.batch.data(), s.batch.size()); };
     s.source->beside([](void* context) { (*static_cast<decltype(load)*>(context))(); }, &load);
     s.current.emplace(std::move(s.batch[s.next_in_batch++]));
+  }
+
+  // The next row of a stream over shards: the least of the shards' current rows by the order_by
+  // (the first shard's that has one without order_by), after `skip` rows, until `left` are out.
+  static void advance_merged(state& s) {
+    if constexpr (std::is_same_v<Row, M>) advance_merged_records(s);
+  }
+  static void advance_merged_records(state& s) {
+    for (;;) {
+      if (s.left && *s.left <= 0) {
+        s.current.reset();
+        return;
+      }
+      state* from = nullptr;
+      for (stream_range& shard : s.shards) {
+        state& at = *shard.s_;
+        if (!at.current) continue;
+        if (from == nullptr) {
+          from = &at;
+          if (s.merged->order.empty()) break;
+        } else if (detail::merge_before(*s.merged, detail::columns_of(*at.current),
+                                        detail::columns_of(*from->current))) {
+          from = &at;
+        }
+      }
+      if (from == nullptr) {
+        s.current.reset();
+        return;
+      }
+      if (s.skip > 0) {
+        --s.skip;
+        advance(*from);
+        continue;
+      }
+      s.current.emplace(std::move(*from->current));
+      advance(*from);
+      if (s.left) --*s.left;
+      return;
+    }
   }
 
   std::shared_ptr<state> s_;

@@ -22,7 +22,6 @@
 #include <string>
 #include <system_error>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -57,15 +56,28 @@ std::uint64_t shard_hash(const value& key) {
 namespace detail {
 
 namespace {
+// The declarations, newest first, in a list that only grows: sharding_of walks it without a lock (a
+// program shards a few models, and asks for every model's declaration on each database-less call).
+struct declared_model {
+  const table_meta* model;
+  std::unique_ptr<const shard_declaration> declaration;
+  std::unique_ptr<const declared_model> next;
+};
 struct shard_registry {
-  std::mutex mutex;
-  std::unordered_map<const table_meta*, std::unique_ptr<const shard_declaration>> models;
-  std::atomic<bool> any{false};  // whether a model was ever declared: the fast answer for the others
+  std::mutex mutex;  // serialises declarations
+  std::unique_ptr<const declared_model> owned;
+  std::atomic<const declared_model*> head{nullptr};  // == owned.get(), published after it is built
 };
 
 shard_registry& the_shards() {
   static shard_registry r;
   return r;
+}
+
+const shard_declaration* find_declaration(const declared_model* at, const table_meta* model) {
+  for (; at != nullptr; at = at->next.get())
+    if (at->model == model) return at->declaration.get();
+  return nullptr;
 }
 }  // namespace
 
@@ -86,26 +98,22 @@ void shard_model(const table_meta* model, shard_declaration declaration) {
   }
   auto& r = the_shards();
   std::lock_guard lock(r.mutex);
-  if (auto it = r.models.find(model); it != r.models.end()) {
-    const shard_declaration& was = *it->second;
-    if (was.key_column == declaration.key_column && was.databases == declaration.databases &&
-        was.identity == declaration.identity)
+  if (const shard_declaration* was = find_declaration(r.owned.get(), model)) {
+    if (was->key_column == declaration.key_column && was->databases == declaration.databases &&
+        was->identity == declaration.identity)
       return;  // the same declaration again
     throw configuration_error("ar::shard: table '" + table + "' is sharded already, by field '" +
-                              std::string(model->columns[was.key_column].field) + "' over " +
-                              quoted_names(was.databases) + (was.pick ? " with its own function" : "") +
+                              std::string(model->columns[was->key_column].field) + "' over " +
+                              quoted_names(was->databases) + (was->pick ? " with its own function" : "") +
                               "; a model is sharded once, and this declaration differs");
   }
-  r.models.emplace(model, std::make_unique<const shard_declaration>(std::move(declaration)));
-  r.any.store(true, std::memory_order_release);
+  r.owned = std::make_unique<const declared_model>(
+      declared_model{model, std::make_unique<const shard_declaration>(std::move(declaration)), std::move(r.owned)});
+  r.head.store(r.owned.get(), std::memory_order_release);
 }
 
 const shard_declaration* sharding_of(const table_meta* model) {
-  auto& r = the_shards();
-  if (!r.any.load(std::memory_order_acquire)) return nullptr;
-  std::lock_guard lock(r.mutex);
-  auto it = r.models.find(model);
-  return it == r.models.end() ? nullptr : it->second.get();
+  return find_declaration(the_shards().head.load(std::memory_order_acquire), model);
 }
 
 std::size_t shard_index(const table_meta* model, const shard_declaration& s, const value& key) {

@@ -118,17 +118,18 @@ struct merge_key {
   std::size_t column;
   bool descending;
 };
+merge_key merge_key_of(const query_state& state, const order_key& k) {
+  const bool plain = k.tree.nodes.size() == 1 && k.tree.nodes[0].kind == node_kind::column &&
+                     k.tree.nodes[0].table == state.table && k.tree.nodes[0].second == 0;
+  if (!plain)
+    throw configuration_error("ar: a query of table '" + std::string(state.table->table) +
+                              "' runs on every shard and merges their rows by its order_by, which must then be "
+                              "columns of the model's own table (not an expression or a joined table's)");
+  return {k.tree.nodes[0].first, k.descending};
+}
 std::vector<merge_key> merge_keys(const query_state& state) {
   std::vector<merge_key> keys;
-  for (const order_key& k : state.order) {
-    const bool plain = k.tree.nodes.size() == 1 && k.tree.nodes[0].kind == node_kind::column &&
-                       k.tree.nodes[0].table == state.table && k.tree.nodes[0].second == 0;
-    if (!plain)
-      throw configuration_error("ar: a query of table '" + std::string(state.table->table) +
-                                "' runs on every shard and merges their rows by its order_by, which must then be "
-                                "columns of the model's own table (not an expression or a joined table's)");
-    keys.push_back({k.tree.nodes[0].first, k.descending});
-  }
+  for (const order_key& k : state.order) keys.push_back(merge_key_of(state, k));
   return keys;
 }
 }  // namespace
@@ -239,6 +240,16 @@ void read_sharded_records(const query_state& state, const record_ops& ops, void 
     ++kept;
     sink(context, record);
   }
+}
+
+bool merge_before(const query_state& state, std::span<const column_binding> a, std::span<const column_binding> b) {
+  for (const order_key& key : state.order) {
+    const merge_key k = merge_key_of(state, key);
+    const std::weak_ordering c =
+        compare_values(value_of(a[k.column], state.table, k.column), value_of(b[k.column], state.table, k.column));
+    if (std::is_neq(c)) return k.descending ? std::is_gt(c) : std::is_lt(c);
+  }
+  return false;
 }
 
 }  // namespace ar::detail

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -339,6 +340,58 @@ TEST_P(sharding, an_average_over_the_shards_is_refused_rather_than_averaged_wron
   insert_accounts();
   ar::statement_counter counter;
   EXPECT_THROW((void)(ar::from<account>() | ar::average(account::c.score)), ar::configuration_error);
+  EXPECT_EQ(counter.count(), 0U);
+}
+
+// stream over the shards: a cursor on each, their rows merged one at a time by the order_by, drop
+// and take after the merge; the same rows in the same order as one database holding every row.
+TEST_P(sharding, a_stream_reads_a_cursor_on_each_shard_and_merges_them_by_order_by) {
+  insert_accounts();
+  const auto ordered = [](auto q) {
+    return std::move(q) | ar::order_by(account::c.score.desc(), account::c.id) | ar::drop(2) | ar::take(7);
+  };
+  std::vector<account> got;
+  {
+    ar::statement_counter counter;
+    for (account& a : ar::stream(ordered(ar::from<account>()))) got.push_back(std::move(a));
+    for (const ar::database& s : shards) EXPECT_GE(counter.count(s), 1U) << s.name();
+    EXPECT_EQ(counter.count(whole), 0U);
+  }
+  const auto expected = ordered(ar::from<account>(whole)) | ar::to_vector;
+  ASSERT_EQ(expected.size(), 7U);
+  EXPECT_EQ(rows_of(got), rows_of(expected));
+
+  // Without order_by: every row once, each shard's rows after the one before's.
+  std::vector<row> all;
+  for (account& a : ar::stream(ar::from<account>())) all.emplace_back(a.id, a.tenant_id, a.name, a.score);
+  std::vector<row> everything = rows_of(ar::from<account>(whole) | ar::to_vector);
+  std::sort(all.begin(), all.end());
+  std::sort(everything.begin(), everything.end());
+  EXPECT_EQ(all, everything);
+}
+
+TEST_P(sharding, a_stream_whose_filter_fixes_the_key_reads_only_that_shard) {
+  insert_accounts();
+  const ar::database home = ar::shard_for<account>(std::int64_t{3});
+  ar::statement_counter counter;
+  std::vector<account> got;
+  for (account& a :
+       ar::stream(ar::from<account>() | ar::filter(account::c.tenant_id == 3) | ar::order_by(account::c.id)))
+    got.push_back(std::move(a));
+  EXPECT_EQ(counter.count(), counter.count(home));
+  EXPECT_EQ(rows_of(got), rows_of(ar::from<account>(whole) | ar::filter(account::c.tenant_id == 3) |
+                                  ar::order_by(account::c.id) | ar::to_vector));
+}
+
+TEST_P(sharding, a_stream_of_selected_columns_over_several_shards_is_refused_before_any_statement) {
+  insert_accounts();
+  ar::statement_counter counter;
+  try {
+    auto rows = ar::stream(ar::from<account>() | ar::select(account::c.id, account::c.name));
+    FAIL() << "a stream of tuples over three shards was made";
+  } catch (const ar::configuration_error& e) {
+    EXPECT_NE(std::string(e.what()).find("shard_accounts"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(counter.count(), 0U);
 }
 
