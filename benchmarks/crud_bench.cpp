@@ -6,9 +6,8 @@
 // my_w5), beside a raw MariaDB C API twin (my_raw_mariadb) and a hand-written SOCI one (my_raw_soci).
 
 #include "bench_common.hpp"
-#include "forwarding_dialect.hpp"
+#include "positioned_dialect.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -99,30 +98,6 @@ void W5_orm_readers(benchmark::State& state) {
   find_loop(state, [&](std::int64_t key) { return ar::find<User>(cluster, key); });
 }
 
-// SQLite's dialect with log positions (as tests/database/replication_positions_test.cpp has): the
-// writer's and the reader's are rows of a table, so that a lag bound can be set on SQLite.
-class positioned_sqlite final : public ar_test::forwarding_dialect {
- public:
-  explicit positioned_sqlite(const ar::dialect& base) : forwarding_dialect(base, "bench_positioned") {}
-  std::string write_position_sql() const override {
-    return "SELECT CAST(position AS TEXT) FROM w5_positions WHERE server = 'writer'";
-  }
-  std::string replay_position_sql() const override {
-    return "SELECT CAST(position AS TEXT) FROM w5_positions WHERE server = 'reader'";
-  }
-  // Parsed as cheaply as PostgreSQL's LSNs are, so that the dialect's own cost does not hide ar's.
-  bool position_reached(std::string_view replayed, std::string_view written) const override {
-    return number(replayed) >= number(written);
-  }
-
- private:
-  static std::int64_t number(std::string_view text) {
-    std::int64_t n = 0;
-    std::from_chars(text.data(), text.data() + text.size(), n);
-    return n;
-  }
-};
-
 // W5 through a reader under a lag bound (open_options::reader_max_lag, 10 s): what orm_readers does,
 // plus the check that the reader replayed the writer's kept positions. The positions are read
 // again every 20 ms (the reader's) and every 5 s (the writer's), so most finds only compare.
@@ -130,7 +105,8 @@ void W5_orm_readers_bound(benchmark::State& state) {
   orm_db(read_db);  // seeded
   static const ar::database cluster = [] {
     if (!ar::find_dialect("bench_positioned"))
-      ar::register_dialect(std::make_shared<positioned_sqlite>(*ar::find_dialect("sqlite3")));
+      ar::register_dialect(std::make_shared<ar_test::positioned_dialect>(*ar::find_dialect("sqlite3"),
+                                                                         "bench_positioned", "w5_positions"));
     const std::string url = "bench_positioned://db=" + bench::sqlite_uri(read_db);
     ar::open_options options;
     options.readers = {url};

@@ -12,7 +12,8 @@ measured in the same run: orm / raw_sqlite3, orm / raw_soci, orm / sqlitecpp (th
 SQLiteCpp, where ar_bench was built with it), lazy / eager, auto / eager (W3 has a row for
 orm_without_keys too; there orm is compared with raw_sqlite3_returning and sqlitecpp_returning,
 its twins that read the keys back, and orm_without_keys with raw_sqlite3 and sqlitecpp); then the
-goals of issue 8 and issue 22's peer goals, each met or missed; with --all, every variant's time too. With repetitions,
+goals of issue 8 and issue 22's peer goals, each met or missed (and issue 23's: W13, a fan-out over
+three shards against one database holding every row, each query's ratio); with --all, every variant's time too. With repetitions,
 every time is the median of the repetitions (Google Benchmark's `_median` aggregate, or the
 median of the repetitions found).
 
@@ -250,6 +251,11 @@ def goals(results):
     check("W3 orm <= 1.05x raw_sqlite3_returning", pairs(3, "sqlite", "orm", "raw_sqlite3_returning"), 1.05)
     check("W4 orm_eager <= 1.05x raw_sqlite3 (IN loader)", pairs(4, "sqlite", "orm_eager", "raw_sqlite3"), 1.05)
     check("W5 orm <= 1.05x raw_sqlite3", pairs(5, "sqlite", "orm", "raw_sqlite3"), 1.05)
+    # Issue 23 item 7: a fan-out over three shards against one database holding every row.
+    for backend, where in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL, three servers")):
+        for q in FAN_OUT_QUERIES:
+            check(f"W13 {q} over 3 shards <= 1.3x one database ({where})",
+                  pairs(13, backend, f"orm_shards_{q}", f"orm_one_{q}"), 1.3)
     return out
 
 
@@ -296,6 +302,25 @@ SERIES = [  # variant, title, style
 def gp_string(text):
     """A gnuplot single-quoted string (no escapes inside but '' for a quote)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+# W13's queries: each measured over three shards (orm_shards_<q>) and on one database holding every
+# row (orm_one_<q>), in the same run.
+FAN_OUT_QUERIES = ["take20", "count", "one_shard"]
+
+
+def fan_out_rows(results):
+    """W13: each query over three shards beside one database holding every row, and their ratio."""
+    rows = []
+    for (w, backend, size) in sorted((k for k in results if k[0] == 13), key=lambda k: BACKEND_ORDER[k[1]]):
+        v = results[(w, backend, size)]
+        for q in FAN_OUT_QUERIES:
+            shards, one = time_of(v, f"orm_shards_{q}"), time_of(v, f"orm_one_{q}")
+            if shards is None and one is None:
+                continue
+            rows.append(f"  W13 {BACKEND_LABEL[backend]:<7} {q:<10} {size:>6}  3 shards {fmt_time(shards):>10}  "
+                        f"one database {fmt_time(one):>10}  {fmt_ratio(ratio(shards, one))}")
+    return "\n".join(rows)
 
 
 def pooler_rows(results):
@@ -394,6 +419,11 @@ def main():
     if pooled:
         print("\nThrough pgbouncer (transaction pooling) beside PostgreSQL directly, same run (ratio = pgbouncer / direct):")
         print(pooled)
+    fanned = fan_out_rows(results)
+    if fanned:
+        print("\nW13: a fan-out over three shards beside one database holding every row, same run, wall-clock time"
+              " (ratio = shards / one):")
+        print(fanned)
     print("\nGoals (issue 8; issue 22's C++ peer, SQLiteCpp, and its 1.05x raw sqlite3 goals):")
     print(format_goals(goals(results)))
     if args.all:

@@ -3,7 +3,8 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer) with its tests, docs and
 # benchmarks in build/, starts throwaway PostgreSQL (and pgbouncer in front of it) and MariaDB
 # servers and runs every test with ctest (each suite on SQLite, PostgreSQL, PostgreSQL through
-# pgbouncer and MariaDB); then
+# pgbouncer and MariaDB; the sharding suite's PostgreSQL shards on three servers: two more on the
+# ports after AR_PG_PORT, named by AR_TEST_POSTGRESQL_SHARDS); then
 # fuzzes for a minute per libFuzzer target (scripts/fuzz.sh, clang, build-fuzz/);
 # then builds the concurrency tests with ThreadSanitizer in build-tsan/ and runs
 # them. The servers are stopped on exit, whatever happened.
@@ -57,16 +58,34 @@ section "Build (-j$JOBS)"
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
 section "Test servers (PostgreSQL, pgbouncer, MariaDB)"
+# The sharding suite's PostgreSQL shards (tests/database/sharding_test.cpp): the test server and
+# two more on the next two ports (55434 and 55435 by default; CI's AR_PG_PORT=55533 gives 55534 and
+# 55535). They must not be a port the fault tests start servers on (below) or pgbouncer's.
+fault_pg_ports=(55437 55441 55445 55449 55451 55459 55457)
+pg_port="${AR_PG_PORT:-55433}"
+shard_pg_ports=($((pg_port + 1)) $((pg_port + 2)))
+for port in "${shard_pg_ports[@]}"; do
+  for taken in "${fault_pg_ports[@]}" "${AR_PGBOUNCER_PORT:-56432}" "${AR_MARIADB_PORT:-53306}"; do
+    if [[ "$port" == "$taken" ]]; then
+      echo "test.sh: AR_PG_PORT=$pg_port puts a shard server on port $port, which another test server uses:" \
+        "pick another AR_PG_PORT" >&2
+      exit 2
+    fi
+  done
+done
 stop_servers() {
   ./scripts/pgbouncer-test-server.sh stop >/dev/null 2>&1 || true
   ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  local port
+  for port in "${shard_pg_ports[@]}"; do
+    AR_PG_PORT=$port ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
+  done
   ./scripts/mariadb-test-server.sh stop >/dev/null 2>&1 || true
   # The servers tests start of their own (tests/faults), should a test have died with one running:
   # fault_test 55437; restart_test 55441, 53311; timeout_test 55445, 53315 (frozen or not);
   # lock_timeout_test 53317; distributed_test 55449, 55451, 53345, 53347; replication_test's
   # replicas 55459, 53329, then their primaries 55457, 53327.
-  local port
-  for port in 55437 55441 55445 55449 55451 55459 55457; do
+  for port in "${fault_pg_ports[@]}"; do
     AR_PG_PORT=$port ./scripts/pg-test-server.sh stop >/dev/null 2>&1 || true
   done
   for port in 53311 53315 53317 53345 53347 53329 53327; do
@@ -74,9 +93,23 @@ stop_servers() {
   done
 }
 trap stop_servers EXIT
+# The test server and the two shard servers start side by side (about 1.5 s, not 4.5 s).
+shard_pids=()
+for port in "${shard_pg_ports[@]}"; do
+  AR_PG_PORT=$port ./scripts/pg-test-server.sh start & shard_pids+=($!)
+done
 ./scripts/pg-test-server.sh start
+for pid in "${shard_pids[@]}"; do wait "$pid"; done
 export "$(./scripts/pg-test-server.sh env)"
 echo "AR_TEST_POSTGRESQL=$AR_TEST_POSTGRESQL"
+# Three servers for the sharding suite's PostgreSQL shards, ';' between their URLs.
+AR_TEST_POSTGRESQL_SHARDS="${AR_TEST_POSTGRESQL#AR_TEST_POSTGRESQL=}"
+for port in "${shard_pg_ports[@]}"; do
+  url="$(AR_PG_PORT=$port ./scripts/pg-test-server.sh env)"
+  AR_TEST_POSTGRESQL_SHARDS+=";${url#AR_TEST_POSTGRESQL=}"
+done
+export AR_TEST_POSTGRESQL_SHARDS
+echo "AR_TEST_POSTGRESQL_SHARDS=$AR_TEST_POSTGRESQL_SHARDS"
 # pgbouncer in transaction pooling mode in front of it: the PostgreSQL suites run through it too.
 ./scripts/pgbouncer-test-server.sh start
 export "$(./scripts/pgbouncer-test-server.sh env)"

@@ -284,8 +284,11 @@ AR_API std::size_t shard_index(const table_meta* model, const shard_declaration&
 // The shards' databases, in shard order (each resolved now: ar::configuration_error when one is not open).
 AR_API std::vector<database> shard_databases(const table_meta* model);
 
-// Calls run(context, i) for i in [0, n), concurrently (each call but the last on a thread of its
-// own, the last on the caller's); rethrows the first exception once every call has returned.
+// Calls run(context, i) for i in [0, n), concurrently: on a pool of worker threads kept between
+// fan-outs (started when first needed, joined at exit), which take the calls from the first, and on
+// the caller's thread, which takes them from the last back until none is left, so that a fan-out
+// from inside a call or while the workers are busy never waits for a call nobody runs. Rethrows the
+// exception of the first call (in index order) that threw, once every call has returned.
 AR_API void on_each_shard(std::size_t n, void (*run)(void* context, std::size_t i), void* context);
 
 // Whether T may be a shard key: an integer or a text, never NULL.

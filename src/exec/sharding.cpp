@@ -1,6 +1,7 @@
 // Horizontal sharding, the registry's part: which models are spread over which databases by which
 // key (ar::shard), the default shard function (ar::shard_hash), and running one call per shard
-// concurrently (on_each_shard). Routing writes and queries to the shards is src/query/sharded.cpp.
+// concurrently (on_each_shard, on a pool of worker threads kept between fan-outs). Routing writes
+// and queries to the shards is src/query/sharded.cpp.
 
 #include "exec/quoted_names.hpp"
 
@@ -9,14 +10,18 @@
 #include <ar/model_traits.hpp>
 #include <ar/value.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -133,26 +138,149 @@ std::vector<database> shard_databases(const table_meta* model) {
   return out;
 }
 
-void on_each_shard(std::size_t n, void (*run)(void* context, std::size_t i), void* context) {
-  if (n == 0) return;
-  std::vector<std::exception_ptr> failed(n);
-  std::vector<std::future<void>> others;
-  others.reserve(n - 1);
-  try {
-    for (std::size_t i = 0; i + 1 < n; ++i) others.push_back(std::async(std::launch::async, run, context, i));
-    run(context, n - 1);
-  } catch (...) {
-    failed[others.size()] = std::current_exception();
+namespace {
+
+// The threads a fan-out runs its calls on (on_each_shard): started when first needed, kept for
+// the next fan-out (rather than a thread started per shard per query), and joined when the
+// program exits. A fan-out is a batch of n calls that anyone may claim, one at a time, under the
+// pool's mutex: idle workers (from the first call) and the fan-out's caller itself (from the last
+// back). The caller runs every call nobody has claimed yet before it waits, so it only ever waits
+// for calls that are running; a fan-out from inside a call (a worker) or while every worker is
+// busy makes progress on the caller's thread, never deadlocks.
+class fan_out_pool {
+ public:
+  fan_out_pool() = default;
+  fan_out_pool(const fan_out_pool&) = delete;
+  fan_out_pool& operator=(const fan_out_pool&) = delete;
+  ~fan_out_pool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    for (std::thread& t : threads_) t.join();
   }
-  for (std::size_t i = 0; i < others.size(); ++i) {
+
+  void run(std::size_t n, void (*fn)(void* context, std::size_t i), void* context) {
+    batch b{fn, context, n, n, 0, n, std::vector<std::exception_ptr>(n)};
+    std::size_t wake = 0;
+    {
+      std::unique_lock lock(mutex_);
+      queue_.push_back(&b);
+      // Enough idle workers for every call but the one the caller takes, up to the limit.
+      const std::size_t wanted = n - 1;
+      while (idle_ + starting_ < wanted && threads_.size() < max_threads) {
+        ++starting_;
+        try {
+          threads_.emplace_back([this] { work(); });
+        } catch (const std::system_error&) {
+          --starting_;  // no thread to be had now: the caller runs what the workers do not
+          break;
+        }
+      }
+      wake = std::min(wanted, idle_ + starting_);
+    }
+    for (std::size_t i = 0; i < wake; ++i) work_.notify_one();
+    // The caller's share: whatever nobody else has claimed, from the last call back (the last is
+    // the caller's, as the workers take them from the first).
+    for (;;) {
+      std::size_t i = 0;
+      {
+        std::lock_guard lock(mutex_);
+        if (!claim(b, i, true)) break;
+      }
+      call(b, i);
+    }
+    {
+      std::unique_lock lock(mutex_);
+      done_.wait(lock, [&] { return b.unfinished == 0; });
+    }
+    for (const std::exception_ptr& e : b.failed)
+      if (e) std::rethrow_exception(e);
+  }
+
+ private:
+  // At most this many workers: a fan-out wider than that, or fan-outs beyond them at the same
+  // time, run their remaining calls on their callers' threads.
+  static constexpr std::size_t max_threads = 64;
+
+  struct batch {
+    void (*run)(void* context, std::size_t i);
+    void* context;
+    std::size_t n;
+    std::size_t unfinished;  // calls not yet returned; the caller waits for 0
+    std::size_t next;        // the next call a worker claims
+    std::size_t end;         // one past the next call the caller claims (calls [next, end) are unclaimed)
+    std::vector<std::exception_ptr> failed;
+  };
+
+  // Under mutex_: the next unclaimed call of `b` into i (the first for a worker, the last for the
+  // caller), false when none is left; the batch leaves the queue with its last call.
+  bool claim(batch& b, std::size_t& i, bool from_the_end = false) {
+    if (b.next == b.end) return false;
+    i = from_the_end ? --b.end : b.next++;
+    if (b.next == b.end) queue_.erase(std::find(queue_.begin(), queue_.end(), &b));
+    return true;
+  }
+
+  // Outside mutex_: runs call i, keeps its exception, and counts it done.
+  void call(batch& b, std::size_t i) {
     try {
-      others[i].get();
+      b.run(b.context, i);
     } catch (...) {
-      failed[i] = std::current_exception();
+      b.failed[i] = std::current_exception();
+    }
+    bool last = false;
+    {
+      std::lock_guard lock(mutex_);
+      last = --b.unfinished == 0;
+    }
+    // The batch lives on its caller's stack until unfinished is 0 and the caller has seen it under
+    // the mutex: after the unlock above, only the pool's own members are touched.
+    if (last) done_.notify_all();
+  }
+
+  void work() {
+    std::unique_lock lock(mutex_);
+    --starting_;
+    for (;;) {
+      ++idle_;
+      work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      --idle_;
+      if (queue_.empty()) return;  // stopping, and nothing left to do
+      batch& b = *queue_.front();
+      std::size_t i = 0;
+      if (!claim(b, i)) continue;
+      lock.unlock();
+      call(b, i);
+      lock.lock();
     }
   }
-  for (const std::exception_ptr& e : failed)
-    if (e) std::rethrow_exception(e);
+
+  std::mutex mutex_;
+  std::condition_variable work_;  // a batch was queued, or the pool stops
+  std::condition_variable done_;  // a batch's last call returned
+  std::deque<batch*> queue_;      // the batches with calls left to claim, oldest first
+  std::vector<std::thread> threads_;
+  std::size_t idle_ = 0;      // workers waiting for work
+  std::size_t starting_ = 0;  // workers started but not yet waiting
+  bool stopping_ = false;
+};
+
+fan_out_pool& the_fan_out_pool() {
+  static fan_out_pool pool;
+  return pool;
+}
+
+}  // namespace
+
+void on_each_shard(std::size_t n, void (*run)(void* context, std::size_t i), void* context) {
+  if (n == 0) return;
+  if (n == 1) {
+    run(context, 0);
+    return;
+  }
+  the_fan_out_pool().run(n, run, context);
 }
 
 }  // namespace detail

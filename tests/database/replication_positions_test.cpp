@@ -5,7 +5,7 @@
 // test wrote there; tests/faults/replication_test.cpp runs the same rules on real replicas.
 // Below, the dialects of PostgreSQL and MariaDB compare their own positions.
 
-#include "../support/forwarding_dialect.hpp"
+#include "../support/positioned_dialect.hpp"
 
 #include <ar/ar.hpp>
 
@@ -31,23 +31,6 @@ struct entry {
   std::int64_t id = 0;
   std::string text;
   AR_MODEL(entry, "position_entries", AR_FIELDS(id, text));
-};
-
-// SQLite's dialect with positions: decimal numbers kept in the table positions (a row for the
-// writer, one for the reader; the reader's NULL: not a replica).
-class positioned final : public ar_test::forwarding_dialect {
- public:
-  explicit positioned(const ar::dialect& base) : forwarding_dialect(base, "positioned") {}
-
-  std::string write_position_sql() const override {
-    return "SELECT CAST(position AS TEXT) FROM positions WHERE server = 'writer'";
-  }
-  std::string replay_position_sql() const override {
-    return "SELECT CAST(position AS TEXT) FROM positions WHERE server = 'reader'";
-  }
-  bool position_reached(std::string_view replayed, std::string_view written) const override {
-    return std::stoll(std::string(replayed)) >= std::stoll(std::string(written));
-  }
 };
 
 constexpr std::string_view written_sql = "SELECT CAST(position AS TEXT) FROM positions WHERE server = 'writer'";
@@ -77,7 +60,8 @@ class replication_positions : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!ar::find_dialect("positioned"))
-      ar::register_dialect(std::make_shared<positioned>(*ar::find_dialect("sqlite3")));
+      ar::register_dialect(
+          std::make_shared<ar_test::positioned_dialect>(*ar::find_dialect("sqlite3"), "positioned", "positions"));
   }
   void SetUp() override {
     path = "/tmp/ar_positions_" + std::to_string(::getpid()) + ".sqlite3";

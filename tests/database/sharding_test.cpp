@@ -98,9 +98,19 @@ std::vector<row> rows_of(const std::vector<account>& accounts) {
 class sharding : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    for (const std::string& name : shard_names) {
-      shards.push_back(ar_test::open_backend(GetParam(), name));
+    // On PostgreSQL, each shard on a server of its own when AR_TEST_POSTGRESQL_SHARDS names three
+    // (scripts/test.sh); else three schemas of the one test server.
+    for (std::size_t i = 0; i < shard_names.size(); ++i) {
+      shards.push_back(ar_test::open_shard_backend(GetParam(), i, shard_names[i]));
       ar::create_tables<account, tenant>(shards.back());
+    }
+    if (GetParam() == "postgresql" && !ar_test::postgresql_shard_servers().empty()) {
+      std::vector<std::int64_t> ports;
+      for (const ar::database& s : shards)
+        ports.push_back(ar::sql<std::int64_t>(s, "SELECT inet_server_port()::bigint").at(0));
+      ASSERT_TRUE(ports[0] != ports[1] && ports[1] != ports[2] && ports[0] != ports[2])
+          << "AR_TEST_POSTGRESQL_SHARDS must name three servers; the shards answer on ports " << ports[0] << ", "
+          << ports[1] << ", " << ports[2];
     }
     // One database holding every row, for the answers a fan-out must equal.
     whole = ar_test::open_backend(GetParam(), "whole");

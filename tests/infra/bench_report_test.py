@@ -115,6 +115,30 @@ class Goals(unittest.TestCase):
         self.assertIn("sqlite file 9: 4", measured)
 
 
+class FanOut(unittest.TestCase):
+    # W13 on SQLite (wall-clock time, as ar_bench times it: the fan-out's work is on other threads)
+    # and on PostgreSQL: each query over three shards beside one database.
+    W13 = [run("W13/orm_shards_take20/30000/real_time", 1, 120, 3), run("W13/orm_one_take20/30000/real_time", 1, 100, 1),
+           run("W13/orm_shards_count/30000/real_time", 1, 500, 3), run("W13/orm_one_count/30000/real_time", 1, 250, 1),
+           run("W13/pg_orm_shards_take20/30000/real_time", 1, 300, 3),
+           run("W13/pg_orm_one_take20/30000/real_time", 1, 250, 1)]
+
+    def test_each_query_over_the_shards_is_set_beside_one_database_and_held_to_1_3x(self):
+        results, _ = report.load(results_file(self.W13))
+        rows = report.fan_out_rows(results).splitlines()
+        self.assertEqual(len(rows), 3)
+        self.assertRegex(rows[0], r"W13 sqlite +take20 .*1\.20x$")
+        self.assertRegex(rows[1], r"W13 sqlite +count .*2\.00x$")
+        self.assertRegex(rows[2], r"W13 pg +take20 .*1\.20x$")
+        v = {goal: (measured, verdict) for goal, measured, verdict in report.goals(results)}
+        self.assertEqual(v["W13 take20 over 3 shards <= 1.3x one database (SQLite)"], ("30000: 1.20x", "met"))
+        self.assertEqual(v["W13 count over 3 shards <= 1.3x one database (SQLite)"], ("30000: 2.00x", "MISSED"))
+        self.assertEqual(v["W13 take20 over 3 shards <= 1.3x one database (PostgreSQL, three servers)"],
+                         ("30000: 1.20x", "met"))
+        self.assertEqual(v["W13 one_shard over 3 shards <= 1.3x one database (SQLite)"],
+                         ("not measured in this run", "-"))
+
+
 class Chart(unittest.TestCase):
     def test_one_panel_per_backend_and_the_pg_label_titles_its_panel(self):
         results, _ = report.load(results_file(W4))

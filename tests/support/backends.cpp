@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 #include <unistd.h>
 #include <vector>
 
@@ -186,7 +188,47 @@ const ar::dialect& dialect_of_backend(const std::string& backend) {
   return *d;
 }
 
+// A fresh schema on the PostgreSQL server at `url`, on every connection's search path.
+ar::database open_postgresql_schema(const std::string& url, const std::string& name, ar::open_options options) {
+  const std::string schema = "ar_test_" + unique_suffix();
+  // Every pooled connection works in the schema (it may not exist yet when the first connects).
+  options.on_connect.push_back("SET search_path TO " + schema);
+  auto db = ar::open(url, name, options);
+  db.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  db.execute("CREATE SCHEMA " + schema);
+  opened_databases().push_back({db, schema, {}, {}, {}, url});
+  return db;
+}
+
 }  // namespace
+
+std::vector<std::string> postgresql_shard_servers() {
+  std::vector<std::string> out;
+  const char* list = std::getenv("AR_TEST_POSTGRESQL_SHARDS");
+  if (!list) return out;
+  const std::string_view all(list);
+  for (std::size_t at = 0; at <= all.size();) {
+    const std::size_t end = std::min(all.find(';', at), all.size());
+    if (end > at) out.emplace_back(all.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+ar::database open_shard_backend(const std::string& backend, std::size_t index, const std::string& name,
+                                ar::open_options options) {
+  if (backend == "postgresql") {
+    const std::vector<std::string> servers = postgresql_shard_servers();
+    if (!servers.empty()) {
+      if (index >= servers.size())
+        throw std::invalid_argument("AR_TEST_POSTGRESQL_SHARDS names " + std::to_string(servers.size()) +
+                                    " servers; the test needs shard " + std::to_string(index) +
+                                    " (scripts/test.sh starts three)");
+      return open_postgresql_schema(servers[index], name, std::move(options));
+    }
+  }
+  return open_backend(backend, name, std::move(options));
+}
 
 std::string engine_of(const std::string& backend) {
   if (backend == "postgresql_pgbouncer") return "postgresql";
@@ -226,16 +268,7 @@ ar::database open_backend(const std::string& backend, const std::string& name, a
     opened_databases().push_back({db, {}, {}, path, {}, url});
     return db;
   }
-  if (backend == "postgresql") {
-    const std::string schema = "ar_test_" + unique_suffix();
-    // Every pooled connection works in the schema (it may not exist yet when the first connects).
-    options.on_connect.push_back("SET search_path TO " + schema);
-    auto db = ar::open(postgresql_url(), name, options);
-    db.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    db.execute("CREATE SCHEMA " + schema);
-    opened_databases().push_back({db, schema, {}, {}, {}, postgresql_url()});
-    return db;
-  }
+  if (backend == "postgresql") return open_postgresql_schema(postgresql_url(), name, std::move(options));
   if (backend == "postgresql_pgbouncer") {
     // A database of its own (a pooler keeps no search_path: no schema per test), named in the URL.
     const std::string url = pgbouncer_url();
@@ -295,7 +328,7 @@ void close_backends() {
         o.db.execute("DROP SCHEMA IF EXISTS " + o.schema + " CASCADE");
       } else {
         // The test closed it (or closed them all): a connection of its own drops the schema.
-        soci::session cleanup("postgresql", connection_string(postgresql_url()));
+        soci::session cleanup("postgresql", connection_string(o.url));
         cleanup << "SET client_min_messages TO WARNING";
         cleanup << "DROP SCHEMA IF EXISTS " + o.schema + " CASCADE";
       }

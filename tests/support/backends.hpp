@@ -36,6 +36,15 @@ std::string engine_of(const std::string& backend);
 // after each test; a pooler keeps no search_path). `options` go to ar::open.
 ar::database open_backend(const std::string& backend, const std::string& name = "default",
                           ar::open_options options = {});
+// The PostgreSQL servers the sharding suite spreads its shards over: the URLs in
+// AR_TEST_POSTGRESQL_SHARDS, ';' between them (scripts/test.sh starts three servers and sets it), or
+// none when it is not set.
+std::vector<std::string> postgresql_shard_servers();
+// Opens the backend as the `index`-th shard of a sharding test: on "postgresql" with
+// AR_TEST_POSTGRESQL_SHARDS set, a fresh schema on the server listed there at `index` (so that each
+// shard is a server of its own); else open_backend (on one server, a schema each).
+ar::database open_shard_backend(const std::string& backend, std::size_t index, const std::string& name,
+                                ar::open_options options = {});
 // Opens another handle, under `name`, onto what open_backend opened as `first` (the same SQLite file,
 // PostgreSQL schema or MariaDB database), for tests of what ar::open itself does with a database
 // that already has tables. Not for "sqlite" (in memory: open "sqlite_file" for such tests).

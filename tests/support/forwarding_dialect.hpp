@@ -4,7 +4,7 @@
 // A dialect of the tests' own under its own URL scheme, on another dialect's driver: every hook a
 // dialect must give, and those its connections need, forwarded to that dialect (`base`). A test
 // derives from it and spells otherwise the hooks it is about (tests/database/dialect_hooks_test.cpp,
-// replication_positions_test.cpp).
+// positioned_dialect.hpp).
 
 #include <ar/ar.hpp>
 
