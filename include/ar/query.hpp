@@ -19,6 +19,7 @@
 #include <ar/model.hpp>
 
 #include <array>
+#include <compare>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -441,6 +442,9 @@ AR_API std::vector<ar::database> target_shards(const query_state& state);
 // rows merged (by the query's order_by, else in shard order), then drop and take applied.
 AR_API void read_sharded_records(const query_state& state, const record_ops& ops,
                                  void (*sink)(void* context, void* record), void* context);
+// Two values of one column in the order a fan-out merges its shards' rows by (compiled once, in
+// src/query/sharded.cpp; the sharded eager loads merge by it too).
+std::weak_ordering compare_values(const value& a, const value& b);
 // Whether a query given no database reads a sharded model (its statements go to the shards).
 inline bool sharded_query(const ar::database& given, const query_state& state) {
   return given == ar::database{} && sharding_of(state.table) != nullptr;

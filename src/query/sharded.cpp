@@ -75,6 +75,8 @@ std::optional<std::vector<bool>> fixed_shards(const table_meta* model, const sha
   }
 }
 
+}  // namespace
+
 // Two values of one column, in the order a database sorts them: numbers by value, texts by their
 // bytes, NULL first.
 std::weak_ordering compare_values(const value& a, const value& b) {
@@ -112,6 +114,7 @@ std::weak_ordering compare_values(const value& a, const value& b) {
       a);
 }
 
+namespace {
 // The columns a fan-out merges its shards' rows on, from the query's order_by: each a column of the
 // model's own table.
 struct merge_key {
