@@ -60,6 +60,12 @@ namespace {
     std::string label;                                                                                 \
     AR_MODEL(P##tag, "sload_tags", AR_FIELDS(id, label));                                              \
   };                                                                                                   \
+  struct P##note {                                                                                     \
+    std::int64_t id = 0;                                                                               \
+    std::int64_t customer_id = 0;                                                                      \
+    std::string text;                                                                                  \
+    AR_MODEL(P##note, "sload_notes", AR_FIELDS(id, customer_id, text));                                \
+  };                                                                                                   \
   struct P##tagging {                                                                                  \
     std::int64_t id = 0;                                                                               \
     std::int64_t customer_id = 0;                                                                      \
@@ -102,22 +108,24 @@ class sharding_load : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     for (const std::string& name : shard_names) {
       shards.push_back(ar_test::open_backend(GetParam(), name));
-      ar::create_tables<s_customer, s_order, s_line, s_review, s_tag, s_tagging>(shards.back());
+      ar::create_tables<s_customer, s_order, s_line, s_review, s_tag, s_tagging, s_note>(shards.back());
     }
     whole = ar_test::open_backend(GetParam(), "whole");
-    ar::create_tables<w_customer, w_order, w_line, w_review, w_tag, w_tagging>(whole);
+    ar::create_tables<w_customer, w_order, w_line, w_review, w_tag, w_tagging, w_note>(whole);
     ar::bind<w_customer>("whole");
     ar::bind<w_order>("whole");
     ar::bind<w_line>("whole");
     ar::bind<w_review>("whole");
     ar::bind<w_tag>("whole");
     ar::bind<w_tagging>("whole");
+    ar::bind<w_note>("whole");
     ar::shard<s_customer>(&s_customer::id, shard_names);
     ar::shard<s_order>(&s_order::customer_id, shard_names);  // co-located with its customer
     ar::shard<s_line>(&s_line::id, shard_names);             // not co-located with its order
     ar::shard<s_review>(&s_review::id, shard_names);         // not co-located with its customer
     ar::shard<s_tag>(&s_tag::id, shard_names);
     ar::bind<s_tagging>("shard0");
+    ar::bind<s_note>("shard1");  // not sharded: one table, on shard1's database
     insert_rows();
   }
   void TearDown() override { ar_test::close_backends(); }
@@ -141,6 +149,12 @@ class sharding_load : public ::testing::TestWithParam<std::string> {
       s_line l{i, 1 + (i % 11), "n" + std::to_string(i)};
       ar::insert(l);
       w_line w{l.id, l.order_id, l.note};
+      ar::insert(w);
+    }
+    for (std::int64_t i = 1; i <= 8; ++i) {
+      s_note n{i, 1 + (i % 3), "t" + std::to_string(i)};
+      ar::insert(n);
+      w_note w{n.id, n.customer_id, n.text};
       ar::insert(w);
     }
     for (std::int64_t i = 1; i <= 15; ++i) {
@@ -217,6 +231,25 @@ TEST_P(sharding_load, two_levels_co_located_then_fanned_out_send_one_statement_p
     EXPECT_EQ(dump_reviews(got[i].reviews()), dump_reviews(want[i].reviews())) << "customer " << got[i].id;
   }
   EXPECT_EQ(counter.count(), 16U);  // the twin's 4; reading what was loaded sends nothing
+}
+
+TEST_P(sharding_load, a_level_of_a_model_that_is_not_sharded_goes_to_its_database_under_sharded_parents) {
+  ar::statement_counter counter;
+  const std::vector<s_customer> got =
+      ar::from<s_customer>() | ar::order_by(s_customer::c.id) | ar::with("notes") | ar::to_vector;
+  EXPECT_EQ(counter.count(), 4U);  // customers on each shard, then the notes, once, where they live
+  EXPECT_EQ(counter.count(shards[0]), 1U);
+  EXPECT_EQ(counter.count(shards[1]), 2U);
+  EXPECT_EQ(counter.count(shards[2]), 1U);
+  const std::vector<w_customer> want =
+      ar::from<w_customer>() | ar::order_by(w_customer::c.id) | ar::with("notes") | ar::to_vector;
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    std::string a, b;
+    for (const s_note& n : got[i].notes()) a += std::to_string(n.id) + n.text + " ";
+    for (const w_note& n : want[i].notes()) b += std::to_string(n.id) + n.text + " ";
+    EXPECT_EQ(a, b) << "customer " << got[i].id;
+  }
 }
 
 TEST_P(sharding_load, an_eager_load_fills_the_inverse_across_the_shards) {
