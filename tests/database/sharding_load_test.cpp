@@ -26,12 +26,13 @@ namespace {
   struct P##review;                                                                                    \
   struct P##tag;                                                                                       \
   struct P##tagging;                                                                                   \
+  struct P##note;                                                                                      \
   struct P##customer {                                                                                 \
     std::int64_t id = 0;                                                                               \
     std::string name;                                                                                  \
     AR_MODEL(P##customer, "sload_customers", AR_FIELDS(id, name),                                      \
              AR_HAS_MANY(orders, P##order, customer_id, AR_INVERSE(customer)),                         \
-             AR_HAS_MANY(reviews, P##review, customer_id),                                             \
+             AR_HAS_MANY(reviews, P##review, customer_id), AR_HAS_MANY(notes, P##note, customer_id),   \
              AR_HAS_MANY_THROUGH(tags, P##tag, P##tagging, customer_id, tag_id));                      \
   };                                                                                                   \
   struct P##order {                                                                                    \
