@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -77,6 +78,22 @@ namespace {
 SLOAD_MODELS(s_)
 SLOAD_MODELS(w_)
 #undef SLOAD_MODELS
+
+// Polymorphic: comments on posts, both sharded by their own id.
+struct sm_comment;
+struct sm_post {
+  std::int64_t id = 0;
+  std::string title;
+  AR_MODEL(sm_post, "sload_posts", AR_FIELDS(id, title), AR_MORPH_MANY(comments, sm_comment, commentable));
+};
+struct sm_comment {
+  std::int64_t id = 0;
+  std::string commentable_type;
+  std::optional<std::int64_t> commentable_id;
+  std::string body;
+  AR_MODEL(sm_comment, "sload_comments", AR_FIELDS(id, commentable_type, commentable_id, body),
+           AR_MORPH_TO(commentable, commentable_type, commentable_id));
+};
 
 const std::vector<std::string> shard_names{"shard0", "shard1", "shard2"};
 
@@ -357,6 +374,49 @@ TEST_P(sharding_load, lazy_loads_of_siblings_batch_one_statement_per_shard) {
   for (const s_order& o : orders) (void)o.lines();
   EXPECT_EQ(lines.count(), 3U);  // the siblings' lines, fanned out: one per shard
   for (const ar::database& s : shards) EXPECT_EQ(lines.count(s), 1U);
+}
+
+TEST_P(sharding_load, polymorphic_relations_to_sharded_models_send_one_statement_per_shard) {
+  for (const ar::database& s : shards) ar::create_tables<sm_post, sm_comment>(s);
+  ar::shard<sm_post>(&sm_post::id, shard_names);
+  ar::shard<sm_comment>(&sm_comment::id, shard_names);
+  for (std::int64_t i = 1; i <= 6; ++i) {
+    sm_post p{i, "p" + std::to_string(i)};
+    ar::insert(p);
+  }
+  for (std::int64_t i = 1; i <= 12; ++i) {
+    sm_comment c{i, "sload_posts", 1 + (i % 4), "b" + std::to_string(i)};
+    ar::insert(c);
+  }
+  {
+    ar::statement_counter counter;
+    const std::vector<sm_post> posts =
+        ar::from<sm_post>() | ar::order_by(sm_post::c.id) | ar::with("comments") | ar::to_vector;
+    EXPECT_EQ(counter.count(), 6U);  // the posts, then the comments fanned out: on each shard
+    for (const ar::database& s : shards) EXPECT_EQ(counter.count(s), 2U);
+    ASSERT_EQ(posts.size(), 6U);
+    for (const sm_post& p : posts) {
+      std::vector<std::int64_t> ids, want;
+      for (const sm_comment& c : p.comments()) ids.push_back(c.id);
+      for (std::int64_t i = 1; i <= 12; ++i)
+        if (1 + (i % 4) == p.id) want.push_back(i);
+      EXPECT_EQ(ids, want) << "post " << p.id;  // by key, as one database orders them
+    }
+  }
+  {
+    std::set<std::size_t> holding;  // the shards of the posts the comments name
+    for (std::int64_t p = 1; p <= 4; ++p) holding.insert(shard_of(p));
+    ar::statement_counter counter;
+    const std::vector<sm_comment> comments =
+        ar::from<sm_comment>() | ar::order_by(sm_comment::c.id) | ar::with("commentable") | ar::to_vector;
+    for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(counter.count(shards[i]), 1U + holding.count(i)) << "shard " << i;
+    ASSERT_EQ(comments.size(), 12U);
+    for (const sm_comment& c : comments) {
+      const std::shared_ptr<const sm_post> p = c.commentable().as<sm_post>();
+      ASSERT_NE(p, nullptr) << "comment " << c.id;
+      EXPECT_EQ(p->id, *c.commentable_id);
+    }
+  }
 }
 
 TEST_P(sharding_load, a_through_relation_across_shards_is_refused_naming_the_relation_and_the_shards) {
