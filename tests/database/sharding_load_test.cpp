@@ -270,6 +270,21 @@ TEST_P(sharding_load, a_level_of_a_model_that_is_not_sharded_goes_to_its_databas
   }
 }
 
+TEST_P(sharding_load, ar_load_into_records_in_hand_sends_one_statement_per_shard_per_level) {
+  std::vector<s_customer> kept{*ar::find<s_customer>(std::int64_t{1}), *ar::find<s_customer>(std::int64_t{4})};
+  std::vector<w_customer> twins{*ar::find<w_customer>(std::int64_t{1}), *ar::find<w_customer>(std::int64_t{4})};
+  const std::set<std::size_t> holding{shard_of(1), shard_of(4)};
+  ar::statement_counter counter;
+  ar::load(kept, "orders.lines");
+  // orders: only the shards of customers 1 and 4; lines: every shard.
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(counter.count(shards[i]), holding.count(i) + 1U) << "shard " << i;
+  EXPECT_EQ(counter.count(), holding.size() + 3U);
+  ar::load(twins, "orders.lines");
+  for (std::size_t i = 0; i < kept.size(); ++i)
+    EXPECT_EQ(dump_orders(kept[i].orders(), true), dump_orders(twins[i].orders(), true));
+  EXPECT_FALSE(kept[1].orders().empty());
+}
+
 TEST_P(sharding_load, an_eager_load_fills_the_inverse_across_the_shards) {
   const std::vector<s_customer> got = ar::from<s_customer>() | ar::with("orders") | ar::to_vector;
   ar::statement_counter counter;
