@@ -434,6 +434,23 @@ TEST_P(sharding_load, polymorphic_relations_to_sharded_models_send_one_statement
   }
 }
 
+TEST_P(sharding_load, a_fanned_out_level_ordered_by_an_expression_is_refused_before_it_is_sent) {
+  const std::vector<s_customer> customers = ar::from<s_customer>(shards[0]) | ar::to_vector;
+  ASSERT_FALSE(customers.empty());
+  ar::statement_counter counter;
+  try {
+    (void)(ar::from<s_customer>(shards[0]) |
+           ar::with("reviews", [](ar::query<s_review> q) { return q | ar::order_by((s_review::c.stars * 2).desc()); }) |
+           ar::to_vector);
+    FAIL() << "rows of several shards were merged by an expression they do not hold";
+  } catch (const ar::configuration_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'reviews'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'shard0', 'shard1', 'shard2'"), std::string::npos) << what;
+  }
+  EXPECT_EQ(counter.count(), 1U);  // the customers; no review statement
+}
+
 TEST_P(sharding_load, a_through_relation_across_shards_is_refused_naming_the_relation_and_the_shards) {
   const std::vector<s_customer> customers = ar::from<s_customer>() | ar::to_vector;
   ar::statement_counter counter;
