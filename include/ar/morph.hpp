@@ -195,7 +195,13 @@ morph_records load_morph_targets(const std::vector<std::int64_t>& keys) {
   morph_records out;
   if (keys.empty()) return out;
   auto rows = std::make_shared<std::vector<M>>();
-  const std::size_t chunk = ::ar::database_for<M>().dialect().max_parameters() - 1;
+  // A sharded model: the query below goes to the shards its keys name (they name their shards when
+  // the shard key is the primary key, else every shard), each of one backend.
+  const std::size_t chunk =
+      (sharding_of(&table_meta_v<M>) ? ::ar::shard_databases<M>().front() : ::ar::database_for<M>())
+          .dialect()
+          .max_parameters() -
+      1;
   for (std::size_t at = 0; at < keys.size(); at += chunk) {
     std::vector<std::int64_t> part(keys.begin() + static_cast<std::ptrdiff_t>(at),
                                    keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + chunk)));

@@ -19,6 +19,7 @@
 #include <ar/model.hpp>
 
 #include <array>
+#include <compare>
 #include <memory>
 #include <optional>
 #include <string>
@@ -492,6 +493,11 @@ void for_each_row(const query<M, Row, Staging, J>& q, const query_state& state, 
 // reading loop.
 AR_API void read_records(const ar::database& db, const query_state& state, const record_ops& ops,
                          void (*sink)(void* context, void* record), void* context);
+
+// Two values of one column in the order a fan-out merges its shards' rows by: NULL first when
+// `nulls_first` (the shards' dialect's, shards_nulls_first), numbers by value, texts by their bytes
+// (compiled once, in src/query/sharded.cpp; the sharded eager loads merge by it too).
+std::weak_ordering compare_merge_values(const value& a, const value& b, bool nulls_first);
 
 template <class M, class J>
 void each_record(const query<M, M, M, J>& q, const query_state& state, void (*sink)(void* context, void* record),

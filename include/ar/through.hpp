@@ -121,7 +121,11 @@ struct through_impl {
     return key;
   }
 
-  static bool joined_in_sql() { return ::ar::database_for<join>() == ::ar::database_for<target>(); }
+  static bool joined_in_sql() {
+    refuse_sharded_through(table_meta_v<owner>.table, to_string_view(typename Rel::name_type{}),
+                           {&table_meta_v<join>, &table_meta_v<target>});
+    return ::ar::database_for<join>() == ::ar::database_for<target>();
+  }
 
   // The targets of one owner as a query: EXISTS a join row pointing at them from this owner.
   static query<target> query_for(const owner& o) {
@@ -155,6 +159,7 @@ struct through_impl {
                                                                            const modifier_fn* modifier) {
     std::unordered_map<owner_load_key, std::vector<target>> grouped;
     if (keys.empty()) return grouped;
+    (void)joined_in_sql();  // refuses shards before anything is sent
     query<target> refined = from<target>();
     if (modifier) refined = (*modifier)(refined);
     const query_state& rs = refined.state();
@@ -473,7 +478,11 @@ struct chain_impl {
   static std::optional<key_scalar> lookup_value(const owner& o) { return hop_impl::lookup_value(o); }
   static key_scalar decoded(const owner_load_key& k) { return static_cast<key_scalar>(owner_codec::decode(k)); }
 
-  static bool joined_in_sql() { return ::ar::database_for<mid>() == ::ar::database_for<target>(); }
+  static bool joined_in_sql() {
+    refuse_sharded_through(table_meta_v<owner>.table, to_string_view(typename Rel::name_type{}),
+                           {&table_meta_v<mid>, &table_meta_v<target>});
+    return ::ar::database_for<mid>() == ::ar::database_for<target>();
+  }
 
   // A field's value, or nothing when it is a null optional.
   template <class T>
@@ -524,6 +533,7 @@ struct chain_impl {
                                                                            const modifier_fn* modifier) {
     std::unordered_map<owner_load_key, std::vector<target>> grouped;
     if (keys.empty()) return grouped;
+    (void)joined_in_sql();  // refuses shards before anything is sent
     query<target> refined = from<target>();
     if (modifier) refined = (*modifier)(refined);
     const query_state& rs = refined.state();

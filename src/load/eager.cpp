@@ -240,7 +240,11 @@ void each_row(const model_rows& rows, const ar::database& db, const query_state&
 
 std::pair<ar::database, std::shared_ptr<const query_state>> base_query(const table_meta* table,
                                                                        const eager_node* node) {
-  if (node && node->modifier) return node->modified(node->modifier.get());
+  if (node && node->modifier) {
+    auto modified = node->modified(node->modifier.get());
+    if (modified.first == ar::database{}) modified.first = database_for(table);
+    return modified;
+  }
   auto state = std::make_shared<query_state>();
   state->table = table;
   return {database_for(table), std::move(state)};

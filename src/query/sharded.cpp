@@ -119,6 +119,19 @@ std::weak_ordering compare_values(const value& a, const value& b) {
       a);
 }
 
+}  // namespace
+
+std::weak_ordering compare_merge_values(const value& a, const value& b, bool nulls_first) {
+  const bool a_null = std::holds_alternative<std::monostate>(a);
+  const bool b_null = std::holds_alternative<std::monostate>(b);
+  if (a_null || b_null) {
+    if (a_null == b_null) return std::weak_ordering::equivalent;
+    return a_null == nulls_first ? std::weak_ordering::less : std::weak_ordering::greater;
+  }
+  return compare_values(a, b);
+}
+
+namespace {
 // One order_by value of a row, as the merge compares it: made once per row and key, its kind
 // known, a text pointing into the record rather than copied.
 struct sort_cell {

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -293,18 +294,13 @@ struct row_sink {
   }
 };
 
-// The target rows whose matched column holds one of `keys`, grouped by that value: a group for
-// has_many, the first by primary key for has_one, the row for belongs_to. One statement per chunk
-// of keys; none without keys.
+// The target rows whose matched column holds one of `keys`, read on `db` by `base` (the relation's
+// query, ordered), each handed to sink(context, row): one statement per chunk of the bind limit;
+// take / drop of `base` are per-parent bounds. `finish`: see each_row.
 template <class K>
-grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path) {
-  grouped_rows<K> grouped;
-  if (keys.empty()) return grouped;
-  auto [db, shared_base] = base_query(loader.target_table, path);
-  query_state base = *shared_base;
-  if (loader.order_by_key && base.order.empty()) order_by_primary_key(base);
+void read_rows_in(const relation_loader<K>& loader, std::span<const K> keys, const ar::database& db,
+                  const query_state& base, bool finish, void (*sink)(void* context, void* row), void* context) {
   const bool per_parent = base.limit.has_value() || base.offset.has_value();
-  const bool finish = base.eager || !base.counts.empty();  // a modifier's own with(...) / with_count
   std::size_t used = 0;
   {
     std::string sql;
@@ -318,16 +314,13 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
   if constexpr (std::is_same_v<K, row_key>)  // a key of several columns binds a parameter per column
     chunk = std::max<std::size_t>(1, chunk / loader.match_positions.size());
   const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
-
-  grouped.reserve(keys.size());
-  row_sink<K> sink{&loader, &grouped};
   for (std::size_t at = 0; at < keys.size(); at += chunk) {
     const std::size_t n = std::min(chunk, keys.size() - at);
     auto state = std::make_shared<query_state>(base);
     // The keys join the modifier's conditions; take / drop become per-parent bounds.
     expr_tree in;
     if constexpr (std::is_same_v<K, row_key>) {  // (a, b) IN ((?, ?), ...)
-      in = row_key_in(loader.target_table, loader.match_positions, std::span<const row_key>(keys.data() + at, n));
+      in = row_key_in(loader.target_table, loader.match_positions, keys.subspan(at, n));
     } else {
       in.params.reserve(n);
       for (std::size_t i = at; i < at + n; ++i) in.params.push_back(loader.param(keys[i]));
@@ -355,11 +348,45 @@ grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vect
       state->partition = loader.match_position;
       if constexpr (std::is_same_v<K, row_key>) state->partition_more = loader.match_positions.subspan(1);
     }
-    // Without a modifier's own loads, rows get their shared context (and their siblings) once
-    // grouped, from the caller: no vector of every row first, and no context that the caller
-    // would replace.
-    each_row(*loader.target, db, *state, finish, &row_sink<K>::add, &sink);
+    each_row(*loader.target, db, *state, finish, sink, context);
   }
+}
+
+// select_rows_in of a target model spread over shards (ar::shard; compiled once, in
+// src/load/sharded_load.cpp): at most one statement per shard (per chunk of the bind limit), run
+// concurrently. When the matched column is the target's shard key, each shard is sent only the keys
+// it holds (none: no statement); otherwise every shard is sent every key, and the rows are merged
+// into the order, and the per-parent take / drop, one database holding them all would give.
+template <class K>
+grouped_rows<K> select_sharded_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys,
+                                       const eager_node* path, const shard_declaration& shards);
+
+// A has_many_through (`relation` of `owner_table`) whose join or target model is sharded: throws
+// ar::configuration_error naming the relation and the shards (compiled once, in
+// src/load/sharded_load.cpp). A join across shards is not loaded yet.
+AR_API void refuse_sharded_through(std::string_view owner_table, std::string_view relation,
+                                   std::initializer_list<const table_meta*> models);
+
+// The target rows whose matched column holds one of `keys`, grouped by that value: a group for
+// has_many, the first by primary key for has_one, the row for belongs_to. One statement per chunk
+// of keys; none without keys.
+template <class K>
+grouped_rows<K> select_rows_in(const relation_loader<K>& loader, const std::vector<K>& keys, const eager_node* path) {
+  grouped_rows<K> grouped;
+  if (keys.empty()) return grouped;
+  // A sharded target: once per level, one load of a flag when no model is sharded.
+  if (const shard_declaration* shards = sharding_of(loader.target_table))
+    return select_sharded_rows_in(loader, keys, path, *shards);
+  auto [db, shared_base] = base_query(loader.target_table, path);
+  query_state base = *shared_base;
+  if (loader.order_by_key && base.order.empty()) order_by_primary_key(base);
+  const bool finish = base.eager || !base.counts.empty();  // a modifier's own with(...) / with_count
+  grouped.reserve(keys.size());
+  row_sink<K> sink{&loader, &grouped};
+  // Without a modifier's own loads, rows get their shared context (and their siblings) once
+  // grouped, from the caller: no vector of every row first, and no context that the caller
+  // would replace.
+  read_rows_in(loader, std::span<const K>(keys), db, base, finish, &row_sink<K>::add, &sink);
   return grouped;
 }
 
@@ -457,21 +484,26 @@ template <class K>
 void load_rows_for(const relation_loader<K>& loader, const void* owner, bool first_access) {
   std::shared_ptr<const void> found;
   if (const auto v = loader.lookup(owner)) {
-    auto [db, base] = base_query(loader.target_table, nullptr);
-    auto state = std::make_shared<query_state>(*base);
-    const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
-    if constexpr (std::is_same_v<K, row_key>)
-      where_related_row(*state, loader.target_table, loader.match_positions, *v);
-    else
-      where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
-    // Ordered by the target's key, as eager and batched loads order theirs (select_rows_in): the
-    // same rows in the same order whichever path loads them. has_one: the first by key.
-    if (loader.order_by_key && state->order.empty()) order_by_primary_key(*state);
-    if (!loader.many && loader.order_by_key) state->limit = 1;
-    grouped_rows<K> grouped;
-    row_sink<K> sink{&loader, &grouped};
-    each_row(*loader.target, db, *state, false, &row_sink<K>::add, &sink);
     const std::vector<K> keys{*v};
+    grouped_rows<K> grouped;
+    if (const shard_declaration* shards = sharding_of(loader.target_table)) {
+      // A sharded target: the one shard the value names when it is the shard key, else every shard.
+      grouped = select_sharded_rows_in(loader, keys, nullptr, *shards);
+    } else {
+      auto [db, base] = base_query(loader.target_table, nullptr);
+      auto state = std::make_shared<query_state>(*base);
+      const std::shared_ptr<const expr_tree> condition = loader.condition ? loader.condition() : nullptr;
+      if constexpr (std::is_same_v<K, row_key>)
+        where_related_row(*state, loader.target_table, loader.match_positions, *v);
+      else
+        where_related(*state, loader.target_table, loader.match_position, loader.param(*v), condition.get());
+      // Ordered by the target's key, as eager and batched loads order theirs (select_rows_in): the
+      // same rows in the same order whichever path loads them. has_one: the first by key.
+      if (loader.order_by_key && state->order.empty()) order_by_primary_key(*state);
+      if (!loader.many && loader.order_by_key) state->limit = 1;
+      row_sink<K> sink{&loader, &grouped};
+      each_row(*loader.target, db, *state, false, &row_sink<K>::add, &sink);
+    }
     const auto targets = loaded_rows(loader, grouped, keys);
     const auto& mine = loader.owner->context(owner).shared;
     share_rows_context(*loader.target, targets, mine ? mine->strict : false, mine ? mine->auto_batch : true,
@@ -556,17 +588,19 @@ void lazy_load_rows(const relation_loader<K>& loader, const void* owner) {
 }
 
 // Integer, text and row keys: compiled once, in the library (src/load/eager.cpp).
-#define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                       \
-  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*); \
-  prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,              \
-                                                 const std::vector<K>&);                                         \
-  prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,             \
-                                         const eager_node&);                                                     \
-  prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                   \
-  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);   \
-  prefix void load_rows_for<K>(const relation_loader<K>&, const void*, bool);                                    \
-  prefix void assign_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);               \
-  prefix void store_lazy_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);           \
+#define AR_EAGER_ROWS_INSTANCES(prefix, K)                                                                            \
+  prefix void read_rows_in<K>(const relation_loader<K>&, std::span<const K>, const ar::database&, const query_state&, \
+                              bool, void (*)(void*, void*), void*);                                                   \
+  prefix grouped_rows<K> select_rows_in<K>(const relation_loader<K>&, const std::vector<K>&, const eager_node*);      \
+  prefix std::vector<const void*> loaded_rows<K>(const relation_loader<K>&, const grouped_rows<K>&,                   \
+                                                 const std::vector<K>&);                                              \
+  prefix eager_commit eager_load_rows<K>(const relation_loader<K>&, const std::vector<const void*>&,                  \
+                                         const eager_node&);                                                          \
+  prefix bool load_rows_from_batch<K>(const relation_loader<K>&, const void*);                                        \
+  prefix std::shared_ptr<void> make_rows_batch<K>(const relation_loader<K>&, const std::vector<const void*>&);        \
+  prefix void load_rows_for<K>(const relation_loader<K>&, const void*, bool);                                         \
+  prefix void assign_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);                    \
+  prefix void store_lazy_rows<K>(const relation_loader<K>&, const void*, std::shared_ptr<const void>);                \
   prefix void lazy_load_rows<K>(const relation_loader<K>&, const void*);
 AR_EAGER_ROWS_INSTANCES(extern template, std::int64_t)
 AR_EAGER_ROWS_INSTANCES(extern template, std::string)

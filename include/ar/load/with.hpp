@@ -29,7 +29,7 @@ namespace detail {
 template <class M>
 std::pair<ar::database, std::shared_ptr<const query_state>> rows_modified(const void* modifier) {
   query<M> q = (*static_cast<const std::function<query<M>(query<M>)>*>(modifier))(from<M>());
-  return {q.database(), q.shared_state()};
+  return {q.given_database(), q.shared_state()};  // none given: base_query asks the model's (or its shards)
 }
 
 // The model a modifier takes: from its parameter, query<T> (or const query<T>&).
