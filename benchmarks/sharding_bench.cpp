@@ -17,6 +17,7 @@
 // The size in the name is the number of rows.
 
 #include "bench_common.hpp"
+#include "url_list.hpp"
 
 #include <soci/soci.h>
 
@@ -54,18 +55,7 @@ constexpr std::int64_t the_tenant = 7;  // one_shard's
 constexpr std::size_t take = 20;
 
 // The URLs in AR_BENCH_POSTGRESQL_SHARDS, ';' between them.
-std::vector<std::string> shard_servers() {
-  std::vector<std::string> out;
-  const char* list = std::getenv("AR_BENCH_POSTGRESQL_SHARDS");
-  if (list == nullptr) return out;
-  const std::string_view all(list);
-  for (std::size_t at = 0; at <= all.size();) {
-    const std::size_t end = std::min(all.find(';', at), all.size());
-    if (end > at) out.emplace_back(all.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
+std::vector<std::string> shard_servers() { return ar_test::url_list("AR_BENCH_POSTGRESQL_SHARDS"); }
 
 // The schemas made on the shard servers, dropped when the program ends (after bench::cleanup has
 // closed ar's connections).

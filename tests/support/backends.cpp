@@ -1,5 +1,6 @@
 #include "backends.hpp"
 #include "streams.hpp"
+#include "url_list.hpp"
 
 #include <soci/soci.h>
 
@@ -202,18 +203,7 @@ ar::database open_postgresql_schema(const std::string& url, const std::string& n
 
 }  // namespace
 
-std::vector<std::string> postgresql_shard_servers() {
-  std::vector<std::string> out;
-  const char* list = std::getenv("AR_TEST_POSTGRESQL_SHARDS");
-  if (!list) return out;
-  const std::string_view all(list);
-  for (std::size_t at = 0; at <= all.size();) {
-    const std::size_t end = std::min(all.find(';', at), all.size());
-    if (end > at) out.emplace_back(all.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
+std::vector<std::string> postgresql_shard_servers() { return url_list("AR_TEST_POSTGRESQL_SHARDS"); }
 
 ar::database open_shard_backend(const std::string& backend, std::size_t index, const std::string& name,
                                 ar::open_options options) {
