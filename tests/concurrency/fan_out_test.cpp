@@ -47,12 +47,22 @@ TEST(fan_out, runs_its_calls_at_the_same_time) {
 
 TEST(fan_out, keeps_its_threads_for_the_next_fan_out) {
   // A worker counts the calls it ran in a thread_local: a thread started per call would never
-  // count past one.
+  // count past one. Each call waits (up to 10 s) until the round's three have begun, so the caller
+  // cannot run them all itself before a worker takes one: two of each round's run on workers.
   thread_local std::size_t calls_on_this_thread = 0;
   const std::thread::id caller = std::this_thread::get_id();
   std::atomic<std::size_t> most_on_a_worker{0};
   for (int round = 0; round < 20; ++round) {
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t arrived = 0;
     fan_out(3, [&](std::size_t) {
+      {
+        std::unique_lock lock(m);
+        ++arrived;
+        cv.notify_all();
+        cv.wait_for(lock, 10s, [&] { return arrived == 3; });
+      }
       const std::size_t here = ++calls_on_this_thread;
       if (std::this_thread::get_id() == caller) return;
       std::size_t was = most_on_a_worker.load();
